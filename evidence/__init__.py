@@ -1,0 +1,1 @@
+"""The evidence locker: the durable store, file import/export and the default case."""

@@ -1,0 +1,94 @@
+"""The `weigh-case` v1 JSON file: the portable form of one case."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evidence.errors import ImportFailed
+from hypotheses.models import Case, CaseId, Evidence, Hypothesis, IsoDateTime, OneLine, Text
+from hypotheses.validation import describe
+
+FORMAT = "weigh-case"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    id: CaseId
+    title: OneLine
+    question: Text = ""
+    description: Text = ""
+    created: IsoDateTime | None = None
+    updated: IsoDateTime | None = None
+
+
+class CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    format: Literal["weigh-case"]
+    version: Literal[1]
+    case: _Header
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Strict UTF-8 (a BOM is allowed): a wrong encoding is reported, not guessed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = None) -> Case:
+    """Validate a whole case file; any problem raises ImportFailed naming item and field."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFailed(f"{name}: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    text = decode_text(data, name)
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise ImportFailed(f"{name}: JSON is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(doc, dict):
+        raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
+    if doc.get("format") != FORMAT:
+        raise ImportFailed(f"{name}: format: expected 'weigh-case', got {doc.get('format')!r:.40}")
+    if isinstance(doc.get("version"), int) and doc["version"] > VERSION:
+        raise ImportFailed(
+            f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
+        )
+    if case_id is not None and isinstance(doc.get("case"), dict):
+        doc["case"] = {**doc["case"], "id": case_id}
+    try:
+        parsed = CaseFile.model_validate(doc)
+    except ValidationError as exc:
+        raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
+    fields = parsed.case.model_dump(exclude_none=True)
+    try:
+        return Case.model_validate(
+            {**fields, "hypotheses": parsed.hypotheses, "evidence": parsed.evidence},
+            strict=False,
+        )
+    except ValidationError as exc:
+        raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
+
+
+def case_file_dict(case: Case) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "case": case.info.model_dump(mode="json"),
+        "hypotheses": [h.model_dump(mode="json") for h in case.hypotheses],
+        "evidence": [e.model_dump(mode="json") for e in case.evidence],
+    }
+
+
+def dump_case_file(case: Case) -> str:
+    return json.dumps(case_file_dict(case), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,35 @@
+"""Errors the store and importers raise: each carries a message fit for a user."""
+
+from __future__ import annotations
+
+
+class WeighError(Exception):
+    """Base: the message is shown to the user as it is, on one line."""
+
+
+class StoreError(WeighError):
+    """The database could not be read or written."""
+
+
+class CorruptDatabase(StoreError):
+    """The file exists but is not a readable weigh database; it is left untouched."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process holds the database for writing."""
+
+
+class ReadOnlyStore(StoreError):
+    """The store refuses edits: opened read-only, or a write failed earlier."""
+
+
+class NotFound(WeighError):
+    """A case, hypothesis or evidence id that does not exist."""
+
+
+class Conflict(WeighError):
+    """An id that already exists, or an edit that contradicts the case."""
+
+
+class ImportFailed(WeighError):
+    """An import file is invalid; nothing was written."""

@@ -1,0 +1,126 @@
+"""An append-only, checksummed journal: one fsynced line per acknowledged edit.
+
+Each line is ``<crc32 hex> <json>\\n``. Only the last line can be torn (each
+append is fsynced before the next starts), so a bad last line is dropped as
+never acknowledged; a bad line anywhere else means real damage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence.errors import CorruptDatabase
+
+
+def encode(record: dict[str, Any]) -> bytes:
+    body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def _decode(line: bytes) -> dict[str, Any] | None:
+    """The record of one complete line, or None if its checksum or JSON is bad."""
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    body = line[9:]
+    try:
+        if int(line[:8], 16) != zlib.crc32(body):
+            return None
+        record = json.loads(body)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("seq"), int) else None
+
+
+@dataclass
+class JournalContents:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    good_bytes: int = 0  # length of the valid prefix
+    torn_bytes: int = 0  # bytes after it: a torn last record, dropped
+
+
+def read_journal(path: Path) -> JournalContents:
+    """Every whole record; a torn or unchecksummed last line is set aside."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return JournalContents()
+    out = JournalContents()
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        if end < 0:  # no newline: the last write never finished
+            break
+        record = _decode(data[pos:end])
+        if record is None:
+            if _any_record_after(data, end + 1):
+                raise CorruptDatabase(
+                    f"{path}: journal damaged at byte {pos} (record {len(out.records) + 1}) "
+                    "with acknowledged records after it; both files were left untouched"
+                )
+            break
+        out.records.append(record)
+        pos = end + 1
+    out.good_bytes = pos
+    out.torn_bytes = len(data) - pos
+    return out
+
+
+def _any_record_after(data: bytes, pos: int) -> bool:
+    """Whether a valid record follows: garbage past the last good record is a torn
+    tail (a crash can leave a grown file with junk), a good record after it is not."""
+    for line in data[pos:].split(b"\n")[:-1]:
+        if _decode(line) is not None:
+            return True
+    return False
+
+
+class JournalWriter:
+    """Appends records durably; a failed append is cut off again so no half record stays."""
+
+    def __init__(self, path: Path, good_bytes: int) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            if os.fstat(self._fd).st_size != good_bytes:
+                os.ftruncate(self._fd, good_bytes)  # drop a torn, unacknowledged tail
+                os.fsync(self._fd)
+        except OSError:
+            os.close(self._fd)
+            raise
+        self.size = good_bytes
+        self.records = 0
+
+    def append(self, record: dict[str, Any]) -> None:
+        data = encode(record)
+        start = self.size
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, start)
+            except OSError:
+                pass  # the reader drops a torn tail anyway
+            raise
+        self.size += len(data)
+        self.records += 1
+
+    def reset(self) -> None:
+        """Empty the journal once its records are safely in the database file."""
+        os.ftruncate(self._fd, 0)
+        os.fsync(self._fd)
+        self.size = 0
+        self.records = 0
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

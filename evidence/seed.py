@@ -1,0 +1,32 @@
+"""The case weigh ships with, and opening a database that starts with it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from evidence.case_file import parse_case_file
+from evidence.store import Store
+from hypotheses.models import Case
+
+DEFAULT_CASE_ID = "istanbul-2022"
+
+
+def default_case() -> Case:
+    data = resources.files("evidence").joinpath("default_case.json").read_bytes()
+    return parse_case_file(data, "default case")
+
+
+def open_store(path: Path, *, readonly: bool = False) -> Store:
+    """Open (or create) a database; a new one is seeded with the default case."""
+    if not path.exists():
+        readonly = False  # nothing to read yet: create and seed it first
+        path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store.open(path, readonly=readonly)
+    if store.created:
+        try:
+            store.put_case(default_case())
+        except BaseException:
+            store.close()
+            raise
+    return store

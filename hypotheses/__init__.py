@@ -1,0 +1,1 @@
+"""The analysis of competing hypotheses: models, scoring and summaries. Pure: no I/O."""

@@ -1,0 +1,182 @@
+"""The ACH data model: one place that says what a valid case is.
+
+Every boundary (import files, the store's file, forms in the TUI) validates
+through these models, so a bad value is always reported with the field's name.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Rating = Literal["CC", "C", "N", "I", "II", "NA"]
+Level = Literal["low", "medium", "high"]
+Kind = Literal["fact", "report", "claim", "assumption", "absence"]
+
+RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+KINDS: tuple[Kind, ...] = ("fact", "report", "claim", "assumption", "absence")
+RATING_NAMES: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+# Limits keep one hostile file from exhausting memory or the screen.
+MAX_TITLE = 500
+MAX_TEXT = 100_000
+MAX_TAGS = 50
+
+ItemId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+]
+CaseId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,63}$")
+]
+OneLine = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_TITLE, pattern=r"^[^\r\n]*$"
+    ),
+]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+ShortText = Annotated[str, StringConstraints(max_length=2_000, pattern=r"^[^\r\n]*$")]
+Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,39}$")]
+Admiralty = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
+# Dates arrive as ISO strings from JSON files and forms; accept those only.
+IsoDate = Annotated[date, Field(strict=False)]
+IsoDateTime = Annotated[datetime, Field(strict=False)]
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC, to the second, so files diff cleanly."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Hypothesis(_Model):
+    id: ItemId
+    title: OneLine
+    description: Text = ""
+    prior: float = 1.0
+
+    @field_validator("prior")
+    @classmethod
+    def _prior_positive(cls, value: float) -> float:
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError("prior must be a finite number greater than 0")
+        return value
+
+
+class Evidence(_Model):
+    id: ItemId
+    title: OneLine
+    details: Text = ""
+    source: ShortText = ""
+    url: ShortText | None = None
+    event_date: IsoDate | None = None
+    reported_date: IsoDate | None = None
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = Field(default_factory=list)
+    credibility: Level = "medium"
+    relevance: Level = "medium"
+    admiralty: Admiralty | None = None
+    kind: Kind = "report"
+    excluded: bool = False
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    notes: dict[str, Text] = Field(default_factory=dict)
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, tags: list[str]) -> list[str]:
+        if len(set(tags)) != len(tags):
+            raise ValueError("tags must not repeat")
+        return tags
+
+
+class CaseInfo(_Model):
+    """A case without its hypotheses and evidence: what a case list shows."""
+
+    id: CaseId
+    title: OneLine
+    question: Text = ""
+    description: Text = ""
+    created: IsoDateTime = Field(default_factory=utcnow)
+    updated: IsoDateTime = Field(default_factory=utcnow)
+
+
+class Case(CaseInfo):
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        problems = case_problems(self.hypotheses, self.evidence)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def info(self) -> CaseInfo:
+        return CaseInfo.model_validate(
+            self.model_dump(include=set(CaseInfo.model_fields)), strict=False
+        )
+
+    def hypothesis(self, hid: str) -> Hypothesis:
+        for hyp in self.hypotheses:
+            if hyp.id == hid:
+                return hyp
+        raise KeyError(hid)
+
+    def item(self, eid: str) -> Evidence:
+        for ev in self.evidence:
+            if ev.id == eid:
+                return ev
+        raise KeyError(eid)
+
+
+def case_problems(hypotheses: list[Hypothesis], evidence: list[Evidence]) -> list[str]:
+    """Cross-item rules a single item cannot check: unique ids, known columns."""
+    problems: list[str] = []
+    hids: set[str] = set()
+    for hyp in hypotheses:
+        if hyp.id in hids:
+            problems.append(f"hypothesis {hyp.id}: duplicate id")
+        hids.add(hyp.id)
+    eids: set[str] = set()
+    for ev in evidence:
+        if ev.id in eids:
+            problems.append(f"evidence {ev.id}: duplicate id")
+        eids.add(ev.id)
+        for field in ("ratings", "notes"):
+            for hid in getattr(ev, field):
+                if hid not in hids:
+                    problems.append(
+                        f"evidence {ev.id}: {field}: unknown hypothesis id {hid!r}"
+                    )
+    return problems
+
+
+def suggested_credibility(admiralty: str) -> Level:
+    """NATO/Admiralty code → the credibility DESIGN.md suggests for it."""
+    reliability, info = admiralty[0].upper(), admiralty[1]
+    if reliability in "AB" and info in "12":
+        return "high"
+    if reliability in "DE" or info in "45":
+        return "low"
+    return "medium"

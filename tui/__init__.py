@@ -1,0 +1,1 @@
+"""The weigh command line and the Textual app."""
