@@ -1,0 +1,91 @@
+"""Bring a file into the database: weigh-case JSON, a CSV matrix or PARC's .achz.
+
+Everything is parsed and validated before the store is touched, so a bad
+file writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from evidence.errors import ImportFailed
+from evidence.store import Store
+from hypotheses.models import Case
+
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+class ImportResult(BaseModel):
+    case_id: str
+    hypotheses: int
+    evidence: int
+    replaced: bool
+    report: list[str]
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """'achz', 'csv' or 'case': by content first (gzip magic), then by name."""
+    if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".achz":
+        return "achz"
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        return "csv"
+    return "case"
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:64].strip("-") or "case"
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ImportFailed(f"{path}: {size} bytes is over the {MAX_IMPORT_BYTES // 2**20} MB import limit")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_case(store: Store, path: Path, case_id: str | None = None) -> tuple[Case, list[str]]:
+    """Parse a file into a validated case and a report of what was mapped."""
+    data = read_file(path)
+    fmt = detect_format(path, data)
+    if fmt == "achz":
+        from evidence.achz import read_achz
+
+        result = read_achz(data, str(path), case_id)
+        return result.case, list(result.report)
+    if fmt == "csv":
+        from evidence.csv_matrix import read_csv_matrix
+
+        cid = case_id or slug(path.stem)
+        existing = store.case(cid) if store.has_case(cid) else None
+        case = read_csv_matrix(data, str(path), cid, existing)
+        return case, [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
+    from evidence.case_file import parse_case_file
+
+    return parse_case_file(data, str(path), case_id), []
+
+
+def import_file(store: Store, path: Path, *, case_id: str | None = None, replace: bool = False) -> ImportResult:
+    path = Path(path).expanduser()
+    case, report = read_case(store, path, case_id)
+    exists = store.has_case(case.id)
+    # A CSV matrix updates its case in place: that is what a spreadsheet round-trip means.
+    updating = exists and detect_format(path, b"") == "csv"
+    store.put_case(case, replace=replace or updating)
+    return ImportResult(
+        case_id=case.id,
+        hypotheses=len(case.hypotheses),
+        evidence=len(case.evidence),
+        replaced=exists,
+        report=report,
+    )

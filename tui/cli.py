@@ -1,0 +1,202 @@
+"""The `weigh` command. Only bare `weigh` and `weigh serve` import Textual.
+
+Every failure is one line on stderr and exit status 2: analysts script this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from evidence.errors import WeighError
+
+EXIT_ERROR = 2
+MODEL_CHOICES = ("inconsistency", "weighted", "bayes")
+FORMAT_CHOICES = ("md", "json", "csv", "html", "case", "achz")
+
+
+class UsageError(WeighError):
+    """Bad command-line arguments."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see 'weigh --help')")
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0–65535)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $WEIGH_DB, else weigh.json in the user data directory)",
+    )
+    parser = _Parser(
+        prog="weigh",
+        description="Analysis of Competing Hypotheses in the terminal. Without a command, opens the workbench.",
+        parents=[db],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("cases", parents=[db], help="list the cases in the database")
+    imp = sub.add_parser(
+        "import", parents=[db], help="import a case file (weigh-case JSON, CSV matrix, PARC .achz)"
+    )
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--case", metavar="ID", help="import under this case id")
+    imp.add_argument("--replace", action="store_true", help="replace an existing case with the same id")
+    exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
+    exp.add_argument("--case", metavar="ID", help="case to export (default: the only case, or istanbul-2022)")
+    exp.add_argument("--format", choices=FORMAT_CHOICES, default="md")
+    exp.add_argument("--model", choices=MODEL_CHOICES, default="weighted", help="model that orders the ranking")
+    exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
+    exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
+    srv.add_argument("--port", type=_port, default=8000)
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    return parser
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from evidence.location import resolve_db_path
+
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def _pick_case(store: object, wanted: str | None) -> str:
+    from evidence.seed import DEFAULT_CASE_ID
+    from evidence.store import Store
+
+    assert isinstance(store, Store)
+    ids = store.case_ids()
+    if wanted is not None:
+        if wanted not in ids:
+            known = ", ".join(ids) or "none"
+            raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {known})")
+        return wanted
+    if len(ids) == 1:
+        return ids[0]
+    if DEFAULT_CASE_ID in ids:
+        return DEFAULT_CASE_ID
+    if not ids:
+        raise WeighError(f"{store.path} holds no cases; import one with 'weigh import FILE'")
+    raise WeighError(f"several cases in {store.path}; name one with --case ({', '.join(ids)})")
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from evidence.seed import open_store
+
+    store = open_store(_db_path(args), readonly=True)
+    try:
+        for s in store.summaries():
+            print(f"{s.id}\t{s.title}\t{s.hypotheses} hypotheses\t{s.evidence} evidence\tupdated {s.updated}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from evidence.importing import import_file
+    from evidence.seed import open_store
+
+    store = open_store(_db_path(args))
+    try:
+        result = import_file(store, Path(args.file), case_id=args.case, replace=args.replace)
+    finally:
+        store.close()
+    for line in result.report:
+        print(line)
+    print(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from evidence.export import export_bytes, write_file
+    from evidence.history import describe_change
+    from evidence.seed import open_store
+
+    if args.format == "achz" and not args.output:
+        raise UsageError("--format achz writes a binary file: give -o FILE")
+    store = open_store(_db_path(args), readonly=True)
+    try:
+        case_id = _pick_case(store, args.case)
+        case = store.case(case_id)
+        history = [describe_change(r) for r in store.history(case_id)] if args.history else None
+    finally:
+        store.close()
+    data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history)
+    if args.format == "achz":
+        from evidence.achz import achz_losses
+
+        for line in achz_losses(case):
+            print(line, file=sys.stderr)
+    if args.output:
+        path = write_file(Path(args.output), data)
+        print(f"Wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from textual_serve.server import Server
+
+    db = _db_path(args).absolute()
+    command = f"{shlex.quote(sys.executable)} -m tui.cli --db {shlex.quote(str(db))}"
+    print(f"Serving weigh on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="weigh").serve()
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui.app import run_app
+
+    return run_app(_db_path(args))
+
+
+COMMANDS = {"cases": cmd_cases, "import": cmd_import, "export": cmd_export, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS.get(args.command, cmd_tui)(args)
+    except WeighError as exc:
+        print(f"weigh: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("weigh: interrupted", file=sys.stderr)
+    except BrokenPipeError:  # e.g. `weigh export | head`
+        pass
+    except OSError as exc:
+        name = f"{exc.filename}: " if exc.filename else ""
+        print(f"weigh: error: {name}{exc.strerror or exc}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
