@@ -1,0 +1,129 @@
+"""The hypothesis form, driven by keys through a tiny host app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, Static, TextArea
+
+import tui
+from hypotheses.models import Hypothesis
+from tui.screens.hypothesis_form import HypothesisForm
+
+FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+
+
+class Host(App[None]):
+    """Pushes one screen on mount and records what it dismisses with."""
+
+    CSS_PATH = FORMS_TCSS
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def shown(app: App, selector: str) -> str:
+    """The text a Static shows, and only if it is actually on screen."""
+    widget = app.screen.query_one(selector, Static)
+    if not widget.display or widget.region.height == 0:
+        return ""
+    return str(widget.render())
+
+
+async def test_new_hypothesis_typed_and_saved() -> None:
+    app = Host(lambda: HypothesisForm(new_id="H4"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused is app.screen.query_one("#title", Input)
+        await pilot.press(*"Kyiv [bold]stalled[/]")
+        await pilot.press("tab", *"Moscow never meant it.")
+        await pilot.press("tab", "end", "ctrl+u", *"2.5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [
+        Hypothesis(
+            id="H4",
+            title="Kyiv [bold]stalled[/]",
+            description="Moscow never meant it.",
+            prior=2.5,
+        )
+    ]
+
+
+async def test_edit_keeps_id_and_shows_old_values() -> None:
+    old = Hypothesis(id="H2", title="West pressed Kyiv", description="d", prior=0.5)
+    app = Host(lambda: HypothesisForm(existing=old, new_id="H9"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Edit hypothesis H2" in shown(app, "#form-title")
+        assert app.screen.query_one("#prior", Input).value == "0.5"
+        assert app.screen.query_one("#description", TextArea).text == "d"
+        await pilot.press("end", *" hard", "ctrl+s")
+        await pilot.pause()
+    assert app.results == [old.model_copy(update={"title": "West pressed Kyiv hard"})]
+
+
+async def test_escape_cancels_with_none() -> None:
+    app = Host(lambda: HypothesisForm())
+    async with app.run_test() as pilot:
+        await pilot.press(*"half typed", "escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+@pytest.mark.parametrize(
+    ("title", "prior", "field", "message"),
+    [
+        ("", "1", "title", "required: must not be empty"),
+        ("   ", "1", "title", "required: must not be empty"),
+        ("ok", "0", "prior", "prior must be a finite number greater than 0"),
+        ("ok", "-2", "prior", "prior must be a finite number greater than 0"),
+        ("ok", "abc", "prior", "not a number: 'abc'"),
+        ("ok", "inf", "prior", "prior must be a finite number greater than 0"),
+    ],
+)
+async def test_bad_values_named_beside_the_field(
+    title: str, prior: str, field: str, message: str
+) -> None:
+    app = Host(lambda: HypothesisForm(new_id="H3"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        if title:
+            await pilot.press(*title)
+        await pilot.press("tab", "tab", "end", "ctrl+u")
+        if prior:
+            await pilot.press(*prior)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, f"#error-{field}") == message
+        assert field in shown(app, "#form-status")
+        assert shown(app, "#form-status").startswith("Not saved")
+        # The bad field gets the focus, and the form stays open with what was typed.
+        assert app.focused is app.screen.query_one(f"#{field}")
+        assert isinstance(app.screen, HypothesisForm)
+        assert app.results == []
+        # Fixing it saves.
+        await pilot.press("end", "ctrl+u", *("1" if field == "prior" else "Fixed"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert len(app.results) == 1
+    saved = app.results[0]
+    assert isinstance(saved, Hypothesis) and saved.id == "H3"
+
+
+async def test_ten_kilobyte_title_is_refused_clearly() -> None:
+    app = Host(lambda: HypothesisForm())
+    async with app.run_test(size=(80, 24)) as pilot:
+        title = app.screen.query_one("#title", Input)
+        title.insert_text_at_cursor("x" * 10_240)  # what a paste does
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-title") == "too long: at most 500 characters (got 10,240)"
+        assert app.results == []
+        assert len(title.value) == 10_240  # nothing the user typed is lost

@@ -1,0 +1,247 @@
+"""Add or edit a piece of evidence, rating it against every hypothesis on the way."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from hypotheses.models import (
+    KINDS,
+    LEVELS,
+    RATING_NAMES,
+    RATINGS,
+    Evidence,
+    Hypothesis,
+    suggested_credibility,
+)
+from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
+from tui.screens.form_support import (
+    blank_to_none,
+    check_date,
+    check_url,
+    field_row,
+    form_errors,
+    literal,
+    parse_tags,
+)
+
+_ADMIRALTY = re.compile(r"^[A-F][1-6]$")
+_RATING_OPTIONS = [(f"{code}  {RATING_NAMES[code]}", code) for code in RATINGS]
+
+# Field key (as Evidence names it) → (label on screen, widget id).
+_PLAIN_FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("Title", "title"),
+    "details": ("Details", "details"),
+    "source": ("Source", "source"),
+    "url": ("URL", "url"),
+    "event_date": ("Event date", "event_date"),
+    "reported_date": ("Reported", "reported_date"),
+    "tags": ("Tags", "tags"),
+    "admiralty": ("Admiralty", "admiralty"),
+    "credibility": ("Credibility", "credibility"),
+    "relevance": ("Relevance", "relevance"),
+    "kind": ("Kind", "kind"),
+}
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+class EvidenceForm(FormScreen[Evidence]):
+    """Returns the new or edited Evidence (id and `excluded` kept when editing), or None."""
+
+    def __init__(
+        self,
+        hypotheses: list[Hypothesis],
+        existing: Evidence | None = None,
+        new_id: str = "E1",
+    ) -> None:
+        super().__init__()
+        self.hypotheses = list(hypotheses)
+        self.existing = existing
+        self.item_id = existing.id if existing else new_id
+        self._admiralty_seen = (existing.admiralty or "") if existing else ""
+
+    def fields(self) -> dict[str, FieldSpec]:
+        specs = {
+            key: FieldSpec(label.lower(), wid, f"error-{wid}")
+            for key, (label, wid) in _PLAIN_FIELDS.items()
+        }
+        for i, hyp in enumerate(self.hypotheses):
+            specs[f"notes.{hyp.id}"] = FieldSpec(f"note on {hyp.id}", f"note-{i}", f"error-h{i}")
+            specs[f"ratings.{hyp.id}"] = FieldSpec(f"rating on {hyp.id}", f"rating-{i}", f"error-h{i}")
+        return specs
+
+    def compose(self) -> ComposeResult:
+        old = self.existing
+        verb = "Edit" if old else "New"
+        with Vertical(id="form-dialog", classes="form-dialog -wide"):
+            yield Static(literal(f"{verb} evidence {self.item_id}"), id="form-title", classes="form-heading")
+            with VerticalScroll(id="form-fields"):
+                yield from self._compose_item_fields(old)
+                if self.hypotheses:
+                    yield Static("Ratings  (rating and why, per hypothesis)", classes="form-section")
+                for i, hyp in enumerate(self.hypotheses):
+                    yield self._rating_row(i, hyp, old)
+            yield Static("", id="form-status", classes="form-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def _compose_item_fields(self, old: Evidence | None) -> ComposeResult:
+        def text_input(key: str, value: str, placeholder: str = "") -> Input:
+            return Input(value, id=_PLAIN_FIELDS[key][1], placeholder=placeholder)
+
+        def row(key: str, *widgets: Any) -> Horizontal:
+            label, wid = _PLAIN_FIELDS[key]
+            return field_row(label, *widgets, field=wid)
+
+        yield row("title", text_input("title", old.title if old else "", "one line"))
+        yield row("details", TextArea(old.details if old else "", id="details"))
+        yield row("source", text_input("source", old.source if old else "", "who said it"))
+        yield row("url", text_input("url", (old.url or "") if old else "", "https://…"))
+        yield row(
+            "event_date",
+            text_input("event_date", _date_text(old.event_date if old else None), "YYYY-MM-DD"),
+        )
+        yield row(
+            "reported_date",
+            text_input(
+                "reported_date", _date_text(old.reported_date if old else None), "YYYY-MM-DD"
+            ),
+        )
+        yield row(
+            "tags",
+            text_input("tags", " ".join(old.tags) if old else "", "comma or space separated"),
+        )
+        yield row(
+            "admiralty",
+            text_input("admiralty", (old.admiralty or "") if old else "", "e.g. B2 (optional)"),
+            Static("", id="admiralty-hint", classes="field-hint"),
+        )
+        yield row(
+            "credibility",
+            Select(
+                [(level, level) for level in LEVELS],
+                value=old.credibility if old else "medium",
+                allow_blank=False,
+                id="credibility",
+            ),
+        )
+        yield row(
+            "relevance",
+            Select(
+                [(level, level) for level in LEVELS],
+                value=old.relevance if old else "medium",
+                allow_blank=False,
+                id="relevance",
+            ),
+        )
+        yield row(
+            "kind",
+            Select(
+                [(kind, kind) for kind in KINDS],
+                value=old.kind if old else "report",
+                allow_blank=False,
+                id="kind",
+            ),
+        )
+
+    def _rating_row(self, i: int, hyp: Hypothesis, old: Evidence | None) -> Horizontal:
+        rating = old.ratings.get(hyp.id) if old else None
+        note = old.notes.get(hyp.id, "") if old else ""
+        return field_row(
+            hyp.id,
+            Static(literal(hyp.title), classes="hypothesis-title"),
+            Horizontal(
+                Select(
+                    _RATING_OPTIONS,
+                    value=rating if rating is not None else Select.NULL,
+                    prompt="not rated",
+                    id=f"rating-{i}",
+                    classes="rating-select",
+                ),
+                Input(note, id=f"note-{i}", placeholder="why this rating", classes="rating-note"),
+                classes="rating-line",
+            ),
+            field=f"h{i}",
+        )
+
+    @on(Input.Changed, "#admiralty")
+    def _suggest_credibility(self, event: Input.Changed) -> None:
+        """A valid code suggests a credibility; the analyst may still change it."""
+        code = event.value.strip().upper()
+        hint = self.query_one("#admiralty-hint", Static)
+        if not _ADMIRALTY.match(code):
+            hint.update("")
+            return
+        suggestion = suggested_credibility(code)
+        if code != self._admiralty_seen:
+            self._admiralty_seen = code
+            self.query_one("#credibility", Select).value = suggestion
+        hint.update(Text(f"{code} suggests credibility: {suggestion}"))
+
+    def _value(self, wid: str) -> str:
+        return self.query_one(f"#{wid}", Input).value
+
+    def build(self) -> Evidence:
+        errors: dict[str, str] = {}
+        event_date = blank_to_none(self._value("event_date"))
+        reported_date = blank_to_none(self._value("reported_date"))
+        url = blank_to_none(self._value("url"))
+        for key, value, problem in (
+            ("event_date", event_date, check_date(event_date)),
+            ("reported_date", reported_date, check_date(reported_date)),
+            ("url", url, check_url(url)),
+        ):
+            if problem:
+                errors[key] = problem
+        admiralty = blank_to_none(self._value("admiralty"))
+        ratings: dict[str, str] = {}
+        notes: dict[str, str] = {}
+        for i, hyp in enumerate(self.hypotheses):
+            code = self.query_one(f"#rating-{i}", Select).value
+            if code is not Select.NULL:
+                ratings[hyp.id] = str(code)
+            note = self.query_one(f"#note-{i}", Input).value.strip()
+            if note:
+                notes[hyp.id] = note
+        doc = {
+            "id": self.item_id,
+            "title": self._value("title"),
+            "details": self.query_one("#details", TextArea).text,
+            "source": self._value("source").strip(),
+            "url": None if "url" in errors else url,
+            "event_date": None if "event_date" in errors else event_date,
+            "reported_date": None if "reported_date" in errors else reported_date,
+            "tags": parse_tags(self._value("tags")),
+            "credibility": self.query_one("#credibility", Select).value,
+            "relevance": self.query_one("#relevance", Select).value,
+            "admiralty": admiralty.upper() if admiralty else None,
+            "kind": self.query_one("#kind", Select).value,
+            "excluded": self.existing.excluded if self.existing else False,
+            "ratings": ratings,
+            "notes": notes,
+        }
+        try:
+            item = Evidence.model_validate(doc, strict=False)
+        except ValidationError as exc:
+            for key, message in form_errors(exc, self.fields()).items():
+                errors.setdefault(key, message)
+        if errors:
+            order = list(self.fields())
+            raise FormInvalid(dict(sorted(errors.items(), key=lambda kv: _position(order, kv[0]))))
+        return item
+
+
+def _position(order: list[str], key: str) -> int:
+    """Errors are listed in the order the fields appear on screen."""
+    return order.index(key) if key in order else len(order)

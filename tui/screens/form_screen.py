@@ -1,0 +1,105 @@
+"""The behaviour every add/edit form shares: keys, field errors, saving only when valid."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Generic, NamedTuple, TypeVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from tui.screens.form_support import literal
+
+T = TypeVar("T")
+
+
+class FieldSpec(NamedTuple):
+    """Where a field lives on screen: its label, the widget to focus, its error line."""
+
+    label: str
+    focus_id: str
+    error_id: str
+
+
+class FormInvalid(Exception):
+    """The form's values do not make a valid item: field key → message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class FormScreen(ModalScreen[T | None], Generic[T]):
+    """A modal form: ``ctrl+s`` saves once valid, ``escape`` cancels and returns None.
+
+    Subclasses compose their fields with ``field_row`` (which adds an error
+    line under each), describe them in ``fields()``, and implement ``build()``,
+    which returns the item or raises ``FormInvalid``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def fields(self) -> dict[str, FieldSpec]:
+        """Field key (as the model names it) → where it is shown; override in subclasses."""
+        return {}
+
+    def build(self) -> T:
+        """The item the form describes, or FormInvalid; override in subclasses."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        first = self.query_one(".field-row .field-body > *")
+        first.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        try:
+            item = self.build()
+        except FormInvalid as exc:
+            self.show_errors(exc.errors)
+            return
+        self.dismiss(item)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message under its field; a summary line; focus on the first bad field."""
+        fields = self.fields()
+        for line in self.query(".field-error").results(Static):
+            line.update("")
+            line.remove_class("-shown")
+        unplaced: list[str] = []
+        first: Widget | None = None
+        for key, message in errors.items():
+            if key not in fields:
+                unplaced.append(f"{key}: {message}")
+                continue
+            error_line = self.query_one(f"#{fields[key].error_id}", Static)
+            error_line.update(literal(message))
+            error_line.add_class("-shown")
+            if first is None:
+                first = self.query_one(f"#{fields[key].focus_id}")
+        names = [fields[k].label for k in errors if k in fields]
+        summary = f"Not saved: fix {len(errors)} field{'s' if len(errors) != 1 else ''}"
+        if names:
+            summary += " (" + ", ".join(names) + ")"
+        if unplaced:
+            summary += " — " + "; ".join(unplaced)
+        status = self.query_one("#form-status", Static)
+        status.update(literal(summary))
+        status.add_class("-error")
+        if first is not None:
+            first.focus()
+            first.scroll_visible()
+

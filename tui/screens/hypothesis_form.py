@@ -1,0 +1,70 @@
+"""Add or edit a hypothesis: title, description, prior."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Static, TextArea
+
+from hypotheses.models import Hypothesis
+from pydantic import ValidationError
+from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
+from tui.screens.form_support import field_row, form_errors, literal
+
+
+class HypothesisForm(FormScreen[Hypothesis]):
+    """Returns the new or edited Hypothesis (same id when editing), or None on escape."""
+
+    def __init__(self, existing: Hypothesis | None = None, new_id: str = "H1") -> None:
+        super().__init__()
+        self.existing = existing
+        self.item_id = existing.id if existing else new_id
+
+    def fields(self) -> dict[str, FieldSpec]:
+        return {
+            "title": FieldSpec("title", "title", "error-title"),
+            "description": FieldSpec("description", "description", "error-description"),
+            "prior": FieldSpec("prior", "prior", "error-prior"),
+        }
+
+    def compose(self) -> ComposeResult:
+        old = self.existing
+        heading = f"Edit hypothesis {self.item_id}" if old else f"New hypothesis {self.item_id}"
+        with Vertical(id="form-dialog", classes="form-dialog"):
+            yield Static(literal(heading), id="form-title", classes="form-heading")
+            with VerticalScroll(id="form-fields"):
+                yield field_row(
+                    "Title",
+                    Input(old.title if old else "", id="title", placeholder="one line"),
+                    field="title",
+                )
+                yield field_row(
+                    "Description",
+                    TextArea(old.description if old else "", id="description"),
+                    field="description",
+                )
+                yield field_row(
+                    "Prior",
+                    Input(
+                        repr(old.prior) if old else "1.0",
+                        id="prior",
+                        placeholder="a number > 0 (relative weight)",
+                    ),
+                    field="prior",
+                )
+            yield Static("", id="form-status", classes="form-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def build(self) -> Hypothesis:
+        doc = {
+            "id": self.item_id,
+            "title": self.query_one("#title", Input).value,
+            "description": self.query_one("#description", TextArea).text,
+            "prior": self.query_one("#prior", Input).value.strip(),
+        }
+        try:
+            return Hypothesis.model_validate(doc, strict=False)
+        except ValidationError as exc:
+            raise FormInvalid(form_errors(exc, self.fields())) from None
