@@ -82,7 +82,7 @@ def _any_record_after(data: bytes, pos: int) -> bool:
 class JournalWriter:
     """Appends records durably; a failed append is cut off again so no half record stays."""
 
-    def __init__(self, path: Path, good_bytes: int) -> None:
+    def __init__(self, path: Path, good_bytes: int, records: int = 0) -> None:
         self.path = path
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -93,15 +93,18 @@ class JournalWriter:
             os.close(self._fd)
             raise
         self.size = good_bytes
-        self.records = 0
+        self.records = records  # records in the file (replayed ones included)
 
     def append(self, record: dict[str, Any]) -> None:
+        """One write of one whole line, then fsync: durable when this returns."""
         data = encode(record)
         start = self.size
         try:
             view = memoryview(data)
             while view:
                 written = os.write(self._fd, view)
+                if written <= 0:
+                    raise OSError(5, "write made no progress")
                 view = view[written:]
             os.fsync(self._fd)
         except OSError:
@@ -112,6 +115,14 @@ class JournalWriter:
             raise
         self.size += len(data)
         self.records += 1
+
+    def truncate(self, size: int) -> None:
+        """Take back the records after ``size`` bytes (an append the state rejected)."""
+        os.ftruncate(self._fd, size)
+        os.fsync(self._fd)
+        if size < self.size:
+            self.records = max(0, self.records - 1)
+        self.size = size
 
     def reset(self) -> None:
         """Empty the journal once its records are safely in the database file."""

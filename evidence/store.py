@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,18 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import (
     Conflict,
     CorruptDatabase,
-    DatabaseLocked,
     NotFound,
     ReadOnlyStore,
     StoreError,
+    WeighError,
 )
 from evidence.journal import JournalWriter, read_journal
+from evidence.lock import WriterLock, owner_pid
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating, utcnow
 from hypotheses.validation import describe
 
@@ -42,11 +43,18 @@ COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 MAX_DB_BYTES = 2 * 1024**3
 
+# Upgrades of the raw file: MIGRATIONS[n] turns a schema-n document into schema
+# n+1 (it may mutate and return its argument). They run before validation, in
+# memory; a writer then keeps a copy of the old file and saves the result only
+# by an atomic compaction. Schema 1 is the first weigh wrote, so none exist yet.
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {}
+
 
 class Meta(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     format: Literal["weigh"]
-    schema_: int = Field(alias="schema", ge=1)
+    schema_: int = Field(alias="schema", ge=0)
     seq: int = Field(ge=0)
 
 
@@ -133,7 +141,7 @@ class Store:
         self.journal_path = path.with_name(path.name + ".journal")
         self.lock_path = path.with_name(path.name + ".lock")
         self._lock = threading.RLock()
-        self._file_lock: FileLock | None = None
+        self._file_lock: WriterLock | None = None
         self._journal: JournalWriter | None = None
         self._cases: dict[str, _CaseState] = {}
         self._history: list[dict[str, Any]] = []
@@ -142,6 +150,9 @@ class Store:
         self._failed: str | None = None
         self._closed = False
         self.created = False  # True when this open made a new, empty database
+        self.migrated_from: int | None = None  # the file's schema, when it was upgraded
+        self.backup_path: Path | None = None  # copy of the pre-migration file
+        self._original: bytes | None = None
 
     # ----------------------------------------------------------------- opening
 
@@ -158,6 +169,8 @@ class Store:
     def _open(self, create: bool) -> None:
         if not self.readonly:
             self._take_lock()
+            self._check_writable()
+            self._remove_stale_temp()
         if not self.path.exists():
             if self.readonly or not create:
                 raise StoreError(f"{self.path}: no such database")
@@ -176,43 +189,69 @@ class Store:
                 continue
             break
         self._seq = next(iter(db.meta.values())).seq
-        self._cases = {c.id: _CaseState.of(c) for c in db.cases.values()}
+        self._cases = {}
+        for c in db.cases.values():
+            if c.id in self._cases:
+                raise CorruptDatabase(
+                    f"{self.path}: damaged: case id {c.id!r} appears twice; file left untouched"
+                )
+            self._cases[c.id] = _CaseState.of(c)
         self._history = list(db.history.values())
         self._stat = before
         self._replay(journal.records)
         if not self.readonly:
             try:
-                self._journal = JournalWriter(self.journal_path, journal.good_bytes)
+                self._journal = JournalWriter(
+                    self.journal_path, journal.good_bytes, len(journal.records)
+                )
             except OSError as exc:
-                raise StoreError(f"{self.journal_path}: cannot open journal: {_os_reason(exc)}")
-            if len(journal.records) >= COMPACT_RECORDS or journal.good_bytes >= COMPACT_BYTES:
+                raise StoreError(
+                    f"{self.journal_path}: cannot open journal: {_os_reason(exc)}"
+                ) from None
+            if self.migrated_from is not None:
+                self._keep_backup()
+                self.compact()
+            elif len(journal.records) >= COMPACT_RECORDS or journal.good_bytes >= COMPACT_BYTES:
                 self.compact()
 
     def _take_lock(self) -> None:
-        lock = FileLock(str(self.lock_path), timeout=0, mode=0o600)
-        try:
-            lock.acquire()
-        except Timeout:
-            pid = self._lock_owner()
-            who = f"PID {pid}" if pid else "another process"
-            raise DatabaseLocked(
-                f"{self.path} is in use by {who}; close that weigh first "
-                "(the lock is released when it exits)"
-            ) from None
-        except OSError as exc:
-            raise StoreError(f"{self.lock_path}: cannot lock the database: {_os_reason(exc)}")
-        self._file_lock = lock
-        try:
-            with open(self.lock_path, "w", encoding="ascii") as fh:
-                fh.write(f"{os.getpid()}\n")
-        except OSError:
-            pass  # the PID is only a courtesy for the error message
+        self._file_lock = WriterLock.acquire(self.path)
 
     def _lock_owner(self) -> int | None:
+        return owner_pid(self.path)
+
+    def _check_writable(self) -> None:
+        """Refuse to open for writing what cannot be saved, before any edit is taken."""
+        parent = self.path.parent
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise ReadOnlyStore(
+                f"{self.path}: the folder {parent} is not writable, so edits could not be "
+                "saved; open the database read-only or make the folder writable"
+            )
         try:
-            return int(self.lock_path.read_text(encoding="ascii").strip() or 0) or None
-        except (OSError, ValueError):
-            return None
+            st = self.path.stat()
+        except OSError:
+            return
+        if stat.S_ISREG(st.st_mode) and (
+            not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+            or not os.access(self.path, os.W_OK)
+        ):
+            raise ReadOnlyStore(
+                f"{self.path}: the database file is read-only; open it read-only "
+                "or make it writable (chmod u+w)"
+            )
+
+    def _temp_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.tmp")
+
+    def _remove_stale_temp(self) -> None:
+        """A compaction killed midway leaves its temp file; only the writer makes one."""
+        try:
+            self._temp_path().unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # _write_snapshot reports it if it is in the way
 
     def _read_snapshot(self) -> DbFile:
         try:
@@ -225,9 +264,91 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {_os_reason(exc)}") from None
         try:
-            return DbFile.model_validate_json(data)
+            db: DbFile | None = DbFile.model_validate_json(data)
+            error: ValidationError | None = None
         except ValidationError as exc:
-            raise CorruptDatabase(f"{self.path}: {self._diagnose(data, exc)}; file left untouched")
+            db, error = None, exc
+        if db is not None:
+            schema = self._schema_of(db)
+            if schema == SCHEMA:
+                return db
+            if schema > SCHEMA:
+                raise CorruptDatabase(f"{self.path}: {_newer(schema)}; file left untouched")
+        return self._migrate(data, error)
+
+    def _schema_of(self, db: DbFile) -> int:
+        if len(db.meta) != 1:
+            raise CorruptDatabase(
+                f"{self.path}: damaged: _meta holds {len(db.meta)} records, not 1; "
+                "file left untouched"
+            )
+        return next(iter(db.meta.values())).schema_
+
+    def _migrate(self, data: bytes, error: ValidationError | None) -> DbFile:
+        """Upgrade an older schema in memory, or explain why the file cannot be read."""
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            doc = None
+        schema = _raw_schema(doc)
+        if schema is None or schema >= SCHEMA:
+            assert error is not None
+            raise CorruptDatabase(f"{self.path}: {self._diagnose(data, error)}; file left untouched")
+        missing = [n for n in range(schema, SCHEMA) if n not in MIGRATIONS]
+        if missing:
+            raise CorruptDatabase(
+                f"{self.path}: written by an older weigh (schema {schema}) that this version "
+                "cannot upgrade; file left untouched"
+            )
+        assert isinstance(doc, dict)
+        try:
+            for n in range(schema, SCHEMA):
+                doc = MIGRATIONS[n](doc)
+                next(iter(doc["_meta"].values()))["schema"] = n + 1
+            db = DbFile.model_validate_json(json.dumps(doc))
+        except ValidationError as exc:
+            raise CorruptDatabase(
+                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; "
+                "file left untouched"
+            ) from None
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
+            raise CorruptDatabase(
+                f"{self.path}: cannot upgrade from schema {schema}: {exc!r}; file left untouched"
+            ) from None
+        self._schema_of(db)
+        self.migrated_from = schema
+        self._original = data
+        return db
+
+    def _keep_backup(self) -> None:
+        """Copy the pre-migration file aside (never over anything) before replacing it."""
+        assert self._original is not None and self.migrated_from is not None
+        base = f"{self.path.name}.schema-{self.migrated_from}.bak"
+        for n in range(1000):
+            target = self.path.with_name(base if n == 0 else f"{base}-{n}")
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise StoreError(
+                    f"{target}: cannot keep a backup before upgrading: {_os_reason(exc)}"
+                ) from None
+            try:
+                try:
+                    _write_all(fd, self._original)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                _fsync_dir(self.path.parent)
+            except OSError as exc:
+                raise StoreError(
+                    f"{target}: cannot keep a backup before upgrading: {_os_reason(exc)}"
+                ) from None
+            self.backup_path = target
+            self._original = None
+            return
+        raise StoreError(f"{self.path}: too many backup copies already; move some away")
 
     def _diagnose(self, data: bytes, exc: ValidationError) -> str:
         """Why a file failed to load, in a user's words (the slow path, errors only)."""
@@ -242,7 +363,13 @@ class Store:
         except RecursionError:
             return "JSON nested too deeply; not a weigh database"
         except json.JSONDecodeError as err:
-            return f"not valid JSON, truncated or damaged (line {err.lineno}, column {err.colno})"
+            what = "trailing data after the JSON" if err.msg == "Extra data" else err.msg
+            return (
+                f"not valid JSON, truncated or damaged ({what} at line {err.lineno}, "
+                f"column {err.colno})"
+            )
+        if isinstance(doc, list):
+            return "not a weigh database (a JSON list, not an object with a _meta table)"
         if not isinstance(doc, dict) or "_meta" not in doc:
             return "not a weigh database (no _meta table: a foreign JSON or TinyDB file)"
         meta = doc["_meta"]
@@ -250,8 +377,8 @@ class Store:
         if not isinstance(first, dict) or first.get("format") != "weigh":
             return "not a weigh database (_meta does not name the weigh format)"
         schema = first.get("schema")
-        if isinstance(schema, int) and schema > SCHEMA:
-            return f"written by a newer weigh (schema {schema}; this version reads {SCHEMA})"
+        if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+            return _newer(schema)
         return f"damaged: {describe(exc, doc)}"
 
     # ---------------------------------------------------------------- closing
@@ -269,12 +396,14 @@ class Store:
 
     def _release(self) -> None:
         self._closed = True
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        if self._file_lock is not None:
-            self._file_lock.release()
-            self._file_lock = None
+        try:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+        finally:
+            if self._file_lock is not None:
+                self._file_lock.release()
+                self._file_lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -477,6 +606,33 @@ class Store:
 
     def _commit(self, record: dict[str, Any]) -> None:
         """Journal the edit durably, then apply it; on failure nothing changes."""
+        self._check_editable()
+        assert self._journal is not None
+        if self._journal.records >= COMPACT_RECORDS or self._journal.size >= COMPACT_BYTES:
+            # Before the append, so a failed compaction fails this edit unacknowledged.
+            self.compact()
+        record = {"seq": self._seq + 1, "ts": utcnow().isoformat(), **record}
+        start = self._journal.size
+        try:
+            self._journal.append(record)
+        except OSError as exc:
+            self._failed = _os_reason(exc)
+            raise StoreError(
+                f"{self.journal_path}: edit NOT saved: {self._failed}; edits are off until weigh "
+                "is reopened"
+            ) from None
+        try:
+            self._apply(record)
+        except BaseException:
+            # A record the state rejects would make every later open fail: take it back.
+            try:
+                self._journal.truncate(start)
+            except OSError as exc:
+                self._failed = _os_reason(exc)
+            raise
+        self._seq = record["seq"]
+
+    def _check_editable(self) -> None:
         if self._closed:
             raise ReadOnlyStore(f"{self.path}: the database is closed")
         if self.readonly:
@@ -486,20 +642,6 @@ class Store:
                 f"{self.path}: edits are off after an earlier write error ({self._failed}); "
                 "reopen weigh once the disk is fixed"
             )
-        assert self._journal is not None
-        record = {"seq": self._seq + 1, "ts": utcnow().isoformat(), **record}
-        try:
-            self._journal.append(record)
-        except OSError as exc:
-            self._failed = _os_reason(exc)
-            raise StoreError(
-                f"{self.journal_path}: edit NOT saved: {self._failed}; edits are off until weigh "
-                "is reopened"
-            ) from None
-        self._seq = record["seq"]
-        self._apply(record)
-        if self._journal.records >= COMPACT_RECORDS or self._journal.size >= COMPACT_BYTES:
-            self.compact()
 
     def _replay(self, records: list[dict[str, Any]]) -> None:
         expected = self._seq + 1
@@ -514,7 +656,7 @@ class Store:
                 )
             try:
                 self._apply(record)
-            except (KeyError, NotFound, Conflict, ValidationError, TypeError) as exc:
+            except (KeyError, IndexError, ValueError, TypeError, AttributeError, WeighError) as exc:
                 raise CorruptDatabase(
                     f"{self.journal_path}: journal record {seq} ({record.get('op')}) "
                     f"does not fit the database: {exc}; files left untouched"
@@ -533,28 +675,43 @@ class Store:
     # ---------------------------------------------------------------- compact
 
     def compact(self) -> None:
-        """Write all state to a new file atomically, then empty the journal."""
+        """Write all state to a new file atomically, then empty the journal.
+
+        Any failure turns edits off (never retried: a failed fsync may have lost
+        pages silently); the journal still holds every acknowledged edit.
+        """
         with self._lock:
             if self.readonly or self._journal is None:
                 raise ReadOnlyStore(f"{self.path}: opened read-only")
+            self._check_editable()
             try:
                 current = _stat_key(self.path)
             except OSError as exc:
-                raise StoreError(f"{self.path}: cannot check the database: {_os_reason(exc)}")
+                self._failed = _os_reason(exc)
+                raise StoreError(
+                    f"{self.path}: cannot check the database: {self._failed}; "
+                    "your edits are safe in the journal"
+                ) from None
             if current != self._stat:
                 self._failed = "the file was changed by another program"
                 raise StoreError(
                     f"{self.path}: changed by another program since weigh opened it; "
                     "not overwriting it (your edits are safe in the journal; reopen weigh)"
                 )
-            self._write_snapshot()
-            self._stat = _stat_key(self.path)
+            try:
+                self._write_snapshot()
+                self._stat = _stat_key(self.path)
+            except (StoreError, OSError) as exc:
+                self._failed = str(exc) if isinstance(exc, StoreError) else _os_reason(exc)
+                raise StoreError(f"{exc}; your edits are safe in the journal") from None
             try:
                 self._journal.reset()
             except OSError as exc:
                 # The file already holds every record (seq makes replay skip them).
                 self._failed = _os_reason(exc)
-                raise StoreError(f"{self.journal_path}: cannot reset journal: {self._failed}")
+                raise StoreError(
+                    f"{self.journal_path}: cannot reset journal: {self._failed}"
+                ) from None
 
     def _snapshot_bytes(self) -> bytes:
         db = DbFile.model_construct(
@@ -566,13 +723,12 @@ class Store:
 
     def _write_snapshot(self) -> None:
         data = self._snapshot_bytes()
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp = self._temp_path()
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self._remove_stale_temp()
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -584,6 +740,30 @@ class Store:
             except OSError:
                 pass
             raise StoreError(f"{self.path}: cannot write the database: {_os_reason(exc)}") from None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(5, "write made no progress")
+        view = view[written:]
+
+
+def _newer(schema: int) -> str:
+    return f"written by a newer weigh (schema {schema}; this version reads {SCHEMA})"
+
+
+def _raw_schema(doc: Any) -> int | None:
+    """The schema number a parsed file claims, if it looks like a weigh database."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("_meta"), dict):
+        return None
+    metas = list(doc["_meta"].values())
+    if len(metas) != 1 or not isinstance(metas[0], dict) or metas[0].get("format") != "weigh":
+        return None
+    schema = metas[0].get("schema")
+    return schema if isinstance(schema, int) and not isinstance(schema, bool) else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,89 @@
+"""Starting fresh after a damaged database, without ever losing the damaged one.
+
+weigh never overwrites or deletes a file it cannot read. When the user asks
+to start fresh, :func:`set_aside` renames the database and its journal to
+``<name>.broken-<UTC timestamp>`` (and ``….journal``) next to it, so they can
+be sent in or repaired by hand, and the next open creates a new database.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from evidence.errors import StoreError
+from evidence.lock import WriterLock
+
+
+def journal_path_for(db: Path) -> Path:
+    return db.with_name(db.name + ".journal")
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and journal) aside; returns where the database went.
+
+    Holds the writer lock while moving (a database another weigh has open is
+    refused with DatabaseLocked), never replaces an existing file, never deletes.
+    """
+    path = Path(path).expanduser().absolute()
+    journal = journal_path_for(path)
+    if not os.path.lexists(path) and not os.path.lexists(journal):
+        raise StoreError(f"{path}: no database or journal there to set aside")
+    lock = WriterLock.acquire(path)
+    try:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        for n in range(1000):
+            name = f"{path.name}.broken-{stamp}" + (f"-{n}" if n else "")
+            target = path.with_name(name)
+            target_journal = journal_path_for(target)
+            if not os.path.lexists(target) and not os.path.lexists(target_journal):
+                break
+        else:
+            raise StoreError(f"{path}: too many broken copies beside it already; move some away")
+        # The database first: a crash between the two moves leaves "journal
+        # without database", which the next open reports instead of ignoring.
+        if os.path.lexists(path):
+            _move_no_replace(path, target)
+        if os.path.lexists(journal):
+            _move_no_replace(journal, target_journal)
+        _fsync_dir(path.parent)
+    finally:
+        lock.release()
+    return target
+
+
+def _move_no_replace(src: Path, dst: Path) -> None:
+    """Rename src to dst, failing rather than replacing anything at dst."""
+    try:
+        if src.is_dir() and not src.is_symlink():
+            if os.path.lexists(dst):
+                raise FileExistsError(errno.EEXIST, "exists", str(dst))
+            os.rename(src, dst)  # we hold the lock; nobody else names files "broken-…"
+            return
+        try:
+            os.link(src, dst, follow_symlinks=False)  # fails if dst exists
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EOPNOTSUPP):
+                raise
+            if os.path.lexists(dst):  # filesystem without hard links
+                raise FileExistsError(errno.EEXIST, "exists", str(dst)) from None
+            os.rename(src, dst)
+            return
+        os.unlink(src)
+    except OSError as exc:
+        raise StoreError(f"{src}: cannot move it aside to {dst.name}: {exc.strerror or exc}") from None
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # the renames are done; durability of the names is best effort here
+    finally:
+        os.close(fd)
