@@ -1,0 +1,628 @@
+"""PARC ACH 2.0 `.achz` files: read them into a Case, write a Case back out.
+
+What is known of the format is in ../shared/notes/parc-achz.md: gzip-compressed
+XML encoded as UTF-16, with PROJECT-TITLE, CLASSIFICATION, LAST-INDEX,
+COLOR-SCHEME and MATRIX (HYPOTHESIS/NAME per column, EVIDENCE items with NAME,
+NOTES, LINK, TYPE, DATE, CODE, FLAG, CREDIBILITY and VALUES) under the root.
+The root element's own name is not documented, so the reader accepts any.
+
+Files come from other people, so the reader is hardened: sizes are capped
+before and after decompression, the XML parser refuses DTDs and entities, and
+any problem raises one ImportFailed line naming the element. Reading is pure
+(bytes in, Case out), so a failed import can never leave half a case behind.
+Nothing the reader does not map is dropped silently: it goes into a report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+from pydantic import ValidationError
+
+from evidence.errors import ImportFailed
+from hypotheses.models import (
+    KINDS,
+    MAX_TAGS,
+    MAX_TITLE,
+    Case,
+    Evidence,
+    Hypothesis,
+    Kind,
+    Level,
+    Rating,
+)
+from hypotheses.validation import field_errors
+
+# Limits: a hostile file must fail fast, not exhaust memory.
+MAX_ACHZ_BYTES = 16 * 1024 * 1024  # the compressed file
+MAX_XML_BYTES = 64 * 1024 * 1024  # after decompression (UTF-16: ~32 M characters)
+MAX_HYPOTHESES = 500
+MAX_EVIDENCE = 20_000
+_CHUNK = 256 * 1024
+
+ROOT = "PARC-ACH"  # our choice when writing: the root's name is not documented
+FLAG_TAG = "flagged"
+TYPE_TAG = "type-"
+CODE_TAG = "code-"
+CLASSIFICATION_LINE = "PARC classification: "
+
+_TOP = ("PROJECT-TITLE", "CLASSIFICATION", "LAST-INDEX", "COLOR-SCHEME", "MATRIX")
+_ITEM_FIELDS = ("NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY", "VALUES")
+_TO_PARC: dict[Rating, str] = {"CC": "C C", "C": "C", "N": "N", "I": "I", "II": "I I", "NA": "NA"}
+_FROM_PARC: dict[str, Rating] = {
+    "CC": "CC", "C": "C", "N": "N", "I": "I", "II": "II", "NA": "NA", "N/A": "NA",
+}
+_LEVELS: dict[str, Level] = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
+_ADMIRALTY = re.compile(r"^[A-F][1-6]$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_EPOCH = date(1970, 1, 1)
+_MS_PER_DAY = 86_400_000
+# Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/F).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class AchzImport:
+    """A parsed `.achz` file: the case to store, and what to tell the user about it."""
+
+    case: Case
+    report: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def slug(text: str, limit: int = 64) -> str:
+    """Lower-case ASCII slug (`Intel Report` → `intel-report`); '' when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return out[:limit].rstrip("-")
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ids(ids: list[str], limit: int = 6) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _split_title(text: str) -> tuple[str, str]:
+    """A title from the first non-blank line; the rest (or all, if cut) as overflow."""
+    lines = _NEWLINE.split(text.strip())
+    first = lines[0].strip()
+    if len(first) <= MAX_TITLE and len(lines) == 1:
+        return first, ""
+    if len(first) > MAX_TITLE:
+        return first[: MAX_TITLE - 1].rstrip() + "…", text.strip()
+    return first, "\n".join(lines[1:]).strip()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decompress(data: bytes, name: str) -> bytes:
+    """Gunzip with a cap on the output, checked as it grows (a gzip bomb stops early)."""
+    if len(data) > MAX_ACHZ_BYTES:
+        raise ImportFailed(
+            f"{name}: file is larger than {MAX_ACHZ_BYTES // (1024 * 1024)} MB, too big for a PARC file"
+        )
+    if data[:2] != b"\x1f\x8b":
+        raise ImportFailed(f"{name}: not a gzip file (a PARC ACH .achz file is gzip-compressed XML)")
+    out = bytearray()
+    rest = data
+    while rest:
+        engine = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pending = rest
+        try:
+            while not engine.eof:
+                room = MAX_XML_BYTES - len(out)
+                chunk = engine.decompress(pending, min(_CHUNK, room + 1))
+                out += chunk
+                if len(out) > MAX_XML_BYTES:
+                    raise ImportFailed(
+                        f"{name}: decompresses to more than {MAX_XML_BYTES // (1024 * 1024)} MB;"
+                        " refused (too big, or a gzip bomb)"
+                    )
+                pending = engine.unconsumed_tail
+                if not chunk and not pending:
+                    break  # the stream wants more input than the file has
+        except zlib.error as exc:
+            raise ImportFailed(f"{name}: corrupt gzip data ({exc})") from None
+        if not engine.eof:
+            raise ImportFailed(f"{name}: the gzip data is truncated (file cut short?)")
+        rest = engine.unused_data
+        if rest.strip(b"\0") == b"":
+            break  # trailing zero padding, as some writers leave
+        if rest[:2] != b"\x1f\x8b":
+            raise ImportFailed(f"{name}: unexpected bytes after the end of the gzip data")
+    return bytes(out)
+
+
+def _parse_xml(xml: bytes, name: str) -> ET.Element:
+    """Parse with defusedxml: no DTD, no entities, no external references."""
+    head = xml[:200]
+    utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\0", b"\0<")
+    if not utf16 and re.match(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']utf-?16", head, re.I):
+        raise ImportFailed(
+            f"{name}: the XML declares UTF-16 but its bytes are not UTF-16 (wrong encoding)"
+        )
+    try:
+        return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden:
+        raise ImportFailed(f"{name}: the XML has a DTD (<!DOCTYPE …>), which weigh refuses") from None
+    except defusedxml.EntitiesForbidden:
+        raise ImportFailed(f"{name}: the XML declares entities, which weigh refuses") from None
+    except defusedxml.DefusedXmlException as exc:
+        raise ImportFailed(f"{name}: the XML refers to outside resources ({exc})") from None
+    except ET.ParseError as exc:
+        raise ImportFailed(f"{name}: not readable XML ({exc})") from None
+
+
+def _text(el: ET.Element | None) -> str:
+    return "" if el is None else "".join(el.itertext())
+
+
+class _Reader:
+    """One pass over the parsed tree, collecting the case and the report."""
+
+    def __init__(self, root: ET.Element, name: str) -> None:
+        self.root = root
+        self.name = name
+        self.report: list[str] = []
+        self.unknown: Counter[str] = Counter()
+        self.attributes: Counter[str] = Counter()
+
+    def fail(self, where: str, why: str) -> ImportFailed:
+        return ImportFailed(f"{self.name}: {where}: {why}")
+
+    def single(self, parent: ET.Element, tag: str, where: str) -> ET.Element | None:
+        found = parent.findall(tag)
+        if len(found) > 1:
+            raise self.fail(f"{where}/{tag}", f"appears {len(found)} times, expected once")
+        return found[0] if found else None
+
+    def note_attributes(self, el: ET.Element, path: str) -> None:
+        if el.attrib:
+            self.attributes[path] += 1
+
+    def read(self, case_id: str | None) -> AchzImport:
+        root = self.root
+        self.note_attributes(root, root.tag)
+        for child in root:
+            if child.tag not in _TOP:
+                self.unknown[str(child.tag)] += 1
+            elif child.tag != "MATRIX":
+                self.note_attributes(child, str(child.tag))
+        matrix = self.single(root, "MATRIX", "file")
+        if matrix is None:
+            raise self.fail("MATRIX", "element missing (is this a PARC ACH file?)")
+        self.note_attributes(matrix, "MATRIX")
+        title_el = self.single(root, "PROJECT-TITLE", "file")
+        classification = _text(self.single(root, "CLASSIFICATION", "file")).strip()
+        last_index = self.single(root, "LAST-INDEX", "file")
+        colours = self.single(root, "COLOR-SCHEME", "file")
+
+        hypotheses = self.read_hypotheses(matrix)
+        evidence = self.read_evidence(matrix, len(hypotheses), [h.id for h in hypotheses])
+
+        full_title = _text(title_el).strip()
+        description_lines: list[str] = []
+        if full_title:
+            title, overflow = _split_title(full_title)
+            self.report.insert(0, f"PROJECT-TITLE → case title and question: {_shorten(title, 60)!r}")
+            if overflow:
+                self.report.insert(1, "PROJECT-TITLE was longer than one line: the whole of it is the question")
+        else:
+            title = _split_title(self.name)[0] or "PARC ACH import"
+            self.report.insert(0, f"PROJECT-TITLE missing or empty: case titled after the file, {title!r}")
+        if classification:
+            description_lines.append(CLASSIFICATION_LINE + classification)
+            self.report.append(
+                f"CLASSIFICATION {_shorten(classification)!r} → case description (weigh has no marking field)"
+            )
+        if last_index is not None:
+            self.report.append(
+                f"LAST-INDEX {_shorten(_text(last_index).strip())!r}: PARC's item counter, not needed, not mapped"
+            )
+        if colours is not None:
+            self.report.append(
+                f"COLOR-SCHEME {_shorten(_text(colours).strip())!r}: PARC display setting, not mapped"
+            )
+        for path, count in sorted(self.unknown.items()):
+            times = f" ({count}×)" if count > 1 else ""
+            self.report.append(f"unknown element {path}{times}: not mapped")
+        for path, count in sorted(self.attributes.items()):
+            times = f" ({count}×)" if count > 1 else ""
+            self.report.append(f"attributes on {path}{times}: not mapped")
+
+        cid = case_id if case_id is not None else (slug(title) or slug(self.name) or "parc-import")
+        doc: dict[str, Any] = {
+            "id": cid,
+            "title": title,
+            "question": full_title or title,
+            "description": "\n".join(description_lines),
+            "hypotheses": hypotheses,
+            "evidence": evidence,
+        }
+        try:
+            case = Case.model_validate(doc, strict=False)
+        except ValidationError as exc:
+            problems = field_errors(exc)
+            if "id" in problems:
+                raise ImportFailed(f"{self.name}: case id {cid!r}: {problems['id']}") from None
+            key, why = next(iter(problems.items()))
+            raise self.fail("CLASSIFICATION" if key == "description" else "PROJECT-TITLE", why) from None
+        rated = sum(len(ev.ratings) for ev in evidence)
+        self.report.insert(
+            0,
+            f"Read {len(hypotheses)} hypotheses, {len(evidence)} evidence items and"
+            f" {rated} ratings into case {cid!r}",
+        )
+        return AchzImport(case=case, report=self.report)
+
+    def read_hypotheses(self, matrix: ET.Element) -> list[Hypothesis]:
+        names: list[tuple[str, str]] = []  # (text, where)
+        for h_index, hyp in enumerate(matrix.findall("HYPOTHESIS"), 1):
+            self.note_attributes(hyp, "MATRIX/HYPOTHESIS")
+            found = hyp.findall("NAME")
+            for child in hyp:
+                if child.tag != "NAME":
+                    self.unknown[f"MATRIX/HYPOTHESIS/{child.tag}"] += 1
+            if found:
+                names += [(_text(n), f"MATRIX/HYPOTHESIS #{h_index}/NAME") for n in found]
+            else:
+                names.append(("", f"MATRIX/HYPOTHESIS #{h_index}"))
+            if len(names) > MAX_HYPOTHESES:
+                raise self.fail("MATRIX/HYPOTHESIS", f"more than {MAX_HYPOTHESES} hypotheses")
+        out: list[Hypothesis] = []
+        untitled: list[str] = []
+        long_names: list[str] = []
+        for index, (text, where) in enumerate(names, 1):
+            hid = f"H{index}"
+            title, overflow = _split_title(text) if text.strip() else ("", "")
+            if not title:
+                title = f"Untitled hypothesis {index}"
+                untitled.append(hid)
+            if overflow:
+                long_names.append(hid)
+            try:
+                out.append(Hypothesis(id=hid, title=title, description=overflow))
+            except ValidationError as exc:
+                raise self.fail(where, next(iter(field_errors(exc).values()))) from None
+        if out:
+            self.report.append(f"HYPOTHESIS/NAME → hypotheses H1–H{len(out)}, in column order")
+        else:
+            self.report.append("MATRIX has no HYPOTHESIS/NAME: the case has no hypotheses")
+        if untitled:
+            self.report.append(f"hypotheses without a NAME, given placeholder titles: {_ids(untitled)}")
+        if long_names:
+            self.report.append(f"hypothesis NAMEs longer than a title line, rest in description: {_ids(long_names)}")
+        return out
+
+    def evidence_elements(self, matrix: ET.Element) -> list[ET.Element]:
+        """EVIDENCE elements are the items; a wrapper EVIDENCE holding items is read too."""
+        items: list[ET.Element] = []
+        for ev in matrix.findall("EVIDENCE"):
+            children = list(ev)
+            is_wrapper = bool(children) and all(
+                c.tag not in _ITEM_FIELDS and len(c) > 0 for c in children
+            )
+            items += children if is_wrapper else [ev]
+            if len(items) > MAX_EVIDENCE:
+                raise self.fail("MATRIX/EVIDENCE", f"more than {MAX_EVIDENCE} evidence items")
+        for child in matrix:
+            if child.tag not in ("HYPOTHESIS", "EVIDENCE"):
+                self.unknown[f"MATRIX/{child.tag}"] += 1
+        return items
+
+    def read_evidence(self, matrix: ET.Element, columns: int, hids: list[str]) -> list[Evidence]:
+        out: list[Evidence] = []
+        stats: Counter[str] = Counter()
+        untitled: list[str] = []
+        long_names: list[str] = []
+        typed: list[str] = []
+        coded: list[str] = []
+        no_values: list[str] = []
+        for index, el in enumerate(self.evidence_elements(matrix), 1):
+            eid = f"E{index}"
+            where = f"MATRIX/EVIDENCE #{index}"
+            self.note_attributes(el, "MATRIX/EVIDENCE")
+            for child in el:
+                if child.tag not in _ITEM_FIELDS:
+                    self.unknown[f"MATRIX/EVIDENCE/{child.tag}"] += 1
+            fields = {tag: self.single(el, tag, where) for tag in _ITEM_FIELDS}
+            raw_name = _text(fields["NAME"])
+            if raw_name.strip():
+                where = f"{where} ({_shorten(raw_name)!r})"
+            title, overflow = _split_title(raw_name) if raw_name.strip() else ("", "")
+            if not title:
+                title = f"Untitled item {index}"
+                untitled.append(eid)
+            if overflow:
+                long_names.append(eid)
+            tags: list[str] = []
+            extra: list[str] = []
+            kind: Kind = "report"
+
+            raw_type = _text(fields["TYPE"]).strip()
+            if raw_type:
+                mapped = raw_type.lower()
+                if mapped in KINDS:
+                    kind = mapped  # type: ignore[assignment]
+                    stats["kind"] += 1
+                else:
+                    typed.append(eid)
+                    tag = slug(raw_type, 40 - len(TYPE_TAG))
+                    if tag:
+                        tags.append(TYPE_TAG + tag)
+                    if tag != raw_type:
+                        extra.append(f"PARC type: {raw_type}")
+
+            admiralty: str | None = None
+            raw_code = _text(fields["CODE"]).strip()
+            if raw_code:
+                if _ADMIRALTY.match(raw_code.upper()):
+                    admiralty = raw_code.upper()
+                    stats["admiralty"] += 1
+                else:
+                    coded.append(eid)
+                    tag = slug(raw_code, 40 - len(CODE_TAG))
+                    if tag:
+                        tags.append(CODE_TAG + tag)
+                    if tag != raw_code:
+                        extra.append(f"PARC code: {raw_code}")
+
+            raw_flag = _text(fields["FLAG"]).strip().lower()
+            if raw_flag in ("1", "true", "yes"):
+                tags.append(FLAG_TAG)
+                stats["flag"] += 1
+            elif raw_flag not in ("", "0", "false", "no"):
+                raise self.fail(f"{where}/FLAG", f"expected 1 or 0, got {_shorten(raw_flag)!r}")
+
+            credibility: Level = "medium"
+            raw_cred = _text(fields["CREDIBILITY"]).strip()
+            if raw_cred:
+                if raw_cred.upper() not in _LEVELS:
+                    raise self.fail(
+                        f"{where}/CREDIBILITY", f"expected HIGH, MEDIUM or LOW, got {_shorten(raw_cred)!r}"
+                    )
+                credibility = _LEVELS[raw_cred.upper()]
+
+            event_date = self.read_date(_text(fields["DATE"]).strip(), f"{where}/DATE")
+            if event_date is not None:
+                stats["date"] += 1
+
+            url = _text(fields["LINK"]).strip() or None
+            if url is not None:
+                stats["link"] += 1
+
+            if fields["VALUES"] is None:
+                ratings: dict[str, Rating] = {}
+                if columns:
+                    no_values.append(eid)
+            else:
+                ratings = self.read_values(_text(fields["VALUES"]), columns, hids, f"{where}/VALUES")
+
+            notes = _text(fields["NOTES"])
+            details = "\n\n".join(p for p in (overflow, notes, "\n".join(extra)) if p)
+            if len(tags) > MAX_TAGS:  # cannot happen with three tag sources; kept as a guard
+                raise self.fail(where, "too many tags")
+            try:
+                out.append(
+                    Evidence(
+                        id=eid, title=title, details=details, url=url, event_date=event_date,
+                        tags=tags, credibility=credibility, admiralty=admiralty, kind=kind,
+                        ratings=ratings,
+                    )
+                )
+            except ValidationError as exc:
+                problems = field_errors(exc)
+                element = {"title": "NAME", "details": "NOTES", "url": "LINK", "tags": "TYPE/CODE"}
+                key, why = next(iter(problems.items()))
+                raise self.fail(f"{where}/{element.get(key, key)}", why) from None
+        if out:
+            mapped = ["NAME → title", "NOTES → details", "CREDIBILITY → credibility", "VALUES → ratings"]
+            if stats["link"]:
+                mapped.append(f"LINK → url ({stats['link']})")
+            if stats["date"]:
+                mapped.append(f"DATE → event date ({stats['date']})")
+            if stats["kind"]:
+                mapped.append(f"TYPE → kind ({stats['kind']})")
+            if stats["admiralty"]:
+                mapped.append(f"CODE → Admiralty code ({stats['admiralty']})")
+            if stats["flag"]:
+                mapped.append(f"FLAG → tag '{FLAG_TAG}' ({stats['flag']})")
+            self.report.append(f"EVIDENCE → items E1–E{len(out)}: " + ", ".join(mapped))
+        if untitled:
+            self.report.append(f"evidence without a NAME, given placeholder titles: {_ids(untitled)}")
+        if long_names:
+            self.report.append(f"evidence NAMEs longer than a title line, rest in details: {_ids(long_names)}")
+        if typed:
+            self.report.append(
+                f"TYPE that is not a weigh kind, kept as tag '{TYPE_TAG}…' (and in details if"
+                f" the tag cannot hold it): {_ids(typed)}"
+            )
+        if coded:
+            self.report.append(
+                f"CODE that is not an Admiralty code, kept as tag '{CODE_TAG}…' (and in details if"
+                f" the tag cannot hold it): {_ids(coded)}"
+            )
+        if no_values:
+            self.report.append(f"evidence without VALUES, left unrated: {_ids(no_values)}")
+        return out
+
+    def read_date(self, raw: str, where: str) -> date | None:
+        if not raw:
+            return None
+        if not re.fullmatch(r"-?\d{1,15}", raw):
+            raise self.fail(where, f"expected epoch milliseconds, got {_shorten(raw)!r}")
+        try:
+            moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=int(raw))
+        except OverflowError:
+            raise self.fail(where, f"{raw} milliseconds is outside the years 1–9999") from None
+        return moment.date()
+
+    def read_values(self, raw: str, columns: int, hids: list[str], where: str) -> dict[str, Rating]:
+        if columns == 0 and not raw.strip():
+            return {}
+        cells = raw.split(",")
+        if len(cells) != columns:
+            raise self.fail(
+                where, f"{len(cells)} ratings for {columns} hypothes{'is' if columns == 1 else 'es'}"
+            )
+        ratings: dict[str, Rating] = {}
+        for column, (hid, cell) in enumerate(zip(hids, cells, strict=True), 1):
+            code = "".join(cell.split()).upper()
+            if not code:
+                continue
+            if code not in _FROM_PARC:
+                raise self.fail(
+                    where,
+                    f"unknown rating {_shorten(cell.strip())!r} in column {column}"
+                    " (expected C C, C, N, NA, I, I I or empty)",
+                )
+            ratings[hid] = _FROM_PARC[code]
+        return ratings
+
+
+def read_achz(data: bytes, name: str, case_id: str | None = None) -> AchzImport:
+    """Parse a PARC `.achz` file; any problem raises ImportFailed and nothing is built.
+
+    `case_id` overrides the id otherwise made from the project title.
+    """
+    xml = _decompress(data, name)
+    root = _parse_xml(xml, name)
+    return _Reader(root, name).read(case_id)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def _type_of(ev: Evidence) -> tuple[str, str | None]:
+    """TYPE to write, and the type- tag it carries (a PARC type that is not a kind)."""
+    if ev.kind == "report":
+        for tag in ev.tags:
+            value = tag.removeprefix(TYPE_TAG)
+            if tag.startswith(TYPE_TAG) and slug(value) == value and value not in KINDS:
+                return value, tag
+    return ev.kind.capitalize(), None
+
+
+def _code_of(ev: Evidence) -> tuple[str, str | None]:
+    """CODE to write, and the code- tag it carries when there is no Admiralty code."""
+    if ev.admiralty is not None:
+        return ev.admiralty, None
+    for tag in ev.tags:
+        value = tag.removeprefix(CODE_TAG)
+        if tag.startswith(CODE_TAG) and slug(value) == value and not _ADMIRALTY.match(value.upper()):
+            return value, tag
+    return "", None
+
+
+def _classification_of(case: Case) -> str:
+    """A description that is only the line an import put there gives CLASSIFICATION back."""
+    value = case.description.removeprefix(CLASSIFICATION_LINE)
+    if value != case.description and value == value.strip() and value and not _NEWLINE.search(value):
+        return value
+    return ""
+
+
+def _epoch_ms(day: date) -> int:
+    return (day - _EPOCH).days * _MS_PER_DAY
+
+
+def write_achz(case: Case) -> bytes:
+    """The case as a PARC `.achz` (gzip, UTF-16 XML); `achz_losses` says what it cannot hold."""
+    root = ET.Element(ROOT)
+
+    def add(parent: ET.Element, tag: str, text: str) -> None:
+        ET.SubElement(parent, tag).text = _xml_safe(text)
+
+    add(root, "PROJECT-TITLE", case.title)
+    add(root, "CLASSIFICATION", _classification_of(case))
+    add(root, "LAST-INDEX", str(len(case.evidence)))
+    add(root, "COLOR-SCHEME", "0")
+    matrix = ET.SubElement(root, "MATRIX")
+    for hyp in case.hypotheses:
+        add(ET.SubElement(matrix, "HYPOTHESIS"), "NAME", hyp.title)
+    for ev in case.evidence:
+        item = ET.SubElement(matrix, "EVIDENCE")
+        add(item, "NAME", ev.title)
+        add(item, "NOTES", ev.details)
+        add(item, "LINK", ev.url or "")
+        add(item, "TYPE", _type_of(ev)[0])
+        add(item, "DATE", "" if ev.event_date is None else str(_epoch_ms(ev.event_date)))
+        add(item, "CODE", _code_of(ev)[0])
+        add(item, "FLAG", "1" if FLAG_TAG in ev.tags else "0")
+        add(item, "CREDIBILITY", ev.credibility.upper())
+        add(item, "VALUES", ",".join(_TO_PARC[r] if (r := ev.ratings.get(h.id)) else "" for h in case.hypotheses))
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    # XML parsers turn a raw CR into LF; a character reference keeps it.
+    body = body.replace("\r", "&#13;")
+    text = '<?xml version="1.0" encoding="UTF-16"?>\n' + body + "\n"
+    return gzip.compress(b"\xff\xfe" + text.encode("utf-16-le"), mtime=0)
+
+
+def achz_losses(case: Case) -> list[str]:
+    """What an export to `.achz` cannot carry, one print-ready line per kind of field.
+
+    Empty when a round trip weigh → achz → weigh would give the same case
+    (apart from ids, which PARC renumbers by position, and created/updated).
+    """
+    lost: list[str] = []
+
+    def note(ids: list[str], what: str) -> None:
+        if ids:
+            lost.append(f"{what}: {_ids(ids)}")
+
+    if case.question not in ("", case.title):
+        lost.append("case question: PARC has only the project title")
+    if case.description and not _classification_of(case):
+        lost.append("case description: PARC has no place for it")
+    note([h.id for h in case.hypotheses if h.description], "hypothesis descriptions (PARC keeps names only)")
+    note([h.id for h in case.hypotheses if h.prior != 1.0], "hypothesis priors (PARC has none; equal on re-import)")
+    note([h.id for i, h in enumerate(case.hypotheses, 1) if h.id != f"H{i}"],
+         "hypothesis ids (PARC numbers columns; H1, H2, … on re-import)")
+    evs = case.evidence
+    note([e.id for e in evs if e.source], "evidence source (PARC has no field for it)")
+    note([e.id for e in evs if e.relevance != "medium"], "evidence relevance (PARC files hold none; medium on re-import)")
+    note([e.id for e in evs if e.reported_date is not None], "evidence reported date (PARC has only DATE)")
+    note([e.id for e in evs if e.excluded], "evidence excluded from scoring (PARC cannot exclude; included on re-import)")
+    note([e.id for e in evs if e.notes], "per-rating notes (PARC files hold none)")
+
+    def dropped_tags(ev: Evidence) -> list[str]:
+        kept = {FLAG_TAG, _type_of(ev)[1], _code_of(ev)[1]}
+        return [t for t in ev.tags if t not in kept]
+
+    note([e.id for e in evs if dropped_tags(e)],
+         "evidence tags (PARC has none; only 'flagged', one 'type-…' and one 'code-…' tag survive)")
+    note([e.id for e in evs if e.url is not None and (not e.url.strip() or e.url != e.url.strip())],
+         "evidence links that are blank or have surrounding spaces (trimmed)")
+    texts = [case.title] + [h.title for h in case.hypotheses]
+    if _classification_of(case):
+        texts.append(case.description)
+    for ev in evs:
+        texts += [ev.title, ev.details, ev.url or ""]
+    if any(_XML_ILLEGAL.search(t) for t in texts):
+        lost.append("control characters XML cannot hold were replaced by '\ufffd'")
+    note([e.id for i, e in enumerate(evs, 1) if e.id != f"E{i}"],
+         "evidence ids (PARC numbers rows; E1, E2, … on re-import)")
+    return lost
