@@ -1,0 +1,53 @@
+"""Shared fixtures: small hand-built cases whose scores are worked out by hand."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hypotheses.models import Case, Evidence, Hypothesis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_case(ratings: dict[str, dict[str, str]], **per_item: dict) -> Case:
+    """A case from {evidence id: {hypothesis id: code}}; extra fields per item by id."""
+    hids = sorted({h for r in ratings.values() for h in r})
+    return Case(
+        id="t",
+        title="Test case",
+        hypotheses=[Hypothesis(id=h, title=f"Hypothesis {h}") for h in hids],
+        evidence=[
+            Evidence(id=eid, title=f"Item {eid}", ratings=r, **per_item.get(eid, {}))
+            for eid, r in ratings.items()
+        ],
+    )
+
+
+@pytest.fixture
+def case_a() -> Case:
+    """Worked example A (see tests/test_scoring.py for the arithmetic)."""
+    return Case(
+        id="a",
+        title="Example A",
+        hypotheses=[Hypothesis(id=h, title=f"Hypothesis {h}") for h in ("H1", "H2", "H3")],
+        evidence=[
+            Evidence(id="E1", title="one", ratings={"H1": "C", "H2": "I", "H3": "II"},
+                     event_date="2022-03-01"),
+            Evidence(id="E2", title="two", credibility="high",
+                     ratings={"H1": "I", "H2": "C", "H3": "N"}, event_date="2022-03-10"),
+            Evidence(id="E3", title="three", credibility="low", relevance="high",
+                     ratings={"H1": "NA", "H2": "II", "H3": "C"}),
+        ],
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for running `weigh` as a subprocess on a temporary database."""
+    env = dict(os.environ)
+    env["WEIGH_DB"] = str(tmp_path / "weigh.json")
+    env["PYTHONPATH"] = str(ROOT)
+    return env

@@ -1,0 +1,115 @@
+"""The weigh-case file: every field survives a round trip; bad files name item and field."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from evidence.case_file import case_file_dict, dump_case_file, parse_case_file
+from evidence.errors import ImportFailed
+from hypotheses.models import Case, Evidence, Hypothesis
+
+
+def full_case() -> Case:
+    return Case(
+        id="full",
+        title="Every field [bold]set[/]",
+        question="Which?",
+        description="Long\ndescription",
+        hypotheses=[
+            Hypothesis(id="H1", title="One", description="first", prior=2.5),
+            Hypothesis(id="H2", title="Two", prior=0.5),
+        ],
+        evidence=[
+            Evidence(
+                id="E1", title="Everything", details="d\nmore", source="NYT", url="https://example.org/a?b=1",
+                event_date=date(2022, 3, 29), reported_date=date(2022, 4, 1), tags=["istanbul", "draft-treaty"],
+                credibility="high", relevance="low", admiralty="B2", kind="claim", excluded=True,
+                ratings={"H1": "CC", "H2": "II"}, notes={"H1": "why", "H2": "because <b>"},
+            ),
+            Evidence(id="E2", title="Minimal"),
+        ],
+    )
+
+
+def test_round_trip_keeps_every_field() -> None:
+    case = full_case()
+    again = parse_case_file(dump_case_file(case).encode())
+    assert again.model_dump(exclude={"created", "updated"}) == case.model_dump(exclude={"created", "updated"})
+    assert again.created == case.created
+
+
+def test_case_id_override() -> None:
+    assert parse_case_file(dump_case_file(full_case()).encode(), case_id="other").id == "other"
+
+
+def _doc() -> dict:
+    return case_file_dict(full_case())
+
+
+def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
+    doc = _doc()
+    mutate(doc)
+    with pytest.raises(ImportFailed) as err:
+        parse_case_file(json.dumps(doc).encode(), "bad.json")
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith("bad.json: ")
+    return msg
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["evidence"][0].update(colour="red"), "evidence E1: colour: unknown field"),
+        (lambda d: d.update(extra=1), "extra: unknown field"),
+        (lambda d: d["evidence"][0]["ratings"].update(H1="X"), "evidence E1: ratings.H1"),
+        (lambda d: d["evidence"][0]["ratings"].update(H9="C"), "evidence E1: ratings: unknown hypothesis id 'H9'"),
+        (lambda d: d["evidence"][1].update(id="E1"), "evidence E1: duplicate id"),
+        (lambda d: d["hypotheses"][1].update(id="H1"), "hypothesis H1: duplicate id"),
+        (lambda d: d["evidence"][0].update(event_date="2022-02-30"), "evidence E1: event_date"),
+        (lambda d: d["evidence"][0].update(credibility="certain"), "evidence E1: credibility"),
+        (lambda d: d["evidence"][0].update(admiralty="Z9"), "evidence E1: admiralty"),
+        (lambda d: d["evidence"][0].update(kind="rumour"), "evidence E1: kind"),
+        (lambda d: d["evidence"][0].update(excluded="yes"), "evidence E1: excluded"),
+        (lambda d: d["evidence"][0].update(tags=["Bad Tag"]), "evidence E1: tags.0"),
+        (lambda d: d["evidence"][0].update(title=""), "evidence E1: title"),
+        (lambda d: d["evidence"][0].update(title="x" * 10_000_000), "evidence E1: title"),
+        (lambda d: d["hypotheses"][0].update(prior=0), "hypothesis H1: prior"),
+        (lambda d: d["hypotheses"][0].update(prior="1"), "hypothesis H1: prior"),
+        (lambda d: d["case"].update(id="Has Spaces"), "case.id"),
+        (lambda d: d.update(format="other"), "format: expected 'weigh-case'"),
+        (lambda d: d.update(version=2), "version 2 is newer"),
+        (lambda d: d.pop("case"), "case: required field is missing"),
+        (lambda d: d["evidence"][0].pop("title"), "evidence E1: title: required field is missing"),
+    ],
+)
+def test_bad_case_files_name_the_field(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert expected in _bad(mutate)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"", "not valid JSON", id="empty"),
+        pytest.param(b"{", "not valid JSON (line 1", id="truncated"),
+        pytest.param(b"[1, 2]", "expected a JSON object", id="list"),
+        pytest.param(b"\xff\xfe{}", "not UTF-8", id="not-utf8"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep"),
+        pytest.param(
+            b'{"format": "weigh-case", "version": 1, "case": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            "nested too deeply",
+            id="deep-inside",
+        ),
+    ],
+)
+def test_bad_bytes(data: bytes, expected: str) -> None:
+    with pytest.raises(ImportFailed) as err:
+        parse_case_file(data, "f.json")
+    assert expected in str(err.value)
+
+
+def test_oversized_file_refused() -> None:
+    with pytest.raises(ImportFailed, match="larger than"):
+        parse_case_file(b" " * (64 * 1024 * 1024 + 1), "huge.json")

@@ -1,0 +1,223 @@
+"""`weigh` run as a user runs it: a subprocess on a temporary database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from evidence.case_file import dump_case_file
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.conftest import ROOT
+
+
+def weigh(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def fail(env: dict[str, str], *args: str) -> str:
+    proc = weigh(env, *args, check=False)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("weigh: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+HOSTILE = "[bold]Bold[/] <script>alert(1)</script> | # =SUM(A1) [link=x]l[/link] [@click=app.quit]q 🧭"
+
+
+def hostile_case() -> Case:
+    return Case(
+        id="hostile",
+        title=HOSTILE,
+        question="Is <b>this</b> | safe?",
+        hypotheses=[Hypothesis(id="H1", title=HOSTILE), Hypothesis(id="H2", title="Plain")],
+        evidence=[
+            Evidence(id="E1", title=HOSTILE, source="<img src=x onerror=alert(1)>", url="javascript:alert(1)",
+                     ratings={"H1": "CC", "H2": "II"}, notes={"H1": HOSTILE}, tags=["x"],
+                     event_date="2022-03-01"),
+            Evidence(id="E2", title="=cmd|' /C calc'!A0", kind="assumption", ratings={"H1": "I", "H2": "C"},
+                     event_date="2022-03-20"),
+        ],
+    )
+
+
+def test_fresh_database_exports_the_istanbul_summary(cli_env: dict[str, str]) -> None:
+    out = weigh(cli_env, "export", "--format", "md").stdout
+    assert out.startswith("# Why the spring-2022 Istanbul peace talks collapsed")
+    assert "**Question:** Why did the spring-2022 Russia–Ukraine peace talks" in out
+    for section in ("## Ranking", "## Evidence for and against each hypothesis", "## Linchpins", "## Key assumptions"):
+        assert section in out
+    for model in ("inconsistency (Heuer)", "weighted inconsistency (PARC)", "Bayes (log-linear)"):
+        assert model in out
+    assert "mutually exclusive and exhaustive" in out
+    assert "For:" in out and "Against:" in out
+    assert Path(cli_env["WEIGH_DB"]).exists()
+
+
+def test_cases_lists_the_seeded_case(cli_env: dict[str, str]) -> None:
+    out = weigh(cli_env, "cases").stdout
+    assert out.startswith("istanbul-2022\t") and "6 hypotheses" in out
+
+
+def test_db_flag_overrides_env(cli_env: dict[str, str], tmp_path: Path) -> None:
+    other = tmp_path / "sub" / "other.json"
+    weigh(cli_env, "cases", "--db", str(other))
+    assert other.exists()
+    assert not Path(cli_env["WEIGH_DB"]).exists()
+
+
+def test_import_then_export_every_format(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    out = weigh(cli_env, "import", str(src)).stdout
+    assert "Imported case hostile: 2 hypotheses, 2 evidence." in out
+    assert "hostile\t" in weigh(cli_env, "cases").stdout
+
+    for fmt in ("md", "json", "csv", "html", "case"):
+        target = tmp_path / f"out.{fmt}"
+        proc = weigh(cli_env, "export", "--case", "hostile", "--format", fmt, "-o", str(target))
+        assert f"Wrote {target}" in proc.stderr
+        assert target.stat().st_size > 0
+
+    summary = json.loads((tmp_path / "out.json").read_text())
+    assert list(summary)[:2] == ["case", "as_of"]
+    assert {"case", "as_of", "evidence_used", "models_agree", "ranking", "evidence"} <= set(summary)
+    assert [r["id"] for r in summary["ranking"]] == ["H1", "H2"]
+    assert {"id", "title", "rank", "inconsistency", "weighted", "posterior"} <= set(summary["ranking"][0])
+    assert [e["id"] for e in summary["evidence"]] == ["E1", "E2"]
+
+    again = tmp_path / "again.json"
+    again.write_text((tmp_path / "out.case").read_text())
+    weigh(cli_env, "import", str(again), "--case", "hostile-2")
+    assert weigh(cli_env, "export", "--case", "hostile-2", "--format", "case").stdout.replace(
+        '"hostile-2"', '"hostile"'
+    ).split('"created"')[0] == (tmp_path / "out.case").read_text().split('"created"')[0]
+
+
+def test_html_export_is_escaped_and_parses(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    weigh(cli_env, "import", str(src))
+    html = weigh(cli_env, "export", "--case", "hostile", "--format", "html").stdout
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.attrs: list[tuple[str, str | None]] = []
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            self.attrs += attrs
+
+        def handle_data(self, data: str) -> None:
+            self.text.append(data)
+
+    parser = Collect()
+    parser.feed(html)
+    assert "script" not in parser.tags and "img" not in parser.tags and "b" in parser.tags  # our own <b> only
+    assert not any(k.startswith("on") for k, _ in parser.attrs)
+    assert not any(v and v.lower().startswith("javascript:") for k, v in parser.attrs if k == "href")
+    text = "".join(parser.text)
+    assert "<script>alert(1)</script>" in text  # shown literally, as text
+    assert "[bold]Bold[/]" in text and "svg" in parser.tags
+
+
+def test_markdown_and_csv_neutralise_user_text(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    weigh(cli_env, "import", str(src))
+    md = weigh(cli_env, "export", "--case", "hostile", "--format", "md").stdout
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "\\[bold\\]" in md and "\\|" in md
+    assert not any(line.startswith("# ") for line in md.splitlines()[1:])
+    csv_text = weigh(cli_env, "export", "--case", "hostile", "--format", "csv").stdout
+    assert "E2,'=cmd|" in csv_text
+    assert ",=" not in csv_text and ",+" not in csv_text and ",@" not in csv_text
+
+
+def test_as_of_and_model_options(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    weigh(cli_env, "import", str(src))
+    full = json.loads(weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--model", "bayes").stdout)
+    early = json.loads(
+        weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--as-of", "2022-03-15").stdout
+    )
+    assert full["as_of"] is None and full["evidence_used"] == 2
+    assert early["as_of"] == "2022-03-15" and early["evidence_used"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("export", "--case", "nope"), "--case: no case 'nope'"),
+        (("export", "--as-of", "2022-02-30"), "--as-of: '2022-02-30' is not a date"),
+        (("export", "--format", "pdf"), "argument --format: invalid choice: 'pdf'"),
+        (("export", "--model", "vibes"), "argument --model: invalid choice"),
+        (("export", "--format", "achz"), "--format achz writes a binary file"),
+        (("import", "/nonexistent/case.json"), "/nonexistent/case.json: no such file"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        (("serve", "--port", "99999"), "99999 is not a port number"),
+        (("export", "-o", "/nonexistent-dir/x.md"), "cannot write"),
+    ],
+)
+def test_errors_are_one_line_exit_2(cli_env: dict[str, str], args: tuple[str, ...], expected: str) -> None:
+    assert expected in fail(cli_env, *args)
+
+
+def test_bad_import_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
+    weigh(cli_env, "cases")
+    db = Path(cli_env["WEIGH_DB"])
+    before = db.read_bytes()
+    bad = tmp_path / "bad.json"
+    doc = json.loads(dump_case_file(hostile_case()))
+    doc["evidence"][1]["ratings"]["H7"] = "C"
+    bad.write_text(json.dumps(doc))
+    assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(cli_env, "import", str(bad))
+    assert db.read_bytes() == before
+    assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
+
+
+def test_import_existing_case_needs_replace(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    weigh(cli_env, "import", str(src))
+    assert "case 'hostile' already exists (use --replace" in fail(cli_env, "import", str(src))
+    weigh(cli_env, "import", str(src), "--replace")
+
+
+def test_corrupt_database_is_reported_and_kept(cli_env: dict[str, str]) -> None:
+    db = Path(cli_env["WEIGH_DB"])
+    db.write_text('{"_meta": {"1": {"format": "weigh", "schema": 1, "seq": 0}}, "cases": {')
+    before = db.read_bytes()
+    assert "not valid JSON" in fail(cli_env, "export")
+    assert db.read_bytes() == before
+
+
+def test_locked_database_names_the_holder(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from evidence.seed import open_store
+
+    store = open_store(Path(cli_env["WEIGH_DB"]))
+    try:
+        src = tmp_path / "hostile.json"
+        src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+        import os
+
+        assert f"in use by PID {os.getpid()}" in fail(cli_env, "import", str(src))
+        # Reading still works while another weigh holds the database.
+        assert "istanbul-2022" in weigh(cli_env, "cases").stdout
+    finally:
+        store.close()
