@@ -15,6 +15,7 @@ Nothing the reader does not map is dropped silently: it goes into a report.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import re
 import unicodedata
@@ -151,11 +152,26 @@ def _decompress(data: bytes, name: str) -> bytes:
     return bytes(out)
 
 
+def _check_utf16(xml: bytes, codec: str, name: str) -> None:
+    """Expat pairs a lone surrogate with whatever follows; check strictly, in chunks."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    for start in range(0, len(xml), _CHUNK):
+        try:
+            decoder.decode(xml[start : start + _CHUNK], final=start + _CHUNK >= len(xml))
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"{name}: not valid UTF-16 (bad bytes near offset {start + exc.start})"
+            ) from None
+
+
 def _parse_xml(xml: bytes, name: str) -> ET.Element:
     """Parse with defusedxml: no DTD, no entities, no external references."""
     head = xml[:200]
-    utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\0", b"\0<")
-    if not utf16 and re.match(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']utf-?16", head, re.I):
+    codec = {b"\xff\xfe": "utf-16-le", b"<\0": "utf-16-le", b"\xfe\xff": "utf-16-be", b"\0<": "utf-16-be"}
+    utf16 = codec.get(head[:2])
+    if utf16:
+        _check_utf16(xml, utf16, name)
+    elif re.match(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']utf-?16", head, re.I):
         raise ImportFailed(
             f"{name}: the XML declares UTF-16 but its bytes are not UTF-16 (wrong encoding)"
         )

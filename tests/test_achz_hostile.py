@@ -1,0 +1,241 @@
+"""Hostile and broken `.achz` files: one clear ImportFailed line naming the element."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+
+import pytest
+
+import evidence.achz as achz_module
+from evidence.achz import read_achz
+from evidence.errors import ImportFailed
+from tests.achz_files import achz, evidence_xml, pack, project_xml
+
+
+def refused(data: bytes, pattern: str) -> str:
+    """Reading fails with a single line that starts with the file's name and matches."""
+    with pytest.raises(ImportFailed) as info:
+        read_achz(data, "bad.achz")
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("bad.achz: ")
+    assert re.search(pattern, message), message
+    return message
+
+
+# --- the container ----------------------------------------------------------------
+
+
+def test_not_gzip() -> None:
+    refused(project_xml().encode("utf-16"), r"not a gzip file")
+    refused(b"", r"not a gzip file")
+    refused(b"PK\x03\x04 a zip file", r"not a gzip file")
+
+
+@pytest.mark.parametrize("keep", [2, 10, 30, 0.5, -9, -1])
+def test_truncated_gzip(keep: float) -> None:
+    data = achz()
+    cut = int(len(data) * keep) if isinstance(keep, float) else keep
+    refused(data[:cut], r"gzip data is truncated|corrupt gzip data")
+
+
+def test_corrupt_gzip() -> None:
+    data = bytearray(achz())
+    data[len(data) // 2] ^= 0xFF
+    data[len(data) // 2 + 1] ^= 0x55
+    refused(bytes(data), r"corrupt gzip data")
+
+
+def test_corrupt_checksum() -> None:
+    data = bytearray(achz())
+    data[-6] ^= 0x01  # inside the CRC-32 of the trailer
+    refused(bytes(data), r"corrupt gzip data")
+
+
+def test_junk_after_the_gzip_stream() -> None:
+    refused(achz() + b"junk", r"unexpected bytes after the end of the gzip data")
+
+
+def test_zero_padding_and_several_gzip_members_are_read() -> None:
+    xml = project_xml().encode("utf-16")
+    two = gzip.compress(xml[:100], mtime=0) + gzip.compress(xml[100:], mtime=0) + b"\0" * 8
+    assert len(read_achz(two, "ok.achz").case.evidence) == 2
+
+
+def test_file_too_big_before_decompression() -> None:
+    data = b"\x1f\x8b" + b"\0" * achz_module.MAX_ACHZ_BYTES
+    refused(data, r"larger than 16 MB")
+
+
+def bomb(size: int) -> bytes:
+    """`size` bytes of '<' (a valid start of nothing) compressed to a few hundred KB."""
+    engine = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"<" * (1024 * 1024)
+    parts = [engine.compress(block) for _ in range(size // len(block))]
+    return b"".join(parts) + engine.flush()
+
+
+def test_gzip_bomb_is_stopped_at_the_limit() -> None:
+    data = bomb(achz_module.MAX_XML_BYTES + 2 * 1024 * 1024)
+    assert len(data) < 1024 * 1024
+    refused(data, r"decompresses to more than 64 MB; refused \(too big, or a gzip bomb\)")
+
+
+def test_gzip_bomb_stops_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a small cap, a 48 MB bomb fails having produced at most cap + one chunk."""
+    monkeypatch.setattr(achz_module, "MAX_XML_BYTES", 1000)
+    produced: list[int] = []
+    real = achz_module.zlib.decompressobj
+
+    class Counting:
+        def __init__(self, wbits: int) -> None:
+            self.engine = real(wbits)
+
+        def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+            assert 0 < max_length <= 1001
+            out = self.engine.decompress(data, max_length)
+            produced.append(len(out))
+            return out
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.engine, name)
+
+    monkeypatch.setattr(achz_module.zlib, "decompressobj", Counting)
+    refused(bomb(48 * 1024 * 1024), r"decompresses to more than 0 MB")
+    assert sum(produced) == 1001
+
+
+# --- the XML ----------------------------------------------------------------------
+
+
+LAUGHS = """<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE ACH [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
+<ACH><PROJECT-TITLE>&d;</PROJECT-TITLE><MATRIX/></ACH>"""
+
+EXTERNAL = """<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE ACH [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<ACH><PROJECT-TITLE>&secret;</PROJECT-TITLE><MATRIX/></ACH>"""
+
+REMOTE_DTD = """<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE ACH SYSTEM "http://example.invalid/ach.dtd">
+<ACH><PROJECT-TITLE>t</PROJECT-TITLE><MATRIX/></ACH>"""
+
+
+@pytest.mark.parametrize("xml", [LAUGHS, EXTERNAL, REMOTE_DTD], ids=["laughs", "external", "dtd"])
+def test_dtd_and_entities_are_refused(xml: str) -> None:
+    refused(pack(xml), r"the XML has a DTD \(<!DOCTYPE …>\), which weigh refuses")
+
+
+def test_undeclared_entity_is_not_readable_xml() -> None:
+    refused(pack(project_xml(title="&nbsp;").replace("&amp;nbsp;", "&nbsp;")), r"not readable XML \(undefined entity")
+
+
+def test_utf8_bytes_declared_utf16() -> None:
+    refused(pack(project_xml().encode("utf-8")), r"declares UTF-16 but its bytes are not UTF-16")
+
+
+def test_utf16_bytes_declared_utf8() -> None:
+    xml = project_xml(declaration='<?xml version="1.0" encoding="UTF-8"?>')
+    refused(pack(xml.encode("utf-16")), r"not readable XML \(encoding specified in XML declaration is incorrect")
+
+
+def test_random_bytes() -> None:
+    import random
+
+    noise = random.Random(8).randbytes(4000)
+    refused(pack(noise), r"not readable XML")
+
+
+def test_invalid_utf16() -> None:
+    data = project_xml().encode("utf-16-le").replace("vase".encode("utf-16-le"), b"\x00\xd8\x41\x00")
+    offset = 2 + data.index(b"\x00\xd8")
+    refused(pack(b"\xff\xfe" + data), rf"not valid UTF-16 \(bad bytes near offset {offset}\)")
+    refused(pack(b"\xff\xfe" + project_xml().encode("utf-16-le")[:-1]), r"not valid UTF-16")
+
+
+def test_not_well_formed() -> None:
+    refused(pack(project_xml()[:-5]), r"not readable XML \(unclosed token|no element found")
+
+
+# --- the structure ---------------------------------------------------------------
+
+
+def test_missing_matrix() -> None:
+    refused(pack(project_xml(matrix="")), r"MATRIX: element missing \(is this a PARC ACH file\?\)")
+
+
+def test_two_matrices() -> None:
+    refused(pack(project_xml(matrix="<MATRIX/><MATRIX/>")), r"file/MATRIX: appears 2 times, expected once")
+
+
+def test_two_titles() -> None:
+    refused(
+        pack(project_xml(extra_top="<PROJECT-TITLE>again</PROJECT-TITLE>")),
+        r"file/PROJECT-TITLE: appears 2 times",
+    )
+
+
+def test_values_longer_than_the_hypotheses() -> None:
+    xml = project_xml(evidence=[{"NAME": "ok", "VALUES": "C,C"}, {"NAME": "Paw prints", "VALUES": "C,N,I"}])
+    refused(pack(xml), r"MATRIX/EVIDENCE #2 \('Paw prints'\)/VALUES: 3 ratings for 2 hypotheses")
+
+
+def test_values_shorter_than_the_hypotheses() -> None:
+    refused(achz(evidence=[{"NAME": "x", "VALUES": "C"}]), r"EVIDENCE #1 \('x'\)/VALUES: 1 ratings for 2 hypotheses")
+    refused(achz(evidence=[{"NAME": "x", "VALUES": ""}]), r"VALUES: 1 ratings for 2 hypotheses")
+
+
+@pytest.mark.parametrize("code", ["X", "C C C", "++", "II I", "Consistent"])
+def test_unknown_rating_code(code: str) -> None:
+    refused(
+        achz(evidence=[{"NAME": "x", "VALUES": f"C,{code}"}]),
+        r"EVIDENCE #1 \('x'\)/VALUES: unknown rating .* in column 2 \(expected C C, C, N, NA, I, I I or empty\)",
+    )
+
+
+@pytest.mark.parametrize("value", ["2022-03-29", "1.6e12", "soon", "9" * 15, "12 34"])
+def test_bad_date(value: str) -> None:
+    refused(
+        achz(evidence=[{"NAME": "x", "DATE": value, "VALUES": "C,C"}]),
+        r"EVIDENCE #1 \('x'\)/DATE: (expected epoch milliseconds|.* outside the years 1–9999)",
+    )
+
+
+def test_bad_credibility_and_flag() -> None:
+    refused(achz(evidence=[{"NAME": "x", "CREDIBILITY": "VERY HIGH", "VALUES": "C,C"}]),
+            r"EVIDENCE #1 \('x'\)/CREDIBILITY: expected HIGH, MEDIUM or LOW, got 'VERY HIGH'")
+    refused(achz(evidence=[{"NAME": "x", "FLAG": "maybe", "VALUES": "C,C"}]),
+            r"EVIDENCE #1 \('x'\)/FLAG: expected 1 or 0, got 'maybe'")
+
+
+def test_element_twice_in_one_item() -> None:
+    matrix = "<MATRIX><HYPOTHESIS><NAME>A</NAME></HYPOTHESIS>" + evidence_xml(
+        {"NAME": "x", "VALUES": "C"}
+    ).replace("</EVIDENCE>", "<VALUES>I</VALUES></EVIDENCE>") + "</MATRIX>"
+    refused(pack(project_xml(matrix=matrix)), r"MATRIX/EVIDENCE #1/VALUES: appears 2 times")
+
+
+def test_overlong_notes_and_bad_link() -> None:
+    refused(achz(evidence=[{"NAME": "x", "NOTES": "n" * 100_001, "VALUES": "C,C"}]),
+            r"EVIDENCE #1 \('x'\)/NOTES: String should have at most 100000 characters")
+    refused(achz(evidence=[{"NAME": "x", "LINK": "http://a\nhttp://b", "VALUES": "C,C"}]),
+            r"EVIDENCE #1 \('x'\)/LINK: String should match pattern")
+
+
+def test_overlong_title_text() -> None:
+    refused(achz(title="t\n" + "q" * 100_001), r"PROJECT-TITLE: String should have at most 100000")
+    refused(achz(classification="c" * 100_010), r"CLASSIFICATION: String should have at most 100000")
+
+
+def test_too_many_hypotheses() -> None:
+    refused(achz(hypotheses=["h"] * 501, evidence=[]), r"MATRIX/HYPOTHESIS: more than 500 hypotheses")
+
+
+def test_too_many_evidence_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(achz_module, "MAX_EVIDENCE", 3)
+    items = [{"NAME": f"e{i}", "VALUES": "C,C"} for i in range(4)]
+    refused(achz(evidence=items), r"MATRIX/EVIDENCE: more than 3 evidence items")
+    assert len(read_achz(achz(evidence=items[:3]), "ok.achz").case.evidence) == 3
