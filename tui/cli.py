@@ -150,8 +150,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "achz":
         from evidence.achz import achz_losses
 
-        for line in achz_losses(case):
-            print(line, file=sys.stderr)
+        losses = achz_losses(case)
+        if losses:
+            print("Not kept in the .achz file (PARC has no place for it):", file=sys.stderr)
+        for line in losses:
+            print(f"  {line}", file=sys.stderr)
     if args.output:
         path = write_file(Path(args.output), data)
         print(f"Wrote {path}", file=sys.stderr)
