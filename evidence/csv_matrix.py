@@ -1,0 +1,299 @@
+"""Read the CSV matrix that `weigh export --format csv` writes (the spreadsheet round-trip).
+
+The layout is the one ``hypotheses.render_csv`` writes: a header row of the
+evidence fields, then one ``<id>: <title>`` column per hypothesis; one row per
+evidence item holding its fields and, per hypothesis, a rating code (or
+nothing). Reading is the exact inverse of writing, so export → import →
+export gives the same bytes. Spreadsheets are forgiven what they commonly do:
+a BOM or none, ``;`` or tab instead of ``,``, columns in another order or left
+out, lower-case codes, trailing blank rows and columns.
+
+What a CSV cannot hold comes from the case being updated, when there is one:
+the case's title, question and description; each hypothesis's description and
+prior (matched by id); each cell's note (kept where its item and hypothesis
+both still exist); and any evidence field whose column the file leaves out.
+
+Everything is validated through the pydantic models before anything is
+returned; problems are reported by line number and column name, and the
+caller writes nothing unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from evidence.case_file import decode_text
+from evidence.errors import ImportFailed
+from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.render_csv import FIELDS
+from hypotheses.validation import describe
+
+DELIMITERS = (",", ";", "\t")
+MAX_PROBLEMS = 8
+_ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+def unneutralise(cell: str) -> str:
+    """Undo ``render_csv.neutralise``: every exported cell starting with ' had one added."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter used most in the header line (outside quotes); ',' if none is."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "\r\n":
+            break
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class _Problems:
+    """Collects 'line N, column C: reason' messages; raises them all at the end."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.items: list[str] = []
+
+    def add(self, line: int | None, column: str | None, reason: str) -> None:
+        where = ", ".join(
+            p for p in (f"line {line}" if line else "", f"column {column}" if column else "") if p
+        )
+        self.items.append(f"{where}: {reason}" if where else reason)
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        shown = self.items[:MAX_PROBLEMS]
+        more = len(self.items) - len(shown)
+        if more:
+            shown.append(f"and {more} more problem{'s' if more > 1 else ''}")
+        raise ImportFailed(f"{self.name}: " + "; ".join(shown) + "; nothing was imported")
+
+
+def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, list[str]]]:
+    """(first physical line, cells) per record, Excel quoting; blank records dropped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    out: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                out.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.add(reader.line_num or line, None, f"not readable as CSV ({exc})")
+        problems.raise_if_any()
+    return out
+
+
+def _split_header(header: str) -> tuple[str | None, str]:
+    """'H2: Russia stalled' → ('H2', 'Russia stalled'); a bare title has no id."""
+    hid, sep, title = header.partition(": ")
+    if sep and _ITEM_ID.match(hid):
+        return hid, title
+    return None, header
+
+
+def _free_ids(prefix: str, taken: set[str]) -> Any:
+    """H1, H2, … (or E1, …) skipping ids already used: for rows and columns without one."""
+    n = 0
+    while True:
+        n += 1
+        if f"{prefix}{n}" not in taken:
+            taken.add(f"{prefix}{n}")
+            yield f"{prefix}{n}"
+
+
+def _read_header(
+    cells: list[str], existing: Case | None, problems: _Problems
+) -> tuple[dict[str, int], list[tuple[int, str, str, str]], set[int]]:
+    """Field columns by name, hypothesis columns as (index, id, title, header), blank columns."""
+    fields: dict[str, int] = {}
+    hyps: list[tuple[int, str | None, str, str]] = []
+    blank: set[int] = set()
+    for i, raw in enumerate(cells):
+        header = unneutralise(raw)
+        key = header.strip().lower()
+        if not key:
+            blank.add(i)
+        elif key in FIELDS:
+            if key in fields:
+                problems.add(1, header, "this column appears twice")
+            fields[key] = i
+        else:
+            # The title is left for the model to trim, exactly as it did on the way out.
+            hid, title = _split_header(header.lstrip())
+            hyps.append((i, hid, title, header))
+    if "title" not in fields:
+        problems.add(1, "title", "required column is missing (the header names the columns)")
+    by_title = {h.title: h.id for h in existing.hypotheses} if existing else {}
+    explicit = [hid for _, hid, _, _ in hyps if hid]
+    taken = set(explicit)
+    fresh = _free_ids("H", set(taken) | set(by_title.values()))
+    named: list[tuple[int, str, str, str]] = []
+    seen: set[str] = set()
+    for i, hid, title, header in hyps:
+        if hid is None:
+            known = by_title.get(title.strip())
+            hid = known if known is not None and known not in taken else next(fresh)
+            taken.add(hid)
+        if hid in seen:
+            problems.add(1, header, f"hypothesis id {hid!r} is used by two columns")
+        seen.add(hid)
+        if not title.strip():
+            problems.add(1, header, "hypothesis title is empty (write the column as 'H1: title')")
+        named.append((i, hid, title, header))
+    return fields, named, blank
+
+
+def _flag(text: str) -> bool | None:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+def _field_value(field: str, cell: str) -> Any:
+    """One cell as the value the Evidence model validates (the inverse of field_text)."""
+    text = unneutralise(cell)
+    if field in ("id", "event_date", "reported_date", "credibility", "relevance", "kind", "admiralty"):
+        text = text.strip()
+        if field in ("credibility", "relevance", "kind"):
+            return text.lower() or None  # None: the model's default
+        if field == "admiralty":
+            return text.upper() or None
+        return text or None
+    if field == "url":
+        return text if text.strip() else None
+    if field == "tags":
+        return text.split()
+    return text
+
+
+def _rating(cell: str) -> str | None:
+    code = "".join(cell.split()).upper()
+    return code or None
+
+
+def _column_of(loc: tuple[int | str, ...], columns: dict[str, str]) -> str:
+    if loc and loc[0] == "ratings" and len(loc) > 1:
+        return columns.get(str(loc[1]), str(loc[1]))
+    return str(loc[0]) if loc else "row"
+
+
+def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None) -> Case:
+    """Parse a CSV matrix into a validated case (``existing`` supplies what CSV lacks)."""
+    problems = _Problems(name)
+    text = decode_text(data, name)
+    delimiter = sniff_delimiter(text)
+    rows = _rows(text, delimiter, problems)
+    if not rows:
+        raise ImportFailed(f"{name}: the file is empty; expected a header row naming the columns")
+    header_line, header = rows[0]
+    if header_line != 1:
+        problems.add(header_line, None, "the header row must be the first line")
+    fields, hyp_cols, blank = _read_header(header, existing, problems)
+    problems.raise_if_any()
+
+    old_hyps = {h.id: h for h in existing.hypotheses} if existing else {}
+    hypotheses: list[Hypothesis] = []
+    for _i, hid, title, header_text in hyp_cols:
+        keep = old_hyps.get(hid)
+        doc: dict[str, Any] = {"id": hid, "title": title}
+        if keep is not None:
+            doc |= {"description": keep.description, "prior": keep.prior}
+        try:
+            hypotheses.append(Hypothesis.model_validate(doc))
+        except ValidationError as exc:
+            problems.add(1, header_text, describe(exc, doc))
+    problems.raise_if_any()
+
+    hids = {h.id for h in hypotheses}
+    columns = {hid: header_text for _i, hid, _t, header_text in hyp_cols}
+    old_items = {e.id: e for e in existing.evidence} if existing else {}
+    width = len(header)
+    given = [
+        unneutralise(cells[fields["id"]]).strip()
+        for _line, cells in rows[1:]
+        if "id" in fields and fields["id"] < len(cells)
+    ]
+    fresh = _free_ids("E", {g for g in given if g})
+    evidence: list[Evidence] = []
+    first_line: dict[str, int] = {}
+    for line, cells in rows[1:]:
+        extra = [i for i in range(width, len(cells)) if cells[i].strip()]
+        if extra:
+            problems.add(line, f"#{extra[0] + 1}", "more cells than the header has columns")
+        cells = cells + [""] * (width - len(cells))
+        for i in blank:
+            if cells[i].strip():
+                problems.add(line, f"#{i + 1}", "a value in a column with no header")
+        doc = {f: _field_value(f, cells[i]) for f, i in fields.items()}
+        eid = doc.get("id") or next(fresh)
+        doc["id"] = eid
+        if eid in first_line:
+            problems.add(line, "id", f"evidence id {eid!r} is also used on line {first_line[eid]}")
+            continue
+        first_line[eid] = line
+        before = old_items.get(eid)
+        if before is not None:
+            kept = before.model_dump(exclude=set(fields) | {"ratings", "notes"})
+            doc = kept | doc
+            doc["notes"] = {h: n for h, n in before.notes.items() if h in hids}
+        for f in ("credibility", "relevance", "kind"):
+            if f in doc and doc[f] is None:
+                del doc[f]
+        if "excluded" in fields:
+            flag = _flag(cells[fields["excluded"]])
+            if flag is None:
+                problems.add(line, "excluded", f"{cells[fields['excluded']]!r:.40} is not yes or no")
+                continue
+            doc["excluded"] = flag
+        ratings: dict[str, str] = {}
+        for i, hid, _title, header_text in hyp_cols:
+            code = _rating(cells[i])
+            if code is None:
+                continue
+            if code not in RATINGS:
+                problems.add(line, header_text, f"{cells[i]!r:.20} is not a rating ({', '.join(RATINGS)}, or empty)")
+                continue
+            ratings[hid] = code
+        doc["ratings"] = ratings
+        try:
+            evidence.append(Evidence.model_validate(doc))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                reason = str(err["msg"]).removeprefix("Value error, ")
+                if err["type"] == "string_too_short" and err["loc"][:1] == ("title",):
+                    reason = "must not be empty"
+                problems.add(line, _column_of(tuple(err["loc"]), columns), reason)
+    problems.raise_if_any()
+    return _build_case(name, case_id, existing, hypotheses, evidence)
+
+
+def _build_case(
+    name: str, case_id: str, existing: Case | None, hypotheses: list[Hypothesis], evidence: list[Evidence]
+) -> Case:
+    info: dict[str, Any] = {"id": case_id, "title": Path(name).stem.strip() or case_id}
+    if existing is not None:
+        info = existing.info.model_dump() | {"id": case_id}
+    try:
+        return Case.model_validate({**info, "hypotheses": hypotheses, "evidence": evidence}, strict=False)
+    except ValidationError as exc:
+        raise ImportFailed(f"{name}: {describe(exc)}; nothing was imported") from None
