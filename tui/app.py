@@ -1,0 +1,96 @@
+"""The weigh Textual app: opens the database, shows the workbench or why not."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from evidence.errors import CorruptDatabase, StoreError, WeighError
+from tui.commands import WeighCommands
+from tui.session import default_state_file, last_case, remember_case
+
+
+class WeighApp(App[int]):
+    """An ACH workbench on one database; the store stays open while it runs."""
+
+    CSS_PATH = ["app.tcss", "forms.tcss"]
+    TITLE = "weigh"
+    COMMANDS = App.COMMANDS | {WeighCommands}
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (every edit is already saved)"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+                tooltip="Command palette: every action by name"),
+    ]
+
+    def __init__(self, db_path: Path, *, state_file: Path | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.state_file = state_file or default_state_file()
+        self.store = None
+        self.close_error: str | None = None
+
+    def on_mount(self) -> None:
+        self.open_database()
+
+    def open_database(self, replace: Screen[None] | None = None) -> None:
+        """Open (or create and seed) the database, then the last-used case."""
+        from evidence.seed import DEFAULT_CASE_ID, open_store
+        from tui.screens.main import MainScreen
+        from tui.screens.open_error import OpenErrorScreen
+
+        try:
+            store = open_store(self.db_path)
+        except StoreError as exc:
+            screen: Screen[None] = OpenErrorScreen(
+                str(exc), self.db_path, damaged=isinstance(exc, CorruptDatabase)
+            )
+        except WeighError as exc:  # e.g. the bundled case failed to load
+            screen = OpenErrorScreen(str(exc), self.db_path, damaged=False)
+        else:
+            self.store = store
+            wanted = last_case(self.state_file, self.db_path)
+            ids = store.case_ids()
+            if wanted not in ids:
+                wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
+            if wanted is not None:
+                self.remember_case(wanted)
+            screen = MainScreen(store, wanted, self.db_path)
+        if replace is not None:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def remember_case(self, case_id: str) -> None:
+        """Reopen this case next time weigh starts on this database."""
+        remember_case(self.state_file, self.db_path, case_id)
+
+    def close_store(self) -> None:
+        """Fold the journal into the file and release the lock (idempotent)."""
+        store, self.store = self.store, None
+        if store is not None:
+            try:
+                store.close()
+            except WeighError as exc:
+                self.close_error = str(exc)
+
+    async def action_quit(self) -> None:
+        self.close_store()
+        self.exit(0 if self.close_error is None else 1)
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+
+def run_app(db_path: Path) -> int:
+    """Run the TUI on ``db_path`` until the user quits; the exit status."""
+    app = WeighApp(db_path)
+    result = app.run()
+    app.close_store()
+    if app.close_error:
+        print(f"weigh: {app.close_error}", file=sys.stderr)
+        return 1
+    return int(result or 0)

@@ -1,0 +1,87 @@
+"""Shown instead of the workbench when the database cannot be opened.
+
+It says why in the store's own words, promises the file was left untouched,
+and offers to set a damaged file aside only on an explicit key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+def set_aside_available() -> bool:
+    """True when the store offers ``evidence.recovery.set_aside``."""
+    try:
+        from evidence.recovery import set_aside  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class OpenErrorScreen(Screen[None]):
+    """The database could not be opened: the message, the path, what to do."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("q,escape", "quit", "Quit", tooltip="Quit weigh; the file stays as it is"),
+        Binding("r", "retry", "Retry", tooltip="Try to open the database again"),
+        Binding("S", "set_aside", "Set aside & start fresh",
+                tooltip="Rename the damaged file and start a new database"),
+    ]
+
+    def __init__(self, message: str, db_path: Path, *, damaged: bool) -> None:
+        super().__init__(id="open-error")
+        self.message = message
+        self.db_path = db_path
+        self.damaged = damaged and set_aside_available()
+
+    def compose(self) -> ComposeResult:
+        body = Text()
+        body.append("weigh cannot open this database\n\n", style="bold")
+        body.append(self.message)
+        body.append("\n\n")
+        body.append("The file was left untouched. ", style="bold")
+        if self.damaged:
+            body.append("Press ")
+            body.append("S", style="bold reverse")
+            body.append(
+                " to set the damaged file aside (renamed next to it, nothing deleted) "
+                "and start a fresh database, "
+            )
+        body.append("press ")
+        body.append("r", style="bold reverse")
+        body.append(" to try again or ")
+        body.append("q", style="bold reverse")
+        body.append(" to quit. Another database: weigh --db PATH.")
+        with Vertical(id="open-error-box"):
+            yield Static(body, id="open-error-text")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "set_aside":
+            return self.damaged
+        return True
+
+    def action_quit(self) -> None:
+        self.app.exit(2)
+
+    def action_retry(self) -> None:
+        self.app.open_database(replace=self)  # type: ignore[attr-defined]
+
+    def action_set_aside(self) -> None:
+        from evidence.errors import WeighError
+        from evidence.recovery import set_aside
+
+        try:
+            moved = set_aside(self.db_path)
+        except (WeighError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.notify(f"Damaged file kept as {moved}", markup=False, timeout=10)
+        self.app.open_database(replace=self)  # type: ignore[attr-defined]

@@ -1,0 +1,56 @@
+"""Which case was open last, per database: a tiny JSON file in the user state dir.
+
+A missing or damaged state file only means "start on the default case": it is
+a convenience, never a reason to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_state_path
+
+
+def default_state_file() -> Path:
+    return user_state_path("weigh", appauthor=False) / "state.json"
+
+
+def _key(db_path: Path) -> str:
+    return str(Path(db_path).expanduser().absolute())
+
+
+def _read(state_file: Path) -> dict[str, object]:
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def last_case(state_file: Path, db_path: Path) -> str | None:
+    """The case id last opened on this database, if one was recorded."""
+    cases = _read(state_file).get("last_case")
+    if isinstance(cases, dict):
+        value = cases.get(_key(db_path))
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
+    """Record the open case (atomic replace; errors are ignored: it is a nicety)."""
+    data = _read(state_file)
+    cases = data.get("last_case")
+    if not isinstance(cases, dict):
+        cases = {}
+    cases[_key(db_path)] = case_id
+    data["last_case"] = cases
+    try:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = state_file.with_name(f".{state_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(tmp, state_file)
+    except OSError:
+        pass

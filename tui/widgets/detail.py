@@ -1,0 +1,105 @@
+"""Everything about the focused item: fields, the notes behind each rating,
+its diagnosticity and whether it is a linchpin. User text is Text, never markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
+from hypotheses.scoring import weight
+from tui.widgets.matrix import RATING_STYLES
+
+
+def _field(out: Text, label: str, value: str) -> None:
+    out.append(f"{label}: ", style="bold")
+    out.append(value)
+    out.append("\n")
+
+
+def describe_evidence(
+    ev: Evidence,
+    hyps: list[Hypothesis],
+    *,
+    diagnosticity: float | None,
+    linchpin: tuple[str, ...],
+    column: str | None,
+    later: bool,
+) -> Text:
+    """The detail pane's text for one item (pure: tested without a screen)."""
+    out = Text()
+    out.append(ev.id, style="bold reverse")
+    out.append(" ")
+    out.append(ev.title, style="bold")
+    out.append("\n")
+    if ev.excluded:
+        out.append("EXCLUDED from scoring (what-if); space puts it back\n", style="bold #b3261e")
+    elif later:
+        out.append("After the as-of date: not counted yet\n", style="italic")
+    if diagnosticity is None:
+        out.append("diagnosticity: not in this view\n")
+    else:
+        flat = " (non-diagnostic)" if diagnosticity == 0 and len(
+            [r for r in ev.ratings.values() if r != "NA"]) >= 2 else ""
+        _field(out, "diagnosticity", f"{diagnosticity:.3f}{flat}")
+    if linchpin:
+        out.append("◆ linchpin", style="bold #c05600")
+        out.append(f" under {', '.join(linchpin)}: removing it alone changes the leader\n")
+    else:
+        _field(out, "linchpin", "no")
+    _field(out, "kind", ev.kind)
+    _field(out, "event date", ev.event_date.isoformat() if ev.event_date else "—")
+    _field(out, "reported", ev.reported_date.isoformat() if ev.reported_date else "—")
+    _field(out, "source", ev.source or "—")
+    if ev.url:
+        _field(out, "url", ev.url)
+    _field(out, "tags", " ".join(f"#{t}" for t in ev.tags) or "—")
+    _field(
+        out,
+        "credibility / relevance",
+        f"{ev.credibility} / {ev.relevance}  (weight {weight(ev):.2f})",
+    )
+    _field(out, "admiralty", ev.admiralty or "—")
+    out.append("\nRatings\n", style="bold underline")
+    for hyp in hyps:
+        code = ev.ratings.get(hyp.id)
+        line_style = "bold" if hyp.id == column else ""
+        out.append("▸ " if hyp.id == column else "  ", style="bold")
+        out.append(f"{hyp.id:<4}", style=line_style)
+        if code is None:
+            out.append(" ·  ", style="dim")
+            out.append(" not rated", style="dim")
+        else:
+            out.append(f" {code:<2} ", style=RATING_STYLES[code])
+            out.append(f" {RATING_NAMES[code]}")
+        out.append("\n")
+        note = ev.notes.get(hyp.id)
+        if note:
+            out.append("       ")
+            out.append(note, style="italic")
+            out.append("\n")
+    if column is not None:
+        for hyp in hyps:
+            if hyp.id == column:
+                out.append("\nColumn ", style="bold")
+                out.append(hyp.id, style="bold")
+                out.append(": ")
+                out.append(hyp.title)
+                out.append("\n")
+    if ev.details:
+        out.append("\nDetails\n", style="bold underline")
+        out.append(ev.details)
+        out.append("\n")
+    return out
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """A scrolling pane holding one Static; redrawn when the cursor moves."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("No evidence selected", style="italic"), id="detail-text")
+
+    def show(self, text: Text) -> None:
+        self.query_one("#detail-text", Static).update(text)
+        self.scroll_home(animate=False)

@@ -1,0 +1,161 @@
+"""The verdict at a glance: one bar per hypothesis under the chosen model.
+
+Focusable, so the analyst can pick a hypothesis (↑/↓) and edit or delete it:
+the matrix's cursor sits on evidence, this panel's on hypotheses.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from hypotheses.scoring import MODEL_NAMES, Analysis, leader_ids
+
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+
+
+def bar_fractions(analysis: Analysis, model: str) -> list[float]:
+    """Bar length per hypothesis in [0, 1]; the leader's bar is always full.
+
+    Bayes shows posterior / best posterior. The inconsistency models show how
+    far each score sits from the worst one, so longer is always better.
+    """
+    if model == "bayes":
+        post = analysis.posterior
+        top = max(post, default=0.0) or 1.0
+        return [p / top for p in post]
+    scores = analysis.models[model].scores
+    if not scores:
+        return []
+    hi, lo = max(scores), min(scores)
+    if hi - lo <= 1e-9:
+        return [1.0 for _ in scores]
+    return [0.08 + 0.92 * (s - lo) / (hi - lo) for s in scores]
+
+
+def score_label(analysis: Analysis, model: str, index: int) -> str:
+    if model == "bayes":
+        return f"{analysis.posterior[index] * 100:5.1f}%"
+    value = analysis.models[model].scores[index]
+    if model == "inconsistency":
+        return f"{value:6.0f}"
+    return f"{value:6.2f}"
+
+
+class RankingPanel(Widget, can_focus=True):
+    """Hypotheses best first, with bars, the disagreement mark and the evidence count."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
+        Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
+        Binding("e,enter", "screen.edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
+        Binding("delete", "screen.delete_hypothesis", "Delete hyp.", tooltip="Delete the selected hypothesis (asks first; u undoes)"),
+    ]
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.analysis: Analysis | None = None
+        self.model = "weighted"
+        self.filtered: str | None = None
+        self.total = 0
+        self.bar_width = 20
+
+    def show(self, analysis: Analysis, model: str, filtered: str | None, total: int) -> None:
+        """New verdict: redraw (cheap: one line per hypothesis)."""
+        self.analysis = analysis
+        self.model = model
+        self.filtered = filtered
+        self.total = total
+        n = len(analysis.case.hypotheses)
+        if n and self.cursor >= n:
+            self.cursor = n - 1
+        self.refresh(layout=True)
+
+    def selected_id(self) -> str | None:
+        """The hypothesis under this panel's cursor (in ranked order)."""
+        if self.analysis is None or not self.analysis.case.hypotheses:
+            return None
+        order = self.analysis.models[self.model].order
+        return self.analysis.case.hypotheses[order[min(self.cursor, len(order) - 1)]].id
+
+    def select(self, hid: str) -> None:
+        if self.analysis is None:
+            return
+        order = self.analysis.models[self.model].order
+        ids = [self.analysis.case.hypotheses[i].id for i in order]
+        if hid in ids:
+            self.cursor = ids.index(hid)
+
+    def action_cursor(self, step: int) -> None:
+        if self.analysis and self.analysis.case.hypotheses:
+            self.cursor = max(0, min(self.cursor + step, len(self.analysis.case.hypotheses) - 1))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        return len(self.lines())
+
+    def on_resize(self) -> None:
+        self.bar_width = 10 if self.size.width < 100 else 20
+
+    def lines(self) -> list[Text]:
+        """The panel as text lines: header, one per hypothesis, caveat."""
+        a = self.analysis
+        if a is None:
+            return [Text("No case open")]
+        model = self.model
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(MODEL_NAMES[model], style="bold")
+        head.append(f"   {len(a.used)} of {self.total} items used", style="")
+        if a.as_of is not None:
+            head.append(f"   as of {a.as_of.isoformat()}", style="bold")
+        if self.filtered:
+            head.append("   filtered view: ", style="bold reverse")
+            head.append(self.filtered, style="reverse")
+        out = [head]
+        if not a.agree:
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append("≠ models disagree on the leader: ", style="bold #c05600")
+            line.append(
+                " · ".join(f"{m} {','.join(leader_ids(a, m))}" for m in a.models),
+                style="#c05600",
+            )
+            out.append(line)
+        if not a.case.hypotheses:
+            out.append(Text("No hypotheses yet: press A to add one", style="italic"))
+            return out
+        fractions = bar_fractions(a, model)
+        ranks = a.models[model].ranks
+        for pos, i in enumerate(a.models[model].order):
+            hyp = a.case.hypotheses[i]
+            filled = round(fractions[i] * self.bar_width)
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f"{ranks[i]:>2} ", style="bold" if ranks[i] == 1 else "")
+            line.append(f"{hyp.id:<4}", style="bold")
+            bar_style = "#1a7f37" if ranks[i] == 1 else "#5a7fa8"
+            line.append(BAR_FULL * filled, style=bar_style)
+            line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
+            line.append(f" {score_label(a, model, i)}  ")
+            line.append(hyp.title)
+            if self.has_focus and pos == self.cursor:
+                line.stylize("reverse")
+            out.append(line)
+        if model == "bayes":
+            out.append(
+                Text("Posteriors assume the hypotheses are exclusive & exhaustive.", style="italic")
+            )
+        return out
+
+    def render(self) -> Text:
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(self.lines())
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
