@@ -1,0 +1,88 @@
+"""`weigh export --format csv` → edit in a "spreadsheet" → `weigh import`, as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from evidence.store import Store
+
+
+def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], env=env, capture_output=True, timeout=60
+    )
+
+
+def test_export_import_export_is_byte_identical(cli_env: dict[str, str], tmp_path: Path) -> None:
+    first, second = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert weigh(cli_env, "export", "--format", "csv", "-o", str(first)).returncode == 0
+    done = weigh(cli_env, "import", str(first), "--case", "istanbul-2022")
+    assert done.returncode == 0, done.stderr
+    assert b"Imported case istanbul-2022: 6 hypotheses, 40 evidence." in done.stdout
+    assert weigh(cli_env, "export", "--format", "csv", "-o", str(second)).returncode == 0
+    assert second.read_bytes() == first.read_bytes()
+    # a new case from the same file, under another id
+    assert weigh(cli_env, "import", str(first), "--case", "copy").returncode == 0
+    copy = weigh(cli_env, "export", "--case", "copy", "--format", "csv")
+    assert copy.stdout == first.read_bytes()
+
+
+def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "matrix.csv"
+    assert weigh(cli_env, "export", "--format", "csv", "-o", str(path)).returncode == 0
+    db = Path(cli_env["WEIGH_DB"])
+    with Store.open(db, readonly=True) as store:
+        before = store.case("istanbul-2022")
+    noted = next(ev for ev in before.evidence if ev.notes)
+    hid = next(iter(noted.notes))
+    # Excel in a European locale: semicolons, no BOM; one rating changed.
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = text.split("\r\n")
+    header = lines[0].split(",")
+    col = next(i for i, h in enumerate(header) if h.startswith(f"{hid}: "))
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    row = next(r for r in rows if r[0] == noted.id)
+    row[col] = "II" if row[col] != "II" else "CC"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+    done = weigh(cli_env, "import", str(path), "--case", "istanbul-2022")
+    assert done.returncode == 0, done.stderr
+    with Store.open(db, readonly=True) as store:
+        after = store.case("istanbul-2022")
+        trail = store.history("istanbul-2022")
+    item = after.item(noted.id)
+    assert item.ratings[hid] == row[col]
+    assert item.notes == noted.notes  # the analyst's reasons survive the spreadsheet
+    assert [h.description for h in after.hypotheses] == [h.description for h in before.hypotheses]
+    assert after.question == before.question
+    assert trail[-1]["op"] == "case.put"
+
+
+def test_a_bad_file_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "matrix.csv"
+    assert weigh(cli_env, "export", "--format", "csv", "-o", str(path)).returncode == 0
+    db = Path(cli_env["WEIGH_DB"])
+    before = db.read_bytes()
+    text = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    cells = text[5].split(",")
+    cells[0] = "E1"  # a duplicate id on line 6
+    text[5] = ",".join(cells)
+    text[9] = text[9].replace(",high,", ",hihg,", 1) if ",high," in text[9] else text[9].replace(
+        ",medium,", ",hihg,", 1)
+    path.write_text("\r\n".join(text), encoding="utf-8")
+    done = weigh(cli_env, "import", str(path), "--case", "istanbul-2022")
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("weigh: error: ")
+    assert "line 6, column id: evidence id 'E1' is also used on line 2" in err
+    assert "line 10, column" in err and "nothing was imported" in err
+    assert "Traceback" not in err
+    assert db.read_bytes() == before
+    assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
