@@ -536,7 +536,7 @@ def _type_of(ev: Evidence) -> tuple[str, str | None]:
     if ev.kind == "report":
         for tag in ev.tags:
             value = tag.removeprefix(TYPE_TAG)
-            if tag.startswith(TYPE_TAG) and slug(value) == value and value not in KINDS:
+            if tag.startswith(TYPE_TAG) and value and slug(value) == value and value not in KINDS:
                 return value, tag
     return ev.kind.capitalize(), None
 
@@ -547,7 +547,7 @@ def _code_of(ev: Evidence) -> tuple[str, str | None]:
         return ev.admiralty, None
     for tag in ev.tags:
         value = tag.removeprefix(CODE_TAG)
-        if tag.startswith(CODE_TAG) and slug(value) == value and not _ADMIRALTY.match(value.upper()):
+        if tag.startswith(CODE_TAG) and value and slug(value) == value and not _ADMIRALTY.match(value.upper()):
             return value, tag
     return "", None
 
