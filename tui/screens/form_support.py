@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from hypotheses.validation import field_errors
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPLIT_TAGS = re.compile(r"[,\s]+")
@@ -109,8 +108,9 @@ def _message(field: str, err: Any) -> str:
 def form_errors(exc: ValidationError, fields: Iterable[str]) -> dict[str, str]:
     """Field key → first message; keys are top-level fields or 'notes.<hid>'.
 
-    ``fields`` names the keys the form can show; anything else falls back to
-    ``hypotheses.validation.field_errors`` under its top-level name.
+    ``fields`` names the keys the form can show; an error on a key the form
+    does not know (say ``id``) is kept under its top-level name, so the form
+    can still report it in its summary line.
     """
     known = set(fields)
     out: dict[str, str] = {}
@@ -122,6 +122,4 @@ def form_errors(exc: ValidationError, fields: Iterable[str]) -> dict[str, str]:
         if key in ("notes", "ratings") and len(loc) > 1 and f"{key}.{loc[1]}" in known:
             key = f"{key}.{loc[1]}"
         out.setdefault(key, _message(str(loc[0]), err))
-    for key, msg in field_errors(exc).items():
-        out.setdefault(key, msg)
     return out

@@ -1,0 +1,266 @@
+"""The evidence form, driven by keys through a tiny host app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+import tui
+from hypotheses.models import Evidence, Hypothesis
+from tui.screens.evidence_form import EvidenceForm
+
+FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+
+HYPS = [
+    Hypothesis(id="H1", title="Russia negotiated in bad faith"),
+    Hypothesis(id="H2", title="The West [bold]pressed[/] Kyiv to stop [@click=app.quit]"),
+    Hypothesis(id="H3", title="Bucha made talks impossible 🕯"),
+]
+
+
+class Host(App[None]):
+    """Pushes one screen on mount and records what it dismisses with."""
+
+    CSS_PATH = FORMS_TCSS
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def shown(app: App, selector: str) -> str:
+    """The text a Static shows, and only if it is actually on screen."""
+    widget = app.screen.query_one(selector, Static)
+    if not widget.display or widget.region.height == 0:
+        return ""
+    return str(widget.render())
+
+
+async def goto(pilot: Pilot, widget_id: str) -> None:
+    """Tab (or shift+tab, whichever is shorter) through the form to a widget."""
+    chain = [w.id for w in pilot.app.screen.focus_chain]
+    focused = pilot.app.focused
+    here = chain.index(focused.id) if focused is not None else 0
+    steps = (chain.index(widget_id) - here) % len(chain)
+    if steps <= len(chain) // 2:
+        await pilot.press(*["tab"] * steps)
+    else:
+        await pilot.press(*["shift+tab"] * (len(chain) - steps))
+    assert pilot.app.focused is not None and pilot.app.focused.id == widget_id
+
+
+async def fill(pilot: Pilot, widget_id: str, text: str) -> None:
+    """Go to a text field, clear it and type."""
+    await goto(pilot, widget_id)
+    await pilot.press("end", "ctrl+u", *text)
+
+
+async def choose(pilot: Pilot, widget_id: str, steps: int) -> None:
+    """Open a Select with enter, move the highlight, pick with enter."""
+    await goto(pilot, widget_id)
+    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+
+
+async def test_new_evidence_every_field_by_keyboard() -> None:
+    app = Host(lambda: EvidenceForm(HYPS, new_id="E41"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused is app.screen.query_one("#title", Input)
+        await pilot.press(*"[link=x]Poison[/link]?")
+        await pilot.press("tab", *"WSJ.", "enter", *"No.")
+        await fill(pilot, "source", "WSJ")
+        await fill(pilot, "url", "http://a.io")
+        await fill(pilot, "event_date", "2022-03-03")
+        await fill(pilot, "reported_date", "2022-03-28")
+        await fill(pilot, "tags", "Kyiv, A-B  kyiv")
+        await fill(pilot, "admiralty", "c3")
+        await choose(pilot, "relevance", 1)  # medium → high
+        await choose(pilot, "kind", 1)  # report → claim
+        await choose(pilot, "rating-0", 2)  # blank → CC → C
+        await fill(pilot, "note-0", "fits")
+        await choose(pilot, "rating-2", 5)  # blank → … → II
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [
+        Evidence(
+            id="E41",
+            title="[link=x]Poison[/link]?",
+            details="WSJ.\nNo.",
+            source="WSJ",
+            url="http://a.io",
+            event_date=date(2022, 3, 3),
+            reported_date=date(2022, 3, 28),
+            tags=["kyiv", "a-b"],
+            credibility="medium",
+            relevance="high",
+            admiralty="C3",
+            kind="claim",
+            ratings={"H1": "C", "H3": "II"},
+            notes={"H1": "fits"},
+        )
+    ]
+
+
+async def test_admiralty_suggests_credibility_and_analyst_overrides() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Item")
+        credibility = app.screen.query_one("#credibility", Select)
+        await fill(pilot, "admiralty", "B2")
+        assert credibility.value == "high"
+        assert shown(app, "#admiralty-hint") == "B2 suggests credibility: high"
+        await fill(pilot, "admiralty", "E5")
+        assert credibility.value == "low"
+        await choose(pilot, "credibility", 1)  # the analyst knows better: low → medium
+        assert credibility.value == "medium"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (saved,) = app.results
+    assert isinstance(saved, Evidence)
+    assert (saved.admiralty, saved.credibility) == ("E5", "medium")
+
+
+async def test_edit_keeps_id_excluded_ratings_and_notes() -> None:
+    old = Evidence(
+        id="E7",
+        title="Bucha revealed",
+        event_date=date(2022, 4, 1),
+        tags=["bucha"],
+        admiralty="A1",
+        credibility="low",  # overridden earlier: opening the form must not re-suggest
+        excluded=True,
+        ratings={"H1": "C", "H3": "CC"},
+        notes={"H3": "public outrage"},
+    )
+    app = Host(lambda: EvidenceForm(HYPS, existing=old, new_id="E99"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Edit evidence E7" in shown(app, "#form-title")
+        assert app.screen.query_one("#event_date", Input).value == "2022-04-01"
+        assert app.screen.query_one("#rating-2", Select).value == "CC"
+        await fill(pilot, "tags", "bucha atrocity")
+        await fill(pilot, "note-2", "")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [
+        old.model_copy(update={"tags": ["bucha", "atrocity"], "notes": {}})
+    ]
+
+
+async def test_escape_cancels_with_none() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"draft", "escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_user_text_is_shown_literally() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [str(w.render()) for w in app.screen.query(".hypothesis-title").results(Static)]
+        assert titles == [h.title for h in HYPS]
+        assert app.is_running  # the [@click=app.quit] did nothing
+
+
+BAD_VALUES = [
+    # field, typed, message under the field, label in the summary, a good value
+    ("title", "", "required: must not be empty", "title", "A title"),
+    ("event_date", "2022-02-30",
+     "not a real date: '2022-02-30' (day value is outside expected range)", "event date",
+     "2022-02-28"),
+    ("reported_date", "30/03/2022", "not a date: '30/03/2022' (use YYYY-MM-DD)", "reported",
+     "2022-03-30"),
+    ("url", "example dot org", "not a web address: use http://… or https://…", "url",
+     "https://example.org"),
+    ("url", "javascript:alert(1)", "not a web address: use http://… or https://…", "url",
+     "http://example.org/x"),
+    ("admiralty", "Z9", "use a reliability letter A–F and a credibility digit 1–6, e.g. B2",
+     "admiralty", "b3"),
+    ("tags", "ok, peace_talks",
+     "bad tag 'peace_talks': use lower-case letters, digits and '-' (at most 40 characters)",
+     "tags", "OK peace-talks"),
+]
+
+
+async def test_each_bad_value_is_named_beside_its_field() -> None:
+    app = Host(lambda: EvidenceForm(HYPS, new_id="E5"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for field, typed, message, label, good in BAD_VALUES:
+            await fill(pilot, field, typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.results == [], field
+            assert isinstance(app.screen, EvidenceForm)
+            assert shown(app, f"#error-{field}") == message
+            assert shown(app, "#form-status") == f"Not saved: fix 1 field ({label})"
+            assert app.focused is not None and app.focused.id == field
+            # Every other field's error line stays empty.
+            others = [
+                str(w.render())
+                for w in app.screen.query(".field-error").results(Static)
+                if w.id != f"error-{field}"
+            ]
+            assert not any(others), field
+            await fill(pilot, field, good)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    # Corrected, it saves, with every corrected value kept.
+    (saved,) = app.results
+    assert isinstance(saved, Evidence)
+    assert (saved.title, saved.event_date, saved.reported_date) == (
+        "A title", date(2022, 2, 28), date(2022, 3, 30)
+    )
+    assert (saved.url, saved.admiralty, saved.tags) == (
+        "http://example.org/x", "B3", ["ok", "peace-talks"]
+    )
+
+
+async def test_several_errors_listed_in_screen_order() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill(pilot, "admiralty", "Z9")
+        await fill(pilot, "event_date", "2022-13-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#form-status") == "Not saved: fix 3 fields (title, event date, admiralty)"
+        assert shown(app, "#error-title") == "required: must not be empty"
+        assert shown(app, "#error-event_date").startswith("not a real date: '2022-13-01'")
+        assert app.focused is app.screen.query_one("#title")
+    assert app.results == []
+
+
+async def test_ten_kilobyte_title_and_note_are_refused_clearly() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        title = app.screen.query_one("#title", Input)
+        title.insert_text_at_cursor("t" * 10_240)  # what a paste does
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-title") == "too long: at most 500 characters (got 10,240)"
+        assert app.results == []
+        assert len(title.value) == 10_240
+
+
+async def test_too_long_note_is_named_by_hypothesis() -> None:
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"ok")
+        await goto(pilot, "note-1")
+        note = app.screen.query_one("#note-1", Input)
+        note.insert_text_at_cursor("n" * 100_001)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-h1") == "too long: at most 100000 characters (got 100,001)"
+        assert shown(app, "#form-status") == "Not saved: fix 1 field (note on H2)"
+        assert app.focused is note
+    assert app.results == []
