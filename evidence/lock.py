@@ -63,9 +63,13 @@ class WriterLock:
                 raise self._locked_error() from None
             raise StoreError(f"{self.path}: cannot lock the database: {exc.strerror or exc}") from None
         self._fd = fd
-        try:  # pwrite, not write: the PID is a courtesy and must not count as a data write
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        # Fixed width, one pwrite (no write, no truncate: the PID is only a courtesy
+        # for the error message and must not take part in the data's I/O).
+        stamp = f"{os.getpid():<20}\n".encode("ascii")
+        try:
+            os.pwrite(fd, stamp, 0)
+            if os.fstat(fd).st_size > len(stamp):
+                os.ftruncate(fd, len(stamp))
         except OSError:
             pass
 

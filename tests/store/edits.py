@@ -7,6 +7,7 @@ edits ``0..k-1`` is the state a crashed run must show after ``k`` acknowledged.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,12 @@ def digest(*paths: Path) -> dict[str, str | None]:
 
 def files_of(db: Path) -> list[Path]:
     return [db, db.with_name(db.name + ".journal")]
+
+
+def crash_image(store: Store, dest: Path) -> Path:
+    """Copy the files of an open store, as a kill -9 at this moment would leave them."""
+    dest.mkdir(exist_ok=True)
+    for src in files_of(store.path):
+        if src.exists():
+            shutil.copyfile(src, dest / src.name)
+    return dest / store.path.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,7 @@ from evidence.errors import CorruptDatabase
 from evidence.store import Store
 from hypotheses.models import Evidence
 
-from .edits import CASE_ID, base_case, digest, edit, files_of, shape
-
-
-def crash_image(store: Store, dest: Path) -> Path:
-    """Copy the files of an open store, as a kill -9 at this moment would leave them."""
-    dest.mkdir(exist_ok=True)
-    for src in files_of(store.path):
-        if src.exists():
-            shutil.copyfile(src, dest / src.name)
-    return dest / store.path.name
+from .edits import CASE_ID, base_case, crash_image, digest, edit, files_of, shape
 
 
 @pytest.fixture(autouse=True)
