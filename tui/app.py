@@ -79,7 +79,8 @@ class WeighApp(App[int]):
 
     async def action_quit(self) -> None:
         self.close_store()
-        self.exit(0 if self.close_error is None else 1)
+        code = 0 if self.close_error is None else 1
+        self.exit(code, return_code=code)
 
     def on_unmount(self) -> None:
         self.close_store()
@@ -93,4 +94,4 @@ def run_app(db_path: Path) -> int:
     if app.close_error:
         print(f"weigh: {app.close_error}", file=sys.stderr)
         return 1
-    return int(result or 0)
+    return app.return_code or int(result or 0)

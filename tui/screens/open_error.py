@@ -69,7 +69,7 @@ class OpenErrorScreen(Screen[None]):
         return True
 
     def action_quit(self) -> None:
-        self.app.exit(2)
+        self.app.exit(2, return_code=2)
 
     def action_retry(self) -> None:
         self.app.open_database(replace=self)  # type: ignore[attr-defined]

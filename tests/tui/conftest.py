@@ -1,0 +1,65 @@
+"""Shared fixtures for the TUI tests: a temp database, the app on it, screen text."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.app import App
+
+from evidence.seed import open_store
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user state dir (last-used case) from a test."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh database seeded with the bundled Istanbul case, closed again."""
+    path = tmp_path / "weigh.json"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "state.json"
+
+
+@pytest.fixture
+def make_app(state_file: Path) -> Callable[[Path], App[int]]:
+    """Build the app on a database with a private state file."""
+    from tui.app import WeighApp
+
+    def make(path: Path) -> WeighApp:
+        return WeighApp(path, state_file=state_file)
+
+    return make
+
+
+def screen_text(app: App[object]) -> str:
+    """What the terminal shows right now, as plain text (no styles)."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True,
+        force_terminal=True, color_system="truecolor", legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+def flat_text(app: App[object]) -> str:
+    """Screen text with borders dropped and whitespace collapsed, so a message
+    wrapped over several lines still reads as one sentence."""
+    import re
+
+    text = re.sub(r"[│┃║▏▕▌▐╭╮╰╯─━┏┓┗┛█▀▄]", " ", screen_text(app))
+    return re.sub(r"\s+", " ", text)

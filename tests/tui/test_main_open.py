@@ -1,0 +1,190 @@
+"""Start-up: the default case opens focused on its first cell; bad databases
+get a clear screen and are left untouched; the last case is reopened."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from evidence.seed import DEFAULT_CASE_ID, open_store
+from evidence.store import Store
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis
+from tests.tui.conftest import flat_text, screen_text
+from tui.screens.main import MainScreen
+from tui.screens.open_error import OpenErrorScreen
+from tui.widgets.matrix import EvidenceMatrix
+
+
+async def test_first_run_opens_istanbul_focused_on_first_cell(tmp_path, make_app):
+    path = tmp_path / "new" / "weigh.json"  # does not exist yet: created and seeded
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.case_id == DEFAULT_CASE_ID
+        assert isinstance(app.focused, EvidenceMatrix)
+        first = screen.sorted_rows()[0].id
+        assert screen.matrix.current() == (first, "H1")
+        text = flat_text(app)
+        assert "Why the spring-2022 Istanbul peace talks collapsed" in text
+        assert "weighted inconsistency (PARC)" in text
+        assert "40 of 40 items used" in text
+        assert "Diag" in text
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert not app.is_running
+    # the lock is released: another writer can open the file
+    Store.open(path).close()
+
+
+async def test_last_used_case_is_reopened(db_path, make_app):
+    with Store.open(db_path) as store:
+        store.put_case(
+            Case(id="other", title="Other case", hypotheses=[Hypothesis(id="H1", title="Only")],
+                 evidence=[Evidence(id="E1", title="Lonely item")])
+        )
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.case_id == DEFAULT_CASE_ID
+        app.screen._case_chosen("other")  # what the case switcher's result does
+        await pilot.pause()
+        assert "Other case" in flat_text(app)
+        await pilot.press("ctrl+q")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.case_id == "other"
+        assert "Lonely item" in flat_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_remembered_case_that_is_gone_falls_back_to_default(db_path, make_app, state_file):
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text('{"last_case": {"%s": "deleted-case"}}' % db_path.absolute())
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.case_id == DEFAULT_CASE_ID
+        await pilot.press("ctrl+q")
+
+
+async def test_damaged_state_file_is_ignored(db_path, make_app, state_file):
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text("{not json")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.case_id == DEFAULT_CASE_ID
+        await pilot.press("ctrl+q")
+
+
+async def test_corrupt_database_shows_error_and_is_untouched(tmp_path, make_app):
+    path = tmp_path / "weigh.json"
+    junk = b'{"_meta": {"1": {"format": "weigh", "sch'  # truncated
+    path.write_bytes(junk)
+    before = os.stat(path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OpenErrorScreen)
+        text = flat_text(app)
+        assert "weigh cannot open this database" in text
+        assert "truncated or damaged" in text
+        assert "left untouched" in text
+        await pilot.press("q")
+    assert app.return_code == 2
+    assert path.read_bytes() == junk
+    assert os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+async def test_foreign_json_file_is_refused(tmp_path, make_app):
+    path = tmp_path / "weigh.json"
+    path.write_text('{"_default": {"1": {"name": "a tinydb file"}}}')
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "not a weigh database" in flat_text(app)
+        await pilot.press("q")
+    assert path.read_text() == '{"_default": {"1": {"name": "a tinydb file"}}}'
+
+
+async def test_locked_database_says_who_holds_it_and_retry_opens_it(db_path, make_app):
+    holder = Store.open(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OpenErrorScreen)
+        assert "in use by" in flat_text(app)
+        holder.close()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.case_id == DEFAULT_CASE_ID
+        await pilot.press("ctrl+q")
+
+
+async def test_empty_database_opens_with_no_case(tmp_path, make_app):
+    path = tmp_path / "weigh.json"
+    with open_store(path) as store:
+        store.delete_case(DEFAULT_CASE_ID)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "no case open" in flat_text(app)
+        await pilot.press("c", "m", "space")  # nothing to act on: a warning, no crash
+        await pilot.pause()
+        assert app.screen.case_id is None
+        await pilot.press("ctrl+q")
+
+
+def test_state_file_roundtrip(tmp_path: Path) -> None:
+    from tui.session import last_case, remember_case
+
+    state = tmp_path / "s" / "state.json"
+    assert last_case(state, tmp_path / "a.json") is None
+    remember_case(state, tmp_path / "a.json", "one")
+    remember_case(state, tmp_path / "b.json", "two")
+    assert last_case(state, tmp_path / "a.json") == "one"
+    assert last_case(state, tmp_path / "b.json") == "two"
+    assert CaseInfo  # the models import is used by other tests in this module
+
+
+async def test_set_aside_only_on_explicit_key_then_starts_fresh(tmp_path, make_app):
+    path = tmp_path / "db" / "weigh.json"
+    path.parent.mkdir()
+    junk = b"\x00\xffnot a database"
+    path.write_bytes(junk)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OpenErrorScreen)
+        assert "set the damaged file aside" in flat_text(app)
+        await pilot.press("s", "enter", "space")  # not the key: nothing happens
+        await pilot.pause()
+        assert path.read_bytes() == junk
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.case_id == DEFAULT_CASE_ID
+        await pilot.press("ctrl+q")
+    kept = [p for p in path.parent.iterdir() if p.is_file() and p.read_bytes() == junk]
+    assert len(kept) == 1
+    with Store.open(path) as store:
+        assert store.case_ids() == [DEFAULT_CASE_ID]
+
+
+async def test_locked_database_offers_no_set_aside(db_path, make_app):
+    holder = Store.open(db_path)
+    try:
+        app = make_app(db_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert "set the damaged file aside" not in flat_text(app)
+            await pilot.press("S")
+            await pilot.pause()
+            assert isinstance(app.screen, OpenErrorScreen)
+            await pilot.press("q")
+    finally:
+        holder.close()
