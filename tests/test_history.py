@@ -1,0 +1,213 @@
+"""The audit trail: every edit made through the store is in the history, in words,
+and the case can be rebuilt as it stood after each one."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evidence.history import (
+    describe_change,
+    evidence_history,
+    ranking_history,
+    ranking_line,
+    replay,
+)
+from evidence.store import Store
+from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.scoring import analyse
+
+
+def content(case: Case) -> dict:
+    return case.model_dump(exclude={"created", "updated"})
+
+
+def base_case() -> Case:
+    return Case(
+        id="c",
+        title="Case",
+        question="Which?",
+        hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+        evidence=[
+            Evidence(id="E1", title="first", ratings={"H1": "C", "H2": "I"}, notes={"H2": "why"}),
+            Evidence(id="E2", title="second", event_date="2022-03-01"),
+        ],
+    )
+
+
+def test_every_kind_of_edit_is_described(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.set_rating("c", "E2", "H1", "II")
+        store.set_rating("c", "E2", "H1", None)
+        store.set_excluded("c", "E1", True)
+        store.add_evidence("c", Evidence(id="E3", title="third"))
+        store.update_evidence("c", store.evidence("c", "E3").model_copy(
+            update={"credibility": "high", "details": "long text", "ratings": {"H2": "CC"}}))
+        store.add_hypothesis("c", Hypothesis(id="H3", title="Three"))
+        store.update_hypothesis("c", Hypothesis(id="H3", title="Three!", prior=2.0))
+        removal = store.delete_hypothesis("c", "H2")
+        store.restore_hypothesis("c", removal)
+        store.delete_evidence("c", "E3")
+        store.update_case_info(store.case("c").info.model_copy(update={"question": "Which one?"}))
+        lines = [describe_change(r) for r in store.history("c")]
+    whats = [line.split(" UTC  ", 1)[1] for line in lines]
+    assert whats == [
+        "case c written whole (created, imported or replaced): 2 hypotheses, 2 evidence",
+        "rating E2 × H1: unrated → II",
+        "rating E2 × H1: II → unrated",
+        "E1 excluded from scoring",
+        "added evidence E3: third",
+        "edited evidence E3: details; credibility medium → high; ratings H2 unrated → CC",
+        "added hypothesis H3: Three",
+        "edited hypothesis H3: title Three → Three!; prior 1.0 → 2.0",
+        "deleted hypothesis H2 with 2 ratings",
+        "restored hypothesis H2 with 2 ratings",
+        "deleted evidence E3: third",
+        "edited case details: question Which? → Which one?",
+    ]
+    assert all(line[:4].isdigit() and line[10] == " " for line in lines)
+
+
+def test_an_items_history_includes_cells_lost_with_a_column(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.set_rating("c", "E1", "H1", "CC")
+        store.set_rating("c", "E2", "H2", "N")
+        removal = store.delete_hypothesis("c", "H2")
+        store.restore_hypothesis("c", removal)
+        store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"title": "renamed"}))
+        e1 = [r["op"] for r in evidence_history(store.history("c"), "E1")]
+        e2 = [r["op"] for r in evidence_history(store.history("c"), "E2")]
+    assert e1 == ["rate", "hyp.delete", "hyp.restore"]
+    assert e2 == ["rate", "hyp.delete", "hyp.restore", "ev.update"]
+
+
+# ------------------------------------------------------------- replaying
+
+
+EDIT = st.one_of(
+    st.tuples(st.just("rate"), st.integers(0, 9), st.integers(0, 9), st.none() | st.sampled_from(RATINGS)),
+    st.tuples(st.just("exclude"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("add_ev"), st.integers(0, 9), st.sampled_from(["low", "high"])),
+    st.tuples(st.just("edit_ev"), st.integers(0, 9), st.sampled_from(["low", "medium", "high"])),
+    st.tuples(st.just("del_ev"), st.integers(0, 9)),
+    st.tuples(st.just("add_hyp"), st.integers(0, 3)),
+    st.tuples(st.just("edit_hyp"), st.integers(0, 9), st.sampled_from([0.5, 1.0, 3.0])),
+    st.tuples(st.just("del_hyp"), st.integers(0, 9)),
+    st.tuples(st.just("undo_del_hyp")),
+    st.tuples(st.just("info"), st.text("abc ", max_size=5)),
+)
+
+
+def apply_edit(store: Store, edit: tuple, counter: list[int], removals: list) -> None:
+    case = store.case("c")
+    op = edit[0]
+    evs, hyps = case.evidence, case.hypotheses
+    if op == "rate" and evs and hyps:
+        store.set_rating("c", evs[edit[1] % len(evs)].id, hyps[edit[2] % len(hyps)].id, edit[3])
+    elif op == "exclude" and evs:
+        store.set_excluded("c", evs[edit[1] % len(evs)].id, edit[2])
+    elif op == "add_ev":
+        counter[0] += 1
+        ratings = {h.id: "I" for h in hyps[:1]}
+        store.add_evidence("c", Evidence(id=f"N{counter[0]}", title="new", credibility=edit[2],
+                                         ratings=ratings), position=edit[1])
+    elif op == "edit_ev" and evs:
+        ev = evs[edit[1] % len(evs)]
+        store.update_evidence("c", ev.model_copy(update={"relevance": edit[2], "title": ev.title + "+"}))
+    elif op == "del_ev" and evs:
+        store.delete_evidence("c", evs[edit[1] % len(evs)].id)
+    elif op == "add_hyp":
+        counter[0] += 1
+        store.add_hypothesis("c", Hypothesis(id=f"G{counter[0]}", title="new"), position=edit[1])
+    elif op == "edit_hyp" and hyps:
+        h = hyps[edit[1] % len(hyps)]
+        store.update_hypothesis("c", h.model_copy(update={"prior": edit[2]}))
+    elif op == "del_hyp" and hyps:
+        removals.append(store.delete_hypothesis("c", hyps[edit[1] % len(hyps)].id))
+    elif op == "undo_del_hyp" and removals:
+        store.restore_hypothesis("c", removals.pop())
+    elif op == "info":
+        store.update_case_info(case.info.model_copy(update={"description": edit[1]}))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, max_size=14), st.booleans())
+def test_replay_rebuilds_the_case_after_every_edit(edits: list[tuple], reopen: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "w.json"
+        seen = []
+        with Store.open(db) as store:
+            store.put_case(Case(id="other", title="Other"))  # another case's trail is ignored
+            store.put_case(base_case())
+            seen.append(content(store.case("c")))
+            counter, removals = [0], []
+            for edit in edits:
+                before = len(store.history())
+                apply_edit(store, edit, counter, removals)
+                if len(store.history()) > before:
+                    seen.append(content(store.case("c")))
+        with Store.open(db, readonly=True) if reopen else Store.open(db) as store:
+            rep = replay(store.case("c"), store.history())
+    assert rep.complete and rep.note == ""
+    assert [content(s.case) for s in rep.states] == seen
+    assert rep.states[0].record["op"] == "case.put"
+
+
+def test_replay_stops_at_the_latest_import(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.set_rating("c", "E2", "H1", "C")  # before the re-import: not replayable
+        store.put_case(base_case(), replace=True)
+        store.set_rating("c", "E2", "H2", "II")
+        rep = replay(store.case("c"), store.history("c"))
+    assert rep.complete
+    assert [s.record["op"] for s in rep.states] == ["case.put", "rate"]
+    assert rep.states[0].case.item("E2").ratings == {}
+
+
+def test_a_trail_that_does_not_fit_stops_honestly(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.set_rating("c", "E2", "H1", "C")
+        store.delete_evidence("c", "E1")
+        records = store.history("c")
+        case = store.case("c")
+    # a trail without its start: the oldest state known is shown as such
+    rep = replay(case, records[1:])
+    assert not rep.complete and "oldest state known" in rep.note
+    assert len(rep.states) == 3 and rep.states[0].record is None
+    # a record that names an item the case never had
+    bad = [*records, {**records[1], "id": "E9", "ts": records[1]["ts"]}]
+    rep = replay(case, bad)
+    assert not rep.complete and "does not fit" in rep.note
+    assert len(rep.states) == 1
+
+
+def test_ranking_history_marks_the_changes_of_leader(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())  # E1: H1 C, H2 I → H1 leads
+        store.set_rating("c", "E2", "H1", "II")  # H1 -2, H2 -1 → H2 leads
+        store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"title": "retitled"}))
+        store.set_rating("c", "E1", "H2", None)  # H2 0 → still H2
+        store.set_rating("c", "E2", "H1", None)  # H1 0, H2 0 → tie
+        steps, rep = ranking_history(store.case("c"), store.history("c"), "inconsistency")
+    assert [s.ranking for s in steps] == ["H1 > H2", "H2 > H1", "H2 > H1", "H2 > H1", "H1 = H2"]
+    assert [s.leader_changed for s in steps] == [False, True, False, False, True]
+    assert steps[0].change.startswith("case c written whole")
+    assert steps[1].change == "rating E2 × H1: unrated → II"
+    assert steps[-1].leaders["inconsistency"] == ("H1", "H2")
+    with pytest.raises(ValueError, match="model"):
+        ranking_history(rep.states[0].case, [], "nope")
+
+
+def test_ranking_line_ties_and_order() -> None:
+    case = Case(id="t", title="T", hypotheses=[Hypothesis(id=f"H{i}", title="x") for i in range(1, 5)],
+                evidence=[Evidence(id="E1", title="e", ratings={"H1": "I", "H2": "II", "H3": "I"})])
+    m = analyse(case).models["inconsistency"]
+    assert ranking_line(case, m.order, m.ranks) == "H4 > H1 = H3 > H2"
