@@ -185,6 +185,8 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
         raise ImportFailed(f"{name}: the XML refers to outside resources ({exc})") from None
     except ET.ParseError as exc:
         raise ImportFailed(f"{name}: not readable XML ({exc})") from None
+    except LookupError as exc:  # pyexpat asks Python for a codec the declaration names
+        raise ImportFailed(f"{name}: the XML declares an encoding weigh cannot read ({exc})") from None
 
 
 def _text(el: ET.Element | None) -> str:

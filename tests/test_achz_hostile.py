@@ -142,6 +142,11 @@ def test_utf16_bytes_declared_utf8() -> None:
     refused(pack(xml.encode("utf-16")), r"not readable XML \(encoding specified in XML declaration is incorrect")
 
 
+def test_unknown_declared_encoding() -> None:
+    xml = project_xml(declaration='<?xml version="1.0" encoding="U-F-16"?>')
+    refused(pack(xml.encode("utf-16")), r"declares an encoding weigh cannot read \(unknown encoding: U-F-16\)")
+
+
 def test_random_bytes() -> None:
     import random
 
@@ -239,3 +244,42 @@ def test_too_many_evidence_items(monkeypatch: pytest.MonkeyPatch) -> None:
     items = [{"NAME": f"e{i}", "VALUES": "C,C"} for i in range(4)]
     refused(achz(evidence=items), r"MATRIX/EVIDENCE: more than 3 evidence items")
     assert len(read_achz(achz(evidence=items[:3]), "ok.achz").case.evidence) == 3
+
+
+# --- fuzz: any input gives a case or one ImportFailed line, never another exception -------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.achz_files import FIELDS  # noqa: E402
+
+field_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["C C,I", "1", "HIGH", "-1", "99999999999999", "B2", " I I , ,NA"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hypotheses=st.lists(st.text(max_size=5), max_size=3),
+    items=st.lists(st.dictionaries(st.sampled_from(FIELDS + ("EXTRA",)), field_text, max_size=6), max_size=3),
+)
+def test_fuzzed_fields(hypotheses: list[str], items: list[dict[str, str]]) -> None:
+    try:
+        result = read_achz(achz(hypotheses=hypotheses, evidence=items), "fuzz.achz")
+    except ImportFailed as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("fuzz.achz: ")
+    else:
+        assert len(result.case.hypotheses) == len(hypotheses)
+        assert len(result.case.evidence) == len(items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_fuzzed_bytes(data: st.DataObject) -> None:
+    xml = bytearray(project_xml().encode("utf-16"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        xml[data.draw(st.integers(0, len(xml) - 1))] = data.draw(st.integers(0, 255))
+    try:
+        read_achz(pack(bytes(xml)), "fuzz.achz")
+    except ImportFailed as exc:
+        assert "\n" not in str(exc)
