@@ -199,6 +199,8 @@ class _Reader:
     def __init__(self, root: ET.Element, name: str) -> None:
         self.root = root
         self.name = name
+        # A path names the file; neither its folder nor its extension makes a title.
+        self.base_name = re.sub(r"\.achz$", "", re.split(r"[\\/]", name)[-1], flags=re.I)
         self.report: list[str] = []
         self.unknown: Counter[str] = Counter()
         self.attributes: Counter[str] = Counter()
@@ -244,7 +246,7 @@ class _Reader:
             if overflow:
                 self.report.insert(1, "PROJECT-TITLE was longer than one line: the whole of it is the question")
         else:
-            title = _split_title(self.name)[0] or "PARC ACH import"
+            title = _split_title(self.base_name)[0] or "PARC ACH import"
             self.report.insert(0, f"PROJECT-TITLE missing or empty: case titled after the file, {title!r}")
         if classification:
             description_lines.append(CLASSIFICATION_LINE + classification)
@@ -266,7 +268,7 @@ class _Reader:
             times = f" ({count}×)" if count > 1 else ""
             self.report.append(f"attributes on {path}{times}: not mapped")
 
-        cid = case_id if case_id is not None else (slug(title) or slug(self.name) or "parc-import")
+        cid = case_id if case_id is not None else (slug(title) or slug(self.base_name) or "parc-import")
         doc: dict[str, Any] = {
             "id": cid,
             "title": title,

@@ -122,15 +122,15 @@ def test_a_bad_case_id_is_refused_by_name() -> None:
 
 
 def test_title_without_ascii_falls_back_to_the_file_name_for_the_id() -> None:
-    case = read_achz(achz(title="Почему?"), "Vase Case.achz").case
-    assert case.id == "vase-case-achz"
+    case = read_achz(achz(title="Почему?"), "Vase Case.ACHZ").case
+    assert case.id == "vase-case"
     assert case.title == "Почему?"
 
 
 def test_missing_title_uses_the_file_name_and_says_so() -> None:
     result = read_achz(achz(title="  "), "vase.achz")
-    assert result.case.title == "vase.achz"
-    assert "PROJECT-TITLE missing or empty: case titled after the file, 'vase.achz'" in result.report
+    assert result.case.title == "vase"
+    assert "PROJECT-TITLE missing or empty: case titled after the file, 'vase'" in result.report
 
 
 def test_multi_line_title_keeps_the_whole_as_question() -> None:
@@ -231,3 +231,8 @@ def test_a_file_with_no_hypotheses_and_no_evidence_is_an_empty_case() -> None:
 
 def test_element_helper_escapes() -> None:
     assert element("NAME", "<&>") == "<NAME>&lt;&amp;&gt;</NAME>"
+
+
+def test_a_path_as_name_titles_the_case_after_the_file_alone() -> None:
+    case = read_achz(achz(title=""), "/home/ana/My Cases/vase.achz").case
+    assert (case.id, case.title) == ("vase", "vase")
