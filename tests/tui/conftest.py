@@ -63,3 +63,8 @@ def flat_text(app: App[object]) -> str:
 
     text = re.sub(r"[│┃║▏▕▌▐╭╮╰╯─━┏┓┗┛█▀▄]", " ", screen_text(app))
     return re.sub(r"\s+", " ", text)
+
+
+def notices(app: App[object]) -> str:
+    """The toasts raised so far (the headless compositor does not draw them)."""
+    return " | ".join(n.message for n in app._notifications)

@@ -393,7 +393,7 @@ class MainScreen(Screen[None]):
         if not self._have_case():
             return
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.rebuild(self.matrix.current())
+        self.rebuild((None, self.matrix.current()[1]))  # to the top: the best first
         self.notify(f"Sorted by {self.sort}", timeout=2)
 
     def action_step_date(self, step: int) -> None:

@@ -1,0 +1,160 @@
+"""Weighing from the keyboard: rating keys, clear, exclude, undo; each edit is
+in the store at once and still there after reopening."""
+
+from __future__ import annotations
+
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.scoring import analyse
+from tests.tui.conftest import flat_text, notices
+from tui.screens.main import MainScreen
+
+
+def stored(db_path, eid):
+    with Store.open(db_path, readonly=True) as store:
+        return store.evidence(DEFAULT_CASE_ID, eid)
+
+
+async def test_rating_keys_set_each_code_durably(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, hid = screen.matrix.current()
+        for key, code in (("c", "C"), ("C", "CC"), ("n", "N"), ("i", "I"), ("I", "II"),
+                          ("x", "NA")):
+            await pilot.press(key)
+            # on disk before the next key: a read-only reader sees it now
+            assert stored(db_path, eid).ratings[hid] == code
+            assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code
+        await pilot.press("backspace")
+        assert hid not in stored(db_path, eid).ratings
+        assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == "·"
+        await pilot.press("right", "i")
+        await pilot.press("ctrl+q")
+    assert stored(db_path, eid).ratings["H2"] == "I"
+    assert "H1" not in stored(db_path, eid).ratings
+
+
+async def test_rating_updates_ranking_and_diagnosticity_at_once(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, _ = screen.matrix.current()
+        before_diag = screen.matrix.get_cell(eid, "diag").plain
+        rebuilds = screen.rebuilds
+        # H3 column: make it very inconsistent
+        await pilot.press("right", "right", "I")
+        assert screen.matrix.current()[1] == "H3"
+        case = screen.store.case(DEFAULT_CASE_ID)
+        expected = analyse(case)
+        assert screen.analysis.models["weighted"].scores == expected.models["weighted"].scores
+        i = [e.id for e in case.evidence].index(eid)
+        assert screen.matrix.get_cell(eid, "diag").plain == f"{expected.diagnosticity[i]:.2f}"
+        assert screen.matrix.get_cell(eid, "diag").plain != before_diag
+        # the ranking panel shows the new H3 score
+        h3 = expected.models["weighted"].scores[2]
+        assert f"{h3:6.2f}".strip() in flat_text(app)
+        # only rows whose facts changed were redrawn; no full rebuild
+        assert screen.rebuilds == rebuilds
+        assert 1 <= screen.rows_redrawn <= 1 + sum(1 for x in expected.linchpins if x)
+        await pilot.press("ctrl+q")
+
+
+async def test_rating_outside_a_hypothesis_column_warns_and_changes_nothing(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, _ = screen.matrix.current()
+        before = stored(db_path, eid)
+        await pilot.press("left", "c")
+        await pilot.pause(0.2)
+        assert screen.matrix.current() == (eid, None)
+        assert "Move to a hypothesis column" in notices(app)
+        await pilot.press("ctrl+q")
+    assert stored(db_path, eid) == before
+
+
+async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        # find the most diagnostic item: sort by diagnosticity puts it first
+        await pilot.press("s")
+        assert screen.sort == "diagnosticity"
+        eid, _ = screen.matrix.current()
+        top = screen.sorted_rows()[0].id
+        assert eid == top
+        await pilot.press("space")
+        assert stored(db_path, eid).excluded is True
+        assert "39 of 40 items used" in flat_text(app)
+        cell = screen.matrix.get_cell(eid, "h:H1")
+        assert "strike" in str(cell.style) or "dim" in str(cell.style)
+        assert "✕" in screen.matrix.get_cell(eid, "mark").plain
+        assert "EXCLUDED from scoring" in flat_text(app)
+        case = screen.store.case(DEFAULT_CASE_ID)
+        assert screen.analysis.models["bayes"].scores == analyse(case).models["bayes"].scores
+        await pilot.press("ctrl+q")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert "39 of 40 items used" in flat_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_undo_reverts_rating_and_exclusion_in_order(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, hid = screen.matrix.current()
+        original = stored(db_path, eid)
+        await pilot.press("I", "space")
+        assert stored(db_path, eid).excluded
+        await pilot.press("u")
+        assert not stored(db_path, eid).excluded
+        assert stored(db_path, eid).ratings[hid] == "II"
+        await pilot.press("u")
+        assert stored(db_path, eid) == original
+        await pilot.press("u")
+        await pilot.pause(0.2)
+        assert "Nothing to undo" in notices(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_two_thousand_items_open_and_rate(tmp_path, make_app):
+    hyps = [Hypothesis(id=f"H{i}", title=f"Hypothesis {i}") for i in range(1, 7)]
+    codes = ["CC", "C", "N", "I", "II", "NA"]
+    evidence = [
+        Evidence(
+            id=f"E{n}", title=f"Item {n}", tags=[f"t{n % 7}"],
+            event_date=f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            ratings={h.id: codes[(n + k) % 6] for k, h in enumerate(hyps)},
+        )
+        for n in range(1, 2001)
+    ]
+    path = tmp_path / "big.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="big", title="Big case", hypotheses=hyps, evidence=evidence))
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        assert screen.case_id == "big"
+        assert screen.matrix.row_count == 2000
+        assert "2000 of 2000 items used" in flat_text(app)
+        eid, hid = screen.matrix.current()
+        rebuilds = screen.rebuilds
+        await pilot.press("backspace")
+        assert screen.rebuilds == rebuilds
+        assert screen.rows_redrawn < 50
+        await pilot.press("down", "c")
+        second = screen.matrix.current()[0]
+        await pilot.press("ctrl+q")
+    with Store.open(path, readonly=True) as store:
+        assert hid not in store.evidence("big", eid).ratings
+        assert store.evidence("big", second).ratings[hid] == "C"
