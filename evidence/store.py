@@ -379,7 +379,7 @@ class Store:
         schema = first.get("schema")
         if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
             return _newer(schema)
-        return f"damaged: {describe(exc, doc)}"
+        return f"damaged: {_describe_db(exc, doc)}"
 
     # ---------------------------------------------------------------- closing
 
@@ -749,6 +749,40 @@ def _write_all(fd: int, data: bytes) -> None:
         if written <= 0:
             raise OSError(5, "write made no progress")
         view = view[written:]
+
+
+def _describe_db(exc: ValidationError, doc: dict[str, Any], limit: int = 3) -> str:
+    """Like ``describe``, but a problem inside a case names the case and item by id."""
+    parts: list[str] = []
+    errors = exc.errors(include_url=False)
+    for err in errors[:limit]:
+        loc = err["loc"]
+        cases = doc.get("cases")
+        if len(loc) >= 2 and loc[0] == "cases" and isinstance(cases, dict):
+            case_doc = cases.get(str(loc[1]))
+            cid = case_doc.get("id") if isinstance(case_doc, dict) else None
+            label = f"case {str(cid)[:64]!r}" if isinstance(cid, str) else f"cases.{loc[1]}"
+            rest = list(loc[2:])
+            if len(rest) >= 2 and rest[0] in ("evidence", "hypotheses") and isinstance(rest[1], int):
+                items = case_doc.get(rest[0]) if isinstance(case_doc, dict) else None
+                kind = "evidence" if rest[0] == "evidence" else "hypothesis"
+                item = items[rest[1]] if isinstance(items, list) and rest[1] < len(items) else None
+                iid = item.get("id") if isinstance(item, dict) else None
+                label += f": {kind} {iid[:40]}" if isinstance(iid, str) else f": {kind} #{rest[1] + 1}"
+                rest = rest[2:]
+            where = ": ".join(p for p in (label, ".".join(str(r) for r in rest)) if p)
+        else:
+            where = ".".join(str(r) for r in loc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        parts.append(f"{where}: {msg}" if where else msg)
+    if len(errors) > limit:
+        more = len(errors) - limit
+        parts.append(f"and {more} more problem{'s' if more > 1 else ''}")
+    return "; ".join(parts)
 
 
 def _newer(schema: int) -> str:

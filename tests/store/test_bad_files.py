@@ -1,0 +1,158 @@
+"""Bad database files: a clear error naming the file and the problem, bytes untouched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidence.errors import CorruptDatabase
+from evidence.store import Store
+
+from .edits import base_case, digest, files_of
+
+
+def good_doc(tmp_path: Path) -> dict[str, Any]:
+    src = tmp_path / "good" / "weigh.json"
+    src.parent.mkdir()
+    with Store.open(src) as store:
+        store.put_case(base_case())
+        store.put_case(base_case("second"))
+    return json.loads(src.read_bytes())
+
+
+def _case(doc: dict[str, Any]) -> dict[str, Any]:
+    return doc["cases"]["1"]
+
+
+def _dup_case(d: dict[str, Any]) -> None:
+    d["cases"]["2"]["id"] = d["cases"]["1"]["id"]
+
+
+def _dup_evidence(d: dict[str, Any]) -> None:
+    _case(d)["evidence"][1]["id"] = _case(d)["evidence"][0]["id"]
+
+
+def _dup_hyp(d: dict[str, Any]) -> None:
+    _case(d)["hypotheses"][1]["id"] = "H1"
+
+
+def _set(path: list[Any], value: Any) -> Any:
+    def change(d: dict[str, Any]) -> None:
+        target = d
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+def _drop(key: str) -> Any:
+    return lambda d: d.pop(key)
+
+
+# name → (bytes or a change to a good document, fragment the message must contain)
+BAD: dict[str, tuple[Any, str]] = {
+    "empty": (b"", "file is empty"),
+    "whitespace": (b"  \n\t \n", "file is empty"),
+    "truncated-json": (None, "truncated or damaged"),
+    "trailing-junk": (None, "trailing data after the JSON"),
+    "trailing-second-object": (None, "trailing data after the JSON"),
+    "non-utf8": (b'{"_meta": {"1": {"format": "weigh", "schema": 1, "seq": 0}}, "x": "\xff\xfe"}',
+                 "not UTF-8 text (bad byte at offset"),
+    "latin1-text": ("{\"_meta\": \"caf\xe9\"}".encode("latin-1"), "not UTF-8"),
+    "nul-bytes": (b"\0" * 64, "not valid JSON"),
+    "json-list": (b"[1, 2, 3]", "a JSON list"),
+    "json-string": (b'"weigh"', "not a weigh database"),
+    "json-number": (b"42", "not a weigh database"),
+    "json-null": (b"null", "not a weigh database"),
+    "foreign-object": (b'{"name": "my app", "version": 3}', "no _meta table"),
+    "other-tinydb-app": (b'{"_default": {"1": {"todo": "buy milk", "done": false}}}', "no _meta table"),
+    "empty-tinydb": (b"{}", "no _meta table"),
+    "meta-other-format": (_set(["_meta", "1", "format"], "notes-app"), "does not name the weigh format"),
+    "meta-empty": (_set(["_meta"], {}), "_meta"),
+    "meta-two-records": (_set(["_meta", "2"], {"format": "weigh", "schema": 1, "seq": 0}),
+                         "_meta holds 2 records"),
+    "newer-schema": (_set(["_meta", "1", "schema"], 2), "newer weigh (schema 2"),
+    "much-newer-schema-other-shape": (lambda d: (_set(["_meta", "1", "schema"], 7)(d),
+                                                 _set(["cases"], [])(d)), "newer weigh (schema 7"),
+    "schema-not-a-number": (_set(["_meta", "1", "schema"], "one"), "schema"),
+    "negative-seq": (_set(["_meta", "1", "seq"], -4), "seq"),
+    "unknown-rating-code": (lambda d: _case(d)["evidence"][0]["ratings"].update(H1="XX"),
+                            "case 'crash': evidence X0: ratings.H1"),
+    "duplicate-case-ids": (_dup_case, "case id 'crash' appears twice"),
+    "duplicate-evidence-ids": (_dup_evidence, "case 'crash': evidence X0: duplicate id"),
+    "duplicate-hypothesis-ids": (_dup_hyp, "case 'crash': hypothesis H1: duplicate id"),
+    "rating-for-unknown-hypothesis": (lambda d: _case(d)["evidence"][0]["ratings"].update(H9="C"),
+                                      "evidence X0: ratings: unknown hypothesis id 'H9'"),
+    "unknown-table": (_set(["notes"], {}), "notes: unknown field"),
+    "unknown-evidence-field": (lambda d: _case(d)["evidence"][0].update(colour="red"),
+                               "colour: unknown field"),
+    "impossible-date": (lambda d: _case(d)["evidence"][1].update(event_date="2022-02-30"),
+                        "event_date"),
+    "title-missing": (lambda d: _case(d).pop("title"), "title: required field is missing"),
+    "cases-not-a-table": (_set(["cases"], [1, 2]), "cases"),
+    "deeply-nested": (b'{"_meta": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not a weigh database"),
+}
+
+
+def make_bad(tmp_path: Path, name: str) -> tuple[Path, str]:
+    spec, fragment = BAD[name]
+    db = tmp_path / "weigh.json"
+    if isinstance(spec, bytes):
+        data = spec
+    else:
+        doc = good_doc(tmp_path)
+        good = json.dumps(doc).encode()
+        if name == "truncated-json":
+            data = good[: len(good) * 2 // 3]
+        elif name == "trailing-junk":
+            data = good + b"\x00garbage"
+        elif name == "trailing-second-object":
+            data = good + b"\n" + good
+        else:
+            spec(doc)
+            data = json.dumps(doc).encode()
+    db.write_bytes(data)
+    return db, fragment
+
+
+@pytest.mark.parametrize("name", list(BAD))
+@pytest.mark.parametrize("readonly", [False, True], ids=["write", "read"])
+def test_bad_database_file(tmp_path: Path, name: str, readonly: bool) -> None:
+    db, fragment = make_bad(tmp_path, name)
+    before = digest(*files_of(db))
+    with pytest.raises(CorruptDatabase) as err:
+        Store.open(db, readonly=readonly)
+    message = str(err.value)
+    assert message.startswith(str(db) + ":"), message
+    assert fragment in message, message
+    assert "\n" not in message and len(message) < 600
+    assert digest(*files_of(db)) == before
+    assert not db.with_name(db.name + ".journal").exists()
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_directory_at_the_path(tmp_path: Path, readonly: bool) -> None:
+    db = tmp_path / "weigh.json"
+    db.mkdir()
+    (db / "keep.txt").write_text("mine")
+    with pytest.raises(CorruptDatabase, match="is a directory, not a database file") as err:
+        Store.open(db, readonly=readonly)
+    assert str(db) in str(err.value)
+    assert (db / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in db.iterdir()) == ["keep.txt"]
+
+
+def test_missing_database_read_only(tmp_path: Path) -> None:
+    from evidence.errors import StoreError
+
+    with pytest.raises(StoreError, match="no such database"):
+        Store.open(tmp_path / "nope.json", readonly=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_file_table_is_large_enough() -> None:
+    assert len(BAD) >= 30
