@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar, Generic, NamedTuple, TypeVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from tui.screens.form_support import literal
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
                 unplaced.append(f"{key}: {message}")
                 continue
             error_line = self.query_one(f"#{fields[key].error_id}", Static)
-            error_line.update(literal(message))
+            error_line.update(Text(message))
             error_line.add_class("-shown")
             if first is None:
                 first = self.query_one(f"#{fields[key].focus_id}")
@@ -97,7 +97,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         if unplaced:
             summary += " — " + "; ".join(unplaced)
         status = self.query_one("#form-status", Static)
-        status.update(literal(summary))
+        status.update(Text(summary))
         status.add_class("-error")
         if first is not None:
             first.focus()

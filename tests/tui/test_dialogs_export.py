@@ -1,0 +1,187 @@
+"""The export dialog: every format written where the user says, errors shown inline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+import tui
+from evidence.export import FORMATS, export_bytes
+from evidence.seed import default_case
+from hypotheses.models import Case
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.export_dialog import ExportDialog
+
+FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return default_case()
+
+
+class Host(App[None]):
+    """Pushes one screen on mount and records what it dismisses with."""
+
+    CSS_PATH = FORMS_TCSS
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def shown(app: App, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    if not widget.display or widget.region.height == 0:
+        return ""
+    return str(widget.render())
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the writing thread finish and its result reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_path(pilot: Pilot, path: str) -> None:
+    await pilot.press("tab")  # format → path
+    assert pilot.app.focused is pilot.app.screen.query_one("#path", Input)
+    await pilot.press("end", "ctrl+u")
+    pilot.app.screen.query_one("#path", Input).insert_text_at_cursor(path)  # a paste
+
+
+async def test_every_format_written_to_the_chosen_path(case: Case, tmp_path: Path) -> None:
+    as_of = date(2022, 3, 15)
+    app = Host(lambda: ExportDialog(case, "bayes", as_of))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for i, fmt in enumerate(FORMATS):
+            if i:
+                app.push_screen(ExportDialog(case, "bayes", as_of), app.results.append)
+                await pilot.pause()
+            assert app.focused is app.screen.query_one("#format", Select)
+            await pilot.press("enter", *["down"] * i, "enter")
+            assert app.screen.query_one("#format", Select).value == fmt
+            target = tmp_path / f"out-{fmt}.x"
+            await type_path(pilot, str(target))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.results[-1] == target
+            assert target.read_bytes() == export_bytes(case, fmt, model="bayes", as_of=as_of)
+    assert len(app.results) == len(FORMATS)
+
+
+async def test_default_path_is_cwd_and_follows_the_format(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        path = app.screen.query_one("#path", Input)
+        assert path.value == str(tmp_path / "istanbul-2022.md")
+        assert "Summaries use model weighted, all dates." in shown(app, ".dialog-keys")
+        await pilot.press("enter", "down", "down", "down", "enter")  # md → html
+        assert path.value == str(tmp_path / "istanbul-2022.html")
+        await pilot.press("tab", "enter")  # enter in the path field writes
+        await settle(pilot)
+    assert app.results == [tmp_path / "istanbul-2022.html"]
+    assert (tmp_path / "istanbul-2022.html").read_bytes() == export_bytes(case, "html")
+
+
+async def test_missing_directory_shown_inline_and_dialog_stays(case: Case, tmp_path: Path) -> None:
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(tmp_path / "nowhere" / "x.md"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == f"directory does not exist: {tmp_path / 'nowhere'}"
+        assert isinstance(app.screen, ExportDialog)
+        await type_path_again(pilot, str(tmp_path))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == f"{tmp_path} is a directory: give a file name"
+        await type_path_again(pilot, str(tmp_path / "x.md"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [tmp_path / "x.md"]
+    assert not (tmp_path / "nowhere").exists()
+
+
+async def type_path_again(pilot: Pilot, path: str) -> None:
+    """After an error the path field has the focus already."""
+    assert pilot.app.focused is pilot.app.screen.query_one("#path", Input)
+    await pilot.press("end", "ctrl+u")
+    pilot.app.screen.query_one("#path", Input).insert_text_at_cursor(path)
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path: Path) -> Path:
+    """A directory that exists but cannot be written to (root ignores mode bits)."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    for candidate in (ro, Path("/sys")):
+        try:
+            (candidate / ".weigh-probe").write_bytes(b"")
+        except OSError:
+            return candidate
+        (candidate / ".weigh-probe").unlink()
+    pytest.skip("no unwritable directory available")
+
+
+async def test_unwritable_directory_error_shown_inline(
+    case: Case, unwritable_dir: Path
+) -> None:
+    target = unwritable_dir / "summary.md"
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path").startswith(f"{target}: cannot write: ")
+        assert isinstance(app.screen, ExportDialog)
+        assert app.focused is app.screen.query_one("#path", Input)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert not target.exists()
+
+
+async def test_overwrite_asks_first(case: Case, tmp_path: Path) -> None:
+    target = tmp_path / "old.md"
+    target.write_text("keep me")
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"{target} exists. Overwrite it?" in shown(app, "#confirm-message")
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        assert target.read_text() == "keep me"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.results == [target]
+    assert target.read_bytes() == export_bytes(case, "md")
+
+
+async def test_escape_cancels(case: Case) -> None:
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]

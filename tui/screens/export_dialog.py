@@ -1,0 +1,165 @@
+"""Write the case out (summary, matrix, case file) to a path the user picks.
+
+The writing runs in a thread, so a slow disk never freezes the screen; a
+failure is shown in the dialog, which stays open so the path can be fixed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from evidence.errors import WeighError
+from evidence.export import EXTENSIONS, FORMATS, write_export
+from hypotheses.models import Case
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.form_support import literal
+
+FORMAT_NAMES: dict[str, str] = {
+    "md": "Markdown summary",
+    "json": "JSON summary",
+    "csv": "CSV matrix",
+    "html": "HTML report (self-contained)",
+    "case": "weigh case file",
+    "achz": "PARC ACH 2.0 file (.achz)",
+}
+
+
+def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
+    """Where an export goes unless the user says otherwise: <cwd>/<case id>.<ext>."""
+    return (folder or Path.cwd()) / f"{case.id}.{EXTENSIONS[fmt]}"
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Returns the path written, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "write", "Write", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, case: Case, model: str, as_of: date | None) -> None:
+        super().__init__()
+        self.case = case
+        self.model = model
+        self.as_of = as_of
+        self.fmt = "md"
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="form-dialog"):
+            yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
+            scope = f"model {self.model}" + (
+                f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
+            )
+            yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
+            with Horizontal(classes="field-row"):
+                yield Label("Format", classes="field-label")
+                yield Select(
+                    [(f"{fmt:5} {FORMAT_NAMES.get(fmt, fmt)}", fmt) for fmt in FORMATS],
+                    value=self.fmt,
+                    allow_blank=False,
+                    id="format",
+                    classes="field-body",
+                )
+            with Horizontal(classes="field-row"):
+                yield Label("Path", classes="field-label")
+                with Vertical(classes="field-body"):
+                    yield Input(str(default_path(self.case, self.fmt)), id="path")
+                    yield Static("", id="error-path", classes="field-error", markup=False)
+            yield Static("", id="form-status", classes="form-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Write (ctrl+s)", id="write", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#format", Select).focus()
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """Keep the file name's extension in step with the format, if it still has the old one."""
+        new = str(event.value)
+        path_input = self.query_one("#path", Input)
+        old_suffix = "." + EXTENSIONS[self.fmt]
+        if path_input.value.endswith(old_suffix):
+            path_input.value = path_input.value[: -len(old_suffix)] + "." + EXTENSIONS[new]
+        self.fmt = new
+
+    @on(Input.Submitted, "#path")
+    def _path_submitted(self) -> None:
+        self.action_write()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "write":
+            self.action_write()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self._busy:
+            self.dismiss(None)
+
+    def action_write(self) -> None:
+        """Check the path, ask before overwriting, then write in a thread."""
+        if self._busy:
+            return
+        raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            self.show_error("give a file name to write to")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if path.is_dir():
+            self.show_error(f"{path} is a directory: give a file name")
+            return
+        if not path.parent.is_dir():
+            self.show_error(f"directory does not exist: {path.parent}")
+            return
+        if path.exists():
+            self.app.push_screen(
+                ConfirmScreen(f"{path} exists. Overwrite it?"),
+                lambda yes: self._start(path) if yes else None,
+            )
+            return
+        self._start(path)
+
+    def _start(self, path: Path) -> None:
+        self._busy = True
+        self.show_error("")
+        self.query_one("#form-status", Static).update(Text(f"Writing {path} …"))
+        self._write(path, self.fmt)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _write(self, path: Path, fmt: str) -> None:
+        try:
+            written = write_export(self.case, fmt, path, model=self.model, as_of=self.as_of)
+        except WeighError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        except Exception as exc:  # a bug must not leave the dialog stuck at "Writing"
+            self.app.call_from_thread(self._failed, f"export failed: {type(exc).__name__}: {exc}")
+            return
+        self.app.call_from_thread(self.dismiss, Path(written))
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self.query_one("#form-status", Static).update("")
+        self.show_error(message)
+        self.query_one("#path", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        """The reason, under the path field; the dialog stays open."""
+        line = self.query_one("#error-path", Static)
+        line.update(Text(message))
+        line.set_class(bool(message), "-shown")
