@@ -1,0 +1,66 @@
+"""`.achz` through the `weigh` command, as a user runs it: a subprocess on a temporary database."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.achz_files import achz
+from tests.conftest import ROOT
+
+
+def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+
+
+def test_export_then_import_the_default_case(cli_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "istanbul.achz"
+    proc = weigh(cli_env, "export", "--format", "achz", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Not kept in the .achz file (PARC has no place for it):" in proc.stderr
+    assert "  evidence source (PARC has no field for it): E1, E2" in proc.stderr
+    assert "  hypothesis descriptions (PARC keeps names only): H1, H2, H3" in proc.stderr
+    assert gzip.decompress(out.read_bytes())[:2] == b"\xff\xfe"
+
+    proc = weigh(cli_env, "import", str(out), "--case", "from-parc")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("Read 6 hypotheses, 40 evidence items and ")
+    assert lines[0].endswith(" ratings into case 'from-parc'")
+    assert "HYPOTHESIS/NAME → hypotheses H1–H6, in column order" in lines
+    cases = weigh(cli_env, "cases").stdout
+    assert "from-parc\tWhy the spring-2022 Istanbul peace talks collapsed\t6 hypotheses\t40 evidence" in cases
+
+    # Exported again, the imported case is byte-for-byte the file it came from.
+    again = tmp_path / "again.achz"
+    proc = weigh(cli_env, "export", "--case", "from-parc", "--format", "achz", "-o", str(again))
+    assert proc.returncode == 0, proc.stderr
+    assert "Not kept" not in proc.stderr
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_import_of_a_parc_file_prints_the_mapping(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "vase.achz"
+    path.write_bytes(achz(evidence=[{"NAME": "Paw prints", "TYPE": "HUMINT", "FLAG": "1", "VALUES": "C C,I"}]))
+    proc = weigh(cli_env, "import", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "Read 2 hypotheses, 1 evidence items and 2 ratings into case 'who-broke-the-vase'" in proc.stdout
+    assert "TYPE that is not a weigh kind, kept as tag 'type-…'" in proc.stdout
+    assert "CLASSIFICATION 'UNCLASSIFIED' → case description (weigh has no marking field)" in proc.stdout
+    assert "who-broke-the-vase\tWho broke the vase?\t2 hypotheses\t1 evidence" in weigh(cli_env, "cases").stdout
+
+
+def test_a_hostile_file_is_one_line_of_error_and_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "bad.achz"
+    path.write_bytes(achz(evidence=[{"NAME": "x", "VALUES": "C,C,C"}]))
+    before = weigh(cli_env, "cases").stdout
+    proc = weigh(cli_env, "import", str(path))
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"weigh: error: {path}: MATRIX/EVIDENCE #1 ('x')/VALUES: 3 ratings for 2 hypotheses\n"
+    )
+    assert weigh(cli_env, "cases").stdout == before
