@@ -1,0 +1,280 @@
+"""Reading the verdict: models, sort, filter, as-of replay, detail pane, help,
+command palette, and user text that looks like markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.scoring import analyse, event_dates
+from tests.tui.conftest import flat_text, notices
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+
+async def test_m_cycles_models_and_bayes_shows_percent_with_caveat(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        a = analyse(case)
+        assert "weighted inconsistency (PARC)" in flat_text(app)
+        await pilot.press("m")
+        text = flat_text(app)
+        assert "Bayes (log-linear)" in text
+        assert "exclusive & exhaustive" in text
+        best = max(range(len(a.posterior)), key=lambda i: a.posterior[i])
+        assert f"{a.posterior[best] * 100:.1f}%" in text
+        await pilot.press("m")
+        assert "inconsistency (Heuer)" in flat_text(app)
+        assert "exclusive & exhaustive" not in flat_text(app)
+        assert ("models disagree" in flat_text(app)) == (not a.agree)
+        await pilot.press("m")
+        assert screen.model == "weighted"
+        await pilot.press("ctrl+q")
+
+
+async def test_disagreement_mark_comes_and_goes(tmp_path, make_app):
+    path = tmp_path / "w.json"
+    hyps = [Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")]
+    ev = [Evidence(id="E1", title="Low-weight item", credibility="low", relevance="low",
+                   ratings={"H1": "I", "H2": "N"}),
+          Evidence(id="E2", title="Heavy item", credibility="high", relevance="high",
+                   ratings={"H1": "N", "H2": "N"})]
+    with Store.open(path) as store:
+        store.put_case(Case(id="t", title="T", hypotheses=hyps, evidence=ev))
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "models disagree" not in flat_text(app)
+        # E2: H2 very inconsistent → weighted says H1, inconsistency says H1 (−1 vs −2)
+        await pilot.press("down", "right", "I")
+        a = app.screen.analysis
+        assert ("models disagree" in flat_text(app)) == (not a.agree)
+        await pilot.press("ctrl+q")
+
+
+async def test_sort_cycles_and_most_diagnostic_item_comes_first(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        a = analyse(case)
+        dated = sorted((e.event_date, i) for i, e in enumerate(case.evidence) if e.event_date)
+        assert screen.sorted_rows()[0].id == case.evidence[dated[0][1]].id
+        await pilot.press("s")
+        top = max(range(len(case.evidence)), key=lambda i: (a.diagnosticity[i], -i))
+        assert screen.matrix.current()[0] == case.evidence[top].id
+        assert "sort: diagnosticity" in flat_text(app)
+        await pilot.press("s")
+        assert "sort: weight" in flat_text(app)
+        first = screen.matrix.current()[0]
+        assert first == max(case.evidence, key=lambda e: (
+            {"low": 0, "medium": 1, "high": 2}[e.credibility]
+            + {"low": 0, "medium": 1, "high": 2}[e.relevance])).id
+        await pilot.press("s")
+        assert "sort: date" in flat_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_filter_by_tag_and_text_rescoring_the_view(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        tag = case.evidence[0].tags[0]
+        tagged = [e for e in case.evidence if tag in e.tags]
+        await pilot.press("slash", *f"#{tag}", "enter")
+        assert screen.matrix.row_count == len(tagged)
+        text = flat_text(app)
+        assert f"filtered view: #{tag} ({len(tagged)} of 40 items)" in text
+        sub = Case.model_construct(**{**dict(case), "evidence": tagged})
+        assert screen.analysis.models["weighted"].scores == analyse(sub).models["weighted"].scores
+        assert app.focused is screen.matrix
+        # free text, case-insensitive, any words
+        await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
+        want = [e for e in case.evidence
+                if all(w in (e.id + " " + e.title + " " + e.details + " " + e.source + " "
+                             + e.kind).lower() for w in ("istanbul", "draft"))]
+        assert want and screen.matrix.row_count == len(want)
+        # nothing matches: an empty view and a warning, no crash
+        await pilot.press("slash", "ctrl+u", *"#no-such-tag", "enter")
+        assert screen.matrix.row_count == 0
+        assert "No evidence matches" in notices(app)
+        await pilot.press("c", "space")  # no item: nothing happens
+        # escape closes the line without changing the filter; empty enter clears it
+        await pilot.press("slash", "escape")
+        assert screen.filter_query == "#no-such-tag"
+        await pilot.press("slash", "ctrl+u", "enter")
+        assert screen.matrix.row_count == 40
+        assert "filtered view" not in flat_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        dates = event_dates(case)
+        assert date(2022, 3, 15) in dates
+        assert "As of all dates" in flat_text(app)
+        steps = len(dates) - dates.index(date(2022, 3, 15))
+        await pilot.press(*["left_square_bracket"] * steps)
+        text = flat_text(app)
+        assert "As of 2022-03-15" in text
+        assert "as of 2022-03-15" in text
+        a = analyse(case, date(2022, 3, 15))
+        assert f"{len(a.used)} of 40 items used" in text
+        assert screen.analysis.models["weighted"].scores == a.models["weighted"].scores
+        later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
+        assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
+        await pilot.press(*["left_square_bracket"] * 50)
+        assert f"As of {dates[0].isoformat()}" in flat_text(app)
+        assert "No earlier date" in notices(app)
+        await pilot.press(*["right_square_bracket"] * 50)
+        assert "As of all dates" in flat_text(app)
+        assert "40 of 40 items used" in flat_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        a = analyse(case)
+        noted = next(i for i, e in enumerate(case.evidence) if e.notes)
+        ev = case.evidence[noted]
+        rows = [e.id for e in screen.sorted_rows()]
+        await pilot.press(*["down"] * rows.index(ev.id))
+        assert screen.matrix.current()[0] == ev.id
+        pane = str(screen.query_one("#detail-text").render())
+        assert ev.title in pane
+        assert ev.source in pane
+        assert f"diagnosticity: {a.diagnosticity[noted]:.3f}" in pane
+        hid, note = next(iter(ev.notes.items()))
+        assert note[:40] in pane
+        lin = next(i for i, x in enumerate(a.linchpins) if "weighted" in x)
+        await pilot.press(*["up"] * 60, *["down"] * rows.index(case.evidence[lin].id))
+        pane = str(screen.query_one("#detail-text").render())
+        assert "◆ linchpin under" in pane
+        assert "◆" in screen.matrix.get_cell(case.evidence[lin].id, "mark").plain
+        await pilot.press("ctrl+q")
+
+
+async def test_help_lists_every_key_and_closes(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = flat_text(app)
+        for words in ("Rate consistent (C)", "Rate very inconsistent (II)", "Clear the rating",
+                      "Toggle excluded", "Cycle the scoring model", "Filter by words or #tag",
+                      "one event date back", "Add evidence", "Add a hypothesis", "Undo",
+                      "Export", "Open another case", "Quit", "Delete the selected hypothesis",
+                      "linchpin"):
+            assert words in text, words
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+q")
+
+
+async def test_command_palette_runs_actions_by_name(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, hid = screen.matrix.current()
+        await pilot.press("ctrl+p", *"cycle the scoring")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert screen.model == "bayes"
+        await pilot.press("ctrl+p", *"very inconsistent")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings[hid] == "II"
+        await pilot.press("ctrl+q")
+
+
+def test_palette_has_an_entry_for_every_action():
+    from textual.binding import Binding
+
+    from tui.screens.main import MainScreen as Main
+    from tui.widgets.matrix import EvidenceMatrix
+    from tui.widgets.ranking import RankingPanel
+
+    actions = {b.action for cls in (Main, EvidenceMatrix, RankingPanel)
+               for b in Binding.make_bindings(cls.BINDINGS)}
+    assert {"screen.rate('C')", "cycle_model", "step_date(-1)", "export", "switch_case",
+            "screen.delete_hypothesis", "undo", "help"} <= actions
+
+
+HOSTILE = ["[bold]bold?[/bold]", "close [/] tag", "[link=x]link[/link]",
+           "[@click=app.quit]click me[/]", "emoji 🧪🔥 title"]
+
+
+async def test_markup_in_user_text_shows_literally_and_does_nothing(tmp_path, make_app):
+    path = tmp_path / "w.json"
+    hyps = [Hypothesis(id="H1", title="[@click=app.quit]quit[/]"),
+            Hypothesis(id="H2", title="[bold]H2 🧪[/]")]
+    ev = [Evidence(id=f"E{i}", title=t, source="[link=x]src[/link]", tags=["x"],
+                   notes={"H1": "[@click=app.quit]note[/] 🔥"}, ratings={"H1": "C"})
+          for i, t in enumerate(HOSTILE, 1)]
+    with Store.open(path) as store:
+        store.put_case(Case(id="m", title="[bold]Case[/] [@click=app.quit]x[/] 🧪",
+                            hypotheses=hyps, evidence=ev))
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        text = flat_text(app)
+        assert "[bold]Case[/] [@click=app.quit]x[/] 🧪" in text
+        assert "[@click=app.quit]quit[/]" in text
+        for title in HOSTILE:
+            assert title in text, title
+        assert "[@click=app.quit]note[/] 🔥" in text  # the note in the detail pane
+        assert "[link=x]src[/link]" in text
+        await pilot.press("slash", *"[bold]", "enter")
+        assert app.screen.matrix.row_count == 1
+        await pilot.click("#ranking")
+        await pilot.click("#case-bar")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+q")
+
+
+async def test_small_terminal_stays_usable_and_resizes(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.has_class("narrow")
+        assert not screen.query_one("#detail").display
+        text = flat_text(app)
+        for hid in ("H1", "H6", "Diag"):
+            assert hid in text
+        await pilot.press("right", "right", "right", "right", "right", "c")
+        eid = screen.matrix.current()[0]
+        assert screen.matrix.current()[1] == "H6"
+        assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings["H6"] == "C"
+        await pilot.press("d")
+        await pilot.pause()
+        assert screen.query_one("#detail").display
+        await pilot.press("d")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not screen.has_class("narrow")
+        assert screen.query_one("#detail").display
+        await pilot.press("ctrl+q")
