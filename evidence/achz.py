@@ -565,7 +565,8 @@ def _classification_of(case: Case) -> str:
 
 
 def _epoch_ms(day: date) -> int:
-    return (day - _EPOCH).days * _MS_PER_DAY
+    """Noon UTC: the same calendar day in every time zone PARC might show it in."""
+    return (day - _EPOCH).days * _MS_PER_DAY + _MS_PER_DAY // 2
 
 
 def write_achz(case: Case) -> bytes:

@@ -227,7 +227,7 @@ def test_the_file_is_gzip_utf16_xml_with_the_documented_elements() -> None:
     for needle in (
         "<PROJECT-TITLE>Vase</PROJECT-TITLE>", "<CLASSIFICATION />", "<LAST-INDEX>2</LAST-INDEX>",
         "<HYPOTHESIS>\n      <NAME>Cat</NAME>", "<NAME>Prints</NAME>", "<NOTES>a&#13;\nb&#13;c</NOTES>",
-        "<TYPE>Fact</TYPE>", "<DATE>1648512000000</DATE>", "<CODE>B2</CODE>", "<FLAG>1</FLAG>",
+        "<TYPE>Fact</TYPE>", "<DATE>1648555200000</DATE>", "<CODE>B2</CODE>", "<FLAG>1</FLAG>",
         "<CREDIBILITY>HIGH</CREDIBILITY>", "<VALUES>C C,I I</VALUES>",
         "<TYPE>intercept</TYPE>", "<CODE>src7</CODE>", "<FLAG>0</FLAG>",
         "<CREDIBILITY>MEDIUM</CREDIBILITY>", "<VALUES>,NA</VALUES>", "<LINK />",
@@ -277,3 +277,13 @@ def test_classification_goes_back_where_it_came_from() -> None:
     assert "<CLASSIFICATION>SECRET//NOFORN</CLASSIFICATION>" in gzip.decompress(write_achz(case)).decode("utf-16")
     assert round_trip(case).description == "PARC classification: SECRET//NOFORN"
     assert achz_losses(case) == []
+
+
+def test_dates_are_written_at_noon_utc_so_every_time_zone_sees_the_same_day() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    text = gzip.decompress(write_achz(sample())).decode("utf-16")
+    ms = int(re.search(r"<DATE>(-?\d+)</DATE>", text).group(1))  # type: ignore[union-attr]
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+    for hours in range(-11, 12):
+        assert moment.astimezone(timezone(timedelta(hours=hours))).date() == date(2022, 3, 29), hours
