@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from hypotheses.models import Case, Evidence, Hypothesis
-from hypotheses.scoring import MODELS, Analysis, analyse, weight
+from hypotheses.scoring import MODELS, Analysis, analyse, event_dates, leader_ids, weight
 
 SUPPORTS = ("CC", "C")
 REFUTES = ("II", "I")
@@ -120,3 +120,47 @@ def findings(case: Case, model: str = "weighted", as_of: date | None = None, top
         (ev, analysis.linchpins[i]) for i, ev in enumerate(case.evidence) if ev.kind == "assumption"
     ]
     return Findings(analysis, summary, support, against, assumptions)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """Who leads each model with the evidence known up to ``as_of``."""
+
+    as_of: date
+    used: int
+    leaders: dict[str, tuple[str, ...]]  # model → rank-1 hypothesis ids, case order
+
+
+def leader_timeline(case: Case) -> list[TimelinePoint]:
+    """The leaders at every distinct event date, oldest first (the as-of timeline).
+
+    Undated evidence takes part at every date, as in scoring; the last point
+    therefore equals the analysis without an as-of date unless items are dated later.
+    """
+    points: list[TimelinePoint] = []
+    for day in event_dates(case):
+        a = analyse(case, day)
+        points.append(
+            TimelinePoint(as_of=day, used=len(a.used), leaders={m: tuple(leader_ids(a, m)) for m in MODELS})
+        )
+    return points
+
+
+@dataclass(frozen=True)
+class LeaderChange:
+    """A date at which a model's leader differs from the date before."""
+
+    as_of: date
+    model: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+def leader_changes(points: list[TimelinePoint]) -> list[LeaderChange]:
+    """Where the timeline's leaders change, per model, in date order."""
+    out: list[LeaderChange] = []
+    for prev, point in zip(points, points[1:]):
+        for model in MODELS:
+            if prev.leaders[model] != point.leaders[model]:
+                out.append(LeaderChange(point.as_of, model, prev.leaders[model], point.leaders[model]))
+    return out
