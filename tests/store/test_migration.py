@@ -1,0 +1,159 @@
+"""Schema versions: an older file is upgraded in memory and saved only by an atomic
+compaction, after a copy of the old file is kept. Schema 1 is the first real one,
+so these tests define a schema 0: schema 1 without the ``history`` table."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tinydb import TinyDB
+
+import evidence.store as store_module
+from evidence.errors import CorruptDatabase, StoreError
+from evidence.store import Store
+
+from .edits import CASE_ID, base_case, digest, files_of, shape
+from .faults import Faults, faults  # noqa: F401  (fixture)
+
+
+def add_history(doc: dict[str, Any]) -> dict[str, Any]:
+    """Schema 0 → 1: the audit trail table appears, empty."""
+    doc["history"] = {}
+    return doc
+
+
+@pytest.fixture
+def schema0(tmp_path: Path) -> Path:
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    doc = json.loads(db.read_bytes())
+    del doc["history"]
+    doc["_meta"]["1"]["schema"] = 0
+    db.write_text(json.dumps(doc))
+    return db
+
+
+@pytest.fixture
+def with_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "MIGRATIONS", {0: add_history})
+
+
+def raw_schema(db: Path) -> int:
+    return json.loads(db.read_bytes())["_meta"]["1"]["schema"]
+
+
+def test_without_a_migration_an_older_file_is_refused_untouched(schema0: Path) -> None:
+    before = digest(*files_of(schema0))
+    for readonly in (True, False):
+        with pytest.raises(CorruptDatabase, match="older weigh \\(schema 0\\) that this version cannot upgrade"):
+            Store.open(schema0, readonly=readonly)
+    assert digest(*files_of(schema0)) == before
+
+
+@pytest.mark.usefixtures("with_migration")
+def test_read_only_open_upgrades_in_memory_only(schema0: Path) -> None:
+    before = digest(*files_of(schema0))
+    store = Store.open(schema0, readonly=True)
+    assert store.migrated_from == 0
+    assert shape(store.case(CASE_ID)) == shape(base_case())
+    assert store.history() == []
+    assert digest(*files_of(schema0)) == before
+    assert not list(schema0.parent.glob("*.bak*"))
+
+
+@pytest.mark.usefixtures("with_migration")
+def test_writer_keeps_a_backup_then_compacts_atomically(schema0: Path) -> None:
+    original = schema0.read_bytes()
+    store = Store.open(schema0)
+    assert store.migrated_from == 0
+    assert store.backup_path == schema0.with_name("weigh.json.schema-0.bak")
+    assert store.backup_path.read_bytes() == original
+    assert store.backup_path.stat().st_mode & 0o777 == 0o600
+    assert raw_schema(schema0) == store_module.SCHEMA  # written back by the compaction
+    assert store.pending == 0
+    store.set_rating(CASE_ID, "X0", "H2", "N")
+    store.close()
+    with TinyDB(schema0, access_mode="r") as tiny:
+        assert set(tiny.tables()) == {"_meta", "cases", "history"}
+    again = Store.open(schema0)
+    assert again.migrated_from is None and again.backup_path is None
+    assert again.case(CASE_ID).item("X0").ratings["H2"] == "N"
+    again.close()
+    assert store.backup_path.read_bytes() == original
+
+
+@pytest.mark.usefixtures("with_migration")
+def test_a_second_backup_never_overwrites_the_first(schema0: Path) -> None:
+    old = schema0.read_bytes()
+    first = schema0.with_name("weigh.json.schema-0.bak")
+    first.write_bytes(b"an older backup the user kept")
+    with Store.open(schema0) as store:
+        assert store.backup_path == schema0.with_name("weigh.json.schema-0.bak-1")
+    assert first.read_bytes() == b"an older backup the user kept"
+    assert schema0.with_name("weigh.json.schema-0.bak-1").read_bytes() == old
+
+
+@pytest.mark.usefixtures("with_migration")
+def test_journal_of_the_old_file_is_replayed_then_folded(schema0: Path, tmp_path: Path) -> None:
+    """An old weigh crashed with edits in its journal: they survive the upgrade."""
+    other = tmp_path / "other"
+    other.mkdir()
+    with Store.open(other / "weigh.json") as src:
+        src.put_case(base_case())
+        store_module.COMPACT_RECORDS, saved = 10_000, store_module.COMPACT_RECORDS
+        try:
+            src.set_rating(CASE_ID, "X1", "H3", "CC")
+            journal = (other / "weigh.json.journal").read_bytes()
+        finally:
+            store_module.COMPACT_RECORDS = saved
+    # The schema-0 file has seq 1 (one case.put); the copied journal holds seq 1..2.
+    schema0.with_name("weigh.json.journal").write_bytes(journal)
+    with Store.open(schema0) as store:
+        assert store.case(CASE_ID).item("X1").ratings["H3"] == "CC"
+        assert store.pending == 0
+    assert Store.open(schema0, readonly=True).case(CASE_ID).item("X1").ratings["H3"] == "CC"
+
+
+def broken_migration(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["history"] = "not a table"
+    return doc
+
+
+def crashing_migration(doc: dict[str, Any]) -> dict[str, Any]:
+    return doc["no such key"]
+
+
+@pytest.mark.parametrize("migration,fragment", [(broken_migration, "history"),
+                                                (crashing_migration, "no such key")])
+def test_a_failing_migration_leaves_the_file_untouched(schema0: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       migration: Any, fragment: str) -> None:
+    monkeypatch.setattr(store_module, "MIGRATIONS", {0: migration})
+    before = digest(*files_of(schema0))
+    with pytest.raises(CorruptDatabase, match="cannot upgrade from schema 0") as err:
+        Store.open(schema0)
+    assert fragment in str(err.value)
+    assert digest(*files_of(schema0)) == before
+    assert not list(schema0.parent.glob("*.bak*"))
+
+
+@pytest.mark.usefixtures("with_migration")
+@pytest.mark.parametrize("func,nth", [("replace", 1), ("fsync", 1), ("fsync", 3), ("write", 2)])
+def test_a_fault_while_upgrading_keeps_the_old_file(schema0: Path, faults: Faults, func: str,
+                                                    nth: int) -> None:
+    original = schema0.read_bytes()
+    faults.add(func, nth, errno.EIO)
+    with pytest.raises(StoreError):
+        Store.open(schema0)
+    faults.clear()
+    if func == "replace" or (func == "write" and nth == 2) or (func == "fsync" and nth == 3):
+        assert schema0.read_bytes() == original
+    with Store.open(schema0) as store:  # disk fixed: the upgrade goes through
+        assert shape(store.case(CASE_ID)) == shape(base_case())
+    assert raw_schema(schema0) == store_module.SCHEMA
+    backups = sorted(schema0.parent.glob("*.bak*"))
+    assert backups and all(b.read_bytes() == original for b in backups)
