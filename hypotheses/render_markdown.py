@@ -6,7 +6,8 @@ import re
 
 from hypotheses.models import RATING_NAMES
 from hypotheses.scoring import MODEL_NAMES, MODELS, leader_ids
-from hypotheses.summary import Citation, Findings
+from hypotheses.models import Case
+from hypotheses.summary import Citation, Findings, leader_changes, leader_timeline
 
 BAYES_CAVEAT = (
     "The Bayes model assumes the hypotheses are mutually exclusive and exhaustive: "
@@ -30,6 +31,23 @@ def _cite(c: Citation) -> str:
         f"- **{md(ev.id)}** ({c.rating}, {RATING_NAMES[c.rating]}; diagnosticity "
         f"{c.diagnosticity:.2f}): {md(ev.title)} — _{md(ev.source) or 'no source'}_"
     )
+
+
+def _timeline(case: Case) -> list[str]:
+    """When each model's leader changed as evidence accumulated, by event date."""
+    points = leader_timeline(case)
+    if len(points) < 2:
+        return []
+    out = ["", "## Leader over time", "",
+           f"Using only the evidence dated up to each date ({points[0].as_of.isoformat()} to "
+           f"{points[-1].as_of.isoformat()}, {len(points)} dates; undated evidence always counts):", ""]
+    first = points[0]
+    out += [f"- {first.as_of.isoformat()}: {MODEL_NAMES[m]} led by "
+            f"{', '.join(md(h) for h in first.leaders[m]) or 'none'}" for m in MODELS]
+    out += [f"- {c.as_of.isoformat()}: {MODEL_NAMES[c.model]} "
+            f"{', '.join(md(h) for h in c.before) or 'none'} → {', '.join(md(h) for h in c.after) or 'none'}"
+            for c in leader_changes(points)]
+    return out
 
 
 def render_markdown(f: Findings, history: list[str] | None = None) -> str:
@@ -79,12 +97,17 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
         out += [_cite(c) for c in support]
         out.append("Against:" if against else "Against: nothing inconsistent with it.")
         out += [_cite(c) for c in against]
+    out += _timeline(case)
     out += ["", "## Linchpins", ""]
     linch = [(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]]
     if linch:
         out.append("Removing any one of these alone changes the leading hypotheses of the named models:")
         out.append("")
-        out += [f"- **{md(ev.id)}** {md(ev.title)} — {', '.join(models)}" for ev, models in linch]
+        out += [
+            f"- **{md(ev.id)}** {md(ev.title)} — {', '.join(models)}"
+            + (" — **assumption**, not a report" if ev.kind == "assumption" else "")
+            for ev, models in linch
+        ]
     else:
         out.append("No single item changes the leader of any model when removed.")
     out += ["", "## Key assumptions", ""]
