@@ -51,6 +51,12 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         """The item the form describes, or FormInvalid; override in subclasses."""
         raise NotImplementedError
 
+    def commit(self, item: T) -> None:
+        """Act on a valid item before the form closes (most forms leave that to the app).
+
+        May raise FormInvalid, say when the store refuses an id that exists.
+        """
+
     def on_mount(self) -> None:
         first = self.query_one(".field-row .field-body > *")
         first.focus()
@@ -61,6 +67,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def action_save(self) -> None:
         try:
             item = self.build()
+            self.commit(item)
         except FormInvalid as exc:
             self.show_errors(exc.errors)
             return

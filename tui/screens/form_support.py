@@ -80,7 +80,7 @@ def check_url(value: str | None) -> str | None:
     return None
 
 
-def _message(field: str, err: Any) -> str:
+def _message(field: str, err: Any, hints: dict[str, str]) -> str:
     """One error from pydantic → a message for the person at the form."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -91,7 +91,7 @@ def _message(field: str, err: Any) -> str:
         got = f" (got {len(value):,})" if isinstance(value, str) else ""
         return f"too long: at most {ctx.get('max_length')} characters{got}"
     if kind == "string_pattern_mismatch":
-        hint = _PATTERN_HINTS.get(field, "not in the expected form")
+        hint = hints.get(field) or _PATTERN_HINTS.get(field, "not in the expected form")
         if field == "tags" and isinstance(value, str):
             return f"bad tag {value[:40]!r}: {hint}"
         return hint
@@ -105,12 +105,15 @@ def _message(field: str, err: Any) -> str:
     return str(err["msg"]).removeprefix("Value error, ")
 
 
-def form_errors(exc: ValidationError, fields: Iterable[str]) -> dict[str, str]:
+def form_errors(
+    exc: ValidationError, fields: Iterable[str], hints: dict[str, str] | None = None
+) -> dict[str, str]:
     """Field key → first message; keys are top-level fields or 'notes.<hid>'.
 
     ``fields`` names the keys the form can show; an error on a key the form
     does not know (say ``id``) is kept under its top-level name, so the form
-    can still report it in its summary line.
+    can still report it in its summary line. ``hints`` overrides what a
+    pattern mismatch says for a field.
     """
     known = set(fields)
     out: dict[str, str] = {}
@@ -121,5 +124,5 @@ def form_errors(exc: ValidationError, fields: Iterable[str]) -> dict[str, str]:
         key = str(loc[0])
         if key in ("notes", "ratings") and len(loc) > 1 and f"{key}.{loc[1]}" in known:
             key = f"{key}.{loc[1]}"
-        out.setdefault(key, _message(str(loc[0]), err))
+        out.setdefault(key, _message(str(loc[0]), err, hints or {}))
     return out

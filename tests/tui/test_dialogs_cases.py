@@ -1,0 +1,228 @@
+"""The case switcher: open a case, create an empty one, import a file — and the store holds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, OptionList, Static
+
+import tui
+from evidence.case_file import dump_case_file
+from evidence.seed import open_store
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from tui.screens.case_switcher import CaseSwitcher
+from tui.screens.import_dialog import ImportDialog
+from tui.screens.new_case_form import NewCaseForm
+
+FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+ODD_TITLE = "Nord Stream [bold]sabotage[/] [@click=app.quit]who?[/] 💥"
+
+
+class Host(App[None]):
+    """Pushes one screen on mount and records what it dismisses with."""
+
+    CSS_PATH = FORMS_TCSS
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def shown(app: App, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    if not widget.display or widget.region.height == 0:
+        return ""
+    return str(widget.render())
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "weigh.json"
+    store = open_store(path)  # seeded with the Istanbul case
+    store.put_case(Case(id="nord-stream", title=ODD_TITLE, question="Who did it?"))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    opened = Store.open(db)
+    yield opened
+    opened.close()
+
+
+def reopened(db: Path) -> Store:
+    return Store.open(db, readonly=True)
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Put text into the focused input as a paste would."""
+    focused = pilot.app.focused
+    assert isinstance(focused, Input)
+    focused.insert_text_at_cursor(text)
+    await pilot.pause()
+
+
+async def test_lists_cases_and_opens_the_highlighted_one(store: Store) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.screen.query_one("#case-list", OptionList)
+        assert app.focused is options
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert lines[0].startswith("istanbul-2022  ")
+        assert lines[1] == f"nord-stream  {ODD_TITLE}  (0 hypotheses, 0 evidence)"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.is_running  # the [@click=app.quit] in a title did nothing
+    assert app.results == ["nord-stream"]
+
+
+async def test_escape_cancels(store: Store) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_new_case_created_in_the_store_and_opened(store: Store, db: Path) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, NewCaseForm)
+        assert app.focused is app.screen.query_one("#case-id", Input)
+        await pilot.press(*"minsk-ii", "tab", *"Why Minsk II failed", "tab", *"Why?")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == ["minsk-ii"]
+    store.close()
+    with reopened(db) as after:
+        case = after.case("minsk-ii")
+        assert (case.title, case.question) == ("Why Minsk II failed", "Why?")
+        assert (case.hypotheses, case.evidence) == ([], [])
+
+
+async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: Path) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Bad Id", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == (
+            "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
+        )
+        assert shown(app, "#error-case-title") == "required: must not be empty"
+        assert shown(app, "#form-status") == "Not saved: fix 2 fields (id, title)"
+        await pilot.press("end", "ctrl+u", *"istanbul-2022", "tab", *"Again", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == (
+            "a case 'istanbul-2022' already exists: choose another id"
+        )
+        assert shown(app, "#error-case-title") == ""
+        assert isinstance(app.screen, NewCaseForm)
+        await pilot.press("escape")  # back to the list, which stays open
+        await pilot.pause()
+        assert isinstance(app.screen, CaseSwitcher)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert sorted(store.case_ids()) == ["istanbul-2022", "nord-stream"]
+
+
+def case_file(tmp_path: Path, case_id: str) -> Path:
+    """A small weigh-case file, as another analyst would send it."""
+    case = Case(
+        id=case_id,
+        title="Kerch bridge [red]strike[/]",
+        hypotheses=[Hypothesis(id="H1", title="Ukraine"), Hypothesis(id="H2", title="Accident")],
+        evidence=[Evidence(id="E1", title="Truck bomb footage", ratings={"H1": "C", "H2": "I"})],
+    )
+    path = tmp_path / f"{case_id}.weigh.json"
+    path.write_text(dump_case_file(case), encoding="utf-8")
+    return path
+
+
+async def test_import_a_case_file_and_open_it(store: Store, db: Path, tmp_path: Path) -> None:
+    path = case_file(tmp_path, "kerch-2022")
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportDialog)
+        await paste(pilot, str(path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.results == ["kerch-2022"]
+    store.close()
+    with reopened(db) as after:
+        case = after.case("kerch-2022")
+        assert case.title == "Kerch bridge [red]strike[/]"
+        assert case.item("E1").ratings == {"H1": "C", "H2": "I"}
+
+
+async def test_import_errors_shown_inline_then_fixed(store: Store, db: Path, tmp_path: Path) -> None:
+    taken = case_file(tmp_path, "nord-stream")  # same id as a case in the database
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "weigh-case", "version": 1, "case": {"id": "x"', encoding="utf-8")
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+
+        async def attempt(path: Path) -> str:
+            await pilot.press("end", "ctrl+u")
+            await paste(pilot, str(path))
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ImportDialog)
+            assert app.focused is app.screen.query_one("#import-path", Input)
+            return shown(app, "#error-import-path")
+
+        assert await attempt(tmp_path / "missing.json") == f"{tmp_path / 'missing.json'}: no such file"
+        assert (await attempt(broken)).startswith(f"{broken}: not valid JSON (line 1")
+        assert await attempt(taken) == (
+            "case 'nord-stream' already exists (use --replace to overwrite it)"
+        )
+        # Import it under another id instead.
+        await pilot.press("tab", *"nord-stream-copy", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.results == ["nord-stream-copy"]
+    store.close()
+    with reopened(db) as after:
+        assert after.case("nord-stream").title == ODD_TITLE  # untouched
+        assert after.case("nord-stream-copy").title == "Kerch bridge [red]strike[/]"
+
+
+async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> None:
+    taken = case_file(tmp_path, "nord-stream")
+    app = Host(lambda: ImportDialog(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await paste(pilot, str(taken))
+        await pilot.press("tab", "tab", "space")
+        assert app.screen.query_one("#import-replace", Checkbox).value is True
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.results == ["nord-stream"]
+    assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
+
+
+async def test_empty_database_says_so(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "empty.json") as empty:
+        app = Host(lambda: CaseSwitcher(empty))
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert shown(app, "#no-cases") == "No cases yet."
+            await pilot.press("escape")
+            await pilot.pause()
+    assert app.results == [None]
+
