@@ -1,0 +1,206 @@
+"""The HTML report, parsed as a browser would: structure, colours, timeline and escaping."""
+
+from __future__ import annotations
+
+from datetime import date
+from html.parser import HTMLParser
+
+from evidence.seed import default_case
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.render_html import CELL_COLOURS, CSP
+from hypotheses.report import render
+
+VOID = {"meta", "br", "img", "input", "link", "hr", "rect", "line"}
+
+
+class Page(HTMLParser):
+    """Every element with its attributes and text, its section, and a nesting check."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str], str]] = []  # tag, attrs, section id
+        self.text: dict[str, list[str]] = {}
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.section = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "section":
+            self.section = a.get("id", "")
+        self.elements.append((tag, a, self.section))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}, self.section))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.setdefault(self.section, []).append(data)
+
+    def all_text(self, section: str | None = None) -> str:
+        parts = self.text.values() if section is None else [self.text.get(section, [])]
+        return "".join("".join(p) for p in parts)
+
+    def tags(self, name: str, section: str | None = None) -> list[dict[str, str]]:
+        return [a for t, a, s in self.elements if t == name and (section is None or s == section)]
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    assert page.errors == [] and page.stack == []
+    return page
+
+
+HOSTILE = "<script>alert(1)</script>"
+BREAKOUT = '"><img src=x onerror=alert(2)>'
+
+
+def hostile_case() -> Case:
+    return Case(
+        id="hostile",
+        title=f"Title {HOSTILE}",
+        question=f"Question {BREAKOUT} & more",
+        description="</style><script>alert(3)</script>",
+        hypotheses=[
+            Hypothesis(id="H1", title=f"H one {BREAKOUT}", description="<b>not bold</b>"),
+            Hypothesis(id="H2", title="<svg onload=alert(4)>"),
+        ],
+        evidence=[
+            Evidence(id="E1", title=f"E one {HOSTILE}", source=f"Src {BREAKOUT}", url="javascript:alert(5)",
+                     event_date="2022-03-01", kind="assumption", tags=["a-tag"],
+                     ratings={"H1": "I", "H2": "C"}, notes={"H1": f'note " {BREAKOUT}'}),
+            Evidence(id="E2", title="two", url=f'https://example.org/?q="{BREAKOUT}&x=1',
+                     event_date="2022-03-05", ratings={"H1": "CC", "H2": "II"}),
+            Evidence(id="E3", title="three", url="  JaVaScRiPt:alert(6)", source="",
+                     ratings={"H1": "NA", "H2": "N"}),
+            Evidence(id="E4", title="four", url="HTTPS://Example.org/Page", excluded=True, ratings={"H1": "II"}),
+        ],
+    )
+
+
+def test_user_text_is_shown_literally_and_never_runs() -> None:
+    html = render(hostile_case(), "html", history=[f"2026-01-01 00:00:00 UTC  added evidence E9: {HOSTILE}"])
+    page = parse(html)
+    names = {t for t, _, _ in page.elements}
+    assert not names & {"script", "img", "iframe", "object", "embed", "link", "base", "form"}
+    assert not [k for _, a, _ in page.elements for k in a if k.startswith("on")]
+    assert [a["href"] for a in page.tags("a")] == [
+        f'https://example.org/?q="{BREAKOUT}&x=1',  # the parser decodes the escaped attribute
+        "HTTPS://Example.org/Page",
+    ]
+    assert all(a["rel"] == "noreferrer noopener" for a in page.tags("a"))
+    text = page.all_text()
+    for literal in (f"Title {HOSTILE}", f"Question {BREAKOUT} & more", "</style><script>alert(3)</script>",
+                    "<b>not bold</b>", "<svg onload=alert(4)>", f"E one {HOSTILE}", f"Src {BREAKOUT}",
+                    "javascript:alert(5)", f"added evidence E9: {HOSTILE}"):
+        assert literal in text, literal
+    # the note lives in a cell's tooltip attribute: quoted and decoded intact
+    assert any(a.get("title") == f'inconsistent — note " {BREAKOUT}' for a in page.tags("td"))
+    # and the page forbids scripts outright
+    assert {"http-equiv": "Content-Security-Policy", "content": CSP} in page.tags("meta")
+    assert "script-src" not in CSP and "default-src 'none'" in CSP
+
+
+def test_report_sections_in_reading_order() -> None:
+    page = parse(render(default_case(), "html"))
+    sections = [a["id"] for a in page.tags("section") if "id" in a]
+    assert sections == ["ranking", "timeline", "matrix", "linchpins", "assumptions", "for-against", "sources"]
+    assert page.all_text("").count("Why did the spring-2022 Russia–Ukraine peace talks (Istanbul) collapse?") == 1
+    # a bar chart per model, and the timeline
+    charts = page.tags("svg", "ranking")
+    assert [c["aria-label"] for c in charts] == [
+        "inconsistency (Heuer) ranking", "weighted inconsistency (PARC) ranking", "Bayes (log-linear) ranking"]
+    assert len(page.tags("rect", "ranking")) == 3 * 6
+    assert [c["aria-label"] for c in page.tags("svg", "timeline")] == ["leader by as-of date"]
+
+
+def test_matrix_cells_are_coloured_by_rating() -> None:
+    case = hostile_case()
+    page = parse(render(case, "html"))
+    cells = [a for a in page.tags("td", "matrix") if "cell" in a.get("class", "")]
+    assert len(cells) == len(case.evidence) * len(case.hypotheses)
+    coloured = [a for a in cells if "style" in a]
+    expected = [code for ev in case.evidence for h in case.hypotheses if (code := ev.ratings.get(h.id))]
+    assert [a["style"].split(";")[0] for a in coloured] == [f"background:{CELL_COLOURS[c]}" for c in expected]
+    excluded = [a for a in page.tags("tr", "matrix") if a.get("class") == "excluded"]
+    assert len(excluded) == 1
+    assert "assumption" in page.all_text("matrix") and "left out" in page.all_text("matrix")
+
+
+def timeline_case() -> Case:
+    """H1 leads until E2 (2022-03-10) turns the weighted model to H2; E3 ties them."""
+    return Case(
+        id="t", title="Timeline",
+        hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+        evidence=[
+            Evidence(id="E1", title="a", event_date="2022-03-01", ratings={"H2": "I"}),
+            Evidence(id="E2", title="b", event_date="2022-03-10", credibility="high", ratings={"H1": "II"}),
+            Evidence(id="E3", title="c", event_date="2022-03-20", credibility="high", ratings={"H2": "I"}),
+            Evidence(id="E4", title="assumed", kind="assumption", ratings={"H2": "I", "H1": "C"}),
+        ],
+    )
+
+
+def test_leader_timeline_by_as_of_date() -> None:
+    html = render(timeline_case(), "html")
+    page = parse(html)
+    # three dates × three models; the inconsistency tie on 2022-03-10 is two stripes
+    tips = [a for a in page.tags("rect", "timeline")]
+    assert len(tips) == 3 * 3 + 1
+    changes = page.all_text("timeline")
+    assert "2022-03-10 — inconsistency (Heuer): H1 → H1, H2" in changes
+    assert "2022-03-10 — weighted inconsistency (PARC): H1 → H2" in changes
+    assert "2022-03-20 — weighted inconsistency (PARC): H2 → H1" in changes
+    assert "Bayes (log-linear)" not in changes.split("When the leader changed", 1)[1]
+    for tip in ("as of 2022-03-01 (2 items): H1 leads", "as of 2022-03-10 (3 items): H1, H2 lead",
+                "as of 2022-03-10 (3 items): H2 leads", "as of 2022-03-20 (4 items): H1 leads"):
+        assert f"<title>{tip}</title>" in html
+    # with an as-of date the report marks where it stands on the timeline
+    assert "report as-of date" in render(timeline_case(), "html", as_of=date(2022, 3, 12))
+    assert "report as-of date" not in html
+
+
+def test_single_date_has_no_timeline() -> None:
+    case = Case(id="s", title="S", hypotheses=[Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title="a", event_date="2022-03-01")])
+    page = parse(render(case, "html"))
+    assert "Fewer than two event dates" in page.all_text("timeline")
+    assert page.tags("svg", "timeline") == []
+
+
+def test_assumptions_listed_with_ratings_and_flagged_as_linchpins() -> None:
+    case = Case(
+        id="k", title="K",
+        hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+        evidence=[Evidence(id="A1", title="we assume", kind="assumption", ratings={"H1": "I", "H2": "C"}),
+                  Evidence(id="R1", title="a report", kind="report", ratings={"H1": "N", "H2": "N"})],
+    )
+    page = parse(render(case, "html"))
+    linch = page.all_text("linchpins")
+    assert "A1" in linch and "assumption — not a report" in linch and "R1" not in linch
+    assumptions = page.all_text("assumptions")
+    assert "we assume" in assumptions and "linchpin (inconsistency, weighted, bayes)" in assumptions
+    chips = [a["title"] for a in page.tags("span", "assumptions") if a.get("class") == "chip"]
+    assert chips == ["inconsistent", "consistent"]
+    md = render(case, "md")
+    assert "- **A1** we assume — inconsistency, weighted, bayes — **assumption**, not a report" in md
+    assert "ratings: H1 I, H2 C" in md
+
+
+def test_sources_link_only_web_addresses() -> None:
+    page = parse(render(hostile_case(), "html"))
+    sources = page.all_text("sources")
+    assert "no source given" in sources and "javascript:alert(5)" in sources and "JaVaScRiPt:alert(6)" in sources
+    assert [a["href"] for a in page.tags("a", "sources")] == [
+        f'https://example.org/?q="{BREAKOUT}&x=1', "HTTPS://Example.org/Page"]
