@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ SCHEMA = 1
 COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 MAX_DB_BYTES = 2 * 1024**3
+READ_ATTEMPTS = 50
 
 # Upgrades of the raw file: MIGRATIONS[n] turns a schema-n document into schema
 # n+1 (it may mutate and return its argument). They run before validation, in
@@ -181,13 +183,19 @@ class Store:
                 )
             self._write_snapshot()
             self.created = True
-        for _attempt in range(3):  # a reader may race a writer's compaction
+        for attempt in range(READ_ATTEMPTS):
+            # A reader races the writer's compactions: the file and the journal
+            # must come from one generation, so re-read if the file was replaced.
             before = _stat_key(self.path)
             db = self._read_snapshot()
             journal = read_journal(self.journal_path)
-            if self.readonly and _stat_key(self.path) != before:
-                continue
-            break
+            if not self.readonly or _stat_key(self.path) == before:
+                break
+            time.sleep(0.001 * attempt)
+        else:
+            raise StoreError(
+                f"{self.path}: the database kept changing while it was read; try again"
+            )
         self._seq = next(iter(db.meta.values())).seq
         self._cases = {}
         for c in db.cases.values():

@@ -18,7 +18,7 @@ import pytest
 from evidence.store import Store
 
 from .crash_util import Child, check_survivors
-from .edits import Reference, base_case
+from .edits import Reference, base_case, shape
 
 RANDOM_KILLS = 30
 TIME_BUDGET = 20.0  # seconds for the random-kill loop, whatever the machine
@@ -102,3 +102,26 @@ def test_kill_at_chosen_point(db: Path, ref: Reference, func: str, nth: int, whe
     assert child.proc.returncode == 0, child.stderr
     assert child.lines[-1] == "closed"
     assert check_survivors(db, ref, on_disk + 4) == on_disk + 4
+
+
+def test_readers_during_a_writers_compactions_see_whole_states(db: Path, ref: Reference) -> None:
+    """Read-only opens (another `weigh export`, say) while a writer edits and compacts
+    every two edits: each sees exactly some acknowledged state, never an error."""
+    child = Child(db, 0, compact=2, env={"WEIGH_CRASH_LIMIT": "150"})
+    assert child.seen_open.wait(10), child.stderr
+    seen_counts = []
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.002)
+            acked = child.acknowledged or 0
+            reader = Store.open(db, readonly=True)
+            state = shape(reader.case("crash"))
+            count = next(k for k in range(acked, acked + 152) if ref.after(k) == state)
+            seen_counts.append(count)
+            if child.proc.poll() is not None:
+                break
+    finally:
+        child.kill()
+    assert seen_counts == sorted(seen_counts)
+    assert len(set(seen_counts)) > 10, f"the reader hardly overlapped the writer: {seen_counts}"
