@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence.errors import CorruptDatabase
+from evidence.errors import CorruptDatabase, StoreError
 
 
 def encode(record: dict[str, Any]) -> bytes:
@@ -49,6 +49,10 @@ def read_journal(path: Path) -> JournalContents:
         data = path.read_bytes()
     except FileNotFoundError:
         return JournalContents()
+    except IsADirectoryError:
+        raise CorruptDatabase(f"{path}: is a directory, not a weigh journal") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
     out = JournalContents()
     pos = 0
     while pos < len(data):

@@ -37,7 +37,6 @@ from evidence.errors import (
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock, owner_pid
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating, utcnow
-from hypotheses.validation import describe
 
 SCHEMA = 1
 COMPACT_RECORDS = 20_000
@@ -160,7 +159,16 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Store:
-        store = cls(Path(path).expanduser().absolute(), readonly)
+        """Open (or create) a database; for writing, take its lock first.
+
+        A symlinked database is followed to its target, so compaction's rename
+        replaces the real file (beside which the journal and lock then live)
+        instead of the link.
+        """
+        target = Path(path).expanduser().absolute()
+        if target.is_symlink():
+            target = target.resolve()
+        store = cls(target, readonly)
         try:
             store._open(create)
         except BaseException:
@@ -316,7 +324,7 @@ class Store:
             db = DbFile.model_validate_json(json.dumps(doc))
         except ValidationError as exc:
             raise CorruptDatabase(
-                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; "
+                f"{self.path}: cannot upgrade from schema {schema}: {_describe_db(exc, doc)}; "
                 "file left untouched"
             ) from None
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:

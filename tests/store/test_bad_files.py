@@ -156,3 +156,30 @@ def test_missing_database_read_only(tmp_path: Path) -> None:
 
 def test_bad_file_table_is_large_enough() -> None:
     assert len(BAD) >= 30
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_directory_at_the_journal_path(tmp_path: Path, readonly: bool) -> None:
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    db.with_name("weigh.json.journal").unlink()
+    db.with_name("weigh.json.journal").mkdir()
+    before = digest(db)
+    with pytest.raises(CorruptDatabase, match="weigh.json.journal: is a directory"):
+        Store.open(db, readonly=readonly)
+    assert digest(db) == before
+
+
+def test_symlinked_database_stays_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "weigh.json"
+    real.parent.mkdir()
+    with Store.open(real) as store:
+        store.put_case(base_case())
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    with Store.open(link) as store:
+        store.set_rating("crash", "X0", "H3", "CC")
+        store.compact()
+    assert link.is_symlink() and link.resolve() == real
+    assert Store.open(real, readonly=True).case("crash").item("X0").ratings["H3"] == "CC"
