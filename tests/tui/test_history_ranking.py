@@ -1,0 +1,135 @@
+"""The 'how the ranking moved' screen and an item's history, driven with real keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.tui.conftest import flat_text
+from tui.screens.ranking_history import RankingHistoryScreen
+from tui.widgets.item_history import item_history_text
+
+
+def small_db(tmp_path: Path) -> Path:
+    """A case whose leader changes twice through edits made the way the TUI makes them."""
+    path = tmp_path / "w.json"
+    with Store.open(path) as store:
+        store.put_case(Case(
+            id="c", title="Who did it",
+            hypotheses=[Hypothesis(id="H1", title="The butler"), Hypothesis(id="H2", title="The gardener")],
+            evidence=[Evidence(id="E1", title="Muddy boots [bold]x[/]", ratings={"H1": "I"}),
+                      Evidence(id="E2", title="Alibi")],
+        ))
+        store.set_rating("c", "E2", "H2", "II")  # H1 -1, H2 -2: H1 leads
+        store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"source": "Cook"}))
+        store.set_rating("c", "E1", "H1", None)  # H1 0: still H1
+        store.set_excluded("c", "E2", True)  # H2 0: tie
+        store.set_rating("c", "E1", "H1", "II")  # H2 leads
+    return path
+
+
+async def open_history(app, pilot) -> RankingHistoryScreen:
+    await pilot.pause()
+    screen = RankingHistoryScreen(app.store, app.screen.case_id)
+    await app.push_screen(screen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_path, make_app):
+    app = make_app(small_db(tmp_path))
+    async with app.run_test(size=(150, 40)) as pilot:
+        screen = await open_history(app, pilot)
+        assert app.screen is screen
+        text = flat_text(app)
+        assert "How the ranking moved: Who did it" in text
+        assert "after each of 5 recorded changes" in text and "(3 in all)" in text
+        rows = [[str(c) for c in screen.query_one("#rh-table").get_row_at(r)]
+                for r in range(screen.query_one("#rh-table").row_count)]
+        assert [r[4] for r in rows] == ["H2 > H1", "H1 > H2", "H1 > H2", "H1 > H2", "H1 = H2", "H2 > H1"]
+        assert [r[0] for r in rows] == [" ", "◆", " ", " ", "◆", "◆"]
+        assert rows[1][3] == "rating E2 × H2: unrated → II"
+        assert rows[2][3] == "edited evidence E2: source — → Cook"
+        assert rows[0][3].startswith("case c written whole")
+        # the cursor starts on the latest change; its full ranking is shown below
+        assert "After change 5: ranking by weighted inconsistency (PARC)" in text
+        assert "1. H2 0.00 The gardener" in text and "2. H1 -2.00 The butler" in text
+        # walk back to the start
+        await pilot.press(*["up"] * 5)
+        await pilot.pause()
+        assert "Start: ranking by weighted" in flat_text(app)
+        # only the changes of leader
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.query_one("#rh-table").row_count == 4
+        assert "Showing only changes of leader" in flat_text(app)
+        # another model
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Ranking by Bayes (log-linear) after each" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_ranking_history_of_the_seeded_case_edited_from_the_keyboard(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        eid, hid = app.screen.matrix.current()
+        await pilot.press("I", "right", "c")  # two ratings, as an analyst types them
+        screen = await open_history(app, pilot)
+        table = screen.query_one("#rh-table")
+        assert table.row_count == 3
+        last = [str(c) for c in table.get_row_at(2)]
+        assert last[3] == f"rating {eid} × H2: N → C"
+        first_change = [str(c) for c in table.get_row_at(1)]
+        assert first_change[3] == f"rating {eid} × {hid}: N → II"
+        assert "Note:" not in flat_text(app)  # the whole trail back to the seeding
+
+
+def test_item_history_text_newest_first_and_inert() -> None:
+    path_records = [
+        {"ts": "2026-01-02T10:00:00+00:00", "op": "ev.add", "case": "c", "id": "E1", "pos": 0,
+         "doc": {"title": "[bold]boots[/]"}},
+        {"ts": "2026-01-02T10:01:00+00:00", "op": "rate", "case": "c", "id": "E1", "hyp": "H1",
+         "old": None, "new": "C"},
+        {"ts": "2026-01-02T10:02:00+00:00", "op": "rate", "case": "c", "id": "E2", "hyp": "H1",
+         "old": None, "new": "I"},
+        {"ts": "2026-01-02T10:03:00+00:00", "op": "exclude", "case": "c", "id": "E1", "old": False, "new": True},
+    ]
+    text = item_history_text(path_records, "E1")
+    lines = text.plain.splitlines()
+    assert lines[0] == "History  3 changes"
+    assert lines[1:] == [
+        "2026-01-02 10:03  E1 excluded from scoring",
+        "2026-01-02 10:01  rating E1 × H1: unrated → C",
+        "2026-01-02 10:00  added evidence E1: [bold]boots[/]",  # literal, not markup
+    ]
+    short = item_history_text(path_records, "E1", limit=1).plain
+    assert "… and 2 older changes" in short
+    assert "No recorded change" in item_history_text(path_records, "E9").plain
+
+
+async def test_item_history_widget_shows_the_focused_items_trail(db_path, make_app):
+    from tui.widgets.item_history import ItemHistory
+
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        eid, hid = app.screen.matrix.current()
+        await pilot.press("c", "space")
+        widget = ItemHistory(id="test-item-history")
+        await app.screen.mount(widget)
+        widget.show(app.store.history(DEFAULT_CASE_ID), eid)
+        await pilot.pause()
+        plain = str(widget.render())
+        assert "History  2 changes" in plain
+        assert plain.index(f"{eid} excluded from scoring") < plain.index(f"rating {eid} × {hid}: N → C")
+        widget.show([], None)
+        await pilot.pause()
+        assert str(widget.render()) == ""

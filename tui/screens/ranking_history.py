@@ -1,0 +1,166 @@
+"""How the ranking moved: the verdict after every recorded change to the case, by time.
+
+Past states are rebuilt by ``evidence.history.replay``: **backwards** from the
+case as it stands, undoing the store's history records newest first with the
+old values each one carries (the history keeps no copy of the whole case a
+``case.put`` wrote, so there is nothing to replay forwards from). The list
+starts at the latest create/import of the case; the screen says so when the
+trail reaches less far.
+
+Rows are oldest first, one per change; ◆ marks a change after which the
+chosen model's leader differs. The pane below shows the full ranking with
+scores at the highlighted step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from evidence.history import RankingStep, Replay, ranking_history
+from hypotheses.scoring import MODEL_NAMES, MODELS, analyse
+
+if TYPE_CHECKING:
+    from evidence.store import Store
+
+MARK = "◆"
+
+
+def step_scores(rep: Replay, index: int, model: str) -> Text:
+    """The full ranking, with scores, of one past state (pure: tested directly)."""
+    state = rep.states[index]
+    a = analyse(state.case)
+    ms = a.models[model]
+    out = Text()
+    out.append(f"After change {index}: " if index else "Start: ", style="bold")
+    out.append(f"ranking by {MODEL_NAMES[model]}\n")
+    for i in ms.order:
+        hyp = state.case.hypotheses[i]
+        score = f"{a.posterior[i] * 100:5.1f}%" if model == "bayes" else f"{ms.scores[i]:7.2f}"
+        out.append(f"{ms.ranks[i]:>2}. ", style="bold" if i in ms.top else "")
+        out.append(f"{hyp.id:<6}", style="bold" if i in ms.top else "")
+        out.append(f"{score}  ")
+        out.append(hyp.title)
+        out.append("\n")
+    if not state.case.hypotheses:
+        out.append("no hypotheses yet\n", style="italic")
+    out.append("The three models agree on the leader." if a.agree
+               else "The models disagree on the leader.", style="" if a.agree else "bold")
+    return out
+
+
+class RankingHistoryScreen(Screen[None]):
+    """A case-wide post-mortem: which change moved the verdict, and when."""
+
+    DEFAULT_CSS = """
+    RankingHistoryScreen #rh-head { height: auto; padding: 0 1; background: $panel; }
+    RankingHistoryScreen #rh-table { height: 1fr; }
+    RankingHistoryScreen #rh-scores { height: auto; max-height: 14; padding: 0 1;
+        border-top: solid $primary 40%; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "close", "Back", tooltip="Back to the workbench"),
+        Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model of the ranking history"),
+        Binding("l", "toggle_leader_only", "Leader changes",
+                tooltip="Show only the changes after which the leader differs, or every change"),
+    ]
+
+    def __init__(self, store: Store, case_id: str, model: str = "weighted") -> None:
+        super().__init__(id="ranking-history")
+        self.store = store
+        self.case_id = case_id
+        self.model = model if model in MODELS else "weighted"
+        self.leader_only = False
+        self.steps: list[RankingStep] = []
+        self.replayed: Replay | None = None
+        self.shown: list[int] = []  # step index of each table row
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Reading the history…", style="italic"), id="rh-head")
+            yield DataTable(id="rh-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="rh-scores")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="ranking-history")
+    def load(self) -> None:
+        """Replay and score every past state off the UI thread (long trails take a while)."""
+        case = self.store.case(self.case_id)
+        records = self.store.history(self.case_id)
+        steps, rep = ranking_history(case, records, self.model)
+        self.app.call_from_thread(self._show, steps, rep)
+
+    def _show(self, steps: list[RankingStep], rep: Replay) -> None:
+        self.steps, self.replayed = steps, rep
+        case = rep.states[-1].case
+        head = Text()
+        head.append("How the ranking moved: ", style="bold")
+        head.append(case.title)
+        head.append(f"\nRanking by {MODEL_NAMES[self.model]} after each of {len(steps) - 1} recorded "
+                    f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
+                    f"({sum(s.leader_changed for s in steps)} in all).")
+        if rep.note:
+            head.append(f"\nNote: {rep.note}.", style="italic")
+        if self.leader_only:
+            head.append("\nShowing only changes of leader (l shows every change).", style="italic")
+        self.query_one("#rh-head", Static).update(head)
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.shown = [
+            k for k, s in enumerate(self.steps) if not self.leader_only or k == 0 or s.leader_changed
+        ]
+        for k in self.shown:
+            s = self.steps[k]
+            style = "bold" if s.leader_changed else ""
+            table.add_row(
+                Text(MARK if s.leader_changed else " ", style="bold #c05600"),
+                Text(str(k), justify="right"),
+                Text(s.when.removesuffix(" UTC") or "—"),
+                Text(s.change, style=style),
+                Text(s.ranking, style=style),
+                Text(", ".join(s.leaders[self.model]) + ("" if s.agree else "  (models disagree)")),
+                key=str(k),
+            )
+        if self.shown:
+            table.move_cursor(row=len(self.shown) - 1)
+        self._show_scores()
+
+    def _show_scores(self) -> None:
+        table = self.query_one(DataTable)
+        if self.replayed is None or not self.shown:
+            return
+        row = min(table.cursor_row, len(self.shown) - 1)
+        self.query_one("#rh-scores", Static).update(step_scores(self.replayed, self.shown[row], self.model))
+
+    @on(DataTable.RowHighlighted, "#rh-table")
+    def _row_moved(self) -> None:
+        self._show_scores()
+
+    def action_cycle_model(self) -> None:
+        self.model = MODELS[(MODELS.index(self.model) + 1) % len(MODELS)]
+        self.load()
+
+    def action_toggle_leader_only(self) -> None:
+        self.leader_only = not self.leader_only
+        if self.replayed is not None:
+            self._show(self.steps, self.replayed)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

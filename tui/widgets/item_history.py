@@ -1,0 +1,55 @@
+"""One evidence item's audit trail, for the detail pane: every change, newest first.
+
+Read from the store's history (``Store.history(case_id)``), so it shows exactly
+what was recorded: when, what, and the old and new values. User text goes in
+as ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from evidence.history import change_text, evidence_history, when
+
+SHOWN = 30  # the newest changes listed; older ones are counted
+
+
+def item_history_text(records: Sequence[dict[str, Any]], eid: str, limit: int = SHOWN) -> Text:
+    """The 'History' block for item ``eid`` (pure, so it is tested without a screen)."""
+    mine = evidence_history(list(records), eid)
+    out = Text()
+    out.append("History", style="bold underline")
+    out.append(f"  {len(mine)} change{'s' if len(mine) != 1 else ''}\n" if mine else "\n")
+    if not mine:
+        out.append("No recorded change to this item since the case was created or imported.\n",
+                   style="italic")
+        return out
+    for rec in reversed(mine[-limit:]):
+        out.append(when(rec).removesuffix(" UTC")[:16], style="dim")
+        out.append("  ")
+        out.append(change_text(rec))
+        out.append("\n")
+    older = len(mine) - limit
+    if older > 0:
+        out.append(f"… and {older} older change{'s' if older > 1 else ''} "
+                   "(weigh export --format md --history lists them all)\n", style="dim")
+    return out
+
+
+class ItemHistory(Static):
+    """The focused item's changes; the screen calls :meth:`show` when the cursor moves."""
+
+    DEFAULT_CSS = """
+    ItemHistory {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
+    def show(self, records: Sequence[dict[str, Any]], eid: str | None) -> None:
+        """Redraw for item ``eid`` (None: nothing selected, so nothing to show)."""
+        self.update(item_history_text(records, eid) if eid is not None else Text())
