@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -51,24 +52,30 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        parts: list[Table | Text] = []
         for title, bindings in sections():
-            table.add_row(Text(title, style="bold underline"), "")
-            for keys, text in binding_rows(bindings, self.app):
-                table.add_row(Text(keys), Text(text))
-            table.add_row("", "")
-        table.add_row(Text("Marks in the matrix", style="bold underline"), "")
-        for mark, text in (
+            parts.append(Text(title, style="bold underline"))
+            parts.append(_table(binding_rows(bindings, self.app)))
+        parts.append(Text("Marks in the matrix", style="bold underline"))
+        parts.append(_table([
             (MARK_LINCHPIN, "linchpin under the model on show: removing it alone changes the leader"),
             (MARK_FLAT, "non-diagnostic: rated alike against every hypothesis"),
             (MARK_EXCLUDED, "excluded from scoring (what-if; space toggles)"),
             (MARK_LATER, "happened after the as-of date: not counted yet"),
             ("Diag", "diagnosticity: spread of the item's ratings (higher tells more)"),
-        ):
-            table.add_row(Text(mark), Text(text))
+        ]))
         with VerticalScroll(id="help-box"):
             yield Static(Text("weigh: keys", style="bold"), id="help-title")
-            yield Static(table, id="help-table")
+            yield Static(Group(*parts), id="help-table")
             yield Static(Text("esc, q or ? closes", style="italic"), id="help-foot")
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    """Keys | description, the key column the same width in every section."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, width=12)
+    table.add_column()
+    for keys, text in rows:
+        table.add_row(Text(keys), Text(text))
+    table.add_row("", "")
+    return table

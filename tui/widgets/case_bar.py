@@ -18,6 +18,7 @@ class CaseBar(Widget):
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" weigh ", style="bold reverse")
+        text.append(" ? keys ", style="bold")
         text.append(" ")
         text.append(title, style="bold")
         text.append(f"  ({case_id})")

@@ -33,7 +33,7 @@ MARK_LATER = "›"
 FIXED_COLUMNS = ("id", "mark", "title")
 DIAG_COLUMN = "diag"
 RATING_WIDTH = 4
-RATE = Binding.Group("Rate", compact=False)
+RATE = Binding.Group("Rate", compact=True)
 
 
 @dataclass(frozen=True)
