@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
@@ -127,3 +128,14 @@ async def test_ten_kilobyte_title_is_refused_clearly() -> None:
         assert shown(app, "#error-title") == "too long: at most 500 characters (got 10,240)"
         assert app.results == []
         assert len(title.value) == 10_240  # nothing the user typed is lost
+
+
+async def test_save_right_after_a_burst_of_typing_sees_every_key() -> None:
+    """A terminal may deliver typed keys and ctrl+s in one burst (a fast typist, tmux)."""
+    app = Host(lambda: HypothesisForm(new_id="H7"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in [*"Quick", "ctrl+s"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+    assert app.results == [Hypothesis(id="H7", title="Quick")]

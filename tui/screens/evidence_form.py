@@ -182,12 +182,14 @@ class EvidenceForm(FormScreen[Evidence]):
         hint = self.query_one("#admiralty-hint", Static)
         if not _ADMIRALTY.match(code):
             hint.update("")
+            hint.remove_class("-shown")
             return
         suggestion = suggested_credibility(code)
         if code != self._admiralty_seen:
             self._admiralty_seen = code
             self.query_one("#credibility", Select).value = suggestion
         hint.update(Text(f"{code} suggests credibility: {suggestion}"))
+        hint.add_class("-shown")
 
     def _value(self, wid: str) -> str:
         return self.query_one(f"#{wid}", Input).value

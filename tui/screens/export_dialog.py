@@ -43,7 +43,7 @@ class ExportDialog(ModalScreen[Path | None]):
     """Returns the path written, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "write", "Write", priority=True),
+        Binding("ctrl+s", "write", "Write"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

@@ -27,7 +27,7 @@ class ImportDialog(ModalScreen[str | None]):
     """Returns the id of the imported case, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "import", "Import", priority=True),
+        Binding("ctrl+s", "import", "Import"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
