@@ -53,7 +53,7 @@ async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_pa
         assert [r[0] for r in rows] == [" ", "◆", " ", " ", "◆", "◆"]
         assert rows[1][3] == "rating E2 × H2: unrated → II"
         assert rows[2][3] == "edited evidence E2: source — → Cook"
-        assert rows[0][3].startswith("case c written whole")
+        assert rows[0][3].startswith("case c written whole") and len(rows[0][3]) <= 56
         # the cursor starts on the latest change; its full ranking is shown below
         assert "After change 5: ranking by weighted inconsistency (PARC)" in text
         assert "1. H2 0.00 The gardener" in text and "2. H1 -2.00 The butler" in text

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from evidence.store import Store
 
 MARK = "◆"
+CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
 
 
 def step_scores(rep: Replay, index: int, model: str) -> Text:
@@ -133,7 +134,8 @@ class RankingHistoryScreen(Screen[None]):
                 Text(MARK if s.leader_changed else " ", style="bold #c05600"),
                 Text(str(k), justify="right"),
                 Text(s.when.removesuffix(" UTC") or "—"),
-                Text(s.change, style=style),
+                Text(s.change if len(s.change) <= CHANGE_WIDTH else s.change[: CHANGE_WIDTH - 1] + "…",
+                     style=style),
                 Text(s.ranking, style=style),
                 Text(", ".join(s.leaders[self.model]) + ("" if s.agree else "  (models disagree)")),
                 key=str(k),
