@@ -137,6 +137,8 @@ async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app
         assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
         await pilot.press(*["left_square_bracket"] * (len(dates) - steps))
         assert f"As of {dates[0].isoformat()}" in flat_text(app)
+        assert "No earlier date" not in notices(app)
+        await pilot.press("left_square_bracket")
         assert "No earlier date" in notices(app)
         await pilot.press(*["right_square_bracket"] * len(dates))
         assert "As of all dates" in flat_text(app)
