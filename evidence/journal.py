@@ -83,14 +83,32 @@ def _any_record_after(data: bytes, pos: int) -> bool:
     return False
 
 
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class JournalWriter:
     """Appends records durably; a failed append is cut off again so no half record stays."""
 
     def __init__(self, path: Path, good_bytes: int, records: int = 0) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
         try:
-            if os.fstat(self._fd).st_size != good_bytes:
+            self._fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            created = True
+        except FileExistsError:
+            self._fd = os.open(path, flags)
+            created = False
+        try:
+            if created:
+                # A new file's name must be durable too, or a power cut after
+                # the first fsynced append could leave no journal at all.
+                _fsync_dir(path.parent)
+            elif os.fstat(self._fd).st_size != good_bytes:
                 os.ftruncate(self._fd, good_bytes)  # drop a torn, unacknowledged tail
                 os.fsync(self._fd)
         except OSError:

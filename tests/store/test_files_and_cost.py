@@ -75,3 +75,43 @@ def test_a_rating_edit_is_one_small_append(tmp_path: Path, monkeypatch: pytest.M
         assert calls["replace"] == [] and calls["ftruncate"] == []
         assert store.journal_path.stat().st_size - size_before == calls["write"][0]
         assert store.case(CASE_ID).item(f"E{items - 1}").ratings["H8"] == "II"
+
+
+def test_new_files_are_made_durable_by_syncing_their_folder(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's data fsynced is not enough: its name lives in the folder."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    store = Store.open(tmp_path / "weigh.json")
+    # database: temp file, then the folder after the rename; journal: the folder after creating it
+    assert synced == ["file", "dir", "dir"]
+    store.close()
+
+
+def test_failing_to_sync_a_new_journals_folder_fails_the_open(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from evidence.errors import StoreError
+
+    real = os.fsync
+    calls = [0]
+
+    def failing(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(StoreError, match="cannot open journal: Input/output error"):
+        Store.open(tmp_path / "weigh.json")
+    monkeypatch.undo()
+    with Store.open(tmp_path / "weigh.json") as store:
+        assert store.case_ids() == []
