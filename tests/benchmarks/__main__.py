@@ -1,0 +1,340 @@
+"""``python -m tests.benchmarks [--quick] [--no-tui] [--dir DIR]``: issue 6's table.
+
+Builds the large cases (fixed seed) in a temporary directory, measures every
+row of the issue's target table with several repetitions (medians), runs the
+naive TinyDB baseline in the same run, and prints the table followed by one
+line: ``summary: edit_ratio=… edit_ms=… open_ratio=… rescore_ms=… linchpin_ms=… export_s=…``.
+Each measurement runs in its own process, so peak RSS belongs to one case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.timing import median
+
+ROOT = Path(__file__).resolve().parents[2]
+NAN = float("nan")
+
+
+@dataclass
+class Plan:
+    """How big and how often: the full run or --quick."""
+
+    n: int
+    big: int | None  # the 100k row, None to skip
+    store_reps: dict[str, int]
+    big_reps: dict[str, int]
+    naive_reps: int
+    export_reps: int
+    launch_reps: int
+    presses: int
+    tui: bool
+
+    @classmethod
+    def make(cls, quick: bool, tui: bool) -> Plan:
+        if quick:
+            return cls(1_000, None, {"edit": 20, "add": 10, "open": 3, "analyse": 3, "export": 1},
+                       {}, 3, 2, 1, 4, tui)
+        return cls(10_000, 100_000,
+                   {"edit": 60, "add": 30, "open": 7, "analyse": 9, "export": 3},
+                   {"edit": 30, "add": 10, "open": 3, "analyse": 3, "export": 1},
+                   7, 5, 5, 24, tui)
+
+
+@dataclass
+class Row:
+    measure: str
+    target: str
+    weigh: str
+    baseline: str = ""
+    verdict: str = ""
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    summary: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def ms(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "n/a"
+    return f"{seconds * 1000:.2f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "MISSED")
+
+
+def child(args: list[str], timeout: float = 900) -> dict[str, Any]:
+    """Run one benchmark child process; its last JSON line."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.child", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+        raise RuntimeError(last)
+    return json.loads(lines[-1])
+
+
+def guarded(results: Results, label: str, fn: Callable[[], None]) -> None:
+    """A failing measurement becomes a row saying why, never a crash of the whole run."""
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported in the table
+        results.rows.append(Row(label, "", f"error: {str(exc)[:90]}", verdict="n/a"))
+
+
+# ------------------------------------------------------------------ the rows
+
+
+def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: dict[str, Any]) -> None:
+    n = f"{plan.n // 1000}k"
+    ratio = naive["update_s"] / s["edit_s"]
+    res.rows.append(Row(
+        f"durable rating edit, {n} (Store.set_rating)", "≤ 5 ms, ≥ 35× naive",
+        ms(s["edit_s"]) + f" (max {ms(s['edit_max_s'])})",
+        f"TinyDB update {ms(naive['update_s'])} ({ratio:.0f}×)",
+        verdict(s["edit_s"] <= 0.005 and ratio >= 35),
+    ))
+    res.rows.append(Row(
+        f"durable add evidence, {n} (Store.add_evidence)", "≤ 5 ms", ms(s["add_s"]),
+        f"TinyDB insert {ms(naive['insert_s'])}", verdict(s["add_s"] <= 0.005),
+    ))
+    res.rows.append(Row(
+        f"  naive TinyDB update in memory, {n} (not durable)", "(info)",
+        "", ms(naive["memory_update_s"]), "",
+    ))
+    open_ratio = s["open_s"] / s["json_load_s"]
+    res.rows.append(Row(
+        f"open {n} + replay {s['pending_records']} journal records", "≤ 1.5× json.load",
+        ms(s["open_s"]), f"json.load {ms(s['json_load_s'])} ({open_ratio:.2f}×)",
+        verdict(open_ratio <= 1.5),
+    ))
+    res.rows.append(Row(
+        f"rescore all three models, {n} (analyse minus linchpins)", "≤ 20 ms",
+        ms(s["rescore_s"]), f"analyse total {ms(s['analyse_s'])}", verdict(s["rescore_s"] <= 0.020),
+    ))
+    res.rows.append(Row(
+        f"linchpin scan, every item, 3 models, {n}", "≤ 50 ms", ms(s["linchpin_s"]),
+        f"{s['linchpins']} linchpin items", verdict(s["linchpin_s"] <= 0.050),
+    ))
+    res.rows.append(Row(
+        f"  JSON summary of the {n} case, in process", "(info)", ms(s["export_inproc_s"]),
+        f"{s['export_bytes'] / 1e6:.1f} MB", "",
+    ))
+    res.rows.append(Row(
+        f"peak RSS, {n} case (own process)", "(report)", f"{s['peak_rss_mb']:.0f} MiB",
+        f"db {s['db_bytes'] / 1e6:.1f} MB", "",
+    ))
+    res.summary.update(
+        edit_ratio=ratio, edit_ms=s["edit_s"] * 1000, open_ratio=open_ratio,
+        rescore_ms=s["rescore_s"] * 1000, linchpin_ms=s["linchpin_s"] * 1000,
+    )
+
+
+def export_row(plan: Plan, work: Path, res: Results) -> None:
+    from evidence.seed import open_store
+
+    db = work / "default.json"
+    if not db.exists():
+        open_store(db).close()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    times = []
+    for _ in range(plan.export_reps):
+        start = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "export", "--format", "json", "--db", str(db)],
+            cwd=ROOT, env=env, capture_output=True, timeout=60,
+        )
+        times.append(time.monotonic() - start)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.decode(errors="replace").strip()[:120])
+        json.loads(proc.stdout)  # a real summary came out
+    check = child(["export-imports", str(db), str(work / "summary.json")])
+    took = median(times)
+    res.rows.append(Row(
+        "`weigh export --format json`, whole process, default case", "≤ 0.5 s, no Textual",
+        f"{took:.3f} s", f"Textual imported: {'yes' if check['textual'] else 'no'}",
+        verdict(took <= 0.5 and not check["textual"]),
+    ))
+    res.summary["export_s"] = took
+
+
+def launch_rows(plan: Plan, work: Path, res: Results) -> None:
+    from evidence.seed import open_store
+    from tests.benchmarks.tui_rows import launch_seconds
+
+    db = work / "launch-default.json"
+    if not db.exists():
+        open_store(db).close()
+    state = work / "state" / "state.json"
+    hello = median(launch_seconds("hello", db, state, plan.launch_reps, ROOT))
+    weigh = median(launch_seconds("weigh", db, state, plan.launch_reps, ROOT))
+    res.rows.append(Row(
+        "TUI launch to first frame, default case", "≤ 1.5× minimal Textual app",
+        ms(weigh), f"hello world {ms(hello)} ({weigh / hello:.2f}×)", verdict(weigh <= 1.5 * hello),
+    ))
+
+
+def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
+    from tests.benchmarks.tui_rows import launch_seconds
+
+    n = f"{plan.n // 1000}k"
+    db = work / f"weigh-{plan.n}.json"
+    state = work / "state" / "state.json"
+    launch = median(launch_seconds("weigh", db, state, max(1, plan.launch_reps // 2), ROOT))
+    res.rows.append(Row(f"TUI launch to first frame, {n} case", "usable", ms(launch), "", "(info)"))
+    keys = child(["interact", str(db), str(state), str(plan.presses)])
+    for what, label in (("rate", "rating a cell"), ("scroll", "scrolling (down, page)")):
+        worst = keys[f"{what}_max_s"]
+        res.rows.append(Row(
+            f"TUI {label}, {n}: key to frame", "no stall > 100 ms",
+            f"median {ms(keys[f'{what}_median_s'])}", f"worst {ms(worst)}", verdict(worst <= 0.100),
+        ))
+
+
+def hundred_k_rows(plan: Plan, work: Path, res: Results) -> None:
+    assert plan.big is not None
+    s = child(["store", str(plan.big), str(work), json.dumps(plan.big_reps)])
+    res.rows.append(Row(
+        "100k: open + replay", "opens", ms(s["open_s"]),
+        f"json.load {ms(s['json_load_s'])} ({s['open_s'] / s['json_load_s']:.2f}×)", "met",
+    ))
+    res.rows.append(Row(
+        "100k: durable rating edit", "≤ 50 ms", ms(s["edit_s"]) + f" (max {ms(s['edit_max_s'])})",
+        f"add {ms(s['add_s'])}", verdict(s["edit_s"] <= 0.050),
+    ))
+    res.rows.append(Row(
+        "100k: JSON summary export (in process)", "exports", ms(s["export_inproc_s"]),
+        f"analyse {ms(s['analyse_s'])} (linchpins {ms(s['linchpin_s'])})", "met",
+    ))
+    res.rows.append(Row(
+        "peak RSS, 100k case (own process)", "(report)", f"{s['peak_rss_mb']:.0f} MiB",
+        f"db {s['db_bytes'] / 1e6:.1f} MB", "",
+    ))
+
+
+# -------------------------------------------------------------------- output
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def filesystem(path: Path) -> str:
+    """The filesystem type under ``path`` (fsync costs depend on it)."""
+    best, kind = "", "unknown"
+    try:
+        for line in Path("/proc/mounts").read_text().splitlines():
+            parts = line.split()
+            if len(parts) > 2 and str(path).startswith(parts[1]) and len(parts[1]) > len(best):
+                best, kind = parts[1], parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def table(rows: list[Row]) -> str:
+    head = Row("measure", "target", "weigh", "baseline / detail", "verdict")
+    cols = [[r.measure, r.target, r.weigh, r.baseline, r.verdict] for r in [head, *rows]]
+    widths = [max(len(c[i]) for c in cols) for i in range(5)]
+    lines = []
+    for k, c in enumerate(cols):
+        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths)) + " |")
+        if k == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def summary_line(summary: dict[str, float]) -> str:
+    keys = ("edit_ratio", "edit_ms", "open_ratio", "rescore_ms", "linchpin_ms", "export_s")
+    fmt = {"edit_ratio": "{:.0f}", "export_s": "{:.3f}"}
+    return "summary: " + " ".join(
+        f"{k}={fmt.get(k, '{:.2f}').format(summary.get(k, NAN))}" for k in keys
+    )
+
+
+def run(plan: Plan, work: Path) -> Results:
+    res = Results()
+    label = f"{plan.n // 1000}k"
+    stats: dict[str, Any] = {}
+
+    def weigh_store() -> None:
+        stats.update(child(["store", str(plan.n), str(work), json.dumps(plan.store_reps)]))
+
+    def baseline() -> None:
+        stats["naive"] = child(["naive", str(plan.n), str(work), str(plan.naive_reps)])
+
+    guarded(res, f"store and scoring, {label}", weigh_store)
+    guarded(res, f"naive TinyDB baseline, {label}", baseline)
+    if "edit_s" in stats and "naive" in stats:
+        guarded(res, f"store rows, {label}", lambda: store_rows(plan, work, res, stats["naive"], stats))
+    guarded(res, "weigh export --format json", lambda: export_row(plan, work, res))
+    if plan.tui:
+        guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
+        if "edit_s" in stats:
+            guarded(res, f"TUI on the {label} case", lambda: big_tui_rows(plan, work, res))
+    else:
+        res.rows.append(Row("TUI rows", "", "skipped (--no-tui)", verdict="n/a"))
+    if plan.big is not None:
+        guarded(res, "100k case", lambda: hundred_k_rows(plan, work, res))
+    else:
+        res.rows.append(Row("100k rows", "", "skipped (--quick)", verdict="n/a"))
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
+    parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
+    parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
+    args = parser.parse_args(argv)
+    plan = Plan.make(args.quick, not args.no_tui)
+    work = Path(tempfile.mkdtemp(prefix="weigh-bench-", dir=args.dir))
+    started = time.monotonic()
+    try:
+        print(f"weigh benchmarks ({'quick, ' if args.quick else ''}{plan.n:,} evidence × 6 hypotheses"
+              f"{', and 100,000' if plan.big else ''}; medians; durable = fsynced)")
+        print(f"machine: {machine()}; work dir on {filesystem(work)}")
+        if args.quick:
+            print("quick mode: the targets are for 10,000 items; verdicts here only show the rows work")
+        res = run(plan, work)
+        print()
+        print(table(res.rows))
+        print()
+        print(f"(whole run {time.monotonic() - started:.0f} s)")
+        print(summary_line(res.summary))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""Entry point for the benchmark's child processes (one measurement each, JSON on stdout).
+
+``python -m tests.benchmarks.child store N DIR REPS_JSON`` and so on; a fresh
+process keeps each case's peak RSS and the launch timings its own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> None:
+    what, *args = argv
+    if what == "store":
+        from tests.benchmarks import store_rows
+
+        n, workdir, reps = args
+        print(json.dumps(store_rows.measure(int(n), Path(workdir), json.loads(reps))), flush=True)
+    elif what == "naive":
+        from tests.benchmarks import naive
+
+        n, workdir, reps = args
+        print(json.dumps(naive.measure(int(n), Path(workdir), int(reps))), flush=True)
+    elif what == "launch":
+        from tests.benchmarks.tui_rows import child_launch
+
+        child_launch(*args)
+    elif what == "interact":
+        from tests.benchmarks.tui_rows import child_interact
+
+        child_interact(*args)
+    elif what == "export-imports":
+        from tui.cli import main as weigh
+
+        code = weigh(["export", "--format", "json", "--db", args[0], "-o", args[1]])
+        print(json.dumps({"exit": code, "textual": "textual" in sys.modules}), flush=True)
+    else:
+        raise SystemExit(f"unknown benchmark child {what!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,118 @@
+"""weigh's own numbers at one case size, measured in a fresh process so peak RSS is the case's.
+
+Durable rating edit (``Store.set_rating``), durable add (``Store.add_evidence``),
+open with journal replay (``Store.open`` + ``store.case``) against ``json.load``
+of the same file, ``analyse`` with its linchpin part, and the JSON summary export.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import hypotheses.scoring as scoring
+from evidence.store import Store
+from hypotheses.models import RATINGS, Evidence
+from tests.benchmarks.cases import CASE_ID, big_case, write_weigh_db
+from tests.benchmarks.timing import clock, median, peak_rss_mb, timed
+
+PENDING_EDITS = 50  # journal records left for the open benchmark to replay
+
+
+def _next_code(ev: Evidence, hid: str) -> str:
+    """A code different from the cell's current one, so every edit really writes."""
+    current = ev.ratings.get(hid)
+    i = RATINGS.index(current) if current in RATINGS else -1
+    return RATINGS[(i + 1) % len(RATINGS)]
+
+
+def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
+    """Every store/scoring measure for an ``n``-item case; times in seconds."""
+    out: dict[str, Any] = {"n": n}
+    db = workdir / f"weigh-{n}.json"
+    out["generate_s"], case = timed(lambda: big_case(n))
+    out["write_db_s"], _ = timed(lambda: write_weigh_db(db, case))
+    out["db_bytes"] = db.stat().st_size
+    hids = [h.id for h in case.hypotheses]
+    eids = [e.id for e in case.evidence]
+    del case
+
+    writer = Store.open(db)
+    try:
+        edits = []
+        for k in range(max(reps["edit"], PENDING_EDITS)):
+            eid, hid = eids[(k * 97) % len(eids)], hids[k % len(hids)]
+            code = _next_code(writer.evidence(CASE_ID, eid), hid)
+            start = clock()
+            writer.set_rating(CASE_ID, eid, hid, code)  # type: ignore[arg-type]
+            edits.append(clock() - start)
+        out["edit_s"] = median(edits)
+        out["edit_max_s"] = max(edits)
+
+        adds = []
+        for k in range(reps["add"]):
+            item = Evidence(
+                id=f"N{k}", title=f"Added item {k}", credibility="high",
+                ratings={h: RATINGS[(k + j) % 5] for j, h in enumerate(hids)},
+            )
+            start = clock()
+            writer.add_evidence(CASE_ID, item)
+            adds.append(clock() - start)
+        out["add_s"] = median(adds)
+        out["pending_records"] = writer.pending
+
+        # Open as a second process would: the writer still holds its journal,
+        # so every open replays the pending records.
+        opens, loads = [], []
+        for _ in range(reps["open"]):
+            start = clock()
+            reader = Store.open(db, readonly=True)
+            opened = reader.case(CASE_ID)
+            opens.append(clock() - start)
+            reader.close()
+            assert len(opened.evidence) == n + reps["add"]
+            start = clock()
+            with open(db, "rb") as fh:
+                json.load(fh)
+            loads.append(clock() - start)
+        out["open_s"], out["json_load_s"] = median(opens), median(loads)
+
+        case = writer.case(CASE_ID)
+        totals, lin_parts = [], []
+        real = scoring._linchpins
+
+        def counted(*args: Any) -> list[int]:
+            start = clock()
+            try:
+                return real(*args)
+            finally:
+                lin_parts[-1] += clock() - start
+
+        scoring._linchpins = counted  # type: ignore[assignment]
+        try:
+            for _ in range(reps["analyse"]):
+                lin_parts.append(0.0)
+                took, analysis = timed(lambda: scoring.analyse(case))
+                totals.append(took)
+        finally:
+            scoring._linchpins = real  # type: ignore[assignment]
+        out["analyse_s"] = median(totals)
+        out["rescore_s"] = median([t - p for t, p in zip(totals, lin_parts)])
+        out["linchpin_s"] = median(lin_parts)
+        out["linchpins"] = sum(1 for x in analysis.linchpins if x)
+
+        from evidence.export import export_bytes
+
+        exports = []
+        for _ in range(reps["export"]):
+            took, data = timed(lambda: export_bytes(case, "json"))
+            exports.append(took)
+        out["export_inproc_s"] = median(exports)
+        out["export_bytes"] = len(data)
+    finally:
+        start = clock()
+        writer.close()  # folds the journal into the file (compaction)
+        out["close_s"] = clock() - start
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out

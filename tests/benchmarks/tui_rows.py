@@ -1,0 +1,149 @@
+"""The TUI's numbers: launch to first frame, and how long a key takes to reach the screen.
+
+"A frame" is the app handing a rendered screen update to its driver
+(``App._display``): in headless mode Textual renders exactly as it would for a
+terminal and only skips the final write. Launch runs in a fresh process per
+try, timed from just before the parent starts it to the first frame that shows
+the case (the matrix has rows), against a hello-world Textual app timed the
+same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.timing import clock, median
+
+SIZE = (160, 48)
+KEY_TIMEOUT = 5.0
+
+
+def _ready(app: Any) -> bool:
+    """The weigh app shows a case: its main screen's matrix has rows."""
+    matrix = getattr(app.screen, "matrix", None)
+    try:
+        return matrix is not None and matrix.row_count > 0
+    except Exception:  # the screen is still being composed
+        return False
+
+
+def child_launch(kind: str, db: str, state: str) -> None:
+    """Run one app headless; print the system-wide monotonic time of its first full frame."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    original = App._display
+
+    def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        original(self, screen, renderable)
+        if renderable is not None and not getattr(self, "_bench_done", False):
+            if kind == "hello" or _ready(self):
+                self._bench_done = True  # type: ignore[attr-defined]
+                print(json.dumps({"frame": time.monotonic()}), flush=True)
+                self.exit()
+
+    App._display = display  # type: ignore[method-assign]
+    if kind == "hello":
+
+        class Hello(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("Hello, world")
+
+        app: App[Any] = Hello()
+    else:
+        from tui.app import WeighApp
+
+        app = WeighApp(Path(db), state_file=Path(state))
+    app.run(headless=True, size=SIZE)
+
+
+def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path) -> list[float]:
+    """Seconds from spawning the process to its first frame, one per try."""
+    env = dict(os.environ, PYTHONPATH=str(root), XDG_STATE_HOME=str(state.parent / "xdg"))
+    times = []
+    for _ in range(reps):
+        start = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.child", "launch", kind, str(db), str(state)],
+            cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        )
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"{kind} app: {(proc.stderr.strip().splitlines() or ['no frame'])[-1]}")
+        times.append(json.loads(lines[-1])["frame"] - start)
+    return times
+
+
+async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
+    from textual.app import App
+
+    from tui.app import WeighApp
+
+    frames = 0
+    original = App._display
+
+    def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        nonlocal frames
+        original(self, screen, renderable)
+        if renderable is not None:
+            frames += 1
+
+    App._display = display  # type: ignore[method-assign]
+    app = WeighApp(db, state_file=state)
+
+    async def key_to_frame(pilot: Any, key: str) -> float:
+        """Seconds from the key reaching the app to the next frame (the screen showing it).
+
+        The key goes in as the terminal driver would send it; Pilot.press is
+        not used for the timing because it also sleeps until the process idles.
+        """
+        from textual import events
+
+        await pilot.pause()  # settle: nothing of the previous key still pending
+        seen = frames
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        start = clock()
+        app._driver.send_message(event)
+        while frames == seen:
+            if clock() - start > KEY_TIMEOUT:
+                raise RuntimeError(f"no frame within {KEY_TIMEOUT:.0f} s of pressing {key!r}")
+            await asyncio.sleep(0.0002)
+        return clock() - start
+
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            start = clock()
+            while not _ready(app):
+                if clock() - start > 60:
+                    raise RuntimeError("the case never appeared")
+                await pilot.pause(0.01)
+            await pilot.pause()
+            rating = []
+            for k in range(presses):
+                rating.append(await key_to_frame(pilot, "ci"[k % 2]))
+                if k % 4 == 3:
+                    await key_to_frame(pilot, "down")
+            scroll = [await key_to_frame(pilot, "down") for _ in range(presses)]
+            pages = max(4, presses // 4)
+            scroll += [await key_to_frame(pilot, ("pagedown", "pageup")[k % 2]) for k in range(pages)]
+            await pilot.press("ctrl+q")
+    finally:
+        App._display = original  # type: ignore[method-assign]
+    return {
+        "rate_median_s": median(rating), "rate_max_s": max(rating),
+        "scroll_median_s": median(scroll), "scroll_max_s": max(scroll),
+    }
+
+
+def child_interact(db: str, state: str, presses: str) -> None:
+    """Rate and scroll in the app on ``db``; print the key-to-frame times as JSON."""
+    result = asyncio.run(_interact(Path(db), Path(state), int(presses)))
+    print(json.dumps(result), flush=True)
