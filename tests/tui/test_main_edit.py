@@ -182,3 +182,34 @@ async def test_export_dialog_writes_html_and_says_where(db_path, make_app, tmp_p
         await pilot.press("ctrl+q")
     html = target.read_text()
     assert "<html" in html.lower()
+
+
+async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make_app):
+    from hypotheses.models import Case, Evidence, Hypothesis
+
+    with Store.open(db_path) as store:
+        store.put_case(Case(id="second", title="Second case",
+                            hypotheses=[Hypothesis(id="H1", title="Only one")],
+                            evidence=[Evidence(id="E1", title="The one item")]))
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is not main
+        app.screen.query_one("#case-list").focus()
+        ids = [o.id for o in app.screen.query_one("#case-list")._options]
+        await pilot.press("home", *["down"] * ids.index("second"), "enter")
+        await pilot.pause()
+        assert app.screen is main
+        assert main.case_id == "second"
+        assert "The one item" in flat_text(app)
+        assert main.matrix.current() == ("E1", "H1")
+        await pilot.press("c", "ctrl+q")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert app.screen.case_id == "second"
+        assert app.screen.store.evidence("second", "E1").ratings == {"H1": "C"}
+        await pilot.press("ctrl+q")
