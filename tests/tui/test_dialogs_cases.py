@@ -169,7 +169,9 @@ async def test_import_a_case_file_and_open_it(store: Store, db: Path, tmp_path: 
         assert case.item("E1").ratings == {"H1": "C", "H2": "I"}
 
 
-async def test_import_errors_shown_inline_then_fixed(store: Store, db: Path, tmp_path: Path) -> None:
+async def test_import_errors_shown_inline_then_fixed(
+    store: Store, db: Path, tmp_path: Path
+) -> None:
     taken = case_file(tmp_path, "nord-stream")  # same id as a case in the database
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "weigh-case", "version": 1, "case": {"id": "x"', encoding="utf-8")
@@ -187,7 +189,8 @@ async def test_import_errors_shown_inline_then_fixed(store: Store, db: Path, tmp
             assert app.focused is app.screen.query_one("#import-path", Input)
             return shown(app, "#error-import-path")
 
-        assert await attempt(tmp_path / "missing.json") == f"{tmp_path / 'missing.json'}: no such file"
+        missing = tmp_path / "missing.json"
+        assert await attempt(missing) == f"{missing}: no such file"
         assert (await attempt(broken)).startswith(f"{broken}: not valid JSON (line 1")
         assert await attempt(taken) == (
             "case 'nord-stream' already exists (use --replace to overwrite it)"

@@ -232,7 +232,9 @@ async def test_several_errors_listed_in_screen_order() -> None:
         await fill(pilot, "event_date", "2022-13-01")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert shown(app, "#form-status") == "Not saved: fix 3 fields (title, event date, admiralty)"
+        assert shown(app, "#form-status") == (
+            "Not saved: fix 3 fields (title, event date, admiralty)"
+        )
         assert shown(app, "#error-title") == "required: must not be empty"
         assert shown(app, "#error-event_date").startswith("not a real date: '2022-13-01'")
         assert app.focused is app.screen.query_one("#title")

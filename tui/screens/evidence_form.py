@@ -76,19 +76,24 @@ class EvidenceForm(FormScreen[Evidence]):
             for key, (label, wid) in _PLAIN_FIELDS.items()
         }
         for i, hyp in enumerate(self.hypotheses):
-            specs[f"notes.{hyp.id}"] = FieldSpec(f"note on {hyp.id}", f"note-{i}", f"error-h{i}")
-            specs[f"ratings.{hyp.id}"] = FieldSpec(f"rating on {hyp.id}", f"rating-{i}", f"error-h{i}")
+            error_id = f"error-h{i}"
+            specs[f"notes.{hyp.id}"] = FieldSpec(f"note on {hyp.id}", f"note-{i}", error_id)
+            specs[f"ratings.{hyp.id}"] = FieldSpec(f"rating on {hyp.id}", f"rating-{i}", error_id)
         return specs
 
     def compose(self) -> ComposeResult:
         old = self.existing
         verb = "Edit" if old else "New"
         with Vertical(id="form-dialog", classes="form-dialog -wide"):
-            yield Static(literal(f"{verb} evidence {self.item_id}"), id="form-title", classes="form-heading")
+            yield Static(
+                literal(f"{verb} evidence {self.item_id}"), id="form-title", classes="form-heading"
+            )
             with VerticalScroll(id="form-fields"):
                 yield from self._compose_item_fields(old)
                 if self.hypotheses:
-                    yield Static("Ratings  (rating and why, per hypothesis)", classes="form-section")
+                    yield Static(
+                        "Ratings  (rating and why, per hypothesis)", classes="form-section"
+                    )
                 for i, hyp in enumerate(self.hypotheses):
                     yield self._rating_row(i, hyp, old)
             yield Static("", id="form-status", classes="form-status")

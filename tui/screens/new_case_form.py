@@ -14,7 +14,9 @@ from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import field_row, form_errors, literal
 
 
-_HINTS = {"id": "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"}
+_HINTS = {
+    "id": "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
+}
 
 
 class NewCaseForm(FormScreen[Case]):
@@ -40,7 +42,9 @@ class NewCaseForm(FormScreen[Case]):
                     Input(id="case-id", placeholder="lower-case slug, e.g. nord-stream-2022"),
                     field="case-id",
                 )
-                yield field_row("Title", Input(id="case-title", placeholder="one line"), field="case-title")
+                yield field_row(
+                    "Title", Input(id="case-title", placeholder="one line"), field="case-title"
+                )
                 yield field_row(
                     "Question", TextArea(id="case-question"), field="case-question"
                 )
