@@ -266,3 +266,25 @@ async def test_too_long_note_is_named_by_hypothesis() -> None:
         assert shown(app, "#form-status") == "Not saved: fix 1 field (note on H2)"
         assert app.focused is note
     assert app.results == []
+
+
+async def test_every_field_reachable_by_tab_at_80x24() -> None:
+    expected = [
+        "title", "details", "source", "url", "event_date", "reported_date", "tags",
+        "admiralty", "credibility", "relevance", "kind",
+        "rating-0", "note-0", "rating-1", "note-1", "rating-2", "note-2",
+        "save", "cancel",
+    ]
+    app = Host(lambda: EvidenceForm(HYPS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen: list[str] = []
+        for _ in expected:
+            focused = app.focused
+            assert focused is not None
+            seen.append(str(focused.id))
+            if focused.id not in ("save", "cancel"):  # fields scroll into the dialog's view
+                view = app.screen.query_one("#form-fields").region
+                assert view.contains_region(focused.region), focused.id
+            await pilot.press("tab")
+        assert seen == expected
+        assert app.focused is not None and app.focused.id == "title"  # and round again

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from hypotheses.models import (
@@ -23,6 +23,7 @@ from hypotheses.models import (
 )
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import (
+    FormFields,
     blank_to_none,
     check_date,
     check_url,
@@ -88,7 +89,7 @@ class EvidenceForm(FormScreen[Evidence]):
             yield Static(
                 literal(f"{verb} evidence {self.item_id}"), id="form-title", classes="form-heading"
             )
-            with VerticalScroll(id="form-fields"):
+            with FormFields(id="form-fields"):
                 yield from self._compose_item_fields(old)
                 if self.hypotheses:
                     yield Static(

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -31,6 +31,10 @@ _PATTERN_HINTS: dict[str, str] = {
     "admiralty": "use a reliability letter A–F and a credibility digit 1–6, e.g. B2",
     "tags": "use lower-case letters, digits and '-' (at most 40 characters)",
 }
+
+
+class FormFields(VerticalScroll, can_focus=False):
+    """The scrolling list of fields; not a tab stop, as a focused field scrolls into view."""
 
 
 def field_row(label: str, *widgets: Widget, field: str) -> Horizontal:

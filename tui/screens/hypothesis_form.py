@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from hypotheses.models import Hypothesis
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import field_row, form_errors, literal
+from tui.screens.form_support import FormFields, field_row, form_errors, literal
 
 
 class HypothesisForm(FormScreen[Hypothesis]):
@@ -32,7 +32,7 @@ class HypothesisForm(FormScreen[Hypothesis]):
         heading = f"Edit hypothesis {self.item_id}" if old else f"New hypothesis {self.item_id}"
         with Vertical(id="form-dialog", classes="form-dialog"):
             yield Static(literal(heading), id="form-title", classes="form-heading")
-            with VerticalScroll(id="form-fields"):
+            with FormFields(id="form-fields"):
                 yield field_row(
                     "Title",
                     Input(old.title if old else "", id="title", placeholder="one line"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from evidence.errors import Conflict, WeighError
 from evidence.store import Store
 from hypotheses.models import Case
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import field_row, form_errors, literal
+from tui.screens.form_support import FormFields, field_row, form_errors, literal
 
 
 _HINTS = {
@@ -36,7 +36,7 @@ class NewCaseForm(FormScreen[Case]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog", classes="form-dialog"):
             yield Static(literal("New case"), id="form-title", classes="form-heading")
-            with VerticalScroll(id="form-fields"):
+            with FormFields(id="form-fields"):
                 yield field_row(
                     "Id",
                     Input(id="case-id", placeholder="lower-case slug, e.g. nord-stream-2022"),
