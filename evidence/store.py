@@ -194,10 +194,10 @@ class Store:
         for attempt in range(READ_ATTEMPTS):
             # A reader races the writer's compactions: the file and the journal
             # must come from one generation, so re-read if the file was replaced.
-            before = _stat_key(self.path)
+            before = self._stat_or_error()
             db = self._read_snapshot()
             journal = read_journal(self.journal_path)
-            if not self.readonly or _stat_key(self.path) == before:
+            if not self.readonly or self._stat_or_error() == before:
                 break
             time.sleep(0.001 * attempt)
         else:
@@ -229,6 +229,12 @@ class Store:
                 self.compact()
             elif len(journal.records) >= COMPACT_RECORDS or journal.good_bytes >= COMPACT_BYTES:
                 self.compact()
+
+    def _stat_or_error(self) -> tuple[int, int, int]:
+        try:
+            return _stat_key(self.path)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read: {_os_reason(exc)}") from None
 
     def _take_lock(self) -> None:
         self._file_lock = WriterLock.acquire(self.path)
