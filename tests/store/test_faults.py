@@ -294,3 +294,31 @@ def test_read_only_database_file(tmp_path: Path, mode: int) -> None:
         assert os.stat(db).st_mode & 0o777 == mode
     finally:
         os.chmod(db, 0o600)
+
+
+def test_short_writes_still_make_whole_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.write may write less than asked (signals, pipes, some filesystems): keep going."""
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:7])))
+    store = opened_with_edits(tmp_path)
+    store.set_rating(CASE_ID, "X0", "H2", "II")
+    expected = shape(store.case(CASE_ID))
+    image = crash_image(store, tmp_path / "image")
+    store.close()
+    monkeypatch.undo()
+    assert shape(Store.open(image, readonly=True).case(CASE_ID)) == expected
+    assert shape(Store.open(store.path, readonly=True).case(CASE_ID)) == expected
+
+
+def test_a_write_that_makes_no_progress_is_an_error_not_a_hang(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    store = opened_with_edits(tmp_path)
+    before = shape(store.case(CASE_ID))
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: 0)
+    with pytest.raises(StoreError, match="edit NOT saved"):
+        store.set_rating(CASE_ID, "X0", "H2", "II")
+    monkeypatch.setattr(os, "write", real)
+    assert shape(store.case(CASE_ID)) == before
+    store.close()
+    assert shape(Store.open(store.path, readonly=True).case(CASE_ID)) == before
