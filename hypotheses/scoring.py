@@ -8,10 +8,12 @@ rounded), so the result does not depend on the order evidence was filed in.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from operator import add, sub
 from typing import Any, Literal
 
@@ -126,35 +128,41 @@ def _log_priors(hyps: Sequence[Hypothesis]) -> list[float]:
 
 # ------------------------------------------------------------ term tables
 #
-# An item's term under a model depends only on its credibility, relevance and
-# code, so every term is looked up, never recomputed: the tables hold exactly
-# the floats the formulas give (``w * s`` and ``w * ln L``), and scoring a
-# column is C-level ``map`` over them plus one ``math.fsum``.
+# An item's term under a model depends only on its weight class (credibility,
+# relevance) and its code, so terms are looked up, never recomputed: the
+# tables hold exactly the floats the formulas give (``w * s`` and ``w * ln L``).
+# A column's total needs only how often each (class, code) occurs: counted in
+# C (``Counter``), then summed exactly as integers (every float is an integer
+# multiple of a power of two) and rounded once by ``int / 2**k``, which is
+# correctly rounded, as ``math.fsum`` is: the same float, bit for bit.
 
 _CODES: tuple[str | None, ...] = (*LIKELIHOOD, None)  # None: not rated
 _INC_TERM: dict[str | None, int] = {c: INCONSISTENCY.get(c, 0) for c in _CODES}  # type: ignore[arg-type]
-_WTD_TERM: dict[str, dict[str, dict[str | None, float]]] = {
-    cred: {
-        rel: {c: (LEVEL_WEIGHT[cred] * LEVEL_WEIGHT[rel]) * _INC_TERM[c] for c in _CODES}
-        for rel in LEVEL_WEIGHT
-    }
-    for cred in LEVEL_WEIGHT
+_LEVELS = tuple(LEVEL_WEIGHT)
+_WCLASS: dict[str, dict[str, int]] = {
+    cred: {rel: 3 * i + j for j, rel in enumerate(_LEVELS)} for i, cred in enumerate(_LEVELS)
 }
-_BAY_TERM: dict[str, dict[str, dict[str | None, float]]] = {
-    cred: {
-        rel: {
-            c: (LEVEL_WEIGHT[cred] * LEVEL_WEIGHT[rel]) * LOG_LIKELIHOOD[c] if c is not None else 0.0
-            for c in _CODES
-        }
-        for rel in LEVEL_WEIGHT
-    }
-    for cred in LEVEL_WEIGHT
+_CLASS_WEIGHT: list[float] = [LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r] for c in _LEVELS for r in _LEVELS]
+_TERMS: dict[str, list[dict[str | None, Any]]] = {
+    "inconsistency": [_INC_TERM for _ in _CLASS_WEIGHT],
+    "weighted": [{c: w * _INC_TERM[c] for c in _CODES} for w in _CLASS_WEIGHT],
+    "bayes": [
+        {c: w * LOG_LIKELIHOOD[c] if c is not None else 0.0 for c in _CODES} for w in _CLASS_WEIGHT
+    ],
 }
 # Largest |term| any item can contribute: bounds the linchpin scan's rounding.
-_TERM_BOUND = max(
-    abs(v) for tables in (_WTD_TERM, _BAY_TERM) for by_rel in tables.values()
-    for row in by_rel.values() for v in row.values()
-)
+_TERM_BOUND = max(abs(v) for table in _TERMS.values() for row in table for v in row.values())
+
+
+def _dyadic(v: float) -> tuple[int, int]:
+    """``v == num / 2**k`` exactly: (num, k)."""
+    num, den = v.as_integer_ratio()
+    return num, den.bit_length() - 1
+
+
+_EXACT: dict[str, list[dict[str | None, tuple[int, int]]]] = {
+    m: [{c: _dyadic(float(v)) for c, v in row.items()} for row in table] for m, table in _TERMS.items()
+}
 
 # Diagnosticity from integer sums packed in one int per cell, so a row's
 # (n, Σv, Σv²) is a C-level sum of columns: n in bits 0-19, Σ(v+2) in 20-39,
@@ -205,58 +213,84 @@ def _diagnosticities(
     return tuple(map(_DIAG_MEMO.__getitem__, packed))
 
 
-def _term_columns(
-    evidence: Sequence[Evidence], codes: list[list[str | None]]
-) -> dict[str, list[list[Any]]]:
-    """Per model, per hypothesis: each item's term, looked up in the tables."""
-    wtd_rows = [_WTD_TERM[ev.credibility][ev.relevance] for ev in evidence]
-    bay_rows = [_BAY_TERM[ev.credibility][ev.relevance] for ev in evidence]
-    lookup = dict.__getitem__
-    inc = _INC_TERM.__getitem__
-    return {
-        "inconsistency": [list(map(inc, col)) for col in codes],
-        "weighted": [list(map(lookup, wtd_rows, col)) for col in codes],
-        "bayes": [list(map(lookup, bay_rows, col)) for col in codes],
-    }
+class _Columns:
+    """The items taking part, column by column: code counts now, term lists on demand."""
 
+    def __init__(self, evidence: Sequence[Evidence], codes: list[list[str | None]]) -> None:
+        wclass = _WCLASS
+        self.classes = [wclass[ev.credibility][ev.relevance] for ev in evidence]
+        self.codes = codes
+        self.counts = [Counter(zip(self.classes, col)) for col in codes]
+        self._terms: dict[str, list[list[Any]]] = {}
 
-def _totals(model: str, base: list[float], cols: list[list[Any]]) -> list[Any]:
-    """Column sums: exact integers for inconsistency, correctly rounded fsum otherwise."""
-    if model == "inconsistency":
-        return [sum(col) for col in cols]
-    return [math.fsum(chain((b,), col)) for b, col in zip(base, cols)]
+    def totals(self, model: str, base: list[float]) -> list[Any]:
+        """Column sums: integers for inconsistency, else the correctly rounded (fsum) float."""
+        exact = _EXACT[model]
+        if model == "inconsistency":
+            return [sum(n * exact[w][c][0] for (w, c), n in cnt.items()) for cnt in self.counts]
+        out = []
+        for b, cnt in zip(base, self.counts):
+            parts = [(exact[w][c], n) for (w, c), n in cnt.items()]
+            parts.append((_dyadic(b), 1))
+            k = max(kv for (_, kv), _ in parts)
+            total = sum((n * num) << (k - kv) for (num, kv), n in parts)
+            out.append(total / (1 << k))
+        return out
+
+    def spread(self, model: str) -> Any:
+        """Largest difference between two terms of one item: max term − min term present."""
+        table = _TERMS[model]
+        values = [table[w][c] for cnt in self.counts for (w, c) in cnt]
+        return max(values) - min(values) if values else 0
+
+    def terms(self, model: str) -> list[list[Any]]:
+        """Per hypothesis, each item's term under ``model`` (built once, when a scan needs it)."""
+        if model not in self._terms:
+            table = _TERMS[model]
+            rows = [table[w] for w in self.classes]
+            lookup = dict.__getitem__
+            self._terms[model] = [list(map(lookup, rows, col)) for col in self.codes]
+        return self._terms[model]
 
 
 def analyse(case: Case, as_of: date | None = None) -> Analysis:
     """Score a case under all three models at an optional as-of date.
 
-    Column-at-a-time over lookup tables: O(E·H) with the inner loops in C,
-    a few milliseconds for 10,000 items.
+    Column-at-a-time over lookup tables and counts: O(E·H) with the inner
+    loops in C, a few milliseconds for 10,000 items.
     """
     hyps = case.hypotheses
     hids = [h.id for h in hyps]
     nh = len(hids)
     evidence = case.evidence
-    used = tuple(i for i, ev in enumerate(evidence) if takes_part(ev, as_of))
+    if as_of is None:
+        used = tuple([i for i, ev in enumerate(evidence) if not ev.excluded])
+    else:
+        used = tuple(
+            [
+                i for i, ev in enumerate(evidence)
+                if not ev.excluded and (ev.event_date is None or ev.event_date <= as_of)
+            ]
+        )
     all_codes = _code_columns(evidence, hids)
     if len(used) == len(evidence):
-        used_ev: Sequence[Evidence] = evidence
-        codes = all_codes
+        cols = _Columns(evidence, all_codes)
     else:
-        used_ev = [evidence[i] for i in used]
-        codes = [[col[i] for i in used] for col in all_codes]
+        cols = _Columns([evidence[i] for i in used], [[col[i] for i in used] for col in all_codes])
     base = {"inconsistency": [0.0] * nh, "weighted": [0.0] * nh, "bayes": _log_priors(hyps)}
-    terms = _term_columns(used_ev, codes)
-    totals = {m: _totals(m, base[m], terms[m]) for m in MODELS}
+    totals = {m: cols.totals(m, base[m]) for m in MODELS}
 
     models = {
         m: ModelScores(m, tuple(totals[m]), tuple(ranks(totals[m])), top_set(totals[m]))
         for m in MODELS
     }
-    lin: list[list[str]] = [[] for _ in evidence]
+    found: dict[int, list[str]] = {}
     for model in MODELS:
-        for pos in _linchpins(totals[model], terms[model], base[model], models[model].top):
-            lin[used[pos]].append(model)
+        for pos in _linchpins(model, totals[model], cols, base[model], models[model].top):
+            found.setdefault(used[pos], []).append(model)
+    lin: list[tuple[str, ...]] = [()] * len(evidence)
+    for i, names in found.items():
+        lin[i] = tuple(names)
     tops = {models[m].top for m in MODELS}
     return Analysis(
         case=case,
@@ -265,33 +299,50 @@ def analyse(case: Case, as_of: date | None = None) -> Analysis:
         models=models,
         posterior=posteriors(totals["bayes"]),
         diagnosticity=_diagnosticities(evidence, hids, all_codes),
-        linchpins=tuple(tuple(x) for x in lin),
+        linchpins=tuple(lin),
         agree=len(tops) == 1,
     )
 
 
 def _linchpins(
-    totals: list[Any],
-    cols: list[list[Any]],
-    base: list[float],
-    top: frozenset[int],
+    model: str, totals: list[Any], cols: _Columns, base: list[float], top: frozenset[int]
 ) -> list[int]:
-    """Positions (in the term columns) whose removal alone changes the rank-1 set.
+    """Positions (among the items taking part) whose removal alone changes the rank-1 set.
 
-    O(E·H), column at a time: removing an item subtracts its terms from the
-    totals. The rank-1 set stays the same exactly when the worst of the
-    current leaders is still within TIE of the new best (``d_in <= TIE``) and
-    the best of the rest is not (``d_out > TIE``). Integer (inconsistency)
-    totals are exact. For float totals, ``total - term`` differs from the fsum
-    a full rescoring gives by less than ``margin`` (two roundings of values no
-    larger than ``scale``: at most 6.1·2⁻⁵³·scale on a difference, and the
-    margin is ≥ 9·2⁻⁵³·scale), so only an item whose ``d_in`` or ``d_out`` lies
-    within ``margin`` of TIE is decided by summing its columns again without it.
+    Removing an item subtracts its terms from the totals. Integer
+    (inconsistency) totals are exact. A float ``total - term`` differs from
+    the fsum a full rescoring gives by less than ``margin`` (a few roundings
+    of values no larger than ``scale``: under 5·2⁻⁵³·scale on a difference;
+    the margin is ≥ 9·2⁻⁵³·scale).
+
+    First an O(H) test: with one leader ahead of the rest by more than any
+    item's terms can differ (``spread``) plus TIE and the margin, no single
+    removal can change the rank-1 set. Otherwise the O(E·H) scan,
+    :func:`_scan_linchpins`.
     """
     nh = len(totals)
-    n = len(cols[0]) if cols else 0
-    if nh < 2 or n == 0:
+    if nh < 2 or not cols.classes:
         return []  # a single hypothesis always leads
+    exact = model == "inconsistency"
+    margin = 0.0 if exact else 1e-15 * (1.0 + max(abs(t) for t in totals) + _TERM_BOUND)
+    if len(top) == 1:
+        (lead,) = top
+        gap = min(totals[lead] - t for j, t in enumerate(totals) if j != lead)
+        if gap - cols.spread(model) > TIE + margin:
+            return []
+    return _scan_linchpins(totals, cols.terms(model), base, top, margin)
+
+
+def _scan_linchpins(
+    totals: list[Any], cols: list[list[Any]], base: list[float], top: frozenset[int], margin: float
+) -> list[int]:
+    """Every item, column at a time: the rank-1 set stays the same exactly when
+    the worst of the current leaders is still within TIE of the new best
+    (``d_in <= TIE``) and the best of the rest is not (``d_out > TIE``). Only
+    an item whose ``d_in`` or ``d_out`` lies within ``margin`` of TIE is
+    decided by summing its columns again without it (``margin`` 0: exact)."""
+    nh = len(totals)
+    n = len(cols[0])
     after = [list(map(t.__sub__, col)) for t, col in zip(totals, cols)]
     inside = [after[j] for j in sorted(top)]
     outside = [after[j] for j in range(nh) if j not in top]
@@ -305,10 +356,8 @@ def _linchpins(
     d_in = list(map(sub, best, low_in))
     d_out = list(map(sub, best, high_out))
     found = [p for p, a, b in zip(range(n), d_in, d_out) if a > TIE or b <= TIE]
-    if all(isinstance(t, int) for t in totals):
-        return found  # integer sums: exact, no rounding to doubt
-    scale = 1.0 + max(abs(t) for t in totals) + _TERM_BOUND
-    margin = 1e-15 * scale
+    if not margin:
+        return found
     lo, hi = TIE - margin, TIE + margin
     unsure = [p for p, a, b in zip(range(n), d_in, d_out) if lo <= a <= hi or lo <= b <= hi]
     if not unsure:
@@ -322,6 +371,83 @@ def _linchpins(
         if top_set(exact) != top:
             decided.add(pos)
     return sorted(decided)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """One stop of the as-of timeline: what ``analyse(case, as_of)`` says for one model."""
+
+    as_of: date
+    scores: ModelScores
+    leaders: tuple[str, ...]  # rank-1 hypothesis ids, case order
+
+
+def _scale(values: Iterable[float]) -> int:
+    """A power-of-two exponent K making every value an exact integer multiple of 2**-K."""
+    k = 0
+    for v in values:
+        k = max(k, v.as_integer_ratio()[1].bit_length() - 1)
+    return k
+
+
+def _scaled(v: float, k: int) -> int:
+    """``v`` times 2**k, exactly (``v`` is a dyadic rational with denominator ≤ 2**k)."""
+    num, den = v.as_integer_ratio()
+    return num * ((1 << k) // den)
+
+
+def leader_timeline(case: Case, model: str) -> list[TimelinePoint]:
+    """The leader and scores at every distinct event date, oldest first.
+
+    Equal, bit for bit, to ``analyse(case, d).models[model]`` at each date ``d``
+    of :func:`event_dates`, but O(E·H + D·H) instead of a full analysis per date:
+    the items are sorted by date once and every column is a running sum. The
+    sums are exact (each float term is an integer multiple of 2**-K, so
+    Python's integers add them without rounding) and ``int / 2**K`` rounds
+    once, correctly, just as ``math.fsum`` does.
+    """
+    if model not in MODELS:
+        raise ValueError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    stops = event_dates(case)
+    hyps = case.hypotheses
+    hids = [h.id for h in hyps]
+    if not stops:
+        return []
+    # undated items count at every stop: they sort before the first date
+    taking = [ev for ev in case.evidence if not ev.excluded]
+    taking.sort(key=lambda ev: (ev.event_date is not None, ev.event_date or date.min))
+    keys = [ev.event_date or date.min for ev in taking]
+    ends = [bisect_right(keys, d) for d in stops]  # items counted at each stop
+    codes = _code_columns(taking, hids)
+    if model == "inconsistency":
+        inc = _INC_TERM.__getitem__
+        base_int = [0] * len(hids)
+        cols_int = [list(map(inc, col)) for col in codes]
+        k = 0
+    else:
+        table = _TERMS[model]
+        base = [0.0] * len(hids) if model == "weighted" else _log_priors(hyps)
+        k = _scale(chain(base, (v for row in table for v in row.values())))
+        scaled = [{c: _scaled(v, k) for c, v in row.items()} for row in table]
+        rows = [scaled[_WCLASS[ev.credibility][ev.relevance]] for ev in taking]
+        lookup = dict.__getitem__
+        base_int = [_scaled(b, k) for b in base]
+        cols_int = [list(map(lookup, rows, col)) for col in codes]
+    running = [list(accumulate(col, initial=b)) for b, col in zip(base_int, cols_int)]
+    denom = 1 << k
+    out: list[TimelinePoint] = []
+    for d, end in zip(stops, ends):
+        sums = [col[end] for col in running]
+        totals: list[Any] = sums if model == "inconsistency" else [s / denom for s in sums]
+        top = top_set(totals)
+        out.append(
+            TimelinePoint(
+                as_of=d,
+                scores=ModelScores(model, tuple(totals), tuple(ranks(totals)), top),  # type: ignore[arg-type]
+                leaders=tuple(hids[i] for i in sorted(top)),
+            )
+        )
+    return out
 
 
 def leader_ids(analysis: Analysis, model: str) -> list[str]:

@@ -171,3 +171,41 @@ def test_many_hypotheses_diagnosticity_is_exact() -> None:
         for k in range(30)
     ]
     assert_same(Case(id="m", title="m", hypotheses=hyps, evidence=evidence))
+
+
+@SETTINGS
+@given(cases())
+def test_leader_timeline_equals_analyse_at_every_date(case: Case) -> None:
+    from hypotheses.scoring import event_dates, leader_timeline
+
+    for model in MODELS:
+        points = leader_timeline(case, model)
+        assert [p.as_of for p in points] == event_dates(case)
+        for point in points:
+            want = analyse(case, point.as_of).models[model]
+            assert point.scores.scores == want.scores
+            assert [type(s) for s in point.scores.scores] == [type(s) for s in want.scores]
+            assert point.scores.ranks == want.ranks and point.scores.top == want.top
+            ids = [h.id for h in case.hypotheses]
+            assert point.leaders == tuple(ids[i] for i in sorted(want.top))
+
+
+def test_leader_timeline_on_skewed_priors_and_many_items() -> None:
+    from hypotheses.scoring import leader_timeline
+
+    rng = random.Random(3)
+    hyps = [Hypothesis(id=f"H{i}", title="h", prior=p) for i, p in enumerate((1e-6, 0.37, 5.0, 1.0))]
+    evidence = [
+        Evidence(
+            id=f"E{k}", title="x",
+            credibility=rng.choice(LEVELS), relevance=rng.choice(LEVELS),
+            excluded=rng.random() < 0.1,
+            event_date=None if rng.random() < 0.2 else date(2022, 1, 1) + timedelta(days=rng.randrange(60)),
+            ratings={h.id: rng.choice(RATINGS) for h in hyps if rng.random() < 0.9},
+        )
+        for k in range(300)
+    ]
+    case = Case(id="t", title="t", hypotheses=hyps, evidence=evidence)
+    for model in MODELS:
+        for point in leader_timeline(case, model)[::7]:
+            assert point.scores == analyse(case, point.as_of).models[model]
