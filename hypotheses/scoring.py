@@ -305,7 +305,12 @@ def analyse(case: Case, as_of: date | None = None) -> Analysis:
 
 
 def _linchpins(
-    model: str, totals: list[Any], cols: _Columns, base: list[float], top: frozenset[int]
+    model: str,
+    totals: list[Any],
+    cols: _Columns,
+    base: list[float],
+    top: frozenset[int],
+    full: bool = False,
 ) -> list[int]:
     """Positions (among the items taking part) whose removal alone changes the rank-1 set.
 
@@ -318,14 +323,14 @@ def _linchpins(
     First an O(H) test: with one leader ahead of the rest by more than any
     item's terms can differ (``spread``) plus TIE and the margin, no single
     removal can change the rank-1 set. Otherwise the O(E·H) scan,
-    :func:`_scan_linchpins`.
+    :func:`_scan_linchpins` (always, with ``full``: the benchmark's worst case).
     """
     nh = len(totals)
     if nh < 2 or not cols.classes:
         return []  # a single hypothesis always leads
     exact = model == "inconsistency"
     margin = 0.0 if exact else 1e-15 * (1.0 + max(abs(t) for t in totals) + _TERM_BOUND)
-    if len(top) == 1:
+    if len(top) == 1 and not full:
         (lead,) = top
         gap = min(totals[lead] - t for j, t in enumerate(totals) if j != lead)
         if gap - cols.spread(model) > TIE + margin:

@@ -209,3 +209,22 @@ def test_leader_timeline_on_skewed_priors_and_many_items() -> None:
     for model in MODELS:
         for point in leader_timeline(case, model)[::7]:
             assert point.scores == analyse(case, point.as_of).models[model]
+
+
+def test_leader_far_ahead_or_just_within_reach() -> None:
+    # H2 trails by k very-inconsistent ratings. One item moves a total by at most
+    # its spread, so with k=1 removing that item ties the race (a linchpin for
+    # every model) and with k≥3 nothing can: the quick exit must agree with rescoring.
+    hyps = [Hypothesis(id="H1", title="a"), Hypothesis(id="H2", title="b")]
+    for k in (1, 2, 3, 6):
+        evidence = [
+            Evidence(id=f"E{i}", title="x", credibility="high", relevance="high",
+                     ratings={"H1": "N", "H2": "II" if i < k else "N"})
+            for i in range(12)
+        ]
+        case = Case(id="g", title="g", hypotheses=hyps, evidence=evidence)
+        assert_same(case)
+        if k == 1:
+            assert analyse(case).linchpins[0] == MODELS
+        if k >= 3:
+            assert not any(analyse(case).linchpins)

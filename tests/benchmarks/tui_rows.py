@@ -81,6 +81,14 @@ def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path) -> l
     return times
 
 
+def _changing_key(app: Any) -> str:
+    """A rating key that changes the focused cell (pressing its current code redraws nothing)."""
+    screen = app.screen
+    eid, hid = screen.matrix.current()
+    current = screen.store.evidence(screen.case_id, eid).ratings.get(hid)
+    return "i" if current == "C" else "c"
+
+
 async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
     from textual.app import App
 
@@ -97,6 +105,8 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
 
     App._display = display  # type: ignore[method-assign]
     app = WeighApp(db, state_file=state)
+
+    slow: list[str] = []  # keys that took more than 100 ms, for the report
 
     async def key_to_frame(pilot: Any, key: str) -> float:
         """Seconds from the key reaching the app to the next frame (the screen showing it).
@@ -116,7 +126,10 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
             if clock() - start > KEY_TIMEOUT:
                 raise RuntimeError(f"no frame within {KEY_TIMEOUT:.0f} s of pressing {key!r}")
             await asyncio.sleep(0.0002)
-        return clock() - start
+        took = clock() - start
+        if took > 0.1:
+            slow.append(f"{key} {took * 1000:.0f} ms")
+        return took
 
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -128,7 +141,7 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
             await pilot.pause()
             rating = []
             for k in range(presses):
-                rating.append(await key_to_frame(pilot, "ci"[k % 2]))
+                rating.append(await key_to_frame(pilot, _changing_key(app)))
                 if k % 4 == 3:
                     await key_to_frame(pilot, "down")
             scroll = [await key_to_frame(pilot, "down") for _ in range(presses)]
@@ -140,6 +153,7 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
     return {
         "rate_median_s": median(rating), "rate_max_s": max(rating),
         "scroll_median_s": median(scroll), "scroll_max_s": max(scroll),
+        "slow": slow,
     }
 
 
