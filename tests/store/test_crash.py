@@ -61,7 +61,7 @@ def test_random_sigkill_loses_no_acknowledged_edit(db: Path, ref: Reference) -> 
         assert acknowledged >= on_disk
         on_disk = check_survivors(db, ref, acknowledged)
     assert kills >= 10, "too few kills in the time budget to mean anything"
-    assert on_disk > 20, f"the child made too little progress ({on_disk} edits) to test anything"
+    assert on_disk >= 10, f"the child made too little progress ({on_disk} edits) to test anything"
 
 
 # Deterministic kill points: the Nth call of an os function, before or after it
