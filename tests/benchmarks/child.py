@@ -13,7 +13,12 @@ from pathlib import Path
 
 def main(argv: list[str]) -> None:
     what, *args = argv
-    if what == "store":
+    if what == "write":
+        from tests.benchmarks import store_rows
+
+        n, workdir = args
+        print(json.dumps(store_rows.write(int(n), Path(workdir))), flush=True)
+    elif what == "store":
         from tests.benchmarks import store_rows
 
         n, workdir, reps = args

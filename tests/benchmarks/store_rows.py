@@ -41,19 +41,30 @@ def _full_scan(case: Any) -> float:
     return clock() - start
 
 
-def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
-    """Every store/scoring measure for an ``n``-item case; times in seconds."""
-    out: dict[str, Any] = {"n": n}
-    db = workdir / f"weigh-{n}.json"
-    out["generate_s"], case = timed(lambda: big_case(n))
-    out["write_db_s"], _ = timed(lambda: write_weigh_db(db, case))
-    out["db_bytes"] = db.stat().st_size
-    hids = [h.id for h in case.hypotheses]
-    eids = [e.id for e in case.evidence]
-    del case
+def db_path(workdir: Path, n: int) -> Path:
+    return workdir / f"weigh-{n}.json"
 
+
+def write(n: int, workdir: Path) -> dict[str, Any]:
+    """Generate the ``n``-item case and import it (its own process: the import's peak RSS)."""
+    out: dict[str, Any] = {"n": n}
+    out["generate_s"], case = timed(lambda: big_case(n))
+    out["write_db_s"], _ = timed(lambda: write_weigh_db(db_path(workdir, n), case))
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
+    """Every store/scoring measure on the database :func:`write` made; times in seconds."""
+    out: dict[str, Any] = {"n": n}
+    db = db_path(workdir, n)
+    out["db_bytes"] = db.stat().st_size
     writer = Store.open(db)
     try:
+        case = writer.case(CASE_ID)
+        hids = [h.id for h in case.hypotheses]
+        eids = [e.id for e in case.evidence]
+        del case
         edits = []
         for k in range(max(reps["edit"], PENDING_EDITS)):
             eid, hid = eids[(k * 97) % len(eids)], hids[k % len(hids)]
