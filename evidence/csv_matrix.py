@@ -180,7 +180,7 @@ def _field_value(field: str, cell: str) -> Any:
             return text.upper() or None
         return text or None
     if field == "url":
-        return text if text.strip() else None
+        return text or None  # "" and None both export as an empty cell
     if field == "tags":
         return text.split()
     return text
