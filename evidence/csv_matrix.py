@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def _split_header(header: str) -> tuple[str | None, str]:
     return None, header
 
 
-def _free_ids(prefix: str, taken: set[str]) -> Any:
+def _free_ids(prefix: str, taken: set[str]) -> Iterator[str]:
     """H1, H2, … (or E1, …) skipping ids already used: for rows and columns without one."""
     n = 0
     while True:
