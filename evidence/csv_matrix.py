@@ -298,3 +298,32 @@ def _build_case(
         return Case.model_validate({**info, "hypotheses": hypotheses, "evidence": evidence}, strict=False)
     except ValidationError as exc:
         raise ImportFailed(f"{name}: {describe(exc)}; nothing was imported") from None
+
+
+def _ids(items: list[Any]) -> str:
+    shown = ", ".join(i.id for i in items[:10])
+    return shown + (f" and {len(items) - 10} more" if len(items) > 10 else "")
+
+
+def update_report(existing: Case | None, case: Case) -> list[str]:
+    """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
+    if existing is None:
+        return [f"New case {case.id}: {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence "
+                "(a CSV holds no notes, descriptions or priors: add them in weigh)."]
+    old_h = {h.id for h in existing.hypotheses}
+    new_h = {h.id for h in case.hypotheses}
+    old_e = {e.id for e in existing.evidence}
+    new_e = {e.id for e in case.evidence}
+    notes_before = sum(len(e.notes) for e in existing.evidence)
+    notes_kept = sum(len(e.notes) for e in case.evidence)
+    out = [f"Updated case {case.id} in place: kept its title, question and description, "
+           f"{len(old_h & new_h)} hypothesis descriptions and priors, {notes_kept} of {notes_before} cell notes."]
+    for label, items in (
+        ("Added hypotheses", [h for h in case.hypotheses if h.id not in old_h]),
+        ("Removed hypotheses (with their ratings and notes)", [h for h in existing.hypotheses if h.id not in new_h]),
+        ("Added evidence", [e for e in case.evidence if e.id not in old_e]),
+        ("Removed evidence", [e for e in existing.evidence if e.id not in new_e]),
+    ):
+        if items:
+            out.append(f"{label}: {_ids(items)}.")
+    return out

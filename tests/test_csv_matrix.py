@@ -226,3 +226,26 @@ def test_too_many_problems_are_summarised() -> None:
     rows = "".join(f"E{i},,\r\n" for i in range(20))
     message = fails(f"id,title,H1: a\r\n{rows}".encode())
     assert message.count("must not be empty") == 8 and "and 12 more problems" in message
+
+
+def test_update_report_says_what_was_kept_added_and_removed() -> None:
+    from evidence.csv_matrix import update_report
+
+    base = default_case()
+    # in the spreadsheet: delete the last hypothesis column and the first item's row, add an item
+    records = list(csv.reader(io.StringIO(export(base).decode("utf-8-sig"), newline="")))
+    keep = len(records[0]) - 1
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([r[:keep] for i, r in enumerate(records) if i != 1] + [["E77", "new item"]])
+    data = buf.getvalue().encode()
+    case = read_csv_matrix(data, "m.csv", base.id, base)
+    lines = update_report(base, case)
+    dropped = base.hypotheses[-1].id
+    kept_notes = sum(len(e.notes) for e in case.evidence)
+    assert lines[0] == (f"Updated case {base.id} in place: kept its title, question and description, "
+                        f"{len(base.hypotheses) - 1} hypothesis descriptions and priors, "
+                        f"{kept_notes} of {sum(len(e.notes) for e in base.evidence)} cell notes.")
+    assert lines[1:] == [f"Removed hypotheses (with their ratings and notes): {dropped}.",
+                         "Added evidence: E77.", f"Removed evidence: {base.evidence[0].id}."]
+    assert update_report(None, case)[0].startswith(f"New case {base.id}: 5 hypotheses, 40 evidence")
