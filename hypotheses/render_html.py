@@ -8,6 +8,7 @@ text passes through ``esc``; links are made only from http(s) URLs.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from hypotheses.models import RATING_NAMES, RATINGS, Case, Evidence
@@ -22,6 +23,7 @@ CELL_COLOURS = {
 CELL_TEXT = {"CC": "#fff", "II": "#fff"}
 # One colour per hypothesis (case order), for the timeline and the legend.
 PALETTE = ("#0969da", "#bf3989", "#9a6700", "#8250df", "#1b7c83", "#bc4c00", "#4d2d00", "#57606a")
+MAX_CHANGES = 40  # leader changes listed under the timeline chart
 LEAD, OTHER = "#1a7f37", "#8c959f"
 SHORT_NAMES = {"inconsistency": "inconsistency", "weighted": "weighted", "bayes": "Bayes"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -153,8 +155,10 @@ def _timeline_svg(case: Case, points: list[TimelinePoint], as_of_index: int | No
     """
     n = len(points)
     label_w, cell_h, gap, top = 100, 30, 8, 6
-    width = max(960, label_w + 40 * n)
-    cell_w = (width - label_w) / n
+    # Fit ~1000px when it can; long timelines get thin columns (at least 4px) and scroll.
+    cell_w = max(4.0, (1000 - label_w) / n)
+    width = label_w + cell_w * n
+    label_every = max(1, math.ceil(16 / cell_w))  # rotated date labels need ~16px apart
     lanes = len(MODELS)
     axis_y = top + lanes * (cell_h + gap)
     height = axis_y + 78
@@ -179,6 +183,9 @@ def _timeline_svg(case: Case, points: list[TimelinePoint], as_of_index: int | No
                              f'fill="#fff" text-anchor="middle" font-weight="600">{esc(_short(leaders[0], 5))}</text>')
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{width}" y2="{axis_y}" stroke="#57606a"/>')
     for k, point in enumerate(points):
+        last_fits = k == n - 1 and k % label_every * 2 >= label_every
+        if k % label_every and not last_fits:
+            continue
         x = label_w + k * cell_w + cell_w / 2
         parts.append(
             f'<text x="{x:.1f}" y="{axis_y + 12}" font-size="10.5" fill="#57606a" text-anchor="end" '
@@ -213,10 +220,13 @@ def _timeline(f: Findings) -> list[str]:
     out.append('<div class="scroll">' + _timeline_svg(case, points, idx) + "</div>")
     changes = leader_changes(points)
     if changes:
+        more = len(changes) - MAX_CHANGES
         out.append("<h3>When the leader changed</h3><ul>" + "".join(
             f"<li>{esc(c.as_of.isoformat())} — {esc(MODEL_NAMES[c.model])}: "
             f"{esc(', '.join(c.before) or 'none')} → <b>{esc(', '.join(c.after) or 'none')}</b></li>"
-            for c in changes) + "</ul>")
+            for c in changes[:MAX_CHANGES])
+            + (f'<li class="muted">… and {more} later changes (the chart shows them all)</li>' if more > 0 else "")
+            + "</ul>")
     else:
         out.append("<p>No model's leader changed over the timeline.</p>")
     out.append("</section>")

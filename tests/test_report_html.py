@@ -204,3 +204,24 @@ def test_sources_link_only_web_addresses() -> None:
     assert "no source given" in sources and "javascript:alert(5)" in sources and "JaVaScRiPt:alert(6)" in sources
     assert [a["href"] for a in page.tags("a", "sources")] == [
         f'https://example.org/?q="{BREAKOUT}&x=1', "HTTPS://Example.org/Page"]
+
+
+def test_a_long_timeline_stays_readable() -> None:
+    """200 dates whose leader flips at each: thin columns, thinned labels, a capped list."""
+    from datetime import timedelta
+
+    hyps = [Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")]
+    evidence = [
+        Evidence(id=f"E{k}", title="x", event_date=date(2022, 1, 1) + timedelta(days=k), credibility="high",
+                 ratings={"H2" if k % 2 else "H1": "II"} if k else {"H1": "I"})
+        for k in range(200)
+    ]
+    html = render(Case(id="long", title="Long", hypotheses=hyps, evidence=evidence), "html")
+    page = parse(html)
+    svg = page.tags("svg", "timeline")[0]
+    assert 1000 <= float(svg["width"]) <= 1001
+    labels = [a for a in page.tags("text", "timeline") if "rotate" in a.get("transform", "")]
+    assert 40 <= len(labels) <= 60  # one date label in every few columns, never 200 on top of each other
+    items = [a for a in page.tags("li", "timeline")]
+    assert len(items) == 40 + 1 + 2  # 40 changes, the '… and N later' line, and the two-entry legend
+    assert "later changes (the chart shows them all)" in page.all_text("timeline")
