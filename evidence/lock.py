@@ -1,27 +1,21 @@
 """The single-writer lock on ``<db>.lock``: one weigh edits a database at a time.
 
-On POSIX this is ``flock`` on a separate lock file (never on the database or
-journal: an ``fcntl`` lock would vanish when any descriptor of that file closes).
-The kernel drops the lock when its holder dies, so ``kill -9`` leaves no stale
-lock, and it belongs to the open file, not to a thread, so a store opened in a
-worker thread can be closed from the UI thread. The holder's PID is written into
-the file, only to name it in the error another process sees.
+filelock takes an OS lock (``flock`` on POSIX) on a separate lock file, never
+on the database or journal. The kernel drops it when its holder dies, so
+``kill -9`` leaves no stale lock. ``thread_local=False`` makes the lock belong
+to the store, not to a thread, so a store opened in a worker thread can be
+closed from the UI thread. The holder's PID is written into the file, only to
+name it in the error another process sees.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from evidence.errors import DatabaseLocked, StoreError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: fall back to filelock's msvcrt lock
-    fcntl = None  # type: ignore[assignment]
-
-_BUSY = {errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK}
 
 
 def lock_path_for(db: Path) -> Path:
@@ -35,55 +29,35 @@ class WriterLock:
     def __init__(self, db: Path) -> None:
         self.db = db
         self.path = lock_path_for(db)
-        self._fd = -1
-        self._fallback: object | None = None
+        self._lock: FileLock | None = None
 
     @classmethod
     def acquire(cls, db: Path) -> WriterLock:
         """Take the lock without waiting, or raise DatabaseLocked naming the holder."""
-        lock = cls(db)
-        if fcntl is None:  # pragma: no cover - Windows
-            lock._acquire_fallback()
-        else:
-            lock._acquire_flock()
-        return lock
-
-    def _acquire_flock(self) -> None:
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-        except OSError as exc:
-            raise StoreError(
-                f"{self.path}: cannot create the lock file: {exc.strerror or exc}"
-            ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in _BUSY:
-                raise self._locked_error() from None
-            raise StoreError(f"{self.path}: cannot lock the database: {exc.strerror or exc}") from None
-        self._fd = fd
-        # Fixed width, one pwrite (no write, no truncate: the PID is only a courtesy
-        # for the error message and must not take part in the data's I/O).
-        stamp = f"{os.getpid():<20}\n".encode("ascii")
-        try:
-            os.pwrite(fd, stamp, 0)
-            if os.fstat(fd).st_size > len(stamp):
-                os.ftruncate(fd, len(stamp))
-        except OSError:
-            pass
-
-    def _acquire_fallback(self) -> None:  # pragma: no cover - Windows
-        from filelock import FileLock, Timeout
-
-        lock = FileLock(str(self.path), timeout=0, mode=0o600, thread_local=False)
+        held = cls(db)
+        lock = FileLock(str(held.path), timeout=0, mode=0o600, thread_local=False)
         try:
             lock.acquire()
         except Timeout:
-            raise self._locked_error() from None
+            raise held._locked_error() from None
         except OSError as exc:
-            raise StoreError(f"{self.path}: cannot lock the database: {exc.strerror or exc}") from None
-        self._fallback = lock
+            raise StoreError(f"{held.path}: cannot create the lock file: {exc.strerror or exc}") from None
+        held._lock = lock
+        held._stamp_pid()
+        return held
+
+    def _stamp_pid(self) -> None:
+        """Fixed width, one pwrite through our own descriptor (the lock is on the
+        open file description filelock holds, so this descriptor cannot drop it)."""
+        stamp = f"{os.getpid():<20}\n".encode("ascii")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                os.pwrite(fd, stamp, 0)  # always the same width: nothing to truncate
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # the PID is only a courtesy for the error message
 
     def _locked_error(self) -> DatabaseLocked:
         pid = owner_pid(self.db)
@@ -97,17 +71,13 @@ class WriterLock:
         )
 
     def release(self) -> None:
-        """Let go of the lock (closing the descriptor drops the flock)."""
-        if self._fd >= 0:
-            fd, self._fd = self._fd, -1
-            os.close(fd)
-        if self._fallback is not None:  # pragma: no cover - Windows
-            self._fallback.release()  # type: ignore[attr-defined]
-            self._fallback = None
+        if self._lock is not None:
+            self._lock.release(force=True)
+            self._lock = None
 
     @property
     def held(self) -> bool:
-        return self._fd >= 0 or self._fallback is not None
+        return self._lock is not None
 
 
 def owner_pid(db: Path) -> int | None:

@@ -23,7 +23,9 @@ def open_store(path: Path, *, readonly: bool = False) -> Store:
         readonly = False  # nothing to read yet: create and seed it first
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(path, readonly=readonly)
-    if store.created:
+    # A database that never held a case (new, or a crash came before seeding)
+    # gets the default case; one whose cases were deleted keeps its history.
+    if not store.readonly and not store.case_ids() and not store.history():
         try:
             store.put_case(default_case())
         except BaseException:

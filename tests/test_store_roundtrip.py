@@ -56,3 +56,15 @@ def test_edits_round_trip(tmp_path: Path) -> None:
     history = Store.open(db, readonly=True).history("full")
     assert [r["op"] for r in history][:3] == ["case.put", "rate", "rate"]
     assert history[1]["old"] is None and history[1]["new"] == "C"
+
+
+def test_seeding_survives_a_crash_before_the_default_case(tmp_path: Path) -> None:
+    from evidence.seed import DEFAULT_CASE_ID, open_store
+
+    db = tmp_path / "w.json"
+    Store.open(db)._release()  # created empty, then "killed" before seeding
+    with open_store(db) as store:
+        assert store.case_ids() == [DEFAULT_CASE_ID]
+        store.delete_case(DEFAULT_CASE_ID)
+    with open_store(db) as store:
+        assert store.case_ids() == []  # deleted on purpose: not seeded again
