@@ -218,7 +218,9 @@ def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
         count = sum(1 for k in slow if (k[0] in "ci") == (what == "rate"))
         res.rows.append(Row(
             f"TUI {label}, {n}: key to frame", "no stall > 100 ms",
-            f"median {ms(keys[f'{what}_median_s'])}", f"worst {ms(worst)}; {count} keys > 100 ms",
+            f"median {ms(keys[f'{what}_median_s'])}",
+            f"worst {ms(worst)}; {count} keys > 100 ms" + (
+                f"; no redraw after {len(keys['missed'])} keys" if keys["missed"] else ""),
             verdict(worst <= 0.100),
         ))
 
