@@ -149,6 +149,11 @@ def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: d
         f"peak RSS, {n}: open, edit, analyse, export", "(report)", f"{s['peak_rss_mb']:.0f} MiB",
         f"db {s['db_bytes'] / 1e6:.1f} MB; import {s['write']['peak_rss_mb']:.0f} MiB", "",
     ))
+    res.rows.append(Row(
+        f"  {n} peak RSS by phase", "(info)",
+        f"open {s['rss_open_mb']:.0f}, + reader {s['rss_readers_mb']:.0f}, "
+        f"+ analyse {s['rss_analyse_mb']:.0f} MiB", "then export: the rest", "",
+    ))
     res.summary.update(
         edit_ratio=ratio, edit_ms=s["edit_s"] * 1000, open_ratio=open_ratio,
         rescore_ms=s["rescore_s"] * 1000, linchpin_ms=s["linchpin_s"] * 1000,
@@ -244,6 +249,11 @@ def hundred_k_rows(plan: Plan, work: Path, res: Results) -> None:
     res.rows.append(Row(
         "peak RSS, 100k: open, edit, analyse, export", "(report)", f"{s['peak_rss_mb']:.0f} MiB",
         f"db {s['db_bytes'] / 1e6:.1f} MB; import {written['peak_rss_mb']:.0f} MiB", "",
+    ))
+    res.rows.append(Row(
+        "  100k peak RSS by phase", "(info)",
+        f"open {s['rss_open_mb']:.0f}, + reader {s['rss_readers_mb']:.0f}, "
+        f"+ analyse {s['rss_analyse_mb']:.0f} MiB", "then export: the rest", "",
     ))
 
 

@@ -65,6 +65,7 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
         hids = [h.id for h in case.hypotheses]
         eids = [e.id for e in case.evidence]
         del case
+        out["rss_open_mb"] = peak_rss_mb()  # the writer's whole state in memory
         edits = []
         for k in range(max(reps["edit"], PENDING_EDITS)):
             eid, hid = eids[(k * 97) % len(eids)], hids[k % len(hids)]
@@ -102,6 +103,7 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
                 json.load(fh)
             loads.append(clock() - start)
         out["open_s"], out["json_load_s"] = median(opens), median(loads)
+        out["rss_readers_mb"] = peak_rss_mb()  # plus one reader's copy at a time
 
         case = writer.case(CASE_ID)
         totals, lin_parts = [], []
@@ -126,6 +128,7 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
         out["rescore_s"] = median([t - p for t, p in zip(totals, lin_parts)])
         out["linchpin_s"] = median(lin_parts)
         out["linchpins"] = sum(1 for x in analysis.linchpins if x)
+        out["rss_analyse_mb"] = peak_rss_mb()
         out["linchpin_full_s"] = median([_full_scan(case) for _ in range(reps["analyse"])])
 
         from evidence.export import export_bytes
