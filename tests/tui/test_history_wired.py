@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.tui.conftest import flat_text
 from tui.screens.main import MainScreen
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(MainScreen, "action_ranking_history"),
-    reason="the ranking-history screen is not wired into the main screen yet",
-)
 
 
 async def test_detail_pane_shows_the_items_history(db_path, make_app):
@@ -34,6 +27,7 @@ async def test_h_opens_how_the_ranking_moved_and_escape_returns(db_path, make_ap
     async with app.run_test(size=(170, 48)) as pilot:
         await pilot.pause()
         main = app.screen
+        assert isinstance(main, MainScreen)
         eid, hid = main.matrix.current()
         await pilot.press("I", "h")
         await app.workers.wait_for_complete()

@@ -30,6 +30,7 @@ from hypotheses.scoring import MODELS, NUMERIC, Analysis, analyse, event_dates, 
 from tui.widgets.case_bar import CaseBar
 from tui.widgets.detail import DetailPane, describe_evidence
 from tui.widgets.filter_bar import FilterBar, matches
+from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import RATING_WIDTH, EvidenceMatrix, RowFacts
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.timeline import Timeline, leader_series
@@ -83,6 +84,8 @@ class MainScreen(Screen[None]):
         Binding("d", "toggle_detail", "Detail", show=False, tooltip="Show or hide the detail pane"),
         Binding("ctrl+e", "export", "Export", tooltip="Export a summary or the case to a file"),
         Binding("ctrl+o", "switch_case", "Cases", tooltip="Open another case, create one, import a file"),
+        Binding("h", "ranking_history", "History", show=False,
+                tooltip="How the ranking moved: the verdict after every recorded change"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
@@ -276,6 +279,7 @@ class MainScreen(Screen[None]):
         if eid is None:
             pane.show(Text("No evidence in this view: a adds an item, / changes the filter",
                            style="italic"))
+            pane.query_one(ItemHistory).show([], None)
             return
         ev = self.store.evidence(self.case.id, eid)
         i = self.positions.get(eid)
@@ -290,6 +294,7 @@ class MainScreen(Screen[None]):
                 later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
             )
         )
+        pane.query_one(ItemHistory).show(self.store.history(self.case.id), eid)
 
     @on(DataTable.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
@@ -443,6 +448,13 @@ class MainScreen(Screen[None]):
         self.set_class(self.show_detail, "detail-flipped")
         if self.case is not None and self._title_width() != self.matrix.title_width:
             self.rebuild(self.matrix.current())
+
+    def action_ranking_history(self) -> None:
+        if not self._have_case():
+            return
+        from tui.screens.ranking_history import RankingHistoryScreen
+
+        self.app.push_screen(RankingHistoryScreen(self.store, self.case_id, self.model))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from hypotheses.scoring import weight
+from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import RATING_STYLES
 
 
@@ -99,6 +100,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("No evidence selected", style="italic"), id="detail-text")
+        yield ItemHistory(id="item-history")
 
     def show(self, text: Text) -> None:
         self.query_one("#detail-text", Static).update(text)

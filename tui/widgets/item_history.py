@@ -46,7 +46,7 @@ class ItemHistory(Static):
     DEFAULT_CSS = """
     ItemHistory {
         height: auto;
-        margin-top: 1;
+        margin-top: 0;
     }
     """
 
