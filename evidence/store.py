@@ -101,8 +101,10 @@ class _CaseState:
     def reindex(self, start: int = 0) -> None:
         for i in range(start, len(self.evidence)):
             self.index[self.evidence[i].id] = i
-        for eid in [k for k, i in self.index.items() if i >= len(self.evidence)]:
-            del self.index[eid]
+        # every item is indexed now, so equal sizes mean no stale key: skip the O(n) scan
+        if len(self.index) != len(self.evidence):
+            for eid in [k for k, i in self.index.items() if i >= len(self.evidence)]:
+                del self.index[eid]
 
     def hyp_pos(self, hid: str) -> int:
         for i, h in enumerate(self.hypotheses):
