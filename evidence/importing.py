@@ -64,12 +64,13 @@ def read_case(store: Store, path: Path, case_id: str | None = None) -> tuple[Cas
         result = read_achz(data, str(path), case_id)
         return result.case, list(result.report)
     if fmt == "csv":
-        from evidence.csv_matrix import read_csv_matrix
+        from evidence.csv_matrix import read_csv_matrix, update_report
 
         cid = case_id or slug(path.stem)
         existing = store.case(cid) if store.has_case(cid) else None
         case = read_csv_matrix(data, str(path), cid, existing)
-        return case, [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
+        lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
+        return case, [*lines, *update_report(existing, case)]
     from evidence.case_file import parse_case_file
 
     return parse_case_file(data, str(path), case_id), []
