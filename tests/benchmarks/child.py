@@ -18,6 +18,11 @@ def main(argv: list[str]) -> None:
 
         n, workdir = args
         print(json.dumps(store_rows.write(int(n), Path(workdir))), flush=True)
+    elif what == "open":
+        from tests.benchmarks import store_rows
+
+        db, reps = args
+        print(json.dumps(store_rows.open_times(Path(db), int(reps))), flush=True)
     elif what == "store":
         from tests.benchmarks import store_rows
 

@@ -8,6 +8,9 @@ of the same file, ``analyse`` with its linchpin part, and the JSON summary expor
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,35 @@ def _full_scan(case: Any) -> float:
     for m in scoring.MODELS:
         scoring._linchpins(m, totals[m], cols, base[m], scoring.top_set(totals[m]), full=True)
     return clock() - start
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    """One measurement in a fresh process (its own memory); its JSON answer."""
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.child", *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["child failed"])[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def open_times(db: Path, reps: int) -> dict[str, Any]:
+    """Median ``Store.open`` + ``case`` (read-only, replaying the journal) and ``json.load``."""
+    opens, loads = [], []
+    for _ in range(reps):
+        start = clock()
+        reader = Store.open(db, readonly=True)
+        reader.case(CASE_ID)
+        opens.append(clock() - start)
+        reader.close()
+        start = clock()
+        with open(db, "rb") as fh:
+            json.load(fh)
+        loads.append(clock() - start)
+    return {"open_s": median(opens), "json_load_s": median(loads), "peak_rss_mb": peak_rss_mb()}
 
 
 def db_path(workdir: Path, n: int) -> Path:
@@ -88,22 +120,12 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
         out["add_s"] = median(adds)
         out["pending_records"] = writer.pending
 
-        # Open as a second process would: the writer still holds its journal,
-        # so every open replays the pending records.
-        opens, loads = [], []
-        for _ in range(reps["open"]):
-            start = clock()
-            reader = Store.open(db, readonly=True)
-            opened = reader.case(CASE_ID)
-            opens.append(clock() - start)
-            reader.close()
-            assert len(opened.evidence) == n + reps["add"]
-            start = clock()
-            with open(db, "rb") as fh:
-                json.load(fh)
-            loads.append(clock() - start)
-        out["open_s"], out["json_load_s"] = median(opens), median(loads)
-        out["rss_readers_mb"] = peak_rss_mb()  # plus one reader's copy at a time
+        # Open as a second process does (weigh export, a reader): the writer
+        # still holds its journal, so every open replays the pending records.
+        opened = _child(["open", str(db), str(reps["open"])])
+        out["open_s"], out["json_load_s"] = opened["open_s"], opened["json_load_s"]
+        out["rss_reader_mb"] = opened["peak_rss_mb"]
+        out["rss_edit_mb"] = peak_rss_mb()
 
         case = writer.case(CASE_ID)
         totals, lin_parts = [], []
