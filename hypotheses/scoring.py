@@ -1,8 +1,18 @@
 """The three scoring models, ranks, diagnosticity, linchpins and agreement.
 
 Formulas follow DESIGN.md to the letter so that any independent
-implementation gets the same numbers. Sums use ``math.fsum`` (correctly
-rounded), so the result does not depend on the order evidence was filed in.
+implementation gets the same numbers. Sums are correctly rounded (the value
+``math.fsum`` gives), so the result does not depend on the order evidence was
+filed in.
+
+Speed (10,000 items × 6 hypotheses in ~10 ms, pure Python): every term comes
+from a small table keyed by (credibility, relevance, code); a column's total is
+computed from how often each key occurs, summed exactly in integers and
+rounded once; linchpins subtract one item's terms column by column, with an
+O(H) exit when no single item can reach the leader. ``Scorer`` re-scores after
+a one-item edit by patching those counts; ``leader_timeline`` gives every as-of
+stop from running sums. tests/test_fast_scoring.py checks all of them, bit for
+bit, against the formulas computed the slow, obvious way.
 """
 
 from __future__ import annotations
