@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList
 
-import tui
+from tests.tui.host import Host, shown
 from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
@@ -20,29 +18,7 @@ from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
 ODD_TITLE = "Nord Stream [bold]sabotage[/] [@click=app.quit]who?[/] 💥"
-
-
-class Host(App[None]):
-    """Pushes one screen on mount and records what it dismisses with."""
-
-    CSS_PATH = FORMS_TCSS
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
-
-
-def shown(app: App, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
-    if not widget.display or widget.region.height == 0:
-        return ""
-    return str(widget.render())
 
 
 @pytest.fixture

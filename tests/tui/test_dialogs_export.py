@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
-import tui
+from tests.tui.host import Host, shown
 from evidence.export import FORMATS, export_bytes
 from evidence.seed import default_case
 from hypotheses.models import Case
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
-
 
 @pytest.fixture(scope="module")
 def case() -> Case:
     return default_case()
-
-
-class Host(App[None]):
-    """Pushes one screen on mount and records what it dismisses with."""
-
-    CSS_PATH = FORMS_TCSS
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
-
-
-def shown(app: App, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
-    if not widget.display or widget.region.height == 0:
-        return ""
-    return str(widget.render())
 
 
 async def settle(pilot: Pilot) -> None:

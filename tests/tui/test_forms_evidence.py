@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-import tui
+from tests.tui.host import Host, shown
 from hypotheses.models import Evidence, Hypothesis
 from tui.screens.evidence_form import EvidenceForm
 
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
 
 HYPS = [
     Hypothesis(id="H1", title="Russia negotiated in bad faith"),
     Hypothesis(id="H2", title="The West [bold]pressed[/] Kyiv to stop [@click=app.quit]"),
     Hypothesis(id="H3", title="Bucha made talks impossible 🕯"),
 ]
-
-
-class Host(App[None]):
-    """Pushes one screen on mount and records what it dismisses with."""
-
-    CSS_PATH = FORMS_TCSS
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
-
-
-def shown(app: App, selector: str) -> str:
-    """The text a Static shows, and only if it is actually on screen."""
-    widget = app.screen.query_one(selector, Static)
-    if not widget.display or widget.region.height == 0:
-        return ""
-    return str(widget.render())
 
 
 async def goto(pilot: Pilot, widget_id: str) -> None:

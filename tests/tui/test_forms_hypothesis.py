@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual import events
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, TextArea
 
-import tui
+from tests.tui.host import Host, shown
 from hypotheses.models import Hypothesis
 from tui.screens.hypothesis_form import HypothesisForm
-
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
-
-
-class Host(App[None]):
-    """Pushes one screen on mount and records what it dismisses with."""
-
-    CSS_PATH = FORMS_TCSS
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
-
-
-def shown(app: App, selector: str) -> str:
-    """The text a Static shows, and only if it is actually on screen."""
-    widget = app.screen.query_one(selector, Static)
-    if not widget.display or widget.region.height == 0:
-        return ""
-    return str(widget.render())
 
 
 async def test_new_hypothesis_typed_and_saved() -> None:

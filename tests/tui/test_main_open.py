@@ -9,7 +9,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis
-from tests.tui.conftest import flat_text, screen_text
+from tests.tui.conftest import flat_text
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.widgets.matrix import EvidenceMatrix

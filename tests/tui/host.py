@@ -1,0 +1,36 @@
+"""A bare app that hosts one modal screen, for testing forms and dialogs alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Static
+
+import tui
+
+FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+
+
+class Host(App[None]):
+    """Pushes one screen on mount and records what it dismisses with."""
+
+    CSS_PATH = FORMS_TCSS
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+def shown(app: App, selector: str) -> str:
+    """The text a Static shows, and only if it is actually on screen."""
+    widget = app.screen.query_one(selector, Static)
+    if not widget.display or widget.region.height == 0:
+        return ""
+    return str(widget.render())
