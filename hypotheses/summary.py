@@ -6,13 +6,16 @@ the Markdown and HTML reports (evidence for and against, assumptions).
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel
 
 from hypotheses.models import Case, Evidence, Hypothesis
-from hypotheses.scoring import MODELS, Analysis, analyse, event_dates, leader_ids, weight
+from hypotheses.scoring import MODELS, Analysis, analyse, event_dates, weight
+from hypotheses.scoring import leader_timeline as scoring_timeline
 
 SUPPORTS = ("CC", "C")
 REFUTES = ("II", "I")
@@ -109,13 +112,14 @@ def findings(case: Case, model: str = "weighted", as_of: date | None = None, top
     against: dict[str, list[Citation]] = {}
     for hyp in case.hypotheses:
         cited = [
-            Citation(case.evidence[i], case.evidence[i].ratings[hyp.id], analysis.diagnosticity[i])
+            Citation(case.evidence[i], code, analysis.diagnosticity[i])
             for i in analysis.used
-            if case.evidence[i].ratings.get(hyp.id) in SUPPORTS + REFUTES
+            if (code := case.evidence[i].ratings.get(hyp.id)) in SUPPORTS + REFUTES
         ]
-        cited.sort(key=lambda c: (-c.diagnosticity, -weight(c.evidence)))
-        support[hyp.id] = [c for c in cited if c.rating in SUPPORTS][:top]
-        against[hyp.id] = [c for c in cited if c.rating in REFUTES][:top]
+        # Only the top few are shown: a partial sort keeps big cases fast.
+        rank = lambda c: (-c.diagnosticity, -weight(c.evidence))  # noqa: E731
+        support[hyp.id] = heapq.nsmallest(top, (c for c in cited if c.rating in SUPPORTS), key=rank)
+        against[hyp.id] = heapq.nsmallest(top, (c for c in cited if c.rating in REFUTES), key=rank)
     assumptions = [
         (ev, analysis.linchpins[i]) for i, ev in enumerate(case.evidence) if ev.kind == "assumption"
     ]
@@ -136,14 +140,19 @@ def leader_timeline(case: Case) -> list[TimelinePoint]:
 
     Undated evidence takes part at every date, as in scoring; the last point
     therefore equals the analysis without an as-of date unless items are dated later.
+    Built from ``scoring.leader_timeline`` (running sums), not an analysis per date.
     """
-    points: list[TimelinePoint] = []
-    for day in event_dates(case):
-        a = analyse(case, day)
-        points.append(
-            TimelinePoint(as_of=day, used=len(a.used), leaders={m: tuple(leader_ids(a, m)) for m in MODELS})
+    per_model = {m: scoring_timeline(case, m) for m in MODELS}
+    dated = sorted(ev.event_date for ev in case.evidence if not ev.excluded and ev.event_date)
+    undated = sum(1 for ev in case.evidence if not ev.excluded and ev.event_date is None)
+    return [
+        TimelinePoint(
+            as_of=day,
+            used=undated + bisect_right(dated, day),
+            leaders={m: per_model[m][i].leaders for m in MODELS},
         )
-    return points
+        for i, day in enumerate(event_dates(case))
+    ]
 
 
 @dataclass(frozen=True)

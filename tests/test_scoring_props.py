@@ -119,3 +119,17 @@ def test_ranks_are_consistent_with_scores(case: Case) -> None:
             for j in range(len(scores)):
                 if scores[i] > scores[j] + 1e-9:
                     assert rk[i] < rk[j]
+
+
+@SETTINGS
+@given(cases())
+def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
+    from hypotheses.scoring import event_dates, leader_ids
+    from hypotheses.summary import leader_timeline
+
+    points = leader_timeline(case)
+    assert [p.as_of for p in points] == event_dates(case)
+    for point in points:
+        a = analyse(case, point.as_of)
+        assert point.used == len(a.used)
+        assert point.leaders == {m: tuple(leader_ids(a, m)) for m in MODELS}
