@@ -8,6 +8,7 @@ from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tests.achz_files import achz, pack, project_xml
 from tests.tui.conftest import flat_text
+from tests.tui.host import shown
 
 
 async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -23,6 +24,8 @@ async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, st
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if type(app.screen).__name__ == "ImportDialog":
+            return "ImportDialog", shown(app, "#error-import-path")
         return type(app.screen).__name__, flat_text(app)
 
 
