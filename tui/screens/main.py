@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 
 from evidence.errors import WeighError
 from hypotheses.models import Case, Evidence, Hypothesis, Rating
@@ -170,7 +170,7 @@ class MainScreen(Screen[None]):
             self.case = None
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
                                          self.sort, "", self.db_path)
-            self.matrix.clear(columns=True)
+            self.matrix.clear()
             return
         self.case = self.store.case(case_id)
         self.stops = [*event_dates(self.case), None]
@@ -296,7 +296,7 @@ class MainScreen(Screen[None]):
         )
         pane.query_one(ItemHistory).show(self.store.history(self.case.id), eid)
 
-    @on(DataTable.CellHighlighted, "#matrix")
+    @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
         self.redraw_detail()
 

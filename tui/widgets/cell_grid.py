@@ -1,0 +1,397 @@
+"""A virtual grid of one-line text cells: the rows are drawn only when they come into view.
+
+Textual's DataTable keeps a row object and a renderable per cell, and any cell
+update throws away every cached line, so one edit in a 10,000-row table redraws
+the whole screen through Rich's layout. This grid keeps nothing but a list of
+row keys: a subclass says what the cells of a row are (:meth:`CellGrid.cells`),
+each visible line is drawn straight to segments and cached per row, and
+:meth:`CellGrid.refresh_row` redraws exactly one line. It looks and moves like
+a cell-cursor DataTable: a header row, fixed columns, a highlighted cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.events import Click
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CELL_PADDING = 1
+ROW_CACHE = 512  # drawn rows kept; far more than a screen holds
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """One column: its key (for lookups), header label and content width."""
+
+    key: str
+    label: Text
+    width: int
+
+    @property
+    def render_width(self) -> int:
+        return self.width + 2 * CELL_PADDING
+
+
+def _fit(text: Text, width: int) -> str | None:
+    """The cell's characters, justified and cut to ``width`` exactly as Rich would
+    render ``text`` on one line; None when only Rich itself can say (spans, tabs)."""
+    plain = text.plain
+    if text.spans or "\t" in plain or "\n" in plain:
+        return None
+    overflow = text.overflow or "fold"
+    justify = text.justify or "default"
+
+    def cut(s: str) -> str:
+        if cell_len(s) > width:
+            return set_cell_size(s, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(s, width)
+        return s
+
+    if justify == "left":
+        plain = cut(plain)
+        plain += " " * (width - cell_len(plain))
+    elif justify == "center":
+        plain = cut(plain.rstrip())
+        plain = " " * ((width - cell_len(plain)) // 2) + plain
+        plain += " " * (width - cell_len(plain))
+    elif justify == "right":
+        plain = cut(plain.rstrip())
+        plain = " " * (width - cell_len(plain)) + plain
+    elif justify != "default":
+        return None  # "full" never occurs on one line; let Rich decide
+    return cut(plain)
+
+
+class CellGrid(ScrollView, can_focus=True):
+    """Rows of text cells under a header row, with a cell cursor and fixed columns."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("up", "cursor(-1, 0)", "Up", show=False),
+        Binding("down", "cursor(1, 0)", "Down", show=False),
+        Binding("left", "cursor(0, -1)", "Left", show=False),
+        Binding("right", "cursor(0, 1)", "Right", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "cursor_to(None, 0)", "First column", show=False),
+        Binding("end", "cursor_to(None, -1)", "Last column", show=False),
+        Binding("ctrl+home", "cursor_to(0, None)", "First row", show=False),
+        Binding("ctrl+end", "cursor_to(-1, None)", "Last row", show=False),
+    ]
+    DEFAULT_CSS = """
+    CellGrid {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .cell-grid--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .cell-grid--header {
+                background-tint: $foreground 5%;
+            }
+            & > .cell-grid--fixed-cursor {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+            }
+        }
+        & > .cell-grid--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .cell-grid--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .cell-grid--fixed {
+            background: $secondary-muted;
+            color: $foreground;
+        }
+        & > .cell-grid--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .cell-grid--fixed-cursor {
+            background: $block-cursor-blurred-background;
+            color: $foreground;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {
+        "cell-grid--header",
+        "cell-grid--fixed",
+        "cell-grid--cursor",
+        "cell-grid--fixed-cursor",
+    }
+
+    class CellHighlighted(Message):
+        """The cursor moved to another cell (by key, click or program)."""
+
+        def __init__(self, grid: CellGrid, row_key: str | None, column_key: str | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row_key = row_key
+            self.column_key = column_key
+
+        @property
+        def control(self) -> CellGrid:
+            return self.grid
+
+    show_cursor = True
+
+    def __init__(self, *, fixed_columns: int = 0, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fixed_columns = fixed_columns
+        self.grid_columns: list[GridColumn] = []
+        self.row_keys: list[str] = []
+        self._row_index: dict[str, int] = {}
+        self._column_index: dict[str, int] = {}
+        self.cursor_row = 0
+        self.cursor_column = 0
+        self._drawn: dict[str | None, tuple[int, Strip, Strip]] = {}
+        self._styles: tuple[Style, ...] | None = None
+        self._unsettled = True
+
+    # ------------------------------------------------------------- content
+
+    def cells(self, row_key: str) -> Sequence[Text]:
+        """The cells of one row, one per column (subclasses say what they are)."""
+        raise NotImplementedError
+
+    def set_grid(self, columns: list[GridColumn], row_keys: list[str]) -> None:
+        """Replace every column and row (no cell is drawn until it is seen)."""
+        self.grid_columns = list(columns)
+        self.row_keys = list(row_keys)
+        self._row_index = {key: i for i, key in enumerate(self.row_keys)}
+        self._column_index = {c.key: i for i, c in enumerate(self.grid_columns)}
+        self._drawn.clear()
+        self._unsettled = True  # the new virtual size is not laid out until the next render
+        self.cursor_row = min(self.cursor_row, max(0, len(self.row_keys) - 1))
+        self.cursor_column = min(self.cursor_column, max(0, len(self.grid_columns) - 1))
+        width = sum(c.render_width for c in self.grid_columns)
+        self.virtual_size = Size(width, len(self.row_keys) + 1)
+        self.refresh()
+
+    def refresh_row(self, row_key: str) -> None:
+        """Redraw one row, if it is in the grid (and only its line, if in view)."""
+        index = self._row_index.get(row_key)
+        if index is None:
+            return
+        self._drawn.pop(row_key, None)
+        self._refresh_index(index)
+
+    def _refresh_index(self, index: int) -> None:
+        y = index + 1 - self.scroll_offset.y
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_keys)
+
+    @property
+    def columns(self) -> list[str]:
+        return [c.key for c in self.grid_columns]
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Row key → position (read-only view for lookups)."""
+        return self._row_index
+
+    def get_row_index(self, row_key: str) -> int:
+        return self._row_index[row_key]
+
+    def get_column_index(self, column_key: str) -> int:
+        return self._column_index[column_key]
+
+    def get_cell(self, row_key: str, column_key: str) -> Text:
+        """The cell as the grid would draw it."""
+        return self.cells(row_key)[self._column_index[column_key]]
+
+    # -------------------------------------------------------------- cursor
+
+    @property
+    def cursor_coordinate(self) -> Coordinate:
+        return Coordinate(self.cursor_row, self.cursor_column)
+
+    def cursor_keys(self) -> tuple[str | None, str | None]:
+        """(row key, column key) under the cursor; None where there is none."""
+        row = self.row_keys[self.cursor_row] if self.row_keys else None
+        column = self.grid_columns[self.cursor_column].key if self.grid_columns else None
+        return row, column
+
+    def move_cursor(self, row: int | None = None, column: int | None = None,
+                    *, scroll: bool = True) -> None:
+        """Put the cursor on a cell (clamped), redraw the rows it left and entered."""
+        old_row, old_col = self.cursor_row, self.cursor_column
+        if row is not None:
+            self.cursor_row = max(0, min(row, len(self.row_keys) - 1))
+        if column is not None:
+            self.cursor_column = max(0, min(column, len(self.grid_columns) - 1))
+        if scroll:
+            self.scroll_to_cursor()
+        if (old_row, old_col) == (self.cursor_row, self.cursor_column):
+            return
+        for index in {old_row, self.cursor_row}:
+            if index < len(self.row_keys):
+                self._drawn.pop(self.row_keys[index], None)
+                self._refresh_index(index)
+        row_key, column_key = self.cursor_keys()
+        self.post_message(self.CellHighlighted(self, row_key, column_key))
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll so the cursor's cell is in view (below the header, right of the fixed columns)."""
+        if not self.row_keys or not self.grid_columns:
+            return
+        if not self.size.width or not self.size.height or self._unsettled:
+            self.call_after_refresh(self.scroll_to_cursor)  # not laid out yet: no viewport
+            return
+        x = sum(c.render_width for c in self.grid_columns[: self.cursor_column])
+        width = self.grid_columns[self.cursor_column].render_width
+        fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])
+        if self.cursor_column < self.fixed_columns:
+            x, width, fixed = self.scroll_offset.x + x, width, 0
+        region = Region(x, self.cursor_row + 1, width, 1)
+        self.scroll_to_region(region, spacing=Spacing(1, 0, 0, fixed), animate=False, force=True)
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        self.move_cursor(self.cursor_row + rows, self.cursor_column + columns)
+
+    def action_cursor_to(self, row: int | None, column: int | None) -> None:
+        if row is not None and row < 0:
+            row = len(self.row_keys) - 1
+        if column is not None and column < 0:
+            column = len(self.grid_columns) - 1
+        self.move_cursor(row, column)
+
+    def action_page(self, direction: int) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.move_cursor(self.cursor_row + direction * page)
+
+    def on_click(self, event: Click) -> None:
+        """A click puts the cursor on the cell under the pointer."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = self.scroll_offset.y + offset.y - 1
+        fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])
+        x = offset.x if offset.x < fixed else offset.x + self.scroll_offset.x
+        left = 0
+        for index, column in enumerate(self.grid_columns):
+            if left <= x < left + column.render_width and row < len(self.row_keys):
+                self.move_cursor(row, index, scroll=False)
+                return
+            left += column.render_width
+
+    def on_resize(self) -> None:
+        self._drawn.clear()
+
+    # ------------------------------------------------------------- drawing
+
+    def _current_styles(self) -> tuple[Style, ...]:
+        get = self.get_component_rich_style
+        return (
+            self.rich_style,
+            get("cell-grid--header"),
+            get("cell-grid--fixed"),
+            get("cell-grid--cursor"),
+            get("cell-grid--fixed-cursor"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._unsettled = False
+        styles = self._current_styles()
+        if styles != self._styles:  # focus, theme or CSS changed: every line looks new
+            self._styles = styles
+            self._drawn.clear()
+        if len(self._drawn) > ROW_CACHE:
+            self._drawn.clear()
+        return super().render_lines(crop)
+
+    def _cell_segments(self, text: Text, width: int, pre: Style, post: Style | None) -> list[Segment]:
+        """One padded cell, styled as DataTable styles it (pre, the text, then post)."""
+        fitted = _fit(text, width)
+        if fitted is None:
+            console = self.app.console
+            options = console.options.update(width=width, max_width=width, height=1, no_wrap=True)
+            inner = console.render_lines(text, options, pad=True)[0]
+        else:
+            style = self.app.console.get_style(text.style) if text.style else None
+            inner = [Segment(fitted, style)] if fitted else []
+            short = width - cell_len(fitted)
+            if short > 0:
+                inner.append(Segment(" " * short))
+        pad = Segment(" " * CELL_PADDING)
+        return list(Segment.apply_style([pad, *inner, pad], pre, post))
+
+    def _draw_row(self, row_key: str | None, index: int) -> tuple[Strip, Strip]:
+        """The fixed part and the whole row (every column, then the fill), unscrolled."""
+        base, header, fixed_style, cursor, fixed_cursor = self._styles or self._current_styles()
+        texts = [c.label for c in self.grid_columns] if row_key is None else self.cells(row_key)
+        cursor_col = self.cursor_column if index == self.cursor_row and row_key is not None else -1
+        fixed_segments: list[Segment] = []
+        segments: list[Segment] = []
+        for col, (column, text) in enumerate(zip(self.grid_columns, texts)):
+            on_cursor = col == cursor_col and self.show_cursor
+            if row_key is None:
+                pre = header
+            else:
+                pre = base
+            post = None
+            if on_cursor:
+                component = cursor + (fixed_cursor if col < self.fixed_columns else Style())
+                # the cursor's colour wins over the cell's; the cell keeps its background
+                post = Style.from_color(component.color)
+                pre = pre + component
+            cell = self._cell_segments(text, column.width, pre, post)
+            segments.extend(cell)
+            if col < self.fixed_columns:
+                fixed_pre = header if row_key is None else fixed_style
+                if on_cursor:
+                    fixed_pre = fixed_pre + component
+                fixed_segments.extend(self._cell_segments(text, column.width, fixed_pre, post))
+        row_style = header if row_key is None else base
+        fill_style = Style.from_color(row_style.color, row_style.bgcolor)
+        if row_style.bgcolor is not None:  # as DataTable fills the rest of the line
+            faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], 0.25)
+            fill_style = Style.from_color(row_style.color, faded.rich_color)
+        table = sum(c.render_width for c in self.grid_columns[self.fixed_columns:])
+        segments.append(Segment(" " * max(0, self.size.width - table), fill_style))
+        return Strip(fixed_segments), Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self._styles[0] if self._styles else self.rich_style
+        if y == 0:
+            key: str | None = None
+            index = -1
+        else:
+            index = self.scroll_offset.y + y - 1
+            if index >= len(self.row_keys):
+                return Strip.blank(width, base)
+            key = self.row_keys[index]
+        stamp = self.cursor_column if index == self.cursor_row else -1
+        drawn = self._drawn.get(key)
+        if drawn is None or drawn[0] != stamp:
+            fixed, whole = self._draw_row(key, index)
+            self._drawn[key] = (stamp, fixed, whole)
+        else:
+            _, fixed, whole = drawn
+        fixed_width = fixed.cell_length
+        start = self.scroll_offset.x + fixed_width
+        line = Strip.join([fixed, whole.crop(start, start + width - fixed_width)])
+        return line.adjust_cell_length(width, base).simplify()
