@@ -89,12 +89,21 @@ def launch_seconds(
     return times, firsts
 
 
-def _changing_key(app: Any) -> str:
-    """A rating key that changes the focused cell (pressing its current code redraws nothing)."""
+def _changing_key(app: Any) -> tuple[str, Any]:
+    """A rating key that changes the focused cell (pressing its current code redraws
+    nothing), and a test that is true once the store holds the new code."""
     screen = app.screen
     eid, hid = screen.matrix.current()
     current = screen.store.evidence(screen.case_id, eid).ratings.get(hid)
-    return "i" if current == "C" else "c"
+    key, code = ("i", "I") if current == "C" else ("c", "C")
+    return key, lambda: screen.store.evidence(screen.case_id, eid).ratings.get(hid) == code
+
+
+def _moving_key(app: Any, key: str) -> tuple[str, Any]:
+    """A cursor key, and a test that is true once the cursor has moved."""
+    matrix = app.screen.matrix
+    before = matrix.cursor_coordinate
+    return key, lambda: matrix.cursor_coordinate != before
 
 
 async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
@@ -102,13 +111,14 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
 
     from tui.app import WeighApp
 
-    frames = 0
+    frames = 0  # frames drawn after the pending key had taken effect
     original = App._display
+    took_effect: list[Any] = [lambda: True]
 
     def display(self: App[Any], screen: Any, renderable: Any) -> None:
         nonlocal frames
         original(self, screen, renderable)
-        if renderable is not None:
+        if renderable is not None and took_effect[0]():
             frames += 1
 
     App._display = display  # type: ignore[method-assign]
@@ -118,15 +128,20 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
 
     missed: list[str] = []  # keys after which no frame came within KEY_TIMEOUT
 
-    async def key_to_frame(pilot: Any, key: str) -> float | None:
-        """Seconds from the key reaching the app to the next frame (the screen showing it).
+    async def key_to_frame(pilot: Any, choose: Any) -> float | None:
+        """Seconds from the key reaching the app to the first frame drawn after the key
+        took effect (a frame some earlier refresh drew does not count).
 
-        The key goes in as the terminal driver would send it; Pilot.press is
-        not used for the timing because it also sleeps until the process idles.
+        ``choose(app)`` picks the key once the app has settled, so it sees the
+        state the key will act on. The key goes in as the terminal driver would
+        send it; Pilot.press is not used for the timing because it also sleeps
+        until the process idles.
         """
         from textual import events
 
         await pilot.pause()  # settle: nothing of the previous key still pending
+        key, effect = choose(app)
+        took_effect[0] = effect
         seen = frames
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
@@ -152,13 +167,15 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
                 await pilot.pause(0.01)
             await pilot.pause()
             rating: list[float | None] = []
+            down = lambda app: _moving_key(app, "down")  # noqa: E731
             for k in range(presses):
-                rating.append(await key_to_frame(pilot, _changing_key(app)))
+                rating.append(await key_to_frame(pilot, _changing_key))
                 if k % 4 == 3:
-                    await key_to_frame(pilot, "down")
-            scroll = [await key_to_frame(pilot, "down") for _ in range(presses)]
+                    await key_to_frame(pilot, down)
+            scroll = [await key_to_frame(pilot, down) for _ in range(presses)]
             pages = max(4, presses // 4)
-            scroll += [await key_to_frame(pilot, ("pagedown", "pageup")[k % 2]) for k in range(pages)]
+            scroll += [await key_to_frame(pilot, lambda app, k=k: _moving_key(
+                app, ("pagedown", "pageup")[k % 2])) for k in range(pages)]
             rating_s = [t for t in rating if t is not None]
             scroll_s = [t for t in scroll if t is not None]
             if not rating_s or not scroll_s:

@@ -153,10 +153,6 @@ class EvidenceMatrix(CellGrid):
             self._items[ev.id] = (ev, facts)
             self.refresh_row(ev.id)
 
-    def update_mark(self, ev: Evidence, facts: RowFacts) -> None:
-        """Only the marks changed (a linchpin elsewhere came or went): same redraw."""
-        self.update_row(ev, facts)
-
     # --------------------------------------------------------------- cursor
 
     def focus_cell(self, eid: str | None, hid: str | None) -> None:
