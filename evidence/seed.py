@@ -5,7 +5,6 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from evidence.case_file import parse_case_file
 from evidence.store import Store
 from hypotheses.models import Case
 
@@ -13,6 +12,9 @@ DEFAULT_CASE_ID = "istanbul-2022"
 
 
 def default_case() -> Case:
+    # imported here: only a new database needs the case-file parser (start-up time)
+    from evidence.case_file import parse_case_file
+
     data = resources.files("evidence").joinpath("default_case.json").read_bytes()
     return parse_case_file(data, "default case")
 
