@@ -12,9 +12,9 @@ import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import compress
 from operator import is_not, ne
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 

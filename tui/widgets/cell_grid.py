@@ -18,8 +18,8 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.color import Color
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.coordinate import Coordinate
 from textual.events import Click
 from textual.geometry import Region, Size, Spacing
@@ -264,7 +264,7 @@ class CellGrid(ScrollView, can_focus=True):
         width = self.grid_columns[self.cursor_column].render_width
         fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])
         if self.cursor_column < self.fixed_columns:
-            x, width, fixed = self.scroll_offset.x + x, width, 0
+            fixed = 0  # a fixed column is always in view: scroll back to the start
         region = Region(x, self.cursor_row + 1, width, 1)
         self.scroll_to_region(region, spacing=Spacing(1, 0, 0, fixed), animate=False, force=True)
 

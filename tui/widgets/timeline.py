@@ -21,53 +21,6 @@ from hypotheses.scoring import INCONSISTENCY, LOG_LIKELIHOOD, posteriors, weight
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-def leader_series(case: Case, model: str, hid: str, stops: list[date | None]) -> list[float]:
-    """The score of hypothesis ``hid`` at each stop (None = every date), in O(E·H).
-
-    Bayes gives the posterior; the others the (weighted) inconsistency.
-    Excluded items never count; undated items always do.
-    """
-    hids = [h.id for h in case.hypotheses]
-    if hid not in hids:
-        return []
-    k = hids.index(hid)
-    nh = len(hids)
-    if model == "bayes":
-        total_prior = math.fsum(h.prior for h in case.hypotheses)
-        base = [math.log(h.prior / total_prior) for h in case.hypotheses]
-    else:
-        base = [0.0] * nh
-    dated: list[tuple[date, list[float]]] = []
-    undated = [0.0] * nh
-    for ev in case.evidence:
-        if ev.excluded:
-            continue
-        w = 1.0 if model == "inconsistency" else weight(ev)
-        row = [0.0] * nh
-        for j, h in enumerate(hids):
-            code = ev.ratings.get(h)
-            if code is None:
-                continue
-            if model == "bayes":
-                row[j] = w * LOG_LIKELIHOOD[code]
-            else:
-                row[j] = w * INCONSISTENCY.get(code, 0)
-        if ev.event_date is None:
-            undated = [a + b for a, b in zip(undated, row)]
-        else:
-            dated.append((ev.event_date, row))
-    dated.sort(key=lambda pair: pair[0])
-    totals = [a + b for a, b in zip(base, undated)]
-    out: list[float] = []
-    i = 0
-    for stop in stops:
-        while i < len(dated) and (stop is None or dated[i][0] <= stop):
-            totals = [a + b for a, b in zip(totals, dated[i][1])]
-            i += 1
-        out.append(posteriors(totals)[k] if model == "bayes" else totals[k])
-    return out
-
-
 EXACT_BITS = 1100  # every double is an integer multiple of 2**-1074
 
 
@@ -78,7 +31,10 @@ def _exact(value: float) -> int:
 
 
 class LeaderSeries:
-    """:func:`leader_series` kept up to date item by item (the TUI after each edit).
+    """One hypothesis's score at every stop (each distinct event date, then None for
+    all dates), kept up to date item by item (the TUI after each edit). Bayes gives
+    the posterior, the others the (weighted) inconsistency; excluded items never
+    count, undated ones always do.
 
     Every hypothesis's total is held per date bucket as an exact integer, so
     patching one item costs O(H) and a series O(D·H); the result is the exactly
@@ -132,7 +88,7 @@ class LeaderSeries:
             self._base = [0] * len(hids)
 
     def series(self, case: Case, hid: str, stops: list[date | None]) -> list[float]:
-        """What ``leader_series(case, model, hid, stops)`` shows, from the patched sums."""
+        """The score of ``hid`` at each stop: what ``analyse(case, stop)`` gives it."""
         hids = [h.id for h in case.hypotheses]
         if hid not in hids:
             return []

@@ -1,0 +1,95 @@
+"""Moving around a big matrix: rows are drawn as they come into view, the header
+and the ID column stay put, a click picks a cell, and an edit far down the
+list shows at once."""
+
+from __future__ import annotations
+
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.tui.conftest import flat_text, screen_text
+from tui.screens.main import MainScreen
+
+N = 3000
+
+
+def big_db(tmp_path, hypotheses: int = 6):
+    hyps = [Hypothesis(id=f"H{i}", title=f"Hypothesis {i}") for i in range(1, hypotheses + 1)]
+    codes = ["CC", "C", "N", "I", "II", "NA"]
+    evidence = [
+        Evidence(id=f"E{n}", title=f"Item number {n}",
+                 event_date=f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                 ratings={h.id: codes[(n + k) % 6] for k, h in enumerate(hyps)})
+        for n in range(1, N + 1)
+    ]
+    path = tmp_path / "big.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="big", title="Big case", hypotheses=hyps, evidence=evidence))
+    return path
+
+
+def row_line(app, eid: str) -> str:
+    """The screen line that shows item ``eid`` (its ID cell opens the line)."""
+    lines = [ln for ln in screen_text(app).splitlines() if ln.startswith(f" {eid} ")]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+async def test_paging_to_the_end_and_back_keeps_header_and_cursor_in_view(tmp_path, make_app):
+    app = make_app(big_db(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        assert screen.matrix.row_count == N
+        last = screen.sorted_rows()[-1]
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert screen.matrix.current()[0] == last.id
+        assert last.title in flat_text(app)  # the last row is drawn, in view
+        assert "Evidence" in flat_text(app) and " Diag" in screen_text(app)  # header stays
+        await pilot.press("pageup")
+        await pilot.pause()
+        eid = screen.matrix.current()[0]
+        assert screen.matrix.get_row_index(eid) < N - 1
+        row_line(app, eid)  # the cursor's row is on screen
+        await pilot.press("c")
+        assert "C" in row_line(app, eid).split()  # rated far down: shown at once
+        await pilot.press("ctrl+home")
+        await pilot.pause()
+        assert screen.matrix.current()[0] == screen.sorted_rows()[0].id
+        await pilot.press("ctrl+q")
+    with Store.open(tmp_path / "big.json", readonly=True) as store:
+        assert store.evidence("big", eid).ratings["H1"] == "C"
+
+
+async def test_id_column_stays_when_scrolled_right_at_80x24(tmp_path, make_app):
+    app = make_app(big_db(tmp_path, hypotheses=12))  # wider than 80 columns
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid = screen.matrix.current()[0]
+        await pilot.press("end")  # last column: Diag
+        await pilot.pause()
+        assert screen.matrix.current() == (eid, None)
+        assert screen.matrix.scroll_offset.x > 0  # the table is wider than the screen
+        assert " Diag" in screen_text(app)
+        row_line(app, eid)  # the fixed ID column still names the row
+        await pilot.press("home")
+        await pilot.pause()
+        assert screen.matrix.scroll_offset.x == 0
+        await pilot.press("ctrl+q")
+
+
+async def test_click_puts_the_cursor_on_the_cell_and_shows_the_item(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        matrix = screen.matrix
+        third = screen.sorted_rows()[2]
+        h2 = sum(c.render_width for c in matrix.grid_columns[: matrix.get_column_index("h:H2")])
+        await pilot.click(matrix, offset=(h2 + 1, 3))  # header, then rows 1, 2, 3
+        await pilot.pause()
+        assert matrix.current() == (third.id, "H2")
+        detail = screen.query_one("#detail-text").render()
+        assert str(detail).startswith(f"{third.id} {third.title}")  # the detail pane follows
+        await pilot.press("ctrl+q")
