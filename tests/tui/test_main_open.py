@@ -188,3 +188,29 @@ async def test_locked_database_offers_no_set_aside(db_path, make_app):
             await pilot.press("q")
     finally:
         holder.close()
+
+
+async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kept(db_path, make_app):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    with Store.open(db_path) as store:
+        store.put_case(Case(id="other", title="Other case", hypotheses=[Hypothesis(id="H1", title="One")]))
+    cycle = Node()
+    cycle.me = cycle  # only the cyclic GC can free this
+    alive = weakref.ref(cycle)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0  # the open case is out of the GC's way
+        del cycle  # garbage now, but frozen with the first case
+        gc.collect()
+        assert alive() is not None
+        app.screen._case_chosen("other")
+        await pilot.pause()
+        assert alive() is None  # the next open collected it before freezing again
+        assert "Other case" in flat_text(app)
+        await pilot.press("ctrl+q")

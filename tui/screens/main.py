@@ -70,6 +70,17 @@ def next_id(prefix: str, taken: list[str]) -> str:
     return f"{prefix}{n}"
 
 
+def settle_gc() -> None:
+    """A case was opened: its models live as long as it stays open, so keep the
+    cyclic GC from walking them on every pass (its full passes were the 10k-item
+    case's stalls). What an earlier freeze kept that is garbage now (the last
+    case, a closed dialog) is collected first."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 class MainScreen(Screen[None]):
     """Ranking panel, matrix, detail pane and timeline for one case."""
 
@@ -183,9 +194,7 @@ class MainScreen(Screen[None]):
         self.recompute()
         self.rebuild((None, None))
         self.matrix.focus()
-        # The case's models live as long as it is open: keep the cyclic GC from
-        # walking them again and again (its full passes were the 10k case's stalls).
-        gc.freeze()
+        settle_gc()
 
     @property
     def as_of(self) -> date | None:
