@@ -164,6 +164,7 @@ class CellGrid(ScrollView, can_focus=True):
         self.cursor_column = 0
         self._drawn: dict[str | None, tuple[int, Strip, Strip]] = {}
         self._styles: tuple[Style, ...] | None = None
+        self._style_cache: dict[tuple[object, ...], tuple[Style, Style]] = {}
         self._unsettled = True
 
     # ------------------------------------------------------------- content
@@ -318,6 +319,7 @@ class CellGrid(ScrollView, can_focus=True):
         if styles != self._styles:  # focus, theme or CSS changed: every line looks new
             self._styles = styles
             self._drawn.clear()
+            self._style_cache.clear()
         if len(self._drawn) > ROW_CACHE:
             self._drawn.clear()
         return super().render_lines(crop)
@@ -329,14 +331,21 @@ class CellGrid(ScrollView, can_focus=True):
             console = self.app.console
             options = console.options.update(width=width, max_width=width, height=1, no_wrap=True)
             inner = console.render_lines(text, options, pad=True)[0]
-        else:
-            style = self.app.console.get_style(text.style) if text.style else None
-            inner = [Segment(fitted, style)] if fitted else []
-            short = width - cell_len(fitted)
-            if short > 0:
-                inner.append(Segment(" " * short))
-        pad = Segment(" " * CELL_PADDING)
-        return list(Segment.apply_style([pad, *inner, pad], pre, post))
+            pad = Segment(" " * CELL_PADDING)
+            return list(Segment.apply_style([pad, *inner, pad], pre, post))
+        key = (pre, text.style, post)
+        styles = self._style_cache.get(key)
+        if styles is None:
+            own = self.app.console.get_style(text.style) if text.style else None
+            outer = pre + post if post else pre
+            inner_style = pre + own if own else pre
+            styles = self._style_cache[key] = (outer, inner_style + post if post else inner_style)
+        outer, inner_style = styles
+        segments = [Segment(" " * CELL_PADDING, outer)]
+        if fitted:
+            segments.append(Segment(fitted, inner_style))
+        segments.append(Segment(" " * (width - cell_len(fitted) + CELL_PADDING), outer))
+        return segments
 
     def _draw_row(self, row_key: str | None, index: int) -> tuple[Strip, Strip]:
         """The fixed part and the whole row (every column, then the fill), unscrolled."""
