@@ -119,6 +119,7 @@ class MainScreen(Screen[None]):
         self.undo_stack: list[Undo] = []
         self.positions: dict[str, int] = {}
         self.drawn: dict[str, tuple[Evidence, RowFacts]] = {}
+        self._drawn_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn shows
         self.rebuilds = 0  # how many times the whole table was redrawn (tests read it)
         self.rows_redrawn = 0  # rows redrawn in place by the last change
         self.show_detail = False  # d flips the detail pane from its default
@@ -261,8 +262,15 @@ class MainScreen(Screen[None]):
     def rebuild(self, focus: tuple[str | None, str | None]) -> None:
         """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
         assert self.case is not None
-        rows = [(ev, self.facts(ev)) for ev in self.sorted_rows()]
+        # same analysis and model (a new sort, the detail pane, a resize): same facts
+        same = self._drawn_for[0] is self.analysis and self._drawn_for[1] == self.model
+        drawn = self.drawn if same else {}
+        rows = []
+        for ev in self.sorted_rows():
+            old = drawn.get(ev.id)
+            rows.append((ev, old[1] if old is not None and old[0] is ev else self.facts(ev)))
         self.drawn = {ev.id: (ev, facts) for ev, facts in rows}
+        self._drawn_for = (self.analysis, self.model)
         self.matrix.rebuild(self.case.hypotheses, rows, self._title_width(), focus)
         self.rebuilds += 1
         self.redraw_panels()
@@ -297,6 +305,7 @@ class MainScreen(Screen[None]):
                 self.drawn[ev.id] = (ev, facts)
                 count += 1
         self.rows_redrawn = count
+        self._drawn_for = (self.analysis, self.model)
         self.redraw_panels()
 
     def redraw_panels(self) -> None:
