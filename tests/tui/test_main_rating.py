@@ -158,3 +158,26 @@ async def test_two_thousand_items_open_and_rate(tmp_path, make_app):
     with Store.open(path, readonly=True) as store:
         assert hid not in store.evidence("big", eid).ratings
         assert store.evidence("big", second).ratings[hid] == "C"
+
+
+async def test_rating_in_a_filtered_view_rescores_that_view(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        tag = screen.store.case(DEFAULT_CASE_ID).evidence[0].tags[0]
+        await pilot.press("slash", *f"#{tag}", "enter")
+        eid, hid = screen.matrix.current()
+        code = "II" if stored(db_path, eid).ratings.get(hid) != "II" else "CC"
+        await pilot.press("I" if code == "II" else "C")
+        assert stored(db_path, eid).ratings[hid] == code
+        case = screen.store.case(DEFAULT_CASE_ID)
+        view = [e for e in case.evidence if tag in e.tags]
+        assert [e.id for e in screen.view.evidence] == [e.id for e in view]
+        assert screen.view.evidence == view  # the edited item is the stored one
+        sub = Case.model_construct(**{**dict(case), "evidence": view})
+        for model in ("inconsistency", "weighted", "bayes"):
+            assert screen.analysis.models[model].scores == analyse(sub).models[model].scores
+        assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code
+        assert f"filtered view: #{tag} ({len(view)} of 40 items)" in flat_text(app)
+        await pilot.press("ctrl+q")
