@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.errors import CorruptDatabase, StoreError
+from evidence.fsio import fsync_dir, write_all
 
 
 def encode(record: dict[str, Any]) -> bytes:
@@ -83,12 +84,7 @@ def _any_record_after(data: bytes, pos: int) -> bool:
     return False
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+
 
 
 class JournalWriter:
@@ -107,7 +103,7 @@ class JournalWriter:
             if created:
                 # A new file's name must be durable too, or a power cut after
                 # the first fsynced append could leave no journal at all.
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
             elif os.fstat(self._fd).st_size != good_bytes:
                 os.ftruncate(self._fd, good_bytes)  # drop a torn, unacknowledged tail
                 os.fsync(self._fd)
@@ -122,12 +118,7 @@ class JournalWriter:
         data = encode(record)
         start = self.size
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                if written <= 0:
-                    raise OSError(5, "write made no progress")
-                view = view[written:]
+            write_all(self._fd, data)
             os.fsync(self._fd)
         except OSError:
             try:

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from evidence.errors import StoreError
+from evidence.fsio import fsync_dir
 from evidence.lock import WriterLock
 
 
@@ -48,7 +49,10 @@ def set_aside(path: Path) -> Path:
             _move_no_replace(path, target)
         if os.path.lexists(journal):
             _move_no_replace(journal, target_journal)
-        _fsync_dir(path.parent)
+        try:
+            fsync_dir(path.parent)
+        except OSError:
+            pass  # the renames are done; durability of the names is best effort here
     finally:
         lock.release()
     return target

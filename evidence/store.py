@@ -35,6 +35,7 @@ from evidence.errors import (
     StoreError,
     WeighError,
 )
+from evidence.fsio import fsync_dir, write_all
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock, owner_pid
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating, utcnow
@@ -119,12 +120,7 @@ class _CaseState:
             raise NotFound(f"no evidence {eid!r} in case {self.info.id!r}") from None
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+
 
 
 def _stat_key(path: Path) -> tuple[int, int, int]:
@@ -362,11 +358,11 @@ class Store:
                 ) from None
             try:
                 try:
-                    _write_all(fd, self._original)
+                    write_all(fd, self._original)
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
             except OSError as exc:
                 raise StoreError(
                     f"{target}: cannot keep a backup before upgrading: {_os_reason(exc)}"
@@ -754,12 +750,12 @@ class Store:
             self._remove_stale_temp()
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
             os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         except OSError as exc:
             try:
                 tmp.unlink()
@@ -768,13 +764,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot write the database: {_os_reason(exc)}") from None
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError(5, "write made no progress")
-        view = view[written:]
+
 
 
 def _describe_db(exc: ValidationError, doc: dict[str, Any], limit: int = 3) -> str:
