@@ -544,11 +544,15 @@ class Store:
             st = self._state(case_id)
             if any(h.id == removal.hypothesis.id for h in st.hypotheses):
                 raise Conflict(f"hypothesis {removal.hypothesis.id!r} already exists")
-            for eid in (*removal.ratings, *removal.notes):
-                st.ev_pos(eid)
+            # Cells of items deleted since the hypothesis was removed went with them.
+            kept = HypothesisRemoval(
+                hypothesis=removal.hypothesis,
+                position=min(removal.position, len(st.hypotheses)),
+                ratings={e: r for e, r in removal.ratings.items() if e in st.index},
+                notes={e: n for e, n in removal.notes.items() if e in st.index},
+            )
             self._commit(
-                {"op": "hyp.restore", "case": case_id, "id": removal.hypothesis.id,
-                 **removal.record()}
+                {"op": "hyp.restore", "case": case_id, "id": kept.hypothesis.id, **kept.record()}
             )
 
     def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:

@@ -68,3 +68,16 @@ def test_seeding_survives_a_crash_before_the_default_case(tmp_path: Path) -> Non
         store.delete_case(DEFAULT_CASE_ID)
     with open_store(db) as store:
         assert store.case_ids() == []  # deleted on purpose: not seeded again
+
+
+def test_restoring_a_hypothesis_after_deleting_an_item_it_rated(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(full_case())
+        removal = store.delete_hypothesis("full", "H2")
+        store.delete_evidence("full", "E1")  # E1 held H2's only rating and note
+        store.restore_hypothesis("full", removal)
+        case = store.case("full")
+    assert [h.id for h in case.hypotheses] == ["H1", "H2"]
+    assert [e.id for e in case.evidence] == ["E2"] and case.evidence[0].ratings == {}
+    with Store.open(tmp_path / "w.json", readonly=True) as again:
+        assert again.case("full").hypotheses[1].id == "H2"
