@@ -10,9 +10,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from evidence.errors import WeighError
+
+if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
+    from evidence.store import Store
 
 EXIT_ERROR = 2
 MODEL_CHOICES = ("inconsistency", "weighted", "bayes")
@@ -85,11 +88,9 @@ def _db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
-def _pick_case(store: object, wanted: str | None) -> str:
+def _pick_case(store: Store, wanted: str | None) -> str:
     from evidence.seed import DEFAULT_CASE_ID
-    from evidence.store import Store
 
-    assert isinstance(store, Store)
     ids = store.case_ids()
     if wanted is not None:
         if wanted not in ids:
