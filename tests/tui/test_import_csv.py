@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input
 
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tests.tui.conftest import flat_text
-
-
-@pytest.fixture(autouse=True)
-def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
 
 async def import_from_tui(db: Path, tmp_path: Path, path: Path, case_id: str) -> tuple[object, str]:
