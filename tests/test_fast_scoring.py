@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.test_scoring_props import cases as generated_cases
 from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis
 from hypotheses.scoring import (
     INCONSISTENCY,
@@ -94,31 +95,8 @@ def assert_same(case: Case, as_of: date | None = None) -> None:
     assert got.agree == want["agree"]
 
 
-@st.composite
-def cases(draw: st.DrawFn) -> Case:
-    nh = draw(st.integers(0, 6))
-    hyps = [
-        Hypothesis(id=f"H{i + 1}", title=f"h{i}", prior=draw(st.sampled_from([0.3, 1.0, 1.0, 2.5])))
-        for i in range(nh)
-    ]
-    evidence = []
-    for j in range(draw(st.integers(0, 14))):
-        ratings = {
-            h.id: code for h in hyps if (code := draw(st.sampled_from((*RATINGS, None)))) is not None
-        }
-        day = draw(st.one_of(st.none(), st.integers(0, 10)))
-        evidence.append(
-            Evidence(
-                id=f"E{j + 1}",
-                title=f"e{j}",
-                credibility=draw(st.sampled_from(LEVELS)),
-                relevance=draw(st.sampled_from(LEVELS)),
-                excluded=draw(st.booleans()),
-                event_date=None if day is None else date(2022, 3, 1) + timedelta(days=day),
-                ratings=ratings,
-            )
-        )
-    return Case(id="g", title="generated", hypotheses=hyps, evidence=evidence)
+def cases() -> st.SearchStrategy[Case]:
+    return generated_cases(min_h=0, max_h=6, max_e=14, priors=(0.3, 1.0, 1.0, 2.5), days=10)
 
 
 @SETTINGS

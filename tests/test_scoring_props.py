@@ -15,10 +15,18 @@ SETTINGS = settings(max_examples=60, deadline=None)
 
 
 @st.composite
-def cases(draw: st.DrawFn, max_h: int = 5, max_e: int = 12) -> Case:
-    nh = draw(st.integers(1, max_h))
+def cases(
+    draw: st.DrawFn,
+    min_h: int = 1,
+    max_h: int = 5,
+    max_e: int = 12,
+    priors: tuple[float, ...] = (0.5, 1.0, 2.0),
+    days: int = 30,
+) -> Case:
+    """Generated cases; the fast-scoring tests widen the ranges (no hypotheses, odd priors)."""
+    nh = draw(st.integers(min_h, max_h))
     hyps = [
-        Hypothesis(id=f"H{i + 1}", title=f"h{i}", prior=draw(st.sampled_from([0.5, 1.0, 2.0])))
+        Hypothesis(id=f"H{i + 1}", title=f"h{i}", prior=draw(st.sampled_from(priors)))
         for i in range(nh)
     ]
     evidence = []
@@ -28,7 +36,7 @@ def cases(draw: st.DrawFn, max_h: int = 5, max_e: int = 12) -> Case:
             for h in hyps
             if (code := draw(st.sampled_from((*RATINGS, None)))) is not None
         }
-        day = draw(st.one_of(st.none(), st.integers(0, 30)))
+        day = draw(st.one_of(st.none(), st.integers(0, days)))
         evidence.append(
             Evidence(
                 id=f"E{j + 1}",
