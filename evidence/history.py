@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from evidence.store import touched_items
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis
 from hypotheses.scoring import MODELS, analyse
 
@@ -116,12 +117,7 @@ def change_text(rec: Record) -> str:
 
 def touches_item(rec: Record, eid: str) -> bool:
     """Whether a record changed evidence item ``eid`` (its fields, ratings or notes)."""
-    op = str(rec.get("op", ""))
-    if op in ("rate", "exclude") or op.startswith("ev."):
-        return rec.get("id") == eid
-    if op in ("hyp.delete", "hyp.restore"):
-        return eid in (rec.get("ratings") or {}) or eid in (rec.get("notes") or {})
-    return False
+    return eid in touched_items(rec)
 
 
 def evidence_history(records: list[Record], eid: str) -> list[Record]:

@@ -145,6 +145,9 @@ class Store:
         self._journal: JournalWriter | None = None
         self._cases: dict[str, _CaseState] = {}
         self._history: list[dict[str, Any]] = []
+        # (case id, evidence id) → the records that touched that item: the detail
+        # pane asks on every cursor move, so it must not scan the whole trail.
+        self._item_history: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._seq = 0
         self._stat: tuple[int, int, int] | None = None
         self._failed: str | None = None
@@ -212,7 +215,10 @@ class Store:
                     f"{self.path}: damaged: case id {c.id!r} appears twice; file left untouched"
                 )
             self._cases[c.id] = _CaseState.of(c)
-        self._history = list(db.history.values())
+        self._history = []
+        self._item_history = {}
+        for rec in db.history.values():
+            self._record_history(rec)
         self._stat = before
         self._replay(journal.records)
         if not self.readonly:
@@ -471,6 +477,11 @@ class Store:
         with self._lock:
             return [r for r in self._history if case_id is None or r.get("case") == case_id]
 
+    def item_history(self, case_id: str, eid: str) -> list[dict[str, Any]]:
+        """The changes that touched one evidence item, oldest first (indexed, not scanned)."""
+        with self._lock:
+            return list(self._item_history.get((case_id, eid), ()))
+
     @property
     def pending(self) -> int:
         """Edits in the journal not yet folded into the database file."""
@@ -696,7 +707,12 @@ class Store:
         if op != "case.delete":
             st = self._cases[rec["case"]]
             st.info = st.info.model_copy(update={"updated": _ts(rec)})
-        self._history.append(_history_entry(rec))
+        self._record_history(_history_entry(rec))
+
+    def _record_history(self, rec: dict[str, Any]) -> None:
+        self._history.append(rec)
+        for eid in touched_items(rec):
+            self._item_history.setdefault((rec.get("case"), eid), []).append(rec)
 
     # ---------------------------------------------------------------- compact
 
@@ -842,6 +858,16 @@ def _ts(rec: dict[str, Any]) -> Any:
     from datetime import datetime
 
     return datetime.fromisoformat(rec["ts"])
+
+
+def touched_items(rec: dict[str, Any]) -> list[str]:
+    """The evidence items a change record touched (fields, ratings or notes)."""
+    op = str(rec.get("op", ""))
+    if op in ("rate", "exclude") or op.startswith("ev."):
+        return [rec["id"]] if isinstance(rec.get("id"), str) else []
+    if op in ("hyp.delete", "hyp.restore"):
+        return list(dict.fromkeys([*(rec.get("ratings") or {}), *(rec.get("notes") or {})]))
+    return []
 
 
 def _history_entry(rec: dict[str, Any]) -> dict[str, Any]:

@@ -81,3 +81,24 @@ def test_restoring_a_hypothesis_after_deleting_an_item_it_rated(tmp_path: Path) 
     assert [e.id for e in case.evidence] == ["E2"] and case.evidence[0].ratings == {}
     with Store.open(tmp_path / "w.json", readonly=True) as again:
         assert again.case("full").hypotheses[1].id == "H2"
+
+
+def test_item_history_index_matches_a_scan_of_the_trail(tmp_path: Path) -> None:
+    from evidence.history import evidence_history
+
+    db = tmp_path / "w.json"
+    with Store.open(db) as store:
+        store.put_case(full_case())
+        store.set_rating("full", "E2", "H1", "C")
+        store.set_excluded("full", "E1", False)
+        removal = store.delete_hypothesis("full", "H2")  # touches E1 (rating and note)
+        store.restore_hypothesis("full", removal)
+        store.update_evidence("full", store.evidence("full", "E2").model_copy(update={"title": "t2"}))
+        live = {e: store.item_history("full", e) for e in ("E1", "E2", "E9")}
+    for reopened in (Store.open(db, readonly=True), Store.open(db)):
+        with reopened as store:
+            trail = store.history("full")
+            for eid, records in live.items():
+                assert store.item_history("full", eid) == evidence_history(trail, eid) == records
+    assert [r["op"] for r in live["E1"]] == ["exclude", "hyp.delete", "hyp.restore"]
+    assert live["E9"] == []

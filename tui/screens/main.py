@@ -350,7 +350,7 @@ class MainScreen(Screen[None]):
                 later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
             )
         )
-        pane.query_one(ItemHistory).show(self.store.history(self.case.id), eid)
+        pane.query_one(ItemHistory).show(self.store.item_history(self.case.id, eid), eid)
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
