@@ -114,6 +114,16 @@ def _split_title(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------- reading
 
 
+def _keep_as_tag(raw: str, prefix: str, label: str, tags: list[str], extra: list[str]) -> None:
+    """A PARC value weigh has no field for: a tag, plus a details line when the tag
+    cannot hold it exactly, so nothing is silently lost."""
+    tag = slug(raw, 40 - len(prefix))
+    if tag:
+        tags.append(prefix + tag)
+    if tag != raw:
+        extra.append(f"{label}: {raw}")
+
+
 def _decompress(data: bytes, name: str) -> bytes:
     """Gunzip with a cap on the output, checked as it grows (a gzip bomb stops early)."""
     if len(data) > MAX_ACHZ_BYTES:
@@ -385,11 +395,7 @@ class _Reader:
                     stats["kind"] += 1
                 else:
                     typed.append(eid)
-                    tag = slug(raw_type, 40 - len(TYPE_TAG))
-                    if tag:
-                        tags.append(TYPE_TAG + tag)
-                    if tag != raw_type:
-                        extra.append(f"PARC type: {raw_type}")
+                    _keep_as_tag(raw_type, TYPE_TAG, "PARC type", tags, extra)
 
             admiralty: str | None = None
             raw_code = _text(fields["CODE"]).strip()
@@ -399,11 +405,7 @@ class _Reader:
                     stats["admiralty"] += 1
                 else:
                     coded.append(eid)
-                    tag = slug(raw_code, 40 - len(CODE_TAG))
-                    if tag:
-                        tags.append(CODE_TAG + tag)
-                    if tag != raw_code:
-                        extra.append(f"PARC code: {raw_code}")
+                    _keep_as_tag(raw_code, CODE_TAG, "PARC code", tags, extra)
 
             raw_flag = _text(fields["FLAG"]).strip().lower()
             if raw_flag in ("1", "true", "yes"):

@@ -133,33 +133,9 @@ class EvidenceForm(FormScreen[Evidence]):
             text_input("admiralty", (old.admiralty or "") if old else "", "e.g. B2 (optional)"),
             Static("", id="admiralty-hint", classes="field-hint"),
         )
-        yield row(
-            "credibility",
-            Select(
-                [(level, level) for level in LEVELS],
-                value=old.credibility if old else "medium",
-                allow_blank=False,
-                id="credibility",
-            ),
-        )
-        yield row(
-            "relevance",
-            Select(
-                [(level, level) for level in LEVELS],
-                value=old.relevance if old else "medium",
-                allow_blank=False,
-                id="relevance",
-            ),
-        )
-        yield row(
-            "kind",
-            Select(
-                [(kind, kind) for kind in KINDS],
-                value=old.kind if old else "report",
-                allow_blank=False,
-                id="kind",
-            ),
-        )
+        yield row("credibility", _choice("credibility", LEVELS, old.credibility if old else "medium"))
+        yield row("relevance", _choice("relevance", LEVELS, old.relevance if old else "medium"))
+        yield row("kind", _choice("kind", KINDS, old.kind if old else "report"))
 
     def _rating_row(self, i: int, hyp: Hypothesis, old: Evidence | None) -> Horizontal:
         rating = old.ratings.get(hyp.id) if old else None
@@ -253,3 +229,8 @@ class EvidenceForm(FormScreen[Evidence]):
 def _position(order: list[str], key: str) -> int:
     """Errors are listed in the order the fields appear on screen."""
     return order.index(key) if key in order else len(order)
+
+
+def _choice(widget_id: str, options: tuple[str, ...], value: str) -> Select[str]:
+    """A drop-down of fixed words whose labels are the words themselves."""
+    return Select([(o, o) for o in options], value=value, allow_blank=False, id=widget_id)
