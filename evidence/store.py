@@ -19,6 +19,7 @@ import os
 import stat
 import threading
 import time
+from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -854,9 +855,7 @@ class HypothesisRemoval:
         }
 
 
-def _ts(rec: dict[str, Any]) -> Any:
-    from datetime import datetime
-
+def _ts(rec: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(rec["ts"])
 
 
