@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 from evidence.errors import WeighError
+from evidence.fsio import atomic_write
 from hypotheses.models import Case
 
 FORMATS = ("md", "json", "csv", "html", "case", "achz")
@@ -40,18 +40,9 @@ def write_file(path: Path, data: bytes) -> Path:
     path = Path(path).expanduser()
     if path.is_dir():
         raise WeighError(f"{path}: is a directory; give a file name")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, data)
     except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         raise WeighError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path
 

@@ -1,9 +1,18 @@
-"""The two low-level steps every durable write here is built from."""
+"""Durable file writing: the one atomic replacement every writer here uses.
+
+A file is only ever replaced whole: a temp file is created exclusively beside
+it, filled, fsynced, renamed over the target, and the directory fsynced, so a
+crash leaves either the old bytes or the new ones, never a mix.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -23,3 +32,50 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def temp_prefix(path: Path) -> str:
+    """How the temp files of ``path`` start (so a writer can sweep its own leftovers)."""
+    return f".{path.name}."
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace ``path`` with ``data`` atomically and durably, with ``mode`` whatever the umask.
+
+    The temp file is made by ``tempfile.mkstemp`` (O_CREAT|O_EXCL|O_NOFOLLOW, a
+    fresh name) in the target's folder, so the rename never crosses a file
+    system and never writes through a planted symlink. On any error the temp
+    file is removed and the OSError propagates; the target is untouched.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        try:
+            os.fchmod(fd, mode)
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove temp files an interrupted :func:`atomic_write` of ``path`` left behind.
+
+    Only the holder of the path's writer lock may call this: another writer's
+    temp file would otherwise vanish under it.
+    """
+    prefix = temp_prefix(path)
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / name)

@@ -36,7 +36,7 @@ from evidence.errors import (
     StoreError,
     WeighError,
 )
-from evidence.fsio import fsync_dir, write_all
+from evidence.fsio import atomic_write, fsync_dir, remove_stale_temps, write_all
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock, owner_pid
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating, utcnow
@@ -270,17 +270,9 @@ class Store:
                 "or make it writable (chmod u+w)"
             )
 
-    def _temp_path(self) -> Path:
-        return self.path.with_name(f".{self.path.name}.tmp")
-
     def _remove_stale_temp(self) -> None:
         """A compaction killed midway leaves its temp file; only the writer makes one."""
-        try:
-            self._temp_path().unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            pass  # _write_snapshot reports it if it is in the way
+        remove_stale_temps(self.path)
 
     def _read_snapshot(self) -> DbFile:
         try:
@@ -765,27 +757,10 @@ class Store:
         return db.model_dump_json(by_alias=True).encode("utf-8")
 
     def _write_snapshot(self) -> None:
-        data = self._snapshot_bytes()
-        tmp = self._temp_path()
         try:
-            self._remove_stale_temp()
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
-            fsync_dir(self.path.parent)
+            atomic_write(self.path, self._snapshot_bytes())
         except OSError as exc:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
             raise StoreError(f"{self.path}: cannot write the database: {_os_reason(exc)}") from None
-
-
-
 
 
 def _describe_db(exc: ValidationError, doc: dict[str, Any], limit: int = 3) -> str:

@@ -7,10 +7,11 @@ a convenience, never a reason to fail.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from platformdirs import user_state_path
+
+from evidence.fsio import atomic_write
 
 
 def default_state_file() -> Path:
@@ -49,8 +50,6 @@ def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
     data["last_case"] = cases
     try:
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = state_file.with_name(f".{state_file.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, state_file)
+        atomic_write(state_file, json.dumps(data, indent=1).encode("utf-8"))
     except OSError:
         pass
