@@ -168,12 +168,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
 
-    from textual_serve.server import Server
+    from tui.serve import GuardedServer
 
     db = _db_path(args).absolute()
     command = f"{shlex.quote(sys.executable)} -m tui.cli --db {shlex.quote(str(db))}"
-    print(f"Serving weigh on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="weigh").serve()
+    server = GuardedServer(command, host=args.host, port=args.port, title="weigh")
+    if server.token is not None:
+        print(
+            f"weigh: warning: listening on {args.host}, beyond this machine. The workbench has no"
+            " authentication but the token in this URL: anyone who has the URL can read and change"
+            " every case. Share it with no one; prefer the default 127.0.0.1.",
+            file=sys.stderr,
+        )
+    print(f"Serving weigh on {server.start_url()} (ctrl+c stops)", file=sys.stderr)
+    server.serve()
     return 0
 
 

@@ -1,0 +1,145 @@
+"""`weigh serve` attacked as a web page elsewhere would: foreign Origin, rebound Host, no token."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual_serve")
+aiohttp = pytest.importorskip("aiohttp")
+
+from tests.test_serve import free_port
+
+WAIT_SECONDS = 30
+
+
+class Served:
+    def __init__(self, proc: subprocess.Popen[bytes], port: int, db: Path) -> None:
+        self.proc, self.port, self.db = proc, port, db
+        self.base = f"http://127.0.0.1:{port}"
+        self.banner: list[str] = []
+
+
+def start(cli_env: dict[str, str], tmp_path: Path, *extra: str) -> Iterator[Served]:
+    port = free_port()
+    db = tmp_path / "w.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "serve", "--port", str(port), "--db", str(db), *extra],
+        env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    served = Served(proc, port, db)
+    try:
+        assert proc.stderr is not None
+        while not served.banner or not served.banner[-1].startswith("Serving weigh on"):
+            line = proc.stderr.readline().decode()
+            if not line:
+                pytest.fail(f"weigh serve exited before serving: {served.banner}")
+            served.banner.append(line.strip())
+        asyncio.run(wait_until_listening(served))
+        yield served
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+async def wait_until_listening(served: Served) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+            writer.close()
+            return
+        except OSError:
+            if served.proc.poll() is not None:
+                err = served.proc.stderr.read().decode() if served.proc.stderr else ""
+                pytest.fail(f"weigh serve exited with {served.proc.returncode}: {err}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"weigh serve did not listen within {WAIT_SECONDS}s")
+            await asyncio.sleep(0.2)
+
+
+@pytest.fixture
+def loopback(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
+    yield from start(cli_env, tmp_path)
+
+
+@pytest.fixture
+def wide(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
+    yield from start(cli_env, tmp_path, "--host", "0.0.0.0")
+
+
+async def get(url: str, **headers: str) -> tuple[int, str, dict[str, str]]:
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as resp:
+        return resp.status, await resp.text(), dict(resp.headers)
+
+
+async def ws_status(url: str, **headers: str) -> int | bytes:
+    """The handshake's refusal status, or the first bytes of the screen when it is accepted."""
+    timeout = aiohttp.ClientWSTimeout(ws_receive=WAIT_SECONDS)
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.ws_connect(url, headers=headers, timeout=timeout) as ws:
+                await ws.send_json(["resize", {"width": 100, "height": 30}])
+                while True:
+                    msg = await ws.receive()
+                    if msg.type == aiohttp.WSMsgType.BINARY or msg.type == aiohttp.WSMsgType.TEXT:
+                        data = msg.data if isinstance(msg.data, bytes) else msg.data.encode()
+                        await ws.close()
+                        return data
+                    pytest.fail(f"websocket closed without a screen: {msg}")
+        except aiohttp.WSServerHandshakeError as exc:
+            return exc.status
+
+
+def test_a_foreign_origin_cannot_open_the_workbench(loopback: Served) -> None:
+    ws = f"ws://127.0.0.1:{loopback.port}/ws"
+    for origin in ("http://evil.example", f"http://localhost:{loopback.port + 1}", "null"):
+        assert asyncio.run(ws_status(ws, Origin=origin)) == 403, origin
+    # Nothing ran: the workbench (which would create the database) never started.
+    assert not loopback.db.exists()
+    # The server's own page and programs that send no Origin still get the screen.
+    assert isinstance(asyncio.run(ws_status(ws, Origin=f"http://127.0.0.1:{loopback.port}")), bytes)
+    assert isinstance(asyncio.run(ws_status(ws)), bytes)
+
+
+def test_a_rebound_host_is_refused(loopback: Served) -> None:
+    status, body, _ = asyncio.run(get(loopback.base + "/", Host=f"attacker.example:{loopback.port}"))
+    assert status == 403 and "textual.js" not in body
+    assert "Host 'attacker.example:" in body
+    ws = f"ws://127.0.0.1:{loopback.port}/ws"
+    assert asyncio.run(ws_status(ws, Host="attacker.example", Origin="http://attacker.example")) == 403
+    status, body, _ = asyncio.run(get(loopback.base + "/", Host=f"localhost:{loopback.port}"))
+    assert status == 200 and f"ws://localhost:{loopback.port}/ws" in body
+
+
+def test_beyond_loopback_a_token_is_required_and_printed_once(wide: Served) -> None:
+    assert any("no authentication" in line for line in wide.banner)
+    tokens = re.findall(r"\?token=([A-Za-z0-9_-]+)", "\n".join(wide.banner))
+    assert len(tokens) == 1 and len(tokens[0]) >= 32
+    ws = f"ws://127.0.0.1:{wide.port}/ws"
+    assert asyncio.run(get(wide.base + "/"))[0] == 403
+    assert asyncio.run(get(wide.base + "/?token=" + tokens[0][:-1]))[0] == 403
+    assert asyncio.run(ws_status(ws)) == 403
+    assert asyncio.run(ws_status(ws + "?token=guess")) == 403
+    assert not wide.db.exists()
+
+    status, page, headers = asyncio.run(get(wide.base + "/?token=" + tokens[0]))
+    assert status == 200 and "textual.js" in page
+    assert f"weigh-token-{wide.port}=" in headers.get("Set-Cookie", "")
+    assert "HttpOnly" in headers["Set-Cookie"] and "SameSite=Strict" in headers["Set-Cookie"]
+    # What the page's script does: the WebSocket carries the cookie the page set.
+    cookie = f"weigh-token-{wide.port}={tokens[0]}"
+    assert isinstance(asyncio.run(ws_status(ws, Cookie=cookie, Origin=wide.base)), bytes)
+    # Even with the token, a foreign page may not open the socket.
+    assert asyncio.run(ws_status(ws, Cookie=cookie, Origin="http://evil.example")) == 403
