@@ -630,6 +630,10 @@ def achz_losses(case: Case) -> list[str]:
     note([e.id for e in evs if e.reported_date is not None], "evidence reported date (PARC has only DATE)")
     note([e.id for e in evs if e.excluded], "evidence excluded from scoring (PARC cannot exclude; included on re-import)")
     note([e.id for e in evs if e.notes], "per-rating notes (PARC files hold none)")
+    note([e.id for e in evs if e.group is not None], "evidence same-fact groups (PARC has none)")
+    note([m.id for m in case.indicators], "indicators (PARC has none)")
+    if case.conclusion:
+        lost.append("case conclusion: PARC has no place for it")
 
     def dropped_tags(ev: Evidence) -> list[str]:
         kept = {FLAG_TAG, _type_of(ev)[1], _code_of(ev)[1]}

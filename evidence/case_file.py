@@ -1,4 +1,8 @@
-"""The `weigh-case` v1 JSON file: the portable form of one case."""
+"""The `weigh-case` JSON file: the portable form of one case.
+
+Version 2 adds the case's conclusion, same-fact groups on evidence and
+indicators; version 1 files (none of those) still import.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
-from hypotheses.models import Case, CaseId, Evidence, Hypothesis, IsoDateTime, OneLine, Text
+from hypotheses.models import (
+    Case,
+    CaseId,
+    Evidence,
+    Hypothesis,
+    Indicator,
+    IsoDateTime,
+    OneLine,
+    Text,
+)
 from hypotheses.validation import describe
 
 FORMAT = "weigh-case"
-VERSION = 1
+VERSION = 2
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -22,6 +35,7 @@ class _Header(BaseModel):
     title: OneLine
     question: Text = ""
     description: Text = ""
+    conclusion: Text = ""
     created: IsoDateTime | None = None
     updated: IsoDateTime | None = None
 
@@ -29,10 +43,11 @@ class _Header(BaseModel):
 class CaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     format: Literal["weigh-case"]
-    version: Literal[1]
+    version: Literal[1, 2]
     case: _Header
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -64,6 +79,8 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         raise ImportFailed(
             f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
         )
+    if doc.get("version") == 1:
+        _check_v1(doc, name)
     if case_id is not None and isinstance(doc.get("case"), dict):
         doc["case"] = {**doc["case"], "id": case_id}
     try:
@@ -73,20 +90,46 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
     fields = parsed.case.model_dump(exclude_none=True)
     try:
         return Case.model_validate(
-            {**fields, "hypotheses": parsed.hypotheses, "evidence": parsed.evidence},
+            {
+                **fields,
+                "hypotheses": parsed.hypotheses,
+                "evidence": parsed.evidence,
+                "indicators": parsed.indicators,
+            },
             strict=False,
         )
     except ValidationError as exc:
         raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
 
 
+def _check_v1(doc: dict[str, Any], name: str) -> None:
+    """A version 1 file has no conclusion, groups or indicators: such keys are unknown there."""
+    where: str | None = None
+    case = doc.get("case")
+    if isinstance(case, dict) and "conclusion" in case:
+        where = "case: conclusion"
+    elif "indicators" in doc:
+        where = "indicators"
+    else:
+        evidence = doc.get("evidence")
+        for i, ev in enumerate(evidence if isinstance(evidence, list) else []):
+            if isinstance(ev, dict) and "group" in ev:
+                label = ev["id"][:40] if isinstance(ev.get("id"), str) else f"#{i + 1}"
+                where = f"evidence {label}: group"
+                break
+    if where is not None:
+        raise ImportFailed(f"{name}: {where}: unknown field in a version 1 file (it came in version 2)")
+
+
 def case_file_dict(case: Case) -> dict[str, Any]:
+    """The case as a version 2 file document."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "case": case.info.model_dump(mode="json"),
         "hypotheses": [h.model_dump(mode="json") for h in case.hypotheses],
         "evidence": [e.model_dump(mode="json") for e in case.evidence],
+        "indicators": [m.model_dump(mode="json") for m in case.indicators],
     }
 
 

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import RATINGS, Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe
 
@@ -292,10 +292,25 @@ def _build_case(
     name: str, case_id: str, existing: Case | None, hypotheses: list[Hypothesis], evidence: list[Evidence]
 ) -> Case:
     info: dict[str, Any] = {"id": case_id, "title": Path(name).stem.strip() or case_id}
+    indicators: list[Indicator] = []
     if existing is not None:
         info = existing.info.model_dump() | {"id": case_id}
+        # A CSV holds no indicators: keep the case's, minus what no longer exists.
+        hids, eids = {h.id for h in hypotheses}, {e.id for e in evidence}
+        indicators = [
+            m.model_copy(
+                update={
+                    "ratings": {h: r for h, r in m.ratings.items() if h in hids},
+                    "evidence_id": m.evidence_id if m.evidence_id in eids else None,
+                }
+            )
+            for m in existing.indicators
+        ]
     try:
-        return Case.model_validate({**info, "hypotheses": hypotheses, "evidence": evidence}, strict=False)
+        return Case.model_validate(
+            {**info, "hypotheses": hypotheses, "evidence": evidence, "indicators": indicators},
+            strict=False,
+        )
     except ValidationError as exc:
         raise ImportFailed(f"{name}: {describe(exc)}; nothing was imported") from None
 

@@ -23,6 +23,7 @@ from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,7 +40,7 @@ from evidence.errors import (
 from evidence.fsio import atomic_write, fsync_dir, remove_stale_temps, write_all
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock, owner_pid
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating, utcnow
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating, utcnow
 
 SCHEMA = 1
 COMPACT_RECORDS = 20_000
@@ -71,6 +72,10 @@ class DbFile(BaseModel):
     history: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+# What a case-details edit may change (id and timestamps are the store's).
+_INFO_FIELDS = {"title", "question", "description", "conclusion"}
+
+
 class CaseSummary(BaseModel):
     """A line of `weigh cases` and the case switcher."""
 
@@ -87,17 +92,27 @@ class _CaseState:
     hypotheses: list[Hypothesis]
     evidence: list[Evidence]
     index: dict[str, int]
+    indicators: list[Indicator] = dataclass_field(default_factory=list)
 
     @classmethod
     def of(cls, case: Case) -> _CaseState:
         info = CaseInfo.model_construct(**{k: getattr(case, k) for k in CaseInfo.model_fields})
         evidence = list(case.evidence)
-        return cls(info, list(case.hypotheses), evidence, {e.id: i for i, e in enumerate(evidence)})
+        return cls(
+            info,
+            list(case.hypotheses),
+            evidence,
+            {e.id: i for i, e in enumerate(evidence)},
+            list(case.indicators),
+        )
 
     def case(self) -> Case:
         fields = {k: getattr(self.info, k) for k in CaseInfo.model_fields}
         return Case.model_construct(
-            **fields, hypotheses=list(self.hypotheses), evidence=list(self.evidence)
+            **fields,
+            hypotheses=list(self.hypotheses),
+            evidence=list(self.evidence),
+            indicators=list(self.indicators),
         )
 
     def reindex(self, start: int = 0) -> None:
@@ -496,8 +511,8 @@ class Store:
                 {
                     "op": "case.info",
                     "case": info.id,
-                    "new": info.model_dump(mode="json", include={"title", "question", "description"}),
-                    "old": old.model_dump(mode="json", include={"title", "question", "description"}),
+                    "new": info.model_dump(mode="json", include=_INFO_FIELDS),
+                    "old": old.model_dump(mode="json", include=_INFO_FIELDS),
                 }
             )
 
@@ -894,6 +909,12 @@ def _hyp_delete(store: Store, rec: dict[str, Any]) -> None:
                     "notes": {k: v for k, v in ev.notes.items() if k != hid},
                 }
             )
+    # indicators may rate only hypotheses the case has
+    for i, ind in enumerate(st.indicators):
+        if hid in ind.ratings:
+            st.indicators[i] = ind.model_copy(
+                update={"ratings": {k: v for k, v in ind.ratings.items() if k != hid}}
+            )
 
 
 def _hyp_restore(store: Store, rec: dict[str, Any]) -> None:
@@ -925,6 +946,10 @@ def _ev_delete(store: Store, rec: dict[str, Any]) -> None:
     del st.evidence[pos]
     del st.index[rec["id"]]
     st.reindex(pos)
+    # an indicator observed as this item no longer points at it
+    for i, ind in enumerate(st.indicators):
+        if ind.evidence_id == rec["id"]:
+            st.indicators[i] = ind.model_copy(update={"evidence_id": None})
 
 
 def _rate(store: Store, rec: dict[str, Any]) -> None:

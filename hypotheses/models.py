@@ -22,10 +22,12 @@ from pydantic import (
 Rating = Literal["CC", "C", "N", "I", "II", "NA"]
 Level = Literal["low", "medium", "high"]
 Kind = Literal["fact", "report", "claim", "assumption", "absence"]
+IndicatorStatus = Literal["watching", "observed", "lapsed"]
 
 RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 KINDS: tuple[Kind, ...] = ("fact", "report", "claim", "assumption", "absence")
+INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = ("watching", "observed", "lapsed")
 RATING_NAMES: dict[str, str] = {
     "CC": "very consistent",
     "C": "consistent",
@@ -93,6 +95,8 @@ class Evidence(_Model):
     event_date: IsoDate | None = None
     reported_date: IsoDate | None = None
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = Field(default_factory=list)
+    # Same-fact group: items resting on one fact share it, so the fact counts once.
+    group: Tag | None = None
     credibility: Level = "medium"
     relevance: Level = "medium"
     admiralty: Admiralty | None = None
@@ -109,6 +113,26 @@ class Evidence(_Model):
         return tags
 
 
+class Indicator(_Model):
+    """A milestone registered before it is seen: what it would mean for each hypothesis.
+
+    It takes no part in scoring; once observed it becomes an evidence item
+    (``evidence_id``) carrying these ratings, so hindsight cannot re-rate it.
+    """
+
+    id: ItemId
+    title: OneLine
+    details: Text = ""
+    expected_by: IsoDate | None = None
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    status: IndicatorStatus = "watching"
+    evidence_id: ItemId | None = None
+
+    def overdue(self, today: date) -> bool:
+        """A watching indicator past its expected date."""
+        return self.status == "watching" and self.expected_by is not None and self.expected_by < today
+
+
 class CaseInfo(_Model):
     """A case without its hypotheses and evidence: what a case list shows."""
 
@@ -116,6 +140,8 @@ class CaseInfo(_Model):
     title: OneLine
     question: Text = ""
     description: Text = ""
+    # The analyst's own written judgement, shown first in every report.
+    conclusion: Text = ""
     created: IsoDateTime = Field(default_factory=utcnow)
     updated: IsoDateTime = Field(default_factory=utcnow)
 
@@ -123,10 +149,11 @@ class CaseInfo(_Model):
 class Case(CaseInfo):
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
-        problems = case_problems(self.hypotheses, self.evidence)
+        problems = case_problems(self.hypotheses, self.evidence, self.indicators)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -149,9 +176,19 @@ class Case(CaseInfo):
                 return ev
         raise KeyError(eid)
 
+    def indicator(self, mid: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == mid:
+                return ind
+        raise KeyError(mid)
 
-def case_problems(hypotheses: list[Hypothesis], evidence: list[Evidence]) -> list[str]:
-    """Cross-item rules a single item cannot check: unique ids, known columns."""
+
+def case_problems(
+    hypotheses: list[Hypothesis],
+    evidence: list[Evidence],
+    indicators: list[Indicator] | None = None,
+) -> list[str]:
+    """Cross-item rules a single item cannot check: unique ids, known columns, links."""
     problems: list[str] = []
     hids: set[str] = set()
     for hyp in hypotheses:
@@ -161,6 +198,8 @@ def case_problems(hypotheses: list[Hypothesis], evidence: list[Evidence]) -> lis
     # The common case (no problem) is checked with set operations: opening a
     # 100k-item case runs this once per case.
     eids = {ev.id for ev in evidence}
+    if indicators:
+        problems += indicator_problems(indicators, hids, eids)
     known = hids.issuperset
     if len(eids) == len(evidence) and all(known(ev.ratings) and known(ev.notes) for ev in evidence):
         return problems
@@ -175,6 +214,24 @@ def case_problems(hypotheses: list[Hypothesis], evidence: list[Evidence]) -> lis
                     problems.append(
                         f"evidence {ev.id}: {field}: unknown hypothesis id {hid!r}"
                     )
+    return problems
+
+
+def indicator_problems(
+    indicators: list[Indicator], hypothesis_ids: set[str], evidence_ids: set[str]
+) -> list[str]:
+    """Indicator ids unique, ratings for known hypotheses, a link to an existing item."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for ind in indicators:
+        if ind.id in seen:
+            problems.append(f"indicator {ind.id}: duplicate id")
+        seen.add(ind.id)
+        for hid in ind.ratings:
+            if hid not in hypothesis_ids:
+                problems.append(f"indicator {ind.id}: ratings: unknown hypothesis id {hid!r}")
+        if ind.evidence_id is not None and ind.evidence_id not in evidence_ids:
+            problems.append(f"indicator {ind.id}: evidence_id: no evidence item {ind.evidence_id!r}")
     return problems
 
 

@@ -8,10 +8,13 @@ from typing import Any
 from pydantic import ValidationError
 
 
+_KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
+
+
 def _item_label(doc: Any, loc: Sequence[int | str]) -> tuple[str, Sequence[int | str]]:
     """('evidence', 2, 'ratings') → ('evidence E3', ('ratings',)) when the id is known."""
-    if len(loc) >= 2 and loc[0] in ("evidence", "hypotheses") and isinstance(loc[1], int):
-        kind = "evidence" if loc[0] == "evidence" else "hypothesis"
+    if len(loc) >= 2 and loc[0] in _KINDS and isinstance(loc[1], int):
+        kind = _KINDS[str(loc[0])]
         label = f"{kind} #{loc[1] + 1}"
         items = doc.get(loc[0]) if isinstance(doc, Mapping) else None
         if isinstance(items, list) and loc[1] < len(items):

@@ -49,7 +49,7 @@ def parc_view(case: Case) -> dict[str, Any]:
             "reported_date": None, "tags": kept, "credibility": ev.credibility,
             "relevance": "medium", "admiralty": ev.admiralty, "kind": ev.kind,
             "excluded": False, "ratings": {new_hid[h]: r for h, r in ev.ratings.items()},
-            "notes": {},
+            "notes": {}, "group": None,
         })
     return {
         "title": safe(case.title),
@@ -287,3 +287,12 @@ def test_dates_are_written_at_noon_utc_so_every_time_zone_sees_the_same_day() ->
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
     for hours in range(-11, 12):
         assert moment.astimezone(timezone(timedelta(hours=hours))).date() == date(2022, 3, 29), hours
+
+
+def test_losses_name_groups_indicators_and_conclusion() -> None:
+    from tests.test_case_file import full_case
+
+    lines = achz_losses(full_case())
+    assert "evidence same-fact groups (PARC has none): E1" in lines
+    assert "indicators (PARC has none): M1, M2, M3" in lines
+    assert "case conclusion: PARC has no place for it" in lines

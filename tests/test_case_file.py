@@ -9,7 +9,7 @@ import pytest
 
 from evidence.case_file import case_file_dict, dump_case_file, parse_case_file
 from evidence.errors import ImportFailed
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 
 def full_case() -> Case:
@@ -18,6 +18,7 @@ def full_case() -> Case:
         title="Every field [bold]set[/]",
         question="Which?",
         description="Long\ndescription",
+        conclusion="Probably H1,\nthough E1 is a claim.",
         hypotheses=[
             Hypothesis(id="H1", title="One", description="first", prior=2.5),
             Hypothesis(id="H2", title="Two", prior=0.5),
@@ -28,8 +29,15 @@ def full_case() -> Case:
                 event_date=date(2022, 3, 29), reported_date=date(2022, 4, 1), tags=["istanbul", "draft-treaty"],
                 credibility="high", relevance="low", admiralty="B2", kind="claim", excluded=True,
                 ratings={"H1": "CC", "H2": "II"}, notes={"H1": "why", "H2": "because <b>"},
+                group="drafting",
             ),
             Evidence(id="E2", title="Minimal"),
+        ],
+        indicators=[
+            Indicator(id="M1", title="Talks resume", details="within weeks", expected_by=date(2022, 6, 1),
+                      ratings={"H1": "C", "H2": "I"}),
+            Indicator(id="M2", title="Seen", status="observed", evidence_id="E2", ratings={"H1": "N"}),
+            Indicator(id="M3", title="Never came", status="lapsed"),
         ],
     )
 
@@ -39,6 +47,53 @@ def test_round_trip_keeps_every_field() -> None:
     again = parse_case_file(dump_case_file(case).encode())
     assert again.model_dump(exclude={"created", "updated"}) == case.model_dump(exclude={"created", "updated"})
     assert again.created == case.created
+
+
+def test_version_2_round_trips_groups_indicators_and_conclusion() -> None:
+    doc = json.loads(dump_case_file(full_case()))
+    assert doc["version"] == 2
+    assert doc["case"]["conclusion"] == "Probably H1,\nthough E1 is a claim."
+    assert [e["group"] for e in doc["evidence"]] == ["drafting", None]
+    assert doc["indicators"][0] == {
+        "id": "M1", "title": "Talks resume", "details": "within weeks", "expected_by": "2022-06-01",
+        "ratings": {"H1": "C", "H2": "I"}, "status": "watching", "evidence_id": None,
+    }
+    again = parse_case_file(json.dumps(doc).encode())
+    assert again.conclusion == full_case().conclusion
+    assert [e.group for e in again.evidence] == ["drafting", None]
+    assert again.indicators == full_case().indicators
+
+
+def _v1_doc() -> dict:
+    doc = _doc()
+    doc["version"] = 1
+    del doc["case"]["conclusion"], doc["indicators"]
+    for ev in doc["evidence"]:
+        del ev["group"]
+    return doc
+
+
+def test_version_1_still_imports() -> None:
+    case = parse_case_file(json.dumps(_v1_doc()).encode(), "old.json")
+    assert case.conclusion == "" and case.indicators == []
+    assert all(ev.group is None for ev in case.evidence)
+    assert case.evidence[0].ratings == {"H1": "CC", "H2": "II"}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["case"].update(conclusion="x"), "case: conclusion: unknown field in a version 1 file"),
+        (lambda d: d.update(indicators=[]), "indicators: unknown field in a version 1 file"),
+        (lambda d: d["evidence"][1].update(group="g"), "evidence E2: group: unknown field in a version 1 file"),
+    ],
+)
+def test_version_1_file_with_version_2_keys_is_refused(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+    doc = _v1_doc()
+    mutate(doc)
+    with pytest.raises(ImportFailed) as err:
+        parse_case_file(json.dumps(doc).encode(), "bad.json")
+    assert str(err.value) == f"bad.json: {expected} (it came in version 2)"
 
 
 def test_case_id_override() -> None:
@@ -80,7 +135,20 @@ def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d["hypotheses"][0].update(prior="1"), "hypothesis H1: prior"),
         (lambda d: d["case"].update(id="Has Spaces"), "case.id"),
         (lambda d: d.update(format="other"), "format: expected 'weigh-case'"),
-        (lambda d: d.update(version=2), "version 2 is newer"),
+        (lambda d: d.update(version=3), "version 3 is newer"),
+        (lambda d: d.update(version=0), "version"),
+        (lambda d: d["evidence"][0].update(group="Not A Slug"), "evidence E1: group"),
+        (lambda d: d["evidence"][0].update(group=7), "evidence E1: group"),
+        (lambda d: d["case"].update(conclusion=["a"]), "case.conclusion"),
+        (lambda d: d["indicators"][0].update(colour="red"), "indicator M1: colour: unknown field"),
+        (lambda d: d["indicators"][0].update(status="seen"), "indicator M1: status"),
+        (lambda d: d["indicators"][0].update(expected_by="2022-13-01"), "indicator M1: expected_by"),
+        (lambda d: d["indicators"][0]["ratings"].update(H1="X"), "indicator M1: ratings.H1"),
+        (lambda d: d["indicators"][0]["ratings"].update(H9="C"), "indicator M1: ratings: unknown hypothesis id 'H9'"),
+        (lambda d: d["indicators"][1].update(id="M1"), "indicator M1: duplicate id"),
+        (lambda d: d["indicators"][1].update(evidence_id="E9"), "indicator M2: evidence_id: no evidence item 'E9'"),
+        (lambda d: d["indicators"][0].update(title=""), "indicator M1: title"),
+        (lambda d: d["indicators"][0].pop("title"), "indicator M1: title: required field is missing"),
         (lambda d: d.pop("case"), "case: required field is missing"),
         (lambda d: d["evidence"][0].pop("title"), "evidence E1: title: required field is missing"),
     ],

@@ -13,7 +13,7 @@ from evidence.csv_matrix import read_csv_matrix, sniff_delimiter
 from evidence.errors import ImportFailed
 from evidence.export import export_bytes
 from evidence.seed import default_case
-from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis, Indicator
 
 
 def export(case: Case) -> bytes:
@@ -155,6 +155,9 @@ def test_update_keeps_what_csv_cannot_hold_and_drops_what_was_removed() -> None:
         evidence=[Evidence(id="E1", title="one", details="long details", source="Reuters",
                            ratings={"H1": "C", "H2": "I"}, notes={"H1": "why C", "H2": "why I"}),
                   Evidence(id="E2", title="two", notes={"H1": "gone with its row"})],
+        conclusion="H1, for now.",
+        indicators=[Indicator(id="M1", title="seen", status="observed", evidence_id="E2",
+                              ratings={"H1": "C", "H2": "I"})],
     )
     # H2's column and E2's row are deleted in the spreadsheet; the details column is dropped.
     data = b"id,title,source,H1: A renamed,H9: new\r\nE1,one!,AP,II,C\r\nE3,three,,,\r\n"
@@ -167,6 +170,9 @@ def test_update_keeps_what_csv_cannot_hold_and_drops_what_was_removed() -> None:
     assert e1.ratings == {"H1": "II", "H9": "C"}
     assert e1.notes == {"H1": "why C"}  # the H2 note went with its column
     assert e3.id == "E3" and e3.notes == {} and e3.ratings == {}
+    # indicators and the conclusion stay; the removed column and row leave no trace in them
+    assert case.conclusion == "H1, for now."
+    assert case.indicators == [Indicator(id="M1", title="seen", status="observed", ratings={"H1": "C"})]
 
 
 def test_rows_without_ids_are_numbered_after_the_given_ones() -> None:

@@ -102,3 +102,25 @@ def test_item_history_index_matches_a_scan_of_the_trail(tmp_path: Path) -> None:
                 assert store.item_history("full", eid) == evidence_history(trail, eid) == records
     assert [r["op"] for r in live["E1"]] == ["exclude", "hyp.delete", "hyp.restore"]
     assert live["E9"] == []
+
+
+def test_indicators_conclusion_and_groups_survive_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "w.json"
+    case = full_case()
+    with Store.open(db) as store:
+        store.put_case(case)
+        store.update_case_info(case.info.model_copy(update={"conclusion": "Now H2."}))
+    with Store.open(db) as store:
+        got = store.case("full")
+        assert got.conclusion == "Now H2."
+        assert got.indicators == case.indicators
+        assert got.item("E1").group == "drafting"
+        # a deleted column leaves no indicator rating behind, a deleted item no link
+        store.delete_hypothesis("full", "H2")
+        store.delete_evidence("full", "E2")
+        edited = store.case("full")
+    assert all("H2" not in m.ratings for m in edited.indicators)
+    assert edited.indicator("M2").evidence_id is None
+    for readonly in (True, False):  # journal replay, then the compacted file
+        with Store.open(db, readonly=readonly) as store:
+            assert _same(store.case("full"), edited)
