@@ -79,3 +79,18 @@ def remove_stale_temps(path: Path) -> None:
         if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
             with contextlib.suppress(OSError):
                 os.unlink(path.parent / name)
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents mode 0700, whatever the umask (they hold case data)."""
+    missing: list[Path] = []
+    current = Path(folder)
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it first: not ours to change
+        os.chmod(path, 0o700)

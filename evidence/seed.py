@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from evidence.fsio import make_private_dirs
 from evidence.store import Store
 from hypotheses.models import Case
 
@@ -23,7 +24,7 @@ def open_store(path: Path, *, readonly: bool = False) -> Store:
     """Open (or create) a database; a new one is seeded with the default case."""
     if not path.exists():
         readonly = False  # nothing to read yet: create and seed it first
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent)
     store = Store.open(path, readonly=readonly)
     # A database that never held a case (new, or a crash came before seeding)
     # gets the default case; one whose cases were deleted keeps its history.

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--model", choices=MODEL_CHOICES, default="weighted", help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
-    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE ('-': standard output, the default)")
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -156,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("Not kept in the .achz file (PARC has no place for it):", file=sys.stderr)
         for line in losses:
             print(f"  {line}", file=sys.stderr)
-    if args.output:
+    if args.output and args.output != "-":
         path = write_file(Path(args.output), data)
         print(f"Wrote {path}", file=sys.stderr)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_state_path
 
-from evidence.fsio import atomic_write
+from evidence.fsio import atomic_write, make_private_dirs
 
 
 def default_state_file() -> Path:
@@ -49,7 +49,7 @@ def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
     cases[_key(db_path)] = case_id
     data["last_case"] = cases
     try:
-        state_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(state_file.parent)
         atomic_write(state_file, json.dumps(data, indent=1).encode("utf-8"))
     except OSError:
         pass

@@ -1,0 +1,135 @@
+"""`weigh export -o` attacked through its target: planted temp links, links, FIFOs, devices, umask."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui.session import remember_case
+
+TIMEOUT = 60
+
+
+def weigh(env: dict[str, str], *args: str, umask: int = -1) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT, umask=umask
+    )
+
+
+def summary(env: dict[str, str]) -> bytes:
+    done = weigh(env, "export", "--format", "md")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_planted_temp_file_links_are_not_followed(cli_env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    expected = summary(cli_env)  # also creates the database, so the export below only reads
+    last = int(Path("/proc/sys/kernel/ns_last_pid").read_text()) if Path("/proc/sys/kernel/ns_last_pid").exists() else os.getpid()
+    for pid in range(last, last + 400):  # the old temp name for every likely next PID
+        (out / f".report.md.{pid}.tmp").symlink_to(victim)
+    done = weigh(cli_env, "export", "--format", "md", "-o", str(out / "report.md"))
+    assert done.returncode == 0, done.stderr
+    assert victim.read_bytes() == b"precious"
+    report = out / "report.md"
+    assert not report.is_symlink() and report.read_bytes() == expected
+    leftovers = [p for p in out.iterdir() if not p.is_symlink() and p.name != "report.md"]
+    assert leftovers == []
+
+
+def test_a_symlink_target_is_refused_and_left_alone(cli_env: dict[str, str], tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    link = tmp_path / "stdout-like"
+    link.symlink_to(victim)
+    done = weigh(cli_env, "export", "-o", str(link))
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{link}: is a symbolic link" in err and "-o - for standard output" in err
+    assert link.is_symlink() and os.readlink(link) == str(victim)
+    assert victim.read_bytes() == b"precious"
+
+
+def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> None:
+    expected = summary(cli_env)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "-o", "-"],
+        check=False, env=cli_env, capture_output=True, timeout=TIMEOUT, cwd=tmp_path,
+    )
+    assert done.returncode == 0 and done.stdout == expected
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_fifo_is_written_into_not_replaced(cli_env: dict[str, str], tmp_path: Path) -> None:
+    expected = summary(cli_env)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            received.append(fh.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        done = weigh(cli_env, "export", "-o", str(fifo))
+        reader.join(timeout=TIMEOUT)
+    finally:
+        if reader.is_alive():  # a regression replaced the FIFO: unblock the reader
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            os.close(fd)
+            reader.join(timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received == [expected]
+
+
+def test_a_full_device_gives_one_line_and_stays_a_device(cli_env: dict[str, str], tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    try:  # a node for the kernel's always-full device, made here (never the real /dev path)
+        os.mknod(full, stat.S_IFCHR | 0o600, os.makedev(1, 7))
+    except PermissionError:
+        pytest.skip("creating a device node needs privileges this run does not have")
+    summary(cli_env)
+    done = weigh(cli_env, "export", "-o", str(full))
+    assert done.returncode == 2
+    assert done.stderr.decode() == f"weigh: error: {full}: cannot write: No space left on device\n"
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+def test_a_permissive_umask_does_not_open_up_weighs_files(cli_env: dict[str, str], tmp_path: Path) -> None:
+    db = tmp_path / "new" / "deeper" / "weigh.json"
+    report = tmp_path / "report.md"
+    done = weigh(cli_env, "--db", str(db), "export", "-o", str(report), umask=0)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / "new" / "deeper").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
+    # Replacing an export keeps the permissions its owner gave it.
+    os.chmod(report, 0o644)
+    assert weigh(cli_env, "--db", str(db), "export", "-o", str(report), umask=0).returncode == 0
+    assert stat.S_IMODE(os.stat(report).st_mode) == 0o644
+
+
+def test_the_state_file_ignores_a_permissive_umask(tmp_path: Path) -> None:
+    state = tmp_path / "state" / "weigh" / "state.json"
+    old = os.umask(0)
+    try:
+        remember_case(state, tmp_path / "weigh.json", "istanbul-2022")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(state.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(state.parent.parent).st_mode) == 0o700
