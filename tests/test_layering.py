@@ -1,42 +1,168 @@
-"""The direction of dependency: tui → evidence → hypotheses, and a CLI that starts fast."""
+"""The direction of dependency: tui → evidence → hypotheses, a pure analysis, and a CLI that starts fast.
+
+Every module is found on disk, so a new module is covered the day it is added.
+Two checks complement each other: importing every module in a fresh interpreter
+shows what is loaded at import time, and reading every module's syntax tree also
+catches imports deferred into functions, which an import alone never runs.
+"""
 
 from __future__ import annotations
 
+import ast
+import json
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
+from tui.cli import build_parser
+
+#: What each layer must never import, at import time or deferred into a function.
+FORBIDDEN: dict[str, frozenset[str]] = {
+    "hypotheses": frozenset({"evidence", "tui", "textual", "textual_serve", "tinydb", "filelock", "rich"}),
+    "evidence": frozenset({"tui", "textual", "textual_serve", "rich"}),
+}
+
+#: Standard-library modules that reach files, processes or the network: the analysis uses none.
+IO_MODULES = frozenset({
+    "os", "pathlib", "shutil", "tempfile", "glob", "fileinput", "mmap", "subprocess", "socket",
+    "ssl", "select", "selectors", "signal", "sqlite3", "dbm", "shelve", "pickle", "urllib", "http",
+    "ftplib", "smtplib", "webbrowser", "asyncio", "threading", "multiprocessing", "logging",
+    "platformdirs", "importlib", "builtins", "sys",
+})
+#: Built-in functions that do I/O or run code: `open(...)`, `print(...)`, ...
+IO_BUILTINS = frozenset({"open", "input", "print", "exec", "eval", "compile", "__import__", "breakpoint"})
+#: Methods that do I/O on whatever object offers them: `path.write_text(...)`, `io.open(...)`, ...
+IO_METHODS = frozenset({
+    "open", "read_text", "write_text", "read_bytes", "write_bytes", "FileIO", "fdopen", "system", "popen",
+})
 
 
-def _modules_after(code: str) -> set[str]:
+def modules_of(package: str) -> list[str]:
+    """Every module of a package found on disk, subpackages included, without importing any."""
+    found = [package]
+    path = ROOT.joinpath(*package.split("."))
+    for info in pkgutil.iter_modules([str(path)], prefix=f"{package}."):
+        found.extend(modules_of(info.name) if info.ispkg else [info.name])
+    return found
+
+
+def source_of(module: str) -> Path:
+    path = ROOT.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def imported_names(tree: ast.AST) -> set[str]:
+    """Top-level package names a module imports anywhere in its body (deferred imports too)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code` from the project root."""
     out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"],
         capture_output=True, text=True, check=True, cwd=ROOT,
     )
-    return set(out.stdout.split())
+    return set(json.loads(out.stderr.splitlines()[-1]))
 
 
-def test_hypotheses_is_pure() -> None:
-    mods = _modules_after(
-        "import hypotheses.models, hypotheses.scoring, hypotheses.summary, hypotheses.report, "
-        "hypotheses.render_markdown, hypotheses.render_html, hypotheses.render_csv, hypotheses.validation"
-    )
-    assert not {m for m in mods if m.split(".")[0] in ("evidence", "tui", "textual", "tinydb", "filelock")}
+def top_levels(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
 
 
-def test_evidence_never_imports_the_tui() -> None:
-    mods = _modules_after(
-        "import evidence.store, evidence.seed, evidence.export, evidence.importing, evidence.case_file"
-    )
-    assert not {m for m in mods if m.split(".")[0] in ("tui", "textual")}
+def test_every_package_is_found_on_disk() -> None:
+    """The discovery itself: it sees modules added late and nested packages."""
+    assert {"hypotheses.scoring", "hypotheses.validation"} <= set(modules_of("hypotheses"))
+    assert {"evidence.achz", "evidence.csv_matrix", "evidence.history", "evidence.location",
+            "evidence.recovery"} <= set(modules_of("evidence"))
+    assert {"tui.app", "tui.screens.main", "tui.widgets.matrix"} <= set(modules_of("tui"))
 
 
-def test_cli_commands_do_not_import_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_importing_a_layer_loads_nothing_above_it(layer: str) -> None:
+    modules = modules_of(layer)
+    loaded = loaded_after("\n".join(f"import {m}" for m in modules))
+    assert set(modules) <= loaded
+    assert not top_levels(loaded) & FORBIDDEN[layer]
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_no_module_imports_a_layer_above_it_even_inside_a_function(layer: str) -> None:
+    offenders = {
+        module: sorted(imported_names(ast.parse(source_of(module).read_text(encoding="utf-8"))) & FORBIDDEN[layer])
+        for module in modules_of(layer)
+    }
+    assert {m: bad for m, bad in offenders.items() if bad} == {}
+
+
+def io_in(tree: ast.AST) -> list[str]:
+    """Where a module imports an I/O module or makes an I/O call, as `line: what`."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += [(node.lineno, f"import {name}") for name in sorted(imported_names(node) & IO_MODULES)]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (isinstance(func, ast.Name) and func.id in IO_BUILTINS) or (
+                isinstance(func, ast.Attribute) and func.attr in IO_METHODS
+            ):
+                found.append((node.lineno, f"{ast.unparse(func)}()"))
+    return [f"{line}: {what}" for line, what in sorted(found)]
+
+
+def test_the_io_check_catches_io() -> None:
+    """The check below would see the usual ways of touching a file, deferred or not."""
     code = (
-        "import sys\nfrom tui.cli import main\n"
-        f"main(['export', '--db', {str(tmp_path / 'd.json')!r}, '--format', 'json', '-o', {str(tmp_path / 'x.json')!r}])\n"
-        f"main(['cases', '--db', {str(tmp_path / 'd.json')!r}])\n"
+        "import os\nfrom pathlib import Path\n"
+        "def f(p):\n    import shutil\n    with open(p) as fh:\n        return Path(p).read_text() + fh.read()\n"
+        "def g():\n    print('x')\n"
     )
-    mods = _modules_after(code)
-    assert "tui.cli" in mods
-    assert not {m for m in mods if m.split(".")[0] == "textual"}
+    assert io_in(ast.parse(code)) == [
+        "1: import os", "2: import pathlib", "4: import shutil", "5: open()", "6: Path(p).read_text()",
+        "8: print()",
+    ]
+    assert io_in(ast.parse("import io, re\nbuf = io.StringIO()\nbuf.write(re.compile('x').pattern)\n")) == []
+
+
+def test_the_analysis_does_no_io() -> None:
+    """hypotheses/ computes from what it is given: no files, processes, network or printing."""
+    found = {m: io_in(ast.parse(source_of(m).read_text(encoding="utf-8"))) for m in modules_of("hypotheses")}
+    assert {m: where for m, where in found.items() if where} == {}
+
+
+#: Commands that open the workbench (bare `weigh` is one too): they are allowed Textual.
+INTERACTIVE = frozenset({"serve"})
+
+
+def _runs(tmp: Path) -> dict[str, list[list[str]]]:
+    """A real run of every non-interactive command, on a temporary database."""
+    db, out = str(tmp / "d.json"), str(tmp / "case.json")
+    return {
+        "cases": [["cases", "--db", db]],
+        "export": [["export", "--db", db, "--format", "md"],
+                   ["export", "--db", db, "--format", "case", "-o", out]],
+        "import": [["import", "--db", db, out, "--case", "copy"]],
+    }
+
+
+def test_non_interactive_commands_do_not_import_textual(tmp_path: Path) -> None:
+    subcommands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    assert subcommands is not None
+    runs = _runs(tmp_path)
+    assert set(subcommands) - INTERACTIVE == set(runs), "give every new command a run in _runs"
+    code = "from tui.cli import main\n" + "".join(
+        f"assert main({argv!r}) == 0, {argv!r}\n" for argvs in runs.values() for argv in argvs
+    )
+    loaded = loaded_after(code)
+    assert {"tui.cli", "evidence.store", "evidence.importing"} <= loaded
+    assert not top_levels(loaded) & {"textual", "textual_serve"}
+    assert not {m for m in loaded if m.startswith(("tui.screens", "tui.widgets", "tui.app"))}
