@@ -33,7 +33,7 @@ from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
-from hypotheses.validation import describe
+from hypotheses.validation import describe, reason
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8
@@ -280,10 +280,8 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
             evidence.append(Evidence.model_validate(doc))
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
-                reason = str(err["msg"]).removeprefix("Value error, ")
-                if err["type"] == "string_too_short" and err["loc"][:1] == ("title",):
-                    reason = "must not be empty"
-                problems.add(line, _column_of(tuple(err["loc"]), columns), reason)
+                loc = tuple(err["loc"])
+                problems.add(line, _column_of(loc, columns), reason(err, str(loc[0]) if loc else ""))
     problems.raise_if_any()
     return _build_case(name, case_id, existing, hypotheses, evidence)
 

@@ -225,14 +225,14 @@ def test_element_twice_in_one_item() -> None:
 
 def test_overlong_notes_and_bad_link() -> None:
     refused(achz(evidence=[{"NAME": "x", "NOTES": "n" * 100_001, "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/NOTES: String should have at most 100000 characters")
+            r"EVIDENCE #1 \('x'\)/NOTES: too long: at most 100000 characters \(got 100,001\)")
     refused(achz(evidence=[{"NAME": "x", "LINK": "http://a\nhttp://b", "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/LINK: String should match pattern")
+            r"EVIDENCE #1 \('x'\)/LINK: must be a single line")
 
 
 def test_overlong_title_text() -> None:
-    refused(achz(title="t\n" + "q" * 100_001), r"PROJECT-TITLE: String should have at most 100000")
-    refused(achz(classification="c" * 100_010), r"CLASSIFICATION: String should have at most 100000")
+    refused(achz(title="t\n" + "q" * 100_001), r"PROJECT-TITLE: too long: at most 100000 characters")
+    refused(achz(classification="c" * 100_010), r"CLASSIFICATION: too long: at most 100000 characters")
 
 
 def test_too_many_hypotheses() -> None:

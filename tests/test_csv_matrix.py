@@ -202,7 +202,7 @@ def test_bad_cells_are_reported_by_line_and_column() -> None:
     ).encode()
     message = fails(data)
     assert "line 3, column event_date:" in message  # the record starts on line 3
-    assert "line 5, column title: must not be empty" in message
+    assert "line 5, column title: required: must not be empty" in message
     assert "line 6, column excluded: 'maybe' is not yes or no" in message
     assert "line 7, column id: evidence id 'E1' is also used on line 2" in message
     assert message.endswith("nothing was imported")

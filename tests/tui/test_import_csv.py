@@ -51,7 +51,7 @@ async def test_a_bad_csv_is_refused_in_the_dialog(tmp_path: Path) -> None:
     matrix.write_text("id,title,H1: One\r\nE1,fine,C\r\nE2,,Q\r\n", encoding="utf-8")
     screen, shown = await import_from_tui(db, tmp_path, matrix, "bad")
     assert type(screen).__name__ == "ImportDialog"
-    assert "line 3, column title: must not be empty" in shown
+    assert "line 3, column title: required: must not be empty" in shown
     assert "line 3, column H1: One: 'Q' is not a rating" in shown
     with Store.open(db, readonly=True) as after:
         assert after.case_ids() == [DEFAULT_CASE_ID]

@@ -21,6 +21,7 @@ from hypotheses.models import (
     Hypothesis,
     suggested_credibility,
 )
+from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import (
     FormFields,
@@ -28,7 +29,6 @@ from tui.screens.form_support import (
     check_date,
     check_url,
     field_row,
-    form_errors,
     literal,
     parse_tags,
 )
@@ -218,7 +218,7 @@ class EvidenceForm(FormScreen[Evidence]):
         try:
             item = Evidence.model_validate(doc, strict=False)
         except ValidationError as exc:
-            for key, message in form_errors(exc, self.fields()).items():
+            for key, message in field_errors(exc, self.fields()).items():
                 errors.setdefault(key, message)
         if errors:
             order = list(self.fields())

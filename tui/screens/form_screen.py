@@ -10,7 +10,6 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-
 T = TypeVar("T")
 
 
@@ -90,7 +89,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         first: Widget | None = None
         for key, message in errors.items():
             if key not in fields:
-                unplaced.append(f"{key}: {message}")
+                unplaced.append(f"{key}: {message}" if key else message)
                 continue
             error_line = self.query_one(f"#{fields[key].error_id}", Static)
             error_line.update(Text(message))

@@ -8,8 +8,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from hypotheses.models import Hypothesis
+from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, field_row, form_errors, literal
+from tui.screens.form_support import FormFields, field_row, literal
 
 
 class HypothesisForm(FormScreen[Hypothesis]):
@@ -67,4 +68,4 @@ class HypothesisForm(FormScreen[Hypothesis]):
         try:
             return Hypothesis.model_validate(doc, strict=False)
         except ValidationError as exc:
-            raise FormInvalid(form_errors(exc, self.fields())) from None
+            raise FormInvalid(field_errors(exc, self.fields())) from None

@@ -10,13 +10,9 @@ from textual.widgets import Button, Input, Static, TextArea
 from evidence.errors import Conflict, WeighError
 from evidence.store import Store
 from hypotheses.models import Case
+from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, field_row, form_errors, literal
-
-
-_HINTS = {
-    "id": "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
-}
+from tui.screens.form_support import FormFields, field_row, literal
 
 
 class NewCaseForm(FormScreen[Case]):
@@ -62,7 +58,7 @@ class NewCaseForm(FormScreen[Case]):
         try:
             case = Case.model_validate(doc, strict=False)
         except ValidationError as exc:
-            raise FormInvalid(form_errors(exc, self.fields(), _HINTS)) from None
+            raise FormInvalid(field_errors(exc, self.fields())) from None
         if self.store.has_case(case.id):
             raise FormInvalid({"id": f"a case {case.id!r} already exists: choose another id"})
         return case
