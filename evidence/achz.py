@@ -18,11 +18,10 @@ from __future__ import annotations
 import codecs
 import gzip
 import re
-import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -42,6 +41,7 @@ from hypotheses.models import (
     Level,
     Rating,
 )
+from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 
 # Limits: a hostile file must fail fast, not exhaust memory.
@@ -81,13 +81,6 @@ class AchzImport:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def slug(text: str, limit: int = 64) -> str:
-    """Lower-case ASCII slug (`Intel Report` → `intel-report`); '' when nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return out[:limit].rstrip("-")
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -492,7 +485,7 @@ class _Reader:
         if not re.fullmatch(r"-?\d{1,15}", raw):
             raise self.fail(where, f"expected epoch milliseconds, got {_shorten(raw)!r}")
         try:
-            moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=int(raw))
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=int(raw))
         except OverflowError:
             raise self.fail(where, f"{raw} milliseconds is outside the years 1–9999") from None
         return moment.date()

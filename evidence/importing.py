@@ -6,7 +6,6 @@ file writes nothing.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -14,6 +13,7 @@ from pydantic import BaseModel
 from evidence.errors import ImportFailed
 from evidence.store import Store
 from hypotheses.models import Case
+from hypotheses.slug import slug
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -33,11 +33,6 @@ def detect_format(path: Path, data: bytes) -> str:
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
         return "csv"
     return "case"
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:64].strip("-") or "case"
 
 
 def read_file(path: Path) -> bytes:
@@ -66,7 +61,7 @@ def read_case(store: Store, path: Path, case_id: str | None = None) -> tuple[Cas
     if fmt == "csv":
         from evidence.csv_matrix import read_csv_matrix, update_report
 
-        cid = case_id or slug(path.stem)
+        cid = case_id or slug(path.stem) or "case"
         existing = store.case(cid) if store.has_case(cid) else None
         case = read_csv_matrix(data, str(path), cid, existing)
         lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
