@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -12,6 +13,9 @@ from textual.screen import Screen
 from evidence.errors import CorruptDatabase, StoreError, WeighError
 from tui.commands import WeighCommands
 from tui.session import default_state_file, last_case, remember_case
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 class WeighApp(App[int]):
@@ -56,13 +60,16 @@ class WeighApp(App[int]):
             ids = store.case_ids()
             if wanted not in ids:
                 wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
-            if wanted is not None:
-                self.remember_case(wanted)
             screen = MainScreen(store, wanted, self.db_path)
         if replace is not None:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def on_main_screen_case_opened(self, message: MainScreen.CaseOpened) -> None:
+        """The workbench opened a case: reopen it next time (handled by name, so
+        the app does not import the screen before it is needed)."""
+        self.remember_case(message.case_id)
 
     def remember_case(self, case_id: str) -> None:
         """Reopen this case next time weigh starts on this database."""

@@ -84,7 +84,7 @@ async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
         await pilot.pause()
         screen: MainScreen = app.screen
         # find the most diagnostic item: sort by diagnosticity puts it first
-        await pilot.press("s")
+        await pilot.press("s", "ctrl+home")
         assert screen.sort == "diagnosticity"
         eid, _ = screen.matrix.current()
         top = screen.sorted_rows()[0].id
@@ -160,13 +160,13 @@ async def test_two_thousand_items_open_and_rate(tmp_path, make_app):
         assert store.evidence("big", second).ratings[hid] == "C"
 
 
-async def test_rating_in_a_filtered_view_rescores_that_view(db_path, make_app):
+async def test_rating_in_a_filtered_view_rescores_that_view_when_asked(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
         tag = screen.store.case(DEFAULT_CASE_ID).evidence[0].tags[0]
-        await pilot.press("slash", *f"#{tag}", "enter")
+        await pilot.press("slash", *f"#{tag}", "enter", "f")
         eid, hid = screen.matrix.current()
         code = "II" if stored(db_path, eid).ratings.get(hid) != "II" else "CC"
         await pilot.press("I" if code == "II" else "C")
@@ -179,5 +179,7 @@ async def test_rating_in_a_filtered_view_rescores_that_view(db_path, make_app):
         for model in ("inconsistency", "weighted", "bayes"):
             assert screen.analysis.models[model].scores == analyse(sub).models[model].scores
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code
-        assert f"filtered view: #{tag} ({len(view)} of 40 items)" in flat_text(app)
+        text = flat_text(app)
+        assert f"filter #{tag} · {len(view)} of 40 shown · scoring only these {len(view)}" in text
+        assert f"filtered view: #{tag}, only the {len(view)} shown" in text
         await pilot.press("ctrl+q")

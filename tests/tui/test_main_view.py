@@ -9,7 +9,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse, event_dates
-from tests.tui.conftest import flat_text, notices
+from tests.tui.conftest import flat_text, notices, screen_text
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -66,11 +66,14 @@ async def test_sort_cycles_and_most_diagnostic_item_comes_first(db_path, make_ap
         a = analyse(case)
         dated = sorted((e.event_date, i) for i, e in enumerate(case.evidence) if e.event_date)
         assert screen.sorted_rows()[0].id == case.evidence[dated[0][1]].id
+        focused = screen.matrix.current()
         await pilot.press("s")
+        # the focused item stays focused across a sort
+        assert screen.matrix.current() == focused
         top = max(range(len(case.evidence)), key=lambda i: (a.diagnosticity[i], -i))
-        assert screen.matrix.current()[0] == case.evidence[top].id
+        assert screen.sorted_rows()[0].id == case.evidence[top].id
         assert "sort: diagnosticity" in flat_text(app)
-        await pilot.press("s")
+        await pilot.press("s", "ctrl+home")
         assert "sort: weight" in flat_text(app)
         first = screen.matrix.current()[0]
         assert first == max(case.evidence, key=lambda e: (
@@ -81,21 +84,33 @@ async def test_sort_cycles_and_most_diagnostic_item_comes_first(db_path, make_ap
         await pilot.press("ctrl+q")
 
 
-async def test_filter_by_tag_and_text_rescoring_the_view(db_path, make_app):
+async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
         case = screen.store.case(DEFAULT_CASE_ID)
+        whole = analyse(case).models["weighted"].scores
         tag = case.evidence[0].tags[0]
         tagged = [e for e in case.evidence if tag in e.tags]
-        await pilot.press("slash", *f"#{tag}", "enter")
+        await pilot.press("slash", *f"#{tag}")
+        # narrowed while typing, before enter
         assert screen.matrix.row_count == len(tagged)
+        await pilot.press("enter")
         text = flat_text(app)
-        assert f"filtered view: #{tag} ({len(tagged)} of 40 items)" in text
+        assert f"filter #{tag} · {len(tagged)} of 40 shown · scoring all 40" in text
+        assert "filtered view" not in text  # the ranking is the whole case's
+        assert "40 of 40 items used" in text
+        assert screen.analysis.models["weighted"].scores == whole
+        assert app.focused is screen.matrix
+        # f: score only what is shown, said on screen; f again: the whole case
+        await pilot.press("f")
         sub = Case.model_construct(**{**dict(case), "evidence": tagged})
         assert screen.analysis.models["weighted"].scores == analyse(sub).models["weighted"].scores
-        assert app.focused is screen.matrix
+        assert f"scoring only these {len(tagged)}" in flat_text(app)
+        assert "filtered view" in flat_text(app)
+        await pilot.press("f")
+        assert screen.analysis.models["weighted"].scores == whole
         # free text, case-insensitive, any words
         await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
         want = [e for e in case.evidence
@@ -107,7 +122,7 @@ async def test_filter_by_tag_and_text_rescoring_the_view(db_path, make_app):
         assert screen.matrix.row_count == 0
         assert "No evidence matches" in notices(app)
         await pilot.press("c", "space")  # no item: nothing happens
-        # escape closes the line without changing the filter; empty enter clears it
+        # escape closes the line without changing the filter; emptying it shows all
         await pilot.press("slash", "escape")
         assert screen.filter_query == "#no-such-tag"
         await pilot.press("slash", "ctrl+u", "enter")
@@ -125,6 +140,7 @@ async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app
         dates = event_dates(case)
         assert date(2022, 3, 15) in dates
         assert "As of all dates" in flat_text(app)
+        assert "leaders H1, H4: -1.00" in flat_text(app)  # a tie names every leader
         steps = len(dates) - dates.index(date(2022, 3, 15))
         await pilot.press(*["left_square_bracket"] * steps)
         text = flat_text(app)
@@ -279,4 +295,40 @@ async def test_small_terminal_stays_usable_and_resizes(db_path, make_app):
         await pilot.pause()
         assert not screen.has_class("narrow")
         assert screen.query_one("#detail").display
+        await pilot.press("ctrl+q")
+
+
+async def test_switching_between_agreeing_and_disagreeing_cases_shows_every_hypothesis(
+        tmp_path, make_app):
+    path = tmp_path / "w.json"
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis number {k}") for k in (1, 2, 3)]
+    agree = [Evidence(id="E1", title="Clear", ratings={"H1": "C", "H2": "I", "H3": "II"})]
+    light = {"credibility": "low", "relevance": "low", "ratings": {"H1": "I", "H2": "N", "H3": "N"}}
+    disagree = [  # inconsistency says H2, weighted and bayes say H1
+        Evidence(id="E1", title="Light item", **light),
+        Evidence(id="E2", title="Light item", **light),
+        Evidence(id="E3", title="Heavy item", credibility="high", relevance="high",
+                 ratings={"H1": "N", "H2": "I", "H3": "II"}),
+    ]
+    with Store.open(path) as store:
+        store.put_case(Case(id="agree", title="Agree", hypotheses=hyps, evidence=agree))
+        store.put_case(Case(id="split", title="Split", hypotheses=hyps, evidence=disagree))
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        for target in ("split", "agree", "split", "agree"):
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            ids = [o.id for o in app.screen.query_one("#case-list").options]
+            app.screen.query_one("#case-list").highlighted = ids.index(target)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.case_id == target
+            assert ("models disagree" in flat_text(app)) == (target == "split")
+            lines = [ln for ln in screen_text(app).splitlines()
+                     if "Hypothesis number" in ln and ("█" in ln or "░" in ln)]
+            assert len(lines) == 3, (target, lines)
+            ranking = screen.ranking
+            assert ranking.size.height == len(ranking.lines())
         await pilot.press("ctrl+q")

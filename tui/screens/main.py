@@ -1,22 +1,16 @@
-"""The workbench: ranking, matrix, detail pane, as-of timeline.
+"""The workbench screen: ranking, matrix, detail pane, as-of timeline.
 
-The screen is the one place that turns a key into a store call. Every edit
-goes to the store synchronously (it is durable when the call returns), then
-the screen redraws only what changed: the rows whose facts moved, the ranking,
-the detail pane and the timeline.
+The screen maps keys to the :class:`WorkbenchSession` (which holds the case,
+the view and the undo stack, and makes every edit) and draws what a
+:class:`Change` says changed: one row, every row's facts, or the whole table.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from itertools import compress
-from operator import is_not, ne
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -24,50 +18,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from evidence.errors import WeighError
 from hypotheses.models import Case, Evidence, Hypothesis, Rating
-from hypotheses.scoring import MODELS, NUMERIC, Analysis, Scorer, event_dates, weight
-from tui.widgets.case_bar import CaseBar
+from hypotheses.scoring import Analysis
+from tui.widgets.case_bar import CaseBar, filter_words
 from tui.widgets.detail import DetailPane, describe_evidence
-from tui.widgets.filter_bar import FilterBar, matches
+from tui.widgets.filter_bar import FilterBar
 from tui.widgets.item_history import ItemHistory
-from tui.widgets.matrix import RATING_WIDTH, EvidenceMatrix, RowFacts
+from tui.widgets.matrix import RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
-from tui.widgets.timeline import LeaderSeries, Timeline
+from tui.widgets.timeline import Timeline
+from tui.workbench_session import SORTS, Change, NoCase, WorkbenchSession, next_id
 
 if TYPE_CHECKING:
     from evidence.store import Store
 
-SORTS = ("date", "diagnosticity", "weight")
+__all__ = ["SORTS", "MainScreen", "next_id", "settle_gc"]
+
 NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
 MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
-
-
-@dataclass(frozen=True)
-class Undo:
-    """One step back: what it undoes and the store calls that do it."""
-
-    label: str
-    apply: Callable[[], None]
-    focus: tuple[str | None, str | None]
-
-
-def next_id(prefix: str, taken: list[str]) -> str:
-    """The next free ``<prefix><n>`` after the highest number in use."""
-    highest = 0
-    for item_id in taken:
-        m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", item_id)
-        if m:
-            highest = max(highest, int(m.group(1)))
-    n = highest + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
 
 
 def settle_gc() -> None:
@@ -84,10 +59,12 @@ def settle_gc() -> None:
 class MainScreen(Screen[None]):
     """Ranking panel, matrix, detail pane and timeline for one case."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model"),
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort: date, diagnosticity, weight"),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter by words or #tag"),
+        Binding("f", "toggle_score_shown", "Score shown", show=False,
+                tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
                 tooltip="As-of date: one event date back", group=AS_OF),
         Binding("right_square_bracket", "step_date(1)", "Later", key_display="]",
@@ -103,29 +80,61 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
+    class CaseOpened(Message):
+        """A case is now on show (the app remembers it for the next start)."""
+
+        def __init__(self, case_id: str) -> None:
+            super().__init__()
+            self.case_id = case_id
+
     def __init__(self, store: Store, case_id: str | None, db_path: Path) -> None:
         super().__init__(id="main")
-        self.store = store
+        self.session = WorkbenchSession(store)
         self.db_path = db_path
-        self.case_id: str | None = None
-        self.case: Case | None = None
-        self.view: Case | None = None
-        self.analysis: Analysis | None = None
-        self.model = "weighted"
-        self.sort = "date"
-        self.filter_query = ""
-        self.stops: list[date | None] = [None]
-        self.stop = 0
-        self.undo_stack: list[Undo] = []
-        self.positions: dict[str, int] = {}
-        self.drawn: dict[str, tuple[Evidence, RowFacts]] = {}
+        self.drawn: dict[str, tuple[Evidence, object]] = {}
         self._drawn_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn shows
         self.rebuilds = 0  # how many times the whole table was redrawn (tests read it)
         self.rows_redrawn = 0  # rows redrawn in place by the last change
         self.show_detail = False  # d flips the detail pane from its default
-        self.scorer = Scorer()  # incremental: a one-cell edit rescored in ~1 ms at 10k items
-        self.series = {m: LeaderSeries(m) for m in MODELS}
         self._initial_case = case_id
+
+    # ----------------------------------------------- the session, read-only
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def case_id(self) -> str | None:
+        return self.session.case_id
+
+    @property
+    def case(self) -> Case | None:
+        return self.session.case
+
+    @property
+    def view(self) -> Case | None:
+        """The case the analysis scores (the whole case, or the shown items)."""
+        return self.session.scored
+
+    @property
+    def analysis(self) -> Analysis | None:
+        return self.session.analysis
+
+    @property
+    def model(self) -> str:
+        return self.session.model
+
+    @property
+    def sort(self) -> str:
+        return self.session.sort
+
+    @property
+    def filter_query(self) -> str:
+        return self.session.filter_query
+
+    def sorted_rows(self) -> list[Evidence]:
+        return self.session.rows()
 
     # ---------------------------------------------------------------- layout
 
@@ -172,106 +181,48 @@ class MainScreen(Screen[None]):
         fixed = 5 + 2 + 5 + RATING_WIDTH * nh + 2 * cols + 2
         return max(MIN_TITLE, width - fixed)
 
-    # ------------------------------------------------------------ the model
-
-    def score(self, case: Case, as_of: date | None) -> Analysis:
-        """The one place the TUI scores a case: incremental, bit for bit ``analyse``."""
-        return self.scorer.analyse(case, as_of)
-
     def open_case(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, cursor on the first cell."""
-        self.case_id = case_id
-        self.filter_query = ""
-        self.undo_stack.clear()
+        self.session.open(case_id)
+        self._close_filter_bar()
         if case_id is None:
-            self.case = None
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
                                          self.sort, "", self.db_path)
             self.matrix.clear()
             return
-        self.case = self.store.case(case_id)
-        self.stops = [*event_dates(self.case), None]
-        self.stop = len(self.stops) - 1
-        self.recompute()
         self.rebuild((None, None))
         self.matrix.focus()
         settle_gc()
-
-    @property
-    def as_of(self) -> date | None:
-        return self.stops[self.stop] if self.stops else None
-
-    def recompute(self, edited: str | None = None) -> None:
-        """Re-read the case from the store and rescore the filtered view.
-
-        ``edited``: only that item changed (a rating, an exclusion), so the view
-        keeps its order and only that item is looked at again.
-        """
-        assert self.case_id is not None
-        self.case = self.store.case(self.case_id)
-        case = self.case
-        if edited is not None and self.view is not None and edited in self.positions:
-            ev = self.store.evidence(self.case_id, edited)
-            if not self.filter_query or matches(ev, self.filter_query):
-                if self.filter_query:
-                    evidence = list(self.view.evidence)
-                    evidence[self.positions[edited]] = ev
-                    self.view = self.view.model_copy(update={"evidence": evidence})
-                else:
-                    self.view = case
-                self.analysis = self.score(self.view, self.as_of)
-                self._used = set(self.analysis.used)
-                return
-        if self.filter_query:
-            evidence = [ev for ev in case.evidence if matches(ev, self.filter_query)]
-            fields = {k: getattr(case, k) for k in type(case).model_fields if k != "evidence"}
-            self.view = Case.model_construct(**fields, evidence=evidence)
-        else:
-            self.view = case
-        self.positions = {ev.id: i for i, ev in enumerate(self.view.evidence)}
-        self.analysis = self.score(self.view, self.as_of)
-        self._used = set(self.analysis.used)
-
-    def facts(self, ev: Evidence) -> RowFacts:
-        assert self.analysis is not None
-        i = self.positions[ev.id]
-        as_of = self.as_of
-        return RowFacts(
-            active=i in self._used,
-            excluded=ev.excluded,
-            later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
-            diagnosticity=self.analysis.diagnosticity[i],
-            linchpin=self.model in self.analysis.linchpins[i],
-            rated=sum(1 for code in ev.ratings.values() if code in NUMERIC),
-        )
-
-    def sorted_rows(self) -> list[Evidence]:
-        assert self.view is not None and self.analysis is not None
-        items = list(enumerate(self.view.evidence))
-        diag = self.analysis.diagnosticity
-        if self.sort == "date":
-            items.sort(key=lambda p: (p[1].event_date is None, p[1].event_date or date.min, p[0]))
-        elif self.sort == "diagnosticity":
-            items.sort(key=lambda p: (-diag[p[0]], p[0]))
-        else:
-            items.sort(key=lambda p: (-weight(p[1]), p[0]))
-        return [ev for _, ev in items]
+        self.post_message(self.CaseOpened(case_id))
 
     # --------------------------------------------------------------- drawing
+
+    def draw(self, change: Change) -> None:
+        """Redraw what ``change`` says changed, then tell the user its message."""
+        if change.redraw == "item":
+            self.sync_rows(change.before)
+        elif change.redraw == "facts":
+            self.sync_rows()
+        elif change.redraw == "rows":
+            self.rebuild(change.focus)
+        if change.message:
+            self.notify(change.message, timeout=3, markup=False)
 
     def rebuild(self, focus: tuple[str | None, str | None]) -> None:
         """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
         assert self.case is not None
+        session = self.session
         # same analysis and model (a new sort, the detail pane, a resize): same facts
-        same = self._drawn_for[0] is self.analysis and self._drawn_for[1] == self.model
+        same = self._drawn_for[0] is session.analysis and self._drawn_for[1] == session.model
         drawn = self.drawn if same else {}
         rows = []
-        for ev in self.sorted_rows():
+        facts = session.facts
+        for ev in session.rows():
             old = drawn.get(ev.id)
-            rows.append((ev, old[1] if old is not None and old[0] is ev else self.facts(ev)))
-        self.drawn = {ev.id: (ev, facts) for ev, facts in rows}
-        self._drawn_for = (self.analysis, self.model)
-        self.matrix.rebuild(self.case.hypotheses, rows, self._title_width(), focus)
+            rows.append((ev, old[1] if old is not None and old[0] is ev else facts(ev)))
+        self.drawn = {ev.id: (ev, f) for ev, f in rows}
+        self._drawn_for = (session.analysis, session.model)
+        self.matrix.rebuild(self.case.hypotheses, rows, self._title_width(), focus)  # type: ignore[arg-type]
         self.rebuilds += 1
         self.redraw_panels()
 
@@ -282,53 +233,50 @@ class MainScreen(Screen[None]):
         scores changed (not the model, date or view): then only the items that
         changed, and those whose diagnosticity or linchpin moved, are looked at.
         """
-        assert self.view is not None and self.analysis is not None
-        evidence = self.view.evidence
-        now = self.analysis
-        if (before is None or before.used != now.used or before.as_of != now.as_of
-                or len(before.case.evidence) != len(evidence)):
-            candidates: list[int] | set[int] = range(len(evidence))  # type: ignore[assignment]
-        else:
-            n = range(len(evidence))
-            candidates = set(compress(n, map(is_not, evidence, before.case.evidence)))
-            candidates.update(compress(n, map(ne, now.diagnosticity, before.diagnosticity)))
-            candidates.update(compress(n, map(ne, now.linchpins, before.linchpins)))
+        session = self.session
+        assert session.scored is not None
+        evidence = session.scored.evidence
         count = 0
-        for i in sorted(candidates):
+        for i in session.changed_items(before):
             ev = evidence[i]
             drawn = self.drawn.get(ev.id)
             if drawn is None:
                 continue
-            facts = self.facts(ev)
+            facts = session.facts(ev)
             if drawn[0] is not ev or drawn[1] != facts:
                 self.matrix.update_row(ev, facts)
                 self.drawn[ev.id] = (ev, facts)
                 count += 1
         self.rows_redrawn = count
-        self._drawn_for = (self.analysis, self.model)
+        self._drawn_for = (session.analysis, session.model)
         self.redraw_panels()
 
     def redraw_panels(self) -> None:
         """Ranking, timeline, case bar and detail: cheap, drawn on every change."""
-        assert self.case is not None and self.view is not None and self.analysis is not None
-        label = None
-        if self.filter_query:
-            label = f"{self.filter_query} ({len(self.view.evidence)} of {len(self.case.evidence)} items)"
-        self.ranking.show(self.analysis, self.model, label, len(self.view.evidence))
-        order = self.analysis.models[self.model].order
-        leader = self.view.hypotheses[order[0]].id if order else None
-        values = (
-            self.series[self.model].series(self.view, leader, self.stops)
-            if leader is not None else []
-        )
-        self.query_one(Timeline).show(self.stops, self.stop, values, leader, self.model)
-        self.query_one(CaseBar).show(
-            self.case.title, self.case.id, self.sort, self.filter_query, self.db_path
-        )
+        session = self.session
+        assert self.case is not None and session.analysis is not None
+        self.ranking.show(session.analysis, session.model, self._filter_label(),
+                          len(session.scored.evidence) if session.scored else 0)
+        self.query_one(Timeline).show(session.stops, session.stop, session.leader_series(),
+                                      session.leaders(), session.model)
+        filtered = None
+        if session.filter_query:
+            filtered = filter_words(session.filter_query, len(session.shown),
+                                    len(self.case.evidence), session.score_shown)
+        self.query_one(CaseBar).show(self.case.title, self.case.id, session.sort,
+                                     session.filter_query, self.db_path, filtered)
         self.redraw_detail()
 
+    def _filter_label(self) -> str | None:
+        """The ranking's note when it scores only the filtered items (f)."""
+        session = self.session
+        if not (session.filter_query and session.score_shown):
+            return None
+        return f"{session.filter_query}, only the {len(session.shown)} shown (f: all)"
+
     def redraw_detail(self) -> None:
-        if self.case is None or self.view is None or self.analysis is None:
+        session = self.session
+        if self.case is None or session.analysis is None:
             return
         eid, hid = self.matrix.current()
         pane = self.query_one(DetailPane)
@@ -338,14 +286,14 @@ class MainScreen(Screen[None]):
             pane.query_one(ItemHistory).show([], None)
             return
         ev = self.store.evidence(self.case.id, eid)
-        i = self.positions.get(eid)
-        as_of = self.as_of
+        i = session.positions.get(eid)
+        as_of = session.as_of
         pane.show(
             describe_evidence(
                 ev,
                 self.case.hypotheses,
-                diagnosticity=self.analysis.diagnosticity[i] if i is not None else None,
-                linchpin=self.analysis.linchpins[i] if i is not None else (),
+                diagnosticity=session.analysis.diagnosticity[i] if i is not None else None,
+                linchpin=session.analysis.linchpins[i] if i is not None else (),
                 column=hid,
                 later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
             )
@@ -358,9 +306,18 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------- helpers
 
-    def _fail(self, exc: Exception) -> None:
-        """A store or domain error: one line to the user, nothing changed."""
-        self.notify(str(exc), severity="error", markup=False, timeout=8)
+    def run_edit(self, edit: Callable[[], Change]) -> None:
+        """The one path for every key that acts on the case: run it, show any
+        error in one line (nothing changed then), draw what changed."""
+        try:
+            change = edit()
+        except NoCase as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except WeighError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return
+        self.draw(change)
 
     def _have_case(self) -> bool:
         if self.case is None:
@@ -369,11 +326,10 @@ class MainScreen(Screen[None]):
         return True
 
     def _focused_item(self) -> Evidence | None:
-        eid, _ = self.matrix.current()
-        if eid is None or self.case is None:
+        ev = self.session.focused_item(self.matrix.current()[0])
+        if ev is None:
             self.notify("No evidence selected", severity="warning")
-            return None
-        return self.store.evidence(self.case.id, eid)
+        return ev
 
     def _selected_hypothesis(self) -> Hypothesis | None:
         """The ranking panel's choice when it has focus, else the matrix's column."""
@@ -387,90 +343,45 @@ class MainScreen(Screen[None]):
             return None
         return self.case.hypothesis(hid)
 
-    def _push_undo(self, label: str, apply: Callable[[], None],
-                   focus: tuple[str | None, str | None]) -> None:
-        self.undo_stack.append(Undo(label, apply, focus))
-        del self.undo_stack[:-100]
-
     # ------------------------------------------------------------- rating
 
     def action_rate(self, code: Rating | None) -> None:
         """Set the focused cell: durable on return, then the changed row and the ranking."""
         if not self._have_case():
             return
-        assert self.case_id is not None
         eid, hid = self.matrix.current()
         if eid is None:
             return
         if hid is None:
             self.notify("Move to a hypothesis column (H1, H2, …) to rate", severity="warning")
             return
-        old = self.store.evidence(self.case_id, eid).ratings.get(hid)
-        if old == code:
-            return
-        case_id = self.case_id
-        try:
-            self.store.set_rating(case_id, eid, hid, code)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(
-            f"rating {eid}/{hid}",
-            lambda: self.store.set_rating(case_id, eid, hid, old),
-            (eid, hid),
-        )
-        before = self.analysis
-        self.recompute(edited=eid)
-        self.sync_rows(before)
+        self.run_edit(lambda: self.session.rate(eid, hid, code))
 
     def action_toggle_excluded(self) -> None:
         """What-if: leave the focused item out of scoring (or put it back)."""
         if not self._have_case():
             return
         ev = self._focused_item()
-        if ev is None:
-            return
-        case_id, eid, old = self.case_id, ev.id, ev.excluded
-        assert case_id is not None
-        try:
-            self.store.set_excluded(case_id, eid, not old)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"exclusion of {eid}",
-                        lambda: self.store.set_excluded(case_id, eid, old),
-                        self.matrix.current())
-        before = self.analysis
-        self.recompute(edited=eid)
-        self.sync_rows(before)
+        if ev is not None:
+            focus = self.matrix.current()
+            self.run_edit(lambda: self.session.toggle_excluded(ev.id, focus))
 
     # -------------------------------------------------------- view controls
 
     def action_cycle_model(self) -> None:
-        if not self._have_case():
-            return
-        self.model = MODELS[(MODELS.index(self.model) + 1) % len(MODELS)]  # type: ignore[arg-type]
-        self.sync_rows()  # linchpin marks are per model
+        self.run_edit(self.session.cycle_model)
 
     def action_cycle_sort(self) -> None:
-        if not self._have_case():
-            return
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.rebuild((None, self.matrix.current()[1]))  # to the top: the best first
-        self.notify(f"Sorted by {self.sort}", timeout=2)
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.cycle_sort(focus))
 
     def action_step_date(self, step: int) -> None:
         """Replay the case as it stood at the previous/next distinct event date."""
-        if not self._have_case():
-            return
-        new = max(0, min(self.stop + step, len(self.stops) - 1))
-        if new == self.stop:
-            self.notify("No earlier date" if step < 0 else "Already showing all dates",
-                        timeout=2)
-            return
-        self.stop = new
-        self.recompute()
-        self.sync_rows()
+        self.run_edit(lambda: self.session.step_date(step))
+
+    def action_toggle_score_shown(self) -> None:
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.toggle_score_shown(focus))
 
     def action_filter(self) -> None:
         if not self._have_case():
@@ -480,26 +391,33 @@ class MainScreen(Screen[None]):
         bar.add_class("open")
         bar.focus()
 
-    @on(FilterBar.Submitted)
+    @on(FilterBar.Changed, "#filter")
+    def _filter_typed(self, event: FilterBar.Changed) -> None:
+        """Filter as you type."""
+        event.stop()
+        if self.query_one(FilterBar).has_class("open"):
+            self.apply_filter(event.value, typing=True)
+
+    @on(FilterBar.Submitted, "#filter")
     def _filter_submitted(self, event: FilterBar.Submitted) -> None:
         event.stop()
-        self.apply_filter(event.value.strip())
+        self.apply_filter(event.value)
 
     @on(FilterBar.Closed)
     def _filter_closed(self) -> None:
-        self.query_one(FilterBar).remove_class("open")
+        self._close_filter_bar()
         self.matrix.focus()
 
-    def apply_filter(self, query: str) -> None:
-        """Show only matching items; the ranking is then that of the filtered view."""
-        focus = self.matrix.current()
-        self.filter_query = query
+    def _close_filter_bar(self) -> None:
         self.query_one(FilterBar).remove_class("open")
-        self.recompute()
-        self.rebuild(focus)
-        self.matrix.focus()
-        if query and not self.view.evidence:  # type: ignore[union-attr]
-            self.notify("No evidence matches the filter", severity="warning", markup=False)
+
+    def apply_filter(self, query: str, *, typing: bool = False) -> None:
+        """Show only matching items; the focused item stays focused if it still shows."""
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.set_filter(query, focus, typing=typing))
+        if not typing:
+            self._close_filter_bar()
+            self.matrix.focus()
 
     def action_toggle_detail(self) -> None:
         self.show_detail = not self.show_detail
@@ -508,7 +426,8 @@ class MainScreen(Screen[None]):
             self.rebuild(self.matrix.current())
 
     def action_ranking_history(self) -> None:
-        if not self._have_case():
+        if self.case_id is None:
+            self._have_case()
             return
         from tui.screens.ranking_history import RankingHistoryScreen
 
@@ -522,20 +441,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------ undo
 
     def action_undo(self) -> None:
-        if not self._have_case():
-            return
-        if not self.undo_stack:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        step = self.undo_stack.pop()
-        try:
-            step.apply()
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self.recompute()
-        self.rebuild(step.focus)
-        self.notify(f"Undid {step.label}", timeout=3, markup=False)
+        self.run_edit(self.session.undo)
 
     # ------------------------------------------------------ add/edit/delete
 
@@ -545,28 +451,15 @@ class MainScreen(Screen[None]):
         from tui.screens.evidence_form import EvidenceForm
 
         assert self.case is not None
-        new_id = next_id("E", [ev.id for ev in self.case.evidence])
-        self.app.push_screen(EvidenceForm(self.case.hypotheses, None, new_id), self._evidence_added)
+        self.app.push_screen(
+            EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id()),
+            self._evidence_added,
+        )
 
     def _evidence_added(self, ev: Evidence | None) -> None:
-        if ev is None or self.case_id is None:
-            return
-        case_id = self.case_id
-        try:
-            self.store.add_evidence(case_id, ev)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"adding {ev.id}", lambda: self.store.delete_evidence(case_id, ev.id),
-                        (None, None))
-        if self.filter_query and not matches(ev, self.filter_query):
-            self.filter_query = ""
-            self.notify("Filter cleared to show the new item", timeout=3)
-        self._refresh_dates()
-        self.recompute()
-        first = self.case.hypotheses[0].id if self.case and self.case.hypotheses else None
-        self.rebuild((ev.id, first))
-        self.matrix.focus()
+        if ev is not None:
+            self.run_edit(lambda: self.session.add_evidence(ev))
+            self.matrix.focus()
 
     def action_edit_evidence(self) -> None:
         if not self._have_case():
@@ -583,20 +476,9 @@ class MainScreen(Screen[None]):
         )
 
     def _evidence_edited(self, old: Evidence, new: Evidence | None) -> None:
-        if new is None or self.case_id is None:
-            return
-        case_id = self.case_id
-        focus = self.matrix.current()
-        try:
-            self.store.update_evidence(case_id, new)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"edit of {old.id}", lambda: self.store.update_evidence(case_id, old),
-                        focus)
-        self._refresh_dates()
-        self.recompute()
-        self.rebuild(focus)
+        if new is not None:
+            focus = self.matrix.current()
+            self.run_edit(lambda: self.session.update_evidence(old, new, focus))
 
     def action_delete_evidence(self) -> None:
         if not self._have_case():
@@ -613,46 +495,22 @@ class MainScreen(Screen[None]):
         )
 
     def _delete_evidence(self, eid: str, row: int) -> None:
-        assert self.case_id is not None
-        case_id = self.case_id
         hid = self.matrix.current()[1]
-        try:
-            old, pos = self.store.delete_evidence(case_id, eid)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"deleting {eid}",
-                        lambda: self.store.add_evidence(case_id, old, pos), (eid, hid))
-        self._refresh_dates()
-        self.recompute()
-        rows = self.sorted_rows()
-        target = rows[min(row, len(rows) - 1)].id if rows else None
-        self.rebuild((target, hid))
-        self.notify(f"Deleted {eid}: u undoes", timeout=3, markup=False)
+        self.run_edit(lambda: self.session.delete_evidence(eid, hid, row))
 
     def action_add_hypothesis(self) -> None:
         if not self._have_case():
             return
         from tui.screens.hypothesis_form import HypothesisForm
 
-        assert self.case is not None
-        new_id = next_id("H", [h.id for h in self.case.hypotheses])
-        self.app.push_screen(HypothesisForm(None, new_id), self._hypothesis_added)
+        self.app.push_screen(HypothesisForm(None, self.session.next_hypothesis_id()),
+                             self._hypothesis_added)
 
     def _hypothesis_added(self, hyp: Hypothesis | None) -> None:
-        if hyp is None or self.case_id is None:
-            return
-        case_id = self.case_id
-        try:
-            self.store.add_hypothesis(case_id, hyp)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"adding {hyp.id}",
-                        lambda: self.store.delete_hypothesis(case_id, hyp.id), (None, None))
-        self.recompute()
-        self.rebuild((self.matrix.current()[0], hyp.id))
-        self.matrix.focus()
+        if hyp is not None:
+            eid = self.matrix.current()[0]
+            self.run_edit(lambda: self.session.add_hypothesis(hyp, eid))
+            self.matrix.focus()
 
     def action_edit_hypothesis(self) -> None:
         if not self._have_case():
@@ -666,18 +524,9 @@ class MainScreen(Screen[None]):
                              lambda new: self._hypothesis_edited(hyp, new))
 
     def _hypothesis_edited(self, old: Hypothesis, new: Hypothesis | None) -> None:
-        if new is None or self.case_id is None:
-            return
-        case_id = self.case_id
-        try:
-            self.store.update_hypothesis(case_id, new)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"edit of {old.id}",
-                        lambda: self.store.update_hypothesis(case_id, old), self.matrix.current())
-        self.recompute()
-        self.rebuild(self.matrix.current())
+        if new is not None:
+            focus = self.matrix.current()
+            self.run_edit(lambda: self.session.update_hypothesis(old, new, focus))
 
     def action_delete_hypothesis(self) -> None:
         if not self._have_case():
@@ -695,26 +544,8 @@ class MainScreen(Screen[None]):
         )
 
     def _delete_hypothesis(self, hid: str) -> None:
-        assert self.case_id is not None
-        case_id = self.case_id
         eid = self.matrix.current()[0]
-        try:
-            removal = self.store.delete_hypothesis(case_id, hid)
-        except WeighError as exc:
-            self._fail(exc)
-            return
-        self._push_undo(f"deleting {hid}",
-                        lambda: self.store.restore_hypothesis(case_id, removal), (eid, hid))
-        self.recompute()
-        self.rebuild((eid, None))
-        self.notify(f"Deleted {hid}: u undoes", timeout=3, markup=False)
-
-    def _refresh_dates(self) -> None:
-        """Event dates changed (add/edit/delete): keep the as-of date if it still exists."""
-        assert self.case_id is not None
-        current = self.as_of
-        self.stops = [*event_dates(self.store.case(self.case_id)), None]
-        self.stop = self.stops.index(current) if current in self.stops else len(self.stops) - 1
+        self.run_edit(lambda: self.session.delete_hypothesis(hid, eid))
 
     # ------------------------------------------------------ export & cases
 
@@ -724,7 +555,8 @@ class MainScreen(Screen[None]):
         from tui.screens.export_dialog import ExportDialog
 
         assert self.case is not None
-        self.app.push_screen(ExportDialog(self.case, self.model, self.as_of), self._exported)
+        self.app.push_screen(ExportDialog(self.case, self.model, self.session.as_of),
+                             self._exported)
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:
@@ -742,6 +574,3 @@ class MainScreen(Screen[None]):
             self.notify(f"No case {case_id!r}", severity="error", markup=False)
             return
         self.open_case(case_id)
-        remember = getattr(self.app, "remember_case", None)
-        if remember is not None:
-            remember(case_id)

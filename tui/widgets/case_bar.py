@@ -1,4 +1,5 @@
-"""The top line: which case is open and how the matrix is sorted and filtered."""
+"""The top line: which case is open, how the matrix is sorted, and what the filter
+shows and scores (first when a filter is on: that is what changes what you see)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,22 @@ from rich.text import Text
 from textual.widget import Widget
 
 
+def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
+    """E.g. 'filter #belarus · 3 of 40 shown · scoring all 40 (f: only shown)'."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(" filter ", style="bold reverse")
+    text.append(" ")
+    text.append(query)
+    text.append(f" · {shown} of {total} shown · ")
+    if score_shown:
+        text.append(f"scoring only these {shown}", style="bold")
+        text.append(" (f: all)", style="dim")
+    else:
+        text.append(f"scoring all {total}")
+        text.append(" (f: only shown)", style="dim")
+    return text
+
+
 class CaseBar(Widget):
     """One line naming the case (its title is user text: drawn as Text)."""
 
@@ -15,15 +32,20 @@ class CaseBar(Widget):
         super().__init__(id=id)
         self._text = Text("weigh")
 
-    def show(self, title: str, case_id: str, sort: str, query: str, db: Path) -> None:
+    def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
+             filtered: Text | None = None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" weigh ", style="bold reverse")
         text.append(" ? keys ", style="bold")
-        text.append(" ")
+        if filtered is not None:
+            text.append_text(filtered)
+            text.append("  │ ", style="dim")
+        else:
+            text.append(" ")
         text.append(title, style="bold")
         text.append(f"  ({case_id})")
         text.append(f"   sort: {sort}", style="")
-        if query:
+        if query and filtered is None:
             text.append("   filter: ", style="bold")
             text.append(query)
         text.append(f"   {db}", style="dim")

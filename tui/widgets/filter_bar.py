@@ -1,4 +1,4 @@
-"""The `/` filter line: free words and `#tag`s; Enter applies, Escape closes."""
+"""The `/` filter line: free words and `#tag`s, applied as you type; Enter or Escape closes it."""
 
 from __future__ import annotations
 
@@ -6,23 +6,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-from hypotheses.models import Evidence
+from tui.workbench_session import matches
 
-
-def matches(ev: Evidence, query: str) -> bool:
-    """Every word must occur (any case) in the item's id, title, details, source
-    or kind; every ``#tag`` must be one of its tags."""
-    haystack: str | None = None
-    for token in query.lower().split():
-        if token.startswith("#") and len(token) > 1:
-            if token[1:] not in ev.tags:
-                return False
-            continue
-        if haystack is None:
-            haystack = " ".join((ev.id, ev.title, ev.details, ev.source, ev.kind)).lower()
-        if token not in haystack:
-            return False
-    return True
+__all__ = ["FilterBar", "matches"]
 
 
 class FilterBar(Input):
@@ -38,7 +24,7 @@ class FilterBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             id=id,
-            placeholder="filter: words and #tags (all must match) · Enter applies · empty Enter clears · Esc closes",
+            placeholder="filter as you type: words and #tags (all must match) · empty shows all · Enter/Esc closes",
         )
 
     def action_close(self) -> None:

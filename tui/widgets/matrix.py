@@ -9,13 +9,14 @@ opens and redraws as fast as a small one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from hypotheses.models import Evidence, Hypothesis
 from tui.widgets.cell_grid import CellGrid, GridColumn
+from tui.workbench_session import RowFacts
+
+__all__ = ["EvidenceMatrix", "RowFacts", "row_cells"]
 
 # Rating cell styles: a background per code, so they read in dark and light themes.
 RATING_STYLES: dict[str, str] = {
@@ -37,16 +38,6 @@ RATING_WIDTH = 4
 RATE = Binding.Group("Rate", compact=True)
 
 
-@dataclass(frozen=True)
-class RowFacts:
-    """What the analysis says about one row; the matrix draws it."""
-
-    active: bool  # takes part in scoring (not excluded, not after the as-of date)
-    excluded: bool
-    later: bool  # event date after the as-of date
-    diagnosticity: float
-    linchpin: bool  # for the model on show
-    rated: int
 
 
 def mark_text(facts: RowFacts) -> Text:

@@ -156,7 +156,7 @@ class Timeline(Widget):
         stops: list[date | None],
         current: int,
         values: list[float],
-        leader: str | None,
+        leaders: list[str],
         model: str,
     ) -> None:
         as_of = stops[current] if stops else None
@@ -165,10 +165,11 @@ class Timeline(Widget):
         text.append(as_of.isoformat() if as_of else "all dates", style="bold")
         text.append(f"  [{current + 1}/{len(stops)}]  ")
         text.append_text(sparkline(values, current))
-        if leader is not None and values:
+        if leaders and values:
             value = values[current]
             shown = f"{value * 100:.1f}%" if model == "bayes" else f"{value:.2f}"
-            text.append(f"  leader {leader}: {shown}")
+            who = "leader" if len(leaders) == 1 else "leaders"  # a tie names every leader
+            text.append(f"  {who} {', '.join(leaders)}: {shown}")
         text.append("   [ ] step dates", style="dim")
         self._text = text
         self.refresh()

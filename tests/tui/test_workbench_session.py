@@ -1,0 +1,211 @@
+"""The workbench session without a screen: edits, undo, filter, sort and as-of
+state, each checked against the store and a fresh analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from evidence.errors import NotFound
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.scoring import analyse, event_dates
+from tui.workbench_session import NoCase, WorkbenchSession
+
+
+def make_case() -> Case:
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis {k}") for k in (1, 2, 3)]
+    evidence = [
+        Evidence(id="E1", title="early report", event_date=date(2024, 1, 1), tags=["alpha"],
+                 ratings={"H1": "C", "H2": "I", "H3": "N"}),
+        Evidence(id="E2", title="only one of its date", event_date=date(2024, 2, 1),
+                 ratings={"H1": "I", "H2": "C", "H3": "C"}, notes={"H1": "why not H1"},
+                 credibility="high", relevance="high"),
+        Evidence(id="E3", title="later report", event_date=date(2024, 3, 1), tags=["alpha"],
+                 ratings={"H1": "N", "H2": "N", "H3": "II"}, credibility="low"),
+        Evidence(id="E4", title="undated background", ratings={"H1": "C", "H2": "C"}),
+    ]
+    return Case(id="demo", title="Demo", hypotheses=hyps, evidence=evidence)
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[WorkbenchSession]:
+    store = Store.open(tmp_path / "db.json")
+    store.put_case(make_case())
+    s = WorkbenchSession(store)
+    s.open("demo")
+    yield s
+    store.close()
+
+
+def scores(s: WorkbenchSession, model: str = "weighted") -> tuple[float, ...]:
+    assert s.analysis is not None
+    return tuple(s.analysis.models[model].scores)
+
+
+def fresh(s: WorkbenchSession, model: str = "weighted") -> tuple[float, ...]:
+    return tuple(analyse(s.store.case("demo"), s.as_of).models[model].scores)
+
+
+def test_no_case_open_refuses_edits_in_words(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        s = WorkbenchSession(store)
+        s.open(None)
+        with pytest.raises(NoCase, match="No case is open"):
+            s.rate("E1", "H1", "C")
+        with pytest.raises(NoCase):
+            s.undo()
+
+
+def test_rate_is_durable_rescored_and_undone(session: WorkbenchSession) -> None:
+    change = session.rate("E1", "H2", "II")
+    assert change.redraw == "item" and change.focus == ("E1", "H2")
+    assert session.store.evidence("demo", "E1").ratings["H2"] == "II"
+    assert scores(session) == fresh(session)
+    assert session.rate("E1", "H2", "II").redraw == "none"  # same code: nothing to do
+    undo = session.undo()
+    assert undo.redraw == "rows" and undo.focus == ("E1", "H2")
+    assert session.store.evidence("demo", "E1").ratings["H2"] == "I"
+    assert scores(session) == fresh(session)
+    assert session.undo().message == "Nothing to undo"
+
+
+def test_clearing_a_rating_removes_its_note_and_undo_brings_both_back(
+        session: WorkbenchSession) -> None:
+    session.rate("E2", "H1", None)
+    ev = session.store.evidence("demo", "E2")
+    assert "H1" not in ev.ratings and "H1" not in ev.notes
+    session.undo()
+    ev = session.store.evidence("demo", "E2")
+    assert ev.ratings["H1"] == "I" and ev.notes["H1"] == "why not H1"
+
+
+def test_a_note_is_written_changed_removed_and_undone(session: WorkbenchSession) -> None:
+    change = session.set_note("E1", "H2", "  the source contradicts H2  ")
+    assert change.redraw == "item"
+    assert session.store.evidence("demo", "E1").notes["H2"] == "the source contradicts H2"
+    session.set_note("E1", "H2", "changed")
+    assert session.store.evidence("demo", "E1").notes["H2"] == "changed"
+    assert session.set_note("E1", "H2", "changed").redraw == "none"
+    session.set_note("E1", "H2", "")
+    assert "H2" not in session.store.evidence("demo", "E1").notes
+    session.undo()
+    assert session.store.evidence("demo", "E1").notes["H2"] == "changed"
+
+
+def test_the_filter_narrows_the_rows_not_the_scores_unless_asked(
+        session: WorkbenchSession) -> None:
+    whole = scores(session)
+    session.set_filter("#alpha", (None, None))
+    assert [ev.id for ev in session.rows()] == ["E1", "E3"]
+    assert scores(session) == whole
+    session.rate("E1", "H1", "II")  # an edit in a filtered view still scores the whole case
+    assert scores(session) == fresh(session)
+    change = session.toggle_score_shown(("E1", "H1"))
+    assert change.redraw == "rows" and "only the shown" in (change.message or "")
+    sub = session.store.case("demo").model_copy(
+        update={"evidence": [e for e in session.store.case("demo").evidence if "alpha" in e.tags]})
+    assert scores(session) == tuple(analyse(sub).models["weighted"].scores)
+    session.rate("E3", "H2", "CC")  # the incremental path keeps scoring only the shown items
+    sub = session.store.case("demo").model_copy(
+        update={"evidence": [e for e in session.store.case("demo").evidence if "alpha" in e.tags]})
+    assert scores(session) == tuple(analyse(sub).models["weighted"].scores)
+    session.set_filter("", (None, None))
+    assert scores(session) == fresh(session)
+    assert len(session.rows()) == 4
+
+
+def test_filter_while_typing_never_warns_and_enter_does(session: WorkbenchSession) -> None:
+    assert session.set_filter("#nothing", (None, None), typing=True).message is None
+    assert session.set_filter("#nothing", (None, None)).message == "No evidence matches the filter"
+    assert session.set_filter("#nothing", (None, None)).redraw == "none"
+
+
+def test_sort_keeps_the_focus_and_orders_rows(session: WorkbenchSession) -> None:
+    assert [ev.id for ev in session.rows()] == ["E1", "E2", "E3", "E4"]  # date, undated last
+    change = session.cycle_sort(("E3", "H2"))
+    assert change.focus == ("E3", "H2") and session.sort == "diagnosticity"
+    diag = session.analysis.diagnosticity  # type: ignore[union-attr]
+    assert [diag[session.positions[ev.id]] for ev in session.rows()] == sorted(diag, reverse=True)
+    session.cycle_sort((None, None))
+    assert session.rows()[0].id == "E2"  # high/high weighs most
+
+
+def test_as_of_steps_and_leaders_name_every_tie(session: WorkbenchSession) -> None:
+    assert session.as_of is None and len(session.stops) == 4
+    session.step_date(-1)
+    assert session.as_of == date(2024, 3, 1)
+    assert scores(session) == fresh(session)
+    assert session.step_date(1).redraw == "facts"
+    assert session.step_date(1).message == "Already showing all dates"
+    for _ in range(3):
+        session.step_date(-1)
+    assert session.step_date(-1).message == "No earlier date"
+    # at the first date only E1 and the undated E4 count: H1 leads alone
+    a = analyse(session.store.case("demo"), session.as_of)
+    ranks = a.models["weighted"].ranks
+    assert session.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks) if r == 1]
+
+
+def test_a_tie_names_every_leader(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json") as store:
+        case = make_case().model_copy(update={"evidence": []})
+        store.put_case(case)
+        s = WorkbenchSession(store)
+        s.open("demo")
+        assert s.leaders() == ["H1", "H2", "H3"]  # three tie on nothing
+
+
+def test_deleting_the_only_item_of_a_date_then_undo_brings_the_date_back(
+        session: WorkbenchSession) -> None:
+    before = list(session.stops)
+    session.delete_evidence("E2", "H1", 1)
+    assert date(2024, 2, 1) not in session.stops
+    session.undo()
+    assert session.stops == before == [*event_dates(session.store.case("demo")), None]
+    assert len(session.analysis.used) == 4  # type: ignore[union-attr]
+    session.step_date(-1)
+    session.step_date(-1)
+    assert session.as_of == date(2024, 2, 1)  # [ no longer skips the restored date
+
+
+def test_add_edit_delete_and_undo_each(session: WorkbenchSession) -> None:
+    new_id = session.next_evidence_id()
+    assert new_id == "E5"
+    change = session.add_evidence(Evidence(id=new_id, title="new", event_date=date(2025, 1, 1)))
+    assert change.focus == ("E5", "H1") and date(2025, 1, 1) in session.stops
+    session.undo()
+    assert not any(ev.id == "E5" for ev in session.store.case("demo").evidence)
+    assert date(2025, 1, 1) not in session.stops
+    old = session.store.evidence("demo", "E1")
+    session.update_evidence(old, old.model_copy(update={"title": "renamed"}), ("E1", "H1"))
+    assert session.store.evidence("demo", "E1").title == "renamed"
+    session.undo()
+    assert session.store.evidence("demo", "E1").title == "early report"
+    assert session.next_hypothesis_id() == "H4"
+    session.add_hypothesis(Hypothesis(id="H4", title="four"), "E1")
+    assert [h.id for h in session.case.hypotheses] == ["H1", "H2", "H3", "H4"]  # type: ignore[union-attr]
+    session.delete_hypothesis("H2", "E1")
+    assert "H2" not in session.store.evidence("demo", "E1").ratings
+    session.undo()
+    assert session.store.evidence("demo", "E1").ratings["H2"] == "I"
+    assert scores(session) == fresh(session)
+
+
+def test_a_store_error_leaves_the_undo_stack_as_it_was(session: WorkbenchSession) -> None:
+    depth = len(session.undo_stack)
+    with pytest.raises(NotFound):
+        session.rate("E99", "H1", "C")
+    assert len(session.undo_stack) == depth
+
+
+def test_excluding_is_a_what_if_that_undo_reverts(session: WorkbenchSession) -> None:
+    session.toggle_excluded("E2", ("E2", "H1"))
+    assert session.store.evidence("demo", "E2").excluded
+    assert len(session.analysis.used) == 3  # type: ignore[union-attr]
+    assert not session.facts(session.store.evidence("demo", "E2")).active
+    session.undo()
+    assert not session.store.evidence("demo", "E2").excluded
