@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from evidence.errors import WeighError
 from evidence.export import EXTENSIONS, FORMATS, write_export
 from hypotheses.models import Case
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import literal
 
 FORMAT_NAMES: dict[str, str] = {
@@ -39,13 +38,14 @@ def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
     return (folder or Path.cwd()) / f"{case.id}.{EXTENSIONS[fmt]}"
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(FileDialog[Path]):
     """Returns the path written, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "write", "Write"),
+        Binding("ctrl+s", "submit", "Write"),
         Binding("escape", "cancel", "Cancel"),
     ]
+    JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None) -> None:
         super().__init__()
@@ -53,7 +53,6 @@ class ExportDialog(ModalScreen[Path | None]):
         self.model = model
         self.as_of = as_of
         self.fmt = "md"
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
@@ -94,32 +93,14 @@ class ExportDialog(ModalScreen[Path | None]):
             path_input.value = path_input.value[: -len(old_suffix)] + "." + EXTENSIONS[new]
         self.fmt = new
 
-    @on(Input.Submitted, "#path")
-    def _path_submitted(self) -> None:
-        self.action_write()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "write":
-            self.action_write()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        if not self._busy:
-            self.dismiss(None)
-
-    def action_write(self) -> None:
+    def action_submit(self) -> None:
         """Check the path, ask before overwriting, then write in a thread."""
         if self._busy:
             return
-        raw = self.query_one("#path", Input).value.strip()
-        if not raw:
+        path = self.typed_path()
+        if path is None:
             self.show_error("give a file name to write to")
             return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
         if path.is_dir():
             self.show_error(f"{path} is a directory: give a file name")
             return
@@ -135,31 +116,8 @@ class ExportDialog(ModalScreen[Path | None]):
         self._start(path)
 
     def _start(self, path: Path) -> None:
-        self._busy = True
-        self.show_error("")
-        self.query_one("#form-status", Static).update(Text(f"Writing {path} …"))
-        self._write(path, self.fmt)
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _write(self, path: Path, fmt: str) -> None:
-        try:
-            written = write_export(self.case, fmt, path, model=self.model, as_of=self.as_of)
-        except WeighError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        except Exception as exc:  # a bug must not leave the dialog stuck at "Writing"
-            self.app.call_from_thread(self._failed, f"export failed: {type(exc).__name__}: {exc}")
-            return
-        self.app.call_from_thread(self.dismiss, Path(written))
-
-    def _failed(self, message: str) -> None:
-        self._busy = False
-        self.query_one("#form-status", Static).update("")
-        self.show_error(message)
-        self.query_one("#path", Input).focus()
-
-    def show_error(self, message: str) -> None:
-        """The reason, under the path field; the dialog stays open."""
-        line = self.query_one("#error-path", Static)
-        line.update(Text(message))
-        line.set_class(bool(message), "-shown")
+        case, fmt, model, as_of = self.case, self.fmt, self.model, self.as_of
+        self.start(
+            f"Writing {path} …",
+            lambda: Path(write_export(case, fmt, path, model=model, as_of=as_of)),
+        )

@@ -6,35 +6,33 @@ shown in the dialog, which stays open so the user can fix the path or id.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from evidence.errors import WeighError
 from evidence.importing import import_file
 from evidence.store import Store
+from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none
 
 
-class ImportDialog(ModalScreen[str | None]):
+class ImportDialog(FileDialog[str]):
     """Returns the id of the imported case, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "import", "Import"),
+        Binding("ctrl+s", "submit", "Import"),
         Binding("escape", "cancel", "Cancel"),
     ]
+    PATH_ID = "import-path"
+    ERROR_ID = "error-import-path"
+    JOB = "import"
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="form-dialog"):
@@ -66,60 +64,17 @@ class ImportDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_import()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "import":
-            self.action_import()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        if not self._busy:
-            self.dismiss(None)
-
-    def action_import(self) -> None:
+    def action_submit(self) -> None:
         if self._busy:
             return
-        raw = self.query_one("#import-path", Input).value.strip()
-        if not raw:
+        path = self.typed_path()
+        if path is None:
             self.show_error("give the path of a file to import")
             return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        self._busy = True
-        self.show_error("")
-        self.query_one("#form-status", Static).update(Text(f"Importing {path} …"))
-        self._import(
-            path,
-            blank_to_none(self.query_one("#import-case-id", Input).value),
-            self.query_one("#import-replace", Checkbox).value,
+        store = self.store
+        case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
+        replace = self.query_one("#import-replace", Checkbox).value
+        self.start(
+            f"Importing {path} …",
+            lambda: import_file(store, path, case_id=case_id, replace=replace).case_id,
         )
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _import(self, path: Path, case_id: str | None, replace: bool) -> None:
-        try:
-            result = import_file(self.store, path, case_id=case_id, replace=replace)
-        except WeighError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        except Exception as exc:  # a bug must not leave the dialog stuck
-            self.app.call_from_thread(self._failed, f"import failed: {type(exc).__name__}: {exc}")
-            return
-        self.app.call_from_thread(self.dismiss, result.case_id)
-
-    def _failed(self, message: str) -> None:
-        self._busy = False
-        self.query_one("#form-status", Static).update("")
-        self.show_error(message)
-        self.query_one("#import-path", Input).focus()
-
-    def show_error(self, message: str) -> None:
-        """The reason, under the file field, on one wrapped line; the dialog stays."""
-        line = self.query_one("#error-import-path", Static)
-        line.update(Text(message))
-        line.set_class(bool(message), "-shown")
