@@ -30,6 +30,13 @@ import defusedxml.ElementTree as SafeET
 from pydantic import ValidationError
 
 from evidence.errors import ImportFailed
+from evidence.limits import (
+    MAX_ACHZ_BYTES,
+    MAX_EVIDENCE,
+    MAX_HYPOTHESES,
+    MAX_XML_BYTES,
+    MAX_XML_ELEMENTS,
+)
 from hypotheses.models import (
     KINDS,
     MAX_TAGS,
@@ -44,12 +51,8 @@ from hypotheses.models import (
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 
-# Limits: a hostile file must fail fast, not exhaust memory.
-MAX_ACHZ_BYTES = 16 * 1024 * 1024  # the compressed file
-MAX_XML_BYTES = 64 * 1024 * 1024  # after decompression (UTF-16: ~32 M characters)
-MAX_HYPOTHESES = 500
-MAX_EVIDENCE = 20_000
 _CHUNK = 256 * 1024
+_UTF16_NAMES = ("UTF-16", "UTF16", "UTF-16LE", "UTF-16BE")
 
 ROOT = "PARC-ACH"  # our choice when writing: the root's name is not documented
 FLAG_TAG = "flagged"
@@ -174,9 +177,25 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
     utf16 = codec.get(head[:2])
     if utf16:
         _check_utf16(xml, utf16, name)
-    elif re.match(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']utf-?16", head, re.I):
+        declared = re.match(r"^\ufeff?<\?xml[^>]*encoding=[\"']([^\"']*)", head.decode(utf16, "replace"))
+    else:
+        declared = re.match(r"^\ufeff?<\?xml[^>]*encoding=[\"']([^\"']*)", head.decode("utf-8", "replace"))
+    encoding = declared.group(1).upper().replace("_", "-") if declared else None
+    if encoding is None or encoding in _UTF16_NAMES and utf16 or encoding in ("UTF-8", "UTF8") and not utf16:
+        pass
+    elif encoding in _UTF16_NAMES:
+        raise ImportFailed(f"{name}: the XML declares UTF-16 but its bytes are not UTF-16 (wrong encoding)")
+    elif utf16 and encoding in ("UTF-8", "UTF8"):
+        raise ImportFailed(f"{name}: the XML declares UTF-8 but its bytes are UTF-16 (wrong encoding)")
+    else:
         raise ImportFailed(
-            f"{name}: the XML declares UTF-16 but its bytes are not UTF-16 (wrong encoding)"
+            f"{name}: the XML declares the encoding {encoding[:40]!r}; weigh reads UTF-16 (as PARC writes) or UTF-8"
+        )
+    codec_name = utf16 or "utf-8"
+    starts = xml.count("<".encode(codec_name)) - xml.count("</".encode(codec_name))
+    if starts > MAX_XML_ELEMENTS:  # one start tag per element: refuse before building the tree
+        raise ImportFailed(
+            f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements, the limit for one import; nothing was imported"
         )
     try:
         return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -309,7 +328,7 @@ class _Reader:
             else:
                 names.append(("", f"MATRIX/HYPOTHESIS #{h_index}"))
             if len(names) > MAX_HYPOTHESES:
-                raise self.fail("MATRIX/HYPOTHESIS", f"more than {MAX_HYPOTHESES} hypotheses")
+                raise self.fail("MATRIX/HYPOTHESIS", f"more than {MAX_HYPOTHESES:,} hypotheses, the limit for one import")
         out: list[Hypothesis] = []
         untitled: list[str] = []
         long_names: list[str] = []
@@ -345,7 +364,7 @@ class _Reader:
             )
             items += children if is_wrapper else [ev]
             if len(items) > MAX_EVIDENCE:
-                raise self.fail("MATRIX/EVIDENCE", f"more than {MAX_EVIDENCE} evidence items")
+                raise self.fail("MATRIX/EVIDENCE", f"more than {MAX_EVIDENCE:,} evidence items, the limit for one import")
         for child in matrix:
             if child.tag not in ("HYPOTHESIS", "EVIDENCE"):
                 self.unknown[f"MATRIX/{child.tag}"] += 1

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
+from evidence.limits import case_file_problem, check_json_size
 from hypotheses.models import (
     Case,
     CaseId,
@@ -26,7 +27,6 @@ from hypotheses.validation import describe
 
 FORMAT = "weigh-case"
 VERSION = 2
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class _Header(BaseModel):
@@ -60,22 +60,26 @@ def decode_text(data: bytes, name: str) -> str:
 
 def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = None) -> Case:
     """Validate a whole case file; any problem raises ImportFailed naming item and field."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFailed(f"{name}: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    check_json_size(data, name)
     text = decode_text(data, name)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise ImportFailed(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except ValueError as exc:  # what json.loads raises for an integer over Python's digit limit
+        raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
     if doc.get("format") != FORMAT:
         raise ImportFailed(f"{name}: format: expected 'weigh-case', got {doc.get('format')!r:.40}")
-    if isinstance(doc.get("version"), int) and doc["version"] > VERSION:
+    problem = case_file_problem(doc)
+    if problem is not None:
+        raise ImportFailed(f"{name}: {problem}")
+    if doc["version"] > VERSION:
         raise ImportFailed(
             f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
         )
@@ -100,6 +104,17 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         )
     except ValidationError as exc:
         raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _number_problem(exc: ValueError) -> str:
+    text = str(exc)
+    if "is not a JSON number" in text:
+        return text
+    return "a number has more digits than a case file can hold (over 4,300)"
 
 
 def _check_v1(doc: dict[str, Any], name: str) -> None:

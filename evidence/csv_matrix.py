@@ -31,12 +31,14 @@ from pydantic import ValidationError
 
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
+from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, date_problem, over
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8
+MAX_COLUMNS = len(FIELDS) + MAX_HYPOTHESES
 _ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0", ""}
@@ -92,11 +94,22 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
     line = 1
     try:
         for cells in reader:
+            if len(cells) > MAX_COLUMNS:
+                raise over(problems.name, "columns", MAX_COLUMNS)
             if any(c.strip() for c in cells):
+                if len(out) > MAX_EVIDENCE:  # the header and MAX_EVIDENCE items are in
+                    raise over(problems.name, "evidence rows", MAX_EVIDENCE)
                 out.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.add(reader.line_num or line, None, f"not readable as CSV ({exc})")
+        if "field larger than field limit" in str(exc):
+            problems.add(
+                reader.line_num or line,
+                None,
+                f"a cell of more than {csv.field_size_limit():,} characters, the limit for one import",
+            )
+        else:
+            problems.add(reader.line_num or line, None, f"not readable as CSV ({exc})")
         problems.raise_if_any()
     return out
 
@@ -246,6 +259,11 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
             if cells[i].strip():
                 problems.add(line, f"#{i + 1}", "a value in a column with no header")
         doc = {f: _field_value(f, cells[i]) for f, i in fields.items()}
+        bad_dates = [(f, why) for f in ("event_date", "reported_date") if (why := date_problem(doc.get(f)))]
+        for f, why in bad_dates:
+            problems.add(line, f, why)
+        if bad_dates:
+            continue
         eid = doc.get("id") or next(fresh)
         doc["id"] = eid
         if eid in first_line:

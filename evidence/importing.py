@@ -10,12 +10,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from evidence.errors import ImportFailed
+from evidence.limits import read_import_file
 from evidence.store import Store
 from hypotheses.models import Case
 from hypotheses.slug import slug
-
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
 class ImportResult(BaseModel):
@@ -36,22 +34,15 @@ def detect_format(path: Path, data: bytes) -> str:
 
 
 def read_file(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFailed(f"{path}: {size} bytes is over the {MAX_IMPORT_BYTES // 2**20} MB import limit")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
+    """A regular file's bytes, within the import limit (FIFOs and devices are refused, never read)."""
+    return read_import_file(path)
 
 
-def read_case(store: Store, path: Path, case_id: str | None = None) -> tuple[Case, list[str]]:
-    """Parse a file into a validated case and a report of what was mapped."""
-    data = read_file(path)
+def read_case(
+    store: Store, path: Path, case_id: str | None = None, data: bytes | None = None
+) -> tuple[Case, list[str]]:
+    """Parse a file (or its bytes, already read) into a validated case and a report of what was mapped."""
+    data = read_file(path) if data is None else data
     fmt = detect_format(path, data)
     if fmt == "achz":
         from evidence.achz import read_achz
@@ -71,9 +62,12 @@ def read_case(store: Store, path: Path, case_id: str | None = None) -> tuple[Cas
     return parse_case_file(data, str(path), case_id), []
 
 
-def import_file(store: Store, path: Path, *, case_id: str | None = None, replace: bool = False) -> ImportResult:
+def import_file(
+    store: Store, path: Path, *, case_id: str | None = None, replace: bool = False, data: bytes | None = None
+) -> ImportResult:
+    """Import ``path``; pass ``data`` when the file was read before the store was opened."""
     path = Path(path).expanduser()
-    case, report = read_case(store, path, case_id)
+    case, report = read_case(store, path, case_id, data)
     exists = store.has_case(case.id)
     # A CSV matrix updates its case in place: that is what a spreadsheet round-trip means.
     updating = exists and detect_format(path, b"") == "csv"

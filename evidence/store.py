@@ -404,6 +404,8 @@ class Store:
                 f"not valid JSON, truncated or damaged ({what} at line {err.lineno}, "
                 f"column {err.colno})"
             )
+        except ValueError:  # json's guard against integers of more than 4,300 digits
+            return "damaged: a number in it has more than 4,300 digits (not a weigh database)"
         if isinstance(doc, list):
             return "not a weigh database (a JSON list, not an object with a _meta table)"
         if not isinstance(doc, dict) or "_meta" not in doc:

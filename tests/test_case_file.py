@@ -179,5 +179,5 @@ def test_bad_bytes(data: bytes, expected: str) -> None:
 
 
 def test_oversized_file_refused() -> None:
-    with pytest.raises(ImportFailed, match="larger than"):
-        parse_case_file(b" " * (64 * 1024 * 1024 + 1), "huge.json")
+    with pytest.raises(ImportFailed, match="huge.json: larger than 128 MB, the limit for one import"):
+        parse_case_file(b" " * (128 * 1024 * 1024 + 1), "huge.json")

@@ -120,11 +120,14 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from evidence.importing import import_file
+    from evidence.limits import read_import_file
     from evidence.seed import open_store
 
+    path = Path(args.file).expanduser()
+    data = read_import_file(path)  # before the writer lock: a slow or hostile file never holds it
     store = open_store(_db_path(args))
     try:
-        result = import_file(store, Path(args.file), case_id=args.case, replace=args.replace)
+        result = import_file(store, path, case_id=args.case, replace=args.replace, data=data)
     finally:
         store.close()
     for line in result.report:

@@ -1,0 +1,164 @@
+"""What one import may hold, and what a file from elsewhere must be, in one place.
+
+A few megabytes of hostile input (a million one-cell rows, a million columns,
+a gzip bomb, a FIFO, ``/dev/zero``) must not cost gigabytes or hang while the
+database's writer lock is held. Every limit sits well above the 100,000-item
+cases weigh is benchmarked on, and every refusal names the limit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from evidence.errors import ImportFailed
+
+MAX_IMPORT_BYTES = 128 * 1024 * 1024  # a file as read (a 100,000-item case file is ~72 MB)
+MAX_ACHZ_BYTES = 16 * 1024 * 1024  # a .achz as read (gzip: 100,000 items are ~5 MB)
+MAX_XML_BYTES = 256 * 1024 * 1024  # a .achz after decompression (100,000 items: ~84 MB of UTF-16)
+MAX_EVIDENCE = 200_000
+MAX_HYPOTHESES = 500
+MAX_INDICATORS = 10_000
+MAX_RATINGS = 2_000_000  # ratings and notes over the whole case (100,000 × 6 is 600,000)
+MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` in a JSON file: an item needs about four
+MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
+MAX_CELL_CHARS = 100_000  # one CSV cell (the longest text field a case holds)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def over(name: str, what: str, limit: int) -> ImportFailed:
+    """The one wording of a refusal: what was too much and the limit it passed."""
+    return ImportFailed(f"{name}: more than {limit:,} {what}, the limit for one import; nothing was imported")
+
+
+def too_big(name: str, limit: int) -> ImportFailed:
+    return ImportFailed(f"{name}: larger than {limit // 2**20} MB, the limit for one import; nothing was imported")
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_IMPORT_BYTES; anything else is refused.
+
+    The type is checked before opening and again on the open descriptor
+    (opened non-blocking), so a FIFO or device never blocks or streams forever.
+    """
+    try:
+        st = os.stat(path)
+        kind = stat.S_IFMT(st.st_mode)
+        if kind != stat.S_IFREG:
+            raise ImportFailed(f"{path}: is {_KINDS.get(kind, 'not a regular file')}; weigh imports only regular files")
+        if st.st_size > MAX_IMPORT_BYTES:
+            raise too_big(str(path), MAX_IMPORT_BYTES)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ImportFailed(f"{path}: changed while it was being opened; weigh imports only regular files")
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(MAX_IMPORT_BYTES + 1)
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            raise ImportFailed(f"{path}: is a directory; weigh imports only regular files") from None
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_IMPORT_BYTES:  # it grew after the check
+        raise too_big(str(path), MAX_IMPORT_BYTES)
+    return data
+
+
+def check_json_size(data: bytes, name: str) -> None:
+    """Refuse, before parsing, a JSON file whose objects and lists alone would cost too much memory."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise too_big(name, MAX_IMPORT_BYTES)
+    if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:
+        raise over(name, "JSON objects and lists", MAX_JSON_CONTAINERS)
+
+
+def check_counts(name: str, *, hypotheses: int, evidence: int, indicators: int = 0, ratings: int = 0) -> None:
+    """Refuse a case bigger than one import may hold."""
+    for what, count, limit in (
+        ("hypotheses", hypotheses, MAX_HYPOTHESES),
+        ("evidence items", evidence, MAX_EVIDENCE),
+        ("indicators", indicators, MAX_INDICATORS),
+        ("ratings and notes", ratings, MAX_RATINGS),
+    ):
+        if count > limit:
+            raise over(name, what, limit)
+
+
+def date_problem(value: Any) -> str | None:
+    """Why ``value`` is not a date as a file may write one (``YYYY-MM-DD`` text), or None.
+
+    Numbers are refused (is 1648512000 seconds, milliseconds or a typo?), and
+    so are date-times and digit strings a lenient parser would take as a
+    timestamp.
+    """
+    if value is None or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return None
+    if isinstance(value, bool):
+        return f"expected a date written YYYY-MM-DD, got {str(value).lower()}"
+    if isinstance(value, int | float):
+        return "expected a date written YYYY-MM-DD, got a number"
+    if isinstance(value, str):
+        return f"expected a date written YYYY-MM-DD, got {value[:40]!r}"
+    return "expected a date written YYYY-MM-DD"
+
+
+def case_file_problem(doc: dict[str, Any]) -> str | None:
+    """The first place a parsed weigh-case document breaks strict JSON types or the limits, or None.
+
+    Checked before the models, which would take ``true`` as 1 and a number as a date.
+    """
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        shown = str(version).lower() if isinstance(version, bool) else repr(version)[:40]
+        return f"version: expected the number 1 or 2, got {shown}"
+    lists = {key: doc.get(key) for key in ("hypotheses", "evidence", "indicators")}
+    counts = {key: len(v) if isinstance(v, list) else 0 for key, v in lists.items()}
+    evidence = lists["evidence"] if isinstance(lists["evidence"], list) else []
+    indicators = lists["indicators"] if isinstance(lists["indicators"], list) else []
+    ratings = sum(
+        len(item.get(key) or {}) if isinstance(item.get(key), dict) else 0
+        for item in (*evidence, *indicators)
+        if isinstance(item, dict)
+        for key in ("ratings", "notes")
+    )
+    if counts["hypotheses"] > MAX_HYPOTHESES:
+        return f"hypotheses: more than {MAX_HYPOTHESES:,}, the limit for one import"
+    if counts["evidence"] > MAX_EVIDENCE:
+        return f"evidence: more than {MAX_EVIDENCE:,} items, the limit for one import"
+    if counts["indicators"] > MAX_INDICATORS:
+        return f"indicators: more than {MAX_INDICATORS:,}, the limit for one import"
+    if ratings > MAX_RATINGS:
+        return f"more than {MAX_RATINGS:,} ratings and notes, the limit for one import"
+    header = doc.get("case")
+    for field in ("created", "updated"):
+        value = header.get(field) if isinstance(header, dict) else None
+        if value is not None and not isinstance(value, str):
+            return f"case: {field}: expected a date and time written as text (ISO 8601)"
+    for kind, items, fields in (
+        ("evidence", evidence, ("event_date", "reported_date")),
+        ("indicator", indicators, ("expected_by",)),
+    ):
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            for field in fields:
+                why = date_problem(item.get(field))
+                if why:
+                    label = item["id"][:40] if isinstance(item.get("id"), str) else f"#{i + 1}"
+                    return f"{kind} {label}: {field}: {why}"
+    return None

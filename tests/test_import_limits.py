@@ -1,0 +1,165 @@
+"""`weigh import` attacked with small files that cost a lot, non-files, and loose JSON types.
+
+Each attack runs the CLI as a subprocess with a timeout, so a regression that
+hangs (a FIFO) or runs on (a device) fails the test instead of the suite.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.achz_files import project_xml
+
+TIMEOUT = 60
+
+
+def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT
+    )
+
+
+def refused(env: dict[str, str], path: Path, expected: str, *extra: str) -> None:
+    """The import fails with one plain line naming the reason, and the database keeps only its seed."""
+    done = weigh(env, "import", str(path), *extra)
+    err = done.stderr.decode()
+    assert done.returncode == 2, (done.stdout, err)
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert expected in err, err
+    assert weigh(env, "cases").stdout.decode().count("\n") == 1  # the seeded case only
+
+
+def case_doc(**evidence_fields: object) -> dict[str, object]:
+    return {
+        "format": "weigh-case",
+        "version": 1,
+        "case": {"id": "hostile", "title": "Hostile"},
+        "hypotheses": [{"id": "H1", "title": "One"}],
+        "evidence": [{"id": "E1", "title": "Item", **evidence_fields}],
+    }
+
+
+def write_json(path: Path, doc: object) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(cli_env: dict[str, str], tmp_path: Path) -> None:
+    fifo = tmp_path / "case.json"
+    os.mkfifo(fifo)
+    refused(cli_env, fifo, f"{fifo}: is a FIFO (named pipe); weigh imports only regular files")
+
+
+def test_an_endless_device_is_refused_without_reading(cli_env: dict[str, str], tmp_path: Path) -> None:
+    zero = tmp_path / "zero"
+    try:  # a node for the kernel's endless zero device, made here (never the real /dev path)
+        os.mknod(zero, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("creating a device node needs privileges this run does not have")
+    refused(cli_env, zero, f"{zero}: is a character device; weigh imports only regular files")
+
+
+def test_a_directory_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    refused(cli_env, tmp_path, f"{tmp_path}: is a directory; weigh imports only regular files")
+
+
+def test_a_million_row_csv_is_refused_at_the_row_limit(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"title\r\n" + b"x\r\n" * 1_000_000)  # 3 MB
+    refused(cli_env, path, "more than 200,000 evidence rows, the limit for one import", "--case", "rows")
+
+
+def test_a_million_column_csv_is_refused_at_the_column_limit(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "cols.csv"
+    path.write_bytes(b"title" + b",H" * 1_000_000 + b"\r\nx\r\n")
+    refused(cli_env, path, "more than 513 columns, the limit for one import", "--case", "cols")
+
+
+def test_an_overlong_csv_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "cell.csv"
+    path.write_bytes(b'title,details\r\nx,"' + b"y" * 200_000 + b'"\r\n')
+    refused(cli_env, path, "line 2: a cell of more than 131,072 characters, the limit for one import", "--case", "cell")
+
+
+def test_a_case_file_with_too_many_items_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    doc = case_doc()
+    doc["evidence"] = [{"id": f"E{i}", "title": "x"} for i in range(200_001)]
+    refused(cli_env, write_json(tmp_path / "many.json", doc), "evidence: more than 200,000 items, the limit")
+
+
+def test_a_case_file_of_empty_objects_is_refused_before_parsing(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "objects.json"
+    path.write_bytes(b'{"format": "weigh-case", "version": 1, "x": [' + b"{}," * 1_000_000 + b"{}]}")
+    refused(cli_env, path, "more than 1,000,000 JSON objects and lists, the limit for one import")
+
+
+def test_an_xml_element_bomb_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    items = "<EVIDENCE/>" * 2_300_000  # 50 MB of UTF-16, ~100 KB compressed
+    xml = project_xml().replace("</MATRIX>", items + "</MATRIX>")
+    path = tmp_path / "bomb.achz"
+    path.write_bytes(gzip.compress(xml.encode("utf-16"), 9))
+    assert path.stat().st_size < 1024 * 1024
+    refused(cli_env, path, "more than 2,200,000 XML elements, the limit for one import")
+
+
+def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "digits.json"
+    path.write_text(json.dumps(case_doc()).replace('"title": "One"', '"title": "One", "prior": 1' + "0" * 5000))
+    refused(cli_env, path, "a number has more digits than a case file can hold (over 4,300)")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"version": True}, "version: expected the number 1 or 2, got true"),
+        ({"event_date": 1648512000}, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number"),
+        ({"reported_date": "1648512000"}, "evidence E1: reported_date: expected a date written YYYY-MM-DD, got '1648512000'"),
+        ({"event_date": "2022-03-29T00:00:00"}, "evidence E1: event_date: expected a date written YYYY-MM-DD, got '2022-03-29T00:00:00'"),
+        ({"prior": "NaN"}, "NaN is not a JSON number"),
+    ],
+)
+def test_loose_json_types_are_refused(
+    cli_env: dict[str, str], tmp_path: Path, change: dict[str, object], expected: str
+) -> None:
+    doc = case_doc()
+    if "version" in change:
+        doc.update(change)
+        text = json.dumps(doc)
+    elif "prior" in change:
+        text = json.dumps(doc).replace('"title": "One"', '"title": "One", "prior": NaN')
+    else:
+        doc["evidence"] = [{"id": "E1", "title": "Item", **change}]
+        text = json.dumps(doc)
+    path = tmp_path / "loose.json"
+    path.write_text(text, encoding="utf-8")
+    refused(cli_env, path, expected if "prior" in change else f"{path}: {expected}")
+
+
+def test_a_timestamp_in_a_csv_date_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "dates.csv"
+    path.write_bytes(b"title,event_date\r\nx,1648512000\r\n")
+    refused(cli_env, path, "line 2, column event_date: expected a date written YYYY-MM-DD, got '1648512000'", "--case", "dates")
+
+
+def test_a_5000_digit_number_in_the_database_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:
+    db = Path(cli_env["WEIGH_DB"])
+    assert weigh(cli_env, "cases").returncode == 0  # creates and seeds it
+    text = db.read_text(encoding="utf-8")
+    damaged = text.replace('"prior":1.0', '"prior":1' + "0" * 5000, 1)
+    assert damaged != text
+    db.write_text(damaged, encoding="utf-8")
+    done = weigh(cli_env, "cases")
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        f"weigh: error: {db}: damaged: a number in it has more than 4,300 digits"
+        " (not a weigh database); file left untouched\n"
+    )
+    assert db.read_text(encoding="utf-8") == damaged

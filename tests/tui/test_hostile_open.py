@@ -1,0 +1,30 @@
+"""A database holding a 5,000-digit number gets the damaged-file screen, not a traceback."""
+
+from __future__ import annotations
+
+import os
+
+from evidence.seed import open_store
+from tests.tui.conftest import flat_text
+from tui.screens.open_error import OpenErrorScreen
+
+
+async def test_a_huge_number_in_the_database_shows_the_damaged_file_screen(tmp_path, make_app):
+    path = tmp_path / "weigh.json"
+    open_store(path).close()
+    text = path.read_text(encoding="utf-8")
+    damaged = text.replace('"prior":1.0', '"prior":1' + "0" * 5000, 1)
+    assert damaged != text
+    path.write_text(damaged, encoding="utf-8")
+    before = os.stat(path).st_mtime_ns
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OpenErrorScreen)
+        shown = flat_text(app)
+        assert "weigh cannot open this database" in shown
+        assert "a number in it has more than 4,300 digits" in shown
+        await pilot.press("q")
+    assert app.return_code == 2
+    assert path.read_text(encoding="utf-8") == damaged
+    assert os.stat(path).st_mtime_ns == before
