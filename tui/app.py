@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -12,19 +12,26 @@ from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, StoreError, WeighError
 from tui.commands import WeighCommands
-from tui.session import default_state_file, last_case, remember_case
+from tui.session import (
+    default_state_file,
+    last_case,
+    last_export_folder,
+    remember_case,
+    remember_export_folder,
+)
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from tui.screens.main import MainScreen
 
 
 class WeighApp(App[int]):
     """An ACH workbench on one database; the store stays open while it runs."""
 
-    CSS_PATH = ["app.tcss", "forms.tcss"]
+    CSS_PATH: ClassVar = ["app.tcss", "forms.tcss"]
     TITLE = "weigh"
-    COMMANDS = App.COMMANDS | {WeighCommands}
-    BINDINGS: list[BindingType] = [
+    COMMANDS: ClassVar = App.COMMANDS | {WeighCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (every edit is already saved)"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
                 tooltip="Command palette: every action by name"),
@@ -34,7 +41,7 @@ class WeighApp(App[int]):
         super().__init__()
         self.db_path = Path(db_path)
         self.state_file = state_file or default_state_file()
-        self.store = None
+        self.store: Store | None = None
         self.close_error: str | None = None
 
     def on_mount(self) -> None:
@@ -60,7 +67,7 @@ class WeighApp(App[int]):
             ids = store.case_ids()
             if wanted not in ids:
                 wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
-            screen = MainScreen(store, wanted, self.db_path)
+            screen = MainScreen(store, wanted, self.db_path, last_export_folder(self.state_file))
         if replace is not None:
             self.switch_screen(screen)
         else:
@@ -70,6 +77,9 @@ class WeighApp(App[int]):
         """The workbench opened a case: reopen it next time (handled by name, so
         the app does not import the screen before it is needed)."""
         self.remember_case(message.case_id)
+
+    def on_main_screen_export_written(self, message: MainScreen.ExportWritten) -> None:
+        remember_export_folder(self.state_file, message.path.parent)
 
     def remember_case(self, case_id: str) -> None:
         """Reopen this case next time weigh starts on this database."""

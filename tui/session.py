@@ -46,8 +46,29 @@ def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
     cases = data.get("last_case")
     if not isinstance(cases, dict):
         cases = {}
+    if cases.get(_key(db_path)) == case_id:
+        return  # already recorded: no write (and no fsync) on every start
     cases[_key(db_path)] = case_id
     data["last_case"] = cases
+    _write(state_file, data)
+
+
+def last_export_folder(state_file: Path) -> Path | None:
+    """The folder the last export went to, if it still is a folder."""
+    value = _read(state_file).get("export_folder")
+    if isinstance(value, str) and Path(value).is_dir():
+        return Path(value)
+    return None
+
+
+def remember_export_folder(state_file: Path, folder: Path) -> None:
+    """Offer this folder in the export dialog next time (errors ignored)."""
+    data = _read(state_file)
+    data["export_folder"] = str(Path(folder).absolute())
+    _write(state_file, data)
+
+
+def _write(state_file: Path, data: dict[str, object]) -> None:
     try:
         make_private_dirs(state_file.parent)
         atomic_write(state_file, json.dumps(data, indent=1).encode("utf-8"))

@@ -9,11 +9,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList
 
-from tests.tui.host import Host, shown
 from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
+from tests.tui.host import Host, shown
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -55,12 +55,51 @@ async def test_lists_cases_and_opens_the_highlighted_one(store: Store) -> None:
         options = app.screen.query_one("#case-list", OptionList)
         assert app.focused is options
         lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert lines[0].startswith("istanbul-2022  ")
-        assert lines[1] == f"nord-stream  {ODD_TITLE}  (0 hypotheses, 0 evidence)"
+        assert lines[0].startswith("  istanbul-2022  ")
+        assert lines[1] == f"  nord-stream  {ODD_TITLE}  (0 hypotheses, 0 evidence)"
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.is_running  # the [@click=app.quit] in a title did nothing
     assert app.results == ["nord-stream"]
+
+
+async def test_starts_on_and_marks_the_open_case(store: Store) -> None:
+    app = Host(lambda: CaseSwitcher(store, "nord-stream"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.screen.query_one("#case-list", OptionList)
+        assert options.highlighted == 1
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert lines[1].startswith("▶ nord-stream") and lines[0].startswith("  istanbul")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == ["nord-stream"]
+
+
+async def test_delete_asks_then_u_brings_the_case_back(store: Store, db: Path) -> None:
+    app = Host(lambda: CaseSwitcher(store, "istanbul-2022"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "delete")
+        await pilot.pause()
+        assert "Delete case nord-stream" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert store.has_case("nord-stream")
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert not store.has_case("nord-stream")
+        options = app.screen.query_one("#case-list", OptionList)
+        assert options.option_count == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.has_case("nord-stream")
+        assert store.case("nord-stream").question == "Who did it?"
+        assert options.option_count == 2
+        assert options.get_option_at_index(options.highlighted).id == "nord-stream"
+        await pilot.press("escape")
+        await pilot.pause()
+    store.close()
+    with reopened(db) as after:
+        assert after.case_ids() == ["istanbul-2022", "nord-stream"]
 
 
 async def test_escape_cancels(store: Store) -> None:
@@ -205,3 +244,19 @@ async def test_empty_database_says_so(tmp_path: Path) -> None:
             await pilot.pause()
     assert app.results == [None]
 
+
+
+async def test_deleting_the_open_case_shows_another_one(db: Path, make_app) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        assert main.case_id == "istanbul-2022"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main and main.case_id == "nord-stream"
+        await pilot.press("ctrl+q")

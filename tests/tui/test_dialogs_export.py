@@ -9,10 +9,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.tui.host import Host, shown
 from evidence.export import FORMATS, export_bytes
 from evidence.seed import default_case
 from hypotheses.models import Case
+from tests.tui.host import Host, shown
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 
@@ -159,3 +159,30 @@ async def test_escape_cancels(case: Case) -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+async def test_the_workbench_offers_the_last_export_folder_again(
+    db_path: Path, make_app, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await type_path(pilot, str(folder / "first.md"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (folder / "first.md").exists()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert Path(app.screen.query_one("#path", Input).value).parent == folder
+        await pilot.press("escape", "ctrl+q")
+    app = make_app(db_path)  # the next start offers it too
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert Path(app.screen.query_one("#path", Input).value).parent == folder
+        await pilot.press("escape", "ctrl+q")

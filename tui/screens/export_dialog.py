@@ -34,7 +34,7 @@ FORMAT_NAMES: dict[str, str] = {
 
 
 def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
-    """Where an export goes unless the user says otherwise: <cwd>/<case id>.<ext>."""
+    """Where an export goes unless the user says otherwise: <folder or cwd>/<case id>.<ext>."""
     return (folder or Path.cwd()) / f"{case.id}.{EXTENSIONS[fmt]}"
 
 
@@ -47,8 +47,10 @@ class ExportDialog(FileDialog[Path]):
     ]
     JOB = "export"
 
-    def __init__(self, case: Case, model: str, as_of: date | None) -> None:
+    def __init__(self, case: Case, model: str, as_of: date | None,
+                 folder: Path | None = None) -> None:
         super().__init__()
+        self.folder = folder  # where the last export went: offered again
         self.case = case
         self.model = model
         self.as_of = as_of
@@ -73,7 +75,7 @@ class ExportDialog(FileDialog[Path]):
             with Horizontal(classes="field-row"):
                 yield Label("Path", classes="field-label")
                 with Vertical(classes="field-body"):
-                    yield Input(str(default_path(self.case, self.fmt)), id="path")
+                    yield Input(str(default_path(self.case, self.fmt, self.folder)), id="path")
                     yield Static("", id="error-path", classes="field-error", markup=False)
             yield Static("", id="form-status", classes="form-status")
             with Horizontal(classes="form-buttons"):

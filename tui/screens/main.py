@@ -87,10 +87,19 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.case_id = case_id
 
-    def __init__(self, store: Store, case_id: str | None, db_path: Path) -> None:
+    class ExportWritten(Message):
+        """An export was written (the app offers its folder again next time)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self, store: Store, case_id: str | None, db_path: Path,
+                 export_folder: Path | None = None) -> None:
         super().__init__(id="main")
         self.session = WorkbenchSession(store)
         self.db_path = db_path
+        self.export_folder = export_folder
         self.drawn: dict[str, tuple[Evidence, object]] = {}
         self._drawn_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn shows
         self.rebuilds = 0  # how many times the whole table was redrawn (tests read it)
@@ -555,20 +564,28 @@ class MainScreen(Screen[None]):
         from tui.screens.export_dialog import ExportDialog
 
         assert self.case is not None
-        self.app.push_screen(ExportDialog(self.case, self.model, self.session.as_of),
-                             self._exported)
+        self.app.push_screen(
+            ExportDialog(self.case, self.model, self.session.as_of, self.export_folder),
+            self._exported,
+        )
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:
+            self.export_folder = path.parent
+            self.post_message(self.ExportWritten(path))
             self.notify(f"Wrote {path}", title="Export", markup=False, timeout=8)
 
     def action_switch_case(self) -> None:
         from tui.screens.case_switcher import CaseSwitcher
 
-        self.app.push_screen(CaseSwitcher(self.store), self._case_chosen)
+        self.app.push_screen(CaseSwitcher(self.store, self.case_id), self._case_chosen)
 
     def _case_chosen(self, case_id: str | None) -> None:
         if case_id is None:
+            if self.case_id is not None and not self.store.has_case(self.case_id):
+                # the open case was deleted in the switcher: show another one
+                ids = self.store.case_ids()
+                self.open_case(ids[0] if ids else None)
             return
         if not self.store.has_case(case_id):
             self.notify(f"No case {case_id!r}", severity="error", markup=False)
