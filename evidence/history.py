@@ -40,12 +40,35 @@ def when(rec: Record) -> str:
     return str(rec.get("ts", "")).replace("T", " ").removesuffix("+00:00") + " UTC"
 
 
-def _clip(value: Any) -> str:
+def _words(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     text = " ".join(value) if isinstance(value, list) else str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= _CLIP else text[: _CLIP - 1] + "…"
+    return " ".join(text.split())
+
+
+def _clip_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Old and new value, short enough for one line; when both are long, the part
+    that changed with a little context, so two long titles never read the same."""
+    a, b = _words(old), _words(new)
+    if len(a) <= _CLIP and len(b) <= _CLIP:
+        return a, b
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    start = max(0, p - 8)
+
+    def part(text: str) -> str:
+        end = min(len(text), len(text) - s + 8)
+        body = text[start:end]
+        if len(body) > _CLIP - 2:
+            body = body[: _CLIP - 3] + "…"
+        return ("…" if start else "") + body + ("…" if end < len(text) and not body.endswith("…") else "")
+
+    return part(a), part(b)
 
 
 def _cells(old: dict[str, str], new: dict[str, str]) -> list[str]:
@@ -63,7 +86,8 @@ def fields_changed(old: dict[str, Any], new: dict[str, Any]) -> str:
         if old.get(key) == new.get(key):
             continue
         if key in _SHORT:
-            parts.append(f"{key} {_clip(old.get(key))} → {_clip(new.get(key))}")
+            before, after = _clip_pair(old.get(key), new.get(key))
+            parts.append(f"{key} {before} → {after}")
         elif key == "ratings":
             parts.append("ratings " + ", ".join(_cells(old.get(key) or {}, new.get(key) or {})))
         elif key == "notes":

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from evidence.history import (
     describe_change,
     evidence_history,
+    fields_changed,
     ranking_history,
     ranking_line,
     replay,
@@ -211,3 +212,13 @@ def test_ranking_line_ties_and_order() -> None:
                 evidence=[Evidence(id="E1", title="e", ratings={"H1": "I", "H2": "II", "H3": "I"})])
     m = analyse(case).models["inconsistency"]
     assert ranking_line(case, m.order, m.ranks) == "H4 > H1 = H3 > H2"
+
+
+def test_an_edited_long_title_shows_the_part_that_changed() -> None:
+    title = "Kyiv distrusted third-party guarantees after the Budapest Memorandum of 1994"
+    line = fields_changed({"title": title}, {"title": title + " and the 2014 events"})
+    before, after = line.removeprefix("title ").split(" → ")
+    assert before != after
+    assert "2014" in after and len(after) <= 42
+    short = fields_changed({"title": "Short"}, {"title": "Short title"})
+    assert short == "title Short → Short title"

@@ -7,10 +7,9 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
+from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from tests.tui.host import Host, shown
-from hypotheses.models import Evidence, Hypothesis
 from tui.screens.evidence_form import EvidenceForm
-
 
 HYPS = [
     Hypothesis(id="H1", title="Russia negotiated in bad faith"),
@@ -261,3 +260,23 @@ async def test_every_field_reachable_by_tab_at_80x24() -> None:
             await pilot.press("tab")
         assert seen == expected
         assert app.focused is not None and app.focused.id == "title"  # and round again
+
+
+async def test_every_rating_choice_fits_on_one_line_at_80_columns() -> None:
+    from tests.tui.conftest import screen_text
+
+    app = Host(lambda: EvidenceForm(HYPS, new_id="E41"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await goto(pilot, "rating-0")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        for words in ("II  very inconsistent", "CC  very consistent", "NA  not applicable"):
+            assert words in text, text
+        await pilot.press("escape")
+        for _ in range(6):  # each choice, shown in the closed drop-down
+            await choose(pilot, "rating-0", 1)
+            value = app.screen.query_one("#rating-0", Select).value
+            assert value in text
+            line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
+            assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line

@@ -117,6 +117,7 @@ async def test_locked_database_says_who_holds_it_and_retry_opens_it(db_path, mak
         await pilot.pause()
         assert isinstance(app.screen, OpenErrorScreen)
         assert "in use by" in flat_text(app)
+        assert "left untouched. Press r to try again" in flat_text(app)
         holder.close()
         await pilot.press("r")
         await pilot.pause()

@@ -54,7 +54,7 @@ class OpenErrorScreen(Screen[None]):
                 " to set the damaged file aside (renamed next to it, nothing deleted) "
                 "and start a fresh database, "
             )
-        body.append("press ")
+        body.append("press " if self.damaged else "Press ")  # a new sentence starts upper-case
         body.append("r", style="bold reverse")
         body.append(" to try again or ")
         body.append("q", style="bold reverse")
