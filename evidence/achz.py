@@ -64,11 +64,32 @@ _TOP = ("PROJECT-TITLE", "CLASSIFICATION", "LAST-INDEX", "COLOR-SCHEME", "MATRIX
 _ITEM_FIELDS = ("NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY", "VALUES")
 _TO_PARC: dict[Rating, str] = {"CC": "C C", "C": "C", "N": "N", "I": "I", "II": "I I", "NA": "NA"}
 _FROM_PARC: dict[str, Rating] = {
-    "CC": "CC", "C": "C", "N": "N", "I": "I", "II": "II", "NA": "NA", "N/A": "NA",
+    "CC": "CC",
+    "C": "C",
+    "N": "N",
+    "I": "I",
+    "II": "II",
+    "NA": "NA",
+    "N/A": "NA",
 }
 _LEVELS: dict[str, Level] = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
 _ADMIRALTY = re.compile(r"^[A-F][1-6]$")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
+# TYPE values Open Source ACH's importer recognises, as the discipline it files them under.
+_DISCIPLINES = {
+    "open source": "osint",
+    "osint": "osint",
+    "press": "osint",
+    "hum": "humint",
+    "humint": "humint",
+    "imagery": "imint",
+    "imint": "imint",
+    "sig": "sigint",
+    "sigint": "sigint",
+    "masint": "masint",
+}
+_DISCIPLINE_NAMES = frozenset(_DISCIPLINES.values())
 _EPOCH = date(1970, 1, 1)
 _MS_PER_DAY = 86_400_000
 # Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/F).
@@ -181,21 +202,24 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
     else:
         declared = re.match(r"^\ufeff?<\?xml[^>]*encoding=[\"']([^\"']*)", head.decode("utf-8", "replace"))
     encoding = declared.group(1).upper().replace("_", "-") if declared else None
-    if encoding is None or encoding in _UTF16_NAMES and utf16 or encoding in ("UTF-8", "UTF8") and not utf16:
+    utf8_named = encoding in ("UTF-8", "UTF8")
+    if encoding is None or (encoding in _UTF16_NAMES and utf16) or (utf8_named and not utf16):
         pass
     elif encoding in _UTF16_NAMES:
         raise ImportFailed(f"{name}: the XML declares UTF-16 but its bytes are not UTF-16 (wrong encoding)")
-    elif utf16 and encoding in ("UTF-8", "UTF8"):
+    elif utf16 and utf8_named:
         raise ImportFailed(f"{name}: the XML declares UTF-8 but its bytes are UTF-16 (wrong encoding)")
     else:
         raise ImportFailed(
-            f"{name}: the XML declares the encoding {encoding[:40]!r}; weigh reads UTF-16 (as PARC writes) or UTF-8"
+            f"{name}: the XML declares the encoding {encoding[:40]!r};"
+            " weigh reads UTF-16 (as PARC writes) or UTF-8"
         )
     codec_name = utf16 or "utf-8"
     starts = xml.count("<".encode(codec_name)) - xml.count("</".encode(codec_name))
     if starts > MAX_XML_ELEMENTS:  # one start tag per element: refuse before building the tree
         raise ImportFailed(
-            f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements, the limit for one import; nothing was imported"
+            f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements, the limit for one import;"
+            " nothing was imported"
         )
     try:
         return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -266,7 +290,9 @@ class _Reader:
             title, overflow = _split_title(full_title)
             self.report.insert(0, f"PROJECT-TITLE → case title and question: {_shorten(title, 60)!r}")
             if overflow:
-                self.report.insert(1, "PROJECT-TITLE was longer than one line: the whole of it is the question")
+                self.report.insert(
+                    1, "PROJECT-TITLE was longer than one line: the whole of it is the question"
+                )
         else:
             title = _split_title(self.base_name)[0] or "PARC ACH import"
             self.report.insert(0, f"PROJECT-TITLE missing or empty: case titled after the file, {title!r}")
@@ -277,7 +303,8 @@ class _Reader:
             )
         if last_index is not None:
             self.report.append(
-                f"LAST-INDEX {_shorten(_text(last_index).strip())!r}: PARC's item counter, not needed, not mapped"
+                f"LAST-INDEX {_shorten(_text(last_index).strip())!r}:"
+                " PARC's item counter, not needed, not mapped"
             )
         if colours is not None:
             self.report.append(
@@ -328,7 +355,9 @@ class _Reader:
             else:
                 names.append(("", f"MATRIX/HYPOTHESIS #{h_index}"))
             if len(names) > MAX_HYPOTHESES:
-                raise self.fail("MATRIX/HYPOTHESIS", f"more than {MAX_HYPOTHESES:,} hypotheses, the limit for one import")
+                raise self.fail(
+                    "MATRIX/HYPOTHESIS", f"more than {MAX_HYPOTHESES:,} hypotheses, the limit for one import"
+                )
         out: list[Hypothesis] = []
         untitled: list[str] = []
         long_names: list[str] = []
@@ -351,7 +380,9 @@ class _Reader:
         if untitled:
             self.report.append(f"hypotheses without a NAME, given placeholder titles: {_ids(untitled)}")
         if long_names:
-            self.report.append(f"hypothesis NAMEs longer than a title line, rest in description: {_ids(long_names)}")
+            self.report.append(
+                f"hypothesis NAMEs longer than a title line, rest in description: {_ids(long_names)}"
+            )
         return out
 
     def evidence_elements(self, matrix: ET.Element) -> list[ET.Element]:
@@ -359,12 +390,12 @@ class _Reader:
         items: list[ET.Element] = []
         for ev in matrix.findall("EVIDENCE"):
             children = list(ev)
-            is_wrapper = bool(children) and all(
-                c.tag not in _ITEM_FIELDS and len(c) > 0 for c in children
-            )
+            is_wrapper = bool(children) and all(c.tag not in _ITEM_FIELDS and len(c) > 0 for c in children)
             items += children if is_wrapper else [ev]
             if len(items) > MAX_EVIDENCE:
-                raise self.fail("MATRIX/EVIDENCE", f"more than {MAX_EVIDENCE:,} evidence items, the limit for one import")
+                raise self.fail(
+                    "MATRIX/EVIDENCE", f"more than {MAX_EVIDENCE:,} evidence items, the limit for one import"
+                )
         for child in matrix:
             if child.tag not in ("HYPOTHESIS", "EVIDENCE"):
                 self.unknown[f"MATRIX/{child.tag}"] += 1
@@ -401,10 +432,13 @@ class _Reader:
 
             raw_type = _text(fields["TYPE"]).strip()
             if raw_type:
-                mapped = raw_type.lower()
-                if mapped in KINDS:
-                    kind = mapped  # type: ignore[assignment]
+                word = " ".join(raw_type.lower().split())
+                if word in KINDS or word == "assu":
+                    kind = "assumption" if word == "assu" else word  # type: ignore[assignment]
                     stats["kind"] += 1
+                elif word in _DISCIPLINES:
+                    tags.append(TYPE_TAG + _DISCIPLINES[word])
+                    stats["discipline"] += 1
                 else:
                     typed.append(eid)
                     _keep_as_tag(raw_type, TYPE_TAG, "PARC type", tags, extra)
@@ -457,8 +491,15 @@ class _Reader:
             try:
                 out.append(
                     Evidence(
-                        id=eid, title=title, details=details, url=url, event_date=event_date,
-                        tags=tags, credibility=credibility, admiralty=admiralty, kind=kind,
+                        id=eid,
+                        title=title,
+                        details=details,
+                        url=url,
+                        event_date=event_date,
+                        tags=tags,
+                        credibility=credibility,
+                        admiralty=admiralty,
+                        kind=kind,
                         ratings=ratings,
                     )
                 )
@@ -475,6 +516,11 @@ class _Reader:
                 mapped.append(f"DATE → event date ({stats['date']})")
             if stats["kind"]:
                 mapped.append(f"TYPE → kind ({stats['kind']})")
+            if stats["discipline"]:
+                mapped.append(
+                    f"TYPE → tag '{TYPE_TAG}osint', '…humint', '…imint', '…sigint' or '…masint'"
+                    f" ({stats['discipline']})"
+                )
             if stats["admiralty"]:
                 mapped.append(f"CODE → Admiralty code ({stats['admiralty']})")
             if stats["flag"]:
@@ -483,7 +529,9 @@ class _Reader:
         if untitled:
             self.report.append(f"evidence without a NAME, given placeholder titles: {_ids(untitled)}")
         if long_names:
-            self.report.append(f"evidence NAMEs longer than a title line, rest in details: {_ids(long_names)}")
+            self.report.append(
+                f"evidence NAMEs longer than a title line, rest in details: {_ids(long_names)}"
+            )
         if typed:
             self.report.append(
                 f"TYPE that is not a weigh kind, kept as tag '{TYPE_TAG}…' (and in details if"
@@ -499,7 +547,7 @@ class _Reader:
         return out
 
     def read_date(self, raw: str, where: str) -> date | None:
-        if not raw:
+        if not raw or raw in ("0", "-0"):  # PARC (and Open Source ACH) write 0 for "no date"
             return None
         if not re.fullmatch(r"-?\d{1,15}", raw):
             raise self.fail(where, f"expected epoch milliseconds, got {_shorten(raw)!r}")
@@ -550,12 +598,16 @@ def _xml_safe(text: str) -> str:
 
 
 def _type_of(ev: Evidence) -> tuple[str, str | None]:
-    """TYPE to write, and the type- tag it carries (a PARC type that is not a kind)."""
+    """TYPE to write, and the type- tag it carries (a PARC type that is not a kind).
+
+    An intelligence discipline is written the way Open Source ACH's importer
+    recognises it (``OSINT``, ``HUMINT``, …), and so is ``Assumption``.
+    """
     if ev.kind == "report":
         for tag in ev.tags:
             value = tag.removeprefix(TYPE_TAG)
             if tag.startswith(TYPE_TAG) and value and slug(value) == value and value not in KINDS:
-                return value, tag
+                return (value.upper() if value in _DISCIPLINE_NAMES else value), tag
     return ev.kind.capitalize(), None
 
 
@@ -565,7 +617,12 @@ def _code_of(ev: Evidence) -> tuple[str, str | None]:
         return ev.admiralty, None
     for tag in ev.tags:
         value = tag.removeprefix(CODE_TAG)
-        if tag.startswith(CODE_TAG) and value and slug(value) == value and not _ADMIRALTY.match(value.upper()):
+        if (
+            tag.startswith(CODE_TAG)
+            and value
+            and slug(value) == value
+            and not _ADMIRALTY.match(value.upper())
+        ):
             return value, tag
     return "", None
 
@@ -603,16 +660,22 @@ def write_achz(case: Case) -> bytes:
         add(item, "NOTES", ev.details)
         add(item, "LINK", ev.url or "")
         add(item, "TYPE", _type_of(ev)[0])
-        add(item, "DATE", "" if ev.event_date is None else str(_epoch_ms(ev.event_date)))
+        add(item, "DATE", "0" if ev.event_date is None else str(_epoch_ms(ev.event_date)))
         add(item, "CODE", _code_of(ev)[0])
         add(item, "FLAG", "1" if FLAG_TAG in ev.tags else "0")
         add(item, "CREDIBILITY", ev.credibility.upper())
-        add(item, "VALUES", ",".join(_TO_PARC[r] if (r := ev.ratings.get(h.id)) else "" for h in case.hypotheses))
+        add(
+            item,
+            "VALUES",
+            ",".join(_TO_PARC[r] if (r := ev.ratings.get(h.id)) else "" for h in case.hypotheses),
+        )
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     # XML parsers turn a raw CR into LF; a character reference keeps it.
     body = body.replace("\r", "&#13;")
-    text = '<?xml version="1.0" encoding="UTF-16"?>\n' + body + "\n"
+    # No encoding in the declaration: the BOM says UTF-16, and a reader that converts the text
+    # to UTF-8 before parsing (Open Source ACH's importer) is not then told it is UTF-16.
+    text = '<?xml version="1.0"?>\n' + body + "\n"
     return gzip.compress(b"\xff\xfe" + text.encode("utf-16-le"), mtime=0)
 
 
@@ -633,14 +696,25 @@ def achz_losses(case: Case) -> list[str]:
     if case.description and not _classification_of(case):
         lost.append("case description: PARC has no place for it")
     note([h.id for h in case.hypotheses if h.description], "hypothesis descriptions (PARC keeps names only)")
-    note([h.id for h in case.hypotheses if h.prior != 1.0], "hypothesis priors (PARC has none; equal on re-import)")
-    note([h.id for i, h in enumerate(case.hypotheses, 1) if h.id != f"H{i}"],
-         "hypothesis ids (PARC numbers columns; H1, H2, … on re-import)")
+    note(
+        [h.id for h in case.hypotheses if h.prior != 1.0],
+        "hypothesis priors (PARC has none; equal on re-import)",
+    )
+    note(
+        [h.id for i, h in enumerate(case.hypotheses, 1) if h.id != f"H{i}"],
+        "hypothesis ids (PARC numbers columns; H1, H2, … on re-import)",
+    )
     evs = case.evidence
     note([e.id for e in evs if e.source], "evidence source (PARC has no field for it)")
-    note([e.id for e in evs if e.relevance != "medium"], "evidence relevance (PARC files hold none; medium on re-import)")
+    note(
+        [e.id for e in evs if e.relevance != "medium"],
+        "evidence relevance (PARC files hold none; medium on re-import)",
+    )
     note([e.id for e in evs if e.reported_date is not None], "evidence reported date (PARC has only DATE)")
-    note([e.id for e in evs if e.excluded], "evidence excluded from scoring (PARC cannot exclude; included on re-import)")
+    note(
+        [e.id for e in evs if e.excluded],
+        "evidence excluded from scoring (PARC cannot exclude; included on re-import)",
+    )
     note([e.id for e in evs if e.notes], "per-rating notes (PARC files hold none)")
     note([e.id for e in evs if e.group is not None], "evidence same-fact groups (PARC has none)")
     note([m.id for m in case.indicators], "indicators (PARC has none)")
@@ -651,10 +725,14 @@ def achz_losses(case: Case) -> list[str]:
         kept = {FLAG_TAG, _type_of(ev)[1], _code_of(ev)[1]}
         return [t for t in ev.tags if t not in kept]
 
-    note([e.id for e in evs if dropped_tags(e)],
-         "evidence tags (PARC has none; only 'flagged', one 'type-…' and one 'code-…' tag survive)")
-    note([e.id for e in evs if e.url is not None and (not e.url.strip() or e.url != e.url.strip())],
-         "evidence links that are blank or have surrounding spaces (trimmed)")
+    note(
+        [e.id for e in evs if dropped_tags(e)],
+        "evidence tags (PARC has none; only 'flagged', one 'type-…' and one 'code-…' tag survive)",
+    )
+    note(
+        [e.id for e in evs if e.url is not None and (not e.url.strip() or e.url != e.url.strip())],
+        "evidence links that are blank or have surrounding spaces (trimmed)",
+    )
     texts = [case.title] + [h.title for h in case.hypotheses]
     if _classification_of(case):
         texts.append(case.description)
@@ -662,6 +740,19 @@ def achz_losses(case: Case) -> list[str]:
         texts += [ev.title, ev.details, ev.url or ""]
     if any(_XML_ILLEGAL.search(t) for t in texts):
         lost.append("control characters XML cannot hold were replaced by '\ufffd'")
-    note([e.id for i, e in enumerate(evs, 1) if e.id != f"E{i}"],
-         "evidence ids (PARC numbers rows; E1, E2, … on re-import)")
+    wide = [h.id for h in case.hypotheses if _OUTSIDE_BMP.search(h.title)]
+    wide += [e.id for e in evs if any(_OUTSIDE_BMP.search(t) for t in (e.title, e.details, e.url or ""))]
+    if _OUTSIDE_BMP.search(case.title) or (
+        _classification_of(case) and _OUTSIDE_BMP.search(case.description)
+    ):
+        wide.insert(0, "case title")
+    note(
+        wide,
+        "characters outside the Basic Multilingual Plane (emoji and the like) are kept as UTF-16"
+        " surrogate pairs, which PARC-era readers may show as two broken characters",
+    )
+    note(
+        [e.id for i, e in enumerate(evs, 1) if e.id != f"E{i}"],
+        "evidence ids (PARC numbers rows; E1, E2, … on re-import)",
+    )
     return lost

@@ -44,7 +44,9 @@ def over(name: str, what: str, limit: int) -> ImportFailed:
 
 
 def too_big(name: str, limit: int) -> ImportFailed:
-    return ImportFailed(f"{name}: larger than {limit // 2**20} MB, the limit for one import; nothing was imported")
+    return ImportFailed(
+        f"{name}: larger than {limit // 2**20} MB, the limit for one import; nothing was imported"
+    )
 
 
 def read_import_file(path: Path) -> bytes:
@@ -57,13 +59,17 @@ def read_import_file(path: Path) -> bytes:
         st = os.stat(path)
         kind = stat.S_IFMT(st.st_mode)
         if kind != stat.S_IFREG:
-            raise ImportFailed(f"{path}: is {_KINDS.get(kind, 'not a regular file')}; weigh imports only regular files")
+            raise ImportFailed(
+                f"{path}: is {_KINDS.get(kind, 'not a regular file')}; weigh imports only regular files"
+            )
         if st.st_size > MAX_IMPORT_BYTES:
             raise too_big(str(path), MAX_IMPORT_BYTES)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ImportFailed(f"{path}: changed while it was being opened; weigh imports only regular files")
+                raise ImportFailed(
+                    f"{path}: changed while it was being opened; weigh imports only regular files"
+                )
             with os.fdopen(fd, "rb", closefd=False) as fh:
                 data = fh.read(MAX_IMPORT_BYTES + 1)
         finally:

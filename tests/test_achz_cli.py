@@ -49,7 +49,7 @@ def test_import_of_a_parc_file_prints_the_mapping(cli_env: dict[str, str], tmp_p
     proc = weigh(cli_env, "import", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "Read 2 hypotheses, 1 evidence items and 2 ratings into case 'who-broke-the-vase'" in proc.stdout
-    assert "TYPE that is not a weigh kind, kept as tag 'type-…'" in proc.stdout
+    assert "TYPE → tag 'type-osint', '…humint', '…imint', '…sigint' or '…masint' (1)" in proc.stdout
     assert "CLASSIFICATION 'UNCLASSIFIED' → case description (weigh has no marking field)" in proc.stdout
     assert "who-broke-the-vase\tWho broke the vase?\t2 hypotheses\t1 evidence" in weigh(cli_env, "cases").stdout
 

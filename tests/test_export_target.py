@@ -18,7 +18,12 @@ TIMEOUT = 60
 
 def weigh(env: dict[str, str], *args: str, umask: int = -1) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT, umask=umask
+        [sys.executable, "-m", "tui.cli", *args],
+        check=False,
+        env=env,
+        capture_output=True,
+        timeout=TIMEOUT,
+        umask=umask,
     )
 
 
@@ -34,7 +39,11 @@ def test_planted_temp_file_links_are_not_followed(cli_env: dict[str, str], tmp_p
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"precious")
     expected = summary(cli_env)  # also creates the database, so the export below only reads
-    last = int(Path("/proc/sys/kernel/ns_last_pid").read_text()) if Path("/proc/sys/kernel/ns_last_pid").exists() else os.getpid()
+    last = (
+        int(Path("/proc/sys/kernel/ns_last_pid").read_text())
+        if Path("/proc/sys/kernel/ns_last_pid").exists()
+        else os.getpid()
+    )
     for pid in range(last, last + 400):  # the old temp name for every likely next PID
         (out / f".report.md.{pid}.tmp").symlink_to(victim)
     done = weigh(cli_env, "export", "--format", "md", "-o", str(out / "report.md"))
@@ -64,7 +73,11 @@ def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> Non
     expected = summary(cli_env)
     done = subprocess.run(
         [sys.executable, "-m", "tui.cli", "export", "-o", "-"],
-        check=False, env=cli_env, capture_output=True, timeout=TIMEOUT, cwd=tmp_path,
+        check=False,
+        env=cli_env,
+        capture_output=True,
+        timeout=TIMEOUT,
+        cwd=tmp_path,
     )
     assert done.returncode == 0 and done.stdout == expected
     assert not (tmp_path / "-").exists()

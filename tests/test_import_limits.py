@@ -86,7 +86,13 @@ def test_a_million_column_csv_is_refused_at_the_column_limit(cli_env: dict[str, 
 def test_an_overlong_csv_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "cell.csv"
     path.write_bytes(b'title,details\r\nx,"' + b"y" * 200_000 + b'"\r\n')
-    refused(cli_env, path, "line 2: a cell of more than 131,072 characters, the limit for one import", "--case", "cell")
+    refused(
+        cli_env,
+        path,
+        "line 2: a cell of more than 131,072 characters, the limit for one import",
+        "--case",
+        "cell",
+    )
 
 
 def test_a_case_file_with_too_many_items_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -95,7 +101,9 @@ def test_a_case_file_with_too_many_items_is_refused(cli_env: dict[str, str], tmp
     refused(cli_env, write_json(tmp_path / "many.json", doc), "evidence: more than 200,000 items, the limit")
 
 
-def test_a_case_file_of_empty_objects_is_refused_before_parsing(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_case_file_of_empty_objects_is_refused_before_parsing(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     path = tmp_path / "objects.json"
     path.write_bytes(b'{"format": "weigh-case", "version": 1, "x": [' + b"{}," * 1_000_000 + b"{}]}")
     refused(cli_env, path, "more than 1,000,000 JSON objects and lists, the limit for one import")
@@ -112,7 +120,9 @@ def test_an_xml_element_bomb_is_refused(cli_env: dict[str, str], tmp_path: Path)
 
 def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "digits.json"
-    path.write_text(json.dumps(case_doc()).replace('"title": "One"', '"title": "One", "prior": 1' + "0" * 5000))
+    path.write_text(
+        json.dumps(case_doc()).replace('"title": "One"', '"title": "One", "prior": 1' + "0" * 5000)
+    )
     refused(cli_env, path, "a number has more digits than a case file can hold (over 4,300)")
 
 
@@ -120,9 +130,18 @@ def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str]
     ("change", "expected"),
     [
         ({"version": True}, "version: expected the number 1 or 2, got true"),
-        ({"event_date": 1648512000}, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number"),
-        ({"reported_date": "1648512000"}, "evidence E1: reported_date: expected a date written YYYY-MM-DD, got '1648512000'"),
-        ({"event_date": "2022-03-29T00:00:00"}, "evidence E1: event_date: expected a date written YYYY-MM-DD, got '2022-03-29T00:00:00'"),
+        (
+            {"event_date": 1648512000},
+            "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number",
+        ),
+        (
+            {"reported_date": "1648512000"},
+            "evidence E1: reported_date: expected a date written YYYY-MM-DD, got '1648512000'",
+        ),
+        (
+            {"event_date": "2022-03-29T00:00:00"},
+            "evidence E1: event_date: expected a date written YYYY-MM-DD, got '2022-03-29T00:00:00'",
+        ),
         ({"prior": "NaN"}, "NaN is not a JSON number"),
     ],
 )
@@ -146,7 +165,13 @@ def test_loose_json_types_are_refused(
 def test_a_timestamp_in_a_csv_date_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_bytes(b"title,event_date\r\nx,1648512000\r\n")
-    refused(cli_env, path, "line 2, column event_date: expected a date written YYYY-MM-DD, got '1648512000'", "--case", "dates")
+    refused(
+        cli_env,
+        path,
+        "line 2, column event_date: expected a date written YYYY-MM-DD, got '1648512000'",
+        "--case",
+        "dates",
+    )
 
 
 def test_a_5000_digit_number_in_the_database_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:

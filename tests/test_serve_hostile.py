@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_serve import free_port
+
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
-
-from tests.test_serve import free_port
 
 WAIT_SECONDS = 30
 
@@ -32,7 +32,9 @@ def start(cli_env: dict[str, str], tmp_path: Path, *extra: str) -> Iterator[Serv
     db = tmp_path / "w.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "serve", "--port", str(port), "--db", str(db), *extra],
-        env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     served = Served(proc, port, db)
     try:
