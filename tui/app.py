@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, StoreError, WeighError
+from evidence.seed import DEFAULT_CASE_ID, open_store
+from evidence.store import Store
 from tui.commands import WeighCommands
+from tui.screens.main import MainScreen
+from tui.screens.open_error import OpenErrorScreen
 from tui.session import (
     default_state_file,
     last_case,
@@ -20,15 +24,11 @@ from tui.session import (
     remember_export_folder,
 )
 
-if TYPE_CHECKING:
-    from evidence.store import Store
-    from tui.screens.main import MainScreen
-
 
 class WeighApp(App[int]):
     """An ACH workbench on one database; the store stays open while it runs."""
 
-    CSS_PATH: ClassVar = ["app.tcss", "forms.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "forms.tcss"]
     TITLE = "weigh"
     COMMANDS: ClassVar = App.COMMANDS | {WeighCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,10 +49,6 @@ class WeighApp(App[int]):
 
     def open_database(self, replace: Screen[None] | None = None) -> None:
         """Open (or create and seed) the database, then the last-used case."""
-        from evidence.seed import DEFAULT_CASE_ID, open_store
-        from tui.screens.main import MainScreen
-        from tui.screens.open_error import OpenErrorScreen
-
         try:
             store = open_store(self.db_path)
         except StoreError as exc:
@@ -74,12 +70,14 @@ class WeighApp(App[int]):
             self.push_screen(screen)
 
     def on_main_screen_case_opened(self, message: MainScreen.CaseOpened) -> None:
-        """The workbench opened a case: reopen it next time (handled by name, so
-        the app does not import the screen before it is needed)."""
+        """The workbench opened a case: reopen it next time."""
         self.remember_case(message.case_id)
 
     def on_main_screen_export_written(self, message: MainScreen.ExportWritten) -> None:
         remember_export_folder(self.state_file, message.path.parent)
+
+    def on_open_error_screen_reopen(self, message: OpenErrorScreen.Reopen) -> None:
+        self.open_database(replace=message.screen)
 
     def remember_case(self, case_id: str) -> None:
         """Reopen this case next time weigh starts on this database."""

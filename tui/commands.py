@@ -1,49 +1,46 @@
 """Command palette entries for every action on the main screen.
 
-Generated from the same bindings as the footer and the help screen, so a new
-key is in the palette the moment it exists.
+Generated from the same bindings as the footer and the help screen (the screen's
+``key_sections``), so a new key is in the palette the moment it exists.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+from textual.widget import Widget
+
+from tui.keys import ShowsKeys
 
 NAVIGATION = {"cursor(-1)", "cursor(1)"}
 
 
 class WeighCommands(Provider):
-    """Every workbench action, named by its help text, run where its key would run."""
+    """Every action of the screen on show, named by its help text, run where its key would run."""
 
-    def _commands(self) -> list[tuple[str, str, DOMNode, str]]:
-        from tui.screens.main import MainScreen
-        from tui.widgets.matrix import EvidenceMatrix
-        from tui.widgets.ranking import RankingPanel
-
+    def _commands(self) -> list[tuple[str, str, Widget | App[Any], str]]:
         screen = self.screen
-        if not isinstance(screen, MainScreen):
+        if not isinstance(screen, ShowsKeys):
             return []
-        out: list[tuple[str, str, DOMNode, str]] = []
-        targets: list[tuple[DOMNode, list]] = [
-            (screen.query_one(EvidenceMatrix), list(EvidenceMatrix.BINDINGS)),
-            (screen.query_one(RankingPanel), list(RankingPanel.BINDINGS)),
-            (screen, list(MainScreen.BINDINGS)),
-        ]
+        out: list[tuple[str, str, Widget | App[Any], str]] = []
         seen: set[str] = set()
-        for target, bindings in targets:
-            for b in Binding.make_bindings(bindings):
+        for section in screen.key_sections():
+            if not section.in_palette:
+                continue
+            for b in Binding.make_bindings(section.bindings):
                 if b.action in NAVIGATION or b.action in seen:
                     continue
                 seen.add(b.action)
                 title = (b.tooltip or b.description).rstrip(".")
                 key = b.key_display or self.app.get_key_display(b)
-                out.append((title, f"key: {key}", target, b.action))
+                out.append((title, f"key: {key}", section.target, b.action))
         return out
 
-    async def _run(self, target: DOMNode, action: str) -> None:
+    async def _run(self, target: Widget | App[Any], action: str) -> None:
         await target.run_action(action)
 
     async def discover(self) -> Hits:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keys import KeySection
 from tui.widgets.matrix import MARK_EXCLUDED, MARK_FLAT, MARK_LATER, MARK_LINCHPIN
 
 
-def binding_rows(bindings: list[BindingType], display: object) -> list[tuple[str, str]]:
-    """(keys, what they do) for each binding; ``display`` is the app (key names)."""
+def binding_rows(bindings: list[BindingType], app: App[object]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding, keys named as the app names them."""
     rows: list[tuple[str, str]] = []
     for b in Binding.make_bindings(bindings):
-        keys = b.key_display or display.get_key_display(b)  # type: ignore[attr-defined]
+        keys = b.key_display or app.get_key_display(b)
         text = b.tooltip or b.description
         if rows and rows[-1][1] == text:
             rows[-1] = (f"{rows[-1][0]} / {keys}", text)
@@ -27,35 +30,22 @@ def binding_rows(bindings: list[BindingType], display: object) -> list[tuple[str
     return rows
 
 
-def sections() -> list[tuple[str, list[BindingType]]]:
-    """The bindings a user meets on the main screen, grouped by where they work."""
-    from tui.app import WeighApp
-    from tui.screens.main import MainScreen
-    from tui.widgets.filter_bar import FilterBar
-    from tui.widgets.matrix import EvidenceMatrix
-    from tui.widgets.ranking import RankingPanel
-
-    return [
-        ("In the matrix (evidence × hypotheses)", list(EvidenceMatrix.BINDINGS)),
-        ("In the ranking panel (tab to reach it)", list(RankingPanel.BINDINGS)),
-        ("Anywhere on the main screen", list(MainScreen.BINDINGS)),
-        ("In the filter line", list(FilterBar.BINDINGS)),
-        ("Application", list(WeighApp.BINDINGS)),
-    ]
-
-
 class HelpScreen(ModalScreen[None]):
-    """A scrolling list of every key; Escape, q or ? closes it."""
+    """A scrolling list of every key of the screen it was opened from; Escape, q or ? closes it."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
     ]
 
+    def __init__(self, sections: list[KeySection]) -> None:
+        super().__init__()
+        self.sections = sections
+
     def compose(self) -> ComposeResult:
         parts: list[Table | Text] = []
-        for title, bindings in sections():
-            parts.append(Text(title, style="bold underline"))
-            parts.append(_table(binding_rows(bindings, self.app)))
+        for section in self.sections:
+            parts.append(Text(section.title, style="bold underline"))
+            parts.append(_table(binding_rows(section.bindings, self.app)))
         parts.append(Text("Marks in the matrix", style="bold underline"))
         parts.append(_table([
             (MARK_LINCHPIN, "linchpin under the model on show: removing it alone changes the leader"),

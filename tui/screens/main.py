@@ -3,6 +3,9 @@
 The screen maps keys to the :class:`WorkbenchSession` (which holds the case,
 the view and the undo stack, and makes every edit) and draws what a
 :class:`Change` says changed: one row, every row's facts, or the whole table.
+
+The forms and dialogs it opens are imported when first opened (together about
+90 ms of imports), which keeps them off the start-up path.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from textual.widgets import Footer
 from evidence.errors import WeighError
 from hypotheses.models import Case, Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
+from tui.keys import KeySection
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpScreen
 from tui.widgets.case_bar import CaseBar, filter_words
 from tui.widgets.detail import DetailPane, describe_evidence
 from tui.widgets.filter_bar import FilterBar
@@ -438,14 +444,24 @@ class MainScreen(Screen[None]):
         if self.case_id is None:
             self._have_case()
             return
-        from tui.screens.ranking_history import RankingHistoryScreen
+        from tui.screens.ranking_history import RankingHistoryScreen  # on first use: off the start-up path
 
         self.app.push_screen(RankingHistoryScreen(self.store, self.case_id, self.model))
 
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+    def key_sections(self) -> list[KeySection]:
+        """The keys a user meets here, grouped by where they work (help screen, command palette)."""
+        return [
+            KeySection("In the matrix (evidence × hypotheses)", self.matrix, list(EvidenceMatrix.BINDINGS)),
+            KeySection("In the ranking panel (tab to reach it)", self.query_one(RankingPanel),
+                       list(RankingPanel.BINDINGS)),
+            KeySection("Anywhere on the main screen", self, list(MainScreen.BINDINGS)),
+            KeySection("In the filter line", self.query_one(FilterBar), list(FilterBar.BINDINGS),
+                       in_palette=False),
+            KeySection("Application", self.app, list(self.app.BINDINGS), in_palette=False),
+        ]
 
-        self.app.push_screen(HelpScreen())
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.key_sections()))
 
     # ------------------------------------------------------------ undo
 
@@ -457,7 +473,7 @@ class MainScreen(Screen[None]):
     def action_add_evidence(self) -> None:
         if not self._have_case():
             return
-        from tui.screens.evidence_form import EvidenceForm
+        from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         assert self.case is not None
         self.app.push_screen(
@@ -476,7 +492,7 @@ class MainScreen(Screen[None]):
         ev = self._focused_item()
         if ev is None:
             return
-        from tui.screens.evidence_form import EvidenceForm
+        from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         assert self.case is not None
         self.app.push_screen(
@@ -495,8 +511,6 @@ class MainScreen(Screen[None]):
         ev = self._focused_item()
         if ev is None:
             return
-        from tui.screens.confirm import ConfirmScreen
-
         row = self.matrix.cursor_coordinate.row
         self.app.push_screen(
             ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
@@ -510,7 +524,7 @@ class MainScreen(Screen[None]):
     def action_add_hypothesis(self) -> None:
         if not self._have_case():
             return
-        from tui.screens.hypothesis_form import HypothesisForm
+        from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
 
         self.app.push_screen(HypothesisForm(None, self.session.next_hypothesis_id()),
                              self._hypothesis_added)
@@ -527,7 +541,7 @@ class MainScreen(Screen[None]):
         hyp = self._selected_hypothesis()
         if hyp is None:
             return
-        from tui.screens.hypothesis_form import HypothesisForm
+        from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
 
         self.app.push_screen(HypothesisForm(hyp, hyp.id),
                              lambda new: self._hypothesis_edited(hyp, new))
@@ -543,8 +557,6 @@ class MainScreen(Screen[None]):
         hyp = self._selected_hypothesis()
         if hyp is None:
             return
-        from tui.screens.confirm import ConfirmScreen
-
         self.app.push_screen(
             ConfirmScreen(
                 f"Delete hypothesis {hyp.id} “{hyp.title}” and all its ratings? (u undoes)"
@@ -561,7 +573,7 @@ class MainScreen(Screen[None]):
     def action_export(self) -> None:
         if not self._have_case():
             return
-        from tui.screens.export_dialog import ExportDialog
+        from tui.screens.export_dialog import ExportDialog  # on first use: off the start-up path
 
         assert self.case is not None
         self.app.push_screen(
@@ -576,7 +588,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Wrote {path}", title="Export", markup=False, timeout=8)
 
     def action_switch_case(self) -> None:
-        from tui.screens.case_switcher import CaseSwitcher
+        from tui.screens.case_switcher import CaseSwitcher  # on first use: off the start-up path
 
         self.app.push_screen(CaseSwitcher(self.store, self.case_id), self._case_chosen)
 

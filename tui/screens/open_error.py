@@ -7,39 +7,42 @@ and offers to set a damaged file aside only on an explicit key.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-
-def set_aside_available() -> bool:
-    """True when the store offers ``evidence.recovery.set_aside``."""
-    try:
-        from evidence.recovery import set_aside  # noqa: F401
-    except ImportError:
-        return False
-    return True
+from evidence.errors import WeighError
+from evidence.recovery import set_aside
 
 
 class OpenErrorScreen(Screen[None]):
     """The database could not be opened: the message, the path, what to do."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "quit", "Quit", tooltip="Quit weigh; the file stays as it is"),
         Binding("r", "retry", "Retry", tooltip="Try to open the database again"),
         Binding("S", "set_aside", "Set aside & start fresh",
                 tooltip="Rename the damaged file and start a new database"),
     ]
 
+    class Reopen(Message):
+        """Try the database again: after a retry, or once the damaged file is set aside."""
+
+        def __init__(self, screen: OpenErrorScreen) -> None:
+            super().__init__()
+            self.screen = screen
+
     def __init__(self, message: str, db_path: Path, *, damaged: bool) -> None:
         super().__init__(id="open-error")
         self.message = message
         self.db_path = db_path
-        self.damaged = damaged and set_aside_available()
+        self.damaged = damaged
 
     def compose(self) -> ComposeResult:
         body = Text()
@@ -72,16 +75,13 @@ class OpenErrorScreen(Screen[None]):
         self.app.exit(2, return_code=2)
 
     def action_retry(self) -> None:
-        self.app.open_database(replace=self)  # type: ignore[attr-defined]
+        self.post_message(self.Reopen(self))
 
     def action_set_aside(self) -> None:
-        from evidence.errors import WeighError
-        from evidence.recovery import set_aside
-
         try:
             moved = set_aside(self.db_path)
         except (WeighError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.app.notify(f"Damaged file kept as {moved}", markup=False, timeout=10)
-        self.app.open_database(replace=self)  # type: ignore[attr-defined]
+        self.post_message(self.Reopen(self))

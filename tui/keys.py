@@ -1,0 +1,31 @@
+"""The keys a screen offers, grouped by where they work: one source for help and the palette.
+
+A screen that implements ``ShowsKeys`` lists its sections; the help screen prints
+them and the command palette runs them, so neither needs to know the screen's
+class (nor import it: the screen imports them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+
+from textual.app import App
+from textual.binding import BindingType
+from textual.widget import Widget
+
+
+class KeySection(NamedTuple):
+    """A group of bindings and the node that runs them."""
+
+    title: str
+    target: Widget | App[Any]
+    bindings: list[BindingType]
+    #: Whether the command palette offers these (keys that only make sense while typing do not).
+    in_palette: bool = True
+
+
+@runtime_checkable
+class ShowsKeys(Protocol):
+    def key_sections(self) -> list[KeySection]:
+        """The screen's keys, in the order a user meets them."""
+        ...
