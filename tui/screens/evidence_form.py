@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -176,19 +177,8 @@ class EvidenceForm(FormScreen[Evidence]):
     def _value(self, wid: str) -> str:
         return self.query_one(f"#{wid}", Input).value
 
-    def build(self) -> Evidence:
-        errors: dict[str, str] = {}
-        event_date = blank_to_none(self._value("event_date"))
-        reported_date = blank_to_none(self._value("reported_date"))
-        url = blank_to_none(self._value("url"))
-        for key, value, problem in (
-            ("event_date", event_date, check_date(event_date)),
-            ("reported_date", reported_date, check_date(reported_date)),
-            ("url", url, check_url(url)),
-        ):
-            if problem:
-                errors[key] = problem
-        admiralty = blank_to_none(self._value("admiralty"))
+    def typed(self) -> dict[str, Any]:
+        """What the fields hold, as typed; ``evidence_from_form`` judges it."""
         ratings: dict[str, str] = {}
         notes: dict[str, str] = {}
         for i, hyp in enumerate(self.hypotheses):
@@ -198,37 +188,62 @@ class EvidenceForm(FormScreen[Evidence]):
             note = self.query_one(f"#note-{i}", Input).value.strip()
             if note:
                 notes[hyp.id] = note
-        doc = {
+        return {
             "id": self.item_id,
-            "title": self._value("title"),
+            **{key: self._value(key) for key in ("title", "source", "url", "event_date", "reported_date",
+                                                  "tags", "admiralty")},
             "details": self.query_one("#details", TextArea).text,
-            "source": self._value("source").strip(),
-            "url": None if "url" in errors else url,
-            "event_date": None if "event_date" in errors else event_date,
-            "reported_date": None if "reported_date" in errors else reported_date,
-            "tags": parse_tags(self._value("tags")),
-            "credibility": self.query_one("#credibility", Select).value,
-            "relevance": self.query_one("#relevance", Select).value,
-            "admiralty": admiralty.upper() if admiralty else None,
-            "kind": self.query_one("#kind", Select).value,
+            **{key: self.query_one(f"#{key}", Select).value for key in ("credibility", "relevance", "kind")},
             "excluded": self.existing.excluded if self.existing else False,
             "ratings": ratings,
             "notes": notes,
         }
-        try:
-            item = Evidence.model_validate(doc, strict=False)
-        except ValidationError as exc:
-            for key, message in field_errors(exc, self.fields()).items():
-                errors.setdefault(key, message)
-        if errors:
-            order = list(self.fields())
-            raise FormInvalid(dict(sorted(errors.items(), key=lambda kv: _position(order, kv[0]))))
-        return item
+
+    def build(self) -> Evidence:
+        return evidence_from_form(self.typed(), list(self.fields()))
 
 
-def _position(order: list[str], key: str) -> int:
+def evidence_from_form(typed: Mapping[str, Any], order: Sequence[str]) -> Evidence:
+    """The item a filled-in form describes, or FormInvalid naming each bad field in ``order``.
+
+    Blank optional fields mean 'not given'; dates must be typed as YYYY-MM-DD and a
+    URL must be a web address (the model itself would keep any line of text).
+    """
+    errors: dict[str, str] = {}
+    event_date = blank_to_none(typed["event_date"])
+    reported_date = blank_to_none(typed["reported_date"])
+    url = blank_to_none(typed["url"])
+    for key, problem in (
+        ("event_date", check_date(event_date)),
+        ("reported_date", check_date(reported_date)),
+        ("url", check_url(url)),
+    ):
+        if problem:
+            errors[key] = problem
+    admiralty = blank_to_none(typed["admiralty"])
+    doc = {
+        **typed,
+        "source": typed["source"].strip(),
+        "url": None if "url" in errors else url,
+        "event_date": None if "event_date" in errors else event_date,
+        "reported_date": None if "reported_date" in errors else reported_date,
+        "tags": parse_tags(typed["tags"]),
+        "admiralty": admiralty.upper() if admiralty else None,
+    }
+    item: Evidence | None = None
+    try:
+        item = Evidence.model_validate(doc, strict=False)
+    except ValidationError as exc:
+        for key, message in field_errors(exc, order).items():
+            errors.setdefault(key, message)
+    if errors or item is None:
+        raise FormInvalid(dict(sorted(errors.items(), key=lambda kv: _position(order, kv[0]))))
+    return item
+
+
+def _position(order: Sequence[str], key: str) -> int:
     """Errors are listed in the order the fields appear on screen."""
-    return order.index(key) if key in order else len(order)
+    return list(order).index(key) if key in order else len(order)
 
 
 def _choice(widget_id: str, options: tuple[str, ...], value: str) -> Select[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -59,13 +61,19 @@ class HypothesisForm(FormScreen[Hypothesis]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def build(self) -> Hypothesis:
-        doc = {
-            "id": self.item_id,
-            "title": self.query_one("#title", Input).value,
-            "description": self.query_one("#description", TextArea).text,
-            "prior": self.query_one("#prior", Input).value.strip(),
-        }
-        try:
-            return Hypothesis.model_validate(doc, strict=False)
-        except ValidationError as exc:
-            raise FormInvalid(field_errors(exc, self.fields())) from None
+        return hypothesis_from_form(
+            {
+                "id": self.item_id,
+                "title": self.query_one("#title", Input).value,
+                "description": self.query_one("#description", TextArea).text,
+                "prior": self.query_one("#prior", Input).value,
+            }
+        )
+
+
+def hypothesis_from_form(typed: Mapping[str, str]) -> Hypothesis:
+    """The hypothesis a filled-in form describes, or FormInvalid naming each bad field."""
+    try:
+        return Hypothesis.model_validate({**typed, "prior": typed["prior"].strip()}, strict=False)
+    except ValidationError as exc:
+        raise FormInvalid(field_errors(exc, ("title", "description", "prior"))) from None
