@@ -18,6 +18,37 @@ from tui.keys import ShowsKeys
 
 NAVIGATION = {"cursor(-1)", "cursor(1)"}
 
+# The words people type for each action, beyond its help text ("history" finds
+# the ranking history). Keyed by the action's name without "screen." or arguments.
+WORDS: dict[str, str] = {
+    "rate": "rating score mark consistent inconsistent neutral clear",
+    "note": "note comment annotate why reason explain",
+    "toggle_excluded": "exclude what-if ignore include skip",
+    "edit_evidence": "change modify evidence item",
+    "delete_evidence": "remove evidence item",
+    "edit_hypothesis": "change modify rename hypothesis",
+    "delete_hypothesis": "remove hypothesis",
+    "to_title": "title column cursor",
+    "cycle_model": "scoring model bayes weighted inconsistency parc",
+    "cycle_sort": "sort order arrange diagnosticity weight date",
+    "filter": "filter search find tag narrow",
+    "toggle_score_shown": "filter scores score only shown subset",
+    "step_date": "as-of date time timeline replay back forward earlier later",
+    "add_evidence": "add new evidence item",
+    "add_hypothesis": "add new hypothesis column",
+    "undo": "undo revert back restore",
+    "toggle_detail": "detail details pane panel side",
+    "export": "export save write report markdown html json csv achz file share",
+    "switch_case": "cases case open switch new import delete file",
+    "ranking_history": "history changes audit log past verdict timeline leader",
+    "help": "help keys shortcuts bindings",
+}
+
+
+def action_words(action: str) -> str:
+    """The extra search words of an action string like ``screen.rate('C')``."""
+    return WORDS.get(action.removeprefix("screen.").split("(", 1)[0], "")
+
 
 class WeighCommands(Provider):
     """Every action of the screen on show, named by its help text, run where its key would run."""
@@ -50,7 +81,8 @@ class WeighCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, target, action in self._commands():
-            score = matcher.match(title)
+            # the title first; the words people search for next (ranked a little lower)
+            score = matcher.match(title) or 0.9 * matcher.match(action_words(action))
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self._run, target, action),
                           help=help_text)

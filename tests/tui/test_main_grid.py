@@ -67,14 +67,15 @@ async def test_id_column_stays_when_scrolled_right_at_80x24(tmp_path, make_app):
         await pilot.pause()
         screen: MainScreen = app.screen
         eid = screen.matrix.current()[0]
-        await pilot.press("end")  # last column: Diag
+        await pilot.press("end")  # the last rating cell
         await pilot.pause()
-        assert screen.matrix.current() == (eid, None)
+        assert screen.matrix.current() == (eid, "H12")
         assert screen.matrix.scroll_offset.x > 0  # the table is wider than the screen
-        assert " Diag" in screen_text(app)
+        assert " H12" in screen_text(app)
         row_line(app, eid)  # the fixed ID column still names the row
         await pilot.press("home")
         await pilot.pause()
+        assert screen.matrix.current() == (eid, "H1")
         assert screen.matrix.scroll_offset.x == 0
         await pilot.press("ctrl+q")
 
@@ -92,4 +93,24 @@ async def test_click_puts_the_cursor_on_the_cell_and_shows_the_item(db_path, mak
         assert matrix.current() == (third.id, "H2")
         detail = screen.query_one("#detail-text").render()
         assert str(detail).startswith(f"{third.id} {third.title}")  # the detail pane follows
+        await pilot.press("ctrl+q")
+
+
+async def test_left_and_right_move_between_rating_cells_only(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        matrix = app.screen.matrix
+        eid = matrix.current()[0]
+        assert matrix.current() == (eid, "H1")
+        await pilot.press("left")  # no ID, mark or title stop on the way
+        assert matrix.current() == (eid, "H1")
+        await pilot.press(*["right"] * 9)  # never onto Diag
+        assert matrix.current() == (eid, "H6")
+        # a first 3x3 case rated in nine keys: c, right, c, right, c, down, ...
+        await pilot.press("t")  # the title has its own key
+        assert matrix.current() == (eid, None)
+        assert matrix.cursor_keys()[1] == "title"
+        await pilot.press("right")
+        assert matrix.current() == (eid, "H1")
         await pilot.press("ctrl+q")

@@ -70,7 +70,7 @@ async def test_rating_outside_a_hypothesis_column_warns_and_changes_nothing(db_p
         screen: MainScreen = app.screen
         eid, _ = screen.matrix.current()
         before = stored(db_path, eid)
-        await pilot.press("left", "c")
+        await pilot.press("t", "c")
         await pilot.pause(0.2)
         assert screen.matrix.current() == (eid, None)
         assert "Move to a hypothesis column" in notices(app)
@@ -182,4 +182,38 @@ async def test_rating_in_a_filtered_view_rescores_that_view_when_asked(db_path, 
         text = flat_text(app)
         assert f"filter #{tag} · {len(view)} of 40 shown · scoring only these {len(view)}" in text
         assert f"filtered view: #{tag}, only the {len(view)} shown" in text
+        await pilot.press("ctrl+q")
+
+
+async def test_w_writes_and_edits_the_focused_cells_note(db_path, make_app):
+    from textual.widgets import Input
+
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        await pilot.press("right")
+        eid, hid = screen.matrix.current()
+        await pilot.press("w", *"Says nothing about [bold]H2[/]", "enter")
+        await pilot.pause()
+        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
+        assert "Says nothing about [bold]H2[/]" in flat_text(app)  # the detail pane, literally
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.query_one("#note", Input).value == "Says nothing about [bold]H2[/]"
+        await pilot.press("ctrl+u", *"Changed", "enter")
+        await pilot.pause()
+        assert stored(db_path, eid).notes[hid] == "Changed"
+        await pilot.press("w", "escape")  # escape keeps it
+        await pilot.pause()
+        assert stored(db_path, eid).notes[hid] == "Changed"
+        await pilot.press("u")
+        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
+        # backspace clears the rating and its note; u brings both back
+        code = stored(db_path, eid).ratings[hid]
+        await pilot.press("backspace")
+        assert hid not in stored(db_path, eid).notes and hid not in stored(db_path, eid).ratings
+        await pilot.press("u")
+        assert stored(db_path, eid).ratings[hid] == code
+        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
         await pilot.press("ctrl+q")

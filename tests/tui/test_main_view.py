@@ -222,6 +222,12 @@ async def test_command_palette_runs_actions_by_name(db_path, make_app):
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings[hid] == "II"
+        # the words people search for: "history" finds the ranking history
+        await pilot.press("ctrl+p", *"history")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "RankingHistoryScreen"
         await pilot.press("ctrl+q")
 
 
@@ -236,6 +242,10 @@ def test_palette_has_an_entry_for_every_action():
                for b in Binding.make_bindings(cls.BINDINGS)}
     assert {"screen.rate('C')", "cycle_model", "step_date(-1)", "export", "switch_case",
             "screen.delete_hypothesis", "undo", "help"} <= actions
+    from tui.commands import NAVIGATION, action_words
+
+    # every action has the words people search for (a new key needs its words too)
+    assert [a for a in actions - NAVIGATION if not action_words(a)] == []
 
 
 HOSTILE = ["[bold]bold?[/bold]", "close [/] tag", "[link=x]link[/link]",

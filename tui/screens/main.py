@@ -381,6 +381,32 @@ class MainScreen(Screen[None]):
             focus = self.matrix.current()
             self.run_edit(lambda: self.session.toggle_excluded(ev.id, focus))
 
+    def action_note(self) -> None:
+        """Write, change or remove the note on the focused cell."""
+        if not self._have_case():
+            return
+        eid, hid = self.matrix.current()
+        if eid is None:
+            return
+        if hid is None:
+            self.notify("Move to a hypothesis column (H1, H2, …) to write its note",
+                        severity="warning")
+            return
+        from tui.screens.note_dialog import NoteDialog
+
+        assert self.case is not None
+        ev = self.store.evidence(self.case.id, eid)
+        hyp = self.case.hypothesis(hid)
+        self.app.push_screen(
+            NoteDialog(eid, hid, hyp.title, ev.ratings.get(hid), ev.notes.get(hid, "")),
+            lambda text: self._note_written(eid, hid, text),
+        )
+
+    def _note_written(self, eid: str, hid: str, text: str | None) -> None:
+        if text is not None:
+            self.run_edit(lambda: self.session.set_note(eid, hid, text))
+            self.matrix.focus()
+
     # -------------------------------------------------------- view controls
 
     def action_cycle_model(self) -> None:

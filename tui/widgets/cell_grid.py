@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -76,7 +77,7 @@ def _fit(text: Text, width: int) -> str | None:
 class CellGrid(ScrollView, can_focus=True):
     """Rows of text cells under a header row, with a cell cursor and fixed columns."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1, 0)", "Up", show=False),
         Binding("down", "cursor(1, 0)", "Down", show=False),
         Binding("left", "cursor(0, -1)", "Left", show=False),

@@ -9,6 +9,8 @@ opens and redraws as fast as a small one.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
@@ -80,7 +82,7 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Tex
 class EvidenceMatrix(CellGrid):
     """Evidence rows × hypothesis columns, with a diagnosticity column."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "screen.rate('C')", "C", tooltip="Rate consistent (C)", group=RATE),
         Binding("C", "screen.rate('CC')", "CC", tooltip="Rate very consistent (CC)", group=RATE),
         Binding("n", "screen.rate('N')", "N", tooltip="Rate neutral (N)", group=RATE),
@@ -91,9 +93,13 @@ class EvidenceMatrix(CellGrid):
                 group=RATE),
         Binding("space", "screen.toggle_excluded", "Exclude",
                 tooltip="Toggle excluded: leave the item out of scoring (what-if)"),
+        Binding("w", "screen.note", "Note",
+                tooltip="Write or edit the note on the focused cell (why this rating)"),
         Binding("e,enter", "screen.edit_evidence", "Edit", tooltip="Edit the focused evidence"),
         Binding("delete", "screen.delete_evidence", "Delete",
                 tooltip="Delete the focused evidence (asks first; u undoes)"),
+        Binding("t", "to_title", "Title", show=False,
+                tooltip="Put the cursor on the item's title (left/right go back to the ratings)"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -145,6 +151,41 @@ class EvidenceMatrix(CellGrid):
             self.refresh_row(ev.id)
 
     # --------------------------------------------------------------- cursor
+
+    def _rating_columns(self) -> range:
+        """Grid columns a rating key can act on: one per hypothesis."""
+        start = len(FIXED_COLUMNS)
+        return range(start, start + len(self.hypotheses))
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        """Left/right move between rating cells only (never onto ID, marks or Diag)."""
+        ratings = self._rating_columns()
+        if not columns or not ratings:
+            super().action_cursor(rows, columns)
+            return
+        col = self.cursor_column
+        if col < ratings.start:
+            target = ratings.start if columns > 0 else col
+        else:
+            target = max(ratings.start, min(col + columns, ratings.stop - 1))
+        self.move_cursor(self.cursor_row + rows, target)
+        self._home_scroll()
+
+    def _home_scroll(self) -> None:
+        """On the first rating cell the title is worth seeing: scroll back to the start."""
+        if self.cursor_column == len(FIXED_COLUMNS) and self.scroll_offset.x:
+            self.scroll_to(x=0, animate=False)
+
+    def action_cursor_to(self, row: int | None, column: int | None) -> None:
+        """Home/End: the first or last rating cell."""
+        ratings = self._rating_columns()
+        if column is not None and ratings:
+            column = ratings.start if column == 0 else ratings.stop - 1
+        super().action_cursor_to(row, column)
+        self._home_scroll()
+
+    def action_to_title(self) -> None:
+        self.move_cursor(column=FIXED_COLUMNS.index("title"))
 
     def focus_cell(self, eid: str | None, hid: str | None) -> None:
         """Put the cursor on (evidence, hypothesis); default: first row, first rating."""
