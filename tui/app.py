@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, StoreError, WeighError
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tui.commands import WeighCommands
+from tui.control_filter import DropControls
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.session import (
@@ -43,9 +46,14 @@ class WeighApp(App[int]):
         self.state_file = state_file or default_state_file()
         self.store: Store | None = None
         self.close_error: str | None = None
+        self._drop_controls = DropControls()
 
     def on_mount(self) -> None:
         self.open_database()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the guard that keeps control characters off the terminal."""
+        return [*super().get_line_filters(), self._drop_controls]
 
     def open_database(self, replace: Screen[None] | None = None) -> None:
         """Open (or create and seed) the database, then the last-used case."""

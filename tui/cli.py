@@ -10,9 +10,10 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
+from hypotheses.visible import visible
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.store import Store
@@ -20,6 +21,11 @@ if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands 
 EXIT_ERROR = 2
 MODEL_CHOICES = ("inconsistency", "weighted", "bayes")
 FORMAT_CHOICES = ("md", "json", "csv", "html", "case", "achz")
+
+
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print weigh's own output with every control character shown, never obeyed."""
+    print(visible(text), file=file)
 
 
 class UsageError(WeighError):
@@ -112,7 +118,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
     store = open_store(_db_path(args), readonly=True)
     try:
         for s in store.summaries():
-            print(f"{s.id}\t{s.title}\t{s.hypotheses} hypotheses\t{s.evidence} evidence\tupdated {s.updated}")
+            counts = f"{s.hypotheses} hypotheses\t{s.evidence} evidence\tupdated {s.updated}"
+            print(f"{s.id}\t{visible(s.title)}\t{counts}")  # tab-separated: the fields are shown safely
     finally:
         store.close()
     return 0
@@ -131,8 +138,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for line in result.report:
-        print(line)
-    print(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+        say(line)
+    say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
     return 0
 
 
@@ -158,11 +165,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         if losses:
             print("Not kept in the .achz file (PARC has no place for it):", file=sys.stderr)
         for line in losses:
-            print(f"  {line}", file=sys.stderr)
+            say(f"  {line}", file=sys.stderr)
     if args.output and args.output != "-":
         path = write_file(Path(args.output), data)
-        print(f"Wrote {path}", file=sys.stderr)
+        say(f"Wrote {path}", file=sys.stderr)
     else:
+        if args.format != "achz" and sys.stdout.isatty():
+            # Shown, not obeyed: a terminal never gets user text's control characters raw.
+            data = visible(data.decode("utf-8"), lines=True).encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
@@ -202,14 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return COMMANDS.get(args.command, cmd_tui)(args)
     except WeighError as exc:
-        print(f"weigh: error: {exc}", file=sys.stderr)
+        say(f"weigh: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("weigh: interrupted", file=sys.stderr)
     except BrokenPipeError:  # e.g. `weigh export | head`
         pass
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
-        print(f"weigh: error: {name}{exc.strerror or exc}", file=sys.stderr)
+        say(f"weigh: error: {name}{exc.strerror or exc}", file=sys.stderr)
     return EXIT_ERROR
 
 

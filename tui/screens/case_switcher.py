@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from evidence.errors import WeighError
 from evidence.store import CaseSummary, Store
 from hypotheses.models import Case
+from hypotheses.visible import visible
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -32,7 +33,7 @@ def case_line(summary: CaseSummary, current: bool = False) -> Text:
     line.append(OPEN_MARK if current else " " * len(OPEN_MARK), style="bold")
     line.append(summary.id, style="bold")
     line.append("  ")
-    line.append(summary.title)
+    line.append(visible(summary.title))
     hyps = "hypothesis" if summary.hypotheses == 1 else "hypotheses"
     line.append(f"  ({summary.hypotheses} {hyps}, {summary.evidence} evidence)", style="dim")
     return line

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from hypotheses.visible import visible
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True when the user confirms, False otherwise."""
@@ -28,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="form-dialog"):
-            yield Static(Text(self.message), id="confirm-message", classes="confirm-message")
+            yield Static(Text(visible(self.message)), id="confirm-message", classes="confirm-message")
             with Horizontal(classes="form-buttons"):
                 yield Button("Yes (y)", id="yes", variant="error")
                 yield Button("No (n)", id="no")

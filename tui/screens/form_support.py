@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from hypotheses.visible import visible
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPLIT_TAGS = re.compile(r"[,\s]+")
 
@@ -34,7 +36,7 @@ def field_row(label: str, *widgets: Widget, field: str) -> Horizontal:
 
 def literal(text: str) -> Text:
     """User text as it is: brackets and emoji are shown, never interpreted."""
-    return Text(text, no_wrap=True, overflow="ellipsis")
+    return Text(visible(text), no_wrap=True, overflow="ellipsis")
 
 
 def blank_to_none(value: str) -> str | None:

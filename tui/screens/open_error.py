@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 
 from evidence.errors import WeighError
 from evidence.recovery import set_aside
+from hypotheses.visible import visible
 
 
 class OpenErrorScreen(Screen[None]):
@@ -47,7 +48,7 @@ class OpenErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         body = Text()
         body.append("weigh cannot open this database\n\n", style="bold")
-        body.append(self.message)
+        body.append(visible(self.message))
         body.append("\n\n")
         body.append("The file was left untouched. ", style="bold")
         if self.damaged:

@@ -26,12 +26,17 @@ from textual.widgets import DataTable, Footer, Static
 
 from evidence.history import RankingStep, Replay, ranking_history
 from hypotheses.scoring import MODEL_NAMES, MODELS, analyse
+from hypotheses.visible import visible
 
 if TYPE_CHECKING:
     from evidence.store import Store
 
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CHANGE_WIDTH else text[: CHANGE_WIDTH - 1] + "…"
 
 
 def step_scores(rep: Replay, index: int, model: str) -> Text:
@@ -48,7 +53,7 @@ def step_scores(rep: Replay, index: int, model: str) -> Text:
         out.append(f"{ms.ranks[i]:>2}. ", style="bold" if i in ms.top else "")
         out.append(f"{hyp.id:<6}", style="bold" if i in ms.top else "")
         out.append(f"{score}  ")
-        out.append(hyp.title)
+        out.append(visible(hyp.title))
         out.append("\n")
     if not state.case.hypotheses:
         out.append("no hypotheses yet\n", style="italic")
@@ -110,7 +115,7 @@ class RankingHistoryScreen(Screen[None]):
         case = rep.states[-1].case
         head = Text()
         head.append("How the ranking moved: ", style="bold")
-        head.append(case.title)
+        head.append(visible(case.title))
         head.append(f"\nRanking by {MODEL_NAMES[self.model]} after each of {len(steps) - 1} recorded "
                     f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
                     f"({sum(s.leader_changed for s in steps)} in all).")
@@ -134,9 +139,8 @@ class RankingHistoryScreen(Screen[None]):
                 Text(MARK if s.leader_changed else " ", style="bold #c05600"),
                 Text(str(k), justify="right"),
                 Text(s.when.removesuffix(" UTC") or "—"),
-                Text(s.change if len(s.change) <= CHANGE_WIDTH else s.change[: CHANGE_WIDTH - 1] + "…",
-                     style=style),
-                Text(s.ranking, style=style),
+                Text(visible(_clip(s.change)), style=style),
+                Text(visible(s.ranking), style=style),
                 Text(", ".join(s.leaders[self.model]) + ("" if s.agree else "  (models disagree)")),
                 key=str(k),
             )

@@ -8,13 +8,15 @@ from pathlib import Path
 from rich.text import Text
 from textual.widget import Widget
 
+from hypotheses.visible import visible
+
 
 def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
     """E.g. 'filter #belarus · 3 of 40 shown · scoring all 40 (f: only shown)'."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" filter ", style="bold reverse")
     text.append(" ")
-    text.append(query)
+    text.append(visible(query))
     text.append(f" · {shown} of {total} shown · ")
     if score_shown:
         text.append(f"scoring only these {shown}", style="bold")
@@ -42,13 +44,13 @@ class CaseBar(Widget):
             text.append("  │ ", style="dim")
         else:
             text.append(" ")
-        text.append(title, style="bold")
+        text.append(visible(title), style="bold")
         text.append(f"  ({case_id})")
         text.append(f"   sort: {sort}", style="")
         if query and filtered is None:
             text.append("   filter: ", style="bold")
-            text.append(query)
-        text.append(f"   {db}", style="dim")
+            text.append(visible(query))
+        text.append(f"   {visible(str(db))}", style="dim")
         self._text = text
         self.refresh()
 

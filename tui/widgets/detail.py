@@ -9,13 +9,14 @@ from textual.widgets import Static
 
 from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from hypotheses.scoring import weight
+from hypotheses.visible import visible
 from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import RATING_STYLES
 
 
 def _field(out: Text, label: str, value: str) -> None:
     out.append(f"{label}: ", style="bold")
-    out.append(value)
+    out.append(visible(value))
     out.append("\n")
 
 
@@ -32,7 +33,7 @@ def describe_evidence(
     out = Text()
     out.append(ev.id, style="bold reverse")
     out.append(" ")
-    out.append(ev.title, style="bold")
+    out.append(visible(ev.title), style="bold")
     out.append("\n")
     if ev.excluded:
         out.append("EXCLUDED from scoring (what-if); space puts it back\n", style="bold #b3261e")
@@ -78,7 +79,7 @@ def describe_evidence(
         note = ev.notes.get(hyp.id)
         if note:
             out.append("       ")
-            out.append(note, style="italic")
+            out.append(visible(note, lines=True), style="italic")
             out.append("\n")
     if column is not None:
         for hyp in hyps:
@@ -86,11 +87,11 @@ def describe_evidence(
                 out.append("\nColumn ", style="bold")
                 out.append(hyp.id, style="bold")
                 out.append(": ")
-                out.append(hyp.title)
+                out.append(visible(hyp.title))
                 out.append("\n")
     if ev.details:
         out.append("\nDetails\n", style="bold underline")
-        out.append(ev.details)
+        out.append(visible(ev.details, lines=True))
         out.append("\n")
     return out
 

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from evidence.history import change_text, evidence_history, when
+from hypotheses.visible import visible
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
@@ -31,7 +32,7 @@ def item_history_text(records: Sequence[dict[str, Any]], eid: str, limit: int = 
     for rec in reversed(mine[-limit:]):
         out.append(when(rec).removesuffix(" UTC")[:16], style="dim")
         out.append("  ")
-        out.append(change_text(rec))
+        out.append(visible(change_text(rec)))
         out.append("\n")
     older = len(mine) - limit
     if older > 0:

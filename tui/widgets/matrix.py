@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from hypotheses.models import Evidence, Hypothesis
+from hypotheses.visible import visible
 from tui.widgets.cell_grid import CellGrid, GridColumn
 from tui.workbench_session import RowFacts
 
@@ -73,7 +74,7 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Tex
     return [
         Text(ev.id, style=dim, no_wrap=True),
         mark_text(facts),
-        Text(ev.title, style=dim, no_wrap=True, overflow="ellipsis"),
+        Text(visible(ev.title), style=dim, no_wrap=True, overflow="ellipsis"),
         *(rating_text(ev.ratings.get(h.id), facts.active) for h in hyps),
         diag,
     ]

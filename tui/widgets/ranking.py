@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from hypotheses.scoring import MODEL_NAMES, Analysis, leader_ids
+from hypotheses.visible import visible
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -116,7 +117,7 @@ class RankingPanel(Widget, can_focus=True):
             head.append(f"   as of {a.as_of.isoformat()}", style="bold")
         if self.filtered:
             head.append("   filtered view: ", style="bold reverse")
-            head.append(self.filtered, style="reverse")
+            head.append(visible(self.filtered), style="reverse")
         out = [head]
         if not a.agree:
             line = Text(no_wrap=True, overflow="ellipsis")
@@ -141,7 +142,7 @@ class RankingPanel(Widget, can_focus=True):
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
             line.append(f" {score_label(a, model, i)}  ")
-            line.append(hyp.title)
+            line.append(visible(hyp.title))
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)

@@ -1,0 +1,48 @@
+"""User text made safe to draw on a terminal: every control character shown, none obeyed.
+
+A title holding ``ESC ] 2 ; … BEL`` would retitle the terminal, and ``ESC [31m``
+would paint the screen and shift the columns after it. Wherever user text is
+drawn (the workbench, the CLI's own output), it passes through :func:`visible`
+first, so such characters appear as symbols (``␛``, ``␇``) and never reach the
+terminal raw. Stored data is never changed: this is for display only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI to some terminals), and the
+# invisible direction marks and overrides that can make text read differently from what it is.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's control pictures: ␀ … ␛ … ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if code <= 0x9F:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with each control character replaced by a visible stand-in.
+
+    With ``lines=True`` newlines and tabs are kept (multi-line text such as
+    details); otherwise they too are shown (``␊``, ``␉``), so one-line places
+    stay one line.
+    """
+    pattern = _CONTROL_KEEP_LINES if lines else _CONTROL
+    if pattern.search(text) is None:  # the common case: nothing to do, no copy
+        return text
+    return pattern.sub(_picture, text)
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every control character removed (a last guard where a stand-in cannot go)."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub("", text)

@@ -1,0 +1,82 @@
+"""The CLI's own output never carries control characters from user text to the terminal."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+TIMEOUT = 60
+RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # CR and LF may end lines
+
+
+def raw(data: bytes) -> bool:
+    return RAW.search(data.decode("utf-8")) is not None
+
+
+def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT
+    )
+
+
+def hostile_file(tmp_path: Path) -> Path:
+    doc = {
+        "format": "weigh-case",
+        "version": 1,
+        "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m"},
+        "hypotheses": [{"id": "H1", "title": "Red \x1b[31mhyp"}],
+        "evidence": [{"id": "E1", "title": "Title \x1b[31mred", "details": "a\x1b[2Jb", "ratings": {"H1": "C"}}],
+    }
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_cases_and_import_show_escapes_visibly(cli_env: dict[str, str], tmp_path: Path) -> None:
+    done = weigh(cli_env, "import", str(hostile_file(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    listing = weigh(cli_env, "cases")
+    assert listing.returncode == 0
+    assert not raw(listing.stdout)
+    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\t1 hypotheses" in listing.stdout.decode()
+
+
+def test_error_messages_show_escapes_visibly(cli_env: dict[str, str], tmp_path: Path) -> None:
+    done = weigh(cli_env, "import", str(tmp_path / "missing\x1b[31m.json"))
+    assert done.returncode == 2
+    assert not raw(done.stderr)
+    assert "missing␛[31m.json: no such file" in done.stderr.decode()
+    done = weigh(cli_env, "export", "--case", "no\x1b]2;x\x07pe")
+    assert done.returncode == 2 and not raw(done.stderr)
+
+
+def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert weigh(cli_env, "import", str(hostile_file(tmp_path))).returncode == 0
+    piped = weigh(cli_env, "export", "--case", "evil", "--format", "csv")
+    assert b"Title \x1b[31mred" in piped.stdout  # a file or pipe gets the data exactly (round trips)
+    main, child = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "export", "--case", "evil", "--format", "md"],
+            env=cli_env, stdout=child, stderr=subprocess.PIPE,
+        )
+        os.close(child)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait(timeout=TIMEOUT) == 0
+    finally:
+        os.close(main)
+    assert "# Evil ␛" in out.decode("utf-8") and "␇case \\x9b31m" in out.decode("utf-8")
+    assert not raw(out)

@@ -1,0 +1,62 @@
+"""Terminal escapes in user text are shown as symbols in the workbench, never sent raw."""
+
+from __future__ import annotations
+
+import re
+
+from evidence.seed import open_store
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.tui.conftest import screen_text
+from tui.screens.main import MainScreen
+
+ESC, BEL = "\x1b", "\x07"
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def hostile_case() -> Case:
+    return Case(
+        id="evil",
+        title=f"Evil {ESC}]2;pwned{BEL}case",
+        hypotheses=[Hypothesis(id="H1", title=f"Red {ESC}[31mhyp"), Hypothesis(id="H2", title="Plain")],
+        evidence=[
+            Evidence(id="E1", title=f"Title {ESC}[31mred", details=f"details {ESC}[2J here\nline two",
+                     source=f"src{ESC}c", ratings={"H1": "C", "H2": "I"}, notes={"H1": f"note {ESC}[5m"}),
+            Evidence(id="E2", title="A plain title", ratings={"H1": "C", "H2": "I"}),
+        ],
+    )
+
+
+async def test_escapes_are_visible_everywhere_and_never_raw(tmp_path, make_app):
+    path = tmp_path / "weigh.json"
+    store = open_store(path)
+    store.put_case(hostile_case())
+    store.close()
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the switcher lists the case by its visible title
+        await pilot.pause()
+        assert app.screen.case_id == "evil"
+        text = screen_text(app)
+        assert RAW.search(text) is None
+        for shown in ("Evil ␛]2;pwned␇case", "Title ␛[31mred", "Red ␛[31mhyp", "src␛c", "note ␛[5m",
+                      "details ␛[2J here"):
+            assert shown in text, shown
+        # The columns after a hostile title line up with those after a plain one.
+        lines = text.splitlines()
+        e1 = next(line for line in lines if line.startswith(" E1 "))
+        e2 = next(line for line in lines if line.startswith(" E2 "))
+        assert e1.index(" C ") == e2.index(" C ") and e1.index(" I ") == e2.index(" I ")
+        # An edit form holds the raw text to edit; the screen still never receives the ESC.
+        await pilot.press("e")
+        await pilot.pause()
+        assert RAW.search(screen_text(app)) is None
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("h")  # the ranking history names the case
+        await pilot.pause()
+        assert RAW.search(screen_text(app)) is None
