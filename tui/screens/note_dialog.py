@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from hypotheses.models import MAX_TEXT
+from hypotheses.visible import visible
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -37,7 +38,7 @@ class NoteDialog(ModalScreen[str | None]):
                        style="dim")
         with Vertical(id="note-dialog", classes="form-dialog"):
             yield Static(heading, classes="form-heading")
-            yield Static(Text(f"{self.hid}: {self.hypothesis}"), classes="dialog-keys")
+            yield Static(Text(f"{self.hid}: {visible(self.hypothesis)}"), classes="dialog-keys")
             yield Input(self.note, id="note", placeholder="why this rating",
                         max_length=MAX_TEXT)
             yield Static("enter saves · empty removes the note · esc cancels",
