@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,15 @@ from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import fsync_dir, write_all
 
 
-def encode(record: dict[str, Any]) -> bytes:
-    body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def encode(body: bytes) -> bytes:
+    """One journal line for a record's JSON (which holds no raw newline)."""
     return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def _symlink_error(path: Path) -> StoreError:
+    return StoreError(
+        f"{path}: the journal is a symbolic link; weigh does not follow it (remove the link)"
+    )
 
 
 def _decode(line: bytes) -> dict[str, Any] | None:
@@ -47,13 +54,27 @@ class JournalContents:
 def read_journal(path: Path) -> JournalContents:
     """Every whole record; a torn or unchecksummed last line is set aside."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return JournalContents()
-    except IsADirectoryError:
-        raise CorruptDatabase(f"{path}: is a directory, not a weigh journal") from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise _symlink_error(path) from None
+        raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise CorruptDatabase(f"{path}: is a directory, not a weigh journal")
+        if not stat.S_ISREG(st.st_mode):
+            raise CorruptDatabase(f"{path}: is not a regular file, not a weigh journal")
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size, 1 << 16)):
+            chunks.append(chunk)
+        data = b"".join(chunks)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     out = JournalContents()
     pos = 0
     while pos < len(data):
@@ -92,14 +113,25 @@ class JournalWriter:
 
     def __init__(self, path: Path, good_bytes: int, records: int = 0) -> None:
         self.path = path
-        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         try:
             self._fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
             created = True
         except FileExistsError:
-            self._fd = os.open(path, flags)
+            try:
+                self._fd = os.open(path, flags)
+            except OSError:
+                if os.path.islink(path):
+                    raise _symlink_error(path) from None
+                raise
             created = False
         try:
+            st = os.fstat(self._fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise CorruptDatabase(f"{path}: is not a regular file, not a weigh journal")
+            if stat.S_IMODE(st.st_mode) != 0o600:
+                os.fchmod(self._fd, 0o600)  # an older journal may be world-readable
+            self._ident = (st.st_dev, st.st_ino)
             if created:
                 # A new file's name must be durable too, or a power cut after
                 # the first fsynced append could leave no journal at all.
@@ -107,15 +139,29 @@ class JournalWriter:
             elif os.fstat(self._fd).st_size != good_bytes:
                 os.ftruncate(self._fd, good_bytes)  # drop a torn, unacknowledged tail
                 os.fsync(self._fd)
-        except OSError:
+        except BaseException:
             os.close(self._fd)
             raise
         self.size = good_bytes
         self.records = records  # records in the file (replayed ones included)
 
-    def append(self, record: dict[str, Any]) -> None:
+    def verify(self) -> str | None:
+        """None while the name points at our file at the size we left it, else why not."""
+        try:
+            st = os.lstat(self.path)
+        except FileNotFoundError:
+            return f"its journal {self.path.name} was deleted while weigh had it open"
+        except OSError as exc:
+            return f"its journal {self.path.name} cannot be checked ({exc.strerror or exc})"
+        if (st.st_dev, st.st_ino) != self._ident:
+            return f"its journal {self.path.name} was replaced while weigh had it open"
+        if st.st_size != self.size:
+            return f"its journal {self.path.name} was written by another program"
+        return None
+
+    def append(self, body: bytes) -> None:
         """One write of one whole line, then fsync: durable when this returns."""
-        data = encode(record)
+        data = encode(body)
         start = self.size
         try:
             write_all(self._fd, data)

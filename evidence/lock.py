@@ -1,19 +1,27 @@
 """The single-writer lock on ``<db>.lock``: one weigh edits a database at a time.
 
-filelock takes an OS lock (``flock`` on POSIX) on a separate lock file, never
-on the database or journal. The kernel drops it when its holder dies, so
-``kill -9`` leaves no stale lock. ``thread_local=False`` makes the lock belong
-to the store, not to a thread, so a store opened in a worker thread can be
-closed from the UI thread. The holder's PID is written into the file, only to
-name it in the error another process sees.
+The lock is a BSD ``flock`` on a separate lock file, never on the database or
+journal (the database is replaced on every compaction, which would drop a
+lock on it). The kernel drops it when its holder dies, so ``kill -9`` leaves
+no stale lock. The lock belongs to the open file, not to a thread, so a store
+opened in a worker thread can be closed from the UI thread.
+
+A lock file can be deleted while held, and then a second weigh would lock a
+new file of the same name. :meth:`WriterLock.verify` notices: the name no
+longer points at the file this weigh locked. The store calls it around every
+commit, so an edit is refused rather than acknowledged and later lost.
+
+The lock file is opened with ``O_NOFOLLOW`` (a symlink there is refused,
+never written through) and kept at mode 0600. The holder's PID is written
+into it, only to name it in the error another process sees.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import stat
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from evidence.errors import DatabaseLocked, StoreError
 
@@ -29,33 +37,51 @@ class WriterLock:
     def __init__(self, db: Path) -> None:
         self.db = db
         self.path = lock_path_for(db)
-        self._lock: FileLock | None = None
+        self._fd = -1
+        self._ident: tuple[int, int] = (0, 0)
 
     @classmethod
     def acquire(cls, db: Path) -> WriterLock:
         """Take the lock without waiting, or raise DatabaseLocked naming the holder."""
         held = cls(db)
-        lock = FileLock(str(held.path), timeout=0, mode=0o600, thread_local=False)
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         try:
-            lock.acquire()
-        except Timeout:
-            raise held._locked_error() from None
+            fd = os.open(held.path, flags, 0o600)
         except OSError as exc:
+            if os.path.islink(held.path):
+                raise StoreError(
+                    f"{held.path}: the lock file is a symbolic link; weigh does not follow it "
+                    "(remove the link)"
+                ) from None
             raise StoreError(f"{held.path}: cannot create the lock file: {exc.strerror or exc}") from None
-        held._lock = lock
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise StoreError(f"{held.path}: the lock file is not a regular file; remove it")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise held._locked_error() from None
+            except OSError as exc:
+                raise StoreError(f"{held.path}: cannot lock: {exc.strerror or exc}") from None
+            if stat.S_IMODE(st.st_mode) != 0o600:
+                try:
+                    os.fchmod(fd, 0o600)  # an older lock file may be world-readable
+                except OSError:
+                    pass
+        except BaseException:
+            os.close(fd)
+            raise
+        held._fd = fd
+        held._ident = (st.st_dev, st.st_ino)
         held._stamp_pid()
         return held
 
     def _stamp_pid(self) -> None:
-        """Fixed width, one pwrite through our own descriptor (the lock is on the
-        open file description filelock holds, so this descriptor cannot drop it)."""
+        """Fixed width, one pwrite at offset 0 (the lock stays on our descriptor)."""
         stamp = f"{os.getpid():<20}\n".encode("ascii")
         try:
-            fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-            try:
-                os.pwrite(fd, stamp, 0)  # always the same width: nothing to truncate
-            finally:
-                os.close(fd)
+            os.pwrite(self._fd, stamp, 0)  # always the same width: nothing to truncate
         except OSError:
             pass  # the PID is only a courtesy for the error message
 
@@ -70,20 +96,41 @@ class WriterLock:
             "(the lock is released when it exits)"
         )
 
+    def verify(self) -> str | None:
+        """None while the lock file's name still points at the file we locked, else why not."""
+        try:
+            st = os.lstat(self.path)
+        except FileNotFoundError:
+            return f"its lock file {self.path.name} was deleted while weigh had it open"
+        except OSError as exc:
+            return f"its lock file {self.path.name} cannot be checked ({exc.strerror or exc})"
+        if (st.st_dev, st.st_ino) != self._ident:
+            return f"its lock file {self.path.name} was replaced while weigh had it open"
+        return None
+
     def release(self) -> None:
-        if self._lock is not None:
-            self._lock.release(force=True)
-            self._lock = None
+        if self._fd >= 0:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = -1
 
     @property
     def held(self) -> bool:
-        return self._lock is not None
+        return self._fd >= 0
 
 
 def owner_pid(db: Path) -> int | None:
     """The PID the current holder wrote into the lock file, if it is readable."""
     try:
-        text = lock_path_for(db).read_text(encoding="ascii").strip()
-        return int(text) if text else None
-    except (OSError, ValueError):
+        fd = os.open(lock_path_for(db), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
+    try:
+        text = os.read(fd, 64).decode("ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)

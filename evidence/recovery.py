@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence.errors import StoreError
@@ -34,7 +34,7 @@ def set_aside(path: Path) -> Path:
         raise StoreError(f"{path}: no database or journal there to set aside")
     lock = WriterLock.acquire(path)
     try:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         for n in range(1000):
             name = f"{path.name}.broken-{stamp}" + (f"-{n}" if n else "")
             target = path.with_name(name)

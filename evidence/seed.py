@@ -28,7 +28,7 @@ def open_store(path: Path, *, readonly: bool = False) -> Store:
     store = Store.open(path, readonly=readonly)
     # A database that never held a case (new, or a crash came before seeding)
     # gets the default case; one whose cases were deleted keeps its history.
-    if not store.readonly and not store.case_ids() and not store.history():
+    if not store.readonly and not store.case_ids() and not store.has_history():
         try:
             store.put_case(default_case())
         except BaseException:

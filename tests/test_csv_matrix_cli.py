@@ -62,7 +62,7 @@ def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, st
     assert item.notes == noted.notes  # the analyst's reasons survive the spreadsheet
     assert [h.description for h in after.hypotheses] == [h.description for h in before.hypotheses]
     assert after.question == before.question
-    assert trail[-1]["op"] == "case.put"
+    assert trail[-1].op == "case.put"
 
 
 def test_a_bad_file_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:

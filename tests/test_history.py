@@ -82,8 +82,8 @@ def test_an_items_history_includes_cells_lost_with_a_column(tmp_path: Path) -> N
         removal = store.delete_hypothesis("c", "H2")
         store.restore_hypothesis("c", removal)
         store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"title": "renamed"}))
-        e1 = [r["op"] for r in evidence_history(store.history("c"), "E1")]
-        e2 = [r["op"] for r in evidence_history(store.history("c"), "E2")]
+        e1 = [r.op for r in evidence_history(store.history("c"), "E1")]
+        e2 = [r.op for r in evidence_history(store.history("c"), "E2")]
     assert e1 == ["rate", "hyp.delete", "hyp.restore"]
     assert e2 == ["rate", "hyp.delete", "hyp.restore", "ev.update"]
 
@@ -157,7 +157,7 @@ def test_replay_rebuilds_the_case_after_every_edit(edits: list[tuple], reopen: b
             rep = replay(store.case("c"), store.history())
     assert rep.complete and rep.note == ""
     assert [content(s.case) for s in rep.states] == seen
-    assert rep.states[0].record["op"] == "case.put"
+    assert rep.states[0].record is not None and rep.states[0].record.op == "case.put"
 
 
 def test_replay_stops_at_the_latest_import(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_replay_stops_at_the_latest_import(tmp_path: Path) -> None:
         store.set_rating("c", "E2", "H2", "II")
         rep = replay(store.case("c"), store.history("c"))
     assert rep.complete
-    assert [s.record["op"] for s in rep.states] == ["case.put", "rate"]
+    assert [s.record.op for s in rep.states] == ["case.put", "rate"]
     assert rep.states[0].case.item("E2").ratings == {}
 
 
@@ -184,7 +184,7 @@ def test_a_trail_that_does_not_fit_stops_honestly(tmp_path: Path) -> None:
     assert not rep.complete and "oldest state known" in rep.note
     assert len(rep.states) == 3 and rep.states[0].record is None
     # a record that names an item the case never had
-    bad = [*records, {**records[1], "id": "E9", "ts": records[1]["ts"]}]
+    bad = [*records, records[1].model_copy(update={"id": "E9"})]
     rep = replay(case, bad)
     assert not rep.complete and "does not fit" in rep.note
     assert len(rep.states) == 1

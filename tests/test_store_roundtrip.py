@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from evidence.operations import Rate
 from evidence.store import Store
 from hypotheses.models import Evidence, Hypothesis
 from tests.test_case_file import full_case
@@ -54,8 +55,8 @@ def test_edits_round_trip(tmp_path: Path) -> None:
         store.add_evidence("full", old, position=pos)
         assert [e.id for e in store.case("full").evidence] == ["E3", "E1", "E2"]
     history = Store.open(db, readonly=True).history("full")
-    assert [r["op"] for r in history][:3] == ["case.put", "rate", "rate"]
-    assert history[1]["old"] is None and history[1]["new"] == "C"
+    assert [r.op for r in history][:3] == ["case.put", "rate", "rate"]
+    assert isinstance(history[1], Rate) and history[1].old is None and history[1].new == "C"
 
 
 def test_seeding_survives_a_crash_before_the_default_case(tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_item_history_index_matches_a_scan_of_the_trail(tmp_path: Path) -> None:
             trail = store.history("full")
             for eid, records in live.items():
                 assert store.item_history("full", eid) == evidence_history(trail, eid) == records
-    assert [r["op"] for r in live["E1"]] == ["exclude", "hyp.delete", "hyp.restore"]
+    assert [r.op for r in live["E1"]] == ["exclude", "hyp.delete", "hyp.restore"]
     assert live["E9"] == []
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import evidence.store as store_module  # noqa: E402
-from evidence.store import Store  # noqa: E402
-from tests.store.edits import edit  # noqa: E402
+import evidence.store as store_module
+from evidence.store import Store
+from tests.store.edits import edit
 
 
 def die() -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -96,7 +97,7 @@ def check_survivors(db: Path, ref: Reference, acknowledged: int) -> int:
     return count
 
 
-def wait_until(predicate: "callable[[], bool]", timeout: float) -> bool:  # type: ignore[valid-type]
+def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():

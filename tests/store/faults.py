@@ -50,11 +50,3 @@ class Faults:
         """The disk is fixed: the real functions are back."""
         self.monkeypatch.undo()
         self.faults.clear()
-
-
-@pytest.fixture
-def faults() -> Any:
-    """Its own MonkeyPatch, so clearing faults leaves the test's other patches alone."""
-    injector = Faults()
-    yield injector
-    injector.clear()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from evidence.database import SCHEMA
 from evidence.errors import CorruptDatabase
 from evidence.store import Store
 
@@ -59,7 +60,7 @@ BAD: dict[str, tuple[Any, str]] = {
     "truncated-json": (None, "truncated or damaged"),
     "trailing-junk": (None, "trailing data after the JSON"),
     "trailing-second-object": (None, "trailing data after the JSON"),
-    "non-utf8": (b'{"_meta": {"1": {"format": "weigh", "schema": 1, "seq": 0}}, "x": "\xff\xfe"}',
+    "non-utf8": (b'{"_meta": {"1": {"format": "weigh", "schema": 2, "seq": 0}}, "x": "\xff\xfe"}',
                  "not UTF-8 text (bad byte at offset"),
     "latin1-text": ("{\"_meta\": \"caf\xe9\"}".encode("latin-1"), "not UTF-8"),
     "nul-bytes": (b"\0" * 64, "not valid JSON"),
@@ -74,7 +75,7 @@ BAD: dict[str, tuple[Any, str]] = {
     "meta-empty": (_set(["_meta"], {}), "_meta"),
     "meta-two-records": (_set(["_meta", "2"], {"format": "weigh", "schema": 1, "seq": 0}),
                          "_meta holds 2 records"),
-    "newer-schema": (_set(["_meta", "1", "schema"], 2), "newer weigh (schema 2"),
+    "newer-schema": (_set(["_meta", "1", "schema"], SCHEMA + 1), f"newer weigh (schema {SCHEMA + 1}"),
     "much-newer-schema-other-shape": (lambda d: (_set(["_meta", "1", "schema"], 7)(d),
                                                  _set(["cases"], [])(d)), "newer weigh (schema 7"),
     "schema-not-a-number": (_set(["_meta", "1", "schema"], "one"), "schema"),

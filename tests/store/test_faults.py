@@ -18,7 +18,7 @@ from evidence.errors import ReadOnlyStore, StoreError
 from evidence.store import Store
 
 from .edits import CASE_ID, base_case, crash_image, digest, edit, files_of, shape
-from .faults import Faults, faults  # noqa: F401  (fixture)
+from .faults import Faults
 
 SAVED = 5  # edits made and acknowledged before the fault
 
@@ -71,7 +71,8 @@ def test_fault_in_a_journal_append(tmp_path: Path, faults: Faults, func: str, co
         elif which == "add_evidence":
             edit(store, 6)  # n % 6 == 0: adds an item
         elif which == "update_evidence":
-            edit(store, 2)
+            ev = store.evidence(CASE_ID, "X0")
+            store.update_evidence(CASE_ID, ev.model_copy(update={"title": "changed", "tags": []}))
         else:
             store.delete_evidence(CASE_ID, "X1")
     assert os.strerror(code) in str(err.value)
@@ -121,7 +122,7 @@ def test_fault_in_a_compaction(tmp_path: Path, faults: Faults, monkeypatch: pyte
     before = shape(store.case(CASE_ID))
     only = None
     if func == "open":
-        only = lambda args: str(args[0]).endswith(".tmp")  # noqa: E731
+        only = lambda args: str(args[0]).endswith(".tmp")
     faults.add(func, nth, code, only=only)
     with pytest.raises(StoreError) as err:
         store.set_rating(CASE_ID, "X0", "H2", "II")
@@ -183,7 +184,9 @@ def test_fault_opening_the_journal(tmp_path: Path, faults: Faults, func: str, co
     with db.with_name(db.name + ".journal").open("ab") as fh:
         fh.write(b"torn")
     files = digest(*files_of(db))
-    faults.add(func, 1, code, only=(lambda a: str(a[0]).endswith(".journal")) if func == "open" else None)
+    # the writer's open (for appending), not the read that comes first
+    writer_open = lambda a: str(a[0]).endswith(".journal") and bool(a[1] & os.O_WRONLY)
+    faults.add(func, 1, code, only=writer_open if func == "open" else None)
     with pytest.raises(StoreError, match="cannot open journal"):
         Store.open(db)
     faults.clear()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evidence.fsio import atomic_write, remove_stale_temps
-from tests.store.faults import Faults, faults  # noqa: F401
+from tests.store.faults import Faults
 
 
 def test_replaces_whole_file_with_mode_regardless_of_umask(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_a_symlink_target_is_replaced_not_written_through(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("func", ["write", "fsync", "replace", "fchmod"])
-def test_a_failed_step_leaves_the_old_file_and_no_temp(tmp_path: Path, faults: Faults,  # noqa: F811
+def test_a_failed_step_leaves_the_old_file_and_no_temp(tmp_path: Path, faults: Faults,
                                                        func: str) -> None:
     target = tmp_path / "f.json"
     target.write_bytes(b"old")

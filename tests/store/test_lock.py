@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.errors import DatabaseLocked
+from evidence.errors import CorruptDatabase, DatabaseLocked
 from evidence.store import Store
 
 from .crash_util import REPO
@@ -107,7 +107,7 @@ def test_store_opened_in_one_thread_closes_in_another(db: Path) -> None:
 def test_failed_open_lets_go_of_the_lock(db: Path) -> None:
     good = db.read_bytes()
     db.write_bytes(b"{}")
-    with pytest.raises(Exception):
+    with pytest.raises(CorruptDatabase):
         Store.open(db)
     db.write_bytes(good)
     with Store.open(db) as store:

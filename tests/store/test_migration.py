@@ -1,6 +1,7 @@
 """Schema versions: an older file is upgraded in memory and saved only by an atomic
 compaction, after a copy of the old file is kept. Schema 1 is the first real one,
-so these tests define a schema 0: schema 1 without the ``history`` table."""
+so these tests define a schema 0: schema 1 without the ``history`` table. Schema 2
+(edit records keep only the changed fields) is a real upgrade, tested at the end."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
+import evidence.database as database_module
 import evidence.store as store_module
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.store import Store
 
 from .edits import CASE_ID, base_case, digest, files_of, shape
-from .faults import Faults, faults  # noqa: F401  (fixture)
+from .faults import Faults
 
 
 def add_history(doc: dict[str, Any]) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def schema0(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def with_migration(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "MIGRATIONS", {0: add_history})
+    monkeypatch.setattr(database_module, "MIGRATIONS", {**database_module.MIGRATIONS, 0: add_history})
 
 
 def raw_schema(db: Path) -> int:
@@ -74,7 +76,7 @@ def test_writer_keeps_a_backup_then_compacts_atomically(schema0: Path) -> None:
     assert store.backup_path == schema0.with_name("weigh.json.schema-0.bak")
     assert store.backup_path.read_bytes() == original
     assert store.backup_path.stat().st_mode & 0o777 == 0o600
-    assert raw_schema(schema0) == store_module.SCHEMA  # written back by the compaction
+    assert raw_schema(schema0) == database_module.SCHEMA  # written back by the compaction
     assert store.pending == 0
     store.set_rating(CASE_ID, "X0", "H2", "N")
     store.close()
@@ -132,7 +134,7 @@ def crashing_migration(doc: dict[str, Any]) -> dict[str, Any]:
                                                 (crashing_migration, "no such key")])
 def test_a_failing_migration_leaves_the_file_untouched(schema0: Path, monkeypatch: pytest.MonkeyPatch,
                                                        migration: Any, fragment: str) -> None:
-    monkeypatch.setattr(store_module, "MIGRATIONS", {0: migration})
+    monkeypatch.setattr(database_module, "MIGRATIONS", {**database_module.MIGRATIONS, 0: migration})
     before = digest(*files_of(schema0))
     with pytest.raises(CorruptDatabase, match="cannot upgrade from schema 0") as err:
         Store.open(schema0)
@@ -154,6 +156,6 @@ def test_a_fault_while_upgrading_keeps_the_old_file(schema0: Path, faults: Fault
         assert schema0.read_bytes() == original
     with Store.open(schema0) as store:  # disk fixed: the upgrade goes through
         assert shape(store.case(CASE_ID)) == shape(base_case())
-    assert raw_schema(schema0) == store_module.SCHEMA
+    assert raw_schema(schema0) == database_module.SCHEMA
     backups = sorted(schema0.parent.glob("*.bak*"))
     assert backups and all(b.read_bytes() == original for b in backups)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-import evidence.recovery as recovery
+from evidence import recovery
 from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError
 from evidence.recovery import set_aside
 from evidence.store import Store
@@ -18,7 +18,7 @@ from .edits import CASE_ID, base_case
 class FrozenClock(datetime):
     @classmethod
     def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
-        return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+        return datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from evidence.journal import read_journal
 from evidence.store import Store
 from hypotheses.models import Evidence
 
-from .edits import CASE_ID, HYPS, CODES, base_case, crash_image, shape
+from .edits import CASE_ID, CODES, HYPS, base_case, crash_image, shape
 
 THREADS = 4
 EDITS = 60

@@ -93,15 +93,17 @@ async def test_ranking_history_of_the_seeded_case_edited_from_the_keyboard(db_pa
 
 
 def test_item_history_text_newest_first_and_inert() -> None:
-    path_records = [
+    from evidence.operations import parse_record
+
+    path_records = [parse_record(r) for r in [
         {"ts": "2026-01-02T10:00:00+00:00", "op": "ev.add", "case": "c", "id": "E1", "pos": 0,
-         "doc": {"title": "[bold]boots[/]"}},
+         "doc": {"id": "E1", "title": "[bold]boots[/]"}},
         {"ts": "2026-01-02T10:01:00+00:00", "op": "rate", "case": "c", "id": "E1", "hyp": "H1",
          "old": None, "new": "C"},
         {"ts": "2026-01-02T10:02:00+00:00", "op": "rate", "case": "c", "id": "E2", "hyp": "H1",
          "old": None, "new": "I"},
         {"ts": "2026-01-02T10:03:00+00:00", "op": "exclude", "case": "c", "id": "E1", "old": False, "new": True},
-    ]
+    ]]
     text = item_history_text(path_records, "E1")
     lines = text.plain.splitlines()
     assert lines[0] == "History  3 changes"

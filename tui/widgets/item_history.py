@@ -8,18 +8,18 @@ as ``Text``, never markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
 from evidence.history import change_text, evidence_history, when
+from evidence.operations import Operation
 from hypotheses.visible import visible
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
 
-def item_history_text(records: Sequence[dict[str, Any]], eid: str, limit: int = SHOWN) -> Text:
+def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN) -> Text:
     """The 'History' block for item ``eid`` (pure, so it is tested without a screen)."""
     mine = evidence_history(list(records), eid)
     out = Text()
@@ -51,6 +51,6 @@ class ItemHistory(Static):
     }
     """
 
-    def show(self, records: Sequence[dict[str, Any]], eid: str | None) -> None:
+    def show(self, records: Sequence[Operation], eid: str | None) -> None:
         """Redraw for item ``eid`` (None: nothing selected, so nothing to show)."""
         self.update(item_history_text(records, eid) if eid is not None else Text())

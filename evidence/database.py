@@ -1,0 +1,389 @@
+"""The database file: a TinyDB database with weigh's tables, read and written by WeighStorage.
+
+``WeighStorage`` is a TinyDB ``Storage`` (TinyDB's own extension point) that
+adds what TinyDB's ``JSONStorage`` lacks: it validates the whole file in one
+pydantic pass on read (fast opens, a clear diagnosis of a bad file, upgrades
+of older schemas in memory), and on write it replaces the file atomically
+(``evidence.fsio.atomic_write``: temp file, fsync, rename, directory fsync,
+mode 0600). Tables:
+
+- ``_meta``: one document ``{"format": "weigh", "schema": N, "seq": S}``;
+  ``seq`` is the last journal record folded into the file.
+- ``cases``: one document per case (hypotheses and evidence inside it).
+- ``history``: the audit trail, one document per change record.
+
+The file stays an ordinary TinyDB JSON database: ``TinyDB(path)`` reads it.
+The README's "How it works" shows how the store uses it with its journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from evidence.errors import CorruptDatabase, StoreError
+from evidence.fsio import atomic_write, fsync_dir, write_all
+from evidence.operations import RECORD_SCHEMA, upgrade_record
+from hypotheses.models import Case
+
+SCHEMA = RECORD_SCHEMA
+MAX_DB_BYTES = 2 * 1024**3
+META, CASES, HISTORY = "_meta", "cases", "history"
+
+# Upgrades of the raw file: MIGRATIONS[n] turns a schema-n document into schema
+# n+1 (it may mutate and return its argument). They run before validation, in
+# memory; the store then keeps a copy of the old file and saves the result only
+# by an atomic compaction.
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _history_records_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2: an edit record keeps only the changed fields (not the item twice)."""
+    history = doc.get(HISTORY)
+    if isinstance(history, dict):
+        doc[HISTORY] = {
+            k: upgrade_record(r) if isinstance(r, dict) else r for k, r in history.items()
+        }
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {1: _history_records_v2}
+
+
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    format: Literal["weigh"]
+    schema_: int = Field(alias="schema", ge=0)
+    seq: int = Field(ge=0)
+
+
+class DbFile(BaseModel):
+    """The whole database file, validated in one pass (parsed in Rust: fast opens)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    meta: dict[str, Meta] = Field(alias="_meta")
+    cases: dict[str, Case] = Field(default_factory=dict)
+    history: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+_TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file, and which version of it: a change means someone else wrote it."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    nlink: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileIdentity:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_nlink)
+
+
+def identity(path: Path) -> FileIdentity:
+    return FileIdentity.of(os.stat(path))
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class WeighStorage(Storage):
+    """TinyDB storage for a weigh database: validated reads, atomic whole-file writes.
+
+    A read parses the file once and keeps the tables (TinyDB's tables ask the
+    storage again for every call); writes inside :meth:`transaction` are
+    gathered and replace the file once, so a compaction's several table
+    writes land together or not at all.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self._depth = 0
+        self._dirty = False
+        self.identity: FileIdentity | None = None  # of the file last read or written
+        self.migrated_from: int | None = None  # the file's schema, when it was upgraded
+        self.original: bytes | None = None  # the file's bytes before an upgrade
+
+    # ------------------------------------------------------------------ read
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._tables is None:
+            data = self._read_bytes()
+            if data is None:
+                return None
+            self._tables = self._tables_of(self._validate(data))
+        return self._tables
+
+    def _read_bytes(self) -> bytes | None:
+        """The file's bytes, from one descriptor whose identity is recorded."""
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read: {_reason(exc)}") from None
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise CorruptDatabase(f"{self.path}: is a directory, not a database file")
+            if not stat.S_ISREG(st.st_mode):
+                raise CorruptDatabase(f"{self.path}: is not a regular file (a device, pipe or socket)")
+            if st.st_size > MAX_DB_BYTES:
+                raise CorruptDatabase(f"{self.path}: {st.st_size} bytes is larger than weigh opens")
+            self.identity = FileIdentity.of(st)
+            chunks = []
+            while chunk := os.read(fd, max(st.st_size, 1 << 16)):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read: {_reason(exc)}") from None
+        finally:
+            os.close(fd)
+
+    def _validate(self, data: bytes) -> DbFile:
+        try:
+            db: DbFile | None = DbFile.model_validate_json(data)
+            error: ValidationError | None = None
+        except ValidationError as exc:
+            db, error = None, exc
+        if db is not None:
+            schema = self._schema_of(db)
+            if schema == SCHEMA:
+                return db
+            if schema > SCHEMA:
+                raise CorruptDatabase(f"{self.path}: {newer(schema)}; file left untouched")
+        return self._migrate(data, error)
+
+    def _schema_of(self, db: DbFile) -> int:
+        if len(db.meta) != 1:
+            raise CorruptDatabase(
+                f"{self.path}: damaged: _meta holds {len(db.meta)} records, not 1; file left untouched"
+            )
+        return next(iter(db.meta.values())).schema_
+
+    def _migrate(self, data: bytes, error: ValidationError | None) -> DbFile:
+        """Upgrade an older schema in memory, or explain why the file cannot be read."""
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            doc = None
+        schema = raw_schema(doc)
+        if schema is None or schema >= SCHEMA:
+            assert error is not None
+            raise CorruptDatabase(f"{self.path}: {diagnose(data, error)}; file left untouched")
+        missing = [n for n in range(schema, SCHEMA) if n not in MIGRATIONS]
+        if missing:
+            raise CorruptDatabase(
+                f"{self.path}: written by an older weigh (schema {schema}) that this version "
+                "cannot upgrade; file left untouched"
+            )
+        assert isinstance(doc, dict)
+        try:
+            for n in range(schema, SCHEMA):
+                doc = MIGRATIONS[n](doc)
+                next(iter(doc[META].values()))["schema"] = n + 1
+            db = DbFile.model_validate_json(json.dumps(doc))
+        except ValidationError as exc:
+            raise CorruptDatabase(
+                f"{self.path}: cannot upgrade from schema {schema}: {describe_db(exc, doc)}; "
+                "file left untouched"
+            ) from None
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
+            raise CorruptDatabase(
+                f"{self.path}: cannot upgrade from schema {schema}: {exc}; file left untouched"
+            ) from None
+        self._schema_of(db)
+        self.migrated_from = schema
+        self.original = data
+        return db
+
+    @staticmethod
+    def _tables_of(db: DbFile) -> dict[str, dict[str, Any]]:
+        """The validated file as TinyDB tables: a case document keeps its item models."""
+        return {
+            META: {k: m.model_dump(by_alias=True) for k, m in db.meta.items()},
+            CASES: {k: dict(c) for k, c in db.cases.items()},
+            HISTORY: db.history,
+        }
+
+    # ----------------------------------------------------------------- write
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._tables = data
+        if self._depth:
+            self._dirty = True
+        else:
+            self._flush()
+
+    @contextlib.contextmanager
+    def transaction(self, *, fresh: bool = True) -> Iterator[None]:
+        """Gather the writes made inside into one atomic replacement of the file.
+
+        ``fresh`` starts from an empty database without reading the file (a
+        compaction writes every table anew); on an exception nothing is written.
+        """
+        if fresh and self._depth == 0:
+            self._tables = {}
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            self._dirty = False
+            self._tables = None
+            raise
+        self._depth -= 1
+        if self._depth == 0 and self._dirty:
+            self._dirty = False
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self._tables is not None
+        data = _TABLES.dump_json(self._tables)
+        try:
+            atomic_write(self.path, data)
+            self.identity = identity(self.path)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write the database: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self._tables = None
+
+
+def open_db(path: Path) -> TinyDB:
+    """The database at ``path`` through TinyDB with weigh's storage."""
+    return TinyDB(path, storage=WeighStorage)
+
+
+def weigh_storage(db: TinyDB) -> WeighStorage:
+    storage = db.storage
+    assert isinstance(storage, WeighStorage)
+    return storage
+
+
+def meta_document(seq: int) -> dict[str, Any]:
+    return {"format": "weigh", "schema": SCHEMA, "seq": seq}
+
+
+# ------------------------------------------------------------ diagnosis
+
+
+def diagnose(data: bytes, exc: ValidationError) -> str:
+    """Why a file failed to load, in a user's words (the slow path, errors only)."""
+    if not data.strip():
+        return "file is empty (not a weigh database)"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return f"not UTF-8 text (bad byte at offset {err.start}); not a weigh database"
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        return "JSON nested too deeply; not a weigh database"
+    except json.JSONDecodeError as err:
+        what = "trailing data after the JSON" if err.msg == "Extra data" else err.msg
+        return f"not valid JSON, truncated or damaged ({what} at line {err.lineno}, column {err.colno})"
+    except ValueError:  # json's guard against integers of more than 4,300 digits
+        return "damaged: a number in it has more than 4,300 digits (not a weigh database)"
+    if isinstance(doc, list):
+        return "not a weigh database (a JSON list, not an object with a _meta table)"
+    if not isinstance(doc, dict) or META not in doc:
+        return "not a weigh database (no _meta table: a foreign JSON or TinyDB file)"
+    meta = doc[META]
+    first = next(iter(meta.values()), None) if isinstance(meta, dict) else None
+    if not isinstance(first, dict) or first.get("format") != "weigh":
+        return "not a weigh database (_meta does not name the weigh format)"
+    schema = first.get("schema")
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+        return newer(schema)
+    return f"damaged: {describe_db(exc, doc)}"
+
+
+def describe_db(exc: ValidationError, doc: dict[str, Any], limit: int = 3) -> str:
+    """A validation error in words; a problem inside a case names the case and item by id."""
+    parts: list[str] = []
+    errors = exc.errors(include_url=False)
+    for err in errors[:limit]:
+        loc = err["loc"]
+        cases = doc.get(CASES)
+        if len(loc) >= 2 and loc[0] == CASES and isinstance(cases, dict):
+            case_doc = cases.get(str(loc[1]))
+            cid = case_doc.get("id") if isinstance(case_doc, dict) else None
+            label = f"case {str(cid)[:64]!r}" if isinstance(cid, str) else f"cases.{loc[1]}"
+            rest = list(loc[2:])
+            if len(rest) >= 2 and rest[0] in ("evidence", "hypotheses") and isinstance(rest[1], int):
+                items = case_doc.get(rest[0]) if isinstance(case_doc, dict) else None
+                kind = "evidence" if rest[0] == "evidence" else "hypothesis"
+                item = items[rest[1]] if isinstance(items, list) and rest[1] < len(items) else None
+                iid = item.get("id") if isinstance(item, dict) else None
+                label += f": {kind} {iid[:40]}" if isinstance(iid, str) else f": {kind} #{rest[1] + 1}"
+                rest = rest[2:]
+            where = ": ".join(p for p in (label, ".".join(str(r) for r in rest)) if p)
+        else:
+            where = ".".join(str(r) for r in loc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        parts.append(f"{where}: {msg}" if where else msg)
+    if len(errors) > limit:
+        more = len(errors) - limit
+        parts.append(f"and {more} more problem{'s' if more > 1 else ''}")
+    return "; ".join(parts)
+
+
+def newer(schema: int) -> str:
+    return f"written by a newer weigh (schema {schema}; this version reads {SCHEMA})"
+
+
+def raw_schema(doc: Any) -> int | None:
+    """The schema number a parsed file claims, if it looks like a weigh database."""
+    if not isinstance(doc, dict) or not isinstance(doc.get(META), dict):
+        return None
+    metas = list(doc[META].values())
+    if len(metas) != 1 or not isinstance(metas[0], dict) or metas[0].get("format") != "weigh":
+        return None
+    schema = metas[0].get("schema")
+    return schema if isinstance(schema, int) and not isinstance(schema, bool) else None
+
+
+def keep_backup(path: Path, original: bytes, schema: int) -> Path:
+    """Copy a pre-upgrade file aside (never over anything) before it is replaced."""
+    base = f"{path.name}.schema-{schema}.bak"
+    for n in range(1000):
+        target = path.with_name(base if n == 0 else f"{base}-{n}")
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot keep a backup before upgrading: {_reason(exc)}") from None
+        try:
+            try:
+                write_all(fd, original)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            fsync_dir(path.parent)
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot keep a backup before upgrading: {_reason(exc)}") from None
+        return target
+    raise StoreError(f"{path}: too many backup copies already; move some away")

@@ -1,0 +1,573 @@
+"""Every kind of edit as one typed record: apply, undo, describe, and the items it touches.
+
+A record is what the journal appends and what the audit trail (the database's
+``history`` table) keeps. Each kind is a pydantic model in one discriminated
+union (``op`` names the kind), so the store's replay, the undo of the history
+view and the words of the audit trail come from the same class. The README's
+"How it works" explains how records travel from a key press to the disk.
+
+Records carry the schema number ``v``; :func:`parse_record` upgrades older
+records (journals written by an earlier weigh) before validating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from evidence.errors import Conflict, NotFound
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
+
+RECORD_SCHEMA = 2
+CLIP = 40
+# Fields short enough to show as "old → new" in a change line.
+SHORT_FIELDS = frozenset((
+    "title", "source", "url", "event_date", "reported_date", "tags", "credibility",
+    "relevance", "admiralty", "kind", "excluded", "prior", "question",
+))
+
+
+class CannotUndo(Exception):
+    """A record that cannot be stepped back over (or does not fit the case)."""
+
+
+class CaseState:
+    """One case in memory: frozen item models in plain lists, evidence indexed by id.
+
+    The store keeps one per case and applies records to it; the history view
+    rewinds a copy of it by undoing records. Lists are replaced item by item,
+    so a :meth:`case` snapshot handed out earlier never changes.
+    """
+
+    __slots__ = ("evidence", "hypotheses", "index", "info")
+
+    def __init__(self, info: CaseInfo, hypotheses: list[Hypothesis], evidence: list[Evidence]) -> None:
+        self.info = info
+        self.hypotheses = hypotheses
+        self.evidence = evidence
+        self.index = {e.id: i for i, e in enumerate(evidence)}
+
+    @classmethod
+    def of(cls, case: Case) -> CaseState:
+        info = CaseInfo.model_construct(**{k: getattr(case, k) for k in CaseInfo.model_fields})
+        return cls(info, list(case.hypotheses), list(case.evidence))
+
+    def case(self) -> Case:
+        fields = {k: getattr(self.info, k) for k in CaseInfo.model_fields}
+        return Case.model_construct(**fields, hypotheses=list(self.hypotheses), evidence=list(self.evidence))
+
+    def copy(self) -> CaseState:
+        return CaseState(self.info, list(self.hypotheses), list(self.evidence))
+
+    # ---------------------------------------------------------------- lookups
+
+    def hyp_pos(self, hid: str) -> int:
+        for i, h in enumerate(self.hypotheses):
+            if h.id == hid:
+                return i
+        raise NotFound(f"no hypothesis {hid!r} in case {self.info.id!r}")
+
+    def ev_pos(self, eid: str) -> int:
+        try:
+            return self.index[eid]
+        except KeyError:
+            raise NotFound(f"no evidence {eid!r} in case {self.info.id!r}") from None
+
+    def item(self, eid: str) -> Evidence:
+        return self.evidence[self.ev_pos(eid)]
+
+    # ---------------------------------------------------------------- changes
+
+    def insert_evidence(self, pos: int, ev: Evidence) -> None:
+        if ev.id in self.index:
+            raise Conflict(f"evidence {ev.id!r} already exists in case {self.info.id!r}")
+        self.evidence.insert(pos, ev)
+        self._reindex(pos)
+
+    def remove_evidence(self, eid: str) -> None:
+        pos = self.ev_pos(eid)
+        del self.evidence[pos]
+        del self.index[eid]
+        self._reindex(pos)
+
+    def replace_evidence(self, ev: Evidence) -> None:
+        self.evidence[self.ev_pos(ev.id)] = ev
+
+    def _reindex(self, start: int) -> None:
+        for i in range(start, len(self.evidence)):
+            self.index[self.evidence[i].id] = i
+        # every item is indexed now, so equal sizes mean no stale key: skip the O(n) scan
+        if len(self.index) != len(self.evidence):
+            for eid in [k for k, i in self.index.items() if i >= len(self.evidence)]:
+                del self.index[eid]
+
+    def insert_column(self, pos: int, hyp: Hypothesis, ratings: dict[str, str], notes: dict[str, str]) -> None:
+        if any(h.id == hyp.id for h in self.hypotheses):
+            raise Conflict(f"hypothesis {hyp.id!r} already exists in case {self.info.id!r}")
+        self.hypotheses.insert(pos, hyp)
+        for key, cells in (("ratings", ratings), ("notes", notes)):
+            for eid, value in cells.items():
+                i = self.ev_pos(eid)
+                ev = self.evidence[i]
+                self.evidence[i] = ev.model_copy(update={key: {**getattr(ev, key), hyp.id: value}})
+
+    def drop_column(self, hid: str) -> None:
+        del self.hypotheses[self.hyp_pos(hid)]
+        for i, ev in enumerate(self.evidence):
+            if hid in ev.ratings or hid in ev.notes:
+                self.evidence[i] = ev.model_copy(update={
+                    "ratings": {k: v for k, v in ev.ratings.items() if k != hid},
+                    "notes": {k: v for k, v in ev.notes.items() if k != hid},
+                })
+
+
+# ------------------------------------------------------------------ words
+
+
+def _words(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return " ".join(text.split())
+
+
+def clip_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Old and new value, short enough for one line; when both are long, the part
+    that changed with a little context, so two long titles never read the same."""
+    a, b = _words(old), _words(new)
+    if len(a) <= CLIP and len(b) <= CLIP:
+        return a, b
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    start = max(0, p - 8)
+
+    def part(text: str) -> str:
+        end = min(len(text), len(text) - s + 8)
+        body = text[start:end]
+        if len(body) > CLIP - 2:
+            body = body[: CLIP - 3] + "…"
+        return ("…" if start else "") + body + ("…" if end < len(text) and not body.endswith("…") else "")
+
+    return part(a), part(b)
+
+
+def _cells(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    return [
+        f"{hid} {old.get(hid) or 'unrated'} → {new.get(hid) or 'unrated'}"
+        for hid in sorted(set(old) | set(new))
+        if old.get(hid) != new.get(hid)
+    ]
+
+
+def fields_changed(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What an edit changed, with old → new values for the short fields."""
+    parts: list[str] = []
+    for key in new:
+        if old.get(key) == new.get(key):
+            continue
+        if key in SHORT_FIELDS:
+            before, after = clip_pair(old.get(key), new.get(key))
+            parts.append(f"{key} {before} → {after}")
+        elif key == "ratings":
+            parts.append("ratings " + ", ".join(_cells(old.get(key) or {}, new.get(key) or {})))
+        elif key == "notes":
+            o, n = old.get(key) or {}, new.get(key) or {}
+            changed = sorted(h for h in set(o) | set(n) if o.get(h) != n.get(h))
+            parts.append(f"notes on {', '.join(changed)}")
+        else:
+            parts.append(key)
+    return "; ".join(parts) or "nothing"
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields that differ between two JSON dumps: (changes, before)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: new[k] for k in keys}, {k: old.get(k) for k in keys}
+
+
+# ------------------------------------------------------------------ records
+
+
+class Record(BaseModel):
+    """What every record carries: its place in the sequence, its time, its case."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    v: int = RECORD_SCHEMA
+    seq: int = 0
+    ts: datetime
+    case: str
+
+    stamps: ClassVar[bool] = True  # applying it sets the case's "updated" time
+
+    def apply(self, cases: dict[str, CaseState]) -> None:
+        """Change the live state (raises NotFound/Conflict/ValueError if it does not fit)."""
+        st = state_of(cases, self.case)
+        self.apply_to(st)
+        if self.stamps:
+            st.info = st.info.model_copy(update={"updated": self.ts})
+
+    def apply_to(self, st: CaseState) -> None:
+        raise NotImplementedError
+
+    def undo(self, st: CaseState) -> None:
+        """Put ``st`` back to how it was before this record."""
+        raise CannotUndo(f"cannot step back over {getattr(self, 'op', type(self).__name__)!r}")
+
+    def describe(self) -> str:
+        """What this record changed, in words, without its time."""
+        raise NotImplementedError
+
+    def touched(self) -> tuple[str, ...]:
+        """The evidence items whose fields, ratings or notes it changed."""
+        return ()
+
+    def for_history(self) -> Record:
+        """What the audit trail keeps of it (the record itself, unless too big)."""
+        return self
+
+
+def state_of(cases: dict[str, CaseState], case_id: str) -> CaseState:
+    try:
+        return cases[case_id]
+    except KeyError:
+        raise NotFound(f"no case {case_id!r}") from None
+
+
+class CasePut(Record):
+    """A whole case written: created, imported or replaced. History keeps a summary."""
+
+    op: Literal["case.put"] = "case.put"
+    doc: Case | None = None  # None in the audit trail: the case itself is not kept there
+    title: str | None = None
+    hypotheses: int | None = None
+    evidence: int | None = None
+
+    def apply(self, cases: dict[str, CaseState]) -> None:
+        if self.doc is None:
+            raise ValueError("a case.put record without its case cannot be applied")
+        st = cases[self.case] = CaseState.of(self.doc)
+        st.info = st.info.model_copy(update={"updated": self.ts})
+
+    def describe(self) -> str:
+        what = f"case {self.case} written whole (created, imported or replaced)"
+        if self.evidence is not None:
+            what += f": {self.hypotheses or 0} hypotheses, {self.evidence} evidence"
+        return what
+
+    def for_history(self) -> Record:
+        if self.doc is None:
+            return self
+        return self.model_copy(update={
+            "doc": None, "title": self.doc.title,
+            "hypotheses": len(self.doc.hypotheses), "evidence": len(self.doc.evidence),
+        })
+
+
+class CaseRestore(CasePut):
+    """A deleted case put back (undo of a delete)."""
+
+    op: Literal["case.restore"] = "case.restore"  # type: ignore[assignment]  # a kind of its own
+
+    def apply(self, cases: dict[str, CaseState]) -> None:
+        if self.case in cases:
+            raise Conflict(f"case {self.case!r} already exists")
+        super().apply(cases)
+
+    def describe(self) -> str:
+        return f"restored deleted case {self.case}"
+
+
+class CaseDelete(Record):
+    op: Literal["case.delete"] = "case.delete"
+    stamps: ClassVar[bool] = False
+
+    def apply(self, cases: dict[str, CaseState]) -> None:
+        state_of(cases, self.case)
+        del cases[self.case]
+
+    def describe(self) -> str:
+        return f"deleted case {self.case}"
+
+
+class CaseEdit(Record):
+    """Case details changed: only the changed fields, old and new."""
+
+    op: Literal["case.info"] = "case.info"
+    new: dict[str, Any]
+    old: dict[str, Any]
+
+    def apply_to(self, st: CaseState) -> None:
+        st.info = CaseInfo.model_validate({**st.info.model_dump(mode="json"), **self.new}, strict=False)
+
+    def undo(self, st: CaseState) -> None:
+        st.info = CaseInfo.model_validate({**st.info.model_dump(mode="json"), **self.old}, strict=False)
+
+    def describe(self) -> str:
+        return f"edited case details: {fields_changed(self.old, self.new)}"
+
+
+class HypAdd(Record):
+    op: Literal["hyp.add"] = "hyp.add"
+    id: str
+    pos: int = Field(ge=0)
+    doc: Hypothesis
+
+    def apply_to(self, st: CaseState) -> None:
+        st.insert_column(self.pos, self.doc, {}, {})
+
+    def undo(self, st: CaseState) -> None:
+        st.drop_column(self.id)
+
+    def describe(self) -> str:
+        return f"added hypothesis {self.id}: {self.doc.title}"
+
+
+class HypUpdate(Record):
+    """A hypothesis edited: the changed fields only (new and old values)."""
+
+    op: Literal["hyp.update"] = "hyp.update"
+    id: str
+    new: dict[str, Any]
+    old: dict[str, Any]
+
+    def _set(self, st: CaseState, values: dict[str, Any]) -> None:
+        i = st.hyp_pos(self.id)
+        st.hypotheses[i] = Hypothesis.model_validate(
+            {**st.hypotheses[i].model_dump(mode="json"), **values}, strict=False)
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, self.new)
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, self.old)
+
+    def describe(self) -> str:
+        return f"edited hypothesis {self.id}: {fields_changed(self.old, self.new)}"
+
+
+class HypDelete(Record):
+    """A column removed with the cells it took along (enough to put it back)."""
+
+    op: Literal["hyp.delete"] = "hyp.delete"
+    id: str
+    pos: int = Field(ge=0)
+    doc: Hypothesis
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    notes: dict[str, str] = Field(default_factory=dict)
+
+    def apply_to(self, st: CaseState) -> None:
+        st.drop_column(self.id)
+
+    def undo(self, st: CaseState) -> None:
+        st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes))
+
+    def describe(self) -> str:
+        return f"deleted hypothesis {self.id} with {len(self.ratings)} ratings"
+
+    def touched(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*self.ratings, *self.notes]))
+
+
+class HypRestore(HypDelete):
+    op: Literal["hyp.restore"] = "hyp.restore"  # type: ignore[assignment]  # a kind of its own
+
+    def apply_to(self, st: CaseState) -> None:
+        HypDelete.undo(self, st)
+
+    def undo(self, st: CaseState) -> None:
+        st.drop_column(self.id)
+
+    def describe(self) -> str:
+        return f"restored hypothesis {self.id} with {len(self.ratings)} ratings"
+
+
+class EvAdd(Record):
+    op: Literal["ev.add"] = "ev.add"
+    id: str
+    pos: int = Field(ge=0)
+    doc: Evidence
+
+    def apply_to(self, st: CaseState) -> None:
+        check_columns(st, self.doc)
+        st.insert_evidence(self.pos, self.doc)
+
+    def undo(self, st: CaseState) -> None:
+        st.remove_evidence(self.id)
+
+    def describe(self) -> str:
+        return f"added evidence {self.id}: {self.doc.title}"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class EvUpdate(Record):
+    """An item edited: the changed fields only, so the trail holds the item at most once."""
+
+    op: Literal["ev.update"] = "ev.update"
+    id: str
+    new: dict[str, Any]
+    old: dict[str, Any]
+
+    def _set(self, st: CaseState, values: dict[str, Any]) -> None:
+        ev = st.item(self.id)
+        changed = Evidence.model_validate({**ev.model_dump(mode="json"), **values}, strict=False)
+        check_columns(st, changed)
+        st.replace_evidence(changed)
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, self.new)
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, self.old)
+
+    def describe(self) -> str:
+        return f"edited evidence {self.id}: {fields_changed(self.old, self.new)}"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class EvDelete(Record):
+    op: Literal["ev.delete"] = "ev.delete"
+    id: str
+    pos: int = Field(ge=0)
+    old: Evidence
+
+    def apply_to(self, st: CaseState) -> None:
+        st.remove_evidence(self.id)
+
+    def undo(self, st: CaseState) -> None:
+        st.insert_evidence(self.pos, self.old)
+
+    def describe(self) -> str:
+        return f"deleted evidence {self.id}: {self.old.title}"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class Rate(Record):
+    """One cell: the smallest and commonest record."""
+
+    op: Literal["rate"] = "rate"
+    id: str
+    hyp: str
+    new: Rating | None
+    old: Rating | None = None
+
+    def _set(self, st: CaseState, code: Rating | None) -> None:
+        i = st.ev_pos(self.id)
+        st.hyp_pos(self.hyp)
+        ev = st.evidence[i]
+        ratings = dict(ev.ratings)
+        if code is None:
+            ratings.pop(self.hyp, None)
+        else:
+            ratings[self.hyp] = code
+        st.evidence[i] = ev.model_copy(update={"ratings": ratings})
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, self.new)
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, self.old)
+
+    def describe(self) -> str:
+        return f"rating {self.id} × {self.hyp}: {self.old or 'unrated'} → {self.new or 'unrated'}"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class Exclude(Record):
+    op: Literal["exclude"] = "exclude"
+    id: str
+    new: bool
+    old: bool
+
+    def _set(self, st: CaseState, value: bool) -> None:
+        i = st.ev_pos(self.id)
+        st.evidence[i] = st.evidence[i].model_copy(update={"excluded": value})
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, self.new)
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, self.old)
+
+    def describe(self) -> str:
+        return f"{self.id} {'excluded from' if self.new else 'restored to'} scoring"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+def check_columns(st: CaseState, ev: Evidence) -> None:
+    """An item may only rate or annotate hypotheses the case has."""
+    hids = {h.id for h in st.hypotheses}
+    for field in ("ratings", "notes"):
+        for hid in getattr(ev, field):
+            if hid not in hids:
+                raise Conflict(f"evidence {ev.id}: {field}: unknown hypothesis id {hid!r}")
+
+
+Operation = Annotated[
+    CasePut | CaseRestore | CaseDelete | CaseEdit | HypAdd | HypUpdate | HypDelete | HypRestore
+    | EvAdd | EvUpdate | EvDelete | Rate | Exclude,
+    Field(discriminator="op"),
+]
+OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation)
+KINDS: tuple[str, ...] = (
+    "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
+    "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude",
+)
+
+
+# --------------------------------------------------------------- old records
+
+
+def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
+    """A record as an older weigh wrote it, in today's shape (pure: returns a new dict).
+
+    Schema 1 (no ``v``) kept an edited item or hypothesis whole, twice
+    (``doc`` and ``old``); schema 2 keeps only the fields that changed.
+    """
+    version = raw.get("v", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version > RECORD_SCHEMA:
+        raise ValueError(f"record schema {version!r} is newer than this weigh reads ({RECORD_SCHEMA})")
+    if version >= RECORD_SCHEMA:
+        return raw
+    rec = dict(raw)
+    if rec.get("op") in ("ev.update", "hyp.update") and "doc" in rec:
+        new, old = rec.pop("doc"), rec.pop("old", None) or {}
+        rec["new"], rec["old"] = diff(old, new)
+    elif rec.get("op") == "case.info":
+        rec["new"], rec["old"] = diff(rec.get("old") or {}, rec.get("new") or {})
+    rec["v"] = RECORD_SCHEMA
+    return rec
+
+
+def parse_record(raw: dict[str, Any]) -> Operation:
+    """A journal line or history entry as its typed record (upgraded first if older)."""
+    return OPERATION.validate_python(upgrade_record(raw), strict=False)
+
+
+def parse_records(raws: Iterable[dict[str, Any]]) -> list[Operation]:
+    return [parse_record(r) for r in raws]
+
+
+def record_problem(exc: Exception) -> str:
+    """A rejected record's reason in a line (for 'journal record N does not fit')."""
+    if isinstance(exc, ValidationError):
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"])
+        return f"{where}: {err['msg']}" if where else str(err["msg"])
+    return str(exc)
