@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
 
 RECORD_SCHEMA = 2
 CLIP = 40
@@ -42,25 +42,28 @@ class CaseState:
     so a :meth:`case` snapshot handed out earlier never changes.
     """
 
-    __slots__ = ("evidence", "hypotheses", "index", "info")
+    __slots__ = ("info", "hypotheses", "evidence", "indicators", "index")  # noqa: RUF023
 
-    def __init__(self, info: CaseInfo, hypotheses: list[Hypothesis], evidence: list[Evidence]) -> None:
+    def __init__(self, info: CaseInfo, hypotheses: list[Hypothesis], evidence: list[Evidence],
+                 indicators: list[Indicator]) -> None:
         self.info = info
         self.hypotheses = hypotheses
         self.evidence = evidence
+        self.indicators = indicators
         self.index = {e.id: i for i, e in enumerate(evidence)}
 
     @classmethod
     def of(cls, case: Case) -> CaseState:
         info = CaseInfo.model_construct(**{k: getattr(case, k) for k in CaseInfo.model_fields})
-        return cls(info, list(case.hypotheses), list(case.evidence))
+        return cls(info, list(case.hypotheses), list(case.evidence), list(case.indicators))
 
     def case(self) -> Case:
         fields = {k: getattr(self.info, k) for k in CaseInfo.model_fields}
-        return Case.model_construct(**fields, hypotheses=list(self.hypotheses), evidence=list(self.evidence))
+        return Case.model_construct(**fields, hypotheses=list(self.hypotheses),
+                                    evidence=list(self.evidence), indicators=list(self.indicators))
 
     def copy(self) -> CaseState:
-        return CaseState(self.info, list(self.hypotheses), list(self.evidence))
+        return CaseState(self.info, list(self.hypotheses), list(self.evidence), list(self.indicators))
 
     # ---------------------------------------------------------------- lookups
 
@@ -78,6 +81,12 @@ class CaseState:
 
     def item(self, eid: str) -> Evidence:
         return self.evidence[self.ev_pos(eid)]
+
+    def ind_pos(self, mid: str) -> int:
+        for i, m in enumerate(self.indicators):
+            if m.id == mid:
+                return i
+        raise NotFound(f"no indicator {mid!r} in case {self.info.id!r}")
 
     # ---------------------------------------------------------------- changes
 
@@ -104,7 +113,8 @@ class CaseState:
             for eid in [k for k, i in self.index.items() if i >= len(self.evidence)]:
                 del self.index[eid]
 
-    def insert_column(self, pos: int, hyp: Hypothesis, ratings: dict[str, str], notes: dict[str, str]) -> None:
+    def insert_column(self, pos: int, hyp: Hypothesis, ratings: dict[str, str], notes: dict[str, str],
+                      indicator_ratings: dict[str, str] | None = None) -> None:
         if any(h.id == hyp.id for h in self.hypotheses):
             raise Conflict(f"hypothesis {hyp.id!r} already exists in case {self.info.id!r}")
         self.hypotheses.insert(pos, hyp)
@@ -113,8 +123,13 @@ class CaseState:
                 i = self.ev_pos(eid)
                 ev = self.evidence[i]
                 self.evidence[i] = ev.model_copy(update={key: {**getattr(ev, key), hyp.id: value}})
+        for mid, code in (indicator_ratings or {}).items():
+            i = self.ind_pos(mid)
+            ind = self.indicators[i]
+            self.indicators[i] = ind.model_copy(update={"ratings": {**ind.ratings, hyp.id: code}})
 
     def drop_column(self, hid: str) -> None:
+        """Remove a hypothesis with every rating and note of it (items' and indicators')."""
         del self.hypotheses[self.hyp_pos(hid)]
         for i, ev in enumerate(self.evidence):
             if hid in ev.ratings or hid in ev.notes:
@@ -122,6 +137,16 @@ class CaseState:
                     "ratings": {k: v for k, v in ev.ratings.items() if k != hid},
                     "notes": {k: v for k, v in ev.notes.items() if k != hid},
                 })
+        for i, ind in enumerate(self.indicators):
+            if hid in ind.ratings:
+                self.indicators[i] = ind.model_copy(
+                    update={"ratings": {k: v for k, v in ind.ratings.items() if k != hid}})
+
+    def set_links(self, mids: Iterable[str], eid: str | None) -> None:
+        """Point indicators at an evidence item (None: at none)."""
+        for mid in mids:
+            i = self.ind_pos(mid)
+            self.indicators[i] = self.indicators[i].model_copy(update={"evidence_id": eid})
 
 
 # ------------------------------------------------------------------ words
@@ -361,12 +386,14 @@ class HypDelete(Record):
     doc: Hypothesis
     ratings: dict[str, Rating] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
+    indicator_ratings: dict[str, Rating] = Field(default_factory=dict)
 
     def apply_to(self, st: CaseState) -> None:
         st.drop_column(self.id)
 
     def undo(self, st: CaseState) -> None:
-        st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes))
+        st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes),
+                         dict(self.indicator_ratings))
 
     def describe(self) -> str:
         return f"deleted hypothesis {self.id} with {len(self.ratings)} ratings"
@@ -440,12 +467,16 @@ class EvDelete(Record):
     id: str
     pos: int = Field(ge=0)
     old: Evidence
+    unlinked: list[str] = Field(default_factory=list)  # indicators observed as this item
 
     def apply_to(self, st: CaseState) -> None:
         st.remove_evidence(self.id)
+        # an indicator observed as this item no longer points at it
+        st.set_links([m.id for m in st.indicators if m.evidence_id == self.id], None)
 
     def undo(self, st: CaseState) -> None:
         st.insert_evidence(self.pos, self.old)
+        st.set_links(self.unlinked, self.id)
 
     def describe(self) -> str:
         return f"deleted evidence {self.id}: {self.old.title}"

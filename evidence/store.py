@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
@@ -91,7 +91,8 @@ from hypotheses.models import (
 COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 READ_ATTEMPTS = 50
-CASE_DETAILS = ("title", "question", "description")
+# What a case-details edit may change (id and timestamps are the store's).
+CASE_DETAILS = ("title", "question", "description", "conclusion")
 
 
 class CaseSummary(BaseModel):
@@ -112,6 +113,7 @@ class HypothesisRemoval:
     position: int
     ratings: dict[str, str]
     notes: dict[str, str]
+    indicator_ratings: dict[str, str] = field(default_factory=dict)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -420,9 +422,11 @@ class Store:
                 position=pos,
                 ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
                 notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
+                indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
             )
             self._commit(HypDelete, case_id, id=hid, pos=pos, doc=removal.hypothesis,
-                         ratings=removal.ratings, notes=removal.notes)
+                         ratings=removal.ratings, notes=removal.notes,
+                         indicator_ratings=removal.indicator_ratings)
             return removal
 
     def restore_hypothesis(self, case_id: str, removal: HypothesisRemoval) -> None:
@@ -436,6 +440,8 @@ class Store:
                 pos=min(removal.position, len(st.hypotheses)), doc=removal.hypothesis,
                 ratings={e: r for e, r in removal.ratings.items() if e in st.index},
                 notes={e: n for e, n in removal.notes.items() if e in st.index},
+                indicator_ratings={m: r for m, r in removal.indicator_ratings.items()
+                                   if any(i.id == m for i in st.indicators)},
             )
 
     def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:
@@ -463,7 +469,8 @@ class Store:
             st = self._state(case_id)
             pos = st.ev_pos(eid)
             old = st.evidence[pos]
-            self._commit(EvDelete, case_id, id=eid, pos=pos, old=old)
+            linked = [m.id for m in st.indicators if m.evidence_id == eid]
+            self._commit(EvDelete, case_id, id=eid, pos=pos, old=old, unlinked=linked)
             return old, pos
 
     def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> None:
@@ -656,7 +663,8 @@ class Store:
 
 def _case_document(st: CaseState) -> dict[str, Any]:
     """A case as its TinyDB document (item models inside; the storage serialises them)."""
-    return {**dict(st.info), "hypotheses": st.hypotheses, "evidence": st.evidence}
+    return {**dict(st.info), "hypotheses": st.hypotheses, "evidence": st.evidence,
+            "indicators": st.indicators}
 
 
 @contextmanager

@@ -159,3 +159,68 @@ def test_a_fault_while_upgrading_keeps_the_old_file(schema0: Path, faults: Fault
     assert raw_schema(schema0) == database_module.SCHEMA
     backups = sorted(schema0.parent.glob("*.bak*"))
     assert backups and all(b.read_bytes() == original for b in backups)
+
+
+def schema1_file(db: Path) -> dict[str, Any]:
+    """A database as weigh wrote it before schema 2: no indicators, conclusion or group,
+    an item edit kept whole twice (``doc`` and ``old``), records without ``v``."""
+    item = {"id": "X0", "title": "First item", "details": "", "source": "", "url": None,
+            "event_date": None, "reported_date": None, "tags": ["seed"], "credibility": "medium",
+            "relevance": "medium", "admiralty": None, "kind": "report", "excluded": False,
+            "ratings": {"H1": "C"}, "notes": {}}
+    doc = {
+        "_meta": {"1": {"format": "weigh", "schema": 1, "seq": 3}},
+        "cases": {"1": {
+            "id": CASE_ID, "title": "Crash test case", "question": "", "description": "",
+            "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+            "hypotheses": [{"id": h, "title": f"Hypothesis {h}", "description": "", "prior": 1.0}
+                           for h in ("H1", "H2", "H3")],
+            "evidence": [{**item, "title": "First item, edited"}],
+        }},
+        "history": {
+            "1": {"seq": 1, "ts": "2026-01-01T00:00:00+00:00", "op": "case.put", "case": CASE_ID,
+                  "title": "Crash test case", "hypotheses": 3, "evidence": 1},
+            "2": {"seq": 2, "ts": "2026-01-01T00:01:00+00:00", "op": "ev.update", "case": CASE_ID,
+                  "id": "X0", "doc": {**item, "title": "First item, edited"}, "old": item},
+            "3": {"seq": 3, "ts": "2026-01-01T00:02:00+00:00", "op": "case.info", "case": CASE_ID,
+                  "new": {"title": "Crash test case", "question": "", "description": "Now"},
+                  "old": {"title": "Crash test case", "question": "", "description": ""}},
+        },
+    }
+    db.write_text(json.dumps(doc))
+    journal_record = {"seq": 4, "ts": "2026-01-01T00:03:00+00:00", "op": "ev.update", "case": CASE_ID,
+                      "id": "X0", "doc": {**item, "title": "Edited in the journal"},
+                      "old": {**item, "title": "First item, edited"}}
+    from evidence.journal import encode
+
+    db.with_name("weigh.json.journal").write_bytes(encode(json.dumps(journal_record).encode()))
+    return doc
+
+
+def test_a_schema_1_database_and_journal_are_upgraded_for_real(tmp_path: Path) -> None:
+    db = tmp_path / "weigh.json"
+    schema1_file(db)
+    original = db.read_bytes()
+    reader = Store.open(db, readonly=True)
+    assert reader.migrated_from == 1
+    assert reader.case(CASE_ID).item("X0").title == "Edited in the journal"
+    assert db.read_bytes() == original  # a reader changes nothing
+    with Store.open(db) as store:
+        case = store.case(CASE_ID)
+        assert case.indicators == [] and case.conclusion == "" and case.item("X0").group is None
+        trail = store.history(CASE_ID)
+        assert [r.op for r in trail] == ["case.put", "ev.update", "case.info", "ev.update"]
+        assert [r.describe() for r in trail[1:]] == [
+            "edited evidence X0: title First item → First item, edited",
+            "edited case details: description",
+            "edited evidence X0: title First item, edited → Edited in the journal",
+        ]
+        store.set_rating(CASE_ID, "X0", "H2", "II")
+    assert store.backup_path is not None and store.backup_path.read_bytes() == original
+    raw = json.loads(db.read_bytes())
+    assert raw["_meta"]["1"]["schema"] == database_module.SCHEMA
+    edit = raw["history"]["2"]
+    assert edit["new"] == {"title": "First item, edited"} and edit["old"] == {"title": "First item"}
+    assert "doc" not in edit  # the item is no longer kept twice
+    with TinyDB(db) as plain:  # still an ordinary TinyDB file
+        assert len(plain.table("history")) == 5

@@ -1,0 +1,181 @@
+"""A second writer slips past the lock (lock deleted, hard link, symlinked files):
+it is refused before an edit is acknowledged, no acknowledged edit is ever lost,
+and nothing outside the database's own files is touched.
+
+Driven in-process (two Store writers), through the CLI (``weigh import`` as a
+subprocess) and through a running workbench (Pilot pressing a rating key).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evidence.case_file import dump_case_file
+from evidence.errors import StoreError
+from evidence.store import Store
+
+from .crash_util import REPO
+from .edits import CASE_ID, base_case
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "weigh.json"
+    path.parent.mkdir()
+    with Store.open(path) as store:
+        store.put_case(base_case())
+    return path
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file of the user's that weigh must never write."""
+    path = tmp_path / "mine.txt"
+    path.write_text("the user's own file\n")
+    return path
+
+
+def weigh(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+    )
+
+
+def import_file(tmp_path: Path) -> Path:
+    path = tmp_path / "other.weigh.json"
+    path.write_text(dump_case_file(base_case("imported")))
+    return path
+
+
+def rating(db: Path, eid: str, hid: str) -> str | None:
+    return Store.open(db, readonly=True).case(CASE_ID).item(eid).ratings.get(hid)
+
+
+def test_lock_deleted_then_a_second_writer_in_the_same_process(db: Path) -> None:
+    first = Store.open(db)
+    first.set_rating(CASE_ID, "X0", "H2", "CC")  # acknowledged
+    db.with_name("weigh.json.lock").unlink()
+    second = Store.open(db)  # nothing stops it: the lock file is new
+    assert second.case(CASE_ID).item("X0").ratings["H2"] == "CC"  # it sees the journal
+    with pytest.raises(StoreError, match=r"lock file weigh\.json\.lock was replaced") as err:
+        first.set_rating(CASE_ID, "X0", "H3", "II")
+    assert "edit NOT saved" in str(err.value) and "\n" not in str(err.value)
+    assert first.case(CASE_ID).item("X0").ratings.get("H3") is None  # not shown as done
+    with pytest.raises(StoreError, match="another weigh or program may be writing"):
+        first.set_rating(CASE_ID, "X1", "H1", "N")  # and edits stay off
+    second.set_rating(CASE_ID, "X1", "H3", "C")
+    second.close()
+    first.close()  # does not compact over the second writer's file
+    assert rating(db, "X0", "H2") == "CC" and rating(db, "X1", "H3") == "C"
+    assert rating(db, "X0", "H3") is None
+
+
+def test_lock_deleted_with_no_second_writer_yet_refuses_the_edit(db: Path) -> None:
+    with Store.open(db) as store:
+        store.set_rating(CASE_ID, "X0", "H2", "C")
+        db.with_name("weigh.json.lock").unlink()
+        with pytest.raises(StoreError, match=r"weigh\.json\.lock was deleted"):
+            store.set_rating(CASE_ID, "X0", "H2", "I")
+    assert rating(db, "X0", "H2") == "C"
+
+
+def test_lock_deleted_then_weigh_import_from_the_cli(db: Path, tmp_path: Path, outside: Path) -> None:
+    workbench = Store.open(db)
+    workbench.set_rating(CASE_ID, "X0", "H2", "CC")
+    db.with_name("weigh.json.lock").unlink()
+    done = weigh("--db", str(db), "import", str(import_file(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(StoreError, match="edit NOT saved"):
+        workbench.set_rating(CASE_ID, "X1", "H1", "II")
+    workbench.close()
+    after = Store.open(db, readonly=True)
+    assert sorted(after.case_ids()) == sorted([CASE_ID, "imported"])
+    assert after.case(CASE_ID).item("X0").ratings["H2"] == "CC"  # acknowledged, kept
+    assert after.case(CASE_ID).item("X1").ratings.get("H1") is None  # refused, not shown
+    assert outside.read_text() == "the user's own file\n"
+
+
+def test_a_hard_link_is_caught_by_the_open_writer_and_refused_by_the_cli(db: Path, tmp_path: Path) -> None:
+    workbench = Store.open(db)
+    workbench.set_rating(CASE_ID, "X0", "H2", "CC")
+    alias = db.with_name("alias.json")
+    os.link(db, alias)
+    done = weigh("--db", str(alias), "import", str(import_file(tmp_path)))
+    assert done.returncode == 2
+    assert "2 names (hard links)" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    with pytest.raises(StoreError, match="2 names"):
+        workbench.set_rating(CASE_ID, "X1", "H1", "II")
+    workbench.close()
+    alias.unlink()
+    assert rating(db, "X0", "H2") == "CC"
+    assert Store.open(db, readonly=True).case_ids() == [CASE_ID]
+    with pytest.raises(StoreError, match="2 names"):  # a link made before opening, too
+        os.link(db, alias)
+        Store.open(alias)
+
+
+@pytest.mark.parametrize("which", ["journal", "lock"])
+def test_symlinked_journal_or_lock_is_refused_not_followed(db: Path, tmp_path: Path, outside: Path,
+                                                           which: str) -> None:
+    link = db.with_name(f"weigh.json.{which}")
+    if link.exists():
+        link.unlink()
+    link.symlink_to(outside)
+    done = weigh("--db", str(db), "import", str(import_file(tmp_path)))
+    assert done.returncode == 2
+    what = "journal" if which == "journal" else "lock file"
+    assert f"weigh.json.{which}: the {what} is a symbolic link" in done.stderr
+    assert outside.read_text() == "the user's own file\n"
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store.open(db)
+    assert outside.read_text() == "the user's own file\n"
+    if which == "journal":  # a reader refuses it too, rather than read someone's file
+        with pytest.raises(StoreError, match="symbolic link"):
+            Store.open(db, readonly=True)
+
+
+def test_existing_journal_and_lock_are_tightened_to_0600(db: Path) -> None:
+    journal, lock = db.with_name("weigh.json.journal"), db.with_name("weigh.json.lock")
+    journal.touch()
+    for path in (journal, lock):
+        path.chmod(0o644)
+    with Store.open(db) as store:
+        store.set_rating(CASE_ID, "X0", "H2", "C")
+        assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+        assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tui.conftest import notices
+    from tui.app import WeighApp
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    app = WeighApp(db, state_file=tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        eid, hid = app.screen.matrix.current()  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await pilot.pause()
+        assert rating(db, eid, hid) == "C"  # acknowledged: a reader sees the journal
+        db.with_name("weigh.json.lock").unlink()
+        done = weigh("--db", str(db), "import", str(import_file(tmp_path)))
+        assert done.returncode == 0, done.stderr
+        await pilot.press("i")
+        await pilot.pause()
+        assert "edit NOT saved" in notices(app)
+        assert app.screen.case.item(eid).ratings.get(hid) == "C"  # type: ignore[attr-defined]
+    after = Store.open(db, readonly=True)
+    assert sorted(after.case_ids()) == sorted([CASE_ID, "imported"])
+    assert after.case(CASE_ID).item(eid).ratings[hid] == "C"
