@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, IndicatorStatus, Rating
 
 RECORD_SCHEMA = 2
 CLIP = 40
@@ -541,6 +541,124 @@ class Exclude(Record):
         return (self.id,)
 
 
+def check_indicator(st: CaseState, ind: Indicator) -> None:
+    """An indicator may only rate hypotheses the case has and point at an item it has."""
+    hids = {h.id for h in st.hypotheses}
+    for hid in ind.ratings:
+        if hid not in hids:
+            raise Conflict(f"indicator {ind.id}: ratings: unknown hypothesis id {hid!r}")
+    if ind.evidence_id is not None and ind.evidence_id not in st.index:
+        raise Conflict(f"indicator {ind.id}: evidence_id: no evidence item {ind.evidence_id!r}")
+
+
+class IndAdd(Record):
+    """An indicator registered (a milestone and what it would mean for each hypothesis)."""
+
+    op: Literal["ind.add"] = "ind.add"
+    id: str
+    pos: int = Field(ge=0)
+    doc: Indicator
+
+    def apply_to(self, st: CaseState) -> None:
+        if any(m.id == self.id for m in st.indicators):
+            raise Conflict(f"indicator {self.id!r} already exists in case {st.info.id!r}")
+        check_indicator(st, self.doc)
+        st.indicators.insert(self.pos, self.doc)
+
+    def undo(self, st: CaseState) -> None:
+        del st.indicators[st.ind_pos(self.id)]
+
+    def describe(self) -> str:
+        return f"added indicator {self.id}: {self.doc.title}"
+
+
+class IndUpdate(Record):
+    """An indicator edited: the changed fields only."""
+
+    op: Literal["ind.update"] = "ind.update"
+    id: str
+    new: dict[str, Any]
+    old: dict[str, Any]
+
+    def _set(self, st: CaseState, values: dict[str, Any]) -> None:
+        i = st.ind_pos(self.id)
+        changed = Indicator.model_validate({**st.indicators[i].model_dump(mode="json"), **values},
+                                           strict=False)
+        check_indicator(st, changed)
+        st.indicators[i] = changed
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, self.new)
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, self.old)
+
+    def describe(self) -> str:
+        return f"edited indicator {self.id}: {fields_changed(self.old, self.new)}"
+
+
+class IndDelete(Record):
+    op: Literal["ind.delete"] = "ind.delete"
+    id: str
+    pos: int = Field(ge=0)
+    old: Indicator
+
+    def apply_to(self, st: CaseState) -> None:
+        del st.indicators[st.ind_pos(self.id)]
+
+    def undo(self, st: CaseState) -> None:
+        st.indicators.insert(self.pos, self.old)
+
+    def describe(self) -> str:
+        return f"deleted indicator {self.id}: {self.old.title}"
+
+
+class IndObserve(Record):
+    """An indicator seen: in one record, an evidence item carrying its pre-registered
+    ratings is added, and the indicator is marked observed and linked to it."""
+
+    op: Literal["ind.observe"] = "ind.observe"
+    id: str
+    pos: int = Field(ge=0)
+    evidence: Evidence
+    old_status: IndicatorStatus
+    old_evidence_id: str | None = None
+
+    def apply_to(self, st: CaseState) -> None:
+        i = st.ind_pos(self.id)
+        check_columns(st, self.evidence)
+        st.insert_evidence(self.pos, self.evidence)
+        st.indicators[i] = st.indicators[i].model_copy(
+            update={"status": "observed", "evidence_id": self.evidence.id})
+
+    def undo(self, st: CaseState) -> None:
+        i = st.ind_pos(self.id)
+        st.remove_evidence(self.evidence.id)
+        st.indicators[i] = st.indicators[i].model_copy(
+            update={"status": self.old_status, "evidence_id": self.old_evidence_id})
+
+    def describe(self) -> str:
+        return f"indicator {self.id} observed: added evidence {self.evidence.id}: {self.evidence.title}"
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.evidence.id,)
+
+
+class IndUnobserve(IndObserve):
+    """An observation taken back (undo): its evidence item goes, the indicator's status returns."""
+
+    op: Literal["ind.unobserve"] = "ind.unobserve"  # type: ignore[assignment]  # a kind of its own
+
+    def apply_to(self, st: CaseState) -> None:
+        IndObserve.undo(self, st)
+
+    def undo(self, st: CaseState) -> None:
+        IndObserve.apply_to(self, st)
+
+    def describe(self) -> str:
+        return f"indicator {self.id} back to {self.old_status}: removed evidence {self.evidence.id}"
+
+
 def check_columns(st: CaseState, ev: Evidence) -> None:
     """An item may only rate or annotate hypotheses the case has."""
     hids = {h.id for h in st.hypotheses}
@@ -552,13 +670,15 @@ def check_columns(st: CaseState, ev: Evidence) -> None:
 
 Operation = Annotated[
     CasePut | CaseRestore | CaseDelete | CaseEdit | HypAdd | HypUpdate | HypDelete | HypRestore
-    | EvAdd | EvUpdate | EvDelete | Rate | Exclude,
+    | EvAdd | EvUpdate | EvDelete | Rate | Exclude | IndAdd | IndUpdate | IndDelete | IndObserve
+    | IndUnobserve,
     Field(discriminator="op"),
 ]
 OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation)
 KINDS: tuple[str, ...] = (
     "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
-    "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude",
+    "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude", "ind.add", "ind.update",
+    "ind.delete", "ind.observe", "ind.unobserve",
 )
 
 

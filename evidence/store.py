@@ -70,10 +70,16 @@ from evidence.operations import (
     HypDelete,
     HypRestore,
     HypUpdate,
+    IndAdd,
+    IndDelete,
+    IndObserve,
+    IndUnobserve,
+    IndUpdate,
     Operation,
     Rate,
     Record,
     check_columns,
+    check_indicator,
     diff,
     parse_record,
     record_problem,
@@ -84,6 +90,8 @@ from hypotheses.models import (
     CaseInfo,
     Evidence,
     Hypothesis,
+    Indicator,
+    IndicatorStatus,
     Rating,
     utcnow,
 )
@@ -490,6 +498,75 @@ class Store:
             ev = self._state(case_id).item(eid)
             if ev.excluded != excluded:
                 self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
+
+    # ------------------------------------------------------------ indicators
+
+    def add_indicator(self, case_id: str, ind: Indicator, position: int | None = None) -> None:
+        """Register an indicator (it may rate only the case's hypotheses)."""
+        with self._lock:
+            st = self._state(case_id)
+            if any(m.id == ind.id for m in st.indicators):
+                raise Conflict(f"indicator {ind.id!r} already exists in case {case_id!r}")
+            check_indicator(st, ind)
+            n = len(st.indicators)
+            pos = n if position is None else max(0, min(position, n))
+            self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
+
+    def update_indicator(self, case_id: str, ind: Indicator) -> None:
+        """Replace an indicator; the record keeps only the fields that changed."""
+        with self._lock:
+            st = self._state(case_id)
+            old = st.indicators[st.ind_pos(ind.id)]
+            check_indicator(st, ind)
+            changes, before = diff(old.model_dump(mode="json"), ind.model_dump(mode="json"))
+            if changes:
+                self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before)
+
+    def delete_indicator(self, case_id: str, mid: str) -> tuple[Indicator, int]:
+        """Remove an indicator; returns it and its position (``add_indicator`` puts it back)."""
+        with self._lock:
+            st = self._state(case_id)
+            pos = st.ind_pos(mid)
+            old = st.indicators[pos]
+            self._commit(IndDelete, case_id, id=mid, pos=pos, old=old)
+            return old, pos
+
+    def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> Evidence:
+        """Mark an indicator observed and add the evidence item that records it, in one record.
+
+        The item carries the indicator's pre-registered ratings (whatever ratings
+        ``evidence`` had), so hindsight cannot re-rate it. Without ``evidence``
+        the item is made from the indicator: the first free ``E<n>`` id, its title
+        and details. :meth:`unobserve_indicator` takes it back.
+        """
+        with self._lock:
+            st = self._state(case_id)
+            ind = st.indicators[st.ind_pos(mid)]
+            if ind.status == "observed" and ind.evidence_id is not None:
+                raise Conflict(f"indicator {mid} is already observed as evidence {ind.evidence_id}")
+            if evidence is None:
+                n = len(st.evidence) + 1
+                while f"E{n}" in st.index:
+                    n += 1
+                evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)
+            item = evidence.model_copy(update={"ratings": dict(ind.ratings)})
+            if item.id in st.index:
+                raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
+            check_columns(st, item)
+            self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
+                         old_status=ind.status, old_evidence_id=ind.evidence_id)
+            return item
+
+    def unobserve_indicator(self, case_id: str, mid: str, status: IndicatorStatus = "watching") -> None:
+        """Undo an observation: remove the item it added, set the indicator back to ``status``."""
+        with self._lock:
+            st = self._state(case_id)
+            ind = st.indicators[st.ind_pos(mid)]
+            if ind.status != "observed" or ind.evidence_id is None:
+                raise Conflict(f"indicator {mid} is not observed")
+            pos = st.ev_pos(ind.evidence_id)
+            self._commit(IndUnobserve, case_id, id=mid, pos=pos, evidence=st.evidence[pos],
+                         old_status=status, old_evidence_id=None)
 
     # ------------------------------------------------------- journal & apply
 
