@@ -113,6 +113,27 @@ def next_id(prefix: str, taken: list[str]) -> str:
     return f"{prefix}{n}"
 
 
+def first_steps(hypotheses: int, evidence: int, rated: int) -> str | None:
+    """What to do next in a case that is just starting (ACH's order: hypotheses
+    first, then evidence, then rate across each row); None once it is under way."""
+    if hypotheses == 0:
+        return ("Step 1 of 3: list the hypotheses. Press A (shift+a) to add one: every "
+                "explanation that could be true, even unlikely ones. Two or more make a "
+                "comparison.")
+    if hypotheses == 1:
+        return ("Step 1 of 3: one hypothesis so far. ACH weighs hypotheses against each "
+                "other: press A to add at least one more.")
+    if evidence == 0:
+        return ("Step 2 of 3: add the evidence. Press a to add an item: a fact, report or "
+                "claim, with its date and source. Arguments and assumptions count too.")
+    if rated == 0:
+        return ("Step 3 of 3: rate across each row. For the focused item, ask how well it "
+                "fits each hypothesis: c consistent, i inconsistent, n neutral (C and I: very). "
+                "→ moves to the next hypothesis. The item that fits one hypothesis and not "
+                "the others is the one that tells them apart.")
+    return None
+
+
 class WorkbenchSession:
     """One open case as the workbench shows it, and every edit to it."""
 
@@ -266,6 +287,13 @@ class WorkbenchSession:
         if not leaders or self.scored is None:
             return []
         return self.series_for[self.model].series(self.scored, leaders[0], self.stops)
+
+    def first_steps(self) -> str | None:
+        """The guide for an empty or unrated case (see :func:`first_steps`)."""
+        if self.case is None:
+            return None
+        rated = any(ev.ratings for ev in self.case.evidence)  # stops at the first rated item
+        return first_steps(len(self.case.hypotheses), len(self.case.evidence), int(rated))
 
     def focused_item(self, eid: str | None) -> Evidence | None:
         if eid is None or self.case_id is None:

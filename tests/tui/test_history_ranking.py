@@ -7,7 +7,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import flat_text, screen_text
 from tui.screens.ranking_history import RankingHistoryScreen
 from tui.widgets.item_history import item_history_text
 
@@ -55,7 +55,8 @@ async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_pa
         assert rows[2][3] == "edited evidence E2: source — → Cook"
         assert rows[0][3].startswith("case c written whole") and len(rows[0][3]) <= 56
         # the cursor starts on the latest change; its full ranking is shown below
-        assert "After change 5: ranking by weighted inconsistency (PARC)" in text
+        assert ("After change 5: rating E1 × H1: unrated → II ranking by weighted inconsistency "
+                "(PARC)") in text
         assert "1. H2 0.00 The gardener" in text and "2. H1 -2.00 The butler" in text
         # walk back to the start
         await pilot.press(*["up"] * 5)
@@ -90,6 +91,21 @@ async def test_ranking_history_of_the_seeded_case_edited_from_the_keyboard(db_pa
         first_change = [str(c) for c in table.get_row_at(1)]
         assert first_change[3] == f"rating {eid} × {hid}: N → II"
         assert "Note:" not in flat_text(app)  # the whole trail back to the seeding
+
+
+async def test_ranking_history_at_80x24_keeps_ranking_and_leaders_in_view(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("I", "right", "c")
+        await open_history(app, pilot)
+        lines = screen_text(app).splitlines()
+        row = next(ln for ln in lines if ln.lstrip().startswith("2 ")).rstrip()
+        a = app.screen.steps[2]
+        assert a.ranking in row  # the ranking column, whole
+        assert row.endswith(", ".join(a.leaders["weighted"]) + " ≠")  # leaders; models disagree
+        assert "≠: the models disagree on the leader." in flat_text(app)
+        assert "After change 2: rating" in flat_text(app)  # the clipped change, in full below
 
 
 def test_item_history_text_newest_first_and_inert() -> None:

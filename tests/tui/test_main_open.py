@@ -215,3 +215,19 @@ async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kep
         assert alive() is None  # the next open collected it before freezing again
         assert "Other case" in flat_text(app)
         await pilot.press("ctrl+q")
+
+
+async def test_an_empty_case_guides_the_first_steps(tmp_path, make_app):
+    path = tmp_path / "w.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="empty", title="Empty"))
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Step 1 of 3: list the hypotheses. Press A" in flat_text(app)
+        await pilot.press("A", *"Sabotage by a state", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("A", *"An accident", "ctrl+s")
+        await pilot.pause()
+        assert "Step 2 of 3: add the evidence. Press a" in flat_text(app)
+        await pilot.press("ctrl+q")

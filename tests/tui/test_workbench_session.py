@@ -147,7 +147,7 @@ def test_as_of_steps_and_leaders_name_every_tie(session: WorkbenchSession) -> No
     # at the first date only E1 and the undated E4 count: H1 leads alone
     a = analyse(session.store.case("demo"), session.as_of)
     ranks = a.models["weighted"].ranks
-    assert session.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks) if r == 1]
+    assert session.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks, strict=True) if r == 1]
 
 
 def test_a_tie_names_every_leader(tmp_path: Path) -> None:
@@ -209,3 +209,17 @@ def test_excluding_is_a_what_if_that_undo_reverts(session: WorkbenchSession) -> 
     assert not session.facts(session.store.evidence("demo", "E2")).active
     session.undo()
     assert not session.store.evidence("demo", "E2").excluded
+
+
+def test_first_steps_follow_ach_order() -> None:
+    from tui.workbench_session import first_steps
+
+    assert "Step 1 of 3" in (first_steps(0, 0, 0) or "") and "A" in (first_steps(0, 5, 0) or "")
+    assert "at least one more" in (first_steps(1, 0, 0) or "")
+    assert "Step 2 of 3" in (first_steps(2, 0, 0) or "")
+    assert "rate across each row" in (first_steps(3, 2, 0) or "")
+    assert first_steps(3, 2, 1) is None
+
+
+def test_the_guide_goes_once_the_case_is_under_way(session: WorkbenchSession) -> None:
+    assert session.first_steps() is None  # the demo case is rated

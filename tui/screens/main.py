@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from evidence.errors import WeighError
 from hypotheses.models import Case, Evidence, Hypothesis, Rating
@@ -159,6 +159,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield RankingPanel(id="ranking")
                 yield Timeline(id="timeline")
+                yield Static(id="guide", markup=False)
                 yield EvidenceMatrix(id="matrix")
             yield DetailPane(id="detail")
         yield FilterBar(id="filter")
@@ -274,6 +275,11 @@ class MainScreen(Screen[None]):
                           len(session.scored.evidence) if session.scored else 0)
         self.query_one(Timeline).show(session.stops, session.stop, session.leader_series(),
                                       session.leaders(), session.model)
+        guide = session.first_steps()
+        guide_widget = self.query_one("#guide", Static)
+        guide_widget.display = guide is not None
+        if guide is not None:
+            guide_widget.update(guide)
         filtered = None
         if session.filter_query:
             filtered = filter_words(session.filter_query, len(session.shown),

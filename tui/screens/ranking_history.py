@@ -14,7 +14,7 @@ scores at the highlighted step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -33,19 +33,19 @@ if TYPE_CHECKING:
 
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
+NARROW = 120  # below this width: short times, "≠" for "models disagree"
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= CHANGE_WIDTH else text[: CHANGE_WIDTH - 1] + "…"
-
-
-def step_scores(rep: Replay, index: int, model: str) -> Text:
+def step_scores(rep: Replay, index: int, model: str, change: str = "") -> Text:
     """The full ranking, with scores, of one past state (pure: tested directly)."""
     state = rep.states[index]
     a = analyse(state.case)
     ms = a.models[model]
     out = Text()
     out.append(f"After change {index}: " if index else "Start: ", style="bold")
+    if change:
+        out.append(visible(change))  # in full: the table may have clipped it
+        out.append("\n")
     out.append(f"ranking by {MODEL_NAMES[model]}\n")
     for i in ms.order:
         hyp = state.case.hypotheses[i]
@@ -72,7 +72,7 @@ class RankingHistoryScreen(Screen[None]):
         border-top: solid $primary 40%; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", tooltip="Back to the workbench"),
         Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model of the ranking history"),
         Binding("l", "toggle_leader_only", "Leader changes",
@@ -119,6 +119,8 @@ class RankingHistoryScreen(Screen[None]):
         head.append(f"\nRanking by {MODEL_NAMES[self.model]} after each of {len(steps) - 1} recorded "
                     f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
                     f"({sum(s.leader_changed for s in steps)} in all).")
+        if self.app.size.width < NARROW:
+            head.append(" ≠: the models disagree on the leader.")
         if rep.note:
             head.append(f"\nNote: {rep.note}.", style="italic")
         if self.leader_only:
@@ -132,17 +134,30 @@ class RankingHistoryScreen(Screen[None]):
         self.shown = [
             k for k, s in enumerate(self.steps) if not self.leader_only or k == 0 or s.leader_changed
         ]
+        rows: list[tuple[RankingStep, str, str, str]] = []
+        narrow = self.app.size.width < NARROW
         for k in self.shown:
             s = self.steps[k]
+            when = s.when.removesuffix(" UTC") or "—"
+            if narrow and len(when) == 19:  # 2026-11-30 05:19:03 → 11-30 05:19
+                when = when[5:16]
+            disagree = "" if s.agree else (" ≠" if narrow else "  (models disagree)")
+            rows.append((s, str(k), when, ", ".join(s.leaders[self.model]) + disagree))
+        # the ranking and leaders are the facts that matter: the change text gets what is left
+        fixed = sum(max((len(str(r[i])) for r in rows), default=1) + 2 for i in (1, 2, 3))
+        ranking = max((len(r[0].ranking) for r in rows), default=0) + 2
+        width = max(16, min(CHANGE_WIDTH, self.app.size.width - fixed - ranking - 3 - 2))
+        for s, key, when, leaders in rows:
             style = "bold" if s.leader_changed else ""
             table.add_row(
                 Text(MARK if s.leader_changed else " ", style="bold #c05600"),
-                Text(str(k), justify="right"),
-                Text(s.when.removesuffix(" UTC") or "—"),
-                Text(visible(_clip(s.change)), style=style),
+                Text(key, justify="right"),
+                Text(when),
+                Text(visible(s.change if len(s.change) <= width else s.change[: width - 1] + "…"),
+                     style=style),
                 Text(visible(s.ranking), style=style),
-                Text(", ".join(s.leaders[self.model]) + ("" if s.agree else "  (models disagree)")),
-                key=str(k),
+                Text(leaders),
+                key=key,
             )
         if self.shown:
             table.move_cursor(row=len(self.shown) - 1)
@@ -153,7 +168,9 @@ class RankingHistoryScreen(Screen[None]):
         if self.replayed is None or not self.shown:
             return
         row = min(table.cursor_row, len(self.shown) - 1)
-        self.query_one("#rh-scores", Static).update(step_scores(self.replayed, self.shown[row], self.model))
+        k = self.shown[row]
+        self.query_one("#rh-scores", Static).update(
+            step_scores(self.replayed, k, self.model, self.steps[k].change if k else ""))
 
     @on(DataTable.RowHighlighted, "#rh-table")
     def _row_moved(self) -> None:

@@ -46,6 +46,21 @@ def score_label(analysis: Analysis, model: str, index: int) -> str:
     return f"{value:6.2f}"
 
 
+def disagreement_line(a: Analysis, width: int) -> Text:
+    """'≠ models disagree on the leader: …', in short words when the full line would be
+    cut (80 columns): every model and every leader stays in view."""
+    leaders = [(m, ",".join(leader_ids(a, m))) for m in a.models]
+    head = "≠ models disagree on the leader: "
+    names = " · ".join(f"{m} {ids}" for m, ids in leaders)
+    if width and len(head) + len(names) > width:
+        head = "≠ leaders differ: "
+        names = " · ".join(f"{m[:5] + '.' if len(m) > 6 else m} {ids}" for m, ids in leaders)
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(head, style="bold #c05600")
+    line.append(names, style="#c05600")
+    return line
+
+
 class RankingPanel(Widget, can_focus=True):
     """Hypotheses best first, with bars, the disagreement mark and the evidence count."""
 
@@ -120,13 +135,7 @@ class RankingPanel(Widget, can_focus=True):
             head.append(visible(self.filtered), style="reverse")
         out = [head]
         if not a.agree:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append("≠ models disagree on the leader: ", style="bold #c05600")
-            line.append(
-                " · ".join(f"{m} {','.join(leader_ids(a, m))}" for m in a.models),
-                style="#c05600",
-            )
-            out.append(line)
+            out.append(disagreement_line(a, self.size.width - 2))
         if not a.case.hypotheses:
             out.append(Text("No hypotheses yet: press A to add one", style="italic"))
             return out
