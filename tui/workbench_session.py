@@ -20,7 +20,7 @@ from itertools import compress
 from operator import is_not, ne
 from typing import TYPE_CHECKING, Literal
 
-from hypotheses.models import Case, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
 from hypotheses.scoring import (
     MODELS,
     NUMERIC,
@@ -86,11 +86,16 @@ NOTHING = Change("none")
 
 def matches(ev: Evidence, query: str) -> bool:
     """Every word must occur (any case) in the item's id, title, details, source
-    or kind; every ``#tag`` must be one of its tags."""
+    or kind; every ``#tag`` must be one of its tags; ``=group`` must be its
+    same-fact group (a lone ``=`` asks for items in any group)."""
     haystack: str | None = None
     for token in query.lower().split():
         if token.startswith("#") and len(token) > 1:
             if token[1:] not in ev.tags:
+                return False
+            continue
+        if token.startswith("="):
+            if ev.group is None or (len(token) > 1 and token[1:] != ev.group):
                 return False
             continue
         if haystack is None:
@@ -304,6 +309,18 @@ class WorkbenchSession:
         assert self.case is not None
         return next_id("E", [ev.id for ev in self.case.evidence])
 
+    def groups(self) -> list[str]:
+        """The case's same-fact groups, sorted: the evidence form offers them."""
+        if self.case is None:
+            return []
+        return sorted({ev.group for ev in self.case.evidence if ev.group is not None})
+
+    def group_members(self, group: str) -> list[str]:
+        """Ids of the case's items in one same-fact group, case order."""
+        if self.case is None:
+            return []
+        return [ev.id for ev in self.case.evidence if ev.group == group]
+
     def next_hypothesis_id(self) -> str:
         assert self.case is not None
         return next_id("H", [h.id for h in self.case.hypotheses])
@@ -476,6 +493,15 @@ class WorkbenchSession:
                    lambda: self.store.update_hypothesis(case_id, old), focus)
         self.recompute()
         return Change("rows", focus)
+
+    def update_case_info(self, old: CaseInfo, new: CaseInfo,
+                         focus: tuple[str | None, str | None]) -> Change:
+        """Title, question, description, conclusion: the rows stay, the panels redraw."""
+        self.require()
+        self.store.update_case_info(new)
+        self._push("case details edit", lambda: self.store.update_case_info(old), focus)
+        self.recompute()
+        return Change("facts", focus, message="Case details saved: u undoes")
 
     def delete_hypothesis(self, hid: str, eid: str | None) -> Change:
         case_id = self.require()

@@ -219,7 +219,7 @@ async def test_too_long_note_is_named_by_hypothesis() -> None:
 
 async def test_every_field_reachable_by_tab_at_80x24() -> None:
     expected = [
-        "title", "details", "source", "url", "event_date", "reported_date", "tags",
+        "title", "details", "source", "url", "event_date", "reported_date", "tags", "group",
         "admiralty", "credibility", "relevance", "kind",
         "rating-0", "note-0", "rating-1", "note-1", "rating-2", "note-2",
         "save", "cancel",

@@ -196,10 +196,11 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
         assert isinstance(app.screen, HelpScreen)
         text = flat_text(app)
         for words in ("Rate consistent (C)", "Rate very inconsistent (II)", "Clear the rating",
-                      "Toggle excluded", "Cycle the scoring model", "Filter by words or #tag",
+                      "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
                       "one event date back", "Add evidence", "Add a hypothesis", "Undo",
                       "Export", "Open another case", "Quit", "Delete the selected hypothesis",
-                      "linchpin"):
+                      "linchpin", "Open the hypothesis view", "Edit the case's title",
+                      "in a same-fact group", "=group"):
             assert words in text, words
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

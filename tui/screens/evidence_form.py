@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from hypotheses.models import (
@@ -46,6 +47,7 @@ _PLAIN_FIELDS: dict[str, tuple[str, str]] = {
     "event_date": ("Event date", "event_date"),
     "reported_date": ("Reported", "reported_date"),
     "tags": ("Tags", "tags"),
+    "group": ("Same fact", "group"),
     "admiralty": ("Admiralty", "admiralty"),
     "credibility": ("Credibility", "credibility"),
     "relevance": ("Relevance", "relevance"),
@@ -65,9 +67,11 @@ class EvidenceForm(FormScreen[Evidence]):
         hypotheses: list[Hypothesis],
         existing: Evidence | None = None,
         new_id: str = "E1",
+        groups: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.hypotheses = list(hypotheses)
+        self.groups = sorted(set(groups or []))  # the case's same-fact groups, offered
         self.existing = existing
         self.item_id = existing.id if existing else new_id
         self._admiralty_seen = (existing.admiralty or "") if existing else ""
@@ -128,6 +132,16 @@ class EvidenceForm(FormScreen[Evidence]):
         yield row(
             "tags",
             text_input("tags", " ".join(old.tags) if old else "", "comma or space separated"),
+        )
+        yield row(
+            "group",
+            Input(
+                (old.group or "") if old else "",
+                id="group",
+                placeholder="same-fact group: items resting on one fact share it (optional)",
+                suggester=SuggestFromList(self.groups, case_sensitive=False),
+            ),
+            Static(_groups_hint(self.groups), id="group-hint", classes="field-hint -shown"),
         )
         yield row(
             "admiralty",
@@ -191,7 +205,7 @@ class EvidenceForm(FormScreen[Evidence]):
         return {
             "id": self.item_id,
             **{key: self._value(key) for key in ("title", "source", "url", "event_date", "reported_date",
-                                                  "tags", "admiralty")},
+                                                  "tags", "group", "admiralty")},
             "details": self.query_one("#details", TextArea).text,
             **{key: self.query_one(f"#{key}", Select).value for key in ("credibility", "relevance", "kind")},
             "excluded": self.existing.excluded if self.existing else False,
@@ -221,6 +235,7 @@ def evidence_from_form(typed: Mapping[str, Any], order: Sequence[str]) -> Eviden
         if problem:
             errors[key] = problem
     admiralty = blank_to_none(typed["admiralty"])
+    group = blank_to_none(typed.get("group", ""))
     doc = {
         **typed,
         "source": typed["source"].strip(),
@@ -229,6 +244,7 @@ def evidence_from_form(typed: Mapping[str, Any], order: Sequence[str]) -> Eviden
         "reported_date": None if "reported_date" in errors else reported_date,
         "tags": parse_tags(typed["tags"]),
         "admiralty": admiralty.upper() if admiralty else None,
+        "group": group.lower() if group else None,
     }
     item: Evidence | None = None
     try:
@@ -239,6 +255,14 @@ def evidence_from_form(typed: Mapping[str, Any], order: Sequence[str]) -> Eviden
     if errors or item is None:
         raise FormInvalid(dict(sorted(errors.items(), key=lambda kv: _position(order, kv[0]))))
     return item
+
+
+def _groups_hint(groups: list[str]) -> Text:
+    """Which groups the case already has: typing one's start completes it (→)."""
+    if not groups:
+        return Text("no groups in this case yet: a new name starts one", style="italic")
+    shown = ", ".join(groups[:12]) + (f", … ({len(groups)} in all)" if len(groups) > 12 else "")
+    return Text(f"in this case (→ completes): {shown}", style="italic")
 
 
 def _position(order: Sequence[str], key: str) -> int:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.keys import KeySection
-from tui.widgets.matrix import MARK_EXCLUDED, MARK_FLAT, MARK_LATER, MARK_LINCHPIN
+from tui.widgets.matrix import MARK_EXCLUDED, MARK_FLAT, MARK_GROUP, MARK_LATER, MARK_LINCHPIN
 
 
 def binding_rows(bindings: list[BindingType], app: App[object]) -> list[tuple[str, str]]:
@@ -52,7 +52,14 @@ class HelpScreen(ModalScreen[None]):
             (MARK_FLAT, "non-diagnostic: rated alike against every hypothesis"),
             (MARK_EXCLUDED, "excluded from scoring (what-if; space toggles)"),
             (MARK_LATER, "happened after the as-of date: not counted yet"),
+            (MARK_GROUP, "in a same-fact group: the group counts once (/ =name filters it)"),
             ("Diag", "diagnosticity: spread of the item's ratings (higher tells more)"),
+        ]))
+        parts.append(Text("Filter line (/)", style="bold underline"))
+        parts.append(_table([
+            ("words", "every word must occur in the id, title, details, source or kind"),
+            ("#tag", "the item carries this tag"),
+            ("=group", "the item is in this same-fact group (a lone = : in any group)"),
         ]))
         with VerticalScroll(id="help-box"):
             yield Static(Text("weigh: keys", style="bold"), id="help-title")

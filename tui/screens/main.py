@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,16 +27,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from evidence.errors import WeighError
-from hypotheses.models import Case, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.case_bar import CaseBar, filter_words
+from tui.widgets.conclusion_line import ConclusionLine
 from tui.widgets.detail import DetailPane, describe_evidence
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.item_history import ItemHistory
-from tui.widgets.matrix import RATING_WIDTH, EvidenceMatrix
+from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.timeline import Timeline
 from tui.workbench_session import SORTS, Change, NoCase, WorkbenchSession, next_id
@@ -68,7 +70,8 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model"),
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort: date, diagnosticity, weight"),
-        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter by words or #tag"),
+        Binding("slash", "filter", "Filter", key_display="/", 
+                tooltip="Filter by words, #tag or =group (same fact)"),
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
@@ -81,6 +84,8 @@ class MainScreen(Screen[None]):
         Binding("d", "toggle_detail", "Detail", show=False, tooltip="Show or hide the detail pane"),
         Binding("ctrl+e", "export", "Export", tooltip="Export a summary or the case to a file"),
         Binding("ctrl+o", "switch_case", "Cases", tooltip="Open another case, create one, import a file"),
+        Binding("D", "case_details", "Details", show=False,
+                tooltip="Edit the case's title, question, description and conclusion"),
         Binding("h", "ranking_history", "History", show=False,
                 tooltip="How the ranking moved: the verdict after every recorded change"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
@@ -155,6 +160,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield CaseBar(id="case-bar")
+        yield ConclusionLine(id="conclusion-line")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield RankingPanel(id="ranking")
@@ -194,7 +200,7 @@ class MainScreen(Screen[None]):
             width -= DETAIL_WIDTH
         nh = len(self.case.hypotheses) if self.case else 0
         cols = 4 + nh
-        fixed = 5 + 2 + 5 + RATING_WIDTH * nh + 2 * cols + 2
+        fixed = 5 + MARK_WIDTH + 5 + RATING_WIDTH * nh + 2 * cols + 2
         return max(MIN_TITLE, width - fixed)
 
     def open_case(self, case_id: str | None) -> None:
@@ -205,6 +211,7 @@ class MainScreen(Screen[None]):
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
                                          self.sort, "", self.db_path)
             self.matrix.clear()
+            self.query_one(ConclusionLine).show("")
             return
         self.rebuild((None, None))
         self.matrix.focus()
@@ -286,6 +293,7 @@ class MainScreen(Screen[None]):
                                     len(self.case.evidence), session.score_shown)
         self.query_one(CaseBar).show(self.case.title, self.case.id, session.sort,
                                      session.filter_query, self.db_path, filtered)
+        self.query_one(ConclusionLine).show(self.case.conclusion)
         self.redraw_detail()
 
     def _filter_label(self) -> str | None:
@@ -317,6 +325,7 @@ class MainScreen(Screen[None]):
                 linchpin=session.analysis.linchpins[i] if i is not None else (),
                 column=hid,
                 later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
+                group_members=session.group_members(ev.group) if ev.group is not None else None,
             )
         )
         pane.query_one(ItemHistory).show(self.store.item_history(self.case.id, eid), eid)
@@ -509,7 +518,8 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         self.app.push_screen(
-            EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id()),
+            EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
+                         groups=self.session.groups()),
             self._evidence_added,
         )
 
@@ -528,7 +538,7 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         self.app.push_screen(
-            EvidenceForm(self.case.hypotheses, ev, ev.id),
+            EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.groups()),
             lambda new: self._evidence_edited(ev, new),
         )
 
@@ -599,6 +609,48 @@ class MainScreen(Screen[None]):
     def _delete_hypothesis(self, hid: str) -> None:
         eid = self.matrix.current()[0]
         self.run_edit(lambda: self.session.delete_hypothesis(hid, eid))
+
+    # ------------------------------------- case details, hypothesis view
+
+    def action_case_details(self) -> None:
+        if not self._have_case():
+            return
+        from tui.screens.case_details_form import CaseDetailsForm  # on first use
+
+        assert self.case is not None
+        old = self.case.info
+        self.app.push_screen(CaseDetailsForm(old), lambda new: self._case_details_saved(old, new))
+
+    def _case_details_saved(self, old: CaseInfo, new: CaseInfo | None) -> None:
+        if new is not None:
+            focus = self.matrix.current()
+            self.run_edit(lambda: self.session.update_case_info(old, new, focus))
+
+    def action_open_hypothesis(self) -> None:
+        """Why it stands where it does: coverage, evidence against and for, indicators."""
+        if not self._have_case():
+            return
+        from tui.screens.hypothesis_view import HypothesisView  # on first use
+
+        hid = self.ranking.selected_id()
+        if hid is None or self.analysis is None:
+            self.notify("No hypothesis selected", severity="warning")
+            return
+        self.app.push_screen(
+            HypothesisView(self.analysis, hid, self.model, date.today()),
+            lambda eid: self.show_item(eid, hid),
+        )
+
+    def show_item(self, eid: str | None, hid: str | None) -> None:
+        """Put the matrix cursor on an item chosen in another view."""
+        if eid is None:
+            return
+        if eid not in self.matrix.rows:
+            self.notify(f"{eid} is not shown (filter): / changes the filter",
+                        severity="warning", markup=False)
+            return
+        self.matrix.focus_cell(eid, hid)
+        self.matrix.focus()
 
     # ------------------------------------------------------ export & cases
 

@@ -28,8 +28,12 @@ def describe_evidence(
     linchpin: tuple[str, ...],
     column: str | None,
     later: bool,
+    group_members: list[str] | None = None,
 ) -> Text:
-    """The detail pane's text for one item (pure: tested without a screen)."""
+    """The detail pane's text for one item (pure: tested without a screen).
+
+    ``group_members``: the ids of every item in its same-fact group, itself included.
+    """
     out = Text()
     out.append(ev.id, style="bold reverse")
     out.append(" ")
@@ -57,6 +61,14 @@ def describe_evidence(
     if ev.url:
         _field(out, "url", ev.url)
     _field(out, "tags", " ".join(f"#{t}" for t in ev.tags) or "—")
+    if ev.group is None:
+        _field(out, "same fact", "—")
+    else:
+        members = group_members or [ev.id]
+        others = [m for m in members if m != ev.id]
+        shared = f"  with {', '.join(others[:8])}{', …' if len(others) > 8 else ''}" if others else ""
+        items = f"{len(members)} item{'s' if len(members) != 1 else ''}"
+        _field(out, "same fact", f"={ev.group} ({items}, counted once){shared}")
     _field(
         out,
         "credibility / relevance",

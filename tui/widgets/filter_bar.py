@@ -1,4 +1,4 @@
-"""The `/` filter line: free words and `#tag`s, applied as you type; Enter or Escape closes it."""
+"""The `/` filter line: free words, `#tag`s and `=group`s, applied as you type; Enter or Escape closes it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class FilterBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             id=id,
-            placeholder="filter as you type: words and #tags (all must match) · empty shows all · Enter/Esc closes",
+            placeholder="filter as you type: words, #tags, =group (all must match) · empty shows all · Enter/Esc closes",
         )
 
     def action_close(self) -> None:

@@ -35,16 +35,18 @@ MARK_LINCHPIN = "◆"
 MARK_FLAT = "–"
 MARK_EXCLUDED = "✕"
 MARK_LATER = "›"
+MARK_GROUP = "≡"
 FIXED_COLUMNS = ("id", "mark", "title")
 DIAG_COLUMN = "diag"
 RATING_WIDTH = 4
+MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 RATE = Binding.Group("Rate", compact=True)
 
 
 
 
-def mark_text(facts: RowFacts) -> Text:
-    """The little column of marks: linchpin, non-diagnostic, excluded, later."""
+def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
+    """The little column of marks: linchpin, non-diagnostic, excluded, later, same-fact group."""
     marks = ""
     if facts.linchpin:
         marks += MARK_LINCHPIN
@@ -54,6 +56,8 @@ def mark_text(facts: RowFacts) -> Text:
         marks += MARK_EXCLUDED
     elif facts.later:
         marks += MARK_LATER
+    if grouped:
+        marks += MARK_GROUP
     style = "bold #c05600" if facts.linchpin else ""
     return Text(marks, style=style, no_wrap=True)
 
@@ -73,7 +77,7 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Tex
         diag.stylize("dim")
     return [
         Text(ev.id, style=dim, no_wrap=True),
-        mark_text(facts),
+        mark_text(facts, ev.group is not None),
         Text(visible(ev.title), style=dim, no_wrap=True, overflow="ellipsis"),
         *(rating_text(ev.ratings.get(h.id), facts.active) for h in hyps),
         diag,
@@ -131,7 +135,7 @@ class EvidenceMatrix(CellGrid):
         self._items = {ev.id: (ev, facts) for ev, facts in rows}
         columns = [
             GridColumn("id", Text("ID"), 5),
-            GridColumn("mark", Text(""), 2),
+            GridColumn("mark", Text(""), MARK_WIDTH),
             GridColumn("title", Text("Evidence"), title_width),
             *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),

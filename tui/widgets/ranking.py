@@ -67,7 +67,9 @@ class RankingPanel(Widget, can_focus=True):
     BINDINGS: list[BindingType] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
-        Binding("e,enter", "screen.edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
+        Binding("enter", "screen.open_hypothesis", "Why",
+                tooltip="Open the hypothesis view: coverage, evidence against and for, indicators"),
+        Binding("e", "screen.edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
         Binding("delete", "screen.delete_hypothesis", "Delete hyp.", tooltip="Delete the selected hypothesis (asks first; u undoes)"),
     ]
     cursor: reactive[int] = reactive(0)

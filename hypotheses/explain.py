@@ -1,0 +1,89 @@
+"""Why a hypothesis stands where it does: the items for and against it, strongest first.
+
+The hypothesis view in the workbench reads this; it is pure (no Textual), so the
+order it shows is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from hypotheses.models import Case, Evidence, Indicator
+from hypotheses.scoring import NUMERIC, Analysis, weight
+
+AGAINST = ("II", "I")
+FOR = ("CC", "C")
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """One taking-part item rated for or against a hypothesis, and how hard it counts."""
+
+    evidence: Evidence
+    code: str
+    group_size: int  # taking-part items sharing its same-fact group (1: none)
+
+    @property
+    def strength(self) -> float:
+        """|rating| × weight / group size: what the item moves the weighted score by."""
+        return abs(NUMERIC[self.code]) * weight(self.evidence) / self.group_size
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the hypothesis view shows beside the title and description."""
+
+    hypothesis_id: str
+    rated: int  # taking-part items rated other than NA
+    unrated: int  # taking-part items with no rating for it (incomplete when > 0)
+    used: int  # items taking part
+    against: list[Weighed]  # strongest first, ties in case order
+    for_: list[Weighed]
+    indicators: list[Indicator]  # those that would say something about it, case order
+
+    @property
+    def incomplete(self) -> bool:
+        return self.unrated > 0
+
+
+def brief(analysis: Analysis, hypothesis_id: str) -> Brief:
+    """The items taking part in ``analysis`` that bear on one hypothesis, strongest first."""
+    case: Case = analysis.case
+    case.hypothesis(hypothesis_id)  # KeyError for an unknown id
+    items = [case.evidence[i] for i in analysis.used]
+    sizes = Counter(ev.group for ev in items if ev.group is not None)
+    against: list[tuple[int, Weighed]] = []
+    for_: list[tuple[int, Weighed]] = []
+    rated = unrated = 0
+    for pos, ev in enumerate(items):
+        code = ev.ratings.get(hypothesis_id)
+        if code is None:
+            unrated += 1
+            continue
+        if code != "NA":
+            rated += 1
+        size = sizes[ev.group] if ev.group is not None else 1
+        if code in AGAINST:
+            against.append((pos, Weighed(ev, code, size)))
+        elif code in FOR:
+            for_.append((pos, Weighed(ev, code, size)))
+    return Brief(
+        hypothesis_id=hypothesis_id,
+        rated=rated,
+        unrated=unrated,
+        used=len(items),
+        against=_strongest_first(against),
+        for_=_strongest_first(for_),
+        indicators=[ind for ind in case.indicators if hypothesis_id in ind.ratings],
+    )
+
+
+def _strongest_first(items: list[tuple[int, Weighed]]) -> list[Weighed]:
+    return [w for _, w in sorted(items, key=lambda p: (-p[1].strength, p[0]))]
+
+
+def overdue_indicators(case: Case, today: date) -> list[Indicator]:
+    """Watching indicators past their expected date, case order."""
+    return [ind for ind in case.indicators if ind.overdue(today)]

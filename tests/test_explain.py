@@ -1,0 +1,85 @@
+"""The hypothesis view's facts: items for and against, strongest first; coverage; indicators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hypotheses.explain import brief, overdue_indicators
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from hypotheses.scoring import analyse
+
+HYPS = [Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")]
+
+
+def ev(eid: str, h1: str | None, **kw: object) -> Evidence:
+    ratings = {"H2": "N"}
+    if h1 is not None:
+        ratings["H1"] = h1
+    return Evidence.model_validate({"id": eid, "title": eid, "ratings": ratings, **kw})
+
+
+def case(*items: Evidence, indicators: list[Indicator] | None = None) -> Case:
+    return Case(id="c", title="c", hypotheses=HYPS, evidence=list(items),
+                indicators=indicators or [])
+
+
+def test_against_strongest_first_weight_and_rating_then_case_order() -> None:
+    c = case(
+        ev("E1", "I"),                                           # 1
+        ev("E2", "II", credibility="low", relevance="low"),      # 2 × 1/2 = 1, ties E1: case order
+        ev("E3", "I", credibility="high", relevance="high"),     # 2
+        ev("E4", "II", credibility="high"),                      # 2√2
+        ev("E5", "C"),
+        ev("E6", "N"),
+        ev("E7", "NA"),
+    )
+    b = brief(analyse(c), "H1")
+    assert [w.evidence.id for w in b.against] == ["E4", "E3", "E1", "E2"]
+    assert b.against[0].strength == pytest.approx(2 * 2**0.5)
+    assert [w.evidence.id for w in b.for_] == ["E5"]
+    assert (b.rated, b.unrated, b.used) == (6, 0, 7)  # NA is not rated
+    assert not b.incomplete
+
+
+def test_same_fact_group_divides_strength_among_items_taking_part() -> None:
+    c = case(
+        ev("E1", "II", group="drafting"),
+        ev("E2", "II", group="drafting"),
+        ev("E3", "II", group="drafting", excluded=True),  # takes no part: n = 2
+        ev("E4", "I"),
+    )
+    b = brief(analyse(c), "H1")
+    assert [(w.evidence.id, w.group_size, w.strength) for w in b.against] == [
+        ("E1", 2, 1.0), ("E2", 2, 1.0), ("E4", 1, 1.0)
+    ]
+
+
+def test_as_of_leaves_later_items_out_and_unrated_makes_it_incomplete() -> None:
+    c = case(
+        ev("E1", "I", event_date="2022-03-01"),
+        ev("E2", "CC", event_date="2022-04-01"),
+        ev("E3", None),
+    )
+    b = brief(analyse(c, date(2022, 3, 15)), "H1")
+    assert [w.evidence.id for w in b.against] == ["E1"]
+    assert b.for_ == []
+    assert (b.rated, b.unrated, b.used) == (1, 1, 2)
+    assert b.incomplete
+
+
+def test_indicators_that_rate_it_and_overdue_ones() -> None:
+    m1 = Indicator(id="M1", title="a", ratings={"H1": "C"}, expected_by=date(2022, 5, 1))
+    m2 = Indicator(id="M2", title="b", ratings={"H2": "I"}, expected_by=date(2022, 5, 1),
+                   status="lapsed")
+    m3 = Indicator(id="M3", title="c", ratings={"H1": "II"})
+    c = case(ev("E1", "C"), indicators=[m1, m2, m3])
+    assert [i.id for i in brief(analyse(c), "H1").indicators] == ["M1", "M3"]
+    assert [i.id for i in overdue_indicators(c, date(2022, 5, 2))] == ["M1"]
+    assert overdue_indicators(c, date(2022, 5, 1)) == []  # on the day is not late
+
+
+def test_unknown_hypothesis_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        brief(analyse(case(ev("E1", "C"))), "H9")

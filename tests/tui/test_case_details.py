@@ -1,0 +1,88 @@
+"""The case-details form as a user drives it: D, type, ctrl+s; the conclusion shows
+under the case bar, is on disk, and u takes it back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
+from tests.tui.conftest import flat_text, screen_text
+from tui.screens.case_details_form import CaseDetailsForm
+from tui.screens.main import MainScreen
+
+CONCLUSION = "Talks died of [bold]mistrust[/] after Bucha; the sham hypothesis fails."
+
+
+def stored_info(db_path: Path):
+    with Store.open(db_path, readonly=True) as store:
+        return store.case(DEFAULT_CASE_ID).info
+
+
+async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, make_app):
+    before = stored_info(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        assert "Conclusion:" not in screen_text(app)  # none yet: no line spent on it
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseDetailsForm)
+        assert app.focused is not None and app.focused.id == "title"
+        app.screen.query_one("#conclusion").focus()
+        await pilot.press(*CONCLUSION)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is main
+        lines = screen_text(app).splitlines()
+        assert lines[1].startswith(" Conclusion: Talks died of [bold]mistrust[/]")
+        assert lines[1].rstrip().endswith("…")  # cut to one line at 80×24
+        assert stored_info(db_path).conclusion == CONCLUSION
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Conclusion:" not in screen_text(app)
+        await pilot.press("ctrl+q")
+    after = stored_info(db_path)
+    assert after.conclusion == "" and after.title == before.title
+
+
+async def test_empty_title_is_refused_under_the_field_and_nothing_saved(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#title").value = ""
+        form.query_one("#question").text = "Why [red]really[/]?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        text = flat_text(app)
+        assert "required: must not be empty" in text
+        assert "Not saved: fix 1 field (title)" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+q")
+    info = stored_info(db_path)
+    assert info.title and info.question != "Why [red]really[/]?"
+
+
+async def test_new_title_and_question_are_saved_and_the_case_bar_follows(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#title").value = ""
+        await pilot.press(*"Istanbul [i]2022[/i]")
+        form.query_one("#question").text = "What ended the talks?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Istanbul [i]2022[/i]" in screen_text(app).splitlines()[0]
+        await pilot.press("ctrl+q")
+    info = stored_info(db_path)
+    assert (info.title, info.question) == ("Istanbul [i]2022[/i]", "What ended the talks?")

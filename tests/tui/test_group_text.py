@@ -1,0 +1,49 @@
+"""Same-fact groups and the conclusion line, below the UI: filter words, marks, detail text."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from hypotheses.models import Evidence, Hypothesis
+from tui.widgets.conclusion_line import conclusion_lines
+from tui.widgets.detail import describe_evidence
+from tui.widgets.filter_bar import matches
+from tui.widgets.matrix import MARK_GROUP, RowFacts, mark_text
+
+A = Evidence(id="E1", title="drafting was real", tags=["draft"], group="drafting")
+B = Evidence(id="E2", title="drafting again", tags=["draft"])
+
+
+def test_filter_by_group_name_or_any_group() -> None:
+    assert matches(A, "=drafting") and not matches(B, "=drafting")
+    assert matches(A, "=") and not matches(B, "=")
+    assert matches(A, "#draft =DRAFTING real")  # all must match, any case
+    assert not matches(A, "=draft")  # the whole name, not a prefix
+
+
+def test_group_mark_in_the_mark_column() -> None:
+    facts = RowFacts(active=True, excluded=True, later=False, diagnosticity=0.0, linchpin=True,
+                     rated=2)
+    assert mark_text(facts, grouped=True).plain.endswith(MARK_GROUP)
+    assert MARK_GROUP not in mark_text(facts).plain
+
+
+def test_detail_names_the_group_and_the_other_items_in_it() -> None:
+    hyps = [Hypothesis(id="H1", title="x")]
+    text = describe_evidence(A, hyps, diagnosticity=0.0, linchpin=(), column=None, later=False,
+                             group_members=["E1", "E5", "E9"]).plain
+    assert "same fact: =drafting (3 items, counted once)  with E5, E9" in text
+    text = describe_evidence(B, hyps, diagnosticity=0.0, linchpin=(), column=None, later=False).plain
+    assert "same fact: —" in text
+
+
+def test_conclusion_wraps_then_ends_in_an_ellipsis() -> None:
+    console = Console(width=200)
+    words = "The talks failed because [bold]trust[/] collapsed after Bucha. " * 5
+    one = conclusion_lines(words, 40, 1, console)
+    assert one.plain.startswith("Conclusion: The talks failed")
+    assert one.plain.endswith("…") and len(one.plain) <= 40 and "\n" not in one.plain
+    two = conclusion_lines(words, 40, 2, console)
+    assert two.plain.count("\n") == 1 and two.plain.endswith("…")
+    short = conclusion_lines("Line one.\n\nLine   two.", 80, 2, console)
+    assert short.plain == "Conclusion: Line one. Line two."  # paragraphs folded into one

@@ -1,0 +1,62 @@
+"""The hypothesis view: enter on a ranking row explains it; enter on an item goes there."""
+
+from __future__ import annotations
+
+from evidence.seed import DEFAULT_CASE_ID
+from hypotheses.explain import brief
+from hypotheses.scoring import analyse
+from tests.tui.conftest import flat_text
+from tui.screens.hypothesis_view import HypothesisView
+from tui.screens.main import MainScreen
+
+
+async def test_enter_on_the_last_ranked_hypothesis_explains_it(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        case = main.store.case(DEFAULT_CASE_ID)
+        a = analyse(case)
+        order = a.models["weighted"].order
+        last = case.hypotheses[order[-1]]
+        await pilot.press("tab")  # to the ranking panel
+        assert main.ranking.has_focus
+        await pilot.press(*["down"] * (len(order) - 1), "enter")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, HypothesisView)
+        text = flat_text(app)
+        b = brief(a, last.id)
+        assert last.title in text
+        assert f"rank {a.models['weighted'].ranks[order[-1]]} of {len(order)} under weighted" in text
+        assert f"rated {b.rated} of {b.used} items taking part" in text
+        assert f"Against it ({len(b.against)}, strongest first)" in text
+        assert f"For it ({len(b.for_)}, strongest first)" in text
+        # strongest against is listed first: its title appears before the next one's
+        assert len(b.against) >= 2
+        first, second = b.against[0].evidence, b.against[1].evidence
+        assert text.index(first.title[:30]) < text.index(second.title[:30])
+        await pilot.press("enter")  # the highlighted line: the strongest item against it
+        await pilot.pause()
+        assert app.screen is main
+        assert main.matrix.has_focus
+        assert main.matrix.current() == (first.id, last.id)
+        await pilot.press("ctrl+q")
+
+
+async def test_escape_closes_and_e_still_edits_from_the_ranking(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView)
+        assert "Coverage: rated" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main
+        await pilot.press("e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HypothesisForm"
+        await pilot.press("escape", "ctrl+q")

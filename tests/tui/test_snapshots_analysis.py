@@ -1,0 +1,81 @@
+"""Snapshots of the analysis screens: hypothesis view, case-details form, the
+conclusion under the case bar (temp database, fixed size, path pinned)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence.seed import DEFAULT_CASE_ID, open_store
+from hypotheses.models import CaseInfo
+
+CONCLUSION = (
+    "Most likely the talks died of mistrust after Bucha and the lack of guarantees; "
+    "the [bold]sham-talks[/] hypothesis is the weakest on the evidence."
+)
+
+
+@pytest.fixture
+def snap_db(tmp_path: Path) -> Path:
+    path = tmp_path / "weigh.json"
+    store = open_store(path)
+    info = store.case(DEFAULT_CASE_ID).info
+    store.update_case_info(CaseInfo.model_validate(
+        {**info.model_dump(mode="json"), "conclusion": CONCLUSION}, strict=False))
+    store.close()
+    return path
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    main = pilot.app.screen
+    main.db_path = Path("/data/weigh.json")
+    main.redraw_panels()
+    await pilot.pause()
+
+
+def _still(pilot) -> None:  # type: ignore[no-untyped-def]
+    for inp in pilot.app.screen.query("Input, TextArea"):
+        inp.cursor_blink = False
+
+
+def _make(snap_db: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from tui.app import WeighApp
+
+    return WeighApp(snap_db, state_file=tmp_path / "state.json")
+
+
+def test_hypothesis_view_80x24(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("tab", *["down"] * 5, "enter")
+        await pilot.pause()
+
+    assert snap_compare(_make(snap_db, tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_hypothesis_view_160x48(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+
+    assert snap_compare(_make(snap_db, tmp_path), terminal_size=(160, 48), run_before=run_before)
+
+
+def test_case_details_form_80x24(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("D")
+        await pilot.pause()
+        _still(pilot)
+        await pilot.pause()
+
+    assert snap_compare(_make(snap_db, tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_conclusion_under_the_case_bar_160x48(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+
+    assert snap_compare(_make(snap_db, tmp_path), terminal_size=(160, 48), run_before=run_before)

@@ -1,0 +1,158 @@
+"""One hypothesis, explained: why it stands where it does in the ranking.
+
+Its description, how much it rests on (coverage), the evidence against it and
+for it (strongest first) and the indicators that would move it. Enter on an
+evidence line closes the view on that item in the matrix.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from hypotheses.explain import Brief, Weighed, brief
+from hypotheses.models import RATING_NAMES, Hypothesis
+from hypotheses.scoring import Analysis
+from hypotheses.visible import visible
+from tui.widgets.matrix import RATING_STYLES
+
+STRENGTH_NOTE = "strength = |rating| × weight ÷ same-fact group size"
+KEYS = "enter: go to the item · esc: close"
+
+
+def coverage_line(b: Brief) -> Text:
+    """'rated 12 of 27 · 15 unrated: incomplete · 4 for · 3 against' (plain words)."""
+    out = Text()
+    out.append("Coverage: ", style="bold")
+    out.append(f"rated {b.rated} of {b.used} item{'s' if b.used != 1 else ''} taking part")
+    if b.incomplete:
+        out.append(f" · {b.unrated} unrated: ", style="")
+        out.append("incomplete", style="bold #c05600")
+    out.append(f" · {len(b.for_)} for · {len(b.against)} against")
+    return out
+
+
+def standing_line(analysis: Analysis, model: str, index: int) -> Text:
+    """Its rank and score under the model on show, and whether it leads."""
+    scores = analysis.models[model]
+    n = len(scores.scores)
+    out = Text()
+    out.append("Standing: ", style="bold")
+    out.append(f"rank {scores.ranks[index]} of {n} under {model}")
+    if model == "bayes":
+        out.append(f" (posterior {analysis.posterior[index] * 100:.1f}%)")
+    else:
+        out.append(f" (score {scores.scores[index]:.2f})")
+    if index in scores.top:
+        out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
+    return out
+
+
+def evidence_prompt(w: Weighed) -> Text:
+    """One line: rating chip, id, strength, title (user text, never markup)."""
+    ev = w.evidence
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f" {w.code:<2} ", style=RATING_STYLES[w.code])
+    out.append(f" {ev.id:<5} ", style="bold")
+    out.append(f"{w.strength:4.2f}  ", style="dim")
+    out.append(visible(ev.title))
+    if w.group_size > 1:
+        out.append(f"  (group {ev.group}: 1/{w.group_size})", style="dim")
+    return out
+
+
+class HypothesisView(ModalScreen[str | None]):
+    """Dismisses with an evidence id to select in the matrix, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Close", tooltip="Close the hypothesis view"),
+    ]
+
+    def __init__(self, analysis: Analysis, hypothesis_id: str, model: str, today: date) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.model = model
+        self.today = today
+        self.hypothesis: Hypothesis = analysis.case.hypothesis(hypothesis_id)
+        self.index = analysis.hypothesis_ids.index(hypothesis_id)
+        self.brief = brief(analysis, hypothesis_id)
+
+    def compose(self) -> ComposeResult:
+        hyp, b = self.hypothesis, self.brief
+        head = Text()
+        head.append(f" {hyp.id} ", style="bold reverse")
+        head.append(" ")
+        head.append(visible(hyp.title), style="bold")
+        head.append("\n")
+        if hyp.description:
+            head.append(visible(hyp.description, lines=True))
+            head.append("\n")
+        head.append_text(standing_line(self.analysis, self.model, self.index))
+        head.append("\n")
+        head.append_text(coverage_line(b))
+        if self.analysis.as_of is not None:
+            head.append(f"\nAs of {self.analysis.as_of.isoformat()}", style="italic")
+        with Vertical(id="hyp-view", classes="form-dialog -wide"):
+            yield Static(head, id="hyp-head")
+            yield OptionList(*self._options(), id="hyp-lines")
+            yield Static(
+                Text(f"{KEYS} · {STRENGTH_NOTE}", style="italic"),
+                id="hyp-keys", classes="dialog-keys",
+            )
+
+    def _options(self) -> list[Option]:
+        b = self.brief
+        out: list[Option] = []
+
+        def heading(text: str, key: str) -> None:
+            out.append(Option(Text(text, style="bold underline"), id=f"head-{key}", disabled=True))
+
+        heading(f"Against it ({len(b.against)}, strongest first)", "against")
+        out += [Option(evidence_prompt(w), id=f"ev-{w.evidence.id}") for w in b.against]
+        if not b.against:
+            out.append(Option(Text("  nothing taking part is rated I or II", style="dim"),
+                              id="none-against", disabled=True))
+        heading(f"For it ({len(b.for_)}, strongest first)", "for")
+        out += [Option(evidence_prompt(w), id=f"ev-{w.evidence.id}") for w in b.for_]
+        if not b.for_:
+            out.append(Option(Text("  nothing taking part is rated C or CC", style="dim"),
+                              id="none-for", disabled=True))
+        heading(f"Indicators ({len(b.indicators)})", "indicators")
+        for ind in b.indicators:
+            code = ind.ratings[self.hypothesis.id]
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f" {code:<2} ", style=RATING_STYLES[code])
+            line.append(f" {ind.id:<5} ", style="bold")
+            status = "overdue" if ind.overdue(self.today) else ind.status
+            line.append(f"{status:<9}", style="bold #c05600" if status == "overdue" else "dim")
+            line.append(visible(ind.title))
+            line.append(f"  (would be {RATING_NAMES[code]})", style="dim")
+            out.append(Option(line, id=f"ind-{ind.id}", disabled=True))
+        if not b.indicators:
+            out.append(Option(Text("  no indicator rates it", style="dim"),
+                              id="none-indicators", disabled=True))
+        return out
+
+    def on_mount(self) -> None:
+        lines = self.query_one(OptionList)
+        lines.focus()
+        for i in range(lines.option_count):
+            if not lines.get_option_at_index(i).disabled:
+                lines.highlighted = i
+                break
+
+    @on(OptionList.OptionSelected, "#hyp-lines")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        oid = event.option.id or ""
+        if oid.startswith("ev-"):
+            self.dismiss(oid[3:])

@@ -1,0 +1,65 @@
+"""The analyst's written conclusion, under the case bar: what the ranking is for.
+
+Hidden while the case has none. Its text is folded into one paragraph and cut
+with an ellipsis to the lines the terminal can spare (one on a short
+terminal, two otherwise); the case-details form shows it whole.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+from textual.widget import Widget
+
+from hypotheses.visible import visible
+
+LABEL = "Conclusion: "
+TALL = 40  # from this terminal height on, two lines
+
+
+def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) -> Text:
+    """The conclusion wrapped to ``width``, at most ``lines`` lines, '…' if cut."""
+    body = visible(" ".join(conclusion.split()))
+    out = Text(no_wrap=False)
+    out.append(LABEL, style="bold")
+    out.append(body)
+    if width <= 0 or lines <= 0:
+        return Text()
+    wrapped = out.wrap(console, width)
+    if len(wrapped) <= lines:
+        return out
+    kept = list(wrapped)[:lines]
+    last = kept[-1]
+    last.rstrip()
+    if last.cell_len >= width:
+        last.truncate(width - 1)
+    last.append("…")
+    joined = Text("\n").join(kept)
+    joined.no_wrap = True
+    return joined
+
+
+class ConclusionLine(Widget):
+    """One or two lines of the case's conclusion (user text: drawn as Text)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.conclusion = ""
+
+    def show(self, conclusion: str) -> None:
+        self.conclusion = conclusion.strip()
+        self.display = bool(self.conclusion)
+        self.refresh(layout=True)
+
+    def max_lines(self) -> int:
+        return 2 if self.app.size.height >= TALL else 1
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        if not self.conclusion:
+            return 0
+        text = conclusion_lines(self.conclusion, width, self.max_lines(), self.app.console)
+        return max(1, len(text.wrap(self.app.console, width)))
+
+    def render(self) -> Text:
+        width = self.content_region.width or self.size.width
+        return conclusion_lines(self.conclusion, width, self.max_lines(), self.app.console)
