@@ -70,7 +70,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model"),
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort: date, diagnosticity, weight"),
-        Binding("slash", "filter", "Filter", key_display="/", 
+        Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Filter by words, #tag or =group (same fact)"),
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),

@@ -24,7 +24,10 @@ class FilterBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             id=id,
-            placeholder="filter as you type: words, #tags, =group (all must match) · empty shows all · Enter/Esc closes",
+            placeholder=(
+                "filter as you type: words, #tags, =group (all must match) · "
+                "empty shows all · Enter/Esc closes"
+            ),
         )
 
     def action_close(self) -> None:
