@@ -41,6 +41,8 @@ WORDS: dict[str, str] = {
     "export": "export save write report markdown html json csv achz file share",
     "switch_case": "cases case open switch new import delete file",
     "ranking_history": "history changes audit log past verdict timeline leader",
+    "case_details": "case details title question description conclusion judgement summary",
+    "open_hypothesis": "why explain hypothesis view coverage for against leader indicators",
     "help": "help keys shortcuts bindings",
 }
 

@@ -199,8 +199,7 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
                       "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
                       "one event date back", "Add evidence", "Add a hypothesis", "Undo",
                       "Export", "Open another case", "Quit", "Delete the selected hypothesis",
-                      "linchpin", "Open the hypothesis view", "Edit the case's title",
-                      "in a same-fact group", "=group"):
+                      "linchpin", "Open the hypothesis view", "Edit the case's title"):
             assert words in text, words
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
