@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +30,9 @@ def hostile_file(tmp_path: Path) -> Path:
         "version": 1,
         "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m"},
         "hypotheses": [{"id": "H1", "title": "Red \x1b[31mhyp"}],
-        "evidence": [{"id": "E1", "title": "Title \x1b[31mred", "details": "a\x1b[2Jb", "ratings": {"H1": "C"}}],
+        "evidence": [
+            {"id": "E1", "title": "Title \x1b[31mred", "details": "a\x1b[2Jb", "ratings": {"H1": "C"}}
+        ],
     }
     path = tmp_path / "evil.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -55,7 +57,9 @@ def test_error_messages_show_escapes_visibly(cli_env: dict[str, str], tmp_path: 
     assert done.returncode == 2 and not raw(done.stderr)
 
 
-def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     assert weigh(cli_env, "import", str(hostile_file(tmp_path))).returncode == 0
     piped = weigh(cli_env, "export", "--case", "evil", "--format", "csv")
     assert b"Title \x1b[31mred" in piped.stdout  # a file or pipe gets the data exactly (round trips)
@@ -63,7 +67,9 @@ def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(cli_env: di
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tui.cli", "export", "--case", "evil", "--format", "md"],
-            env=cli_env, stdout=child, stderr=subprocess.PIPE,
+            env=cli_env,
+            stdout=child,
+            stderr=subprocess.PIPE,
         )
         os.close(child)
         out = b""

@@ -19,8 +19,14 @@ def hostile_case() -> Case:
         title=f"Evil {ESC}]2;pwned{BEL}case",
         hypotheses=[Hypothesis(id="H1", title=f"Red {ESC}[31mhyp"), Hypothesis(id="H2", title="Plain")],
         evidence=[
-            Evidence(id="E1", title=f"Title {ESC}[31mred", details=f"details {ESC}[2J here\nline two",
-                     source=f"src{ESC}c", ratings={"H1": "C", "H2": "I"}, notes={"H1": f"note {ESC}[5m"}),
+            Evidence(
+                id="E1",
+                title=f"Title {ESC}[31mred",
+                details=f"details {ESC}[2J here\nline two",
+                source=f"src{ESC}c",
+                ratings={"H1": "C", "H2": "I"},
+                notes={"H1": f"note {ESC}[5m"},
+            ),
             Evidence(id="E2", title="A plain title", ratings={"H1": "C", "H2": "I"}),
         ],
     )
@@ -43,8 +49,14 @@ async def test_escapes_are_visible_everywhere_and_never_raw(tmp_path, make_app):
         assert app.screen.case_id == "evil"
         text = screen_text(app)
         assert RAW.search(text) is None
-        for shown in ("Evil ␛]2;pwned␇case", "Title ␛[31mred", "Red ␛[31mhyp", "src␛c", "note ␛[5m",
-                      "details ␛[2J here"):
+        for shown in (
+            "Evil ␛]2;pwned␇case",
+            "Title ␛[31mred",
+            "Red ␛[31mhyp",
+            "src␛c",
+            "note ␛[5m",
+            "details ␛[2J here",
+        ):
             assert shown in text, shown
         # The columns after a hostile title line up with those after a plain one.
         lines = text.splitlines()
