@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,11 +20,25 @@ def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A fresh database seeded with the bundled Istanbul case, closed again."""
-    path = tmp_path / "weigh.json"
+@pytest.fixture(scope="session")
+def _seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database seeded with the bundled case per test process, for copying."""
+    path = tmp_path_factory.mktemp("seeded") / "weigh.json"
     open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, _seeded: Path) -> Path:
+    """A fresh database seeded with the bundled Istanbul case, closed again.
+
+    A copy of the files a fresh seeding leaves (the lock aside), which is what
+    seeding it again would write, at a tenth of the cost.
+    """
+    path = tmp_path / "weigh.json"
+    for made in _seeded.parent.iterdir():
+        if not made.name.endswith(".lock"):
+            shutil.copy2(made, tmp_path / made.name)
     return path
 
 

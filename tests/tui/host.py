@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -34,3 +36,13 @@ def shown(app: App, selector: str) -> str:
     if not widget.display or widget.region.height == 0:
         return ""
     return str(widget.render())
+
+
+async def paste(pilot: Pilot[object], text: str) -> None:
+    """Paste ``text`` into the focused field, as a terminal's bracketed paste delivers it.
+
+    For long values whose keys are not what the test is about (a file path): one
+    event instead of a key press, and its wait, per character.
+    """
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()

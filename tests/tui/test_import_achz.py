@@ -1,4 +1,4 @@
-"""A PARC ACH file imported from the workbench, typed as a user types it."""
+"""A PARC ACH file imported from the workbench: its path pasted, the case id typed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tests.achz_files import achz, pack, project_xml
 from tests.tui.conftest import flat_text
-from tests.tui.host import shown
+from tests.tui.host import paste, shown
 
 
 async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -19,7 +19,7 @@ async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, st
         await pilot.pause()
         await pilot.press("i")
         await pilot.pause()
-        await pilot.press(*str(path))  # focus starts in the path field
+        await paste(pilot, str(path))  # focus starts in the path field
         await pilot.press("tab", *case_id)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
