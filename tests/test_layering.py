@@ -55,6 +55,10 @@ def source_of(module: str) -> Path:
     return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
+def parsed(module: str) -> ast.Module:
+    return ast.parse(source_of(module).read_text(encoding="utf-8"))
+
+
 def imported_names(tree: ast.AST) -> set[str]:
     """Top-level package names a module imports anywhere in its body (deferred imports too)."""
     names: set[str] = set()
@@ -66,10 +70,13 @@ def imported_names(tree: ast.AST) -> set[str]:
     return names
 
 
+REPORT_MODULES = "import sys, json\nprint(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+
+
 def loaded_after(code: str) -> set[str]:
     """The modules a fresh interpreter has loaded after running `code` from the project root."""
     out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"],
+        [sys.executable, "-c", f"{code}\n{REPORT_MODULES}"],
         capture_output=True, text=True, check=True, cwd=ROOT,
     )
     return set(json.loads(out.stderr.splitlines()[-1]))
@@ -97,16 +104,13 @@ def test_importing_a_layer_loads_nothing_above_it(layer: str) -> None:
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_no_module_imports_a_layer_above_it_even_inside_a_function(layer: str) -> None:
-    offenders = {
-        module: sorted(imported_names(ast.parse(source_of(module).read_text(encoding="utf-8"))) & FORBIDDEN[layer])
-        for module in modules_of(layer)
-    }
+    offenders = {m: sorted(imported_names(parsed(m)) & FORBIDDEN[layer]) for m in modules_of(layer)}
     assert {m: bad for m, bad in offenders.items() if bad} == {}
 
 
 def project_imports(module: str, known: set[str]) -> set[str]:
     """Project modules that ``module`` imports anywhere (deferred too), but not for type checking only."""
-    tree = ast.parse(source_of(module).read_text(encoding="utf-8"))
+    tree = parsed(module)
     typing_only = {
         id(inner) for node in ast.walk(tree)
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
@@ -167,7 +171,8 @@ def test_the_io_check_catches_io() -> None:
     """The check below would see the usual ways of touching a file, deferred or not."""
     code = (
         "import os\nfrom pathlib import Path\n"
-        "def f(p):\n    import shutil\n    with open(p) as fh:\n        return Path(p).read_text() + fh.read()\n"
+        "def f(p):\n    import shutil\n    with open(p) as fh:\n"
+        "        return Path(p).read_text() + fh.read()\n"
         "def g():\n    print('x')\n"
     )
     assert io_in(ast.parse(code)) == [
@@ -179,7 +184,7 @@ def test_the_io_check_catches_io() -> None:
 
 def test_the_analysis_does_no_io() -> None:
     """hypotheses/ computes from what it is given: no files, processes, network or printing."""
-    found = {m: io_in(ast.parse(source_of(m).read_text(encoding="utf-8"))) for m in modules_of("hypotheses")}
+    found = {m: io_in(parsed(m)) for m in modules_of("hypotheses")}
     assert {m: where for m, where in found.items() if where} == {}
 
 

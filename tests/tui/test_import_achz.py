@@ -11,7 +11,7 @@ from tests.tui.conftest import flat_text
 from tests.tui.host import paste, shown
 
 
-async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, str]:
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -29,7 +29,7 @@ async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, st
         return type(app.screen).__name__, flat_text(app)
 
 
-async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
     db = tmp_path / "w.json"
     open_store(db).close()
     parc = tmp_path / "vase.achz"
@@ -45,7 +45,7 @@ async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:  
     assert case.item("E1").credibility == "high"
 
 
-async def test_a_hostile_achz_is_refused_in_the_dialog(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hostile_achz_is_refused_in_the_dialog(make_app, tmp_path: Path) -> None:
     db = tmp_path / "w.json"
     open_store(db).close()
     before = db.read_bytes()
