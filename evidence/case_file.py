@@ -58,6 +58,17 @@ def decode_text(data: bytes, name: str) -> str:
         raise ImportFailed(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
+def _not_a_case_file(doc: dict[str, object]) -> str:
+    """Why a JSON object is not a case file, in words, and what would import."""
+    fix = "export the case itself with 'weigh export --format case' and import that file"
+    if "format" not in doc:
+        if {"ranking", "models_agree"} <= doc.keys():
+            return f"this is a summary (weigh export --format json), not a case file: {fix}"
+        return f"not a weigh case file (it has no \"format\": \"weigh-case\" field): {fix}"
+    return (f"not a weigh case file: its \"format\" is {str(doc['format'])[:40]!r}, "
+            f"a case file's is 'weigh-case'")
+
+
 def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = None) -> Case:
     """Validate a whole case file; any problem raises ImportFailed naming item and field."""
     check_json_size(data, name)
@@ -75,7 +86,7 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
     if doc.get("format") != FORMAT:
-        raise ImportFailed(f"{name}: format: expected 'weigh-case', got {doc.get('format')!r:.40}")
+        raise ImportFailed(f"{name}: {_not_a_case_file(doc)}")
     problem = case_file_problem(doc)
     if problem is not None:
         raise ImportFailed(f"{name}: {problem}")

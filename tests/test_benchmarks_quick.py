@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
     r"^summary: edit_ratio=(\S+) edit_ms=(\S+) open_ratio=(\S+) rescore_ms=(\S+) "
-    r"linchpin_ms=(\S+) export_s=(\S+)$"
+    r"linchpin_ms=(\S+) export_s=(\S+) key1k_worst_ms=(\S+) tui1k_ready_s=(\S+) "
+    r"launch_ratio=(\S+)$"
 )
 
 
@@ -46,6 +47,10 @@ def test_quick_benchmark_prints_the_table_and_summary(tmp_path: Path) -> None:
         "TUI launch to first frame, default case",
         "TUI rating a cell, 1k",
         "TUI scrolling",
+        "TUI sort (s), 1k",
+        "TUI as-of step ([ ]), 1k",
+        "TUI model cycle (m), 1k",
+        "TUI filter, each typed character, 1k",
         "100k rows",
     ):
         assert any(ln.startswith(f"| {row}") for ln in lines), f"row missing: {row}\n{out}"

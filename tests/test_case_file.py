@@ -134,7 +134,7 @@ def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d["hypotheses"][0].update(prior=0), "hypothesis H1: prior"),
         (lambda d: d["hypotheses"][0].update(prior="1"), "hypothesis H1: prior"),
         (lambda d: d["case"].update(id="Has Spaces"), "case.id"),
-        (lambda d: d.update(format="other"), "format: expected 'weigh-case'"),
+        (lambda d: d.update(format="other"), "its \"format\" is 'other', a case file's is 'weigh-case'"),
         (lambda d: d.update(version=3), "version 3 is newer"),
         (lambda d: d.update(version=0), "version"),
         (lambda d: d["evidence"][0].update(group="Not A Slug"), "evidence E1: group"),

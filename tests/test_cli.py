@@ -175,7 +175,22 @@ def test_as_of_and_model_options(cli_env: dict[str, str], tmp_path: Path) -> Non
     ],
 )
 def test_errors_are_one_line_exit_2(cli_env: dict[str, str], args: tuple[str, ...], expected: str) -> None:
-    assert expected in fail(cli_env, *args)
+    message = fail(cli_env, *args)
+    assert expected in message
+    if args[0] == "export":  # export's errors say where its options are explained
+        assert message.endswith("(see 'weigh export --help')"), message
+
+
+def test_importing_a_summary_says_what_it_is_and_what_imports(
+        cli_env: dict[str, str], tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    weigh(cli_env, "export", "--format", "json", "-o", str(summary))
+    message = fail(cli_env, "import", str(summary))
+    assert message == (
+        f"weigh: error: {summary}: this is a summary (weigh export --format json), not a case "
+        "file: export the case itself with 'weigh export --format case' and import that file"
+    )
+    assert "got None" not in message
 
 
 def test_bad_import_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:

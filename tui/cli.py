@@ -34,7 +34,8 @@ class UsageError(WeighError):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see 'weigh --help')")
+        # the help of the command that was mistyped: 'weigh export --help' lists export's options
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _as_of(text: str) -> date:
@@ -207,19 +208,27 @@ def cmd_tui(args: argparse.Namespace) -> int:
 COMMANDS = {"cases": cmd_cases, "import": cmd_import, "export": cmd_export, "serve": cmd_serve}
 
 
+def _with_help(message: str, argv: Sequence[str] | None) -> str:
+    """An export error also says where its options are explained."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    if "export" in words and "--help" not in message:
+        return f"{message} (see 'weigh export --help')"
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS.get(args.command, cmd_tui)(args)
     except WeighError as exc:
-        say(f"weigh: error: {exc}", file=sys.stderr)
+        say(f"weigh: error: {_with_help(str(exc), argv)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("weigh: interrupted", file=sys.stderr)
     except BrokenPipeError:  # e.g. `weigh export | head`
         pass
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
-        say(f"weigh: error: {name}{exc.strerror or exc}", file=sys.stderr)
+        say(f"weigh: error: {_with_help(f'{name}{exc.strerror or exc}', argv)}", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -188,14 +188,59 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
             scroll_s = [t for t in scroll if t is not None]
             if not rating_s or not scroll_s:
                 raise RuntimeError(f"no frame after any of the keys {missed}")
+            views = await _view_keys(app, pilot, key_to_frame, max(3, presses // 4))
             await pilot.press("ctrl+q")
     finally:
         App._display = original  # type: ignore[method-assign]
-    return {
+    out: dict[str, Any] = {
         "rate_median_s": median(rating_s), "rate_max_s": max(rating_s),
         "scroll_median_s": median(scroll_s), "scroll_max_s": max(scroll_s),
         "slow": slow, "missed": missed,
     }
+    for what, times in views.items():
+        done = [t for t in times if t is not None]
+        out[f"{what}_median_s"] = median(done) if done else float("nan")
+        out[f"{what}_max_s"] = max(done) if done else float("nan")
+    return out
+
+
+VIEW_KEYS = ("sort", "asof", "model", "filter")
+
+
+def _changes(app: Any, key: str, read: Any) -> tuple[str, Any]:
+    """``key``, and a test that is true once ``read(screen)`` differs from now."""
+    screen = app.screen
+    before = read(screen)
+    return key, lambda: read(screen) != before
+
+
+async def _view_keys(app: Any, pilot: Any, key_to_frame: Any, reps: int) -> dict[str, list[Any]]:
+    """Key to frame for the keys that change the whole view: sort (s), one as-of step
+    ([ then ]), model cycle (m) and each typed character of a filter (/ then text)."""
+    times: dict[str, list[Any]] = {k: [] for k in VIEW_KEYS}
+
+    def stop(screen: Any) -> int:
+        return int(screen.session.stop)
+
+    def query(screen: Any) -> str:
+        return str(screen.session.filter_query)
+
+    for _ in range(reps):
+        times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", lambda s: s.sort)))
+        times["model"].append(await key_to_frame(pilot, lambda a: _changes(a, "m", lambda s: s.model)))
+        times["asof"].append(await key_to_frame(
+            pilot, lambda a: _changes(a, "left_square_bracket", stop)))
+        times["asof"].append(await key_to_frame(
+            pilot, lambda a: _changes(a, "right_square_bracket", stop)))
+    for _ in range(max(1, reps // 2)):
+        await pilot.press("slash")
+        for char in "#kyiv":
+            times["filter"].append(await key_to_frame(pilot, lambda a, c=char: _changes(a, c, query)))
+        await pilot.press("ctrl+u")  # all items again (not timed: one more rebuild like the above)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    return times
 
 
 def child_interact(db: str, state: str, presses: str) -> None:
