@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
 from tests.achz_files import project_xml
 
 TIMEOUT = 60
@@ -34,7 +36,13 @@ def refused(env: dict[str, str], path: Path, expected: str, *extra: str) -> None
     assert done.returncode == 2, (done.stdout, err)
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert expected in err, err
-    assert weigh(env, "cases").stdout.decode().count("\n") == 1  # the seeded case only
+    db = Path(env["WEIGH_DB"])
+    if db.exists():  # a refusal before the store opened never even created it
+        store = Store.open(db, readonly=True)
+        try:
+            assert store.case_ids() == [DEFAULT_CASE_ID]  # the seeded case only
+        finally:
+            store.close()
 
 
 def case_doc(**evidence_fields: object) -> dict[str, object]:
