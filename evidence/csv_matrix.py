@@ -290,7 +290,8 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
             if code is None:
                 continue
             if code not in RATINGS:
-                problems.add(line, header_text, f"{cells[i]!r:.20} is not a rating ({', '.join(RATINGS)}, or empty)")
+                why = f"{cells[i]!r:.20} is not a rating ({', '.join(RATINGS)}, or empty)"
+                problems.add(line, header_text, why)
                 continue
             ratings[hid] = code
         doc["ratings"] = ratings
@@ -339,19 +340,26 @@ def _ids(items: list[Any]) -> str:
 def update_report(existing: Case | None, case: Case) -> list[str]:
     """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
     if existing is None:
-        return [f"New case {case.id}: {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence "
-                "(a CSV holds no notes, descriptions or priors: add them in weigh)."]
+        return [
+            f"New case {case.id}: {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence "
+            "(a CSV holds no notes, descriptions or priors: add them in weigh)."
+        ]
     old_h = {h.id for h in existing.hypotheses}
     new_h = {h.id for h in case.hypotheses}
     old_e = {e.id for e in existing.evidence}
     new_e = {e.id for e in case.evidence}
     notes_before = sum(len(e.notes) for e in existing.evidence)
     notes_kept = sum(len(e.notes) for e in case.evidence)
-    out = [f"Updated case {case.id} in place: kept its title, question and description, "
-           f"{len(old_h & new_h)} hypothesis descriptions and priors, {notes_kept} of {notes_before} cell notes."]
+    out = [
+        f"Updated case {case.id} in place: kept its title, question and description, "
+        f"{len(old_h & new_h)} hypothesis descriptions and priors, {notes_kept} of {notes_before} cell notes."
+    ]
     for label, items in (
         ("Added hypotheses", [h for h in case.hypotheses if h.id not in old_h]),
-        ("Removed hypotheses (with their ratings and notes)", [h for h in existing.hypotheses if h.id not in new_h]),
+        (
+            "Removed hypotheses (with their ratings and notes)",
+            [h for h in existing.hypotheses if h.id not in new_h],
+        ),
         ("Added evidence", [e for e in case.evidence if e.id not in old_e]),
         ("Removed evidence", [e for e in existing.evidence if e.id not in new_e]),
     ):

@@ -99,10 +99,7 @@ def read_journal(path: Path) -> JournalContents:
 def _any_record_after(data: bytes, pos: int) -> bool:
     """Whether a valid record follows: garbage past the last good record is a torn
     tail (a crash can leave a grown file with junk), a good record after it is not."""
-    for line in data[pos:].split(b"\n")[:-1]:
-        if _decode(line) is not None:
-            return True
-    return False
+    return any(_decode(line) is not None for line in data[pos:].split(b"\n")[:-1])
 
 
 

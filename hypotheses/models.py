@@ -7,7 +7,7 @@ through these models, so a bad value is always reported with the field's name.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -65,7 +65,7 @@ IsoDateTime = Annotated[datetime, Field(strict=False)]
 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC, to the second, so files diff cleanly."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class _Model(BaseModel):

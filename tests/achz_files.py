@@ -67,4 +67,4 @@ def pack(xml: str | bytes, encoding: str = "utf-16") -> bytes:
 
 
 def achz(**kwargs: object) -> bytes:
-    return pack(project_xml(**kwargs))  # type: ignore[arg-type]
+    return pack(project_xml(**kwargs))

@@ -13,7 +13,12 @@ from tests.conftest import ROOT
 
 def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
 
 
@@ -45,16 +50,22 @@ def test_export_then_import_the_default_case(cli_env: dict[str, str], tmp_path: 
 
 def test_import_of_a_parc_file_prints_the_mapping(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "vase.achz"
-    path.write_bytes(achz(evidence=[{"NAME": "Paw prints", "TYPE": "HUMINT", "FLAG": "1", "VALUES": "C C,I"}]))
+    path.write_bytes(
+        achz(evidence=[{"NAME": "Paw prints", "TYPE": "HUMINT", "FLAG": "1", "VALUES": "C C,I"}])
+    )
     proc = weigh(cli_env, "import", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "Read 2 hypotheses, 1 evidence items and 2 ratings into case 'who-broke-the-vase'" in proc.stdout
     assert "TYPE → tag 'type-osint', '…humint', '…imint', '…sigint' or '…masint' (1)" in proc.stdout
     assert "CLASSIFICATION 'UNCLASSIFIED' → case description (weigh has no marking field)" in proc.stdout
-    assert "who-broke-the-vase\tWho broke the vase?\t2 hypotheses\t1 evidence" in weigh(cli_env, "cases").stdout
+    assert (
+        "who-broke-the-vase\tWho broke the vase?\t2 hypotheses\t1 evidence" in weigh(cli_env, "cases").stdout
+    )
 
 
-def test_a_hostile_file_is_one_line_of_error_and_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_hostile_file_is_one_line_of_error_and_writes_nothing(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     path = tmp_path / "bad.achz"
     path.write_bytes(achz(evidence=[{"NAME": "x", "VALUES": "C,C,C"}]))
     before = weigh(cli_env, "cases").stdout

@@ -130,7 +130,8 @@ def test_dtd_and_entities_are_refused(xml: str) -> None:
 
 
 def test_undeclared_entity_is_not_readable_xml() -> None:
-    refused(pack(project_xml(title="&nbsp;").replace("&amp;nbsp;", "&nbsp;")), r"not readable XML \(undefined entity")
+    undefined_entity = pack(project_xml(title="&nbsp;").replace("&amp;nbsp;", "&nbsp;"))
+    refused(undefined_entity, r"not readable XML \(undefined entity")
 
 
 def test_utf8_bytes_declared_utf16() -> None:
@@ -144,7 +145,10 @@ def test_utf16_bytes_declared_utf8() -> None:
 
 def test_unknown_declared_encoding() -> None:
     xml = project_xml(declaration='<?xml version="1.0" encoding="U-F-16"?>')
-    refused(pack(xml.encode("utf-16")), r"declares the encoding 'U-F-16'; weigh reads UTF-16 \(as PARC writes\) or UTF-8")
+    refused(
+        pack(xml.encode("utf-16")),
+        r"declares the encoding 'U-F-16'; weigh reads UTF-16 \(as PARC writes\) or UTF-8",
+    )
 
 
 def test_random_bytes() -> None:
@@ -189,7 +193,10 @@ def test_values_longer_than_the_hypotheses() -> None:
 
 
 def test_values_shorter_than_the_hypotheses() -> None:
-    refused(achz(evidence=[{"NAME": "x", "VALUES": "C"}]), r"EVIDENCE #1 \('x'\)/VALUES: 1 ratings for 2 hypotheses")
+    refused(
+        achz(evidence=[{"NAME": "x", "VALUES": "C"}]),
+        r"EVIDENCE #1 \('x'\)/VALUES: 1 ratings for 2 hypotheses",
+    )
     refused(achz(evidence=[{"NAME": "x", "VALUES": ""}]), r"VALUES: 1 ratings for 2 hypotheses")
 
 
@@ -197,7 +204,8 @@ def test_values_shorter_than_the_hypotheses() -> None:
 def test_unknown_rating_code(code: str) -> None:
     refused(
         achz(evidence=[{"NAME": "x", "VALUES": f"C,{code}"}]),
-        r"EVIDENCE #1 \('x'\)/VALUES: unknown rating .* in column 2 \(expected C C, C, N, NA, I, I I or empty\)",
+        r"EVIDENCE #1 \('x'\)/VALUES: unknown rating .* in column 2 "
+        r"\(expected C C, C, N, NA, I, I I or empty\)",
     )
 
 
@@ -210,24 +218,34 @@ def test_bad_date(value: str) -> None:
 
 
 def test_bad_credibility_and_flag() -> None:
-    refused(achz(evidence=[{"NAME": "x", "CREDIBILITY": "VERY HIGH", "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/CREDIBILITY: expected HIGH, MEDIUM or LOW, got 'VERY HIGH'")
-    refused(achz(evidence=[{"NAME": "x", "FLAG": "maybe", "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/FLAG: expected 1 or 0, got 'maybe'")
+    refused(
+        achz(evidence=[{"NAME": "x", "CREDIBILITY": "VERY HIGH", "VALUES": "C,C"}]),
+        r"EVIDENCE #1 \('x'\)/CREDIBILITY: expected HIGH, MEDIUM or LOW, got 'VERY HIGH'",
+    )
+    refused(
+        achz(evidence=[{"NAME": "x", "FLAG": "maybe", "VALUES": "C,C"}]),
+        r"EVIDENCE #1 \('x'\)/FLAG: expected 1 or 0, got 'maybe'",
+    )
 
 
 def test_element_twice_in_one_item() -> None:
-    matrix = "<MATRIX><HYPOTHESIS><NAME>A</NAME></HYPOTHESIS>" + evidence_xml(
-        {"NAME": "x", "VALUES": "C"}
-    ).replace("</EVIDENCE>", "<VALUES>I</VALUES></EVIDENCE>") + "</MATRIX>"
+    matrix = (
+        "<MATRIX><HYPOTHESIS><NAME>A</NAME></HYPOTHESIS>"
+        + evidence_xml({"NAME": "x", "VALUES": "C"}).replace("</EVIDENCE>", "<VALUES>I</VALUES></EVIDENCE>")
+        + "</MATRIX>"
+    )
     refused(pack(project_xml(matrix=matrix)), r"MATRIX/EVIDENCE #1/VALUES: appears 2 times")
 
 
 def test_overlong_notes_and_bad_link() -> None:
-    refused(achz(evidence=[{"NAME": "x", "NOTES": "n" * 100_001, "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/NOTES: too long: at most 100000 characters \(got 100,001\)")
-    refused(achz(evidence=[{"NAME": "x", "LINK": "http://a\nhttp://b", "VALUES": "C,C"}]),
-            r"EVIDENCE #1 \('x'\)/LINK: must be a single line")
+    refused(
+        achz(evidence=[{"NAME": "x", "NOTES": "n" * 100_001, "VALUES": "C,C"}]),
+        r"EVIDENCE #1 \('x'\)/NOTES: too long: at most 100000 characters \(got 100,001\)",
+    )
+    refused(
+        achz(evidence=[{"NAME": "x", "LINK": "http://a\nhttp://b", "VALUES": "C,C"}]),
+        r"EVIDENCE #1 \('x'\)/LINK: must be a single line",
+    )
 
 
 def test_overlong_title_text() -> None:
@@ -261,7 +279,7 @@ field_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) |
 @settings(max_examples=150, deadline=None)
 @given(
     hypotheses=st.lists(st.text(max_size=5), max_size=3),
-    items=st.lists(st.dictionaries(st.sampled_from(FIELDS + ("EXTRA",)), field_text, max_size=6), max_size=3),
+    items=st.lists(st.dictionaries(st.sampled_from((*FIELDS, "EXTRA")), field_text, max_size=6), max_size=3),
 )
 def test_fuzzed_fields(hypotheses: list[str], items: list[dict[str, str]]) -> None:
     try:

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tests.achz_files import achz, element, pack, project_xml
 from evidence.achz import read_achz
 from evidence.errors import ImportFailed
+from tests.achz_files import achz, element, pack, project_xml
 
 MS_2022_03_29 = 1648512000000  # 2022-03-29T00:00:00Z
 

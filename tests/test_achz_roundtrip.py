@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from datetime import date
+from datetime import UTC, date
 from importlib import resources
 from typing import Any
 
@@ -28,29 +28,68 @@ def parc_view(case: Case) -> dict[str, Any]:
     new_hid = {h.id: f"H{i}" for i, h in enumerate(case.hypotheses, 1)}
     desc = case.description
     marking = desc.removeprefix("PARC classification: ")
-    keeps_marking = marking != desc and marking and marking == marking.strip() and "\n" not in marking and "\r" not in marking
+    keeps_marking = (
+        marking != desc
+        and marking
+        and marking == marking.strip()
+        and "\n" not in marking
+        and "\r" not in marking
+    )
     items = []
     for ev in case.evidence:
-        type_tag = next(
-            (t for t in ev.tags if t.startswith("type-") and not t.endswith("-")
-             and "--" not in t[5:] and t[5:] not in KINDS and t != "type-"),
-            None,
-        ) if ev.kind == "report" else None
-        code_tag = next(
-            (t for t in ev.tags if t.startswith("code-") and not t.endswith("-")
-             and "--" not in t[5:] and not re.fullmatch(r"[a-f][1-6]", t[5:]) and t != "code-"),
-            None,
-        ) if ev.admiralty is None else None
+        type_tag = (
+            next(
+                (
+                    t
+                    for t in ev.tags
+                    if t.startswith("type-")
+                    and not t.endswith("-")
+                    and "--" not in t[5:]
+                    and t[5:] not in KINDS
+                    and t != "type-"
+                ),
+                None,
+            )
+            if ev.kind == "report"
+            else None
+        )
+        code_tag = (
+            next(
+                (
+                    t
+                    for t in ev.tags
+                    if t.startswith("code-")
+                    and not t.endswith("-")
+                    and "--" not in t[5:]
+                    and not re.fullmatch(r"[a-f][1-6]", t[5:])
+                    and t != "code-"
+                ),
+                None,
+            )
+            if ev.admiralty is None
+            else None
+        )
         kept = {t for t in ev.tags if t == "flagged"} | {t for t in (type_tag, code_tag) if t}
         url = ev.url.strip() if ev.url is not None else None
-        items.append({
-            "title": safe(ev.title), "details": safe(ev.details), "source": "",
-            "url": safe(url) if url else None, "event_date": ev.event_date,
-            "reported_date": None, "tags": kept, "credibility": ev.credibility,
-            "relevance": "medium", "admiralty": ev.admiralty, "kind": ev.kind,
-            "excluded": False, "ratings": {new_hid[h]: r for h, r in ev.ratings.items()},
-            "notes": {}, "group": None,
-        })
+        items.append(
+            {
+                "title": safe(ev.title),
+                "details": safe(ev.details),
+                "source": "",
+                "url": safe(url) if url else None,
+                "event_date": ev.event_date,
+                "reported_date": None,
+                "tags": kept,
+                "credibility": ev.credibility,
+                "relevance": "medium",
+                "admiralty": ev.admiralty,
+                "kind": ev.kind,
+                "excluded": False,
+                "ratings": {new_hid[h]: r for h, r in ev.ratings.items()},
+                "notes": {},
+                "group": None,
+            }
+        )
     return {
         "title": safe(case.title),
         "question": safe(case.title),
@@ -98,8 +137,13 @@ def test_default_case_round_trip() -> None:
     assert [h.title for h in back.hypotheses] == [h.title for h in case.hypotheses]
     losses = achz_losses(case)
     assert [line.split(" (")[0].split(":")[0] for line in losses] == [
-        "case question", "case description", "hypothesis descriptions", "evidence source",
-        "evidence relevance", "per-rating notes", "evidence tags",
+        "case question",
+        "case description",
+        "hypothesis descriptions",
+        "evidence source",
+        "evidence relevance",
+        "per-rating notes",
+        "evidence tags",
     ]
     # And once through weigh, nothing more is lost: the second trip is exact.
     assert achz_losses(back) == []
@@ -108,15 +152,27 @@ def test_default_case_round_trip() -> None:
 
 # --- generated cases -----------------------------------------------------------------
 
-one_line = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1, max_size=20
-).map(str.strip).filter(bool)
-plain_line = st.text(
-    st.characters(min_codepoint=0x20, max_codepoint=0x2FF, blacklist_characters="\x7f"), min_size=1, max_size=20
-).map(str.strip).filter(bool)
+one_line = (
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool)
+)
+plain_line = (
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x2FF, blacklist_characters="\x7f"),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 body = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-plain_body = st.text(st.characters(min_codepoint=0x9, max_codepoint=0x2FF, blacklist_characters="\x0b\x0c\x7f")
-                     .filter(lambda c: c >= " " or c in "\t\n\r"), max_size=40)
+plain_body = st.text(
+    st.characters(min_codepoint=0x9, max_codepoint=0x2FF, blacklist_characters="\x0b\x0c\x7f").filter(
+        lambda c: c >= " " or c in "\t\n\r"
+    ),
+    max_size=40,
+)
 tag = st.one_of(
     st.from_regex(r"[a-z0-9][a-z0-9\-]{0,10}", fullmatch=True),
     st.sampled_from(["flagged", "type-intercept", "type-fact", "type-x-", "code-src7", "code-b2", "code-"]),
@@ -128,12 +184,16 @@ admiralty = st.none() | st.from_regex(r"[A-F][1-6]", fullmatch=True)
 def cases(draw: st.DrawFn, text: st.SearchStrategy[str] = one_line, lossy: bool = True) -> Case:
     n_h = draw(st.integers(0, 4))
     hids = draw(
-        st.lists(st.from_regex(r"H[0-9]{1,2}|[a-z]{1,3}", fullmatch=True), min_size=n_h, max_size=n_h, unique=True)
-        if lossy else st.just([f"H{i}" for i in range(1, n_h + 1)])
+        st.lists(
+            st.from_regex(r"H[0-9]{1,2}|[a-z]{1,3}", fullmatch=True), min_size=n_h, max_size=n_h, unique=True
+        )
+        if lossy
+        else st.just([f"H{i}" for i in range(1, n_h + 1)])
     )
     hypotheses = [
         Hypothesis(
-            id=hid, title=draw(text),
+            id=hid,
+            title=draw(text),
             description=draw(body) if lossy else "",
             prior=draw(st.sampled_from([1.0, 1.0, 2.5])) if lossy else 1.0,
         )
@@ -146,35 +206,50 @@ def cases(draw: st.DrawFn, text: st.SearchStrategy[str] = one_line, lossy: bool 
         kind = draw(st.sampled_from(KINDS))
         code = draw(admiralty)
         parc_tags = ["flagged"] + ["type-intercept"] * (kind == "report") + ["code-src7"] * (code is None)
-        evidence.append(Evidence(
-            id=f"E{i}" if not lossy or draw(st.booleans()) else f"x{i}",
-            title=draw(text),
-            details=draw(body if lossy else plain_body),
-            source=draw(st.sampled_from(["", "a wire"])) if lossy else "",
-            url=draw(st.none() | st.sampled_from(
-                ["https://e.org/a?b=1&c=<2>", "x"] + [" https://e.org/ ", ""] * lossy
-            )),
-            event_date=draw(st.none() | st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))),
-            reported_date=draw(st.none() | st.dates()) if lossy else None,
-            tags=draw(st.lists(tag, max_size=4, unique=True)) if lossy else
-            draw(st.lists(st.sampled_from(parc_tags), unique=True)),
-            credibility=draw(st.sampled_from(LEVELS)),
-            relevance=draw(st.sampled_from(LEVELS)) if lossy else "medium",
-            admiralty=code,
-            kind=kind,
-            excluded=draw(st.booleans()) if lossy else False,
-            ratings=ratings,
-            notes={h: "why" for h in draw(st.lists(st.sampled_from(hids), unique=True, max_size=2))} if lossy and hids else {},
-        ))
+        evidence.append(
+            Evidence(
+                id=f"E{i}" if not lossy or draw(st.booleans()) else f"x{i}",
+                title=draw(text),
+                details=draw(body if lossy else plain_body),
+                source=draw(st.sampled_from(["", "a wire"])) if lossy else "",
+                url=draw(
+                    st.none()
+                    | st.sampled_from(["https://e.org/a?b=1&c=<2>", "x"] + [" https://e.org/ ", ""] * lossy)
+                ),
+                event_date=draw(st.none() | st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))),
+                reported_date=draw(st.none() | st.dates()) if lossy else None,
+                tags=draw(st.lists(tag, max_size=4, unique=True))
+                if lossy
+                else draw(st.lists(st.sampled_from(parc_tags), unique=True)),
+                credibility=draw(st.sampled_from(LEVELS)),
+                relevance=draw(st.sampled_from(LEVELS)) if lossy else "medium",
+                admiralty=code,
+                kind=kind,
+                excluded=draw(st.booleans()) if lossy else False,
+                ratings=ratings,
+                notes={h: "why" for h in draw(st.lists(st.sampled_from(hids), unique=True, max_size=2))}
+                if lossy and hids
+                else {},
+            )
+        )
     title = draw(text)
     return Case(
         id="gen",
         title=title,
         question=draw(st.sampled_from(["", title, "Why?"])) if lossy else title,
-        description=draw(st.sampled_from(
-            ["", "PARC classification: SECRET", "notes", "PARC classification: ", "PARC classification: a\nb"]
-            if lossy else ["", "PARC classification: SECRET"]
-        )),
+        description=draw(
+            st.sampled_from(
+                [
+                    "",
+                    "PARC classification: SECRET",
+                    "notes",
+                    "PARC classification: ",
+                    "PARC classification: a\nb",
+                ]
+                if lossy
+                else ["", "PARC classification: SECRET"]
+            )
+        ),
         hypotheses=hypotheses,
         evidence=evidence,
     )
@@ -210,9 +285,17 @@ def sample() -> Case:
         title="Vase",
         hypotheses=[Hypothesis(id="H1", title="Cat"), Hypothesis(id="H2", title="Dog")],
         evidence=[
-            Evidence(id="E1", title="Prints", details="a\r\nb\rc", event_date=date(2022, 3, 29),
-                     admiralty="B2", kind="fact", credibility="high", tags=["flagged"],
-                     ratings={"H1": "CC", "H2": "II"}),
+            Evidence(
+                id="E1",
+                title="Prints",
+                details="a\r\nb\rc",
+                event_date=date(2022, 3, 29),
+                admiralty="B2",
+                kind="fact",
+                credibility="high",
+                tags=["flagged"],
+                ratings={"H1": "CC", "H2": "II"},
+            ),
             Evidence(id="E2", title="Bark", tags=["type-intercept", "code-src7"], ratings={"H2": "NA"}),
         ],
     )
@@ -225,12 +308,25 @@ def test_the_file_is_gzip_utf16_xml_with_the_documented_elements() -> None:
     text = xml.decode("utf-16")
     assert text.startswith('<?xml version="1.0"?>')  # no encoding: see test_parc_era_readers
     for needle in (
-        "<PROJECT-TITLE>Vase</PROJECT-TITLE>", "<CLASSIFICATION />", "<LAST-INDEX>2</LAST-INDEX>",
-        "<HYPOTHESIS>\n      <NAME>Cat</NAME>", "<NAME>Prints</NAME>", "<NOTES>a&#13;\nb&#13;c</NOTES>",
-        "<TYPE>Fact</TYPE>", "<DATE>1648555200000</DATE>", "<CODE>B2</CODE>", "<FLAG>1</FLAG>",
-        "<CREDIBILITY>HIGH</CREDIBILITY>", "<VALUES>C C,I I</VALUES>",
-        "<TYPE>intercept</TYPE>", "<CODE>src7</CODE>", "<FLAG>0</FLAG>",
-        "<CREDIBILITY>MEDIUM</CREDIBILITY>", "<VALUES>,NA</VALUES>", "<LINK />", "<DATE>0</DATE>",
+        "<PROJECT-TITLE>Vase</PROJECT-TITLE>",
+        "<CLASSIFICATION />",
+        "<LAST-INDEX>2</LAST-INDEX>",
+        "<HYPOTHESIS>\n      <NAME>Cat</NAME>",
+        "<NAME>Prints</NAME>",
+        "<NOTES>a&#13;\nb&#13;c</NOTES>",
+        "<TYPE>Fact</TYPE>",
+        "<DATE>1648555200000</DATE>",
+        "<CODE>B2</CODE>",
+        "<FLAG>1</FLAG>",
+        "<CREDIBILITY>HIGH</CREDIBILITY>",
+        "<VALUES>C C,I I</VALUES>",
+        "<TYPE>intercept</TYPE>",
+        "<CODE>src7</CODE>",
+        "<FLAG>0</FLAG>",
+        "<CREDIBILITY>MEDIUM</CREDIBILITY>",
+        "<VALUES>,NA</VALUES>",
+        "<LINK />",
+        "<DATE>0</DATE>",
     ):
         assert needle in text, needle
     assert write_achz(sample()) == data  # deterministic: no timestamp in the gzip header
@@ -246,12 +342,20 @@ def test_carriage_returns_and_markup_survive() -> None:
 
 def test_losses_name_the_items() -> None:
     case = sample().model_copy(update={"question": "Who broke the vase?", "description": "Kitchen."})
-    ev = case.evidence[0].model_copy(update={
-        "source": "cleaner", "relevance": "high", "reported_date": date(2022, 4, 1), "excluded": True,
-        "notes": {"H1": "prints match"}, "tags": ["flagged", "kitchen"],
-    })
+    ev = case.evidence[0].model_copy(
+        update={
+            "source": "cleaner",
+            "relevance": "high",
+            "reported_date": date(2022, 4, 1),
+            "excluded": True,
+            "notes": {"H1": "prints match"},
+            "tags": ["flagged", "kitchen"],
+        }
+    )
     hyp = case.hypotheses[1].model_copy(update={"description": "the dog did it", "prior": 3.0})
-    case = case.model_copy(update={"evidence": [ev, case.evidence[1]], "hypotheses": [case.hypotheses[0], hyp]})
+    case = case.model_copy(
+        update={"evidence": [ev, case.evidence[1]], "hypotheses": [case.hypotheses[0], hyp]}
+    )
     assert achz_losses(case) == [
         "case question: PARC has only the project title",
         "case description: PARC has no place for it",
@@ -274,7 +378,9 @@ def test_control_characters_are_replaced_and_reported() -> None:
 
 def test_classification_goes_back_where_it_came_from() -> None:
     case = sample().model_copy(update={"description": "PARC classification: SECRET//NOFORN"})
-    assert "<CLASSIFICATION>SECRET//NOFORN</CLASSIFICATION>" in gzip.decompress(write_achz(case)).decode("utf-16")
+    assert "<CLASSIFICATION>SECRET//NOFORN</CLASSIFICATION>" in gzip.decompress(write_achz(case)).decode(
+        "utf-16"
+    )
     assert round_trip(case).description == "PARC classification: SECRET//NOFORN"
     assert achz_losses(case) == []
 
@@ -283,8 +389,8 @@ def test_dates_are_written_at_noon_utc_so_every_time_zone_sees_the_same_day() ->
     from datetime import datetime, timedelta, timezone
 
     text = gzip.decompress(write_achz(sample())).decode("utf-16")
-    ms = int(re.search(r"<DATE>(-?\d+)</DATE>", text).group(1))  # type: ignore[union-attr]
-    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+    ms = int(re.search(r"<DATE>(-?\d+)</DATE>", text).group(1))
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     for hours in range(-11, 12):
         assert moment.astimezone(timezone(timedelta(hours=hours))).date() == date(2022, 3, 29), hours
 

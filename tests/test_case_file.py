@@ -25,17 +25,33 @@ def full_case() -> Case:
         ],
         evidence=[
             Evidence(
-                id="E1", title="Everything", details="d\nmore", source="NYT", url="https://example.org/a?b=1",
-                event_date=date(2022, 3, 29), reported_date=date(2022, 4, 1), tags=["istanbul", "draft-treaty"],
-                credibility="high", relevance="low", admiralty="B2", kind="claim", excluded=True,
-                ratings={"H1": "CC", "H2": "II"}, notes={"H1": "why", "H2": "because <b>"},
+                id="E1",
+                title="Everything",
+                details="d\nmore",
+                source="NYT",
+                url="https://example.org/a?b=1",
+                event_date=date(2022, 3, 29),
+                reported_date=date(2022, 4, 1),
+                tags=["istanbul", "draft-treaty"],
+                credibility="high",
+                relevance="low",
+                admiralty="B2",
+                kind="claim",
+                excluded=True,
+                ratings={"H1": "CC", "H2": "II"},
+                notes={"H1": "why", "H2": "because <b>"},
                 group="drafting",
             ),
             Evidence(id="E2", title="Minimal"),
         ],
         indicators=[
-            Indicator(id="M1", title="Talks resume", details="within weeks", expected_by=date(2022, 6, 1),
-                      ratings={"H1": "C", "H2": "I"}),
+            Indicator(
+                id="M1",
+                title="Talks resume",
+                details="within weeks",
+                expected_by=date(2022, 6, 1),
+                ratings={"H1": "C", "H2": "I"},
+            ),
             Indicator(id="M2", title="Seen", status="observed", evidence_id="E2", ratings={"H1": "N"}),
             Indicator(id="M3", title="Never came", status="lapsed"),
         ],
@@ -55,8 +71,13 @@ def test_version_2_round_trips_groups_indicators_and_conclusion() -> None:
     assert doc["case"]["conclusion"] == "Probably H1,\nthough E1 is a claim."
     assert [e["group"] for e in doc["evidence"]] == ["drafting", None]
     assert doc["indicators"][0] == {
-        "id": "M1", "title": "Talks resume", "details": "within weeks", "expected_by": "2022-06-01",
-        "ratings": {"H1": "C", "H2": "I"}, "status": "watching", "evidence_id": None,
+        "id": "M1",
+        "title": "Talks resume",
+        "details": "within weeks",
+        "expected_by": "2022-06-01",
+        "ratings": {"H1": "C", "H2": "I"},
+        "status": "watching",
+        "evidence_id": None,
     }
     again = parse_case_file(json.dumps(doc).encode())
     assert again.conclusion == full_case().conclusion
@@ -85,10 +106,13 @@ def test_version_1_still_imports() -> None:
     [
         (lambda d: d["case"].update(conclusion="x"), "case: conclusion: unknown field in a version 1 file"),
         (lambda d: d.update(indicators=[]), "indicators: unknown field in a version 1 file"),
-        (lambda d: d["evidence"][1].update(group="g"), "evidence E2: group: unknown field in a version 1 file"),
+        (
+            lambda d: d["evidence"][1].update(group="g"),
+            "evidence E2: group: unknown field in a version 1 file",
+        ),
     ],
 )
-def test_version_1_file_with_version_2_keys_is_refused(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_version_1_file_with_version_2_keys_is_refused(mutate, expected: str) -> None:
     doc = _v1_doc()
     mutate(doc)
     with pytest.raises(ImportFailed) as err:
@@ -104,7 +128,7 @@ def _doc() -> dict:
     return case_file_dict(full_case())
 
 
-def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
+def _bad(mutate) -> str:
     doc = _doc()
     mutate(doc)
     with pytest.raises(ImportFailed) as err:
@@ -120,7 +144,10 @@ def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d["evidence"][0].update(colour="red"), "evidence E1: colour: unknown field"),
         (lambda d: d.update(extra=1), "extra: unknown field"),
         (lambda d: d["evidence"][0]["ratings"].update(H1="X"), "evidence E1: ratings.H1"),
-        (lambda d: d["evidence"][0]["ratings"].update(H9="C"), "evidence E1: ratings: unknown hypothesis id 'H9'"),
+        (
+            lambda d: d["evidence"][0]["ratings"].update(H9="C"),
+            "evidence E1: ratings: unknown hypothesis id 'H9'",
+        ),
         (lambda d: d["evidence"][1].update(id="E1"), "evidence E1: duplicate id"),
         (lambda d: d["hypotheses"][1].update(id="H1"), "hypothesis H1: duplicate id"),
         (lambda d: d["evidence"][0].update(event_date="2022-02-30"), "evidence E1: event_date"),
@@ -144,16 +171,22 @@ def _bad(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d["indicators"][0].update(status="seen"), "indicator M1: status"),
         (lambda d: d["indicators"][0].update(expected_by="2022-13-01"), "indicator M1: expected_by"),
         (lambda d: d["indicators"][0]["ratings"].update(H1="X"), "indicator M1: ratings.H1"),
-        (lambda d: d["indicators"][0]["ratings"].update(H9="C"), "indicator M1: ratings: unknown hypothesis id 'H9'"),
+        (
+            lambda d: d["indicators"][0]["ratings"].update(H9="C"),
+            "indicator M1: ratings: unknown hypothesis id 'H9'",
+        ),
         (lambda d: d["indicators"][1].update(id="M1"), "indicator M1: duplicate id"),
-        (lambda d: d["indicators"][1].update(evidence_id="E9"), "indicator M2: evidence_id: no evidence item 'E9'"),
+        (
+            lambda d: d["indicators"][1].update(evidence_id="E9"),
+            "indicator M2: evidence_id: no evidence item 'E9'",
+        ),
         (lambda d: d["indicators"][0].update(title=""), "indicator M1: title"),
         (lambda d: d["indicators"][0].pop("title"), "indicator M1: title: required field is missing"),
         (lambda d: d.pop("case"), "case: required field is missing"),
         (lambda d: d["evidence"][0].pop("title"), "evidence E1: title: required field is missing"),
     ],
 )
-def test_bad_case_files_name_the_field(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_case_files_name_the_field(mutate, expected: str) -> None:
     assert expected in _bad(mutate)
 
 
@@ -179,5 +212,5 @@ def test_bad_bytes(data: bytes, expected: str) -> None:
 
 
 def test_oversized_file_refused() -> None:
-    with pytest.raises(ImportFailed, match="huge.json: larger than 128 MB, the limit for one import"):
+    with pytest.raises(ImportFailed, match=r"huge\.json: larger than 128 MB, the limit for one import"):
         parse_case_file(b" " * (128 * 1024 * 1024 + 1), "huge.json")

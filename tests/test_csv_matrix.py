@@ -193,13 +193,13 @@ def fails(data: bytes) -> str:
 
 def test_bad_cells_are_reported_by_line_and_column() -> None:
     data = (
-        "id,title,event_date,credibility,excluded,admiralty,H1: Alpha\r\n"
-        "E1,fine,2022-01-01,high,no,B2,C\r\n"
-        '"E2","two\r\nlines",2022-13-01,,,,\r\n'
-        "E3,,,,,,\r\n"
-        "E4,x,,very,maybe,Z9,Q\r\n"
-        "E1,again,,,,,\r\n"
-    ).encode()
+        b"id,title,event_date,credibility,excluded,admiralty,H1: Alpha\r\n"
+        b"E1,fine,2022-01-01,high,no,B2,C\r\n"
+        b'"E2","two\r\nlines",2022-13-01,,,,\r\n'
+        b"E3,,,,,,\r\n"
+        b"E4,x,,very,maybe,Z9,Q\r\n"
+        b"E1,again,,,,,\r\n"
+    )
     message = fails(data)
     assert "line 3, column event_date:" in message  # the record starts on line 3
     assert "line 5, column title: required: must not be empty" in message

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -147,7 +148,8 @@ def test_replay_rebuilds_the_case_after_every_edit(edits: list[tuple], reopen: b
             store.put_case(Case(id="other", title="Other"))  # another case's trail is ignored
             store.put_case(base_case())
             seen.append(content(store.case("c")))
-            counter, removals = [0], []
+            counter: list[int] = [0]
+            removals: list[Any] = []
             for edit in edits:
                 before = len(store.history())
                 apply_edit(store, edit, counter, removals)

@@ -27,7 +27,9 @@ def test_markdown_export_gains_the_change_log(cli_env: dict[str, str]) -> None:
         store.set_excluded(case.id, case.evidence[1].id, True)
         store.add_evidence(case.id, Evidence(id="E99", title="A [bold]late[/] *claim*", kind="assumption",
                                              ratings={"H2": "C"}))
-        store.update_evidence(case.id, store.evidence(case.id, "E99").model_copy(update={"credibility": "low"}))
+        store.update_evidence(
+            case.id, store.evidence(case.id, "E99").model_copy(update={"credibility": "low"})
+        )
     finally:
         store.close()
 

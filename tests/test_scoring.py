@@ -58,10 +58,10 @@ def test_example_a_bayes(case_a: Case) -> None:
         LN3 - 2 * LN2 + LN2,  # H3: E1 II, E2 N, E3 C
     ]
     a = analyse(case_a)
-    for got, want in zip(a.models["bayes"].scores, expected):
+    for got, want in zip(a.models["bayes"].scores, expected, strict=True):
         assert close(got, want)
     total = sum(math.exp(x) for x in expected)
-    for got, want in zip(a.posterior, expected):
+    for got, want in zip(a.posterior, expected, strict=True):
         assert close(got, math.exp(want) / total)
     assert a.models["bayes"].ranks == (1, 3, 2)
     assert close(sum(a.posterior), 1.0)
@@ -162,7 +162,9 @@ def test_priors_are_normalised() -> None:
 
 def test_models_disagree_flag() -> None:
     # H1: one CC, one I.  H2: all N.  Inconsistency prefers H2; Bayes prefers H1.
-    case = make_case({"E1": {"H1": "CC", "H2": "N"}, "E2": {"H1": "CC", "H2": "N"}, "E3": {"H1": "I", "H2": "N"}})
+    case = make_case(
+        {"E1": {"H1": "CC", "H2": "N"}, "E2": {"H1": "CC", "H2": "N"}, "E3": {"H1": "I", "H2": "N"}}
+    )
     a = analyse(case)
     assert a.models["inconsistency"].top == frozenset({1})
     assert a.models["bayes"].top == frozenset({0})
@@ -170,7 +172,9 @@ def test_models_disagree_flag() -> None:
 
 
 def test_linchpin_when_removal_breaks_a_tie() -> None:
-    case = make_case({"E1": {"H1": "I", "H2": "N"}, "E2": {"H1": "N", "H2": "I"}, "E3": {"H1": "N", "H2": "N"}})
+    case = make_case(
+        {"E1": {"H1": "I", "H2": "N"}, "E2": {"H1": "N", "H2": "I"}, "E3": {"H1": "N", "H2": "N"}}
+    )
     a = analyse(case)
     assert a.models["inconsistency"].top == frozenset({0, 1})
     assert "inconsistency" in a.linchpins[0] and "inconsistency" in a.linchpins[1]
@@ -190,8 +194,19 @@ def test_empty_case() -> None:
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("A1", "high"), ("B2", "high"), ("A3", "medium"), ("C1", "medium"), ("C3", "medium"),
-     ("D1", "low"), ("E2", "low"), ("A4", "low"), ("B5", "low"), ("F6", "medium"), ("C6", "medium")],
+    [
+        ("A1", "high"),
+        ("B2", "high"),
+        ("A3", "medium"),
+        ("C1", "medium"),
+        ("C3", "medium"),
+        ("D1", "low"),
+        ("E2", "low"),
+        ("A4", "low"),
+        ("B5", "low"),
+        ("F6", "medium"),
+        ("C6", "medium"),
+    ],
 )
 def test_admiralty_suggests_credibility(code: str, level: str) -> None:
     assert suggested_credibility(code) == level

@@ -12,7 +12,7 @@ from hypotheses.models import Evidence, Hypothesis
 from tests.test_case_file import full_case
 
 
-def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
+def _same(a, b) -> bool:
     return a.model_dump(exclude={"updated"}) == b.model_dump(exclude={"updated"})
 
 
@@ -36,7 +36,9 @@ def test_edits_round_trip(tmp_path: Path) -> None:
         store.set_rating("full", "E2", "H1", "C")
         store.set_rating("full", "E1", "H2", None)
         store.set_excluded("full", "E1", False)
-        store.add_evidence("full", Evidence(id="E3", title="new", tags=["a-b"], ratings={"H2": "N"}), position=0)
+        store.add_evidence(
+            "full", Evidence(id="E3", title="new", tags=["a-b"], ratings={"H2": "N"}), position=0
+        )
         store.add_hypothesis("full", Hypothesis(id="H3", title="third", prior=3.0))
         store.update_hypothesis("full", Hypothesis(id="H1", title="renamed", prior=1.5))
         removal = store.delete_hypothesis("full", "H2")

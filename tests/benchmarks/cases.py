@@ -13,11 +13,36 @@ from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis
 SEED = 6
 CASE_ID = "bench"
 HYPOTHESES = 6
-WORDS = (
-    "talks draft treaty ceasefire guarantees neutrality corridor envoy minister statement "
-    "offensive withdrawal sanctions summit delegation memo report interview leak security "
-    "border referendum negotiator proposal counteroffensive briefing officials cable"
-).split()
+WORDS = [
+    "talks",
+    "draft",
+    "treaty",
+    "ceasefire",
+    "guarantees",
+    "neutrality",
+    "corridor",
+    "envoy",
+    "minister",
+    "statement",
+    "offensive",
+    "withdrawal",
+    "sanctions",
+    "summit",
+    "delegation",
+    "memo",
+    "report",
+    "interview",
+    "leak",
+    "security",
+    "border",
+    "referendum",
+    "negotiator",
+    "proposal",
+    "counteroffensive",
+    "briefing",
+    "officials",
+    "cable",
+]
 TAGS = ("istanbul", "guarantees", "battlefield", "west", "kremlin", "kyiv", "bucha", "nato")
 
 

@@ -175,7 +175,10 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
                 await pilot.pause(0.01)
             await pilot.pause()
             rating: list[float | None] = []
-            down = lambda app: _moving_key(app, "down")
+
+            def down(app: Any) -> tuple[str, Any]:
+                return _moving_key(app, "down")
+
             for k in range(presses):
                 rating.append(await key_to_frame(pilot, _changing_key))
                 if k % 4 == 3:

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -38,7 +39,7 @@ def arm(spec: str) -> None:
         if when == "before":
             die()
         if when == "half" and name == "write":
-            fd, data = args[0], bytes(args[1])  # type: ignore[arg-type]
+            fd, data = args[0], bytes(cast(bytes, args[1]))
             real(fd, data[: max(1, len(data) // 2)])
             die()
         result = real(*args, **kwargs)

@@ -167,7 +167,7 @@ def test_directory_at_the_journal_path(tmp_path: Path, readonly: bool) -> None:
     db.with_name("weigh.json.journal").unlink()
     db.with_name("weigh.json.journal").mkdir()
     before = digest(db)
-    with pytest.raises(CorruptDatabase, match="weigh.json.journal: is a directory"):
+    with pytest.raises(CorruptDatabase, match=r"weigh\.json\.journal: is a directory"):
         Store.open(db, readonly=readonly)
     assert digest(db) == before
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ref(tmp_path: Path) -> Reference:
+def ref(tmp_path: Path) -> Iterator[Reference]:
     folder = tmp_path / "ref"
     folder.mkdir()
     reference = Reference(folder)
@@ -88,7 +89,7 @@ KILL_POINTS = [
 @pytest.mark.parametrize("func,nth,when", KILL_POINTS, ids=lambda v: str(v))
 def test_kill_at_chosen_point(db: Path, ref: Reference, func: str, nth: int, when: str) -> None:
     on_disk = 0
-    for round_ in range(2):  # the second round starts from the first one's debris
+    for _round in range(2):  # the second round starts from the first one's debris
         child = Child(db, on_disk, compact=3, env={"WEIGH_CRASH": f"{func}:{nth}:{when}",
                                                    "WEIGH_CRASH_LIMIT": str(on_disk + 12)})
         child.finish()

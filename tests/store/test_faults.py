@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,9 +121,10 @@ def test_fault_in_a_compaction(tmp_path: Path, faults: Faults, monkeypatch: pyte
     store = opened_with_edits(tmp_path)
     monkeypatch.setattr(store_module, "COMPACT_RECORDS", store.pending)
     before = shape(store.case(CASE_ID))
-    only = None
-    if func == "open":
-        only = lambda args: str(args[0]).endswith(".tmp")
+    def temp_file(args: tuple[object, ...]) -> bool:
+        return str(args[0]).endswith(".tmp")
+
+    only = temp_file if func == "open" else None
     faults.add(func, nth, code, only=only)
     with pytest.raises(StoreError) as err:
         store.set_rating(CASE_ID, "X0", "H2", "II")
@@ -139,7 +141,7 @@ def test_fault_in_compaction_on_close(tmp_path: Path, faults: Faults, func: str,
     store = opened_with_edits(tmp_path)
     before = shape(store.case(CASE_ID))
     faults.add(func, nth, code, only=(lambda a: str(a[0]).endswith(".tmp")) if func == "open" else None)
-    with pytest.raises(StoreError, match="weigh.json"):
+    with pytest.raises(StoreError, match=r"weigh\.json"):
         store.close()
     faults.clear()
     with pytest.raises(ReadOnlyStore, match="closed"):
@@ -185,7 +187,9 @@ def test_fault_opening_the_journal(tmp_path: Path, faults: Faults, func: str, co
         fh.write(b"torn")
     files = digest(*files_of(db))
     # the writer's open (for appending), not the read that comes first
-    writer_open = lambda a: str(a[0]).endswith(".journal") and bool(a[1] & os.O_WRONLY)
+    def writer_open(a: tuple[Any, ...]) -> bool:
+        return str(a[0]).endswith(".journal") and bool(a[1] & os.O_WRONLY)
+
     faults.add(func, 1, code, only=writer_open if func == "open" else None)
     with pytest.raises(StoreError, match="cannot open journal"):
         Store.open(db)

@@ -62,7 +62,7 @@ def test_a_rating_edit_is_one_small_append(tmp_path: Path, monkeypatch: pytest.M
             real = getattr(os, name)
 
             def spy(*args: object, _real: object = real, _name: str = name) -> object:
-                size = len(args[1]) if _name == "write" else 0  # type: ignore[arg-type]
+                size = len(args[1]) if _name == "write" else 0
                 calls[_name].append(size)
                 return _real(*args)  # type: ignore[operator]
 

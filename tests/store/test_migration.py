@@ -52,7 +52,9 @@ def raw_schema(db: Path) -> int:
 def test_without_a_migration_an_older_file_is_refused_untouched(schema0: Path) -> None:
     before = digest(*files_of(schema0))
     for readonly in (True, False):
-        with pytest.raises(CorruptDatabase, match="older weigh \\(schema 0\\) that this version cannot upgrade"):
+        with pytest.raises(
+            CorruptDatabase, match="older weigh \\(schema 0\\) that this version cannot upgrade"
+        ):
             Store.open(schema0, readonly=readonly)
     assert digest(*files_of(schema0)) == before
 
@@ -130,10 +132,12 @@ def crashing_migration(doc: dict[str, Any]) -> dict[str, Any]:
     return doc["no such key"]
 
 
-@pytest.mark.parametrize("migration,fragment", [(broken_migration, "history"),
-                                                (crashing_migration, "no such key")])
-def test_a_failing_migration_leaves_the_file_untouched(schema0: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       migration: Any, fragment: str) -> None:
+@pytest.mark.parametrize(
+    "migration,fragment", [(broken_migration, "history"), (crashing_migration, "no such key")]
+)
+def test_a_failing_migration_leaves_the_file_untouched(
+    schema0: Path, monkeypatch: pytest.MonkeyPatch, migration: Any, fragment: str
+) -> None:
     monkeypatch.setattr(database_module, "MIGRATIONS", {**database_module.MIGRATIONS, 0: migration})
     before = digest(*files_of(schema0))
     with pytest.raises(CorruptDatabase, match="cannot upgrade from schema 0") as err:
@@ -145,8 +149,9 @@ def test_a_failing_migration_leaves_the_file_untouched(schema0: Path, monkeypatc
 
 @pytest.mark.usefixtures("with_migration")
 @pytest.mark.parametrize("func,nth", [("replace", 1), ("fsync", 1), ("fsync", 3), ("write", 2)])
-def test_a_fault_while_upgrading_keeps_the_old_file(schema0: Path, faults: Faults, func: str,
-                                                    nth: int) -> None:
+def test_a_fault_while_upgrading_keeps_the_old_file(
+    schema0: Path, faults: Faults, func: str, nth: int
+) -> None:
     original = schema0.read_bytes()
     faults.add(func, nth, errno.EIO)
     with pytest.raises(StoreError):
@@ -164,33 +169,79 @@ def test_a_fault_while_upgrading_keeps_the_old_file(schema0: Path, faults: Fault
 def schema1_file(db: Path) -> dict[str, Any]:
     """A database as weigh wrote it before schema 2: no indicators, conclusion or group,
     an item edit kept whole twice (``doc`` and ``old``), records without ``v``."""
-    item = {"id": "X0", "title": "First item", "details": "", "source": "", "url": None,
-            "event_date": None, "reported_date": None, "tags": ["seed"], "credibility": "medium",
-            "relevance": "medium", "admiralty": None, "kind": "report", "excluded": False,
-            "ratings": {"H1": "C"}, "notes": {}}
+    item = {
+        "id": "X0",
+        "title": "First item",
+        "details": "",
+        "source": "",
+        "url": None,
+        "event_date": None,
+        "reported_date": None,
+        "tags": ["seed"],
+        "credibility": "medium",
+        "relevance": "medium",
+        "admiralty": None,
+        "kind": "report",
+        "excluded": False,
+        "ratings": {"H1": "C"},
+        "notes": {},
+    }
     doc = {
         "_meta": {"1": {"format": "weigh", "schema": 1, "seq": 3}},
-        "cases": {"1": {
-            "id": CASE_ID, "title": "Crash test case", "question": "", "description": "",
-            "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
-            "hypotheses": [{"id": h, "title": f"Hypothesis {h}", "description": "", "prior": 1.0}
-                           for h in ("H1", "H2", "H3")],
-            "evidence": [{**item, "title": "First item, edited"}],
-        }},
+        "cases": {
+            "1": {
+                "id": CASE_ID,
+                "title": "Crash test case",
+                "question": "",
+                "description": "",
+                "created": "2026-01-01T00:00:00Z",
+                "updated": "2026-01-01T00:00:00Z",
+                "hypotheses": [
+                    {"id": h, "title": f"Hypothesis {h}", "description": "", "prior": 1.0}
+                    for h in ("H1", "H2", "H3")
+                ],
+                "evidence": [{**item, "title": "First item, edited"}],
+            }
+        },
         "history": {
-            "1": {"seq": 1, "ts": "2026-01-01T00:00:00+00:00", "op": "case.put", "case": CASE_ID,
-                  "title": "Crash test case", "hypotheses": 3, "evidence": 1},
-            "2": {"seq": 2, "ts": "2026-01-01T00:01:00+00:00", "op": "ev.update", "case": CASE_ID,
-                  "id": "X0", "doc": {**item, "title": "First item, edited"}, "old": item},
-            "3": {"seq": 3, "ts": "2026-01-01T00:02:00+00:00", "op": "case.info", "case": CASE_ID,
-                  "new": {"title": "Crash test case", "question": "", "description": "Now"},
-                  "old": {"title": "Crash test case", "question": "", "description": ""}},
+            "1": {
+                "seq": 1,
+                "ts": "2026-01-01T00:00:00+00:00",
+                "op": "case.put",
+                "case": CASE_ID,
+                "title": "Crash test case",
+                "hypotheses": 3,
+                "evidence": 1,
+            },
+            "2": {
+                "seq": 2,
+                "ts": "2026-01-01T00:01:00+00:00",
+                "op": "ev.update",
+                "case": CASE_ID,
+                "id": "X0",
+                "doc": {**item, "title": "First item, edited"},
+                "old": item,
+            },
+            "3": {
+                "seq": 3,
+                "ts": "2026-01-01T00:02:00+00:00",
+                "op": "case.info",
+                "case": CASE_ID,
+                "new": {"title": "Crash test case", "question": "", "description": "Now"},
+                "old": {"title": "Crash test case", "question": "", "description": ""},
+            },
         },
     }
     db.write_text(json.dumps(doc))
-    journal_record = {"seq": 4, "ts": "2026-01-01T00:03:00+00:00", "op": "ev.update", "case": CASE_ID,
-                      "id": "X0", "doc": {**item, "title": "Edited in the journal"},
-                      "old": {**item, "title": "First item, edited"}}
+    journal_record = {
+        "seq": 4,
+        "ts": "2026-01-01T00:03:00+00:00",
+        "op": "ev.update",
+        "case": CASE_ID,
+        "id": "X0",
+        "doc": {**item, "title": "Edited in the journal"},
+        "old": {**item, "title": "First item, edited"},
+    }
     from evidence.journal import encode
 
     db.with_name("weigh.json.journal").write_bytes(encode(json.dumps(journal_record).encode()))

@@ -75,7 +75,9 @@ def step(store: Store, model: Model, op: str, a: int, b: int, c: int, counter: l
         item["excluded"] = bool(b % 2)
     elif op == "retitle":
         title = f"title {b} «{c}»"
-        store.update_evidence(CASE_ID, store.evidence(CASE_ID, item["id"]).model_copy(update={"title": title}))
+        store.update_evidence(
+            CASE_ID, store.evidence(CASE_ID, item["id"]).model_copy(update={"title": title})
+        )
         item["title"] = title
     elif op == "add_hyp":
         counter[0] += 1

@@ -36,7 +36,7 @@ def test_threads_hammering_one_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
                 else:
                     eid = f"T{t}-{i - i % 3}"
                     store.set_rating(CASE_ID, eid, HYPS[(i + t) % 3], CODES[(i * 7 + t) % 6])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     def reader() -> None:
@@ -45,7 +45,7 @@ def test_threads_hammering_one_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
             for _ in range(EDITS):
                 case = store.case(CASE_ID)
                 assert len({e.id for e in case.evidence}) == len(case.evidence)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(t,)) for t in range(THREADS - 1)]

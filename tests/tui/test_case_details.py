@@ -34,7 +34,7 @@ async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, m
         await pilot.press(*CONCLUSION)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is main
+        assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
         lines = screen_text(app).splitlines()
         assert lines[1].startswith(" Conclusion: Talks died of [bold]mistrust[/]")
         assert lines[1].rstrip().endswith("…")  # cut to one line at 80×24

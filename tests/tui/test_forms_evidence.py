@@ -253,7 +253,7 @@ async def test_every_rating_choice_fits_on_one_line_at_80_columns() -> None:
         await pilot.press("escape")
         for _ in range(6):  # each choice, shown in the closed drop-down
             await choose(pilot, "rating-0", 1)
-            value = app.screen.query_one("#rating-0", Select).value
+            value = str(app.screen.query_one("#rating-0", Select).value)
             assert value in text
             line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
             assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, screen_text
@@ -47,7 +49,7 @@ async def test_edit_item_into_an_existing_group_by_completion_then_filter(tmp_pa
         form.query_one("#group").focus()
         await pilot.press(*"dra", "right")  # accept the suggested existing group
         await pilot.pause()
-        assert form.query_one("#group").value == "drafting"
+        assert form.query_one("#group", Input).value == "drafting"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is main

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import DataTable
+
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -84,7 +86,7 @@ async def test_ranking_history_of_the_seeded_case_edited_from_the_keyboard(db_pa
         eid, hid = app.screen.matrix.current()
         await pilot.press("I", "right", "c")  # two ratings, as an analyst types them
         screen = await open_history(app, pilot)
-        table = screen.query_one("#rh-table")
+        table = screen.query_one("#rh-table", DataTable)
         assert table.row_count == 3
         last = [str(c) for c in table.get_row_at(2)]
         assert last[3] == f"rating {eid} × H2: N → C"
@@ -111,15 +113,45 @@ async def test_ranking_history_at_80x24_keeps_ranking_and_leaders_in_view(db_pat
 def test_item_history_text_newest_first_and_inert() -> None:
     from evidence.operations import parse_record
 
-    path_records = [parse_record(r) for r in [
-        {"ts": "2026-01-02T10:00:00+00:00", "op": "ev.add", "case": "c", "id": "E1", "pos": 0,
-         "doc": {"id": "E1", "title": "[bold]boots[/]"}},
-        {"ts": "2026-01-02T10:01:00+00:00", "op": "rate", "case": "c", "id": "E1", "hyp": "H1",
-         "old": None, "new": "C"},
-        {"ts": "2026-01-02T10:02:00+00:00", "op": "rate", "case": "c", "id": "E2", "hyp": "H1",
-         "old": None, "new": "I"},
-        {"ts": "2026-01-02T10:03:00+00:00", "op": "exclude", "case": "c", "id": "E1", "old": False, "new": True},
-    ]]
+    path_records = [
+        parse_record(r)
+        for r in [
+            {
+                "ts": "2026-01-02T10:00:00+00:00",
+                "op": "ev.add",
+                "case": "c",
+                "id": "E1",
+                "pos": 0,
+                "doc": {"id": "E1", "title": "[bold]boots[/]"},
+            },
+            {
+                "ts": "2026-01-02T10:01:00+00:00",
+                "op": "rate",
+                "case": "c",
+                "id": "E1",
+                "hyp": "H1",
+                "old": None,
+                "new": "C",
+            },
+            {
+                "ts": "2026-01-02T10:02:00+00:00",
+                "op": "rate",
+                "case": "c",
+                "id": "E2",
+                "hyp": "H1",
+                "old": None,
+                "new": "I",
+            },
+            {
+                "ts": "2026-01-02T10:03:00+00:00",
+                "op": "exclude",
+                "case": "c",
+                "id": "E1",
+                "old": False,
+                "new": True,
+            },
+        ]
+    ]
     text = item_history_text(path_records, "E1")
     lines = text.plain.splitlines()
     assert lines[0] == "History  3 changes"

@@ -55,7 +55,7 @@ async def test_escape_closes_and_e_still_edits_from_the_ranking(db_path, make_ap
         assert "Coverage: rated" in flat_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is main
+        assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
         await pilot.press("e")
         await pilot.pause()
         assert type(app.screen).__name__ == "HypothesisForm"

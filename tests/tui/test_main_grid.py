@@ -5,7 +5,7 @@ list shows at once."""
 from __future__ import annotations
 
 from evidence.store import Store
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, screen_text
 from tui.screens.main import MainScreen
 
@@ -14,11 +14,10 @@ N = 3000
 
 def big_db(tmp_path, hypotheses: int = 6):
     hyps = [Hypothesis(id=f"H{i}", title=f"Hypothesis {i}") for i in range(1, hypotheses + 1)]
-    codes = ["CC", "C", "N", "I", "II", "NA"]
     evidence = [
         Evidence(id=f"E{n}", title=f"Item number {n}",
                  event_date=f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}",
-                 ratings={h.id: codes[(n + k) % 6] for k, h in enumerate(hyps)})
+                 ratings={h.id: RATINGS[(n + k) % 6] for k, h in enumerate(hyps)})
         for n in range(1, N + 1)
     ]
     path = tmp_path / "big.json"

@@ -3,12 +3,13 @@ get a clear screen and are left untouched; the last case is reopened."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
@@ -62,7 +63,7 @@ async def test_last_used_case_is_reopened(db_path, make_app):
 
 async def test_remembered_case_that_is_gone_falls_back_to_default(db_path, make_app, state_file):
     state_file.parent.mkdir(parents=True)
-    state_file.write_text('{"last_case": {"%s": "deleted-case"}}' % db_path.absolute())
+    state_file.write_text(json.dumps({"last_case": {str(db_path.absolute()): "deleted-case"}}))
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -149,7 +150,6 @@ def test_state_file_roundtrip(tmp_path: Path) -> None:
     remember_case(state, tmp_path / "b.json", "two")
     assert last_case(state, tmp_path / "a.json") == "one"
     assert last_case(state, tmp_path / "b.json") == "two"
-    assert CaseInfo  # the models import is used by other tests in this module
 
 
 async def test_set_aside_only_on_explicit_key_then_starts_fresh(tmp_path, make_app):
@@ -196,7 +196,7 @@ async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kep
     import weakref
 
     class Node:
-        pass
+        me: object = None
 
     with Store.open(db_path) as store:
         store.put_case(Case(id="other", title="Other case", hypotheses=[Hypothesis(id="H1", title="One")]))

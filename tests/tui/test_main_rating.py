@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
 from tests.tui.conftest import flat_text, notices
 from tui.screens.main import MainScreen
@@ -128,7 +128,7 @@ async def test_undo_reverts_rating_and_exclusion_in_order(db_path, make_app):
 
 async def test_two_thousand_items_open_and_rate(tmp_path, make_app):
     hyps = [Hypothesis(id=f"H{i}", title=f"Hypothesis {i}") for i in range(1, 7)]
-    codes = ["CC", "C", "N", "I", "II", "NA"]
+    codes = RATINGS
     evidence = [
         Evidence(
             id=f"E{n}", title=f"Item {n}", tags=[f"t{n % 7}"],

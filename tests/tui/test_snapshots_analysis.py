@@ -27,26 +27,26 @@ def snap_db(tmp_path: Path) -> Path:
     return path
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _settle(pilot) -> None:
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()
     await pilot.pause()
 
 
-def _still(pilot) -> None:  # type: ignore[no-untyped-def]
+def _still(pilot) -> None:
     for inp in pilot.app.screen.query("Input, TextArea"):
         inp.cursor_blink = False
 
 
-def _make(snap_db: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _make(snap_db: Path, tmp_path: Path):
     from tui.app import WeighApp
 
     return WeighApp(snap_db, state_file=tmp_path / "state.json")
 
 
-def test_hypothesis_view_80x24(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_hypothesis_view_80x24(snap_compare, snap_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("tab", *["down"] * 5, "enter")
         await pilot.pause()
@@ -54,8 +54,8 @@ def test_hypothesis_view_80x24(snap_compare, snap_db, tmp_path):  # type: ignore
     assert snap_compare(_make(snap_db, tmp_path), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_hypothesis_view_160x48(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_hypothesis_view_160x48(snap_compare, snap_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("tab", "enter")
         await pilot.pause()
@@ -63,8 +63,8 @@ def test_hypothesis_view_160x48(snap_compare, snap_db, tmp_path):  # type: ignor
     assert snap_compare(_make(snap_db, tmp_path), terminal_size=(160, 48), run_before=run_before)
 
 
-def test_case_details_form_80x24(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_case_details_form_80x24(snap_compare, snap_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("D")
         await pilot.pause()
@@ -74,8 +74,8 @@ def test_case_details_form_80x24(snap_compare, snap_db, tmp_path):  # type: igno
     assert snap_compare(_make(snap_db, tmp_path), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_conclusion_under_the_case_bar_160x48(snap_compare, snap_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_conclusion_under_the_case_bar_160x48(snap_compare, snap_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
 
     assert snap_compare(_make(snap_db, tmp_path), terminal_size=(160, 48), run_before=run_before)

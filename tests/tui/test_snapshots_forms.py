@@ -36,7 +36,7 @@ async def _still_cursor(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def test_evidence_form_with_validation_errors(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_form_with_validation_errors(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _still_cursor(pilot)
         await pilot.press("tab", "tab", "tab", "tab", *"2022-02-30")  # title left empty
@@ -47,7 +47,7 @@ def test_evidence_form_with_validation_errors(snap_compare) -> None:  # type: ig
     assert snap_compare(EvidenceFormHost(), run_before=run_before, terminal_size=(100, 40))
 
 
-def test_evidence_form_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_form_at_80x24(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _still_cursor(pilot)
         await pilot.press(*"Medinsky: [i]big step[/i]")

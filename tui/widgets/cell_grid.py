@@ -132,7 +132,7 @@ class CellGrid(ScrollView, can_focus=True):
         }
     }
     """
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "cell-grid--header",
         "cell-grid--fixed",
         "cell-grid--cursor",
@@ -355,12 +355,10 @@ class CellGrid(ScrollView, can_focus=True):
         cursor_col = self.cursor_column if index == self.cursor_row and row_key is not None else -1
         fixed_segments: list[Segment] = []
         segments: list[Segment] = []
-        for col, (column, text) in enumerate(zip(self.grid_columns, texts)):
+        # cells() gives one text per column; a short row would leave the rest blank, never fail
+        for col, (column, text) in enumerate(zip(self.grid_columns, texts, strict=False)):
             on_cursor = col == cursor_col and self.show_cursor
-            if row_key is None:
-                pre = header
-            else:
-                pre = base
+            pre = header if row_key is None else base
             post = None
             if on_cursor:
                 component = cursor + (fixed_cursor if col < self.fixed_columns else Style())

@@ -4,6 +4,7 @@ its diagnosticity and whether it is a linchpin. User text is Text, never markup.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -111,7 +112,7 @@ def describe_evidence(
 class DetailPane(VerticalScroll, can_focus=False):
     """A scrolling pane holding one Static; redrawn when the cursor moves."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(Text("No evidence selected", style="italic"), id="detail-text")
         yield ItemHistory(id="item-history")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -14,7 +16,7 @@ __all__ = ["FilterBar", "matches"]
 class FilterBar(Input):
     """Hidden until `/`; posts :class:`FilterBar.Closed` on Escape."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close filter", tooltip="Close the filter line, keep the filter"),
     ]
 
