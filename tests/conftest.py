@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,24 @@ import pytest
 from hypotheses.models import Case, Evidence, Hypothesis
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Long enough for a cold start on a loaded machine; a hung command fails the test.
+CLI_TIMEOUT = 60
+
+
+def weigh(env: dict[str, str], *args: str, umask: int = -1) -> subprocess.CompletedProcess[bytes]:
+    """Run the `weigh` command as a user does: its own process, on the environment's database."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        env=env, cwd=ROOT, capture_output=True, timeout=CLI_TIMEOUT, umask=umask, check=False,
+    )
+
+
+def weigh_text(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`weigh` with its output read as UTF-8 text."""
+    done = weigh(env, *args)
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    )
 
 
 def make_case(ratings: dict[str, dict[str, str]], **per_item: dict) -> Case:

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.achz_files import achz
-from tests.conftest import ROOT
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+from tests.conftest import weigh_text as weigh
 
 
 def test_export_then_import_the_default_case(cli_env: dict[str, str], tmp_path: Path) -> None:

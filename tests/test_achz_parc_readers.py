@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -19,19 +17,7 @@ import defusedxml.ElementTree as SafeET
 
 from evidence.achz import read_achz
 from tests.achz_files import achz
-
-TIMEOUT = 60
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+from tests.conftest import weigh_text as weigh
 
 
 def case_file(tmp_path: Path) -> Path:

@@ -10,18 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import weigh
+
 TIMEOUT = 60
 RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # CR and LF may end lines
 
 
 def raw(data: bytes) -> bool:
     return RAW.search(data.decode("utf-8")) is not None
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT
-    )
 
 
 def hostile_file(tmp_path: Path) -> Path:

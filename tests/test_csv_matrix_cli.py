@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from evidence.store import Store
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], env=env, capture_output=True, timeout=60
-    )
+from tests.conftest import weigh
 
 
 def test_export_import_export_is_byte_identical(cli_env: dict[str, str], tmp_path: Path) -> None:

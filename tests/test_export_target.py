@@ -11,20 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import weigh
 from tui.session import remember_case
 
 TIMEOUT = 60
-
-
-def weigh(env: dict[str, str], *args: str, umask: int = -1) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        check=False,
-        env=env,
-        capture_output=True,
-        timeout=TIMEOUT,
-        umask=umask,
-    )
 
 
 def summary(env: dict[str, str]) -> bytes:

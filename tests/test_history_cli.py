@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from evidence.seed import open_store
 from hypotheses.models import Evidence
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], env=env, capture_output=True, text=True, timeout=60
-    )
+from tests.conftest import weigh_text as weigh
 
 
 def test_markdown_export_gains_the_change_log(cli_env: dict[str, str]) -> None:

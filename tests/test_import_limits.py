@@ -10,8 +10,6 @@ import gzip
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,14 +17,7 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.achz_files import project_xml
-
-TIMEOUT = 60
-
-
-def weigh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], check=False, env=env, capture_output=True, timeout=TIMEOUT
-    )
+from tests.conftest import weigh
 
 
 def refused(env: dict[str, str], path: Path, expected: str, *extra: str) -> None:
