@@ -300,6 +300,16 @@ class WorkbenchSession:
         rated = any(ev.ratings for ev in self.case.evidence)  # stops at the first rated item
         return first_steps(len(self.case.hypotheses), len(self.case.evidence), int(rated))
 
+    def warm_up(self) -> None:
+        """Work out every model's leader series now (after the first frame), so the
+        first m or [ after opening a large case does not pay for it."""
+        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
+            return
+        for model in MODELS:
+            leaders = leader_ids(self.analysis, model)
+            if leaders:
+                self.series_for[model].series(self.scored, leaders[0], self.stops)
+
     def focused_item(self, eid: str | None) -> Evidence | None:
         if eid is None or self.case_id is None:
             return None

@@ -40,7 +40,7 @@ from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.timeline import Timeline
-from tui.workbench_session import SORTS, Change, NoCase, WorkbenchSession, next_id
+from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSession, next_id
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -111,11 +111,12 @@ class MainScreen(Screen[None]):
         self.session = WorkbenchSession(store)
         self.db_path = db_path
         self.export_folder = export_folder
-        self.drawn: dict[str, tuple[Evidence, object]] = {}
-        self._drawn_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn shows
+        self.drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
+        self._facts_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn is true for
         self.rebuilds = 0  # how many times the whole table was redrawn (tests read it)
         self.rows_redrawn = 0  # rows redrawn in place by the last change
         self.show_detail = False  # d flips the detail pane from its default
+        self._detail_key: object = None  # what the detail pane shows now
         self._initial_case = case_id
 
     # ----------------------------------------------- the session, read-only
@@ -189,7 +190,9 @@ class MainScreen(Screen[None]):
             self.rebuild(self.matrix.current())
 
     def _set_narrow(self, width: int) -> None:
-        self.set_class(width < NARROW, "narrow")
+        if self.has_class("narrow") != (width < NARROW):
+            self.set_class(width < NARROW, "narrow")
+            self.call_after_refresh(self.redraw_detail)  # shown or hidden now
 
     def _title_width(self) -> int:
         width = self.app.size.width
@@ -216,6 +219,7 @@ class MainScreen(Screen[None]):
         self.rebuild((None, None))
         self.matrix.focus()
         settle_gc()
+        self.call_after_refresh(self.session.warm_up)
         self.post_message(self.CaseOpened(case_id))
 
     # --------------------------------------------------------------- drawing
@@ -231,21 +235,25 @@ class MainScreen(Screen[None]):
         if change.message:
             self.notify(change.message, timeout=3, markup=False)
 
+    def row_facts(self, ev: Evidence) -> RowFacts:
+        """An item's facts under the analysis and model on show, worked out when its row
+        is first drawn and kept until they may change (so 10,000 rows cost a screenful)."""
+        key = (self.session.analysis, self.session.model)
+        if self._facts_for != key:
+            self._facts_for = key
+            self.drawn = {}
+        got = self.drawn.get(ev.id)
+        if got is not None and got[0] is ev:
+            return got[1]
+        facts = self.session.facts(ev)
+        self.drawn[ev.id] = (ev, facts)
+        return facts
+
     def rebuild(self, focus: tuple[str | None, str | None]) -> None:
         """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
         assert self.case is not None
-        session = self.session
-        # same analysis and model (a new sort, the detail pane, a resize): same facts
-        same = self._drawn_for[0] is session.analysis and self._drawn_for[1] == session.model
-        drawn = self.drawn if same else {}
-        rows = []
-        facts = session.facts
-        for ev in session.rows():
-            old = drawn.get(ev.id)
-            rows.append((ev, old[1] if old is not None and old[0] is ev else facts(ev)))
-        self.drawn = {ev.id: (ev, f) for ev, f in rows}
-        self._drawn_for = (session.analysis, session.model)
-        self.matrix.rebuild(self.case.hypotheses, rows, self._title_width(), focus)  # type: ignore[arg-type]
+        self.matrix.rebuild(self.case.hypotheses, self.session.rows(), self._title_width(),
+                            focus, self.row_facts)
         self.rebuilds += 1
         self.redraw_panels()
 
@@ -254,24 +262,34 @@ class MainScreen(Screen[None]):
 
         ``before``: the analysis the rows were drawn from, when only items and
         scores changed (not the model, date or view): then only the items that
-        changed, and those whose diagnosticity or linchpin moved, are looked at.
+        changed, and those whose diagnosticity or linchpin moved, are looked at;
+        without it every row may have changed, so the rows in view are drawn again.
         """
         session = self.session
         assert session.scored is not None
+        if before is None or self._facts_for != (before, session.model):
+            self._facts_for = (session.analysis, session.model)
+            self.drawn = {}
+            self.rows_redrawn = -1  # every row in view
+            self.matrix.redraw_all()
+            self.redraw_panels()
+            return
         evidence = session.scored.evidence
+        self._facts_for = (session.analysis, session.model)  # what stays drawn is still true
         count = 0
         for i in session.changed_items(before):
             ev = evidence[i]
             drawn = self.drawn.get(ev.id)
             if drawn is None:
+                if ev.id in self.matrix.rows:
+                    self.matrix.update_row(ev)  # not drawn yet: only its item is new
                 continue
             facts = session.facts(ev)
             if drawn[0] is not ev or drawn[1] != facts:
-                self.matrix.update_row(ev, facts)
                 self.drawn[ev.id] = (ev, facts)
+                self.matrix.update_row(ev)
                 count += 1
         self.rows_redrawn = count
-        self._drawn_for = (session.analysis, session.model)
         self.redraw_panels()
 
     def redraw_panels(self) -> None:
@@ -310,25 +328,40 @@ class MainScreen(Screen[None]):
         eid, hid = self.matrix.current()
         pane = self.query_one(DetailPane)
         if eid is None:
+            self._detail_key = None
             pane.show(Text("No evidence in this view: a adds an item, / changes the filter",
                            style="italic"))
             pane.query_one(ItemHistory).show([], None)
             return
+        if not pane.display:
+            self._detail_key = None  # hidden: drawn when d shows it
+            return
         ev = self.store.evidence(self.case.id, eid)
         i = session.positions.get(eid)
         as_of = session.as_of
+        later = as_of is not None and ev.event_date is not None and ev.event_date > as_of
+        diag = session.analysis.diagnosticity[i] if i is not None else None
+        linchpin = session.analysis.linchpins[i] if i is not None else ()
+        history = self.store.item_history(self.case.id, eid)
+        members = session.group_members(ev.group) if ev.group is not None else None
+        # the same facts as drawn (a sort, a model without linchpin change): no new
+        # text, so no re-layout of the pane
+        key = (ev, self.case.hypotheses, diag, linchpin, hid, later, len(history), members)
+        if key == self._detail_key:
+            return
+        self._detail_key = key
         pane.show(
             describe_evidence(
                 ev,
                 self.case.hypotheses,
-                diagnosticity=session.analysis.diagnosticity[i] if i is not None else None,
-                linchpin=session.analysis.linchpins[i] if i is not None else (),
+                diagnosticity=diag,
+                linchpin=linchpin,
                 column=hid,
-                later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
-                group_members=session.group_members(ev.group) if ev.group is not None else None,
+                later=later,
+                group_members=members,
             )
         )
-        pane.query_one(ItemHistory).show(self.store.item_history(self.case.id, eid), eid)
+        pane.query_one(ItemHistory).show(history, eid)
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
@@ -480,6 +513,7 @@ class MainScreen(Screen[None]):
         self.set_class(self.show_detail, "detail-flipped")
         if self.case is not None and self._title_width() != self.matrix.title_width:
             self.rebuild(self.matrix.current())
+        self.call_after_refresh(self.redraw_detail)  # once the pane's display is restyled
 
     def action_ranking_history(self) -> None:
         if self.case_id is None:

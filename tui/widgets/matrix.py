@@ -9,6 +9,7 @@ opens and redraws as fast as a small one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -111,28 +112,34 @@ class EvidenceMatrix(CellGrid):
         super().__init__(id=id, fixed_columns=2)
         self.hypotheses: list[Hypothesis] = []
         self.title_width = 40
-        self._items: dict[str, tuple[Evidence, RowFacts]] = {}
+        self._items: dict[str, Evidence] = {}
+        self._facts: Callable[[Evidence], RowFacts] | None = None
 
     # ------------------------------------------------------------- building
 
     def cells(self, row_key: str) -> list[Text]:
-        ev, facts = self._items[row_key]
-        return row_cells(ev, self.hypotheses, facts)
+        ev = self._items[row_key]
+        assert self._facts is not None
+        return row_cells(ev, self.hypotheses, self._facts(ev))
 
     def rebuild(
         self,
         hyps: list[Hypothesis],
-        rows: list[tuple[Evidence, RowFacts]],
+        rows: list[Evidence],
         title_width: int,
         focus: tuple[str | None, str | None] = (None, None),
+        facts: Callable[[Evidence], RowFacts] | None = None,
     ) -> None:
         """Show these rows (open, sort, filter, add, delete); keeps the cursor on ``focus``.
 
-        Nothing is drawn here: a row's cells are made when it comes into view.
+        Nothing is drawn here: a row's cells, and the facts they show (``facts``, asked
+        only for the rows drawn), are made when it comes into view.
         """
         self.hypotheses = list(hyps)
         self.title_width = title_width
-        self._items = {ev.id: (ev, facts) for ev, facts in rows}
+        self._items = {ev.id: ev for ev in rows}
+        if facts is not None:
+            self._facts = facts
         columns = [
             GridColumn("id", Text("ID"), 5),
             GridColumn("mark", Text(""), MARK_WIDTH),
@@ -140,7 +147,7 @@ class EvidenceMatrix(CellGrid):
             *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
-        self.set_grid(columns, [ev.id for ev, _ in rows])
+        self.set_grid(columns, list(self._items))
         self.focus_cell(*focus)
 
     def clear(self) -> None:
@@ -149,11 +156,16 @@ class EvidenceMatrix(CellGrid):
         self._items = {}
         self.set_grid([], [])
 
-    def update_row(self, ev: Evidence, facts: RowFacts) -> None:
+    def update_row(self, ev: Evidence) -> None:
         """Redraw one row in place: a rating change touches nothing else."""
         if ev.id in self._items:
-            self._items[ev.id] = (ev, facts)
+            self._items[ev.id] = ev
             self.refresh_row(ev.id)
+
+    def redraw_all(self) -> None:
+        """Every row's facts may have changed (model, as-of date): redraw the rows in view."""
+        self._drawn.clear()
+        self.refresh()
 
     # --------------------------------------------------------------- cursor
 

@@ -91,7 +91,8 @@ class RankingPanel(Widget, can_focus=True):
         n = len(analysis.case.hypotheses)
         if n and self.cursor >= n:
             self.cursor = n - 1
-        self.refresh(layout=True)
+        # a new height only when the number of lines changes: no re-layout of the screen
+        self.refresh(layout=len(self.lines()) != self.size.height)
 
     def selected_id(self) -> str | None:
         """The hypothesis under this panel's cursor (in ranked order)."""
