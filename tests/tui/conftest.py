@@ -83,3 +83,25 @@ def flat_text(app: App[object]) -> str:
 def notices(app: App[object]) -> str:
     """The toasts raised so far (the headless compositor does not draw them)."""
     return " | ".join(n.message for n in app._notifications)
+
+
+async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tuple[str, str]:
+    """ctrl+o, i, the file's path pasted, the case id typed, enter, as a user imports a file.
+
+    The name of the screen then on top, and what it says: the dialog's error line when
+    the import was refused and the dialog stayed, else the whole screen's text.
+    """
+    from tests.tui.host import paste, shown
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await paste(pilot, str(path))  # focus starts in the path field
+        await pilot.press("tab", *case_id, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        name = type(app.screen).__name__
+        return name, shown(app, "#error-import-path") if name == "ImportDialog" else flat_text(app)

@@ -7,26 +7,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tests.achz_files import achz, pack, project_xml
-from tests.tui.conftest import flat_text
-from tests.tui.host import paste, shown
-
-
-async def _import(make_app, db: Path, path: Path, case_id: str) -> tuple[str, str]:
-    app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        await paste(pilot, str(path))  # focus starts in the path field
-        await pilot.press("tab", *case_id)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if type(app.screen).__name__ == "ImportDialog":
-            return "ImportDialog", shown(app, "#error-import-path")
-        return type(app.screen).__name__, flat_text(app)
+from tests.tui.conftest import import_from_workbench
 
 
 async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
@@ -34,7 +15,7 @@ async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
     open_store(db).close()
     parc = tmp_path / "vase.achz"
     parc.write_bytes(achz())
-    screen, shown = await _import(make_app, db, parc, "vase")
+    screen, shown = await import_from_workbench(make_app(db), parc, "vase")
     assert screen == "MainScreen"
     assert "Paw prints on the shelf" in shown and "The dog was outside" in shown
     with Store.open(db, readonly=True) as after:
@@ -52,7 +33,7 @@ async def test_a_hostile_achz_is_refused_in_the_dialog(make_app, tmp_path: Path)
     bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
     parc = tmp_path / "bad.achz"
     parc.write_bytes(pack(project_xml(declaration=bomb)))
-    screen, shown = await _import(make_app, db, parc, "bad")
+    screen, shown = await import_from_workbench(make_app(db), parc, "bad")
     assert screen == "ImportDialog"
     assert "bad.achz: the XML has a DTD" in shown
     with Store.open(db, readonly=True) as after:
