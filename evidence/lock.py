@@ -86,15 +86,8 @@ class WriterLock:
             pass  # the PID is only a courtesy for the error message
 
     def _locked_error(self) -> DatabaseLocked:
-        pid = owner_pid(self.db)
-        if pid == os.getpid():
-            who = f"PID {pid} (this weigh itself)"
-        else:
-            who = f"PID {pid}" if pid else "another process"
-        return DatabaseLocked(
-            f"{self.db} is in use by {who}; close that weigh first "
-            "(the lock is released when it exits)"
-        )
+        return DatabaseLocked(f"{self.db} is open in {holder(self.db)}; close that weigh first "
+                              "(the lock is released when it exits)")
 
     def verify(self) -> str | None:
         """None while the lock file's name still points at the file we locked, else why not."""
@@ -119,6 +112,14 @@ class WriterLock:
     @property
     def held(self) -> bool:
         return self._fd >= 0
+
+
+def holder(db: Path) -> str:
+    """Who holds the lock, in words: 'another weigh (PID 123)'."""
+    pid = owner_pid(db)
+    if pid == os.getpid():
+        return f"this weigh itself (PID {pid})"
+    return f"another weigh (PID {pid})" if pid else "another weigh"
 
 
 def owner_pid(db: Path) -> int | None:

@@ -21,9 +21,11 @@ def default_case() -> Case:
 
 
 def open_store(path: Path, *, readonly: bool = False) -> Store:
-    """Open (or create) a database; a new one is seeded with the default case."""
-    if not path.exists():
-        readonly = False  # nothing to read yet: create and seed it first
+    """Open a database; for writing, a missing one is created and seeded with the default case.
+
+    Reading never creates anything: a missing database (or folder) is an error.
+    """
+    if not readonly and not path.exists():
         make_private_dirs(path.parent)
     store = Store.open(path, readonly=readonly)
     # A database that never held a case (new, or a crash came before seeding)

@@ -154,6 +154,7 @@ class Store:
         self.created = False  # True when this open made a new, empty database
         self.migrated_from: int | None = None  # the file's schema, when it was upgraded
         self.backup_path: Path | None = None  # copy of the pre-migration file
+        self.readonly_reason: str | None = None  # why a read-only store is read-only, for the user
 
     # ----------------------------------------------------------------- opening
 
@@ -178,13 +179,15 @@ class Store:
         return store
 
     def _open(self, create: bool) -> None:
+        if (self.readonly or not create) and not os.path.lexists(self.path):
+            raise StoreError(self._missing())  # before the lock: nothing is created
         if not self.readonly:
             self._file_lock = WriterLock.acquire(self.path)
             self._check_writable()
             remove_stale_temps(self.path)
         if not self.path.exists():
             if self.readonly or not create:
-                raise StoreError(f"{self.path}: no such database")
+                raise StoreError(self._missing())
             if self.journal_path.exists() and self.journal_path.stat().st_size:
                 raise CorruptDatabase(
                     f"{self.path}: database file is missing but its journal exists; "
@@ -234,6 +237,10 @@ class Store:
             self.compact()
         elif len(journal.records) >= COMPACT_RECORDS or journal.good_bytes >= COMPACT_BYTES:
             self.compact()
+
+    def _missing(self) -> str:
+        return (f"{self.path}: no such database (the workbench, 'weigh', or 'weigh import FILE' "
+                "creates one)")
 
     def _identity(self) -> FileIdentity:
         try:
@@ -617,7 +624,7 @@ class Store:
         if self._closed:
             raise ReadOnlyStore(f"{self.path}: the database is closed")
         if self.readonly:
-            raise ReadOnlyStore(f"{self.path}: opened read-only")
+            raise ReadOnlyStore(f"{self.path}: {self.readonly_reason or 'opened read-only'}")
         if self._refused is not None:
             raise ReadOnlyStore(
                 f"{self.path}: edits are off: another weigh or program may be writing this "

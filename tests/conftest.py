@@ -66,8 +66,12 @@ def case_a() -> Case:
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for running `weigh` as a subprocess on a temporary database."""
+    """Environment for running `weigh` as a subprocess on a temporary database, which
+    exists (seeded, as the workbench leaves it): commands that only read never create one."""
+    from evidence.seed import open_store
+
     env = dict(os.environ)
     env["WEIGH_DB"] = str(tmp_path / "weigh.json")
     env["PYTHONPATH"] = str(ROOT)
+    open_store(tmp_path / "weigh.json").close()
     return env

@@ -72,9 +72,12 @@ def test_cases_lists_the_seeded_case(cli_env: dict[str, str]) -> None:
 
 def test_db_flag_overrides_env(cli_env: dict[str, str], tmp_path: Path) -> None:
     other = tmp_path / "sub" / "other.json"
-    weigh(cli_env, "cases", "--db", str(other))
-    assert other.exists()
-    assert not Path(cli_env["WEIGH_DB"]).exists()
+    assert "no such database" in fail(cli_env, "cases", "--db", str(other))  # reads create nothing
+    src = tmp_path / "hostile.json"
+    src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
+    weigh(cli_env, "import", "--db", str(other), str(src))  # a write creates it
+    assert "hostile\t" in weigh(cli_env, "cases", "--db", str(other)).stdout
+    assert "hostile\t" not in weigh(cli_env, "cases").stdout
 
 
 def test_import_then_export_every_format(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -231,7 +234,8 @@ def test_locked_database_names_the_holder(cli_env: dict[str, str], tmp_path: Pat
         src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
         import os
 
-        assert f"in use by PID {os.getpid()}" in fail(cli_env, "import", str(src))
+        message = fail(cli_env, "import", str(src))
+        assert f"is open in another weigh (PID {os.getpid()}); close it first, or add --wait" in message
         # Reading still works while another weigh holds the database.
         assert "istanbul-2022" in weigh(cli_env, "cases").stdout
     finally:

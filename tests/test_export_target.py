@@ -114,7 +114,11 @@ def test_a_full_device_gives_one_line_and_stays_a_device(cli_env: dict[str, str]
 def test_a_permissive_umask_does_not_open_up_weighs_files(cli_env: dict[str, str], tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "weigh.json"
     report = tmp_path / "report.md"
-    done = weigh(cli_env, "--db", str(db), "export", "-o", str(report), umask=0)
+    case_file = tmp_path / "case.weigh.json"
+    assert weigh(cli_env, "export", "--format", "case", "-o", str(case_file)).returncode == 0
+    done = weigh(cli_env, "--db", str(db), "import", str(case_file), "--case", "copy", umask=0)
+    assert done.returncode == 0, done.stderr  # a writing command creates the database
+    done = weigh(cli_env, "--db", str(db), "export", "--case", "copy", "-o", str(report), umask=0)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(tmp_path / "new" / "deeper").st_mode) == 0o700
@@ -122,7 +126,8 @@ def test_a_permissive_umask_does_not_open_up_weighs_files(cli_env: dict[str, str
     assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
     # Replacing an export keeps the permissions its owner gave it.
     os.chmod(report, 0o644)
-    assert weigh(cli_env, "--db", str(db), "export", "-o", str(report), umask=0).returncode == 0
+    assert weigh(cli_env, "--db", str(db), "export", "--case", "copy", "-o", str(report),
+                 umask=0).returncode == 0
     assert stat.S_IMODE(os.stat(report).st_mode) == 0o644
 
 

@@ -193,13 +193,18 @@ INTERACTIVE = frozenset({"serve"})
 
 
 def _runs(tmp: Path) -> dict[str, list[list[str]]]:
-    """A real run of every non-interactive command, on a temporary database."""
+    """A real run of every non-interactive command, on a temporary database (made here:
+    commands that only read never create one)."""
+    from evidence.seed import open_store
+
     db, out = str(tmp / "d.json"), str(tmp / "case.json")
+    open_store(Path(db)).close()
     return {
         "cases": [["cases", "--db", db]],
         "export": [["export", "--db", db, "--format", "md"],
                    ["export", "--db", db, "--format", "case", "-o", out]],
         "import": [["import", "--db", db, out, "--case", "copy"]],
+        "delete": [["delete", "--db", db, "copy", "--yes"]],
     }
 
 

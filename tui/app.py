@@ -12,7 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.screen import Screen
 
-from evidence.errors import CorruptDatabase, StoreError, WeighError
+from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
+from evidence.lock import holder
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from tui.commands import WeighCommands
@@ -58,7 +59,7 @@ class WeighApp(App[int]):
     def open_database(self, replace: Screen[None] | None = None) -> None:
         """Open (or create and seed) the database, then the last-used case."""
         try:
-            store = open_store(self.db_path)
+            store = self._open_store()
         except StoreError as exc:
             screen: Screen[None] = OpenErrorScreen(
                 str(exc), self.db_path, damaged=isinstance(exc, CorruptDatabase)
@@ -72,6 +73,23 @@ class WeighApp(App[int]):
             if wanted not in ids:
                 wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
             screen = MainScreen(store, wanted, self.db_path, last_export_folder(self.state_file))
+        self._show(screen, replace)
+
+    def _open_store(self) -> Store:
+        """For editing; if another weigh is editing it (a second window or browser tab of
+        ``weigh serve``), read-only, with the reason the workbench shows on top."""
+        try:
+            return open_store(self.db_path)
+        except DatabaseLocked:
+            store = Store.open(self.db_path, readonly=True)
+        store.readonly_reason = (
+            f"{holder(store.path)} is editing this database, so changes made here could not be "
+            "saved; you see it as it was when this window opened. Close the other weigh and "
+            "start weigh again to edit."
+        )
+        return store
+
+    def _show(self, screen: Screen[None], replace: Screen[None] | None) -> None:
         if replace is not None:
             self.switch_screen(screen)
         else:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -76,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--case", metavar="ID", help="import under this case id")
     imp.add_argument("--replace", action="store_true", help="replace an existing case with the same id")
+    imp.add_argument("--wait", action="store_true",
+                     help="if the workbench has the database open, wait until it closes")
+    dele = sub.add_parser("delete", parents=[db], help="delete a case from the database (needs --yes)")
+    dele.add_argument("case_id", metavar="ID")
+    dele.add_argument("--yes", action="store_true", help="really delete it")
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
     exp.add_argument("--case", metavar="ID", help="case to export (default: the only case, or istanbul-2022)")
     exp.add_argument("--format", choices=FORMAT_CHOICES, default="md")
@@ -133,7 +139,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file).expanduser()
     data = read_import_file(path)  # before the writer lock: a slow or hostile file never holds it
-    store = open_store(_db_path(args))
+    store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
     try:
         result = import_file(store, path, case_id=args.case, replace=args.replace, data=data)
     finally:
@@ -141,6 +147,51 @@ def cmd_import(args: argparse.Namespace) -> int:
     for line in result.report:
         say(line)
     say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+    return 0
+
+
+def _open_for_writing(args: argparse.Namespace, opener: Callable[[Path], Store], *,
+                      wait: bool = False) -> Store:
+    """The store for a writing command; while the workbench holds it, say so (or wait)."""
+    from evidence.errors import DatabaseLocked
+    from evidence.lock import holder
+
+    db = _db_path(args)
+    announced = False
+    while True:
+        try:
+            return opener(db)
+        except DatabaseLocked:
+            if not wait:
+                raise WeighError(
+                    f"{db} is open in {holder(db)}; close it first, or add --wait to "
+                    f"'weigh {args.command}' to go ahead as soon as it closes"
+                ) from None
+            if not announced:
+                print(f"weigh: waiting for {holder(db)} to close {db} (ctrl+c gives up)", file=sys.stderr)
+                announced = True
+            time.sleep(0.25)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from evidence.store import Store
+
+    db = _db_path(args)
+    if not args.yes:
+        raise UsageError(
+            f"deleting case {args.case_id!r} cannot be undone from the command line; "
+            f"run 'weigh delete {args.case_id} --yes' to delete it"
+        )
+    store = _open_for_writing(args, lambda path: Store.open(path, create=False))
+    try:
+        if not store.has_case(args.case_id):
+            known = ", ".join(store.case_ids()) or "none"
+            raise WeighError(f"no case {args.case_id!r} in {db} (cases: {known})")
+        case = store.delete_case(args.case_id)
+    finally:
+        store.close()
+    say(f"Deleted case {case.id} ({visible(case.title)}): {len(case.hypotheses)} hypotheses, "
+        f"{len(case.evidence)} evidence.")
     return 0
 
 
@@ -205,7 +256,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run_app(_db_path(args))
 
 
-COMMANDS = {"cases": cmd_cases, "import": cmd_import, "export": cmd_export, "serve": cmd_serve}
+COMMANDS = {"cases": cmd_cases, "import": cmd_import, "export": cmd_export, "delete": cmd_delete,
+            "serve": cmd_serve}
 
 
 def _with_help(message: str, argv: Sequence[str] | None) -> str:

@@ -52,7 +52,7 @@ def test_second_writer_process_is_refused_naming_the_pid_then_stale_lock_is_free
         with pytest.raises(DatabaseLocked) as err:
             Store.open(db)
         message = str(err.value)
-        assert f"in use by PID {holder.pid}" in message
+        assert f"open in another weigh (PID {holder.pid})" in message
         assert str(db) in message
         # Readers are never blocked, and see the holder's journalled edit.
         reader = Store.open(db, readonly=True)

@@ -76,7 +76,7 @@ def test_set_aside_refuses_a_database_in_use(tmp_path: Path) -> None:
     db = tmp_path / "weigh.json"
     with Store.open(db) as store:
         store.put_case(base_case())
-        with pytest.raises(DatabaseLocked, match="in use by PID"):
+        with pytest.raises(DatabaseLocked, match=r"open in this weigh itself \(PID"):
             set_aside(db)
         assert store.case_ids() == [CASE_ID]
     assert db.exists()

@@ -39,6 +39,7 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
+from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
 from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSession, next_id
 
@@ -160,6 +161,8 @@ class MainScreen(Screen[None]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        if self.store.readonly:
+            yield ReadOnlyBanner(self.store.readonly_reason or "opened read-only", id="readonly-banner")
         yield CaseBar(id="case-bar")
         yield ConclusionLine(id="conclusion-line")
         with Horizontal(id="body"):

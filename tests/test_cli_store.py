@@ -1,0 +1,127 @@
+"""The CLI and the database: reads never create, writes say who holds the lock (or wait),
+`weigh delete` needs --yes, and every read goes through TinyDB with weigh's storage."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from evidence.case_file import dump_case_file
+from evidence.seed import DEFAULT_CASE_ID, open_store
+from evidence.store import Store
+from tests.conftest import ROOT
+from tests.test_cli import fail, weigh
+from tests.test_store_roundtrip import full_case
+
+
+def test_read_only_commands_never_create_a_database(cli_env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "mistyped" / "x.json"
+    for command in (["cases"], ["export"], ["export", "--format", "json"]):
+        line = fail(cli_env, "--db", str(missing), *command)
+        assert line == (f"weigh: error: {missing}: no such database (the workbench, 'weigh', or "
+                        "'weigh import FILE' creates one)")
+    assert not missing.parent.exists()
+    beside = tmp_path / "x.json"  # an existing folder: no file appears in it either
+    assert "no such database" in fail(cli_env, "--db", str(beside), "cases")
+    assert not any(p.name.startswith("x.json") for p in tmp_path.iterdir())
+
+
+def test_delete_needs_yes_and_says_what_it_deleted(cli_env: dict[str, str], tmp_path: Path) -> None:
+    db = tmp_path / "other.json"
+    cli_env = {**cli_env, "WEIGH_DB": str(db)}
+    assert "no such database" in fail(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+    assert not db.exists() and not db.with_name("other.json.lock").exists()  # nothing created
+    open_store(db).close()
+    line = fail(cli_env, "delete", DEFAULT_CASE_ID)
+    assert line == (f"weigh: error: deleting case '{DEFAULT_CASE_ID}' cannot be undone from the "
+                    f"command line; run 'weigh delete {DEFAULT_CASE_ID} --yes' to delete it")
+    assert Store.open(db, readonly=True).case_ids() == [DEFAULT_CASE_ID]
+    assert "no case 'nope'" in fail(cli_env, "delete", "nope", "--yes")
+    done = weigh(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+    assert done.stdout.startswith(f"Deleted case {DEFAULT_CASE_ID} (")
+    assert "6 hypotheses, 40 evidence." in done.stdout
+    assert weigh(cli_env, "cases").stdout == ""
+    assert Store.open(db, readonly=True).history(DEFAULT_CASE_ID)[-1].op == "case.delete"
+
+
+def test_delete_while_the_workbench_has_it_open_is_refused_in_one_line(cli_env: dict[str, str]) -> None:
+    db = Path(cli_env["WEIGH_DB"])
+    store = open_store(db)
+    try:
+        line = fail(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+        assert f"is open in another weigh (PID {os.getpid()})" in line
+        assert store.case_ids() == [DEFAULT_CASE_ID]
+    finally:
+        store.close()
+
+
+HOLDER = """
+import sys
+from evidence.seed import open_store
+store = open_store(__import__("pathlib").Path(sys.argv[1]))
+print("open", flush=True)
+sys.stdin.readline()
+store.close()
+print("closed", flush=True)
+"""
+
+
+def test_import_wait_goes_ahead_when_the_workbench_closes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    db = Path(cli_env["WEIGH_DB"])
+    src = tmp_path / "case.weigh.json"
+    src.write_text(dump_case_file(full_case()))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT, env=cli_env)
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        waiter = subprocess.Popen([sys.executable, "-m", "tui.cli", "import", str(src), "--wait"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  cwd=ROOT, env=cli_env)
+        assert waiter.stderr is not None
+        notice = waiter.stderr.readline()
+        assert notice.startswith(f"weigh: waiting for another weigh (PID {holder.pid}) to close")
+        time.sleep(0.5)
+        assert waiter.poll() is None  # still waiting its turn
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        out, err = waiter.communicate(timeout=30)
+        assert waiter.returncode == 0, err
+        assert "Imported case full" in out
+    finally:
+        if holder.poll() is None:
+            holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    assert sorted(Store.open(db, readonly=True).case_ids()) == sorted([DEFAULT_CASE_ID, "full"])
+
+
+PROBE = """
+import sys
+import tinydb
+from evidence.database import WeighStorage
+opened = []
+real = tinydb.TinyDB.__init__
+def spy(self, *args, **kwargs):
+    opened.append(kwargs.get("storage"))
+    real(self, *args, **kwargs)
+tinydb.TinyDB.__init__ = spy
+from tui.cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print("TINYDB", len(opened), all(s is WeighStorage for s in opened), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_cli_reads_go_through_tinydb_with_weighs_storage(cli_env: dict[str, str]) -> None:
+    open_store(Path(cli_env["WEIGH_DB"])).close()
+    for command in (["cases"], ["export", "--format", "json"]):
+        proc = subprocess.run([sys.executable, "-c", PROBE, *command], capture_output=True, text=True,
+                              cwd=ROOT, env=cli_env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        count, all_weigh = proc.stderr.strip().splitlines()[-1].split()[1:]
+        assert int(count) >= 1 and all_weigh == "True"
