@@ -36,9 +36,8 @@ class JobDialog(FileDialog[str]):
                 yield Button("Cancel", id="cancel")
 
     def action_submit(self) -> None:
-        path = self.typed_path()
+        path = self.typed_path("give a path")
         if path is None:
-            self.show_error("give a path")
             return
         self.start(f"Working on {path} …", lambda: self.job(path))
 

@@ -97,11 +97,8 @@ class ExportDialog(FileDialog[Path]):
 
     def action_submit(self) -> None:
         """Check the path, ask before overwriting, then write in a thread."""
-        if self._busy:
-            return
-        path = self.typed_path()
+        path = self.typed_path("give a file name to write to")
         if path is None:
-            self.show_error("give a file name to write to")
             return
         if path.is_dir():
             self.show_error(f"{path} is a directory: give a file name")

@@ -53,10 +53,14 @@ class FileDialog(ModalScreen[T | None], Generic[T]):
         else:
             self.action_submit()
 
-    def typed_path(self) -> Path | None:
-        """The path field as an absolute path (``~`` expanded), or None when it is blank."""
+    def typed_path(self, when_blank: str) -> Path | None:
+        """The path field as an absolute path (``~`` expanded); None while a job runs, or when
+        the field is blank (then ``when_blank`` is shown under it)."""
+        if self._busy:
+            return None
         raw = self.query_one(f"#{self.PATH_ID}", Input).value.strip()
         if not raw:
+            self.show_error(when_blank)
             return None
         path = Path(raw).expanduser()
         return path if path.is_absolute() else Path.cwd() / path

@@ -65,11 +65,8 @@ class ImportDialog(FileDialog[str]):
         self.query_one("#import-path", Input).focus()
 
     def action_submit(self) -> None:
-        if self._busy:
-            return
-        path = self.typed_path()
+        path = self.typed_path("give the path of a file to import")
         if path is None:
-            self.show_error("give the path of a file to import")
             return
         store = self.store
         case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
