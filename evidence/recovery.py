@@ -78,16 +78,3 @@ def _move_no_replace(src: Path, dst: Path) -> None:
         os.unlink(src)
     except OSError as exc:
         raise StoreError(f"{src}: cannot move it aside to {dst.name}: {exc.strerror or exc}") from None
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # the renames are done; durability of the names is best effort here
-    finally:
-        os.close(fd)
