@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,13 +11,11 @@ import pytest
 
 from evidence.case_file import dump_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.conftest import ROOT
+from tests.conftest import weigh_text
 
 
 def weigh(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
-    )
+    proc = weigh_text(env, *args)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -56,7 +53,13 @@ def test_fresh_database_exports_the_istanbul_summary(cli_env: dict[str, str]) ->
     out = weigh(cli_env, "export", "--format", "md").stdout
     assert out.startswith("# Why the spring-2022 Istanbul peace talks collapsed")
     assert "**Question:** Why did the spring-2022 Russia–Ukraine peace talks" in out
-    for section in ("## Ranking", "## Evidence for and against each hypothesis", "## Linchpins", "## Key assumptions"):
+    sections = (
+        "## Ranking",
+        "## Evidence for and against each hypothesis",
+        "## Linchpins",
+        "## Key assumptions",
+    )
+    for section in sections:
         assert section in out
     for model in ("inconsistency (Heuer)", "weighted inconsistency (PARC)", "Bayes (log-linear)"):
         assert model in out
@@ -103,9 +106,12 @@ def test_import_then_export_every_format(cli_env: dict[str, str], tmp_path: Path
     again = tmp_path / "again.json"
     again.write_text((tmp_path / "out.case").read_text())
     weigh(cli_env, "import", str(again), "--case", "hostile-2")
-    assert weigh(cli_env, "export", "--case", "hostile-2", "--format", "case").stdout.replace(
-        '"hostile-2"', '"hostile"'
-    ).split('"created"')[0] == (tmp_path / "out.case").read_text().split('"created"')[0]
+    assert (
+        weigh(cli_env, "export", "--case", "hostile-2", "--format", "case")
+        .stdout.replace('"hostile-2"', '"hostile"')
+        .split('"created"')[0]
+        == (tmp_path / "out.case").read_text().split('"created"')[0]
+    )
 
 
 def test_html_export_is_escaped_and_parses(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -155,7 +161,9 @@ def test_as_of_and_model_options(cli_env: dict[str, str], tmp_path: Path) -> Non
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
     weigh(cli_env, "import", str(src))
-    full = json.loads(weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--model", "bayes").stdout)
+    full = json.loads(
+        weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--model", "bayes").stdout
+    )
     early = json.loads(
         weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--as-of", "2022-03-15").stdout
     )
@@ -185,7 +193,8 @@ def test_errors_are_one_line_exit_2(cli_env: dict[str, str], args: tuple[str, ..
 
 
 def test_importing_a_summary_says_what_it_is_and_what_imports(
-        cli_env: dict[str, str], tmp_path: Path) -> None:
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     summary = tmp_path / "summary.json"
     weigh(cli_env, "export", "--format", "json", "-o", str(summary))
     message = fail(cli_env, "import", str(summary))

@@ -83,7 +83,7 @@ def test_set_aside_refuses_a_database_in_use(tmp_path: Path) -> None:
 
 
 def test_set_aside_with_nothing_there(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="nothing|no database"):
+    with pytest.raises(StoreError, match=r"nothing|no database"):
         set_aside(tmp_path / "weigh.json")
     assert list(tmp_path.iterdir()) == []
 
