@@ -236,7 +236,8 @@ def indicator_problems(
 
 
 def suggested_credibility(admiralty: str) -> Level:
-    """NATO/Admiralty code → the credibility DESIGN.md suggests for it."""
+    """NATO/Admiralty code → a suggested credibility: a reliable source (A, B) confirming
+    (1, 2) is high; an unreliable one (D, E) or a doubtful claim (4, 5) is low; else medium."""
     reliability, info = admiralty[0].upper(), admiralty[1]
     if reliability in "AB" and info in "12":
         return "high"

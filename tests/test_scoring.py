@@ -1,4 +1,4 @@
-"""Scoring checked against examples worked out by hand from DESIGN.md's formulas."""
+"""Scoring checked against examples worked out by hand from the formulas in the README's Scoring section."""
 
 from __future__ import annotations
 
