@@ -20,7 +20,7 @@ from itertools import compress
 from operator import is_not, ne
 from typing import TYPE_CHECKING, Literal
 
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
 from hypotheses.scoring import (
     MODELS,
     NUMERIC,
@@ -319,6 +319,10 @@ class WorkbenchSession:
         assert self.case is not None
         return next_id("E", [ev.id for ev in self.case.evidence])
 
+    def next_indicator_id(self) -> str:
+        assert self.case is not None
+        return next_id("M", [ind.id for ind in self.case.indicators])
+
     def groups(self) -> list[str]:
         """The case's same-fact groups, sorted: the evidence form offers them."""
         if self.case is None:
@@ -512,6 +516,57 @@ class WorkbenchSession:
         self._push("case details edit", lambda: self.store.update_case_info(old), focus)
         self.recompute()
         return Change("facts", focus, message="Case details saved: u undoes")
+
+    # ------------------------------------------------------- indicators
+    # They take no part in scoring: only observing one (a new item) moves the matrix.
+
+    def add_indicator(self, ind: Indicator) -> Change:
+        case_id = self.require()
+        self.store.add_indicator(case_id, ind)
+        self._push(f"adding indicator {ind.id}",
+                   lambda: self.store.delete_indicator(case_id, ind.id), (None, None))
+        self.case = self.store.case(case_id)
+        return Change("none", message=f"Indicator {ind.id} registered: u undoes")
+
+    def update_indicator(self, old: Indicator, new: Indicator) -> Change:
+        case_id = self.require()
+        self.store.update_indicator(case_id, new)
+        self._push(f"edit of indicator {old.id}",
+                   lambda: self.store.update_indicator(case_id, old), (None, None))
+        self.case = self.store.case(case_id)
+        return Change("none")
+
+    def delete_indicator(self, mid: str) -> Change:
+        case_id = self.require()
+        old, pos = self.store.delete_indicator(case_id, mid)
+        self._push(f"deleting indicator {mid}",
+                   lambda: self.store.add_indicator(case_id, old, pos), (None, None))
+        self.case = self.store.case(case_id)
+        return Change("none", message=f"Deleted indicator {mid}: u undoes")
+
+    def observe_indicator(self, mid: str, today: date) -> Change:
+        """Seen: one store record adds an item carrying the indicator's pre-registered
+        ratings (reported today) and marks it observed; the item is then selected."""
+        case_id = self.require()
+        assert self.case is not None
+        ind = self.case.indicator(mid)
+        draft = Evidence(id=self.next_evidence_id(), title=ind.title, details=ind.details,
+                         source=f"indicator {mid}", reported_date=today)
+        ev = self.store.observe_indicator(case_id, mid, draft)
+        old_status = ind.status if ind.status != "observed" else "watching"
+        self._push(f"observing {mid}",
+                   lambda: self.store.unobserve_indicator(case_id, mid, old_status),
+                   (None, None))
+        message = (f"{mid} observed: {ev.id} added with its pre-registered ratings "
+                   "(edit it like any item; u undoes)")
+        if self.filter_query and not matches(ev, self.filter_query):
+            self.filter_query = ""
+            message += "; filter cleared to show it"
+        self.refresh_dates()
+        self.recompute()
+        assert self.case is not None
+        first = self.case.hypotheses[0].id if self.case.hypotheses else None
+        return Change("rows", (ev.id, first), message=message)
 
     def delete_hypothesis(self, hid: str, eid: str | None) -> Change:
         case_id = self.require()

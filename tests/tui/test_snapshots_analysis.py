@@ -79,3 +79,44 @@ def test_conclusion_under_the_case_bar_160x48(snap_compare, snap_db, tmp_path):
         await _settle(pilot)
 
     assert snap_compare(_make(snap_db, tmp_path), terminal_size=(160, 48), run_before=run_before)
+
+
+@pytest.fixture
+def indicator_db(tmp_path: Path) -> Path:
+    """The bundled case with two indicators: one long overdue, one far ahead."""
+    from datetime import date
+
+    from hypotheses.models import Indicator
+
+    path = tmp_path / "ind.json"
+    store = open_store(path)
+    store.add_indicator(DEFAULT_CASE_ID, Indicator(
+        id="M1", title="Both sides sign the [bold]Istanbul[/] communiqué",
+        expected_by=date(2022, 4, 30), ratings={"H3": "II", "H2": "I"}))
+    store.add_indicator(DEFAULT_CASE_ID, Indicator(
+        id="M2", title="Guarantor states ratify security guarantees",
+        expected_by=date(2099, 1, 1), ratings={"H4": "CC", "H6": "I"}))
+    store.close()
+    return path
+
+
+def test_indicators_panel_80x24(snap_compare, indicator_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("M")
+        await pilot.pause()
+
+    assert snap_compare(_make(indicator_db, tmp_path), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
+def test_indicator_form_160x48(snap_compare, indicator_db, tmp_path):  # type: ignore[no-untyped-def]
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await _settle(pilot)
+        await pilot.press("M", "e")
+        await pilot.pause()
+        _still(pilot)
+        await pilot.pause()
+
+    assert snap_compare(_make(indicator_db, tmp_path), terminal_size=(160, 48),
+                        run_before=run_before)

@@ -54,6 +54,14 @@ MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
 
 
+def indicator_keys() -> list[BindingType]:
+    """The indicators panel's keys, for the help screen (its module loads on first use)."""
+    from tui.screens.indicators import IndicatorsScreen
+    from tui.widgets.indicator_list import IndicatorList
+
+    return [*IndicatorList.BINDINGS, *IndicatorsScreen.BINDINGS]
+
+
 def settle_gc() -> None:
     """A case was opened: its models live as long as it stays open, so keep the
     cyclic GC from walking them on every pass (its full passes were the 10k-item
@@ -85,6 +93,8 @@ class MainScreen(Screen[None]):
         Binding("d", "toggle_detail", "Detail", show=False, tooltip="Show or hide the detail pane"),
         Binding("ctrl+e", "export", "Export", tooltip="Export a summary or the case to a file"),
         Binding("ctrl+o", "switch_case", "Cases", tooltip="Open another case, create one, import a file"),
+        Binding("M", "indicators", "Indicators", show=False,
+                tooltip="Indicators: list, add, edit, mark observed (→ evidence) or lapsed"),
         Binding("D", "case_details", "Details", show=False,
                 tooltip="Edit the case's title, question, description and conclusion"),
         Binding("h", "ranking_history", "History", show=False,
@@ -372,18 +382,19 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------- helpers
 
-    def run_edit(self, edit: Callable[[], Change]) -> None:
+    def run_edit(self, edit: Callable[[], Change]) -> bool:
         """The one path for every key that acts on the case: run it, show any
-        error in one line (nothing changed then), draw what changed."""
+        error in one line (nothing changed then), draw what changed. True if done."""
         try:
             change = edit()
         except NoCase as exc:
             self.notify(str(exc), severity="warning")
-            return
+            return False
         except WeighError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=8)
-            return
+            return False
         self.draw(change)
+        return True
 
     def _have_case(self) -> bool:
         if self.case is None:
@@ -535,6 +546,8 @@ class MainScreen(Screen[None]):
             KeySection("Anywhere on the main screen", self, list(MainScreen.BINDINGS)),
             KeySection("In the filter line", self.query_one(FilterBar), list(FilterBar.BINDINGS),
                        in_palette=False),
+            KeySection("In the indicators panel (M opens it)", self, indicator_keys(),
+                       in_palette=False),
             KeySection("Application", self.app, list(self.app.BINDINGS), in_palette=False),
         ]
 
@@ -677,6 +690,17 @@ class MainScreen(Screen[None]):
             HypothesisView(self.analysis, hid, self.model, date.today()),
             lambda eid: self.show_item(eid, hid),
         )
+
+    def action_indicators(self) -> None:
+        if not self._have_case():
+            return
+        from tui.screens.indicators import IndicatorsScreen  # on first use
+
+        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, date.today()),
+                             self._indicators_closed)
+
+    def _indicators_closed(self, _: None) -> None:
+        self.matrix.focus()
 
     def show_item(self, eid: str | None, hid: str | None) -> None:
         """Put the matrix cursor on an item chosen in another view."""

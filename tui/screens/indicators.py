@@ -1,0 +1,160 @@
+"""The indicators panel (Heuer's step 8): milestones registered before they are seen.
+
+Lists the case's indicators and turns the list's requests into session edits
+through the workbench's one edit path (``run_edit``), so every change is
+durable, undoable with ``u`` and drawn on the workbench behind. Observing one
+adds its evidence item and closes the panel on that item in the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from hypotheses.models import Indicator
+from tui.keys import KeySection
+from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
+from tui.workbench_session import Change, WorkbenchSession
+
+RunEdit = Callable[[Callable[[], Change]], bool]
+
+
+class IndicatorsScreen(ModalScreen[None]):
+    """The panel over the workbench; ``escape`` returns to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", tooltip="Close the indicators panel"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change (here or in the workbench)"),
+    ]
+
+    def __init__(self, session: WorkbenchSession, run_edit: RunEdit, today: date) -> None:
+        super().__init__()
+        self.session = session
+        self.run_edit = run_edit
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="indicators-box", classes="form-dialog -wide"):
+            yield Static(Text("Indicators: what to watch for, rated before it is seen",
+                              style="bold"), id="indicators-title", classes="form-heading")
+            yield Static(id="indicators-header")
+            yield IndicatorList(id="indicator-list")
+            yield Static(id="indicators-summary")
+            yield Static(Text(
+                "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "
+                "u undo · esc close", style="italic"), classes="dialog-keys")
+
+    def key_sections(self) -> list[KeySection]:
+        """Help and the command palette, while the panel is open."""
+        return [
+            KeySection("In the indicators list", self.query_one(IndicatorList),
+                       list(IndicatorList.BINDINGS)),
+            KeySection("In the indicators panel", self, list(IndicatorsScreen.BINDINGS)),
+        ]
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(IndicatorList).focus()
+
+    def reload(self, select: str | None = None) -> None:
+        """Redraw from the session's case (the store's state after the last edit)."""
+        case = self.session.case
+        if case is None:
+            self.dismiss(None)
+            return
+        hyps = case.hypotheses
+        self.query_one("#indicators-header", Static).update(header_line(hyps))
+        self.query_one(IndicatorList).show(case.indicators, hyps, self.today, select)
+        words = [status_word(ind, self.today) for ind in case.indicators]
+        summary = Text(style="italic")
+        if not words:
+            summary.append("No indicators yet: a registers one (what would you expect to see "
+                           "if a hypothesis were right, or wrong?)")
+        else:
+            counts = {w: words.count(w) for w in ("watching", OVERDUE, "observed", "lapsed")}
+            summary.append(" · ".join(f"{n} {w}" for w, n in counts.items() if n))
+            if counts[OVERDUE]:
+                summary.append(f"  (overdue: watching, past the expected date; "
+                               f"today {self.today.isoformat()})")
+        self.query_one("#indicators-summary", Static).update(summary)
+
+    # ---------------------------------------------------------- requests
+
+    @on(IndicatorList.Requested)
+    def _requested(self, event: IndicatorList.Requested) -> None:
+        event.stop()
+        case = self.session.case
+        if case is None:
+            return
+        if event.what == "add":
+            from tui.screens.indicator_form import IndicatorForm
+
+            self.app.push_screen(
+                IndicatorForm(case.hypotheses, None, self.session.next_indicator_id()),
+                self._added,
+            )
+            return
+        assert event.mid is not None
+        ind = case.indicator(event.mid)
+        if event.what == "edit":
+            from tui.screens.indicator_form import IndicatorForm
+
+            self.app.push_screen(IndicatorForm(case.hypotheses, ind, ind.id),
+                                 lambda new: self._edited(ind, new))
+        elif event.what == "observe":
+            self._observe(ind)
+        elif event.what == "lapse":
+            self._lapse(ind)
+        elif event.what == "delete":
+            from tui.screens.confirm import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(f"Delete indicator {ind.id} “{ind.title}”? (u undoes)"),
+                lambda yes: self._delete(ind.id) if yes else None,
+            )
+
+    def _added(self, ind: Indicator | None) -> None:
+        if ind is not None and self.run_edit(lambda: self.session.add_indicator(ind)):
+            self.reload(ind.id)
+
+    def _edited(self, old: Indicator, new: Indicator | None) -> None:
+        if new is not None and self.run_edit(lambda: self.session.update_indicator(old, new)):
+            self.reload(new.id)
+
+    def _observe(self, ind: Indicator) -> None:
+        if ind.status == "observed":
+            self.notify(f"{ind.id} is already observed as {ind.evidence_id}", severity="warning",
+                        markup=False)
+            return
+        if self.run_edit(lambda: self.session.observe_indicator(ind.id, self.today)):
+            self.dismiss(None)  # the workbench shows the new item, selected
+
+    def _lapse(self, ind: Indicator) -> None:
+        if ind.status == "observed":
+            self.notify(f"{ind.id} is observed: u undoes that first", severity="warning",
+                        markup=False)
+            return
+        status = "watching" if ind.status == "lapsed" else "lapsed"
+        new = ind.model_copy(update={"status": status})
+        if self.run_edit(lambda: self.session.update_indicator(ind, new)):
+            self.reload(ind.id)
+
+    def _delete(self, mid: str) -> None:
+        if self.run_edit(lambda: self.session.delete_indicator(mid)):
+            self.reload()
+
+    def action_undo(self) -> None:
+        if self.run_edit(self.session.undo):
+            self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""The case's indicators, one line each: status (overdue marked), expected date,
+the pre-registered rating per hypothesis, title. Its keys ask for changes by
+message; the screen that holds it makes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from hypotheses.models import Hypothesis, Indicator
+from hypotheses.visible import visible
+from tui.widgets.matrix import RATING_STYLES, RATING_WIDTH, UNRATED
+
+OVERDUE = "overdue"
+STATUS_STYLES = {"watching": "", "observed": "bold #1a7f37", "lapsed": "dim", OVERDUE: "bold #c05600"}
+
+
+def status_word(ind: Indicator, today: date) -> str:
+    """'overdue' for a watching indicator past its date, else its status."""
+    return OVERDUE if ind.overdue(today) else ind.status
+
+
+def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date) -> Text:
+    """One row of the list (user text as Text, control characters made visible)."""
+    word = status_word(ind, today)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f" {ind.id:<5}", style="bold")
+    out.append(f"{word:<9}", style=STATUS_STYLES[word])
+    out.append(f"{ind.expected_by.isoformat() if ind.expected_by else '—':<11}")
+    for hyp in hyps:
+        code = ind.ratings.get(hyp.id)
+        if code is None:
+            out.append(UNRATED.center(RATING_WIDTH), style="dim")
+        else:
+            out.append(code.center(RATING_WIDTH), style=RATING_STYLES[code])
+        out.append(" ")
+    out.append(" ")
+    out.append(visible(ind.title))
+    if ind.status == "observed" and ind.evidence_id:
+        out.append(f"  → {ind.evidence_id}", style="dim")
+    return out
+
+
+def header_line(hyps: list[Hypothesis]) -> Text:
+    out = Text(no_wrap=True, overflow="ellipsis", style="bold")
+    out.append(f"  {'ID':<5}{'status':<9}{'expected':<11}")
+    for hyp in hyps:
+        out.append(visible(hyp.id)[:RATING_WIDTH].center(RATING_WIDTH))
+        out.append(" ")
+    out.append(" indicator")
+    return out
+
+
+class IndicatorList(OptionList):
+    """Indicators in case order; ``a`` add, ``e``/enter edit, ``o`` observed, ``l`` lapsed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "request('add')", "Add", tooltip="Register a new indicator"),
+        Binding("e", "request('edit')", "Edit", tooltip="Edit the selected indicator"),
+        Binding("o", "request('observe')", "Observed",
+                tooltip="Seen: add it as evidence with its pre-registered ratings"),
+        Binding("l", "request('lapse')", "Lapsed",
+                tooltip="Mark it lapsed (did not happen in time), or watching again"),
+        Binding("delete", "request('delete')", "Delete", tooltip="Delete the indicator (u undoes)"),
+    ]
+
+    class Requested(Message):
+        """The user asked for ``what`` on indicator ``mid`` (None for add)."""
+
+        def __init__(self, what: str, mid: str | None) -> None:
+            super().__init__()
+            self.what = what
+            self.mid = mid
+
+    def show(self, indicators: list[Indicator], hyps: list[Hypothesis], today: date,
+             select: str | None = None) -> None:
+        """Redraw; keep the cursor on ``select`` (or where it was)."""
+        keep = select or self.selected_id()
+        self.clear_options()
+        self.add_options([Option(indicator_line(ind, hyps, today), id=ind.id) for ind in indicators])
+        if indicators:
+            ids = [ind.id for ind in indicators]
+            self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def selected_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def action_request(self, what: str) -> None:
+        mid = self.selected_id()
+        if mid is None and what != "add":
+            self.notify("No indicator selected: a registers one", severity="warning")
+            return
+        self.post_message(self.Requested(what, mid))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Requested("edit", event.option.id))
