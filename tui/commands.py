@@ -43,6 +43,7 @@ WORDS: dict[str, str] = {
     "ranking_history": "history changes audit log past verdict timeline leader",
     "case_details": "case details title question description conclusion judgement summary",
     "open_hypothesis": "why explain hypothesis view coverage for against leader indicators",
+    "indicators": "indicators milestones watch expect observed lapsed overdue step 8",
     "help": "help keys shortcuts bindings",
 }
 

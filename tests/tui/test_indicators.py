@@ -117,6 +117,12 @@ async def test_edit_lapse_and_delete_from_the_panel(tmp_path, make_app):
         await pilot.press("u")
         await pilot.pause()
         assert [i.id for i in stored(path).indicators] == ["M1", "M2"]
+        await pilot.press("question_mark")  # the panel's own keys
+        await pilot.pause()
+        assert "Seen: add it as evidence with its pre-registered ratings" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IndicatorsScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

@@ -34,6 +34,7 @@ class IndicatorsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", tooltip="Close the indicators panel"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (here or in the workbench)"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Show the panel's keys"),
     ]
 
     def __init__(self, session: WorkbenchSession, run_edit: RunEdit, today: date) -> None:
@@ -51,7 +52,7 @@ class IndicatorsScreen(ModalScreen[None]):
             yield Static(id="indicators-summary")
             yield Static(Text(
                 "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "
-                "u undo · esc close", style="italic"), classes="dialog-keys")
+                "u undo · ? keys · esc close", style="italic"), classes="dialog-keys")
 
     def key_sections(self) -> list[KeySection]:
         """Help and the command palette, while the panel is open."""
@@ -155,6 +156,11 @@ class IndicatorsScreen(ModalScreen[None]):
     def action_undo(self) -> None:
         if self.run_edit(self.session.undo):
             self.reload()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.key_sections()))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -54,14 +54,6 @@ MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
 
 
-def indicator_keys() -> list[BindingType]:
-    """The indicators panel's keys, for the help screen (its module loads on first use)."""
-    from tui.screens.indicators import IndicatorsScreen
-    from tui.widgets.indicator_list import IndicatorList
-
-    return [*IndicatorList.BINDINGS, *IndicatorsScreen.BINDINGS]
-
-
 def settle_gc() -> None:
     """A case was opened: its models live as long as it stays open, so keep the
     cyclic GC from walking them on every pass (its full passes were the 10k-item
@@ -545,8 +537,6 @@ class MainScreen(Screen[None]):
                        list(RankingPanel.BINDINGS)),
             KeySection("Anywhere on the main screen", self, list(MainScreen.BINDINGS)),
             KeySection("In the filter line", self.query_one(FilterBar), list(FilterBar.BINDINGS),
-                       in_palette=False),
-            KeySection("In the indicators panel (M opens it)", self, indicator_keys(),
                        in_palette=False),
             KeySection("Application", self.app, list(self.app.BINDINGS), in_palette=False),
         ]
