@@ -13,6 +13,13 @@ mode 0600). Tables:
 - ``history``: the audit trail, one document per change record.
 
 The file stays an ordinary TinyDB JSON database: ``TinyDB(path)`` reads it.
+The trail only grows (100,000 edits make it three times the size of a
+10,000-item case), so it is written last, before ``_meta``, and ``_meta``
+records its length and checksum: an open then validates the cases and keeps
+the trail's bytes unparsed (:class:`History`) until someone reads it, and a
+compaction appends the new records to those bytes instead of rewriting them.
+A file whose trail does not match its checksum (edited by hand, or by another
+program) is read and validated whole instead.
 The README's "How it works" shows how the store uses it with its journal.
 """
 
@@ -22,7 +29,8 @@ import contextlib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -65,6 +73,13 @@ class Meta(BaseModel):
     format: Literal["weigh"]
     schema_: int = Field(alias="schema", ge=0)
     seq: int = Field(ge=0)
+    # where the trail is and what it holds: written by weigh, checked on open
+    history_bytes: int | None = Field(default=None, ge=0)
+    history_crc: int | None = Field(default=None, ge=0)
+    history_count: int | None = Field(default=None, ge=0)
+
+
+_TRAIL_FIELDS = ("history_bytes", "history_crc", "history_count")
 
 
 class DbFile(BaseModel):
@@ -76,7 +91,72 @@ class DbFile(BaseModel):
     history: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+class DbHead(BaseModel):
+    """The file without its trail and ``_meta`` (validated on the fast path)."""
+
+    model_config = ConfigDict(extra="forbid")
+    cases: dict[str, Case] = Field(default_factory=dict)
+
+
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
+_DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_METAS: TypeAdapter[dict[str, Meta]] = TypeAdapter(dict[str, Meta])
+_HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
+
+
+class History(Mapping[str, dict[str, Any]]):
+    """The history table: documents ``"1"…"n"``, kept as the file's JSON bytes until read.
+
+    TinyDB sees an ordinary read-only table (a Mapping); iterating or looking
+    a document up parses the bytes once. :meth:`extended` appends documents
+    by splicing bytes, so the old records are never parsed or re-serialised.
+    """
+
+    def __init__(self, raw: bytes = b"{}", count: int = 0,
+                 docs: dict[str, dict[str, Any]] | None = None) -> None:
+        self._raw = raw if docs is None else None
+        self._count = count if docs is None else len(docs)
+        self._docs = docs
+
+    @classmethod
+    def of(cls, docs: dict[str, dict[str, Any]]) -> History:
+        """A parsed table (read the slow way); renumbered 1…n when written."""
+        return cls(docs=docs)
+
+    @property
+    def raw(self) -> bytes:
+        if self._raw is None:
+            assert self._docs is not None
+            self._raw = _TABLES.dump_json({"t": {str(i): d for i, d in enumerate(self._docs.values(), 1)}})
+            self._raw = self._raw[len(b'{"t":'):-1]
+        return self._raw
+
+    def _parsed(self) -> dict[str, dict[str, Any]]:
+        if self._docs is None:
+            docs = json.loads(self.raw)
+            if not isinstance(docs, dict) or len(docs) != self._count:
+                raise CorruptDatabase("the history table does not match its own length")
+            self._docs = docs
+        return self._docs
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parsed())
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        return self._parsed()[key]
+
+    def extended(self, docs: list[dict[str, Any]]) -> History:
+        """This table with ``docs`` appended (numbered on), as bytes."""
+        if not docs:
+            return self
+        parts = [b'"%d":%s' % (self._count + i, _DOC.dump_json(d)) for i, d in enumerate(docs, 1)]
+        body = b",".join(parts)
+        raw = self.raw
+        spliced = raw[:-1] + (b"," if self._count else b"") + body + b"}"
+        return History(spliced, self._count + len(docs))
 
 
 @dataclass(frozen=True)
@@ -113,7 +193,8 @@ class WeighStorage(Storage):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._tables: dict[str, dict[str, Any]] | None = None
+        # table name → documents by id (a Mapping: the history table is a History)
+        self._tables: dict[str, Any] | None = None
         self._depth = 0
         self._dirty = False
         self.identity: FileIdentity | None = None  # of the file last read or written
@@ -127,8 +208,36 @@ class WeighStorage(Storage):
             data = self._read_bytes()
             if data is None:
                 return None
-            self._tables = self._tables_of(self._validate(data))
+            self._tables = self._fast_tables(data) or self._tables_of(self._validate(data))
         return self._tables
+
+    def _fast_tables(self, data: bytes) -> dict[str, Any] | None:
+        """The tables of a file weigh wrote (trail checksum matches), trail unparsed; else None."""
+        at = data.rfind(_META_KEY)
+        if at < 0 or not data.endswith(b"}"):
+            return None
+        try:
+            metas = _METAS.validate_json(data[at + len(_META_KEY):-1])
+        except ValidationError:
+            return None
+        if len(metas) != 1:
+            return None
+        (key, meta), = metas.items()
+        size, crc, count = meta.history_bytes, meta.history_crc, meta.history_count
+        start = at - size if size is not None else -1
+        if (crc is None or count is None or meta.schema_ != SCHEMA or start < len(_HISTORY_KEY)
+                or data[start - len(_HISTORY_KEY):start] != _HISTORY_KEY
+                or zlib.crc32(data[start:at]) != crc):
+            return None
+        try:
+            head = DbHead.model_validate_json(data[:start - len(_HISTORY_KEY)] + b"}")
+        except ValidationError:
+            return None
+        return {
+            META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
+            CASES: {k: dict(c) for k, c in head.cases.items()},
+            HISTORY: History(data[start:at], count),
+        }
 
     def _read_bytes(self) -> bytes | None:
         """The file's bytes, from one descriptor whose identity is recorded."""
@@ -215,12 +324,12 @@ class WeighStorage(Storage):
         return db
 
     @staticmethod
-    def _tables_of(db: DbFile) -> dict[str, dict[str, Any]]:
+    def _tables_of(db: DbFile) -> dict[str, Any]:
         """The validated file as TinyDB tables: a case document keeps its item models."""
         return {
             META: {k: m.model_dump(by_alias=True) for k, m in db.meta.items()},
             CASES: {k: dict(c) for k, c in db.cases.items()},
-            HISTORY: db.history,
+            HISTORY: History.of(db.history),
         }
 
     # ----------------------------------------------------------------- write
@@ -256,12 +365,38 @@ class WeighStorage(Storage):
 
     def _flush(self) -> None:
         assert self._tables is not None
-        data = _TABLES.dump_json(self._tables)
+        data = self._serialise(self._tables)
         try:
             atomic_write(self.path, data)
             self.identity = identity(self.path)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write the database: {_reason(exc)}") from None
+
+    @staticmethod
+    def _serialise(tables: dict[str, Any]) -> bytes:
+        """The cases and other tables, then the trail, then ``_meta`` with the trail's checksum."""
+        trail = tables.get(HISTORY)
+        metas = tables.get(META)
+        if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY}:
+            return _TABLES.dump_json(tables)  # not weigh's shape: plain TinyDB JSON
+        history = trail if isinstance(trail, History) else History.of(dict(trail or {}))
+        (key, meta), = metas.items()
+        raw = history.raw
+        meta = {**meta, "history_bytes": len(raw), "history_crc": zlib.crc32(raw),
+                "history_count": len(history)}
+        head = _TABLES.dump_json({CASES: tables.get(CASES) or {}})
+        return b"".join((head[:-1], _HISTORY_KEY, raw, _META_KEY, _TABLES.dump_json({key: meta}), b"}"))
+
+    def put_table(self, name: str, table: Mapping[str, Any]) -> None:
+        """Replace one table as it is (a :class:`History` stays unparsed), then write."""
+        tables: dict[str, Any] = dict(self.read() or {})
+        tables[name] = table
+        self.write(tables)
+
+    def history(self) -> History:
+        """The history table as read (unparsed if the file's checksum matched)."""
+        table = (self.read() or {}).get(HISTORY)
+        return table if isinstance(table, History) else History.of(dict(table or {}))
 
     def close(self) -> None:
         self._tables = None

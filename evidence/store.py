@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Any, Self
 
 from pydantic import BaseModel, ValidationError
-from tinydb.table import Document
 
 from evidence.database import (
     CASES,
     HISTORY,
     META,
     FileIdentity,
+    History,
     identity,
     keep_backup,
     meta_document,
@@ -140,8 +140,10 @@ class Store:
         self._file_lock: WriterLock | None = None
         self._journal: JournalWriter | None = None
         self._cases: dict[str, CaseState] = {}
-        # The audit trail as JSON documents (what the history table holds), typed
-        # only when someone reads it: opening a database with a long trail stays fast.
+        # The audit trail: the file's history table, unparsed until someone reads
+        # it (a long trail must not slow opening), then the records since, as JSON
+        # documents; typed records are made from both only when asked for.
+        self._trail = History()
         self._history: list[dict[str, Any]] = []
         self._typed: list[Operation] = []
         # (case id, evidence id) → its records: the detail pane asks on every cursor move.
@@ -201,8 +203,9 @@ class Store:
             with open_db(self.path) as db:
                 meta = db.table(META).all()
                 cases = db.table(CASES).all()
-                history = db.table(HISTORY).all()
                 storage = weigh_storage(db)
+                trail = storage.history()  # TinyDB's history table, its bytes kept unparsed
+                assert len(db.table(HISTORY)) == len(trail)
                 before, migrated_from, original = storage.identity, storage.migrated_from, storage.original
             journal = read_journal(self.journal_path)
             if not self.readonly or self._identity() == before:
@@ -219,7 +222,7 @@ class Store:
                     f"{self.path}: damaged: case id {case.id!r} appears twice; file left untouched"
                 )
             self._cases[case.id] = CaseState.of(case)
-        self._history = history
+        self._trail, self._history = trail, []
         self._typed, self._item_history = [], None
         self._db_ident = before
         self._replay(journal.records)
@@ -354,7 +357,13 @@ class Store:
             return list(self._item_history.get((case_id, eid), ()))
 
     def _typed_history(self) -> list[Operation]:
-        for raw in self._history[len(self._typed):]:
+        if len(self._typed) < len(self._trail) + len(self._history):
+            docs = [*self._trail.values(), *self._history] if self._trail else self._history
+            self._typed_from(docs)
+        return self._typed
+
+    def _typed_from(self, docs: list[dict[str, Any]]) -> None:
+        for raw in docs[len(self._typed):]:
             try:
                 self._typed.append(parse_record(raw))
             except (ValidationError, ValueError) as exc:
@@ -362,7 +371,6 @@ class Store:
                     f"{self.path}: history record {raw.get('seq')!r} cannot be read "
                     f"({record_problem(exc)}); file left untouched"
                 ) from None
-        return self._typed
 
     def _index_record(self, rec: Operation) -> None:
         assert self._item_history is not None
@@ -372,7 +380,7 @@ class Store:
     def has_history(self) -> bool:
         """Whether anything was ever recorded (a new database has no trail yet)."""
         with self._lock:
-            return bool(self._history)
+            return bool(self._trail) or bool(self._history)
 
     @property
     def pending(self) -> int:
@@ -684,7 +692,7 @@ class Store:
         rec.apply(self._cases)
         kept = rec.for_history()
         self._history.append(kept.model_dump(mode="json"))
-        if len(self._typed) == len(self._history) - 1:
+        if len(self._typed) == len(self._trail) + len(self._history) - 1:
             self._typed.append(kept)  # type: ignore[arg-type]
             if self._item_history is not None:
                 self._index_record(kept)  # type: ignore[arg-type]
@@ -738,11 +746,12 @@ class Store:
                 db.drop_tables()
                 db.table(META).insert(meta_document(self._seq))
                 db.table(CASES).insert_multiple(_case_document(st) for st in self._cases.values())
-                # Numbered here: TinyDB would keep the ids of documents read from
-                # the file and number the new ones from 1, over them.
-                db.table(HISTORY).insert_multiple(
-                    Document(r, doc_id=i) for i, r in enumerate(self._history, 1))
+                # The trail only grows: its old records are appended to as bytes
+                # (TinyDB's insert would parse and rewrite every one of them).
+                trail = self._trail.extended(self._history)
+                storage.put_table(HISTORY, trail)
             self._db_ident = storage.identity
+        self._trail, self._history = trail, []
 
 
 def _case_document(st: CaseState) -> dict[str, Any]:
