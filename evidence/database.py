@@ -43,6 +43,7 @@ from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
 from hypotheses.models import Case
+from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
 MAX_DB_BYTES = 2 * 1024**3
@@ -311,7 +312,7 @@ class WeighStorage(Storage):
             db = DbFile.model_validate_json(json.dumps(doc))
         except ValidationError as exc:
             raise CorruptDatabase(
-                f"{self.path}: cannot upgrade from schema {schema}: {describe_db(exc, doc)}; "
+                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; "
                 "file left untouched"
             ) from None
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
@@ -448,41 +449,7 @@ def diagnose(data: bytes, exc: ValidationError) -> str:
     schema = first.get("schema")
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
         return newer(schema)
-    return f"damaged: {describe_db(exc, doc)}"
-
-
-def describe_db(exc: ValidationError, doc: dict[str, Any], limit: int = 3) -> str:
-    """A validation error in words; a problem inside a case names the case and item by id."""
-    parts: list[str] = []
-    errors = exc.errors(include_url=False)
-    for err in errors[:limit]:
-        loc = err["loc"]
-        cases = doc.get(CASES)
-        if len(loc) >= 2 and loc[0] == CASES and isinstance(cases, dict):
-            case_doc = cases.get(str(loc[1]))
-            cid = case_doc.get("id") if isinstance(case_doc, dict) else None
-            label = f"case {str(cid)[:64]!r}" if isinstance(cid, str) else f"cases.{loc[1]}"
-            rest = list(loc[2:])
-            if len(rest) >= 2 and rest[0] in ("evidence", "hypotheses") and isinstance(rest[1], int):
-                items = case_doc.get(rest[0]) if isinstance(case_doc, dict) else None
-                kind = "evidence" if rest[0] == "evidence" else "hypothesis"
-                item = items[rest[1]] if isinstance(items, list) and rest[1] < len(items) else None
-                iid = item.get("id") if isinstance(item, dict) else None
-                label += f": {kind} {iid[:40]}" if isinstance(iid, str) else f": {kind} #{rest[1] + 1}"
-                rest = rest[2:]
-            where = ": ".join(p for p in (label, ".".join(str(r) for r in rest)) if p)
-        else:
-            where = ".".join(str(r) for r in loc)
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        parts.append(f"{where}: {msg}" if where else msg)
-    if len(errors) > limit:
-        more = len(errors) - limit
-        parts.append(f"and {more} more problem{'s' if more > 1 else ''}")
-    return "; ".join(parts)
+    return f"damaged: {describe(exc, doc)}"
 
 
 def newer(schema: int) -> str:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, IndicatorStatus, Rating
+from hypotheses.validation import describe
 
 RECORD_SCHEMA = 2
 CLIP = 40
@@ -718,7 +719,5 @@ def parse_records(raws: Iterable[dict[str, Any]]) -> list[Operation]:
 def record_problem(exc: Exception) -> str:
     """A rejected record's reason in a line (for 'journal record N does not fit')."""
     if isinstance(exc, ValidationError):
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return f"{where}: {err['msg']}" if where else str(err["msg"])
+        return describe(exc, limit=1)
     return str(exc)
