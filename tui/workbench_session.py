@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress
-from operator import is_not, ne
+from operator import attrgetter, is_not, ne
 from typing import TYPE_CHECKING, Literal
 
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from evidence.store import Store
 
 SORTS = ("date", "diagnosticity", "weight")
+_EVENT_DATE = attrgetter("event_date")
 UNDO_DEPTH = 100
 
 
@@ -259,12 +260,20 @@ class WorkbenchSession:
         items = self.shown
         if self.sort == "date":
             dated = [ev for ev in items if ev.event_date is not None]
-            dated.sort(key=lambda ev: ev.event_date)  # type: ignore[arg-type,return-value]
+            dated.sort(key=_EVENT_DATE)
             return dated + [ev for ev in items if ev.event_date is None]
+        # reverse=True keeps ties in case order (Python's sort stays stable)
         if self.sort == "diagnosticity":
             diag = self.analysis.diagnosticity
-            return sorted(items, key=lambda ev: -diag[pos[ev.id]])
-        return sorted(items, key=lambda ev: -weight(ev))
+            if items is self.case_evidence():  # positions are list indexes: no lookups
+                order = sorted(range(len(items)), key=diag.__getitem__, reverse=True)
+                return [items[i] for i in order]
+            return sorted(items, key=lambda ev: diag[pos[ev.id]], reverse=True)
+        return sorted(items, key=weight, reverse=True)
+
+    def case_evidence(self) -> list[Evidence] | None:
+        """The scored case's item list (the analysis indexes it)."""
+        return self.scored.evidence if self.scored is not None else None
 
     def changed_items(self, before: Analysis | None) -> list[int] | range:
         """Indexes (in ``scored``) whose row may look different since ``before``."""
@@ -370,7 +379,11 @@ class WorkbenchSession:
         changed = query != self.filter_query
         if changed:
             self.filter_query = query
-            self.recompute()
+            if self.score_shown or self.case is None:
+                self.recompute()
+            else:  # the scores are the whole case's: only what is shown changes
+                evidence = self.case.evidence
+                self.shown = [ev for ev in evidence if matches(ev, query)] if query else evidence
         message = None
         if query and not self.shown and not typing:
             message = "No evidence matches the filter"

@@ -257,8 +257,10 @@ class MainScreen(Screen[None]):
     def rebuild(self, focus: tuple[str | None, str | None]) -> None:
         """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
         assert self.case is not None
+        # the same analysis and model (sort, filter, resize): every row's facts still hold
+        same = self._facts_for == (self.session.analysis, self.session.model)
         self.matrix.rebuild(self.case.hypotheses, self.session.rows(), self._title_width(),
-                            focus, self.row_facts)
+                            focus, self.row_facts, rows_unchanged=same)
         self.rebuilds += 1
         self.redraw_panels()
 
@@ -334,7 +336,9 @@ class MainScreen(Screen[None]):
         pane = self.query_one(DetailPane)
         if eid is None:
             self._detail_key = None
-            pane.show(Text("No evidence in this view: a adds an item, / changes the filter",
+            empty = not self.case.evidence
+            pane.show(Text("No evidence yet: the steps on the left say where to start" if empty
+                           else "No evidence in this view: a adds an item, / changes the filter",
                            style="italic"))
             pane.query_one(ItemHistory).show([], None)
             return

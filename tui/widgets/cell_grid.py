@@ -174,18 +174,27 @@ class CellGrid(ScrollView, can_focus=True):
         """The cells of one row, one per column (subclasses say what they are)."""
         raise NotImplementedError
 
-    def set_grid(self, columns: list[GridColumn], row_keys: list[str]) -> None:
-        """Replace every column and row (no cell is drawn until it is seen)."""
+    def set_grid(self, columns: list[GridColumn], row_keys: list[str],
+                 *, rows_unchanged: bool = False) -> None:
+        """Replace every column and row (no cell is drawn until it is seen).
+
+        ``rows_unchanged``: every row still shows what it showed (a new order or a
+        subset: sort, filter), so lines already drawn are kept if the columns are too.
+        """
+        same_columns = columns == self.grid_columns
         self.grid_columns = list(columns)
         self.row_keys = list(row_keys)
-        self._row_index = {key: i for i, key in enumerate(self.row_keys)}
+        self._row_index = dict(zip(self.row_keys, range(len(self.row_keys)), strict=True))
         self._column_index = {c.key: i for i, c in enumerate(self.grid_columns)}
-        self._drawn.clear()
-        self._unsettled = True  # the new virtual size is not laid out until the next render
+        if not (rows_unchanged and same_columns):
+            self._drawn.clear()
         self.cursor_row = min(self.cursor_row, max(0, len(self.row_keys) - 1))
         self.cursor_column = min(self.cursor_column, max(0, len(self.grid_columns) - 1))
         width = sum(c.render_width for c in self.grid_columns)
-        self.virtual_size = Size(width, len(self.row_keys) + 1)
+        size = Size(width, len(self.row_keys) + 1)
+        if size != self.virtual_size:
+            self._unsettled = True  # the new virtual size is not laid out until the next render
+            self.virtual_size = size
         self.refresh()
 
     def refresh_row(self, row_key: str) -> None:

@@ -10,6 +10,7 @@ opens and redraws as fast as a small one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.text import Text
@@ -129,6 +130,8 @@ class EvidenceMatrix(CellGrid):
         title_width: int,
         focus: tuple[str | None, str | None] = (None, None),
         facts: Callable[[Evidence], RowFacts] | None = None,
+        *,
+        rows_unchanged: bool = False,
     ) -> None:
         """Show these rows (open, sort, filter, add, delete); keeps the cursor on ``focus``.
 
@@ -137,7 +140,7 @@ class EvidenceMatrix(CellGrid):
         """
         self.hypotheses = list(hyps)
         self.title_width = title_width
-        self._items = {ev.id: ev for ev in rows}
+        self._items = dict(zip(map(attrgetter("id"), rows), rows, strict=True))
         if facts is not None:
             self._facts = facts
         columns = [
@@ -147,7 +150,7 @@ class EvidenceMatrix(CellGrid):
             *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
-        self.set_grid(columns, list(self._items))
+        self.set_grid(columns, list(self._items), rows_unchanged=rows_unchanged)
         self.focus_cell(*focus)
 
     def clear(self) -> None:
