@@ -22,6 +22,9 @@ from textual.widgets import Static
 
 from hypotheses.models import Indicator
 from tui.keys import KeySection
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpScreen
+from tui.screens.indicator_form import IndicatorForm
 from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
 from tui.workbench_session import Change, WorkbenchSession
 
@@ -97,8 +100,6 @@ class IndicatorsScreen(ModalScreen[None]):
         if case is None:
             return
         if event.what == "add":
-            from tui.screens.indicator_form import IndicatorForm
-
             self.app.push_screen(
                 IndicatorForm(case.hypotheses, None, self.session.next_indicator_id()),
                 self._added,
@@ -107,8 +108,6 @@ class IndicatorsScreen(ModalScreen[None]):
         assert event.mid is not None
         ind = case.indicator(event.mid)
         if event.what == "edit":
-            from tui.screens.indicator_form import IndicatorForm
-
             self.app.push_screen(IndicatorForm(case.hypotheses, ind, ind.id),
                                  lambda new: self._edited(ind, new))
         elif event.what == "observe":
@@ -116,8 +115,6 @@ class IndicatorsScreen(ModalScreen[None]):
         elif event.what == "lapse":
             self._lapse(ind)
         elif event.what == "delete":
-            from tui.screens.confirm import ConfirmScreen
-
             self.app.push_screen(
                 ConfirmScreen(f"Delete indicator {ind.id} “{ind.title}”? (u undoes)"),
                 lambda yes: self._delete(ind.id) if yes else None,
@@ -158,8 +155,6 @@ class IndicatorsScreen(ModalScreen[None]):
             self.reload()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen(self.key_sections()))
 
     def action_close(self) -> None:
