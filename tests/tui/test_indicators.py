@@ -9,7 +9,7 @@ from pathlib import Path
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import flat_text, notices
 from tui.screens.indicator_form import IndicatorForm
 from tui.screens.indicators import IndicatorsScreen
 from tui.screens.main import MainScreen
@@ -98,6 +98,7 @@ async def test_edit_lapse_and_delete_from_the_panel(tmp_path, make_app):
         await pilot.press("M")
         await pilot.pause()
         assert "M1 watching 2099-01-01" in flat_text(app)
+        assert "overdue" not in notices(app)  # nothing is late
         await pilot.press("enter")  # edit
         await pilot.pause()
         form = app.screen
@@ -126,4 +127,17 @@ async def test_edit_lapse_and_delete_from_the_panel(tmp_path, make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+q")
+
+
+async def test_opening_a_case_with_an_overdue_indicator_says_so(tmp_path, make_app):
+    path = tmp_path / "k.json"
+    small_case(path, [Indicator(id="M4", title="Late", expected_by=date(2022, 1, 1),
+                                ratings={"H1": "C"}),
+                      Indicator(id="M5", title="Lapsed", expected_by=date(2022, 1, 1),
+                                ratings={"H1": "C"}, status="lapsed")])
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "1 indicator overdue (M4): M shows them" in notices(app)
         await pilot.press("ctrl+q")

@@ -31,6 +31,7 @@ async def _settle(pilot) -> None:
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()
+    pilot.app.clear_notifications()  # the overdue notice would time out at a machine's pace
     await pilot.pause()
 
 

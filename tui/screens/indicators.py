@@ -87,8 +87,7 @@ class IndicatorsScreen(ModalScreen[None]):
             counts = {w: words.count(w) for w in ("watching", OVERDUE, "observed", "lapsed")}
             summary.append(" · ".join(f"{n} {w}" for w, n in counts.items() if n))
             if counts[OVERDUE]:
-                summary.append(f"  (overdue: watching, past the expected date; "
-                               f"today {self.today.isoformat()})")
+                summary.append("  (overdue: still watching, past its expected date)")
         self.query_one("#indicators-summary", Static).update(summary)
 
     # ---------------------------------------------------------- requests

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from evidence.errors import WeighError
+from hypotheses.explain import overdue_indicators
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
 from tui.keys import KeySection
@@ -226,6 +227,17 @@ class MainScreen(Screen[None]):
         settle_gc()
         self.call_after_refresh(self.session.warm_up)
         self.post_message(self.CaseOpened(case_id))
+        self._say_overdue()
+
+    def _say_overdue(self) -> None:
+        """Indicators past their expected date deserve a look when the case opens."""
+        if self.case is None:
+            return
+        late = overdue_indicators(self.case, date.today())
+        if late:
+            ids = ", ".join(ind.id for ind in late[:6]) + (", …" if len(late) > 6 else "")
+            self.notify(f"{len(late)} indicator{'s' if len(late) != 1 else ''} overdue ({ids}): "
+                        "M shows them", severity="warning", timeout=6, markup=False)
 
     # --------------------------------------------------------------- drawing
 
