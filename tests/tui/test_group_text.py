@@ -45,5 +45,9 @@ def test_conclusion_wraps_then_ends_in_an_ellipsis() -> None:
     assert one.plain.endswith("…") and len(one.plain) <= 40 and "\n" not in one.plain
     two = conclusion_lines(words, 40, 2, console)
     assert two.plain.count("\n") == 1 and two.plain.endswith("…")
+    huge = conclusion_lines("word " * 50_000, 80, 2, console)
+    assert huge.plain.count("\n") == 1 and huge.plain.endswith("…")
+    spaced = conclusion_lines("short" + " " * 5_000 + "hidden", 80, 2, console)
+    assert spaced.plain.endswith("…") and "hidden" not in spaced.plain
     short = conclusion_lines("Line one.\n\nLine   two.", 80, 2, console)
     assert short.plain == "Conclusion: Line one. Line two."  # paragraphs folded into one

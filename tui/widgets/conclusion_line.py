@@ -19,14 +19,17 @@ TALL = 40  # from this terminal height on, two lines
 
 def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) -> Text:
     """The conclusion wrapped to ``width``, at most ``lines`` lines, '…' if cut."""
-    body = visible(" ".join(conclusion.split()))
+    # Only what can show is wrapped: a 100,000-character conclusion costs what a line does.
+    if width <= 0 or lines <= 0:
+        return Text()
+    room = (width * lines + 2) * 4
+    cut = len(conclusion) > room and bool(conclusion[room:].strip())
+    body = visible(" ".join(conclusion[:room].split()))
     out = Text(no_wrap=False)
     out.append(LABEL, style="bold")
     out.append(body)
-    if width <= 0 or lines <= 0:
-        return Text()
     wrapped = out.wrap(console, width)
-    if len(wrapped) <= lines:
+    if len(wrapped) <= lines and not cut:
         return out
     kept = list(wrapped)[:lines]
     last = kept[-1]
