@@ -85,14 +85,19 @@ class Change:
 NOTHING = Change("none")
 
 
-def matches(ev: Evidence, query: str) -> bool:
+def haystack_of(ev: Evidence) -> str:
+    """The text a filter word is looked for in: id, title, details, source, kind."""
+    return f"{ev.id} {ev.title} {ev.details} {ev.source} {ev.kind}".lower()
+
+
+def matches(ev: Evidence, query: str, haystack: str | None = None) -> bool:
     """Every word must occur (any case) in the item's id, title, details, source
-    or kind; every ``#tag`` must be one of its tags; ``=group`` must be its
-    same-fact group (a lone ``=`` asks for items in any group)."""
-    haystack: str | None = None
+    or kind; every ``#tag`` must be one of its tags (a lone ``#``, a tag still being
+    typed, asks nothing); ``=group`` must be its same-fact group (a lone ``=``
+    asks for items in any group)."""
     for token in query.lower().split():
-        if token.startswith("#") and len(token) > 1:
-            if token[1:] not in ev.tags:
+        if token.startswith("#"):
+            if len(token) > 1 and token[1:] not in ev.tags:
                 return False
             continue
         if token.startswith("="):
@@ -100,7 +105,7 @@ def matches(ev: Evidence, query: str) -> bool:
                 return False
             continue
         if haystack is None:
-            haystack = f"{ev.id} {ev.title} {ev.details} {ev.source} {ev.kind}".lower()
+            haystack = haystack_of(ev)
         if token not in haystack:
             return False
     return True
@@ -160,6 +165,7 @@ class WorkbenchSession:
         self.stop = 0
         self.undo_stack: list[Undo] = []
         self.positions: dict[str, int] = {}  # item id → index in ``scored``
+        self._haystacks: dict[int, tuple[Evidence, str]] = {}  # id(item) → (item, its text)
         self._used: set[int] = set()
         self.scorer = Scorer()  # incremental: a one-cell edit rescored in ~1 ms at 10k items
         self.series_for = {m: LeaderSeries(m) for m in MODELS}
@@ -229,7 +235,7 @@ class WorkbenchSession:
                 self.analysis = self.scorer.analyse(self.scored, self.as_of)
                 self._used = set(self.analysis.used)
                 return
-        self.shown = [ev for ev in case.evidence if matches(ev, query)] if query else case.evidence
+        self.shown = self._filtered(case.evidence, query)
         if query and self.score_shown:
             fields = {k: getattr(case, k) for k in type(case).model_fields if k != "evidence"}
             self.scored = Case.model_construct(**fields, evidence=list(self.shown))
@@ -382,12 +388,27 @@ class WorkbenchSession:
             if self.score_shown or self.case is None:
                 self.recompute()
             else:  # the scores are the whole case's: only what is shown changes
-                evidence = self.case.evidence
-                self.shown = [ev for ev in evidence if matches(ev, query)] if query else evidence
+                self.shown = self._filtered(self.case.evidence, query)
         message = None
         if query and not self.shown and not typing:
             message = "No evidence matches the filter"
         return Change("rows" if changed else "none", focus, message=message)
+
+    def _filtered(self, evidence: list[Evidence], query: str) -> list[Evidence]:
+        """The items matching ``query``; each item's text is lowered once, not per key."""
+        if not query:
+            return evidence
+        cache = self._haystacks
+        if len(cache) > 2 * len(evidence) + 1000:
+            cache.clear()  # edited items left old entries behind
+        out = []
+        for ev in evidence:
+            got = cache.get(id(ev))
+            if got is None or got[0] is not ev:
+                got = cache[id(ev)] = (ev, haystack_of(ev))
+            if matches(ev, query, got[1]):
+                out.append(ev)
+        return out
 
     def toggle_score_shown(self, focus: tuple[str | None, str | None]) -> Change:
         """Score only the shown (filtered) items, or the whole case again."""

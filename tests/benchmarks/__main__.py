@@ -247,6 +247,11 @@ def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
             f"median {ms(keys[f'{what}_median_s'])}", f"worst {ms(keys[f'{what}_max_s'])}",
             verdict(keys[f"{what}_max_s"] <= 0.050),
         ))
+    res.rows.append(Row(
+        f"  CPU time of the app from key to frame, every key above, {n}", "(info)",
+        f"median {ms(keys['cpu_median_s'])}", f"worst {ms(keys['cpu_max_s'])}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", "",
+    ))
     worst_all = max(keys[f"{w}_max_s"] for w in ("rate", "scroll", *VIEW_KEYS))
     res.summary[f"key{n}_worst_ms"] = worst_all * 1000
 

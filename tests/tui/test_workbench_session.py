@@ -223,3 +223,13 @@ def test_first_steps_follow_ach_order() -> None:
 
 def test_the_guide_goes_once_the_case_is_under_way(session: WorkbenchSession) -> None:
     assert session.first_steps() is None  # the demo case is rated
+
+
+def test_filter_words_and_tags_as_they_are_typed(session: WorkbenchSession) -> None:
+    for typed, shown in (("#", 4), ("#al", 0), ("#alpha", 2), ("#alpha late", 1),
+                         ("EARLY", 1), ("e4", 1), ("", 4)):
+        session.set_filter(typed, (None, None), typing=True)
+        assert len(session.rows()) == shown, typed
+    session.rate("E3", "H1", "C")  # an edited item is matched by its new text
+    session.set_filter("later", (None, None))
+    assert [ev.id for ev in session.rows()] == ["E3"]
