@@ -7,35 +7,28 @@ import stat
 from datetime import date
 from pathlib import Path
 
+from evidence import formats
 from evidence.errors import WeighError
 from evidence.fsio import atomic_write, write_all
 from hypotheses.models import Case
+from hypotheses.report import ReportOptions
+from hypotheses.scoring_models import DEFAULT_MODEL
 
-FORMATS = ("md", "json", "csv", "html", "case", "achz")
 EXPORT_MODE = 0o600  # private to you, like the database, whatever the umask
-EXTENSIONS = {"md": "md", "json": "json", "csv": "csv", "html": "html", "case": "weigh.json", "achz": "achz"}
 
 
 def export_bytes(
     case: Case,
     fmt: str,
     *,
-    model: str = "weighted",
+    model: str = DEFAULT_MODEL,
     as_of: date | None = None,
     history: list[str] | None = None,
+    today: date | None = None,
 ) -> bytes:
-    if fmt == "case":
-        from evidence.case_file import dump_case_file
-
-        return dump_case_file(case).encode("utf-8")
-    if fmt == "achz":
-        from evidence.achz import write_achz
-
-        return write_achz(case)
-    from hypotheses.report import render
-
-    text = render(case, fmt, model=model, as_of=as_of, history=history)
-    return text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    """``case`` in the registered format ``fmt``."""
+    opts = ReportOptions(model=model, as_of=as_of, history=history, today=today)
+    return formats.export_bytes(case, fmt, opts)
 
 
 def write_file(path: Path, data: bytes) -> Path:
@@ -91,7 +84,7 @@ def write_export(
     fmt: str,
     path: Path,
     *,
-    model: str = "weighted",
+    model: str = DEFAULT_MODEL,
     as_of: date | None = None,
     history: list[str] | None = None,
 ) -> Path:

@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed
 from hypotheses.models import Case
-from hypotheses.scoring import MODELS, analyse
+from hypotheses.scoring import analyse
+from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
 
 __all__ = ["fields_changed"]
 
@@ -128,10 +129,9 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
-def ranking_history(case: Case, records: Sequence[Operation], model: str = "weighted") -> tuple[list[RankingStep], Replay]:
+def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL) -> tuple[list[RankingStep], Replay]:
     """The ranking after each recorded change, oldest first, for the post-mortem."""
-    if model not in MODELS:
-        raise ValueError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    model = scoring_model(model).name
     rep = replay(case, records)
     steps: list[RankingStep] = []
     before: tuple[str, ...] | None = None

@@ -1,4 +1,5 @@
-"""Bring a file into the database: weigh-case JSON, a CSV matrix or PARC's .achz.
+"""Bring a file into the database: any format the registry can read (weigh-case JSON,
+a CSV matrix, PARC's .achz).
 
 Everything is parsed and validated before the store is touched, so a bad
 file writes nothing.
@@ -10,10 +11,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from evidence.formats import FileFormat, Incoming, detect_format
 from evidence.limits import read_import_file
 from evidence.store import Store
 from hypotheses.models import Case
-from hypotheses.slug import slug
 
 
 class ImportResult(BaseModel):
@@ -24,15 +25,6 @@ class ImportResult(BaseModel):
     report: list[str]
 
 
-def detect_format(path: Path, data: bytes) -> str:
-    """'achz', 'csv' or 'case': by content first (gzip magic), then by name."""
-    if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".achz":
-        return "achz"
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        return "csv"
-    return "case"
-
-
 def read_file(path: Path) -> bytes:
     """A regular file's bytes, within the import limit (FIFOs and devices are refused, never read)."""
     return read_import_file(path)
@@ -40,26 +32,15 @@ def read_file(path: Path) -> bytes:
 
 def read_case(
     store: Store, path: Path, case_id: str | None = None, data: bytes | None = None
-) -> tuple[Case, list[str]]:
-    """Parse a file (or its bytes, already read) into a validated case and a report of what was mapped."""
+) -> tuple[Case, list[str], FileFormat]:
+    """Parse a file (or its bytes, already read) into a validated case, a report of what
+    was mapped, and the format it was read as."""
     data = read_file(path) if data is None else data
     fmt = detect_format(path, data)
-    if fmt == "achz":
-        from evidence.achz import read_achz
-
-        result = read_achz(data, str(path), case_id)
-        return result.case, list(result.report)
-    if fmt == "csv":
-        from evidence.csv_matrix import read_csv_matrix, update_report
-
-        cid = case_id or slug(path.stem) or "case"
-        existing = store.case(cid) if store.has_case(cid) else None
-        case = read_csv_matrix(data, str(path), cid, existing)
-        lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
-        return case, [*lines, *update_report(existing, case)]
-    from evidence.case_file import parse_case_file
-
-    return parse_case_file(data, str(path), case_id), []
+    assert fmt.read is not None
+    existing = lambda cid: store.case(cid) if store.has_case(cid) else None  # noqa: E731
+    case, report = fmt.read(Incoming(data=data, path=path, case_id=case_id, existing=existing))
+    return case, report, fmt
 
 
 def import_file(
@@ -67,10 +48,10 @@ def import_file(
 ) -> ImportResult:
     """Import ``path``; pass ``data`` when the file was read before the store was opened."""
     path = Path(path).expanduser()
-    case, report = read_case(store, path, case_id, data)
+    case, report, fmt = read_case(store, path, case_id, data)
     exists = store.has_case(case.id)
     # A CSV matrix updates its case in place: that is what a spreadsheet round-trip means.
-    updating = exists and detect_format(path, b"") == "csv"
+    updating = exists and fmt.updates_in_place
     store.put_case(case, replace=replace or updating)
     return ImportResult(
         case_id=case.id,

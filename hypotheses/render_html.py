@@ -12,9 +12,9 @@ import math
 from html import escape
 
 from hypotheses.models import RATING_NAMES, RATINGS, Case, Evidence
-from hypotheses.render_markdown import BAYES_CAVEAT
-from hypotheses.scoring import MODEL_NAMES, MODELS, leader_ids
-from hypotheses.summary import Findings, TimelinePoint, leader_changes, leader_timeline
+from hypotheses.replay import StopLeaders, leader_changes, leaders_over_time
+from hypotheses.scoring_models import SCORING_MODELS, scoring_model
+from hypotheses.summary import Findings, Watch, coverage_text
 
 CELL_COLOURS = {
     "CC": "#1a7f37", "C": "#8fd19e", "N": "#eeeeee",
@@ -25,7 +25,6 @@ CELL_TEXT = {"CC": "#fff", "II": "#fff"}
 PALETTE = ("#0969da", "#bf3989", "#9a6700", "#8250df", "#1b7c83", "#bc4c00", "#4d2d00", "#57606a")
 MAX_CHANGES = 40  # leader changes listed under the timeline chart
 LEAD, OTHER = "#1a7f37", "#8c959f"
-SHORT_NAMES = {"inconsistency": "inconsistency", "weighted": "weighted", "bayes": "Bayes"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
@@ -58,6 +57,9 @@ td.cell{text-align:center;font-weight:700;min-width:2.4rem;white-space:nowrap}
 .chart h3{margin:.2rem 0 .4rem;font-size:.95rem}
 .chart p{margin:.2rem 0 0;font-size:.8rem;color:#6e7781;max-width:322px}
 .caveat{border-left:4px solid #bf8700;background:#fff8c5;padding:.5rem 1rem;margin:1rem 0}
+.warning{border-left:4px solid #c62828;background:#ffebe9;padding:.4rem 1rem;margin:.4rem 0}
+.conclusion{border:2px solid #1f2328;border-radius:.5rem;padding:.6rem 1rem;margin:1rem 0;white-space:pre-wrap}
+.overdue{color:#c62828;font-weight:700}
 .disagree{color:#c62828;font-weight:600}
 .muted{color:#6e7781}
 tr.excluded td{opacity:.45}
@@ -99,12 +101,6 @@ def _chip(code: str) -> str:
 # ------------------------------------------------------------------ charts
 
 
-def _score_text(model: str, v: float) -> str:
-    if model == "bayes":
-        return f"{v * 100:.1f}%"
-    return f"{v:.0f}" if model == "inconsistency" else f"{v:.2f}"
-
-
 def _bar_chart(f: Findings, model: str) -> str:
     """One model's ranking as horizontal bars, best first.
 
@@ -113,42 +109,44 @@ def _bar_chart(f: Findings, model: str) -> str:
     from a zero line: the shortest bar leads.
     """
     a = f.analysis
+    sm = scoring_model(model)
+    share = sm.shows_posterior  # a share from 0 to 1, else a score of 0 or less
     hyps = f.case.hypotheses
     ms = a.models[model]
-    values = list(a.posterior) if model == "bayes" else list(ms.scores)
+    values = list(a.shown(model))
     width, bar_h, label_w, value_w = 322, 24, 112, 50
     plot = width - label_w - value_w
     height = bar_h * len(hyps) + 8
-    span = (max((abs(v) for v in values), default=0.0) or 1.0) if model != "bayes" else 1.0
+    span = (max((abs(v) for v in values), default=0.0) or 1.0) if not share else 1.0
     rows = []
     for row, i in enumerate(ms.order):
         v = values[i]
         length = max(plot * abs(v) / span, 1.0 if v else 0.0)
         y = 4 + row * bar_h
         colour = LEAD if i in ms.top else OTHER
-        x = label_w if model == "bayes" else label_w + plot - length
-        vx = label_w + length + 4 if model == "bayes" else label_w + plot + 4
+        x = label_w if share else label_w + plot - length
+        vx = label_w + length + 4 if share else label_w + plot + 4
         label = f"{hyps[i].id} · {_short(hyps[i].title, 10)}"
         rows.append(
             f'<text x="0" y="{y + 16}" font-size="12" fill="#1f2328">{esc(label)}'
             f"<title>{esc(hyps[i].id)}: {esc(hyps[i].title)}</title></text>"
             f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{bar_h - 8}" rx="2" fill="{colour}">'
-            f"<title>{esc(hyps[i].id)}: {esc(hyps[i].title)} — {esc(_score_text(model, v))}</title></rect>"
-            f'<text x="{vx:.1f}" y="{y + 16}" font-size="12" fill="#1f2328">{esc(_score_text(model, v))}</text>'
+            f"<title>{esc(hyps[i].id)}: {esc(hyps[i].title)} — {esc(sm.format_score(v))}</title></rect>"
+            f'<text x="{vx:.1f}" y="{y + 16}" font-size="12" fill="#1f2328">{esc(sm.format_score(v))}</text>'
         )
-    zero_x = label_w if model == "bayes" else label_w + plot
+    zero_x = label_w if share else label_w + plot
     axis = f'<line x1="{zero_x}" y1="0" x2="{zero_x}" y2="{height}" stroke="#57606a" stroke-width="1"/>'
-    note = ("posterior probability; the longest bar leads" if model == "bayes"
+    note = ("posterior probability; the longest bar leads" if share
             else "evidence against, from 0; the shortest bar leads")
     return (
-        f'<figure class="chart"><h3>{esc(MODEL_NAMES[model])}</h3>'
+        f'<figure class="chart"><h3>{esc(sm.label)}</h3>'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="{esc(MODEL_NAMES[model])} ranking">{axis}{"".join(rows)}</svg>'
+        f'aria-label="{esc(sm.label)} ranking">{axis}{"".join(rows)}</svg>'
         f"<p>{note}; leader in green</p></figure>"
     )
 
 
-def _timeline_svg(case: Case, points: list[TimelinePoint], as_of_index: int | None) -> str:
+def _timeline_svg(case: Case, points: list[StopLeaders], as_of_index: int | None) -> str:
     """A lane per model, a column per as-of date, each cell coloured by its leader(s).
 
     Tied leaders share the cell in stripes, so a tie is visible, not hidden.
@@ -159,19 +157,19 @@ def _timeline_svg(case: Case, points: list[TimelinePoint], as_of_index: int | No
     cell_w = max(4.0, (1000 - label_w) / n)
     width = label_w + cell_w * n
     label_every = max(1, math.ceil(16 / cell_w))  # rotated date labels need ~16px apart
-    lanes = len(MODELS)
+    lanes = len(SCORING_MODELS)
     axis_y = top + lanes * (cell_h + gap)
     height = axis_y + 78
     parts: list[str] = []
-    for lane, model in enumerate(MODELS):
+    for lane, sm in enumerate(SCORING_MODELS):
         y = top + lane * (cell_h + gap)
         parts.append(f'<text x="0" y="{y + cell_h / 2 + 4:.1f}" font-size="12" fill="#1f2328">'
-                     f"{esc(SHORT_NAMES[model])}<title>{esc(MODEL_NAMES[model])}</title></text>")
+                     f"{esc(sm.short)}<title>{esc(sm.label)}</title></text>")
         for k, point in enumerate(points):
             x = label_w + k * cell_w
-            leaders = point.leaders[model] or ("",)
+            leaders = point.leaders[sm.name] or ("",)
             stripe = cell_h / len(leaders)
-            tip = (f"as of {point.as_of.isoformat()} ({point.used} items): "
+            tip = (f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
                    f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}")
             for j, hid in enumerate(leaders):
                 parts.append(
@@ -203,7 +201,7 @@ def _timeline_svg(case: Case, points: list[TimelinePoint], as_of_index: int | No
 
 def _timeline(f: Findings) -> list[str]:
     case = f.case
-    points = leader_timeline(case)
+    points = leaders_over_time(case)
     out = ["<section id=\"timeline\"><h2>Leader over time</h2>"]
     if len(points) < 2:
         out.append("<p class=\"muted\">Fewer than two event dates: no timeline to draw.</p></section>")
@@ -212,8 +210,11 @@ def _timeline(f: Findings) -> list[str]:
     idx = None
     if as_of is not None:
         idx = max((k for k, p in enumerate(points) if p.as_of <= as_of), default=None)
-    out.append("<p>Who leads each model using only the evidence dated up to each event date "
-               "(undated evidence always counts). Stripes mark tied leaders.</p>")
+    undated = points[0].undated
+    out.append("<p>Who leads each model using only the evidence known by each date (the later of "
+               "its event and reported dates). "
+               f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} "
+               "at every date. Stripes mark tied leaders.</p>")
     out.append('<ul class="legend">' + "".join(
         f'<li><span class="swatch" style="background:{hyp_colour(case, h.id)}"></span>'
         f"<b>{esc(h.id)}</b> {esc(_short(h.title, 60))}</li>" for h in case.hypotheses) + "</ul>")
@@ -222,7 +223,7 @@ def _timeline(f: Findings) -> list[str]:
     if changes:
         more = len(changes) - MAX_CHANGES
         out.append("<h3>When the leader changed</h3><ul>" + "".join(
-            f"<li>{esc(c.as_of.isoformat())} — {esc(MODEL_NAMES[c.model])}: "
+            f"<li>{esc(c.as_of.isoformat())} — {esc(scoring_model(c.model).label)}: "
             f"{esc(', '.join(c.before) or 'none')} → <b>{esc(', '.join(c.after) or 'none')}</b></li>"
             for c in changes[:MAX_CHANGES])
             + (f'<li class="muted">… and {more} later changes (the chart shows them all)</li>' if more > 0 else "")
@@ -251,19 +252,53 @@ def _ratings(ev: Evidence, hids: list[str]) -> str:
 
 
 def _verdict(f: Findings) -> str:
-    a, s, case = f.analysis, f.summary, f.case
+    """Who leads each model, by how much, on what; never an unrated leader as a winner."""
+    s, case = f.summary, f.case
     boxes = []
-    for model in MODELS:
-        ids = leader_ids(a, model)
-        if len(ids) == 1:
+    for sm in SCORING_MODELS:
+        v = f.verdicts[sm.name]
+        ids = [h.id for h in v.leaders]
+        if v.unrated_leader:
+            names = "no verdict: the top score rests on no rated item"
+        elif len(ids) == 1:
             names = f"<b>{esc(ids[0])}</b> {esc(_short(case.hypothesis(ids[0]).title, 90))}"
         else:
             names = f"a tie of {len(ids)}: " + ", ".join(f"<b>{esc(h)}</b>" for h in ids) if ids else "none"
-        boxes.append(f'<div><span class="lbl">Leads under {esc(MODEL_NAMES[model])}</span>'
-                     f'<span class="who">{names}</span></div>')
-    agree = ('<p>The three models agree on the leader.</p>' if s.models_agree
+        label = "Top score" if v.unrated_leader else "Leads"
+        boxes.append(f'<div><span class="lbl">{label} under {esc(sm.label)}</span>'
+                     f'<span class="who">{names}</span>'
+                     f'<p class="meta">{esc(v.headline)}</p>'
+                     + "".join(f'<p class="warning">{esc(w)}</p>' for w in v.warnings)
+                     + "</div>")
+    agree = ('<p>The models agree on the leader.</p>' if s.models_agree
              else '<p class="disagree">The models disagree on the leader: read the evidence before concluding.</p>')
     return '<section class="verdict">' + "".join(boxes) + "</section>" + agree
+
+
+def _watch(w: Watch, today_overdue: bool) -> str:
+    ind = w.indicator
+    when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
+    flag = ' <span class="overdue">overdue</span>' if today_overdue else ""
+    seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
+    return (f"<li>{_chip(w.rating)} <b>{esc(ind.id)}</b> {esc(ind.title)} "
+            f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}</li>')
+
+
+def _indicators(f: Findings) -> list[str]:
+    case = f.case
+    if not case.indicators:
+        return []
+    out = ['<section id="indicators"><h2>Indicators</h2>'
+           "<p>Registered before they are seen; they take no part in scoring.</p><ul>"]
+    for ind in case.indicators:
+        when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
+        flag = ' <span class="overdue">overdue</span>' if ind.overdue(f.today) else ""
+        seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
+        ratings = " ".join(f"{esc(h)} {_chip(code)}" for h, code in ind.ratings.items()) or "no ratings"
+        out.append(f"<li><b>{esc(ind.id)}</b> {esc(ind.title)} "
+                   f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}<br>{ratings}</li>')
+    out.append("</ul></section>")
+    return out
 
 
 def render_html(f: Findings, history: list[str] | None = None) -> str:
@@ -279,31 +314,50 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
         '<p class="kicker">Analysis of Competing Hypotheses</p>',
         f"<h1>{esc(case.title)}</h1>",
     ]
+
     if case.question:
         parts.append(f'<p class="question">{esc(case.question)}</p>')
     if case.description:
         parts.append(f"<p>{esc(case.description)}</p>")
-    when = f"as of {a.as_of.isoformat()}" if a.as_of else "all dates"
+    when = f"known by {a.as_of.isoformat()}" if a.as_of else "all dates"
     parts.append(
         f'<p class="meta">{len(case.hypotheses)} hypotheses · evidence used: {s.evidence_used} of '
-        f"{len(case.evidence)} ({esc(when)}) · ranked by the <b>{esc(MODEL_NAMES[s.model])}</b> model</p>"
+        f"{len(case.evidence)} ({esc(when)}; {a.undated_used} undated) · ranked by the "
+        f"<b>{esc(scoring_model(s.model).label)}</b> model</p>"
     )
     parts.append("</header>")
+    # the analyst's own judgement comes first, before any score
+    if case.conclusion.strip():
+        parts.append(f'<section id="conclusion"><h2>Conclusion</h2><p class="conclusion">'
+                     f"{esc(case.conclusion.strip())}</p></section>")
+    else:
+        parts.append('<section id="conclusion"><h2>Conclusion</h2>'
+                     '<p class="muted">No conclusion written yet.</p></section>')
     parts.append(_verdict(f))
 
+    heads = "".join(
+        f"<th>{esc(m.short.capitalize() if not m.shows_posterior else m.short + ' posterior')}</th>"
+        for m in SCORING_MODELS
+    )
     parts.append('<section id="ranking"><h2>Ranking</h2><table><tr><th>Rank</th><th>Hypothesis</th>'
-                 "<th>Inconsistency</th><th>Weighted</th><th>Bayes posterior</th></tr>")
+                 f"{heads}<th>Coverage</th></tr>")
     for row in s.ranking:
+        i = hids.index(row.id)
+        cells = "".join(f'<td class="num">{esc(m.format_score(a.shown(m.name)[i]))}</td>' for m in SCORING_MODELS)
+        cov = esc(coverage_text(a.coverage[i], len(a.used)))
+        if row.incomplete:
+            cov += f' <span class="badge">incomplete: {a.coverage[i].unrated} not rated</span>'
         parts.append(
             f'<tr><td class="num">{row.rank}</td><td><span class="swatch" '
             f'style="background:{hyp_colour(case, row.id)}"></span><b>{esc(row.id)}</b> {esc(row.title)}</td>'
-            f'<td class="num">{row.inconsistency}</td><td class="num">{row.weighted:.2f}</td>'
-            f'<td class="num">{row.posterior * 100:.1f}%</td></tr>'
+            f"{cells}<td>{cov}</td></tr>"
         )
     parts.append("</table>")
-    parts.append('<div class="charts">' + "".join(_bar_chart(f, m) for m in MODELS) + "</div>")
-    parts.append(f'<p class="caveat">{esc(BAYES_CAVEAT)}</p></section>')
+    parts.append('<div class="charts">' + "".join(_bar_chart(f, m.name) for m in SCORING_MODELS) + "</div>")
+    parts += [f'<p class="caveat">{esc(m.caveat)}</p>' for m in SCORING_MODELS if m.caveat]
+    parts.append("</section>")
 
+    parts += _indicators(f)
     parts += _timeline(f)
 
     parts.append('<section id="matrix"><h2>Matrix</h2>')
@@ -373,6 +427,14 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
                 for c in cites
             ) or '<li class="muted">nothing</li>'
             parts.append(f"<p><b>{label}</b></p><ul>{items}</ul>")
+        i = hids.index(hyp.id)
+        parts.append(f"<p>Coverage: {esc(coverage_text(a.coverage[i], len(a.used)))}"
+                     + (f" — {a.coverage[i].unrated} not rated" if a.coverage[i].incomplete else "") + "</p>")
+        for label, watches in (("What would strengthen it", f.strengthen[hyp.id]),
+                               ("What would weaken it", f.weaken[hyp.id])):
+            if watches:
+                parts.append(f"<p><b>{label}</b></p><ul>"
+                             + "".join(_watch(w, w.overdue) for w in watches) + "</ul>")
     parts.append("</section>")
 
     parts.append('<section id="sources"><h2>Sources</h2><ul>')

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 
-from hypotheses.models import RATING_NAMES
-from hypotheses.scoring import MODEL_NAMES, MODELS, leader_ids
-from hypotheses.models import Case
-from hypotheses.summary import Citation, Findings, leader_changes, leader_timeline
+from hypotheses.models import RATING_NAMES, Case
+from hypotheses.replay import leader_changes, leaders_over_time
+from hypotheses.scoring import leader_ids
+from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
+from hypotheses.summary import Citation, Findings, Watch, coverage_text
 
-BAYES_CAVEAT = (
-    "The Bayes model assumes the hypotheses are mutually exclusive and exhaustive: "
-    "its posteriors are only as good as that assumption."
-)
+__all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _LEADING = re.compile(r"^(\s*)([-=+]|\d+\.)")
@@ -33,20 +31,50 @@ def _cite(c: Citation) -> str:
     )
 
 
+def _undated_note(undated: int) -> str:
+    if not undated:
+        return "no undated items"
+    return f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} at every date"
+
+
 def _timeline(case: Case) -> list[str]:
-    """When each model's leader changed as evidence accumulated, by event date."""
-    points = leader_timeline(case)
+    """When each model's leader changed as evidence became known, by known date."""
+    points = leaders_over_time(case)
     if len(points) < 2:
         return []
     out = ["", "## Leader over time", "",
-           f"Using only the evidence dated up to each date ({points[0].as_of.isoformat()} to "
-           f"{points[-1].as_of.isoformat()}, {len(points)} dates; undated evidence always counts):", ""]
+           f"Using only the evidence known by each date (the later of its event and reported dates; "
+           f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
+           f"{_undated_note(points[0].undated)}):", ""]
     first = points[0]
-    out += [f"- {first.as_of.isoformat()}: {MODEL_NAMES[m]} led by "
-            f"{', '.join(md(h) for h in first.leaders[m]) or 'none'}" for m in MODELS]
-    out += [f"- {c.as_of.isoformat()}: {MODEL_NAMES[c.model]} "
+    out += [f"- {first.as_of.isoformat()} ({first.used} items): {m.label} led by "
+            f"{', '.join(md(h) for h in first.leaders[m.name]) or 'none'}" for m in SCORING_MODELS]
+    out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
             f"{', '.join(md(h) for h in c.before) or 'none'} → {', '.join(md(h) for h in c.after) or 'none'}"
             for c in leader_changes(points)]
+    return out
+
+
+def _watch(w: Watch) -> str:
+    ind = w.indicator
+    when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
+    flag = " — **overdue**" if w.overdue else ""
+    seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
+    return f"- **{md(ind.id)}** ({w.rating}) {md(ind.title)} — {ind.status}{seen}{when}{flag}"
+
+
+def _indicators(f: Findings) -> list[str]:
+    """Every indicator, with what seeing it would do to each hypothesis."""
+    case = f.case
+    if not case.indicators:
+        return []
+    out = ["", "## Indicators", "", "Registered before they are seen; they take no part in scoring.", ""]
+    for ind in case.indicators:
+        when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
+        flag = " — **overdue**" if ind.overdue(f.today) else ""
+        seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
+        ratings = ", ".join(f"{md(h)} {code}" for h, code in ind.ratings.items()) or "no ratings"
+        out.append(f"- **{md(ind.id)}** {md(ind.title)} — {ind.status}{seen}{when}{flag}; {ratings}")
     return out
 
 
@@ -55,34 +83,54 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
     out: list[str] = [f"# {md(case.title)}", ""]
     if case.question:
         out += [f"**Question:** {md(case.question)}", ""]
+    # the analyst's own judgement comes first, before any score
+    out += ["## Conclusion", ""]
+    if case.conclusion.strip():
+        out += [f"> {md(line)}" if line.strip() else ">" for line in case.conclusion.strip().splitlines()]
+    else:
+        out.append("_No conclusion written yet._")
+    out.append("")
     if case.description:
         out += [md(case.description), ""]
-    when = f"as of {a.as_of.isoformat()}" if a.as_of else "all dates"
+    when = f"known by {a.as_of.isoformat()}" if a.as_of else "all dates"
+    ranked_by = scoring_model(s.model)
     out += [
-        f"Evidence used: {s.evidence_used} of {len(case.evidence)} ({when}). "
-        f"Ranked by the **{MODEL_NAMES[s.model]}** model.",
+        f"Evidence used: {s.evidence_used} of {len(case.evidence)} ({when}; "
+        f"{_undated_note(a.undated_used)}). Ranked by the **{ranked_by.label}** model.",
         "",
-        "## Ranking",
+        "## Verdict",
         "",
-        "| Rank | Hypothesis | Inconsistency | Weighted | Bayes posterior |",
-        "|---:|---|---:|---:|---:|",
+    ]
+    main = f.verdicts[s.model]
+    out.append(md(main.headline))
+    out += [f"- **Warning:** {md(w)}" for w in main.warnings]
+    out += ["", "## Ranking", ""]
+    cols = [m.short.capitalize() if not m.shows_posterior else f"{m.short} posterior" for m in SCORING_MODELS]
+    out += [
+        "| Rank | Hypothesis | " + " | ".join(cols) + " | Coverage |",
+        "|---:|---|" + "---:|" * len(cols) + "---|",
     ]
     for row in s.ranking:
-        out.append(
-            f"| {row.rank} | {md(row.id)}: {md(row.title)} | {row.inconsistency} | "
-            f"{row.weighted:.2f} | {row.posterior * 100:.1f}% |"
-        )
+        i = a.hypothesis_ids.index(row.id)
+        cells = [m.format_score(a.shown(m.name)[i]) for m in SCORING_MODELS]
+        cov = coverage_text(a.coverage[i], len(a.used)) + (" (incomplete)" if row.incomplete else "")
+        out.append(f"| {row.rank} | {md(row.id)}: {md(row.title)} | " + " | ".join(cells) + f" | {cov} |")
     out += ["", "Leaders by model:", ""]
-    for model in MODELS:
-        names = ", ".join(md(h) for h in leader_ids(a, model)) or "none"
-        out.append(f"- {MODEL_NAMES[model]}: {names}")
+    for m in SCORING_MODELS:
+        v = f.verdicts[m.name]
+        names = ", ".join(md(h) for h in leader_ids(a, m.name)) or "none"
+        out.append(f"- {m.label}: {names}" + ("" if m.name == s.model else f" — {md(v.headline)}"))
+        if m.name != s.model:
+            out += [f"  - **Warning:** {md(w)}" for w in v.warnings]
     out += [
         "",
-        "The three models agree on the leader."
+        "The models agree on the leader."
         if s.models_agree
         else "**The models disagree on the leader**: read the evidence below before concluding.",
         "",
-        f"> {BAYES_CAVEAT}",
+    ]
+    out += [f"> {m.caveat}" for m in SCORING_MODELS if m.caveat]
+    out += [
         "",
         "## Evidence for and against each hypothesis",
         "",
@@ -97,6 +145,16 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
         out += [_cite(c) for c in support]
         out.append("Against:" if against else "Against: nothing inconsistent with it.")
         out += [_cite(c) for c in against]
+        i = a.hypothesis_ids.index(hyp.id)
+        out.append(f"Coverage: {coverage_text(a.coverage[i], len(a.used))}"
+                   + (f"; {a.coverage[i].unrated} not rated." if a.coverage[i].incomplete else "."))
+        grow, shrink = f.strengthen[hyp.id], f.weaken[hyp.id]
+        if grow or shrink:
+            out.append("What would strengthen it:" if grow else "What would strengthen it: no indicator registered.")
+            out += [_watch(w) for w in grow]
+            out.append("What would weaken it:" if shrink else "What would weaken it: no indicator registered.")
+            out += [_watch(w) for w in shrink]
+    out += _indicators(f)
     out += _timeline(case)
     out += ["", "## Linchpins", ""]
     linch = [(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]]

@@ -1,38 +1,52 @@
-"""One entry point for the summary formats, so the CLI and the TUI render alike."""
+"""The summary formats as text, one function each, so the CLI and the TUI render alike.
+
+The file-format registry (``evidence.formats``) lists them with the case file
+and PARC's format; nothing here dispatches on a format's name.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case
+from hypotheses.scoring_models import DEFAULT_MODEL
 
-SUMMARY_FORMATS = ("md", "json", "csv", "html")
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 
-def render(
-    case: Case,
-    fmt: str,
-    *,
-    model: str = "weighted",
-    as_of: date | None = None,
-    history: list[str] | None = None,
-) -> str:
-    """The summary of ``case`` in ``fmt``; ``history`` adds a change log (md, html)."""
-    if fmt == "csv":
-        from hypotheses.render_csv import render_csv
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a summary is computed for: the ordering model, an as-of date, a change log."""
 
-        return render_csv(case)
-    if fmt not in SUMMARY_FORMATS:
-        raise ValueError(f"format: {fmt!r} is not one of {', '.join(SUMMARY_FORMATS)}")
+    model: str = DEFAULT_MODEL
+    as_of: date | None = None
+    history: list[str] | None = None
+    today: date | None = field(default=None)  # for "overdue"; None: the current date
+
+
+def render_json(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.summary import summary_json
+
+    return summary_json(case, opts.model, opts.as_of)
+
+
+def render_md(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.render_markdown import render_markdown
     from hypotheses.summary import findings
 
-    found = findings(case, model, as_of)
-    if fmt == "json":
-        return found.summary.model_dump_json(indent=2) + "\n"
-    if fmt == "md":
-        from hypotheses.render_markdown import render_markdown
+    return render_markdown(findings(case, opts.model, opts.as_of, today=opts.today), opts.history)
 
-        return render_markdown(found, history)
+
+def render_html_report(case: Case, opts: ReportOptions) -> str:
     from hypotheses.render_html import render_html
+    from hypotheses.summary import findings
 
-    return render_html(found, history)
+    return render_html(findings(case, opts.model, opts.as_of, today=opts.today), opts.history)
+
+
+def render_csv_matrix(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.render_csv import render_csv
+
+    return render_csv(case)

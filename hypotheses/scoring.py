@@ -1,49 +1,59 @@
-"""The three scoring models, ranks, diagnosticity, linchpins and agreement.
+"""Scoring: the registry's models, ranks, diagnosticity, linchpins, coverage, margins.
 
-Formulas follow DESIGN.md to the letter so that any independent
-implementation gets the same numbers. Sums are correctly rounded (the value
-``math.fsum`` gives), so the result does not depend on the order evidence was
-filed in.
+Formulas follow the design to the letter so that any independent
+implementation gets the same numbers: an item takes part unless excluded or
+known only after the as-of date (its known date is the later of its event and
+reported dates; undated items always take part); an item in a same-fact group
+of ``n`` taking-part items contributes its term divided by ``n``. Sums are
+correctly rounded (the value ``math.fsum`` gives), so the result does not
+depend on the order evidence was filed in.
 
-Speed (10,000 items × 6 hypotheses in ~10 ms, pure Python): every term comes
-from a small table keyed by (credibility, relevance, code); a column's total is
-computed from how often each key occurs, summed exactly in integers and
-rounded once; linchpins subtract one item's terms column by column, with an
-O(H) exit when no single item can reach the leader. ``Scorer`` re-scores after
-a one-item edit by patching those counts; ``leader_timeline`` gives every as-of
-stop from running sums. tests/test_fast_scoring.py checks all of them, bit for
-bit, against the formulas computed the slow, obvious way.
+Speed (100,000 items × 6 hypotheses in ~0.2 s, pure Python): every term comes
+from a small table keyed by (weight class, code), where a weight class is
+(credibility, relevance, group size); a column's total is computed from how
+often each key occurs, summed exactly in integers and rounded once; linchpins
+subtract one item's terms column by column (a grouped item also re-divides its
+group's other members), with an O(H) exit when no single item can reach the
+leader. ``Scorer`` re-scores after a one-item edit by patching those counts.
+tests/test_fast_scoring.py checks them, bit for bit, against the formulas
+computed the slow, obvious way.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate, chain, compress, repeat
+from itertools import compress, repeat
 from operator import add, is_not, sub
-from typing import Any, Literal
+from typing import Any
 
 from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.scoring_models import (
+    INCONSISTENCY,
+    LEVEL_WEIGHT,
+    LIKELIHOOD,
+    LOG_LIKELIHOOD,
+    MODELS,
+    SCORING_MODELS,
+    SQRT2,
+    ScoringModel,
+    scoring_model,
+)
 
-Model = Literal["inconsistency", "weighted", "bayes"]
-MODELS: tuple[Model, ...] = ("inconsistency", "weighted", "bayes")
-MODEL_NAMES: dict[str, str] = {
-    "inconsistency": "inconsistency (Heuer)",
-    "weighted": "weighted inconsistency (PARC)",
-    "bayes": "Bayes (log-linear)",
-}
+__all__ = [
+    "INCONSISTENCY", "LEVEL_WEIGHT", "LIKELIHOOD", "LOG_LIKELIHOOD", "MODELS", "NUMERIC", "SQRT2",
+    "TIE", "Analysis", "Coverage", "ModelScores", "Scorer", "analyse", "diagnosticity",
+    "known_date", "known_dates", "leader_ids", "log_priors", "posteriors", "ranks",
+    "takes_part", "top_set", "weight",
+]
+
 TIE = 1e-9
-
-SQRT2 = math.sqrt(2)
-LEVEL_WEIGHT: dict[str, float] = {"low": 1 / SQRT2, "medium": 1.0, "high": SQRT2}
-INCONSISTENCY: dict[str, int] = {"I": -1, "II": -2}
-LIKELIHOOD: dict[str, float] = {"CC": 4.0, "C": 2.0, "N": 1.0, "I": 0.5, "II": 0.25, "NA": 1.0}
-LOG_LIKELIHOOD: dict[str, float] = {code: math.log(v) for code, v in LIKELIHOOD.items()}
 NUMERIC: dict[str, int] = {"CC": 2, "C": 1, "N": 0, "I": -1, "II": -2}
+FOR_CODES = frozenset({"C", "CC"})
+AGAINST_CODES = frozenset({"I", "II"})
 
 
 def weight(ev: Evidence) -> float:
@@ -51,14 +61,33 @@ def weight(ev: Evidence) -> float:
     return LEVEL_WEIGHT[ev.credibility] * LEVEL_WEIGHT[ev.relevance]
 
 
+def known_date(ev: Evidence) -> date | None:
+    """When the item could first have been known: the later of its event and reported dates."""
+    event, reported = ev.event_date, ev.reported_date
+    if event is None:
+        return reported
+    if reported is None or reported <= event:
+        return event
+    return reported
+
+
 def takes_part(ev: Evidence, as_of: date | None = None) -> bool:
+    """Not excluded, and known on or before ``as_of`` (undated items always take part)."""
     if ev.excluded:
         return False
-    return as_of is None or ev.event_date is None or ev.event_date <= as_of
+    if as_of is None:
+        return True
+    known = known_date(ev)
+    return known is None or known <= as_of
+
+
+def known_dates(case: Case) -> list[date]:
+    """Distinct known dates, oldest first: the stops of the as-of timeline."""
+    return sorted({d for ev in case.evidence if (d := known_date(ev)) is not None})
 
 
 def diagnosticity(ev: Evidence, hypothesis_ids: Iterable[str]) -> float:
-    """Population standard deviation of the item's numeric ratings.
+    """Population standard deviation of the item's numeric ratings (groups play no part).
 
     Computed from integer sums, so the variance is exact before the one
     rounding of the square root.
@@ -85,11 +114,19 @@ def top_set(scores: Sequence[float]) -> frozenset[int]:
     return frozenset(i for i, s in enumerate(scores) if best - s <= TIE)
 
 
+def margin_of(scores: Sequence[float], top: frozenset[int]) -> float | None:
+    """The leaders' (best) score minus the best score outside the leader set; None if all lead."""
+    rest = [s for i, s in enumerate(scores) if i not in top]
+    if not rest or not top:
+        return None
+    return max(scores) - max(rest)
+
+
 @dataclass(frozen=True)
 class ModelScores:
     """One model's verdict; lists follow the case's hypothesis order."""
 
-    model: Model
+    model: str
     scores: tuple[float, ...]
     ranks: tuple[int, ...]
     top: frozenset[int]
@@ -98,6 +135,30 @@ class ModelScores:
     def order(self) -> list[int]:
         """Hypothesis indices best first, ties in case order."""
         return sorted(range(len(self.scores)), key=lambda i: (self.ranks[i], i))
+
+    @property
+    def margin(self) -> float | None:
+        """How far the leaders are ahead of the best of the rest (None: everyone leads)."""
+        return margin_of(self.scores, self.top)
+
+
+def _model_scores(model: str, totals: Sequence[float]) -> ModelScores:
+    return ModelScores(model, tuple(totals), tuple(ranks(totals)), top_set(totals))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """On how much a hypothesis's score rests, over the items taking part (plain counts)."""
+
+    rated: int  # rated other than NA
+    for_: int  # C or CC
+    against: int  # I or II
+    unrated: int  # no rating at all
+
+    @property
+    def incomplete(self) -> bool:
+        """Some taking-part item has no rating for it."""
+        return self.unrated > 0
 
 
 @dataclass(frozen=True)
@@ -112,13 +173,22 @@ class Analysis:
     diagnosticity: tuple[float, ...]  # per evidence item, case order
     linchpins: tuple[tuple[str, ...], ...]  # per evidence item: models
     agree: bool
+    coverage: tuple[Coverage, ...]  # per hypothesis, case order
+    undated_used: int  # taking-part items with neither date
 
     @property
     def hypothesis_ids(self) -> list[str]:
         return [h.id for h in self.case.hypotheses]
 
     def scores_of(self, model: str) -> dict[str, float]:
-        return dict(zip(self.hypothesis_ids, self.models[model].scores))
+        return dict(zip(self.hypothesis_ids, self.models[model].scores, strict=True))
+
+    def margin(self, model: str) -> float | None:
+        return self.models[model].margin
+
+    def shown(self, model: str) -> tuple[float, ...]:
+        """The values people read for ``model``: posteriors for Bayes, else the scores."""
+        return self.posterior if scoring_model(model).shows_posterior else self.models[model].scores
 
 
 def posteriors(log_scores: Sequence[float]) -> tuple[float, ...]:
@@ -131,37 +201,62 @@ def posteriors(log_scores: Sequence[float]) -> tuple[float, ...]:
     return tuple(e / total for e in exps)
 
 
-def _log_priors(hyps: Sequence[Hypothesis]) -> list[float]:
-    total = math.fsum(h.prior for h in hyps)
-    return [math.log(h.prior / total) for h in hyps]
+def log_priors(hyps: Sequence[Hypothesis]) -> list[float]:
+    """``ln(prior / Σ priors)`` per hypothesis.
+
+    Exactly that expression whenever it can be evaluated; priors so large their
+    sum overflows (or so far apart a ratio underflows) are first scaled by the
+    largest, so any prior the model accepts gives a finite score.
+    """
+    if not hyps:
+        return []
+    priors = [h.prior for h in hyps]
+    try:
+        total = math.fsum(priors)
+    except OverflowError:  # the sum is beyond the largest float
+        total = math.inf
+    if math.isfinite(total) and all(p / total > 0.0 for p in priors):
+        return [math.log(p / total) for p in priors]
+    peak = max(priors)
+    scaled_total = math.fsum(p / peak for p in priors)
+    shift = math.log(peak) + math.log(scaled_total)
+    return [math.log(p) - shift for p in priors]
+
+
+def _base(model: ScoringModel, hyps: Sequence[Hypothesis]) -> list[float]:
+    return log_priors(hyps) if model.uses_priors else [0.0] * len(hyps)
 
 
 # ------------------------------------------------------------ term tables
 #
 # An item's term under a model depends only on its weight class (credibility,
-# relevance) and its code, so terms are looked up, never recomputed: the
-# tables hold exactly the floats the formulas give (``w * s`` and ``w * ln L``).
-# A column's total needs only how often each (class, code) occurs: counted in
-# C (``Counter``), then summed exactly as integers (every float is an integer
-# multiple of a power of two) and rounded once by ``int / 2**k``, which is
-# correctly rounded, as ``math.fsum`` is: the same float, bit for bit.
+# relevance, same-fact group size n) and its code, so terms are looked up,
+# never recomputed: the tables hold exactly the floats the formulas give
+# (``(w / n) * s``, ``s / n``, ``(w / n) * ln L``). Classes with n = 1 are
+# 0…8; larger groups get ids as they are first seen. A column's total needs
+# only how often each (class, code) occurs: counted in C (``Counter``), then
+# summed exactly as integers (every float is an integer multiple of a power of
+# two) and rounded once by ``int / 2**k``, which is correctly rounded, as
+# ``math.fsum`` is: the same float, bit for bit.
 
 _CODES: tuple[str | None, ...] = (*LIKELIHOOD, None)  # None: not rated
-_INC_TERM: dict[str | None, int] = {c: INCONSISTENCY.get(c, 0) for c in _CODES}  # type: ignore[arg-type]
 _LEVELS = tuple(LEVEL_WEIGHT)
 _WCLASS: dict[str, dict[str, int]] = {
     cred: {rel: 3 * i + j for j, rel in enumerate(_LEVELS)} for i, cred in enumerate(_LEVELS)
 }
-_CLASS_WEIGHT: list[float] = [LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r] for c in _LEVELS for r in _LEVELS]
-_TERMS: dict[str, list[dict[str | None, Any]]] = {
-    "inconsistency": [_INC_TERM for _ in _CLASS_WEIGHT],
-    "weighted": [{c: w * _INC_TERM[c] for c in _CODES} for w in _CLASS_WEIGHT],
-    "bayes": [
-        {c: w * LOG_LIKELIHOOD[c] if c is not None else 0.0 for c in _CODES} for w in _CLASS_WEIGHT
-    ],
-}
-# Largest |term| any item can contribute: bounds the linchpin scan's rounding.
-_TERM_BOUND = max(abs(v) for table in _TERMS.values() for row in table for v in row.values())
+_BASE_WEIGHT: list[float] = [LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r] for c in _LEVELS for r in _LEVELS]
+_NBASE = len(_BASE_WEIGHT)
+
+
+def class_id(base: int, n: int) -> int:
+    """The weight class of an item of base class ``base`` in a group of ``n`` taking part."""
+    return base + _NBASE * (n - 1)
+
+
+def class_key(cid: int) -> tuple[int, int]:
+    """(base class, group size) of a weight class."""
+    n, base = divmod(cid, _NBASE)
+    return base, n + 1
 
 
 def _dyadic(v: float) -> tuple[int, int]:
@@ -170,9 +265,47 @@ def _dyadic(v: float) -> tuple[int, int]:
     return num, den.bit_length() - 1
 
 
-_EXACT: dict[str, list[dict[str | None, tuple[int, int]]]] = {
-    m: [{c: _dyadic(float(v)) for c, v in row.items()} for row in table] for m, table in _TERMS.items()
-}
+class _TermTable(dict[int, dict[str | None, float]]):
+    """Weight class → code → term, filled when a class is first met (the same floats
+    whichever thread fills them first)."""
+
+    def __init__(self, model: ScoringModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def __missing__(self, cid: int) -> dict[str | None, float]:
+        base, n = class_key(cid)
+        row = {c: self.model.term(_BASE_WEIGHT[base], n, c) for c in _CODES}
+        self[cid] = row
+        return row
+
+
+class _ExactTable(dict[int, dict[str | None, tuple[int, int]]]):
+    """:class:`_TermTable` as exact (num, k) pairs."""
+
+    def __init__(self, terms: _TermTable) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def __missing__(self, cid: int) -> dict[str | None, tuple[int, int]]:
+        row = {c: _dyadic(v) for c, v in self.terms[cid].items()}
+        self[cid] = row
+        return row
+
+
+_TERMS: dict[str, _TermTable] = {m.name: _TermTable(m) for m in SCORING_MODELS}
+_EXACT: dict[str, _ExactTable] = {m: _ExactTable(t) for m, t in _TERMS.items()}
+
+
+def term(model: str, cid: int, code: str | None) -> float:
+    """The float an item of class ``cid`` rated ``code`` adds to a column under ``model``."""
+    return _TERMS[model][cid][code]
+
+
+def exact_term(model: str, cid: int, code: str | None) -> tuple[int, int]:
+    """:func:`term` as (num, k) with term == num / 2**k."""
+    return _EXACT[model][cid][code]
+
 
 # Diagnosticity from integer sums packed in one int per cell, so a row's
 # (n, Σv, Σv²) is a C-level sum of columns: n in bits 0-19, Σ(v+2) in 20-39,
@@ -223,37 +356,74 @@ def _diagnosticities(
     return tuple(map(_DIAG_MEMO.__getitem__, packed))
 
 
+def group_sizes(evidence: Sequence[Evidence]) -> list[int]:
+    """Each item's same-fact group size among ``evidence`` (the items taking part); 1 if none."""
+    groups = [ev.group for ev in evidence]
+    counts = Counter(groups)
+    if len(counts) == 1 and None in counts:
+        return [1] * len(evidence)
+    return [1 if g is None else counts[g] for g in groups]
+
+
+def _exact_sum(parts: Iterable[tuple[tuple[int, int], int]]) -> tuple[int, int]:
+    """Σ count · num/2**k over ``((num, k), count)``, exactly, as (numerator, k)."""
+    items = list(parts)
+    if not items:
+        return 0, 0
+    k = max(kv for (_, kv), _ in items)
+    return sum((cnt * num) << (k - kv) for (num, kv), cnt in items), k
+
+
 class _Columns:
     """The items taking part, column by column: code counts now, term lists on demand."""
 
-    def __init__(self, evidence: Sequence[Evidence], codes: list[list[str | None]]) -> None:
+    def __init__(
+        self, evidence: Sequence[Evidence], codes: list[list[str | None]], sizes: list[int]
+    ) -> None:
         wclass = _WCLASS
-        self.classes = [wclass[ev.credibility][ev.relevance] for ev in evidence]
+        self.bases = [wclass[ev.credibility][ev.relevance] for ev in evidence]
+        self.sizes = sizes
+        if any(n != 1 for n in sizes):
+            self.classes = [class_id(b, n) for b, n in zip(self.bases, sizes, strict=True)]
+        else:
+            self.classes = list(self.bases)
         self.codes = codes
-        self.counts = [Counter(zip(self.classes, col)) for col in codes]
-        self._terms: dict[str, list[list[Any]]] = {}
+        self.counts = [Counter(zip(self.classes, col, strict=True)) for col in codes]
+        # positions of each same-fact group of two or more (linchpins re-divide them)
+        self.groups: dict[str, list[int]] = {}
+        for pos, (ev, n) in enumerate(zip(evidence, sizes, strict=True)):
+            if n > 1:
+                self.groups.setdefault(ev.group, []).append(pos)  # type: ignore[arg-type]
+        self._terms: dict[str, list[list[float]]] = {}
 
-    def totals(self, model: str, base: list[float]) -> list[Any]:
-        """Column sums: integers for inconsistency, else the correctly rounded (fsum) float."""
+    def exact_totals(self, model: str, base: list[float]) -> list[tuple[int, int]]:
+        """Per column, the exact total as (numerator, k)."""
         exact = _EXACT[model]
-        if model == "inconsistency":
-            return [sum(n * exact[w][c][0] for (w, c), n in cnt.items()) for cnt in self.counts]
-        out = []
-        for b, cnt in zip(base, self.counts):
-            parts = [(exact[w][c], n) for (w, c), n in cnt.items()]
-            parts.append((_dyadic(b), 1))
-            k = max(kv for (_, kv), _ in parts)
-            total = sum((n * num) << (k - kv) for (num, kv), n in parts)
-            out.append(total / (1 << k))
-        return out
+        return [
+            _exact_sum([(exact[w][c], n) for (w, c), n in cnt.items()] + [(_dyadic(b), 1)])
+            for b, cnt in zip(base, self.counts, strict=True)
+        ]
 
-    def spread(self, model: str) -> Any:
-        """Largest difference between two terms of one item: max term − min term present."""
+    def totals(self, model: str, base: list[float]) -> list[float]:
+        """Column sums, correctly rounded (what fsum gives)."""
+        return [num / (1 << k) for num, k in self.exact_totals(model, base)]
+
+    def integral(self, model: str) -> bool:
+        """All terms present are whole numbers: float sums of them are exact."""
         table = _TERMS[model]
-        values = [table[w][c] for cnt in self.counts for (w, c) in cnt]
-        return max(values) - min(values) if values else 0
+        return all(table[w][c].is_integer() for cnt in self.counts for (w, c) in cnt)
 
-    def terms(self, model: str) -> list[list[Any]]:
+    def spread(self, model: str) -> float:
+        """Largest difference between two ungrouped (n = 1) terms of the codes present.
+
+        Removing one item moves two columns apart by at most this much: by its
+        own terms if ungrouped, by at most 2/n of it if in a group of n.
+        """
+        table = _TERMS[model]
+        values = [table[w % _NBASE][c] for cnt in self.counts for (w, c) in cnt]
+        return max(values) - min(values) if values else 0.0
+
+    def terms(self, model: str) -> list[list[float]]:
         """Per hypothesis, each item's term under ``model`` (built once, when a scan needs it)."""
         if model not in self._terms:
             table = _TERMS[model]
@@ -262,29 +432,105 @@ class _Columns:
             self._terms[model] = [list(map(lookup, rows, col)) for col in self.codes]
         return self._terms[model]
 
+    def coverage(self) -> tuple[Coverage, ...]:
+        out = []
+        for cnt in self.counts:
+            by_code: Counter[str | None] = Counter()
+            for (_, code), n in cnt.items():
+                by_code[code] += n
+            unrated = by_code[None]
+            out.append(
+                Coverage(
+                    rated=sum(by_code.values()) - unrated - by_code["NA"],
+                    for_=by_code["C"] + by_code["CC"],
+                    against=by_code["I"] + by_code["II"],
+                    unrated=unrated,
+                )
+            )
+        return tuple(out)
+
+    def without(self, model: str, base: list[float], pos: int) -> list[float]:
+        """Every column's exact total with the item at ``pos`` removed (its group re-divided)."""
+        totals = self.exact_totals(model, base)
+        ex = _EXACT[model]
+        n = self.sizes[pos]
+        out = []
+        for j, (num, k) in enumerate(totals):
+            col = self.codes[j]
+            parts: list[tuple[tuple[int, int], int]] = [((num, k), 1)]
+            if n == 1:
+                parts.append((ex[self.classes[pos]][col[pos]], -1))
+            else:
+                for f in self.groups[self._group_of(pos)]:
+                    parts.append((ex[self.classes[f]][col[f]], -1))
+                    if f != pos:
+                        parts.append((ex[class_id(self.bases[f], n - 1)][col[f]], 1))
+            total, kk = _exact_sum(parts)
+            out.append(total / (1 << kk))
+        return out
+
+    def _group_of(self, pos: int) -> str:
+        for name, members in self.groups.items():
+            if pos in members:
+                return name
+        raise KeyError(pos)
+
+    def grouped_after(self, model: str, base: list[float]) -> dict[int, list[float]]:
+        """For every grouped position, each column's exact total without it."""
+        if not self.groups:
+            return {}
+        totals = self.exact_totals(model, base)
+        ex = _EXACT[model]
+        out: dict[int, list[float]] = {}
+        for members in self.groups.values():
+            n = len(members)
+            smaller = [class_id(self.bases[f], n - 1) for f in members]
+            per_col: list[list[float]] = []
+            for j, (num, k) in enumerate(totals):
+                col = self.codes[j]
+                now = [ex[self.classes[f]][col[f]] for f in members]
+                less = [ex[c][col[f]] for c, f in zip(smaller, members, strict=True)]
+                kk = max([k] + [kv for _, kv in now] + [kv for _, kv in less])
+                common = (num << (kk - k)) - sum(v << (kk - kv) for v, kv in now)
+                common += sum(v << (kk - kv) for v, kv in less)
+                den = 1 << kk
+                per_col.append([(common - (v << (kk - kv))) / den for v, kv in less])
+            for i, f in enumerate(members):
+                out[f] = [col[i] for col in per_col]
+        return out
+
 
 def _used(evidence: Sequence[Evidence], as_of: date | None) -> tuple[int, ...]:
     """Indices of the items taking part (what :func:`takes_part` says, inlined)."""
     if as_of is None:
         return tuple([i for i, ev in enumerate(evidence) if not ev.excluded])
-    return tuple(
-        [
-            i for i, ev in enumerate(evidence)
-            if not ev.excluded and (ev.event_date is None or ev.event_date <= as_of)
-        ]
-    )
+    out = []
+    for i, ev in enumerate(evidence):
+        if ev.excluded:
+            continue
+        event, reported = ev.event_date, ev.reported_date
+        if (event is None or event <= as_of) and (reported is None or reported <= as_of):
+            out.append(i)
+    return tuple(out)
 
 
 def _columns(
     evidence: Sequence[Evidence], used: tuple[int, ...], all_codes: list[list[str | None]]
 ) -> _Columns:
     if len(used) == len(evidence):
-        return _Columns(evidence, all_codes)
-    return _Columns([evidence[i] for i in used], [[col[i] for i in used] for col in all_codes])
+        return _Columns(evidence, all_codes, group_sizes(evidence))
+    taking = [evidence[i] for i in used]
+    return _Columns(taking, [[col[i] for i in used] for col in all_codes], group_sizes(taking))
+
+
+def _undated(evidence: Sequence[Evidence], used: tuple[int, ...]) -> int:
+    return sum(
+        1 for i in used if evidence[i].event_date is None and evidence[i].reported_date is None
+    )
 
 
 def analyse(case: Case, as_of: date | None = None) -> Analysis:
-    """Score a case under all three models at an optional as-of date.
+    """Score a case under every model at an optional as-of date.
 
     Column-at-a-time over lookup tables and counts: O(E·H) with the inner
     loops in C, a few milliseconds for 10,000 items.
@@ -300,15 +546,11 @@ def analyse(case: Case, as_of: date | None = None) -> Analysis:
 def _assemble(
     case: Case, as_of: date | None, used: tuple[int, ...], cols: _Columns, diag: tuple[float, ...]
 ) -> Analysis:
-    """Totals, ranks, leaders, posterior and linchpins from the counted columns."""
+    """Totals, ranks, leaders, posterior, coverage and linchpins from the counted columns."""
     hyps = case.hypotheses
-    nh = len(hyps)
-    base = {"inconsistency": [0.0] * nh, "weighted": [0.0] * nh, "bayes": _log_priors(hyps)}
+    base = {m.name: _base(m, hyps) for m in SCORING_MODELS}
     totals = {m: cols.totals(m, base[m]) for m in MODELS}
-    models = {
-        m: ModelScores(m, tuple(totals[m]), tuple(ranks(totals[m])), top_set(totals[m]))
-        for m in MODELS
-    }
+    models = {m: _model_scores(m, totals[m]) for m in MODELS}
     found: dict[int, list[str]] = {}
     for model in MODELS:
         for pos in _linchpins(model, totals[model], cols, base[model], models[model].top):
@@ -317,15 +559,18 @@ def _assemble(
     for i, names in found.items():
         lin[i] = tuple(names)
     tops = {models[m].top for m in MODELS}
+    posterior_model = next((m for m in SCORING_MODELS if m.shows_posterior), None)
     return Analysis(
         case=case,
         as_of=as_of,
         used=used,
         models=models,
-        posterior=posteriors(totals["bayes"]),
+        posterior=posteriors(totals[posterior_model.name]) if posterior_model else (),
         diagnosticity=diag,
         linchpins=tuple(lin),
         agree=len(tops) == 1,
+        coverage=cols.coverage(),
+        undated_used=_undated(case.evidence, used),
     )
 
 
@@ -335,7 +580,7 @@ class Scorer:
     again. Evidence models are frozen, so "changed" is "not the same object".
 
     Anything else (other hypotheses, another as-of date, items added, removed,
-    excluded or reordered, many items at once) falls back to a full analysis.
+    excluded, regrouped or reordered, many items at once) falls back to a full analysis.
     """
 
     MAX_CHANGED = 64
@@ -375,14 +620,19 @@ class Scorer:
         if hids != self._hids or as_of != self._as_of or len(evidence) != len(old):
             return None
         changed = list(compress(range(len(evidence)), map(is_not, evidence, old)))
-        if len(changed) > self.MAX_CHANGED or any(evidence[i].id != old[i].id for i in changed):
+        if len(changed) > self.MAX_CHANGED or any(
+            evidence[i].id != old[i].id or evidence[i].group != old[i].group for i in changed
+        ):
             return None
         return changed
 
     @staticmethod
     def _patch(cols: _Columns, pos: int, ev: Evidence, hids: tuple[str, ...]) -> None:
         """Move one item's cells from their old (class, code) counts to the new ones."""
-        old_class, new_class = cols.classes[pos], _WCLASS[ev.credibility][ev.relevance]
+        base = _WCLASS[ev.credibility][ev.relevance]
+        old_class = cols.classes[pos]
+        new_class = base if cols.sizes[pos] == 1 else class_id(base, cols.sizes[pos])
+        cols.bases[pos] = base
         cols.classes[pos] = new_class
         for j, hid in enumerate(hids):
             col = cols.codes[j]
@@ -416,7 +666,7 @@ class Scorer:
 
 def _linchpins(
     model: str,
-    totals: list[Any],
+    totals: list[float],
     cols: _Columns,
     base: list[float],
     top: frozenset[int],
@@ -424,152 +674,76 @@ def _linchpins(
 ) -> list[int]:
     """Positions (among the items taking part) whose removal alone changes the rank-1 set.
 
-    Removing an item subtracts its terms from the totals. Integer
-    (inconsistency) totals are exact. A float ``total - term`` differs from
-    the fsum a full rescoring gives by less than ``margin`` (a few roundings
-    of values no larger than ``scale``: under 5·2⁻⁵³·scale on a difference;
-    the margin is ≥ 9·2⁻⁵³·scale).
+    Removing an ungrouped item subtracts its terms from the totals; removing a
+    grouped one also re-divides the rest of its group (those totals are exact).
+    Whole-number totals are exact. A float ``total - term`` differs from the
+    fsum a full rescoring gives by less than ``margin`` (a few roundings of
+    values no larger than ``scale``: under 5·2⁻⁵³·scale on a difference; the
+    margin is ≥ 9·2⁻⁵³·scale).
 
     First an O(H) test: with one leader ahead of the rest by more than any
-    item's terms can differ (``spread``) plus TIE and the margin, no single
-    removal can change the rank-1 set. Otherwise the O(E·H) scan,
-    :func:`_scan_linchpins` (always, with ``full``: the benchmark's worst case).
+    item's removal can move two columns apart (``spread``) plus TIE and the
+    margin, no single removal can change the rank-1 set. Otherwise the O(E·H)
+    scan, :func:`_scan_linchpins` (always, with ``full``: the benchmark's worst case).
     """
     nh = len(totals)
     if nh < 2 or not cols.classes:
         return []  # a single hypothesis always leads
-    exact = model == "inconsistency"
-    margin = 0.0 if exact else 1e-15 * (1.0 + max(abs(t) for t in totals) + _TERM_BOUND)
+    exact = cols.integral(model) and all(b.is_integer() for b in base)
+    table = _TERMS[model]
+    bound = max(abs(v) for b in range(_NBASE) for v in table[b].values())
+    margin = 0.0 if exact else 1e-15 * (1.0 + max(abs(t) for t in totals) + bound)
     if len(top) == 1 and not full:
         (lead,) = top
         gap = min(totals[lead] - t for j, t in enumerate(totals) if j != lead)
-        if gap - cols.spread(model) > TIE + margin:
+        if gap - cols.spread(model) > TIE + 2 * margin:
             return []
-    return _scan_linchpins(totals, cols.terms(model), base, top, margin)
+    terms = cols.terms(model)
+    after = [list(map(t.__sub__, col)) for t, col in zip(totals, terms, strict=True)]
+    for pos, column_totals in cols.grouped_after(model, base).items():
+        for j, v in enumerate(column_totals):
+            after[j][pos] = v
+    return _scan_linchpins(after, top, margin, lambda pos: cols.without(model, base, pos))
 
 
 def _scan_linchpins(
-    totals: list[Any], cols: list[list[Any]], base: list[float], top: frozenset[int], margin: float
+    after: list[list[float]], top: frozenset[int], margin: float, exact_without: Any
 ) -> list[int]:
     """Every item, column at a time: the rank-1 set stays the same exactly when
     the worst of the current leaders is still within TIE of the new best
     (``d_in <= TIE``) and the best of the rest is not (``d_out > TIE``). Only
     an item whose ``d_in`` or ``d_out`` lies within ``margin`` of TIE is
     decided by summing its columns again without it (``margin`` 0: exact)."""
-    nh = len(totals)
-    n = len(cols[0])
-    after = [list(map(t.__sub__, col)) for t, col in zip(totals, cols)]
+    nh = len(after)
+    n = len(after[0])
     inside = [after[j] for j in sorted(top)]
     outside = [after[j] for j in range(nh) if j not in top]
     low_in = inside[0] if len(inside) == 1 else list(map(min, *inside))
     high_in = inside[0] if len(inside) == 1 else list(map(max, *inside))
     if not outside:
-        high_out: list[Any] = [-math.inf] * n
+        high_out: list[float] = [-math.inf] * n
     else:
         high_out = outside[0] if len(outside) == 1 else list(map(max, *outside))
     best = list(map(max, high_in, high_out))
     d_in = list(map(sub, best, low_in))
     d_out = list(map(sub, best, high_out))
-    found = [p for p, a, b in zip(range(n), d_in, d_out) if a > TIE or b <= TIE]
+    found = [p for p, a, b in zip(range(n), d_in, d_out, strict=True) if a > TIE or b <= TIE]
     if not margin:
         return found
     lo, hi = TIE - margin, TIE + margin
-    unsure = [p for p, a, b in zip(range(n), d_in, d_out) if lo <= a <= hi or lo <= b <= hi]
+    unsure = [
+        p for p, a, b in zip(range(n), d_in, d_out, strict=True) if lo <= a <= hi or lo <= b <= hi
+    ]
     if not unsure:
         return found
     decided = set(found)
     for pos in unsure:
-        exact = [
-            math.fsum(chain((b,), col[:pos], col[pos + 1 :])) for b, col in zip(base, cols)
-        ]
         decided.discard(pos)
-        if top_set(exact) != top:
+        if top_set(exact_without(pos)) != top:
             decided.add(pos)
     return sorted(decided)
-
-
-@dataclass(frozen=True)
-class TimelinePoint:
-    """One stop of the as-of timeline: what ``analyse(case, as_of)`` says for one model."""
-
-    as_of: date
-    scores: ModelScores
-    leaders: tuple[str, ...]  # rank-1 hypothesis ids, case order
-
-
-def _scale(values: Iterable[float]) -> int:
-    """A power-of-two exponent K making every value an exact integer multiple of 2**-K."""
-    k = 0
-    for v in values:
-        k = max(k, v.as_integer_ratio()[1].bit_length() - 1)
-    return k
-
-
-def _scaled(v: float, k: int) -> int:
-    """``v`` times 2**k, exactly (``v`` is a dyadic rational with denominator ≤ 2**k)."""
-    num, den = v.as_integer_ratio()
-    return num * ((1 << k) // den)
-
-
-def leader_timeline(case: Case, model: str) -> list[TimelinePoint]:
-    """The leader and scores at every distinct event date, oldest first.
-
-    Equal, bit for bit, to ``analyse(case, d).models[model]`` at each date ``d``
-    of :func:`event_dates`, but O(E·H + D·H) instead of a full analysis per date:
-    the items are sorted by date once and every column is a running sum. The
-    sums are exact (each float term is an integer multiple of 2**-K, so
-    Python's integers add them without rounding) and ``int / 2**K`` rounds
-    once, correctly, just as ``math.fsum`` does.
-    """
-    if model not in MODELS:
-        raise ValueError(f"model: {model!r} is not one of {', '.join(MODELS)}")
-    stops = event_dates(case)
-    hyps = case.hypotheses
-    hids = [h.id for h in hyps]
-    if not stops:
-        return []
-    # undated items count at every stop: they sort before the first date
-    taking = [ev for ev in case.evidence if not ev.excluded]
-    taking.sort(key=lambda ev: (ev.event_date is not None, ev.event_date or date.min))
-    keys = [ev.event_date or date.min for ev in taking]
-    ends = [bisect_right(keys, d) for d in stops]  # items counted at each stop
-    codes = _code_columns(taking, hids)
-    if model == "inconsistency":
-        inc = _INC_TERM.__getitem__
-        base_int = [0] * len(hids)
-        cols_int = [list(map(inc, col)) for col in codes]
-        k = 0
-    else:
-        table = _TERMS[model]
-        base = [0.0] * len(hids) if model == "weighted" else _log_priors(hyps)
-        k = _scale(chain(base, (v for row in table for v in row.values())))
-        scaled = [{c: _scaled(v, k) for c, v in row.items()} for row in table]
-        rows = [scaled[_WCLASS[ev.credibility][ev.relevance]] for ev in taking]
-        lookup = dict.__getitem__
-        base_int = [_scaled(b, k) for b in base]
-        cols_int = [list(map(lookup, rows, col)) for col in codes]
-    running = [list(accumulate(col, initial=b)) for b, col in zip(base_int, cols_int)]
-    denom = 1 << k
-    out: list[TimelinePoint] = []
-    for d, end in zip(stops, ends):
-        sums = [col[end] for col in running]
-        totals: list[Any] = sums if model == "inconsistency" else [s / denom for s in sums]
-        top = top_set(totals)
-        out.append(
-            TimelinePoint(
-                as_of=d,
-                scores=ModelScores(model, tuple(totals), tuple(ranks(totals)), top),  # type: ignore[arg-type]
-                leaders=tuple(hids[i] for i in sorted(top)),
-            )
-        )
-    return out
 
 
 def leader_ids(analysis: Analysis, model: str) -> list[str]:
     hids = analysis.hypothesis_ids
     return [hids[i] for i in sorted(analysis.models[model].top)]
-
-
-def event_dates(case: Case) -> list[date]:
-    """Distinct event dates, oldest first: the stops of the as-of timeline."""
-    return sorted({ev.event_date for ev in case.evidence if ev.event_date is not None})

@@ -1,82 +1,249 @@
 """The facts a summary reports, computed once for every output format.
 
-`Summary` is the JSON export of DESIGN.md; `Findings` adds what people read in
-the Markdown and HTML reports (evidence for and against, assumptions).
+`Summary` is the JSON export; `Findings` adds what people read in the
+Markdown and HTML reports (why the leader leads and how firmly, evidence for
+and against, indicators, assumptions).
 """
 
 from __future__ import annotations
 
+import gc
 import heapq
-from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic_core import to_json
 
-from hypotheses.models import Case, Evidence, Hypothesis
-from hypotheses.scoring import MODELS, Analysis, analyse, event_dates, weight
-from hypotheses.scoring import leader_timeline as scoring_timeline
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from hypotheses.scoring import (
+    AGAINST_CODES,
+    FOR_CODES,
+    Analysis,
+    Coverage,
+    analyse,
+    weight,
+)
+from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
 
 SUPPORTS = ("CC", "C")
 REFUTES = ("II", "I")
 
 
-class RankingRow(BaseModel):
+@dataclass(frozen=True)
+class RankingRow:
     id: str
     title: str
     rank: int
-    inconsistency: int
+    inconsistency: float
     weighted: float
     posterior: float
     log_score: float
+    rated: int
+    for_: int
+    against: int
+    incomplete: bool
 
 
-class EvidenceRow(BaseModel):
-    id: str
-    diagnosticity: float
-    linchpin: list[str]
+@dataclass(frozen=True)
+class Summary:
+    """The JSON summary's facts; ``to_json`` writes them with full floats."""
 
-
-class Summary(BaseModel):
-    case: str
-    as_of: date | None
+    analysis: Analysis
     model: str
-    evidence_used: int
-    models_agree: bool
     ranking: list[RankingRow]
-    evidence: list[EvidenceRow]
+
+    @property
+    def evidence_used(self) -> int:
+        return len(self.analysis.used)
+
+    @property
+    def models_agree(self) -> bool:
+        return self.analysis.agree
+
+    @property
+    def margin(self) -> dict[str, float | None]:
+        return {m: self.analysis.margin(m) for m in MODELS}
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.analysis
+        case = a.case
+        return {
+            "case": case.id,
+            "as_of": a.as_of.isoformat() if a.as_of else None,
+            "model": self.model,
+            "evidence_used": len(a.used),
+            "undated_used": a.undated_used,
+            "models_agree": a.agree,
+            "margin": self.margin,
+            "ranking": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "rank": r.rank,
+                    "inconsistency": _number(r.inconsistency),
+                    "weighted": r.weighted,
+                    "posterior": r.posterior,
+                    "log_score": r.log_score,
+                    "rated": r.rated,
+                    "for": r.for_,
+                    "against": r.against,
+                }
+                for r in self.ranking
+            ],
+            "evidence": [
+                {"id": ev.id, "diagnosticity": d, "linchpin": list(lin)}
+                for ev, d, lin in zip(case.evidence, a.diagnosticity, a.linchpins, strict=True)
+            ],
+        }
+
+    def to_json(self) -> str:
+        return to_json(self.to_dict(), indent=2).decode("utf-8") + "\n"
+
+
+def _number(value: float) -> float | int:
+    """A whole-number score as an int (``-1``), any other as the full float."""
+    return int(value) if value.is_integer() else value
 
 
 def summarise(analysis: Analysis, model: str = "weighted") -> Summary:
-    if model not in MODELS:
-        raise ValueError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    """The ranking ordered by ``model``, with every model's score and the coverage."""
+    name = scoring_model(model).name
     case = analysis.case
-    ranked = analysis.models[model]
-    rows = [
-        RankingRow(
-            id=case.hypotheses[i].id,
-            title=case.hypotheses[i].title,
-            rank=ranked.ranks[i],
-            inconsistency=int(analysis.models["inconsistency"].scores[i]),
-            weighted=analysis.models["weighted"].scores[i],
-            posterior=analysis.posterior[i],
-            log_score=analysis.models["bayes"].scores[i],
+    ranked = analysis.models[name]
+    score = {m: analysis.models[m].scores for m in MODELS}
+    rows = []
+    for i in ranked.order:
+        cov = analysis.coverage[i]
+        rows.append(
+            RankingRow(
+                id=case.hypotheses[i].id,
+                title=case.hypotheses[i].title,
+                rank=ranked.ranks[i],
+                inconsistency=score["inconsistency"][i],
+                weighted=score["weighted"][i],
+                posterior=analysis.posterior[i],
+                log_score=score["bayes"][i],
+                rated=cov.rated,
+                for_=cov.for_,
+                against=cov.against,
+                incomplete=cov.incomplete,
+            )
         )
-        for i in ranked.order
-    ]
-    evidence = [
-        EvidenceRow(id=ev.id, diagnosticity=analysis.diagnosticity[i], linchpin=list(analysis.linchpins[i]))
-        for i, ev in enumerate(case.evidence)
-    ]
-    return Summary(
-        case=case.id,
-        as_of=analysis.as_of,
-        model=model,
-        evidence_used=len(analysis.used),
-        models_agree=analysis.agree,
-        ranking=rows,
-        evidence=evidence,
-    )
+    return Summary(analysis=analysis, model=name, ranking=rows)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building a row per item (100k small dicts) would set off full collections,
+    each walking every object of the open case: a 100k summary took 2-3 s, not 0.3."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def summary_json(case: Case, model: str = "weighted", as_of: date | None = None) -> str:
+    """``weigh export --format json``: the analysis and nothing people-only (fast at 100k items)."""
+    with _collector_paused():
+        return summarise(analyse(case, as_of), model).to_json()
+
+
+# ------------------------------------------------------------------ in words
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why the leader leads under one model and how firmly, in words people can check."""
+
+    model: ScoringModel
+    leaders: tuple[Hypothesis, ...]
+    coverage: tuple[Coverage, ...]  # the leaders'
+    margin: float | None
+    total: int  # items taking part
+    headline: str
+    warnings: tuple[str, ...]
+    brief: str = ""  # the headline where room is short (the workbench)
+    brief_warnings: tuple[str, ...] = ()
+
+    @property
+    def unrated_leader(self) -> bool:
+        """A leader with no rating at all: never to be shown as a winner."""
+        return any(c.rated == 0 for c in self.coverage)
+
+
+def coverage_text(cov: Coverage, total: int) -> str:
+    """'12/27 rated, 8 for, 1 against' ('rated' counts all but NA and unrated)."""
+    return f"{cov.rated}/{total} rated, {cov.for_} for, {cov.against} against"
+
+
+def _items(n: float) -> str:
+    return f"{n:.1f} item{'' if round(n, 1) == 1 else 's'} of medium weight"
+
+
+def verdict(analysis: Analysis, model: str) -> Verdict:
+    """The leader(s) of ``model``, their margin in medium-weight items, and the warnings."""
+    sm = scoring_model(model)
+    case = analysis.case
+    total = len(analysis.used)
+    top = sorted(analysis.models[sm.name].top)
+    leaders = tuple(case.hypotheses[i] for i in top)
+    covs = tuple(analysis.coverage[i] for i in top)
+    margin = analysis.margin(sm.name)
+    warnings: list[str] = []
+    brief: list[str] = []
+    if not leaders:
+        return Verdict(sm, (), (), None, total, "No hypotheses yet.", (), "No hypotheses yet.")
+    names = ", ".join(h.id for h in leaders)
+    unrated = [h.id for h, c in zip(leaders, covs, strict=True) if c.rated == 0]
+    if unrated:
+        headline = (
+            f"No verdict under {sm.label}: the top score goes to {', '.join(unrated)}, "
+            "which no rated item bears on — it has not won, it has not been weighed."
+        )
+        short = f"No verdict: top score {', '.join(unrated)} rests on no rated item"
+    elif margin is None and len(leaders) == 1:
+        headline = f"{names} is the only hypothesis: there is nothing to weigh it against."
+        short = headline
+    elif margin is None:
+        headline = f"Under {sm.label} every hypothesis ties ({names}): the evidence does not separate them."
+        short = "Every hypothesis ties: the evidence does not separate them"
+    else:
+        lead = f"{names} tie for the lead" if len(leaders) > 1 else f"{names} leads"
+        rest = "; ".join(
+            f"{h.id} rests on {coverage_text(c, total)}" for h, c in zip(leaders, covs, strict=True)
+        )
+        headline = (
+            f"Under {sm.label}, {lead} by {sm.format_margin(margin)} "
+            f"({_items(sm.items(margin))}): {rest}."
+        )
+        ahead = f"{lead} by {sm.format_margin(margin)} ({sm.items(margin):.1f} medium items)"
+        short = ahead + "; " + "; ".join(
+            (f"{h.id} " if len(leaders) > 1 else "") + f"{c.rated}/{total} rated, +{c.for_} −{c.against}"
+            for h, c in zip(leaders, covs, strict=True)
+        )
+        if sm.items(margin) < 1:
+            warnings.append(
+                f"{names} lead{'s' if len(leaders) == 1 else ''} by less than one item of medium "
+                "weight: a single further item could change the verdict."
+            )
+            brief.append("leads by less than one medium item: one more item could change it")
+    for h, c in zip(leaders, covs, strict=True):
+        if c.incomplete:
+            warnings.append(
+                f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "
+                "an unrated item counts as no evidence against it, so its lead may be an artefact."
+            )
+            brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
+    return Verdict(sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief))
+
+
+# ------------------------------------------------------------------ findings
 
 
 @dataclass(frozen=True)
@@ -89,12 +256,25 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """An indicator as listed under a hypothesis: what seeing it would do to it."""
+
+    indicator: Indicator
+    rating: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class Findings:
     analysis: Analysis
     summary: Summary
+    verdicts: dict[str, Verdict]  # model → verdict
     support: dict[str, list[Citation]]  # hypothesis id → most diagnostic for it
     against: dict[str, list[Citation]]
+    strengthen: dict[str, list[Watch]]  # hypothesis id → indicators rated C/CC for it
+    weaken: dict[str, list[Watch]]  # … rated I/II
     assumptions: list[tuple[Evidence, tuple[str, ...]]]  # item, linchpin models
+    today: date
 
     @property
     def case(self) -> Case:
@@ -104,72 +284,39 @@ class Findings:
         return self.case.hypothesis(hid)
 
 
-def findings(case: Case, model: str = "weighted", as_of: date | None = None, top: int = 3) -> Findings:
+def findings(
+    case: Case,
+    model: str = "weighted",
+    as_of: date | None = None,
+    top: int = 3,
+    today: date | None = None,
+) -> Findings:
     """Score the case and pick out what a reader needs to see."""
     analysis = analyse(case, as_of)
     summary = summarise(analysis, model)
+    today = today or date.today()
     support: dict[str, list[Citation]] = {}
     against: dict[str, list[Citation]] = {}
+    evidence = case.evidence
+    wanted = FOR_CODES | AGAINST_CODES
     for hyp in case.hypotheses:
+        hid = hyp.id
         cited = [
-            Citation(case.evidence[i], code, analysis.diagnosticity[i])
+            Citation(evidence[i], code, analysis.diagnosticity[i])
             for i in analysis.used
-            if (code := case.evidence[i].ratings.get(hyp.id)) in SUPPORTS + REFUTES
+            if (code := evidence[i].ratings.get(hid)) in wanted
         ]
         # Only the top few are shown: a partial sort keeps big cases fast.
         rank = lambda c: (-c.diagnosticity, -weight(c.evidence))  # noqa: E731
-        support[hyp.id] = heapq.nsmallest(top, (c for c in cited if c.rating in SUPPORTS), key=rank)
-        against[hyp.id] = heapq.nsmallest(top, (c for c in cited if c.rating in REFUTES), key=rank)
-    assumptions = [
-        (ev, analysis.linchpins[i]) for i, ev in enumerate(case.evidence) if ev.kind == "assumption"
-    ]
-    return Findings(analysis, summary, support, against, assumptions)
-
-
-@dataclass(frozen=True)
-class TimelinePoint:
-    """Who leads each model with the evidence known up to ``as_of``."""
-
-    as_of: date
-    used: int
-    leaders: dict[str, tuple[str, ...]]  # model → rank-1 hypothesis ids, case order
-
-
-def leader_timeline(case: Case) -> list[TimelinePoint]:
-    """The leaders at every distinct event date, oldest first (the as-of timeline).
-
-    Undated evidence takes part at every date, as in scoring; the last point
-    therefore equals the analysis without an as-of date unless items are dated later.
-    Built from ``scoring.leader_timeline`` (running sums), not an analysis per date.
-    """
-    per_model = {m: scoring_timeline(case, m) for m in MODELS}
-    dated = sorted(ev.event_date for ev in case.evidence if not ev.excluded and ev.event_date)
-    undated = sum(1 for ev in case.evidence if not ev.excluded and ev.event_date is None)
-    return [
-        TimelinePoint(
-            as_of=day,
-            used=undated + bisect_right(dated, day),
-            leaders={m: per_model[m][i].leaders for m in MODELS},
-        )
-        for i, day in enumerate(event_dates(case))
-    ]
-
-
-@dataclass(frozen=True)
-class LeaderChange:
-    """A date at which a model's leader differs from the date before."""
-
-    as_of: date
-    model: str
-    before: tuple[str, ...]
-    after: tuple[str, ...]
-
-
-def leader_changes(points: list[TimelinePoint]) -> list[LeaderChange]:
-    """Where the timeline's leaders change, per model, in date order."""
-    out: list[LeaderChange] = []
-    for prev, point in zip(points, points[1:]):
-        for model in MODELS:
-            if prev.leaders[model] != point.leaders[model]:
-                out.append(LeaderChange(point.as_of, model, prev.leaders[model], point.leaders[model]))
-    return out
+        support[hid] = heapq.nsmallest(top, (c for c in cited if c.rating in FOR_CODES), key=rank)
+        against[hid] = heapq.nsmallest(top, (c for c in cited if c.rating in AGAINST_CODES), key=rank)
+    strengthen: dict[str, list[Watch]] = {h.id: [] for h in case.hypotheses}
+    weaken: dict[str, list[Watch]] = {h.id: [] for h in case.hypotheses}
+    for ind in case.indicators:
+        for hid, code in ind.ratings.items():
+            target = strengthen if code in FOR_CODES else weaken if code in AGAINST_CODES else None
+            if target is not None and hid in target:
+                target[hid].append(Watch(ind, code, ind.overdue(today)))
+    assumptions = [(ev, analysis.linchpins[i]) for i, ev in enumerate(evidence) if ev.kind == "assumption"]
+    verdicts = {m: verdict(analysis, m) for m in MODELS}
+    return Findings(analysis, summary, verdicts, support, against, strengthen, weaken, assumptions, today)

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date
 from html.parser import HTMLParser
 
+from evidence.export import export_bytes
 from evidence.seed import default_case
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.render_html import CELL_COLOURS, CSP
-from hypotheses.report import render
 
 VOID = {"meta", "br", "img", "input", "link", "hr", "rect", "line"}
+
+
+def render_text(case, fmt, **kw):  # type: ignore[no-untyped-def]
+    """The report as the CLI writes it, as text."""
+    return export_bytes(case, fmt, **kw).decode("utf-8")
 
 
 class Page(HTMLParser):
@@ -90,7 +95,7 @@ def hostile_case() -> Case:
 
 
 def test_user_text_is_shown_literally_and_never_runs() -> None:
-    html = render(hostile_case(), "html", history=[f"2026-01-01 00:00:00 UTC  added evidence E9: {HOSTILE}"])
+    html = render_text(hostile_case(), "html", history=[f"2026-01-01 00:00:00 UTC  added evidence E9: {HOSTILE}"])
     page = parse(html)
     names = {t for t, _, _ in page.elements}
     assert not names & {"script", "img", "iframe", "object", "embed", "link", "base", "form"}
@@ -113,9 +118,11 @@ def test_user_text_is_shown_literally_and_never_runs() -> None:
 
 
 def test_report_sections_in_reading_order() -> None:
-    page = parse(render(default_case(), "html"))
+    page = parse(render_text(default_case(), "html"))
     sections = [a["id"] for a in page.tags("section") if "id" in a]
-    assert sections == ["ranking", "timeline", "matrix", "linchpins", "assumptions", "for-against", "sources"]
+    assert sections == [
+        "conclusion", "ranking", "timeline", "matrix", "linchpins", "assumptions", "for-against", "sources"
+    ]
     assert page.all_text("").count("Why did the spring-2022 Russia–Ukraine peace talks (Istanbul) collapse?") == 1
     # a bar chart per model, and the timeline
     charts = page.tags("svg", "ranking")
@@ -127,7 +134,7 @@ def test_report_sections_in_reading_order() -> None:
 
 def test_matrix_cells_are_coloured_by_rating() -> None:
     case = hostile_case()
-    page = parse(render(case, "html"))
+    page = parse(render_text(case, "html"))
     cells = [a for a in page.tags("td", "matrix") if "cell" in a.get("class", "")]
     assert len(cells) == len(case.evidence) * len(case.hypotheses)
     coloured = [a for a in cells if "style" in a]
@@ -153,7 +160,7 @@ def timeline_case() -> Case:
 
 
 def test_leader_timeline_by_as_of_date() -> None:
-    html = render(timeline_case(), "html")
+    html = render_text(timeline_case(), "html")
     page = parse(html)
     # three dates × three models; the inconsistency tie on 2022-03-10 is two stripes
     tips = [a for a in page.tags("rect", "timeline")]
@@ -163,18 +170,20 @@ def test_leader_timeline_by_as_of_date() -> None:
     assert "2022-03-10 — weighted inconsistency (PARC): H1 → H2" in changes
     assert "2022-03-20 — weighted inconsistency (PARC): H2 → H1" in changes
     assert "Bayes (log-linear)" not in changes.split("When the leader changed", 1)[1]
-    for tip in ("as of 2022-03-01 (2 items): H1 leads", "as of 2022-03-10 (3 items): H1, H2 lead",
-                "as of 2022-03-10 (3 items): H2 leads", "as of 2022-03-20 (4 items): H1 leads"):
+    for tip in ("as of 2022-03-01 (2 items, 1 undated): H1 leads",
+                "as of 2022-03-10 (3 items, 1 undated): H1, H2 lead",
+                "as of 2022-03-10 (3 items, 1 undated): H2 leads",
+                "as of 2022-03-20 (4 items, 1 undated): H1 leads"):
         assert f"<title>{tip}</title>" in html
     # with an as-of date the report marks where it stands on the timeline
-    assert "report as-of date" in render(timeline_case(), "html", as_of=date(2022, 3, 12))
+    assert "report as-of date" in render_text(timeline_case(), "html", as_of=date(2022, 3, 12))
     assert "report as-of date" not in html
 
 
 def test_single_date_has_no_timeline() -> None:
     case = Case(id="s", title="S", hypotheses=[Hypothesis(id="H1", title="One")],
                 evidence=[Evidence(id="E1", title="a", event_date="2022-03-01")])
-    page = parse(render(case, "html"))
+    page = parse(render_text(case, "html"))
     assert "Fewer than two event dates" in page.all_text("timeline")
     assert page.tags("svg", "timeline") == []
 
@@ -186,20 +195,20 @@ def test_assumptions_listed_with_ratings_and_flagged_as_linchpins() -> None:
         evidence=[Evidence(id="A1", title="we assume", kind="assumption", ratings={"H1": "I", "H2": "C"}),
                   Evidence(id="R1", title="a report", kind="report", ratings={"H1": "N", "H2": "N"})],
     )
-    page = parse(render(case, "html"))
+    page = parse(render_text(case, "html"))
     linch = page.all_text("linchpins")
     assert "A1" in linch and "assumption — not a report" in linch and "R1" not in linch
     assumptions = page.all_text("assumptions")
     assert "we assume" in assumptions and "linchpin (inconsistency, weighted, bayes)" in assumptions
     chips = [a["title"] for a in page.tags("span", "assumptions") if a.get("class") == "chip"]
     assert chips == ["inconsistent", "consistent"]
-    md = render(case, "md")
+    md = render_text(case, "md")
     assert "- **A1** we assume — inconsistency, weighted, bayes — **assumption**, not a report" in md
     assert "ratings: H1 I, H2 C" in md
 
 
 def test_sources_link_only_web_addresses() -> None:
-    page = parse(render(hostile_case(), "html"))
+    page = parse(render_text(hostile_case(), "html"))
     sources = page.all_text("sources")
     assert "no source given" in sources and "javascript:alert(5)" in sources and "JaVaScRiPt:alert(6)" in sources
     assert [a["href"] for a in page.tags("a", "sources")] == [
@@ -216,7 +225,7 @@ def test_a_long_timeline_stays_readable() -> None:
                  ratings={"H2" if k % 2 else "H1": "II"} if k else {"H1": "I"})
         for k in range(200)
     ]
-    html = render(Case(id="long", title="Long", hypotheses=hyps, evidence=evidence), "html")
+    html = render_text(Case(id="long", title="Long", hypotheses=hyps, evidence=evidence), "html")
     page = parse(html)
     svg = page.tags("svg", "timeline")[0]
     assert 1000 <= float(svg["width"]) <= 1001

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from evidence.export import export_bytes
 from evidence.seed import default_case
-from hypotheses.report import render
 from tests.test_report_html import HOSTILE, hostile_case
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,6 +25,11 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 )
+
+
+def render_text(case, fmt, **kw):  # type: ignore[no-untyped-def]
+    """The report as the CLI writes it, as text."""
+    return export_bytes(case, fmt, **kw).decode("utf-8")
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -47,7 +52,7 @@ def screenshot(html: Path, png: Path, size: tuple[int, int]) -> tuple[int, int]:
 
 def test_report_renders_to_png(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    page.write_text(render(default_case(), "html"), encoding="utf-8")
+    page.write_text(render_text(default_case(), "html"), encoding="utf-8")
     blank = tmp_path / "blank.html"
     blank.write_text("<!DOCTYPE html><html><body></body></html>", encoding="utf-8")
     assert screenshot(page, tmp_path / "report.png", (1280, 2400)) == (1280, 2400)
@@ -58,7 +63,7 @@ def test_report_renders_to_png(tmp_path: Path) -> None:
 
 def test_browser_dom_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     page = tmp_path / "hostile.html"
-    page.write_text(render(hostile_case(), "html"), encoding="utf-8")
+    page.write_text(render_text(hostile_case(), "html"), encoding="utf-8")
     dom = chromium("--dump-dom", page.as_uri()).stdout.decode("utf-8", "replace")
     assert "<main>" in dom and "<svg" in dom  # the browser built the report
     assert "<script" not in dom and "<img" not in dom

@@ -22,8 +22,13 @@ def cases(
     max_e: int = 12,
     priors: tuple[float, ...] = (0.5, 1.0, 2.0),
     days: int = 30,
+    groups: tuple[str | None, ...] = (None, None, None, "g1", "g2", "g3"),
 ) -> Case:
-    """Generated cases; the fast-scoring tests widen the ranges (no hypotheses, odd priors)."""
+    """Generated cases; the fast-scoring tests widen the ranges (no hypotheses, odd priors).
+
+    Items carry event and/or reported dates and same-fact groups, so known dates
+    and group division are exercised.
+    """
     nh = draw(st.integers(min_h, max_h))
     hyps = [
         Hypothesis(id=f"H{i + 1}", title=f"h{i}", prior=draw(st.sampled_from(priors)))
@@ -37,6 +42,7 @@ def cases(
             if (code := draw(st.sampled_from((*RATINGS, None)))) is not None
         }
         day = draw(st.one_of(st.none(), st.integers(0, days)))
+        reported = draw(st.one_of(st.none(), st.integers(0, days)))
         evidence.append(
             Evidence(
                 id=f"E{j + 1}",
@@ -45,6 +51,8 @@ def cases(
                 relevance=draw(st.sampled_from(LEVELS)),
                 excluded=draw(st.booleans()),
                 event_date=None if day is None else date(2022, 3, 1) + timedelta(days=day),
+                reported_date=None if reported is None else date(2022, 3, 1) + timedelta(days=reported),
+                group=draw(st.sampled_from(groups)),
                 ratings=ratings,
             )
         )
@@ -106,9 +114,12 @@ def test_linchpins_match_leave_one_out_rescoring(case: Case) -> None:
 
 @SETTINGS
 @given(cases(), st.integers(0, 31))
-def test_as_of_equals_dropping_later_items(case: Case, day: int) -> None:
+def test_as_of_equals_dropping_items_known_later(case: Case, day: int) -> None:
     cut = date(2022, 3, 1) + timedelta(days=day)
-    kept = [ev for ev in case.evidence if ev.event_date is None or ev.event_date <= cut]
+    kept = [
+        ev for ev in case.evidence
+        if all(d is None or d <= cut for d in (ev.event_date, ev.reported_date))
+    ]
     a = analyse(case, as_of=cut)
     b = analyse(case.model_copy(update={"evidence": kept}))
     for m in MODELS:
@@ -132,12 +143,13 @@ def test_ranks_are_consistent_with_scores(case: Case) -> None:
 @SETTINGS
 @given(cases())
 def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
-    from hypotheses.scoring import event_dates, leader_ids
-    from hypotheses.summary import leader_timeline
+    from hypotheses.replay import leaders_over_time
+    from hypotheses.scoring import known_dates, leader_ids
 
-    points = leader_timeline(case)
-    assert [p.as_of for p in points] == event_dates(case)
+    points = leaders_over_time(case)
+    assert [p.as_of for p in points] == known_dates(case)
     for point in points:
         a = analyse(case, point.as_of)
         assert point.used == len(a.used)
+        assert point.undated == a.undated_used
         assert point.leaders == {m: tuple(leader_ids(a, m)) for m in MODELS}

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
+from evidence.formats import EXPORT_FORMATS, file_format
+from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import visible
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.store import Store
 
 EXIT_ERROR = 2
-MODEL_CHOICES = ("inconsistency", "weighted", "bayes")
-FORMAT_CHOICES = ("md", "json", "csv", "html", "case", "achz")
 
 
 def say(text: str, file: TextIO | None = None) -> None:
@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     dele.add_argument("--yes", action="store_true", help="really delete it")
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
     exp.add_argument("--case", metavar="ID", help="case to export (default: the only case, or istanbul-2022)")
-    exp.add_argument("--format", choices=FORMAT_CHOICES, default="md")
-    exp.add_argument("--model", choices=MODEL_CHOICES, default="weighted", help="model that orders the ranking")
+    exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
+    exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
     exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE ('-': standard output, the default)")
@@ -200,8 +200,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evidence.history import describe_change
     from evidence.seed import open_store
 
-    if args.format == "achz" and not args.output:
-        raise UsageError("--format achz writes a binary file: give -o FILE")
+    fmt = file_format(args.format)
+    if fmt.binary and not args.output:
+        raise UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
     store = open_store(_db_path(args), readonly=True)
     try:
         case_id = _pick_case(store, args.case)
@@ -210,19 +211,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history)
-    if args.format == "achz":
-        from evidence.achz import achz_losses
-
-        losses = achz_losses(case)
-        if losses:
-            print("Not kept in the .achz file (PARC has no place for it):", file=sys.stderr)
-        for line in losses:
-            say(f"  {line}", file=sys.stderr)
+    losses = fmt.losses(case) if fmt.losses else []
+    if losses:
+        print(f"Not kept in the .{fmt.extension} file ({fmt.program or fmt.label} has no place for it):",
+              file=sys.stderr)
+    for line in losses:
+        say(f"  {line}", file=sys.stderr)
     if args.output and args.output != "-":
         path = write_file(Path(args.output), data)
         say(f"Wrote {path}", file=sys.stderr)
     else:
-        if args.format != "achz" and sys.stdout.isatty():
+        if not fmt.binary and sys.stdout.isatty():
             # Shown, not obeyed: a terminal never gets user text's control characters raw.
             data = visible(data.decode("utf-8"), lines=True).encode("utf-8")
         sys.stdout.buffer.write(data)

@@ -21,16 +21,16 @@ from operator import attrgetter, is_not, ne
 from typing import TYPE_CHECKING, Literal
 
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
+from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import (
-    MODELS,
     NUMERIC,
     Analysis,
-    Model,
     Scorer,
-    event_dates,
+    known_dates,
     leader_ids,
     weight,
 )
+from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -149,15 +149,13 @@ class WorkbenchSession:
     """One open case as the workbench shows it, and every edit to it."""
 
     def __init__(self, store: Store) -> None:
-        from tui.widgets.timeline import LeaderSeries
-
         self.store = store
         self.case_id: str | None = None
         self.case: Case | None = None
         self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
         self.shown: list[Evidence] = []  # the filtered items, in case order
         self.analysis: Analysis | None = None
-        self.model: Model = "weighted"
+        self.model: str = DEFAULT_MODEL
         self.sort = "date"
         self.filter_query = ""
         self.score_shown = False  # score only the filtered items (explicit toggle)
@@ -199,7 +197,7 @@ class WorkbenchSession:
             self.stops, self.stop = [None], 0
             return
         self.case = self.store.case(case_id)
-        self.stops = [*event_dates(self.case), None]
+        self.stops = [*known_dates(self.case), None]
         self.stop = len(self.stops) - 1
         self.recompute()
 
@@ -208,7 +206,7 @@ class WorkbenchSession:
         if self.case_id is None:
             return
         current = self.as_of
-        self.stops = [*event_dates(self.store.case(self.case_id)), None]
+        self.stops = [*known_dates(self.store.case(self.case_id)), None]
         self.stop = self.stops.index(current) if current in self.stops else len(self.stops) - 1
 
     def recompute(self, edited: str | None = None) -> None:
@@ -358,7 +356,7 @@ class WorkbenchSession:
 
     def cycle_model(self) -> Change:
         self.require()
-        self.model = MODELS[(MODELS.index(self.model) + 1) % len(MODELS)]
+        self.model = next_model(self.model)
         return Change("facts")  # linchpin marks are per model
 
     def cycle_sort(self, focus: tuple[str | None, str | None]) -> Change:

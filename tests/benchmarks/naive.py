@@ -1,4 +1,5 @@
-"""The naive baseline: TinyDB's own JSONStorage, one document per evidence item."""
+"""The naive baselines: TinyDB's own JSONStorage, one document per evidence item; and
+the JSON summary built the obvious way, a pydantic model per row."""
 
 from __future__ import annotations
 
@@ -42,3 +43,47 @@ def measure(n: int, workdir: Path, reps: int) -> dict[str, Any]:
             updates.append(took)
         out["memory_update_s"] = median(updates)
     return out
+
+
+def naive_summary_json(case: Any) -> str:
+    """The JSON summary as weigh first wrote it: the analysis, the people-only findings
+    too, then a validated pydantic model per ranking row and per evidence item."""
+    from pydantic import BaseModel
+
+    from hypotheses.summary import findings
+
+    class RankingRow(BaseModel):
+        id: str
+        title: str
+        rank: int
+        inconsistency: float
+        weighted: float
+        posterior: float
+        log_score: float
+        rated: int
+        for_: int
+        against: int
+
+    class EvidenceRow(BaseModel):
+        id: str
+        diagnosticity: float
+        linchpin: list[str]
+
+    class Summary(BaseModel):
+        case: str
+        evidence_used: int
+        ranking: list[RankingRow]
+        evidence: list[EvidenceRow]
+
+    f = findings(case)
+    a = f.analysis
+    rows = [
+        RankingRow(id=r.id, title=r.title, rank=r.rank, inconsistency=r.inconsistency, weighted=r.weighted,
+                   posterior=r.posterior, log_score=r.log_score, rated=r.rated, for_=r.for_, against=r.against)
+        for r in f.summary.ranking
+    ]
+    evidence = [
+        EvidenceRow(id=ev.id, diagnosticity=a.diagnosticity[i], linchpin=list(a.linchpins[i]))
+        for i, ev in enumerate(case.evidence)
+    ]
+    return Summary(case=case.id, evidence_used=len(a.used), ranking=rows, evidence=evidence).model_dump_json(indent=2)

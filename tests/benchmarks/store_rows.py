@@ -34,9 +34,10 @@ def _full_scan(case: Any) -> float:
     """Seconds for the O(E·H) linchpin scan of all three models without its O(H) early
     exit: what analyse pays when the leaders are within one item's reach."""
     hids = [h.id for h in case.hypotheses]
-    cols = scoring._Columns(case.evidence, scoring._code_columns(case.evidence, hids))
-    base = {m: [0.0] * len(hids) for m in scoring.MODELS}
-    base["bayes"] = scoring._log_priors(case.hypotheses)
+    cols = scoring._Columns(
+        case.evidence, scoring._code_columns(case.evidence, hids), scoring.group_sizes(case.evidence)
+    )
+    base = {m.name: scoring._base(m, case.hypotheses) for m in scoring.SCORING_MODELS}
     totals = {m: cols.totals(m, base[m]) for m in scoring.MODELS}
     start = clock()
     for m in scoring.MODELS:
@@ -175,6 +176,11 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
             exports.append(took)
         out["export_inproc_s"] = median(exports)
         out["export_bytes"] = len(data)
+        from tests.benchmarks.naive import naive_summary_json
+
+        out["export_naive_s"] = median(
+            [timed(lambda: naive_summary_json(case))[0] for _ in range(reps["export"])]
+        )
     finally:
         start = clock()
         writer.close()  # folds the journal into the file (compaction)

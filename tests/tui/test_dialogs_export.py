@@ -9,7 +9,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from evidence.export import FORMATS, export_bytes
+from evidence.export import export_bytes
+from evidence.formats import EXPORT_FORMATS
 from evidence.seed import default_case
 from hypotheses.models import Case
 from tests.tui.host import Host, shown
@@ -39,7 +40,7 @@ async def test_every_format_written_to_the_chosen_path(case: Case, tmp_path: Pat
     as_of = date(2022, 3, 15)
     app = Host(lambda: ExportDialog(case, "bayes", as_of))
     async with app.run_test(size=(80, 24)) as pilot:
-        for i, fmt in enumerate(FORMATS):
+        for i, fmt in enumerate(f.name for f in EXPORT_FORMATS):
             if i:
                 app.push_screen(ExportDialog(case, "bayes", as_of), app.results.append)
                 await pilot.pause()
@@ -52,7 +53,7 @@ async def test_every_format_written_to_the_chosen_path(case: Case, tmp_path: Pat
             await settle(pilot)
             assert app.results[-1] == target
             assert target.read_bytes() == export_bytes(case, fmt, model="bayes", as_of=as_of)
-    assert len(app.results) == len(FORMATS)
+    assert len(app.results) == len(EXPORT_FORMATS)
 
 
 async def test_default_path_is_cwd_and_follows_the_format(

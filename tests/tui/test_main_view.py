@@ -8,7 +8,7 @@ from datetime import date
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from hypotheses.scoring import analyse, event_dates
+from hypotheses.scoring import analyse, known_dates
 from tests.tui.conftest import flat_text, notices, screen_text
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -137,7 +137,7 @@ async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app
         await pilot.pause()
         screen: MainScreen = app.screen
         case = screen.store.case(DEFAULT_CASE_ID)
-        dates = event_dates(case)
+        dates = known_dates(case)
         assert date(2022, 3, 15) in dates
         assert "As of all dates" in flat_text(app)
         assert "leaders H1, H4: -1.00" in flat_text(app)  # a tie names every leader

@@ -17,25 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from evidence.export import EXTENSIONS, FORMATS, write_export
+from evidence.export import write_export
+from evidence.formats import EXPORT_FORMATS, file_format
 from hypotheses.models import Case
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import literal
 
-FORMAT_NAMES: dict[str, str] = {
-    "md": "Markdown summary",
-    "json": "JSON summary",
-    "csv": "CSV matrix",
-    "html": "HTML report (self-contained)",
-    "case": "weigh case file",
-    "achz": "PARC ACH 2.0 file (.achz)",
-}
-
-
 def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
     """Where an export goes unless the user says otherwise: <folder or cwd>/<case id>.<ext>."""
-    return (folder or Path.cwd()) / f"{case.id}.{EXTENSIONS[fmt]}"
+    return (folder or Path.cwd()) / f"{case.id}.{file_format(fmt).extension}"
 
 
 class ExportDialog(FileDialog[Path]):
@@ -66,7 +57,7 @@ class ExportDialog(FileDialog[Path]):
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")
                 yield Select(
-                    [(f"{fmt:5} {FORMAT_NAMES.get(fmt, fmt)}", fmt) for fmt in FORMATS],
+                    [(f"{fmt.name:5} {fmt.label}", fmt.name) for fmt in EXPORT_FORMATS],
                     value=self.fmt,
                     allow_blank=False,
                     id="format",
@@ -90,9 +81,9 @@ class ExportDialog(FileDialog[Path]):
         """Keep the file name's extension in step with the format, if it still has the old one."""
         new = str(event.value)
         path_input = self.query_one("#path", Input)
-        old_suffix = "." + EXTENSIONS[self.fmt]
+        old_suffix = "." + file_format(self.fmt).extension
         if path_input.value.endswith(old_suffix):
-            path_input.value = path_input.value[: -len(old_suffix)] + "." + EXTENSIONS[new]
+            path_input.value = path_input.value[: -len(old_suffix)] + "." + file_format(new).extension
         self.fmt = new
 
     def action_submit(self) -> None:

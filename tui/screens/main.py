@@ -318,7 +318,8 @@ class MainScreen(Screen[None]):
         self.ranking.show(session.analysis, session.model, self._filter_label(),
                           len(session.scored.evidence) if session.scored else 0)
         self.query_one(Timeline).show(session.stops, session.stop, session.leader_series(),
-                                      session.leaders(), session.model)
+                                      session.leaders(), session.model,
+                                      undated=session.analysis.undated_used)
         guide = session.first_steps()
         guide_widget = self.query_one("#guide", Static)
         guide_widget.display = guide is not None

@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from evidence.history import RankingStep, Replay, ranking_history
-from hypotheses.scoring import MODEL_NAMES, MODELS, analyse
+from hypotheses.scoring import analyse
+from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
 from hypotheses.visible import visible
 
 if TYPE_CHECKING:
@@ -46,10 +47,12 @@ def step_scores(rep: Replay, index: int, model: str, change: str = "") -> Text:
     if change:
         out.append(visible(change))  # in full: the table may have clipped it
         out.append("\n")
-    out.append(f"ranking by {MODEL_NAMES[model]}\n")
+    sm = scoring_model(model)
+    shown = a.shown(model)
+    out.append(f"ranking by {sm.label}\n")
     for i in ms.order:
         hyp = state.case.hypotheses[i]
-        score = f"{a.posterior[i] * 100:5.1f}%" if model == "bayes" else f"{ms.scores[i]:7.2f}"
+        score = sm.format_score(shown[i], 6)
         out.append(f"{ms.ranks[i]:>2}. ", style="bold" if i in ms.top else "")
         out.append(f"{hyp.id:<6}", style="bold" if i in ms.top else "")
         out.append(f"{score}  ")
@@ -79,11 +82,11 @@ class RankingHistoryScreen(Screen[None]):
                 tooltip="Show only the changes after which the leader differs, or every change"),
     ]
 
-    def __init__(self, store: Store, case_id: str, model: str = "weighted") -> None:
+    def __init__(self, store: Store, case_id: str, model: str = DEFAULT_MODEL) -> None:
         super().__init__(id="ranking-history")
         self.store = store
         self.case_id = case_id
-        self.model = model if model in MODELS else "weighted"
+        self.model = model if model in MODELS else DEFAULT_MODEL
         self.leader_only = False
         self.steps: list[RankingStep] = []
         self.replayed: Replay | None = None
@@ -116,7 +119,7 @@ class RankingHistoryScreen(Screen[None]):
         head = Text()
         head.append("How the ranking moved: ", style="bold")
         head.append(visible(case.title))
-        head.append(f"\nRanking by {MODEL_NAMES[self.model]} after each of {len(steps) - 1} recorded "
+        head.append(f"\nRanking by {scoring_model(self.model).label} after each of {len(steps) - 1} recorded "
                     f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
                     f"({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
@@ -177,7 +180,7 @@ class RankingHistoryScreen(Screen[None]):
         self._show_scores()
 
     def action_cycle_model(self) -> None:
-        self.model = MODELS[(MODELS.index(self.model) + 1) % len(MODELS)]
+        self.model = next_model(self.model)
         self.load()
 
     def action_toggle_leader_only(self) -> None:

@@ -11,7 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from hypotheses.scoring import MODEL_NAMES, Analysis, leader_ids
+from hypotheses.scoring import Analysis, leader_ids
+from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
+from hypotheses.summary import verdict
 from hypotheses.visible import visible
 
 BAR_FULL = "█"
@@ -21,10 +23,10 @@ BAR_EMPTY = "░"
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
     """Bar length per hypothesis in [0, 1]; the leader's bar is always full.
 
-    Bayes shows posterior / best posterior. The inconsistency models show how
-    far each score sits from the worst one, so longer is always better.
+    A posterior shows posterior / best posterior. The inconsistency models show
+    how far each score sits from the worst one, so longer is always better.
     """
-    if model == "bayes":
+    if scoring_model(model).shows_posterior:
         post = analysis.posterior
         top = max(post, default=0.0) or 1.0
         return [p / top for p in post]
@@ -38,12 +40,14 @@ def bar_fractions(analysis: Analysis, model: str) -> list[float]:
 
 
 def score_label(analysis: Analysis, model: str, index: int) -> str:
-    if model == "bayes":
-        return f"{analysis.posterior[index] * 100:5.1f}%"
-    value = analysis.models[model].scores[index]
-    if model == "inconsistency":
-        return f"{value:6.0f}"
-    return f"{value:6.2f}"
+    return scoring_model(model).format_score(analysis.shown(model)[index], 5)
+
+
+def coverage_label(analysis: Analysis, index: int) -> str:
+    """' 12/27 rated +8 −1' for an incomplete column, else ' +8 −1' (for / against)."""
+    cov = analysis.coverage[index]
+    rated = f" {cov.rated}/{len(analysis.used)} rated" if cov.incomplete else ""
+    return f"{rated} +{cov.for_} −{cov.against}"
 
 
 def disagreement_line(a: Analysis, width: int) -> Text:
@@ -77,7 +81,7 @@ class RankingPanel(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.analysis: Analysis | None = None
-        self.model = "weighted"
+        self.model = DEFAULT_MODEL
         self.filtered: str | None = None
         self.total = 0
         self.bar_width = 20
@@ -129,7 +133,7 @@ class RankingPanel(Widget, can_focus=True):
             return [Text("No case open")]
         model = self.model
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(MODEL_NAMES[model], style="bold")
+        head.append(scoring_model(model).label, style="bold")
         head.append(f"   {len(a.used)} of {self.total} items used", style="")
         if a.as_of is not None:
             head.append(f"   as of {a.as_of.isoformat()}", style="bold")
@@ -153,15 +157,27 @@ class RankingPanel(Widget, can_focus=True):
             bar_style = "#1a7f37" if ranks[i] == 1 else "#5a7fa8"
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
-            line.append(f" {score_label(a, model, i)}  ")
+            line.append(f" {score_label(a, model, i)}")
+            cov = a.coverage[i]
+            line.append(coverage_label(a, i) + "  ", style="bold #c05600" if cov.incomplete else "#6e7781")
             line.append(visible(hyp.title))
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        if model == "bayes":
-            out.append(
-                Text("Posteriors assume the hypotheses are exclusive & exhaustive.", style="italic")
-            )
+        out += self._verdict_lines(a, model)
+        caveat = scoring_model(model).short_caveat
+        if caveat:
+            out.append(Text(caveat, style="italic"))
+        return out
+
+    @staticmethod
+    def _verdict_lines(a: Analysis, model: str) -> list[Text]:
+        """Why the leader leads and how firmly; a warning when that is thin."""
+        v = verdict(a, model)
+        if not v.leaders:
+            return []
+        out = [Text(v.brief, style="bold #c05600" if v.unrated_leader else "")]
+        out += [Text(f"⚠ {w}", style="bold #c05600") for w in v.brief_warnings]
         return out
 
     def render(self) -> Text:

@@ -1,0 +1,173 @@
+"""The registry of file formats: what the CLI, the export dialog and import loop over.
+
+Each entry names a format, says how people call it and which extension its
+files get, and points at its writer and/or reader (imported only when used,
+so the CLI starts fast). A new format is one module plus one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hypotheses.report import ReportOptions
+
+if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
+    from hypotheses.models import Case
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A file about to be imported, and what the reader may need to know."""
+
+    data: bytes
+    path: Path
+    case_id: str | None  # the id asked for, if any
+    existing: Callable[[str], Case | None]  # the database's case with that id, if any
+
+
+Writer = Callable[["Case", ReportOptions], bytes]
+Reader = Callable[[Incoming], "tuple[Case, list[str]]"]
+Losses = Callable[["Case"], list[str]]
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    name: str  # on the command line: --format NAME
+    label: str  # in the export dialog
+    extension: str  # without the dot
+    write: Writer | None = None
+    read: Reader | None = None
+    binary: bool = False  # not text: never to a terminal
+    magic: bytes = b""  # files starting with these bytes are this format
+    suffixes: tuple[str, ...] = ()  # file names ending so are this format (import)
+    updates_in_place: bool = False  # importing over an existing case updates it
+    losses: Losses | None = None  # what a case loses in this format, one line each
+    program: str = ""  # whose format it is, in messages ("PARC")
+
+
+# ------------------------------------------------------------ writers/readers
+
+
+def _text(render: Callable[[Case, ReportOptions], str], encoding: str = "utf-8") -> Writer:
+    def write(case: Case, opts: ReportOptions) -> bytes:
+        return render(case, opts).encode(encoding)
+
+    return write
+
+
+def _md(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.report import render_md
+
+    return render_md(case, opts)
+
+
+def _json(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.report import render_json
+
+    return render_json(case, opts)
+
+
+def _html(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.report import render_html_report
+
+    return render_html_report(case, opts)
+
+
+def _csv(case: Case, opts: ReportOptions) -> str:
+    from hypotheses.report import render_csv_matrix
+
+    return render_csv_matrix(case, opts)
+
+
+def _case(case: Case, opts: ReportOptions) -> str:
+    from evidence.case_file import dump_case_file
+
+    return dump_case_file(case)
+
+
+def _write_achz(case: Case, opts: ReportOptions) -> bytes:
+    from evidence.achz import write_achz
+
+    return write_achz(case)
+
+
+def _achz_losses(case: Case) -> list[str]:
+    from evidence.achz import achz_losses
+
+    return achz_losses(case)
+
+
+def _read_case(src: Incoming) -> tuple[Case, list[str]]:
+    from evidence.case_file import parse_case_file
+
+    return parse_case_file(src.data, str(src.path), src.case_id), []
+
+
+def _read_csv(src: Incoming) -> tuple[Case, list[str]]:
+    from evidence.csv_matrix import read_csv_matrix, update_report
+    from hypotheses.slug import slug
+
+    cid = src.case_id or slug(src.path.stem) or "case"
+    existing = src.existing(cid)
+    case = read_csv_matrix(src.data, str(src.path), cid, existing)
+    lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
+    return case, [*lines, *update_report(existing, case)]
+
+
+def _read_achz(src: Incoming) -> tuple[Case, list[str]]:
+    from evidence.achz import read_achz
+
+    result = read_achz(src.data, str(src.path), src.case_id)
+    return result.case, list(result.report)
+
+
+FILE_FORMATS: tuple[FileFormat, ...] = (
+    FileFormat("md", "Markdown summary", "md", write=_text(_md)),
+    FileFormat("json", "JSON summary", "json", write=_text(_json)),
+    FileFormat(
+        "csv", "CSV matrix", "csv", write=_text(_csv, "utf-8-sig"), read=_read_csv,
+        suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True,
+    ),
+    FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html)),
+    FileFormat("case", "weigh case file", "weigh.json", write=_text(_case), read=_read_case),
+    FileFormat(
+        "achz", "PARC ACH 2.0 file (.achz)", "achz", write=_write_achz, read=_read_achz,
+        binary=True, magic=b"\x1f\x8b", suffixes=(".achz",), losses=_achz_losses, program="PARC",
+    ),
+)
+FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FILE_FORMATS)
+EXPORT_FORMATS: tuple[FileFormat, ...] = tuple(f for f in FILE_FORMATS if f.write is not None)
+IMPORT_FORMATS: tuple[FileFormat, ...] = tuple(f for f in FILE_FORMATS if f.read is not None)
+DEFAULT_IMPORT = "case"  # what a file neither sniffed nor named as anything else is read as
+_BY_NAME = {f.name: f for f in FILE_FORMATS}
+
+
+def file_format(name: str) -> FileFormat:
+    """The format called ``name``; a clear error naming the choices otherwise."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"format: {name!r} is not one of {', '.join(FORMAT_NAMES)}") from None
+
+
+def detect_format(path: Path, data: bytes) -> FileFormat:
+    """The import format of a file: by its first bytes, then by its name, else the case file."""
+    for fmt in IMPORT_FORMATS:
+        if fmt.magic and data.startswith(fmt.magic):
+            return fmt
+    suffix = path.suffix.lower()
+    for fmt in IMPORT_FORMATS:
+        if suffix in fmt.suffixes:
+            return fmt
+    return _BY_NAME[DEFAULT_IMPORT]
+
+
+def export_bytes(case: Case, name: str, opts: ReportOptions | None = None) -> bytes:
+    """``case`` written in the format called ``name``."""
+    fmt = file_format(name)
+    if fmt.write is None:
+        raise ValueError(f"format: {name!r} can be imported but not exported")
+    return fmt.write(case, opts or ReportOptions())

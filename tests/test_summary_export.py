@@ -1,0 +1,165 @@
+"""The summary a user exports: `weigh export` run as a subprocess on a small version-2
+case, the JSON fields checked against numbers worked out by hand, and the
+people's reports checked for the conclusion, the indicators and the warnings."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from evidence.case_file import dump_case_file
+from evidence.export import export_bytes
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from tests.test_cli import weigh
+
+LN2 = math.log(2)
+LN3 = math.log(1 / 3)
+
+
+def small_case() -> Case:
+    """The hand-worked case of test_scoring_groups, with a conclusion and indicators."""
+    return Case(
+        id="small",
+        title="Small",
+        question="Which one?",
+        conclusion="H1 on balance; E3 is only a claim.",
+        hypotheses=[Hypothesis(id=f"H{i}", title=f"hypothesis {i}") for i in (1, 2, 3)],
+        evidence=[
+            Evidence(id="E1", title="draft", group="drafting", event_date=date(2022, 3, 29),
+                     ratings={"H1": "C", "H2": "II", "H3": "N"}),
+            Evidence(id="E2", title="draft again", group="drafting", credibility="high", relevance="high",
+                     event_date=date(2022, 3, 1), reported_date=date(2022, 4, 10),
+                     ratings={"H1": "C", "H2": "I"}),
+            Evidence(id="E3", title="claim", credibility="low", relevance="low",
+                     ratings={"H1": "I", "H2": "C", "H3": "NA"}),
+            Evidence(id="E4", title="left out", group="drafting", excluded=True, ratings={"H1": "II"}),
+        ],
+        indicators=[
+            Indicator(id="M1", title="Talks resume in Istanbul", expected_by=date(2000, 1, 1),
+                      ratings={"H1": "CC", "H3": "I"}),
+            Indicator(id="M2", title="A new draft leaks", ratings={"H2": "C"}, status="lapsed"),
+        ],
+    )
+
+
+@pytest.fixture
+def imported(cli_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "small.weigh.json"
+    path.write_text(dump_case_file(small_case()), encoding="utf-8")
+    weigh(cli_env, "import", str(path))
+    return cli_env
+
+
+def export_json(env: dict[str, str], *args: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(weigh(env, "export", "--case", "small", "--format", "json", *args).stdout)
+
+
+def test_json_summary_fields_by_hand(imported: dict[str, str]) -> None:
+    doc = export_json(imported, "--model", "weighted")
+    assert set(doc) >= {"case", "as_of", "evidence_used", "models_agree", "ranking", "evidence",
+                        "margin", "undated_used"}
+    assert (doc["case"], doc["as_of"], doc["evidence_used"], doc["undated_used"]) == ("small", None, 3, 1)
+    assert doc["models_agree"] is False
+    assert doc["margin"]["inconsistency"] == 1
+    assert doc["margin"]["weighted"] == pytest.approx(0.5, abs=1e-12)
+    assert doc["margin"]["bayes"] == pytest.approx(LN2, abs=1e-12)
+    rows = {r["id"]: r for r in doc["ranking"]}
+    assert [r["id"] for r in doc["ranking"]] == ["H3", "H1", "H2"]  # weighted: 0, −½, −2
+    assert set(rows["H1"]) == {"id", "title", "rank", "inconsistency", "weighted", "posterior",
+                               "log_score", "rated", "for", "against"}
+    assert (rows["H1"]["rated"], rows["H1"]["for"], rows["H1"]["against"]) == (3, 2, 1)
+    assert (rows["H3"]["rated"], rows["H3"]["for"], rows["H3"]["against"]) == (1, 0, 0)
+    assert [rows[h]["inconsistency"] for h in ("H1", "H2", "H3")] == [-1, -1.5, 0]
+    assert rows["H2"]["weighted"] == pytest.approx(-2.0, abs=1e-12)
+    assert rows["H1"]["log_score"] == pytest.approx(LN3 + LN2, abs=1e-12)
+    assert rows["H2"]["log_score"] == pytest.approx(LN3 - 1.5 * LN2, abs=1e-12)
+    assert sum(r["posterior"] for r in doc["ranking"]) == pytest.approx(1.0)
+    # every item of the case, in case order, excluded ones too
+    assert [(e["id"], e["linchpin"]) for e in doc["evidence"]] == [
+        ("E1", []), ("E2", []), ("E3", ["inconsistency", "weighted"]), ("E4", []),
+    ]
+    assert doc["evidence"][0]["diagnosticity"] == math.sqrt(14) / 3  # full float, not rounded
+
+
+def test_json_summary_as_of_uses_known_dates(imported: dict[str, str]) -> None:
+    doc = export_json(imported, "--as-of", "2022-04-01", "--model", "inconsistency")
+    assert doc["as_of"] == "2022-04-01"
+    assert doc["evidence_used"] == 2  # E2 happened by then, but was reported on 10 April
+    rows = {r["id"]: r for r in doc["ranking"]}
+    assert [rows[h]["inconsistency"] for h in ("H1", "H2", "H3")] == [-1, -2, 0]
+    assert [r["id"] for r in doc["ranking"]] == ["H3", "H1", "H2"]
+
+
+def test_json_ranking_follows_the_model(imported: dict[str, str]) -> None:
+    assert [r["id"] for r in export_json(imported, "--model", "bayes")["ranking"]] == ["H1", "H3", "H2"]
+
+
+def test_markdown_puts_the_conclusion_first_and_explains_the_verdict(imported: dict[str, str]) -> None:
+    out = weigh(imported, "export", "--case", "small", "--format", "md").stdout
+    conclusion = out.index("## Conclusion")
+    assert conclusion < out.index("## Verdict") < out.index("## Ranking")
+    assert "> H1 on balance; E3 is only a claim." in out
+    assert "Under weighted inconsistency (PARC), H3 leads by 0.50 (0.5 items of medium weight)" in out
+    assert "**Warning:** H3 leads by less than one item of medium weight" in out
+    assert "**Warning:** H3 is incomplete: 1/3 rated (1 not rated)" in out
+    assert "| 1/3 rated, 0 for, 0 against (incomplete) |" in out
+    assert "1 undated item counts at every date" in out
+    assert "mutually exclusive and exhaustive" in out
+    h1 = out.split("### H1:")[1].split("### H2:")[0]
+    assert "What would strengthen it:" in h1 and "**M1** (CC) Talks resume in Istanbul" in h1
+    assert "**overdue**" in h1
+    h3 = out.split("### H3:")[1].split("##")[0]
+    assert "What would weaken it:" in h3 and "M1" in h3
+    assert "## Indicators" in out and "**M2** A new draft leaks — lapsed" in out
+
+
+def test_html_shows_conclusion_indicators_and_warnings() -> None:
+    html = export_bytes(small_case(), "html", today=date(1999, 1, 1)).decode()
+    assert html.index('id="conclusion"') < html.index('id="ranking"')
+    assert "H1 on balance; E3 is only a claim." in html
+    assert "H3 is incomplete: 1/3 rated (1 not rated)" in html
+    assert 'class="warning"' in html
+    assert 'id="indicators"' in html and "Talks resume in Istanbul" in html
+    assert "What would strengthen it" in html and "What would weaken it" in html
+    assert "1 undated" in html
+    assert "overdue" not in html.split('id="indicators"')[1].split("</section>")[0].replace(".overdue", "")
+    later = export_bytes(small_case(), "html", today=date(2030, 1, 1)).decode()
+    assert '<span class="overdue">overdue</span>' in later
+
+
+def test_an_unrated_leader_is_not_called_a_winner() -> None:
+    case = Case(
+        id="u", title="u",
+        hypotheses=[Hypothesis(id="H1", title="rated"), Hypothesis(id="H9", title="added last")],
+        evidence=[Evidence(id="E1", title="x", ratings={"H1": "I"})],
+    )
+    md = export_bytes(case, "md").decode()
+    assert "No verdict under weighted inconsistency (PARC): the top score goes to H9" in md
+    assert "H9 leads" not in md
+    html = export_bytes(case, "html").decode()
+    assert "no verdict: the top score rests on no rated item" in html
+    assert "Leads under weighted" not in html
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
+def test_huge_priors_never_crash_a_report(cli_env: dict[str, str], tmp_path: Path, fmt: str) -> None:
+    case = Case(
+        id="huge", title="Huge priors",
+        hypotheses=[Hypothesis(id="H1", title="a", prior=1.7e308), Hypothesis(id="H2", title="b", prior=1.7e308),
+                    Hypothesis(id="H3", title="c", prior=5e-324)],
+        evidence=[Evidence(id="E1", title="x", event_date=date(2022, 1, 1), ratings={"H1": "C", "H2": "I"}),
+                  Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"})],
+    )
+    path = tmp_path / "huge.weigh.json"
+    path.write_text(dump_case_file(case), encoding="utf-8")
+    weigh(cli_env, "import", str(path))
+    out = weigh(cli_env, "export", "--case", "huge", "--format", fmt, "--model", "bayes").stdout
+    if fmt == "json":
+        doc = json.loads(out)
+        assert [r["id"] for r in doc["ranking"]] == ["H1", "H2", "H3"]
+        assert all(math.isfinite(r["log_score"]) for r in doc["ranking"])
+        assert doc["ranking"][0]["posterior"] == pytest.approx(0.8, rel=1e-9)
