@@ -12,7 +12,7 @@ import pytest
 from evidence.errors import NotFound
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from hypotheses.scoring import analyse, event_dates
+from hypotheses.scoring import analyse, known_dates
 from tui.workbench_session import NoCase, WorkbenchSession
 
 
@@ -165,7 +165,7 @@ def test_deleting_the_only_item_of_a_date_then_undo_brings_the_date_back(
     session.delete_evidence("E2", "H1", 1)
     assert date(2024, 2, 1) not in session.stops
     session.undo()
-    assert session.stops == before == [*event_dates(session.store.case("demo")), None]
+    assert session.stops == before == [*known_dates(session.store.case("demo")), None]
     assert len(session.analysis.used) == 4  # type: ignore[union-attr]
     session.step_date(-1)
     session.step_date(-1)
