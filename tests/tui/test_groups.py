@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -54,7 +54,9 @@ async def test_edit_item_into_an_existing_group_by_completion_then_filter(tmp_pa
         await pilot.pause()
         assert app.screen is main
         assert main.store.evidence("g", "E3").group == "drafting"
-        assert "same fact: =drafting (3 items, counted once) with E1, E2" in flat_text(app)
+        # read in the detail pane itself: its wrapped lines sit beside the ranking's
+        detail = " ".join(str(main.query_one("#detail-text", Static).render()).split())
+        assert "same fact: =drafting (3 items, counted once) with E1, E2" in detail
         await pilot.press("u")  # the edit undoes like any other
         await pilot.pause()
         assert main.store.evidence("g", "E3").group is None
