@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from hypotheses.explain import Brief, Weighed, brief
 from hypotheses.models import RATING_NAMES, Hypothesis
 from hypotheses.scoring import Analysis
+from hypotheses.scoring_models import scoring_model
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
 
@@ -47,11 +48,10 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     n = len(scores.scores)
     out = Text()
     out.append("Standing: ", style="bold")
+    sm = scoring_model(model)
     out.append(f"rank {scores.ranks[index]} of {n} under {model}")
-    if model == "bayes":
-        out.append(f" (posterior {analysis.posterior[index] * 100:.1f}%)")
-    else:
-        out.append(f" (score {scores.scores[index]:.2f})")
+    kind = "posterior" if sm.shows_posterior else "score"
+    out.append(f" ({kind} {sm.format_score(analysis.shown(model)[index])})")
     if index in scores.top:
         out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
     return out
