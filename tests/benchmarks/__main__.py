@@ -45,12 +45,13 @@ class Plan:
     launch_reps: int
     presses: int
     tui: bool
+    aged_edits: int = 100_000  # edits behind the "after many edits" rows
 
     @classmethod
     def make(cls, quick: bool, tui: bool) -> Plan:
         if quick:
             return cls(1_000, None, {"edit": 20, "add": 10, "open": 3, "analyse": 3, "export": 1},
-                       {}, 3, 2, 1, 4, tui)
+                       {}, 3, 2, 1, 4, tui, aged_edits=10_000)
         return cls(10_000, 100_000,
                    {"edit": 60, "add": 30, "open": 7, "analyse": 9, "export": 3},
                    {"edit": 30, "add": 10, "open": 3, "analyse": 3, "export": 1},
@@ -112,10 +113,10 @@ def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: d
     n = f"{plan.n // 1000}k"
     ratio = naive["update_s"] / s["edit_s"]
     res.rows.append(Row(
-        f"durable rating edit, {n} (Store.set_rating)", "≤ 5 ms, ≥ 35× naive",
+        f"durable rating edit, {n} (Store.set_rating)", "≤ 1 ms, ≥ 35× naive",
         ms(s["edit_s"]) + f" (max {ms(s['edit_max_s'])})",
         f"TinyDB update {ms(naive['update_s'])} ({ratio:.0f}×)",
-        verdict(s["edit_s"] <= 0.005 and ratio >= 35),
+        verdict(s["edit_s"] <= 0.001 and ratio >= 35),
     ))
     res.rows.append(Row(
         f"durable add evidence, {n} (Store.add_evidence)", "≤ 5 ms", ms(s["add_s"]),
@@ -127,9 +128,9 @@ def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: d
     ))
     open_ratio = s["open_s"] / s["json_load_s"]
     res.rows.append(Row(
-        f"open {n} + replay {s['pending_records']} journal records", "≤ 1.5× json.load",
-        ms(s["open_s"]), f"json.load {ms(s['json_load_s'])} ({open_ratio:.2f}×)",
-        verdict(open_ratio <= 1.5),
+        f"open {n} + replay {s['pending_records']} journal records (TinyDB, WeighStorage)",
+        "≤ 2.0× json.load", ms(s["open_s"]), f"json.load {ms(s['json_load_s'])} ({open_ratio:.2f}×)",
+        verdict(open_ratio <= 2.0),
     ))
     res.rows.append(Row(
         f"rescore all three models, {n} (analyse minus linchpins)", "≤ 20 ms",
@@ -164,6 +165,25 @@ def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: d
         edit_ratio=ratio, edit_ms=s["edit_s"] * 1000, open_ratio=open_ratio,
         rescore_ms=s["rescore_s"] * 1000, linchpin_ms=s["linchpin_s"] * 1000,
     )
+
+
+def aged_rows(plan: Plan, work: Path, res: Results) -> None:
+    """Open and close after many edits (a long audit trail) against a fresh database."""
+    n = f"{plan.n // 1000}k"
+    built = child(["aged-build", str(plan.n), str(plan.aged_edits), str(work)])
+    a = child(["aged", str(work), str(plan.store_reps["open"])])
+    opened, closed = a["aged_open_s"] / a["fresh_open_s"], a["aged_close_s"] / a["fresh_close_s"]
+    detail = (f"db {a['aged_bytes'] / 1e6:.1f} MB vs {a['fresh_bytes'] / 1e6:.1f} MB, "
+              f"{built['trail']:,} records")
+    res.rows.append(Row(
+        f"open after {plan.aged_edits:,} edits, {n} (writer)", "≤ 2× fresh", ms(a["aged_open_s"]),
+        f"fresh {ms(a['fresh_open_s'])} ({opened:.2f}×); {detail}", verdict(opened <= 2.0),
+    ))
+    res.rows.append(Row(
+        f"close after {plan.aged_edits:,} edits, {n} (compaction)", "≤ 2× fresh", ms(a["aged_close_s"]),
+        f"fresh {ms(a['fresh_close_s'])} ({closed:.2f}×)", verdict(closed <= 2.0),
+    ))
+    res.summary.update(aged_open_ratio=opened, aged_close_ratio=closed)
 
 
 def export_row(plan: Plan, work: Path, res: Results) -> None:
@@ -278,9 +298,11 @@ def hundred_k_rows(plan: Plan, work: Path, res: Results) -> None:
     ))
     res.summary["export100k_s"] = s["export_inproc_s"]
     res.rows.append(Row(
-        "peak RSS, 100k: open, edit, analyse, export", "(report)", f"{s['peak_rss_mb']:.0f} MiB",
-        f"db {s['db_bytes'] / 1e6:.1f} MB; import {written['peak_rss_mb']:.0f} MiB", "",
+        "peak RSS, 100k: open, edit, analyse, export", "≤ 250 MiB", f"{s['peak_rss_mb']:.0f} MiB",
+        f"db {s['db_bytes'] / 1e6:.1f} MB; import {written['peak_rss_mb']:.0f} MiB",
+        verdict(s["peak_rss_mb"] <= 250),
     ))
+    res.summary["rss100k_mib"] = s["peak_rss_mb"]
     res.rows.append(Row(
         "  100k peak RSS by phase", "(info)",
         f"open {s['rss_open_mb']:.0f}, edits {s['rss_edit_mb']:.0f}, analyse {s['rss_analyse_mb']:.0f} MiB",
@@ -328,10 +350,11 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def summary_line(summary: dict[str, float], size: str = "10k") -> str:
+def summary_line(summary: dict[str, float], size: str = "10k", big: str = "100k") -> str:
     """The last line; the TUI keys carry the case size (10k, or 1k with --quick)."""
     keys = ("edit_ratio", "edit_ms", "open_ratio", "rescore_ms", "linchpin_ms", "export_s",
-            f"key{size}_worst_ms", f"tui{size}_ready_s", "launch_ratio", "export100k_s")
+            f"key{size}_worst_ms", f"tui{size}_ready_s", "launch_ratio", f"rss{big}_mib",
+            "aged_open_ratio", "aged_close_ratio", "export100k_s")
     fmt = {"edit_ratio": "{:.0f}", "export_s": "{:.3f}", f"tui{size}_ready_s": "{:.3f}",
            "export100k_s": "{:.3f}"}
     return "summary: " + " ".join(
@@ -355,6 +378,7 @@ def run(plan: Plan, work: Path) -> Results:
     guarded(res, f"naive TinyDB baseline, {label}", baseline)
     if "edit_s" in stats and "naive" in stats:
         guarded(res, f"store rows, {label}", lambda: store_rows(plan, work, res, stats["naive"], stats))
+    guarded(res, f"database after {plan.aged_edits:,} edits, {label}", lambda: aged_rows(plan, work, res))
     guarded(res, "weigh export --format json", lambda: export_row(plan, work, res))
     if plan.tui:
         guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
@@ -366,6 +390,8 @@ def run(plan: Plan, work: Path) -> Results:
         guarded(res, "100k case", lambda: hundred_k_rows(plan, work, res))
     else:
         res.rows.append(Row("100k rows", "", "skipped (--quick)", verdict="n/a"))
+        if "peak_rss_mb" in stats:  # the largest case measured stands in for the 100k one
+            res.summary[f"rss{label}_mib"] = stats["peak_rss_mb"]
     return res
 
 
@@ -389,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table(res.rows))
         print()
         print(f"(whole run {time.monotonic() - started:.0f} s)")
-        print(summary_line(res.summary, f"{plan.n // 1000}k"))
+        big = f"{plan.big // 1000}k" if plan.big else f"{plan.n // 1000}k"
+        print(summary_line(res.summary, f"{plan.n // 1000}k", big))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

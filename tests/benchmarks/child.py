@@ -28,6 +28,16 @@ def main(argv: list[str]) -> None:
 
         n, workdir, reps = args
         print(json.dumps(store_rows.measure(int(n), Path(workdir), json.loads(reps))), flush=True)
+    elif what == "aged-build":
+        from tests.benchmarks import aged
+
+        n, edits, workdir = args
+        print(json.dumps(aged.build(int(n), int(edits), Path(workdir))), flush=True)
+    elif what == "aged":
+        from tests.benchmarks import aged
+
+        workdir, reps = args
+        print(json.dumps(aged.measure(Path(workdir), int(reps))), flush=True)
     elif what == "naive":
         from tests.benchmarks import naive
 
