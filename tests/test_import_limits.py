@@ -177,7 +177,8 @@ def test_a_5000_digit_number_in_the_database_is_a_message(cli_env: dict[str, str
     db = Path(cli_env["WEIGH_DB"])
     assert weigh(cli_env, "cases").returncode == 0  # creates and seeds it
     text = db.read_text(encoding="utf-8")
-    damaged = text.replace('"prior":1.0', '"prior":1' + "0" * 5000, 1)
+    # (the file leaves out fields at their defaults, so the number goes into the first hypothesis)
+    damaged = text.replace('"hypotheses":[{', '"hypotheses":[{"prior":1' + "0" * 5000 + ",", 1)
     assert damaged != text
     db.write_text(damaged, encoding="utf-8")
     done = weigh(cli_env, "cases")
