@@ -18,11 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
     r"^summary: edit_ratio=(\S+) edit_ms=(\S+) open_ratio=(\S+) rescore_ms=(\S+) "
     r"linchpin_ms=(\S+) export_s=(\S+) key1k_worst_ms=(\S+) tui1k_ready_s=(\S+) "
-<<<<<<< HEAD
-    r"launch_ratio=(\S+) export100k_s=(\S+)$"
-=======
-    r"launch_ratio=(\S+) rss1k_mib=(\S+) aged_open_ratio=(\S+) aged_close_ratio=(\S+)$"
->>>>>>> b888fb0 (Benchmarks: targets of issue 11 (edit ≤ 1 ms and ≥ 35×, open through TinyDB ≤ 2× json.load, peak RSS 100k ≤ 250 MiB), open and close after 100,000 edits against a fresh database; summary line gains rss100k_mib, aged_open_ratio, aged_close_ratio)
+    r"launch_ratio=(\S+) rss1k_mib=(\S+) aged_open_ratio=(\S+) aged_close_ratio=(\S+) "
+    r"export100k_s=(\S+)$"
 )
 
 

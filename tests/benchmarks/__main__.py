@@ -4,8 +4,9 @@ Builds the large cases (fixed seed) in a temporary directory, measures every
 row of the issue's target table with several repetitions (medians), runs the
 naive TinyDB baseline in the same run, and prints the table followed by one
 line: ``summary: edit_ratio=… edit_ms=… open_ratio=… rescore_ms=… linchpin_ms=… export_s=…
-key10k_worst_ms=… tui10k_ready_s=… launch_ratio=… export100k_s=…`` (1k instead of 10k with
-``--quick``, which builds no 100k case: export100k_s=nan).
+key10k_worst_ms=… tui10k_ready_s=… launch_ratio=… rss100k_mib=… aged_open_ratio=…
+aged_close_ratio=… export100k_s=…`` (1k instead of 10k with ``--quick``, which builds no 100k
+case: rss1k_mib is the 1k case's, export100k_s=nan).
 Each measurement runs in its own process, so peak RSS belongs to one case.
 """
 
