@@ -409,3 +409,23 @@ def test_md_report_unrated_leader_named_not_crowned(model: str) -> None:
         assert "H1 leads" in verdict
     else:
         assert "No verdict" in verdict and "H3" in verdict and "H3 leads" not in verdict
+
+
+def test_cli_version_1_file_and_default_model(tmp_path: Path) -> None:
+    """A version 1 file (no groups, conclusion or indicators) imports and, exported without
+    --model, is ranked by the weighted model."""
+    env = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    case = CASES["reported"]
+    doc = json.loads(dump_case_file(case))
+    doc["version"] = 1
+    doc.pop("indicators")
+    doc["case"].pop("conclusion")
+    for ev in doc["evidence"]:
+        ev.pop("group")
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run_weigh(env, "import", str(path))
+    product = json.loads(
+        run_weigh(env, "export", "--case", "reported", "--format", "json", "--as-of", "2022-03-15")
+    )
+    assert differences(product, reference_summary(case, "weighted", date(2022, 3, 15))) == []
