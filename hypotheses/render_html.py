@@ -343,14 +343,16 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
                  f"{heads}<th>Coverage</th></tr>")
     for row in s.ranking:
         i = hids.index(row.id)
-        cells = "".join(f'<td class="num">{esc(m.format_score(a.shown(m.name)[i]))}</td>' for m in SCORING_MODELS)
+        score_cells = "".join(
+            f'<td class="num">{esc(m.format_score(a.shown(m.name)[i]))}</td>' for m in SCORING_MODELS
+        )
         cov = esc(coverage_text(a.coverage[i], len(a.used)))
         if row.incomplete:
             cov += f' <span class="badge">incomplete: {a.coverage[i].unrated} not rated</span>'
         parts.append(
             f'<tr><td class="num">{row.rank}</td><td><span class="swatch" '
             f'style="background:{hyp_colour(case, row.id)}"></span><b>{esc(row.id)}</b> {esc(row.title)}</td>'
-            f"{cells}<td>{cov}</td></tr>"
+            f"{score_cells}<td>{cov}</td></tr>"
         )
     parts.append("</table>")
     parts.append('<div class="charts">' + "".join(_bar_chart(f, m.name) for m in SCORING_MODELS) + "</div>")

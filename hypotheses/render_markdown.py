@@ -34,7 +34,8 @@ def _cite(c: Citation) -> str:
 def _undated_note(undated: int) -> str:
     if not undated:
         return "no undated items"
-    return f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} at every date"
+    plural = undated != 1
+    return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
 
 
 def _timeline(case: Case) -> list[str]:
@@ -150,9 +151,10 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
                    + (f"; {a.coverage[i].unrated} not rated." if a.coverage[i].incomplete else "."))
         grow, shrink = f.strengthen[hyp.id], f.weaken[hyp.id]
         if grow or shrink:
-            out.append("What would strengthen it:" if grow else "What would strengthen it: no indicator registered.")
+            none = " no indicator registered."
+            out.append("What would strengthen it:" + ("" if grow else none))
             out += [_watch(w) for w in grow]
-            out.append("What would weaken it:" if shrink else "What would weaken it: no indicator registered.")
+            out.append("What would weaken it:" + ("" if shrink else none))
             out += [_watch(w) for w in shrink]
     out += _indicators(f)
     out += _timeline(case)

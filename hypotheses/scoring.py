@@ -550,7 +550,7 @@ def _assemble(
     hyps = case.hypotheses
     base = {m.name: _base(m, hyps) for m in SCORING_MODELS}
     totals = {m: cols.totals(m, base[m]) for m in MODELS}
-    models = {m: _model_scores(m, totals[m]) for m in MODELS}
+    models: dict[str, ModelScores] = {m: _model_scores(m, totals[m]) for m in MODELS}
     found: dict[int, list[str]] = {}
     for model in MODELS:
         for pos in _linchpins(model, totals[model], cols, base[model], models[model].top):

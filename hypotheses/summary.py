@@ -318,5 +318,5 @@ def findings(
             if target is not None and hid in target:
                 target[hid].append(Watch(ind, code, ind.overdue(today)))
     assumptions = [(ev, analysis.linchpins[i]) for i, ev in enumerate(evidence) if ev.kind == "assumption"]
-    verdicts = {m: verdict(analysis, m) for m in MODELS}
+    verdicts: dict[str, Verdict] = {m: verdict(analysis, m) for m in MODELS}
     return Findings(analysis, summary, verdicts, support, against, strengthen, weaken, assumptions, today)
