@@ -26,6 +26,7 @@ from hypotheses.scoring import (
     NUMERIC,
     Analysis,
     Scorer,
+    known_date,
     known_dates,
     leader_ids,
     weight,
@@ -50,7 +51,7 @@ class RowFacts:
 
     active: bool  # takes part in scoring (not excluded, not after the as-of date)
     excluded: bool
-    later: bool  # event date after the as-of date
+    later: bool  # known (event or reported) after the as-of date
     diagnosticity: float
     linchpin: bool  # for the model on show
     rated: int
@@ -247,15 +248,21 @@ class WorkbenchSession:
         """The row facts of a shown item under the current analysis and model."""
         assert self.analysis is not None
         i = self.positions[ev.id]
-        as_of = self.as_of
         return RowFacts(
             active=i in self._used,
             excluded=ev.excluded,
-            later=as_of is not None and ev.event_date is not None and ev.event_date > as_of,
+            later=self.known_later(ev),
             diagnosticity=self.analysis.diagnosticity[i],
             linchpin=self.model in self.analysis.linchpins[i],
             rated=sum(1 for code in ev.ratings.values() if code in NUMERIC),
         )
+
+    def known_later(self, ev: Evidence) -> bool:
+        """Not counted yet at the as-of date: known (the later of its event and reported
+        dates) only after it. An event before the date reported after it is still later."""
+        as_of = self.as_of
+        known = known_date(ev)
+        return as_of is not None and known is not None and known > as_of
 
     def rows(self) -> list[Evidence]:
         """The shown items in the chosen sort order (ties keep case order)."""

@@ -360,8 +360,7 @@ class MainScreen(Screen[None]):
             return
         ev = self.store.evidence(self.case.id, eid)
         i = session.positions.get(eid)
-        as_of = session.as_of
-        later = as_of is not None and ev.event_date is not None and ev.event_date > as_of
+        later = session.known_later(ev)
         diag = session.analysis.diagnosticity[i] if i is not None else None
         linchpin = session.analysis.linchpins[i] if i is not None else ()
         history = self.store.item_history(self.case.id, eid)
