@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
-from operator import add, is_not, sub
+from operator import add, attrgetter, is_, is_not, sub
 from typing import Any
 
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -293,6 +293,8 @@ class _ExactTable(dict[int, dict[str | None, tuple[int, int]]]):
         return row
 
 
+_GROUP = attrgetter("group")
+_EVENT = attrgetter("event_date")
 _TERMS: dict[str, _TermTable] = {m.name: _TermTable(m) for m in SCORING_MODELS}
 _EXACT: dict[str, _ExactTable] = {m: _ExactTable(t) for m, t in _TERMS.items()}
 
@@ -358,10 +360,10 @@ def _diagnosticities(
 
 def group_sizes(evidence: Sequence[Evidence]) -> list[int]:
     """Each item's same-fact group size among ``evidence`` (the items taking part); 1 if none."""
-    groups = [ev.group for ev in evidence]
+    groups = list(map(_GROUP, evidence))
+    if groups.count(None) == len(groups):  # the common case, in C
+        return [1] * len(groups)
     counts = Counter(groups)
-    if len(counts) == 1 and None in counts:
-        return [1] * len(evidence)
     return [1 if g is None else counts[g] for g in groups]
 
 
@@ -383,17 +385,17 @@ class _Columns:
         wclass = _WCLASS
         self.bases = [wclass[ev.credibility][ev.relevance] for ev in evidence]
         self.sizes = sizes
-        if any(n != 1 for n in sizes):
-            self.classes = [class_id(b, n) for b, n in zip(self.bases, sizes, strict=True)]
-        else:
-            self.classes = list(self.bases)
-        self.codes = codes
-        self.counts = [Counter(zip(self.classes, col, strict=True)) for col in codes]
         # positions of each same-fact group of two or more (linchpins re-divide them)
         self.groups: dict[str, list[int]] = {}
-        for pos, (ev, n) in enumerate(zip(evidence, sizes, strict=True)):
-            if n > 1:
-                self.groups.setdefault(ev.group, []).append(pos)  # type: ignore[arg-type]
+        if sizes.count(1) == len(sizes):  # no group: the common case, in C
+            self.classes = list(self.bases)
+        else:
+            self.classes = [class_id(b, n) for b, n in zip(self.bases, sizes, strict=True)]
+            for pos, (ev, n) in enumerate(zip(evidence, sizes, strict=True)):
+                if n > 1:
+                    self.groups.setdefault(ev.group, []).append(pos)  # type: ignore[arg-type]
+        self.codes = codes
+        self.counts = [Counter(zip(self.classes, col, strict=True)) for col in codes]
         self._terms: dict[str, list[list[float]]] = {}
 
     def exact_totals(self, model: str, base: list[float]) -> list[tuple[int, int]]:
@@ -524,9 +526,12 @@ def _columns(
 
 
 def _undated(evidence: Sequence[Evidence], used: tuple[int, ...]) -> int:
-    return sum(
-        1 for i in used if evidence[i].event_date is None and evidence[i].reported_date is None
-    )
+    """How many of the items taking part have neither date (counted in C)."""
+    taking = evidence if len(used) == len(evidence) else [evidence[i] for i in used]
+    events = list(map(_EVENT, taking))
+    if not any(map(is_, events, repeat(None))):  # identity tests, in C
+        return 0
+    return sum(1 for ev, e in zip(taking, events, strict=True) if e is None and ev.reported_date is None)
 
 
 def analyse(case: Case, as_of: date | None = None) -> Analysis:
