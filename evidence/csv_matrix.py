@@ -186,7 +186,8 @@ def _flag(text: str) -> bool | None:
 def _field_value(field: str, cell: str) -> Any:
     """One cell as the value the Evidence model validates (the inverse of field_text)."""
     text = unneutralise(cell)
-    if field in ("id", "event_date", "reported_date", "credibility", "relevance", "kind", "admiralty"):
+    if field in ("id", "event_date", "reported_date", "group", "credibility", "relevance", "kind",
+                 "admiralty"):
         text = text.strip()
         if field in ("credibility", "relevance", "kind"):
             return text.lower() or None  # None: the model's default

@@ -13,7 +13,7 @@ from hypotheses.models import Case, Evidence
 
 FIELDS = (
     "id", "title", "details", "source", "url", "event_date", "reported_date",
-    "tags", "credibility", "relevance", "admiralty", "kind", "excluded",
+    "tags", "group", "credibility", "relevance", "admiralty", "kind", "excluded",
 )
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")

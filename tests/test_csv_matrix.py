@@ -75,6 +75,7 @@ def cases(draw: st.DrawFn) -> Case:
                 reported_date=draw(_date),
                 tags=draw(st.lists(st.from_regex(r"[a-z0-9][a-z0-9\-]{0,6}", fullmatch=True),
                                    max_size=3, unique=True)),
+                group=draw(st.none() | st.sampled_from(["g", "same-fact-2"])),
                 credibility=draw(st.sampled_from(LEVELS)),
                 relevance=draw(st.sampled_from(LEVELS)),
                 admiralty=draw(st.none() | st.from_regex(r"[A-F][1-6]", fullmatch=True)),
@@ -93,6 +94,7 @@ def test_generated_cases_round_trip(case: Case) -> None:
     first = export(case)
     fresh = read_csv_matrix(first, "gen.csv", "gen", None)
     assert export(fresh) == first
+    assert [ev.group for ev in fresh.evidence] == [ev.group for ev in case.evidence]  # scores depend on it
     updated = read_csv_matrix(first, "gen.csv", "gen", case)
     # Against the case it came from, nothing is lost: only url "" and None read alike.
     want = content(case)

@@ -433,3 +433,15 @@ def test_cli_version_1_file_and_default_model(tmp_path: Path) -> None:
         run_weigh(env, "export", "--case", "reported", "--format", "json", "--as-of", "2022-03-15")
     )
     assert differences(product, reference_summary(case, "weighted", date(2022, 3, 15))) == []
+
+
+def test_csv_matrix_round_trip_keeps_groups_and_so_the_summary(tmp_path: Path) -> None:
+    """The CSV matrix carries the same-fact group: a case exported as CSV and imported as a new
+    case scores as the original did (without the column, groups and the scores were lost)."""
+    env = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    case = CASES["group-excluded"]
+    path = tmp_path / "matrix.csv"
+    path.write_bytes(export_bytes(case, "csv"))
+    run_weigh(env, "import", str(path), "--case", "group-excluded")
+    product = json.loads(run_weigh(env, "export", "--case", "group-excluded", "--format", "json"))
+    assert differences(product, reference_summary(case, "weighted", None)) == []
