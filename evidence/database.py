@@ -231,7 +231,7 @@ class WeighStorage(Storage):
                 or zlib.crc32(memoryview(data)[start:at]) != crc):
             return None
         try:
-            if size * 4 <= len(data):  # a short trail: parse it too, rather than copy the rest
+            if (size or 0) * 4 <= len(data):  # a short trail: parse it too, not copy the rest
                 cases = DbFile.model_validate_json(data).cases
             else:
                 cases = DbHead.model_validate_json(data[:start - len(_HISTORY_KEY)] + b"}").cases

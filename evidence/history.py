@@ -91,7 +91,8 @@ def replay(case: Case, records: Sequence[Operation]) -> Replay:
             steps[k].undo(st)
         except (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
             complete = False
-            note = f"the trail does not fit the case before {when(steps[k])} ({exc}); earlier changes not shown"
+            note = (f"the trail does not fit the case before {when(steps[k])} ({exc}); "
+                    "earlier changes not shown")
             rewound.reverse()
             return Replay(rewound, complete, note)
     rewound.append(PastState(origin, st.case()))
@@ -129,7 +130,8 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
-def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL) -> tuple[list[RankingStep], Replay]:
+def ranking_history(case: Case, records: Sequence[Operation],
+                    model: str = DEFAULT_MODEL) -> tuple[list[RankingStep], Replay]:
     """The ranking after each recorded change, oldest first, for the post-mortem."""
     model = scoring_model(model).name
     rep = replay(case, records)
