@@ -13,7 +13,8 @@ async def test_a_huge_number_in_the_database_shows_the_damaged_file_screen(tmp_p
     path = tmp_path / "weigh.json"
     open_store(path).close()
     text = path.read_text(encoding="utf-8")
-    damaged = text.replace('"prior":1.0', '"prior":1' + "0" * 5000, 1)
+    # (the file leaves out fields at their defaults, so the number goes into the first hypothesis)
+    damaged = text.replace('"hypotheses":[{', '"hypotheses":[{"prior":1' + "0" * 5000 + ",", 1)
     assert damaged != text
     path.write_text(damaged, encoding="utf-8")
     before = os.stat(path).st_mtime_ns
