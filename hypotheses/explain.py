@@ -6,12 +6,11 @@ order it shows is tested without a terminal.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from hypotheses.models import Case, Evidence, Indicator
-from hypotheses.scoring import NUMERIC, Analysis, weight
+from hypotheses.scoring import NUMERIC, Analysis, Coverage, group_sizes, weight
 
 AGAINST = ("II", "I")
 FOR = ("CC", "C")
@@ -36,43 +35,33 @@ class Brief:
     """What the hypothesis view shows beside the title and description."""
 
     hypothesis_id: str
-    rated: int  # taking-part items rated other than NA
-    unrated: int  # taking-part items with no rating for it (incomplete when > 0)
+    coverage: Coverage  # the analysis's own counts (rated, for, against, unrated)
     used: int  # items taking part
     against: list[Weighed]  # strongest first, ties in case order
     for_: list[Weighed]
     indicators: list[Indicator]  # those that would say something about it, case order
 
-    @property
-    def incomplete(self) -> bool:
-        return self.unrated > 0
-
 
 def brief(analysis: Analysis, hypothesis_id: str) -> Brief:
     """The items taking part in ``analysis`` that bear on one hypothesis, strongest first."""
     case: Case = analysis.case
-    case.hypothesis(hypothesis_id)  # KeyError for an unknown id
+    ids = analysis.hypothesis_ids
+    if hypothesis_id not in ids:
+        raise KeyError(hypothesis_id)
+    index = ids.index(hypothesis_id)
     items = [case.evidence[i] for i in analysis.used]
-    sizes = Counter(ev.group for ev in items if ev.group is not None)
+    sizes = group_sizes(items)
     against: list[tuple[int, Weighed]] = []
     for_: list[tuple[int, Weighed]] = []
-    rated = unrated = 0
     for pos, ev in enumerate(items):
         code = ev.ratings.get(hypothesis_id)
-        if code is None:
-            unrated += 1
-            continue
-        if code != "NA":
-            rated += 1
-        size = sizes[ev.group] if ev.group is not None else 1
         if code in AGAINST:
-            against.append((pos, Weighed(ev, code, size)))
+            against.append((pos, Weighed(ev, code, sizes[pos])))
         elif code in FOR:
-            for_.append((pos, Weighed(ev, code, size)))
+            for_.append((pos, Weighed(ev, code, sizes[pos])))
     return Brief(
         hypothesis_id=hypothesis_id,
-        rated=rated,
-        unrated=unrated,
+        coverage=analysis.coverage[index],
         used=len(items),
         against=_strongest_first(against),
         for_=_strongest_first(for_),

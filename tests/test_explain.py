@@ -39,8 +39,9 @@ def test_against_strongest_first_weight_and_rating_then_case_order() -> None:
     assert [w.evidence.id for w in b.against] == ["E4", "E3", "E1", "E2"]
     assert b.against[0].strength == pytest.approx(2 * 2**0.5)
     assert [w.evidence.id for w in b.for_] == ["E5"]
-    assert (b.rated, b.unrated, b.used) == (6, 0, 7)  # NA is not rated
-    assert not b.incomplete
+    c = b.coverage  # the analysis's counts, matching the lists shown
+    assert (c.rated, c.unrated, c.for_, c.against, b.used) == (6, 0, 1, 4, 7)  # NA is not rated
+    assert not c.incomplete
 
 
 def test_same_fact_group_divides_strength_among_items_taking_part() -> None:
@@ -65,8 +66,8 @@ def test_as_of_leaves_later_items_out_and_unrated_makes_it_incomplete() -> None:
     b = brief(analyse(c, date(2022, 3, 15)), "H1")
     assert [w.evidence.id for w in b.against] == ["E1"]
     assert b.for_ == []
-    assert (b.rated, b.unrated, b.used) == (1, 1, 2)
-    assert b.incomplete
+    assert (b.coverage.rated, b.coverage.unrated, b.used) == (1, 1, 2)
+    assert b.coverage.incomplete
 
 
 def test_indicators_that_rate_it_and_overdue_ones() -> None:

@@ -29,7 +29,10 @@ async def test_enter_on_the_last_ranked_hypothesis_explains_it(db_path, make_app
         b = brief(a, last.id)
         assert last.title in text
         assert f"rank {a.models['weighted'].ranks[order[-1]]} of {len(order)} under weighted" in text
-        assert f"rated {b.rated} of {b.used} items taking part" in text
+        c = b.coverage
+        assert f"Coverage: {c.rated}/{b.used} rated, {c.for_} for, {c.against} against" in text
+        leader = case.hypotheses[order[0]].id
+        assert f"Behind {leader}" in text and "items of medium weight rated I" in text
         assert f"Against it ({len(b.against)}, strongest first)" in text
         assert f"For it ({len(b.for_)}, strongest first)" in text
         # strongest against is listed first: its title appears before the next one's
@@ -52,7 +55,10 @@ async def test_escape_closes_and_e_still_edits_from_the_ranking(db_path, make_ap
         await pilot.press("tab", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HypothesisView)
-        assert "Coverage: rated" in flat_text(app)
+        text = flat_text(app)
+        assert "Coverage: " in text and " rated, " in text
+        # the leader's view says why it leads and how firmly, as the reports do
+        assert "Under weighted inconsistency (PARC), H1, H4 tie for the lead by" in text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)

@@ -23,6 +23,7 @@ from hypotheses.explain import Brief, Weighed, brief
 from hypotheses.models import RATING_NAMES, Hypothesis
 from hypotheses.scoring import Analysis
 from hypotheses.scoring_models import scoring_model
+from hypotheses.summary import coverage_text, verdict
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
 
@@ -31,14 +32,34 @@ KEYS = "enter: go to the item · esc: close"
 
 
 def coverage_line(b: Brief) -> Text:
-    """'rated 12 of 27 · 15 unrated: incomplete · 4 for · 3 against' (plain words)."""
+    """'12/27 rated, 4 for, 3 against · 15 not rated: incomplete' (the reports' words)."""
     out = Text()
     out.append("Coverage: ", style="bold")
-    out.append(f"rated {b.rated} of {b.used} item{'s' if b.used != 1 else ''} taking part")
-    if b.incomplete:
-        out.append(f" · {b.unrated} unrated: ", style="")
+    out.append(coverage_text(b.coverage, b.used))
+    if b.coverage.incomplete:
+        out.append(f" · {b.coverage.unrated} not rated: ")
         out.append("incomplete", style="bold #c05600")
-    out.append(f" · {len(b.for_)} for · {len(b.against)} against")
+        out.append(" (an unrated item counts as no evidence against it)", style="dim")
+    return out
+
+
+def verdict_lines(analysis: Analysis, model: str, index: int) -> Text:
+    """Why it leads and how firmly (the reports' verdict), or how far behind it is."""
+    sm = scoring_model(model)
+    scores = analysis.models[sm.name]
+    out = Text()
+    if index in scores.top:
+        v = verdict(analysis, model)
+        out.append(v.headline, style="bold #c05600" if v.unrated_leader else "")
+        for warning in v.warnings:
+            out.append("\n⚠ ", style="bold #c05600")
+            out.append(warning, style="#c05600")
+        return out
+    best = max(scores.scores)
+    gap = best - scores.scores[index]
+    leaders = ", ".join(analysis.case.hypotheses[i].id for i in sorted(scores.top))
+    out.append(f"Behind {leaders} by {sm.format_margin(gap)} "
+               f"({sm.items(gap):.1f} items of medium weight rated I)")
     return out
 
 
@@ -93,14 +114,17 @@ class HypothesisView(ModalScreen[str | None]):
         head.append(" ")
         head.append(visible(hyp.title), style="bold")
         head.append("\n")
-        if hyp.description:
-            head.append(visible(hyp.description, lines=True))
-            head.append("\n")
+        # what decides its place first; its description last (the panel is short at 80×24)
         head.append_text(standing_line(self.analysis, self.model, self.index))
+        if self.analysis.as_of is not None:
+            head.append(f" · as of {self.analysis.as_of.isoformat()}", style="italic")
         head.append("\n")
         head.append_text(coverage_line(b))
-        if self.analysis.as_of is not None:
-            head.append(f"\nAs of {self.analysis.as_of.isoformat()}", style="italic")
+        head.append("\n")
+        head.append_text(verdict_lines(self.analysis, self.model, self.index))
+        if hyp.description:
+            head.append("\n")
+            head.append(visible(hyp.description, lines=True), style="italic")
         with Vertical(id="hyp-view", classes="form-dialog -wide"):
             yield Static(head, id="hyp-head")
             yield OptionList(*self._options(), id="hyp-lines")
