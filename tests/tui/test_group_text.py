@@ -49,5 +49,8 @@ def test_conclusion_wraps_then_ends_in_an_ellipsis() -> None:
     assert huge.plain.count("\n") == 1 and huge.plain.endswith("…")
     spaced = conclusion_lines("short" + " " * 5_000 + "hidden", 80, 2, console)
     assert spaced.plain.endswith("…") and "hidden" not in spaced.plain
+    hostile = conclusion_lines("Clear \x1b[2J screen \x07 [bold]x[/]", 80, 2, console).plain
+    assert "\x1b" not in hostile and "\x07" not in hostile and "␛[2J" in hostile
+    assert "[bold]x[/]" in hostile
     short = conclusion_lines("Line one.\n\nLine   two.", 80, 2, console)
     assert short.plain == "Conclusion: Line one. Line two."  # paragraphs folded into one
