@@ -125,7 +125,7 @@ class CaseSwitcher(ModalScreen[str | None]):
             return
         case = self.deleted.pop()
         try:
-            self.store.put_case(case)
+            self.store.restore_case(case)  # recorded as a restore: the history says so
         except WeighError as exc:
             self.deleted.append(case)
             self.notify(str(exc), severity="error", markup=False)
