@@ -226,15 +226,21 @@ class WeighStorage(Storage):
         (key, meta), = metas.items()
         size, crc, count = meta.history_bytes, meta.history_crc, meta.history_count
         start = at - size if size is not None else -1
-        if (crc is None or count is None or meta.schema_ != SCHEMA or start < len(_HISTORY_KEY)
-                or data[start - len(_HISTORY_KEY):start] != _HISTORY_KEY
-                or zlib.crc32(memoryview(data)[start:at]) != crc):
+        if (
+            size is None
+            or crc is None
+            or count is None
+            or meta.schema_ != SCHEMA
+            or start < len(_HISTORY_KEY)
+            or data[start - len(_HISTORY_KEY) : start] != _HISTORY_KEY
+            or zlib.crc32(memoryview(data)[start:at]) != crc
+        ):
             return None
         try:
             if (size or 0) * 4 <= len(data):  # a short trail: parse it too, not copy the rest
                 cases = DbFile.model_validate_json(data).cases
             else:
-                cases = DbHead.model_validate_json(data[:start - len(_HISTORY_KEY)] + b"}").cases
+                cases = DbHead.model_validate_json(data[: start - len(_HISTORY_KEY)] + b"}").cases
         except ValidationError:
             return None
         return {
@@ -315,8 +321,7 @@ class WeighStorage(Storage):
             db = DbFile.model_validate_json(json.dumps(doc))
         except ValidationError as exc:
             raise CorruptDatabase(
-                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; "
-                "file left untouched"
+                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; file left untouched"
             ) from None
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
             raise CorruptDatabase(
@@ -384,10 +389,14 @@ class WeighStorage(Storage):
         if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY}:
             return _TABLES.dump_json(tables)  # not weigh's shape: plain TinyDB JSON
         history = trail if isinstance(trail, History) else History.of(dict(trail or {}))
-        (key, meta), = metas.items()
+        ((key, meta),) = metas.items()
         raw = history.raw
-        meta = {**meta, "history_bytes": len(raw), "history_crc": zlib.crc32(raw),
-                "history_count": len(history)}
+        meta = {
+            **meta,
+            "history_bytes": len(raw),
+            "history_crc": zlib.crc32(raw),
+            "history_count": len(history),
+        }
         # Fields at their defaults are left out: a smaller file, parsed in less memory.
         head = _TABLES.dump_json({CASES: tables.get(CASES) or {}}, exclude_defaults=True)
         return b"".join((head[:-1], _HISTORY_KEY, raw, _META_KEY, _TABLES.dump_json({key: meta}), b"}"))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from evidence.errors import WeighError
-from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed
+from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
 from hypotheses.models import Case
 from hypotheses.scoring import analyse
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
@@ -91,7 +91,7 @@ def replay(case: Case, records: Sequence[Operation]) -> Replay:
             steps[k].undo(st)
         except (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
             complete = False
-            note = (f"the trail does not fit the case before {when(steps[k])} ({exc}); "
+            note = (f"the trail does not fit the case before {when(steps[k])} ({record_problem(exc)}); "
                     "earlier changes not shown")
             rewound.reverse()
             return Replay(rewound, complete, note)
@@ -145,14 +145,16 @@ def ranking_history(case: Case, records: Sequence[Operation],
         }
         chosen = a.models[model]
         rec = state.record
-        steps.append(RankingStep(
-            record=rec,
-            when=when(rec) if rec else "",
-            change=change_text(rec) if rec else "oldest state known",
-            ranking=ranking_line(state.case, chosen.order, chosen.ranks),
-            leaders=leaders,
-            agree=a.agree,
-            leader_changed=before is not None and leaders[model] != before,
-        ))
+        steps.append(
+            RankingStep(
+                record=rec,
+                when=when(rec) if rec else "",
+                change=change_text(rec) if rec else "oldest state known",
+                ranking=ranking_line(state.case, chosen.order, chosen.ranks),
+                leaders=leaders,
+                agree=a.agree,
+                leader_changed=before is not None and leaders[model] != before,
+            )
+        )
         before = leaders[model]
     return steps, rep

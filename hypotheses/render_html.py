@@ -94,8 +94,10 @@ def hyp_colour(case: Case, hid: str) -> str:
 
 
 def _chip(code: str) -> str:
-    return (f'<span class="chip" style="background:{CELL_COLOURS[code]};color:{CELL_TEXT.get(code, "#1f2328")}" '
-            f'title="{esc(RATING_NAMES[code])}">{esc(code)}</span>')
+    return (
+        f'<span class="chip" style="background:{CELL_COLOURS[code]};color:{CELL_TEXT.get(code, "#1f2328")}" '
+        f'title="{esc(RATING_NAMES[code])}">{esc(code)}</span>'
+    )
 
 
 # ------------------------------------------------------------------ charts
@@ -136,8 +138,11 @@ def _bar_chart(f: Findings, model: str) -> str:
         )
     zero_x = label_w if share else label_w + plot
     axis = f'<line x1="{zero_x}" y1="0" x2="{zero_x}" y2="{height}" stroke="#57606a" stroke-width="1"/>'
-    note = ("posterior probability; the longest bar leads" if share
-            else "evidence against, from 0; the shortest bar leads")
+    note = (
+        "posterior probability; the longest bar leads"
+        if share
+        else "evidence against, from 0; the shortest bar leads"
+    )
     return (
         f'<figure class="chart"><h3>{esc(sm.label)}</h3>'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
@@ -163,22 +168,28 @@ def _timeline_svg(case: Case, points: list[StopLeaders], as_of_index: int | None
     parts: list[str] = []
     for lane, sm in enumerate(SCORING_MODELS):
         y = top + lane * (cell_h + gap)
-        parts.append(f'<text x="0" y="{y + cell_h / 2 + 4:.1f}" font-size="12" fill="#1f2328">'
-                     f"{esc(sm.short)}<title>{esc(sm.label)}</title></text>")
+        parts.append(
+            f'<text x="0" y="{y + cell_h / 2 + 4:.1f}" font-size="12" fill="#1f2328">'
+            f"{esc(sm.short)}<title>{esc(sm.label)}</title></text>"
+        )
         for k, point in enumerate(points):
             x = label_w + k * cell_w
             leaders = point.leaders[sm.name] or ("",)
             stripe = cell_h / len(leaders)
-            tip = (f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
-                   f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}")
+            tip = (
+                f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
+                f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}"
+            )
             for j, hid in enumerate(leaders):
                 parts.append(
                     f'<rect x="{x + 1:.1f}" y="{y + j * stripe:.1f}" width="{cell_w - 2:.1f}" '
                     f'height="{stripe:.1f}" fill="{hyp_colour(case, hid)}"><title>{esc(tip)}</title></rect>'
                 )
             if len(leaders) == 1 and cell_w >= 26:
-                parts.append(f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" font-size="11" '
-                             f'fill="#fff" text-anchor="middle" font-weight="600">{esc(_short(leaders[0], 5))}</text>')
+                parts.append(
+                    f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" font-size="11" '
+                    f'fill="#fff" text-anchor="middle" font-weight="600">{esc(_short(leaders[0], 5))}</text>'
+                )
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{width}" y2="{axis_y}" stroke="#57606a"/>')
     for k, point in enumerate(points):
         last_fits = k == n - 1 and k % label_every * 2 >= label_every
@@ -191,8 +202,10 @@ def _timeline_svg(case: Case, points: list[StopLeaders], as_of_index: int | None
         )
     if as_of_index is not None:
         x = label_w + (as_of_index + 1) * cell_w
-        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_y}" stroke="#cf222e" '
-                     f'stroke-width="2" stroke-dasharray="4 3"><title>report as-of date</title></line>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_y}" stroke="#cf222e" '
+            f'stroke-width="2" stroke-dasharray="4 3"><title>report as-of date</title></line>'
+        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" role="img" '
         f'aria-label="leader by as-of date">{"".join(parts)}</svg>'
@@ -202,32 +215,48 @@ def _timeline_svg(case: Case, points: list[StopLeaders], as_of_index: int | None
 def _timeline(f: Findings) -> list[str]:
     case = f.case
     points = leaders_over_time(case)
-    out = ["<section id=\"timeline\"><h2>Leader over time</h2>"]
+    out = ['<section id="timeline"><h2>Leader over time</h2>']
     if len(points) < 2:
-        out.append("<p class=\"muted\">Fewer than two event dates: no timeline to draw.</p></section>")
+        out.append('<p class="muted">Fewer than two event dates: no timeline to draw.</p></section>')
         return out
     as_of = f.analysis.as_of
     idx = None
     if as_of is not None:
         idx = max((k for k, p in enumerate(points) if p.as_of <= as_of), default=None)
     undated = points[0].undated
-    out.append("<p>Who leads each model using only the evidence known by each date (the later of "
-               "its event and reported dates). "
-               f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} "
-               "at every date. Stripes mark tied leaders.</p>")
-    out.append('<ul class="legend">' + "".join(
-        f'<li><span class="swatch" style="background:{hyp_colour(case, h.id)}"></span>'
-        f"<b>{esc(h.id)}</b> {esc(_short(h.title, 60))}</li>" for h in case.hypotheses) + "</ul>")
+    out.append(
+        "<p>Who leads each model using only the evidence known by each date (the later of "
+        "its event and reported dates). "
+        f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} "
+        "at every date. Stripes mark tied leaders.</p>"
+    )
+    out.append(
+        '<ul class="legend">'
+        + "".join(
+            f'<li><span class="swatch" style="background:{hyp_colour(case, h.id)}"></span>'
+            f"<b>{esc(h.id)}</b> {esc(_short(h.title, 60))}</li>"
+            for h in case.hypotheses
+        )
+        + "</ul>"
+    )
     out.append('<div class="scroll">' + _timeline_svg(case, points, idx) + "</div>")
     changes = leader_changes(points)
     if changes:
         more = len(changes) - MAX_CHANGES
-        out.append("<h3>When the leader changed</h3><ul>" + "".join(
-            f"<li>{esc(c.as_of.isoformat())} — {esc(scoring_model(c.model).label)}: "
-            f"{esc(', '.join(c.before) or 'none')} → <b>{esc(', '.join(c.after) or 'none')}</b></li>"
-            for c in changes[:MAX_CHANGES])
-            + (f'<li class="muted">… and {more} later changes (the chart shows them all)</li>' if more > 0 else "")
-            + "</ul>")
+        out.append(
+            "<h3>When the leader changed</h3><ul>"
+            + "".join(
+                f"<li>{esc(c.as_of.isoformat())} — {esc(scoring_model(c.model).label)}: "
+                f"{esc(', '.join(c.before) or 'none')} → <b>{esc(', '.join(c.after) or 'none')}</b></li>"
+                for c in changes[:MAX_CHANGES]
+            )
+            + (
+                f'<li class="muted">… and {more} later changes (the chart shows them all)</li>'
+                if more > 0
+                else ""
+            )
+            + "</ul>"
+        )
     else:
         out.append("<p>No model's leader changed over the timeline.</p>")
     out.append("</section>")
@@ -265,13 +294,18 @@ def _verdict(f: Findings) -> str:
         else:
             names = f"a tie of {len(ids)}: " + ", ".join(f"<b>{esc(h)}</b>" for h in ids) if ids else "none"
         label = "Top score" if v.unrated_leader else "Leads"
-        boxes.append(f'<div><span class="lbl">{label} under {esc(sm.label)}</span>'
-                     f'<span class="who">{names}</span>'
-                     f'<p class="meta">{esc(v.headline)}</p>'
-                     + "".join(f'<p class="warning">{esc(w)}</p>' for w in v.warnings)
-                     + "</div>")
-    agree = ('<p>The models agree on the leader.</p>' if s.models_agree
-             else '<p class="disagree">The models disagree on the leader: read the evidence before concluding.</p>')
+        boxes.append(
+            f'<div><span class="lbl">{label} under {esc(sm.label)}</span>'
+            f'<span class="who">{names}</span>'
+            f'<p class="meta">{esc(v.headline)}</p>'
+            + "".join(f'<p class="warning">{esc(w)}</p>' for w in v.warnings)
+            + "</div>"
+        )
+    agree = (
+        "<p>The models agree on the leader.</p>"
+        if s.models_agree
+        else '<p class="disagree">The models disagree on the leader: read the evidence before concluding.</p>'
+    )
     return '<section class="verdict">' + "".join(boxes) + "</section>" + agree
 
 
@@ -280,23 +314,29 @@ def _watch(w: Watch, today_overdue: bool) -> str:
     when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
     flag = ' <span class="overdue">overdue</span>' if today_overdue else ""
     seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
-    return (f"<li>{_chip(w.rating)} <b>{esc(ind.id)}</b> {esc(ind.title)} "
-            f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}</li>')
+    return (
+        f"<li>{_chip(w.rating)} <b>{esc(ind.id)}</b> {esc(ind.title)} "
+        f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}</li>'
+    )
 
 
 def _indicators(f: Findings) -> list[str]:
     case = f.case
     if not case.indicators:
         return []
-    out = ['<section id="indicators"><h2>Indicators</h2>'
-           "<p>Registered before they are seen; they take no part in scoring.</p><ul>"]
+    out = [
+        '<section id="indicators"><h2>Indicators</h2>'
+        "<p>Registered before they are seen; they take no part in scoring.</p><ul>"
+    ]
     for ind in case.indicators:
         when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
         flag = ' <span class="overdue">overdue</span>' if ind.overdue(f.today) else ""
         seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
         ratings = " ".join(f"{esc(h)} {_chip(code)}" for h, code in ind.ratings.items()) or "no ratings"
-        out.append(f"<li><b>{esc(ind.id)}</b> {esc(ind.title)} "
-                   f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}<br>{ratings}</li>')
+        out.append(
+            f"<li><b>{esc(ind.id)}</b> {esc(ind.title)} "
+            f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}<br>{ratings}</li>'
+        )
     out.append("</ul></section>")
     return out
 
@@ -328,19 +368,25 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
     parts.append("</header>")
     # the analyst's own judgement comes first, before any score
     if case.conclusion.strip():
-        parts.append(f'<section id="conclusion"><h2>Conclusion</h2><p class="conclusion">'
-                     f"{esc(case.conclusion.strip())}</p></section>")
+        parts.append(
+            f'<section id="conclusion"><h2>Conclusion</h2><p class="conclusion">'
+            f"{esc(case.conclusion.strip())}</p></section>"
+        )
     else:
-        parts.append('<section id="conclusion"><h2>Conclusion</h2>'
-                     '<p class="muted">No conclusion written yet.</p></section>')
+        parts.append(
+            '<section id="conclusion"><h2>Conclusion</h2>'
+            '<p class="muted">No conclusion written yet.</p></section>'
+        )
     parts.append(_verdict(f))
 
     heads = "".join(
         f"<th>{esc(m.short.capitalize() if not m.shows_posterior else m.short + ' posterior')}</th>"
         for m in SCORING_MODELS
     )
-    parts.append('<section id="ranking"><h2>Ranking</h2><table><tr><th>Rank</th><th>Hypothesis</th>'
-                 f"{heads}<th>Coverage</th></tr>")
+    parts.append(
+        '<section id="ranking"><h2>Ranking</h2><table><tr><th>Rank</th><th>Hypothesis</th>'
+        f"{heads}<th>Coverage</th></tr>"
+    )
     for row in s.ranking:
         i = hids.index(row.id)
         score_cells = "".join(
@@ -363,12 +409,16 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
     parts += _timeline(f)
 
     parts.append('<section id="matrix"><h2>Matrix</h2>')
-    parts.append('<ul class="legend">' + "".join(
-        f"<li>{_chip(code)} {esc(RATING_NAMES[code])}</li>" for code in RATINGS)
-        + '<li><span class="chip muted">·</span> not rated</li></ul>')
-    parts.append('<div class="scroll"><table class="matrix"><tr><th>Evidence</th><th>Date</th>'
-                 + "".join(f'<th class="h" title="{esc(h.title)}">{esc(h.id)}</th>' for h in case.hypotheses)
-                 + "<th>Diag.</th><th>Linchpin</th></tr>")
+    parts.append(
+        '<ul class="legend">'
+        + "".join(f"<li>{_chip(code)} {esc(RATING_NAMES[code])}</li>" for code in RATINGS)
+        + '<li><span class="chip muted">·</span> not rated</li></ul>'
+    )
+    parts.append(
+        '<div class="scroll"><table class="matrix"><tr><th>Evidence</th><th>Date</th>'
+        + "".join(f'<th class="h" title="{esc(h.title)}">{esc(h.id)}</th>' for h in case.hypotheses)
+        + "<th>Diag.</th><th>Linchpin</th></tr>"
+    )
     for i, ev in enumerate(case.evidence):
         cells = []
         for hid in hids:
@@ -385,7 +435,7 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
         badges += '<span class="badge">left out</span>' if ev.excluded else ""
         parts.append(
             f"<tr{cls}><td><b>{esc(ev.id)}</b> {esc(ev.title)}{badges}</td>"
-            f"<td class=\"date\">{esc(ev.event_date.isoformat() if ev.event_date else '')}</td>"
+            f'<td class="date">{esc(ev.event_date.isoformat() if ev.event_date else "")}</td>'
             + "".join(cells)
             + f'<td class="num">{a.diagnosticity[i]:.2f}</td><td>{esc(", ".join(a.linchpins[i]))}</td></tr>'
         )
@@ -394,10 +444,15 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
     parts.append('<section id="linchpins"><h2>Linchpins</h2>')
     linch = [(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]]
     if linch:
-        parts.append("<p>Removing any one of these alone changes the leading hypotheses of the named models.</p><ul>")
+        parts.append(
+            "<p>Removing any one of these alone changes the leading hypotheses of the named models.</p><ul>"
+        )
         for ev, models in linch:
-            flag = (' <span class="badge assume">assumption — not a report</span>'
-                    if ev.kind == "assumption" else "")
+            flag = (
+                ' <span class="badge assume">assumption — not a report</span>'
+                if ev.kind == "assumption"
+                else ""
+            )
             parts.append(f"<li><b>{esc(ev.id)}</b> {esc(ev.title)} — {esc(', '.join(models))}{flag}</li>")
         parts.append("</ul>")
     else:
@@ -406,37 +461,53 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
 
     parts.append('<section id="assumptions"><h2>Key assumptions</h2>')
     if f.assumptions:
-        parts.append("<p>These items are analytic assumptions, not reports: conclusions resting on them are weaker.</p><ul>")
+        parts.append(
+            "<p>These items are analytic assumptions, not reports: "
+            "conclusions resting on them are weaker.</p><ul>"
+        )
         for ev, models in f.assumptions:
-            flag = (f' <span class="badge">linchpin ({esc(", ".join(models))})</span>' if models else "")
+            flag = f' <span class="badge">linchpin ({esc(", ".join(models))})</span>' if models else ""
             parts.append(f"<li><b>{esc(ev.id)}</b> {esc(ev.title)}{flag}<br>{_ratings(ev, hids)}</li>")
         parts.append("</ul>")
     else:
         parts.append("<p>No evidence is marked as an assumption.</p>")
     parts.append("</section>")
 
-    parts.append('<section id="for-against"><h2>Evidence for and against</h2>'
-                 "<p class=\"muted\">Most diagnostic items first.</p>")
+    parts.append(
+        '<section id="for-against"><h2>Evidence for and against</h2>'
+        '<p class="muted">Most diagnostic items first.</p>'
+    )
     for hyp in case.hypotheses:
-        parts.append(f'<h3><span class="swatch" style="background:{hyp_colour(case, hyp.id)}"></span>'
-                     f"{esc(hyp.id)}: {esc(hyp.title)}</h3>")
+        parts.append(
+            f'<h3><span class="swatch" style="background:{hyp_colour(case, hyp.id)}"></span>'
+            f"{esc(hyp.id)}: {esc(hyp.title)}</h3>"
+        )
         if hyp.description:
             parts.append(f"<p>{esc(hyp.description)}</p>")
         for label, cites in (("For", f.support[hyp.id]), ("Against", f.against[hyp.id])):
-            items = "".join(
-                f"<li>{_chip(c.rating)} <b>{esc(c.evidence.id)}</b> {esc(c.evidence.title)} "
-                f'<span class="muted">(diagnosticity {c.diagnosticity:.2f})</span></li>'
-                for c in cites
-            ) or '<li class="muted">nothing</li>'
+            items = (
+                "".join(
+                    f"<li>{_chip(c.rating)} <b>{esc(c.evidence.id)}</b> {esc(c.evidence.title)} "
+                    f'<span class="muted">(diagnosticity {c.diagnosticity:.2f})</span></li>'
+                    for c in cites
+                )
+                or '<li class="muted">nothing</li>'
+            )
             parts.append(f"<p><b>{label}</b></p><ul>{items}</ul>")
         i = hids.index(hyp.id)
-        parts.append(f"<p>Coverage: {esc(coverage_text(a.coverage[i], len(a.used)))}"
-                     + (f" — {a.coverage[i].unrated} not rated" if a.coverage[i].incomplete else "") + "</p>")
-        for label, watches in (("What would strengthen it", f.strengthen[hyp.id]),
-                               ("What would weaken it", f.weaken[hyp.id])):
+        parts.append(
+            f"<p>Coverage: {esc(coverage_text(a.coverage[i], len(a.used)))}"
+            + (f" — {a.coverage[i].unrated} not rated" if a.coverage[i].incomplete else "")
+            + "</p>"
+        )
+        for label, watches in (
+            ("What would strengthen it", f.strengthen[hyp.id]),
+            ("What would weaken it", f.weaken[hyp.id]),
+        ):
             if watches:
-                parts.append(f"<p><b>{label}</b></p><ul>"
-                             + "".join(_watch(w, w.overdue) for w in watches) + "</ul>")
+                parts.append(
+                    f"<p><b>{label}</b></p><ul>" + "".join(_watch(w, w.overdue) for w in watches) + "</ul>"
+                )
     parts.append("</section>")
 
     parts.append('<section id="sources"><h2>Sources</h2><ul>')
@@ -447,9 +518,13 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
         parts.append(f"<li><b>{esc(ev.id)}</b> {source}{grade}{_link(ev.url)} {tags}</li>")
     parts.append("</ul></section>")
     if history is not None:
-        parts.append('<section id="changelog"><h2>Change log</h2><ul>'
-                     + ("".join(f"<li>{esc(h)}</li>" for h in history) or "<li>No recorded changes.</li>")
-                     + "</ul></section>")
-    parts.append('<footer>Made with weigh. Scores follow the formulas in weigh\'s design notes; '
-                 "the report holds no scripts.</footer></main></body></html>")
+        parts.append(
+            '<section id="changelog"><h2>Change log</h2><ul>'
+            + ("".join(f"<li>{esc(h)}</li>" for h in history) or "<li>No recorded changes.</li>")
+            + "</ul></section>"
+        )
+    parts.append(
+        "<footer>Made with weigh. Scores follow the formulas in weigh's design notes; "
+        "the report holds no scripts.</footer></main></body></html>"
+    )
     return "\n".join(parts) + "\n"

@@ -172,7 +172,9 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
         out.append("No single item changes the leader of any model when removed.")
     out += ["", "## Key assumptions", ""]
     if f.assumptions:
-        out.append("These items are analytic assumptions, not reports: conclusions resting on them are weaker.")
+        out.append(
+            "These items are analytic assumptions, not reports: conclusions resting on them are weaker."
+        )
         out.append("")
         for ev, models in f.assumptions:
             ratings = ", ".join(f"{md(h)} {ev.ratings[h]}" for h in a.hypothesis_ids if h in ev.ratings)

@@ -1,6 +1,6 @@
 """The fast analyse() gives bit-for-bit what the formulas give, computed the slow, obvious way.
 
-The reference below is the design read literally: known dates, same-fact
+The reference below is the README's Scoring section read literally: known dates, same-fact
 groups recounted among the items taking part, per-item terms, one
 ``math.fsum`` per hypothesis, and linchpins by rescoring the case without each
 item. The fast code (lookup tables, column-at-a-time, subtract-one linchpins
@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis, Rating
 from hypotheses.scoring import MODELS, analyse
 from tests.test_scoring_props import cases as generated_cases
 
@@ -131,10 +131,10 @@ def assert_same(case: Case, as_of: date | None = None) -> None:
     assert got.used == want["used"]
     for m in MODELS:
         ms = got.models[m]
-        assert ms.scores == want["scores"][m]  # type: ignore[index]
+        assert ms.scores == want["scores"][m]
         assert all(type(s) is float for s in ms.scores)
-        assert ms.ranks == want["ranks"][m]  # type: ignore[index]
-        assert ms.top == want["top"][m]  # type: ignore[index]
+        assert ms.ranks == want["ranks"][m]
+        assert ms.top == want["top"][m]
     assert got.posterior == want["posterior"]
     assert got.diagnosticity == want["diagnosticity"]
     assert got.linchpins == want["linchpins"]
@@ -183,9 +183,10 @@ def test_priors_a_hair_apart_take_the_exact_path() -> None:
             Hypothesis(id="H2", title="b", prior=math.exp(gap)),
             Hypothesis(id="H3", title="c", prior=0.5),
         ]
+        codes: list[Rating] = ["NA", "C", "N", "I"]
         evidence = [
             Evidence(id=f"E{k}", title="x", ratings={"H1": "N", "H2": "N", "H3": code})
-            for k, code in enumerate(["NA", "C", "N", "I"])
+            for k, code in enumerate(codes)
         ] + [Evidence(id="E9", title="x", credibility="high", ratings={"H1": "C", "H2": "C"})]
         assert_same(Case(id="p", title="p", hypotheses=hyps, evidence=evidence))
 
@@ -194,7 +195,9 @@ def test_many_hypotheses_diagnosticity_is_exact() -> None:
     rng = random.Random(1)
     hyps = [Hypothesis(id=f"H{i}", title="h") for i in range(40)]
     evidence = [
-        Evidence(id=f"E{k}", title="x", ratings={h.id: rng.choice(RATINGS) for h in hyps if rng.random() < 0.8})
+        Evidence(
+            id=f"E{k}", title="x", ratings={h.id: rng.choice(RATINGS) for h in hyps if rng.random() < 0.8}
+        )
         for k in range(30)
     ]
     assert_same(Case(id="m", title="m", hypotheses=hyps, evidence=evidence))
@@ -225,11 +228,15 @@ def test_leader_timeline_on_skewed_priors_and_many_items() -> None:
     hyps = [Hypothesis(id=f"H{i}", title="h", prior=p) for i, p in enumerate((1e-6, 0.37, 5.0, 1.0))]
     evidence = [
         Evidence(
-            id=f"E{k}", title="x",
-            credibility=rng.choice(LEVELS), relevance=rng.choice(LEVELS),
+            id=f"E{k}",
+            title="x",
+            credibility=rng.choice(LEVELS),
+            relevance=rng.choice(LEVELS),
             excluded=rng.random() < 0.1,
             event_date=None if rng.random() < 0.2 else date(2022, 1, 1) + timedelta(days=rng.randrange(60)),
-            reported_date=None if rng.random() < 0.5 else date(2022, 1, 1) + timedelta(days=rng.randrange(60)),
+            reported_date=None
+            if rng.random() < 0.5
+            else date(2022, 1, 1) + timedelta(days=rng.randrange(60)),
             group=rng.choice([None, None, "a", "b", "c"]),
             ratings={h.id: rng.choice(RATINGS) for h in hyps if rng.random() < 0.9},
         )
@@ -248,8 +255,13 @@ def test_leader_far_ahead_or_just_within_reach() -> None:
     hyps = [Hypothesis(id="H1", title="a"), Hypothesis(id="H2", title="b")]
     for k in (1, 2, 3, 6):
         evidence = [
-            Evidence(id=f"E{i}", title="x", credibility="high", relevance="high",
-                     ratings={"H1": "N", "H2": "II" if i < k else "N"})
+            Evidence(
+                id=f"E{i}",
+                title="x",
+                credibility="high",
+                relevance="high",
+                ratings={"H1": "N", "H2": "II" if i < k else "N"},
+            )
             for i in range(12)
         ]
         case = Case(id="g", title="g", hypotheses=hyps, evidence=evidence)
@@ -315,8 +327,12 @@ def test_incremental_scorer_through_a_long_run_of_close_races() -> None:
     rng = random.Random(11)
     hyps = [Hypothesis(id=f"H{i}", title="h") for i in range(1, 5)]
     evidence = [
-        Evidence(id=f"E{k}", title="x", credibility=rng.choice(LEVELS),
-                 ratings={h.id: rng.choice(["N", "N", "N", "I", "C"]) for h in hyps})
+        Evidence(
+            id=f"E{k}",
+            title="x",
+            credibility=rng.choice(LEVELS),
+            ratings={h.id: rng.choice(["N", "N", "N", "I", "C"]) for h in hyps},
+        )
         for k in range(120)
     ]
     case = Case(id="r", title="r", hypotheses=hyps, evidence=evidence)

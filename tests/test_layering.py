@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,15 @@ def test_non_interactive_commands_do_not_import_textual(tmp_path: Path) -> None:
     assert {"tui.cli", "evidence.store", "evidence.importing"} <= loaded
     assert not top_levels(loaded) & {"textual", "textual_serve"}
     assert not {m for m in loaded if m.startswith(("tui.screens", "tui.widgets", "tui.app"))}
+
+
+def test_the_code_points_to_nothing_outside_the_repository() -> None:
+    """The README explains the project: no module, test, stylesheet or setting cites a file
+    that a clone does not have (a design note, a shared folder)."""
+    outside = re.compile(r"DESIGN\.md|\.\./shared|shared/notes")
+    files = [p for folder in ("hypotheses", "evidence", "tui", "tests") for p in (ROOT / folder).rglob("*")
+             if p.suffix in (".py", ".tcss", ".toml", ".cfg", ".ini")]
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in [*files, ROOT / "pyproject.toml"]
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if outside.search(line) and p != Path(__file__)]
+    assert found == []

@@ -43,7 +43,7 @@ def expected(case: Case, model: str, hid: str, stops: list[date | None]) -> list
 @given(items=st.lists(item, min_size=1, max_size=12), edits=st.lists(edit, max_size=6),
        priors=st.lists(st.sampled_from([0.5, 1.0, 3.0]), min_size=3, max_size=3))
 def test_patched_series_equal_fresh_analysis(items, edits, priors):
-    hyps = [Hypothesis(id=h, title=h, prior=p) for h, p in zip(HIDS, priors)]
+    hyps = [Hypothesis(id=h, title=h, prior=p) for h, p in zip(HIDS, priors, strict=True)]
     evidence = [Evidence(id=f"E{i}", title=f"item {i}", **fields) for i, fields in enumerate(items)]
     case = Case(id="c", title="C", hypotheses=hyps, evidence=evidence)
     stops: list[date | None] = [*known_dates(case), None]
@@ -90,7 +90,9 @@ def test_a_group_growing_over_time_is_re_divided_at_each_date() -> None:
 
 def test_stops_out_of_order_still_give_each_stop_its_total() -> None:
     hyps = [Hypothesis(id="H1", title="a"), Hypothesis(id="H2", title="b")]
-    evidence = [Evidence(id=f"E{i}", title="x", event_date=d, ratings={"H1": "I"}) for i, d in enumerate(DATES)]
+    evidence = [
+        Evidence(id=f"E{i}", title="x", event_date=d, ratings={"H1": "I"}) for i, d in enumerate(DATES)
+    ]
     case = Case(id="c", title="C", hypotheses=hyps, evidence=evidence)
     stops: list[date | None] = [None, DATES[0], DATES[2]]
     assert LeaderSeries("inconsistency").series(case, "H1", stops) == [-4.0, -1.0, -3.0]

@@ -13,7 +13,7 @@ from hypotheses.render_html import CELL_COLOURS, CSP
 VOID = {"meta", "br", "img", "input", "link", "hr", "rect", "line"}
 
 
-def render_text(case, fmt, **kw):  # type: ignore[no-untyped-def]
+def render_text(case, fmt, **kw):
     """The report as the CLI writes it, as text."""
     return export_bytes(case, fmt, **kw).decode("utf-8")
 
@@ -82,20 +82,42 @@ def hostile_case() -> Case:
             Hypothesis(id="H2", title="<svg onload=alert(4)>"),
         ],
         evidence=[
-            Evidence(id="E1", title=f"E one {HOSTILE}", source=f"Src {BREAKOUT}", url="javascript:alert(5)",
-                     event_date="2022-03-01", kind="assumption", tags=["a-tag"],
-                     ratings={"H1": "I", "H2": "C"}, notes={"H1": f'note " {BREAKOUT}'}),
-            Evidence(id="E2", title="two", url=f'https://example.org/?q="{BREAKOUT}&x=1',
-                     event_date="2022-03-05", ratings={"H1": "CC", "H2": "II"}),
-            Evidence(id="E3", title="three", url="  JaVaScRiPt:alert(6)", source="",
-                     ratings={"H1": "NA", "H2": "N"}),
-            Evidence(id="E4", title="four", url="HTTPS://Example.org/Page", excluded=True, ratings={"H1": "II"}),
+            Evidence(
+                id="E1",
+                title=f"E one {HOSTILE}",
+                source=f"Src {BREAKOUT}",
+                url="javascript:alert(5)",
+                event_date="2022-03-01",
+                kind="assumption",
+                tags=["a-tag"],
+                ratings={"H1": "I", "H2": "C"},
+                notes={"H1": f'note " {BREAKOUT}'},
+            ),
+            Evidence(
+                id="E2",
+                title="two",
+                url=f'https://example.org/?q="{BREAKOUT}&x=1',
+                event_date="2022-03-05",
+                ratings={"H1": "CC", "H2": "II"},
+            ),
+            Evidence(
+                id="E3",
+                title="three",
+                url="  JaVaScRiPt:alert(6)",
+                source="",
+                ratings={"H1": "NA", "H2": "N"},
+            ),
+            Evidence(
+                id="E4", title="four", url="HTTPS://Example.org/Page", excluded=True, ratings={"H1": "II"}
+            ),
         ],
     )
 
 
 def test_user_text_is_shown_literally_and_never_runs() -> None:
-    html = render_text(hostile_case(), "html", history=[f"2026-01-01 00:00:00 UTC  added evidence E9: {HOSTILE}"])
+    html = render_text(
+        hostile_case(), "html", history=[f"2026-01-01 00:00:00 UTC  added evidence E9: {HOSTILE}"]
+    )
     page = parse(html)
     names = {t for t, _, _ in page.elements}
     assert not names & {"script", "img", "iframe", "object", "embed", "link", "base", "form"}
@@ -106,9 +128,17 @@ def test_user_text_is_shown_literally_and_never_runs() -> None:
     ]
     assert all(a["rel"] == "noreferrer noopener" for a in page.tags("a"))
     text = page.all_text()
-    for literal in (f"Title {HOSTILE}", f"Question {BREAKOUT} & more", "</style><script>alert(3)</script>",
-                    "<b>not bold</b>", "<svg onload=alert(4)>", f"E one {HOSTILE}", f"Src {BREAKOUT}",
-                    "javascript:alert(5)", f"added evidence E9: {HOSTILE}"):
+    for literal in (
+        f"Title {HOSTILE}",
+        f"Question {BREAKOUT} & more",
+        "</style><script>alert(3)</script>",
+        "<b>not bold</b>",
+        "<svg onload=alert(4)>",
+        f"E one {HOSTILE}",
+        f"Src {BREAKOUT}",
+        "javascript:alert(5)",
+        f"added evidence E9: {HOSTILE}",
+    ):
         assert literal in text, literal
     # the note lives in a cell's tooltip attribute: quoted and decoded intact
     assert any(a.get("title") == f'inconsistent — note " {BREAKOUT}' for a in page.tags("td"))
@@ -121,13 +151,26 @@ def test_report_sections_in_reading_order() -> None:
     page = parse(render_text(default_case(), "html"))
     sections = [a["id"] for a in page.tags("section") if "id" in a]
     assert sections == [
-        "conclusion", "ranking", "timeline", "matrix", "linchpins", "assumptions", "for-against", "sources"
+        "conclusion",
+        "ranking",
+        "timeline",
+        "matrix",
+        "linchpins",
+        "assumptions",
+        "for-against",
+        "sources",
     ]
-    assert page.all_text("").count("Why did the spring-2022 Russia–Ukraine peace talks (Istanbul) collapse?") == 1
+    assert (
+        page.all_text("").count("Why did the spring-2022 Russia–Ukraine peace talks (Istanbul) collapse?")
+        == 1
+    )
     # a bar chart per model, and the timeline
     charts = page.tags("svg", "ranking")
     assert [c["aria-label"] for c in charts] == [
-        "inconsistency (Heuer) ranking", "weighted inconsistency (PARC) ranking", "Bayes (log-linear) ranking"]
+        "inconsistency (Heuer) ranking",
+        "weighted inconsistency (PARC) ranking",
+        "Bayes (log-linear) ranking",
+    ]
     assert len(page.tags("rect", "ranking")) == 3 * 6
     assert [c["aria-label"] for c in page.tags("svg", "timeline")] == ["leader by as-of date"]
 
@@ -148,7 +191,8 @@ def test_matrix_cells_are_coloured_by_rating() -> None:
 def timeline_case() -> Case:
     """H1 leads until E2 (2022-03-10) turns the weighted model to H2; E3 ties them."""
     return Case(
-        id="t", title="Timeline",
+        id="t",
+        title="Timeline",
         hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
         evidence=[
             Evidence(id="E1", title="a", event_date="2022-03-01", ratings={"H2": "I"}),
@@ -170,10 +214,12 @@ def test_leader_timeline_by_as_of_date() -> None:
     assert "2022-03-10 — weighted inconsistency (PARC): H1 → H2" in changes
     assert "2022-03-20 — weighted inconsistency (PARC): H2 → H1" in changes
     assert "Bayes (log-linear)" not in changes.split("When the leader changed", 1)[1]
-    for tip in ("as of 2022-03-01 (2 items, 1 undated): H1 leads",
-                "as of 2022-03-10 (3 items, 1 undated): H1, H2 lead",
-                "as of 2022-03-10 (3 items, 1 undated): H2 leads",
-                "as of 2022-03-20 (4 items, 1 undated): H1 leads"):
+    for tip in (
+        "as of 2022-03-01 (2 items, 1 undated): H1 leads",
+        "as of 2022-03-10 (3 items, 1 undated): H1, H2 lead",
+        "as of 2022-03-10 (3 items, 1 undated): H2 leads",
+        "as of 2022-03-20 (4 items, 1 undated): H1 leads",
+    ):
         assert f"<title>{tip}</title>" in html
     # with an as-of date the report marks where it stands on the timeline
     assert "report as-of date" in render_text(timeline_case(), "html", as_of=date(2022, 3, 12))
@@ -181,8 +227,12 @@ def test_leader_timeline_by_as_of_date() -> None:
 
 
 def test_single_date_has_no_timeline() -> None:
-    case = Case(id="s", title="S", hypotheses=[Hypothesis(id="H1", title="One")],
-                evidence=[Evidence(id="E1", title="a", event_date="2022-03-01")])
+    case = Case(
+        id="s",
+        title="S",
+        hypotheses=[Hypothesis(id="H1", title="One")],
+        evidence=[Evidence(id="E1", title="a", event_date="2022-03-01")],
+    )
     page = parse(render_text(case, "html"))
     assert "Fewer than two event dates" in page.all_text("timeline")
     assert page.tags("svg", "timeline") == []
@@ -190,10 +240,13 @@ def test_single_date_has_no_timeline() -> None:
 
 def test_assumptions_listed_with_ratings_and_flagged_as_linchpins() -> None:
     case = Case(
-        id="k", title="K",
+        id="k",
+        title="K",
         hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
-        evidence=[Evidence(id="A1", title="we assume", kind="assumption", ratings={"H1": "I", "H2": "C"}),
-                  Evidence(id="R1", title="a report", kind="report", ratings={"H1": "N", "H2": "N"})],
+        evidence=[
+            Evidence(id="A1", title="we assume", kind="assumption", ratings={"H1": "I", "H2": "C"}),
+            Evidence(id="R1", title="a report", kind="report", ratings={"H1": "N", "H2": "N"}),
+        ],
     )
     page = parse(render_text(case, "html"))
     linch = page.all_text("linchpins")
@@ -210,9 +263,13 @@ def test_assumptions_listed_with_ratings_and_flagged_as_linchpins() -> None:
 def test_sources_link_only_web_addresses() -> None:
     page = parse(render_text(hostile_case(), "html"))
     sources = page.all_text("sources")
-    assert "no source given" in sources and "javascript:alert(5)" in sources and "JaVaScRiPt:alert(6)" in sources
+    assert (
+        "no source given" in sources and "javascript:alert(5)" in sources and "JaVaScRiPt:alert(6)" in sources
+    )
     assert [a["href"] for a in page.tags("a", "sources")] == [
-        f'https://example.org/?q="{BREAKOUT}&x=1', "HTTPS://Example.org/Page"]
+        f'https://example.org/?q="{BREAKOUT}&x=1',
+        "HTTPS://Example.org/Page",
+    ]
 
 
 def test_a_long_timeline_stays_readable() -> None:
@@ -221,8 +278,13 @@ def test_a_long_timeline_stays_readable() -> None:
 
     hyps = [Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")]
     evidence = [
-        Evidence(id=f"E{k}", title="x", event_date=date(2022, 1, 1) + timedelta(days=k), credibility="high",
-                 ratings={"H2" if k % 2 else "H1": "II"} if k else {"H1": "I"})
+        Evidence(
+            id=f"E{k}",
+            title="x",
+            event_date=date(2022, 1, 1) + timedelta(days=k),
+            credibility="high",
+            ratings={"H2" if k % 2 else "H1": "II"} if k else {"H1": "I"},
+        )
         for k in range(200)
     ]
     html = render_text(Case(id="long", title="Long", hypotheses=hyps, evidence=evidence), "html")

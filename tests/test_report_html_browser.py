@@ -27,7 +27,7 @@ FLAGS = (
 )
 
 
-def render_text(case, fmt, **kw):  # type: ignore[no-untyped-def]
+def render_text(case, fmt, **kw):
     """The report as the CLI writes it, as text."""
     return export_bytes(case, fmt, **kw).decode("utf-8")
 

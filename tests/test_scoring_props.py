@@ -73,13 +73,13 @@ def test_posteriors_sum_to_one(case: Case) -> None:
 
 @SETTINGS
 @given(cases(), st.randoms(use_true_random=False))
-def test_evidence_order_does_not_matter(case: Case, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_order_does_not_matter(case: Case, rnd) -> None:
     shuffled = list(case.evidence)
     rnd.shuffle(shuffled)
     a, b = analyse(case), analyse(case.model_copy(update={"evidence": shuffled}))
     for m in MODELS:
         assert a.models[m].ranks == b.models[m].ranks
-        for x, y in zip(a.models[m].scores, b.models[m].scores):
+        for x, y in zip(a.models[m].scores, b.models[m].scores, strict=True):
             assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12)
     moved = {ev.id: a.linchpins[i] for i, ev in enumerate(case.evidence)}
     assert moved == {ev.id: b.linchpins[i] for i, ev in enumerate(shuffled)}

@@ -54,7 +54,7 @@ def imported(cli_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     return cli_env
 
 
-def export_json(env: dict[str, str], *args: str) -> dict:  # type: ignore[type-arg]
+def export_json(env: dict[str, str], *args: str) -> dict:
     return json.loads(weigh(env, "export", "--case", "small", "--format", "json", *args).stdout)
 
 
@@ -148,11 +148,17 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
 def test_huge_priors_never_crash_a_report(cli_env: dict[str, str], tmp_path: Path, fmt: str) -> None:
     case = Case(
-        id="huge", title="Huge priors",
-        hypotheses=[Hypothesis(id="H1", title="a", prior=1.7e308), Hypothesis(id="H2", title="b", prior=1.7e308),
-                    Hypothesis(id="H3", title="c", prior=5e-324)],
-        evidence=[Evidence(id="E1", title="x", event_date=date(2022, 1, 1), ratings={"H1": "C", "H2": "I"}),
-                  Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"})],
+        id="huge",
+        title="Huge priors",
+        hypotheses=[
+            Hypothesis(id="H1", title="a", prior=1.7e308),
+            Hypothesis(id="H2", title="b", prior=1.7e308),
+            Hypothesis(id="H3", title="c", prior=5e-324),
+        ],
+        evidence=[
+            Evidence(id="E1", title="x", event_date=date(2022, 1, 1), ratings={"H1": "C", "H2": "I"}),
+            Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"}),
+        ],
     )
     path = tmp_path / "huge.weigh.json"
     path.write_text(dump_case_file(case), encoding="utf-8")

@@ -57,7 +57,7 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db = argparse.ArgumentParser(add_help=False)
+    db = _Parser(add_help=False)
     db.add_argument(
         "--db",
         metavar="PATH",
@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog="weigh",
-        description="Analysis of Competing Hypotheses in the terminal. Without a command, opens the workbench.",
+        description=(
+            "Analysis of Competing Hypotheses in the terminal. Without a command, opens the workbench."
+        ),
         parents=[db],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -77,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--case", metavar="ID", help="import under this case id")
     imp.add_argument("--replace", action="store_true", help="replace an existing case with the same id")
-    imp.add_argument("--wait", action="store_true",
-                     help="if the workbench has the database open, wait until it closes")
+    imp.add_argument(
+        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
+    )
     dele = sub.add_parser("delete", parents=[db], help="delete a case from the database (needs --yes)")
     dele.add_argument("case_id", metavar="ID")
     dele.add_argument("--yes", action="store_true", help="really delete it")
@@ -88,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
-    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE ('-': standard output, the default)")
+    exp.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE ('-': standard output, the default)"
+    )
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -150,8 +155,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_for_writing(args: argparse.Namespace, opener: Callable[[Path], Store], *,
-                      wait: bool = False) -> Store:
+def _open_for_writing(
+    args: argparse.Namespace, opener: Callable[[Path], Store], *, wait: bool = False
+) -> Store:
     """The store for a writing command; while the workbench holds it, say so (or wait)."""
     from evidence.errors import DatabaseLocked
     from evidence.lock import holder
@@ -190,8 +196,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
         case = store.delete_case(args.case_id)
     finally:
         store.close()
-    say(f"Deleted case {case.id} ({visible(case.title)}): {len(case.hypotheses)} hypotheses, "
-        f"{len(case.evidence)} evidence.")
+    say(
+        f"Deleted case {case.id} ({visible(case.title)}): {len(case.hypotheses)} hypotheses, "
+        f"{len(case.evidence)} evidence."
+    )
     return 0
 
 
@@ -213,8 +221,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history)
     losses = fmt.losses(case) if fmt.losses else []
     if losses:
-        print(f"Not kept in the .{fmt.extension} file ({fmt.program or fmt.label} has no place for it):",
-              file=sys.stderr)
+        print(
+            f"Not kept in the .{fmt.extension} file ({fmt.program or fmt.label} has no place for it):",
+            file=sys.stderr,
+        )
     for line in losses:
         say(f"  {line}", file=sys.stderr)
     if args.output and args.output != "-":
@@ -255,8 +265,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run_app(_db_path(args))
 
 
-COMMANDS = {"cases": cmd_cases, "import": cmd_import, "export": cmd_export, "delete": cmd_delete,
-            "serve": cmd_serve}
+COMMANDS = {
+    "cases": cmd_cases,
+    "import": cmd_import,
+    "export": cmd_export,
+    "delete": cmd_delete,
+    "serve": cmd_serve,
+}
 
 
 def _with_help(message: str, argv: Sequence[str] | None) -> str:

@@ -103,7 +103,7 @@ def guarded(results: Results, label: str, fn: Callable[[], None]) -> None:
     """A failing measurement becomes a row saying why, never a crash of the whole run."""
     try:
         fn()
-    except Exception as exc:  # noqa: BLE001 - any failure is reported in the table
+    except Exception as exc:
         results.rows.append(Row(label, "", f"error: {str(exc)[:90]}", verdict="n/a"))
 
 
@@ -345,7 +345,7 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(c[i]) for c in cols) for i in range(5)]
     lines = []
     for k, c in enumerate(cols):
-        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths)) + " |")
+        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
         if k == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

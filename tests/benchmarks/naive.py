@@ -3,6 +3,7 @@ the JSON summary built the obvious way, a pydantic model per row."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,13 @@ def measure(n: int, workdir: Path, reps: int) -> dict[str, Any]:
         updates = []
         for k in range(reps):
             ratings = dict(docs[k]["ratings"], H1="II" if k % 2 else "CC")
-            took, _ = timed(lambda: table.update({"ratings": ratings}, doc_ids=[k + 1]))
+            took, _ = timed(partial(table.update, {"ratings": ratings}, doc_ids=[k + 1]))
             updates.append(took)
         out["update_s"] = median(updates)
         inserts = []
         for k in range(reps):
             doc = dict(docs[k], id=f"N{k}")
-            took, _ = timed(lambda: table.insert(doc))
+            took, _ = timed(partial(table.insert, doc))
             inserts.append(took)
         out["insert_s"] = median(inserts)
     with TinyDB(storage=MemoryStorage) as mem:  # TinyDB's table code alone, no disk
@@ -39,7 +40,7 @@ def measure(n: int, workdir: Path, reps: int) -> dict[str, Any]:
         table.insert_multiple(docs)
         updates = []
         for k in range(reps):
-            took, _ = timed(lambda: table.update({"excluded": bool(k % 2)}, doc_ids=[k + 1]))
+            took, _ = timed(partial(table.update, {"excluded": bool(k % 2)}, doc_ids=[k + 1]))
             updates.append(took)
         out["memory_update_s"] = median(updates)
     return out
@@ -78,12 +79,24 @@ def naive_summary_json(case: Any) -> str:
     f = findings(case)
     a = f.analysis
     rows = [
-        RankingRow(id=r.id, title=r.title, rank=r.rank, inconsistency=r.inconsistency, weighted=r.weighted,
-                   posterior=r.posterior, log_score=r.log_score, rated=r.rated, for_=r.for_, against=r.against)
+        RankingRow(
+            id=r.id,
+            title=r.title,
+            rank=r.rank,
+            inconsistency=r.inconsistency,
+            weighted=r.weighted,
+            posterior=r.posterior,
+            log_score=r.log_score,
+            rated=r.rated,
+            for_=r.for_,
+            against=r.against,
+        )
         for r in f.summary.ranking
     ]
     evidence = [
         EvidenceRow(id=ev.id, diagnosticity=a.diagnosticity[i], linchpin=list(a.linchpins[i]))
         for i, ev in enumerate(case.evidence)
     ]
-    return Summary(case=case.id, evidence_used=len(a.used), ranking=rows, evidence=evidence).model_dump_json(indent=2)
+    return Summary(case=case.id, evidence_used=len(a.used), ranking=rows, evidence=evidence).model_dump_json(
+        indent=2
+    )

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
             eid, hid = eids[(k * 97) % len(eids)], hids[k % len(hids)]
             code = _next_code(writer.evidence(CASE_ID, eid), hid)
             start = clock()
-            writer.set_rating(CASE_ID, eid, hid, code)  # type: ignore[arg-type]
+            writer.set_rating(CASE_ID, eid, hid, code)
             edits.append(clock() - start)
         out["edit_s"] = median(edits)
         out["edit_max_s"] = max(edits)
@@ -131,7 +132,8 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
         out["rss_edit_mb"] = peak_rss_mb()
 
         case = writer.case(CASE_ID)
-        totals, lin_parts = [], []
+        totals: list[float] = []
+        lin_parts: list[float] = []
         real = scoring._linchpins
 
         def counted(*args: Any) -> list[int]:
@@ -148,9 +150,9 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
                 took, analysis = timed(lambda: scoring.analyse(case))
                 totals.append(took)
         finally:
-            scoring._linchpins = real  # type: ignore[assignment]
+            scoring._linchpins = real
         out["analyse_s"] = median(totals)
-        out["rescore_s"] = median([t - p for t, p in zip(totals, lin_parts)])
+        out["rescore_s"] = median([t - p for t, p in zip(totals, lin_parts, strict=True)])
         out["linchpin_s"] = median(lin_parts)
         out["linchpins"] = sum(1 for x in analysis.linchpins if x)
         out["rss_analyse_mb"] = peak_rss_mb()
@@ -161,9 +163,9 @@ def measure(n: int, workdir: Path, reps: dict[str, int]) -> dict[str, Any]:
         warm = []
         for k in range(reps["analyse"]):
             eid, hid = eids[(k * 131 + 7) % len(eids)], hids[(k + 2) % len(hids)]
-            writer.set_rating(CASE_ID, eid, hid, _next_code(writer.evidence(CASE_ID, eid), hid))  # type: ignore[arg-type]
+            writer.set_rating(CASE_ID, eid, hid, _next_code(writer.evidence(CASE_ID, eid), hid))
             edited = writer.case(CASE_ID)
-            took, _ = timed(lambda: scorer.analyse(edited))
+            took, _ = timed(partial(scorer.analyse, edited))
             warm.append(took)
         out["rescore_incremental_s"] = median(warm)
         out["linchpin_full_s"] = median([_full_scan(case) for _ in range(reps["analyse"])])

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual.widgets import Input, Select
+
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.tui.conftest import flat_text, notices
@@ -56,9 +58,9 @@ async def test_register_then_observe_in_one_key_then_undo(tmp_path, make_app):
         assert "not a date: '2022-04-3O' (use YYYY-MM-DD)" in text
         assert "rate at least one hypothesis: what would seeing it mean?" in text
         assert app.screen is form and stored(path).indicators == []
-        form.query_one("#expected_by").value = "2022-04-30"
-        form.query_one("#rating-0").value = "II"
-        form.query_one("#rating-1").value = "CC"
+        form.query_one("#expected_by", Input).value = "2022-04-30"
+        form.query_one("#rating-0", Select).value = "II"
+        form.query_one("#rating-1", Select).value = "CC"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, IndicatorsScreen)
@@ -68,7 +70,7 @@ async def test_register_then_observe_in_one_key_then_undo(tmp_path, make_app):
         assert stored(path).indicator("M1").ratings == {"H1": "II", "H2": "CC"}
         await pilot.press("o")  # seen: one key
         await pilot.pause()
-        assert app.screen is main
+        assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
         assert main.matrix.current() == ("E2", "H1")
         assert main.matrix.has_focus
         case = stored(path)
@@ -103,8 +105,8 @@ async def test_edit_lapse_and_delete_from_the_panel(tmp_path, make_app):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, IndicatorForm)
-        assert form.query_one("#title").value == "Talks resume"
-        form.query_one("#title").value = "Talks resume in Istanbul"
+        assert form.query_one("#title", Input).value == "Talks resume"
+        form.query_one("#title", Input).value = "Talks resume in Istanbul"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert stored(path).indicator("M1").title == "Talks resume in Istanbul"

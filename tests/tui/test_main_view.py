@@ -178,7 +178,7 @@ async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, ma
         assert ev.title in pane
         assert ev.source in pane
         assert f"diagnosticity: {a.diagnosticity[noted]:.3f}" in pane
-        hid, note = next(iter(ev.notes.items()))
+        _hid, note = next(iter(ev.notes.items()))
         assert note[:40] in pane
         lin = next(i for i, x in enumerate(a.linchpins) if "weighted" in x)
         await pilot.press(*["up"] * 60, *["down"] * rows.index(case.evidence[lin].id))

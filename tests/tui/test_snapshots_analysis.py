@@ -101,8 +101,8 @@ def indicator_db(tmp_path: Path) -> Path:
     return path
 
 
-def test_indicators_panel_80x24(snap_compare, indicator_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_indicators_panel_80x24(snap_compare, indicator_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("M")
         await pilot.pause()
@@ -111,8 +111,8 @@ def test_indicators_panel_80x24(snap_compare, indicator_db, tmp_path):  # type: 
                         run_before=run_before)
 
 
-def test_indicator_form_160x48(snap_compare, indicator_db, tmp_path):  # type: ignore[no-untyped-def]
-    async def run_before(pilot):  # type: ignore[no-untyped-def]
+def test_indicator_form_160x48(snap_compare, indicator_db, tmp_path):
+    async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("M", "e")
         await pilot.pause()

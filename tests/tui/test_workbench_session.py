@@ -128,7 +128,7 @@ def test_sort_keeps_the_focus_and_orders_rows(session: WorkbenchSession) -> None
     assert [ev.id for ev in session.rows()] == ["E1", "E2", "E3", "E4"]  # date, undated last
     change = session.cycle_sort(("E3", "H2"))
     assert change.focus == ("E3", "H2") and session.sort == "diagnosticity"
-    diag = session.analysis.diagnosticity  # type: ignore[union-attr]
+    diag = session.analysis.diagnosticity
     assert [diag[session.positions[ev.id]] for ev in session.rows()] == sorted(diag, reverse=True)
     session.cycle_sort((None, None))
     assert session.rows()[0].id == "E2"  # high/high weighs most
@@ -166,7 +166,7 @@ def test_deleting_the_only_item_of_a_date_then_undo_brings_the_date_back(
     assert date(2024, 2, 1) not in session.stops
     session.undo()
     assert session.stops == before == [*known_dates(session.store.case("demo")), None]
-    assert len(session.analysis.used) == 4  # type: ignore[union-attr]
+    assert len(session.analysis.used) == 4
     session.step_date(-1)
     session.step_date(-1)
     assert session.as_of == date(2024, 2, 1)  # [ no longer skips the restored date
@@ -187,7 +187,7 @@ def test_add_edit_delete_and_undo_each(session: WorkbenchSession) -> None:
     assert session.store.evidence("demo", "E1").title == "early report"
     assert session.next_hypothesis_id() == "H4"
     session.add_hypothesis(Hypothesis(id="H4", title="four"), "E1")
-    assert [h.id for h in session.case.hypotheses] == ["H1", "H2", "H3", "H4"]  # type: ignore[union-attr]
+    assert [h.id for h in session.case.hypotheses] == ["H1", "H2", "H3", "H4"]
     session.delete_hypothesis("H2", "E1")
     assert "H2" not in session.store.evidence("demo", "E1").ratings
     session.undo()
@@ -205,7 +205,7 @@ def test_a_store_error_leaves_the_undo_stack_as_it_was(session: WorkbenchSession
 def test_excluding_is_a_what_if_that_undo_reverts(session: WorkbenchSession) -> None:
     session.toggle_excluded("E2", ("E2", "H1"))
     assert session.store.evidence("demo", "E2").excluded
-    assert len(session.analysis.used) == 3  # type: ignore[union-attr]
+    assert len(session.analysis.used) == 3
     assert not session.facts(session.store.evidence("demo", "E2")).active
     session.undo()
     assert not session.store.evidence("demo", "E2").excluded

@@ -24,6 +24,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import literal
 
+
 def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
     """Where an export goes unless the user says otherwise: <folder or cwd>/<case id>.<ext>."""
     return (folder or Path.cwd()) / f"{case.id}.{file_format(fmt).extension}"

@@ -6,6 +6,8 @@ the matrix's cursor sits on evidence, this panel's on hypotheses.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -68,13 +70,22 @@ def disagreement_line(a: Analysis, width: int) -> Text:
 class RankingPanel(Widget, can_focus=True):
     """Hypotheses best first, with bars, the disagreement mark and the evidence count."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
-        Binding("enter", "screen.open_hypothesis", "Why",
-                tooltip="Open the hypothesis view: coverage, evidence against and for, indicators"),
+        Binding(
+            "enter",
+            "screen.open_hypothesis",
+            "Why",
+            tooltip="Open the hypothesis view: coverage, evidence against and for, indicators",
+        ),
         Binding("e", "screen.edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
-        Binding("delete", "screen.delete_hypothesis", "Delete hyp.", tooltip="Delete the selected hypothesis (asks first; u undoes)"),
+        Binding(
+            "delete",
+            "screen.delete_hypothesis",
+            "Delete hyp.",
+            tooltip="Delete the selected hypothesis (asks first; u undoes)",
+        ),
     ]
     cursor: reactive[int] = reactive(0)
 
@@ -120,7 +131,7 @@ class RankingPanel(Widget, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh()
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.lines())
 
     def on_resize(self) -> None:
