@@ -16,6 +16,8 @@ so a rating costs one journal append, never a rewrite of the file. Before and
 after every append the store checks that the lock, journal and database are
 still the files it opened: a second writer (a deleted lock, a hard link) is
 refused instead of having its edits, or ours, silently lost.
+
+The README's "How it works" (under Development) shows how the parts fit.
 """
 
 from __future__ import annotations

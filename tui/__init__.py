@@ -1,1 +1,4 @@
-"""The weigh command line and the Textual app."""
+"""The weigh command line and the Textual app.
+
+The README's "How it works" (under Development) shows how the parts fit.
+"""
