@@ -39,9 +39,9 @@ def test_against_strongest_first_weight_and_rating_then_case_order() -> None:
     assert [w.evidence.id for w in b.against] == ["E4", "E3", "E1", "E2"]
     assert b.against[0].strength == pytest.approx(2 * 2**0.5)
     assert [w.evidence.id for w in b.for_] == ["E5"]
-    c = b.coverage  # the analysis's counts, matching the lists shown
-    assert (c.rated, c.unrated, c.for_, c.against, b.used) == (6, 0, 1, 4, 7)  # NA is not rated
-    assert not c.incomplete
+    cov = b.coverage  # the analysis's counts, matching the lists shown
+    assert (cov.rated, cov.unrated, cov.for_, cov.against, b.used) == (6, 0, 1, 4, 7)  # NA is not rated
+    assert not cov.incomplete
 
 
 def test_same_fact_group_divides_strength_among_items_taking_part() -> None:
