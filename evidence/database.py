@@ -245,7 +245,7 @@ class WeighStorage(Storage):
             return None
         return {
             META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
-            CASES: {k: dict(c) for k, c in cases.items()},
+            CASES: {k: _case_document(c) for k, c in cases.items()},
             HISTORY: History(data[start:at], count),
         }
 
@@ -337,7 +337,7 @@ class WeighStorage(Storage):
         """The validated file as TinyDB tables: a case document keeps its item models."""
         return {
             META: {k: m.model_dump(by_alias=True) for k, m in db.meta.items()},
-            CASES: {k: dict(c) for k, c in db.cases.items()},
+            CASES: {k: _case_document(c) for k, c in db.cases.items()},
             HISTORY: History.of(db.history),
         }
 
@@ -414,6 +414,22 @@ class WeighStorage(Storage):
 
     def close(self) -> None:
         self._tables = None
+
+
+def _case_document(case: Case) -> dict[str, Any]:
+    """A validated case as its TinyDB document, its items sharing their fields-set records.
+
+    pydantic keeps, per model, the set of field names its input named: for
+    evidence items read from this file that is the same dozen names each
+    time, ~700 bytes per item (70 MB at 100,000 items). Items with the same
+    names share one set; pydantic copies it before changing it (model_copy),
+    and frozen models never change it in place.
+    """
+    shared: dict[frozenset[str], set[str]] = {}
+    for ev in case.evidence:
+        names = ev.__pydantic_fields_set__
+        object.__setattr__(ev, "__pydantic_fields_set__", shared.setdefault(frozenset(names), names))
+    return dict(case)
 
 
 def open_db(path: Path) -> TinyDB:
