@@ -27,22 +27,27 @@ def close(a: float | None, b: float) -> bool:
     return a is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
+#: The hand-worked evidence: a same-fact group of three (one excluded), a known date
+#: later than the event date, weights from low to high, NA and an unrated cell.
+WORKED_EVIDENCE = [
+    Evidence(id="E1", title="draft", group="drafting", event_date=date(2022, 3, 29),
+             ratings={"H1": "C", "H2": "II", "H3": "N"}),
+    Evidence(id="E2", title="draft again", group="drafting", credibility="high", relevance="high",
+             event_date=date(2022, 3, 1), reported_date=date(2022, 4, 10),
+             ratings={"H1": "C", "H2": "I"}),
+    Evidence(id="E3", title="claim", credibility="low", relevance="low",
+             ratings={"H1": "I", "H2": "C", "H3": "NA"}),
+    Evidence(id="E4", title="left out", group="drafting", excluded=True, ratings={"H1": "II"}),
+]
+
+
 @pytest.fixture
 def case() -> Case:
     return Case(
         id="g",
         title="groups",
         hypotheses=[Hypothesis(id=f"H{i}", title=f"h{i}") for i in (1, 2, 3)],
-        evidence=[
-            Evidence(id="E1", title="draft", group="drafting", event_date=date(2022, 3, 29),
-                     ratings={"H1": "C", "H2": "II", "H3": "N"}),
-            Evidence(id="E2", title="draft again", group="drafting", credibility="high", relevance="high",
-                     event_date=date(2022, 3, 1), reported_date=date(2022, 4, 10),
-                     ratings={"H1": "C", "H2": "I"}),
-            Evidence(id="E3", title="claim", credibility="low", relevance="low",
-                     ratings={"H1": "I", "H2": "C", "H3": "NA"}),
-            Evidence(id="E4", title="left out", group="drafting", excluded=True, ratings={"H1": "II"}),
-        ],
+        evidence=WORKED_EVIDENCE,
     )
 
 

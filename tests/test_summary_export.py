@@ -15,6 +15,7 @@ from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.test_cli import weigh
+from tests.test_scoring_groups import WORKED_EVIDENCE
 
 LN2 = math.log(2)
 LN3 = math.log(1 / 3)
@@ -28,16 +29,7 @@ def small_case() -> Case:
         question="Which one?",
         conclusion="H1 on balance; E3 is only a claim.",
         hypotheses=[Hypothesis(id=f"H{i}", title=f"hypothesis {i}") for i in (1, 2, 3)],
-        evidence=[
-            Evidence(id="E1", title="draft", group="drafting", event_date=date(2022, 3, 29),
-                     ratings={"H1": "C", "H2": "II", "H3": "N"}),
-            Evidence(id="E2", title="draft again", group="drafting", credibility="high", relevance="high",
-                     event_date=date(2022, 3, 1), reported_date=date(2022, 4, 10),
-                     ratings={"H1": "C", "H2": "I"}),
-            Evidence(id="E3", title="claim", credibility="low", relevance="low",
-                     ratings={"H1": "I", "H2": "C", "H3": "NA"}),
-            Evidence(id="E4", title="left out", group="drafting", excluded=True, ratings={"H1": "II"}),
-        ],
+        evidence=WORKED_EVIDENCE,
         indicators=[
             Indicator(id="M1", title="Talks resume in Istanbul", expected_by=date(2000, 1, 1),
                       ratings={"H1": "CC", "H3": "I"}),

@@ -19,18 +19,10 @@ import pytest
 from evidence.store import Store
 
 from .crash_util import Child, check_survivors
-from .edits import Reference, base_case, shape
+from .edits import Reference, shape
 
 RANDOM_KILLS = 30
 TIME_BUDGET = 20.0  # seconds for the random-kill loop, whatever the machine
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "weigh.json"
-    with Store.open(path) as store:
-        store.put_case(base_case())
-    return path
 
 
 @pytest.fixture

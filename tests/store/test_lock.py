@@ -27,14 +27,6 @@ time.sleep(60)
 """
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "weigh.json"
-    with Store.open(path) as store:
-        store.put_case(base_case())
-    return path
-
-
 def start_holder(db: Path) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
