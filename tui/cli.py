@@ -1,6 +1,10 @@
 """The `weigh` command. Only bare `weigh` and `weigh serve` import Textual.
 
 Every failure is one line on stderr and exit status 2: analysts script this.
+Each command imports what it needs when it runs (hence the imports inside the
+functions): `weigh --help` and a usage error load neither pydantic nor the
+store, and the commands other than bare `weigh` and `weigh serve` never load
+Textual (tests/test_layering.py checks it).
 """
 
 from __future__ import annotations

@@ -462,7 +462,7 @@ class MainScreen(Screen[None]):
             self.notify("Move to a hypothesis column (H1, H2, …) to write its note",
                         severity="warning")
             return
-        from tui.screens.note_dialog import NoteDialog
+        from tui.screens.note_dialog import NoteDialog  # on first use: off the start-up path
 
         assert self.case is not None
         ev = self.store.evidence(self.case.id, eid)
