@@ -1,7 +1,8 @@
 """The summary formats as text, one function each, so the CLI and the TUI render alike.
 
 The file-format registry (``evidence.formats``) lists them with the case file
-and PARC's format; nothing here dispatches on a format's name.
+and PARC's format; nothing here dispatches on a format's name. Each function
+imports its renderer when called, so an export loads the one it writes.
 """
 
 from __future__ import annotations
