@@ -102,9 +102,6 @@ def _any_record_after(data: bytes, pos: int) -> bool:
     return any(_decode(line) is not None for line in data[pos:].split(b"\n")[:-1])
 
 
-
-
-
 class JournalWriter:
     """Appends records durably; a failed append is cut off again so no half record stays."""
 

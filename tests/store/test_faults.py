@@ -121,6 +121,7 @@ def test_fault_in_a_compaction(tmp_path: Path, faults: Faults, monkeypatch: pyte
     store = opened_with_edits(tmp_path)
     monkeypatch.setattr(store_module, "COMPACT_RECORDS", store.pending)
     before = shape(store.case(CASE_ID))
+
     def temp_file(args: tuple[object, ...]) -> bool:
         return str(args[0]).endswith(".tmp")
 
@@ -187,6 +188,7 @@ def test_fault_opening_the_journal(tmp_path: Path, faults: Faults, func: str, co
         fh.write(b"torn")
     files = digest(*files_of(db))
     # the writer's open (for appending), not the read that comes first
+
     def writer_open(a: tuple[Any, ...]) -> bool:
         return str(a[0]).endswith(".journal") and bool(a[1] & os.O_WRONLY)
 

@@ -245,7 +245,6 @@ async def test_empty_database_says_so(tmp_path: Path) -> None:
     assert app.results == [None]
 
 
-
 async def test_deleting_the_open_case_shows_another_one(db: Path, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -45,8 +45,6 @@ MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 RATE = Binding.Group("Rate", compact=True)
 
 
-
-
 def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
     """The little column of marks: linchpin, non-diagnostic, excluded, later, same-fact group."""
     marks = ""
