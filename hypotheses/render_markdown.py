@@ -120,6 +120,8 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
     for m in SCORING_MODELS:
         v = f.verdicts[m.name]
         names = ", ".join(md(h) for h in leader_ids(a, m.name)) or "none"
+        if v.unrated_leader:  # a top score on no rated item is not a lead
+            names = f"no verdict (top score {names}, on no rated item)"
         out.append(f"- {m.label}: {names}" + ("" if m.name == s.model else f" — {md(v.headline)}"))
         if m.name != s.model:
             out += [f"  - **Warning:** {md(w)}" for w in v.warnings]

@@ -132,6 +132,7 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
     md = export_bytes(case, "md").decode()
     assert "No verdict under weighted inconsistency (PARC): the top score goes to H9" in md
     assert "H9 leads" not in md
+    assert "- weighted inconsistency (PARC): no verdict (top score H9, on no rated item)" in md
     html = export_bytes(case, "html").decode()
     assert "no verdict: the top score rests on no rated item" in html
     assert "Leads under weighted" not in html
