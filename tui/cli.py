@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
-from evidence.formats import EXPORT_FORMATS, file_format
+from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import visible
 
@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("cases", parents=[db], help="list the cases in the database")
     imp = sub.add_parser(
-        "import", parents=[db], help="import a case file (weigh-case JSON, CSV matrix, PARC .achz)"
+        "import", parents=[db],
+        help=f"import a case file ({', '.join(f.label for f in IMPORT_FORMATS)})",
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--case", metavar="ID", help="import under this case id")
