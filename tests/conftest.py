@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,16 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT)
     open_store(tmp_path / "weigh.json").close()
     return env
+
+
+@pytest.fixture(autouse=True)
+def _gc_unfrozen() -> Iterator[None]:
+    """Give the garbage collector back after each test, as a new process would have it.
+
+    The workbench freezes the collector when it opens a case (process-wide state, right
+    for the one case an app holds). Left frozen, the next test's app would find
+    everything the test run ever held frozen, and pay a full collection of it on
+    opening its case (seconds per test); the app's own freeze is unchanged.
+    """
+    yield
+    gc.unfreeze()
