@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from evidence.seed import default_case
 from tests.achz_files import achz
 from tests.conftest import weigh_text as weigh
 
@@ -21,11 +22,13 @@ def test_export_then_import_the_default_case(cli_env: dict[str, str], tmp_path: 
     proc = weigh(cli_env, "import", str(out), "--case", "from-parc")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("Read 6 hypotheses, 40 evidence items and ")
+    items = len(default_case().evidence)
+    assert lines[0].startswith(f"Read 6 hypotheses, {items} evidence items and ")
     assert lines[0].endswith(" ratings into case 'from-parc'")
     assert "HYPOTHESIS/NAME → hypotheses H1–H6, in column order" in lines
     cases = weigh(cli_env, "cases").stdout
-    assert "from-parc\tWhy the spring-2022 Istanbul peace talks collapsed\t6 hypotheses\t40 evidence" in cases
+    title = "Why the spring-2022 Istanbul peace talks collapsed"
+    assert f"from-parc\t{title}\t6 hypotheses\t{items} evidence" in cases
 
     # Exported again, the imported case is byte-for-byte the file it came from.
     again = tmp_path / "again.achz"

@@ -143,6 +143,9 @@ def test_default_case_round_trip() -> None:
         "evidence source",
         "evidence relevance",
         "per-rating notes",
+        "evidence same-fact groups",
+        "indicators",
+        "case conclusion",
         "evidence tags",
     ]
     # And once through weigh, nothing more is lost: the second trip is exact.

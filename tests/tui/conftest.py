@@ -11,7 +11,10 @@ import pytest
 from rich.console import Console
 from textual.app import App
 
-from evidence.seed import open_store
+from evidence.seed import default_case, open_store
+
+# How many items the bundled case has, so tests follow it when it is re-rated or grows.
+DEFAULT_ITEMS = len(default_case().evidence)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import flat_text, notices
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices
 from tui.screens.main import MainScreen, next_id
 
 
@@ -39,12 +39,12 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is main
-        assert main.matrix.current() == ("E41", "H1")  # selected on its first rating cell
+        assert main.matrix.current() == (f"E{DEFAULT_ITEMS + 1}", "H1")  # selected on its first rating cell
         for key in ("c", "right", "C", "right", "n", "right", "i", "right", "I", "right", "x"):
             await pilot.press(key)
         assert "New [bold] item [/]" in flat_text(app)
         await pilot.press("ctrl+q")
-    ev = stored_case(db_path).item("E41")
+    ev = stored_case(db_path).item(f"E{DEFAULT_ITEMS + 1}")
     assert ev.title == "New [bold] item [/]"
     assert ev.tags == ["alpha", "beta"]
     assert ev.ratings == {"H1": "C", "H2": "CC", "H3": "N", "H4": "I", "H5": "II", "H6": "NA"}
@@ -59,7 +59,7 @@ async def test_escape_cancels_the_form_and_saves_nothing(db_path, make_app):
         await pilot.pause()
         assert app.screen is main
         await pilot.press("ctrl+q")
-    assert len(stored_case(db_path).evidence) == 40
+    assert len(stored_case(db_path).evidence) == DEFAULT_ITEMS
 
 
 async def test_edit_focused_evidence_and_undo(db_path, make_app):
@@ -100,10 +100,10 @@ async def test_delete_evidence_asks_then_undo_restores_it_in_place(db_path, make
         await pilot.press("y")
         await pilot.pause()
         assert eid not in [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
-        assert main.matrix.row_count == 39
+        assert main.matrix.row_count == DEFAULT_ITEMS - 1
         assert f"Deleted {eid}" in notices(app)
         await pilot.press("ctrl+q")
-    assert len(stored_case(db_path).evidence) == 39
+    assert len(stored_case(db_path).evidence) == DEFAULT_ITEMS - 1
     # undo works across nothing but this session; do it again and undo
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:

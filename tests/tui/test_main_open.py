@@ -10,7 +10,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.widgets.matrix import EvidenceMatrix
@@ -30,7 +30,7 @@ async def test_first_run_opens_istanbul_focused_on_first_cell(tmp_path, make_app
         text = flat_text(app)
         assert "Why the spring-2022 Istanbul peace talks collapsed" in text
         assert "weighted inconsistency (PARC)" in text
-        assert "40 of 40 items used" in text
+        assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in text
         assert "Diag" in text
         await pilot.press("ctrl+q")
     assert app.return_code == 0

@@ -7,7 +7,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
-from tests.tui.conftest import flat_text, notices
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices
 from tui.screens.main import MainScreen
 
 
@@ -91,7 +91,7 @@ async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
         assert eid == top
         await pilot.press("space")
         assert stored(db_path, eid).excluded is True
-        assert "39 of 40 items used" in flat_text(app)
+        assert f"{DEFAULT_ITEMS - 1} of {DEFAULT_ITEMS} items used" in flat_text(app)
         cell = screen.matrix.get_cell(eid, "h:H1")
         assert "strike" in str(cell.style) or "dim" in str(cell.style)
         assert "✕" in screen.matrix.get_cell(eid, "mark").plain
@@ -102,7 +102,7 @@ async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        assert "39 of 40 items used" in flat_text(app)
+        assert f"{DEFAULT_ITEMS - 1} of {DEFAULT_ITEMS} items used" in flat_text(app)
         await pilot.press("ctrl+q")
 
 
@@ -180,7 +180,7 @@ async def test_rating_in_a_filtered_view_rescores_that_view_when_asked(db_path, 
             assert screen.analysis.models[model].scores == analyse(sub).models[model].scores
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code
         text = flat_text(app)
-        assert f"filter #{tag} · {len(view)} of 40 shown · scoring only these {len(view)}" in text
+        assert f"filter #{tag} · {len(view)} of {DEFAULT_ITEMS} shown · scoring only these {len(view)}" in text
         assert f"filtered view: #{tag}, only the {len(view)} shown" in text
         await pilot.press("ctrl+q")
 

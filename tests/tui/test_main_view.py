@@ -9,7 +9,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse, known_dates
-from tests.tui.conftest import flat_text, notices, screen_text
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, screen_text
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -98,9 +98,9 @@ async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_
         assert screen.matrix.row_count == len(tagged)
         await pilot.press("enter")
         text = flat_text(app)
-        assert f"filter #{tag} · {len(tagged)} of 40 shown · scoring all 40" in text
+        assert f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring all {DEFAULT_ITEMS}" in text
         assert "filtered view" not in text  # the ranking is the whole case's
-        assert "40 of 40 items used" in text
+        assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in text
         assert screen.analysis.models["weighted"].scores == whole
         assert app.focused is screen.matrix
         # f: score only what is shown, said on screen; f again: the whole case
@@ -126,7 +126,7 @@ async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_
         await pilot.press("slash", "escape")
         assert screen.filter_query == "#no-such-tag"
         await pilot.press("slash", "ctrl+u", "enter")
-        assert screen.matrix.row_count == 40
+        assert screen.matrix.row_count == DEFAULT_ITEMS
         assert "filtered view" not in flat_text(app)
         await pilot.press("ctrl+q")
 
@@ -147,7 +147,7 @@ async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app
         assert "As of 2022-03-15" in text
         assert "as of 2022-03-15" in text
         a = analyse(case, date(2022, 3, 15))
-        assert f"{len(a.used)} of 40 items used" in text
+        assert f"{len(a.used)} of {DEFAULT_ITEMS} items used" in text
         assert screen.analysis.models["weighted"].scores == a.models["weighted"].scores
         later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
         assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
@@ -158,7 +158,7 @@ async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app
         assert "No earlier date" in notices(app)
         await pilot.press(*["right_square_bracket"] * len(dates))
         assert "As of all dates" in flat_text(app)
-        assert "40 of 40 items used" in flat_text(app)
+        assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
         await pilot.press("ctrl+q")
 
 
