@@ -6,11 +6,21 @@ pinned so the picture does not depend on the temp directory's name.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from evidence.seed import open_store
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history pane shows when an edit was made: pin it so the picture does not drift."""
+    import evidence.store
+
+    moment = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(evidence.store, "utcnow", lambda: moment)
 
 
 @pytest.fixture
