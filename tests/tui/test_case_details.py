@@ -19,7 +19,15 @@ def stored_info(db_path: Path):
         return store.case(DEFAULT_CASE_ID).info
 
 
+def without_conclusion(db_path: Path) -> None:
+    """The bundled case ships with a conclusion; this test starts from a case without one."""
+    with Store.open(db_path) as store:
+        info = store.case(DEFAULT_CASE_ID).info
+        store.update_case_info(info.model_copy(update={"conclusion": ""}))
+
+
 async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, make_app):
+    without_conclusion(db_path)
     before = stored_info(db_path)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
