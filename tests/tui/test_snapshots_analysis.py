@@ -91,6 +91,8 @@ def indicator_db(tmp_path: Path) -> Path:
 
     path = tmp_path / "ind.json"
     store = open_store(path)
+    for shipped in store.case(DEFAULT_CASE_ID).indicators:  # the picture shows exactly these two
+        store.delete_indicator(DEFAULT_CASE_ID, shipped.id)
     store.add_indicator(DEFAULT_CASE_ID, Indicator(
         id="M1", title="Both sides sign the [bold]Istanbul[/] communiqué",
         expected_by=date(2022, 4, 30), ratings={"H3": "II", "H2": "I"}))
