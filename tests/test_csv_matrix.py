@@ -37,8 +37,7 @@ def test_default_case_round_trip_is_byte_identical() -> None:
     assert [h.id for h in fresh.hypotheses] == [h.id for h in case.hypotheses]
     assert [h.title for h in fresh.hypotheses] == [h.title for h in case.hypotheses]
     for got, want in zip(fresh.evidence, case.evidence, strict=True):
-        # a CSV matrix has no notes and no same-fact group column
-        assert got.model_dump(exclude={"notes", "group"}) == want.model_dump(exclude={"notes", "group"})
+        assert got.model_dump(exclude={"notes"}) == want.model_dump(exclude={"notes"})
 
 
 def test_updating_the_same_case_changes_nothing() -> None:
