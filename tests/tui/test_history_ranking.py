@@ -105,7 +105,8 @@ async def test_ranking_history_at_80x24_keeps_ranking_and_leaders_in_view(db_pat
         row = next(ln for ln in lines if ln.lstrip().startswith("2 ")).rstrip()
         a = app.screen.steps[2]
         assert a.ranking in row  # the ranking column, whole
-        assert row.endswith(", ".join(a.leaders["weighted"]) + " ≠")  # leaders; models disagree
+        mark = "" if a.agree else " ≠"  # the models disagree (follows the bundled case's ratings)
+        assert row.endswith(", ".join(a.leaders["weighted"]) + mark)  # leaders, whole
         assert "≠: the models disagree on the leader." in flat_text(app)
         assert "After change 2: rating" in flat_text(app)  # the clipped change, in full below
 
