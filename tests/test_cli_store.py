@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from evidence.case_file import dump_case_file
-from evidence.seed import DEFAULT_CASE_ID, open_store
+from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
 from evidence.store import Store
 from tests.conftest import ROOT
 from tests.test_cli import fail, weigh
@@ -43,7 +43,7 @@ def test_delete_needs_yes_and_says_what_it_deleted(cli_env: dict[str, str], tmp_
     assert "no case 'nope'" in fail(cli_env, "delete", "nope", "--yes")
     done = weigh(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
     assert done.stdout.startswith(f"Deleted case {DEFAULT_CASE_ID} (")
-    assert "6 hypotheses, 40 evidence." in done.stdout
+    assert f"6 hypotheses, {len(default_case().evidence)} evidence." in done.stdout
     assert weigh(cli_env, "cases").stdout == ""
     assert Store.open(db, readonly=True).history(DEFAULT_CASE_ID)[-1].op == "case.delete"
 

@@ -153,6 +153,7 @@ def test_report_sections_in_reading_order() -> None:
     assert sections == [
         "conclusion",
         "ranking",
+        "indicators",  # the bundled case registers indicators
         "timeline",
         "matrix",
         "linchpins",
