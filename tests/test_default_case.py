@@ -204,6 +204,9 @@ def test_indicators_bear_on_every_hypothesis(case: Case) -> None:
         assert ind.details.strip(), ind.id
         borne |= {hid for hid, code in ind.ratings.items() if code in STRONG}
     assert borne == hids
+    for hid in hids:  # something that would strengthen it and something that would weaken it
+        codes = {ind.ratings[hid] for ind in case.indicators}
+        assert codes & {"C", "CC"} and codes & {"I", "II"}, hid
 
 
 def test_the_conclusion_matches_what_the_tool_shows(case: Case) -> None:
