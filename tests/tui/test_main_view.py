@@ -186,7 +186,7 @@ async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, ma
         _hid, note = next(iter(ev.notes.items()))
         assert note[:40] in pane
         lin = next(i for i, x in enumerate(a.linchpins) if "weighted" in x)
-        await pilot.press(*["up"] * 60, *["down"] * rows.index(case.evidence[lin].id))
+        await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
         pane = str(screen.query_one("#detail-text").render())
         assert "◆ linchpin under" in pane
         assert "◆" in screen.matrix.get_cell(case.evidence[lin].id, "mark").plain
