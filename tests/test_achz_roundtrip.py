@@ -268,7 +268,15 @@ def test_generated_round_trip_keeps_what_parc_holds_and_reports_the_rest(case: C
     same = {k: v for k, v in weigh_view(case).items() if k != "question"}
     parc = {k: v for k, v in parc_view(case).items() if k != "question"}
     nothing_lost = same == parc and case.question in ("", case.title)
-    assert (achz_losses(case) == []) == nothing_lost, achz_losses(case)
+    # Characters outside the BMP survive weigh's own round trip but are named as a
+    # portability note for PARC-era readers, so that note is checked on its own.
+    losses = achz_losses(case)
+    portability = [line for line in losses if "Basic Multilingual Plane" in line]
+    assert ([line for line in losses if line not in portability] == []) == nothing_lost, losses
+    exported = [case.title, *(h.title for h in case.hypotheses)]
+    exported += [t for e in case.evidence for t in (e.title, e.details, e.url or "")]
+    wide = any(ord(ch) > 0xFFFF for text in exported for ch in text)
+    assert bool(portability) == wide, losses
 
 
 @settings(max_examples=60, deadline=None)
