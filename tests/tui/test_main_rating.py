@@ -180,7 +180,8 @@ async def test_rating_in_a_filtered_view_rescores_that_view_when_asked(db_path, 
             assert screen.analysis.models[model].scores == analyse(sub).models[model].scores
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code
         text = flat_text(app)
-        assert f"filter #{tag} · {len(view)} of {DEFAULT_ITEMS} shown · scoring only these {len(view)}" in text
+        shown = f"{len(view)} of {DEFAULT_ITEMS} shown"
+        assert f"filter #{tag} · {shown} · scoring only these {len(view)}" in text
         assert f"filtered view: #{tag}, only the {len(view)} shown" in text
         await pilot.press("ctrl+q")
 
