@@ -26,7 +26,6 @@ MAX_INDICATORS = 10_000
 MAX_RATINGS = 2_000_000  # ratings and notes over the whole case (100,000 × 6 is 600,000)
 MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` in a JSON file: an item needs about four
 MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
-MAX_CELL_CHARS = 100_000  # one CSV cell (the longest text field a case holds)
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {
@@ -91,18 +90,6 @@ def check_json_size(data: bytes, name: str) -> None:
         raise too_big(name, MAX_IMPORT_BYTES)
     if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:
         raise over(name, "JSON objects and lists", MAX_JSON_CONTAINERS)
-
-
-def check_counts(name: str, *, hypotheses: int, evidence: int, indicators: int = 0, ratings: int = 0) -> None:
-    """Refuse a case bigger than one import may hold."""
-    for what, count, limit in (
-        ("hypotheses", hypotheses, MAX_HYPOTHESES),
-        ("evidence items", evidence, MAX_EVIDENCE),
-        ("indicators", indicators, MAX_INDICATORS),
-        ("ratings and notes", ratings, MAX_RATINGS),
-    ):
-        if count > limit:
-            raise over(name, what, limit)
 
 
 def date_problem(value: Any) -> str | None:

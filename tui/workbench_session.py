@@ -177,10 +177,6 @@ class WorkbenchSession:
     def as_of(self) -> date | None:
         return self.stops[self.stop] if self.stops else None
 
-    @property
-    def filtering(self) -> bool:
-        return bool(self.filter_query)
-
     def require(self) -> str:
         """The open case's id, or :class:`NoCase`."""
         if self.case_id is None:
