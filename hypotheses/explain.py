@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from hypotheses.models import Case, Evidence, Indicator
-from hypotheses.scoring import NUMERIC, Analysis, Coverage, group_sizes, weight
-
-AGAINST = ("II", "I")
-FOR = ("CC", "C")
+from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
 
 
 @dataclass(frozen=True)
@@ -55,9 +52,9 @@ def brief(analysis: Analysis, hypothesis_id: str) -> Brief:
     for_: list[tuple[int, Weighed]] = []
     for pos, ev in enumerate(items):
         code = ev.ratings.get(hypothesis_id)
-        if code in AGAINST:
+        if code in AGAINST_CODES:
             against.append((pos, Weighed(ev, code, sizes[pos])))
-        elif code in FOR:
+        elif code in FOR_CODES:
             for_.append((pos, Weighed(ev, code, sizes[pos])))
     return Brief(
         hypothesis_id=hypothesis_id,

@@ -28,9 +28,6 @@ from hypotheses.scoring import (
 )
 from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
 
-SUPPORTS = ("CC", "C")
-REFUTES = ("II", "I")
-
 
 @dataclass(frozen=True)
 class RankingRow:
