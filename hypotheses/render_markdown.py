@@ -23,6 +23,15 @@ def md(text: str) -> str:
     return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+def paragraphs(text: str) -> list[str]:
+    """User text made inert line by line, so a long description keeps its paragraphs."""
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        if line.strip():
+            out += [md(line), ""]
+    return out
+
+
 def _cite(c: Citation) -> str:
     ev = c.evidence
     return (
@@ -92,7 +101,7 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
         out.append("_No conclusion written yet._")
     out.append("")
     if case.description:
-        out += [md(case.description), ""]
+        out += paragraphs(case.description)
     when = f"known by {a.as_of.isoformat()}" if a.as_of else "all dates"
     ranked_by = scoring_model(s.model)
     out += [
@@ -142,7 +151,7 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
     for hyp in case.hypotheses:
         out += ["", f"### {md(hyp.id)}: {md(hyp.title)}", ""]
         if hyp.description:
-            out += [md(hyp.description), ""]
+            out += paragraphs(hyp.description)
         support, against = f.support[hyp.id], f.against[hyp.id]
         out.append("For:" if support else "For: nothing consistent with it.")
         out += [_cite(c) for c in support]
