@@ -10,12 +10,14 @@ from typing import ClassVar
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
 from evidence.lock import holder
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
+from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
 from tui.screens.main import MainScreen
@@ -51,6 +53,24 @@ class WeighApp(App[int]):
 
     def on_mount(self) -> None:
         self.open_database()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text with control characters shown: messages quote user text."""
+        super().notify(
+            visible(message, lines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then the guard that keeps control characters off the terminal."""

@@ -72,3 +72,16 @@ async def test_escapes_are_visible_everywhere_and_never_raw(tmp_path, make_app):
         await pilot.press("h")  # the ranking history names the case
         await pilot.pause()
         assert RAW.search(screen_text(app)) is None
+
+
+async def test_a_toast_quoting_user_text_shows_it_plain_and_visible(tmp_path, make_app):
+    """Any notification (store errors quote paths and ids) is plain text, escapes shown."""
+    app = make_app(tmp_path / "weigh.json")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        app.notify(f"cannot save /tmp/[b]x[/b]/{ESC}]2;pwned{BEL}.json", title=f"T{ESC}c")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown == ["cannot save /tmp/[b]x[/b]/␛]2;pwned␇.json"]
+        assert [n.title for n in app._notifications] == ["T␛c"]
+        assert all(not n.markup for n in app._notifications)
