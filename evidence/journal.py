@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.errors import CorruptDatabase, StoreError
-from evidence.fsio import fsync_dir, write_all
+from evidence.fsio import fsync_dir, replaced_problem, write_all
 
 
 def encode(body: bytes) -> bytes:
@@ -141,14 +141,9 @@ class JournalWriter:
 
     def verify(self) -> str | None:
         """None while the name points at our file at the size we left it, else why not."""
-        try:
-            st = os.lstat(self.path)
-        except FileNotFoundError:
-            return f"its journal {self.path.name} was deleted while weigh had it open"
-        except OSError as exc:
-            return f"its journal {self.path.name} cannot be checked ({exc.strerror or exc})"
-        if (st.st_dev, st.st_ino) != self._ident:
-            return f"its journal {self.path.name} was replaced while weigh had it open"
+        problem, st = replaced_problem(self.path, self._ident, "its journal")
+        if st is None:
+            return problem
         if st.st_size != self.size:
             return f"its journal {self.path.name} was written by another program"
         return None

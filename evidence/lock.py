@@ -24,6 +24,7 @@ import stat
 from pathlib import Path
 
 from evidence.errors import DatabaseLocked, StoreError
+from evidence.fsio import replaced_problem
 
 
 def lock_path_for(db: Path) -> Path:
@@ -91,15 +92,7 @@ class WriterLock:
 
     def verify(self) -> str | None:
         """None while the lock file's name still points at the file we locked, else why not."""
-        try:
-            st = os.lstat(self.path)
-        except FileNotFoundError:
-            return f"its lock file {self.path.name} was deleted while weigh had it open"
-        except OSError as exc:
-            return f"its lock file {self.path.name} cannot be checked ({exc.strerror or exc})"
-        if (st.st_dev, st.st_ino) != self._ident:
-            return f"its lock file {self.path.name} was replaced while weigh had it open"
-        return None
+        return replaced_problem(self.path, self._ident, "its lock file")[0]
 
     def release(self) -> None:
         if self._fd >= 0:
