@@ -17,7 +17,9 @@ after every append the store checks that the lock, journal and database are
 still the files it opened: a second writer (a deleted lock, a hard link) is
 refused instead of having its edits, or ours, silently lost.
 
-The README's "How it works" (under Development) shows how the parts fit.
+The edit methods (what each checks, which record it commits) are in
+``evidence.edits``; the audit trail in memory is ``evidence.trail``. The
+README's "How it works" (under Development) shows how the parts fit.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
@@ -40,15 +41,14 @@ from evidence.database import (
     HISTORY,
     META,
     FileIdentity,
-    History,
     identity,
     keep_backup,
     meta_document,
     open_db,
     weigh_storage,
 )
+from evidence.edits import CaseEdits
 from evidence.errors import (
-    Conflict,
     CorruptDatabase,
     NotFound,
     ReadOnlyStore,
@@ -59,50 +59,22 @@ from evidence.fsio import remove_stale_temps
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock
 from evidence.operations import (
-    CaseDelete,
-    CaseEdit,
-    CasePut,
-    CaseRestore,
     CaseState,
-    EvAdd,
-    EvDelete,
-    EvUpdate,
-    Exclude,
-    HypAdd,
-    HypDelete,
-    HypRestore,
-    HypUpdate,
-    IndAdd,
-    IndDelete,
-    IndObserve,
-    IndUnobserve,
-    IndUpdate,
     Operation,
-    Rate,
     Record,
-    check_columns,
-    check_indicator,
-    diff,
     parse_record,
     record_problem,
 )
+from evidence.trail import Trail
 from hypotheses.models import (
-    RATINGS,
     Case,
-    CaseInfo,
     Evidence,
-    Hypothesis,
-    Indicator,
-    IndicatorStatus,
-    Rating,
     utcnow,
 )
 
 COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 READ_ATTEMPTS = 50
-# What a case-details edit may change (id and timestamps are the store's).
-CASE_DETAILS = ("title", "question", "description", "conclusion")
 
 
 class CaseSummary(BaseModel):
@@ -115,22 +87,11 @@ class CaseSummary(BaseModel):
     updated: str
 
 
-@dataclass(frozen=True)
-class HypothesisRemoval:
-    """A deleted hypothesis with the cells it took along: enough to put it back."""
-
-    hypothesis: Hypothesis
-    position: int
-    ratings: dict[str, str]
-    notes: dict[str, str]
-    indicator_ratings: dict[str, str] = field(default_factory=dict)
-
-
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-class Store:
+class Store(CaseEdits):
     """A weigh database. Open with :meth:`Store.open`; every edit is durable on return."""
 
     def __init__(self, path: Path, readonly: bool) -> None:
@@ -145,11 +106,7 @@ class Store:
         # The audit trail: the file's history table, unparsed until someone reads
         # it (a long trail must not slow opening), then the records since, as JSON
         # documents; typed records are made from both only when asked for.
-        self._trail = History()
-        self._history: list[dict[str, Any]] = []
-        self._typed: list[Operation] = []
-        # (case id, evidence id) → its records: the detail pane asks on every cursor move.
-        self._item_history: dict[tuple[str, str], list[Operation]] | None = None
+        self._trail = Trail()
         self._seq = 0
         self._db_ident: FileIdentity | None = None
         self._failed: str | None = None  # a write error: edits off until reopened
@@ -224,8 +181,7 @@ class Store:
                     f"{self.path}: damaged: case id {case.id!r} appears twice; file left untouched"
                 )
             self._cases[case.id] = CaseState.of(case)
-        self._trail, self._history = trail, []
-        self._typed, self._item_history = [], None
+        self._trail = Trail(trail)
         self._db_ident = before
         self._replay(journal.records)
         self.migrated_from = migrated_from
@@ -347,243 +303,23 @@ class Store:
     def history(self, case_id: str | None = None) -> list[Operation]:
         """Every change, oldest first: the audit trail (folded and journalled)."""
         with self._lock:
-            return [r for r in self._typed_history() if case_id is None or r.case == case_id]
+            return [r for r in self._trail.records(str(self.path))
+                    if case_id is None or r.case == case_id]
 
     def item_history(self, case_id: str, eid: str) -> list[Operation]:
         """The changes that touched one evidence item, oldest first (indexed, not scanned)."""
         with self._lock:
-            if self._item_history is None:
-                self._item_history = {}
-                for rec in self._typed_history():
-                    self._index_record(rec)
-            return list(self._item_history.get((case_id, eid), ()))
-
-    def _typed_history(self) -> list[Operation]:
-        if len(self._typed) < len(self._trail) + len(self._history):
-            docs = [*self._trail.values(), *self._history] if self._trail else self._history
-            self._typed_from(docs)
-        return self._typed
-
-    def _typed_from(self, docs: list[dict[str, Any]]) -> None:
-        for raw in docs[len(self._typed):]:
-            try:
-                self._typed.append(parse_record(raw))
-            except (ValidationError, ValueError) as exc:
-                raise CorruptDatabase(
-                    f"{self.path}: history record {raw.get('seq')!r} cannot be read "
-                    f"({record_problem(exc)}); file left untouched"
-                ) from None
-
-    def _index_record(self, rec: Operation) -> None:
-        assert self._item_history is not None
-        for eid in rec.touched():
-            self._item_history.setdefault((rec.case, eid), []).append(rec)
+            return self._trail.of_item(case_id, eid, str(self.path))
 
     def has_history(self) -> bool:
         """Whether anything was ever recorded (a new database has no trail yet)."""
         with self._lock:
-            return bool(self._trail) or bool(self._history)
+            return bool(self._trail)
 
     @property
     def pending(self) -> int:
         """Edits in the journal not yet folded into the database file."""
         return self._journal.records if self._journal else 0
-
-    # ----------------------------------------------------------------- writes
-
-    def put_case(self, case: Case, *, replace: bool = False) -> None:
-        """Add a whole case (import, new case); an existing id needs ``replace``."""
-        with self._lock:
-            if case.id in self._cases and not replace:
-                raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
-            self._commit(CasePut, case.id, doc=case)
-
-    def update_case_info(self, info: CaseInfo) -> None:
-        """Change a case's details; only the fields that differ are recorded."""
-        with self._lock:
-            old = self._state(info.id).info.model_dump(mode="json", include=set(CASE_DETAILS))
-            new = info.model_dump(mode="json", include=set(CASE_DETAILS))
-            changes, before = diff(old, new)
-            if changes:
-                self._commit(CaseEdit, info.id, new=changes, old=before)
-
-    def delete_case(self, case_id: str) -> Case:
-        """Remove a case; the returned case puts it back with :meth:`restore_case`."""
-        with self._lock:
-            case = self._state(case_id).case()
-            self._commit(CaseDelete, case_id)
-            return case
-
-    def restore_case(self, case: Case) -> None:
-        """Put back a deleted case (refused if a case with its id exists again)."""
-        with self._lock:
-            if case.id in self._cases:
-                raise Conflict(f"case {case.id!r} already exists")
-            self._commit(CaseRestore, case.id, doc=case)
-
-    def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> None:
-        with self._lock:
-            st = self._state(case_id)
-            if any(h.id == hyp.id for h in st.hypotheses):
-                raise Conflict(f"hypothesis {hyp.id!r} already exists in case {case_id!r}")
-            pos = len(st.hypotheses) if position is None else max(0, min(position, len(st.hypotheses)))
-            self._commit(HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
-
-    def update_hypothesis(self, case_id: str, hyp: Hypothesis) -> None:
-        with self._lock:
-            st = self._state(case_id)
-            old = st.hypotheses[st.hyp_pos(hyp.id)]
-            changes, before = diff(old.model_dump(mode="json"), hyp.model_dump(mode="json"))
-            if changes:
-                self._commit(HypUpdate, case_id, id=hyp.id, new=changes, old=before)
-
-    def delete_hypothesis(self, case_id: str, hid: str) -> HypothesisRemoval:
-        """Remove a column with its ratings and notes; the return value undoes it."""
-        with self._lock:
-            st = self._state(case_id)
-            pos = st.hyp_pos(hid)
-            removal = HypothesisRemoval(
-                hypothesis=st.hypotheses[pos],
-                position=pos,
-                ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
-                notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
-                indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
-            )
-            self._commit(HypDelete, case_id, id=hid, pos=pos, doc=removal.hypothesis,
-                         ratings=removal.ratings, notes=removal.notes,
-                         indicator_ratings=removal.indicator_ratings)
-            return removal
-
-    def restore_hypothesis(self, case_id: str, removal: HypothesisRemoval) -> None:
-        with self._lock:
-            st = self._state(case_id)
-            if any(h.id == removal.hypothesis.id for h in st.hypotheses):
-                raise Conflict(f"hypothesis {removal.hypothesis.id!r} already exists")
-            # Cells of items deleted since the hypothesis was removed went with them.
-            self._commit(
-                HypRestore, case_id, id=removal.hypothesis.id,
-                pos=min(removal.position, len(st.hypotheses)), doc=removal.hypothesis,
-                ratings={e: r for e, r in removal.ratings.items() if e in st.index},
-                notes={e: n for e, n in removal.notes.items() if e in st.index},
-                indicator_ratings={m: r for m, r in removal.indicator_ratings.items()
-                                   if any(i.id == m for i in st.indicators)},
-            )
-
-    def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:
-        with self._lock:
-            st = self._state(case_id)
-            if ev.id in st.index:
-                raise Conflict(f"evidence {ev.id!r} already exists in case {case_id!r}")
-            check_columns(st, ev)
-            pos = len(st.evidence) if position is None else max(0, min(position, len(st.evidence)))
-            self._commit(EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
-
-    def update_evidence(self, case_id: str, ev: Evidence) -> None:
-        """Replace an item; the record keeps only the fields that changed."""
-        with self._lock:
-            st = self._state(case_id)
-            old = st.item(ev.id)
-            check_columns(st, ev)
-            changes, before = diff(old.model_dump(mode="json"), ev.model_dump(mode="json"))
-            if changes:
-                self._commit(EvUpdate, case_id, id=ev.id, new=changes, old=before)
-
-    def delete_evidence(self, case_id: str, eid: str) -> tuple[Evidence, int]:
-        """Remove an item; returns it and its position so the caller can undo."""
-        with self._lock:
-            st = self._state(case_id)
-            pos = st.ev_pos(eid)
-            old = st.evidence[pos]
-            linked = [m.id for m in st.indicators if m.evidence_id == eid]
-            self._commit(EvDelete, case_id, id=eid, pos=pos, old=old, unlinked=linked)
-            return old, pos
-
-    def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> None:
-        """Set one cell (None clears it): one small journal record."""
-        with self._lock:
-            st = self._state(case_id)
-            ev = st.item(eid)
-            st.hyp_pos(hid)
-            if code is not None and code not in RATINGS:
-                raise ValueError(f"rating: {code!r} is not one of {', '.join(RATINGS)}")
-            old = ev.ratings.get(hid)
-            if old != code:
-                self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old)
-
-    def set_excluded(self, case_id: str, eid: str, excluded: bool) -> None:
-        with self._lock:
-            ev = self._state(case_id).item(eid)
-            if ev.excluded != excluded:
-                self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
-
-    # ------------------------------------------------------------ indicators
-
-    def add_indicator(self, case_id: str, ind: Indicator, position: int | None = None) -> None:
-        """Register an indicator (it may rate only the case's hypotheses)."""
-        with self._lock:
-            st = self._state(case_id)
-            if any(m.id == ind.id for m in st.indicators):
-                raise Conflict(f"indicator {ind.id!r} already exists in case {case_id!r}")
-            check_indicator(st, ind)
-            n = len(st.indicators)
-            pos = n if position is None else max(0, min(position, n))
-            self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
-
-    def update_indicator(self, case_id: str, ind: Indicator) -> None:
-        """Replace an indicator; the record keeps only the fields that changed."""
-        with self._lock:
-            st = self._state(case_id)
-            old = st.indicators[st.ind_pos(ind.id)]
-            check_indicator(st, ind)
-            changes, before = diff(old.model_dump(mode="json"), ind.model_dump(mode="json"))
-            if changes:
-                self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before)
-
-    def delete_indicator(self, case_id: str, mid: str) -> tuple[Indicator, int]:
-        """Remove an indicator; returns it and its position (``add_indicator`` puts it back)."""
-        with self._lock:
-            st = self._state(case_id)
-            pos = st.ind_pos(mid)
-            old = st.indicators[pos]
-            self._commit(IndDelete, case_id, id=mid, pos=pos, old=old)
-            return old, pos
-
-    def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> Evidence:
-        """Mark an indicator observed and add the evidence item that records it, in one record.
-
-        The item carries the indicator's pre-registered ratings (whatever ratings
-        ``evidence`` had), so hindsight cannot re-rate it. Without ``evidence``
-        the item is made from the indicator: the first free ``E<n>`` id, its title
-        and details. :meth:`unobserve_indicator` takes it back.
-        """
-        with self._lock:
-            st = self._state(case_id)
-            ind = st.indicators[st.ind_pos(mid)]
-            if ind.status == "observed" and ind.evidence_id is not None:
-                raise Conflict(f"indicator {mid} is already observed as evidence {ind.evidence_id}")
-            if evidence is None:
-                n = len(st.evidence) + 1
-                while f"E{n}" in st.index:
-                    n += 1
-                evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)
-            item = evidence.model_copy(update={"ratings": dict(ind.ratings)})
-            if item.id in st.index:
-                raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
-            check_columns(st, item)
-            self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
-                         old_status=ind.status, old_evidence_id=ind.evidence_id)
-            return item
-
-    def unobserve_indicator(self, case_id: str, mid: str, status: IndicatorStatus = "watching") -> None:
-        """Undo an observation: remove the item it added, set the indicator back to ``status``."""
-        with self._lock:
-            st = self._state(case_id)
-            ind = st.indicators[st.ind_pos(mid)]
-            if ind.status != "observed" or ind.evidence_id is None:
-                raise Conflict(f"indicator {mid} is not observed")
-            pos = st.ev_pos(ind.evidence_id)
-            self._commit(IndUnobserve, case_id, id=mid, pos=pos, evidence=st.evidence[pos],
-                         old_status=status, old_evidence_id=None)
 
     # ------------------------------------------------------- journal & apply
 
@@ -692,12 +428,7 @@ class Store:
 
     def _apply(self, rec: Operation) -> None:
         rec.apply(self._cases)
-        kept = rec.for_history()
-        self._history.append(kept.model_dump(mode="json"))
-        if len(self._typed) == len(self._trail) + len(self._history) - 1:
-            self._typed.append(kept)  # type: ignore[arg-type]
-            if self._item_history is not None:
-                self._index_record(kept)  # type: ignore[arg-type]
+        self._trail.add(rec.for_history())  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- compact
 
@@ -750,10 +481,10 @@ class Store:
                 db.table(CASES).insert_multiple(_case_document(st) for st in self._cases.values())
                 # The trail only grows: its old records are appended to as bytes
                 # (TinyDB's insert would parse and rewrite every one of them).
-                trail = self._trail.extended(self._history)
-                storage.put_table(HISTORY, trail)
+                trail = self._trail.folded_all()
+                storage.put_table(HISTORY, trail.folded)
             self._db_ident = storage.identity
-        self._trail, self._history = trail, []
+        self._trail = trail
 
 
 def _case_document(st: CaseState) -> dict[str, Any]:

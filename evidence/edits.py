@@ -1,0 +1,275 @@
+"""Every kind of edit a user can make, checked against the case and turned into a typed record.
+
+Each method checks what the edit needs (the case, item and hypothesis exist,
+no id is taken twice, a rating is a known code), works out the record's old
+values from the state, and hands the record to the store's ``_commit``, which
+journals it durably before applying it. The store itself
+(``evidence.store``) keeps the files; this module keeps the rules.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidence.errors import Conflict
+from evidence.operations import (
+    CaseDelete,
+    CaseEdit,
+    CasePut,
+    CaseRestore,
+    CaseState,
+    EvAdd,
+    EvDelete,
+    EvUpdate,
+    Exclude,
+    HypAdd,
+    HypDelete,
+    HypRestore,
+    HypUpdate,
+    IndAdd,
+    IndDelete,
+    IndObserve,
+    IndUnobserve,
+    IndUpdate,
+    Rate,
+    Record,
+    check_columns,
+    check_indicator,
+    diff,
+)
+from hypotheses.models import (
+    RATINGS,
+    Case,
+    CaseInfo,
+    Evidence,
+    Hypothesis,
+    Indicator,
+    IndicatorStatus,
+    Rating,
+)
+
+# What a case-details edit may change (id and timestamps are the store's).
+CASE_DETAILS = ("title", "question", "description", "conclusion")
+
+
+@dataclass(frozen=True)
+class HypothesisRemoval:
+    """A deleted hypothesis with the cells it took along: enough to put it back."""
+
+    hypothesis: Hypothesis
+    position: int
+    ratings: dict[str, str]
+    notes: dict[str, str]
+    indicator_ratings: dict[str, str] = field(default_factory=dict)
+
+
+class CaseEdits:
+    """The edit methods of :class:`evidence.store.Store`, apart from how it keeps its files.
+
+    Every method holds the store's lock, so the check and the commit see one state.
+    """
+
+    _lock: threading.RLock
+    _cases: dict[str, CaseState]
+
+    def _state(self, case_id: str) -> CaseState:
+        raise NotImplementedError
+
+    def _commit(self, kind: type[Record], case_id: str, **fields: Any) -> None:
+        raise NotImplementedError
+
+    def put_case(self, case: Case, *, replace: bool = False) -> None:
+        """Add a whole case (import, new case); an existing id needs ``replace``."""
+        with self._lock:
+            if case.id in self._cases and not replace:
+                raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
+            self._commit(CasePut, case.id, doc=case)
+
+    def update_case_info(self, info: CaseInfo) -> None:
+        """Change a case's details; only the fields that differ are recorded."""
+        with self._lock:
+            old = self._state(info.id).info.model_dump(mode="json", include=set(CASE_DETAILS))
+            new = info.model_dump(mode="json", include=set(CASE_DETAILS))
+            changes, before = diff(old, new)
+            if changes:
+                self._commit(CaseEdit, info.id, new=changes, old=before)
+
+    def delete_case(self, case_id: str) -> Case:
+        """Remove a case; the returned case puts it back with :meth:`restore_case`."""
+        with self._lock:
+            case = self._state(case_id).case()
+            self._commit(CaseDelete, case_id)
+            return case
+
+    def restore_case(self, case: Case) -> None:
+        """Put back a deleted case (refused if a case with its id exists again)."""
+        with self._lock:
+            if case.id in self._cases:
+                raise Conflict(f"case {case.id!r} already exists")
+            self._commit(CaseRestore, case.id, doc=case)
+
+    def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> None:
+        with self._lock:
+            st = self._state(case_id)
+            if any(h.id == hyp.id for h in st.hypotheses):
+                raise Conflict(f"hypothesis {hyp.id!r} already exists in case {case_id!r}")
+            pos = len(st.hypotheses) if position is None else max(0, min(position, len(st.hypotheses)))
+            self._commit(HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
+
+    def update_hypothesis(self, case_id: str, hyp: Hypothesis) -> None:
+        with self._lock:
+            st = self._state(case_id)
+            old = st.hypotheses[st.hyp_pos(hyp.id)]
+            changes, before = diff(old.model_dump(mode="json"), hyp.model_dump(mode="json"))
+            if changes:
+                self._commit(HypUpdate, case_id, id=hyp.id, new=changes, old=before)
+
+    def delete_hypothesis(self, case_id: str, hid: str) -> HypothesisRemoval:
+        """Remove a column with its ratings and notes; the return value undoes it."""
+        with self._lock:
+            st = self._state(case_id)
+            pos = st.hyp_pos(hid)
+            removal = HypothesisRemoval(
+                hypothesis=st.hypotheses[pos],
+                position=pos,
+                ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
+                notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
+                indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
+            )
+            self._commit(HypDelete, case_id, id=hid, pos=pos, doc=removal.hypothesis,
+                         ratings=removal.ratings, notes=removal.notes,
+                         indicator_ratings=removal.indicator_ratings)
+            return removal
+
+    def restore_hypothesis(self, case_id: str, removal: HypothesisRemoval) -> None:
+        with self._lock:
+            st = self._state(case_id)
+            if any(h.id == removal.hypothesis.id for h in st.hypotheses):
+                raise Conflict(f"hypothesis {removal.hypothesis.id!r} already exists")
+            # Cells of items deleted since the hypothesis was removed went with them.
+            self._commit(
+                HypRestore, case_id, id=removal.hypothesis.id,
+                pos=min(removal.position, len(st.hypotheses)), doc=removal.hypothesis,
+                ratings={e: r for e, r in removal.ratings.items() if e in st.index},
+                notes={e: n for e, n in removal.notes.items() if e in st.index},
+                indicator_ratings={m: r for m, r in removal.indicator_ratings.items()
+                                   if any(i.id == m for i in st.indicators)},
+            )
+
+    def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:
+        with self._lock:
+            st = self._state(case_id)
+            if ev.id in st.index:
+                raise Conflict(f"evidence {ev.id!r} already exists in case {case_id!r}")
+            check_columns(st, ev)
+            pos = len(st.evidence) if position is None else max(0, min(position, len(st.evidence)))
+            self._commit(EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
+
+    def update_evidence(self, case_id: str, ev: Evidence) -> None:
+        """Replace an item; the record keeps only the fields that changed."""
+        with self._lock:
+            st = self._state(case_id)
+            old = st.item(ev.id)
+            check_columns(st, ev)
+            changes, before = diff(old.model_dump(mode="json"), ev.model_dump(mode="json"))
+            if changes:
+                self._commit(EvUpdate, case_id, id=ev.id, new=changes, old=before)
+
+    def delete_evidence(self, case_id: str, eid: str) -> tuple[Evidence, int]:
+        """Remove an item; returns it and its position so the caller can undo."""
+        with self._lock:
+            st = self._state(case_id)
+            pos = st.ev_pos(eid)
+            old = st.evidence[pos]
+            linked = [m.id for m in st.indicators if m.evidence_id == eid]
+            self._commit(EvDelete, case_id, id=eid, pos=pos, old=old, unlinked=linked)
+            return old, pos
+
+    def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> None:
+        """Set one cell (None clears it): one small journal record."""
+        with self._lock:
+            st = self._state(case_id)
+            ev = st.item(eid)
+            st.hyp_pos(hid)
+            if code is not None and code not in RATINGS:
+                raise ValueError(f"rating: {code!r} is not one of {', '.join(RATINGS)}")
+            old = ev.ratings.get(hid)
+            if old != code:
+                self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old)
+
+    def set_excluded(self, case_id: str, eid: str, excluded: bool) -> None:
+        with self._lock:
+            ev = self._state(case_id).item(eid)
+            if ev.excluded != excluded:
+                self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
+
+    # ------------------------------------------------------------ indicators
+
+    def add_indicator(self, case_id: str, ind: Indicator, position: int | None = None) -> None:
+        """Register an indicator (it may rate only the case's hypotheses)."""
+        with self._lock:
+            st = self._state(case_id)
+            if any(m.id == ind.id for m in st.indicators):
+                raise Conflict(f"indicator {ind.id!r} already exists in case {case_id!r}")
+            check_indicator(st, ind)
+            n = len(st.indicators)
+            pos = n if position is None else max(0, min(position, n))
+            self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
+
+    def update_indicator(self, case_id: str, ind: Indicator) -> None:
+        """Replace an indicator; the record keeps only the fields that changed."""
+        with self._lock:
+            st = self._state(case_id)
+            old = st.indicators[st.ind_pos(ind.id)]
+            check_indicator(st, ind)
+            changes, before = diff(old.model_dump(mode="json"), ind.model_dump(mode="json"))
+            if changes:
+                self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before)
+
+    def delete_indicator(self, case_id: str, mid: str) -> tuple[Indicator, int]:
+        """Remove an indicator; returns it and its position (``add_indicator`` puts it back)."""
+        with self._lock:
+            st = self._state(case_id)
+            pos = st.ind_pos(mid)
+            old = st.indicators[pos]
+            self._commit(IndDelete, case_id, id=mid, pos=pos, old=old)
+            return old, pos
+
+    def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> Evidence:
+        """Mark an indicator observed and add the evidence item that records it, in one record.
+
+        The item carries the indicator's pre-registered ratings (whatever ratings
+        ``evidence`` had), so hindsight cannot re-rate it. Without ``evidence``
+        the item is made from the indicator: the first free ``E<n>`` id, its title
+        and details. :meth:`unobserve_indicator` takes it back.
+        """
+        with self._lock:
+            st = self._state(case_id)
+            ind = st.indicators[st.ind_pos(mid)]
+            if ind.status == "observed" and ind.evidence_id is not None:
+                raise Conflict(f"indicator {mid} is already observed as evidence {ind.evidence_id}")
+            if evidence is None:
+                n = len(st.evidence) + 1
+                while f"E{n}" in st.index:
+                    n += 1
+                evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)
+            item = evidence.model_copy(update={"ratings": dict(ind.ratings)})
+            if item.id in st.index:
+                raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
+            check_columns(st, item)
+            self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
+                         old_status=ind.status, old_evidence_id=ind.evidence_id)
+            return item
+
+    def unobserve_indicator(self, case_id: str, mid: str, status: IndicatorStatus = "watching") -> None:
+        """Undo an observation: remove the item it added, set the indicator back to ``status``."""
+        with self._lock:
+            st = self._state(case_id)
+            ind = st.indicators[st.ind_pos(mid)]
+            if ind.status != "observed" or ind.evidence_id is None:
+                raise Conflict(f"indicator {mid} is not observed")
+            pos = st.ev_pos(ind.evidence_id)
+            self._commit(IndUnobserve, case_id, id=mid, pos=pos, evidence=st.evidence[pos],
+                         old_status=status, old_evidence_id=None)
