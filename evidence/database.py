@@ -110,13 +110,20 @@ class History(Mapping[str, dict[str, Any]]):
 
     TinyDB sees an ordinary read-only table (a Mapping); iterating or looking
     a document up parses the bytes once. :meth:`extended` appends documents
-    by splicing bytes, so the old records are never parsed or re-serialised.
+    as new byte pieces with a running checksum, so a compaction neither
+    parses, copies nor re-checksums the old records: the trail of a database
+    used for years costs its write, nothing more.
     """
 
     def __init__(self, raw: bytes = b"{}", count: int = 0,
-                 docs: dict[str, dict[str, Any]] | None = None) -> None:
-        self._raw = raw if docs is None else None
-        self._count = count if docs is None else len(docs)
+                 docs: dict[str, dict[str, Any]] | None = None,
+                 open_crc: int | None = None) -> None:
+        if docs is not None:
+            raw, count = self._dump(docs), len(docs)
+        # The table's bytes without the closing brace, in pieces, and their crc32.
+        self._open: list[bytes] = [raw[:-1]]
+        self._open_crc = open_crc
+        self._count = count
         self._docs = docs
 
     @classmethod
@@ -124,13 +131,35 @@ class History(Mapping[str, dict[str, Any]]):
         """A parsed table (read the slow way); renumbered 1…n when written."""
         return cls(docs=docs)
 
+    @staticmethod
+    def _dump(docs: dict[str, dict[str, Any]]) -> bytes:
+        raw = _TABLES.dump_json({"t": {str(i): d for i, d in enumerate(docs.values(), 1)}})
+        return raw[len(b'{"t":'):-1]
+
+    def pieces(self) -> list[bytes]:
+        """The table's JSON as byte pieces, to be written one after another."""
+        return [*self._open, b"}"]
+
     @property
     def raw(self) -> bytes:
-        if self._raw is None:
-            assert self._docs is not None
-            self._raw = _TABLES.dump_json({"t": {str(i): d for i, d in enumerate(self._docs.values(), 1)}})
-            self._raw = self._raw[len(b'{"t":'):-1]
-        return self._raw
+        return b"".join(self.pieces())
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self._open)) + 1
+
+    @property
+    def crc(self) -> int:
+        return zlib.crc32(b"}", self._prefix_crc())
+
+    def _prefix_crc(self) -> int:
+        """crc32 of the pieces before the closing brace (known from the file, else computed once)."""
+        if self._open_crc is None:
+            crc = 0
+            for piece in self._open:
+                crc = zlib.crc32(piece, crc)
+            self._open_crc = crc
+        return self._open_crc
 
     def _parsed(self) -> dict[str, dict[str, Any]]:
         if self._docs is None:
@@ -150,14 +179,14 @@ class History(Mapping[str, dict[str, Any]]):
         return self._parsed()[key]
 
     def extended(self, docs: list[dict[str, Any]]) -> History:
-        """This table with ``docs`` appended (numbered on), as bytes."""
+        """This table with ``docs`` appended (numbered on); the old pieces are shared."""
         if not docs:
             return self
         parts = [b'"%d":%s' % (self._count + i, _DOC.dump_json(d)) for i, d in enumerate(docs, 1)]
-        body = b",".join(parts)
-        raw = self.raw
-        spliced = raw[:-1] + (b"," if self._count else b"") + body + b"}"
-        return History(spliced, self._count + len(docs))
+        piece = (b"," if self._count else b"") + b",".join(parts)
+        grown = History(count=self._count + len(docs), open_crc=zlib.crc32(piece, self._prefix_crc()))
+        grown._open = [*self._open, piece]
+        return grown
 
 
 @dataclass(frozen=True)
@@ -233,8 +262,11 @@ class WeighStorage(Storage):
             or meta.schema_ != SCHEMA
             or start < len(_HISTORY_KEY)
             or data[start - len(_HISTORY_KEY) : start] != _HISTORY_KEY
-            or zlib.crc32(memoryview(data)[start:at]) != crc
         ):
+            return None
+        view = memoryview(data)
+        open_crc = zlib.crc32(view[start : at - 1])  # all but the closing brace: extended from here
+        if zlib.crc32(view[at - 1 : at], open_crc) != crc:
             return None
         try:
             if (size or 0) * 4 <= len(data):  # a short trail: parse it too, not copy the rest
@@ -246,7 +278,7 @@ class WeighStorage(Storage):
         return {
             META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
             CASES: {k: _case_document(c) for k, c in cases.items()},
-            HISTORY: History(data[start:at], count),
+            HISTORY: History(data[start:at], count, open_crc=open_crc),
         }
 
     def _read_bytes(self) -> bytes | None:
@@ -382,24 +414,24 @@ class WeighStorage(Storage):
             raise StoreError(f"{self.path}: cannot write the database: {_reason(exc)}") from None
 
     @staticmethod
-    def _serialise(tables: dict[str, Any]) -> bytes:
-        """The cases and other tables, then the trail, then ``_meta`` with the trail's checksum."""
+    def _serialise(tables: dict[str, Any]) -> list[bytes]:
+        """The file in pieces: the cases and other tables, then the trail, then ``_meta``
+        with the trail's checksum (pieces, so the trail's bytes are written, never copied)."""
         trail = tables.get(HISTORY)
         metas = tables.get(META)
         if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY}:
-            return _TABLES.dump_json(tables)  # not weigh's shape: plain TinyDB JSON
+            return [_TABLES.dump_json(tables)]  # not weigh's shape: plain TinyDB JSON
         history = trail if isinstance(trail, History) else History.of(dict(trail or {}))
         ((key, meta),) = metas.items()
-        raw = history.raw
         meta = {
             **meta,
-            "history_bytes": len(raw),
-            "history_crc": zlib.crc32(raw),
+            "history_bytes": history.size,
+            "history_crc": history.crc,
             "history_count": len(history),
         }
         # Fields at their defaults are left out: a smaller file, parsed in less memory.
         head = _TABLES.dump_json({CASES: tables.get(CASES) or {}}, exclude_defaults=True)
-        return b"".join((head[:-1], _HISTORY_KEY, raw, _META_KEY, _TABLES.dump_json({key: meta}), b"}"))
+        return [head[:-1], _HISTORY_KEY, *history.pieces(), _META_KEY, _TABLES.dump_json({key: meta}), b"}"]
 
     def put_table(self, name: str, table: Mapping[str, Any]) -> None:
         """Replace one table as it is (a :class:`History` stays unparsed), then write."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -39,8 +40,11 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write(path: Path, data: bytes | Sequence[bytes], mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably, with ``mode`` whatever the umask.
+
+    ``data`` may come in pieces, written one after another: a large file need
+    not be joined into one copy first.
 
     The temp file is made by ``tempfile.mkstemp`` (O_CREAT|O_EXCL|O_NOFOLLOW, a
     fresh name) in the target's folder, so the rename never crosses a file
@@ -52,7 +56,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     try:
         try:
             os.fchmod(fd, mode)
-            write_all(fd, data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                write_all(fd, piece)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -75,3 +75,38 @@ def test_a_damaged_trail_with_a_matching_length_is_still_refused(tmp_path: Path)
     store = Store.open(db, readonly=True)
     with pytest.raises(CorruptDatabase, match=r"history record .* cannot be read"):
         store.history()
+
+
+def test_compaction_extends_the_trails_checksum_without_reading_the_old_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import evidence.database as database
+
+    db = aged(tmp_path)
+    old_trail = len(json.dumps(json.loads(db.read_bytes())["history"], separators=(",", ":")))
+    store = Store.open(db)  # reading checks the old checksum once
+    sizes: list[int] = []
+    real = database.zlib.crc32
+
+    def spy(data: bytes, value: int = 0) -> int:
+        sizes.append(len(data))
+        return real(data, value)
+
+    monkeypatch.setattr(database.zlib, "crc32", spy)
+    store.set_rating(CASE_ID, "X0", "H3", "CC")
+    store.close()
+    monkeypatch.undo()
+    assert sizes and max(sizes) < old_trail / 4
+    assert Store.open(db, readonly=True).history()[-1].describe() == "rating X0 × H3: unrated → CC"
+
+
+def test_an_extended_history_is_the_json_of_all_its_documents_with_their_checksum() -> None:
+    import zlib
+
+    docs = {"1": {"op": "a"}, "2": {"op": "b", "t": "é\n"}}
+    start = History.of(docs)
+    grown = start.extended([{"op": "c"}]).extended([{"op": "d"}, {"op": "e"}])
+    assert json.loads(grown.raw) == {**docs, "3": {"op": "c"}, "4": {"op": "d"}, "5": {"op": "e"}}
+    assert grown.crc == zlib.crc32(grown.raw) and grown.size == len(grown.raw) and len(grown) == 5
+    assert json.loads(start.raw) == docs and start.crc == zlib.crc32(start.raw)  # unchanged
+    empty = History().extended([{"op": "x"}])
+    assert json.loads(empty.raw) == {"1": {"op": "x"}} and empty.crc == zlib.crc32(empty.raw)
