@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -224,7 +224,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
 class Record(BaseModel):
     """What every record carries: its place in the sequence, its time, its case."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     v: int = RECORD_SCHEMA
     seq: int = 0
     ts: datetime
@@ -675,7 +675,9 @@ Operation = Annotated[
     | IndUnobserve,
     Field(discriminator="op"),
 ]
-OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation)
+# Built on first use, like the records (defer_build): a workbench's first frame needs none of
+# them. build_validators builds them all at once, when a caller knows it has time.
+OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation, config=ConfigDict(defer_build=True))
 KINDS: tuple[str, ...] = (
     "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
     "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude", "ind.add", "ind.update",
@@ -705,6 +707,14 @@ def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
         rec["new"], rec["old"] = diff(rec.get("old") or {}, rec.get("new") or {})
     rec["v"] = RECORD_SCHEMA
     return rec
+
+
+def build_validators() -> None:
+    """Build every record's validator and serializer now (about 6 ms), so that the first
+    edit or replay does not pay for them; cheap once done."""
+    OPERATION.rebuild()
+    for kind in get_args(get_args(Operation)[0]):
+        kind.model_rebuild()
 
 
 def parse_record(raw: dict[str, Any]) -> Operation:

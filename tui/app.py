@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
@@ -15,12 +17,9 @@ from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
 from evidence.lock import holder
-from evidence.seed import DEFAULT_CASE_ID, open_store
-from evidence.store import Store
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
-from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.session import (
     default_state_file,
@@ -29,6 +28,32 @@ from tui.session import (
     remember_case,
     remember_export_folder,
 )
+
+if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
+    from evidence.store import Store
+    from tui.screens.main import MainScreen
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector still while start-up builds what lives as long
+    as the app, then freeze all of it out of the collector's way.
+
+    Start-up makes a hundred thousand objects and nearly all of them stay
+    (modules, classes, pydantic validators, the open case): the collector
+    walking them again and again was ~40 ms of the first frame, and finds
+    next to nothing. What the main screen builds for the case is frozen the
+    same way when it opens (``settle_gc``).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class WeighApp(App[int]):
@@ -52,7 +77,10 @@ class WeighApp(App[int]):
         self._drop_controls = DropControls()
 
     def on_mount(self) -> None:
-        self.open_database()
+        # The store, pydantic and the workbench are imported here, not with this module,
+        # so that their import is part of the start-up the collector sits out.
+        with gc_paused():
+            self.open_database()
 
     def notify(
         self,
@@ -78,6 +106,9 @@ class WeighApp(App[int]):
 
     def open_database(self, replace: Screen[None] | None = None) -> None:
         """Open (or create and seed) the database, then the last-used case."""
+        from evidence.seed import DEFAULT_CASE_ID
+        from tui.screens.main import MainScreen
+
         try:
             store = self._open_store()
         except StoreError as exc:
@@ -98,6 +129,9 @@ class WeighApp(App[int]):
     def _open_store(self) -> Store:
         """For editing; if another weigh is editing it (a second window or browser tab of
         ``weigh serve``), read-only, with the reason the workbench shows on top."""
+        from evidence.seed import open_store
+        from evidence.store import Store
+
         try:
             return open_store(self.db_path)
         except DatabaseLocked:
@@ -116,8 +150,12 @@ class WeighApp(App[int]):
             self.push_screen(screen)
 
     def on_main_screen_case_opened(self, message: MainScreen.CaseOpened) -> None:
-        """The workbench opened a case: reopen it next time."""
+        """The workbench opened a case: reopen it next time. Once it is drawn, build what
+        the first frame did not need and the first edit would otherwise wait for."""
+        from evidence.operations import build_validators
+
         self.remember_case(message.case_id)
+        self.call_after_refresh(build_validators)
 
     def on_main_screen_export_written(self, message: MainScreen.ExportWritten) -> None:
         remember_export_folder(self.state_file, message.path.parent)

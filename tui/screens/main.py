@@ -55,12 +55,14 @@ MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
 
 
-def settle_gc() -> None:
+def settle_gc(collect: bool = True) -> None:
     """A case was opened: its models live as long as it stays open, so keep the
     cyclic GC from walking them on every pass (its full passes were the 10k-item
     case's stalls). What an earlier freeze kept that is garbage now (the last
-    case, a closed dialog) is collected first."""
-    if gc.get_freeze_count():
+    case, a closed dialog) is collected first, unless ``collect`` is false: the
+    first case shown, when what is frozen is start-up's (next to no garbage, and
+    a full pass over it would delay the first frame)."""
+    if collect and gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.freeze()
@@ -122,6 +124,7 @@ class MainScreen(Screen[None]):
         self.show_detail = False  # d flips the detail pane from its default
         self._detail_key: object = None  # what the detail pane shows now
         self._initial_case = case_id
+        self._shown_a_case = False  # settle_gc collects from the second case on
 
     # ----------------------------------------------- the session, read-only
 
@@ -224,7 +227,8 @@ class MainScreen(Screen[None]):
             return
         self.rebuild((None, None))
         self.matrix.focus()
-        settle_gc()
+        settle_gc(collect=self._shown_a_case)
+        self._shown_a_case = True
         self.call_after_refresh(self.session.warm_up)
         self.post_message(self.CaseOpened(case_id))
         self._say_overdue()
