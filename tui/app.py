@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,7 +19,6 @@ from evidence.lock import holder
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
-from tui.screens.open_error import OpenErrorScreen
 from tui.session import (
     default_state_file,
     last_case,
@@ -32,28 +30,7 @@ from tui.session import (
 if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
     from evidence.store import Store
     from tui.screens.main import MainScreen
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector still while start-up builds what lives as long
-    as the app, then freeze all of it out of the collector's way.
-
-    Start-up makes a hundred thousand objects and nearly all of them stay
-    (modules, classes, pydantic validators, the open case): the collector
-    walking them again and again was ~40 ms of the first frame, and finds
-    next to nothing. What the main screen builds for the case is frozen the
-    same way when it opens (``settle_gc``).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    from tui.screens.open_error import OpenErrorScreen
 
 
 class WeighApp(App[int]):
@@ -75,12 +52,32 @@ class WeighApp(App[int]):
         self.store: Store | None = None
         self.close_error: str | None = None
         self._drop_controls = DropControls()
+        self._gc_paused = False  # True from mounting to the first frame
 
     def on_mount(self) -> None:
-        # The store, pydantic and the workbench are imported here, not with this module,
-        # so that their import is part of the start-up the collector sits out.
-        with gc_paused():
+        """Open the database and show the workbench, with the cyclic garbage collector
+        paused until the first frame is drawn (:meth:`_started`).
+
+        Start-up makes a hundred thousand objects and nearly all of them stay as
+        long as the app (modules, classes, pydantic validators, the open case): the
+        collector walking them again and again was ~40 ms of the first frame, and
+        found next to nothing. The store, pydantic and the workbench are imported
+        here, not with this module, so that their import is part of that start-up.
+        """
+        self._gc_paused = gc.isenabled()
+        gc.disable()
+        try:
             self.open_database()
+        finally:
+            self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The first frame is drawn: freeze what start-up built out of the collector's
+        way (the workbench froze the case already, ``settle_gc``) and let it run again."""
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.freeze()
+            gc.enable()
 
     def notify(
         self,
@@ -108,6 +105,7 @@ class WeighApp(App[int]):
         """Open (or create and seed) the database, then the last-used case."""
         from evidence.seed import DEFAULT_CASE_ID
         from tui.screens.main import MainScreen
+        from tui.screens.open_error import OpenErrorScreen
 
         try:
             store = self._open_store()
@@ -182,6 +180,7 @@ class WeighApp(App[int]):
         self.exit(code, return_code=code)
 
     def on_unmount(self) -> None:
+        self._started()  # never leave the collector paused, even with no frame drawn
         self.close_store()
 
 
