@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from tinydb import TinyDB
@@ -42,7 +42,7 @@ from tinydb.storages import Storage
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
-from hypotheses.models import Case
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
@@ -99,7 +99,27 @@ class DbHead(BaseModel):
     cases: dict[str, Case] = Field(default_factory=dict)
 
 
+class _CaseHead(CaseInfo):
+    """A case whose evidence array stands for one chunked region of the file (or none).
+
+    Its fields are :class:`Case`'s (a test holds them equal); ``evidence``
+    holds the region's number, put there by :func:`read_cases`.
+    """
+
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: Annotated[list[int], Field(max_length=1)] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class _Heads(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cases: dict[str, _CaseHead] = Field(default_factory=dict)
+
+
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
+_STR: TypeAdapter[str] = TypeAdapter(str)
+_ANY_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
+_ITEMS: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
 _DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 _METAS: TypeAdapter[dict[str, Meta]] = TypeAdapter(dict[str, Meta])
 _HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
@@ -268,12 +288,8 @@ class WeighStorage(Storage):
         open_crc = zlib.crc32(view[start : at - 1])  # all but the closing brace: extended from here
         if zlib.crc32(view[at - 1 : at], open_crc) != crc:
             return None
-        try:
-            if (size or 0) * 4 <= len(data):  # a short trail: parse it too, not copy the rest
-                cases = DbFile.model_validate_json(data).cases
-            else:
-                cases = DbHead.model_validate_json(data[: start - len(_HISTORY_KEY)] + b"}").cases
-        except ValidationError:
+        cases = read_cases(data, start - len(_HISTORY_KEY))
+        if cases is None:
             return None
         return {
             META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
@@ -299,10 +315,13 @@ class WeighStorage(Storage):
             if st.st_size > MAX_DB_BYTES:
                 raise CorruptDatabase(f"{self.path}: {st.st_size} bytes is larger than weigh opens")
             self.identity = FileIdentity.of(st)
-            chunks = []
-            while chunk := os.read(fd, max(st.st_size, 1 << 16)):
+            # One read of the whole file, then small ones to find the end: a
+            # second read as large as the file would allocate its size again.
+            chunks, size = [], st.st_size + 1
+            while chunk := os.read(fd, size):
                 chunks.append(chunk)
-            return b"".join(chunks)
+                size = 1 << 16
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {_reason(exc)}") from None
         finally:
@@ -414,13 +433,17 @@ class WeighStorage(Storage):
             raise StoreError(f"{self.path}: cannot write the database: {_reason(exc)}") from None
 
     @staticmethod
-    def _serialise(tables: dict[str, Any]) -> list[bytes]:
-        """The file in pieces: the cases and other tables, then the trail, then ``_meta``
-        with the trail's checksum (pieces, so the trail's bytes are written, never copied)."""
+    def _serialise(tables: dict[str, Any]) -> Iterator[bytes]:
+        """The cases and other tables, then the trail, then ``_meta`` with the trail's checksum.
+
+        Made piece by piece (see :func:`case_pieces`), so the whole file never
+        exists in memory at once.
+        """
         trail = tables.get(HISTORY)
         metas = tables.get(META)
         if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY}:
-            return [_TABLES.dump_json(tables)]  # not weigh's shape: plain TinyDB JSON
+            yield _TABLES.dump_json(tables)  # not weigh's shape: plain TinyDB JSON
+            return
         history = trail if isinstance(trail, History) else History.of(dict(trail or {}))
         ((key, meta),) = metas.items()
         meta = {
@@ -429,9 +452,16 @@ class WeighStorage(Storage):
             "history_crc": history.crc,
             "history_count": len(history),
         }
-        # Fields at their defaults are left out: a smaller file, parsed in less memory.
-        head = _TABLES.dump_json({CASES: tables.get(CASES) or {}}, exclude_defaults=True)
-        return [head[:-1], _HISTORY_KEY, *history.pieces(), _META_KEY, _TABLES.dump_json({key: meta}), b"}"]
+        cases: Mapping[str, Any] = tables.get(CASES) or {}
+        opening = b'{"cases":{'
+        for n, (doc_id, doc) in enumerate(cases.items()):
+            pieces = case_pieces(doc)
+            yield b"".join((opening, b"," if n else b"", _STR.dump_json(str(doc_id)), b":", next(pieces)))
+            yield from pieces
+            opening = b""
+        yield b"".join((opening, b"}", _HISTORY_KEY))
+        yield from history.pieces()
+        yield b"".join((_META_KEY, _TABLES.dump_json({key: meta}), b"}"))
 
     def put_table(self, name: str, table: Mapping[str, Any]) -> None:
         """Replace one table as it is (a :class:`History` stays unparsed), then write."""
@@ -449,7 +479,13 @@ class WeighStorage(Storage):
 
 
 def _case_document(case: Case) -> dict[str, Any]:
-    """A validated case as its TinyDB document, its items sharing their fields-set records.
+    """A validated case as its TinyDB document, its items sharing their fields-set records."""
+    share_fields_sets(case.evidence, {})
+    return dict(case)
+
+
+def share_fields_sets(items: list[Evidence], shared: dict[frozenset[str], set[str]]) -> None:
+    """Make items that named the same fields share one fields-set record.
 
     pydantic keeps, per model, the set of field names its input named: for
     evidence items read from this file that is the same dozen names each
@@ -457,11 +493,119 @@ def _case_document(case: Case) -> dict[str, Any]:
     names share one set; pydantic copies it before changing it (model_copy),
     and frozen models never change it in place.
     """
-    shared: dict[frozenset[str], set[str]] = {}
-    for ev in case.evidence:
+    for ev in items:
         names = ev.__pydantic_fields_set__
         object.__setattr__(ev, "__pydantic_fields_set__", shared.setdefault(frozenset(names), names))
-    return dict(case)
+
+
+# ------------------------------------------------------- chunked evidence
+#
+# A case's evidence is most of the file (100,000 items are 42 MB), and
+# parsing it in one call builds a JSON tree of the whole of it first (in
+# pydantic-core, several times the file's size) whose memory the process
+# keeps. So the writer puts each case's evidence last, a thousand items to
+# a line, and the reader validates it a line at a time:
+#
+#     {"cases":{"1":{"id":…,"hypotheses":[…],"indicators":[],"evidence":[
+#     {…item…},{…item…},…,
+#     {…item…},…
+#     ]},"2":{…}},"history":{…},"_meta":{…}}
+#
+# A raw newline is only ever whitespace between JSON tokens (a string
+# cannot hold one), so the file stays plain JSON that TinyDB(path) reads,
+# and weigh's own serialiser writes no newline anywhere else: the newlines
+# mark exactly where each region starts, where its lines break and where it
+# ends.
+
+CHUNK_ITEMS = 1000  # evidence items per line of the file
+_JOIN = b'"evidence":['
+
+
+def case_pieces(doc: Mapping[str, Any]) -> Iterator[bytes]:
+    """One case document as bytes, its evidence (if any) a region of lines of items.
+
+    Fields at their defaults are left out: a smaller file, read in less memory.
+    """
+    items = doc.get("evidence")
+    if not isinstance(items, list) or not items:
+        yield _DOC.dump_json(dict(doc), exclude_defaults=True)
+        return
+    rest = _DOC.dump_json({k: v for k, v in doc.items() if k != "evidence"}, exclude_defaults=True)
+    yield b"".join((rest[:-1], b"," if len(rest) > 2 else b"", _JOIN, b"\n"))
+    for i in range(0, len(items), CHUNK_ITEMS):
+        line = _ANY_LIST.dump_json(items[i : i + CHUNK_ITEMS], exclude_defaults=True)[1:-1]
+        yield b",\n" + line if i else line
+    yield b"\n]}"
+
+
+def read_cases(data: bytes, end: int) -> dict[str, Case] | None:
+    """The cases table of ``data[:end] + b"}"``, read region by region; None if not weigh's layout.
+
+    None (the caller then validates the whole file, and reports what is wrong
+    with it) unless the result is exactly what validating the whole text
+    would give. The text outside the regions (the skeleton) must be valid
+    with every region's array empty: then each region sits in an evidence
+    array, and the file is valid exactly when each of its lines is. Which
+    case holds which region is read from the skeleton with each region's
+    number in its array, so duplicate keys resolve as they would in the
+    whole file; every region must be some case's evidence, once.
+    """
+    skeleton: list[memoryview] = []  # the text between regions
+    regions: list[list[Evidence]] = []
+    shared: dict[frozenset[str], set[str]] = {}
+    view = memoryview(data)
+    region: list[Evidence] | None = None
+    more = False  # the region's last line ended with a comma: another line must follow
+    pos = 0
+    try:
+        while True:
+            nl = data.find(b"\n", pos, end)
+            stop = end if nl < 0 else nl
+            if region is not None:
+                if not data.startswith(b"]", pos, stop):
+                    if nl < 0 or (region and not more):
+                        return None
+                    more = data.endswith(b",", pos, stop)
+                    line = view[pos : stop - 1 if more else stop]
+                    items = _ITEMS.validate_json(b"".join((b"[", line, b"]")))
+                    if not items:
+                        return None
+                    share_fields_sets(items, shared)
+                    region += items
+                    pos = nl + 1
+                    continue
+                if more:
+                    return None
+                regions.append(region)
+                region = None
+            if nl < 0:
+                skeleton.append(view[pos:end])
+                break
+            if not data.endswith(_JOIN, pos, nl):
+                return None
+            skeleton.append(view[pos:nl])
+            region, more, pos = [], False, nl + 1
+        if not regions:  # a file from an older weigh, or no evidence at all
+            return DbHead.model_validate_json(b"".join((*skeleton, b"}"))).cases
+        empty = _Heads.model_validate_json(b"".join((*skeleton, b"}"))).cases
+        if any(head.evidence for head in empty.values()):
+            return None
+        numbered = [skeleton[0]]
+        for n, piece in enumerate(skeleton[1:]):
+            numbered += (memoryview(b"%d" % n), piece)
+        heads = _Heads.model_validate_json(b"".join((*numbered, b"}"))).cases
+        if sorted(n for head in heads.values() for n in head.evidence) != list(range(len(regions))):
+            return None
+        fields = [name for name in _CaseHead.model_fields if name != "evidence"]
+        return {
+            key: Case.model_validate({
+                **{name: getattr(head, name) for name in fields},
+                "evidence": regions[head.evidence[0]] if head.evidence else [],
+            })
+            for key, head in heads.items()
+        }
+    except ValidationError:
+        return None
 
 
 def open_db(path: Path) -> TinyDB:

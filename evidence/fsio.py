@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -40,11 +40,11 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def atomic_write(path: Path, data: bytes | Sequence[bytes], mode: int = 0o600) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably, with ``mode`` whatever the umask.
 
-    ``data`` may come in pieces, written one after another: a large file need
-    not be joined into one copy first.
+    ``data`` may come in pieces (any iterable of bytes), written one after
+    another as they come: a large file need never exist whole in memory.
 
     The temp file is made by ``tempfile.mkstemp`` (O_CREAT|O_EXCL|O_NOFOLLOW, a
     fresh name) in the target's folder, so the rename never crosses a file
