@@ -123,15 +123,16 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
 
     from tui.app import WeighApp
 
-    frames = 0  # frames drawn after the pending key had taken effect
+    # (clock, CPU seconds) as each frame drawn after the pending key had taken effect
+    # was handed to the driver: what the terminal would show from then on
+    frames: list[tuple[float, float]] = []
     original = App._display
     took_effect: list[Any] = [lambda: True]
 
     def display(self: App[Any], screen: Any, renderable: Any) -> None:
-        nonlocal frames
         original(self, screen, renderable)
         if renderable is not None and took_effect[0]():
-            frames += 1
+            frames.append((clock(), time.process_time()))
 
     App._display = display  # type: ignore[method-assign]
     app = WeighApp(db, state_file=state)
@@ -140,10 +141,13 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
 
     missed: list[str] = []  # keys after which no frame came within KEY_TIMEOUT
     cpu_s: list[float] = []  # CPU seconds of this process from each key to its frame
+    timed: list[tuple[str, float, float]] = []  # every key: (key, ms, CPU ms), for profiling
 
     async def key_to_frame(pilot: Any, choose: Any) -> float | None:
         """Seconds from the key reaching the app to the first frame drawn after the key
-        took effect (a frame some earlier refresh drew does not count).
+        took effect (a frame some earlier refresh drew does not count), stamped as the
+        frame is handed to the driver: work the app queues behind the frame (a
+        collection deferred until the frame is out) does not delay what the user sees.
 
         ``choose(app)`` picks the key once the app has settled, so it sees the
         state the key will act on. The key goes in as the terminal driver would
@@ -155,20 +159,22 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
         await pilot.pause()  # settle: nothing of the previous key still pending
         key, effect = choose(app)
         took_effect[0] = effect
-        seen = frames
+        seen = len(frames)
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
         start = clock()
         cpu = time.process_time()
         app._driver.send_message(event)
-        while frames == seen:
+        while len(frames) == seen:
             if clock() - start > KEY_TIMEOUT:
                 # nothing redrawn (the key changed nothing): note it, do not time it
                 missed.append(key)
                 return None
             await asyncio.sleep(0.0002)
-        took = clock() - start
-        cpu_s.append(time.process_time() - cpu)  # this process's own work: what load cannot inflate
+        frame_at, frame_cpu = frames[seen]
+        took = frame_at - start
+        cpu_s.append(frame_cpu - cpu)  # this process's own work: what load cannot inflate
+        timed.append((key, round(took * 1000, 2), round(cpu_s[-1] * 1000, 2)))
         if took > 0.1:
             slow.append(f"{key} {took * 1000:.0f} ms")
         return took
@@ -206,7 +212,7 @@ async def _interact(db: Path, state: Path, presses: int) -> dict[str, Any]:
         "rate_median_s": median(rating_s), "rate_max_s": max(rating_s),
         "scroll_median_s": median(scroll_s), "scroll_max_s": max(scroll_s),
         "slow": slow, "missed": missed,
-        "cpu_median_s": median(cpu_s), "cpu_max_s": max(cpu_s),
+        "cpu_median_s": median(cpu_s), "cpu_max_s": max(cpu_s), "keys": timed,
     }
     for what, times in views.items():
         done = [t for t in times if t is not None]
