@@ -170,6 +170,8 @@ class WorkbenchSession:
         self._used: set[int] = set()
         self.scorer = Scorer()  # incremental: a one-cell edit rescored in ~1 ms at 10k items
         self.series_for: dict[str, LeaderSeries] = {m: LeaderSeries(m) for m in MODELS}
+        # the last line drawn: (scored case, stops, (model, leader), series)
+        self._series: tuple[Case, list[date | None], tuple[str, str], list[float]] | None = None
 
     # ------------------------------------------------------------ reading
 
@@ -305,11 +307,20 @@ class WorkbenchSession:
         return leader_ids(self.analysis, self.model)
 
     def leader_series(self) -> list[float]:
-        """The (first) leader's score at every as-of stop, for the timeline."""
+        """The (first) leader's score at every as-of stop, for the timeline.
+
+        Kept while the scored case, model, leader and stops stay the same: a sort,
+        a filter or an as-of step draws the same line again."""
         leaders = self.leaders()
         if not leaders or self.scored is None:
             return []
-        return self.series_for[self.model].series(self.scored, leaders[0], self.stops)
+        last = self._series
+        if (last is not None and last[0] is self.scored and last[1] is self.stops
+                and last[2] == (self.model, leaders[0])):
+            return last[3]
+        series = self.series_for[self.model].series(self.scored, leaders[0], self.stops)
+        self._series = (self.scored, self.stops, (self.model, leaders[0]), series)
+        return series
 
     def first_steps(self) -> str | None:
         """The guide for an empty or unrated case (see :func:`first_steps`)."""

@@ -51,8 +51,9 @@ class CaseBar(Widget):
             text.append("   filter: ", style="bold")
             text.append(visible(query))
         text.append(f"   {visible(str(db))}", style="dim")
-        self._text = text
-        self.refresh()
+        if text != self._text:  # most keys leave the line as it was: no redraw
+            self._text = text
+            self.refresh()
 
     def render(self) -> Text:
         return self._text

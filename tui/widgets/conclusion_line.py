@@ -50,8 +50,13 @@ class ConclusionLine(Widget):
         self.conclusion = ""
 
     def show(self, conclusion: str) -> None:
-        self.conclusion = conclusion.strip()
-        self.display = bool(self.conclusion)
+        """Show ``conclusion``; the same one again (every key redraws the panels) lays
+        nothing out, since a layout redraws the whole screen."""
+        conclusion = conclusion.strip()
+        if conclusion == self.conclusion:
+            return
+        self.conclusion = conclusion
+        self.display = bool(conclusion)
         self.refresh(layout=True)
 
     def max_lines(self) -> int:

@@ -96,9 +96,15 @@ class RankingPanel(Widget, can_focus=True):
         self.filtered: str | None = None
         self.total = 0
         self.bar_width = 20
+        # the lines drawn, and the analysis and view they were drawn for
+        self._lines: tuple[Analysis | None, tuple[object, ...], list[Text]] | None = None
 
     def show(self, analysis: Analysis, model: str, filtered: str | None, total: int) -> None:
-        """New verdict: redraw (cheap: one line per hypothesis)."""
+        """New verdict: redraw (one line per hypothesis). The same verdict again (a sort,
+        a filter that scores the whole case) redraws nothing."""
+        if (analysis is self.analysis and model == self.model and filtered == self.filtered
+                and total == self.total):
+            return
         self.analysis = analysis
         self.model = model
         self.filtered = filtered
@@ -138,7 +144,18 @@ class RankingPanel(Widget, can_focus=True):
         self.bar_width = 10 if self.size.width < 100 else 20
 
     def lines(self) -> list[Text]:
-        """The panel as text lines: header, one per hypothesis, caveat."""
+        """The panel as text lines: header, one per hypothesis, caveat (worked out once
+        per state: the layout asks for them as well as the render)."""
+        key = (self.model, self.filtered, self.total, self.size.width, self.bar_width,
+               self.has_focus, self.cursor)
+        last = self._lines
+        if last is not None and last[0] is self.analysis and last[1] == key:
+            return last[2]
+        lines = self._make_lines()
+        self._lines = (self.analysis, key, lines)
+        return lines
+
+    def _make_lines(self) -> list[Text]:
         a = self.analysis
         if a is None:
             return [Text("No case open")]

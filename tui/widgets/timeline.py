@@ -18,14 +18,23 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: list[float], current: int) -> Text:
-    """Block characters scaled between the series' min and max; ``current`` reversed."""
+    """Block characters scaled between the series' min and max; ``current`` reversed.
+
+    Three spans (before, at and after the current stop), not one per stop: a case
+    with hundreds of dates is drawn on every key, and each span costs a render.
+    """
     if not values:
         return Text("")
     lo, hi = min(values), max(values)
+    top = len(BLOCKS) - 1
+    if hi - lo < 1e-12:
+        blocks = BLOCKS[0] * len(values)
+    else:
+        blocks = "".join(BLOCKS[round((v - lo) / (hi - lo) * top)] for v in values)
     out = Text(no_wrap=True)
-    for i, v in enumerate(values):
-        level = 0 if hi - lo < 1e-12 else round((v - lo) / (hi - lo) * (len(BLOCKS) - 1))
-        out.append(BLOCKS[level], style="bold reverse" if i == current else "#5a7fa8")
+    out.append(blocks[:current], style="#5a7fa8")
+    out.append(blocks[current:current + 1], style="bold reverse")
+    out.append(blocks[current + 1:], style="#5a7fa8")
     return out
 
 
@@ -59,8 +68,9 @@ class Timeline(Widget):
             who = "leader" if len(leaders) == 1 else "leaders"  # a tie names every leader
             text.append(f"  {who} {', '.join(leaders)}: {shown}")
         text.append("   [ ] step dates", style="dim")
-        self._text = text
-        self.refresh()
+        if text != self._text:  # a sort or filter leaves it as it was: no redraw
+            self._text = text
+            self.refresh()
 
     def render(self) -> Text:
         return self._text
