@@ -79,6 +79,9 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+_GC_THRESHOLD = gc.get_threshold()
+
+
 @pytest.fixture(autouse=True)
 def _gc_unfrozen() -> Iterator[None]:
     """Give the garbage collector back after each test, as a new process would have it.
@@ -90,3 +93,4 @@ def _gc_unfrozen() -> Iterator[None]:
     """
     yield
     gc.unfreeze()
+    gc.set_threshold(*_GC_THRESHOLD)  # the workbench leaves full passes to itself

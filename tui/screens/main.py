@@ -47,12 +47,16 @@ from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSess
 if TYPE_CHECKING:
     from evidence.store import Store
 
-__all__ = ["SORTS", "MainScreen", "next_id", "settle_gc"]
+__all__ = ["SORTS", "MainScreen", "collect_after_frame", "next_id", "settle_gc"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
 MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
+
+
+FULL_PASS_EVERY = 10  # middle-generation passes between full ones (CPython's own default)
+_NEVER = 1 << 30
 
 
 def settle_gc(collect: bool = True) -> None:
@@ -61,11 +65,25 @@ def settle_gc(collect: bool = True) -> None:
     case's stalls). What an earlier freeze kept that is garbage now (the last
     case, a closed dialog) is collected first, unless ``collect`` is false: the
     first case shown, when what is frozen is start-up's (next to no garbage, and
-    a full pass over it would delay the first frame)."""
+    a full pass over it would delay the first frame).
+
+    The collector's own full passes are turned off: one walks everything made since
+    the case opened (cached screen lines, above all), 10-45 ms, and it started in
+    the middle of whichever key crossed the threshold. :func:`collect_after_frame`
+    runs the same pass as often, once that key's frame is on screen."""
     if collect and gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, _NEVER)
+
+
+def collect_after_frame() -> None:
+    """The full pass the collector would have run by now (see :func:`settle_gc`),
+    between keys instead of inside one."""
+    if gc.get_count()[2] >= FULL_PASS_EVERY:
+        gc.collect()
 
 
 class MainScreen(Screen[None]):
@@ -255,6 +273,7 @@ class MainScreen(Screen[None]):
             self.rebuild(change.focus)
         if change.message:
             self.notify(change.message, timeout=3, markup=False)
+        self.call_after_refresh(collect_after_frame)
 
     def row_facts(self, ev: Evidence) -> RowFacts:
         """An item's facts under the analysis and model on show, worked out when its row
@@ -391,6 +410,7 @@ class MainScreen(Screen[None]):
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
         self.redraw_detail()
+        self.call_after_refresh(collect_after_frame)
 
     # ------------------------------------------------------------- helpers
 
