@@ -94,7 +94,7 @@ async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tupl
     The name of the screen then on top, and what it says: the dialog's error line when
     the import was refused and the dialog stayed, else the whole screen's text.
     """
-    from tests.tui.host import paste, shown
+    from tests.tui.host import paste, shown, workers_done
 
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -104,7 +104,7 @@ async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tupl
         await pilot.pause()
         await paste(pilot, str(path))  # focus starts in the path field
         await pilot.press("tab", *case_id, "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         name = type(app.screen).__name__
         return name, shown(app, "#error-import-path") if name == "ImportDialog" else flat_text(app)

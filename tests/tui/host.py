@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 import tui
 
@@ -46,3 +48,14 @@ async def paste(pilot: Pilot[object], text: str) -> None:
     """
     pilot.app.post_message(events.Paste(text))
     await pilot.pause()
+
+
+async def workers_done(app: App) -> None:
+    """Wait for the app's worker threads, then for the screen to settle.
+
+    A dialog's thread closes the dialog itself (``call_from_thread(dismiss)``),
+    and the closing screen may mark its still-returning worker cancelled:
+    that is a finished job, not a failure (each test checks the result).
+    """
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()

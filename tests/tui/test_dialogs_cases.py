@@ -13,7 +13,7 @@ from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.host import Host, shown
+from tests.tui.host import Host, shown, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -174,7 +174,7 @@ async def test_import_a_case_file_and_open_it(store: Store, db: Path, tmp_path: 
         assert isinstance(app.screen, ImportDialog)
         await paste(pilot, str(path))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert app.results == ["kerch-2022"]
     store.close()
@@ -198,7 +198,7 @@ async def test_import_errors_shown_inline_then_fixed(
             await pilot.press("end", "ctrl+u")
             await paste(pilot, str(path))
             await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, ImportDialog)
             assert app.focused is app.screen.query_one("#import-path", Input)
@@ -212,7 +212,7 @@ async def test_import_errors_shown_inline_then_fixed(
         )
         # Import it under another id instead.
         await pilot.press("tab", *"nord-stream-copy", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert app.results == ["nord-stream-copy"]
     store.close()
@@ -229,7 +229,7 @@ async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> No
         await pilot.press("tab", "tab", "space")
         assert app.screen.query_one("#import-replace", Checkbox).value is True
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert app.results == ["nord-stream"]
     assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"

@@ -13,7 +13,7 @@ from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS
 from evidence.seed import default_case
 from hypotheses.models import Case
-from tests.tui.host import Host, shown
+from tests.tui.host import Host, shown, workers_done
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 
@@ -25,7 +25,7 @@ def case() -> Case:
 
 async def settle(pilot: Pilot) -> None:
     """Let the writing thread finish and its result reach the screen."""
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

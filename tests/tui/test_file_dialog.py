@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static
 from textual.worker import WorkerCancelled
 
 from evidence.errors import WeighError
-from tests.tui.host import Host, shown
+from tests.tui.host import Host, shown, workers_done
 from tui.screens.file_dialog import FileDialog
 
 
@@ -70,7 +70,7 @@ async def test_busy_while_the_job_runs_then_closes_with_its_result(tmp_path: Pat
         assert isinstance(app.screen, JobDialog) and app.results == []
         release.set()
         with contextlib.suppress(WorkerCancelled):  # closing the dialog ends its worker
-            await app.workers.wait_for_complete()
+            await workers_done(app)
         await pilot.pause()
         assert app.results == ["x.txt"]
     assert calls == [Path.home() / "x.txt"]
@@ -85,13 +85,13 @@ async def test_a_refusal_and_a_bug_are_shown_and_the_dialog_stays(tmp_path: Path
     app = Host(lambda: JobDialog(job))
     async with app.run_test() as pilot:
         await pilot.press(*"rel.txt", "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert shown(app, "#error-path") == "no room on the disk"
         assert shown(app, "#form-status") == ""
         assert app.focused is app.screen.query_one("#path")
         await pilot.click("#go")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert shown(app, "#error-path") == "the test job failed: KeyError: 'oops'"
         await pilot.press("escape")  # no longer busy: escape cancels

@@ -10,6 +10,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, screen_text
+from tests.tui.host import workers_done
 from tui.screens.ranking_history import RankingHistoryScreen
 from tui.widgets.item_history import item_history_text
 
@@ -36,7 +37,7 @@ async def open_history(app, pilot) -> RankingHistoryScreen:
     await pilot.pause()
     screen = RankingHistoryScreen(app.store, app.screen.case_id)
     await app.push_screen(screen)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     return screen
 
@@ -71,7 +72,7 @@ async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_pa
         assert "Showing only changes of leader" in flat_text(app)
         # another model
         await pilot.press("m")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Ranking by Bayes (log-linear) after each" in flat_text(app)
         await pilot.press("escape")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.conftest import flat_text
+from tests.tui.host import workers_done
 from tui.screens.main import MainScreen
 
 
@@ -30,7 +31,7 @@ async def test_h_opens_how_the_ranking_moved_and_escape_returns(db_path, make_ap
         assert isinstance(main, MainScreen)
         eid, hid = main.matrix.current()
         await pilot.press("I", "h")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "How the ranking moved" in flat_text(app)
         assert f"rating {eid} × {hid}: N → II" in flat_text(app)
@@ -43,6 +44,6 @@ async def test_h_opens_how_the_ranking_moved_and_escape_returns(db_path, make_ap
         await pilot.press(*"ranking moved")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "How the ranking moved" in flat_text(app)

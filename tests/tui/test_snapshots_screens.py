@@ -25,6 +25,7 @@ from textual.widgets import Input, TextArea
 import tui
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
+from tests.tui.host import workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
@@ -123,7 +124,7 @@ def test_ranking_history(snap_compare, store: Store, monkeypatch: pytest.MonkeyP
     store.set_rating(DEFAULT_CASE_ID, second.id, "H2", "C")
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await still(pilot)
 
     app = ScreenHost(lambda: RankingHistoryScreen(store, DEFAULT_CASE_ID))
