@@ -13,6 +13,7 @@ from hypotheses.scoring import weight
 from hypotheses.visible import visible
 from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import RATING_STYLES
+from tui.widgets.static_update import update_static
 
 
 def _field(out: Text, label: str, value: str) -> None:
@@ -117,5 +118,5 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield ItemHistory(id="item-history")
 
     def show(self, text: Text) -> None:
-        self.query_one("#detail-text", Static).update(text)
+        update_static(self.query_one("#detail-text", Static), text)
         self.scroll_home(animate=False)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from evidence.history import change_text, evidence_history, when
 from evidence.operations import Operation
 from hypotheses.visible import visible
+from tui.widgets.static_update import update_static
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
@@ -53,4 +54,4 @@ class ItemHistory(Static):
 
     def show(self, records: Sequence[Operation], eid: str | None) -> None:
         """Redraw for item ``eid`` (None: nothing selected, so nothing to show)."""
-        self.update(item_history_text(records, eid) if eid is not None else Text())
+        update_static(self, item_history_text(records, eid) if eid is not None else Text())
