@@ -5,8 +5,11 @@ update throws away every cached line, so one edit in a 10,000-row table redraws
 the whole screen through Rich's layout. This grid keeps nothing but a list of
 row keys: a subclass says what the cells of a row are (:meth:`CellGrid.cells`),
 each visible line is drawn straight to segments and cached per row, and
-:meth:`CellGrid.refresh_row` redraws exactly one line. It looks and moves like
-a cell-cursor DataTable: a header row, fixed columns, a highlighted cell.
+:meth:`CellGrid.refresh_row` redraws exactly one line. A subclass that can say
+what a row shows (:meth:`CellGrid.row_token`) has its cached rows checked instead
+of thrown away when everything may have changed, so only rows that look different
+are drawn again. It looks and moves like a cell-cursor DataTable: a header row,
+fixed columns, a highlighted cell.
 """
 
 from __future__ import annotations
@@ -163,7 +166,8 @@ class CellGrid(ScrollView, can_focus=True):
         self._column_index: dict[str, int] = {}
         self.cursor_row = 0
         self.cursor_column = 0
-        self._drawn: dict[str | None, tuple[int, Strip, Strip]] = {}
+        # row key → [cursor stamp, row token, fixed part, whole row, (x, width, line) shown]
+        self._drawn: dict[str | None, list[object]] = {}
         self._styles: tuple[Style, ...] | None = None
         self._style_cache: dict[tuple[object, ...], tuple[Style, Style]] = {}
         self._unsettled = True
@@ -174,19 +178,37 @@ class CellGrid(ScrollView, can_focus=True):
         """The cells of one row, one per column (subclasses say what they are)."""
         raise NotImplementedError
 
+    def row_token(self, row_key: str) -> object:
+        """What the row shows, as a value equal to the last one exactly when its cells
+        are the same; None (the default): unknown, so a row is redrawn whenever
+        :meth:`redraw_rows` or a change of rows says it may have changed."""
+        return None
+
+    @property
+    def _tokens(self) -> bool:
+        """The subclass says what its rows show (:meth:`row_token`)."""
+        return type(self).row_token is not CellGrid.row_token
+
+    def redraw_rows(self) -> None:
+        """Any row may look different now: rows with a token are checked, the rest redrawn."""
+        if not self._tokens:
+            self._drawn.clear()
+        self.refresh()
+
     def set_grid(self, columns: list[GridColumn], row_keys: list[str],
                  *, rows_unchanged: bool = False) -> None:
         """Replace every column and row (no cell is drawn until it is seen).
 
         ``rows_unchanged``: every row still shows what it showed (a new order or a
-        subset: sort, filter), so lines already drawn are kept if the columns are too.
+        subset: sort, filter), so lines already drawn are kept if the columns are too
+        (as they always are with row tokens, which are checked when drawn).
         """
         same_columns = columns == self.grid_columns
         self.grid_columns = list(columns)
         self.row_keys = list(row_keys)
         self._row_index = dict(zip(self.row_keys, range(len(self.row_keys)), strict=True))
         self._column_index = {c.key: i for i, c in enumerate(self.grid_columns)}
-        if not (rows_unchanged and same_columns):
+        if not ((rows_unchanged or self._tokens) and same_columns):
             self._drawn.clear()
         self.cursor_row = min(self.cursor_row, max(0, len(self.row_keys) - 1))
         self.cursor_column = min(self.cursor_column, max(0, len(self.grid_columns) - 1))
@@ -402,13 +424,20 @@ class CellGrid(ScrollView, can_focus=True):
                 return Strip.blank(width, base)
             key = self.row_keys[index]
         stamp = self.cursor_column if index == self.cursor_row else -1
+        token = None if key is None else self.row_token(key)
         drawn = self._drawn.get(key)
-        if drawn is None or drawn[0] != stamp:
-            fixed, whole = self._draw_row(key, index)
-            self._drawn[key] = (stamp, fixed, whole)
-        else:
-            _, fixed, whole = drawn
+        if drawn is None or drawn[0] != stamp or drawn[1] != token:
+            drawn = [stamp, token, *self._draw_row(key, index), None]
+            self._drawn[key] = drawn
+        x = self.scroll_offset.x
+        shown = drawn[4]
+        if isinstance(shown, tuple) and shown[0] == x and shown[1] == width:
+            return shown[2]  # the same line as last time: cropping costs more than the lookup
+        fixed, whole = drawn[2], drawn[3]
+        assert isinstance(fixed, Strip) and isinstance(whole, Strip)
         fixed_width = fixed.cell_length
-        start = self.scroll_offset.x + fixed_width
+        start = x + fixed_width
         line = Strip.join([fixed, whole.crop(start, start + width - fixed_width)])
-        return line.adjust_cell_length(width, base).simplify()
+        line = line.adjust_cell_length(width, base).simplify()
+        drawn[4] = (x, width, line)
+        return line

@@ -121,6 +121,13 @@ class EvidenceMatrix(CellGrid):
         assert self._facts is not None
         return row_cells(ev, self.hypotheses, self._facts(ev))
 
+    def row_token(self, row_key: str) -> tuple[Evidence, RowFacts] | None:
+        """A row shows its item and its facts (the columns are the grid's own)."""
+        ev = self._items.get(row_key)
+        if ev is None or self._facts is None:
+            return None
+        return ev, self._facts(ev)
+
     def rebuild(
         self,
         hyps: list[Hypothesis],
@@ -164,9 +171,9 @@ class EvidenceMatrix(CellGrid):
             self.refresh_row(ev.id)
 
     def redraw_all(self) -> None:
-        """Every row's facts may have changed (model, as-of date): redraw the rows in view."""
-        self._drawn.clear()
-        self.refresh()
+        """Every row's facts may have changed (model, as-of date): the rows in view are
+        drawn again where their item or facts differ from what they show."""
+        self.redraw_rows()
 
     # --------------------------------------------------------------- cursor
 
