@@ -162,3 +162,27 @@ def test_huge_priors_never_crash_a_report(cli_env: dict[str, str], tmp_path: Pat
         assert [r["id"] for r in doc["ranking"]] == ["H1", "H2", "H3"]
         assert all(math.isfinite(r["log_score"]) for r in doc["ranking"])
         assert doc["ranking"][0]["posterior"] == pytest.approx(0.8, rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5])
+def test_json_summary_written_in_pieces_is_the_whole_document_indented(
+    n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Evidence rows go out a piece at a time (2 here): the text is what one dump of the
+    whole summary gives, linchpin lists included."""
+    from pydantic_core import to_json
+
+    import hypotheses.summary as summary_module
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import summarise
+
+    monkeypatch.setattr(summary_module, "ROWS_PER_PIECE", 2)
+    items = [*WORKED_EVIDENCE, *(Evidence(id=f"X{k}", title=f"extra {k}", ratings={"H2": "II"})
+                                 for k in range(3))][:n]
+    case = small_case().model_copy(update={"evidence": items, "indicators": []})
+    summary = summarise(analyse(case), "weighted")
+    text = summary.to_json()
+    assert text == to_json(summary.to_dict(), indent=2).decode("utf-8") + "\n"
+    assert len(json.loads(text)["evidence"]) == n
+    if n == 5:
+        assert any(row["linchpin"] for row in json.loads(text)["evidence"])
