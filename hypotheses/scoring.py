@@ -704,31 +704,41 @@ def _linchpins(
         if gap - cols.spread(model) > TIE + 2 * margin:
             return []
     terms = cols.terms(model)
-    after = [list(map(t.__sub__, col)) for t, col in zip(totals, terms, strict=True)]
-    for pos, column_totals in cols.grouped_after(model, base).items():
-        for j, v in enumerate(column_totals):
-            after[j][pos] = v
+    grouped = cols.grouped_after(model, base)
+    after: list[Iterable[float]]
+    if grouped:
+        columns = [list(map(t.__sub__, col)) for t, col in zip(totals, terms, strict=True)]
+        for pos, column_totals in grouped.items():
+            for j, v in enumerate(column_totals):
+                columns[j][pos] = v
+        after = list(columns)
+    else:
+        # Each column is computed as the scan reduces it, never held whole: a
+        # list of new floats per hypothesis was 20 MB at 100,000 items.
+        after = [map(t.__sub__, col) for t, col in zip(totals, terms, strict=True)]
     return _scan_linchpins(after, top, margin, lambda pos: cols.without(model, base, pos))
 
 
 def _scan_linchpins(
-    after: list[list[float]], top: frozenset[int], margin: float, exact_without: Any
+    after: list[Iterable[float]], top: frozenset[int], margin: float, exact_without: Any
 ) -> list[int]:
     """Every item, column at a time: the rank-1 set stays the same exactly when
     the worst of the current leaders is still within TIE of the new best
     (``d_in <= TIE``) and the best of the rest is not (``d_out > TIE``). Only
     an item whose ``d_in`` or ``d_out`` lies within ``margin`` of TIE is
-    decided by summing its columns again without it (``margin`` 0: exact)."""
+    decided by summing its columns again without it (``margin`` 0: exact).
+    Each column of ``after`` (per hypothesis, its total without each item) is
+    read once, so it may be an iterator."""
     nh = len(after)
-    n = len(after[0])
-    inside = [after[j] for j in sorted(top)]
+    inside = [list(after[j]) for j in sorted(top)]
     outside = [after[j] for j in range(nh) if j not in top]
     low_in = inside[0] if len(inside) == 1 else list(map(min, *inside))
     high_in = inside[0] if len(inside) == 1 else list(map(max, *inside))
+    n = len(low_in)
     if not outside:
         high_out: list[float] = [-math.inf] * n
     else:
-        high_out = outside[0] if len(outside) == 1 else list(map(max, *outside))
+        high_out = list(outside[0]) if len(outside) == 1 else list(map(max, *outside))
     best = list(map(max, high_in, high_out))
     d_in = list(map(sub, best, low_in))
     d_out = list(map(sub, best, high_out))
