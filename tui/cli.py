@@ -10,6 +10,7 @@ Textual (tests/test_layering.py checks it).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -265,8 +266,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from tui.app import run_app
-
+    # Importing Textual makes some hundred thousand objects that live as long as the
+    # process: the cyclic collector sits that out and they are frozen out of its way
+    # (~20 ms of the start; the app does the same for its own start-up).
+    gc.disable()
+    try:
+        from tui.app import run_app
+    finally:
+        gc.freeze()
+        gc.enable()
     return run_app(_db_path(args))
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.screen import Screen
 
 from tests.conftest import ROOT
@@ -98,3 +99,22 @@ def test_record_validators_are_built_on_demand_or_all_at_once() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          check=True).stdout.split("\n")
     assert out[:3] == ["False False", "Rate", "True True"]
+
+
+def test_the_workbench_command_starts_the_app_with_the_collector_running(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bare `weigh` pauses the collector only while it imports the app."""
+    import tui.app
+    from tui.cli import main
+
+    seen: list[tuple[Path, bool, bool]] = []
+
+    def run_app(path: Path) -> int:
+        seen.append((path, gc.isenabled(), gc.get_freeze_count() > 0))
+        return 0
+
+    monkeypatch.setattr(tui.app, "run_app", run_app)
+    assert main(["--db", str(db_path)]) == 0
+    assert seen == [(db_path, True, True)]
+    assert gc.isenabled()
