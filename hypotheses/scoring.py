@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
-from operator import add, attrgetter, is_, is_not, sub
+from operator import add, and_, attrgetter, is_, is_not, le, sub
 from typing import Any
 
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -521,8 +521,8 @@ def _columns(
 ) -> _Columns:
     if len(used) == len(evidence):
         return _Columns(evidence, all_codes, group_sizes(evidence))
-    taking = [evidence[i] for i in used]
-    return _Columns(taking, [[col[i] for i in used] for col in all_codes], group_sizes(taking))
+    taking = list(map(evidence.__getitem__, used))
+    return _Columns(taking, [list(map(col.__getitem__, used)) for col in all_codes], group_sizes(taking))
 
 
 def _undated(evidence: Sequence[Evidence], used: tuple[int, ...]) -> int:
@@ -549,9 +549,11 @@ def analyse(case: Case, as_of: date | None = None) -> Analysis:
 
 
 def _assemble(
-    case: Case, as_of: date | None, used: tuple[int, ...], cols: _Columns, diag: tuple[float, ...]
+    case: Case, as_of: date | None, used: tuple[int, ...], cols: _Columns, diag: tuple[float, ...],
+    undated: int | None = None,
 ) -> Analysis:
-    """Totals, ranks, leaders, posterior, coverage and linchpins from the counted columns."""
+    """Totals, ranks, leaders, posterior, coverage and linchpins from the counted columns
+    (``undated``: how many items taking part have no date, when already known)."""
     hyps = case.hypotheses
     base = {m.name: _base(m, hyps) for m in SCORING_MODELS}
     totals = {m: cols.totals(m, base[m]) for m in MODELS}
@@ -575,7 +577,7 @@ def _assemble(
         linchpins=tuple(lin),
         agree=len(tops) == 1,
         coverage=cols.coverage(),
-        undated_used=_undated(case.evidence, used),
+        undated_used=_undated(case.evidence, used) if undated is None else undated,
     )
 
 
@@ -584,8 +586,11 @@ class Scorer:
     bit for bit, but only the items that changed since the last call are looked at
     again. Evidence models are frozen, so "changed" is "not the same object".
 
-    Anything else (other hypotheses, another as-of date, items added, removed,
-    excluded, regrouped or reordered, many items at once) falls back to a full analysis.
+    What depends on an item alone (its codes, diagnosticity, known date) is kept
+    per item, so another as-of date recounts only the columns of the items taking
+    part. Anything else (other hypotheses, items added, removed, excluded,
+    regrouped or reordered, many items at once, another date) counts the columns
+    again.
     """
 
     MAX_CHANGED = 64
@@ -597,32 +602,36 @@ class Scorer:
         self._used: tuple[int, ...] = ()
         self._pos: dict[int, int] = {}
         self._cols: _Columns | None = None
+        # per item, whether or not it takes part now: kept across dates and edits
+        self._codes: list[list[str | None]] = []  # per hypothesis, every item's code
         self._diag: list[float] = []
+        self._known: list[date] = []  # known date; date.min when undated (counts at every date)
+        self._undated: list[bool] = []
+        self._taking: list[bool] = []  # not excluded
 
     def analyse(self, case: Case, as_of: date | None = None) -> Analysis:
         """What :func:`analyse` returns for ``case`` at ``as_of``."""
         hids = tuple(h.id for h in case.hypotheses)
         evidence = case.evidence
-        changed = self._changed(hids, as_of, evidence)
-        used = _used(evidence, as_of)
-        if changed is None or used != self._used or self._cols is None:
-            return self._rebuild(case, as_of, hids, used)
+        changed = self._changed(hids, evidence)
+        if changed is None:
+            self._index(evidence, hids)
+        else:
+            self._reindex(evidence, hids, changed)
+        used = self._used_at(as_of)
+        if changed is None or as_of != self._as_of or used != self._used or self._cols is None:
+            return self._rebuild(case, as_of, used)
         cols = self._cols
         for i in changed:
-            ev = evidence[i]
-            self._diag[i] = diagnosticity(ev, hids)
             pos = self._pos.get(i)
             if pos is not None:
-                self._patch(cols, pos, ev, hids)
-        self._evidence = list(evidence)
-        return _assemble(case, as_of, used, cols, tuple(self._diag))
+                self._patch(cols, pos, evidence[i], hids)
+        return _assemble(case, as_of, used, cols, tuple(self._diag), self._undated_count(used))
 
-    def _changed(
-        self, hids: tuple[str, ...], as_of: date | None, evidence: list[Evidence]
-    ) -> list[int] | None:
+    def _changed(self, hids: tuple[str, ...], evidence: list[Evidence]) -> list[int] | None:
         """Positions holding a different item than last time; None: start over."""
         old = self._evidence
-        if hids != self._hids or as_of != self._as_of or len(evidence) != len(old):
+        if hids != self._hids or len(evidence) != len(old):
             return None
         changed = list(compress(range(len(evidence)), map(is_not, evidence, old)))
         if len(changed) > self.MAX_CHANGED or any(
@@ -630,6 +639,40 @@ class Scorer:
         ):
             return None
         return changed
+
+    def _index(self, evidence: list[Evidence], hids: tuple[str, ...]) -> None:
+        """Every item's codes, diagnosticity, known date and exclusion, from scratch."""
+        self._hids = hids
+        self._evidence = list(evidence)
+        self._codes = _code_columns(evidence, hids)
+        self._diag = list(_diagnosticities(evidence, hids, self._codes))
+        known = list(map(known_date, evidence))
+        self._undated = [d is None for d in known]
+        self._known = [date.min if d is None else d for d in known]
+        self._taking = [not ev.excluded for ev in evidence]
+
+    def _reindex(self, evidence: list[Evidence], hids: tuple[str, ...], changed: list[int]) -> None:
+        """The same for the items at ``changed`` only."""
+        for i in changed:
+            ev = evidence[i]
+            for j, hid in enumerate(hids):
+                self._codes[j][i] = ev.ratings.get(hid)
+            self._diag[i] = diagnosticity(ev, hids)
+            known = known_date(ev)
+            self._undated[i] = known is None
+            self._known[i] = date.min if known is None else known
+            self._taking[i] = not ev.excluded
+        self._evidence = list(evidence)
+
+    def _used_at(self, as_of: date | None) -> tuple[int, ...]:
+        """What :func:`_used` says, from the kept known dates (comparisons in C)."""
+        every = range(len(self._taking))
+        if as_of is None:
+            return tuple(compress(every, self._taking))
+        return tuple(compress(every, map(and_, self._taking, map(le, self._known, repeat(as_of)))))
+
+    def _undated_count(self, used: tuple[int, ...]) -> int:
+        return sum(map(self._undated.__getitem__, used))
 
     @staticmethod
     def _patch(cols: _Columns, pos: int, ev: Evidence, hids: tuple[str, ...]) -> None:
@@ -653,20 +696,16 @@ class Scorer:
             for model, terms in cols._terms.items():
                 terms[j][pos] = _TERMS[model][new_class][new_code]
 
-    def _rebuild(
-        self, case: Case, as_of: date | None, hids: tuple[str, ...], used: tuple[int, ...]
-    ) -> Analysis:
+    def _rebuild(self, case: Case, as_of: date | None, used: tuple[int, ...]) -> Analysis:
+        """Count the columns of the items taking part (their codes are kept per item)."""
         evidence = case.evidence
-        all_codes = _code_columns(evidence, hids)
-        # own copies: the columns are patched in place later
-        cols = _columns(evidence, used, [list(col) for col in all_codes])
-        diag = _diagnosticities(evidence, hids, all_codes)
-        self._hids, self._as_of, self._used = hids, as_of, used
-        self._evidence = list(evidence)
+        # own copies when every item takes part: the columns are patched in place later
+        codes = [list(col) for col in self._codes] if len(used) == len(evidence) else self._codes
+        cols = _columns(evidence, used, codes)
+        self._as_of, self._used = as_of, used
         self._pos = {i: p for p, i in enumerate(used)}
         self._cols = cols
-        self._diag = list(diag)
-        return _assemble(case, as_of, used, cols, diag)
+        return _assemble(case, as_of, used, cols, tuple(self._diag), self._undated_count(used))
 
 
 def _linchpins(
