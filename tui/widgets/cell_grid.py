@@ -25,7 +25,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.coordinate import Coordinate
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -171,6 +171,7 @@ class CellGrid(ScrollView, can_focus=True):
         self._styles: tuple[Style, ...] | None = None
         self._style_cache: dict[tuple[object, ...], tuple[Style, Style]] = {}
         self._unsettled = True
+        self._drawn_width = 0  # the width the rows in _drawn were drawn for
 
     # ------------------------------------------------------------- content
 
@@ -330,8 +331,12 @@ class CellGrid(ScrollView, can_focus=True):
                 return
             left += column.render_width
 
-    def on_resize(self) -> None:
-        self._drawn.clear()
+    def on_resize(self, event: Resize) -> None:
+        """A row is drawn to the width (its fill); a new height (the ranking above grew a
+        line) keeps every drawn row."""
+        if event.size.width != self._drawn_width:
+            self._drawn_width = event.size.width
+            self._drawn.clear()
 
     # ------------------------------------------------------------- drawing
 
@@ -353,8 +358,15 @@ class CellGrid(ScrollView, can_focus=True):
             self._drawn.clear()
             self._style_cache.clear()
         if len(self._drawn) > ROW_CACHE:
-            self._drawn.clear()
+            self._forget_unseen()
         return super().render_lines(crop)
+
+    def _forget_unseen(self) -> None:
+        """Keep the drawn rows in view (and the header): dropping them all made the
+        next change redraw a whole screen of rows that had not changed."""
+        top = self.scroll_offset.y
+        seen = {None, *self.row_keys[top:top + self.size.height]}
+        self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in seen}
 
     def _cell_segments(self, text: Text, width: int, pre: Style, post: Style | None) -> list[Segment]:
         """One padded cell, styled as DataTable styles it (pre, the text, then post)."""
