@@ -93,25 +93,61 @@ def haystack_of(ev: Evidence) -> str:
     return f"{ev.id} {ev.title} {ev.details} {ev.source} {ev.kind}".lower()
 
 
-def matches(ev: Evidence, query: str, haystack: str | None = None) -> bool:
-    """Every word must occur (any case) in the item's id, title, details, source
-    or kind; every ``#tag`` must be one of its tags (a lone ``#``, a tag still being
-    typed, asks nothing); ``=group`` must be its same-fact group (a lone ``=``
-    asks for items in any group)."""
-    for token in query.lower().split():
-        if token.startswith("#"):
-            if len(token) > 1 and token[1:] not in ev.tags:
-                return False
-            continue
-        if token.startswith("="):
-            if ev.group is None or (len(token) > 1 and token[1:] != ev.group):
-                return False
-            continue
-        if haystack is None:
-            haystack = haystack_of(ev)
-        if token not in haystack:
+@dataclass(frozen=True)
+class Query:
+    """A filter, parsed once (not per item): every word must occur (any case) in the
+    item's id, title, details, source or kind; every ``#tag`` must be one of its tags
+    (a lone ``#``, a tag still being typed, asks nothing); every ``=group`` must be
+    its same-fact group, and a lone ``=`` asks for items in any group."""
+
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    any_group: bool = False
+
+    @classmethod
+    def parse(cls, query: str) -> Query:
+        words, tags, groups, any_group = [], [], [], False
+        for token in query.lower().split():
+            if token.startswith("#"):
+                if len(token) > 1:
+                    tags.append(token[1:])
+            elif token.startswith("="):
+                if len(token) > 1:
+                    groups.append(token[1:])
+                else:
+                    any_group = True
+            else:
+                words.append(token)
+        return cls(tuple(words), tuple(tags), tuple(groups), any_group)
+
+    def test(self, ev: Evidence, haystack: str | None = None) -> bool:
+        """Does ``ev`` match (``haystack``: its :func:`haystack_of`, if already made)?"""
+        if any(tag not in ev.tags for tag in self.tags):
             return False
-    return True
+        if self.groups and any(group != ev.group for group in self.groups):
+            return False
+        if self.any_group and ev.group is None:
+            return False
+        if self.words:
+            text = haystack_of(ev) if haystack is None else haystack
+            return all(word in text for word in self.words)
+        return True
+
+    def narrows(self, other: Query) -> bool:
+        """Every item this query shows, ``other`` shows too (typing one more character
+        or word), so this one can be applied to ``other``'s result alone."""
+        return (
+            all(any(word in mine for mine in self.words) for word in other.words)
+            and set(other.tags) <= set(self.tags)
+            and set(other.groups) <= set(self.groups)
+            and (not other.any_group or self.any_group or bool(self.groups))
+        )
+
+
+def matches(ev: Evidence, query: str, haystack: str | None = None) -> bool:
+    """Does ``ev`` match the filter ``query`` (see :class:`Query`)?"""
+    return Query.parse(query).test(ev, haystack)
 
 
 def next_id(prefix: str, taken: list[str]) -> str:
@@ -167,11 +203,13 @@ class WorkbenchSession:
         self.undo_stack: list[Undo] = []
         self.positions: dict[str, int] = {}  # item id → index in ``scored``
         self._haystacks: dict[int, tuple[Evidence, str]] = {}  # id(item) → (item, its text)
+        # the last filter applied: (the items it filtered, the query, its result)
+        self._last_filter: tuple[list[Evidence], Query, list[Evidence]] | None = None
         self._used: set[int] = set()
         self.scorer = Scorer()  # incremental: a one-cell edit rescored in ~1 ms at 10k items
         self.series_for: dict[str, LeaderSeries] = {m: LeaderSeries(m) for m in MODELS}
-        # the last line drawn: (scored case, stops, (model, leader), series)
-        self._series: tuple[Case, list[date | None], tuple[str, str], list[float]] | None = None
+        # per model, the last line worked out: (scored case, stops, leader, series)
+        self._series: dict[str, tuple[Case, list[date | None], str, list[float]]] = {}
 
     # ------------------------------------------------------------ reading
 
@@ -210,14 +248,19 @@ class WorkbenchSession:
         self.stops = [*known_dates(self.store.case(self.case_id)), None]
         self.stop = self.stops.index(current) if current in self.stops else len(self.stops) - 1
 
-    def recompute(self, edited: str | None = None) -> None:
+    def recompute(self, edited: str | None = None, *, reread: bool = True) -> None:
         """Re-read the case from the store, refilter and rescore.
 
         ``edited``: only that item changed (a rating, an exclusion, a note), so
         the view keeps its order and only that item is looked at again.
+        ``reread``: false when the store has not changed (another as-of date, the
+        scoring toggle): the case on show is scored again as it is, and what is
+        kept for it (the sparkline's series) still holds.
         """
         case_id = self.require()
-        self.case = case = self.store.case(case_id)
+        if reread or self.case is None:
+            self.case = self.store.case(case_id)
+        case = self.case
         query = self.filter_query
         if edited is not None and self.scored is not None and edited in self.positions:
             ev = self.store.evidence(case_id, edited)
@@ -306,20 +349,23 @@ class WorkbenchSession:
             return []
         return leader_ids(self.analysis, self.model)
 
-    def leader_series(self) -> list[float]:
-        """The (first) leader's score at every as-of stop, for the timeline.
+    def leader_series(self, model: str | None = None) -> list[float]:
+        """The (first) leader's score at every as-of stop under ``model`` (default: the
+        one on show), for the timeline.
 
-        Kept while the scored case, model, leader and stops stay the same: a sort,
-        a filter or an as-of step draws the same line again."""
-        leaders = self.leaders()
-        if not leaders or self.scored is None:
+        Kept per model while the scored case, stops and leader stay the same: a sort,
+        a filter, an as-of step or another model draws a line already worked out."""
+        model = model or self.model
+        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
             return []
-        last = self._series
-        if (last is not None and last[0] is self.scored and last[1] is self.stops
-                and last[2] == (self.model, leaders[0])):
+        leaders = leader_ids(self.analysis, model)
+        if not leaders:
+            return []
+        last = self._series.get(model)
+        if last is not None and last[0] is self.scored and last[1] is self.stops and last[2] == leaders[0]:
             return last[3]
-        series = self.series_for[self.model].series(self.scored, leaders[0], self.stops)
-        self._series = (self.scored, self.stops, (self.model, leaders[0]), series)
+        series = self.series_for[model].series(self.scored, leaders[0], self.stops)
+        self._series[model] = (self.scored, self.stops, leaders[0], series)
         return series
 
     def first_steps(self) -> str | None:
@@ -335,9 +381,7 @@ class WorkbenchSession:
         if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
             return
         for model in MODELS:
-            leaders = leader_ids(self.analysis, model)
-            if leaders:
-                self.series_for[model].series(self.scored, leaders[0], self.stops)
+            self.leader_series(model)
 
     def focused_item(self, eid: str | None) -> Evidence | None:
         if eid is None or self.case_id is None:
@@ -387,7 +431,7 @@ class WorkbenchSession:
         if new == self.stop:
             return Change("none", message="No earlier date" if step < 0 else "Already showing all dates")
         self.stop = new
-        self.recompute()
+        self.recompute(reread=False)
         return Change("facts")
 
     def set_filter(self, query: str, focus: tuple[str | None, str | None],
@@ -400,7 +444,7 @@ class WorkbenchSession:
         if changed:
             self.filter_query = query
             if self.score_shown or self.case is None:
-                self.recompute()
+                self.recompute(reread=False)
             else:  # the scores are the whole case's: only what is shown changes
                 self.shown = self._filtered(self.case.evidence, query)
         message = None
@@ -409,26 +453,48 @@ class WorkbenchSession:
         return Change("rows" if changed else "none", focus, message=message)
 
     def _filtered(self, evidence: list[Evidence], query: str) -> list[Evidence]:
-        """The items matching ``query``; each item's text is lowered once, not per key."""
+        """The items matching ``query``, in case order.
+
+        Each item's text is lowered once, not per key; a query that narrows the last
+        one (a character typed on the end of a word, another word) looks only at the
+        last one's result, when the items are the same.
+        """
         if not query:
             return evidence
-        cache = self._haystacks
-        if len(cache) > 2 * len(evidence) + 1000:
-            cache.clear()  # edited items left old entries behind
-        out = []
-        for ev in evidence:
-            got = cache.get(id(ev))
-            if got is None or got[0] is not ev:
-                got = cache[id(ev)] = (ev, haystack_of(ev))
-            if matches(ev, query, got[1]):
-                out.append(ev)
+        parsed = Query.parse(query)
+        items = evidence
+        last = self._last_filter
+        if last is not None and last[0] is evidence and parsed.narrows(last[1]):
+            items = last[2]
+        out = items
+        for tag in parsed.tags:  # one pass per token: no call per item
+            out = [ev for ev in out if tag in ev.tags]
+        for group in parsed.groups:
+            out = [ev for ev in out if ev.group == group]
+        if parsed.any_group:
+            out = [ev for ev in out if ev.group is not None]
+        if parsed.words:
+            text = self._haystack
+            for word in parsed.words:
+                out = [ev for ev in out if word in text(ev)]
+        self._last_filter = (evidence, parsed, out)
         return out
+
+    def _haystack(self, ev: Evidence) -> str:
+        """:func:`haystack_of`, kept per item while it is the same object."""
+        cache = self._haystacks
+        got = cache.get(id(ev))
+        if got is None or got[0] is not ev:
+            if len(cache) > 2 * len(self.case.evidence if self.case else ()) + 1000:
+                cache.clear()  # edited items left old entries behind
+            got = cache[id(ev)] = (ev, haystack_of(ev))
+        return got[1]
 
     def toggle_score_shown(self, focus: tuple[str | None, str | None]) -> Change:
         """Score only the shown (filtered) items, or the whole case again."""
         self.require()
         self.score_shown = not self.score_shown
-        self.recompute()
+        self.recompute(reread=False)
         what = "only the shown items" if self.score_shown else "the whole case"
         return Change("rows", focus, message=f"Scoring {what}")
 

@@ -233,3 +233,52 @@ def test_filter_words_and_tags_as_they_are_typed(session: WorkbenchSession) -> N
     session.rate("E3", "H1", "C")  # an edited item is matched by its new text
     session.set_filter("later", (None, None))
     assert [ev.id for ev in session.rows()] == ["E3"]
+
+
+def test_typing_narrows_from_the_last_result_and_shows_what_a_fresh_filter_shows(
+    session: WorkbenchSession,
+) -> None:
+    """Typed a character at a time (narrowing from the last result), edited in between,
+    and typed back: every step shows exactly the items that match, in case order."""
+    from tui.workbench_session import Query, matches
+
+    assert Query.parse("repo").narrows(Query.parse("rep"))
+    assert Query.parse("rep #alpha").narrows(Query.parse("rep"))
+    assert not Query.parse("#alph").narrows(Query.parse("#al"))  # a tag is a whole name
+    assert not Query.parse("re").narrows(Query.parse("rep"))  # a deleted character widens
+    typed = ["r", "re", "rep", "repo", "report", "report #", "report #alpha", "report #alph",
+             "report", "rep", "", "=", "= early", "later"]
+    for step, query in enumerate(typed):
+        if step == 5:
+            session.rate("E3", "H2", "CC")  # a new item object: no narrowing from stale items
+        session.set_filter(query, (None, None), typing=True)
+        case = session.store.case("demo")
+        want = [ev for ev in case.evidence if matches(ev, query)]
+        assert session.shown == want, query  # the items as they are now, not as filtered before
+
+
+def test_the_sparkline_series_follows_model_date_and_edits(session: WorkbenchSession) -> None:
+    """The series kept per model is the one a fresh replay gives after every change."""
+    from hypotheses.replay import Replay
+    from hypotheses.scoring_models import MODELS
+
+    def fresh_series() -> list[float]:
+        leaders = session.leaders()
+        assert session.scored is not None
+        return Replay(session.model).series(session.scored, leaders[0], session.stops)
+
+    session.warm_up()
+    for action in ("model", "back", "model", "rate", "model", "forward", "sort", "rate", "model"):
+        if action == "model":
+            session.cycle_model()
+        elif action == "back":
+            session.step_date(-1)
+        elif action == "forward":
+            session.step_date(1)
+        elif action == "sort":
+            session.cycle_sort((None, None))
+        else:
+            session.rate("E1", "H1", "II" if session.store.evidence("demo", "E1").ratings["H1"] != "II"
+                         else "CC")
+        assert session.model in MODELS
+        assert session.leader_series() == fresh_series(), action
