@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -678,6 +678,9 @@ Operation = Annotated[
 # Built on first use, like the records (defer_build): a workbench's first frame needs none of
 # them. build_validators builds them all at once, when a caller knows it has time.
 OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation, config=ConfigDict(defer_build=True))
+_KIND_OF: dict[str, type[Record]] = {
+    kind.model_fields["op"].default: kind for kind in get_args(get_args(Operation)[0])
+}
 KINDS: tuple[str, ...] = (
     "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
     "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude", "ind.add", "ind.update",
@@ -718,8 +721,21 @@ def build_validators() -> None:
 
 
 def parse_record(raw: dict[str, Any]) -> Operation:
-    """A journal line or history entry as its typed record (upgraded first if older)."""
-    return OPERATION.validate_python(upgrade_record(raw), strict=False)
+    """A journal line or history entry as its typed record (upgraded first if older).
+
+    The record's own class validates it, so reading a trail of a few kinds builds
+    only their validators (the first frame's item history reads one or two kinds);
+    a record that does not fit goes through the union, whose error names the kind.
+    """
+    rec = upgrade_record(raw)
+    op = rec.get("op")
+    kind = _KIND_OF.get(op) if isinstance(op, str) else None
+    if kind is not None:
+        try:
+            return cast(Operation, kind.model_validate(rec, strict=False))
+        except ValidationError:
+            pass
+    return OPERATION.validate_python(rec, strict=False)
 
 
 def parse_records(raws: Iterable[dict[str, Any]]) -> list[Operation]:
