@@ -268,6 +268,8 @@ class WorkbenchSession:
                 i = self.positions[edited]
                 if query:
                     self.shown = [ev if s.id == edited else s for s in self.shown]
+                else:
+                    self.shown = case.evidence  # the edited item, not the one it replaced
                 if query and self.score_shown:
                     evidence = list(self.scored.evidence)
                     evidence[i] = ev

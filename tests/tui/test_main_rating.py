@@ -218,3 +218,18 @@ async def test_w_writes_and_edits_the_focused_cells_note(db_path, make_app):
         assert stored(db_path, eid).ratings[hid] == code
         assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
         await pilot.press("ctrl+q")
+
+
+async def test_a_rating_survives_a_sort_and_an_as_of_step(db_path, make_app):
+    """The rated item, not the one before the rating, is what a rebuilt table draws."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        eid, hid = screen.matrix.current()
+        code = "II" if stored(db_path, eid).ratings.get(hid) != "II" else "CC"
+        await pilot.press({"II": "I", "CC": "C"}[code])
+        for key in ("s", "s", "s", "left_square_bracket", "right_square_bracket"):
+            await pilot.press(key)
+            assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == code, key
+        await pilot.press("ctrl+q")

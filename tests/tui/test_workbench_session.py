@@ -282,3 +282,10 @@ def test_the_sparkline_series_follows_model_date_and_edits(session: WorkbenchSes
                          else "CC")
         assert session.model in MODELS
         assert session.leader_series() == fresh_series(), action
+
+
+def test_the_rows_after_a_rating_are_the_rated_items(session: WorkbenchSession) -> None:
+    session.rate("E1", "H1", "II")
+    for _ in range(3):
+        session.cycle_sort((None, None))
+        assert {ev.id: ev.ratings.get("H1") for ev in session.rows()}["E1"] == "II", session.sort
