@@ -32,7 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 CELL_PADDING = 1
-ROW_CACHE = 512  # drawn rows kept; far more than a screen holds
+ROW_CACHE = 128  # drawn rows kept: a few screens (each holds Strips the collector walks)
 
 
 @dataclass(frozen=True)

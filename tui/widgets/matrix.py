@@ -111,19 +111,24 @@ class EvidenceMatrix(CellGrid):
         super().__init__(id=id, fixed_columns=2)
         self.hypotheses: list[Hypothesis] = []
         self.title_width = 40
-        self._items: dict[str, Evidence] = {}
+        self._rows: list[Evidence] = []  # the items shown, in row order (the grid indexes them)
         self._facts: Callable[[Evidence], RowFacts] | None = None
 
     # ------------------------------------------------------------- building
 
+    def item(self, row_key: str) -> Evidence | None:
+        """The item a row shows."""
+        index = self.rows.get(row_key)
+        return None if index is None else self._rows[index]
+
     def cells(self, row_key: str) -> list[Text]:
-        ev = self._items[row_key]
-        assert self._facts is not None
+        ev = self.item(row_key)
+        assert ev is not None and self._facts is not None
         return row_cells(ev, self.hypotheses, self._facts(ev))
 
     def row_token(self, row_key: str) -> tuple[Evidence, RowFacts] | None:
         """A row shows its item and its facts (the columns are the grid's own)."""
-        ev = self._items.get(row_key)
+        ev = self.item(row_key)
         if ev is None or self._facts is None:
             return None
         return ev, self._facts(ev)
@@ -145,7 +150,7 @@ class EvidenceMatrix(CellGrid):
         """
         self.hypotheses = list(hyps)
         self.title_width = title_width
-        self._items = dict(zip(map(attrgetter("id"), rows), rows, strict=True))
+        self._rows = list(rows)
         if facts is not None:
             self._facts = facts
         columns = [
@@ -155,19 +160,20 @@ class EvidenceMatrix(CellGrid):
             *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
-        self.set_grid(columns, list(self._items), rows_unchanged=rows_unchanged)
+        self.set_grid(columns, list(map(attrgetter("id"), rows)), rows_unchanged=rows_unchanged)
         self.focus_cell(*focus)
 
     def clear(self) -> None:
         """No case: no rows, no columns."""
         self.hypotheses = []
-        self._items = {}
+        self._rows = []
         self.set_grid([], [])
 
     def update_row(self, ev: Evidence) -> None:
         """Redraw one row in place: a rating change touches nothing else."""
-        if ev.id in self._items:
-            self._items[ev.id] = ev
+        index = self.rows.get(ev.id)
+        if index is not None:
+            self._rows[index] = ev
             self.refresh_row(ev.id)
 
     def redraw_all(self) -> None:
