@@ -203,6 +203,8 @@ class WorkbenchSession:
         self.undo_stack: list[Undo] = []
         self.positions: dict[str, int] = {}  # item id → index in ``scored``
         self._haystacks: dict[int, tuple[Evidence, str]] = {}  # id(item) → (item, its text)
+        # per sort: (the shown items, the diagnosticities it sorted by, the order)
+        self._orders: dict[str, tuple[list[Evidence], tuple[float, ...], list[Evidence]]] = {}
         # the last filter applied: (the items it filtered, the query, its result)
         self._last_filter: tuple[list[Evidence], Query, list[Evidence]] | None = None
         self._used: set[int] = set()
@@ -310,20 +312,32 @@ class WorkbenchSession:
         return as_of is not None and known is not None and known > as_of
 
     def rows(self) -> list[Evidence]:
-        """The shown items in the chosen sort order (ties keep case order)."""
+        """The shown items in the chosen sort order (ties keep case order); read only.
+
+        Each order is kept while the shown items (and, for diagnosticity, the
+        diagnosticities) are the same: cycling the sort, or stepping the date,
+        sorts 10,000 items once per order, not once per key."""
         assert self.analysis is not None
-        pos = self.positions
         items = self.shown
+        diag = self.analysis.diagnosticity if self.sort == "diagnosticity" else ()
+        kept = self._orders.get(self.sort)
+        if kept is not None and kept[0] is items and kept[1] == diag:
+            return kept[2]
+        order = self._sorted(items, diag)
+        self._orders[self.sort] = (items, diag, order)
+        return order
+
+    def _sorted(self, items: list[Evidence], diag: tuple[float, ...]) -> list[Evidence]:
         if self.sort == "date":
             dated = [ev for ev in items if ev.event_date is not None]
             dated.sort(key=_EVENT_DATE)
             return dated + [ev for ev in items if ev.event_date is None]
         # reverse=True keeps ties in case order (Python's sort stays stable)
         if self.sort == "diagnosticity":
-            diag = self.analysis.diagnosticity
             if items is self.case_evidence():  # positions are list indexes: no lookups
                 order = sorted(range(len(items)), key=diag.__getitem__, reverse=True)
                 return [items[i] for i in order]
+            pos = self.positions
             return sorted(items, key=lambda ev: diag[pos[ev.id]], reverse=True)
         return sorted(items, key=weight, reverse=True)
 

@@ -285,7 +285,26 @@ def test_the_sparkline_series_follows_model_date_and_edits(session: WorkbenchSes
 
 
 def test_the_rows_after_a_rating_are_the_rated_items(session: WorkbenchSession) -> None:
-    session.rate("E1", "H1", "II")
-    for _ in range(3):
-        session.cycle_sort((None, None))
-        assert {ev.id: ev.ratings.get("H1") for ev in session.rows()}["E1"] == "II", session.sort
+    """Each sort order is kept between keys: after edits, a date step and a filter the
+    rows are still the items as they are now, in the order a fresh session gives."""
+    def fresh_rows() -> list[Evidence]:
+        other = WorkbenchSession(session.store)
+        other.open("demo")
+        other.sort, other.stop = session.sort, session.stop
+        other.set_filter(session.filter_query, (None, None))
+        other.recompute()
+        return other.rows()
+
+    for step, code in enumerate(("II", "CC", "N", "C")):
+        session.rate("E1", "H1", code)
+        session.rate("E4", "H3", code)  # diagnosticities move: the diagnosticity order too
+        if step == 2:
+            session.step_date(-1)
+        if step == 3:
+            session.set_filter("report", (None, None))
+        for _ in range(3):
+            session.cycle_sort((None, None))
+            rows = session.rows()
+            assert rows == fresh_rows(), (code, session.sort)
+            if step < 3:
+                assert {ev.id: ev.ratings.get("H1") for ev in rows}["E1"] == code
