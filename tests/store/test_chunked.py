@@ -315,3 +315,13 @@ def test_an_item_count_that_breaks_a_case_rule_is_reported(tmp_path: Path) -> No
     assert message == slow(db) and "duplicate id" in str(message)
     with pytest.raises(CorruptDatabase, match="duplicate id"):
         Store.open(db, readonly=True)
+
+
+def test_a_file_whose_editor_wrote_crlf_line_ends_is_read_the_slow_way(tmp_path: Path) -> None:
+    with mock.patch.object(database_module, "CHUNK_ITEMS", 2):
+        db = write(tmp_path / "weigh.json", case("a", 5))
+    db = edited(db, b"\n", b"\r\n", count=4)
+    assert db.read_bytes().count(b"\r\n") == 4 and fast(db) is None
+    read = opened(db)
+    assert read == slow(db) and isinstance(read, dict)
+    assert [ev.id for ev in read["1"]["evidence"]] == [f"E{k}" for k in range(5)]
