@@ -58,7 +58,8 @@ def slow(db: Path) -> dict[str, Any] | str:
 
 def fast(db: Path) -> dict[str, Any] | None:
     """The cases as the chunked reader reads them, or None when it declines."""
-    tables = WeighStorage(db)._fast_tables(db.read_bytes())
+    data = db.read_bytes()
+    tables = WeighStorage(db)._fast_tables(lambda n, at: data[at : at + n], len(data))
     return None if tables is None else tables[CASES]
 
 
@@ -98,6 +99,28 @@ def test_the_file_holds_a_thousand_items_to_a_line_and_stays_plain_json(tmp_path
     read = fast(db)
     assert read is not None and read == slow(db)
     assert [len(d["evidence"]) for d in read.values()] == [n, 0]
+
+
+def test_an_open_reads_the_file_in_pieces_never_whole(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    db = write(tmp_path / "weigh.json", case("a", 3 * CHUNK_ITEMS))
+    wanted: list[int] = []
+    real = database_module._pread
+
+    def pread(fd: int, length: int, offset: int) -> bytes:
+        wanted.append(length)
+        return real(fd, length, offset)
+
+    def refuse(self: WeighStorage, data: bytes) -> None:
+        raise AssertionError("the whole file was validated")
+
+    monkeypatch.setattr(database_module, "_pread", pread)
+    monkeypatch.setattr(database_module, "_BLOCK", 8192)
+    monkeypatch.setattr(database_module, "_TAIL_BYTES", 4096)
+    monkeypatch.setattr(WeighStorage, "_validate", refuse)
+    tables = WeighStorage(db).read()
+    assert tables is not None and len(tables[CASES]["1"]["evidence"]) == 3 * CHUNK_ITEMS
+    assert max(wanted) <= database_module._BLOCK < db.stat().st_size
 
 
 def test_the_head_model_has_the_case_fields() -> None:
@@ -161,9 +184,11 @@ cells = st.lists(st.sampled_from([*HOSTILE, "a", " ", "\n", "{", "}", ":"]), max
     sizes=st.lists(st.integers(0, 10), min_size=1, max_size=3),
     titles=st.lists(cells, min_size=1, max_size=4),
     chunk=st.integers(1, 4),
+    block=st.integers(1, 300),
 )
 def test_fast_read_equals_slow_read(tmp_path_factory: pytest.TempPathFactory, sizes: list[int],
-                                    titles: list[str], chunk: int) -> None:
+                                    titles: list[str], chunk: int, block: int) -> None:
+    """Any items to a line, the file read any number of bytes at a time."""
     db = tmp_path_factory.mktemp("prop") / "weigh.json"
     cases = []
     for c, n in enumerate(sizes):
@@ -176,7 +201,8 @@ def test_fast_read_equals_slow_read(tmp_path_factory: pytest.TempPathFactory, si
         cases.append(base.model_copy(update={"evidence": items}))
     with mock.patch.object(database_module, "CHUNK_ITEMS", chunk):
         write(db, *cases)
-    read = fast(db)
+    with mock.patch.object(database_module, "_BLOCK", block):
+        read = fast(db)
     assert read is not None and read == slow(db)
     assert [len(d["evidence"]) for d in read.values()] == sizes
     assert sum(sizes) == 0 or db.read_bytes().count(b"\n") >= 2
