@@ -206,7 +206,7 @@ class CellGrid(ScrollView, can_focus=True):
         """
         same_columns = columns == self.grid_columns
         self.grid_columns = list(columns)
-        self.row_keys = list(row_keys)
+        self.row_keys = row_keys  # the grid's own from now on (the caller made it for this)
         self._row_index = dict(zip(self.row_keys, range(len(self.row_keys)), strict=True))
         self._column_index = {c.key: i for i, c in enumerate(self.grid_columns)}
         if not ((rows_unchanged or self._tokens) and same_columns):

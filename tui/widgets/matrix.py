@@ -112,12 +112,16 @@ class EvidenceMatrix(CellGrid):
         self.hypotheses: list[Hypothesis] = []
         self.title_width = 40
         self._rows: list[Evidence] = []  # the items shown, in row order (the grid indexes them)
+        self._edited: dict[str, Evidence] = {}  # rows redrawn in place since: their new item
         self._facts: Callable[[Evidence], RowFacts] | None = None
 
     # ------------------------------------------------------------- building
 
     def item(self, row_key: str) -> Evidence | None:
         """The item a row shows."""
+        got = self._edited.get(row_key)
+        if got is not None:
+            return got
         index = self.rows.get(row_key)
         return None if index is None else self._rows[index]
 
@@ -150,7 +154,8 @@ class EvidenceMatrix(CellGrid):
         """
         self.hypotheses = list(hyps)
         self.title_width = title_width
-        self._rows = list(rows)
+        self._rows = rows  # read, never changed: an edited row's item goes in _edited
+        self._edited = {}
         if facts is not None:
             self._facts = facts
         columns = [
@@ -167,13 +172,13 @@ class EvidenceMatrix(CellGrid):
         """No case: no rows, no columns."""
         self.hypotheses = []
         self._rows = []
+        self._edited = {}
         self.set_grid([], [])
 
     def update_row(self, ev: Evidence) -> None:
         """Redraw one row in place: a rating change touches nothing else."""
-        index = self.rows.get(ev.id)
-        if index is not None:
-            self._rows[index] = ev
+        if ev.id in self.rows:
+            self._edited[ev.id] = ev
             self.refresh_row(ev.id)
 
     def redraw_all(self) -> None:
