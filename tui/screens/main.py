@@ -56,7 +56,6 @@ AS_OF = Binding.Group("As of")
 
 
 FULL_PASS_EVERY = 10  # middle-generation passes between full ones (CPython's own default)
-YOUNG_PASS_EVERY = 10_000  # allocations between young passes while a case is open
 _NEVER = 1 << 30
 
 
@@ -71,16 +70,13 @@ def settle_gc(collect: bool = True) -> None:
     The collector's own full passes are turned off: one walks everything made since
     the case opened (cached screen lines, above all), 10-45 ms, and it started in
     the middle of whichever key crossed the threshold. :func:`collect_after_frame`
-    runs the same pass as often, once that key's frame is on screen. The young
-    generation is collected every 10,000 allocations instead of 700: a key at 10k
-    items makes several thousand, and ten young passes and a middle one per key
-    (2-3 ms) become about one young pass per key and a middle one every ten."""
+    runs the same pass as often, once that key's frame is on screen."""
     if collect and gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
     gc.freeze()
     young, middle, _ = gc.get_threshold()
-    gc.set_threshold(max(young, YOUNG_PASS_EVERY), middle, _NEVER)
+    gc.set_threshold(young, middle, _NEVER)
 
 
 def collect_after_frame() -> None:
