@@ -34,6 +34,7 @@ async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, m
         await pilot.pause()
         main: MainScreen = app.screen
         assert "Conclusion:" not in screen_text(app)  # none yet: no line spent on it
+        assert not main.query_one("#conclusion-line").display
         await pilot.press("D")
         await pilot.pause()
         assert isinstance(app.screen, CaseDetailsForm)
@@ -50,6 +51,7 @@ async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, m
         await pilot.press("u")
         await pilot.pause()
         assert "Conclusion:" not in screen_text(app)
+        assert not main.query_one("#conclusion-line").display
         await pilot.press("ctrl+q")
     after = stored_info(db_path)
     assert after.conclusion == "" and after.title == before.title

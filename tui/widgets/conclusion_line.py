@@ -53,7 +53,7 @@ class ConclusionLine(Widget):
         """Show ``conclusion``; the same one again (every key redraws the panels) lays
         nothing out, since a layout redraws the whole screen."""
         conclusion = conclusion.strip()
-        if conclusion == self.conclusion:
+        if conclusion == self.conclusion and self.display == bool(conclusion):
             return
         self.conclusion = conclusion
         self.display = bool(conclusion)
