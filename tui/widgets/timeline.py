@@ -15,26 +15,40 @@ from textual.widget import Widget
 from hypotheses.scoring_models import scoring_model
 
 BLOCKS = "▁▂▃▄▅▆▇█"
+MIN_WINDOW = 8  # stops shown around the current one when the line cannot hold them all
 
 
-def sparkline(values: list[float], current: int) -> Text:
+def sparkline(values: list[float], current: int, width: int | None = None) -> Text:
     """Block characters scaled between the series' min and max; ``current`` reversed.
 
-    Three spans (before, at and after the current stop), not one per stop: a case
-    with hundreds of dates is drawn on every key, and each span costs a render.
+    ``width``: at most that many stops, a window around the current one (``…`` where
+    it is cut), still scaled over the whole series. Three spans (before, at and
+    after the current stop), not one per stop: a case with hundreds of dates is
+    drawn on every key, and each span costs a render.
     """
     if not values:
         return Text("")
     lo, hi = min(values), max(values)
     top = len(BLOCKS) - 1
+    start, end = 0, len(values)
+    if width is not None and len(values) > width:
+        width = max(width, 3)
+        start = min(max(0, current - width // 2), len(values) - width)
+        end = start + width
+    shown = values[start:end]
     if hi - lo < 1e-12:
-        blocks = BLOCKS[0] * len(values)
+        blocks = BLOCKS[0] * len(shown)
     else:
-        blocks = "".join(BLOCKS[round((v - lo) / (hi - lo) * top)] for v in values)
+        blocks = "".join(BLOCKS[round((v - lo) / (hi - lo) * top)] for v in shown)
+    if start > 0:
+        blocks = "…" + blocks[1:]
+    if end < len(values):
+        blocks = blocks[:-1] + "…"
+    at = current - start
     out = Text(no_wrap=True)
-    out.append(blocks[:current], style="#5a7fa8")
-    out.append(blocks[current:current + 1], style="bold reverse")
-    out.append(blocks[current + 1:], style="#5a7fa8")
+    out.append(blocks[:at], style="#5a7fa8")
+    out.append(blocks[at:at + 1], style="bold reverse")
+    out.append(blocks[at + 1:], style="#5a7fa8")
     return out
 
 
@@ -44,6 +58,7 @@ class Timeline(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Text("")
+        self._shown: tuple[list[date | None], int, list[float], list[str], str, int] | None = None
 
     def show(
         self,
@@ -54,6 +69,7 @@ class Timeline(Widget):
         model: str,
         undated: int = 0,
     ) -> None:
+        self._shown = (stops, current, values, leaders, model, undated)
         as_of = stops[current] if stops else None
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("As of ", style="bold")
@@ -61,16 +77,28 @@ class Timeline(Widget):
         text.append(f"  [{current + 1}/{len(stops)}]  ")
         if undated:
             text.append(f"{undated} undated count at every date  ", style="dim")
-        text.append_text(sparkline(values, current))
+        tail = Text()
         if leaders and values:
             value = values[current]
             shown = scoring_model(model).format_score(value)
             who = "leader" if len(leaders) == 1 else "leaders"  # a tie names every leader
-            text.append(f"  {who} {', '.join(leaders)}: {shown}")
-        text.append("   [ ] step dates", style="dim")
+            tail.append(f"  {who} {', '.join(leaders)}: {shown}")
+        tail.append("   [ ] step dates", style="dim")
+        width = self.content_region.width
+        window = None
+        if width and len(values) > width - text.cell_len:
+            # the whole line would go to a second line no one sees (hundreds of dates):
+            # the stops around the current one, and the leader after them
+            window = max(MIN_WINDOW, width - text.cell_len - tail.cell_len)
+        text.append_text(sparkline(values, current, window))
+        text.append_text(tail)
         if text != self._text:  # a sort or filter leaves it as it was: no redraw
             self._text = text
             self.refresh()
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def render(self) -> Text:
         return self._text
