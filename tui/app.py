@@ -6,8 +6,9 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
@@ -19,6 +20,7 @@ from evidence.lock import holder
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
+from tui.first_frame import FirstFrame
 from tui.session import (
     default_state_file,
     last_case,
@@ -45,10 +47,14 @@ class WeighApp(App[int]):
                 tooltip="Command palette: every action by name"),
     ]
 
-    def __init__(self, db_path: Path, *, state_file: Path | None = None) -> None:
+    def __init__(self, db_path: Path, *, state_file: Path | None = None,
+                 first_frame: bool = False) -> None:
+        """``first_frame``: start from the picture the last clean exit saved, and save
+        one at exit (bare ``weigh``; see :mod:`tui.first_frame`)."""
         super().__init__()
         self.db_path = Path(db_path)
         self.state_file = state_file or default_state_file()
+        self.first_frame = FirstFrame(self, self.db_path, self.state_file) if first_frame else None
         self.store: Store | None = None
         self.close_error: str | None = None
         self._drop_controls = DropControls()
@@ -66,10 +72,33 @@ class WeighApp(App[int]):
         """
         self._gc_paused = gc.isenabled()
         gc.disable()
+        if self.first_frame is not None:
+            self.first_frame.show()
+            self.call_after_refresh(self._open_behind_picture)
+            return
         try:
             self.open_database()
         finally:
             self.call_after_refresh(self._started)
+
+    def _open_behind_picture(self) -> None:
+        """The saved first frame (or a blank screen) is up: load the real one in its place."""
+        try:
+            self.open_database(replace=cast("Screen[None]", self.screen))
+        finally:
+            self.call_after_refresh(self._started)
+
+    def _display(self, screen: Screen[object], renderable: object) -> None:
+        """Textual's, then: the workbench's first frame is kept (see :mod:`tui.first_frame`)."""
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and self.first_frame is not None and self.first_frame.watching:
+            self.first_frame.drawn(screen)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key pressed while the saved first frame is up waits for the workbench."""
+        if self.first_frame is not None and self.first_frame.hold(event):
+            return
+        await super().on_event(event)
 
     def _started(self) -> None:
         """The first frame is drawn: freeze what start-up built out of the collector's
@@ -182,11 +211,13 @@ class WeighApp(App[int]):
     def on_unmount(self) -> None:
         self._started()  # never leave the collector paused, even with no frame drawn
         self.close_store()
+        if self.first_frame is not None:
+            self.first_frame.save(closed_cleanly=self.close_error is None)
 
 
 def run_app(db_path: Path) -> int:
     """Run the TUI on ``db_path`` until the user quits; the exit status."""
-    app = WeighApp(db_path)
+    app = WeighApp(db_path, first_frame=True)
     result = app.run()
     app.close_store()
     if app.close_error:
