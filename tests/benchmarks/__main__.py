@@ -223,24 +223,32 @@ def launch_rows(plan: Plan, work: Path, res: Results) -> None:
     if not db.exists():
         open_store(db).close()
     state = work / "state" / "state.json"
-    hello_shown, _, hello_cpus = launch_seconds("hello", db, state, plan.launch_reps, ROOT)
-    hello = median(hello_shown)
-    shown, first, cpus = launch_seconds("weigh", db, state, plan.launch_reps, ROOT)
-    weigh = median(shown)
+    hello_run = launch_seconds("hello", db, state, plan.launch_reps, ROOT)
+    hello = median(hello_run.shown)
+    run = launch_seconds("weigh", db, state, plan.launch_reps, ROOT)
+    weigh = median(run.shown)
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     res.rows.append(Row(
         "TUI launch to first frame, default case", "≤ 1.5× minimal Textual app",
-        ms(weigh), f"hello world {ms(hello)} ({weigh / hello:.2f}×)", verdict(weigh <= 1.5 * hello),
+        ms(weigh), f"hello world {ms(hello)} ({weigh / hello:.2f}×); {load}",
+        verdict(weigh <= 1.5 * hello),
     ))
     res.summary["launch_ratio"] = weigh / hello
-    cpu, hello_cpu = median(cpus), median(hello_cpus)
+    cpu, hello_cpu = median(run.cpu), median(hello_run.cpu)
     res.rows.append(Row(
         "  CPU time of the launch child to that frame", "(info)", ms(cpu),
-        f"hello world {ms(hello_cpu)} ({cpu / hello_cpu:.2f}×); load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", "",
+        f"hello world {ms(hello_cpu)} ({cpu / hello_cpu:.2f}×)", "",
     ))
-    if median(first) < weigh * 0.95:
+    shown = sum(1 for s, r in zip(run.shown, run.real, strict=True) if s < r)
+    real, real_cpu = median(run.real), median(run.real_cpu)
+    res.rows.append(Row(
+        "  to the workbench's own first frame (without the saved picture)", "(info)", ms(real),
+        f"{real / hello:.2f}× hello world; CPU {ms(real_cpu)} ({real_cpu / hello_cpu:.2f}×); "
+        f"picture shown first in {shown} of {len(run.shown)}", "",
+    ))
+    if median(run.first) < weigh * 0.95:
         res.rows.append(Row("  first frame of any kind (before the case shows)", "(info)",
-                            ms(median(first)), "", ""))
+                            ms(median(run.first)), "", ""))
 
 
 def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
@@ -249,7 +257,8 @@ def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
     n = f"{plan.n // 1000}k"
     db = work / f"weigh-{plan.n}.json"
     state = work / "state" / "state.json"
-    launch = median(launch_seconds("weigh", db, state, max(1, plan.launch_reps // 2), ROOT)[0])
+    # the workbench's own first frame, not the saved picture of it
+    launch = median(launch_seconds("weigh", db, state, max(1, plan.launch_reps // 2), ROOT).real)
     res.rows.append(Row(f"TUI launch to first frame, {n} case", "≤ 0.5 s", f"{launch:.3f} s", "",
                         verdict(launch <= 0.5)))
     res.summary[f"tui{n}_ready_s"] = launch
