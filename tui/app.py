@@ -20,7 +20,7 @@ from evidence.lock import holder
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
-from tui.first_frame import FirstFrame
+from tui.first_frame import FirstFrame, FirstFrameScreen
 from tui.session import (
     default_state_file,
     last_case,
@@ -73,8 +73,9 @@ class WeighApp(App[int]):
         self._gc_paused = gc.isenabled()
         gc.disable()
         if self.first_frame is not None:
-            self.first_frame.show()
-            self.call_after_refresh(self._open_behind_picture)
+            # the workbench loads as soon as the picture (or blank screen) is drawn
+            self.first_frame.show(then=self._open_behind_picture)
+            self.call_after_refresh(self._open_behind_picture)  # in case no frame is drawn
             return
         try:
             self.open_database()
@@ -83,6 +84,8 @@ class WeighApp(App[int]):
 
     def _open_behind_picture(self) -> None:
         """The saved first frame (or a blank screen) is up: load the real one in its place."""
+        if self.store is not None or not isinstance(self.screen, FirstFrameScreen):
+            return  # loaded already
         try:
             self.open_database(replace=cast("Screen[None]", self.screen))
         finally:

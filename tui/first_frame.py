@@ -13,9 +13,13 @@ or the store, if and only if all of those still hold and no other weigh is
 editing the database (the real screen would carry a read-only banner), and
 the real workbench then replaces it.
 
-The picture is only a picture: keys pressed while it is up are held and
-given, in order, to the workbench once its first frame is drawn (to nothing
-else: if the database then fails to open, they are dropped). A snapshot that
+With no picture to show, a blank screen stands in its place, so the
+workbench replaces a screen either way and its first frame comes out the
+same (pushed straight from ``on_mount``, Textual lays it out a frame
+differently). The picture is only a picture: keys pressed while it or the
+blank screen is up are held and given, in order, to the workbench once its
+first frame is drawn (to nothing else: if the database then fails to open,
+they are dropped). A snapshot that
 is missing, unreadable, too large, not a regular file of this user, of the
 wrong shape, or holding a control character is ignored without a word: the
 start is the ordinary one. If the workbench's first frame ever differs from
@@ -29,6 +33,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -336,17 +341,21 @@ class FirstFrame:
         self.captured: tuple[dict[str, object], str, list[Strip]] | None = None
         self._build: list[object] | None = None
         self.start_case: str | None = None  # the case the session state named at start
+        self.then: Callable[[], object] | None = None
 
     def build(self) -> list[object]:
         if self._build is None:
             self._build = _build()
         return self._build
 
-    def show(self) -> bool:
+    def show(self, then: Callable[[], object]) -> bool:
         """Put up the picture if it is this start's first frame, else a blank screen;
         whether it was the picture. Either way the workbench then replaces it, so its
         first frame is drawn the same way whether a picture was shown or not (pushed
-        straight away, Textual lays its first frame out differently)."""
+        straight away, Textual lays its first frame out differently). ``then`` is called
+        once that screen's first frame is drawn; keys are held from now on."""
+        self.then = then
+        self.held = []
         self.start_case = last_case(self.state_file, self.db_path)
         wanted = launch_conditions(self.app, self.db_path, self.state_file, self.build())
         picture = None
@@ -356,12 +365,12 @@ class FirstFrame:
             self.app.push_screen(FirstFrameScreen(None, None))
             return False
         self.shown = FirstFrameScreen(*picture)
-        self.held = []
         self.app.push_screen(self.shown)
         return True
 
     def hold(self, event: events.Event) -> bool:
-        """Keep a key (or paste) that came while the picture is up; whether it was kept."""
+        """Keep a key (or paste) that came before the workbench's first frame (while the
+        picture or the blank screen is up); whether it was kept."""
         if self.held is None or not isinstance(event, (events.Key, events.Paste)):
             return False
         if event.is_forwarded:
@@ -371,8 +380,13 @@ class FirstFrame:
 
     def drawn(self, screen: Screen[Any]) -> None:
         """A frame of ``screen`` went to the terminal."""
-        if isinstance(screen, FirstFrameScreen) or type(screen) is Screen:
-            return  # the picture or the blank screen, or Textual's default screen
+        if isinstance(screen, FirstFrameScreen):
+            if self.then is not None:
+                self.app.call_later(self.then)
+                self.then = None
+            return
+        if type(screen) is Screen:
+            return  # Textual's default screen
         from tui.screens.main import MainScreen
 
         self.watching = False

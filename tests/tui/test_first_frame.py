@@ -118,10 +118,13 @@ async def test_the_picture_is_the_workbench_first_frame_cell_for_cell(
     assert "Istanbul" in text  # the case, not a blank screen
 
 
-async def test_keys_pressed_while_the_picture_is_up_reach_the_workbench_in_order(
-    db_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("picture", [True, False], ids=["picture", "blank screen"])
+async def test_keys_pressed_before_the_workbench_is_drawn_reach_it_in_order(
+    db_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch, picture: bool
 ) -> None:
-    await run(db_path, state_file)
+    """Whether the saved picture or (with none) a blank screen is up while it loads."""
+    if picture:
+        await run(db_path, state_file)
     loading = {"go": False}
     opened = WeighApp._open_behind_picture
 
@@ -136,6 +139,7 @@ async def test_keys_pressed_while_the_picture_is_up_reach_the_workbench_in_order
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.05)
         assert isinstance(app.screen, FirstFrameScreen)
+        assert (app.screen.case_id is not None) == picture
         assert app.store is None  # nothing loaded: the keys have nothing to act on yet
         for key in ("c", "down", "i", "down", "down", "n"):
             await pilot.press(key)
