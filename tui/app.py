@@ -75,7 +75,7 @@ class WeighApp(App[int]):
         if self.first_frame is not None:
             # the workbench loads as soon as the picture (or blank screen) is drawn
             self.first_frame.show(then=self._open_behind_picture)
-            self.call_after_refresh(self._open_behind_picture)  # in case no frame is drawn
+            self.set_timer(1.0, self._open_behind_picture)  # in case that frame never comes
             return
         try:
             self.open_database()
@@ -92,9 +92,13 @@ class WeighApp(App[int]):
             self.call_after_refresh(self._started)
 
     def _display(self, screen: Screen[object], renderable: object) -> None:
-        """Textual's, then: the workbench's first frame is kept (see :mod:`tui.first_frame`)."""
+        """Textual's, then: the workbench's first frame is kept (see :mod:`tui.first_frame`).
+        A frame rendered while Textual batches updates (as while the app mounts) never
+        reaches the terminal: only the ones that do count."""
+        batched = self._batch_count > 0
         super()._display(screen, renderable)  # type: ignore[arg-type]
-        if renderable is not None and self.first_frame is not None and self.first_frame.watching:
+        if (renderable is not None and not batched and self.first_frame is not None
+                and self.first_frame.watching):
             self.first_frame.drawn(screen)
 
     async def on_event(self, event: events.Event) -> None:

@@ -172,7 +172,12 @@ def someone_editing(db_path: Path) -> bool:
         return False  # the last holder is gone (as after every clean exit)
     except OSError:
         return True  # alive, another user's (or unknown): no picture
-    return True
+    try:  # an exited holder its parent has not reaped yet (a zombie) holds no lock
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            proc = f.read()
+    except OSError:
+        return True
+    return proc[proc.rfind(b")") + 2:][:1] != b"Z"
 
 
 # ----------------------------------------------------------------- the file

@@ -1,8 +1,10 @@
 """The TUI's numbers: launch to first frame, and how long a key takes to reach the screen.
 
 "A frame" is the app handing a rendered screen update to its driver
-(``App._display``): in headless mode Textual renders exactly as it would for a
-terminal and only skips the final write. Launch runs in a fresh process per
+(``App._display``) outside a batch of updates: in headless mode Textual
+renders exactly as it would for a terminal and only skips the final write,
+and a frame rendered while updates are batched (as while an app mounts) is
+never written to a terminal at all, so it does not count. Launch runs in a fresh process per
 try, timed from just before the parent starts it to the first frame that shows
 the case, against a hello-world Textual app timed the same way. The weigh app
 runs as bare ``weigh`` does: that first frame is either the workbench's own
@@ -65,8 +67,9 @@ def child_launch(kind: str, db: str, state: str) -> None:
     stamps: dict[str, float] = {}
 
     def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        batched = self._batch_count > 0  # Textual then renders, but writes nothing
         original(self, screen, renderable)
-        if renderable is not None and not getattr(self, "_bench_done", False):
+        if renderable is not None and not batched and not getattr(self, "_bench_done", False):
             now = time.monotonic()
             first.append(now)
             # CPU seconds of the whole child so far: what load on the machine cannot inflate

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,14 +52,16 @@ Frames = list[tuple[str, Any]]  # (screen class name, encoded frame)
 
 @pytest.fixture
 def frames(monkeypatch: pytest.MonkeyPatch) -> Frames:
-    """Every frame handed to the driver: its screen's class and the whole picture the
-    terminal then shows (characters and styles, :func:`first_frame.encode`)."""
+    """Every frame written to the terminal: its screen's class and the whole picture the
+    terminal then shows (characters and styles, :func:`first_frame.encode`). A frame
+    rendered while Textual batches updates is never written, so it is not one."""
     seen: Frames = []
     original = App._display
 
     def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        batched = self._batch_count > 0
         original(self, screen, renderable)
-        if renderable is not None:
+        if renderable is not None and not batched:
             seen.append((type(screen).__name__, encode(screen._compositor.render_strips())))
 
     monkeypatch.setattr(App, "_display", display)
@@ -101,8 +104,18 @@ def first_of(frames: Frames, name: str) -> Any:
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)])
 async def test_the_picture_is_the_workbench_first_frame_cell_for_cell(
-    db_path: Path, state_file: Path, frames: Frames, size: tuple[int, int]
+    db_path: Path, state_file: Path, frames: Frames, size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """And it reaches the terminal before the workbench starts loading (which holds
+    the event loop, and so the terminal, until it is drawn)."""
+    opened = WeighApp.open_database
+
+    def open_database(self: WeighApp, replace: Any = None) -> None:
+        frames.append(("loading", None))
+        opened(self, replace)
+
+    monkeypatch.setattr(WeighApp, "open_database", open_database)
     await run(db_path, state_file, size=size)
     assert snapshot_file(state_file).exists()
     ordinary = first_of(frames, "MainScreen")  # no picture yet: the workbench's own
@@ -110,7 +123,7 @@ async def test_the_picture_is_the_workbench_first_frame_cell_for_cell(
     frames.clear()
     await run(db_path, state_file, size=size)
     kinds = [kind for kind, _ in frames]
-    assert kinds[0] == "FirstFrameScreen" and "MainScreen" in kinds
+    assert kinds[:2] == ["FirstFrameScreen", "loading"] and "MainScreen" in kinds
     picture, real = frames[0][1], first_of(frames, "MainScreen")
     assert cells(picture) == cells(real)  # every character in its style
     assert picture == real == ordinary
@@ -256,6 +269,28 @@ async def test_another_weigh_editing_the_database_means_no_picture(
         holder.kill()
         holder.wait()
     assert not someone_editing(db_path)  # its PID is still in the lock file, but it is gone
+
+
+def test_a_holder_that_exited_but_is_not_reaped_yet_holds_no_lock(db_path: Path) -> None:
+    """A zombie (its parent, say a closing terminal, has not waited for it yet) still
+    answers kill(pid, 0), but the kernel dropped its lock when it exited."""
+    from evidence.lock import lock_path_for
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        for _ in range(500):
+            stat = Path(f"/proc/{child.pid}/stat").read_bytes()
+            if stat[stat.rfind(b")") + 2:][:1] == b"Z":
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the child never exited")
+        lock_path_for(db_path).write_text(f"{child.pid:<20}\n")
+        assert not someone_editing(db_path)
+    finally:
+        child.wait()
+    lock_path_for(db_path).write_text(f"{os.getppid():<20}\n")  # alive: ours to respect
+    assert someone_editing(db_path)
 
 
 def test_the_view_a_picture_needs_is_the_one_a_case_opens_in(db_path: Path) -> None:
