@@ -115,8 +115,8 @@ async def test_new_case_created_in_the_store_and_opened(store: Store, db: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         assert isinstance(app.screen, NewCaseForm)
-        assert app.focused is app.screen.query_one("#case-id", Input)
-        await pilot.press(*"minsk-ii", "tab", *"Why Minsk II failed", "tab", *"Why?")
+        assert app.focused is app.screen.query_one("#case-title", Input)
+        await pilot.press(*"Why Minsk II failed", "tab", *"minsk-ii", "tab", *"Why?")
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == ["minsk-ii"]
@@ -127,17 +127,46 @@ async def test_new_case_created_in_the_store_and_opened(store: Store, db: Path) 
         assert (case.hypotheses, case.evidence) == ([], [])
 
 
+async def test_a_new_cases_id_is_made_from_its_title_unless_typed(store: Store, db: Path) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Café crème: Minsk II")
+        assert app.screen.query_one("#case-id", Input).placeholder == (
+            "cafe-creme-minsk-ii (from the title)"
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == ["cafe-creme-minsk-ii"]
+    assert store.case("cafe-creme-minsk-ii").title == "Café crème: Minsk II"
+
+
+async def test_a_title_with_nothing_to_make_an_id_from_asks_for_one(store: Store) -> None:
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Київ", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == (
+            "type an id, or a title with letters or digits to make one from"
+        )
+        assert app.focused is app.screen.query_one("#case-id", Input)  # the field to fix
+        await pilot.press(*"kyiv", "ctrl+s")
+        await pilot.pause()
+    assert app.results == ["kyiv"]
+    assert store.case("kyiv").title == "Київ"
+
+
 async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: Path) -> None:
     app = Host(lambda: CaseSwitcher(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", *"Bad Id", "ctrl+s")
+        await pilot.press("n", "tab", *"Bad Id", "ctrl+s")
         await pilot.pause()
         assert shown(app, "#error-case-id") == (
             "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
         )
         assert shown(app, "#error-case-title") == "required: must not be empty"
-        assert shown(app, "#form-status") == "Not saved: fix 2 fields (id, title)"
-        await pilot.press("end", "ctrl+u", *"istanbul-2022", "tab", *"Again", "ctrl+s")
+        assert shown(app, "#form-status") == "Not saved: fix 2 fields (title, id)"
+        assert app.focused is app.screen.query_one("#case-title", Input)  # the first to fix
+        await pilot.press(*"Again", "tab", "end", "ctrl+u", *"istanbul-2022", "ctrl+s")
         await pilot.pause()
         assert shown(app, "#error-case-id") == (
             "a case 'istanbul-2022' already exists: choose another id"

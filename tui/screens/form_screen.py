@@ -87,6 +87,8 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
             line.remove_class("-shown")
         unplaced: list[str] = []
         first: Widget | None = None
+        order = {key: n for n, key in enumerate(fields)}  # the fields as the form shows them
+        errors = dict(sorted(errors.items(), key=lambda kv: order.get(kv[0], len(order))))
         for key, message in errors.items():
             if key not in fields:
                 unplaced.append(f"{key}: {message}" if key else message)

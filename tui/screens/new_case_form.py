@@ -1,8 +1,12 @@
-"""Create an empty case: id, title, question; the case switcher opens it next."""
+"""Create an empty case: title, id (made from the title unless typed), question.
+
+The case switcher opens it next.
+"""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
@@ -10,9 +14,12 @@ from textual.widgets import Button, Input, Static, TextArea
 from evidence.errors import Conflict, WeighError
 from evidence.store import Store
 from hypotheses.models import Case
+from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+
+_ID_HINT = "made from the title, or type one: lower-case, e.g. nord-stream-2022"
 
 
 class NewCaseForm(FormScreen[Case]):
@@ -24,8 +31,8 @@ class NewCaseForm(FormScreen[Case]):
 
     def fields(self) -> dict[str, FieldSpec]:
         return {
-            "id": FieldSpec("id", "case-id", "error-case-id"),
             "title": FieldSpec("title", "case-title", "error-case-title"),
+            "id": FieldSpec("id", "case-id", "error-case-id"),
             "question": FieldSpec("question", "case-question", "error-case-question"),
         }
 
@@ -34,12 +41,12 @@ class NewCaseForm(FormScreen[Case]):
             yield Static(literal("New case"), id="form-title", classes="form-heading")
             with FormFields(id="form-fields"):
                 yield field_row(
-                    "Id",
-                    Input(id="case-id", placeholder="lower-case slug, e.g. nord-stream-2022"),
-                    field="case-id",
+                    "Title", Input(id="case-title", placeholder="one line"), field="case-title"
                 )
                 yield field_row(
-                    "Title", Input(id="case-title", placeholder="one line"), field="case-title"
+                    "Id",
+                    Input(id="case-id", placeholder=_ID_HINT),
+                    field="case-id",
                 )
                 yield field_row(
                     "Question", TextArea(id="case-question"), field="case-question"
@@ -49,16 +56,27 @@ class NewCaseForm(FormScreen[Case]):
                 yield Button("Create (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
+    @on(Input.Changed, "#case-title")
+    def _suggest_id(self, event: Input.Changed) -> None:
+        """Show the id a blank Id field will get, as the title is typed."""
+        made = slug(event.value)
+        self.query_one("#case-id", Input).placeholder = f"{made} (from the title)" if made else _ID_HINT
+
     def build(self) -> Case:
+        title = self.query_one("#case-title", Input).value
+        typed_id = self.query_one("#case-id", Input).value.strip()
         doc = {
-            "id": self.query_one("#case-id", Input).value.strip(),
-            "title": self.query_one("#case-title", Input).value,
+            "id": typed_id or slug(title),
+            "title": title,
             "question": self.query_one("#case-question", TextArea).text.strip(),
         }
         try:
             case = Case.model_validate(doc, strict=False)
         except ValidationError as exc:
-            raise FormInvalid(field_errors(exc, self.fields())) from None
+            errors = field_errors(exc, self.fields())
+            if not typed_id and "id" in errors:
+                errors["id"] = "type an id, or a title with letters or digits to make one from"
+            raise FormInvalid(errors) from None
         if self.store.has_case(case.id):
             raise FormInvalid({"id": f"a case {case.id!r} already exists: choose another id"})
         return case
