@@ -195,6 +195,11 @@ class Verdict:
         return any(c.rated == 0 for c in self.coverage)
 
 
+# A leader rated on fewer items than this is called out: one or two ratings,
+# however lopsided, are an anecdote, not a weighing of the evidence.
+FEW_RATED = 3
+
+
 def coverage_text(cov: Coverage, total: int) -> str:
     """'12/27 rated, 8 for, 1 against' ('rated' counts all but NA and unrated)."""
     return f"{cov.rated}/{total} rated, {cov.for_} for, {cov.against} against"
@@ -252,6 +257,12 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
             )
             brief.append("leads by less than one medium item: one more item could change it")
     for h, c in zip(leaders, covs, strict=True):
+        if 0 < c.rated < FEW_RATED:
+            items = f"{c.rated} rated item{'' if c.rated == 1 else 's'}"
+            warnings.append(
+                f"{h.id} rests on only {items}: too few to judge by; add evidence that bears on it."
+            )
+            brief.append(f"{h.id} rests on {items} only: too few to judge by")
         if c.incomplete:
             warnings.append(
                 f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "

@@ -121,9 +121,26 @@ def test_summary_entries_and_verdict_words(case: Case) -> None:
     assert v.headline.startswith("Under weighted inconsistency (PARC), H3 leads by 0.50 (0.5 items")
     assert any("less than one item of medium weight" in w for w in v.warnings)
     assert any(w.startswith("H3 is incomplete: 1/3 rated (1 not rated)") for w in v.warnings)
+    assert "H3 rests on only 1 rated item: too few to judge by; add evidence that bears on it." in v.warnings
     bayes = verdict(analyse(case), "bayes")
     assert "H1 leads by 0.69 in log score (1.0 item of medium weight)" in bayes.headline
     assert not any("less than one" in w for w in bayes.warnings)
+    assert not any("too few" in w for w in bayes.warnings)  # H1: 3 rated
+
+
+@pytest.mark.parametrize(("items", "called_out"), [(1, True), (2, True), (3, False)])
+def test_a_leader_rated_on_fewer_than_three_items_is_called_out(items: int, called_out: bool) -> None:
+    case = Case(
+        id="f", title="f",
+        hypotheses=[Hypothesis(id="H1", title="fits"), Hypothesis(id="H2", title="does not")],
+        evidence=[Evidence(id=f"E{k}", title="x", ratings={"H1": "C", "H2": "II"}) for k in range(items)],
+    )
+    v = verdict(analyse(case), "weighted")
+    assert [h.id for h in v.leaders] == ["H1"] and not any("less than one" in w for w in v.warnings)
+    plural = "item" if items == 1 else "items"
+    assert (f"H1 rests on only {items} rated {plural}: too few to judge by; "
+            "add evidence that bears on it." in v.warnings) is called_out
+    assert (f"H1 rests on {items} rated {plural} only: too few to judge by" in v.brief_warnings) is called_out
 
 
 def test_a_leader_nobody_rated_is_no_winner() -> None:

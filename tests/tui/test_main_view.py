@@ -347,3 +347,19 @@ async def test_switching_between_agreeing_and_disagreeing_cases_shows_every_hypo
             ranking = screen.ranking
             assert ranking.size.height == len(ranking.lines())
         await pilot.press("ctrl+q")
+
+
+async def test_a_lead_on_one_rated_item_is_called_too_few_in_the_ranking(tmp_path, make_app):
+    path = tmp_path / "few.json"
+    case = Case(
+        id="few", title="Few",
+        hypotheses=[Hypothesis(id="H1", title="Kyiv never meant it"),
+                    Hypothesis(id="H2", title="Moscow never meant it")],
+        evidence=[Evidence(id="E1", title="Conditions on the law", ratings={"H1": "I", "H2": "N"})],
+    )
+    with Store.open(path) as store:
+        store.put_case(case)
+    app = make_app(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert "H2 rests on 1 rated item only: too few to judge by" in flat_text(app)
