@@ -20,6 +20,9 @@ the trail's bytes unparsed (:class:`History`) until someone reads it, and a
 compaction appends the new records to those bytes instead of rewriting them.
 A file whose trail does not match its checksum (edited by hand, or by another
 program) is read and validated whole instead.
+How the cases sit in the file (a case's evidence a thousand items to a line,
+read a line at a time) is ``evidence.case_lines``; the history table's bytes
+are ``evidence.trail.History``.
 The README's "How it works" shows how the store uses it with its journal.
 """
 
@@ -30,20 +33,22 @@ import json
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from evidence.case_lines import case_pieces, read_cases, share_equal_values
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator
+from evidence.trail import History
+from hypotheses.models import Case, Evidence
 from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
@@ -93,30 +98,6 @@ class DbFile(BaseModel):
     history: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
-class DbHead(BaseModel):
-    """The file without its trail and ``_meta`` (validated on the fast path)."""
-
-    model_config = ConfigDict(extra="forbid")
-    cases: dict[str, Case] = Field(default_factory=dict)
-
-
-class _CaseHead(CaseInfo):
-    """A case whose evidence array stands for one chunked region of the file (or none).
-
-    Its fields are :class:`Case`'s (a test holds them equal); ``evidence``
-    holds the region's number, put there by :func:`read_cases`.
-    """
-
-    hypotheses: list[Hypothesis] = Field(default_factory=list)
-    evidence: Annotated[list[int], Field(max_length=1)] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(default_factory=list)
-
-
-class _Heads(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    cases: dict[str, _CaseHead] = Field(default_factory=dict)
-
-
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
 _STR: TypeAdapter[str] = TypeAdapter(str)
 _ANY_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
@@ -124,90 +105,6 @@ _ITEMS: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
 _DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 _METAS: TypeAdapter[dict[str, Meta]] = TypeAdapter(dict[str, Meta])
 _HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
-
-
-class History(Mapping[str, dict[str, Any]]):
-    """The history table: documents ``"1"…"n"``, kept as the file's JSON bytes until read.
-
-    TinyDB sees an ordinary read-only table (a Mapping); iterating or looking
-    a document up parses the bytes once. :meth:`extended` appends documents
-    as new byte pieces with a running checksum, so a compaction neither
-    parses, copies nor re-checksums the old records: the trail of a database
-    used for years costs its write, nothing more.
-    """
-
-    def __init__(self, raw: bytes = b"{}", count: int = 0,
-                 docs: dict[str, dict[str, Any]] | None = None,
-                 open_crc: int | None = None) -> None:
-        if docs is not None:
-            raw, count = self._dump(docs), len(docs)
-        # The table's bytes without the closing brace, in pieces, and their crc32.
-        self._open: list[bytes] = [raw[:-1]]
-        self._open_crc = open_crc
-        self._count = count
-        self._docs = docs
-
-    @classmethod
-    def of(cls, docs: dict[str, dict[str, Any]]) -> History:
-        """A parsed table (read the slow way); renumbered 1…n when written."""
-        return cls(docs=docs)
-
-    @staticmethod
-    def _dump(docs: dict[str, dict[str, Any]]) -> bytes:
-        raw = _TABLES.dump_json({"t": {str(i): d for i, d in enumerate(docs.values(), 1)}})
-        return raw[len(b'{"t":'):-1]
-
-    def pieces(self) -> list[bytes]:
-        """The table's JSON as byte pieces, to be written one after another."""
-        return [*self._open, b"}"]
-
-    @property
-    def raw(self) -> bytes:
-        return b"".join(self.pieces())
-
-    @property
-    def size(self) -> int:
-        return sum(map(len, self._open)) + 1
-
-    @property
-    def crc(self) -> int:
-        return zlib.crc32(b"}", self._prefix_crc())
-
-    def _prefix_crc(self) -> int:
-        """crc32 of the pieces before the closing brace (known from the file, else computed once)."""
-        if self._open_crc is None:
-            crc = 0
-            for piece in self._open:
-                crc = zlib.crc32(piece, crc)
-            self._open_crc = crc
-        return self._open_crc
-
-    def _parsed(self) -> dict[str, dict[str, Any]]:
-        if self._docs is None:
-            docs = json.loads(self.raw)
-            if not isinstance(docs, dict) or len(docs) != self._count:
-                raise CorruptDatabase("the history table does not match its own length")
-            self._docs = docs
-        return self._docs
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._parsed())
-
-    def __getitem__(self, key: str) -> dict[str, Any]:
-        return self._parsed()[key]
-
-    def extended(self, docs: list[dict[str, Any]]) -> History:
-        """This table with ``docs`` appended (numbered on); the old pieces are shared."""
-        if not docs:
-            return self
-        parts = [b'"%d":%s' % (self._count + i, _DOC.dump_json(d)) for i, d in enumerate(docs, 1)]
-        piece = (b"," if self._count else b"") + b",".join(parts)
-        grown = History(count=self._count + len(docs), open_crc=zlib.crc32(piece, self._prefix_crc()))
-        grown._open = [*self._open, piece]
-        return grown
 
 
 @dataclass(frozen=True)
@@ -506,72 +403,6 @@ def _case_document(case: Case) -> dict[str, Any]:
     return dict(case)
 
 
-def share_equal_values(items: list[Evidence], pool: dict[Any, Any]) -> None:
-    """Make items read from the file share their equal values: 40% less memory at 100k items.
-
-    pydantic keeps, per model, the set of field names its input named: for
-    items read from this file that is the same dozen names each time, ~700
-    bytes per item; the dates, the ratings of a common pattern and the empty
-    notes and tags repeat too. Sharing is safe because nothing changes them
-    in place: the models are frozen, every edit builds new dicts and lists
-    (``model_copy`` already shares them between an item and its edited copy),
-    and pydantic copies a fields set before changing it.
-    """
-    share = pool.setdefault
-    for ev in items:
-        names = ev.__pydantic_fields_set__
-        object.__setattr__(ev, "__pydantic_fields_set__", share(frozenset(names), names))
-        values = ev.__dict__
-        for key in ("event_date", "reported_date"):
-            day = values[key]
-            if day is not None:
-                values[key] = share(day, day)
-        if not values["notes"]:
-            values["notes"] = share("{}", values["notes"])
-        if not values["tags"]:
-            values["tags"] = share("[]", values["tags"])
-
-
-# ------------------------------------------------------- chunked evidence
-#
-# A case's evidence is most of the file (100,000 items are 42 MB), and
-# parsing it in one call builds a JSON tree of the whole of it first (in
-# pydantic-core, several times the file's size) whose memory the process
-# keeps. So the writer puts each case's evidence last, a thousand items to
-# a line, and the reader validates it a line at a time:
-#
-#     {"cases":{"1":{"id":…,"hypotheses":[…],"indicators":[],"evidence":[
-#     {…item…},{…item…},…,
-#     {…item…},…
-#     ]},"2":{…}},"history":{…},"_meta":{…}}
-#
-# A raw newline is only ever whitespace between JSON tokens (a string
-# cannot hold one), so the file stays plain JSON that TinyDB(path) reads,
-# and weigh's own serialiser writes no newline anywhere else: the newlines
-# mark exactly where each region starts, where its lines break and where it
-# ends.
-
-CHUNK_ITEMS = 1000  # evidence items per line of the file
-_JOIN = b'"evidence":['
-
-
-def case_pieces(doc: Mapping[str, Any]) -> Iterator[bytes]:
-    """One case document as bytes, its evidence (if any) a region of lines of items.
-
-    Fields at their defaults are left out: a smaller file, read in less memory.
-    """
-    items = doc.get("evidence")
-    if not isinstance(items, list) or not items:
-        yield _DOC.dump_json(dict(doc), exclude_defaults=True)
-        return
-    rest = _DOC.dump_json({k: v for k, v in doc.items() if k != "evidence"}, exclude_defaults=True)
-    yield b"".join((rest[:-1], b"," if len(rest) > 2 else b"", _JOIN, b"\n"))
-    for i in range(0, len(items), CHUNK_ITEMS):
-        line = _ANY_LIST.dump_json(items[i : i + CHUNK_ITEMS], exclude_defaults=True)[1:-1]
-        yield b",\n" + line if i else line
-    yield b"\n]}"
-
-
 ReadAt = Callable[[int, int], bytes]  # (length, offset) → the file's bytes there
 _TAIL_BYTES = 1 << 16  # read from the end to find _meta (weigh's is ~150 bytes)
 _BLOCK = 1 << 20  # the cases are read this much at a time
@@ -603,73 +434,6 @@ def lines(read_at: ReadAt, end: int) -> Iterator[tuple[bytes, bool]]:
             pending, start = [], nl + 1
         pending.append(block[start:])
     yield b"".join(pending), True
-
-
-def read_cases(segments: Iterable[tuple[bytes, bool]]) -> dict[str, Case] | None:
-    """The cases table of ``{"cases":…`` (split at newlines: :func:`lines`) + ``}``; None if
-    not weigh's layout.
-
-    None (the caller then validates the whole file, and reports what is wrong
-    with it) unless the result is exactly what validating the whole text
-    would give. The text outside the regions (the skeleton) must be valid
-    with every region's array empty: then each region sits in an evidence
-    array, and the file is valid exactly when each of its lines is. Which
-    case holds which region is read from the skeleton with each region's
-    number in its array, so duplicate keys resolve as they would in the
-    whole file; every region must be some case's evidence, once.
-    """
-    skeleton: list[bytes] = []  # the text between regions
-    regions: list[list[Evidence]] = []
-    shared: dict[Any, Any] = {}
-    region: list[Evidence] | None = None
-    more = False  # the region's last line ended with a comma: another line must follow
-    try:
-        for segment, last in segments:
-            if region is not None:
-                if not segment.startswith(b"]"):
-                    if last or (region and not more):
-                        return None
-                    more = segment.endswith(b",")
-                    line = memoryview(segment)[:-1] if more else segment
-                    items = _ITEMS.validate_json(b"".join((b"[", line, b"]")))
-                    if not items:
-                        return None
-                    share_equal_values(items, shared)
-                    region += items
-                    continue
-                if more:
-                    return None
-                regions.append(region)
-                region = None
-            skeleton.append(segment)
-            if last:
-                break
-            if not segment.endswith(_JOIN):
-                return None
-            region, more = [], False
-        else:
-            return None  # the text ended early
-        if not regions:  # a file from an older weigh, or no evidence at all
-            return DbHead.model_validate_json(b"".join((*skeleton, b"}"))).cases
-        empty = _Heads.model_validate_json(b"".join((*skeleton, b"}"))).cases
-        if any(head.evidence for head in empty.values()):
-            return None
-        numbered = [skeleton[0]]
-        for n, piece in enumerate(skeleton[1:]):
-            numbered += (b"%d" % n, piece)
-        heads = _Heads.model_validate_json(b"".join((*numbered, b"}"))).cases
-        if sorted(n for head in heads.values() for n in head.evidence) != list(range(len(regions))):
-            return None
-        fields = [name for name in _CaseHead.model_fields if name != "evidence"]
-        return {
-            key: Case.model_validate({
-                **{name: getattr(head, name) for name in fields},
-                "evidence": regions[head.evidence[0]] if head.evidence else [],
-            })
-            for key, head in heads.items()
-        }
-    except ValidationError:
-        return None
 
 
 def open_db(path: Path) -> TinyDB:

@@ -1,5 +1,8 @@
 """The audit trail as the store holds it in memory: cheap to open, typed when read.
 
+:class:`History` is the database's ``history`` table as TinyDB sees it, kept
+as the file's bytes; :class:`Trail` adds the records journalled since.
+
 The database's ``history`` table arrives unparsed (:class:`History`: a long
 trail must not slow opening); the records journalled since are kept as JSON
 documents. Typed records (``evidence.operations``) are made from both only
@@ -9,13 +12,102 @@ pane first asks for one item's changes.
 
 from __future__ import annotations
 
+import json
+import zlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from evidence.database import History
 from evidence.errors import CorruptDatabase
 from evidence.operations import Operation, parse_record, record_problem
+
+_TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
+_DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+
+
+class History(Mapping[str, dict[str, Any]]):
+    """The history table: documents ``"1"…"n"``, kept as the file's JSON bytes until read.
+
+    TinyDB sees an ordinary read-only table (a Mapping); iterating or looking
+    a document up parses the bytes once. :meth:`extended` appends documents
+    as new byte pieces with a running checksum, so a compaction neither
+    parses, copies nor re-checksums the old records: the trail of a database
+    used for years costs its write, nothing more.
+    """
+
+    def __init__(self, raw: bytes = b"{}", count: int = 0,
+                 docs: dict[str, dict[str, Any]] | None = None,
+                 open_crc: int | None = None) -> None:
+        if docs is not None:
+            raw, count = self._dump(docs), len(docs)
+        # The table's bytes without the closing brace, in pieces, and their crc32.
+        self._open: list[bytes] = [raw[:-1]]
+        self._open_crc = open_crc
+        self._count = count
+        self._docs = docs
+
+    @classmethod
+    def of(cls, docs: dict[str, dict[str, Any]]) -> History:
+        """A parsed table (read the slow way); renumbered 1…n when written."""
+        return cls(docs=docs)
+
+    @staticmethod
+    def _dump(docs: dict[str, dict[str, Any]]) -> bytes:
+        raw = _TABLES.dump_json({"t": {str(i): d for i, d in enumerate(docs.values(), 1)}})
+        return raw[len(b'{"t":'):-1]
+
+    def pieces(self) -> list[bytes]:
+        """The table's JSON as byte pieces, to be written one after another."""
+        return [*self._open, b"}"]
+
+    @property
+    def raw(self) -> bytes:
+        return b"".join(self.pieces())
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self._open)) + 1
+
+    @property
+    def crc(self) -> int:
+        return zlib.crc32(b"}", self._prefix_crc())
+
+    def _prefix_crc(self) -> int:
+        """crc32 of the pieces before the closing brace (known from the file, else computed once)."""
+        if self._open_crc is None:
+            crc = 0
+            for piece in self._open:
+                crc = zlib.crc32(piece, crc)
+            self._open_crc = crc
+        return self._open_crc
+
+    def _parsed(self) -> dict[str, dict[str, Any]]:
+        if self._docs is None:
+            docs = json.loads(self.raw)
+            if not isinstance(docs, dict) or len(docs) != self._count:
+                raise CorruptDatabase("the history table does not match its own length")
+            self._docs = docs
+        return self._docs
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parsed())
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        return self._parsed()[key]
+
+    def extended(self, docs: list[dict[str, Any]]) -> History:
+        """This table with ``docs`` appended (numbered on); the old pieces are shared."""
+        if not docs:
+            return self
+        parts = [b'"%d":%s' % (self._count + i, _DOC.dump_json(d)) for i, d in enumerate(docs, 1)]
+        piece = (b"," if self._count else b"") + b",".join(parts)
+        grown = History(count=self._count + len(docs), open_crc=zlib.crc32(piece, self._prefix_crc()))
+        grown._open = [*self._open, piece]
+        return grown
 
 
 class Trail:

@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
+import evidence.case_lines as case_lines
 import evidence.database as database_module
-from evidence.database import CASES, CHUNK_ITEMS, WeighStorage, _CaseHead
+from evidence.case_lines import CHUNK_ITEMS, _CaseHead
+from evidence.database import CASES, WeighStorage
 from evidence.errors import CorruptDatabase
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
@@ -199,7 +201,7 @@ def test_fast_read_equals_slow_read(tmp_path_factory: pytest.TempPathFactory, si
         ]
         base = case(f"c{c}", 0, conclusion=titles[c % len(titles)])
         cases.append(base.model_copy(update={"evidence": items}))
-    with mock.patch.object(database_module, "CHUNK_ITEMS", chunk):
+    with mock.patch.object(case_lines, "CHUNK_ITEMS", chunk):
         write(db, *cases)
     with mock.patch.object(database_module, "_BLOCK", block):
         read = fast(db)
@@ -260,7 +262,7 @@ def test_a_raw_newline_inside_a_string_is_refused_as_the_slow_path_refuses_it(tm
 ])
 def test_damaged_lines_are_reported_as_the_slow_path_reports_them(tmp_path: Path, old: bytes,
                                                                   new: bytes, why: str) -> None:
-    with mock.patch.object(database_module, "CHUNK_ITEMS", 2):
+    with mock.patch.object(case_lines, "CHUNK_ITEMS", 2):
         db = write(tmp_path / "weigh.json", case("a", 3))
     db = edited(db, old, new)
     assert fast(db) is None, why
@@ -269,7 +271,7 @@ def test_damaged_lines_are_reported_as_the_slow_path_reports_them(tmp_path: Path
 
 
 def test_a_line_without_its_comma_is_refused(tmp_path: Path) -> None:
-    with mock.patch.object(database_module, "CHUNK_ITEMS", 2):
+    with mock.patch.object(case_lines, "CHUNK_ITEMS", 2):
         db = edited(write(tmp_path / "weigh.json", case("a", 3)), b"},\n{", b"}\n{")
     assert fast(db) is None
     assert "not valid JSON" in str(opened(db)) and opened(db) == slow(db)
@@ -333,7 +335,7 @@ def test_a_case_without_an_evidence_key_reads_as_empty(tmp_path: Path) -> None:
 
 
 def test_an_item_count_that_breaks_a_case_rule_is_reported(tmp_path: Path) -> None:
-    with mock.patch.object(database_module, "CHUNK_ITEMS", 2):
+    with mock.patch.object(case_lines, "CHUNK_ITEMS", 2):
         db = write(tmp_path / "weigh.json", case("a", 4))
     db = edited(db, b'"id":"E3"', b'"id":"E0"')  # the same id in two lines
     assert fast(db) is None
@@ -344,7 +346,7 @@ def test_an_item_count_that_breaks_a_case_rule_is_reported(tmp_path: Path) -> No
 
 
 def test_a_file_whose_editor_wrote_crlf_line_ends_is_read_the_slow_way(tmp_path: Path) -> None:
-    with mock.patch.object(database_module, "CHUNK_ITEMS", 2):
+    with mock.patch.object(case_lines, "CHUNK_ITEMS", 2):
         db = write(tmp_path / "weigh.json", case("a", 5))
     db = edited(db, b"\n", b"\r\n", count=4)
     assert db.read_bytes().count(b"\r\n") == 4 and fast(db) is None

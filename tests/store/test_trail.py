@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from evidence.database import History
 from evidence.store import Store
+from evidence.trail import History
 
 from .edits import CASE_ID, base_case, edit
 
