@@ -48,13 +48,17 @@ class WeighApp(App[int]):
     ]
 
     def __init__(self, db_path: Path, *, state_file: Path | None = None,
-                 first_frame: bool = False) -> None:
+                 first_frame: bool = False, picture_only: bool = False) -> None:
         """``first_frame``: start from the picture the last clean exit saved, and save
-        one at exit (bare ``weigh``; see :mod:`tui.first_frame`)."""
+        one at exit (bare ``weigh``; see :mod:`tui.first_frame`). ``picture_only``: draw
+        the next start's first frame from a read-only store, save it and exit, writing
+        nothing else (run headless after an editing session: :mod:`tui.next_picture`)."""
         super().__init__()
         self.db_path = Path(db_path)
         self.state_file = state_file or default_state_file()
-        self.first_frame = FirstFrame(self, self.db_path, self.state_file) if first_frame else None
+        self.picture_only = picture_only
+        self.first_frame = (FirstFrame(self, self.db_path, self.state_file, picture_only=picture_only)
+                            if first_frame or picture_only else None)
         self.store: Store | None = None
         self.close_error: str | None = None
         self._drop_controls = DropControls()
@@ -157,7 +161,8 @@ class WeighApp(App[int]):
             ids = store.case_ids()
             if wanted not in ids:
                 wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
-            screen = MainScreen(store, wanted, self.db_path, last_export_folder(self.state_file))
+            screen = MainScreen(store, wanted, self.db_path, last_export_folder(self.state_file),
+                                banner=not self.picture_only)
         self._show(screen, replace)
 
     def _open_store(self) -> Store:
@@ -166,6 +171,10 @@ class WeighApp(App[int]):
         from evidence.seed import open_store
         from evidence.store import Store
 
+        if self.picture_only:
+            from tui.next_picture import open_as_the_next_start_would
+
+            return open_as_the_next_start_would(self.db_path)
         try:
             return open_store(self.db_path)
         except DatabaseLocked:
@@ -188,6 +197,8 @@ class WeighApp(App[int]):
         the first frame did not need and the first edit would otherwise wait for."""
         from evidence.operations import build_validators
 
+        if self.picture_only:
+            return  # writes nothing but the picture
         self.remember_case(message.case_id)
         self.call_after_refresh(build_validators)
 
@@ -230,4 +241,8 @@ def run_app(db_path: Path) -> int:
     if app.close_error:
         print(f"weigh: {app.close_error}", file=sys.stderr)
         return 1
+    if app.first_frame is not None and app.first_frame.next_start_needs_picture(closed_cleanly=True):
+        from tui.next_picture import spawn
+
+        spawn(app.db_path, app.state_file, (app.size.width, app.size.height))
     return app.return_code or int(result or 0)

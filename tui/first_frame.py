@@ -36,7 +36,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from rich.errors import StyleSyntaxError
@@ -159,12 +159,13 @@ def file_id(st: os.stat_result) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_nlink]
 
 
-def someone_editing(db_path: Path) -> bool:
+def someone_editing(db_path: Path, released_by: int | None = None) -> bool:
     """Whether another live process may hold the writer lock (it stamps its PID in the
-    lock file): then the workbench opens read-only, with a banner no picture has."""
+    lock file): then the workbench opens read-only, with a banner no picture has.
+    ``released_by``: a process known to have let go of it (and not to take it again)."""
     db, _ = database_files(db_path)
     pid = owner_pid(db)
-    if pid is None or pid == os.getpid():
+    if pid is None or pid in (os.getpid(), released_by):
         return False
     try:
         os.kill(pid, 0)
@@ -335,8 +336,15 @@ class FirstFrame:
     """The app's side of it: show the picture, keep the workbench's first frame, hold
     keys until that frame is drawn, and save the frame at a clean exit."""
 
-    def __init__(self, app: App[Any], db_path: Path, state_file: Path) -> None:
+    def __init__(self, app: App[Any], db_path: Path, state_file: Path, *,
+                 picture_only: bool = False) -> None:
+        """``picture_only``: draw the next start's first frame, save it and exit (the
+        app runs headless on a read-only store: :mod:`tui.next_picture`)."""
         self.app = app
+        self.picture_only = picture_only
+        self.before: list[int] | None = None  # picture_only: the database file before it is read
+        self.saved = False  # the clean exit saved a picture
+        self.released_by: int | None = None  # picture_only: the weigh that exited, still alive
         self.db_path = db_path
         self.path = snapshot_file(state_file)
         self.state_file = state_file
@@ -363,6 +371,8 @@ class FirstFrame:
         self.held = []
         self.start_case = last_case(self.state_file, self.db_path)
         wanted = launch_conditions(self.app, self.db_path, self.state_file, self.build())
+        if self.picture_only:
+            return self._show_nothing(wanted)
         picture = None
         if wanted is not None and not someone_editing(self.db_path):
             picture = load(self.path, wanted)
@@ -372,6 +382,17 @@ class FirstFrame:
         self.shown = FirstFrameScreen(*picture)
         self.app.push_screen(self.shown)
         return True
+
+    def _show_nothing(self, wanted: dict[str, object] | None) -> bool:
+        """Picture only: the blank screen the next start puts up (with no picture), so the
+        workbench's first frame is laid out as there; or, if no picture could be drawn
+        now (no database, a journal to replay, another weigh editing), exit."""
+        if wanted is None or someone_editing(self.db_path, self.released_by):
+            self.app.call_later(self.app.exit)
+            return False
+        self.before = cast("list[int]", wanted["db_file"])
+        self.app.push_screen(FirstFrameScreen(None, None))
+        return False
 
     def hold(self, event: events.Event) -> bool:
         """Keep a key (or paste) that came before the workbench's first frame (while the
@@ -400,13 +421,15 @@ class FirstFrame:
             self.app.call_later(self._release, True)
         else:
             self.app.call_later(self._release, False)
+        if self.picture_only:
+            self.app.call_later(self.app.exit)
 
     def _capture(self, screen: Any) -> None:
         strips = screen._compositor.render_strips()
         if self.shown is not None and encode(strips) != encode(self.shown.strips or []):
             forget(self.path)  # not the picture that was shown: never show it again
-        if screen.store.readonly:
-            return
+        if screen.store.readonly and not self.picture_only:
+            return  # under a banner the next start would not have
         session = screen.session
         view = {"model": session.model, "sort": session.sort, "filter": session.filter_query,
                 "as_of": None if session.as_of is None else session.as_of.isoformat(),
@@ -433,17 +456,39 @@ class FirstFrame:
         or the case shown). Otherwise a saved picture cannot match: remove it."""
         if self.captured is None:
             return  # nothing drawn this time: what is saved is as good as before
+        key = self.captured[0]
+        if self.picture_only:
+            if key["db_file"] == self.before and key["date"] == date.today().isoformat():
+                self._save_if_current(forget_else=False)
+            return  # never removes one: another weigh's exit may have saved it meanwhile
+        if not closed_cleanly:
+            forget(self.path)
+            return
+        self._save_if_current(forget_else=True)
+
+    def _save_if_current(self, *, forget_else: bool) -> None:
+        """Save the captured frame if the database is still the file it was drawn from, its
+        journal empty, and the next start opens the same case; else (``forget_else``)
+        remove any saved picture, which cannot match now."""
+        assert self.captured is not None
         key, shows, strips = self.captured
         db, journal = database_files(self.db_path)
         try:
             now = os.stat(db)
             journal_size = os.stat(journal).st_size if os.path.lexists(journal) else 0
         except OSError:
-            forget(self.path)
-            return
+            journal_size, now = -1, None
         next_case = last_case(self.state_file, self.db_path)
-        if (not closed_cleanly or journal_size or file_id(now) != key["db_file"]
+        if (journal_size or now is None or file_id(now) != key["db_file"]
                 or next_case not in (key["case"], shows)):
-            forget(self.path)
+            if forget_else:
+                forget(self.path)
             return
         save(self.path, {**key, "case": next_case}, shows, strips)
+        self.saved = True
+
+    def next_start_needs_picture(self, closed_cleanly: bool) -> bool:
+        """After a clean exit that saved no picture although the workbench was shown
+        writable (the session edited the database, or the next start opens another
+        case): whether to draw the next start's first frame now (:mod:`tui.next_picture`)."""
+        return closed_cleanly and self.captured is not None and not self.saved and not self.picture_only

@@ -9,6 +9,7 @@ condition without an app running.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -460,3 +461,209 @@ def test_encode_decode_round_trip_and_decode_checks_the_size() -> None:
     back = decode(data, 20, 3)
     assert back is not None and encode(back) == encode(strips)
     assert decode(data, 21, 3) is None and decode(data, 20, 4) is None
+
+
+# ------------------------------- after an editing session: tui.next_picture
+
+
+def draw_next(db: Path, state: Path, size: tuple[int, int] = SIZE) -> subprocess.CompletedProcess[bytes]:
+    """The process an editing session's exit starts (:func:`next_picture.spawn`), waited for
+    (the weigh that exited, this process, left its PID in the lock file)."""
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "tui.next_picture", str(db), str(state), *map(str, size),
+         str(os.getpid())],
+        capture_output=True, timeout=120, cwd="/",
+    )
+
+
+async def rate(pilot: Any) -> None:
+    await pilot.press("down", "c")
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_after_an_editing_session_the_next_start_shows_its_own_first_frame(
+    db_path: Path, state_file: Path, frames: Frames, size: tuple[int, int]
+) -> None:
+    """The exit saves none (the file changed), asks for one, and the detached process
+    draws it, printing nothing: the next start shows it and its workbench's first
+    frame is that picture, cell for cell (edit and all)."""
+    await run(db_path, state_file, size=size)
+    app = await run(db_path, state_file, size=size, during=rate)
+    picture = snapshot_file(state_file)
+    assert not picture.exists()
+    assert app.first_frame is not None and app.first_frame.next_start_needs_picture(True)
+    done = draw_next(db_path, state_file, size)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+    assert picture.exists()
+    frames.clear()
+    await run(db_path, state_file, size=size)
+    assert frames[0][0] == "FirstFrameScreen"
+    shown, real = frames[0][1], first_of(frames, "MainScreen")
+    assert cells(shown) == cells(real) and shown == real
+    assert "read-only" not in str(shown) and "Istanbul" in str(shown)
+    assert picture.exists()  # not removed: it was the first frame
+    store = Store.open(db_path, readonly=True)
+    first = store.case(store.case_ids()[0])
+    assert any(ev.ratings for ev in first.evidence)  # the edit is in it
+
+
+async def test_a_session_without_edits_or_read_only_asks_for_no_picture(
+    db_path: Path, state_file: Path
+) -> None:
+    app = await run(db_path, state_file)  # seeded copy: saves a picture at exit itself
+    app = await run(db_path, state_file)
+    assert snapshot_file(state_file).exists()
+    assert app.first_frame is not None and not app.first_frame.next_start_needs_picture(True)
+    assert not app.first_frame.next_start_needs_picture(False)
+
+
+async def test_the_picture_process_never_takes_the_lock_and_writes_only_the_picture(
+    db_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evidence.lock import WriterLock
+    from tui import next_picture
+
+    await run(db_path, state_file, during=rate)
+    folder = {p: p.read_bytes() for p in db_path.parent.rglob("*") if p.is_file()}
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the picture process took the writer lock")
+
+    monkeypatch.setattr(WriterLock, "acquire", refuse)
+    assert await asyncio.to_thread(next_picture.main, [str(db_path), str(state_file), "120", "36"]) == 0
+    after = {p: p.read_bytes() for p in db_path.parent.rglob("*") if p.is_file()}
+    assert set(after) - set(folder) == {snapshot_file(state_file)}
+    assert all(after[p] == data for p, data in folder.items())
+
+
+async def test_a_weigh_started_right_away_edits_as_usual(
+    db_path: Path, state_file: Path, frames: Frames
+) -> None:
+    """It opens the database for editing while the picture is being drawn; whatever the
+    picture process then does, a picture the next start shows is its first frame."""
+    from tui import next_picture
+
+    await run(db_path, state_file, during=rate)
+    child = next_picture.spawn(db_path, state_file, SIZE)
+    assert child is not None
+    try:
+        assert os.getsid(child.pid) == child.pid  # detached: its own session
+        seen: list[bool] = []
+
+        async def edit(pilot: Any) -> None:
+            screen = pilot.app.screen
+            seen.append(screen.store.readonly or bool(screen.query("#readonly-banner")))
+            await pilot.press("down", "down", "i")
+
+        await run(db_path, state_file, during=edit)
+        assert seen == [False]
+    finally:
+        child.wait(timeout=120)
+    frames.clear()
+    await run(db_path, state_file)
+    real = first_of(frames, "MainScreen")
+    assert all(frame == real for kind, frame in frames
+               if kind == "FirstFrameScreen" and "Istanbul" in str(frame))
+    assert "I" in str(real)
+
+
+def bad_time(db: Path, state: Path, attack: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make one thing wrong for the picture process."""
+    from evidence.lock import lock_path_for
+    from tui.session import remember_case
+
+    _, journal = database_files(db)
+    if attack == "a journal to replay":
+        journal.write_bytes(b"x")
+    elif attack == "another weigh editing":
+        lock_path_for(db).write_text(f"{os.getppid():<20}\n")
+    elif attack == "two names":
+        os.link(db, db.with_name("other.json"))
+    elif attack == "a read-only file":
+        db.chmod(0o444)
+    elif attack == "no database":
+        db.unlink()
+    elif attack in ("changed while drawn", "another case named meanwhile"):
+        captured = first_frame.FirstFrame._capture
+
+        def capture(self: first_frame.FirstFrame, screen: Any) -> None:
+            captured(self, screen)
+            if attack == "changed while drawn":
+                st = db.stat()
+                os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+            else:
+                remember_case(state, db, "another-case")
+
+        monkeypatch.setattr(first_frame.FirstFrame, "_capture", capture)
+
+
+@pytest.mark.parametrize("attack", [
+    "a journal to replay", "another weigh editing", "two names", "a read-only file",
+    "no database", "changed while drawn", "another case named meanwhile",
+])
+async def test_hostile_conditions_mean_no_picture_and_nothing_removed_or_created(
+    db_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch, attack: str
+) -> None:
+    from tui import next_picture
+
+    await run(db_path, state_file, during=rate)
+    picture = snapshot_file(state_file)
+    old = b'{"an":"older picture: only a start that shows it may remove it"}'
+    picture.write_bytes(old)
+    bad_time(db_path, state_file, attack, monkeypatch)
+    names = sorted(db_path.parent.iterdir())
+    got = await asyncio.to_thread(next_picture.main, [str(db_path), str(state_file), "120", "36"])
+    assert got == 1
+    assert picture.read_bytes() == old
+    assert sorted(db_path.parent.iterdir()) == names  # nothing created (no database, no lock)
+
+
+def test_bad_arguments_draw_nothing(tmp_path: Path) -> None:
+    from tui import next_picture
+
+    db, state = str(tmp_path / "w.json"), str(tmp_path / "state.json")
+    for argv in ([], [db, state, "x", "24"], [db, state, "80", "0"], [db, state, "5000", "5000"],
+                 [db, state, "80", "24", "pid"]):
+        assert next_picture.main(argv) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_picture_process_is_bounded_in_time(db_path: Path, state_file: Path) -> None:
+    """A draw that never finishes is ended by SIGALRM after TIME_LIMIT seconds."""
+    import signal
+
+    code = ("import sys, time, tui.next_picture as n, tui.app as a\n"
+            "n.TIME_LIMIT = 1\n"
+            "async def hang(*args, **kwargs): time.sleep(120)\n"
+            "a.WeighApp.run_async = hang\n"
+            "sys.exit(n.bounded(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(db_path), str(state_file), "80", "24"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGALRM
+    assert not snapshot_file(state_file).exists()
+
+
+def test_bare_weigh_starts_the_picture_process_after_an_editing_session(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_app`` as bare weigh runs it (headless here, keys from a pilot): the exit
+    returns at once, with the picture process started for the terminal's size."""
+    from tui import app as app_module
+    from tui import next_picture
+    from tui.session import default_state_file
+
+    async def edit(pilot: Any) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+        await pilot.press("down", "c", "ctrl+q")
+
+    running = WeighApp.run
+    monkeypatch.setattr(WeighApp, "run", lambda self: running(
+        self, headless=True, size=(100, 30), auto_pilot=edit))
+    started: list[Any] = []
+    spawn = next_picture.spawn
+    monkeypatch.setattr(next_picture, "spawn", lambda *args: started.append((args, spawn(*args))))
+    assert app_module.run_app(db_path) == 0
+    [((db, state, size), child)] = started
+    assert (db, state, size) == (db_path, default_state_file(), (100, 30))
+    assert child.wait(timeout=120) == 0
+    assert snapshot_file(state).exists()

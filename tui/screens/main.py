@@ -130,8 +130,12 @@ class MainScreen(Screen[None]):
             self.path = path
 
     def __init__(self, store: Store, case_id: str | None, db_path: Path,
-                 export_folder: Path | None = None) -> None:
+                 export_folder: Path | None = None, *, banner: bool = True) -> None:
+        """``banner``: say so on top when the store is read-only (the picture of the next
+        start's first frame, drawn from a read-only store, leaves it out: see
+        :mod:`tui.next_picture`)."""
         super().__init__(id="main")
+        self.banner = banner
         self.session = WorkbenchSession(store)
         self.db_path = db_path
         self.export_folder = export_folder
@@ -185,7 +189,7 @@ class MainScreen(Screen[None]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        if self.store.readonly:
+        if self.store.readonly and self.banner:
             yield ReadOnlyBanner(self.store.readonly_reason or "opened read-only", id="readonly-banner")
         yield CaseBar(id="case-bar")
         yield ConclusionLine(id="conclusion-line")
