@@ -249,6 +249,13 @@ def launch_rows(plan: Plan, work: Path, res: Results) -> None:
     if median(run.first) < weigh * 0.95:
         res.rows.append(Row("  first frame of any kind (before the case shows)", "(info)",
                             ms(median(run.first)), "", ""))
+    edited = launch_seconds("weigh", db, state, plan.launch_reps, ROOT, after_edits=True)
+    after = median(edited.shown)
+    shown = sum(1 for s, r in zip(edited.shown, edited.real, strict=True) if s < r)
+    res.rows.append(Row(
+        "  after a session that edited (its exit draws the next picture)", "(info)", ms(after),
+        f"{after / hello:.2f}× hello world; picture shown first in {shown} of {len(edited.shown)}", "",
+    ))
 
 
 def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:

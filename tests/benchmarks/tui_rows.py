@@ -106,13 +106,38 @@ class Launches(NamedTuple):
     real_cpu: list[float]  # the child's CPU time up to ``real``
 
 
-def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path) -> Launches:
-    """Time ``reps`` launches of one app (see :class:`Launches`)."""
+EDIT = """
+import sys
+from evidence.store import Store
+store = Store.open(sys.argv[1])
+case = store.case(store.case_ids()[0])
+eid, hid = case.evidence[0].id, case.hypotheses[0].id
+store.set_rating(case.id, eid, hid, "I" if case.evidence[0].ratings.get(hid) == "C" else "C")
+store.close()
+"""
+
+
+def edit_and_draw_next(db: Path, state: Path, root: Path, env: dict[str, str]) -> None:
+    """What an editing session leaves behind: a rating flipped by a process that then
+    exits (closing compacts the journal into a new file), then the next start's picture
+    drawn by the process such an exit starts (``tui.next_picture``); both untimed."""
+    for args in (["-c", EDIT, str(db)],
+                 ["-m", "tui.next_picture", str(db), str(state), *map(str, SIZE)]):
+        subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True,
+                       timeout=120, check=True)
+
+
+def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path, *,
+                   after_edits: bool = False) -> Launches:
+    """Time ``reps`` launches of one app (see :class:`Launches`); ``after_edits``: each
+    after an editing session (:func:`edit_and_draw_next`)."""
     env = dict(os.environ, PYTHONPATH=str(root), XDG_STATE_HOME=str(state.parent / "xdg"),
                PYTHONPYCACHEPREFIX=str(state.parent / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = Launches([], [], [], [], [])
     for rep in range(reps + 1):  # the first fills the bytecode cache, untimed
+        if after_edits and rep:
+            edit_and_draw_next(db, state, root, env)
         start = time.monotonic()
         proc = subprocess.run(
             [sys.executable, "-m", "tests.benchmarks.child", "launch", kind, str(db), str(state)],
