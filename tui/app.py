@@ -172,7 +172,7 @@ class WeighApp(App[int]):
         from evidence.store import Store
 
         if self.picture_only:
-            from tui.next_picture import open_as_the_next_start_would
+            from tui.first_frame import open_as_the_next_start_would
 
             return open_as_the_next_start_would(self.db_path)
         try:
@@ -242,7 +242,7 @@ def run_app(db_path: Path) -> int:
         print(f"weigh: {app.close_error}", file=sys.stderr)
         return 1
     if app.first_frame is not None and app.first_frame.next_start_needs_picture(closed_cleanly=True):
-        from tui.next_picture import spawn
+        from tui.first_frame import spawn_next_picture
 
-        spawn(app.db_path, app.state_file, (app.size.width, app.size.height))
+        spawn_next_picture(app.db_path, app.state_file, (app.size.width, app.size.height))
     return app.return_code or int(result or 0)

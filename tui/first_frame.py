@@ -55,7 +55,11 @@ from hypotheses.visible import without_controls
 from tui.session import last_case
 
 if TYPE_CHECKING:
+    import subprocess
+
     from textual.app import App
+
+    from evidence.store import Store
 
 FILE_NAME = "first-frame.json"
 FORMAT = "weigh-first-frame"
@@ -179,6 +183,50 @@ def someone_editing(db_path: Path, released_by: int | None = None) -> bool:
     except OSError:
         return True
     return proc[proc.rfind(b")") + 2:][:1] != b"Z"
+
+
+def spawn_next_picture(db_path: Path, state_file: Path, size: tuple[int, int]) -> (
+        subprocess.Popen[bytes] | None):
+    """Start the detached process that draws and saves the next start's first frame
+    (:mod:`tui.next_picture`)."""
+    import subprocess
+
+    args = [sys.executable, "-P", "-m", "tui.next_picture",
+            str(Path(db_path).expanduser().absolute()), str(Path(state_file).absolute()),
+            str(size[0]), str(size[1]), str(os.getpid())]
+    try:
+        return subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True, cwd="/",
+        )
+    except OSError:
+        return None  # no picture, no word: the next start is the ordinary one
+
+
+def open_as_the_next_start_would(db_path: Path) -> Store:
+    """The database opened read-only, if opening it for editing (as the next start
+    will) would show the same: else a :class:`StoreError` (nothing is then drawn)."""
+    from evidence.errors import StoreError
+    from evidence.store import Store
+
+    target, _ = database_files(db_path)
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        raise StoreError(f"{target}: {exc.strerror}") from None
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        raise StoreError(f"{target}: not a regular file with one name")  # the editor refuses it
+    store = Store.open(target, readonly=True)  # never creates, never locks
+    try:
+        if store.migrated_from is not None:
+            raise StoreError(f"{target}: the next start migrates it first")
+        if not store.case_ids() and not store.has_history():
+            raise StoreError(f"{target}: the next start seeds it first")
+        store._check_writable()  # the next start would refuse to edit it
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 # ----------------------------------------------------------------- the file

@@ -25,60 +25,13 @@ picture, and is killed after :data:`TIME_LIMIT` seconds.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import stat
-import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from evidence.errors import StoreError
-from tui.first_frame import MAX_CELLS, database_files
-
-if TYPE_CHECKING:
-    from evidence.store import Store
+from tui.first_frame import MAX_CELLS
 
 TIME_LIMIT = 30  # seconds: a 10,000-item case is drawn in well under one
-
-
-def spawn(db_path: Path, state_file: Path, size: tuple[int, int]) -> subprocess.Popen[bytes] | None:
-    """Start the detached process that draws and saves the next start's first frame."""
-    args = [sys.executable, "-P", "-m", "tui.next_picture",
-            str(Path(db_path).expanduser().absolute()), str(Path(state_file).absolute()),
-            str(size[0]), str(size[1]), str(os.getpid())]
-    try:
-        return subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, close_fds=True, cwd="/",
-        )
-    except OSError:
-        return None  # no picture, no word: the next start is the ordinary one
-
-
-def open_as_the_next_start_would(db_path: Path) -> Store:
-    """The database opened read-only, if opening it for editing (as the next start
-    will) would show the same: else a :class:`StoreError` (nothing is then drawn)."""
-    from evidence.store import Store
-
-    target, _ = database_files(db_path)
-    try:
-        st = os.stat(target)
-    except OSError as exc:
-        raise StoreError(f"{target}: {exc.strerror}") from None
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-        raise StoreError(f"{target}: not a regular file with one name")  # the editor refuses it
-    store = Store.open(target, readonly=True)  # never creates, never locks
-    try:
-        if store.migrated_from is not None:
-            raise StoreError(f"{target}: the next start migrates it first")
-        if not store.case_ids() and not store.has_history():
-            raise StoreError(f"{target}: the next start seeds it first")
-        store._check_writable()  # the next start would refuse to edit it
-    except BaseException:
-        store.close()
-        raise
-    return store
 
 
 def main(argv: list[str]) -> int:

@@ -467,8 +467,8 @@ def test_encode_decode_round_trip_and_decode_checks_the_size() -> None:
 
 
 def draw_next(db: Path, state: Path, size: tuple[int, int] = SIZE) -> subprocess.CompletedProcess[bytes]:
-    """The process an editing session's exit starts (:func:`next_picture.spawn`), waited for
-    (the weigh that exited, this process, left its PID in the lock file)."""
+    """The process an editing session's exit starts (:func:`first_frame.spawn_next_picture`),
+    waited for (the weigh that exited, this process, left its PID in the lock file)."""
     return subprocess.run(
         [sys.executable, "-P", "-m", "tui.next_picture", str(db), str(state), *map(str, size),
          str(os.getpid())],
@@ -541,10 +541,8 @@ async def test_a_weigh_started_right_away_edits_as_usual(
 ) -> None:
     """It opens the database for editing while the picture is being drawn; whatever the
     picture process then does, a picture the next start shows is its first frame."""
-    from tui import next_picture
-
     await run(db_path, state_file, during=rate)
-    child = next_picture.spawn(db_path, state_file, SIZE)
+    child = first_frame.spawn_next_picture(db_path, state_file, SIZE)
     assert child is not None
     try:
         assert os.getsid(child.pid) == child.pid  # detached: its own session
@@ -649,7 +647,6 @@ def test_bare_weigh_starts_the_picture_process_after_an_editing_session(
     """``run_app`` as bare weigh runs it (headless here, keys from a pilot): the exit
     returns at once, with the picture process started for the terminal's size."""
     from tui import app as app_module
-    from tui import next_picture
     from tui.session import default_state_file
 
     async def edit(pilot: Any) -> None:
@@ -660,8 +657,9 @@ def test_bare_weigh_starts_the_picture_process_after_an_editing_session(
     monkeypatch.setattr(WeighApp, "run", lambda self: running(
         self, headless=True, size=(100, 30), auto_pilot=edit))
     started: list[Any] = []
-    spawn = next_picture.spawn
-    monkeypatch.setattr(next_picture, "spawn", lambda *args: started.append((args, spawn(*args))))
+    spawn = first_frame.spawn_next_picture
+    monkeypatch.setattr(first_frame, "spawn_next_picture",
+                        lambda *args: started.append((args, spawn(*args))))
     assert app_module.run_app(db_path) == 0
     [((db, state, size), child)] = started
     assert (db, state, size) == (db_path, default_state_file(), (100, 30))
