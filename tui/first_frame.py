@@ -23,7 +23,10 @@ they are dropped). A snapshot that
 is missing, unreadable, too large, not a regular file of this user, of the
 wrong shape, or holding a control character is ignored without a word: the
 start is the ordinary one. If the workbench's first frame ever differs from
-the picture shown, the saved file is removed at once.
+the picture shown, the saved file is removed at once. An exit that saves no
+picture because its session edited the database starts a detached process
+that draws the next start's first frame from a read-only store and saves it
+(:mod:`tui.next_picture`).
 """
 
 from __future__ import annotations
