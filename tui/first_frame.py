@@ -128,12 +128,15 @@ def launch_conditions(app: App[Any], db_path: Path, state_file: Path, build: lis
         dict[str, object] | None):
     """What a picture must have been saved under to be this start's first frame, read
     from the files without opening the store; None when no picture can be (no database,
-    a journal to replay). The case is the one the session state names, if any: with
-    the database unchanged, it decides which case the workbench opens."""
+    a journal to replay, a database the store would not open for editing). The case is
+    the one the session state names, if any: with the database unchanged, it decides
+    which case the workbench opens."""
     db, journal = database_files(db_path)
     try:
         st = os.stat(db)
     except OSError:
+        return None
+    if not editable(db, st):
         return None
     try:
         if os.stat(journal).st_size:
@@ -159,6 +162,16 @@ def conditions(app: App[Any], db_path: Path, st: os.stat_result, case_id: str | 
         "date": date.today().isoformat(),
         "look": _look(app),
     }
+
+
+def editable(db: Path, st: os.stat_result) -> bool:
+    """Whether the store could open this database file for editing, as far as the file
+    and its folder tell (a regular file with one name, both writable): a start that
+    cannot shows an error or a read-only workbench, never the picture (its mode, or
+    its folder's, may change without changing the file's identity)."""
+    return (stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+            and bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+            and os.access(db, os.W_OK) and os.access(db.parent, os.W_OK | os.X_OK))
 
 
 def file_id(st: os.stat_result) -> list[int]:
@@ -217,8 +230,8 @@ def open_as_the_next_start_would(db_path: Path) -> Store:
         st = os.stat(target)
     except OSError as exc:
         raise StoreError(f"{target}: {exc.strerror}") from None
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-        raise StoreError(f"{target}: not a regular file with one name")  # the editor refuses it
+    if not editable(target, st):
+        raise StoreError(f"{target}: the next start could not edit it")
     store = Store.open(target, readonly=True)  # never creates, never locks
     try:
         if store.migrated_from is not None:

@@ -345,6 +345,20 @@ def test_the_picture_matches_only_the_database_it_was_drawn_from(
     assert not again(app, db_path, state_file)
 
 
+def test_a_database_the_store_would_not_edit_means_no_picture(
+    saved: tuple[WeighApp, dict[str, object], Path], db_path: Path, state_file: Path
+) -> None:
+    """Its mode changes without changing the file's identity: that start shows an
+    error, not the workbench."""
+    app, _, _ = saved
+    db_path.chmod(0o444)
+    assert launch_conditions(app, db_path, state_file, []) is None
+    db_path.chmod(0o600)
+    assert again(app, db_path, state_file)
+    os.link(db_path, db_path.with_name("other.json"))
+    assert launch_conditions(app, db_path, state_file, []) is None
+
+
 def test_a_journal_to_replay_means_no_picture(
     saved: tuple[WeighApp, dict[str, object], Path], db_path: Path, state_file: Path
 ) -> None:
