@@ -73,9 +73,12 @@ def share_equal_values(items: list[Evidence], pool: dict[Any, Any]) -> None:
     and pydantic copies a fields set before changing it.
     """
     share = pool.setdefault
+    last: set[str] | None = None
     for ev in items:
         names = ev.__pydantic_fields_set__
-        object.__setattr__(ev, "__pydantic_fields_set__", share(frozenset(names), names))
+        if names != last:  # neighbours mostly name the same fields: no frozenset each time
+            last = share(frozenset(names), names)
+        object.__setattr__(ev, "__pydantic_fields_set__", last)
         values = ev.__dict__
         for key in ("event_date", "reported_date"):
             day = values[key]

@@ -216,7 +216,7 @@ class WeighStorage(Storage):
             return None
         return {
             META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
-            CASES: {k: _case_document(c) for k, c in cases.items()},
+            CASES: {k: dict(c) for k, c in cases.items()},  # items shared as read
             HISTORY: History(trail, count, open_crc=open_crc),
         }
 

@@ -145,6 +145,28 @@ def test_items_read_share_equal_values_and_edits_leave_the_others_alone(tmp_path
     assert after[3].notes == {} and after[3].tags == []
 
 
+def test_items_with_other_fields_share_only_with_their_like(tmp_path: Path) -> None:
+    kinds = [{}, {"url": "https://a.io"}, {}, {"url": "https://b.io"}, {"source": "S"}, {}]
+    db = write(tmp_path / "weigh.json", case("c", 6).model_copy(update={"evidence": [
+        item(k, **extra) for k, extra in enumerate(kinds)
+    ]}))
+    with Store.open(db, readonly=True) as store:
+        items = store.case("c").evidence
+    sets = [ev.__pydantic_fields_set__ for ev in items]
+    # odd items are rated (item()), so: 0 and 2 name id and title; 1 and 3 also
+    # ratings and url; 4 id, title and source; 5 id, title and ratings
+    assert sets[0] is sets[2] and sets[1] is sets[3]
+    assert len({id(sets[k]) for k in (0, 1, 4, 5)}) == 4
+    assert [sorted(sets[k]) for k in (0, 1, 4, 5)] == [
+        ["id", "title"], ["id", "ratings", "title", "url"], ["id", "source", "title"],
+        ["id", "ratings", "title"],
+    ]
+    assert [ev.url for ev in items] == [None, "https://a.io", None, "https://b.io", None, None]
+    assert [ev.model_dump(exclude_unset=True).get("source") for ev in items] == [
+        None, None, None, None, "S", None
+    ]
+
+
 # ---------------------------------------------------------- the same reading
 
 
