@@ -48,7 +48,7 @@ from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
 from evidence.trail import History
-from hypotheses.models import Case, Evidence
+from hypotheses.models import Case
 from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
@@ -100,9 +100,6 @@ class DbFile(BaseModel):
 
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
 _STR: TypeAdapter[str] = TypeAdapter(str)
-_ANY_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
-_ITEMS: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
-_DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 _METAS: TypeAdapter[dict[str, Meta]] = TypeAdapter(dict[str, Meta])
 _HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
 

@@ -1,13 +1,11 @@
 """The audit trail as the store holds it in memory: cheap to open, typed when read.
 
 :class:`History` is the database's ``history`` table as TinyDB sees it, kept
-as the file's bytes; :class:`Trail` adds the records journalled since.
-
-The database's ``history`` table arrives unparsed (:class:`History`: a long
-trail must not slow opening); the records journalled since are kept as JSON
-documents. Typed records (``evidence.operations``) are made from both only
-when someone reads the trail, and the per-item index only when the detail
-pane first asks for one item's changes.
+as the file's bytes (a long trail must not slow opening); :class:`Trail` adds
+the records journalled since, as JSON documents. Typed records
+(``evidence.operations``) are made from both only when someone reads the
+trail, and the per-item index only when the detail pane first asks for one
+item's changes.
 """
 
 from __future__ import annotations
