@@ -1,4 +1,4 @@
-"""The audit trail: the store's history records in words, and the case as it stood after each.
+"""Reading the audit trail back: each record in words, the case as it stood after each, and the ranking then.
 
 The trail is ``Store.history(case_id)``: every typed record
 (``evidence.operations``), folded into the database's ``history`` table, each

@@ -713,7 +713,7 @@ def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_validators() -> None:
-    """Build every record's validator and serializer now (about 6 ms), so that the first
+    """Build every record's validator and serializer now, so that the first
     edit or replay does not pay for them; cheap once done."""
     OPERATION.rebuild()
     for kind in get_args(get_args(Operation)[0]):

@@ -1,4 +1,4 @@
-"""The audit trail as the store holds it in memory: cheap to open, typed when read.
+"""Keeping the audit trail: the history table as the file's bytes plus the records since, typed when read.
 
 :class:`History` is the database's ``history`` table as TinyDB sees it, kept
 as the file's bytes (a long trail must not slow opening); :class:`Trail` adds

@@ -8,7 +8,7 @@ of ``n`` taking-part items contributes its term divided by ``n``. Sums are
 correctly rounded (the value ``math.fsum`` gives), so the result does not
 depend on the order evidence was filed in.
 
-Speed (100,000 items × 6 hypotheses in ~0.2 s, pure Python): every term comes
+Speed, in pure Python: every term comes
 from a small table keyed by (weight class, code), where a weight class is
 (credibility, relevance, group size); a column's total is computed from how
 often each key occurs, summed exactly in integers and rounded once; linchpins

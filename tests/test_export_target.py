@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import weigh
-from tui.session import remember_case
+from tui.state_file import remember_case
 
 TIMEOUT = 60
 

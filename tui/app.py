@@ -21,7 +21,7 @@ from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
 from tui.first_frame import FirstFrame, FirstFrameScreen
-from tui.session import (
+from tui.state_file import (
     default_state_file,
     last_case,
     last_export_folder,
@@ -70,8 +70,8 @@ class WeighApp(App[int]):
 
         Start-up makes a hundred thousand objects and nearly all of them stay as
         long as the app (modules, classes, pydantic validators, the open case): the
-        collector walking them again and again was ~40 ms of the first frame, and
-        found next to nothing. The store, pydantic and the workbench are imported
+        collector walking them again and again delayed the first frame, and found
+        next to nothing. The store, pydantic and the workbench are imported
         here, not with this module, so that their import is part of that start-up.
         """
         self._gc_paused = gc.isenabled()

@@ -268,7 +268,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_tui(args: argparse.Namespace) -> int:
     # Importing Textual makes some hundred thousand objects that live as long as the
     # process: the cyclic collector sits that out and they are frozen out of its way
-    # (~20 ms of the start; the app does the same for its own start-up).
+    # (the app does the same for its own start-up).
     gc.disable()
     try:
         from tui.app import run_app

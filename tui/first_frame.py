@@ -55,7 +55,7 @@ from evidence.fsio import atomic_write, make_private_dirs
 from evidence.lock import owner_pid
 from hypotheses.scoring_models import DEFAULT_MODEL
 from hypotheses.visible import without_controls
-from tui.session import last_case
+from tui.state_file import last_case
 
 if TYPE_CHECKING:
     import subprocess

@@ -374,7 +374,7 @@ def test_another_remembered_case_size_date_view_look_or_build_means_no_picture(
     saved: tuple[WeighApp, dict[str, object], Path], db_path: Path, state_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.session import remember_case
+    from tui.state_file import remember_case
 
     app, wanted, path = saved
     for field, value in [("size", [81, 24]), ("view", {**FRESH_VIEW, "model": "other"}),
@@ -582,7 +582,7 @@ async def test_a_weigh_started_right_away_edits_as_usual(
 def bad_time(db: Path, state: Path, attack: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make one thing wrong for the picture process."""
     from evidence.lock import lock_path_for
-    from tui.session import remember_case
+    from tui.state_file import remember_case
 
     _, journal = database_files(db)
     if attack == "a journal to replay":
@@ -661,7 +661,7 @@ def test_bare_weigh_starts_the_picture_process_after_an_editing_session(
     """``run_app`` as bare weigh runs it (headless here, keys from a pilot): the exit
     returns at once, with the picture process started for the terminal's size."""
     from tui import app as app_module
-    from tui.session import default_state_file
+    from tui.state_file import default_state_file
 
     async def edit(pilot: Any) -> None:
         await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen))

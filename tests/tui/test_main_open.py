@@ -153,7 +153,7 @@ async def test_empty_database_opens_with_no_case(tmp_path, make_app):
 
 
 def test_state_file_roundtrip(tmp_path: Path) -> None:
-    from tui.session import last_case, remember_case
+    from tui.state_file import last_case, remember_case
 
     state = tmp_path / "s" / "state.json"
     assert last_case(state, tmp_path / "a.json") is None

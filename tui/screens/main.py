@@ -4,8 +4,8 @@ The screen maps keys to the :class:`WorkbenchSession` (which holds the case,
 the view and the undo stack, and makes every edit) and draws what a
 :class:`Change` says changed: one row, every row's facts, or the whole table.
 
-The forms and dialogs it opens are imported when first opened (together about
-90 ms of imports), which keeps them off the start-up path.
+The forms and dialogs it opens are imported when first opened, which keeps
+them off the start-up path.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def settle_gc(collect: bool = True) -> None:
     a full pass over it would delay the first frame).
 
     The collector's own full passes are turned off: one walks everything made since
-    the case opened (cached screen lines, above all), 10-45 ms, and it started in
+    the case opened (cached screen lines, above all), and it started in
     the middle of whichever key crossed the threshold. :func:`collect_after_frame`
     runs the same pass as often, once that key's frame is on screen."""
     if collect and gc.get_freeze_count():

@@ -9,8 +9,7 @@ from textual.widgets import Static
 def update_static(static: Static, content: Text) -> None:
     """``static.update(content)``, with a layout only if the static's height changes.
 
-    Any layout reflows and redraws the whole screen (3-5 ms at 160×48, more with
-    the scroll bars); the detail pane's texts change on every cursor move and
+    Any layout reflows and redraws the whole screen; the detail pane's texts change on every cursor move and
     rating, mostly to text of the same height.
     """
     size = static.content_size
