@@ -24,7 +24,6 @@ README's "How it works" (under Development) shows how the parts fit.
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 import threading
@@ -66,6 +65,7 @@ from evidence.operations import (
     record_problem,
 )
 from evidence.trail import Trail
+from hypotheses import gc_policy
 from hypotheses.models import (
     Case,
     Evidence,
@@ -132,7 +132,7 @@ class Store(CaseEdits):
             target = target.resolve()
         store = cls(target, readonly)
         try:
-            with _gc_paused():
+            with gc_policy.paused():  # loading builds a few dozen objects per item
                 store._open(create)
         except BaseException:
             store._release()
@@ -491,24 +491,6 @@ def _case_document(st: CaseState) -> dict[str, Any]:
     """A case as its TinyDB document (item models inside; the storage serialises them)."""
     return {**dict(st.info), "hypotheses": st.hypotheses, "evidence": st.evidence,
             "indicators": st.indicators}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a database loads.
-
-    Loading builds a few dozen objects per evidence item, and the collector
-    would rescan all of them again and again as they pile up (about half of
-    the open time at 10,000 items). Reference counting still frees memory
-    meanwhile; collection resumes as before once the load is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from textual.screen import Screen
 
 from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
 from evidence.lock import holder
+from hypotheses import gc_policy
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
@@ -74,8 +74,7 @@ class WeighApp(App[int]):
         next to nothing. The store, pydantic and the workbench are imported
         here, not with this module, so that their import is part of that start-up.
         """
-        self._gc_paused = gc.isenabled()
-        gc.disable()
+        self._gc_paused = gc_policy.pause()
         if self.first_frame is not None:
             # the workbench loads as soon as the picture (or blank screen) is drawn
             self.first_frame.show(then=self._open_behind_picture)
@@ -113,11 +112,9 @@ class WeighApp(App[int]):
 
     def _started(self) -> None:
         """The first frame is drawn: freeze what start-up built out of the collector's
-        way (the workbench froze the case already, ``settle_gc``) and let it run again."""
-        if self._gc_paused:
-            self._gc_paused = False
-            gc.freeze()
-            gc.enable()
+        way (the workbench froze the case already, ``gc_policy.settle``) and let it run again."""
+        was_enabled, self._gc_paused = self._gc_paused, False
+        gc_policy.resume(was_enabled)
 
     def notify(
         self,

@@ -10,7 +10,6 @@ Textual (tests/test_layering.py checks it).
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -269,12 +268,10 @@ def cmd_tui(args: argparse.Namespace) -> int:
     # Importing Textual makes some hundred thousand objects that live as long as the
     # process: the cyclic collector sits that out and they are frozen out of its way
     # (the app does the same for its own start-up).
-    gc.disable()
-    try:
+    from hypotheses import gc_policy
+
+    with gc_policy.paused_then_frozen():
         from tui.app import run_app
-    finally:
-        gc.freeze()
-        gc.enable()
     return run_app(_db_path(args))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from tui.screens.main import FULL_PASS_EVERY, collect_after_frame, settle_gc
+from hypotheses.gc_policy import FULL_PASS_EVERY, collect_after_frame, settle
 
 
 def full_passes() -> int:
@@ -14,7 +14,7 @@ def full_passes() -> int:
 
 def test_full_passes_wait_for_the_frame_and_then_run() -> None:
     young_before = gc.get_threshold()[0]
-    settle_gc(collect=False)
+    settle(collect=False)
     young, _, full = gc.get_threshold()
     assert young == young_before and full > 10**6  # the collector never starts one itself
     gc.collect()  # a clean start: every count at zero

@@ -10,7 +10,6 @@ them off the start-up path.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -28,6 +27,7 @@ from textual.widgets import Footer, Static
 
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
+from hypotheses.gc_policy import collect_after_frame, settle
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
 from tui.keys import KeySection
@@ -47,43 +47,12 @@ from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSess
 if TYPE_CHECKING:
     from evidence.store import Store
 
-__all__ = ["SORTS", "MainScreen", "collect_after_frame", "next_id", "settle_gc"]
+__all__ = ["SORTS", "MainScreen", "next_id"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
 MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
-
-
-FULL_PASS_EVERY = 10  # middle-generation passes between full ones (CPython's own default)
-_NEVER = 1 << 30
-
-
-def settle_gc(collect: bool = True) -> None:
-    """A case was opened: its models live as long as it stays open, so keep the
-    cyclic GC from walking them on every pass (its full passes were the 10k-item
-    case's stalls). What an earlier freeze kept that is garbage now (the last
-    case, a closed dialog) is collected first, unless ``collect`` is false: the
-    first case shown, when what is frozen is start-up's (next to no garbage, and
-    a full pass over it would delay the first frame).
-
-    The collector's own full passes are turned off: one walks everything made since
-    the case opened (cached screen lines, above all), and it started in
-    the middle of whichever key crossed the threshold. :func:`collect_after_frame`
-    runs the same pass as often, once that key's frame is on screen."""
-    if collect and gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, _NEVER)
-
-
-def collect_after_frame() -> None:
-    """The full pass the collector would have run by now (see :func:`settle_gc`),
-    between keys instead of inside one."""
-    if gc.get_count()[2] >= FULL_PASS_EVERY:
-        gc.collect()
 
 
 class MainScreen(Screen[None]):
@@ -146,7 +115,7 @@ class MainScreen(Screen[None]):
         self.show_detail = False  # d flips the detail pane from its default
         self._detail_key: object = None  # what the detail pane shows now
         self._initial_case = case_id
-        self._shown_a_case = False  # settle_gc collects from the second case on
+        self._shown_a_case = False  # settle collects from the second case on
 
     # ----------------------------------------------- the session, read-only
 
@@ -249,7 +218,7 @@ class MainScreen(Screen[None]):
             return
         self.rebuild((None, None))
         self.matrix.focus()
-        settle_gc(collect=self._shown_a_case)
+        settle(collect=self._shown_a_case)
         self._shown_a_case = True
         self.call_after_refresh(self.session.warm_up)
         self.post_message(self.CaseOpened(case_id))
