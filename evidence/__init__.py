@@ -1,4 +1,4 @@
 """The evidence locker: the durable store, file import/export and the default case.
 
-The README's "How it works" (under Development) shows how the parts fit.
+evidence/README.md shows how the parts fit.
 """

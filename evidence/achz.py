@@ -1,6 +1,6 @@
 """PARC ACH 2.0 `.achz` files: read them into a Case, write a Case back out.
 
-What is known of the format (the README's "PARC ACH 2.0 files" maps it): gzip-compressed
+What is known of the format (evidence/README.md maps it): gzip-compressed
 XML encoded as UTF-16, with PROJECT-TITLE, CLASSIFICATION, LAST-INDEX,
 COLOR-SCHEME and MATRIX (HYPOTHESIS/NAME per column, EVIDENCE items with NAME,
 NOTES, LINK, TYPE, DATE, CODE, FLAG, CREDIBILITY and VALUES) under the root.

@@ -23,7 +23,7 @@ program) is read and validated whole instead.
 How the cases sit in the file (a case's evidence a thousand items to a line,
 read a line at a time) is ``evidence.case_lines``; the history table's bytes
 are ``evidence.trail.History``.
-The README's "How it works" shows how the store uses it with its journal.
+evidence/README.md shows how the store uses it with its journal.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each entry names a format, says how people call it and which extension its
 files get, and points at its writer and/or reader (imported only when used,
 so the CLI starts fast). A new format is one module plus one entry here.
 
-The README's "How it works" (under Development) shows how the parts fit.
+evidence/README.md shows how the parts fit.
 """
 
 from __future__ import annotations

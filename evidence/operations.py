@@ -3,8 +3,8 @@
 A record is what the journal appends and what the audit trail (the database's
 ``history`` table) keeps. Each kind is a pydantic model in one discriminated
 union (``op`` names the kind), so the store's replay, the undo of the history
-view and the words of the audit trail come from the same class. The README's
-"How it works" explains how records travel from a key press to the disk.
+view and the words of the audit trail come from the same class. evidence/README.md
+explains how records travel from a key press to the disk.
 
 Records carry the schema number ``v``; :func:`parse_record` upgrades older
 records (journals written by an earlier weigh) before validating them.

@@ -1,6 +1,6 @@
 """The evidence locker: many cases in one TinyDB database, edited through a journal.
 
-Three files (the README's "How it works" tells the whole story):
+Three files (evidence/README.md tells the whole story):
 
 - ``<db>``: a TinyDB database (tables ``_meta``, ``cases``, ``history``), read
   and written only through ``tinydb.TinyDB`` with ``WeighStorage``
@@ -18,8 +18,8 @@ still the files it opened: a second writer (a deleted lock, a hard link) is
 refused instead of having its edits, or ours, silently lost.
 
 The edit methods (what each checks, which record it commits) are in
-``evidence.edits``; the audit trail in memory is ``evidence.trail``. The
-README's "How it works" (under Development) shows how the parts fit.
+``evidence.edits``; the audit trail in memory is ``evidence.trail``. evidence/README.md
+shows how the parts fit.
 """
 
 from __future__ import annotations

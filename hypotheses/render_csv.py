@@ -1,7 +1,7 @@
 """The matrix as CSV: one row per evidence item, one rating column per hypothesis.
 
 The same layout is read back by the CSV importer, so the encoding of each
-field here is the contract (see README "Spreadsheet round-trip").
+field here is the contract (see evidence/README.md, "CSV matrix").
 """
 
 from __future__ import annotations

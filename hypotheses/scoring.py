@@ -1,6 +1,6 @@
 """Scoring: the registry's models, ranks, diagnosticity, linchpins, coverage, margins.
 
-Formulas follow the README's Scoring section to the letter so that any independent
+Formulas follow hypotheses/README.md's Scoring section to the letter so that any independent
 implementation gets the same numbers: an item takes part unless excluded or
 known only after the as-of date (its known date is the later of its event and
 reported dates; undated items always take part); an item in a same-fact group

@@ -5,7 +5,7 @@ A model scores an item's rating with a per-code value (``values``), scaled by
 the item's weight when ``weighted``, and divided by its same-fact group's size.
 Adding a model is one entry here plus its tests.
 
-The README's "How it works" (under Development) shows how the parts fit.
+hypotheses/README.md shows how the parts fit.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ through this module, so one mistake reads the same everywhere: it names the item
 and the field, and says what the field wants, never a regular expression or a
 library's message.
 
-The README's "How it works" (under Development) shows how the parts fit.
+hypotheses/README.md shows how the parts fit.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The benchmark runs end to end (``--quick``) and prints its table and summary line.
 
 No timing is asserted: numbers depend on the machine. What is checked is what
-a reader of the README's table relies on: every row is there and measured
+a reader of tests/benchmarks/README.md's table relies on: every row is there and measured
 (no 'error:'), and the last line has the exact ``summary:`` shape.
 """
 

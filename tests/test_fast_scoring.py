@@ -1,6 +1,6 @@
 """The fast analyse() gives bit-for-bit what the formulas give, computed the slow, obvious way.
 
-The reference below is the README's Scoring section read literally: known dates, same-fact
+The reference below is hypotheses/README.md's Scoring section read literally: known dates, same-fact
 groups recounted among the items taking part, per-item terms, one
 ``math.fsum`` per hypothesis, and linchpins by rescoring the case without each
 item. The fast code (lookup tables, column-at-a-time, subtract-one linchpins

@@ -1,4 +1,4 @@
-"""Scoring checked against examples worked out by hand from the formulas in the README's Scoring section."""
+"""Scoring checked against hand-worked examples of the formulas in hypotheses/README.md (Scoring)."""
 
 from __future__ import annotations
 

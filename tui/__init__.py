@@ -1,4 +1,4 @@
 """The weigh command line and the Textual app.
 
-The README's "How it works" (under Development) shows how the parts fit.
+tui/README.md shows how the parts fit.
 """

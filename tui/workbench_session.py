@@ -9,7 +9,7 @@ this module never touches a widget, so it is tested without a terminal.
 The filter narrows what is *shown*; the scores stay those of the whole case
 unless ``score_shown`` is on (an explicit toggle the screen shows).
 
-The README's "How it works" (under Development) shows how the parts fit.
+tui/README.md shows how the parts fit.
 """
 
 from __future__ import annotations
