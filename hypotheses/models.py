@@ -7,6 +7,7 @@ through these models, so a bad value is always reported with the field's name.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -57,6 +58,11 @@ OneLine = Annotated[
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 ShortText = Annotated[str, StringConstraints(max_length=2_000, pattern=r"^[^\r\n]*$")]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,39}$")]
+# An analyst of a team case: a lower-case slug of at most 32.
+ANALYST_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,31}$"
+AnalystId = Annotated[str, StringConstraints(pattern=ANALYST_PATTERN)]
+ANALYST_WORDS = "use lower-case letters, digits and '-' (at most 32, starting with a letter or digit)"
+_ANALYST = re.compile(ANALYST_PATTERN)
 Admiralty = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
 # Dates arrive as ISO strings from JSON files and forms; accept those only.
 IsoDate = Annotated[date, Field(strict=False)]
@@ -66,6 +72,10 @@ IsoDateTime = Annotated[datetime, Field(strict=False)]
 def utcnow() -> datetime:
     """Timestamps are stored in UTC, to the second, so files diff cleanly."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def _empty(value: object) -> bool:
+    return not value
 
 
 class _Model(BaseModel):
@@ -104,6 +114,18 @@ class Evidence(_Model):
     excluded: bool = False
     ratings: dict[str, Rating] = Field(default_factory=dict)
     notes: dict[str, Text] = Field(default_factory=dict)
+    # A team case's cells (instead of ratings and notes): analyst → hypothesis id → code / text.
+    # Left out of every dump while empty, so a one-analyst case is written as before.
+    ratings_by: dict[str, dict[str, Rating]] = Field(default_factory=dict, exclude_if=_empty)
+    notes_by: dict[str, dict[str, Text]] = Field(default_factory=dict, exclude_if=_empty)
+
+    @field_validator("ratings_by", "notes_by")
+    @classmethod
+    def _analyst_keys(cls, layers: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for analyst in layers:
+            if not _ANALYST.match(analyst):
+                raise ValueError(f"analyst id {analyst[:40]!r}: {ANALYST_WORDS}")
+        return layers
 
     @field_validator("tags")
     @classmethod
@@ -142,6 +164,8 @@ class CaseInfo(_Model):
     description: Text = ""
     # The analyst's own written judgement, shown first in every report.
     conclusion: Text = ""
+    # A team case's analysts, in the order they joined; none: a one-analyst case.
+    analysts: list[AnalystId] = Field(default_factory=list, exclude_if=_empty)
     created: IsoDateTime = Field(default_factory=utcnow)
     updated: IsoDateTime = Field(default_factory=utcnow)
 
@@ -153,7 +177,7 @@ class Case(CaseInfo):
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
-        problems = case_problems(self.hypotheses, self.evidence, self.indicators)
+        problems = case_problems(self.hypotheses, self.evidence, self.indicators, self.analysts)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -187,8 +211,10 @@ def case_problems(
     hypotheses: list[Hypothesis],
     evidence: list[Evidence],
     indicators: list[Indicator] | None = None,
+    analysts: list[str] | None = None,
 ) -> list[str]:
-    """Cross-item rules a single item cannot check: unique ids, known columns, links."""
+    """Cross-item rules a single item cannot check: unique ids, known columns, links, and
+    (a team case) cells only in listed analysts' layers."""
     problems: list[str] = []
     hids: set[str] = set()
     for hyp in hypotheses:
@@ -200,6 +226,8 @@ def case_problems(
     eids = {ev.id for ev in evidence}
     if indicators:
         problems += indicator_problems(indicators, hids, eids)
+    if analysts or any(map(has_layers, evidence)):
+        problems += team_problems(evidence, hids, analysts or [])
     known = hids.issuperset
     if len(eids) == len(evidence) and all(known(ev.ratings) and known(ev.notes) for ev in evidence):
         return problems
@@ -214,6 +242,35 @@ def case_problems(
                     problems.append(
                         f"evidence {ev.id}: {field}: unknown hypothesis id {hid!r}"
                     )
+    return problems
+
+
+def has_layers(ev: Evidence) -> bool:
+    return bool(ev.ratings_by or ev.notes_by)
+
+
+def team_problems(evidence: list[Evidence], hypothesis_ids: set[str], analysts: list[str]) -> list[str]:
+    """A team case's cells: in the layers of listed analysts only, for known hypotheses,
+    never shared (``ratings`` / ``notes``); a one-analyst case (no analysts) has no layers."""
+    problems: list[str] = []
+    if len(set(analysts)) != len(analysts):
+        problems.append("case: analysts: an analyst is listed twice")
+    listed = set(analysts)
+    who = ", ".join(analysts) if analysts else "it lists none"
+    for ev in evidence:
+        if analysts:
+            for field in ("ratings", "notes"):
+                if getattr(ev, field):
+                    problems.append(f"evidence {ev.id}: {field}: a team case keeps every {field[:-1]} "
+                                    f"in an analyst's layer ({field}_by), not shared")
+        for field in ("ratings_by", "notes_by"):
+            for analyst, cells in getattr(ev, field).items():
+                if analyst not in listed:
+                    problems.append(f"evidence {ev.id}: {field}: analyst {analyst!r} is not one of "
+                                    f"the case's analysts ({who})")
+                for hid in cells:
+                    if hid not in hypothesis_ids:
+                        problems.append(f"evidence {ev.id}: {field}.{analyst}: unknown hypothesis id {hid!r}")
     return problems
 
 

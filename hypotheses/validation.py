@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from hypotheses.models import Admiralty, CaseId, ItemId, OneLine, ShortText, Tag
+from hypotheses.models import ANALYST_WORDS, Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
 
 _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
 
@@ -32,6 +32,7 @@ def _pattern(annotated: object) -> str:
 PATTERN_WORDS: dict[str, str] = {
     _pattern(ItemId): "use letters, digits, '.', '_' or '-' (at most 32, starting with a letter or digit)",
     _pattern(CaseId): "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)",
+    _pattern(AnalystId): ANALYST_WORDS,
     _pattern(Tag): "use lower-case letters, digits and '-' (at most 40 characters)",
     _pattern(Admiralty): "use a reliability letter A–F and a credibility digit 1–6, e.g. B2",
     _pattern(OneLine): "must be a single line",

@@ -1,0 +1,318 @@
+"""Teams: consensus, disagreement and lenses over analysts' layers.
+
+A team case's items carry each analyst's votes (``ratings_by``) instead of
+shared ``ratings``. A *lens* turns it back into an ordinary one-analyst case
+whose ``ratings`` are the lens's matrix (the team's consensus, or one
+analyst's layer), so every analysis (groups, as-of, coverage, margin, band,
+separation, diagnosticity, linchpins, ``Scorer``) applies to it unchanged.
+:class:`LensView` keeps each item's view while the item is the same object,
+so after one vote ``Scorer`` sees one changed item and patches one row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from hypotheses.models import Case, CaseInfo, Evidence, Rating
+from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
+
+TEAM = "team"  # the lens that scores the consensus matrix
+LABELS: tuple[str, ...] = ("agree", "mild", "large", "extreme")
+_FIELDS = tuple(name for name in CaseInfo.model_fields if name != "analysts")
+
+
+def is_team(case: Case) -> bool:
+    """A case listing analysts: its cells are in analysts' layers."""
+    return bool(case.analysts)
+
+
+# ----------------------------------------------------------------- consensus
+
+
+def consensus(codes: Iterable[str]) -> Rating | None:
+    """One cell's consensus from its votes (None: no votes, unrated).
+
+    ``NA`` when the ``NA`` votes outnumber the others; else the mean of the
+    numeric votes rounded half away from zero, in integers: with ``k`` votes
+    summing to ``S``, ``CC`` if 2S ≥ 3k, ``C`` if k ≤ 2S < 3k, ``N`` if
+    −k < 2S < k, ``I`` if −3k < 2S ≤ −k, ``II`` if 2S ≤ −3k.
+    """
+    na = k = total = 0
+    for code in codes:
+        if code == "NA":
+            na += 1
+        else:
+            k += 1
+            total += NUMERIC[code]
+    if na == 0 and k == 0:
+        return None
+    if na > k:
+        return "NA"
+    twice = 2 * total
+    if twice >= 3 * k:
+        return "CC"
+    if twice >= k:
+        return "C"
+    if twice > -k:
+        return "N"
+    if twice > -3 * k:
+        return "I"
+    return "II"
+
+
+_CONSENSUS: dict[tuple[str, ...], Rating | None] = {}
+
+
+def _consensus_of(codes: tuple[str, ...]) -> Rating | None:
+    """:func:`consensus`, remembered per tuple of votes (a team votes in few patterns)."""
+    try:
+        return _CONSENSUS[codes]
+    except KeyError:
+        value = _CONSENSUS[codes] = consensus(codes)
+        return value
+
+
+def votes(ev: Evidence, hid: str, analysts: Sequence[str] | None = None) -> dict[str, Rating]:
+    """Analyst → code on one cell, in ``analysts`` order (default: the item's layers' order);
+    an analyst who has not rated the cell is left out."""
+    layers = ev.ratings_by
+    order = layers if analysts is None else analysts
+    return {a: code for a in order if (code := layers.get(a, {}).get(hid)) is not None}
+
+
+def cell_notes(ev: Evidence, hid: str, analysts: Sequence[str] | None = None) -> dict[str, str]:
+    """Analyst → note on one cell, like :func:`votes`."""
+    layers = ev.notes_by
+    order = layers if analysts is None else analysts
+    return {a: text for a in order if (text := layers.get(a, {}).get(hid))}
+
+
+def consensus_ratings(ev: Evidence, hids: Iterable[str]) -> dict[str, Rating]:
+    """The item's row of the team's matrix: hypothesis id → consensus (unrated cells absent)."""
+    layers = list(ev.ratings_by.values())
+    if not layers:
+        return {}
+    if len(layers) == 1:  # one vote is its own consensus
+        return {hid: code for hid in hids if (code := layers[0].get(hid)) is not None}
+    out: dict[str, Rating] = {}
+    for hid in hids:
+        cell = tuple(code for layer in layers if (code := layer.get(hid)) is not None)
+        if cell and (code := _consensus_of(cell)) is not None:
+            out[hid] = code
+    return out
+
+
+# -------------------------------------------------------------- disagreement
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """How far a cell's (or an item's) votes spread.
+
+    ``value`` is the population standard deviation of the non-``NA`` numeric
+    votes (0 with fewer than two); ``split_na`` when ``NA`` and other votes
+    meet on one cell (an item: on any of its cells). The label is decided on
+    the exact variance ``spread / n²``, never on the rounded root.
+    """
+
+    value: float = 0.0
+    split_na: bool = False
+    spread: int = 0  # n·Σv² − (Σv)²
+    n: int = 0  # votes counted
+
+    @property
+    def label(self) -> str:
+        """``agree`` 0, ``mild`` ≤ 0.5, ``large`` ≤ 1.0, ``extreme`` > 1.0."""
+        if self.spread == 0:
+            return "agree"
+        square = self.n * self.n
+        if 4 * self.spread <= square:  # variance ≤ 1/4
+            return "mild"
+        if self.spread <= square:  # variance ≤ 1
+            return "large"
+        return "extreme"
+
+    def exceeds(self, other: Disagreement) -> bool:
+        """Strictly wider than ``other`` (compared exactly: spread / n² as fractions)."""
+        if other.spread == 0:
+            return self.spread > 0
+        return self.spread * other.n * other.n > other.spread * self.n * self.n
+
+
+NO_DISAGREEMENT = Disagreement()
+
+
+def disagreement(codes: Iterable[str]) -> Disagreement:
+    """One cell's disagreement from its votes."""
+    values: list[int] = []
+    na = False
+    for code in codes:
+        if code == "NA":
+            na = True
+        else:
+            values.append(NUMERIC[code])
+    n = len(values)
+    split = na and n > 0
+    if n < 2:
+        return Disagreement(split_na=split, n=n)
+    s1 = sum(values)
+    spread = n * sum(v * v for v in values) - s1 * s1
+    return Disagreement(math.sqrt(spread / (n * n)), split, spread, n)
+
+
+def cell_disagreement(ev: Evidence, hid: str) -> Disagreement:
+    """The disagreement of the votes on one cell."""
+    return disagreement(votes(ev, hid).values())
+
+
+def item_disagreement(ev: Evidence, hids: Iterable[str]) -> Disagreement:
+    """An item's disagreement: its widest cell's (split on ``NA`` if any cell is)."""
+    if len(ev.ratings_by) < 2:
+        return NO_DISAGREEMENT
+    widest = NO_DISAGREEMENT
+    split = False
+    for hid in hids:
+        cell = cell_disagreement(ev, hid)
+        split = split or cell.split_na
+        if cell.exceeds(widest):
+            widest = cell
+    return Disagreement(widest.value, split, widest.spread, widest.n)
+
+
+# ------------------------------------------------------------------- lenses
+
+
+def lens_names(case: Case) -> list[str]:
+    """The lenses a case can be seen through: the team's, then each analyst's (join order)."""
+    return [TEAM, *case.analysts]
+
+
+def check_lens(case: Case, lens: str) -> str:
+    """``lens`` if the case has it, else a ValueError saying which it has."""
+    if lens == TEAM or lens in case.analysts:
+        return lens
+    if not case.analysts:
+        raise ValueError(f"lens: case {case.id} is not a team case (it lists no analysts), "
+                         f"so its only lens is {TEAM!r}")
+    raise ValueError(f"lens: {lens[:40]!r} is not one of {', '.join(lens_names(case))}")
+
+
+def lens_ratings(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, Rating]:
+    """The item's row of the lens's matrix."""
+    if lens == TEAM:
+        return consensus_ratings(ev, hids)
+    layer = ev.ratings_by.get(lens, {})
+    return {hid: code for hid in hids if (code := layer.get(hid)) is not None}
+
+
+def lens_notes(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, str]:
+    """The notes a lens shows: one analyst's; the team's are everyone's, each signed."""
+    if lens != TEAM:
+        layer = ev.notes_by.get(lens, {})
+        return {hid: text for hid in hids if (text := layer.get(hid))}
+    out: dict[str, str] = {}
+    for hid in hids:
+        signed = [f"{a}: {text}" for a, text in cell_notes(ev, hid).items()]
+        if signed:
+            out[hid] = "; ".join(signed)
+    return out
+
+
+def lens_item(ev: Evidence, lens: str, hids: Sequence[str]) -> Evidence:
+    """The item as a one-analyst item whose ratings and notes are the lens's."""
+    return ev.model_copy(update={
+        "ratings": lens_ratings(ev, lens, hids), "notes": lens_notes(ev, lens, hids),
+        "ratings_by": {}, "notes_by": {},
+    })
+
+
+def _view_case(case: Case, evidence: list[Evidence]) -> Case:
+    fields = {name: getattr(case, name) for name in _FIELDS}
+    return Case.model_construct(**fields, analysts=[], hypotheses=case.hypotheses,
+                                evidence=evidence, indicators=case.indicators)
+
+
+def lens_case(case: Case, lens: str = TEAM) -> Case:
+    """The case as its lens shows it: a one-analyst case holding the lens's matrix
+    (a one-analyst case itself under the team lens). Unknown lens: ValueError."""
+    check_lens(case, lens)
+    if not is_team(case):
+        return case
+    hids = [h.id for h in case.hypotheses]
+    return _view_case(case, [lens_item(ev, lens, hids) for ev in case.evidence])
+
+
+class LensView:
+    """:func:`lens_case`, remembering each item's view while the item is the same object,
+    so an edited case's view differs from the last one only in the edited items (what
+    keeps :class:`~hypotheses.scoring.Scorer` incremental)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._views: dict[int, tuple[Evidence, Evidence]] = {}
+
+    def __call__(self, case: Case, lens: str = TEAM) -> Case:
+        check_lens(case, lens)
+        if not is_team(case):
+            return case
+        hids = tuple(h.id for h in case.hypotheses)
+        if self._key != (lens, hids):
+            self._key, self._views = (lens, hids), {}
+        old = self._views
+        views: dict[int, tuple[Evidence, Evidence]] = {}
+        out: list[Evidence] = []
+        for ev in case.evidence:
+            kept = old.get(id(ev))
+            if kept is None or kept[0] is not ev:
+                kept = (ev, lens_item(ev, lens, hids))
+            views[id(ev)] = kept
+            out.append(kept[1])
+        self._views = views
+        return _view_case(case, out)
+
+
+class LensScorer:
+    """A :class:`~hypotheses.scoring.Scorer` per lens: rescoring after a vote patches
+    the one consensus (or layer) cell it changed."""
+
+    def __init__(self) -> None:
+        self._views: dict[str, LensView] = {}
+        self._scorers: dict[str, Scorer] = {}
+
+    def view(self, case: Case, lens: str = TEAM) -> Case:
+        """The case under ``lens`` (items kept from the last call where unchanged)."""
+        return self._views.setdefault(lens, LensView())(case, lens)
+
+    def analyse(self, case: Case, lens: str = TEAM, as_of: date | None = None) -> Analysis:
+        """:func:`~hypotheses.scoring.analyse` of the case under ``lens``."""
+        return self._scorers.setdefault(lens, Scorer()).analyse(self.view(case, lens), as_of)
+
+    def forget(self, keep: Iterable[str] = ()) -> None:
+        """Drop the lenses not in ``keep`` (an analyst's lens no longer shown)."""
+        wanted = set(keep)
+        for store in (self._views, self._scorers):
+            for name in [n for n in store if n not in wanted]:
+                del store[name]
+
+
+# ------------------------------------------------------------------ leaders
+
+
+def leaders_by_analyst(
+    case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
+) -> dict[str, list[str]]:
+    """Analyst → leader ids (case order) under ``model`` in that analyst's lens."""
+    def leaders(lens: str) -> list[str]:
+        found = scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of)
+        return leader_ids(found, model)
+
+    return {a: leaders(a) for a in case.analysts}
+
+
+def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> bool:
+    """Every analyst's leader set equals the team's."""
+    team = set(team_leaders)
+    return all(set(ids) == team for ids in by_analyst.values())
