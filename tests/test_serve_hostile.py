@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -11,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.test_serve import free_port
 
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
@@ -27,16 +26,17 @@ class Served:
         self.banner: list[str] = []
 
 
-def start(cli_env: dict[str, str], tmp_path: Path, *extra: str) -> Iterator[Served]:
-    port = free_port()
+def start(cli_env: dict[str, str], tmp_path: Path, *extra: str, cwd: Path | None = None,
+          log: Path | None = None) -> Iterator[Served]:
+    """`weigh serve` on a port the system picks (its printed URL names it), stopped afterwards."""
     db = tmp_path / "w.json"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "serve", "--port", str(port), "--db", str(db), *extra],
-        env=cli_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    served = Served(proc, port, db)
+    with open(log or os.devnull, "wb") as out:
+        proc = subprocess.Popen(
+            # -P: as the installed `weigh` script, which never imports from the current folder
+            [sys.executable, "-P", "-m", "tui.cli", "serve", "--port", "0", "--db", str(db), *extra],
+            env=cli_env, cwd=cwd, stdout=out, stderr=subprocess.PIPE,
+        )
+    served = Served(proc, 0, db)
     try:
         assert proc.stderr is not None
         while not served.banner or not served.banner[-1].startswith("Serving weigh on"):
@@ -44,6 +44,9 @@ def start(cli_env: dict[str, str], tmp_path: Path, *extra: str) -> Iterator[Serv
             if not line:
                 pytest.fail(f"weigh serve exited before serving: {served.banner}")
             served.banner.append(line.strip())
+        port = re.search(r":(\d+)/", served.banner[-1])
+        assert port is not None and port[1] != "0", served.banner
+        served.port, served.base = int(port[1]), f"http://127.0.0.1:{port[1]}"
         asyncio.run(wait_until_listening(served))
         yield served
     finally:
@@ -86,6 +89,15 @@ async def get(url: str, **headers: str) -> tuple[int, str, dict[str, str]]:
         return resp.status, await resp.text(), dict(resp.headers)
 
 
+async def page_socket(served: Served, query: str = "", **headers: str) -> str:
+    """The WebSocket URL the server's page gives this page load."""
+    status, page, _ = await get(served.base + "/" + query, **headers)
+    assert status == 200, page
+    found = re.search(r'data-session-websocket-url="(ws://[^"]+)"', page)
+    assert found is not None
+    return found[1]
+
+
 async def ws_status(url: str, **headers: str) -> int | bytes:
     """The handshake's refusal status, or the first bytes of the screen when it is accepted."""
     timeout = aiohttp.ClientWSTimeout(ws_receive=WAIT_SECONDS)
@@ -111,7 +123,8 @@ def test_a_foreign_origin_cannot_open_the_workbench(loopback: Served) -> None:
     # Nothing ran: the workbench (which would create the database) never started.
     assert not loopback.db.exists()
     # The server's own page and programs that send no Origin still get the screen.
-    assert isinstance(asyncio.run(ws_status(ws, Origin=f"http://127.0.0.1:{loopback.port}")), bytes)
+    own = asyncio.run(page_socket(loopback))
+    assert isinstance(asyncio.run(ws_status(own, Origin=loopback.base)), bytes)
     assert isinstance(asyncio.run(ws_status(ws)), bytes)
 
 
@@ -138,10 +151,13 @@ def test_beyond_loopback_a_token_is_required_and_printed_once(wide: Served) -> N
 
     status, page, headers = asyncio.run(get(wide.base + "/?token=" + tokens[0]))
     assert status == 200 and "textual.js" in page
-    assert f"weigh-token-{wide.port}=" in headers.get("Set-Cookie", "")
-    assert "HttpOnly" in headers["Set-Cookie"] and "SameSite=Strict" in headers["Set-Cookie"]
-    # What the page's script does: the WebSocket carries the cookie the page set.
-    cookie = f"weigh-token-{wide.port}={tokens[0]}"
-    assert isinstance(asyncio.run(ws_status(ws, Cookie=cookie, Origin=wide.base)), bytes)
-    # Even with the token, a foreign page may not open the socket.
-    assert asyncio.run(ws_status(ws, Cookie=cookie, Origin="http://evil.example")) == 403
+    # No cookie: cookies ignore ports, so one would reach every service on this host name.
+    assert "Set-Cookie" not in headers
+    # What the page's script does: its WebSocket URL carries a ticket only this page load may use.
+    assert tokens[0] not in page
+    own = asyncio.run(page_socket(wide, "?token=" + tokens[0]))
+    # Even with a ticket, a foreign page may not open the socket (the ticket is not spent).
+    assert asyncio.run(ws_status(own, Origin="http://evil.example")) == 403
+    assert isinstance(asyncio.run(ws_status(own, Origin=wide.base)), bytes)
+    # A program (no Origin) needs the token.
+    assert isinstance(asyncio.run(ws_status(f"{ws}?token={tokens[0]}")), bytes)

@@ -179,7 +179,7 @@ def _open_for_writing(
                     f"'weigh {args.command}' to go ahead as soon as it closes"
                 ) from None
             if not announced:
-                print(f"weigh: waiting for {holder(db)} to close {db} (ctrl+c gives up)", file=sys.stderr)
+                say(f"weigh: waiting for {holder(db)} to close {db} (ctrl+c gives up)", file=sys.stderr)
                 announced = True
             time.sleep(0.25)
 
@@ -245,21 +245,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
     import shlex
+    import socket
 
-    from tui.serve import GuardedServer
+    from tui.serve import GuardedServer, listen
 
     db = _db_path(args).absolute()
-    command = f"{shlex.quote(sys.executable)} -m tui.cli --db {shlex.quote(str(db))}"
-    server = GuardedServer(command, host=args.host, port=args.port, title="weigh")
+    # exec: the workbench is the shell's own process, so stopping it stops weigh;
+    # -P: no module is imported from the folder weigh serve was started in.
+    command = f"exec {shlex.quote(sys.executable)} -P -m tui.cli --db {shlex.quote(str(db))}"
+    try:
+        sock = listen(args.host, args.port)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno and not isinstance(exc, socket.gaierror) else exc
+        raise WeighError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
+    server = GuardedServer(command, sock=sock, host=args.host, title="weigh")
     if server.token is not None:
-        print(
+        say(
             f"weigh: warning: listening on {args.host}, beyond this machine. The workbench has no"
             " authentication but the token in this URL: anyone who has the URL can read and change"
             " every case. Share it with no one; prefer the default 127.0.0.1.",
             file=sys.stderr,
         )
-    print(f"Serving weigh on {server.start_url()} (ctrl+c stops)", file=sys.stderr)
+    say(f"Serving weigh on {server.start_url()} (ctrl+c stops)", file=sys.stderr)
+    sys.stderr.flush()
     server.serve()
     return 0
 

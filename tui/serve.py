@@ -1,31 +1,60 @@
 """`weigh serve`: textual-serve's server, refusing what a web page elsewhere could send it.
 
-A browser lets any page open a WebSocket to 127.0.0.1 and, after DNS
-rebinding, send plain requests there too. So every request must name this
-server in its ``Host``, a WebSocket upgrade must come from this server's own
-page (``Origin``) or from a program that sends no ``Origin``, and when the
-server listens beyond loopback a random token (given once, in the URL) must
-come with every request but the static scripts.
+A browser lets any page open a WebSocket to 127.0.0.1, frame a page, open a
+window on it and, after DNS rebinding, send plain requests there too. So every
+request must name this server in its ``Host``; no response may be framed, and
+a request a browser marks as made for a frame, or as a navigation from another
+site, is refused; a browser's WebSocket (one with an ``Origin``) must come from
+this server's own page and carry a single-use ticket that page was given, so
+each page load starts at most one workbench; off loopback a random token
+(given once, in the URL) must come with the page and a program's WebSocket.
+No cookie is set: cookies ignore ports, so one would reach every service on
+the same host name. A workbench is started with ``python -P`` (no module from
+the current folder), its window size is clamped, and it is killed if it does
+not quit soon after its socket closes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
+import json
+import logging
+import re
 import secrets
+import signal
 import socket
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-from aiohttp import web
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from hypotheses.visible import visible
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 WILDCARD_HOSTS = ("", "0.0.0.0", "::", "*")
 TOKEN_PARAM = "token"
+#: A browser's window is clamped to this many cells (a 4K screen at a small font is ~480 × 135).
+MAX_WIDTH, MAX_HEIGHT = 1000, 500
+STOP_SECONDS = 5.0  # a workbench that has not quit this long after its socket closed is killed
+MAX_TICKETS = 64  # page loads whose WebSocket has not connected yet (the oldest is forgotten)
+FRAMED = frozenset({"iframe", "frame", "embed", "object", "fencedframe"})
+#: Headers on every response: never framed, never a Referer carrying the token elsewhere.
+HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+_TOKEN_IN_TEXT = re.compile(r"(token=|/ws/)[A-Za-z0-9_-]+")
 
 
 def is_loopback(host: str) -> bool:
@@ -45,6 +74,25 @@ def _bracketed(name: str) -> str:
 
 def _netloc(host: str, port: int) -> str:
     return f"{_bracketed(host.strip('[]').lower())}:{port}"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed (port 0: the system picks one)."""
+    name = host.strip("[]")
+    if name in ("", "*"):
+        return socket.create_server(("", port))
+    family = socket.AF_INET6 if ":" in name else socket.AF_INET
+    if not _is_address(name):
+        family = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((name, port), family=family)
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def allowed_hosts(host: str, port: int) -> frozenset[str] | None:
@@ -68,14 +116,64 @@ def same_origin(origin: str, host_header: str) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc.lower() == host_header.lower()
 
 
-class GuardedServer(Server):
-    """textual-serve's ``Server`` with Host, Origin and (off loopback) token checks."""
+def clamp_size(width: object, height: object) -> tuple[int, int] | None:
+    """A window size within bounds, or None when it is not two whole numbers."""
+    if type(width) is not int or type(height) is not int:
+        return None
+    return min(max(width, 1), MAX_WIDTH), min(max(height, 1), MAX_HEIGHT)
 
-    def __init__(self, command: str, *, host: str, port: int, title: str) -> None:
+
+def hide_tokens(text: str) -> str:
+    """A log line with the token and tickets blanked and control characters shown."""
+    return visible(_TOKEN_IN_TEXT.sub(r"\1…", text))
+
+
+class _HideTokens(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = hide_tokens(record.getMessage())
+        record.args = None
+        return True
+
+
+class Workbench(AppService):
+    """One served workbench process, which can be killed if it will not quit."""
+
+    def __init__(self, command: str, websocket: web.WebSocketResponse, server: Server) -> None:
+        super().__init__(
+            command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=self.close_socket,
+            download_manager=server.download_manager,
+            debug=server.debug,
+        )
+        self.websocket = websocket
+
+    async def close_socket(self) -> None:
+        await self.websocket.close()
+
+    async def shut(self) -> None:
+        """Ask the workbench to quit; kill it if it has not within STOP_SECONDS."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self.stop()), STOP_SECONDS)
+        except TimeoutError:
+            process = self._process  # textual-serve keeps it here (pinned in pyproject)
+            if process is not None and process.returncode is None:
+                process.kill()
+            await self.stop()
+
+
+class GuardedServer(Server):
+    """textual-serve's ``Server`` with the checks above, on a socket bound beforehand."""
+
+    def __init__(self, command: str, *, sock: socket.socket, host: str, title: str) -> None:
+        port = int(sock.getsockname()[1])
         super().__init__(command, host=host, port=port, title=title)
+        self.sock = sock
         self.hosts = allowed_hosts(host, port)
         self.token: str | None = None if is_loopback(host) else secrets.token_urlsafe(24)
-        self.cookie = f"weigh-token-{port}"
+        self.tickets: OrderedDict[str, None] = OrderedDict()
+        self.workbenches: set[Workbench] = set()
 
     def start_url(self) -> str:
         """The URL to open; off loopback it carries the token (shown once)."""
@@ -83,24 +181,62 @@ class GuardedServer(Server):
         url = f"http://{_netloc(shown, self.port)}/"
         return f"{url}?{TOKEN_PARAM}={self.token}" if self.token else url
 
+    def serve(self, debug: bool = False) -> None:
+        """Serve on the bound socket until ctrl+c or SIGTERM (textual-serve's loop, no banner)."""
+        self.debug = debug
+        self.initialize_logging()
+        logging.getLogger("aiohttp.access").addFilter(_HideTokens())
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        loop.add_signal_handler(signal.SIGINT, self.request_exit)
+        loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        web.run_app(self._make_app(), sock=self.sock, handle_signals=False, loop=loop,
+                    print=lambda *args: None, shutdown_timeout=STOP_SECONDS)
+
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(self._guard)
+        app.router.add_get("/ws/{ticket}", self.handle_page_websocket)
+        app.on_response_prepare.append(self._add_headers)
         return app
+
+    async def on_startup(self, app: web.Application) -> None:
+        """weigh printed its own line before listening: no banner."""
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Close every socket and end every workbench, so none outlives the server."""
+        for workbench in list(self.workbenches):
+            await workbench.websocket.close()
+        await asyncio.gather(*(w.shut() for w in list(self.workbenches)))
+
+    @staticmethod
+    async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers.update(HEADERS)
 
     def refusal(self, request: web.Request) -> str | None:
         """Why ``request`` is refused, in plain words; None when it may pass."""
         host = request.headers.get("Host", "").lower()
         if self.hosts is not None and host not in self.hosts:
             return f"refused: Host {host or '(none)'!r} is not this server"
+        if request.headers.get("Sec-Fetch-Dest", "").lower() in FRAMED:
+            return "refused: weigh is not shown inside another page"
+        site = request.headers.get("Sec-Fetch-Site", "same-origin").lower()
+        if request.path == "/" and site not in ("none", "same-origin"):
+            return "refused: open weigh's address yourself, not from a link on another site"
         origin = request.headers.get("Origin")
-        is_upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
-        if is_upgrade and origin is not None and not same_origin(origin, host):
+        if request.headers.get("Upgrade", "").lower() == "websocket" and (
+            (origin is not None and not same_origin(origin, host)) or site != "same-origin"
+        ):
             return f"refused: a page at {origin!r} may not open this workbench"
-        if self.token is not None and not request.path.startswith("/static/"):
-            given = request.query.get(TOKEN_PARAM) or request.cookies.get(self.cookie) or ""
-            if not secrets.compare_digest(given.encode(), self.token.encode()):
-                return "refused: open the URL with the token that 'weigh serve' printed"
+        return self._token_refusal(request)
+
+    def _token_refusal(self, request: web.Request) -> str | None:
+        # Static scripts are public; a download key and a page's ticket are secrets of their own.
+        if self.token is None or request.path.startswith(("/static/", "/download/", "/ws/")):
+            return None
+        given = request.query.get(TOKEN_PARAM, "")
+        if not secrets.compare_digest(given.encode(), self.token.encode()):
+            return "refused: open the URL with the token that 'weigh serve' printed"
         return None
 
     @web.middleware
@@ -108,18 +244,73 @@ class GuardedServer(Server):
         reason = self.refusal(request)
         if reason is not None:
             raise web.HTTPForbidden(text=reason + "\n")
-        response = await handler(request)
-        if self.token is not None and request.query.get(TOKEN_PARAM) and not response.prepared:
-            # The page's own requests (the WebSocket, downloads) carry the token as a cookie.
-            response.set_cookie(self.cookie, self.token, httponly=True, samesite="Strict")
-        return response
+        return await handler(request)
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        """The page, with its WebSocket on the host the browser used (checked above)."""
+        """The page, with a WebSocket (on the host the browser used) only this page load may open."""
+        ticket = secrets.token_urlsafe(24)
+        self.tickets[ticket] = None
+        while len(self.tickets) > MAX_TICKETS:
+            self.tickets.popitem(last=False)
         return {
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
-            "app_websocket_url": f"ws://{request.host}/ws",
+            "app_websocket_url": f"ws://{request.host}/ws/{ticket}",
             "config": {"static": {"url": f"http://{request.host}/static/"}},
             "application": {"name": self.title},
         }
+
+    async def handle_page_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """The page's WebSocket: its ticket is spent, so a copy of the page starts nothing."""
+        if self.tickets.pop(request.match_info["ticket"], False) is False:
+            raise web.HTTPForbidden(text="refused: this page was used already; reload it\n")
+        return await self._session(request)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """A program's WebSocket (no ``Origin``); a browser's must come through its page's ticket."""
+        if "Origin" in request.headers:
+            raise web.HTTPForbidden(text="refused: open weigh's page, not its WebSocket\n")
+        return await self._session(request)
+
+    async def _session(self, request: web.Request) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1 << 20)
+        size = clamp_size(to_int(request.query.get("width", "80"), 80),
+                          to_int(request.query.get("height", "24"), 24)) or (80, 24)
+        await websocket.prepare(request)
+        workbench = Workbench(self.command, websocket, self)
+        self.workbenches.add(workbench)
+        try:
+            await workbench.start(*size)
+            await relay(websocket, workbench)
+        finally:
+            with contextlib.suppress(Exception):
+                await websocket.close()
+            await workbench.shut()
+            self.workbenches.discard(workbench)
+        return websocket
+
+
+async def relay(websocket: web.WebSocketResponse, workbench: AppService) -> None:
+    """Pass the browser's keys, sizes and focus to the workbench; anything malformed is dropped."""
+    async for message in websocket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        try:
+            envelope = json.loads(message.data)
+        except ValueError:
+            continue
+        if not isinstance(envelope, list) or not envelope:
+            continue
+        kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+        if kind == "stdin" and isinstance(data, str):
+            await workbench.send_bytes(data.encode("utf-8", "replace"))
+        elif kind == "resize" and isinstance(data, dict):
+            size = clamp_size(data.get("width"), data.get("height"))
+            if size is not None:
+                await workbench.set_terminal_size(*size)
+        elif kind == "ping" and isinstance(data, str | int | float):
+            await websocket.send_json(["pong", data])
+        elif kind == "blur":
+            await workbench.blur()
+        elif kind == "focus":
+            await workbench.focus()

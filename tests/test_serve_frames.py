@@ -1,0 +1,203 @@
+"""`weigh serve` attacked as the red team did: framing, reused pages, huge windows, a hung
+workbench, a planted module, port 0, a busy port, the token in the log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+
+from tests.conftest import weigh
+from tests.test_cli_control_chars import raw
+from tests.test_serve_hostile import Served, get, page_socket, start, ws_status
+
+pytest.importorskip("textual_serve")
+aiohttp = pytest.importorskip("aiohttp")
+
+from tui.serve import MAX_HEIGHT, MAX_WIDTH, relay  # noqa: E402 (after the skip)
+
+WAIT_SECONDS = 30
+
+
+@pytest.fixture
+def loopback(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
+    yield from start(cli_env, tmp_path)
+
+
+def test_no_page_is_framed_and_a_framed_or_foreign_load_starts_nothing(loopback: Served) -> None:
+    for path in ("/", "/static/js/textual.js", "/nothing-here"):
+        _, _, headers = asyncio.run(get(loopback.base + path))
+        assert headers["Content-Security-Policy"] == "frame-ancestors 'none'", path
+        assert headers["X-Frame-Options"] == "DENY", path
+    # What a browser says when it loads the page into a frame, or follows another site's link.
+    framed = asyncio.run(get(loopback.base + "/", **{"Sec-Fetch-Dest": "iframe"}))
+    assert framed[0] == 403 and "ws://" not in framed[1]
+    linked = asyncio.run(get(loopback.base + "/", **{"Sec-Fetch-Dest": "document",
+                                                      "Sec-Fetch-Site": "cross-site"}))
+    assert linked[0] == 403 and "ws://" not in linked[1]
+    # A socket the browser marks as not from this server's own page is refused, ticket or not.
+    own = asyncio.run(page_socket(loopback))
+    assert asyncio.run(ws_status(own, Origin=loopback.base, **{"Sec-Fetch-Site": "same-site"})) == 403
+    assert not loopback.db.exists()  # no workbench started
+    typed = asyncio.run(get(loopback.base + "/", **{"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}))
+    assert typed[0] == 200
+
+
+def test_each_page_load_starts_at_most_one_workbench(loopback: Served) -> None:
+    own = asyncio.run(page_socket(loopback))
+    assert re.fullmatch(rf"ws://127\.0\.0\.1:{loopback.port}/ws/[A-Za-z0-9_-]{{32}}", own)
+    # A browser's socket needs its page's ticket: the bare socket is for programs only.
+    bare = f"ws://127.0.0.1:{loopback.port}/ws"
+    assert asyncio.run(ws_status(bare, Origin=loopback.base)) == 403
+    assert asyncio.run(ws_status(own + "x", Origin=loopback.base)) == 403
+    assert isinstance(asyncio.run(ws_status(own, Origin=loopback.base)), bytes)
+    assert asyncio.run(ws_status(own, Origin=loopback.base)) == 403  # spent
+
+
+class FakeSocket:
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = [SimpleNamespace(type=aiohttp.WSMsgType.TEXT, data=m) for m in messages]
+        self.sent: list[object] = []
+
+    def __aiter__(self) -> FakeSocket:
+        return self
+
+    async def __anext__(self) -> SimpleNamespace:
+        if not self.messages:
+            raise StopAsyncIteration
+        return self.messages.pop(0)
+
+    async def send_json(self, data: object) -> None:
+        self.sent.append(data)
+
+
+class FakeWorkbench:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    async def send_bytes(self, data: bytes) -> bool:
+        self.calls.append(("stdin", data))
+        return True
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.calls.append(("resize", (width, height)))
+
+    async def blur(self) -> None:
+        self.calls.append(("blur", None))
+
+    async def focus(self) -> None:
+        self.calls.append(("focus", None))
+
+
+def test_window_sizes_are_clamped_and_malformed_messages_dropped() -> None:
+    messages = [
+        json.dumps(["resize", {"width": 80, "height": 1_000_000_000}]),  # the red team's
+        json.dumps(["resize", {"width": -5, "height": 0}]),
+        json.dumps(["resize", {"width": "80", "height": 24.5}]),  # not whole numbers: dropped
+        json.dumps(["resize", {"width": True, "height": 30}]),
+        "not json", "[]", "{}", json.dumps(["stdin", 7]), json.dumps(["resize"]),
+        json.dumps(["stdin", "q"]), json.dumps(["ping", "p1"]), json.dumps(["focus"]),
+    ]
+    websocket, workbench = FakeSocket(messages), FakeWorkbench()
+    asyncio.run(relay(cast(Any, websocket), cast(Any, workbench)))
+    assert workbench.calls == [
+        ("resize", (80, MAX_HEIGHT)),
+        ("resize", (1, 1)),
+        ("stdin", b"q"),
+        ("focus", None),
+    ]
+    assert websocket.sent == [["pong", "p1"]]
+    assert MAX_WIDTH * MAX_HEIGHT <= 1_000_000
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the workbench's pid")
+def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopback: Served) -> None:
+    async def hang_then_close() -> set[int]:
+        url = f"ws://127.0.0.1:{loopback.port}/ws"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            await ws.send_json(["resize", {"width": 100, "height": 30}])
+            msg = await ws.receive(timeout=WAIT_SECONDS)
+            assert msg.type == aiohttp.WSMsgType.BINARY
+            workbenches = children(loopback.proc.pid)
+            assert workbenches
+            for pid in workbenches:
+                os.kill(pid, signal.SIGSTOP)  # a workbench too busy to quit
+        return workbenches
+
+    workbenches = asyncio.run(hang_then_close())
+    deadline = time.monotonic() + WAIT_SECONDS
+    while any(alive(pid) for pid in workbenches):
+        assert time.monotonic() < deadline, "the workbench outlived its socket"
+        time.sleep(0.2)
+    assert asyncio.run(get(loopback.base + "/"))[0] == 200  # the server goes on
+
+
+def test_a_module_planted_in_the_current_folder_never_runs(cli_env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    (folder / "tui").mkdir(parents=True)
+    marker = tmp_path / "planted-ran"
+    (folder / "tui" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    for served in start(cli_env, tmp_path, cwd=folder):
+        assert isinstance(asyncio.run(ws_status(f"ws://127.0.0.1:{served.port}/ws")), bytes)
+    assert not marker.exists()
+
+
+def test_port_0_is_the_port_printed_and_the_token_stays_out_of_the_log(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    token = ""
+    for served in start(cli_env, tmp_path, "--host", "0.0.0.0", log=log):  # start() checks the port
+        token = re.findall(r"\?token=([A-Za-z0-9_-]+)", "\n".join(served.banner))[0]
+        own = asyncio.run(page_socket(served, "?token=" + token))
+        assert isinstance(asyncio.run(ws_status(own, Origin=served.base)), bytes)
+    text = re.sub(r"\s", "", log.read_text(encoding="utf-8"))
+    assert "GET/?token=…" in text  # the request was logged
+    assert token not in text and own.rsplit("/", 1)[1] not in text
+
+
+def test_a_busy_port_fails_before_anything_is_printed(cli_env: dict[str, str], tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "serve", "--port", str(port), "--db", str(tmp_path / "w.json")],
+            env=cli_env, capture_output=True, timeout=WAIT_SECONDS, check=False,
+        )
+    assert done.returncode == 2
+    err = done.stderr.decode()
+    assert err == f"weigh: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_a_hostile_host_is_shown_not_obeyed(cli_env: dict[str, str]) -> None:
+    done = weigh(cli_env, "serve", "--port", "0", "--host", "evil\x1b]0;pwned\x07\x1b[2J")
+    assert done.returncode == 2 and not raw(done.stderr)
+    assert "cannot listen on evil␛]0;pwned␇␛[2J:0" in done.stderr.decode()
