@@ -13,6 +13,7 @@ from evidence.fsio import atomic_write, write_all
 from hypotheses.models import Case
 from hypotheses.report import ReportOptions
 from hypotheses.scoring_models import DEFAULT_MODEL
+from hypotheses.visible import for_terminal
 
 EXPORT_MODE = 0o600  # private to you, like the database, whatever the umask
 
@@ -74,6 +75,13 @@ def _write_into(path: Path, data: bytes) -> None:
         kind = stat.S_IFMT(os.fstat(fd).st_mode)
         if kind not in (stat.S_IFCHR, stat.S_IFIFO):
             raise WeighError(f"{path}: changed while it was being opened; nothing was written")
+        if os.isatty(fd):  # any terminal, not only standard output: shown, never obeyed
+            try:
+                data = for_terminal(data)
+            except ValueError:
+                raise WeighError(
+                    f"{path}: is a terminal; weigh writes a binary file only to a file"
+                ) from None
         write_all(fd, data)
     finally:
         os.close(fd)

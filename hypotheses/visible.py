@@ -46,3 +46,12 @@ def without_controls(text: str) -> str:
     if _CONTROL.search(text) is None:
         return text
     return _CONTROL.sub("", text)
+
+
+def for_terminal(data: bytes) -> bytes:
+    """An export bound for a terminal, control characters shown (lines kept).
+
+    Raises ValueError (UnicodeDecodeError) for bytes that are not UTF-8 text:
+    a binary file is never written to a terminal.
+    """
+    return visible(data.decode("utf-8"), lines=True).encode("utf-8")

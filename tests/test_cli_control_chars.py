@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import weigh
 
 TIMEOUT = 60
@@ -82,3 +84,72 @@ def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
         os.close(main)
     assert "# Evil ␛" in out.decode("utf-8") and "␇case \\x9b31m" in out.decode("utf-8")
     assert not raw(out)
+
+
+def test_the_error_after_the_workbench_closes_shows_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui import app
+
+    def closing_fails(self: app.WeighApp) -> None:  # what the store says when its file vanished
+        self.close_error = "database a\x1b]0;pwned\x07.json was deleted while weigh had it open"
+
+    monkeypatch.setattr(app.WeighApp, "run", lambda self: None)
+    monkeypatch.setattr(app.WeighApp, "close_store", closing_fails)
+    assert app.run_app(tmp_path / "w.json") == 1
+    err = capsys.readouterr().err
+    assert err == "weigh: database a␛]0;pwned␇.json was deleted while weigh had it open\n"
+
+
+def test_the_waiting_line_shows_escapes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from evidence.seed import open_store
+
+    db = tmp_path / "a\x1b[2Jb.json"
+    store = open_store(db)  # this process holds the writer lock, as the workbench would
+    try:
+        waiter = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(hostile_file(tmp_path)),
+             "--wait"],
+            env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert waiter.stderr is not None
+        line = waiter.stderr.readline()
+    finally:
+        store.close()
+    waiter.communicate(timeout=TIMEOUT)
+    assert line.startswith(b"weigh: waiting for") and not raw(line)
+    assert "a␛[2Jb.json" in line.decode()
+
+
+def read_all(main: int) -> bytes:
+    os.set_blocking(main, False)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except (BlockingIOError, OSError):
+            return out
+        if not chunk:
+            return out
+        out += chunk
+
+
+def test_an_export_to_any_terminal_shows_escapes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert weigh(cli_env, "import", str(hostile_file(tmp_path))).returncode == 0
+    main, child = pty.openpty()
+    try:
+        tty = os.ttyname(child)  # this test's own pseudo-terminal
+        done = weigh(cli_env, "export", "--case", "evil", "--format", "csv", "-o", str(tty))
+        assert done.returncode == 0, done.stderr
+        shown = read_all(main)
+        assert "Title ␛[31mred" in shown.decode("utf-8") and not raw(shown)
+        done = weigh(cli_env, "export", "--case", "evil", "--format", "achz", "-o", str(tty))
+        assert done.returncode == 2
+        assert done.stderr.decode().splitlines()[-1] == (
+            f"weigh: error: {tty}: is a terminal; weigh writes a binary file only to a file"
+            " (see 'weigh export --help')"
+        )
+        assert read_all(main) == b""
+    finally:
+        os.close(child)
+        os.close(main)

@@ -236,7 +236,7 @@ def run_app(db_path: Path) -> int:
     result = app.run()
     app.close_store()
     if app.close_error:
-        print(f"weigh: {app.close_error}", file=sys.stderr)
+        print(visible(f"weigh: {app.close_error}"), file=sys.stderr)  # it names a path
         return 1
     if app.first_frame is not None and app.first_frame.next_start_needs_picture(closed_cleanly=True):
         from tui.first_frame import spawn_next_picture

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from evidence.errors import WeighError
 from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
-from hypotheses.visible import visible
+from hypotheses.visible import for_terminal, visible
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.store import Store
@@ -236,9 +236,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         path = write_file(Path(args.output), data)
         say(f"Wrote {path}", file=sys.stderr)
     else:
-        if not fmt.binary and sys.stdout.isatty():
+        if sys.stdout.isatty():
             # Shown, not obeyed: a terminal never gets user text's control characters raw.
-            data = visible(data.decode("utf-8"), lines=True).encode("utf-8")
+            if fmt.binary:
+                raise UsageError(f"--format {fmt.name} writes a binary file: give -o FILE, not a terminal")
+            data = for_terminal(data)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0

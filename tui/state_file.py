@@ -7,11 +7,15 @@ a convenience, never a reason to fail.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from platformdirs import user_state_path
 
 from evidence.fsio import atomic_write, make_private_dirs
+
+MAX_BYTES = 1 << 20  # a few lines per database; a larger file is not ours
 
 
 def default_state_file() -> Path:
@@ -23,10 +27,21 @@ def _key(db_path: Path) -> str:
 
 
 def _read(state_file: Path) -> dict[str, object]:
+    """The state, or {}: only a regular file is read (a FIFO there must not hang the start)."""
     try:
-        data = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(state_file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError:
         return {}
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return {}
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(MAX_BYTES + 1)
+        data = json.loads(raw) if len(raw) <= MAX_BYTES else None
+    except (OSError, ValueError, RecursionError):
+        return {}
+    finally:
+        os.close(fd)
     return data if isinstance(data, dict) else {}
 
 
