@@ -160,6 +160,11 @@ class Coverage:
         """Some taking-part item has no rating for it."""
         return self.unrated > 0
 
+    @property
+    def tested(self) -> int:
+        """Items whose rating bears on it (for + against): N is a rating but tests nothing."""
+        return self.for_ + self.against
+
 
 @dataclass(frozen=True)
 class Analysis:

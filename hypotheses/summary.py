@@ -27,6 +27,14 @@ from hypotheses.scoring import (
     weight,
 )
 from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
+from hypotheses.separation import (
+    BARELY_TESTED,
+    band,
+    leader_separations,
+    separating_indicators,
+    watch_sentence,
+    watchlist,
+)
 
 ROWS_PER_PIECE = 1000  # evidence rows serialised at a time by Summary.to_json
 
@@ -44,6 +52,11 @@ class RankingRow:
     for_: int
     against: int
     incomplete: bool
+
+    @property
+    def tested(self) -> int:
+        """Items whose rating bears on it: for + against."""
+        return self.for_ + self.against
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class Summary:
         return {
             "case": a.case.id,
             "as_of": a.as_of.isoformat() if a.as_of else None,
+            "conclusion": a.case.conclusion,
             "model": self.model,
             "evidence_used": len(a.used),
             "undated_used": a.undated_used,
@@ -91,15 +105,27 @@ class Summary:
                     "rated": r.rated,
                     "for": r.for_,
                     "against": r.against,
+                    "tested": r.tested,
                 }
                 for r in self.ranking
             ],
+            **self._tell_apart(),
+        }
+
+    def _tell_apart(self) -> dict[str, Any]:
+        """What the evidence can tell apart: band, separation, separating indicators."""
+        a = self.analysis
+        hids = a.hypothesis_ids
+        return {
+            "band": {m: [hids[i] for i in band(a, m)] for m in MODELS},
+            "separation": [s.to_dict() for s in leader_separations(a, self.model)],
+            "separating_indicators": [ind.id for ind in separating_indicators(a, self.model)],
         }
 
     def _rows(self) -> Iterator[dict[str, Any]]:
         a = self.analysis
         for ev, d, lin in zip(a.case.evidence, a.diagnosticity, a.linchpins, strict=True):
-            yield {"id": ev.id, "diagnosticity": d, "linchpin": list(lin)}
+            yield {"id": ev.id, "diagnosticity": d, "linchpin": list(lin), "excluded": ev.excluded}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON, the evidence rows serialised a thousand at a time.
@@ -163,7 +189,9 @@ def summary_json(case: Case, model: str = "weighted", as_of: date | None = None)
 
 @dataclass(frozen=True)
 class Verdict:
-    """Why the leader leads under one model and how firmly, in words people can check."""
+    """Why the leader leads under one model and how firmly, in words people can check;
+    or, when the evidence does not separate the best hypotheses, which ones and what
+    would tell them apart."""
 
     model: ScoringModel
     leaders: tuple[Hypothesis, ...]
@@ -174,16 +202,18 @@ class Verdict:
     warnings: tuple[str, ...]
     brief: str = ""  # the headline where room is short (the workbench)
     brief_warnings: tuple[str, ...] = ()
+    band: tuple[str, ...] = ()  # ids within one medium item of the best, case order
+    watch: str = ""  # what would separate the contenders (lower case), or ""
 
     @property
     def unrated_leader(self) -> bool:
         """A leader with no rating at all: never to be shown as a winner."""
         return any(c.rated == 0 for c in self.coverage)
 
-
-# A leader rated on fewer items than this is called out: one or two ratings,
-# however lopsided, are an anecdote, not a weighing of the evidence.
-FEW_RATED = 3
+    @property
+    def separated(self) -> bool:
+        """One hypothesis stands alone in the band: the evidence names a single leader."""
+        return len(self.band) < 2
 
 
 def coverage_text(cov: Coverage, total: int) -> str:
@@ -191,71 +221,100 @@ def coverage_text(cov: Coverage, total: int) -> str:
     return f"{cov.rated}/{total} rated, {cov.for_} for, {cov.against} against"
 
 
+def barely_tested_text(hid: str, cov: Coverage, total: int) -> str:
+    """'H1 is barely tested: 2 of 49 items bear on it, +1 −1'."""
+    bear = "item bears" if total == 1 else "items bear"
+    return f"{hid} is barely tested: {cov.tested} of {total} {bear} on it, +{cov.for_} −{cov.against}"
+
+
+def not_separated_text(ids: tuple[str, ...]) -> str:
+    """'Not separated: H1, H2, H5 within one medium item'."""
+    return f"Not separated: {', '.join(ids)} within one medium item"
+
+
 def _items(n: float) -> str:
     return f"{n:.1f} item{'' if round(n, 1) == 1 else 's'} of medium weight"
 
 
-def verdict(analysis: Analysis, model: str) -> Verdict:
-    """The leader(s) of ``model``, their margin in medium-weight items, and the warnings."""
-    sm = scoring_model(model)
-    case = analysis.case
-    total = len(analysis.used)
-    top = sorted(analysis.models[sm.name].top)
-    leaders = tuple(case.hypotheses[i] for i in top)
-    covs = tuple(analysis.coverage[i] for i in top)
-    margin = analysis.margin(sm.name)
-    warnings: list[str] = []
-    brief: list[str] = []
-    if not leaders:
-        return Verdict(sm, (), (), None, total, "No hypotheses yet.", (), "No hypotheses yet.")
+def _headline(
+    sm: ScoringModel, leaders: tuple[Hypothesis, ...], covs: tuple[Coverage, ...],
+    inside: tuple[str, ...], margin: float | None, total: int,
+) -> tuple[str, str]:
+    """(headline, brief): never more than the evidence separates."""
     names = ", ".join(h.id for h in leaders)
     unrated = [h.id for h, c in zip(leaders, covs, strict=True) if c.rated == 0]
     if unrated:
-        headline = (
-            f"No verdict under {sm.label}: the top score goes to {', '.join(unrated)}, "
-            "which no rated item bears on — it has not won, it has not been weighed."
+        ids = ", ".join(unrated)
+        return (
+            f"No verdict under {sm.label}: the top score goes to {ids}, "
+            "which no rated item bears on — it has not won, it has not been weighed.",
+            f"No verdict: top score {ids} rests on no rated item",
         )
-        short = f"No verdict: top score {', '.join(unrated)} rests on no rated item"
-    elif margin is None and len(leaders) == 1:
-        headline = f"{names} is the only hypothesis: there is nothing to weigh it against."
-        short = headline
-    elif margin is None:
-        headline = f"Under {sm.label} every hypothesis ties ({names}): the evidence does not separate them."
-        short = "Every hypothesis ties: the evidence does not separate them"
-    else:
-        lead = f"{names} tie for the lead" if len(leaders) > 1 else f"{names} leads"
-        rest = "; ".join(
-            f"{h.id} rests on {coverage_text(c, total)}" for h, c in zip(leaders, covs, strict=True)
+    if margin is None and len(leaders) == 1:
+        only = f"{names} is the only hypothesis: there is nothing to weigh it against."
+        return only, only
+    if len(inside) >= 2:
+        return (
+            f"Under {sm.label}, the evidence does not separate {', '.join(inside)}: "
+            "each is within one item of medium weight of the best score, "
+            "so the evidence names no single winner.",
+            not_separated_text(inside),
         )
-        headline = (
-            f"Under {sm.label}, {lead} by {sm.format_margin(margin)} "
-            f"({_items(sm.items(margin))}): {rest}."
-        )
-        ahead = f"{lead} by {sm.format_margin(margin)} ({sm.items(margin):.1f} medium items)"
-        short = ahead + "; " + "; ".join(
-            (f"{h.id} " if len(leaders) > 1 else "") + f"{c.rated}/{total} rated, +{c.for_} −{c.against}"
-            for h, c in zip(leaders, covs, strict=True)
-        )
-        if sm.items(margin) < 1:
-            warnings.append(
-                f"{names} lead{'s' if len(leaders) == 1 else ''} by less than one item of medium "
-                "weight: a single further item could change the verdict."
-            )
-            brief.append("leads by less than one medium item: one more item could change it")
+    assert margin is not None
+    (h,), (c,) = leaders, covs
+    return (
+        f"Under {sm.label}, {h.id} leads by {sm.format_margin(margin)} "
+        f"({_items(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
+        f"{h.id} leads by {sm.format_margin(margin)} ({sm.items(margin):.1f} medium items); "
+        f"{c.rated}/{total} rated, +{c.for_} −{c.against}",
+    )
+
+
+def _leader_warnings(
+    leaders: tuple[Hypothesis, ...], covs: tuple[Coverage, ...], total: int
+) -> tuple[list[str], list[str]]:
+    """Barely tested and incomplete leaders: (warnings, their short forms)."""
+    warnings: list[str] = []
+    brief: list[str] = []
     for h, c in zip(leaders, covs, strict=True):
-        if 0 < c.rated < FEW_RATED:
-            items = f"{c.rated} rated item{'' if c.rated == 1 else 's'}"
-            warnings.append(
-                f"{h.id} rests on only {items}: too few to judge by; add evidence that bears on it."
-            )
-            brief.append(f"{h.id} rests on {items} only: too few to judge by")
+        if c.tested < BARELY_TESTED:
+            text = barely_tested_text(h.id, c, total)
+            warnings.append(text + ": its place rests on almost nothing; add evidence that bears on it.")
+            brief.append(text)
         if c.incomplete:
             warnings.append(
                 f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "
                 "an unrated item counts as no evidence against it, so its lead may be an artefact."
             )
             brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
-    return Verdict(sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief))
+    return warnings, brief
+
+
+def verdict(analysis: Analysis, model: str) -> Verdict:
+    """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
+    and what would tell the contenders apart."""
+    sm = scoring_model(model)
+    case = analysis.case
+    total = len(analysis.used)
+    top = sorted(analysis.models[sm.name].top)
+    if not top:
+        return Verdict(sm, (), (), None, total, "No hypotheses yet.", (), "No hypotheses yet.")
+    leaders = tuple(case.hypotheses[i] for i in top)
+    covs = tuple(analysis.coverage[i] for i in top)
+    margin = analysis.margin(sm.name)
+    hids = analysis.hypothesis_ids
+    inside = tuple(hids[i] for i in band(analysis, sm.name))
+    headline, short = _headline(sm, leaders, covs, inside, margin, total)
+    warnings, brief = _leader_warnings(leaders, covs, total)
+    if len(inside) >= 2 and short != not_separated_text(inside):
+        warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
+        brief.insert(0, not_separated_text(inside))
+    watch = watch_sentence(watchlist(analysis, sm.name))
+    if watch:
+        warnings.append(f"What would separate them: {watch}.")
+    return Verdict(
+        sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch
+    )
 
 
 # ------------------------------------------------------------------ findings

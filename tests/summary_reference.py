@@ -17,6 +17,10 @@ the case again without the item. Readings of points the definitions leave open:
 - *linchpin*: the item is removed and the case scored again from scratch, so the other
   members of its group then count with n - 1.
 - *diagnosticity*: a property of the item's ratings alone (the item need not take part).
+- *band*: compared with the best score of the model (the log score for Bayes), one
+  medium item being 1, or ln 2 in log score; *separation* is listed for each leader of
+  the chosen model; an indicator separates the contenders when two of them get
+  different codes from it other than NA.
 - prior normalisation is done in logs (``ln p - ln Σp`` with a shifted sum) so that
   priors near the float maximum give the mathematically right value.
 """
@@ -118,6 +122,49 @@ def diagnosticity(ev: Evidence) -> float:
     return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
+def in_band(score: dict[str, float], medium_item: float) -> list[str]:
+    """Ids (case order, as the dict is) less than one medium item (less 1e-9) behind the best."""
+    if not score:
+        return []
+    best = max(score.values())
+    return [hid for hid, v in score.items() if best - v < medium_item - TIE]
+
+
+def pair(items: list[Evidence], a: str, b: str) -> dict[str, Any]:
+    """Items rated for both a and b (neither unrated nor NA) with different codes, and which way."""
+    told = [
+        (NUMERIC[ev.ratings[a]], NUMERIC[ev.ratings[b]])
+        for ev in items
+        if ev.ratings.get(a) in NUMERIC and ev.ratings.get(b) in NUMERIC and ev.ratings[a] != ev.ratings[b]
+    ]
+    fa = sum(1 for va, vb in told if va > vb)
+    return {"a": a, "b": b, "items": len(told), "favour_a": fa, "favour_b": len(told) - fa}
+
+
+def contender_ids(score: dict[str, float], medium_item: float) -> list[str]:
+    """The band when it holds two or more, else the leaders and the best rank below them."""
+    inside = in_band(score, medium_item)
+    if len(inside) >= 2:
+        return inside
+    r = ranks(score)
+    below = sorted({v for v in r.values() if v > 1})
+    keep = {1, below[0]} if below else {1}
+    return [hid for hid in score if r[hid] in keep]
+
+
+def separating(case: Case, ids: list[str]) -> list[str]:
+    """Watching indicators rating two of ``ids`` differently (both rated, neither NA)."""
+    out = []
+    for ind in case.indicators:
+        if ind.status != "watching":
+            continue
+        codes = [ind.ratings.get(h) for h in ids]
+        rated = {c for c in codes if c in NUMERIC}
+        if len(rated) >= 2:
+            out.append(ind.id)
+    return out
+
+
 def reference_summary(case: Case, model: str = "weighted", as_of: date | None = None) -> dict[str, Any]:
     """The JSON summary document, field for field."""
     items = [ev for ev in case.evidence if takes_part(ev, as_of)]
@@ -141,6 +188,7 @@ def reference_summary(case: Case, model: str = "weighted", as_of: date | None = 
                 "rated": sum(1 for c in codes if c is not None and c != "NA"),
                 "for": sum(1 for c in codes if c in ("C", "CC")),
                 "against": sum(1 for c in codes if c in ("I", "II")),
+                "tested": sum(1 for c in codes if c in ("C", "CC", "I", "II")),
             }
         )
     tops = {m: leaders(sc[m]) for m in MODELS}
@@ -151,9 +199,19 @@ def reference_summary(case: Case, model: str = "weighted", as_of: date | None = 
         if ev.id in taking_part:
             without = scores(case, [other for other in items if other.id != ev.id])
             linchpin = [m for m in MODELS if leaders(without[m]) != tops[m]]
-        evidence.append({"id": ev.id, "diagnosticity": diagnosticity(ev), "linchpin": linchpin})
+        evidence.append(
+            {"id": ev.id, "diagnosticity": diagnosticity(ev), "linchpin": linchpin, "excluded": ev.excluded}
+        )
+    one_item = {"inconsistency": 1.0, "weighted": 1.0, "bayes": math.log(2)}
+    hids = [h.id for h in case.hypotheses]
     return {
         "case": case.id,
+        "conclusion": case.conclusion,
+        "band": {m: in_band(sc[m], one_item[m]) for m in MODELS},
+        "separation": [
+            pair(items, a, b) for a in hids if a in tops[model] for b in hids if b != a
+        ],
+        "separating_indicators": separating(case, contender_ids(sc[model], one_item[model])),
         "as_of": as_of.isoformat() if as_of is not None else None,
         "evidence_used": len(items),
         "undated_used": sum(1 for ev in items if known_date(ev) is None),
@@ -172,13 +230,17 @@ def close(a: float | None, b: float | None) -> bool:
 
 
 FLOATS = ("inconsistency", "weighted", "posterior", "log_score")
-EXACT = ("id", "title", "rank", "rated", "for", "against")
+EXACT = ("id", "title", "rank", "rated", "for", "against", "tested")
+WHOLE = ("conclusion", "band", "separation", "separating_indicators")
 
 
 def differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     """Every way the product's summary differs from the reference's (empty: they agree)."""
     out: list[str] = []
     for key in ("case", "as_of", "evidence_used", "undated_used", "models_agree"):
+        if product.get(key, "<missing>") != expected[key]:
+            out.append(f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}")
+    for key in WHOLE:
         if product.get(key, "<missing>") != expected[key]:
             out.append(f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}")
     got_margin = product.get("margin")
@@ -216,6 +278,8 @@ def differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
                     f"evidence {want['id']}.diagnosticity: "
                     f"{got.get('diagnosticity')!r} != {want['diagnosticity']!r}"
                 )
+            if got.get("excluded") is not want["excluded"]:
+                out.append(f"evidence {want['id']}.excluded: product {got.get('excluded')!r}")
             if got.get("linchpin") != want["linchpin"]:
                 out.append(
                     f"evidence {want['id']}.linchpin: product {got.get('linchpin')!r} != {want['linchpin']!r}"

@@ -118,29 +118,31 @@ def test_summary_entries_and_verdict_words(case: Case) -> None:
     assert (top["id"], top["rated"], top["for"], top["against"]) == ("H3", 1, 0, 0)
     assert [r["inconsistency"] for r in d["ranking"]] == [0, -1, -1.5]
     v = verdict(analyse(case), "weighted")
-    assert v.headline.startswith("Under weighted inconsistency (PARC), H3 leads by 0.50 (0.5 items")
-    assert any("less than one item of medium weight" in w for w in v.warnings)
+    # H3 0, H1 −½: within one medium item, so not separated and no winner named
+    assert v.headline.startswith("Under weighted inconsistency (PARC), the evidence does not separate H1, H3")
+    assert v.brief == "Not separated: H1, H3 within one medium item" and "leads" not in v.headline
     assert any(w.startswith("H3 is incomplete: 1/3 rated (1 not rated)") for w in v.warnings)
-    assert "H3 rests on only 1 rated item: too few to judge by; add evidence that bears on it." in v.warnings
+    assert "H3 is barely tested: 0 of 3 items bear on it, +0 −0" in v.brief_warnings
     bayes = verdict(analyse(case), "bayes")
+    # H1 ln 2 ahead of H3: exactly one medium item, so outside the band
     assert "H1 leads by 0.69 in log score (1.0 item of medium weight)" in bayes.headline
-    assert not any("less than one" in w for w in bayes.warnings)
-    assert not any("too few" in w for w in bayes.warnings)  # H1: 3 rated
+    assert bayes.band == ("H1",) and bayes.separated
+    assert not any("barely" in w for w in bayes.warnings)  # H1: 2 for, 1 against
 
 
 @pytest.mark.parametrize(("items", "called_out"), [(1, True), (2, True), (3, False)])
-def test_a_leader_rated_on_fewer_than_three_items_is_called_out(items: int, called_out: bool) -> None:
+def test_a_leader_tested_by_fewer_than_three_items_is_called_out(items: int, called_out: bool) -> None:
     case = Case(
         id="f", title="f",
         hypotheses=[Hypothesis(id="H1", title="fits"), Hypothesis(id="H2", title="does not")],
         evidence=[Evidence(id=f"E{k}", title="x", ratings={"H1": "C", "H2": "II"}) for k in range(items)],
     )
     v = verdict(analyse(case), "weighted")
-    assert [h.id for h in v.leaders] == ["H1"] and not any("less than one" in w for w in v.warnings)
-    plural = "item" if items == 1 else "items"
-    assert (f"H1 rests on only {items} rated {plural}: too few to judge by; "
-            "add evidence that bears on it." in v.warnings) is called_out
-    assert (f"H1 rests on {items} rated {plural} only: too few to judge by" in v.brief_warnings) is called_out
+    assert [h.id for h in v.leaders] == ["H1"] and v.separated
+    bear = "item bears" if items == 1 else "items bear"
+    text = f"H1 is barely tested: {items} of {items} {bear} on it, +{items} −0"
+    assert (text in v.brief_warnings) is called_out
+    assert any(w.startswith(text) for w in v.warnings) is called_out
 
 
 def test_a_leader_nobody_rated_is_no_winner() -> None:

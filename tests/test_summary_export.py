@@ -62,7 +62,7 @@ def test_json_summary_fields_by_hand(imported: dict[str, str]) -> None:
     rows = {r["id"]: r for r in doc["ranking"]}
     assert [r["id"] for r in doc["ranking"]] == ["H3", "H1", "H2"]  # weighted: 0, −½, −2
     assert set(rows["H1"]) == {"id", "title", "rank", "inconsistency", "weighted", "posterior",
-                               "log_score", "rated", "for", "against"}
+                               "log_score", "rated", "for", "against", "tested"}
     assert (rows["H1"]["rated"], rows["H1"]["for"], rows["H1"]["against"]) == (3, 2, 1)
     assert (rows["H3"]["rated"], rows["H3"]["for"], rows["H3"]["against"]) == (1, 0, 0)
     assert [rows[h]["inconsistency"] for h in ("H1", "H2", "H3")] == [-1, -1.5, 0]
@@ -95,8 +95,10 @@ def test_markdown_puts_the_conclusion_first_and_explains_the_verdict(imported: d
     conclusion = out.index("## Conclusion")
     assert conclusion < out.index("## Verdict") < out.index("## Ranking")
     assert "> H1 on balance; E3 is only a claim." in out
-    assert "Under weighted inconsistency (PARC), H3 leads by 0.50 (0.5 items of medium weight)" in out
-    assert "**Warning:** H3 leads by less than one item of medium weight" in out
+    # H3 0 and H1 −½ under the weighted model: within one medium item, so no winner
+    assert "Under weighted inconsistency (PARC), the evidence does not separate H1, H3" in out
+    assert "H3 leads" not in out.split("## Ranking")[0]
+    assert "**Warning:** H3 is barely tested: 0 of 3 items bear on it, +0 −0" in out
     assert "**Warning:** H3 is incomplete: 1/3 rated (1 not rated)" in out
     assert "| 1/3 rated, 0 for, 0 against (incomplete) |" in out
     assert "1 undated item counts at every date" in out

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from evidence.seed import default_case
-from hypotheses.models import Case, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator, Rating
 from tests.conftest import ROOT
 from tests.summary_reference import MODELS, differences, reference_summary, takes_part
 
@@ -272,10 +272,23 @@ def small_cases(draw: st.DrawFn) -> Case:
                 reported_date=draw(DAYS),
             )
         )
+    indicators = []
+    for i in range(draw(st.integers(0, 3))):
+        codes = draw(st.lists(CODES, min_size=n_h, max_size=n_h))
+        indicators.append(
+            Indicator(
+                id=f"M{i + 1}",
+                title=f"Indicator {i + 1}",
+                ratings={h: c for h, c in zip(hids, codes, strict=True) if c is not None},
+                status=draw(st.sampled_from(["watching", "watching", "observed", "lapsed"])),
+            )
+        )
     return Case(
         id="r",
         title="Random",
+        conclusion=draw(st.sampled_from(["", "Bottom line.\nMore."])),
         evidence=evidence,
+        indicators=indicators,
         hypotheses=[Hypothesis(id=h, title=h, prior=p) for h, p in zip(hids, priors, strict=True)],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.explain import brief
 from hypotheses.scoring import analyse, leader_ids
+from hypotheses.separation import band
 from tests.tui.conftest import flat_text
 from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.main import MainScreen
@@ -58,9 +59,10 @@ async def test_escape_closes_and_e_still_edits_from_the_ranking(db_path, make_ap
         text = flat_text(app)
         assert "Coverage: " in text and " rated, " in text
         # the leader's view says why it leads and how firmly, as the reports do
-        top = leader_ids(analyse(main.store.case(DEFAULT_CASE_ID)), "weighted")  # follows the bundled case
-        lead = f"{', '.join(top)} tie for the lead" if len(top) > 1 else f"{top[0]} leads"
-        assert f"Under weighted inconsistency (PARC), {lead} by" in text
+        a = analyse(main.store.case(DEFAULT_CASE_ID))  # follows the bundled case
+        top, inside = leader_ids(a, "weighted"), [a.hypothesis_ids[i] for i in band(a, "weighted")]
+        lead = "the evidence does not separate" if len(inside) > 1 else f"{top[0]} leads by"
+        assert f"Under weighted inconsistency (PARC), {lead}" in text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)

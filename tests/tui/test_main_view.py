@@ -349,7 +349,7 @@ async def test_switching_between_agreeing_and_disagreeing_cases_shows_every_hypo
         await pilot.press("ctrl+q")
 
 
-async def test_a_lead_on_one_rated_item_is_called_too_few_in_the_ranking(tmp_path, make_app):
+async def test_a_lead_no_item_tests_is_called_barely_tested_in_the_ranking(tmp_path, make_app):
     path = tmp_path / "few.json"
     case = Case(
         id="few", title="Few",
@@ -362,4 +362,4 @@ async def test_a_lead_on_one_rated_item_is_called_too_few_in_the_ranking(tmp_pat
     app = make_app(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        assert "H2 rests on 1 rated item only: too few to judge by" in flat_text(app)
+        assert "H2 is barely tested: 0 of 1 item bears on it, +0 −0" in flat_text(app)

@@ -1,0 +1,179 @@
+"""What the evidence can tell apart: the band, separation of pairs, contenders and
+the indicators that would separate them.
+
+A verdict must never claim more than the evidence separates, so these are the
+facts every screen and report builds its verdict from. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from hypotheses.models import Indicator
+from hypotheses.scoring import NUMERIC, TIE, Analysis
+from hypotheses.scoring_models import scoring_model
+
+# A leader tested by fewer items than this (for + against) is called barely tested.
+BARELY_TESTED = 3
+
+
+def band(analysis: Analysis, model: str) -> tuple[int, ...]:
+    """Hypothesis indices (case order) within one medium item of the best score under ``model``.
+
+    ``best − score < medium_item − 1e-9``: one medium item is 1 for the inconsistency
+    models and ln 2 (in log score) for Bayes, so a hypothesis exactly one item behind
+    is outside and the leaders are always inside.
+    """
+    sm = scoring_model(model)
+    scores = analysis.models[sm.name].scores
+    if not scores:
+        return ()
+    best = max(scores)
+    width = sm.medium_item - TIE
+    return tuple(i for i, s in enumerate(scores) if best - s < width)
+
+
+@dataclass(frozen=True)
+class Separation:
+    """How many taking-part items tell ``a`` from ``b``, and which way they point."""
+
+    a: str
+    b: str
+    items: int  # rated for both (neither unrated nor NA) with different codes
+    favour_a: int  # of those, where a's numeric rating is the higher
+    favour_b: int
+
+    def to_dict(self) -> dict[str, str | int]:
+        return {
+            "a": self.a, "b": self.b, "items": self.items,
+            "favour_a": self.favour_a, "favour_b": self.favour_b,
+        }
+
+
+def _pair_counts(codes_a: Sequence[str | None], codes_b: Sequence[str | None]) -> tuple[int, int]:
+    """(items, favour_a) over two columns of codes (plain counts; groups not divided)."""
+    items = favour_a = 0
+    for (ca, cb), n in Counter(zip(codes_a, codes_b, strict=True)).items():
+        va, vb = NUMERIC.get(ca), NUMERIC.get(cb)  # type: ignore[arg-type]
+        if va is None or vb is None or ca == cb:
+            continue
+        items += n
+        favour_a += n if va > vb else 0
+    return items, favour_a
+
+
+class Columns:
+    """Each hypothesis's codes over the items taking part, read once per hypothesis."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self._ratings = [analysis.case.evidence[i].ratings for i in analysis.used]
+        self._cols: dict[str, list[str | None]] = {}
+
+    def codes(self, hid: str) -> list[str | None]:
+        col = self._cols.get(hid)
+        if col is None:
+            col = self._cols[hid] = [r.get(hid) for r in self._ratings]
+        return col
+
+    def separation(self, a: str, b: str) -> Separation:
+        items, fa = _pair_counts(self.codes(a), self.codes(b))
+        return Separation(a, b, items, fa, items - fa)
+
+
+def separation(analysis: Analysis, a: str, b: str) -> Separation:
+    """The separation of one pair over the items taking part in ``analysis``."""
+    return Columns(analysis).separation(a, b)
+
+
+def leader_separations(analysis: Analysis, model: str) -> list[Separation]:
+    """Each leader under ``model`` (case order) against every other hypothesis (case order)."""
+    hids = analysis.hypothesis_ids
+    cols = Columns(analysis)
+    top = sorted(analysis.models[scoring_model(model).name].top)
+    return [cols.separation(hids[i], hids[j]) for i in top for j in range(len(hids)) if j != i]
+
+
+def all_separations(analysis: Analysis) -> list[Separation]:
+    """Every unordered pair once, in case order (the separation view's table)."""
+    hids = analysis.hypothesis_ids
+    cols = Columns(analysis)
+    return [cols.separation(a, b) for a, b in combinations(hids, 2)]
+
+
+def contenders(analysis: Analysis, model: str) -> tuple[int, ...]:
+    """The band when it holds two or more; else the leaders and the best rank below them."""
+    inside = band(analysis, model)
+    if len(inside) >= 2:
+        return inside
+    ms = analysis.models[scoring_model(model).name]
+    below = [r for r in ms.ranks if r > 1]
+    nxt = min(below) if below else None
+    return tuple(i for i, r in enumerate(ms.ranks) if r == 1 or r == nxt)
+
+
+def _tells_apart(ind: Indicator, a: str, b: str) -> bool:
+    ca, cb = ind.ratings.get(a), ind.ratings.get(b)
+    return ca in NUMERIC and cb in NUMERIC and ca != cb
+
+
+def watching_between(indicators: Sequence[Indicator], a: str, b: str) -> list[Indicator]:
+    """The watching indicators that rate ``a`` and ``b`` differently (both rated, neither NA)."""
+    return [ind for ind in indicators if ind.status == "watching" and _tells_apart(ind, a, b)]
+
+
+def separating_indicators(analysis: Analysis, model: str) -> list[Indicator]:
+    """Watching indicators that rate two contenders differently, in case order."""
+    hids = analysis.hypothesis_ids
+    ids = [hids[i] for i in contenders(analysis, model)]
+    pairs = list(combinations(ids, 2))
+    return [
+        ind
+        for ind in analysis.case.indicators
+        if ind.status == "watching" and any(_tells_apart(ind, a, b) for a, b in pairs)
+    ]
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """For each pair of contenders, the watching indicators that would tell them apart."""
+
+    contenders: tuple[str, ...]
+    pairs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (a, b, indicator ids), case order
+
+    @property
+    def untold(self) -> list[tuple[str, str]]:
+        """Pairs no watching indicator would tell apart."""
+        return [(a, b) for a, b, ids in self.pairs if not ids]
+
+
+def watchlist(analysis: Analysis, model: str) -> Watchlist:
+    hids = analysis.hypothesis_ids
+    ids = tuple(hids[i] for i in contenders(analysis, model))
+    indicators = analysis.case.indicators
+    pairs = tuple(
+        (a, b, tuple(ind.id for ind in watching_between(indicators, a, b))) for a, b in combinations(ids, 2)
+    )
+    return Watchlist(ids, pairs)
+
+
+def watch_sentence(w: Watchlist) -> str:
+    """'to tell H1 from H2, watch M3; …' — or that nothing watched would, with the remedy
+    ('' with fewer than two contenders). Lower case: callers lead into it."""
+    if len(w.contenders) < 2:
+        return ""
+    told = [(a, b, ids) for a, b, ids in w.pairs if ids]
+    if not told:
+        names = ", ".join(w.contenders)
+        return (
+            f"no watching indicator would tell {names} apart; add one — "
+            "an observation one of them predicts and another does not"
+        )
+    parts = [f"to tell {a} from {b}, watch {', '.join(ids)}" for a, b, ids in told]
+    text = "; ".join(parts)
+    untold = w.untold
+    if untold:
+        text += "; nothing watched tells " + ", ".join(f"{a} from {b}" for a, b in untold) + " apart"
+    return text
