@@ -26,7 +26,7 @@ from tests.test_serve_hostile import Served, get, page_socket, start, ws_status
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
 
-from tui.serve import MAX_HEIGHT, MAX_WIDTH, relay  # noqa: E402 (after the skip)
+from tui.serve import MAX_HEIGHT, MAX_WIDTH, relay, workbench_command  # noqa: E402 (after the skip)
 
 WAIT_SECONDS = 30
 
@@ -202,3 +202,21 @@ def test_a_hostile_host_is_shown_not_obeyed(cli_env: dict[str, str]) -> None:
     done = weigh(cli_env, "serve", "--port", "0", "--host", "evil\x1b]0;pwned\x07\x1b[2J")
     assert done.returncode == 2 and not raw(done.stderr)
     assert "cannot listen on evil␛]0;pwned␇␛[2J:0" in done.stderr.decode()
+
+
+def test_each_served_workbench_runs_isolated_and_exports_only_where_told(tmp_path: Path) -> None:
+    db = tmp_path / "my db.json"
+    assert workbench_command("/usr/bin/python3", db, None) == (
+        f"exec /usr/bin/python3 -P -m tui.cli --db '{db}' --no-exports"
+    )
+    assert workbench_command("/usr/bin/python3", db, tmp_path / "out dir").endswith(
+        f" --exports '{tmp_path / 'out dir'}'"
+    )
+
+
+def test_an_exports_folder_that_is_not_one_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    for args in (("serve", "--port", "0", "--exports"), ("--exports",)):
+        done = weigh(cli_env, *args, str(tmp_path / "missing"))
+        assert done.returncode == 2
+        missing = tmp_path / "missing"
+        assert done.stderr.decode().startswith(f"weigh: error: --exports: {missing} is not a folder")

@@ -10,6 +10,7 @@ Textual (tests/test_layering.py checks it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         parents=[db],
     )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--exports", metavar="DIR", default=argparse.SUPPRESS,
+                       help="the export dialog writes only inside DIR")
+    where.add_argument("--no-exports", action="store_true", default=argparse.SUPPRESS,
+                       help="the export dialog writes no files ('weigh serve' starts its workbenches"
+                            " so, unless given --exports)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("cases", parents=[db], help="list the cases in the database")
     imp = sub.add_parser(
@@ -102,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--exports", metavar="DIR", default=argparse.SUPPRESS,
+                     help="let the served workbenches write exports inside DIR (default: no exports)")
     return parser
 
 
@@ -247,16 +256,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-    import shlex
     import socket
 
-    from tui.serve import GuardedServer, listen
+    from tui.serve import GuardedServer, listen, workbench_command
 
     db = _db_path(args).absolute()
-    # exec: the workbench is the shell's own process, so stopping it stops weigh;
-    # -P: no module is imported from the folder weigh serve was started in.
-    command = f"exec {shlex.quote(sys.executable)} -P -m tui.cli --db {shlex.quote(str(db))}"
+    command = workbench_command(sys.executable, db, _exports_folder(args))
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
@@ -281,10 +286,25 @@ def cmd_tui(args: argparse.Namespace) -> int:
     # process: the cyclic collector sits that out and they are frozen out of its way
     # (the app does the same for its own start-up).
     from hypotheses import gc_policy
+    from tui.export_place import ExportPlace, restrict_exports
 
+    folder = _exports_folder(args)
+    if folder is not None or getattr(args, "no_exports", False):
+        restrict_exports(ExportPlace(folder=folder, off=folder is None))
     with gc_policy.paused_then_frozen():
         from tui.app import run_app
     return run_app(_db_path(args))
+
+
+def _exports_folder(args: argparse.Namespace) -> Path | None:
+    """The folder --exports names, symlinks resolved; it must be one."""
+    given = getattr(args, "exports", None)
+    if given is None:
+        return None
+    folder = Path(os.path.realpath(Path(given).expanduser()))
+    if not folder.is_dir():
+        raise UsageError(f"--exports: {given} is not a folder")
+    return folder
 
 
 COMMANDS = {

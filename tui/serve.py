@@ -23,10 +23,12 @@ import json
 import logging
 import re
 import secrets
+import shlex
 import signal
 import socket
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +76,17 @@ def _bracketed(name: str) -> str:
 
 def _netloc(host: str, port: int) -> str:
     return f"{_bracketed(host.strip('[]').lower())}:{port}"
+
+
+def workbench_command(python: str, db: Path, exports: Path | None) -> str:
+    """The shell command each browser tab's workbench runs.
+
+    ``exec``: the workbench is the shell's own process, so killing it kills
+    weigh; ``-P``: nothing is imported from the folder the server started in;
+    exports only into ``exports``, or none (a tab's user is not the server's).
+    """
+    where = f"--exports {shlex.quote(str(exports))}" if exports is not None else "--no-exports"
+    return f"exec {shlex.quote(python)} -P -m tui.cli --db {shlex.quote(str(db))} {where}"
 
 
 def listen(host: str, port: int) -> socket.socket:

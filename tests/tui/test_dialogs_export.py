@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from evidence.formats import EXPORT_FORMATS
 from evidence.seed import default_case
 from hypotheses.models import Case
 from tests.tui.host import Host, shown, workers_done
+from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 
@@ -187,3 +189,57 @@ async def test_the_workbench_offers_the_last_export_folder_again(
         await pilot.pause()
         assert Path(app.screen.query_one("#path", Input).value).parent == folder
         await pilot.press("escape", "ctrl+q")
+
+
+@pytest.fixture
+def exports_only(tmp_path: Path) -> Iterator[Path]:
+    """What `weigh serve --exports DIR` makes of each workbench: exports only inside DIR."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    restrict_exports(ExportPlace(folder=folder))
+    yield folder
+    restrict_exports(ExportPlace())
+
+
+async def test_a_served_workbench_writes_only_into_its_exports_folder(
+    case: Case, tmp_path: Path, exports_only: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (exports_only / "out").symlink_to(tmp_path)  # a folder inside that leads outside
+    app = Host(lambda: ExportDialog(case, "weighted", None, folder=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.query_one("#path", Input).value == str(exports_only / "istanbul-2022.md")
+        for outside in (victim, exports_only / ".." / "victim.txt", exports_only / "out" / "victim.txt"):
+            if app.focused is app.screen.query_one("#path", Input):
+                await type_path_again(pilot, str(outside))
+            else:
+                await type_path(pilot, str(outside))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert shown(app, "#error-path") == (
+                f"this workbench writes exports only into {exports_only}: give a name there"
+            ), outside
+            assert isinstance(app.screen, ExportDialog)
+        await type_path_again(pilot, str(exports_only / "mine.md"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert victim.read_text() == "precious"
+    assert app.results == [exports_only / "mine.md"]
+    assert (exports_only / "mine.md").read_bytes() == export_bytes(case, "md", model="weighted")
+
+
+async def test_a_served_workbench_without_an_exports_folder_writes_nothing(
+    case: Case, tmp_path: Path
+) -> None:
+    restrict_exports(ExportPlace(off=True))
+    try:
+        app = Host(lambda: ExportDialog(case, "weighted", None))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await type_path(pilot, str(tmp_path / "x.md"))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "'weigh serve --exports DIR'" in shown(app, "#error-path")
+    finally:
+        restrict_exports(ExportPlace())
+    assert not (tmp_path / "x.md").exists()

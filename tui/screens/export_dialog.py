@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
 from hypotheses.models import Case
+from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import literal
@@ -42,7 +43,8 @@ class ExportDialog(FileDialog[Path]):
     def __init__(self, case: Case, model: str, as_of: date | None,
                  folder: Path | None = None) -> None:
         super().__init__()
-        self.folder = folder  # where the last export went: offered again
+        # where the last export went is offered again, unless exports go only to one folder
+        self.folder = export_place().folder or folder
         self.case = case
         self.model = model
         self.as_of = as_of
@@ -91,6 +93,9 @@ class ExportDialog(FileDialog[Path]):
         """Check the path, ask before overwriting, then write in a thread."""
         path = self.typed_path("give a file name to write to")
         if path is None:
+            return
+        if (problem := export_place().problem(path)) is not None:
+            self.show_error(problem)
             return
         if path.is_dir():
             self.show_error(f"{path} is a directory: give a file name")
