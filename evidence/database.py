@@ -31,10 +31,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -44,6 +42,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from evidence.case_lines import case_pieces, read_cases, share_equal_values
+from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
@@ -102,25 +101,6 @@ _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str
 _STR: TypeAdapter[str] = TypeAdapter(str)
 _METAS: TypeAdapter[dict[str, Meta]] = TypeAdapter(dict[str, Meta])
 _HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
-
-
-@dataclass(frozen=True)
-class FileIdentity:
-    """Which file, and which version of it: a change means someone else wrote it."""
-
-    dev: int
-    ino: int
-    size: int
-    mtime_ns: int
-    nlink: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileIdentity:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_nlink)
-
-
-def identity(path: Path) -> FileIdentity:
-    return FileIdentity.of(os.stat(path))
 
 
 def _reason(exc: OSError) -> str:
@@ -219,19 +199,13 @@ class WeighStorage(Storage):
 
     def _open_file(self) -> tuple[int, int] | None:
         """A descriptor of the file and its size (None if there is none); its identity is recorded."""
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(self.path, flags)
+            fd, st = open_regular(self.path, os.O_RDONLY, "database file")
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read: {_reason(exc)}") from None
         try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise CorruptDatabase(f"{self.path}: is a directory, not a database file")
-            if not stat.S_ISREG(st.st_mode):
-                raise CorruptDatabase(f"{self.path}: is not a regular file (a device, pipe or socket)")
             if st.st_size > MAX_DB_BYTES:
                 raise CorruptDatabase(f"{self.path}: {st.st_size} bytes is larger than weigh opens")
         except OSError as exc:

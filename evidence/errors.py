@@ -15,6 +15,11 @@ class CorruptDatabase(StoreError):
     """The file exists but is not a readable weigh database; it is left untouched."""
 
 
+class NotAFile(StoreError):
+    """Something other than a regular file (a folder, FIFO, device) where weigh keeps
+    one of its files: not damage weigh may set aside, but a path to fix by hand."""
+
+
 class DatabaseLocked(StoreError):
     """Another process holds the database for writing."""
 

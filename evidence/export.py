@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from evidence import formats
+from evidence.db_files import DbFiles, export_target_problem
 from evidence.errors import WeighError
 from evidence.fsio import atomic_write, write_all
 from hypotheses.models import Case
@@ -32,40 +33,33 @@ def export_bytes(
     return formats.export_bytes(case, fmt, opts)
 
 
-def write_file(path: Path, data: bytes) -> Path:
+def write_file(path: Path, data: bytes, db: DbFiles | None = None, *, streams: bool = True) -> Path:
     """Write an export to ``path`` without ever writing through or replacing anything but a file.
 
-    A new or regular file is replaced atomically (a failed export never leaves
-    half a file; a new one is private, 0600; a replaced one keeps its
-    permissions). A character device or FIFO is written into, as a shell's
-    ``>`` would. A symbolic link, directory, block device or socket is refused.
+    Refused first (:func:`export_target_problem`): the database's own files under
+    any name, a symbolic link, directory, block device or socket, and unless
+    ``streams`` a FIFO or character device. A new or regular file is replaced
+    atomically (a failed export never leaves half a file; a new one is private,
+    0600; a replaced one keeps its permissions). A character device or FIFO is
+    written into, as a shell's ``>`` would.
     """
     path = Path(path).expanduser()
+    problem = export_target_problem(path, db, streams=streams)
+    if problem is not None:
+        raise WeighError(problem)
     try:
         try:
             st = os.lstat(path)
         except FileNotFoundError:
             atomic_write(path, data, mode=EXPORT_MODE)
             return path
-        kind = stat.S_IFMT(st.st_mode)
-        if kind == stat.S_IFREG:
+        if stat.S_ISREG(st.st_mode):
             atomic_write(path, data, mode=stat.S_IMODE(st.st_mode) & 0o777)
-        elif kind in (stat.S_IFCHR, stat.S_IFIFO):
-            _write_into(path, data)
         else:
-            raise WeighError(f"{path}: {_REFUSED.get(kind, 'is not a regular file')}")
+            _write_into(path, data)
     except OSError as exc:
         raise WeighError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path
-
-
-_REFUSED = {
-    stat.S_IFLNK: "is a symbolic link; weigh neither writes through nor replaces links"
-    " (give the file it points to, or -o - for standard output)",
-    stat.S_IFDIR: "is a directory; give a file name",
-    stat.S_IFBLK: "is a block device; weigh writes exports only to files, character devices and FIFOs",
-    stat.S_IFSOCK: "is a socket; weigh writes exports only to files, character devices and FIFOs",
-}
 
 
 def _write_into(path: Path, data: bytes) -> None:
@@ -95,5 +89,8 @@ def write_export(
     model: str = DEFAULT_MODEL,
     as_of: date | None = None,
     history: list[str] | None = None,
+    db: DbFiles | None = None,
 ) -> Path:
-    return write_file(path, export_bytes(case, fmt, model=model, as_of=as_of, history=history))
+    """Export from the workbench: never onto ``db``'s files, never into a FIFO or device."""
+    data = export_bytes(case, fmt, model=model, as_of=as_of, history=history)
+    return write_file(path, data, db, streams=False)

@@ -99,21 +99,3 @@ def make_private_dirs(folder: Path) -> None:
         except FileExistsError:
             continue  # another process made it first: not ours to change
         os.chmod(path, 0o700)
-
-
-def replaced_problem(
-    path: Path, ident: tuple[int, int], what: str
-) -> tuple[str | None, os.stat_result | None]:
-    """Why ``path`` no longer names the file (device, inode) we opened, or None and its stat.
-
-    A second writer shows itself by deleting or replacing a file we hold open.
-    """
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return f"{what} {path.name} was deleted while weigh had it open", None
-    except OSError as exc:
-        return f"{what} {path.name} cannot be checked ({exc.strerror or exc})", None
-    if (st.st_dev, st.st_ino) != ident:
-        return f"{what} {path.name} was replaced while weigh had it open", None
-    return None, st

@@ -15,19 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evidence.db_files import open_regular, replaced_problem
 from evidence.errors import CorruptDatabase, StoreError
-from evidence.fsio import fsync_dir, replaced_problem, write_all
+from evidence.fsio import fsync_dir, write_all
+
+# The journal is folded into the database once it passes the store's compaction
+# threshold, so it holds at most that plus one record; one record is at most a
+# case as large as an import may be, twice (a replacement keeps the old case).
+# A larger file is not weigh's journal: refused before it is read.
+MAX_JOURNAL_BYTES = 512 * 1024 * 1024
+
+
+class RecordTooLarge(StoreError):
+    """An edit whose record would take the journal past its cap; nothing was written."""
 
 
 def encode(body: bytes) -> bytes:
     """One journal line for a record's JSON (which holds no raw newline)."""
     return b"%08x " % zlib.crc32(body) + body + b"\n"
-
-
-def _symlink_error(path: Path) -> StoreError:
-    return StoreError(
-        f"{path}: the journal is a symbolic link; weigh does not follow it (remove the link)"
-    )
 
 
 def _decode(line: bytes) -> dict[str, Any] | None:
@@ -54,19 +59,17 @@ class JournalContents:
 def read_journal(path: Path) -> JournalContents:
     """Every whole record; a torn or unchecksummed last line is set aside."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd, st = open_regular(path, os.O_RDONLY, "journal")
     except FileNotFoundError:
         return JournalContents()
     except OSError as exc:
-        if os.path.islink(path):
-            raise _symlink_error(path) from None
         raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
     try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise CorruptDatabase(f"{path}: is a directory, not a weigh journal")
-        if not stat.S_ISREG(st.st_mode):
-            raise CorruptDatabase(f"{path}: is not a regular file, not a weigh journal")
+        if st.st_size > MAX_JOURNAL_BYTES:
+            raise CorruptDatabase(
+                f"{path}: the journal is {st.st_size:,} bytes, more than the {MAX_JOURNAL_BYTES:,} "
+                "weigh ever writes; it is not weigh's journal, or damaged; both files were left untouched"
+            )
         chunks = []
         while chunk := os.read(fd, max(st.st_size, 1 << 16)):
             chunks.append(chunk)
@@ -107,22 +110,14 @@ class JournalWriter:
 
     def __init__(self, path: Path, good_bytes: int, records: int = 0) -> None:
         self.path = path
-        flags = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        flags = os.O_WRONLY | os.O_APPEND
         try:
-            self._fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            self._fd, st = open_regular(path, flags | os.O_CREAT | os.O_EXCL, "journal")
             created = True
         except FileExistsError:
-            try:
-                self._fd = os.open(path, flags)
-            except OSError:
-                if os.path.islink(path):
-                    raise _symlink_error(path) from None
-                raise
+            self._fd, st = open_regular(path, flags, "journal")
             created = False
         try:
-            st = os.fstat(self._fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise CorruptDatabase(f"{path}: is not a regular file, not a weigh journal")
             if stat.S_IMODE(st.st_mode) != 0o600:
                 os.fchmod(self._fd, 0o600)  # an older journal may be world-readable
             self._ident = (st.st_dev, st.st_ino)
@@ -151,6 +146,11 @@ class JournalWriter:
     def append(self, body: bytes) -> None:
         """One write of one whole line, then fsync: durable when this returns."""
         data = encode(body)
+        if self.size + len(data) > MAX_JOURNAL_BYTES:
+            raise RecordTooLarge(
+                f"{self.path}: this edit ({len(data):,} bytes) would take the journal past "
+                f"{MAX_JOURNAL_BYTES // 2**20} MiB, the most weigh reads back; nothing was saved"
+            )
         start = self.size
         try:
             write_all(self._fd, data)

@@ -23,13 +23,13 @@ import os
 import stat
 from pathlib import Path
 
-from evidence.errors import DatabaseLocked, StoreError
-from evidence.fsio import replaced_problem
+from evidence.db_files import DbFiles, open_regular, replaced_problem
+from evidence.errors import DatabaseLocked, NotAFile, StoreError
 
 
 def lock_path_for(db: Path) -> Path:
-    """Where the lock of a database lives."""
-    return db.with_name(db.name + ".lock")
+    """Where the lock of a database lives (:class:`DbFiles` names it)."""
+    return DbFiles(db).lock
 
 
 class WriterLock:
@@ -45,20 +45,13 @@ class WriterLock:
     def acquire(cls, db: Path) -> WriterLock:
         """Take the lock without waiting, or raise DatabaseLocked naming the holder."""
         held = cls(db)
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(held.path, flags, 0o600)
+            fd, st = open_regular(held.path, os.O_RDWR | os.O_CREAT, "lock file")
+        except NotAFile as exc:
+            raise StoreError(f"{exc}; remove it") from None
         except OSError as exc:
-            if os.path.islink(held.path):
-                raise StoreError(
-                    f"{held.path}: the lock file is a symbolic link; weigh does not follow it "
-                    "(remove the link)"
-                ) from None
             raise StoreError(f"{held.path}: cannot create the lock file: {exc.strerror or exc}") from None
         try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise StoreError(f"{held.path}: the lock file is not a regular file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -118,8 +111,8 @@ def holder(db: Path) -> str:
 def owner_pid(db: Path) -> int | None:
     """The PID the current holder wrote into the lock file, if it is readable."""
     try:
-        fd = os.open(lock_path_for(db), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+        fd, _ = open_regular(lock_path_for(db), os.O_RDONLY, "lock file")
+    except (OSError, StoreError):
         return None
     try:
         text = os.read(fd, 64).decode("ascii").strip()

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+from evidence.db_files import DbFiles, kind_of
 from evidence.errors import StoreError
 from evidence.fsio import fsync_dir
 from evidence.lock import WriterLock
-
-
-def journal_path_for(db: Path) -> Path:
-    return db.with_name(db.name + ".journal")
 
 
 def set_aside(path: Path) -> Path:
@@ -28,17 +26,22 @@ def set_aside(path: Path) -> Path:
     Holds the writer lock while moving (a database another weigh has open is
     refused with DatabaseLocked), never replaces an existing file, never deletes.
     """
-    path = Path(path).expanduser().absolute()
-    journal = journal_path_for(path)
+    files = DbFiles(Path(path).expanduser().absolute())
+    path, journal = files.db, files.journal
     if not os.path.lexists(path) and not os.path.lexists(journal):
         raise StoreError(f"{path}: no database or journal there to set aside")
+    for own in (path, journal):
+        st = os.lstat(own) if os.path.lexists(own) else None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{own}: is {kind_of(st.st_mode)}; weigh sets aside only its own "
+                             "regular files, never renames anything else")
     lock = WriterLock.acquire(path)
     try:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         for n in range(1000):
             name = f"{path.name}.broken-{stamp}" + (f"-{n}" if n else "")
             target = path.with_name(name)
-            target_journal = journal_path_for(target)
+            target_journal = DbFiles(target).journal
             if not os.path.lexists(target) and not os.path.lexists(target_journal):
                 break
         else:
@@ -61,11 +64,6 @@ def set_aside(path: Path) -> Path:
 def _move_no_replace(src: Path, dst: Path) -> None:
     """Rename src to dst, failing rather than replacing anything at dst."""
     try:
-        if src.is_dir() and not src.is_symlink():
-            if os.path.lexists(dst):
-                raise FileExistsError(errno.EEXIST, "exists", str(dst))
-            os.rename(src, dst)  # we hold the lock; nobody else names files "broken-…"
-            return
         try:
             os.link(src, dst, follow_symlinks=False)  # fails if dst exists
         except OSError as exc:

@@ -25,13 +25,12 @@ shows how the parts fit.
 from __future__ import annotations
 
 import os
-import stat
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,16 +38,16 @@ from evidence.database import (
     CASES,
     HISTORY,
     META,
-    FileIdentity,
-    identity,
     keep_backup,
     meta_document,
     open_db,
     weigh_storage,
 )
+from evidence.db_files import DbFiles, FileIdentity, identity
 from evidence.edits import CaseEdits
 from evidence.errors import (
     CorruptDatabase,
+    NotAFile,
     NotFound,
     ReadOnlyStore,
     StoreError,
@@ -95,10 +94,11 @@ class Store(CaseEdits):
     """A weigh database. Open with :meth:`Store.open`; every edit is durable on return."""
 
     def __init__(self, path: Path, readonly: bool) -> None:
-        self.path = path
+        self.files = DbFiles.at(path)
+        self.path = self.files.db
         self.readonly = readonly
-        self.journal_path = path.with_name(path.name + ".journal")
-        self.lock_path = path.with_name(path.name + ".lock")
+        self.journal_path = self.files.journal
+        self.lock_path = self.files.lock
         self._lock = threading.RLock()
         self._file_lock: WriterLock | None = None
         self._journal: JournalWriter | None = None
@@ -127,10 +127,7 @@ class Store(CaseEdits):
         replaces the real file (beside which the journal and lock then live)
         instead of the link.
         """
-        target = Path(path).expanduser().absolute()
-        if target.is_symlink():
-            target = target.resolve()
-        store = cls(target, readonly)
+        store = cls(Path(path), readonly)
         try:
             with gc_policy.paused():  # loading builds a few dozen objects per item
                 store._open(create)
@@ -142,6 +139,9 @@ class Store(CaseEdits):
     def _open(self, create: bool) -> None:
         if (self.readonly or not create) and not os.path.lexists(self.path):
             raise StoreError(self._missing())  # before the lock: nothing is created
+        kind = self.files.kind_problem()
+        if kind is not None:
+            raise NotAFile(kind)  # a folder or FIFO: no lock beside it, nothing to set aside
         if not self.readonly:
             self._file_lock = WriterLock.acquire(self.path)
             self._check_writable()
@@ -221,24 +221,9 @@ class Store(CaseEdits):
 
     def _check_writable(self) -> None:
         """Refuse to open for writing what cannot be saved, before any edit is taken."""
-        parent = self.path.parent
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise ReadOnlyStore(
-                f"{self.path}: the folder {parent} is not writable, so edits could not be "
-                "saved; open the database read-only or make the folder writable"
-            )
-        try:
-            st = self.path.stat()
-        except OSError:
-            return
-        if stat.S_ISREG(st.st_mode) and (
-            not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-            or not os.access(self.path, os.W_OK)
-        ):
-            raise ReadOnlyStore(
-                f"{self.path}: the database file is read-only; open it read-only "
-                "or make it writable (chmod u+w)"
-            )
+        why = self.files.editable_problem()
+        if why is not None:
+            raise ReadOnlyStore(why)
 
     # ---------------------------------------------------------------- closing
 
@@ -354,6 +339,7 @@ class Store(CaseEdits):
             ) from None
         why = self._file_lock.verify() if self._file_lock else None
         if why is not None:
+            self._take_back(start)  # never acknowledged: must not come back at the next open
             self._refuse(why, "edit not acknowledged")
         try:
             self._apply(record)  # type: ignore[arg-type]
@@ -397,13 +383,45 @@ class Store(CaseEdits):
         if why is not None:
             self._refuse(why, "edit NOT saved")
 
-    def _refuse(self, why: str, outcome: str) -> None:
+    def _db_unchanged(self) -> bool:
+        try:
+            return identity(self.path) == self._db_ident
+        except OSError:
+            return False
+
+    def _take_back(self, start: int) -> None:
+        """Cut a just-appended record off again, if the journal is still only ours."""
+        assert self._journal is not None
+        if self._journal.verify() is None:
+            try:
+                self._journal.truncate(start)
+            except OSError as exc:
+                self._failed = _os_reason(exc)
+
+    def _refuse(self, why: str, outcome: str) -> NoReturn:
+        """Turn edits off; the edits acknowledged so far are copied to a rescue file,
+        since the journal that held them may be another program's now."""
         self._refused = why
         raise StoreError(
             f"{self.path}: {outcome}: another weigh or program may be writing this database "
-            f"({why}); edits are off, your earlier edits are safe in its journal; close weigh "
-            "and reopen it"
+            f"({why}); edits are off; {self._rescue()}; close weigh and reopen it"
         )
+
+    def _rescue(self) -> str:
+        """Save every case and the trail as held in memory to a new database file beside
+        this one, and say where (or why that failed)."""
+        if (self._journal is None or not self._journal.records) and self._db_unchanged():
+            return "every edit was already saved in the database file"
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.rescued-{stamp}")
+        try:
+            if os.path.lexists(target):
+                raise FileExistsError(target)
+            self._write_snapshot(target)
+        except (OSError, WeighError) as exc:
+            return f"your edits could not be copied to {target.name} ({exc}); keep weigh open"
+        return (f"your acknowledged edits are saved in {target} "
+                f"(open it with weigh --db {target})")
 
     def _replay(self, records: list[dict[str, Any]]) -> None:
         expected = self._seq + 1
@@ -454,7 +472,7 @@ class Store(CaseEdits):
                 self._failed = "the file was changed by another program"
                 raise StoreError(
                     f"{self.path}: changed by another program since weigh opened it; "
-                    "not overwriting it (your edits are safe in the journal; reopen weigh)"
+                    f"not overwriting it ({self._rescue()}; reopen weigh)"
                 )
             why = self._file_lock.verify() if self._file_lock else None
             if why is not None:
@@ -471,9 +489,10 @@ class Store(CaseEdits):
                 self._failed = _os_reason(exc)
                 raise StoreError(f"{self.journal_path}: cannot reset journal: {self._failed}") from None
 
-    def _write_snapshot(self) -> None:
-        """Every table anew through TinyDB, landing as one atomic replacement of the file."""
-        with open_db(self.path) as db:
+    def _write_snapshot(self, elsewhere: Path | None = None) -> None:
+        """Every table anew through TinyDB, landing as one atomic replacement of the file
+        (or as a new file ``elsewhere``, leaving this store's file and trail as they are)."""
+        with open_db(elsewhere or self.path) as db:
             storage = weigh_storage(db)
             with storage.transaction():
                 db.drop_tables()
@@ -483,6 +502,8 @@ class Store(CaseEdits):
                 # (TinyDB's insert would parse and rewrite every one of them).
                 trail = self._trail.folded_all()
                 storage.put_table(HISTORY, trail.folded)
+            if elsewhere is not None:
+                return
             self._db_ident = storage.identity
         self._trail = trail
 

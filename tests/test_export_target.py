@@ -143,3 +143,48 @@ def test_the_state_file_ignores_a_permissive_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(state.parent).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(state.parent.parent).st_mode) == 0o700
+
+
+def own_files(db: Path) -> dict[str, Path]:
+    """The database's files under other names: a hard link, a symlink, the names themselves."""
+    (db.parent / "hard").mkdir()
+    os.link(db, db.parent / "hard" / "copy.json")
+    (db.parent / "via-link.md").symlink_to(db.with_name(db.name + ".lock"))
+    return {
+        "database": db,
+        "journal": db.with_name(db.name + ".journal"),
+        "lock": db.with_name(db.name + ".lock"),
+        "hard link to the database": db.parent / "hard" / "copy.json",
+        "symlink to the lock": db.parent / "via-link.md",
+    }
+
+
+def test_an_export_onto_weighs_own_files_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Red team: `weigh export -o weigh.json.journal` lost three acknowledged edits."""
+    db = Path(cli_env["WEIGH_DB"])
+    db.with_name(db.name + ".journal").write_bytes(b"")  # a workbench has it open
+    db.with_name(db.name + ".lock").write_bytes(b"")
+    for what, target in own_files(db).items():
+        before = db.read_bytes()
+        done = weigh(cli_env, "export", "-o", str(target))
+        err = done.stderr.decode()
+        assert done.returncode == 2, what
+        assert err.count("\n") == 1 and "an export never overwrites weigh's own files" in err, what
+        assert db.read_bytes() == before
+
+
+def test_the_dialogs_check_refuses_them_and_fifos(tmp_path: Path) -> None:
+    from evidence.db_files import DbFiles, export_target_problem
+
+    db = tmp_path / "weigh.json"
+    for path in (db, db.with_name("weigh.json.journal"), db.with_name("weigh.json.lock")):
+        path.write_bytes(b"{}")
+    files = DbFiles.at(db)
+    for target in own_files(db).values():
+        assert "weigh's own files" in (export_target_problem(target, files, streams=False) or "")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert export_target_problem(fifo, files, streams=True) is None  # the CLI writes into it
+    refused = export_target_problem(fifo, files, streams=False) or ""
+    assert refused == f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular files"
+    assert export_target_problem(tmp_path / "report.md", files, streams=False) is None

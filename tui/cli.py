@@ -218,6 +218,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from evidence.db_files import DbFiles
     from evidence.export import export_bytes, write_file
     from evidence.history import describe_change
     from evidence.seed import open_store
@@ -242,7 +243,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for line in losses:
         say(f"  {line}", file=sys.stderr)
     if args.output and args.output != "-":
-        path = write_file(Path(args.output), data)
+        path = write_file(Path(args.output), data, DbFiles.at(_db_path(args)))
         say(f"Wrote {path}", file=sys.stderr)
     else:
         if sys.stdout.isatty():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evidence.database import SCHEMA
-from evidence.errors import CorruptDatabase
+from evidence.errors import CorruptDatabase, NotAFile
 from evidence.store import Store
 
 from .edits import base_case, digest, files_of
@@ -140,11 +141,20 @@ def test_directory_at_the_path(tmp_path: Path, readonly: bool) -> None:
     db = tmp_path / "weigh.json"
     db.mkdir()
     (db / "keep.txt").write_text("mine")
-    with pytest.raises(CorruptDatabase, match="is a directory, not a database file") as err:
+    with pytest.raises(NotAFile, match="is a directory, not a weigh database") as err:
         Store.open(db, readonly=readonly)
     assert str(db) in str(err.value)
     assert (db / "keep.txt").read_text() == "mine"
     assert sorted(p.name for p in db.iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weigh.json"]  # no lock beside it
+
+
+def test_a_fifo_as_the_database_gets_no_lock_beside_it(tmp_path: Path) -> None:
+    db = tmp_path / "weigh.json"
+    os.mkfifo(db)
+    with pytest.raises(NotAFile, match="is a FIFO"):
+        Store.open(db)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weigh.json"]
 
 
 def test_missing_database_read_only(tmp_path: Path) -> None:
@@ -167,7 +177,7 @@ def test_directory_at_the_journal_path(tmp_path: Path, readonly: bool) -> None:
     db.with_name("weigh.json.journal").unlink()
     db.with_name("weigh.json.journal").mkdir()
     before = digest(db)
-    with pytest.raises(CorruptDatabase, match=r"weigh\.json\.journal: is a directory"):
+    with pytest.raises(NotAFile, match=r"weigh\.json\.journal: is a directory"):
         Store.open(db, readonly=readonly)
     assert digest(db) == before
 
@@ -184,3 +194,20 @@ def test_symlinked_database_stays_a_symlink(tmp_path: Path) -> None:
         store.compact()
     assert link.is_symlink() and link.resolve() == real
     assert Store.open(real, readonly=True).case("crash").item("X0").ratings["H3"] == "CC"
+
+
+def test_a_huge_sparse_journal_is_refused_unread(tmp_path: Path) -> None:
+    """Red team: a 3 GB sparse journal was read whole (MemoryError)."""
+    from evidence.journal import MAX_JOURNAL_BYTES
+
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    journal = db.with_name("weigh.json.journal")
+    with journal.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # sparse: no disk used
+    before = digest(db)
+    for readonly in (False, True):
+        with pytest.raises(CorruptDatabase, match=f"more than the {MAX_JOURNAL_BYTES:,} weigh ever writes"):
+            Store.open(db, readonly=readonly)
+    assert digest(db) == before and journal.stat().st_size == 3 * 1024**3

@@ -55,9 +55,12 @@ def test_compaction_refuses_to_overwrite_a_file_changed_by_another_program(store
     assert journal  # our edit is only in the journal
     with pytest.raises(StoreError, match="changed by another program") as err:
         store.close()
-    assert str(db) in str(err.value) and "journal" in str(err.value)
+    rescued = [p for p in db.parent.iterdir() if ".rescued-" in p.name]
+    assert len(rescued) == 1 and f"saved in {rescued[0]}" in str(err.value)
     assert db.read_bytes() == theirs
     assert store.journal_path.read_bytes() == journal
+    with Store.open(rescued[0], readonly=True) as copy:  # every acknowledged edit, where it says
+        assert copy.history()[-1].seq == store.history()[-1].seq
 
 
 def test_edits_stop_once_the_change_is_seen(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,10 +66,10 @@ def test_set_aside_a_directory_at_the_path(tmp_path: Path) -> None:
     db = tmp_path / "weigh.json"
     db.mkdir()
     (db / "inside.txt").write_text("keep me")
-    moved = set_aside(db)
-    assert (moved / "inside.txt").read_text() == "keep me"
-    assert moved.name.startswith("weigh.json.broken-")
-    assert not db.exists()
+    with pytest.raises(StoreError, match="is a directory; weigh sets aside only its own"):
+        set_aside(db)  # `weigh --db FOLDER` then S: the folder is never renamed
+    assert (db / "inside.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weigh.json"]
 
 
 def test_set_aside_refuses_a_database_in_use(tmp_path: Path) -> None:

@@ -179,3 +179,44 @@ async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
     after = Store.open(db, readonly=True)
     assert sorted(after.case_ids()) == sorted([CASE_ID, "imported"])
     assert after.case(CASE_ID).item(eid).ratings[hid] == "C"
+
+
+def test_an_edit_refused_after_its_fsync_never_comes_back(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team: the lock deleted during an edit's fsync; the edit was reported "not
+    acknowledged", yet replayed at the next open (50 of 50 races)."""
+    from evidence import journal as journal_module
+
+    real_fsync = os.fsync
+    with Store.open(db) as store:
+        store.set_rating(CASE_ID, "X0", "H2", "C")
+
+        def fsync_then_lose_the_lock(fd: int) -> None:
+            real_fsync(fd)
+            db.with_name("weigh.json.lock").unlink(missing_ok=True)
+
+        monkeypatch.setattr(journal_module.os, "fsync", fsync_then_lose_the_lock)
+        with pytest.raises(StoreError, match="edit not acknowledged"):
+            store.set_rating(CASE_ID, "X0", "H2", "I")
+        monkeypatch.setattr(journal_module.os, "fsync", real_fsync)
+    assert rating(db, "X0", "H2") == "C"
+
+
+@pytest.mark.parametrize("how", ["replaced", "deleted"])
+def test_a_journal_replaced_under_a_writer_keeps_its_edits_somewhere_named(db: Path, how: str) -> None:
+    """Red team: `weigh export -o weigh.json.journal` under a running workbench, which
+    then said "your earlier edits are safe in its journal": they were lost at the next open."""
+    journal = db.with_name("weigh.json.journal")
+    with Store.open(db) as store:
+        for code in ("C", "I", "N"):
+            store.set_rating(CASE_ID, "X0", f"H{'123'['CIN'.index(code)]}", code)
+        journal.unlink()
+        if how == "replaced":
+            journal.write_text("# Markdown export\n")
+        with pytest.raises(StoreError) as err:
+            store.set_rating(CASE_ID, "X1", "H1", "C")
+    message = str(err.value)
+    assert "safe in its journal" not in message
+    (rescued,) = [p for p in db.parent.iterdir() if ".rescued-" in p.name]
+    assert f"your acknowledged edits are saved in {rescued}" in message
+    copy = Store.open(rescued, readonly=True).case(CASE_ID).item("X0").ratings
+    assert (copy["H1"], copy["H2"], copy["H3"]) == ("C", "I", "N")

@@ -86,7 +86,7 @@ async def test_missing_directory_shown_inline_and_dialog_stays(case: Case, tmp_p
         await type_path_again(pilot, str(tmp_path))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert shown(app, "#error-path") == f"{tmp_path} is a directory: give a file name"
+        assert shown(app, "#error-path") == f"{tmp_path}: is a directory; give a file name"
         await type_path_again(pilot, str(tmp_path / "x.md"))
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -243,3 +243,17 @@ async def test_a_served_workbench_without_an_exports_folder_writes_nothing(
     finally:
         restrict_exports(ExportPlace())
     assert not (tmp_path / "x.md").exists()
+
+
+async def test_the_database_itself_is_refused_inline(case: Case, tmp_path: Path) -> None:
+    """Red team: the dialog replaced the database with Markdown after "Overwrite?"."""
+    db = tmp_path / "weigh.json"
+    db.write_bytes(b"precious")
+    app = Host(lambda: ExportDialog(case, "weighted", None, db=db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(db))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "is the database (weigh.json); an export never overwrites" in shown(app, "#error-path")
+        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question
+    assert db.read_bytes() == b"precious"

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from evidence.db_files import DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
 from hypotheses.models import Case
@@ -41,10 +42,11 @@ class ExportDialog(FileDialog[Path]):
     JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None,
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, db: Path | None = None) -> None:
         super().__init__()
         # where the last export went is offered again, unless exports go only to one folder
         self.folder = export_place().folder or folder
+        self.db = DbFiles.at(db) if db is not None else None  # its files are never a target
         self.case = case
         self.model = model
         self.as_of = as_of
@@ -94,11 +96,9 @@ class ExportDialog(FileDialog[Path]):
         path = self.typed_path("give a file name to write to")
         if path is None:
             return
-        if (problem := export_place().problem(path)) is not None:
+        problem = export_place().problem(path) or export_target_problem(path, self.db, streams=False)
+        if problem is not None:
             self.show_error(problem)
-            return
-        if path.is_dir():
-            self.show_error(f"{path} is a directory: give a file name")
             return
         if not path.parent.is_dir():
             self.show_error(f"directory does not exist: {path.parent}")
@@ -112,8 +112,8 @@ class ExportDialog(FileDialog[Path]):
         self._start(path)
 
     def _start(self, path: Path) -> None:
-        case, fmt, model, as_of = self.case, self.fmt, self.model, self.as_of
+        case, fmt, model, as_of, db = self.case, self.fmt, self.model, self.as_of, self.db
         self.start(
             f"Writing {path} …",
-            lambda: Path(write_export(case, fmt, path, model=model, as_of=as_of)),
+            lambda: Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db)),
         )

@@ -725,7 +725,7 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         self.app.push_screen(
-            ExportDialog(self.case, self.model, self.session.as_of, self.export_folder),
+            ExportDialog(self.case, self.model, self.session.as_of, self.export_folder, self.store.path),
             self._exported,
         )
 

@@ -1,0 +1,224 @@
+"""A database's files, in one place: where they are, which file each is, what weigh may do.
+
+A database is three files side by side: ``<db>``, ``<db>.journal`` and
+``<db>.lock``. :class:`DbFiles` names them (a symlinked database is followed
+to its target once, so all three live beside the real file), tells whether
+some other path is one of them by file identity (a hard link or symlink is
+the same file under another name), and says whether the store could edit
+them. :func:`open_regular` is the one safe way to open any of them: never
+through a symlink, never blocking on a FIFO, and only ever a regular file.
+The store, the lock, the journal, recovery and the export-target check all
+use these; nothing else spells the names.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence.errors import NotAFile, StoreError
+
+JOURNAL_SUFFIX = ".journal"
+LOCK_SUFFIX = ".lock"
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFLNK: "a symbolic link",
+}
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words ("a FIFO (named pipe)")."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file, and which version of it: a change means someone else wrote it."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    nlink: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileIdentity:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_nlink)
+
+
+def identity(path: Path) -> FileIdentity:
+    return FileIdentity.of(os.stat(path))
+
+
+def symlink_refused(path: Path, what: str) -> StoreError:
+    """The one wording for a symlink where weigh keeps one of its own files ("journal")."""
+    return StoreError(f"{path}: the {what} is a symbolic link; weigh does not follow it (remove the link)")
+
+
+@dataclass(frozen=True)
+class DbFiles:
+    """The database file and the journal and lock beside it."""
+
+    db: Path
+
+    @classmethod
+    def at(cls, path: str | os.PathLike[str]) -> DbFiles:
+        """The files of the database named ``path``: absolute, a symlinked database
+        followed to its target (compaction's rename replaces the real file, and its
+        journal and lock live beside it)."""
+        target = Path(path).expanduser().absolute()
+        if target.is_symlink():
+            target = target.resolve()
+        return cls(target)
+
+    @property
+    def journal(self) -> Path:
+        return self.db.with_name(self.db.name + JOURNAL_SUFFIX)
+
+    @property
+    def lock(self) -> Path:
+        return self.db.with_name(self.db.name + LOCK_SUFFIX)
+
+    @property
+    def all(self) -> tuple[Path, Path, Path]:
+        return self.db, self.journal, self.lock
+
+    def owner_of(self, target: Path) -> Path | None:
+        """Which of these files ``target`` is (by name or by file identity: a hard link,
+        a symlink), or None. A missing file is compared by its absolute path."""
+        absolute = _canonical(Path(target).expanduser().absolute())
+        try:
+            st = os.stat(absolute)
+            ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None
+        for own in self.all:
+            if absolute == _canonical(own):
+                return own
+            try:
+                mine = os.stat(own)
+            except OSError:
+                continue
+            if ident == (mine.st_dev, mine.st_ino):
+                return own
+        return None
+
+    def kind_problem(self) -> str | None:
+        """Why the database path cannot be a database at all (a folder, FIFO, device), or None.
+
+        Checked before the lock is taken, so nothing is created beside such a path.
+        """
+        try:
+            st = os.stat(self.db)
+        except OSError:
+            return None
+        if stat.S_ISREG(st.st_mode):
+            return None
+        return f"{self.db}: is {kind_of(st.st_mode)}, not a weigh database; give a file with --db"
+
+    def editable_problem(self) -> str | None:
+        """Why edits to this database could not be saved (a read-only folder or file), or None."""
+        parent = self.db.parent
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return (f"{self.db}: the folder {parent} is not writable, so edits could not be "
+                    "saved; open the database read-only or make the folder writable")
+        try:
+            st = self.db.stat()
+        except OSError:
+            return None
+        if stat.S_ISREG(st.st_mode) and (
+            not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+            or not os.access(self.db, os.W_OK)
+        ):
+            return (f"{self.db}: the database file is read-only; open it read-only "
+                    "or make it writable (chmod u+w)")
+        return None
+
+
+def _canonical(path: Path) -> Path:
+    """The path with its folder's symlinks resolved (the file itself left as named)."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def open_regular(path: Path, flags: int, what: str, mode: int = 0o600) -> tuple[int, os.stat_result]:
+    """A descriptor of the regular file at ``path`` and its stat, opened safely.
+
+    Never through a symlink (refused by name), never blocking on a FIFO, and a
+    directory, FIFO, device or socket is refused (NotAFile), the descriptor closed.
+    FileNotFoundError and FileExistsError propagate; other OS errors too.
+    """
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | _CLOEXEC, mode)
+    except (FileNotFoundError, FileExistsError):
+        raise
+    except OSError:
+        if os.path.islink(path):
+            raise symlink_refused(path, what) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAFile(f"{path}: is {kind_of(st.st_mode)}, not a weigh {what}")
+        if flags & (os.O_WRONLY | os.O_RDWR) == 0:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def replaced_problem(
+    path: Path, ident: tuple[int, int], what: str
+) -> tuple[str | None, os.stat_result | None]:
+    """Why ``path`` no longer names the file (device, inode) we opened, or None and its stat.
+
+    A second writer shows itself by deleting or replacing a file we hold open.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return f"{what} {path.name} was deleted while weigh had it open", None
+    except OSError as exc:
+        return f"{what} {path.name} cannot be checked ({exc.strerror or exc})", None
+    if (st.st_dev, st.st_ino) != ident:
+        return f"{what} {path.name} was replaced while weigh had it open", None
+    return None, st
+
+
+def export_target_problem(target: Path, db: DbFiles | None, *, streams: bool) -> str | None:
+    """Why an export must not be written to ``target``, or None.
+
+    Never one of the database's own files, under any name; never through a
+    symlink, into a directory, block device or socket. ``streams`` allows a FIFO
+    or character device (the CLI writes into them as a shell's ``>`` would); the
+    export dialog passes False (a FIFO nobody reads would hang it).
+    """
+    if db is not None:
+        own = db.owner_of(target)
+        if own is not None:
+            role = {db.db: "the database", db.journal: "its journal", db.lock: "its lock file"}[own]
+            return (f"{target}: is {role} ({own.name}); an export never overwrites weigh's own "
+                    "files; choose another name")
+    try:
+        st = os.lstat(target)
+    except OSError:
+        return None
+    kind = stat.S_IFMT(st.st_mode)
+    if kind == stat.S_IFREG:
+        return None
+    if streams and kind in (stat.S_IFCHR, stat.S_IFIFO):
+        return None
+    if kind == stat.S_IFLNK:
+        return (f"{target}: is a symbolic link; weigh neither writes through nor replaces links"
+                " (give the file it points to, or -o - for standard output)")
+    if kind == stat.S_IFDIR:
+        return f"{target}: is a directory; give a file name"
+    allowed = "files, character devices and FIFOs" if streams else "regular files"
+    return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to {allowed}"
