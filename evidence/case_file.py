@@ -1,7 +1,9 @@
 """The `weigh-case` JSON file: the portable form of one case.
 
 Version 2 adds the case's conclusion, same-fact groups on evidence and
-indicators; version 1 files (none of those) still import.
+indicators; version 3 a team case's analysts and each item's layers
+(``ratings_by`` / ``notes_by``, instead of ``ratings`` / ``notes``). A
+one-analyst case is still written as version 2; versions 1 and 2 still import.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from evidence.errors import ImportFailed
 from evidence.limits import case_file_problem, check_json_size
 from hypotheses.models import (
+    AnalystId,
     Case,
     CaseId,
     Evidence,
@@ -26,7 +29,11 @@ from hypotheses.models import (
 from hypotheses.validation import describe
 
 FORMAT = "weigh-case"
-VERSION = 2
+VERSION = 3  # the newest this weigh reads and writes (team cases)
+SOLO_VERSION = 2  # what a one-analyst case is written as
+# What each version added: a key of an older version's file is unknown there.
+_CASE_KEYS = {"conclusion": 2, "analysts": 3}
+_ITEM_KEYS = {"group": 2, "ratings_by": 3, "notes_by": 3}
 
 
 class _Header(BaseModel):
@@ -36,6 +43,7 @@ class _Header(BaseModel):
     question: Text = ""
     description: Text = ""
     conclusion: Text = ""
+    analysts: list[AnalystId] = Field(default_factory=list)
     created: IsoDateTime | None = None
     updated: IsoDateTime | None = None
 
@@ -43,7 +51,7 @@ class _Header(BaseModel):
 class CaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     format: Literal["weigh-case"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     case: _Header
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -94,8 +102,9 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         raise ImportFailed(
             f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
         )
-    if doc.get("version") == 1:
-        _check_v1(doc, name)
+    if doc["version"] < VERSION:
+        _check_older(doc, name, doc["version"])
+    _check_team_items(doc, name)
     if case_id is not None and isinstance(doc.get("case"), dict):
         doc["case"] = {**doc["case"], "id": case_id}
     try:
@@ -128,33 +137,64 @@ def _number_problem(exc: ValueError) -> str:
     return "a number has more digits than a case file can hold (over 4,300)"
 
 
-def _check_v1(doc: dict[str, Any], name: str) -> None:
-    """A version 1 file has no conclusion, groups or indicators: such keys are unknown there."""
+def _label(ev: Any, i: int) -> str:
+    return ev["id"][:40] if isinstance(ev, dict) and isinstance(ev.get("id"), str) else f"#{i + 1}"
+
+
+def _items(doc: dict[str, Any]) -> list[Any]:
+    evidence = doc.get("evidence")
+    return evidence if isinstance(evidence, list) else []
+
+
+def _check_older(doc: dict[str, Any], name: str, version: int) -> None:
+    """An older file has none of what came later: such keys are unknown there."""
     where: str | None = None
+    came = 0
     case = doc.get("case")
-    if isinstance(case, dict) and "conclusion" in case:
-        where = "case: conclusion"
-    elif "indicators" in doc:
-        where = "indicators"
-    else:
-        evidence = doc.get("evidence")
-        for i, ev in enumerate(evidence if isinstance(evidence, list) else []):
-            if isinstance(ev, dict) and "group" in ev:
-                label = ev["id"][:40] if isinstance(ev.get("id"), str) else f"#{i + 1}"
-                where = f"evidence {label}: group"
+    if version < 2 and "indicators" in doc:
+        where, came = "indicators", 2
+    for key, added in _CASE_KEYS.items():
+        if where is None and version < added and isinstance(case, dict) and key in case:
+            where, came = f"case: {key}", added
+    for i, ev in enumerate(_items(doc)):
+        if where is not None:
+            break
+        for key, added in _ITEM_KEYS.items():
+            if version < added and isinstance(ev, dict) and key in ev:
+                where, came = f"evidence {_label(ev, i)}: {key}", added
                 break
     if where is not None:
-        raise ImportFailed(f"{name}: {where}: unknown field in a version 1 file (it came in version 2)")
+        raise ImportFailed(
+            f"{name}: {where}: unknown field in a version {version} file (it came in version {came})"
+        )
+
+
+def _check_team_items(doc: dict[str, Any], name: str) -> None:
+    """A team file's items keep their cells in layers: a ``ratings`` or ``notes`` key there
+    (even empty) is refused, naming the item."""
+    case = doc.get("case")
+    if not (isinstance(case, dict) and case.get("analysts")):
+        return
+    for i, ev in enumerate(_items(doc)):
+        for key in ("ratings", "notes"):
+            if isinstance(ev, dict) and key in ev:
+                raise ImportFailed(
+                    f"{name}: evidence {_label(ev, i)}: {key}: a team case keeps every "
+                    f"{key[:-1]} in an analyst's layer ({key}_by), not shared"
+                )
 
 
 def case_file_dict(case: Case) -> dict[str, Any]:
-    """The case as a version 2 file document."""
+    """The case as a file document: version 3 for a team case (its items' layers, no
+    shared cells), version 2 for a one-analyst case."""
+    team = bool(case.analysts)
+    shared = {"ratings", "notes"} if team else None
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if team else SOLO_VERSION,
         "case": case.info.model_dump(mode="json"),
         "hypotheses": [h.model_dump(mode="json") for h in case.hypotheses],
-        "evidence": [e.model_dump(mode="json") for e in case.evidence],
+        "evidence": [e.model_dump(mode="json", exclude=shared) for e in case.evidence],
         "indicators": [m.model_dump(mode="json") for m in case.indicators],
     }
 

@@ -24,6 +24,7 @@ MAX_EVIDENCE = 200_000
 MAX_HYPOTHESES = 500
 MAX_INDICATORS = 10_000
 MAX_RATINGS = 2_000_000  # ratings and notes over the whole case (100,000 × 6 is 600,000)
+MAX_ANALYSTS = 1_000  # a team case's analysts
 MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` in a JSON file: an item needs about four
 MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
 
@@ -110,6 +111,16 @@ def date_problem(value: Any) -> str | None:
     return "expected a date written YYYY-MM-DD"
 
 
+def _layer_cells(item: dict[str, Any]) -> int:
+    """The cells of a team item's layers (``ratings_by``, ``notes_by``): analyst → hypothesis → value."""
+    return sum(
+        len(cells) if isinstance(cells, dict) else 0
+        for key in ("ratings_by", "notes_by")
+        if isinstance(layers := item.get(key), dict)
+        for cells in layers.values()
+    )
+
+
 def case_file_problem(doc: dict[str, Any]) -> str | None:
     """The first place a parsed weigh-case document breaks strict JSON types or the limits, or None.
 
@@ -118,7 +129,7 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         shown = str(version).lower() if isinstance(version, bool) else repr(version)[:40]
-        return f"version: expected the number 1 or 2, got {shown}"
+        return f"version: expected the number 1, 2 or 3, got {shown}"
     lists = {key: doc.get(key) for key in ("hypotheses", "evidence", "indicators")}
     counts = {key: len(v) if isinstance(v, list) else 0 for key, v in lists.items()}
     evidence = lists["evidence"] if isinstance(lists["evidence"], list) else []
@@ -128,7 +139,7 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
         for item in (*evidence, *indicators)
         if isinstance(item, dict)
         for key in ("ratings", "notes")
-    )
+    ) + sum(_layer_cells(item) for item in evidence if isinstance(item, dict))
     if counts["hypotheses"] > MAX_HYPOTHESES:
         return f"hypotheses: more than {MAX_HYPOTHESES:,}, the limit for one import"
     if counts["evidence"] > MAX_EVIDENCE:
@@ -138,6 +149,9 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
     if ratings > MAX_RATINGS:
         return f"more than {MAX_RATINGS:,} ratings and notes, the limit for one import"
     header = doc.get("case")
+    analysts = header.get("analysts") if isinstance(header, dict) else None
+    if isinstance(analysts, list) and len(analysts) > MAX_ANALYSTS:
+        return f"case: analysts: more than {MAX_ANALYSTS:,}, the limit for one import"
     for field in ("created", "updated"):
         value = header.get(field) if isinstance(header, dict) else None
         if value is not None and not isinstance(value, str):

@@ -162,7 +162,7 @@ def _bad(mutate) -> str:
         (lambda d: d["hypotheses"][0].update(prior="1"), "hypothesis H1: prior"),
         (lambda d: d["case"].update(id="Has Spaces"), "case.id"),
         (lambda d: d.update(format="other"), "its \"format\" is 'other', a case file's is 'weigh-case'"),
-        (lambda d: d.update(version=3), "version 3 is newer"),
+        (lambda d: d.update(version=4), "version 4 is newer"),
         (lambda d: d.update(version=0), "version"),
         (lambda d: d["evidence"][0].update(group="Not A Slug"), "evidence E1: group"),
         (lambda d: d["evidence"][0].update(group=7), "evidence E1: group"),

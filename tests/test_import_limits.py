@@ -128,7 +128,7 @@ def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str]
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"version": True}, "version: expected the number 1 or 2, got true"),
+        ({"version": True}, "version: expected the number 1, 2 or 3, got true"),
         (
             {"event_date": 1648512000},
             "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number",
