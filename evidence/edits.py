@@ -19,7 +19,9 @@ from evidence.operations import (
     CaseEdit,
     CasePut,
     CaseRestore,
+    CaseSolo,
     CaseState,
+    CaseTeam,
     EvAdd,
     EvDelete,
     EvUpdate,
@@ -33,13 +35,16 @@ from evidence.operations import (
     IndObserve,
     IndUnobserve,
     IndUpdate,
+    Note,
     Rate,
     Record,
     check_columns,
     check_indicator,
+    column_layers,
     diff,
 )
 from hypotheses.models import (
+    MAX_TEXT,
     RATINGS,
     Case,
     CaseInfo,
@@ -63,6 +68,7 @@ class HypothesisRemoval:
     ratings: dict[str, str]
     notes: dict[str, str]
     indicator_ratings: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # a team case's
 
 
 class CaseEdits:
@@ -73,6 +79,11 @@ class CaseEdits:
 
     _lock: threading.RLock
     _cases: dict[str, CaseState]
+
+    @property
+    def analyst(self) -> str:
+        """Who the edits are by: whose layer a team case's vote or note writes."""
+        raise NotImplementedError
 
     def _state(self, case_id: str) -> CaseState:
         raise NotImplementedError
@@ -137,10 +148,11 @@ class CaseEdits:
                 ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
                 notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
                 indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
+                layers=column_layers(st.evidence, hid),
             )
             self._commit(HypDelete, case_id, id=hid, pos=pos, doc=removal.hypothesis,
                          ratings=removal.ratings, notes=removal.notes,
-                         indicator_ratings=removal.indicator_ratings)
+                         indicator_ratings=removal.indicator_ratings, layers=removal.layers)
             return removal
 
     def restore_hypothesis(self, case_id: str, removal: HypothesisRemoval) -> None:
@@ -156,6 +168,8 @@ class CaseEdits:
                 notes={e: n for e, n in removal.notes.items() if e in st.index},
                 indicator_ratings={m: r for m, r in removal.indicator_ratings.items()
                                    if any(i.id == m for i in st.indicators)},
+                layers={key: {e: by for e, by in cells.items() if e in st.index}
+                        for key, cells in removal.layers.items()},
             )
 
     def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:
@@ -188,16 +202,62 @@ class CaseEdits:
             return old, pos
 
     def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> None:
-        """Set one cell (None clears it): one small journal record."""
+        """Set one cell (None clears it): one small journal record. In a team case the
+        cell is the current analyst's vote (who joins the case with a first one)."""
         with self._lock:
             st = self._state(case_id)
             ev = st.item(eid)
             st.hyp_pos(hid)
             if code is not None and code not in RATINGS:
                 raise ValueError(f"rating: {code!r} is not one of {', '.join(RATINGS)}")
-            old = ev.ratings.get(hid)
+            old = self._cell(st, ev, "ratings", hid)
             if old != code:
-                self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old)
+                self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old, joins=self._joins(st))
+
+    def set_note(self, case_id: str, eid: str, hid: str, text: str | None) -> None:
+        """Write one cell's note ('' or None removes it); in a team case, the current analyst's."""
+        with self._lock:
+            st = self._state(case_id)
+            ev = st.item(eid)
+            st.hyp_pos(hid)
+            if text and len(text) > MAX_TEXT:
+                raise ValueError(f"note: too long: at most {MAX_TEXT:,} characters (got {len(text):,})")
+            old = self._cell(st, ev, "notes", hid) or None
+            if old != (text or None):
+                self._commit(Note, case_id, id=eid, hyp=hid, new=text or None, old=old,
+                             joins=self._joins(st))
+
+    def _cell(self, st: CaseState, ev: Evidence, field: str, hid: str) -> str | None:
+        """One cell as the current analyst sees it to change it: theirs in a team case."""
+        if st.info.analysts:
+            cells: dict[str, str] = getattr(ev, f"{field}_by").get(self.analyst, {})
+            return cells.get(hid)
+        value: str | None = getattr(ev, field).get(hid)
+        return value
+
+    def _joins(self, st: CaseState) -> bool:
+        """Whether an edit of a team case by the current analyst makes them join it."""
+        return bool(st.info.analysts) and self.analyst not in st.info.analysts
+
+    def make_team(self, case_id: str) -> None:
+        """Make a one-analyst case a team case: its ratings and notes become the current
+        analyst's layer. :meth:`make_solo` undoes it."""
+        with self._lock:
+            st = self._state(case_id)
+            if st.info.analysts:
+                raise Conflict(f"case {case_id!r} is already a team case "
+                               f"(analysts: {', '.join(st.info.analysts)})")
+            self._commit(CaseTeam, case_id)
+
+    def make_solo(self, case_id: str) -> None:
+        """Undo :meth:`make_team` while the current analyst is still the case's only one."""
+        with self._lock:
+            st = self._state(case_id)
+            if st.info.analysts != [self.analyst]:
+                listed = ", ".join(st.info.analysts) or "none"
+                raise Conflict(f"case {case_id!r} can go back to one analyst only while "
+                               f"{self.analyst} is its only analyst (analysts: {listed})")
+            self._commit(CaseSolo, case_id)
 
     def set_excluded(self, case_id: str, eid: str, excluded: bool) -> None:
         with self._lock:
@@ -256,11 +316,17 @@ class CaseEdits:
                     n += 1
                 evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)
             item = evidence.model_copy(update={"ratings": dict(ind.ratings)})
+            joins = False
+            if st.info.analysts:  # the pre-registered ratings become the observer's votes
+                layers = {self.analyst: dict(ind.ratings)} if ind.ratings else {}
+                item = item.model_copy(update={"ratings": {}, "ratings_by": layers})
+                joins = bool(layers) and self._joins(st)
             if item.id in st.index:
                 raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
-            check_columns(st, item)
+            if not joins:
+                check_columns(st, item)
             self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
-                         old_status=ind.status, old_evidence_id=ind.evidence_id)
+                         old_status=ind.status, old_evidence_id=ind.evidence_id, joins=joins)
             return item
 
     def unobserve_indicator(self, case_id: str, mid: str, status: IndicatorStatus = "watching") -> None:

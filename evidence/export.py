@@ -14,6 +14,7 @@ from evidence.fsio import atomic_write, write_all
 from hypotheses.models import Case
 from hypotheses.report import ReportOptions
 from hypotheses.scoring_models import DEFAULT_MODEL
+from hypotheses.slug import TEAM
 from hypotheses.visible import for_terminal
 
 EXPORT_MODE = 0o600  # private to you, like the database, whatever the umask
@@ -27,9 +28,10 @@ def export_bytes(
     as_of: date | None = None,
     history: list[str] | None = None,
     today: date | None = None,
+    lens: str = TEAM,
 ) -> bytes:
-    """``case`` in the registered format ``fmt``."""
-    opts = ReportOptions(model=model, as_of=as_of, history=history, today=today)
+    """``case`` in the registered format ``fmt`` (a team case as ``lens`` shows it)."""
+    opts = ReportOptions(model=model, as_of=as_of, history=history, today=today, lens=lens)
     return formats.export_bytes(case, fmt, opts)
 
 
@@ -90,7 +92,8 @@ def write_export(
     as_of: date | None = None,
     history: list[str] | None = None,
     db: DbFiles | None = None,
+    lens: str = TEAM,
 ) -> Path:
     """Export from the workbench: never onto ``db``'s files, never into a FIFO or device."""
-    data = export_bytes(case, fmt, model=model, as_of=as_of, history=history)
+    data = export_bytes(case, fmt, model=model, as_of=as_of, history=history, lens=lens)
     return write_file(path, data, db, streams=False)

@@ -48,6 +48,7 @@ class FileFormat:
     updates_in_place: bool = False  # importing over an existing case updates it
     losses: Losses | None = None  # what a case loses in this format, one line each
     program: str = ""  # whose format it is, in messages ("PARC")
+    lens_matrix: bool = False  # holds one matrix: a team case's as the export's lens shows it
 
 
 # ------------------------------------------------------------ writers/readers
@@ -92,8 +93,9 @@ def _case(case: Case, opts: ReportOptions) -> str:
 
 def _write_achz(case: Case, opts: ReportOptions) -> bytes:
     from evidence.achz import write_achz
+    from hypotheses.team import lens_case
 
-    return write_achz(case)
+    return write_achz(lens_case(case, opts.lens))
 
 
 def _achz_losses(case: Case) -> list[str]:
@@ -131,13 +133,14 @@ FILE_FORMATS: tuple[FileFormat, ...] = (
     FileFormat("json", "JSON summary", "json", write=_text(_json)),
     FileFormat(
         "csv", "CSV matrix", "csv", write=_text(_csv, "utf-8-sig"), read=_read_csv,
-        suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True,
+        suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True,
     ),
     FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html)),
     FileFormat("case", "weigh case file", "weigh.json", write=_text(_case), read=_read_case),
     FileFormat(
         "achz", "PARC ACH 2.0 file (.achz)", "achz", write=_write_achz, read=_read_achz,
         binary=True, magic=b"\x1f\x8b", suffixes=(".achz",), losses=_achz_losses, program="PARC",
+        lens_matrix=True,
     ),
 )
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FILE_FORMATS)

@@ -41,8 +41,10 @@ def describe_change(rec: Record) -> str:
 
 
 def change_text(rec: Record) -> str:
-    """What one record changed, in words, without its time."""
-    return rec.describe()
+    """What one record changed, in words, and who changed it (records from before teams
+    name no one), without its time."""
+    text = rec.describe()
+    return f"{text} (by {rec.analyst})" if rec.analyst else text
 
 
 def touches_item(rec: Record, eid: str) -> bool:

@@ -18,8 +18,18 @@ from typing import Annotated, Any, ClassVar, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from evidence.errors import Conflict, NotFound
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, IndicatorStatus, Rating
+from evidence.errors import Conflict, NotFound, WeighError
+from hypotheses.models import (
+    AnalystId,
+    Case,
+    CaseInfo,
+    Evidence,
+    Hypothesis,
+    Indicator,
+    IndicatorStatus,
+    Rating,
+    team_problems,
+)
 from hypotheses.validation import describe
 
 RECORD_SCHEMA = 2
@@ -115,7 +125,9 @@ class CaseState:
                 del self.index[eid]
 
     def insert_column(self, pos: int, hyp: Hypothesis, ratings: dict[str, str], notes: dict[str, str],
-                      indicator_ratings: dict[str, str] | None = None) -> None:
+                      indicator_ratings: dict[str, str] | None = None,
+                      layers: dict[str, dict[str, dict[str, str]]] | None = None) -> None:
+        """Put a column back with its cells; ``layers``: a team case's, field → item → analyst → value."""
         if any(h.id == hyp.id for h in self.hypotheses):
             raise Conflict(f"hypothesis {hyp.id!r} already exists in case {self.info.id!r}")
         self.hypotheses.insert(pos, hyp)
@@ -128,9 +140,18 @@ class CaseState:
             i = self.ind_pos(mid)
             ind = self.indicators[i]
             self.indicators[i] = ind.model_copy(update={"ratings": {**ind.ratings, hyp.id: code}})
+        for key, items in (layers or {}).items():
+            for eid, by in items.items():
+                i = self.ev_pos(eid)
+                ev = self.evidence[i]
+                merged = dict(getattr(ev, key))
+                for analyst, value in by.items():
+                    merged[analyst] = {**merged.get(analyst, {}), hyp.id: value}
+                self.evidence[i] = ev.model_copy(update={key: merged})
 
     def drop_column(self, hid: str) -> None:
-        """Remove a hypothesis with every rating and note of it (items' and indicators')."""
+        """Remove a hypothesis with every rating and note of it (items', their layers' and
+        indicators')."""
         del self.hypotheses[self.hyp_pos(hid)]
         for i, ev in enumerate(self.evidence):
             if hid in ev.ratings or hid in ev.notes:
@@ -138,16 +159,116 @@ class CaseState:
                     "ratings": {k: v for k, v in ev.ratings.items() if k != hid},
                     "notes": {k: v for k, v in ev.notes.items() if k != hid},
                 })
+            if ev.ratings_by or ev.notes_by:
+                ev = self.evidence[i]
+                self.evidence[i] = ev.model_copy(update={
+                    key: _without_column(getattr(ev, key), hid) for key in LAYER_FIELDS})
         for i, ind in enumerate(self.indicators):
             if hid in ind.ratings:
                 self.indicators[i] = ind.model_copy(
                     update={"ratings": {k: v for k, v in ind.ratings.items() if k != hid}})
+
+    # ------------------------------------------------------------- teams
+
+    def join(self, analyst: str | None) -> None:
+        """``analyst`` joins the team case (a first vote or note)."""
+        if analyst is None or analyst in self.info.analysts:
+            raise Conflict(f"case {self.info.id}: analyst {analyst!r} cannot join it twice")
+        self.info = self.info.model_copy(update={"analysts": [*self.info.analysts, analyst]})
+
+    def leave(self, analyst: str | None) -> None:
+        """Undo of :meth:`join`: ``analyst`` is no longer listed."""
+        if analyst not in self.info.analysts:
+            raise Conflict(f"case {self.info.id}: analyst {analyst!r} is not one of its analysts")
+        self.info = self.info.model_copy(
+            update={"analysts": [a for a in self.info.analysts if a != analyst]})
+
+    def set_cell(self, eid: str, hid: str, field: str, value: str | None, analyst: str | None) -> None:
+        """One rating or note (``field``) of one item; None or '' clears it. A team case's
+        cell is ``analyst``'s, in their layer (``<field>_by``); emptied layers are dropped."""
+        i = self.ev_pos(eid)
+        self.hyp_pos(hid)
+        ev = self.evidence[i]
+        if not self.info.analysts:
+            self.evidence[i] = ev.model_copy(update={field: _put(getattr(ev, field), hid, value)})
+            return
+        if analyst is None or analyst not in self.info.analysts:
+            raise Conflict(f"evidence {eid}: {field}: analyst {analyst!r} is not one of the case's "
+                           f"analysts ({', '.join(self.info.analysts)})")
+        layers = dict(getattr(ev, f"{field}_by"))
+        cells = _put(layers.get(analyst, {}), hid, value)
+        if cells:
+            layers[analyst] = cells
+        else:
+            layers.pop(analyst, None)
+        self.evidence[i] = ev.model_copy(update={f"{field}_by": layers})
+
+    def make_team(self, analyst: str | None) -> None:
+        """A one-analyst case becomes a team case: its ratings and notes become ``analyst``'s layer."""
+        if self.info.analysts:
+            raise Conflict(f"case {self.info.id} is already a team case "
+                           f"({', '.join(self.info.analysts)})")
+        if analyst is None:
+            raise Conflict(f"case {self.info.id}: a team case needs an analyst")
+        for i, ev in enumerate(self.evidence):
+            if ev.ratings or ev.notes:
+                self.evidence[i] = ev.model_copy(update={
+                    "ratings": {}, "notes": {},
+                    "ratings_by": {analyst: ev.ratings} if ev.ratings else {},
+                    "notes_by": {analyst: ev.notes} if ev.notes else {},
+                })
+        self.info = self.info.model_copy(update={"analysts": [analyst]})
+
+    def make_solo(self, analyst: str | None) -> None:
+        """Undo of :meth:`make_team`: ``analyst``, the only analyst, owns the shared cells again."""
+        if analyst is None or self.info.analysts != [analyst]:
+            raise Conflict(f"case {self.info.id}: only a team case whose one analyst is {analyst} can "
+                           f"go back to one analyst (it lists {', '.join(self.info.analysts) or 'none'})")
+        for i, ev in enumerate(self.evidence):
+            if ev.ratings_by or ev.notes_by:
+                self.evidence[i] = ev.model_copy(update={
+                    "ratings": ev.ratings_by.get(analyst, {}), "notes": ev.notes_by.get(analyst, {}),
+                    "ratings_by": {}, "notes_by": {},
+                })
+        self.info = self.info.model_copy(update={"analysts": []})
 
     def set_links(self, mids: Iterable[str], eid: str | None) -> None:
         """Point indicators at an evidence item (None: at none)."""
         for mid in mids:
             i = self.ind_pos(mid)
             self.indicators[i] = self.indicators[i].model_copy(update={"evidence_id": eid})
+
+
+LAYER_FIELDS = ("ratings_by", "notes_by")
+
+
+def _put(cells: dict[str, Any], hid: str, value: str | None) -> dict[str, Any]:
+    """``cells`` with ``hid`` set to ``value`` (None or '' removes it), as a new dict."""
+    out = {k: v for k, v in cells.items() if k != hid}
+    if value:
+        out[hid] = value
+    return out
+
+
+def _without_column(layers: dict[str, dict[str, Any]], hid: str) -> dict[str, dict[str, Any]]:
+    """Every analyst's layer without ``hid``; layers left empty are dropped."""
+    out = {}
+    for analyst, cells in layers.items():
+        kept = {k: v for k, v in cells.items() if k != hid}
+        if kept:
+            out[analyst] = kept
+    return out
+
+
+def column_layers(evidence: Iterable[Evidence], hid: str) -> dict[str, dict[str, dict[str, str]]]:
+    """A team case's cells of one column: layer field → item id → analyst → value."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for key in LAYER_FIELDS:
+        cells = {ev.id: by for ev in evidence
+                 if (by := {a: layer[hid] for a, layer in getattr(ev, key).items() if hid in layer})}
+        if cells:
+            out[key] = cells
+    return out
 
 
 # ------------------------------------------------------------------ words
@@ -221,6 +342,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
 # ------------------------------------------------------------------ records
 
 
+def _no(value: object) -> bool:
+    return not value
+
+
 class Record(BaseModel):
     """What every record carries: its place in the sequence, its time, its case."""
 
@@ -229,6 +354,8 @@ class Record(BaseModel):
     seq: int = 0
     ts: datetime
     case: str
+    # Who made it (None in records from before teams); a team case's vote or note is theirs.
+    analyst: AnalystId | None = None
 
     stamps: ClassVar[bool] = True  # applying it sets the case's "updated" time
 
@@ -388,19 +515,25 @@ class HypDelete(Record):
     ratings: dict[str, Rating] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
     indicator_ratings: dict[str, Rating] = Field(default_factory=dict)
+    # a team case's cells of the column: layer field → item id → analyst → value
+    layers: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict, exclude_if=_no)
 
     def apply_to(self, st: CaseState) -> None:
         st.drop_column(self.id)
 
     def undo(self, st: CaseState) -> None:
         st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes),
-                         dict(self.indicator_ratings))
+                         dict(self.indicator_ratings), self.layers)
 
     def describe(self) -> str:
-        return f"deleted hypothesis {self.id} with {len(self.ratings)} ratings"
+        return f"deleted hypothesis {self.id} with {self._count()} ratings"
+
+    def _count(self) -> int:
+        return len(self.ratings) + sum(map(len, self.layers.get("ratings_by", {}).values()))
 
     def touched(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.ratings, *self.notes]))
+        layered = (eid for cells in self.layers.values() for eid in cells)
+        return tuple(dict.fromkeys([*self.ratings, *self.notes, *layered]))
 
 
 class HypRestore(HypDelete):
@@ -413,7 +546,7 @@ class HypRestore(HypDelete):
         st.drop_column(self.id)
 
     def describe(self) -> str:
-        return f"restored hypothesis {self.id} with {len(self.ratings)} ratings"
+        return f"restored hypothesis {self.id} with {self._count()} ratings"
 
 
 class EvAdd(Record):
@@ -486,37 +619,87 @@ class EvDelete(Record):
         return (self.id,)
 
 
-class Rate(Record):
+class _Cell(Record):
+    """One rating or note of one item; in a team case, the record's analyst's (who joins the
+    case with it when ``joins``, and leaves it again when ``leaves``: an undone first vote)."""
+
+    field: ClassVar[str] = "ratings"
+    id: str
+    hyp: str
+    joins: bool = Field(default=False, exclude_if=_no)
+    leaves: bool = Field(default=False, exclude_if=_no)
+
+    def _set(self, st: CaseState, value: str | None, joins: bool, leaves: bool) -> None:
+        st.ev_pos(self.id)  # both exist before anything changes
+        st.hyp_pos(self.hyp)
+        if joins:
+            st.join(self.analyst)
+        st.set_cell(self.id, self.hyp, self.field, value, self.analyst)
+        if leaves:
+            st.leave(self.analyst)
+
+    def apply_to(self, st: CaseState) -> None:
+        self._set(st, getattr(self, "new"), self.joins, self.leaves)  # noqa: B009
+
+    def undo(self, st: CaseState) -> None:
+        self._set(st, getattr(self, "old"), self.leaves, self.joins)  # noqa: B009
+
+    def touched(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class Rate(_Cell):
     """One cell: the smallest and commonest record."""
 
     op: Literal["rate"] = "rate"
-    id: str
-    hyp: str
     new: Rating | None
     old: Rating | None = None
-
-    def _set(self, st: CaseState, code: Rating | None) -> None:
-        i = st.ev_pos(self.id)
-        st.hyp_pos(self.hyp)
-        ev = st.evidence[i]
-        ratings = dict(ev.ratings)
-        if code is None:
-            ratings.pop(self.hyp, None)
-        else:
-            ratings[self.hyp] = code
-        st.evidence[i] = ev.model_copy(update={"ratings": ratings})
-
-    def apply_to(self, st: CaseState) -> None:
-        self._set(st, self.new)
-
-    def undo(self, st: CaseState) -> None:
-        self._set(st, self.old)
 
     def describe(self) -> str:
         return f"rating {self.id} × {self.hyp}: {self.old or 'unrated'} → {self.new or 'unrated'}"
 
-    def touched(self) -> tuple[str, ...]:
-        return (self.id,)
+
+class Note(_Cell):
+    """One cell's note (None: removed)."""
+
+    field: ClassVar[str] = "notes"
+    op: Literal["note"] = "note"
+    new: str | None
+    old: str | None = None
+
+    def describe(self) -> str:
+        what = "written" if not self.old else ("removed" if not self.new else "changed")
+        return f"note on {self.id} × {self.hyp} {what}"
+
+
+class CaseTeam(Record):
+    """A one-analyst case made a team case: its ratings and notes become the analyst's layer."""
+
+    op: Literal["case.team"] = "case.team"
+
+    def apply_to(self, st: CaseState) -> None:
+        st.make_team(self.analyst)
+
+    def undo(self, st: CaseState) -> None:
+        st.make_solo(self.analyst)
+
+    def describe(self) -> str:
+        return f"case {self.case} made a team case: its ratings and notes are {self.analyst}'s"
+
+
+class CaseSolo(CaseTeam):
+    """A team case of one analyst back to a one-analyst case (undo of ``case.team``)."""
+
+    op: Literal["case.solo"] = "case.solo"  # type: ignore[assignment]  # a kind of its own
+
+    def apply_to(self, st: CaseState) -> None:
+        CaseTeam.undo(self, st)
+
+    def undo(self, st: CaseState) -> None:
+        CaseTeam.apply_to(self, st)
+
+    def describe(self) -> str:
+        return f"case {self.case} back to one analyst: {self.analyst}'s ratings and notes are shared again"
 
 
 class Exclude(Record):
@@ -624,11 +807,20 @@ class IndObserve(Record):
     evidence: Evidence
     old_status: IndicatorStatus
     old_evidence_id: str | None = None
+    # in a team case the item's ratings are the observer's, who joins the case with them
+    joins: bool = Field(default=False, exclude_if=_no)
 
     def apply_to(self, st: CaseState) -> None:
         i = st.ind_pos(self.id)
-        check_columns(st, self.evidence)
-        st.insert_evidence(self.pos, self.evidence)
+        if self.joins:
+            st.join(self.analyst)
+        try:
+            check_columns(st, self.evidence)
+            st.insert_evidence(self.pos, self.evidence)
+        except WeighError:
+            if self.joins:
+                st.leave(self.analyst)
+            raise
         st.indicators[i] = st.indicators[i].model_copy(
             update={"status": "observed", "evidence_id": self.evidence.id})
 
@@ -637,6 +829,8 @@ class IndObserve(Record):
         st.remove_evidence(self.evidence.id)
         st.indicators[i] = st.indicators[i].model_copy(
             update={"status": self.old_status, "evidence_id": self.old_evidence_id})
+        if self.joins:
+            st.leave(self.analyst)
 
     def describe(self) -> str:
         return f"indicator {self.id} observed: added evidence {self.evidence.id}: {self.evidence.title}"
@@ -661,18 +855,23 @@ class IndUnobserve(IndObserve):
 
 
 def check_columns(st: CaseState, ev: Evidence) -> None:
-    """An item may only rate or annotate hypotheses the case has."""
+    """An item may only rate or annotate hypotheses the case has (in a team case, only in
+    its analysts' layers)."""
     hids = {h.id for h in st.hypotheses}
     for field in ("ratings", "notes"):
         for hid in getattr(ev, field):
             if hid not in hids:
                 raise Conflict(f"evidence {ev.id}: {field}: unknown hypothesis id {hid!r}")
+    if st.info.analysts or ev.ratings_by or ev.notes_by:
+        problems = team_problems([ev], hids, st.info.analysts)
+        if problems:
+            raise Conflict(problems[0])
 
 
 Operation = Annotated[
     CasePut | CaseRestore | CaseDelete | CaseEdit | HypAdd | HypUpdate | HypDelete | HypRestore
     | EvAdd | EvUpdate | EvDelete | Rate | Exclude | IndAdd | IndUpdate | IndDelete | IndObserve
-    | IndUnobserve,
+    | IndUnobserve | Note | CaseTeam | CaseSolo,
     Field(discriminator="op"),
 ]
 # Built on first use, like the records (defer_build): a workbench's first frame needs none of
@@ -684,7 +883,7 @@ _KIND_OF: dict[str, type[Record]] = {
 KINDS: tuple[str, ...] = (
     "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
     "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude", "ind.add", "ind.update",
-    "ind.delete", "ind.observe", "ind.unobserve",
+    "ind.delete", "ind.observe", "ind.unobserve", "note", "case.team", "case.solo",
 )
 
 

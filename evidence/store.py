@@ -34,6 +34,7 @@ from typing import Any, NoReturn, Self
 
 from pydantic import BaseModel, ValidationError
 
+from evidence.analyst import current_analyst
 from evidence.database import (
     CASES,
     HISTORY,
@@ -93,9 +94,10 @@ def _os_reason(exc: OSError) -> str:
 class Store(CaseEdits):
     """A weigh database. Open with :meth:`Store.open`; every edit is durable on return."""
 
-    def __init__(self, path: Path, readonly: bool) -> None:
+    def __init__(self, path: Path, readonly: bool, analyst: str | None = None) -> None:
         self.files = DbFiles.at(path)
         self.path = self.files.db
+        self._analyst = analyst
         self.readonly = readonly
         self.journal_path = self.files.journal
         self.lock_path = self.files.lock
@@ -119,15 +121,26 @@ class Store(CaseEdits):
 
     # ----------------------------------------------------------------- opening
 
+    @property
+    def analyst(self) -> str:
+        """Who this store's edits are by (``evidence.analyst``): asked for at the first edit,
+        so a read-only open never needs one."""
+        if self._analyst is None:
+            self._analyst = current_analyst()
+        return self._analyst
+
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Store:
-        """Open (or create) a database; for writing, take its lock first.
+    def open(
+        cls, path: str | Path, *, readonly: bool = False, create: bool = True, analyst: str | None = None
+    ) -> Store:
+        """Open (or create) a database; for writing, take its lock first. ``analyst``: who
+        the edits are by (default: ``evidence.analyst.current_analyst()``).
 
         A symlinked database is followed to its target, so compaction's rename
         replaces the real file (beside which the journal and lock then live)
         instead of the link.
         """
-        store = cls(Path(path), readonly)
+        store = cls(Path(path), readonly, analyst)
         try:
             with gc_policy.paused():  # loading builds a few dozen objects per item
                 store._open(create)
@@ -327,6 +340,7 @@ class Store(CaseEdits):
             # Before the append, so a failed compaction fails this edit unacknowledged.
             self.compact()
         self._check_alone()
+        fields.setdefault("analyst", self.analyst)  # an undo names the analyst it undoes
         record = kind(seq=self._seq + 1, ts=utcnow(), case=case_id, **fields)
         start = self._journal.size
         try:
@@ -509,9 +523,10 @@ class Store(CaseEdits):
 
 
 def _case_document(st: CaseState) -> dict[str, Any]:
-    """A case as its TinyDB document (item models inside; the storage serialises them)."""
-    return {**dict(st.info), "hypotheses": st.hypotheses, "evidence": st.evidence,
-            "indicators": st.indicators}
+    """A case as its TinyDB document (item models inside; the storage serialises them).
+    A one-analyst case names no analysts: its document is as before teams."""
+    info = {k: v for k, v in dict(st.info).items() if k != "analysts" or v}
+    return {**info, "hypotheses": st.hypotheses, "evidence": st.evidence, "indicators": st.indicators}
 
 
 @contextmanager

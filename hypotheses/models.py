@@ -7,7 +7,6 @@ through these models, so a bad value is always reported with the field's name.
 from __future__ import annotations
 
 import math
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -19,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from hypotheses.slug import ANALYST_PATTERN, ANALYST_WORDS, is_analyst_id
 
 Rating = Literal["CC", "C", "N", "I", "II", "NA"]
 Level = Literal["low", "medium", "high"]
@@ -58,11 +59,7 @@ OneLine = Annotated[
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 ShortText = Annotated[str, StringConstraints(max_length=2_000, pattern=r"^[^\r\n]*$")]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,39}$")]
-# An analyst of a team case: a lower-case slug of at most 32.
-ANALYST_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,31}$"
 AnalystId = Annotated[str, StringConstraints(pattern=ANALYST_PATTERN)]
-ANALYST_WORDS = "use lower-case letters, digits and '-' (at most 32, starting with a letter or digit)"
-_ANALYST = re.compile(ANALYST_PATTERN)
 Admiralty = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
 # Dates arrive as ISO strings from JSON files and forms; accept those only.
 IsoDate = Annotated[date, Field(strict=False)]
@@ -123,7 +120,7 @@ class Evidence(_Model):
     @classmethod
     def _analyst_keys(cls, layers: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
         for analyst in layers:
-            if not _ANALYST.match(analyst):
+            if not is_analyst_id(analyst):
                 raise ValueError(f"analyst id {analyst[:40]!r}: {ANALYST_WORDS}")
         return layers
 

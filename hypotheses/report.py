@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from hypotheses.scoring_models import DEFAULT_MODEL
+from hypotheses.slug import TEAM
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -25,6 +26,7 @@ class ReportOptions:
     as_of: date | None = None
     history: list[str] | None = None
     today: date | None = field(default=None)  # for "overdue"; None: the current date
+    lens: str = TEAM  # a team case: the team's consensus, or one analyst's votes
 
 
 def render_json(case: Case, opts: ReportOptions) -> str:
@@ -49,5 +51,6 @@ def render_html_report(case: Case, opts: ReportOptions) -> str:
 
 def render_csv_matrix(case: Case, opts: ReportOptions) -> str:
     from hypotheses.render_csv import render_csv
+    from hypotheses.team import lens_case
 
-    return render_csv(case)
+    return render_csv(lens_case(case, opts.lens))

@@ -6,6 +6,17 @@ import re
 import unicodedata
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
+# An analyst of a team case: a lower-case slug of at most 32 (here, not in the models, so
+# the CLI checks --analyst without loading pydantic).
+ANALYST_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,31}$"
+ANALYST_WORDS = "use lower-case letters, digits and '-' (at most 32, starting with a letter or digit)"
+_ANALYST = re.compile(ANALYST_PATTERN)
+TEAM = "team"  # the lens that shows a team case's consensus (not an analyst's votes)
+
+
+def is_analyst_id(text: str) -> bool:
+    """Whether ``text`` is an analyst id as it stands."""
+    return _ANALYST.fullmatch(text) is not None
 
 
 def slug(text: str, limit: int = 64) -> str:

@@ -18,8 +18,10 @@ from datetime import date
 
 from hypotheses.models import Case, CaseInfo, Evidence, Rating
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
+from hypotheses.slug import TEAM
 
-TEAM = "team"  # the lens that scores the consensus matrix
+__all__ = ["TEAM"]  # and the functions below
+
 LABELS: tuple[str, ...] = ("agree", "mild", "large", "extreme")
 _FIELDS = tuple(name for name in CaseInfo.model_fields if name != "analysts")
 
@@ -198,6 +200,13 @@ def check_lens(case: Case, lens: str) -> str:
         raise ValueError(f"lens: case {case.id} is not a team case (it lists no analysts), "
                          f"so its only lens is {TEAM!r}")
     raise ValueError(f"lens: {lens[:40]!r} is not one of {', '.join(lens_names(case))}")
+
+
+def lens_words(case: Case, lens: str) -> str:
+    """What a lens's matrix is, in words: "the team's consensus of ana, ben" / "ben's votes"."""
+    if lens == TEAM:
+        return f"the team's consensus of {', '.join(case.analysts)}" if case.analysts else "the ratings"
+    return f"{lens}'s votes"
 
 
 def lens_ratings(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, Rating]:

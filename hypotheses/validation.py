@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from hypotheses.models import ANALYST_WORDS, Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
+from hypotheses.models import Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
+from hypotheses.slug import ANALYST_WORDS
 
 _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
 

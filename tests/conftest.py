@@ -14,6 +14,9 @@ import pytest
 from hypotheses.models import Case, Evidence, Hypothesis
 
 ROOT = Path(__file__).resolve().parent.parent
+# Who every test (and every `weigh` it runs) acts as, whoever runs the suite: the audit
+# trail names it, so screens and files must not depend on the login name.
+os.environ["WEIGH_ANALYST"] = "tester"
 #: Long enough for a cold start on a loaded machine; a hung command fails the test.
 CLI_TIMEOUT = 60
 

@@ -57,7 +57,8 @@ def test_every_kind_of_edit_is_described(tmp_path: Path) -> None:
         store.delete_evidence("c", "E3")
         store.update_case_info(store.case("c").info.model_copy(update={"question": "Which one?"}))
         lines = [describe_change(r) for r in store.history("c")]
-    whats = [line.split(" UTC  ", 1)[1] for line in lines]
+    whats = [line.split(" UTC  ", 1)[1].removesuffix(" (by tester)") for line in lines]
+    assert all(line.endswith(" (by tester)") for line in lines)  # who made each change
     assert whats == [
         "case c written whole (created, imported or replaced): 2 hypotheses, 2 evidence",
         "rating E2 × H1: unrated → II",
@@ -203,7 +204,7 @@ def test_ranking_history_marks_the_changes_of_leader(tmp_path: Path) -> None:
     assert [s.ranking for s in steps] == ["H1 > H2", "H2 > H1", "H2 > H1", "H2 > H1", "H1 = H2"]
     assert [s.leader_changed for s in steps] == [False, True, False, False, True]
     assert steps[0].change.startswith("case c written whole")
-    assert steps[1].change == "rating E2 × H1: unrated → II"
+    assert steps[1].change == "rating E2 × H1: unrated → II (by tester)"
     assert steps[-1].leaders["inconsistency"] == ("H1", "H2")
     with pytest.raises(ValueError, match="model"):
         ranking_history(rep.states[0].case, [], "nope")

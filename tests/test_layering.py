@@ -206,6 +206,7 @@ def _runs(tmp: Path) -> dict[str, list[list[str]]]:
                    ["export", "--db", db, "--format", "case", "-o", out]],
         "import": [["import", "--db", db, out, "--case", "copy"]],
         "delete": [["delete", "--db", db, "copy", "--yes"]],
+        "make-team": [["make-team", "--db", db, "--analyst", "ana"]],
     }
 
 

@@ -24,7 +24,9 @@ from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
+    from evidence.formats import FileFormat
     from evidence.store import Store
+    from hypotheses.models import Case
 
 EXIT_ERROR = 2
 
@@ -69,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="database file (default: $WEIGH_DB, else weigh.json in the user data directory)",
     )
+    db.add_argument(
+        "--analyst",
+        metavar="ID",
+        default=argparse.SUPPRESS,
+        help="act as this analyst of a team case (default: $WEIGH_ANALYST, else your login name)",
+    )
     parser = _Parser(
         prog="weigh",
         description=(
@@ -104,7 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
     exp.add_argument(
+        "--lens", metavar="team|ANALYST", default="team",
+        help="a team case seen as the team's consensus (default) or one analyst's votes",
+    )
+    exp.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE ('-': standard output, the default)"
+    )
+    team = sub.add_parser(
+        "make-team", parents=[db],
+        help="make a case a team case: its ratings and notes become yours, others add theirs",
+    )
+    team.add_argument("--case", metavar="ID", help="case (default: the only case, or istanbul-2022)")
+    team.add_argument(
+        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
     )
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
@@ -217,11 +237,27 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_make_team(args: argparse.Namespace) -> int:
+    from evidence.store import Store
+
+    store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
+    try:
+        case_id = _pick_case(store, args.case)
+        store.make_team(case_id)
+        who = store.analyst
+    finally:
+        store.close()
+    say(f"Case {case_id} is now a team case: its ratings and notes are {who}'s. Each analyst "
+        "adds their own by rating it as themselves (weigh --analyst ID, or WEIGH_ANALYST).")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from evidence.db_files import DbFiles
     from evidence.export import export_bytes, write_file
     from evidence.history import describe_change
     from evidence.seed import open_store
+    from hypotheses.team import lens_case, lens_words
 
     fmt = file_format(args.format)
     if fmt.binary and not args.output:
@@ -233,8 +269,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         history = [describe_change(r) for r in store.history(case_id)] if args.history else None
     finally:
         store.close()
-    data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history)
-    losses = fmt.losses(case) if fmt.losses else []
+    lens = _lens(case, args.lens, fmt)
+    data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history, lens=lens)
+    if fmt.lens_matrix and case.analysts:
+        say(f"The .{fmt.extension} file holds {lens_words(case, lens)} (--lens); each analyst's "
+            "votes are kept only in the case file (--format case).", file=sys.stderr)
+    losses = fmt.losses(lens_case(case, lens)) if fmt.losses else []
     if losses:
         print(
             f"Not kept in the .{fmt.extension} file ({fmt.program or fmt.label} has no place for it):",
@@ -254,6 +294,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
+    """The export's lens, checked against the case: a one-line error otherwise."""
+    from hypotheses.team import TEAM, check_lens
+
+    try:
+        check_lens(case, lens)
+    except ValueError as exc:
+        raise UsageError(f"--{exc}") from None
+    if lens != TEAM and fmt.name == "case":
+        raise UsageError("--lens: a case file keeps every analyst's votes; --lens chooses what "
+                         "the summaries, the CSV matrix and the .achz file show")
+    return lens
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -310,11 +364,23 @@ def _exports_folder(args: argparse.Namespace) -> Path | None:
 
 COMMANDS = {
     "cases": cmd_cases,
+    "make-team": cmd_make_team,
     "import": cmd_import,
     "export": cmd_export,
     "delete": cmd_delete,
     "serve": cmd_serve,
 }
+
+
+def _act_as(args: argparse.Namespace) -> None:
+    """Check the analyst asked for, and act as them in this process and the processes it
+    starts (the workbench's, ``weigh serve``'s): every edit names them."""
+    from evidence.analyst import ENV, checked_analyst
+
+    if hasattr(args, "analyst"):
+        os.environ[ENV] = checked_analyst(args.analyst, "--analyst")
+    elif os.environ.get(ENV):
+        checked_analyst(os.environ[ENV], ENV)
 
 
 def _with_help(message: str, argv: Sequence[str] | None) -> str:
@@ -328,6 +394,7 @@ def _with_help(message: str, argv: Sequence[str] | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        _act_as(args)
         return COMMANDS.get(args.command, cmd_tui)(args)
     except WeighError as exc:
         say(f"weigh: error: {_with_help(str(exc), argv)}", file=sys.stderr)

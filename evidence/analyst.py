@@ -1,0 +1,50 @@
+"""Who weigh acts as: the analyst whose votes and notes an edit writes, and whom the
+journal and audit trail name.
+
+``--analyst ID`` (the CLI puts it in ``WEIGH_ANALYST`` for the process and its
+children), else ``WEIGH_ANALYST``, else the login name made a slug.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from evidence.errors import WeighError
+from hypotheses.slug import ANALYST_WORDS, is_analyst_id, slug
+
+ENV = "WEIGH_ANALYST"
+_LIMIT = 32  # an analyst id's length
+
+
+def checked_analyst(text: str, where: str) -> str:
+    """``text`` if it is an analyst id, else a WeighError naming ``where`` it came from."""
+    if is_analyst_id(text):
+        return text
+    raise WeighError(f"{where}: {text[:40]!r} is not an analyst id: {ANALYST_WORDS}")
+
+
+def login_name() -> str:
+    """The user's login name ('' when the system has none for this process)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def current_analyst(explicit: str | None = None) -> str:
+    """The analyst weigh acts as (see the module docstring); a WeighError when the id given
+    is not one, or no login name makes one."""
+    if explicit is not None:
+        return checked_analyst(explicit, "--analyst")
+    named = os.environ.get(ENV)
+    if named:
+        return checked_analyst(named, ENV)
+    login = login_name()
+    made = slug(login, limit=_LIMIT)
+    if not made:
+        raise WeighError(
+            f"no analyst id can be made from the login name {login[:40]!r}; "
+            f"give --analyst ID or set {ENV}"
+        )
+    return made
