@@ -1,20 +1,29 @@
 """The HTML report: one self-contained file worth mailing to someone outside the terminal.
 
-No scripts and no external assets: charts are inline SVG, styles inline, and a
-Content-Security-Policy forbids anything else, so a hostile case file cannot
-make the report run code even if a value slipped through. Every piece of user
-text passes through ``esc``; links are made only from http(s) URLs.
+Rendered from the Jinja2 template ``hypotheses/templates/report.html.j2`` with
+autoescaping on, so every value is escaped unless the template marks it safe (only
+the style sheet, a constant here). No scripts and no external assets: charts are
+inline SVG whose shapes are computed here as numbers, styles inline, and a
+Content-Security-Policy forbids anything else. Links are made only from http(s) URLs.
+The facts come from :func:`hypotheses.report_sections.build_report`, as the
+Markdown report's do.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from functools import cache
 from html import escape
+from typing import Any
 
-from hypotheses.models import RATING_NAMES, RATINGS, Case, Evidence
-from hypotheses.replay import StopLeaders, leader_changes, leaders_over_time
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from hypotheses.models import RATING_NAMES, RATINGS
+from hypotheses.replay import StopLeaders
+from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
-from hypotheses.summary import Findings, Watch, coverage_text
+from hypotheses.summary import Findings
 
 CELL_COLOURS = {
     "CC": "#1a7f37", "C": "#8fd19e", "N": "#eeeeee",
@@ -24,7 +33,8 @@ CELL_TEXT = {"CC": "#fff", "II": "#fff"}
 # One colour per hypothesis (case order), for the timeline and the legend.
 PALETTE = ("#0969da", "#bf3989", "#9a6700", "#8250df", "#1b7c83", "#bc4c00", "#4d2d00", "#57606a")
 MAX_CHANGES = 40  # leader changes listed under the timeline chart
-LEAD, OTHER = "#1a7f37", "#8c959f"
+LEAD, BAND, OTHER = "#1a7f37", "#8fd19e", "#8c959f"
+MIN_BAR = 4.0  # a bar of score 0 still shows, so a leader at 0 is marked
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
@@ -63,6 +73,16 @@ td.cell{text-align:center;font-weight:700;min-width:2.4rem;white-space:nowrap}
 .disagree{color:#c62828;font-weight:600}
 .muted{color:#6e7781}
 tr.excluded td{opacity:.45}
+tr.band td{background:#f0fff4}
+td.noted{box-shadow:inset 0 0 0 2px #1f2328}
+.chip.noted{background:#eeeeee;box-shadow:inset 0 0 0 2px #1f2328}
+.fact{display:inline-block;background:#fff8c5;border:1px solid #d4a72c;border-radius:.25rem;padding:0 .35rem;
+font-size:.8em;white-space:nowrap}
+.headline{font-size:1.1rem;font-weight:600}
+li.untold{color:#c62828;font-weight:600}
+.badge.band{background:#dafbe1;color:#1a7f37;border-color:#aceebb}
+.verdict div.chosen{border:2px solid #1f2328}
+ul.notes li{margin:.25rem 0}
 .tag{display:inline-block;background:#ddf4ff;border-radius:1rem;padding:0 .45rem;margin:0 .1rem;font-size:.8em}
 .swatch{display:inline-block;width:.85rem;height:.85rem;border-radius:.15rem;vertical-align:-.1rem;margin-right:.3rem}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem;margin:.3rem 0 .6rem;padding:0;list-style:none}
@@ -78,7 +98,8 @@ footer{margin-top:2.5rem;color:#6e7781;font-size:.85rem}
 
 
 def esc(text: object) -> str:
-    """User text made inert in element content and in quoted attributes."""
+    """User text made inert in element content and in quoted attributes (for callers
+    outside the template; the template escapes by itself)."""
     return escape(str(text), quote=True)
 
 
@@ -86,445 +107,170 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def hyp_colour(case: Case, hid: str) -> str:
-    for i, h in enumerate(case.hypotheses):
-        if h.id == hid:
-            return PALETTE[i % len(PALETTE)]
-    return OTHER
+def _web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
 
 
-def _chip(code: str) -> str:
-    return (
-        f'<span class="chip" style="background:{CELL_COLOURS[code]};color:{CELL_TEXT.get(code, "#1f2328")}" '
-        f'title="{esc(RATING_NAMES[code])}">{esc(code)}</span>'
-    )
+def _n(v: float) -> str:
+    return f"{v:.1f}"
 
 
-# ------------------------------------------------------------------ charts
+@dataclass
+class Chart:
+    """An SVG's shapes, as the template draws them (numbers already formatted)."""
+
+    width: str
+    height: str
+    aria: str
+    title: str = ""
+    note: str = ""
+    rects: list[dict[str, str]] = field(default_factory=list)
+    texts: list[dict[str, str]] = field(default_factory=list)
+    lines: list[dict[str, str]] = field(default_factory=list)
+
+    def text(self, x: float, y: float, text: str, size: str = "12", tip: str = "", **extra: str) -> None:
+        self.texts.append({"x": _n(x), "y": _n(y), "text": text, "size": size, "fill": extra.get("fill", "#1f2328"),
+                           "anchor": extra.get("anchor", ""), "weight": extra.get("weight", ""),
+                           "transform": extra.get("transform", ""), "tip": tip})
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, tip: str, **extra: str) -> None:
+        self.rects.append({"x": _n(x), "y": _n(y), "w": _n(w), "h": _n(h), "fill": fill, "tip": tip,
+                           "rx": extra.get("rx", ""), "stroke": extra.get("stroke", "")})
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, **extra: str) -> None:
+        self.lines.append({"x1": _n(x1), "y1": _n(y1), "x2": _n(x2), "y2": _n(y2),
+                           "stroke": extra.get("stroke", "#57606a"), "width": extra.get("width", "1"),
+                           "dash": extra.get("dash", ""), "tip": extra.get("tip", "")})
 
 
-def _bar_chart(f: Findings, model: str) -> str:
-    """One model's ranking as horizontal bars, best first.
+def bar_chart(r: Report, model: str) -> Chart:
+    """One model's ranking as horizontal bars, best first; the leaders green, the rest of
+    the chosen model's band light green.
 
-    Bayes: posterior bars from 0 to the right. The inconsistency models score
-    0 at best and lower as evidence weighs against, so bars grow to the left
-    from a zero line: the shortest bar leads.
+    Bayes: posterior bars from 0 to the right. The inconsistency models score 0 at
+    best and lower as evidence weighs against, so bars grow to the left from a zero
+    line: the shortest bar leads. A bar is never shorter than ``MIN_BAR``, so a
+    leader at 0 (nothing against it) still shows green.
     """
-    a = f.analysis
+    a = r.findings.analysis
     sm = scoring_model(model)
-    share = sm.shows_posterior  # a share from 0 to 1, else a score of 0 or less
-    hyps = f.case.hypotheses
-    ms = a.models[model]
-    values = list(a.shown(model))
+    share = sm.shows_posterior
+    hyps = r.case.hypotheses
+    ms = a.models[sm.name]
+    values = list(a.shown(sm.name))
     width, bar_h, label_w, value_w = 322, 24, 112, 50
     plot = width - label_w - value_w
     height = bar_h * len(hyps) + 8
-    span = (max((abs(v) for v in values), default=0.0) or 1.0) if not share else 1.0
-    rows = []
-    for row, i in enumerate(ms.order):
-        v = values[i]
-        length = max(plot * abs(v) / span, 1.0 if v else 0.0)
-        y = 4 + row * bar_h
-        colour = LEAD if i in ms.top else OTHER
-        x = label_w if share else label_w + plot - length
-        vx = label_w + length + 4 if share else label_w + plot + 4
-        label = f"{hyps[i].id} · {_short(hyps[i].title, 10)}"
-        rows.append(
-            f'<text x="0" y="{y + 16}" font-size="12" fill="#1f2328">{esc(label)}'
-            f"<title>{esc(hyps[i].id)}: {esc(hyps[i].title)}</title></text>"
-            f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{bar_h - 8}" rx="2" fill="{colour}">'
-            f"<title>{esc(hyps[i].id)}: {esc(hyps[i].title)} — {esc(sm.format_score(v))}</title></rect>"
-            f'<text x="{vx:.1f}" y="{y + 16}" font-size="12" fill="#1f2328">{esc(sm.format_score(v))}</text>'
-        )
+    span = 1.0 if share else (max((abs(v) for v in values), default=0.0) or 1.0)
+    inside = set(r.findings.verdicts[sm.name].band)
+    banded = len(inside) > 1
+    chart = Chart(str(width), str(height), f"{sm.label} ranking", sm.label)
     zero_x = label_w if share else label_w + plot
-    axis = f'<line x1="{zero_x}" y1="0" x2="{zero_x}" y2="{height}" stroke="#57606a" stroke-width="1"/>'
-    note = (
-        "posterior probability; the longest bar leads"
-        if share
-        else "evidence against, from 0; the shortest bar leads"
-    )
-    return (
-        f'<figure class="chart"><h3>{esc(sm.label)}</h3>'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="{esc(sm.label)} ranking">{axis}{"".join(rows)}</svg>'
-        f"<p>{note}; leader in green</p></figure>"
-    )
+    chart.line(zero_x, 0, zero_x, height)
+    for row, i in enumerate(ms.order):
+        v, hyp, y = values[i], hyps[i], 4 + row * bar_h
+        length = max(plot * abs(v) / span, MIN_BAR)
+        colour = LEAD if i in ms.top else BAND if banded and hyp.id in inside else OTHER
+        x = label_w if share else label_w + plot - length
+        shown = sm.format_score(v)
+        mark = " ◆" if i in ms.top else ""
+        chart.text(0, y + 16, f"{hyp.id}{mark} · {_short(hyp.title, 10)}", tip=f"{hyp.id}: {hyp.title}",
+                   weight="700" if i in ms.top else "")
+        chart.rect(x, y + 4, length, bar_h - 8, colour, f"{hyp.id}: {hyp.title} — {shown}", rx="2")
+        chart.text(label_w + length + 4 if share else label_w + plot + 4, y + 16, shown)
+    what = "posterior probability; the longest bar leads" if share else (
+        "evidence against, from 0; the shortest bar leads")
+    chart.note = f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
+    return chart
 
 
-def _timeline_svg(case: Case, points: list[StopLeaders], as_of_index: int | None) -> str:
+def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) -> Chart:
     """A lane per model, a column per as-of date, each cell coloured by its leader(s).
 
     Tied leaders share the cell in stripes, so a tie is visible, not hidden.
     """
+    points = r.timeline
     n = len(points)
     label_w, cell_h, gap, top = 100, 30, 8, 6
     # Fit ~1000px when it can; long timelines get thin columns (at least 4px) and scroll.
     cell_w = max(4.0, (1000 - label_w) / n)
     width = label_w + cell_w * n
-    label_every = max(1, math.ceil(16 / cell_w))  # rotated date labels need ~16px apart
     lanes = len(SCORING_MODELS)
     axis_y = top + lanes * (cell_h + gap)
-    height = axis_y + 78
-    parts: list[str] = []
+    chart = Chart(f"{width:.0f}", str(axis_y + 78), "leader by as-of date")
     for lane, sm in enumerate(SCORING_MODELS):
         y = top + lane * (cell_h + gap)
-        parts.append(
-            f'<text x="0" y="{y + cell_h / 2 + 4:.1f}" font-size="12" fill="#1f2328">'
-            f"{esc(sm.short)}<title>{esc(sm.label)}</title></text>"
-        )
+        chart.text(0, y + cell_h / 2 + 4, sm.short, tip=sm.label)
         for k, point in enumerate(points):
-            x = label_w + k * cell_w
-            leaders = point.leaders[sm.name] or ("",)
-            stripe = cell_h / len(leaders)
-            tip = (
-                f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
-                f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}"
-            )
-            for j, hid in enumerate(leaders):
-                parts.append(
-                    f'<rect x="{x + 1:.1f}" y="{y + j * stripe:.1f}" width="{cell_w - 2:.1f}" '
-                    f'height="{stripe:.1f}" fill="{hyp_colour(case, hid)}"><title>{esc(tip)}</title></rect>'
-                )
-            if len(leaders) == 1 and cell_w >= 26:
-                parts.append(
-                    f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" font-size="11" '
-                    f'fill="#fff" text-anchor="middle" font-weight="600">{esc(_short(leaders[0], 5))}</text>'
-                )
-    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{width}" y2="{axis_y}" stroke="#57606a"/>')
+            _timeline_cell(chart, point, sm.name, label_w + k * cell_w, y, (cell_w, cell_h), colours)
+    chart.line(label_w, axis_y, width, axis_y)
+    _date_labels(chart, points, label_w, cell_w, axis_y)
+    if as_of_index is not None:
+        x = label_w + (as_of_index + 1) * cell_w
+        chart.line(x, 0, x, axis_y, stroke="#cf222e", width="2", dash="4 3", tip="report as-of date")
+    return chart
+
+
+def _timeline_cell(
+    chart: Chart, point: StopLeaders, model: str, x: float, y: float, size: tuple[float, float],
+    colours: dict[str, str],
+) -> None:
+    cell_w, cell_h = size
+    leaders = point.leaders[model] or ("",)
+    stripe = cell_h / len(leaders)
+    tip = (
+        f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
+        f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}"
+    )
+    for j, hid in enumerate(leaders):
+        chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
+    if len(leaders) == 1 and cell_w >= 26:
+        chart.text(x + cell_w / 2, y + cell_h / 2 + 4, _short(leaders[0], 5), size="11", fill="#fff",
+                   anchor="middle", weight="600")
+
+
+def _date_labels(chart: Chart, points: list[StopLeaders], label_w: float, cell_w: float, axis_y: float) -> None:
+    n = len(points)
+    label_every = max(1, math.ceil(16 / cell_w))  # rotated date labels need ~16px apart
     for k, point in enumerate(points):
         last_fits = k == n - 1 and k % label_every * 2 >= label_every
         if k % label_every and not last_fits:
             continue
         x = label_w + k * cell_w + cell_w / 2
-        parts.append(
-            f'<text x="{x:.1f}" y="{axis_y + 12}" font-size="10.5" fill="#57606a" text-anchor="end" '
-            f'transform="rotate(-40 {x:.1f} {axis_y + 12})">{esc(point.as_of.isoformat())}</text>'
-        )
-    if as_of_index is not None:
-        x = label_w + (as_of_index + 1) * cell_w
-        parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_y}" stroke="#cf222e" '
-            f'stroke-width="2" stroke-dasharray="4 3"><title>report as-of date</title></line>'
-        )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" role="img" '
-        f'aria-label="leader by as-of date">{"".join(parts)}</svg>'
+        chart.text(x, axis_y + 12, point.as_of.isoformat(), size="10.5", fill="#57606a", anchor="end",
+                   transform=f"rotate(-40 {_n(x)} {_n(axis_y + 12)})")
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("hypotheses", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
-def _timeline(f: Findings) -> list[str]:
-    case = f.case
-    points = leaders_over_time(case)
-    out = ['<section id="timeline"><h2>Leader over time</h2>']
-    if len(points) < 2:
-        out.append('<p class="muted">Fewer than two event dates: no timeline to draw.</p></section>')
-        return out
-    as_of = f.analysis.as_of
-    idx = None
-    if as_of is not None:
-        idx = max((k for k, p in enumerate(points) if p.as_of <= as_of), default=None)
-    undated = points[0].undated
-    out.append(
-        "<p>Who leads each model using only the evidence known by each date (the later of "
-        "its event and reported dates). "
-        f"{undated} undated item{'s' if undated != 1 else ''} count{'s' if undated == 1 else ''} "
-        "at every date. Stripes mark tied leaders.</p>"
-    )
-    out.append(
-        '<ul class="legend">'
-        + "".join(
-            f'<li><span class="swatch" style="background:{hyp_colour(case, h.id)}"></span>'
-            f"<b>{esc(h.id)}</b> {esc(_short(h.title, 60))}</li>"
-            for h in case.hypotheses
-        )
-        + "</ul>"
-    )
-    out.append('<div class="scroll">' + _timeline_svg(case, points, idx) + "</div>")
-    changes = leader_changes(points)
-    if changes:
-        more = len(changes) - MAX_CHANGES
-        out.append(
-            "<h3>When the leader changed</h3><ul>"
-            + "".join(
-                f"<li>{esc(c.as_of.isoformat())} — {esc(scoring_model(c.model).label)}: "
-                f"{esc(', '.join(c.before) or 'none')} → <b>{esc(', '.join(c.after) or 'none')}</b></li>"
-                for c in changes[:MAX_CHANGES]
-            )
-            + (
-                f'<li class="muted">… and {more} later changes (the chart shows them all)</li>'
-                if more > 0
-                else ""
-            )
-            + "</ul>"
-        )
-    else:
-        out.append("<p>No model's leader changed over the timeline.</p>")
-    out.append("</section>")
-    return out
-
-
-# ------------------------------------------------------------------ pieces
-
-
-def _link(url: str | None) -> str:
-    if not url:
-        return ""
-    shown = esc(_short(url, 70))
-    if url.lower().startswith(("http://", "https://")):
-        return f' — <a href="{esc(url)}" rel="noreferrer noopener">{shown}</a>'
-    return f' — <span class="muted" title="not a web link, so not linked">{shown}</span>'
-
-
-def _ratings(ev: Evidence, hids: list[str]) -> str:
-    cells = [f"{esc(h)} {_chip(ev.ratings[h])}" for h in hids if h in ev.ratings]
-    return " ".join(cells) or '<span class="muted">not rated</span>'
-
-
-def _verdict(f: Findings) -> str:
-    """Who leads each model, by how much, on what; never an unrated leader as a winner."""
-    s, case = f.summary, f.case
-    boxes = []
-    for sm in SCORING_MODELS:
-        v = f.verdicts[sm.name]
-        ids = [h.id for h in v.leaders]
-        if v.unrated_leader:
-            names = "no verdict: the top score rests on no rated item"
-        elif len(ids) == 1:
-            names = f"<b>{esc(ids[0])}</b> {esc(_short(case.hypothesis(ids[0]).title, 90))}"
-        else:
-            names = f"a tie of {len(ids)}: " + ", ".join(f"<b>{esc(h)}</b>" for h in ids) if ids else "none"
-        label = "Top score" if v.unrated_leader else "Leads"
-        boxes.append(
-            f'<div><span class="lbl">{label} under {esc(sm.label)}</span>'
-            f'<span class="who">{names}</span>'
-            f'<p class="meta">{esc(v.headline)}</p>'
-            + "".join(f'<p class="warning">{esc(w)}</p>' for w in v.warnings)
-            + "</div>"
-        )
-    agree = (
-        "<p>The models agree on the leader.</p>"
-        if s.models_agree
-        else '<p class="disagree">The models disagree on the leader: read the evidence before concluding.</p>'
-    )
-    return '<section class="verdict">' + "".join(boxes) + "</section>" + agree
-
-
-def _watch(w: Watch, today_overdue: bool) -> str:
-    ind = w.indicator
-    when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
-    flag = ' <span class="overdue">overdue</span>' if today_overdue else ""
-    seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
-    return (
-        f"<li>{_chip(w.rating)} <b>{esc(ind.id)}</b> {esc(ind.title)} "
-        f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}</li>'
-    )
-
-
-def _indicators(f: Findings) -> list[str]:
-    case = f.case
-    if not case.indicators:
-        return []
-    out = [
-        '<section id="indicators"><h2>Indicators</h2>'
-        "<p>Registered before they are seen; they take no part in scoring.</p><ul>"
-    ]
-    for ind in case.indicators:
-        when = f" · expected by {esc(ind.expected_by.isoformat())}" if ind.expected_by else ""
-        flag = ' <span class="overdue">overdue</span>' if ind.overdue(f.today) else ""
-        seen = f" · observed as {esc(ind.evidence_id)}" if ind.evidence_id else ""
-        ratings = " ".join(f"{esc(h)} {_chip(code)}" for h, code in ind.ratings.items()) or "no ratings"
-        out.append(
-            f"<li><b>{esc(ind.id)}</b> {esc(ind.title)} "
-            f'<span class="muted">({esc(ind.status)}{seen}{when})</span>{flag}<br>{ratings}</li>'
-        )
-    out.append("</ul></section>")
-    return out
+def _as_of_index(r: Report) -> int | None:
+    as_of = r.findings.analysis.as_of
+    if as_of is None or not r.timeline:
+        return None
+    return max((k for k, p in enumerate(r.timeline) if p.as_of <= as_of), default=None)
 
 
 def render_html(f: Findings, history: list[str] | None = None) -> str:
-    case, a, s = f.case, f.analysis, f.summary
-    hids = a.hypothesis_ids
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(case.title)} — weigh</title><style>{STYLE}</style></head><body><main>",
-        "<header>",
-        '<p class="kicker">Analysis of Competing Hypotheses</p>',
-        f"<h1>{esc(case.title)}</h1>",
-    ]
-
-    if case.question:
-        parts.append(f'<p class="question">{esc(case.question)}</p>')
-    if case.description:
-        parts.append(f"<p>{esc(case.description)}</p>")
-    when = f"known by {a.as_of.isoformat()}" if a.as_of else "all dates"
-    parts.append(
-        f'<p class="meta">{len(case.hypotheses)} hypotheses · evidence used: {s.evidence_used} of '
-        f"{len(case.evidence)} ({esc(when)}; {a.undated_used} undated) · ranked by the "
-        f"<b>{esc(scoring_model(s.model).label)}</b> model</p>"
-    )
-    parts.append("</header>")
-    # the analyst's own judgement comes first, before any score
-    if case.conclusion.strip():
-        parts.append(
-            f'<section id="conclusion"><h2>Conclusion</h2><p class="conclusion">'
-            f"{esc(case.conclusion.strip())}</p></section>"
-        )
-    else:
-        parts.append(
-            '<section id="conclusion"><h2>Conclusion</h2>'
-            '<p class="muted">No conclusion written yet.</p></section>'
-        )
-    parts.append(_verdict(f))
-
-    heads = "".join(
-        f"<th>{esc(m.short.capitalize() if not m.shows_posterior else m.short + ' posterior')}</th>"
-        for m in SCORING_MODELS
-    )
-    parts.append(
-        '<section id="ranking"><h2>Ranking</h2><table><tr><th>Rank</th><th>Hypothesis</th>'
-        f"{heads}<th>Coverage</th></tr>"
-    )
-    for row in s.ranking:
-        i = hids.index(row.id)
-        score_cells = "".join(
-            f'<td class="num">{esc(m.format_score(a.shown(m.name)[i]))}</td>' for m in SCORING_MODELS
-        )
-        cov = esc(coverage_text(a.coverage[i], len(a.used)))
-        if row.incomplete:
-            cov += f' <span class="badge">incomplete: {a.coverage[i].unrated} not rated</span>'
-        parts.append(
-            f'<tr><td class="num">{row.rank}</td><td><span class="swatch" '
-            f'style="background:{hyp_colour(case, row.id)}"></span><b>{esc(row.id)}</b> {esc(row.title)}</td>'
-            f"{score_cells}<td>{cov}</td></tr>"
-        )
-    parts.append("</table>")
-    parts.append('<div class="charts">' + "".join(_bar_chart(f, m.name) for m in SCORING_MODELS) + "</div>")
-    parts += [f'<p class="caveat">{esc(m.caveat)}</p>' for m in SCORING_MODELS if m.caveat]
-    parts.append("</section>")
-
-    parts += _indicators(f)
-    parts += _timeline(f)
-
-    parts.append('<section id="matrix"><h2>Matrix</h2>')
-    parts.append(
-        '<ul class="legend">'
-        + "".join(f"<li>{_chip(code)} {esc(RATING_NAMES[code])}</li>" for code in RATINGS)
-        + '<li><span class="chip muted">·</span> not rated</li></ul>'
-    )
-    parts.append(
-        '<div class="scroll"><table class="matrix"><tr><th>Evidence</th><th>Date</th>'
-        + "".join(f'<th class="h" title="{esc(h.title)}">{esc(h.id)}</th>' for h in case.hypotheses)
-        + "<th>Diag.</th><th>Linchpin</th></tr>"
-    )
-    for i, ev in enumerate(case.evidence):
-        cells = []
-        for hid in hids:
-            code = ev.ratings.get(hid)
-            if code is None:
-                cells.append('<td class="cell muted">·</td>')
-                continue
-            style = f"background:{CELL_COLOURS[code]};color:{CELL_TEXT.get(code, '#1f2328')}"
-            note = ev.notes.get(hid, "")
-            tip = esc(RATING_NAMES[code] + (f" — {note}" if note else ""))
-            cells.append(f'<td class="cell" style="{style}" title="{tip}">{esc(code)}</td>')
-        cls = ' class="excluded"' if ev.excluded else ""
-        badges = '<span class="badge assume">assumption</span>' if ev.kind == "assumption" else ""
-        badges += '<span class="badge">left out</span>' if ev.excluded else ""
-        parts.append(
-            f"<tr{cls}><td><b>{esc(ev.id)}</b> {esc(ev.title)}{badges}</td>"
-            f'<td class="date">{esc(ev.event_date.isoformat() if ev.event_date else "")}</td>'
-            + "".join(cells)
-            + f'<td class="num">{a.diagnosticity[i]:.2f}</td><td>{esc(", ".join(a.linchpins[i]))}</td></tr>'
-        )
-    parts.append("</table></div></section>")
-
-    parts.append('<section id="linchpins"><h2>Linchpins</h2>')
-    linch = [(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]]
-    if linch:
-        parts.append(
-            "<p>Removing any one of these alone changes the leading hypotheses of the named models.</p><ul>"
-        )
-        for ev, models in linch:
-            flag = (
-                ' <span class="badge assume">assumption — not a report</span>'
-                if ev.kind == "assumption"
-                else ""
-            )
-            parts.append(f"<li><b>{esc(ev.id)}</b> {esc(ev.title)} — {esc(', '.join(models))}{flag}</li>")
-        parts.append("</ul>")
-    else:
-        parts.append("<p>No single item changes the leader of any model when removed.</p>")
-    parts.append("</section>")
-
-    parts.append('<section id="assumptions"><h2>Key assumptions</h2>')
-    if f.assumptions:
-        parts.append(
-            "<p>These items are analytic assumptions, not reports: "
-            "conclusions resting on them are weaker.</p><ul>"
-        )
-        for ev, models in f.assumptions:
-            flag = f' <span class="badge">linchpin ({esc(", ".join(models))})</span>' if models else ""
-            parts.append(f"<li><b>{esc(ev.id)}</b> {esc(ev.title)}{flag}<br>{_ratings(ev, hids)}</li>")
-        parts.append("</ul>")
-    else:
-        parts.append("<p>No evidence is marked as an assumption.</p>")
-    parts.append("</section>")
-
-    parts.append(
-        '<section id="for-against"><h2>Evidence for and against</h2>'
-        '<p class="muted">Most diagnostic items first.</p>'
-    )
-    for hyp in case.hypotheses:
-        parts.append(
-            f'<h3><span class="swatch" style="background:{hyp_colour(case, hyp.id)}"></span>'
-            f"{esc(hyp.id)}: {esc(hyp.title)}</h3>"
-        )
-        if hyp.description:
-            parts.append(f"<p>{esc(hyp.description)}</p>")
-        for label, cites in (("For", f.support[hyp.id]), ("Against", f.against[hyp.id])):
-            items = (
-                "".join(
-                    f"<li>{_chip(c.rating)} <b>{esc(c.evidence.id)}</b> {esc(c.evidence.title)} "
-                    f'<span class="muted">(diagnosticity {c.diagnosticity:.2f})</span></li>'
-                    for c in cites
-                )
-                or '<li class="muted">nothing</li>'
-            )
-            parts.append(f"<p><b>{label}</b></p><ul>{items}</ul>")
-        i = hids.index(hyp.id)
-        parts.append(
-            f"<p>Coverage: {esc(coverage_text(a.coverage[i], len(a.used)))}"
-            + (f" — {a.coverage[i].unrated} not rated" if a.coverage[i].incomplete else "")
-            + "</p>"
-        )
-        for label, watches in (
-            ("What would strengthen it", f.strengthen[hyp.id]),
-            ("What would weaken it", f.weaken[hyp.id]),
-        ):
-            if watches:
-                parts.append(
-                    f"<p><b>{label}</b></p><ul>" + "".join(_watch(w, w.overdue) for w in watches) + "</ul>"
-                )
-    parts.append("</section>")
-
-    parts.append('<section id="sources"><h2>Sources</h2><ul>')
-    for ev in case.evidence:
-        tags = "".join(f'<span class="tag">{esc(t)}</span>' for t in ev.tags)
-        source = esc(ev.source) if ev.source else '<i class="muted">no source given</i>'
-        grade = f' <span class="muted">[{esc(ev.admiralty)}]</span>' if ev.admiralty else ""
-        parts.append(f"<li><b>{esc(ev.id)}</b> {source}{grade}{_link(ev.url)} {tags}</li>")
-    parts.append("</ul></section>")
-    if history is not None:
-        parts.append(
-            '<section id="changelog"><h2>Change log</h2><ul>'
-            + ("".join(f"<li>{esc(h)}</li>" for h in history) or "<li>No recorded changes.</li>")
-            + "</ul></section>"
-        )
-    parts.append(
-        "<footer>Made with weigh. Scores follow the formulas in weigh's design notes; "
-        "the report holds no scripts.</footer></main></body></html>"
-    )
-    return "\n".join(parts) + "\n"
+    r = build_report(f, history)
+    colours = {h.id: PALETTE[i % len(PALETTE)] for i, h in enumerate(r.case.hypotheses)}
+    context: dict[str, Any] = {
+        "r": r, "findings": f, "case": r.case, "analysis": f.analysis, "models": SCORING_MODELS,
+        "style": STYLE, "csp": CSP, "colours": CELL_COLOURS, "text_colours": CELL_TEXT, "names": RATING_NAMES,
+        "ratings": RATINGS, "hyp_colours": colours, "other": OTHER, "max_changes": MAX_CHANGES,
+        "banded": len(r.opening.verdict.band) > 1,
+        "charts": [bar_chart(r, m.name) for m in SCORING_MODELS],
+        "timeline": timeline_chart(r, _as_of_index(r), colours) if r.timeline else None,
+        "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
+        "short": _short, "web": _web, "separation": separation_text,
+        "label_of": lambda m: scoring_model(m).label,
+    }
+    return _environment().get_template("report.html.j2").render(context)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from hypotheses.models import RATING_NAMES, Case
-from hypotheses.replay import leader_changes, leaders_over_time
+from hypotheses.models import RATING_NAMES
+from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
-from hypotheses.summary import Citation, Findings, Watch, coverage_text
+from hypotheses.summary import Citation, Findings, Watch
 
 __all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 
@@ -40,28 +40,21 @@ def _cite(c: Citation) -> str:
     )
 
 
-def _undated_note(undated: int) -> str:
-    if not undated:
-        return "no undated items"
-    plural = undated != 1
-    return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
-
-
-def _timeline(case: Case) -> list[str]:
+def _timeline(r: Report) -> list[str]:
     """When each model's leader changed as evidence became known, by known date."""
-    points = leaders_over_time(case)
-    if len(points) < 2:
+    points = r.timeline
+    if not points:
         return []
     out = ["", "## Leader over time", "",
            f"Using only the evidence known by each date (the later of its event and reported dates; "
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
-           f"{_undated_note(points[0].undated)}):", ""]
+           f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
     out += [f"- {first.as_of.isoformat()} ({first.used} items): {m.label} led by "
             f"{', '.join(md(h) for h in first.leaders[m.name]) or 'none'}" for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
             f"{', '.join(md(h) for h in c.before) or 'none'} → {', '.join(md(h) for h in c.after) or 'none'}"
-            for c in leader_changes(points)]
+            for c in r.changes]
     return out
 
 
@@ -73,23 +66,22 @@ def _watch(w: Watch) -> str:
     return f"- **{md(ind.id)}** ({w.rating}) {md(ind.title)} — {ind.status}{seen}{when}{flag}"
 
 
-def _indicators(f: Findings) -> list[str]:
+def _indicators(r: Report) -> list[str]:
     """Every indicator, with what seeing it would do to each hypothesis."""
-    case = f.case
-    if not case.indicators:
+    if not r.indicators:
         return []
     out = ["", "## Indicators", "", "Registered before they are seen; they take no part in scoring.", ""]
-    for ind in case.indicators:
+    for ind in r.indicators:
         when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
-        flag = " — **overdue**" if ind.overdue(f.today) else ""
+        flag = " — **overdue**" if ind.overdue(r.today) else ""
         seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
         ratings = ", ".join(f"{md(h)} {code}" for h, code in ind.ratings.items()) or "no ratings"
         out.append(f"- **{md(ind.id)}** {md(ind.title)} — {ind.status}{seen}{when}{flag}; {ratings}")
     return out
 
 
-def render_markdown(f: Findings, history: list[str] | None = None) -> str:
-    case, a, s = f.case, f.analysis, f.summary
+def _head(r: Report) -> list[str]:
+    case, a = r.case, r.findings.analysis
     out: list[str] = [f"# {md(case.title)}", ""]
     if case.question:
         out += [f"**Question:** {md(case.question)}", ""]
@@ -102,82 +94,121 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
     out.append("")
     if case.description:
         out += paragraphs(case.description)
-    when = f"known by {a.as_of.isoformat()}" if a.as_of else "all dates"
-    ranked_by = scoring_model(s.model)
     out += [
-        f"Evidence used: {s.evidence_used} of {len(case.evidence)} ({when}; "
-        f"{_undated_note(a.undated_used)}). Ranked by the **{ranked_by.label}** model.",
-        "",
-        "## Verdict",
-        "",
+        f"Evidence used: {len(a.used)} of {len(case.evidence)} ({r.when}; "
+        f"{undated_note(a.undated_used)}). Ranked by the **{r.model.label}** model.",
     ]
-    main = f.verdicts[s.model]
-    out.append(md(main.headline))
-    out += [f"- **Warning:** {md(w)}" for w in main.warnings]
-    out += ["", "## Ranking", ""]
+    return out
+
+
+def _verdict(r: Report) -> list[str]:
+    """The chosen model's verdict, its warnings, and what tells the contenders apart."""
+    v = r.opening.verdict
+    out = ["", "## Verdict", "", md(v.headline)]
+    out += [f"- **Warning:** {md(w)}" for w in v.warnings]
+    if r.separations:
+        out += ["", "What tells the contenders apart (items rated for both, differently):", ""]
+        out += [f"- {md(separation_text(s))}" for s in r.separations]
+    return out
+
+
+def _ranking(r: Report) -> list[str]:
+    f = r.findings
+    banded = len(r.opening.verdict.band) > 1
     cols = [m.short.capitalize() if not m.shows_posterior else f"{m.short} posterior" for m in SCORING_MODELS]
-    out += [
-        "| Rank | Hypothesis | " + " | ".join(cols) + " | Coverage |",
-        "|---:|---|" + "---:|" * len(cols) + "---|",
-    ]
-    for row in s.ranking:
-        i = a.hypothesis_ids.index(row.id)
-        cells = [m.format_score(a.shown(m.name)[i]) for m in SCORING_MODELS]
-        cov = coverage_text(a.coverage[i], len(a.used)) + (" (incomplete)" if row.incomplete else "")
-        out.append(f"| {row.rank} | {md(row.id)}: {md(row.title)} | " + " | ".join(cells) + f" | {cov} |")
+    out = ["", "## Ranking", "",
+           "| Rank | Hypothesis | " + " | ".join(cols) + " | Coverage | Tested |",
+           "|---:|---|" + "---:|" * len(cols) + "---|---:|"]
+    for row in r.ranking:
+        mark = " ≈" if banded and row.in_band else ""
+        cov = row.coverage + (" (incomplete)" if row.unrated else "")
+        out.append(f"| {row.rank}{mark} | {md(row.hypothesis.id)}: {md(row.hypothesis.title)} | "
+                   + " | ".join(row.scores) + f" | {cov} | {row.tested} |")
+    if banded:
+        out += ["", f"≈ within one medium item of the best score under {r.model.label}: not separated."]
     out += ["", "Leaders by model:", ""]
-    for m in SCORING_MODELS:
-        v = f.verdicts[m.name]
-        names = ", ".join(md(h) for h in leader_ids(a, m.name)) or "none"
-        if v.unrated_leader:  # a top score on no rated item is not a lead
+    for mv in r.models:
+        v = mv.verdict
+        names = ", ".join(md(h) for h in leader_ids(f.analysis, mv.model.name)) or "none"
+        if mv.kind == "unrated":  # a top score on no rated item is not a lead
             names = f"no verdict (top score {names}, on no rated item)"
-        out.append(f"- {m.label}: {names}" + ("" if m.name == s.model else f" — {md(v.headline)}"))
-        if m.name != s.model:
+        elif mv.kind == "band":
+            names = f"not separated: {', '.join(md(h) for h in mv.ids)}"
+        out.append(f"- {mv.model.label}: {names}" + ("" if mv.chosen else f" — {md(v.headline)}"))
+        if not mv.chosen:
             out += [f"  - **Warning:** {md(w)}" for w in v.warnings]
     out += [
         "",
         "The models agree on the leader."
-        if s.models_agree
+        if f.summary.models_agree
         else "**The models disagree on the leader**: read the evidence below before concluding.",
         "",
     ]
     out += [f"> {m.caveat}" for m in SCORING_MODELS if m.caveat]
-    out += [
-        "",
-        "## Evidence for and against each hypothesis",
-        "",
-        "Most diagnostic items first (diagnosticity: spread of an item's ratings across hypotheses).",
-    ]
-    for hyp in case.hypotheses:
+    return out
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _matrix(r: Report) -> list[str]:
+    """The matrix, compact: codes (* a note below), the same-fact group, diagnosticity."""
+    hids = r.findings.analysis.hypothesis_ids
+    out = ["", "## Matrix", "",
+           "Codes: CC very consistent, C consistent, N neutral, I inconsistent, II very inconsistent, "
+           "NA not applicable, · not rated; * the rating has a note (below).", "",
+           "| Item | Same fact | " + " | ".join(md(h) for h in hids) + " | Diag. |",
+           "|---|---|" + ":-:|" * len(hids) + "---:|"]
+    for row in r.matrix:
+        ev = row.evidence
+        left = " (left out)" if ev.excluded else ""
+        cells = [(c.code or "·") + ("\\*" if c.note and c.code else "") for c in row.cells]
+        out.append(f"| **{md(ev.id)}** {md(_short(ev.title, 48))}{left} | {md(row.fact or '')} | "
+                   + " | ".join(cells) + f" | {row.diagnosticity:.2f} |")
+    if r.facts:
+        out += ["", "Same-fact groups (one fact, counted once: each counts 1/n of the n taking part):", ""]
+        out += [f"- **{md(fact.group)}**: {', '.join(md(i) for i in fact.ids)} — one fact"
+                + (f", {fact.taking_part} taking part" if fact.taking_part != len(fact.ids) else "")
+                for fact in r.facts]
+    if r.notes:
+        out += ["", "### Rating notes", ""]
+        out += [f"- **{md(eid)}** · {md(c.hypothesis_id)} {c.code}: {md(c.note)}" for eid, c in r.notes]
+    return out
+
+
+def _hypotheses(r: Report) -> list[str]:
+    out = ["", "## Evidence for and against each hypothesis", "",
+           "Most diagnostic items first (diagnosticity: spread of an item's ratings across hypotheses)."]
+    for h in r.per_hypothesis:
+        hyp = h.hypothesis
         out += ["", f"### {md(hyp.id)}: {md(hyp.title)}", ""]
         if hyp.description:
             out += paragraphs(hyp.description)
-        support, against = f.support[hyp.id], f.against[hyp.id]
-        out.append("For:" if support else "For: nothing consistent with it.")
-        out += [_cite(c) for c in support]
-        out.append("Against:" if against else "Against: nothing inconsistent with it.")
-        out += [_cite(c) for c in against]
-        i = a.hypothesis_ids.index(hyp.id)
-        out.append(f"Coverage: {coverage_text(a.coverage[i], len(a.used))}"
-                   + (f"; {a.coverage[i].unrated} not rated." if a.coverage[i].incomplete else "."))
-        grow, shrink = f.strengthen[hyp.id], f.weaken[hyp.id]
-        if grow or shrink:
+        out.append("For:" if h.support else "For: nothing consistent with it.")
+        out += [_cite(c) for c in h.support]
+        out.append("Against:" if h.against else "Against: nothing inconsistent with it.")
+        out += [_cite(c) for c in h.against]
+        out.append(f"Coverage: {h.coverage}" + (f"; {h.unrated} not rated." if h.unrated else "."))
+        if h.strengthen or h.weaken:
             none = " no indicator registered."
-            out.append("What would strengthen it:" + ("" if grow else none))
-            out += [_watch(w) for w in grow]
-            out.append("What would weaken it:" + ("" if shrink else none))
-            out += [_watch(w) for w in shrink]
-    out += _indicators(f)
-    out += _timeline(case)
-    out += ["", "## Linchpins", ""]
-    linch = [(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]]
-    if linch:
+            out.append("What would strengthen it:" + ("" if h.strengthen else none))
+            out += [_watch(w) for w in h.strengthen]
+            out.append("What would weaken it:" + ("" if h.weaken else none))
+            out += [_watch(w) for w in h.weaken]
+    return out
+
+
+def _linchpins_and_assumptions(r: Report) -> list[str]:
+    f = r.findings
+    out = ["", "## Linchpins", ""]
+    if r.linchpins:
         out.append("Removing any one of these alone changes the leading hypotheses of the named models:")
         out.append("")
         out += [
             f"- **{md(ev.id)}** {md(ev.title)} — {', '.join(models)}"
             + (" — **assumption**, not a report" if ev.kind == "assumption" else "")
-            for ev, models in linch
+            for ev, models in r.linchpins
         ]
     else:
         out.append("No single item changes the leader of any model when removed.")
@@ -188,15 +219,22 @@ def render_markdown(f: Findings, history: list[str] | None = None) -> str:
         )
         out.append("")
         for ev, models in f.assumptions:
-            ratings = ", ".join(f"{md(h)} {ev.ratings[h]}" for h in a.hypothesis_ids if h in ev.ratings)
+            hids = f.analysis.hypothesis_ids
+            ratings = ", ".join(f"{md(h)} {ev.ratings[h]}" for h in hids if h in ev.ratings)
             flag = f" **Linchpin** ({', '.join(models)})." if models else ""
             out.append(f"- **{md(ev.id)}** {md(ev.title)} — ratings: {ratings or 'none'}.{flag}")
     else:
         out.append("No evidence is marked as an assumption.")
-    excluded = [ev for ev in case.evidence if ev.excluded]
-    if excluded:
+    return out
+
+
+def render_markdown(f: Findings, history: list[str] | None = None) -> str:
+    r = build_report(f, history)
+    out = _head(r) + _verdict(r) + _ranking(r) + _matrix(r) + _hypotheses(r)
+    out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r)
+    if r.excluded:
         out += ["", "## Left out (what-if)", ""]
-        out += [f"- {md(ev.id)}: {md(ev.title)}" for ev in excluded]
+        out += [f"- {md(ev.id)}: {md(ev.title)}" for ev in r.excluded]
     if history is not None:
         out += ["", "## Change log", ""]
         out += [f"- {md(line)}" for line in history] or ["No recorded changes."]

@@ -152,6 +152,7 @@ def test_report_sections_in_reading_order() -> None:
     sections = [a["id"] for a in page.tags("section") if "id" in a]
     assert sections == [
         "conclusion",
+        "verdict",
         "ranking",
         "indicators",  # the bundled case registers indicators
         "timeline",

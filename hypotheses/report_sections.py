@@ -1,0 +1,241 @@
+"""The report's sections as facts, computed once from the findings.
+
+The Markdown and HTML renderers both read a :class:`Report`, so the two formats
+never disagree about what the verdict is, which items are one fact or what a
+rating's note says; each only decides how it looks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from hypotheses.replay import LeaderChange, StopLeaders, leader_changes, leaders_over_time
+from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
+from hypotheses.separation import Columns, Separation, contenders
+from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    """One model's verdict as a box or a line: who leads, or the band it cannot separate."""
+
+    model: ScoringModel
+    kind: str  # "lead" | "band" | "unrated" | "none"
+    ids: tuple[str, ...]  # the leader, the band, or the unweighed top scores
+    title: str  # the single leader's title, else ""
+    verdict: Verdict
+    chosen: bool
+
+    @property
+    def label(self) -> str:
+        return {"lead": "Leads", "band": "Not separated", "unrated": "Top score", "none": "Leads"}[self.kind]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    hypothesis: Hypothesis
+    scores: tuple[str, ...]  # per SCORING_MODELS, as people read them
+    coverage: str
+    unrated: int  # > 0: incomplete
+    tested: int
+    leader: bool
+    in_band: bool
+    colour: int  # the hypothesis's place in the case (palette index)
+
+
+@dataclass(frozen=True)
+class Cell:
+    hypothesis_id: str
+    code: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    evidence: Evidence
+    cells: tuple[Cell, ...]
+    diagnosticity: float
+    linchpins: tuple[str, ...]
+    fact: str | None  # its same-fact group, when the group holds two or more items
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A same-fact group of two or more items: one fact, counted once."""
+
+    group: str
+    ids: tuple[str, ...]  # every item in it, case order
+    taking_part: int  # how many take part now (each counts 1 / this)
+
+
+@dataclass(frozen=True)
+class HypothesisFindings:
+    hypothesis: Hypothesis
+    support: list[Citation]
+    against: list[Citation]
+    coverage: str
+    unrated: int
+    strengthen: list[Watch]
+    weaken: list[Watch]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a Markdown or HTML report shows, in the order it shows it."""
+
+    findings: Findings
+    when: str  # "all dates" | "known by 2022-03-01"
+    model: ScoringModel  # the model the ranking is ordered by
+    opening: ModelVerdict  # the chosen model's verdict: what the report leads with
+    separations: list[Separation]  # every pair of the chosen model's contenders
+    models: list[ModelVerdict]
+    ranking: list[RankRow]
+    matrix: list[MatrixRow]
+    facts: list[Fact]
+    notes: list[tuple[str, Cell]]  # (evidence id, cell) for every rating note, case order
+    per_hypothesis: list[HypothesisFindings]
+    timeline: list[StopLeaders]
+    changes: list[LeaderChange]
+    linchpins: list[tuple[Evidence, tuple[str, ...]]]
+    excluded: list[Evidence]
+    history: list[str] | None
+
+    @property
+    def case(self) -> Case:
+        return self.findings.case
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return self.findings.case.indicators
+
+    @property
+    def today(self) -> date:
+        return self.findings.today
+
+
+def model_verdict(f: Findings, sm: ScoringModel, chosen: bool) -> ModelVerdict:
+    v = f.verdicts[sm.name]
+    ids = tuple(h.id for h in v.leaders)
+    if not ids:
+        return ModelVerdict(sm, "none", (), "", v, chosen)
+    if v.unrated_leader:
+        return ModelVerdict(sm, "unrated", ids, "", v, chosen)
+    if not v.separated:
+        return ModelVerdict(sm, "band", v.band, "", v, chosen)
+    return ModelVerdict(sm, "lead", ids, v.leaders[0].title, v, chosen)
+
+
+def _ranking(f: Findings) -> list[RankRow]:
+    a = f.analysis
+    hids = a.hypothesis_ids
+    chosen = f.summary.model
+    inside = set(f.verdicts[chosen].band)
+    rows = []
+    for row in f.summary.ranking:
+        i = hids.index(row.id)
+        cov = a.coverage[i]
+        rows.append(
+            RankRow(
+                rank=row.rank,
+                hypothesis=f.case.hypotheses[i],
+                scores=tuple(m.format_score(a.shown(m.name)[i]) for m in SCORING_MODELS),
+                coverage=coverage_text(cov, len(a.used)),
+                unrated=cov.unrated,
+                tested=cov.tested,
+                leader=row.rank == 1,
+                in_band=row.id in inside,
+                colour=i,
+            )
+        )
+    return rows
+
+
+def _facts(f: Findings) -> tuple[list[Fact], dict[str, str]]:
+    """Same-fact groups of two or more items, and each member's group."""
+    case, a = f.case, f.analysis
+    taking = Counter(case.evidence[i].group for i in a.used)
+    members: dict[str, list[str]] = {}
+    for ev in case.evidence:
+        if ev.group is not None:
+            members.setdefault(ev.group, []).append(ev.id)
+    facts = [Fact(g, tuple(ids), taking.get(g, 0)) for g, ids in members.items() if len(ids) > 1]
+    return facts, {eid: fact.group for fact in facts for eid in fact.ids}
+
+
+def _matrix(f: Findings, fact_of: dict[str, str]) -> list[MatrixRow]:
+    a = f.analysis
+    hids = a.hypothesis_ids
+    return [
+        MatrixRow(
+            evidence=ev,
+            cells=tuple(Cell(h, ev.ratings.get(h), ev.notes.get(h, "")) for h in hids),
+            diagnosticity=a.diagnosticity[i],
+            linchpins=a.linchpins[i],
+            fact=fact_of.get(ev.id),
+        )
+        for i, ev in enumerate(f.case.evidence)
+    ]
+
+
+def _per_hypothesis(f: Findings) -> list[HypothesisFindings]:
+    a = f.analysis
+    out = []
+    for i, hyp in enumerate(f.case.hypotheses):
+        cov = a.coverage[i]
+        out.append(
+            HypothesisFindings(
+                hyp, f.support[hyp.id], f.against[hyp.id], coverage_text(cov, len(a.used)),
+                cov.unrated, f.strengthen[hyp.id], f.weaken[hyp.id],
+            )
+        )
+    return out
+
+
+def build_report(f: Findings, history: list[str] | None = None) -> Report:
+    """The report's facts, once, for either renderer."""
+    a, case = f.analysis, f.case
+    sm = scoring_model(f.summary.model)
+    facts, fact_of = _facts(f)
+    matrix = _matrix(f, fact_of)
+    hids = a.hypothesis_ids
+    cols = Columns(a)
+    pairs = combinations([hids[i] for i in contenders(a, sm.name)], 2)
+    points = leaders_over_time(case)
+    return Report(
+        findings=f,
+        when=f"known by {a.as_of.isoformat()}" if a.as_of else "all dates",
+        model=sm,
+        opening=model_verdict(f, sm, True),
+        separations=[cols.separation(x, y) for x, y in pairs],
+        models=[model_verdict(f, m, m.name == sm.name) for m in SCORING_MODELS],
+        ranking=_ranking(f),
+        matrix=matrix,
+        facts=facts,
+        notes=[(row.evidence.id, c) for row in matrix for c in row.cells if c.note and c.code],
+        per_hypothesis=_per_hypothesis(f),
+        timeline=points if len(points) >= 2 else [],
+        changes=leader_changes(points) if len(points) >= 2 else [],
+        linchpins=[(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]],
+        excluded=[ev for ev in case.evidence if ev.excluded],
+        history=history,
+    )
+
+
+def separation_text(s: Separation) -> str:
+    """'H1 / H2: 3 items tell them apart (2 favour H1, 1 H2)' or that none does."""
+    if not s.items:
+        return f"{s.a} / {s.b}: no item tells them apart"
+    plural = "item tells" if s.items == 1 else "items tell"
+    return f"{s.a} / {s.b}: {s.items} {plural} them apart ({s.favour_a} favour {s.a}, {s.favour_b} {s.b})"
+
+
+def undated_note(undated: int) -> str:
+    if not undated:
+        return "no undated items"
+    plural = undated != 1
+    return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"

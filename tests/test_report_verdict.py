@@ -1,0 +1,97 @@
+"""The reports lead with what the evidence can tell apart, and show what explains it:
+the matrix with its rating notes, the same-fact groups, and charts that mark the leader."""
+
+from __future__ import annotations
+
+from evidence.export import export_bytes
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from hypotheses.render_html import LEAD, MIN_BAR
+from tests.test_report_html import BREAKOUT, HOSTILE, parse
+
+
+def band_case() -> Case:
+    """Weighted: H1 0 (nothing against it: barely tested, 1 of 3), H2 −½ (E2 I, halved by
+    its group), H3 −3: H1 and H2 are not separated; M1 would tell them apart, M2 not (NA)."""
+    return Case(
+        id="band",
+        title="Band",
+        hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in ("H1", "H2", "H3")],
+        evidence=[
+            Evidence(id="E1", title="first", ratings={"H1": "C", "H2": "N", "H3": "II"},
+                     notes={"H1": f"why C {HOSTILE}"}),
+            Evidence(id="E2", title="second", group="one-fact", ratings={"H1": "N", "H2": "I", "H3": "I"}),
+            Evidence(id="E3", title="third", group="one-fact", ratings={"H1": "N", "H2": "N", "H3": "N"}),
+        ],
+        indicators=[
+            Indicator(id="M1", title="tells", ratings={"H1": "C", "H2": "I"}),
+            Indicator(id="M2", title="na", ratings={"H1": "C", "H2": "NA"}),
+        ],
+    )
+
+
+def verdict_md(md: str) -> str:
+    start = md.index("## Verdict")
+    return md[start : md.index("\n## ", start + 1)]
+
+
+def test_markdown_leads_with_the_band_and_names_no_winner() -> None:
+    md = export_bytes(band_case(), "md").decode("utf-8")
+    v = verdict_md(md)
+    assert md.index("## Verdict") < md.index("## Ranking") < md.index("## Matrix")
+    assert "the evidence does not separate H1, H2" in v and "leads" not in v.split("\n")[2]
+    assert "**Warning:** H1 is barely tested: 1 of 3 items bear on it, +1 −0" in v
+    assert "What would separate them: to tell H1 from H2, watch M1." in v
+    assert "- H1 / H2: 2 items tell them apart (2 favour H1, 0 H2)" in v  # E1 C/N, E2 N/I
+    assert "| 1 ≈ | H1: title H1 |" in md and "| 2 ≈ | H2: title H2 |" in md and "| 3 | H3" in md
+
+
+def test_markdown_matrix_with_notes_and_one_fact() -> None:
+    md = export_bytes(band_case(), "md").decode("utf-8")
+    matrix = md[md.index("## Matrix") :]
+    assert "| **E1** first |  | C\\* | N | II | 0.00 |" not in matrix  # diagnosticity is real
+    assert "| **E1** first |  | C\\* | N | II |" in matrix
+    assert "| **E2** second | one-fact | N | I | I |" in matrix
+    assert "| **E3** third | one-fact | N | N | N | 0.00 |" in matrix
+    assert "- **one-fact**: E2, E3 — one fact" in matrix
+    # the note, inert: no HTML in a Markdown report
+    assert "- **E1** · H1 C: why C \\<script\\>alert(1)\\</script\\>" in matrix
+
+
+def test_html_leads_with_the_verdict_and_shows_notes_and_groups() -> None:
+    page = parse(export_bytes(band_case(), "html").decode("utf-8"))
+    sections = [a["id"] for a in page.tags("section") if "id" in a]
+    assert sections[:3] == ["conclusion", "verdict", "ranking"]
+    verdict = page.all_text("verdict")
+    assert "does not separate H1, H2" in verdict
+    assert "H1 is barely tested: 1 of 3 items bear on it, +1 −0" in verdict
+    assert "to tell H1 from H2, watch M1" in verdict
+    matrix = page.all_text("matrix")
+    assert f"why C {HOSTILE}" in matrix  # visible text, not only a tooltip, and literal
+    assert "E2, E3 — one fact" in matrix
+    facts = [a for a in page.tags("span", "matrix") if a.get("class") == "fact"]
+    assert len(facts) == 2 + 1  # E2's and E3's cells, and the group list
+    assert [a["class"] for a in page.tags("tr", "ranking") if a.get("class")] == ["band", "band"]
+
+
+def test_html_charts_mark_a_leader_at_zero() -> None:
+    """H1 scores 0 under both inconsistency models: its bar is still drawn, green."""
+    page = parse(export_bytes(band_case(), "html").decode("utf-8"))
+    rects = page.tags("rect", "ranking")
+    assert len(rects) == 3 * 3
+    for chart in range(2):  # inconsistency, weighted: H1 first, at 0
+        first = rects[chart * 3]
+        assert first["fill"] == LEAD and float(first["width"]) >= MIN_BAR
+        assert first.get("x") is not None
+    texts = page.all_text("ranking")
+    assert "H1 ◆" in texts and "◆ leader in green" in texts
+
+
+def test_hostile_note_in_html_stays_text() -> None:
+    case = band_case()
+    e1 = case.evidence[0].model_copy(update={"notes": {"H1": BREAKOUT}})
+    hostile = case.model_copy(update={"evidence": [e1, *case.evidence[1:]]})
+    html = export_bytes(hostile, "html").decode("utf-8")
+    page = parse(html)
+    assert not [t for t, _, _ in page.elements if t in {"img", "script"}]
+    assert BREAKOUT in page.all_text("matrix")
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and BREAKOUT not in html
