@@ -20,6 +20,7 @@ import gzip
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -34,8 +35,10 @@ from evidence.limits import (
     MAX_ACHZ_BYTES,
     MAX_EVIDENCE,
     MAX_HYPOTHESES,
+    MAX_RATINGS,
     MAX_XML_BYTES,
     MAX_XML_ELEMENTS,
+    over_ratings,
 )
 from hypotheses.models import (
     KINDS,
@@ -221,6 +224,11 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
             f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements, the limit for one import;"
             " nothing was imported"
         )
+    # The matrix's shape too, before the tree: each tag counted at most once too often.
+    hypotheses = xml.count("<HYPOTHESIS".encode(codec_name))
+    items = xml.count("<EVIDENCE".encode(codec_name))
+    if hypotheses * items > MAX_RATINGS:
+        raise ImportFailed(f"{name}: {over_ratings(hypotheses, items)}")
     try:
         return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden:
@@ -237,6 +245,69 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
 
 def _text(el: ET.Element | None) -> str:
     return "" if el is None else "".join(el.itertext())
+
+
+@dataclass
+class _Item:
+    """One EVIDENCE element as it is read, field by field."""
+
+    eid: str
+    where: str
+    columns: int
+    hids: list[str]
+    title: str = ""
+    overflow: str = ""
+    notes: str = ""
+    url: str | None = None
+    event_date: date | None = None
+    tags: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    kind: Kind = "report"
+    admiralty: str | None = None
+    credibility: Level = "medium"
+    ratings: dict[str, Rating] = field(default_factory=dict)
+
+
+# What the report says was mapped, per count kept while reading (in this order).
+_MAPPED = (
+    ("link", "LINK → url ({n})"),
+    ("date", "DATE → event date ({n})"),
+    ("kind", "TYPE → kind ({n})"),
+    ("discipline", f"TYPE → tag '{TYPE_TAG}osint', '…humint', '…imint', '…sigint' or '…masint' ({{n}})"),
+    ("admiralty", "CODE → Admiralty code ({n})"),
+    ("flag", f"FLAG → tag '{FLAG_TAG}' ({{n}})"),
+)
+# The items the report lists, per kind of note (in this order).
+_LISTED = (
+    ("untitled", "evidence without a NAME, given placeholder titles: {ids}"),
+    ("long", "evidence NAMEs longer than a title line, rest in details: {ids}"),
+    ("typed", f"TYPE that is not a weigh kind, kept as tag '{TYPE_TAG}…' (and in details if"
+              " the tag cannot hold it): {ids}"),
+    ("coded", f"CODE that is not an Admiralty code, kept as tag '{CODE_TAG}…' (and in details if"
+              " the tag cannot hold it): {ids}"),
+    ("no_values", "evidence without VALUES, left unrated: {ids}"),
+)
+
+
+@dataclass
+class _Seen:
+    """What reading the items found, for the report."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    noted: dict[str, list[str]] = field(default_factory=dict)
+
+    def count(self, what: str) -> None:
+        self.counts[what] += 1
+
+    def note(self, what: str, eid: str) -> None:
+        self.noted.setdefault(what, []).append(eid)
+
+    def mapped(self) -> list[str]:
+        out = ["NAME → title", "NOTES → details", "CREDIBILITY → credibility", "VALUES → ratings"]
+        return out + [text.format(n=self.counts[k]) for k, text in _MAPPED if self.counts[k]]
+
+    def lists(self) -> list[str]:
+        return [text.format(ids=_ids(self.noted[k])) for k, text in _LISTED if self.noted.get(k)]
 
 
 class _Reader:
@@ -402,149 +473,114 @@ class _Reader:
         return items
 
     def read_evidence(self, matrix: ET.Element, columns: int, hids: list[str]) -> list[Evidence]:
-        out: list[Evidence] = []
-        stats: Counter[str] = Counter()
-        untitled: list[str] = []
-        long_names: list[str] = []
-        typed: list[str] = []
-        coded: list[str] = []
-        no_values: list[str] = []
-        for index, el in enumerate(self.evidence_elements(matrix), 1):
-            eid = f"E{index}"
-            where = f"MATRIX/EVIDENCE #{index}"
-            self.note_attributes(el, "MATRIX/EVIDENCE")
-            for child in el:
-                if child.tag not in _ITEM_FIELDS:
-                    self.unknown[f"MATRIX/EVIDENCE/{child.tag}"] += 1
-            fields = {tag: self.single(el, tag, where) for tag in _ITEM_FIELDS}
-            raw_name = _text(fields["NAME"])
-            if raw_name.strip():
-                where = f"{where} ({_shorten(raw_name)!r})"
-            title, overflow = _split_title(raw_name) if raw_name.strip() else ("", "")
-            if not title:
-                title = f"Untitled item {index}"
-                untitled.append(eid)
-            if overflow:
-                long_names.append(eid)
-            tags: list[str] = []
-            extra: list[str] = []
-            kind: Kind = "report"
-
-            raw_type = _text(fields["TYPE"]).strip()
-            if raw_type:
-                word = " ".join(raw_type.lower().split())
-                if word in KINDS or word == "assu":
-                    kind = "assumption" if word == "assu" else word  # type: ignore[assignment]
-                    stats["kind"] += 1
-                elif word in _DISCIPLINES:
-                    tags.append(TYPE_TAG + _DISCIPLINES[word])
-                    stats["discipline"] += 1
-                else:
-                    typed.append(eid)
-                    _keep_as_tag(raw_type, TYPE_TAG, "PARC type", tags, extra)
-
-            admiralty: str | None = None
-            raw_code = _text(fields["CODE"]).strip()
-            if raw_code:
-                if _ADMIRALTY.match(raw_code.upper()):
-                    admiralty = raw_code.upper()
-                    stats["admiralty"] += 1
-                else:
-                    coded.append(eid)
-                    _keep_as_tag(raw_code, CODE_TAG, "PARC code", tags, extra)
-
-            raw_flag = _text(fields["FLAG"]).strip().lower()
-            if raw_flag in ("1", "true", "yes"):
-                tags.append(FLAG_TAG)
-                stats["flag"] += 1
-            elif raw_flag not in ("", "0", "false", "no"):
-                raise self.fail(f"{where}/FLAG", f"expected 1 or 0, got {_shorten(raw_flag)!r}")
-
-            credibility: Level = "medium"
-            raw_cred = _text(fields["CREDIBILITY"]).strip()
-            if raw_cred:
-                if raw_cred.upper() not in _LEVELS:
-                    raise self.fail(
-                        f"{where}/CREDIBILITY", f"expected HIGH, MEDIUM or LOW, got {_shorten(raw_cred)!r}"
-                    )
-                credibility = _LEVELS[raw_cred.upper()]
-
-            event_date = self.read_date(_text(fields["DATE"]).strip(), f"{where}/DATE")
-            if event_date is not None:
-                stats["date"] += 1
-
-            url = _text(fields["LINK"]).strip() or None
-            if url is not None:
-                stats["link"] += 1
-
-            if fields["VALUES"] is None:
-                ratings: dict[str, Rating] = {}
-                if columns:
-                    no_values.append(eid)
-            else:
-                ratings = self.read_values(_text(fields["VALUES"]), columns, hids, f"{where}/VALUES")
-
-            notes = _text(fields["NOTES"])
-            details = "\n\n".join(p for p in (overflow, notes, "\n".join(extra)) if p)
-            if len(tags) > MAX_TAGS:  # cannot happen with three tag sources; kept as a guard
-                raise self.fail(where, "too many tags")
-            try:
-                out.append(
-                    Evidence(
-                        id=eid,
-                        title=title,
-                        details=details,
-                        url=url,
-                        event_date=event_date,
-                        tags=tags,
-                        credibility=credibility,
-                        admiralty=admiralty,
-                        kind=kind,
-                        ratings=ratings,
-                    )
-                )
-            except ValidationError as exc:
-                problems = field_errors(exc)
-                element = {"title": "NAME", "details": "NOTES", "url": "LINK", "tags": "TYPE/CODE"}
-                key, why = next(iter(problems.items()))
-                raise self.fail(f"{where}/{element.get(key, key)}", why) from None
+        elements = self.evidence_elements(matrix)
+        if columns * len(elements) > MAX_RATINGS:
+            raise self.fail("MATRIX", over_ratings(columns, len(elements)))
+        seen = _Seen()
+        out = [self.read_item(el, index, columns, hids, seen) for index, el in enumerate(elements, 1)]
         if out:
-            mapped = ["NAME → title", "NOTES → details", "CREDIBILITY → credibility", "VALUES → ratings"]
-            if stats["link"]:
-                mapped.append(f"LINK → url ({stats['link']})")
-            if stats["date"]:
-                mapped.append(f"DATE → event date ({stats['date']})")
-            if stats["kind"]:
-                mapped.append(f"TYPE → kind ({stats['kind']})")
-            if stats["discipline"]:
-                mapped.append(
-                    f"TYPE → tag '{TYPE_TAG}osint', '…humint', '…imint', '…sigint' or '…masint'"
-                    f" ({stats['discipline']})"
-                )
-            if stats["admiralty"]:
-                mapped.append(f"CODE → Admiralty code ({stats['admiralty']})")
-            if stats["flag"]:
-                mapped.append(f"FLAG → tag '{FLAG_TAG}' ({stats['flag']})")
-            self.report.append(f"EVIDENCE → items E1–E{len(out)}: " + ", ".join(mapped))
-        if untitled:
-            self.report.append(f"evidence without a NAME, given placeholder titles: {_ids(untitled)}")
-        if long_names:
-            self.report.append(
-                f"evidence NAMEs longer than a title line, rest in details: {_ids(long_names)}"
-            )
-        if typed:
-            self.report.append(
-                f"TYPE that is not a weigh kind, kept as tag '{TYPE_TAG}…' (and in details if"
-                f" the tag cannot hold it): {_ids(typed)}"
-            )
-        if coded:
-            self.report.append(
-                f"CODE that is not an Admiralty code, kept as tag '{CODE_TAG}…' (and in details if"
-                f" the tag cannot hold it): {_ids(coded)}"
-            )
-        if no_values:
-            self.report.append(f"evidence without VALUES, left unrated: {_ids(no_values)}")
+            self.report.append(f"EVIDENCE → items E1–E{len(out)}: " + ", ".join(seen.mapped()))
+        self.report += seen.lists()
         return out
+
+    def read_item(self, el: ET.Element, index: int, columns: int, hids: list[str], seen: _Seen) -> Evidence:
+        """One EVIDENCE element: each field read by its entry in :data:`_ITEM_READERS`."""
+        item = _Item(eid=f"E{index}", where=f"MATRIX/EVIDENCE #{index}", columns=columns, hids=hids)
+        self.note_attributes(el, "MATRIX/EVIDENCE")
+        for child in el:
+            if child.tag not in _ITEM_FIELDS:
+                self.unknown[f"MATRIX/EVIDENCE/{child.tag}"] += 1
+        found = {tag: self.single(el, tag, item.where) for tag in _ITEM_FIELDS}
+        for tag, read in _ITEM_READERS:
+            read(self, item, found[tag], seen)
+        details = "\n\n".join(p for p in (item.overflow, item.notes, "\n".join(item.extra)) if p)
+        if len(item.tags) > MAX_TAGS:  # cannot happen with three tag sources; kept as a guard
+            raise self.fail(item.where, "too many tags")
+        try:
+            return Evidence(
+                id=item.eid, title=item.title, details=details, url=item.url, event_date=item.event_date,
+                tags=item.tags, credibility=item.credibility, admiralty=item.admiralty, kind=item.kind,
+                ratings=item.ratings,
+            )
+        except ValidationError as exc:
+            problems = field_errors(exc)
+            element = {"title": "NAME", "details": "NOTES", "url": "LINK", "tags": "TYPE/CODE"}
+            key, why = next(iter(problems.items()))
+            raise self.fail(f"{item.where}/{element.get(key, key)}", why) from None
+
+    def item_name(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        raw = _text(el)
+        if raw.strip():
+            item.where = f"{item.where} ({_shorten(raw)!r})"
+        item.title, item.overflow = _split_title(raw) if raw.strip() else ("", "")
+        if not item.title:
+            item.title = f"Untitled item {item.eid[1:]}"
+            seen.note("untitled", item.eid)
+        if item.overflow:
+            seen.note("long", item.eid)
+
+    def item_type(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        raw = _text(el).strip()
+        if not raw:
+            return
+        word = " ".join(raw.lower().split())
+        if word in KINDS or word == "assu":
+            item.kind = "assumption" if word == "assu" else word  # type: ignore[assignment]
+            seen.count("kind")
+        elif word in _DISCIPLINES:
+            item.tags.append(TYPE_TAG + _DISCIPLINES[word])
+            seen.count("discipline")
+        else:
+            seen.note("typed", item.eid)
+            _keep_as_tag(raw, TYPE_TAG, "PARC type", item.tags, item.extra)
+
+    def item_code(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        raw = _text(el).strip()
+        if not raw:
+            return
+        if _ADMIRALTY.match(raw.upper()):
+            item.admiralty = raw.upper()
+            seen.count("admiralty")
+        else:
+            seen.note("coded", item.eid)
+            _keep_as_tag(raw, CODE_TAG, "PARC code", item.tags, item.extra)
+
+    def item_flag(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        raw = _text(el).strip().lower()
+        if raw in ("1", "true", "yes"):
+            item.tags.append(FLAG_TAG)
+            seen.count("flag")
+        elif raw not in ("", "0", "false", "no"):
+            raise self.fail(f"{item.where}/FLAG", f"expected 1 or 0, got {_shorten(raw)!r}")
+
+    def item_credibility(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        raw = _text(el).strip()
+        if not raw:
+            return
+        if raw.upper() not in _LEVELS:
+            why = f"expected HIGH, MEDIUM or LOW, got {_shorten(raw)!r}"
+            raise self.fail(f"{item.where}/CREDIBILITY", why)
+        item.credibility = _LEVELS[raw.upper()]
+
+    def item_date(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        item.event_date = self.read_date(_text(el).strip(), f"{item.where}/DATE")
+        if item.event_date is not None:
+            seen.count("date")
+
+    def item_link(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        item.url = _text(el).strip() or None
+        if item.url is not None:
+            seen.count("link")
+
+    def item_values(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        if el is None:
+            if item.columns:
+                seen.note("no_values", item.eid)
+            return
+        item.ratings = self.read_values(_text(el), item.columns, item.hids, f"{item.where}/VALUES")
+
+    def item_notes(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        item.notes = _text(el)
 
     def read_date(self, raw: str, where: str) -> date | None:
         if not raw or raw in ("0", "-0"):  # PARC (and Open Source ACH) write 0 for "no date"
@@ -578,6 +614,21 @@ class _Reader:
                 )
             ratings[hid] = _FROM_PARC[code]
         return ratings
+
+
+ItemReader = Callable[[_Reader, _Item, "ET.Element | None", _Seen], None]
+# Each item field and the method that reads it (NAME first: it names the item in errors).
+_ITEM_READERS: tuple[tuple[str, ItemReader], ...] = (
+    ("NAME", _Reader.item_name),
+    ("TYPE", _Reader.item_type),
+    ("CODE", _Reader.item_code),
+    ("FLAG", _Reader.item_flag),
+    ("CREDIBILITY", _Reader.item_credibility),
+    ("DATE", _Reader.item_date),
+    ("LINK", _Reader.item_link),
+    ("VALUES", _Reader.item_values),
+    ("NOTES", _Reader.item_notes),
+)
 
 
 def read_achz(data: bytes, name: str, case_id: str | None = None) -> AchzImport:

@@ -24,6 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from pydantic import ValidationError
 
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
-from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, date_problem, over
+from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, MAX_RATINGS, date_problem, over, over_ratings
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
@@ -92,6 +93,7 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     out: list[tuple[int, list[str]]] = []
     line = 1
+    hypotheses = 0  # columns that are not evidence fields: each row's ratings
     try:
         for cells in reader:
             if len(cells) > MAX_COLUMNS:
@@ -99,6 +101,10 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
             if any(c.strip() for c in cells):
                 if len(out) > MAX_EVIDENCE:  # the header and MAX_EVIDENCE items are in
                     raise over(problems.name, "evidence rows", MAX_EVIDENCE)
+                if not out:
+                    hypotheses = sum(1 for c in cells if c.strip() and c.strip().lower() not in FIELDS)
+                elif hypotheses * len(out) > MAX_RATINGS:  # checked row by row, as they come
+                    raise ImportFailed(f"{problems.name}: {over_ratings(hypotheses, len(out))}")
                 out.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -212,12 +218,28 @@ def _column_of(loc: tuple[int | str, ...], columns: dict[str, str]) -> str:
     return str(loc[0]) if loc else "row"
 
 
+@dataclass
+class _Rows:
+    """What every row is read against: the header's columns and the case being updated."""
+
+    fields: dict[str, int]
+    hyp_cols: list[tuple[int, str, str, str]]
+    blank: set[int]
+    width: int
+    hids: set[str]
+    columns: dict[str, str]
+    old_items: dict[str, Evidence]
+    fresh: Iterator[str]
+    problems: _Problems
+    first_line: dict[str, int] = field(default_factory=dict)
+
+
 def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None) -> Case:
     """Parse a CSV matrix into a validated case (``existing`` supplies what CSV lacks)."""
     problems = _Problems(name)
     text = decode_text(data, name)
-    delimiter = sniff_delimiter(text)
-    rows = _rows(text, delimiter, problems)
+    rows = _rows(text, sniff_delimiter(text), problems)
+    del text
     if not rows:
         raise ImportFailed(f"{name}: the file is empty; expected a header row naming the columns")
     header_line, header = rows[0]
@@ -225,7 +247,29 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
         problems.add(header_line, None, "the header row must be the first line")
     fields, hyp_cols, blank = _read_header(header, existing, problems)
     problems.raise_if_any()
+    hypotheses = _hypotheses(hyp_cols, existing, problems)
+    problems.raise_if_any()
+    given = [
+        unneutralise(cells[fields["id"]]).strip()
+        for _line, cells in rows[1:]
+        if "id" in fields and fields["id"] < len(cells)
+    ]
+    ctx = _Rows(
+        fields=fields, hyp_cols=hyp_cols, blank=blank, width=len(header),
+        hids={h.id for h in hypotheses},
+        columns={hid: header_text for _i, hid, _t, header_text in hyp_cols},
+        old_items={e.id: e for e in existing.evidence} if existing else {},
+        fresh=_free_ids("E", {g for g in given if g}), problems=problems,
+    )
+    evidence = [ev for line, cells in rows[1:] if (ev := _read_row(line, cells, ctx)) is not None]
+    problems.raise_if_any()
+    return _build_case(name, case_id, existing, hypotheses, evidence)
 
+
+def _hypotheses(
+    hyp_cols: list[tuple[int, str, str, str]], existing: Case | None, problems: _Problems
+) -> list[Hypothesis]:
+    """The header's hypotheses, keeping the description and prior of one the case has."""
     old_hyps = {h.id: h for h in existing.hypotheses} if existing else {}
     hypotheses: list[Hypothesis] = []
     for _i, hid, title, header_text in hyp_cols:
@@ -237,73 +281,79 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
             hypotheses.append(Hypothesis.model_validate(doc))
         except ValidationError as exc:
             problems.add(1, header_text, describe(exc, doc))
-    problems.raise_if_any()
+    return hypotheses
 
-    hids = {h.id for h in hypotheses}
-    columns = {hid: header_text for _i, hid, _t, header_text in hyp_cols}
-    old_items = {e.id: e for e in existing.evidence} if existing else {}
-    width = len(header)
-    given = [
-        unneutralise(cells[fields["id"]]).strip()
-        for _line, cells in rows[1:]
-        if "id" in fields and fields["id"] < len(cells)
-    ]
-    fresh = _free_ids("E", {g for g in given if g})
-    evidence: list[Evidence] = []
-    first_line: dict[str, int] = {}
-    for line, cells in rows[1:]:
-        extra = [i for i in range(width, len(cells)) if cells[i].strip()]
-        if extra:
-            problems.add(line, f"#{extra[0] + 1}", "more cells than the header has columns")
-        cells = cells + [""] * (width - len(cells))
-        for i in blank:
-            if cells[i].strip():
-                problems.add(line, f"#{i + 1}", "a value in a column with no header")
-        doc = {f: _field_value(f, cells[i]) for f, i in fields.items()}
-        bad_dates = [(f, why) for f in ("event_date", "reported_date") if (why := date_problem(doc.get(f)))]
-        for f, why in bad_dates:
-            problems.add(line, f, why)
-        if bad_dates:
+
+def _row_cells(line: int, cells: list[str], ctx: _Rows) -> list[str]:
+    """The row padded to the header's width; values beyond it or under no header are problems."""
+    extra = [i for i in range(ctx.width, len(cells)) if cells[i].strip()]
+    if extra:
+        ctx.problems.add(line, f"#{extra[0] + 1}", "more cells than the header has columns")
+    cells = cells + [""] * (ctx.width - len(cells))
+    for i in ctx.blank:
+        if cells[i].strip():
+            ctx.problems.add(line, f"#{i + 1}", "a value in a column with no header")
+    return cells
+
+
+def _row_doc(line: int, cells: list[str], ctx: _Rows) -> dict[str, Any] | None:
+    """The row's evidence fields (merged over the item it updates), or None after a problem."""
+    doc = {f: _field_value(f, cells[i]) for f, i in ctx.fields.items()}
+    bad_dates = [(f, why) for f in ("event_date", "reported_date") if (why := date_problem(doc.get(f)))]
+    for f, why in bad_dates:
+        ctx.problems.add(line, f, why)
+    if bad_dates:
+        return None
+    eid = doc.get("id") or next(ctx.fresh)
+    doc["id"] = eid
+    if eid in ctx.first_line:
+        ctx.problems.add(line, "id", f"evidence id {eid!r} is also used on line {ctx.first_line[eid]}")
+        return None
+    ctx.first_line[eid] = line
+    before = ctx.old_items.get(eid)
+    if before is not None:
+        doc = before.model_dump(exclude=set(ctx.fields) | {"ratings", "notes"}) | doc
+        doc["notes"] = {h: n for h, n in before.notes.items() if h in ctx.hids}
+    for f in ("credibility", "relevance", "kind"):
+        if f in doc and doc[f] is None:
+            del doc[f]
+    if "excluded" in ctx.fields:
+        flag = _flag(cells[ctx.fields["excluded"]])
+        if flag is None:
+            ctx.problems.add(line, "excluded", f"{cells[ctx.fields['excluded']]!r:.40} is not yes or no")
+            return None
+        doc["excluded"] = flag
+    return doc
+
+
+def _row_ratings(line: int, cells: list[str], ctx: _Rows) -> dict[str, str]:
+    ratings: dict[str, str] = {}
+    for i, hid, _title, header_text in ctx.hyp_cols:
+        code = _rating(cells[i])
+        if code is None:
             continue
-        eid = doc.get("id") or next(fresh)
-        doc["id"] = eid
-        if eid in first_line:
-            problems.add(line, "id", f"evidence id {eid!r} is also used on line {first_line[eid]}")
+        if code not in RATINGS:
+            why = f"{cells[i]!r:.20} is not a rating ({', '.join(RATINGS)}, or empty)"
+            ctx.problems.add(line, header_text, why)
             continue
-        first_line[eid] = line
-        before = old_items.get(eid)
-        if before is not None:
-            kept = before.model_dump(exclude=set(fields) | {"ratings", "notes"})
-            doc = kept | doc
-            doc["notes"] = {h: n for h, n in before.notes.items() if h in hids}
-        for f in ("credibility", "relevance", "kind"):
-            if f in doc and doc[f] is None:
-                del doc[f]
-        if "excluded" in fields:
-            flag = _flag(cells[fields["excluded"]])
-            if flag is None:
-                problems.add(line, "excluded", f"{cells[fields['excluded']]!r:.40} is not yes or no")
-                continue
-            doc["excluded"] = flag
-        ratings: dict[str, str] = {}
-        for i, hid, _title, header_text in hyp_cols:
-            code = _rating(cells[i])
-            if code is None:
-                continue
-            if code not in RATINGS:
-                why = f"{cells[i]!r:.20} is not a rating ({', '.join(RATINGS)}, or empty)"
-                problems.add(line, header_text, why)
-                continue
-            ratings[hid] = code
-        doc["ratings"] = ratings
-        try:
-            evidence.append(Evidence.model_validate(doc))
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                loc = tuple(err["loc"])
-                problems.add(line, _column_of(loc, columns), reason(err, str(loc[0]) if loc else ""))
-    problems.raise_if_any()
-    return _build_case(name, case_id, existing, hypotheses, evidence)
+        ratings[hid] = code
+    return ratings
+
+
+def _read_row(line: int, cells: list[str], ctx: _Rows) -> Evidence | None:
+    """One row as an evidence item, or None (its problems noted)."""
+    cells = _row_cells(line, cells, ctx)
+    doc = _row_doc(line, cells, ctx)
+    if doc is None:
+        return None
+    doc["ratings"] = _row_ratings(line, cells, ctx)
+    try:
+        return Evidence.model_validate(doc)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            ctx.problems.add(line, _column_of(loc, ctx.columns), reason(err, str(loc[0]) if loc else ""))
+    return None
 
 
 def _build_case(

@@ -43,6 +43,12 @@ def over(name: str, what: str, limit: int) -> ImportFailed:
     return ImportFailed(f"{name}: more than {limit:,} {what}, the limit for one import; nothing was imported")
 
 
+def over_ratings(hypotheses: int, items: int) -> str:
+    """Why a matrix of this shape is refused: its cells, the ratings it could hold, are too many."""
+    return (f"{hypotheses:,} hypotheses × {items:,} evidence items is more than {MAX_RATINGS:,} "
+            "ratings, the limit for one import; nothing was imported")
+
+
 def too_big(name: str, limit: int) -> ImportFailed:
     return ImportFailed(
         f"{name}: larger than {limit // 2**20} MB, the limit for one import; nothing was imported"

@@ -188,3 +188,28 @@ def test_a_5000_digit_number_in_the_database_is_a_message(cli_env: dict[str, str
         " (not a weigh database); file left untouched\n"
     )
     assert db.read_text(encoding="utf-8") == damaged
+
+
+def test_an_achz_matrix_past_the_ratings_limit_is_refused_before_its_tree(tmp_path: Path) -> None:
+    """Red team: 500 hypotheses × 200,000 items in 0.5 MB (100,000,000 ratings, 6.4 GB, a
+    2.17 GB database weigh then would not open). Scaled: 500 × 4,001 is just past 2,000,000."""
+    from evidence.achz import read_achz
+    from evidence.errors import ImportFailed
+
+    values = ",".join(["C"] * 500)
+    items = f"<EVIDENCE><NAME>x</NAME><VALUES>{values}</VALUES></EVIDENCE>" * 4_001
+    xml = project_xml(hypotheses=[f"H{i}" for i in range(500)], evidence=[])
+    data = gzip.compress(xml.replace("</MATRIX>", items + "</MATRIX>").encode("utf-16"), 6)
+    with pytest.raises(ImportFailed, match=r"500 hypotheses × 4,001 evidence items is more than 2,000,000"):
+        read_achz(data, "wide.achz")
+
+
+def test_a_csv_matrix_past_the_ratings_limit_is_refused_as_it_streams(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Red team: a 121 MiB CSV of 63.5M ratings took 4.5 GB. Scaled: 500 columns × 4,001 rows."""
+    path = tmp_path / "wide.csv"
+    header = "title," + ",".join(f"H{i}: h{i}" for i in range(500))
+    path.write_text(header + "\r\n" + ("x" + ",C" * 500 + "\r\n") * 4_001)
+    refused(cli_env, path, "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings",
+            "--case", "wide")
