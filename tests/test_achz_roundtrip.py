@@ -142,6 +142,7 @@ def test_default_case_round_trip() -> None:
         "hypothesis descriptions",
         "evidence source",
         "evidence relevance",
+        "evidence reported date",
         "per-rating notes",
         "evidence same-fact groups",
         "indicators",
