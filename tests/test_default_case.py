@@ -7,7 +7,6 @@ can be checked against it.
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date
 from importlib import resources
@@ -18,6 +17,7 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID, default_case
 from hypotheses.models import Case
 from hypotheses.scoring import MODELS, Analysis, analyse
+from hypotheses.separation import BARELY_TESTED, band
 
 ARTICLE = Path(__file__).parent / "data" / "istanbul-talks-article.txt"
 OPEN, CLOSE, ELLIPSIS = "“", "”", "…"
@@ -285,11 +285,7 @@ def test_indicators_could_strengthen_and_weaken_every_hypothesis(case: Case) -> 
 
 
 def _band(analysis: Analysis, model: str) -> list[str]:
-    """The hypotheses within one medium item of the best score (bayes: ln 2 in log score)."""
-    scores = analysis.scores_of(model)
-    best = max(scores.values())
-    one_item = math.log(2) if model == "bayes" else 1.0
-    return [hid for hid in analysis.hypothesis_ids if best - scores[hid] < one_item - 1e-9]
+    return [analysis.hypothesis_ids[i] for i in band(analysis, model)]
 
 
 def test_the_conclusion_opens_with_the_bottom_line_the_evidence_supports(case: Case) -> None:
@@ -308,7 +304,7 @@ def test_the_conclusion_opens_with_the_bottom_line_the_evidence_supports(case: C
         for hid in _band(analysis, model):
             assert hid in shows, f"{model} band member {hid} not in {shows[:60]!r}"
     barely = {hid for hid, cov in zip(analysis.hypothesis_ids, analysis.coverage, strict=True)
-              if cov.for_ + cov.against < 3}
+              if cov.for_ + cov.against < BARELY_TESTED}
     said_barely = next(s for s in shows.split(". ") if "barely tested" in s)
     assert set(re.findall(r"H\d", said_barely)) == barely
 
