@@ -54,11 +54,11 @@ async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_pa
                 for r in range(screen.query_one("#rh-table").row_count)]
         assert [r[4] for r in rows] == ["H2 > H1", "H1 > H2", "H1 > H2", "H1 > H2", "H1 = H2", "H2 > H1"]
         assert [r[0] for r in rows] == [" ", "◆", " ", " ", "◆", "◆"]
-        assert rows[1][3] == "rating E2 × H2: unrated → II"
-        assert rows[2][3] == "edited evidence E2: source — → Cook"
+        assert rows[1][3] == "rating E2 × H2: unrated → II (by tester)"
+        assert rows[2][3] == "edited evidence E2: source — → Cook (by tester)"
         assert rows[0][3].startswith("case c written whole") and len(rows[0][3]) <= 56
         # the cursor starts on the latest change; its full ranking is shown below
-        assert ("After change 5: rating E1 × H1: unrated → II ranking by weighted inconsistency "
+        assert ("After change 5: rating E1 × H1: unrated → II (by tester) ranking by weighted inconsistency "
                 "(PARC)") in text
         assert "1. H2 0.00 The gardener" in text and "2. H1 -2.00 The butler" in text
         # walk back to the start
@@ -90,9 +90,9 @@ async def test_ranking_history_of_the_seeded_case_edited_from_the_keyboard(db_pa
         table = screen.query_one("#rh-table", DataTable)
         assert table.row_count == 3
         last = [str(c) for c in table.get_row_at(2)]
-        assert last[3] == f"rating {eid} × H2: N → C"
+        assert last[3] == f"rating {eid} × H2: N → C (by tester)"
         first_change = [str(c) for c in table.get_row_at(1)]
-        assert first_change[3] == f"rating {eid} × {hid}: N → II"
+        assert first_change[3] == f"rating {eid} × {hid}: N → II (by tester)"
         assert "Note:" not in flat_text(app)  # the whole trail back to the seeding
 
 
