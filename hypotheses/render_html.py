@@ -24,6 +24,7 @@ from hypotheses.replay import StopLeaders
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.summary import Findings
+from hypotheses.team import TeamSection
 
 CELL_COLOURS = {
     "CC": "#1a7f37", "C": "#8fd19e", "N": "#eeeeee",
@@ -259,7 +260,7 @@ def _as_of_index(r: Report) -> int | None:
     return max((k for k, p in enumerate(r.timeline) if p.as_of <= as_of), default=None)
 
 
-def render_html(f: Findings, history: list[str] | None = None) -> str:
+def render_html(f: Findings, history: list[str] | None = None, team: TeamSection | None = None) -> str:
     r = build_report(f, history)
     colours = {h.id: PALETTE[i % len(PALETTE)] for i, h in enumerate(r.case.hypotheses)}
     context: dict[str, Any] = {
@@ -271,6 +272,6 @@ def render_html(f: Findings, history: list[str] | None = None) -> str:
         "timeline": timeline_chart(r, _as_of_index(r), colours) if r.timeline else None,
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
-        "label_of": lambda m: scoring_model(m).label,
+        "label_of": lambda m: scoring_model(m).label, "team": team,
     }
     return _environment().get_template("report.html.j2").render(context)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from hypotheses.models import RATING_NAMES
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
 from hypotheses.summary import Citation, Findings, Watch
+from hypotheses.team import TeamSection
 
 __all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 
@@ -228,9 +230,50 @@ def _linchpins_and_assumptions(r: Report) -> list[str]:
     return out
 
 
-def render_markdown(f: Findings, history: list[str] | None = None) -> str:
+def _votes(votes: Mapping[str, str]) -> str:
+    return ", ".join(f"{md(a)} {code}" for a, code in votes.items()) or "no votes"
+
+
+def _team(t: TeamSection | None) -> list[str]:
+    """Who the analysts are, whom each puts first, and where they disagree most."""
+    if t is None:
+        return []
+    f = t.facts
+    out = ["", "## Team", "",
+           f"Analysts: {', '.join(md(a) for a in f.analysts)}. This report's matrix and scores are "
+           f"{md(t.seen_as)} (lens {md(f.lens)}).", "",
+           f"Each analyst's leader under {scoring_model(t.model).label}:", ""]
+    by = f.leaders_by_analyst
+    out += [f"- {md(a)}: {', '.join(md(h) for h in ids) or 'none'}" for a, ids in by.items()]
+    out.append(f"- the team (consensus): {', '.join(md(h) for h in f.team_leaders) or 'none'}")
+    out += ["", "The analysts agree on the leader." if f.analysts_agree
+            else f"**The analysts disagree on the leader**: {md(t.leaders_line)}."]
+    out += ["", "### Cells of largest disagreement", ""]
+    if not t.cells:
+        out.append("The analysts agree on every cell they rated.")
+    for c in t.cells:
+        split = ", split on NA" if c.disagreement.split_na else ""
+        out.append(f"- **{md(c.evidence.id)}** {md(_short(c.evidence.title, 60))} · {md(c.hypothesis_id)} — "
+                   f"{c.disagreement.label} ({c.disagreement.value:.2f}{split}); consensus "
+                   f"{c.consensus or 'unrated'}: {_votes(c.votes)}")
+        out += [f"  - {md(a)}: {md(note)}" for a, note in c.notes.items()]
+    out += ["", "### Items of largest disagreement (discuss these first)", ""]
+    if not t.items:
+        out.append("No item has a cell the analysts disagree on.")
+    for it in t.items:
+        split = ", split on NA" if it.disagreement.split_na else ""
+        out.append(f"- **{md(it.evidence.id)}** {md(_short(it.evidence.title, 60))} — "
+                   f"{it.disagreement.label} ({it.disagreement.value:.2f}{split})")
+        out += [f"  - {md(a)}: " + ", ".join(f"{md(h)} {code}" for h, code in row.items())
+                for a, row in it.votes.items()]
+        out += [f"  - {md(a)}'s note on {md(h)}: {md(text)}"
+                for a, cells in it.notes.items() for h, text in cells.items()]
+    return out
+
+
+def render_markdown(f: Findings, history: list[str] | None = None, team: TeamSection | None = None) -> str:
     r = build_report(f, history)
-    out = _head(r) + _verdict(r) + _ranking(r) + _matrix(r) + _hypotheses(r)
+    out = _head(r) + _verdict(r) + _ranking(r) + _team(team) + _matrix(r) + _hypotheses(r)
     out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r)
     if r.excluded:
         out += ["", "## Left out (what-if)", ""]

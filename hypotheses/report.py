@@ -16,6 +16,8 @@ from hypotheses.slug import TEAM
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
+    from hypotheses.summary import Findings
+    from hypotheses.team import TeamSection
 
 
 @dataclass(frozen=True)
@@ -32,21 +34,31 @@ class ReportOptions:
 def render_json(case: Case, opts: ReportOptions) -> str:
     from hypotheses.summary import summary_json
 
-    return summary_json(case, opts.model, opts.as_of)
+    return summary_json(case, opts.model, opts.as_of, opts.lens)
 
 
 def render_md(case: Case, opts: ReportOptions) -> str:
     from hypotheses.render_markdown import render_markdown
-    from hypotheses.summary import findings
 
-    return render_markdown(findings(case, opts.model, opts.as_of, today=opts.today), opts.history)
+    found, team = _findings(case, opts)
+    return render_markdown(found, opts.history, team)
 
 
 def render_html_report(case: Case, opts: ReportOptions) -> str:
     from hypotheses.render_html import render_html
-    from hypotheses.summary import findings
 
-    return render_html(findings(case, opts.model, opts.as_of, today=opts.today), opts.history)
+    found, team = _findings(case, opts)
+    return render_html(found, opts.history, team)
+
+
+def _findings(case: Case, opts: ReportOptions) -> tuple[Findings, TeamSection | None]:
+    """The findings on the case as the lens shows it, and (a team case) its team section."""
+    from hypotheses.summary import findings
+    from hypotheses.team import TEAM, lens_case, team_section
+
+    found = findings(lens_case(case, opts.lens), opts.model, opts.as_of, today=opts.today)
+    team = found.analysis if opts.lens == TEAM else None
+    return found, team_section(case, opts.lens, found.summary.model, opts.as_of, team)
 
 
 def render_csv_matrix(case: Case, opts: ReportOptions) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -35,6 +35,7 @@ from hypotheses.separation import (
     watch_sentence,
     watchlist,
 )
+from hypotheses.team import TEAM, TeamFacts, is_team, lens_case, team_facts
 
 ROWS_PER_PIECE = 1000  # evidence rows serialised at a time by Summary.to_json
 
@@ -66,6 +67,7 @@ class Summary:
     analysis: Analysis
     model: str
     ranking: list[RankingRow]
+    team: TeamFacts | None = None  # a team case's: the lens, the analysts, disagreement
 
     @property
     def evidence_used(self) -> int:
@@ -110,7 +112,16 @@ class Summary:
                 for r in self.ranking
             ],
             **self._tell_apart(),
+            **self._team(),
         }
+
+    def _team(self) -> dict[str, Any]:
+        """A team case's lens, analysts, each analyst's leaders and whether they agree."""
+        t = self.team
+        if t is None:
+            return {}
+        return {"lens": t.lens, "analysts": list(t.analysts), "leaders_by_analyst": t.leaders_by_analyst,
+                "analysts_agree": t.analysts_agree}
 
     def _tell_apart(self) -> dict[str, Any]:
         """What the evidence can tell apart: band, separation, separating indicators."""
@@ -124,8 +135,14 @@ class Summary:
 
     def _rows(self) -> Iterator[dict[str, Any]]:
         a = self.analysis
-        for ev, d, lin in zip(a.case.evidence, a.diagnosticity, a.linchpins, strict=True):
-            yield {"id": ev.id, "diagnosticity": d, "linchpin": list(lin), "excluded": ev.excluded}
+        rows = zip(a.case.evidence, a.diagnosticity, a.linchpins, strict=True)
+        if self.team is None:
+            for ev, d, lin in rows:
+                yield {"id": ev.id, "diagnosticity": d, "linchpin": list(lin), "excluded": ev.excluded}
+            return
+        for (ev, d, lin), spread in zip(rows, self.team.disagreement, strict=True):
+            yield {"id": ev.id, "diagnosticity": d, "linchpin": list(lin), "excluded": ev.excluded,
+                   "disagreement": spread.value, "split_na": spread.split_na}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON, the evidence rows serialised a thousand at a time.
@@ -178,10 +195,16 @@ def summarise(analysis: Analysis, model: str = "weighted") -> Summary:
     return Summary(analysis=analysis, model=name, ranking=rows)
 
 
-def summary_json(case: Case, model: str = "weighted", as_of: date | None = None) -> str:
-    """``weigh export --format json``: the analysis and nothing people-only (fast at 100k items)."""
+def summary_json(case: Case, model: str = "weighted", as_of: date | None = None, lens: str = TEAM) -> str:
+    """``weigh export --format json``: the analysis and nothing people-only (fast at 100k items).
+    A team case is scored as ``lens`` shows it, and the team facts are added."""
     with gc_policy.paused():  # 100k small row dicts would set off full passes
-        return summarise(analyse(case, as_of), model).to_json()
+        analysis = analyse(lens_case(case, lens), as_of)
+        summary = summarise(analysis, model)
+        if is_team(case):
+            team = team_facts(case, lens, summary.model, as_of, analysis if lens == TEAM else None)
+            summary = replace(summary, team=team)
+        return summary.to_json()
 
 
 # ------------------------------------------------------------------ in words

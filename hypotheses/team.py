@@ -11,10 +11,12 @@ so after one vote ``Scorer`` sees one changed item and patches one row.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from hypotheses.models import Case, CaseInfo, Evidence, Rating
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
@@ -136,6 +138,11 @@ class Disagreement:
         if self.spread <= square:  # variance ≤ 1
             return "large"
         return "extreme"
+
+    @property
+    def variance(self) -> Fraction:
+        """The exact variance of the votes counted."""
+        return Fraction(self.spread, self.n * self.n) if self.n else Fraction(0)
 
     def exceeds(self, other: Disagreement) -> bool:
         """Strictly wider than ``other`` (compared exactly: spread / n² as fractions)."""
@@ -325,3 +332,115 @@ def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequen
     """Every analyst's leader set equals the team's."""
     team = set(team_leaders)
     return all(set(ids) == team for ids in by_analyst.values())
+
+
+# ---------------------------------------------------------------- summaries
+
+
+@dataclass(frozen=True)
+class TeamFacts:
+    """What a summary of a team case adds (the JSON's ``lens``, ``analysts``,
+    ``leaders_by_analyst``, ``analysts_agree``, and per item ``disagreement``/``split_na``)."""
+
+    lens: str
+    analysts: tuple[str, ...]
+    leaders_by_analyst: dict[str, list[str]]  # under the chosen model, case order
+    team_leaders: list[str]  # the team lens's, under the chosen model
+    disagreement: tuple[Disagreement, ...]  # per item, case order
+
+    @property
+    def analysts_agree(self) -> bool:
+        return analysts_agree(self.leaders_by_analyst, self.team_leaders)
+
+
+def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,
+               team_analysis: Analysis | None = None) -> TeamFacts:
+    """The team facts of ``case`` (``team_analysis``: the team lens's analysis, if at hand)."""
+    check_lens(case, lens)
+    hids = [h.id for h in case.hypotheses]
+    team = team_analysis or analyse(lens_case(case, TEAM), as_of)
+    return TeamFacts(
+        lens=lens,
+        analysts=tuple(case.analysts),
+        leaders_by_analyst=leaders_by_analyst(case, model, as_of),
+        team_leaders=leader_ids(team, model),
+        disagreement=tuple(item_disagreement(ev, hids) for ev in case.evidence),
+    )
+
+
+@dataclass(frozen=True)
+class CellVotes:
+    """One cell as the team section shows it: everyone's vote and note, the consensus."""
+
+    evidence: Evidence
+    hypothesis_id: str
+    disagreement: Disagreement
+    votes: dict[str, Rating]  # analyst → code, in join order
+    notes: dict[str, str]  # analyst → note
+    consensus: Rating | None
+
+
+def widest_cells(case: Case, limit: int = 10) -> list[CellVotes]:
+    """The cells of largest disagreement (split on NA counts as some), widest first."""
+    found: list[tuple[Disagreement, Evidence, str, tuple[str, ...]]] = []
+    for ev in case.evidence:
+        if len(ev.ratings_by) < 2:
+            continue
+        for h in case.hypotheses:
+            cell = tuple(votes(ev, h.id).values())
+            d = disagreement(cell)
+            if d.spread or d.split_na:
+                found.append((d, ev, h.id, cell))
+    widest = heapq.nsmallest(limit, range(len(found)), key=lambda i: (-found[i][0].variance, i))
+    return [CellVotes(ev, hid, d, votes(ev, hid, case.analysts), cell_notes(ev, hid, case.analysts),
+                      _consensus_of(cell)) for d, ev, hid, cell in map(found.__getitem__, widest)]
+
+
+def widest_items(case: Case, facts: TeamFacts, limit: int = 10) -> list[tuple[Evidence, Disagreement]]:
+    """The items of largest disagreement (the items to discuss first), widest first."""
+    wide = [i for i, d in enumerate(facts.disagreement) if d.spread or d.split_na]
+    widest = heapq.nsmallest(limit, wide, key=lambda i: (-facts.disagreement[i].variance, i))
+    return [(case.evidence[i], facts.disagreement[i]) for i in widest]
+
+
+@dataclass(frozen=True)
+class ItemVotes:
+    """One item as the team section shows it: every analyst's row of votes and notes."""
+
+    evidence: Evidence
+    disagreement: Disagreement
+    votes: dict[str, dict[str, Rating]]  # analyst → hypothesis id → code, join order
+    notes: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class TeamSection:
+    """The reports' team section: who the analysts are, whom each puts first, and the
+    cells and items they disagree on most, with everyone's vote and note."""
+
+    facts: TeamFacts
+    seen_as: str  # what the report's matrix is: "the team's consensus of ana, ben"
+    model: str
+    cells: list[CellVotes]
+    items: list[ItemVotes]
+
+    @property
+    def leaders_line(self) -> str:
+        """'ana H3 · ben H3 · chi H1' (several leaders joined by '='), team's last."""
+        by = self.facts.leaders_by_analyst
+        return " · ".join(f"{a} {' = '.join(ids) or 'none'}" for a, ids in by.items())
+
+
+def team_section(case: Case, lens: str, model: str, as_of: date | None = None,
+                 team_analysis: Analysis | None = None, limit: int = 10) -> TeamSection | None:
+    """The team section of a report on ``case`` (None: a one-analyst case)."""
+    if not is_team(case):
+        return None
+    facts = team_facts(case, lens, model, as_of, team_analysis)
+    order = case.analysts
+    items = [
+        ItemVotes(ev, d, {a: dict(ev.ratings_by[a]) for a in order if a in ev.ratings_by},
+                  {a: dict(ev.notes_by[a]) for a in order if ev.notes_by.get(a)})
+        for ev, d in widest_items(case, facts, limit)
+    ]
+    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items)

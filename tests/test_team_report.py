@@ -1,0 +1,59 @@
+"""The Markdown and HTML reports' team section: analysts, each one's leader, and the cells and
+items of largest disagreement with everyone's vote and note."""
+
+from __future__ import annotations
+
+from evidence.export import export_bytes
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.test_team_summary import trio
+
+
+def noted_trio() -> Case:
+    case = trio()
+    e1 = case.evidence[0].model_copy(update={"notes_by": {"chi": {"H2": "the source <b>lied</b> [x](y)"}}})
+    return case.model_copy(update={"evidence": [e1, *case.evidence[1:]]})
+
+
+def test_markdown_team_section() -> None:
+    text = export_bytes(noted_trio(), "md").decode()
+    team = text[text.index("## Team"):text.index("## Matrix")]
+    assert ("Analysts: ana, ben, chi. This report's matrix and scores are the team's consensus "
+            "of ana, ben, chi") in team
+    assert "- ana: H2\n- ben: H2, H3\n- chi: H1\n- the team (consensus): H2, H3" in team
+    assert "**The analysts disagree on the leader**: ana H2 · ben H2 = H3 · chi H1." in team
+    cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
+    assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
+    assert cells[1] == r"  - chi: the source \<b\>lied\</b\> \[x\](y)"  # inert
+    assert "- **E1** first · H3 — agree (0.00, split on NA); consensus N: ana N, ben NA, chi N" in cells
+    items = team[team.index("### Items"):].splitlines()
+    assert items[2] == "- **E1** first — extreme (1.41, split on NA)"
+    assert items[3:6] == ["  - ana: H1 I, H2 C, H3 N", "  - ben: H1 I, H2 C, H3 NA",
+                          "  - chi: H1 C, H2 II, H3 N"]
+    # the rest of the report is the lens's: under ben's lens, ben's ratings fill the matrix
+    ben = export_bytes(noted_trio(), "md", lens="ben").decode()
+    assert "are ben's votes (lens ben)" in ben
+    assert "| **E3** third |  | NA | NA | C |" in ben
+
+
+def test_html_team_section_is_escaped() -> None:
+    html = export_bytes(noted_trio(), "html", lens="ana").decode()
+    team = html[html.index('<section id="team">'):html.index("</section>", html.index('<section id="team">'))]
+    assert "ana&#39;s votes (lens ana)" in team
+    assert ('<p class="disagree">The analysts disagree on the leader: ana H2 · ben H2 = H3 · chi H1.</p>'
+            in team)
+    assert "the source &lt;b&gt;lied&lt;/b&gt;" in team and "<b>lied" not in team
+
+
+def test_agreeing_analysts_and_one_analyst_cases() -> None:
+    case = Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "C", "H2": "I"},
+                                                                   "ben": {"H1": "C", "H2": "I"}})])
+    text = export_bytes(case, "md").decode()
+    assert "The analysts agree on the leader." in text
+    assert "The analysts agree on every cell they rated." in text
+    assert "No item has a cell the analysts disagree on." in text
+    plain = [Evidence(id="E1", title="e", ratings={"H1": "C"})]
+    solo = case.model_copy(update={"analysts": [], "evidence": plain})
+    assert "## Team" not in export_bytes(solo, "md").decode()
+    assert 'id="team"' not in export_bytes(solo, "html").decode()
