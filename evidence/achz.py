@@ -3,7 +3,8 @@
 What is known of the format (evidence/README.md maps it): gzip-compressed
 XML encoded as UTF-16, with PROJECT-TITLE, CLASSIFICATION, LAST-INDEX,
 COLOR-SCHEME and MATRIX (HYPOTHESIS/NAME per column, EVIDENCE items with NAME,
-NOTES, LINK, TYPE, DATE, CODE, FLAG, CREDIBILITY and VALUES) under the root.
+NOTES, LINK, TYPE, DATE, CODE, FLAG, CREDIBILITY, RELEVANCE if present, and
+VALUES) under the root.
 The root element's own name is not documented, so the reader accepts any.
 
 Files come from other people, so the reader is hardened: sizes are capped
@@ -64,7 +65,10 @@ CODE_TAG = "code-"
 CLASSIFICATION_LINE = "PARC classification: "
 
 _TOP = ("PROJECT-TITLE", "CLASSIFICATION", "LAST-INDEX", "COLOR-SCHEME", "MATRIX")
-_ITEM_FIELDS = ("NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY", "VALUES")
+_ITEM_FIELDS = (
+    "NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY", "RELEVANCE", "VALUES",
+)
+OSACH_TITLE_BYTES = 255  # Open Source ACH keeps names in VARCHAR(255) columns
 _TO_PARC: dict[Rating, str] = {"CC": "C C", "C": "C", "N": "N", "I": "I", "II": "I I", "NA": "NA"}
 _FROM_PARC: dict[str, Rating] = {
     "CC": "CC",
@@ -265,6 +269,7 @@ class _Item:
     kind: Kind = "report"
     admiralty: str | None = None
     credibility: Level = "medium"
+    relevance: Level = "medium"
     ratings: dict[str, Rating] = field(default_factory=dict)
 
 
@@ -276,6 +281,7 @@ _MAPPED = (
     ("discipline", f"TYPE → tag '{TYPE_TAG}osint', '…humint', '…imint', '…sigint' or '…masint' ({{n}})"),
     ("admiralty", "CODE → Admiralty code ({n})"),
     ("flag", f"FLAG → tag '{FLAG_TAG}' ({{n}})"),
+    ("relevance", "RELEVANCE → relevance ({n})"),
 )
 # The items the report lists, per kind of note (in this order).
 _LISTED = (
@@ -499,8 +505,8 @@ class _Reader:
         try:
             return Evidence(
                 id=item.eid, title=item.title, details=details, url=item.url, event_date=item.event_date,
-                tags=item.tags, credibility=item.credibility, admiralty=item.admiralty, kind=item.kind,
-                ratings=item.ratings,
+                tags=item.tags, credibility=item.credibility, relevance=item.relevance,
+                admiralty=item.admiralty, kind=item.kind, ratings=item.ratings,
             )
         except ValidationError as exc:
             problems = field_errors(exc)
@@ -554,13 +560,22 @@ class _Reader:
             raise self.fail(f"{item.where}/FLAG", f"expected 1 or 0, got {_shorten(raw)!r}")
 
     def item_credibility(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        item.credibility = self.read_level(el, f"{item.where}/CREDIBILITY") or "medium"
+
+    def item_relevance(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
+        level = self.read_level(el, f"{item.where}/RELEVANCE")
+        if level is not None:
+            item.relevance = level
+            seen.count("relevance")
+
+    def read_level(self, el: ET.Element | None, where: str) -> Level | None:
+        """HIGH, MEDIUM or LOW (any case); None when absent or empty."""
         raw = _text(el).strip()
         if not raw:
-            return
+            return None
         if raw.upper() not in _LEVELS:
-            why = f"expected HIGH, MEDIUM or LOW, got {_shorten(raw)!r}"
-            raise self.fail(f"{item.where}/CREDIBILITY", why)
-        item.credibility = _LEVELS[raw.upper()]
+            raise self.fail(where, f"expected HIGH, MEDIUM or LOW, got {_shorten(raw)!r}")
+        return _LEVELS[raw.upper()]
 
     def item_date(self, item: _Item, el: ET.Element | None, seen: _Seen) -> None:
         item.event_date = self.read_date(_text(el).strip(), f"{item.where}/DATE")
@@ -624,6 +639,7 @@ _ITEM_READERS: tuple[tuple[str, ItemReader], ...] = (
     ("CODE", _Reader.item_code),
     ("FLAG", _Reader.item_flag),
     ("CREDIBILITY", _Reader.item_credibility),
+    ("RELEVANCE", _Reader.item_relevance),
     ("DATE", _Reader.item_date),
     ("LINK", _Reader.item_link),
     ("VALUES", _Reader.item_values),
@@ -730,6 +746,22 @@ def write_achz(case: Case) -> bytes:
     return gzip.compress(b"\xff\xfe" + text.encode("utf-16-le"), mtime=0)
 
 
+def open_source_ach_notes(case: Case) -> list[str]:
+    """What Open Source ACH's importer (the one public reader of the format) would mangle,
+    though the file itself holds it: one line per kind, naming the items."""
+    notes = []
+    unrated = [f"{e.id}/{h.id}" for e in case.evidence for h in case.hypotheses if h.id not in e.ratings]
+    if unrated:
+        notes.append(f"unrated cells get the rating of the cell before them: {_ids(unrated)}")
+    titled: list[Hypothesis | Evidence] = [*case.hypotheses, *case.evidence]
+    long = ["case title"] if len(case.title.encode("utf-8")) > OSACH_TITLE_BYTES else []
+    long += [x.id for x in titled if len(x.title.encode("utf-8")) > OSACH_TITLE_BYTES]
+    if long:
+        notes.append(f"titles over {OSACH_TITLE_BYTES} UTF-8 bytes are cut there, even mid-character:"
+                     f" {_ids(long)}")
+    return notes
+
+
 def achz_losses(case: Case) -> list[str]:
     """What an export to `.achz` cannot carry, one print-ready line per kind of field.
 
@@ -800,7 +832,8 @@ def achz_losses(case: Case) -> list[str]:
     note(
         wide,
         "characters outside the Basic Multilingual Plane (emoji and the like) are kept as UTF-16"
-        " surrogate pairs, which PARC-era readers may show as two broken characters",
+        " surrogate pairs: Open Source ACH's importer then loads an empty project, with no error,"
+        " and PARC-era readers may show two broken characters",
     )
     note(
         [e.id for i, e in enumerate(evs, 1) if e.id != f"E{i}"],

@@ -49,6 +49,21 @@ class FileFormat:
     losses: Losses | None = None  # what a case loses in this format, one line each
     program: str = ""  # whose format it is, in messages ("PARC")
     lens_matrix: bool = False  # holds one matrix: a team case's as the export's lens shows it
+    #: what another program reading the file would mangle though the file holds it, and whose
+    portability: tuple[str, Losses] | None = None
+
+    def loss_report(self, case: Case) -> list[str]:
+        """What ``case`` loses in this format, and what another reader would mangle: a heading
+        and one indented line per kind, or []."""
+        report: list[str] = []
+        lines = self.losses(case) if self.losses else []
+        if lines:
+            whose = self.program or self.label
+            report += [f"Not kept in the .{self.extension} file ({whose} has no place for it):",
+                       *(f"  {line}" for line in lines)]
+        if self.portability is not None and (notes := self.portability[1](case)):
+            report += [f"{self.portability[0]} would mangle:", *(f"  {line}" for line in notes)]
+        return report
 
 
 # ------------------------------------------------------------ writers/readers
@@ -104,6 +119,12 @@ def _achz_losses(case: Case) -> list[str]:
     return achz_losses(case)
 
 
+def _achz_portability(case: Case) -> list[str]:
+    from evidence.achz import open_source_ach_notes
+
+    return open_source_ach_notes(case)
+
+
 def _read_case(src: Incoming) -> tuple[Case, list[str]]:
     from evidence.case_file import parse_case_file
 
@@ -141,6 +162,7 @@ FILE_FORMATS: tuple[FileFormat, ...] = (
         "achz", "PARC ACH 2.0 file (.achz)", "achz", write=_write_achz, read=_read_achz,
         binary=True, magic=b"\x1f\x8b", suffixes=(".achz",), losses=_achz_losses, program="PARC",
         lens_matrix=True,
+        portability=("Open Source ACH's importer", _achz_portability),
     ),
 )
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FILE_FORMATS)

@@ -65,3 +65,15 @@ def test_a_hostile_file_is_one_line_of_error_and_writes_nothing(
         f"weigh: error: {path}: MATRIX/EVIDENCE #1 ('x')/VALUES: 3 ratings for 2 hypotheses\n"
     )
     assert weigh(cli_env, "cases").stdout == before
+
+
+def test_export_names_what_open_source_ach_would_mangle(cli_env: dict[str, str], tmp_path: Path) -> None:
+    src = tmp_path / "gaps.achz"
+    src.write_bytes(achz(evidence=[{"NAME": "Rated once", "VALUES": "C,"}, {"NAME": "Two", "VALUES": "I,I"}]))
+    assert weigh(cli_env, "import", str(src), "--case", "gaps").returncode == 0
+    proc = weigh(cli_env, "export", "--case", "gaps", "--format", "achz", "-o", str(tmp_path / "out.achz"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-3:-1] == [
+        "Open Source ACH's importer would mangle:",
+        "  unrated cells get the rating of the cell before them: E1/H2",
+    ]

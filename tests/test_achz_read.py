@@ -142,8 +142,8 @@ def test_multi_line_title_keeps_the_whole_as_question() -> None:
 def test_unknown_elements_and_attributes_are_reported_not_dropped_silently() -> None:
     matrix = (
         '<MATRIX sort="1"><HYPOTHESIS><NAME>A</NAME><WEIGHT>3</WEIGHT></HYPOTHESIS>'
-        "<EVIDENCE><NAME>x</NAME><RELEVANCE>HIGH</RELEVANCE><VALUES>C</VALUES></EVIDENCE>"
-        "<EVIDENCE><NAME>y</NAME><RELEVANCE>LOW</RELEVANCE><VALUES>I</VALUES></EVIDENCE>"
+        "<EVIDENCE><NAME>x</NAME><SOURCE>HIGH</SOURCE><VALUES>C</VALUES></EVIDENCE>"
+        "<EVIDENCE><NAME>y</NAME><SOURCE>LOW</SOURCE><VALUES>I</VALUES></EVIDENCE>"
         "<SORT-ORDER>2</SORT-ORDER></MATRIX>"
     )
     result = read_achz(
@@ -152,12 +152,31 @@ def test_unknown_elements_and_attributes_are_reported_not_dropped_silently() -> 
     assert [e.ratings for e in result.case.evidence] == [{"H1": "C"}, {"H1": "I"}]
     for line in (
         "unknown element AUTHOR: not mapped",
-        "unknown element MATRIX/EVIDENCE/RELEVANCE (2×): not mapped",
+        "unknown element MATRIX/EVIDENCE/SOURCE (2×): not mapped",
         "unknown element MATRIX/HYPOTHESIS/WEIGHT: not mapped",
         "unknown element MATRIX/SORT-ORDER: not mapped",
         "attributes on MATRIX: not mapped",
     ):
         assert line in result.report
+
+
+def test_a_relevance_element_is_read_into_relevance() -> None:
+    matrix = (
+        "<MATRIX><HYPOTHESIS><NAME>A</NAME></HYPOTHESIS>"
+        "<EVIDENCE><NAME>x</NAME><RELEVANCE>HIGH</RELEVANCE><VALUES>C</VALUES></EVIDENCE>"
+        "<EVIDENCE><NAME>y</NAME><RELEVANCE> low </RELEVANCE><VALUES>I</VALUES></EVIDENCE>"
+        "<EVIDENCE><NAME>z</NAME><VALUES>I</VALUES></EVIDENCE></MATRIX>"
+    )
+    result = read_achz(pack(project_xml(matrix=matrix)), "v.achz")
+    assert [e.relevance for e in result.case.evidence] == ["high", "low", "medium"]
+    assert any("RELEVANCE → relevance (2)" in line for line in result.report)
+    assert not any("RELEVANCE" in line and "not mapped" in line for line in result.report)
+    bad = matrix.replace(" low ", "somewhat")
+    with pytest.raises(ImportFailed) as failed:
+        read_achz(pack(project_xml(matrix=bad)), "v.achz")
+    assert str(failed.value) == (
+        "v.achz: MATRIX/EVIDENCE #2 ('y')/RELEVANCE: expected HIGH, MEDIUM or LOW, got 'somewhat'"
+    )
 
 
 def test_hypotheses_as_several_names_in_one_element_and_items_in_a_wrapper() -> None:

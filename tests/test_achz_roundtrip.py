@@ -414,3 +414,24 @@ def test_losses_name_groups_indicators_and_conclusion() -> None:
     assert "evidence same-fact groups (PARC has none): E1" in lines
     assert "indicators (PARC has none): M1, M2, M3" in lines
     assert "case conclusion: PARC has no place for it" in lines
+
+
+def test_what_open_source_ach_would_mangle_is_named_apart_from_the_losses() -> None:
+    from evidence.achz import open_source_ach_notes
+    from evidence.formats import file_format
+
+    case = sample()  # E2 leaves H1 unrated
+    long = "€" * 86  # 258 UTF-8 bytes in 86 characters
+    hyp = case.hypotheses[1].model_copy(update={"title": long})
+    case = case.model_copy(update={"hypotheses": [case.hypotheses[0], hyp], "title": "é" * 128})
+    assert achz_losses(case) == []  # the file holds all of it; weigh reads it back whole
+    assert open_source_ach_notes(case) == [
+        "unrated cells get the rating of the cell before them: E2/H1",
+        "titles over 255 UTF-8 bytes are cut there, even mid-character: case title, H2",
+    ]
+    assert file_format("achz").loss_report(case) == [
+        "Open Source ACH's importer would mangle:",
+        "  unrated cells get the rating of the cell before them: E2/H1",
+        "  titles over 255 UTF-8 bytes are cut there, even mid-character: case title, H2",
+    ]
+    assert round_trip(case).hypotheses[1].title == long

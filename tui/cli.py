@@ -274,14 +274,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt.lens_matrix and case.analysts:
         say(f"The .{fmt.extension} file holds {lens_words(case, lens)} (--lens); each analyst's "
             "votes are kept only in the case file (--format case).", file=sys.stderr)
-    losses = fmt.losses(lens_case(case, lens)) if fmt.losses else []
-    if losses:
-        print(
-            f"Not kept in the .{fmt.extension} file ({fmt.program or fmt.label} has no place for it):",
-            file=sys.stderr,
-        )
-    for line in losses:
-        say(f"  {line}", file=sys.stderr)
+    for line in fmt.loss_report(lens_case(case, lens)):
+        say(line, file=sys.stderr)
     if args.output and args.output != "-":
         path = write_file(Path(args.output), data, DbFiles.at(_db_path(args)))
         say(f"Wrote {path}", file=sys.stderr)

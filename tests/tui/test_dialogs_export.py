@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from evidence.export import export_bytes
-from evidence.formats import EXPORT_FORMATS
+from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
 from hypotheses.models import Case
 from tests.tui.host import Host, shown, workers_done
@@ -257,3 +260,30 @@ async def test_the_database_itself_is_refused_inline(case: Case, tmp_path: Path)
         assert "is the database (weigh.json); an export never overwrites" in shown(app, "#error-path")
         assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question
     assert db.read_bytes() == b"precious"
+
+
+class Noted(Host):
+    """A host that keeps the notifications it is sent."""
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__(make)
+        self.notes: list[tuple[str, str]] = []
+
+    def notify(self, message: str, *, severity: SeverityLevel = "information", **kwargs: Any) -> None:
+        self.notes.append((message, severity))
+
+
+async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
+    case: Case, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.achz"
+    app = Noted(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *["down"] * [f.name for f in EXPORT_FORMATS].index("achz"), "enter")
+        await type_path(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [target]
+    assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
+    assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
+    assert "  indicators (PARC has none): M1, M2, M3, M4, M5, M6 and 3 more" in app.notes[0][0]

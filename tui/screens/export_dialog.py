@@ -113,7 +113,15 @@ class ExportDialog(FileDialog[Path]):
 
     def _start(self, path: Path) -> None:
         case, fmt, model, as_of, db = self.case, self.fmt, self.model, self.as_of, self.db
-        self.start(
-            f"Writing {path} …",
-            lambda: Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db)),
-        )
+
+        def job() -> Path:
+            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db))
+            lost = file_format(fmt).loss_report(case)  # as the CLI prints them
+            if lost:
+                self.app.call_from_thread(
+                    self.app.notify, "\n".join(lost), title="Export", severity="warning", markup=False,
+                    timeout=30,
+                )
+            return written
+
+        self.start(f"Writing {path} …", job)
