@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from itertools import compress
+from operator import is_not
 
 from hypotheses.models import Case, CaseInfo, Evidence, Rating
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
@@ -268,26 +270,27 @@ class LensView:
 
     def __init__(self) -> None:
         self._key: tuple[str, tuple[str, ...]] | None = None
-        self._views: dict[int, tuple[Evidence, Evidence]] = {}
+        self._sources: list[Evidence] = []
+        self._views: list[Evidence] = []
 
     def __call__(self, case: Case, lens: str = TEAM) -> Case:
         check_lens(case, lens)
         if not is_team(case):
             return case
         hids = tuple(h.id for h in case.hypotheses)
+        evidence = case.evidence
         if self._key != (lens, hids):
-            self._key, self._views = (lens, hids), {}
-        old = self._views
-        views: dict[int, tuple[Evidence, Evidence]] = {}
-        out: list[Evidence] = []
-        for ev in case.evidence:
-            kept = old.get(id(ev))
-            if kept is None or kept[0] is not ev:
-                kept = (ev, lens_item(ev, lens, hids))
-            views[id(ev)] = kept
-            out.append(kept[1])
-        self._views = views
-        return _view_case(case, out)
+            self._key, self._sources, self._views = (lens, hids), [], []
+        if len(evidence) == len(self._sources):
+            # the common edit: the same items in place but one or two (compared in C)
+            views = list(self._views)
+            for i in compress(range(len(evidence)), map(is_not, evidence, self._sources)):
+                views[i] = lens_item(evidence[i], lens, hids)
+        else:  # items added, removed or moved: keep the views of the items still there
+            kept = {id(src): view for src, view in zip(self._sources, self._views, strict=True)}
+            views = [kept.get(id(ev)) or lens_item(ev, lens, hids) for ev in evidence]
+        self._sources, self._views = list(evidence), views
+        return _view_case(case, list(views))
 
 
 class LensScorer:

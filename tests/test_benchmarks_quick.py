@@ -19,7 +19,7 @@ SUMMARY = re.compile(
     r"^summary: edit_ratio=(\S+) edit_ms=(\S+) open_ratio=(\S+) rescore_ms=(\S+) "
     r"linchpin_ms=(\S+) export_s=(\S+) key1k_worst_ms=(\S+) tui1k_ready_s=(\S+) "
     r"launch_ratio=(\S+) rss1k_mib=(\S+) aged_open_ratio=(\S+) aged_close_ratio=(\S+) "
-    r"export100k_s=(\S+)$"
+    r"export100k_s=(\S+) team_rescore_ms=(\S+)$"
 )
 
 
@@ -55,14 +55,16 @@ def test_quick_benchmark_prints_the_table_and_summary(tmp_path: Path) -> None:
         "open after 10,000 edits, 1k",
         "close after 10,000 edits, 1k",
         "100k rows",
+        "team: rescore under the team lens after one vote, 1k × 5 analysts",
+        "  team: open 1k × 5 analysts",
     ):
         assert any(ln.startswith(f"| {row}") for ln in lines), f"row missing: {row}\n{out}"
     assert "error:" not in out, out
     assert "TinyDB update" in out and "json.load" in out and "hello world" in out
     match = SUMMARY.match(lines[-1])
     assert match, lines[-1]
-    *values, big = [float(v) for v in match.groups()]
-    assert all(math.isfinite(v) and v > 0 for v in values), lines[-1]
+    *values, big, team = [float(v) for v in match.groups()]
+    assert all(math.isfinite(v) and v > 0 for v in [*values, team]), lines[-1]
     assert math.isnan(big)  # --quick builds no 100k case: export100k_s is n/a
     # the temporary work directory is cleaned up
     assert not any(p.name.startswith("weigh-bench-") for p in tmp_path.iterdir())

@@ -310,3 +310,15 @@ def test_a_one_analyst_case_dumps_as_before() -> None:
     dumped = case.model_dump(mode="json")
     assert "analysts" not in dumped
     assert {"ratings_by", "notes_by"}.isdisjoint(dumped["evidence"][0])
+
+
+def test_an_added_item_keeps_the_other_items_views() -> None:
+    case = team_case({"E1": {"ana": {"H1": "C"}, "ben": {"H1": "CC"}}, "E2": {"ana": {"H2": "I"}}})
+    view = LensView()
+    before = view(case).evidence
+    added = Evidence(id="E0", title="new", ratings_by={"ben": {"H1": "II"}})
+    after = view(case.model_copy(update={"evidence": [added, *case.evidence]})).evidence
+    assert after[1] is before[0] and after[2] is before[1]
+    assert after[0].ratings == {"H1": "II"}
+    shorter = view(case.model_copy(update={"evidence": [case.evidence[1]]})).evidence
+    assert shorter[0] is before[1]

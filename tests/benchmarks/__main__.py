@@ -168,6 +168,31 @@ def store_rows(plan: Plan, work: Path, res: Results, naive: dict[str, Any], s: d
     )
 
 
+def team_rows(plan: Plan, work: Path, res: Results) -> None:
+    """A team case (five analysts' layers): rescore after a vote under the team lens; its
+    open and RSS beside the one-analyst case's."""
+    n = f"{plan.n // 1000}k"
+    child(["team-write", str(plan.n), str(work)])
+    t = child(["team", str(plan.n), str(work), str(plan.store_reps["open"])])
+    res.rows.append(Row(
+        f"team: rescore under the team lens after one vote, {n} × 5 analysts", "≤ 30 ms",
+        ms(t["team_rescore_s"]) + f" (max {ms(t['team_rescore_max_s'])})",
+        f"CPU {ms(t['team_rescore_cpu_s'])}; first analyse {ms(t['first_analyse_s'])}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        verdict(t["team_rescore_s"] <= 0.030),
+    ))
+    res.rows.append(Row(
+        f"  team: open {n} × 5 analysts (read-only, own process)", "(report)", ms(t["team_open_s"]),
+        f"one analyst {ms(t['solo_open_s'])} ({t['team_open_s'] / t['solo_open_s']:.2f}×); "
+        f"db {t['team_bytes'] / 1e6:.1f} MB vs {t['solo_bytes'] / 1e6:.1f} MB", "",
+    ))
+    res.rows.append(Row(
+        f"  team: peak RSS of that open, {n} × 5 analysts", "(report)", f"{t['team_open_rss_mb']:.0f} MiB",
+        f"one analyst {t['solo_open_rss_mb']:.0f} MiB; writer after the votes {t['peak_rss_mb']:.0f} MiB", "",
+    ))
+    res.summary["team_rescore_ms"] = t["team_rescore_s"] * 1000
+
+
 def aged_rows(plan: Plan, work: Path, res: Results) -> None:
     """Open and close after many edits (a long audit trail) against a fresh database."""
     n = f"{plan.n // 1000}k"
@@ -378,7 +403,7 @@ def summary_line(summary: dict[str, float], size: str = "10k", big: str = "100k"
     """The last line; the TUI keys carry the case size (10k, or 1k with --quick)."""
     keys = ("edit_ratio", "edit_ms", "open_ratio", "rescore_ms", "linchpin_ms", "export_s",
             f"key{size}_worst_ms", f"tui{size}_ready_s", "launch_ratio", f"rss{big}_mib",
-            "aged_open_ratio", "aged_close_ratio", "export100k_s")
+            "aged_open_ratio", "aged_close_ratio", "export100k_s", "team_rescore_ms")
     fmt = {"edit_ratio": "{:.0f}", "export_s": "{:.3f}", f"tui{size}_ready_s": "{:.3f}",
            "export100k_s": "{:.3f}"}
     return "summary: " + " ".join(
@@ -403,6 +428,7 @@ def run(plan: Plan, work: Path) -> Results:
     if "edit_s" in stats and "naive" in stats:
         guarded(res, f"store rows, {label}", lambda: store_rows(plan, work, res, stats["naive"], stats))
     guarded(res, f"database after {plan.aged_edits:,} edits, {label}", lambda: aged_rows(plan, work, res))
+    guarded(res, f"team case, {label}", lambda: team_rows(plan, work, res))
     guarded(res, "weigh export --format json", lambda: export_row(plan, work, res))
     if plan.tui:
         guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
@@ -424,8 +450,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
     parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
+    parser.add_argument("--only", choices=["team"], help="run only these rows (team: the team case's)")
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick, not args.no_tui)
+    if args.only:
+        return only(plan, args)
     work = Path(tempfile.mkdtemp(prefix="weigh-bench-", dir=args.dir))
     started = time.monotonic()
     try:
@@ -441,6 +470,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(whole run {time.monotonic() - started:.0f} s)")
         big = f"{plan.big // 1000}k" if plan.big else f"{plan.n // 1000}k"
         print(summary_line(res.summary, f"{plan.n // 1000}k", big))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def only(plan: Plan, args: argparse.Namespace) -> int:
+    """One group of rows alone (as a helper measures the rows of its own change)."""
+    work = Path(tempfile.mkdtemp(prefix="weigh-bench-", dir=args.dir))
+    try:
+        print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
+        res = Results()
+        guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
+        print(table(res.rows))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

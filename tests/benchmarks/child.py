@@ -28,6 +28,16 @@ def main(argv: list[str]) -> None:
 
         n, workdir, reps = args
         print(json.dumps(store_rows.measure(int(n), Path(workdir), json.loads(reps))), flush=True)
+    elif what == "team-write":
+        from tests.benchmarks import team_rows
+
+        n, workdir = args
+        print(json.dumps(team_rows.write(int(n), Path(workdir))), flush=True)
+    elif what == "team":
+        from tests.benchmarks import team_rows
+
+        n, workdir, reps = args
+        print(json.dumps(team_rows.measure(int(n), Path(workdir), int(reps))), flush=True)
     elif what == "aged-build":
         from tests.benchmarks import aged
 
