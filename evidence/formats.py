@@ -137,6 +137,13 @@ def _read_csv(src: Incoming) -> tuple[Case, list[str]]:
 
     cid = src.case_id or slug(src.path.stem) or "case"
     existing = src.existing(cid)
+    if existing is not None and existing.analysts:
+        from evidence.errors import ImportFailed
+
+        raise ImportFailed(
+            f"{src.path}: case {cid} is a team case: a CSV matrix holds one matrix, not each "
+            "analyst's votes, so it cannot update it; import it as a new case with --case NEW_ID"
+        )
     case = read_csv_matrix(src.data, str(src.path), cid, existing)
     lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
     return case, [*lines, *update_report(existing, case)]

@@ -242,6 +242,9 @@ def case_problems(
     return problems
 
 
+_SHOWN = 3  # team problems listed before "and more"
+
+
 def has_layers(ev: Evidence) -> bool:
     return bool(ev.ratings_by or ev.notes_by)
 
@@ -255,6 +258,9 @@ def team_problems(evidence: list[Evidence], hypothesis_ids: set[str], analysts: 
     listed = set(analysts)
     who = ", ".join(analysts) if analysts else "it lists none"
     for ev in evidence:
+        if len(problems) > _SHOWN:  # a few name the fault; a whole case of them helps no one
+            problems[_SHOWN:] = ["and more items like these"]
+            break
         if analysts:
             for field in ("ratings", "notes"):
                 if getattr(ev, field):

@@ -275,6 +275,14 @@ def test_a_team_item_with_shared_ratings_is_refused_naming_item_and_field() -> N
     assert "evidence E1: notes: a team case keeps every note" in refused(doc)
 
 
+def test_a_whole_case_of_team_problems_names_the_first_few() -> None:
+    doc = {**BASE, "analysts": ["ana"],
+           "evidence": [{"id": f"E{i}", "title": "e", "ratings": {"H1": "C"}} for i in range(50)]}
+    message = refused(doc)
+    assert message.count("a team case keeps every rating") == 3
+    assert message.endswith("; and more items like these")
+
+
 def test_a_vote_by_an_analyst_the_case_does_not_list_is_refused() -> None:
     doc = {**BASE, "analysts": ["ana"],
            "evidence": [{"id": "E1", "title": "e", "ratings_by": {"zed": {"H1": "C"}}}]}

@@ -80,6 +80,11 @@ def test_export_lenses_of_a_team_case(cli_env: dict[str, str], tmp_path: Path) -
     rows = list(csv.reader(io.StringIO(done.stdout.lstrip("\ufeff"))))
     # E1 H1: C, CC, I → S = 2, k = 3, 2S = 4: C; H2: I, II → 2S = −6 = −3k: II. E2: ben alone.
     assert [row[-2:] for row in rows[1:]] == [["C", "II"], ["NA", "C"]]
+    csv_file = tmp_path / "trio.csv"
+    csv_file.write_text(done.stdout, encoding="utf-8")
+    assert refused(cli_env, "import", str(csv_file), "--case", "trio") == (
+        f"{csv_file}: case trio is a team case: a CSV matrix holds one matrix, not each analyst's "
+        "votes, so it cannot update it; import it as a new case with --case NEW_ID")
     achz = tmp_path / "trio.achz"
     done = weigh_text(cli_env, "export", "--case", "trio", "--format", "achz", "--lens", "chi",
                       "-o", str(achz))
