@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from evidence.errors import ImportFailed
 from hypotheses.report import ReportOptions
 
 if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
@@ -164,7 +165,8 @@ FILE_FORMATS: tuple[FileFormat, ...] = (
         suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True,
     ),
     FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html)),
-    FileFormat("case", "weigh case file", "weigh.json", write=_text(_case), read=_read_case),
+    FileFormat("case", "weigh case file", "weigh.json", write=_text(_case), read=_read_case,
+               suffixes=(".json",)),
     FileFormat(
         "achz", "PARC ACH 2.0 file (.achz)", "achz", write=_write_achz, read=_read_achz,
         binary=True, magic=b"\x1f\x8b", suffixes=(".achz",), losses=_achz_losses, program="PARC",
@@ -187,8 +189,16 @@ def file_format(name: str) -> FileFormat:
         raise ValueError(f"format: {name!r} is not one of {', '.join(FORMAT_NAMES)}") from None
 
 
+def readable() -> str:
+    """The files weigh imports, in words: "a weigh case file (.json), … or a PARC … (.achz)"."""
+    named = [f"a {f.label}" + ("" if "(" in f.label else f" ({', '.join(f.suffixes)})")
+             for f in IMPORT_FORMATS]
+    return ", ".join(named[:-1]) + " or " + named[-1]
+
+
 def detect_format(path: Path, data: bytes) -> FileFormat:
-    """The import format of a file: by its first bytes, then by its name, else the case file."""
+    """The import format of a file: by its first bytes, then by its name, else the case file
+    (if it looks like JSON: anything else is refused, naming what weigh does read)."""
     for fmt in IMPORT_FORMATS:
         if fmt.magic and data.startswith(fmt.magic):
             return fmt
@@ -196,6 +206,12 @@ def detect_format(path: Path, data: bytes) -> FileFormat:
     for fmt in IMPORT_FORMATS:
         if suffix in fmt.suffixes:
             return fmt
+    written = next((f for f in EXPORT_FORMATS if suffix == f".{f.extension}" and f.read is None), None)
+    if written is not None:
+        raise ImportFailed(f"{path}: weigh writes .{written.extension} files ({written.label}) but"
+                           f" cannot import one; it imports {readable()}")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+        raise ImportFailed(f"{path}: not a file weigh imports; it reads {readable()}")
     return _BY_NAME[DEFAULT_IMPORT]
 
 

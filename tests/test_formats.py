@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence.errors import ImportFailed
 from evidence.formats import (
     EXPORT_FORMATS,
     FILE_FORMATS,
@@ -50,3 +51,25 @@ def test_detection_by_content_first_then_name() -> None:
 def test_unknown_format_is_named_with_the_choices() -> None:
     with pytest.raises(ValueError, match="format: 'docx' is not one of md, json, csv, html, case, achz"):
         file_format("docx")
+
+
+def test_a_file_weigh_does_not_read_is_refused_naming_what_it_does(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.conftest import weigh_text
+
+    summary = tmp_path / "heuer.md"
+    summary.write_bytes(weigh_text(cli_env, "export", "--format", "md").stdout.encode())
+    done = weigh_text(cli_env, "import", str(summary))
+    reads = "a CSV matrix (.csv, .tsv, .txt), a weigh case file (.json) or a PARC ACH 2.0 file (.achz)"
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"weigh: error: {summary}: weigh writes .md files (Markdown summary) but cannot import one;"
+        f" it imports {reads}\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        detect_format(Path("notes.docx"), b"PK\x03\x04")
+    assert str(failed.value) == f"notes.docx: not a file weigh imports; it reads {reads}"
+    # JSON is still read as a case file, whatever its name; a .json that is not JSON says so.
+    assert detect_format(Path("case.backup"), b"\xef\xbb\xbf {}").name == "case"
+    assert detect_format(Path("x.json"), b"oops").name == "case"
