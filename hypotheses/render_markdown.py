@@ -252,18 +252,14 @@ def _team(t: TeamSection | None) -> list[str]:
     if not t.cells:
         out.append("The analysts agree on every cell they rated.")
     for c in t.cells:
-        split = ", split on NA" if c.disagreement.split_na else ""
         out.append(f"- **{md(c.evidence.id)}** {md(_short(c.evidence.title, 60))} · {md(c.hypothesis_id)} — "
-                   f"{c.disagreement.label} ({c.disagreement.value:.2f}{split}); consensus "
-                   f"{c.consensus or 'unrated'}: {_votes(c.votes)}")
+                   f"{c.disagreement.text}; consensus {c.consensus or 'unrated'}: {_votes(c.votes)}")
         out += [f"  - {md(a)}: {md(note)}" for a, note in c.notes.items()]
     out += ["", "### Items of largest disagreement (discuss these first)", ""]
     if not t.items:
         out.append("No item has a cell the analysts disagree on.")
     for it in t.items:
-        split = ", split on NA" if it.disagreement.split_na else ""
-        out.append(f"- **{md(it.evidence.id)}** {md(_short(it.evidence.title, 60))} — "
-                   f"{it.disagreement.label} ({it.disagreement.value:.2f}{split})")
+        out.append(f"- **{md(it.evidence.id)}** {md(_short(it.evidence.title, 60))} — {it.disagreement.text}")
         out += [f"  - {md(a)}: " + ", ".join(f"{md(h)} {code}" for h, code in row.items())
                 for a, row in it.votes.items()]
         out += [f"  - {md(a)}'s note on {md(h)}: {md(text)}"

@@ -142,6 +142,11 @@ class Disagreement:
         return "extreme"
 
     @property
+    def text(self) -> str:
+        """'extreme (1.41, split on NA)': the label, the value, and a split if there is one."""
+        return f"{self.label} ({self.value:.2f}{', split on NA' if self.split_na else ''})"
+
+    @property
     def variance(self) -> Fraction:
         """The exact variance of the votes counted."""
         return Fraction(self.spread, self.n * self.n) if self.n else Fraction(0)

@@ -4,6 +4,8 @@ team, undo of each, and records that name their analyst (old ones still read).""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,16 @@ def solo_case() -> Case:
 
 def content(case: Case) -> dict:
     return case.model_dump(exclude={"created", "updated"})
+
+
+@contextmanager
+def team_store(path: Path, then: str) -> Iterator[Store]:
+    """A store on the case made a team case by ana, acting from then on as ``then``."""
+    with Store.open(path, analyst="ana") as store:
+        store.put_case(solo_case())
+        store.make_team("c")
+        store._analyst = then
+        yield store
 
 
 def test_making_a_team_moves_the_cells_into_the_current_analysts_layer(tmp_path: Path) -> None:
@@ -99,10 +111,7 @@ def test_the_journal_replays_layers_and_joins(tmp_path: Path) -> None:
 
 
 def test_the_history_rewinds_a_team_case_step_by_step(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "w.json", analyst="ana") as store:
-        store.put_case(solo_case())
-        store.make_team("c")
-        store._analyst = "ben"
+    with team_store(tmp_path / "w.json", "ben") as store:
         store.set_rating("c", "E1", "H1", "II")
         store.set_note("c", "E1", "H1", "no")
         store.delete_hypothesis("c", "H1")
@@ -124,10 +133,7 @@ def test_the_history_rewinds_a_team_case_step_by_step(tmp_path: Path) -> None:
 
 
 def test_a_column_comes_back_with_every_analysts_cells(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "w.json", analyst="ana") as store:
-        store.put_case(solo_case())
-        store.make_team("c")
-        store._analyst = "ben"
+    with team_store(tmp_path / "w.json", "ben") as store:
         store.set_rating("c", "E1", "H1", "II")
         store.set_note("c", "E1", "H1", "no")
         before = content(store.case("c"))
@@ -139,10 +145,7 @@ def test_a_column_comes_back_with_every_analysts_cells(tmp_path: Path) -> None:
 
 
 def test_an_observed_indicator_gives_the_observers_votes(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "w.json", analyst="ana") as store:
-        store.put_case(solo_case())
-        store.make_team("c")
-        store._analyst = "chi"
+    with team_store(tmp_path / "w.json", "chi") as store:
         item = store.observe_indicator("c", "M1")
         assert item.ratings_by == {"chi": {"H1": "CC"}} and item.ratings == {}
         assert store.case("c").analysts == ["ana", "chi"]
