@@ -629,20 +629,22 @@ class _Cell(Record):
     joins: bool = Field(default=False, exclude_if=_no)
     leaves: bool = Field(default=False, exclude_if=_no)
 
-    def _set(self, st: CaseState, value: str | None, joins: bool, leaves: bool) -> None:
+    def apply_to(self, st: CaseState) -> None:
         st.ev_pos(self.id)  # both exist before anything changes
         st.hyp_pos(self.hyp)
-        if joins:
+        if self.joins:
             st.join(self.analyst)
-        st.set_cell(self.id, self.hyp, self.field, value, self.analyst)
-        if leaves:
+        st.set_cell(self.id, self.hyp, self.field, getattr(self, "new"), self.analyst)  # noqa: B009
+        if self.leaves:
             st.leave(self.analyst)
 
-    def apply_to(self, st: CaseState) -> None:
-        self._set(st, getattr(self, "new"), self.joins, self.leaves)  # noqa: B009
+    def inverse(self) -> Record:
+        """The same cell put back: old and new swapped, and a join undone by leaving."""
+        return self.model_copy(update={"new": getattr(self, "old"), "old": getattr(self, "new"),  # noqa: B009
+                                       "joins": self.leaves, "leaves": self.joins})
 
     def undo(self, st: CaseState) -> None:
-        self._set(st, getattr(self, "old"), self.leaves, self.joins)  # noqa: B009
+        self.inverse().apply_to(st)
 
     def touched(self) -> tuple[str, ...]:
         return (self.id,)
@@ -680,6 +682,9 @@ class CaseTeam(Record):
     def apply_to(self, st: CaseState) -> None:
         st.make_team(self.analyst)
 
+    def inverse(self) -> Record:
+        return CaseSolo(**{k: getattr(self, k) for k in Record.model_fields})
+
     def undo(self, st: CaseState) -> None:
         st.make_solo(self.analyst)
 
@@ -694,6 +699,9 @@ class CaseSolo(CaseTeam):
 
     def apply_to(self, st: CaseState) -> None:
         CaseTeam.undo(self, st)
+
+    def inverse(self) -> Record:
+        return CaseTeam(**{k: getattr(self, k) for k in Record.model_fields})
 
     def undo(self, st: CaseState) -> None:
         CaseTeam.apply_to(self, st)

@@ -223,3 +223,23 @@ def test_who_weigh_acts_as(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEIGH_ANALYST", "x" * 33)
     with pytest.raises(WeighError, match=r"WEIGH_ANALYST: 'x+' is not an analyst id"):
         current_analyst()
+
+
+def test_each_team_record_knows_its_inverse(tmp_path: Path) -> None:
+    with team_store(tmp_path / "w.json", "ben") as store:
+        store.set_rating("c", "E1", "H1", "II")  # ben joins
+        store.set_note("c", "E1", "H1", "no")
+        store.set_rating("c", "E1", "H1", "N")
+        records = store.history("c")[1:]
+        final = content(store.case("c"))
+    st = CaseState.of(store.case("c"))
+    for rec in reversed(records):
+        inverse = rec.inverse()
+        assert inverse.inverse() == rec
+        inverse.apply_to(st)
+    assert content(st.case()) == content(solo_case())
+    assert [type(r.inverse()).__name__ for r in records] == ["CaseSolo", "Rate", "Note", "Rate"]
+    assert records[1].inverse().leaves and not records[3].inverse().leaves
+    for rec in records:
+        rec.apply_to(st)
+    assert content(st.case()) == final
