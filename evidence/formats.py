@@ -196,6 +196,16 @@ def readable() -> str:
     return ", ".join(named[:-1]) + " or " + named[-1]
 
 
+def lens_note(fmt: FileFormat, case: Case, lens: str) -> str | None:
+    """What a one-matrix file of a team case holds, for the user (None: nothing to say)."""
+    if not (fmt.lens_matrix and case.analysts):
+        return None
+    from hypotheses.team import lens_words
+
+    return (f"The .{fmt.extension} file holds {lens_words(case, lens)} (--lens); each analyst's "
+            "votes are kept only in the case file (--format case).")
+
+
 def detect_format(path: Path, data: bytes) -> FileFormat:
     """The import format of a file: by its first bytes, then by its name, else the case file
     (if it looks like JSON: anything else is refused, naming what weigh does read)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
-from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format
+from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_note
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
 
@@ -257,7 +257,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evidence.export import export_bytes, write_file
     from evidence.history import describe_change
     from evidence.seed import open_store
-    from hypotheses.team import lens_case, lens_words
+    from hypotheses.team import lens_case
 
     fmt = file_format(args.format)
     if fmt.binary and not args.output:
@@ -271,9 +271,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close()
     lens = _lens(case, args.lens, fmt)
     data = export_bytes(case, args.format, model=args.model, as_of=args.as_of, history=history, lens=lens)
-    if fmt.lens_matrix and case.analysts:
-        say(f"The .{fmt.extension} file holds {lens_words(case, lens)} (--lens); each analyst's "
-            "votes are kept only in the case file (--format case).", file=sys.stderr)
+    note = lens_note(fmt, case, lens)
+    if note:
+        say(note, file=sys.stderr)
     for line in fmt.loss_report(lens_case(case, lens)):
         say(line, file=sys.stderr)
     if args.output and args.output != "-":
