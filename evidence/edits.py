@@ -94,9 +94,11 @@ class CaseEdits:
     def put_case(self, case: Case, *, replace: bool = False) -> None:
         """Add a whole case (import, new case); an existing id needs ``replace``."""
         with self._lock:
-            if case.id in self._cases and not replace:
+            before = self._cases.get(case.id)
+            if before is not None and not replace:
                 raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
-            self._commit(CasePut, case.id, doc=case)
+            # The replaced case goes into the audit trail whole: a replacement can be undone by hand.
+            self._commit(CasePut, case.id, doc=case, old=before.case() if before is not None else None)
 
     def update_case_info(self, info: CaseInfo) -> None:
         """Change a case's details; only the fields that differ are recorded."""

@@ -11,7 +11,8 @@ undo the records newest first, using the old value each record carries. The
 history keeps a ``case.put`` (create, import, CSV update, replace) only as a
 summary, not the whole case it wrote, so replaying *forwards* has nothing to
 start from; backwards replay needs no copy. It stops at the latest
-``case.put``: what came before it was replaced wholesale and is not recorded.
+``case.put``: what came before it was replaced wholesale (a replacement keeps
+the old case whole in its record, ``old``, so it can still be recovered).
 """
 
 from __future__ import annotations

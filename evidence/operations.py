@@ -394,10 +394,12 @@ def state_of(cases: dict[str, CaseState], case_id: str) -> CaseState:
 
 
 class CasePut(Record):
-    """A whole case written: created, imported or replaced. History keeps a summary."""
+    """A whole case written: created, imported or replaced. History keeps a summary of
+    the new case and, for a replacement, the whole old one (so it can be recovered)."""
 
     op: Literal["case.put"] = "case.put"
     doc: Case | None = None  # None in the audit trail: the case itself is not kept there
+    old: Case | None = None  # the case it replaced, if any: kept in the audit trail
     title: str | None = None
     hypotheses: int | None = None
     evidence: int | None = None
@@ -412,6 +414,9 @@ class CasePut(Record):
         what = f"case {self.case} written whole (created, imported or replaced)"
         if self.evidence is not None:
             what += f": {self.hypotheses or 0} hypotheses, {self.evidence} evidence"
+        if self.old is not None:
+            what += (f"; it replaced {len(self.old.hypotheses)} hypotheses, {len(self.old.evidence)} "
+                     "evidence, kept in this record")
         return what
 
     def for_history(self) -> Record:

@@ -38,6 +38,7 @@ from evidence.analyst import current_analyst
 from evidence.database import (
     CASES,
     HISTORY,
+    MAX_DB_BYTES,
     META,
     keep_backup,
     meta_document,
@@ -252,6 +253,23 @@ class Store(CaseEdits):
             finally:
                 self._release()
 
+    def close_quietly(self) -> None:
+        """Close after a failure that is being reported already (its own error is dropped)."""
+        try:
+            self.close()
+        except WeighError:
+            pass
+
+    def close_reporting(self) -> str | None:
+        """Close; if folding the journal into the file failed, say so in words (the
+        acknowledged edits are safe in the journal, and the next open folds them in)."""
+        try:
+            self.close()
+        except WeighError as exc:
+            return (f"{exc}. Every acknowledged edit is in {self.journal_path.name}; weigh "
+                    "folds it into the database at the next open, once the disk has room")
+        return None
+
     def _release(self) -> None:
         self._closed = True
         try:
@@ -342,9 +360,11 @@ class Store(CaseEdits):
         self._check_alone()
         fields.setdefault("analyst", self.analyst)  # an undo names the analyst it undoes
         record = kind(seq=self._seq + 1, ts=utcnow(), case=case_id, **fields)
+        body = record.model_dump_json().encode("utf-8")
+        self._check_room(len(body))
         start = self._journal.size
         try:
-            self._journal.append(record.model_dump_json().encode("utf-8"))
+            self._journal.append(body)
         except OSError as exc:
             self._failed = _os_reason(exc)
             raise StoreError(
@@ -365,6 +385,17 @@ class Store(CaseEdits):
                 self._failed = _os_reason(exc)
             raise
         self._seq = record.seq
+
+    def _check_room(self, size: int) -> None:
+        """Refuse an edit that could make the database larger than weigh opens (the file,
+        the journal and this record, counted as if all of them were folded in)."""
+        assert self._journal is not None
+        folded = (self._db_ident.size if self._db_ident else 0) + self._journal.size + size
+        if folded > MAX_DB_BYTES:
+            raise StoreError(
+                f"{self.path}: this edit ({size:,} bytes) would make the database larger than "
+                f"{MAX_DB_BYTES // 2**30} GiB, the most weigh opens; nothing was saved"
+            )
 
     def _check_editable(self) -> None:
         if self._closed:

@@ -222,8 +222,14 @@ def test_import_existing_case_needs_replace(cli_env: dict[str, str], tmp_path: P
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
     weigh(cli_env, "import", str(src))
-    assert "case 'hostile' already exists (use --replace" in fail(cli_env, "import", str(src))
-    weigh(cli_env, "import", str(src), "--replace")
+    again = weigh(cli_env, "import", str(src))  # the same file again: nothing to do, said so
+    assert again.returncode == 0 and "already in the database as this file has it" in again.stdout
+    changed = hostile_case().model_copy(update={"title": "Changed"})
+    src.write_text(dump_case_file(changed), encoding="utf-8")
+    refusal = fail(cli_env, "import", str(src))
+    assert "case 'hostile' already exists (this file would change it: case details changed)" in refusal
+    assert "; add --replace" in refusal
+    assert weigh(cli_env, "import", str(src), "--replace").returncode == 0
 
 
 def test_corrupt_database_is_reported_and_kept(cli_env: dict[str, str]) -> None:

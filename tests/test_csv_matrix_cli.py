@@ -14,8 +14,11 @@ def test_export_import_export_is_byte_identical(cli_env: dict[str, str], tmp_pat
     assert weigh(cli_env, "export", "--format", "csv", "-o", str(first)).returncode == 0
     done = weigh(cli_env, "import", str(first), "--case", "istanbul-2022")
     assert done.returncode == 0, done.stderr
-    items = len(default_case().evidence)
-    assert f"Imported case istanbul-2022: 6 hypotheses, {items} evidence.".encode() in done.stdout
+    assert done.stdout.endswith(  # unchanged: nothing to replace, no --replace needed
+        b"Case istanbul-2022 is already in the database as this file has it; nothing to do.\n")
+    assert weigh(cli_env, "import", str(first), "--case", "new-one").returncode == 0
+    done = weigh(cli_env, "import", str(first), "--case", "new-one")
+    assert f"{len(default_case().evidence)} rows".encode() in done.stdout
     assert weigh(cli_env, "export", "--format", "csv", "-o", str(second)).returncode == 0
     assert second.read_bytes() == first.read_bytes()
     # a new case from the same file, under another id
@@ -47,7 +50,12 @@ def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, st
     csv.writer(buf, delimiter=";", lineterminator="\n").writerows(rows)
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
-    done = weigh(cli_env, "import", str(path), "--case", "istanbul-2022")
+    refused = weigh(cli_env, "import", str(path), "--case", "istanbul-2022")  # issue 22: not silently
+    err = refused.stderr.decode()
+    assert refused.returncode == 2 and err.count("\n") == 1
+    assert "case 'istanbul-2022' already exists (this file would change it: evidence items 1 changed)" in err
+    assert "add --replace" in err
+    done = weigh(cli_env, "import", str(path), "--case", "istanbul-2022", "--replace")
     assert done.returncode == 0, done.stderr
     with Store.open(db, readonly=True) as store:
         after = store.case("istanbul-2022")
@@ -58,6 +66,7 @@ def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, st
     assert [h.description for h in after.hypotheses] == [h.description for h in before.hypotheses]
     assert after.question == before.question
     assert trail[-1].op == "case.put"
+    assert trail[-1].old is not None and trail[-1].old.item(noted.id).ratings[hid] != row[col]
 
 
 def test_a_bad_file_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:

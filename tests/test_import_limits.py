@@ -213,3 +213,18 @@ def test_a_csv_matrix_past_the_ratings_limit_is_refused_as_it_streams(
     path.write_text(header + "\r\n" + ("x" + ",C" * 500 + "\r\n") * 4_001)
     refused(cli_env, path, "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings",
             "--case", "wide")
+
+
+def test_a_bad_file_is_parsed_and_refused_before_the_writer_lock(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Red team: cmd_import read before the lock but parsed after it. With the workbench
+    holding the lock, a bad file is still refused for what it is, not for the lock."""
+    from evidence.seed import open_store
+
+    path = write_json(tmp_path / "bad.json", case_doc(event_date=1648512000))
+    holder = open_store(Path(cli_env["WEIGH_DB"]))
+    try:
+        refused(cli_env, path, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number")
+    finally:
+        holder.close()

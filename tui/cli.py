@@ -172,21 +172,51 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from evidence.importing import import_file
+    """Read and parse the file before taking the writer lock, then write it in one edit.
+
+    Once the edit is acknowledged the case is in the database (its journal): a
+    failure to fold the journal into the file afterwards (a full disk) is a
+    warning, not a failed import, and the same import again is a no-op.
+    """
+    from evidence.importing import parse_import, store_existing, store_import
     from evidence.limits import read_import_file
     from evidence.seed import open_store
 
     path = Path(args.file).expanduser()
-    data = read_import_file(path)  # before the writer lock: a slow or hostile file never holds it
+    data = read_import_file(path)  # a slow, huge or hostile file never holds the lock
+    parsed = parse_import(path, data, args.case, _peek_existing(_db_path(args)))
     store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
     try:
-        result = import_file(store, path, case_id=args.case, replace=args.replace, data=data)
-    finally:
-        store.close()
+        if not parsed.still_fits(store):  # the case it updates changed meanwhile: read it again
+            parsed = parse_import(path, data, args.case, store_existing(store))
+        del data
+        result = store_import(store, parsed, replace=args.replace)
+    except BaseException:
+        store.close_quietly()
+        raise
+    unfolded = store.close_reporting()
     for line in result.report:
         say(line)
-    say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+    if result.unchanged:
+        say(f"Case {result.case_id} is already in the database as this file has it; nothing to do.")
+    else:
+        say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+    if unfolded:
+        say(f"weigh: warning: {unfolded}", file=sys.stderr)
     return 0
+
+
+def _peek_existing(db: Path) -> Callable[[str], Case | None]:
+    """The database's case with an id, read without the writer lock (a CSV update reads it)."""
+    from evidence.store import Store
+
+    def existing(case_id: str) -> Case | None:
+        if not db.exists():
+            return None
+        with Store.open(db, readonly=True) as store:
+            return store.case(case_id) if store.has_case(case_id) else None
+
+    return existing
 
 
 def _open_for_writing(

@@ -331,3 +331,44 @@ def test_a_write_that_makes_no_progress_is_an_error_not_a_hang(tmp_path: Path,
     assert shape(store.case(CASE_ID)) == before
     store.close()
     assert shape(Store.open(store.path, readonly=True).case(CASE_ID)) == before
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG])
+def test_an_import_whose_fold_fails_says_it_is_imported_and_a_retry_works(
+    tmp_path: Path, faults: Faults, capsys: pytest.CaptureFixture[str], code: int
+) -> None:
+    """Red team: on a full disk (or under `ulimit -f`) `weigh import` said "cannot write the
+    database" and exited 2 though the case was there, and a retry failed."""
+    from evidence.case_file import dump_case_file
+    from tui.cli import main
+
+    db = tmp_path / "weigh.json"
+    Store.open(db).close()
+    src = tmp_path / "case.weigh.json"
+    src.write_text(dump_case_file(base_case("imported")))
+    faults.add("replace", 1, code, persistent=True)  # the journal append works; the fold does not
+    assert main(["--db", str(db), "import", str(src)]) == 0
+    out, err = capsys.readouterr()
+    assert "Imported case imported" in out
+    assert err.count("\n") == 1 and err.startswith("weigh: warning: ")
+    assert "Every acknowledged edit is in weigh.json.journal" in err
+    faults.clear()
+    assert Store.open(db, readonly=True).has_case("imported")
+    assert main(["--db", str(db), "import", str(src)]) == 0  # the retry: nothing to do, and said so
+    out, err = capsys.readouterr()
+    assert "already in the database as this file has it" in out and err == ""
+
+
+def test_an_edit_that_would_make_the_database_too_large_to_open_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red team: two .achz imports made a 2.17 GB database that every command then refused."""
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    monkeypatch.setattr(store_module, "MAX_DB_BYTES", db.stat().st_size + 100)
+    before = digest(db)
+    with Store.open(db) as store, pytest.raises(StoreError, match=r"larger than .* the most weigh opens"):
+        store.put_case(base_case("second"))
+    assert digest(db) == before
+    assert not Store.open(db, readonly=True).has_case("second")

@@ -110,3 +110,20 @@ def test_an_extended_history_is_the_json_of_all_its_documents_with_their_checksu
     assert json.loads(start.raw) == docs and start.crc == zlib.crc32(start.raw)  # unchanged
     empty = History().extended([{"op": "x"}])
     assert json.loads(empty.raw) == {"1": {"op": "x"}} and empty.crc == zlib.crc32(empty.raw)
+
+
+def test_a_replaced_case_stays_whole_in_the_audit_trail(tmp_path: Path) -> None:
+    """Red team: a CSV import replaced a 49-item case with 1, and the audit entry kept
+    `"doc": null`, so the old content could not be recovered."""
+    from evidence.operations import CasePut
+
+    db = tmp_path / "weigh.json"
+    old = base_case()
+    with Store.open(db) as store:
+        store.put_case(old)
+        store.put_case(old.model_copy(update={"evidence": old.evidence[:1]}), replace=True)
+    with Store.open(db, readonly=True) as store:  # folded into the file, read back
+        last = store.history(CASE_ID)[-1]
+    assert isinstance(last, CasePut) and last.doc is None and last.old is not None
+    assert last.old.evidence == old.evidence and len(old.evidence) > 1
+    assert "kept in this record" in last.describe()
