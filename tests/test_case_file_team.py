@@ -9,7 +9,7 @@ import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from evidence.errors import ImportFailed
-from evidence.limits import MAX_RATINGS
+from evidence.limits import MAX_ANALYSTS, MAX_RATINGS
 from hypotheses.models import Case, Evidence, Hypothesis
 
 
@@ -119,3 +119,9 @@ def test_layer_cells_count_towards_the_import_limit() -> None:
     doc["evidence"] = [{"id": f"E{i}", "title": "e", "ratings_by": {"ana": per_item, "ben": per_item}}
                        for i in range(MAX_RATINGS // 800 + 1)]
     assert "ratings and notes, the limit for one import" in _refused(doc)
+
+
+def test_too_many_analysts_are_refused_before_the_models_read_them() -> None:
+    doc = _doc()
+    doc["case"]["analysts"] = [f"a{i}" for i in range(MAX_ANALYSTS + 1)]
+    assert _refused(doc) == f"case: analysts: more than {MAX_ANALYSTS:,}, the limit for one import"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from fractions import Fraction
 
 import pytest
@@ -330,3 +331,18 @@ def test_an_added_item_keeps_the_other_items_views() -> None:
     assert after[0].ratings == {"H1": "II"}
     shorter = view(case.model_copy(update={"evidence": [case.evidence[1]]})).evidence
     assert shorter[0] is before[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(RATINGS), max_size=8))
+def test_disagreement_is_the_population_deviation_and_its_label_the_thresholds(codes: list[str]) -> None:
+    numeric = [NUMERIC[c] for c in codes if c != "NA"]
+    expected = statistics.pstdev(numeric) if len(numeric) >= 2 else 0.0
+    d = disagreement(codes)
+    assert d.value == pytest.approx(expected, abs=1e-12)
+    label = ("agree" if expected == 0 else "mild" if expected <= 0.5
+             else "large" if expected <= 1.0 else "extreme")
+    # the float root can sit a hair off a threshold: the label decides on the exact variance
+    near = min(abs(expected - t) for t in (0.5, 1.0)) < 1e-9
+    assert d.label == label or near
+    assert d.split_na == ("NA" in codes and bool(numeric))
