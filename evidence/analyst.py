@@ -14,6 +14,10 @@ from evidence.errors import WeighError
 from hypotheses.slug import ANALYST_WORDS, is_analyst_id, slug
 
 ENV = "WEIGH_ANALYST"
+
+
+class NoAnalyst(WeighError):
+    """Neither --analyst, WEIGH_ANALYST nor a login name says who weigh acts as."""
 _LIMIT = 32  # an analyst id's length
 
 
@@ -43,7 +47,7 @@ def current_analyst(explicit: str | None = None) -> str:
     login = login_name()
     made = slug(login, limit=_LIMIT)
     if not made:
-        raise WeighError(
+        raise NoAnalyst(
             f"no analyst id can be made from the login name {login[:40]!r}; "
             f"give --analyst ID or set {ENV}"
         )

@@ -249,7 +249,7 @@ class CaseEdits:
             if st.info.analysts:
                 raise Conflict(f"case {case_id!r} is already a team case "
                                f"(analysts: {', '.join(st.info.analysts)})")
-            self._commit(CaseTeam, case_id)
+            self._commit(CaseTeam, case_id, analyst=self.analyst)
 
     def make_solo(self, case_id: str) -> None:
         """Undo :meth:`make_team` while the current analyst is still the case's only one."""

@@ -34,7 +34,7 @@ from typing import Any, NoReturn, Self
 
 from pydantic import BaseModel, ValidationError
 
-from evidence.analyst import current_analyst
+from evidence.analyst import NoAnalyst, current_analyst
 from evidence.database import (
     CASES,
     HISTORY,
@@ -129,6 +129,16 @@ class Store(CaseEdits):
         if self._analyst is None:
             self._analyst = current_analyst()
         return self._analyst
+
+    def _author(self, case_id: str) -> str | None:
+        """Who an edit is by. Without a login name to go by, an edit of a one-analyst case
+        names no one (as before teams) rather than fail; a team case's needs its analyst."""
+        try:
+            return self.analyst
+        except NoAnalyst:
+            if case_id in self._cases and self._cases[case_id].info.analysts:
+                raise
+            return None
 
     @classmethod
     def open(
@@ -358,7 +368,8 @@ class Store(CaseEdits):
             # Before the append, so a failed compaction fails this edit unacknowledged.
             self.compact()
         self._check_alone()
-        fields.setdefault("analyst", self.analyst)  # an undo names the analyst it undoes
+        if "analyst" not in fields:  # an undo names the analyst it undoes
+            fields["analyst"] = self._author(case_id)
         record = kind(seq=self._seq + 1, ts=utcnow(), case=case_id, **fields)
         body = record.model_dump_json().encode("utf-8")
         self._check_room(len(body))

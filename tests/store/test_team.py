@@ -243,3 +243,26 @@ def test_each_team_record_knows_its_inverse(tmp_path: Path) -> None:
     for rec in records:
         rec.apply_to(st)
     assert content(st.case()) == final
+
+
+def test_without_a_login_name_solo_edits_name_no_one_and_team_edits_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def nobody() -> str:
+        raise OSError("no user name")
+
+    monkeypatch.delenv("WEIGH_ANALYST")
+    monkeypatch.setattr("getpass.getuser", nobody)
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(solo_case())
+        store.set_rating("c", "E2", "H1", "C")  # works as before teams
+        assert store.history("c")[-1].analyst is None
+        with pytest.raises(WeighError, match="no analyst id can be made from the login name"):
+            store.make_team("c")
+        store._analyst = "ana"
+        store.make_team("c")
+        store._analyst = None
+        with pytest.raises(WeighError, match="give --analyst ID or set WEIGH_ANALYST"):
+            store.set_rating("c", "E2", "H2", "C")
+        with pytest.raises(WeighError, match="give --analyst ID or set WEIGH_ANALYST"):
+            store.set_excluded("c", "E2", True)
