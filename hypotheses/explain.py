@@ -11,6 +11,8 @@ from datetime import date
 
 from hypotheses.models import Case, Evidence, Indicator
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
+from hypotheses.scoring_models import scoring_model
+from hypotheses.separation import Separation, separating_items
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,28 @@ def _strongest_first(items: list[tuple[int, Weighed]]) -> list[Weighed]:
 def overdue_indicators(case: Case, today: date) -> list[Indicator]:
     """Watching indicators past their expected date, case order."""
     return [ind for ind in case.indicators if ind.overdue(today)]
+
+
+@dataclass(frozen=True)
+class Rival:
+    """Another hypothesis close in score, and the items that tell the two apart."""
+
+    hypothesis_id: str
+    gap: float  # this hypothesis's score minus the rival's (log score for Bayes)
+    separation: Separation  # a = this hypothesis, b = the rival
+    items: list[tuple[Evidence, str, str]]  # (item, code for this, code for the rival), case order
+
+
+def rivals(analysis: Analysis, model: str, hypothesis_id: str, limit: int = 3) -> list[Rival]:
+    """The ``limit`` hypotheses nearest in score under ``model`` (ties in case order)."""
+    ids = analysis.hypothesis_ids
+    scores = analysis.models[scoring_model(model).name].scores
+    me = ids.index(hypothesis_id)
+    others = sorted((j for j in range(len(ids)) if j != me), key=lambda j: (abs(scores[me] - scores[j]), j))
+    out = []
+    for j in others[:limit]:
+        items = separating_items(analysis, hypothesis_id, ids[j])
+        fa = sum(1 for _, ca, cb in items if NUMERIC[ca] > NUMERIC[cb])
+        sep = Separation(hypothesis_id, ids[j], len(items), fa, len(items) - fa)
+        out.append(Rival(ids[j], scores[me] - scores[j], sep, items))
+    return out

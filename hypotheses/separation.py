@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from hypotheses.models import Indicator
+from hypotheses.models import Evidence, Indicator
 from hypotheses.scoring import NUMERIC, TIE, Analysis
 from hypotheses.scoring_models import scoring_model
 
@@ -81,6 +81,17 @@ class Columns:
     def separation(self, a: str, b: str) -> Separation:
         items, fa = _pair_counts(self.codes(a), self.codes(b))
         return Separation(a, b, items, fa, items - fa)
+
+
+def separating_items(analysis: Analysis, a: str, b: str) -> list[tuple[Evidence, str, str]]:
+    """The taking-part items that tell ``a`` from ``b``, case order: (item, a's code, b's code)."""
+    out = []
+    for i in analysis.used:
+        ev = analysis.case.evidence[i]
+        ca, cb = ev.ratings.get(a), ev.ratings.get(b)
+        if ca in NUMERIC and cb in NUMERIC and ca != cb:
+            out.append((ev, ca, cb))
+    return out  # type: ignore[return-value]
 
 
 def separation(analysis: Analysis, a: str, b: str) -> Separation:
@@ -157,6 +168,19 @@ def watchlist(analysis: Analysis, model: str) -> Watchlist:
         (a, b, tuple(ind.id for ind in watching_between(indicators, a, b))) for a, b in combinations(ids, 2)
     )
     return Watchlist(ids, pairs)
+
+
+def watch_brief(w: Watchlist) -> str:
+    """The watch sentence where room is short (one screen line): '' with fewer than two contenders."""
+    if len(w.contenders) < 2:
+        return ""
+    told = [(a, b, ids) for a, b, ids in w.pairs if ids]
+    if not told:
+        return f"nothing watched tells {', '.join(w.contenders)} apart: add an indicator"
+    (a, b, ids), *more = told
+    return f"to tell {a} from {b}, watch {', '.join(ids)}" + "".join(
+        f"; {x} from {y}, {', '.join(m)}" for x, y, m in more
+    )
 
 
 def watch_sentence(w: Watchlist) -> str:

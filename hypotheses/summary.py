@@ -32,6 +32,7 @@ from hypotheses.separation import (
     band,
     leader_separations,
     separating_indicators,
+    watch_brief,
     watch_sentence,
     watchlist,
 )
@@ -227,6 +228,7 @@ class Verdict:
     brief_warnings: tuple[str, ...] = ()
     band: tuple[str, ...] = ()  # ids within one medium item of the best, case order
     watch: str = ""  # what would separate the contenders (lower case), or ""
+    brief_watch: str = ""  # the same in one screen line
 
     @property
     def unrated_leader(self) -> bool:
@@ -332,11 +334,13 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
     if len(inside) >= 2 and short != not_separated_text(inside):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))
-    watch = watch_sentence(watchlist(analysis, sm.name))
+    watching = watchlist(analysis, sm.name)
+    watch = watch_sentence(watching)
     if watch:
         warnings.append(f"What would separate them: {watch}.")
     return Verdict(
-        sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch
+        sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch,
+        watch_brief(watching),
     )
 
 

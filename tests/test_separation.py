@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from hypotheses.explain import rivals
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.scoring import Analysis, ModelScores, analyse, ranks, top_set
 from hypotheses.separation import (
@@ -18,7 +19,9 @@ from hypotheses.separation import (
     contenders,
     leader_separations,
     separating_indicators,
+    separating_items,
     separation,
+    watch_brief,
     watch_sentence,
     watchlist,
 )
@@ -260,3 +263,33 @@ def test_summary_carries_the_new_fields() -> None:
     assert math.isclose(row["diagnosticity"], math.sqrt(8) / 3)  # N, N, II
     excluded = case.model_copy(update={"evidence": [case.evidence[0].model_copy(update={"excluded": True})]})
     assert summarise(analyse(excluded), "weighted").to_dict()["evidence"][0]["excluded"] is True
+
+
+# ---------------------------------------------------------------- the screen's words
+
+
+def test_separating_items_and_rivals_by_hand() -> None:
+    """pair_case as of 2022-03-31, weighted: H1 E4 II (−2) + E5 I in group g of two (−½) = −2.5;
+    H2 E2 I/2 = −½; H3 E3 II = −2."""
+    a = analyse(pair_case(), as_of=date(2022, 3, 31))
+    assert a.models["weighted"].scores == (-2.5, -0.5, -2.0)
+    items = separating_items(a, "H1", "H2")
+    assert [(ev.id, x, y) for ev, x, y in items] == [("E2", "C", "I"), ("E5", "I", "CC")]
+    near = rivals(a, "weighted", "H1")
+    # H3 is ½ away, H2 2 away: nearest first
+    assert [(r.hypothesis_id, r.gap) for r in near] == [("H3", -0.5), ("H2", -2.0)]
+    assert near[0].separation == Separation("H1", "H3", 3, 1, 2)
+    assert [ev.id for ev, _, _ in near[0].items] == ["E3", "E4", "E5"]
+    assert [r.hypothesis_id for r in rivals(a, "weighted", "H1", limit=1)] == ["H3"]
+
+
+def test_the_brief_watch_line() -> None:
+    a = analyse(indicator_case())
+    assert watch_brief(watchlist(a, "weighted")) == "to tell H1 from H2, watch M1"
+    three = indicator_case().model_copy(update={"evidence": [item("E1", {"H1": "N", "H2": "N", "H3": "N"})]})
+    w = watchlist(analyse(three), "weighted")
+    assert w.contenders == ("H1", "H2", "H3")
+    # M1 tells H1 from H2; M2 H1 from H3 (CC / C); M5 H1 and H2 from H3
+    assert watch_brief(w) == "to tell H1 from H2, watch M1; H1 from H3, M2, M5; H2 from H3, M5"
+    alone = analyse(Case(id="one", title="one", hypotheses=hyps("H1")))
+    assert watch_brief(watchlist(alone, "weighted")) == "" and verdict(alone, "weighted").watch == ""

@@ -44,6 +44,8 @@ WORDS: dict[str, str] = {
     "case_details": "case details title question description conclusion judgement summary",
     "open_hypothesis": "why explain hypothesis view coverage for against leader indicators",
     "indicators": "indicators milestones watch expect observed lapsed overdue step 8",
+    "separation": "tell apart separate pairs separation band distinguish rivals which evidence",
+    "conclusion": "conclusion bottom line judgement read whole",
     "help": "help keys shortcuts bindings",
 }
 

@@ -33,7 +33,7 @@ async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, m
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         main: MainScreen = app.screen
-        assert "Conclusion:" not in screen_text(app)  # none yet: no line spent on it
+        assert "Bottom line:" not in screen_text(app)  # none yet: no line spent on it
         assert not main.query_one("#conclusion-line").display
         await pilot.press("D")
         await pilot.pause()
@@ -45,12 +45,12 @@ async def test_write_a_conclusion_see_it_under_the_case_bar_then_undo(db_path, m
         await pilot.pause()
         assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
         lines = screen_text(app).splitlines()
-        assert lines[1].startswith(" Conclusion: Talks died of [bold]mistrust[/]")
-        assert lines[1].rstrip().endswith("…")  # cut to one line at 80×24
+        assert lines[1].startswith(" Bottom line: Talks died of [bold]mistrust[/]")
+        assert lines[1].rstrip().endswith("… · B: whole conclusion")  # cut to one line at 80×24
         assert stored_info(db_path).conclusion == CONCLUSION
         await pilot.press("u")
         await pilot.pause()
-        assert "Conclusion:" not in screen_text(app)
+        assert "Bottom line:" not in screen_text(app)
         assert not main.query_one("#conclusion-line").display
         await pilot.press("ctrl+q")
     after = stored_info(db_path)

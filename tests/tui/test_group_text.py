@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from hypotheses.models import Evidence, Hypothesis
-from tui.widgets.conclusion_line import conclusion_lines
+from tui.widgets.conclusion_line import MORE, conclusion_lines
 from tui.widgets.detail import describe_evidence
 from tui.widgets.filter_bar import matches
 from tui.widgets.matrix import MARK_GROUP, RowFacts, mark_text
@@ -37,20 +37,29 @@ def test_detail_names_the_group_and_the_other_items_in_it() -> None:
     assert "same fact: —" in text
 
 
-def test_conclusion_wraps_then_ends_in_an_ellipsis() -> None:
+def test_bottom_line_wraps_then_ends_in_an_ellipsis() -> None:
     console = Console(width=200)
     words = "The talks failed because [bold]trust[/] collapsed after Bucha. " * 5
-    one = conclusion_lines(words, 40, 1, console)
-    assert one.plain.startswith("Conclusion: The talks failed")
-    assert one.plain.endswith("…") and len(one.plain) <= 40 and "\n" not in one.plain
-    two = conclusion_lines(words, 40, 2, console)
-    assert two.plain.count("\n") == 1 and two.plain.endswith("…")
+    one = conclusion_lines(words, 60, 1, console)
+    assert one.plain.startswith("Bottom line: The talks failed")
+    assert one.plain.endswith("… · B: whole conclusion") and len(one.plain) <= 60 and "\n" not in one.plain
+    two = conclusion_lines(words, 60, 2, console)
+    assert two.plain.count("\n") == 1 and two.plain.endswith("…" + MORE)
     huge = conclusion_lines("word " * 50_000, 80, 2, console)
-    assert huge.plain.count("\n") == 1 and huge.plain.endswith("…")
+    assert huge.plain.count("\n") == 1 and huge.plain.endswith("…" + MORE)
     spaced = conclusion_lines("short" + " " * 5_000 + "hidden", 80, 2, console)
-    assert spaced.plain.endswith("…") and "hidden" not in spaced.plain
+    assert spaced.plain.endswith("…" + MORE) and "hidden" not in spaced.plain
     hostile = conclusion_lines("Clear \x1b[2J screen \x07 [bold]x[/]", 80, 2, console).plain
     assert "\x1b" not in hostile and "\x07" not in hostile and "␛[2J" in hostile
     assert "[bold]x[/]" in hostile
-    short = conclusion_lines("Line one.\n\nLine   two.", 80, 2, console)
-    assert short.plain == "Conclusion: Line one. Line two."  # paragraphs folded into one
+    narrow = conclusion_lines(words, 30, 1, console).plain
+    assert narrow.endswith("…") and len(narrow) <= 30  # no room for the pointer: just cut
+
+
+def test_bottom_line_is_the_first_line_and_points_to_the_rest() -> None:
+    console = Console(width=200)
+    only = conclusion_lines("\n  H3 is out; H1, H2 not separated.  \n", 80, 2, console)
+    assert only.plain == "Bottom line: H3 is out; H1, H2 not separated."  # nothing more: no pointer
+    more = conclusion_lines("H3 is out.\n\nWhy: the drafting was real.", 80, 2, console)
+    assert more.plain == "Bottom line: H3 is out." + MORE
+    assert "drafting" not in more.plain

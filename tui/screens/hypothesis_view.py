@@ -7,6 +7,7 @@ evidence line closes the view on that item in the matrix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -19,10 +20,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from hypotheses.explain import Brief, Weighed, brief
+from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.models import RATING_NAMES, Hypothesis
 from hypotheses.scoring import Analysis
 from hypotheses.scoring_models import scoring_model
+from hypotheses.separation import BARELY_TESTED
 from hypotheses.summary import coverage_text, verdict
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
@@ -36,6 +38,8 @@ def coverage_line(b: Brief) -> Text:
     out = Text()
     out.append("Coverage: ", style="bold")
     out.append(coverage_text(b.coverage, b.used))
+    out.append(f" · tested {b.coverage.tested}", style="bold" if b.coverage.tested < BARELY_TESTED else "")
+    out.append(" (items for or against it)", style="dim")
     if b.coverage.incomplete:
         out.append(f" · {b.coverage.unrated} not rated: ")
         out.append("incomplete", style="bold #c05600")
@@ -78,6 +82,34 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     return out
 
 
+def rival_heading(r: Rival, model: str) -> Text:
+    """'H2 · 0.7 medium items behind · 7 items tell them apart (3 favour H1, 4 H2)'."""
+    sm = scoring_model(model)
+    s = r.separation
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f" {r.hypothesis_id:<5}", style="bold")
+    items = sm.items(abs(r.gap))
+    where = "level" if items < 0.05 else "ahead" if r.gap > 0 else "behind"
+    out.append(f" {items:.1f} medium items {where}" if where != "level" else " level", style="dim")
+    if not s.items:
+        out.append(" · no item tells them apart", style="bold #c05600")
+    else:
+        plural = "item tells" if s.items == 1 else "items tell"
+        out.append(f" · {s.items} {plural} them apart ({s.favour_a} favour {s.a}, {s.favour_b} {s.b})")
+    return out
+
+
+def rival_item(ev_id: str, title: str, mine: str, theirs: str) -> Text:
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append("   ")
+    out.append(f" {mine:<2} ", style=RATING_STYLES[mine])
+    out.append(" ")
+    out.append(f" {theirs:<2} ", style=RATING_STYLES[theirs])
+    out.append(f"  {ev_id:<5} ", style="bold")
+    out.append(visible(title))
+    return out
+
+
 def evidence_prompt(w: Weighed) -> Text:
     """One line: rating chip, id, strength, title (user text, never markup)."""
     ev = w.evidence
@@ -106,6 +138,8 @@ class HypothesisView(ModalScreen[str | None]):
         self.hypothesis: Hypothesis = analysis.case.hypothesis(hypothesis_id)
         self.index = analysis.hypothesis_ids.index(hypothesis_id)
         self.brief = brief(analysis, hypothesis_id)
+        self.rivals = rivals(analysis, model, hypothesis_id)
+        self.targets: dict[str, str] = {}  # option id → the evidence id enter goes to
 
     def compose(self) -> ComposeResult:
         hyp, b = self.hypothesis, self.brief
@@ -150,6 +184,7 @@ class HypothesisView(ModalScreen[str | None]):
         if not b.for_:
             out.append(Option(Text("  nothing taking part is rated C or CC", style="dim"),
                               id="none-for", disabled=True))
+        out += self._rival_options(heading)
         heading(f"Indicators ({len(b.indicators)})", "indicators")
         for ind in b.indicators:
             code = ind.ratings[self.hypothesis.id]
@@ -166,6 +201,21 @@ class HypothesisView(ModalScreen[str | None]):
                               id="none-indicators", disabled=True))
         return out
 
+    def _rival_options(self, heading: Callable[[str, str], None]) -> list[Option]:
+        """Its closest rivals under the model on show, each with the items that tell them apart
+        (its code first, the rival's second)."""
+        if not self.rivals:
+            return []
+        heading(f"Closest rivals under {scoring_model(self.model).short}", "rivals")
+        out: list[Option] = []
+        for r in self.rivals:
+            out.append(Option(rival_heading(r, self.model), id=f"rival-{r.hypothesis_id}", disabled=True))
+            for ev, mine, theirs in r.items:
+                oid = f"rv{len(self.targets)}"
+                self.targets[oid] = ev.id
+                out.append(Option(rival_item(ev.id, ev.title, mine, theirs), id=oid))
+        return out
+
     def on_mount(self) -> None:
         lines = self.query_one(OptionList)
         lines.focus()
@@ -180,3 +230,5 @@ class HypothesisView(ModalScreen[str | None]):
         oid = event.option.id or ""
         if oid.startswith("ev-"):
             self.dismiss(oid[3:])
+        elif oid in self.targets:
+            self.dismiss(self.targets[oid])

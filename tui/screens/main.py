@@ -81,6 +81,10 @@ class MainScreen(Screen[None]):
                 tooltip="Edit the case's title, question, description and conclusion"),
         Binding("h", "ranking_history", "History", show=False,
                 tooltip="How the ranking moved: the verdict after every recorded change"),
+        Binding("T", "separation", "Tell apart", show=False,
+                tooltip="Which pairs of hypotheses the evidence tells apart: every pair as a table"),
+        Binding("B", "conclusion", "Conclusion", show=False,
+                tooltip="Read the whole conclusion (the bottom line is its first line)"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
@@ -678,6 +682,21 @@ class MainScreen(Screen[None]):
         if new is not None:
             focus = self.matrix.current()
             self.run_edit(lambda: self.session.update_case_info(old, new, focus))
+
+    def action_separation(self) -> None:
+        if not self._have_case() or self.analysis is None:
+            return
+        from tui.screens.separation_view import SeparationView  # on first use
+
+        self.app.push_screen(SeparationView(self.analysis, self.model))
+
+    def action_conclusion(self) -> None:
+        if not self._have_case():
+            return
+        from tui.screens.conclusion_view import ConclusionView  # on first use
+
+        assert self.case is not None
+        self.app.push_screen(ConclusionView(self.case.conclusion, self.case.title))
 
     def action_open_hypothesis(self) -> None:
         """Why it stands where it does: coverage, evidence against and for, indicators."""

@@ -1,8 +1,10 @@
-"""The analyst's written conclusion, under the case bar: what the ranking is for.
+"""The analyst's bottom line, under the case bar: the conclusion's first line.
 
-Hidden while the case has none. Its text is folded into one paragraph and cut
-with an ellipsis to the lines the terminal can spare (one on a short
-terminal, two otherwise); the case-details form shows it whole.
+Hidden while the case has none. The first line is folded and cut with an
+ellipsis to the lines the terminal can spare (one on a short terminal, two
+otherwise); when the conclusion says more, the line ends with the key that
+opens it whole (the conclusion view), so the first line is where the analyst
+puts the bottom line.
 """
 
 from __future__ import annotations
@@ -13,30 +15,48 @@ from textual.widget import Widget
 
 from hypotheses.visible import visible
 
-LABEL = "Conclusion: "
+LABEL = "Bottom line: "
+MORE = " · B: whole conclusion"
 TALL = 40  # from this terminal height on, two lines
 
 
+def first_line(conclusion: str) -> tuple[str, bool]:
+    """The conclusion's first line (the analyst's bottom line) and whether more follows."""
+    text = conclusion.lstrip()
+    nl = text.find("\n")
+    if nl < 0:
+        return text.rstrip(), False
+    return text[:nl].rstrip(), bool(text[nl:].strip())
+
+
 def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) -> Text:
-    """The conclusion wrapped to ``width``, at most ``lines`` lines, '…' if cut."""
+    """The conclusion's first line wrapped to ``width``, at most ``lines`` lines; '…' if cut,
+    and a pointer to the key that shows it whole when there is more."""
     # Only what can show is wrapped: a 100,000-character conclusion costs what a line does.
     if width <= 0 or lines <= 0:
         return Text()
     room = (width * lines + 2) * 4
-    cut = len(conclusion) > room and bool(conclusion[room:].strip())
-    body = visible(" ".join(conclusion[:room].split()))
+    line, more = first_line(conclusion)
+    cut = len(line) > room and bool(line[room:].strip())
+    body = visible(" ".join(line[:room].split()))
     out = Text(no_wrap=False)
     out.append(LABEL, style="bold")
     out.append(body)
     wrapped = out.wrap(console, width)
-    if len(wrapped) <= lines and not cut:
+    if len(wrapped) <= lines and not cut and not more:
         return out
+    hint = MORE if width >= len(MORE) + 20 else ""
     kept = list(wrapped)[:lines]
     last = kept[-1]
     last.rstrip()
-    if last.cell_len >= width:
-        last.truncate(width - 1)
-    last.append("…")
+    shortened = len(wrapped) > lines or cut
+    if last.cell_len + len(hint) + shortened > width:
+        last.truncate(width - len(hint) - 1)
+        last.rstrip()
+        shortened = True
+    if shortened:
+        last.append("…")
+    last.append(hint, style="dim italic")
     joined = Text("\n").join(kept)
     joined.no_wrap = True
     return joined

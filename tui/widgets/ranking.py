@@ -15,11 +15,12 @@ from textual.widget import Widget
 
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
-from hypotheses.summary import verdict
+from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
+BAND_MARK = "≈"
 
 
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
@@ -176,13 +177,17 @@ class RankingPanel(Widget, can_focus=True):
             return out
         fractions = bar_fractions(a, model)
         ranks = a.models[model].ranks
+        v = verdict(a, model)
+        inside = set(v.band) if not v.separated else set()
         for pos, i in enumerate(a.models[model].order):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{ranks[i]:>2} ", style="bold" if ranks[i] == 1 else "")
+            line.append(f"{ranks[i]:>2}", style="bold" if ranks[i] == 1 else "")
+            # ≈: within one medium item of the best, so not separated from it
+            line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
             line.append(f"{hyp.id:<4}", style="bold")
-            bar_style = "#1a7f37" if ranks[i] == 1 else "#5a7fa8"
+            bar_style = "#1a7f37" if ranks[i] == 1 else "#8fd19e" if hyp.id in inside else "#5a7fa8"
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
             line.append(f" {score_label(a, model, i)}")
@@ -192,20 +197,24 @@ class RankingPanel(Widget, can_focus=True):
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        out += self._verdict_lines(a, model)
+        out += self._verdict_lines(v)
         caveat = scoring_model(model).short_caveat
         if caveat:
             out.append(Text(caveat, style="italic"))
         return out
 
     @staticmethod
-    def _verdict_lines(a: Analysis, model: str) -> list[Text]:
-        """Why the leader leads and how firmly; a warning when that is thin."""
-        v = verdict(a, model)
+    def _verdict_lines(v: Verdict) -> list[Text]:
+        """Why the leader leads and how firmly, or the band the evidence does not separate;
+        a warning when that is thin; what would tell the contenders apart."""
         if not v.leaders:
             return []
-        out = [Text(v.brief, style="bold #c05600" if v.unrated_leader else "")]
-        out += [Text(f"⚠ {w}", style="bold #c05600") for w in v.brief_warnings]
+        alarm = v.unrated_leader or not v.separated
+        out = [Text(v.brief, style="bold #c05600" if alarm else "bold", no_wrap=True, overflow="ellipsis")]
+        out += [Text(f"⚠ {w}", style="bold #c05600", no_wrap=True, overflow="ellipsis")
+                for w in v.brief_warnings]
+        if v.brief_watch:
+            out.append(Text(f"→ {v.brief_watch}", style="#0969da", no_wrap=True, overflow="ellipsis"))
         return out
 
     def render(self) -> Text:

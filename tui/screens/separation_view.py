@@ -1,0 +1,121 @@
+"""Which pairs of hypotheses the evidence tells apart: every pair as a table.
+
+A row per pair (case order): how far apart the two stand under the model on
+show, how many taking-part items rate them differently and which way, and the
+watching indicators that would. Pairs no item tells apart are highlighted: the
+ranking's order between them is not the evidence's. The pane below lists the
+items that separate the highlighted pair.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from hypotheses.scoring import Analysis
+from hypotheses.scoring_models import scoring_model
+from hypotheses.separation import Separation, all_separations, separating_items, watching_between
+from hypotheses.summary import verdict
+from hypotheses.visible import visible
+from tui.widgets.matrix import RATING_STYLES
+
+UNTOLD = "bold #c05600"
+COLUMNS = ("Pair", "Apart by", "Items", "Favour A", "Favour B", "Would tell them apart")
+
+
+def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...]:
+    """One row: the pair, their distance in medium items, the counts, the watching indicators."""
+    sm = scoring_model(model)
+    ids = analysis.hypothesis_ids
+    scores = analysis.models[sm.name].scores
+    gap = abs(scores[ids.index(s.a)] - scores[ids.index(s.b)])
+    watch = [ind.id for ind in watching_between(analysis.case.indicators, s.a, s.b)]
+    style = UNTOLD if not s.items else ""
+    return (
+        Text(f"{s.a} / {s.b}", style="bold"),
+        Text(f"{sm.items(gap):.1f} items", justify="right"),
+        Text("none" if not s.items else str(s.items), style=style, justify="right"),
+        Text(str(s.favour_a), justify="right"),
+        Text(str(s.favour_b), justify="right"),
+        Text(", ".join(watch) or "no watching indicator", style="" if watch else "dim"),
+    )
+
+
+def pair_detail(analysis: Analysis, s: Separation) -> Text:
+    """The items that tell the pair apart, one a line, or that none does."""
+    out = Text()
+    items = separating_items(analysis, s.a, s.b)
+    if not items:
+        out.append(f"No item taking part tells {s.a} from {s.b}", style=UNTOLD)
+        out.append(": every item rates them alike, or leaves one unrated or NA.")
+        return out
+    out.append(f"{len(items)} item{'s' if len(items) != 1 else ''} tell {s.a} from {s.b}", style="bold")
+    out.append(f" ({s.favour_a} favour {s.a}, {s.favour_b} {s.b}):")
+    for ev, ca, cb in items:
+        out.append("\n")
+        out.append(f" {ca:<2} ", style=RATING_STYLES[ca])
+        out.append(" ")
+        out.append(f" {cb:<2} ", style=RATING_STYLES[cb])
+        out.append(f"  {ev.id:<5} ", style="bold")
+        out.append(visible(ev.title))
+    return out
+
+
+class SeparationView(ModalScreen[None]):
+    """Every pair of hypotheses and what tells them apart."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,T", "dismiss(None)", "Close", tooltip="Close the separation table"),
+    ]
+
+    def __init__(self, analysis: Analysis, model: str) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.model = scoring_model(model).name
+        self.pairs = all_separations(analysis)
+
+    def compose(self) -> ComposeResult:
+        a = self.analysis
+        v = verdict(a, self.model)
+        head = Text()
+        head.append("What the evidence tells apart", style="bold")
+        head.append(f" · {scoring_model(self.model).label} · {len(a.used)} items taking part", style="dim")
+        if a.as_of is not None:
+            head.append(f" · as of {a.as_of.isoformat()}", style="italic")
+        untold = sum(1 for s in self.pairs if not s.items)
+        head.append("\n")
+        head.append(v.brief, style="bold #c05600" if not v.separated else "bold")
+        if untold:
+            head.append("\n")
+            head.append(f"{untold} of {len(self.pairs)} pairs: no item tells them apart", style=UNTOLD)
+        with Vertical(id="separation-view", classes="form-dialog -wide"):
+            yield Static(head, id="separation-head")
+            table: DataTable[Text] = DataTable(id="separation-table", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static(id="separation-detail")
+            yield Static(Text("↑/↓ pick a pair · esc: close · apart by: score gap in medium items",
+                              style="italic"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        table: DataTable[Text] = self.query_one("#separation-table", DataTable)
+        table.add_columns(*COLUMNS)
+        for s in self.pairs:
+            table.add_row(*pair_cells(self.analysis, self.model, s), key=f"{s.a}/{s.b}")
+        if not self.pairs:
+            self.query_one("#separation-detail", Static).update(
+                Text("Fewer than two hypotheses: no pair to tell apart.", style="italic"))
+        table.focus()
+
+    @on(DataTable.RowHighlighted, "#separation-table")
+    def _show_pair(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.pairs):
+            self.query_one("#separation-detail", Static).update(
+                pair_detail(self.analysis, self.pairs[event.cursor_row]))
