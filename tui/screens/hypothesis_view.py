@@ -24,7 +24,7 @@ from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.models import RATING_NAMES, Hypothesis
 from hypotheses.scoring import Analysis
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import BARELY_TESTED
+from hypotheses.separation import BARELY_TESTED, band
 from hypotheses.summary import coverage_text, verdict
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
@@ -77,19 +77,25 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     out.append(f"rank {scores.ranks[index]} of {n} under {model}")
     kind = "posterior" if sm.shows_posterior else "score"
     out.append(f" ({kind} {sm.format_score(analysis.shown(model)[index])})")
-    if index in scores.top:
+    inside = band(analysis, model)
+    if index in inside and len(inside) > 1:
+        others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
+        what = "top score" if index in scores.top else "within one medium item of the top"
+        out.append(f" · {what}, not separated from {others}", style="bold #c05600")
+    elif index in scores.top:
         out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
     return out
 
 
 def rival_heading(r: Rival, model: str) -> Text:
-    """'H2 · 0.7 medium items behind · 7 items tell them apart (3 favour H1, 4 H2)'."""
+    """'H2 0.7 medium items behind · 7 items tell them apart (3 favour H1, 4 H2)' (where the
+    rival stands against this hypothesis)."""
     sm = scoring_model(model)
     s = r.separation
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append(f" {r.hypothesis_id:<5}", style="bold")
     items = sm.items(abs(r.gap))
-    where = "level" if items < 0.05 else "ahead" if r.gap > 0 else "behind"
+    where = "level" if items < 0.05 else "behind" if r.gap > 0 else "ahead"  # the rival, against it
     out.append(f" {items:.1f} medium items {where}" if where != "level" else " level", style="dim")
     if not s.items:
         out.append(" · no item tells them apart", style="bold #c05600")

@@ -50,13 +50,14 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
 
 def pair_detail(analysis: Analysis, s: Separation) -> Text:
     """The items that tell the pair apart, one a line, or that none does."""
-    out = Text()
+    out = Text(no_wrap=True, overflow="ellipsis")
     items = separating_items(analysis, s.a, s.b)
     if not items:
         out.append(f"No item taking part tells {s.a} from {s.b}", style=UNTOLD)
         out.append(": every item rates them alike, or leaves one unrated or NA.")
         return out
-    out.append(f"{len(items)} item{'s' if len(items) != 1 else ''} tell {s.a} from {s.b}", style="bold")
+    told = f"{len(items)} item tells" if len(items) == 1 else f"{len(items)} items tell"
+    out.append(f"{told} {s.a} from {s.b}", style="bold")
     out.append(f" ({s.favour_a} favour {s.a}, {s.favour_b} {s.b}):")
     for ev, ca, cb in items:
         out.append("\n")

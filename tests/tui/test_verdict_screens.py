@@ -1,0 +1,125 @@
+"""The verdict on screen: the band, barely tested leaders, what would separate them, the
+separation table, the bottom line and the whole conclusion — read as a user sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from tests.tui.conftest import flat_text, screen_text
+from tui.screens.conclusion_view import ConclusionView
+from tui.screens.hypothesis_view import HypothesisView
+from tui.screens.separation_view import SeparationView
+
+BOTTOM = "H1 and H2 are not separated; H3 is out."
+
+
+def band_case() -> Case:
+    """Weighted: H1 0, H2 −½, H3 −2½. H1 and H2 form the band; H1 is tested by E1 alone.
+    M1 would tell them apart. H2 / H3 share every code but E1's and E2's: E3 tells nothing."""
+    return Case(
+        id="band",
+        title="Band",
+        conclusion=f"{BOTTOM}\n\nWhy: [bold]E1[/] is one claim.",
+        hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in ("H1", "H2", "H3")],
+        evidence=[
+            Evidence(id="E1", title="first", ratings={"H1": "C", "H2": "N", "H3": "II"}),
+            Evidence(id="E2", title="second", group="g", ratings={"H1": "N", "H2": "I", "H3": "I"}),
+            Evidence(id="E3", title="third", group="g", ratings={"H1": "N", "H2": "N", "H3": "N"}),
+        ],
+        indicators=[Indicator(id="M1", title="tells", ratings={"H1": "C", "H2": "I"})],
+    )
+
+
+@pytest.fixture
+def band_db(tmp_path: Path) -> Path:
+    path = tmp_path / "band.json"
+    with Store.open(path) as store:
+        store.put_case(band_case())
+    return path
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_the_ranking_reads_the_verdict(band_db: Path, make_app, size: tuple[int, int]) -> None:
+    app = make_app(band_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any(ln.startswith("  1≈H1 ") for ln in lines) and any(ln.startswith("  2≈H2 ") for ln in lines)
+        assert any(ln.startswith("  3 H3 ") for ln in lines)
+        text = screen_text(app)
+        assert " Not separated: H1, H2 within one medium item" in text
+        assert " ⚠ H1 is barely tested: 1 of 3 items bear on it, +1 −0" in text
+        assert " → to tell H1 from H2, watch M1" in text
+        assert f" Bottom line: {BOTTOM} · B: whole conclusion" in text
+        await pilot.press("ctrl+q")
+
+
+async def test_separation_table_from_the_key_and_the_palette(band_db: Path, make_app) -> None:
+    app = make_app(band_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, SeparationView)
+        text = flat_text(app)
+        assert "H1 / H2 0.5 items 2 2 0 M1" in text  # E1 C/N and E2 N/I favour H1
+        assert "H2 / H3 2.0 items 1 1 0 no watching indicator" in text  # E1 N/II only
+        assert "2 items tell H1 from H2 (2 favour H1, 0 H2)" in text  # the first pair's items
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "1 item tells H2 from H3 (1 favour H2, 0 H3)" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SeparationView)
+        await pilot.press("ctrl+p", *"tell apart")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SeparationView)
+        await pilot.press("escape", "ctrl+q")
+
+
+async def test_a_pair_no_item_tells_apart_is_highlighted(tmp_path: Path, make_app) -> None:
+    case = band_case().model_copy(update={"evidence": [
+        Evidence(id="E1", title="same", ratings={"H1": "I", "H2": "I", "H3": "II"}),
+        Evidence(id="E2", title="na", ratings={"H1": "C", "H2": "NA", "H3": "C"}),
+    ]})
+    path = tmp_path / "untold.json"
+    with Store.open(path) as store:
+        store.put_case(case)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        text = flat_text(app)
+        assert "1 of 3 pairs: no item tells them apart" in text
+        assert "H1 / H2 0.0 items none 0 0" in text
+        assert "No item taking part tells H1 from H2" in text
+        await pilot.press("escape", "ctrl+q")
+
+
+async def test_whole_conclusion_and_the_hypothesis_view(band_db: Path, make_app) -> None:
+    app = make_app(band_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("B")
+        await pilot.pause()
+        assert isinstance(app.screen, ConclusionView)
+        text = flat_text(app)
+        assert BOTTOM in text and "Why: [bold]E1[/] is one claim." in text  # markup shown, not obeyed
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # the ranking's first row: H1
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView)
+        text = flat_text(app)
+        assert "Coverage: 3/3 rated, 1 for, 0 against · tested 1" in text, text
+        assert "Closest rivals under weighted" in text
+        assert "(score 0.00) · top score, not" in text  # not "leads": the band holds two
+        assert "H2 0.5 medium items behind · 2 items tell them apart" in text
+        await pilot.press("escape", "ctrl+q")
