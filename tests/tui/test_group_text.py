@@ -63,3 +63,12 @@ def test_bottom_line_is_the_first_line_and_points_to_the_rest() -> None:
     more = conclusion_lines("H3 is out.\n\nWhy: the drafting was real.", 80, 2, console)
     assert more.plain == "Bottom line: H3 is out." + MORE
     assert "drafting" not in more.plain
+
+
+def test_bottom_line_keeps_the_pointer_on_a_second_line_when_the_first_is_full() -> None:
+    console = Console(width=200)
+    full = "word " * 12 + "wordyyy"  # with the label: one full line of 80
+    two = conclusion_lines(full + "\nMore.", 80, 2, console)
+    assert "…" not in two.plain and two.plain.endswith("\nB: whole conclusion")  # whole, on its own line
+    one = conclusion_lines(full + "\nMore.", 80, 1, console).plain
+    assert one.endswith("…" + MORE) and len(one) <= 80

@@ -39,25 +39,34 @@ def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) 
     line, more = first_line(conclusion)
     cut = len(line) > room and bool(line[room:].strip())
     body = visible(" ".join(line[:room].split()))
+    hint = MORE if width >= len(MORE) + 20 else ""
     out = Text(no_wrap=False)
     out.append(LABEL, style="bold")
     out.append(body)
-    wrapped = out.wrap(console, width)
-    if len(wrapped) <= lines and not cut and not more:
-        return out
-    hint = MORE if width >= len(MORE) + 20 else ""
-    kept = list(wrapped)[:lines]
+    wrapped = list(out.wrap(console, width))
+    if not cut and len(wrapped) <= lines:
+        if not more:
+            return out
+        last = wrapped[-1]
+        last.rstrip()
+        if last.cell_len + len(hint) <= width:
+            last.append(hint, style="dim italic")  # the pointer, whole, on the last line
+            return _joined(wrapped)
+        if len(wrapped) < lines:
+            return _joined([*wrapped, Text(hint.lstrip(" ·"), style="dim italic")])
+    kept = wrapped[:lines]
     last = kept[-1]
     last.rstrip()
-    shortened = len(wrapped) > lines or cut
-    if last.cell_len + len(hint) + shortened > width:
+    if last.cell_len + len(hint) + 1 > width:
         last.truncate(width - len(hint) - 1)
         last.rstrip()
-        shortened = True
-    if shortened:
-        last.append("…")
+    last.append("…")
     last.append(hint, style="dim italic")
-    joined = Text("\n").join(kept)
+    return _joined(kept)
+
+
+def _joined(lines: list[Text]) -> Text:
+    joined = Text("\n").join(lines)
     joined.no_wrap = True
     return joined
 
