@@ -46,7 +46,7 @@ from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
-from evidence.trail import History
+from evidence.trail import History, Trail
 from hypotheses.models import Case
 from hypotheses.validation import describe
 
@@ -149,7 +149,9 @@ class WeighStorage(Storage):
                 raise StoreError(f"{self.path}: cannot read: {_reason(exc)}") from None
             finally:
                 os.close(fd)
-            self._tables = tables if tables is not None else self._tables_of(self._validate(data))
+            if tables is None:
+                tables = self._tables_of(self._checked(self._validate(data)))
+            self._tables = tables
         return self._tables
 
     def _fast_tables(self, read_at: ReadAt, size: int) -> dict[str, Any] | None:
@@ -271,6 +273,12 @@ class WeighStorage(Storage):
         self._schema_of(db)
         self.migrated_from = schema
         self.original = data
+        return db
+
+    def _checked(self, db: DbFile) -> DbFile:
+        """A file read the slow way (edited elsewhere, or older) has every history record
+        read at once: a record that does not fit is reported now, at the open, not later."""
+        Trail(History.of(db.history)).records(str(self.path))
         return db
 
     @staticmethod

@@ -82,7 +82,12 @@ class History(Mapping[str, dict[str, Any]]):
 
     def _parsed(self) -> dict[str, dict[str, Any]]:
         if self._docs is None:
-            docs = json.loads(self.raw)
+            try:
+                docs = json.loads(self.raw)
+            except RecursionError:
+                raise CorruptDatabase("the history table is damaged: JSON nested too deeply") from None
+            except ValueError as exc:  # bad JSON, or a number of more than 4,300 digits
+                raise CorruptDatabase(f"the history table is damaged: {str(exc)[:80]}") from None
             if not isinstance(docs, dict) or len(docs) != self._count:
                 raise CorruptDatabase("the history table does not match its own length")
             self._docs = docs
@@ -106,6 +111,10 @@ class History(Mapping[str, dict[str, Any]]):
         grown = History(count=self._count + len(docs), open_crc=zlib.crc32(piece, self._prefix_crc()))
         grown._open = [*self._open, piece]
         return grown
+
+
+# What a hand-made record can raise on the way to its typed form.
+_UNREADABLE = (ValidationError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
 class Trail:
@@ -135,13 +144,17 @@ class Trail:
     def records(self, where: str) -> list[Operation]:
         """All records typed; ``where`` (the database path) names the file in an error."""
         if len(self._typed) < len(self):
-            docs = [*self.folded.values(), *self.since] if self.folded else self.since
+            try:
+                docs = [*self.folded.values(), *self.since] if self.folded else self.since
+            except CorruptDatabase as exc:
+                raise CorruptDatabase(f"{where}: {exc}; file left untouched") from None
             for raw in docs[len(self._typed):]:
                 try:
                     self._typed.append(parse_record(raw))
-                except (ValidationError, ValueError) as exc:
+                except _UNREADABLE as exc:
+                    seq = raw.get("seq") if isinstance(raw, dict) else None
                     raise CorruptDatabase(
-                        f"{where}: history record {raw.get('seq')!r} cannot be read "
+                        f"{where}: history record {seq!r} cannot be read "
                         f"({record_problem(exc)}); file left untouched"
                     ) from None
         return self._typed
@@ -149,8 +162,9 @@ class Trail:
     def of_item(self, case_id: str, eid: str, where: str) -> list[Operation]:
         """The records that touched one evidence item (indexed once, then kept up to date)."""
         if self._by_item is None:
+            records = self.records(where)  # a damaged trail raises again at every ask
             self._by_item = {}
-            for rec in self.records(where):
+            for rec in records:
                 self._index(rec)
         return list(self._by_item.get((case_id, eid), ()))
 

@@ -13,7 +13,7 @@ from evidence.database import SCHEMA
 from evidence.errors import CorruptDatabase, NotAFile
 from evidence.store import Store
 
-from .edits import base_case, digest, files_of
+from .edits import CASE_ID, base_case, digest, files_of
 
 
 def good_doc(tmp_path: Path) -> dict[str, Any]:
@@ -211,3 +211,63 @@ def test_a_huge_sparse_journal_is_refused_unread(tmp_path: Path) -> None:
         with pytest.raises(CorruptDatabase, match=f"more than the {MAX_JOURNAL_BYTES:,} weigh ever writes"):
             Store.open(db, readonly=readonly)
     assert digest(db) == before and journal.stat().st_size == 3 * 1024**3
+
+
+def craft_trail(db: Path, raw: bytes) -> None:
+    """Put ``raw`` where the history table's bytes go, with a checksum that matches it
+    (what a crafted file can do: weigh then trusts the bytes and reads them only later)."""
+    import re
+    import zlib
+
+    data = db.read_bytes()
+    start = data.index(b',"history":') + len(b',"history":')
+    end = data.rindex(b',"_meta":')
+    meta = data[end:]
+    meta = re.sub(rb'"history_bytes":\d+', b'"history_bytes":%d' % len(raw), meta)
+    meta = re.sub(rb'"history_crc":\d+', b'"history_crc":%d' % zlib.crc32(raw), meta)
+    db.write_bytes(data[:start] + raw + meta)
+
+
+TRAILS = {
+    "bad JSON": b'{"1":{"seq":1,',
+    "deep nesting": b'{"1":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "a 4,400-digit number": b'{"1":{"seq":' + b"9" * 4_400 + b"}}",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(TRAILS))
+def test_a_crafted_trail_is_one_line_never_a_traceback(tmp_path: Path, shape: str) -> None:
+    """Red team: history bytes with a matching checksum but bad JSON, deep nesting or a
+    4,300-digit number: `export --history` exited 1 with a traceback."""
+    from tests.conftest import weigh
+
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    craft_trail(db, TRAILS[shape])
+    with Store.open(db, readonly=True) as store:  # the trail is read when asked for
+        assert store.case(CASE_ID).id == CASE_ID
+        with pytest.raises(CorruptDatabase, match="history"):
+            store.history(CASE_ID)
+    before = digest(db)
+    done = weigh({**os.environ, "WEIGH_DB": str(db)}, "export", "--history")
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "history" in err and digest(db) == before
+
+
+def test_a_document_put_in_the_history_table_by_plain_tinydb_is_refused_at_open(tmp_path: Path) -> None:
+    """Red team: the README says TinyDB(path) reads the file safely; inserting one document
+    into its history table with it crashed the workbench at start."""
+    from tinydb import TinyDB
+
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    with TinyDB(db) as plain:
+        plain.table("history").insert({"hello": "world"})
+    before = digest(db)
+    for readonly in (False, True):
+        with pytest.raises(CorruptDatabase, match=r"history record None cannot be read"):
+            Store.open(db, readonly=readonly)
+    assert digest(db) == before

@@ -29,3 +29,21 @@ async def test_a_huge_number_in_the_database_shows_the_damaged_file_screen(tmp_p
     assert app.return_code == 2
     assert path.read_text(encoding="utf-8") == damaged
     assert os.stat(path).st_mtime_ns == before
+
+
+async def test_a_crafted_audit_trail_is_said_in_the_detail_pane_not_a_crash(tmp_path, make_app):
+    """Red team: history bytes with a matching checksum but bad JSON crashed the workbench
+    at start, printing local variables."""
+    from tests.store.test_bad_files import craft_trail
+
+    path = tmp_path / "weigh.json"
+    open_store(path).close()
+    craft_trail(path, b'{"1":{"seq":1,')
+    damaged = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert app.is_running
+        assert "the history table is damaged" in flat_text(app)
+        await pilot.press("ctrl+q")
+    assert path.read_bytes() == damaged

@@ -45,6 +45,7 @@ from tui.widgets.timeline import Timeline
 from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSession, next_id
 
 if TYPE_CHECKING:
+    from evidence.operations import Operation
     from evidence.store import Store
 
 __all__ = ["SORTS", "MainScreen", "next_id"]
@@ -363,7 +364,10 @@ class MainScreen(Screen[None]):
         later = session.known_later(ev)
         diag = session.analysis.diagnosticity[i] if i is not None else None
         linchpin = session.analysis.linchpins[i] if i is not None else ()
-        history = self.store.item_history(self.case.id, eid)
+        try:
+            history: list[Operation] | str = self.store.item_history(self.case.id, eid)
+        except WeighError as exc:
+            history = str(exc)  # a damaged audit trail is said where the item's history goes
         members = session.group_members(ev.group) if ev.group is not None else None
         # the same facts as drawn (a sort, a model without linchpin change): no new
         # text, so no re-layout of the pane

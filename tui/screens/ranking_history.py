@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from evidence.errors import WeighError
 from evidence.history import RankingStep, Replay, ranking_history
 from hypotheses.scoring import analyse
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
@@ -109,7 +110,12 @@ class RankingHistoryScreen(Screen[None]):
     def load(self) -> None:
         """Replay and score every past state off the UI thread (long trails take a while)."""
         case = self.store.case(self.case_id)
-        records = self.store.history(self.case_id)
+        try:
+            records = self.store.history(self.case_id)
+        except WeighError as exc:  # a damaged audit trail: said, and the view closes
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.dismiss)
+            return
         steps, rep = ranking_history(case, records, self.model)
         self.app.call_from_thread(self._show, steps, rep)
 

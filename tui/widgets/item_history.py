@@ -52,6 +52,13 @@ class ItemHistory(Static):
     }
     """
 
-    def show(self, records: Sequence[Operation], eid: str | None) -> None:
-        """Redraw for item ``eid`` (None: nothing selected, so nothing to show)."""
+    def show(self, records: Sequence[Operation] | str, eid: str | None) -> None:
+        """Redraw for item ``eid`` (None: nothing selected, so nothing to show); a string
+        is why the trail cannot be read."""
+        if isinstance(records, str):
+            text = Text("History", style="bold underline")
+            text.append("\n")
+            text.append(visible(records), style="red")
+            update_static(self, text)
+            return
         update_static(self, item_history_text(records, eid) if eid is not None else Text())
