@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(
     r"^summary: edit_ratio=(\S+) edit_ms=(\S+) open_ratio=(\S+) rescore_ms=(\S+) "
@@ -21,6 +23,8 @@ SUMMARY = re.compile(
     r"launch_ratio=(\S+) rss1k_mib=(\S+) aged_open_ratio=(\S+) aged_close_ratio=(\S+) "
     r"export100k_s=(\S+) team_rescore_ms=(\S+)$"
 )
+
+pytestmark = pytest.mark.benchmark  # slow: only with `pytest -m benchmark`
 
 
 def test_quick_benchmark_prints_the_table_and_summary(tmp_path: Path) -> None:

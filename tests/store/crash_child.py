@@ -4,6 +4,8 @@ Usage: python crash_child.py DB START COMPACT_RECORDS
 Optional env WEIGH_CRASH="<os function>:<N>:<before|after|half>" makes the child
 SIGKILL itself at the Nth call of that function (counting from the first line
 of main, so opening and recovery are covered too): a deterministic kill point.
+WEIGH_CRASH_LIMIT stops after that many edits; WEIGH_CRASH_PACED makes each edit
+wait for a line on standard input, so the test decides how far the child gets.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ def main() -> None:
     print("open", flush=True)
     n = start
     limit = int(os.environ.get("WEIGH_CRASH_LIMIT", "1000000"))
+    paced = bool(os.environ.get("WEIGH_CRASH_PACED"))
     while n < limit:
+        if paced and not sys.stdin.readline():
+            break  # paced: one line from the test per edit
         edit(store, n)
         n += 1
         print(n, flush=True)  # n edits acknowledged

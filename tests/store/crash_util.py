@@ -24,15 +24,18 @@ REPO = Path(__file__).resolve().parents[2]
 class Child:
     """A crash child whose printed lines are collected by a thread as they come."""
 
-    def __init__(self, db: Path, start: int, compact: int, env: dict[str, str] | None = None) -> None:
+    def __init__(self, db: Path, start: int, compact: int, env: dict[str, str] | None = None,
+                 paced: bool = False) -> None:
         self.lines: list[str] = []
         self.seen_open = threading.Event()
         self.proc = subprocess.Popen(
             [sys.executable, str(CHILD), str(db), str(start), str(compact)],
+            stdin=subprocess.PIPE if paced else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {}),
+                 **({"WEIGH_CRASH_PACED": "1"} if paced else {})},
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -44,6 +47,12 @@ class Child:
             self.lines.append(line)
             if line == "open":
                 self.seen_open.set()
+
+    def release(self, edits: int) -> None:
+        """Let a paced child make this many more edits."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"\n" * edits)
+        self.proc.stdin.flush()
 
     def kill(self) -> None:
         try:
@@ -61,6 +70,10 @@ class Child:
         """How many edits the child saw return (None: not one)."""
         numbers = [int(x) for x in self.lines if x.isdigit()]
         return numbers[-1] if numbers else None
+
+    def reached(self, edits: int) -> bool:
+        """Has the child acknowledged at least this many edits?"""
+        return (self.acknowledged or 0) >= edits
 
     @property
     def stderr(self) -> str:

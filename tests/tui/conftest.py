@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.pilot import Pilot
 
 from evidence.seed import default_case, open_store
+from tests.tui.host import RAISED
 
 # How many items the bundled case has, so tests follow it when it is re-rated or grows.
 DEFAULT_ITEMS = len(default_case().evidence)
@@ -21,6 +24,22 @@ DEFAULT_ITEMS = len(default_case().evidence)
 def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user state dir (last-used case) from a test."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
+@pytest.fixture(autouse=True)
+def _notices_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every toast an app raises for :func:`notices`. Textual drops a toast once its
+    timeout has passed on the wall clock, which on a busy machine can be before the test
+    looks; a test must not depend on the clock."""
+    original = App.notify
+
+    def notify(self: App[object], message: str, *, title: str = "",
+               severity: SeverityLevel = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        RAISED.setdefault(self, []).append(message)
+        original(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +103,30 @@ def flat_text(app: App[object]) -> str:
 
 
 def notices(app: App[object]) -> str:
-    """The toasts raised so far (the headless compositor does not draw them)."""
-    return " | ".join(n.message for n in app._notifications)
+    """Every toast raised so far, timed out or not (the headless compositor does not draw them)."""
+    return " | ".join(RAISED.get(app, []))
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Pause until ``condition()`` holds. What a key starts can finish after Textual's pilot
+    thinks the app idle (it compares the process's CPU time with the wall clock, and a
+    starved process looks idle), so a test waits for what it is about to assert; the
+    bound only turns a hang into a failure."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition(), f"never came: {what}"
+
+
+def palette_lists(app: App[object], words: str) -> bool:
+    """The command palette has searched for what was typed: its first hit reads ``words``."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or found.first().option_count == 0 or not all(w.is_finished for w in app.workers):
+        return False
+    return words.lower() in str(found.first().get_option_at_index(0).prompt).lower()
 
 
 async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from textual.worker import WorkerCancelled
 import tui
 
 FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
+
+# Every toast each app under test raised, oldest first (conftest's _notices_kept fills it;
+# here, not in conftest, which pytest imports under a name of its own).
+RAISED: weakref.WeakKeyDictionary[App[object], list[str]] = weakref.WeakKeyDictionary()
 
 
 class Host(App[None]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import flat_text, palette_lists, until
 from tests.tui.host import workers_done
 from tui.screens.main import MainScreen
 
@@ -42,7 +42,7 @@ async def test_h_opens_how_the_ranking_moved_and_escape_returns(db_path, make_ap
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"ranking moved")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_lists(app, "ranking moved"), "the palette's hit")
         await pilot.press("enter")
         await workers_done(app)
         await pilot.pause()

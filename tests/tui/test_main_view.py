@@ -9,7 +9,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse, known_dates, leader_ids
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, screen_text
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, palette_lists, screen_text, until
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -23,13 +23,14 @@ async def test_m_cycles_models_and_bayes_shows_percent_with_caveat(db_path, make
         a = analyse(case)
         assert "weighted inconsistency (PARC)" in flat_text(app)
         await pilot.press("m")
+        await until(pilot, lambda: "exclusive & exhaustive" in flat_text(app), "the Bayes caveat")
         text = flat_text(app)
         assert "Bayes (log-linear)" in text
         assert "exclusive & exhaustive" in text
         best = max(range(len(a.posterior)), key=lambda i: a.posterior[i])
         assert f"{a.posterior[best] * 100:.1f}%" in text
         await pilot.press("m")
-        assert "inconsistency (Heuer)" in flat_text(app)
+        await until(pilot, lambda: "inconsistency (Heuer)" in flat_text(app), "the Heuer model")
         assert "exclusive & exhaustive" not in flat_text(app)
         assert ("models disagree" in flat_text(app)) == (not a.agree)
         await pilot.press("m")
@@ -180,6 +181,7 @@ async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, ma
         rows = [e.id for e in screen.sorted_rows()]
         await pilot.press(*["down"] * rows.index(ev.id))
         assert screen.matrix.current()[0] == ev.id
+        await until(pilot, lambda: ev.title in str(screen.query_one("#detail-text").render()), "the pane")
         pane = str(screen.query_one("#detail-text").render())
         assert ev.title in pane
         assert ev.source in pane
@@ -188,6 +190,8 @@ async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, ma
         assert note[:40] in pane
         lin = next(i for i, x in enumerate(a.linchpins) if "weighted" in x)
         await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
+        await until(pilot, lambda: "◆ linchpin under" in str(screen.query_one("#detail-text").render()),
+                    "the linchpin in the pane")
         pane = str(screen.query_one("#detail-text").render())
         assert "◆ linchpin under" in pane
         assert "◆" in screen.matrix.get_cell(case.evidence[lin].id, "mark").plain
@@ -200,6 +204,7 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
         await pilot.pause()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: "Rate consistent (C)" in flat_text(app), "the help text")
         text = flat_text(app)
         for words in ("Rate consistent (C)", "Rate very inconsistent (II)", "Clear the rating",
                       "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
@@ -219,21 +224,19 @@ async def test_command_palette_runs_actions_by_name(db_path, make_app):
         screen: MainScreen = app.screen
         eid, hid = screen.matrix.current()
         await pilot.press("ctrl+p", *"cycle the scoring")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_lists(app, "cycle the scoring"), "the palette's hit")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert screen.model == "bayes"
+        await until(pilot, lambda: screen.model == "bayes", "the model cycled")
         await pilot.press("ctrl+p", *"very inconsistent")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_lists(app, "very inconsistent"), "the palette's hit")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings[hid] == "II"
+        await until(pilot, lambda: screen.store.evidence(DEFAULT_CASE_ID, eid).ratings.get(hid) == "II",
+                    "the rating")
         # the words people search for: "history" finds the ranking history
         await pilot.press("ctrl+p", *"history")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_lists(app, "how the ranking moved"), "the palette's hit")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ == "RankingHistoryScreen"
+        await until(pilot, lambda: type(app.screen).__name__ == "RankingHistoryScreen", "the history")
         await pilot.press("ctrl+q")
 
 
