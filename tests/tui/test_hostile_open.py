@@ -6,6 +6,7 @@ import os
 
 from evidence.seed import open_store
 from tests.tui.conftest import flat_text
+from tests.tui.host import shown
 from tui.screens.open_error import OpenErrorScreen
 
 
@@ -42,8 +43,11 @@ async def test_a_crafted_audit_trail_is_said_in_the_detail_pane_not_a_crash(tmp_
     damaged = path.read_bytes()
     app = make_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+        for _ in range(200):  # the detail pane is drawn once the case is up
+            await pilot.pause(0.01)
+            if app.screen.query("#item-history"):
+                break
         assert app.is_running
-        assert "the history table is damaged" in flat_text(app)
+        assert "the history table is damaged" in shown(app, "#item-history")
         await pilot.press("ctrl+q")
     assert path.read_bytes() == damaged
