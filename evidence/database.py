@@ -379,7 +379,7 @@ class WeighStorage(Storage):
 def _case_document(case: Case) -> dict[str, Any]:
     """A validated case as its TinyDB document, its items sharing equal values."""
     share_equal_values(case.evidence, {})
-    return {k: v for k, v in dict(case).items() if k != "analysts" or v}
+    return dict(case)
 
 
 ReadAt = Callable[[int, int], bytes]  # (length, offset) → the file's bytes there
