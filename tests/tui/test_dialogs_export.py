@@ -287,3 +287,23 @@ async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
     assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
     assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
     assert "\n  indicators (PARC has none): M1, M2, " in app.notes[0][0]
+
+
+async def test_a_fifo_nobody_reads_is_refused_not_waited_on(case: Case, tmp_path: Path) -> None:
+    """Red team: an export to a FIFO nobody reads hung the workbench (it never exited)."""
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(fifo))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == (
+            f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular files"
+        )
+        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question, no thread waiting
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
