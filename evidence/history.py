@@ -48,11 +48,6 @@ def change_text(rec: Record) -> str:
     return f"{text} (by {rec.analyst})" if rec.analyst else text
 
 
-def touches_item(rec: Record, eid: str) -> bool:
-    """Whether a record changed evidence item ``eid`` (its fields, ratings or notes)."""
-    return eid in rec.touched()
-
-
 def evidence_history(records: Sequence[Operation], eid: str) -> list[Operation]:
     """The changes that touched one evidence item, oldest first."""
     return [r for r in records if eid in r.touched()]

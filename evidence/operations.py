@@ -73,9 +73,6 @@ class CaseState:
         return Case.model_construct(**fields, hypotheses=list(self.hypotheses),
                                     evidence=list(self.evidence), indicators=list(self.indicators))
 
-    def copy(self) -> CaseState:
-        return CaseState(self.info, list(self.hypotheses), list(self.evidence), list(self.indicators))
-
     # ---------------------------------------------------------------- lookups
 
     def hyp_pos(self, hid: str) -> int:
@@ -948,10 +945,6 @@ def parse_record(raw: dict[str, Any]) -> Operation:
         except ValidationError:
             pass
     return OPERATION.validate_python(rec, strict=False)
-
-
-def parse_records(raws: Iterable[dict[str, Any]]) -> list[Operation]:
-    return [parse_record(r) for r in raws]
 
 
 def record_problem(exc: Exception) -> str:

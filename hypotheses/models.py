@@ -29,7 +29,6 @@ IndicatorStatus = Literal["watching", "observed", "lapsed"]
 RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 KINDS: tuple[Kind, ...] = ("fact", "report", "claim", "assumption", "absence")
-INDICATOR_STATUSES: tuple[IndicatorStatus, ...] = ("watching", "observed", "lapsed")
 RATING_NAMES: dict[str, str] = {
     "CC": "very consistent",
     "C": "consistent",

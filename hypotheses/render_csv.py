@@ -37,7 +37,7 @@ def field_text(ev: Evidence, field: str) -> str:
     if field == "excluded":
         return "yes" if value else "no"
     if field in ("event_date", "reported_date"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 

@@ -25,7 +25,7 @@ _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "ind
 
 def _pattern(annotated: object) -> str:
     """The regular expression a constrained string type of the model carries."""
-    return next(p for m in typing.get_args(annotated)[1:] if (p := getattr(m, "pattern", None)))
+    return str(next(p for m in typing.get_args(annotated)[1:] if (p := getattr(m, "pattern", None))))
 
 
 #: What each constrained string type of the model wants, in words, keyed by its pattern:

@@ -21,6 +21,27 @@ os.environ["WEIGH_ANALYST"] = "tester"
 CLI_TIMEOUT = 60
 
 
+@pytest.fixture(autouse=True)
+def _notices_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every toast an app raises for :func:`notices`. Textual drops a toast once its
+    timeout has passed on the wall clock, which on a busy machine can be before the test
+    looks; a test must not depend on the clock."""
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from tests.tui.host import RAISED
+
+    original = App.notify
+
+    def notify(self: App[object], message: str, *, title: str = "",
+               severity: SeverityLevel = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        RAISED.setdefault(self, []).append(message)
+        original(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
 def weigh(env: dict[str, str], *args: str, umask: int = -1) -> subprocess.CompletedProcess[bytes]:
     """Run the `weigh` command as a user does: its own process, on the environment's database."""
     return subprocess.run(

@@ -14,8 +14,8 @@ from evidence.case_file import dump_case_file
 from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
 from evidence.store import Store
 from tests.conftest import ROOT
+from tests.test_case_file import full_case
 from tests.test_cli import fail, weigh
-from tests.test_store_roundtrip import full_case
 
 
 def test_read_only_commands_never_create_a_database(cli_env: dict[str, str], tmp_path: Path) -> None:

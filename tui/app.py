@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
-from textual.app import App, CSSPathType
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
 class WeighApp(App[int]):
     """An ACH workbench on one database; the store stays open while it runs."""
 
-    CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "forms.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "forms.tcss"]
     TITLE = "weigh"
     COMMANDS: ClassVar = App.COMMANDS | {WeighCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

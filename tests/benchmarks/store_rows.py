@@ -18,6 +18,7 @@ from typing import Any
 import hypotheses.scoring as scoring
 from evidence.store import Store
 from hypotheses.models import RATINGS, Evidence
+from hypotheses.scoring_models import SCORING_MODELS
 from tests.benchmarks.cases import CASE_ID, big_case, write_weigh_db
 from tests.benchmarks.timing import clock, median, peak_rss_mb, timed
 
@@ -38,7 +39,7 @@ def _full_scan(case: Any) -> float:
     cols = scoring._Columns(
         case.evidence, scoring._code_columns(case.evidence, hids), scoring.group_sizes(case.evidence)
     )
-    base = {m.name: scoring._base(m, case.hypotheses) for m in scoring.SCORING_MODELS}
+    base = {m.name: scoring._base(m, case.hypotheses) for m in SCORING_MODELS}
     totals = {m: cols.totals(m, base[m]) for m in scoring.MODELS}
     start = clock()
     for m in scoring.MODELS:

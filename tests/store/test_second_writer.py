@@ -184,8 +184,6 @@ async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
 def test_an_edit_refused_after_its_fsync_never_comes_back(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Red team: the lock deleted during an edit's fsync; the edit was reported "not
     acknowledged", yet replayed at the next open (50 of 50 races)."""
-    from evidence import journal as journal_module
-
     real_fsync = os.fsync
     with Store.open(db) as store:
         store.set_rating(CASE_ID, "X0", "H2", "C")
@@ -194,10 +192,10 @@ def test_an_edit_refused_after_its_fsync_never_comes_back(db: Path, monkeypatch:
             real_fsync(fd)
             db.with_name("weigh.json.lock").unlink(missing_ok=True)
 
-        monkeypatch.setattr(journal_module.os, "fsync", fsync_then_lose_the_lock)
+        monkeypatch.setattr(os, "fsync", fsync_then_lose_the_lock)  # the os evidence.journal calls
         with pytest.raises(StoreError, match="edit not acknowledged"):
             store.set_rating(CASE_ID, "X0", "H2", "I")
-        monkeypatch.setattr(journal_module.os, "fsync", real_fsync)
+        monkeypatch.setattr(os, "fsync", real_fsync)
     assert rating(db, "X0", "H2") == "C"
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
 from evidence.seed import default_case, open_store
@@ -24,22 +23,6 @@ DEFAULT_ITEMS = len(default_case().evidence)
 def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user state dir (last-used case) from a test."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-
-
-@pytest.fixture(autouse=True)
-def _notices_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every toast an app raises for :func:`notices`. Textual drops a toast once its
-    timeout has passed on the wall clock, which on a busy machine can be before the test
-    looks; a test must not depend on the clock."""
-    original = App.notify
-
-    def notify(self: App[object], message: str, *, title: str = "",
-               severity: SeverityLevel = "information", timeout: float | None = None,
-               markup: bool = True) -> None:
-        RAISED.setdefault(self, []).append(message)
-        original(self, message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture(scope="session")

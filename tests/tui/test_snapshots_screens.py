@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 import pytest
-from textual.app import App, CSSPathType
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
@@ -41,7 +41,7 @@ PINNED = Path("/data")
 class ScreenHost(App[None]):
     """One screen over an empty app, styled as weigh styles it."""
 
-    CSS_PATH: ClassVar[CSSPathType | None] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         Path(tui.__file__).parent / name for name in ("app.tcss", "forms.tcss")
     ]
 

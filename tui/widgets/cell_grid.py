@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -444,7 +444,7 @@ class CellGrid(ScrollView, can_focus=True):
         x = self.scroll_offset.x
         shown = drawn[4]
         if isinstance(shown, tuple) and shown[0] == x and shown[1] == width:
-            return shown[2]  # the same line as last time: cropping costs more than the lookup
+            return cast(Strip, shown[2])  # the same line as last time: cropping costs more than the lookup
         fixed, whole = drawn[2], drawn[3]
         assert isinstance(fixed, Strip) and isinstance(whole, Strip)
         fixed_width = fixed.cell_length

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -138,7 +139,7 @@ class RankingPanel(Widget, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh()
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines())
 
     def on_resize(self) -> None:
