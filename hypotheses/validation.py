@@ -11,7 +11,8 @@ hypotheses/README.md shows how the parts fit.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,48 +47,88 @@ def _shown(value: object) -> str:
     return repr(value[:40] if isinstance(value, str) else value)[:48]
 
 
+#: Errors whose words do not depend on the value or the field.
+_FIXED_WORDS: dict[str, str] = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+    "string_too_short": "required: must not be empty",
+    "string_type": "must be text",
+    "string_unicode": "must be text",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "set_type": "must be a list",
+    "dict_type": "must be an object with named fields",
+    "model_type": "must be an object with named fields",
+    "model_attributes_type": "must be an object with named fields",
+}
+#: Errors that quote the bad value after their words.
+_VALUE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"),
+                    "not a number"),
+    **dict.fromkeys(("bool_parsing", "bool_type"), "not true or false"),
+}
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, as the words for it need it."""
+
+    kind: str
+    ctx: Mapping[str, Any]
+    value: Any
+    field: str
+    hints: Mapping[str, str]
+    msg: str
+
+
+def _too_long(e: _Error) -> str:
+    got = f" (got {len(e.value):,})" if isinstance(e.value, str) else ""
+    return f"too long: at most {e.ctx.get('max_length')} characters{got}"
+
+
+def _pattern_mismatch(e: _Error) -> str:
+    hint = e.hints.get(e.field) or PATTERN_WORDS.get(str(e.ctx.get("pattern")), "not in the expected form")
+    if e.field == "tags" and isinstance(e.value, str):
+        return f"bad tag {_shown(e.value)}: {hint}"
+    return hint
+
+
+def _too_many(e: _Error) -> str:
+    what = "tags" if e.field == "tags" else "entries"
+    return f"too many {what}: at most {e.ctx.get('max_length')}"
+
+
+def _not_one_of(e: _Error) -> str:
+    return f"{_shown(e.value)} is not one of {e.ctx.get('expected')}"
+
+
+def _own_words(e: _Error) -> str:
+    """Raised by the models' own checks, already in words."""
+    return str(e.ctx.get("error") or e.msg).removeprefix("Value error, ")
+
+
+_WORDS: dict[str, Callable[[_Error], str]] = {
+    "string_too_long": _too_long,
+    "string_pattern_mismatch": _pattern_mismatch,
+    "too_long": _too_many,
+    "literal_error": _not_one_of,
+    "value_error": _own_words,
+}
+
+
 def reason(err: ErrorDetails, field: str = "", hints: Mapping[str, str] | None = None) -> str:
     """One pydantic error → what is wrong, in words; ``hints`` can say what ``field`` wants instead."""
-    kind = err["type"]
-    ctx: dict[str, Any] = dict(err.get("ctx") or {})
-    value = err.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "string_too_short":
-        return "required: must not be empty"
-    if kind == "string_too_long":
-        got = f" (got {len(value):,})" if isinstance(value, str) else ""
-        return f"too long: at most {ctx.get('max_length')} characters{got}"
-    if kind == "string_pattern_mismatch":
-        hint = (hints or {}).get(field) or PATTERN_WORDS.get(
-            str(ctx.get("pattern")), "not in the expected form"
-        )
-        if field == "tags" and isinstance(value, str):
-            return f"bad tag {_shown(value)}: {hint}"
-        return hint
-    if kind == "too_long":
-        what = "tags" if field == "tags" else "entries"
-        return f"too many {what}: at most {ctx.get('max_length')}"
-    if kind == "literal_error":
-        return f"{_shown(value)} is not one of {ctx.get('expected')}"
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return f"not a number: {_shown(value)}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"not true or false: {_shown(value)}"
-    if kind.startswith(("date", "datetime")):
-        why = str(ctx.get("error") or "use YYYY-MM-DD")
-        return f"not a real date: {_shown(value)} ({why})"
-    if kind in ("string_type", "string_unicode"):
-        return "must be text"
-    if kind in ("list_type", "tuple_type", "set_type"):
-        return "must be a list"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "must be an object with named fields"
-    if kind == "value_error":  # raised by the models' own checks, already in words
-        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
-    return str(err["msg"]).removeprefix("Value error, ")
+    e = _Error(err["type"], dict(err.get("ctx") or {}), err.get("input"), field, hints or {}, err["msg"])
+    if e.kind in _FIXED_WORDS:
+        return _FIXED_WORDS[e.kind]
+    if e.kind in _VALUE_WORDS:
+        return f"{_VALUE_WORDS[e.kind]}: {_shown(e.value)}"
+    if e.kind.startswith(("date", "datetime")):
+        why = str(e.ctx.get("error") or "use YYYY-MM-DD")
+        return f"not a real date: {_shown(e.value)} ({why})"
+    if e.kind in _WORDS:
+        return _WORDS[e.kind](e)
+    return e.msg.removeprefix("Value error, ")
 
 
 def _where(doc: Any, loc: Sequence[int | str]) -> tuple[str, Sequence[int | str]]:

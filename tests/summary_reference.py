@@ -236,52 +236,54 @@ WHOLE = ("conclusion", "band", "separation", "separating_indicators")
 
 def differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     """Every way the product's summary differs from the reference's (empty: they agree)."""
-    out: list[str] = []
-    for key in ("case", "as_of", "evidence_used", "undated_used", "models_agree"):
-        if product.get(key, "<missing>") != expected[key]:
-            out.append(f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}")
-    for key in WHOLE:
-        if product.get(key, "<missing>") != expected[key]:
-            out.append(f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}")
+    return [*_whole_differences(product, expected), *_margin_differences(product, expected),
+            *_ranking_differences(product, expected), *_evidence_differences(product, expected)]
+
+
+def _whole_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    return [f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}"
+            for key in ("case", "as_of", "evidence_used", "undated_used", "models_agree", *WHOLE)
+            if product.get(key, "<missing>") != expected[key]]
+
+
+def _margin_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     got_margin = product.get("margin")
     if not isinstance(got_margin, dict) or set(got_margin) != set(MODELS):
-        out.append(f"margin: product {got_margin!r} has not exactly the three models")
-    else:
-        for m in MODELS:
-            if not close(got_margin[m], expected["margin"][m]):
-                out.append(f"margin.{m}: product {got_margin[m]!r} != reference {expected['margin'][m]!r}")
+        return [f"margin: product {got_margin!r} has not exactly the three models"]
+    return [f"margin.{m}: product {got_margin[m]!r} != reference {expected['margin'][m]!r}"
+            for m in MODELS if not close(got_margin[m], expected["margin"][m])]
+
+
+def _ranking_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     got_rank = product.get("ranking", [])
     if [r.get("id") for r in got_rank] != [r["id"] for r in expected["ranking"]]:
-        out.append(
-            f"ranking order: product {[r.get('id') for r in got_rank]} != "
-            f"reference {[r['id'] for r in expected['ranking']]}"
-        )
-    else:
-        for got, want in zip(got_rank, expected["ranking"], strict=True):
-            for key in EXACT:
-                if got.get(key, "<missing>") != want[key]:
-                    out.append(
-                        f"ranking {want['id']}.{key}: product {got.get(key, '<missing>')!r} != {want[key]!r}"
-                    )
-            for key in FLOATS:
-                if key not in got or not isinstance(got[key], int | float) or not close(got[key], want[key]):
-                    out.append(
-                        f"ranking {want['id']}.{key}: product {got.get(key, '<missing>')!r} != {want[key]!r}"
-                    )
+        return [f"ranking order: product {[r.get('id') for r in got_rank]} != "
+                f"reference {[r['id'] for r in expected['ranking']]}"]
+    out: list[str] = []
+    for got, want in zip(got_rank, expected["ranking"], strict=True):
+        wrong = [key for key in EXACT if got.get(key, "<missing>") != want[key]]
+        wrong += [key for key in FLOATS if key not in got
+                  or not isinstance(got[key], int | float) or not close(got[key], want[key])]
+        out += [f"ranking {want['id']}.{key}: product {got.get(key, '<missing>')!r} != {want[key]!r}"
+                for key in wrong]
+    return out
+
+
+def _evidence_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     got_ev = product.get("evidence", [])
     if [e.get("id") for e in got_ev] != [e["id"] for e in expected["evidence"]]:
-        out.append("evidence list: not every item in case order")
-    else:
-        for got, want in zip(got_ev, expected["evidence"], strict=True):
-            if not close(got.get("diagnosticity"), want["diagnosticity"]):
-                out.append(
-                    f"evidence {want['id']}.diagnosticity: "
-                    f"{got.get('diagnosticity')!r} != {want['diagnosticity']!r}"
-                )
-            if got.get("excluded") is not want["excluded"]:
-                out.append(f"evidence {want['id']}.excluded: product {got.get('excluded')!r}")
-            if got.get("linchpin") != want["linchpin"]:
-                out.append(
-                    f"evidence {want['id']}.linchpin: product {got.get('linchpin')!r} != {want['linchpin']!r}"
-                )
+        return ["evidence list: not every item in case order"]
+    out: list[str] = []
+    for got, want in zip(got_ev, expected["evidence"], strict=True):
+        if not close(got.get("diagnosticity"), want["diagnosticity"]):
+            out.append(
+                f"evidence {want['id']}.diagnosticity: "
+                f"{got.get('diagnosticity')!r} != {want['diagnosticity']!r}"
+            )
+        if got.get("excluded") is not want["excluded"]:
+            out.append(f"evidence {want['id']}.excluded: product {got.get('excluded')!r}")
+        if got.get("linchpin") != want["linchpin"]:
+            out.append(
+                f"evidence {want['id']}.linchpin: product {got.get('linchpin')!r} != {want['linchpin']!r}"
+            )
     return out

@@ -48,28 +48,27 @@ def view(store: Store) -> Any:
     ]
 
 
-def step(store: Store, model: Model, op: str, a: int, b: int, c: int, counter: list[int]) -> None:
-    items, hyps = model.items, model.hyps
-    if op in ("rate", "clear", "exclude", "retitle", "delete") and not items:
+def _rate(store: Store, model: Model, item: dict[str, Any], b: int, code: str | None) -> None:
+    if not model.hyps:
         return
-    item = items[a % len(items)] if items else None
-    if op in ("rate", "clear") and hyps:
-        hid = hyps[b % len(hyps)]
-        code = None if op == "clear" else CODES[c]
-        store.set_rating(CASE_ID, item["id"], hid, code)
-        if code is None:
-            item["ratings"].pop(hid, None)
-        else:
-            item["ratings"][hid] = code
-    elif op == "add":
-        counter[0] += 1
-        eid = f"P{counter[0]}"
-        pos = a % (len(items) + 1)
-        store.add_evidence(CASE_ID, Evidence(id=eid, title=f"added {eid}"), position=pos)
-        items.insert(pos, {"id": eid, "title": f"added {eid}", "excluded": False, "ratings": {}})
+    hid = model.hyps[b % len(model.hyps)]
+    store.set_rating(CASE_ID, item["id"], hid, code)
+    if code is None:
+        item["ratings"].pop(hid, None)
+    else:
+        item["ratings"][hid] = code
+
+
+def _item_step(store: Store, model: Model, op: str, a: int, b: int, c: int) -> None:
+    """An edit of one existing item (none when the case has no items)."""
+    if not model.items:
+        return
+    item = model.items[a % len(model.items)]
+    if op in ("rate", "clear"):
+        _rate(store, model, item, b, None if op == "clear" else CODES[c])
     elif op == "delete":
         store.delete_evidence(CASE_ID, item["id"])
-        items.remove(item)
+        model.items.remove(item)
     elif op == "exclude":
         store.set_excluded(CASE_ID, item["id"], bool(b % 2))
         item["excluded"] = bool(b % 2)
@@ -79,29 +78,60 @@ def step(store: Store, model: Model, op: str, a: int, b: int, c: int, counter: l
             CASE_ID, store.evidence(CASE_ID, item["id"]).model_copy(update={"title": title})
         )
         item["title"] = title
+
+
+def _add(store: Store, model: Model, a: int, counter: list[int]) -> None:
+    counter[0] += 1
+    eid = f"P{counter[0]}"
+    pos = a % (len(model.items) + 1)
+    store.add_evidence(CASE_ID, Evidence(id=eid, title=f"added {eid}"), position=pos)
+    model.items.insert(pos, {"id": eid, "title": f"added {eid}", "excluded": False, "ratings": {}})
+
+
+def _add_hyp(store: Store, model: Model, counter: list[int]) -> None:
+    counter[0] += 1
+    hid = f"Q{counter[0]}"
+    store.add_hypothesis(CASE_ID, Hypothesis(id=hid, title=f"hyp {hid}"))
+    model.hyps.append(hid)
+
+
+def _del_hyp(store: Store, model: Model, a: int) -> None:
+    if not model.hyps:
+        return
+    hid = model.hyps[a % len(model.hyps)]
+    removal = store.delete_hypothesis(CASE_ID, hid)
+    pos = model.hyps.index(hid)
+    model.hyps.remove(hid)
+    cells = {}
+    for it in model.items:
+        if hid in it["ratings"]:
+            cells[it["id"]] = it["ratings"].pop(hid)
+    model.removed.append((hid, pos, cells, removal))
+
+
+def _undo_hyp(store: Store, model: Model) -> None:
+    if not model.removed:
+        return
+    hid, pos, cells, removal = model.removed.pop()
+    if all(any(it["id"] == eid for it in model.items) for eid in cells):
+        store.restore_hypothesis(CASE_ID, removal)
+        model.hyps.insert(pos, hid)
+        for it in model.items:
+            if it["id"] in cells:
+                it["ratings"][hid] = cells[it["id"]]
+
+
+def step(store: Store, model: Model, op: str, a: int, b: int, c: int, counter: list[int]) -> None:
+    if op == "add":
+        _add(store, model, a, counter)
     elif op == "add_hyp":
-        counter[0] += 1
-        hid = f"Q{counter[0]}"
-        store.add_hypothesis(CASE_ID, Hypothesis(id=hid, title=f"hyp {hid}"))
-        hyps.append(hid)
-    elif op == "del_hyp" and hyps:
-        hid = hyps[a % len(hyps)]
-        removal = store.delete_hypothesis(CASE_ID, hid)
-        pos = hyps.index(hid)
-        hyps.remove(hid)
-        cells = {}
-        for it in items:
-            if hid in it["ratings"]:
-                cells[it["id"]] = it["ratings"].pop(hid)
-        model.removed.append((hid, pos, cells, removal))
-    elif op == "undo_hyp" and model.removed:
-        hid, pos, cells, removal = model.removed.pop()
-        if all(any(it["id"] == eid for it in items) for eid in cells):
-            store.restore_hypothesis(CASE_ID, removal)
-            hyps.insert(pos, hid)
-            for it in items:
-                if it["id"] in cells:
-                    it["ratings"][hid] = cells[it["id"]]
+        _add_hyp(store, model, counter)
+    elif op == "del_hyp":
+        _del_hyp(store, model, a)
+    elif op == "undo_hyp":
+        _undo_hyp(store, model)
+    else:
+        _item_step(store, model, op, a, b, c)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
