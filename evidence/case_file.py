@@ -78,9 +78,20 @@ def _not_a_case_file(doc: dict[str, object]) -> str:
 
 
 def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = None) -> Case:
-    """Validate a whole case file; any problem raises ImportFailed naming item and field."""
+    """Validate a whole case file; any problem raises ImportFailed naming item and field.
+
+    A file laid out as weigh writes it is read item by item (``evidence.case_stream``),
+    never as one tree; anything else, and any problem, is read whole here (within the
+    pre-parse bounds), which is also what words every error.
+    """
+    from evidence.case_stream import NotStreamed, stream_case_file
+
     check_json_size(data, name)
     text = decode_text(data, name)
+    try:
+        return stream_case_file(text, name, case_id)
+    except NotStreamed:
+        pass
     try:
         doc = json.loads(text, parse_constant=_not_json)
     except RecursionError:
@@ -93,6 +104,11 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
+    return case_of(validated(doc, name, case_id), doc, name)
+
+
+def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:
+    """A parsed document checked (types, limits, version keys) and validated as a case file."""
     if doc.get("format") != FORMAT:
         raise ImportFailed(f"{name}: {_not_a_case_file(doc)}")
     problem = case_file_problem(doc)
@@ -108,16 +124,21 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
     if case_id is not None and isinstance(doc.get("case"), dict):
         doc["case"] = {**doc["case"], "id": case_id}
     try:
-        parsed = CaseFile.model_validate(doc)
+        return CaseFile.model_validate(doc)
     except ValidationError as exc:
         raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
+
+
+def case_of(parsed: CaseFile, doc: dict[str, Any], name: str,
+            evidence: list[Evidence] | None = None) -> Case:
+    """The case a validated file holds (``evidence`` given when it was read in batches)."""
     fields = parsed.case.model_dump(exclude_none=True)
     try:
         return Case.model_validate(
             {
                 **fields,
                 "hypotheses": parsed.hypotheses,
-                "evidence": parsed.evidence,
+                "evidence": parsed.evidence if evidence is None else evidence,
                 "indicators": parsed.indicators,
             },
             strict=False,

@@ -26,6 +26,7 @@ MAX_INDICATORS = 10_000
 MAX_RATINGS = 2_000_000  # ratings and notes over the whole case (100,000 × 6 is 600,000)
 MAX_ANALYSTS = 1_000  # a team case's analysts
 MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` in a JSON file: an item needs about four
+MAX_JSON_KEYS = 5_000_000  # `:` in a JSON file (keys, and colons in text): an item needs about 22
 MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -97,6 +98,8 @@ def check_json_size(data: bytes, name: str) -> None:
         raise too_big(name, MAX_IMPORT_BYTES)
     if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:
         raise over(name, "JSON objects and lists", MAX_JSON_CONTAINERS)
+    if data.count(b":") > MAX_JSON_KEYS:  # a key costs memory as the file is parsed
+        raise over(name, "JSON keys (colons)", MAX_JSON_KEYS)
 
 
 def date_problem(value: Any) -> str | None:
@@ -127,6 +130,16 @@ def _layer_cells(item: dict[str, Any]) -> int:
     )
 
 
+def rating_cells(evidence: list[Any], indicators: list[Any]) -> int:
+    """The ratings and notes (every analyst's layer too) that parsed items hold."""
+    return sum(
+        len(item.get(key) or {}) if isinstance(item.get(key), dict) else 0
+        for item in (*evidence, *indicators)
+        if isinstance(item, dict)
+        for key in ("ratings", "notes")
+    ) + sum(_layer_cells(item) for item in evidence if isinstance(item, dict))
+
+
 def case_file_problem(doc: dict[str, Any]) -> str | None:
     """The first place a parsed weigh-case document breaks strict JSON types or the limits, or None.
 
@@ -140,12 +153,7 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
     counts = {key: len(v) if isinstance(v, list) else 0 for key, v in lists.items()}
     evidence = lists["evidence"] if isinstance(lists["evidence"], list) else []
     indicators = lists["indicators"] if isinstance(lists["indicators"], list) else []
-    ratings = sum(
-        len(item.get(key) or {}) if isinstance(item.get(key), dict) else 0
-        for item in (*evidence, *indicators)
-        if isinstance(item, dict)
-        for key in ("ratings", "notes")
-    ) + sum(_layer_cells(item) for item in evidence if isinstance(item, dict))
+    ratings = rating_cells(evidence, indicators)
     if counts["hypotheses"] > MAX_HYPOTHESES:
         return f"hypotheses: more than {MAX_HYPOTHESES:,}, the limit for one import"
     if counts["evidence"] > MAX_EVIDENCE:

@@ -1,0 +1,131 @@
+"""Reading a case file the way weigh writes it, a batch of items at a time.
+
+``json.loads`` of a 100,000-item case file builds a tree of dicts several times
+the file's size before a single model exists. A file laid out as weigh writes
+it (``format``, ``version``, ``case`` and ``hypotheses`` before ``evidence``)
+is read here instead: the top-level object key by key, and its evidence a
+thousand items at a time, each batch checked and validated by the very code
+the whole-file reader uses (:func:`evidence.case_file.validated`) and then
+dropped, so only the models stay.
+
+Anything else (another order, a duplicate key, any problem at all) raises
+:class:`NotStreamed`, and the caller reads the file whole, which words the
+error exactly as it always has; the pre-parse bounds
+(:func:`evidence.limits.check_json_size`) cap what that costs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evidence.case_lines import share_equal_values
+from evidence.errors import ImportFailed
+from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, rating_cells
+from hypotheses.models import Case, Evidence
+
+BATCH = 1000
+_LISTS = ("hypotheses", "evidence", "indicators")
+_BEFORE_ITEMS = ("format", "version", "case", "hypotheses")
+_WHITESPACE = " \t\n\r"
+
+
+class NotStreamed(Exception):
+    """Not read item by item: read the file whole instead."""
+
+
+def stream_case_file(text: str, name: str, case_id: str | None) -> Case:
+    """The case in ``text``, read a batch of items at a time; NotStreamed if it cannot be."""
+    reader = _Reader(text, name, case_id)
+    try:
+        return reader.read()
+    except (ImportFailed, ValueError, RecursionError, IndexError) as exc:
+        raise NotStreamed from exc
+
+
+class _Reader:
+    def __init__(self, text: str, name: str, case_id: str | None) -> None:
+        self.text = text
+        self.name = name
+        self.case_id = case_id
+        self.decoder = json.JSONDecoder(parse_constant=_not_json)
+        self.pos = 0
+        self.head: dict[str, Any] = {}
+        self.evidence: list[Evidence] = []
+        self.ratings = 0
+        self.pool: dict[Any, Any] = {}  # equal values the items share (see share_equal_values)
+
+    def read(self) -> Case:
+        from evidence.case_file import case_of, validated
+
+        self.expect("{")
+        while self.peek() != "}":
+            key = self.value()
+            if not isinstance(key, str) or key in self.head or (key == "evidence" and self.evidence):
+                raise NotStreamed
+            self.expect(":")
+            if key == "evidence" and self.peek() == "[":
+                self.items()
+            else:
+                self.head[key] = self.value()
+            if self.peek() == ",":
+                self.pos += 1
+        self.pos += 1
+        if self.text[self.pos:].strip(_WHITESPACE):
+            raise NotStreamed  # trailing data: the whole-file reader says where
+        indicators = self.head.get("indicators")
+        if self.ratings + rating_cells([], indicators if isinstance(indicators, list) else []) > MAX_RATINGS:
+            raise NotStreamed
+        whole = {**self.head, "evidence": []}
+        return case_of(validated(whole, self.name, self.case_id), whole, self.name, self.evidence)
+
+    def items(self) -> None:
+        """The evidence array, validated a batch at a time as it is read."""
+        if any(key not in self.head for key in _BEFORE_ITEMS) or set(self.head) & {"indicators"}:
+            raise NotStreamed
+        head = {key: value for key, value in self.head.items() if key != "indicators"}
+        self.expect("[")
+        batch: list[Any] = []
+        while self.peek() != "]":
+            batch.append(self.value())
+            if len(batch) == BATCH:
+                self.validate(head, batch)
+                batch = []
+            if self.peek() == ",":
+                self.pos += 1
+        self.pos += 1
+        self.validate(head, batch)
+
+    def validate(self, head: dict[str, Any], batch: list[Any]) -> None:
+        """One batch of items checked and validated as a file holding only them would be."""
+        from evidence.case_file import validated
+
+        items = validated({**head, "evidence": self.counted(batch)}, self.name, self.case_id).evidence
+        share_equal_values(items, self.pool)
+        self.evidence += items
+
+    def counted(self, batch: list[Any]) -> list[Any]:
+        """Keep the whole file's counts within the limits (each batch is checked alone)."""
+        self.ratings += rating_cells(batch, [])
+        if len(self.evidence) + len(batch) > MAX_EVIDENCE or self.ratings > MAX_RATINGS:
+            raise NotStreamed  # the whole-file reader names the limit
+        return batch
+
+    def peek(self) -> str:
+        while self.text[self.pos] in _WHITESPACE:
+            self.pos += 1
+        return self.text[self.pos]
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise NotStreamed
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        value, self.pos = self.decoder.raw_decode(self.text, self.pos)
+        return value
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not a JSON number")
