@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from evidence import case_stream
 from evidence.errors import ImportFailed
 from evidence.limits import case_file_problem, check_json_size
 from hypotheses.models import (
@@ -84,13 +85,15 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
     never as one tree; anything else, and any problem, is read whole here (within the
     pre-parse bounds), which is also what words every error.
     """
-    from evidence.case_stream import NotStreamed, stream_case_file
-
     check_json_size(data, name)
     text = decode_text(data, name)
     try:
-        return stream_case_file(text, name, case_id)
-    except NotStreamed:
+        return case_stream.stream_case_file(
+            text,
+            lambda doc: validated(doc, name, case_id).evidence,
+            lambda doc, items: case_of(validated(doc, name, case_id), doc, name, items),
+        )
+    except case_stream.NotStreamed:
         pass
     try:
         doc = json.loads(text, parse_constant=_not_json)

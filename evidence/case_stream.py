@@ -5,7 +5,7 @@ the file's size before a single model exists. A file laid out as weigh writes
 it (``format``, ``version``, ``case`` and ``hypotheses`` before ``evidence``)
 is read here instead: the top-level object key by key, and its evidence a
 thousand items at a time, each batch checked and validated by the very code
-the whole-file reader uses (:func:`evidence.case_file.validated`) and then
+the whole-file reader uses (given by ``evidence.case_file``) and then
 dropped, so only the models stay.
 
 Anything else (another order, a duplicate key, any problem at all) raises
@@ -17,6 +17,7 @@ error exactly as it always has; the pre-parse bounds
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from evidence.case_lines import share_equal_values
@@ -34,9 +35,16 @@ class NotStreamed(Exception):
     """Not read item by item: read the file whole instead."""
 
 
-def stream_case_file(text: str, name: str, case_id: str | None) -> Case:
-    """The case in ``text``, read a batch of items at a time; NotStreamed if it cannot be."""
-    reader = _Reader(text, name, case_id)
+ItemsOf = Callable[[dict[str, Any]], list[Evidence]]  # a document's items, checked and validated
+CaseOf = Callable[[dict[str, Any], list[Evidence]], Case]  # the case of a document and its items
+
+
+def stream_case_file(text: str, items_of: ItemsOf, case_of: CaseOf) -> Case:
+    """The case in ``text``, read a batch of items at a time; NotStreamed if it cannot be.
+
+    ``items_of`` and ``case_of`` are the whole-file reader's checks and validation.
+    """
+    reader = _Reader(text, items_of, case_of)
     try:
         return reader.read()
     except (ImportFailed, ValueError, RecursionError, IndexError) as exc:
@@ -44,10 +52,10 @@ def stream_case_file(text: str, name: str, case_id: str | None) -> Case:
 
 
 class _Reader:
-    def __init__(self, text: str, name: str, case_id: str | None) -> None:
+    def __init__(self, text: str, items_of: ItemsOf, case_of: CaseOf) -> None:
         self.text = text
-        self.name = name
-        self.case_id = case_id
+        self.items_of = items_of
+        self.case_of = case_of
         self.decoder = json.JSONDecoder(parse_constant=_not_json)
         self.pos = 0
         self.head: dict[str, Any] = {}
@@ -56,8 +64,6 @@ class _Reader:
         self.pool: dict[Any, Any] = {}  # equal values the items share (see share_equal_values)
 
     def read(self) -> Case:
-        from evidence.case_file import case_of, validated
-
         self.expect("{")
         while self.peek() != "}":
             key = self.value()
@@ -76,8 +82,7 @@ class _Reader:
         indicators = self.head.get("indicators")
         if self.ratings + rating_cells([], indicators if isinstance(indicators, list) else []) > MAX_RATINGS:
             raise NotStreamed
-        whole = {**self.head, "evidence": []}
-        return case_of(validated(whole, self.name, self.case_id), whole, self.name, self.evidence)
+        return self.case_of({**self.head, "evidence": []}, self.evidence)
 
     def items(self) -> None:
         """The evidence array, validated a batch at a time as it is read."""
@@ -98,9 +103,7 @@ class _Reader:
 
     def validate(self, head: dict[str, Any], batch: list[Any]) -> None:
         """One batch of items checked and validated as a file holding only them would be."""
-        from evidence.case_file import validated
-
-        items = validated({**head, "evidence": self.counted(batch)}, self.name, self.case_id).evidence
+        items = self.items_of({**head, "evidence": self.counted(batch)})
         share_equal_values(items, self.pool)
         self.evidence += items
 
