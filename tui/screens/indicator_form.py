@@ -18,7 +18,8 @@ from tui.screens.form_support import FormFields, blank_to_none, check_date, fiel
 
 _RATING_OPTIONS = [(f"{code}  {RATING_NAMES[code]}", code) for code in RATINGS]
 # An observed indicator is marked by observing it (o), which adds its item.
-_STATUS_OPTIONS = [("watching", "watching"), ("lapsed", "lapsed (did not happen in time)")]
+# Select takes (what the list shows, the value saved).
+_STATUS_OPTIONS = [("watching", "watching"), ("lapsed (did not happen in time)", "lapsed")]
 NO_RATINGS = "rate at least one hypothesis: what would seeing it mean?"
 
 
@@ -87,7 +88,8 @@ class IndicatorForm(FormScreen[Indicator]):
                 )
                 if old is not None and old.status == "observed":
                     yield field_row("Status", Static(literal(
-                        f"observed as {old.evidence_id or '(item deleted)'}"), id="status"),
+                        f"observed as {old.evidence_id or '(item deleted)'}"), id="status",
+                        classes="field-text"),
                         field="status")
                 else:
                     yield field_row("Status", Select(
