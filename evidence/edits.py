@@ -3,15 +3,16 @@
 Each method checks what the edit needs (the case, item and hypothesis exist,
 no id is taken twice, a rating is a known code), works out the record's old
 values from the state, and hands the record to the store's ``_commit``, which
-journals it durably before applying it. The store itself
+journals it durably before applying it. Each returns the record it committed
+(None when nothing changed): the workbench keeps those records to undo and
+redo them (``Store.revert``). The store itself
 (``evidence.store``) keeps the files; this module keeps the rules.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from evidence.errors import Conflict
 from evidence.operations import (
@@ -28,12 +29,10 @@ from evidence.operations import (
     Exclude,
     HypAdd,
     HypDelete,
-    HypRestore,
     HypUpdate,
     IndAdd,
     IndDelete,
     IndObserve,
-    IndUnobserve,
     IndUpdate,
     Note,
     Rate,
@@ -51,24 +50,12 @@ from hypotheses.models import (
     Evidence,
     Hypothesis,
     Indicator,
-    IndicatorStatus,
     Rating,
 )
 
 # What a case-details edit may change (id and timestamps are the store's).
 CASE_DETAILS = ("title", "question", "description", "conclusion")
-
-
-@dataclass(frozen=True)
-class HypothesisRemoval:
-    """A deleted hypothesis with the cells it took along: enough to put it back."""
-
-    hypothesis: Hypothesis
-    position: int
-    ratings: dict[str, str]
-    notes: dict[str, str]
-    indicator_ratings: dict[str, str] = field(default_factory=dict)
-    layers: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # a team case's
+R = TypeVar("R", bound=Record)
 
 
 class CaseEdits:
@@ -88,26 +75,25 @@ class CaseEdits:
     def _state(self, case_id: str) -> CaseState:
         raise NotImplementedError
 
-    def _commit(self, kind: type[Record], case_id: str, **fields: Any) -> None:
+    def _commit(self, kind: type[R], case_id: str, **fields: Any) -> R:
         raise NotImplementedError
 
-    def put_case(self, case: Case, *, replace: bool = False) -> None:
+    def put_case(self, case: Case, *, replace: bool = False) -> CasePut:
         """Add a whole case (import, new case); an existing id needs ``replace``."""
         with self._lock:
             before = self._cases.get(case.id)
             if before is not None and not replace:
                 raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
             # The replaced case goes into the audit trail whole: a replacement can be undone by hand.
-            self._commit(CasePut, case.id, doc=case, old=before.case() if before is not None else None)
+            return self._commit(CasePut, case.id, doc=case, old=before.case() if before is not None else None)
 
-    def update_case_info(self, info: CaseInfo) -> None:
+    def update_case_info(self, info: CaseInfo) -> CaseEdit | None:
         """Change a case's details; only the fields that differ are recorded."""
         with self._lock:
             old = self._state(info.id).info.model_dump(mode="json", include=set(CASE_DETAILS))
             new = info.model_dump(mode="json", include=set(CASE_DETAILS))
             changes, before = diff(old, new)
-            if changes:
-                self._commit(CaseEdit, info.id, new=changes, old=before)
+            return self._commit(CaseEdit, info.id, new=changes, old=before) if changes else None
 
     def delete_case(self, case_id: str) -> Case:
         """Remove a case; the returned case puts it back with :meth:`restore_case`."""
@@ -123,87 +109,61 @@ class CaseEdits:
                 raise Conflict(f"case {case.id!r} already exists")
             self._commit(CaseRestore, case.id, doc=case)
 
-    def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> None:
+    def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> HypAdd:
         with self._lock:
             st = self._state(case_id)
             if any(h.id == hyp.id for h in st.hypotheses):
                 raise Conflict(f"hypothesis {hyp.id!r} already exists in case {case_id!r}")
             pos = len(st.hypotheses) if position is None else max(0, min(position, len(st.hypotheses)))
-            self._commit(HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
+            return self._commit(HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
 
-    def update_hypothesis(self, case_id: str, hyp: Hypothesis) -> None:
+    def update_hypothesis(self, case_id: str, hyp: Hypothesis) -> HypUpdate | None:
         with self._lock:
             st = self._state(case_id)
             old = st.hypotheses[st.hyp_pos(hyp.id)]
             changes, before = diff(old.model_dump(mode="json"), hyp.model_dump(mode="json"))
-            if changes:
-                self._commit(HypUpdate, case_id, id=hyp.id, new=changes, old=before)
+            return self._commit(HypUpdate, case_id, id=hyp.id, new=changes, old=before) if changes else None
 
-    def delete_hypothesis(self, case_id: str, hid: str) -> HypothesisRemoval:
-        """Remove a column with its ratings and notes; the return value undoes it."""
+    def delete_hypothesis(self, case_id: str, hid: str) -> HypDelete:
+        """Remove a column with its ratings and notes (the record keeps them, to put it back)."""
         with self._lock:
             st = self._state(case_id)
             pos = st.hyp_pos(hid)
-            removal = HypothesisRemoval(
-                hypothesis=st.hypotheses[pos],
-                position=pos,
+            return self._commit(
+                HypDelete, case_id, id=hid, pos=pos, doc=st.hypotheses[pos],
                 ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
                 notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
                 indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
                 layers=column_layers(st.evidence, hid),
             )
-            self._commit(HypDelete, case_id, id=hid, pos=pos, doc=removal.hypothesis,
-                         ratings=removal.ratings, notes=removal.notes,
-                         indicator_ratings=removal.indicator_ratings, layers=removal.layers)
-            return removal
 
-    def restore_hypothesis(self, case_id: str, removal: HypothesisRemoval) -> None:
-        with self._lock:
-            st = self._state(case_id)
-            if any(h.id == removal.hypothesis.id for h in st.hypotheses):
-                raise Conflict(f"hypothesis {removal.hypothesis.id!r} already exists")
-            # Cells of items deleted since the hypothesis was removed went with them.
-            self._commit(
-                HypRestore, case_id, id=removal.hypothesis.id,
-                pos=min(removal.position, len(st.hypotheses)), doc=removal.hypothesis,
-                ratings={e: r for e, r in removal.ratings.items() if e in st.index},
-                notes={e: n for e, n in removal.notes.items() if e in st.index},
-                indicator_ratings={m: r for m, r in removal.indicator_ratings.items()
-                                   if any(i.id == m for i in st.indicators)},
-                layers={key: {e: by for e, by in cells.items() if e in st.index}
-                        for key, cells in removal.layers.items()},
-            )
-
-    def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> None:
+    def add_evidence(self, case_id: str, ev: Evidence, position: int | None = None) -> EvAdd:
         with self._lock:
             st = self._state(case_id)
             if ev.id in st.index:
                 raise Conflict(f"evidence {ev.id!r} already exists in case {case_id!r}")
             check_columns(st, ev)
             pos = len(st.evidence) if position is None else max(0, min(position, len(st.evidence)))
-            self._commit(EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
+            return self._commit(EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
 
-    def update_evidence(self, case_id: str, ev: Evidence) -> None:
+    def update_evidence(self, case_id: str, ev: Evidence) -> EvUpdate | None:
         """Replace an item; the record keeps only the fields that changed."""
         with self._lock:
             st = self._state(case_id)
             old = st.item(ev.id)
             check_columns(st, ev)
             changes, before = diff(old.model_dump(mode="json"), ev.model_dump(mode="json"))
-            if changes:
-                self._commit(EvUpdate, case_id, id=ev.id, new=changes, old=before)
+            return self._commit(EvUpdate, case_id, id=ev.id, new=changes, old=before) if changes else None
 
-    def delete_evidence(self, case_id: str, eid: str) -> tuple[Evidence, int]:
-        """Remove an item; returns it and its position so the caller can undo."""
+    def delete_evidence(self, case_id: str, eid: str) -> EvDelete:
+        """Remove an item (the record keeps it, its place and the indicators observed as it)."""
         with self._lock:
             st = self._state(case_id)
             pos = st.ev_pos(eid)
-            old = st.evidence[pos]
             linked = [m.id for m in st.indicators if m.evidence_id == eid]
-            self._commit(EvDelete, case_id, id=eid, pos=pos, old=old, unlinked=linked)
-            return old, pos
+            return self._commit(EvDelete, case_id, id=eid, pos=pos, old=st.evidence[pos], unlinked=linked)
 
-    def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> None:
+    def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> Rate | None:
         """Set one cell (None clears it): one small journal record. In a team case the
         cell is the current analyst's vote (who joins the case with a first one)."""
         with self._lock:
@@ -213,10 +173,11 @@ class CaseEdits:
             if code is not None and code not in RATINGS:
                 raise ValueError(f"rating: {code!r} is not one of {', '.join(RATINGS)}")
             old = self._cell(st, ev, "ratings", hid)
-            if old != code:
-                self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old, joins=self._joins(st))
+            if old == code:
+                return None
+            return self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old, joins=self._joins(st))
 
-    def set_note(self, case_id: str, eid: str, hid: str, text: str | None) -> None:
+    def set_note(self, case_id: str, eid: str, hid: str, text: str | None) -> Note | None:
         """Write one cell's note ('' or None removes it); in a team case, the current analyst's."""
         with self._lock:
             st = self._state(case_id)
@@ -225,9 +186,10 @@ class CaseEdits:
             if text and len(text) > MAX_TEXT:
                 raise ValueError(f"note: too long: at most {MAX_TEXT:,} characters (got {len(text):,})")
             old = self._cell(st, ev, "notes", hid) or None
-            if old != (text or None):
-                self._commit(Note, case_id, id=eid, hyp=hid, new=text or None, old=old,
-                             joins=self._joins(st))
+            if old == (text or None):
+                return None
+            return self._commit(Note, case_id, id=eid, hyp=hid, new=text or None, old=old,
+                                joins=self._joins(st))
 
     def _cell(self, st: CaseState, ev: Evidence, field: str, hid: str) -> str | None:
         """One cell as the current analyst sees it to change it: theirs in a team case."""
@@ -241,7 +203,7 @@ class CaseEdits:
         """Whether an edit of a team case by the current analyst makes them join it."""
         return bool(st.info.analysts) and self.analyst not in st.info.analysts
 
-    def make_team(self, case_id: str) -> None:
+    def make_team(self, case_id: str) -> CaseTeam:
         """Make a one-analyst case a team case: its ratings and notes become the current
         analyst's layer. :meth:`make_solo` undoes it."""
         with self._lock:
@@ -249,9 +211,9 @@ class CaseEdits:
             if st.info.analysts:
                 raise Conflict(f"case {case_id!r} is already a team case "
                                f"(analysts: {', '.join(st.info.analysts)})")
-            self._commit(CaseTeam, case_id, analyst=self.analyst)
+            return self._commit(CaseTeam, case_id, analyst=self.analyst)
 
-    def make_solo(self, case_id: str) -> None:
+    def make_solo(self, case_id: str) -> CaseSolo:
         """Undo :meth:`make_team` while the current analyst is still the case's only one."""
         with self._lock:
             st = self._state(case_id)
@@ -259,17 +221,18 @@ class CaseEdits:
                 listed = ", ".join(st.info.analysts) or "none"
                 raise Conflict(f"case {case_id!r} can go back to one analyst only while "
                                f"{self.analyst} is its only analyst (analysts: {listed})")
-            self._commit(CaseSolo, case_id)
+            return self._commit(CaseSolo, case_id)
 
-    def set_excluded(self, case_id: str, eid: str, excluded: bool) -> None:
+    def set_excluded(self, case_id: str, eid: str, excluded: bool) -> Exclude | None:
         with self._lock:
             ev = self._state(case_id).item(eid)
-            if ev.excluded != excluded:
-                self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
+            if ev.excluded == excluded:
+                return None
+            return self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
 
     # ------------------------------------------------------------ indicators
 
-    def add_indicator(self, case_id: str, ind: Indicator, position: int | None = None) -> None:
+    def add_indicator(self, case_id: str, ind: Indicator, position: int | None = None) -> IndAdd:
         """Register an indicator (it may rate only the case's hypotheses)."""
         with self._lock:
             st = self._state(case_id)
@@ -278,34 +241,31 @@ class CaseEdits:
             check_indicator(st, ind)
             n = len(st.indicators)
             pos = n if position is None else max(0, min(position, n))
-            self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
+            return self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
 
-    def update_indicator(self, case_id: str, ind: Indicator) -> None:
+    def update_indicator(self, case_id: str, ind: Indicator) -> IndUpdate | None:
         """Replace an indicator; the record keeps only the fields that changed."""
         with self._lock:
             st = self._state(case_id)
             old = st.indicators[st.ind_pos(ind.id)]
             check_indicator(st, ind)
             changes, before = diff(old.model_dump(mode="json"), ind.model_dump(mode="json"))
-            if changes:
-                self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before)
+            return self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before) if changes else None
 
-    def delete_indicator(self, case_id: str, mid: str) -> tuple[Indicator, int]:
-        """Remove an indicator; returns it and its position (``add_indicator`` puts it back)."""
+    def delete_indicator(self, case_id: str, mid: str) -> IndDelete:
+        """Remove an indicator (the record keeps it and its place)."""
         with self._lock:
             st = self._state(case_id)
             pos = st.ind_pos(mid)
-            old = st.indicators[pos]
-            self._commit(IndDelete, case_id, id=mid, pos=pos, old=old)
-            return old, pos
+            return self._commit(IndDelete, case_id, id=mid, pos=pos, old=st.indicators[pos])
 
-    def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> Evidence:
+    def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> IndObserve:
         """Mark an indicator observed and add the evidence item that records it, in one record.
 
         The item carries the indicator's pre-registered ratings (whatever ratings
         ``evidence`` had), so hindsight cannot re-rate it. Without ``evidence``
         the item is made from the indicator: the first free ``E<n>`` id, its title
-        and details. :meth:`unobserve_indicator` takes it back.
+        and details (the record's ``evidence``). ``Store.revert`` takes it back.
         """
         with self._lock:
             st = self._state(case_id)
@@ -327,17 +287,5 @@ class CaseEdits:
                 raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
             if not joins:
                 check_columns(st, item)
-            self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
-                         old_status=ind.status, old_evidence_id=ind.evidence_id, joins=joins)
-            return item
-
-    def unobserve_indicator(self, case_id: str, mid: str, status: IndicatorStatus = "watching") -> None:
-        """Undo an observation: remove the item it added, set the indicator back to ``status``."""
-        with self._lock:
-            st = self._state(case_id)
-            ind = st.indicators[st.ind_pos(mid)]
-            if ind.status != "observed" or ind.evidence_id is None:
-                raise Conflict(f"indicator {mid} is not observed")
-            pos = st.ev_pos(ind.evidence_id)
-            self._commit(IndUnobserve, case_id, id=mid, pos=pos, evidence=st.evidence[pos],
-                         old_status=status, old_evidence_id=None)
+            return self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
+                                old_status=ind.status, old_evidence_id=ind.evidence_id, joins=joins)

@@ -4,10 +4,11 @@ The trail is ``Store.history(case_id)``: every typed record
 (``evidence.operations``), folded into the database's ``history`` table, each
 with its time (``ts``), kind (``op``) and the old and new values it changed.
 Nothing else is recorded, so nothing here can disagree with what the store did;
-the words and the undo of each kind live on its record class.
+the words and the inverse of each kind live on its record class.
 
 Past states are rebuilt **backwards**: start from the case as it stands and
-undo the records newest first, using the old value each record carries. The
+apply the records' inverses newest first (``Record.revert``, the same inverse
+the workbench's undo commits), using the old value each record carries. The
 history keeps a ``case.put`` (create, import, CSV update, replace) only as a
 summary, not the whole case it wrote, so replaying *forwards* has nothing to
 start from; backwards replay needs no copy. It stops at the latest
@@ -74,7 +75,7 @@ class Replay:
 
 
 def replay(case: Case, records: Sequence[Operation]) -> Replay:
-    """Rebuild the case after each change by undoing records newest first (see module doc)."""
+    """Rebuild the case after each change by reverting records newest first (see module doc)."""
     mine = [r for r in records if r.case == case.id]
     start = max((i for i, r in enumerate(mine) if r.op in ("case.put", "case.restore", "case.delete")),
                 default=-1)
@@ -86,7 +87,7 @@ def replay(case: Case, records: Sequence[Operation]) -> Replay:
     for k in range(len(steps) - 1, -1, -1):
         rewound.append(PastState(steps[k], st.case()))
         try:
-            steps[k].undo(st)
+            steps[k].revert(st)
         except (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
             complete = False
             note = (f"the trail does not fit the case before {when(steps[k])} ({record_problem(exc)}); "

@@ -1,9 +1,13 @@
-"""Every kind of edit as one typed record: apply, undo, describe, and the items it touches.
+"""Every kind of edit as one typed record: apply, inverse, describe, and the items it touches.
 
 A record is what the journal appends and what the audit trail (the database's
 ``history`` table) keeps. Each kind is a pydantic model in one discriminated
-union (``op`` names the kind), so the store's replay, the undo of the history
-view and the words of the audit trail come from the same class. evidence/README.md
+union (``op`` names the kind), so the store's replay, the words of the audit
+trail and every step back come from the same class. A record knows its
+:meth:`Record.inverse`: the record that puts the case back as it was. The
+workbench's undo and redo commit inverses through the store (journalled like
+any edit), and the history view rewinds a copy of the case with the same
+inverses, so the two cannot disagree. evidence/README.md
 explains how records travel from a key press to the disk.
 
 Records carry the schema number ``v``; :func:`parse_record` upgrades older
@@ -49,7 +53,7 @@ class CaseState:
     """One case in memory: frozen item models in plain lists, evidence indexed by id.
 
     The store keeps one per case and applies records to it; the history view
-    rewinds a copy of it by undoing records. Lists are replaced item by item,
+    rewinds a copy of it by applying records' inverses. Lists are replaced item by item,
     so a :meth:`case` snapshot handed out earlier never changes.
     """
 
@@ -127,6 +131,12 @@ class CaseState:
         """Put a column back with its cells; ``layers``: a team case's, field → item → analyst → value."""
         if any(h.id == hyp.id for h in self.hypotheses):
             raise Conflict(f"hypothesis {hyp.id!r} already exists in case {self.info.id!r}")
+        # every cell's item and indicator first: a record that does not fit changes nothing
+        layered = [eid for items in (layers or {}).values() for eid in items]
+        for eid in (*ratings, *notes, *layered):
+            self.ev_pos(eid)
+        for mid in indicator_ratings or {}:
+            self.ind_pos(mid)
         self.hypotheses.insert(pos, hyp)
         for key, cells in (("ratings", ratings), ("notes", notes)):
             for eid, value in cells.items():
@@ -366,9 +376,23 @@ class Record(BaseModel):
     def apply_to(self, st: CaseState) -> None:
         raise NotImplementedError
 
-    def undo(self, st: CaseState) -> None:
-        """Put ``st`` back to how it was before this record."""
+    def inverse(self) -> Record:
+        """The record that puts the case back to how it was before this one (by the same
+        analyst; its ``seq`` and ``ts`` are this one's until the store commits it)."""
         raise CannotUndo(f"cannot step back over {getattr(self, 'op', type(self).__name__)!r}")
+
+    def revert(self, st: CaseState) -> None:
+        """Put ``st`` back to how it was before this record (the history view's rewind)."""
+        self.inverse().apply_to(st)
+
+    def _swapped(self) -> Record:
+        """The same kind with ``new`` and ``old`` exchanged (the inverse of a change)."""
+        change = cast(Any, self)  # the kinds that call it all have ``new`` and ``old``
+        return self.model_copy(update={"new": change.old, "old": change.new})
+
+    def _fields(self, kind: type[Record]) -> dict[str, Any]:
+        """This record's values of ``kind``'s fields, its kind name aside."""
+        return {k: getattr(self, k) for k in kind.model_fields if k != "op"}
 
     def describe(self) -> str:
         """What this record changed, in words, without its time."""
@@ -461,8 +485,8 @@ class CaseEdit(Record):
     def apply_to(self, st: CaseState) -> None:
         st.info = CaseInfo.model_validate({**st.info.model_dump(mode="json"), **self.new}, strict=False)
 
-    def undo(self, st: CaseState) -> None:
-        st.info = CaseInfo.model_validate({**st.info.model_dump(mode="json"), **self.old}, strict=False)
+    def inverse(self) -> Record:
+        return self._swapped()
 
     def describe(self) -> str:
         return f"edited case details: {fields_changed(self.old, self.new)}"
@@ -477,8 +501,8 @@ class HypAdd(Record):
     def apply_to(self, st: CaseState) -> None:
         st.insert_column(self.pos, self.doc, {}, {})
 
-    def undo(self, st: CaseState) -> None:
-        st.drop_column(self.id)
+    def inverse(self) -> Record:
+        return HypDelete(**self._fields(HypAdd))
 
     def describe(self) -> str:
         return f"added hypothesis {self.id}: {self.doc.title}"
@@ -500,8 +524,8 @@ class HypUpdate(Record):
     def apply_to(self, st: CaseState) -> None:
         self._set(st, self.new)
 
-    def undo(self, st: CaseState) -> None:
-        self._set(st, self.old)
+    def inverse(self) -> Record:
+        return self._swapped()
 
     def describe(self) -> str:
         return f"edited hypothesis {self.id}: {fields_changed(self.old, self.new)}"
@@ -523,9 +547,8 @@ class HypDelete(Record):
     def apply_to(self, st: CaseState) -> None:
         st.drop_column(self.id)
 
-    def undo(self, st: CaseState) -> None:
-        st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes),
-                         dict(self.indicator_ratings), self.layers)
+    def inverse(self) -> Record:
+        return HypRestore(**self._fields(HypDelete))
 
     def describe(self) -> str:
         return f"deleted hypothesis {self.id} with {self._count()} ratings"
@@ -542,10 +565,11 @@ class HypRestore(HypDelete):
     op: Literal["hyp.restore"] = "hyp.restore"  # type: ignore[assignment]  # a kind of its own
 
     def apply_to(self, st: CaseState) -> None:
-        HypDelete.undo(self, st)
+        st.insert_column(self.pos, self.doc, dict(self.ratings), dict(self.notes),
+                         dict(self.indicator_ratings), self.layers)
 
-    def undo(self, st: CaseState) -> None:
-        st.drop_column(self.id)
+    def inverse(self) -> Record:
+        return HypDelete(**self._fields(HypDelete))
 
     def describe(self) -> str:
         return f"restored hypothesis {self.id} with {self._count()} ratings"
@@ -561,8 +585,8 @@ class EvAdd(Record):
         check_columns(st, self.doc)
         st.insert_evidence(self.pos, self.doc)
 
-    def undo(self, st: CaseState) -> None:
-        st.remove_evidence(self.id)
+    def inverse(self) -> Record:
+        return EvDelete(**{k: v for k, v in self._fields(EvAdd).items() if k != "doc"}, old=self.doc)
 
     def describe(self) -> str:
         return f"added evidence {self.id}: {self.doc.title}"
@@ -588,8 +612,8 @@ class EvUpdate(Record):
     def apply_to(self, st: CaseState) -> None:
         self._set(st, self.new)
 
-    def undo(self, st: CaseState) -> None:
-        self._set(st, self.old)
+    def inverse(self) -> Record:
+        return self._swapped()
 
     def describe(self) -> str:
         return f"edited evidence {self.id}: {fields_changed(self.old, self.new)}"
@@ -610,15 +634,33 @@ class EvDelete(Record):
         # an indicator observed as this item no longer points at it
         st.set_links([m.id for m in st.indicators if m.evidence_id == self.id], None)
 
-    def undo(self, st: CaseState) -> None:
-        st.insert_evidence(self.pos, self.old)
-        st.set_links(self.unlinked, self.id)
+    def inverse(self) -> Record:
+        return EvRestore(**self._fields(EvDelete))
 
     def describe(self) -> str:
         return f"deleted evidence {self.id}: {self.old.title}"
 
     def touched(self) -> tuple[str, ...]:
         return (self.id,)
+
+
+class EvRestore(EvDelete):
+    """A deleted item put back where it was, with the indicators that were observed as it."""
+
+    op: Literal["ev.restore"] = "ev.restore"  # type: ignore[assignment]  # a kind of its own
+
+    def apply_to(self, st: CaseState) -> None:
+        check_columns(st, self.old)
+        for mid in self.unlinked:
+            st.ind_pos(mid)  # before any change: a record that does not fit changes nothing
+        st.insert_evidence(self.pos, self.old)
+        st.set_links(self.unlinked, self.id)
+
+    def inverse(self) -> Record:
+        return EvDelete(**self._fields(EvDelete))
+
+    def describe(self) -> str:
+        return f"restored deleted evidence {self.id}: {self.old.title}"
 
 
 class _Cell(Record):
@@ -644,9 +686,6 @@ class _Cell(Record):
         """The same cell put back: old and new swapped, and a join undone by leaving."""
         return self.model_copy(update={"new": getattr(self, "old"), "old": getattr(self, "new"),  # noqa: B009
                                        "joins": self.leaves, "leaves": self.joins})
-
-    def undo(self, st: CaseState) -> None:
-        self.inverse().apply_to(st)
 
     def touched(self) -> tuple[str, ...]:
         return (self.id,)
@@ -685,10 +724,7 @@ class CaseTeam(Record):
         st.make_team(self.analyst)
 
     def inverse(self) -> Record:
-        return CaseSolo(**{k: getattr(self, k) for k in Record.model_fields})
-
-    def undo(self, st: CaseState) -> None:
-        st.make_solo(self.analyst)
+        return CaseSolo(**self._fields(CaseTeam))
 
     def describe(self) -> str:
         return f"case {self.case} made a team case: its ratings and notes are {self.analyst}'s"
@@ -700,13 +736,10 @@ class CaseSolo(CaseTeam):
     op: Literal["case.solo"] = "case.solo"  # type: ignore[assignment]  # a kind of its own
 
     def apply_to(self, st: CaseState) -> None:
-        CaseTeam.undo(self, st)
+        st.make_solo(self.analyst)
 
     def inverse(self) -> Record:
-        return CaseTeam(**{k: getattr(self, k) for k in Record.model_fields})
-
-    def undo(self, st: CaseState) -> None:
-        CaseTeam.apply_to(self, st)
+        return CaseTeam(**self._fields(CaseTeam))
 
     def describe(self) -> str:
         return f"case {self.case} back to one analyst: {self.analyst}'s ratings and notes are shared again"
@@ -725,8 +758,8 @@ class Exclude(Record):
     def apply_to(self, st: CaseState) -> None:
         self._set(st, self.new)
 
-    def undo(self, st: CaseState) -> None:
-        self._set(st, self.old)
+    def inverse(self) -> Record:
+        return self._swapped()
 
     def describe(self) -> str:
         return f"{self.id} {'excluded from' if self.new else 'restored to'} scoring"
@@ -759,8 +792,8 @@ class IndAdd(Record):
         check_indicator(st, self.doc)
         st.indicators.insert(self.pos, self.doc)
 
-    def undo(self, st: CaseState) -> None:
-        del st.indicators[st.ind_pos(self.id)]
+    def inverse(self) -> Record:
+        return IndDelete(**{k: v for k, v in self._fields(IndAdd).items() if k != "doc"}, old=self.doc)
 
     def describe(self) -> str:
         return f"added indicator {self.id}: {self.doc.title}"
@@ -784,8 +817,8 @@ class IndUpdate(Record):
     def apply_to(self, st: CaseState) -> None:
         self._set(st, self.new)
 
-    def undo(self, st: CaseState) -> None:
-        self._set(st, self.old)
+    def inverse(self) -> Record:
+        return self._swapped()
 
     def describe(self) -> str:
         return f"edited indicator {self.id}: {fields_changed(self.old, self.new)}"
@@ -800,8 +833,8 @@ class IndDelete(Record):
     def apply_to(self, st: CaseState) -> None:
         del st.indicators[st.ind_pos(self.id)]
 
-    def undo(self, st: CaseState) -> None:
-        st.indicators.insert(self.pos, self.old)
+    def inverse(self) -> Record:
+        return IndAdd(**{k: v for k, v in self._fields(IndDelete).items() if k != "old"}, doc=self.old)
 
     def describe(self) -> str:
         return f"deleted indicator {self.id}: {self.old.title}"
@@ -834,13 +867,8 @@ class IndObserve(Record):
         st.indicators[i] = st.indicators[i].model_copy(
             update={"status": "observed", "evidence_id": self.evidence.id})
 
-    def undo(self, st: CaseState) -> None:
-        i = st.ind_pos(self.id)
-        st.remove_evidence(self.evidence.id)
-        st.indicators[i] = st.indicators[i].model_copy(
-            update={"status": self.old_status, "evidence_id": self.old_evidence_id})
-        if self.joins:
-            st.leave(self.analyst)
+    def inverse(self) -> Record:
+        return IndUnobserve(**self._fields(IndObserve))
 
     def describe(self) -> str:
         return f"indicator {self.id} observed: added evidence {self.evidence.id}: {self.evidence.title}"
@@ -855,10 +883,15 @@ class IndUnobserve(IndObserve):
     op: Literal["ind.unobserve"] = "ind.unobserve"  # type: ignore[assignment]  # a kind of its own
 
     def apply_to(self, st: CaseState) -> None:
-        IndObserve.undo(self, st)
+        i = st.ind_pos(self.id)
+        st.remove_evidence(self.evidence.id)
+        st.indicators[i] = st.indicators[i].model_copy(
+            update={"status": self.old_status, "evidence_id": self.old_evidence_id})
+        if self.joins:
+            st.leave(self.analyst)
 
-    def undo(self, st: CaseState) -> None:
-        IndObserve.apply_to(self, st)
+    def inverse(self) -> Record:
+        return IndObserve(**self._fields(IndObserve))
 
     def describe(self) -> str:
         return f"indicator {self.id} back to {self.old_status}: removed evidence {self.evidence.id}"
@@ -880,7 +913,7 @@ def check_columns(st: CaseState, ev: Evidence) -> None:
 
 Operation = Annotated[
     CasePut | CaseRestore | CaseDelete | CaseEdit | HypAdd | HypUpdate | HypDelete | HypRestore
-    | EvAdd | EvUpdate | EvDelete | Rate | Exclude | IndAdd | IndUpdate | IndDelete | IndObserve
+    | EvAdd | EvUpdate | EvDelete | EvRestore | Rate | Exclude | IndAdd | IndUpdate | IndDelete | IndObserve
     | IndUnobserve | Note | CaseTeam | CaseSolo,
     Field(discriminator="op"),
 ]
@@ -890,11 +923,7 @@ OPERATION: TypeAdapter[Operation] = TypeAdapter(Operation, config=ConfigDict(def
 _KIND_OF: dict[str, type[Record]] = {
     kind.model_fields["op"].default: kind for kind in get_args(get_args(Operation)[0])
 }
-KINDS: tuple[str, ...] = (
-    "case.put", "case.restore", "case.delete", "case.info", "hyp.add", "hyp.update", "hyp.delete",
-    "hyp.restore", "ev.add", "ev.update", "ev.delete", "rate", "exclude", "ind.add", "ind.update",
-    "ind.delete", "ind.observe", "ind.unobserve", "note", "case.team", "case.solo",
-)
+KINDS: tuple[str, ...] = tuple(_KIND_OF)
 
 
 # --------------------------------------------------------------- old records

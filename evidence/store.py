@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, Self
+from typing import Any, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -73,6 +73,7 @@ from hypotheses.models import (
     utcnow,
 )
 
+R = TypeVar("R", bound=Record)
 COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 READ_ATTEMPTS = 50
@@ -355,7 +356,21 @@ class Store(CaseEdits):
         except KeyError:
             raise NotFound(f"no case {case_id!r} in {self.path}") from None
 
-    def _commit(self, kind: type[Record], case_id: str, **fields: Any) -> None:
+    def _commit(self, kind: type[R], case_id: str, **fields: Any) -> R:
+        """Journal a new record of ``kind`` by this store's analyst durably, then apply it
+        (see :meth:`_put`)."""
+        self._check_editable()  # before asking who the analyst is: a read-only store has none
+        if "analyst" not in fields:
+            fields["analyst"] = self._author(case_id)
+        return self._put(kind(seq=self._seq + 1, ts=utcnow(), case=case_id, **fields))
+
+    def revert(self, record: Record) -> Record:
+        """Commit the inverse of ``record`` (undo; the inverse of an undo is its redo):
+        a journalled edit like any other, refused if the case no longer fits it."""
+        with self._lock:
+            return self._put(record.inverse().model_copy(update={"seq": self._seq + 1, "ts": utcnow()}))
+
+    def _put(self, record: R) -> R:
         """Journal the edit durably, then apply it; on failure nothing changes.
 
         The lock, journal and database must still be the files this store
@@ -368,9 +383,6 @@ class Store(CaseEdits):
             # Before the append, so a failed compaction fails this edit unacknowledged.
             self.compact()
         self._check_alone()
-        if "analyst" not in fields:  # an undo names the analyst it undoes
-            fields["analyst"] = self._author(case_id)
-        record = kind(seq=self._seq + 1, ts=utcnow(), case=case_id, **fields)
         body = record.model_dump_json().encode("utf-8")
         self._check_room(len(body))
         start = self._journal.size
@@ -396,6 +408,7 @@ class Store(CaseEdits):
                 self._failed = _os_reason(exc)
             raise
         self._seq = record.seq
+        return record
 
     def _check_room(self, size: int) -> None:
         """Refuse an edit that could make the database larger than weigh opens (the file,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +18,7 @@ from evidence.history import (
     ranking_line,
     replay,
 )
+from evidence.operations import Record
 from evidence.store import Store
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
@@ -53,7 +53,7 @@ def test_every_kind_of_edit_is_described(tmp_path: Path) -> None:
         store.add_hypothesis("c", Hypothesis(id="H3", title="Three"))
         store.update_hypothesis("c", Hypothesis(id="H3", title="Three!", prior=2.0))
         removal = store.delete_hypothesis("c", "H2")
-        store.restore_hypothesis("c", removal)
+        store.revert(removal)
         store.delete_evidence("c", "E3")
         store.update_case_info(store.case("c").info.model_copy(update={"question": "Which one?"}))
         lines = [describe_change(r) for r in store.history("c")]
@@ -82,7 +82,7 @@ def test_an_items_history_includes_cells_lost_with_a_column(tmp_path: Path) -> N
         store.set_rating("c", "E1", "H1", "CC")
         store.set_rating("c", "E2", "H2", "N")
         removal = store.delete_hypothesis("c", "H2")
-        store.restore_hypothesis("c", removal)
+        store.revert(removal)
         store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"title": "renamed"}))
         e1 = [r.op for r in evidence_history(store.history("c"), "E1")]
         e2 = [r.op for r in evidence_history(store.history("c"), "E2")]
@@ -102,41 +102,57 @@ EDIT = st.one_of(
     st.tuples(st.just("add_hyp"), st.integers(0, 3)),
     st.tuples(st.just("edit_hyp"), st.integers(0, 9), st.sampled_from([0.5, 1.0, 3.0])),
     st.tuples(st.just("del_hyp"), st.integers(0, 9)),
-    st.tuples(st.just("undo_del_hyp")),
+    st.tuples(st.just("undo")),
+    st.tuples(st.just("redo")),
     st.tuples(st.just("info"), st.text("abc ", max_size=5)),
 )
 
 
-def apply_edit(store: Store, edit: tuple, counter: list[int], removals: list) -> None:
+def apply_edit(store: Store, edit: tuple, counter: list[int], done: list[Record],
+               undone: list[Record]) -> None:
+    """An edit, or an undo or redo of the edits before it (the workbench's two stacks)."""
+    if edit[0] in ("undo", "redo"):
+        source, target = (done, undone) if edit[0] == "undo" else (undone, done)
+        if source:
+            target.append(store.revert(source.pop()))
+        return
+    record = store_edit(store, edit, counter)
+    if record is not None:
+        done.append(record)
+        undone.clear()
+
+
+def store_edit(store: Store, edit: tuple, counter: list[int]) -> Record | None:
     case = store.case("c")
     op = edit[0]
     evs, hyps = case.evidence, case.hypotheses
     if op == "rate" and evs and hyps:
-        store.set_rating("c", evs[edit[1] % len(evs)].id, hyps[edit[2] % len(hyps)].id, edit[3])
-    elif op == "exclude" and evs:
-        store.set_excluded("c", evs[edit[1] % len(evs)].id, edit[2])
-    elif op == "add_ev":
+        return store.set_rating("c", evs[edit[1] % len(evs)].id, hyps[edit[2] % len(hyps)].id, edit[3])
+    if op == "exclude" and evs:
+        return store.set_excluded("c", evs[edit[1] % len(evs)].id, edit[2])
+    if op == "add_ev":
         counter[0] += 1
         ratings = {h.id: "I" for h in hyps[:1]}
-        store.add_evidence("c", Evidence(id=f"N{counter[0]}", title="new", credibility=edit[2],
-                                         ratings=ratings), position=edit[1])
-    elif op == "edit_ev" and evs:
+        return store.add_evidence("c", Evidence(id=f"N{counter[0]}", title="new", credibility=edit[2],
+                                                ratings=ratings), position=edit[1])
+    if op == "edit_ev" and evs:
         ev = evs[edit[1] % len(evs)]
-        store.update_evidence("c", ev.model_copy(update={"relevance": edit[2], "title": ev.title + "+"}))
-    elif op == "del_ev" and evs:
-        store.delete_evidence("c", evs[edit[1] % len(evs)].id)
-    elif op == "add_hyp":
+        changed = ev.model_copy(update={"relevance": edit[2], "title": ev.title + "+"})
+        return store.update_evidence("c", changed)
+        return store.update_evidence("c", changed)
+    if op == "del_ev" and evs:
+        return store.delete_evidence("c", evs[edit[1] % len(evs)].id)
+    if op == "add_hyp":
         counter[0] += 1
-        store.add_hypothesis("c", Hypothesis(id=f"G{counter[0]}", title="new"), position=edit[1])
-    elif op == "edit_hyp" and hyps:
+        return store.add_hypothesis("c", Hypothesis(id=f"G{counter[0]}", title="new"), position=edit[1])
+    if op == "edit_hyp" and hyps:
         h = hyps[edit[1] % len(hyps)]
-        store.update_hypothesis("c", h.model_copy(update={"prior": edit[2]}))
-    elif op == "del_hyp" and hyps:
-        removals.append(store.delete_hypothesis("c", hyps[edit[1] % len(hyps)].id))
-    elif op == "undo_del_hyp" and removals:
-        store.restore_hypothesis("c", removals.pop())
-    elif op == "info":
-        store.update_case_info(case.info.model_copy(update={"description": edit[1]}))
+        return store.update_hypothesis("c", h.model_copy(update={"prior": edit[2]}))
+    if op == "del_hyp" and hyps:
+        return store.delete_hypothesis("c", hyps[edit[1] % len(hyps)].id)
+    if op == "info":
+        return store.update_case_info(case.info.model_copy(update={"description": edit[1]}))
+    return None
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,10 +166,11 @@ def test_replay_rebuilds_the_case_after_every_edit(edits: list[tuple], reopen: b
             store.put_case(base_case())
             seen.append(content(store.case("c")))
             counter: list[int] = [0]
-            removals: list[Any] = []
+            done: list[Record] = []
+            undone: list[Record] = []
             for edit in edits:
                 before = len(store.history())
-                apply_edit(store, edit, counter, removals)
+                apply_edit(store, edit, counter, done, undone)
                 if len(store.history()) > before:
                     seen.append(content(store.case("c")))
         with Store.open(db, readonly=True) if reopen else Store.open(db) as store:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tinydb import TinyDB
 
+from evidence.errors import NotFound
 from evidence.operations import Rate
 from evidence.store import Store
 from hypotheses.models import Evidence, Hypothesis
@@ -49,12 +51,11 @@ def test_edits_round_trip(tmp_path: Path) -> None:
         assert [e.id for e in got.evidence] == ["E3", "E1", "E2"]
         assert [h.id for h in got.hypotheses] == ["H1", "H3"]
         assert all("H2" not in e.ratings and "H2" not in e.notes for e in got.evidence)
-        store.restore_hypothesis("full", removal)
+        store.revert(removal)
         restored = store.case("full")
         assert [h.id for h in restored.hypotheses] == ["H1", "H2", "H3"]
         assert restored.item("E1").notes["H2"] == "because <b>"
-        old, pos = store.delete_evidence("full", "E1")
-        store.add_evidence("full", old, position=pos)
+        store.revert(store.delete_evidence("full", "E1"))
         assert [e.id for e in store.case("full").evidence] == ["E3", "E1", "E2"]
     history = Store.open(db, readonly=True).history("full")
     assert [r.op for r in history][:3] == ["case.put", "rate", "rate"]
@@ -73,17 +74,17 @@ def test_seeding_survives_a_crash_before_the_default_case(tmp_path: Path) -> Non
         assert store.case_ids() == []  # deleted on purpose: not seeded again
 
 
-def test_restoring_a_hypothesis_after_deleting_an_item_it_rated(tmp_path: Path) -> None:
+def test_reverting_a_column_delete_the_case_no_longer_fits_is_refused(tmp_path: Path) -> None:
     with Store.open(tmp_path / "w.json") as store:
         store.put_case(full_case())
         removal = store.delete_hypothesis("full", "H2")
         store.delete_evidence("full", "E1")  # E1 held H2's only rating and note
-        store.restore_hypothesis("full", removal)
-        case = store.case("full")
-    assert [h.id for h in case.hypotheses] == ["H1", "H2"]
-    assert [e.id for e in case.evidence] == ["E2"] and case.evidence[0].ratings == {}
+        before = store.case("full")
+        with pytest.raises(NotFound, match="no evidence 'E1'"):
+            store.revert(removal)
+        assert _same(store.case("full"), before)
     with Store.open(tmp_path / "w.json", readonly=True) as again:
-        assert again.case("full").hypotheses[1].id == "H2"
+        assert _same(again.case("full"), before)  # the refused record left nothing behind
 
 
 def test_item_history_index_matches_a_scan_of_the_trail(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_item_history_index_matches_a_scan_of_the_trail(tmp_path: Path) -> None:
         store.set_rating("full", "E2", "H1", "C")
         store.set_excluded("full", "E1", False)
         removal = store.delete_hypothesis("full", "H2")  # touches E1 (rating and note)
-        store.restore_hypothesis("full", removal)
+        store.revert(removal)
         store.update_evidence("full", store.evidence("full", "E2").model_copy(update={"title": "t2"}))
         live = {e: store.item_history("full", e) for e in ("E1", "E2", "E9")}
     for reopened in (Store.open(db, readonly=True), Store.open(db)):

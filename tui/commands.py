@@ -37,6 +37,7 @@ WORDS: dict[str, str] = {
     "add_evidence": "add new evidence item",
     "add_hypothesis": "add new hypothesis column",
     "undo": "undo revert back restore",
+    "redo": "redo again repeat forward",
     "toggle_detail": "detail details pane panel side",
     "export": "export save write report markdown html json csv achz file share",
     "switch_case": "cases case open switch new import delete file",

@@ -494,10 +494,10 @@ class FirstFrame:
             forget(self.path)  # not the picture that was shown: never show it again
         if screen.store.readonly and not self.picture_only:
             return  # under a banner the next start would not have
-        session = screen.session
-        view = {"model": session.model, "sort": session.sort, "filter": session.filter_query,
-                "as_of": None if session.as_of is None else session.as_of.isoformat(),
-                "score_shown": session.score_shown}
+        state = screen.session.view.state
+        view = {"model": state.model, "sort": state.sort.name, "filter": state.filter_query,
+                "as_of": None if state.as_of is None else state.as_of.isoformat(),
+                "score_shown": state.score_shown}
         try:
             st = os.stat(database_files(self.db_path)[0])
         except OSError:

@@ -293,10 +293,10 @@ async def _view_keys(app: Any, pilot: Any, key_to_frame: Any, reps: int) -> dict
     times: dict[str, list[Any]] = {k: [] for k in VIEW_KEYS}
 
     def stop(screen: Any) -> int:
-        return int(screen.session.stop)
+        return int(screen.session.view.state.stop)
 
     def query(screen: Any) -> str:
-        return str(screen.session.filter_query)
+        return str(screen.session.view.state.filter_query)
 
     for _ in range(reps):
         times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", lambda s: s.sort)))

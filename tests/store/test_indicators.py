@@ -50,9 +50,9 @@ def test_add_update_delete_indicator(store: Store) -> None:
     store.update_indicator(CASE_ID, M1.model_copy(update={"title": "Talks resume in May"}))
     store.add_indicator(CASE_ID, Indicator(id="M0", title="First"), position=0)
     assert [m.id for m in store.case(CASE_ID).indicators] == ["M0", "M1"]
-    old, pos = store.delete_indicator(CASE_ID, "M0")
-    assert (old.id, pos) == ("M0", 0)
-    store.add_indicator(CASE_ID, old, position=pos)  # the undo
+    deleted = store.delete_indicator(CASE_ID, "M0")
+    assert (deleted.old.id, deleted.pos) == ("M0", 0)
+    store.revert(deleted)  # the undo
     trail = [r.describe() for r in store.history(CASE_ID)[1:]]
     assert trail == [
         "added indicator M1: Talks resume",
@@ -72,7 +72,7 @@ def test_observing_an_indicator_is_one_record_carrying_its_ratings(store: Store)
     store.add_indicator(CASE_ID, M1)
     store.compact()
     claimed = Evidence(id="E7", title="Talks resumed", ratings={"H1": "II"}, event_date="2022-05-02")
-    item = store.observe_indicator(CASE_ID, "M1", claimed)
+    item = store.observe_indicator(CASE_ID, "M1", claimed).evidence
     assert item.ratings == {"H1": "C", "H2": "II"}  # pre-registered, not re-rated
     assert [r["op"] for r in read_journal(store.journal_path).records] == ["ind.observe"]
     case = store.case(CASE_ID)
@@ -87,12 +87,16 @@ def test_observing_an_indicator_is_one_record_carrying_its_ratings(store: Store)
 def test_undo_of_an_observation_reverses_both(store: Store) -> None:
     store.add_indicator(CASE_ID, M1)
     before = store.case(CASE_ID)
-    item = store.observe_indicator(CASE_ID, "M1")  # an item made from the indicator
+    observed = store.observe_indicator(CASE_ID, "M1")  # an item made from the indicator
+    item = observed.evidence
     assert (item.id, item.title, item.details) == ("E3", "Talks resume", "within weeks")
-    store.unobserve_indicator(CASE_ID, "M1")
+    undone = store.revert(observed)
     assert shape(store.case(CASE_ID)) == shape(before)
-    with pytest.raises(Conflict, match="not observed"):
-        store.unobserve_indicator(CASE_ID, "M1")
+    with pytest.raises(NotFound, match="no evidence 'E3'"):
+        store.revert(observed)  # twice: its item is gone already
+    store.revert(undone)  # redo
+    assert store.case(CASE_ID).indicator("M1").evidence_id == "E3"
+    store.revert(store.history(CASE_ID)[-1])
     assert shape(reopened(store).case(CASE_ID)) == shape(before)
 
 

@@ -114,7 +114,7 @@ def _undo_hyp(store: Store, model: Model) -> None:
         return
     hid, pos, cells, removal = model.removed.pop()
     if all(any(it["id"] == eid for it in model.items) for eid in cells):
-        store.restore_hypothesis(CASE_ID, removal)
+        store.revert(removal)
         model.hyps.insert(pos, hid)
         for it in model.items:
             if it["id"] in cells:

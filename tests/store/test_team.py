@@ -14,7 +14,7 @@ from evidence.analyst import current_analyst
 from evidence.errors import Conflict, CorruptDatabase, WeighError
 from evidence.history import change_text, replay
 from evidence.journal import encode
-from evidence.operations import CaseState, parse_record
+from evidence.operations import CaseState, Rate, parse_record
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
@@ -140,18 +140,18 @@ def test_a_column_comes_back_with_every_analysts_cells(tmp_path: Path) -> None:
         removal = store.delete_hypothesis("c", "H1")
         assert store.case("c").item("E1").ratings_by == {"ana": {"H2": "I"}}
         assert store.history("c")[-1].describe() == "deleted hypothesis H1 with 2 ratings"
-        store.restore_hypothesis("c", removal)
+        store.revert(removal)
         assert content(store.case("c")) == before
 
 
 def test_an_observed_indicator_gives_the_observers_votes(tmp_path: Path) -> None:
     with team_store(tmp_path / "w.json", "chi") as store:
-        item = store.observe_indicator("c", "M1")
+        item = store.observe_indicator("c", "M1").evidence
         assert item.ratings_by == {"chi": {"H1": "CC"}} and item.ratings == {}
         assert store.case("c").analysts == ["ana", "chi"]
         observed = store.history("c")[-1]
         st = CaseState.of(store.case("c"))
-        observed.undo(st)  # the history's step back: chi leaves again
+        observed.revert(st)  # the history's step back: chi leaves again
         assert st.case().analysts == ["ana"] and "E2" in st.index and len(st.evidence) == 2
 
 
@@ -239,7 +239,8 @@ def test_each_team_record_knows_its_inverse(tmp_path: Path) -> None:
         inverse.apply_to(st)
     assert content(st.case()) == content(solo_case())
     assert [type(r.inverse()).__name__ for r in records] == ["CaseSolo", "Rate", "Note", "Rate"]
-    assert records[1].inverse().leaves and not records[3].inverse().leaves
+    joined, later = records[1].inverse(), records[3].inverse()
+    assert isinstance(joined, Rate) and joined.leaves and isinstance(later, Rate) and not later.leaves
     for rec in records:
         rec.apply_to(st)
     assert content(st.case()) == final

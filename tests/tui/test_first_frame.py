@@ -30,6 +30,7 @@ from textual.strip import Strip
 from evidence.store import Store
 from tui import first_frame
 from tui.app import WeighApp
+from tui.edit_session import EditSession
 from tui.first_frame import (
     FRESH_VIEW,
     FirstFrameScreen,
@@ -45,7 +46,6 @@ from tui.first_frame import (
 )
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
-from tui.workbench_session import WorkbenchSession
 
 SIZE = (120, 36)
 Frames = list[tuple[str, Any]]  # (screen class name, encoded frame)
@@ -296,10 +296,11 @@ def test_a_holder_that_exited_but_is_not_reaped_yet_holds_no_lock(db_path: Path)
 
 def test_the_view_a_picture_needs_is_the_one_a_case_opens_in(db_path: Path) -> None:
     store = Store.open(db_path, readonly=True)
-    session = WorkbenchSession(store)
+    session = EditSession(store)
     session.open(store.case_ids()[0])
-    view = {"model": session.model, "sort": session.sort, "filter": session.filter_query,
-            "as_of": session.as_of, "score_shown": session.score_shown}
+    state = session.view.state
+    view = {"model": state.model, "sort": state.sort.name, "filter": state.filter_query,
+            "as_of": state.as_of, "score_shown": state.score_shown}
     assert view == FRESH_VIEW
 
 

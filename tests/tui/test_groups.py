@@ -62,7 +62,7 @@ async def test_edit_item_into_an_existing_group_by_completion_then_filter(tmp_pa
         assert main.store.evidence("g", "E3").group is None
         await pilot.press("slash", *"=drafting", "enter")
         await pilot.pause()
-        assert [ev.id for ev in main.session.shown] == ["E1", "E2"]
+        assert [ev.id for ev in main.session.view.shown] == ["E1", "E2"]
         assert "filter =drafting · 2 of 3 shown" in flat_text(app)
         await pilot.press("ctrl+q")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices
-from tui.screens.main import MainScreen, next_id
+from tui.edit_session import next_id
+from tui.screens.main import MainScreen
 
 
 def stored_case(db_path: Path):

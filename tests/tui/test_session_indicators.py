@@ -13,17 +13,17 @@ import pytest
 from evidence.errors import WeighError
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from tui.edit_session import EditSession
 from tui.screens.form_screen import FormInvalid
 from tui.screens.indicator_form import NO_RATINGS, indicator_from_form
 from tui.widgets.indicator_list import indicator_line, status_word
-from tui.workbench_session import WorkbenchSession
 
 HYPS = [Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")]
 TODAY = date(2024, 6, 1)
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[WorkbenchSession]:
+def session(tmp_path: Path) -> Iterator[EditSession]:
     store = Store.open(tmp_path / "db.json")
     store.put_case(Case(
         id="c", title="C", hypotheses=HYPS,
@@ -32,16 +32,16 @@ def session(tmp_path: Path) -> Iterator[WorkbenchSession]:
         indicators=[Indicator(id="M1", title="talks resume", details="in Istanbul",
                               expected_by=date(2024, 5, 1), ratings={"H1": "II", "H2": "CC"})],
     ))
-    s = WorkbenchSession(store)
+    s = EditSession(store)
     s.open("c")
     yield s
     store.close()
 
 
 def test_observe_adds_the_item_with_its_ratings_selects_it_and_undo_takes_both_back(
-    session: WorkbenchSession,
+    session: EditSession,
 ) -> None:
-    session.set_filter("#alpha", (None, None))
+    session.view.set_filter("#alpha", (None, None))
     change = session.observe_indicator("M1", TODAY)
     case = session.store.case("c")
     ev = case.item("E8")  # after the highest E number
@@ -49,21 +49,21 @@ def test_observe_adds_the_item_with_its_ratings_selects_it_and_undo_takes_both_b
     assert ev.ratings == {"H1": "II", "H2": "CC"} and ev.reported_date == TODAY
     assert case.indicator("M1").status == "observed" and case.indicator("M1").evidence_id == "E8"
     assert change.redraw == "rows" and change.focus == ("E8", "H1")
-    assert session.filter_query == "" and "filter cleared" in (change.message or "")
-    assert session.analysis is not None and len(session.analysis.case.evidence) == 3
+    assert session.view.state.filter_query == "" and "filter cleared" in (change.message or "")
+    assert session.view.analysis is not None and len(session.view.analysis.case.evidence) == 3
     session.undo()
     case = session.store.case("c")
     assert [e.id for e in case.evidence] == ["E1", "E7"]
     assert case.indicator("M1").status == "watching" and case.indicator("M1").evidence_id is None
 
 
-def test_observing_twice_is_refused(session: WorkbenchSession) -> None:
+def test_observing_twice_is_refused(session: EditSession) -> None:
     session.observe_indicator("M1", TODAY)
     with pytest.raises(WeighError, match="already observed"):
         session.observe_indicator("M1", TODAY)
 
 
-def test_add_edit_delete_each_undone(session: WorkbenchSession) -> None:
+def test_add_edit_delete_each_undone(session: EditSession) -> None:
     new = Indicator(id=session.next_indicator_id(), title="guarantees signed", ratings={"H2": "C"})
     assert new.id == "M2"
     session.add_indicator(new)
@@ -81,7 +81,7 @@ def test_add_edit_delete_each_undone(session: WorkbenchSession) -> None:
     assert [i.id for i in session.store.case("c").indicators] == ["M1"]
 
 
-def test_case_details_edit_and_undo(session: WorkbenchSession) -> None:
+def test_case_details_edit_and_undo(session: EditSession) -> None:
     assert session.case is not None
     old = session.case.info
     new = old.model_copy(update={"conclusion": "H2 holds", "question": "Why?"})

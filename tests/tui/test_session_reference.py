@@ -12,53 +12,55 @@ from evidence.store import Store
 from tests.summary_reference import MODELS, close, differences, known_date, reference_summary, takes_part
 from tests.test_replay_reference import as_summary
 from tests.test_summary_reference import CASES
-from tui.workbench_session import WorkbenchSession
+from tui.edit_session import EditSession
 
 
 @pytest.fixture(params=["group-dates", "reported"])
-def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkbenchSession]:
+def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EditSession]:
     store = Store.open(tmp_path / "db.json")
     store.put_case(CASES[request.param])
-    s = WorkbenchSession(store)
+    s = EditSession(store)
     s.open(request.param)
     yield s
     store.close()
 
 
-def check_every_stop(s: WorkbenchSession) -> None:
-    s.step_date(-len(s.stops))
+def check_every_stop(s: EditSession) -> None:
+    s.view.step_date(-len(s.view.state.stops))
     seen = []
     while True:
-        case, as_of = s.store.case(s.require()), s.as_of
+        case, as_of = s.store.case(s.require()), s.view.state.as_of
         seen.append(as_of)
-        assert s.analysis is not None
+        assert s.view.analysis is not None
         for model in MODELS:
-            assert differences(as_summary(s.analysis, model), reference_summary(case, model, as_of)) == []
+            ref = reference_summary(case, model, as_of)
+            assert differences(as_summary(s.view.analysis, model), ref) == []
         for ev in case.evidence:
-            facts = s.facts(ev)
+            facts = s.view.facts(ev)
             known = known_date(ev)
             assert facts.active == takes_part(ev, as_of), (ev.id, as_of)
             assert facts.later == (as_of is not None and known is not None and known > as_of), (ev.id, as_of)
-        ref = reference_summary(case, s.model, None)
-        leader = s.leaders()[0]
-        series = s.leader_series()
-        assert len(series) == len(s.stops)
-        for stop, value in zip(s.stops, series, strict=True):
-            row = next(r for r in reference_summary(case, s.model, stop)["ranking"] if r["id"] == leader)
-            assert close(value, row["posterior"] if s.model == "bayes" else row[s.model])
+        ref = reference_summary(case, s.view.state.model, None)
+        leader = s.view.leaders()[0]
+        series = s.view.leader_series()
+        assert len(series) == len(s.view.state.stops)
+        for stop, value in zip(s.view.state.stops, series, strict=True):
+            model = s.view.state.model
+            row = next(r for r in reference_summary(case, model, stop)["ranking"] if r["id"] == leader)
+            assert close(value, row["posterior"] if model == "bayes" else row[model])
         assert ref["ranking"]  # the case has hypotheses
-        if s.step_date(1).redraw == "none":
+        if s.view.step_date(1).redraw == "none":
             break
-    assert seen == s.stops
+    assert seen == s.view.state.stops
 
 
-def test_session_matches_reference_at_every_stop_under_each_model(session: WorkbenchSession) -> None:
+def test_session_matches_reference_at_every_stop_under_each_model(session: EditSession) -> None:
     for _ in MODELS:
         check_every_stop(session)
-        session.cycle_model()
+        session.view.cycle_model()
 
 
-def test_session_matches_reference_after_edits(session: WorkbenchSession) -> None:
+def test_session_matches_reference_after_edits(session: EditSession) -> None:
     session.rate("E2", "H1", "CC")
     check_every_stop(session)
     session.toggle_excluded("E1", ("E1", "H1"))
@@ -73,12 +75,12 @@ def test_reported_after_the_as_of_date_is_marked_later(tmp_path: Path) -> None:
     and its row and detail say it is later (not merely dimmed without a reason)."""
     with Store.open(tmp_path / "db.json") as store:
         store.put_case(CASES["reported"])
-        s = WorkbenchSession(store)
+        s = EditSession(store)
         s.open("reported")
-        while s.as_of is None or s.as_of.isoformat() != "2022-03-20":
-            s.step_date(-1)
+        while s.view.state.as_of is None or s.view.state.as_of.isoformat() != "2022-03-20":
+            s.view.step_date(-1)
         e1 = store.evidence("reported", "E1")
-        facts = s.facts(e1)
+        facts = s.view.facts(e1)
         assert (facts.active, facts.later) == (False, True)
         e2 = store.evidence("reported", "E2")  # event 20 March, reported 2 March: known 20 March
-        assert (s.facts(e2).active, s.facts(e2).later) == (True, False)
+        assert (s.view.facts(e2).active, s.view.facts(e2).later) == (True, False)

@@ -21,12 +21,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.models import Indicator
+from tui.case_view import Change
+from tui.edit_session import EditSession
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
 from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
-from tui.workbench_session import Change, WorkbenchSession
 
 RunEdit = Callable[[Callable[[], Change]], bool]
 
@@ -37,10 +38,11 @@ class IndicatorsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", tooltip="Close the indicators panel"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (here or in the workbench)"),
+        Binding("U", "redo", "Redo", tooltip="Redo the last change undone (here or in the workbench)"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show the panel's keys"),
     ]
 
-    def __init__(self, session: WorkbenchSession, run_edit: RunEdit, today: date) -> None:
+    def __init__(self, session: EditSession, run_edit: RunEdit, today: date) -> None:
         super().__init__()
         self.session = session
         self.run_edit = run_edit
@@ -151,6 +153,10 @@ class IndicatorsScreen(ModalScreen[None]):
 
     def action_undo(self) -> None:
         if self.run_edit(self.session.undo):
+            self.reload()
+
+    def action_redo(self) -> None:
+        if self.run_edit(self.session.redo):
             self.reload()
 
     def action_help(self) -> None:

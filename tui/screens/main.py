@@ -30,6 +30,8 @@ from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
+from tui.case_view import Change, NoCase, RowFacts
+from tui.edit_session import EditSession
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -42,13 +44,12 @@ from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
-from tui.workbench_session import SORTS, Change, NoCase, RowFacts, WorkbenchSession, next_id
 
 if TYPE_CHECKING:
     from evidence.operations import Operation
     from evidence.store import Store
 
-__all__ = ["SORTS", "MainScreen", "next_id"]
+__all__ = ["MainScreen"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
@@ -73,6 +74,7 @@ class MainScreen(Screen[None]):
         Binding("a", "add_evidence", "Add", tooltip="Add evidence"),
         Binding("A", "add_hypothesis", "Add hyp.", show=False, tooltip="Add a hypothesis"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (delete, rating, exclusion, edit)"),
+        Binding("U", "redo", "Redo", tooltip="Redo the last change undone (a new change ends redo)"),
         Binding("d", "toggle_detail", "Detail", show=False, tooltip="Show or hide the detail pane"),
         Binding("ctrl+e", "export", "Export", tooltip="Export a summary or the case to a file"),
         Binding("ctrl+o", "switch_case", "Cases", tooltip="Open another case, create one, import a file"),
@@ -110,7 +112,7 @@ class MainScreen(Screen[None]):
         :mod:`tui.next_picture`)."""
         super().__init__(id="main")
         self.banner = banner
-        self.session = WorkbenchSession(store)
+        self.session = EditSession(store)
         self.db_path = db_path
         self.export_folder = export_folder
         self.drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
@@ -139,26 +141,26 @@ class MainScreen(Screen[None]):
     @property
     def view(self) -> Case | None:
         """The case the analysis scores (the whole case, or the shown items)."""
-        return self.session.scored
+        return self.session.view.scored
 
     @property
     def analysis(self) -> Analysis | None:
-        return self.session.analysis
+        return self.session.view.analysis
 
     @property
     def model(self) -> str:
-        return self.session.model
+        return self.session.view.state.model
 
     @property
     def sort(self) -> str:
-        return self.session.sort
+        return self.session.view.state.sort.name
 
     @property
     def filter_query(self) -> str:
-        return self.session.filter_query
+        return self.session.view.state.filter_query
 
     def sorted_rows(self) -> list[Evidence]:
-        return self.session.rows()
+        return self.session.view.rows()
 
     # ---------------------------------------------------------------- layout
 
@@ -225,7 +227,7 @@ class MainScreen(Screen[None]):
         self.matrix.focus()
         settle(collect=self._shown_a_case)
         self._shown_a_case = True
-        self.call_after_refresh(self.session.warm_up)
+        self.call_after_refresh(self.session.view.warm_up)
         self.post_message(self.CaseOpened(case_id))
         self._say_overdue()
 
@@ -256,14 +258,14 @@ class MainScreen(Screen[None]):
     def row_facts(self, ev: Evidence) -> RowFacts:
         """An item's facts under the analysis and model on show, worked out when its row
         is first drawn and kept until they may change (so 10,000 rows cost a screenful)."""
-        key = (self.session.analysis, self.session.model)
+        key = (self.session.view.analysis, self.session.view.state.model)
         if self._facts_for != key:
             self._facts_for = key
             self.drawn = {}
         got = self.drawn.get(ev.id)
         if got is not None and got[0] is ev:
             return got[1]
-        facts = self.session.facts(ev)
+        facts = self.session.view.facts(ev)
         self.drawn[ev.id] = (ev, facts)
         return facts
 
@@ -271,8 +273,8 @@ class MainScreen(Screen[None]):
         """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
         assert self.case is not None
         # the same analysis and model (sort, filter, resize): every row's facts still hold
-        same = self._facts_for == (self.session.analysis, self.session.model)
-        self.matrix.rebuild(self.case.hypotheses, self.session.rows(), self._title_width(),
+        same = self._facts_for == (self.session.view.analysis, self.session.view.state.model)
+        self.matrix.rebuild(self.case.hypotheses, self.session.view.rows(), self._title_width(),
                             focus, self.row_facts, rows_unchanged=same)
         self.rebuilds += 1
         self.redraw_panels()
@@ -285,17 +287,18 @@ class MainScreen(Screen[None]):
         changed, and those whose diagnosticity or linchpin moved, are looked at;
         without it every row may have changed, so the rows in view are drawn again.
         """
-        session = self.session
+        session = self.session.view
+        state = session.state
         assert session.scored is not None
-        if before is None or self._facts_for != (before, session.model):
-            self._facts_for = (session.analysis, session.model)
+        if before is None or self._facts_for != (before, state.model):
+            self._facts_for = (session.analysis, state.model)
             self.drawn = {}
             self.rows_redrawn = -1  # every row in view
             self.matrix.redraw_all()
             self.redraw_panels()
             return
         evidence = session.scored.evidence
-        self._facts_for = (session.analysis, session.model)  # what stays drawn is still true
+        self._facts_for = (session.analysis, state.model)  # what stays drawn is still true
         count = 0
         for i in session.changed_items(before):
             ev = evidence[i]
@@ -314,12 +317,13 @@ class MainScreen(Screen[None]):
 
     def redraw_panels(self) -> None:
         """Ranking, timeline, case bar and detail: cheap, drawn on every change."""
-        session = self.session
+        session = self.session.view
+        state = session.state
         assert self.case is not None and session.analysis is not None
-        self.ranking.show(session.analysis, session.model, self._filter_label(),
+        self.ranking.show(session.analysis, state.model, self._filter_label(),
                           len(session.scored.evidence) if session.scored else 0)
-        self.query_one(Timeline).show(session.stops, session.stop, session.leader_series(),
-                                      session.leaders(), session.model,
+        self.query_one(Timeline).show(state.stops, state.stop, session.leader_series(),
+                                      session.leaders(), state.model,
                                       undated=session.analysis.undated_used)
         guide = session.first_steps()
         guide_widget = self.query_one("#guide", Static)
@@ -327,23 +331,24 @@ class MainScreen(Screen[None]):
         if guide is not None:
             guide_widget.update(guide)
         filtered = None
-        if session.filter_query:
-            filtered = filter_words(session.filter_query, len(session.shown),
-                                    len(self.case.evidence), session.score_shown)
-        self.query_one(CaseBar).show(self.case.title, self.case.id, session.sort,
-                                     session.filter_query, self.db_path, filtered)
+        if state.filter_query:
+            filtered = filter_words(state.filter_query, len(session.shown),
+                                    len(self.case.evidence), state.score_shown)
+        self.query_one(CaseBar).show(self.case.title, self.case.id, state.sort.name,
+                                     state.filter_query, self.db_path, filtered)
         self.query_one(ConclusionLine).show(self.case.conclusion)
         self.redraw_detail()
 
     def _filter_label(self) -> str | None:
         """The ranking's note when it scores only the filtered items (f)."""
-        session = self.session
-        if not (session.filter_query and session.score_shown):
+        session = self.session.view
+        state = session.state
+        if not (state.filter_query and state.score_shown):
             return None
-        return f"{session.filter_query}, only the {len(session.shown)} shown (f: all)"
+        return f"{state.filter_query}, only the {len(session.shown)} shown (f: all)"
 
     def redraw_detail(self) -> None:
-        session = self.session
+        session = self.session.view
         if self.case is None or session.analysis is None:
             return
         eid, hid = self.matrix.current()
@@ -485,19 +490,19 @@ class MainScreen(Screen[None]):
     # -------------------------------------------------------- view controls
 
     def action_cycle_model(self) -> None:
-        self.run_edit(self.session.cycle_model)
+        self.run_edit(self.session.view.cycle_model)
 
     def action_cycle_sort(self) -> None:
         focus = self.matrix.current()
-        self.run_edit(lambda: self.session.cycle_sort(focus))
+        self.run_edit(lambda: self.session.view.cycle_sort(focus))
 
     def action_step_date(self, step: int) -> None:
         """Replay the case as it stood at the previous/next distinct event date."""
-        self.run_edit(lambda: self.session.step_date(step))
+        self.run_edit(lambda: self.session.view.step_date(step))
 
     def action_toggle_score_shown(self) -> None:
         focus = self.matrix.current()
-        self.run_edit(lambda: self.session.toggle_score_shown(focus))
+        self.run_edit(lambda: self.session.view.toggle_score_shown(focus))
 
     def action_filter(self) -> None:
         if not self._have_case():
@@ -530,7 +535,7 @@ class MainScreen(Screen[None]):
     def apply_filter(self, query: str, *, typing: bool = False) -> None:
         """Show only matching items; the focused item stays focused if it still shows."""
         focus = self.matrix.current()
-        self.run_edit(lambda: self.session.set_filter(query, focus, typing=typing))
+        self.run_edit(lambda: self.session.view.set_filter(query, focus, typing=typing))
         if not typing:
             self._close_filter_bar()
             self.matrix.focus()
@@ -570,6 +575,9 @@ class MainScreen(Screen[None]):
     def action_undo(self) -> None:
         self.run_edit(self.session.undo)
 
+    def action_redo(self) -> None:
+        self.run_edit(self.session.redo)
+
     # ------------------------------------------------------ add/edit/delete
 
     def action_add_evidence(self) -> None:
@@ -580,7 +588,7 @@ class MainScreen(Screen[None]):
         assert self.case is not None
         self.app.push_screen(
             EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
-                         groups=self.session.groups()),
+                         groups=self.session.view.groups()),
             self._evidence_added,
         )
 
@@ -599,7 +607,7 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         self.app.push_screen(
-            EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.groups()),
+            EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.view.groups()),
             lambda new: self._evidence_edited(ev, new),
         )
 
@@ -748,7 +756,8 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         self.app.push_screen(
-            ExportDialog(self.case, self.model, self.session.as_of, self.export_folder, self.store.path),
+            ExportDialog(self.case, self.model, self.session.view.state.as_of, self.export_folder,
+                         self.store.path),
             self._exported,
         )
 

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-from tui.workbench_session import matches
+from hypotheses.evidence_filter import matches
 
 __all__ = ["FilterBar", "matches"]
 

@@ -18,8 +18,8 @@ from textual.binding import Binding, BindingType
 
 from hypotheses.models import Evidence, Hypothesis
 from hypotheses.visible import visible
+from tui.case_view import RowFacts
 from tui.widgets.cell_grid import CellGrid, GridColumn
-from tui.workbench_session import RowFacts
 
 __all__ = ["EvidenceMatrix", "RowFacts", "row_cells"]
 

@@ -13,7 +13,8 @@ from evidence.errors import NotFound
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse, known_dates
-from tui.workbench_session import NoCase, WorkbenchSession
+from tui.case_view import NoCase
+from tui.edit_session import EditSession
 
 
 def make_case() -> Case:
@@ -32,27 +33,27 @@ def make_case() -> Case:
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[WorkbenchSession]:
+def session(tmp_path: Path) -> Iterator[EditSession]:
     store = Store.open(tmp_path / "db.json")
     store.put_case(make_case())
-    s = WorkbenchSession(store)
+    s = EditSession(store)
     s.open("demo")
     yield s
     store.close()
 
 
-def scores(s: WorkbenchSession, model: str = "weighted") -> tuple[float, ...]:
-    assert s.analysis is not None
-    return tuple(s.analysis.models[model].scores)
+def scores(s: EditSession, model: str = "weighted") -> tuple[float, ...]:
+    assert s.view.analysis is not None
+    return tuple(s.view.analysis.models[model].scores)
 
 
-def fresh(s: WorkbenchSession, model: str = "weighted") -> tuple[float, ...]:
-    return tuple(analyse(s.store.case("demo"), s.as_of).models[model].scores)
+def fresh(s: EditSession, model: str = "weighted") -> tuple[float, ...]:
+    return tuple(analyse(s.store.case("demo"), s.view.state.as_of).models[model].scores)
 
 
 def test_no_case_open_refuses_edits_in_words(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.json") as store:
-        s = WorkbenchSession(store)
+        s = EditSession(store)
         s.open(None)
         with pytest.raises(NoCase, match="No case is open"):
             s.rate("E1", "H1", "C")
@@ -60,7 +61,7 @@ def test_no_case_open_refuses_edits_in_words(tmp_path: Path) -> None:
             s.undo()
 
 
-def test_rate_is_durable_rescored_and_undone(session: WorkbenchSession) -> None:
+def test_rate_is_durable_rescored_and_undone(session: EditSession) -> None:
     change = session.rate("E1", "H2", "II")
     assert change.redraw == "item" and change.focus == ("E1", "H2")
     assert session.store.evidence("demo", "E1").ratings["H2"] == "II"
@@ -74,7 +75,7 @@ def test_rate_is_durable_rescored_and_undone(session: WorkbenchSession) -> None:
 
 
 def test_clearing_a_rating_removes_its_note_and_undo_brings_both_back(
-        session: WorkbenchSession) -> None:
+        session: EditSession) -> None:
     session.rate("E2", "H1", None)
     ev = session.store.evidence("demo", "E2")
     assert "H1" not in ev.ratings and "H1" not in ev.notes
@@ -83,7 +84,7 @@ def test_clearing_a_rating_removes_its_note_and_undo_brings_both_back(
     assert ev.ratings["H1"] == "I" and ev.notes["H1"] == "why not H1"
 
 
-def test_a_note_is_written_changed_removed_and_undone(session: WorkbenchSession) -> None:
+def test_a_note_is_written_changed_removed_and_undone(session: EditSession) -> None:
     change = session.set_note("E1", "H2", "  the source contradicts H2  ")
     assert change.redraw == "item"
     assert session.store.evidence("demo", "E1").notes["H2"] == "the source contradicts H2"
@@ -97,14 +98,14 @@ def test_a_note_is_written_changed_removed_and_undone(session: WorkbenchSession)
 
 
 def test_the_filter_narrows_the_rows_not_the_scores_unless_asked(
-        session: WorkbenchSession) -> None:
+        session: EditSession) -> None:
     whole = scores(session)
-    session.set_filter("#alpha", (None, None))
-    assert [ev.id for ev in session.rows()] == ["E1", "E3"]
+    session.view.set_filter("#alpha", (None, None))
+    assert [ev.id for ev in session.view.rows()] == ["E1", "E3"]
     assert scores(session) == whole
     session.rate("E1", "H1", "II")  # an edit in a filtered view still scores the whole case
     assert scores(session) == fresh(session)
-    change = session.toggle_score_shown(("E1", "H1"))
+    change = session.view.toggle_score_shown(("E1", "H1"))
     assert change.redraw == "rows" and "only the shown" in (change.message or "")
     sub = session.store.case("demo").model_copy(
         update={"evidence": [e for e in session.store.case("demo").evidence if "alpha" in e.tags]})
@@ -113,73 +114,73 @@ def test_the_filter_narrows_the_rows_not_the_scores_unless_asked(
     sub = session.store.case("demo").model_copy(
         update={"evidence": [e for e in session.store.case("demo").evidence if "alpha" in e.tags]})
     assert scores(session) == tuple(analyse(sub).models["weighted"].scores)
-    session.set_filter("", (None, None))
+    session.view.set_filter("", (None, None))
     assert scores(session) == fresh(session)
-    assert len(session.rows()) == 4
+    assert len(session.view.rows()) == 4
 
 
-def test_filter_while_typing_never_warns_and_enter_does(session: WorkbenchSession) -> None:
-    assert session.set_filter("#nothing", (None, None), typing=True).message is None
-    assert session.set_filter("#nothing", (None, None)).message == "No evidence matches the filter"
-    assert session.set_filter("#nothing", (None, None)).redraw == "none"
+def test_filter_while_typing_never_warns_and_enter_does(session: EditSession) -> None:
+    assert session.view.set_filter("#nothing", (None, None), typing=True).message is None
+    assert session.view.set_filter("#nothing", (None, None)).message == "No evidence matches the filter"
+    assert session.view.set_filter("#nothing", (None, None)).redraw == "none"
 
 
-def test_sort_keeps_the_focus_and_orders_rows(session: WorkbenchSession) -> None:
-    assert [ev.id for ev in session.rows()] == ["E1", "E2", "E3", "E4"]  # date, undated last
-    change = session.cycle_sort(("E3", "H2"))
-    assert change.focus == ("E3", "H2") and session.sort == "diagnosticity"
-    diag = session.analysis.diagnosticity
-    assert [diag[session.positions[ev.id]] for ev in session.rows()] == sorted(diag, reverse=True)
-    session.cycle_sort((None, None))
-    assert session.rows()[0].id == "E2"  # high/high weighs most
+def test_sort_keeps_the_focus_and_orders_rows(session: EditSession) -> None:
+    assert [ev.id for ev in session.view.rows()] == ["E1", "E2", "E3", "E4"]  # date, undated last
+    change = session.view.cycle_sort(("E3", "H2"))
+    assert change.focus == ("E3", "H2") and session.view.state.sort.name == "diagnosticity"
+    diag = session.view.analysis.diagnosticity
+    assert [diag[session.view.positions[ev.id]] for ev in session.view.rows()] == sorted(diag, reverse=True)
+    session.view.cycle_sort((None, None))
+    assert session.view.rows()[0].id == "E2"  # high/high weighs most
 
 
-def test_as_of_steps_and_leaders_name_every_tie(session: WorkbenchSession) -> None:
-    assert session.as_of is None and len(session.stops) == 4
-    session.step_date(-1)
-    assert session.as_of == date(2024, 3, 1)
+def test_as_of_steps_and_leaders_name_every_tie(session: EditSession) -> None:
+    assert session.view.state.as_of is None and len(session.view.state.stops) == 4
+    session.view.step_date(-1)
+    assert session.view.state.as_of == date(2024, 3, 1)
     assert scores(session) == fresh(session)
-    assert session.step_date(1).redraw == "facts"
-    assert session.step_date(1).message == "Already showing all dates"
+    assert session.view.step_date(1).redraw == "facts"
+    assert session.view.step_date(1).message == "Already showing all dates"
     for _ in range(3):
-        session.step_date(-1)
-    assert session.step_date(-1).message == "No earlier date"
+        session.view.step_date(-1)
+    assert session.view.step_date(-1).message == "No earlier date"
     # at the first date only E1 and the undated E4 count: H1 leads alone
-    a = analyse(session.store.case("demo"), session.as_of)
+    a = analyse(session.store.case("demo"), session.view.state.as_of)
     ranks = a.models["weighted"].ranks
-    assert session.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks, strict=True) if r == 1]
+    assert session.view.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks, strict=True) if r == 1]
 
 
 def test_a_tie_names_every_leader(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.json") as store:
         case = make_case().model_copy(update={"evidence": []})
         store.put_case(case)
-        s = WorkbenchSession(store)
+        s = EditSession(store)
         s.open("demo")
-        assert s.leaders() == ["H1", "H2", "H3"]  # three tie on nothing
+        assert s.view.leaders() == ["H1", "H2", "H3"]  # three tie on nothing
 
 
 def test_deleting_the_only_item_of_a_date_then_undo_brings_the_date_back(
-        session: WorkbenchSession) -> None:
-    before = list(session.stops)
+        session: EditSession) -> None:
+    before = list(session.view.state.stops)
     session.delete_evidence("E2", "H1", 1)
-    assert date(2024, 2, 1) not in session.stops
+    assert date(2024, 2, 1) not in session.view.state.stops
     session.undo()
-    assert session.stops == before == [*known_dates(session.store.case("demo")), None]
-    assert len(session.analysis.used) == 4
-    session.step_date(-1)
-    session.step_date(-1)
-    assert session.as_of == date(2024, 2, 1)  # [ no longer skips the restored date
+    assert session.view.state.stops == before == [*known_dates(session.store.case("demo")), None]
+    assert len(session.view.analysis.used) == 4
+    session.view.step_date(-1)
+    session.view.step_date(-1)
+    assert session.view.state.as_of == date(2024, 2, 1)  # [ no longer skips the restored date
 
 
-def test_add_edit_delete_and_undo_each(session: WorkbenchSession) -> None:
+def test_add_edit_delete_and_undo_each(session: EditSession) -> None:
     new_id = session.next_evidence_id()
     assert new_id == "E5"
     change = session.add_evidence(Evidence(id=new_id, title="new", event_date=date(2025, 1, 1)))
-    assert change.focus == ("E5", "H1") and date(2025, 1, 1) in session.stops
+    assert change.focus == ("E5", "H1") and date(2025, 1, 1) in session.view.state.stops
     session.undo()
     assert not any(ev.id == "E5" for ev in session.store.case("demo").evidence)
-    assert date(2025, 1, 1) not in session.stops
+    assert date(2025, 1, 1) not in session.view.state.stops
     old = session.store.evidence("demo", "E1")
     session.update_evidence(old, old.model_copy(update={"title": "renamed"}), ("E1", "H1"))
     assert session.store.evidence("demo", "E1").title == "renamed"
@@ -195,24 +196,24 @@ def test_add_edit_delete_and_undo_each(session: WorkbenchSession) -> None:
     assert scores(session) == fresh(session)
 
 
-def test_a_store_error_leaves_the_undo_stack_as_it_was(session: WorkbenchSession) -> None:
-    depth = len(session.undo_stack)
+def test_a_store_error_leaves_the_done_as_it_was(session: EditSession) -> None:
+    depth = len(session.done)
     with pytest.raises(NotFound):
         session.rate("E99", "H1", "C")
-    assert len(session.undo_stack) == depth
+    assert len(session.done) == depth
 
 
-def test_excluding_is_a_what_if_that_undo_reverts(session: WorkbenchSession) -> None:
+def test_excluding_is_a_what_if_that_undo_reverts(session: EditSession) -> None:
     session.toggle_excluded("E2", ("E2", "H1"))
     assert session.store.evidence("demo", "E2").excluded
-    assert len(session.analysis.used) == 3
-    assert not session.facts(session.store.evidence("demo", "E2")).active
+    assert len(session.view.analysis.used) == 3
+    assert not session.view.facts(session.store.evidence("demo", "E2")).active
     session.undo()
     assert not session.store.evidence("demo", "E2").excluded
 
 
 def test_first_steps_follow_ach_order() -> None:
-    from tui.workbench_session import first_steps
+    from tui.case_view import first_steps
 
     assert "Step 1 of 3" in (first_steps(0, 0, 0) or "") and "A" in (first_steps(0, 5, 0) or "")
     assert "at least one more" in (first_steps(1, 0, 0) or "")
@@ -221,26 +222,26 @@ def test_first_steps_follow_ach_order() -> None:
     assert first_steps(3, 2, 1) is None
 
 
-def test_the_guide_goes_once_the_case_is_under_way(session: WorkbenchSession) -> None:
-    assert session.first_steps() is None  # the demo case is rated
+def test_the_guide_goes_once_the_case_is_under_way(session: EditSession) -> None:
+    assert session.view.first_steps() is None  # the demo case is rated
 
 
-def test_filter_words_and_tags_as_they_are_typed(session: WorkbenchSession) -> None:
+def test_filter_words_and_tags_as_they_are_typed(session: EditSession) -> None:
     for typed, shown in (("#", 4), ("#al", 0), ("#alpha", 2), ("#alpha late", 1),
                          ("EARLY", 1), ("e4", 1), ("", 4)):
-        session.set_filter(typed, (None, None), typing=True)
-        assert len(session.rows()) == shown, typed
+        session.view.set_filter(typed, (None, None), typing=True)
+        assert len(session.view.rows()) == shown, typed
     session.rate("E3", "H1", "C")  # an edited item is matched by its new text
-    session.set_filter("later", (None, None))
-    assert [ev.id for ev in session.rows()] == ["E3"]
+    session.view.set_filter("later", (None, None))
+    assert [ev.id for ev in session.view.rows()] == ["E3"]
 
 
 def test_typing_narrows_from_the_last_result_and_shows_what_a_fresh_filter_shows(
-    session: WorkbenchSession,
+    session: EditSession,
 ) -> None:
     """Typed a character at a time (narrowing from the last result), edited in between,
     and typed back: every step shows exactly the items that match, in case order."""
-    from tui.workbench_session import Query, matches
+    from hypotheses.evidence_filter import Query, matches
 
     assert Query.parse("repo").narrows(Query.parse("rep"))
     assert Query.parse("rep #alpha").narrows(Query.parse("rep"))
@@ -251,60 +252,61 @@ def test_typing_narrows_from_the_last_result_and_shows_what_a_fresh_filter_shows
     for step, query in enumerate(typed):
         if step == 5:
             session.rate("E3", "H2", "CC")  # a new item object: no narrowing from stale items
-        session.set_filter(query, (None, None), typing=True)
+        session.view.set_filter(query, (None, None), typing=True)
         case = session.store.case("demo")
         want = [ev for ev in case.evidence if matches(ev, query)]
-        assert session.shown == want, query  # the items as they are now, not as filtered before
+        assert session.view.shown == want, query  # the items as they are now, not as filtered before
 
 
-def test_the_sparkline_series_follows_model_date_and_edits(session: WorkbenchSession) -> None:
+def test_the_sparkline_series_follows_model_date_and_edits(session: EditSession) -> None:
     """The series kept per model is the one a fresh replay gives after every change."""
     from hypotheses.replay import Replay
     from hypotheses.scoring_models import MODELS
 
     def fresh_series() -> list[float]:
-        leaders = session.leaders()
-        assert session.scored is not None
-        return Replay(session.model).series(session.scored, leaders[0], session.stops)
+        leaders = session.view.leaders()
+        assert session.view.scored is not None
+        state = session.view.state
+        return Replay(state.model).series(session.view.scored, leaders[0], state.stops)
 
-    session.warm_up()
+    session.view.warm_up()
     for action in ("model", "back", "model", "rate", "model", "forward", "sort", "rate", "model"):
         if action == "model":
-            session.cycle_model()
+            session.view.cycle_model()
         elif action == "back":
-            session.step_date(-1)
+            session.view.step_date(-1)
         elif action == "forward":
-            session.step_date(1)
+            session.view.step_date(1)
         elif action == "sort":
-            session.cycle_sort((None, None))
+            session.view.cycle_sort((None, None))
         else:
             session.rate("E1", "H1", "II" if session.store.evidence("demo", "E1").ratings["H1"] != "II"
                          else "CC")
-        assert session.model in MODELS
-        assert session.leader_series() == fresh_series(), action
+        assert session.view.state.model in MODELS
+        assert session.view.leader_series() == fresh_series(), action
 
 
-def test_the_rows_after_a_rating_are_the_rated_items(session: WorkbenchSession) -> None:
+def test_the_rows_after_a_rating_are_the_rated_items(session: EditSession) -> None:
     """Each sort order is kept between keys: after edits, a date step and a filter the
     rows are still the items as they are now, in the order a fresh session gives."""
     def fresh_rows() -> list[Evidence]:
-        other = WorkbenchSession(session.store)
+        other = EditSession(session.store)
         other.open("demo")
-        other.sort, other.stop = session.sort, session.stop
-        other.set_filter(session.filter_query, (None, None))
-        other.recompute()
-        return other.rows()
+        other.view.state.sort, other.view.state.stop = session.view.state.sort, session.view.state.stop
+        other.view.set_filter(session.view.state.filter_query, (None, None))
+        other.view.update(other.store.case("demo"))
+        return other.view.rows()
 
     for step, code in enumerate(("II", "CC", "N", "C")):
         session.rate("E1", "H1", code)
         session.rate("E4", "H3", code)  # diagnosticities move: the diagnosticity order too
         if step == 2:
-            session.step_date(-1)
+            session.view.step_date(-1)
         if step == 3:
-            session.set_filter("report", (None, None))
+            session.view.set_filter("report", (None, None))
         for _ in range(3):
-            session.cycle_sort((None, None))
-            rows = session.rows()
-            assert rows == fresh_rows(), (code, session.sort)
+            session.view.cycle_sort((None, None))
+            rows = session.view.rows()
+            assert rows == fresh_rows(), (code, session.view.state.sort.name)
             if step < 3:
                 assert {ev.id: ev.ratings.get("H1") for ev in rows}["E1"] == code

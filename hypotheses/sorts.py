@@ -1,0 +1,75 @@
+"""The registry of evidence sort orders: what `s` cycles through and how each orders the rows,
+so no screen compares sort names.
+
+Every order is stable: items that tie keep their case order. Adding a sort is
+one entry here plus its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+
+from hypotheses.models import Evidence
+from hypotheses.scoring import weight
+
+_EVENT_DATE = attrgetter("event_date")
+
+#: An order: the shown items, each item's diagnosticity (by its index in the scored
+#: case), and where each shown item sits in that case (None: the items are the case).
+Order = Callable[[list[Evidence], Sequence[float], Mapping[str, int] | None], list[Evidence]]
+
+
+@dataclass(frozen=True)
+class Sort:
+    """One sort order of the matrix."""
+
+    name: str
+    description: str  # "by event date, undated last"
+    uses_diagnosticity: bool  # its order changes when the scores do
+    order: Order
+
+
+def _by_date(items: list[Evidence], _diag: Sequence[float],
+             _pos: Mapping[str, int] | None) -> list[Evidence]:
+    dated = [ev for ev in items if ev.event_date is not None]
+    dated.sort(key=_EVENT_DATE)
+    return dated + [ev for ev in items if ev.event_date is None]
+
+
+def _by_diagnosticity(items: list[Evidence], diag: Sequence[float],
+                      pos: Mapping[str, int] | None) -> list[Evidence]:
+    # reverse=True keeps ties in case order (Python's sort stays stable)
+    if pos is None:  # the items are the scored case: list indexes, no lookups
+        order = sorted(range(len(items)), key=diag.__getitem__, reverse=True)
+        return [items[i] for i in order]
+    return sorted(items, key=lambda ev: diag[pos[ev.id]], reverse=True)
+
+
+def _by_weight(items: list[Evidence], _diag: Sequence[float],
+               _pos: Mapping[str, int] | None) -> list[Evidence]:
+    return sorted(items, key=weight, reverse=True)
+
+
+SORTS: tuple[Sort, ...] = (
+    Sort("date", "by event date, undated last", False, _by_date),
+    Sort("diagnosticity", "most diagnostic first", True, _by_diagnosticity),
+    Sort("weight", "heaviest (credibility × relevance) first", False, _by_weight),
+)
+SORT_NAMES: tuple[str, ...] = tuple(s.name for s in SORTS)
+DEFAULT_SORT = SORTS[0]
+_BY_NAME: dict[str, Sort] = {s.name: s for s in SORTS}
+
+
+def sort_named(name: str) -> Sort:
+    """The sort called ``name``; a clear error naming the choices otherwise."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"sort: {name!r} is not one of {', '.join(SORT_NAMES)}") from None
+
+
+def next_sort(sort: Sort) -> Sort:
+    """The sort after ``sort`` in the registry's order (what `s` cycles to)."""
+    return SORTS[(SORTS.index(sort) + 1) % len(SORTS)]

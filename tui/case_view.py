@@ -1,0 +1,365 @@
+"""What the workbench shows of one case under a :class:`~tui.view_state.ViewState`: the
+shown items in order, their analysis and row facts, and the leader's line over time.
+
+Changing the view (model, sort, as-of date, filter, scoring toggle) goes through
+here and returns a :class:`Change`: what the screen must redraw. Nothing here
+touches the store or a widget, so it is tested without either.
+
+The filter narrows what is *shown*; the scores stay those of the whole case
+unless ``score_shown`` is on (an explicit toggle the screen shows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import compress
+from operator import is_not, ne
+from typing import Literal
+
+from hypotheses.evidence_filter import Query, haystack_of, matches
+from hypotheses.models import Case, Evidence
+from hypotheses.replay import LeaderSeries
+from hypotheses.scoring import NUMERIC, Analysis, Scorer, known_date, known_dates, leader_ids
+from hypotheses.scoring_models import MODELS
+from tui.view_state import ViewState
+
+Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
+
+
+class NoCase(Exception):
+    """An edit or view change was asked for while no case is open."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, so the screen redraws only that.
+
+    ``redraw``: ``"item"`` one item's cells and facts changed (order kept; compare
+    with ``before``); ``"facts"`` any row's facts may have changed but not the
+    rows shown or their order (model, as-of date); ``"rows"`` the rows shown or
+    their order changed (sort, filter, add, delete, undo): a rebuild, the cursor
+    on ``focus``. ``message``: one line for the user, or None.
+    """
+
+    redraw: Literal["item", "facts", "rows", "none"]
+    focus: Focus = (None, None)
+    before: Analysis | None = None
+    message: str | None = None
+
+
+NOTHING = Change("none")
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What the analysis says about one row; the matrix draws it."""
+
+    active: bool  # takes part in scoring (not excluded, not after the as-of date)
+    excluded: bool
+    later: bool  # known (event or reported) after the as-of date
+    diagnosticity: float
+    linchpin: bool  # for the model on show
+    rated: int
+
+
+def first_steps(hypotheses: int, evidence: int, rated: int) -> str | None:
+    """What to do next in a case that is just starting (ACH's order: hypotheses
+    first, then evidence, then rate across each row); None once it is under way."""
+    if hypotheses == 0:
+        return ("Step 1 of 3: list the hypotheses. Press A (shift+a) to add one: every "
+                "explanation that could be true, even unlikely ones. Two or more make a "
+                "comparison.")
+    if hypotheses == 1:
+        return ("Step 1 of 3: one hypothesis so far. ACH weighs hypotheses against each "
+                "other: press A to add at least one more.")
+    if evidence == 0:
+        return ("Step 2 of 3: add the evidence. Press a to add an item: a fact, report or "
+                "claim, with its date and source. Arguments and assumptions count too.")
+    if rated == 0:
+        return ("Step 3 of 3: rate across each row. For the focused item, ask how well it "
+                "fits each hypothesis: c consistent, i inconsistent, n neutral (C and I: very). "
+                "→ moves to the next hypothesis. The item that fits one hypothesis and not "
+                "the others is the one that tells them apart.")
+    return None
+
+
+class CaseView:
+    """One case as the workbench shows it under a view state."""
+
+    def __init__(self, state: ViewState | None = None) -> None:
+        self.state = state or ViewState()
+        self.case: Case | None = None
+        self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
+        self.shown: list[Evidence] = []  # the filtered items, in case order
+        self.analysis: Analysis | None = None
+        self.positions: dict[str, int] = {}  # item id → index in ``scored``
+        self._used: set[int] = set()
+        self._haystacks: dict[int, tuple[Evidence, str]] = {}  # id(item) → (item, its text)
+        # per sort: (the shown items, the diagnosticities it sorted by, the order)
+        self._orders: dict[str, tuple[list[Evidence], tuple[float, ...], list[Evidence]]] = {}
+        # the last filter applied: (the items it filtered, the query, its result)
+        self._last_filter: tuple[list[Evidence], Query, list[Evidence]] | None = None
+        self.scorer = Scorer()  # incremental: a one-cell edit rescores only what it touched
+        self.series_for: dict[str, LeaderSeries] = {m: LeaderSeries(m) for m in MODELS}
+        # per model, the last line worked out: (scored case, stops, leader, series)
+        self._series: dict[str, tuple[Case, list[date | None], str, list[float]]] = {}
+
+    # ------------------------------------------------------------ showing
+
+    def show(self, case: Case | None) -> None:
+        """Show a case from the start: all dates, no filter (None: no case)."""
+        if case is None:
+            self.case = self.scored = self.analysis = None
+            self.shown, self.positions = [], {}
+            self.state.start([None])
+            return
+        self.state.start([*known_dates(case), None])
+        self.update(case)
+
+    def require(self) -> Case:
+        if self.case is None:
+            raise NoCase("No case is open: ctrl+o opens, creates or imports one")
+        return self.case
+
+    def keep_dates(self, case: Case) -> None:
+        """Event dates may have changed: keep the as-of date if it still exists."""
+        self.state.keep_date([*known_dates(case), None])
+
+    def update(self, case: Case, edited: Evidence | None = None) -> None:
+        """Refilter and rescore ``case`` (the case as it now stands).
+
+        ``edited``: only that item changed (a rating, an exclusion, a note), so the
+        rows keep their order and only that item is looked at again.
+        """
+        self.case = case
+        query = self.state.filter_query
+        if (edited is not None and self.scored is not None and edited.id in self.positions
+                and (not query or matches(edited, query))):
+            self._update_item(case, edited)
+            return
+        self.shown = self._filtered(case.evidence, query)
+        if query and self.state.score_shown:
+            fields = {k: getattr(case, k) for k in type(case).model_fields if k != "evidence"}
+            self.scored = Case.model_construct(**fields, evidence=list(self.shown))
+        else:
+            self.scored = case
+        self.positions = {ev.id: i for i, ev in enumerate(self.scored.evidence)}
+        self._analyse()
+
+    def _update_item(self, case: Case, ev: Evidence) -> None:
+        assert self.scored is not None
+        query = self.state.filter_query
+        if query:
+            self.shown = [ev if s.id == ev.id else s for s in self.shown]
+        else:
+            self.shown = case.evidence  # the edited item, not the one it replaced
+        if query and self.state.score_shown:
+            evidence = list(self.scored.evidence)
+            evidence[self.positions[ev.id]] = ev
+            self.scored = self.scored.model_copy(update={"evidence": evidence})
+        else:
+            self.scored = case
+        self._analyse()
+
+    def _analyse(self) -> None:
+        assert self.scored is not None
+        self.analysis = self.scorer.analyse(self.scored, self.state.as_of)
+        self._used = set(self.analysis.used)
+
+    # ------------------------------------------------------------ reading
+
+    def facts(self, ev: Evidence) -> RowFacts:
+        """The row facts of a shown item under the current analysis and model."""
+        assert self.analysis is not None
+        i = self.positions[ev.id]
+        return RowFacts(
+            active=i in self._used,
+            excluded=ev.excluded,
+            later=self.known_later(ev),
+            diagnosticity=self.analysis.diagnosticity[i],
+            linchpin=self.state.model in self.analysis.linchpins[i],
+            rated=sum(1 for code in ev.ratings.values() if code in NUMERIC),
+        )
+
+    def known_later(self, ev: Evidence) -> bool:
+        """Not counted yet at the as-of date: known (the later of its event and reported
+        dates) only after it. An event before the date reported after it is still later."""
+        as_of = self.state.as_of
+        known = known_date(ev)
+        return as_of is not None and known is not None and known > as_of
+
+    def rows(self) -> list[Evidence]:
+        """The shown items in the chosen sort order (ties keep case order); read only.
+
+        Each order is kept while the shown items (and, for diagnosticity, the
+        diagnosticities) are the same: cycling the sort, or stepping the date,
+        sorts the items once per order, not once per key."""
+        assert self.analysis is not None and self.scored is not None
+        sort = self.state.sort
+        items = self.shown
+        diag = self.analysis.diagnosticity if sort.uses_diagnosticity else ()
+        kept = self._orders.get(sort.name)
+        if kept is not None and kept[0] is items and kept[1] == diag:
+            return kept[2]
+        positions = None if items is self.scored.evidence else self.positions
+        order = sort.order(items, diag, positions)
+        self._orders[sort.name] = (items, diag, order)
+        return order
+
+    def changed_items(self, before: Analysis | None) -> list[int] | range:
+        """Indexes (in ``scored``) whose row may look different since ``before``."""
+        assert self.scored is not None and self.analysis is not None
+        evidence = self.scored.evidence
+        now = self.analysis
+        if (before is None or before.used != now.used or before.as_of != now.as_of
+                or len(before.case.evidence) != len(evidence)):
+            return range(len(evidence))
+        n = range(len(evidence))
+        out = set(compress(n, map(is_not, evidence, before.case.evidence)))
+        out.update(compress(n, map(ne, now.diagnosticity, before.diagnosticity)))
+        out.update(compress(n, map(ne, now.linchpins, before.linchpins)))
+        return sorted(out)
+
+    def leaders(self) -> list[str]:
+        """Every hypothesis sharing rank 1 under the model on show."""
+        if self.analysis is None or not self.analysis.case.hypotheses:
+            return []
+        return leader_ids(self.analysis, self.state.model)
+
+    def leader_series(self, model: str | None = None) -> list[float]:
+        """The (first) leader's score at every as-of stop under ``model`` (default: the
+        one on show), for the timeline.
+
+        Kept per model while the scored case, stops and leader stay the same: a sort,
+        a filter, an as-of step or another model draws a line already worked out."""
+        model = model or self.state.model
+        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
+            return []
+        leaders = leader_ids(self.analysis, model)
+        if not leaders:
+            return []
+        stops = self.state.stops
+        last = self._series.get(model)
+        if last is not None and last[0] is self.scored and last[1] is stops and last[2] == leaders[0]:
+            return last[3]
+        series = self.series_for[model].series(self.scored, leaders[0], stops)
+        self._series[model] = (self.scored, stops, leaders[0], series)
+        return series
+
+    def warm_up(self) -> None:
+        """Work out every model's leader series now (after the first frame), so the
+        first m or [ after opening a large case does not pay for it."""
+        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
+            return
+        for model in MODELS:
+            self.leader_series(model)
+
+    def first_steps(self) -> str | None:
+        """The guide for an empty or unrated case (see :func:`first_steps`)."""
+        if self.case is None:
+            return None
+        rated = any(ev.ratings for ev in self.case.evidence)  # stops at the first rated item
+        return first_steps(len(self.case.hypotheses), len(self.case.evidence), int(rated))
+
+    def groups(self) -> list[str]:
+        """The case's same-fact groups, sorted: the evidence form offers them."""
+        if self.case is None:
+            return []
+        return sorted({ev.group for ev in self.case.evidence if ev.group is not None})
+
+    def group_members(self, group: str) -> list[str]:
+        """Ids of the case's items in one same-fact group, case order."""
+        if self.case is None:
+            return []
+        return [ev.id for ev in self.case.evidence if ev.group == group]
+
+    # ---------------------------------------------------------- view changes
+
+    def cycle_model(self) -> Change:
+        self.require()
+        self.state.cycle_model()
+        return Change("facts")  # linchpin marks are per model
+
+    def cycle_sort(self, focus: Focus) -> Change:
+        self.require()
+        self.state.cycle_sort()
+        return Change("rows", focus, message=f"Sorted by {self.state.sort.name}")
+
+    def step_date(self, step: int) -> Change:
+        """Show the case as it stood at the previous/next distinct event date."""
+        case = self.require()
+        if not self.state.step(step):
+            return Change("none", message="No earlier date" if step < 0 else "Already showing all dates")
+        self.update(case)
+        return Change("facts")
+
+    def set_filter(self, query: str, focus: Focus, *, typing: bool = False) -> Change:
+        """Show only matching items (the scores stay the whole case's unless
+        ``score_shown`` is on). ``typing``: still being typed, so no warning yet."""
+        case = self.require()
+        query = query.strip()
+        changed = query != self.state.filter_query
+        if changed:
+            self.state.filter_query = query
+            if self.state.score_shown:
+                self.update(case)
+            else:  # the scores are the whole case's: only what is shown changes
+                self.shown = self._filtered(case.evidence, query)
+        message = None
+        if query and not self.shown and not typing:
+            message = "No evidence matches the filter"
+        return Change("rows" if changed else "none", focus, message=message)
+
+    def clear_filter_for(self, ev: Evidence) -> bool:
+        """A new item must be seen: drop a filter it does not match (True if dropped)."""
+        if self.state.filter_query and not matches(ev, self.state.filter_query):
+            self.state.filter_query = ""
+            return True
+        return False
+
+    def toggle_score_shown(self, focus: Focus) -> Change:
+        """Score only the shown (filtered) items, or the whole case again."""
+        case = self.require()
+        self.state.score_shown = not self.state.score_shown
+        self.update(case)
+        what = "only the shown items" if self.state.score_shown else "the whole case"
+        return Change("rows", focus, message=f"Scoring {what}")
+
+    def _filtered(self, evidence: list[Evidence], query: str) -> list[Evidence]:
+        """The items matching ``query``, in case order.
+
+        Each item's text is lowered once, not per key; a query that narrows the last
+        one (a character typed on the end of a word, another word) looks only at the
+        last one's result, when the items are the same.
+        """
+        if not query:
+            return evidence
+        parsed = Query.parse(query)
+        items = evidence
+        last = self._last_filter
+        if last is not None and last[0] is evidence and parsed.narrows(last[1]):
+            items = last[2]
+        out = items
+        for tag in parsed.tags:  # one pass per token: no call per item
+            out = [ev for ev in out if tag in ev.tags]
+        for group in parsed.groups:
+            out = [ev for ev in out if ev.group == group]
+        if parsed.any_group:
+            out = [ev for ev in out if ev.group is not None]
+        if parsed.words:
+            text = self._haystack
+            for word in parsed.words:
+                out = [ev for ev in out if word in text(ev)]
+        self._last_filter = (evidence, parsed, out)
+        return out
+
+    def _haystack(self, ev: Evidence) -> str:
+        """:func:`haystack_of`, kept per item while it is the same object."""
+        cache = self._haystacks
+        got = cache.get(id(ev))
+        if got is None or got[0] is not ev:
+            if len(cache) > 2 * len(self.case.evidence if self.case else ()) + 1000:
+                cache.clear()  # edited items left old entries behind
+            got = cache[id(ev)] = (ev, haystack_of(ev))
+        return got[1]

@@ -1,0 +1,269 @@
+"""The workbench's edit session: one open case, every edit to it, and undo and redo.
+
+Every edit follows one path: call the store (durable when it returns; it hands
+back the record it committed), push that record on the undo stack, update the
+:class:`~tui.case_view.CaseView`, and say what the screen must redraw (a
+:class:`~tui.case_view.Change`). Undo commits the inverse of the newest record
+(``Store.revert``, the same inverse the history view rewinds with) and keeps
+what it committed for redo, whose revert is the original edit again. A new
+edit clears the redo stack. Nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from evidence.operations import Record
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
+from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
+
+if TYPE_CHECKING:
+    from evidence.store import Store
+
+UNDO_DEPTH = 100
+
+
+def next_id(prefix: str, taken: list[str]) -> str:
+    """The next free ``<prefix><n>`` after the highest number in use."""
+    highest = 0
+    for item_id in taken:
+        m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", item_id)
+        if m:
+            highest = max(highest, int(m.group(1)))
+    n = highest + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A committed edit on the undo or redo stack, and where the cursor goes when it is stepped over."""
+
+    record: Record
+    focus: Focus
+
+
+class EditSession:
+    """One open case, how it is shown (:attr:`view`), and every edit to it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.case_id: str | None = None
+        self.view = CaseView()
+        self.done: list[Step] = []  # undo pops from here
+        self.undone: list[Step] = []  # redo pops from here
+
+    @property
+    def case(self) -> Case | None:
+        return self.view.case
+
+    def require(self) -> str:
+        """The open case's id, or :class:`NoCase`."""
+        if self.case_id is None:
+            raise NoCase("No case is open: ctrl+o opens, creates or imports one")
+        return self.case_id
+
+    def open(self, case_id: str | None) -> None:
+        """Show a case from the start: all dates, no filter, nothing to undo or redo."""
+        self.case_id = case_id
+        self.done.clear()
+        self.undone.clear()
+        self.view.show(self.store.case(case_id) if case_id is not None else None)
+
+    def _did(self, record: Record | None, focus: Focus) -> None:
+        """A new edit: undoable, and what was undone before it can no longer be redone."""
+        if record is None:
+            return
+        self.done.append(Step(record, focus))
+        del self.done[:-UNDO_DEPTH]
+        self.undone.clear()
+
+    def _reread(self, edited: str | None = None, *, dates: bool = False) -> None:
+        """Show the case as the store now has it (``edited``: only that item changed)."""
+        case_id = self.require()
+        case = self.store.case(case_id)
+        if dates:
+            self.view.keep_dates(case)
+        self.view.update(case, self.store.evidence(case_id, edited) if edited is not None else None)
+
+    # ----------------------------------------------------------- one cell
+
+    def rate(self, eid: str, hid: str, code: Rating | None) -> Change:
+        """Set (or clear) one cell; clearing removes the cell's note too."""
+        case_id = self.require()
+        old_ev = self.store.evidence(case_id, eid)
+        if code is None and hid in old_ev.notes:
+            ratings = {k: v for k, v in old_ev.ratings.items() if k != hid}
+            notes = {k: v for k, v in old_ev.notes.items() if k != hid}
+            record: Record | None = self.store.update_evidence(
+                case_id, old_ev.model_copy(update={"ratings": ratings, "notes": notes}))
+        else:
+            record = self.store.set_rating(case_id, eid, hid, code)
+        if record is None:
+            return NOTHING
+        self._did(record, (eid, hid))
+        before = self.view.analysis
+        self._reread(eid)
+        return Change("item", (eid, hid), before)
+
+    def set_note(self, eid: str, hid: str, text: str) -> Change:
+        """Write, change or (empty text) remove the note on one cell."""
+        case_id = self.require()
+        text = text.strip()
+        record = self.store.set_note(case_id, eid, hid, text)
+        if record is None:
+            return NOTHING
+        self._did(record, (eid, hid))
+        before = self.view.analysis
+        self._reread(eid)
+        return Change("item", (eid, hid), before,
+                      message=f"Note on {eid} × {hid} {'saved' if text else 'removed'}")
+
+    def toggle_excluded(self, eid: str, focus: Focus) -> Change:
+        """What-if: leave the item out of scoring (or put it back)."""
+        case_id = self.require()
+        excluded = self.store.evidence(case_id, eid).excluded
+        self._did(self.store.set_excluded(case_id, eid, not excluded), focus)
+        before = self.view.analysis
+        self._reread(eid)
+        return Change("item", focus, before)
+
+    # --------------------------------------------------------- undo, redo
+
+    def undo(self) -> Change:
+        """Step back over the newest edit: its inverse is committed like any edit."""
+        return self._step_over(self.done, self.undone, "Nothing to undo", "Undid")
+
+    def redo(self) -> Change:
+        """Make the newest undone edit again."""
+        return self._step_over(self.undone, self.done, "Nothing to redo", "Redid")
+
+    def _step_over(self, source: list[Step], target: list[Step], empty: str, verb: str) -> Change:
+        self.require()
+        if not source:
+            return Change("none", message=empty)
+        step = source[-1]
+        record = self.store.revert(step.record)  # on an error the step stays where it was
+        source.pop()
+        target.append(Step(record, step.focus))
+        what = step.record.describe() if verb == "Undid" else record.describe()
+        self._reread(dates=True)  # the step may bring back (or take away) a date
+        return Change("rows", step.focus, message=f"{verb} {what}")
+
+    # ------------------------------------------------------------ evidence
+
+    def add_evidence(self, ev: Evidence) -> Change:
+        case_id = self.require()
+        self._did(self.store.add_evidence(case_id, ev), (ev.id, None))
+        message = "Filter cleared to show the new item" if self.view.clear_filter_for(ev) else None
+        self._reread(dates=True)
+        return Change("rows", (ev.id, self._first_hypothesis()), message=message)
+
+    def _first_hypothesis(self) -> str | None:
+        case = self.case
+        return case.hypotheses[0].id if case is not None and case.hypotheses else None
+
+    def update_evidence(self, old: Evidence, new: Evidence, focus: Focus) -> Change:
+        case_id = self.require()
+        self._did(self.store.update_evidence(case_id, new), focus)
+        self._reread(dates=True)
+        return Change("rows", focus)
+
+    def delete_evidence(self, eid: str, hid: str | None, row: int) -> Change:
+        """Delete an item; the cursor goes to the row that took its place."""
+        case_id = self.require()
+        self._did(self.store.delete_evidence(case_id, eid), (eid, hid))
+        self._reread(dates=True)
+        rows = self.view.rows()
+        target = rows[min(row, len(rows) - 1)].id if rows else None
+        return Change("rows", (target, hid), message=f"Deleted {eid}: u undoes")
+
+    # ---------------------------------------------------------- hypotheses
+
+    def add_hypothesis(self, hyp: Hypothesis, eid: str | None) -> Change:
+        case_id = self.require()
+        self._did(self.store.add_hypothesis(case_id, hyp), (eid, hyp.id))
+        self._reread()
+        return Change("rows", (eid, hyp.id))
+
+    def update_hypothesis(self, old: Hypothesis, new: Hypothesis, focus: Focus) -> Change:
+        case_id = self.require()
+        self._did(self.store.update_hypothesis(case_id, new), focus)
+        self._reread()
+        return Change("rows", focus)
+
+    def delete_hypothesis(self, hid: str, eid: str | None) -> Change:
+        case_id = self.require()
+        self._did(self.store.delete_hypothesis(case_id, hid), (eid, hid))
+        self._reread()
+        return Change("rows", (eid, None), message=f"Deleted {hid}: u undoes")
+
+    def update_case_info(self, old: CaseInfo, new: CaseInfo, focus: Focus) -> Change:
+        """Title, question, description, conclusion: the rows stay, the panels redraw."""
+        self.require()
+        self._did(self.store.update_case_info(new), focus)
+        self._reread()
+        return Change("facts", focus, message="Case details saved: u undoes")
+
+    # ------------------------------------------------------- indicators
+    # They take no part in scoring: only observing one (a new item) moves the matrix.
+
+    def _indicator_edit(self, record: Record | None, message: str | None = None) -> Change:
+        self._did(record, (None, None))
+        self.view.case = self.store.case(self.require())
+        return Change("none", message=message)
+
+    def add_indicator(self, ind: Indicator) -> Change:
+        record = self.store.add_indicator(self.require(), ind)
+        return self._indicator_edit(record, f"Indicator {ind.id} registered: u undoes")
+
+    def update_indicator(self, old: Indicator, new: Indicator) -> Change:
+        return self._indicator_edit(self.store.update_indicator(self.require(), new))
+
+    def delete_indicator(self, mid: str) -> Change:
+        record = self.store.delete_indicator(self.require(), mid)
+        return self._indicator_edit(record, f"Deleted indicator {mid}: u undoes")
+
+    def observe_indicator(self, mid: str, today: date) -> Change:
+        """Seen: one store record adds an item carrying the indicator's pre-registered
+        ratings (reported today) and marks it observed; the item is then selected."""
+        case_id = self.require()
+        assert self.case is not None
+        ind = self.case.indicator(mid)
+        draft = Evidence(id=self.next_evidence_id(), title=ind.title, details=ind.details,
+                         source=f"indicator {mid}", reported_date=today)
+        record = self.store.observe_indicator(case_id, mid, draft)
+        ev = record.evidence
+        self._did(record, (ev.id, None))
+        message = (f"{mid} observed: {ev.id} added with its pre-registered ratings "
+                   "(edit it like any item; u undoes)")
+        if self.view.clear_filter_for(ev):
+            message += "; filter cleared to show it"
+        self._reread(dates=True)
+        return Change("rows", (ev.id, self._first_hypothesis()), message=message)
+
+    # ------------------------------------------------------------ reading
+
+    def focused_item(self, eid: str | None) -> Evidence | None:
+        if eid is None or self.case_id is None:
+            return None
+        return self.store.evidence(self.case_id, eid)
+
+    def next_evidence_id(self) -> str:
+        assert self.case is not None
+        return next_id("E", [ev.id for ev in self.case.evidence])
+
+    def next_indicator_id(self) -> str:
+        assert self.case is not None
+        return next_id("M", [ind.id for ind in self.case.indicators])
+
+    def next_hypothesis_id(self) -> str:
+        assert self.case is not None
+        return next_id("H", [h.id for h in self.case.hypotheses])
+
+
+__all__ = ["Change", "EditSession", "NoCase", "Step", "next_id"]
