@@ -1,6 +1,6 @@
 """`u` and `U` as a user presses them: after an edit of each kind, `u` puts the screen
-back exactly as it was and `U` shows the edit again (the session's stacks and the
-history replay are checked below the screen, in test_undo_redo.py)."""
+back exactly as it was and `U` shows the edit again (every kind, notes and indicators
+too, and the history replay are checked below the screen, in test_undo_redo.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pytest
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import notices, screen_text
+from tests.tui.conftest import flat_text, notices, screen_text
 
 #: Keys that make one edit of each kind on the main screen, from a rating cell.
 EDITS: dict[str, list[str]] = {
     "rate": ["I"],
     "clear a rating": ["backspace"],
     "exclude": ["space"],
-    "note": ["w", *"checked twice", "ctrl+s"],
     "delete evidence": ["delete", "y"],
     "add hypothesis": ["A", *"Another explanation", "ctrl+s"],
     "case details": ["D", *" (draft)", "ctrl+s"],
@@ -56,12 +55,16 @@ async def test_u_undoes_and_shift_u_redoes_each_kind_of_edit(db_path, make_app, 
     assert stored(db_path) == original  # on disk too, after the last u
 
 
-async def test_redo_is_in_the_footer_and_a_new_edit_ends_it(db_path, make_app) -> None:
+async def test_redo_is_in_the_help_and_a_new_edit_ends_it(db_path, make_app) -> None:
     app = make_app(db_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        assert "U Redo" in screen_text(app).splitlines()[-1]
-        await pilot.press("down", "right", "c", "u", "n")  # undo, then a new edit
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Redo the last change undone" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("down", "right", "c", "u", "x")  # undo, then a new edit
         await pilot.pause()
         await pilot.press("U")
         await pilot.pause()
