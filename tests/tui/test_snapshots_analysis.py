@@ -28,6 +28,7 @@ def snap_db(tmp_path: Path) -> Path:
 
 
 async def _settle(pilot) -> None:
+    await pilot.pause()  # the case shown, and its overdue notice raised, before it is cleared
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()
