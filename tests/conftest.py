@@ -99,6 +99,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["WEIGH_DB"] = str(tmp_path / "weigh.json")
     env["PYTHONPATH"] = str(ROOT)
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")  # the workbench's memory, not the user's
     open_store(tmp_path / "weigh.json").close()
     return env
 

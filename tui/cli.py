@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     dele.add_argument("case_id", metavar="ID")
     dele.add_argument("--yes", action="store_true", help="really delete it")
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
-    exp.add_argument("--case", metavar="ID", help="case to export (default: the only case, or istanbul-2022)")
+    exp.add_argument("--case", metavar="ID", help="case to export (default: the case last open in the workbench, else the only one, else istanbul-2022)")
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         "make-team", parents=[db],
         help="make a case a team case: its ratings and notes become yours, others add theirs",
     )
-    team.add_argument("--case", metavar="ID", help="case (default: the only case, or istanbul-2022)")
+    team.add_argument("--case", metavar="ID",
+                      help="case (default: the case last open in the workbench, else the only one, else istanbul-2022)")
     team.add_argument(
         "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
     )
@@ -140,8 +141,11 @@ def _db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
-def _pick_case(store: Store, wanted: str | None) -> str:
+def _pick_case(store: Store, wanted: str | None, db_path: Path) -> str:
+    """The case named, else the one last open in the workbench on this database, else the
+    only one, else the bundled one: what the analyst was just working on."""
     from evidence.seed import DEFAULT_CASE_ID
+    from tui.state_file import default_state_file, last_case
 
     ids = store.case_ids()
     if wanted is not None:
@@ -149,6 +153,9 @@ def _pick_case(store: Store, wanted: str | None) -> str:
             known = ", ".join(ids) or "none"
             raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {known})")
         return wanted
+    last = last_case(default_state_file(), db_path)
+    if last in ids:
+        return last
     if len(ids) == 1:
         return ids[0]
     if DEFAULT_CASE_ID in ids:
@@ -272,7 +279,7 @@ def cmd_make_team(args: argparse.Namespace) -> int:
 
     store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
     try:
-        case_id = _pick_case(store, args.case)
+        case_id = _pick_case(store, args.case, _db_path(args))
         store.make_team(case_id)
         who = store.analyst
     finally:
@@ -294,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
     store = open_store(_db_path(args), readonly=True)
     try:
-        case_id = _pick_case(store, args.case)
+        case_id = _pick_case(store, args.case, _db_path(args))
         case = store.case(case_id)
         history = [describe_change(r) for r in store.history(case_id)] if args.history else None
     finally:
