@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands 
 
 EXIT_ERROR = 2
 
+LAST_CASE_HELP = "case (default: the case last open in the workbench, else the only one, else istanbul-2022)"
+
 
 def say(text: str, file: TextIO | None = None) -> None:
     """Print weigh's own output with every control character shown, never obeyed."""
@@ -106,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     dele.add_argument("case_id", metavar="ID")
     dele.add_argument("--yes", action="store_true", help="really delete it")
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
-    exp.add_argument("--case", metavar="ID", help="case to export (default: the case last open in the workbench, else the only one, else istanbul-2022)")
+    exp.add_argument("--case", metavar="ID", help=LAST_CASE_HELP)
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
@@ -122,8 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "make-team", parents=[db],
         help="make a case a team case: its ratings and notes become yours, others add theirs",
     )
-    team.add_argument("--case", metavar="ID",
-                      help="case (default: the case last open in the workbench, else the only one, else istanbul-2022)")
+    team.add_argument("--case", metavar="ID", help=LAST_CASE_HELP)
     team.add_argument(
         "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
     )
