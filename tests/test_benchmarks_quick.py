@@ -21,7 +21,7 @@ SUMMARY = re.compile(
     r"^summary: edit_ratio=(\S+) edit_ms=(\S+) open_ratio=(\S+) rescore_ms=(\S+) "
     r"linchpin_ms=(\S+) export_s=(\S+) key1k_worst_ms=(\S+) tui1k_ready_s=(\S+) "
     r"launch_ratio=(\S+) rss1k_mib=(\S+) aged_open_ratio=(\S+) aged_close_ratio=(\S+) "
-    r"export100k_s=(\S+) team_rescore_ms=(\S+)$"
+    r"export100k_s=(\S+) team_rescore_ms=(\S+) import1k_mib=(\S+)$"
 )
 
 pytestmark = pytest.mark.benchmark  # slow: only with `pytest -m benchmark`

@@ -5,8 +5,8 @@ row of the issue's target table with several repetitions (medians), runs the
 naive TinyDB baseline in the same run, and prints the table followed by one
 line: ``summary: edit_ratio=… edit_ms=… open_ratio=… rescore_ms=… linchpin_ms=… export_s=…
 key10k_worst_ms=… tui10k_ready_s=… launch_ratio=… rss100k_mib=… aged_open_ratio=…
-aged_close_ratio=… export100k_s=…`` (1k instead of 10k with ``--quick``, which builds no 100k
-case: rss1k_mib is the 1k case's, export100k_s=nan).
+aged_close_ratio=… export100k_s=… team_rescore_ms=… import100k_mib=…`` (1k instead of 10k
+with ``--quick``, which builds no 100k case: rss1k_mib is the 1k case's, export100k_s=nan, import1k_mib=nan).
 Each measurement runs in its own process, so peak RSS belongs to one case.
 """
 
@@ -326,6 +326,25 @@ def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
     res.summary[f"key{n}_worst_ms"] = worst_all * 1000
 
 
+def import_rows(n: int, work: Path, res: Results) -> None:
+    """Peak RSS of the whole `weigh import` process (issue 23), beside a hostile file's."""
+    case = child(["import", str(n), str(work), "case"])
+    hostile = child(["import", str(n), str(work), "hostile"])
+    label = f"{n // 1000}k"
+    res.rows.append(Row(
+        f"peak RSS, `weigh import` of a {label}-item case file (whole process)",
+        "≤ 250 MiB" if n >= 100_000 else "(report)", f"{case['peak_rss_mb']:.0f} MiB",
+        f"file {case['file_mb']:.0f} MiB; exit {case['exit']}",
+        verdict(case["peak_rss_mb"] <= 250 and case["exit"] == 0) if n >= 100_000 else "",
+    ))
+    res.rows.append(Row(
+        "  `weigh import` of a hostile file inside the limits (memory bound)", "(info)",
+        f"{hostile['peak_rss_mb']:.0f} MiB",
+        f"{hostile['file_mb']:.0f} MiB of distinct unknown keys, refused (exit {hostile['exit']})", "",
+    ))
+    res.summary[f"import{label}_mib"] = case["peak_rss_mb"]
+
+
 def hundred_k_rows(plan: Plan, work: Path, res: Results) -> None:
     assert plan.big is not None
     written = child(["write", str(plan.big), str(work)])
@@ -403,7 +422,7 @@ def summary_line(summary: dict[str, float], size: str = "10k", big: str = "100k"
     """The last line; the TUI keys carry the case size (10k, or 1k with --quick)."""
     keys = ("edit_ratio", "edit_ms", "open_ratio", "rescore_ms", "linchpin_ms", "export_s",
             f"key{size}_worst_ms", f"tui{size}_ready_s", "launch_ratio", f"rss{big}_mib",
-            "aged_open_ratio", "aged_close_ratio", "export100k_s", "team_rescore_ms")
+            "aged_open_ratio", "aged_close_ratio", "export100k_s", "team_rescore_ms", f"import{big}_mib")
     fmt = {"edit_ratio": "{:.0f}", "export_s": "{:.3f}", f"tui{size}_ready_s": "{:.3f}",
            "export100k_s": "{:.3f}"}
     return "summary: " + " ".join(
@@ -438,6 +457,7 @@ def run(plan: Plan, work: Path) -> Results:
         res.rows.append(Row("TUI rows", "", "skipped (--no-tui)", verdict="n/a"))
     if plan.big is not None:
         guarded(res, "100k case", lambda: hundred_k_rows(plan, work, res))
+        guarded(res, "weigh import, 100k", lambda: import_rows(plan.big or 0, work, res))
     else:
         res.rows.append(Row("100k rows", "", "skipped (--quick)", verdict="n/a"))
         if "peak_rss_mb" in stats:  # the largest case measured stands in for the 100k one
@@ -450,7 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
     parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
-    parser.add_argument("--only", choices=["team"], help="run only these rows (team: the team case's)")
+    parser.add_argument("--only", choices=["team", "import"],
+                        help="run only these rows (team: the team case's; import: weigh import's RSS)")
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick, not args.no_tui)
     if args.only:
@@ -481,7 +502,10 @@ def only(plan: Plan, args: argparse.Namespace) -> int:
     try:
         print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
         res = Results()
-        guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
+        if args.only == "import":
+            guarded(res, "weigh import", lambda: import_rows(plan.big or plan.n, work, res))
+        else:
+            guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
         print(table(res.rows))
     finally:
         shutil.rmtree(work, ignore_errors=True)

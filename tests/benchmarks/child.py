@@ -53,6 +53,11 @@ def main(argv: list[str]) -> None:
 
         n, workdir, reps = args
         print(json.dumps(naive.measure(int(n), Path(workdir), int(reps))), flush=True)
+    elif what == "import":
+        from tests.benchmarks import import_rows
+
+        n, workdir, kind = args
+        print(json.dumps(import_rows.measure(int(n), Path(workdir), kind)), flush=True)
     elif what == "launch":
         from tests.benchmarks.tui_rows import child_launch
 
