@@ -25,6 +25,18 @@ def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
 
+@pytest.fixture
+def no_toasts(_notices_kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts are raised (``notices`` has them) but never drawn: for snapshots, which a toast
+    would make depend on the clock (it times out by the wall clock, and arrives as a message
+    that may come after the test looked)."""
+
+    def notify(self: App[object], message: str, **_: object) -> None:
+        RAISED.setdefault(self, []).append(message)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
 @pytest.fixture(scope="session")
 def _seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database seeded with the bundled case per test process, for copying."""

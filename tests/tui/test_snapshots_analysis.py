@@ -10,6 +10,8 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from hypotheses.models import CaseInfo
 
+pytestmark = pytest.mark.usefixtures("no_toasts")  # the overdue notice is no part of the picture
+
 CONCLUSION = (
     "Most likely the talks died of mistrust after Bucha and the lack of guarantees; "
     "the [bold]sham-talks[/] hypothesis is the weakest on the evidence."
@@ -32,7 +34,6 @@ async def _settle(pilot) -> None:
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()
-    pilot.app.clear_notifications()  # the overdue notice would time out at a machine's pace
     await pilot.pause()
 
 
