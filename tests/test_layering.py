@@ -23,7 +23,7 @@ from tui.cli import build_parser
 
 #: What each layer must never import, at import time or deferred into a function.
 FORBIDDEN: dict[str, frozenset[str]] = {
-    "hypotheses": frozenset({"evidence", "tui", "textual", "textual_serve", "tinydb", "filelock", "rich"}),
+    "hypotheses": frozenset({"evidence", "tui", "textual", "textual_serve", "tinydb", "rich"}),
     "evidence": frozenset({"tui", "textual", "textual_serve", "rich"}),
 }
 
