@@ -160,14 +160,35 @@ def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopbac
     assert asyncio.run(get(loopback.base + "/"))[0] == 200  # the server goes on
 
 
-def test_a_module_planted_in_the_current_folder_never_runs(cli_env: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the workbench's pid")
+def test_a_planted_module_never_runs_and_no_workbench_outlives_the_server(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     folder = tmp_path / "downloads"
     (folder / "tui").mkdir(parents=True)
     marker = tmp_path / "planted-ran"
     (folder / "tui" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+
+    async def open_and_hang(served: Served) -> set[int]:
+        """A workbench too busy to quit, its socket still open, when the server is stopped."""
+        session = aiohttp.ClientSession()
+        ws = await session.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
+        await ws.send_json(["resize", {"width": 100, "height": 30}])
+        assert (await ws.receive(timeout=WAIT_SECONDS)).type == aiohttp.WSMsgType.BINARY
+        workbenches = children(served.proc.pid)
+        for pid in workbenches:
+            os.kill(pid, signal.SIGSTOP)
+        served.proc.terminate()
+        assert served.proc.wait(timeout=WAIT_SECONDS) == 0
+        await session.close()
+        return workbenches
+
+    workbenches: set[int] = set()
     for served in start(cli_env, tmp_path, cwd=folder):
         assert isinstance(asyncio.run(ws_status(f"ws://127.0.0.1:{served.port}/ws")), bytes)
+        workbenches = asyncio.run(open_and_hang(served))
     assert not marker.exists()
+    assert workbenches and not any(alive(pid) for pid in workbenches)
 
 
 def test_port_0_is_the_port_printed_and_the_token_stays_out_of_the_log(
