@@ -144,3 +144,20 @@ async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tupl
         await pilot.pause()
         name = type(app.screen).__name__
         return name, shown(app, "#error-import-path") if name == "ImportDialog" else flat_text(app)
+
+
+def shown_ids(screen: object) -> list[str]:
+    """The item ids of the matrix's rows, top to bottom: the order the user sees."""
+    return list(screen.matrix.rows)  # type: ignore[attr-defined]
+
+
+def matrix_lines(app: App[object]) -> dict[str, str]:
+    """Each item row on screen by its id: the matrix part of its line (left of the detail pane)."""
+    ids = set(shown_ids(app.screen))
+    out: dict[str, str] = {}
+    for line in screen_text(app).splitlines():
+        head = line.split("│", 1)[0]
+        first = head.split()[0] if head.split() else ""
+        if head.startswith(" ") and first in ids:
+            out[first] = head
+    return out

@@ -164,7 +164,7 @@ async def test_keys_pressed_before_the_workbench_is_drawn_reach_it_in_order(
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.case is not None
         first = screen.case.hypotheses[0].id
-        rows = [ev.id for ev in screen.sorted_rows()]
+        rows = list(screen.matrix.rows)
         got = {eid: screen.store.evidence(screen.case_id, eid).ratings.get(first)
                for eid in rows[:4]}
         assert (got[rows[0]], got[rows[1]], got[rows[3]]) == ("C", "I", "N")

@@ -10,7 +10,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.widgets.matrix import EvidenceMatrix
@@ -25,7 +25,7 @@ async def test_first_run_opens_istanbul_focused_on_first_cell(tmp_path, make_app
         assert isinstance(screen, MainScreen)
         assert screen.case_id == DEFAULT_CASE_ID
         assert isinstance(app.focused, EvidenceMatrix)
-        first = screen.sorted_rows()[0].id
+        first = shown_ids(screen)[0]
         assert screen.matrix.current() == (first, "H1")
         text = flat_text(app)
         assert "Why the spring-2022 Istanbul peace talks collapsed" in text

@@ -29,8 +29,7 @@ from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
-from hypotheses.scoring import Analysis
-from tui.case_view import Change, NoCase, RowFacts
+from tui.case_view import Change, NoCase
 from tui.edit_session import EditSession
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
@@ -115,10 +114,6 @@ class MainScreen(Screen[None]):
         self.session = EditSession(store)
         self.db_path = db_path
         self.export_folder = export_folder
-        self.drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
-        self._facts_for: tuple[Analysis | None, str] = (None, "")  # what self.drawn is true for
-        self.rebuilds = 0  # how many times the whole table was redrawn (tests read it)
-        self.rows_redrawn = 0  # rows redrawn in place by the last change
         self.show_detail = False  # d flips the detail pane from its default
         self._detail_key: object = None  # what the detail pane shows now
         self._initial_case = case_id
@@ -137,30 +132,6 @@ class MainScreen(Screen[None]):
     @property
     def case(self) -> Case | None:
         return self.session.case
-
-    @property
-    def view(self) -> Case | None:
-        """The case the analysis scores (the whole case, or the shown items)."""
-        return self.session.view.scored
-
-    @property
-    def analysis(self) -> Analysis | None:
-        return self.session.view.analysis
-
-    @property
-    def model(self) -> str:
-        return self.session.view.state.model
-
-    @property
-    def sort(self) -> str:
-        return self.session.view.state.sort.name
-
-    @property
-    def filter_query(self) -> str:
-        return self.session.view.state.filter_query
-
-    def sorted_rows(self) -> list[Evidence]:
-        return self.session.view.rows()
 
     # ---------------------------------------------------------------- layout
 
@@ -219,7 +190,7 @@ class MainScreen(Screen[None]):
         self._close_filter_bar()
         if case_id is None:
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
-                                         self.sort, "", self.db_path)
+                                         self.session.view.state.sort.name, "", self.db_path)
             self.matrix.clear()
             self.query_one(ConclusionLine).show("")
             return
@@ -245,74 +216,18 @@ class MainScreen(Screen[None]):
 
     def draw(self, change: Change) -> None:
         """Redraw what ``change`` says changed, then tell the user its message."""
-        if change.redraw == "item":
-            self.sync_rows(change.before)
-        elif change.redraw == "facts":
-            self.sync_rows()
-        elif change.redraw == "rows":
+        if change.redraw == "rows":
             self.rebuild(change.focus)
+        elif change.redraw != "none":  # one item's row (compared with before), or every row's facts
+            self.matrix.sync(self.session.view, change.before if change.redraw == "item" else None)
+            self.redraw_panels()
         if change.message:
             self.notify(change.message, timeout=3, markup=False)
         self.call_after_refresh(collect_after_frame)
 
-    def row_facts(self, ev: Evidence) -> RowFacts:
-        """An item's facts under the analysis and model on show, worked out when its row
-        is first drawn and kept until they may change (so 10,000 rows cost a screenful)."""
-        key = (self.session.view.analysis, self.session.view.state.model)
-        if self._facts_for != key:
-            self._facts_for = key
-            self.drawn = {}
-        got = self.drawn.get(ev.id)
-        if got is not None and got[0] is ev:
-            return got[1]
-        facts = self.session.view.facts(ev)
-        self.drawn[ev.id] = (ev, facts)
-        return facts
-
     def rebuild(self, focus: tuple[str | None, str | None]) -> None:
-        """Redraw the whole table: open, sort, filter, as-of, add, delete, columns."""
-        assert self.case is not None
-        # the same analysis and model (sort, filter, resize): every row's facts still hold
-        same = self._facts_for == (self.session.view.analysis, self.session.view.state.model)
-        self.matrix.rebuild(self.case.hypotheses, self.session.view.rows(), self._title_width(),
-                            focus, self.row_facts, rows_unchanged=same)
-        self.rebuilds += 1
-        self.redraw_panels()
-
-    def sync_rows(self, before: Analysis | None = None) -> None:
-        """Redraw in place only the rows whose item or facts changed since drawn.
-
-        ``before``: the analysis the rows were drawn from, when only items and
-        scores changed (not the model, date or view): then only the items that
-        changed, and those whose diagnosticity or linchpin moved, are looked at;
-        without it every row may have changed, so the rows in view are drawn again.
-        """
-        session = self.session.view
-        state = session.state
-        assert session.scored is not None
-        if before is None or self._facts_for != (before, state.model):
-            self._facts_for = (session.analysis, state.model)
-            self.drawn = {}
-            self.rows_redrawn = -1  # every row in view
-            self.matrix.redraw_all()
-            self.redraw_panels()
-            return
-        evidence = session.scored.evidence
-        self._facts_for = (session.analysis, state.model)  # what stays drawn is still true
-        count = 0
-        for i in session.changed_items(before):
-            ev = evidence[i]
-            drawn = self.drawn.get(ev.id)
-            if drawn is None:
-                if ev.id in self.matrix.rows:
-                    self.matrix.update_row(ev)  # not drawn yet: only its item is new
-                continue
-            facts = session.facts(ev)
-            if drawn[0] is not ev or drawn[1] != facts:
-                self.drawn[ev.id] = (ev, facts)
-                self.matrix.update_row(ev)
-                count += 1
-        self.rows_redrawn = count
+        """Redraw the whole table (open, sort, filter, add, delete, columns) and the panels."""
+        self.matrix.show_view(self.session.view, self._title_width(), focus)
         self.redraw_panels()
 
     def redraw_panels(self) -> None:
@@ -508,7 +423,7 @@ class MainScreen(Screen[None]):
         if not self._have_case():
             return
         bar = self.query_one(FilterBar)
-        bar.value = self.filter_query
+        bar.value = self.session.view.state.filter_query
         bar.add_class("open")
         bar.focus()
 
@@ -553,7 +468,7 @@ class MainScreen(Screen[None]):
             return
         from tui.screens.ranking_history import RankingHistoryScreen  # on first use: off the start-up path
 
-        self.app.push_screen(RankingHistoryScreen(self.store, self.case_id, self.model))
+        self.app.push_screen(RankingHistoryScreen(self.store, self.case_id, self.session.view.state.model))
 
     def key_sections(self) -> list[KeySection]:
         """The keys a user meets here, grouped by where they work (help screen, command palette)."""
@@ -696,11 +611,11 @@ class MainScreen(Screen[None]):
             self.run_edit(lambda: self.session.update_case_info(old, new, focus))
 
     def action_separation(self) -> None:
-        if not self._have_case() or self.analysis is None:
+        if not self._have_case() or self.session.view.analysis is None:
             return
         from tui.screens.separation_view import SeparationView  # on first use
 
-        self.app.push_screen(SeparationView(self.analysis, self.model))
+        self.app.push_screen(SeparationView(self.session.view.analysis, self.session.view.state.model))
 
     def action_conclusion(self) -> None:
         if not self._have_case():
@@ -717,11 +632,11 @@ class MainScreen(Screen[None]):
         from tui.screens.hypothesis_view import HypothesisView  # on first use
 
         hid = self.ranking.selected_id()
-        if hid is None or self.analysis is None:
+        if hid is None or self.session.view.analysis is None:
             self.notify("No hypothesis selected", severity="warning")
             return
         self.app.push_screen(
-            HypothesisView(self.analysis, hid, self.model, date.today()),
+            HypothesisView(self.session.view.analysis, hid, self.session.view.state.model, date.today()),
             lambda eid: self.show_item(eid, hid),
         )
 
@@ -755,9 +670,9 @@ class MainScreen(Screen[None]):
         from tui.screens.export_dialog import ExportDialog  # on first use: off the start-up path
 
         assert self.case is not None
+        state = self.session.view.state
         self.app.push_screen(
-            ExportDialog(self.case, self.model, self.session.view.state.as_of, self.export_folder,
-                         self.store.path),
+            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path),
             self._exported,
         )
 

@@ -17,8 +17,9 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from hypotheses.models import Evidence, Hypothesis
+from hypotheses.scoring import Analysis
 from hypotheses.visible import visible
-from tui.case_view import RowFacts
+from tui.case_view import CaseView, Focus, RowFacts
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 __all__ = ["EvidenceMatrix", "RowFacts", "row_cells"]
@@ -114,6 +115,67 @@ class EvidenceMatrix(CellGrid):
         self._rows: list[Evidence] = []  # the items shown, in row order (the grid indexes them)
         self._edited: dict[str, Evidence] = {}  # rows redrawn in place since: their new item
         self._facts: Callable[[Evidence], RowFacts] | None = None
+        self._view: CaseView | None = None
+        self._facts_drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
+        self._facts_for: tuple[Analysis | None, str] = (None, "")  # what _facts_drawn is true for
+
+    # ---------------------------------------------------------- the case view
+
+    def show_view(self, view: CaseView, title_width: int, focus: Focus) -> None:
+        """Show the view's rows in its order (open, sort, filter, as-of, add, delete,
+        columns); the cursor on ``focus``."""
+        assert view.case is not None
+        # the same analysis and model (sort, filter, resize): every row's facts still hold
+        same = self._facts_for == (view.analysis, view.state.model)
+        self._view = view
+        self.rebuild(view.case.hypotheses, view.rows(), title_width, focus, self._row_facts,
+                     rows_unchanged=same)
+
+    def _row_facts(self, ev: Evidence) -> RowFacts:
+        """An item's facts under the analysis and model on show, worked out when its row
+        is first drawn and kept until they may change (so 10,000 rows cost a screenful)."""
+        view = self._view
+        assert view is not None
+        key = (view.analysis, view.state.model)
+        if self._facts_for != key:
+            self._facts_for = key
+            self._facts_drawn = {}
+        got = self._facts_drawn.get(ev.id)
+        if got is not None and got[0] is ev:
+            return got[1]
+        facts = view.facts(ev)
+        self._facts_drawn[ev.id] = (ev, facts)
+        return facts
+
+    def sync(self, view: CaseView, before: Analysis | None = None) -> None:
+        """Redraw in place only the rows whose item or facts changed since drawn.
+
+        ``before``: the analysis the rows were drawn from, when only items and
+        scores changed (not the model, date or view): then only the items that
+        changed, and those whose diagnosticity or linchpin moved, are looked at;
+        without it every row may have changed, so the rows in view are drawn again.
+        """
+        assert view.scored is not None
+        self._view = view
+        model = view.state.model
+        if before is None or self._facts_for != (before, model):
+            self._facts_for = (view.analysis, model)
+            self._facts_drawn = {}
+            self.redraw_all()
+            return
+        evidence = view.scored.evidence
+        self._facts_for = (view.analysis, model)  # what stays drawn is still true
+        for i in view.changed_items(before):
+            ev = evidence[i]
+            drawn = self._facts_drawn.get(ev.id)
+            if drawn is None:
+                if ev.id in self.rows:
+                    self.update_row(ev)  # not drawn yet: only its item is new
+                continue
+            facts = view.facts(ev)
+            if drawn[0] is not ev or drawn[1] != facts:
+                self._facts_drawn[ev.id] = (ev, facts)
+                self.update_row(ev)
 
     # ------------------------------------------------------------- building
 
