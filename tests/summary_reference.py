@@ -240,6 +240,12 @@ def differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
             *_ranking_differences(product, expected), *_evidence_differences(product, expected)]
 
 
+def engine_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """What a scoring engine computes that differs; the verdict's fields (conclusion, band, …)
+    come from the summary, not the engines, and are checked there."""
+    return [d for d in differences(product, expected) if not d.startswith(WHOLE)]
+
+
 def _whole_differences(product: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     return [f"{key}: product {product.get(key, '<missing>')!r} != reference {expected[key]!r}"
             for key in ("case", "as_of", "evidence_used", "undated_used", "models_agree", *WHOLE)

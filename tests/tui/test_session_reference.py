@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from evidence.store import Store
-from tests.summary_reference import MODELS, close, differences, known_date, reference_summary, takes_part
+from tests.summary_reference import (
+    MODELS,
+    close,
+    engine_differences,
+    known_date,
+    reference_summary,
+    takes_part,
+)
 from tests.test_replay_reference import as_summary
 from tests.test_summary_reference import CASES
 from tui.edit_session import EditSession
@@ -34,7 +41,7 @@ def check_every_stop(s: EditSession) -> None:
         assert s.view.analysis is not None
         for model in MODELS:
             ref = reference_summary(case, model, as_of)
-            assert differences(as_summary(s.view.analysis, model), ref) == []
+            assert engine_differences(as_summary(s.view.analysis, model), ref) == []
         for ev in case.evidence:
             facts = s.view.facts(ev)
             known = known_date(ev)
