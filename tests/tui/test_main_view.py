@@ -207,9 +207,12 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
         assert isinstance(app.screen, HelpScreen)
         await until(pilot, lambda: "Rate consistent (C)" in flat_text(app), "the help text")
         text = flat_text(app)
+        await pilot.press("end")  # the rest of a list longer than the screen
+        await until(pilot, lambda: "linchpin" in flat_text(app), "the end of the help")
+        text += flat_text(app)
         for words in ("Rate consistent (C)", "Rate very inconsistent (II)", "Clear the rating",
                       "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
-                      "one event date back", "Add evidence", "Add a hypothesis", "Undo",
+                      "one event date back", "Add evidence", "Add a hypothesis", "Undo", "Redo",
                       "Export", "Open another case", "Quit", "Delete the selected hypothesis",
                       "linchpin", "Open the hypothesis view", "Edit the case's title"):
             assert words in text, words
