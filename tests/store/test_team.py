@@ -267,3 +267,23 @@ def test_without_a_login_name_solo_edits_name_no_one_and_team_edits_ask(
             store.set_rating("c", "E2", "H2", "C")
         with pytest.raises(WeighError, match="give --analyst ID or set WEIGH_ANALYST"):
             store.set_excluded("c", "E2", True)
+
+
+def test_undo_and_redo_of_a_first_vote_and_of_make_team(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json", analyst="ana") as store:
+        store.put_case(solo_case())
+        team = store.make_team("c")
+        store._analyst = "ben"
+        vote = store.set_rating("c", "E1", "H1", "II")
+        assert vote is not None and store.case("c").analysts == ["ana", "ben"]
+        undone = store.revert(vote)  # ben's first vote undone: ben leaves again
+        assert store.case("c").analysts == ["ana"] and "ben" not in store.evidence("c", "E1").ratings_by
+        store.revert(undone)  # redo
+        assert store.evidence("c", "E1").ratings_by["ben"] == {"H1": "II"}
+        with pytest.raises(Conflict, match="only a team case whose one analyst is ana"):
+            store.revert(team)
+        store.revert(store.revert(vote))  # ben's vote undone, and the undo undone
+        store.revert(store.history("c")[-1])
+        assert store.case("c").analysts == ["ana"]
+        store.revert(team)
+        assert content(store.case("c")) == content(solo_case())
