@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -28,7 +28,7 @@ from textual.widgets import Footer, Static
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, Hypothesis, Rating
 from tui.case_view import Change, NoCase
 from tui.edit_session import EditSession
 from tui.keys import KeySection
@@ -54,6 +54,15 @@ NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
 MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
+#: Actions on the open case: dimmed in the footer while none is open (check_action).
+NEEDS_CASE = frozenset({
+    "rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence", "cycle_model", "cycle_sort",
+    "step_date", "toggle_score_shown", "filter", "undo", "redo", "add_evidence", "add_hypothesis",
+    "edit_hypothesis", "delete_hypothesis", "case_details", "separation", "conclusion",
+    "open_hypothesis", "indicators", "export", "ranking_history",
+})
+#: Actions on the focused item: dimmed while the matrix shows none (an empty case or filter).
+NEEDS_ITEM = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
 
 
 class MainScreen(Screen[None]):
@@ -118,6 +127,7 @@ class MainScreen(Screen[None]):
         self._detail_key: object = None  # what the detail pane shows now
         self._initial_case = case_id
         self._shown_a_case = False  # settle collects from the second case on
+        self._enabled = (True, True)  # (a case open, rows shown) when the footer was last drawn
 
     # ----------------------------------------------- the session, read-only
 
@@ -165,7 +175,7 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._set_narrow(event.size.width)
         if self.case is not None and self._title_width() != self.matrix.title_width:
-            self.rebuild(self.matrix.current())
+            self.draw(Change("rows", self.matrix.current()))
 
     def _set_narrow(self, width: int) -> None:
         if self.has_class("narrow") != (width < NARROW):
@@ -193,20 +203,16 @@ class MainScreen(Screen[None]):
                                          self.session.view.state.sort.name, "", self.db_path)
             self.matrix.clear()
             self.query_one(ConclusionLine).show("")
+            self.draw(Change("none"))
             return
-        self.rebuild((None, None))
+        self.draw(Change("rows"))
         self.matrix.focus()
         settle(collect=self._shown_a_case)
         self._shown_a_case = True
         self.call_after_refresh(self.session.view.warm_up)
         self.post_message(self.CaseOpened(case_id))
-        self._say_overdue()
-
-    def _say_overdue(self) -> None:
-        """Indicators past their expected date deserve a look when the case opens."""
-        if self.case is None:
-            return
-        late = overdue_indicators(self.case, date.today())
+        # indicators past their expected date deserve a look when the case opens
+        late = overdue_indicators(self.session.view.require(), date.today())
         if late:
             ids = ", ".join(ind.id for ind in late[:6]) + (", …" if len(late) > 6 else "")
             self.notify(f"{len(late)} indicator{'s' if len(late) != 1 else ''} overdue ({ids}): "
@@ -217,18 +223,18 @@ class MainScreen(Screen[None]):
     def draw(self, change: Change) -> None:
         """Redraw what ``change`` says changed, then tell the user its message."""
         if change.redraw == "rows":
-            self.rebuild(change.focus)
+            self.matrix.show_view(self.session.view, self._title_width(), change.focus)
         elif change.redraw != "none":  # one item's row (compared with before), or every row's facts
             self.matrix.sync(self.session.view, change.before if change.redraw == "item" else None)
+        if change.redraw != "none":
             self.redraw_panels()
+        enabled = (self.session.case is not None, self.matrix.row_count > 0)
+        if enabled != self._enabled:  # check_action's answers changed: the footer redraws
+            self._enabled = enabled
+            self.refresh_bindings()
         if change.message:
             self.notify(change.message, timeout=3, markup=False)
         self.call_after_refresh(collect_after_frame)
-
-    def rebuild(self, focus: tuple[str | None, str | None]) -> None:
-        """Redraw the whole table (open, sort, filter, add, delete, columns) and the panels."""
-        self.matrix.show_view(self.session.view, self._title_width(), focus)
-        self.redraw_panels()
 
     def redraw_panels(self) -> None:
         """Ranking, timeline, case bar and detail: cheap, drawn on every change."""
@@ -329,17 +335,24 @@ class MainScreen(Screen[None]):
         self.draw(change)
         return True
 
-    def _have_case(self) -> bool:
-        if self.case is None:
-            self.notify("No case is open: ctrl+o opens, creates or imports one", severity="warning")
-            return False
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """What acts on the case is dimmed in the footer (and does nothing) while no case
+        is open, and what acts on an item while the matrix shows none."""
+        if action in NEEDS_CASE and self.session.case is None:
+            return None
+        if action in NEEDS_ITEM and self.matrix.current()[0] is None:
+            return None
         return True
 
-    def _focused_item(self) -> Evidence | None:
-        ev = self.session.focused_item(self.matrix.current()[0])
-        if ev is None:
-            self.notify("No evidence selected", severity="warning")
-        return ev
+    def _ask(self, dialog: Screen[Any], edit: Callable[[Any], Change], *, refocus: bool = True) -> None:
+        """Open a form or question; its answer (None or False: cancelled) is made an edit."""
+        def answered(answer: object) -> None:
+            if answer is not None and answer is not False:
+                self.run_edit(lambda: edit(answer))
+                if refocus:
+                    self.matrix.focus()
+
+        self.app.push_screen(dialog, answered)
 
     def _selected_hypothesis(self) -> Hypothesis | None:
         """The ranking panel's choice when it has focus, else the matrix's column."""
@@ -357,8 +370,6 @@ class MainScreen(Screen[None]):
 
     def action_rate(self, code: Rating | None) -> None:
         """Set the focused cell: durable on return, then the changed row and the ranking."""
-        if not self._have_case():
-            return
         eid, hid = self.matrix.current()
         if eid is None:
             return
@@ -369,17 +380,11 @@ class MainScreen(Screen[None]):
 
     def action_toggle_excluded(self) -> None:
         """What-if: leave the focused item out of scoring (or put it back)."""
-        if not self._have_case():
-            return
-        ev = self._focused_item()
-        if ev is not None:
-            focus = self.matrix.current()
-            self.run_edit(lambda: self.session.toggle_excluded(ev.id, focus))
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.toggle_excluded(str(focus[0]), focus))
 
     def action_note(self) -> None:
         """Write, change or remove the note on the focused cell."""
-        if not self._have_case():
-            return
         eid, hid = self.matrix.current()
         if eid is None:
             return
@@ -392,15 +397,8 @@ class MainScreen(Screen[None]):
         assert self.case is not None
         ev = self.store.evidence(self.case.id, eid)
         hyp = self.case.hypothesis(hid)
-        self.app.push_screen(
-            NoteDialog(eid, hid, hyp.title, ev.ratings.get(hid), ev.notes.get(hid, "")),
-            lambda text: self._note_written(eid, hid, text),
-        )
-
-    def _note_written(self, eid: str, hid: str, text: str | None) -> None:
-        if text is not None:
-            self.run_edit(lambda: self.session.set_note(eid, hid, text))
-            self.matrix.focus()
+        self._ask(NoteDialog(eid, hid, hyp.title, ev.ratings.get(hid), ev.notes.get(hid, "")),
+                  lambda text: self.session.set_note(eid, hid, text))
 
     # -------------------------------------------------------- view controls
 
@@ -420,8 +418,6 @@ class MainScreen(Screen[None]):
         self.run_edit(lambda: self.session.view.toggle_score_shown(focus))
 
     def action_filter(self) -> None:
-        if not self._have_case():
-            return
         bar = self.query_one(FilterBar)
         bar.value = self.session.view.state.filter_query
         bar.add_class("open")
@@ -459,12 +455,11 @@ class MainScreen(Screen[None]):
         self.show_detail = not self.show_detail
         self.set_class(self.show_detail, "detail-flipped")
         if self.case is not None and self._title_width() != self.matrix.title_width:
-            self.rebuild(self.matrix.current())
+            self.draw(Change("rows", self.matrix.current()))
         self.call_after_refresh(self.redraw_detail)  # once the pane's display is restyled
 
     def action_ranking_history(self) -> None:
         if self.case_id is None:
-            self._have_case()
             return
         from tui.screens.ranking_history import RankingHistoryScreen  # on first use: off the start-up path
 
@@ -496,130 +491,73 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------ add/edit/delete
 
     def action_add_evidence(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         assert self.case is not None
-        self.app.push_screen(
-            EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
-                         groups=self.session.view.groups()),
-            self._evidence_added,
-        )
-
-    def _evidence_added(self, ev: Evidence | None) -> None:
-        if ev is not None:
-            self.run_edit(lambda: self.session.add_evidence(ev))
-            self.matrix.focus()
+        self._ask(EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
+                               groups=self.session.view.groups()),
+                  self.session.add_evidence)
 
     def action_edit_evidence(self) -> None:
-        if not self._have_case():
-            return
-        ev = self._focused_item()
-        if ev is None:
-            return
         from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         assert self.case is not None
-        self.app.push_screen(
-            EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.view.groups()),
-            lambda new: self._evidence_edited(ev, new),
-        )
-
-    def _evidence_edited(self, old: Evidence, new: Evidence | None) -> None:
-        if new is not None:
-            focus = self.matrix.current()
-            self.run_edit(lambda: self.session.update_evidence(old, new, focus))
+        focus = self.matrix.current()
+        ev = self.store.evidence(self.case.id, str(focus[0]))
+        self._ask(EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.view.groups()),
+                  lambda new: self.session.update_evidence(ev, new, focus), refocus=False)
 
     def action_delete_evidence(self) -> None:
-        if not self._have_case():
-            return
-        ev = self._focused_item()
-        if ev is None:
-            return
+        assert self.case is not None
+        eid, hid = self.matrix.current()
+        ev = self.store.evidence(self.case.id, str(eid))
         row = self.matrix.cursor_coordinate.row
-        self.app.push_screen(
-            ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
-            lambda yes: self._delete_evidence(ev.id, row) if yes else None,
-        )
-
-    def _delete_evidence(self, eid: str, row: int) -> None:
-        hid = self.matrix.current()[1]
-        self.run_edit(lambda: self.session.delete_evidence(eid, hid, row))
+        self._ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
+                  lambda _: self.session.delete_evidence(ev.id, hid, row), refocus=False)
 
     def action_add_hypothesis(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
 
-        self.app.push_screen(HypothesisForm(None, self.session.next_hypothesis_id()),
-                             self._hypothesis_added)
-
-    def _hypothesis_added(self, hyp: Hypothesis | None) -> None:
-        if hyp is not None:
-            eid = self.matrix.current()[0]
-            self.run_edit(lambda: self.session.add_hypothesis(hyp, eid))
-            self.matrix.focus()
+        eid = self.matrix.current()[0]
+        self._ask(HypothesisForm(None, self.session.next_hypothesis_id()),
+                  lambda hyp: self.session.add_hypothesis(hyp, eid))
 
     def action_edit_hypothesis(self) -> None:
-        if not self._have_case():
-            return
         hyp = self._selected_hypothesis()
         if hyp is None:
             return
         from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
 
-        self.app.push_screen(HypothesisForm(hyp, hyp.id),
-                             lambda new: self._hypothesis_edited(hyp, new))
-
-    def _hypothesis_edited(self, old: Hypothesis, new: Hypothesis | None) -> None:
-        if new is not None:
-            focus = self.matrix.current()
-            self.run_edit(lambda: self.session.update_hypothesis(old, new, focus))
+        focus = self.matrix.current()
+        self._ask(HypothesisForm(hyp, hyp.id),
+                  lambda new: self.session.update_hypothesis(hyp, new, focus), refocus=False)
 
     def action_delete_hypothesis(self) -> None:
-        if not self._have_case():
-            return
         hyp = self._selected_hypothesis()
         if hyp is None:
             return
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete hypothesis {hyp.id} “{hyp.title}” and all its ratings? (u undoes)"
-            ),
-            lambda yes: self._delete_hypothesis(hyp.id) if yes else None,
-        )
-
-    def _delete_hypothesis(self, hid: str) -> None:
         eid = self.matrix.current()[0]
-        self.run_edit(lambda: self.session.delete_hypothesis(hid, eid))
+        self._ask(ConfirmScreen(f"Delete hypothesis {hyp.id} “{hyp.title}” and all its ratings? (u undoes)"),
+                  lambda _: self.session.delete_hypothesis(hyp.id, eid), refocus=False)
 
     # ------------------------------------- case details, hypothesis view
 
     def action_case_details(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.case_details_form import CaseDetailsForm  # on first use
 
         assert self.case is not None
-        old = self.case.info
-        self.app.push_screen(CaseDetailsForm(old), lambda new: self._case_details_saved(old, new))
-
-    def _case_details_saved(self, old: CaseInfo, new: CaseInfo | None) -> None:
-        if new is not None:
-            focus = self.matrix.current()
-            self.run_edit(lambda: self.session.update_case_info(old, new, focus))
+        old, focus = self.case.info, self.matrix.current()
+        self._ask(CaseDetailsForm(old), lambda new: self.session.update_case_info(old, new, focus),
+                  refocus=False)
 
     def action_separation(self) -> None:
-        if not self._have_case() or self.session.view.analysis is None:
+        if self.session.view.analysis is None:
             return
         from tui.screens.separation_view import SeparationView  # on first use
 
         self.app.push_screen(SeparationView(self.session.view.analysis, self.session.view.state.model))
 
     def action_conclusion(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.conclusion_view import ConclusionView  # on first use
 
         assert self.case is not None
@@ -627,8 +565,6 @@ class MainScreen(Screen[None]):
 
     def action_open_hypothesis(self) -> None:
         """Why it stands where it does: coverage, evidence against and for, indicators."""
-        if not self._have_case():
-            return
         from tui.screens.hypothesis_view import HypothesisView  # on first use
 
         hid = self.ranking.selected_id()
@@ -637,36 +573,18 @@ class MainScreen(Screen[None]):
             return
         self.app.push_screen(
             HypothesisView(self.session.view.analysis, hid, self.session.view.state.model, date.today()),
-            lambda eid: self.show_item(eid, hid),
+            lambda eid: self.matrix.reveal(eid, hid),
         )
 
     def action_indicators(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.indicators import IndicatorsScreen  # on first use
 
         self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, date.today()),
-                             self._indicators_closed)
-
-    def _indicators_closed(self, _: None) -> None:
-        self.matrix.focus()
-
-    def show_item(self, eid: str | None, hid: str | None) -> None:
-        """Put the matrix cursor on an item chosen in another view."""
-        if eid is None:
-            return
-        if eid not in self.matrix.rows:
-            self.notify(f"{eid} is not shown (filter): / changes the filter",
-                        severity="warning", markup=False)
-            return
-        self.matrix.focus_cell(eid, hid)
-        self.matrix.focus()
+                             lambda _: self.set_focus(self.matrix))
 
     # ------------------------------------------------------ export & cases
 
     def action_export(self) -> None:
-        if not self._have_case():
-            return
         from tui.screens.export_dialog import ExportDialog  # on first use: off the start-up path
 
         assert self.case is not None

@@ -285,6 +285,18 @@ class EvidenceMatrix(CellGrid):
     def action_to_title(self) -> None:
         self.move_cursor(column=FIXED_COLUMNS.index("title"))
 
+    def reveal(self, eid: str | None, hid: str | None) -> None:
+        """Put the cursor on an item chosen in another view (and the focus here), or say
+        why it cannot: the filter hides it."""
+        if eid is None:
+            return
+        if eid not in self.rows:
+            self.notify(f"{eid} is not shown (filter): / changes the filter",
+                        severity="warning", markup=False)
+            return
+        self.focus_cell(eid, hid)
+        self.focus()
+
     def focus_cell(self, eid: str | None, hid: str | None) -> None:
         """Put the cursor on (evidence, hypothesis); default: first row, first rating."""
         if not self.row_count:
