@@ -78,6 +78,9 @@ class CaseEdits:
     def _commit(self, kind: type[R], case_id: str, **fields: Any) -> R:
         raise NotImplementedError
 
+    def ids_ever(self, case_id: str) -> frozenset[str]:
+        raise NotImplementedError
+
     def put_case(self, case: Case, *, replace: bool = False) -> CasePut:
         """Add a whole case (import, new case); an existing id needs ``replace``."""
         with self._lock:
@@ -274,7 +277,8 @@ class CaseEdits:
                 raise Conflict(f"indicator {mid} is already observed as evidence {ind.evidence_id}")
             if evidence is None:
                 n = len(st.evidence) + 1
-                while f"E{n}" in st.index:
+                issued = self.ids_ever(case_id)  # a deleted item's id is never reused
+                while f"E{n}" in st.index or f"E{n}" in issued:
                     n += 1
                 evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)
             item = evidence.model_copy(update={"ratings": dict(ind.ratings)})

@@ -338,6 +338,11 @@ class Store(CaseEdits):
         with self._lock:
             return self._trail.of_item(case_id, eid, str(self.path))
 
+    def ids_ever(self, case_id: str) -> frozenset[str]:
+        """The ids the case's trail ever named (deleted items' too): never to be issued again."""
+        with self._lock:
+            return self._trail.ids_of(case_id, str(self.path))
+
     def has_history(self) -> bool:
         """Whether anything was ever recorded (a new database has no trail yet)."""
         with self._lock:

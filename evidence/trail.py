@@ -126,6 +126,8 @@ class Trail:
         self._typed: list[Operation] = []
         # (case id, evidence id) → its records: the detail pane asks on every cursor move.
         self._by_item: dict[tuple[str, str], list[Operation]] | None = None
+        # case id → every hypothesis, item and indicator id its records ever named
+        self._ids: dict[str, set[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.folded) + len(self.since)
@@ -140,6 +142,8 @@ class Trail:
             self._typed.append(rec)
             if self._by_item is not None:
                 self._index(rec)
+            if self._ids is not None:
+                self._name_ids(rec)
 
     def records(self, where: str) -> list[Operation]:
         """All records typed; ``where`` (the database path) names the file in an error."""
@@ -168,6 +172,23 @@ class Trail:
                 self._index(rec)
         return list(self._by_item.get((case_id, eid), ()))
 
+    def ids_of(self, case_id: str, where: str) -> frozenset[str]:
+        """Every id a record of the case ever named, deleted or undone ones too, so none
+        is issued twice (a note naming it, or its history, would follow the new item)."""
+        if self._ids is None:
+            records = self.records(where)
+            self._ids = {}
+            for rec in records:
+                self._name_ids(rec)
+        return frozenset(self._ids.get(case_id, ()))
+
+    def _name_ids(self, rec: Operation) -> None:
+        assert self._ids is not None
+        own = getattr(rec, "id", None)
+        named = [*rec.touched(), *([own] if isinstance(own, str) else [])]
+        if named:
+            self._ids.setdefault(rec.case, set()).update(named)
+
     def _index(self, rec: Operation) -> None:
         assert self._by_item is not None
         for eid in rec.touched():
@@ -176,5 +197,5 @@ class Trail:
     def folded_all(self) -> Trail:
         """The trail once a compaction has written every record into the file."""
         trail = Trail(self.folded.extended(self.since))
-        trail._typed, trail._by_item = self._typed, self._by_item
+        trail._typed, trail._by_item, trail._ids = self._typed, self._by_item, self._ids
         return trail

@@ -253,17 +253,22 @@ class EditSession:
             return None
         return self.store.evidence(self.case_id, eid)
 
+    def _ids_taken(self, current: list[str]) -> list[str]:
+        """The ids in the case and every one its trail ever named: ids are never reused."""
+        assert self.case_id is not None
+        return [*current, *self.store.ids_ever(self.case_id)]
+
     def next_evidence_id(self) -> str:
         assert self.case is not None
-        return next_id("E", [ev.id for ev in self.case.evidence])
+        return next_id("E", self._ids_taken([ev.id for ev in self.case.evidence]))
 
     def next_indicator_id(self) -> str:
         assert self.case is not None
-        return next_id("M", [ind.id for ind in self.case.indicators])
+        return next_id("M", self._ids_taken([ind.id for ind in self.case.indicators]))
 
     def next_hypothesis_id(self) -> str:
         assert self.case is not None
-        return next_id("H", [h.id for h in self.case.hypotheses])
+        return next_id("H", self._ids_taken([h.id for h in self.case.hypotheses]))
 
 
 __all__ = ["Change", "EditSession", "NoCase", "Step", "next_id"]

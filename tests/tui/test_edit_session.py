@@ -310,3 +310,27 @@ def test_the_rows_after_a_rating_are_the_rated_items(session: EditSession) -> No
             assert rows == fresh_rows(), (code, session.view.state.sort.name)
             if step < 3:
                 assert {ev.id: ev.ratings.get("H1") for ev in rows}["E1"] == code
+
+
+def test_an_id_once_issued_is_never_issued_again(session: EditSession, tmp_path: Path) -> None:
+    """A deleted (or undone) item's id stays retired, across a restart: a note or the
+    conclusion naming E4 must never come to mean another item, nor its history show."""
+    from hypotheses.models import Indicator
+
+    session.delete_evidence("E4", "H1", 3)
+    assert session.next_evidence_id() == "E5"
+    session.add_evidence(Evidence(id="E5", title="added, then undone"))
+    session.undo()
+    assert session.next_evidence_id() == "E6"
+    session.delete_hypothesis("H3", "E1")
+    assert session.next_hypothesis_id() == "H4"
+    session.add_indicator(Indicator(id="M1", title="a milestone"))
+    session.delete_indicator("M1")
+    assert session.next_indicator_id() == "M2"
+    session.store.close()
+    with Store.open(tmp_path / "db.json") as store:
+        again = EditSession(store)
+        again.open("demo")
+        assert (again.next_evidence_id(), again.next_hypothesis_id(), again.next_indicator_id()) \
+            == ("E6", "H4", "M2")
+        assert store.item_history("demo", again.next_evidence_id()) == []

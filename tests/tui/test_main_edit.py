@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, until
 from tui.edit_session import next_id
 from tui.screens.main import MainScreen
 
@@ -213,4 +213,32 @@ async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make
         await pilot.pause()
         assert app.screen.case_id == "second"
         assert app.screen.store.evidence("second", "E1").ratings == {"H1": "C"}
+        await pilot.press("ctrl+q")
+
+
+async def test_a_deleted_items_id_is_not_given_to_the_next_item(db_path, make_app):
+    """Issue 22, bug 2: delete the last item, add one: a fresh id, with no one else's history."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        last = f"E{DEFAULT_ITEMS}"
+        main.matrix.focus()
+        await pilot.press("ctrl+end")
+        for _ in range(DEFAULT_ITEMS):
+            if main.matrix.current()[0] == last:
+                break
+            await pilot.press("up")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Fresh item", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is main
+        assert main.matrix.current()[0] == f"E{DEFAULT_ITEMS + 1}"
+        await until(pilot, lambda: "History" in flat_text(app), "the new item's history")
+        assert f"deleted evidence {last}" not in flat_text(app)
         await pilot.press("ctrl+q")
