@@ -96,39 +96,43 @@ async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_
         tagged = [e for e in case.evidence if tag in e.tags]
         await pilot.press("slash", *f"#{tag}")
         # narrowed while typing, before enter
-        assert screen.matrix.row_count == len(tagged)
+        await until(pilot, lambda: screen.matrix.row_count == len(tagged), "the rows narrowed")
         await pilot.press("enter")
+        line = f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring all {DEFAULT_ITEMS}"
+        await until(pilot, lambda: line in flat_text(app), "the filter line")
         text = flat_text(app)
-        assert f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring all {DEFAULT_ITEMS}" in text
         assert "filtered view" not in text  # the ranking is the whole case's
         assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in text
         assert screen.session.view.analysis.models["weighted"].scores == whole
         assert app.focused is screen.matrix
         # f: score only what is shown, said on screen; f again: the whole case
         await pilot.press("f")
+        await until(pilot, lambda: "filtered view" in flat_text(app), "the filtered view")
         sub = Case.model_construct(**{**dict(case), "evidence": tagged})
         shown = screen.session.view.analysis
         assert shown.models["weighted"].scores == analyse(sub).models["weighted"].scores
         assert f"scoring only these {len(tagged)}" in flat_text(app)
         assert "filtered view" in flat_text(app)
         await pilot.press("f")
+        await until(pilot, lambda: "filtered view" not in flat_text(app), "the whole case scored")
         assert screen.session.view.analysis.models["weighted"].scores == whole
         # free text, case-insensitive, any words
         await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
         want = [e for e in case.evidence
                 if all(w in (e.id + " " + e.title + " " + e.details + " " + e.source + " "
                              + e.kind).lower() for w in ("istanbul", "draft"))]
-        assert want and screen.matrix.row_count == len(want)
+        assert want
+        await until(pilot, lambda: screen.matrix.row_count == len(want), "the words' rows")
         # nothing matches: an empty view and a warning, no crash
         await pilot.press("slash", "ctrl+u", *"#no-such-tag", "enter")
-        assert screen.matrix.row_count == 0
+        await until(pilot, lambda: screen.matrix.row_count == 0, "no rows")
         assert "No evidence matches" in notices(app)
         await pilot.press("c", "space")  # no item: nothing happens
         # escape closes the line without changing the filter; emptying it shows all
         await pilot.press("slash", "escape")
         assert "filter #no-such-tag" in flat_text(app)
         await pilot.press("slash", "ctrl+u", "enter")
-        assert screen.matrix.row_count == DEFAULT_ITEMS
+        await until(pilot, lambda: screen.matrix.row_count == DEFAULT_ITEMS, "every row again")
         assert "filtered view" not in flat_text(app)
         await pilot.press("ctrl+q")
 
