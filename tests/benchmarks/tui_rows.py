@@ -299,8 +299,8 @@ async def _view_keys(app: Any, pilot: Any, key_to_frame: Any, reps: int) -> dict
         return str(screen.session.view.state.filter_query)
 
     for _ in range(reps):
-        times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", lambda s: s.sort)))
-        times["model"].append(await key_to_frame(pilot, lambda a: _changes(a, "m", lambda s: s.model)))
+        times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", lambda s: s.session.view.state.sort.name)))
+        times["model"].append(await key_to_frame(pilot, lambda a: _changes(a, "m", lambda s: s.session.view.state.model)))
         times["asof"].append(await key_to_frame(
             pilot, lambda a: _changes(a, "left_square_bracket", stop)))
         times["asof"].append(await key_to_frame(
