@@ -292,6 +292,12 @@ async def _view_keys(app: Any, pilot: Any, key_to_frame: Any, reps: int) -> dict
     ([ then ]), model cycle (m) and each typed character of a filter (/ then text)."""
     times: dict[str, list[Any]] = {k: [] for k in VIEW_KEYS}
 
+    def sort(screen: Any) -> str:
+        return str(screen.session.view.state.sort.name)
+
+    def model(screen: Any) -> str:
+        return str(screen.session.view.state.model)
+
     def stop(screen: Any) -> int:
         return int(screen.session.view.state.stop)
 
@@ -299,8 +305,8 @@ async def _view_keys(app: Any, pilot: Any, key_to_frame: Any, reps: int) -> dict
         return str(screen.session.view.state.filter_query)
 
     for _ in range(reps):
-        times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", lambda s: s.session.view.state.sort.name)))
-        times["model"].append(await key_to_frame(pilot, lambda a: _changes(a, "m", lambda s: s.session.view.state.model)))
+        times["sort"].append(await key_to_frame(pilot, lambda a: _changes(a, "s", sort)))
+        times["model"].append(await key_to_frame(pilot, lambda a: _changes(a, "m", model)))
         times["asof"].append(await key_to_frame(
             pilot, lambda a: _changes(a, "left_square_bracket", stop)))
         times["asof"].append(await key_to_frame(
