@@ -22,6 +22,7 @@ from hypotheses.models import Case, Evidence
 from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, known_date, known_dates, leader_ids
 from hypotheses.scoring_models import MODELS
+from hypotheses.team import TEAM, LensView, is_team, lens_names, lens_words
 from tui.view_state import ViewState
 
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
@@ -89,7 +90,9 @@ class CaseView:
 
     def __init__(self, state: ViewState | None = None) -> None:
         self.state = state or ViewState()
-        self.case: Case | None = None
+        self.case: Case | None = None  # the case as stored (a team case keeps its layers)
+        self.seen: Case | None = None  # the case under the lens: one matrix (``case`` if no team)
+        self._lens_views: dict[str, LensView] = {}
         self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
         self.shown: list[Evidence] = []  # the filtered items, in case order
         self.analysis: Analysis | None = None
@@ -110,11 +113,13 @@ class CaseView:
     def show(self, case: Case | None) -> None:
         """Show a case from the start: all dates, no filter (None: no case)."""
         if case is None:
-            self.case = self.scored = self.analysis = None
+            self.case = self.seen = self.scored = self.analysis = None
             self.shown, self.positions = [], {}
             self.state.start([None])
             return
         self.state.start([*known_dates(case), None])
+        self.state.lens = TEAM if is_team(case) else None
+        self._lens_views = {}
         self.update(case)
 
     def require(self) -> Case:
@@ -133,19 +138,72 @@ class CaseView:
         rows keep their order and only that item is looked at again.
         """
         self.case = case
+        if self.state.lens is not None and self.state.lens not in lens_names(case):
+            self.state.lens = TEAM if is_team(case) else None  # that analyst left (undo)
+        seen = self.seen = self._lensed(case)
+        if edited is not None and seen is not case:
+            edited = self._seen_item(edited.id)
         query = self.state.filter_query
         if (edited is not None and self.scored is not None and edited.id in self.positions
                 and (not query or matches(edited, query))):
-            self._update_item(case, edited)
+            self._update_item(seen, edited)
             return
-        self.shown = self._filtered(case.evidence, query)
+        self.shown = self._filtered(seen.evidence, query)
         if query and self.state.score_shown:
-            fields = {k: getattr(case, k) for k in type(case).model_fields if k != "evidence"}
+            fields = {k: getattr(seen, k) for k in type(seen).model_fields if k != "evidence"}
             self.scored = Case.model_construct(**fields, evidence=list(self.shown))
         else:
-            self.scored = case
+            self.scored = seen
         self.positions = {ev.id: i for i, ev in enumerate(self.scored.evidence)}
         self._analyse()
+
+    def _lensed(self, case: Case) -> Case:
+        """The case under the lens on show: a team case's matrix is the team's consensus or
+        one analyst's votes (each lens remembers its items, so a vote rescores one row)."""
+        lens = self.state.lens
+        if lens is None or not is_team(case):
+            return case
+        return self._lens_views.setdefault(lens, LensView())(case, lens)
+
+    def _seen_item(self, eid: str) -> Evidence | None:
+        """The lens's view of one item of the case just lensed."""
+        assert self.case is not None and self.seen is not None
+        i = self.positions.get(eid)
+        if i is not None and i < len(self.seen.evidence) and self.seen.evidence[i].id == eid:
+            return self.seen.evidence[i]
+        return next((ev for ev in self.seen.evidence if ev.id == eid), None)
+
+    def stored_item(self, ev: Evidence) -> Evidence:
+        """The item as stored (with every analyst's layer) behind a row's item."""
+        case = self.case
+        if case is None or case is self.seen:
+            return ev
+        i = self.positions.get(ev.id) if self.scored is self.seen else None
+        if i is not None and i < len(case.evidence) and case.evidence[i].id == ev.id:
+            return case.evidence[i]
+        return next((item for item in case.evidence if item.id == ev.id), ev)
+
+    @property
+    def team(self) -> bool:
+        """The case on show is a team case (lenses, votes, disagreement)."""
+        return self.case is not None and is_team(self.case)
+
+    def lens_words(self) -> str | None:
+        """'team' or 'ben' for the top line; None for a one-analyst case."""
+        return self.state.lens if self.team else None
+
+    def cycle_lens(self, focus: Focus) -> Change:
+        """Show the team's consensus, then each analyst's votes, in turn."""
+        case = self.require()
+        if not is_team(case):
+            return Change("none", message="A one-analyst case has one matrix: make it a team case "
+                          "(command palette: make team) to see each analyst's votes")
+        names = lens_names(case)
+        lens = self.state.lens if self.state.lens in names else TEAM
+        self.state.lens = names[(names.index(lens) + 1) % len(names)]
+        self._lens_views = {k: v for k, v in self._lens_views.items() if k in names}
+        self.update(case)
+        return Change("rows", focus, message=f"Lens: {lens_words(case, self.state.lens)}")
 
     def _update_item(self, case: Case, ev: Evidence) -> None:
         assert self.scored is not None
@@ -259,7 +317,7 @@ class CaseView:
         """The guide for an empty or unrated case (see :func:`first_steps`)."""
         if self.case is None:
             return None
-        rated = any(ev.ratings for ev in self.case.evidence)  # stops at the first rated item
+        rated = any(ev.ratings or ev.ratings_by for ev in self.case.evidence)  # stops at the first
         return first_steps(len(self.case.hypotheses), len(self.case.evidence), int(rated))
 
     def groups(self) -> list[str]:
@@ -305,7 +363,7 @@ class CaseView:
             if self.state.score_shown:
                 self.update(case)
             else:  # the scores are the whole case's: only what is shown changes
-                self.shown = self._filtered(case.evidence, query)
+                self.shown = self._filtered((self.seen or case).evidence, query)
         message = None
         if query and not self.shown and not typing:
             message = "No evidence matches the filter"

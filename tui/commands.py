@@ -30,6 +30,7 @@ WORDS: dict[str, str] = {
     "delete_hypothesis": "remove hypothesis",
     "to_title": "title column cursor",
     "cycle_model": "scoring model bayes weighted inconsistency parc",
+    "cycle_lens": "lens team analyst consensus votes whose view switch colleague",
     "cycle_sort": "sort order arrange diagnosticity weight date",
     "filter": "filter search find tag narrow",
     "toggle_score_shown": "filter scores score only shown subset",

@@ -205,7 +205,7 @@ async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, ma
 
 async def test_help_lists_every_key_and_closes(db_path, make_app):
     app = make_app(db_path)
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with app.run_test(size=(120, 90)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

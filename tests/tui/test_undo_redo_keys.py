@@ -57,7 +57,7 @@ async def test_u_undoes_and_shift_u_redoes_each_kind_of_edit(db_path, make_app, 
 
 async def test_redo_is_in_the_help_and_a_new_edit_ends_it(db_path, make_app) -> None:
     app = make_app(db_path)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 80)) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()

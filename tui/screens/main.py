@@ -73,6 +73,8 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort: date, diagnosticity, weight"),
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Filter by words, #tag or =group (same fact)"),
+        Binding("l", "cycle_lens", "Lens", show=False, tooltip="Team case: show the team's consensus, then "
+                "each analyst's votes (the rating keys always write yours)"),
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
@@ -256,7 +258,9 @@ class MainScreen(Screen[None]):
             filtered = filter_words(state.filter_query, len(session.shown),
                                     len(self.case.evidence), state.score_shown)
         self.query_one(CaseBar).show(self.case.title, self.case.id, state.sort.name,
-                                     state.filter_query, self.db_path, filtered)
+                                     state.filter_query, self.db_path, filtered,
+                                     who=self.analyst() if session.team else None,
+                                     lens=session.lens_words())
         self.query_one(ConclusionLine).show(self.case.conclusion)
         self.redraw_detail()
 
@@ -318,6 +322,13 @@ class MainScreen(Screen[None]):
     def _cell_moved(self) -> None:
         self.redraw_detail()
         self.call_after_refresh(collect_after_frame)
+
+    def analyst(self) -> str | None:
+        """Whom the rating keys write for (None: no login name, and a one-analyst case)."""
+        try:
+            return self.store.analyst
+        except WeighError:
+            return None
 
     # ------------------------------------------------------------- helpers
 
@@ -404,6 +415,10 @@ class MainScreen(Screen[None]):
 
     def action_cycle_model(self) -> None:
         self.run_edit(self.session.view.cycle_model)
+
+    def action_cycle_lens(self) -> None:
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.view.cycle_lens(focus))
 
     def action_cycle_sort(self) -> None:
         focus = self.matrix.current()

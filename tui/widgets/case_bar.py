@@ -35,10 +35,18 @@ class CaseBar(Widget):
         self._text = Text("weigh")
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
-             filtered: Text | None = None) -> None:
+             filtered: Text | None = None, *, who: str | None = None,
+             lens: str | None = None) -> None:
+        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" weigh ", style="bold reverse")
         text.append(" ? keys ", style="bold")
+        if who is not None:
+            text.append(f" you: {who} ", style="bold")
+        if lens is not None:
+            text.append(" lens: ", style="")
+            text.append(lens, style="bold reverse" if lens != who else "bold")
+            text.append(" (l) ", style="dim")
         if filtered is not None:
             text.append_text(filtered)
             text.append("  │ ", style="dim")
