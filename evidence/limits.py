@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from evidence.db_files import kind_of
 from evidence.errors import ImportFailed
 
 MAX_IMPORT_BYTES = 128 * 1024 * 1024  # a file as read (a 100,000-item case file is ~72 MB)
@@ -30,13 +31,6 @@ MAX_JSON_KEYS = 5_000_000  # `:` in a JSON file (keys, and colons in text): an i
 MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_KINDS = {
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a directory",
-}
 
 
 def over(name: str, what: str, limit: int) -> ImportFailed:
@@ -67,7 +61,7 @@ def read_import_file(path: Path) -> bytes:
         kind = stat.S_IFMT(st.st_mode)
         if kind != stat.S_IFREG:
             raise ImportFailed(
-                f"{path}: is {_KINDS.get(kind, 'not a regular file')}; weigh imports only regular files"
+                f"{path}: is {kind_of(st.st_mode)}; weigh imports only regular files"
             )
         if st.st_size > MAX_IMPORT_BYTES:
             raise too_big(str(path), MAX_IMPORT_BYTES)
