@@ -11,6 +11,7 @@ unless ``score_shown`` is on (an explicit toggle the screen shows).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress
@@ -22,7 +23,7 @@ from hypotheses.models import Case, Evidence
 from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, known_date, known_dates, leader_ids
 from hypotheses.scoring_models import MODELS
-from hypotheses.team import TEAM, LensView, is_team, lens_names, lens_words
+from hypotheses.team import TEAM, LensView, disagreement, is_team, lens_names, lens_words, votes
 from tui.view_state import ViewState
 
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
@@ -62,6 +63,20 @@ class RowFacts:
     diagnosticity: float
     linchpin: bool  # for the model on show
     rated: int
+    # the team lens: per hypothesis, the cell's disagreement mark ("" agree), or None
+    # while its votes stay hidden (you have not rated it); None: not the team lens
+    marks: tuple[str | None, ...] | None = None
+
+
+#: A cell's disagreement, readable without colour: agree, mild, large, extreme; NA split.
+DISAGREEMENT_MARKS: dict[str, str] = {"agree": "", "mild": "~", "large": "!", "extreme": "‼"}
+SPLIT_MARK = "/"
+
+
+def cell_mark(codes: list[str]) -> str:
+    """'!' (large), '‼/' (extreme, split on NA): one cell's disagreement in marks."""
+    d = disagreement(codes)
+    return DISAGREEMENT_MARKS[d.label] + (SPLIT_MARK if d.split_na else "")
 
 
 def first_steps(hypotheses: int, evidence: int, rated: int) -> str | None:
@@ -93,6 +108,7 @@ class CaseView:
         self.case: Case | None = None  # the case as stored (a team case keeps its layers)
         self.seen: Case | None = None  # the case under the lens: one matrix (``case`` if no team)
         self._lens_views: dict[str, LensView] = {}
+        self.me: str | None = None  # the analyst the rating keys write for
         self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
         self.shown: list[Evidence] = []  # the filtered items, in case order
         self.analysis: Analysis | None = None
@@ -142,7 +158,7 @@ class CaseView:
             self.state.lens = TEAM if is_team(case) else None  # that analyst left (undo)
         seen = self.seen = self._lensed(case)
         if edited is not None and seen is not case:
-            edited = self._seen_item(edited.id)
+            edited = self.seen_item(edited.id)
         query = self.state.filter_query
         if (edited is not None and self.scored is not None and edited.id in self.positions
                 and (not query or matches(edited, query))):
@@ -165,8 +181,8 @@ class CaseView:
             return case
         return self._lens_views.setdefault(lens, LensView())(case, lens)
 
-    def _seen_item(self, eid: str) -> Evidence | None:
-        """The lens's view of one item of the case just lensed."""
+    def seen_item(self, eid: str) -> Evidence | None:
+        """The lens's view of one item (its matrix row and notes as the lens shows them)."""
         assert self.case is not None and self.seen is not None
         i = self.positions.get(eid)
         if i is not None and i < len(self.seen.evidence) and self.seen.evidence[i].id == eid:
@@ -238,7 +254,34 @@ class CaseView:
             diagnosticity=self.analysis.diagnosticity[i],
             linchpin=self.state.model in self.analysis.linchpins[i],
             rated=sum(1 for code in ev.ratings.values() if code in NUMERIC),
+            marks=self._marks(ev) if self.team and self.state.lens == TEAM else None,
         )
+
+    def hides(self, cell_votes: Mapping[str, str]) -> bool:
+        """The others' votes on a cell stay hidden until you have rated it (anchoring),
+        unless you asked to see them (v) or look through another analyst's lens."""
+        if self.state.reveal or self.state.lens not in (TEAM, self.me):
+            return False
+        return bool(cell_votes) and self.me not in cell_votes
+
+    def _marks(self, ev: Evidence) -> tuple[str | None, ...]:
+        assert self.case is not None
+        stored = self.stored_item(ev)
+        out: list[str | None] = []
+        for h in self.case.hypotheses:
+            cell = votes(stored, h.id)
+            out.append(None if self.hides(cell) else cell_mark(list(cell.values())))
+        return tuple(out)
+
+    def toggle_reveal(self) -> Change:
+        """Show (or hide again) the others' votes on cells you have not rated."""
+        self.require()
+        if not self.team:
+            return Change("none", message="A one-analyst case has no one else's votes to show")
+        self.state.reveal = not self.state.reveal
+        return Change("facts", message="Everyone's votes shown (v hides the ones on cells you "
+                      "have not rated)" if self.state.reveal else
+                      "Others' votes hidden on cells you have not rated (v shows them)")
 
     def known_later(self, ev: Evidence) -> bool:
         """Not counted yet at the as-of date: known (the later of its event and reported

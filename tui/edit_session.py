@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from evidence.errors import WeighError
 from evidence.operations import Record
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
@@ -72,6 +73,10 @@ class EditSession:
         self.case_id = case_id
         self.done.clear()
         self.undone.clear()
+        try:
+            self.view.me = self.store.analyst
+        except WeighError:  # no login name: a one-analyst case is still edited as before
+            self.view.me = None
         self.view.show(self.store.case(case_id) if case_id is not None else None)
 
     def _did(self, record: Record | None, focus: Focus) -> None:

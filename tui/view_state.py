@@ -24,6 +24,7 @@ class ViewState:
     stops: list[date | None] = field(default_factory=lambda: [None])  # as-of dates; None: all
     stop: int = 0
     lens: str | None = None  # whose ratings are shown (an analyst); None: the case's own
+    reveal: bool = False  # show the others' votes on cells you have not rated (anchoring)
 
     @property
     def as_of(self) -> date | None:

@@ -83,3 +83,53 @@ async def test_a_one_analyst_case_has_no_lens(db_path: Path, make_app) -> None:
         await pilot.pause(0.1)
         assert "one-analyst case" in notices(app)
         await pilot.press("ctrl+q")
+
+
+def detail_text(screen: MainScreen) -> str:
+    return str(screen.query_one("#detail-text").render())
+
+
+async def test_votes_stay_hidden_until_you_rate_and_the_team_cell_shows_disagreement(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_team(db_path)
+    with Store.open(db_path, analyst="ana") as store:
+        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
+        store.set_note(DEFAULT_CASE_ID, "E1", "H1", "the draft says so")
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        assert screen.matrix.current() == ("E1", "H1")
+        # ben has rated nothing: ana's votes are hidden, in the matrix and the pane
+        assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "?"
+        assert "hidden until you rate it" in detail_text(screen)
+        assert "the draft says so" not in detail_text(screen)
+        await pilot.press("I")  # ben: II against ana's CC: consensus N, extreme
+        assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "N‼"
+        pane = detail_text(screen)
+        assert "team N" in pane and "extreme (2.00)" in pane
+        assert "ana CC · ben II" in pane and "you II vs team N (team higher)" in pane
+        assert "ana: the draft says so" in pane
+        # the next cell is still hidden; v shows it, v hides it again
+        assert screen.matrix.get_cell("E1", "h:H2").plain.strip() == "?"
+        await pilot.press("v")
+        assert screen.matrix.get_cell("E1", "h:H2").plain.strip() not in ("?", "·")
+        await pilot.press("v")
+        assert screen.matrix.get_cell("E1", "h:H2").plain.strip() == "?"
+        await pilot.press("ctrl+q")
+
+
+def test_cell_marks_and_my_vote_against_the_team() -> None:
+    from tui.case_view import cell_mark
+    from tui.widgets.team_votes import versus
+
+    assert cell_mark(["C", "C"]) == ""
+    assert cell_mark(["C", "CC"]) == "~"  # sd 0.5
+    assert cell_mark(["C", "I"]) == "!"  # sd 1.0
+    assert cell_mark(["CC", "I"]) == "‼"  # sd 1.5
+    assert cell_mark(["C", "C", "NA"]) == "/"
+    assert versus(None, "C") == "you have not rated it"
+    assert versus("C", "C") == "you C, as the team"
+    assert versus("I", "C") == "you I vs team C (team higher)"
+    assert versus("CC", "N") == "you CC vs team N (team lower)"

@@ -14,7 +14,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.keys import KeySection
-from tui.widgets.matrix import MARK_EXCLUDED, MARK_FLAT, MARK_GROUP, MARK_LATER, MARK_LINCHPIN
+from tui.widgets.matrix import (
+    HIDDEN,
+    MARK_EXCLUDED,
+    MARK_FLAT,
+    MARK_GROUP,
+    MARK_LATER,
+    MARK_LINCHPIN,
+)
 
 
 def binding_rows(bindings: list[BindingType], app: App[object]) -> list[tuple[str, str]]:
@@ -54,6 +61,8 @@ class HelpScreen(ModalScreen[None]):
             (MARK_LATER, "happened after the as-of date: not counted yet"),
             (MARK_GROUP, "in a same-fact group: the group counts once (/ =name filters it)"),
             ("Diag", "diagnosticity: spread of the item's ratings (higher tells more)"),
+            ("~ ! ‼ /", "team lens: the analysts disagree mildly, largely, extremely; / split on NA"),
+            (HIDDEN, "team lens: votes hidden until you rate the cell (v shows them)"),
         ]))
         parts.append(Text("Filter line (/)", style="bold underline"))
         parts.append(_table([

@@ -28,7 +28,8 @@ from textual.widgets import Footer, Static
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
-from hypotheses.models import Case, Hypothesis, Rating
+from hypotheses.models import Case, Evidence, Hypothesis, Rating
+from hypotheses.team import TEAM
 from tui.case_view import Change, NoCase
 from tui.edit_session import EditSession
 from tui.keys import KeySection
@@ -75,6 +76,8 @@ class MainScreen(Screen[None]):
                 tooltip="Filter by words, #tag or =group (same fact)"),
         Binding("l", "cycle_lens", "Lens", show=False, tooltip="Team case: show the team's consensus, then "
                 "each analyst's votes (the rating keys always write yours)"),
+        Binding("v", "toggle_reveal", "Votes", show=False, tooltip="Team case: show (or hide "
+                "again) the others' votes on cells you have not rated yet"),
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
@@ -301,22 +304,35 @@ class MainScreen(Screen[None]):
         members = session.group_members(ev.group) if ev.group is not None else None
         # the same facts as drawn (a sort, a model without linchpin change): no new
         # text, so no re-layout of the pane
-        key = (ev, self.case.hypotheses, diag, linchpin, hid, later, len(history), members)
+        key = (ev, self.case.hypotheses, diag, linchpin, hid, later, len(history), members,
+               session.state.lens, session.state.reveal)
         if key == self._detail_key:
             return
         self._detail_key = key
+        seen = session.seen_item(eid) or ev
         pane.show(
             describe_evidence(
-                ev,
+                seen,
                 self.case.hypotheses,
                 diagnosticity=diag,
                 linchpin=linchpin,
                 column=hid,
                 later=later,
                 group_members=members,
+                team=self._team_votes(ev, hid),
+                ratings=not session.team or session.state.lens != TEAM,
             )
         )
         pane.query_one(ItemHistory).show(history, eid)
+
+    def _team_votes(self, ev: Evidence, hid: str | None) -> Text | None:
+        """A team case's votes on the item, everyone's (what may be seen of them)."""
+        view = self.session.view
+        if not view.team or self.case is None:
+            return None
+        from tui.widgets.team_votes import describe_votes  # team cases only
+
+        return describe_votes(ev, self.case.hypotheses, self.case.analysts, view.me, view.hides, hid)
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
@@ -419,6 +435,9 @@ class MainScreen(Screen[None]):
     def action_cycle_lens(self) -> None:
         focus = self.matrix.current()
         self.run_edit(lambda: self.session.view.cycle_lens(focus))
+
+    def action_toggle_reveal(self) -> None:
+        self.run_edit(self.session.view.toggle_reveal)
 
     def action_cycle_sort(self) -> None:
         focus = self.matrix.current()

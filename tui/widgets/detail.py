@@ -31,10 +31,14 @@ def describe_evidence(
     column: str | None,
     later: bool,
     group_members: list[str] | None = None,
+    team: Text | None = None,
+    ratings: bool = True,
 ) -> Text:
     """The detail pane's text for one item (pure: tested without a screen).
 
     ``group_members``: the ids of every item in its same-fact group, itself included.
+    ``team``: a team case's votes; ``ratings``: list the item's ratings (not under the team
+    lens, whose votes ``team`` lists as far as they may be seen).
     """
     out = Text()
     out.append(ev.id, style="bold reverse")
@@ -77,6 +81,26 @@ def describe_evidence(
         f"{ev.credibility} / {ev.relevance}  (weight {weight(ev):.2f})",
     )
     _field(out, "admiralty", ev.admiralty or "—")
+    if ratings:
+        _ratings(out, ev, hyps, column)
+    if team is not None:
+        out.append_text(team)
+    if column is not None:
+        for hyp in hyps:
+            if hyp.id == column:
+                out.append("\nColumn ", style="bold")
+                out.append(hyp.id, style="bold")
+                out.append(": ")
+                out.append(visible(hyp.title))
+                out.append("\n")
+    if ev.details:
+        out.append("\nDetails\n", style="bold underline")
+        out.append(visible(ev.details, lines=True))
+        out.append("\n")
+    return out
+
+
+def _ratings(out: Text, ev: Evidence, hyps: list[Hypothesis], column: str | None) -> None:
     out.append("\nRatings\n", style="bold underline")
     for hyp in hyps:
         code = ev.ratings.get(hyp.id)
@@ -95,19 +119,6 @@ def describe_evidence(
             out.append("       ")
             out.append(visible(note, lines=True), style="italic")
             out.append("\n")
-    if column is not None:
-        for hyp in hyps:
-            if hyp.id == column:
-                out.append("\nColumn ", style="bold")
-                out.append(hyp.id, style="bold")
-                out.append(": ")
-                out.append(visible(hyp.title))
-                out.append("\n")
-    if ev.details:
-        out.append("\nDetails\n", style="bold underline")
-        out.append(visible(ev.details, lines=True))
-        out.append("\n")
-    return out
 
 
 class DetailPane(VerticalScroll, can_focus=False):

@@ -34,6 +34,7 @@ RATING_STYLES: dict[str, str] = {
     "NA": "italic #505050 on #ebebeb",
 }
 UNRATED = "·"
+HIDDEN = "?"  # a team cell whose votes stay hidden until you rate it
 MARK_LINCHPIN = "◆"
 MARK_FLAT = "–"
 MARK_EXCLUDED = "✕"
@@ -63,11 +64,22 @@ def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
     return Text(marks, style=style, no_wrap=True)
 
 
-def rating_text(code: str | None, active: bool) -> Text:
+def rating_text(code: str | None, active: bool, mark: str | None = "") -> Text:
+    """One cell: its code (the lens's), then the team's disagreement ``mark``; a None mark
+    hides the votes until you rate the cell."""
     if code is None:
         return Text(UNRATED.center(RATING_WIDTH), style="dim", justify="center")
+    if mark is None:
+        return Text(HIDDEN.center(RATING_WIDTH), style="dim italic", justify="center")
     style = RATING_STYLES[code] if active else "dim strike"
-    return Text(code.center(RATING_WIDTH), style=style, justify="center")
+    text = Text((code + mark).center(RATING_WIDTH), style=style, justify="center")
+    if mark:
+        text.stylize("bold underline", text.plain.index(mark), text.plain.index(mark) + len(mark))
+    return text
+
+
+def _marks(facts: RowFacts, count: int) -> tuple[str | None, ...]:
+    return facts.marks if facts.marks is not None else ("",) * count
 
 
 def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Text]:
@@ -80,7 +92,8 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Tex
         Text(ev.id, style=dim, no_wrap=True),
         mark_text(facts, ev.group is not None),
         Text(visible(ev.title), style=dim, no_wrap=True, overflow="ellipsis"),
-        *(rating_text(ev.ratings.get(h.id), facts.active) for h in hyps),
+        *(rating_text(ev.ratings.get(h.id), facts.active, mark)
+          for h, mark in zip(hyps, _marks(facts, len(hyps)), strict=True)),
         diag,
     ]
 

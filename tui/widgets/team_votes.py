@@ -1,0 +1,60 @@
+"""The detail pane's team section: every analyst's vote and note on the focused item,
+the team's consensus and disagreement per cell, and your vote against the team's.
+Votes on a cell you have not rated stay hidden (anchoring) unless asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from rich.text import Text
+
+from hypotheses.models import Evidence, Hypothesis
+from hypotheses.scoring import NUMERIC
+from hypotheses.team import cell_notes, consensus, disagreement, votes
+from hypotheses.visible import visible
+from tui.widgets.matrix import RATING_STYLES
+
+
+def versus(mine: str | None, team: str | None) -> str:
+    """'you C vs team CC (team higher)': your vote against the team's consensus."""
+    if mine is None:
+        return "you have not rated it"
+    if team is None or mine == team:
+        return f"you {mine}, as the team"
+    if mine == "NA" or team == "NA":
+        return f"you {mine} vs team {team}"
+    side = "higher" if NUMERIC[team] > NUMERIC[mine] else "lower"
+    return f"you {mine} vs team {team} (team {side})"
+
+
+def describe_votes(ev: Evidence, hyps: list[Hypothesis], analysts: list[str], me: str | None,
+                   hides: Callable[[Mapping[str, str]], bool], column: str | None) -> Text:
+    """Everyone's vote and note per hypothesis (pure: tested without a screen)."""
+    out = Text()
+    out.append("\nVotes (team)\n", style="bold underline")
+    for hyp in hyps:
+        cell = votes(ev, hyp.id, analysts)
+        out.append("▸ " if hyp.id == column else "  ", style="bold")
+        out.append(f"{hyp.id:<4}", style="bold" if hyp.id == column else "")
+        if not cell:
+            out.append(" no votes\n", style="dim")
+            continue
+        if hides(cell):
+            out.append(f" {len(cell)} vote{'s' if len(cell) != 1 else ''} hidden until you rate it "
+                       "(v shows)\n", style="italic")
+            continue
+        team = consensus(cell.values())
+        if team is not None:
+            out.append(" team ")
+            out.append(f"{team:<2}", style=RATING_STYLES[team])
+        out.append(f"  {disagreement(cell.values()).text}\n")
+        out.append("       ")
+        out.append(" · ".join(f"{who} {code}" for who, code in cell.items()))
+        out.append("\n")
+        if me is not None:
+            out.append(f"       {versus(cell.get(me), team)}\n", style="italic")
+        for who, note in cell_notes(ev, hyp.id, analysts).items():
+            out.append(f"       {who}: ", style="bold")
+            out.append(visible(note, lines=True), style="italic")
+            out.append("\n")
+    return out
