@@ -207,6 +207,7 @@ def _runs(tmp: Path) -> dict[str, list[list[str]]]:
         "import": [["import", "--db", db, out, "--case", "copy"]],
         "delete": [["delete", "--db", db, "copy", "--yes"]],
         "make-team": [["make-team", "--db", db, "--analyst", "ana"]],
+        "merge": [["merge", out, out, out]],
     }
 
 

@@ -128,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     team.add_argument(
         "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
     )
+    mrg = sub.add_parser(
+        "merge", parents=[db],
+        help="merge two versions of a case file against their base (git's merge driver: %%O %%A %%B)",
+    )
+    mrg.add_argument("base", metavar="BASE")
+    mrg.add_argument("ours", metavar="OURS", help="written with the result")
+    mrg.add_argument("theirs", metavar="THEIRS")
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -342,6 +349,20 @@ def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
     return lens
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Exit 1 with each conflict on stderr (OURS's value kept, as git expects of a driver)."""
+    from evidence.case_merge import merge_files
+
+    merged = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
+    for conflict in merged.conflicts:
+        say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
+    if merged.conflicts:
+        say(f"weigh: {len(merged.conflicts)} conflicts in {args.ours}, each listed above with "
+            "the value kept", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import socket
 
@@ -400,6 +421,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "delete": cmd_delete,
+    "merge": cmd_merge,
     "serve": cmd_serve,
 }
 

@@ -1,0 +1,158 @@
+"""Three-way merge of two versions of one case file against their common base.
+
+Pure: plain case-file documents (``evidence.case_file.case_file_dict``) in, one
+document and its conflicts out. Every case field, hypothesis, item, indicator
+and analyst cell (a rating or a note) is merged on its own, by one rule: changed on one side → that side; on both
+to the same value → it; to different values → a conflict that keeps OURS;
+added on one side → added; deleted on one side and unchanged on the other →
+deleted; deleted on one and changed on the other → a conflict that keeps the
+changed. Cells are keyed by analyst, so two analysts' votes never meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+ABSENT: Final = object()  # a field, cell or element a version does not have
+_LISTS = ("hypotheses", "evidence", "indicators")
+# An item's maps merged key by key (a cell each), one or two levels deep.
+_CELL_MAPS = {"ratings": 1, "notes": 1, "ratings_by": 2, "notes_by": 2}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Where the two sides changed one thing differently, and both values (ABSENT: deleted)."""
+
+    where: str
+    ours: Any
+    theirs: Any
+
+    def text(self) -> str:
+        kept = "theirs" if self.ours is ABSENT else "ours"
+        return f"{self.where}: ours {_shown(self.ours)}, theirs {_shown(self.theirs)} ({kept} kept)"
+
+
+@dataclass(frozen=True)
+class Merged:
+    doc: dict[str, Any]
+    conflicts: tuple[Conflict, ...]
+
+
+def _shown(value: Any) -> str:
+    return "deleted" if value is ABSENT else repr(value)
+
+
+def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
+                    theirs: Mapping[str, Any]) -> Merged:
+    """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place)."""
+    conflicts: list[Conflict] = []
+    doc: dict[str, Any] = {"format": ours.get("format"),
+                           "version": max(ours.get("version", 1), theirs.get("version", 1))}
+    doc["case"] = _merge_case(base.get("case", {}), ours.get("case", {}), theirs.get("case", {}),
+                              conflicts)
+    for key in _LISTS:
+        doc[key] = _merge_list(key, base.get(key, []), ours.get(key, []), theirs.get(key, []),
+                               conflicts)
+    return Merged(doc, tuple(conflicts))
+
+
+def merge_value(base: Any, ours: Any, theirs: Any, where: str,
+                conflicts: list[Conflict]) -> Any:
+    """One field or cell by the rule (ABSENT for a missing one)."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    conflicts.append(Conflict(where, ours, theirs))
+    return theirs if ours is ABSENT else ours  # deleted against changed keeps the changed
+
+
+def _merge_case(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                conflicts: list[Conflict]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in _keys(ours, theirs, base):
+        b, o, t = base.get(key, ABSENT), ours.get(key, ABSENT), theirs.get(key, ABSENT)
+        if key == "analysts":
+            value: Any = _merge_ids(b if b is not ABSENT else [], o if o is not ABSENT else [],
+                                    t if t is not ABSENT else [])
+        elif key == "updated" and o is not ABSENT and t is not ABSENT and o != t:
+            value = max(o, t)  # the later edit: a timestamp is not the analysts' content
+        else:
+            value = merge_value(b, o, t, f"case {key}", conflicts)
+        if value is not ABSENT:
+            out[key] = value
+    return out
+
+
+def _merge_ids(base: list[str], ours: list[str], theirs: list[str]) -> list[str]:
+    """Analysts who joined on either side stay (theirs after ours); one who left on a side
+    the other did not touch is gone."""
+    gone = {a for a in base if a not in ours or a not in theirs}
+    return [a for a in ours if a not in gone] + [a for a in theirs if a not in ours and a not in gone]
+
+
+def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],
+                conflicts: list[Conflict]) -> list[Any]:
+    """Elements by id: OURS's order, then what THEIRS added in its order."""
+    b, o, t = _by_id(base), _by_id(ours), _by_id(theirs)
+    label = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}[key]
+    out: list[Any] = []
+    for ident in list(o) + [i for i in t if i not in o]:
+        where = f"{label} {ident}"
+        bo, oo, to = b.get(ident, ABSENT), o.get(ident, ABSENT), t.get(ident, ABSENT)
+        if oo is not ABSENT and to is not ABSENT:
+            out.append(_merge_element(bo if bo is not ABSENT else {}, oo, to, where, conflicts))
+            continue
+        kept = merge_value(bo, oo, to, where, conflicts)
+        if kept is not ABSENT:
+            out.append(kept)
+    return out
+
+
+def _merge_element(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                   where: str, conflicts: list[Conflict]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in _keys(ours, theirs, base):
+        b, o, t = base.get(key, ABSENT), ours.get(key, ABSENT), theirs.get(key, ABSENT)
+        depth = _CELL_MAPS.get(key)
+        if depth is not None:
+            value: Any = _merge_map(_map(b), _map(o), _map(t), depth, f"{where} {key}", conflicts)
+            if not value and o is ABSENT and t is ABSENT:
+                continue
+        else:
+            value = merge_value(b, o, t, f"{where} {key}", conflicts)
+        if value is not ABSENT:
+            out[key] = value
+    return out
+
+
+def _merge_map(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+               depth: int, where: str, conflicts: list[Conflict]) -> dict[str, Any]:
+    """A map of cells (or of analysts' maps of cells) merged key by key."""
+    out: dict[str, Any] = {}
+    for key in _keys(ours, theirs, base):
+        b, o, t = base.get(key, ABSENT), ours.get(key, ABSENT), theirs.get(key, ABSENT)
+        if depth > 1:
+            value: Any = _merge_map(_map(b), _map(o), _map(t), depth - 1, f"{where} {key}", conflicts)
+            if not value:
+                continue
+        else:
+            value = merge_value(b, o, t, f"{where} {key}", conflicts)
+        if value is not ABSENT:
+            out[key] = value
+    return out
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _keys(*maps: Mapping[str, Any]) -> list[str]:
+    """Every key of the maps, in the order first seen."""
+    return list(dict.fromkeys(key for m in maps for key in m))
+
+
+def _by_id(elements: list[Any]) -> dict[str, Any]:
+    return {e["id"]: e for e in elements if isinstance(e, Mapping) and "id" in e}

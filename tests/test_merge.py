@@ -1,0 +1,143 @@
+"""The three-way merge's rules on hand-built documents, and the canonical layout."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from evidence import case_stream
+from evidence.case_file import (
+    CaseFile,
+    case_file_dict,
+    case_of,
+    dump_case_file,
+    parse_case_file,
+    validated,
+)
+from evidence.case_merge import merge_cases
+from hypotheses.merge import ABSENT, merge_case_docs
+from hypotheses.models import Case, Evidence, Hypothesis
+
+
+def doc(**items: dict[str, Any]) -> dict[str, Any]:
+    return {"format": "weigh-case", "version": 3,
+            "case": {"id": "c", "title": "T", "analysts": ["ana", "ben"]},
+            "hypotheses": [{"id": "H1", "title": "One"}],
+            "evidence": [{"id": k, **v} for k, v in items.items()], "indicators": []}
+
+
+def item(title: str = "t", **cells: dict[str, str]) -> dict[str, Any]:
+    return {"title": title, "ratings_by": cells}
+
+
+def test_changed_on_one_side_takes_that_side_and_same_change_is_no_conflict() -> None:
+    base = doc(E1=item("a"), E2=item("b"))
+    ours = doc(E1=item("a2"), E2=item("b3"))
+    theirs = doc(E1=item("a"), E2=item("b3"))
+    merged = merge_case_docs(base, ours, theirs)
+    assert [e["title"] for e in merged.doc["evidence"]] == ["a2", "b3"]
+    assert merged.conflicts == ()
+
+
+def test_two_analysts_votes_on_one_cell_never_conflict() -> None:
+    base = doc(E1=item())
+    ours = doc(E1=item(ana={"H1": "C"}))
+    theirs = doc(E1=item(ben={"H1": "II"}))
+    merged = merge_case_docs(base, ours, theirs)
+    assert merged.doc["evidence"][0]["ratings_by"] == {"ana": {"H1": "C"}, "ben": {"H1": "II"}}
+    assert merged.conflicts == ()
+
+
+def test_one_analysts_own_cell_changed_twice_is_a_conflict_keeping_ours() -> None:
+    base = doc(E1=item(ana={"H1": "C"}))
+    merged = merge_case_docs(base, doc(E1=item(ana={"H1": "I"})), doc(E1=item(ana={"H1": "II"})))
+    assert merged.doc["evidence"][0]["ratings_by"] == {"ana": {"H1": "I"}}
+    [conflict] = merged.conflicts
+    assert conflict.text() == "evidence E1 ratings_by ana H1: ours 'I', theirs 'II' (ours kept)"
+
+
+def test_added_on_each_side_theirs_appended_in_their_order() -> None:
+    base = doc(E1=item())
+    ours = doc(E1=item(), E2=item())
+    theirs = doc(E1=item(), E4=item(), E3=item())
+    merged = merge_case_docs(base, ours, theirs)
+    assert [e["id"] for e in merged.doc["evidence"]] == ["E1", "E2", "E4", "E3"]
+
+
+def test_deleted_against_unchanged_is_deleted_and_against_changed_keeps_the_changed() -> None:
+    base = doc(E1=item("a"), E2=item("b"))
+    ours = doc(E2=item("b"))  # E1 deleted, E2 unchanged
+    theirs = doc(E1=item("a"), E2=item("b changed"))  # E1 unchanged, E2 changed
+    merged = merge_case_docs(base, ours, theirs)
+    assert [(e["id"], e["title"]) for e in merged.doc["evidence"]] == [("E2", "b changed")]
+    assert merged.conflicts == ()
+    ours = doc(E2=item("b"))
+    theirs = doc(E1=item("a changed"), E2=item("b"))
+    merged = merge_case_docs(base, ours, theirs)
+    assert [e["title"] for e in merged.doc["evidence"]] == ["b", "a changed"]
+    [conflict] = merged.conflicts
+    assert conflict.ours is ABSENT and "(theirs kept)" in conflict.text()
+
+
+def test_a_deleted_cell_against_a_changed_cell_keeps_the_change() -> None:
+    base = doc(E1=item(ana={"H1": "C"}))
+    merged = merge_case_docs(base, doc(E1=item(ana={"H1": "N"})), doc(E1=item()))
+    assert merged.doc["evidence"][0]["ratings_by"] == {"ana": {"H1": "N"}}
+    assert [c.where for c in merged.conflicts] == ["evidence E1 ratings_by ana H1"]
+    merged = merge_case_docs(base, doc(E1=item(ana={"H1": "C"})), doc(E1=item()))
+    assert merged.doc["evidence"][0]["ratings_by"] == {} and merged.conflicts == ()
+
+
+def test_case_fields_merge_each_on_its_own_and_analysts_join_from_both_sides() -> None:
+    base, ours, theirs = doc(), doc(), doc()
+    base["case"]["analysts"] = ["ana"]
+    ours["case"] |= {"title": "Ours", "analysts": ["ana", "cem"], "updated": "2026-01-02T00:00:00Z"}
+    theirs["case"] |= {"question": "Q?", "analysts": ["ana", "ben"], "updated": "2026-01-03T00:00:00Z"}
+    merged = merge_case_docs(base, ours, theirs)
+    assert merged.doc["case"]["title"] == "Ours" and merged.doc["case"]["question"] == "Q?"
+    assert merged.doc["case"]["analysts"] == ["ana", "cem", "ben"]
+    assert merged.doc["case"]["updated"] == "2026-01-03T00:00:00Z"
+    assert merged.conflicts == ()
+
+
+def test_inputs_are_not_changed_in_place() -> None:
+    base, ours, theirs = doc(E1=item()), doc(E1=item(ana={"H1": "C"})), doc(E2=item())
+    before = copy.deepcopy((base, ours, theirs))
+    merge_case_docs(base, ours, theirs)
+    assert (base, ours, theirs) == before
+
+
+def _team(**votes: Any) -> Case:
+    return Case(id="c", title="T", analysts=list(votes),
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={a: v for a, v in votes.items() if v})])
+
+
+def test_a_merged_team_case_validates_and_joins_analysts() -> None:
+    case, merged = merge_cases(_team(ana={}), _team(ana={"H1": "C"}), _team(ana={}, ben={"H2": "I"}))
+    assert case.analysts == ["ana", "ben"]
+    assert case.evidence[0].ratings_by == {"ana": {"H1": "C"}, "ben": {"H2": "I"}}
+    assert merged.conflicts == ()
+
+
+def test_the_canonical_layout_is_one_line_per_element_and_reads_as_before() -> None:
+    case = Case(id="solo", title="Solo",
+                hypotheses=[Hypothesis(id="H2", title="b"), Hypothesis(id="H1", title="a")],
+                evidence=[Evidence(id=f"E{i}", title=f"e{i}", ratings={"H1": "C", "H2": "I"})
+                          for i in range(3)])
+    text = dump_case_file(case)
+    lines = text.splitlines()
+    assert len(lines) == 2 + (2 + 2) + (2 + 3) + 1  # header, each list's brackets and elements
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[3:5]] == ["H2", "H1"]
+    assert list(json.loads(lines[7].rstrip(","))["ratings"]) == ["H2", "H1"]  # hypothesis order
+    # an older weigh's reader: json.loads and the version 2 model, no layout assumed
+    old = json.loads(text)
+    assert old == case_file_dict(case) and old["version"] == 2
+    CaseFile.model_validate(old)
+    assert parse_case_file(text.encode()).model_dump() == case.model_dump()
+    assert dump_case_file(parse_case_file(text.encode())) == text
+    streamed = case_stream.stream_case_file(  # still read a batch at a time, never whole
+        text, lambda d: validated(d, "f", None).evidence,
+        lambda d, items: case_of(validated(d, "f", None), d, "f", items))
+    assert streamed.model_dump() == case.model_dump()

@@ -1,0 +1,143 @@
+"""`weigh merge` as git's merge driver, in real repositories, and its refusals."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidence.case_file import dump_case_file, parse_case_file
+from hypotheses.models import Case, Evidence, Hypothesis
+from tests.conftest import CLI_TIMEOUT, ROOT, weigh_text
+
+FILE = "case.json"
+
+
+def git(env: dict[str, str], cwd: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=CLI_TIMEOUT, check=False)
+    assert not ok or done.returncode == 0, done.stderr
+    return done
+
+
+def start_case() -> Case:
+    return Case(id="team", title="Team case", analysts=["ana"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id=f"E{i}", title=f"item {i}") for i in range(1, 5)])
+
+
+def edit(clone: Path, change: dict[str, Any], votes: dict[str, Any],
+         analyst: str) -> None:
+    """What an analyst's weigh writes: their votes (joining the case) and item edits."""
+    case = parse_case_file((clone / FILE).read_bytes())
+    items = []
+    for ev in case.evidence:
+        by = dict(ev.ratings_by)
+        if ev.id in votes:
+            by[analyst] = {**by.get(analyst, {}), **votes[ev.id]}
+        fields = change.get(ev.id, {})
+        if fields is None:
+            continue
+        items.append(ev.model_copy(update={"ratings_by": by, **fields}))
+    analysts = case.analysts + ([analyst] if analyst not in case.analysts else [])
+    new = case.model_copy(update={"evidence": items, "analysts": analysts})
+    (clone / FILE).write_text(dump_case_file(new), encoding="utf-8")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    return {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "PYTHONPATH": str(ROOT),
+            "GIT_TERMINAL_PROMPT": "0"}
+
+
+def clone(env: dict[str, str], tmp_path: Path, name: str) -> Path:
+    where = tmp_path / name
+    git(env, tmp_path, "clone", "-q", str(tmp_path / "origin.git"), name)
+    driver = f"{shlex.quote(sys.executable)} -m tui.cli merge %O %A %B"
+    for key, value in (("user.name", name), ("user.email", f"{name}@example.org"),
+                       ("merge.weigh.driver", driver), ("pull.rebase", "false")):
+        git(env, where, "config", key, value)
+    return where
+
+
+def commit_push(env: dict[str, str], where: Path, message: str) -> None:
+    git(env, where, "commit", "-qam", message)
+    git(env, where, "push", "-q")
+
+
+def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_path: Path) -> None:
+    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
+    a = clone(env, tmp_path, "ana")
+    (a / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    (a / ".gitattributes").write_text("*.json merge=weigh\n")
+    git(env, a, "add", ".")
+    git(env, a, "commit", "-qm", "start")
+    git(env, a, "push", "-q", "-u", "origin", "main")
+    b, c = clone(env, tmp_path, "ben"), clone(env, tmp_path, "cem")
+    # all three rate E1 at once (one cell each, all H1) and edit different items
+    edit(a, {"E2": {"title": "item 2, ana's words"}}, {"E1": {"H1": "C", "H2": "I"}}, "ana")
+    edit(b, {"E3": {"details": "ben's details"}}, {"E1": {"H1": "II"}, "E4": {"H2": "N"}}, "ben")
+    edit(c, {"E4": None}, {"E1": {"H1": "NA"}}, "cem")  # cem deletes E4; ben rated it: a conflict
+    commit_push(env, a, "ana rates")
+    git(env, b, "commit", "-qam", "ben rates")
+    git(env, b, "pull", "-q")
+    git(env, c, "commit", "-qam", "cem rates")
+    git(env, b, "push", "-q")
+    pulled = git(env, c, "pull", "-q", ok=False)
+    assert pulled.returncode != 0
+    assert "evidence E4: ours deleted, theirs" in pulled.stdout + pulled.stderr
+    git(env, c, "commit", "-qam", "merged: E4 kept, ben rated it")
+    git(env, c, "push", "-q")
+    git(env, a, "pull", "-q")
+    git(env, b, "pull", "-q")
+    final = parse_case_file((a / FILE).read_bytes())
+    assert (b / FILE).read_bytes() == (a / FILE).read_bytes() == (c / FILE).read_bytes()
+    assert final.analysts == ["ana", "cem", "ben"]  # cem merged ben's file in: theirs after ours
+    e1, e2, e3, e4 = final.evidence
+    assert e1.ratings_by == {"ana": {"H1": "C", "H2": "I"}, "ben": {"H1": "II"}, "cem": {"H1": "NA"}}
+    assert (e2.title, e3.details) == ("item 2, ana's words", "ben's details")
+    assert e4.ratings_by == {"ben": {"H2": "N"}}
+    # ana on two machines (a and b) changes her own vote and E2's title differently: conflicts
+    edit(b, {"E2": {"title": "ben's title"}}, {"E1": {"H1": "CC"}}, "ana")
+    commit_push(env, b, "ana on her laptop")
+    edit(a, {"E2": {"title": "ana's title"}}, {"E1": {"H1": "N"}, "E3": {"H2": "C"}}, "ana")
+    git(env, a, "commit", "-qam", "ana at her desk")
+    pulled = git(env, a, "pull", "-q", ok=False)
+    said = pulled.stdout + pulled.stderr
+    assert "evidence E1 ratings_by ana H1: ours 'N', theirs 'CC' (ours kept)" in said
+    assert "evidence E2 title: ours \"ana's title\", theirs \"ben's title\" (ours kept)" in said
+    assert "CONFLICT" in said
+    kept = parse_case_file((a / FILE).read_bytes())  # a valid case file, ours kept, the rest merged
+    assert kept.evidence[0].ratings_by["ana"] == {"H1": "N", "H2": "I"}
+    assert kept.evidence[2].ratings_by == {"ana": {"H2": "C"}}
+
+
+def test_bad_inputs_are_refused_and_ours_is_untouched(env: dict[str, str], tmp_path: Path) -> None:
+    good = dump_case_file(start_case()).encode()
+    other = dump_case_file(start_case().model_copy(update={"id": "other"})).encode()
+    summary = b'{"ranking": [], "models_agree": true}'
+    paths = {}
+    for name, data in {"base": good, "ours": good.replace(b"item 1", b"item one"), "theirs": good,
+                       "other": other, "damaged": good[:-40], "summary": summary}.items():
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(data)
+    os.mkfifo(tmp_path / "fifo")
+    paths["fifo"] = tmp_path / "fifo"
+    before = paths["ours"].read_bytes()
+    for base, theirs, words in (("base", "other", "not the same case: OURS is 'team', the other 'other'"),
+                                ("base", "damaged", "THEIRS"), ("damaged", "theirs", "BASE"),
+                                ("base", "summary", "this is a summary"), ("fifo", "theirs", "is a FIFO")):
+        done = weigh_text(env, "merge", str(paths[base]), str(paths["ours"]), str(paths[theirs]))
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and words in done.stderr
+        assert paths["ours"].read_bytes() == before
+    done = weigh_text(env, "merge", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]))
+    assert done.returncode == 0 and done.stderr == ""
+    assert paths["ours"].read_bytes() == before  # theirs changed nothing: canonical bytes again
