@@ -4,9 +4,10 @@ Pure: plain case-file documents (``evidence.case_file.case_file_dict``) in, one
 document and its conflicts out. Every case field, hypothesis, item, indicator
 and analyst cell (a rating or a note) is merged on its own, by one rule:
 changed on one side → that side; on both to the same value → it; to
-different values → a conflict that keeps OURS; added on one side → added; deleted on one side and unchanged on the other →
-deleted; deleted on one and changed on the other → a conflict that keeps the
-changed. Cells are keyed by analyst, so two analysts' votes never meet.
+different values → a conflict that keeps OURS; added on one side → added;
+deleted on one side and unchanged on the other → deleted; deleted on one and
+changed on the other → a conflict that keeps the changed. Cells are keyed by
+analyst, so two analysts' votes never meet.
 """
 
 from __future__ import annotations
