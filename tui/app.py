@@ -21,6 +21,7 @@ from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
 from tui.first_frame import FirstFrame, FirstFrameScreen
+from tui.key_order import KeyHandled, KeyOrder
 from tui.state_file import (
     default_state_file,
     last_case,
@@ -62,6 +63,7 @@ class WeighApp(App[int]):
         self.store: Store | None = None
         self.close_error: str | None = None
         self._drop_controls = DropControls()
+        self.key_order = KeyOrder()
         self._gc_paused = False  # True from mounting to the first frame
 
     def on_mount(self) -> None:
@@ -105,10 +107,33 @@ class WeighApp(App[int]):
             self.first_frame.drawn(screen)
 
     async def on_event(self, event: events.Event) -> None:
-        """A key pressed while the saved first frame is up waits for the workbench."""
+        """A key pressed while the saved first frame is up waits for the workbench; one
+        typed while the key before it is still being handled waits for it (``KeyOrder``)."""
         if self.first_frame is not None and self.first_frame.hold(event):
             return
+        if self.key_order.hold(event):
+            if self.key_order.stalled():
+                self.post_message(KeyHandled())
+            return
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self._send_key(event)
+            return
         await super().on_event(event)
+
+    async def _send_key(self, event: events.Key | events.Paste) -> None:
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self.key_order.sent(target)
+
+    async def on_key_handled(self, message: KeyHandled) -> None:
+        """The key before is handled: send the next, once the screen it goes to is up."""
+        message.stop()
+        if not self.screen.is_mounted:  # a dialog still opening: wait for it to mount
+            self.key_order.sent(self.screen)
+            return
+        waiting = self.key_order.handled()
+        if waiting is not None:
+            await self._send_key(waiting)
 
     def _started(self) -> None:
         """The first frame is drawn: freeze what start-up built out of the collector's
