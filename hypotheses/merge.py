@@ -120,8 +120,8 @@ def _merge_element(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Map
         depth = _CELL_MAPS.get(key)
         if depth is not None:
             value: Any = _merge_map(_map(b), _map(o), _map(t), depth, f"{where} {key}", conflicts)
-            if not value and o is ABSENT and t is ABSENT:
-                continue
+            if not value:  # an empty map is the default: left out, so a side made a team case
+                continue   # (its shared cells now layers) leaves no shared key behind
         else:
             value = merge_value(b, o, t, f"{where} {key}", conflicts)
         if value is not ABSENT:

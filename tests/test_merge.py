@@ -86,7 +86,7 @@ def test_a_deleted_cell_against_a_changed_cell_keeps_the_change() -> None:
     assert merged.doc["evidence"][0]["ratings_by"] == {"ana": {"H1": "N"}}
     assert [c.where for c in merged.conflicts] == ["evidence E1 ratings_by ana H1"]
     merged = merge_case_docs(base, doc(E1=item(ana={"H1": "C"})), doc(E1=item()))
-    assert merged.doc["evidence"][0]["ratings_by"] == {} and merged.conflicts == ()
+    assert "ratings_by" not in merged.doc["evidence"][0] and merged.conflicts == ()
 
 
 def test_case_fields_merge_each_on_its_own_and_analysts_join_from_both_sides() -> None:
@@ -141,3 +141,15 @@ def test_the_canonical_layout_is_one_line_per_element_and_reads_as_before() -> N
         text, lambda d: validated(d, "f", None).evidence,
         lambda d, items: case_of(validated(d, "f", None), d, "f", items))
     assert streamed.model_dump() == case.model_dump()
+
+
+def test_a_case_made_a_team_case_on_one_side_merges_with_the_others_edits() -> None:
+    solo = Case(id="c", title="T", hypotheses=[Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title="e", ratings={"H1": "C"}), Evidence(id="E2", title="f")])
+    team = solo.model_copy(update={"analysts": ["ana"], "evidence": [
+        Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "C"}}), Evidence(id="E2", title="f")]})
+    edited = solo.model_copy(update={"evidence": [solo.evidence[0], Evidence(id="E2", title="f2")]})
+    case, merged = merge_cases(solo, team, edited)
+    assert merged.conflicts == () and case.analysts == ["ana"]
+    assert [(e.title, e.ratings_by, e.ratings) for e in case.evidence] == [
+        ("e", {"ana": {"H1": "C"}}, {}), ("f2", {}, {})]
