@@ -41,7 +41,8 @@ CLIP = 40
 # Fields short enough to show as "old → new" in a change line.
 SHORT_FIELDS = frozenset((
     "title", "source", "url", "event_date", "reported_date", "tags", "credibility",
-    "relevance", "admiralty", "kind", "excluded", "prior", "question",
+    "relevance", "admiralty", "kind", "excluded", "prior", "question", "status", "expected_by",
+    "evidence_id",
 ))
 
 

@@ -4,6 +4,7 @@ and the case can be rebuilt as it stood after each one."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,20 @@ def test_an_edited_long_title_shows_the_part_that_changed() -> None:
     assert "2014" in after and len(after) <= 42
     short = fields_changed({"title": "Short"}, {"title": "Short title"})
     assert short == "title Short → Short title"
+
+
+def test_an_indicators_status_change_says_old_and_new(tmp_path):
+    """Issue 22: the change log says 'status watching → lapsed', not just 'status'."""
+    from evidence.store import Store
+    from hypotheses.models import Case, Hypothesis, Indicator
+
+    with Store.open(tmp_path / "db.json") as store:
+        store.put_case(Case(id="c", title="C", hypotheses=[Hypothesis(id="H1", title="one")]))
+        ind = Indicator(id="M2", title="talks", expected_by="1993-07-01")
+        store.add_indicator("c", ind)
+        record = store.update_indicator("c", ind.model_copy(
+            update={"status": "lapsed", "expected_by": date(1993, 8, 1)}))
+        assert record is not None
+        text = record.describe()
+    assert "status watching → lapsed" in text
+    assert "expected_by 1993-07-01 → 1993-08-01" in text
