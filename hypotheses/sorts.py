@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 from hypotheses.models import Evidence
 from hypotheses.scoring import weight
 
 _EVENT_DATE = attrgetter("event_date")
 
-#: An order: the shown items, each item's diagnosticity (by its index in the scored
-#: case), and where each shown item sits in that case (None: the items are the case).
-Order = Callable[[list[Evidence], Sequence[float], Mapping[str, int] | None], list[Evidence]]
+#: An order: the shown items, the value each item is sorted by (its diagnosticity, or its
+#: disagreement's key; by its index in the scored case), and where each shown item sits
+#: in that case (None: the items are the case).
+Order = Callable[[list[Evidence], Sequence[Any], Mapping[str, int] | None], list[Evidence]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Sort:
     description: str  # "by event date, undated last"
     uses_diagnosticity: bool  # its order changes when the scores do
     order: Order
+    uses_disagreement: bool = False  # sorts by the analysts' disagreement: team cases only
 
 
 def _by_date(items: list[Evidence], _diag: Sequence[float],
@@ -38,8 +41,9 @@ def _by_date(items: list[Evidence], _diag: Sequence[float],
     return dated + [ev for ev in items if ev.event_date is None]
 
 
-def _by_diagnosticity(items: list[Evidence], diag: Sequence[float],
-                      pos: Mapping[str, int] | None) -> list[Evidence]:
+def _by_value(items: list[Evidence], diag: Sequence[Any],
+              pos: Mapping[str, int] | None) -> list[Evidence]:
+    """Largest value first (diagnosticity, or disagreement: the items to discuss first)."""
     # reverse=True keeps ties in case order (Python's sort stays stable)
     if pos is None:  # the items are the scored case: list indexes, no lookups
         order = sorted(range(len(items)), key=diag.__getitem__, reverse=True)
@@ -54,8 +58,10 @@ def _by_weight(items: list[Evidence], _diag: Sequence[float],
 
 SORTS: tuple[Sort, ...] = (
     Sort("date", "by event date, undated last", False, _by_date),
-    Sort("diagnosticity", "most diagnostic first", True, _by_diagnosticity),
+    Sort("diagnosticity", "most diagnostic first", True, _by_value),
     Sort("weight", "heaviest (credibility × relevance) first", False, _by_weight),
+    Sort("disagreement", "the analysts' widest disagreement first: discuss these first",
+         False, _by_value, uses_disagreement=True),
 )
 SORT_NAMES: tuple[str, ...] = tuple(s.name for s in SORTS)
 DEFAULT_SORT = SORTS[0]
@@ -70,6 +76,10 @@ def sort_named(name: str) -> Sort:
         raise ValueError(f"sort: {name!r} is not one of {', '.join(SORT_NAMES)}") from None
 
 
-def next_sort(sort: Sort) -> Sort:
-    """The sort after ``sort`` in the registry's order (what `s` cycles to)."""
-    return SORTS[(SORTS.index(sort) + 1) % len(SORTS)]
+def next_sort(sort: Sort, team: bool = False) -> Sort:
+    """The sort after ``sort`` in the registry's order (what `s` cycles to); a one-analyst
+    case (``team`` False) skips the sorts by disagreement."""
+    offered = [s for s in SORTS if team or not s.uses_disagreement]
+    if sort not in offered:
+        return offered[0]
+    return offered[(offered.index(sort) + 1) % len(offered)]

@@ -11,19 +11,30 @@ unless ``score_shown`` is on (an explicit toggle the screen shows).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from itertools import compress
 from operator import is_not, ne
-from typing import Literal
+from typing import Any, Literal
 
 from hypotheses.evidence_filter import Query, haystack_of, matches
 from hypotheses.models import Case, Evidence
 from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, known_date, known_dates, leader_ids
 from hypotheses.scoring_models import MODELS
-from hypotheses.team import TEAM, LensView, disagreement, is_team, lens_names, lens_words, votes
+from hypotheses.sorts import DEFAULT_SORT
+from hypotheses.team import (
+    TEAM,
+    LensView,
+    disagreement,
+    is_team,
+    item_disagreement,
+    lens_names,
+    lens_words,
+    votes,
+)
 from tui.view_state import ViewState
 
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
@@ -109,6 +120,7 @@ class CaseView:
         self.seen: Case | None = None  # the case under the lens: one matrix (``case`` if no team)
         self._lens_views: dict[str, LensView] = {}
         self.me: str | None = None  # the analyst the rating keys write for
+        self._disagreements: dict[int, tuple[Evidence, list[str], tuple[Fraction, bool]]] = {}
         self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
         self.shown: list[Evidence] = []  # the filtered items, in case order
         self.analysis: Analysis | None = None
@@ -116,7 +128,7 @@ class CaseView:
         self._used: set[int] = set()
         self._haystacks: dict[int, tuple[Evidence, str]] = {}  # id(item) → (item, its text)
         # per sort: (the shown items, the diagnosticities it sorted by, the order)
-        self._orders: dict[str, tuple[list[Evidence], tuple[float, ...], list[Evidence]]] = {}
+        self._orders: dict[str, tuple[list[Evidence], Sequence[Any], list[Evidence]]] = {}
         # the last filter applied: (the items it filtered, the query, its result)
         self._last_filter: tuple[list[Evidence], Query, list[Evidence]] | None = None
         self.scorer = Scorer()  # incremental: a one-cell edit rescores only what it touched
@@ -136,6 +148,8 @@ class CaseView:
         self.state.start([*known_dates(case), None])
         self.state.lens = TEAM if is_team(case) else None
         self._lens_views = {}
+        if self.state.sort.uses_disagreement and not is_team(case):
+            self.state.sort = DEFAULT_SORT  # no analysts to disagree
         self.update(case)
 
     def require(self) -> Case:
@@ -299,7 +313,11 @@ class CaseView:
         assert self.analysis is not None and self.scored is not None
         sort = self.state.sort
         items = self.shown
-        diag = self.analysis.diagnosticity if sort.uses_diagnosticity else ()
+        diag: Sequence[Any] = ()
+        if sort.uses_diagnosticity:
+            diag = self.analysis.diagnosticity
+        elif sort.uses_disagreement:
+            diag = self.disagreement_keys()
         kept = self._orders.get(sort.name)
         if kept is not None and kept[0] is items and kept[1] == diag:
             return kept[2]
@@ -307,6 +325,24 @@ class CaseView:
         order = sort.order(items, diag, positions)
         self._orders[sort.name] = (items, diag, order)
         return order
+
+    def disagreement_keys(self) -> list[tuple[Fraction, bool]]:
+        """Per scored item, what sorting by disagreement compares: its widest cell's exact
+        variance, then a split on NA (kept per stored item while it is the same object)."""
+        assert self.scored is not None and self.case is not None
+        hids = [h.id for h in self.case.hypotheses]
+        cache = self._disagreements
+        if len(cache) > 2 * len(self.case.evidence) + 1000:
+            cache.clear()  # edited items left old entries behind
+        out = []
+        for ev in self.scored.evidence:
+            stored = self.stored_item(ev)
+            got = cache.get(id(stored))
+            if got is None or got[0] is not stored or got[1] != hids:
+                d = item_disagreement(stored, hids)
+                got = cache[id(stored)] = (stored, hids, (d.variance, d.split_na))
+            out.append(got[2])
+        return out
 
     def changed_items(self, before: Analysis | None) -> list[int] | range:
         """Indexes (in ``scored``) whose row may look different since ``before``."""
@@ -384,7 +420,7 @@ class CaseView:
 
     def cycle_sort(self, focus: Focus) -> Change:
         self.require()
-        self.state.cycle_sort()
+        self.state.cycle_sort(self.team)
         return Change("rows", focus, message=f"Sorted by {self.state.sort.name}")
 
     def step_date(self, step: int) -> Change:

@@ -32,7 +32,7 @@ WORDS: dict[str, str] = {
     "cycle_model": "scoring model bayes weighted inconsistency parc",
     "cycle_lens": "lens team analyst consensus votes whose view switch colleague",
     "toggle_reveal": "votes show hide others anchoring team colleagues reveal",
-    "cycle_sort": "sort order arrange diagnosticity weight date",
+    "cycle_sort": "sort order arrange diagnosticity weight date disagreement discuss team",
     "filter": "filter search find tag narrow",
     "toggle_score_shown": "filter scores score only shown subset",
     "step_date": "as-of date time timeline replay back forward earlier later",

@@ -46,8 +46,8 @@ class ViewState:
     def cycle_model(self) -> None:
         self.model = next_model(self.model)
 
-    def cycle_sort(self) -> None:
-        self.sort = next_sort(self.sort)
+    def cycle_sort(self, team: bool = False) -> None:
+        self.sort = next_sort(self.sort, team)
 
     def step(self, step: int) -> bool:
         """Move the as-of date ``step`` stops; False when already at the end."""

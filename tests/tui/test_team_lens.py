@@ -133,3 +133,50 @@ def test_cell_marks_and_my_vote_against_the_team() -> None:
     assert versus("C", "C") == "you C, as the team"
     assert versus("I", "C") == "you I vs team C (team higher)"
     assert versus("CC", "N") == "you CC vs team N (team lower)"
+
+
+def test_only_a_team_case_cycles_to_the_disagreement_sort() -> None:
+    from hypotheses.sorts import DEFAULT_SORT, SORTS, next_sort
+
+    names = []
+    sort = DEFAULT_SORT
+    for _ in range(len(SORTS)):
+        sort = next_sort(sort)
+        names.append(sort.name)
+    assert "disagreement" not in names
+    team = [DEFAULT_SORT]
+    for _ in range(len(SORTS) - 1):
+        team.append(next_sort(team[-1], team=True))
+    assert team[-1].name == "disagreement" and next_sort(team[-1], team=True) == DEFAULT_SORT
+
+
+async def test_sort_by_disagreement_puts_the_widest_items_first(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_team(db_path)  # ana's layer holds the bundled ratings
+    with Store.open(db_path, analyst="ben") as store:
+        case = store.case(DEFAULT_CASE_ID)
+        ana = {ev.id: ev.ratings_by["ana"] for ev in case.evidence if "ana" in ev.ratings_by}
+        agree = [eid for eid in ana if ana[eid].get("H1") not in (None, "NA")]
+        # E?: ben agrees on every cell of each item but three
+        for eid in agree:
+            for hid, code in ana[eid].items():
+                store.set_rating(DEFAULT_CASE_ID, eid, hid, code)
+        wide, mild, split = agree[-1], agree[-2], agree[-3]
+        opposite = {"CC": "II", "C": "II", "N": "II", "I": "CC", "II": "CC"}
+        store.set_rating(DEFAULT_CASE_ID, wide, "H1", opposite[ana[wide]["H1"]])
+        near = {"CC": "C", "C": "CC", "N": "C", "I": "N", "II": "I"}
+        store.set_rating(DEFAULT_CASE_ID, mild, "H1", near[ana[mild]["H1"]])
+        store.set_rating(DEFAULT_CASE_ID, split, "H1", "NA")
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        for _ in range(3):
+            await pilot.press("s")
+        assert "sort: disagreement" in top_line(app)
+        order = list(screen.matrix.rows)
+        assert order[:3] == [wide, mild, split]
+        await pilot.press("s")
+        assert "sort: date" in top_line(app)
+        await pilot.press("ctrl+q")
