@@ -202,7 +202,7 @@ class MainScreen(Screen[None]):
     def open_case(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, cursor on the first cell."""
         self.session.open(case_id)
-        self._close_filter_bar()
+        self.query_one(FilterBar).close()
         if case_id is None:
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
                                          self.session.view.state.sort.name, "", self.db_path)
@@ -452,38 +452,14 @@ class MainScreen(Screen[None]):
         self.run_edit(lambda: self.session.view.toggle_score_shown(focus))
 
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.value = self.session.view.state.filter_query
-        bar.add_class("open")
-        bar.focus()
+        self.query_one(FilterBar).open(self.session.view.state.filter_query)
 
-    @on(FilterBar.Changed, "#filter")
-    def _filter_typed(self, event: FilterBar.Changed) -> None:
-        """Filter as you type."""
-        event.stop()
-        if self.query_one(FilterBar).has_class("open"):
-            self.apply_filter(event.value, typing=True)
-
-    @on(FilterBar.Submitted, "#filter")
-    def _filter_submitted(self, event: FilterBar.Submitted) -> None:
-        event.stop()
-        self.apply_filter(event.value)
-
-    @on(FilterBar.Closed)
-    def _filter_closed(self) -> None:
-        self._close_filter_bar()
-        self.matrix.focus()
-
-    def _close_filter_bar(self) -> None:
-        self.query_one(FilterBar).remove_class("open")
-
-    def apply_filter(self, query: str, *, typing: bool = False) -> None:
-        """Show only matching items; the focused item stays focused if it still shows."""
+    @on(FilterBar.Applied)
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
+        """Show only matching items as they are typed; the focused item stays focused if it
+        still shows."""
         focus = self.matrix.current()
-        self.run_edit(lambda: self.session.view.set_filter(query, focus, typing=typing))
-        if not typing:
-            self._close_filter_bar()
-            self.matrix.focus()
+        self.run_edit(lambda: self.session.view.set_filter(event.query, focus, typing=event.typing))
 
     def action_toggle_detail(self) -> None:
         self.show_detail = not self.show_detail
