@@ -98,7 +98,7 @@ async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_
         # narrowed while typing, before enter
         await until(pilot, lambda: screen.matrix.row_count == len(tagged), "the rows narrowed")
         await pilot.press("enter")
-        line = f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring all {DEFAULT_ITEMS}"
+        line = f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring the whole case"
         await until(pilot, lambda: line in flat_text(app), "the filter line")
         text = flat_text(app)
         assert "filtered view" not in text  # the ranking is the whole case's

@@ -12,7 +12,10 @@ from hypotheses.visible import visible
 
 
 def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
-    """E.g. 'filter #belarus · 3 of 40 shown · scoring all 40 (f: only shown)'."""
+    """E.g. 'filter #belarus · 3 of 40 shown · scoring the whole case (f: only shown)'.
+
+    No count of what is scored: excluded items are not, and the ranking counts what is used.
+    """
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" filter ", style="bold reverse")
     text.append(" ")
@@ -22,7 +25,7 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
         text.append(f"scoring only these {shown}", style="bold")
         text.append(" (f: all)", style="dim")
     else:
-        text.append(f"scoring all {total}")
+        text.append("scoring the whole case")
         text.append(" (f: only shown)", style="dim")
     return text
 
