@@ -9,12 +9,21 @@ added the file: that is a base with nothing in it.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
 from typing import Any
 
-from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file, parse_case_file, validated
+from evidence.case_file import (
+    VERSION,
+    case_file_dict,
+    case_of,
+    decode_text,
+    dump_case_file,
+    parse_case_file,
+    validated,
+)
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
 from evidence.limits import read_import_file
@@ -22,24 +31,31 @@ from hypotheses.merge import Merged, merge_case_docs
 from hypotheses.models import Case
 
 
-def read_case(path: Path, role: str) -> Case:
-    """The case in one of the three files; any problem names the role."""
-    return parse_case_file(read_import_file(path), f"{role} {path}")
-
-
-def read_base(path: Path) -> Case | None:
-    """BASE's case, or None for the empty file git gives when both sides added the file."""
+def read_doc(path: Path, role: str, empty_ok: bool = False) -> dict[str, Any]:
+    """The document in one of the three files, validated as an import is (any problem names
+    the role); ``{}`` for an empty BASE, which git gives when both sides added the file."""
     data = read_import_file(path)
-    return parse_case_file(data, f"BASE {path}") if data.strip() else None
+    if empty_ok and not data.strip():
+        return {}
+    name = f"{role} {path}"
+    parse_case_file(data, name)
+    doc: dict[str, Any] = json.loads(decode_text(data, name))  # the text just validated
+    return doc
 
 
 def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, Merged]:
-    """The merged case (validated) and the merge with its conflicts."""
-    if theirs.id != ours.id or (base is not None and base.id != ours.id):
-        other = theirs.id if theirs.id != ours.id else base.id if base is not None else ""
-        raise ImportFailed(f"not the same case: OURS is {ours.id!r}, the other {other!r}")
-    docs = [case_file_dict(c) if c is not None else {} for c in (base, ours, theirs)]
-    merged = merge_case_docs(*docs)
+    """Three cases merged: the merged case (validated) and the merge with its conflicts."""
+    return merge_docs(*(case_file_dict(c) if c is not None else {} for c in (base, ours, theirs)))
+
+
+def merge_docs(base: dict[str, Any], ours: dict[str, Any],
+               theirs: dict[str, Any]) -> tuple[Case, Merged]:
+    """Three validated case-file documents merged: the merged case (validated) and the merge."""
+    ids = [doc["case"]["id"] for doc in (ours, theirs, base) if doc]
+    if len(set(ids)) > 1:
+        other = next(i for i in ids if i != ids[0])
+        raise ImportFailed(f"not the same case: OURS is {ids[0]!r}, the other {other!r}")
+    merged = merge_case_docs(base, ours, theirs)
     doc: dict[str, Any] = {**merged.doc, "version": VERSION}
     name = "the merged case"
     return case_of(validated(doc, name, None), doc, name), merged
@@ -49,7 +65,8 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     """Merge THEIRS into OURS against BASE, writing OURS only when every input is sound."""
     if os.path.islink(ours):
         raise ImportFailed(f"OURS {ours}: is a symbolic link; weigh merges only regular files")
-    case, merged = merge_cases(read_base(base), read_case(ours, "OURS"), read_case(theirs, "THEIRS"))
+    case, merged = merge_docs(read_doc(base, "BASE", empty_ok=True), read_doc(ours, "OURS"),
+                              read_doc(theirs, "THEIRS"))
     mode = stat.S_IMODE(os.stat(ours).st_mode)
     atomic_write(ours, dump_case_file(case).encode("utf-8"), mode=mode)
     return merged

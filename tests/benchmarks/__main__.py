@@ -5,7 +5,7 @@ row of the issue's target table with several repetitions (medians), runs the
 naive TinyDB baseline in the same run, and prints the table followed by one
 line: ``summary: edit_ratio=… edit_ms=… open_ratio=… rescore_ms=… linchpin_ms=… export_s=…
 key10k_worst_ms=… tui10k_ready_s=… launch_ratio=… rss100k_mib=… aged_open_ratio=…
-aged_close_ratio=… export100k_s=… team_rescore_ms=… import100k_mib=…`` (1k instead of 10k
+aged_close_ratio=… export100k_s=… team_rescore_ms=… import100k_mib=… merge10k_s=…`` (1k instead of 10k
 with ``--quick``, which builds no 100k case: rss1k_mib is the 1k case's, export100k_s=nan, import1k_mib=nan).
 Each measurement runs in its own process, so peak RSS belongs to one case.
 """
@@ -326,6 +326,20 @@ def big_tui_rows(plan: Plan, work: Path, res: Results) -> None:
     res.summary[f"key{n}_worst_ms"] = worst_all * 1000
 
 
+def merge_rows(n: int, work: Path, res: Results) -> None:
+    """`weigh merge` of two analysts' case files, 1,000 changed cells each (issue 26)."""
+    out = child(["merge", str(n), str(work), "3"])
+    label = f"{n // 1000}k"
+    res.rows.append(Row(
+        f"`weigh merge` of two analysts' {label}-item case files, 1,000 changed cells each",
+        "≤ 2 s" if n >= 10_000 else "(report)", f"{out['merge_s']:.2f} s",
+        f"file {out['file_mb']:.0f} MiB; exit {out['exit']}; every vote kept: {out['every_vote']}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        verdict(out["merge_s"] <= 2 and out["exit"] == 0 and out["every_vote"]) if n >= 10_000 else "",
+    ))
+    res.summary[f"merge{label}_s"] = out["merge_s"]
+
+
 def import_rows(n: int, work: Path, res: Results) -> None:
     """Peak RSS of the whole `weigh import` process (issue 23), beside a hostile file's."""
     case = child(["import", str(n), str(work), "case"])
@@ -449,6 +463,7 @@ def run(plan: Plan, work: Path) -> Results:
     guarded(res, f"database after {plan.aged_edits:,} edits, {label}", lambda: aged_rows(plan, work, res))
     guarded(res, f"team case, {label}", lambda: team_rows(plan, work, res))
     guarded(res, "weigh export --format json", lambda: export_row(plan, work, res))
+    guarded(res, f"weigh merge, {label}", lambda: merge_rows(plan.n, work, res))
     if plan.tui:
         guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
         if "edit_s" in stats:
@@ -470,8 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
     parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
-    parser.add_argument("--only", choices=["team", "import"],
-                        help="run only these rows (team: the team case's; import: weigh import's RSS)")
+    parser.add_argument("--only", choices=["team", "import", "merge"],
+                        help="run only these rows (team: the team case's; import: weigh import's RSS;"
+                             " merge: weigh merge's time)")
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick, not args.no_tui)
     if args.only:
@@ -504,6 +520,8 @@ def only(plan: Plan, args: argparse.Namespace) -> int:
         res = Results()
         if args.only == "import":
             guarded(res, "weigh import", lambda: import_rows(plan.big or plan.n, work, res))
+        elif args.only == "merge":
+            guarded(res, "weigh merge", lambda: merge_rows(plan.n, work, res))
         else:
             guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
         print(table(res.rows))

@@ -53,6 +53,11 @@ def main(argv: list[str]) -> None:
 
         n, workdir, reps = args
         print(json.dumps(naive.measure(int(n), Path(workdir), int(reps))), flush=True)
+    elif what == "merge":
+        from tests.benchmarks import merge_rows
+
+        n, workdir, reps = args
+        print(json.dumps(merge_rows.measure(int(n), Path(workdir), int(reps))), flush=True)
     elif what == "import":
         from tests.benchmarks import import_rows
 
