@@ -257,3 +257,32 @@ async def test_every_rating_choice_fits_on_one_line_at_80_columns() -> None:
             assert value in text
             line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
             assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line
+
+
+def test_a_report_before_its_event_is_a_warning_not_an_error():
+    from tui.screens.evidence_form import dates_warning
+
+    assert "before the event" in dates_warning("1993-06-27", "1993-06-20")
+    assert dates_warning("1993-06-27", "1993-06-27") == ""
+    assert dates_warning("1993-06", "1993-06-20") == ""  # unreadable: the field's error says so
+
+
+async def test_the_form_warns_of_a_report_before_its_event_and_saves_it(db_path, make_app):
+    from textual.widgets import Static
+
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        await pilot.press("a", *"Strike")
+        form = app.screen
+        form.query_one("#event_date").focus()
+        await pilot.press(*"1993-06-27")
+        form.query_one("#reported_date").focus()
+        await pilot.press(*"1993-06-20")
+        await pilot.pause()
+        hint = form.query_one("#dates-hint", Static)
+        assert hint.has_class("-shown") and "before the event" in str(hint.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is main

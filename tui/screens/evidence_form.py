@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -128,6 +129,7 @@ class EvidenceForm(FormScreen[Evidence]):
             text_input(
                 "reported_date", _date_text(old.reported_date if old else None), "YYYY-MM-DD"
             ),
+            Static("", id="dates-hint", classes="field-hint"),
         )
         yield row(
             "tags",
@@ -187,6 +189,14 @@ class EvidenceForm(FormScreen[Evidence]):
             self.query_one("#credibility", Select).value = suggestion
         hint.update(Text(f"{code} suggests credibility: {suggestion}"))
         hint.add_class("-shown")
+
+    @on(Input.Changed, "#event_date, #reported_date")
+    def _check_date_order(self) -> None:
+        """A report before the event it tells of is worth a second look, not a refusal."""
+        warning = dates_warning(self._value("event_date"), self._value("reported_date"))
+        hint = self.query_one("#dates-hint", Static)
+        hint.update(Text(warning))
+        hint.set_class(bool(warning), "-shown")
 
     def _value(self, wid: str) -> str:
         return self.query_one(f"#{wid}", Input).value
@@ -255,6 +265,17 @@ def evidence_from_form(typed: Mapping[str, Any], order: Sequence[str]) -> Eviden
     if errors or item is None:
         raise FormInvalid(dict(sorted(errors.items(), key=lambda kv: _position(order, kv[0]))))
     return item
+
+
+def dates_warning(event: str, reported: str) -> str:
+    """The warning for a reported date before the event date ('' when none or unreadable)."""
+    try:
+        happened, told = date.fromisoformat(event.strip()), date.fromisoformat(reported.strip())
+    except ValueError:
+        return ""
+    if told >= happened:
+        return ""
+    return f"reported {told} is before the event on {happened}: check both (saved as typed)"
 
 
 def _groups_hint(groups: list[str]) -> Text:
