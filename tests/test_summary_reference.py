@@ -30,7 +30,7 @@ from hypotheses.models import Case, Evidence, Hypothesis, Indicator, Rating
 from tests.conftest import ROOT
 from tests.summary_reference import MODELS, differences, reference_summary, takes_part
 
-CLI_TIMEOUT = 60  # a hung command fails the test
+CLI_TIMEOUT = 180  # only a hung command fails the test
 SQRT2 = math.sqrt(2)
 
 
