@@ -217,7 +217,7 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self.session.view.warm_up)
         self.post_message(self.CaseOpened(case_id))
         # indicators past their expected date deserve a look when the case opens
-        late = overdue_indicators(self.session.view.require(), date.today())
+        late = overdue_indicators(self.session.view.require(), self.judged_on())
         if late:
             ids = ", ".join(ind.id for ind in late[:6]) + (", …" if len(late) > 6 else "")
             self.notify(f"{len(late)} indicator{'s' if len(late) != 1 else ''} overdue ({ids}): "
@@ -582,14 +582,20 @@ class MainScreen(Screen[None]):
             self.notify("No hypothesis selected", severity="warning")
             return
         self.app.push_screen(
-            HypothesisView(self.session.view.analysis, hid, self.session.view.state.model, date.today()),
+            HypothesisView(self.session.view.analysis, hid, self.session.view.state.model,
+                          self.judged_on()),
             lambda eid: self.matrix.reveal(eid, hid),
         )
+
+    def judged_on(self) -> date:
+        """The day overdue is judged and an observation dated: the as-of date when one is
+        set (a 1993 case read as of 1993), else today."""
+        return self.session.view.state.as_of or date.today()
 
     def action_indicators(self) -> None:
         from tui.screens.indicators import IndicatorsScreen  # on first use
 
-        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, date.today()),
+        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, self.judged_on()),
                              lambda _: self.set_focus(self.matrix))
 
     # ------------------------------------------------------ export & cases
