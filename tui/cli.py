@@ -357,8 +357,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     for conflict in merged.conflicts:
         say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
     if merged.conflicts:
-        say(f"weigh: {len(merged.conflicts)} conflicts in {args.ours}, each listed above with "
-            "the value kept", file=sys.stderr)
+        count = len(merged.conflicts)  # OURS is git's temporary name: not said
+        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above with the value "
+            "kept in the file; fix what you disagree with there, then commit", file=sys.stderr)
         return 1
     return 0
 
