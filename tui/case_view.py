@@ -168,8 +168,10 @@ class CaseView:
         rows keep their order and only that item is looked at again.
         """
         self.case = case
-        if self.state.lens is not None and self.state.lens not in lens_names(case):
-            self.state.lens = TEAM if is_team(case) else None  # that analyst left (undo)
+        if not is_team(case):
+            self.state.lens = None  # one matrix (a team case made solo again by undo)
+        elif self.state.lens not in lens_names(case):
+            self.state.lens = TEAM  # just made a team case, or that analyst left (undo)
         seen = self.seen = self._lensed(case)
         if edited is not None and seen is not case:
             edited = self.seen_item(edited.id)

@@ -32,6 +32,8 @@ WORDS: dict[str, str] = {
     "cycle_model": "scoring model bayes weighted inconsistency parc",
     "cycle_lens": "lens team analyst consensus votes whose view switch colleague",
     "toggle_reveal": "votes show hide others anchoring team colleagues reveal",
+    "analysts": "analysts leaders team disagree leader colleagues who",
+    "make_team": "make team analysts colleagues share group several",
     "cycle_sort": "sort order arrange diagnosticity weight date disagreement discuss team",
     "filter": "filter search find tag narrow",
     "toggle_score_shown": "filter scores score only shown subset",

@@ -137,6 +137,14 @@ class EditSession:
         self._reread(eid)
         return Change("item", focus, before)
 
+    def make_team(self, focus: Focus) -> Change:
+        """Turn the one-analyst case into a team case: its cells become your layer."""
+        case_id = self.require()
+        self._did(self.store.make_team(case_id), focus)
+        self._reread()
+        return Change("rows", focus, message=f"{case_id} is a team case: its ratings are "
+                      f"{self.store.analyst}'s; l switches the lens, u undoes")
+
     # --------------------------------------------------------- undo, redo
 
     def undo(self) -> Change:

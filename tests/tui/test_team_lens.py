@@ -8,7 +8,7 @@ import pytest
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import flat_text, notices, screen_text
+from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
 from tui.screens.main import MainScreen
 
 
@@ -180,3 +180,55 @@ async def test_sort_by_disagreement_puts_the_widest_items_first(
         await pilot.press("s")
         assert "sort: date" in top_line(app)
         await pilot.press("ctrl+q")
+
+
+async def test_make_team_from_the_palette_asks_and_undoes(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    monkeypatch.setenv("WEIGH_ANALYST", "ana")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"make team")
+        await until(pilot, lambda: palette_lists(app, "Make this case a team case"), "the command")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await until(pilot, lambda: "lens: team" in top_line(app), f"the team case {notices(app)}")
+        assert "you: ana" in top_line(app)
+        with Store.open(db_path, readonly=True) as store:
+            assert store.case(DEFAULT_CASE_ID).analysts == ["ana"]
+        await pilot.press("L")
+        await until(pilot, lambda: "analysts agree on the leader" in flat_text(app), "the leaders")
+        await pilot.press("escape")
+        await pilot.press("u")
+        await until(pilot, lambda: "lens:" not in top_line(app), "a one-analyst case again")
+        assert screen.session.case is not None and screen.session.case.analysts == []
+        await pilot.press("ctrl+q")
+    with Store.open(db_path, readonly=True) as store:
+        assert store.case(DEFAULT_CASE_ID).analysts == []
+
+
+def test_leaders_text_names_each_analysts_leader() -> None:
+    from evidence.seed import default_case
+    from hypotheses.scoring import analyse
+    from hypotheses.team import TEAM, lens_case
+    from tui.screens.analysts_view import leaders_text
+
+    case = default_case()
+    layers = {"ana": {}, "ben": {}}
+    items = []
+    for i, ev in enumerate(case.evidence):
+        ana = dict(ev.ratings)
+        ben = {h.id: ("CC" if h.id == "H1" else "II") for h in case.hypotheses} if i < 3 else {}
+        items.append(ev.model_copy(update={"ratings": {}, "notes": {}, "ratings_by": {
+            k: v for k, v in (("ana", ana), ("ben", ben)) if v}}))
+    del layers
+    team_case = case.model_copy(update={"analysts": ["ana", "ben"], "evidence": items})
+    text = leaders_text(team_case, analyse(lens_case(team_case, TEAM)), "weighted").plain
+    assert text.startswith("analysts disagree on the leader: ana ")
+    assert "ben H1" in text and "≠ team" in text

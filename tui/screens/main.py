@@ -60,7 +60,8 @@ NEEDS_CASE = frozenset({
     "rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence", "cycle_model", "cycle_sort",
     "step_date", "toggle_score_shown", "filter", "undo", "redo", "add_evidence", "add_hypothesis",
     "edit_hypothesis", "delete_hypothesis", "case_details", "separation", "conclusion",
-    "open_hypothesis", "indicators", "export", "ranking_history",
+    "open_hypothesis", "indicators", "export", "ranking_history", "cycle_lens", "toggle_reveal",
+    "analysts", "make_team",
 })
 #: Actions on the focused item: dimmed while the matrix shows none (an empty case or filter).
 NEEDS_ITEM = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
@@ -78,6 +79,10 @@ class MainScreen(Screen[None]):
                 "each analyst's votes (the rating keys always write yours)"),
         Binding("v", "toggle_reveal", "Votes", show=False, tooltip="Team case: show (or hide "
                 "again) the others' votes on cells you have not rated yet"),
+        Binding("L", "analysts", "Analysts", show=False,
+                tooltip="Team case: each analyst's leaders against the team's"),
+        Binding("ctrl+t", "make_team", "Make team", show=False,
+                tooltip="Make this case a team case: its ratings become yours (asks; u undoes)"),
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
@@ -438,6 +443,35 @@ class MainScreen(Screen[None]):
 
     def action_toggle_reveal(self) -> None:
         self.run_edit(self.session.view.toggle_reveal)
+
+    def action_analysts(self) -> None:
+        view = self.session.view
+        if self.case is None:
+            return
+        if not view.team:
+            self.notify("A one-analyst case: ctrl+t makes it a team case", severity="warning")
+            return
+        from hypotheses.scoring import analyse
+        from hypotheses.team import lens_case
+        from tui.screens.analysts_view import AnalystsView  # on first use
+
+        team = (view.analysis if view.state.lens == TEAM and view.scored is view.seen
+                else analyse(lens_case(self.case, TEAM), view.state.as_of))
+        assert team is not None
+        self.app.push_screen(AnalystsView(self.case, team, view.state.model))
+
+    def action_make_team(self) -> None:
+        if self.case is None:
+            return
+        if self.session.view.team:
+            self.notify(f"{self.case.id} is already a team case "
+                        f"(analysts: {', '.join(self.case.analysts)})", markup=False)
+            return
+        who = self.analyst() or "you"
+        focus = self.matrix.current()
+        self._ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
+                                f"{who}'s; each analyst then adds their own. (u undoes)"),
+                  lambda _: self.session.make_team(focus))
 
     def action_cycle_sort(self) -> None:
         focus = self.matrix.current()

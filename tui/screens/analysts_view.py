@@ -1,0 +1,59 @@
+"""Each analyst's leaders against the team's, under the model on show: whether the
+analysts agree on the leader, and whose lens puts which hypothesis first.
+
+Read-only; the words come from :mod:`hypotheses.team` (one wording with the reports).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from hypotheses.models import Case
+from hypotheses.scoring import Analysis, leader_ids
+from hypotheses.team import analysts_agree, leaders_by_analyst
+
+
+def leaders_text(case: Case, team: Analysis, model: str) -> Text:
+    """'analysts disagree on the leader: ana H3 · ben H3 · chi H1', then one line per lens
+    (pure: tested without a screen). ``team``: the team lens's analysis."""
+    by = leaders_by_analyst(case, model, team.as_of)
+    team_leaders = leader_ids(team, model)
+    joined = " · ".join(f"{a} {' = '.join(ids) or 'none'}" for a, ids in by.items())
+    out = Text()
+    if analysts_agree(by, team_leaders):
+        out.append(f"analysts agree on the leader: {' = '.join(team_leaders) or 'none'}\n",
+                   style="bold")
+    else:
+        out.append(f"analysts disagree on the leader: {joined}\n", style="bold #b3261e")
+    out.append(f"\nLeaders under {model}\n", style="bold underline")
+    out.append(f"  {'team':<34}{' = '.join(team_leaders) or 'none'}\n", style="bold")
+    for who, ids in by.items():
+        same = "" if set(ids) == set(team_leaders) else "   ≠ team"
+        out.append(f"  {who:<34}{' = '.join(ids) or 'none'}{same}\n")
+    return out
+
+
+class AnalystsView(ModalScreen[None]):
+    """Whose lens puts which hypothesis first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,L", "dismiss(None)", "Close", tooltip="Close the analysts' leaders"),
+    ]
+
+    def __init__(self, case: Case, team: Analysis, model: str) -> None:
+        super().__init__()
+        self.body = leaders_text(case, team, model)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="analysts-view", classes="form-dialog -wide"):
+            yield Static(Text("Analysts' leaders against the team's", style="bold"))
+            yield Static(self.body, id="analysts-text")
+            yield Static(Text("esc: close · l (on the workbench) switches the lens",
+                              style="italic"), classes="dialog-keys")
