@@ -220,14 +220,12 @@ def test_leaders_text_names_each_analysts_leader() -> None:
     from tui.screens.analysts_view import leaders_text
 
     case = default_case()
-    layers = {"ana": {}, "ben": {}}
     items = []
     for i, ev in enumerate(case.evidence):
         ana = dict(ev.ratings)
         ben = {h.id: ("CC" if h.id == "H1" else "II") for h in case.hypotheses} if i < 3 else {}
         items.append(ev.model_copy(update={"ratings": {}, "notes": {}, "ratings_by": {
             k: v for k, v in (("ana", ana), ("ben", ben)) if v}}))
-    del layers
     team_case = case.model_copy(update={"analysts": ["ana", "ben"], "evidence": items})
     text = leaders_text(team_case, analyse(lens_case(team_case, TEAM)), "weighted").plain
     assert text.startswith("analysts disagree on the leader: ana ")
