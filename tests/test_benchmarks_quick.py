@@ -49,7 +49,7 @@ def test_quick_benchmark_prints_the_table_and_summary(tmp_path: Path) -> None:
         "linchpin scan, every item, 3 models, 1k",
         "peak RSS, 1k:",
         "`weigh export --format json`, whole process, default case",
-        "TUI launch to first frame, default case",
+        "TUI launch to first frame showing the case, default case",
         "TUI rating a cell, 1k",
         "TUI scrolling",
         "TUI sort (s), 1k",

@@ -5,30 +5,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
-from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
-from evidence.lock import holder
+from evidence.errors import WeighError
 from hypotheses import gc_policy
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
-from tui.first_frame import FirstFrame, FirstFrameScreen
 from tui.key_order import KeyHandled, KeyOrder
-from tui.state_file import (
-    default_state_file,
-    last_case,
-    last_export_folder,
-    remember_case,
-    remember_export_folder,
-)
+from tui.opening import Opened, open_workbench
+from tui.state_file import default_state_file, remember_case, remember_export_folder
 
 if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
     from evidence.store import Store
@@ -48,69 +43,82 @@ class WeighApp(App[int]):
                 tooltip="Command palette: every action by name"),
     ]
 
-    def __init__(self, db_path: Path, *, state_file: Path | None = None,
-                 first_frame: bool = False, picture_only: bool = False) -> None:
-        """``first_frame``: start from the picture the last clean exit saved, and save
-        one at exit (bare ``weigh``; see :mod:`tui.first_frame`). ``picture_only``: draw
-        the next start's first frame from a read-only store, save it and exit, writing
-        nothing else (run headless after an editing session: :mod:`tui.next_picture`)."""
+    class DatabaseOpened(Message):
+        """The worker opened the database (or found why it cannot): fill the workbench."""
+
+        def __init__(self, opened: Opened) -> None:
+            super().__init__()
+            self.opened = opened
+
+    def __init__(self, db_path: Path, *, state_file: Path | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.state_file = state_file or default_state_file()
-        self.picture_only = picture_only
-        self.first_frame = (FirstFrame(self, self.db_path, self.state_file, picture_only=picture_only)
-                            if first_frame or picture_only else None)
         self.store: Store | None = None
         self.close_error: str | None = None
         self._drop_controls = DropControls()
         self.key_order = KeyOrder()
-        self._gc_paused = False  # True from mounting to the first frame
+        self._gc_paused = False  # True from mounting to the first frame showing the case
 
     def on_mount(self) -> None:
-        """Open the database and show the workbench, with the cyclic garbage collector
-        paused until the first frame is drawn (:meth:`_started`).
+        """Show the workbench's shell at once and open the database in a worker, with
+        the cyclic garbage collector paused until the case is drawn (:meth:`_started`).
 
         Start-up makes a hundred thousand objects and nearly all of them stay as
         long as the app (modules, classes, pydantic validators, the open case): the
         collector walking them again and again delayed the first frame, and found
-        next to nothing. The store, pydantic and the workbench are imported
-        here, not with this module, so that their import is part of that start-up.
+        next to nothing.
         """
         self._gc_paused = gc_policy.pause()
-        if self.first_frame is not None:
-            # the workbench loads as soon as the picture (or blank screen) is drawn
-            self.first_frame.show(then=self._open_behind_picture)
-            self.set_timer(1.0, self._open_behind_picture)  # in case that frame never comes
+        self._open_shell(None)
+
+    def _open_shell(self, replace: Screen[None] | None) -> None:
+        """The workbench with its panels loading; keys typed now wait for the case."""
+        from tui.screens.main import MainScreen
+
+        self._show(MainScreen(self.db_path), replace)
+        self.call_after_refresh(self._open_database)  # once the shell is on screen
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_database(self) -> None:
+        """Blocking: open the store and score the case, off the event loop."""
+        opened = open_workbench(self.db_path, self.state_file)
+        if get_current_worker().is_cancelled:  # the app is closing: nobody will show it
+            if opened.session is not None:
+                opened.session.store.close()
             return
-        try:
-            self.open_database()
-        finally:
-            self.call_after_refresh(self._started)
+        self.post_message(self.DatabaseOpened(opened))
 
-    def _open_behind_picture(self) -> None:
-        """The saved first frame (or a blank screen) is up: load the real one in its place."""
-        if self.store is not None or not isinstance(self.screen, FirstFrameScreen):
-            return  # loaded already
-        try:
-            self.open_database(replace=cast("Screen[None]", self.screen))
-        finally:
-            self.call_after_refresh(self._started)
+    def on_weigh_app_database_opened(self, message: DatabaseOpened) -> None:
+        from tui.screens.main import MainScreen
+        from tui.screens.open_error import OpenErrorScreen
 
-    def _display(self, screen: Screen[object], renderable: object) -> None:
-        """Textual's, then: the workbench's first frame is kept (see :mod:`tui.first_frame`).
-        A frame rendered while Textual batches updates (as while the app mounts) never
-        reaches the terminal: only the ones that do count."""
-        batched = self._batch_count > 0
-        super()._display(screen, renderable)  # type: ignore[arg-type]
-        if (renderable is not None and not batched and self.first_frame is not None
-                and self.first_frame.watching):
-            self.first_frame.drawn(screen)
+        opened, shell = message.opened, self.screen
+        if opened.session is None:
+            held = shell.drop_held_keys() if isinstance(shell, MainScreen) else 0
+            self.switch_screen(OpenErrorScreen(opened.error or "", self.db_path,
+                                               damaged=opened.damaged))
+            if held:
+                self.notify(f"{held} key{'s' if held != 1 else ''} typed while the database "
+                            "opened were not used", severity="warning")
+            self._started()
+        else:
+            self.store = opened.session.store
+            self.call_after_refresh(self._started)
+            if isinstance(shell, MainScreen):
+                shell.show_session(opened.session, opened.export_folder)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the case opens, ctrl+p waits with the other keys (the workbench holds them)."""
+        from tui.screens.main import MainScreen
+
+        if action == "command_palette" and isinstance(self.screen, MainScreen):
+            return self.screen.loaded or None
+        return True
 
     async def on_event(self, event: events.Event) -> None:
-        """A key pressed while the saved first frame is up waits for the workbench; one
-        typed while the key before it is still being handled waits for it (``KeyOrder``)."""
-        if self.first_frame is not None and self.first_frame.hold(event):
-            return
+        """A key typed while the key before it is still being handled waits for it
+        (``KeyOrder``)."""
         if self.key_order.hold(event):
             if self.key_order.stalled():
                 self.post_message(KeyHandled())
@@ -136,8 +144,8 @@ class WeighApp(App[int]):
             await self._send_key(waiting)
 
     def _started(self) -> None:
-        """The first frame is drawn: freeze what start-up built out of the collector's
-        way (the workbench froze the case already, ``gc_policy.settle``) and let it run again."""
+        """The case is drawn: freeze what start-up built out of the collector's way
+        (the workbench froze the case already, ``gc_policy.settle``) and let it run again."""
         was_enabled, self._gc_paused = self._gc_paused, False
         gc_policy.resume(was_enabled)
 
@@ -163,51 +171,6 @@ class WeighApp(App[int]):
         """Textual's filters, then the guard that keeps control characters off the terminal."""
         return [*super().get_line_filters(), self._drop_controls]
 
-    def open_database(self, replace: Screen[None] | None = None) -> None:
-        """Open (or create and seed) the database, then the last-used case."""
-        from evidence.seed import DEFAULT_CASE_ID
-        from tui.screens.main import MainScreen
-        from tui.screens.open_error import OpenErrorScreen
-
-        try:
-            store = self._open_store()
-        except StoreError as exc:
-            screen: Screen[None] = OpenErrorScreen(
-                str(exc), self.db_path, damaged=isinstance(exc, CorruptDatabase)
-            )
-        except WeighError as exc:  # e.g. the bundled case failed to load
-            screen = OpenErrorScreen(str(exc), self.db_path, damaged=False)
-        else:
-            self.store = store
-            wanted = last_case(self.state_file, self.db_path)
-            ids = store.case_ids()
-            if wanted not in ids:
-                wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
-            screen = MainScreen(store, wanted, self.db_path, last_export_folder(self.state_file),
-                                banner=not self.picture_only)
-        self._show(screen, replace)
-
-    def _open_store(self) -> Store:
-        """For editing; if another weigh is editing it (a second window or browser tab of
-        ``weigh serve``), read-only, with the reason the workbench shows on top."""
-        from evidence.seed import open_store
-        from evidence.store import Store
-
-        if self.picture_only:
-            from tui.first_frame import open_as_the_next_start_would
-
-            return open_as_the_next_start_would(self.db_path)
-        try:
-            return open_store(self.db_path)
-        except DatabaseLocked:
-            store = Store.open(self.db_path, readonly=True)
-        store.readonly_reason = (
-            f"{holder(store.path)} is editing this database, so changes made here could not be "
-            "saved; you see it as it was when this window opened. Close the other weigh and "
-            "start weigh again to edit."
-        )
-        return store
-
     def _show(self, screen: Screen[None], replace: Screen[None] | None) -> None:
         if replace is not None:
             self.switch_screen(screen)
@@ -219,8 +182,6 @@ class WeighApp(App[int]):
         the first frame did not need and the first edit would otherwise wait for."""
         from evidence.operations import build_validators
 
-        if self.picture_only:
-            return  # writes nothing but the picture
         self.remember_case(message.case_id)
         self.call_after_refresh(build_validators)
 
@@ -228,7 +189,7 @@ class WeighApp(App[int]):
         remember_export_folder(self.state_file, message.path.parent)
 
     def on_open_error_screen_reopen(self, message: OpenErrorScreen.Reopen) -> None:
-        self.open_database(replace=message.screen)
+        self._open_shell(message.screen)
 
     def remember_case(self, case_id: str) -> None:
         """Reopen this case next time weigh starts on this database."""
@@ -251,20 +212,14 @@ class WeighApp(App[int]):
     def on_unmount(self) -> None:
         self._started()  # never leave the collector paused, even with no frame drawn
         self.close_store()
-        if self.first_frame is not None:
-            self.first_frame.save(closed_cleanly=self.close_error is None)
 
 
 def run_app(db_path: Path) -> int:
     """Run the TUI on ``db_path`` until the user quits; the exit status."""
-    app = WeighApp(db_path, first_frame=True)
+    app = WeighApp(db_path)
     result = app.run()
     app.close_store()
     if app.close_error:
         print(visible(f"weigh: {app.close_error}"), file=sys.stderr)  # it names a path
         return 1
-    if app.first_frame is not None and app.first_frame.next_start_needs_picture(closed_cleanly=True):
-        from tui.first_frame import spawn_next_picture
-
-        spawn_next_picture(app.db_path, app.state_file, (app.size.width, app.size.height))
     return app.return_code or int(result or 0)

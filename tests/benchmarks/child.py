@@ -63,10 +63,10 @@ def main(argv: list[str]) -> None:
 
         n, workdir, kind = args
         print(json.dumps(import_rows.measure(int(n), Path(workdir), kind)), flush=True)
-    elif what == "launch":
-        from tests.benchmarks.tui_rows import child_launch
+    elif what == "hello":
+        from tests.benchmarks.tui_rows import run_hello
 
-        child_launch(*args)
+        run_hello()
     elif what == "interact":
         from tests.benchmarks.tui_rows import child_interact
 

@@ -1,33 +1,33 @@
 """The TUI's numbers: launch to first frame, and how long a key takes to reach the screen.
 
-"A frame" is the app handing a rendered screen update to its driver
-(``App._display``) outside a batch of updates: in headless mode Textual
-renders exactly as it would for a terminal and only skips the final write,
-and a frame rendered while updates are batched (as while an app mounts) is
-never written to a terminal at all, so it does not count. Launch runs in a fresh process per
-try, timed from just before the parent starts it to the first frame that shows
-the case, against a hello-world Textual app timed the same way. The weigh app
-runs as bare ``weigh`` does: that first frame is either the workbench's own
-(its matrix has rows) or the picture of it the last clean exit saved, drawn
-before the rest loads when everything it depends on still matches
-(``tui.first_frame``; a test holds it identical, cell for cell, to the
-workbench's first frame that follows). The time until the workbench itself is
-up is measured in the same launch and reported beside it. Both apps run as
-installed, from bytecode: pip, pipx and uv compile a package's ``.pyc`` files
-when they install it, so a launch that compiled weigh's source every time
-(``PYTHONDONTWRITEBYTECODE=1``, as in some sandboxes) would time the compiler,
+Launch runs the real thing in a fresh process per try: bare ``weigh`` (``python -m
+tui.cli --db DB``) on a pseudo-terminal of the benchmark's size, against a
+hello-world Textual app run the same way. The parent reads what the app writes to
+the terminal and stamps the moment a frame's text first appears there: for weigh,
+the workbench's shell (its case bar says it is opening the database) and then the
+frame showing the case (its title in the case bar, drawn with the ranking and the
+matrix in one frame); for hello world, its greeting. Time runs from just before the
+parent starts the process; then it sends ctrl+q and the app quits as a user's would.
+Both apps run as installed, from bytecode: pip, pipx and uv compile a package's
+``.pyc`` files when they install it, so a launch that compiled weigh's source every
+time (``PYTHONDONTWRITEBYTECODE=1``, as in some sandboxes) would time the compiler,
 not weigh. One untimed launch of each app fills a bytecode cache in the work
-directory first; weigh's also exits cleanly after its workbench is drawn, as
-every timed one does, which saves the picture the next launch may show.
+directory first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
 import os
+import re
+import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,6 +36,12 @@ from tests.benchmarks.timing import clock, median
 
 SIZE = (160, 48)
 KEY_TIMEOUT = 3.0
+LAUNCH_TIMEOUT = 60.0
+SHELL_MARK = "opening…"  # the workbench's case bar until the database is open
+HELLO = "Hello, world"
+# CSI, OSC, DCS, charset and two-character escape sequences: what is left is the text
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)"
+                      r"|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
 
 
 def _ready(app: Any) -> bool:
@@ -47,113 +53,134 @@ def _ready(app: Any) -> bool:
         return False
 
 
-def _shows_case(app: Any) -> bool:
-    """The frame shows the case: the workbench's, or the saved picture of its first frame."""
-    from tui.first_frame import FirstFrameScreen
-
-    screen = app.screen
-    return (isinstance(screen, FirstFrameScreen) and screen.case_id is not None) or _ready(app)
-
-
-def child_launch(kind: str, db: str, state: str) -> None:
-    """Run one app headless; print the system-wide monotonic times of its first frame,
-    of its first frame showing the case and of the workbench's first, with CPU seconds."""
+def run_hello() -> None:
+    """The baseline: the smallest Textual app, run as weigh is (a real terminal)."""
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
-    original = App._display
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static(HELLO)
 
-    first: list[float] = []
-    stamps: dict[str, float] = {}
+    Hello().run()
 
-    def display(self: App[Any], screen: Any, renderable: Any) -> None:
-        batched = self._batch_count > 0  # Textual then renders, but writes nothing
-        original(self, screen, renderable)
-        if renderable is not None and not batched and not getattr(self, "_bench_done", False):
+
+def screen_text(written: bytes) -> str:
+    """The text an app wrote to its terminal, its escape sequences dropped."""
+    return _ESCAPES.sub("", written.decode("utf-8", errors="ignore"))
+
+
+class Launch(NamedTuple):
+    """One launch, in seconds from just before the process started."""
+
+    shell: float  # the first frame with the shell's mark (hello world: its greeting)
+    shown: float  # the first frame showing the case (hello world: its greeting)
+    cpu: float  # the child's CPU seconds by ``shown``, when the system says (else nan)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A running process's user + system CPU seconds (Linux's /proc; nan elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def launch_once(argv: list[str], marks: tuple[str, str], root: Path, env: dict[str, str]) -> Launch:
+    """Start ``argv`` on a pseudo-terminal of :data:`SIZE` and time the first appearance
+    of each mark (the shell's, then the case's) in what it writes; then quit it."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    start = time.monotonic()
+    # Textual draws on stderr (stdout stays free for the app's own output)
+    proc = subprocess.Popen(argv, cwd=root, env=dict(env, TERM="xterm-256color"), stdin=slave,
+                            stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    written = b""
+    seen: list[float] = []  # when each mark first showed, in order
+    cpu = float("nan")
+    try:
+        while len(seen) < 2:
+            if time.monotonic() - start > LAUNCH_TIMEOUT:
+                raise RuntimeError(f"no frame showing {marks[len(seen)]!r}")
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # the terminal closed: the app ended
+                chunk = b""
             now = time.monotonic()
-            first.append(now)
-            # CPU seconds of the whole child so far: what load on the machine cannot inflate
-            if "frame" not in stamps and (kind == "hello" or _shows_case(self)):
-                stamps.update(frame=now, cpu=time.process_time())
-            if kind == "hello" or _ready(self):
-                stamps.update(real=now, cpu_real=time.process_time())
-                self._bench_done = True  # type: ignore[attr-defined]
-                print(json.dumps({"first": first[0], **stamps}), flush=True)
-                self.exit()
+            if not chunk:
+                said = screen_text(written).strip().splitlines() or ["exited before its frame"]
+                raise RuntimeError(said[-1][:200])
+            written += chunk
+            text = screen_text(written)
+            while len(seen) < 2 and marks[len(seen)] in text:
+                seen.append(now - start)
+                if len(seen) == 2:
+                    cpu = _cpu_seconds(proc.pid)
+        os.write(master, b"\x11")  # ctrl+q
+        _drain(master, proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return Launch(seen[0], seen[1], cpu)
 
-    App._display = display  # type: ignore[method-assign]
-    if kind == "hello":
 
-        class Hello(App[None]):
-            def compose(self) -> ComposeResult:
-                yield Static("Hello, world")
-
-        app: App[Any] = Hello()
-    else:
-        from tui.app import WeighApp
-
-        app = WeighApp(Path(db), state_file=Path(state), first_frame=True)  # as bare `weigh`
-    app.run(headless=True, size=SIZE)
+def _drain(master: int, proc: subprocess.Popen[bytes]) -> None:
+    """Read the terminal until the app has quit, so it never blocks writing to it."""
+    deadline = time.monotonic() + LAUNCH_TIMEOUT
+    while proc.poll() is None and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                os.read(master, 1 << 16)
+            except OSError:
+                break
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=LAUNCH_TIMEOUT)
 
 
 class Launches(NamedTuple):
     """One entry per timed launch, in seconds."""
 
-    shown: list[float]  # to the first frame showing the case (the picture or the workbench)
-    first: list[float]  # to the first frame of any kind (a blank start-up screen counts)
+    shown: list[float]  # to the first frame showing the case
+    shell: list[float]  # to the workbench's first frame, its shell (hello world: = shown)
     cpu: list[float]  # the child's CPU time up to ``shown``
-    real: list[float]  # to the workbench's own first frame
-    real_cpu: list[float]  # the child's CPU time up to ``real``
 
 
-EDIT = """
-import sys
-from evidence.store import Store
-store = Store.open(sys.argv[1])
-case = store.case(store.case_ids()[0])
-eid, hid = case.evidence[0].id, case.hypotheses[0].id
-store.set_rating(case.id, eid, hid, "I" if case.evidence[0].ratings.get(hid) == "C" else "C")
-store.close()
-"""
+def case_title(db: Path) -> str:
+    """What the frame showing the case has in its case bar: the start of the case's title."""
+    from evidence.seed import DEFAULT_CASE_ID
+    from evidence.store import Store
+
+    with Store.open(db, readonly=True) as store:
+        ids = store.case_ids()
+        title = store.case(DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else ids[0]).title
+    return title[:40]
 
 
-def edit_and_draw_next(db: Path, state: Path, root: Path, env: dict[str, str]) -> None:
-    """What an editing session leaves behind: a rating flipped by a process that then
-    exits (closing compacts the journal into a new file), then the next start's picture
-    drawn by the process such an exit starts (``tui.next_picture``); both untimed."""
-    for args in (["-c", EDIT, str(db)],
-                 ["-m", "tui.next_picture", str(db), str(state), *map(str, SIZE)]):
-        subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True,
-                       timeout=120, check=True)
-
-
-def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path, *,
-                   after_edits: bool = False) -> Launches:
-    """Time ``reps`` launches of one app (see :class:`Launches`); ``after_edits``: each
-    after an editing session (:func:`edit_and_draw_next`)."""
+def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path) -> Launches:
+    """Time ``reps`` launches of one app, ``weigh`` or ``hello`` (see :class:`Launches`)."""
     env = dict(os.environ, PYTHONPATH=str(root), XDG_STATE_HOME=str(state.parent / "xdg"),
                PYTHONPYCACHEPREFIX=str(state.parent / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = Launches([], [], [], [], [])
+    if kind == "hello":
+        argv = [sys.executable, "-m", "tests.benchmarks.child", "hello"]
+        marks = (HELLO, HELLO)
+    else:
+        argv = [sys.executable, "-m", "tui.cli", "--db", str(db)]
+        marks = (SHELL_MARK, case_title(db))
+    out = Launches([], [], [])
     for rep in range(reps + 1):  # the first fills the bytecode cache, untimed
-        if after_edits and rep:
-            edit_and_draw_next(db, state, root, env)
-        start = time.monotonic()
-        proc = subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.child", "launch", kind, str(db), str(state)],
-            cwd=root, env=env, capture_output=True, text=True, timeout=120,
-        )
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-        if proc.returncode != 0 or not lines:
-            raise RuntimeError(f"{kind} app: {(proc.stderr.strip().splitlines() or ['no frame'])[-1]}")
-        stamps = json.loads(lines[-1])
-        if rep == 0:
-            continue
-        out.shown.append(stamps["frame"] - start)
-        out.first.append(stamps["first"] - start)
-        out.cpu.append(stamps["cpu"])
-        out.real.append(stamps["real"] - start)
-        out.real_cpu.append(stamps["cpu_real"])
+        launch = launch_once(argv, marks, root, env)
+        if rep:
+            out.shown.append(launch.shown)
+            out.shell.append(launch.shell)
+            out.cpu.append(launch.cpu)
     return out
 
 

@@ -155,7 +155,7 @@ def test_existing_journal_and_lock_are_tightened_to_0600(db: Path) -> None:
 
 async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.tui.conftest import notices
+    from tests.tui.conftest import notices, opened
     from tui.app import WeighApp
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
@@ -164,7 +164,7 @@ async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
         store.put_case(base_case())
     app = WeighApp(db, state_file=tmp_path / "state.json")
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+        await opened(pilot)
         eid, hid = app.screen.matrix.current()  # type: ignore[attr-defined]
         await pilot.press("c")
         await pilot.pause()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -35,6 +37,37 @@ def no_toasts(_notices_kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
         RAISED.setdefault(self, []).append(message)
 
     monkeypatch.setattr(App, "notify", notify)
+
+
+async def opened(pilot: Pilot[Any]) -> None:
+    """Wait until the workbench shows its case, or why the database did not open: start-up
+    opens it in a worker thread, then fills the workbench from the message it posts."""
+    from tui.screens.main import MainScreen
+
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    for _ in range(1000):
+        if not (isinstance(app.screen, MainScreen) and app.screen.opening):
+            break
+        await pilot.pause()
+    else:
+        raise AssertionError("the database never opened")
+    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def _start_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test drives the opened workbench: ``WeighApp.run_test`` gives the pilot once the
+    case shows. A test about start-up itself calls ``App.run_test(app)``."""
+    from tui.app import WeighApp
+
+    @asynccontextmanager
+    async def run_test(self: App[Any], *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[Any]]:
+        async with App.run_test(self, *args, **kwargs) as pilot:
+            await opened(pilot)
+            yield pilot
+
+    monkeypatch.setattr(WeighApp, "run_test", run_test)
 
 
 @pytest.fixture(scope="session")

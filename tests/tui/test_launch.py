@@ -1,5 +1,7 @@
-"""Start-up: the garbage collector sits out the launch and is always given back, and
-what the first frame does not need is built after it.
+"""Start-up: the workbench's shell shows at once and the case fills it from a worker;
+keys typed meanwhile reach the workbench in order (or are refused, visibly); the
+garbage collector sits out the launch and is always given back, and what the
+first frame does not need is built after it.
 
 No timing here (tests never assert wall-clock time): ``python -m tests.benchmarks``
 measures the launch. These check the mechanisms that make it faster cannot leave
@@ -11,40 +13,49 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.screen import Screen
+from textual.app import App
 
+import tui.app
+from evidence.seed import DEFAULT_CASE_ID
+from evidence.store import Store
+from hypotheses import gc_policy
 from tests.conftest import ROOT
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import flat_text, notices, opened
+from tui import opening
 from tui.app import WeighApp
+from tui.edit_session import EditSession
+from tui.opening import Opened
+from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 
 
-def recording_app(path: Path, state_file: Path) -> tuple[WeighApp, list[bool]]:
+def recording_app(path: Path, state_file: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> tuple[WeighApp, list[bool]]:
     """The app, and whether the collector ran while it opened the database (filled in
     when it does)."""
     app = WeighApp(path, state_file=state_file)
     seen: list[bool] = []
-    opened = app.open_database
 
-    def open_database(replace: Screen[None] | None = None) -> None:
+    def open_workbench(db_path: Path, state: Path) -> Opened:
         seen.append(gc.isenabled())
-        opened(replace)
+        return opening.open_workbench(db_path, state)
 
-    app.open_database = open_database  # type: ignore[method-assign]
+    monkeypatch.setattr(tui.app, "open_workbench", open_workbench)
     return app, seen
 
 
 async def test_the_collector_is_paused_while_the_case_opens_and_runs_once_it_is_drawn(
-    db_path: Path, state_file: Path
+    db_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert gc.isenabled()
-    app, collector_on = recording_app(db_path, state_file)
+    app, collector_on = recording_app(db_path, state_file, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert app.screen.matrix.row_count > 0  # the real case, drawn
         assert collector_on == [False]
@@ -55,13 +66,12 @@ async def test_the_collector_is_paused_while_the_case_opens_and_runs_once_it_is_
 
 
 async def test_the_collector_runs_again_when_the_database_cannot_be_opened(
-    tmp_path: Path, state_file: Path
+    tmp_path: Path, state_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "weigh.json"
     path.write_bytes(b'{"_meta": {"1": {"format": "weigh", "sch')  # truncated
-    app, collector_on = recording_app(path, state_file)
+    app, collector_on = recording_app(path, state_file, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
         assert isinstance(app.screen, OpenErrorScreen)
         assert "weigh cannot open this database" in flat_text(app)
         assert collector_on == [False]
@@ -75,12 +85,88 @@ def test_an_app_that_stops_before_its_first_frame_gives_the_collector_back(
 ) -> None:
     """Unmounting ends the pause too, drawn or not."""
     app = WeighApp(db_path, state_file=state_file)
-    app._gc_paused = gc.isenabled()
-    gc.disable()
+    app._gc_paused = gc_policy.pause()
     app.on_unmount()
     assert gc.isenabled()
     app.on_unmount()  # idempotent: nothing paused, nothing changed
     assert gc.isenabled()
+
+
+@pytest.fixture
+def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Start-up's worker waits for this event before it opens the database, so a test
+    can type while the workbench's panels are still loading (set at the end in any case,
+    so a failed test leaves no thread waiting)."""
+    event = threading.Event()
+
+    def open_workbench(db_path: Path, state: Path) -> Opened:
+        event.wait()
+        return opening.open_workbench(db_path, state)
+
+    monkeypatch.setattr(tui.app, "open_workbench", open_workbench)
+    yield event
+    event.set()
+
+
+def other_code(code: str | None) -> tuple[str, str]:
+    """A rating key that changes a cell rated ``code``, and the code it sets."""
+    return ("i", "I") if code == "C" else ("c", "C")
+
+
+async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
+    db_path: Path, state_file: Path, release: threading.Event
+) -> None:
+    with Store.open(db_path, readonly=True) as store:
+        session = EditSession(store)
+        session.open(DEFAULT_CASE_ID)
+        first = session.view.rows()  # in the order the workbench shows them
+    (key1, code1), (key2, code2) = (other_code(first[0].ratings.get("H1")),
+                                    other_code(first[1].ratings.get("H1")))
+    app = WeighApp(db_path, state_file=state_file)
+    async with App.run_test(app, size=(160, 48)) as pilot:
+        await pilot.pause()
+        shell = app.screen
+        assert isinstance(shell, MainScreen)
+        assert shell.case is None and shell.ranking.loading  # the shell, loading
+        assert shell.matrix.row_count == 0
+        assert "opening" in flat_text(app)
+        # rate, move down, rate, open the help, then one more key the help would get
+        await pilot.press(key1, "down", key2, "question_mark", "c")
+        assert shell.case is None  # nothing acted yet
+        release.set()
+        await opened(pilot)
+        assert isinstance(app.screen, HelpScreen)  # ? opened the help, last of the keys acted on
+        assert "1 key typed while the case opened were not used" in notices(app)
+        assert shell.matrix.item(first[0].id).ratings.get("H1") == code1
+        assert shell.matrix.item(first[1].id).ratings.get("H1") == code2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shell.matrix.current() == (first[1].id, "H1")
+        await pilot.press("ctrl+q")
+    with Store.open(db_path, readonly=True) as store:  # on disk, in that order
+        assert store.evidence(DEFAULT_CASE_ID, first[0].id).ratings.get("H1") == code1
+        assert store.evidence(DEFAULT_CASE_ID, first[1].id).ratings.get("H1") == code2
+
+
+async def test_keys_held_for_a_database_that_will_not_open_never_reach_the_error_screen(
+    tmp_path: Path, state_file: Path, release: threading.Event
+) -> None:
+    path = tmp_path / "weigh.json"
+    damaged = b'{"_meta": {"1": {"format": "weigh", "sch'
+    path.write_bytes(damaged)
+    app = WeighApp(path, state_file=state_file)
+    async with App.run_test(app, size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("S", "q")  # set aside and quit, had the error screen been up
+        release.set()
+        await opened(pilot)
+        assert isinstance(app.screen, OpenErrorScreen)
+        assert app.is_running
+        assert "2 keys typed while the database opened were not used" in notices(app)
+        await pilot.press("q")
+    assert path.read_bytes() == damaged
+    kept = {p.name for p in tmp_path.iterdir() if p.name.startswith("weigh")}
+    assert kept <= {"weigh.json", "weigh.json.lock"}  # not set aside
 
 
 def test_record_validators_are_built_on_demand_or_all_at_once() -> None:

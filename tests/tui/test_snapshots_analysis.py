@@ -9,6 +9,7 @@ import pytest
 
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from hypotheses.models import CaseInfo
+from tests.tui.conftest import opened
 
 pytestmark = pytest.mark.usefixtures("no_toasts")  # the overdue notice is no part of the picture
 
@@ -30,7 +31,7 @@ def snap_db(tmp_path: Path) -> Path:
 
 
 async def _settle(pilot) -> None:
-    await pilot.pause()  # the case shown, and its overdue notice raised, before it is cleared
+    await opened(pilot)
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()

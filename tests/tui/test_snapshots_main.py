@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from evidence.seed import open_store
+from tests.tui.conftest import opened
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,7 @@ def snap_db(tmp_path: Path) -> Path:
 
 
 async def _settle(pilot) -> None:
+    await opened(pilot)
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
     main.redraw_panels()

@@ -20,15 +20,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
 from hypotheses.models import Case, Evidence, Hypothesis, Rating
+from hypotheses.sorts import DEFAULT_SORT
 from hypotheses.team import TEAM
 from tui.case_view import Change, NoCase
 from tui.edit_session import EditSession
@@ -39,6 +41,7 @@ from tui.widgets.case_bar import CaseBar, filter_words
 from tui.widgets.conclusion_line import ConclusionLine
 from tui.widgets.detail import DetailPane, describe_evidence
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.footer import Footer
 from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
@@ -123,23 +126,26 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.path = path
 
-    def __init__(self, store: Store, case_id: str | None, db_path: Path,
-                 export_folder: Path | None = None, *, banner: bool = True) -> None:
-        """``banner``: say so on top when the store is read-only (the picture of the next
-        start's first frame, drawn from a read-only store, leaves it out: see
-        :mod:`tui.next_picture`)."""
+    def __init__(self, db_path: Path) -> None:
+        """The shell, its panels loading, until :meth:`show_session` gives it the case;
+        keys typed meanwhile are held and replayed then, in order."""
         super().__init__(id="main")
-        self.banner = banner
-        self.session = EditSession(store)
+        self._session: EditSession | None = None
         self.db_path = db_path
-        self.export_folder = export_folder
+        self.export_folder: Path | None = None
         self.show_detail = False  # d flips the detail pane from its default
         self._detail_key: object = None  # what the detail pane shows now
-        self._initial_case = case_id
+        self._held: list[str] | None = []  # keys typed before the case showed; None: replayed
         self._shown_a_case = False  # settle collects from the second case on
         self._enabled = (True, True)  # (a case open, rows shown) when the footer was last drawn
 
     # ----------------------------------------------- the session, read-only
+
+    @property
+    def session(self) -> EditSession:
+        if self._session is None:
+            raise NoCase("The case is still opening")
+        return self._session
 
     @property
     def store(self) -> Store:
@@ -147,17 +153,15 @@ class MainScreen(Screen[None]):
 
     @property
     def case_id(self) -> str | None:
-        return self.session.case_id
+        return self._session.case_id if self._session is not None else None
 
     @property
     def case(self) -> Case | None:
-        return self.session.case
+        return self._session.case if self._session is not None else None
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        if self.store.readonly and self.banner:
-            yield ReadOnlyBanner(self.store.readonly_reason or "opened read-only", id="readonly-banner")
         yield CaseBar(id="case-bar")
         yield ConclusionLine(id="conclusion-line")
         with Horizontal(id="body"):
@@ -180,7 +184,67 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_narrow(self.app.size.width)
-        self.open_case(self._initial_case)
+        self.query_one(CaseBar).show("opening…", "", DEFAULT_SORT.name, "", self.db_path)
+        for panel in self.panels:
+            panel.loading = True
+        self.set_focus(self.matrix)  # empty, and its keys held, until the case shows
+
+    @property
+    def panels(self) -> list[Widget]:
+        """What shows the case beside the matrix: loading until it is open."""
+        return [self.ranking, self.query_one(Timeline), self.query_one(DetailPane)]
+
+    def show_session(self, session: EditSession, export_folder: Path | None) -> None:
+        """The database is open and the case scored (in a worker): show it, then the keys
+        typed meanwhile."""
+        self._session = session
+        self.export_folder = export_folder
+        if self.store.readonly:
+            self.mount(ReadOnlyBanner(self.store.readonly_reason or "opened read-only",
+                                      id="readonly-banner"), before=0)
+        for panel in self.panels:
+            panel.loading = False
+        self._show_case()
+        self.call_after_refresh(self._replay_held)
+
+    def on_key(self, event: Key) -> None:
+        """Before the case shows, a key waits for it (:meth:`_replay_held`)."""
+        if self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append(event.key)
+
+    @property
+    def loaded(self) -> bool:
+        """The database is open and its case on show: keys act from now on."""
+        return self._session is not None
+
+    async def _replay_held(self) -> None:
+        """The keys typed while the case opened, in order, as the workbench's bindings;
+        those after one that left the workbench (a dialog, the filter line) are refused."""
+        held = self._held or []
+        while held:
+            key = held.pop(0)
+            if self.app.screen is not self or self.query_one(FilterBar).has_class("open"):
+                dropped = len(held) + 1
+                self.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while the case "
+                            "opened were not used", severity="warning")
+                break
+            bound = self.active_bindings.get(key)
+            if bound is not None and bound.enabled:
+                await self.app.run_action(bound.binding.action, bound.node)
+        self._held = None
+        self.refresh_bindings()  # the footer's keys, dimmed until now
+
+    @property
+    def opening(self) -> bool:
+        """True until the case shows and the keys typed before it have been replayed."""
+        return self._held is not None
+
+    def drop_held_keys(self) -> int:
+        """The case will not show (the database did not open): how many keys were held."""
+        held, self._held = self._held or [], None
+        return len(held)
 
     def on_resize(self, event: Resize) -> None:
         self._set_narrow(event.size.width)
@@ -207,7 +271,12 @@ class MainScreen(Screen[None]):
     def open_case(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, cursor on the first cell."""
         self.session.open(case_id)
+        self._show_case()
+
+    def _show_case(self) -> None:
+        """Draw the case the session just opened."""
         self.query_one(FilterBar).close()
+        case_id = self.case_id
         if case_id is None:
             self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
                                          self.session.view.state.sort.name, "", self.db_path)
@@ -216,7 +285,7 @@ class MainScreen(Screen[None]):
             self.draw(Change("none"))
             return
         self.draw(Change("rows"))
-        self.matrix.focus()
+        self.set_focus(self.matrix)
         settle(collect=self._shown_a_case)
         self._shown_a_case = True
         self.call_after_refresh(self.session.view.warm_up)
@@ -281,8 +350,8 @@ class MainScreen(Screen[None]):
         return f"{state.filter_query}, only the {len(session.shown)} shown (f: all)"
 
     def redraw_detail(self) -> None:
-        session = self.session.view
-        if self.case is None or session.analysis is None:
+        session = self._session.view if self._session is not None else None
+        if session is None or self.case is None or session.analysis is None:
             return
         eid, hid = self.matrix.current()
         pane = self.query_one(DetailPane)
@@ -369,7 +438,10 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """What acts on the case is dimmed in the footer (and does nothing) while no case
-        is open, and what acts on an item while the matrix shows none."""
+        is open, and what acts on an item while the matrix shows none. Until the database
+        is open, every key is dimmed."""
+        if not self.loaded:
+            return None
         if action in NEEDS_CASE and self.session.case is None:
             return None
         if action in NEEDS_ITEM and self.matrix.current()[0] is None:

@@ -56,7 +56,8 @@ class CaseBar(Widget):
         else:
             text.append(" ")
         text.append(visible(title), style="bold")
-        text.append(f"  ({case_id})")
+        if case_id:  # none while the database opens
+            text.append(f"  ({case_id})")
         text.append(f"   sort: {sort}", style="")
         if query and filtered is None:
             text.append("   filter: ", style="bold")

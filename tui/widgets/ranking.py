@@ -142,12 +142,10 @@ class RankingPanel(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines())
 
-    def on_resize(self) -> None:
-        self.bar_width = 10 if self.size.width < 100 else 20
-
     def lines(self) -> list[Text]:
         """The panel as text lines: header, one per hypothesis, caveat (worked out once
         per state: the layout asks for them as well as the render)."""
+        self.bar_width = 10 if self.size.width < 100 else 20  # follows the width it is drawn at
         key = (self.model, self.filtered, self.total, self.size.width, self.bar_width,
                self.has_focus, self.cursor)
         last = self._lines

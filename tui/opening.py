@@ -1,0 +1,72 @@
+"""The blocking half of start-up: open the database and build the first analysis.
+
+The app runs :func:`open_workbench` in a worker thread while the workbench's
+shell is already on screen, then fills the shell from what it returns. Nothing
+here touches a widget, so it runs off the event loop and is tested without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
+from evidence.lock import holder
+from tui.state_file import last_case, last_export_folder
+
+if TYPE_CHECKING:
+    from evidence.store import Store
+    from tui.edit_session import EditSession
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What start-up found: a session on the case to show, or why the database would not open."""
+
+    session: EditSession | None
+    export_folder: Path | None = None
+    error: str | None = None
+    damaged: bool = False  # the file is damaged (the error screen offers to set it aside)
+
+
+def open_workbench(db_path: Path, state_file: Path) -> Opened:
+    """Open (or create and seed) the database and score the case last shown on it."""
+    from evidence.seed import DEFAULT_CASE_ID
+    from tui.edit_session import EditSession
+
+    try:
+        store = open_for_editing(db_path)
+    except StoreError as exc:
+        return Opened(None, error=str(exc), damaged=isinstance(exc, CorruptDatabase))
+    except WeighError as exc:  # e.g. the bundled case failed to load
+        return Opened(None, error=str(exc))
+    wanted = last_case(state_file, db_path)
+    ids = store.case_ids()
+    if wanted not in ids:
+        wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
+    session = EditSession(store)
+    try:
+        session.open(wanted)
+    except BaseException:
+        store.close()
+        raise
+    return Opened(session, last_export_folder(state_file))
+
+
+def open_for_editing(db_path: Path) -> Store:
+    """For editing; if another weigh is editing it (a second window or browser tab of
+    ``weigh serve``), read-only, with the reason the workbench shows on top."""
+    from evidence.seed import open_store
+    from evidence.store import Store
+
+    try:
+        return open_store(db_path)
+    except DatabaseLocked:
+        store = Store.open(db_path, readonly=True)
+    store.readonly_reason = (
+        f"{holder(store.path)} is editing this database, so changes made here could not be "
+        "saved; you see it as it was when this window opened. Close the other weigh and "
+        "start weigh again to edit."
+    )
+    return store
