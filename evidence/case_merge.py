@@ -1,8 +1,8 @@
 """`weigh merge BASE OURS THEIRS`: git's merge driver for case files.
 
-Each file is read and validated as an import is (a damaged one is refused
-before anything is written), the three documents are merged by
-``hypotheses.merge`` and the result, validated again, replaces OURS
+OURS and THEIRS are read and validated as an import is, BASE only as a case
+file's JSON (a damaged one is refused before anything is written), the three
+documents are merged by ``hypotheses.merge`` and the result, validated again, replaces OURS
 atomically in the canonical layout. Git gives an empty BASE when both sides
 added the file: that is a base with nothing in it.
 """
@@ -26,20 +26,38 @@ from evidence.case_file import (
 )
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
-from evidence.limits import read_import_file
+from evidence.limits import check_json_size, read_import_file
 from hypotheses.merge import Merged, merge_case_docs
 from hypotheses.models import Case
 
 
-def read_doc(path: Path, role: str, empty_ok: bool = False) -> dict[str, Any]:
-    """The document in one of the three files, validated as an import is (any problem names
-    the role); ``{}`` for an empty BASE, which git gives when both sides added the file."""
+def read_doc(path: Path, role: str) -> dict[str, Any]:
+    """The document in OURS or THEIRS, validated as an import is (any problem names the role)."""
     data = read_import_file(path)
-    if empty_ok and not data.strip():
-        return {}
     name = f"{role} {path}"
     parse_case_file(data, name)
     doc: dict[str, Any] = json.loads(decode_text(data, name))  # the text just validated
+    return doc
+
+
+def read_base(path: Path) -> dict[str, Any]:
+    """BASE needs less: the merge never puts a BASE value in the result (every value kept is
+    OURS's or THEIRS's, and the result is validated), so it must only be a case file's JSON
+    of the same case; ``{}`` for an empty BASE, which git gives when both sides added the file."""
+    data = read_import_file(path)
+    if not data.strip():
+        return {}
+    name = f"BASE {path}"
+    check_json_size(data, name)
+    try:
+        doc = json.loads(decode_text(data, name))
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        parse_case_file(data, name)  # words the problem as an import does
+        raise
+    if not (isinstance(doc, dict) and isinstance(doc.get("case"), dict)
+            and isinstance(doc["case"].get("id"), str)):
+        parse_case_file(data, name)
+        raise ImportFailed(f"{name}: not a weigh case file")
     return doc
 
 
@@ -65,7 +83,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     """Merge THEIRS into OURS against BASE, writing OURS only when every input is sound."""
     if os.path.islink(ours):
         raise ImportFailed(f"OURS {ours}: is a symbolic link; weigh merges only regular files")
-    case, merged = merge_docs(read_doc(base, "BASE", empty_ok=True), read_doc(ours, "OURS"),
+    case, merged = merge_docs(read_base(base), read_doc(ours, "OURS"),
                               read_doc(theirs, "THEIRS"))
     mode = stat.S_IMODE(os.stat(ours).st_mode)
     atomic_write(ours, dump_case_file(case).encode("utf-8"), mode=mode)
