@@ -230,3 +230,25 @@ def test_leaders_text_names_each_analysts_leader() -> None:
     text = leaders_text(team_case, analyse(lens_case(team_case, TEAM)), "weighted").plain
     assert text.startswith("analysts disagree on the leader: ana ")
     assert "ben H1" in text and "≠ team" in text
+
+
+async def test_the_note_key_edits_your_own_note_in_a_team_case(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import Input
+
+    make_team(db_path)
+    with Store.open(db_path, analyst="ana") as store:
+        store.set_note(DEFAULT_CASE_ID, "E1", "H1", "ana's reason")
+    monkeypatch.setenv("WEIGH_ANALYST", "ana")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await until(pilot, lambda: bool(app.screen.query("#note")), "the note dialog")
+        field = app.screen.query_one("#note", Input)
+        assert field.value == "ana's reason"
+        field.value = "ana's second thought"
+        await pilot.press("enter")
+        await pilot.press("ctrl+q")
+    with Store.open(db_path, readonly=True) as store:
+        assert store.evidence(DEFAULT_CASE_ID, "E1").notes_by["ana"]["H1"] == "ana's second thought"

@@ -501,7 +501,11 @@ class MainScreen(Screen[None]):
         assert self.case is not None
         ev = self.store.evidence(self.case.id, eid)
         hyp = self.case.hypothesis(hid)
-        self._ask(NoteDialog(eid, hid, hyp.title, ev.ratings.get(hid), ev.notes.get(hid, "")),
+        ratings, notes = ev.ratings, ev.notes
+        if self.session.view.team:  # a team case: your vote and note
+            me = self.session.view.me or ""
+            ratings, notes = ev.ratings_by.get(me, {}), ev.notes_by.get(me, {})
+        self._ask(NoteDialog(eid, hid, hyp.title, ratings.get(hid), notes.get(hid, "")),
                   lambda text: self.session.set_note(eid, hid, text))
 
     # -------------------------------------------------------- view controls
