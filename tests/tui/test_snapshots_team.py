@@ -10,6 +10,7 @@ import pytest
 
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
+from tests.tui.conftest import opened
 
 # (analyst, item, hypothesis, code): ben and chi differ from ana's bundled ratings
 VOTES = [
@@ -51,6 +52,7 @@ def test_team_lens_160x48(snap_compare, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("WEIGH_ANALYST", "ben")
 
     async def run_before(pilot) -> None:
+        await opened(pilot)
         main = pilot.app.screen
         main.db_path = Path("/data/weigh.json")
         main.redraw_panels()
