@@ -8,6 +8,11 @@ different values → a conflict that keeps OURS; added on one side → added;
 deleted on one side and unchanged on the other → deleted; deleted on one and
 changed on the other → a conflict that keeps the changed. Cells are keyed by
 analyst, so two analysts' votes never meet.
+
+A side that made a one-analyst case a team case moved its shared cells into
+its first analyst's layer; the one-analyst documents are read the same way
+before the merge (``in_layers``), so the other side's change to a shared cell
+lands in that layer, or is a listed conflict, never a shared cell in a team case.
 """
 
 from __future__ import annotations
@@ -48,15 +53,72 @@ def _shown(value: Any) -> str:
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
                     theirs: Mapping[str, Any]) -> Merged:
     """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place)."""
+    base, ours, theirs = in_layers(base, ours, theirs)
     conflicts: list[Conflict] = []
     doc: dict[str, Any] = {"format": ours.get("format"),
                            "version": max(ours.get("version", 1), theirs.get("version", 1))}
     doc["case"] = _merge_case(base.get("case", {}), ours.get("case", {}), theirs.get("case", {}),
                               conflicts)
     for key in _LISTS:
-        doc[key] = _merge_list(key, base.get(key, []), ours.get(key, []), theirs.get(key, []),
-                               conflicts)
+        doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     return Merged(doc, tuple(conflicts))
+
+
+def in_layers(base: Mapping[str, Any], ours: Mapping[str, Any],
+              theirs: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """The three documents as the side(s) that made the case a team case see them.
+
+    BASE a one-analyst case and a side a team case: that side's first analyst (the one
+    who asked, ``make_team``) owns the shared cells. Each one-analyst document's cells
+    become the layer of every such owner; a team side without another owner's layer is
+    given BASE's cells there (what it never changed).
+    """
+    if _analysts(base) or not (_analysts(ours) or _analysts(theirs)):
+        return base, ours, theirs
+    owners = list(dict.fromkeys(a[0] for a in (_analysts(ours), _analysts(theirs)) if a))
+    shared = {ident: _cells(e) for ident, e in _by_id(_list(base, "evidence")).items()}
+    return tuple(_lifted(d, owners, shared if _analysts(d) else None) for d in (base, ours, theirs))
+
+
+def _analysts(doc: Mapping[str, Any]) -> list[str]:
+    case = doc.get("case")
+    analysts = case.get("analysts") if isinstance(case, Mapping) else None
+    return [a for a in analysts if isinstance(a, str)] if isinstance(analysts, list) else []
+
+
+def _cells(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An item's shared cells by map: ``{"ratings": …, "notes": …}`` (the non-empty ones)."""
+    return {key: cells for key in ("ratings", "notes")
+            if isinstance(cells := item.get(key), Mapping) and cells}
+
+
+def _lifted(doc: Mapping[str, Any], owners: list[str],
+            base_cells: dict[str, dict[str, Any]] | None) -> Mapping[str, Any]:
+    """A one-analyst ``doc`` (``base_cells`` None) with its shared cells as each owner's layer;
+    a team ``doc`` with BASE's cells as the layer of each owner it does not list."""
+    missing = [a for a in owners if a not in _analysts(doc)]
+    if base_cells is not None and not missing:
+        return doc
+    items = []
+    for item in _list(doc, "evidence"):
+        if isinstance(item, Mapping):
+            ident = item.get("id")
+            if base_cells is None:
+                item = _with_layers({k: v for k, v in item.items() if k not in ("ratings", "notes")},
+                                    _cells(item), owners)
+            elif isinstance(ident, str) and ident in base_cells:
+                item = _with_layers(dict(item), base_cells[ident], missing)
+        items.append(item)
+    return {**doc, "evidence": items}
+
+
+def _with_layers(item: dict[str, Any], cells: dict[str, Any], analysts: list[str]) -> dict[str, Any]:
+    """``item`` given ``cells`` (shared maps) as the layer of each of ``analysts`` it lacks."""
+    for key, layer in cells.items():
+        layers = dict(_map(item.get(f"{key}_by")))
+        layers.update((a, layer) for a in analysts if a not in layers)
+        item[f"{key}_by"] = layers
+    return item
 
 
 def merge_value(base: Any, ours: Any, theirs: Any, where: str,
@@ -148,6 +210,11 @@ def _merge_map(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping
 
 def _map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
+    value = doc.get(key)
+    return value if isinstance(value, list) else []
 
 
 def _keys(*maps: Mapping[str, Any]) -> list[str]:

@@ -153,3 +153,46 @@ def test_a_case_made_a_team_case_on_one_side_merges_with_the_others_edits() -> N
     assert merged.conflicts == () and case.analysts == ["ana"]
     assert [(e.title, e.ratings_by, e.ratings) for e in case.evidence] == [
         ("e", {"ana": {"H1": "C"}}, {}), ("f2", {}, {})]
+
+
+def _solo(e1: dict[str, str], note: str = "") -> Case:
+    return Case(id="c", title="T",
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings=e1, notes={"H2": note} if note else {}),
+                          Evidence(id="E2", title="f", ratings={"H2": "N"})])
+
+
+def _made_team(case: Case, analyst: str, **more: dict[str, str]) -> Case:
+    """``case`` as ``weigh make-team`` leaves it (its cells ``analyst``'s layer), plus others' votes."""
+    items = [ev.model_copy(update={"ratings": {}, "notes": {},
+                                   "ratings_by": {analyst: ev.ratings, **{a: v for a, v in more.items()
+                                                                          if ev.id == "E1"}},
+                                   "notes_by": {analyst: ev.notes} if ev.notes else {}})
+             for ev in case.evidence]
+    return case.model_copy(update={"analysts": [analyst, *more], "evidence": items})
+
+
+def test_a_shared_cell_changed_against_a_case_made_a_team_case_lands_in_that_layer() -> None:
+    base = _solo({"H1": "C"})
+    team = _made_team(base, "ana", ben={"H1": "I"})
+    edited = _solo({"H1": "II", "H2": "N"}, note="why")
+    for ours, theirs in ((team, edited), (edited, team)):
+        case, merged = merge_cases(base, ours, theirs)
+        assert merged.conflicts == () and case.analysts == ["ana", "ben"]
+        assert [(e.ratings_by, e.notes_by, e.ratings) for e in case.evidence] == [
+            ({"ana": {"H1": "II", "H2": "N"}, "ben": {"H1": "I"}}, {"ana": {"H2": "why"}}, {}),
+            ({"ana": {"H2": "N"}}, {}, {})]
+    # the same cell changed in the layer too: a listed conflict, never an invalid file
+    ana_changed = _made_team(_solo({"H1": "I"}), "ana")
+    case, merged = merge_cases(base, ana_changed, edited)
+    assert case.evidence[0].ratings_by["ana"]["H1"] == "I"
+    assert [c.text() for c in merged.conflicts] == [
+        "evidence E1 ratings_by ana H1: ours 'I', theirs 'II' (ours kept)"]
+
+
+def test_a_case_made_a_team_case_on_both_sides_keeps_both_layers() -> None:
+    base = _solo({"H1": "C"})
+    ana, ben = _made_team(_solo({"H1": "N"}), "ana"), _made_team(base, "ben")
+    case, merged = merge_cases(base, ana, ben)
+    assert merged.conflicts == () and case.analysts == ["ana", "ben"]
+    assert case.evidence[0].ratings_by == {"ana": {"H1": "N"}, "ben": {"H1": "C"}}

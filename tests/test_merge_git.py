@@ -141,3 +141,33 @@ def test_bad_inputs_are_refused_and_ours_is_untouched(env: dict[str, str], tmp_p
     done = weigh_text(env, "merge", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]))
     assert done.returncode == 0 and done.stderr == ""
     assert paths["ours"].read_bytes() == before  # theirs changed nothing: canonical bytes again
+
+
+def test_a_case_made_a_team_case_takes_a_shared_rating_changed_on_another_clone(
+        env: dict[str, str], tmp_path: Path) -> None:
+    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
+    a = clone(env, tmp_path, "ana")
+    solo = start_case().model_copy(update={"analysts": [], "evidence": [
+        Evidence(id="E1", title="item 1", ratings={"H1": "C", "H2": "N"}),
+        Evidence(id="E2", title="item 2")]})
+    (a / FILE).write_text(dump_case_file(solo), encoding="utf-8")
+    (a / ".gitattributes").write_text("*.json merge=weigh\n")
+    git(env, a, "add", ".")
+    git(env, a, "commit", "-qm", "start")
+    git(env, a, "push", "-q", "-u", "origin", "main")
+    b = clone(env, tmp_path, "ben")
+    # ana makes it a team case (the shared ratings become her layer); ben, on the old layout, re-rates
+    team = solo.model_copy(update={"analysts": ["ana"], "evidence": [
+        Evidence(id="E1", title="item 1", ratings_by={"ana": {"H1": "C", "H2": "N"}}), solo.evidence[1]]})
+    (a / FILE).write_text(dump_case_file(team), encoding="utf-8")
+    commit_push(env, a, "ana makes a team case")
+    rerated = solo.model_copy(update={"evidence": [
+        Evidence(id="E1", title="item 1", ratings={"H1": "II", "H2": "N"}),
+        Evidence(id="E2", title="item 2", ratings={"H1": "I"})]})
+    (b / FILE).write_text(dump_case_file(rerated), encoding="utf-8")
+    git(env, b, "commit", "-qam", "ben re-rates")
+    pulled = git(env, b, "pull", "-q", ok=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    final = parse_case_file((b / FILE).read_bytes())
+    assert final.analysts == ["ana"]
+    assert [e.ratings_by for e in final.evidence] == [{"ana": {"H1": "II", "H2": "N"}}, {"ana": {"H1": "I"}}]
