@@ -15,48 +15,45 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
 
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
-from hypotheses.models import Case, Evidence, Hypothesis, Rating
-from hypotheses.sorts import DEFAULT_SORT
+from hypotheses.models import Case, Hypothesis, Rating
 from hypotheses.team import TEAM
-from tui.case_view import Change, NoCase
+from tui.case_view import Change, Focus, NoCase
 from tui.edit_session import EditSession
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
-from tui.widgets.case_bar import CaseBar, filter_words
+from tui.shown import Shown
+from tui.widgets.case_bar import CaseBar
 from tui.widgets.conclusion_line import ConclusionLine
-from tui.widgets.detail import DetailPane, describe_evidence
+from tui.widgets.detail import DetailPane
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.footer import Footer
-from tui.widgets.item_history import ItemHistory
-from tui.widgets.matrix import MARK_WIDTH, RATING_WIDTH, EvidenceMatrix
+from tui.widgets.guide import Guide
+from tui.widgets.matrix import EvidenceMatrix, title_width
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from evidence.operations import Operation
     from evidence.store import Store
 
 __all__ = ["MainScreen"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
 DETAIL_WIDTH = 56
-MIN_TITLE = 14
 AS_OF = Binding.Group("As of")
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
@@ -112,6 +109,9 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
+    shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
+    cell: var[Focus] = var((None, None), init=False)  # the matrix's cursor, for the detail pane
+
     class CaseOpened(Message):
         """A case is now on show (the app remembers it for the next start)."""
 
@@ -134,7 +134,6 @@ class MainScreen(Screen[None]):
         self.db_path = db_path
         self.export_folder: Path | None = None
         self.show_detail = False  # d flips the detail pane from its default
-        self._detail_key: object = None  # what the detail pane shows now
         self._held: list[str] | None = []  # keys typed before the case showed; None: replayed
         self._shown_a_case = False  # settle collects from the second case on
         self._enabled = (True, True)  # (a case open, rows shown) when the footer was last drawn
@@ -162,15 +161,16 @@ class MainScreen(Screen[None]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield CaseBar(id="case-bar")
-        yield ConclusionLine(id="conclusion-line")
+        shown = MainScreen.shown
+        yield CaseBar(self.db_path, id="case-bar").data_bind(shown)
+        yield ConclusionLine(id="conclusion-line").data_bind(shown)
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield RankingPanel(id="ranking")
-                yield Timeline(id="timeline")
-                yield Static(id="guide", markup=False)
-                yield EvidenceMatrix(id="matrix")
-            yield DetailPane(id="detail")
+                yield RankingPanel(id="ranking").data_bind(shown)
+                yield Timeline(id="timeline").data_bind(shown)
+                yield Guide(id="guide").data_bind(shown)
+                yield EvidenceMatrix(id="matrix").data_bind(shown)
+            yield DetailPane(id="detail").data_bind(shown, MainScreen.cell)
         yield FilterBar(id="filter")
         yield Footer()
 
@@ -184,7 +184,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_narrow(self.app.size.width)
-        self.query_one(CaseBar).show("opening…", "", DEFAULT_SORT.name, "", self.db_path)
         for panel in self.panels:
             panel.loading = True
         self.set_focus(self.matrix)  # empty, and its keys held, until the case shows
@@ -253,8 +252,7 @@ class MainScreen(Screen[None]):
 
     def _set_narrow(self, width: int) -> None:
         if self.has_class("narrow") != (width < NARROW):
-            self.set_class(width < NARROW, "narrow")
-            self.call_after_refresh(self.redraw_detail)  # shown or hidden now
+            self.set_class(width < NARROW, "narrow")  # the detail pane redraws as it shows
 
     def _title_width(self) -> int:
         width = self.app.size.width
@@ -263,10 +261,7 @@ class MainScreen(Screen[None]):
             width -= width // 2
         elif not narrow and not self.show_detail:
             width -= DETAIL_WIDTH
-        nh = len(self.case.hypotheses) if self.case else 0
-        cols = 4 + nh
-        fixed = 5 + MARK_WIDTH + 5 + RATING_WIDTH * nh + 2 * cols + 2
-        return max(MIN_TITLE, width - fixed)
+        return title_width(width, len(self.case.hypotheses) if self.case else 0)
 
     def open_case(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, cursor on the first cell."""
@@ -278,10 +273,6 @@ class MainScreen(Screen[None]):
         self.query_one(FilterBar).close()
         case_id = self.case_id
         if case_id is None:
-            self.query_one(CaseBar).show("no case open: ctrl+o to create or import one", "-",
-                                         self.session.view.state.sort.name, "", self.db_path)
-            self.matrix.clear()
-            self.query_one(ConclusionLine).show("")
             self.draw(Change("none"))
             return
         self.draw(Change("rows"))
@@ -300,13 +291,10 @@ class MainScreen(Screen[None]):
     # --------------------------------------------------------------- drawing
 
     def draw(self, change: Change) -> None:
-        """Redraw what ``change`` says changed, then tell the user its message."""
-        if change.redraw == "rows":
-            self.matrix.show_view(self.session.view, self._title_width(), change.focus)
-        elif change.redraw != "none":  # one item's row (compared with before), or every row's facts
-            self.matrix.sync(self.session.view, change.before if change.redraw == "item" else None)
-        if change.redraw != "none":
-            self.redraw_panels()
+        """Hand the panels what changed (each redraws itself), then tell the user its message."""
+        if change.redraw != "none" or self.case is None:
+            self.shown = Shown(self.session, self.db_path, change, self._title_width())
+            self.cell = self.matrix.current()
         enabled = (self.session.case is not None, self.matrix.row_count > 0)
         if enabled != self._enabled:  # check_action's answers changed: the footer redraws
             self._enabled = enabled
@@ -316,109 +304,13 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(collect_after_frame)
 
     def redraw_panels(self) -> None:
-        """Ranking, timeline, case bar and detail: cheap, drawn on every change."""
-        session = self.session.view
-        state = session.state
-        assert self.case is not None and session.analysis is not None
-        self.ranking.show(session.analysis, state.model, self._filter_label(),
-                          len(session.scored.evidence) if session.scored else 0)
-        self.query_one(Timeline).show(state.stops, state.stop, session.leader_series(),
-                                      session.leaders(), state.model,
-                                      undated=session.analysis.undated_used)
-        guide = session.first_steps()
-        guide_widget = self.query_one("#guide", Static)
-        guide_widget.display = guide is not None
-        if guide is not None:
-            guide_widget.update(guide)
-        filtered = None
-        if state.filter_query:
-            filtered = filter_words(state.filter_query, len(session.shown),
-                                    len(self.case.evidence), state.score_shown)
-        self.query_one(CaseBar).show(self.case.title, self.case.id, state.sort.name,
-                                     state.filter_query, self.db_path, filtered,
-                                     who=self.analyst() if session.team else None,
-                                     lens=session.lens_words())
-        self.query_one(ConclusionLine).show(self.case.conclusion)
-        self.redraw_detail()
-
-    def _filter_label(self) -> str | None:
-        """The ranking's note when it scores only the filtered items (f)."""
-        session = self.session.view
-        state = session.state
-        if not (state.filter_query and state.score_shown):
-            return None
-        return f"{state.filter_query}, only the {len(session.shown)} shown (f: all)"
-
-    def redraw_detail(self) -> None:
-        session = self._session.view if self._session is not None else None
-        if session is None or self.case is None or session.analysis is None:
-            return
-        eid, hid = self.matrix.current()
-        pane = self.query_one(DetailPane)
-        if eid is None:
-            self._detail_key = None
-            empty = not self.case.evidence
-            pane.show(Text("No evidence yet: the steps on the left say where to start" if empty
-                           else "No evidence in this view: a adds an item, / changes the filter",
-                           style="italic"))
-            pane.query_one(ItemHistory).show([], None)
-            return
-        if not pane.display:
-            self._detail_key = None  # hidden: drawn when d shows it
-            return
-        ev = self.store.evidence(self.case.id, eid)
-        i = session.positions.get(eid)
-        later = session.known_later(ev)
-        diag = session.analysis.diagnosticity[i] if i is not None else None
-        linchpin = session.analysis.linchpins[i] if i is not None else ()
-        try:
-            history: list[Operation] | str = self.store.item_history(self.case.id, eid)
-        except WeighError as exc:
-            history = str(exc)  # a damaged audit trail is said where the item's history goes
-        members = session.group_members(ev.group) if ev.group is not None else None
-        # the same facts as drawn (a sort, a model without linchpin change): no new
-        # text, so no re-layout of the pane
-        key = (ev, self.case.hypotheses, diag, linchpin, hid, later, len(history), members,
-               session.state.lens, session.state.reveal)
-        if key == self._detail_key:
-            return
-        self._detail_key = key
-        seen = session.seen_item(eid) or ev
-        pane.show(
-            describe_evidence(
-                seen,
-                self.case.hypotheses,
-                diagnosticity=diag,
-                linchpin=linchpin,
-                column=hid,
-                later=later,
-                group_members=members,
-                team=self._team_votes(ev, hid),
-                ratings=not session.team or session.state.lens != TEAM,
-            )
-        )
-        pane.query_one(ItemHistory).show(history, eid)
-
-    def _team_votes(self, ev: Evidence, hid: str | None) -> Text | None:
-        """A team case's votes on the item, everyone's (what may be seen of them)."""
-        view = self.session.view
-        if not view.team or self.case is None:
-            return None
-        from tui.widgets.team_votes import describe_votes  # team cases only
-
-        return describe_votes(ev, self.case.hypotheses, self.case.analysts, view.me, view.hides, hid)
+        """The panels again, from the case as it stands (the matrix's rows stay)."""
+        self.shown = Shown(self.session, self.db_path, Change("none"), self._title_width())
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
-        self.redraw_detail()
+        self.cell = self.matrix.current()
         self.call_after_refresh(collect_after_frame)
-
-    def analyst(self) -> str | None:
-        """Whom the rating keys write for (None: no login name, and a one-analyst case)."""
-        try:
-            return self.store.analyst
-        except WeighError:
-            return None
 
     # ------------------------------------------------------------- helpers
 
@@ -543,7 +435,7 @@ class MainScreen(Screen[None]):
             self.notify(f"{self.case.id} is already a team case "
                         f"(analysts: {', '.join(self.case.analysts)})", markup=False)
             return
-        who = self.analyst() or "you"
+        who = self.session.view.me or "you"
         focus = self.matrix.current()
         self._ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
                                 f"{who}'s; each analyst then adds their own. (u undoes)"),
@@ -576,7 +468,6 @@ class MainScreen(Screen[None]):
         self.set_class(self.show_detail, "detail-flipped")
         if self.case is not None and self._title_width() != self.matrix.title_width:
             self.draw(Change("rows", self.matrix.current()))
-        self.call_after_refresh(self.redraw_detail)  # once the pane's display is restyled
 
     def action_ranking_history(self) -> None:
         if self.case_id is None:

@@ -4,11 +4,17 @@ shows and scores (first when a filter is on: that is what changes what you see).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widget import Widget
 
+from hypotheses.sorts import DEFAULT_SORT
 from hypotheses.visible import visible
+
+if TYPE_CHECKING:
+    from tui.shown import Shown
 
 
 def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
@@ -31,11 +37,32 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
 
 
 class CaseBar(Widget):
-    """One line naming the case (its title is user text: drawn as Text)."""
+    """One line naming the case (its title is user text: drawn as Text); bound to
+    ``MainScreen.shown``."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    shown: var[Shown | None] = var(None, init=False)
+
+    def __init__(self, db_path: Path, *, id: str | None = None) -> None:
+        """Until a case shows, the line says the database is opening."""
         super().__init__(id=id)
         self._text = Text("weigh")
+        self.show("opening…", "", DEFAULT_SORT.name, "", db_path)
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        if shown is None:
+            return
+        view = shown.session.view
+        state, case = view.state, view.case
+        if case is None:
+            self.show("no case open: ctrl+o to create or import one", "-", state.sort.name, "",
+                      shown.db_path)
+            return
+        filtered = None
+        if state.filter_query:
+            filtered = filter_words(state.filter_query, len(view.shown), len(case.evidence),
+                                    state.score_shown)
+        self.show(case.title, case.id, state.sort.name, state.filter_query, shown.db_path,
+                  filtered, who=view.me if view.team else None, lens=view.lens_words())
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
              filtered: Text | None = None, *, who: str | None = None,

@@ -9,11 +9,17 @@ puts the bottom line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.text import Text
+from textual.reactive import var
 from textual.widget import Widget
 
 from hypotheses.visible import visible
+
+if TYPE_CHECKING:
+    from tui.shown import Shown
 
 LABEL = "Bottom line: "
 MORE = " · B: whole conclusion"
@@ -72,11 +78,19 @@ def _joined(lines: list[Text]) -> Text:
 
 
 class ConclusionLine(Widget):
-    """One or two lines of the case's conclusion (user text: drawn as Text)."""
+    """One or two lines of the case's conclusion (user text: drawn as Text); bound to
+    ``MainScreen.shown``."""
+
+    shown: var[Shown | None] = var(None, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.conclusion = ""
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        if shown is not None:
+            case = shown.session.case
+            self.show(case.conclusion if case is not None else "")
 
     def show(self, conclusion: str) -> None:
         """Show ``conclusion``; the same one again (every key redraws the panels) lays

@@ -3,17 +3,27 @@ its diagnosticity and whether it is a linchpin. User text is Text, never markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
+from evidence.errors import NotFound, WeighError
 from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from hypotheses.scoring import weight
+from hypotheses.team import TEAM
 from hypotheses.visible import visible
 from tui.widgets.item_history import ItemHistory
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.static_update import update_static
+
+if TYPE_CHECKING:
+    from evidence.operations import Operation
+    from tui.case_view import CaseView, Focus
+    from tui.shown import Shown
 
 
 def _field(out: Text, label: str, value: str) -> None:
@@ -122,7 +132,18 @@ def _ratings(out: Text, ev: Evidence, hyps: list[Hypothesis], column: str | None
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    """A scrolling pane holding one Static; redrawn when the cursor moves."""
+    """A scrolling pane holding one Static: the item under the matrix's cursor.
+
+    Bound to ``MainScreen.shown`` (the case and its view) and ``MainScreen.cell``
+    (the cursor); redrawn when either changes, or when the pane comes back into view.
+    """
+
+    shown: var[Shown | None] = var(None, init=False)
+    cell: var[Focus] = var((None, None), init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._drawn: object = None  # the facts the pane shows now
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No evidence selected", style="italic"), id="detail-text")
@@ -131,3 +152,65 @@ class DetailPane(VerticalScroll, can_focus=False):
     def show(self, text: Text) -> None:
         update_static(self.query_one("#detail-text", Static), text)
         self.scroll_home(animate=False)
+
+    def watch_shown(self) -> None:
+        self.redraw()
+
+    def watch_cell(self) -> None:
+        self.redraw()
+
+    def on_show(self) -> None:
+        self.redraw()  # hidden until now (narrow, or d): drawn as it shows
+
+    def redraw(self) -> None:
+        """The focused item's facts; nothing new (a sort, a model without linchpin
+        change) draws nothing, so the pane is not laid out again."""
+        view = self.shown.session.view if self.shown is not None else None
+        if view is None or view.case is None or view.analysis is None:
+            return
+        eid, hid = self.cell
+        if eid is None:
+            self._drawn = None
+            empty = not view.case.evidence
+            self.show(Text("No evidence yet: the steps on the left say where to start" if empty
+                           else "No evidence in this view: a adds an item, / changes the filter",
+                           style="italic"))
+            self.query_one(ItemHistory).show([], None)
+            return
+        if not self.display:
+            self._drawn = None  # hidden: drawn when it shows
+            return
+        assert self.shown is not None
+        store, case = self.shown.session.store, view.case
+        try:
+            ev = store.evidence(case.id, eid)
+        except NotFound:
+            return  # the cursor is still on an item just deleted: the next cell follows
+        i = view.positions.get(eid)
+        later = view.known_later(ev)
+        diag = view.analysis.diagnosticity[i] if i is not None else None
+        linchpin = view.analysis.linchpins[i] if i is not None else ()
+        try:
+            history: list[Operation] | str = store.item_history(case.id, eid)
+        except WeighError as exc:
+            history = str(exc)  # a damaged audit trail is said where the item's history goes
+        members = view.group_members(ev.group) if ev.group is not None else None
+        key = (ev, case.hypotheses, diag, linchpin, hid, later, len(history), members,
+               view.state.lens, view.state.reveal)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self.show(describe_evidence(
+            view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
+            column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
+            ratings=not view.team or view.state.lens != TEAM))
+        self.query_one(ItemHistory).show(history, eid)
+
+
+def team_votes(view: CaseView, ev: Evidence, hid: str | None) -> Text | None:
+    """A team case's votes on the item, everyone's (what may be seen of them)."""
+    if not view.team or view.case is None:
+        return None
+    from tui.widgets.team_votes import describe_votes  # team cases only
+
+    return describe_votes(ev, view.case.hypotheses, view.case.analysts, view.me, view.hides, hid)

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.reactive import var
 
 from hypotheses.models import Evidence, Hypothesis
 from hypotheses.scoring import Analysis
 from hypotheses.visible import visible
 from tui.case_view import CaseView, Focus, RowFacts
 from tui.widgets.cell_grid import CellGrid, GridColumn
+
+if TYPE_CHECKING:
+    from tui.shown import Shown
 
 __all__ = ["EvidenceMatrix", "RowFacts", "row_cells"]
 
@@ -44,7 +48,14 @@ FIXED_COLUMNS = ("id", "mark", "title")
 DIAG_COLUMN = "diag"
 RATING_WIDTH = 4
 MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
+MIN_TITLE = 14
 RATE = Binding.Group("Rate", compact=True)
+
+
+def title_width(width: int, hypotheses: int) -> int:
+    """The title column's width when the matrix has ``width`` columns of the terminal."""
+    fixed = 5 + MARK_WIDTH + 5 + RATING_WIDTH * hypotheses + 2 * (4 + hypotheses) + 2
+    return max(MIN_TITLE, width - fixed)
 
 
 def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
@@ -99,7 +110,8 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Tex
 
 
 class EvidenceMatrix(CellGrid):
-    """Evidence rows × hypothesis columns, with a diagnosticity column."""
+    """Evidence rows × hypothesis columns, with a diagnosticity column; bound to
+    ``MainScreen.shown``, whose change says how much to redraw."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "screen.rate('C')", "C", tooltip="Rate consistent (C)", group=RATE),
@@ -121,6 +133,8 @@ class EvidenceMatrix(CellGrid):
                 tooltip="Put the cursor on the item's title (left/right go back to the ratings)"),
     ]
 
+    shown: var[Shown | None] = var(None, init=False)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, fixed_columns=2)
         self.hypotheses: list[Hypothesis] = []
@@ -133,6 +147,18 @@ class EvidenceMatrix(CellGrid):
         self._facts_for: tuple[Analysis | None, str] = (None, "")  # what _facts_drawn is true for
 
     # ---------------------------------------------------------- the case view
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        """The rows again (open, sort, filter…), one item's row, or every row's facts."""
+        if shown is None:
+            return
+        view, change = shown.session.view, shown.change
+        if view.case is None:
+            self.clear()
+        elif change.redraw == "rows":
+            self.show_view(view, shown.title_width, change.focus)
+        elif change.redraw != "none":  # one item's row (compared with before), or every row's facts
+            self.sync(view, change.before if change.redraw == "item" else None)
 
     def show_view(self, view: CaseView, title_width: int, focus: Focus) -> None:
         """Show the view's rows in its order (open, sort, filter, as-of, add, delete,

@@ -6,18 +6,22 @@ the matrix's cursor sits on evidence, this panel's on hypotheses.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.widget import Widget
 
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
+
+if TYPE_CHECKING:
+    from tui.case_view import CaseView
+    from tui.shown import Shown
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -69,8 +73,17 @@ def disagreement_line(a: Analysis, width: int) -> Text:
     return line
 
 
+def filter_label(view: CaseView) -> str | None:
+    """The ranking's note when it scores only the filtered items (f)."""
+    state = view.state
+    if not (state.filter_query and state.score_shown):
+        return None
+    return f"{state.filter_query}, only the {len(view.shown)} shown (f: all)"
+
+
 class RankingPanel(Widget, can_focus=True):
-    """Hypotheses best first, with bars, the disagreement mark and the evidence count."""
+    """Hypotheses best first, with bars, the disagreement mark and the evidence count;
+    bound to ``MainScreen.shown``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
@@ -90,6 +103,7 @@ class RankingPanel(Widget, can_focus=True):
         ),
     ]
     cursor: reactive[int] = reactive(0)
+    shown: var[Shown | None] = var(None, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -100,6 +114,13 @@ class RankingPanel(Widget, can_focus=True):
         self.bar_width = 20
         # the lines drawn, and the analysis and view they were drawn for
         self._lines: tuple[Analysis | None, tuple[object, ...], list[Text]] | None = None
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        view = shown.session.view if shown is not None else None
+        if view is None or view.analysis is None:
+            return  # no case: the panel keeps what it showed
+        self.show(view.analysis, view.state.model, filter_label(view),
+                  len(view.scored.evidence) if view.scored else 0)
 
     def show(self, analysis: Analysis, model: str, filtered: str | None, total: int) -> None:
         """New verdict: redraw (one line per hypothesis). The same verdict again (a sort,

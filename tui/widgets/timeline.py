@@ -8,11 +8,16 @@ undated items count at every stop. The series comes from ``hypotheses.replay``.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widget import Widget
 
 from hypotheses.scoring_models import scoring_model
+
+if TYPE_CHECKING:
+    from tui.shown import Shown
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 MIN_WINDOW = 8  # stops shown around the current one when the line cannot hold them all
@@ -53,12 +58,23 @@ def sparkline(values: list[float], current: int, width: int | None = None) -> Te
 
 
 class Timeline(Widget):
-    """One line: as-of date, the stop count, the sparkline, the leader."""
+    """One line: as-of date, the stop count, the sparkline, the leader; bound to
+    ``MainScreen.shown``."""
+
+    shown: var[Shown | None] = var(None, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Text("")
         self._shown: tuple[list[date | None], int, list[float], list[str], str, int] | None = None
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        view = shown.session.view if shown is not None else None
+        if view is None or view.analysis is None:
+            return  # no case: the line keeps what it showed
+        state = view.state
+        self.show(state.stops, state.stop, view.leader_series(), view.leaders(), state.model,
+                  undated=view.analysis.undated_used)
 
     def show(
         self,

@@ -1,0 +1,29 @@
+"""The first steps, above the matrix while a case is still being set up."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.reactive import var
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tui.shown import Shown
+
+
+class Guide(Static):
+    """What to do next in a new case (hidden once it is rated); bound to ``MainScreen.shown``."""
+
+    shown: var[Shown | None] = var(None, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+
+    def watch_shown(self, shown: Shown | None) -> None:
+        view = shown.session.view if shown is not None else None
+        if view is None or view.case is None:
+            return
+        guide = view.first_steps()
+        self.display = guide is not None
+        if guide is not None:
+            self.update(guide)
