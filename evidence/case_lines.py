@@ -37,11 +37,22 @@ _ITEMS: TypeAdapter[list[Evidence]] = TypeAdapter(list[Evidence])
 _DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
+class SyncedDoc(BaseModel):
+    """A document of the ``synced`` table: a case as last synced with a file (``weigh sync``),
+    the file's canonical text then (one JSON string: no raw newline, so no region)."""
+
+    model_config = ConfigDict(extra="forbid")
+    case: str
+    file: str
+    text: str
+
+
 class DbHead(BaseModel):
     """The file without its trail and ``_meta`` (validated on the fast path)."""
 
     model_config = ConfigDict(extra="forbid")
     cases: dict[str, Case] = Field(default_factory=dict)
+    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
 
 
 class _CaseHead(CaseInfo):
@@ -59,6 +70,7 @@ class _CaseHead(CaseInfo):
 class _Heads(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cases: dict[str, _CaseHead] = Field(default_factory=dict)
+    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
 
 
 def share_equal_values(items: list[Evidence], pool: dict[Any, Any]) -> None:
@@ -111,9 +123,12 @@ def case_pieces(doc: Mapping[str, Any]) -> Iterator[bytes]:
     yield b"\n]}"
 
 
-def read_cases(segments: Iterable[tuple[bytes, bool]]) -> dict[str, Case] | None:
-    """The cases table of ``{"cases":…`` (split at newlines: :func:`lines`) + ``}``; None if
-    not weigh's layout.
+Tables = tuple[dict[str, Case], dict[str, SyncedDoc]]
+
+
+def read_cases(segments: Iterable[tuple[bytes, bool]]) -> Tables | None:
+    """The cases and synced tables of ``{"cases":…`` (split at newlines: :func:`lines`) + ``}``;
+    None if not weigh's layout.
 
     None (the caller then validates the whole file, and reports what is wrong
     with it) unless the result is exactly what validating the whole text
@@ -156,14 +171,16 @@ def read_cases(segments: Iterable[tuple[bytes, bool]]) -> dict[str, Case] | None
         else:
             return None  # the text ended early
         if not regions:  # a file from an older weigh, or no evidence at all
-            return DbHead.model_validate_json(b"".join((*skeleton, b"}"))).cases
+            head = DbHead.model_validate_json(b"".join((*skeleton, b"}")))
+            return head.cases, head.synced
         empty = _Heads.model_validate_json(b"".join((*skeleton, b"}"))).cases
         if any(head.evidence for head in empty.values()):
             return None
         numbered = [skeleton[0]]
         for n, piece in enumerate(skeleton[1:]):
             numbered += (b"%d" % n, piece)
-        heads = _Heads.model_validate_json(b"".join((*numbered, b"}"))).cases
+        numbered_heads = _Heads.model_validate_json(b"".join((*numbered, b"}")))
+        heads = numbered_heads.cases
         if sorted(n for head in heads.values() for n in head.evidence) != list(range(len(regions))):
             return None
         fields = [name for name in _CaseHead.model_fields if name != "evidence"]
@@ -173,6 +190,6 @@ def read_cases(segments: Iterable[tuple[bytes, bool]]) -> dict[str, Case] | None
                 "evidence": regions[head.evidence[0]] if head.evidence else [],
             })
             for key, head in heads.items()
-        }
+        }, numbered_heads.synced
     except ValidationError:
         return None

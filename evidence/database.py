@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from evidence.case_lines import case_pieces, read_cases, share_equal_values
+from evidence.case_lines import SyncedDoc, case_pieces, read_cases, share_equal_values
 from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
@@ -52,7 +52,7 @@ from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
 MAX_DB_BYTES = 2 * 1024**3
-META, CASES, HISTORY = "_meta", "cases", "history"
+META, CASES, HISTORY, SYNCED = "_meta", "cases", "history", "synced"
 
 # Upgrades of the raw file: MIGRATIONS[n] turns a schema-n document into schema
 # n+1 (it may mutate and return its argument). They run before validation, in
@@ -94,6 +94,7 @@ class DbFile(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     meta: dict[str, Meta] = Field(alias="_meta")
     cases: dict[str, Case] = Field(default_factory=dict)
+    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
     history: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
@@ -190,12 +191,14 @@ class WeighStorage(Storage):
         if len(trail) != length or zlib.crc32(view[-1:], open_crc) != crc:
             return None
         del view
-        cases = read_cases(lines(read_at, start - len(_HISTORY_KEY)))
-        if cases is None:
+        head = read_cases(lines(read_at, start - len(_HISTORY_KEY)))
+        if head is None:
             return None
+        cases, synced = head
         return {
             META: {key: meta.model_dump(by_alias=True, exclude=set(_TRAIL_FIELDS))},
             CASES: {k: dict(c) for k, c in cases.items()},  # items shared as read
+            SYNCED: {k: s.model_dump() for k, s in synced.items()},
             HISTORY: History(trail, count, open_crc=open_crc),
         }
 
@@ -287,6 +290,7 @@ class WeighStorage(Storage):
         return {
             META: {k: m.model_dump(by_alias=True) for k, m in db.meta.items()},
             CASES: {k: _case_document(c) for k, c in db.cases.items()},
+            SYNCED: {k: s.model_dump() for k, s in db.synced.items()},
             HISTORY: History.of(db.history),
         }
 
@@ -339,7 +343,7 @@ class WeighStorage(Storage):
         """
         trail = tables.get(HISTORY)
         metas = tables.get(META)
-        if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY}:
+        if not isinstance(metas, Mapping) or len(metas) != 1 or set(tables) - {META, CASES, HISTORY, SYNCED}:
             yield _TABLES.dump_json(tables)  # not weigh's shape: plain TinyDB JSON
             return
         history = trail if isinstance(trail, History) else History.of(dict(trail or {}))
@@ -357,7 +361,9 @@ class WeighStorage(Storage):
             yield b"".join((opening, b"," if n else b"", _STR.dump_json(str(doc_id)), b":", next(pieces)))
             yield from pieces
             opening = b""
-        yield b"".join((opening, b"}", _HISTORY_KEY))
+        synced = tables.get(SYNCED)  # left out when empty: the file is as before weigh sync
+        yield b"".join((opening, b"}", b',"synced":' + _TABLES.dump_json(synced) if synced else b"",
+                        _HISTORY_KEY))
         yield from history.pieces()
         yield b"".join((_META_KEY, _TABLES.dump_json({key: meta}), b"}"))
 

@@ -22,6 +22,7 @@ from evidence.operations import (
     CaseRestore,
     CaseSolo,
     CaseState,
+    CaseSync,
     CaseTeam,
     EvAdd,
     EvDelete,
@@ -37,6 +38,9 @@ from evidence.operations import (
     Note,
     Rate,
     Record,
+    SyncBase,
+    SyncConflict,
+    SyncSide,
     check_columns,
     check_indicator,
     column_layers,
@@ -89,6 +93,25 @@ class CaseEdits:
                 raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
             # The replaced case goes into the audit trail whole: a replacement can be undone by hand.
             return self._commit(CasePut, case.id, doc=case, old=before.case() if before is not None else None)
+
+    def sync_base(self, case_id: str) -> SyncBase | None:
+        """The case as last synced with a file (``weigh sync``), if ever."""
+        with self._lock:
+            st = self._cases.get(case_id)
+            return st.synced if st is not None else None
+
+    def record_sync(self, case_id: str, was: Case | None, sides: tuple[SyncSide, SyncSide], file: str,
+                    conflicts: list[SyncConflict]) -> CaseSync | None:
+        """Commit a sync's change (``sides``: old, new) made from ``was``, the case as it stood;
+        refused if the case changed meanwhile; None when it changes nothing."""
+        old, new = sides
+        with self._lock:
+            st = self._cases.get(case_id)
+            if (st.case() if st is not None else None) != was:
+                raise Conflict(f"case {case_id!r} changed while it was being synced; sync again")
+            if old == new:
+                return None
+            return self._commit(CaseSync, case_id, file=file, old=old, new=new, conflicts=conflicts)
 
     def update_case_info(self, info: CaseInfo) -> CaseEdit | None:
         """Change a case's details; only the fields that differ are recorded."""

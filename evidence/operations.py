@@ -46,6 +46,15 @@ SHORT_FIELDS = frozenset((
 ))
 
 
+class SyncBase(BaseModel):
+    """The case as last synced with a file (``weigh sync``): the file's canonical text then,
+    the base of the next sync's three-way merge. ``text`` is None in the audit trail."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    file: str
+    text: str | None = None
+
+
 class CannotUndo(Exception):
     """A record that cannot be stepped back over (or does not fit the case)."""
 
@@ -58,7 +67,7 @@ class CaseState:
     so a :meth:`case` snapshot handed out earlier never changes.
     """
 
-    __slots__ = ("info", "hypotheses", "evidence", "indicators", "index")  # noqa: RUF023
+    __slots__ = ("info", "hypotheses", "evidence", "indicators", "index", "synced")  # noqa: RUF023
 
     def __init__(self, info: CaseInfo, hypotheses: list[Hypothesis], evidence: list[Evidence],
                  indicators: list[Indicator]) -> None:
@@ -67,6 +76,7 @@ class CaseState:
         self.evidence = evidence
         self.indicators = indicators
         self.index = {e.id: i for i, e in enumerate(evidence)}
+        self.synced: SyncBase | None = None  # the case as last synced with a file (weigh sync)
 
     @classmethod
     def of(cls, case: Case) -> CaseState:
@@ -746,6 +756,156 @@ class CaseSolo(CaseTeam):
         return f"case {self.case} back to one analyst: {self.analyst}'s ratings and notes are shared again"
 
 
+class SyncSide(BaseModel):
+    """One side of a sync's change to the database: the case's details, the elements that
+    differ (whole), the lists whose ids or order differ (their ids in order), the sync base."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    absent: bool = False  # no such case in the database on this side
+    info: CaseInfo | None = None  # None: the details did not change
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    order: dict[str, list[str]] = Field(default_factory=dict)
+    synced: SyncBase | None = None
+
+
+class SyncConflict(BaseModel):
+    """A conflict of a sync: both values (``deleted`` names the side that deleted it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    where: str
+    ours: Any = None
+    theirs: Any = None
+    deleted: Literal["ours", "theirs"] | None = None
+
+    def text(self) -> str:
+        kept = "theirs" if self.deleted == "ours" else "ours"
+        return (f"{self.where}: ours {_side(self.ours, self.deleted == 'ours')}, theirs "
+                f"{_side(self.theirs, self.deleted == 'theirs')} ({kept} kept)")
+
+
+def _side(value: Any, deleted: bool) -> str:
+    return "deleted" if deleted else repr(value)
+
+
+SYNC_LISTS = ("hypotheses", "evidence", "indicators")
+
+
+def _details(info: CaseInfo) -> CaseInfo:
+    """A case's details without the time of its last change."""
+    return info.model_copy(update={"updated": None})
+
+
+class CaseSync(Record):
+    """``weigh sync``: the database's case merged with a case file, in one step. ``new`` and
+    ``old`` hold what differs; ``conflicts`` keep the file's values where the database's won."""
+
+    op: Literal["case.sync"] = "case.sync"
+    file: str
+    new: SyncSide
+    old: SyncSide
+    conflicts: list[SyncConflict] = Field(default_factory=list)
+
+    stamps: ClassVar[bool] = False  # the merged details carry their own "updated"
+
+    @property
+    def creates(self) -> bool:
+        """Whether it brought the case into the database (a first sync from a file)."""
+        return self.old.absent
+
+    def apply(self, cases: dict[str, CaseState]) -> None:
+        if self.new.absent:
+            state_of(cases, self.case)
+            del cases[self.case]
+            return
+        if self.old.absent:
+            if self.case in cases:
+                raise Conflict(f"case {self.case!r} already exists")
+            if self.new.info is None:
+                raise ValueError("a sync that brings a case in needs its details")
+            st = CaseState(self.new.info, [], [], [])
+            self._change(st)
+            cases[self.case] = st
+            return
+        self.apply_to(state_of(cases, self.case))
+
+    def apply_to(self, st: CaseState) -> None:
+        if self.new.absent or self.old.absent:
+            raise CannotUndo("the case was brought in (or taken out) by this sync")
+        self._change(st)
+
+    def _change(self, st: CaseState) -> None:
+        side = self.new
+        if side.info is not None:
+            st.info = side.info
+        for name in SYNC_LISTS:
+            current: list[Any] = getattr(st, name)
+            put = {e.id: e for e in getattr(side, name)}
+            order = side.order.get(name)
+            if order is not None:
+                have = {e.id: e for e in current} | put
+                setattr(st, name, [have[i] for i in order])
+            elif put:
+                where = {e.id: i for i, e in enumerate(current)}
+                changed = list(current)
+                for ident, element in put.items():
+                    changed[where[ident]] = element
+                setattr(st, name, changed)
+        st.index = {e.id: i for i, e in enumerate(st.evidence)}
+        st.synced = side.synced
+
+    def inverse(self) -> Record:
+        return self._swapped()
+
+    def counts(self) -> str:
+        """What it changed in the database, counted in words."""
+        parts = []
+        for name in SYNC_LISTS:
+            before = set(self.old.order.get(name, ()))
+            after = set(self.new.order.get(name, ()))
+            added, removed = after - before, before - after
+            changed = sum(1 for e in getattr(self.new, name) if e.id not in added)
+            said = ", ".join(f"{n} {how}" for how, n in
+                             (("added", len(added)), ("removed", len(removed)), ("changed", changed)) if n)
+            if said:
+                parts.append(f"{name} {said}")
+        if (self.new.info is not None and self.old.info is not None
+                and _details(self.new.info) != _details(self.old.info)):
+            parts.append("case details changed")
+        return "; ".join(parts) or "nothing in the database"
+
+    def describe(self) -> str:
+        what = f"synced case {self.case} with {self.file}"
+        if self.old.absent:
+            what += " (brought in from the file)"
+        elif self.new.absent:
+            what += " undone (the case it brought in taken out)"
+        what += f": {self.counts()}"
+        if self.conflicts:
+            n = len(self.conflicts)
+            what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "
+                     + "; ".join(c.text() for c in self.conflicts))
+        return what
+
+    def touched(self) -> tuple[str, ...]:
+        moved = set(self.new.order.get("evidence", ())) ^ set(self.old.order.get("evidence", ()))
+        changed = [e.id for side in (self.new, self.old) for e in side.evidence]
+        return tuple(dict.fromkeys([*changed, *sorted(moved)]))
+
+    def for_history(self) -> Record:
+        """The trail keeps what changed and the conflicts, not the base's text (or, for a case
+        brought in, its elements: a sync that brought it in is where its history starts)."""
+        def lean(side: SyncSide, whole: bool) -> SyncSide:
+            base = side.synced.model_copy(update={"text": None}) if side.synced else None
+            if whole:
+                return side.model_copy(update={"synced": base, "hypotheses": [], "evidence": [],
+                                               "indicators": [], "order": {}})
+            return side.model_copy(update={"synced": base})
+        return self.model_copy(update={"new": lean(self.new, self.old.absent),
+                                       "old": lean(self.old, self.new.absent)})
+
+
 class Exclude(Record):
     op: Literal["exclude"] = "exclude"
     id: str
@@ -915,7 +1075,7 @@ def check_columns(st: CaseState, ev: Evidence) -> None:
 Operation = Annotated[
     CasePut | CaseRestore | CaseDelete | CaseEdit | HypAdd | HypUpdate | HypDelete | HypRestore
     | EvAdd | EvUpdate | EvDelete | EvRestore | Rate | Exclude | IndAdd | IndUpdate | IndDelete | IndObserve
-    | IndUnobserve | Note | CaseTeam | CaseSolo,
+    | IndUnobserve | Note | CaseTeam | CaseSolo | CaseSync,
     Field(discriminator="op"),
 ]
 # Built on first use, like the records (defer_build): a workbench's first frame needs none of

@@ -40,6 +40,7 @@ from evidence.database import (
     HISTORY,
     MAX_DB_BYTES,
     META,
+    SYNCED,
     keep_backup,
     meta_document,
     open_db,
@@ -62,6 +63,7 @@ from evidence.operations import (
     CaseState,
     Operation,
     Record,
+    SyncBase,
     parse_record,
     record_problem,
 )
@@ -187,6 +189,7 @@ class Store(CaseEdits):
             with open_db(self.path) as db:
                 meta = db.table(META).all()
                 cases = db.table(CASES).all()
+                synced = db.table(SYNCED).all()
                 storage = weigh_storage(db)
                 trail = storage.history()  # TinyDB's history table, its bytes kept unparsed
                 assert len(db.table(HISTORY)) == len(trail)
@@ -198,14 +201,7 @@ class Store(CaseEdits):
         else:
             raise StoreError(f"{self.path}: the database kept changing while it was read; try again")
         self._seq = meta[0]["seq"]
-        self._cases = {}
-        for doc in cases:
-            case = Case.model_construct(**doc)
-            if case.id in self._cases:
-                raise CorruptDatabase(
-                    f"{self.path}: damaged: case id {case.id!r} appears twice; file left untouched"
-                )
-            self._cases[case.id] = CaseState.of(case)
+        self._cases = self._states(cases, synced)
         self._trail = Trail(trail)
         self._db_ident = before
         self._replay(journal.records)
@@ -223,6 +219,22 @@ class Store(CaseEdits):
             self.compact()
         elif len(journal.records) >= COMPACT_RECORDS or journal.good_bytes >= COMPACT_BYTES:
             self.compact()
+
+    def _states(self, cases: list[Any], synced: list[Any]) -> dict[str, CaseState]:
+        """The cases as read, each with its sync base (a base of a case no longer there is
+        dropped at the next compaction)."""
+        states: dict[str, CaseState] = {}
+        for doc in cases:
+            case = Case.model_construct(**doc)
+            if case.id in states:
+                raise CorruptDatabase(
+                    f"{self.path}: damaged: case id {case.id!r} appears twice; file left untouched"
+                )
+            states[case.id] = CaseState.of(case)
+        for doc in synced:
+            if doc["case"] in states:
+                states[doc["case"]].synced = SyncBase(file=doc["file"], text=doc["text"])
+        return states
 
     def _missing(self) -> str:
         return (f"{self.path}: no such database (the workbench, 'weigh', or 'weigh import FILE' "
@@ -572,6 +584,9 @@ class Store(CaseEdits):
                 db.drop_tables()
                 db.table(META).insert(meta_document(self._seq))
                 db.table(CASES).insert_multiple(_case_document(st) for st in self._cases.values())
+                db.table(SYNCED).insert_multiple(
+                    {"case": st.info.id, **st.synced.model_dump()} for st in self._cases.values()
+                    if st.synced is not None and st.synced.text is not None)
                 # The trail only grows: its old records are appended to as bytes
                 # (TinyDB's insert would parse and rewrite every one of them).
                 trail = self._trail.folded_all()

@@ -140,8 +140,9 @@ def _merge_case(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mappin
         if key == "analysts":
             value: Any = _merge_ids(b if b is not ABSENT else [], o if o is not ABSENT else [],
                                     t if t is not ABSENT else [])
-        elif key == "updated" and o is not ABSENT and t is not ABSENT and o != t:
-            value = max(o, t)  # the later edit: a timestamp is not the analysts' content
+        elif key in ("created", "updated") and o is not ABSENT and t is not ABSENT and o != t:
+            # the first creation, the later edit: a timestamp is not the analysts' content
+            value = min(o, t) if key == "created" else max(o, t)
         else:
             value = merge_value(b, o, t, f"case {key}", conflicts)
         if value is not ABSENT:

@@ -208,6 +208,7 @@ def _runs(tmp: Path) -> dict[str, list[list[str]]]:
         "delete": [["delete", "--db", db, "copy", "--yes"]],
         "make-team": [["make-team", "--db", db, "--analyst", "ana"]],
         "merge": [["merge", out, out, out]],
+        "sync": [["sync", "--db", db, str(tmp / "shared.json")]],
     }
 
 

@@ -135,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("base", metavar="BASE")
     mrg.add_argument("ours", metavar="OURS", help="written with the result")
     mrg.add_argument("theirs", metavar="THEIRS")
+    syn = sub.add_parser(
+        "sync", parents=[db],
+        help="merge the database's case and a shared case file both ways (conflicts: exit 1)",
+    )
+    syn.add_argument("file", metavar="FILE", help="the shared case file (written with the result)")
+    syn.add_argument("--case", metavar="ID", help="the case (default: the file's; needed for a new file)")
+    syn.add_argument(
+        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
+    )
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -364,6 +373,39 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """The file is read and checked before the writer lock; exit 1 lists the conflicts."""
+    from evidence.db_files import DbFiles
+    from evidence.seed import open_store
+    from evidence.sync import read_sync_file, sync_case
+
+    file = read_sync_file(Path(args.file), DbFiles.at(_db_path(args)))
+    store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
+    try:
+        case_id = args.case
+        if case_id is None and file.doc is None:  # a new file: the case last open, as export
+            case_id = _pick_case(store, None, _db_path(args))
+        result = sync_case(store, file, case_id)
+    except BaseException:
+        store.close_quietly()
+        raise
+    unfolded = store.close_reporting()
+    if result.first:
+        say(f"weigh: {result.first}")
+    say(result.summary())
+    for conflict in result.conflicts:
+        say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
+    if unfolded:
+        say(f"weigh: warning: {unfolded}", file=sys.stderr)
+    if result.conflicts:
+        count = len(result.conflicts)
+        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above: the database's "
+            f"value is kept in both (the file's is in the change log); change what you disagree "
+            f"with and sync again", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import socket
 
@@ -423,6 +465,7 @@ COMMANDS = {
     "export": cmd_export,
     "delete": cmd_delete,
     "merge": cmd_merge,
+    "sync": cmd_sync,
     "serve": cmd_serve,
 }
 

@@ -1,0 +1,206 @@
+"""`weigh sync FILE`: the database's case and a shared case file brought together both ways.
+
+The base is the case as last synced with that file (kept in the database, the
+``synced`` table, as the file's text then). The database's case (OURS) and the
+file (THEIRS) are merged against it by ``weigh merge``'s rules
+(``evidence.case_merge.merge_docs``); the file is replaced atomically with the
+result in the canonical layout, then the database gets it as one recorded change
+(``case.sync``) that also keeps the file's values of every conflict. The file is
+written first: if the database's change then fails, the next sync merges again
+from the old base and loses nothing (the other order could take the file's
+stale copy for a change).
+
+A first sync (no base for this file): no file → the file is written from the
+case; no such case → the file's case is brought in; both → merged two ways,
+against an empty base, so every difference is a conflict (the database's value
+kept) and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from evidence.case_file import case_file_dict, dump_case_file
+from evidence.case_merge import merge_docs, read_doc
+from evidence.db_files import DbFiles, export_target_problem
+from evidence.errors import ImportFailed, WeighError
+from evidence.export import write_file
+from evidence.operations import SYNC_LISTS, CaseSync, SyncBase, SyncConflict, SyncSide
+from evidence.store import Store
+from hypotheses.merge import ABSENT, Conflict
+from hypotheses.models import Case
+
+FIRST_FILE = "the file did not exist: written from the database's case"
+FIRST_CASE = "first sync: the case was not in the database; brought in from the file"
+FIRST_BOTH = ("first sync of this case with this file (no base): merged two ways, so every "
+              "difference is a conflict (the database's value kept) and nothing is deleted")
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    case_id: str
+    file: Path
+    conflicts: tuple[Conflict, ...]
+    record: CaseSync | None  # None: the database already held the merged case and base
+    wrote_file: bool
+    first: str | None  # how a first sync went (None: merged against the last synced base)
+
+    def summary(self) -> str:
+        """One line for the user: what changed where."""
+        db = self.record.counts() if self.record is not None else "nothing"
+        if self.record is not None and db == "nothing in the database":
+            db = "nothing (the sync base only)"
+        file = f"{self.file} rewritten" if self.wrote_file else f"{self.file} unchanged"
+        return f"Synced case {self.case_id}: database: {db}; {file}."
+
+
+def sync_path(path: Path) -> Path:
+    """The file's absolute path (not resolved: a symbolic link is refused, not followed)."""
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+@dataclass(frozen=True)
+class SyncFile:
+    """The shared file as read: its path and validated document (None: no file yet)."""
+
+    path: Path
+    doc: dict[str, Any] | None
+
+
+def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
+    """Read and validate the file; anything but a regular file (or one of the database's own
+    files) is refused before it is read. Done before the writer lock is taken."""
+    path = sync_path(path)
+    problem = export_target_problem(path, db, streams=False)
+    if problem is not None:
+        raise ImportFailed(problem.replace("an export never overwrites", "weigh sync never writes"))
+    if not os.path.lexists(path):
+        if not path.parent.is_dir():
+            raise ImportFailed(f"{path}: no such file, and no folder {path.parent} to write it in")
+        return SyncFile(path, None)
+    return SyncFile(path, read_doc(path, "FILE"))
+
+
+def sync_case(store: Store, file: SyncFile, case_id: str | None = None) -> SyncResult:
+    """Sync the database's case ``case_id`` (default: the file's) with the file read.
+
+    Every input is checked before anything is written; a bad one raises ImportFailed.
+    """
+    path, doc = file.path, file.doc
+    file_id = doc["case"]["id"] if doc else None
+    if case_id is None:
+        case_id = file_id
+    if case_id is None:
+        raise ImportFailed(f"{path}: no such file; name the case to write there with --case ID")
+    if file_id is not None and file_id != case_id:
+        raise ImportFailed(f"{path}: holds case {file_id!r}, not {case_id!r}; a sync keeps one "
+                           "case and its file together")
+    ours = store.case(case_id) if store.has_case(case_id) else None
+    if ours is None and doc is None:
+        raise ImportFailed(f"no case {case_id!r} in {store.path} and no file {path}")
+    base = store.sync_base(case_id)
+    merged, conflicts, first = _merge(ours, doc, base, str(path))
+    text = dump_case_file(merged)
+    wrote = _write(path, text, store)  # the file first (see the module's doc)
+    record = store.record_sync(case_id, ours, _sides(ours, merged, str(path), text, base),
+                               str(path), [_conflict(c) for c in conflicts])
+    return SyncResult(case_id, path, conflicts, record, wrote, first)
+
+
+def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | None,
+           file: str) -> tuple[Case, tuple[Conflict, ...], str | None]:
+    if theirs is None:
+        assert ours is not None
+        return ours, (), FIRST_FILE
+    if ours is None:
+        case, merged = merge_docs({}, theirs, theirs)
+        return case, merged.conflicts, FIRST_CASE
+    base_doc = _base_doc(base, file)
+    case, merged = merge_docs(base_doc, case_file_dict(ours), theirs)
+    return _file_order(case, theirs), merged.conflicts, FIRST_BOTH if not base_doc else None
+
+
+def _file_order(case: Case, theirs: dict[str, Any]) -> Case:
+    """The merged case in the shared file's order (what only the database has after it), so
+    analysts who sync one file converge on one order instead of rewriting it each time."""
+    def ordered(items: list[Any], ids: list[str], key: Any) -> list[Any]:
+        """``items`` in the order of ``ids``; one not there goes after the one before it."""
+        present = {key(x): x for x in items}
+        out = [i for i in ids if i in present]
+        placed, before = set(out), None
+        for k in present:
+            if k not in placed:
+                out.insert(out.index(before) + 1 if before is not None else 0, k)
+                placed.add(k)
+            before = k
+        return [present[k] for k in out]
+
+    update: dict[str, Any] = {"analysts": ordered(case.analysts, theirs["case"].get("analysts", []),
+                                                  lambda a: a)}
+    for name in SYNC_LISTS:
+        update[name] = ordered(getattr(case, name), [e["id"] for e in theirs.get(name, [])],
+                               lambda e: e.id)
+    return case.model_copy(update=update)
+
+
+def _base_doc(base: SyncBase | None, file: str) -> dict[str, Any]:
+    """The base document, if this case was last synced with this file ({} otherwise)."""
+    if base is None or base.file != file or base.text is None:
+        return {}
+    try:
+        doc: dict[str, Any] = json.loads(base.text)
+    except ValueError:
+        return {}  # cannot happen to text weigh wrote; a two-way merge loses nothing
+    return doc
+
+
+def _write(path: Path, text: str, store: Store) -> bool:
+    """Replace the file with ``text`` unless it holds exactly that already."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise WeighError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    write_file(path, data, store.files, streams=False)
+    return True
+
+
+def _sides(ours: Case | None, merged: Case, file: str, text: str,
+           base: SyncBase | None) -> tuple[SyncSide, SyncSide]:
+    """What the database's change holds: (old, new), each only what differs."""
+    synced = SyncBase(file=file, text=text)
+    if ours is None:
+        new = SyncSide(info=merged.info, synced=synced, hypotheses=list(merged.hypotheses),
+                       evidence=list(merged.evidence), indicators=list(merged.indicators),
+                       order={n: [e.id for e in getattr(merged, n)] for n in SYNC_LISTS})
+        return SyncSide(absent=True), new
+    old: dict[str, Any] = {"synced": base}
+    new_: dict[str, Any] = {"synced": synced}
+    if ours.info != merged.info:
+        old["info"], new_["info"] = ours.info, merged.info
+    for name in SYNC_LISTS:
+        before, after = getattr(ours, name), getattr(merged, name)
+        was = {e.id: e for e in before}
+        now = {e.id: e for e in after}
+        old[name] = [e for e in before if now.get(e.id) != e]
+        new_[name] = [e for e in after if was.get(e.id) != e]
+        if [e.id for e in before] != [e.id for e in after]:
+            old["order"] = {**old.get("order", {}), name: [e.id for e in before]}
+            new_["order"] = {**new_.get("order", {}), name: [e.id for e in after]}
+    return SyncSide(**old), SyncSide(**new_)
+
+
+def _conflict(c: Conflict) -> SyncConflict:
+    deleted: Literal["ours", "theirs"] | None = (
+        "ours" if c.ours is ABSENT else "theirs" if c.theirs is ABSENT else None)
+    return SyncConflict(where=c.where, deleted=deleted,
+                        ours=None if c.ours is ABSENT else c.ours,
+                        theirs=None if c.theirs is ABSENT else c.theirs)

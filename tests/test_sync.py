@@ -1,0 +1,154 @@
+"""`weigh sync` below the command line: the base, the three-way merge into the database as
+one recorded change, undo, the first syncs, crash safety, and refusals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from evidence.case_file import dump_case_file, parse_case_file
+from evidence.db_files import DbFiles
+from evidence.errors import ImportFailed
+from evidence.history import replay
+from evidence.operations import CaseSync
+from evidence.store import Store
+from evidence.sync import FIRST_BOTH, FIRST_CASE, FIRST_FILE, SyncResult, read_sync_file, sync_case
+from hypotheses.models import Case, Evidence, Hypothesis
+
+
+def team_case() -> Case:
+    return Case(id="team", title="Team case", analysts=["ana"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id=f"E{i}", title=f"item {i}", ratings_by={"ana": {"H1": "C"}})
+                          for i in range(1, 4)])
+
+
+def sync(store: Store, path: Path, case_id: str | None = None) -> SyncResult:
+    return sync_case(store, read_sync_file(path, store.files), case_id)
+
+
+def content(case: Case) -> dict[str, object]:
+    return case.model_dump(exclude={"updated"})
+
+
+def edit_file(path: Path, joins: tuple[str, ...] = (), **changes: dict[str, object] | None) -> None:
+    """Another analyst's weigh wrote the file: item fields changed (None: deleted)."""
+    case = parse_case_file(path.read_bytes())
+    items = [ev.model_copy(update=changes[ev.id]) if ev.id in changes else ev
+             for ev in case.evidence if changes.get(ev.id, {}) is not None]
+    new = case.model_copy(update={"evidence": items, "analysts": [*case.analysts, *joins]})
+    path.write_text(dump_case_file(new), encoding="utf-8")
+
+
+@pytest.fixture
+def synced(tmp_path: Path) -> tuple[Store, Path]:
+    """A store whose team case was synced once with a new file (the base)."""
+    store = Store.open(tmp_path / "w.json", analyst="ana")
+    store.put_case(team_case())
+    result = sync(store, tmp_path / "case.json", "team")
+    assert result.first == FIRST_FILE and result.wrote_file
+    assert (tmp_path / "case.json").read_text() == dump_case_file(store.case("team"))
+    return store, tmp_path / "case.json"
+
+
+def test_both_sides_edits_merge_in_one_recorded_change_that_undo_takes_back(
+        synced: tuple[Store, Path]) -> None:
+    store, path = synced
+    before = store.case("team")
+    store.set_rating("team", "E1", "H2", "II")  # ours: a new vote
+    store.set_rating("team", "E2", "H1", "I")  # ours: ana's own cell
+    ben = {"ana": {"H1": "C"}, "ben": {"H1": "N"}}
+    edit_file(path, ("ben",), E1={"details": "from ben"}, E2={"ratings_by": {"ana": {"H1": "CC"}}},
+              E3={"ratings_by": ben})
+    mid = store.case("team")
+    result = sync(store, path)
+    assert result.first is None
+    assert [c.text() for c in result.conflicts] == [
+        "evidence E2 ratings_by ana H1: ours 'I', theirs 'CC' (ours kept)"]
+    now = store.case("team")
+    assert now.item("E1").details == "from ben" and now.item("E1").ratings_by["ana"]["H2"] == "II"
+    assert now.item("E2").ratings_by == {"ana": {"H1": "I"}}
+    assert now.item("E3").ratings_by == ben
+    assert path.read_text() == dump_case_file(now)  # the file is the database's case
+    record = store.history("team")[-1]
+    assert isinstance(record, CaseSync) and record.conflicts[0].theirs == "CC"
+    assert "the file's values kept in this record" in record.describe()
+    assert set(record.touched()) == {"E1", "E3"}
+    store.revert(result.record)  # undo: one change, the database as before (the file stays)
+    assert content(store.case("team")) == content(mid)
+    assert sync(store, path).conflicts == ()  # the next sync brings it back from the file
+    assert content(store.case("team")) == content(now)
+    steps = replay(store.case("team"), store.history("team"))
+    assert content(steps.states[0].case) == content(before)  # the trail rewinds over syncs
+    store.close()
+
+
+def test_a_delete_against_a_change_keeps_the_change_and_a_delete_alone_deletes(
+        synced: tuple[Store, Path]) -> None:
+    store, path = synced
+    store.update_evidence("team", store.evidence("team", "E1").model_copy(update={"title": "ours"}))
+    edit_file(path, E1=None, E3=None)
+    result = sync(store, path)
+    [conflict] = result.conflicts
+    assert conflict.text().startswith("evidence E1: ours {'id': 'E1', 'title': 'ours'")
+    assert conflict.text().endswith("theirs deleted (ours kept)")
+    assert [e.id for e in store.case("team").evidence] == ["E1", "E2"]
+    assert result.record is not None and result.record.counts() == "evidence 1 removed"
+    assert result.record.conflicts[0].deleted == "theirs"
+    store.close()
+
+
+def test_the_base_survives_a_kill_and_a_reopen(synced: tuple[Store, Path]) -> None:
+    store, path = synced
+    base = store.sync_base("team")
+    assert base is not None and base.text == path.read_text() and base.file == str(path)
+    store._release()  # as if killed: the sync is in the journal only
+    with Store.open(store.path, analyst="ana") as again:
+        assert again.sync_base("team") == base
+    with Store.open(store.path, analyst="ana") as again:  # folded into the file's synced table
+        assert again.sync_base("team") == base
+        edit_file(path, E2={"title": "theirs"})
+        assert sync(again, path).conflicts == ()  # a three-way merge: no conflict
+        assert again.case("team").item("E2").title == "theirs"
+
+
+def test_first_syncs_bring_the_case_in_or_merge_two_ways(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(dump_case_file(team_case()), encoding="utf-8")
+    with Store.open(tmp_path / "b.json", analyst="ben") as store:
+        result = sync(store, path)
+        assert result.first == FIRST_CASE and not result.wrote_file
+        assert content(store.case("team")) == content(team_case())
+        assert result.record is not None and result.record.creates
+        store.revert(result.record)  # undo takes the case out again
+        assert not store.has_case("team")
+    other = team_case().model_copy(update={"title": "Other title"})
+    with Store.open(tmp_path / "c.json", analyst="cem") as store:
+        store.put_case(other)
+        result = sync(store, path)
+        assert result.first == FIRST_BOTH
+        assert [c.where for c in result.conflicts] == ["case title"]
+        assert store.case("team").title == "Other title"
+
+
+def test_bad_inputs_are_refused_with_database_and_file_untouched(synced: tuple[Store, Path]) -> None:
+    store, path = synced
+    folder = path.parent
+    good = path.read_bytes()
+    (folder / "damaged.json").write_bytes(good[:-30])
+    (folder / "other.json").write_text(dump_case_file(team_case().model_copy(update={"id": "other"})))
+    os.mkfifo(folder / "fifo")
+    os.symlink(path, folder / "link.json")
+    trail = len(store.history())
+    for name, words in (("damaged.json", "FILE"), ("fifo", "FIFO"), ("link.json", "symbolic link"),
+                        ("w.json", "the database"), ("nowhere/x.json", "no folder")):
+        with pytest.raises(ImportFailed, match=words):
+            sync(store, folder / name)
+    with pytest.raises(ImportFailed, match="holds case 'other', not 'team'"):
+        sync(store, folder / "other.json", "team")
+    assert (folder / "damaged.json").read_bytes() == good[:-30] and path.read_bytes() == good
+    assert len(store.history()) == trail
+    assert read_sync_file(folder / "new.json", DbFiles.at(store.path)).doc is None
+    store.close()

@@ -1,0 +1,103 @@
+"""`weigh sync` in real git: three analysts, each with a database and a clone, rate and edit
+at once and meet through sync, commit, pull (the merge driver) and push."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidence.case_file import dump_case_file
+from evidence.store import Store
+from tests.conftest import weigh_text
+from tests.test_merge_git import FILE, clone, env, git, start_case
+
+__all__ = ["env"]  # the fixture, shared with the driver's tests
+
+
+def sync(env: dict[str, str], where: Path, who: str, code: int = 0) -> str:
+    """``who`` syncs the clone ``where`` with its owner's database."""
+    done = weigh_text(env, "--db", str(where.parent / f"{where.name}.db"), "--analyst", who, "sync",
+                      str(where / FILE))
+    assert done.returncode == code, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def open_db(where: Path, who: str) -> Store:
+    return Store.open(where.parent / f"{where.name}.db", analyst=who)
+
+
+def test_three_analysts_sync_through_git(env: dict[str, str], tmp_path: Path) -> None:
+    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
+    a = clone(env, tmp_path, "ana")
+    (a / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    (a / ".gitattributes").write_text("*.json merge=weigh\n")
+    git(env, a, "add", ".")
+    git(env, a, "commit", "-qm", "start")
+    git(env, a, "push", "-q", "-u", "origin", "main")
+    b, c = clone(env, tmp_path, "ben"), clone(env, tmp_path, "cem")
+    for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
+        assert "brought in from the file" in sync(env, where, who)
+    # at once: all three vote on E1; ana retitles E2, ben rates E4, cem deletes E4
+    with open_db(a, "ana") as db:
+        db.set_rating("team", "E1", "H2", "I")
+        db.update_evidence("team", db.evidence("team", "E2").model_copy(update={"title": "ana's"}))
+    with open_db(b, "ben") as db:
+        db.set_rating("team", "E1", "H1", "II")
+        db.set_rating("team", "E4", "H2", "N")
+    with open_db(c, "cem") as db:
+        db.set_rating("team", "E1", "H1", "NA")
+        db.delete_evidence("team", "E4")
+    for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
+        sync(env, where, who)
+        git(env, where, "commit", "-qam", f"{who} rates")
+    git(env, a, "push", "-q")
+    git(env, b, "pull", "-q")  # the driver merges ana's file into ben's: no conflict
+    git(env, b, "push", "-q")
+    pulled = git(env, c, "pull", "-q", ok=False)  # cem deleted E4, ben rated it
+    assert "evidence E4: ours deleted, theirs" in pulled.stderr
+    said = sync(env, c, "cem")  # the driver kept ben's E4 in the file: the database gets it back
+    assert "evidence 1 added, 2 changed" in said
+    git(env, c, "commit", "-qam", "merged: E4 kept, ben rated it")
+    git(env, c, "push", "-q")
+    for where, who in ((a, "ana"), (b, "ben")):
+        git(env, where, "pull", "-q")
+        sync(env, where, who)
+        assert git(env, where, "status", "--porcelain").stdout == ""  # one order: nothing to commit
+    votes = {"ana": {"H2": "I"}, "ben": {"H1": "II"}, "cem": {"H1": "NA"}}
+    for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
+        with open_db(where, who) as db:
+            case = db.case("team")
+        assert case.item("E1").ratings_by == votes, who
+        assert case.item("E2").title == "ana's" and case.item("E4").ratings_by == {"ben": {"H2": "N"}}
+        assert (where / FILE).read_text() == dump_case_file(case)
+    # ana on her laptop (ben's clone, her own vote and E2's title) and at her desk, at once
+    with open_db(a, "ana") as db:
+        db.set_rating("team", "E1", "H1", "N")
+        db.update_evidence("team", db.evidence("team", "E2").model_copy(update={"title": "desk"}))
+    sync(env, a, "ana")
+    git(env, a, "commit", "-qam", "ana at her desk")
+    git(env, a, "push", "-q")
+    with open_db(b, "ana") as db:
+        db.set_rating("team", "E1", "H1", "CC")
+        db.update_evidence("team", db.evidence("team", "E2").model_copy(update={"title": "laptop"}))
+    git(env, b, "pull", "-q")
+    said = sync(env, b, "ana", 1)
+    assert "weigh: conflict: evidence E1 ratings_by ana H1: ours 'CC', theirs 'N' (ours kept)" in said
+    assert "weigh: conflict: evidence E2 title: ours 'laptop', theirs 'desk' (ours kept)" in said
+    assert "weigh: 2 conflicts" in said
+    with open_db(b, "ben") as db:
+        assert db.case("team").item("E1").ratings_by["ana"] == {"H1": "CC", "H2": "I"}
+        kept = db.history("team")[-1].describe()
+    assert "'N'" in kept and "'desk'" in kept  # the file's values, in the change log
+
+
+def test_refusals_are_one_line_exit_2_and_touch_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    db, shared, text = tmp_path / "w.db", tmp_path / FILE, dump_case_file(start_case())
+    shared.write_text(text[:-20], encoding="utf-8")  # damaged
+    done = weigh_text(env, "--db", str(db), "sync", str(shared))
+    assert (done.returncode, done.stderr.count("\n"), done.stdout) == (2, 1, "")
+    assert "FILE" in done.stderr and not db.exists()  # read before the database is opened
+    shared.write_text(text, encoding="utf-8")
+    with Store.open(db, analyst="ana"):  # the workbench has the database open
+        done = weigh_text(env, "--db", str(db), "sync", str(shared))
+        assert done.returncode == 2 and "close it first, or add --wait to 'weigh sync'" in done.stderr
+    assert shared.read_text() == text
