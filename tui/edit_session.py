@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from evidence.errors import WeighError
 from evidence.operations import Record
+from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
 
@@ -57,6 +58,7 @@ class EditSession:
         self.view = CaseView()
         self.done: list[Step] = []  # undo pops from here
         self.undone: list[Step] = []  # redo pops from here
+        self.only_example = False  # the database holds the bundled case alone (set on open)
 
     @property
     def case(self) -> Case | None:
@@ -71,6 +73,7 @@ class EditSession:
     def open(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, nothing to undo or redo."""
         self.case_id = case_id
+        self.only_example = self.store.case_ids() == [DEFAULT_CASE_ID]  # no case of one's own yet
         self.done.clear()
         self.undone.clear()
         try:

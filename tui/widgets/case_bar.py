@@ -36,16 +36,26 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
     return text
 
 
+#: Said on the top line while the database holds only the bundled example: a new user's
+#: first screen is someone else's case, and the switcher is where their own begins.
+OWN_CASE_HINT = " your own case: ctrl+o, then n "
+HINT_STYLE = "bold #000000 on #f0c674"
+
+
 class CaseBar(Widget):
     """One line naming the case (its title is user text: drawn as Text); bound to
-    ``MainScreen.shown``."""
+    ``MainScreen.shown``.
+
+    Laid out for its width: the path and the sort go first, then the title gives
+    way, so the case id and the hint stay in view at 80 columns."""
 
     shown: var[Shown | None] = var(None, init=False)
 
     def __init__(self, db_path: Path, *, id: str | None = None) -> None:
         """Until a case shows, the line says the database is opening."""
         super().__init__(id=id)
-        self._text = Text("weigh")
+        self._parts: tuple[Text, Text, Text, Text] = (Text(" weigh "), Text(), Text(), Text())
+        self._drawn: tuple[int, Text] | None = None
         self.show("opening…", "", DEFAULT_SORT.name, "", db_path)
 
     def watch_shown(self, shown: Shown | None) -> None:
@@ -62,37 +72,69 @@ class CaseBar(Widget):
             filtered = filter_words(state.filter_query, len(view.shown), len(case.evidence),
                                     state.score_shown)
         self.show(case.title, case.id, state.sort.name, state.filter_query, shown.db_path,
-                  filtered, who=view.me if view.team else None, lens=view.lens_words())
+                  filtered, who=view.me if view.team else None, lens=view.lens_words(),
+                  hint=shown.session.only_example)
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
              filtered: Text | None = None, *, who: str | None = None,
-             lens: str | None = None) -> None:
-        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens."""
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" weigh ", style="bold reverse")
-        text.append(" ? keys ", style="bold")
+             lens: str | None = None, hint: bool = False) -> None:
+        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens;
+        ``hint``: say how to start your own case."""
+        head = Text(no_wrap=True)
+        head.append(" weigh ", style="bold reverse")
+        head.append(" ? keys ", style="bold")
+        if hint:
+            head.append(OWN_CASE_HINT, style=HINT_STYLE)
+            head.append(" ")
         if who is not None:
-            text.append(f" you: {who} ", style="bold")
+            head.append(f" you: {who} ", style="bold")
         if lens is not None:
-            text.append(" lens: ", style="")
-            text.append(lens, style="bold reverse" if lens != who else "bold")
-            text.append(" (l) ", style="dim")
+            head.append(" lens: ", style="")
+            head.append(lens, style="bold reverse" if lens != who else "bold")
+            head.append(" (l) ", style="dim")
         if filtered is not None:
-            text.append_text(filtered)
-            text.append("  │ ", style="dim")
+            head.append_text(filtered)
+            head.append("  │ ", style="dim")
         else:
-            text.append(" ")
-        text.append(visible(title), style="bold")
-        if case_id:  # none while the database opens
-            text.append(f"  ({case_id})")
-        text.append(f"   sort: {sort}", style="")
+            head.append(" ")
+        name = Text(visible(title), style="bold")
+        ident = Text(f"  ({case_id})" if case_id else "")  # none while the database opens
+        tail = Text(f"   sort: {sort}")
         if query and filtered is None:
-            text.append("   filter: ", style="bold")
-            text.append(visible(query))
-        text.append(f"   {visible(str(db))}", style="dim")
-        if text != self._text:  # most keys leave the line as it was: no redraw
-            self._text = text
+            tail.append("   filter: ", style="bold")
+            tail.append(visible(query))
+        tail.append(f"   {visible(str(db))}", style="dim")
+        parts = (head, name, ident, tail)
+        if parts != self._parts:  # most keys leave the line as it was: no redraw
+            self._parts = parts
+            self._drawn = None
             self.refresh()
 
+    @property
+    def text(self) -> Text:
+        """The line as drawn at the bar's width (its plain text is what the user reads)."""
+        return self.render()
+
     def render(self) -> Text:
-        return self._text
+        width = self.size.width or 1000
+        if self._drawn is None or self._drawn[0] != width:
+            self._drawn = (width, fit_line(*self._parts, width))
+        return self._drawn[1]
+
+
+def fit_line(head: Text, title: Text, ident: Text, tail: Text, width: int) -> Text:
+    """Head, title, id and tail on ``width`` cells: the tail is cut first, then the title,
+    never the id (unless the head alone fills the line)."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append_text(head)
+    room = width - head.cell_len - ident.cell_len
+    cut = title.cell_len >= room
+    if cut:
+        title = title.copy()
+        title.truncate(max(1, room), overflow="ellipsis")
+    line.append_text(title)
+    line.append_text(ident)
+    if not cut:
+        line.append_text(tail)
+        line.truncate(width, overflow="ellipsis")
+    return line

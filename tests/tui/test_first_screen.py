@@ -1,0 +1,38 @@
+"""A new user's first screen (issue 22): it says how to start a case of one's own, and the
+case id stays readable at 80 columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from tests.tui.conftest import screen_text, until
+from tui.widgets.case_bar import OWN_CASE_HINT, fit_line
+
+
+def test_at_80_columns_the_title_gives_way_to_the_id() -> None:
+    head, tail = Text(" weigh  ? keys " + OWN_CASE_HINT), Text("   sort: date   /a/long/path.json")
+    line = fit_line(head, Text("Why the spring-2022 Istanbul peace talks collapsed"),
+                    Text("  (istanbul-2022)"), tail, 80).plain
+    assert line.startswith(" weigh  ? keys " + OWN_CASE_HINT + "Why the spring")
+    assert "…  (istanbul-2022)" in line
+    assert len(line) <= 80
+    wide = fit_line(head, Text("A short title"), Text("  (x)"), tail, 160).plain
+    assert wide.endswith("A short title  (x)   sort: date   /a/long/path.json")
+
+
+async def test_first_screen_says_how_to_start_your_own_case_at_80x24(tmp_path: Path, make_app):
+    """A fresh database: the top line names the way to a case of one's own, which the user
+    follows (ctrl+o, n, a title, ctrl+s); their case opens and the hint has done its job."""
+    app = make_app(tmp_path / "new.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        top = screen_text(app).splitlines()[0]
+        assert "your own case: ctrl+o, then n" in top
+        assert "(istanbul-2022)" in top
+        await pilot.press("ctrl+o")
+        await pilot.press("n")
+        await pilot.press(*"Who cut the cable", "ctrl+s")
+        await until(pilot, lambda: "(who-cut-the-cable)" in screen_text(app).splitlines()[0],
+                    "the new case on the top line")
+        assert "your own case" not in screen_text(app)
