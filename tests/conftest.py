@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # on a busy machine they fail tests that are right. Bounded example counts keep the cost.
 settings.register_profile("weigh", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("weigh")
+# The suite runs `weigh` and other Python children hundreds of times and imports its test
+# modules in every worker: where the environment says not to keep bytecode
+# (PYTHONDONTWRITEBYTECODE, as in some sandboxes), each of them compiled the same sources
+# again. Python's own caches (__pycache__, git-ignored) change nothing a test checks; the
+# xdist workers and every child inherit this environment.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 # Who every test (and every `weigh` it runs) acts as, whoever runs the suite: the audit
 # trail names it, so screens and files must not depend on the login name.
 os.environ["WEIGH_ANALYST"] = "tester"
