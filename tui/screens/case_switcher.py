@@ -1,7 +1,9 @@
-"""Open another case in the database, create an empty one, import a file, or delete one.
+"""Open another case in the database, create an empty one, import a file, sync one with a
+shared case file, or delete one.
 
-The list starts on the open case and marks it; a delete asks first and ``u``
-in the list brings the case back (the store keeps nothing else to undo it).
+The list starts on the open case and marks it; a delete asks first, and ``u``
+in the list undoes the last delete (the store keeps nothing else to undo it) or
+sync (its one recorded change). A sync's outcome and conflicts stay on show.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evidence.errors import WeighError
+from evidence.operations import Record
 from evidence.store import CaseSummary, Store
+from evidence.sync import SyncResult
 from hypotheses.models import Case
 from hypotheses.visible import visible
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
+from tui.screens.sync_dialog import SyncDialog
 
 OPEN_MARK = "▶ "
 
@@ -45,8 +50,9 @@ class CaseSwitcher(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_case", "New case"),
         Binding("i", "import_case", "Import file"),
+        Binding("s", "sync_case", "Sync with file"),
         Binding("delete", "delete_case", "Delete case"),
-        Binding("u", "undo_delete", "Undo delete"),
+        Binding("u", "undo", "Undo delete or sync"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -54,7 +60,8 @@ class CaseSwitcher(ModalScreen[str | None]):
         super().__init__()
         self.store = store
         self.current = current
-        self.deleted: list[Case] = []  # newest last: what u brings back
+        self.undoable: list[Case | Record] = []  # newest last: a deleted case, or a sync's record
+        self.reopen = False  # a sync (or its undo) changed the open case: show it anew
 
     def compose(self) -> ComposeResult:
         summaries = self.store.summaries()
@@ -65,9 +72,10 @@ class CaseSwitcher(ModalScreen[str | None]):
                          classes="dialog-keys")
             yield Static(
                 f"{OPEN_MARK.strip()} open now · enter open · n new empty case · i import a file"
-                " · del delete (asks; u undoes) · esc cancel",
+                " · s sync with a shared file · del delete (asks) · u undoes · esc cancel",
                 classes="dialog-keys",
             )
+            yield Static("", id="sync-result", classes="dialog-keys")
             with Horizontal(classes="form-buttons"):
                 yield Button("New (n)", id="new")
                 yield Button("Import (i)", id="import")
@@ -95,11 +103,9 @@ class CaseSwitcher(ModalScreen[str | None]):
         options.focus()
 
     def action_delete_case(self) -> None:
-        options = self.query_one("#case-list", OptionList)
-        if options.highlighted is None or not options.option_count:
+        case_id = self._highlighted()
+        if case_id is None:
             return
-        case_id = options.get_option_at_index(options.highlighted).id
-        assert case_id is not None
         summary = next(s for s in self.store.summaries() if s.id == case_id)
         hyps = "hypothesis" if summary.hypotheses == 1 else "hypotheses"
         self.app.push_screen(
@@ -108,10 +114,42 @@ class CaseSwitcher(ModalScreen[str | None]):
             lambda yes: self._delete(case_id) if yes else None,
         )
 
+    def _highlighted(self) -> str | None:
+        options = self.query_one("#case-list", OptionList)
+        if options.highlighted is None or not options.option_count:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def action_sync_case(self) -> None:
+        case_id = self._highlighted()
+        if case_id is not None:
+            self.app.push_screen(SyncDialog(self.store, case_id), self._synced)
+
+    def _synced(self, result: SyncResult | None) -> None:
+        if result is None:
+            return
+        if result.record is not None:
+            self.undoable.append(result.record)
+            self.reopen = self.reopen or result.case_id == self.current
+        self._reload(result.case_id)
+        lines = [result.first, result.summary(), *(f"conflict: {c.text()}" for c in result.conflicts)]
+        if result.conflicts:
+            lines.append(f"{len(result.conflicts)} conflict(s): yours kept in both, the file's "
+                         "values in the change log; u undoes the sync")
+        self._show_result("\n".join(line for line in lines if line))
+        self.notify(result.summary() if not result.conflicts else
+                    f"Synced with {len(result.conflicts)} conflict(s): listed here",
+                    severity="warning" if result.conflicts else "information", markup=False)
+
+    def _show_result(self, text: str) -> None:
+        line = self.query_one("#sync-result", Static)
+        line.update(Text(visible(text)))
+        line.set_class(bool(text), "-shown")
+
     def _delete(self, case_id: str) -> None:
         index = self.query_one("#case-list", OptionList).highlighted or 0
         try:
-            self.deleted.append(self.store.delete_case(case_id))
+            self.undoable.append(self.store.delete_case(case_id))
         except WeighError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -119,19 +157,27 @@ class CaseSwitcher(ModalScreen[str | None]):
         self._reload(ids[min(index, len(ids) - 1)] if ids else None)
         self.notify(f"Deleted case {case_id}: u brings it back", markup=False, timeout=4)
 
-    def action_undo_delete(self) -> None:
-        if not self.deleted:
+    def action_undo(self) -> None:
+        if not self.undoable:
             self.notify("Nothing to undo here", timeout=2)
             return
-        case = self.deleted.pop()
+        last = self.undoable.pop()
         try:
-            self.store.restore_case(case)  # recorded as a restore: the history says so
+            if isinstance(last, Case):
+                self.store.restore_case(last)  # recorded as a restore: the history says so
+            else:
+                self.store.revert(last)
         except WeighError as exc:
-            self.deleted.append(case)
+            self.undoable.append(last)
             self.notify(str(exc), severity="error", markup=False)
             return
-        self._reload(case.id)
-        self.notify(f"Restored case {case.id}", markup=False, timeout=3)
+        case_id = last.id if isinstance(last, Case) else last.case
+        self.reopen = self.reopen or (not isinstance(last, Case) and case_id == self.current)
+        self._reload(case_id)
+        self._show_result("")
+        said = f"Restored case {case_id}" if isinstance(last, Case) else (
+            f"Undid the sync of {case_id} (the file keeps it: the next sync brings it back)")
+        self.notify(said, markup=False, timeout=3)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -144,7 +190,7 @@ class CaseSwitcher(ModalScreen[str | None]):
         )()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.current if self.reopen else None)
 
     def action_new_case(self) -> None:
         self.app.push_screen(NewCaseForm(self.store), self._created)

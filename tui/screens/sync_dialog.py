@@ -1,0 +1,68 @@
+"""Sync a case with a shared case file (``weigh sync`` from the case switcher).
+
+The file is read, merged and written in a thread; a refusal (a bad file, another
+case's file, a link or FIFO) is shown in the dialog, which stays open.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from evidence.store import Store
+from evidence.sync import SyncResult, read_sync_file, sync_case
+from tui.screens.file_dialog import FileDialog
+
+
+class SyncDialog(FileDialog[SyncResult]):
+    """Returns what the sync did (its conflicts too), or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Sync"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    PATH_ID = "sync-path"
+    ERROR_ID = "error-sync-path"
+    JOB = "sync"
+
+    def __init__(self, store: Store, case_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        base = self.store.sync_base(self.case_id)
+        with Vertical(id="sync-dialog", classes="form-dialog"):
+            yield Static(Text(f"Sync case {self.case_id} with a shared case file"),
+                         classes="form-heading")
+            yield Static(
+                "Both ways: the file's changes come in, yours go out (a new file is written). "
+                "Where both changed one thing, yours is kept and both are listed.",
+                classes="dialog-keys",
+            )
+            with Horizontal(classes="field-row"):
+                yield Label("File", classes="field-label")
+                with Vertical(classes="field-body"):
+                    yield Input(base.file if base else "", id="sync-path",
+                                placeholder="path to the case file in your git folder")
+                    yield Static("", id="error-sync-path", classes="field-error", markup=False)
+            yield Static("", id="form-status", classes="form-status")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Sync (ctrl+s)", id="sync", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-path", Input).focus()
+
+    def action_submit(self) -> None:
+        path = self.typed_path("give the path of the shared case file")
+        if path is None:
+            return
+        store, case_id = self.store, self.case_id
+        self.start(f"Syncing with {path} …",
+                   lambda: sync_case(store, read_sync_file(path, store.files), case_id))
