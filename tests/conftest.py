@@ -6,7 +6,7 @@ import gc
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,30 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["XDG_STATE_HOME"] = str(tmp_path / "state")  # the workbench's memory, not the user's
     open_store(tmp_path / "weigh.json").close()
     return env
+
+
+WeighRun = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def weigh_here(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+               capsys: pytest.CaptureFixture[str]) -> WeighRun:
+    """`weigh` run inside the test's process (``tui.cli.main``) on ``cli_env``'s database,
+    as a finished process (exit status, output, errors): for what a command computes or
+    refuses. A new Python per check would time only Python's start-up; each user flow
+    still runs the real command (:func:`weigh`), which is what tests the process itself."""
+    from tui.cli import main
+
+    for name in ("WEIGH_DB", "XDG_STATE_HOME", "WEIGH_ANALYST"):
+        monkeypatch.setenv(name, cli_env[name])
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["weigh", *args], code, out, err)
+
+    return run
 
 
 _GC_THRESHOLD = gc.get_threshold()

@@ -1,4 +1,6 @@
-"""`weigh` run as a user runs it: a subprocess on a temporary database."""
+"""`weigh` run as a user runs it: a subprocess on a temporary database, once per flow; what
+a command computes or refuses is checked in this process (``weigh_here``), which runs the
+same ``main`` without a new Python each time."""
 
 from __future__ import annotations
 
@@ -11,17 +13,21 @@ import pytest
 
 from evidence.case_file import dump_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.conftest import weigh_text
+from tests.conftest import WeighRun, weigh_text
+
+Env = dict[str, str] | WeighRun
 
 
-def weigh(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = weigh_text(env, *args)
+def weigh(env: Env, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``weigh ARGS`` as a subprocess on the environment's database, or in this process
+    when given ``weigh_here``."""
+    proc = weigh_text(env, *args) if isinstance(env, dict) else env(*args)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
 
 
-def fail(env: dict[str, str], *args: str) -> str:
+def fail(env: Env, *args: str) -> str:
     proc = weigh(env, *args, check=False)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
@@ -68,31 +74,34 @@ def test_fresh_database_exports_the_istanbul_summary(cli_env: dict[str, str]) ->
     assert Path(cli_env["WEIGH_DB"]).exists()
 
 
-def test_cases_lists_the_seeded_case(cli_env: dict[str, str]) -> None:
-    out = weigh(cli_env, "cases").stdout
+def test_cases_lists_the_seeded_case(weigh_here: WeighRun) -> None:
+    out = weigh(weigh_here, "cases").stdout
     assert out.startswith("istanbul-2022\t") and "6 hypotheses" in out
 
 
-def test_db_flag_overrides_env(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_db_flag_overrides_env(cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     other = tmp_path / "sub" / "other.json"
-    assert "no such database" in fail(cli_env, "cases", "--db", str(other))  # reads create nothing
+    assert "no such database" in fail(weigh_here, "cases", "--db", str(other))  # reads create nothing
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
     weigh(cli_env, "import", "--db", str(other), str(src))  # a write creates it
-    assert "hostile\t" in weigh(cli_env, "cases", "--db", str(other)).stdout
-    assert "hostile\t" not in weigh(cli_env, "cases").stdout
+    assert "hostile\t" in weigh(weigh_here, "cases", "--db", str(other)).stdout
+    assert "hostile\t" not in weigh(weigh_here, "cases").stdout
 
 
-def test_import_then_export_every_format(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_import_then_export_every_format(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
     out = weigh(cli_env, "import", str(src)).stdout
     assert "Imported case hostile: 2 hypotheses, 2 evidence." in out
-    assert "hostile\t" in weigh(cli_env, "cases").stdout
+    assert "hostile\t" in weigh(weigh_here, "cases").stdout
 
     for fmt in ("md", "json", "csv", "html", "case"):
         target = tmp_path / f"out.{fmt}"
-        proc = weigh(cli_env, "export", "--case", "hostile", "--format", fmt, "-o", str(target))
+        run = cli_env if fmt == "case" else weigh_here  # one file written by the command itself
+        proc = weigh(run, "export", "--case", "hostile", "--format", fmt, "-o", str(target))
         assert f"Wrote {target}" in proc.stderr
         assert target.stat().st_size > 0
 
@@ -114,11 +123,11 @@ def test_import_then_export_every_format(cli_env: dict[str, str], tmp_path: Path
     )
 
 
-def test_html_export_is_escaped_and_parses(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_html_export_is_escaped_and_parses(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
-    weigh(cli_env, "import", str(src))
-    html = weigh(cli_env, "export", "--case", "hostile", "--format", "html").stdout
+    weigh(weigh_here, "import", str(src))
+    html = weigh(weigh_here, "export", "--case", "hostile", "--format", "html").stdout
 
     class Collect(HTMLParser):
         def __init__(self) -> None:
@@ -144,28 +153,28 @@ def test_html_export_is_escaped_and_parses(cli_env: dict[str, str], tmp_path: Pa
     assert "[bold]Bold[/]" in text and "svg" in parser.tags
 
 
-def test_markdown_and_csv_neutralise_user_text(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_markdown_and_csv_neutralise_user_text(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
-    weigh(cli_env, "import", str(src))
-    md = weigh(cli_env, "export", "--case", "hostile", "--format", "md").stdout
+    weigh(weigh_here, "import", str(src))
+    md = weigh(weigh_here, "export", "--case", "hostile", "--format", "md").stdout
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\[bold\\]" in md and "\\|" in md
     assert not any(line.startswith("# ") for line in md.splitlines()[1:])
-    csv_text = weigh(cli_env, "export", "--case", "hostile", "--format", "csv").stdout
+    csv_text = weigh(weigh_here, "export", "--case", "hostile", "--format", "csv").stdout
     assert "E2,'=cmd|" in csv_text
     assert ",=" not in csv_text and ",+" not in csv_text and ",@" not in csv_text
 
 
-def test_as_of_and_model_options(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_as_of_and_model_options(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
-    weigh(cli_env, "import", str(src))
+    weigh(weigh_here, "import", str(src))
     full = json.loads(
-        weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--model", "bayes").stdout
+        weigh(weigh_here, "export", "--case", "hostile", "--format", "json", "--model", "bayes").stdout
     )
     early = json.loads(
-        weigh(cli_env, "export", "--case", "hostile", "--format", "json", "--as-of", "2022-03-15").stdout
+        weigh(weigh_here, "export", "--case", "hostile", "--format", "json", "--as-of", "2022-03-15").stdout
     )
     assert full["as_of"] is None and full["evidence_used"] == 2
     assert early["as_of"] == "2022-03-15" and early["evidence_used"] == 1
@@ -185,19 +194,23 @@ def test_as_of_and_model_options(cli_env: dict[str, str], tmp_path: Path) -> Non
         (("export", "-o", "/nonexistent-dir/x.md"), "cannot write"),
     ],
 )
-def test_errors_are_one_line_exit_2(cli_env: dict[str, str], args: tuple[str, ...], expected: str) -> None:
-    message = fail(cli_env, *args)
+def test_errors_are_one_line_exit_2(
+    cli_env: dict[str, str], weigh_here: WeighRun, args: tuple[str, ...], expected: str
+) -> None:
+    # the command itself for one of weigh's own errors and one of the parser's; the rest here
+    run = cli_env if args in (("export", "--case", "nope"), ("frobnicate",)) else weigh_here
+    message = fail(run, *args)
     assert expected in message
     if args[0] == "export":  # export's errors say where its options are explained
         assert message.endswith("(see 'weigh export --help')"), message
 
 
 def test_importing_a_summary_says_what_it_is_and_what_imports(
-    cli_env: dict[str, str], tmp_path: Path
+    weigh_here: WeighRun, tmp_path: Path
 ) -> None:
     summary = tmp_path / "summary.json"
-    weigh(cli_env, "export", "--format", "json", "-o", str(summary))
-    message = fail(cli_env, "import", str(summary))
+    weigh(weigh_here, "export", "--format", "json", "-o", str(summary))
+    message = fail(weigh_here, "import", str(summary))
     assert message == (
         f"weigh: error: {summary}: this is a summary (weigh export --format json), not a case "
         "file: export the case itself with 'weigh export --format case' and import that file"
@@ -205,38 +218,38 @@ def test_importing_a_summary_says_what_it_is_and_what_imports(
     assert "got None" not in message
 
 
-def test_bad_import_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
-    weigh(cli_env, "cases")
+def test_bad_import_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    weigh(weigh_here, "cases")
     db = Path(cli_env["WEIGH_DB"])
     before = db.read_bytes()
     bad = tmp_path / "bad.json"
     doc = json.loads(dump_case_file(hostile_case()))
     doc["evidence"][1]["ratings"]["H7"] = "C"
     bad.write_text(json.dumps(doc))
-    assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(cli_env, "import", str(bad))
+    assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(weigh_here, "import", str(bad))
     assert db.read_bytes() == before
     assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
 
 
-def test_import_existing_case_needs_replace(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
-    weigh(cli_env, "import", str(src))
-    again = weigh(cli_env, "import", str(src))  # the same file again: nothing to do, said so
+    weigh(weigh_here, "import", str(src))
+    again = weigh(weigh_here, "import", str(src))  # the same file again: nothing to do, said so
     assert again.returncode == 0 and "already in the database as this file has it" in again.stdout
     changed = hostile_case().model_copy(update={"title": "Changed"})
     src.write_text(dump_case_file(changed), encoding="utf-8")
-    refusal = fail(cli_env, "import", str(src))
+    refusal = fail(weigh_here, "import", str(src))
     assert "case 'hostile' already exists (this file would change it: case details changed)" in refusal
     assert "; add --replace" in refusal
-    assert weigh(cli_env, "import", str(src), "--replace").returncode == 0
+    assert weigh(weigh_here, "import", str(src), "--replace").returncode == 0
 
 
-def test_corrupt_database_is_reported_and_kept(cli_env: dict[str, str]) -> None:
+def test_corrupt_database_is_reported_and_kept(cli_env: dict[str, str], weigh_here: WeighRun) -> None:
     db = Path(cli_env["WEIGH_DB"])
     db.write_text('{"_meta": {"1": {"format": "weigh", "schema": 1, "seq": 0}}, "cases": {')
     before = db.read_bytes()
-    assert "not valid JSON" in fail(cli_env, "export")
+    assert "not valid JSON" in fail(weigh_here, "export")
     assert db.read_bytes() == before
 
 
