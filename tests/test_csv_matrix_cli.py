@@ -1,4 +1,6 @@
-"""`weigh export --format csv` → edit in a "spreadsheet" → `weigh import`, as a user runs it."""
+"""`weigh export --format csv` → edit in a "spreadsheet" → `weigh import`, as a user runs it:
+each flow's own steps as a subprocess, the steps around them through the same ``main`` in this
+process (``weigh_here``)."""
 
 from __future__ import annotations
 
@@ -6,30 +8,34 @@ from pathlib import Path
 
 from evidence.seed import default_case
 from evidence.store import Store
-from tests.conftest import weigh
+from tests.conftest import WeighRun, weigh
 
 
-def test_export_import_export_is_byte_identical(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_export_import_export_is_byte_identical(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     first, second = tmp_path / "one.csv", tmp_path / "two.csv"
     assert weigh(cli_env, "export", "--format", "csv", "-o", str(first)).returncode == 0
     done = weigh(cli_env, "import", str(first), "--case", "istanbul-2022")
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith(  # unchanged: nothing to replace, no --replace needed
         b"Case istanbul-2022 is already in the database as this file has it; nothing to do.\n")
-    assert weigh(cli_env, "import", str(first), "--case", "new-one").returncode == 0
-    done = weigh(cli_env, "import", str(first), "--case", "new-one")
-    assert f"{len(default_case().evidence)} rows".encode() in done.stdout
-    assert weigh(cli_env, "export", "--format", "csv", "-o", str(second)).returncode == 0
+    assert weigh_here("import", str(first), "--case", "new-one").returncode == 0
+    again = weigh_here("import", str(first), "--case", "new-one")
+    assert f"{len(default_case().evidence)} rows" in again.stdout
+    assert weigh_here("export", "--format", "csv", "-o", str(second)).returncode == 0
     assert second.read_bytes() == first.read_bytes()
     # a new case from the same file, under another id
-    assert weigh(cli_env, "import", str(first), "--case", "copy").returncode == 0
+    assert weigh_here("import", str(first), "--case", "copy").returncode == 0
     copy = weigh(cli_env, "export", "--case", "copy", "--format", "csv")
     assert copy.stdout == first.read_bytes()
 
 
-def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_spreadsheet_edit_updates_the_case_and_keeps_notes(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     path = tmp_path / "matrix.csv"
-    assert weigh(cli_env, "export", "--format", "csv", "-o", str(path)).returncode == 0
+    assert weigh_here("export", "--format", "csv", "-o", str(path)).returncode == 0
     db = Path(cli_env["WEIGH_DB"])
     with Store.open(db, readonly=True) as store:
         before = store.case("istanbul-2022")
@@ -55,8 +61,8 @@ def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, st
     assert refused.returncode == 2 and err.count("\n") == 1
     assert "case 'istanbul-2022' already exists (this file would change it: evidence items 1 changed)" in err
     assert "add --replace" in err
-    done = weigh(cli_env, "import", str(path), "--case", "istanbul-2022", "--replace")
-    assert done.returncode == 0, done.stderr
+    replaced = weigh_here("import", str(path), "--case", "istanbul-2022", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
     with Store.open(db, readonly=True) as store:
         after = store.case("istanbul-2022")
         trail = store.history("istanbul-2022")
@@ -69,9 +75,9 @@ def test_spreadsheet_edit_updates_the_case_and_keeps_notes(cli_env: dict[str, st
     assert trail[-1].old is not None and trail[-1].old.item(noted.id).ratings[hid] != row[col]
 
 
-def test_a_bad_file_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_bad_file_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "matrix.csv"
-    assert weigh(cli_env, "export", "--format", "csv", "-o", str(path)).returncode == 0
+    assert weigh_here("export", "--format", "csv", "-o", str(path)).returncode == 0
     db = Path(cli_env["WEIGH_DB"])
     before = db.read_bytes()
     text = path.read_bytes().decode("utf-8-sig").split("\r\n")

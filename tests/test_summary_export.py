@@ -1,6 +1,7 @@
-"""The summary a user exports: `weigh export` run as a subprocess on a small version-2
-case, the JSON fields checked against numbers worked out by hand, and the
-people's reports checked for the conclusion, the indicators and the warnings."""
+"""The summary a user exports: `weigh export` on a small version-2 case (run as a
+subprocess once; the other exports through the same ``main`` in this process), the JSON
+fields checked against numbers worked out by hand, and the people's reports checked for
+the conclusion, the indicators and the warnings."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.test_cli import weigh
+from tests.conftest import WeighRun
+from tests.test_cli import Env, weigh
 from tests.test_scoring_groups import WORKED_EVIDENCE
 
 LN2 = math.log(2)
@@ -39,19 +41,19 @@ def small_case() -> Case:
 
 
 @pytest.fixture
-def imported(cli_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def imported(weigh_here: WeighRun, tmp_path: Path) -> WeighRun:
     path = tmp_path / "small.weigh.json"
     path.write_text(dump_case_file(small_case()), encoding="utf-8")
-    weigh(cli_env, "import", str(path))
-    return cli_env
+    weigh(weigh_here, "import", str(path))
+    return weigh_here
 
 
-def export_json(env: dict[str, str], *args: str) -> dict:
+def export_json(env: Env, *args: str) -> dict:
     return json.loads(weigh(env, "export", "--case", "small", "--format", "json", *args).stdout)
 
 
-def test_json_summary_fields_by_hand(imported: dict[str, str]) -> None:
-    doc = export_json(imported, "--model", "weighted")
+def test_json_summary_fields_by_hand(imported: WeighRun, cli_env: dict[str, str]) -> None:
+    doc = export_json(cli_env, "--model", "weighted")  # the command itself, as a user runs it
     assert set(doc) >= {"case", "as_of", "evidence_used", "models_agree", "ranking", "evidence",
                         "margin", "undated_used"}
     assert (doc["case"], doc["as_of"], doc["evidence_used"], doc["undated_used"]) == ("small", None, 3, 1)
@@ -77,7 +79,7 @@ def test_json_summary_fields_by_hand(imported: dict[str, str]) -> None:
     assert doc["evidence"][0]["diagnosticity"] == math.sqrt(14) / 3  # full float, not rounded
 
 
-def test_json_summary_as_of_uses_known_dates(imported: dict[str, str]) -> None:
+def test_json_summary_as_of_uses_known_dates(imported: WeighRun) -> None:
     doc = export_json(imported, "--as-of", "2022-04-01", "--model", "inconsistency")
     assert doc["as_of"] == "2022-04-01"
     assert doc["evidence_used"] == 2  # E2 happened by then, but was reported on 10 April
@@ -86,11 +88,11 @@ def test_json_summary_as_of_uses_known_dates(imported: dict[str, str]) -> None:
     assert [r["id"] for r in doc["ranking"]] == ["H3", "H1", "H2"]
 
 
-def test_json_ranking_follows_the_model(imported: dict[str, str]) -> None:
+def test_json_ranking_follows_the_model(imported: WeighRun) -> None:
     assert [r["id"] for r in export_json(imported, "--model", "bayes")["ranking"]] == ["H1", "H3", "H2"]
 
 
-def test_markdown_puts_the_conclusion_first_and_explains_the_verdict(imported: dict[str, str]) -> None:
+def test_markdown_puts_the_conclusion_first_and_explains_the_verdict(imported: WeighRun) -> None:
     out = weigh(imported, "export", "--case", "small", "--format", "md").stdout
     conclusion = out.index("## Conclusion")
     assert conclusion < out.index("## Verdict") < out.index("## Ranking")
@@ -141,7 +143,7 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
-def test_huge_priors_never_crash_a_report(cli_env: dict[str, str], tmp_path: Path, fmt: str) -> None:
+def test_huge_priors_never_crash_a_report(weigh_here: WeighRun, tmp_path: Path, fmt: str) -> None:
     case = Case(
         id="huge",
         title="Huge priors",
@@ -157,8 +159,8 @@ def test_huge_priors_never_crash_a_report(cli_env: dict[str, str], tmp_path: Pat
     )
     path = tmp_path / "huge.weigh.json"
     path.write_text(dump_case_file(case), encoding="utf-8")
-    weigh(cli_env, "import", str(path))
-    out = weigh(cli_env, "export", "--case", "huge", "--format", fmt, "--model", "bayes").stdout
+    weigh(weigh_here, "import", str(path))
+    out = weigh(weigh_here, "export", "--case", "huge", "--format", fmt, "--model", "bayes").stdout
     if fmt == "json":
         doc = json.loads(out)
         assert [r["id"] for r in doc["ranking"]] == ["H1", "H2", "H3"]
