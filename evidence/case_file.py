@@ -95,6 +95,12 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         )
     except case_stream.NotStreamed:
         pass
+    doc = load_json(text, name)
+    return case_of(validated(doc, name, case_id), doc, name)
+
+
+def load_json(text: str, name: str) -> dict[str, Any]:
+    """The whole text parsed as one JSON object; any problem worded as an import words it."""
     try:
         doc = json.loads(text, parse_constant=_not_json)
     except RecursionError:
@@ -107,11 +113,21 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
         raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
-    return case_of(validated(doc, name, case_id), doc, name)
+    return doc
 
 
 def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:
     """A parsed document checked (types, limits, version keys) and validated as a case file."""
+    checked(doc, name, case_id)
+    try:
+        return CaseFile.model_validate(doc)
+    except ValidationError as exc:
+        raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
+
+
+def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
+    """What the models cannot see of a whole document: the format, strict JSON types and the
+    limits, the keys its version may have, a team file's shared cells (``case_id`` replaces its id)."""
     if doc.get("format") != FORMAT:
         raise ImportFailed(f"{name}: {_not_a_case_file(doc)}")
     problem = case_file_problem(doc)
@@ -126,10 +142,6 @@ def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:
     _check_team_items(doc, name)
     if case_id is not None and isinstance(doc.get("case"), dict):
         doc["case"] = {**doc["case"], "id": case_id}
-    try:
-        return CaseFile.model_validate(doc)
-    except ValidationError as exc:
-        raise ImportFailed(f"{name}: {describe(exc, doc)}") from None
 
 
 def case_of(parsed: CaseFile, doc: dict[str, Any], name: str,
@@ -152,6 +164,9 @@ def case_of(parsed: CaseFile, doc: dict[str, Any], name: str,
 
 def _not_json(constant: str) -> float:
     raise ValueError(f"{constant} is not a JSON number")
+
+
+_ELEMENT = json.JSONDecoder(parse_constant=_not_json)
 
 
 def _number_problem(exc: ValueError) -> str:
@@ -245,6 +260,9 @@ class _Order:
 
 
 def _ordered(cells: dict[str, Any], rank: dict[str, int]) -> dict[str, Any]:
+    ordered = {key: cells[key] for key in rank if key in cells}  # no unknown key: the usual case
+    if len(ordered) == len(cells):
+        return ordered
     return dict(sorted(cells.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 
@@ -265,3 +283,50 @@ def dump_case_file(case: Case) -> str:
 
 def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | None:
+    """A text in the canonical layout as its header (``format``, ``version``, ``case``) and the
+    JSON text of each hypothesis, item and indicator, one per line; None if not so laid out.
+
+    The parts are what parsing the whole text gives: the lines around the elements must be
+    exactly what :func:`dump_case_file` writes, and the caller parses each element's text as one
+    JSON value (anything else, such as two on a line, is not this layout).
+    """
+    lines = text.split("\n")
+    if len(lines) < 6 or lines[-1] or not lines[1].endswith(","):
+        return None
+    try:
+        head = json.loads(f"{lines[0]}\n{lines[1][:-1]}}}", parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(head, dict) or list(head) != ["format", "version", "case"]:
+        return None
+    parts: dict[str, list[str]] = {}
+    at = 2
+    for key in ("hypotheses", "evidence", "indicators"):
+        close = "]}" if key == "indicators" else "],"
+        if lines[at] == f'"{key}": [{close}':
+            parts[key], at = [], at + 1
+            continue
+        if lines[at] != f'"{key}": [' or (end := _index(lines, close, at + 1)) is None:
+            return None
+        elements = lines[at + 1:end]
+        if not elements or not all(e.endswith(",") for e in elements[:-1]) or elements[-1].endswith(","):
+            return None
+        parts[key] = [e[:-1] for e in elements[:-1]] + elements[-1:]
+        at = end + 1
+    return (head, parts) if at == len(lines) - 1 else None
+
+
+def element_value(line: str) -> Any:
+    """The one JSON value of an element's line from :func:`canonical_parts` (ValueError or
+    RecursionError if it is not exactly one, or holds NaN or Infinity)."""
+    return _ELEMENT.decode(line)
+
+
+def _index(lines: list[str], line: str, start: int) -> int | None:
+    try:
+        return lines.index(line, start)
+    except ValueError:
+        return None

@@ -114,24 +114,23 @@ def date_problem(value: Any) -> str | None:
     return "expected a date written YYYY-MM-DD"
 
 
-def _layer_cells(item: dict[str, Any]) -> int:
-    """The cells of a team item's layers (``ratings_by``, ``notes_by``): analyst → hypothesis → value."""
-    return sum(
-        len(cells) if isinstance(cells, dict) else 0
-        for key in ("ratings_by", "notes_by")
-        if isinstance(layers := item.get(key), dict)
-        for cells in layers.values()
-    )
+def _cells(item: dict[str, Any], layered: bool) -> int:
+    """An item's shared cells (``ratings``, ``notes``), and with ``layered`` its analysts' layers
+    (``ratings_by``, ``notes_by``: analyst → hypothesis → value)."""
+    count = 0
+    for key in ("ratings", "notes"):
+        if isinstance(cells := item.get(key), dict):
+            count += len(cells)
+    for key in ("ratings_by", "notes_by") if layered else ():
+        if isinstance(layers := item.get(key), dict):
+            count += sum(len(cells) for cells in layers.values() if isinstance(cells, dict))
+    return count
 
 
 def rating_cells(evidence: list[Any], indicators: list[Any]) -> int:
     """The ratings and notes (every analyst's layer too) that parsed items hold."""
-    return sum(
-        len(item.get(key) or {}) if isinstance(item.get(key), dict) else 0
-        for item in (*evidence, *indicators)
-        if isinstance(item, dict)
-        for key in ("ratings", "notes")
-    ) + sum(_layer_cells(item) for item in evidence if isinstance(item, dict))
+    return (sum(_cells(item, True) for item in evidence if isinstance(item, dict))
+            + sum(_cells(item, False) for item in indicators if isinstance(item, dict)))
 
 
 def case_file_problem(doc: dict[str, Any]) -> str | None:
@@ -172,7 +171,10 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
             if not isinstance(item, dict):
                 continue
             for field in fields:
-                why = date_problem(item.get(field))
+                value = item.get(field)
+                if value is None or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+                    continue  # the common case, without a call
+                why = date_problem(value)
                 if why:
                     label = item["id"][:40] if isinstance(item.get("id"), str) else f"#{i + 1}"
                     return f"{kind} {label}: {field}: {why}"

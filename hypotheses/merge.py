@@ -167,12 +167,28 @@ def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],
         where = f"{label} {ident}"
         bo, oo, to = b.get(ident, ABSENT), o.get(ident, ABSENT), t.get(ident, ABSENT)
         if oo is not ABSENT and to is not ABSENT:
+            kept = _unmerged(bo, oo, to)
+            if kept is not None:
+                out.append(kept)
+                continue
             out.append(_merge_element(bo if bo is not ABSENT else {}, oo, to, where, conflicts))
             continue
         kept = merge_value(bo, oo, to, where, conflicts)
         if kept is not ABSENT:
             out.append(kept)
     return out
+
+
+def _unmerged(base: Any, ours: Any, theirs: Any) -> Any:
+    """The element by the rule when a side left it as it was in BASE (or both made it the same),
+    as it is: what merging its fields would give, but no empty layer map (never written)."""
+    if ours == theirs or theirs == base:
+        kept = ours
+    elif ours == base:
+        kept = theirs
+    else:
+        return None
+    return None if any(key in kept and not kept[key] for key in ("ratings_by", "notes_by")) else kept
 
 
 def _merge_element(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],

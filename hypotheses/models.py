@@ -251,10 +251,12 @@ def has_layers(ev: Evidence) -> bool:
 def team_problems(evidence: list[Evidence], hypothesis_ids: set[str], analysts: list[str]) -> list[str]:
     """A team case's cells: in the layers of listed analysts only, for known hypotheses,
     never shared (``ratings`` / ``notes``); a one-analyst case (no analysts) has no layers."""
-    problems: list[str] = []
-    if len(set(analysts)) != len(analysts):
-        problems.append("case: analysts: an analyst is listed twice")
     listed = set(analysts)
+    if len(listed) == len(analysts) and _team_fine(evidence, hypothesis_ids, listed):
+        return []  # the common case, in set operations: opening a large team case runs this
+    problems: list[str] = []
+    if len(listed) != len(analysts):
+        problems.append("case: analysts: an analyst is listed twice")
     who = ", ".join(analysts) if analysts else "it lists none"
     for ev in evidence:
         if len(problems) > _SHOWN:  # a few name the fault; a whole case of them helps no one
@@ -274,6 +276,19 @@ def team_problems(evidence: list[Evidence], hypothesis_ids: set[str], analysts: 
                     if hid not in hypothesis_ids:
                         problems.append(f"evidence {ev.id}: {field}.{analyst}: unknown hypothesis id {hid!r}")
     return problems
+
+
+def _team_fine(evidence: list[Evidence], hypothesis_ids: set[str], listed: set[str]) -> bool:
+    """No problem :func:`team_problems` would list (layers of listed analysts, known columns,
+    no shared cell in a team case)."""
+    known = hypothesis_ids.issuperset
+    for ev in evidence:
+        if listed and (ev.ratings or ev.notes):
+            return False
+        for layers in (ev.ratings_by, ev.notes_by):
+            if layers and not (listed.issuperset(layers) and all(map(known, layers.values()))):
+                return False
+    return True
 
 
 def indicator_problems(

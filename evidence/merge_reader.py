@@ -1,0 +1,75 @@
+"""The case files of a merge read so that each distinct item is parsed and validated once.
+
+Two analysts' files and their base are mostly the same items: in the canonical layout
+(``case_file.canonical_parts``) an item is one line, and a line seen before (in BASE, or
+on the other side) is the same JSON value, so it is parsed once, its dict shared by the
+documents holding it, and validated once (an item's model does not depend on the file it
+sits in). What does depend on the file is checked on each whole document as an import checks
+it (``case_file.checked``: types, limits, version keys, a team file's shared cells; the
+case's cross-item rules through ``case_of``), so every file, BASE too, is refused exactly when
+importing it would be, naming it. A file in another layout is parsed whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from evidence.case_file import (
+    canonical_parts,
+    case_of,
+    checked,
+    decode_text,
+    element_value,
+    load_json,
+    validated,
+)
+from evidence.limits import check_json_size, read_import_file
+from hypotheses.models import Case, Evidence
+
+_LISTS: Final = ("hypotheses", "evidence", "indicators")
+_UNSEEN: Final = object()
+
+
+class MergeReader:
+    """Reads case documents (``read``) and validates them (``case``), sharing what they share."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}  # an element's line → its parsed value
+        self._models: dict[int, tuple[Any, Evidence]] = {}  # id() of a validated item → it, its model
+
+    def read(self, path: Path, role: str) -> dict[str, Any]:
+        """The document in the file (not yet validated; ``{}`` for an empty BASE, which git gives
+        when both sides added the file)."""
+        data = read_import_file(path)
+        if role == "BASE" and not data.strip():
+            return {}
+        name = f"{role} {path}"
+        check_json_size(data, name)
+        text = decode_text(data, name)
+        parts = canonical_parts(text)
+        if parts is not None:
+            head, lines = parts
+            try:
+                return {**head, **{key: [self._value(line) for line in lines[key]] for key in _LISTS}}
+            except (ValueError, RecursionError):  # the whole text is parsed below, which words it
+                pass
+        return load_json(text, name)
+
+    def _value(self, line: str) -> Any:
+        value = self._values.get(line, _UNSEEN)
+        if value is _UNSEEN:
+            value = self._values[line] = element_value(line)
+        return value
+
+    def case(self, doc: dict[str, Any], name: str) -> Case:
+        """The case ``doc`` holds, checked whole, its items not validated before validated now."""
+        items = doc.get("evidence")
+        if not isinstance(items, list):
+            return case_of(validated(doc, name, None), doc, name)
+        checked(doc, name, None)
+        new = [item for item in items if id(item) not in self._models]
+        parsed = validated({**doc, "evidence": new}, name, None)
+        for item, model in zip(new, parsed.evidence, strict=True):
+            self._models[id(item)] = (item, model)
+        return case_of(parsed, doc, name, [self._models[id(item)][1] for item in items])
