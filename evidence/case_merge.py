@@ -24,6 +24,15 @@ from hypotheses.models import Case
 MERGED = "the merged case"
 
 
+def read_doc(path: Path, role: str) -> dict[str, Any]:
+    """The document in a case file, checked as an import is (any problem names the role)."""
+    reader = MergeReader()
+    doc = reader.read(path, role)
+    assert doc is not None  # only an empty BASE is None
+    reader.case(doc, f"{role} {path}")
+    return doc
+
+
 def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, Merged]:
     """Three cases merged: the merged case (validated) and the merge with its conflicts."""
     return merge_docs(*(case_file_dict(c) if c is not None else {} for c in (base, ours, theirs)))
@@ -51,10 +60,12 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     if os.path.islink(ours):
         raise ImportFailed(f"OURS {ours}: is a symbolic link; weigh merges only regular files")
     reader = MergeReader()
-    docs = [reader.read(path, role) for path, role in ((base, "BASE"), (ours, "OURS"), (theirs, "THEIRS"))]
-    for doc, path, role in zip(docs, (base, ours, theirs), ("BASE", "OURS", "THEIRS"), strict=True):
-        if doc:
+    docs = []
+    for path, role in ((base, "BASE"), (ours, "OURS"), (theirs, "THEIRS")):
+        doc = reader.read(path, role)
+        if doc is not None:
             reader.case(doc, f"{role} {path}")
+        docs.append(doc or {})
     merged = _merged(*docs)
     case = reader.case({**merged.doc, "version": VERSION}, MERGED)
     mode = stat.S_IMODE(os.stat(ours).st_mode)

@@ -38,12 +38,12 @@ class MergeReader:
         self._values: dict[str, Any] = {}  # an element's line → its parsed value
         self._models: dict[int, tuple[Any, Evidence]] = {}  # id() of a validated item → it, its model
 
-    def read(self, path: Path, role: str) -> dict[str, Any]:
-        """The document in the file (not yet validated; ``{}`` for an empty BASE, which git gives
+    def read(self, path: Path, role: str) -> dict[str, Any] | None:
+        """The document in the file, not yet validated (None: an empty BASE, which git gives
         when both sides added the file)."""
         data = read_import_file(path)
         if role == "BASE" and not data.strip():
-            return {}
+            return None
         name = f"{role} {path}"
         check_json_size(data, name)
         text = decode_text(data, name)

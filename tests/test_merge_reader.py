@@ -95,3 +95,9 @@ def _read(tmp_path: Path, text: str) -> object:
 def test_the_layout_is_read_as_the_whole_text_parses(tmp_path: Path, edit: Callable[[str], str]) -> None:
     text = edit(GOOD)
     assert _read(tmp_path, text) == json.loads(text)
+
+
+def test_an_empty_base_is_a_base_with_nothing_but_an_empty_object_is_refused(tmp_path: Path) -> None:
+    paths = _files(tmp_path, "", GOOD, GOOD)
+    assert merge_files(*paths).conflicts == ()
+    _refused(tmp_path, "{}", GOOD, GOOD, "BASE")
