@@ -27,8 +27,9 @@ from typing import Any, Literal
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import merge_docs, read_doc
 from evidence.db_files import DbFiles, export_target_problem
-from evidence.errors import ImportFailed, WeighError
+from evidence.errors import ImportFailed
 from evidence.export import write_file
+from evidence.limits import read_import_file
 from evidence.operations import SYNC_LISTS, CaseSync, SyncBase, SyncConflict, SyncSide
 from evidence.store import Store
 from hypotheses.merge import ABSENT, Conflict
@@ -162,13 +163,8 @@ def _base_doc(base: SyncBase | None, file: str) -> dict[str, Any]:
 def _write(path: Path, text: str, store: Store) -> bool:
     """Replace the file with ``text`` unless it holds exactly that already."""
     data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise WeighError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if os.path.lexists(path) and read_import_file(path) == data:  # never blocks on a FIFO
+        return False
     write_file(path, data, store.files, streams=False)
     return True
 
