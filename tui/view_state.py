@@ -30,6 +30,11 @@ class ViewState:
     def as_of(self) -> date | None:
         return self.stops[self.stop] if self.stops else None
 
+    def judged_on(self) -> date:
+        """The day overdue is judged and an observation dated: the as-of date when one is
+        set (a 1993 case read as of 1993), else today."""
+        return self.as_of or date.today()
+
     def start(self, stops: list[date | None]) -> None:
         """A case opened: no filter, every item scored, all dates."""
         self.filter_query = ""

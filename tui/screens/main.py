@@ -11,7 +11,6 @@ them off the start-up path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,7 +27,7 @@ from textual.widget import Widget
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
-from hypotheses.models import Case, Hypothesis, Rating
+from hypotheses.models import Case
 from hypotheses.team import TEAM
 from tui.case_view import Change, Focus, NoCase
 from tui.edit_session import EditSession
@@ -57,14 +56,10 @@ DETAIL_WIDTH = 56
 AS_OF = Binding.Group("As of")
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
-    "rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence", "cycle_model", "cycle_sort",
-    "step_date", "toggle_score_shown", "filter", "undo", "redo", "add_evidence", "add_hypothesis",
-    "edit_hypothesis", "delete_hypothesis", "case_details", "separation", "conclusion",
-    "open_hypothesis", "indicators", "export", "ranking_history", "cycle_lens", "toggle_reveal",
-    "analysts", "make_team",
+    "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
+    "add_evidence", "add_hypothesis", "case_details", "separation", "conclusion", "indicators",
+    "export", "ranking_history", "cycle_lens", "toggle_reveal", "analysts", "make_team",
 })
-#: Actions on the focused item: dimmed while the matrix shows none (an empty case or filter).
-NEEDS_ITEM = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
 
 
 class MainScreen(Screen[None]):
@@ -166,7 +161,7 @@ class MainScreen(Screen[None]):
         yield ConclusionLine(id="conclusion-line").data_bind(shown)
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield RankingPanel(id="ranking").data_bind(shown)
+                yield RankingPanel(id="ranking").data_bind(shown, MainScreen.cell)
                 yield Timeline(id="timeline").data_bind(shown)
                 yield Guide(id="guide").data_bind(shown)
                 yield EvidenceMatrix(id="matrix").data_bind(shown)
@@ -282,7 +277,7 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self.session.view.warm_up)
         self.post_message(self.CaseOpened(case_id))
         # indicators past their expected date deserve a look when the case opens
-        late = overdue_indicators(self.session.view.require(), self.judged_on())
+        late = overdue_indicators(self.session.view.require(), self.session.view.state.judged_on())
         if late:
             ids = ", ".join(ind.id for ind in late[:6]) + (", …" if len(late) > 6 else "")
             self.notify(f"{len(late)} indicator{'s' if len(late) != 1 else ''} overdue ({ids}): "
@@ -312,6 +307,10 @@ class MainScreen(Screen[None]):
         self.cell = self.matrix.current()
         self.call_after_refresh(collect_after_frame)
 
+    @on(RankingPanel.ShowItem)
+    def _show_item(self, event: RankingPanel.ShowItem) -> None:
+        self.matrix.reveal(event.eid, event.hid)
+
     # ------------------------------------------------------------- helpers
 
     def run_edit(self, edit: Callable[[], Change]) -> bool:
@@ -336,11 +335,9 @@ class MainScreen(Screen[None]):
             return None
         if action in NEEDS_CASE and self.session.case is None:
             return None
-        if action in NEEDS_ITEM and self.matrix.current()[0] is None:
-            return None
         return True
 
-    def _ask(self, dialog: Screen[Any], edit: Callable[[Any], Change], *, refocus: bool = True) -> None:
+    def ask(self, dialog: Screen[Any], edit: Callable[[Any], Change], *, refocus: bool = True) -> None:
         """Open a form or question; its answer (None or False: cancelled) is made an edit."""
         def answered(answer: object) -> None:
             if answer is not None and answer is not False:
@@ -350,55 +347,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(dialog, answered)
 
-    def _selected_hypothesis(self) -> Hypothesis | None:
-        """The ranking panel's choice when it has focus, else the matrix's column."""
-        if self.case is None:
-            return None
-        hid = self.ranking.selected_id() if self.ranking.has_focus else self.matrix.current()[1]
-        if hid is None:
-            hid = self.ranking.selected_id()
-        if hid is None:
-            self.notify("No hypothesis selected", severity="warning")
-            return None
-        return self.case.hypothesis(hid)
-
     # ------------------------------------------------------------- rating
-
-    def action_rate(self, code: Rating | None) -> None:
-        """Set the focused cell: durable on return, then the changed row and the ranking."""
-        eid, hid = self.matrix.current()
-        if eid is None:
-            return
-        if hid is None:
-            self.notify("Move to a hypothesis column (H1, H2, …) to rate", severity="warning")
-            return
-        self.run_edit(lambda: self.session.rate(eid, hid, code))
-
-    def action_toggle_excluded(self) -> None:
-        """What-if: leave the focused item out of scoring (or put it back)."""
-        focus = self.matrix.current()
-        self.run_edit(lambda: self.session.toggle_excluded(str(focus[0]), focus))
-
-    def action_note(self) -> None:
-        """Write, change or remove the note on the focused cell."""
-        eid, hid = self.matrix.current()
-        if eid is None:
-            return
-        if hid is None:
-            self.notify("Move to a hypothesis column (H1, H2, …) to write its note",
-                        severity="warning")
-            return
-        from tui.screens.note_dialog import NoteDialog  # on first use: off the start-up path
-
-        assert self.case is not None
-        ev = self.store.evidence(self.case.id, eid)
-        hyp = self.case.hypothesis(hid)
-        ratings, notes = ev.ratings, ev.notes
-        if self.session.view.team:  # a team case: your vote and note
-            me = self.session.view.me or ""
-            ratings, notes = ev.ratings_by.get(me, {}), ev.notes_by.get(me, {})
-        self._ask(NoteDialog(eid, hid, hyp.title, ratings.get(hid), notes.get(hid, "")),
-                  lambda text: self.session.set_note(eid, hid, text))
 
     # -------------------------------------------------------- view controls
 
@@ -437,7 +386,7 @@ class MainScreen(Screen[None]):
             return
         who = self.session.view.me or "you"
         focus = self.matrix.current()
-        self._ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
+        self.ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
                                 f"{who}'s; each analyst then adds their own. (u undoes)"),
                   lambda _: self.session.make_team(focus))
 
@@ -505,51 +454,16 @@ class MainScreen(Screen[None]):
         from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         assert self.case is not None
-        self._ask(EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
+        self.ask(EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
                                groups=self.session.view.groups()),
                   self.session.add_evidence)
-
-    def action_edit_evidence(self) -> None:
-        from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
-
-        assert self.case is not None
-        focus = self.matrix.current()
-        ev = self.store.evidence(self.case.id, str(focus[0]))
-        self._ask(EvidenceForm(self.case.hypotheses, ev, ev.id, groups=self.session.view.groups()),
-                  lambda new: self.session.update_evidence(ev, new, focus), refocus=False)
-
-    def action_delete_evidence(self) -> None:
-        assert self.case is not None
-        eid, hid = self.matrix.current()
-        ev = self.store.evidence(self.case.id, str(eid))
-        row = self.matrix.cursor_coordinate.row
-        self._ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
-                  lambda _: self.session.delete_evidence(ev.id, hid, row), refocus=False)
 
     def action_add_hypothesis(self) -> None:
         from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
 
         eid = self.matrix.current()[0]
-        self._ask(HypothesisForm(None, self.session.next_hypothesis_id()),
+        self.ask(HypothesisForm(None, self.session.next_hypothesis_id()),
                   lambda hyp: self.session.add_hypothesis(hyp, eid))
-
-    def action_edit_hypothesis(self) -> None:
-        hyp = self._selected_hypothesis()
-        if hyp is None:
-            return
-        from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
-
-        focus = self.matrix.current()
-        self._ask(HypothesisForm(hyp, hyp.id),
-                  lambda new: self.session.update_hypothesis(hyp, new, focus), refocus=False)
-
-    def action_delete_hypothesis(self) -> None:
-        hyp = self._selected_hypothesis()
-        if hyp is None:
-            return
-        eid = self.matrix.current()[0]
-        self._ask(ConfirmScreen(f"Delete hypothesis {hyp.id} “{hyp.title}” and all its ratings? (u undoes)"),
-                  lambda _: self.session.delete_hypothesis(hyp.id, eid), refocus=False)
 
     # ------------------------------------- case details, hypothesis view
 
@@ -558,7 +472,7 @@ class MainScreen(Screen[None]):
 
         assert self.case is not None
         old, focus = self.case.info, self.matrix.current()
-        self._ask(CaseDetailsForm(old), lambda new: self.session.update_case_info(old, new, focus),
+        self.ask(CaseDetailsForm(old), lambda new: self.session.update_case_info(old, new, focus),
                   refocus=False)
 
     def action_separation(self) -> None:
@@ -574,29 +488,11 @@ class MainScreen(Screen[None]):
         assert self.case is not None
         self.app.push_screen(ConclusionView(self.case.conclusion, self.case.title))
 
-    def action_open_hypothesis(self) -> None:
-        """Why it stands where it does: coverage, evidence against and for, indicators."""
-        from tui.screens.hypothesis_view import HypothesisView  # on first use
-
-        hid = self.ranking.selected_id()
-        if hid is None or self.session.view.analysis is None:
-            self.notify("No hypothesis selected", severity="warning")
-            return
-        self.app.push_screen(
-            HypothesisView(self.session.view.analysis, hid, self.session.view.state.model,
-                          self.judged_on()),
-            lambda eid: self.matrix.reveal(eid, hid),
-        )
-
-    def judged_on(self) -> date:
-        """The day overdue is judged and an observation dated: the as-of date when one is
-        set (a 1993 case read as of 1993), else today."""
-        return self.session.view.state.as_of or date.today()
-
     def action_indicators(self) -> None:
         from tui.screens.indicators import IndicatorsScreen  # on first use
 
-        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, self.judged_on()),
+        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit,
+                                              self.session.view.state.judged_on()),
                              lambda _: self.set_focus(self.matrix))
 
     # ------------------------------------------------------ export & cases

@@ -1,8 +1,8 @@
 """The evidence × hypothesis matrix: where the analyst reads and rates.
 
-The widget only draws rows and owns the rating keys; the keys run actions on
-the screen (``screen.rate``…), which applies them to the store synchronously,
-so an edit is durable before the next key is read. It is a virtual grid: a
+The widget draws rows and owns the keys on the focused item (rate, exclude,
+note, edit, delete); it builds each edit and the screen runs it at once
+(``tui.case_editor``), so an edit is durable before the next key is read. It is a virtual grid: a
 row's cells are made only when the row comes into view, so a 10,000-item case
 opens and redraws as fast as a small one.
 """
@@ -17,13 +17,15 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 
-from hypotheses.models import Evidence, Hypothesis
+from hypotheses.models import Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
 from hypotheses.visible import visible
-from tui.case_view import CaseView, Focus, RowFacts
+from tui.case_editor import editor
+from tui.case_view import CaseView, Focus, NoCase, RowFacts
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 if TYPE_CHECKING:
+    from tui.edit_session import EditSession
     from tui.shown import Shown
 
 __all__ = ["EvidenceMatrix", "RowFacts", "row_cells"]
@@ -50,6 +52,8 @@ RATING_WIDTH = 4
 MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 MIN_TITLE = 14
 RATE = Binding.Group("Rate", compact=True)
+#: Actions on the focused item: dimmed while the matrix shows none (no case, an empty case or filter).
+ITEM_ACTIONS = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
 
 
 def title_width(width: int, hypotheses: int) -> int:
@@ -114,20 +118,20 @@ class EvidenceMatrix(CellGrid):
     ``MainScreen.shown``, whose change says how much to redraw."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "screen.rate('C')", "C", tooltip="Rate consistent (C)", group=RATE),
-        Binding("C", "screen.rate('CC')", "CC", tooltip="Rate very consistent (CC)", group=RATE),
-        Binding("n", "screen.rate('N')", "N", tooltip="Rate neutral (N)", group=RATE),
-        Binding("i", "screen.rate('I')", "I", tooltip="Rate inconsistent (I)", group=RATE),
-        Binding("I", "screen.rate('II')", "II", tooltip="Rate very inconsistent (II)", group=RATE),
-        Binding("x", "screen.rate('NA')", "NA", tooltip="Rate not applicable (NA)", group=RATE),
-        Binding("backspace", "screen.rate(None)", "Clear", tooltip="Clear the rating",
+        Binding("c", "rate('C')", "C", tooltip="Rate consistent (C)", group=RATE),
+        Binding("C", "rate('CC')", "CC", tooltip="Rate very consistent (CC)", group=RATE),
+        Binding("n", "rate('N')", "N", tooltip="Rate neutral (N)", group=RATE),
+        Binding("i", "rate('I')", "I", tooltip="Rate inconsistent (I)", group=RATE),
+        Binding("I", "rate('II')", "II", tooltip="Rate very inconsistent (II)", group=RATE),
+        Binding("x", "rate('NA')", "NA", tooltip="Rate not applicable (NA)", group=RATE),
+        Binding("backspace", "rate(None)", "Clear", tooltip="Clear the rating",
                 group=RATE),
-        Binding("space", "screen.toggle_excluded", "Exclude",
+        Binding("space", "toggle_excluded", "Exclude",
                 tooltip="Toggle excluded: leave the item out of scoring (what-if)"),
-        Binding("w", "screen.note", "Note",
+        Binding("w", "note", "Note",
                 tooltip="Write or edit the note on the focused cell (why this rating)"),
-        Binding("e,enter", "screen.edit_evidence", "Edit", tooltip="Edit the focused evidence"),
-        Binding("delete", "screen.delete_evidence", "Delete",
+        Binding("e,enter", "edit_evidence", "Edit", tooltip="Edit the focused evidence"),
+        Binding("delete", "delete_evidence", "Delete",
                 tooltip="Delete the focused evidence (asks first; u undoes)"),
         Binding("t", "to_title", "Title", show=False,
                 tooltip="Put the cursor on the item's title (left/right go back to the ratings)"),
@@ -215,6 +219,76 @@ class EvidenceMatrix(CellGrid):
             if drawn[0] is not ev or drawn[1] != facts:
                 self._facts_drawn[ev.id] = (ev, facts)
                 self.update_row(ev)
+
+    # ---------------------------------------------------------- the item keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys on an item are dimmed in the footer (and do nothing) while none shows."""
+        if action in ITEM_ACTIONS and self.current()[0] is None:
+            return None
+        return True
+
+    def _session(self) -> EditSession:
+        if self.shown is None:
+            raise NoCase("The case is still opening")
+        return self.shown.session
+
+    def _cell(self, verb: str) -> tuple[str, str] | None:
+        """The focused cell, or None (and why not, when the cursor is off the ratings)."""
+        eid, hid = self.current()
+        if eid is None:
+            return None
+        if hid is None:
+            self.notify(f"Move to a hypothesis column (H1, H2, …) to {verb}", severity="warning")
+            return None
+        return eid, hid
+
+    def action_rate(self, code: Rating | None) -> None:
+        """Set the focused cell: durable on return, then the changed row and the ranking."""
+        cell = self._cell("rate")
+        if cell is not None:
+            editor(self).run_edit(lambda: self._session().rate(*cell, code))
+
+    def action_toggle_excluded(self) -> None:
+        """What-if: leave the focused item out of scoring (or put it back)."""
+        focus = self.current()
+        editor(self).run_edit(lambda: self._session().toggle_excluded(str(focus[0]), focus))
+
+    def action_note(self) -> None:
+        """Write, change or remove the note on the focused cell (a team case: your own)."""
+        cell = self._cell("write its note")
+        if cell is None:
+            return
+        from tui.screens.note_dialog import NoteDialog  # on first use: off the start-up path
+
+        eid, hid = cell
+        session = self._session()
+        ev = session.store.evidence(session.require(), eid)
+        ratings, notes = ev.ratings, ev.notes
+        if session.view.team:  # a team case: your vote and note
+            me = session.view.me or ""
+            ratings, notes = ev.ratings_by.get(me, {}), ev.notes_by.get(me, {})
+        hyp = session.view.require().hypothesis(hid)
+        editor(self).ask(NoteDialog(eid, hid, hyp.title, ratings.get(hid), notes.get(hid, "")),
+                         lambda text: session.set_note(eid, hid, text))
+
+    def action_edit_evidence(self) -> None:
+        from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
+
+        session, focus = self._session(), self.current()
+        ev = session.store.evidence(session.require(), str(focus[0]))
+        editor(self).ask(EvidenceForm(session.view.require().hypotheses, ev, ev.id,
+                                      groups=session.view.groups()),
+                         lambda new: session.update_evidence(ev, new, focus), refocus=False)
+
+    def action_delete_evidence(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        session, (eid, hid) = self._session(), self.current()
+        ev = session.store.evidence(session.require(), str(eid))
+        row = self.cursor_coordinate.row
+        editor(self).ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
+                         lambda _: session.delete_evidence(ev.id, hid, row), refocus=False)
 
     # ------------------------------------------------------------- building
 

@@ -1,7 +1,7 @@
 """The verdict at a glance: one bar per hypothesis under the chosen model.
 
-Focusable, so the analyst can pick a hypothesis (↑/↓) and edit or delete it:
-the matrix's cursor sits on evidence, this panel's on hypotheses.
+Focusable, so the analyst can pick a hypothesis (↑/↓) and open, edit or delete
+it: the matrix's cursor sits on evidence, this panel's on hypotheses.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive, var
 from textual.widget import Widget
 
@@ -18,14 +19,17 @@ from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
+from tui.case_editor import editor
 
 if TYPE_CHECKING:
-    from tui.case_view import CaseView
+    from hypotheses.models import Hypothesis
+    from tui.case_view import CaseView, Focus
     from tui.shown import Shown
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
 BAND_MARK = "≈"
+HYPOTHESIS_ACTIONS = frozenset({"open_hypothesis", "edit_hypothesis", "delete_hypothesis"})
 
 
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
@@ -90,20 +94,28 @@ class RankingPanel(Widget, can_focus=True):
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
         Binding(
             "enter",
-            "screen.open_hypothesis",
+            "open_hypothesis",
             "Why",
             tooltip="Open the hypothesis view: coverage, evidence against and for, indicators",
         ),
-        Binding("e", "screen.edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
+        Binding("e", "edit_hypothesis", "Edit hyp.", tooltip="Edit the selected hypothesis"),
         Binding(
             "delete",
-            "screen.delete_hypothesis",
+            "delete_hypothesis",
             "Delete hyp.",
             tooltip="Delete the selected hypothesis (asks first; u undoes)",
         ),
     ]
     cursor: reactive[int] = reactive(0)
     shown: var[Shown | None] = var(None, init=False)
+    cell: var[Focus] = var((None, None), init=False)  # the matrix's cursor
+
+    class ShowItem(Message):
+        """Put the matrix's cursor on this item (chosen in the hypothesis view)."""
+
+        def __init__(self, eid: str | None, hid: str | None) -> None:
+            super().__init__()
+            self.eid, self.hid = eid, hid
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -152,6 +164,62 @@ class RankingPanel(Widget, can_focus=True):
         ids = [self.analysis.case.hypotheses[i].id for i in order]
         if hid in ids:
             self.cursor = ids.index(hid)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys on a hypothesis are dimmed in the footer (and do nothing) while no case shows."""
+        if action in HYPOTHESIS_ACTIONS and (self.shown is None or self.shown.session.case is None):
+            return None
+        return True
+
+    def selected(self) -> Hypothesis | None:
+        """This panel's choice when it has focus, else the matrix's column (the palette)."""
+        case = self.shown.session.case if self.shown is not None else None
+        if case is None:
+            return None
+        hid = self.selected_id() if self.has_focus else self.cell[1]
+        if hid is None:
+            hid = self.selected_id()
+        if hid is None:
+            self.notify("No hypothesis selected", severity="warning")
+            return None
+        return case.hypothesis(hid)
+
+    def action_open_hypothesis(self) -> None:
+        """Why it stands where it does: coverage, evidence against and for, indicators."""
+        from tui.screens.hypothesis_view import HypothesisView  # on first use
+
+        hid = self.selected_id()
+        view = self.shown.session.view if self.shown is not None else None
+        if hid is None or view is None or view.analysis is None:
+            self.notify("No hypothesis selected", severity="warning")
+            return
+
+        def chosen(eid: str | None) -> None:
+            self.post_message(self.ShowItem(eid, hid))
+
+        self.app.push_screen(HypothesisView(view.analysis, hid, view.state.model,
+                                            view.state.judged_on()), chosen)
+
+    def action_edit_hypothesis(self) -> None:
+        hyp = self.selected()
+        if hyp is None or self.shown is None:
+            return
+        from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
+
+        session, focus = self.shown.session, self.cell
+        editor(self).ask(HypothesisForm(hyp, hyp.id),
+                         lambda new: session.update_hypothesis(hyp, new, focus), refocus=False)
+
+    def action_delete_hypothesis(self) -> None:
+        hyp = self.selected()
+        if hyp is None or self.shown is None:
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        session, eid = self.shown.session, self.cell[0]
+        editor(self).ask(ConfirmScreen(f"Delete hypothesis {hyp.id} “{hyp.title}” and all its "
+                                       "ratings? (u undoes)"),
+                         lambda _: session.delete_hypothesis(hyp.id, eid), refocus=False)
 
     def action_cursor(self, step: int) -> None:
         if self.analysis and self.analysis.case.hypotheses:
