@@ -32,6 +32,10 @@ class Sort:
     uses_diagnosticity: bool  # its order changes when the scores do
     order: Order
     uses_disagreement: bool = False  # sorts by the analysts' disagreement: team cases only
+    # the value each row is sorted by, when the matrix has no column for it yet: shown in
+    # a column headed ``column`` while this sort is on
+    value: Callable[[Evidence], float] | None = None
+    column: str = ""
 
 
 def _by_date(items: list[Evidence], _diag: Sequence[float],
@@ -59,7 +63,8 @@ def _by_weight(items: list[Evidence], _diag: Sequence[float],
 SORTS: tuple[Sort, ...] = (
     Sort("date", "by event date, undated last", False, _by_date),
     Sort("diagnosticity", "most diagnostic first", True, _by_value),
-    Sort("weight", "heaviest (credibility × relevance) first", False, _by_weight),
+    Sort("weight", "heaviest (credibility × relevance) first", False, _by_weight,
+         value=weight, column="Wt"),
     Sort("disagreement", "the analysts' widest disagreement first: discuss these first",
          False, _by_value, uses_disagreement=True),
 )

@@ -12,13 +12,16 @@ from tui.widgets.case_bar import OWN_CASE_HINT, fit_line
 
 
 def test_at_80_columns_the_title_gives_way_to_the_id() -> None:
-    head, tail = Text(" weigh  ? keys " + OWN_CASE_HINT), Text("   sort: date   /a/long/path.json")
-    line = fit_line(head, Text("Why the spring-2022 Istanbul peace talks collapsed"),
-                    Text("  (istanbul-2022)"), tail, 80).plain
+    head, order, tail = (Text(" weigh  ? keys " + OWN_CASE_HINT), Text("   sort: date"),
+                         Text("   /a/long/path.json"))
+    title = Text("Why the spring-2022 Istanbul peace talks collapsed")
+    line = fit_line(head, title, Text("  (istanbul-2022)"), order, tail, 80).plain
     assert line.startswith(" weigh  ? keys " + OWN_CASE_HINT + "Why the spring")
-    assert "…  (istanbul-2022)" in line
+    assert line.endswith("…  (istanbul-2022)")  # the sort gave way before the title's last 20
     assert len(line) <= 80
-    wide = fit_line(head, Text("A short title"), Text("  (x)"), tail, 160).plain
+    line = fit_line(head, title, Text("  (istanbul-2022)"), order, tail, 110).plain
+    assert line.endswith("…  (istanbul-2022)   sort: date")  # the title gave way to the sort
+    wide = fit_line(head, Text("A short title"), Text("  (x)"), order, tail, 160).plain
     assert wide.endswith("A short title  (x)   sort: date   /a/long/path.json")
 
 

@@ -106,7 +106,7 @@ async def test_votes_stay_hidden_until_you_rate_and_the_team_cell_shows_disagree
         assert "hidden until you rate it" in detail_text(screen)
         assert "the draft says so" not in detail_text(screen)
         await pilot.press("I")  # ben: II against ana's CC: consensus N, extreme
-        assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "N‼"
+        assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "N‼*"  # notes were written
         pane = detail_text(screen)
         assert "team N" in pane and "extreme (2.00)" in pane
         assert "ana CC · ben II" in pane and "you II vs team N (team higher)" in pane

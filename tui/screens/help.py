@@ -21,6 +21,7 @@ from tui.widgets.matrix import (
     MARK_GROUP,
     MARK_LATER,
     MARK_LINCHPIN,
+    NOTE_MARK,
 )
 
 
@@ -60,7 +61,9 @@ class HelpScreen(ModalScreen[None]):
             (MARK_EXCLUDED, "excluded from scoring (what-if; space toggles)"),
             (MARK_LATER, "happened after the as-of date: not counted yet"),
             (MARK_GROUP, "in a same-fact group: the group counts once (/ =name filters it)"),
+            (f"C{NOTE_MARK}", "after a rating: the cell has a note (w reads and edits it)"),
             ("Diag", "diagnosticity: spread of the item's ratings (higher tells more)"),
+            ("Wt", "sorted by weight (s): the item's credibility × relevance"),
             ("~ ! ‼ /", "team lens: the analysts disagree mildly, largely, extremely; / split on NA"),
             (HIDDEN, "team lens: votes hidden until you rate the cell (v shows them)"),
         ]))

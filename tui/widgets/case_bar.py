@@ -40,6 +40,7 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
 #: first screen is someone else's case, and the switcher is where their own begins.
 OWN_CASE_HINT = " your own case: ctrl+o, then n "
 HINT_STYLE = "bold #000000 on #f0c674"
+MIN_TITLE = 20  # the title gives way to the sort order down to this, then the order goes
 
 
 class CaseBar(Widget):
@@ -54,7 +55,7 @@ class CaseBar(Widget):
     def __init__(self, db_path: Path, *, id: str | None = None) -> None:
         """Until a case shows, the line says the database is opening."""
         super().__init__(id=id)
-        self._parts: tuple[Text, Text, Text, Text] = (Text(" weigh "), Text(), Text(), Text())
+        self._parts: tuple[Text, Text, Text, Text, Text] = (Text(" weigh "), Text(), Text(), Text(), Text())
         self._drawn: tuple[int, Text] | None = None
         self.show("opening…", "", DEFAULT_SORT.name, "", db_path)
 
@@ -99,21 +100,17 @@ class CaseBar(Widget):
             head.append(" ")
         name = Text(visible(title), style="bold")
         ident = Text(f"  ({case_id})" if case_id else "")  # none while the database opens
-        tail = Text(f"   sort: {sort}")
+        order = Text(f"   sort: {sort}")
+        tail = Text()
         if query and filtered is None:
             tail.append("   filter: ", style="bold")
             tail.append(visible(query))
         tail.append(f"   {visible(str(db))}", style="dim")
-        parts = (head, name, ident, tail)
+        parts = (head, name, ident, order, tail)
         if parts != self._parts:  # most keys leave the line as it was: no redraw
             self._parts = parts
             self._drawn = None
             self.refresh()
-
-    @property
-    def text(self) -> Text:
-        """The line as drawn at the bar's width (its plain text is what the user reads)."""
-        return self.render()
 
     def render(self) -> Text:
         width = self.size.width or 1000
@@ -122,19 +119,23 @@ class CaseBar(Widget):
         return self._drawn[1]
 
 
-def fit_line(head: Text, title: Text, ident: Text, tail: Text, width: int) -> Text:
-    """Head, title, id and tail on ``width`` cells: the tail is cut first, then the title,
-    never the id (unless the head alone fills the line)."""
+def fit_line(head: Text, title: Text, ident: Text, order: Text, tail: Text, width: int) -> Text:
+    """Head, title, id, sort order and tail on ``width`` cells. The tail (filter, path)
+    is cut first; then the title gives way to the sort while it keeps
+    :data:`MIN_TITLE` cells, then the sort goes; the id is never cut (unless the head
+    alone fills the line)."""
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append_text(head)
     room = width - head.cell_len - ident.cell_len
-    cut = title.cell_len >= room
-    if cut:
+    rest = [order, tail]
+    if title.cell_len + order.cell_len > room:
+        rest = [order] if room - order.cell_len >= MIN_TITLE else []
         title = title.copy()
-        title.truncate(max(1, room), overflow="ellipsis")
+        title.truncate(max(1, room - sum(t.cell_len for t in rest)), overflow="ellipsis")
     line.append_text(title)
     line.append_text(ident)
-    if not cut:
-        line.append_text(tail)
+    for part in rest:
+        line.append_text(part)
+    if tail in rest:
         line.truncate(width, overflow="ellipsis")
     return line

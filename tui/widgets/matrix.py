@@ -19,6 +19,7 @@ from textual.reactive import var
 
 from hypotheses.models import Evidence, Hypothesis, Rating
 from hypotheses.scoring import Analysis
+from hypotheses.sorts import DEFAULT_SORT, Sort
 from hypotheses.visible import visible
 from tui.case_editor import editor
 from tui.case_view import CaseView, Focus, NoCase, RowFacts
@@ -46,8 +47,11 @@ MARK_FLAT = "–"
 MARK_EXCLUDED = "✕"
 MARK_LATER = "›"
 MARK_GROUP = "≡"
+NOTE_MARK = "*"  # after a rating: the cell has a note (w reads it)
 FIXED_COLUMNS = ("id", "mark", "title")
 DIAG_COLUMN = "diag"
+SORT_COLUMN = "sorted-by"  # the sort's value (weight), while that sort is on
+VALUE_WIDTH = 4  # "1.41"
 RATING_WIDTH = 4
 MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 MIN_TITLE = 14
@@ -79,15 +83,20 @@ def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
     return Text(marks, style=style, no_wrap=True)
 
 
-def rating_text(code: str | None, active: bool, mark: str | None = "") -> Text:
-    """One cell: its code (the lens's), then the team's disagreement ``mark``; a None mark
-    hides the votes until you rate the cell."""
+def rating_text(code: str | None, active: bool, mark: str | None = "", noted: bool = False) -> Text:
+    """One cell: its code (the lens's), then the team's disagreement ``mark``, then
+    :data:`NOTE_MARK` if ``noted``; a None mark hides the votes (and whether anyone
+    wrote a note) until you rate the cell.
+    The note mark is never cut: it takes the place of a team mark's last character when
+    the cell would overflow."""
+    note = NOTE_MARK if noted else ""
     if code is None:
-        return Text(UNRATED.center(RATING_WIDTH), style="dim", justify="center")
+        return Text((UNRATED + note).center(RATING_WIDTH), style="dim", justify="center")
     if mark is None:
         return Text(HIDDEN.center(RATING_WIDTH), style="dim italic", justify="center")
+    mark = mark[:RATING_WIDTH - len(code) - len(note)]
     style = RATING_STYLES[code] if active else "dim strike"
-    text = Text((code + mark).center(RATING_WIDTH), style=style, justify="center")
+    text = Text((code + mark + note).center(RATING_WIDTH), style=style, justify="center")
     if mark:
         text.stylize("bold underline", text.plain.index(mark), text.plain.index(mark) + len(mark))
     return text
@@ -97,18 +106,23 @@ def _marks(facts: RowFacts, count: int) -> tuple[str | None, ...]:
     return facts.marks if facts.marks is not None else ("",) * count
 
 
-def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts) -> list[Text]:
-    """All cells of a row; user text goes in as Text, never as markup."""
+def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts,
+              sorted_by: Callable[[Evidence], float] | None = None) -> list[Text]:
+    """All cells of a row; user text goes in as Text, never as markup. ``sorted_by``: the
+    sort's value, shown before Diag (the sort by weight shows each item's weight)."""
     dim = "" if facts.active else "dim"
     diag = Text(f"{facts.diagnosticity:.2f}", justify="right", style=dim or "")
     if facts.rated >= 2 and facts.diagnosticity == 0:
         diag.stylize("dim")
+    value = [] if sorted_by is None else [Text(f"{sorted_by(ev):.2f}", justify="right", style=dim)]
+    notes = ev.notes
     return [
         Text(ev.id, style=dim, no_wrap=True),
         mark_text(facts, ev.group is not None),
         Text(visible(ev.title), style=dim, no_wrap=True, overflow="ellipsis"),
-        *(rating_text(ev.ratings.get(h.id), facts.active, mark)
+        *(rating_text(ev.ratings.get(h.id), facts.active, mark, bool(notes.get(h.id)))
           for h, mark in zip(hyps, _marks(facts, len(hyps)), strict=True)),
+        *value,
         diag,
     ]
 
@@ -147,6 +161,7 @@ class EvidenceMatrix(CellGrid):
         self._edited: dict[str, Evidence] = {}  # rows redrawn in place since: their new item
         self._facts: Callable[[Evidence], RowFacts] | None = None
         self._view: CaseView | None = None
+        self._sort: Sort = DEFAULT_SORT  # the rows' order; its value (weight) has a column
         self._facts_drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
         self._facts_for: tuple[Analysis | None, str] = (None, "")  # what _facts_drawn is true for
 
@@ -172,7 +187,7 @@ class EvidenceMatrix(CellGrid):
         same = self._facts_for == (view.analysis, view.state.model)
         self._view = view
         self.rebuild(view.case.hypotheses, view.rows(), title_width, focus, self._row_facts,
-                     rows_unchanged=same)
+                     rows_unchanged=same, sort=view.state.sort)
 
     def _row_facts(self, ev: Evidence) -> RowFacts:
         """An item's facts under the analysis and model on show, worked out when its row
@@ -303,7 +318,7 @@ class EvidenceMatrix(CellGrid):
     def cells(self, row_key: str) -> list[Text]:
         ev = self.item(row_key)
         assert ev is not None and self._facts is not None
-        return row_cells(ev, self.hypotheses, self._facts(ev))
+        return row_cells(ev, self.hypotheses, self._facts(ev), self._sort.value)
 
     def row_token(self, row_key: str) -> tuple[Evidence, RowFacts] | None:
         """A row shows its item and its facts (the columns are the grid's own)."""
@@ -321,14 +336,19 @@ class EvidenceMatrix(CellGrid):
         facts: Callable[[Evidence], RowFacts] | None = None,
         *,
         rows_unchanged: bool = False,
+        sort: Sort = DEFAULT_SORT,
     ) -> None:
         """Show these rows (open, sort, filter, add, delete); keeps the cursor on ``focus``.
 
         Nothing is drawn here: a row's cells, and the facts they show (``facts``, asked
-        only for the rows drawn), are made when it comes into view.
+        only for the rows drawn), are made when it comes into view. A sort with a value
+        of its own (weight) adds its column, taken from the title's width.
         """
         self.hypotheses = list(hyps)
         self.title_width = title_width
+        self._sort = sort
+        if sort.value is not None:
+            title_width = max(MIN_TITLE, title_width - VALUE_WIDTH - 2)
         self._rows = rows  # read, never changed: an edited row's item goes in _edited
         self._edited = {}
         if facts is not None:
@@ -338,6 +358,8 @@ class EvidenceMatrix(CellGrid):
             GridColumn("mark", Text(""), MARK_WIDTH),
             GridColumn("title", Text("Evidence"), title_width),
             *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
+            *([GridColumn(SORT_COLUMN, Text(sort.column, justify="right"), VALUE_WIDTH)]
+              if sort.value is not None else []),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
         self.set_grid(columns, list(map(attrgetter("id"), rows)), rows_unchanged=rows_unchanged)

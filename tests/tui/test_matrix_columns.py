@@ -1,0 +1,55 @@
+"""What the matrix shows beyond the ratings (issue 22): a mark on each cell that has a
+note, and, sorted by weight, the weight each row is sorted by."""
+
+from __future__ import annotations
+
+import re
+
+from hypotheses.models import Evidence, Hypothesis
+from hypotheses.sorts import sort_named
+from tests.tui.conftest import matrix_lines, screen_text, until
+from tui.case_view import RowFacts
+from tui.widgets.matrix import row_cells
+
+HYPS = [Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")]
+FACTS = RowFacts(active=True, excluded=False, later=False, diagnosticity=0.5, linchpin=False,
+                 rated=2)
+
+
+def test_a_cell_with_a_note_is_marked_even_beside_a_team_mark() -> None:
+    ev = Evidence(id="E1", title="t", ratings={"H1": "II", "H2": "C"}, notes={"H1": "why"})
+    cells = [c.plain.strip() for c in row_cells(ev, HYPS, FACTS)]
+    assert cells[3:5] == ["II*", "C"]
+    team = RowFacts(**{**FACTS.__dict__, "marks": ("‼/", "~")})
+    cells = [c.plain.strip() for c in row_cells(ev, HYPS, team)]
+    assert cells[3:5] == ["II‼*", "C~"]  # four cells wide: the note mark stays
+
+
+def test_sorted_by_weight_a_row_shows_its_weight_before_diag() -> None:
+    ev = Evidence(id="E1", title="t", credibility="high", relevance="high")
+    by_weight = sort_named("weight")
+    cells = [c.plain.strip() for c in row_cells(ev, HYPS, FACTS, by_weight.value)]
+    assert cells[-2:] == ["2.00", "0.50"]  # √2 × √2, then Diag
+    assert len(row_cells(ev, HYPS, FACTS, sort_named("date").value)) == len(cells) - 1
+
+
+async def test_a_note_written_with_w_marks_its_cell_at_80x24(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        eid, _ = app.screen.matrix.current()
+        assert "N*" not in matrix_lines(app)[eid]
+        await pilot.press("w", *"expected either way", "enter")
+        await until(pilot, lambda: "N*" in matrix_lines(app).get(eid, ""), "the note mark")
+        assert matrix_lines(app)[eid].split()[-7:-5] == ["N*", "N"]  # on H1 only
+
+
+async def test_sorting_by_weight_shows_the_weights_at_80x24(db_path, make_app):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert " Wt " not in screen_text(app)
+        await pilot.press("s", "s")  # date → diagnosticity → weight
+        await until(pilot, lambda: " Wt " in screen_text(app), "the weight column")
+        lines = matrix_lines(app).values()
+        weights = [float(re.findall(r"\d\.\d\d", line)[-2]) for line in lines]  # Wt, Diag
+        assert len(weights) > 3 and weights == sorted(weights, reverse=True)
+        assert max(weights) > min(weights)  # the default case mixes weights
