@@ -115,16 +115,16 @@ def test_the_base_survives_a_kill_and_a_reopen(synced: tuple[Store, Path]) -> No
 
 
 def test_first_syncs_bring_the_case_in_or_merge_two_ways(tmp_path: Path) -> None:
-    path = tmp_path / "case.json"
-    path.write_text(dump_case_file(team_case()), encoding="utf-8")
+    path, theirs = tmp_path / "case.json", team_case()
+    path.write_text(dump_case_file(theirs), encoding="utf-8")
     with Store.open(tmp_path / "b.json", analyst="ben") as store:
         result = sync(store, path)
         assert result.first == FIRST_CASE and not result.wrote_file
-        assert content(store.case("team")) == content(team_case())
+        assert content(store.case("team")) == content(theirs)
         assert result.record is not None and result.record.creates
         store.revert(result.record)  # undo takes the case out again
         assert not store.has_case("team")
-    other = team_case().model_copy(update={"title": "Other title"})
+    other = theirs.model_copy(update={"title": "Other title"})
     with Store.open(tmp_path / "c.json", analyst="cem") as store:
         store.put_case(other)
         result = sync(store, path)
