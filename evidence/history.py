@@ -77,8 +77,8 @@ class Replay:
 def replay(case: Case, records: Sequence[Operation]) -> Replay:
     """Rebuild the case after each change by reverting records newest first (see module doc)."""
     mine = [r for r in records if r.case == case.id]
-    start = max((i for i, r in enumerate(mine) if r.op in ("case.put", "case.restore", "case.delete")),
-                default=-1)
+    start = max((i for i, r in enumerate(mine) if r.op in ("case.put", "case.restore", "case.delete")
+                 or getattr(r, "creates", False)), default=-1)  # a sync that brought the case in
     origin = mine[start] if start >= 0 and mine[start].op != "case.delete" else None
     steps = mine[start + 1:]
     st = CaseState.of(case)

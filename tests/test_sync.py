@@ -122,8 +122,13 @@ def test_first_syncs_bring_the_case_in_or_merge_two_ways(tmp_path: Path) -> None
         assert result.first == FIRST_CASE and not result.wrote_file
         assert content(store.case("team")) == content(theirs)
         assert result.record is not None and result.record.creates
-        store.revert(result.record)  # undo takes the case out again
+        store.set_rating("team", "E1", "H2", "I")
+        steps = replay(store.case("team"), store.history("team"))  # the history starts there
+        assert steps.complete and [s.record.op for s in steps.states if s.record] == ["case.sync", "rate"]
+        out = store.revert(result.record)  # undo takes the case out again
         assert not store.has_case("team")
+        store.revert(out)  # and redo brings it back as the file had it
+        assert content(store.case("team")) == content(theirs)
     other = theirs.model_copy(update={"title": "Other title"})
     with Store.open(tmp_path / "c.json", analyst="cem") as store:
         store.put_case(other)
