@@ -192,13 +192,12 @@ def replaced_problem(
     return None, st
 
 
-def export_target_problem(target: Path, db: DbFiles | None, *, streams: bool) -> str | None:
+def export_target_problem(target: Path, db: DbFiles | None) -> str | None:
     """Why an export must not be written to ``target``, or None.
 
-    Never one of the database's own files, under any name; never through a
-    symlink, into a directory, block device or socket. ``streams`` allows a FIFO
-    or character device (the CLI writes into them as a shell's ``>`` would); the
-    export dialog passes False (a FIFO nobody reads would hang it).
+    Never one of the database's own files, under any name; only ever a new or
+    regular file: never through a symlink, into a directory, FIFO (nobody may be
+    reading: the export would hang), device or socket (``-o -`` is standard output).
     """
     if db is not None:
         own = db.owner_of(target)
@@ -213,12 +212,10 @@ def export_target_problem(target: Path, db: DbFiles | None, *, streams: bool) ->
     kind = stat.S_IFMT(st.st_mode)
     if kind == stat.S_IFREG:
         return None
-    if streams and kind in (stat.S_IFCHR, stat.S_IFIFO):
-        return None
     if kind == stat.S_IFLNK:
         return (f"{target}: is a symbolic link; weigh neither writes through nor replaces links"
                 " (give the file it points to, or -o - for standard output)")
     if kind == stat.S_IFDIR:
         return f"{target}: is a directory; give a file name"
-    allowed = "files, character devices and FIFOs" if streams else "regular files"
-    return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to {allowed}"
+    return (f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files;"
+            " -o - writes to standard output")

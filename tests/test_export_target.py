@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -73,44 +75,28 @@ def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> Non
     assert not (tmp_path / "-").exists()
 
 
-def test_a_fifo_is_written_into_not_replaced(cli_env: dict[str, str], tmp_path: Path) -> None:
-    expected = summary(cli_env)
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    received: list[bytes] = []
-
-    def read() -> None:
-        with open(fifo, "rb") as fh:
-            received.append(fh.read())
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        done = weigh(cli_env, "export", "-o", str(fifo))
-        reader.join(timeout=TIMEOUT)
-    finally:
-        if reader.is_alive():  # a regression replaced the FIFO: unblock the reader
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            os.close(fd)
-            reader.join(timeout=TIMEOUT)
-    assert done.returncode == 0, done.stderr
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert received == [expected]
-
-
-def test_a_full_device_gives_one_line_and_stays_a_device(cli_env: dict[str, str], tmp_path: Path) -> None:
-    full = tmp_path / "full"
-    try:  # a node for the kernel's always-full device, made here (never the real /dev path)
-        os.mknod(full, stat.S_IFCHR | 0o600, os.makedev(1, 7))
-    except PermissionError:
-        pytest.skip("creating a device node needs privileges this run does not have")
+def test_a_fifo_a_device_or_a_socket_is_refused_without_waiting(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Red team: an export into a FIFO nobody reads never ended; weigh writes only regular files."""
     summary(cli_env)
-    done = weigh(cli_env, "export", "-o", str(full))
-    assert done.returncode == 2
-    err = done.stderr.decode()
-    assert err.startswith(f"weigh: error: {full}: cannot write: No space left on device")
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert stat.S_ISCHR(os.lstat(full).st_mode)
+    os.mkfifo(tmp_path / "pipe")  # nobody reads it: opening it to write would block for ever
+    targets = {tmp_path / "pipe": "a FIFO (named pipe)"}
+    with contextlib.suppress(PermissionError):  # a node for the always-full device, made here
+        os.mknod(tmp_path / "full", stat.S_IFCHR | 0o600, os.makedev(1, 7))
+        targets[tmp_path / "full"] = "a character device"
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(tmp_path / "sock"))
+    targets[tmp_path / "sock"] = "a socket"
+    for target, kind in targets.items():
+        before = os.lstat(target)
+        done = weigh(cli_env, "export", "-o", str(target))  # its timeout fails a hang
+        err = done.stderr.decode()
+        assert done.returncode == 2 and err.count("\n") == 1, err
+        assert err.startswith(f"weigh: error: {target}: is {kind}; weigh writes exports only to "
+                              "regular files; -o - writes to standard output")
+        assert os.lstat(target).st_mode == before.st_mode and os.lstat(target).st_ino == before.st_ino
+    listening.close()
 
 
 def test_a_permissive_umask_does_not_open_up_weighs_files(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -181,10 +167,26 @@ def test_the_dialogs_check_refuses_them_and_fifos(tmp_path: Path) -> None:
         path.write_bytes(b"{}")
     files = DbFiles.at(db)
     for target in own_files(db).values():
-        assert "weigh's own files" in (export_target_problem(target, files, streams=False) or "")
+        assert "weigh's own files" in (export_target_problem(target, files) or "")
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    assert export_target_problem(fifo, files, streams=True) is None  # the CLI writes into it
-    refused = export_target_problem(fifo, files, streams=False) or ""
-    assert refused == f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular files"
-    assert export_target_problem(tmp_path / "report.md", files, streams=False) is None
+    refused = export_target_problem(fifo, files) or ""
+    assert refused.startswith(f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular")
+    assert export_target_problem(tmp_path / "report.md", files) is None
+
+
+def test_a_fifo_swapped_in_after_the_check_is_replaced_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process puts a FIFO where the check saw a file: the rename never opens it."""
+    from evidence import export
+
+    target = tmp_path / "report.md"
+    os.mkfifo(target)
+    monkeypatch.setattr(export, "export_target_problem", lambda path, db: None)
+    writer = threading.Thread(target=export.write_file, args=(target, b"report"), daemon=True)
+    writer.start()
+    writer.join(TIMEOUT)
+    if writer.is_alive():  # a regression opened the FIFO to write into it: let it go
+        os.close(os.open(target, os.O_RDONLY | os.O_NONBLOCK))
+    assert target.read_bytes() == b"report"

@@ -26,7 +26,10 @@ from tests.test_serve_hostile import Served, get, page_socket, start, ws_status
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
 
-from tui.serve import MAX_HEIGHT, MAX_WIDTH, relay, workbench_command  # noqa: E402 (after the skip)
+from textual_serve.download_manager import DownloadManager  # noqa: E402 (after the skip)
+
+from tui import serve  # noqa: E402
+from tui.serve import MAX_HEIGHT, MAX_WIDTH, Workbench, relay, workbench_command  # noqa: E402
 
 WAIT_SECONDS = 30
 
@@ -76,6 +79,7 @@ class FakeSocket:
         return self
 
     async def __anext__(self) -> SimpleNamespace:
+        await asyncio.sleep(0)  # the relay's forwarding task takes what it was given
         if not self.messages:
             raise StopAsyncIteration
         return self.messages.pop(0)
@@ -123,12 +127,53 @@ def test_window_sizes_are_clamped_and_malformed_messages_dropped() -> None:
     assert MAX_WIDTH * MAX_HEIGHT <= 1_000_000
 
 
-HUNG_WORKBENCH = pytest.mark.xfail(
-    reason="known regression since the start-up worker (6de57d8): the server's relay stays in its "
-    "first send to a workbench stopped right after its first frame, so the socket's close is never "
-    "read and the stopped workbench is not killed (found at the end of the round; open)",
-    strict=False,
-)
+class EndlessSocket(FakeSocket):
+    """A browser typing on and on (1 KiB a message), then closing after ``count`` messages."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__([json.dumps(["stdin", "x" * 1024])] * count)
+
+
+class StuckWorkbench(FakeWorkbench):
+    """A workbench that never reads its input (its pipe is full): every send waits forever."""
+
+    async def send_bytes(self, data: bytes) -> bool:
+        self.calls.append(("stdin", data))
+        await asyncio.Event().wait()
+        return True
+
+
+def test_the_relay_reads_on_while_a_workbench_takes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def run(websocket: FakeSocket, workbench: FakeWorkbench) -> None:
+        await asyncio.wait_for(relay(cast(Any, websocket), cast(Any, workbench)), WAIT_SECONDS)
+
+    monkeypatch.setattr(serve, "MAX_PENDING", 64 * 1024)
+    closing = EndlessSocket(50)  # 50 KiB: under the bound, then the socket closes
+    stuck = StuckWorkbench()
+    asyncio.run(run(closing, stuck))  # the close is read although the first send never ends
+    assert not closing.messages and len(stuck.calls) == 1
+    flooding = EndlessSocket(10_000)  # 10 MiB that nobody takes: hung up on
+    asyncio.run(run(flooding, StuckWorkbench()))
+    assert 9_900 < len(flooding.messages) < 10_000
+
+
+def test_a_workbench_whose_output_ended_is_still_waited_for_or_killed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """textual-serve's stop returns when the output ends; a process stopped after that must die too."""
+    monkeypatch.setattr(serve, "STOP_SECONDS", 0.1)
+    lingering = (f"exec {sys.executable} -c 'import os, time; print(\"__GANGLION__\", flush=True); "
+                 "os.close(1); time.sleep(600)'")
+    server = SimpleNamespace(download_manager=DownloadManager(), debug=False)
+
+    async def start_and_shut() -> int | None:
+        socket = SimpleNamespace(send_bytes=None, send_str=None)
+        workbench = Workbench(lingering, cast(Any, socket), cast(Any, server))
+        await workbench.start(80, 24)
+        await workbench.shut()
+        return workbench.returncode
+
+    assert asyncio.run(start_and_shut()) == -signal.SIGKILL
 
 
 def children(pid: int) -> set[int]:
@@ -146,7 +191,6 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@HUNG_WORKBENCH
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the workbench's pid")
 def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopback: Served) -> None:
     async def hang_then_close() -> set[int]:
@@ -157,8 +201,10 @@ def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopbac
             assert msg.type == aiohttp.WSMsgType.BINARY
             workbenches = children(loopback.proc.pid)
             assert workbenches
-            for pid in workbenches:
-                os.kill(pid, signal.SIGSTOP)  # a workbench too busy to quit
+            for pid in workbenches:  # and any still quitting from the tests before
+                os.kill(pid, signal.SIGSTOP)  # a workbench too busy to quit, or to read its input:
+            for _ in range(300):  # 300 KiB of keys fill its pipe and the server's buffer
+                await ws.send_json(["stdin", "x" * 1024])
         return workbenches
 
     workbenches = asyncio.run(hang_then_close())
@@ -170,7 +216,6 @@ def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopbac
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the workbench's pid")
-@HUNG_WORKBENCH
 def test_a_planted_module_never_runs_and_no_workbench_outlives_the_server(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -27,13 +27,13 @@ import shlex
 import signal
 import socket
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-from aiohttp import WSMsgType, web
+from aiohttp import WSMessage, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -47,6 +47,7 @@ TOKEN_PARAM = "token"
 #: A browser's window is clamped to this many cells (a 4K screen at a small font is ~480 × 135).
 MAX_WIDTH, MAX_HEIGHT = 1000, 500
 STOP_SECONDS = 5.0  # a workbench that has not quit this long after its socket closed is killed
+MAX_PENDING = 4 << 20  # bytes of a browser's messages a workbench may leave untaken before it is hung up on
 MAX_TICKETS = 64  # page loads whose WebSocket has not connected yet (the oldest is forgotten)
 FRAMED = frozenset({"iframe", "frame", "embed", "object", "fencedframe"})
 #: Headers on every response: never framed, never a Referer carrying the token elsewhere.
@@ -162,18 +163,35 @@ class Workbench(AppService):
         )
         self.websocket = websocket
 
+    @property
+    def returncode(self) -> int | None:
+        """How the process ended; None while it runs (or before it starts)."""
+        return None if self._process is None else self._process.returncode
+
     async def close_socket(self) -> None:
         await self.websocket.close()
 
     async def shut(self) -> None:
-        """Ask the workbench to quit; kill it if it has not within STOP_SECONDS."""
+        """Ask the workbench to quit; kill it if it has not exited within STOP_SECONDS.
+
+        textual-serve's ``stop`` returns when the workbench's output ends, which
+        a process does before it exits; one stopped in between would outlive us,
+        so the wait is for the process itself.
+        """
+        process = self._process  # textual-serve keeps it here (pinned in pyproject)
+        if process is None:
+            return
         try:
-            await asyncio.wait_for(asyncio.shield(self.stop()), STOP_SECONDS)
+            await asyncio.wait_for(asyncio.shield(self._quit(process)), STOP_SECONDS)
         except TimeoutError:
-            process = self._process  # textual-serve keeps it here (pinned in pyproject)
-            if process is not None and process.returncode is None:
+            if process.returncode is None:
                 process.kill()
-            await self.stop()
+            await self._quit(process)
+
+    async def _quit(self, process: asyncio.subprocess.Process) -> None:
+        await self.stop()
+        await process.wait()
+        self.stdin.close()  # textual-serve leaves the pipe open
 
 
 class GuardedServer(Server):
@@ -303,27 +321,79 @@ class GuardedServer(Server):
         return websocket
 
 
+class _Pending:
+    """The browser's messages the workbench has not taken yet, and their size.
+
+    They are taken in their own task, so the relay goes on reading the socket
+    while a workbench is too busy (or stopped) to read its input, and sees the
+    socket close; past MAX_PENDING bytes the browser is hung up on.
+    """
+
+    def __init__(self) -> None:
+        self.steps: asyncio.Queue[tuple[int, Coroutine[Any, Any, object]]] = asyncio.Queue()
+        self.size = 0
+
+    def add(self, size: int, step: Coroutine[Any, Any, object]) -> bool:
+        """Queue ``step``; False (and ``step`` dropped) when that would pass MAX_PENDING."""
+        if self.size + size > MAX_PENDING:
+            step.close()
+            return False
+        self.size += size
+        self.steps.put_nowait((size, step))
+        return True
+
+    async def forward(self) -> None:
+        while True:
+            size, step = await self.steps.get()
+            self.size -= size
+            await step
+
+    def drop(self) -> None:
+        while not self.steps.empty():
+            self.steps.get_nowait()[1].close()
+
+
 async def relay(websocket: web.WebSocketResponse, workbench: AppService) -> None:
-    """Pass the browser's keys, sizes and focus to the workbench; anything malformed is dropped."""
-    async for message in websocket:
-        if message.type != WSMsgType.TEXT:
-            continue
-        try:
-            envelope = json.loads(message.data)
-        except ValueError:
-            continue
-        if not isinstance(envelope, list) or not envelope:
-            continue
-        kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-        if kind == "stdin" and isinstance(data, str):
-            await workbench.send_bytes(data.encode("utf-8", "replace"))
-        elif kind == "resize" and isinstance(data, dict):
-            size = clamp_size(data.get("width"), data.get("height"))
-            if size is not None:
-                await workbench.set_terminal_size(*size)
-        elif kind == "ping" and isinstance(data, str | int | float):
-            await websocket.send_json(["pong", data])
-        elif kind == "blur":
-            await workbench.blur()
-        elif kind == "focus":
-            await workbench.focus()
+    """Pass the browser's keys, sizes and focus to the workbench; anything malformed is dropped.
+
+    Returns when the socket closes, or when the workbench has left MAX_PENDING
+    bytes of them untaken; what it has not taken by then is dropped.
+    """
+    pending = _Pending()
+    forwarding = asyncio.create_task(pending.forward())
+    try:
+        async for message in websocket:
+            step = _step(message, websocket, workbench)
+            if step is not None and not pending.add(len(message.data), step):
+                return
+    finally:
+        forwarding.cancel()
+        pending.drop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await forwarding
+
+
+def _step(message: WSMessage, websocket: web.WebSocketResponse,
+          workbench: AppService) -> Coroutine[Any, Any, object] | None:
+    """What one message asks of the workbench, or None when it is malformed."""
+    if message.type != WSMsgType.TEXT:
+        return None
+    try:
+        envelope = json.loads(message.data)
+    except ValueError:
+        return None
+    if not isinstance(envelope, list) or not envelope:
+        return None
+    kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+    if kind == "stdin" and isinstance(data, str):
+        return workbench.send_bytes(data.encode("utf-8", "replace"))
+    if kind == "resize" and isinstance(data, dict):
+        size = clamp_size(data.get("width"), data.get("height"))
+        return None if size is None else workbench.set_terminal_size(*size)
+    if kind == "ping" and isinstance(data, str | int | float):
+        return websocket.send_json(["pong", data])
+    if kind == "blur":
+        return workbench.blur()
+    if kind == "focus":
+        return workbench.focus()
+    return None

@@ -96,7 +96,7 @@ class ExportDialog(FileDialog[Path]):
         path = self.typed_path("give a file name to write to")
         if path is None:
             return
-        problem = export_place().problem(path) or export_target_problem(path, self.db, streams=False)
+        problem = export_place().problem(path) or export_target_problem(path, self.db)
         if problem is not None:
             self.show_error(problem)
             return
