@@ -217,5 +217,4 @@ def export_target_problem(target: Path, db: DbFiles | None) -> str | None:
                 " (give the file it points to, or -o - for standard output)")
     if kind == stat.S_IFDIR:
         return f"{target}: is a directory; give a file name"
-    return (f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files;"
-            " -o - writes to standard output")
+    return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files"

@@ -77,7 +77,7 @@ def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
     files) is refused before it is read. Done before the writer lock is taken."""
     path = sync_path(path)
-    problem = export_target_problem(path, db, streams=False)
+    problem = export_target_problem(path, db)
     if problem is not None:
         raise ImportFailed(problem.replace("an export never overwrites", "weigh sync never writes"))
     if not os.path.lexists(path):
@@ -165,7 +165,7 @@ def _write(path: Path, text: str, store: Store) -> bool:
     data = text.encode("utf-8")
     if os.path.lexists(path) and read_import_file(path) == data:  # never blocks on a FIFO
         return False
-    write_file(path, data, store.files, streams=False)
+    write_file(path, data, store.files)
     return True
 
 

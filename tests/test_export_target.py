@@ -94,7 +94,7 @@ def test_a_fifo_a_device_or_a_socket_is_refused_without_waiting(
         err = done.stderr.decode()
         assert done.returncode == 2 and err.count("\n") == 1, err
         assert err.startswith(f"weigh: error: {target}: is {kind}; weigh writes exports only to "
-                              "regular files; -o - writes to standard output")
+                              "regular files")
         assert os.lstat(target).st_mode == before.st_mode and os.lstat(target).st_ino == before.st_ino
     listening.close()
 
