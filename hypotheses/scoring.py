@@ -45,8 +45,8 @@ from hypotheses.scoring_models import (
 
 __all__ = [
     "INCONSISTENCY", "LEVEL_WEIGHT", "LIKELIHOOD", "LOG_LIKELIHOOD", "MODELS", "NUMERIC", "SQRT2",
-    "TIE", "Analysis", "Coverage", "ModelScores", "Scorer", "analyse", "diagnosticity",
-    "known_date", "known_dates", "leader_ids", "log_priors", "posteriors", "ranks",
+    "TIE", "Analysis", "Coverage", "ModelScores", "Scorer", "analyse", "as_of_dates",
+    "diagnosticity", "known_date", "known_dates", "leader_ids", "log_priors", "posteriors", "ranks",
     "takes_part", "top_set", "weight",
 ]
 
@@ -82,8 +82,14 @@ def takes_part(ev: Evidence, as_of: date | None = None) -> bool:
 
 
 def known_dates(case: Case) -> list[date]:
-    """Distinct known dates, oldest first: the stops of the as-of timeline."""
+    """Distinct known dates, oldest first: the stops of the reports' leader timeline."""
     return sorted({d for ev in case.evidence if (d := known_date(ev)) is not None})
+
+
+def as_of_dates(case: Case) -> list[date]:
+    """The workbench's as-of stops: the distinct known dates of the items taking part, oldest
+    first. An excluded item's date would be a step at which nothing can change."""
+    return sorted({d for ev in case.evidence if not ev.excluded and (d := known_date(ev)) is not None})
 
 
 def diagnosticity(ev: Evidence, hypothesis_ids: Iterable[str]) -> float:

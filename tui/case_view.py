@@ -22,7 +22,7 @@ from typing import Any, Literal
 from hypotheses.evidence_filter import Query, haystack_of, matches
 from hypotheses.models import Case, Evidence
 from hypotheses.replay import LeaderSeries
-from hypotheses.scoring import NUMERIC, Analysis, Scorer, known_date, known_dates, leader_ids
+from hypotheses.scoring import NUMERIC, Analysis, Scorer, as_of_dates, known_date, leader_ids
 from hypotheses.scoring_models import MODELS
 from hypotheses.sorts import DEFAULT_SORT
 from hypotheses.team import (
@@ -145,7 +145,7 @@ class CaseView:
             self.shown, self.positions = [], {}
             self.state.start([None])
             return
-        self.state.start([*known_dates(case), None])
+        self.state.start([*as_of_dates(case), None])
         self.state.lens = TEAM if is_team(case) else None
         self._lens_views = {}
         if self.state.sort.uses_disagreement and not is_team(case):
@@ -158,8 +158,9 @@ class CaseView:
         return self.case
 
     def keep_dates(self, case: Case) -> None:
-        """Event dates may have changed: keep the as-of date if it still exists."""
-        self.state.keep_date([*known_dates(case), None])
+        """Event dates (or which items take part) may have changed: keep the as-of date if
+        it still exists."""
+        self.state.keep_date([*as_of_dates(case), None])
 
     def update(self, case: Case, edited: Evidence | None = None) -> None:
         """Refilter and rescore ``case`` (the case as it now stands).

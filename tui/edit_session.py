@@ -137,7 +137,7 @@ class EditSession:
         excluded = self.store.evidence(case_id, eid).excluded
         self._did(self.store.set_excluded(case_id, eid, not excluded), focus)
         before = self.view.analysis
-        self._reread(eid)
+        self._reread(eid, dates=True)  # an excluded item's date is no as-of step
         return Change("item", focus, before)
 
     def make_team(self, focus: Focus) -> Change:

@@ -334,3 +334,14 @@ def test_an_id_once_issued_is_never_issued_again(session: EditSession, tmp_path:
         assert (again.next_evidence_id(), again.next_hypothesis_id(), again.next_indicator_id()) \
             == ("E6", "H4", "M2")
         assert store.item_history("demo", again.next_evidence_id()) == []
+
+
+def test_an_excluded_items_date_is_no_as_of_step_until_it_is_back(session: EditSession) -> None:
+    stops = list(session.view.state.stops)
+    session.toggle_excluded("E2", ("E2", "H1"))  # the only item of 2024-02-01
+    assert session.view.state.stops == [date(2024, 1, 1), date(2024, 3, 1), None]
+    session.view.step_date(-1)
+    session.view.step_date(-1)
+    assert session.view.state.as_of == date(2024, 1, 1)  # straight past the excluded date
+    session.toggle_excluded("E2", ("E2", "H1"))
+    assert session.view.state.stops == stops and session.view.state.as_of == date(2024, 1, 1)
