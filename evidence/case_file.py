@@ -9,6 +9,7 @@ one-analyst case is still written as version 2; versions 1 and 2 still import.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -223,22 +224,45 @@ def _check_team_items(doc: dict[str, Any], name: str) -> None:
                 )
 
 
-def case_file_dict(case: Case) -> dict[str, Any]:
+def case_file_dict(case: Case, read: Sequence[Any] | None = None) -> dict[str, Any]:
     """The case as a file document: version 3 for a team case (its items' layers, no
     shared cells), version 2 for a one-analyst case. Keys in a fixed order (the models'
     fields; cells in hypothesis order, layers in the analysts' order), so two writes of
-    one case are the same bytes and git sees only what changed."""
+    one case are the same bytes and git sees only what changed.
+
+    ``read``: the parsed dict each item was validated from (``weigh merge`` has them), used
+    instead of dumping the model where it already is that dump.
+    """
     team = bool(case.analysts)
-    shared = {"ratings", "notes"} if team else None
     order = _Order(case)
+    items = case.evidence if read is None else zip(case.evidence, read, strict=True)
     return {
         "format": FORMAT,
         "version": VERSION if team else SOLO_VERSION,
         "case": case.info.model_dump(mode="json"),
         "hypotheses": [h.model_dump(mode="json") for h in case.hypotheses],
-        "evidence": [order.item(e.model_dump(mode="json", exclude=shared)) for e in case.evidence],
+        "evidence": [order.item(_item_dict(e, team)) for e in items],
         "indicators": [order.item(m.model_dump(mode="json")) for m in case.indicators],
     }
+
+
+_SHARED = {"ratings", "notes"}  # not in a team case's items
+_LAYERS = ("ratings_by", "notes_by")  # in an item's dump only when not empty
+_ITEM_KEYS_BY = {team: tuple(f for f in Evidence.model_fields
+                             if f not in _LAYERS and not (team and f in _SHARED))
+                 for team in (False, True)}
+
+
+def _item_dict(item: Evidence | tuple[Evidence, Any], team: bool) -> dict[str, Any]:
+    """An item as the file holds it: the model's dump, or a copy of the dict it was read from
+    when that is the dump already (every field the dump has, in its order, the title as kept:
+    a validated file's other values are JSON's own)."""
+    ev, read = item if isinstance(item, tuple) else (item, None)
+    if isinstance(read, dict) and read.get("title") == ev.title:
+        keys = _ITEM_KEYS_BY[team] + tuple(key for key in _LAYERS if getattr(ev, key))
+        if tuple(read) == keys:
+            return dict(read)
+    return ev.model_dump(mode="json", exclude=_SHARED if team else None)
 
 
 class _Order:
@@ -247,31 +271,38 @@ class _Order:
     def __init__(self, case: Case) -> None:
         self.hyps = {h.id: i for i, h in enumerate(case.hypotheses)}
         self.analysts = {a: i for i, a in enumerate(case.analysts)}
+        self.in_order: dict[tuple[bool, tuple[str, ...]], bool] = {}  # keys seen → in order (few patterns)
 
     def item(self, item: dict[str, Any]) -> dict[str, Any]:
         for key in ("ratings", "notes"):
             if key in item:
-                item[key] = _ordered(item[key], self.hyps)
+                item[key] = self.ordered(item[key], self.hyps)
         for key in ("ratings_by", "notes_by"):
             if key in item:
-                item[key] = {a: _ordered(cells, self.hyps)
-                             for a, cells in _ordered(item[key], self.analysts).items()}
+                item[key] = {a: self.ordered(cells, self.hyps)
+                             for a, cells in self.ordered(item[key], self.analysts).items()}
         return item
 
+    def ordered(self, cells: dict[str, Any], rank: dict[str, int]) -> dict[str, Any]:
+        """``cells`` itself when in order (never changed in place), else an ordered copy."""
+        keys = tuple(cells)
+        seen = (rank is self.hyps, keys)
+        done = self.in_order.get(seen)
+        if done is None:
+            done = self.in_order[seen] = list(keys) == _sorted(keys, rank)
+        return cells if done else {key: cells[key] for key in _sorted(keys, rank)}
 
-def _ordered(cells: dict[str, Any], rank: dict[str, int]) -> dict[str, Any]:
-    ordered = {key: cells[key] for key in rank if key in cells}  # no unknown key: the usual case
-    if len(ordered) == len(cells):
-        return ordered
-    return dict(sorted(cells.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+
+def _sorted(keys: tuple[str, ...], rank: dict[str, int]) -> list[str]:
+    return sorted(keys, key=lambda key: (rank.get(key, len(rank)), key))
 
 
-def dump_case_file(case: Case) -> str:
+def dump_case_file(case: Case, read: Sequence[Any] | None = None) -> str:
     """The canonical layout: the header on its own lines, then one line per hypothesis,
     evidence item and indicator, so a diff or a line merge is per item. Plain JSON
     (any reader, older weigh too, parses it) in the key order ``evidence.case_stream``
-    reads a batch at a time."""
-    doc = case_file_dict(case)
+    reads a batch at a time. ``read``: as for :func:`case_file_dict`."""
+    doc = case_file_dict(case, read)
     lines = [f'{{"format": {_line(doc["format"])}, "version": {doc["version"]},',
              f'"case": {_line(doc["case"])},']
     for key in ("hypotheses", "evidence", "indicators"):

@@ -69,5 +69,5 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     merged = _merged(*docs)
     case = reader.case({**merged.doc, "version": VERSION}, MERGED)
     mode = stat.S_IMODE(os.stat(ours).st_mode)
-    atomic_write(ours, dump_case_file(case).encode("utf-8"), mode=mode)
+    atomic_write(ours, dump_case_file(case, merged.doc["evidence"]).encode("utf-8"), mode=mode)
     return merged

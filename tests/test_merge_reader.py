@@ -101,3 +101,21 @@ def test_an_empty_base_is_a_base_with_nothing_but_an_empty_object_is_refused(tmp
     paths = _files(tmp_path, "", GOOD, GOOD)
     assert merge_files(*paths).conflicts == ()
     _refused(tmp_path, "{}", GOOD, GOOD, "BASE")
+
+
+def test_an_item_is_written_from_the_dict_it_was_read_from_only_where_that_is_its_dump() -> None:
+    case = Case(id="c", title="T", analysts=["b", "a"],
+                hypotheses=[Hypothesis(id="H2", title="Two"), Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title="one", ratings_by={"b": {"H2": "C", "H1": "I"}}),
+                          Evidence(id="E2", title="two", notes_by={"a": {"H1": "x"}})])
+    written = dump_case_file(case)
+    canonical = [json.loads(line.rstrip(",")) for line in written.splitlines()
+                 if line.startswith('{"id": "E')]
+    assert dump_case_file(case, canonical) == written
+    one = canonical[0]
+    for read in ({**one, "title": " one "},  # the title as read is not the title kept
+                 {k: v for k, v in one.items() if k != "details"},  # a default left out
+                 {"title": "one", **{k: v for k, v in one.items() if k != "title"}},  # keys in another order
+                 {**one, "ratings_by": {"b": {"H1": "I", "H2": "C"}}},  # cells out of hypothesis order
+                 {**one, "notes_by": {}}):  # an empty layer
+        assert dump_case_file(case, [read, canonical[1]]) == written

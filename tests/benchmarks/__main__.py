@@ -321,7 +321,8 @@ def merge_rows(n: int, work: Path, res: Results) -> None:
     res.rows.append(Row(
         f"`weigh merge` of two analysts' {label}-item case files, 1,000 changed cells each",
         "≤ 2 s" if n >= 10_000 else "(report)", f"{out['merge_s']:.2f} s",
-        f"file {out['file_mb']:.0f} MiB; exit {out['exit']}; every vote kept: {out['every_vote']}; "
+        f"CPU {out['cpu_s']:.2f} s; file {out['file_mb']:.0f} MiB; exit {out['exit']}; "
+        f"every vote kept: {out['every_vote']}; "
         f"load average {os.getloadavg()[0]:.1f}",
         verdict(out["merge_s"] <= 2 and out["exit"] == 0 and out["every_vote"]) if n >= 10_000 else "",
     ))

@@ -5,6 +5,7 @@ the atomic write), as git runs the driver."""
 from __future__ import annotations
 
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,19 +50,27 @@ def measure(n: int, workdir: Path, reps: int) -> dict[str, Any]:
     for name, case in files.items():
         (workdir / f"merge-{name}.json").write_text(dump_case_file(case), encoding="utf-8")
     ours, target = workdir / "merge-ours.json", workdir / "merge-result.json"
-    times = []
+    times, cpu = [], []
     exit_code = 0
     for _ in range(reps):
         shutil.copyfile(ours, target)
+        used = _children_cpu()
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "tui.cli", "merge", str(workdir / "merge-base.json"),
                                str(target), str(workdir / "merge-theirs.json")], cwd=ROOT,
                               capture_output=True, check=False)
         times.append(time.perf_counter() - started)
+        cpu.append(_children_cpu() - used)
         exit_code = exit_code or done.returncode
     merged = parse_case_file(target.read_bytes())
     want = {(e.id, a): e.ratings_by[a] for case, a in ((files["ours"], "ana"), (files["theirs"], "ben"))
             for e in case.evidence}
     whole = all(want[(e.id, a)] == e.ratings_by[a] for e in merged.evidence for a in ("ana", "ben"))
-    return {"merge_s": median(times), "exit": exit_code, "every_vote": whole,
+    return {"merge_s": median(times), "cpu_s": median(cpu), "exit": exit_code, "every_vote": whole,
             "file_mb": ours.stat().st_size / 2**20}
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the finished child processes (the load does not add to it)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
