@@ -82,6 +82,11 @@ class EditSession:
             self.view.me = None
         self.view.show(self.store.case(case_id) if case_id is not None else None)
 
+    def adopt(self, records: list[Record]) -> None:
+        """Edits of the open case made elsewhere (a sync in the case switcher): undoable here."""
+        for record in records:
+            self._did(record, (None, None))
+
     def _did(self, record: Record | None, focus: Focus) -> None:
         """A new edit: undoable, and what was undone before it can no longer be redone."""
         if record is None:

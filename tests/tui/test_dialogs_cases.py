@@ -290,32 +290,44 @@ async def test_deleting_the_open_case_shows_another_one(db: Path, make_app) -> N
         await pilot.press("ctrl+q")
 
 
-async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(store: Store, tmp_path: Path) -> None:
+async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(
+        db: Path, tmp_path: Path, make_app) -> None:
     from evidence.sync import read_sync_file, sync_case
 
     shared = tmp_path / "shared.json"
-    sync_case(store, read_sync_file(shared, store.files), "nord-stream")  # the base
-    info = store.case("nord-stream").info
-    store.update_case_info(info.model_copy(update={"question": "Who, and why?", "description": "ours"}))
-    before = store.case("nord-stream")
-    theirs = before.model_copy(update={"title": "Nord Stream", "description": "theirs"})
+    with Store.open(db) as store:
+        sync_case(store, read_sync_file(shared, store.files), "istanbul-2022")  # the base
+        info = store.case("istanbul-2022").info
+        store.update_case_info(info.model_copy(update={"question": "Why?", "description": "ours"}))
+        before = store.case("istanbul-2022")
+    theirs = before.model_copy(update={"title": "Istanbul", "description": "theirs"})
     shared.write_text(dump_case_file(theirs), encoding="utf-8")
-    app = Host(lambda: CaseSwitcher(store, "nord-stream"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")  # the path of the last sync is offered
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        await pilot.press("ctrl+o", "s")  # the open case; the path of its last sync is offered
+        await pilot.pause()
         assert app.screen.query_one("#sync-path", Input).value == str(shared)
         await pilot.press("ctrl+s")
         await workers_done(app)
         await pilot.pause()
-        assert isinstance(app.screen, CaseSwitcher)
         said = shown(app, "#sync-result")
-        assert "Synced case nord-stream: database: case details changed" in said
+        assert "Synced case istanbul-2022: database: case details changed" in said
         assert "conflict: case description: ours 'ours', theirs 'theirs' (ours kept)" in said
-        case = store.case("nord-stream")
-        assert (case.title, case.question, case.description) == ("Nord Stream", "Who, and why?", "ours")
-        await pilot.press("u")
+        case = main.store.case("istanbul-2022")
+        assert (case.title, case.question, case.description) == ("Istanbul", "Why?", "ours")
+        await pilot.press("u")  # in the list: the sync undone
         await pilot.pause()
-        assert store.case("nord-stream") == before and shown(app, "#sync-result") == ""
+        assert main.store.case("istanbul-2022") == before and shown(app, "#sync-result") == ""
+        await pilot.press("s", "ctrl+s")  # again, then back to the workbench, which shows it
+        await workers_done(app)
+        await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-    assert app.results == ["nord-stream"]  # the open case changed: the workbench shows it anew
+        assert app.screen is main and main.session.case is not None
+        assert main.session.case.title == "Istanbul"
+        await pilot.press("u")  # the workbench undoes the sync too: one change
+        await pilot.pause()
+        assert main.store.case("istanbul-2022") == before
+        await pilot.press("ctrl+q")

@@ -141,6 +141,11 @@ class CaseSwitcher(ModalScreen[str | None]):
                     f"Synced with {len(result.conflicts)} conflict(s): listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
 
+    def syncs_of(self, case_id: str) -> list[Record]:
+        """The syncs of a case made here and not undone, oldest first (the workbench takes them
+        onto its undo stack)."""
+        return [r for r in self.undoable if isinstance(r, Record) and r.case == case_id]
+
     def _show_result(self, text: str) -> None:
         line = self.query_one("#sync-result", Static)
         line.update(Text(visible(text)))

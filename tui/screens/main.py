@@ -47,6 +47,7 @@ from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
+    from evidence.operations import Record
     from evidence.store import Store
 
 __all__ = ["MainScreen"]
@@ -516,9 +517,11 @@ class MainScreen(Screen[None]):
     def action_switch_case(self) -> None:
         from tui.screens.case_switcher import CaseSwitcher  # on first use: off the start-up path
 
-        self.app.push_screen(CaseSwitcher(self.store, self.case_id), self._case_chosen)
+        switcher = CaseSwitcher(self.store, self.case_id)
+        self.app.push_screen(switcher, lambda chosen: self._case_chosen(chosen, switcher.syncs_of))
 
-    def _case_chosen(self, case_id: str | None) -> None:
+    def _case_chosen(self, case_id: str | None,
+                     syncs_of: Callable[[str], list[Record]] | None = None) -> None:
         if case_id is None:
             if self.case_id is not None and not self.store.has_case(self.case_id):
                 # the open case was deleted in the switcher: show another one
@@ -529,3 +532,5 @@ class MainScreen(Screen[None]):
             self.notify(f"No case {case_id!r}", severity="error", markup=False)
             return
         self.open_case(case_id)
+        if syncs_of is not None:
+            self.session.adopt(syncs_of(case_id))  # u undoes a sync made in the switcher
