@@ -120,6 +120,11 @@ def load_json(text: str, name: str) -> dict[str, Any]:
 def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:
     """A parsed document checked (types, limits, version keys) and validated as a case file."""
     checked(doc, name, case_id)
+    return file_model(doc, name)
+
+
+def file_model(doc: dict[str, Any], name: str) -> CaseFile:
+    """A document already ``checked`` validated as a case file (a problem named in words)."""
     try:
         return CaseFile.model_validate(doc)
     except ValidationError as exc:

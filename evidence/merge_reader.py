@@ -21,6 +21,7 @@ from evidence.case_file import (
     checked,
     decode_text,
     element_value,
+    file_model,
     load_json,
     validated,
 )
@@ -69,7 +70,7 @@ class MergeReader:
             return case_of(validated(doc, name, None), doc, name)
         checked(doc, name, None)
         new = [item for item in items if id(item) not in self._models]
-        parsed = validated({**doc, "evidence": new}, name, None)
+        parsed = file_model({**doc, "evidence": new}, name)
         for item, model in zip(new, parsed.evidence, strict=True):
             self._models[id(item)] = (item, model)
         return case_of(parsed, doc, name, [self._models[id(item)][1] for item in items])
