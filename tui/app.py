@@ -195,6 +195,14 @@ class WeighApp(App[int]):
         """Reopen this case next time weigh starts on this database."""
         remember_case(self.state_file, self.db_path, case_id)
 
+    def keep_view(self) -> None:
+        """Keep the open case's model, sort and focused cell for the next run."""
+        from tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and screen.loaded and screen.case_id is not None:
+                screen.session.keep_view(screen.matrix.current())
+
     def close_store(self) -> None:
         """Fold the journal into the file and release the lock (idempotent)."""
         store, self.store = self.store, None
@@ -205,6 +213,7 @@ class WeighApp(App[int]):
                 self.close_error = str(exc)
 
     async def action_quit(self) -> None:
+        self.keep_view()
         self.close_store()
         code = 0 if self.close_error is None else 1
         self.exit(code, return_code=code)

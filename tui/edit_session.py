@@ -20,9 +20,14 @@ from evidence.errors import WeighError
 from evidence.operations import Record
 from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
+from hypotheses.scoring_models import MODELS
+from hypotheses.sorts import SORT_NAMES, sort_named
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
+from tui.state_file import SavedView, remember_view, saved_view
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evidence.store import Store
 
 UNDO_DEPTH = 100
@@ -52,8 +57,12 @@ class Step:
 class EditSession:
     """One open case, how it is shown (:attr:`view`), and every edit to it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, state_file: Path | None = None) -> None:
+        """``state_file``: where each case's model, sort and focused cell are kept between
+        runs (None: not kept)."""
         self.store = store
+        self.state_file = state_file
+        self.start_focus: Focus = (None, None)  # where the cursor goes as the case shows
         self.case_id: str | None = None
         self.view = CaseView()
         self.done: list[Step] = []  # undo pops from here
@@ -70,8 +79,13 @@ class EditSession:
             raise NoCase("No case is open: ctrl+o opens, creates or imports one")
         return self.case_id
 
-    def open(self, case_id: str | None) -> None:
-        """Show a case from the start: all dates, no filter, nothing to undo or redo."""
+    def open(self, case_id: str | None, leaving: Focus | None = None) -> None:
+        """Show a case from the start: all dates, no filter, nothing to undo or redo; in the
+        model and sort it was last left in, the cursor where it was (:attr:`start_focus`).
+        ``leaving``: the focused cell of the case shown until now, kept for its next time."""
+        if leaving is not None:
+            self.keep_view(leaving)
+        self._restore_view(case_id)
         self.case_id = case_id
         self.only_example = self.store.case_ids() == [DEFAULT_CASE_ID]  # no case of one's own yet
         self.done.clear()
@@ -86,6 +100,27 @@ class EditSession:
         """Edits of the open case made elsewhere (a sync in the case switcher): undoable here."""
         for record in records:
             self._did(record, (None, None))
+
+    def _restore_view(self, case_id: str | None) -> None:
+        """The model and sort ``case_id`` was left in (names no registry knows are passed over)."""
+        saved = (saved_view(self.state_file, self.store.path, case_id)
+                 if self.state_file is not None and case_id is not None else None)
+        self.start_focus = (saved.item, saved.hypothesis) if saved is not None else (None, None)
+        if saved is None:
+            return
+        if saved.model in MODELS:
+            self.view.state.model = MODELS[MODELS.index(saved.model)]  # typed as a ModelName
+        if saved.sort in SORT_NAMES:
+            self.view.state.sort = sort_named(saved.sort)
+
+    def keep_view(self, focus: Focus) -> None:
+        """Record how the open case is looked at now, to show it so next time (a run later,
+        or after another case)."""
+        if self.state_file is None or self.case_id is None:
+            return
+        state = self.view.state
+        remember_view(self.state_file, self.store.path, self.case_id,
+                      SavedView(state.model, state.sort.name, *focus))
 
     def _did(self, record: Record | None, focus: Focus) -> None:
         """A new edit: undoable, and what was undone before it can no longer be redone."""

@@ -45,7 +45,7 @@ def open_workbench(db_path: Path, state_file: Path) -> Opened:
     ids = store.case_ids()
     if wanted not in ids:
         wanted = DEFAULT_CASE_ID if DEFAULT_CASE_ID in ids else (ids[0] if ids else None)
-    session = EditSession(store)
+    session = EditSession(store, state_file)
     try:
         session.open(wanted)
     except BaseException:

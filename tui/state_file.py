@@ -1,4 +1,5 @@
-"""Which case was open last, per database: a tiny JSON file in the user state dir.
+"""Which case was open last, per database, and how each case was looked at (model, sort,
+focused cell): a tiny JSON file in the user state dir.
 
 A missing or damaged state file only means "start on the default case": it is
 a convenience, never a reason to fail.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_state_path
@@ -65,6 +67,49 @@ def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
         return  # already recorded: no write (and no fsync) on every start
     cases[_key(db_path)] = case_id
     data["last_case"] = cases
+    _write(state_file, data)
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """How a case was last looked at: names as the registries spell them, and the focused
+    cell's item and hypothesis ids (the reader checks them against what exists now)."""
+
+    model: str
+    sort: str
+    item: str | None = None
+    hypothesis: str | None = None
+
+
+def saved_view(state_file: Path, db_path: Path, case_id: str) -> SavedView | None:
+    """How ``case_id`` on this database was last left, if recorded and well formed."""
+    views = _read(state_file).get("views")
+    entry = views.get(_key(db_path), {}).get(case_id) if isinstance(views, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    model, sort, item, hyp = (entry.get(k) for k in ("model", "sort", "item", "hypothesis"))
+    if not (isinstance(model, str) and isinstance(sort, str)):
+        return None
+    return SavedView(model, sort, item if isinstance(item, str) else None,
+                     hyp if isinstance(hyp, str) else None)
+
+
+def remember_view(state_file: Path, db_path: Path, case_id: str, view: SavedView) -> None:
+    """Record how the case is left, to show it so again (errors ignored: a nicety)."""
+    data = _read(state_file)
+    views = data.get("views")
+    if not isinstance(views, dict):
+        views = {}
+    cases = views.get(_key(db_path))
+    if not isinstance(cases, dict):
+        cases = {}
+    entry = {"model": view.model, "sort": view.sort, "item": view.item,
+             "hypothesis": view.hypothesis}
+    if cases.get(case_id) == entry:
+        return  # as recorded: no write
+    cases[case_id] = entry
+    views[_key(db_path)] = cases
+    data["views"] = views
     _write(state_file, data)
 
 

@@ -260,8 +260,9 @@ class MainScreen(Screen[None]):
         return title_width(width, len(self.case.hypotheses) if self.case else 0)
 
     def open_case(self, case_id: str | None) -> None:
-        """Show a case from the start: all dates, no filter, cursor on the first cell."""
-        self.session.open(case_id)
+        """Show a case from the start: all dates, no filter, in the model and sort it was
+        left in, the cursor where it was (the one shown until now is kept likewise)."""
+        self.session.open(case_id, leaving=self.matrix.current() if self.case_id else None)
         self._show_case()
 
     def _show_case(self) -> None:
@@ -271,7 +272,7 @@ class MainScreen(Screen[None]):
         if case_id is None:
             self.draw(Change("none"))
             return
-        self.draw(Change("rows"))
+        self.draw(Change("rows", self.session.start_focus))
         self.set_focus(self.matrix)
         settle(collect=self._shown_a_case)
         self._shown_a_case = True
