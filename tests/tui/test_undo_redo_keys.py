@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import flat_text, notices, screen_text
@@ -28,29 +26,33 @@ def stored(db: Path) -> dict[str, object]:
         return store.case(DEFAULT_CASE_ID).model_dump(exclude={"updated", "created"})
 
 
-@pytest.mark.parametrize("kind", list(EDITS))
-async def test_u_undoes_and_shift_u_redoes_each_kind_of_edit(db_path, make_app, kind: str) -> None:
+async def test_u_undoes_and_shift_u_redoes_each_kind_of_edit(db_path, make_app) -> None:
+    """Every kind in one session: each ends undone, so the next starts from the screen a
+    fresh session shows (asserted: the screen equals the one before the first edit)."""
     original = stored(db_path)
     app = make_app(db_path)
     async with app.run_test(size=(110, 36)) as pilot:  # narrow: no detail pane (it lists the trail)
         await pilot.pause()
         await pilot.press("down", "down", "right")
         await pilot.pause()
-        before = screen_text(app)
-        await pilot.press(*EDITS[kind])
-        await pilot.pause()
-        edited = screen_text(app)
-        assert edited != before
-        await pilot.press("u")
-        await pilot.pause()
-        assert screen_text(app) == before
-        assert "Undid " in notices(app)
-        await pilot.press("U")
-        await pilot.pause()
-        assert screen_text(app) == edited
-        assert "Redid " in notices(app)
-        await pilot.press("u")
-        await pilot.pause()
+        start = screen_text(app)
+        for done, (kind, keys) in enumerate(EDITS.items(), 1):
+            before = screen_text(app)
+            assert before == start, kind
+            await pilot.press(*keys)
+            await pilot.pause()
+            edited = screen_text(app)
+            assert edited != before, kind
+            await pilot.press("u")
+            await pilot.pause()
+            assert screen_text(app) == before, kind
+            assert notices(app).count("Undid ") == 2 * done - 1, kind
+            await pilot.press("U")
+            await pilot.pause()
+            assert screen_text(app) == edited, kind
+            assert notices(app).count("Redid ") == done, kind
+            await pilot.press("u")
+            await pilot.pause()
         await pilot.press("ctrl+q")
     assert stored(db_path) == original  # on disk too, after the last u
 
