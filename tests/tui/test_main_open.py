@@ -3,13 +3,12 @@ get a clear screen and are left untouched; the last case is reopened."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import Case, Hypothesis
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
@@ -37,48 +36,6 @@ async def test_first_run_opens_istanbul_focused_on_first_cell(tmp_path, make_app
     assert not app.is_running
     # the lock is released: another writer can open the file
     Store.open(path).close()
-
-
-async def test_last_used_case_is_reopened(db_path, make_app):
-    with Store.open(db_path) as store:
-        store.put_case(
-            Case(id="other", title="Other case", hypotheses=[Hypothesis(id="H1", title="Only")],
-                 evidence=[Evidence(id="E1", title="Lonely item")])
-        )
-    app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert app.screen.case_id == DEFAULT_CASE_ID
-        app.screen._case_chosen("other")  # what the case switcher's result does
-        await pilot.pause()
-        assert "Other case" in flat_text(app)
-        await pilot.press("ctrl+q")
-    app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert app.screen.case_id == "other"
-        assert "Lonely item" in flat_text(app)
-        await pilot.press("ctrl+q")
-
-
-async def test_remembered_case_that_is_gone_falls_back_to_default(db_path, make_app, state_file):
-    state_file.parent.mkdir(parents=True)
-    state_file.write_text(json.dumps({"last_case": {str(db_path.absolute()): "deleted-case"}}))
-    app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert app.screen.case_id == DEFAULT_CASE_ID
-        await pilot.press("ctrl+q")
-
-
-async def test_damaged_state_file_is_ignored(db_path, make_app, state_file):
-    state_file.parent.mkdir(parents=True)
-    state_file.write_text("{not json")
-    app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert app.screen.case_id == DEFAULT_CASE_ID
-        await pilot.press("ctrl+q")
 
 
 async def test_corrupt_database_shows_error_and_is_untouched(tmp_path, make_app):
