@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evidence import case_stream
 from evidence.errors import ImportFailed
 from evidence.limits import case_file_problem, check_json_size
 from hypotheses.models import (
@@ -86,6 +85,8 @@ def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = 
     never as one tree; anything else, and any problem, is read whole here (within the
     pre-parse bounds), which is also what words every error.
     """
+    from evidence import case_stream  # here: weigh merge reads files its own way, without it
+
     check_json_size(data, name)
     text = decode_text(data, name)
     try:
@@ -318,7 +319,10 @@ def dump_case_file(case: Case, read: Sequence[Any] | None = None) -> str:
 
 
 def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's output, without a new encoder each call
 
 
 def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | None:
