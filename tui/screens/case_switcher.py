@@ -132,11 +132,12 @@ class CaseSwitcher(ModalScreen[str | None]):
             self.undoable.append(result.record)
             self.reopen = self.reopen or result.case_id == self.current
         self._reload(result.case_id)
-        lines = [result.first, result.summary(), *(f"conflict: {c.text()}" for c in result.conflicts)]
+        lines = [result.first, result.summary()]
         if result.conflicts:
-            lines.append(f"{len(result.conflicts)} conflict(s): yours kept in both, the file's "
-                         "values in the change log; u undoes the sync")
-        self._show_result("\n".join(line for line in lines if line))
+            lines.append(f"{len(result.conflicts)} conflict(s), below: yours kept in both, the "
+                         "file's values in the change log; u undoes the sync")
+        lines += [f"conflict: {c.text()}" for c in result.conflicts]
+        self._show_result([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else
                     f"Synced with {len(result.conflicts)} conflict(s): listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
@@ -146,10 +147,11 @@ class CaseSwitcher(ModalScreen[str | None]):
         onto its undo stack)."""
         return [r for r in self.undoable if isinstance(r, Record) and r.case == case_id]
 
-    def _show_result(self, text: str) -> None:
-        line = self.query_one("#sync-result", Static)
-        line.update(Text(visible(text)))
-        line.set_class(bool(text), "-shown")
+    def _show_result(self, lines: list[str]) -> None:
+        """The last sync's outcome, a line each (user text shown, never obeyed)."""
+        shown = self.query_one("#sync-result", Static)
+        shown.update(Text("\n".join(visible(line) for line in lines)))
+        shown.set_class(bool(lines), "-shown")
 
     def _delete(self, case_id: str) -> None:
         index = self.query_one("#case-list", OptionList).highlighted or 0
@@ -179,7 +181,7 @@ class CaseSwitcher(ModalScreen[str | None]):
         case_id = last.id if isinstance(last, Case) else last.case
         self.reopen = self.reopen or (not isinstance(last, Case) and case_id == self.current)
         self._reload(case_id)
-        self._show_result("")
+        self._show_result([])
         said = f"Restored case {case_id}" if isinstance(last, Case) else (
             f"Undid the sync of {case_id} (the file keeps it: the next sync brings it back)")
         self.notify(said, markup=False, timeout=3)
