@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis
 from hypotheses.scoring import MODELS, analyse, top_set
 
-SETTINGS = settings(max_examples=60, deadline=None)
+# 30 generated cases a property: the hand-worked cases (test_scoring.py) pin the formulas,
+# these the invariants, and every run draws new cases.
+SETTINGS = settings(max_examples=30, deadline=None)
 
 
 @st.composite
