@@ -32,17 +32,26 @@ async def test_rating_keys_set_each_code_durably(db_path, make_app):
         assert hid not in stored(db_path, eid).ratings
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == "·"
         await pilot.press("right", "i")
+        # outside a hypothesis column a rating key warns and changes nothing
+        before = stored(db_path, eid)
+        await pilot.press("t", "c")
+        await pilot.pause(0.2)
+        assert screen.matrix.current() == (eid, None)
+        assert "Move to a hypothesis column" in notices(app)
+        assert stored(db_path, eid) == before
         await pilot.press("ctrl+q")
     assert stored(db_path, eid).ratings["H2"] == "I"
     assert "H1" not in stored(db_path, eid).ratings
 
 
-async def test_rating_updates_ranking_and_diagnosticity_at_once(db_path, make_app):
+async def test_rating_updates_ranking_and_diagnosticity_at_once_and_u_undoes_in_order(
+        db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
         eid, _ = screen.matrix.current()
+        original = stored(db_path, eid)
         before_diag = screen.matrix.get_cell(eid, "diag").plain
         rows_before = matrix_lines(app)
         # H3 column: make it very inconsistent
@@ -60,22 +69,18 @@ async def test_rating_updates_ranking_and_diagnosticity_at_once(db_path, make_ap
         # on screen only that row, and rows whose linchpin mark moved, look different
         changed = [k for k, line in matrix_lines(app).items() if rows_before.get(k) != line]
         assert eid in changed and len(changed) <= 1 + sum(1 for x in expected.linchpins if x)
-        await pilot.press("ctrl+q")
-
-
-async def test_rating_outside_a_hypothesis_column_warns_and_changes_nothing(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        eid, _ = screen.matrix.current()
-        before = stored(db_path, eid)
-        await pilot.press("t", "c")
+        # then exclude it; u undoes the exclusion, then the rating, then has nothing left
+        await pilot.press("space")
+        assert stored(db_path, eid).excluded
+        await pilot.press("u")
+        assert not stored(db_path, eid).excluded
+        assert stored(db_path, eid).ratings["H3"] == "II"
+        await pilot.press("u")
+        assert stored(db_path, eid) == original
+        await pilot.press("u")
         await pilot.pause(0.2)
-        assert screen.matrix.current() == (eid, None)
-        assert "Move to a hypothesis column" in notices(app)
+        assert "Nothing to undo" in notices(app)
         await pilot.press("ctrl+q")
-    assert stored(db_path, eid) == before
 
 
 async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
@@ -103,26 +108,6 @@ async def test_space_excludes_item_greys_it_and_rescores(db_path, make_app):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert f"{DEFAULT_ITEMS - 1} of {DEFAULT_ITEMS} items used" in flat_text(app)
-        await pilot.press("ctrl+q")
-
-
-async def test_undo_reverts_rating_and_exclusion_in_order(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        eid, hid = screen.matrix.current()
-        original = stored(db_path, eid)
-        await pilot.press("I", "space")
-        assert stored(db_path, eid).excluded
-        await pilot.press("u")
-        assert not stored(db_path, eid).excluded
-        assert stored(db_path, eid).ratings[hid] == "II"
-        await pilot.press("u")
-        assert stored(db_path, eid) == original
-        await pilot.press("u")
-        await pilot.pause(0.2)
-        assert "Nothing to undo" in notices(app)
         await pilot.press("ctrl+q")
 
 
@@ -199,28 +184,28 @@ async def test_w_writes_and_edits_the_focused_cells_note(db_path, make_app):
         screen: MainScreen = app.screen
         await pilot.press("right")
         eid, hid = screen.matrix.current()
-        await pilot.press("w", *"Says nothing about [bold]H2[/]", "enter")
+        await pilot.press("w", *"Not [bold]H2[/]", "enter")
         await pilot.pause()
-        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
-        assert "Says nothing about [bold]H2[/]" in flat_text(app)  # the detail pane, literally
+        assert stored(db_path, eid).notes[hid] == "Not [bold]H2[/]"
+        assert "Not [bold]H2[/]" in flat_text(app)  # the detail pane, literally
         await pilot.press("w")
         await pilot.pause()
-        assert app.screen.query_one("#note", Input).value == "Says nothing about [bold]H2[/]"
-        await pilot.press("ctrl+u", *"Changed", "enter")
+        assert app.screen.query_one("#note", Input).value == "Not [bold]H2[/]"
+        await pilot.press("ctrl+u", *"New", "enter")
         await pilot.pause()
-        assert stored(db_path, eid).notes[hid] == "Changed"
+        assert stored(db_path, eid).notes[hid] == "New"
         await pilot.press("w", "escape")  # escape keeps it
         await pilot.pause()
-        assert stored(db_path, eid).notes[hid] == "Changed"
+        assert stored(db_path, eid).notes[hid] == "New"
         await pilot.press("u")
-        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
+        assert stored(db_path, eid).notes[hid] == "Not [bold]H2[/]"
         # backspace clears the rating and its note; u brings both back
         code = stored(db_path, eid).ratings[hid]
         await pilot.press("backspace")
         assert hid not in stored(db_path, eid).notes and hid not in stored(db_path, eid).ratings
         await pilot.press("u")
         assert stored(db_path, eid).ratings[hid] == code
-        assert stored(db_path, eid).notes[hid] == "Says nothing about [bold]H2[/]"
+        assert stored(db_path, eid).notes[hid] == "Not [bold]H2[/]"
         await pilot.press("ctrl+q")
 
 
