@@ -41,6 +41,7 @@ async def test_two_analysts_rate_in_turn_and_the_lens_shows_each(
         assert "you: ben" in top_line(app)
         assert screen.matrix.current() == (eid, hid)
         await pilot.press("I")  # ben: II; the team's consensus of CC and II is N
+        team = flat_text(app)
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip().startswith("N")
         await pilot.press("l")  # ana's lens: her vote, whoever is rating
         assert "lens: ana" in top_line(app)
@@ -49,40 +50,15 @@ async def test_two_analysts_rate_in_turn_and_the_lens_shows_each(
         await pilot.press("l")
         assert "lens: ben" in top_line(app)
         assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == "C"
+        # the ranking follows the lens: ben's matrix has the one item he rated
+        assert flat_text(app) != team
+        assert "1/" in flat_text(app)
         await pilot.press("l")
         assert "lens: team" in top_line(app)
         await pilot.press("ctrl+q")
     with Store.open(db_path, readonly=True) as store:
         ev = store.evidence(DEFAULT_CASE_ID, eid)
     assert ev.ratings_by["ana"][hid] == "CC" and ev.ratings_by["ben"][hid] == "C"
-
-
-async def test_the_ranking_follows_the_lens(db_path: Path, make_app,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    make_team(db_path)  # ana holds every rating; ben has none
-    with Store.open(db_path, analyst="ben") as store:
-        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "C")
-    monkeypatch.setenv("WEIGH_ANALYST", "ben")
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        team = flat_text(app)
-        await pilot.press("l", "l")  # ben's lens: one rated item
-        assert "lens: ben" in top_line(app)
-        assert flat_text(app) != team
-        assert "1/" in flat_text(app)  # coverage: one item rated in ben's matrix
-        await pilot.press("ctrl+q")
-
-
-async def test_a_one_analyst_case_has_no_lens(db_path: Path, make_app) -> None:
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        assert "lens:" not in top_line(app) and "you:" not in top_line(app)
-        await pilot.press("l")
-        await pilot.pause(0.1)
-        assert "one-analyst case" in notices(app)
-        await pilot.press("ctrl+q")
 
 
 def detail_text(screen: MainScreen) -> str:
@@ -191,6 +167,11 @@ async def test_make_team_from_the_palette_asks_and_undoes(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
+        # a one-analyst case has no lens
+        assert "lens:" not in top_line(app) and "you:" not in top_line(app)
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        assert "one-analyst case" in notices(app)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"make team")
