@@ -23,10 +23,17 @@ from tui.commands import WeighCommands
 from tui.control_filter import DropControls
 from tui.key_order import KeyHandled, KeyOrder
 from tui.opening import Opened, open_workbench
-from tui.state_file import default_state_file, remember_case, remember_export_folder
+from tui.state_file import (
+    default_state_file,
+    export_folder,
+    remember_case,
+    remember_export_folder,
+    remember_import_folder,
+)
 
 if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
     from evidence.store import Store
+    from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
     from tui.screens.open_error import OpenErrorScreen
 
@@ -187,6 +194,15 @@ class WeighApp(App[int]):
 
     def on_main_screen_export_written(self, message: MainScreen.ExportWritten) -> None:
         remember_export_folder(self.state_file, message.path.parent)
+
+    def on_import_dialog_imported(self, message: ImportDialog.Imported) -> None:
+        """The first export is offered where the imported file came from."""
+        from tui.screens.main import MainScreen
+
+        remember_import_folder(self.state_file, message.path.parent)
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.export_folder = export_folder(self.state_file)
 
     def on_open_error_screen_reopen(self, message: OpenErrorScreen.Reopen) -> None:
         self._open_shell(message.screen)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
 from evidence.lock import holder
-from tui.state_file import last_case, last_export_folder
+from tui.state_file import export_folder, last_case
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -51,7 +51,7 @@ def open_workbench(db_path: Path, state_file: Path) -> Opened:
     except BaseException:
         store.close()
         raise
-    return Opened(session, last_export_folder(state_file))
+    return Opened(session, export_folder(state_file))
 
 
 def open_for_editing(db_path: Path) -> Store:

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_state_path
+from platformdirs import user_documents_path, user_state_path
 
 from evidence.fsio import atomic_write, make_private_dirs
 
@@ -119,6 +119,30 @@ def last_export_folder(state_file: Path) -> Path | None:
     if isinstance(value, str) and Path(value).is_dir():
         return Path(value)
     return None
+
+
+def export_folder(state_file: Path) -> Path:
+    """The folder the export dialog offers: the last export's, else the last import's (the
+    user keeps case files there), else the documents folder, else home. Not the current
+    folder: weigh starts from wherever the shell stood (a source checkout, /, the folder
+    a server ran in), and a report dropped there is hard to find again."""
+    data = _read(state_file)
+    for key in ("export_folder", "import_folder"):
+        value = data.get(key)
+        if isinstance(value, str) and Path(value).is_dir():
+            return Path(value)
+    try:
+        documents = user_documents_path()
+        return documents if documents.is_dir() else Path.home()
+    except (OSError, RuntimeError):  # no home directory to be found
+        return Path.cwd()
+
+
+def remember_import_folder(state_file: Path, folder: Path) -> None:
+    """The first export goes where the case files come from (errors ignored)."""
+    data = _read(state_file)
+    data["import_folder"] = str(Path(folder).absolute())
+    _write(state_file, data)
 
 
 def remember_export_folder(state_file: Path, folder: Path) -> None:

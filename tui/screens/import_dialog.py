@@ -6,11 +6,13 @@ shown in the dialog, which stays open so the user can fix the path or id.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from evidence.importing import import_file
@@ -29,6 +31,13 @@ class ImportDialog(FileDialog[str]):
     PATH_ID = "import-path"
     ERROR_ID = "error-import-path"
     JOB = "import"
+
+    class Imported(Message):
+        """A file was imported (the app offers its folder for the first export)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -71,7 +80,9 @@ class ImportDialog(FileDialog[str]):
         store = self.store
         case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
         replace = self.query_one("#import-replace", Checkbox).value
-        self.start(
-            f"Importing {path} …",
-            lambda: import_file(store, path, case_id=case_id, replace=replace).case_id,
-        )
+        def job() -> str:
+            imported = import_file(store, path, case_id=case_id, replace=replace).case_id
+            self.app.post_message(self.Imported(path))
+            return imported
+
+        self.start(f"Importing {path} …", job)
