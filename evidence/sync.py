@@ -60,9 +60,10 @@ class SyncResult:
 
 
 def sync_path(path: Path) -> Path:
-    """The file's absolute path (not resolved: a symbolic link is refused, not followed)."""
+    """The file's path with its folder's resolved (``..``, links), so one file is one base
+    however it is named; the file itself is not resolved (a link there is refused)."""
     path = Path(path).expanduser()
-    return path if path.is_absolute() else Path.cwd() / path
+    return Path(os.path.realpath(path.parent)) / path.name
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,9 @@ def test_the_base_survives_a_kill_and_a_reopen(synced: tuple[Store, Path]) -> No
     with Store.open(store.path, analyst="ana") as again:  # folded into the file's synced table
         assert again.sync_base("team") == base
         edit_file(path, E2={"title": "theirs"})
-        assert sync(again, path).conflicts == ()  # a three-way merge: no conflict
+        other_name = path.parent / "sub" / ".." / path.name
+        (path.parent / "sub").mkdir()
+        assert sync(again, other_name).conflicts == ()  # the same base: a three-way merge
         assert again.case("team").item("E2").title == "theirs"
 
 
