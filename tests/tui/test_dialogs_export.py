@@ -172,8 +172,10 @@ async def test_the_workbench_offers_the_last_export_folder_again(
 ) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
+    from tests.tui.conftest import notices
+
     app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -181,12 +183,13 @@ async def test_the_workbench_offers_the_last_export_folder_again(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert (folder / "first.md").exists()
+        assert f"Wrote {folder / 'first.md'}" in notices(app)  # the workbench says where
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert Path(app.screen.query_one("#path", Input).value).parent == folder
         await pilot.press("escape", "ctrl+q")
     app = make_app(db_path)  # the next start offers it too
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()

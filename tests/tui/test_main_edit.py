@@ -138,32 +138,6 @@ async def test_add_delete_and_undo_a_hypothesis(db_path, make_app):
     assert case.item(eid).ratings["H7"] == "C"
 
 
-async def test_export_dialog_writes_html_and_says_where(db_path, make_app, tmp_path):
-    app = make_app(db_path)
-    target = tmp_path / "out" / "summary.html"
-    target.parent.mkdir()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        main = app.screen
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        dialog = app.screen
-        assert dialog is not main
-        from textual.widgets import Select
-
-        dialog.query_one("#format", Select).value = "html"
-        await pilot.pause()
-        path_input = dialog.query_one("#path")
-        path_input.value = str(target)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen is main
-        assert f"Wrote {target}" in notices(app)
-        await pilot.press("ctrl+q")
-    html = target.read_text()
-    assert "<html" in html.lower()
-
-
 async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make_app):
     from hypotheses.models import Case, Evidence, Hypothesis
 
