@@ -119,3 +119,16 @@ def test_an_item_is_written_from_the_dict_it_was_read_from_only_where_that_is_it
                  {**one, "ratings_by": {"b": {"H1": "I", "H2": "C"}}},  # cells out of hypothesis order
                  {**one, "notes_by": {}}):  # an empty layer
         assert dump_case_file(case, [read, canonical[1]]) == written
+
+
+def test_a_line_dropped_or_doubled_anywhere_reads_as_the_whole_text_or_is_refused(tmp_path: Path) -> None:
+    lines = GOOD.splitlines(keepends=True)
+    for i in range(len(lines)):
+        for text in ("".join(lines[:i] + lines[i + 1:]), "".join(lines[:i + 1] + lines[i:])):
+            try:
+                whole = json.loads(text)
+            except ValueError:
+                with pytest.raises(ImportFailed):
+                    _read(tmp_path, text)
+            else:
+                assert _read(tmp_path, text) == whole
