@@ -270,8 +270,8 @@ class EditSession:
 
     def _indicator_edit(self, record: Record | None, message: str | None = None) -> Change:
         self._did(record, (None, None))
-        self.view.case = self.store.case(self.require())
-        return Change("none", message=message)
+        self.view.update(self.store.case(self.require()))  # the verdict's watch lines read them
+        return Change("facts", message=message)
 
     def add_indicator(self, ind: Indicator) -> Change:
         record = self.store.add_indicator(self.require(), ind)

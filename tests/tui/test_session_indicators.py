@@ -127,3 +127,20 @@ def test_list_line_marks_overdue_and_shows_markup_literally() -> None:
     observed = ind.model_copy(update={"status": "observed", "evidence_id": "E9"})
     assert status_word(observed, date(2030, 1, 1)) == "observed"
     assert "→ E9" in indicator_line(observed, HYPS, date(2030, 1, 1)).plain
+
+
+def test_a_new_indicator_reaches_the_verdicts_watch_lines_and_undo_takes_it_back(
+        session: EditSession) -> None:
+    from hypotheses.separation import separating_indicators
+
+    def watched() -> list[str]:
+        analysis = session.view.analysis
+        assert analysis is not None
+        return [ind.id for ind in separating_indicators(analysis, session.view.state.model)]
+
+    session.delete_indicator("M1")
+    assert watched() == []
+    change = session.add_indicator(Indicator(id="M2", title="charges", ratings={"H1": "II", "H2": "CC"}))
+    assert change.redraw == "facts" and watched() == ["M2"]  # the panels redraw with it
+    session.undo()
+    assert watched() == []
