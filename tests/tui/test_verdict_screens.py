@@ -42,19 +42,23 @@ def band_db(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
-async def test_the_ranking_reads_the_verdict(band_db: Path, make_app, size: tuple[int, int]) -> None:
+def assert_the_ranking_reads_the_verdict(app: object) -> None:
+    lines = screen_text(app).splitlines()
+    assert any(ln.startswith("  1≈H1 ") for ln in lines) and any(ln.startswith("  2≈H2 ") for ln in lines)
+    assert any(ln.startswith("  3 H3 ") for ln in lines)
+    text = screen_text(app)
+    assert " Not separated: H1, H2 within one medium item" in text
+    assert " ⚠ H1 is barely tested: 1 of 3 items bear on it, +1 −0" in text
+    assert " → to tell H1 from H2, watch M1" in text
+    assert f" Bottom line: {BOTTOM} · B: whole conclusion" in text
+
+
+async def test_the_ranking_reads_the_verdict(band_db: Path, make_app) -> None:
+    """At 160x48; at 80x24 in test_whole_conclusion_and_the_hypothesis_view."""
     app = make_app(band_db)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        lines = screen_text(app).splitlines()
-        assert any(ln.startswith("  1≈H1 ") for ln in lines) and any(ln.startswith("  2≈H2 ") for ln in lines)
-        assert any(ln.startswith("  3 H3 ") for ln in lines)
-        text = screen_text(app)
-        assert " Not separated: H1, H2 within one medium item" in text
-        assert " ⚠ H1 is barely tested: 1 of 3 items bear on it, +1 −0" in text
-        assert " → to tell H1 from H2, watch M1" in text
-        assert f" Bottom line: {BOTTOM} · B: whole conclusion" in text
+        assert_the_ranking_reads_the_verdict(app)
         await pilot.press("ctrl+q")
 
 
@@ -107,6 +111,7 @@ async def test_whole_conclusion_and_the_hypothesis_view(band_db: Path, make_app)
     app = make_app(band_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert_the_ranking_reads_the_verdict(app)
         await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, ConclusionView)
