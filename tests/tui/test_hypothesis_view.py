@@ -11,7 +11,7 @@ from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.main import MainScreen
 
 
-async def test_enter_on_the_last_ranked_hypothesis_explains_it(db_path, make_app):
+async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -21,6 +21,17 @@ async def test_enter_on_the_last_ranked_hypothesis_explains_it(db_path, make_app
         order = a.models["weighted"].order
         last = case.hypotheses[order[-1]]
         await pilot.press("tab")  # to the ranking panel
+        assert main.ranking.has_focus
+        # the leader's view says why it leads and how firmly, as the reports do
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView)
+        top, inside = leader_ids(a, "weighted"), [a.hypothesis_ids[i] for i in band(a, "weighted")]
+        lead = "the evidence does not separate" if len(inside) > 1 else f"{top[0]} leads by"
+        assert f"Under weighted inconsistency (PARC), {lead}" in flat_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
         assert main.ranking.has_focus
         await pilot.press(*["down"] * (len(order) - 1), "enter")
         await pilot.pause()
@@ -45,28 +56,7 @@ async def test_enter_on_the_last_ranked_hypothesis_explains_it(db_path, make_app
         assert app.screen is main
         assert main.matrix.has_focus
         assert main.matrix.current() == (first.id, last.id)
-        await pilot.press("ctrl+q")
-
-
-async def test_escape_closes_and_e_still_edits_from_the_ranking(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        main: MainScreen = app.screen
-        await pilot.press("tab", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, HypothesisView)
-        text = flat_text(app)
-        assert "Coverage: " in text and " rated, " in text
-        # the leader's view says why it leads and how firmly, as the reports do
-        a = analyse(main.store.case(DEFAULT_CASE_ID))  # follows the bundled case
-        top, inside = leader_ids(a, "weighted"), [a.hypothesis_ids[i] for i in band(a, "weighted")]
-        lead = "the evidence does not separate" if len(inside) > 1 else f"{top[0]} leads by"
-        assert f"Under weighted inconsistency (PARC), {lead}" in text
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen_stack[-1] is main  # the screen on top (not the one narrowed above)
-        await pilot.press("e")
+        await pilot.press("tab", "e")  # e still edits from the ranking
         await pilot.pause()
         assert type(app.screen).__name__ == "HypothesisForm"
         await pilot.press("escape", "ctrl+q")
