@@ -25,7 +25,8 @@ async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_pa
         # the leader's view says why it leads and how firmly, as the reports do
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, HypothesisView)
+        leader_view = app.screen
+        assert isinstance(leader_view, HypothesisView)
         top, inside = leader_ids(a, "weighted"), [a.hypothesis_ids[i] for i in band(a, "weighted")]
         lead = "the evidence does not separate" if len(inside) > 1 else f"{top[0]} leads by"
         assert f"Under weighted inconsistency (PARC), {lead}" in flat_text(app)
