@@ -111,6 +111,27 @@ def consensus_ratings(ev: Evidence, hids: Iterable[str]) -> dict[str, Rating]:
     return out
 
 
+def _drop(cells: Mapping[str, str], hid: str) -> dict[str, str]:
+    return {k: v for k, v in cells.items() if k != hid}
+
+
+def cell_cleared(ev: Evidence, hid: str, analyst: str | None = None) -> Evidence | None:
+    """The item with one cell's rating and note both removed (a team case: ``analyst``'s,
+    the others' untouched), so clearing a rating never leaves a note explaining nothing;
+    None when that cell has no note (clearing the rating alone is all there is to do)."""
+    if analyst is None:
+        if hid not in ev.notes:
+            return None
+        return ev.model_copy(update={"ratings": _drop(ev.ratings, hid), "notes": _drop(ev.notes, hid)})
+    if hid not in ev.notes_by.get(analyst, {}):
+        return None
+    layers = {}
+    for field in ("ratings_by", "notes_by"):
+        by = {a: _drop(cells, hid) if a == analyst else cells for a, cells in getattr(ev, field).items()}
+        layers[field] = {a: cells for a, cells in by.items() if cells}  # an emptied layer is dropped
+    return ev.model_copy(update=layers)
+
+
 # -------------------------------------------------------------- disagreement
 
 

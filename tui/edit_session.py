@@ -22,6 +22,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
 from hypotheses.scoring_models import MODELS
 from hypotheses.sorts import SORT_NAMES, sort_named
+from hypotheses.team import cell_cleared
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
 from tui.state_file import SavedView, remember_view, saved_view
 
@@ -143,12 +144,12 @@ class EditSession:
     def rate(self, eid: str, hid: str, code: Rating | None) -> Change:
         """Set (or clear) one cell; clearing removes the cell's note too."""
         case_id = self.require()
-        old_ev = self.store.evidence(case_id, eid)
-        if code is None and hid in old_ev.notes:
-            ratings = {k: v for k, v in old_ev.ratings.items() if k != hid}
-            notes = {k: v for k, v in old_ev.notes.items() if k != hid}
-            record: Record | None = self.store.update_evidence(
-                case_id, old_ev.model_copy(update={"ratings": ratings, "notes": notes}))
+        cleared = None
+        if code is None:
+            who = self.store.analyst if self.view.team else None
+            cleared = cell_cleared(self.store.evidence(case_id, eid), hid, who)
+        if cleared is not None:
+            record: Record | None = self.store.update_evidence(case_id, cleared)
         else:
             record = self.store.set_rating(case_id, eid, hid, code)
         if record is None:

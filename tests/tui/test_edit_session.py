@@ -84,6 +84,26 @@ def test_clearing_a_rating_removes_its_note_and_undo_brings_both_back(
     assert ev.ratings["H1"] == "I" and ev.notes["H1"] == "why not H1"
 
 
+def test_clearing_your_vote_on_a_team_case_removes_your_note_only_and_undo_brings_both_back(
+        tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.json", analyst="ana") as store:
+        store.put_case(make_case())
+        store.make_team("demo")  # E2 × H1 is ana's: I, "why not H1"
+    with Store.open(tmp_path / "db.json", analyst="ben") as store:
+        store.set_rating("demo", "E2", "H1", "C")
+        store.set_note("demo", "E2", "H1", "ben's reason")
+    with Store.open(tmp_path / "db.json", analyst="ana") as store:
+        s = EditSession(store)
+        s.open("demo")
+        s.rate("E2", "H1", None)
+        ev = store.evidence("demo", "E2")
+        assert "H1" not in ev.ratings_by["ana"] and "ana" not in ev.notes_by
+        assert ev.ratings_by["ben"]["H1"] == "C" and ev.notes_by["ben"]["H1"] == "ben's reason"
+        s.undo()
+        ev = store.evidence("demo", "E2")
+        assert ev.ratings_by["ana"]["H1"] == "I" and ev.notes_by["ana"]["H1"] == "why not H1"
+
+
 def test_a_note_is_written_changed_removed_and_undone(session: EditSession) -> None:
     change = session.set_note("E1", "H2", "  the source contradicts H2  ")
     assert change.redraw == "item"
