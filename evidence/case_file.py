@@ -8,14 +8,21 @@ one-analyst case is still written as version 2; versions 1 and 2 still import.
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
-from evidence.limits import case_file_problem, check_json_size
+from evidence.limits import (
+    MAX_JSON_CONTAINERS,
+    MAX_JSON_KEYS,
+    ImportFile,
+    case_file_problem,
+    check_json_size,
+)
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -79,26 +86,50 @@ def _not_a_case_file(doc: dict[str, object]) -> str:
 
 
 def parse_case_file(data: bytes, name: str = "case file", case_id: str | None = None) -> Case:
-    """Validate a whole case file; any problem raises ImportFailed naming item and field.
+    """Validate a whole case file; any problem raises ImportFailed naming item and field."""
+    return parse_case_source(ImportFile.of_bytes(data, name), name, case_id)
 
-    A file laid out as weigh writes it is read item by item (``evidence.case_stream``),
-    never as one tree; anything else, and any problem, is read whole here (within the
-    pre-parse bounds), which is also what words every error.
+
+def parse_case_source(source: ImportFile, name: str = "case file", case_id: str | None = None) -> Case:
+    """Validate a case file; any problem raises ImportFailed naming item and field.
+
+    A file laid out as weigh writes it is read item by item as it is read in
+    pieces (``evidence.case_stream``), never whole nor as one tree, each piece
+    counted against the pre-parse bounds before any of it is parsed; anything
+    else, and any problem, is read whole here (within the pre-parse bounds),
+    which is also what words every error.
     """
     from evidence import case_stream  # here: weigh merge reads files its own way, without it
 
-    check_json_size(data, name)
-    text = decode_text(data, name)
     try:
         return case_stream.stream_case_file(
-            text,
+            _text_pieces(source),
             lambda doc: validated(doc, name, case_id).evidence,
             lambda doc, items: case_of(validated(doc, name, case_id), doc, name, items),
         )
     except case_stream.NotStreamed:
         pass
+    data = source.read()
+    check_json_size(data, name)
+    text = decode_text(data, name)
+    del data
     doc = load_json(text, name)
     return case_of(validated(doc, name, case_id), doc, name)
+
+
+def _text_pieces(source: ImportFile) -> Iterator[str]:
+    """The file's text a piece at a time, each counted against the pre-parse bounds first."""
+    from evidence import case_stream
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    containers = keys = 0
+    for piece in source.pieces():
+        containers += piece.count(b"{") + piece.count(b"[")
+        keys += piece.count(b":")
+        if containers > MAX_JSON_CONTAINERS or keys > MAX_JSON_KEYS:
+            raise case_stream.NotStreamed  # the whole-file read names the limit
+        yield decoder.decode(piece)
+    yield decoder.decode(b"", final=True)
 
 
 def load_json(text: str, name: str) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 ``json.loads`` of a 100,000-item case file builds a tree of dicts several times
 the file's size before a single model exists. A file laid out as weigh writes
 it (``format``, ``version``, ``case`` and ``hypotheses`` before ``evidence``)
-is read here instead: the top-level object key by key, and its evidence a
-thousand items at a time, each batch checked and validated by the very code
-the whole-file reader uses (given by ``evidence.case_file``) and then
-dropped, so only the models stay.
+is read here instead, from its text given in pieces: the top-level object key
+by key, and its evidence a thousand items at a time, each batch checked and
+validated by the very code the whole-file reader uses (given by
+``evidence.case_file``) and then dropped, so only the models stay, beside
+the piece of text being read (never the whole file).
 
 Anything else (another order, a duplicate key, any problem at all) raises
 :class:`NotStreamed`, and the caller reads the file whole, which words the
@@ -17,7 +18,7 @@ error exactly as it always has; the pre-parse bounds
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from evidence.case_lines import share_equal_values
@@ -26,6 +27,7 @@ from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, rating_cells
 from hypotheses.models import Case, Evidence
 
 BATCH = 1000
+MARGIN = 64 * 1024  # text held past a value before it is decoded (doubled while one is longer)
 _LISTS = ("hypotheses", "evidence", "indicators")
 _BEFORE_ITEMS = ("format", "version", "case", "hypotheses")
 _WHITESPACE = " \t\n\r"
@@ -39,12 +41,13 @@ ItemsOf = Callable[[dict[str, Any]], list[Evidence]]  # a document's items, chec
 CaseOf = Callable[[dict[str, Any], list[Evidence]], Case]  # the case of a document and its items
 
 
-def stream_case_file(text: str, items_of: ItemsOf, case_of: CaseOf) -> Case:
-    """The case in ``text``, read a batch of items at a time; NotStreamed if it cannot be.
+def stream_case_file(pieces: str | Iterable[str], items_of: ItemsOf, case_of: CaseOf) -> Case:
+    """The case in the text given as ``pieces``, read a batch of items at a time;
+    NotStreamed if it cannot be.
 
     ``items_of`` and ``case_of`` are the whole-file reader's checks and validation.
     """
-    reader = _Reader(text, items_of, case_of)
+    reader = _Reader(iter([pieces] if isinstance(pieces, str) else pieces), items_of, case_of)
     try:
         return reader.read()
     except (ImportFailed, ValueError, RecursionError, IndexError) as exc:
@@ -52,12 +55,13 @@ def stream_case_file(text: str, items_of: ItemsOf, case_of: CaseOf) -> Case:
 
 
 class _Reader:
-    def __init__(self, text: str, items_of: ItemsOf, case_of: CaseOf) -> None:
-        self.text = text
+    def __init__(self, pieces: Iterator[str], items_of: ItemsOf, case_of: CaseOf) -> None:
+        self.pieces = pieces
+        self.text = ""  # the text read and not yet consumed, from ``pos``
+        self.pos = 0
         self.items_of = items_of
         self.case_of = case_of
         self.decoder = json.JSONDecoder(parse_constant=_not_json)
-        self.pos = 0
         self.head: dict[str, Any] = {}
         self.evidence: list[Evidence] = []
         self.ratings = 0
@@ -77,6 +81,8 @@ class _Reader:
             if self.peek() == ",":
                 self.pos += 1
         self.pos += 1
+        while self.fill(len(self.text) - self.pos + 1):
+            pass
         if self.text[self.pos:].strip(_WHITESPACE):
             raise NotStreamed  # trailing data: the whole-file reader says where
         indicators = self.head.get("indicators")
@@ -114,10 +120,26 @@ class _Reader:
             raise NotStreamed  # the whole-file reader names the limit
         return batch
 
+    def fill(self, want: int) -> bool:
+        """Hold at least ``want`` characters from ``pos``; False when the text ends before."""
+        have = len(self.text) - self.pos
+        if have >= want:
+            return True
+        held = [self.text[self.pos:]]
+        while have < want and (piece := next(self.pieces, None)) is not None:
+            held.append(piece)
+            have += len(piece)
+        self.text, self.pos = "".join(held), 0
+        return have >= want
+
     def peek(self) -> str:
-        while self.text[self.pos] in _WHITESPACE:
-            self.pos += 1
-        return self.text[self.pos]
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos] in _WHITESPACE:
+                self.pos += 1
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.fill(1):
+                raise NotStreamed  # the text ended inside the object
 
     def expect(self, char: str) -> None:
         if self.peek() != char:
@@ -125,9 +147,22 @@ class _Reader:
         self.pos += 1
 
     def value(self) -> Any:
+        """The next value, decoded once the text held covers it (a number may go on)."""
         self.peek()
-        value, self.pos = self.decoder.raw_decode(self.text, self.pos)
-        return value
+        want = MARGIN
+        while True:
+            whole = not self.fill(want)
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                if whole:
+                    raise
+                want *= 2
+                continue
+            if end < len(self.text) or whole:
+                self.pos = end
+                return value
+            want *= 2
 
 
 def _not_json(constant: str) -> float:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidence.errors import ImportFailed
+from evidence.limits import ImportFile
 from hypotheses.report import ReportOptions
 
 if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
@@ -25,10 +26,14 @@ if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
 class Incoming:
     """A file about to be imported, and what the reader may need to know."""
 
-    data: bytes
+    file: ImportFile  # read whole (``data``) or, by the case file's reader, in pieces
     path: Path
     case_id: str | None  # the id asked for, if any
     existing: Callable[[str], Case | None]  # the database's case with that id, if any
+
+    @property
+    def data(self) -> bytes:
+        return self.file.read()
 
 
 Writer = Callable[["Case", ReportOptions], bytes]
@@ -127,9 +132,9 @@ def _achz_portability(case: Case) -> list[str]:
 
 
 def _read_case(src: Incoming) -> tuple[Case, list[str]]:
-    from evidence.case_file import parse_case_file
+    from evidence.case_file import parse_case_source
 
-    return parse_case_file(src.data, str(src.path), src.case_id), []
+    return parse_case_source(src.file, str(src.path), src.case_id), []
 
 
 def _read_csv(src: Incoming) -> tuple[Case, list[str]]:

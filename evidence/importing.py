@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from evidence.errors import Conflict
 from evidence.formats import FileFormat, Incoming, detect_format
-from evidence.limits import read_import_file
+from evidence.limits import ImportFile, read_import_file
 from evidence.store import Store
 from hypotheses.models import Case
 
@@ -59,12 +59,15 @@ def read_file(path: Path) -> bytes:
     return read_import_file(path)
 
 
-def parse_import(path: Path, data: bytes, case_id: str | None, existing: Existing) -> ParsedImport:
-    """Parse a file's bytes into a validated case, a report of what was mapped, and its format.
+def parse_import(path: Path, data: bytes | ImportFile, case_id: str | None,
+                 existing: Existing) -> ParsedImport:
+    """Parse a file into a validated case, a report of what was mapped, and its format.
 
     ``existing`` is asked only by a format that updates a case in place (CSV).
     """
-    fmt = detect_format(path, data)
+    if isinstance(data, bytes):
+        data = ImportFile.of_bytes(data, str(path))
+    fmt = detect_format(path, data.head())
     assert fmt.read is not None
     consulted: list[tuple[str, Case | None]] = []
 
@@ -72,7 +75,7 @@ def parse_import(path: Path, data: bytes, case_id: str | None, existing: Existin
         consulted.append((cid, existing(cid)))
         return consulted[-1][1]
 
-    case, report = fmt.read(Incoming(data=data, path=path, case_id=case_id, existing=remembered))
+    case, report = fmt.read(Incoming(file=data, path=path, case_id=case_id, existing=remembered))
     asked, was = consulted[-1] if consulted else (None, None)
     return ParsedImport(case, report, fmt, asked, was)
 

@@ -18,6 +18,7 @@ from typing import Any
 from evidence.db_files import open_regular, replaced_problem
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import fsync_dir, write_all
+from evidence.record_pieces import Pieces
 
 # The journal is folded into the database once it passes the store's compaction
 # threshold, so it holds at most that plus one record; one record is at most a
@@ -143,17 +144,27 @@ class JournalWriter:
             return f"its journal {self.path.name} was written by another program"
         return None
 
-    def append(self, body: bytes) -> None:
-        """One write of one whole line, then fsync: durable when this returns."""
-        data = encode(body)
-        if self.size + len(data) > MAX_JOURNAL_BYTES:
+    def append(self, body: bytes | Pieces) -> None:
+        """One whole line, then fsync: durable when this returns.
+
+        A record in pieces (a whole case) is written as its checksum, its pieces
+        and the newline, never joined: a crash between leaves a torn last line.
+        """
+        size = len(body) + 10
+        if self.size + size > MAX_JOURNAL_BYTES:
             raise RecordTooLarge(
-                f"{self.path}: this edit ({len(data):,} bytes) would take the journal past "
+                f"{self.path}: this edit ({size:,} bytes) would take the journal past "
                 f"{MAX_JOURNAL_BYTES // 2**20} MiB, the most weigh reads back; nothing was saved"
             )
         start = self.size
         try:
-            write_all(self._fd, data)
+            if isinstance(body, bytes):
+                write_all(self._fd, encode(body))
+            else:
+                write_all(self._fd, b"%08x " % body.crc)
+                for piece in body:
+                    write_all(self._fd, piece)
+                write_all(self._fd, b"\n")
             os.fsync(self._fd)
         except OSError:
             try:
@@ -161,7 +172,7 @@ class JournalWriter:
             except OSError:
                 pass  # the reader drops a torn tail anyway
             raise
-        self.size += len(data)
+        self.size += size
         self.records += 1
 
     def truncate(self, size: int) -> None:

@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,40 +51,92 @@ def too_big(name: str, limit: int) -> ImportFailed:
     )
 
 
-def read_import_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_IMPORT_BYTES; anything else is refused.
+PIECE = 1 << 20  # an import read in pieces is read this much at a time
 
-    The type is checked before opening and again on the open descriptor
-    (opened non-blocking), so a FIFO or device never blocks or streams forever.
+
+class ImportFile:
+    """A file to import: sniffed by its first bytes, then read whole or in pieces.
+
+    Every read goes through the one descriptor checked to be a regular file
+    (opened non-blocking, so a FIFO or device never blocks or streams forever)
+    and stops past MAX_IMPORT_BYTES, however the file grows meanwhile.
     """
-    try:
-        st = os.stat(path)
-        kind = stat.S_IFMT(st.st_mode)
-        if kind != stat.S_IFREG:
-            raise ImportFailed(
-                f"{path}: is {kind_of(st.st_mode)}; weigh imports only regular files"
-            )
-        if st.st_size > MAX_IMPORT_BYTES:
-            raise too_big(str(path), MAX_IMPORT_BYTES)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+
+    def __init__(self, name: str, fd: int = -1, data: bytes | None = None) -> None:
+        self.name, self._fd, self._data = name, fd, data
+
+    @classmethod
+    def of_bytes(cls, data: bytes, name: str) -> ImportFile:
+        return cls(name, data=data)
+
+    @classmethod
+    def open(cls, path: Path) -> ImportFile:
+        """The regular file at ``path`` of at most MAX_IMPORT_BYTES; anything else is refused."""
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ImportFailed(
-                    f"{path}: changed while it was being opened; weigh imports only regular files"
-                )
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read(MAX_IMPORT_BYTES + 1)
-        finally:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise ImportFailed(f"{path}: is {kind_of(st.st_mode)}; weigh imports only regular files")
+            if st.st_size > MAX_IMPORT_BYTES:
+                raise too_big(str(path), MAX_IMPORT_BYTES)
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise ImportFailed(f"{path}: no such file") from None
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except OSError as exc:
-        if exc.errno == errno.EISDIR:
-            raise ImportFailed(f"{path}: is a directory; weigh imports only regular files") from None
-        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_IMPORT_BYTES:  # it grew after the check
-        raise too_big(str(path), MAX_IMPORT_BYTES)
-    return data
+            raise ImportFailed(f"{path}: changed while it was being opened; weigh imports only regular files")
+        return cls(str(path), fd)
+
+    def __enter__(self) -> ImportFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def head(self) -> bytes:
+        """The first bytes, to tell the format by."""
+        return next(self.pieces(64 * 1024), b"")
+
+    def read(self) -> bytes:
+        """The whole file."""
+        return b"".join(self.pieces())
+
+    def pieces(self, size: int | None = None) -> Iterator[bytes]:
+        """The file from its start, ``size`` (PIECE) bytes at a time; too_big past MAX_IMPORT_BYTES."""
+        size = size or PIECE
+        if self._data is not None:
+            yield from (self._data[at:at + size] for at in range(0, len(self._data), size))
+            return
+        offset = 0
+        while piece := self._pread(min(size, MAX_IMPORT_BYTES + 1 - offset), offset):
+            offset += len(piece)
+            if offset > MAX_IMPORT_BYTES:  # it grew after the check
+                raise too_big(self.name, MAX_IMPORT_BYTES)
+            yield piece
+
+    def _pread(self, size: int, offset: int) -> bytes:
+        try:
+            return os.pread(self._fd, size, offset)
+        except OSError as exc:
+            raise _unreadable(Path(self.name), exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> ImportFailed:
+    if exc.errno == errno.EISDIR:
+        return ImportFailed(f"{path}: is a directory; weigh imports only regular files")
+    return ImportFailed(f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_IMPORT_BYTES; anything else is refused."""
+    with ImportFile.open(path) as file:
+        return file.read()
 
 
 def check_json_size(data: bytes, name: str) -> None:

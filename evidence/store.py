@@ -67,6 +67,7 @@ from evidence.operations import (
     parse_record,
     record_problem,
 )
+from evidence.record_pieces import record_json
 from evidence.trail import Trail
 from hypotheses import gc_policy
 from hypotheses.models import (
@@ -400,7 +401,7 @@ class Store(CaseEdits):
             # Before the append, so a failed compaction fails this edit unacknowledged.
             self.compact()
         self._check_alone()
-        body = record.model_dump_json().encode("utf-8")
+        body = record_json(record)
         self._check_room(len(body))
         start = self._journal.size
         try:

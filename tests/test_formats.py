@@ -18,6 +18,7 @@ from evidence.formats import (
     export_bytes,
     file_format,
 )
+from evidence.limits import ImportFile
 from tests.test_case_file import full_case
 from tui.cli import build_parser
 
@@ -36,7 +37,9 @@ def test_what_a_format_writes_it_reads_back(fmt: FileFormat, tmp_path: Path) -> 
     path = tmp_path / f"back.{fmt.extension}"
     assert detect_format(path, data) is fmt
     assert fmt.read is not None  # IMPORT_FORMATS are the formats with a reader
-    back, _report = fmt.read(Incoming(data=data, path=path, case_id="full", existing=lambda cid: None))
+    incoming = Incoming(file=ImportFile.of_bytes(data, str(path)), path=path, case_id="full",
+                        existing=lambda cid: None)
+    back, _report = fmt.read(incoming)
     assert [h.title for h in back.hypotheses] == [h.title for h in case.hypotheses]
     assert [e.title for e in back.evidence] == [e.title for e in case.evidence]
 

@@ -11,6 +11,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -239,17 +240,22 @@ def test_millions_of_unknown_keys_are_refused_before_parsing(cli_env: dict[str, 
 
 
 def test_a_case_file_read_item_by_item_is_the_case_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The batch reader (weigh's own layout) and the whole-file reader give the same case."""
-    from evidence import case_stream
-    from evidence.case_file import dump_case_file, parse_case_file
+    """The batch reader (weigh's own layout, read in pieces) and the whole-file reader give the
+    same case, however the pieces cut numbers, strings and multi-byte characters."""
+    from evidence import case_file, case_stream, limits
     from evidence.seed import default_case
 
-    monkeypatch.setattr(case_stream, "BATCH", 7)  # several batches and a short last one
-    data = dump_case_file(default_case()).encode()
-    streamed = parse_case_file(data, "x.json")
-
-    def whole(*args: object) -> None:
+    def whole_only(*args: object) -> NoReturn:
         raise case_stream.NotStreamed
 
-    monkeypatch.setattr(case_stream, "stream_case_file", whole)
-    assert parse_case_file(data, "x.json") == streamed
+    data = ("\ufeff" + case_file.dump_case_file(default_case())).encode()
+    assert len(data) > len(data.decode("utf-8-sig"))  # it has multi-byte characters
+    with monkeypatch.context() as patch:
+        patch.setattr(case_stream, "stream_case_file", whole_only)
+        whole = case_file.parse_case_file(data, "x.json")
+    monkeypatch.setattr(case_file, "load_json", None)  # the whole-file reader is not used below
+    monkeypatch.setattr(case_stream, "BATCH", 7)  # several batches and a short last one
+    monkeypatch.setattr(case_stream, "MARGIN", 5)  # values longer than the text held
+    for piece in (1, 3, 4096):
+        monkeypatch.setattr(limits, "PIECE", piece)
+        assert case_file.parse_case_file(data, "x.json") == whole

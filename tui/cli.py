@@ -203,21 +203,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     warning, not a failed import, and the same import again is a no-op.
     """
     from evidence.importing import parse_import, store_existing, store_import
-    from evidence.limits import read_import_file
+    from evidence.limits import ImportFile
     from evidence.seed import open_store
 
     path = Path(args.file).expanduser()
-    data = read_import_file(path)  # a slow, huge or hostile file never holds the lock
-    parsed = parse_import(path, data, args.case, _peek_existing(_db_path(args)))
-    store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
-    try:
-        if not parsed.still_fits(store):  # the case it updates changed meanwhile: read it again
-            parsed = parse_import(path, data, args.case, store_existing(store))
-        del data
-        result = store_import(store, parsed, replace=args.replace)
-    except BaseException:
-        store.close_quietly()
-        raise
+    with ImportFile.open(path) as source:  # read in pieces, parsed before the lock is taken
+        parsed = parse_import(path, source, args.case, _peek_existing(_db_path(args)))
+        store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
+        try:
+            if not parsed.still_fits(store):  # the case it updates changed meanwhile: read it again
+                parsed = parse_import(path, source, args.case, store_existing(store))
+            result = store_import(store, parsed, replace=args.replace)
+        except BaseException:
+            store.close_quietly()
+            raise
     unfolded = store.close_reporting()
     for line in result.report:
         say(line)

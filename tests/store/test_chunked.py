@@ -375,3 +375,29 @@ def test_a_file_whose_editor_wrote_crlf_line_ends_is_read_the_slow_way(tmp_path:
     read = opened(db)
     assert read == slow(db) and isinstance(read, dict)
     assert [ev.id for ev in read["1"]["evidence"]] == [f"E{k}" for k in range(5)]
+
+
+def test_a_whole_case_is_journalled_in_pieces_byte_for_byte(tmp_path: Path) -> None:
+    """An import's record is serialised a batch of items at a time (memory), the same bytes."""
+    import zlib
+
+    from evidence import record_pieces
+    from evidence.journal import read_journal
+    from evidence.operations import CasePut
+
+    hostile = [item(k, title=text, details=text + '"doc":{') for k, text in enumerate(HOSTILE)]
+    doc = case("c", 2_500, conclusion='"doc":{"evidence":[]')
+    doc = doc.model_copy(update={"evidence": [*hostile, *doc.evidence[len(HOSTILE):]]})
+    old = case("c", 3)
+    with mock.patch.object(record_pieces, "BATCH", 7):
+        record = CasePut(seq=1, ts="2026-01-01T00:00:00Z", case="c", doc=doc, old=old)
+        pieces = record_pieces.record_json(record)
+        whole = record.model_dump_json().encode()
+        assert isinstance(pieces, record_pieces.Pieces) and len(list(pieces)) > 300
+        assert b"".join(pieces) == whole and (len(pieces), pieces.crc) == (len(whole), zlib.crc32(whole))
+    db = tmp_path / "w.json"
+    with Store.open(db) as store:  # through the journal: read back, and folded at close
+        store.put_case(doc)
+        assert read_journal(store.journal_path).records[-1]["doc"] == json.loads(whole)["doc"]
+    with Store.open(db, readonly=True) as store:
+        assert store.case("c").evidence == doc.evidence
