@@ -285,22 +285,25 @@ class RankingPanel(Widget, can_focus=True):
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        out += self._verdict_lines(v)
+        out += self.verdict_lines(v)
         caveat = scoring_model(model).short_caveat
         if caveat:
             out.append(Text(caveat, style="italic"))
         return out
 
     @staticmethod
-    def _verdict_lines(v: Verdict) -> list[Text]:
+    def verdict_lines(v: Verdict) -> list[Text]:
         """Why the leader leads and how firmly, or the band the evidence does not separate;
         a warning when that is thin; what would tell the contenders apart."""
         if not v.leaders:
             return []
         alarm = v.unrated_leader or not v.separated
         out = [Text(v.brief, style="bold #c05600" if alarm else "bold", no_wrap=True, overflow="ellipsis")]
-        out += [Text(f"⚠ {w}", style="bold #c05600", no_wrap=True, overflow="ellipsis")
-                for w in v.brief_warnings]
+        # nothing rated on any leader: "no verdict" says it all, and a warning per leader
+        # (untested, incomplete, not separated) would push the rows to rate off an 80×24 screen
+        if not all(c.rated == 0 for c in v.coverage):
+            out += [Text(f"⚠ {w}", style="bold #c05600", no_wrap=True, overflow="ellipsis")
+                    for w in v.brief_warnings]
         if v.brief_watch:
             out.append(Text(f"→ {v.brief_watch}", style="#0969da", no_wrap=True, overflow="ellipsis"))
         return out
