@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from evidence.errors import Conflict
 from evidence.formats import FileFormat, Incoming, detect_format
-from evidence.limits import ImportFile, read_import_file
+from evidence.limits import ImportFile
 from evidence.store import Store
 from hypotheses.models import Case
 
@@ -52,11 +52,6 @@ class ParsedImport:
         if now is None or self.consulted is None:
             return now is None and self.consulted is None
         return same_case(now, self.consulted)
-
-
-def read_file(path: Path) -> bytes:
-    """A regular file's bytes, within the import limit (FIFOs and devices are refused, never read)."""
-    return read_import_file(path)
 
 
 def parse_import(path: Path, data: bytes | ImportFile, case_id: str | None,
@@ -135,7 +130,8 @@ def _changes(before: Case, case: Case) -> str:
 def import_file(
     store: Store, path: Path, *, case_id: str | None = None, replace: bool = False, data: bytes | None = None
 ) -> ImportResult:
-    """Import ``path`` into an open store (the workbench's import dialog)."""
+    """Import ``path`` into an open store (the workbench's import dialog), read in pieces."""
     path = Path(path).expanduser()
-    data = read_file(path) if data is None else data
-    return store_import(store, parse_import(path, data, case_id, store_existing(store)), replace=replace)
+    with ImportFile.open(path) if data is None else ImportFile.of_bytes(data, str(path)) as source:
+        parsed = parse_import(path, source, case_id, store_existing(store))
+    return store_import(store, parsed, replace=replace)

@@ -259,3 +259,24 @@ def test_a_case_file_read_item_by_item_is_the_case_read_whole(monkeypatch: pytes
     for piece in (1, 3, 4096):
         monkeypatch.setattr(limits, "PIECE", piece)
         assert case_file.parse_case_file(data, "x.json") == whole
+
+
+def test_a_file_that_grows_while_it_is_read_is_refused_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process appends to a case file after its size was checked: reading it in
+    pieces stops past the limit, and the import is refused in one line."""
+    from evidence import limits
+    from evidence.case_file import dump_case_file, parse_case_source
+    from evidence.errors import ImportFailed
+    from evidence.seed import default_case
+
+    path = tmp_path / "growing.json"
+    path.write_text(dump_case_file(default_case()), encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_IMPORT_BYTES", path.stat().st_size + 10)
+    monkeypatch.setattr(limits, "PIECE", 4096)
+    with limits.ImportFile.open(path) as source:
+        with path.open("ab") as other:
+            other.write(b" " * 100_000)
+        with pytest.raises(ImportFailed, match=r"growing\.json: larger than 0 MB, the limit for one import"):
+            parse_case_source(source, str(path))
