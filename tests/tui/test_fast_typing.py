@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import until
 from tui.screens.evidence_form import EvidenceForm
@@ -30,27 +30,17 @@ async def test_text_typed_at_once_after_tab_lands_in_the_next_field(db_path, mak
         assert app.screen.query_one("#title", Input).value == "TitleX"
 
 
-async def test_keys_typed_while_the_case_list_opens_move_in_it(tmp_path, make_app):
-    from evidence.store import Store
-    from hypotheses.models import Case
+async def test_a_title_typed_with_ctrl_o_n_lands_in_the_new_case_form(db_path, make_app):
+    """The README's way to a case of one's own, typed at once: ctrl+o, n and the title.
+    The title went to the case list behind the form while the form opened (ten downs
+    after ctrl+o alone still reach the list without the fix: Textual checks bindings
+    when the key comes back up, by which time the list has focus; text does not wait)."""
+    from tui.screens.new_case_form import NewCaseForm
 
-    db = tmp_path / "many.json"
-    with Store.open(db) as store:
-        for n in range(12):
-            store.put_case(Case(id=f"case-{n:02}", title=f"Case {n}"))
-    app = make_app(db)
+    app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        burst(app, ["ctrl+o", *["down"] * 10])
-        await until(pilot, lambda: isinstance(app.screen.focused, OptionList)
-                    and app.screen.focused.highlighted is not None, "the case list")
-        await pilot.pause()
-        options = app.screen.query_one("#case-list", OptionList)
-        start = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert options.highlighted is not None
-        assert options.highlighted == min(10 + _opened_at(app, start), options.option_count - 1)
-
-
-def _opened_at(app: App[object], ids: list[str | None]) -> int:
-    """Where the list's cursor starts: on the case open now."""
-    return ids.index(app.screen.current) if app.screen.current in ids else 0  # type: ignore[attr-defined]
+        burst(app, ["ctrl+o", "n", *"Minsk talks"])
+        await until(pilot, lambda: isinstance(app.screen, NewCaseForm)
+                    and app.screen.query_one("#case-title", Input).value == "Minsk talks",
+                    "the title in the new case form")
