@@ -244,6 +244,19 @@ def lens_words(case: Case, lens: str) -> str:
     return f"{lens}'s votes"
 
 
+def hidden_hids(ev: Evidence, hids: Iterable[str], analyst: str) -> list[str]:
+    """The item's cells hidden from ``analyst`` (anchoring): voted on by others, not by them."""
+    mine = ev.ratings_by.get(analyst, {})
+    others = [layer for who, layer in ev.ratings_by.items() if who != analyst]
+    return [hid for hid in hids if hid not in mine and any(hid in layer for layer in others)]
+
+
+def hidden_cells(case: Case, analyst: str) -> int:
+    """How many of the case's cells are hidden from ``analyst`` until they rate them."""
+    hids = [h.id for h in case.hypotheses]
+    return sum(len(hidden_hids(ev, hids, analyst)) for ev in case.evidence)
+
+
 def lens_ratings(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, Rating]:
     """The item's row of the lens's matrix."""
     if lens == TEAM:
@@ -265,8 +278,14 @@ def lens_notes(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def lens_item(ev: Evidence, lens: str, hids: Sequence[str]) -> Evidence:
-    """The item as a one-analyst item whose ratings and notes are the lens's."""
+def lens_item(ev: Evidence, lens: str, hids: Sequence[str], hidden_from: str | None = None) -> Evidence:
+    """The item as a one-analyst item whose ratings and notes are the lens's. The team lens
+    ``hidden_from`` an analyst leaves out the cells hidden from them (:func:`hidden_hids`),
+    so its scores cannot give away votes they have not seen."""
+    if lens == TEAM and hidden_from is not None:
+        hidden = hidden_hids(ev, hids, hidden_from)
+        if hidden:
+            hids = [hid for hid in hids if hid not in hidden]
     return ev.model_copy(update={
         "ratings": lens_ratings(ev, lens, hids), "notes": lens_notes(ev, lens, hids),
         "ratings_by": {}, "notes_by": {},
@@ -279,14 +298,15 @@ def _view_case(case: Case, evidence: list[Evidence]) -> Case:
                                 evidence=evidence, indicators=case.indicators)
 
 
-def lens_case(case: Case, lens: str = TEAM) -> Case:
+def lens_case(case: Case, lens: str = TEAM, hidden_from: str | None = None) -> Case:
     """The case as its lens shows it: a one-analyst case holding the lens's matrix
-    (a one-analyst case itself under the team lens). Unknown lens: ValueError."""
+    (a one-analyst case itself under the team lens). Unknown lens: ValueError.
+    ``hidden_from``: see :func:`lens_item`."""
     check_lens(case, lens)
     if not is_team(case):
         return case
     hids = [h.id for h in case.hypotheses]
-    return _view_case(case, [lens_item(ev, lens, hids) for ev in case.evidence])
+    return _view_case(case, [lens_item(ev, lens, hids, hidden_from) for ev in case.evidence])
 
 
 class LensView:
@@ -295,27 +315,42 @@ class LensView:
     keeps :class:`~hypotheses.scoring.Scorer` incremental)."""
 
     def __init__(self) -> None:
-        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._key: tuple[str, str | None, tuple[str, ...]] | None = None
         self._sources: list[Evidence] = []
         self._views: list[Evidence] = []
+        self._hidden: list[int] = []  # per item: its cells left out (hidden_from)
 
-    def __call__(self, case: Case, lens: str = TEAM) -> Case:
+    @property
+    def hidden(self) -> int:
+        """How many cells the last view left out as hidden (0 unless ``hidden_from``)."""
+        return sum(self._hidden)
+
+    def __call__(self, case: Case, lens: str = TEAM, hidden_from: str | None = None) -> Case:
         check_lens(case, lens)
         if not is_team(case):
+            self._hidden = []
             return case
         hids = tuple(h.id for h in case.hypotheses)
+        blind = hidden_from if lens == TEAM else None
         evidence = case.evidence
-        if self._key != (lens, hids):
-            self._key, self._sources, self._views = (lens, hids), [], []
+        if self._key != (lens, blind, hids):
+            self._key, self._sources, self._views, self._hidden = (lens, blind, hids), [], [], []
+
+        def one(ev: Evidence) -> tuple[Evidence, int]:
+            hidden = len(hidden_hids(ev, hids, blind)) if blind is not None else 0
+            return lens_item(ev, lens, hids, blind), hidden
+
         if len(evidence) == len(self._sources):
             # the common edit: the same items in place but one or two (compared in C)
-            views = list(self._views)
+            views, counts = list(self._views), list(self._hidden)
             for i in compress(range(len(evidence)), map(is_not, evidence, self._sources)):
-                views[i] = lens_item(evidence[i], lens, hids)
+                views[i], counts[i] = one(evidence[i])
         else:  # items added, removed or moved: keep the views of the items still there
-            kept = {id(src): view for src, view in zip(self._sources, self._views, strict=True)}
-            views = [kept.get(id(ev)) or lens_item(ev, lens, hids) for ev in evidence]
-        self._sources, self._views = list(evidence), views
+            kept = {id(src): (view, n) for src, view, n in
+                    zip(self._sources, self._views, self._hidden, strict=True)}
+            pairs = [kept.get(id(ev)) or one(ev) for ev in evidence]
+            views, counts = [v for v, _ in pairs], [n for _, n in pairs]
+        self._sources, self._views, self._hidden = list(evidence), views, counts
         return _view_case(case, list(views))
 
 

@@ -24,6 +24,7 @@ from hypotheses.team import (
     consensus,
     consensus_ratings,
     disagreement,
+    hidden_cells,
     item_disagreement,
     leaders_by_analyst,
     lens_case,
@@ -179,6 +180,28 @@ def test_team_lens_notes_are_signed_and_an_analysts_are_their_own() -> None:
     case = case.model_copy(update={"evidence": [ev]})
     assert lens_case(case).evidence[0].notes == {"H1": "ana: fits; ben: no"}
     assert lens_case(case, "ben").evidence[0].notes == {"H1": "no"}
+
+
+def test_the_team_lens_leaves_out_the_cells_hidden_from_you() -> None:
+    """Anchoring: a cell others voted on and you have not is left out of the team's matrix
+    (its votes and notes), so scores and ranking cannot give those votes away; what is left
+    is the consensus of each cell you rated, exactly."""
+    case = team_case({
+        "E1": {"ana": {"H1": "C", "H2": "II"}, "ben": {"H1": "CC", "H2": "II", "H3": "I"}},
+        "E2": {"ben": {"H1": "II"}},
+    })
+    ev = case.evidence[0].model_copy(update={"notes_by": {"ben": {"H1": "a", "H3": "why"}}})
+    case = case.model_copy(update={"evidence": [ev, case.evidence[1]]})
+    blind = lens_case(case, TEAM, hidden_from="ana")
+    assert [ev.ratings for ev in blind.evidence] == [{"H1": "CC", "H2": "II"}, {}]
+    assert blind.evidence[0].notes == {"H1": "ben: a"}
+    assert hidden_cells(case, "ana") == 2  # E1 × H3, E2 × H1
+    assert hidden_cells(case, "ben") == 0 and hidden_cells(case, "chi") == 4
+    assert lens_case(case, "ben", hidden_from="ana") == lens_case(case, "ben")  # asked for ben's
+    view = LensView()
+    assert view(case, TEAM, hidden_from="ana").evidence == blind.evidence
+    assert view.hidden == 2
+    assert view(case).evidence == lens_case(case).evidence and view.hidden == 0
 
 
 def test_an_unknown_lens_is_refused_in_words() -> None:

@@ -196,7 +196,15 @@ class CaseView:
         lens = self.state.lens
         if lens is None or not is_team(case):
             return case
-        return self._lens_views.setdefault(lens, LensView())(case, lens)
+        blind = None if self.state.reveal else self.me  # anchoring: see hidden_cells
+        return self._lens_views.setdefault(lens, LensView())(case, lens, blind)
+
+    @property
+    def hidden_cells(self) -> int:
+        """How many cells the team lens leaves out of its matrix and scores because their
+        votes are hidden from you (others voted, you have not; v counts them)."""
+        view = self._lens_views.get(TEAM)
+        return view.hidden if view is not None and self.team and self.state.lens == TEAM else 0
 
     def seen_item(self, eid: str) -> Evidence | None:
         """The lens's view of one item (its matrix row and notes as the lens shows them)."""
@@ -222,8 +230,14 @@ class CaseView:
         return self.case is not None and is_team(self.case)
 
     def lens_words(self) -> str | None:
-        """'team' or 'ben' for the top line; None for a one-analyst case."""
-        return self.state.lens if self.team else None
+        """'team' or 'ben' for the top line ('team without 3 cells you have not rated' while
+        votes are hidden from you); None for a one-analyst case."""
+        if not self.team:
+            return None
+        hidden = self.hidden_cells
+        if hidden:
+            return f"{TEAM} without {hidden} cell{'s' if hidden != 1 else ''} you have not rated (v)"
+        return self.state.lens
 
     def cycle_lens(self, focus: Focus) -> Change:
         """Show the team's consensus, then each analyst's votes, in turn."""
@@ -290,15 +304,17 @@ class CaseView:
             out.append(None if self.hides(cell) else cell_mark(list(cell.values())))
         return tuple(out)
 
-    def toggle_reveal(self) -> Change:
+    def toggle_reveal(self, focus: Focus = (None, None)) -> Change:
         """Show (or hide again) the others' votes on cells you have not rated."""
-        self.require()
+        case = self.require()
         if not self.team:
             return Change("none", message="A one-analyst case has no one else's votes to show")
         self.state.reveal = not self.state.reveal
-        return Change("facts", message="Everyone's votes shown (v hides the ones on cells you "
-                      "have not rated)" if self.state.reveal else
-                      "Others' votes hidden on cells you have not rated (v shows them)")
+        self.update(case)  # the team lens counts the cells hidden from you only while shown
+        return Change("rows", focus, message="Everyone's votes shown and counted in the team's scores "
+                      "(v hides the ones on cells you have not rated)" if self.state.reveal else
+                      "Others' votes hidden on cells you have not rated, and left out of the "
+                      "team's scores (v shows them)")
 
     def known_later(self, ev: Evidence) -> bool:
         """Not counted yet at the as-of date: known (the later of its event and reported

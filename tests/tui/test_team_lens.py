@@ -8,6 +8,7 @@ import pytest
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
+from hypotheses.team import hidden_cells
 from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
 from tui.screens.main import MainScreen
 
@@ -79,8 +80,21 @@ async def test_votes_stay_hidden_until_you_rate_and_the_team_cell_shows_disagree
         assert screen.matrix.current() == ("E1", "H1")
         # ben has rated nothing: ana's votes are hidden, in the matrix and the pane
         assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "?"
-        assert "hidden until you rate it" in detail_text(screen)
+        assert "hidden until you rate it, left out of the team's scores" in detail_text(screen)
         assert "the draft says so" not in detail_text(screen)
+        # ...and left out of the team's scores, which say so: ana's votes cannot leak
+        # through the ranking (anchoring)
+        with Store.open(db_path, readonly=True) as store:
+            case = store.case(DEFAULT_CASE_ID)
+        hidden = hidden_cells(case, "ben")
+        assert f"lens: team without {hidden} cells you have not rated (v)" in top_line(app)
+        blind = flat_text(app)
+        assert "0.00" in blind and "H1" in blind  # nothing scored yet: every score 0
+        await pilot.press("v")  # asked: every vote shown and counted
+        assert "lens: team (l)" in top_line(app)
+        assert flat_text(app) != blind
+        await pilot.press("v")
+        assert flat_text(app) == blind
         await pilot.press("I")  # ben: II against ana's CC: consensus N, extreme
         assert screen.matrix.get_cell("E1", "h:H1").plain.strip() == "N‼*"  # notes were written
         pane = detail_text(screen)

@@ -361,7 +361,8 @@ class MainScreen(Screen[None]):
         self.run_edit(lambda: self.session.view.cycle_lens(focus))
 
     def action_toggle_reveal(self) -> None:
-        self.run_edit(self.session.view.toggle_reveal)
+        focus = self.matrix.current()
+        self.run_edit(lambda: self.session.view.toggle_reveal(focus))
 
     def action_analysts(self) -> None:
         view = self.session.view
@@ -375,7 +376,7 @@ class MainScreen(Screen[None]):
         from tui.screens.analysts_view import AnalystsView  # on first use
 
         team = (view.analysis if view.state.lens == TEAM and view.scored is view.seen
-                else analyse(lens_case(self.case, TEAM), view.state.as_of))
+                and not view.hidden_cells else analyse(lens_case(self.case, TEAM), view.state.as_of))
         assert team is not None
         self.app.push_screen(AnalystsView(self.case, team, view.state.model))
 

@@ -90,10 +90,10 @@ def rating_text(code: str | None, active: bool, mark: str | None = "", noted: bo
     The note mark is never cut: it takes the place of a team mark's last character when
     the cell would overflow."""
     note = NOTE_MARK if noted else ""
+    if mark is None:  # (the team lens leaves the cell out: no code)
+        return Text(HIDDEN.center(RATING_WIDTH), style="dim italic", justify="center")
     if code is None:
         return Text((UNRATED + note).center(RATING_WIDTH), style="dim", justify="center")
-    if mark is None:
-        return Text(HIDDEN.center(RATING_WIDTH), style="dim italic", justify="center")
     mark = mark[:RATING_WIDTH - len(code) - len(note)]
     style = RATING_STYLES[code] if active else "dim strike"
     text = Text((code + mark + note).center(RATING_WIDTH), style=style, justify="center")
