@@ -15,19 +15,22 @@ from tui.screens.indicator_form import IndicatorForm
 HYPS = [Hypothesis(id="H1", title="Sham talks"), Hypothesis(id="H2", title="Real talks")]
 
 
-def _case(path, indicator: Indicator) -> None:
+def _case(path, indicators: list[Indicator]) -> None:
     with Store.open(path) as store:
         store.put_case(Case(
             id="k", title="Watch", hypotheses=HYPS,
             evidence=[Evidence(id="E1", title="Drafts exchanged", event_date=date(2022, 3, 29),
                                ratings={"H1": "I", "H2": "C"})],
-            indicators=[indicator],
+            indicators=indicators,
         ))
 
 
-async def test_choosing_lapsed_in_the_form_saves_it(tmp_path, make_app):
+async def test_choosing_lapsed_saves_it_and_an_observed_ones_status_is_on_its_labels_line(
+        tmp_path, make_app):
     path = tmp_path / "k.json"
-    _case(path, Indicator(id="M1", title="Talks resume", ratings={"H2": "C"}))
+    _case(path, [Indicator(id="M1", title="Talks resume", ratings={"H2": "C"}),
+                 Indicator(id="M2", title="Summit", ratings={"H2": "C"},
+                           status="observed", evidence_id="E1")])
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -48,19 +51,7 @@ async def test_choosing_lapsed_in_the_form_saves_it(tmp_path, make_app):
         assert not isinstance(app.screen, IndicatorForm), flat_text(app)
         with Store.open(path, readonly=True) as store:
             assert store.case("k").indicator("M1").status == "lapsed"
-        await pilot.press("ctrl+q")
-
-
-async def test_an_observed_indicators_status_is_on_its_labels_line(tmp_path, make_app):
-    path = tmp_path / "k.json"
-    _case(path, Indicator(id="M1", title="Talks resume", ratings={"H2": "C"},
-                          status="observed", evidence_id="E1"))
-    app = make_app(path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("down", "enter")  # edit M2, observed
         await pilot.pause()
         form = app.screen
         assert isinstance(form, IndicatorForm)
