@@ -21,7 +21,7 @@ def burst(app: App[object], keys: str | list[str]) -> None:
 
 async def test_text_typed_at_once_after_tab_lands_in_the_next_field(db_path, make_app):
     app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         burst(app, ["a", *"TitleX", "tab", *"DetailsY"])
         await until(pilot, lambda: isinstance(app.screen, EvidenceForm)
@@ -38,7 +38,7 @@ async def test_a_title_typed_with_ctrl_o_n_lands_in_the_new_case_form(db_path, m
     from tui.screens.new_case_form import NewCaseForm
 
     app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         burst(app, ["ctrl+o", "n", *"Minsk talks"])
         await until(pilot, lambda: isinstance(app.screen, NewCaseForm)

@@ -79,7 +79,7 @@ async def test_id_column_stays_when_scrolled_right_at_80x24(tmp_path, make_app):
         await pilot.press("ctrl+q")
 
 
-async def test_click_puts_the_cursor_on_the_cell_and_shows_the_item(db_path, make_app):
+async def test_click_puts_the_cursor_on_the_cell_and_left_right_move_between_rating_cells(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -92,17 +92,9 @@ async def test_click_puts_the_cursor_on_the_cell_and_shows_the_item(db_path, mak
         assert matrix.current() == (third.id, "H2")
         detail = screen.query_one("#detail-text").render()
         assert str(detail).startswith(f"{third.id} {third.title}")  # the detail pane follows
-        await pilot.press("ctrl+q")
-
-
-async def test_left_and_right_move_between_rating_cells_only(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        matrix = app.screen.matrix
-        eid = matrix.current()[0]
-        assert matrix.current() == (eid, "H1")
-        await pilot.press("left")  # no ID, mark or title stop on the way
+        # left and right move between rating cells only
+        eid = third.id
+        await pilot.press("left", "left")  # no ID, mark or title stop on the way
         assert matrix.current() == (eid, "H1")
         await pilot.press(*["right"] * 9)  # never onto Diag
         assert matrix.current() == (eid, "H6")
