@@ -11,7 +11,7 @@ import getpass
 import os
 
 from evidence.errors import WeighError
-from hypotheses.slug import ANALYST_WORDS, is_analyst_id, slug
+from hypotheses.slug import ANALYST_WORDS, RESERVED_ANALYSTS, is_analyst_id, slug
 
 ENV = "WEIGH_ANALYST"
 
@@ -23,6 +23,9 @@ _LIMIT = 32  # an analyst id's length
 
 def checked_analyst(text: str, where: str) -> str:
     """``text`` if it is an analyst id, else a WeighError naming ``where`` it came from."""
+    if text in RESERVED_ANALYSTS:
+        raise WeighError(f"{where}: {text!r} is reserved: it names the team's lens (the consensus); "
+                         "choose another analyst id")
     if is_analyst_id(text):
         return text
     raise WeighError(f"{where}: {text[:40]!r} is not an analyst id: {ANALYST_WORDS}")
@@ -51,4 +54,7 @@ def current_analyst(explicit: str | None = None) -> str:
             f"no analyst id can be made from the login name {login[:40]!r}; "
             f"give --analyst ID or set {ENV}"
         )
+    if made in RESERVED_ANALYSTS:
+        raise NoAnalyst(f"the login name {login[:40]!r} makes {made!r}, which is reserved: it names "
+                        f"the team's lens; give --analyst ID or set {ENV}")
     return made

@@ -21,6 +21,7 @@ from evidence.formats import FileFormat, Incoming, detect_format
 from evidence.limits import ImportFile
 from evidence.store import Store
 from hypotheses.models import Case
+from hypotheses.team import renamed_lenses
 
 Existing = Callable[[str], Case | None]  # the database's case with an id, if any
 
@@ -71,6 +72,7 @@ def parse_import(path: Path, data: bytes | ImportFile, case_id: str | None,
         return consulted[-1][1]
 
     case, report = fmt.read(Incoming(file=data, path=path, case_id=case_id, existing=remembered))
+    report = [*report, *renamed_lenses(case)]
     asked, was = consulted[-1] if consulted else (None, None)
     return ParsedImport(case, report, fmt, asked, was)
 

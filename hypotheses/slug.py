@@ -12,6 +12,8 @@ ANALYST_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,31}$"
 ANALYST_WORDS = "use lower-case letters, digits and '-' (at most 32, starting with a letter or digit)"
 _ANALYST = re.compile(ANALYST_PATTERN)
 TEAM = "team"  # the lens that shows a team case's consensus (not an analyst's votes)
+# Names weigh gives no new analyst (a file may still list one: its lens is '@team').
+RESERVED_ANALYSTS = frozenset({TEAM})
 
 
 def is_analyst_id(text: str) -> bool:

@@ -222,14 +222,35 @@ def item_disagreement(ev: Evidence, hids: Iterable[str]) -> Disagreement:
 # ------------------------------------------------------------------- lenses
 
 
+ANALYST_MARK = "@"  # an analyst whose id is a lens's name ('team', from an older file): '@team'
+
+
+def analyst_lens(analyst: str) -> str:
+    """The name of an analyst's lens: their id, or '@team' for an analyst named 'team'
+    (weigh refuses that name for new analysts; a file may still have one)."""
+    return ANALYST_MARK + analyst if analyst == TEAM else analyst
+
+
+def lens_layer(lens: str) -> str:
+    """The analyst whose layer an analyst's lens shows ('@team' → 'team')."""
+    return lens.removeprefix(ANALYST_MARK)
+
+
+def renamed_lenses(case: Case) -> list[str]:
+    """A line per analyst whose lens is not their id (named 'team' in an older file)."""
+    return [f"case {case.id}: analyst {a!r} has the team lens's name: their own votes are the lens "
+            f"{analyst_lens(a)!r} (l on the workbench, --lens {analyst_lens(a)})"
+            for a in case.analysts if analyst_lens(a) != a]
+
+
 def lens_names(case: Case) -> list[str]:
     """The lenses a case can be seen through: the team's, then each analyst's (join order)."""
-    return [TEAM, *case.analysts]
+    return [TEAM, *map(analyst_lens, case.analysts)]
 
 
 def check_lens(case: Case, lens: str) -> str:
     """``lens`` if the case has it, else a ValueError saying which it has."""
-    if lens == TEAM or lens in case.analysts:
+    if lens in lens_names(case):
         return lens
     if not case.analysts:
         raise ValueError(f"lens: case {case.id} is not a team case (it lists no analysts), "
@@ -241,7 +262,8 @@ def lens_words(case: Case, lens: str) -> str:
     """What a lens's matrix is, in words: "the team's consensus of ana, ben" / "ben's votes"."""
     if lens == TEAM:
         return f"the team's consensus of {', '.join(case.analysts)}" if case.analysts else "the ratings"
-    return f"{lens}'s votes"
+    name = lens_layer(lens)
+    return f"{name}'s votes" + (" (the analyst)" if name == TEAM else "")
 
 
 def hidden_hids(ev: Evidence, hids: Iterable[str], analyst: str) -> list[str]:
@@ -261,14 +283,14 @@ def lens_ratings(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, Rati
     """The item's row of the lens's matrix."""
     if lens == TEAM:
         return consensus_ratings(ev, hids)
-    layer = ev.ratings_by.get(lens, {})
+    layer = ev.ratings_by.get(lens_layer(lens), {})
     return {hid: code for hid in hids if (code := layer.get(hid)) is not None}
 
 
 def lens_notes(ev: Evidence, lens: str, hids: Iterable[str]) -> dict[str, str]:
     """The notes a lens shows: one analyst's; the team's are everyone's, each signed."""
     if lens != TEAM:
-        layer = ev.notes_by.get(lens, {})
+        layer = ev.notes_by.get(lens_layer(lens), {})
         return {hid: text for hid in hids if (text := layer.get(hid))}
     out: dict[str, str] = {}
     for hid in hids:
@@ -389,7 +411,7 @@ def leaders_by_analyst(
         found = scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of)
         return leader_ids(found, model)
 
-    return {a: leaders(a) for a in case.analysts}
+    return {a: leaders(analyst_lens(a)) for a in case.analysts}
 
 
 def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> bool:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from evidence.errors import ImportFailed
+from evidence.importing import import_file
 from evidence.limits import MAX_ANALYSTS, MAX_RATINGS
+from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 
 
@@ -125,3 +128,21 @@ def test_too_many_analysts_are_refused_before_the_models_read_them() -> None:
     doc = _doc()
     doc["case"]["analysts"] = [f"a{i}" for i in range(MAX_ANALYSTS + 1)]
     assert _refused(doc) == f"case: analysts: more than {MAX_ANALYSTS:,}, the limit for one import"
+
+
+def test_a_file_with_an_analyst_named_team_imports_whole_and_says_how_to_see_them(
+        tmp_path: Path) -> None:
+    """'team' is refused as a new analyst's name, but a file listing one (an older weigh
+    allowed it) imports whole, and the report says their lens is '@team'."""
+    case = team_case().model_copy(update={"analysts": ["ana", "team"]})
+    first = case.evidence[0].model_copy(update={
+        "ratings_by": {"ana": {"H1": "C"}, "team": {"H1": "II"}}, "notes_by": {"team": {"H1": "why"}}})
+    case = case.model_copy(update={"evidence": [first, case.evidence[1]]})
+    path = tmp_path / "team.json"
+    path.write_text(dump_case_file(case))
+    with Store.open(tmp_path / "db.json", analyst="ana") as store:
+        result = import_file(store, path)
+        stored = store.case("team")
+    assert ("case team: analyst 'team' has the team lens's name: their own votes are the lens "
+            "'@team' (l on the workbench, --lens @team)") in result.report
+    assert stored.analysts == ["ana", "team"] and stored.evidence[0] == first

@@ -29,6 +29,7 @@ from hypotheses.team import (
     leaders_by_analyst,
     lens_case,
     lens_names,
+    lens_words,
     votes,
 )
 from hypotheses.validation import describe
@@ -202,6 +203,21 @@ def test_the_team_lens_leaves_out_the_cells_hidden_from_you() -> None:
     assert view(case, TEAM, hidden_from="ana").evidence == blind.evidence
     assert view.hidden == 2
     assert view(case).evidence == lens_case(case).evidence and view.hidden == 0
+
+
+def test_an_analyst_named_team_has_a_lens_of_their_own() -> None:
+    """A file may list an analyst 'team' (weigh refuses the name for new analysts): the team
+    lens keeps the name, and their own lens is '@team'."""
+    case = team_case({"E1": {"ana": {"H1": "CC", "H2": "I"}, "team": {"H1": "I", "H2": "CC"}}})
+    assert case.analysts == ["ana", "team"]
+    assert lens_names(case) == [TEAM, "ana", "@team"]
+    assert lens_case(case, "@team").evidence[0].ratings == {"H1": "I", "H2": "CC"}
+    assert lens_case(case, TEAM).evidence[0].ratings == {"H1": "C", "H2": "C"}
+    assert lens_words(case, "@team") == "team's votes (the analyst)"
+    assert leaders_by_analyst(case, "weighted") == {"ana": ["H1", "H3"], "team": ["H2", "H3"]}
+    assert check_lens(case, "@team") == "@team"
+    with pytest.raises(ValueError, match="not one of team, ana, @team"):
+        check_lens(case, "@ana")
 
 
 def test_an_unknown_lens_is_refused_in_words() -> None:

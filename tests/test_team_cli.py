@@ -72,6 +72,9 @@ def test_who_weigh_acts_as_is_checked_before_anything_runs(
     assert refused(weigh_here, "--analyst", "Ana Smith", "cases") == (
         "--analyst: 'Ana Smith' is not an analyst id: use lower-case letters, digits and '-' "
         "(at most 32, starting with a letter or digit)")
+    assert refused(weigh_here, "--analyst", "team", "make-team", "--case", CASE) == (
+        "--analyst: 'team' is reserved: it names the team's lens (the consensus); "
+        "choose another analyst id")
     env = {**cli_env, "WEIGH_ANALYST": "\x1b[31mred"}
     assert refused(env, "cases").startswith("WEIGH_ANALYST: '\\x1b[31mred' is not an analyst id")
     # the login name when neither is given

@@ -4,6 +4,7 @@ team, undo of each, and records that name their analyst (old ones still read).""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,6 +223,18 @@ def test_who_weigh_acts_as(monkeypatch: pytest.MonkeyPatch) -> None:
         current_analyst("Ana Smith")
     monkeypatch.setenv("WEIGH_ANALYST", "x" * 33)
     with pytest.raises(WeighError, match=r"WEIGH_ANALYST: 'x+' is not an analyst id"):
+        current_analyst()
+    # 'team' names the team's lens: refused as a new analyst's name, wherever it comes from
+    reserved = re.escape("is reserved: it names the team's lens (the consensus); choose another analyst id")
+    with pytest.raises(WeighError, match=f"WEIGH_ANALYST: 'team' {reserved}"):
+        monkeypatch.setenv("WEIGH_ANALYST", "team")
+        current_analyst()
+    with pytest.raises(WeighError, match=f"--analyst: 'team' {reserved}"):
+        current_analyst("team")
+    monkeypatch.delenv("WEIGH_ANALYST")
+    monkeypatch.setattr("getpass.getuser", lambda: "Team")
+    with pytest.raises(WeighError, match="the login name 'Team' makes 'team', which is reserved: "
+                       "it names the team's lens; give --analyst ID or set WEIGH_ANALYST"):
         current_analyst()
 
 
