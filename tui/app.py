@@ -102,7 +102,7 @@ class WeighApp(App[int]):
 
         opened, shell = message.opened, self.screen
         if opened.session is None:
-            held = shell.drop_held_keys() if isinstance(shell, MainScreen) else 0
+            held = shell.held.drop() if isinstance(shell, MainScreen) else 0
             self.switch_screen(OpenErrorScreen(opened.error or "", self.db_path,
                                                damaged=opened.damaged))
             if held:

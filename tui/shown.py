@@ -30,4 +30,3 @@ class Shown:
     session: EditSession
     db_path: Path
     change: Change
-    title_width: int  # the matrix's title column, from the screen's width and layout

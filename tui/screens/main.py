@@ -18,11 +18,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
+from textual.events import Key
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widget import Widget
 
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
@@ -31,6 +30,7 @@ from hypotheses.models import Case
 from hypotheses.team import TEAM
 from tui.case_view import Change, Focus, NoCase
 from tui.edit_session import EditSession
+from tui.held_keys import HeldKeys
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -41,7 +41,7 @@ from tui.widgets.detail import DetailPane
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.footer import Footer
 from tui.widgets.guide import Guide
-from tui.widgets.matrix import EvidenceMatrix, title_width
+from tui.widgets.matrix import EvidenceMatrix
 from tui.widgets.ranking import RankingPanel
 from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
 __all__ = ["MainScreen"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
-DETAIL_WIDTH = 56
 AS_OF = Binding.Group("As of")
+LOADING = "#ranking, #timeline, #detail"  # what shows the case beside the matrix: loading until open
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
     "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
@@ -105,6 +105,8 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (NARROW, "wide")]  # noqa: RUF012 (Textual's type)
+    store: Store  # the database, once open
     shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
     cell: var[Focus] = var((None, None), init=False)  # the matrix's cursor, for the detail pane
 
@@ -129,8 +131,9 @@ class MainScreen(Screen[None]):
         self._session: EditSession | None = None
         self.db_path = db_path
         self.export_folder: Path | None = None
-        self.show_detail = False  # d flips the detail pane from its default
-        self._held: list[str] | None = []  # keys typed before the case showed; None: replayed
+        self.held = HeldKeys()  # typed before the case showed: replayed once it does
+        self.matrix = EvidenceMatrix(id="matrix")
+        self.ranking = RankingPanel(id="ranking")
         self._shown_a_case = False  # settle collects from the second case on
         self._enabled = (True, True)  # (a case open, rows shown) when the footer was last drawn
 
@@ -141,10 +144,6 @@ class MainScreen(Screen[None]):
         if self._session is None:
             raise NoCase("The case is still opening")
         return self._session
-
-    @property
-    def store(self) -> Store:
-        return self.session.store
 
     @property
     def case_id(self) -> str | None:
@@ -162,102 +161,46 @@ class MainScreen(Screen[None]):
         yield ConclusionLine(id="conclusion-line").data_bind(shown)
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield RankingPanel(id="ranking").data_bind(shown, MainScreen.cell)
+                yield self.ranking.data_bind(shown, MainScreen.cell)
                 yield Timeline(id="timeline").data_bind(shown)
                 yield Guide(id="guide").data_bind(shown)
-                yield EvidenceMatrix(id="matrix").data_bind(shown)
+                yield self.matrix.data_bind(shown)
             yield DetailPane(id="detail").data_bind(shown, MainScreen.cell)
-        yield FilterBar(id="filter")
+        yield FilterBar(id="filter").data_bind(shown, MainScreen.cell)
         yield Footer()
 
-    @property
-    def matrix(self) -> EvidenceMatrix:
-        return self.query_one(EvidenceMatrix)
-
-    @property
-    def ranking(self) -> RankingPanel:
-        return self.query_one(RankingPanel)
-
     def on_mount(self) -> None:
-        self._set_narrow(self.app.size.width)
-        for panel in self.panels:
+        for panel in self.query(LOADING):
             panel.loading = True
         self.set_focus(self.matrix)  # empty, and its keys held, until the case shows
-
-    @property
-    def panels(self) -> list[Widget]:
-        """What shows the case beside the matrix: loading until it is open."""
-        return [self.ranking, self.query_one(Timeline), self.query_one(DetailPane)]
 
     def show_session(self, session: EditSession, export_folder: Path | None) -> None:
         """The database is open and the case scored (in a worker): show it, then the keys
         typed meanwhile."""
-        self._session = session
+        self._session, self.store = session, session.store
         self.export_folder = export_folder
         if self.store.readonly:
             self.mount(ReadOnlyBanner(self.store.readonly_reason or "opened read-only",
                                       id="readonly-banner"), before=0)
-        for panel in self.panels:
+        for panel in self.query(LOADING):
             panel.loading = False
         self._show_case()
-        self.call_after_refresh(self._replay_held)
+        self.call_after_refresh(self.held.replay, self, lambda: self.app.screen is not self
+                                or self.query_one(FilterBar).has_class("open"))
 
     def on_key(self, event: Key) -> None:
-        """Before the case shows, a key waits for it (:meth:`_replay_held`)."""
-        if self._held is not None:
-            event.stop()
-            event.prevent_default()
-            self._held.append(event.key)
+        """Before the case shows, a key waits for it (``tui.held_keys``)."""
+        self.held.hold(event)
 
     @property
     def loaded(self) -> bool:
         """The database is open and its case on show: keys act from now on."""
         return self._session is not None
 
-    async def _replay_held(self) -> None:
-        """The keys typed while the case opened, in order, as the workbench's bindings;
-        those after one that left the workbench (a dialog, the filter line) are refused."""
-        held = self._held or []
-        while held:
-            key = held.pop(0)
-            if self.app.screen is not self or self.query_one(FilterBar).has_class("open"):
-                dropped = len(held) + 1
-                self.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while the case "
-                            "opened were not used", severity="warning")
-                break
-            bound = self.active_bindings.get(key)
-            if bound is not None and bound.enabled:
-                await self.app.run_action(bound.binding.action, bound.node)
-        self._held = None
-        self.refresh_bindings()  # the footer's keys, dimmed until now
-
     @property
     def opening(self) -> bool:
         """True until the case shows and the keys typed before it have been replayed."""
-        return self._held is not None
-
-    def drop_held_keys(self) -> int:
-        """The case will not show (the database did not open): how many keys were held."""
-        held, self._held = self._held or [], None
-        return len(held)
-
-    def on_resize(self, event: Resize) -> None:
-        self._set_narrow(event.size.width)
-        if self.case is not None and self._title_width() != self.matrix.title_width:
-            self.draw(Change("rows", self.matrix.current()))
-
-    def _set_narrow(self, width: int) -> None:
-        if self.has_class("narrow") != (width < NARROW):
-            self.set_class(width < NARROW, "narrow")  # the detail pane redraws as it shows
-
-    def _title_width(self) -> int:
-        width = self.app.size.width
-        narrow = self.has_class("narrow")
-        if narrow and self.show_detail:
-            width -= width // 2
-        elif not narrow and not self.show_detail:
-            width -= DETAIL_WIDTH
-        return title_width(width, len(self.case.hypotheses) if self.case else 0)
+        return self.held.holding
 
     def open_case(self, case_id: str | None) -> None:
         """Show a case from the start: all dates, no filter, in the model and sort it was
@@ -290,7 +233,7 @@ class MainScreen(Screen[None]):
     def draw(self, change: Change) -> None:
         """Hand the panels what changed (each redraws itself), then tell the user its message."""
         if change.redraw != "none" or self.case is None:
-            self.shown = Shown(self.session, self.db_path, change, self._title_width())
+            self.shown = Shown(self.session, self.db_path, change)
             self.cell = self.matrix.current()
         enabled = (self.session.case is not None, self.matrix.row_count > 0)
         if enabled != self._enabled:  # check_action's answers changed: the footer redraws
@@ -302,7 +245,7 @@ class MainScreen(Screen[None]):
 
     def redraw_panels(self) -> None:
         """The panels again, from the case as it stands (the matrix's rows stay)."""
-        self.shown = Shown(self.session, self.db_path, Change("none"), self._title_width())
+        self.shown = Shown(self.session, self.db_path, Change("none"))
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
@@ -406,20 +349,11 @@ class MainScreen(Screen[None]):
         self.run_edit(lambda: self.session.view.toggle_score_shown(focus))
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open(self.session.view.state.filter_query)
-
-    @on(FilterBar.Applied)
-    def _filter_applied(self, event: FilterBar.Applied) -> None:
-        """Show only matching items as they are typed; the focused item stays focused if it
-        still shows."""
-        focus = self.matrix.current()
-        self.run_edit(lambda: self.session.view.set_filter(event.query, focus, typing=event.typing))
+        self.query_one(FilterBar).open()
 
     def action_toggle_detail(self) -> None:
-        self.show_detail = not self.show_detail
-        self.set_class(self.show_detail, "detail-flipped")
-        if self.case is not None and self._title_width() != self.matrix.title_width:
-            self.draw(Change("rows", self.matrix.current()))
+        """Flip the detail pane from its default (the matrix takes the room it leaves)."""
+        self.toggle_class("detail-flipped")
 
     def action_ranking_history(self) -> None:
         if self.case_id is None:

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Input
 
 from hypotheses.evidence_filter import matches
+from tui.case_editor import editor
+
+if TYPE_CHECKING:
+    from tui.case_view import Focus
+    from tui.shown import Shown
 
 __all__ = ["FilterBar", "matches"]
 
 
 class FilterBar(Input):
-    """Hidden until opened; says what is typed as :class:`FilterBar.Applied`, and gives the
-    focus back to where it was when it closes (Enter keeps the filter, Escape too)."""
+    """Hidden until opened; filters the case as it is typed, and gives the focus back to
+    where it was when it closes (Enter keeps the filter, Escape too). Bound to
+    ``MainScreen.shown`` (the view it filters) and ``MainScreen.cell`` (the item that
+    stays focused if it still shows)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close filter", tooltip="Close the filter line, keep the filter"),
     ]
 
-    class Applied(Message):
-        """The filter as typed so far (``typing``), or entered."""
-
-        def __init__(self, query: str, typing: bool) -> None:
-            super().__init__()
-            self.query = query
-            self.typing = typing
+    shown: var[Shown | None] = var(None, init=False)
+    cell: var[Focus] = var((None, None), init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -40,10 +42,10 @@ class FilterBar(Input):
         )
         self._back: Widget | None = None  # what had the focus before the line opened
 
-    def open(self, query: str) -> None:
+    def open(self) -> None:
         """Show the line holding the filter on show, and take the focus."""
         self._back = self.screen.focused
-        self.value = query
+        self.value = self.shown.session.view.state.filter_query if self.shown is not None else ""
         self.add_class("open")
         self.focus()
 
@@ -57,12 +59,18 @@ class FilterBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self.has_class("open"):
-            self.post_message(self.Applied(event.value, typing=True))
+            self._apply(event.value, typing=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Applied(event.value, typing=False))
+        self._apply(event.value, typing=False)
         self.close()
+
+    def _apply(self, query: str, *, typing: bool) -> None:
+        """Show only the matching items (``typing``: as typed so far, or entered)."""
+        if self.shown is not None:
+            view, focus = self.shown.session.view, self.cell
+            editor(self).run_edit(lambda: view.set_filter(query, focus, typing=typing))
 
     def action_close(self) -> None:
         self.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.reactive import var
 
 from hypotheses.models import Evidence, Hypothesis, Rating
@@ -55,13 +56,19 @@ VALUE_WIDTH = 4  # "1.41"
 RATING_WIDTH = 4
 MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 MIN_TITLE = 14
+DETAIL_WIDTH = 56  # the detail pane beside it (app.tcss), when shown on a wide screen
 RATE = Binding.Group("Rate", compact=True)
 #: Actions on the focused item: dimmed while the matrix shows none (no case, an empty case or filter).
 ITEM_ACTIONS = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
 
 
-def title_width(width: int, hypotheses: int) -> int:
-    """The title column's width when the matrix has ``width`` columns of the terminal."""
+def title_width(width: int, hypotheses: int, *, narrow: bool, detail_flipped: bool) -> int:
+    """The title column's width on a terminal ``width`` wide, beside the detail pane unless
+    it is hidden (``narrow``: hidden unless flipped; wide: shown unless flipped)."""
+    if narrow and detail_flipped:
+        width -= width // 2
+    elif not narrow and not detail_flipped:
+        width -= DETAIL_WIDTH
     fixed = 5 + MARK_WIDTH + 5 + RATING_WIDTH * hypotheses + 2 * (4 + hypotheses) + 2
     return max(MIN_TITLE, width - fixed)
 
@@ -175,7 +182,7 @@ class EvidenceMatrix(CellGrid):
         if view.case is None:
             self.clear()
         elif change.redraw == "rows":
-            self.show_view(view, shown.title_width, change.focus)
+            self.show_view(view, self._title_width(), change.focus)
         elif change.redraw != "none":  # one item's row (compared with before), or every row's facts
             self.sync(view, change.before if change.redraw == "item" else None)
 
@@ -188,6 +195,23 @@ class EvidenceMatrix(CellGrid):
         self._view = view
         self.rebuild(view.case.hypotheses, view.rows(), title_width, focus, self._row_facts,
                      rows_unchanged=same, sort=view.state.sort)
+
+    def _title_width(self) -> int:
+        screen = self.screen
+        return title_width(self.app.size.width, len(self.hypotheses_shown()),
+                           narrow=screen.has_class("narrow"),
+                           detail_flipped=screen.has_class("detail-flipped"))
+
+    def hypotheses_shown(self) -> list[Hypothesis]:
+        case = self.shown.session.case if self.shown is not None else None
+        return case.hypotheses if case is not None else []
+
+    def on_resize(self, event: Resize) -> None:
+        """A new width (the terminal, or the detail pane shown or hidden): the title column
+        takes what the rating columns leave."""
+        view = self.shown.session.view if self.shown is not None else None
+        if view is not None and view.case is not None and self._title_width() != self.title_width:
+            self.show_view(view, self._title_width(), self.current())
 
     def _row_facts(self, ev: Evidence) -> RowFacts:
         """An item's facts under the analysis and model on show, worked out when its row
