@@ -56,8 +56,10 @@ WORDS: dict[str, str] = {
 
 
 def action_words(action: str) -> str:
-    """The extra search words of an action string like ``screen.rate('C')``."""
-    return WORDS.get(action.removeprefix("screen.").split("(", 1)[0], "")
+    """The extra search words of an action string like ``rate('C')``, or of the view or
+    form an ``open_view('…')`` or ``form('…')`` opens."""
+    name, _, args = action.removeprefix("screen.").partition("(")
+    return WORDS.get(name) or WORDS.get(args.rstrip(")").strip("'\""), "")
 
 
 class WeighCommands(Provider):

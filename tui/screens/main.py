@@ -27,7 +27,6 @@ from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
 from hypotheses.models import Case
-from hypotheses.team import TEAM
 from tui.case_view import Change, Focus, NoCase
 from tui.edit_session import EditSession
 from tui.held_keys import HeldKeys
@@ -58,8 +57,7 @@ LOADING = "#ranking, #timeline, #detail"  # what shows the case beside the matri
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
     "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
-    "add_evidence", "add_hypothesis", "case_details", "separation", "conclusion", "indicators",
-    "export", "ranking_history", "cycle_lens", "toggle_reveal", "analysts", "make_team",
+    "form", "open_view", "indicators", "export", "cycle_lens", "toggle_reveal", "make_team",
 })
 
 
@@ -75,7 +73,7 @@ class MainScreen(Screen[None]):
                 "each analyst's votes (the rating keys always write yours)"),
         Binding("v", "toggle_reveal", "Votes", show=False, tooltip="Team case: show (or hide "
                 "again) the others' votes on cells you have not rated yet"),
-        Binding("L", "analysts", "Analysts", show=False,
+        Binding("L", "open_view('analysts')", "Analysts", show=False,
                 tooltip="Team case: each analyst's leaders against the team's"),
         Binding("ctrl+t", "make_team", "Make team", show=False,
                 tooltip="Make this case a team case: its ratings become yours (asks; u undoes)"),
@@ -85,8 +83,8 @@ class MainScreen(Screen[None]):
                 tooltip="As-of date: one event date back", group=AS_OF),
         Binding("right_square_bracket", "step_date(1)", "Later", key_display="]",
                 tooltip="As-of date: one event date forward (then all dates)", group=AS_OF),
-        Binding("a", "add_evidence", "Add", tooltip="Add evidence"),
-        Binding("A", "add_hypothesis", "Add hyp.", show=False, tooltip="Add a hypothesis"),
+        Binding("a", "form('add_evidence')", "Add", tooltip="Add evidence"),
+        Binding("A", "form('add_hypothesis')", "Add hyp.", show=False, tooltip="Add a hypothesis"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (delete, rating, exclusion, edit)"),
         Binding("U", "redo", "Redo", tooltip="Redo the last change undone (a new change ends redo)"),
         Binding("d", "toggle_detail", "Detail", show=False, tooltip="Show or hide the detail pane"),
@@ -94,13 +92,13 @@ class MainScreen(Screen[None]):
         Binding("ctrl+o", "switch_case", "Cases", tooltip="Open another case, create one, import a file"),
         Binding("M", "indicators", "Indicators", show=False,
                 tooltip="Indicators: list, add, edit, mark observed (→ evidence) or lapsed"),
-        Binding("D", "case_details", "Details", show=False,
+        Binding("D", "form('case_details')", "Details", show=False,
                 tooltip="Edit the case's title, question, description and conclusion"),
-        Binding("h", "ranking_history", "History", show=False,
+        Binding("h", "open_view('ranking_history')", "History", show=False,
                 tooltip="How the ranking moved: the verdict after every recorded change"),
-        Binding("T", "separation", "Tell apart", show=False,
+        Binding("T", "open_view('separation')", "Tell apart", show=False,
                 tooltip="Which pairs of hypotheses the evidence tells apart: every pair as a table"),
-        Binding("B", "conclusion", "Conclusion", show=False,
+        Binding("B", "open_view('conclusion')", "Conclusion", show=False,
                 tooltip="Read the whole conclusion (the bottom line is its first line)"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
@@ -307,22 +305,6 @@ class MainScreen(Screen[None]):
         focus = self.matrix.current()
         self.run_edit(lambda: self.session.view.toggle_reveal(focus))
 
-    def action_analysts(self) -> None:
-        view = self.session.view
-        if self.case is None:
-            return
-        if not view.team:
-            self.notify("A one-analyst case: ctrl+t makes it a team case", severity="warning")
-            return
-        from hypotheses.scoring import analyse
-        from hypotheses.team import lens_case
-        from tui.screens.analysts_view import AnalystsView  # on first use
-
-        team = (view.analysis if view.state.lens == TEAM and view.scored is view.seen
-                and not view.hidden_cells else analyse(lens_case(self.case, TEAM), view.state.as_of))
-        assert team is not None
-        self.app.push_screen(AnalystsView(self.case, team, view.state.model))
-
     def action_make_team(self) -> None:
         if self.case is None:
             return
@@ -355,13 +337,6 @@ class MainScreen(Screen[None]):
         """Flip the detail pane from its default (the matrix takes the room it leaves)."""
         self.toggle_class("detail-flipped")
 
-    def action_ranking_history(self) -> None:
-        if self.case_id is None:
-            return
-        from tui.screens.ranking_history import RankingHistoryScreen  # on first use: off the start-up path
-
-        self.app.push_screen(RankingHistoryScreen(self.store, self.case_id, self.session.view.state.model))
-
     def key_sections(self) -> list[KeySection]:
         """The keys a user meets here, grouped by where they work (help screen, command palette)."""
         return [
@@ -387,43 +362,24 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------ add/edit/delete
 
-    def action_add_evidence(self) -> None:
-        from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
-
-        assert self.case is not None
-        self.ask(EvidenceForm(self.case.hypotheses, None, self.session.next_evidence_id(),
-                               groups=self.session.view.groups()),
-                  self.session.add_evidence)
-
-    def action_add_hypothesis(self) -> None:
-        from tui.screens.hypothesis_form import HypothesisForm  # on first use: off the start-up path
-
-        eid = self.matrix.current()[0]
-        self.ask(HypothesisForm(None, self.session.next_hypothesis_id()),
-                  lambda hyp: self.session.add_hypothesis(hyp, eid))
-
     # ------------------------------------- case details, hypothesis view
 
-    def action_case_details(self) -> None:
-        from tui.screens.case_details_form import CaseDetailsForm  # on first use
+    def action_open_view(self, name: str) -> None:
+        """A read-only view over the case (``tui.views``), or why it cannot open."""
+        from tui.views import VIEWS
 
-        assert self.case is not None
-        old, focus = self.case.info, self.matrix.current()
-        self.ask(CaseDetailsForm(old), lambda new: self.session.update_case_info(old, new, focus),
-                  refocus=False)
+        opened = VIEWS[name](self.session)
+        if isinstance(opened, str):
+            self.notify(opened, severity="warning", markup=False)
+        elif opened is not None:
+            self.app.push_screen(opened)
 
-    def action_separation(self) -> None:
-        if self.session.view.analysis is None:
-            return
-        from tui.screens.separation_view import SeparationView  # on first use
+    def action_form(self, name: str) -> None:
+        """A form whose answer is an edit (``tui.edit_forms``)."""
+        from tui.edit_forms import FORMS
 
-        self.app.push_screen(SeparationView(self.session.view.analysis, self.session.view.state.model))
-
-    def action_conclusion(self) -> None:
-        from tui.screens.conclusion_view import ConclusionView  # on first use
-
-        assert self.case is not None
-        self.app.push_screen(ConclusionView(self.case.conclusion, self.case.title))
+        asked = FORMS[name](self.session, self.matrix.current())
+        self.ask(asked.dialog, asked.edit, refocus=asked.refocus)
 
     def action_indicators(self) -> None:
         from tui.screens.indicators import IndicatorsScreen  # on first use
