@@ -365,3 +365,18 @@ def test_an_excluded_items_date_is_no_as_of_step_until_it_is_back(session: EditS
     assert session.view.state.as_of == date(2024, 1, 1)  # straight past the excluded date
     session.toggle_excluded("E2", ("E2", "H1"))
     assert session.view.state.stops == stops and session.view.state.as_of == date(2024, 1, 1)
+
+
+def test_views_and_forms_open_by_name_or_say_why_not(session: EditSession) -> None:
+    """The registries behind open_view and form: L on a one-analyst case says why it does
+    not open (nothing imported for it); a form's edit is the session's."""
+    from tui.edit_forms import FORMS
+    from tui.views import VIEWS
+
+    assert VIEWS["analysts"](session) == "A one-analyst case: ctrl+t makes it a team case"
+    asked = FORMS["add_hypothesis"](session, ("E2", "H1"))
+    asked.edit(Hypothesis(id="H4", title="a fourth"))
+    assert [h.id for h in session.store.case("demo").hypotheses] == ["H1", "H2", "H3", "H4"]
+    assert session.view.require().hypothesis("H4").title == "a fourth"
+    session.open(None)
+    assert VIEWS["analysts"](session) is None and VIEWS["ranking_history"](session) is None

@@ -1,11 +1,12 @@
-"""The workbench screen: ranking, matrix, detail pane, as-of timeline.
+"""The workbench screen: maps keys to actions and routes messages.
 
-The screen maps keys to the :class:`WorkbenchSession` (which holds the case,
-the view and the undo stack, and makes every edit) and draws what a
-:class:`Change` says changed: one row, every row's facts, or the whole table.
-
-The forms and dialogs it opens are imported when first opened, which keeps
-them off the start-up path.
+The case, its view, the undo stack and every edit are the :class:`EditSession`'s.
+The panels (case bar, ranking, timeline, matrix, detail pane, filter line) are
+data-bound to :attr:`MainScreen.shown` and redraw themselves from it
+(``tui/shown.py``); the keys on an item or a hypothesis live on the matrix and
+the ranking, and what works anywhere is bound here. The views and forms it opens
+(``tui/views.py``, ``tui/edit_forms.py``) are imported when first opened, which
+keeps them off the start-up path.
 """
 
 from __future__ import annotations
