@@ -40,8 +40,8 @@ def describe_votes(ev: Evidence, hyps: list[Hypothesis], analysts: list[str], me
             out.append(" no votes\n", style="dim")
             continue
         if hides(cell):
-            out.append(f" {len(cell)} vote{'s' if len(cell) != 1 else ''} hidden until you rate it, "
-                       "left out of the team's scores (v shows)\n", style="italic")
+            out.append(f" {len(cell)} vote{'s' if len(cell) != 1 else ''} hidden until you rate it "
+                       "(v shows)\n", style="italic")
             continue
         team = consensus(cell.values())
         if team is not None:
