@@ -29,6 +29,7 @@ from hypotheses.team import (
     TEAM,
     LensView,
     disagreement,
+    hidden_hids,
     is_team,
     item_disagreement,
     lens_names,
@@ -111,6 +112,14 @@ def first_steps(hypotheses: int, evidence: int, rated: int) -> str | None:
     return None
 
 
+def _seen_hids(ev: Evidence, hids: list[str], me: str | None) -> list[str]:
+    """The item's columns whose votes ``me`` may see (all when None: asked for)."""
+    if me is None:
+        return hids
+    hidden = hidden_hids(ev, hids, me)
+    return [hid for hid in hids if hid not in hidden] if hidden else hids
+
+
 class CaseView:
     """One case as the workbench shows it under a view state."""
 
@@ -120,7 +129,8 @@ class CaseView:
         self.seen: Case | None = None  # the case under the lens: one matrix (``case`` if no team)
         self._lens_views: dict[str, LensView] = {}
         self.me: str | None = None  # the analyst the rating keys write for
-        self._disagreements: dict[int, tuple[Evidence, list[str], tuple[Fraction, bool]]] = {}
+        self._disagreements: dict[int, tuple[Evidence, tuple[list[str], str | None],
+                                             tuple[Fraction, bool]]] = {}
         self.scored: Case | None = None  # what the analysis is of: the case, or the shown items
         self.shown: list[Evidence] = []  # the filtered items, in case order
         self.analysis: Analysis | None = None
@@ -347,9 +357,11 @@ class CaseView:
 
     def disagreement_keys(self) -> list[tuple[Fraction, bool]]:
         """Per scored item, what sorting by disagreement compares: its widest cell's exact
-        variance, then a split on NA (kept per stored item while it is the same object)."""
+        variance, then a split on NA (kept per stored item while it is the same object).
+        Cells hidden from you (anchoring) count only once shown (v)."""
         assert self.scored is not None and self.case is not None
         hids = [h.id for h in self.case.hypotheses]
+        key = (hids, None if self.state.reveal else self.me)
         cache = self._disagreements
         if len(cache) > 2 * len(self.case.evidence) + 1000:
             cache.clear()  # edited items left old entries behind
@@ -357,9 +369,9 @@ class CaseView:
         for ev in self.scored.evidence:
             stored = self.stored_item(ev)
             got = cache.get(id(stored))
-            if got is None or got[0] is not stored or got[1] != hids:
-                d = item_disagreement(stored, hids)
-                got = cache[id(stored)] = (stored, hids, (d.variance, d.split_na))
+            if got is None or got[0] is not stored or got[1] != key:
+                d = item_disagreement(stored, _seen_hids(stored, *key))
+                got = cache[id(stored)] = (stored, key, (d.variance, d.split_na))
             out.append(got[2])
         return out
 

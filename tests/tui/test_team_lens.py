@@ -247,3 +247,25 @@ async def test_the_note_key_edits_your_own_note_in_a_team_case(
         await pilot.press("ctrl+q")
     with Store.open(db_path, readonly=True) as store:
         assert store.evidence(DEFAULT_CASE_ID, "E1").notes_by["ana"]["H1"] == "ana's second thought"
+
+
+def test_the_disagreement_sort_leaves_out_the_cells_hidden_from_you() -> None:
+    """Sorting by disagreement must not say where the others disagree on cells whose votes
+    are hidden from you (anchoring) until you rate them or ask (v)."""
+    from hypotheses.models import Case, Evidence, Hypothesis
+    from hypotheses.sorts import sort_named
+    from tui.case_view import CaseView
+
+    case = Case(id="t", title="T", analysts=["ana", "ben", "chi"],
+                hypotheses=[Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title="mild",
+                                   ratings_by={"ana": {"H1": "C"}, "chi": {"H1": "N"}}),
+                          Evidence(id="E2", title="wide, hidden",
+                                   ratings_by={"ana": {"H1": "CC"}, "ben": {"H1": "II"}})])
+    view = CaseView()
+    view.me = "chi"
+    view.show(case)
+    view.state.sort = sort_named("disagreement")
+    assert [ev.id for ev in view.rows()] == ["E1", "E2"]
+    view.toggle_reveal()
+    assert [ev.id for ev in view.rows()] == ["E2", "E1"]
