@@ -359,8 +359,9 @@ class LensView:
             self._key, self._sources, self._views, self._hidden = (lens, blind, hids), [], [], []
 
         def one(ev: Evidence) -> tuple[Evidence, int]:
-            hidden = len(hidden_hids(ev, hids, blind)) if blind is not None else 0
-            return lens_item(ev, lens, hids, blind), hidden
+            hidden = hidden_hids(ev, hids, blind) if blind is not None else []
+            kept = [hid for hid in hids if hid not in hidden] if hidden else hids
+            return lens_item(ev, lens, kept), len(hidden)
 
         if len(evidence) == len(self._sources):
             # the common edit: the same items in place but one or two (compared in C)
