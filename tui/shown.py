@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from tui.case_view import Change
     from tui.edit_session import EditSession
 
@@ -28,5 +26,4 @@ class Shown:
     """
 
     session: EditSession
-    db_path: Path
     change: Change

@@ -34,7 +34,6 @@ async def _settle(pilot) -> None:
     await opened(pilot)
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
-    main.redraw_panels()
     await pilot.pause()
 
 

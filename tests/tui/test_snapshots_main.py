@@ -35,7 +35,6 @@ async def _settle(pilot) -> None:
     await opened(pilot)
     main = pilot.app.screen
     main.db_path = Path("/data/weigh.json")
-    main.redraw_panels()
     for inp in pilot.app.query("Input"):
         inp.cursor_blink = False
     await pilot.pause()

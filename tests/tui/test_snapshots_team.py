@@ -55,7 +55,6 @@ def test_team_lens_160x48(snap_compare, tmp_path: Path, monkeypatch: pytest.Monk
         await opened(pilot)
         main = pilot.app.screen
         main.db_path = Path("/data/weigh.json")
-        main.redraw_panels()
         await pilot.pause()
 
     app = WeighApp(path, state_file=tmp_path / "state.json")

@@ -107,6 +107,7 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (NARROW, "wide")]  # noqa: RUF012 (Textual's type)
     store: Store  # the database, once open
     shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
+    db_path: var[Path] = var(Path(), init=False)  # the database's path, on the top line
     cell: var[Focus] = var((None, None), init=False)  # the matrix's cursor, for the detail pane
 
     class CaseOpened(Message):
@@ -128,7 +129,7 @@ class MainScreen(Screen[None]):
         keys typed meanwhile are held and replayed then, in order."""
         super().__init__(id="main")
         self._session: EditSession | None = None
-        self.db_path = db_path
+        self.set_reactive(MainScreen.db_path, db_path)
         self.export_folder: Path | None = None
         self.held = HeldKeys()  # typed before the case showed: replayed once it does
         self.matrix = EvidenceMatrix(id="matrix")
@@ -156,7 +157,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         shown = MainScreen.shown
-        yield CaseBar(self.db_path, id="case-bar").data_bind(shown)
+        yield CaseBar(self.db_path, id="case-bar").data_bind(shown, MainScreen.db_path)
         yield ConclusionLine(id="conclusion-line").data_bind(shown)
         with Horizontal(id="body"):
             with Vertical(id="left"):
@@ -232,7 +233,7 @@ class MainScreen(Screen[None]):
     def draw(self, change: Change) -> None:
         """Hand the panels what changed (each redraws itself), then tell the user its message."""
         if change.redraw != "none" or self.case is None:
-            self.shown = Shown(self.session, self.db_path, change)
+            self.shown = Shown(self.session, change)
             self.cell = self.matrix.current()
         enabled = (self.session.case is not None, self.matrix.row_count > 0)
         if enabled != self._enabled:  # check_action's answers changed: the footer redraws
@@ -241,10 +242,6 @@ class MainScreen(Screen[None]):
         if change.message:
             self.notify(change.message, timeout=3, markup=False)
         self.call_after_refresh(collect_after_frame)
-
-    def redraw_panels(self) -> None:
-        """The panels again, from the case as it stands (the matrix's rows stay)."""
-        self.shown = Shown(self.session, self.db_path, Change("none"))
 
     @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:

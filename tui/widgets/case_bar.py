@@ -51,13 +51,18 @@ class CaseBar(Widget):
     way, so the case id and the hint stay in view at 80 columns."""
 
     shown: var[Shown | None] = var(None, init=False)
+    db_path: var[Path] = var(Path(), init=False)  # bound to MainScreen.db_path
 
     def __init__(self, db_path: Path, *, id: str | None = None) -> None:
         """Until a case shows, the line says the database is opening."""
         super().__init__(id=id)
+        self.set_reactive(CaseBar.db_path, db_path)
         self._parts: tuple[Text, Text, Text, Text, Text] = (Text(" weigh "), Text(), Text(), Text(), Text())
         self._drawn: tuple[int, Text] | None = None
         self.show("opening…", "", DEFAULT_SORT.name, "", db_path)
+
+    def watch_db_path(self) -> None:
+        self.watch_shown(self.shown)
 
     def watch_shown(self, shown: Shown | None) -> None:
         if shown is None:
@@ -66,13 +71,13 @@ class CaseBar(Widget):
         state, case = view.state, view.case
         if case is None:
             self.show("no case open: ctrl+o to create or import one", "-", state.sort.name, "",
-                      shown.db_path)
+                      self.db_path)
             return
         filtered = None
         if state.filter_query:
             filtered = filter_words(state.filter_query, len(view.shown), len(case.evidence),
                                     state.score_shown)
-        self.show(case.title, case.id, state.sort.name, state.filter_query, shown.db_path,
+        self.show(case.title, case.id, state.sort.name, state.filter_query, self.db_path,
                   filtered, who=view.me if view.team else None, lens=view.lens_words(),
                   hint=shown.session.only_example)
 
