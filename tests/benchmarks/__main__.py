@@ -474,9 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
     parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
-    parser.add_argument("--only", choices=["team", "import", "merge"],
+    parser.add_argument("--only", choices=["team", "import", "merge", "launch"],
                         help="run only these rows (team: the team case's; import: weigh import's RSS;"
-                             " merge: weigh merge's time)")
+                             " merge: weigh merge's time; launch: the TUI launch on the default case)")
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick, not args.no_tui)
     if args.only:
@@ -511,6 +511,8 @@ def only(plan: Plan, args: argparse.Namespace) -> int:
             guarded(res, "weigh import", lambda: import_rows(plan.big or plan.n, work, res))
         elif args.only == "merge":
             guarded(res, "weigh merge", lambda: merge_rows(plan.n, work, res))
+        elif args.only == "launch":
+            guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
         else:
             guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
         print(table(res.rows))

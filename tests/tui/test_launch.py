@@ -108,6 +108,12 @@ def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     event.set()
 
 
+def footer_keys(app: App[object]) -> dict[str, bool]:
+    """The footer's keys by description: True where the key is live, False where dimmed."""
+    return {getattr(key, "description", ""): not key.has_class("-disabled")
+            for key in app.screen.query("FooterKey")}
+
+
 def other_code(code: str | None) -> tuple[str, str]:
     """A rating key that changes a cell rated ``code``, and the code it sets."""
     return ("i", "I") if code == "C" else ("c", "C")
@@ -130,6 +136,7 @@ async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
         assert shell.case is None and shell.ranking.loading  # the shell, loading
         assert shell.matrix.row_count == 0
         assert "opening" in flat_text(app)
+        assert footer_keys(app)["Undo"] is False  # dimmed until the case shows
         # rate, move down, rate, open the help, then one more key the help would get
         await pilot.press(key1, "down", key2, "question_mark", "c")
         assert shell.case is None  # nothing acted yet
@@ -142,6 +149,7 @@ async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
         await pilot.press("escape")
         await pilot.pause()
         assert shell.matrix.current() == (first[1].id, "H1")
+        assert footer_keys(app)["Undo"] is True  # the footer, rebuilt for the open case
         await pilot.press("ctrl+q")
     with Store.open(db_path, readonly=True) as store:  # on disk, in that order
         assert store.evidence(DEFAULT_CASE_ID, first[0].id).ratings.get("H1") == code1

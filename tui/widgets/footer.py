@@ -1,4 +1,4 @@
-"""Textual's footer, rebuilt once however often the bindings change before it is."""
+"""Textual's footer, rebuilt only when the keys it shows change."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
-    """Textual's footer rebuilds every key (a widget each) after each change of the bindings
-    (a focus change, a screen pushed): start-up changed them five times before its first
-    frame. A change while a rebuild is pending joins it: the rebuild reads the bindings as
-    they are when it runs."""
+    """Textual's footer rebuilds every key (a widget each, styled one by one) after each
+    change of the bindings (a focus change, a screen pushed or resumed): start-up changed
+    them seven times before the case showed, for the same keys. A change while a rebuild
+    is pending joins it, and a rebuild that would draw the keys already shown is skipped:
+    the rebuild reads the bindings as they are when it runs."""
 
     _pending = False
+    _drawn: object = None  # what the keys showed when last built
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self._pending:
@@ -21,6 +23,24 @@ class Footer(TextualFooter):
         # what Textual's footer checks before it schedules the rebuild
         self._pending = screen.app.app_focus and self.is_attached and screen is self.screen
 
+    def shown_keys(self) -> object:
+        """Everything Textual's footer builds its keys from (``Footer.compose``)."""
+        if not self._bindings_ready:
+            return None
+        active = self.screen.active_bindings
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        return (
+            [(binding, enabled, tooltip) for _, binding, enabled, tooltip in active.values() if binding.show],
+            (palette.binding, palette.enabled, palette.tooltip) if palette is not None else None,
+            self.compact, self.show_command_palette, self.combine_groups, self.app.ENABLE_COMMAND_PALETTE,
+        )
+
     async def recompose(self) -> None:
         self._pending = False
+        if not self.is_attached:  # its screen is gone (Textual's recompose does nothing then)
+            return
+        keys = self.shown_keys()
+        if keys is not None and keys == self._drawn:
+            return
+        self._drawn = keys
         await super().recompose()
