@@ -19,7 +19,8 @@ from tui.keys import ShowsKeys
 NAVIGATION = {"cursor(-1)", "cursor(1)"}
 
 # The words people type for each action, beyond its help text ("history" finds
-# the ranking history). Keyed by the action's name without "screen." or arguments.
+# the ranking history). Keyed by the action's name without "screen." or arguments, or
+# for open_view('…') and form('…') by the view or form it opens.
 WORDS: dict[str, str] = {
     "rate": "rating score mark consistent inconsistent neutral clear",
     "note": "note comment annotate why reason explain",
