@@ -270,8 +270,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """What acts on the case is dimmed in the footer (and does nothing) while no case
-        is open, and what acts on an item while the matrix shows none. Until the database
-        is open, every key is dimmed."""
+        is open; until the database is open, every key here is. (The matrix and the ranking
+        dim their own keys: those on an item, on a hypothesis.)"""
         if not self.loaded:
             return None
         if action in NEEDS_CASE and self.session.case is None:
@@ -287,8 +287,6 @@ class MainScreen(Screen[None]):
                     self.matrix.focus()
 
         self.app.push_screen(dialog, answered)
-
-    # ------------------------------------------------------------- rating
 
     # -------------------------------------------------------- view controls
 
