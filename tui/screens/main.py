@@ -356,9 +356,7 @@ class MainScreen(Screen[None]):
     def action_redo(self) -> None:
         self.run_edit(self.session.redo)
 
-    # ------------------------------------------------------ add/edit/delete
-
-    # ------------------------------------- case details, hypothesis view
+    # ------------------------------------------------ views, forms, indicators
 
     def action_open_view(self, name: str) -> None:
         """A read-only view over the case (``tui.views``), or why it cannot open."""
