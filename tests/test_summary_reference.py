@@ -27,7 +27,7 @@ from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from evidence.seed import default_case
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator, Rating
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WeighRun
 from tests.summary_reference import MODELS, differences, reference_summary, takes_part
 
 CLI_TIMEOUT = 180  # only a hung command fails the test
@@ -196,8 +196,13 @@ def test_in_process_summary_matches_reference(name: str, model: str, as_of: date
     assert differences(product_summary(case, model, as_of), reference_summary(case, model, as_of)) == []
 
 
-def run_weigh(env: dict[str, str], *args: str) -> str:
-    """``weigh`` as a user runs it; its standard output."""
+def run_weigh(env: dict[str, str] | WeighRun, *args: str) -> str:
+    """``weigh`` as a user runs it, its standard output; or, given ``weigh_here``, the same
+    ``main`` in this process (the wiring below the process is what the other runs check)."""
+    if not isinstance(env, dict):
+        ran = env(*args)
+        assert ran.returncode == 0, ran.stderr
+        return str(ran.stdout)
     done = subprocess.run(
         [sys.executable, "-m", "tui.cli", *args],
         env=env,
@@ -212,7 +217,8 @@ def run_weigh(env: dict[str, str], *args: str) -> str:
 
 
 # Through the real commands (the wiring; the in-process tests above cover every case and model):
-# the trickiest cases, each model and as-of dates among them.
+# the trickiest cases, each model and as-of dates among them; the first as a process, the
+# rest through the same main in this process.
 CLI_RUNS = [
     ("unrated", "bayes", None),
     ("group-dates", "weighted", date(2022, 3, 15)),
@@ -224,9 +230,10 @@ CLI_RUNS = [
 
 @pytest.mark.parametrize(("name", "model", "as_of"), CLI_RUNS, ids=[r[0] for r in CLI_RUNS])
 def test_cli_import_then_export_matches_reference(
-    tmp_path: Path, name: str, model: str, as_of: date | None
+    tmp_path: Path, weigh_here: WeighRun, name: str, model: str, as_of: date | None
 ) -> None:
-    env = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    process = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    env = process if name == CLI_RUNS[0][0] else weigh_here
     path = tmp_path / f"{name}.json"
     path.write_text(dump_case_file(CASES[name]), encoding="utf-8")
     run_weigh(env, "import", str(path))
@@ -428,10 +435,10 @@ def test_md_report_unrated_leader_named_not_crowned(model: str) -> None:
         assert "No verdict" in verdict and "H3" in verdict and "H3 leads" not in verdict
 
 
-def test_cli_version_1_file_and_default_model(tmp_path: Path) -> None:
+def test_cli_version_1_file_and_default_model(tmp_path: Path, weigh_here: WeighRun) -> None:
     """A version 1 file (no groups, conclusion or indicators) imports and, exported without
     --model, is ranked by the weighted model."""
-    env = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    env = weigh_here
     case = CASES["reported"]
     doc = json.loads(dump_case_file(case))
     doc["version"] = 1
@@ -448,10 +455,10 @@ def test_cli_version_1_file_and_default_model(tmp_path: Path) -> None:
     assert differences(product, reference_summary(case, "weighted", date(2022, 3, 15))) == []
 
 
-def test_csv_matrix_round_trip_keeps_groups_and_so_the_summary(tmp_path: Path) -> None:
+def test_csv_matrix_round_trip_keeps_groups_and_so_the_summary(tmp_path: Path, weigh_here: WeighRun) -> None:
     """The CSV matrix carries the same-fact group: a case exported as CSV and imported as a new
     case scores as the original did (without the column, groups and the scores were lost)."""
-    env = dict(os.environ, WEIGH_DB=str(tmp_path / "weigh.json"), PYTHONPATH=str(ROOT))
+    env = weigh_here
     case = CASES["group-excluded"]
     path = tmp_path / "matrix.csv"
     path.write_bytes(export_bytes(case, "csv"))
