@@ -4,6 +4,9 @@ That importer gunzips the file, converts the UTF-16 text to UTF-8 and hands it
 to an XML parser; an ``encoding="UTF-16"`` declaration then makes the parser
 refuse UTF-8 bytes. It reads ``<DATE>0</DATE>`` as no date and knows a few
 TYPE words (OSINT, HUMINT, Assumption, …).
+
+The files are written and read by `weigh export` / `weigh import` run in this process
+(``weigh_here``); test_achz_cli.py runs them as the user's own processes.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import defusedxml.ElementTree as SafeET
 
 from evidence.achz import read_achz
 from tests.achz_files import achz
-from tests.conftest import weigh_text as weigh
+from tests.conftest import WeighRun
 
 
 def case_file(tmp_path: Path) -> Path:
@@ -37,11 +40,11 @@ def case_file(tmp_path: Path) -> Path:
     return path
 
 
-def exported(cli_env: dict[str, str], tmp_path: Path) -> tuple[bytes, str]:
+def exported(weigh_here: WeighRun, tmp_path: Path) -> tuple[bytes, str]:
     """The gunzipped XML weigh writes for the case above, and the export's stderr."""
-    assert weigh(cli_env, "import", str(case_file(tmp_path))).returncode == 0
+    assert weigh_here("import", str(case_file(tmp_path))).returncode == 0
     out = tmp_path / "out.achz"
-    done = weigh(cli_env, "export", "--case", "parc", "--format", "achz", "-o", str(out))
+    done = weigh_here("export", "--case", "parc", "--format", "achz", "-o", str(out))
     assert done.returncode == 0, done.stderr
     return gzip.decompress(out.read_bytes()), done.stderr
 
@@ -51,9 +54,9 @@ def items(root: ET.Element) -> list[dict[str, str]]:
 
 
 def test_the_file_parses_as_utf16_and_after_conversion_to_utf8(
-    cli_env: dict[str, str], tmp_path: Path
+    weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    xml, _err = exported(cli_env, tmp_path)
+    xml, _err = exported(weigh_here, tmp_path)
     assert xml[:2] == b"\xff\xfe"  # the BOM says UTF-16
     as_utf16 = SafeET.fromstring(xml)
     text = xml.decode("utf-16")
@@ -68,9 +71,9 @@ def test_the_file_parses_as_utf16_and_after_conversion_to_utf8(
 
 
 def test_undated_items_are_written_as_date_0_and_0_reads_as_no_date(
-    cli_env: dict[str, str], tmp_path: Path
+    weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    xml, _err = exported(cli_env, tmp_path)
+    xml, _err = exported(weigh_here, tmp_path)
     dates = [ev["DATE"] for ev in items(SafeET.fromstring(xml))]
     assert dates == ["1648555200000", "0", "0"]
     back = read_achz(gzip.compress(xml), "out.achz").case
@@ -78,33 +81,33 @@ def test_undated_items_are_written_as_date_0_and_0_reads_as_no_date(
     assert str(back.evidence[0].event_date) == "2022-03-29"
 
 
-def test_a_parc_file_with_date_0_imports_undated(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_parc_file_with_date_0_imports_undated(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "zero.achz"
     path.write_bytes(achz(evidence=[{"NAME": "No date", "DATE": "0", "VALUES": "C,I"}]))
-    assert weigh(cli_env, "import", str(path), "--case", "zero").returncode == 0
-    case = json.loads(weigh(cli_env, "export", "--case", "zero", "--format", "case").stdout)
+    assert weigh_here("import", str(path), "--case", "zero").returncode == 0
+    case = json.loads(weigh_here("export", "--case", "zero", "--format", "case").stdout)
     assert case["evidence"][0]["event_date"] is None
 
 
 def test_characters_outside_the_bmp_are_named_in_the_losses_report(
-    cli_env: dict[str, str], tmp_path: Path
+    weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    _xml, err = exported(cli_env, tmp_path)
+    _xml, err = exported(weigh_here, tmp_path)
     line = next(x for x in err.splitlines() if "outside the Basic Multilingual Plane" in x)
     assert "case title" in line and "H2" in line and "E3" in line and "E1" not in line
 
 
 def test_type_words_open_source_ach_knows_are_written_and_read(
-    cli_env: dict[str, str], tmp_path: Path
+    weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    xml, _err = exported(cli_env, tmp_path)
+    xml, _err = exported(weigh_here, tmp_path)
     assert [ev["TYPE"] for ev in items(SafeET.fromstring(xml))] == ["Report", "Assumption", "SIGINT"]
     path = tmp_path / "types.achz"
     words = ["Open Source", "press", "HUM", "Imagery", "sig", "MASINT", "assu", "Intercept"]
     path.write_bytes(achz(evidence=[{"NAME": f"Item {w}", "TYPE": w, "VALUES": "C,I"} for w in words]))
-    done = weigh(cli_env, "import", str(path), "--case", "types")
+    done = weigh_here("import", str(path), "--case", "types")
     assert done.returncode == 0, done.stderr
-    case = json.loads(weigh(cli_env, "export", "--case", "types", "--format", "case").stdout)
+    case = json.loads(weigh_here("export", "--case", "types", "--format", "case").stdout)
     got = [(e["kind"], e["tags"]) for e in case["evidence"]]
     assert got == [
         ("report", ["type-osint"]),
