@@ -13,38 +13,44 @@ from pathlib import Path
 from evidence.case_file import dump_case_file
 from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
 from evidence.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WeighRun
 from tests.test_case_file import full_case
 from tests.test_cli import fail, weigh
 
 
-def test_read_only_commands_never_create_a_database(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_read_only_commands_never_create_a_database(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     missing = tmp_path / "mistyped" / "x.json"
     for command in (["cases"], ["export"], ["export", "--format", "json"]):
-        line = fail(cli_env, "--db", str(missing), *command)
+        run = cli_env if command == ["cases"] else weigh_here  # one as a process; the rest here
+        line = fail(run, "--db", str(missing), *command)
         assert line.startswith(f"weigh: error: {missing}: no such database (the workbench, 'weigh', "
                                "or 'weigh import FILE' creates one)")
     assert not missing.parent.exists()
     beside = tmp_path / "x.json"  # an existing folder: no file appears in it either
-    assert "no such database" in fail(cli_env, "--db", str(beside), "cases")
+    assert "no such database" in fail(weigh_here, "--db", str(beside), "cases")
     assert not any(p.name.startswith("x.json") for p in tmp_path.iterdir())
 
 
-def test_delete_needs_yes_and_says_what_it_deleted(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_delete_needs_yes_and_says_what_it_deleted(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     db = tmp_path / "other.json"
     cli_env = {**cli_env, "WEIGH_DB": str(db)}
-    assert "no such database" in fail(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+    other = ("--db", str(db))  # the refusals through main in this process; the delete itself as a process
+    assert "no such database" in fail(weigh_here, *other, "delete", DEFAULT_CASE_ID, "--yes")
     assert not db.exists() and not db.with_name("other.json.lock").exists()  # nothing created
     open_store(db).close()
-    line = fail(cli_env, "delete", DEFAULT_CASE_ID)
+    line = fail(weigh_here, *other, "delete", DEFAULT_CASE_ID)
     assert line == (f"weigh: error: deleting case '{DEFAULT_CASE_ID}' cannot be undone from the "
                     f"command line; run 'weigh delete {DEFAULT_CASE_ID} --yes' to delete it")
     assert Store.open(db, readonly=True).case_ids() == [DEFAULT_CASE_ID]
-    assert "no case 'nope'" in fail(cli_env, "delete", "nope", "--yes")
+    assert "no case 'nope'" in fail(weigh_here, *other, "delete", "nope", "--yes")
     done = weigh(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
     assert done.stdout.startswith(f"Deleted case {DEFAULT_CASE_ID} (")
     assert f"6 hypotheses, {len(default_case().evidence)} evidence." in done.stdout
-    assert weigh(cli_env, "cases").stdout == ""
+    assert weigh(weigh_here, *other, "cases").stdout == ""
     assert Store.open(db, readonly=True).history(DEFAULT_CASE_ID)[-1].op == "case.delete"
 
 
