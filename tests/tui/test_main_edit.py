@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, until
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, shown_ids, until
 from tui.edit_session import next_id
 from tui.screens.main import MainScreen
 
@@ -30,7 +30,7 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         main: MainScreen = app.screen
-        await pilot.press("a", *"Not saved", "escape")  # escape cancels: nothing is added
+        await pilot.press("a", *"Draft", "escape")  # escape cancels: nothing is added
         await pilot.pause()
         assert app.screen is main
         assert len(main.store.case(DEFAULT_CASE_ID).evidence) == DEFAULT_ITEMS
@@ -177,11 +177,13 @@ async def test_a_deleted_items_id_is_not_given_to_the_next_item(db_path, make_ap
         main: MainScreen = app.screen
         last = f"E{DEFAULT_ITEMS}"
         main.matrix.focus()
-        await pilot.press("ctrl+end")
-        for _ in range(DEFAULT_ITEMS):
-            if main.matrix.current()[0] == last:
-                break
-            await pilot.press("up")
+        rows = shown_ids(main)
+        at = rows.index(last)  # from whichever end is nearer
+        if at < len(rows) // 2:
+            await pilot.press("ctrl+home", *["down"] * at)
+        else:
+            await pilot.press("ctrl+end", *["up"] * (len(rows) - 1 - at))
+        assert main.matrix.current()[0] == last
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
