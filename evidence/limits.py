@@ -111,6 +111,8 @@ class ImportFile:
         """The file from its start, ``size`` (PIECE) bytes at a time; too_big past MAX_IMPORT_BYTES."""
         size = size or PIECE
         if self._data is not None:
+            if len(self._data) > MAX_IMPORT_BYTES:  # as a file's size is checked when it opens
+                raise too_big(self.name, MAX_IMPORT_BYTES)
             yield from (self._data[at:at + size] for at in range(0, len(self._data), size))
             return
         offset = 0
