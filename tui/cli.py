@@ -308,7 +308,6 @@ def cmd_make_team(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from evidence.db_files import DbFiles
     from evidence.export import export_bytes, write_file
-    from evidence.history import describe_change
     from evidence.seed import open_store
     from hypotheses.team import lens_case
 
@@ -319,7 +318,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         case_id = _pick_case(store, args.case, _db_path(args))
         case = store.case(case_id)
-        history = [describe_change(r) for r in store.history(case_id)] if args.history else None
+        history = _history(store, case_id) if args.history else None
     finally:
         store.close()
     lens = _lens(case, args.lens, fmt)
@@ -341,6 +340,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def _history(store: Store, case_id: str) -> list[str]:
+    """The case's change log, for --history (its module loads only then)."""
+    from evidence.history import describe_change
+
+    return [describe_change(r) for r in store.history(case_id)]
 
 
 def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
