@@ -1,7 +1,9 @@
 """`weigh import` attacked with small files that cost a lot, non-files, and loose JSON types.
 
-Each attack runs the CLI as a subprocess with a timeout, so a regression that
-hangs (a FIFO) or runs on (a device) fails the test instead of the suite.
+Each attack on what a file is, or on how big it is, runs the CLI as a subprocess with a
+timeout, so a regression that hangs (a FIFO) or runs on (a device, a million rows) fails the
+test instead of the suite; the small files whose values are wrong (a loose JSON type, a
+5,000-digit number, one overlong cell) go through the same ``main`` in this process.
 """
 
 from __future__ import annotations
@@ -18,17 +20,22 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.achz_files import project_xml
-from tests.conftest import weigh
+from tests.conftest import WeighRun, weigh
 
 
-def refused(env: dict[str, str], path: Path, expected: str, *extra: str) -> None:
+def refused(env: dict[str, str] | WeighRun, path: Path, expected: str, *extra: str) -> None:
     """The import fails with one plain line naming the reason, and the database keeps only its seed."""
-    done = weigh(env, "import", str(path), *extra)
-    err = done.stderr.decode()
-    assert done.returncode == 2, (done.stdout, err)
+    if isinstance(env, dict):
+        ran = weigh(env, "import", str(path), *extra)
+        code, out, err = ran.returncode, ran.stdout.decode(), ran.stderr.decode()
+        db = Path(env["WEIGH_DB"])
+    else:
+        here = env("import", str(path), *extra)
+        code, out, err = here.returncode, str(here.stdout), str(here.stderr)
+        db = Path(os.environ["WEIGH_DB"])
+    assert code == 2, (out, err)
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert expected in err, err
-    db = Path(env["WEIGH_DB"])
     if db.exists():  # a refusal before the store opened never even created it
         store = Store.open(db, readonly=True)
         try:
@@ -77,17 +84,17 @@ def test_a_million_row_csv_is_refused_at_the_row_limit(cli_env: dict[str, str], 
     refused(cli_env, path, "more than 200,000 evidence rows, the limit for one import", "--case", "rows")
 
 
-def test_a_million_column_csv_is_refused_at_the_column_limit(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_million_column_csv_is_refused_at_the_column_limit(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "cols.csv"
     path.write_bytes(b"title" + b",H" * 1_000_000 + b"\r\nx\r\n")
-    refused(cli_env, path, "more than 514 columns, the limit for one import", "--case", "cols")
+    refused(weigh_here, path, "more than 514 columns, the limit for one import", "--case", "cols")
 
 
-def test_an_overlong_csv_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_an_overlong_csv_cell_is_refused(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "cell.csv"
     path.write_bytes(b'title,details\r\nx,"' + b"y" * 200_000 + b'"\r\n')
     refused(
-        cli_env,
+        weigh_here,
         path,
         "line 2: a cell of more than 131,072 characters, the limit for one import",
         "--case",
@@ -118,12 +125,12 @@ def test_an_xml_element_bomb_is_refused(cli_env: dict[str, str], tmp_path: Path)
     refused(cli_env, path, "more than 2,200,000 XML elements, the limit for one import")
 
 
-def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_5000_digit_number_in_a_case_file_is_a_message(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "digits.json"
     path.write_text(
         json.dumps(case_doc()).replace('"title": "One"', '"title": "One", "prior": 1' + "0" * 5000)
     )
-    refused(cli_env, path, "a number has more digits than a case file can hold (over 4,300)")
+    refused(weigh_here, path, "a number has more digits than a case file can hold (over 4,300)")
 
 
 @pytest.mark.parametrize(
@@ -146,7 +153,7 @@ def test_a_5000_digit_number_in_a_case_file_is_a_message(cli_env: dict[str, str]
     ],
 )
 def test_loose_json_types_are_refused(
-    cli_env: dict[str, str], tmp_path: Path, change: dict[str, object], expected: str
+    weigh_here: WeighRun, tmp_path: Path, change: dict[str, object], expected: str
 ) -> None:
     doc = case_doc()
     if "version" in change:
@@ -159,14 +166,14 @@ def test_loose_json_types_are_refused(
         text = json.dumps(doc)
     path = tmp_path / "loose.json"
     path.write_text(text, encoding="utf-8")
-    refused(cli_env, path, expected if "prior" in change else f"{path}: {expected}")
+    refused(weigh_here, path, expected if "prior" in change else f"{path}: {expected}")
 
 
-def test_a_timestamp_in_a_csv_date_cell_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_timestamp_in_a_csv_date_cell_is_refused(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_bytes(b"title,event_date\r\nx,1648512000\r\n")
     refused(
-        cli_env,
+        weigh_here,
         path,
         "line 2, column event_date: expected a date written YYYY-MM-DD, got '1648512000'",
         "--case",
