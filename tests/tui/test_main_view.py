@@ -4,6 +4,9 @@ command palette, and user text that looks like markup."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from textual.pilot import Pilot
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
@@ -14,27 +17,98 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
 
-async def test_m_cycles_models_and_bayes_shows_percent_with_caveat(db_path, make_app):
+async def m_cycles_models_and_bayes_shows_percent_with_caveat(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    case = screen.store.case(DEFAULT_CASE_ID)
+    a = analyse(case)
+    assert "weighted inconsistency (PARC)" in flat_text(app)
+    await pilot.press("m")
+    await until(pilot, lambda: "exclusive & exhaustive" in flat_text(app), "the Bayes caveat")
+    text = flat_text(app)
+    assert "Bayes (log-linear)" in text
+    assert "exclusive & exhaustive" in text
+    best = max(range(len(a.posterior)), key=lambda i: a.posterior[i])
+    assert f"{a.posterior[best] * 100:.1f}%" in text
+    await pilot.press("m")
+    await until(pilot, lambda: "inconsistency (Heuer)" in flat_text(app), "the Heuer model")
+    assert "exclusive & exhaustive" not in flat_text(app)
+    assert ("models disagree" in flat_text(app)) == (not a.agree)
+    await pilot.press("m")
+    assert "weighted inconsistency (PARC)" in flat_text(app)
+
+
+async def sort_cycles_and_most_diagnostic_item_comes_first(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    case = screen.store.case(DEFAULT_CASE_ID)
+    a = analyse(case)
+    dated = sorted((e.event_date, i) for i, e in enumerate(case.evidence) if e.event_date)
+    assert shown_ids(screen)[0] == case.evidence[dated[0][1]].id
+    focused = screen.matrix.current()
+    await pilot.press("s")
+    # the focused item stays focused across a sort
+    assert screen.matrix.current() == focused
+    top = max(range(len(case.evidence)), key=lambda i: (a.diagnosticity[i], -i))
+    assert shown_ids(screen)[0] == case.evidence[top].id
+    assert "sort: diagnosticity" in flat_text(app)
+    await pilot.press("s", "ctrl+home")
+    assert "sort: weight" in flat_text(app)
+    first = screen.matrix.current()[0]
+    assert first == max(case.evidence, key=lambda e: (
+        {"low": 0, "medium": 1, "high": 2}[e.credibility]
+        + {"low": 0, "medium": 1, "high": 2}[e.relevance])).id
+    await pilot.press("s")
+    assert "sort: date" in flat_text(app)
+
+
+async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    case = screen.store.case(DEFAULT_CASE_ID)
+    dates = known_dates(case)
+    assert date(2022, 3, 15) in dates
+    assert "As of all dates" in flat_text(app)
+    whole = analyse(case)
+    top = leader_ids(whole, "weighted")
+    led = f"leader {top[0]}" if len(top) == 1 else f"leaders {', '.join(top)}"  # follows the bundled case
+    assert f"{led}: {whole.scores_of('weighted')[top[0]]:.2f}" in flat_text(app)
+    steps = len(dates) - dates.index(date(2022, 3, 15))
+    await pilot.press(*["left_square_bracket"] * steps)
+    text = flat_text(app)
+    assert "As of 2022-03-15" in text
+    assert "as of 2022-03-15" in text
+    a = analyse(case, date(2022, 3, 15))
+    assert f"{len(a.used)} of {DEFAULT_ITEMS} items used" in text
+    tied = leader_ids(a, "weighted")
+    assert len(tied) > 1  # a tie names every leader
+    assert f"leaders {', '.join(tied)}: {a.scores_of('weighted')[tied[0]]:.2f}" in text
+    assert screen.session.view.analysis.models["weighted"].scores == a.models["weighted"].scores
+    later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
+    assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
+    await pilot.press(*["left_square_bracket"] * (len(dates) - steps))
+    assert f"As of {dates[0].isoformat()}" in flat_text(app)
+    assert "No earlier date" not in notices(app)
+    await pilot.press("left_square_bracket")
+    assert "No earlier date" in notices(app)
+    await pilot.press(*["right_square_bracket"] * len(dates))
+    assert "As of all dates" in flat_text(app)
+    assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
+
+
+async def test_model_sort_and_as_of_keys_each_cycle_round_and_back(db_path, make_app):
+    """m, s and [ ] in one session: each part ends where it began (the first model, the date
+    sort, all dates), so the next starts from the screen a fresh session shows."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        screen: MainScreen = app.screen
-        case = screen.store.case(DEFAULT_CASE_ID)
-        a = analyse(case)
-        assert "weighted inconsistency (PARC)" in flat_text(app)
-        await pilot.press("m")
-        await until(pilot, lambda: "exclusive & exhaustive" in flat_text(app), "the Bayes caveat")
-        text = flat_text(app)
-        assert "Bayes (log-linear)" in text
-        assert "exclusive & exhaustive" in text
-        best = max(range(len(a.posterior)), key=lambda i: a.posterior[i])
-        assert f"{a.posterior[best] * 100:.1f}%" in text
-        await pilot.press("m")
-        await until(pilot, lambda: "inconsistency (Heuer)" in flat_text(app), "the Heuer model")
-        assert "exclusive & exhaustive" not in flat_text(app)
-        assert ("models disagree" in flat_text(app)) == (not a.agree)
-        await pilot.press("m")
-        assert "weighted inconsistency (PARC)" in flat_text(app)
+        await m_cycles_models_and_bayes_shows_percent_with_caveat(pilot)
+        await sort_cycles_and_most_diagnostic_item_comes_first(pilot)
+        assert "sort: date" in flat_text(app)
+        await as_of_steps_back_to_15_march_and_forward_to_all(pilot)
         await pilot.press("ctrl+q")
 
 
@@ -55,33 +129,6 @@ async def test_disagreement_mark_comes_and_goes(tmp_path, make_app):
         await pilot.press("down", "right", "I")
         a = app.screen.session.view.analysis
         assert ("models disagree" in flat_text(app)) == (not a.agree)
-        await pilot.press("ctrl+q")
-
-
-async def test_sort_cycles_and_most_diagnostic_item_comes_first(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        case = screen.store.case(DEFAULT_CASE_ID)
-        a = analyse(case)
-        dated = sorted((e.event_date, i) for i, e in enumerate(case.evidence) if e.event_date)
-        assert shown_ids(screen)[0] == case.evidence[dated[0][1]].id
-        focused = screen.matrix.current()
-        await pilot.press("s")
-        # the focused item stays focused across a sort
-        assert screen.matrix.current() == focused
-        top = max(range(len(case.evidence)), key=lambda i: (a.diagnosticity[i], -i))
-        assert shown_ids(screen)[0] == case.evidence[top].id
-        assert "sort: diagnosticity" in flat_text(app)
-        await pilot.press("s", "ctrl+home")
-        assert "sort: weight" in flat_text(app)
-        first = screen.matrix.current()[0]
-        assert first == max(case.evidence, key=lambda e: (
-            {"low": 0, "medium": 1, "high": 2}[e.credibility]
-            + {"low": 0, "medium": 1, "high": 2}[e.relevance])).id
-        await pilot.press("s")
-        assert "sort: date" in flat_text(app)
         await pilot.press("ctrl+q")
 
 
@@ -134,43 +181,6 @@ async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_
         await pilot.press("slash", "ctrl+u", "enter")
         await until(pilot, lambda: screen.matrix.row_count == DEFAULT_ITEMS, "every row again")
         assert "filtered view" not in flat_text(app)
-        await pilot.press("ctrl+q")
-
-
-async def test_as_of_steps_back_to_15_march_and_forward_to_all(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        case = screen.store.case(DEFAULT_CASE_ID)
-        dates = known_dates(case)
-        assert date(2022, 3, 15) in dates
-        assert "As of all dates" in flat_text(app)
-        whole = analyse(case)
-        top = leader_ids(whole, "weighted")
-        led = f"leader {top[0]}" if len(top) == 1 else f"leaders {', '.join(top)}"  # follows the bundled case
-        assert f"{led}: {whole.scores_of('weighted')[top[0]]:.2f}" in flat_text(app)
-        steps = len(dates) - dates.index(date(2022, 3, 15))
-        await pilot.press(*["left_square_bracket"] * steps)
-        text = flat_text(app)
-        assert "As of 2022-03-15" in text
-        assert "as of 2022-03-15" in text
-        a = analyse(case, date(2022, 3, 15))
-        assert f"{len(a.used)} of {DEFAULT_ITEMS} items used" in text
-        tied = leader_ids(a, "weighted")
-        assert len(tied) > 1  # a tie names every leader
-        assert f"leaders {', '.join(tied)}: {a.scores_of('weighted')[tied[0]]:.2f}" in text
-        assert screen.session.view.analysis.models["weighted"].scores == a.models["weighted"].scores
-        later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
-        assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
-        await pilot.press(*["left_square_bracket"] * (len(dates) - steps))
-        assert f"As of {dates[0].isoformat()}" in flat_text(app)
-        assert "No earlier date" not in notices(app)
-        await pilot.press("left_square_bracket")
-        assert "No earlier date" in notices(app)
-        await pilot.press(*["right_square_bracket"] * len(dates))
-        assert "As of all dates" in flat_text(app)
-        assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
         await pilot.press("ctrl+q")
 
 
