@@ -55,27 +55,7 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
     assert ev.ratings == {"H1": "C", "H2": "CC", "H3": "N", "H4": "I", "H5": "II", "H6": "NA"}
 
 
-async def test_edit_focused_evidence_and_undo(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        main: MainScreen = app.screen
-        eid, _ = main.matrix.current()
-        old = main.store.evidence(DEFAULT_CASE_ID, eid)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"Renamed item", "ctrl+s")
-        await pilot.pause()
-        assert app.screen is main
-        assert main.store.evidence(DEFAULT_CASE_ID, eid).title == "Renamed item"
-        assert "Renamed item" in flat_text(app)
-        await pilot.press("u")
-        assert main.store.evidence(DEFAULT_CASE_ID, eid) == old
-        await pilot.press("ctrl+q")
-    assert stored_case(db_path).item(eid).title == old.title
-
-
-async def test_delete_evidence_asks_then_undo_restores_it_in_place(db_path, make_app):
+async def test_delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -98,8 +78,20 @@ async def test_delete_evidence_asks_then_undo_restores_it_in_place(db_path, make
         assert len(stored_case(db_path).evidence) == DEFAULT_ITEMS - 1  # on disk at once
         await pilot.press("u")
         assert main.matrix.current()[0] == eid
+        # e edits the focused item; u takes the edit back
+        old = main.store.evidence(DEFAULT_CASE_ID, eid)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"Renamed item", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is main
+        assert main.store.evidence(DEFAULT_CASE_ID, eid).title == "Renamed item"
+        assert "Renamed item" in flat_text(app)
+        await pilot.press("u")
+        assert main.store.evidence(DEFAULT_CASE_ID, eid) == old
         await pilot.press("ctrl+q")
     assert [e.id for e in stored_case(db_path).evidence] == order  # back in its place
+    assert stored_case(db_path).item(eid).title == old.title
 
 
 async def test_add_delete_and_undo_a_hypothesis(db_path, make_app):
