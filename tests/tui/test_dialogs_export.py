@@ -78,8 +78,18 @@ async def test_default_path_is_cwd_and_follows_the_format(
     assert (tmp_path / "istanbul-2022.html").read_bytes() == export_bytes(case, "html")
 
 
-async def test_missing_directory_shown_inline_and_dialog_stays(case: Case, tmp_path: Path) -> None:
-    app = Host(lambda: ExportDialog(case, "weighted", None))
+async def test_bad_targets_shown_inline_and_the_dialog_stays(case: Case, tmp_path: Path) -> None:
+    """A missing directory, a directory, the database itself and a FIFO nobody reads, one
+    after another in one dialog: each refused under the path, then a good path writes.
+    Red team: the dialog replaced the database with Markdown after "Overwrite?", and an
+    export to a FIFO nobody reads hung the workbench (it never exited)."""
+    import os
+
+    db = tmp_path / "weigh.json"
+    db.write_bytes(b"precious")
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    app = Host(lambda: ExportDialog(case, "weighted", None, db=db))
     async with app.run_test(size=(80, 24)) as pilot:
         await type_path(pilot, str(tmp_path / "nowhere" / "x.md"))
         await pilot.press("ctrl+s")
@@ -90,11 +100,24 @@ async def test_missing_directory_shown_inline_and_dialog_stays(case: Case, tmp_p
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert shown(app, "#error-path") == f"{tmp_path}: is a directory; give a file name"
+        await type_path_again(pilot, str(db))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "is the database (weigh.json); an export never overwrites" in shown(app, "#error-path")
+        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question
+        await type_path_again(pilot, str(fifo))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == (
+            f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular files"
+        )
+        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question, no thread waiting
         await type_path_again(pilot, str(tmp_path / "x.md"))
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert app.results == [tmp_path / "x.md"]
     assert not (tmp_path / "nowhere").exists()
+    assert db.read_bytes() == b"precious"
 
 
 async def type_path_again(pilot: Pilot, path: str) -> None:
@@ -251,20 +274,6 @@ async def test_a_served_workbench_without_an_exports_folder_writes_nothing(
     assert not (tmp_path / "x.md").exists()
 
 
-async def test_the_database_itself_is_refused_inline(case: Case, tmp_path: Path) -> None:
-    """Red team: the dialog replaced the database with Markdown after "Overwrite?"."""
-    db = tmp_path / "weigh.json"
-    db.write_bytes(b"precious")
-    app = Host(lambda: ExportDialog(case, "weighted", None, db=db))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await type_path(pilot, str(db))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "is the database (weigh.json); an export never overwrites" in shown(app, "#error-path")
-        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question
-    assert db.read_bytes() == b"precious"
-
-
 class Noted(Host):
     """A host that keeps the notifications it is sent."""
 
@@ -290,23 +299,3 @@ async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
     assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
     assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
     assert "\n  indicators (PARC has none): M1, M2, " in app.notes[0][0]
-
-
-async def test_a_fifo_nobody_reads_is_refused_not_waited_on(case: Case, tmp_path: Path) -> None:
-    """Red team: an export to a FIFO nobody reads hung the workbench (it never exited)."""
-    import os
-
-    fifo = tmp_path / "pipe.md"
-    os.mkfifo(fifo)
-    app = Host(lambda: ExportDialog(case, "weighted", None))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await type_path(pilot, str(fifo))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert shown(app, "#error-path") == (
-            f"{fifo}: is a FIFO (named pipe); weigh writes exports only to regular files"
-        )
-        assert isinstance(app.screen, ExportDialog)  # no "Overwrite?" question, no thread waiting
-        await pilot.press("escape")
-        await pilot.pause()
-    assert app.results == [None]
