@@ -6,13 +6,12 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, screen_text
 from tests.tui.host import workers_done
 from tui.screens.ranking_history import RankingHistoryScreen
-from tui.widgets.item_history import item_history_text
+from tui.widgets.item_history import history_block, item_history_text
 
 
 def small_db(tmp_path: Path) -> Path:
@@ -167,21 +166,20 @@ def test_item_history_text_newest_first_and_inert() -> None:
     assert "No recorded change" in item_history_text(path_records, "E9").plain
 
 
-async def test_item_history_widget_shows_the_focused_items_trail(db_path, make_app):
-    from tui.widgets.item_history import ItemHistory
-
+async def test_the_detail_pane_shows_the_focused_items_trail_under_its_facts(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         eid, hid = app.screen.matrix.current()
         await pilot.press("c", "space")
-        widget = ItemHistory(id="test-item-history")
-        await app.screen.mount(widget)
-        widget.show(app.store.history(DEFAULT_CASE_ID), eid)
         await pilot.pause()
-        plain = str(widget.render())
-        assert "History  2 changes" in plain
+        plain = str(app.screen.query_one("#detail-text").render())
+        assert "\n\nHistory  2 changes\n" in plain  # a blank line after the facts
         assert plain.index(f"{eid} excluded from scoring") < plain.index(f"rating {eid} × {hid}: N → C")
-        widget.show([], None)
-        await pilot.pause()
-        assert str(widget.render()) == ""
+
+
+def test_history_block_says_why_a_trail_cannot_be_read_and_nothing_without_an_item():
+    damaged = history_block("the history table is damaged", "E1")
+    assert damaged.plain == "History\nthe history table is damaged"
+    assert history_block([], None).plain == ""
+    assert history_block([], "E1").plain == item_history_text([], "E1").plain

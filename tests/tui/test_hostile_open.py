@@ -45,9 +45,9 @@ async def test_a_crafted_audit_trail_is_said_in_the_detail_pane_not_a_crash(tmp_
     async with app.run_test(size=(160, 48)) as pilot:
         for _ in range(200):  # the detail pane is drawn once the case is up
             await pilot.pause(0.01)
-            if app.screen.query("#item-history"):
+            if "History" in shown(app, "#detail-text"):
                 break
         assert app.is_running
-        assert "the history table is damaged" in shown(app, "#item-history")
+        assert "the history table is damaged" in shown(app, "#detail-text")
         await pilot.press("ctrl+q")
     assert path.read_bytes() == damaged

@@ -16,7 +16,7 @@ from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from hypotheses.scoring import weight
 from hypotheses.team import TEAM
 from hypotheses.visible import visible
-from tui.widgets.item_history import ItemHistory
+from tui.widgets.item_history import history_block
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.static_update import update_static
 
@@ -147,9 +147,17 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No evidence selected", style="italic"), id="detail-text")
-        yield ItemHistory(id="item-history")
 
-    def show(self, text: Text) -> None:
+    def on_resize(self) -> None:
+        """The text is at least as tall as the pane shows: moving between items whose text
+        fits leaves its height, so the screen is not laid out again."""
+        self.query_one("#detail-text", Static).styles.min_height = self.scrollable_content_region.height
+
+    def show(self, text: Text, history: Text | None = None) -> None:
+        """The item's facts and, under them, its history: one Static, whose height alone
+        decides whether the screen must be laid out again."""
+        if history is not None:
+            text = Text.assemble(text, "\n", history)  # a blank line between them
         update_static(self.query_one("#detail-text", Static), text)
         self.scroll_home(animate=False)
 
@@ -175,7 +183,6 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.show(Text("No evidence yet: the steps on the left say where to start" if empty
                            else "No evidence in this view: a adds an item, / changes the filter",
                            style="italic"))
-            self.query_one(ItemHistory).show([], None)
             return
         if not self.display:
             self._drawn = None  # hidden: drawn when it shows
@@ -203,8 +210,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.show(describe_evidence(
             view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
             column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
-            ratings=not view.team or view.state.lens != TEAM))
-        self.query_one(ItemHistory).show(history, eid)
+            ratings=not view.team or view.state.lens != TEAM), history_block(history, eid))
 
 
 def team_votes(view: CaseView, ev: Evidence, hid: str | None) -> Text | None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.widgets import Static
 
 from evidence.history import change_text, evidence_history, when
 from evidence.operations import Operation
 from hypotheses.visible import visible
-from tui.widgets.static_update import update_static
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
@@ -42,23 +40,12 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     return out
 
 
-class ItemHistory(Static):
-    """The focused item's changes; the screen calls :meth:`show` when the cursor moves."""
-
-    DEFAULT_CSS = """
-    ItemHistory {
-        height: auto;
-        margin-top: 0;
-    }
-    """
-
-    def show(self, records: Sequence[Operation] | str, eid: str | None) -> None:
-        """Redraw for item ``eid`` (None: nothing selected, so nothing to show); a string
-        is why the trail cannot be read."""
-        if isinstance(records, str):
-            text = Text("History", style="bold underline")
-            text.append("\n")
-            text.append(visible(records), style="red")
-            update_static(self, text)
-            return
-        update_static(self, item_history_text(records, eid) if eid is not None else Text())
+def history_block(records: Sequence[Operation] | str, eid: str | None) -> Text:
+    """The detail pane's 'History' block for item ``eid`` (None: nothing selected, so
+    nothing); a string is why the trail cannot be read."""
+    if isinstance(records, str):
+        text = Text("History", style="bold underline")
+        text.append("\n")
+        text.append(visible(records), style="red")
+        return text
+    return item_history_text(records, eid) if eid is not None else Text()

@@ -14,5 +14,9 @@ def update_static(static: Static, content: Text) -> None:
     """
     size = static.content_size
     static.update(content, layout=False)
-    if not size.width or static.get_content_height(size, static.app.size, size.width) != size.height:
+    height = static.get_content_height(size, static.app.size, size.width) if size.width else -1
+    least = static.styles.min_height
+    if least is not None and height >= 0:  # a min-height (in cells) keeps the height it gives
+        height = max(height, int(least.resolve(static.container_size, static.app.size)))
+    if height != size.height:
         static.refresh(layout=True)
