@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, shown_ids, until
@@ -145,7 +147,7 @@ async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make
         await pilot.pause()
         assert app.screen is not main
         app.screen.query_one("#case-list").focus()
-        ids = [o.id for o in app.screen.query_one("#case-list")._options]
+        ids = [o.id for o in app.screen.query_one("#case-list", OptionList).options]
         await pilot.press("home", *["down"] * ids.index("second"), "enter")
         await pilot.pause()
         assert app.screen is main
