@@ -67,12 +67,9 @@ def clone(env: dict[str, str], tmp_path: Path, name: str) -> Path:
     return where
 
 
-def commit_push(env: dict[str, str], where: Path, message: str) -> None:
-    git(env, where, "commit", "-qam", message)
-    git(env, where, "push", "-q")
-
-
-def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_path: Path) -> None:
+def three_clones(env: dict[str, str], tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A shared repository holding the start case and the driver's attribute, cloned by
+    ana (who pushed it), ben and cem."""
     git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
     a = clone(env, tmp_path, "ana")
     (a / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
@@ -80,7 +77,16 @@ def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_p
     git(env, a, "add", ".")
     git(env, a, "commit", "-qm", "start")
     git(env, a, "push", "-q", "-u", "origin", "main")
-    b, c = clone(env, tmp_path, "ben"), clone(env, tmp_path, "cem")
+    return a, clone(env, tmp_path, "ben"), clone(env, tmp_path, "cem")
+
+
+def commit_push(env: dict[str, str], where: Path, message: str) -> None:
+    git(env, where, "commit", "-qam", message)
+    git(env, where, "push", "-q")
+
+
+def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_path: Path) -> None:
+    a, b, c = three_clones(env, tmp_path)
     # all three rate E1 at once (one cell each, all H1) and edit different items
     edit(a, {"E2": {"title": "item 2, ana's words"}}, {"E1": {"H1": "C", "H2": "I"}}, "ana")
     edit(b, {"E3": {"details": "ben's details"}}, {"E1": {"H1": "II"}, "E4": {"H2": "N"}}, "ben")

@@ -8,7 +8,7 @@ from pathlib import Path
 from evidence.case_file import dump_case_file
 from evidence.store import Store
 from tests.conftest import weigh_text
-from tests.test_merge_git import FILE, clone, env, git, start_case
+from tests.test_merge_git import FILE, env, git, start_case, three_clones
 
 __all__ = ["env"]  # the fixture, shared with the driver's tests
 
@@ -26,14 +26,7 @@ def open_db(where: Path, who: str) -> Store:
 
 
 def test_three_analysts_sync_through_git(env: dict[str, str], tmp_path: Path) -> None:
-    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
-    a = clone(env, tmp_path, "ana")
-    (a / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
-    (a / ".gitattributes").write_text("*.json merge=weigh\n")
-    git(env, a, "add", ".")
-    git(env, a, "commit", "-qm", "start")
-    git(env, a, "push", "-q", "-u", "origin", "main")
-    b, c = clone(env, tmp_path, "ben"), clone(env, tmp_path, "cem")
+    a, b, c = three_clones(env, tmp_path)
     for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
         assert "brought in from the file" in sync(env, where, who)
     # at once: all three vote on E1; ana retitles E2, ben rates E4, cem deletes E4
