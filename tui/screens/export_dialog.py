@@ -24,7 +24,7 @@ from hypotheses.models import Case
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import literal
+from tui.screens.form_support import field_row, literal
 
 
 def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:
@@ -68,11 +68,11 @@ class ExportDialog(FileDialog[Path]):
                     id="format",
                     classes="field-body",
                 )
-            with Horizontal(classes="field-row"):
-                yield Label("Path", classes="field-label")
-                with Vertical(classes="field-body"):
-                    yield Input(str(default_path(self.case, self.fmt, self.folder)), id="path")
-                    yield Static("", id="error-path", classes="field-error", markup=False)
+            yield field_row(
+                "Path",
+                Input(str(default_path(self.case, self.fmt, self.folder)), id="path"),
+                field="path",
+            )
             yield Static("", id="form-status", classes="form-status")
             with Horizontal(classes="form-buttons"):
                 yield Button("Write (ctrl+s)", id="write", variant="primary")

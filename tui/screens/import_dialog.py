@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from evidence.importing import import_file
 from evidence.store import Store
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import blank_to_none
+from tui.screens.form_support import blank_to_none, field_row
 
 
 class ImportDialog(FileDialog[str]):
@@ -50,11 +50,11 @@ class ImportDialog(FileDialog[str]):
                 "weigh case JSON, a CSV matrix, or a PARC ACH 2.0 .achz file.",
                 classes="dialog-keys",
             )
-            with Horizontal(classes="field-row"):
-                yield Label("File", classes="field-label")
-                with Vertical(classes="field-body"):
-                    yield Input(id="import-path", placeholder="path to the file")
-                    yield Static("", id="error-import-path", classes="field-error", markup=False)
+            yield field_row(
+                "File",
+                Input(id="import-path", placeholder="path to the file"),
+                field="import-path",
+            )
             with Horizontal(classes="field-row"):
                 yield Label("As case id", classes="field-label")
                 yield Input(

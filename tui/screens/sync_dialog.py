@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from evidence.store import Store
 from evidence.sync import SyncResult, read_sync_file, sync_case
 from tui.screens.file_dialog import FileDialog
+from tui.screens.form_support import field_row
 
 
 class SyncDialog(FileDialog[SyncResult]):
@@ -45,12 +46,12 @@ class SyncDialog(FileDialog[SyncResult]):
                 "Where both changed one thing, yours is kept and both are listed.",
                 classes="dialog-keys",
             )
-            with Horizontal(classes="field-row"):
-                yield Label("File", classes="field-label")
-                with Vertical(classes="field-body"):
-                    yield Input(base.file if base else "", id="sync-path",
-                                placeholder="path to the case file in your git folder")
-                    yield Static("", id="error-sync-path", classes="field-error", markup=False)
+            yield field_row(
+                "File",
+                Input(base.file if base else "", id="sync-path",
+                      placeholder="path to the case file in your git folder"),
+                field="sync-path",
+            )
             yield Static("", id="form-status", classes="form-status")
             with Horizontal(classes="form-buttons"):
                 yield Button("Sync (ctrl+s)", id="sync", variant="primary")
