@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,28 @@ os.environ["WEIGH_ANALYST"] = "tester"
 #: Long enough for a cold start on a machine loaded many times over; only a hung command
 #: fails the test.
 CLI_TIMEOUT = 180
+
+
+#: The day the workbench and the reports judge "overdue" by in this process's tests: the
+#: bundled case's indicators fall due from 2027-06-30, and no picture or message may change
+#: with the day the suite runs.
+TODAY = date(2026, 12, 7)
+
+
+class _FixedToday(date):
+    @classmethod
+    def today(cls) -> _FixedToday:
+        return cls(TODAY.year, TODAY.month, TODAY.day)
+
+
+@pytest.fixture(autouse=True)
+def _today_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where weigh asks for today's date (the view state and the findings), it gets TODAY."""
+    import hypotheses.summary
+    import tui.view_state
+
+    monkeypatch.setattr(tui.view_state, "date", _FixedToday)
+    monkeypatch.setattr(hypotheses.summary, "date", _FixedToday)
 
 
 @pytest.fixture(autouse=True)
