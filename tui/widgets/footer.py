@@ -13,19 +13,21 @@ class Footer(TextualFooter):
     is pending joins it, and a rebuild that would draw the keys already shown is skipped:
     the rebuild reads the bindings as they are when it runs."""
 
-    _pending = False
-    _drawn: object = None  # what the keys showed when last built
+    _keys_ready = False  # the bindings have been announced once (before: no keys to show)
+    _rebuild_pending = False
+    _keys_drawn: object = None  # what the keys showed when last built
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._pending:
+        self._keys_ready = True
+        if self._rebuild_pending:
             return
         super().bindings_changed(screen)
         # what Textual's footer checks before it schedules the rebuild
-        self._pending = screen.app.app_focus and self.is_attached and screen is self.screen
+        self._rebuild_pending = screen.app.app_focus and self.is_attached and screen is self.screen
 
     def shown_keys(self) -> object:
         """Everything Textual's footer builds its keys from (``Footer.compose``)."""
-        if not self._bindings_ready:
+        if not self._keys_ready:
             return None
         active = self.screen.active_bindings
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
@@ -36,11 +38,11 @@ class Footer(TextualFooter):
         )
 
     async def recompose(self) -> None:
-        self._pending = False
+        self._rebuild_pending = False
         if not self.is_attached:  # its screen is gone (Textual's recompose does nothing then)
             return
         keys = self.shown_keys()
-        if keys is not None and keys == self._drawn:
+        if keys is not None and keys == self._keys_drawn:
             return
-        self._drawn = keys
+        self._keys_drawn = keys
         await super().recompose()
