@@ -192,8 +192,10 @@ def replaced_problem(
     return None, st
 
 
-def export_target_problem(target: Path, db: DbFiles | None) -> str | None:
-    """Why an export must not be written to ``target``, or None.
+def export_target_problem(target: Path, db: DbFiles | None,
+                          refusal: str = "an export never overwrites") -> str | None:
+    """Why an export must not be written to ``target``, or None (``refusal``: who refuses
+    weigh's own files, in words).
 
     Never one of the database's own files, under any name; only ever a new or
     regular file: never through a symlink, into a directory, FIFO (nobody may be
@@ -203,8 +205,7 @@ def export_target_problem(target: Path, db: DbFiles | None) -> str | None:
         own = db.owner_of(target)
         if own is not None:
             role = {db.db: "the database", db.journal: "its journal", db.lock: "its lock file"}[own]
-            return (f"{target}: is {role} ({own.name}); an export never overwrites weigh's own "
-                    "files; choose another name")
+            return f"{target}: is {role} ({own.name}); {refusal} weigh's own files; choose another name"
     try:
         st = os.lstat(target)
     except OSError:

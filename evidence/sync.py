@@ -78,9 +78,9 @@ def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
     files) is refused before it is read. Done before the writer lock is taken."""
     path = sync_path(path)
-    problem = export_target_problem(path, db)
+    problem = export_target_problem(path, db, refusal="weigh sync never writes")
     if problem is not None:
-        raise ImportFailed(problem.replace("an export never overwrites", "weigh sync never writes"))
+        raise ImportFailed(problem)
     if not os.path.lexists(path):
         if not path.parent.is_dir():
             raise ImportFailed(f"{path}: no such file, and no folder {path.parent} to write it in")
