@@ -24,6 +24,7 @@ from evidence.limits import (
     check_json_size,
 )
 from hypotheses.models import (
+    CASE_LISTS,
     AnalystId,
     Case,
     CaseId,
@@ -342,7 +343,7 @@ def dump_case_file(case: Case, read: Sequence[Any] | None = None) -> str:
     doc = case_file_dict(case, read)
     lines = [f'{{"format": {_line(doc["format"])}, "version": {doc["version"]},',
              f'"case": {_line(doc["case"])},']
-    for key in ("hypotheses", "evidence", "indicators"):
+    for key in CASE_LISTS:
         items = [_line(element) for element in doc[key]]
         end = "]}" if key == "indicators" else "],"
         lines.append(f'"{key}": [' + ("\n" + ",\n".join(items) + "\n" if items else "") + end)
@@ -375,7 +376,7 @@ def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | 
         return None
     parts: dict[str, list[str]] = {}
     at = 2
-    for key in ("hypotheses", "evidence", "indicators"):
+    for key in CASE_LISTS:
         close = "]}" if key == "indicators" else "],"
         if lines[at] == f'"{key}": [{close}':
             parts[key], at = [], at + 1

@@ -28,7 +28,6 @@ from hypotheses.models import Case, Evidence
 
 BATCH = 1000
 MARGIN = 64 * 1024  # text held past a value before it is decoded (doubled while one is longer)
-_LISTS = ("hypotheses", "evidence", "indicators")
 _BEFORE_ITEMS = ("format", "version", "case", "hypotheses")
 _WHITESPACE = " \t\n\r"
 

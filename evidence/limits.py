@@ -18,6 +18,7 @@ from typing import Any
 
 from evidence.db_files import kind_of
 from evidence.errors import ImportFailed
+from hypotheses.models import CASE_LISTS
 
 MAX_IMPORT_BYTES = 128 * 1024 * 1024  # a file as read (a 100,000-item case file is ~72 MB)
 MAX_ACHZ_BYTES = 16 * 1024 * 1024  # a .achz as read (gzip: 100,000 items are ~5 MB)
@@ -197,7 +198,7 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
     if isinstance(version, bool) or not isinstance(version, int):
         shown = str(version).lower() if isinstance(version, bool) else repr(version)[:40]
         return f"version: expected the number 1, 2 or 3, got {shown}"
-    lists = {key: doc.get(key) for key in ("hypotheses", "evidence", "indicators")}
+    lists = {key: doc.get(key) for key in CASE_LISTS}
     counts = {key: len(v) if isinstance(v, list) else 0 for key, v in lists.items()}
     evidence = lists["evidence"] if isinstance(lists["evidence"], list) else []
     indicators = lists["indicators"] if isinstance(lists["indicators"], list) else []

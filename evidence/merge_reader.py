@@ -26,9 +26,8 @@ from evidence.case_file import (
     validated,
 )
 from evidence.limits import check_json_size, read_import_file
-from hypotheses.models import Case, Evidence
+from hypotheses.models import CASE_LISTS, Case, Evidence
 
-_LISTS: Final = ("hypotheses", "evidence", "indicators")
 _UNSEEN: Final = object()
 
 
@@ -52,7 +51,7 @@ class MergeReader:
         if parts is not None:
             head, lines = parts
             try:
-                return {**head, **{key: [self._value(line) for line in lines[key]] for key in _LISTS}}
+                return {**head, **{key: [self._value(line) for line in lines[key]] for key in CASE_LISTS}}
             except (ValueError, RecursionError):  # the whole text is parsed below, which words it
                 pass
         return load_json(text, name)

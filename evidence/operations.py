@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound, WeighError
 from hypotheses.models import (
+    CASE_LISTS,
     AnalystId,
     Case,
     CaseInfo,
@@ -789,9 +790,6 @@ def _side(value: Any, deleted: bool) -> str:
     return "deleted" if deleted else repr(value)
 
 
-SYNC_LISTS = ("hypotheses", "evidence", "indicators")
-
-
 def _details(info: CaseInfo) -> CaseInfo:
     """A case's details without the time of its last change."""
     return info.model_copy(update={"updated": None})
@@ -839,7 +837,7 @@ class CaseSync(Record):
         side = self.new
         if side.info is not None:
             st.info = side.info
-        for name in SYNC_LISTS:
+        for name in CASE_LISTS:
             current: list[Any] = getattr(st, name)
             put = {e.id: e for e in getattr(side, name)}
             order = side.order.get(name)
@@ -861,7 +859,7 @@ class CaseSync(Record):
     def counts(self) -> str:
         """What it changed in the database, counted in words."""
         parts = []
-        for name in SYNC_LISTS:
+        for name in CASE_LISTS:
             before = set(self.old.order.get(name, ()))
             after = set(self.new.order.get(name, ()))
             added, removed = after - before, before - after

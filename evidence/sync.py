@@ -30,10 +30,10 @@ from evidence.db_files import DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
-from evidence.operations import SYNC_LISTS, CaseSync, SyncBase, SyncConflict, SyncSide
+from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
 from evidence.store import Store
 from hypotheses.merge import ABSENT, Conflict
-from hypotheses.models import Case
+from hypotheses.models import CASE_LISTS, Case
 
 FIRST_FILE = "the file did not exist: written from the database's case"
 FIRST_CASE = "first sync: the case was not in the database; brought in from the file"
@@ -144,7 +144,7 @@ def _file_order(case: Case, theirs: dict[str, Any]) -> Case:
 
     update: dict[str, Any] = {"analysts": ordered(case.analysts, theirs["case"].get("analysts", []),
                                                   lambda a: a)}
-    for name in SYNC_LISTS:
+    for name in CASE_LISTS:
         update[name] = ordered(getattr(case, name), [e["id"] for e in theirs.get(name, [])],
                                lambda e: e.id)
     return case.model_copy(update=update)
@@ -177,13 +177,13 @@ def _sides(ours: Case | None, merged: Case, file: str, text: str,
     if ours is None:
         new = SyncSide(info=merged.info, synced=synced, hypotheses=list(merged.hypotheses),
                        evidence=list(merged.evidence), indicators=list(merged.indicators),
-                       order={n: [e.id for e in getattr(merged, n)] for n in SYNC_LISTS})
+                       order={n: [e.id for e in getattr(merged, n)] for n in CASE_LISTS})
         return SyncSide(absent=True), new
     old: dict[str, Any] = {"synced": base}
     new_: dict[str, Any] = {"synced": synced}
     if ours.info != merged.info:
         old["info"], new_["info"] = ours.info, merged.info
-    for name in SYNC_LISTS:
+    for name in CASE_LISTS:
         before, after = getattr(ours, name), getattr(merged, name)
         was = {e.id: e for e in before}
         now = {e.id: e for e in after}

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hypotheses.models import CASE_LISTS
+
 ABSENT: Final = object()  # a field, cell or element a version does not have
-_LISTS = ("hypotheses", "evidence", "indicators")
 # An item's maps merged key by key (a cell each), one or two levels deep.
 _CELL_MAPS = {"ratings": 1, "notes": 1, "ratings_by": 2, "notes_by": 2}
 
@@ -59,7 +60,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
                            "version": max(ours.get("version", 1), theirs.get("version", 1))}
     doc["case"] = _merge_case(base.get("case", {}), ours.get("case", {}), theirs.get("case", {}),
                               conflicts)
-    for key in _LISTS:
+    for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     return Merged(doc, tuple(conflicts))
 

@@ -39,6 +39,8 @@ RATING_NAMES: dict[str, str] = {
 }
 
 # Limits keep one hostile file from exhausting memory or the screen.
+#: A case's lists of elements, in the order a case file writes them.
+CASE_LISTS: tuple[str, ...] = ("hypotheses", "evidence", "indicators")
 MAX_TITLE = 500
 MAX_TEXT = 100_000
 MAX_TAGS = 50
