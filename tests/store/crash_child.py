@@ -1,22 +1,28 @@
-"""Child process of the crash tests: numbered edits, each number printed only once acknowledged.
+"""The child process of the crash tests: numbered edits, each number sent only once acknowledged.
 
-Usage: python crash_child.py DB START COMPACT_RECORDS
-Optional env WEIGH_CRASH="<os function>:<N>:<before|after|half>" makes the child
-SIGKILL itself at the Nth call of that function (counting from the first line
-of main, so opening and recovery are covered too): a deterministic kill point.
-WEIGH_CRASH_LIMIT stops after that many edits; WEIGH_CRASH_PACED makes each edit
-wait for a line on standard input, so the test decides how far the child gets.
+:func:`run` is the body of a real process that the test kills with SIGKILL: a fork of
+multiprocessing's fork server, which has imported this module (and so the store) once,
+and has opened nothing. Each child thus starts with no database, lock or journal of its
+own, as a fresh ``python`` would, but without paying for an interpreter and the store's
+imports each time: the kills are what is tested, not the start-up.
+
+The child sends ``open`` once the store is open, then ``n`` after its edit number ``n``
+returned, then ``closed``; if it fails, the traceback (sent as ``error``). ``crash``
+("<os function>:<N>:<before|after|half>") makes the child SIGKILL itself at the Nth call
+of that function, counting from the first line of :func:`run` (so opening and recovery are
+covered too): a deterministic kill point. ``limit`` stops it after that many edits;
+``paced`` makes each edit wait for a message from the test, so the test decides how far
+the child gets.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sys
+import traceback
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import cast
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import evidence.store as store_module
 from evidence.store import Store
@@ -28,7 +34,10 @@ def die() -> None:
 
 
 def arm(spec: str) -> None:
-    """Wrap os.<name> so its Nth call kills the process before, after, or halfway."""
+    """Wrap os.<name> so its Nth call kills the process before, after, or halfway.
+
+    The lines to the test go through a :class:`Connection`, which bound ``os.write`` when
+    its class was made: only the store's own calls are counted."""
     name, nth, when = spec.split(":")
     real = getattr(os, name)
     calls = [0]
@@ -51,25 +60,32 @@ def arm(spec: str) -> None:
     setattr(os, name, wrapper)
 
 
-def main() -> None:
-    db, start, compact = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def edits(db: Path, start: int, compact: int, crash: str | None, limit: int,
+          out: Connection, pace: Connection | None) -> None:
     store_module.COMPACT_RECORDS = compact
-    if os.environ.get("WEIGH_CRASH"):
-        arm(os.environ["WEIGH_CRASH"])
+    if crash:
+        arm(crash)
     store = Store.open(db)
-    print("open", flush=True)
+    out.send("open")
     n = start
-    limit = int(os.environ.get("WEIGH_CRASH_LIMIT", "1000000"))
-    paced = bool(os.environ.get("WEIGH_CRASH_PACED"))
     while n < limit:
-        if paced and not sys.stdin.readline():
-            break  # paced: one line from the test per edit
+        if pace is not None:
+            try:
+                pace.recv()  # paced: one message from the test per edit
+            except EOFError:
+                break
         edit(store, n)
         n += 1
-        print(n, flush=True)  # n edits acknowledged
+        out.send(str(n))  # n edits acknowledged
     store.close()
-    print("closed", flush=True)
+    out.send("closed")
 
 
-if __name__ == "__main__":
-    main()
+def run(db: Path, start: int, compact: int, crash: str | None, limit: int,
+        out: Connection, pace: Connection | None) -> None:
+    """The child's whole life; a failure reaches the test as text, not a lost traceback."""
+    try:
+        edits(db, start, compact, crash, limit, out, pace)
+    except BaseException:
+        out.send("error " + traceback.format_exc())
+        raise

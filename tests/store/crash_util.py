@@ -2,68 +2,83 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from tinydb import TinyDB
 
 from evidence.store import Store
 
+from . import crash_child
 from .edits import CASE_ID, Reference, shape
 
-CHILD = Path(__file__).with_name("crash_child.py")
 REPO = Path(__file__).resolve().parents[2]
+#: Children are forks of a server that imported the store once (see crash_child).
+FORKS = multiprocessing.get_context("forkserver")
+FORKS.set_forkserver_preload(["tests.store.crash_child"])
 
 
 class Child:
-    """A crash child whose printed lines are collected by a thread as they come."""
+    """A crash child whose lines are collected by a thread as they come."""
 
-    def __init__(self, db: Path, start: int, compact: int, env: dict[str, str] | None = None,
-                 paced: bool = False) -> None:
+    def __init__(self, db: Path, start: int, compact: int, crash: str | None = None,
+                 limit: int = 1_000_000, paced: bool = False) -> None:
         self.lines: list[str] = []
+        self.errors: list[str] = []
         self.seen_open = threading.Event()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(CHILD), str(db), str(start), str(compact)],
-            stdin=subprocess.PIPE if paced else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {}),
-                 **({"WEIGH_CRASH_PACED": "1"} if paced else {})},
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        lines, out = FORKS.Pipe(duplex=False)
+        pace_r: Connection | None = None
+        self._pace: Connection | None = None
+        if paced:
+            pace_r, self._pace = FORKS.Pipe(duplex=False)
+        self.proc = FORKS.Process(target=crash_child.run, daemon=True,
+                                  args=(db, start, compact, crash, limit, out, pace_r))
+        self.proc.start()
+        out.close()  # the child holds the only writing end: its death ends the lines
+        if pace_r is not None:
+            pace_r.close()
+        self._reader = threading.Thread(target=self._read, args=(lines,), daemon=True)
         self._reader.start()
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            line = raw.decode().strip()
-            self.lines.append(line)
-            if line == "open":
-                self.seen_open.set()
+    def _read(self, lines: Connection) -> None:
+        with lines:
+            while True:
+                try:
+                    line = lines.recv()
+                except EOFError:
+                    return
+                if line.startswith("error "):
+                    self.errors.append(line)
+                    continue
+                self.lines.append(line)
+                if line == "open":
+                    self.seen_open.set()
 
     def release(self, edits: int) -> None:
         """Let a paced child make this many more edits."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"\n" * edits)
-        self.proc.stdin.flush()
+        assert self._pace is not None
+        for _ in range(edits):
+            self._pace.send(None)
 
     def kill(self) -> None:
-        try:
-            self.proc.send_signal(signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        self.proc.kill()  # SIGKILL; nothing if it has already exited
         self.finish()
 
     def finish(self, timeout: float = 20) -> None:
-        self.proc.wait(timeout=timeout)
+        self.proc.join(timeout=timeout)
+        assert self.proc.exitcode is not None, f"the child is still running after {timeout} s"
         self._reader.join(timeout=5)
+        if self._pace is not None:
+            self._pace.close()
+
+    @property
+    def returncode(self) -> int | None:
+        """As a subprocess's: -9 when SIGKILLed."""
+        return self.proc.exitcode
 
     @property
     def acknowledged(self) -> int | None:
@@ -77,8 +92,8 @@ class Child:
 
     @property
     def stderr(self) -> str:
-        assert self.proc.stderr is not None
-        return self.proc.stderr.read().decode(errors="replace")
+        """What went wrong in the child, for an assertion's message."""
+        return "".join(self.errors) or f"(no error from the child; lines {self.lines[-5:]})"
 
 
 def check_survivors(db: Path, ref: Reference, acknowledged: int) -> int:

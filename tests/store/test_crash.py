@@ -1,7 +1,7 @@
 """kill -9 at random and at chosen points: no acknowledged edit is ever lost.
 
 In the style of SQLite's crash tests: a child process makes numbered edits and
-prints each number only after the store returned; the test kills it, reopens
+sends each number only after the store returned; the test kills it, reopens
 the database (read-only, for writing, and with plain TinyDB) and checks that
 the state is exactly "all acknowledged edits" (or one more: the edit in flight).
 Tiny compaction thresholds make many kills land inside a compaction.
@@ -82,17 +82,16 @@ KILL_POINTS = [
 def test_kill_at_chosen_point(db: Path, ref: Reference, func: str, nth: int, when: str) -> None:
     on_disk = 0
     for _round in range(2):  # the second round starts from the first one's debris
-        child = Child(db, on_disk, compact=3, env={"WEIGH_CRASH": f"{func}:{nth}:{when}",
-                                                   "WEIGH_CRASH_LIMIT": str(on_disk + 12)})
+        child = Child(db, on_disk, compact=3, crash=f"{func}:{nth}:{when}", limit=on_disk + 12)
         child.finish()
-        assert child.proc.returncode == -9, f"kill point never reached: {child.stderr}"
+        assert child.returncode == -9, f"kill point never reached: {child.stderr}"
         acked = child.acknowledged
         acknowledged = on_disk if acked is None else acked
         on_disk = check_survivors(db, ref, acknowledged)
     # And a clean run afterwards picks up from there.
-    child = Child(db, on_disk, compact=3, env={"WEIGH_CRASH_LIMIT": str(on_disk + 4)})
+    child = Child(db, on_disk, compact=3, limit=on_disk + 4)
     child.finish()
-    assert child.proc.returncode == 0, child.stderr
+    assert child.returncode == 0, child.stderr
     assert child.lines[-1] == "closed"
     assert check_survivors(db, ref, on_disk + 4) == on_disk + 4
 
