@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -92,6 +93,42 @@ def weigh_text(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     return subprocess.CompletedProcess(
         done.args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
     )
+
+
+#: One Python running `weigh`'s main once per argument list given as JSON, each with its own
+#: output and errors, and printing what each returned.
+_BATCH = """\
+import io, json, sys
+from tui.cli import main
+done = []
+for args in json.loads(sys.argv[1]):
+    out, err = io.TextIOWrapper(io.BytesIO(), "utf-8"), io.TextIOWrapper(io.BytesIO(), "utf-8")
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    out.flush(), err.flush()
+    done.append([code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")])
+print(json.dumps(done))
+"""
+
+
+def weigh_batch(env: dict[str, str], *calls: list[str],
+                umask: int = -1) -> list[subprocess.CompletedProcess[str]]:
+    """`weigh` run in one child process once per argument list, in order: for refusals that
+    a regression could turn into a hang (a FIFO opened to write, a server that starts), where
+    the child's timeout fails the test instead of the suite, without a new Python per check."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _BATCH, json.dumps([list(args) for args in calls])],
+        env=env, cwd=ROOT, capture_output=True, timeout=CLI_TIMEOUT, umask=umask, check=False,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    return [subprocess.CompletedProcess(["weigh", *args], code, out, err)
+            for args, (code, out, err) in zip(calls, json.loads(ran.stdout), strict=True)]
 
 
 def make_case(ratings: dict[str, dict[str, str]], **per_item: dict) -> Case:

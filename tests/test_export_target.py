@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WeighRun, weigh
+from tests.conftest import WeighRun, weigh, weigh_batch
 from tui.state_file import remember_case
 
 TIMEOUT = 60
 
 
 def summary(env: dict[str, str]) -> bytes:
+    """The Markdown summary on standard output, from a process as the export below is (the
+    tests fix this process's today; "overdue" depends on it)."""
     done = weigh(env, "export", "--format", "md")
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -47,14 +49,14 @@ def test_planted_temp_file_links_are_not_followed(cli_env: dict[str, str], tmp_p
     assert leftovers == []
 
 
-def test_a_symlink_target_is_refused_and_left_alone(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_symlink_target_is_refused_and_left_alone(weigh_here: WeighRun, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"precious")
     link = tmp_path / "stdout-like"
     link.symlink_to(victim)
-    done = weigh(cli_env, "export", "-o", str(link))
+    done = weigh_here("export", "-o", str(link))
     assert done.returncode == 2
-    err = done.stderr.decode()
+    err = str(done.stderr)
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"{link}: is a symbolic link" in err and "-o - for standard output" in err
     assert link.is_symlink() and os.readlink(link) == str(victim)
@@ -76,10 +78,11 @@ def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> Non
 
 
 def test_a_fifo_a_device_or_a_socket_is_refused_without_waiting(
-    cli_env: dict[str, str], tmp_path: Path
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    """Red team: an export into a FIFO nobody reads never ended; weigh writes only regular files."""
-    summary(cli_env)
+    """Red team: an export into a FIFO nobody reads never ended; weigh writes only regular files.
+    (All in one child process, whose timeout fails a hang.)"""
+    assert weigh_here("export", "--format", "md").returncode == 0
     os.mkfifo(tmp_path / "pipe")  # nobody reads it: opening it to write would block for ever
     targets = {tmp_path / "pipe": "a FIFO (named pipe)"}
     with contextlib.suppress(PermissionError):  # a node for the always-full device, made here
@@ -88,35 +91,41 @@ def test_a_fifo_a_device_or_a_socket_is_refused_without_waiting(
     listening = socket.socket(socket.AF_UNIX)
     listening.bind(str(tmp_path / "sock"))
     targets[tmp_path / "sock"] = "a socket"
-    for target, kind in targets.items():
-        before = os.lstat(target)
-        done = weigh(cli_env, "export", "-o", str(target))  # its timeout fails a hang
-        err = done.stderr.decode()
+    before = {target: os.lstat(target) for target in targets}
+    ran = weigh_batch(cli_env, *(["export", "-o", str(target)] for target in targets))
+    for (target, kind), done in zip(targets.items(), ran, strict=True):
+        err = done.stderr
         assert done.returncode == 2 and err.count("\n") == 1, err
         assert err.startswith(f"weigh: error: {target}: is {kind}; weigh writes exports only to "
                               "regular files")
-        assert os.lstat(target).st_mode == before.st_mode and os.lstat(target).st_ino == before.st_ino
+        after = os.lstat(target)
+        assert (after.st_mode, after.st_ino) == (before[target].st_mode, before[target].st_ino)
     listening.close()
 
 
-def test_a_permissive_umask_does_not_open_up_weighs_files(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_permissive_umask_does_not_open_up_weighs_files(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """The commands run in this process, under its umask set to 0 (as a process started
+    with umask 0 would be: weigh never sets its own)."""
     db = tmp_path / "new" / "deeper" / "weigh.json"
     report = tmp_path / "report.md"
     case_file = tmp_path / "case.weigh.json"
-    assert weigh(cli_env, "export", "--format", "case", "-o", str(case_file)).returncode == 0
-    done = weigh(cli_env, "--db", str(db), "import", str(case_file), "--case", "copy", umask=0)
-    assert done.returncode == 0, done.stderr  # a writing command creates the database
-    done = weigh(cli_env, "--db", str(db), "export", "--case", "copy", "-o", str(report), umask=0)
-    assert done.returncode == 0, done.stderr
-    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(tmp_path / "new" / "deeper").st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
-    # Replacing an export keeps the permissions its owner gave it.
-    os.chmod(report, 0o644)
-    assert weigh(cli_env, "--db", str(db), "export", "--case", "copy", "-o", str(report),
-                 umask=0).returncode == 0
-    assert stat.S_IMODE(os.stat(report).st_mode) == 0o644
+    assert weigh_here("export", "--format", "case", "-o", str(case_file)).returncode == 0
+    old = os.umask(0)
+    try:
+        done = weigh_here("--db", str(db), "import", str(case_file), "--case", "copy")
+        assert done.returncode == 0, done.stderr  # a writing command creates the database
+        done = weigh_here("--db", str(db), "export", "--case", "copy", "-o", str(report))
+        assert done.returncode == 0, done.stderr
+        assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(tmp_path / "new" / "deeper").st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
+        # Replacing an export keeps the permissions its owner gave it.
+        os.chmod(report, 0o644)
+        assert weigh_here("--db", str(db), "export", "--case", "copy", "-o", str(report)).returncode == 0
+        assert stat.S_IMODE(os.stat(report).st_mode) == 0o644
+    finally:
+        os.umask(old)
 
 
 def test_the_state_file_ignores_a_permissive_umask(tmp_path: Path) -> None:
