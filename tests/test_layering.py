@@ -226,6 +226,15 @@ def test_non_interactive_commands_do_not_import_textual(tmp_path: Path) -> None:
     assert not {m for m in loaded if m.startswith(("tui.screens", "tui.widgets", "tui.app"))}
 
 
+def test_the_command_module_loads_neither_pydantic_nor_textual() -> None:
+    """`weigh --help` and a usage error stay light, and bare `weigh` imports pydantic and the
+    models only under the app's collector pause (``cmd_tui``), not before it."""
+    loaded = loaded_after("import tui.cli")
+    assert {"tui.cli", "evidence.formats", "evidence.limits"} <= loaded
+    assert not top_levels(loaded) & {"pydantic", "pydantic_core", "textual", "rich", "tinydb"}
+    assert "hypotheses.models" not in loaded
+
+
 def test_the_code_points_to_nothing_outside_the_repository() -> None:
     """The README explains the project: no module, test, stylesheet or setting cites a file
     that a clone does not have (a design note, a shared folder)."""
