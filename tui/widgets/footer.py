@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
@@ -36,6 +38,20 @@ class Footer(TextualFooter):
             (palette.binding, palette.enabled, palette.tooltip) if palette is not None else None,
             self.compact, self.show_command_palette, self.combine_groups, self.app.ENABLE_COMMAND_PALETTE,
         )
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, each given the footer's ``compact`` before it mounts.
+
+        A key's own ``compact`` starts True and the footer binds it to its own (False
+        here): mounted as it was, each key took the ``-compact`` class and dropped it
+        again, and each class change restyled that key on the spot, twice per key and
+        build. Given the bound value first, the key mounts as it ends up (the
+        command-palette key is not bound: it keeps Textual's default)."""
+        for widget in super().compose():
+            compact = getattr(type(widget), "compact", None)
+            if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
+                widget.set_reactive(compact, self.compact)
+            yield widget
 
     async def recompose(self) -> None:
         self._rebuild_pending = False
