@@ -1,4 +1,5 @@
-"""`weigh serve` attacked as a web page elsewhere would: foreign Origin, rebound Host, no token."""
+"""`weigh serve` attacked as a web page elsewhere would: foreign Origin, rebound Host, no token
+(and the token kept out of the log)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
 
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
@@ -27,13 +30,14 @@ class Served:
 
 
 def start(cli_env: dict[str, str], tmp_path: Path, *extra: str, cwd: Path | None = None,
-          log: Path | None = None) -> Iterator[Served]:
-    """`weigh serve` on a port the system picks (its printed URL names it), stopped afterwards."""
+          log: Path | None = None, port: int = 0) -> Iterator[Served]:
+    """`weigh serve` on ``port`` (0: one the system picks, which its printed URL names),
+    stopped afterwards."""
     db = tmp_path / "w.json"
     with open(log or os.devnull, "wb") as out:
         proc = subprocess.Popen(
             # -P: as the installed `weigh` script, which never imports from the current folder
-            [sys.executable, "-P", "-m", "tui.cli", "serve", "--port", "0", "--db", str(db), *extra],
+            [sys.executable, "-P", "-m", "tui.cli", "serve", "--port", str(port), "--db", str(db), *extra],
             env=cli_env, cwd=cwd, stdout=out, stderr=subprocess.PIPE,
         )
     served = Served(proc, 0, db)
@@ -44,9 +48,10 @@ def start(cli_env: dict[str, str], tmp_path: Path, *extra: str, cwd: Path | None
             if not line:
                 pytest.fail(f"weigh serve exited before serving: {served.banner}")
             served.banner.append(line.strip())
-        port = re.search(r":(\d+)/", served.banner[-1])
-        assert port is not None and port[1] != "0", served.banner
-        served.port, served.base = int(port[1]), f"http://127.0.0.1:{port[1]}"
+        printed = re.search(r":(\d+)/", served.banner[-1])
+        assert printed is not None and printed[1] != "0", served.banner
+        assert port == 0 or int(printed[1]) == port, served.banner
+        served.port, served.base = int(printed[1]), f"http://127.0.0.1:{printed[1]}"
         asyncio.run(wait_until_listening(served))
         yield served
     finally:
@@ -74,14 +79,16 @@ async def wait_until_listening(served: Served) -> None:
             await asyncio.sleep(0.2)
 
 
-@pytest.fixture
-def loopback(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
-    yield from start(cli_env, tmp_path)
+def served_env(tmp_path: Path) -> dict[str, str]:
+    """For a server shared by a module's tests: the workbenches' memory kept in ``tmp_path``."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "XDG_STATE_HOME": str(tmp_path / "state")}
 
 
-@pytest.fixture
-def wide(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
-    yield from start(cli_env, tmp_path, "--host", "0.0.0.0")
+@pytest.fixture(scope="module")
+def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for this module's tests: only the foreign-origin test starts a workbench."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    yield from start(served_env(tmp), tmp)
 
 
 async def get(url: str, **headers: str) -> tuple[int, str, dict[str, str]]:
@@ -138,7 +145,19 @@ def test_a_rebound_host_is_refused(loopback: Served) -> None:
     assert status == 200 and f"ws://localhost:{loopback.port}/ws" in body
 
 
-def test_beyond_loopback_a_token_is_required_and_printed_once(wide: Served) -> None:
+def test_beyond_loopback_a_token_is_required_and_printed_once_and_kept_out_of_the_log(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    for wide in start(cli_env, tmp_path, "--host", "0.0.0.0", log=log):
+        token, ticket = token_required(wide)
+    text = re.sub(r"\s", "", log.read_text(encoding="utf-8"))
+    assert "GET/?token=…" in text  # the requests were logged
+    assert token not in text and ticket not in text
+
+
+def token_required(wide: Served) -> tuple[str, str]:
+    """Checks a server started beyond loopback; returns its token and a page's ticket."""
     assert any("no authentication" in line for line in wide.banner)
     tokens = re.findall(r"\?token=([A-Za-z0-9_-]+)", "\n".join(wide.banner))
     assert len(tokens) == 1 and len(tokens[0]) >= 32
@@ -161,3 +180,4 @@ def test_beyond_loopback_a_token_is_required_and_printed_once(wide: Served) -> N
     assert isinstance(asyncio.run(ws_status(own, Origin=wide.base)), bytes)
     # A program (no Origin) needs the token.
     assert isinstance(asyncio.run(ws_status(f"{ws}?token={tokens[0]}")), bytes)
+    return tokens[0], own.rsplit("/", 1)[1]
