@@ -13,7 +13,7 @@ import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.conftest import CLI_TIMEOUT, ROOT, weigh_text
+from tests.conftest import CLI_TIMEOUT, ROOT, WeighRun, weigh_batch
 
 FILE = "case.json"
 
@@ -125,7 +125,9 @@ def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_p
     assert kept.evidence[2].ratings_by == {"ana": {"H2": "C"}}
 
 
-def test_bad_inputs_are_refused_and_ours_is_untouched(env: dict[str, str], tmp_path: Path) -> None:
+def test_bad_inputs_are_refused_and_ours_is_untouched(
+    env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     good = dump_case_file(start_case()).encode()
     other = dump_case_file(start_case().model_copy(update={"id": "other"})).encode()
     summary = b'{"ranking": [], "models_agree": true}'
@@ -137,14 +139,17 @@ def test_bad_inputs_are_refused_and_ours_is_untouched(env: dict[str, str], tmp_p
     os.mkfifo(tmp_path / "fifo")
     paths["fifo"] = tmp_path / "fifo"
     before = paths["ours"].read_bytes()
-    for base, theirs, words in (("base", "other", "not the same case: OURS is 'team', the other 'other'"),
-                                ("base", "damaged", "THEIRS"), ("damaged", "theirs", "BASE"),
-                                ("base", "summary", "this is a summary"), ("fifo", "theirs", "is a FIFO")):
-        done = weigh_text(env, "merge", str(paths[base]), str(paths["ours"]), str(paths[theirs]))
+    refusals = (("base", "other", "not the same case: OURS is 'team', the other 'other'"),
+                ("base", "damaged", "THEIRS"), ("damaged", "theirs", "BASE"),
+                ("base", "summary", "this is a summary"), ("fifo", "theirs", "is a FIFO"))
+    # One child runs them all, in order (its timeout fails a hang on the FIFO).
+    refused = weigh_batch(env, *(["merge", str(paths[base]), str(paths["ours"]), str(paths[theirs])]
+                                 for base, theirs, _ in refusals))
+    for (_, _, words), done in zip(refusals, refused, strict=True):
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and words in done.stderr
-        assert paths["ours"].read_bytes() == before
-    done = weigh_text(env, "merge", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]))
+    assert paths["ours"].read_bytes() == before
+    done = weigh_here("merge", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]))
     assert done.returncode == 0 and done.stderr == ""
     assert paths["ours"].read_bytes() == before  # theirs changed nothing: canonical bytes again
 

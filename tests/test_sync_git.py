@@ -7,28 +7,30 @@ from pathlib import Path
 
 from evidence.case_file import dump_case_file
 from evidence.store import Store
-from tests.conftest import weigh_text
+from tests.conftest import WeighRun, weigh_text
 from tests.test_merge_git import FILE, env, git, start_case, three_clones
 
 __all__ = ["env"]  # the fixture, shared with the driver's tests
 
 
-def sync(env: dict[str, str], where: Path, who: str, code: int = 0) -> str:
-    """``who`` syncs the clone ``where`` with its owner's database."""
-    done = weigh_text(env, "--db", str(where.parent / f"{where.name}.db"), "--analyst", who, "sync",
-                      str(where / FILE))
+def sync(env: dict[str, str] | WeighRun, where: Path, who: str, code: int = 0) -> str:
+    """``who`` syncs the clone ``where`` with its owner's database: as a process given the
+    environment, else through ``weigh_here`` (the first sync and the conflict are processes;
+    what the other syncs print and do is the same main's)."""
+    args = ("--db", str(where.parent / f"{where.name}.db"), "--analyst", who, "sync", str(where / FILE))
+    done = weigh_text(env, *args) if isinstance(env, dict) else env(*args)
     assert done.returncode == code, done.stdout + done.stderr
-    return done.stdout + done.stderr
+    return str(done.stdout) + str(done.stderr)
 
 
 def open_db(where: Path, who: str) -> Store:
     return Store.open(where.parent / f"{where.name}.db", analyst=who)
 
 
-def test_three_analysts_sync_through_git(env: dict[str, str], tmp_path: Path) -> None:
+def test_three_analysts_sync_through_git(env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     a, b, c = three_clones(env, tmp_path)
-    for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
-        assert "brought in from the file" in sync(env, where, who)
+    for where, who, run in ((a, "ana", env), (b, "ben", weigh_here), (c, "cem", weigh_here)):
+        assert "brought in from the file" in sync(run, where, who)
     # at once: all three vote on E1; ana retitles E2, ben rates E4, cem deletes E4
     with open_db(a, "ana") as db:
         db.set_rating("team", "E1", "H2", "I")
@@ -40,20 +42,20 @@ def test_three_analysts_sync_through_git(env: dict[str, str], tmp_path: Path) ->
         db.set_rating("team", "E1", "H1", "NA")
         db.delete_evidence("team", "E4")
     for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
-        sync(env, where, who)
+        sync(weigh_here, where, who)
         git(env, where, "commit", "-qam", f"{who} rates")
     git(env, a, "push", "-q")
     git(env, b, "pull", "-q")  # the driver merges ana's file into ben's: no conflict
     git(env, b, "push", "-q")
     pulled = git(env, c, "pull", "-q", ok=False)  # cem deleted E4, ben rated it
     assert "evidence E4: ours deleted, theirs" in pulled.stderr
-    said = sync(env, c, "cem")  # the driver kept ben's E4 in the file: the database gets it back
+    said = sync(weigh_here, c, "cem")  # the driver kept ben's E4 in the file: the database gets it back
     assert "evidence 1 added, 2 changed" in said
     git(env, c, "commit", "-qam", "merged: E4 kept, ben rated it")
     git(env, c, "push", "-q")
     for where, who in ((a, "ana"), (b, "ben")):
         git(env, where, "pull", "-q")
-        sync(env, where, who)
+        sync(weigh_here, where, who)
         assert git(env, where, "status", "--porcelain").stdout == ""  # one order: nothing to commit
     votes = {"ana": {"H2": "I"}, "ben": {"H1": "II"}, "cem": {"H1": "NA"}}
     for where, who in ((a, "ana"), (b, "ben"), (c, "cem")):
@@ -66,7 +68,7 @@ def test_three_analysts_sync_through_git(env: dict[str, str], tmp_path: Path) ->
     with open_db(a, "ana") as db:
         db.set_rating("team", "E1", "H1", "N")
         db.update_evidence("team", db.evidence("team", "E2").model_copy(update={"title": "desk"}))
-    sync(env, a, "ana")
+    sync(weigh_here, a, "ana")
     git(env, a, "commit", "-qam", "ana at her desk")
     git(env, a, "push", "-q")
     with open_db(b, "ana") as db:
