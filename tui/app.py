@@ -21,6 +21,7 @@ from hypotheses import gc_policy
 from hypotheses.visible import visible
 from tui.commands import WeighCommands
 from tui.control_filter import DropControls
+from tui.held_keys import HeldKeys
 from tui.key_order import KeyHandled, KeyOrder
 from tui.opening import Opened, open_workbench
 from tui.state_file import (
@@ -65,26 +66,27 @@ class WeighApp(App[int]):
         self.close_error: str | None = None
         self._drop_controls = DropControls()
         self.key_order = KeyOrder()
-        self._gc_paused = False  # True from mounting to the first frame showing the case
+        self._gc_paused = False  # True from the first screen's build to the first frame showing the case
 
-    def on_mount(self) -> None:
-        """Show the workbench's shell at once and open the database in a worker, with
-        the cyclic garbage collector paused until the case is drawn (:meth:`_started`).
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen is the workbench's shell, its panels loading (keys typed now
+        wait for the case): Textual composes, lays out and draws it as it starts, with
+        no blank screen of its own under it to build first. The cyclic garbage
+        collector is paused from here until the case is drawn (:meth:`_started`).
 
         Start-up makes a hundred thousand objects and nearly all of them stay as
         long as the app (modules, classes, pydantic validators, the open case): the
         collector walking them again and again delayed the first frame, and found
         next to nothing.
         """
-        self._gc_paused = gc_policy.pause()
-        self._open_shell(None)
-
-    def _open_shell(self, replace: Screen[None] | None) -> None:
-        """The workbench with its panels loading; keys typed now wait for the case."""
         from tui.screens.main import MainScreen
 
-        self._show(MainScreen(self.db_path), replace)
-        self.call_after_refresh(self._open_database)  # once the shell is on screen
+        self._gc_paused = gc_policy.pause()
+        return MainScreen(self.db_path)
+
+    def on_mount(self) -> None:
+        """Open the database in a worker once the shell is on screen."""
+        self.call_after_refresh(self._open_database)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_database(self) -> None:
@@ -103,8 +105,10 @@ class WeighApp(App[int]):
         opened, shell = message.opened, self.screen
         if opened.session is None:
             held = shell.held.drop() if isinstance(shell, MainScreen) else 0
-            self.switch_screen(OpenErrorScreen(opened.error or "", self.db_path,
-                                               damaged=opened.damaged))
+            # over the shell, which a retry goes back to (Textual cannot switch away from
+            # the first screen)
+            self.push_screen(OpenErrorScreen(opened.error or "", self.db_path,
+                                             damaged=opened.damaged))
             if held:
                 self.notify(f"{held} key{'s' if held != 1 else ''} typed while the database "
                             "opened were not used", severity="warning")
@@ -178,12 +182,6 @@ class WeighApp(App[int]):
         """Textual's filters, then the guard that keeps control characters off the terminal."""
         return [*super().get_line_filters(), self._drop_controls]
 
-    def _show(self, screen: Screen[None], replace: Screen[None] | None) -> None:
-        if replace is not None:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
-
     def on_main_screen_case_opened(self, message: MainScreen.CaseOpened) -> None:
         """The workbench opened a case: reopen it next time. Once it is drawn, build what
         the first frame did not need and the first edit would otherwise wait for."""
@@ -205,7 +203,15 @@ class WeighApp(App[int]):
                 screen.export_folder = export_folder(self.state_file)
 
     def on_open_error_screen_reopen(self, message: OpenErrorScreen.Reopen) -> None:
-        self._open_shell(message.screen)
+        """Back to the shell under the error screen, its panels still loading and holding
+        keys again, and the database opened again."""
+        from tui.screens.main import MainScreen
+
+        if self.screen is message.screen:
+            self.pop_screen()
+        if isinstance(self.screen, MainScreen):
+            self.screen.held = HeldKeys()
+        self.call_after_refresh(self._open_database)  # once the shell is on screen
 
     def remember_case(self, case_id: str) -> None:
         """Reopen this case next time weigh starts on this database."""
