@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import weigh
+from tests.conftest import WeighRun, weigh
 
 TIMEOUT = 60
 RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # CR and LF may end lines
@@ -37,30 +37,33 @@ def hostile_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_cases_and_import_show_escapes_visibly(cli_env: dict[str, str], tmp_path: Path) -> None:
-    done = weigh(cli_env, "import", str(hostile_file(tmp_path)))
+def test_cases_and_import_show_escapes_visibly(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    done = weigh_here("import", str(hostile_file(tmp_path)))
     assert done.returncode == 0, done.stderr
+    assert not raw(str(done.stdout + done.stderr).encode())
     listing = weigh(cli_env, "cases")
     assert listing.returncode == 0
     assert not raw(listing.stdout)
     assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\t1 hypotheses" in listing.stdout.decode()
 
 
-def test_error_messages_show_escapes_visibly(cli_env: dict[str, str], tmp_path: Path) -> None:
-    done = weigh(cli_env, "import", str(tmp_path / "missing\x1b[31m.json"))
+def test_error_messages_show_escapes_visibly(weigh_here: WeighRun, tmp_path: Path) -> None:
+    done = weigh_here("import", str(tmp_path / "missing\x1b[31m.json"))
     assert done.returncode == 2
-    assert not raw(done.stderr)
-    assert "missing␛[31m.json: no such file" in done.stderr.decode()
-    done = weigh(cli_env, "export", "--case", "no\x1b]2;x\x07pe")
-    assert done.returncode == 2 and not raw(done.stderr)
+    assert not raw(str(done.stderr).encode())
+    assert "missing␛[31m.json: no such file" in str(done.stderr)
+    done = weigh_here("export", "--case", "no\x1b]2;x\x07pe")
+    assert done.returncode == 2 and not raw(str(done.stderr).encode())
 
 
 def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
-    cli_env: dict[str, str], tmp_path: Path
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    assert weigh(cli_env, "import", str(hostile_file(tmp_path))).returncode == 0
-    piped = weigh(cli_env, "export", "--case", "evil", "--format", "csv")
-    assert b"Title \x1b[31mred" in piped.stdout  # a file or pipe gets the data exactly (round trips)
+    assert weigh_here("import", str(hostile_file(tmp_path))).returncode == 0
+    piped = weigh_here("export", "--case", "evil", "--format", "csv")
+    assert "Title \x1b[31mred" in str(piped.stdout)  # a file or pipe gets the data exactly (round trips)
     main, child = pty.openpty()
     try:
         proc = subprocess.Popen(
@@ -134,9 +137,11 @@ def read_all(main: int) -> bytes:
         out += chunk
 
 
-def test_an_export_to_another_terminal_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_an_export_to_another_terminal_is_refused(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     """Standard output's guard aside, `-o` writes only files: a terminal gets nothing raw."""
-    assert weigh(cli_env, "import", str(hostile_file(tmp_path))).returncode == 0
+    assert weigh_here("import", str(hostile_file(tmp_path))).returncode == 0
     main, child = pty.openpty()
     try:
         tty = os.ttyname(child)  # this test's own pseudo-terminal
