@@ -19,6 +19,7 @@ from evidence.formats import (
     file_format,
 )
 from evidence.limits import ImportFile
+from tests.conftest import WeighRun
 from tests.test_case_file import full_case
 from tui.cli import build_parser
 
@@ -57,12 +58,13 @@ def test_unknown_format_is_named_with_the_choices() -> None:
 
 
 def test_a_file_weigh_does_not_read_is_refused_naming_what_it_does(
-    cli_env: dict[str, str], tmp_path: Path
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
+    """The summary is written through main in this process; the import is refused by a process."""
     from tests.conftest import weigh_text
 
     summary = tmp_path / "heuer.md"
-    summary.write_bytes(weigh_text(cli_env, "export", "--format", "md").stdout.encode())
+    summary.write_text(str(weigh_here("export", "--format", "md").stdout), encoding="utf-8")
     done = weigh_text(cli_env, "import", str(summary))
     reads = "a CSV matrix (.csv, .tsv, .txt), a weigh case file (.json) or a PARC ACH 2.0 file (.achz)"
     assert done.returncode == 2

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from evidence.seed import open_store
 from hypotheses.models import Evidence
+from tests.conftest import WeighRun
 from tests.conftest import weigh_text as weigh
 
 
-def test_markdown_export_gains_the_change_log(cli_env: dict[str, str]) -> None:
+def test_markdown_export_gains_the_change_log(cli_env: dict[str, str], weigh_here: WeighRun) -> None:
+    """The Markdown export with its log from a process; the others through the same main here."""
     db = Path(cli_env["WEIGH_DB"])
     store = open_store(db)  # seeds the Istanbul case, as a first run does
     try:
@@ -26,7 +28,7 @@ def test_markdown_export_gains_the_change_log(cli_env: dict[str, str]) -> None:
     finally:
         store.close()
 
-    plain = weigh(cli_env, "export", "--format", "md")
+    plain = weigh_here("export", "--format", "md")
     assert plain.returncode == 0 and "## Change log" not in plain.stdout
 
     done = weigh(cli_env, "export", "--format", "md", "--history")
@@ -44,6 +46,6 @@ def test_markdown_export_gains_the_change_log(cli_env: dict[str, str]) -> None:
     assumptions = out.split("## Key assumptions", 1)[1]
     assert "**E99**" in assumptions and "H2 C" in assumptions
 
-    html = weigh(cli_env, "export", "--format", "html", "--history")
+    html = weigh_here("export", "--format", "html", "--history")
     assert html.returncode == 0 and "<h2>Change log</h2>" in html.stdout
     assert "edited evidence E99: credibility medium → low" in html.stdout

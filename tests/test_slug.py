@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from evidence.store import Store
 from hypotheses.slug import slug
 from tests.achz_files import achz
+from tests.conftest import WeighRun
 
 CASE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,63}$")
 
@@ -45,7 +46,10 @@ def test_a_slug_is_an_id_or_nothing_and_stays_put(text: str, limit: int) -> None
     assert slug(out, limit) == out
 
 
-def test_csv_and_achz_give_one_title_one_case_id(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_csv_and_achz_give_one_title_one_case_id(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """The first import from a process, the second through the same main in this process."""
     csv_file = tmp_path / "Café crème.csv"
     csv_file.write_text("id,title,H1: One\r\nE1,an item,C\r\n", encoding="utf-8")
     achz_file = tmp_path / "parc.achz"
@@ -53,7 +57,7 @@ def test_csv_and_achz_give_one_title_one_case_id(cli_env: dict[str, str], tmp_pa
     run = [sys.executable, "-m", "tui.cli", "import"]
     done = subprocess.run([*run, str(csv_file)], env=cli_env, capture_output=True, text=True, timeout=60)
     assert "Imported case cafe-creme:" in done.stdout, done.stderr
-    done = subprocess.run([*run, str(achz_file)], env=cli_env, capture_output=True, text=True, timeout=60)
+    done = weigh_here("import", str(achz_file))
     assert done.returncode != 0  # the same id: the second import is refused, not a second case
     assert "case 'cafe-creme' already exists" in done.stderr
     with Store.open(Path(cli_env["WEIGH_DB"]), readonly=True) as store:

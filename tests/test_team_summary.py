@@ -15,7 +15,7 @@ from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
 from hypotheses.team import lens_names
-from tests.conftest import weigh_text
+from tests.conftest import WeighRun, weigh_text
 from tests.summary_reference import MODELS, differences
 from tests.team_summary_reference import team_differences, team_reference
 
@@ -117,13 +117,17 @@ def test_random_team_cases_under_every_lens_match_the_reference(
         assert differences(got, want) + team_differences(got, want) == [], lens
 
 
-def test_weigh_export_json_under_a_lens(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_weigh_export_json_under_a_lens(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """The team lens's export from a process; the import and the other lens through the same
+    main in this process."""
     path = tmp_path / "trio.weigh.json"
     path.write_text(dump_case_file(trio()), encoding="utf-8")
-    assert weigh_text(cli_env, "import", str(path)).returncode == 0
+    assert weigh_here("import", str(path)).returncode == 0
     for lens in ("team", "chi"):
-        done = weigh_text(cli_env, "export", "--case", "trio", "--format", "json", "--lens", lens,
-                          "--model", "bayes")
+        args = ("export", "--case", "trio", "--format", "json", "--lens", lens, "--model", "bayes")
+        done = weigh_text(cli_env, *args) if lens == "team" else weigh_here(*args)
         assert done.returncode == 0, done.stderr
         got, want = json.loads(done.stdout), team_reference(trio(), "bayes", None, lens)
         assert differences(got, want) + team_differences(got, want) == []
