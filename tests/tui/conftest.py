@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import io
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
+from rich.cells import cell_len
 from textual.app import App
 from textual.pilot import Pilot
 
 from evidence.seed import default_case, open_store
 from tests.tui.host import RAISED
+
+# Rich's SVG: a space in a run of text, each run, and the clip path naming a run's row.
+_SVG_SPACE = "&#160;"
+_SVG_TEXT = "{http://www.w3.org/2000/svg}text"
+_SVG_ROW = re.compile(r"url\(#[\w-]+-line-(\d+)\)")
+# Control characters a screen could show raw, which XML cannot hold (a parser makes CR a line
+# feed): parsed as characters of a private-use plane and turned back after.
+_CONTROLS = [c for c in range(0x20) if chr(c) not in "\t\n"]
+_STAND_IN = {c: 0xF0000 + c for c in _CONTROLS}
+_FROM_STAND_IN = {0xF0000 + c: c for c in _CONTROLS}
 
 # How many items the bundled case has, so tests follow it when it is re-rated or grows.
 DEFAULT_ITEMS = len(default_case().evidence)
@@ -126,23 +137,43 @@ def make_app(state_file: Path) -> Callable[[Path], App[int]]:
 
 
 def screen_text(app: App[object]) -> str:
-    """What the terminal shows right now, as plain text (no styles)."""
+    """What the terminal shows right now, as plain text (no styles): a line per row, each as
+    wide as the screen.
+
+    Read from the app's public screenshot, Rich's SVG of the same render the terminal gets:
+    each run of text is a ``<text>`` element whose clip path names its row and whose ``x``
+    is its first column times the width of a character; runs of spaces are left out.
+    Parsed with the standard library's parser, not defusedxml: the document is Rich's, of
+    this app's own screen, and Rich escapes every character of the screen's text, so no
+    markup, DTD or entity can come from what the app shows.
+    """
     width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), record=True,
-        force_terminal=True, color_system="truecolor", legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
+    svg = app.export_screenshot().replace(_SVG_SPACE, " ")
+    back = "\r" in svg  # which a parser would read as a line feed
+    try:
+        root = ET.fromstring(svg.translate(_STAND_IN) if back else svg)
+    except ET.ParseError:  # another control character, which XML cannot hold
+        root, back = ET.fromstring(svg.translate(_STAND_IN)), True
+    rows: list[list[str]] = [[] for _ in range(height)]
+    ends = [0] * height  # the column after each row's last character placed
+    for run in root.iter(_SVG_TEXT):
+        row = _SVG_ROW.fullmatch(run.get("clip-path", ""))
+        text = run.text or ""
+        if row is None or text == "\n":  # the title, or a line's end
+            continue
+        if back:
+            text = text.translate(_FROM_STAND_IN)
+        y = int(row[1])
+        x = round(float(run.get("x", 0)) * len(text) / float(run.get("textLength", 1)))
+        assert x >= ends[y], f"text overlaps on row {y}: {text!r}"
+        rows[y].append(" " * (x - ends[y]) + text)
+        ends[y] = x + cell_len(text)
+    return "\n".join("".join(row) + " " * (width - end) for row, end in zip(rows, ends, strict=True))
 
 
 def flat_text(app: App[object]) -> str:
     """Screen text with borders dropped and whitespace collapsed, so a message
     wrapped over several lines still reads as one sentence."""
-    import re
-
     text = re.sub(r"[│┃║▏▕▌▐╭╮╰╯─━┏┓┗┛█▀▄]", " ", screen_text(app))
     return re.sub(r"\s+", " ", text)
 
