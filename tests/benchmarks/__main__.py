@@ -474,9 +474,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 items, few repetitions, no 100k row")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI rows")
     parser.add_argument("--dir", type=Path, help="work in DIR (default: a new temporary directory)")
-    parser.add_argument("--only", choices=["team", "import", "merge", "launch"],
+    parser.add_argument("--only", choices=["team", "import", "merge", "launch", "tui"],
                         help="run only these rows (team: the team case's; import: weigh import's RSS;"
-                             " merge: weigh merge's time; launch: the TUI launch on the default case)")
+                             " merge: weigh merge's time; launch: the TUI launch on the default case;"
+                             " tui: the TUI's launch and keys on the 10k case, 1k with --quick)")
     args = parser.parse_args(argv)
     plan = Plan.make(args.quick, not args.no_tui)
     if args.only:
@@ -513,6 +514,12 @@ def only(plan: Plan, args: argparse.Namespace) -> int:
             guarded(res, "weigh merge", lambda: merge_rows(plan.n, work, res))
         elif args.only == "launch":
             guarded(res, "TUI launch, default case", lambda: launch_rows(plan, work, res))
+        elif args.only == "tui":
+            def tui() -> None:
+                child(["write", str(plan.n), str(work)])  # the case the keys are timed on
+                big_tui_rows(plan, work, res)
+
+            guarded(res, f"TUI on the {plan.n // 1000}k case", tui)
         else:
             guarded(res, f"team case, {plan.n // 1000}k", lambda: team_rows(plan, work, res))
         print(table(res.rows))
