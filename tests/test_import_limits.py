@@ -74,8 +74,8 @@ def test_an_endless_device_is_refused_without_reading(cli_env: dict[str, str], t
     refused(cli_env, zero, f"{zero}: is a character device; weigh imports only regular files")
 
 
-def test_a_directory_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
-    refused(cli_env, tmp_path, f"{tmp_path}: is a directory; weigh imports only regular files")
+def test_a_directory_is_refused(weigh_here: WeighRun, tmp_path: Path) -> None:
+    refused(weigh_here, tmp_path, f"{tmp_path}: is a directory; weigh imports only regular files")
 
 
 def test_a_million_row_csv_is_refused_at_the_row_limit(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -181,17 +181,19 @@ def test_a_timestamp_in_a_csv_date_cell_is_refused(weigh_here: WeighRun, tmp_pat
     )
 
 
-def test_a_5000_digit_number_in_the_database_is_a_message(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_5000_digit_number_in_the_database_is_a_message(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
     db = Path(cli_env["WEIGH_DB"])
-    assert weigh(cli_env, "cases").returncode == 0  # creates and seeds it
+    assert weigh_here("cases").returncode == 0  # (cli_env created and seeded it)
     text = db.read_text(encoding="utf-8")
     # (the file leaves out fields at their defaults, so the number goes into the first hypothesis)
     damaged = text.replace('"hypotheses":[{', '"hypotheses":[{"prior":1' + "0" * 5000 + ",", 1)
     assert damaged != text
     db.write_text(damaged, encoding="utf-8")
-    done = weigh(cli_env, "cases")
+    done = weigh_here("cases")
     assert done.returncode == 2
-    assert done.stderr.decode() == (
+    assert done.stderr == (
         f"weigh: error: {db}: damaged: a number in it has more than 4,300 digits"
         " (not a weigh database); file left untouched\n"
     )
@@ -224,16 +226,18 @@ def test_a_csv_matrix_past_the_ratings_limit_is_refused_as_it_streams(
 
 
 def test_a_bad_file_is_parsed_and_refused_before_the_writer_lock(
-    cli_env: dict[str, str], tmp_path: Path
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
     """Red team: cmd_import read before the lock but parsed after it. With the workbench
-    holding the lock, a bad file is still refused for what it is, not for the lock."""
+    holding the lock, a bad file is still refused for what it is, not for the lock.
+    (The lock is taken by its own open file, so the import in this process meets it as
+    another process's would.)"""
     from evidence.seed import open_store
 
     path = write_json(tmp_path / "bad.json", case_doc(event_date=1648512000))
     holder = open_store(Path(cli_env["WEIGH_DB"]))
     try:
-        refused(cli_env, path, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number")
+        refused(weigh_here, path, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number")
     finally:
         holder.close()
 
