@@ -50,7 +50,7 @@ class HeldKeys:
             if bound is not None and bound.enabled:
                 await screen.app.run_action(bound.binding.action, bound.node)
         self._keys = None
-        screen.refresh_bindings()  # the footer's keys, dimmed until now
+        screen.refresh_bindings()  # the footer's keys: none until now
 
     def drop(self) -> int:
         """The case will not show (the database did not open): how many keys were held."""

@@ -167,7 +167,8 @@ class MainScreen(Screen[None]):
                 yield self.matrix.data_bind(shown)
             yield DetailPane(id="detail").data_bind(shown, MainScreen.cell)
         yield FilterBar(id="filter").data_bind(shown, MainScreen.cell)
-        yield Footer()
+        # the keys show once they act: the held keys' replay announces them (refresh_bindings)
+        yield Footer(keys_when=lambda: not self.opening)
 
     def on_mount(self) -> None:
         for panel in self.query(LOADING):
@@ -270,8 +271,9 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """What acts on the case is dimmed in the footer (and does nothing) while no case
-        is open; until the database is open, every key here is. (The matrix and the ranking
-        dim their own keys: those on an item, on a hypothesis.)"""
+        is open; until the database is open, every key here waits (``tui.held_keys``)
+        and the footer shows none yet. (The matrix and the ranking dim their own keys:
+        those on an item, on a hypothesis.)"""
         if not self.loaded:
             return None
         if action in NEEDS_CASE and self.session.case is None:

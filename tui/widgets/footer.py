@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -13,7 +15,11 @@ class Footer(TextualFooter):
     change of the bindings (a focus change, a screen pushed or resumed): start-up changed
     them seven times before the case showed, for the same keys. A change while a rebuild
     is pending joins it, and a rebuild that would draw the keys already shown is skipped:
-    the rebuild reads the bindings as they are when it runs."""
+    the rebuild reads the bindings as they are when it runs.
+
+    ``keys_when``: the keys are drawn only while it is true (the workbench's: once its
+    case shows and the keys typed before it have run): drawn once, as they will act,
+    rather than dimmed first and drawn again."""
 
     _keys_ready = False  # the bindings have been announced once (before: no keys to show)
     _rebuild_pending = False
@@ -53,9 +59,15 @@ class Footer(TextualFooter):
                 widget.set_reactive(compact, self.compact)
             yield widget
 
+    def __init__(self, *, keys_when: Callable[[], bool] = lambda: True) -> None:
+        super().__init__()
+        self._keys_when = keys_when
+
     async def recompose(self) -> None:
         self._rebuild_pending = False
         if not self.is_attached:  # its screen is gone (Textual's recompose does nothing then)
+            return
+        if not self._keys_when():  # asked again (bindings_changed) once it is true
             return
         keys = self.shown_keys()
         if keys is not None and keys == self._keys_drawn:
