@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from evidence.case_file import dump_case_file
 from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
@@ -65,69 +67,48 @@ def test_delete_while_the_workbench_has_it_open_is_refused_in_one_line(cli_env: 
         store.close()
 
 
-HOLDER = """
-import sys
-from evidence.seed import open_store
-store = open_store(__import__("pathlib").Path(sys.argv[1]))
-print("open", flush=True)
-sys.stdin.readline()
-store.close()
-print("closed", flush=True)
-"""
-
-
 def test_import_wait_goes_ahead_when_the_workbench_closes(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """The workbench is this process's store; the waiting import is a process of its own."""
     db = Path(cli_env["WEIGH_DB"])
     src = tmp_path / "case.weigh.json"
     src.write_text(dump_case_file(full_case()))
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT, env=cli_env)
-    assert holder.stdout is not None and holder.stdin is not None
+    holder = open_store(db)
+    waiter = None
     try:
-        assert holder.stdout.readline().strip() == "open"
         waiter = subprocess.Popen([sys.executable, "-m", "tui.cli", "import", str(src), "--wait"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   cwd=ROOT, env=cli_env)
         assert waiter.stderr is not None
         notice = waiter.stderr.readline()
-        assert notice.startswith(f"weigh: waiting for another weigh (PID {holder.pid}) to close")
+        assert notice.startswith(f"weigh: waiting for another weigh (PID {os.getpid()}) to close")
         time.sleep(0.5)
         assert waiter.poll() is None  # still waiting its turn
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        out, err = waiter.communicate(timeout=30)
-        assert waiter.returncode == 0, err
-        assert "Imported case full" in out
     finally:
-        if holder.poll() is None:
-            holder.send_signal(signal.SIGKILL)
-        holder.wait(10)
+        holder.close()
+    out, err = waiter.communicate(timeout=30)
+    assert waiter.returncode == 0, err
+    assert "Imported case full" in out
     assert sorted(Store.open(db, readonly=True).case_ids()) == sorted([DEFAULT_CASE_ID, "full"])
 
 
-PROBE = """
-import sys
-import tinydb
-from evidence.database import WeighStorage
-opened = []
-real = tinydb.TinyDB.__init__
-def spy(self, *args, **kwargs):
-    opened.append(kwargs.get("storage"))
-    real(self, *args, **kwargs)
-tinydb.TinyDB.__init__ = spy
-from tui.cli import main
-code = main(sys.argv[1:])
-sys.stdout.flush()
-print("TINYDB", len(opened), all(s is WeighStorage for s in opened), file=sys.stderr)
-sys.exit(code)
-"""
+def test_cli_reads_go_through_tinydb_with_weighs_storage(
+    weigh_here: WeighRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every TinyDB the commands open, spied on in this process, is given weigh's storage."""
+    import tinydb
 
+    from evidence.database import WeighStorage
 
-def test_cli_reads_go_through_tinydb_with_weighs_storage(cli_env: dict[str, str]) -> None:
-    open_store(Path(cli_env["WEIGH_DB"])).close()
+    real = tinydb.TinyDB.__init__
+    opened: list[object] = []
+
+    def spy(self: tinydb.TinyDB, *args: Any, **kwargs: Any) -> None:
+        opened.append(kwargs.get("storage"))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(tinydb.TinyDB, "__init__", spy)
     for command in (["cases"], ["export", "--format", "json"]):
-        proc = subprocess.run([sys.executable, "-c", PROBE, *command], capture_output=True, text=True,
-                              cwd=ROOT, env=cli_env, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        count, all_weigh = proc.stderr.strip().splitlines()[-1].split()[1:]
-        assert int(count) >= 1 and all_weigh == "True"
+        opened.clear()
+        done = weigh_here(*command)
+        assert done.returncode == 0, done.stderr
+        assert len(opened) >= 1 and all(storage is WeighStorage for storage in opened), opened
