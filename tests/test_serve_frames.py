@@ -175,23 +175,41 @@ def test_the_relay_reads_on_while_a_workbench_takes_nothing(monkeypatch: pytest.
     assert 9_900 < len(flooding.messages) < 10_000
 
 
+@pytest.mark.parametrize("exits", [False, True], ids=["lingers", "exits before its output is read"])
 def test_a_workbench_whose_output_ended_is_still_waited_for_or_killed(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, exits: bool
 ) -> None:
-    """textual-serve's stop returns when the output ends; a process stopped after that must die too."""
+    """textual-serve's stop returns when the output ends; a process stopped after that must die too.
+
+    On a busy machine a workbench can also print its line, close its output (and exit)
+    before the task that reads its output first runs: textual-serve then cancelled its
+    stderr reader before that ever ran, and the cancellation ended the workbench's task, so
+    shutting it raised instead of waiting. The second case makes that order certain: the
+    process is handed over once it has exited, which asyncio reports only after it has read
+    both its outputs to their end."""
     monkeypatch.setattr(serve, "STOP_SECONDS", 0.1)
-    lingering = (f"exec {sys.executable} -c 'import os, time; print(\"__GANGLION__\", flush=True); "
-                 "os.close(1); time.sleep(600)'")
+    then = "pass" if exits else "time.sleep(600)"
+    command = (f"exec {sys.executable} -c 'import os, time; print(\"__GANGLION__\", flush=True); "
+               f"os.close(1); {then}'")
     server = SimpleNamespace(download_manager=DownloadManager(), debug=False)
+    spawn = asyncio.create_subprocess_shell
+
+    async def spawned_and_exited(*args: Any, **kwargs: Any) -> asyncio.subprocess.Process:
+        process = await spawn(*args, **kwargs)
+        await process.wait()
+        return process
+
+    if exits:
+        monkeypatch.setattr(asyncio, "create_subprocess_shell", spawned_and_exited)
 
     async def start_and_shut() -> int | None:
         socket = SimpleNamespace(send_bytes=None, send_str=None)
-        workbench = Workbench(lingering, cast(Any, socket), cast(Any, server))
+        workbench = Workbench(command, cast(Any, socket), cast(Any, server))
         await workbench.start(80, 24)
         await workbench.shut()
         return workbench.returncode
 
-    assert asyncio.run(start_and_shut()) == -signal.SIGKILL
+    assert asyncio.run(start_and_shut()) == (0 if exits else -signal.SIGKILL)
 
 
 def children(pid: int) -> set[int]:

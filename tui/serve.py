@@ -171,6 +171,22 @@ class Workbench(AppService):
     async def close_socket(self) -> None:
         await self.websocket.close()
 
+    async def run(self) -> None:
+        """textual-serve's reading of the workbench's output, which must not end cancelled
+        unless it was cancelled.
+
+        When the whole output was read before this task first ran (a busy machine),
+        textual-serve reaches its end without waiting once and cancels its stderr reader
+        before that reader ever ran; awaiting it raised the reader's cancellation here, and
+        :meth:`shut` then raised instead of waiting for the process or killing it.
+        """
+        try:
+            await super().run()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this task itself was cancelled
+
     async def shut(self) -> None:
         """Ask the workbench to quit; kill it if it has not exited within STOP_SECONDS.
 
