@@ -67,8 +67,9 @@ def test_quick_benchmark_prints_the_table_and_summary(tmp_path: Path) -> None:
     assert "TinyDB update" in out and "json.load" in out and "hello world" in out
     match = SUMMARY.match(lines[-1])
     assert match, lines[-1]
-    *values, big, team = [float(v) for v in match.groups()]
+    *values, big, team, imported = [float(v) for v in match.groups()]
     assert all(math.isfinite(v) and v > 0 for v in [*values, team]), lines[-1]
     assert math.isnan(big)  # --quick builds no 100k case: export100k_s is n/a
+    assert math.isnan(imported)  # nor imports one: import1k_mib is n/a
     # the temporary work directory is cleaned up
     assert not any(p.name.startswith("weigh-bench-") for p in tmp_path.iterdir())
