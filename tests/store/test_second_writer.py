@@ -19,6 +19,7 @@ import pytest
 from evidence.case_file import dump_case_file
 from evidence.errors import StoreError
 from evidence.store import Store
+from tests.conftest import WeighRun
 
 from .crash_util import REPO
 from .edits import CASE_ID, base_case
@@ -123,15 +124,16 @@ def test_a_hard_link_is_caught_by_the_open_writer_and_refused_by_the_cli(db: Pat
 
 @pytest.mark.parametrize("which", ["journal", "lock"])
 def test_symlinked_journal_or_lock_is_refused_not_followed(db: Path, tmp_path: Path, outside: Path,
-                                                           which: str) -> None:
+                                                           weigh_here: WeighRun, which: str) -> None:
+    """No second writer here: the CLI's import runs through main in this process."""
     link = db.with_name(f"weigh.json.{which}")
     if link.exists():
         link.unlink()
     link.symlink_to(outside)
-    done = weigh("--db", str(db), "import", str(import_file(tmp_path)))
+    done = weigh_here("--db", str(db), "import", str(import_file(tmp_path)))
     assert done.returncode == 2
     what = "journal" if which == "journal" else "lock file"
-    assert f"weigh.json.{which}: the {what} is a symbolic link" in done.stderr
+    assert f"weigh.json.{which}: the {what} is a symbolic link" in str(done.stderr)
     assert outside.read_text() == "the user's own file\n"
     with pytest.raises(StoreError, match="symbolic link"):
         Store.open(db)
