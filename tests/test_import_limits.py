@@ -1,9 +1,10 @@
 """`weigh import` attacked with small files that cost a lot, non-files, and loose JSON types.
 
-Each attack on what a file is, or on how big it is, runs the CLI as a subprocess with a
-timeout, so a regression that hangs (a FIFO) or runs on (a device, a million rows) fails the
-test instead of the suite; the small files whose values are wrong (a loose JSON type, a
-5,000-digit number, one overlong cell) go through the same ``main`` in this process.
+Each attack on what a file is, or on how big it is, runs the CLI in a child process with a
+timeout (all of them in one), so a regression that hangs (a FIFO) or runs on (a device, a
+million rows) fails the test instead of the suite; the small files whose values are wrong (a
+loose JSON type, a 5,000-digit number, one overlong cell) go through the same ``main`` in this
+process.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.achz_files import project_xml
-from tests.conftest import WeighRun, weigh
+from tests.conftest import WeighRun, weigh, weigh_batch
 
 
 def refused(env: dict[str, str] | WeighRun, path: Path, expected: str, *extra: str) -> None:
@@ -36,10 +37,16 @@ def refused(env: dict[str, str] | WeighRun, path: Path, expected: str, *extra: s
     assert code == 2, (out, err)
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert expected in err, err
-    if db.exists():  # a refusal before the store opened never even created it
+    seed_only(db)
+
+
+def seed_only(db: Path) -> None:
+    """The database holds the seeded case only (if it exists at all: a refusal before the
+    store opened never even created it)."""
+    if db.exists():
         store = Store.open(db, readonly=True)
         try:
-            assert store.case_ids() == [DEFAULT_CASE_ID]  # the seeded case only
+            assert store.case_ids() == [DEFAULT_CASE_ID]
         finally:
             store.close()
 
@@ -59,10 +66,57 @@ def write_json(path: Path, doc: object) -> Path:
     return path
 
 
-def test_a_fifo_is_refused_without_waiting_for_a_writer(cli_env: dict[str, str], tmp_path: Path) -> None:
-    fifo = tmp_path / "case.json"
+def test_what_is_not_a_file_or_costs_a_lot_is_refused_in_one_line(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Each import is refused in one line and the database keeps only its seed. They run one
+    after another in one child process, whose timeout fails a regression that hangs (the FIFO)
+    or runs on (a million rows); none is parsed in the test's own process."""
+    attacks: list[tuple[Path, tuple[str, ...], str]] = []  # (file, arguments after it, refusal)
+    fifo = tmp_path / "case.json"  # nobody writes it: opening it to read would wait for ever
     os.mkfifo(fifo)
-    refused(cli_env, fifo, f"{fifo}: is a FIFO (named pipe); weigh imports only regular files")
+    attacks.append((fifo, (), f"{fifo}: is a FIFO (named pipe); weigh imports only regular files"))
+
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes(b"title\r\n" + b"x\r\n" * 1_000_000)  # 3 MB
+    attacks.append((rows, ("--case", "rows"), "more than 200,000 evidence rows, the limit for one import"))
+
+    doc = case_doc()
+    doc["evidence"] = [{"id": f"E{i}", "title": "x"} for i in range(200_001)]
+    attacks.append((write_json(tmp_path / "many.json", doc), (),
+                    "evidence: more than 200,000 items, the limit"))
+
+    objects = tmp_path / "objects.json"  # refused before parsing
+    objects.write_bytes(b'{"format": "weigh-case", "version": 1, "x": [' + b"{}," * 1_000_000 + b"{}]}")
+    attacks.append((objects, (), "more than 1,000,000 JSON objects and lists, the limit for one import"))
+
+    items = "<EVIDENCE/>" * 2_300_000  # an XML element bomb: 50 MB of UTF-16, ~100 KB compressed
+    bomb = tmp_path / "bomb.achz"
+    xml = project_xml().replace("</MATRIX>", items + "</MATRIX>")
+    bomb.write_bytes(gzip.compress(xml.encode("utf-16"), 9))
+    assert bomb.stat().st_size < 1024 * 1024
+    attacks.append((bomb, (), "more than 2,200,000 XML elements, the limit for one import"))
+
+    # Red team: a 121 MiB CSV of 63.5M ratings took 4.5 GB. Scaled: 500 columns × 4,001 rows,
+    # refused as it streams.
+    wide = tmp_path / "wide.csv"
+    header = "title," + ",".join(f"H{i}: h{i}" for i in range(500))
+    wide.write_text(header + "\r\n" + ("x" + ",C" * 500 + "\r\n") * 4_001)
+    attacks.append((wide, ("--case", "wide"),
+                    "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings"))
+
+    # Red team: 110 MiB with 9,000,000 unknown keys took ~10 GB and 97 s before its error.
+    # Scaled: 5,000,001 one-letter keys in 30 MB, refused before parsing.
+    keys = tmp_path / "keys.json"
+    keys.write_bytes(b'{"format": "weigh-case", "version": 1, "x": {' + b'"k":0,' * 5_000_000 + b'"k":0}}')
+    attacks.append((keys, (), "more than 5,000,000 JSON keys (colons), the limit for one import"))
+
+    ran = weigh_batch(cli_env, *(["import", str(path), *extra] for path, extra, _ in attacks))
+    for (path, _, expected), done in zip(attacks, ran, strict=True):
+        assert done.returncode == 2, (path.name, done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, (path.name, done.stderr)
+        assert expected in done.stderr, (path.name, done.stderr)
+    seed_only(Path(cli_env["WEIGH_DB"]))
 
 
 def test_an_endless_device_is_refused_without_reading(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -76,12 +130,6 @@ def test_an_endless_device_is_refused_without_reading(cli_env: dict[str, str], t
 
 def test_a_directory_is_refused(weigh_here: WeighRun, tmp_path: Path) -> None:
     refused(weigh_here, tmp_path, f"{tmp_path}: is a directory; weigh imports only regular files")
-
-
-def test_a_million_row_csv_is_refused_at_the_row_limit(cli_env: dict[str, str], tmp_path: Path) -> None:
-    path = tmp_path / "rows.csv"
-    path.write_bytes(b"title\r\n" + b"x\r\n" * 1_000_000)  # 3 MB
-    refused(cli_env, path, "more than 200,000 evidence rows, the limit for one import", "--case", "rows")
 
 
 def test_a_million_column_csv_is_refused_at_the_column_limit(weigh_here: WeighRun, tmp_path: Path) -> None:
@@ -100,29 +148,6 @@ def test_an_overlong_csv_cell_is_refused(weigh_here: WeighRun, tmp_path: Path) -
         "--case",
         "cell",
     )
-
-
-def test_a_case_file_with_too_many_items_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
-    doc = case_doc()
-    doc["evidence"] = [{"id": f"E{i}", "title": "x"} for i in range(200_001)]
-    refused(cli_env, write_json(tmp_path / "many.json", doc), "evidence: more than 200,000 items, the limit")
-
-
-def test_a_case_file_of_empty_objects_is_refused_before_parsing(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    path = tmp_path / "objects.json"
-    path.write_bytes(b'{"format": "weigh-case", "version": 1, "x": [' + b"{}," * 1_000_000 + b"{}]}")
-    refused(cli_env, path, "more than 1,000,000 JSON objects and lists, the limit for one import")
-
-
-def test_an_xml_element_bomb_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
-    items = "<EVIDENCE/>" * 2_300_000  # 50 MB of UTF-16, ~100 KB compressed
-    xml = project_xml().replace("</MATRIX>", items + "</MATRIX>")
-    path = tmp_path / "bomb.achz"
-    path.write_bytes(gzip.compress(xml.encode("utf-16"), 9))
-    assert path.stat().st_size < 1024 * 1024
-    refused(cli_env, path, "more than 2,200,000 XML elements, the limit for one import")
 
 
 def test_a_5000_digit_number_in_a_case_file_is_a_message(weigh_here: WeighRun, tmp_path: Path) -> None:
@@ -214,17 +239,6 @@ def test_an_achz_matrix_past_the_ratings_limit_is_refused_before_its_tree(tmp_pa
         read_achz(data, "wide.achz")
 
 
-def test_a_csv_matrix_past_the_ratings_limit_is_refused_as_it_streams(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    """Red team: a 121 MiB CSV of 63.5M ratings took 4.5 GB. Scaled: 500 columns × 4,001 rows."""
-    path = tmp_path / "wide.csv"
-    header = "title," + ",".join(f"H{i}: h{i}" for i in range(500))
-    path.write_text(header + "\r\n" + ("x" + ",C" * 500 + "\r\n") * 4_001)
-    refused(cli_env, path, "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings",
-            "--case", "wide")
-
-
 def test_a_bad_file_is_parsed_and_refused_before_the_writer_lock(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
@@ -240,14 +254,6 @@ def test_a_bad_file_is_parsed_and_refused_before_the_writer_lock(
         refused(weigh_here, path, "evidence E1: event_date: expected a date written YYYY-MM-DD, got a number")
     finally:
         holder.close()
-
-
-def test_millions_of_unknown_keys_are_refused_before_parsing(cli_env: dict[str, str], tmp_path: Path) -> None:
-    """Red team: 110 MiB with 9,000,000 unknown keys took ~10 GB and 97 s before its error.
-    Scaled: 5,000,001 one-letter keys in 30 MB."""
-    path = tmp_path / "keys.json"
-    path.write_bytes(b'{"format": "weigh-case", "version": 1, "x": {' + b'"k":0,' * 5_000_000 + b'"k":0}}')
-    refused(cli_env, path, "more than 5,000,000 JSON keys (colons), the limit for one import")
 
 
 def test_a_case_file_read_item_by_item_is_the_case_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
