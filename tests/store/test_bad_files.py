@@ -12,6 +12,7 @@ import pytest
 from evidence.database import SCHEMA
 from evidence.errors import CorruptDatabase, NotAFile
 from evidence.store import Store
+from tests.conftest import WeighRun
 
 from .edits import CASE_ID, base_case, digest, files_of
 
@@ -236,11 +237,12 @@ TRAILS = {
 
 
 @pytest.mark.parametrize("shape", sorted(TRAILS))
-def test_a_crafted_trail_is_one_line_never_a_traceback(tmp_path: Path, shape: str) -> None:
+def test_a_crafted_trail_is_one_line_never_a_traceback(
+    tmp_path: Path, shape: str, weigh_here: WeighRun
+) -> None:
     """Red team: history bytes with a matching checksum but bad JSON, deep nesting or a
-    4,300-digit number: `export --history` exited 1 with a traceback."""
-    from tests.conftest import weigh
-
+    4,300-digit number: `export --history` exited 1 with a traceback (here, through main in
+    this process, a traceback would be the exception itself)."""
     db = tmp_path / "weigh.json"
     with Store.open(db) as store:
         store.put_case(base_case())
@@ -250,8 +252,8 @@ def test_a_crafted_trail_is_one_line_never_a_traceback(tmp_path: Path, shape: st
         with pytest.raises(CorruptDatabase, match="history"):
             store.history(CASE_ID)
     before = digest(db)
-    done = weigh({**os.environ, "WEIGH_DB": str(db)}, "export", "--history")
-    err = done.stderr.decode()
+    done = weigh_here("--db", str(db), "export", "--history")
+    err = str(done.stderr)
     assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert "history" in err and digest(db) == before
 
