@@ -114,9 +114,9 @@ def test_import_then_export_every_format(
 
     again = tmp_path / "again.json"
     again.write_text((tmp_path / "out.case").read_text())
-    weigh(cli_env, "import", str(again), "--case", "hostile-2")
+    weigh(weigh_here, "import", str(again), "--case", "hostile-2")
     assert (
-        weigh(cli_env, "export", "--case", "hostile-2", "--format", "case")
+        weigh(weigh_here, "export", "--case", "hostile-2", "--format", "case")
         .stdout.replace('"hostile-2"', '"hostile"')
         .split('"created"')[0]
         == (tmp_path / "out.case").read_text().split('"created"')[0]

@@ -27,8 +27,8 @@ def test_export_import_export_is_byte_identical(
     assert second.read_bytes() == first.read_bytes()
     # a new case from the same file, under another id
     assert weigh_here("import", str(first), "--case", "copy").returncode == 0
-    copy = weigh(cli_env, "export", "--case", "copy", "--format", "csv")
-    assert copy.stdout == first.read_bytes()
+    copy = weigh_here("export", "--case", "copy", "--format", "csv")
+    assert str(copy.stdout).encode() == first.read_bytes()
 
 
 def test_spreadsheet_edit_updates_the_case_and_keeps_notes(

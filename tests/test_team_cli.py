@@ -87,7 +87,7 @@ def test_who_weigh_acts_as_is_checked_before_anything_runs(
 def test_export_lenses_of_a_team_case(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
-    ok(cli_env, "import", str(team_file(tmp_path)))
+    ok(weigh_here, "import", str(team_file(tmp_path)))
     done = weigh_text(cli_env, "export", "--case", "trio", "--format", "csv", "--lens", "ben")
     assert done.returncode == 0
     assert done.stderr.startswith("The .csv file holds ben's votes (--lens); each analyst's votes are kept")
