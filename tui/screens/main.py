@@ -136,6 +136,7 @@ class MainScreen(Screen[None]):
         self.ranking = RankingPanel(id="ranking")
         self._shown_a_case = False  # settle collects from the second case on
         self._enabled = (True, True)  # (a case open, rows shown) when the footer was last drawn
+        self._drawing = False  # handing the panels a new view: its cursor follows it
 
     # ----------------------------------------------- the session, read-only
 
@@ -174,6 +175,7 @@ class MainScreen(Screen[None]):
         for panel in self.query(LOADING):
             panel.loading = True
         self.set_focus(self.matrix)  # empty, and its keys held, until the case shows
+        self.watch(self.matrix, "highlighted", self._cell_moved, init=False)
 
     def show_session(self, session: EditSession, export_folder: Path | None) -> None:
         """The database is open and the case scored (in a worker): show it, then the keys
@@ -234,7 +236,11 @@ class MainScreen(Screen[None]):
     def draw(self, change: Change) -> None:
         """Hand the panels what changed (each redraws itself), then tell the user its message."""
         if change.redraw != "none" or self.case is None:
-            self.shown = Shown(self.session, change)
+            self._drawing = True
+            try:
+                self.shown = Shown(self.session, change)
+            finally:
+                self._drawing = False
             self.cell = self.matrix.current()
         enabled = (self.session.case is not None, self.matrix.row_count > 0)
         if enabled != self._enabled:  # check_action's answers changed: the footer redraws
@@ -244,8 +250,11 @@ class MainScreen(Screen[None]):
             self.notify(change.message, timeout=3, markup=False)
         self.call_after_refresh(collect_after_frame)
 
-    @on(EvidenceMatrix.CellHighlighted, "#matrix")
     def _cell_moved(self) -> None:
+        """The matrix's cursor moved: the panels bound to ``cell`` redraw in the same frame
+        (during a draw, the new view's cursor is set once the panels have the view)."""
+        if self._drawing:
+            return
         self.cell = self.matrix.current()
         self.call_after_refresh(collect_after_frame)
 

@@ -27,7 +27,7 @@ from textual.color import Color
 from textual.coordinate import Coordinate
 from textual.events import Click, Resize
 from textual.geometry import Region, Size, Spacing
-from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -142,19 +142,11 @@ class CellGrid(ScrollView, can_focus=True):
         "cell-grid--fixed-cursor",
     }
 
-    class CellHighlighted(Message):
-        """The cursor moved to another cell (by key, click or program)."""
-
-        def __init__(self, grid: CellGrid, row_key: str | None, column_key: str | None) -> None:
-            super().__init__()
-            self.grid = grid
-            self.row_key = row_key
-            self.column_key = column_key
-
-        @property
-        def control(self) -> CellGrid:
-            return self.grid
-
+    #: (row key, column key) under the cursor, set each time it moves to another cell (by key,
+    #: click or program). A reactive, not a message: a watcher runs in the same turn of the event
+    #: loop as the move, so what it redraws reaches the screen in the move's own frame (a message
+    #: bubbles up the DOM one task at a time, and a frame can be drawn before it arrives).
+    highlighted: var[tuple[str | None, str | None]] = var((None, None), init=False, always_update=True)
     show_cursor = True
 
     def __init__(self, *, fixed_columns: int = 0, id: str | None = None) -> None:
@@ -284,16 +276,17 @@ class CellGrid(ScrollView, can_focus=True):
             if index < len(self.row_keys):
                 self._drawn.pop(self.row_keys[index], None)
                 self._refresh_index(index)
-        row_key, column_key = self.cursor_keys()
-        self.post_message(self.CellHighlighted(self, row_key, column_key))
+        self.highlighted = self.cursor_keys()
 
     def scroll_to_cursor(self) -> None:
         """Scroll so the cursor's cell is in view (below the header, right of the fixed columns)."""
         if not self.row_keys or not self.grid_columns:
             return
-        if not self.size.width or not self.size.height or self._unsettled:
+        if not self.size.width or not self.size.height:
             self.call_after_refresh(self.scroll_to_cursor)  # not laid out yet: no viewport
             return
+        if self._unsettled:  # scrolled now, in this frame; the new rows' layout may move the viewport
+            self.call_after_refresh(self.scroll_to_cursor)
         x = sum(c.render_width for c in self.grid_columns[: self.cursor_column])
         width = self.grid_columns[self.cursor_column].render_width
         fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])

@@ -56,10 +56,15 @@ class FilterBar(Input):
         if back is not None and back.is_attached:
             back.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def watch_value(self, value: str) -> None:
+        """Filter as the key that changed the line is handled, so the line's echo and the
+        view it filters reach the screen in one frame (``Input.Changed``, a message, came
+        a frame after the echo)."""
         if self.has_class("open"):
-            self._apply(event.value, typing=True)
+            self._apply(value, typing=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # applied as the value changed (watch_value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
