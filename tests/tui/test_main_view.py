@@ -99,9 +99,12 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
 
 
-async def test_model_sort_and_as_of_keys_each_cycle_round_and_back(db_path, make_app):
-    """m, s and [ ] in one session: each part ends where it began (the first model, the date
-    sort, all dates), so the next starts from the screen a fresh session shows."""
+async def test_reading_the_bundled_case_models_sort_as_of_detail_filter_small_terminal(
+        db_path, make_app):
+    """m, s and [ ], the detail pane, the filter line, then a small terminal, in one session:
+    each part but the last ends where it began (the first model, the date sort, all dates,
+    no filter), so the next starts from the screen a fresh session shows, the cursor aside
+    (each part that moves it puts it where it needs it first). The last part rates a cell."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -109,6 +112,9 @@ async def test_model_sort_and_as_of_keys_each_cycle_round_and_back(db_path, make
         await sort_cycles_and_most_diagnostic_item_comes_first(pilot)
         assert "sort: date" in flat_text(app)
         await as_of_steps_back_to_15_march_and_forward_to_all(pilot)
+        await detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot)
+        await filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot)
+        await small_terminal_stays_usable_and_resizes(pilot)
         await pilot.press("ctrl+q")
 
 
@@ -132,88 +138,85 @@ async def test_disagreement_mark_comes_and_goes(tmp_path, make_app):
         await pilot.press("ctrl+q")
 
 
-async def test_filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        case = screen.store.case(DEFAULT_CASE_ID)
-        whole = analyse(case).models["weighted"].scores
-        tag = case.evidence[0].tags[0]
-        tagged = [e for e in case.evidence if tag in e.tags]
-        await pilot.press("slash", *f"#{tag}")
-        # narrowed while typing, before enter
-        await until(pilot, lambda: screen.matrix.row_count == len(tagged), "the rows narrowed")
-        await pilot.press("enter")
-        line = f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring the whole case"
-        await until(pilot, lambda: line in flat_text(app), "the filter line")
-        text = flat_text(app)
-        assert "filtered view" not in text  # the ranking is the whole case's
-        assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in text
-        assert screen.session.view.analysis.models["weighted"].scores == whole
-        assert app.focused is screen.matrix
-        # f: score only what is shown, said on screen; f again: the whole case
-        await pilot.press("f")
-        await until(pilot, lambda: "filtered view" in flat_text(app), "the filtered view")
-        sub = Case.model_construct(**{**dict(case), "evidence": tagged})
-        shown = screen.session.view.analysis
-        assert shown.models["weighted"].scores == analyse(sub).models["weighted"].scores
-        assert f"scoring only these {len(tagged)}" in flat_text(app)
-        assert "filtered view" in flat_text(app)
-        await pilot.press("f")
-        await until(pilot, lambda: "filtered view" not in flat_text(app), "the whole case scored")
-        assert screen.session.view.analysis.models["weighted"].scores == whole
-        # free text, case-insensitive, any words
-        await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
-        want = [e for e in case.evidence
-                if all(w in (e.id + " " + e.title + " " + e.details + " " + e.source + " "
-                             + e.kind).lower() for w in ("istanbul", "draft"))]
-        assert want
-        await until(pilot, lambda: screen.matrix.row_count == len(want), "the words' rows")
-        # nothing matches: an empty view and a warning, no crash
-        await pilot.press("slash", "ctrl+u", *"#zz", "enter")
-        await until(pilot, lambda: screen.matrix.row_count == 0, "no rows")
-        assert "No evidence matches" in notices(app)
-        await pilot.press("c", "space")  # no item: nothing happens
-        # escape closes the line without changing the filter; emptying it shows all
-        await pilot.press("slash", "escape")
-        assert "filter #zz" in flat_text(app)
-        await pilot.press("slash", "ctrl+u", "enter")
-        await until(pilot, lambda: screen.matrix.row_count == DEFAULT_ITEMS, "every row again")
-        assert "filtered view" not in flat_text(app)
-        await pilot.press("ctrl+q")
+async def filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    case = screen.store.case(DEFAULT_CASE_ID)
+    whole = analyse(case).models["weighted"].scores
+    tag = case.evidence[0].tags[0]
+    tagged = [e for e in case.evidence if tag in e.tags]
+    await pilot.press("slash", *f"#{tag}")
+    # narrowed while typing, before enter
+    await until(pilot, lambda: screen.matrix.row_count == len(tagged), "the rows narrowed")
+    await pilot.press("enter")
+    line = f"filter #{tag} · {len(tagged)} of {DEFAULT_ITEMS} shown · scoring the whole case"
+    await until(pilot, lambda: line in flat_text(app), "the filter line")
+    text = flat_text(app)
+    assert "filtered view" not in text  # the ranking is the whole case's
+    assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in text
+    assert screen.session.view.analysis.models["weighted"].scores == whole
+    assert app.focused is screen.matrix
+    # f: score only what is shown, said on screen; f again: the whole case
+    await pilot.press("f")
+    await until(pilot, lambda: "filtered view" in flat_text(app), "the filtered view")
+    sub = Case.model_construct(**{**dict(case), "evidence": tagged})
+    shown = screen.session.view.analysis
+    assert shown.models["weighted"].scores == analyse(sub).models["weighted"].scores
+    assert f"scoring only these {len(tagged)}" in flat_text(app)
+    assert "filtered view" in flat_text(app)
+    await pilot.press("f")
+    await until(pilot, lambda: "filtered view" not in flat_text(app), "the whole case scored")
+    assert screen.session.view.analysis.models["weighted"].scores == whole
+    # free text, case-insensitive, any words
+    await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
+    want = [e for e in case.evidence
+            if all(w in (e.id + " " + e.title + " " + e.details + " " + e.source + " "
+                         + e.kind).lower() for w in ("istanbul", "draft"))]
+    assert want
+    await until(pilot, lambda: screen.matrix.row_count == len(want), "the words' rows")
+    # nothing matches: an empty view and a warning, no crash
+    await pilot.press("slash", "ctrl+u", *"#zz", "enter")
+    await until(pilot, lambda: screen.matrix.row_count == 0, "no rows")
+    assert "No evidence matches" in notices(app)
+    await pilot.press("c", "space")  # no item: nothing happens
+    # escape closes the line without changing the filter; emptying it shows all
+    await pilot.press("slash", "escape")
+    assert "filter #zz" in flat_text(app)
+    await pilot.press("slash", "ctrl+u", "enter")
+    await until(pilot, lambda: screen.matrix.row_count == DEFAULT_ITEMS, "every row again")
+    assert "filtered view" not in flat_text(app)
 
 
-async def test_detail_pane_shows_fields_notes_diagnosticity_linchpin(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        case = screen.store.case(DEFAULT_CASE_ID)
-        a = analyse(case)
-        rows = shown_ids(screen)
-        # the noted item, and below the linchpin, nearest the top: fewest cursor moves
-        noted = min((i for i, e in enumerate(case.evidence) if e.notes),
-                    key=lambda i: rows.index(case.evidence[i].id))
-        ev = case.evidence[noted]
-        await pilot.press(*["down"] * rows.index(ev.id))
-        assert screen.matrix.current()[0] == ev.id
-        await until(pilot, lambda: ev.title in str(screen.query_one("#detail-text").render()), "the pane")
-        pane = str(screen.query_one("#detail-text").render())
-        assert ev.title in pane
-        assert ev.source in pane
-        assert f"diagnosticity: {a.diagnosticity[noted]:.3f}" in pane
-        _hid, note = next(iter(ev.notes.items()))
-        assert note[:40] in pane
-        lin = min((i for i, x in enumerate(a.linchpins) if "weighted" in x),
-                  key=lambda i: rows.index(case.evidence[i].id))
-        await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
-        await until(pilot, lambda: "◆ linchpin under" in str(screen.query_one("#detail-text").render()),
-                    "the linchpin in the pane")
-        pane = str(screen.query_one("#detail-text").render())
-        assert "◆ linchpin under" in pane
-        assert "◆" in screen.matrix.get_cell(case.evidence[lin].id, "mark").plain
-        await pilot.press("ctrl+q")
+async def detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await pilot.press("ctrl+home", "home")  # the first cell, where a fresh session starts
+    case = screen.store.case(DEFAULT_CASE_ID)
+    a = analyse(case)
+    rows = shown_ids(screen)
+    # the noted item, and below the linchpin, nearest the top: fewest cursor moves
+    noted = min((i for i, e in enumerate(case.evidence) if e.notes),
+                key=lambda i: rows.index(case.evidence[i].id))
+    ev = case.evidence[noted]
+    await pilot.press(*["down"] * rows.index(ev.id))
+    assert screen.matrix.current()[0] == ev.id
+    await until(pilot, lambda: ev.title in str(screen.query_one("#detail-text").render()), "the pane")
+    pane = str(screen.query_one("#detail-text").render())
+    assert ev.title in pane
+    assert ev.source in pane
+    assert f"diagnosticity: {a.diagnosticity[noted]:.3f}" in pane
+    _hid, note = next(iter(ev.notes.items()))
+    assert note[:40] in pane
+    lin = min((i for i, x in enumerate(a.linchpins) if "weighted" in x),
+              key=lambda i: rows.index(case.evidence[i].id))
+    await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
+    await until(pilot, lambda: "◆ linchpin under" in str(screen.query_one("#detail-text").render()),
+                "the linchpin in the pane")
+    pane = str(screen.query_one("#detail-text").render())
+    assert "◆ linchpin under" in pane
+    assert "◆" in screen.matrix.get_cell(case.evidence[lin].id, "mark").plain
 
 
 async def test_help_lists_every_key_and_closes(db_path, make_app):
@@ -311,31 +314,30 @@ async def test_markup_in_user_text_shows_literally_and_does_nothing(tmp_path, ma
         await pilot.press("ctrl+q")
 
 
-async def test_small_terminal_stays_usable_and_resizes(db_path, make_app):
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        screen: MainScreen = app.screen
-        await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert screen.has_class("narrow")
-        assert not screen.query_one("#detail").display
-        text = flat_text(app)
-        for hid in ("H1", "H6", "Diag"):
-            assert hid in text
-        await pilot.press("right", "right", "right", "right", "right", "c")
-        eid = screen.matrix.current()[0]
-        assert screen.matrix.current()[1] == "H6"
-        assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings["H6"] == "C"
-        await pilot.press("d")
-        await pilot.pause()
-        assert screen.query_one("#detail").display
-        await pilot.press("d")
-        await pilot.resize_terminal(160, 48)
-        await pilot.pause()
-        assert not screen.has_class("narrow")
-        assert screen.query_one("#detail").display
-        await pilot.press("ctrl+q")
+async def small_terminal_stays_usable_and_resizes(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await pilot.press("ctrl+home", "home")  # the first cell, where a fresh session starts
+    await pilot.resize_terminal(80, 24)
+    await pilot.pause()
+    assert screen.has_class("narrow")
+    assert not screen.query_one("#detail").display
+    text = flat_text(app)
+    for hid in ("H1", "H6", "Diag"):
+        assert hid in text
+    await pilot.press("right", "right", "right", "right", "right", "c")
+    eid = screen.matrix.current()[0]
+    assert screen.matrix.current()[1] == "H6"
+    assert screen.store.evidence(DEFAULT_CASE_ID, eid).ratings["H6"] == "C"
+    await pilot.press("d")
+    await pilot.pause()
+    assert screen.query_one("#detail").display
+    await pilot.press("d")
+    await pilot.resize_terminal(160, 48)
+    await pilot.pause()
+    assert not screen.has_class("narrow")
+    assert screen.query_one("#detail").display
 
 
 async def test_switching_between_agreeing_and_disagreeing_cases_shows_every_hypothesis(
