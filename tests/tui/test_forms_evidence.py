@@ -204,7 +204,9 @@ async def test_ten_kilobyte_title_and_note_are_refused_clearly() -> None:
     assert app.results == []
 
 
-async def test_every_field_reachable_by_tab_at_80x24() -> None:
+async def test_every_field_reachable_by_tab_and_every_rating_choice_fits_at_80x24() -> None:
+    """Tab reaches every field in order, each scrolled into view, and comes round again;
+    then, in the same form, the rating drop-down's choices fit on one line at 80 columns."""
     expected = [
         "title", "details", "source", "url", "event_date", "reported_date", "tags", "group",
         "admiralty", "credibility", "relevance", "kind",
@@ -224,26 +226,26 @@ async def test_every_field_reachable_by_tab_at_80x24() -> None:
             await pilot.press("tab")
         assert seen == expected
         assert app.focused is not None and app.focused.id == "title"  # and round again
+        await every_rating_choice_fits_on_one_line_at_80_columns(pilot)
 
 
-async def test_every_rating_choice_fits_on_one_line_at_80_columns() -> None:
+async def every_rating_choice_fits_on_one_line_at_80_columns(pilot: Pilot) -> None:
     from tests.tui.conftest import screen_text
 
-    app = Host(lambda: EvidenceForm(HYPS, new_id="E41"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await goto(pilot, "rating-0")
-        await pilot.press("enter")
-        await pilot.pause()
-        text = screen_text(app)
-        for words in ("II  very inconsistent", "CC  very consistent", "NA  not applicable"):
-            assert words in text, text
-        await pilot.press("escape")
-        # the widest choice, shown in the closed drop-down: every shorter one fits too
-        value = max(RATING_NAMES, key=lambda code: len(f"{code}  {RATING_NAMES[code]}"))
-        await choose(pilot, "rating-0", list(RATING_NAMES).index(value) + 1)  # from blank
-        assert str(app.screen.query_one("#rating-0", Select).value) == value
-        line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
-        assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line
+    app = pilot.app
+    await goto(pilot, "rating-0")
+    await pilot.press("enter")
+    await pilot.pause()
+    text = screen_text(app)
+    for words in ("II  very inconsistent", "CC  very consistent", "NA  not applicable"):
+        assert words in text, text
+    await pilot.press("escape")
+    # the widest choice, shown in the closed drop-down: every shorter one fits too
+    value = max(RATING_NAMES, key=lambda code: len(f"{code}  {RATING_NAMES[code]}"))
+    await choose(pilot, "rating-0", list(RATING_NAMES).index(value) + 1)  # from blank
+    assert str(app.screen.query_one("#rating-0", Select).value) == value
+    line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
+    assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line
 
 
 def test_a_report_before_its_event_is_a_warning_not_an_error():
