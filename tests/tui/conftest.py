@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -54,16 +53,6 @@ def _styles_caches_let_go() -> Iterator[None]:
     from textual._styles_cache import StylesCache
 
     StylesCache.get_inner_outer.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _test_process_frozen() -> None:
-    """What the test process holds before the test (pytest, the test modules, every library
-    imported) is frozen out of the collector's way, as the workbench freezes what its
-    start-up built (``gc_policy.resume``): a form or dialog tested in a bare host app
-    otherwise had every full pass walk the whole test process. The root conftest
-    unfreezes after each test."""
-    gc.freeze()
 
 
 @pytest.fixture
