@@ -4,7 +4,9 @@ screen applies the result to the store, selects the new item, and `u` undoes."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from evidence.seed import DEFAULT_CASE_ID
@@ -57,42 +59,53 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
     assert ev.ratings == {"H1": "C", "H2": "CC", "H3": "N", "H4": "I", "H5": "II", "H6": "NA"}
 
 
-async def test_delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(db_path, make_app):
+async def test_delete_undo_and_edit_evidence_then_a_deleted_items_id_is_not_reused(db_path, make_app):
+    """Two parts in one session on the bundled case: delete asks, u restores the item in
+    place, e edits it and u takes the edit back (the case as it began, on disk too); then
+    the last item deleted and a new one added gets a fresh id."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        main: MainScreen = app.screen
-        await pilot.press("down", "down")
-        eid, _ = main.matrix.current()
-        order = [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.press("n")  # no: nothing happens
-        await pilot.pause()
-        assert eid in [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert eid not in [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
-        assert main.matrix.row_count == DEFAULT_ITEMS - 1
-        assert f"Deleted {eid}" in notices(app)
-        assert len(stored_case(db_path).evidence) == DEFAULT_ITEMS - 1  # on disk at once
-        await pilot.press("u")
-        assert main.matrix.current()[0] == eid
-        # e edits the focused item; u takes the edit back
-        old = main.store.evidence(DEFAULT_CASE_ID, eid)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"Renamed item", "ctrl+s")
-        await pilot.pause()
-        assert app.screen is main
-        assert main.store.evidence(DEFAULT_CASE_ID, eid).title == "Renamed item"
-        assert "Renamed item" in flat_text(app)
-        await pilot.press("u")
-        assert main.store.evidence(DEFAULT_CASE_ID, eid) == old
+        await delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(pilot, db_path)
+        await a_deleted_items_id_is_not_given_to_the_next_item(pilot)
         await pilot.press("ctrl+q")
-    assert [e.id for e in stored_case(db_path).evidence] == order  # back in its place
+
+
+async def delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(
+        pilot: Pilot[Any], db_path: Path) -> None:
+    app = pilot.app
+    main = app.screen
+    assert isinstance(main, MainScreen)
+    await pilot.press("down", "down")
+    eid, _ = main.matrix.current()
+    order = [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
+    await pilot.press("delete")
+    await pilot.pause()
+    await pilot.press("n")  # no: nothing happens
+    await pilot.pause()
+    assert eid in [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
+    await pilot.press("delete")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+    assert eid not in [e.id for e in main.store.case(DEFAULT_CASE_ID).evidence]
+    assert main.matrix.row_count == DEFAULT_ITEMS - 1
+    assert f"Deleted {eid}" in notices(app)
+    assert len(stored_case(db_path).evidence) == DEFAULT_ITEMS - 1  # on disk at once
+    await pilot.press("u")
+    assert main.matrix.current()[0] == eid
+    # e edits the focused item; u takes the edit back
+    old = main.store.evidence(DEFAULT_CASE_ID, eid)
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("ctrl+u", *"Renamed item", "ctrl+s")
+    await pilot.pause()
+    assert app.screen is main
+    assert main.store.evidence(DEFAULT_CASE_ID, eid).title == "Renamed item"
+    assert "Renamed item" in flat_text(app)
+    await pilot.press("u")
+    assert main.store.evidence(DEFAULT_CASE_ID, eid) == old
+    assert [e.id for e in stored_case(db_path).evidence] == order  # back in its place, on disk
     assert stored_case(db_path).item(eid).title == old.title
 
 
@@ -163,31 +176,29 @@ async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make
         await pilot.press("ctrl+q")
 
 
-async def test_a_deleted_items_id_is_not_given_to_the_next_item(db_path, make_app):
+async def a_deleted_items_id_is_not_given_to_the_next_item(pilot: Pilot[Any]) -> None:
     """Issue 22, bug 2: delete the last item, add one: a fresh id, with no one else's history."""
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        main: MainScreen = app.screen
-        last = f"E{DEFAULT_ITEMS}"
-        main.matrix.focus()
-        rows = shown_ids(main)
-        at = rows.index(last)  # from whichever end is nearer
-        if at < len(rows) // 2:
-            await pilot.press("ctrl+home", *["down"] * at)
-        else:
-            await pilot.press("ctrl+end", *["up"] * (len(rows) - 1 - at))
-        assert main.matrix.current()[0] == last
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        await pilot.press(*"Fresh item", "ctrl+s")
-        await pilot.pause()
-        assert app.screen is main
-        assert main.matrix.current()[0] == f"E{DEFAULT_ITEMS + 1}"
-        await until(pilot, lambda: "History" in flat_text(app), "the new item's history")
-        assert f"deleted evidence {last}" not in flat_text(app)
-        await pilot.press("ctrl+q")
+    app = pilot.app
+    main = app.screen
+    assert isinstance(main, MainScreen)
+    last = f"E{DEFAULT_ITEMS}"
+    main.matrix.focus()
+    rows = shown_ids(main)
+    at = rows.index(last)  # from whichever end is nearer
+    if at < len(rows) // 2:
+        await pilot.press("ctrl+home", *["down"] * at)
+    else:
+        await pilot.press("ctrl+end", *["up"] * (len(rows) - 1 - at))
+    assert main.matrix.current()[0] == last
+    await pilot.press("delete")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    await pilot.press(*"Fresh item", "ctrl+s")
+    await pilot.pause()
+    assert app.screen is main
+    assert main.matrix.current()[0] == f"E{DEFAULT_ITEMS + 1}"
+    await until(pilot, lambda: "History" in flat_text(app), "the new item's history")
+    assert f"deleted evidence {last}" not in flat_text(app)
