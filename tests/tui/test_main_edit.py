@@ -4,9 +4,7 @@ screen applies the result to the store, selects the new item, and `u` undoes."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from evidence.seed import DEFAULT_CASE_ID
@@ -71,8 +69,7 @@ async def test_delete_undo_and_edit_evidence_then_a_deleted_items_id_is_not_reus
         await pilot.press("ctrl+q")
 
 
-async def delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(
-        pilot: Pilot[Any], db_path: Path) -> None:
+async def delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(pilot, db_path):
     app = pilot.app
     main = app.screen
     assert isinstance(main, MainScreen)
@@ -176,7 +173,7 @@ async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make
         await pilot.press("ctrl+q")
 
 
-async def a_deleted_items_id_is_not_given_to_the_next_item(pilot: Pilot[Any]) -> None:
+async def a_deleted_items_id_is_not_given_to_the_next_item(pilot):
     """Issue 22, bug 2: delete the last item, add one: a fresh id, with no one else's history."""
     app = pilot.app
     main = app.screen
