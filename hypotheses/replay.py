@@ -21,11 +21,11 @@ from operator import is_not
 
 from hypotheses.models import Case, Evidence
 from hypotheses.scoring import (
+    _EXACT,
     _WCLASS,
     ModelScores,
     _model_scores,
     class_id,
-    exact_term,
     known_date,
     known_dates,
     log_priors,
@@ -60,14 +60,18 @@ class Replay:
         self._dates: list[date] = []
         self._buckets: list[list[int]] = []  # [bucket][hypothesis]; bucket 0: undated
         self._base: list[int] = []
-        self._terms: dict[tuple[int, str], int] = {}
+        self._terms: dict[int, dict[str | None, int]] = {}  # weight class → code → exact term
+
+    def _row(self, cid: int) -> dict[str | None, int]:
+        """Every code's exact term for one weight class (worked out when the class is first met)."""
+        row = self._terms.get(cid)
+        if row is None:
+            exact = _EXACT[self.model.name][cid]
+            row = self._terms[cid] = {code: _exact(pair) for code, pair in exact.items()}
+        return row
 
     def _term(self, cid: int, code: str) -> int:
-        key = (cid, code)
-        value = self._terms.get(key)
-        if value is None:
-            value = self._terms[key] = _exact(exact_term(self.model.name, cid, code))
-        return value
+        return self._row(cid)[code]
 
     def _bucket(self, ev: Evidence) -> int | None:
         """The item's bucket; None if its known date is not among the stops' dates."""
@@ -82,23 +86,36 @@ class Replay:
         bucket = self._bucket(ev)
         assert bucket is not None
         row = self._buckets[bucket]
-        cid = _WCLASS[ev.credibility][ev.relevance]
+        terms = self._row(_WCLASS[ev.credibility][ev.relevance])
         for j, hid in enumerate(hids):
             code = ev.ratings.get(hid)
             if code is not None:
-                row[j] += sign * self._term(cid, code)
+                row[j] += sign * terms[code]
 
     def _build(self, case: Case, hids: list[str]) -> None:
-        self._dates = known_dates(case)
-        self._buckets = [[0] * len(hids) for _ in range(len(self._dates) + 1)]
+        """Every taking-part item into its bucket: the loop every full replay runs once per
+        item and rated cell, so it walks each item's ratings (not every column) with the
+        bucket, column and term found by one dict lookup each."""
+        self._dates = dates = known_dates(case)
+        buckets = self._buckets = [[0] * len(hids) for _ in range(len(dates) + 1)]
+        bucket_of: dict[date | None, int] = {d: k for k, d in enumerate(dates, 1)}
+        bucket_of[None] = 0
+        column = {hid: j for j, hid in enumerate(hids)}
+        rows = self._terms
         groups: dict[str, list[Evidence]] = {}
         for ev in case.evidence:
             if ev.excluded:
                 continue
-            if ev.group is None:
-                self._add(ev, hids, 1)
-            else:
+            if ev.group is not None:
                 groups.setdefault(ev.group, []).append(ev)
+                continue
+            row = buckets[bucket_of[known_date(ev)]]
+            cid = _WCLASS[ev.credibility][ev.relevance]
+            terms = rows.get(cid) or self._row(cid)
+            for hid, code in ev.ratings.items():
+                j = column.get(hid)
+                if j is not None:
+                    row[j] += terms[code]
         for members in groups.values():
             self._add_group(members, hids)
         if self.model.uses_priors:
