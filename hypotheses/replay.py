@@ -150,16 +150,9 @@ class Replay:
     def _update(self, case: Case) -> list[str]:
         """Bring the buckets up to date with ``case``; its hypothesis ids."""
         hids = [h.id for h in case.hypotheses]
-        key = (tuple(hids), tuple(h.prior for h in case.hypotheses))
         evidence = case.evidence
-        changed: list[int] | None = None
         old = self._evidence
-        if key == self._key and len(evidence) == len(old):
-            changed = list(compress(range(len(evidence)), map(is_not, evidence, old)))
-            if len(changed) > self.MAX_CHANGED or not all(
-                self._patchable(old[i], evidence[i]) for i in changed
-            ):
-                changed = None
+        changed = self._changes(case)
         if changed is None:
             self._build(case, hids)
         else:
@@ -168,8 +161,31 @@ class Replay:
                     self._add(old[i], hids, -1)
                 if not evidence[i].excluded:
                     self._add(evidence[i], hids, 1)
-        self._key, self._evidence = key, list(evidence)
+        self._key, self._evidence = self._key_of(case), list(evidence)
         return hids
+
+    @staticmethod
+    def _key_of(case: Case) -> tuple[object, ...]:
+        return tuple(h.id for h in case.hypotheses), tuple(h.prior for h in case.hypotheses)
+
+    def _changes(self, case: Case) -> list[int] | None:
+        """The positions of the items changed since the last call, if patching them is
+        enough; None if the buckets must be built again from the whole case."""
+        evidence, old = case.evidence, self._evidence
+        if self._key_of(case) != self._key or len(evidence) != len(old):
+            return None
+        changed = list(compress(range(len(evidence)), map(is_not, evidence, old)))
+        if len(changed) > self.MAX_CHANGED or not all(
+            self._patchable(old[i], evidence[i]) for i in changed
+        ):
+            return None
+        return changed
+
+    def builds(self, case: Case) -> bool:
+        """Whether the next call on ``case`` replays the whole case rather than a few
+        items changed since the last: a caller with a large case can run that one
+        somewhere it keeps no one waiting."""
+        return self._changes(case) is None
 
     def _patchable(self, old: Evidence, new: Evidence) -> bool:
         return (

@@ -17,6 +17,7 @@ from datetime import date
 from fractions import Fraction
 from itertools import compress
 from operator import is_not, ne
+from threading import Lock
 from typing import Any, Literal
 
 from hypotheses.evidence_filter import Query, haystack_of, matches
@@ -39,6 +40,18 @@ from hypotheses.team import (
 from tui.view_state import ViewState
 
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
+
+
+@dataclass(frozen=True, eq=False)
+class SeriesAsk:
+    """What one leader line is worked out from: the model, the scored case (a snapshot),
+    the as-of stops and the leader. A new one each time the view is drawn, so a line
+    worked out for an older one is known to be stale by identity."""
+
+    model: str
+    scored: Case
+    stops: list[date | None]
+    leader: str
 
 
 class NoCase(Exception):
@@ -143,6 +156,7 @@ class CaseView:
         self._last_filter: tuple[list[Evidence], Query, list[Evidence]] | None = None
         self.scorer = Scorer()  # incremental: a one-cell edit rescores only what it touched
         self.series_for: dict[str, LeaderSeries] = {m: LeaderSeries(m) for m in MODELS}
+        self._series_locks: dict[str, Lock] = {m: Lock() for m in MODELS}  # one thread a replay
         # per model, the last line worked out: (scored case, stops, leader, series)
         self._series: dict[str, tuple[Case, list[date | None], str, list[float]]] = {}
 
@@ -397,31 +411,64 @@ class CaseView:
 
     def leader_series(self, model: str | None = None) -> list[float]:
         """The (first) leader's score at every as-of stop under ``model`` (default: the
-        one on show), for the timeline.
+        one on show), for the timeline."""
+        ask = self.series_ask(model)
+        return [] if ask is None else self.series_of(ask)
+
+    def series_ask(self, model: str | None = None) -> SeriesAsk | None:
+        """What the leader's line under ``model`` (default: the one on show) is worked out
+        from as the view stands; None when there is no line (no case, no hypotheses)."""
+        model = model or self.state.model
+        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
+            return None
+        leaders = leader_ids(self.analysis, model)
+        if not leaders:
+            return None
+        return SeriesAsk(model, self.scored, self.state.stops, leaders[0])
+
+    def ready_series(self, ask: SeriesAsk) -> list[float] | None:
+        """The line ``ask`` names if it is already worked out, else None.
 
         Kept per model while the scored case, stops and leader stay the same: a sort,
         a filter, an as-of step or another model draws a line already worked out."""
-        model = model or self.state.model
-        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
-            return []
-        leaders = leader_ids(self.analysis, model)
-        if not leaders:
-            return []
-        stops = self.state.stops
-        last = self._series.get(model)
-        if last is not None and last[0] is self.scored and last[1] is stops and last[2] == leaders[0]:
+        last = self._series.get(ask.model)
+        if last is not None and last[0] is ask.scored and last[1] is ask.stops and last[2] == ask.leader:
             return last[3]
-        series = self.series_for[model].series(self.scored, leaders[0], stops)
-        self._series[model] = (self.scored, stops, leaders[0], series)
-        return series
+        return None
 
-    def warm_up(self) -> None:
-        """Work out every model's leader series now (after the first frame), so the
-        first m or [ after opening a large case does not pay for it."""
-        if self.analysis is None or self.scored is None or not self.analysis.case.hypotheses:
-            return
-        for model in MODELS:
-            self.leader_series(model)
+    def series_of(self, ask: SeriesAsk) -> list[float]:
+        """The line ``ask`` names, worked out now if it is not yet. Safe from a worker
+        thread: each model's replay is used by one thread at a time, and ``ask`` holds
+        everything it reads (the scored case is a snapshot that never changes)."""
+        with self._series_locks[ask.model]:
+            return self._series_locked(ask)
+
+    def series_now(self, ask: SeriesAsk, cells: int) -> list[float] | None:
+        """The line ``ask`` names if it is worked out or quick to work out: the replay
+        patches a few items, or the case has at most ``cells`` cells. None if it takes a
+        whole replay of a larger case, or another thread is working out this model's
+        line: then it is for a worker (:meth:`series_of`), away from the keys."""
+        ready = self.ready_series(ask)
+        if ready is not None:
+            return ready
+        lock = self._series_locks[ask.model]
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            big = len(ask.scored.evidence) * len(ask.scored.hypotheses) > cells
+            if big and self.series_for[ask.model].builds(ask.scored):
+                return None
+            return self._series_locked(ask)
+        finally:
+            lock.release()
+
+    def _series_locked(self, ask: SeriesAsk) -> list[float]:
+        ready = self.ready_series(ask)
+        if ready is not None:
+            return ready
+        series = self.series_for[ask.model].series(ask.scored, ask.leader, ask.stops)
+        self._series[ask.model] = (ask.scored, ask.stops, ask.leader, series)
+        return series
 
     def first_steps(self) -> str | None:
         """The guide for an empty or unrated case (see :func:`first_steps`)."""

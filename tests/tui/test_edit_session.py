@@ -289,7 +289,8 @@ def test_the_sparkline_series_follows_model_date_and_edits(session: EditSession)
         state = session.view.state
         return Replay(state.model).series(session.view.scored, leaders[0], state.stops)
 
-    session.view.warm_up()
+    for model in MODELS:  # every model's line worked out, as the workbench does once a case opens
+        session.view.leader_series(model)
     for action in ("model", "back", "model", "rate", "model", "forward", "sort", "rate", "model"):
         if action == "model":
             session.view.cycle_model()

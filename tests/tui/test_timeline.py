@@ -3,13 +3,22 @@ one and the leader stay in view (the whole sparkline used to wrap out of sight).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+from textual.app import App
+
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import screen_text
-from tui.widgets.timeline import sparkline
+from hypotheses.replay import Replay
+from hypotheses.scoring_models import MODELS, scoring_model
+from tests.tui.conftest import screen_text, until
+from tui.case_view import CaseView, SeriesAsk
+from tui.screens.main import MainScreen
+from tui.widgets.timeline import Timeline, sparkline
 
 
 def test_a_long_series_shows_a_window_around_the_current_stop() -> None:
@@ -50,3 +59,72 @@ async def test_hundreds_of_dates_keep_the_leader_on_the_as_of_line(tmp_path, mak
             line = next(ln for ln in screen_text(app).splitlines() if "As of" in ln)
             assert "leader H1" in line and "…" in line, line
         await pilot.press("ctrl+q")
+
+
+def as_of_line(app: App[object]) -> str:
+    return next(ln for ln in screen_text(app).splitlines() if "As of" in ln)
+
+
+def fresh_leader(view: CaseView) -> str:
+    """The leader's words a replay from scratch gives for the view on show."""
+    leader = view.leaders()[0]
+    state = view.state
+    assert view.scored is not None
+    series = Replay(state.model).series(view.scored, leader, state.stops)
+    return f"leader {leader}: {scoring_model(state.model).format_score(series[state.stop])}"
+
+
+async def test_a_large_case_shows_at_once_and_its_line_follows_from_a_worker(
+        tmp_path: Path, make_app: Callable[[Path], App[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case, ranking and matrix show while the leader line is worked out in a worker
+    (the line loading); keys act meanwhile; the line drawn is the one for the view on
+    show, never one asked for before a key changed it; a rating patches it at once."""
+    db = tmp_path / "dates.json"
+    many_dates(db, 300)
+    monkeypatch.setattr(Timeline, "WORKER_CELLS", 0)  # this case counts as large
+    gates = {model: threading.Event() for model in MODELS}  # each model's line waits for its gate
+    series_of = CaseView.series_of
+
+    def gated(self: CaseView, ask: SeriesAsk) -> list[float]:
+        assert gates[ask.model].wait(30), "the test never opened the gate"
+        return series_of(self, ask)
+
+    monkeypatch.setattr(CaseView, "series_of", gated)
+    app = make_app(db)
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            timeline = screen.query_one(Timeline)
+            view = screen.session.view
+            first = view.state.model
+            await until(pilot, lambda: timeline.loading, "the line loading")
+            assert "Many dates" in screen_text(app) and "E0" in screen_text(app)  # the case shows
+            await pilot.press("s", "m", "left_square_bracket")  # keys act while the line is worked out
+            await pilot.pause()
+            text = screen_text(app)
+            assert "sort: diagnosticity" in text.splitlines()[0], text.splitlines()[0]
+            second = view.state.model
+            assert second != first and timeline.loading
+            gates[second].set()  # the line for the view on show comes first
+            await until(pilot, lambda: not timeline.loading, "the line")
+            dates = view.state.stops
+            assert f"As of {dates[-2].isoformat()}  [{len(dates) - 1}/{len(dates)}]" in as_of_line(app)
+            assert fresh_leader(view) in as_of_line(app)
+            shown = as_of_line(app)
+            gates[first].set()  # the line asked for before m comes late: never drawn
+            await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "timeline"),
+                        "the line asked for first")
+            await pilot.pause()
+            assert as_of_line(app) == shown and not timeline.loading
+            for gate in gates.values():
+                gate.set()
+            await app.workers.wait_for_complete()
+            await pilot.press("i")  # a rating: the line is patched at once, no worker
+            assert not timeline.loading and fresh_leader(view) in as_of_line(app)
+            await pilot.press("m")  # worked out already after the case opened
+            assert not timeline.loading and fresh_leader(view) in as_of_line(app)
+            await pilot.press("ctrl+q")
+    finally:
+        for gate in gates.values():
+            gate.set()

@@ -222,7 +222,7 @@ class MainScreen(Screen[None]):
         self.set_focus(self.matrix)
         settle(collect=self._shown_a_case)
         self._shown_a_case = True
-        self.call_after_refresh(self.session.view.warm_up)
+        self.query_one(Timeline).warm_up()
         self.post_message(self.CaseOpened(case_id))
         # indicators past their expected date deserve a look when the case opens
         late = overdue_indicators(self.session.view.require(), self.session.view.state.judged_on())

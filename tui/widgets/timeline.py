@@ -8,15 +8,19 @@ undated items count at every stop. The series comes from ``hypotheses.replay``.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
+from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
 
-from hypotheses.scoring_models import scoring_model
+from hypotheses.scoring_models import MODELS, scoring_model
 
 if TYPE_CHECKING:
+    from tui.case_view import CaseView, SeriesAsk
     from tui.shown import Shown
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -59,22 +63,109 @@ def sparkline(values: list[float], current: int, width: int | None = None) -> Te
 
 class Timeline(Widget):
     """One line: as-of date, the stop count, the sparkline, the leader; bound to
-    ``MainScreen.shown``."""
+    ``MainScreen.shown``.
+
+    A line that takes a whole replay of a large case (the case just opened, another
+    model, an item added) is worked out in a worker thread, the line showing Textual's
+    loading meanwhile: the case, the ranking and the matrix show without waiting for
+    it, and keys act while it is worked out. Only the line asked for last is drawn
+    (one asked for before it is dropped when it comes); a line that is already worked
+    out or quick to work out (a few items patched) is drawn at once, with the rest.
+    """
+
+    #: Above this many cells (items × hypotheses), a whole replay is a worker's job.
+    WORKER_CELLS: ClassVar[int] = 20_000
 
     shown: var[Shown | None] = var(None, init=False)
+
+    class SeriesReady(Message):
+        """A worker worked out the line ``ask`` named."""
+
+        def __init__(self, ask: SeriesAsk, series: list[float]) -> None:
+            super().__init__()
+            self.ask = ask
+            self.series = series
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Text("")
+        self._width = 0  # the width the line was made for
         self._shown: tuple[list[date | None], int, list[float], list[str], str, int] | None = None
+        self._wanted: SeriesAsk | None = None  # the line being worked out for the view on show
+        self._line: tuple[list[date | None], int, list[str], str, int] | None = None  # and the rest
+        self._warm_up_due = False  # a case was opened: the other models' lines after its own
 
     def watch_shown(self, shown: Shown | None) -> None:
         view = shown.session.view if shown is not None else None
+        self._wanted = None  # whatever a worker brings now is stale
         if view is None or view.analysis is None:
+            self.loading = False
             return  # no case: the line keeps what it showed
         state = view.state
-        self.show(state.stops, state.stop, view.leader_series(), view.leaders(), state.model,
-                  undated=view.analysis.undated_used)
+        line = (state.stops, state.stop, view.leaders(), state.model, view.analysis.undated_used)
+        ask = view.series_ask()
+        series = [] if ask is None else view.series_now(ask, self.WORKER_CELLS)
+        if series is None:
+            assert ask is not None
+            self._wanted, self._line = ask, line
+            self.loading = True
+            # started once the frame with the case is drawn: a worker thread holding the
+            # interpreter while that frame is laid out would only delay it
+            self.call_after_refresh(self._work_out, view, ask)
+            return
+        self.loading = False
+        self._draw(line, series)
+        if self._warm_up_due:
+            self.call_after_refresh(self._warm_up)
+
+    def _work_out(self, view: CaseView, ask: SeriesAsk) -> None:
+        if ask is self._wanted:  # not overtaken while the frame was drawn
+            self.run_worker(partial(self._series_worker, view, ask), group="timeline",
+                            thread=True, description=f"leader line, {ask.model}")
+
+    def _series_worker(self, view: CaseView, ask: SeriesAsk) -> None:
+        """In a worker thread: the line, handed back to the widget as a message."""
+        self.post_message(self.SeriesReady(ask, view.series_of(ask)))
+
+    @on(SeriesReady)
+    def _series_ready(self, message: SeriesReady) -> None:
+        message.stop()
+        if message.ask is not self._wanted or self._line is None:
+            return  # the view moved on: the line it wants is on its way or drawn
+        self._wanted = None
+        self.loading = False
+        self._draw(self._line, message.series)
+        if self._warm_up_due:
+            self.call_after_refresh(self._warm_up)
+
+    def warm_up(self) -> None:
+        """A case was just opened: once its line is drawn, work out the other models'
+        lines too, so the first m does not wait for them (in a worker when they take a
+        whole replay of a large case)."""
+        self._warm_up_due = True
+        if self._wanted is None:
+            self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        view = self.shown.session.view if self.shown is not None else None
+        if not self._warm_up_due or self._wanted is not None or view is None:
+            return  # done already, or after the line the view is waiting for
+        self._warm_up_due = False
+        asks = [ask for model in MODELS if model != view.state.model
+                and (ask := view.series_ask(model)) is not None
+                and view.series_now(ask, self.WORKER_CELLS) is None]
+        if asks:
+            self.run_worker(partial(self._warm_up_worker, view, asks), group="timeline-warm-up",
+                            thread=True, description="the other models' leader lines")
+
+    @staticmethod
+    def _warm_up_worker(view: CaseView, asks: list[SeriesAsk]) -> None:
+        for ask in asks:
+            view.series_of(ask)
+
+    def _draw(self, line: tuple[list[date | None], int, list[str], str, int], series: list[float]) -> None:
+        stops, stop, leaders, model, undated = line
+        self.show(stops, stop, series, leaders, model, undated=undated)
 
     def show(
         self,
@@ -86,6 +177,17 @@ class Timeline(Widget):
         undated: int = 0,
     ) -> None:
         self._shown = (stops, current, values, leaders, model, undated)
+        text = self._line_text(self.content_region.width)
+        if text != self._text:  # a sort or filter leaves it as it was: no redraw
+            self._text = text
+            self.refresh()
+
+    def _line_text(self, width: int) -> Text:
+        """The line for the width it is drawn at (0: not placed yet, as under the loading
+        indicator); the ``_width`` it was made for is kept with it."""
+        assert self._shown is not None
+        stops, current, values, leaders, model, undated = self._shown
+        self._width = width
         as_of = stops[current] if stops else None
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("As of ", style="bold")
@@ -100,7 +202,6 @@ class Timeline(Widget):
             who = "leader" if len(leaders) == 1 else "leaders"  # a tie names every leader
             tail.append(f"  {who} {', '.join(leaders)}: {shown}")
         tail.append("   [ ] step dates", style="dim")
-        width = self.content_region.width
         window = None
         if width and len(values) > width - text.cell_len:
             # the whole line would go to a second line no one sees (hundreds of dates):
@@ -108,13 +209,12 @@ class Timeline(Widget):
             window = max(MIN_WINDOW, width - text.cell_len - tail.cell_len)
         text.append_text(sparkline(values, current, window))
         text.append_text(tail)
-        if text != self._text:  # a sort or filter leaves it as it was: no redraw
-            self._text = text
-            self.refresh()
-
-    def on_resize(self) -> None:
-        if self._shown is not None:
-            self.show(*self._shown)
+        return text
 
     def render(self) -> Text:
+        """The line as last shown, made again for the width it is drawn at if that differs
+        from the one it was made for (drawn while loading or before a resize: never cut)."""
+        width = self.content_region.width
+        if self._shown is not None and width != self._width:
+            self._text = self._line_text(width)
         return self._text
