@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -36,23 +36,6 @@ DEFAULT_ITEMS = len(default_case().evidence)
 def _private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user state dir (last-used case) from a test."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-
-
-@pytest.fixture(autouse=True)
-def _styles_caches_let_go() -> Iterator[None]:
-    """Let go of the widgets' render caches a finished app leaves behind.
-
-    Textual memoises ``StylesCache.get_inner_outer`` with an ``lru_cache`` keyed by the
-    StylesCache itself, so the last 1,024 widgets' caches, and every rendered line they
-    hold, stay alive after their app has gone. Over a worker's run that heap grew by some
-    20,000 objects per test, and each full collection the workbench runs (on opening a
-    case, ``gc_policy.settle``) walked all of it: several times the cost of a fresh
-    process's. A test starts from the heap a new process would have.
-    """
-    yield
-    from textual._styles_cache import StylesCache
-
-    StylesCache.get_inner_outer.cache_clear()
 
 
 @pytest.fixture
