@@ -101,7 +101,6 @@ class Replay:
         bucket_of: dict[date | None, int] = {d: k for k, d in enumerate(dates, 1)}
         bucket_of[None] = 0
         column = {hid: j for j, hid in enumerate(hids)}
-        rows = self._terms
         groups: dict[str, list[Evidence]] = {}
         for ev in case.evidence:
             if ev.excluded:
@@ -111,7 +110,7 @@ class Replay:
                 continue
             row = buckets[bucket_of[known_date(ev)]]
             cid = _WCLASS[ev.credibility][ev.relevance]
-            terms = rows.get(cid) or self._row(cid)
+            terms = self._row(cid)
             for hid, code in ev.ratings.items():
                 j = column.get(hid)
                 if j is not None:

@@ -17,10 +17,15 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
 
-async def m_cycles_models_and_bayes_shows_percent_with_caveat(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
+def _workbench(pilot: Pilot[Any]) -> tuple[Any, MainScreen]:
+    """The app and its workbench, which each part of a session reads."""
+    screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
+    return pilot.app, screen
+
+
+async def m_cycles_models_and_bayes_shows_percent_with_caveat(pilot: Pilot[Any]) -> None:
+    app, screen = _workbench(pilot)
     case = screen.store.case(DEFAULT_CASE_ID)
     a = analyse(case)
     assert "weighted inconsistency (PARC)" in flat_text(app)
@@ -40,9 +45,7 @@ async def m_cycles_models_and_bayes_shows_percent_with_caveat(pilot: Pilot[Any])
 
 
 async def sort_cycles_and_most_diagnostic_item_comes_first(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
+    app, screen = _workbench(pilot)
     case = screen.store.case(DEFAULT_CASE_ID)
     a = analyse(case)
     dated = sorted((e.event_date, i) for i, e in enumerate(case.evidence) if e.event_date)
@@ -65,9 +68,7 @@ async def sort_cycles_and_most_diagnostic_item_comes_first(pilot: Pilot[Any]) ->
 
 
 async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
+    app, screen = _workbench(pilot)
     case = screen.store.case(DEFAULT_CASE_ID)
     dates = known_dates(case)
     assert date(2022, 3, 15) in dates
@@ -139,9 +140,7 @@ async def test_disagreement_mark_comes_and_goes(tmp_path, make_app):
 
 
 async def filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
+    app, screen = _workbench(pilot)
     case = screen.store.case(DEFAULT_CASE_ID)
     whole = analyse(case).models["weighted"].scores
     tag = case.evidence[0].tags[0]
@@ -189,9 +188,7 @@ async def filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot: P
 
 
 async def detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
+    _, screen = _workbench(pilot)
     await pilot.press("ctrl+home", "home")  # the first cell, where a fresh session starts
     case = screen.store.case(DEFAULT_CASE_ID)
     a = analyse(case)
@@ -315,9 +312,7 @@ async def test_markup_in_user_text_shows_literally_and_does_nothing(tmp_path, ma
 
 
 async def small_terminal_stays_usable_and_resizes(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
+    app, screen = _workbench(pilot)
     await pilot.press("ctrl+home", "home")  # the first cell, where a fresh session starts
     await pilot.resize_terminal(80, 24)
     await pilot.pause()

@@ -25,6 +25,10 @@ class Footer(TextualFooter):
     _rebuild_pending = False
     _keys_drawn: object = None  # what the keys showed when last built
 
+    def __init__(self, *, keys_when: Callable[[], bool] = lambda: True) -> None:
+        super().__init__()
+        self._keys_when = keys_when
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._keys_ready = True
         if self._rebuild_pending:
@@ -58,10 +62,6 @@ class Footer(TextualFooter):
             if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
                 widget.set_reactive(compact, self.compact)
             yield widget
-
-    def __init__(self, *, keys_when: Callable[[], bool] = lambda: True) -> None:
-        super().__init__()
-        self._keys_when = keys_when
 
     async def recompose(self) -> None:
         self._rebuild_pending = False
