@@ -245,3 +245,11 @@ def test_the_code_points_to_nothing_outside_the_repository() -> None:
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if outside.search(line) and p != Path(__file__)]
     assert found == []
+
+
+def test_the_readme_is_for_users_and_each_package_explains_itself() -> None:
+    """The README stays short enough to read (≤ 16,000 bytes): how the code works lives beside
+    it, a README.md per package and one for the benchmarks."""
+    assert len((ROOT / "README.md").read_bytes()) <= 16_000
+    for folder in ("hypotheses", "evidence", "tui", "tests/benchmarks"):
+        assert (ROOT / folder / "README.md").stat().st_size > 0, folder

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
+
+from hypotheses.models import RATING_NAMES, Rating
 
 
 class KeySection(NamedTuple):
@@ -29,3 +31,15 @@ class ShowsKeys(Protocol):
     def key_sections(self) -> list[KeySection]:
         """The screen's keys, in the order a user meets them."""
         ...
+
+
+#: The key that gives each rating: the matrix's keys, and a form's rating line's.
+RATING_KEYS: tuple[tuple[str, Rating], ...] = (
+    ("c", "C"), ("C", "CC"), ("n", "N"), ("i", "I"), ("I", "II"), ("x", "NA"),
+)
+
+
+def rating_bindings(action: str, **options: Any) -> list[BindingType]:
+    """A binding per rating, running ``action('<code>')`` (``options``: Binding's own)."""
+    return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
+                    **options) for key, code in RATING_KEYS]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
-from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
+from hypotheses.models import Evidence, Hypothesis
 from tests.tui.host import Host, shown
 from tui.screens.evidence_form import EvidenceForm
+from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.rating_picker import RatingPicker
 
 HYPS = [
     Hypothesis(id="H1", title="Russia negotiated in bad faith"),
@@ -38,9 +40,9 @@ async def fill(pilot: Pilot, widget_id: str, text: str) -> None:
 
 
 async def choose(pilot: Pilot, widget_id: str, steps: int) -> None:
-    """Open a Select with enter, move the highlight, pick with enter."""
+    """Go to a choice line and step right (or left) through its choices."""
     await goto(pilot, widget_id)
-    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.press(*(["right"] * steps if steps > 0 else ["left"] * -steps))
 
 
 async def test_new_evidence_every_field_by_keyboard() -> None:
@@ -91,7 +93,7 @@ async def test_hints_suggest_and_warn_but_the_analyst_decides() -> None:
     app = Host(lambda: EvidenceForm(HYPS))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Item")
-        credibility = app.screen.query_one("#credibility", Select)
+        credibility = app.screen.query_one("#credibility", ChoiceLine)
         await fill(pilot, "admiralty", "B2")
         assert credibility.value == "high"
         assert shown(app, "#admiralty-hint") == "B2 suggests credibility: high"
@@ -128,7 +130,7 @@ async def test_edit_keeps_id_excluded_ratings_and_notes() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         assert "Edit evidence E7" in shown(app, "#form-title")
         assert app.screen.query_one("#event_date", Input).value == "2022-04-01"
-        assert app.screen.query_one("#rating-2", Select).value == "CC"
+        assert app.screen.query_one("#rating-2", RatingPicker).value == "CC"
         await fill(pilot, "tags", "bucha atrocity")
         await fill(pilot, "note-2", "")
         await pilot.press("ctrl+s")
@@ -230,22 +232,28 @@ async def test_every_field_reachable_by_tab_and_every_rating_choice_fits_at_80x2
 
 
 async def every_rating_choice_fits_on_one_line_at_80_columns(pilot: Pilot) -> None:
+    """Every rating is on show in the rating line at 80 columns, the chosen one marked;
+    the matrix's keys rate, left/right step, backspace clears."""
     from tests.tui.conftest import screen_text
 
     app = pilot.app
     await goto(pilot, "rating-0")
-    await pilot.press("enter")
-    await pilot.pause()
-    text = screen_text(app)
-    for words in ("II  very inconsistent", "CC  very consistent", "NA  not applicable"):
-        assert words in text, text
-    await pilot.press("escape")
-    # the widest choice, shown in the closed drop-down: every shorter one fits too
-    value = max(RATING_NAMES, key=lambda code: len(f"{code}  {RATING_NAMES[code]}"))
-    await choose(pilot, "rating-0", list(RATING_NAMES).index(value) + 1)  # from blank
-    assert str(app.screen.query_one("#rating-0", Select).value) == value
-    line = next(ln for ln in screen_text(app).splitlines() if f" {value}  " in ln)
-    assert f"{value}  {RATING_NAMES[value]}" in line and "▼" in line, line
+    picker = app.screen.query_one("#rating-0", RatingPicker)
+
+    def line() -> str:
+        return next(ln for ln in screen_text(app).splitlines() if "unrated" in ln and "II" in ln)
+
+    assert "[unrated] CC  C  N  I  II  NA " in line()
+    for key, code in (("C", "CC"), ("c", "C"), ("n", "N"), ("i", "I"), ("I", "II"), ("x", "NA")):
+        await pilot.press(key)
+        assert picker.value == code
+        assert f"[{code}]" in line(), line()
+    await pilot.press("left", "left")
+    assert picker.value == "I"
+    await pilot.press("end", "right")  # the last stays the last
+    assert picker.value == "NA"
+    await pilot.press("backspace")
+    assert picker.value is None and "[unrated]" in line()
 
 
 def test_a_report_before_its_event_is_a_warning_not_an_error():

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Static
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.tui.conftest import flat_text
 from tui.screens.indicator_form import IndicatorForm
+from tui.widgets.choice_line import ChoiceLine
 
 HYPS = [Hypothesis(id="H1", title="Sham talks"), Hypothesis(id="H2", title="Real talks")]
 
@@ -40,12 +41,11 @@ async def test_choosing_lapsed_saves_it_and_an_observed_ones_status_is_on_its_la
         await pilot.pause()
         form = app.screen
         assert isinstance(form, IndicatorForm)
-        form.query_one("#status", Select).focus()
-        await pilot.press("enter")  # open the list
+        form.query_one("#status", ChoiceLine).focus()
+        await pilot.press("right")  # watching → lapsed
         await pilot.pause()
-        await pilot.press("down", "enter")  # watching → lapsed
-        await pilot.pause()
-        assert form.query_one("#status", Select).value == "lapsed"
+        assert form.query_one("#status", ChoiceLine).value == "lapsed"
+        assert "[lapsed (did not happen in time)]" in flat_text(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, IndicatorForm), flat_text(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
@@ -59,8 +59,8 @@ async def test_register_then_observe_in_one_key_then_undo(tmp_path, make_app):
         assert "rate at least one hypothesis: what would seeing it mean?" in text
         assert app.screen is form and stored(path).indicators == []
         form.query_one("#expected_by", Input).value = "2022-04-30"
-        form.query_one("#rating-0", Select).value = "II"
-        form.query_one("#rating-1", Select).value = "CC"
+        form.query_one("#rating-0").focus()
+        await pilot.press("I", "tab", "C")  # the matrix's keys: II for H1, CC for H2
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, IndicatorsScreen)

@@ -13,13 +13,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from hypotheses.models import (
     KINDS,
     LEVELS,
-    RATING_NAMES,
-    RATINGS,
     Evidence,
     Hypothesis,
     suggested_credibility,
@@ -35,9 +33,10 @@ from tui.screens.form_support import (
     literal,
     parse_tags,
 )
+from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.rating_picker import RatingPicker
 
 _ADMIRALTY = re.compile(r"^[A-F][1-6]$")
-_RATING_OPTIONS = [(f"{code}  {RATING_NAMES[code]}", code) for code in RATINGS]
 
 # Field key (as Evidence names it) → (label on screen, widget id).
 _PLAIN_FIELDS: dict[str, tuple[str, str]] = {
@@ -99,7 +98,8 @@ class EvidenceForm(FormScreen[Evidence]):
                 yield from self._compose_item_fields(old)
                 if self.hypotheses:
                     yield Static(
-                        "Ratings  (rating and why, per hypothesis)", classes="form-section"
+                        "Ratings  (rating and why, per hypothesis; c C n i I x rate as in the "
+                        "matrix, backspace clears)", classes="form-section"
                     )
                 for i, hyp in enumerate(self.hypotheses):
                     yield self._rating_row(i, hyp, old)
@@ -161,13 +161,7 @@ class EvidenceForm(FormScreen[Evidence]):
             hyp.id,
             Static(literal(hyp.title), classes="hypothesis-title"),
             Horizontal(
-                Select(
-                    _RATING_OPTIONS,
-                    value=rating if rating is not None else Select.NULL,
-                    prompt="not rated",
-                    id=f"rating-{i}",
-                    classes="rating-select",
-                ),
+                RatingPicker(rating, id=f"rating-{i}", classes="rating-select"),
                 Input(note, id=f"note-{i}", placeholder="why this rating", classes="rating-note"),
                 classes="rating-line",
             ),
@@ -186,7 +180,7 @@ class EvidenceForm(FormScreen[Evidence]):
         suggestion = suggested_credibility(code)
         if code != self._admiralty_seen:
             self._admiralty_seen = code
-            self.query_one("#credibility", Select).value = suggestion
+            self.query_one("#credibility", ChoiceLine).value = suggestion
         hint.update(Text(f"{code} suggests credibility: {suggestion}"))
         hint.add_class("-shown")
 
@@ -206,9 +200,9 @@ class EvidenceForm(FormScreen[Evidence]):
         ratings: dict[str, str] = {}
         notes: dict[str, str] = {}
         for i, hyp in enumerate(self.hypotheses):
-            code = self.query_one(f"#rating-{i}", Select).value
-            if code is not Select.NULL:
-                ratings[hyp.id] = str(code)
+            code = self.query_one(f"#rating-{i}", RatingPicker).value
+            if code is not None:
+                ratings[hyp.id] = code
             note = self.query_one(f"#note-{i}", Input).value.strip()
             if note:
                 notes[hyp.id] = note
@@ -217,7 +211,8 @@ class EvidenceForm(FormScreen[Evidence]):
             **{key: self._value(key) for key in ("title", "source", "url", "event_date", "reported_date",
                                                   "tags", "group", "admiralty")},
             "details": self.query_one("#details", TextArea).text,
-            **{key: self.query_one(f"#{key}", Select).value for key in ("credibility", "relevance", "kind")},
+            **{key: self.query_one(f"#{key}", ChoiceLine).value
+               for key in ("credibility", "relevance", "kind")},
             "excluded": self.existing.excluded if self.existing else False,
             "ratings": ratings,
             "notes": notes,
@@ -291,6 +286,7 @@ def _position(order: Sequence[str], key: str) -> int:
     return list(order).index(key) if key in order else len(order)
 
 
-def _choice(widget_id: str, options: tuple[str, ...], value: str) -> Select[str]:
-    """A drop-down of fixed words whose labels are the words themselves."""
-    return Select([(o, o) for o in options], value=value, allow_blank=False, id=widget_id)
+def _choice(widget_id: str, options: tuple[str, ...], value: str) -> ChoiceLine:
+    """A pick of fixed words, every word on show."""
+    return ChoiceLine([(o, o) for o in options], value, id=widget_id,
+                      tooltip="left/right or the first letter picks")

@@ -9,16 +9,17 @@ from typing import Any
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
-from hypotheses.models import RATING_NAMES, RATINGS, Hypothesis, Indicator
+from hypotheses.models import Hypothesis, Indicator
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, blank_to_none, check_date, field_row, literal
+from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.rating_picker import RatingPicker
 
-_RATING_OPTIONS = [(f"{code}  {RATING_NAMES[code]}", code) for code in RATINGS]
 # An observed indicator is marked by observing it (o), which adds its item.
-# Select takes (what the list shows, the value saved).
+# (what the line shows, the value saved)
 _STATUS_OPTIONS = [("watching", "watching"), ("lapsed (did not happen in time)", "lapsed")]
 NO_RATINGS = "rate at least one hypothesis: what would seeing it mean?"
 
@@ -92,9 +93,9 @@ class IndicatorForm(FormScreen[Indicator]):
                         classes="field-text"),
                         field="status")
                 else:
-                    yield field_row("Status", Select(
-                        _STATUS_OPTIONS, value=old.status if old else "watching",
-                        allow_blank=False, id="status"), field="status")
+                    yield field_row("Status", ChoiceLine(
+                        _STATUS_OPTIONS, old.status if old else "watching", id="status"),
+                        field="status")
                 yield Static("If it is seen, each hypothesis is rated  (fixed now: no hindsight)",
                              classes="form-section")
                 rows = [self._rating_row(i, hyp) for i, hyp in enumerate(self.hypotheses)]
@@ -109,8 +110,7 @@ class IndicatorForm(FormScreen[Indicator]):
         code = self.existing.ratings.get(hyp.id) if self.existing else None
         return Horizontal(
             Static(literal(hyp.id), classes="field-label"),
-            Select(_RATING_OPTIONS, value=code if code is not None else Select.NULL,
-                   prompt="no rating", id=f"rating-{i}", classes="rating-select"),
+            RatingPicker(code, id=f"rating-{i}", classes="rating-select"),
             Static(literal(hyp.title), classes="hypothesis-title"),
             classes="rating-line",
         )
@@ -120,12 +120,11 @@ class IndicatorForm(FormScreen[Indicator]):
         old = self.existing
         ratings: dict[str, str | None] = {}
         for i, hyp in enumerate(self.hypotheses):
-            code = self.query_one(f"#rating-{i}", Select).value
-            ratings[hyp.id] = None if code is Select.NULL else str(code)
+            ratings[hyp.id] = self.query_one(f"#rating-{i}", RatingPicker).value
         if old is not None and old.status == "observed":
             status = "observed"
         else:
-            status = str(self.query_one("#status", Select).value)
+            status = str(self.query_one("#status", ChoiceLine).value)
         return {
             "id": self.item_id,
             "title": self.query_one("#title", Input).value,

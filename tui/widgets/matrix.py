@@ -24,6 +24,7 @@ from hypotheses.sorts import DEFAULT_SORT, Sort
 from hypotheses.visible import visible
 from tui.case_editor import editor
 from tui.case_view import CaseView, Focus, NoCase, RowFacts
+from tui.keys import rating_bindings
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 if TYPE_CHECKING:
@@ -139,12 +140,7 @@ class EvidenceMatrix(CellGrid):
     ``MainScreen.shown``, whose change says how much to redraw."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "rate('C')", "C", tooltip="Rate consistent (C)", group=RATE),
-        Binding("C", "rate('CC')", "CC", tooltip="Rate very consistent (CC)", group=RATE),
-        Binding("n", "rate('N')", "N", tooltip="Rate neutral (N)", group=RATE),
-        Binding("i", "rate('I')", "I", tooltip="Rate inconsistent (I)", group=RATE),
-        Binding("I", "rate('II')", "II", tooltip="Rate very inconsistent (II)", group=RATE),
-        Binding("x", "rate('NA')", "NA", tooltip="Rate not applicable (NA)", group=RATE),
+        *rating_bindings("rate", group=RATE),
         Binding("backspace", "rate(None)", "Clear", tooltip="Clear the rating",
                 group=RATE),
         Binding("space", "toggle_excluded", "Exclude",
