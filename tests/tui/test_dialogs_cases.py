@@ -13,6 +13,7 @@ from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
+from tests.tui.conftest import screen_text
 from tests.tui.host import Host, shown, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -330,4 +331,41 @@ async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(
         await pilot.press("u")  # the workbench undoes the sync too: one change
         await pilot.pause()
         assert main.store.case("istanbul-2022") == before
+        await pilot.press("ctrl+q")
+
+
+async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make_app) -> None:
+    """More conflicts than the result's seven lines: tab reaches the result, and the keys
+    scroll to the last conflict."""
+    from evidence.sync import read_sync_file, sync_case
+
+    shared = tmp_path / "shared.json"
+    with Store.open(db) as store:
+        sync_case(store, read_sync_file(shared, store.files), "istanbul-2022")  # the base
+        ours = store.case("istanbul-2022")
+        for ev in ours.evidence[:10]:
+            store.update_evidence("istanbul-2022", ev.model_copy(update={"title": f"ours {ev.id}"}))
+    theirs = ours.model_copy(update={"evidence": [
+        ev.model_copy(update={"title": f"theirs {ev.id}"}) if n < 10 else ev
+        for n, ev in enumerate(ours.evidence)]})
+    shared.write_text(dump_case_file(theirs), encoding="utf-8")
+    last = ours.evidence[9].id
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o", "s", "ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+        assert "10 conflict(s), below" in shown(app, "#sync-result")
+        await pilot.pause()  # the frame after the result's layout says it scrolls
+        assert "more: tab here, ↑↓ scroll" in screen_text(app)
+        assert f"theirs 'theirs {last}'" not in screen_text(app)  # below the seven lines shown
+        box = app.screen.query_one("#sync-result-box")
+        while app.focused is not box:
+            await pilot.press("tab")
+        await pilot.press("end")
+        await pilot.pause()
+        assert f"theirs 'theirs {last}'" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("ctrl+q")

@@ -28,6 +28,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 from tui.screens.sync_dialog import SyncDialog
+from tui.widgets.sync_report import SyncReport
 
 OPEN_MARK = "▶ "
 
@@ -75,7 +76,7 @@ class CaseSwitcher(ModalScreen[str | None]):
                 " · s sync with a shared file · del delete (asks) · u undoes · esc cancel",
                 classes="dialog-keys",
             )
-            yield Static("", id="sync-result", classes="dialog-keys")
+            yield SyncReport(id="sync-result-box")
             with Horizontal(classes="form-buttons"):
                 yield Button("New (n)", id="new")
                 yield Button("Import (i)", id="import")
@@ -137,7 +138,7 @@ class CaseSwitcher(ModalScreen[str | None]):
             lines.append(f"{len(result.conflicts)} conflict(s), below: yours kept in both, the "
                          "file's values in the change log; u undoes the sync")
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
-        self._show_result([line for line in lines if line])
+        self.query_one(SyncReport).show([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else
                     f"Synced with {len(result.conflicts)} conflict(s): listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
@@ -146,12 +147,6 @@ class CaseSwitcher(ModalScreen[str | None]):
         """The syncs of a case made here and not undone, oldest first (the workbench takes them
         onto its undo stack)."""
         return [r for r in self.undoable if isinstance(r, Record) and r.case == case_id]
-
-    def _show_result(self, lines: list[str]) -> None:
-        """The last sync's outcome, a line each (user text shown, never obeyed)."""
-        shown = self.query_one("#sync-result", Static)
-        shown.update(Text("\n".join(visible(line) for line in lines)))
-        shown.set_class(bool(lines), "-shown")
 
     def _delete(self, case_id: str) -> None:
         index = self.query_one("#case-list", OptionList).highlighted or 0
@@ -181,7 +176,7 @@ class CaseSwitcher(ModalScreen[str | None]):
         case_id = last.id if isinstance(last, Case) else last.case
         self.reopen = self.reopen or (not isinstance(last, Case) and case_id == self.current)
         self._reload(case_id)
-        self._show_result([])
+        self.query_one(SyncReport).show([])
         said = f"Restored case {case_id}" if isinstance(last, Case) else (
             f"Undid the sync of {case_id} (the file keeps it: the next sync brings it back)")
         self.notify(said, markup=False, timeout=3)
