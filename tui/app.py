@@ -32,7 +32,7 @@ from tui.state_file import (
     remember_import_folder,
 )
 
-if TYPE_CHECKING:  # imported when the app mounts (see on_mount)
+if TYPE_CHECKING:  # imported when the first screen is made (see get_default_screen)
     from evidence.store import Store
     from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
@@ -84,9 +84,11 @@ class WeighApp(App[int]):
         self._gc_paused = gc_policy.pause()
         return MainScreen(self.db_path)
 
-    def on_mount(self) -> None:
-        """Open the database in a worker once the shell is on screen."""
-        self.call_after_refresh(self._open_database)
+    def on_ready(self) -> None:
+        """The shell's first frame is on screen: open the database in a worker now, not after
+        the screen's next quiet refresh (Textual's start-up resizes and the loading
+        indicators kept it busy for a frame or two)."""
+        self._open_database()
 
     @work(thread=True, exclusive=True, group="open")
     def _open_database(self) -> None:

@@ -7,13 +7,14 @@ class (nor import it: the screen imports them).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-from hypotheses.models import RATING_NAMES, Rating
+if TYPE_CHECKING:
+    from hypotheses.models import Rating
 
 
 class KeySection(NamedTuple):
@@ -41,5 +42,8 @@ RATING_KEYS: tuple[tuple[str, Rating], ...] = (
 
 def rating_bindings(action: str, **options: Any) -> list[BindingType]:
     """A binding per rating, running ``action('<code>')`` (``options``: Binding's own)."""
+    from hypotheses.models import RATING_NAMES  # not at import: the app imports this module
+    # before the collector pauses for start-up (pydantic's classes, see gc_policy)
+
     return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
                     **options) for key, code in RATING_KEYS]
