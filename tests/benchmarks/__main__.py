@@ -242,23 +242,23 @@ def export_row(plan: Plan, work: Path, res: Results) -> None:
 
 def launch_rows(plan: Plan, work: Path, res: Results) -> None:
     from evidence.seed import open_store
-    from tests.benchmarks.tui_rows import launch_seconds
+    from tests.benchmarks.tui_rows import launch_pairs
 
     db = work / "launch-default.json"
     if not db.exists():
         open_store(db).close()
     state = work / "state" / "state.json"
-    hello_run = launch_seconds("hello", db, state, plan.launch_reps, ROOT)
-    hello = median(hello_run.shown)
-    run = launch_seconds("weigh", db, state, plan.launch_reps, ROOT)
-    weigh = median(run.shown)
+    hello_run, run = launch_pairs(("hello", "weigh"), db, state, plan.launch_reps, ROOT)
+    hello, weigh = median(hello_run.shown), median(run.shown)
+    # each launch of weigh against the hello world launched just before it: the median ratio
+    ratio = median([w / h for w, h in zip(run.shown, hello_run.shown, strict=True)])
     load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     res.rows.append(Row(
         "TUI launch to first frame showing the case, default case", "≤ 2.0× minimal Textual app",
-        ms(weigh), f"hello world {ms(hello)} ({weigh / hello:.2f}×); {load}",
-        verdict(weigh <= 2.0 * hello),
+        ms(weigh), f"hello world {ms(hello)} ({ratio:.2f}×, taking turns); {load}",
+        verdict(ratio <= 2.0),
     ))
-    res.summary["launch_ratio"] = weigh / hello
+    res.summary["launch_ratio"] = ratio
     shell = median(run.shell)
     res.rows.append(Row(
         "  to the workbench's first frame, its shell (panels loading)", "(info)", ms(shell),

@@ -174,22 +174,31 @@ def _env(root: Path, state: Path) -> dict[str, str]:
     return env
 
 
+def _app(kind: str, db: Path) -> tuple[list[str], tuple[str, str]]:
+    """How to start ``weigh`` or ``hello``, and the marks of its two frames."""
+    if kind == "hello":
+        return [sys.executable, "-m", "tests.benchmarks.child", "hello"], (HELLO, HELLO)
+    return [sys.executable, "-m", "tui.cli", "--db", str(db)], (SHELL_MARK, case_title(db))
+
+
 def launch_seconds(kind: str, db: Path, state: Path, reps: int, root: Path) -> Launches:
     """Time ``reps`` launches of one app, ``weigh`` or ``hello`` (see :class:`Launches`)."""
+    return launch_pairs((kind,), db, state, reps, root)[0]
+
+
+def launch_pairs(kinds: tuple[str, ...], db: Path, state: Path, reps: int, root: Path) -> list[Launches]:
+    """Time ``reps`` launches of each app, taking turns (hello, weigh, hello, …), so a change
+    in the machine's load falls on both alike; one :class:`Launches` per kind."""
     env = _env(root, state)
-    if kind == "hello":
-        argv = [sys.executable, "-m", "tests.benchmarks.child", "hello"]
-        marks = (HELLO, HELLO)
-    else:
-        argv = [sys.executable, "-m", "tui.cli", "--db", str(db)]
-        marks = (SHELL_MARK, case_title(db))
-    out = Launches([], [], [])
+    apps = [_app(kind, db) for kind in kinds]
+    out = [Launches([], [], []) for _ in kinds]
     for rep in range(reps + 1):  # the first fills the bytecode cache, untimed
-        launch = launch_once(argv, marks, root, env)
-        if rep:
-            out.shown.append(launch.shown)
-            out.shell.append(launch.shell)
-            out.cpu.append(launch.cpu)
+        for (argv, marks), runs in zip(apps, out, strict=True):
+            launch = launch_once(argv, marks, root, env)
+            if rep:
+                runs.shown.append(launch.shown)
+                runs.shell.append(launch.shell)
+                runs.cpu.append(launch.cpu)
     return out
 
 
