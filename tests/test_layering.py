@@ -253,3 +253,12 @@ def test_the_readme_is_for_users_and_each_package_explains_itself() -> None:
     assert len((ROOT / "README.md").read_bytes()) <= 16_000
     for folder in ("hypotheses", "evidence", "tui", "tests/benchmarks"):
         assert (ROOT / folder / "README.md").stat().st_size > 0, folder
+
+
+def test_the_app_module_leaves_pydantic_to_the_workbench_screen() -> None:
+    """`tui.app` (and the command palette's and key modules it loads) imports no pydantic: the
+    models come with the workbench's screen, which the app makes first."""
+    loaded = loaded_after("import tui.app")
+    assert "tui.keys" in loaded and "textual" in top_levels(loaded)
+    assert not top_levels(loaded) & {"pydantic", "pydantic_core"}
+    assert "tui.screens.main" not in loaded

@@ -42,8 +42,8 @@ RATING_KEYS: tuple[tuple[str, Rating], ...] = (
 
 def rating_bindings(action: str, **options: Any) -> list[BindingType]:
     """A binding per rating, running ``action('<code>')`` (``options``: Binding's own)."""
-    from hypotheses.models import RATING_NAMES  # not at import: the app imports this module
-    # before the collector pauses for start-up (pydantic's classes, see gc_policy)
+    from hypotheses.models import RATING_NAMES  # not at import: the app's own modules (this
+    # one, through the command palette's) load no pydantic; the workbench's screen does
 
     return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
                     **options) for key, code in RATING_KEYS]
