@@ -479,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                              " merge: weigh merge's time; launch: the TUI launch on the default case;"
                              " tui: the TUI's launch and keys on the 10k case, 1k with --quick)")
     args = parser.parse_args(argv)
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)  # a new folder is fine: the work goes in it
     plan = Plan.make(args.quick, not args.no_tui)
     if args.only:
         return only(plan, args)
