@@ -88,7 +88,7 @@ def _md(case: Case, opts: ReportOptions) -> str:
     return render_md(case, opts)
 
 
-def _json(case: Case, opts: ReportOptions) -> str:
+def _json(case: Case, opts: ReportOptions) -> bytes:
     from hypotheses.report import render_json
 
     return render_json(case, opts)
@@ -164,7 +164,7 @@ def _read_achz(src: Incoming) -> tuple[Case, list[str]]:
 
 FILE_FORMATS: tuple[FileFormat, ...] = (
     FileFormat("md", "Markdown summary", "md", write=_text(_md)),
-    FileFormat("json", "JSON summary", "json", write=_text(_json)),
+    FileFormat("json", "JSON summary", "json", write=_json),
     FileFormat(
         "csv", "CSV matrix", "csv", write=_text(_csv, "utf-8-sig"), read=_read_csv,
         suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True,

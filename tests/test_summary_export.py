@@ -185,7 +185,7 @@ def test_json_summary_written_in_pieces_is_the_whole_document_indented(
                                  for k in range(3))][:n]
     case = small_case().model_copy(update={"evidence": items, "indicators": []})
     summary = summarise(analyse(case), "weighted")
-    text = summary.to_json()
+    text = b"".join(summary.json_pieces()).decode("utf-8")
     assert text == to_json(summary.to_dict(), indent=2).decode("utf-8") + "\n"
     assert len(json.loads(text)["evidence"]) == n
     if n == 5:
