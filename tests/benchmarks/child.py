@@ -63,10 +63,6 @@ def main(argv: list[str]) -> None:
 
         n, workdir, kind = args
         print(json.dumps(import_rows.measure(int(n), Path(workdir), kind)), flush=True)
-    elif what == "hello":
-        from tests.benchmarks.tui_rows import run_hello
-
-        run_hello()
     elif what == "interact":
         from tests.benchmarks.tui_rows import child_interact
 

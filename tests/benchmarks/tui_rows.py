@@ -44,28 +44,16 @@ from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 
+from tests.benchmarks.hello import GREETING
 from tests.benchmarks.timing import clock, median
 
 SIZE = (160, 48)
 KEY_TIMEOUT = 3.0
 LAUNCH_TIMEOUT = 60.0
 SHELL_MARK = "opening…"  # the workbench's case bar until the database is open
-HELLO = "Hello, world"
 # CSI, OSC, DCS, charset and two-character escape sequences: what is left is the text
 _ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)"
                       r"|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)")
-
-
-def run_hello() -> None:
-    """The baseline: the smallest Textual app, run as weigh is (a real terminal)."""
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
-
-    class Hello(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static(HELLO)
-
-    Hello().run()
 
 
 def screen_text(written: bytes) -> str:
@@ -177,7 +165,7 @@ def _env(root: Path, state: Path) -> dict[str, str]:
 def _app(kind: str, db: Path) -> tuple[list[str], tuple[str, str]]:
     """How to start ``weigh`` or ``hello``, and the marks of its two frames."""
     if kind == "hello":
-        return [sys.executable, "-m", "tests.benchmarks.child", "hello"], (HELLO, HELLO)
+        return [sys.executable, "-m", "tests.benchmarks.hello"], (GREETING, GREETING)
     return [sys.executable, "-m", "tui.cli", "--db", str(db)], (SHELL_MARK, case_title(db))
 
 
