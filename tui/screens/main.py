@@ -4,9 +4,9 @@ The case, its view, the undo stack and every edit are the :class:`EditSession`'s
 The panels (case bar, ranking, timeline, matrix, detail pane, filter line) are
 data-bound to :attr:`MainScreen.shown` and redraw themselves from it
 (``tui/shown.py``); the keys on an item or a hypothesis live on the matrix and
-the ranking, and what works anywhere is bound here. The views and forms it opens
-(``tui/views.py``, ``tui/edit_forms.py``) are imported when first opened, which
-keeps them off the start-up path.
+the ranking, and what works anywhere is bound here. The views, forms and dialogs
+it opens (``tui/views.py``, ``tui/edit_forms.py``, help, confirm) are imported
+when first opened, which keeps them off the start-up path.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from tui.case_view import Change, Focus, NoCase
 from tui.edit_session import EditSession
 from tui.held_keys import HeldKeys
 from tui.keys import KeySection
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
 from tui.shown import Shown
 from tui.widgets.case_bar import CaseBar
 from tui.widgets.conclusion_line import ConclusionLine
@@ -319,6 +317,8 @@ class MainScreen(Screen[None]):
             self.notify(f"{self.case.id} is already a team case "
                         f"(analysts: {', '.join(self.case.analysts)})", markup=False)
             return
+        from tui.screens.confirm import ConfirmScreen
+
         who = self.session.view.me or "you"
         focus = self.matrix.current()
         self.ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
@@ -357,6 +357,8 @@ class MainScreen(Screen[None]):
         ]
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.key_sections()))
 
     # ------------------------------------------------------------ undo
