@@ -1,6 +1,6 @@
 """How the cases table sits in the database file, written and read a line at a time.
 
-A case's evidence is most of the file (100,000 items are 42 MB), and
+A case's evidence is most of the file, and
 parsing it in one call builds a JSON tree of the whole of it first (in
 pydantic-core, several times the file's size) whose memory the process
 keeps. So the writer puts each case's evidence last, a thousand items to

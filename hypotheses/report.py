@@ -32,7 +32,7 @@ class ReportOptions:
 
 
 def render_json(case: Case, opts: ReportOptions) -> bytes:
-    """The JSON summary, UTF-8 (made as bytes: at 100k items a text copy costs 12 MB)."""
+    """The JSON summary, UTF-8 (made as bytes: a large case's text is never copied to encode it)."""
     from hypotheses.summary import summary_json
 
     return summary_json(case, opts.model, opts.as_of, opts.lens)

@@ -150,9 +150,10 @@ class Summary:
         analysis is gone (:func:`summary_json`): the evidence rows are serialised a
         thousand at a time.
 
-        A dict per row for 100,000 items at once, and the text copied three
-        times over, was 50 MB; a piece of rows is re-indented one level as
-        text (JSON text holds a newline only between tokens, never in a string).
+        A dict per row for every item at once, and the text copied three times
+        over, cost a large case dearly in memory; a piece of rows is re-indented
+        one level as text (JSON text holds a newline only between tokens, never
+        in a string).
         """
         head = to_json({**self._head(), "evidence": []}, indent=2)
         rows = self._rows()
@@ -201,8 +202,7 @@ def summarise(analysis: Analysis, model: str = "weighted") -> Summary:
 def summary_json(case: Case, model: str = "weighted", as_of: date | None = None, lens: str = TEAM) -> bytes:
     """``weigh export --format json`` (UTF-8): the analysis and nothing people-only (fast at
     100k items). A team case is scored as ``lens`` shows it, and the team facts are added.
-    The text is joined after the analysis is freed: at 100k items both at once peaked some
-    12 MB higher."""
+    The text is joined after the analysis is freed, so a large case never holds both."""
     with gc_policy.paused():  # 100k small row dicts would set off full passes
         pieces = _summary(case, model, as_of, lens).json_pieces()
     return b"".join(pieces)

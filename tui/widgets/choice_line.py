@@ -1,9 +1,9 @@
 """A pick from a few short choices, every choice on one line: one widget where a drop-down is six.
 
-A form with a drop-down per hypothesis composed six widgets for each (Select, its
-current value, its overlay list); a form of nine hypotheses held more than 160
-widgets and took a third of a second to open. Here every choice is on show, the
-chosen one marked ``[so]`` (and highlighted), so it reads the same without colour.
+A form with a drop-down per rating composed six widgets for each (Select, its
+current value, its overlay list), and a form's opening time grew with them. Here
+every choice is on show, the chosen one marked ``[so]`` (and highlighted), so it
+reads the same without colour.
 """
 
 from __future__ import annotations
