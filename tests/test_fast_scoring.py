@@ -355,8 +355,8 @@ def test_incremental_scorer_through_a_long_run_of_close_races() -> None:
 
 def test_only_the_scorer_keeps_the_scans_term_columns() -> None:
     """The incremental scorer keeps each scanned model's term columns to patch at the next
-    edit; a one-shot analysis builds them per scan and keeps none (at 100,000 items all
-    three models' columns were 14 MB at its peak)."""
+    edit; a one-shot analysis builds them per scan and keeps none (its peak memory on a
+    large case)."""
     from hypotheses.scoring import Scorer, _code_columns, _Columns, group_sizes
 
     hyps = [Hypothesis(id="H1", title="a"), Hypothesis(id="H2", title="b")]
