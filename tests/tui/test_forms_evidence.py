@@ -208,7 +208,7 @@ async def test_ten_kilobyte_title_and_note_are_refused_clearly() -> None:
 
 async def test_every_field_reachable_by_tab_and_every_rating_choice_fits_at_80x24() -> None:
     """Tab reaches every field in order, each scrolled into view, and comes round again;
-    then, in the same form, the rating drop-down's choices fit on one line at 80 columns."""
+    then, in the same form, every rating fits on the rating line at 80 columns."""
     expected = [
         "title", "details", "source", "url", "event_date", "reported_date", "tags", "group",
         "admiralty", "credibility", "relevance", "kind",

@@ -161,7 +161,7 @@ class EvidenceForm(FormScreen[Evidence]):
             hyp.id,
             Static(literal(hyp.title), classes="hypothesis-title"),
             Horizontal(
-                RatingPicker(rating, id=f"rating-{i}", classes="rating-select"),
+                RatingPicker(rating, id=f"rating-{i}", classes="rating-picker"),
                 Input(note, id=f"note-{i}", placeholder="why this rating", classes="rating-note"),
                 classes="rating-line",
             ),

@@ -110,7 +110,7 @@ class IndicatorForm(FormScreen[Indicator]):
         code = self.existing.ratings.get(hyp.id) if self.existing else None
         return Horizontal(
             Static(literal(hyp.id), classes="field-label"),
-            RatingPicker(code, id=f"rating-{i}", classes="rating-select"),
+            RatingPicker(code, id=f"rating-{i}", classes="rating-picker"),
             Static(literal(hyp.title), classes="hypothesis-title"),
             classes="rating-line",
         )
