@@ -41,19 +41,10 @@ from evidence.limits import (
     MAX_XML_ELEMENTS,
     over_ratings,
 )
-from hypotheses.models import (
-    KINDS,
-    MAX_TAGS,
-    MAX_TITLE,
-    Case,
-    Evidence,
-    Hypothesis,
-    Kind,
-    Level,
-    Rating,
-)
+from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
+from hypotheses.vocabulary import KINDS, Kind, Level, Rating
 
 _CHUNK = 256 * 1024
 _UTF16_NAMES = ("UTF-16", "UTF16", "UTF-16LE", "UTF-16BE")

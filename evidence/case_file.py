@@ -24,7 +24,6 @@ from evidence.limits import (
     check_json_size,
 )
 from hypotheses.models import (
-    CASE_LISTS,
     AnalystId,
     Case,
     CaseId,
@@ -36,6 +35,7 @@ from hypotheses.models import (
     Text,
 )
 from hypotheses.validation import describe
+from hypotheses.vocabulary import CASE_LISTS
 
 FORMAT = "weigh-case"
 VERSION = 3  # the newest this weigh reads and writes (team cases)

@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file, validated
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
 from evidence.merge_reader import MergeReader
 from hypotheses.merge import Merged, merge_case_docs
-from hypotheses.models import Case
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 MERGED = "the merged case"
 

@@ -33,9 +33,10 @@ from pydantic import ValidationError
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
 from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, MAX_RATINGS, date_problem, over, over_ratings
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis, Indicator
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
+from hypotheses.vocabulary import RATINGS
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8

@@ -46,16 +46,8 @@ from evidence.operations import (
     column_layers,
     diff,
 )
-from hypotheses.models import (
-    MAX_TEXT,
-    RATINGS,
-    Case,
-    CaseInfo,
-    Evidence,
-    Hypothesis,
-    Indicator,
-    Rating,
-)
+from hypotheses.models import MAX_TEXT, Case, CaseInfo, Evidence, Hypothesis, Indicator
+from hypotheses.vocabulary import RATINGS, Rating
 
 # What a case-details edit may change (id and timestamps are the store's).
 CASE_DETAILS = ("title", "question", "description", "conclusion")

@@ -6,15 +6,18 @@ import os
 import stat
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence import formats
 from evidence.db_files import DbFiles, export_target_problem
 from evidence.errors import WeighError
 from evidence.fsio import atomic_write
-from hypotheses.models import Case
 from hypotheses.report import ReportOptions
 from hypotheses.scoring_models import DEFAULT_MODEL
 from hypotheses.slug import TEAM
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 EXPORT_MODE = 0o600  # private to you, like the database, whatever the umask
 

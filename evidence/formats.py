@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidence.errors import ImportFailed
-from evidence.limits import ImportFile
 from hypotheses.report import ReportOptions
 
 if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
+    from evidence.limits import ImportFile
     from hypotheses.models import Case
 
 

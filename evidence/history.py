@@ -20,14 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
-from hypotheses.models import Case
 from hypotheses.scoring import analyse
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 __all__ = ["fields_changed"]
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from evidence.errors import Conflict
 from evidence.formats import FileFormat, Incoming, detect_format
 from evidence.limits import ImportFile
-from evidence.store import Store
 from hypotheses.models import Case
 from hypotheses.team import renamed_lenses
+
+if TYPE_CHECKING:
+    from evidence.store import Store
 
 Existing = Callable[[str], Case | None]  # the database's case with an id, if any
 

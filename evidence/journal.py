@@ -13,12 +13,14 @@ import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence.db_files import open_regular, replaced_problem
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import fsync_dir, write_all
-from evidence.record_pieces import Pieces
+
+if TYPE_CHECKING:
+    from evidence.record_pieces import Pieces
 
 # The journal is folded into the database once it passes the store's compaction
 # threshold, so it holds at most that plus one record; one record is at most a

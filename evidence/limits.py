@@ -18,6 +18,7 @@ from typing import Any
 
 from evidence.db_files import kind_of
 from evidence.errors import ImportFailed
+from hypotheses.vocabulary import CASE_LISTS
 
 MAX_IMPORT_BYTES = 128 * 1024 * 1024  # a file as read (a 100,000-item case file is ~72 MB)
 MAX_ACHZ_BYTES = 16 * 1024 * 1024  # a .achz as read (gzip: 100,000 items are ~5 MB)
@@ -193,8 +194,6 @@ def case_file_problem(doc: dict[str, Any]) -> str | None:
 
     Checked before the models, which would take ``true`` as 1 and a number as a date.
     """
-    from hypotheses.models import CASE_LISTS  # here: the CLI imports this module, not pydantic
-
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         shown = str(version).lower() if isinstance(version, bool) else repr(version)[:40]

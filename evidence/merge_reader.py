@@ -13,7 +13,7 @@ importing it would be, naming it. A file in another layout is parsed whole.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from evidence.case_file import (
     canonical_parts,
@@ -26,7 +26,10 @@ from evidence.case_file import (
     validated,
 )
 from evidence.limits import check_json_size, read_import_file
-from hypotheses.models import CASE_LISTS, Case, Evidence
+from hypotheses.vocabulary import CASE_LISTS
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 _UNSEEN: Final = object()
 

@@ -23,19 +23,9 @@ from typing import Annotated, Any, ClassVar, Literal, cast, get_args
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound, WeighError
-from hypotheses.models import (
-    CASE_LISTS,
-    AnalystId,
-    Case,
-    CaseInfo,
-    Evidence,
-    Hypothesis,
-    Indicator,
-    IndicatorStatus,
-    Rating,
-    team_problems,
-)
+from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator, team_problems
 from hypotheses.validation import describe
+from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating
 
 RECORD_SCHEMA = 2
 CLIP = 40

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence.fsio import make_private_dirs
 from evidence.store import Store
-from hypotheses.models import Case
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 DEFAULT_CASE_ID = "istanbul-2022"
 

@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import merge_docs, read_doc
@@ -31,9 +31,12 @@ from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
 from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
-from evidence.store import Store
 from hypotheses.merge import ABSENT, Conflict
-from hypotheses.models import CASE_LISTS, Case
+from hypotheses.vocabulary import CASE_LISTS
+
+if TYPE_CHECKING:
+    from evidence.store import Store
+    from hypotheses.models import Case
 
 FIRST_FILE = "the file did not exist: written from the database's case"
 FIRST_CASE = "first sync: the case was not in the database; brought in from the file"

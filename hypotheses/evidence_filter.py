@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Evidence
+if TYPE_CHECKING:
+    from hypotheses.models import Evidence
 
 
 def haystack_of(ev: Evidence) -> str:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case, Evidence, Indicator
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, separating_items
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence, Indicator
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hypotheses.models import CASE_LISTS
+from hypotheses.vocabulary import CASE_LISTS
 
 ABSENT: Final = object()  # a field, cell or element a version does not have
 # An item's maps merged key by key (a cell each), one or two levels deep.

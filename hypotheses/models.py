@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -20,27 +20,9 @@ from pydantic import (
 )
 
 from hypotheses.slug import ANALYST_PATTERN, ANALYST_WORDS, is_analyst_id
-
-Rating = Literal["CC", "C", "N", "I", "II", "NA"]
-Level = Literal["low", "medium", "high"]
-Kind = Literal["fact", "report", "claim", "assumption", "absence"]
-IndicatorStatus = Literal["watching", "observed", "lapsed"]
-
-RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
-LEVELS: tuple[Level, ...] = ("low", "medium", "high")
-KINDS: tuple[Kind, ...] = ("fact", "report", "claim", "assumption", "absence")
-RATING_NAMES: dict[str, str] = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-}
+from hypotheses.vocabulary import IndicatorStatus, Kind, Level, Rating
 
 # Limits keep one hostile file from exhausting memory or the screen.
-#: A case's lists of elements, in the order a case file writes them.
-CASE_LISTS: tuple[str, ...] = ("hypotheses", "evidence", "indicators")
 MAX_TITLE = 500
 MAX_TEXT = 100_000
 MAX_TAGS = 50

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case, Evidence
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 FIELDS = (
     "id", "title", "details", "source", "url", "event_date", "reported_date",

@@ -15,16 +15,18 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hypotheses.models import RATING_NAMES, RATINGS
-from hypotheses.replay import StopLeaders
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
-from hypotheses.summary import Findings
-from hypotheses.team import TeamSection
+from hypotheses.vocabulary import RATING_NAMES, RATINGS
+
+if TYPE_CHECKING:
+    from hypotheses.replay import StopLeaders
+    from hypotheses.summary import Findings
+    from hypotheses.team import TeamSection
 
 CELL_COLOURS = {
     "CC": "#1a7f37", "C": "#8fd19e", "N": "#eeeeee",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from hypotheses.models import RATING_NAMES
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
-from hypotheses.summary import Citation, Findings, Watch
-from hypotheses.team import TeamSection
+from hypotheses.vocabulary import RATING_NAMES
+
+if TYPE_CHECKING:
+    from hypotheses.summary import Citation, Findings, Watch
+    from hypotheses.team import TeamSection
 
 __all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 

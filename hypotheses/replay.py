@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress, pairwise
 from operator import is_not
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case, Evidence
 from hypotheses.scoring import (
     _EXACT,
     _WCLASS,
@@ -32,6 +32,9 @@ from hypotheses.scoring import (
     posteriors,
 )
 from hypotheses.scoring_models import MODELS, scoring_model
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 EXACT_BITS = 1100
 _SCALE = 1 << EXACT_BITS

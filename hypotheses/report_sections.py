@@ -11,12 +11,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.replay import LeaderChange, StopLeaders, leader_changes, leaders_over_time
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import Columns, Separation, contenders
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
 from operator import add, and_, attrgetter, is_, is_not, le, sub
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring_models import (
     INCONSISTENCY,
     LEVEL_WEIGHT,
@@ -42,6 +41,9 @@ from hypotheses.scoring_models import (
     ScoringModel,
     scoring_model,
 )
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence, Hypothesis
 
 __all__ = [
     "INCONSISTENCY", "LEVEL_WEIGHT", "LIKELIHOOD", "LOG_LIKELIHOOD", "MODELS", "NUMERIC", "SQRT2",

@@ -11,10 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Evidence, Indicator
 from hypotheses.scoring import NUMERIC, TIE, Analysis
 from hypotheses.scoring_models import scoring_model
+
+if TYPE_CHECKING:
+    from hypotheses.models import Evidence, Indicator
 
 # A leader tested by fewer items than this (for + against) is called barely tested.
 BARELY_TESTED = 3

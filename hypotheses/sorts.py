@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from hypotheses.models import Evidence
 from hypotheses.scoring import weight
+
+if TYPE_CHECKING:
+    from hypotheses.models import Evidence
 
 _EVENT_DATE = attrgetter("event_date")
 
 #: An order: the shown items, the value each item is sorted by (its diagnosticity, or its
 #: disagreement's key; by its index in the scored case), and where each shown item sits
 #: in that case (None: the items are the case).
-Order = Callable[[list[Evidence], Sequence[Any], Mapping[str, int] | None], list[Evidence]]
+Order: TypeAlias = "Callable[[list[Evidence], Sequence[Any], Mapping[str, int] | None], list[Evidence]]"
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
-from typing import Any
-
-from pydantic_core import to_json
+from typing import TYPE_CHECKING, Any
 
 from hypotheses import gc_policy
-from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.scoring import (
     AGAINST_CODES,
     FOR_CODES,
@@ -37,6 +34,9 @@ from hypotheses.separation import (
     watchlist,
 )
 from hypotheses.team import TEAM, TeamFacts, is_team, lens_case, team_facts
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 ROWS_PER_PIECE = 1000  # evidence rows serialised at a time by Summary.to_json
 
@@ -155,6 +155,8 @@ class Summary:
         one level as text (JSON text holds a newline only between tokens, never
         in a string).
         """
+        from pydantic_core import to_json  # here: the workbench's shell shows verdicts, not JSON
+
         head = to_json({**self._head(), "evidence": []}, indent=2)
         rows = self._rows()
         pieces = [head[: -len(b"[]\n}")], b"["]

@@ -19,15 +19,19 @@ from datetime import date
 from fractions import Fraction
 from itertools import compress
 from operator import is_not
+from typing import TYPE_CHECKING
 
-from hypotheses.models import Case, CaseInfo, Evidence, Rating
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
 from hypotheses.slug import TEAM
+from hypotheses.vocabulary import CASE_LISTS
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
+    from hypotheses.vocabulary import Rating
 
 __all__ = ["TEAM"]  # and the functions below
 
 LABELS: tuple[str, ...] = ("agree", "mild", "large", "extreme")
-_FIELDS = tuple(name for name in CaseInfo.model_fields if name != "analysts")
 
 
 def is_team(case: Case) -> bool:
@@ -315,9 +319,10 @@ def lens_item(ev: Evidence, lens: str, hids: Sequence[str], hidden_from: str | N
 
 
 def _view_case(case: Case, evidence: list[Evidence]) -> Case:
-    fields = {name: getattr(case, name) for name in _FIELDS}
-    return Case.model_construct(**fields, analysts=[], hypotheses=case.hypotheses,
-                                evidence=evidence, indicators=case.indicators)
+    kept = {name: getattr(case, name) for name in type(case).model_fields
+            if name != "analysts" and name not in CASE_LISTS}
+    return type(case).model_construct(**kept, analysts=[], hypotheses=case.hypotheses,
+                                      evidence=evidence, indicators=case.indicators)
 
 
 def lens_case(case: Case, lens: str = TEAM, hidden_from: str | None = None) -> Case:

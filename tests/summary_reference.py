@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypotheses.models import Case, Evidence
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 MODELS = ("inconsistency", "weighted", "bayes")
 WEIGHT = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}

@@ -13,10 +13,12 @@ import math
 import statistics
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypotheses.models import Case
 from tests.summary_reference import NUMERIC, close, leaders, reference_summary, scores, takes_part
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 CODE_OF = {2: "CC", 1: "C", 0: "N", -1: "I", -2: "II"}
 

@@ -14,13 +14,16 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
 
 from evidence.achz import read_achz
 from tests.achz_files import achz
-from tests.conftest import WeighRun
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 
 def case_file(tmp_path: Path) -> Path:

@@ -13,7 +13,8 @@ from evidence.csv_matrix import read_csv_matrix, sniff_delimiter
 from evidence.errors import ImportFailed
 from evidence.export import export_bytes
 from evidence.seed import default_case
-from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis, Indicator
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+from hypotheses.vocabulary import KINDS, LEVELS, RATINGS
 
 
 def export(case: Case) -> bytes:

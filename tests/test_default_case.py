@@ -11,13 +11,16 @@ import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from evidence.seed import DEFAULT_CASE_ID, default_case
-from hypotheses.models import Case
 from hypotheses.scoring import MODELS, Analysis, analyse
 from hypotheses.separation import BARELY_TESTED, band
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 ARTICLE = Path(__file__).parent / "data" / "istanbul-talks-article.txt"
 OPEN, CLOSE, ELLIPSIS = "“", "”", "…"

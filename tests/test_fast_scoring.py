@@ -17,8 +17,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis, Rating
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import MODELS, analyse
+from hypotheses.vocabulary import LEVELS, RATINGS, Rating
 from tests.test_scoring_props import cases as generated_cases
 
 SETTINGS = settings(max_examples=80, deadline=None)

@@ -4,6 +4,7 @@ their own output back, and a file is recognised by its first bytes, then its nam
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,9 +20,11 @@ from evidence.formats import (
     file_format,
 )
 from evidence.limits import ImportFile
-from tests.conftest import WeighRun
 from tests.test_case_file import full_case
 from tui.cli import build_parser
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 
 def test_the_cli_offers_exactly_the_registered_formats() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,10 +20,13 @@ from evidence.history import (
     ranking_line,
     replay,
 )
-from evidence.operations import Record
 from evidence.store import Store
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
+from hypotheses.vocabulary import RATINGS
+
+if TYPE_CHECKING:
+    from evidence.operations import Record
 
 
 def content(case: Case) -> dict:

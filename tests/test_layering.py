@@ -230,7 +230,7 @@ def test_the_command_module_loads_neither_pydantic_nor_textual() -> None:
     """`weigh --help` and a usage error stay light, and bare `weigh` imports pydantic and the
     models only under the app's collector pause (``cmd_tui``), not before it."""
     loaded = loaded_after("import tui.cli")
-    assert {"tui.cli", "evidence.formats", "evidence.limits"} <= loaded
+    assert {"tui.cli", "evidence.formats"} <= loaded
     assert not top_levels(loaded) & {"pydantic", "pydantic_core", "textual", "rich", "tinydb"}
     assert "hypotheses.models" not in loaded
 
@@ -255,10 +255,12 @@ def test_the_readme_is_for_users_and_each_package_explains_itself() -> None:
         assert (ROOT / folder / "README.md").stat().st_size > 0, folder
 
 
-def test_the_app_module_leaves_pydantic_to_the_workbench_screen() -> None:
-    """`tui.app` (and the command palette's and key modules it loads) imports no pydantic: the
-    models come with the workbench's screen, which the app makes first."""
-    loaded = loaded_after("import tui.app")
-    assert "tui.keys" in loaded and "textual" in top_levels(loaded)
-    assert not top_levels(loaded) & {"pydantic", "pydantic_core"}
-    assert "tui.screens.main" not in loaded
+def test_the_workbench_shell_draws_before_the_models_load() -> None:
+    """The app and the workbench's screen, with every widget of its shell, import no pydantic,
+    no models and no store: the shell is on screen while a worker loads them with the case
+    (``tui.opening``)."""
+    loaded = loaded_after("import tui.app, tui.screens.main")
+    assert {"tui.keys", "tui.widgets.matrix", "hypotheses.scoring"} <= loaded
+    assert "textual" in top_levels(loaded)
+    assert not top_levels(loaded) & {"pydantic", "pydantic_core", "tinydb"}
+    assert not loaded & {"hypotheses.models", "evidence.store", "evidence.operations"}

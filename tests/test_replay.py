@@ -9,9 +9,10 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import MODELS, analyse, known_dates
+from hypotheses.vocabulary import KINDS, LEVELS, RATINGS
 
 HIDS = ("H1", "H2", "H3")
 DATES = [date(2022, 3, d) for d in (1, 5, 9, 29)]

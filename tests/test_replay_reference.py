@@ -10,12 +10,11 @@ also after a run of one-item edits fed to the same engines.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hypotheses.models import Case, Evidence
 from hypotheses.replay import Replay, leader_timeline, leaders_over_time
 from hypotheses.scoring import Analysis, Scorer, known_dates
 from tests.summary_reference import (
@@ -28,6 +27,9 @@ from tests.summary_reference import (
     takes_part,
 )
 from tests.test_summary_reference import CODES, DAYS, small_cases
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 
 def as_summary(a: Analysis, model: str) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypotheses.models import LEVELS, RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import MODELS, analyse, top_set
+from hypotheses.vocabulary import LEVELS, RATINGS
 
 # 30 generated cases a property: the hand-worked cases (test_scoring.py) pin the formulas,
 # these the invariants, and every run draws new cases.

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
@@ -14,7 +15,9 @@ from hypothesis import strategies as st
 from evidence.store import Store
 from hypotheses.slug import slug
 from tests.achz_files import achz
-from tests.conftest import WeighRun
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 CASE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]{0,63}$")
 

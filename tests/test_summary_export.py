@@ -9,15 +9,18 @@ import json
 import math
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.conftest import WeighRun
 from tests.test_cli import Env, weigh
 from tests.test_scoring_groups import WORKED_EVIDENCE
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 LN2 = math.log(2)
 LN3 = math.log(1 / 3)

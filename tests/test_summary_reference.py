@@ -17,7 +17,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,9 +26,12 @@ from hypothesis import strategies as st
 from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
 from evidence.seed import default_case
-from hypotheses.models import Case, Evidence, Hypothesis, Indicator, Rating
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.conftest import ROOT, WeighRun
 from tests.summary_reference import MODELS, differences, reference_summary, takes_part
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
 
 CLI_TIMEOUT = 180  # only a hung command fails the test
 SQRT2 = math.sqrt(2)

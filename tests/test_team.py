@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import MODELS, NUMERIC, Scorer, analyse, leader_ids
 from hypotheses.team import (
     TEAM,
@@ -33,6 +33,7 @@ from hypotheses.team import (
     votes,
 )
 from hypotheses.validation import describe
+from hypotheses.vocabulary import RATINGS
 
 
 def reference_consensus(codes: list[str]) -> str | None:

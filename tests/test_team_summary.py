@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from evidence.case_file import dump_case_file
 from evidence.export import export_bytes
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.team import lens_names
+from hypotheses.vocabulary import RATINGS
 from tests.conftest import WeighRun, weigh_text
 from tests.summary_reference import MODELS, differences
 from tests.team_summary_reference import team_differences, team_reference

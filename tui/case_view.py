@@ -18,10 +18,9 @@ from fractions import Fraction
 from itertools import compress
 from operator import is_not, ne
 from threading import Lock
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from hypotheses.evidence_filter import Query, haystack_of, matches
-from hypotheses.models import Case, Evidence
 from hypotheses.replay import LeaderSeries
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, as_of_dates, known_date, leader_ids
 from hypotheses.scoring_models import MODELS
@@ -38,6 +37,9 @@ from hypotheses.team import (
     votes,
 )
 from tui.view_state import ViewState
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case, Evidence
 
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
 
@@ -208,7 +210,7 @@ class CaseView:
         self.shown = self._filtered(seen.evidence, query)
         if query and self.state.score_shown:
             fields = {k: getattr(seen, k) for k in type(seen).model_fields if k != "evidence"}
-            self.scored = Case.model_construct(**fields, evidence=list(self.shown))
+            self.scored = type(seen).model_construct(**fields, evidence=list(self.shown))
         else:
             self.scored = seen
         self.positions = {ev.id: i for i, ev in enumerate(self.scored.evidence)}

@@ -17,9 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from evidence.errors import WeighError
-from evidence.operations import Record
 from evidence.seed import DEFAULT_CASE_ID
-from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator, Rating
+from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.scoring_models import MODELS
 from hypotheses.sorts import SORT_NAMES, sort_named
 from hypotheses.team import cell_cleared
@@ -29,7 +28,9 @@ from tui.state_file import SavedView, remember_view, saved_view
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from evidence.operations import Record
     from evidence.store import Store
+    from hypotheses.vocabulary import Rating
 
 UNDO_DEPTH = 100
 

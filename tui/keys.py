@@ -7,14 +7,13 @@ class (nor import it: the screen imports them).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from hypotheses.models import Rating
+from hypotheses.vocabulary import RATING_NAMES, Rating
 
 
 class KeySection(NamedTuple):
@@ -42,8 +41,5 @@ RATING_KEYS: tuple[tuple[str, Rating], ...] = (
 
 def rating_bindings(action: str, **options: Any) -> list[BindingType]:
     """A binding per rating, running ``action('<code>')`` (``options``: Binding's own)."""
-    from hypotheses.models import RATING_NAMES  # not at import: the app's own modules (this
-    # one, through the command palette's) load no pydantic; the workbench's screen does
-
     return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
                     **options) for key, code in RATING_KEYS]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.store import Store
-from hypotheses.models import RATINGS
+from hypotheses.vocabulary import RATINGS
 from tests.benchmarks.cases import CASE_ID, big_case, write_weigh_db
 from tests.benchmarks.timing import clock, median
 

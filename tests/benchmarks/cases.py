@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from evidence.store import Store
-from hypotheses.models import KINDS, LEVELS, RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.vocabulary import KINDS, LEVELS, RATINGS
 
 SEED = 6
 CASE_ID = "bench"

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from evidence.case_file import dump_case_file, parse_case_file
-from hypotheses.models import RATINGS, Case
+from hypotheses.models import Case
+from hypotheses.vocabulary import RATINGS
 from tests.benchmarks.cases import SEED, big_case
 from tests.benchmarks.timing import median
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import hypotheses.scoring as scoring
 from evidence.store import Store
-from hypotheses.models import RATINGS, Evidence
+from hypotheses.models import Evidence
 from hypotheses.scoring_models import SCORING_MODELS
+from hypotheses.vocabulary import RATINGS
 from tests.benchmarks.cases import CASE_ID, big_case, write_weigh_db
 from tests.benchmarks.timing import clock, median, peak_rss_mb, timed
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from evidence.store import Store
-from hypotheses.models import RATINGS, Case
+from hypotheses.models import Case
 from hypotheses.team import TEAM, LensScorer
+from hypotheses.vocabulary import RATINGS
 from tests.benchmarks.cases import CASE_ID, SEED, big_case, write_weigh_db
 from tests.benchmarks.store_rows import _child, db_path
 from tests.benchmarks.timing import clock, median, peak_rss_mb

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from evidence.database import SCHEMA
 from evidence.errors import CorruptDatabase, NotAFile
 from evidence.store import Store
-from tests.conftest import WeighRun
 
 from .edits import CASE_ID, base_case, digest, files_of
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 
 def good_doc(tmp_path: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,7 +19,9 @@ from evidence.errors import ReadOnlyStore, StoreError
 from evidence.store import Store
 
 from .edits import CASE_ID, base_case, crash_image, digest, edit, files_of, shape
-from .faults import Faults
+
+if TYPE_CHECKING:
+    from .faults import Faults
 
 SAVED = 5  # edits made and acknowledged before the fault
 

@@ -6,11 +6,14 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from evidence.fsio import atomic_write, remove_stale_temps
-from tests.store.faults import Faults
+
+if TYPE_CHECKING:
+    from tests.store.faults import Faults
 
 
 def test_replaces_whole_file_with_mode_regardless_of_umask(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from tinydb import TinyDB
@@ -19,7 +19,9 @@ from evidence.errors import CorruptDatabase, StoreError
 from evidence.store import Store
 
 from .edits import CASE_ID, base_case, digest, files_of, shape
-from .faults import Faults
+
+if TYPE_CHECKING:
+    from .faults import Faults
 
 
 def add_history(doc: dict[str, Any]) -> dict[str, Any]:

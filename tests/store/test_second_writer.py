@@ -13,16 +13,19 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from evidence.case_file import dump_case_file
 from evidence.errors import StoreError
 from evidence.store import Store
-from tests.conftest import WeighRun
 
 from .crash_util import REPO
 from .edits import CASE_ID, base_case
+
+if TYPE_CHECKING:
+    from tests.conftest import WeighRun
 
 
 @pytest.fixture

@@ -3,10 +3,14 @@ date (not today), and overdue is judged against it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evidence.seed import DEFAULT_CASE_ID
 from tests.tui.conftest import until
 from tui.screens.indicators import IndicatorsScreen
-from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 async def test_observed_with_an_as_of_date_is_reported_on_it(db_path, make_app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from hypotheses.models import KINDS
+from hypotheses.vocabulary import KINDS
 from tests.tui.conftest import screen_text
 from tests.tui.host import FORMS_TCSS
 from tui.widgets.choice_line import ChoiceLine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.notifications import SeverityLevel
@@ -16,11 +16,13 @@ from textual.widgets import Input, Select
 from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
-from hypotheses.models import Case
 from tests.tui.host import Host, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ offered), marked in the matrix, named in the detail pane, filtered with `=name`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.widgets import Input, Static
 
@@ -11,8 +12,10 @@ from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, screen_text
 from tui.screens.evidence_form import EvidenceForm
-from tui.screens.main import MainScreen
 from tui.widgets.matrix import MARK_GROUP
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 HYPS = [Hypothesis(id="H1", title="Sham talks"), Hypothesis(id="H2", title="Real talks")]
 

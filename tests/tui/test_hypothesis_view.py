@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.explain import brief
 from hypotheses.scoring import analyse, leader_ids
 from hypotheses.separation import band
 from tests.tui.conftest import flat_text
 from tui.screens.hypothesis_view import HypothesisView
-from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_path, make_app):

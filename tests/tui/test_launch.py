@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.app import App
@@ -29,10 +30,12 @@ from tests.tui.conftest import flat_text, notices, opened
 from tui import opening
 from tui.app import WeighApp
 from tui.edit_session import EditSession
-from tui.opening import Opened
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
+
+if TYPE_CHECKING:
+    from tui.opening import Opened
 
 
 def recording_app(path: Path, state_file: Path,

@@ -4,10 +4,15 @@ list shows at once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evidence.store import Store
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.vocabulary import RATINGS
 from tests.tui.conftest import flat_text, screen_text, shown_ids
-from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 N = 3000
 

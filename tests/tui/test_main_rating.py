@@ -3,12 +3,17 @@ in the store at once and still there after reopening."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from hypotheses.models import RATINGS, Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
+from hypotheses.vocabulary import RATINGS
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, matrix_lines, notices, shown_ids
-from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 def stored(db_path, eid):

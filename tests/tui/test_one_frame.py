@@ -6,10 +6,14 @@ them either; a panel that learnt of the change from a message would not have red
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evidence.seed import DEFAULT_CASE_ID
 from tests.tui.conftest import shown_ids
-from tui.screens.main import MainScreen
 from tui.widgets.filter_bar import FilterBar
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 async def test_a_cursor_move_redraws_the_detail_pane_in_the_same_turn(db_path, make_app):

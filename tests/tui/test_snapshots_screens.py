@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 from textual.app import App
@@ -24,7 +24,6 @@ from textual.widgets import Input, TextArea
 
 import tui
 from evidence.seed import DEFAULT_CASE_ID, open_store
-from evidence.store import Store
 from tests.tui.host import workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.confirm import ConfirmScreen
@@ -34,6 +33,9 @@ from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 from tui.screens.open_error import OpenErrorScreen
 from tui.screens.ranking_history import RankingHistoryScreen
+
+if TYPE_CHECKING:
+    from evidence.store import Store
 
 PINNED = Path("/data")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,7 +11,9 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.team import hidden_cells
 from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
-from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 
 def make_team(db_path: Path, analyst: str = "ana") -> None:

@@ -6,7 +6,7 @@ Read-only; the words come from :mod:`hypotheses.team` (one wording with the repo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +15,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hypotheses.models import Case
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.team import analysts_agree, leaders_by_analyst
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 
 def leaders_text(case: Case, team: Analysis, model: str) -> Text:

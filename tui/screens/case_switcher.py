@@ -8,7 +8,7 @@ sync (its one recorded change). A sync's outcome and conflicts stay on show.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,8 +20,6 @@ from textual.widgets.option_list import Option
 
 from evidence.errors import WeighError
 from evidence.operations import Record
-from evidence.store import CaseSummary, Store
-from evidence.sync import SyncResult
 from hypotheses.models import Case
 from hypotheses.visible import visible
 from tui.screens.confirm import ConfirmScreen
@@ -29,6 +27,10 @@ from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 from tui.screens.sync_dialog import SyncDialog
 from tui.widgets.sync_report import SyncReport
+
+if TYPE_CHECKING:
+    from evidence.store import CaseSummary, Store
+    from evidence.sync import SyncResult
 
 OPEN_MARK = "▶ "
 

@@ -15,14 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static, TextArea
 
-from hypotheses.models import (
-    KINDS,
-    LEVELS,
-    Evidence,
-    Hypothesis,
-    suggested_credibility,
-)
+from hypotheses.models import Evidence, Hypothesis, suggested_credibility
 from hypotheses.validation import field_errors
+from hypotheses.vocabulary import KINDS, LEVELS
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import (
     FormFields,

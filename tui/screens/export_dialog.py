@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -20,11 +20,13 @@ from textual.widgets import Button, Input, Label, Select, Static
 from evidence.db_files import DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
-from hypotheses.models import Case
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row, literal
+
+if TYPE_CHECKING:
+    from hypotheses.models import Case
 
 
 def default_path(case: Case, fmt: str, folder: Path | None = None) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -13,7 +13,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import KeySection
 from tui.widgets.matrix import (
     HIDDEN,
     MARK_EXCLUDED,
@@ -23,6 +22,9 @@ from tui.widgets.matrix import (
     MARK_LINCHPIN,
     NOTE_MARK,
 )
+
+if TYPE_CHECKING:
+    from tui.keys import KeySection
 
 
 def binding_rows(bindings: list[BindingType], app: App[object]) -> list[tuple[str, str]]:

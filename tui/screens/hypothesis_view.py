@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,13 +21,16 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
-from hypotheses.models import RATING_NAMES, Hypothesis
-from hypotheses.scoring import Analysis
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import BARELY_TESTED, band
 from hypotheses.summary import coverage_text, verdict
 from hypotheses.visible import visible
+from hypotheses.vocabulary import RATING_NAMES
 from tui.widgets.matrix import RATING_STYLES
+
+if TYPE_CHECKING:
+    from hypotheses.models import Hypothesis
+    from hypotheses.scoring import Analysis
 
 STRENGTH_NOTE = "strength = |rating| × weight ÷ same-fact group size"
 KEYS = "enter: go to the item · esc: close"

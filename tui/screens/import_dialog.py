@@ -7,7 +7,7 @@ shown in the dialog, which stays open so the user can fix the path or id.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,9 +16,11 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from evidence.importing import import_file
-from evidence.store import Store
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
+
+if TYPE_CHECKING:
+    from evidence.store import Store
 
 
 class ImportDialog(FileDialog[str]):

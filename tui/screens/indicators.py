@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -20,14 +20,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hypotheses.models import Indicator
 from tui.case_view import Change
-from tui.edit_session import EditSession
 from tui.keys import KeySection
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
 from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
+
+if TYPE_CHECKING:
+    from hypotheses.models import Indicator
+    from tui.edit_session import EditSession
 
 RunEdit = Callable[[Callable[[], Change]], bool]
 

@@ -27,9 +27,7 @@ from textual.screen import Screen
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
-from hypotheses.models import Case
 from tui.case_view import Change, Focus, NoCase
-from tui.edit_session import EditSession
 from tui.held_keys import HeldKeys
 from tui.keys import KeySection
 from tui.shown import Shown
@@ -47,6 +45,8 @@ from tui.widgets.timeline import Timeline
 if TYPE_CHECKING:
     from evidence.operations import Record
     from evidence.store import Store
+    from hypotheses.models import Case
+    from tui.edit_session import EditSession
 
 __all__ = ["MainScreen"]
 

@@ -5,6 +5,8 @@ The case switcher opens it next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
@@ -12,12 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from evidence.errors import Conflict, WeighError
-from evidence.store import Store
 from hypotheses.models import Case
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+
+if TYPE_CHECKING:
+    from evidence.store import Store
 
 _ID_HINT = "made from the title, or type one: lower-case, e.g. nord-stream-2022"
 

@@ -9,7 +9,7 @@ items that separate the highlighted pair.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,12 +19,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from hypotheses.scoring import Analysis
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, all_separations, separating_items, watching_between
 from hypotheses.summary import verdict
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
+
+if TYPE_CHECKING:
+    from hypotheses.scoring import Analysis
 
 UNTOLD = "bold #c05600"
 COLUMNS = ("Pair", "Apart by", "Items", "Favour A", "Favour B", "Would tell them apart")

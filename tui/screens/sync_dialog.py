@@ -6,7 +6,7 @@ case's file, a link or FIFO) is shown in the dialog, which stays open.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from evidence.store import Store
 from evidence.sync import SyncResult, read_sync_file, sync_case
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row
+
+if TYPE_CHECKING:
+    from evidence.store import Store
 
 
 class SyncDialog(FileDialog[SyncResult]):

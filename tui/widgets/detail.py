@@ -12,16 +12,17 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from evidence.errors import NotFound, WeighError
-from hypotheses.models import RATING_NAMES, Evidence, Hypothesis
 from hypotheses.scoring import weight
 from hypotheses.team import TEAM
 from hypotheses.visible import visible
+from hypotheses.vocabulary import RATING_NAMES
 from tui.widgets.item_history import history_block
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.static_update import update_static
 
 if TYPE_CHECKING:
     from evidence.operations import Operation
+    from hypotheses.models import Evidence, Hypothesis
     from tui.case_view import CaseView, Focus
     from tui.shown import Shown
 

@@ -5,7 +5,7 @@ message; the screen that holds it makes them."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -13,9 +13,11 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from hypotheses.models import Hypothesis, Indicator
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES, RATING_WIDTH, UNRATED
+
+if TYPE_CHECKING:
+    from hypotheses.models import Hypothesis, Indicator
 
 OVERDUE = "overdue"
 STATUS_STYLES = {"watching": "", "observed": "bold #1a7f37", "lapsed": "dim", OVERDUE: "bold #c05600"}

@@ -8,18 +8,24 @@ as ``Text``, never markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from evidence.history import change_text, evidence_history, when
-from evidence.operations import Operation
 from hypotheses.visible import visible
+
+if TYPE_CHECKING:
+    from evidence.operations import Operation
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
 
 def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN) -> Text:
     """The 'History' block for item ``eid`` (pure, so it is tested without a screen)."""
+    # Here, not at import: its wording works on the journal's records, and the workbench's
+    # shell draws before the store (in a worker) loads them.
+    from evidence.history import change_text, evidence_history, when
+
     mine = evidence_history(list(records), eid)
     out = Text()
     out.append("History", style="bold underline")

@@ -18,8 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.reactive import var
 
-from hypotheses.models import Evidence, Hypothesis, Rating
-from hypotheses.scoring import Analysis
 from hypotheses.sorts import DEFAULT_SORT, Sort
 from hypotheses.visible import visible
 from tui.case_editor import editor
@@ -28,6 +26,9 @@ from tui.keys import rating_bindings
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 if TYPE_CHECKING:
+    from hypotheses.models import Evidence, Hypothesis
+    from hypotheses.scoring import Analysis
+    from hypotheses.vocabulary import Rating
     from tui.edit_session import EditSession
     from tui.shown import Shown
 

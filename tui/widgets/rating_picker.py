@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from hypotheses.models import RATING_NAMES, RATINGS
+from hypotheses.vocabulary import RATING_NAMES, RATINGS
 from tui.keys import RATING_KEYS, rating_bindings
 from tui.widgets.choice_line import ChoiceLine
 

@@ -5,14 +5,17 @@ Votes on a cell you have not rated stay hidden (anchoring) unless asked for."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hypotheses.models import Evidence, Hypothesis
 from hypotheses.scoring import NUMERIC
 from hypotheses.team import cell_notes, consensus, disagreement, votes
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
+
+if TYPE_CHECKING:
+    from hypotheses.models import Evidence, Hypothesis
 
 
 def versus(mine: str | None, team: str | None) -> str:

@@ -1,0 +1,30 @@
+"""The words of a case: ratings, levels, kinds and the lists a case holds.
+
+Plain constants with no pydantic, so that what only names them (the workbench's
+shell, the scoring, the command line) loads without the models that validate them
+(:mod:`hypotheses.models`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Rating = Literal["CC", "C", "N", "I", "II", "NA"]
+Level = Literal["low", "medium", "high"]
+Kind = Literal["fact", "report", "claim", "assumption", "absence"]
+IndicatorStatus = Literal["watching", "observed", "lapsed"]
+
+RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+KINDS: tuple[Kind, ...] = ("fact", "report", "claim", "assumption", "absence")
+RATING_NAMES: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+#: A case's lists of elements, in the order a case file writes them.
+CASE_LISTS: tuple[str, ...] = ("hypotheses", "evidence", "indicators")
