@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, Self, TypeVar
@@ -350,6 +350,29 @@ class Store(CaseEdits):
         """The changes that touched one evidence item, oldest first (indexed, not scanned)."""
         with self._lock:
             return self._trail.of_item(case_id, eid, str(self.path))
+
+    def untyped_records(self) -> int:
+        """How many audit-trail records the next read of the whole trail would type (the
+        first :meth:`item_history` or :meth:`ids_ever` reads it all)."""
+        with self._lock:
+            return self._trail.untyped()
+
+    def read_trail(self, stop: Callable[[], bool] | None = None) -> None:
+        """Type the whole audit trail in the calling thread (a worker's), holding the store's
+        lock only to take what is left and to hand the records over, so reads and edits go on
+        meanwhile. ``stop()`` true gives up; a damaged trail says so at its next read."""
+        with self._lock:
+            trail = self._trail
+            pending = trail.pending()
+        try:
+            with gc_policy.paused_then_frozen():  # records that stay as long as the store
+                typed = pending.typed(str(self.path), stop)
+        except WeighError:
+            return
+        if typed is not None:
+            with self._lock:
+                if self._trail is trail:  # not replaced by a compaction meanwhile
+                    trail.adopt(pending, typed)
 
     def ids_ever(self, case_id: str) -> frozenset[str]:
         """The ids the case's trail ever named (deleted items' too): never to be issued again."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -115,6 +115,37 @@ class History(Mapping[str, dict[str, Any]]):
 
 # What a hand-made record can raise on the way to its typed form.
 _UNREADABLE = (ValidationError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
+_STOP_EVERY = 1_000  # records typed between two asks whether the reader is still wanted
+
+
+class Pending(NamedTuple):
+    """The records a trail had still to type when asked: typed later, anywhere, since the
+    file's bytes and the journalled documents never change once recorded."""
+
+    start: int  # how many records were typed already
+    folded: History
+    since: tuple[dict[str, Any], ...]
+
+    def typed(self, where: str, stop: Callable[[], bool] | None = None) -> list[Operation] | None:
+        """The records from ``start`` on, typed; None if ``stop()`` said to give up first.
+        A record that does not fit raises :class:`CorruptDatabase` naming ``where``."""
+        try:
+            docs = [*self.folded.values(), *self.since] if self.folded else list(self.since)
+        except CorruptDatabase as exc:
+            raise CorruptDatabase(f"{where}: {exc}; file left untouched") from None
+        out: list[Operation] = []
+        for n, raw in enumerate(docs[self.start:]):
+            if stop is not None and n % _STOP_EVERY == 0 and stop():
+                return None
+            try:
+                out.append(parse_record(raw))
+            except _UNREADABLE as exc:
+                seq = raw.get("seq") if isinstance(raw, dict) else None
+                raise CorruptDatabase(
+                    f"{where}: history record {seq!r} cannot be read "
+                    f"({record_problem(exc)}); file left untouched"
+                ) from None
+        return out
 
 
 class Trail:
@@ -148,20 +179,31 @@ class Trail:
     def records(self, where: str) -> list[Operation]:
         """All records typed; ``where`` (the database path) names the file in an error."""
         if len(self._typed) < len(self):
-            try:
-                docs = [*self.folded.values(), *self.since] if self.folded else self.since
-            except CorruptDatabase as exc:
-                raise CorruptDatabase(f"{where}: {exc}; file left untouched") from None
-            for raw in docs[len(self._typed):]:
-                try:
-                    self._typed.append(parse_record(raw))
-                except _UNREADABLE as exc:
-                    seq = raw.get("seq") if isinstance(raw, dict) else None
-                    raise CorruptDatabase(
-                        f"{where}: history record {seq!r} cannot be read "
-                        f"({record_problem(exc)}); file left untouched"
-                    ) from None
+            pending = self.pending()
+            typed = pending.typed(where)
+            assert typed is not None  # nothing asked it to stop
+            self.adopt(pending, typed)
         return self._typed
+
+    def untyped(self) -> int:
+        """How many records the next read of the whole trail would type."""
+        return len(self) - len(self._typed)
+
+    def pending(self) -> Pending:
+        """What is left to type, as it stands now (nothing parsed: cheap under a lock)."""
+        return Pending(len(self._typed), self.folded, tuple(self.since))
+
+    def adopt(self, pending: Pending, typed: list[Operation]) -> None:
+        """Records typed from ``pending``, perhaps in another thread: kept unless this trail
+        typed its own meanwhile (a read on the spot wins; nothing is typed twice)."""
+        if len(self._typed) != pending.start:
+            return
+        self._typed.extend(typed)
+        for rec in typed:
+            if self._by_item is not None:
+                self._index(rec)
+            if self._ids is not None:
+                self._name_ids(rec)
 
     def of_item(self, case_id: str, eid: str, where: str) -> list[Operation]:
         """The records that touched one evidence item (indexed once, then kept up to date)."""

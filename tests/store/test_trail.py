@@ -4,11 +4,14 @@ appended to, not rewritten, on compaction; a trail edited by hand is read the sl
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from tinydb import TinyDB
 
+from evidence import operations
+from evidence import trail as trail_module
 from evidence.store import Store
 from evidence.trail import History
 
@@ -126,3 +129,83 @@ def test_a_replaced_case_stays_whole_in_the_audit_trail(tmp_path: Path) -> None:
     assert isinstance(last, CasePut) and last.doc is None and last.old is not None
     assert last.old.evidence == old.evidence and len(old.evidence) > 1
     assert "kept in this record" in last.describe()
+
+
+def _trail_of(db: Path) -> list[dict[str, object]]:
+    return [r.model_dump(mode="json") for r in Store.open(db, readonly=True).history()]
+
+
+def test_a_worker_types_the_trail_without_holding_the_store(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`read_trail` parses outside the store's lock: another thread reads the store while it
+    types, and then every record is typed, once, as a read on the spot types them."""
+    db = aged(tmp_path)
+    store = Store.open(db, readonly=True)
+    total = store.untyped_records()
+    assert total == len(_trail_of(db)) > 30
+    seen: list[str] = []
+    readers: list[threading.Thread] = []
+    real = operations.parse_record
+
+    def parse(raw: dict[str, object]) -> object:
+        if not readers:  # as a worker types, another thread asks the store
+            readers.append(threading.Thread(target=lambda: seen.append(store.evidence(CASE_ID, "X0").id),
+                                            daemon=True))
+            readers[0].start()
+            readers[0].join(5)  # a reader the store's lock keeps waiting has answered nothing
+            assert seen == ["X0"], "the store was held while the trail was typed"
+        return real(raw)
+
+    monkeypatch.setattr(trail_module, "parse_record", parse)
+    store.read_trail()
+    assert seen == ["X0"] and store.untyped_records() == 0
+    assert [r.model_dump(mode="json") for r in store.history()] == _trail_of(db)
+
+
+def test_a_read_on_the_spot_meanwhile_wins_and_nothing_is_typed_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = aged(tmp_path)
+    store = Store.open(db, readonly=True)
+    real = operations.parse_record
+    asked: list[int] = []
+
+    def parse(raw: dict[str, object]) -> object:
+        if not asked:  # the detail pane asks before the worker is done: typed there and then
+            asked.append(0)
+            asked[0] = len(store.item_history(CASE_ID, "E0"))
+        return real(raw)
+
+    monkeypatch.setattr(trail_module, "parse_record", parse)
+    store.read_trail()
+    records = store.history()
+    assert [r.model_dump(mode="json") for r in records] == _trail_of(db)
+    assert len({id(r) for r in records}) == len(records)
+    assert asked[0] == len(store.item_history(CASE_ID, "E0")) > 0
+
+
+def test_a_reader_told_to_stop_hands_nothing_over(tmp_path: Path) -> None:
+    store = Store.open(aged(tmp_path), readonly=True)
+    total = store.untyped_records()
+    store.read_trail(stop=lambda: True)
+    assert store.untyped_records() == total
+
+
+def test_a_record_that_does_not_fit_leaves_the_reader_quiet_and_the_pane_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker gives up without a word; the next read (the detail pane's) names the record."""
+    from evidence.errors import CorruptDatabase
+
+    store = Store.open(aged(tmp_path), readonly=True)
+    total = store.untyped_records()
+    real = operations.parse_record
+
+    def parse(raw: dict[str, object]) -> object:
+        if raw.get("seq") == 5:
+            raise ValueError("not a record")
+        return real(raw)
+
+    monkeypatch.setattr(trail_module, "parse_record", parse)
+    store.read_trail()
+    assert store.untyped_records() == total
+    with pytest.raises(CorruptDatabase, match=r"history record 5 cannot be read \(not a record\)"):
+        store.item_history(CASE_ID, "X0")

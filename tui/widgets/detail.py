@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from evidence.errors import NotFound, WeighError
 from hypotheses.scoring import weight
@@ -22,6 +24,7 @@ from tui.widgets.static_update import update_static
 
 if TYPE_CHECKING:
     from evidence.operations import Operation
+    from evidence.store import Store
     from hypotheses.models import Evidence, Hypothesis
     from tui.case_view import CaseView, Focus
     from tui.shown import Shown
@@ -142,9 +145,16 @@ class DetailPane(VerticalScroll, can_focus=False):
     shown: var[Shown | None] = var(None, init=False)
     cell: var[Focus] = var((None, None), init=False)
 
+    #: A trail with more records still to type than this is read in a worker, the history
+    #: block saying so meanwhile: a case edited for years opens, and its cursor moves,
+    #: without waiting for every change ever recorded to be read.
+    READ_INLINE = 5_000
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._drawn: object = None  # the facts the pane shows now
+        self._reading: Worker[None] | None = None
+        self._read_of: Store | None = None  # the store whose trail was given to a worker
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No evidence selected", style="italic"), id="detail-text")
@@ -198,12 +208,10 @@ class DetailPane(VerticalScroll, can_focus=False):
         later = view.known_later(ev)
         diag = view.analysis.diagnosticity[i] if i is not None else None
         linchpin = view.analysis.linchpins[i] if i is not None else ()
-        try:
-            history: list[Operation] | str = store.item_history(case.id, eid)
-        except WeighError as exc:
-            history = str(exc)  # a damaged audit trail is said where the item's history goes
+        history = self._history(store, case.id, eid)
         members = view.group_members(ev.group) if ev.group is not None else None
-        key = (ev, case.hypotheses, diag, linchpin, hid, later, len(history), members,
+        key = (ev, case.hypotheses, diag, linchpin, hid, later,
+               history if isinstance(history, int) else (len(history), type(history)), members,
                view.state.lens, view.state.reveal)
         if key == self._drawn:
             return
@@ -212,6 +220,37 @@ class DetailPane(VerticalScroll, can_focus=False):
             view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
             column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
             ratings=not view.team or view.state.lens != TEAM), history_block(history, eid))
+
+    def _history(self, store: Store, case_id: str, eid: str) -> list[Operation] | str | int:
+        """The item's changes; a damaged trail's reason; or, while a long trail is read in a
+        worker, how many records it has left to read."""
+        untyped = store.untyped_records()
+        if untyped > self.READ_INLINE:
+            if self._read_of is not store:  # once per store: then it is read here, if at all
+                self._read_of, self._reading = store, None
+                # after this frame: the worker would slow the drawing of the case
+                self.call_after_refresh(self._start_reading, store)
+            if self._reading is None or not self._reading.is_finished:
+                return untyped
+        try:
+            return store.item_history(case_id, eid)
+        except WeighError as exc:
+            return str(exc)  # a damaged audit trail is said where the item's history goes
+
+    def _start_reading(self, store: Store) -> None:
+        if self._read_of is store:
+            self._reading = self._read_trail(store)
+
+    @work(thread=True, group="trail")
+    def _read_trail(self, store: Store) -> None:
+        worker = get_current_worker()
+        store.read_trail(stop=lambda: worker.is_cancelled)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The trail is read (or could not be): the history block takes its place."""
+        if event.worker is self._reading and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self._drawn = None
+            self.redraw()
 
 
 def team_votes(view: CaseView, ev: Evidence, hid: str | None) -> Text | None:

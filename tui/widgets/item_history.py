@@ -46,9 +46,14 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     return out
 
 
-def history_block(records: Sequence[Operation] | str, eid: str | None) -> Text:
+def history_block(records: Sequence[Operation] | str | int, eid: str | None) -> Text:
     """The detail pane's 'History' block for item ``eid`` (None: nothing selected, so
-    nothing); a string is why the trail cannot be read."""
+    nothing); a string is why the trail cannot be read, a number how many of its records
+    are still being read."""
+    if isinstance(records, int):
+        text = Text("History", style="bold underline")
+        text.append(f"  reading the {records:,} recorded changes…\n", style="dim italic")
+        return text
     if isinstance(records, str):
         text = Text("History", style="bold underline")
         text.append("\n")
