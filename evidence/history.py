@@ -18,19 +18,19 @@ the old case whole in its record, ``old``, so it can still be recovered).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
-from hypotheses.scoring import analyse
+from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
 
 if TYPE_CHECKING:
-    from hypotheses.models import Case
+    from hypotheses.models import Case, Hypothesis
 
 __all__ = ["fields_changed"]
 
@@ -59,6 +59,11 @@ def evidence_history(records: Sequence[Operation], eid: str) -> list[Operation]:
 
 # ------------------------------------------------------------ past states
 
+#: The newest changes the workbench's ranking history replays: a case edited for years
+#: has hundreds of thousands, each replayed state scored again; older ones are counted.
+RANKING_STEPS = 1_000
+_REPLAY_ERRORS = (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError)
+
 
 @dataclass(frozen=True)
 class PastState:
@@ -77,31 +82,52 @@ class Replay:
     note: str = ""  # why it stops where it does
 
 
-def replay(case: Case, records: Sequence[Operation]) -> Replay:
+class Rewind:
+    """The case after each recorded change, **newest first**, made one at a time by
+    reverting the records (nothing kept: a long trail of a large case would not fit in
+    memory). ``limit``: at most this many of the newest changes; the rest are counted in
+    :attr:`skipped`. After the iteration, :attr:`complete` and :attr:`note` say where
+    it stopped and why."""
+
+    def __init__(self, case: Case, records: Sequence[Operation], limit: int | None = None) -> None:
+        mine = [r for r in records if r.case == case.id]
+        start = max((i for i, r in enumerate(mine) if r.op in ("case.put", "case.restore", "case.delete")
+                     or getattr(r, "creates", False)), default=-1)  # a sync that brought the case in
+        self.origin = mine[start] if start >= 0 and mine[start].op != "case.delete" else None
+        self.steps = mine[start + 1:]
+        self.skipped = max(0, len(self.steps) - limit) if limit is not None else 0
+        self.steps = self.steps[self.skipped:]
+        self.case = case
+        self.complete = self.origin is not None and not self.skipped
+        self.note = ""
+
+    def __iter__(self) -> Iterator[PastState]:
+        st = CaseState.of(self.case)
+        for k in range(len(self.steps) - 1, -1, -1):
+            yield PastState(self.steps[k], st.case())
+            try:
+                self.steps[k].revert(st)
+            except _REPLAY_ERRORS as exc:
+                self.complete = False
+                self.note = (f"the trail does not fit the case before {when(self.steps[k])} "
+                             f"({record_problem(exc)}); earlier changes not shown")
+                return
+        if self.skipped:
+            self.note = (f"the {self.skipped:,} earlier changes are not replayed here "
+                         "(weigh export --format md --history lists them all)")
+            yield PastState(None, st.case())
+            return
+        if self.origin is None:
+            self.note = "the trail starts after the case was created; the first row is the oldest state known"
+        yield PastState(self.origin, st.case())
+
+
+def replay(case: Case, records: Sequence[Operation], limit: int | None = None) -> Replay:
     """Rebuild the case after each change by reverting records newest first (see module doc)."""
-    mine = [r for r in records if r.case == case.id]
-    start = max((i for i, r in enumerate(mine) if r.op in ("case.put", "case.restore", "case.delete")
-                 or getattr(r, "creates", False)), default=-1)  # a sync that brought the case in
-    origin = mine[start] if start >= 0 and mine[start].op != "case.delete" else None
-    steps = mine[start + 1:]
-    st = CaseState.of(case)
-    rewound: list[PastState] = []
-    complete, note = origin is not None, ""
-    for k in range(len(steps) - 1, -1, -1):
-        rewound.append(PastState(steps[k], st.case()))
-        try:
-            steps[k].revert(st)
-        except (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
-            complete = False
-            note = (f"the trail does not fit the case before {when(steps[k])} ({record_problem(exc)}); "
-                    "earlier changes not shown")
-            rewound.reverse()
-            return Replay(rewound, complete, note)
-    rewound.append(PastState(origin, st.case()))
-    rewound.reverse()
-    if origin is None:
-        note = "the trail starts after the case was created; the first row is the oldest state known"
-    return Replay(rewound, complete, note)
+    rewind = Rewind(case, records, limit)
+    states = list(rewind)
+    states.reverse()
+    return Replay(states, rewind.complete, rewind.note)
 
 
 # ------------------------------------------------------- how the ranking moved
@@ -109,15 +135,31 @@ def replay(case: Case, records: Sequence[Operation]) -> Replay:
 
 @dataclass(frozen=True)
 class RankingStep:
-    """The verdict after one change."""
+    """The verdict after one change, and the scores behind it (no copy of the case)."""
 
     record: Operation | None
     when: str
     change: str
     ranking: str  # e.g. 'H2 > H1 = H3 > H4' for the chosen model
+    hypotheses: tuple[Hypothesis, ...] = ()  # the case's hypotheses then
+    scores: dict[str, ModelScores] = field(default_factory=dict)  # every model's verdict
+    posterior: tuple[float, ...] = ()
     leaders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model → rank-1 ids
     agree: bool = True
     leader_changed: bool = False  # for the chosen model, against the step before
+
+    def shown(self, model: str) -> tuple[float, ...]:
+        """The values people read for ``model`` (as :meth:`Analysis.shown`)."""
+        return self.posterior if scoring_model(model).shows_posterior else self.scores[model].scores
+
+
+@dataclass(frozen=True)
+class RankingHistory:
+    """How the ranking moved, oldest first, and where the replay stopped and why."""
+
+    steps: list[RankingStep]
+    complete: bool
+    note: str
 
 
 def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
@@ -132,31 +174,36 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
-def ranking_history(case: Case, records: Sequence[Operation],
-                    model: str = DEFAULT_MODEL) -> tuple[list[RankingStep], Replay]:
-    """The ranking after each recorded change, oldest first, for the post-mortem."""
+def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL, *,
+                    limit: int | None = None,
+                    stop: Callable[[], bool] | None = None) -> RankingHistory | None:
+    """The ranking after each recorded change (the newest ``limit`` only, if given), oldest
+    first, for the post-mortem; None if ``stop()`` said to give up. Consecutive states differ by a change or
+    two, so each is scored by patching the last (:class:`Scorer`), not from scratch."""
     model = scoring_model(model).name
-    rep = replay(case, records)
+    rewind = Rewind(case, records, limit)
+    scorer = Scorer()
     steps: list[RankingStep] = []
-    before: tuple[str, ...] | None = None
-    for state in rep.states:
-        a = analyse(state.case)
+    for state in rewind:
+        if stop is not None and stop():
+            return None
+        a = scorer.analyse(state.case)
         hids = a.hypothesis_ids
-        leaders: dict[str, tuple[str, ...]] = {
-            m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in MODELS
-        }
         chosen = a.models[model]
         rec = state.record
-        steps.append(
-            RankingStep(
-                record=rec,
-                when=when(rec) if rec else "",
-                change=change_text(rec) if rec else "oldest state known",
-                ranking=ranking_line(state.case, chosen.order, chosen.ranks),
-                leaders=leaders,
-                agree=a.agree,
-                leader_changed=before is not None and leaders[model] != before,
-            )
-        )
-        before = leaders[model]
-    return steps, rep
+        steps.append(RankingStep(
+            record=rec,
+            when=when(rec) if rec else "",
+            change=change_text(rec) if rec else "oldest state known",
+            ranking=ranking_line(state.case, chosen.order, chosen.ranks),
+            hypotheses=tuple(state.case.hypotheses),
+            scores=dict(a.models),
+            posterior=a.posterior,
+            leaders={m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in MODELS},
+            agree=a.agree,
+        ))
+    steps.reverse()
+    for k in range(1, len(steps)):
+        if steps[k].leaders[model] != steps[k - 1].leaders[model]:
+            steps[k] = replace(steps[k], leader_changed=True)
+    return RankingHistory(steps, rewind.complete, rewind.note)

@@ -185,6 +185,52 @@ def test_replay_rebuilds_the_case_after_every_edit(edits: list[tuple], reopen: b
     assert rep.states[0].record is not None and rep.states[0].record.op == "case.put"
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDIT, max_size=14), st.integers(0, 6))
+def test_the_ranking_history_scores_every_state_as_a_fresh_analysis(edits: list[tuple], limit: int) -> None:
+    """Each state is scored by patching the one after it: the verdicts equal an analysis of
+    each replayed case from scratch, and a limit keeps the newest changes, the state before
+    them shown as the oldest, with the earlier ones counted."""
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "w.json") as store:
+        store.put_case(base_case())
+        counter: list[int] = [0]
+        done: list[Record] = []
+        undone: list[Record] = []
+        for edit in edits:
+            apply_edit(store, edit, counter, done, undone)
+        case, records = store.case("c"), store.history("c")
+    states = replay(case, records).states
+    for cap in (None, limit):
+        moved = ranking_history(case, records, "bayes", limit=cap)
+        assert moved is not None
+        shown = states if cap is None or len(states) - 1 <= cap else states[-(cap + 1):]
+        assert len(moved.steps) == len(shown)
+        for step, state in zip(moved.steps, shown, strict=True):
+            fresh = analyse(state.case)
+            assert step.scores == fresh.models and step.posterior == fresh.posterior
+            assert step.agree == fresh.agree
+            assert step.hypotheses == tuple(state.case.hypotheses)
+        skipped = len(states) - len(shown)
+        assert moved.complete == (skipped == 0)
+        assert (f"the {skipped:,} earlier changes are not replayed" in moved.note) == (skipped > 0)
+        if skipped:
+            assert moved.steps[0].record is None and moved.steps[0].change == "oldest state known"
+
+
+def test_a_ranking_history_told_to_stop_gives_up(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.set_rating("c", "E2", "H1", "C")
+        asked: list[int] = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > 1
+
+        moved = ranking_history(store.case("c"), store.history("c"), stop=stop)
+    assert moved is None and len(asked) == 2  # the first state scored, then stopped
+
+
 def test_replay_stops_at_the_latest_import(tmp_path: Path) -> None:
     with Store.open(tmp_path / "w.json") as store:
         store.put_case(base_case())
@@ -222,14 +268,16 @@ def test_ranking_history_marks_the_changes_of_leader(tmp_path: Path) -> None:
         store.update_evidence("c", store.evidence("c", "E2").model_copy(update={"title": "retitled"}))
         store.set_rating("c", "E1", "H2", None)  # H2 0 → still H2
         store.set_rating("c", "E2", "H1", None)  # H1 0, H2 0 → tie
-        steps, rep = ranking_history(store.case("c"), store.history("c"), "inconsistency")
+        moved = ranking_history(store.case("c"), store.history("c"), "inconsistency")
+    assert moved is not None and moved.complete and not moved.note
+    steps = moved.steps
     assert [s.ranking for s in steps] == ["H1 > H2", "H2 > H1", "H2 > H1", "H2 > H1", "H1 = H2"]
     assert [s.leader_changed for s in steps] == [False, True, False, False, True]
     assert steps[0].change.startswith("case c written whole")
     assert steps[1].change == "rating E2 × H1: unrated → II (by tester)"
     assert steps[-1].leaders["inconsistency"] == ("H1", "H2")
     with pytest.raises(ValueError, match="model"):
-        ranking_history(rep.states[0].case, [], "nope")
+        ranking_history(base_case(), [], "nope")
 
 
 def test_ranking_line_ties_and_order() -> None:

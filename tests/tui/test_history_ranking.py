@@ -183,3 +183,19 @@ def test_history_block_says_why_a_trail_cannot_be_read_and_nothing_without_an_it
     assert damaged.plain == "History\nthe history table is damaged"
     assert history_block([], None).plain == ""
     assert history_block([], "E1").plain == item_history_text([], "E1").plain
+
+
+async def test_a_long_trail_shows_its_newest_changes_and_counts_the_rest(tmp_path, make_app, monkeypatch):
+    """A case edited for years: the view replays the newest changes only and says how many
+    earlier ones it leaves out, and where they are all listed."""
+    monkeypatch.setattr("tui.screens.ranking_history.RANKING_STEPS", 3)
+    app = make_app(small_db(tmp_path))
+    async with app.run_test(size=(170, 40)) as pilot:
+        await open_history(app, pilot)
+        text = flat_text(app)
+        assert "after each of 3 recorded changes" in text
+        assert "Note: the 2 earlier changes are not replayed here (weigh export --format md --history " \
+               "lists them all)." in text
+        rows = app.screen.query_one(DataTable)
+        assert rows.row_count == 4 and "oldest state known" in screen_text(app)
+        assert "rating E1 × H1: unrated → II" in text  # the newest change, last

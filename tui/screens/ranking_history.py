@@ -1,11 +1,11 @@
 """How the ranking moved: the verdict after every recorded change to the case, by time.
 
-Past states are rebuilt by ``evidence.history.replay``: **backwards** from the
-case as it stands, undoing the store's history records newest first with the
-old values each one carries (the history keeps no copy of the whole case a
-``case.put`` wrote, so there is nothing to replay forwards from). The list
-starts at the latest create/import of the case; the screen says so when the
-trail reaches less far.
+Past states are rebuilt by ``evidence.history.ranking_history``: **backwards**
+from the case as it stands, undoing the store's history records newest first
+with the old values each one carries (the history keeps no copy of the whole
+case a ``case.put`` wrote, so there is nothing to replay forwards from). The
+list starts at the latest create/import of the case, or at the newest thousand
+changes of a case edited for longer; the screen says so when it reaches less far.
 
 Rows are oldest first, one per change; ◆ marks a change after which the
 chosen model's leader differs. The pane below shows the full ranking with
@@ -23,10 +23,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from evidence.errors import WeighError
-from evidence.history import RankingStep, Replay, ranking_history
-from hypotheses.scoring import analyse
+from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
 from hypotheses.visible import visible
 
@@ -38,31 +38,29 @@ CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in vie
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
 
 
-def step_scores(rep: Replay, index: int, model: str, change: str = "") -> Text:
+def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
     """The full ranking, with scores, of one past state (pure: tested directly)."""
-    state = rep.states[index]
-    a = analyse(state.case)
-    ms = a.models[model]
+    ms = step.scores[model]
     out = Text()
     out.append(f"After change {index}: " if index else "Start: ", style="bold")
     if change:
         out.append(visible(change))  # in full: the table may have clipped it
         out.append("\n")
     sm = scoring_model(model)
-    shown = a.shown(model)
+    shown = step.shown(model)
     out.append(f"ranking by {sm.label}\n")
     for i in ms.order:
-        hyp = state.case.hypotheses[i]
+        hyp = step.hypotheses[i]
         score = sm.format_score(shown[i], 6)
         out.append(f"{ms.ranks[i]:>2}. ", style="bold" if i in ms.top else "")
         out.append(f"{hyp.id:<6}", style="bold" if i in ms.top else "")
         out.append(f"{score}  ")
         out.append(visible(hyp.title))
         out.append("\n")
-    if not state.case.hypotheses:
+    if not step.hypotheses:
         out.append("no hypotheses yet\n", style="italic")
-    out.append("The three models agree on the leader." if a.agree
-               else "The models disagree on the leader.", style="" if a.agree else "bold")
+    out.append("The three models agree on the leader." if step.agree
+               else "The models disagree on the leader.", style="" if step.agree else "bold")
     return out
 
 
@@ -90,8 +88,9 @@ class RankingHistoryScreen(Screen[None]):
         self.model = model if model in MODELS else DEFAULT_MODEL
         self.leader_only = False
         self.steps: list[RankingStep] = []
-        self.replayed: Replay | None = None
+        self.replayed: RankingHistory | None = None
         self.shown: list[int] = []  # step index of each table row
+        self.title_shown = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -108,7 +107,9 @@ class RankingHistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ranking-history")
     def load(self) -> None:
-        """Replay and score every past state off the UI thread (long trails take a while)."""
+        """Replay and score the past states off the UI thread (long trails take a while);
+        closing the view, or another model asked for, stops it."""
+        worker = get_current_worker()
         case = self.store.case(self.case_id)
         try:
             records = self.store.history(self.case_id)
@@ -116,15 +117,17 @@ class RankingHistoryScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             self.app.call_from_thread(self.dismiss)
             return
-        steps, rep = ranking_history(case, records, self.model)
-        self.app.call_from_thread(self._show, steps, rep)
+        moved = ranking_history(case, records, self.model, limit=RANKING_STEPS,
+                                stop=lambda: worker.is_cancelled)
+        if moved is not None:
+            self.app.call_from_thread(self._show, moved, case.title)
 
-    def _show(self, steps: list[RankingStep], rep: Replay) -> None:
-        self.steps, self.replayed = steps, rep
-        case = rep.states[-1].case
+    def _show(self, rep: RankingHistory, title: str) -> None:
+        self.steps, self.replayed, self.title_shown = rep.steps, rep, title
+        steps = rep.steps
         head = Text()
         head.append("How the ranking moved: ", style="bold")
-        head.append(visible(case.title))
+        head.append(visible(title))
         head.append(f"\nRanking by {scoring_model(self.model).label} after each of {len(steps) - 1} recorded "
                     f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
                     f"({sum(s.leader_changed for s in steps)} in all).")
@@ -179,7 +182,7 @@ class RankingHistoryScreen(Screen[None]):
         row = min(table.cursor_row, len(self.shown) - 1)
         k = self.shown[row]
         self.query_one("#rh-scores", Static).update(
-            step_scores(self.replayed, k, self.model, self.steps[k].change if k else ""))
+            step_scores(self.steps[k], k, self.model, self.steps[k].change if k else ""))
 
     @on(DataTable.RowHighlighted, "#rh-table")
     def _row_moved(self) -> None:
@@ -192,7 +195,7 @@ class RankingHistoryScreen(Screen[None]):
     def action_toggle_leader_only(self) -> None:
         self.leader_only = not self.leader_only
         if self.replayed is not None:
-            self._show(self.steps, self.replayed)
+            self._show(self.replayed, self.title_shown)
 
     def action_close(self) -> None:
         self.dismiss(None)
