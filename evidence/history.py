@@ -160,6 +160,7 @@ class RankingHistory:
     steps: list[RankingStep]
     complete: bool
     note: str
+    skipped: int = 0  # the earlier changes left out: step k is the trail's change skipped + k
 
 
 def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
@@ -206,4 +207,4 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
     for k in range(1, len(steps)):
         if steps[k].leaders[model] != steps[k - 1].leaders[model]:
             steps[k] = replace(steps[k], leader_changed=True)
-    return RankingHistory(steps, rewind.complete, rewind.note)
+    return RankingHistory(steps, rewind.complete, rewind.note, rewind.skipped)

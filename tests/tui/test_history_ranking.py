@@ -199,3 +199,5 @@ async def test_a_long_trail_shows_its_newest_changes_and_counts_the_rest(tmp_pat
         rows = app.screen.query_one(DataTable)
         assert rows.row_count == 4 and "oldest state known" in screen_text(app)
         assert "rating E1 × H1: unrated → II" in text  # the newest change, last
+        assert "After change 5: rating E1 × H1: unrated → II" in text  # numbered in the whole trail
+        assert [str(rows.get_row_at(r)[1]) for r in range(rows.row_count)] == ["2", "3", "4", "5"]

@@ -39,10 +39,11 @@ NARROW = 120  # below this width: short times, "≠" for "models disagree"
 
 
 def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
-    """The full ranking, with scores, of one past state (pure: tested directly)."""
+    """The full ranking, with scores, of one past state, ``index`` changes into the trail
+    (pure: tested directly)."""
     ms = step.scores[model]
     out = Text()
-    out.append(f"After change {index}: " if index else "Start: ", style="bold")
+    out.append(f"After change {index:,}: " if index else "Start: ", style="bold")
     if change:
         out.append(visible(change))  # in full: the table may have clipped it
         out.append("\n")
@@ -148,13 +149,14 @@ class RankingHistoryScreen(Screen[None]):
         ]
         rows: list[tuple[RankingStep, str, str, str]] = []
         narrow = self.app.size.width < NARROW
+        skipped = self.replayed.skipped if self.replayed is not None else 0
         for k in self.shown:
             s = self.steps[k]
             when = s.when.removesuffix(" UTC") or "—"
             if narrow and len(when) == 19:  # 2026-11-30 05:19:03 → 11-30 05:19
                 when = when[5:16]
             disagree = "" if s.agree else (" ≠" if narrow else "  (models disagree)")
-            rows.append((s, str(k), when, ", ".join(s.leaders[self.model]) + disagree))
+            rows.append((s, f"{skipped + k:,}", when, ", ".join(s.leaders[self.model]) + disagree))
         # the ranking and leaders are the facts that matter: the change text gets what is left
         fixed = sum(max((len(str(r[i])) for r in rows), default=1) + 2 for i in (1, 2, 3))
         ranking = max((len(r[0].ranking) for r in rows), default=0) + 2
@@ -182,7 +184,8 @@ class RankingHistoryScreen(Screen[None]):
         row = min(table.cursor_row, len(self.shown) - 1)
         k = self.shown[row]
         self.query_one("#rh-scores", Static).update(
-            step_scores(self.steps[k], k, self.model, self.steps[k].change if k else ""))
+            step_scores(self.steps[k], self.replayed.skipped + k, self.model,
+                        self.steps[k].change if k else ""))
 
     @on(DataTable.RowHighlighted, "#rh-table")
     def _row_moved(self) -> None:
