@@ -145,10 +145,11 @@ class DetailPane(VerticalScroll, can_focus=False):
     shown: var[Shown | None] = var(None, init=False)
     cell: var[Focus] = var((None, None), init=False)
 
-    #: A trail with more records still to type than this is read in a worker, the history
-    #: block saying so meanwhile: a case edited for years opens, and its cursor moves,
-    #: without waiting for every change ever recorded to be read.
-    READ_INLINE = 5_000
+    #: A trail with more records still to type than this (more than a frame's worth of
+    #: typing) is read in a worker, the history block saying so meanwhile: a case edited
+    #: for years opens, and its cursor moves, without waiting for every change ever
+    #: recorded to be read.
+    READ_INLINE = 2_000
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
