@@ -209,3 +209,27 @@ def test_a_record_that_does_not_fit_leaves_the_reader_quiet_and_the_pane_says_so
     assert store.untyped_records() == total
     with pytest.raises(CorruptDatabase, match=r"history record 5 cannot be read \(not a record\)"):
         store.item_history(CASE_ID, "X0")
+
+
+def test_every_read_of_a_long_trail_types_it_without_holding_the_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`history` (the ranking history's worker) on a trail not typed yet: another thread's
+    reads go on while it types, as with the detail pane's reader."""
+    db = aged(tmp_path)
+    store = Store.open(db, readonly=True)
+    seen: list[str] = []
+    readers: list[threading.Thread] = []
+    real = operations.parse_record
+
+    def parse(raw: dict[str, object]) -> object:
+        if not readers:
+            readers.append(threading.Thread(target=lambda: seen.append(store.evidence(CASE_ID, "X0").id),
+                                            daemon=True))
+            readers[0].start()
+            readers[0].join(5)
+            assert seen == ["X0"], "the store was held while the trail was typed"
+        return real(raw)
+
+    monkeypatch.setattr(trail_module, "parse_record", parse)
+    assert [r.model_dump(mode="json") for r in store.history()] == _trail_of(db)
+    assert seen == ["X0"] and store.untyped_records() == 0
