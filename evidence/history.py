@@ -122,9 +122,9 @@ class Rewind:
         yield PastState(self.origin, st.case())
 
 
-def replay(case: Case, records: Sequence[Operation], limit: int | None = None) -> Replay:
+def replay(case: Case, records: Sequence[Operation]) -> Replay:
     """Rebuild the case after each change by reverting records newest first (see module doc)."""
-    rewind = Rewind(case, records, limit)
+    rewind = Rewind(case, records)
     states = list(rewind)
     states.reverse()
     return Replay(states, rewind.complete, rewind.note)
