@@ -28,7 +28,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, Self, TypeVar
 
@@ -342,14 +342,14 @@ class Store(CaseEdits):
 
     def history(self, case_id: str | None = None) -> list[Operation]:
         """Every change, oldest first: the audit trail (folded and journalled)."""
-        self.read_trail()
+        self._type_trail()
         with self._lock:
             return [r for r in self._trail.records(str(self.path))
                     if case_id is None or r.case == case_id]
 
     def item_history(self, case_id: str, eid: str) -> list[Operation]:
         """The changes that touched one evidence item, oldest first (indexed, not scanned)."""
-        self.read_trail()
+        self._type_trail()
         with self._lock:
             return self._trail.of_item(case_id, eid, str(self.path))
 
@@ -360,20 +360,22 @@ class Store(CaseEdits):
             return self._trail.untyped()
 
     def read_trail(self, stop: Callable[[], bool] | None = None) -> None:
-        """Type the whole audit trail in the calling thread, holding the store's lock only to
-        take what is left and to hand the records over, so reads and edits in other threads
-        go on meanwhile (every read of the trail types it so). ``stop()`` true gives up; a
-        damaged trail says so at its next read."""
+        """Type the whole audit trail in the calling thread (a worker's); ``stop()`` true gives
+        up, and a damaged trail says so at its next read (:meth:`_type_trail`)."""
+        with suppress(WeighError):
+            self._type_trail(stop)
+
+    def _type_trail(self, stop: Callable[[], bool] | None = None) -> None:
+        """Type what is left of the trail, holding the store's lock only to take it and to hand
+        the records over, so reads and edits in other threads go on meanwhile (every read of
+        the trail types it so). A record that does not fit raises, naming it."""
         with self._lock:
             trail = self._trail
             if not trail.untyped():
                 return
             pending = trail.pending()
-        try:
-            with gc_policy.paused_then_frozen():  # records that stay as long as the store
-                typed = pending.typed(str(self.path), stop)
-        except WeighError:
-            return
+        with gc_policy.paused_then_frozen():  # records that stay as long as the store
+            typed = pending.typed(str(self.path), stop)
         if typed is not None:
             with self._lock:
                 if self._trail is trail:  # not replaced by a compaction meanwhile
@@ -381,7 +383,7 @@ class Store(CaseEdits):
 
     def ids_ever(self, case_id: str) -> frozenset[str]:
         """The ids the case's trail ever named (deleted items' too): never to be issued again."""
-        self.read_trail()
+        self._type_trail()
         with self._lock:
             return self._trail.ids_of(case_id, str(self.path))
 
