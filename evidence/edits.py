@@ -285,6 +285,9 @@ class CaseEdits:
         the item is made from the indicator: the first free ``E<n>`` id, its title
         and details (the record's ``evidence``). ``Store.revert`` takes it back.
         """
+        # a deleted item's id is never reused; read before the lock (a long trail is typed
+        # without holding it), and the ids a trail ever named only grow
+        issued = self.ids_ever(case_id) if evidence is None else frozenset()
         with self._lock:
             st = self._state(case_id)
             ind = st.indicators[st.ind_pos(mid)]
@@ -292,7 +295,6 @@ class CaseEdits:
                 raise Conflict(f"indicator {mid} is already observed as evidence {ind.evidence_id}")
             if evidence is None:
                 n = len(st.evidence) + 1
-                issued = self.ids_ever(case_id)  # a deleted item's id is never reused
                 while f"E{n}" in st.index or f"E{n}" in issued:
                     n += 1
                 evidence = Evidence(id=f"E{n}", title=ind.title, details=ind.details)

@@ -107,6 +107,10 @@ class Store(CaseEdits):
         self.journal_path = self.files.journal
         self.lock_path = self.files.lock
         self._lock = threading.RLock()
+        # One thread types the trail at a time: a second read waits for the first's records
+        # rather than typing them all again. Taken only without ``_lock`` held (the typing
+        # thread takes ``_lock`` to hand its records over).
+        self._typist = threading.RLock()
         self._file_lock: WriterLock | None = None
         self._journal: JournalWriter | None = None
         self._cases: dict[str, CaseState] = {}
@@ -368,18 +372,21 @@ class Store(CaseEdits):
     def _type_trail(self, stop: Callable[[], bool] | None = None) -> None:
         """Type what is left of the trail, holding the store's lock only to take it and to hand
         the records over, so reads and edits in other threads go on meanwhile (every read of
-        the trail types it so). A record that does not fit raises, naming it."""
-        with self._lock:
-            trail = self._trail
-            if not trail.untyped():
-                return
-            pending = trail.pending()
-        with gc_policy.paused_then_frozen():  # records that stay as long as the store
-            typed = pending.typed(str(self.path), stop)
-        if typed is not None:
+        the trail types it so). A read asked for while another thread types waits for its
+        records (a worker that stops hands the typing on). A record that does not fit raises,
+        naming it. Never called with ``_lock`` held."""
+        with self._typist:
             with self._lock:
-                if self._trail is trail:  # not replaced by a compaction meanwhile
-                    trail.adopt(pending, typed)
+                trail = self._trail
+                if not trail.untyped():
+                    return
+                pending = trail.pending()
+            with gc_policy.paused_then_frozen():  # records that stay as long as the store
+                typed = pending.typed(str(self.path), stop)
+            if typed is not None:
+                with self._lock:
+                    if self._trail is trail:  # not replaced by a compaction meanwhile
+                        trail.adopt(pending, typed)
 
     def ids_ever(self, case_id: str) -> frozenset[str]:
         """The ids the case's trail ever named (deleted items' too): never to be issued again."""

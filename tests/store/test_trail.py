@@ -233,3 +233,97 @@ def test_every_read_of_a_long_trail_types_it_without_holding_the_store(
     monkeypatch.setattr(trail_module, "parse_record", parse)
     assert [r.model_dump(mode="json") for r in store.history()] == _trail_of(db)
     assert seen == ["X0"] and store.untyped_records() == 0
+
+
+def _gated_reader(store: Store, monkeypatch: pytest.MonkeyPatch, stop: threading.Event | None = None,
+                  ) -> tuple[threading.Thread, threading.Event, dict[str, int]]:
+    """A worker typing the trail, held at its first record until the returned event is set;
+    parse calls are counted by thread name."""
+    started, go = threading.Event(), threading.Event()
+    calls: dict[str, int] = {}
+    real = operations.parse_record
+
+    def parse(raw: dict[str, object]) -> object:
+        name = threading.current_thread().name
+        calls[name] = calls.get(name, 0) + 1
+        if name == "worker" and not started.is_set():
+            started.set()
+            assert go.wait(10)
+        return real(raw)
+
+    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(trail_module, "_STOP_EVERY", 1)
+    worker = threading.Thread(target=lambda: store.read_trail(stop=None if stop is None else stop.is_set),
+                              name="worker", daemon=True)
+    worker.start()
+    assert started.wait(10)
+    return worker, go, calls
+
+
+def test_a_read_asked_for_while_a_worker_types_waits_for_its_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`a` (the next id) pressed while the detail pane's worker reads a long trail: the
+    workbench waits for the worker's records instead of typing them all a second time."""
+    db = aged(tmp_path)
+    store = Store.open(db, readonly=True)
+    total = store.untyped_records()
+    worker, go, calls = _gated_reader(store, monkeypatch)
+    answer: list[frozenset[str]] = []
+    asker = threading.Thread(target=lambda: answer.append(store.ids_ever(CASE_ID)), name="asker",
+                             daemon=True)
+    asker.start()
+    asker.join(1)
+    assert asker.is_alive() and not answer, "the second read typed the trail itself"
+    go.set()
+    worker.join(10)
+    asker.join(10)
+    assert answer and "E0" in answer[0]
+    assert calls == {"worker": total}
+    assert store.untyped_records() == 0
+
+
+def test_a_worker_that_stops_hands_the_typing_to_the_read_that_waited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = aged(tmp_path)
+    store = Store.open(db, readonly=True)
+    total = store.untyped_records()
+    stop = threading.Event()
+    worker, go, calls = _gated_reader(store, monkeypatch, stop)
+    answer: list[int] = []
+    asker = threading.Thread(target=lambda: answer.append(len(store.history())), name="asker",
+                             daemon=True)
+    asker.start()
+    stop.set()  # the app quits mid-read: the worker gives up at its next record
+    go.set()
+    worker.join(10)
+    asker.join(10)
+    assert answer == [total]
+    assert calls["worker"] == 1 and calls["asker"] == total
+    assert store.untyped_records() == 0
+
+
+def test_an_indicator_observed_while_a_worker_types_waits_and_skips_every_id_ever_issued(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Observing makes an item whose id no record ever named: the store reads the trail for
+    it before taking its own lock, so the worker can hand its records over (no deadlock)."""
+    from hypotheses.models import Indicator
+
+    db = aged(tmp_path)
+    store = Store.open(db)
+    store.add_indicator(CASE_ID, Indicator(id="M1", title="Talks resume", ratings={"H1": "C"}))
+    store.close()
+    issued = Store.open(db, readonly=True).ids_ever(CASE_ID)
+    assert {"E0", "E2", "E4"} <= issued  # deleted by the aged case's edits
+    store = Store.open(db)
+    worker, go, _ = _gated_reader(store, monkeypatch)
+    made: list[str] = []
+    observer = threading.Thread(
+        target=lambda: made.append(store.observe_indicator(CASE_ID, "M1").evidence.id),
+        name="observer", daemon=True)
+    observer.start()
+    go.set()
+    worker.join(10)
+    observer.join(10)
+    assert not observer.is_alive() and not worker.is_alive(), "deadlock"
+    assert made and made[0] not in issued
+    store.close()
