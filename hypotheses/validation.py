@@ -10,6 +10,8 @@ hypotheses/README.md shows how the parts fit.
 
 from __future__ import annotations
 
+import calendar
+import re
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +104,28 @@ def _not_one_of(e: _Error) -> str:
     return f"{_shown(e.value)} is not one of {e.ctx.get('expected')}"
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _no_date(e: _Error) -> str:
+    """Why a value is no date, worked out from the value (the parser's words are its own)."""
+    form = "use YYYY-MM-DDTHH:MM:SS" if e.kind.startswith("datetime") else "use YYYY-MM-DD"
+    found = _ISO_DAY.match(e.value) if isinstance(e.value, str) else None
+    if found is None:
+        return form
+    year, month, day = map(int, found.groups())
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return form
+
+
 def _own_words(e: _Error) -> str:
     """Raised by the models' own checks, already in words."""
     return str(e.ctx.get("error") or e.msg).removeprefix("Value error, ")
@@ -124,8 +148,7 @@ def reason(err: ErrorDetails, field: str = "", hints: Mapping[str, str] | None =
     if e.kind in _VALUE_WORDS:
         return f"{_VALUE_WORDS[e.kind]}: {_shown(e.value)}"
     if e.kind.startswith(("date", "datetime")):
-        why = str(e.ctx.get("error") or "use YYYY-MM-DD")
-        return f"not a real date: {_shown(e.value)} ({why})"
+        return f"not a real date: {_shown(e.value)} ({_no_date(e)})"
     if e.kind in _WORDS:
         return _WORDS[e.kind](e)
     return e.msg.removeprefix("Value error, ")

@@ -34,7 +34,7 @@ BAD_VALUES = [
     ("title", "", "required: must not be empty", "title", "A title"),
     ("title", "two\nlines", "must be a single line", "title", "One line"),
     ("event_date", "2022-02-30",
-     "not a real date: '2022-02-30' (day value is outside expected range)", "event date",
+     "not a real date: '2022-02-30' (February 2022 has 28 days)", "event date",
      "2022-02-28"),
     ("reported_date", "30/03/2022", "not a date: '30/03/2022' (use YYYY-MM-DD)", "reported",
      "2022-03-30"),

@@ -166,7 +166,7 @@ async def test_bad_values_are_named_beside_their_fields_then_fixed() -> None:
         assert app.results == []
         assert isinstance(app.screen, EvidenceForm)
         assert shown(app, "#error-event_date") == (
-            "not a real date: '2022-02-30' (day value is outside expected range)"
+            "not a real date: '2022-02-30' (February 2022 has 28 days)"
         )
         assert shown(app, "#form-status") == "Not saved: fix 1 field (event date)"
         assert app.focused is not None and app.focused.id == "event_date"
