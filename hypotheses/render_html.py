@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from hypotheses.replay import standing_text
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
@@ -188,9 +189,10 @@ def bar_chart(r: Report, model: str) -> Chart:
 
 
 def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) -> Chart:
-    """A lane per model, a column per as-of date, each cell coloured by its leader(s).
+    """A lane per model, a column per as-of date, each cell coloured by its leader.
 
-    Tied leaders share the cell in stripes, so a tie is visible, not hidden.
+    Hypotheses the evidence does not separate then (the band) share the cell in
+    stripes, so a lead too small to count is visible, not hidden.
     """
     points = r.timeline
     n = len(points)
@@ -219,12 +221,10 @@ def _timeline_cell(
     colours: dict[str, str],
 ) -> None:
     cell_w, cell_h = size
-    leaders = point.leaders[model] or ("",)
+    leaders = point.band[model] or ("",)
     stripe = cell_h / len(leaders)
-    tip = (
-        f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): "
-        f"{', '.join(leaders) or 'no leader'} lead{'s' if len(leaders) == 1 else ''}"
-    )
+    tip = f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): " + \
+        standing_text(point.band[model])
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
     if len(leaders) == 1 and cell_w >= 26:
@@ -274,6 +274,6 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "timeline": timeline_chart(r, _as_of_index(r), colours) if r.timeline else None,
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
-        "label_of": lambda m: scoring_model(m).label, "team": team,
+        "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
     }
     return _environment().get_template("report.html.j2").render(context)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from hypotheses.replay import standing_text
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
@@ -55,10 +56,10 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    out += [f"- {first.as_of.isoformat()} ({first.used} items): {m.label} led by "
-            f"{', '.join(md(h) for h in first.leaders[m.name]) or 'none'}" for m in SCORING_MODELS]
+    out += [f"- {first.as_of.isoformat()} ({first.used} item{'' if first.used == 1 else 's'}): "
+            f"{m.label} {md(standing_text(first.band[m.name]))}" for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{', '.join(md(h) for h in c.before) or 'none'} → {', '.join(md(h) for h in c.after) or 'none'}"
+            f"{md(standing_text(c.before))} → {md(standing_text(c.after))}"
             for c in r.changes]
     return out
 

@@ -32,6 +32,7 @@ from hypotheses.scoring import (
     posteriors,
 )
 from hypotheses.scoring_models import MODELS, scoring_model
+from hypotheses.separation import band_of
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence
@@ -260,34 +261,49 @@ def leader_timeline(case: Case, model: str) -> list[TimelinePoint]:
 
 @dataclass(frozen=True)
 class StopLeaders:
-    """Who leads each model with the evidence known up to ``as_of``."""
+    """Who leads each model with the evidence known up to ``as_of``, and what the verdict
+    names then: the one leader, or the hypotheses it cannot separate."""
 
     as_of: date
     used: int  # items taking part at that date
     undated: int  # of which undated (they count at every date)
     leaders: dict[str, tuple[str, ...]]  # model → rank-1 hypothesis ids, case order
+    # model → the ids within one medium item of the best (the verdict's band), case order:
+    # the leader alone when it stands apart, else every hypothesis not separated from it
+    band: dict[str, tuple[str, ...]]
 
 
-def leaders_over_time(case: Case) -> list[StopLeaders]:
-    """The leaders of every model at every known date, oldest first."""
+def standing_text(ids: tuple[str, ...]) -> str:
+    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band."""
+    if not ids:
+        return "none"
+    return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"
+
+
+def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders]:
+    """The leaders and band of every model at every known date up to ``until``, oldest
+    first (a report as of a date shows nothing learnt after it)."""
     per_model = {m: leader_timeline(case, m) for m in MODELS}
     taking = [ev for ev in case.evidence if not ev.excluded]
     dated = sorted(d for ev in taking if (d := known_date(ev)) is not None)
     undated = len(taking) - len(dated)
+    hids = [h.id for h in case.hypotheses]
     return [
         StopLeaders(
             as_of=day,
             used=undated + bisect_right(dated, day),
             undated=undated,
             leaders={m: per_model[m][i].leaders for m in MODELS},
+            band={m: tuple(hids[j] for j in band_of(per_model[m][i].scores.scores, m)) for m in MODELS},
         )
         for i, day in enumerate(known_dates(case))
+        if until is None or day <= until
     ]
 
 
 @dataclass(frozen=True)
 class LeaderChange:
-    """A date at which a model's leader differs from the date before."""
+    """A date at which what a model's verdict names (its band) differs from the date before."""
 
     as_of: date
     model: str
@@ -296,10 +312,10 @@ class LeaderChange:
 
 
 def leader_changes(points: list[StopLeaders]) -> list[LeaderChange]:
-    """Where the timeline's leaders change, per model, in date order."""
+    """Where what the timeline's verdicts name changes, per model, in date order."""
     out: list[LeaderChange] = []
     for prev, point in pairwise(points):
         for model in MODELS:
-            if prev.leaders[model] != point.leaders[model]:
-                out.append(LeaderChange(point.as_of, model, prev.leaders[model], point.leaders[model]))
+            if prev.band[model] != point.band[model]:
+                out.append(LeaderChange(point.as_of, model, prev.band[model], point.band[model]))
     return out

@@ -208,7 +208,7 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
     hids = a.hypothesis_ids
     cols = Columns(a)
     pairs = combinations([hids[i] for i in contenders(a, sm.name)], 2)
-    points = leaders_over_time(case)
+    points = leaders_over_time(case, a.as_of)
     return Report(
         findings=f,
         when=f"known by {a.as_of.isoformat()}" if a.as_of else "all dates",

@@ -31,11 +31,15 @@ def band(analysis: Analysis, model: str) -> tuple[int, ...]:
     is outside and the leaders are always inside.
     """
     sm = scoring_model(model)
-    scores = analysis.models[sm.name].scores
+    return band_of(analysis.models[sm.name].scores, sm.name)
+
+
+def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
+    """:func:`band` for one model's scores (the as-of timeline has scores, no analysis)."""
     if not scores:
         return ()
     best = max(scores)
-    width = sm.medium_item - TIE
+    width = scoring_model(model).medium_item - TIE
     return tuple(i for i, s in enumerate(scores) if best - s < width)
 
 

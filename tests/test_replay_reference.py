@@ -110,6 +110,7 @@ def check_engines(case: Case, scorer: Scorer, replays: dict[str, Replay]) -> Non
         assert (stop.used, stop.undated) == (ref["evidence_used"], ref["undated_used"])
         for model in MODELS:
             assert set(stop.leaders[model]) == leaders(expected[stop.as_of][model])
+            assert list(stop.band[model]) == ref["band"][model]  # what a timeline names
 
 
 @st.composite

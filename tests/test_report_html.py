@@ -191,7 +191,10 @@ def test_matrix_cells_are_coloured_by_rating() -> None:
 
 
 def timeline_case() -> Case:
-    """H1 leads until E2 (2022-03-10) turns the weighted model to H2; E3 ties them."""
+    """H1 leads until E2 (2022-03-10) brings H2 within one medium item under every model
+    (inconsistency −2 / −2; weighted −2√2 / −2, 0.83 items; Bayes 0.12 < ln 2 in log score);
+    E3 (2022-03-20) sets H1 apart again under inconsistency (one item) and Bayes (1.10),
+    not under weighted (H1 −2√2, H2 −2 − √2: 0.59 items)."""
     return Case(
         id="t",
         title="Timeline",
@@ -206,26 +209,37 @@ def timeline_case() -> Case:
 
 
 def test_leader_timeline_by_as_of_date() -> None:
+    """The timeline names a leader only where the verdict would: a lead of less than one
+    medium item is 'not separated', drawn as stripes, never a change of leader."""
     html = render_text(timeline_case(), "html")
     page = parse(html)
-    # three dates × three models; the inconsistency tie on 2022-03-10 is two stripes
+    # 2022-03-01: one leader per model; 03-10: every model two stripes; 03-20: weighted two
     tips = [a for a in page.tags("rect", "timeline")]
-    assert len(tips) == 3 * 3 + 1
+    assert len(tips) == 3 + 3 * 2 + 4
     changes = page.all_text("timeline")
-    assert "2022-03-10 — inconsistency (Heuer): H1 → H1, H2" in changes
-    assert "2022-03-10 — weighted inconsistency (PARC): H1 → H2" in changes
-    assert "2022-03-20 — weighted inconsistency (PARC): H2 → H1" in changes
-    assert "Bayes (log-linear)" not in changes.split("When the leader changed", 1)[1]
+    assert "2022-03-10 — inconsistency (Heuer): led by H1 → not separated: H1, H2" in changes
+    assert "2022-03-10 — weighted inconsistency (PARC): led by H1 → not separated: H1, H2" in changes
+    assert "2022-03-20 — inconsistency (Heuer): not separated: H1, H2 → led by H1" in changes
+    assert "2022-03-20 — Bayes (log-linear): not separated: H1, H2 → led by H1" in changes
+    assert "2022-03-20 — weighted" not in changes  # 0.59 items apart: still not separated
+    assert "led by H2" not in changes
     for tip in (
-        "as of 2022-03-01 (2 items, 1 undated): H1 leads",
-        "as of 2022-03-10 (3 items, 1 undated): H1, H2 lead",
-        "as of 2022-03-10 (3 items, 1 undated): H2 leads",
-        "as of 2022-03-20 (4 items, 1 undated): H1 leads",
+        "as of 2022-03-01 (2 items, 1 undated): led by H1",
+        "as of 2022-03-10 (3 items, 1 undated): not separated: H1, H2",
+        "as of 2022-03-20 (4 items, 1 undated): led by H1",
+        "as of 2022-03-20 (4 items, 1 undated): not separated: H1, H2",
     ):
         assert f"<title>{tip}</title>" in html
-    # with an as-of date the report marks where it stands on the timeline
-    assert "report as-of date" in render_text(timeline_case(), "html", as_of=date(2022, 3, 12))
-    assert "report as-of date" not in html
+    # with an as-of date the report marks where it stands, and the timeline stops there:
+    # nothing learnt later shows (E3, 2022-03-20)
+    as_of = render_text(timeline_case(), "html", as_of=date(2022, 3, 12))
+    assert "report as-of date" in as_of and "report as-of date" not in html
+    timeline = parse(as_of).all_text("timeline")
+    assert "2022-03-10" in timeline and "2022-03-20" not in timeline
+    markdown = render_text(timeline_case(), "md", as_of=date(2022, 3, 12))
+    section = markdown.split("## Leader over time", 1)[1].split("\n## ", 1)[0]
+    assert "2022-03-10: Bayes (log-linear) led by H1 → not separated: H1, H2" in section
+    assert "2022-03-20" not in section
 
 
 def test_single_date_has_no_timeline() -> None:
