@@ -21,12 +21,14 @@ from hypotheses.scoring import (
     Analysis,
     Coverage,
     analyse,
+    log_priors,
     weight,
 )
 from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
     band,
+    band_of,
     leader_separations,
     separating_indicators,
     watch_brief,
@@ -326,6 +328,20 @@ def _leader_warnings(
     return warnings, brief
 
 
+def _priors_decide(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
+    """When unequal priors change what the verdict names: what the evidence alone names
+    ('leaves H1, H2 not separated', 'puts H2 first'), else ''."""
+    hyps = analysis.case.hypotheses
+    if not sm.uses_priors or len({h.prior for h in hyps}) < 2:
+        return ""
+    scores = analysis.models[sm.name].scores
+    alone = tuple(hyps[i].id for i in band_of([s - p for s, p in zip(scores, log_priors(hyps), strict=True)],
+                                              sm.name))
+    if alone == inside:
+        return ""
+    return f"leaves {', '.join(alone)} not separated" if len(alone) >= 2 else f"puts {alone[0]} first"
+
+
 def verdict(analysis: Analysis, model: str) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
     and what would tell the contenders apart."""
@@ -342,6 +358,12 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
     inside = tuple(hids[i] for i in band(analysis, sm.name))
     headline, short = _headline(sm, leaders, covs, inside, margin, total)
     warnings, brief = _leader_warnings(leaders, covs, total)
+    alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""
+    if alone:  # a prior typed in must not read as proof
+        headline += f" The priors decide this: with equal priors the evidence alone {alone}."
+        short = (not_separated_text(inside) if len(inside) >= 2 else
+                 f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
+        short += f"; the evidence alone {alone}"
     if len(inside) >= 2 and short != not_separated_text(inside):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))
