@@ -251,6 +251,7 @@ def _team(t: TeamSection | None) -> list[str]:
     out += [f"- {md(a)}: {', '.join(md(h) for h in ids) or 'none'}" for a, ids in by.items()]
     out.append(f"- the team (consensus): {', '.join(md(h) for h in f.team_leaders) or 'none'}")
     out += ["", "The analysts agree on the leader." if f.analysts_agree
+            else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
             else f"**The analysts disagree on the leader**: {md(t.leaders_line)}."]
     out += ["", "### Cells of largest disagreement", ""]
     if not t.cells:

@@ -426,6 +426,20 @@ def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequen
     return all(set(ids) == team for ids in by_analyst.values())
 
 
+def analysts_concur(by_analyst: Mapping[str, Sequence[str]]) -> bool:
+    """Every analyst puts the same hypotheses first (whatever the team's consensus does)."""
+    return len({frozenset(ids) for ids in by_analyst.values()}) <= 1
+
+
+def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> str:
+    """The analysts agree with each other, not with their consensus: the consensus's lead
+    comes from how the votes combine (rounding), which no analyst's own ratings show."""
+    theirs = next(iter(by_analyst.values()), [])
+    return (f"Each analyst alone puts {' = '.join(theirs) or 'none'} first, but the team's consensus "
+            f"puts {' = '.join(team_leaders) or 'none'} first: that lead comes from how their votes "
+            "combine, not from any one analyst's ratings")
+
+
 # ---------------------------------------------------------------- summaries
 
 
@@ -443,6 +457,13 @@ class TeamFacts:
     @property
     def analysts_agree(self) -> bool:
         return analysts_agree(self.leaders_by_analyst, self.team_leaders)
+
+    @property
+    def consensus_apart(self) -> str:
+        """When the analysts agree with each other and not with the consensus: why, else ''."""
+        if self.analysts_agree or not analysts_concur(self.leaders_by_analyst):
+            return ""
+        return consensus_apart_text(self.leaders_by_analyst, self.team_leaders)
 
 
 def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,

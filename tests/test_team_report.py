@@ -57,3 +57,31 @@ def test_agreeing_analysts_and_one_analyst_cases() -> None:
     solo = case.model_copy(update={"analysts": [], "evidence": plain})
     assert "## Team" not in export_bytes(solo, "md").decode()
     assert 'id="team"' not in export_bytes(solo, "html").decode()
+
+
+def rounding_pair() -> Case:
+    """ana: H1 II on E1, H2 I on E2 and E3 (−2 / −2); ben: H1 C, H2 N twice (0 / 0): each
+    alone ties H1 and H2. The consensus rounds (II, C) to I and each (I, N) to I: H1 −1,
+    H2 −2, so the team's H1 leads by one item no analyst's ratings show."""
+    return Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "II"}, "ben": {"H1": "C"}}),
+                          *(Evidence(id=f"E{n}", title="e",
+                                     ratings_by={"ana": {"H2": "I"}, "ben": {"H2": "N"}}) for n in (2, 3))])
+
+
+def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combined() -> None:
+    from hypotheses.scoring import analyse
+    from hypotheses.team import TEAM, lens_case
+    from tui.screens.analysts_view import leaders_text
+
+    sentence = ("Each analyst alone puts H1 = H2 first, but the team's consensus puts H1 first: that "
+                "lead comes from how their votes combine, not from any one analyst's ratings")
+    text = export_bytes(rounding_pair(), "md").decode()
+    assert "- ana: H1, H2\n- ben: H1, H2\n- the team (consensus): H1" in text
+    assert f"**{sentence}.**" in text and "disagree on the leader" not in text
+    html = export_bytes(rounding_pair(), "html").decode()
+    escaped = sentence.replace("'", "&#39;")
+    assert f'<p class="disagree">{escaped}.</p>' in html
+    case = rounding_pair()
+    assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)

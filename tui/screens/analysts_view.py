@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.scoring import Analysis, leader_ids
-from hypotheses.team import analysts_agree, leaders_by_analyst
+from hypotheses.team import analysts_agree, analysts_concur, consensus_apart_text, leaders_by_analyst
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -32,6 +32,8 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     if analysts_agree(by, team_leaders):
         out.append(f"analysts agree on the leader: {' = '.join(team_leaders) or 'none'}\n",
                    style="bold")
+    elif analysts_concur(by):
+        out.append(consensus_apart_text(by, team_leaders) + "\n", style="bold #b3261e")
     else:
         out.append(f"analysts disagree on the leader: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
