@@ -27,8 +27,10 @@ from hypotheses.scoring import (
 from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
+    Columns,
     band,
     band_of,
+    contenders,
     leader_separations,
     separating_indicators,
     watch_brief,
@@ -283,9 +285,10 @@ def _headline(
     unrated = [h.id for h, c in zip(leaders, covs, strict=True) if c.rated == 0]
     if unrated:
         ids = ", ".join(unrated)
+        it = "it has" if len(unrated) == 1 else "they have"
         return (
             f"No verdict under {sm.label}: the top score goes to {ids}, "
-            "which no rated item bears on — it has not won, it has not been weighed.",
+            f"which no rated item bears on — {it} not won, {it} not been weighed.",
             f"No verdict: top score {ids} rests on no rated item",
         )
     if margin is None and len(leaders) == 1:
@@ -342,6 +345,31 @@ def _priors_decide(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]
     return f"leaves {', '.join(alone)} not separated" if len(alone) >= 2 else f"puts {alone[0]} first"
 
 
+def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
+    """What a lone leader's lead does not show: hypotheses never rated (so nothing was
+    weighed against them), and runners-up no item rates differently from the leader (the
+    lead comes from items only one of the two was rated on). (warnings, short forms)"""
+    hids, cov = analysis.hypothesis_ids, analysis.coverage
+    lead = hids[leader]
+    never = [hids[i] for i in range(len(hids)) if i != leader and cov[i].rated == 0]
+    warnings: list[str] = []
+    brief: list[str] = []
+    if never:
+        ids = ", ".join(never)
+        one = len(never) == 1
+        has, ranks, them = ("has", "it ranks", "it") if one else ("have", "they rank", "them")
+        warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
+                        f"ratings; nothing has been weighed for or against {them}.")
+        brief.append(f"{ids} never rated")
+    cols = Columns(analysis)
+    for i in contenders(analysis, model):
+        if i != leader and cov[i].rated and not cols.separation(lead, hids[i]).items:
+            warnings.append(f"No item rates {lead} and {hids[i]} differently: the lead comes from "
+                            "items only one of them was rated on.")
+            brief.append(f"no item rates {lead} and {hids[i]} differently")
+    return warnings, brief
+
+
 def verdict(analysis: Analysis, model: str) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
     and what would tell the contenders apart."""
@@ -364,6 +392,10 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
         short = (not_separated_text(inside) if len(inside) >= 2 else
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
         short += f"; the evidence alone {alone}"
+    if len(inside) < 2 and len(top) == 1 and covs[0].rated:
+        more, more_brief = _runners_up_warnings(analysis, sm.name, top[0])
+        warnings += more
+        brief += more_brief
     if len(inside) >= 2 and short != not_separated_text(inside):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))

@@ -64,3 +64,46 @@ def test_priors_that_change_nothing_are_not_mentioned() -> None:
         v = _bayes(case)
         assert "priors" not in v.headline and "prior" not in v.brief
     assert "priors" not in verdict(analyse(_case((1000, 1), ("N", "N"))), "weighted").headline
+
+
+def _three(*items: dict[str, Rating]) -> Case:
+    return Case(id="r", title="Runners-up",
+                hypotheses=[Hypothesis(id=f"H{i}", title=f"h{i}") for i in (1, 2, 3)],
+                evidence=[Evidence(id=f"E{n}", title="item", ratings=r) for n, r in enumerate(items, 1)])
+
+
+def test_a_lead_over_hypotheses_never_rated_says_nothing_was_weighed_against_them() -> None:
+    """Bayes, E1 rates H1 C and nothing else: H1 ln 2 ahead of H2 and H3 (exactly one
+    medium item, so a lone leader), who were never rated."""
+    v = _bayes(_three({"H1": "C"}))
+    assert v.band == ("H1",) and math.isclose(v.margin or 0, math.log(2))
+    assert ("H2, H3 have no rating at all: they rank below H1 only for want of ratings; nothing "
+            "has been weighed for or against them.") in v.warnings
+    assert "H2, H3 never rated" in v.brief_warnings
+
+
+def test_a_lead_from_items_only_one_of_the_pair_was_rated_on_says_so() -> None:
+    """Weighted: E1 rates only H1 (I, −1), E2 only H2 (N): H2 leads H1 by one item, but
+    no item rates both (separation 0)."""
+    case = Case(id="d", title="Different items",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id="E1", title="a", ratings={"H1": "I"}),
+                          Evidence(id="E2", title="b", ratings={"H2": "N"})])
+    v = verdict(analyse(case), "weighted")
+    assert v.headline.startswith("Under weighted inconsistency (PARC), H2 leads by 1.00")
+    assert ("No item rates H2 and H1 differently: the lead comes from items only one of them "
+            "was rated on.") in v.warnings
+    assert "no item rates H2 and H1 differently" in v.brief_warnings
+
+
+def test_a_lead_on_shared_items_carries_neither_warning() -> None:
+    """E1 rates H1 C, H2 I, H3 I: every pair is told apart by E1 and all are rated."""
+    for model in ("weighted", "bayes"):
+        v = verdict(analyse(_three({"H1": "C", "H2": "I", "H3": "I"})), model)
+        assert not [w for w in v.warnings if "no rating" in w or "differently" in w]
+
+
+def test_no_verdict_on_several_unrated_leaders_reads_in_the_plural() -> None:
+    v = verdict(analyse(_three({"H1": "I"})), "weighted")
+    assert v.headline == ("No verdict under weighted inconsistency (PARC): the top score goes to H2, H3, "
+                          "which no rated item bears on — they have not won, they have not been weighed.")
