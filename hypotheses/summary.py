@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import islice
+from itertools import combinations, islice
 from typing import TYPE_CHECKING, Any
 
 from hypotheses import gc_policy
@@ -370,6 +370,24 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
     return warnings, brief
 
 
+def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
+    """A model that scores C, CC and N alike (inconsistency, weighted) cannot separate what
+    only those ratings tell apart: when some do, in the band, say so (the reports do; the
+    workbench's ranking says the models disagree, when Bayes then separates them)."""
+    same = frozenset(code for code in ("CC", "C", "N") if not sm.values.get(code, 0))
+    if len(inside) < 2 or len(same) < 3:
+        return ""
+    cols = Columns(analysis)
+    for a, b in combinations(inside, 2):
+        n = sum(1 for ca, cb in zip(cols.codes(a), cols.codes(b), strict=True)
+                if ca != cb and ca in same and cb in same)
+        if n:
+            items = f"{n} item{' rates' if n == 1 else 's rate'}"
+            return (f"{items} {a} and {b} differently only by how consistent they are (CC, C or N), "
+                    f"which {sm.label} does not count (it counts ratings against): Bayes does.")
+    return ""
+
+
 def verdict(analysis: Analysis, model: str) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
     and what would tell the contenders apart."""
@@ -384,6 +402,7 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
     margin = analysis.margin(sm.name)
     hids = analysis.hypothesis_ids
     inside = tuple(hids[i] for i in band(analysis, sm.name))
+    uncounted = _uncounted_for(analysis, sm, inside)
     headline, short = _headline(sm, leaders, covs, inside, margin, total)
     warnings, brief = _leader_warnings(leaders, covs, total)
     alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""
@@ -399,6 +418,8 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
     if len(inside) >= 2 and short != not_separated_text(inside):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))
+    if uncounted:
+        warnings.append(uncounted)
     watching = watchlist(analysis, sm.name)
     watch = watch_sentence(watching)
     if watch:

@@ -107,3 +107,16 @@ def test_no_verdict_on_several_unrated_leaders_reads_in_the_plural() -> None:
     v = verdict(analyse(_three({"H1": "I"})), "weighted")
     assert v.headline == ("No verdict under weighted inconsistency (PARC): the top score goes to H2, H3, "
                           "which no rated item bears on — they have not won, they have not been weighed.")
+
+
+def test_a_band_that_only_consistent_ratings_tell_apart_says_the_model_does_not_count_them() -> None:
+    """Ten items rate H1 C, H2 I, H3 N: inconsistency scores H1 0, H2 −10, H3 0, so H1 and H3
+    are not separated under it, though all ten rate them differently (C against N)."""
+    case = _three(*[{"H1": "C", "H2": "I", "H3": "N"}] * 10)
+    for model, label in (("inconsistency", "inconsistency (Heuer)"), ("weighted", "weighted inconsistency (PARC)")):
+        v = verdict(analyse(case), model)
+        assert v.band == ("H1", "H3")
+        assert (f"10 items rate H1 and H3 differently only by how consistent they are (CC, C or N), "
+                f"which {label} does not count (it counts ratings against): Bayes does.") in v.warnings
+    assert not [w for w in _bayes(case).warnings if "how consistent" in w]
+    assert _bayes(case).band == ("H1",)
