@@ -113,7 +113,8 @@ def test_a_band_that_only_consistent_ratings_tell_apart_says_the_model_does_not_
     """Ten items rate H1 C, H2 I, H3 N: inconsistency scores H1 0, H2 −10, H3 0, so H1 and H3
     are not separated under it, though all ten rate them differently (C against N)."""
     case = _three(*[{"H1": "C", "H2": "I", "H3": "N"}] * 10)
-    for model, label in (("inconsistency", "inconsistency (Heuer)"), ("weighted", "weighted inconsistency (PARC)")):
+    for model, label in (("inconsistency", "inconsistency (Heuer)"),
+                         ("weighted", "weighted inconsistency (PARC)")):
         v = verdict(analyse(case), model)
         assert v.band == ("H1", "H3")
         assert (f"10 items rate H1 and H3 differently only by how consistent they are (CC, C or N), "
