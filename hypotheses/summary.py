@@ -388,6 +388,32 @@ def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]
     return ""
 
 
+def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
+    """How little a lone leader's lead may hang on, beyond the counts: the items whose
+    removal alone changes the leader (linchpins), and items bearing on it that are one
+    fact (a same-fact group counts once). (warnings, short forms)"""
+    case, hid = analysis.case, analysis.hypothesis_ids[leader]
+    warnings: list[str] = []
+    brief: list[str] = []
+    pins = [case.evidence[i].id for i in analysis.used if model in analysis.linchpins[i]]
+    if pins:
+        shown = ", ".join(pins[:3]) + (f" and {len(pins) - 3} more" if len(pins) > 3 else "")
+        one = len(pins) == 1
+        warnings.append(f"The lead hangs on {shown}: without {'it' if one else 'any one of them'}, "
+                        "the leader changes (a linchpin; check it first).")
+        brief.append(f"lead hangs on {shown}")
+    bearing = [case.evidence[i] for i in analysis.used
+               if case.evidence[i].ratings.get(hid) in FOR_CODES | AGAINST_CODES]
+    facts = len({ev.group or f"\0{ev.id}" for ev in bearing})
+    if len(bearing) >= BARELY_TESTED and facts < BARELY_TESTED:
+        groups = sorted({ev.group for ev in bearing if ev.group})
+        warnings.append(f"{hid} rests on {facts} fact{'' if facts == 1 else 's'}: the {len(bearing)} items "
+                        f"that bear on it include same-fact group{'' if len(groups) == 1 else 's'} "
+                        f"{', '.join(groups)}, each counted as one fact.")
+        brief.append(f"{hid} rests on {facts} fact{'' if facts == 1 else 's'} ({len(bearing)} items)")
+    return warnings, brief
+
+
 def verdict(analysis: Analysis, model: str) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
     and what would tell the contenders apart."""
@@ -412,9 +438,10 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
         short += f"; the evidence alone {alone}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
-        more, more_brief = _runners_up_warnings(analysis, sm.name, top[0])
-        warnings += more
-        brief += more_brief
+        for more, more_brief in (_firmness_warnings(analysis, sm.name, top[0]),
+                                 _runners_up_warnings(analysis, sm.name, top[0])):
+            warnings += more
+            brief += more_brief
     if len(inside) >= 2 and short != not_separated_text(inside):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))

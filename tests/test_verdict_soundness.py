@@ -121,3 +121,36 @@ def test_a_band_that_only_consistent_ratings_tell_apart_says_the_model_does_not_
                 f"which {label} does not count (it counts ratings against): Bayes does.") in v.warnings
     assert not [w for w in _bayes(case).warnings if "how consistent" in w]
     assert _bayes(case).band == ("H1",)
+
+
+def test_a_lead_that_hangs_on_one_item_names_it() -> None:
+    """E1 rates H1 II (−2), E2–E4 rate both C: H2 leads by two items, all of it E1's; without
+    E1 they tie, so E1 is the linchpin though H2 has three ratings for it."""
+    case = Case(id="l", title="Linchpin",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id="E1", title="a", ratings={"H1": "II", "H2": "N"}),
+                          *(Evidence(id=f"E{n}", title="b", ratings={"H1": "C", "H2": "C"})
+                            for n in (2, 3, 4))])
+    for model in ("weighted", "bayes"):
+        v = verdict(analyse(case), model)
+        assert v.band == ("H2",)
+        assert ("The lead hangs on E1: without it, the leader changes (a linchpin; check it first)."
+                in v.warnings)
+        assert "lead hangs on E1" in v.brief_warnings
+
+
+def test_a_lead_on_one_same_fact_group_says_it_rests_on_one_fact() -> None:
+    """Three items of group g rate H1 C and H2 I: three items bear on H1 (not barely tested by
+    the plain count), but they are one fact; weighted: H2 3 × (−1/3) = −1, one item behind."""
+    case = Case(id="g", title="Group",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id=f"E{n}", title="a", group="g", ratings={"H1": "C", "H2": "I"})
+                          for n in (1, 2, 3)])
+    v = verdict(analyse(case), "weighted")
+    assert v.band == ("H1",) and math.isclose(v.margin or 0, 1.0)
+    assert ("H1 rests on 1 fact: the 3 items that bear on it include same-fact group g, each counted "
+            "as one fact.") in v.warnings
+    assert "H1 rests on 1 fact (3 items)" in v.brief_warnings
+    ungrouped = case.model_copy(update={"evidence": [ev.model_copy(update={"group": None})
+                                                     for ev in case.evidence]})
+    assert not [w for w in verdict(analyse(ungrouped), "weighted").warnings if "fact" in w]
