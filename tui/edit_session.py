@@ -6,7 +6,8 @@ back the record it committed), push that record on the undo stack, update the
 :class:`~tui.case_view.Change`). Undo commits the inverse of the newest record
 (``Store.revert``, the same inverse the history view rewinds with) and keeps
 what it committed for redo, whose revert is the original edit again. A new
-edit clears the redo stack. Nothing here touches a widget.
+edit clears the redo stack. Each case keeps its own stacks while weigh runs, so
+opening another case and coming back loses neither. Nothing here touches a widget.
 """
 
 from __future__ import annotations
@@ -67,8 +68,12 @@ class EditSession:
         self.start_focus: Focus = (None, None)  # where the cursor goes as the case shows
         self.case_id: str | None = None
         self.view = CaseView()
-        self.done: list[Step] = []  # undo pops from here
+        self.done: list[Step] = []  # undo pops from here (the open case's)
         self.undone: list[Step] = []  # redo pops from here
+        # Each case keeps its own undo and redo while weigh runs, so a switch to another
+        # case and back loses neither; keyed by the case's id and creation time (a case
+        # deleted and made again starts afresh).
+        self._stacks: dict[tuple[str, object], tuple[list[Step], list[Step]]] = {}
         self.only_example = False  # the database holds the bundled case alone (set on open)
 
     @property
@@ -82,21 +87,25 @@ class EditSession:
         return self.case_id
 
     def open(self, case_id: str | None, leaving: Focus | None = None) -> None:
-        """Show a case from the start: all dates, no filter, nothing to undo or redo; in the
-        model and sort it was last left in, the cursor where it was (:attr:`start_focus`).
-        ``leaving``: the focused cell of the case shown until now, kept for its next time."""
+        """Show a case from the start: all dates, no filter; in the model and sort it was
+        last left in, the cursor where it was (:attr:`start_focus`), with the undo and redo
+        it had when last left. ``leaving``: the focused cell of the case shown until now,
+        kept for its next time."""
         if leaving is not None:
             self.keep_view(leaving)
         self._restore_view(case_id)
         self.case_id = case_id
         self.only_example = self.store.case_ids() == [DEFAULT_CASE_ID]  # no case of one's own yet
-        self.done.clear()
-        self.undone.clear()
         try:
             self.view.me = self.store.analyst
         except WeighError:  # no login name: a one-analyst case is still edited as before
             self.view.me = None
-        self.view.show(self.store.case(case_id) if case_id is not None else None)
+        case = self.store.case(case_id) if case_id is not None else None
+        if case is None:
+            self.done, self.undone = [], []
+        else:
+            self.done, self.undone = self._stacks.setdefault((case.id, case.info.created), ([], []))
+        self.view.show(case)
 
     def adopt(self, records: list[Record]) -> None:
         """Edits of the open case made elsewhere (a sync in the case switcher): undoable here."""

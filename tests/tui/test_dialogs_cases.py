@@ -13,7 +13,7 @@ from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import notices, screen_text, until
 from tests.tui.host import Host, shown, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -368,4 +368,31 @@ async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make
         assert f"theirs 'theirs {last}'" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("ctrl+q")
+
+
+async def test_each_case_keeps_its_undo_across_a_switch(db: Path, make_app) -> None:
+    """Delete an item, open another case and come back: u still brings the item back (and
+    U deletes it again); the other case's own undo is its own."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        first = main.matrix.current()[0]
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert first not in {ev.id for ev in main.session.case.evidence}
+        await pilot.press("ctrl+o", "down", "enter")  # the switcher starts on the open case
+        await pilot.pause()
+        assert main.case_id == "nord-stream"
+        await pilot.press("u")
+        await pilot.pause()
+        await until(pilot, lambda: "Nothing to undo" in notices(app), "nord-stream's own undo: empty")
+        await pilot.press("ctrl+o", "up", "enter")
+        await pilot.pause()
+        assert main.case_id == "istanbul-2022"
+        await pilot.press("u")
+        await pilot.pause()
+        await until(pilot, lambda: first in {ev.id for ev in main.session.case.evidence}, "the item back")
+        assert f"Undid deleted evidence {first}" in notices(app)
         await pilot.press("ctrl+q")
