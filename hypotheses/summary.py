@@ -11,13 +11,14 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations, islice
+from itertools import compress, islice
 from typing import TYPE_CHECKING, Any
 
 from hypotheses import gc_policy
 from hypotheses.scoring import (
     AGAINST_CODES,
     FOR_CODES,
+    NUMERIC,
     Analysis,
     Coverage,
     analyse,
@@ -27,7 +28,6 @@ from hypotheses.scoring import (
 from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
-    Columns,
     band,
     band_of,
     contenders,
@@ -361,9 +361,8 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
         warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
                         f"ratings; nothing has been weighed for or against {them}.")
         brief.append(f"{ids} never rated")
-    cols = Columns(analysis)
     for i in contenders(analysis, model):
-        if i != leader and cov[i].rated and not cols.separation(lead, hids[i]).items:
+        if i != leader and cov[i].rated and not _rated_apart(analysis, lead, hids[i]):
             warnings.append(f"No item rates {lead} and {hids[i]} differently: the lead comes from "
                             "items only one of them was rated on.")
             brief.append(f"no item rates {lead} and {hids[i]} differently")
@@ -372,20 +371,38 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
 
 def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
     """A model that scores C, CC and N alike (inconsistency, weighted) cannot separate what
-    only those ratings tell apart: when some do, in the band, say so (the reports do; the
-    workbench's ranking says the models disagree, when Bayes then separates them)."""
-    same = frozenset(code for code in ("CC", "C", "N") if not sm.values.get(code, 0))
+    only those ratings tell apart: when some item does so in the band, say so (the reports
+    and the hypothesis view do; the ranking says the models disagree when Bayes then
+    separates them). One pass over the items, stopping at the first."""
+    same = {code for code in ("CC", "C", "N") if not sm.values.get(code, 0)}
     if len(inside) < 2 or len(same) < 3:
         return ""
-    cols = Columns(analysis)
-    for a, b in combinations(inside, 2):
-        n = sum(1 for ca, cb in zip(cols.codes(a), cols.codes(b), strict=True)
-                if ca != cb and ca in same and cb in same)
-        if n:
-            items = f"{n} item{' rates' if n == 1 else 's rate'}"
-            return (f"{items} {a} and {b} differently only by how consistent they are (CC, C or N), "
-                    f"which {sm.label} does not count (it counts ratings against): Bayes does.")
+    evidence = analysis.case.evidence
+    for i in analysis.used:
+        ratings = evidence[i].ratings
+        seen: dict[str, str] = {}  # code → the first band hypothesis rated so
+        for hid in inside:
+            code = ratings.get(hid)
+            if code in same and code not in seen:
+                seen[code] = hid
+        if len(seen) >= 2:
+            a, b = sorted(seen.values(), key=inside.index)[:2]
+            return (f"Items such as {evidence[i].id} rate {a} and {b} differently only by how consistent "
+                    f"they are (CC, C or N), which {sm.label} does not count (it counts ratings "
+                    "against): Bayes does.")
     return ""
+
+
+def _rated_apart(analysis: Analysis, a: str, b: str) -> bool:
+    """Whether some taking-part item rates ``a`` and ``b`` differently (both rated, neither
+    NA): the separation's test, stopping at the first such item."""
+    evidence = analysis.case.evidence
+    for i in analysis.used:
+        ratings = evidence[i].ratings
+        ca, cb = ratings.get(a), ratings.get(b)
+        if ca != cb and ca in NUMERIC and cb in NUMERIC:
+            return True
+    return False
 
 
 def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
@@ -395,23 +412,40 @@ def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[lis
     case, hid = analysis.case, analysis.hypothesis_ids[leader]
     warnings: list[str] = []
     brief: list[str] = []
-    pins = [case.evidence[i].id for i in analysis.used if model in analysis.linchpins[i]]
+    lins = analysis.linchpins  # mostly empty: compress skips those in C
+    pins = [case.evidence[i].id for i in compress(range(len(lins)), lins) if model in lins[i]]
     if pins:
         shown = ", ".join(pins[:3]) + (f" and {len(pins) - 3} more" if len(pins) > 3 else "")
         one = len(pins) == 1
         warnings.append(f"The lead hangs on {shown}: without {'it' if one else 'any one of them'}, "
                         "the leader changes (a linchpin; check it first).")
         brief.append(f"lead hangs on {shown}")
-    bearing = [case.evidence[i] for i in analysis.used
-               if case.evidence[i].ratings.get(hid) in FOR_CODES | AGAINST_CODES]
-    facts = len({ev.group or f"\0{ev.id}" for ev in bearing})
-    if len(bearing) >= BARELY_TESTED and facts < BARELY_TESTED:
-        groups = sorted({ev.group for ev in bearing if ev.group})
-        warnings.append(f"{hid} rests on {facts} fact{'' if facts == 1 else 's'}: the {len(bearing)} items "
+    tested = analysis.coverage[leader].tested
+    facts = _facts_bearing(analysis, hid) if tested >= BARELY_TESTED else set()
+    if tested >= BARELY_TESTED and len(facts) < BARELY_TESTED:
+        n = len(facts)
+        groups = sorted(f for f in facts if f[:1] != "\0")
+        warnings.append(f"{hid} rests on {n} fact{'' if n == 1 else 's'}: the {tested} items "
                         f"that bear on it include same-fact group{'' if len(groups) == 1 else 's'} "
                         f"{', '.join(groups)}, each counted as one fact.")
-        brief.append(f"{hid} rests on {facts} fact{'' if facts == 1 else 's'} ({len(bearing)} items)")
+        brief.append(f"{hid} rests on {n} fact{'' if n == 1 else 's'} ({tested} items)")
     return warnings, brief
+
+
+def _facts_bearing(analysis: Analysis, hid: str) -> set[str]:
+    """The facts among the items rated for or against ``hid``: a same-fact group is one
+    (its name), an item outside groups one of its own ("\\0" and its id). Stops at three:
+    the verdict only asks whether there are fewer."""
+    bears = FOR_CODES | AGAINST_CODES
+    facts: set[str] = set()
+    evidence = analysis.case.evidence
+    for i in analysis.used:
+        ev = evidence[i]
+        if ev.ratings.get(hid) in bears:
+            facts.add(ev.group or "\0" + ev.id)
+            if len(facts) >= BARELY_TESTED:
+                break
+    return facts
 
 
 def verdict(analysis: Analysis, model: str) -> Verdict:
