@@ -120,3 +120,36 @@ def test_a_sync_in_the_workbench_is_refused_while_another_syncs(tmp_path: Path) 
         assert not shared.exists() and db.sync_base("shared") is None
         assert sync_case(db, file, "shared").wrote_file  # once it is let go
 
+
+def test_a_csv_replace_keeps_the_sync_base(env: dict[str, str], tmp_path: Path) -> None:
+    """`weigh import matrix.csv --case ID --replace` updates the case in place: the next sync
+    merges three ways from the base, so a colleague's edit is neither a conflict nor undone."""
+    shared, a, b = tmp_path / "case.json", tmp_path / "a.json", tmp_path / "b.json"
+    matrix = tmp_path / "matrix.csv"
+    with Store.open(a, analyst="ana") as db:
+        db.put_case(shared_case())
+        sync_case(db, read_sync_file(shared, db.files), "shared")
+    with Store.open(b, analyst="ben") as db:  # ben brings the case in, rates, syncs
+        sync_case(db, read_sync_file(shared, db.files))
+        db.set_rating("shared", "E2", "H2", "CC")
+        sync_case(db, read_sync_file(shared, db.files))
+    done = weigh_text(env, "--db", str(a), "export", "--case", "shared", "--format", "csv",
+                      "-o", str(matrix))
+    assert done.returncode == 0, done.stderr
+    text = matrix.read_text(encoding="utf-8-sig")  # ana rates E1 in her spreadsheet
+    row = next(line for line in text.splitlines() if line.startswith("E1,"))
+    assert row.endswith(",N,N")
+    matrix.write_text(text.replace(row, row[:-4] + ",II,N"), encoding="utf-8-sig")
+    done = weigh_text(env, "--db", str(a), "import", str(matrix), "--case", "shared", "--replace")
+    assert done.returncode == 0, done.stderr
+    done = weigh_text(env, "--db", str(a), "sync", str(shared))
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+    assert "first sync" not in done.stdout and "rewritten" in done.stdout
+    done = weigh_text(env, "--db", str(b), "sync", str(shared))
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+    both = {"E1": {"H1": "II", "H2": "N"}, "E2": {"H1": "N", "H2": "CC"}}
+    with Store.open(b, readonly=True) as store:
+        assert ratings(store.case("shared")) == both
+    with Store.open(a, readonly=True) as store:
+        case = store.case("shared")
+    assert ratings(case) == both and ratings(parse_case_file(shared.read_bytes())) == both
