@@ -3,7 +3,9 @@ folder from reading the file to replacing it, so neither overwrites the other's 
 sync that finds the folder held says so (exit 2) or, with --wait, waits its turn.
 
 The turns are made deterministic by holding the lock from the test: both processes have
-read the file (the same version) and said they wait before it is let go."""
+read the file (the same version) and said they wait before it is let go. Each flow's
+own steps run as processes, the steps around them through the same ``main`` in this process
+(``weigh_here``)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from evidence.lock import FolderLock
 from evidence.store import Store
 from evidence.sync import read_sync_file, sync_case
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.conftest import CLI_TIMEOUT, ROOT, weigh_text
+from tests.conftest import CLI_TIMEOUT, ROOT, WeighRun, weigh_text
 
 
 def shared_case() -> Case:
@@ -61,7 +63,8 @@ def ratings(case: Case) -> dict[str, dict[str, str]]:
     return {e.id: dict(e.ratings) for e in case.evidence}
 
 
-def test_two_syncs_of_one_file_take_turns_and_keep_both_edits(env: dict[str, str], tmp_path: Path) -> None:
+def test_two_syncs_of_one_file_take_turns_and_keep_both_edits(env: dict[str, str], weigh_here: WeighRun,
+                                                              tmp_path: Path) -> None:
     shared, a, b = tmp_path / "clone" / "case.json", tmp_path / "a.json", tmp_path / "b.json"
     shared.parent.mkdir()
     with Store.open(a, analyst="ana") as db:  # ana writes the file; ben brings it in
@@ -100,7 +103,7 @@ def test_two_syncs_of_one_file_take_turns_and_keep_both_edits(env: dict[str, str
     both = {"E1": {"H1": "II", "H2": "N"}, "E2": {"H1": "N", "H2": "CC"}}
     assert ratings(parse_case_file(shared.read_bytes())) == both  # the second merged the first's
     for where in (a, b):  # the one that went first gets the other's edit at its next sync
-        done = weigh_text(env, "--db", str(where), "sync", str(shared))
+        done = weigh_here("--db", str(where), "sync", str(shared))
         assert done.returncode == 0 and "first sync" not in done.stdout, done.stdout + done.stderr
     for where in (a, b):
         with Store.open(where, readonly=True) as store:
@@ -121,7 +124,7 @@ def test_a_sync_in_the_workbench_is_refused_while_another_syncs(tmp_path: Path) 
         assert sync_case(db, file, "shared").wrote_file  # once it is let go
 
 
-def test_a_csv_replace_keeps_the_sync_base(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_csv_replace_keeps_the_sync_base(env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     """`weigh import matrix.csv --case ID --replace` updates the case in place: the next sync
     merges three ways from the base, so a colleague's edit is neither a conflict nor undone."""
     shared, a, b = tmp_path / "case.json", tmp_path / "a.json", tmp_path / "b.json"
@@ -133,8 +136,7 @@ def test_a_csv_replace_keeps_the_sync_base(env: dict[str, str], tmp_path: Path) 
         sync_case(db, read_sync_file(shared, db.files))
         db.set_rating("shared", "E2", "H2", "CC")
         sync_case(db, read_sync_file(shared, db.files))
-    done = weigh_text(env, "--db", str(a), "export", "--case", "shared", "--format", "csv",
-                      "-o", str(matrix))
+    done = weigh_here("--db", str(a), "export", "--case", "shared", "--format", "csv", "-o", str(matrix))
     assert done.returncode == 0, done.stderr
     text = matrix.read_text(encoding="utf-8-sig")  # ana rates E1 in her spreadsheet
     row = next(line for line in text.splitlines() if line.startswith("E1,"))
@@ -145,7 +147,7 @@ def test_a_csv_replace_keeps_the_sync_base(env: dict[str, str], tmp_path: Path) 
     done = weigh_text(env, "--db", str(a), "sync", str(shared))
     assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
     assert "first sync" not in done.stdout and "rewritten" in done.stdout
-    done = weigh_text(env, "--db", str(b), "sync", str(shared))
+    done = weigh_here("--db", str(b), "sync", str(shared))
     assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
     both = {"E1": {"H1": "II", "H2": "N"}, "E2": {"H1": "N", "H2": "CC"}}
     with Store.open(b, readonly=True) as store:
