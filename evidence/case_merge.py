@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 MERGED = "the merged case"
 
 
-def read_doc(path: Path, role: str) -> dict[str, Any]:
-    """The document in a case file, checked as an import is (any problem names the role)."""
+def doc_of(data: bytes, path: Path, role: str) -> dict[str, Any]:
+    """The document in a case file's bytes (read from ``path``), checked as an import is (any
+    problem names the role)."""
     reader = MergeReader()
-    doc = reader.read(path, role)
+    doc = reader.parse(data, path, role)
     assert doc is not None  # only an empty BASE is None
     reader.case(doc, f"{role} {path}")
     return doc

@@ -24,6 +24,10 @@ class DatabaseLocked(StoreError):
     """Another process holds the database for writing."""
 
 
+class SyncBusy(WeighError):
+    """Another weigh is syncing a case file in the same folder (``weigh sync``)."""
+
+
 class ReadOnlyStore(StoreError):
     """The store refuses edits: opened read-only, or a write failed earlier."""
 

@@ -14,6 +14,10 @@ commit, so an edit is refused rather than acknowledged and later lost.
 The lock file is opened with ``O_NOFOLLOW`` (a symlink there is refused,
 never written through) and kept at mode 0600. The holder's PID is written
 into it, only to name it in the error another process sees.
+
+:class:`FolderLock` is the same kind of lock on a shared case file's folder:
+``weigh sync`` holds it from reading the file to replacing it, so two syncs of
+one file take turns instead of overwriting each other's merge.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from evidence.db_files import DbFiles, open_regular, replaced_problem
-from evidence.errors import DatabaseLocked, NotAFile, StoreError
+from evidence.errors import DatabaseLocked, NotAFile, StoreError, SyncBusy
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def lock_path_for(db: Path) -> Path:
@@ -121,3 +128,75 @@ def owner_pid(db: Path) -> int | None:
         return None
     finally:
         os.close(fd)
+
+
+class FolderLock:
+    """An exclusive ``flock`` on a folder: held by ``weigh sync`` from reading a shared case
+    file to replacing it, so two syncs of one file (two databases, one clone) take turns.
+
+    Not on the file itself: a sync replaces it by rename, so a lock on it would be on a file
+    no longer named there, and a first sync has no file to lock yet. Not a lock file either:
+    the folder is the user's (a git working tree), where weigh leaves nothing of its own. The
+    folder is stable under the rename; one named anew while a sync waited (moved aside, cloned
+    again) is opened and locked again. Syncs of other files in the folder take turns too.
+    """
+
+    def __init__(self, folder: Path, fd: int) -> None:
+        self.folder = folder
+        self._fd = fd
+
+    @classmethod
+    def acquire(cls, folder: Path, waiting: Callable[[], None] | None = None) -> FolderLock:
+        """Take the lock; if another holds it, raise SyncBusy, or with ``waiting`` call it
+        once and wait for the lock (a signal, ctrl+c, ends the wait)."""
+        announced = False
+        while True:
+            try:
+                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+            except OSError as exc:
+                raise StoreError(f"{folder}: cannot open the folder to lock it for the sync: "
+                                 f"{exc.strerror or exc}") from None
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    if waiting is None:
+                        raise SyncBusy(f"{folder}: another weigh is syncing a case file in this "
+                                       "folder; sync again when it is done") from None
+                    if not announced:
+                        waiting()
+                        announced = True
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except OSError as exc:
+                    raise StoreError(f"{folder}: cannot lock the folder for the sync: "
+                                     f"{exc.strerror or exc}") from None
+                if _same_file(fd, folder):
+                    return cls(folder, fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the name is another folder's now: lock that one
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = -1
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open on ``fd``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)

@@ -44,7 +44,10 @@ class MergeReader:
     def read(self, path: Path, role: str) -> dict[str, Any] | None:
         """The document in the file, not yet validated (None: an empty BASE, which git gives
         when both sides added the file)."""
-        data = read_import_file(path)
+        return self.parse(read_import_file(path), path, role)
+
+    def parse(self, data: bytes, path: Path, role: str) -> dict[str, Any] | None:
+        """:meth:`read` of the bytes read from ``path``."""
         if role == "BASE" and not data.strip():
             return None
         name = f"{role} {path}"

@@ -430,8 +430,11 @@ class CasePut(Record):
     def apply(self, cases: dict[str, CaseState]) -> None:
         if self.doc is None:
             raise ValueError("a case.put record without its case cannot be applied")
+        before = cases.get(self.case)
         st = cases[self.case] = CaseState.of(self.doc)
         st.info = st.info.model_copy(update={"updated": self.ts})
+        if before is not None:  # replaced (an import, a CSV updating it in place): the database's
+            st.synced = before.synced  # change; the file as last synced, the next sync's base, is as it was
 
     def describe(self) -> str:
         what = f"case {self.case} written whole (created, imported or replaced)"

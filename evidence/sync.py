@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
-from evidence.case_merge import merge_docs, read_doc
+from evidence.case_merge import doc_of, merge_docs
 from evidence.db_files import DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
+from evidence.lock import FolderLock
 from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
 from hypotheses.merge import ABSENT, Conflict
 from hypotheses.vocabulary import CASE_LISTS
@@ -71,15 +73,18 @@ def sync_path(path: Path) -> Path:
 
 @dataclass(frozen=True)
 class SyncFile:
-    """The shared file as read: its path and validated document (None: no file yet)."""
+    """The shared file as read: its path, validated document and bytes (None: no file yet)."""
 
     path: Path
     doc: dict[str, Any] | None
+    data: bytes | None = None
 
 
-def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
+def read_sync_file(path: Path, db: DbFiles, known: SyncFile | None = None) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
-    files) is refused before it is read. Done before the writer lock is taken."""
+    files) is refused before it is read. Done before the writer lock is taken, and again by
+    :func:`sync_case` under the folder's lock (``known``: the file as read first, whose
+    document is reused when the bytes are the same)."""
     path = sync_path(path)
     problem = export_target_problem(path, db, refusal="weigh sync never writes")
     if problem is not None:
@@ -88,14 +93,27 @@ def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
         if not path.parent.is_dir():
             raise ImportFailed(f"{path}: no such file, and no folder {path.parent} to write it in")
         return SyncFile(path, None)
-    return SyncFile(path, read_doc(path, "FILE"))
+    data = read_import_file(path)
+    if known is not None and known.path == path and known.data == data:
+        return known
+    return SyncFile(path, doc_of(data, path, "FILE"), data)
 
 
-def sync_case(store: Store, file: SyncFile, case_id: str | None = None) -> SyncResult:
-    """Sync the database's case ``case_id`` (default: the file's) with the file read.
+def sync_case(store: Store, file: SyncFile, case_id: str | None = None,
+              waiting: Callable[[], None] | None = None) -> SyncResult:
+    """Sync the database's case ``case_id`` (default: the file's) with the file.
 
+    The file's folder is locked (:class:`FolderLock`) from reading the file to replacing
+    it and recording the sync, so another weigh's sync of it cannot come between and be
+    overwritten; the file is read again under the lock. While another holds it: SyncBusy,
+    or with ``waiting`` that is called and the sync waits its turn.
     Every input is checked before anything is written; a bad one raises ImportFailed.
     """
+    with FolderLock.acquire(file.path.parent, waiting):
+        return _sync_locked(store, read_sync_file(file.path, store.files, file), case_id)
+
+
+def _sync_locked(store: Store, file: SyncFile, case_id: str | None) -> SyncResult:
     path, doc = file.path, file.doc
     file_id = doc["case"]["id"] if doc else None
     if case_id is None:

@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("file", metavar="FILE", help="the shared case file (written with the result)")
     syn.add_argument("--case", metavar="ID", help="the case (default: the file's; needed for a new file)")
     syn.add_argument(
-        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
+        "--wait", action="store_true",
+        help="if the workbench has the database open, or another weigh is syncing in the file's "
+             "folder, wait until it is done",
     )
     srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000)
@@ -379,18 +381,30 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    """The file is read and checked before the writer lock; exit 1 lists the conflicts."""
+    """The file is read and checked before the writer lock (and again under the lock on its
+    folder, which another weigh's sync may hold: say so, or wait); exit 1 lists the conflicts."""
     from evidence.db_files import DbFiles
+    from evidence.errors import SyncBusy
     from evidence.seed import open_store
     from evidence.sync import read_sync_file, sync_case
 
     file = read_sync_file(Path(args.file), DbFiles.at(_db_path(args)))
     store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
+
+    def waiting() -> None:
+        say(f"weigh: waiting for another weigh to finish syncing in {file.path.parent} "
+            "(ctrl+c gives up)", file=sys.stderr)
+        sys.stderr.flush()
+
     try:
         case_id = args.case
         if case_id is None and file.doc is None:  # a new file: the case last open, as export
             case_id = _pick_case(store, None, _db_path(args))
-        result = sync_case(store, file, case_id)
+        try:
+            result = sync_case(store, file, case_id, waiting if args.wait else None)
+        except SyncBusy as exc:
+            raise WeighError(f"{exc}, or add --wait to 'weigh sync' to go ahead as soon as it "
+                             "is") from None
     except BaseException:
         store.close_quietly()
         raise
