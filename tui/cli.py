@@ -494,9 +494,28 @@ def _with_help(message: str, argv: Sequence[str] | None) -> str:
     return message
 
 
+# The arguments that name a file or folder, by the name an error gives each (--db and
+# WEIGH_DB are checked where the database's path is decided, evidence.location).
+_PATH_ARGS = {"file": "FILE", "base": "BASE", "ours": "OURS", "theirs": "THEIRS",
+              "output": "-o", "exports": "--exports"}
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an empty path before anything is opened: '' is never the default place
+    (the user's own database, standard output, the current folder)."""
+    from evidence.location import empty_path
+
+    for dest, label in _PATH_ARGS.items():
+        if getattr(args, dest, None) == "":
+            raise empty_path(label)
+    if args.command != "merge":  # the one command that never opens the database
+        _db_path(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        _check_paths(args)
         _act_as(args)
         return COMMANDS.get(args.command, cmd_tui)(args)
     except WeighError as exc:
