@@ -139,3 +139,14 @@ def test_an_empty_database_path_is_refused_before_anything_is_opened(
             assert done.stderr.splitlines()[0].startswith(f"weigh: error: {label}: the path is empty"), done
             assert done.stderr.count("\n") == 1 and not done.stdout
     assert not data_home.exists() and not (tmp_path / "out.md").exists()
+
+
+def test_an_empty_file_argument_is_refused_never_taken_as_a_default(cli_env: dict[str, str]) -> None:
+    """`-o ''` is not standard output (that is `-o -`), and an empty FILE is not the current
+    folder: each is one line naming the argument."""
+    runs = weigh_batch(cli_env, ["export", "-o", ""], ["import", ""], ["sync", ""],
+                       ["merge", "base.json", "", "theirs.json"], ["export", "-o", "-"])
+    for done, label in zip(runs, ("-o", "FILE", "FILE", "OURS"), strict=False):
+        assert done.returncode == 2 and not done.stdout, done
+        assert done.stderr.startswith(f"weigh: error: {label}: the path is empty"), done
+    assert runs[-1].returncode == 0 and runs[-1].stdout.startswith("# ")
