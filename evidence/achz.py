@@ -41,6 +41,7 @@ from evidence.limits import (
     MAX_XML_ELEMENTS,
     over_ratings,
 )
+from evidence.parse_errors import not_xml
 from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
@@ -233,7 +234,7 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
     except defusedxml.DefusedXmlException as exc:
         raise ImportFailed(f"{name}: the XML refers to outside resources ({exc})") from None
     except ET.ParseError as exc:
-        raise ImportFailed(f"{name}: not readable XML ({exc})") from None
+        raise ImportFailed(f"{name}: {not_xml(exc)}") from None
     except LookupError as exc:  # pyexpat asks Python for a codec the declaration names
         raise ImportFailed(f"{name}: the XML declares an encoding weigh cannot read ({exc})") from None
 

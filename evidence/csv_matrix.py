@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
 from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, MAX_RATINGS, date_problem, over, over_ratings
+from evidence.parse_errors import not_csv
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
@@ -116,7 +117,9 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
                 f"a cell of more than {csv.field_size_limit():,} characters, the limit for one import",
             )
         else:
-            problems.add(reader.line_num or line, None, f"not readable as CSV ({exc})")
+            # an unclosed quote is found at the end of the file: the line its cell starts on
+            at = line if str(exc) == "unexpected end of data" else reader.line_num or line
+            problems.add(at, None, not_csv(exc))
         problems.raise_if_any()
     return out
 

@@ -236,7 +236,8 @@ async def test_import_errors_shown_inline_then_fixed(
 
         missing = tmp_path / "missing.json"
         assert await attempt(missing) == f"{missing}: no such file"
-        assert (await attempt(broken)).startswith(f"{broken}: not valid JSON (line 1")
+        assert (await attempt(broken)).startswith(
+            f"{broken}: not valid JSON: it ends before the JSON is complete (line 1")
         assert (await attempt(taken)).startswith(
             "case 'nord-stream' already exists (this file would change it: "
         )
