@@ -105,6 +105,8 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
                     raise over(problems.name, "evidence rows", MAX_EVIDENCE)
                 if not out:
                     hypotheses = sum(1 for c in cells if c.strip() and c.strip().lower() not in FIELDS)
+                    if hypotheses > MAX_HYPOTHESES:  # as a case file and a .achz are held to it
+                        raise over(problems.name, "hypothesis columns", MAX_HYPOTHESES)
                 elif hypotheses * len(out) > MAX_RATINGS:  # checked row by row, as they come
                     raise ImportFailed(f"{problems.name}: {over_ratings(hypotheses, len(out))}")
                 out.append((line, cells))
