@@ -192,30 +192,53 @@ def replaced_problem(
     return None, st
 
 
-def export_target_problem(target: Path, db: DbFiles | None,
-                          refusal: str = "an export never overwrites") -> str | None:
-    """Why an export must not be written to ``target``, or None (``refusal``: who refuses
-    weigh's own files, in words).
+@dataclass(frozen=True)
+class Writing:
+    """What a file is written as, in the words its refusals use."""
 
-    Never one of the database's own files, under any name; only ever a new or
-    regular file: never through a symlink, into a directory, FIFO (nobody may be
-    reading: the export would hang), device or socket (``-o -`` is standard output).
+    own_files: str  # who never writes weigh's own files: "an export never overwrites"
+    only_regular: str  # a FIFO, device or socket: "weigh writes exports only to regular files"
+    link_advice: str  # what to give instead of a symbolic link
+
+
+EXPORT = Writing("an export never overwrites", "weigh writes exports only to regular files",
+                 "give the file it points to, or -o - for standard output")
+SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular file",
+                    "give the file it points to")
+
+
+def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = EXPORT) -> str | None:
+    """Why an export (or what ``writing`` says) must not be written to ``target``, or None.
+
+    Never one of the database's own files, under any name, nor another weigh database
+    (its signature, or a journal or lock beside it: one the workbench may have open);
+    only ever a new or regular file: never through a symlink, into a directory, FIFO
+    (nobody may be reading: the export would hang), device or socket.
     """
     if db is not None:
         own = db.owner_of(target)
         if own is not None:
             role = {db.db: "the database", db.journal: "its journal", db.lock: "its lock file"}[own]
-            return f"{target}: is {role} ({own.name}); {refusal} weigh's own files; choose another name"
+            return (f"{target}: is {role} ({own.name}); {writing.own_files} weigh's own files; "
+                    "choose another name")
     try:
-        st = os.lstat(target)
+        st: os.stat_result | None = os.lstat(target)
     except OSError:
-        return None
-    kind = stat.S_IFMT(st.st_mode)
-    if kind == stat.S_IFREG:
-        return None
-    if kind == stat.S_IFLNK:
+        st = None
+    if st is None or stat.S_ISREG(st.st_mode):
+        return f"{target} is a weigh database: choose another file" if _a_database(target) else None
+    if stat.S_ISLNK(st.st_mode):
         return (f"{target}: is a symbolic link; weigh neither writes through nor replaces links"
-                " (give the file it points to, or -o - for standard output)")
-    if kind == stat.S_IFDIR:
+                f" ({writing.link_advice})")
+    if stat.S_ISDIR(st.st_mode):
         return f"{target}: is a directory; give a file name"
-    return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files"
+    return f"{target}: is {kind_of(st.st_mode)}; {writing.only_regular}"
+
+
+def _a_database(path: Path) -> bool:
+    """Whether ``path`` is a weigh database: a journal or lock beside it, or its signature."""
+    from evidence.database import has_database_signature  # it imports this module
+
+    beside = DbFiles(Path(path))
+    return (os.path.lexists(beside.journal) or os.path.lexists(beside.lock)
+            or has_database_signature(Path(path)))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import merge_docs, read_doc
-from evidence.db_files import DbFiles, export_target_problem
+from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
@@ -81,7 +81,7 @@ def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
     files) is refused before it is read. Done before the writer lock is taken."""
     path = sync_path(path)
-    problem = export_target_problem(path, db, refusal="weigh sync never writes")
+    problem = export_target_problem(path, db, SYNC_FILE)
     if problem is not None:
         raise ImportFailed(problem)
     if not os.path.lexists(path):
