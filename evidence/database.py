@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -469,28 +468,6 @@ def diagnose(data: bytes, exc: ValidationError) -> str:
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
         return newer(schema)
     return f"damaged: {describe(exc, doc)}"
-
-
-# A weigh database's _meta document names the format first, wherever the table sits (weigh
-# writes it last; a program writing through TinyDB, anywhere, with spaces).
-_SIGNATURE = re.compile(rb'"%s"\s*:\s*\{\s*"[^"\\]*"\s*:\s*\{\s*"format"\s*:\s*"weigh"' % META.encode())
-
-
-def has_database_signature(path: Path) -> bool:
-    """Whether the regular file at ``path`` holds a weigh database's _meta table in its first
-    or last 64 KiB, so an export or sync never replaces a database (unreadable: False)."""
-    try:
-        fd, st = open_regular(path, os.O_RDONLY, "file")
-    except (OSError, StoreError):
-        return False
-    try:
-        head = _pread(fd, _TAIL_BYTES, 0)
-        tail = _pread(fd, _TAIL_BYTES, max(0, st.st_size - _TAIL_BYTES))
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return bool(_SIGNATURE.search(head) or _SIGNATURE.search(tail))
 
 
 def newer(schema: int) -> str:

@@ -14,6 +14,7 @@ use these; nothing else spells the names.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,10 +236,32 @@ def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = E
     return f"{target}: is {kind_of(st.st_mode)}; {writing.only_regular}"
 
 
+# A weigh database's _meta table (evidence/database.py: one document, naming the format
+# first), wherever it sits: weigh writes it at the end, a program writing through TinyDB
+# anywhere, with spaces.
+_SIGNATURE = re.compile(rb'"_meta"\s*:\s*\{\s*"[^"\\]*"\s*:\s*\{\s*"format"\s*:\s*"weigh"')
+_SIGNATURE_SPAN = 1 << 16  # looked for in a file's first and last 64 KiB
+
+
 def _a_database(path: Path) -> bool:
     """Whether ``path`` is a weigh database: a journal or lock beside it, or its signature."""
-    from evidence.database import has_database_signature  # it imports this module
-
     beside = DbFiles(Path(path))
     return (os.path.lexists(beside.journal) or os.path.lexists(beside.lock)
-            or has_database_signature(Path(path)))
+            or _has_signature(Path(path)))
+
+
+def _has_signature(path: Path) -> bool:
+    """Whether the regular file at ``path`` holds a weigh database's _meta table near its
+    start or end (one it cannot read: False)."""
+    try:
+        fd, st = open_regular(path, os.O_RDONLY, "file")
+    except (OSError, StoreError):
+        return False
+    try:
+        head = os.pread(fd, _SIGNATURE_SPAN, 0)
+        tail = os.pread(fd, _SIGNATURE_SPAN, max(0, st.st_size - _SIGNATURE_SPAN))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return bool(_SIGNATURE.search(head) or _SIGNATURE.search(tail))
