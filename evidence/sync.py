@@ -88,7 +88,7 @@ def read_sync_file(path: Path, db: DbFiles) -> SyncFile:
         if not path.parent.is_dir():
             raise ImportFailed(f"{path}: no such file, and no folder {path.parent} to write it in")
         return SyncFile(path, None)
-    return SyncFile(path, read_doc(path, "FILE"))
+    return SyncFile(path, read_doc(path, "FILE", SYNC_FILE.only_regular))
 
 
 def sync_case(store: Store, file: SyncFile, case_id: str | None = None) -> SyncResult:
