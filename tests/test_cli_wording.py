@@ -9,7 +9,7 @@ from pathlib import Path
 
 from evidence.case_file import dump_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.conftest import weigh_batch
+from tests.conftest import weigh_batch, weigh_text
 
 
 def two_items(e1: dict[str, object] | None, e2: dict[str, object] | None) -> str:
@@ -38,3 +38,18 @@ def test_merge_names_the_argument_that_is_not_a_regular_file(cli_env: dict[str, 
         f"weigh: error: BASE {tmp_path / 'gone.json'}: no such file\n",
     ]
     assert {done.returncode for done in ran} == {2} and case.read_text(encoding="utf-8") == text
+
+
+def test_merge_conflicts_show_json_values_and_a_whole_item_by_its_title(cli_env: dict[str, str],
+                                                                        tmp_path: Path) -> None:
+    """Red team: a conflict printed `ours {'id': 'E1', … 'url': None, 'excluded': False}`."""
+    base, ours, theirs = (tmp_path / f"{side}.json" for side in ("base", "ours", "theirs"))
+    base.write_text(two_items({"url": "https://a.example"}, {}), encoding="utf-8")
+    ours.write_text(two_items({"url": None}, {"title": "ours two"}), encoding="utf-8")
+    theirs.write_text(two_items({"url": "https://b.example"}, None), encoding="utf-8")
+    done = weigh_text(cli_env, "merge", str(base), str(ours), str(theirs))
+    assert done.returncode == 1, done
+    assert done.stderr.splitlines()[:2] == [
+        'weigh: conflict: evidence E1 url: ours null, theirs "https://b.example" (ours kept)',
+        'weigh: conflict: evidence E2: ours changed (title "ours two"), theirs deleted (ours kept)',
+    ]
