@@ -45,7 +45,7 @@ from evidence.parse_errors import not_xml
 from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
-from hypotheses.vocabulary import KINDS, Kind, Level, Rating
+from hypotheses.vocabulary import KINDS, Kind, Level, Rating, counted
 
 _CHUNK = 256 * 1024
 _UTF16_NAMES = ("UTF-16", "UTF16", "UTF-16LE", "UTF-16BE")
@@ -406,8 +406,8 @@ class _Reader:
         rated = sum(len(ev.ratings) for ev in evidence)
         self.report.insert(
             0,
-            f"Read {len(hypotheses)} hypotheses, {len(evidence)} evidence items and"
-            f" {rated} ratings into case {cid!r}",
+            f"Read {counted(len(hypotheses), 'hypothesis')}, {counted(len(evidence), 'evidence item')} and"
+            f" {counted(rated, 'rating')} into case {cid!r}",
         )
         return AchzImport(case=case, report=self.report)
 

@@ -37,7 +37,7 @@ from evidence.parse_errors import not_csv
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
-from hypotheses.vocabulary import RATINGS
+from hypotheses.vocabulary import RATINGS, counted
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8
@@ -398,8 +398,9 @@ def update_report(existing: Case | None, case: Case) -> list[str]:
     """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
     if existing is None:
         return [
-            f"New case {case.id}: {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence "
-            "(a CSV holds no notes, descriptions or priors: add them in weigh)."
+            f"New case {case.id}: {counted(len(case.hypotheses), 'hypothesis')}, "
+            f"{len(case.evidence)} evidence (a CSV holds no notes, descriptions or priors: "
+            "add them in weigh)."
         ]
     old_h = {h.id for h in existing.hypotheses}
     new_h = {h.id for h in case.hypotheses}

@@ -53,3 +53,17 @@ def test_merge_conflicts_show_json_values_and_a_whole_item_by_its_title(cli_env:
         'weigh: conflict: evidence E1 url: ours null, theirs "https://b.example" (ours kept)',
         'weigh: conflict: evidence E2: ours changed (title "ours two"), theirs deleted (ours kept)',
     ]
+
+
+def test_a_one_row_one_column_csv_import_counts_in_the_singular(cli_env: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    matrix = tmp_path / "one.csv"
+    matrix.write_text("id,title,H1: the only one\r\nE1,x,C\r\n", encoding="utf-8")
+    done = weigh_text(cli_env, "import", str(matrix))
+    assert done.returncode == 0, done
+    assert done.stdout.splitlines() == [
+        "Read 1 row × 1 hypothesis from the CSV matrix.",
+        "New case one: 1 hypothesis, 1 evidence (a CSV holds no notes, descriptions or priors: add "
+        "them in weigh).",
+        "Imported case one: 1 hypothesis, 1 evidence.",
+    ]

@@ -22,6 +22,7 @@ from evidence.errors import WeighError
 from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_note
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
+from hypotheses.vocabulary import counted
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
@@ -223,7 +224,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.unchanged:
         say(f"Case {result.case_id} is already in the database as this file has it; nothing to do.")
     else:
-        say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+        say(f"Imported case {result.case_id}: {counted(result.hypotheses, 'hypothesis')}, "
+            f"{result.evidence} evidence.")
     if unfolded:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     return 0
