@@ -41,10 +41,11 @@ from evidence.limits import (
     MAX_XML_ELEMENTS,
     over_ratings,
 )
+from evidence.parse_errors import not_xml
 from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
-from hypotheses.vocabulary import KINDS, Kind, Level, Rating
+from hypotheses.vocabulary import KINDS, Kind, Level, Rating, counted
 
 _CHUNK = 256 * 1024
 _UTF16_NAMES = ("UTF-16", "UTF16", "UTF-16LE", "UTF-16BE")
@@ -233,7 +234,7 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
     except defusedxml.DefusedXmlException as exc:
         raise ImportFailed(f"{name}: the XML refers to outside resources ({exc})") from None
     except ET.ParseError as exc:
-        raise ImportFailed(f"{name}: not readable XML ({exc})") from None
+        raise ImportFailed(f"{name}: {not_xml(exc)}") from None
     except LookupError as exc:  # pyexpat asks Python for a codec the declaration names
         raise ImportFailed(f"{name}: the XML declares an encoding weigh cannot read ({exc})") from None
 
@@ -405,8 +406,8 @@ class _Reader:
         rated = sum(len(ev.ratings) for ev in evidence)
         self.report.insert(
             0,
-            f"Read {len(hypotheses)} hypotheses, {len(evidence)} evidence items and"
-            f" {rated} ratings into case {cid!r}",
+            f"Read {counted(len(hypotheses), 'hypothesis')}, {counted(len(evidence), 'evidence item')} and"
+            f" {counted(rated, 'rating')} into case {cid!r}",
         )
         return AchzImport(case=case, report=self.report)
 

@@ -23,6 +23,7 @@ from evidence.limits import (
     case_file_problem,
     check_json_size,
 )
+from evidence.parse_errors import not_json
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -140,9 +141,7 @@ def load_json(text: str, name: str) -> dict[str, Any]:
     except RecursionError:
         raise ImportFailed(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        raise ImportFailed(f"{name}: {not_json(exc)}") from None
     except ValueError as exc:  # what json.loads raises for an integer over Python's digit limit
         raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):

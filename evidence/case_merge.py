@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file, validated
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
-from evidence.merge_reader import MergeReader
+from evidence.merge_reader import MERGES_ONLY, MergeReader
 from hypotheses.merge import Merged, merge_case_docs
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) 
 def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     """Merge THEIRS into OURS against BASE, writing OURS only when every input is sound."""
     if os.path.islink(ours):
-        raise ImportFailed(f"OURS {ours}: is a symbolic link; weigh merges only regular files")
+        raise ImportFailed(f"OURS {ours}: is a symbolic link; {MERGES_ONLY}")
     reader = MergeReader()
     docs = []
     for path, role in ((base, "BASE"), (ours, "OURS"), (theirs, "THEIRS")):

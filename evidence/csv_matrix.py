@@ -33,10 +33,11 @@ from pydantic import ValidationError
 from evidence.case_file import decode_text
 from evidence.errors import ImportFailed
 from evidence.limits import MAX_EVIDENCE, MAX_HYPOTHESES, MAX_RATINGS, date_problem, over, over_ratings
+from evidence.parse_errors import not_csv
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
-from hypotheses.vocabulary import RATINGS
+from hypotheses.vocabulary import RATINGS, counted
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8
@@ -104,6 +105,8 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
                     raise over(problems.name, "evidence rows", MAX_EVIDENCE)
                 if not out:
                     hypotheses = sum(1 for c in cells if c.strip() and c.strip().lower() not in FIELDS)
+                    if hypotheses > MAX_HYPOTHESES:  # as a case file and a .achz are held to it
+                        raise over(problems.name, "hypothesis columns", MAX_HYPOTHESES)
                 elif hypotheses * len(out) > MAX_RATINGS:  # checked row by row, as they come
                     raise ImportFailed(f"{problems.name}: {over_ratings(hypotheses, len(out))}")
                 out.append((line, cells))
@@ -116,7 +119,9 @@ def _rows(text: str, delimiter: str, problems: _Problems) -> list[tuple[int, lis
                 f"a cell of more than {csv.field_size_limit():,} characters, the limit for one import",
             )
         else:
-            problems.add(reader.line_num or line, None, f"not readable as CSV ({exc})")
+            # an unclosed quote is found at the end of the file: the line its cell starts on
+            at = line if str(exc) == "unexpected end of data" else reader.line_num or line
+            problems.add(at, None, not_csv(exc))
         problems.raise_if_any()
     return out
 
@@ -393,8 +398,9 @@ def update_report(existing: Case | None, case: Case) -> list[str]:
     """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
     if existing is None:
         return [
-            f"New case {case.id}: {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence "
-            "(a CSV holds no notes, descriptions or priors: add them in weigh)."
+            f"New case {case.id}: {counted(len(case.hypotheses), 'hypothesis')}, "
+            f"{len(case.evidence)} evidence (a CSV holds no notes, descriptions or priors: "
+            "add them in weigh)."
         ]
     old_h = {h.id for h in existing.hypotheses}
     new_h = {h.id for h in case.hypotheses}

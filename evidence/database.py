@@ -46,6 +46,7 @@ from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
+from evidence.parse_errors import TOO_MANY_DIGITS, not_json
 from evidence.trail import History, Trail
 from hypotheses.models import Case
 from hypotheses.validation import describe
@@ -452,10 +453,9 @@ def diagnose(data: bytes, exc: ValidationError) -> str:
     except RecursionError:
         return "JSON nested too deeply; not a weigh database"
     except json.JSONDecodeError as err:
-        what = "trailing data after the JSON" if err.msg == "Extra data" else err.msg
-        return f"not valid JSON, truncated or damaged ({what} at line {err.lineno}, column {err.colno})"
+        return not_json(err)
     except ValueError:  # json's guard against integers of more than 4,300 digits
-        return "damaged: a number in it has more than 4,300 digits (not a weigh database)"
+        return f"damaged: {TOO_MANY_DIGITS} (not a weigh database)"
     if isinstance(doc, list):
         return "not a weigh database (a JSON list, not an object with a _meta table)"
     if not isinstance(doc, dict) or META not in doc:

@@ -14,6 +14,7 @@ use these; nothing else spells the names.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,30 +193,75 @@ def replaced_problem(
     return None, st
 
 
-def export_target_problem(target: Path, db: DbFiles | None,
-                          refusal: str = "an export never overwrites") -> str | None:
-    """Why an export must not be written to ``target``, or None (``refusal``: who refuses
-    weigh's own files, in words).
+@dataclass(frozen=True)
+class Writing:
+    """What a file is written as, in the words its refusals use."""
 
-    Never one of the database's own files, under any name; only ever a new or
-    regular file: never through a symlink, into a directory, FIFO (nobody may be
-    reading: the export would hang), device or socket (``-o -`` is standard output).
+    own_files: str  # who never writes weigh's own files: "an export never overwrites"
+    only_regular: str  # a FIFO, device or socket: "weigh writes exports only to regular files"
+    link_advice: str  # what to give instead of a symbolic link
+
+
+EXPORT = Writing("an export never overwrites", "weigh writes exports only to regular files",
+                 "give the file it points to, or -o - for standard output")
+SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular file",
+                    "give the file it points to")
+
+
+def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = EXPORT) -> str | None:
+    """Why an export (or what ``writing`` says) must not be written to ``target``, or None.
+
+    Never one of the database's own files, under any name, nor another weigh database
+    (its signature, or a journal or lock beside it: one the workbench may have open);
+    only ever a new or regular file: never through a symlink, into a directory, FIFO
+    (nobody may be reading: the export would hang), device or socket.
     """
     if db is not None:
         own = db.owner_of(target)
         if own is not None:
             role = {db.db: "the database", db.journal: "its journal", db.lock: "its lock file"}[own]
-            return f"{target}: is {role} ({own.name}); {refusal} weigh's own files; choose another name"
+            return (f"{target}: is {role} ({own.name}); {writing.own_files} weigh's own files; "
+                    "choose another name")
     try:
-        st = os.lstat(target)
+        st: os.stat_result | None = os.lstat(target)
     except OSError:
-        return None
-    kind = stat.S_IFMT(st.st_mode)
-    if kind == stat.S_IFREG:
-        return None
-    if kind == stat.S_IFLNK:
+        st = None
+    if st is None or stat.S_ISREG(st.st_mode):
+        return f"{target} is a weigh database: choose another file" if _a_database(target) else None
+    if stat.S_ISLNK(st.st_mode):
         return (f"{target}: is a symbolic link; weigh neither writes through nor replaces links"
-                " (give the file it points to, or -o - for standard output)")
-    if kind == stat.S_IFDIR:
+                f" ({writing.link_advice})")
+    if stat.S_ISDIR(st.st_mode):
         return f"{target}: is a directory; give a file name"
-    return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files"
+    return f"{target}: is {kind_of(st.st_mode)}; {writing.only_regular}"
+
+
+# A weigh database's _meta table (evidence/database.py: one document, naming the format
+# first), wherever it sits: weigh writes it at the end, a program writing through TinyDB
+# anywhere, with spaces.
+_SIGNATURE = re.compile(rb'"_meta"\s*:\s*\{\s*"[^"\\]*"\s*:\s*\{\s*"format"\s*:\s*"weigh"')
+_SIGNATURE_SPAN = 1 << 16  # looked for in a file's first and last 64 KiB
+
+
+def _a_database(path: Path) -> bool:
+    """Whether ``path`` is a weigh database: a journal or lock beside it, or its signature."""
+    beside = DbFiles(Path(path))
+    return (os.path.lexists(beside.journal) or os.path.lexists(beside.lock)
+            or _has_signature(Path(path)))
+
+
+def _has_signature(path: Path) -> bool:
+    """Whether the regular file at ``path`` holds a weigh database's _meta table near its
+    start or end (one it cannot read: False)."""
+    try:
+        fd, st = open_regular(path, os.O_RDONLY, "file")
+    except (OSError, StoreError):
+        return False
+    try:
+        head = os.pread(fd, _SIGNATURE_SPAN, 0)
+        tail = os.pread(fd, _SIGNATURE_SPAN, max(0, st.st_size - _SIGNATURE_SPAN))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return bool(_SIGNATURE.search(head) or _SIGNATURE.search(tail))

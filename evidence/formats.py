@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from evidence.errors import ImportFailed
 from hypotheses.report import ReportOptions
+from hypotheses.vocabulary import counted
 
 if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
     from evidence.limits import ImportFile
@@ -151,7 +152,8 @@ def _read_csv(src: Incoming) -> tuple[Case, list[str]]:
             "analyst's votes, so it cannot update it; import it as a new case with --case NEW_ID"
         )
     case = read_csv_matrix(src.data, str(src.path), cid, existing)
-    lines = [f"Read {len(case.evidence)} rows × {len(case.hypotheses)} hypotheses from the CSV matrix."]
+    lines = [f"Read {counted(len(case.evidence), 'row')} × {counted(len(case.hypotheses), 'hypothesis')} "
+             "from the CSV matrix."]
     return case, [*lines, *update_report(existing, case)]
 
 

@@ -53,6 +53,7 @@ def too_big(name: str, limit: int) -> ImportFailed:
 
 
 PIECE = 1 << 20  # an import read in pieces is read this much at a time
+IMPORTS_ONLY = "weigh imports only regular files"  # the refusal of a FIFO, device or folder
 
 
 class ImportFile:
@@ -71,23 +72,25 @@ class ImportFile:
         return cls(name, data=data)
 
     @classmethod
-    def open(cls, path: Path) -> ImportFile:
-        """The regular file at ``path`` of at most MAX_IMPORT_BYTES; anything else is refused."""
+    def open(cls, path: Path, name: str | None = None, only: str = IMPORTS_ONLY) -> ImportFile:
+        """The regular file at ``path`` of at most MAX_IMPORT_BYTES; anything else is refused,
+        naming it ``name`` (default: the path; a merge says which argument) with ``only``."""
+        name = str(path) if name is None else name
         try:
             st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):
-                raise ImportFailed(f"{path}: is {kind_of(st.st_mode)}; weigh imports only regular files")
+                raise ImportFailed(f"{name}: is {kind_of(st.st_mode)}; {only}")
             if st.st_size > MAX_IMPORT_BYTES:
-                raise too_big(str(path), MAX_IMPORT_BYTES)
+                raise too_big(name, MAX_IMPORT_BYTES)
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
         except FileNotFoundError:
-            raise ImportFailed(f"{path}: no such file") from None
+            raise ImportFailed(f"{name}: no such file") from None
         except OSError as exc:
-            raise _unreadable(path, exc) from None
+            raise _unreadable(name, exc, only) from None
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            raise ImportFailed(f"{path}: changed while it was being opened; weigh imports only regular files")
-        return cls(str(path), fd)
+            raise ImportFailed(f"{name}: changed while it was being opened; {only}")
+        return cls(name, fd)
 
     def __enter__(self) -> ImportFile:
         return self
@@ -127,18 +130,19 @@ class ImportFile:
         try:
             return os.pread(self._fd, size, offset)
         except OSError as exc:
-            raise _unreadable(Path(self.name), exc) from None
+            raise _unreadable(self.name, exc) from None
 
 
-def _unreadable(path: Path, exc: OSError) -> ImportFailed:
+def _unreadable(name: str, exc: OSError, only: str = IMPORTS_ONLY) -> ImportFailed:
     if exc.errno == errno.EISDIR:
-        return ImportFailed(f"{path}: is a directory; weigh imports only regular files")
-    return ImportFailed(f"{path}: cannot read: {exc.strerror or exc}")
+        return ImportFailed(f"{name}: is a directory; {only}")
+    return ImportFailed(f"{name}: cannot read: {exc.strerror or exc}")
 
 
-def read_import_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_IMPORT_BYTES; anything else is refused."""
-    with ImportFile.open(path) as file:
+def read_import_file(path: Path, name: str | None = None, only: str = IMPORTS_ONLY) -> bytes:
+    """The bytes of a regular file of at most MAX_IMPORT_BYTES; anything else is refused
+    (``name`` and ``only`` as :meth:`ImportFile.open` words it)."""
+    with ImportFile.open(path, name, only) as file:
         return file.read()
 
 

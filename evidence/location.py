@@ -7,16 +7,34 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from evidence.errors import WeighError
+
 ENV_VAR = "WEIGH_DB"
 
 
+def empty_path(label: str) -> WeighError:
+    """The one refusal of an empty path (``--db ''``, ``-o ''``): never taken as a default."""
+    return WeighError(f"{label}: the path is empty")
+
+
 def default_db_path() -> Path:
-    """``WEIGH_DB`` if set, else ``weigh.json`` in the user data directory."""
+    """``WEIGH_DB`` if set, else ``weigh.json`` in the user data directory.
+
+    A ``WEIGH_DB`` set but empty is refused: a script whose variable came out empty
+    must not quietly edit the user's own database.
+    """
     env = os.environ.get(ENV_VAR)
+    if env == "":
+        raise empty_path(ENV_VAR)
     if env:
         return Path(env).expanduser()
     return user_data_path("weigh", appauthor=False) / "weigh.json"
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
-    return Path(explicit).expanduser() if explicit else default_db_path()
+    """The database ``--db`` names (an empty one refused), else the default."""
+    if explicit is None:
+        return default_db_path()
+    if not os.fspath(explicit):
+        raise empty_path("--db")
+    return Path(explicit).expanduser()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence
 
 _UNSEEN: Final = object()
+MERGES_ONLY = "weigh merges only regular files"  # the refusal of a FIFO, device, folder or link
 
 
 class MergeReader:
@@ -41,16 +42,16 @@ class MergeReader:
         self._values: dict[str, Any] = {}  # an element's line → its parsed value
         self._models: dict[int, tuple[Any, Evidence]] = {}  # id() of a validated item → it, its model
 
-    def read(self, path: Path, role: str) -> dict[str, Any] | None:
+    def read(self, path: Path, role: str, only: str = MERGES_ONLY) -> dict[str, Any] | None:
         """The document in the file, not yet validated (None: an empty BASE, which git gives
-        when both sides added the file)."""
-        return self.parse(read_import_file(path), path, role)
+        when both sides added the file); a problem names the ``role`` (BASE, OURS, THEIRS)."""
+        return self.parse(read_import_file(path, f"{role} {path}", only), path, role)
 
     def parse(self, data: bytes, path: Path, role: str) -> dict[str, Any] | None:
         """:meth:`read` of the bytes read from ``path``."""
+        name = f"{role} {path}"
         if role == "BASE" and not data.strip():
             return None
-        name = f"{role} {path}"
         check_json_size(data, name)
         text = decode_text(data, name)
         parts = canonical_parts(text)

@@ -23,6 +23,7 @@ from typing import Annotated, Any, ClassVar, Literal, cast, get_args
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound, WeighError
+from hypotheses.merge import shown
 from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator, team_problems
 from hypotheses.validation import describe
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating
@@ -780,7 +781,7 @@ class SyncConflict(BaseModel):
 
 
 def _side(value: Any, deleted: bool) -> str:
-    return "deleted" if deleted else repr(value)
+    return "deleted" if deleted else shown(value)
 
 
 def _details(info: CaseInfo) -> CaseInfo:

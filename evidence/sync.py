@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import doc_of, merge_docs
-from evidence.db_files import DbFiles, export_target_problem
+from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
@@ -86,14 +86,14 @@ def read_sync_file(path: Path, db: DbFiles, known: SyncFile | None = None) -> Sy
     :func:`sync_case` under the folder's lock (``known``: the file as read first, whose
     document is reused when the bytes are the same)."""
     path = sync_path(path)
-    problem = export_target_problem(path, db, refusal="weigh sync never writes")
+    problem = export_target_problem(path, db, SYNC_FILE)
     if problem is not None:
         raise ImportFailed(problem)
     if not os.path.lexists(path):
         if not path.parent.is_dir():
             raise ImportFailed(f"{path}: no such file, and no folder {path.parent} to write it in")
         return SyncFile(path, None)
-    data = read_import_file(path)
+    data = read_import_file(path, f"FILE {path}", SYNC_FILE.only_regular)
     if known is not None and known.path == path and known.data == data:
         return known
     return SyncFile(path, doc_of(data, path, "FILE"), data)

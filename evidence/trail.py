@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from evidence.errors import CorruptDatabase
 from evidence.operations import Operation, parse_record, record_problem
+from evidence.parse_errors import TOO_MANY_DIGITS, not_json
 
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
 _DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
@@ -86,8 +87,10 @@ class History(Mapping[str, dict[str, Any]]):
                 docs = json.loads(self.raw)
             except RecursionError:
                 raise CorruptDatabase("the history table is damaged: JSON nested too deeply") from None
-            except ValueError as exc:  # bad JSON, or a number of more than 4,300 digits
-                raise CorruptDatabase(f"the history table is damaged: {str(exc)[:80]}") from None
+            except json.JSONDecodeError as exc:
+                raise CorruptDatabase(f"the history table is damaged: {not_json(exc)}") from None
+            except ValueError:  # json's guard against integers of more than 4,300 digits
+                raise CorruptDatabase(f"the history table is damaged: {TOO_MANY_DIGITS}") from None
             if not isinstance(docs, dict) or len(docs) != self._count:
                 raise CorruptDatabase("the history table does not match its own length")
             self._docs = docs

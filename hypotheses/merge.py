@@ -17,6 +17,7 @@ lands in that layer, or is a listed conflict, never a shared cell in a team case
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -38,7 +39,7 @@ class Conflict:
 
     def text(self) -> str:
         kept = "theirs" if self.ours is ABSENT else "ours"
-        return f"{self.where}: ours {_shown(self.ours)}, theirs {_shown(self.theirs)} ({kept} kept)"
+        return f"{self.where}: ours {shown(self.ours)}, theirs {shown(self.theirs)} ({kept} kept)"
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,16 @@ class Merged:
     conflicts: tuple[Conflict, ...]
 
 
-def _shown(value: Any) -> str:
-    return "deleted" if value is ABSENT else repr(value)
+def shown(value: Any) -> str:
+    """One side's value of a conflict as a user reads it: JSON on one line (``"CC"``,
+    ``null``, ``false``, ``["a", "b"]``), a whole hypothesis, item or indicator (changed on
+    this side, deleted on the other) by its title, and ``deleted``."""
+    if value is ABSENT:
+        return "deleted"
+    if isinstance(value, Mapping):
+        title = value.get("title")
+        return f"changed (title {shown(title)})" if isinstance(title, str) else "changed"
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],

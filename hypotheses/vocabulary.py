@@ -28,3 +28,10 @@ RATING_NAMES: dict[str, str] = {
 
 #: A case's lists of elements, in the order a case file writes them.
 CASE_LISTS: tuple[str, ...] = ("hypotheses", "evidence", "indicators")
+
+_PLURALS = {"hypothesis": "hypotheses", "evidence": "evidence"}
+
+
+def counted(n: int, word: str) -> str:
+    """``n`` and the word in the number it takes: '1 hypothesis', '2 hypotheses', '1 row'."""
+    return f"{n} {word if n == 1 else _PLURALS.get(word, word + 's')}"

@@ -52,7 +52,7 @@ def test_import_of_a_parc_file_prints_the_mapping(
     )
     proc = weigh(cli_env, "import", str(path))
     assert proc.returncode == 0, proc.stderr
-    assert "Read 2 hypotheses, 1 evidence items and 2 ratings into case 'who-broke-the-vase'" in proc.stdout
+    assert "Read 2 hypotheses, 1 evidence item and 2 ratings into case 'who-broke-the-vase'" in proc.stdout
     assert "TYPE → tag 'type-osint', '…humint', '…imint', '…sigint' or '…masint' (1)" in proc.stdout
     assert "CLASSIFICATION 'UNCLASSIFIED' → case description (weigh has no marking field)" in proc.stdout
     assert (

@@ -132,7 +132,8 @@ def test_dtd_and_entities_are_refused(xml: str) -> None:
 
 def test_undeclared_entity_is_not_readable_xml() -> None:
     undefined_entity = pack(project_xml(title="&nbsp;").replace("&amp;nbsp;", "&nbsp;"))
-    refused(undefined_entity, r"not readable XML \(undefined entity")
+    refused(undefined_entity,
+            r"not readable XML: an entity \(&name;\) that is not defined at line 2, column \d+$")
 
 
 def test_utf8_bytes_declared_utf16() -> None:
@@ -167,7 +168,11 @@ def test_invalid_utf16() -> None:
 
 
 def test_not_well_formed() -> None:
-    refused(pack(project_xml()[:-5]), r"not readable XML \(unclosed token|no element found")
+    refused(pack(project_xml()[:-5]),
+            r"not readable XML: it ends in the middle of a tag \(line 2, column \d+\)$")
+    refused(pack(project_xml().replace("</MATRIX>", "</MATRX>")),
+            r"not readable XML: a closing tag that does not match the element it closes at line 2, "
+            r"column \d+$")
 
 
 # --- the structure ---------------------------------------------------------------

@@ -193,8 +193,9 @@ def test_bad_case_files_name_the_field(mutate, expected: str) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        pytest.param(b"", "not valid JSON", id="empty"),
-        pytest.param(b"{", "not valid JSON (line 1", id="truncated"),
+        pytest.param(b"", "not valid JSON: the file is empty", id="empty"),
+        pytest.param(b"{", "not valid JSON: it ends before the JSON is complete (line 1, column 2)",
+                     id="truncated"),
         pytest.param(b"[1, 2]", "expected a JSON object", id="list"),
         pytest.param(b"\xff\xfe{}", "not UTF-8", id="not-utf8"),
         pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep"),

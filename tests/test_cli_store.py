@@ -15,7 +15,7 @@ import pytest
 from evidence.case_file import dump_case_file
 from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
 from evidence.store import Store
-from tests.conftest import ROOT, WeighRun
+from tests.conftest import ROOT, WeighRun, weigh_batch
 from tests.test_case_file import full_case
 from tests.test_cli import fail, weigh
 
@@ -112,3 +112,41 @@ def test_cli_reads_go_through_tinydb_with_weighs_storage(
         done = weigh_here(*command)
         assert done.returncode == 0, done.stderr
         assert len(opened) >= 1 and all(storage is WeighStorage for storage in opened), opened
+
+
+def test_an_empty_database_path_is_refused_before_anything_is_opened(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`--db ''` or an empty WEIGH_DB (a script's variable that came out empty) is an error,
+    never the user's own database in the data folder, which is neither read nor created."""
+    data_home = tmp_path / "data"
+    env = {**cli_env, "XDG_DATA_HOME": str(data_home)}
+    case_file = tmp_path / "case.json"
+    case_file.write_text(dump_case_file(default_case()), encoding="utf-8")
+    calls = (["--db", "", "cases"], ["--db", "", "import", str(case_file)],
+             ["--db", "", "export", "-o", str(tmp_path / "out.md")])
+    for env_db in (None, ""):
+        run_env = {k: v for k, v in env.items() if k != "WEIGH_DB"}
+        if env_db is not None:
+            run_env["WEIGH_DB"] = env_db
+            runs = weigh_batch(run_env, ["cases"], ["import", str(case_file)], ["sync", str(case_file)])
+            label = "WEIGH_DB"
+        else:
+            runs = weigh_batch(run_env, *calls)
+            label = "--db"
+        for done in runs:
+            assert done.returncode == 2, done
+            assert done.stderr.splitlines()[0].startswith(f"weigh: error: {label}: the path is empty"), done
+            assert done.stderr.count("\n") == 1 and not done.stdout
+    assert not data_home.exists() and not (tmp_path / "out.md").exists()
+
+
+def test_an_empty_file_argument_is_refused_never_taken_as_a_default(cli_env: dict[str, str]) -> None:
+    """`-o ''` is not standard output (that is `-o -`), and an empty FILE is not the current
+    folder: each is one line naming the argument."""
+    runs = weigh_batch(cli_env, ["export", "-o", ""], ["import", ""], ["sync", ""],
+                       ["merge", "base.json", "", "theirs.json"], ["export", "-o", "-"])
+    for done, label in zip(runs, ("-o", "FILE", "FILE", "OURS"), strict=False):
+        assert done.returncode == 2 and not done.stdout, done
+        assert done.stderr.startswith(f"weigh: error: {label}: the path is empty"), done
+    assert runs[-1].returncode == 0 and runs[-1].stdout.startswith("# ")

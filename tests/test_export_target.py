@@ -206,3 +206,57 @@ def test_a_fifo_swapped_in_after_the_check_is_replaced_never_opened(
     if writer.is_alive():  # a regression opened the FIFO to write into it: let it go
         os.close(os.open(target, os.O_RDONLY | os.O_NONBLOCK))
     assert target.read_bytes() == b"report"
+
+
+def test_an_export_onto_another_weigh_database_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Red team: `weigh export -o other.json` replaced another database, even one open in the
+    workbench. A database is known by its _meta table (as weigh writes it, or TinyDB with
+    spaces) or by a journal or lock beside it; each is refused, untouched."""
+    from evidence.seed import open_store
+
+    closed = tmp_path / "closed.json"  # weigh's own layout, with no journal or lock beside it
+    open_store(closed).close()
+    for beside in (".journal", ".lock"):
+        closed.with_name(closed.name + beside).unlink(missing_ok=True)
+    by_tinydb = tmp_path / "by-tinydb.json"  # TinyDB's own layout: _meta first, with spaces
+    by_tinydb.write_text('{"_meta": {"1": {"format": "weigh", "schema": 2, "seq": 0}}, "cases": {}}')
+    locked = tmp_path / "locked.json"  # any file, with the lock a workbench leaves beside it
+    locked.write_text("{}")
+    locked.with_name("locked.json.lock").write_text("")
+    in_use = tmp_path / "in-use.json"
+    holder = open_store(in_use)  # the workbench has it open: its lock is held
+    targets = [closed, by_tinydb, locked, in_use]
+    try:
+        before = {target: target.read_bytes() for target in targets}
+        ran = weigh_batch(cli_env, *(["export", "--format", "case", "-o", str(t)] for t in targets),
+                          ["sync", str(closed)])
+        assert {target: target.read_bytes() for target in targets} == before
+    finally:
+        holder.close()
+    for target, done in zip([*targets, closed], ran, strict=True):
+        assert done.returncode == 2 and not done.stdout, (target, done)
+        assert done.stderr.splitlines() == [
+            f"weigh: error: {target} is a weigh database: choose another file"
+            + (" (see 'weigh export --help')" if done.args[1] == "export" else "")], done
+    summary_file = tmp_path / "summary.json"  # a JSON summary that names the words is not one
+    summary_file.write_text('{"text": "\\"_meta\\": {\\"1\\": {\\"format\\": \\"weigh\\""}')
+    assert weigh_batch(cli_env, ["export", "-o", str(summary_file)])[0].returncode == 0
+
+
+def test_sync_refuses_a_link_or_a_fifo_in_words_that_fit_sync(cli_env: dict[str, str],
+                                                              tmp_path: Path) -> None:
+    """`weigh sync` has no -o: its refusal of a link does not offer one, and a FIFO is named as
+    the sync file, not an export."""
+    target = tmp_path / "shared.json"
+    target.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    ran = weigh_batch(cli_env, ["sync", str(link)], ["sync", str(fifo)])
+    assert [done.stderr for done in ran] == [
+        f"weigh: error: {link}: is a symbolic link; weigh neither writes through nor replaces links "
+        "(give the file it points to)\n",
+        f"weigh: error: {fifo}: is a FIFO (named pipe); the sync file must be a regular file\n",
+    ]
+    assert [done.returncode for done in ran] == [2, 2] and link.is_symlink()

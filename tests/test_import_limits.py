@@ -297,3 +297,19 @@ def test_a_file_that_grows_while_it_is_read_is_refused_at_the_limit(
             other.write(b" " * 100_000)
         with pytest.raises(ImportFailed, match=r"growing\.json: larger than 0 MB, the limit for one import"):
             parse_case_source(source, str(path))
+
+
+def test_a_csv_is_held_to_the_hypotheses_a_case_file_may_hold(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """501 hypothesis columns are refused as a case file or .achz with 501 hypotheses is (weigh
+    would otherwise keep a case whose own export it refuses); 500 import."""
+    def matrix(columns: int) -> Path:
+        path = tmp_path / f"wide{columns}.csv"
+        header = "id,title," + ",".join(f"H{i}: h{i}" for i in range(1, columns + 1))
+        path.write_text(header + "\r\nE1,x" + ",C" * columns + "\r\n", encoding="utf-8")
+        return path
+
+    refused(cli_env, matrix(501), f"weigh: error: {tmp_path / 'wide501.csv'}: more than 500 hypothesis "
+            "columns, the limit for one import; nothing was imported", "--case", "wide")
+    assert weigh_here("import", str(matrix(500)), "--case", "wide").returncode == 0

@@ -54,7 +54,7 @@ def test_one_analysts_own_cell_changed_twice_is_a_conflict_keeping_ours() -> Non
     merged = merge_case_docs(base, doc(E1=item(ana={"H1": "I"})), doc(E1=item(ana={"H1": "II"})))
     assert merged.doc["evidence"][0]["ratings_by"] == {"ana": {"H1": "I"}}
     [conflict] = merged.conflicts
-    assert conflict.text() == "evidence E1 ratings_by ana H1: ours 'I', theirs 'II' (ours kept)"
+    assert conflict.text() == 'evidence E1 ratings_by ana H1: ours "I", theirs "II" (ours kept)'
 
 
 def test_added_on_each_side_theirs_appended_in_their_order() -> None:
@@ -187,7 +187,7 @@ def test_a_shared_cell_changed_against_a_case_made_a_team_case_lands_in_that_lay
     case, merged = merge_cases(base, ana_changed, edited)
     assert case.evidence[0].ratings_by["ana"]["H1"] == "I"
     assert [c.text() for c in merged.conflicts] == [
-        "evidence E1 ratings_by ana H1: ours 'I', theirs 'II' (ours kept)"]
+        'evidence E1 ratings_by ana H1: ours "I", theirs "II" (ours kept)']
 
 
 def test_a_case_made_a_team_case_on_both_sides_keeps_both_layers() -> None:

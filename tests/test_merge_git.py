@@ -117,7 +117,7 @@ def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_p
     git(env, a, "commit", "-qam", "ana at her desk")
     pulled = git(env, a, "pull", "-q", ok=False)
     said = pulled.stdout + pulled.stderr
-    assert "evidence E1 ratings_by ana H1: ours 'N', theirs 'CC' (ours kept)" in said
+    assert 'evidence E1 ratings_by ana H1: ours "N", theirs "CC" (ours kept)' in said
     assert "evidence E2 title: ours \"ana's title\", theirs \"ben's title\" (ours kept)" in said
     assert "CONFLICT" in said and "weigh: 2 conflicts, each listed above" in said
     kept = parse_case_file((a / FILE).read_bytes())  # a valid case file, ours kept, the rest merged

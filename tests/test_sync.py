@@ -66,7 +66,7 @@ def test_both_sides_edits_merge_in_one_recorded_change_that_undo_takes_back(
     result = sync(store, path)
     assert result.first is None
     assert [c.text() for c in result.conflicts] == [
-        "evidence E2 ratings_by ana H1: ours 'I', theirs 'CC' (ours kept)"]
+        'evidence E2 ratings_by ana H1: ours "I", theirs "CC" (ours kept)']
     now = store.case("team")
     assert now.item("E1").details == "from ben" and now.item("E1").ratings_by["ana"]["H2"] == "II"
     assert now.item("E2").ratings_by == {"ana": {"H1": "I"}}
@@ -92,7 +92,7 @@ def test_a_delete_against_a_change_keeps_the_change_and_a_delete_alone_deletes(
     edit_file(path, E1=None, E3=None)
     result = sync(store, path)
     [conflict] = result.conflicts
-    assert conflict.text().startswith("evidence E1: ours {'id': 'E1', 'title': 'ours'")
+    assert conflict.text().startswith('evidence E1: ours changed (title "ours"), theirs deleted')
     assert conflict.text().endswith("theirs deleted (ours kept)")
     assert [e.id for e in store.case("team").evidence] == ["E1", "E2"]
     assert result.record is not None and result.record.counts() == "evidence 1 removed"

@@ -76,13 +76,13 @@ def test_three_analysts_sync_through_git(env: dict[str, str], weigh_here: WeighR
         db.update_evidence("team", db.evidence("team", "E2").model_copy(update={"title": "laptop"}))
     git(env, b, "pull", "-q")
     said = sync(env, b, "ana", 1)
-    assert "weigh: conflict: evidence E1 ratings_by ana H1: ours 'CC', theirs 'N' (ours kept)" in said
-    assert "weigh: conflict: evidence E2 title: ours 'laptop', theirs 'desk' (ours kept)" in said
+    assert 'weigh: conflict: evidence E1 ratings_by ana H1: ours "CC", theirs "N" (ours kept)' in said
+    assert 'weigh: conflict: evidence E2 title: ours "laptop", theirs "desk" (ours kept)' in said
     assert "weigh: 2 conflicts" in said
     with open_db(b, "ben") as db:
         assert db.case("team").item("E1").ratings_by["ana"] == {"H1": "CC", "H2": "I"}
         kept = db.history("team")[-1].describe()
-    assert "'N'" in kept and "'desk'" in kept  # the file's values, in the change log
+    assert '"N"' in kept and '"desk"' in kept  # the file's values, in the change log
 
 
 def test_refusals_are_one_line_exit_2_and_touch_nothing(env: dict[str, str], tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from evidence.errors import WeighError
 from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_note
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
+from hypotheses.vocabulary import counted
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
@@ -225,7 +226,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.unchanged:
         say(f"Case {result.case_id} is already in the database as this file has it; nothing to do.")
     else:
-        say(f"Imported case {result.case_id}: {result.hypotheses} hypotheses, {result.evidence} evidence.")
+        say(f"Imported case {result.case_id}: {counted(result.hypotheses, 'hypothesis')}, "
+            f"{result.evidence} evidence.")
     if unfolded:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     return 0
@@ -508,9 +510,28 @@ def _with_help(message: str, argv: Sequence[str] | None) -> str:
     return message
 
 
+# The arguments that name a file or folder, by the name an error gives each (--db and
+# WEIGH_DB are checked where the database's path is decided, evidence.location).
+_PATH_ARGS = {"file": "FILE", "base": "BASE", "ours": "OURS", "theirs": "THEIRS",
+              "output": "-o", "exports": "--exports"}
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an empty path before anything is opened: '' is never the default place
+    (the user's own database, standard output, the current folder)."""
+    from evidence.location import empty_path
+
+    for dest, label in _PATH_ARGS.items():
+        if getattr(args, dest, None) == "":
+            raise empty_path(label)
+    if args.command != "merge":  # the one command that never opens the database
+        _db_path(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        _check_paths(args)
         _act_as(args)
         return COMMANDS.get(args.command, cmd_tui)(args)
     except WeighError as exc:

@@ -61,9 +61,10 @@ def _drop(key: str) -> Any:
 BAD: dict[str, tuple[Any, str]] = {
     "empty": (b"", "file is empty"),
     "whitespace": (b"  \n\t \n", "file is empty"),
-    "truncated-json": (None, "truncated or damaged"),
-    "trailing-junk": (None, "trailing data after the JSON"),
-    "trailing-second-object": (None, "trailing data after the JSON"),
+    "truncated-json": (None, "not valid JSON: it ends "),
+    "trailing-junk": (None, "not valid JSON: more text after the end of the JSON at line 1, column "),
+    "trailing-second-object": (None,
+                               "not valid JSON: more text after the end of the JSON at line 2, column 1"),
     "non-utf8": (b'{"_meta": {"1": {"format": "weigh", "schema": 2, "seq": 0}}, "x": "\xff\xfe"}',
                  "not UTF-8 text (bad byte at offset"),
     "latin1-text": ("{\"_meta\": \"caf\xe9\"}".encode("latin-1"), "not UTF-8"),

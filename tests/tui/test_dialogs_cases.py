@@ -236,7 +236,8 @@ async def test_import_errors_shown_inline_then_fixed(
 
         missing = tmp_path / "missing.json"
         assert await attempt(missing) == f"{missing}: no such file"
-        assert (await attempt(broken)).startswith(f"{broken}: not valid JSON (line 1")
+        assert (await attempt(broken)).startswith(
+            f"{broken}: not valid JSON: it ends before the JSON is complete (line 1")
         assert (await attempt(taken)).startswith(
             "case 'nord-stream' already exists (this file would change it: "
         )
@@ -315,7 +316,7 @@ async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(
         await pilot.pause()
         said = shown(app, "#sync-result")
         assert "Synced case istanbul-2022: database: case details changed" in said
-        assert "conflict: case description: ours 'ours', theirs 'theirs' (ours kept)" in said
+        assert 'conflict: case description: ours "ours", theirs "theirs" (ours kept)' in said
         case = main.store.case("istanbul-2022")
         assert (case.title, case.question, case.description) == ("Istanbul", "Why?", "ours")
         await pilot.press("u")  # in the list: the sync undone
@@ -359,13 +360,13 @@ async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make
         assert "10 conflict(s), below" in shown(app, "#sync-result")
         await pilot.pause()  # the frame after the result's layout says it scrolls
         assert "more: tab here, ↑↓ scroll" in screen_text(app)
-        assert f"theirs 'theirs {last}'" not in screen_text(app)  # below the seven lines shown
+        assert f'theirs "theirs {last}"' not in screen_text(app)  # below the seven lines shown
         box = app.screen.query_one("#sync-result-box")
         while app.focused is not box:
             await pilot.press("tab")
         await pilot.press("end")
         await pilot.pause()
-        assert f"theirs 'theirs {last}'" in screen_text(app)
+        assert f'theirs "theirs {last}"' in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")

@@ -49,7 +49,7 @@ async def test_corrupt_database_shows_error_and_is_untouched(tmp_path, make_app)
         assert isinstance(app.screen, OpenErrorScreen)
         text = flat_text(app)
         assert "weigh cannot open this database" in text
-        assert "truncated or damaged" in text
+        assert "not valid JSON: it ends in the middle of a text value (line 1, column 37)" in text
         assert "left untouched" in text
         await pilot.press("q")
     assert app.return_code == 2
