@@ -24,6 +24,7 @@ from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -72,7 +73,7 @@ class ExportDialog(FileDialog[Path]):
                 )
             yield field_row(
                 "Path",
-                Input(str(default_path(self.case, self.fmt, self.folder)), id="path"),
+                OneLineInput(str(default_path(self.case, self.fmt, self.folder)), id="path"),
                 field="path",
             )
             yield Static("", id="form-status", classes="form-status")

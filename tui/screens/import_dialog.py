@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from evidence.importing import import_file
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -54,12 +55,12 @@ class ImportDialog(FileDialog[str]):
             )
             yield field_row(
                 "File",
-                Input(id="import-path", placeholder="path to the file"),
+                OneLineInput(id="import-path", placeholder="path to the file"),
                 field="import-path",
             )
             with Horizontal(classes="field-row"):
                 yield Label("As case id", classes="field-label")
-                yield Input(
+                yield OneLineInput(
                     id="import-case-id",
                     placeholder="optional: import under another id",
                     classes="field-body",

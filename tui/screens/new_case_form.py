@@ -19,6 +19,7 @@ from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -45,11 +46,11 @@ class NewCaseForm(FormScreen[Case]):
             yield Static(literal("New case"), id="form-title", classes="form-heading")
             with FormFields(id="form-fields"):
                 yield field_row(
-                    "Title", Input(id="case-title", placeholder="one line"), field="case-title"
+                    "Title", OneLineInput(id="case-title", placeholder="one line"), field="case-title"
                 )
                 yield field_row(
                     "Id",
-                    Input(id="case-id", placeholder=_ID_HINT),
+                    OneLineInput(id="case-id", placeholder=_ID_HINT),
                     field="case-id",
                 )
                 yield field_row(

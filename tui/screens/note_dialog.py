@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from hypotheses.models import MAX_TEXT
 from hypotheses.visible import visible
+from tui.widgets.one_line_input import OneLineInput
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -39,8 +40,8 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="form-dialog"):
             yield Static(heading, classes="form-heading")
             yield Static(Text(f"{self.hid}: {visible(self.hypothesis)}"), classes="dialog-keys")
-            yield Input(self.note, id="note", placeholder="why this rating",
-                        max_length=MAX_TEXT)
+            yield OneLineInput(self.note, id="note", placeholder="why this rating",
+                               max_length=MAX_TEXT)
             yield Static("enter saves · empty removes the note · esc cancels",
                          classes="dialog-keys")
 
