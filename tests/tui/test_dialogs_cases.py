@@ -13,7 +13,7 @@ from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import flat_text, screen_text
 from tests.tui.host import Host, shown, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -141,19 +141,41 @@ async def test_a_new_cases_id_is_made_from_its_title_unless_typed(store: Store, 
     assert store.case("cafe-creme-minsk-ii").title == "Café crème: Minsk II"
 
 
+NON_LATIN = ("an id uses Latin letters a–z and digits, and this title has none to make one from: "
+             "type an id, e.g. peace-talks-2024")
+
+
 async def test_a_title_with_nothing_to_make_an_id_from_asks_for_one(store: Store) -> None:
     app = Host(lambda: CaseSwitcher(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", *"Київ", "ctrl+s")
+        await pilot.press("n", *"🚀 !?", "ctrl+s")
         await pilot.pause()
         assert shown(app, "#error-case-id") == (
             "type an id, or a title with letters or digits to make one from"
         )
+        await pilot.press("shift+tab", "end", "ctrl+u", *"Київ", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == NON_LATIN
         assert app.focused is app.screen.query_one("#case-id", Input)  # the field to fix
         await pilot.press(*"kyiv", "ctrl+s")
         await pilot.pause()
     assert app.results == ["kyiv"]
     assert store.case("kyiv").title == "Київ"
+
+
+async def test_a_title_in_letters_an_id_cannot_hold_says_ids_are_latin(store: Store) -> None:
+    """Red team: 'שלום 🚀' has letters, so 'a title with letters or digits' was the wrong reason."""
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", *"שלום 🚀", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == NON_LATIN
+        assert "an id uses Latin letters a–z and digits" in flat_text(app)
+        assert app.focused is app.screen.query_one("#case-id", Input)
+        await pilot.press(*"shalom", "ctrl+s")
+        await pilot.pause()
+    assert app.results == ["shalom"]
+    assert store.case("shalom").title == "שלום 🚀"
 
 
 async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: Path) -> None:

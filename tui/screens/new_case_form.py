@@ -80,7 +80,7 @@ class NewCaseForm(FormScreen[Case]):
         except ValidationError as exc:
             errors = field_errors(exc, self.fields())
             if not typed_id and "id" in errors:
-                errors["id"] = "type an id, or a title with letters or digits to make one from"
+                errors["id"] = _no_id_from(title)
             raise FormInvalid(errors) from None
         if self.store.has_case(case.id):
             raise FormInvalid({"id": f"a case {case.id!r} already exists: choose another id"})
@@ -94,3 +94,12 @@ class NewCaseForm(FormScreen[Case]):
             raise FormInvalid({"id": str(exc)}) from None
         except WeighError as exc:
             raise FormInvalid({"database": str(exc)}) from None
+
+
+def _no_id_from(title: str) -> str:
+    """Why no id could be made from ``title``: nothing in it to make one from, or only
+    letters an id cannot hold (Hebrew, Cyrillic, Chinese…)."""
+    if any(ch.isalnum() for ch in title):
+        return ("an id uses Latin letters a–z and digits, and this title has none to make one "
+                "from: type an id, e.g. peace-talks-2024")
+    return "type an id, or a title with letters or digits to make one from"
