@@ -287,6 +287,33 @@ async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> No
     assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
 
 
+async def test_an_import_onto_a_case_that_exists_points_to_the_dialogs_own_controls(
+    store: Store, tmp_path: Path
+) -> None:
+    """Red team: the dialog said 'add --replace …, or --case ID', the command line's options."""
+    taken = case_file(tmp_path, "nord-stream")
+    app = Host(lambda: ImportDialog(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await paste(pilot, str(taken))
+        await pilot.press("ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+        said = shown(app, "#error-import-path")
+        assert said.startswith("case 'nord-stream' already exists (this file would change it: ")
+        assert said.endswith(
+            "; tick 'Replace a case with the same id' to replace it (the old case is kept in the "
+            "audit trail), or type a new id in 'As case id' to import it as a new case"
+        )
+        assert "--" not in said
+        text = flat_text(app)
+        assert "As case id" in text and "Replace a case with the same id" in text  # as named
+        await pilot.press("tab", "tab", "space", "ctrl+s")  # what it says: tick the option
+        await workers_done(app)
+        await pilot.pause()
+    assert app.results == ["nord-stream"]
+    assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
+
+
 async def test_empty_database_says_so(tmp_path: Path) -> None:
     with Store.open(tmp_path / "empty.json") as empty:
         app = Host(lambda: CaseSwitcher(empty))
