@@ -192,7 +192,7 @@ def replaced_problem(
     return None, st
 
 
-def export_target_problem(target: Path, db: DbFiles | None,
+def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
                           refusal: str = "an export never overwrites") -> str | None:
     """Why an export must not be written to ``target``, or None (``refusal``: who refuses
     weigh's own files, in words).
@@ -200,7 +200,13 @@ def export_target_problem(target: Path, db: DbFiles | None,
     Never one of the database's own files, under any name; only ever a new or
     regular file: never through a symlink, into a directory, FIFO (nobody may be
     reading: the export would hang), device or socket (``-o -`` is standard output).
+    A path typed with a final '/' names a folder (pass it as typed: ``Path`` drops the
+    '/'); a new file needs its folder to be there, and a folder (not a file).
     """
+    typed = os.fspath(target)
+    if os.path.basename(typed) in ("", "."):
+        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    target = Path(typed)
     if db is not None:
         own = db.owner_of(target)
         if own is not None:
@@ -209,7 +215,7 @@ def export_target_problem(target: Path, db: DbFiles | None,
     try:
         st = os.lstat(target)
     except OSError:
-        return None
+        return _folder_problem(target)
     kind = stat.S_IFMT(st.st_mode)
     if kind == stat.S_IFREG:
         return None
@@ -219,3 +225,20 @@ def export_target_problem(target: Path, db: DbFiles | None,
     if kind == stat.S_IFDIR:
         return f"{target}: is a directory; give a file name"
     return f"{target}: is {kind_of(st.st_mode)}; weigh writes exports only to regular files"
+
+
+def _folder_problem(target: Path) -> str | None:
+    """Why a new file ``target`` has no folder to go in: one on its path is missing, or
+    is a file (or a FIFO…), not a folder; None when it has one (or the folder cannot be
+    looked at: the write then says why)."""
+    for folder in reversed(target.parents):
+        try:
+            st = os.stat(folder)
+        except FileNotFoundError:
+            return f"{target}: there is no folder {folder} to write it in"
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            what = "a file" if stat.S_ISREG(st.st_mode) else kind_of(st.st_mode)
+            return f"{target}: {folder} is {what}, not a folder"
+    return None

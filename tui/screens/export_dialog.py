@@ -96,16 +96,15 @@ class ExportDialog(FileDialog[Path]):
 
     def action_submit(self) -> None:
         """Check the path, ask before overwriting, then write in a thread."""
-        path = self.typed_path("give a file name to write to")
-        if path is None:
+        typed = self.typed_target("give a file name to write to")
+        if typed is None:
             return
-        problem = export_place().problem(path) or export_target_problem(path, self.db)
+        path = Path(typed)
+        problem = export_place().problem(path) or export_target_problem(typed, self.db)
         if problem is not None:
             self.show_error(problem)
             return
-        if not path.parent.is_dir():
-            self.show_error(f"directory does not exist: {path.parent}")
-            return
+        self.show_error("")  # this path is fine: a refusal of the one typed before goes
         if path.exists():
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Overwrite it?"),
