@@ -208,14 +208,21 @@ SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular 
                     "give the file it points to")
 
 
-def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = EXPORT) -> str | None:
+def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
+                          writing: Writing = EXPORT) -> str | None:
     """Why an export (or what ``writing`` says) must not be written to ``target``, or None.
 
     Never one of the database's own files, under any name, nor another weigh database
     (its signature, or a journal or lock beside it: one the workbench may have open);
     only ever a new or regular file: never through a symlink, into a directory, FIFO
-    (nobody may be reading: the export would hang), device or socket.
+    (nobody may be reading: the export would hang), device or socket (``-o -`` is
+    standard output). A path typed with a final '/' names a folder (pass it as typed:
+    ``Path`` drops the '/'); a new file needs its folder to be there, and a folder.
     """
+    typed = os.fspath(target)
+    if os.path.basename(typed) in ("", "."):
+        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    target = Path(typed)
     if db is not None:
         own = db.owner_of(target)
         if own is not None:
@@ -223,12 +230,13 @@ def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = E
             return (f"{target}: is {role} ({own.name}); {writing.own_files} weigh's own files; "
                     "choose another name")
     try:
-        st: os.stat_result | None = os.lstat(target)
+        st = os.lstat(target)
     except OSError:
-        st = None
-    if st is None or stat.S_ISREG(st.st_mode):
-        return f"{target} is a weigh database: choose another file" if _a_database(target) else None
-    if stat.S_ISLNK(st.st_mode):
+        return _folder_problem(target) or _database_problem(target)
+    kind = stat.S_IFMT(st.st_mode)
+    if kind == stat.S_IFREG:
+        return _database_problem(target)
+    if kind == stat.S_IFLNK:
         return (f"{target}: is a symbolic link; weigh neither writes through nor replaces links"
                 f" ({writing.link_advice})")
     if stat.S_ISDIR(st.st_mode):
@@ -241,6 +249,11 @@ def export_target_problem(target: Path, db: DbFiles | None, writing: Writing = E
 # anywhere, with spaces.
 _SIGNATURE = re.compile(rb'"_meta"\s*:\s*\{\s*"[^"\\]*"\s*:\s*\{\s*"format"\s*:\s*"weigh"')
 _SIGNATURE_SPAN = 1 << 16  # looked for in a file's first and last 64 KiB
+
+
+def _database_problem(target: Path) -> str | None:
+    """Another weigh database there (or its journal or lock: being made, or open)."""
+    return f"{target} is a weigh database: choose another file" if _a_database(target) else None
 
 
 def _a_database(path: Path) -> bool:
@@ -265,3 +278,20 @@ def _has_signature(path: Path) -> bool:
     finally:
         os.close(fd)
     return bool(_SIGNATURE.search(head) or _SIGNATURE.search(tail))
+
+
+def _folder_problem(target: Path) -> str | None:
+    """Why a new file ``target`` has no folder to go in: one on its path is missing, or
+    is a file (or a FIFO…), not a folder; None when it has one (or the folder cannot be
+    looked at: the write then says why)."""
+    for folder in reversed(target.parents):
+        try:
+            st = os.stat(folder)
+        except FileNotFoundError:
+            return f"{target}: there is no folder {folder} to write it in"
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            what = "a file" if stat.S_ISREG(st.st_mode) else kind_of(st.st_mode)
+            return f"{target}: {folder} is {what}, not a folder"
+    return None

@@ -37,7 +37,7 @@ def export_bytes(
     return formats.export_bytes(case, fmt, opts)
 
 
-def write_file(path: Path, data: bytes, db: DbFiles | None = None) -> Path:
+def write_file(path: str | os.PathLike[str], data: bytes, db: DbFiles | None = None) -> Path:
     """Write an export to ``path``, only ever as a new or replaced regular file.
 
     Refused first (:func:`export_target_problem`): the database's own files under
@@ -46,8 +46,9 @@ def write_file(path: Path, data: bytes, db: DbFiles | None = None) -> Path:
     replaced one keeps its permissions), so the target is never opened: a FIFO
     or device swapped in after the check is replaced, never written into.
     """
-    path = Path(path).expanduser()
-    problem = export_target_problem(path, db)
+    typed = os.path.expanduser(path)  # a final '/' kept: it names a folder
+    problem = export_target_problem(typed, db)
+    path = Path(typed)
     if problem is not None:
         raise WeighError(problem)
     try:
@@ -64,7 +65,7 @@ def write_file(path: Path, data: bytes, db: DbFiles | None = None) -> Path:
 def write_export(
     case: Case,
     fmt: str,
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     model: str = DEFAULT_MODEL,
     as_of: date | None = None,

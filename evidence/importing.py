@@ -99,16 +99,26 @@ def store_import(store: Store, parsed: ParsedImport, *, replace: bool = False) -
     if before is not None and same_case(before, case):
         return result.model_copy(update={"unchanged": True, "replaced": False})
     if before is not None and not replace:
-        raise Conflict(_exists(before, case))
+        raise CaseExists(case.id, _changes(before, case))
     store.put_case(case, replace=before is not None)
     return result
 
 
-def _exists(before: Case, case: Case) -> str:
-    """The refusal for an import onto an existing case, with what it would change."""
-    return (f"case {case.id!r} already exists (this file would change it: {_changes(before, case)}); "
-            "add --replace to replace it (the old case is kept in the audit trail), "
-            "or --case ID to import it as a new case")
+class CaseExists(Conflict):
+    """An import onto a case the database holds, not asked to replace it. Its message
+    names the command line's options; :meth:`told` names another interface's own."""
+
+    def __init__(self, case_id: str, changes: str) -> None:
+        self.case_id = case_id
+        self.changes = changes  # what replacing the case would change, in words
+        super().__init__(self.told(replace="add --replace", new_id="--case ID"))
+
+    def told(self, *, replace: str, new_id: str) -> str:
+        """The refusal, with ``replace`` and ``new_id`` the ways to replace the case or to
+        import it under another id where the user is."""
+        return (f"case {self.case_id!r} already exists (this file would change it: {self.changes}); "
+                f"{replace} to replace it (the old case is kept in the audit trail), "
+                f"or {new_id} to import it as a new case")
 
 
 def _changes(before: Case, case: Case) -> str:

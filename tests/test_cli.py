@@ -191,7 +191,8 @@ def test_as_of_and_model_options(weigh_here: WeighRun, tmp_path: Path) -> None:
         (("import", "/nonexistent/case.json"), "/nonexistent/case.json: no such file"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         (("serve", "--port", "99999"), "99999 is not a port number"),
-        (("export", "-o", "/nonexistent-dir/x.md"), "cannot write"),
+        (("export", "-o", "/nonexistent-dir/x.md"), "there is no folder /nonexistent-dir to write it in"),
+        (("export", "-o", "/nonexistent-dir/x.md/"), "ends in '/', so it names a folder, not a file"),
     ],
 )
 def test_errors_are_one_line_exit_2(

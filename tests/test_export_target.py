@@ -63,6 +63,22 @@ def test_a_symlink_target_is_refused_and_left_alone(weigh_here: WeighRun, tmp_pa
     assert victim.read_bytes() == b"precious"
 
 
+def test_a_file_on_the_path_or_a_final_slash_is_refused_for_what_it_is(
+    weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """The rules the export dialog shares: a file where a folder should be is named as one,
+    and a path ending in '/' names a folder, so nothing is written to the file it names."""
+    script = tmp_path / "k.sh"
+    script.write_text("#!/bin/sh\n")
+    done = weigh_here("export", "-o", f"{script}/x.md")
+    assert done.returncode == 2
+    assert f"{script}/x.md: {script} is a file, not a folder" in str(done.stderr)
+    done = weigh_here("export", "-o", f"{tmp_path}/x.md/")
+    assert done.returncode == 2
+    assert f"{tmp_path}/x.md/: ends in '/', so it names a folder, not a file" in str(done.stderr)
+    assert not (tmp_path / "x.md").exists() and script.read_text() == "#!/bin/sh\n"
+
+
 def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> None:
     expected = summary(cli_env)
     done = subprocess.run(

@@ -67,6 +67,7 @@ class WeighApp(App[int]):
         self._drop_controls = DropControls()
         self.key_order = KeyOrder()
         self._gc_paused = False  # True from the first screen's build to the first frame showing the case
+        self.quit_question: Screen[bool] | None = None  # ctrl+q's question, while a form's changes wait
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen is the workbench's shell, its panels loading (keys typed now
@@ -237,6 +238,27 @@ class WeighApp(App[int]):
                 self.close_error = str(exc)
 
     async def action_quit(self) -> None:
+        """Quit; a form holding changes not saved asks first (its text would be lost)."""
+        from tui.screens.unsaved import DISCARD_AND_QUIT, HoldsTyping
+
+        if self.quit_question is not None:  # asked already: y or n answers it
+            return
+        if not any(isinstance(screen, HoldsTyping) and screen.has_changes()
+                   for screen in self.screen_stack):
+            self.quit_now()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            self.quit_question = None
+            if discard:
+                self.quit_now()
+
+        self.quit_question = ConfirmScreen(DISCARD_AND_QUIT)
+        self.push_screen(self.quit_question, answered)
+
+    def quit_now(self) -> None:
+        """Keep the view for next time, close the database, exit."""
         self.keep_view()
         self.close_store()
         code = 0 if self.close_error is None else 1

@@ -333,7 +333,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     for line in fmt.loss_report(lens_case(case, lens)):
         say(line, file=sys.stderr)
     if args.output and args.output != "-":
-        path = write_file(Path(args.output), data, DbFiles.at(_db_path(args)))
+        # as typed: a final '/' names a folder, which a Path would drop
+        path = write_file(args.output, data, DbFiles.at(_db_path(args)))
         say(f"Wrote {path}", file=sys.stderr)
     else:
         if sys.stdout.isatty():

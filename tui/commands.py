@@ -15,6 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widget import Widget
 
 from tui.keys import ShowsKeys
+from tui.read_only import say_why_refused
 
 NAVIGATION = {"cursor(-1)", "cursor(1)"}
 
@@ -85,7 +86,8 @@ class WeighCommands(Provider):
         return out
 
     async def _run(self, target: Widget | App[Any], action: str) -> None:
-        await target.run_action(action)
+        if not say_why_refused(target, action):  # an edit a read-only database refuses
+            await target.run_action(action)
 
     async def discover(self) -> Hits:
         for title, help_text, target, action in self._commands():

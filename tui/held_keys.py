@@ -15,6 +15,8 @@ from typing import Any
 from textual.events import Key
 from textual.screen import Screen
 
+from tui.read_only import say_why_refused
+
 __all__ = ["HeldKeys"]
 
 
@@ -49,6 +51,8 @@ class HeldKeys:
             bound = screen.active_bindings.get(key)
             if bound is not None and bound.enabled:
                 await screen.app.run_action(bound.binding.action, bound.node)
+            elif bound is not None:  # an edit a read-only database refuses says why
+                say_why_refused(bound.node, bound.binding.action)
         self._keys = None
         screen.refresh_bindings()  # the footer's keys: none until now
 

@@ -13,7 +13,7 @@ from evidence.case_file import dump_case_file
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import notices, screen_text, until
+from tests.tui.conftest import flat_text, notices, screen_text, until
 from tests.tui.host import Host, shown, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -141,19 +141,41 @@ async def test_a_new_cases_id_is_made_from_its_title_unless_typed(store: Store, 
     assert store.case("cafe-creme-minsk-ii").title == "Café crème: Minsk II"
 
 
+NON_LATIN = ("an id uses Latin letters a–z and digits, and this title has none to make one from: "
+             "type an id, e.g. peace-talks-2024")
+
+
 async def test_a_title_with_nothing_to_make_an_id_from_asks_for_one(store: Store) -> None:
     app = Host(lambda: CaseSwitcher(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", *"Київ", "ctrl+s")
+        await pilot.press("n", *"🚀 !?", "ctrl+s")
         await pilot.pause()
         assert shown(app, "#error-case-id") == (
             "type an id, or a title with letters or digits to make one from"
         )
+        await pilot.press("shift+tab", "end", "ctrl+u", *"Київ", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == NON_LATIN
         assert app.focused is app.screen.query_one("#case-id", Input)  # the field to fix
         await pilot.press(*"kyiv", "ctrl+s")
         await pilot.pause()
     assert app.results == ["kyiv"]
     assert store.case("kyiv").title == "Київ"
+
+
+async def test_a_title_in_letters_an_id_cannot_hold_says_ids_are_latin(store: Store) -> None:
+    """Red team: 'שלום 🚀' has letters, so 'a title with letters or digits' was the wrong reason."""
+    app = Host(lambda: CaseSwitcher(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", *"שלום 🚀", "ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#error-case-id") == NON_LATIN
+        assert "an id uses Latin letters a–z and digits" in flat_text(app)
+        assert app.focused is app.screen.query_one("#case-id", Input)
+        await pilot.press(*"shalom", "ctrl+s")
+        await pilot.pause()
+    assert app.results == ["shalom"]
+    assert store.case("shalom").title == "שלום 🚀"
 
 
 async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: Path) -> None:
@@ -174,7 +196,7 @@ async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: P
         )
         assert shown(app, "#error-case-title") == ""
         assert isinstance(app.screen, NewCaseForm)
-        await pilot.press("escape")  # back to the list, which stays open
+        await pilot.press("escape", "y")  # discard what was typed: back to the list, still open
         await pilot.pause()
         assert isinstance(app.screen, CaseSwitcher)
         await pilot.press("escape")
@@ -260,6 +282,33 @@ async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> No
         await pilot.press("tab", "tab", "space")
         assert app.screen.query_one("#import-replace", Checkbox).value is True
         await pilot.press("ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+    assert app.results == ["nord-stream"]
+    assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
+
+
+async def test_an_import_onto_a_case_that_exists_points_to_the_dialogs_own_controls(
+    store: Store, tmp_path: Path
+) -> None:
+    """Red team: the dialog said 'add --replace …, or --case ID', the command line's options."""
+    taken = case_file(tmp_path, "nord-stream")
+    app = Host(lambda: ImportDialog(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await paste(pilot, str(taken))
+        await pilot.press("ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+        said = shown(app, "#error-import-path")
+        assert said.startswith("case 'nord-stream' already exists (this file would change it: ")
+        assert said.endswith(
+            "; tick 'Replace a case with the same id' to replace it (the old case is kept in the "
+            "audit trail), or type a new id in 'As case id' to import it as a new case"
+        )
+        assert "--" not in said
+        text = flat_text(app)
+        assert "As case id" in text and "Replace a case with the same id" in text  # as named
+        await pilot.press("tab", "tab", "space", "ctrl+s")  # what it says: tick the option
         await workers_done(app)
         await pilot.pause()
     assert app.results == ["nord-stream"]

@@ -16,6 +16,7 @@ from textual.widgets import Input, Select
 from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
+from tests.tui.conftest import screen_text
 from tests.tui.host import Host, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
@@ -96,7 +97,9 @@ async def test_bad_targets_shown_inline_and_the_dialog_stays(case: Case, tmp_pat
         await type_path(pilot, str(tmp_path / "nowhere" / "x.md"))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert shown(app, "#error-path") == f"directory does not exist: {tmp_path / 'nowhere'}"
+        assert shown(app, "#error-path") == (
+            f"{tmp_path / 'nowhere' / 'x.md'}: there is no folder {tmp_path / 'nowhere'} to write it in"
+        )
         assert isinstance(app.screen, ExportDialog)
         await type_path_again(pilot, str(tmp_path))
         await pilot.press("ctrl+s")
@@ -120,6 +123,45 @@ async def test_bad_targets_shown_inline_and_the_dialog_stays(case: Case, tmp_pat
     assert app.results == [tmp_path / "x.md"]
     assert not (tmp_path / "nowhere").exists()
     assert db.read_bytes() == b"precious"
+
+
+async def test_a_path_through_a_file_or_ending_in_a_slash_is_refused_for_what_it_is(
+    case: Case, tmp_path: Path
+) -> None:
+    """Red team: a file on the path was 'directory does not exist', a final '/' wrote the file
+    it names a folder of, and after 'Overwrite?' was answered n the refusal of the path
+    typed before stayed under the new one."""
+    script = tmp_path / "k.sh"
+    script.write_text("#!/bin/sh\n")
+    old = tmp_path / "old.md"
+    old.write_bytes(b"kept")
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_path(pilot, f"{script}/x.md")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == f"{script}/x.md: {script} is a file, not a folder"
+        await type_path_again(pilot, f"{tmp_path}/x.md/")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == (
+            f"{tmp_path}/x.md/: ends in '/', so it names a folder, not a file; give a file name"
+        )
+        assert isinstance(app.screen, ExportDialog)
+        await type_path_again(pilot, str(old))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert shown(app, "#error-path") == ""  # nothing said about the path on show
+        assert "names a folder" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert not (tmp_path / "x.md").exists() and script.read_text() == "#!/bin/sh\n"
+    assert old.read_bytes() == b"kept"
 
 
 async def type_path_again(pilot: Pilot, path: str) -> None:

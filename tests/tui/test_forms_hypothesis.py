@@ -44,7 +44,7 @@ async def test_edit_keeps_id_and_shows_old_values() -> None:
 async def test_escape_cancels_with_none() -> None:
     app = Host(lambda: HypothesisForm())
     async with app.run_test() as pilot:
-        await pilot.press(*"half typed", "escape")
+        await pilot.press(*"half typed", "escape", "y")  # y: discard what was typed
         await pilot.pause()
     assert app.results == [None]
 

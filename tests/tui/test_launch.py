@@ -25,6 +25,7 @@ import tui.app
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses import gc_policy
+from hypotheses.scoring_models import DEFAULT_MODEL
 from tests.conftest import ROOT
 from tests.tui.conftest import flat_text, notices, opened
 from tui import opening
@@ -157,6 +158,33 @@ async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
     with Store.open(db_path, readonly=True) as store:  # on disk, in that order
         assert store.evidence(DEFAULT_CASE_ID, first[0].id).ratings.get("H1") == code1
         assert store.evidence(DEFAULT_CASE_ID, first[1].id).ratings.get("H1") == code2
+
+
+async def test_an_edit_key_typed_while_a_read_only_case_opens_says_why_it_did_nothing(
+    db_path: Path, state_file: Path, release: threading.Event
+) -> None:
+    """Another weigh edits the database: `a` typed before the case shows opens no form, and
+    says why once the case is there; `m` typed after it still acts."""
+    holder = Store.open(db_path)
+    try:
+        app = WeighApp(db_path, state_file=state_file)
+        async with App.run_test(app, size=(160, 48)) as pilot:
+            await pilot.pause()
+            shell = app.screen
+            assert isinstance(shell, MainScreen)
+            await pilot.press("a", "m")  # typed before the case shows
+            release.set()
+            await opened(pilot)
+            assert shell.loaded
+            assert app.screen is shell  # no form that could not be saved
+            assert "Read-only: this weigh itself" in notices(app)
+            assert "changes made here could not be saved" in notices(app)
+            assert footer_keys(app)["Add"] is False and footer_keys(app)["Model"] is True
+            assert isinstance(shell, MainScreen)
+            assert shell.session.view.state.model != DEFAULT_MODEL  # m acted
+            await pilot.press("ctrl+q")
+    finally:
+        holder.close()
 
 
 async def test_keys_held_for_a_database_that_will_not_open_never_reach_the_error_screen(

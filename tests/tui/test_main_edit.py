@@ -32,7 +32,7 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         main: MainScreen = app.screen
-        await pilot.press("a", *"Draft", "escape")  # escape cancels: nothing is added
+        await pilot.press("a", *"Draft", "escape", "y")  # escape, y (discard): nothing is added
         await pilot.pause()
         assert app.screen is main
         assert len(main.store.case(DEFAULT_CASE_ID).evidence) == DEFAULT_ITEMS

@@ -12,6 +12,7 @@ from hypotheses.models import CaseInfo
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 _FIELDS = ("title", "question", "description", "conclusion")
 
@@ -34,7 +35,8 @@ class CaseDetailsForm(FormScreen[CaseInfo]):
             )
             with FormFields(id="form-fields"):
                 yield field_row(
-                    "Title", Input(info.title, id="title", placeholder="one line"), field="title"
+                    "Title", OneLineInput(info.title, id="title", placeholder="one line"),
+                    field="title",
                 )
                 yield field_row(
                     "Question",

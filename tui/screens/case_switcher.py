@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,6 +23,7 @@ from evidence.errors import WeighError
 from evidence.operations import Record
 from hypotheses.models import Case
 from hypotheses.visible import visible
+from tui.read_only import read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from evidence.sync import SyncResult
 
 OPEN_MARK = "▶ "
+#: What writes to the database: dimmed in a read-only workbench (``tui.read_only``).
+EDITS = frozenset({"new_case", "import_case", "sync_case", "delete_case", "undo"})
 
 
 def case_line(summary: CaseSummary, current: bool = False) -> Text:
@@ -80,8 +84,9 @@ class CaseSwitcher(ModalScreen[str | None]):
             )
             yield SyncReport(id="sync-result-box")
             with Horizontal(classes="form-buttons"):
-                yield Button("New (n)", id="new")
-                yield Button("Import (i)", id="import")
+                read_only = read_only_reason(self.store) is not None
+                yield Button("New (n)", id="new", disabled=read_only)
+                yield Button("Import (i)", id="import", disabled=read_only)
                 yield Button("Cancel (esc)", id="cancel")
 
     def _options(self, summaries: list[CaseSummary]) -> list[Option]:
@@ -104,6 +109,19 @@ class CaseSwitcher(ModalScreen[str | None]):
         if self.current in ids:
             options.highlighted = ids.index(self.current)
         options.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """What writes to the database is dimmed while it is read-only (a press says why)."""
+        return None if self.why_refused(action) is not None else True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it writes, and the database is read-only."""
+        return read_only_reason(self.store) if action in EDITS else None
+
+    def on_key(self, event: Key) -> None:
+        """A key on what the read-only database refuses says why."""
+        if self.store.readonly:
+            say_why_refused_key(self, event)
 
     def action_delete_case(self) -> None:
         case_id = self._highlighted()

@@ -29,6 +29,7 @@ from tui.screens.form_support import (
     parse_tags,
 )
 from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.rating_picker import RatingPicker
 
 _ADMIRALTY = re.compile(r"^[A-F][1-6]$")
@@ -105,7 +106,7 @@ class EvidenceForm(FormScreen[Evidence]):
 
     def _compose_item_fields(self, old: Evidence | None) -> ComposeResult:
         def text_input(key: str, value: str, placeholder: str = "") -> Input:
-            return Input(value, id=_PLAIN_FIELDS[key][1], placeholder=placeholder)
+            return OneLineInput(value, id=_PLAIN_FIELDS[key][1], placeholder=placeholder)
 
         def row(key: str, *widgets: Any) -> Horizontal:
             label, wid = _PLAIN_FIELDS[key]
@@ -132,7 +133,7 @@ class EvidenceForm(FormScreen[Evidence]):
         )
         yield row(
             "group",
-            Input(
+            OneLineInput(
                 (old.group or "") if old else "",
                 id="group",
                 placeholder="same-fact group: items resting on one fact share it (optional)",
@@ -157,7 +158,8 @@ class EvidenceForm(FormScreen[Evidence]):
             Static(literal(hyp.title), classes="hypothesis-title"),
             Horizontal(
                 RatingPicker(rating, id=f"rating-{i}", classes="rating-picker"),
-                Input(note, id=f"note-{i}", placeholder="why this rating", classes="rating-note"),
+                OneLineInput(note, id=f"note-{i}", placeholder="why this rating",
+                             classes="rating-note"),
                 classes="rating-line",
             ),
             field=f"h{i}",

@@ -24,6 +24,7 @@ from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -72,7 +73,7 @@ class ExportDialog(FileDialog[Path]):
                 )
             yield field_row(
                 "Path",
-                Input(str(default_path(self.case, self.fmt, self.folder)), id="path"),
+                OneLineInput(str(default_path(self.case, self.fmt, self.folder)), id="path"),
                 field="path",
             )
             yield Static("", id="form-status", classes="form-status")
@@ -95,16 +96,15 @@ class ExportDialog(FileDialog[Path]):
 
     def action_submit(self) -> None:
         """Check the path, ask before overwriting, then write in a thread."""
-        path = self.typed_path("give a file name to write to")
-        if path is None:
+        typed = self.typed_target("give a file name to write to")
+        if typed is None:
             return
-        problem = export_place().problem(path) or export_target_problem(path, self.db)
+        path = Path(typed)
+        problem = export_place().problem(path) or export_target_problem(typed, self.db)
         if problem is not None:
             self.show_error(problem)
             return
-        if not path.parent.is_dir():
-            self.show_error(f"directory does not exist: {path.parent}")
-            return
+        self.show_error("")  # this path is fine: a refusal of the one typed before goes
         if path.exists():
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Overwrite it?"),

@@ -7,6 +7,7 @@ so the path can be fixed; success closes the dialog with the job's result.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
@@ -56,14 +57,19 @@ class FileDialog(ModalScreen[T | None], Generic[T]):
     def typed_path(self, when_blank: str) -> Path | None:
         """The path field as an absolute path (``~`` expanded); None while a job runs, or when
         the field is blank (then ``when_blank`` is shown under it)."""
+        typed = self.typed_target(when_blank)
+        return None if typed is None else Path(typed)
+
+    def typed_target(self, when_blank: str) -> str | None:
+        """As :meth:`typed_path`, as text: a final '/' is kept (a ``Path`` drops it), so a
+        path that names a folder can be refused as one."""
         if self._busy:
             return None
         raw = self.query_one(f"#{self.PATH_ID}", Input).value.strip()
         if not raw:
             self.show_error(when_blank)
             return None
-        path = Path(raw).expanduser()
-        return path if path.is_absolute() else Path.cwd() / path
+        return os.path.join(os.getcwd(), os.path.expanduser(raw))
 
     def start(self, status: str, job: Callable[[], T]) -> None:
         """Run ``job`` in a thread; the dialog closes with its result or shows why it failed."""

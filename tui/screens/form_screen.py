@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.screens.unsaved import close_asking, field_values
+
 T = TypeVar("T")
 
 
@@ -30,7 +32,8 @@ class FormInvalid(Exception):
 
 
 class FormScreen(ModalScreen[T | None], Generic[T]):
-    """A modal form: ``ctrl+s`` saves once valid, ``escape`` cancels and returns None.
+    """A modal form: ``ctrl+s`` saves once valid, ``escape`` cancels and returns None (asking
+    first when a field was changed: ``tui/screens/unsaved.py``).
 
     Subclasses compose their fields with ``field_row`` (which adds an error
     line under each), describe them in ``fields()``, and implement ``build()``,
@@ -41,6 +44,8 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    opened_with: list[object] | None = None  # the fields as the form opened
 
     def fields(self) -> dict[str, FieldSpec]:
         """Field key (as the model names it) → where it is shown; override in subclasses."""
@@ -59,9 +64,15 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def on_mount(self) -> None:
         first = self.query_one(".field-row .field-body > *")
         first.focus()
+        self.opened_with = field_values(self)  # escape asks once a field differs from it
+
+    def has_changes(self) -> bool:
+        """Whether a field differs from what it held when the form opened."""
+        return field_values(self) != self.opened_with
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close the form, asking first if a field was changed (nothing typed is lost unasked)."""
+        close_asking(self, self.has_changes())
 
     def action_save(self) -> None:
         try:

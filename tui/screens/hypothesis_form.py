@@ -13,6 +13,7 @@ from hypotheses.models import Hypothesis
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 
 class HypothesisForm(FormScreen[Hypothesis]):
@@ -38,7 +39,7 @@ class HypothesisForm(FormScreen[Hypothesis]):
             with FormFields(id="form-fields"):
                 yield field_row(
                     "Title",
-                    Input(old.title if old else "", id="title", placeholder="one line"),
+                    OneLineInput(old.title if old else "", id="title", placeholder="one line"),
                     field="title",
                 )
                 yield field_row(
@@ -48,7 +49,7 @@ class HypothesisForm(FormScreen[Hypothesis]):
                 )
                 yield field_row(
                     "Prior",
-                    Input(
+                    OneLineInput(
                         repr(old.prior) if old else "1.0",
                         id="prior",
                         placeholder="a number > 0 (relative weight)",

@@ -15,12 +15,17 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from evidence.importing import import_file
+from evidence.errors import Conflict
+from evidence.importing import CaseExists, import_file
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from evidence.store import Store
+
+AS_CASE_ID = "As case id"  # the field and the option as the dialog names them, and its refusals
+REPLACE = "Replace a case with the same id"
 
 
 class ImportDialog(FileDialog[str]):
@@ -54,19 +59,19 @@ class ImportDialog(FileDialog[str]):
             )
             yield field_row(
                 "File",
-                Input(id="import-path", placeholder="path to the file"),
+                OneLineInput(id="import-path", placeholder="path to the file"),
                 field="import-path",
             )
             with Horizontal(classes="field-row"):
-                yield Label("As case id", classes="field-label")
-                yield Input(
+                yield Label(AS_CASE_ID, classes="field-label")
+                yield OneLineInput(
                     id="import-case-id",
                     placeholder="optional: import under another id",
                     classes="field-body",
                 )
             with Horizontal(classes="field-row"):
                 yield Label("", classes="field-label")
-                yield Checkbox("Replace a case with the same id", id="import-replace")
+                yield Checkbox(REPLACE, id="import-replace")
             yield Static("", id="form-status", classes="form-status")
             with Horizontal(classes="form-buttons"):
                 yield Button("Import (ctrl+s)", id="import", variant="primary")
@@ -83,7 +88,11 @@ class ImportDialog(FileDialog[str]):
         case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
         replace = self.query_one("#import-replace", Checkbox).value
         def job() -> str:
-            imported = import_file(store, path, case_id=case_id, replace=replace).case_id
+            try:
+                imported = import_file(store, path, case_id=case_id, replace=replace).case_id
+            except CaseExists as exc:  # told in this dialog's words, not the command line's
+                raise Conflict(exc.told(replace=f"tick '{REPLACE}'",
+                                        new_id=f"type a new id in '{AS_CASE_ID}'")) from None
             self.app.post_message(self.Imported(path))
             return imported
 

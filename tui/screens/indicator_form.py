@@ -16,6 +16,7 @@ from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, blank_to_none, check_date, field_row, literal
 from tui.widgets.choice_line import ChoiceLine
+from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.rating_picker import RatingPicker
 
 # An observed indicator is marked by observing it (o), which adds its item.
@@ -76,15 +77,15 @@ class IndicatorForm(FormScreen[Indicator]):
             yield Static(literal(f"{verb} indicator {self.item_id}"), id="form-title",
                          classes="form-heading")
             with FormFields(id="form-fields"):
-                yield field_row("Title", Input(old.title if old else "", id="title",
-                                               placeholder="what would be seen, one line"),
+                yield field_row("Title", OneLineInput(old.title if old else "", id="title",
+                                                      placeholder="what would be seen, one line"),
                                 field="title")
                 yield field_row("Details", TextArea(old.details if old else "", id="details",
                                                     soft_wrap=True), field="details")
                 yield field_row(
                     "Expected by",
-                    Input(old.expected_by.isoformat() if old and old.expected_by else "",
-                          id="expected_by", placeholder="YYYY-MM-DD (optional)"),
+                    OneLineInput(old.expected_by.isoformat() if old and old.expected_by else "",
+                                 id="expected_by", placeholder="YYYY-MM-DD (optional)"),
                     field="expected_by",
                 )
                 if old is not None and old.status == "observed":

@@ -17,11 +17,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.case_view import Change
 from tui.keys import KeySection
+from tui.read_only import read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from tui.edit_session import EditSession
 
 RunEdit = Callable[[Callable[[], Change]], bool]
+EDITS = frozenset({"undo", "redo"})  # the panel's own keys that edit (the list's all do)
 
 
 class IndicatorsScreen(ModalScreen[None]):
@@ -50,12 +53,27 @@ class IndicatorsScreen(ModalScreen[None]):
         self.run_edit = run_edit
         self.today = today
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo and redo are dimmed while the database is read-only (a press says why)."""
+        return None if self.why_refused(action) is not None else True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        return read_only_reason(self.session.store) if action in EDITS else None
+
+    def on_key(self, event: Key) -> None:
+        """A key on an edit the read-only database refuses says why."""
+        if self.session.store.readonly:
+            say_why_refused_key(self, event)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="indicators-box", classes="form-dialog -wide"):
             yield Static(Text("Indicators: what to watch for, rated before it is seen",
                               style="bold"), id="indicators-title", classes="form-heading")
             yield Static(id="indicators-header")
-            yield IndicatorList(id="indicator-list")
+            indicators = IndicatorList(id="indicator-list")
+            indicators.read_only = read_only_reason(self.session.store)
+            yield indicators
             yield Static(id="indicators-summary")
             yield Static(Text(
                 "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "

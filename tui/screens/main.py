@@ -30,6 +30,7 @@ from hypotheses.gc_policy import collect_after_frame, settle
 from tui.case_view import Change, Focus, NoCase
 from tui.held_keys import HeldKeys
 from tui.keys import KeySection
+from tui.read_only import read_only_reason, say_why_refused_key
 from tui.shown import Shown
 from tui.widgets.case_bar import CaseBar
 from tui.widgets.conclusion_line import ConclusionLine
@@ -53,6 +54,8 @@ __all__ = ["MainScreen"]
 NARROW = 120  # below this width the detail pane hides (d shows it)
 AS_OF = Binding.Group("As of")
 LOADING = "#ranking, #timeline, #detail"  # what shows the case beside the matrix: loading until open
+#: Actions that edit the case: dimmed in a read-only workbench, and a key on one says why.
+EDITS = frozenset({"form", "undo", "redo", "make_team"})
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
     "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
@@ -190,8 +193,12 @@ class MainScreen(Screen[None]):
                                 or self.query_one(FilterBar).has_class("open"))
 
     def on_key(self, event: Key) -> None:
-        """Before the case shows, a key waits for it (``tui.held_keys``)."""
-        self.held.hold(event)
+        """Before the case shows, a key waits for it (``tui.held_keys``); after, a key on an
+        edit this read-only window refuses says why (``tui.read_only``)."""
+        if self.held.holding:
+            self.held.hold(event)
+        elif self.loaded and self.store.readonly:  # (only then: it reads every binding)
+            say_why_refused_key(self, event)
 
     @property
     def loaded(self) -> bool:
@@ -278,14 +285,21 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """What acts on the case is dimmed in the footer (and does nothing) while no case
-        is open; until the database is open, every key here waits (``tui.held_keys``)
+        is open, and what edits it while the database is read-only (a key on it says
+        why); until the database is open, every key here waits (``tui.held_keys``)
         and the footer shows none yet. (The matrix and the ranking dim their own keys:
         those on an item, on a hypothesis.)"""
         if not self.loaded:
             return None
         if action in NEEDS_CASE and self.session.case is None:
             return None
+        if self.why_refused(action) is not None:
+            return None
         return True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        return read_only_reason(self.store if self.loaded else None) if action in EDITS else None
 
     def ask(self, dialog: Screen[Any], edit: Callable[[Any], Change], *, refocus: bool = True) -> None:
         """Open a form or question; its answer (None or False: cancelled) is made an edit."""

@@ -19,6 +19,7 @@ from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -45,11 +46,11 @@ class NewCaseForm(FormScreen[Case]):
             yield Static(literal("New case"), id="form-title", classes="form-heading")
             with FormFields(id="form-fields"):
                 yield field_row(
-                    "Title", Input(id="case-title", placeholder="one line"), field="case-title"
+                    "Title", OneLineInput(id="case-title", placeholder="one line"), field="case-title"
                 )
                 yield field_row(
                     "Id",
-                    Input(id="case-id", placeholder=_ID_HINT),
+                    OneLineInput(id="case-id", placeholder=_ID_HINT),
                     field="case-id",
                 )
                 yield field_row(
@@ -79,7 +80,7 @@ class NewCaseForm(FormScreen[Case]):
         except ValidationError as exc:
             errors = field_errors(exc, self.fields())
             if not typed_id and "id" in errors:
-                errors["id"] = "type an id, or a title with letters or digits to make one from"
+                errors["id"] = _no_id_from(title)
             raise FormInvalid(errors) from None
         if self.store.has_case(case.id):
             raise FormInvalid({"id": f"a case {case.id!r} already exists: choose another id"})
@@ -93,3 +94,12 @@ class NewCaseForm(FormScreen[Case]):
             raise FormInvalid({"id": str(exc)}) from None
         except WeighError as exc:
             raise FormInvalid({"database": str(exc)}) from None
+
+
+def _no_id_from(title: str) -> str:
+    """Why no id could be made from ``title``: nothing in it to make one from, or only
+    letters an id cannot hold (Hebrew, Cyrillic, Chinese…)."""
+    if any(ch.isalnum() for ch in title):
+        return ("an id uses Latin letters a–z and digits, and this title has none to make one "
+                "from: type an id, e.g. peace-talks-2024")
+    return "type an id, or a title with letters or digits to make one from"

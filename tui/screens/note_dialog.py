@@ -1,5 +1,6 @@
 """One cell's note: why this rating. Enter (or ctrl+s) saves, an empty note removes it,
-escape leaves it as it was. The text is the user's: shown and kept literally."""
+escape leaves it as it was (asking first if it was changed here). The text is the user's:
+shown and kept literally."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from textual.widgets import Input, Static
 
 from hypotheses.models import MAX_TEXT
 from hypotheses.visible import visible
+from tui.screens.unsaved import close_asking, field_values
+from tui.widgets.one_line_input import OneLineInput
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -31,6 +34,7 @@ class NoteDialog(ModalScreen[str | None]):
         self.hypothesis = hypothesis
         self.rating = rating
         self.note = note
+        self.opened_with: list[object] | None = None  # the note as the dialog opened
 
     def compose(self) -> ComposeResult:
         heading = Text(f"Note on {self.eid} × {self.hid}", style="bold")
@@ -39,13 +43,18 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="form-dialog"):
             yield Static(heading, classes="form-heading")
             yield Static(Text(f"{self.hid}: {visible(self.hypothesis)}"), classes="dialog-keys")
-            yield Input(self.note, id="note", placeholder="why this rating",
-                        max_length=MAX_TEXT)
+            yield OneLineInput(self.note, id="note", placeholder="why this rating",
+                               max_length=MAX_TEXT)
             yield Static("enter saves · empty removes the note · esc cancels",
                          classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
+        self.opened_with = field_values(self)
+
+    def has_changes(self) -> bool:
+        """Whether the note differs from the one the dialog opened with."""
+        return field_values(self) != self.opened_with
 
     @on(Input.Submitted, "#note")
     def _submitted(self) -> None:
@@ -55,4 +64,5 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(self.query_one("#note", Input).value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave the note as it was, asking first if it was changed here."""
+        close_asking(self, self.has_changes())

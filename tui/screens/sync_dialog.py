@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 from evidence.sync import SyncResult, read_sync_file, sync_case
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -50,8 +51,8 @@ class SyncDialog(FileDialog[SyncResult]):
             )
             yield field_row(
                 "File",
-                Input(base.file if base else "", id="sync-path",
-                      placeholder="path to the case file in your git folder"),
+                OneLineInput(base.file if base else "", id="sync-path",
+                             placeholder="path to the case file in your git folder"),
                 field="sync-path",
             )
             yield Static("", id="form-status", classes="form-status")

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from hypotheses.evidence_filter import matches
 from tui.case_editor import editor
+from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
     from tui.case_view import Focus
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["FilterBar", "matches"]
 
 
-class FilterBar(Input):
+class FilterBar(OneLineInput):
     """Hidden until opened; filters the case as it is typed, and gives the focus back to
     where it was when it closes (Enter keeps the filter, Escape too). Bound to
     ``MainScreen.shown`` (the view it filters) and ``MainScreen.cell`` (the item that

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from hypotheses.visible import visible
+from tui.read_only import say_why_refused
 from tui.widgets.matrix import RATING_STYLES, RATING_WIDTH, UNRATED
 
 if TYPE_CHECKING:
@@ -80,6 +81,17 @@ class IndicatorList(OptionList):
             self.what = what
             self.mid = mid
 
+    #: Why its keys cannot edit (the database is read-only), set by the screen that holds it.
+    read_only: str | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Every key here edits: dimmed while the database is read-only (a press says why)."""
+        return None if self.why_refused(action) is not None else True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        return self.read_only if action == "request" else None
+
     def show(self, indicators: list[Indicator], hyps: list[Hypothesis], today: date,
              select: str | None = None) -> None:
         """Redraw; keep the cursor on ``select`` (or where it was)."""
@@ -104,4 +116,5 @@ class IndicatorList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Requested("edit", event.option.id))
+        if not say_why_refused(self, "request"):
+            self.post_message(self.Requested("edit", event.option.id))

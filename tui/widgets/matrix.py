@@ -23,6 +23,7 @@ from hypotheses.visible import visible
 from tui.case_editor import editor
 from tui.case_view import CaseView, Focus, NoCase, RowFacts
 from tui.keys import rating_bindings
+from tui.read_only import read_only_reason
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ DETAIL_WIDTH = 56  # the detail pane beside it (app.tcss), when shown on a wide 
 RATE = Binding.Group("Rate", compact=True)
 #: Actions on the focused item: dimmed while the matrix shows none (no case, an empty case or filter).
 ITEM_ACTIONS = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
+#: The keys that edit (all those on an item): dimmed in a read-only workbench (``tui.read_only``).
+EDITS = ITEM_ACTIONS
 
 
 def title_width(width: int, hypotheses: int, *, narrow: bool, detail_flipped: bool) -> int:
@@ -259,10 +262,19 @@ class EvidenceMatrix(CellGrid):
     # ---------------------------------------------------------- the item keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The keys on an item are dimmed in the footer (and do nothing) while none shows."""
+        """The keys on an item are dimmed in the footer (and do nothing) while none shows,
+        or while the database is read-only (the screen says why when one is pressed)."""
         if action in ITEM_ACTIONS and self.current()[0] is None:
             return None
+        if self.why_refused(action) is not None:
+            return None
         return True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        if action not in EDITS or self.shown is None:
+            return None
+        return read_only_reason(self.shown.session.store)
 
     def _session(self) -> EditSession:
         if self.shown is None:

@@ -20,6 +20,7 @@ from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from tui.case_editor import editor
+from tui.read_only import read_only_reason
 
 if TYPE_CHECKING:
     from hypotheses.models import Hypothesis
@@ -30,6 +31,8 @@ BAR_FULL = "█"
 BAR_EMPTY = "░"
 BAND_MARK = "≈"
 HYPOTHESIS_ACTIONS = frozenset({"open_hypothesis", "edit_hypothesis", "delete_hypothesis"})
+#: The keys that edit: dimmed in a read-only workbench (``tui.read_only``).
+EDITS = frozenset({"edit_hypothesis", "delete_hypothesis"})
 
 
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
@@ -166,10 +169,19 @@ class RankingPanel(Widget, can_focus=True):
             self.cursor = ids.index(hid)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The keys on a hypothesis are dimmed in the footer (and do nothing) while no case shows."""
+        """The keys on a hypothesis are dimmed in the footer (and do nothing) while no case
+        shows; those that edit, while the database is read-only too."""
         if action in HYPOTHESIS_ACTIONS and (self.shown is None or self.shown.session.case is None):
             return None
+        if self.why_refused(action) is not None:
+            return None
         return True
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        if action not in EDITS or self.shown is None:
+            return None
+        return read_only_reason(self.shown.session.store)
 
     def selected(self) -> Hypothesis | None:
         """This panel's choice when it has focus, else the matrix's column (the palette)."""
