@@ -16,13 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
-from evidence.limits import (
-    MAX_JSON_CONTAINERS,
-    MAX_JSON_KEYS,
-    ImportFile,
-    case_file_problem,
-    check_json_size,
-)
+from evidence.limits import ImportFile, JsonCounts, case_file_problem, check_json_size
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -123,11 +117,10 @@ def _text_pieces(source: ImportFile) -> Iterator[str]:
     from evidence import case_stream
 
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    containers = keys = 0
+    counts = JsonCounts()
     for piece in source.pieces():
-        containers += piece.count(b"{") + piece.count(b"[")
-        keys += piece.count(b":")
-        if containers > MAX_JSON_CONTAINERS or keys > MAX_JSON_KEYS:
+        counts.add(piece)
+        if counts.over():
             raise case_stream.NotStreamed  # the whole-file read names the limit
         yield decoder.decode(piece)
     yield decoder.decode(b"", final=True)

@@ -28,8 +28,8 @@ MAX_HYPOTHESES = 500
 MAX_INDICATORS = 10_000
 MAX_RATINGS = 2_000_000  # ratings and notes over the whole case (100,000 × 6 is 600,000)
 MAX_ANALYSTS = 1_000  # a team case's analysts
-MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` in a JSON file: an item needs about four
-MAX_JSON_KEYS = 5_000_000  # `:` in a JSON file (keys, and colons in text): an item needs about 22
+MAX_JSON_CONTAINERS = 1_000_000  # `{` and `[` outside strings in a JSON file: an item needs about four
+MAX_JSON_KEYS = 5_000_000  # `:` outside strings in a JSON file (one per key): an item needs about 22
 MAX_XML_ELEMENTS = 2_200_000  # a PARC evidence item is ten elements
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -142,14 +142,62 @@ def read_import_file(path: Path) -> bytes:
         return file.read()
 
 
+# Every byte but the four that matter to JsonCounts once escaped quotes are gone.
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"{[:')
+
+
+class JsonCounts:
+    """The objects and lists (``{``, ``[``) and keys (``:``) of JSON text given in pieces,
+    counted outside strings before it is parsed: a ``[1]`` or a URL's colon in a string costs
+    nothing to parse, and counting it refused files weigh wrote itself.
+
+    A string may begin in one piece and end in another, and an escape (``\\"``, ``\\\\``)
+    may be cut between two: what the last piece left open is carried to the next. Bytes work
+    here as characters do (UTF-8 never uses these bytes inside a character). Where the text
+    is not JSON (a backslash outside a string) the counts after it may be off; a parser stops
+    there, so the counts bound what any parse of the file builds.
+    """
+
+    def __init__(self) -> None:
+        self.containers = 0
+        self.keys = 0
+        self._in_string = False  # the last piece ended inside a string
+        self._escaped = False  # ... and with a backslash that escapes the next byte
+
+    def add(self, piece: bytes) -> None:
+        """Count one more piece of the text."""
+        if self._escaped and piece:
+            piece, self._escaped = piece[1:], False
+        if b"\\" in piece:  # (rare: only strings hold a backslash)
+            piece = piece.replace(b"\\\\", b"")  # escaped backslashes, in pairs from a run's start
+            if piece.endswith(b"\\"):  # a run cut by the piece's end: it escapes the next byte
+                piece, self._escaped = piece[:-1], True
+            piece = piece.replace(b'\\"', b"")  # escaped quotes: every quote left opens or closes
+        between = piece.translate(None, _NOT_STRUCTURE).split(b'"')
+        outside = b"".join(between[self._in_string::2])
+        self._in_string ^= len(between) % 2 == 0
+        self.containers += outside.count(b"{") + outside.count(b"[")
+        self.keys += outside.count(b":")
+
+    def over(self) -> bool:
+        return self.containers > MAX_JSON_CONTAINERS or self.keys > MAX_JSON_KEYS
+
+    def check(self, name: str) -> None:
+        """Refuse, naming the limit, text past either bound."""
+        if self.containers > MAX_JSON_CONTAINERS:
+            raise over(name, "JSON objects and lists", MAX_JSON_CONTAINERS)
+        if self.keys > MAX_JSON_KEYS:  # a key costs memory as the file is parsed
+            raise over(name, "JSON keys (colons)", MAX_JSON_KEYS)
+
+
 def check_json_size(data: bytes, name: str) -> None:
     """Refuse, before parsing, a JSON file whose objects and lists alone would cost too much memory."""
     if len(data) > MAX_IMPORT_BYTES:
         raise too_big(name, MAX_IMPORT_BYTES)
-    if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:
-        raise over(name, "JSON objects and lists", MAX_JSON_CONTAINERS)
-    if data.count(b":") > MAX_JSON_KEYS:  # a key costs memory as the file is parsed
-        raise over(name, "JSON keys (colons)", MAX_JSON_KEYS)
+    counts = JsonCounts()
+    for at in range(0, len(data), PIECE):  # a piece at a time: the split never holds the whole file
+        counts.add(data[at:at + PIECE])
+    counts.check(name)
 
 
 def date_problem(value: Any) -> str | None:
