@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
-from evidence.limits import ImportFile, JsonCounts, case_file_problem, check_json_size
+from evidence.limits import (
+    DuplicateKey,
+    ImportFile,
+    JsonCounts,
+    case_file_problem,
+    check_json_size,
+    unique_keys,
+)
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -28,7 +35,7 @@ from hypotheses.models import (
     OneLine,
     Text,
 )
-from hypotheses.validation import describe
+from hypotheses.validation import describe, located
 from hypotheses.vocabulary import CASE_LISTS
 
 FORMAT = "weigh-case"
@@ -129,18 +136,70 @@ def _text_pieces(source: ImportFile) -> Iterator[str]:
 def load_json(text: str, name: str) -> dict[str, Any]:
     """The whole text parsed as one JSON object; any problem worded as an import words it."""
     try:
-        doc = json.loads(text, parse_constant=_not_json)
+        doc = json.loads(text, parse_constant=_not_json, object_pairs_hook=unique_keys)
     except RecursionError:
         raise ImportFailed(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except DuplicateKey:
+        raise ImportFailed(f"{name}: {_duplicate(text)}") from None
     except ValueError as exc:  # what json.loads raises for an integer over Python's digit limit
         raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
     return doc
+
+
+class _Twice(dict[str, Any]):
+    """An object that names ``key`` twice, as :func:`_duplicate` parses it (first values kept)."""
+
+    key = ""
+
+
+def _keep_first(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in doc and not isinstance(doc, _Twice):
+            doc = _Twice(doc)
+            doc.key = key
+        doc.setdefault(key, value)
+    return doc
+
+
+def _duplicate(text: str) -> str:
+    """Where the text (which has one: only then is this asked) names a key twice, in words
+    ("duplicate key 'H1' in evidence E3 ratings"): the first such object in the file."""
+    try:
+        doc = json.loads(text, parse_constant=_not_json, object_pairs_hook=_keep_first)
+        found = _first_twice(doc, ())
+    except RecursionError:
+        found = None
+    if found is None:  # (nested too deeply to walk)
+        return "an object names a key twice: keep one"
+    loc, key = found
+    label, rest = located(doc, loc)
+    where = " ".join(part for part in (label, ".".join(map(str, rest))) if part)
+    return f"duplicate key {key[:40]!r} in {where or 'the top-level object'}: keep one"
+
+
+def _first_twice(value: Any, loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], str] | None:
+    """The place and key of the first object, in the file's order, that names a key twice."""
+    if isinstance(value, _Twice):
+        return loc, value.key
+    children: Iterable[tuple[str | int, Any]]
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    for step, child in children:
+        found = _first_twice(child, (*loc, step))
+        if found is not None:
+            return found
+    return None
 
 
 def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:
@@ -198,7 +257,7 @@ def _not_json(constant: str) -> float:
     raise ValueError(f"{constant} is not a JSON number")
 
 
-_ELEMENT = json.JSONDecoder(parse_constant=_not_json)
+_ELEMENT = json.JSONDecoder(parse_constant=_not_json, object_pairs_hook=unique_keys)
 
 
 def _number_problem(exc: ValueError) -> str:
@@ -362,7 +421,8 @@ def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | 
     if len(lines) < 6 or lines[-1] or not lines[1].endswith(","):
         return None
     try:
-        head = json.loads(f"{lines[0]}\n{lines[1][:-1]}}}", parse_constant=_not_json)
+        head = json.loads(f"{lines[0]}\n{lines[1][:-1]}}}", parse_constant=_not_json,
+                          object_pairs_hook=unique_keys)
     except (ValueError, RecursionError):
         return None
     if not isinstance(head, dict) or list(head) != ["format", "version", "case"]:
@@ -386,7 +446,7 @@ def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | 
 
 def element_value(line: str) -> Any:
     """The one JSON value of an element's line from :func:`canonical_parts` (ValueError or
-    RecursionError if it is not exactly one, or holds NaN or Infinity)."""
+    RecursionError if it is not exactly one, or holds NaN or Infinity or a key named twice)."""
     return _ELEMENT.decode(line)
 
 

@@ -9,10 +9,10 @@ validated by the very code the whole-file reader uses (given by
 ``evidence.case_file``) and then dropped, so only the models stay, beside
 the piece of text being read (never the whole file).
 
-Anything else (another order, a duplicate key, any problem at all) raises
+Anything else (another order, a key named twice, any problem at all) raises
 :class:`NotStreamed`, and the caller reads the file whole, which words the
-error exactly as it always has; the pre-parse bounds
-(:func:`evidence.limits.check_json_size`) cap what that costs.
+error exactly as it always has (a key named twice is refused there, naming it);
+the pre-parse bounds (:func:`evidence.limits.check_json_size`) cap what that costs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 from evidence.case_lines import share_equal_values
 from evidence.errors import ImportFailed
-from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, rating_cells
+from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, rating_cells, unique_keys
 from hypotheses.models import Case, Evidence
 
 BATCH = 1000
@@ -60,7 +60,7 @@ class _Reader:
         self.pos = 0
         self.items_of = items_of
         self.case_of = case_of
-        self.decoder = json.JSONDecoder(parse_constant=_not_json)
+        self.decoder = json.JSONDecoder(parse_constant=_not_json, object_pairs_hook=unique_keys)
         self.head: dict[str, Any] = {}
         self.evidence: list[Evidence] = []
         self.ratings = 0

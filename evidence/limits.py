@@ -200,6 +200,20 @@ def check_json_size(data: bytes, name: str) -> None:
     counts.check(name)
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice (raised by :func:`unique_keys` as the text is parsed)."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json``'s ``object_pairs_hook`` for a file from elsewhere: the object as a dict, or
+    DuplicateKey if it names a key twice. ``json`` alone keeps the last value, so one who
+    reads the file (a review in git) would see one value and weigh would take another."""
+    doc = dict(pairs)
+    if len(doc) < len(pairs):
+        raise DuplicateKey
+    return doc
+
+
 def date_problem(value: Any) -> str | None:
     """Why ``value`` is not a date as a file may write one (``YYYY-MM-DD`` text), or None.
 

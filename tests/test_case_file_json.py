@@ -1,8 +1,12 @@
-"""The case file's JSON as text: the bounds counted before parsing see only its structure.
+"""The case file's JSON as text: the bounds counted before parsing see only its structure,
+and a key named twice is refused.
 
 A ``[1]`` citation, a ``{placeholder}`` or a URL's colon inside a string costs nothing to
 parse, so it must not count against the limits on JSON objects, lists and keys: weigh once
-refused its own exports (and every later sync) of a case whose text held them.
+refused its own exports (and every later sync) of a case whose text held them. A key named
+twice (``"H1": "CC", "H1": "C"``) was taken as its last value, while one who reviews the file
+in git may read the first: now every reader of a case file (import, merge, sync) refuses it,
+naming the key and where it is.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from hypothesis import strategies as st
 from evidence import case_file, case_stream, limits
 from evidence.errors import ImportFailed
 from evidence.limits import MAX_JSON_CONTAINERS, MAX_JSON_KEYS, JsonCounts
+from evidence.seed import default_case
+from evidence.store import Store
 from tests.conftest import weigh, weigh_batch
+from tests.test_import_limits import seed_only
 
 #: Text a case's fields may hold that looks like JSON structure, with quotes and backslashes
 #: (escaped in the file) beside it.
@@ -168,3 +175,88 @@ def test_text_full_of_brackets_and_colons_imports_round_trips_and_syncs(
     merge = weigh(cli_env, "merge", str(exported), str(merged), str(again))  # git's merge driver
     assert merge.returncode == 0, merge.stderr
     assert merged.read_bytes() == data
+
+
+#: (what the file says, how it is changed, the refusal): the default case's text with a key
+#: named twice, at each level of the file.
+_TWICE = [
+    ('"case": {"id": "', '"case": {"id": "t1", "id": "', "duplicate key 'id' in case: keep one"),
+    ('"ratings": {"H1": "CC"', '"ratings": {"H1": "CC", "H1": "C"',
+     "duplicate key 'H1' in indicator M1 ratings: keep one"),
+    ('{"id": "E3", ', '{"id": "E3", "excluded": true, ',
+     "duplicate key 'excluded' in evidence E3: keep one"),
+    ('{"id": "H2", ', '{"id": "H2", "title": "Another", ',
+     "duplicate key 'title' in hypothesis H2: keep one"),
+    ('"version": 2,', '"version": 2, "version": 1,',
+     "duplicate key 'version' in the top-level object: keep one"),
+]
+
+
+def _with_key_twice(old: str, new: str) -> str:
+    text = case_file.dump_case_file(default_case())
+    assert text.count(old) >= 1
+    return text.replace(old, new, 1)
+
+
+def test_a_key_named_twice_is_refused_naming_it_and_where(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Each file is refused in one line naming the key and the item, exit 2, nothing imported."""
+    paths = []
+    for n, (old, new, _) in enumerate(_TWICE):
+        paths.append(tmp_path / f"twice-{n}.json")
+        paths[-1].write_text(_with_key_twice(old, new), encoding="utf-8")
+    ran = weigh_batch(cli_env, *(["import", str(path), "--case", "twice"] for path in paths))
+    for path, (_, _, expected), done in zip(paths, _TWICE, ran, strict=True):
+        assert done.returncode == 2, (path.name, done.stdout, done.stderr)
+        assert done.stderr == f"weigh: error: {path}: {expected}\n"
+    seed_only(Path(cli_env["WEIGH_DB"]))
+
+
+def test_a_rating_named_twice_deep_in_a_large_file_is_refused(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The tester's file: one item's `"H1": "CC", "H1": "C"` among 2,500 (read item by item, in
+    batches of a thousand, before the fix took the last value)."""
+    case = default_case().model_copy(update={"id": "large", "evidence": [
+        *default_case().evidence,
+        *(default_case().evidence[0].model_copy(update={"id": f"X{i}", "ratings": {"H1": "CC"}})
+          for i in range(2_500)),
+    ]})
+    lines = case_file.dump_case_file(case).split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith('{"id": "X2345", '))
+    lines[at] = lines[at].replace('"ratings": {"H1": "CC"}', '"ratings": {"H1": "CC", "H1": "C"}')
+    path = tmp_path / "large.json"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    done = weigh(cli_env, "import", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode() == (
+        f"weigh: error: {path}: duplicate key 'H1' in evidence X2345 ratings: keep one\n")
+    seed_only(Path(cli_env["WEIGH_DB"]))
+
+
+def test_merge_and_sync_refuse_a_key_named_twice_and_write_nothing(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """git's merge driver and `weigh sync` read the file as an import does: refused in one
+    line, OURS, the shared file and the database as they were."""
+    base, ours = tmp_path / "base.json", tmp_path / "ours.json"
+    base.write_text(case_file.dump_case_file(default_case()), encoding="utf-8")
+    ours.write_bytes(base.read_bytes())
+    theirs = tmp_path / "theirs.json"
+    theirs.write_text(_with_key_twice(*_TWICE[1][:2]), encoding="utf-8")
+    shared = tmp_path / "shared.json"
+    shared.write_bytes(theirs.read_bytes())
+    db = Path(cli_env["WEIGH_DB"])
+    before = db.read_bytes()
+    merge, sync = weigh_batch(cli_env, ["merge", str(base), str(ours), str(theirs)], ["sync", str(shared)])
+    assert merge.returncode == 2 and merge.stderr == (
+        f"weigh: error: THEIRS {theirs}: duplicate key 'H1' in indicator M1 ratings: keep one\n")
+    assert sync.returncode == 2 and sync.stderr == (
+        f"weigh: error: FILE {shared}: duplicate key 'H1' in indicator M1 ratings: keep one\n")
+    assert ours.read_bytes() == base.read_bytes()
+    assert shared.read_bytes() == theirs.read_bytes()
+    assert db.read_bytes() == before
+    store = Store.open(db, readonly=True)
+    try:
+        assert store.case_ids() == [default_case().id]
+    finally:
+        store.close()
