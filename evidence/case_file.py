@@ -16,14 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
-from evidence.limits import (
-    DuplicateKey,
-    ImportFile,
-    JsonCounts,
-    case_file_problem,
-    check_json_size,
-    unique_keys,
-)
+from evidence.limits import ImportFile, JsonCounts, case_file_problem, case_keys, check_json_size
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -103,28 +96,30 @@ def parse_case_source(source: ImportFile, name: str = "case file", case_id: str 
     """
     from evidence import case_stream  # here: weigh merge reads files its own way, without it
 
+    counts = JsonCounts()
     try:
         return case_stream.stream_case_file(
-            _text_pieces(source),
+            _text_pieces(source, counts),
             lambda doc: validated(doc, name, case_id).evidence,
             lambda doc, items: case_of(validated(doc, name, case_id), doc, name, items),
+            lambda: counts.keys,
         )
     except case_stream.NotStreamed:
         pass
     data = source.read()
-    check_json_size(data, name)
+    counts = check_json_size(data, name)
     text = decode_text(data, name)
     del data
     doc = load_json(text, name)
+    refuse_keys_twice(doc, text, counts.keys, name)
     return case_of(validated(doc, name, case_id), doc, name)
 
 
-def _text_pieces(source: ImportFile) -> Iterator[str]:
+def _text_pieces(source: ImportFile, counts: JsonCounts) -> Iterator[str]:
     """The file's text a piece at a time, each counted against the pre-parse bounds first."""
     from evidence import case_stream
 
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    counts = JsonCounts()
     for piece in source.pieces():
         counts.add(piece)
         if counts.over():
@@ -136,20 +131,35 @@ def _text_pieces(source: ImportFile) -> Iterator[str]:
 def load_json(text: str, name: str) -> dict[str, Any]:
     """The whole text parsed as one JSON object; any problem worded as an import words it."""
     try:
-        doc = json.loads(text, parse_constant=_not_json, object_pairs_hook=unique_keys)
+        doc = json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise ImportFailed(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except DuplicateKey:
-        raise ImportFailed(f"{name}: {_duplicate(text)}") from None
     except ValueError as exc:  # what json.loads raises for an integer over Python's digit limit
         raise ImportFailed(f"{name}: not a weigh case file ({_number_problem(exc)})") from None
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
     return doc
+
+
+def refuse_keys_twice(doc: dict[str, Any], text: str, colons: int, name: str) -> None:
+    """Refuse the file ``doc`` was parsed from if an object in it names a key twice, naming
+    the key and where ("duplicate key 'H1' in evidence E3 ratings").
+
+    ``json`` keeps the last of two values, so one who reads the file (a review in git)
+    would see one value and weigh would take another. Each key is written with one colon
+    outside strings (``colons``, counted before parsing): fewer keys parsed means a key
+    named twice, and only then is the text parsed again to find it (a hook on every
+    object would cost every import, and its pairs the memory of an object at the limits).
+    """
+    if case_keys(doc) == colons:
+        return
+    where = _duplicate(text)
+    if where is not None:  # (None: an object the count skips, which the models refuse)
+        raise ImportFailed(f"{name}: {where}")
 
 
 class _Twice(dict[str, Any]):
@@ -168,16 +178,16 @@ def _keep_first(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return doc
 
 
-def _duplicate(text: str) -> str:
-    """Where the text (which has one: only then is this asked) names a key twice, in words
-    ("duplicate key 'H1' in evidence E3 ratings"): the first such object in the file."""
+def _duplicate(text: str) -> str | None:
+    """Where the text names a key twice, in words: the first such object in the file (None if
+    none does)."""
     try:
         doc = json.loads(text, parse_constant=_not_json, object_pairs_hook=_keep_first)
         found = _first_twice(doc, ())
-    except RecursionError:
-        found = None
-    if found is None:  # (nested too deeply to walk)
-        return "an object names a key twice: keep one"
+    except (ValueError, RecursionError):
+        return None
+    if found is None:
+        return None
     loc, key = found
     label, rest = located(doc, loc)
     where = " ".join(part for part in (label, ".".join(map(str, rest))) if part)
@@ -257,7 +267,7 @@ def _not_json(constant: str) -> float:
     raise ValueError(f"{constant} is not a JSON number")
 
 
-_ELEMENT = json.JSONDecoder(parse_constant=_not_json, object_pairs_hook=unique_keys)
+_ELEMENT = json.JSONDecoder(parse_constant=_not_json)
 
 
 def _number_problem(exc: ValueError) -> str:
@@ -421,8 +431,7 @@ def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | 
     if len(lines) < 6 or lines[-1] or not lines[1].endswith(","):
         return None
     try:
-        head = json.loads(f"{lines[0]}\n{lines[1][:-1]}}}", parse_constant=_not_json,
-                          object_pairs_hook=unique_keys)
+        head = json.loads(f"{lines[0]}\n{lines[1][:-1]}}}", parse_constant=_not_json)
     except (ValueError, RecursionError):
         return None
     if not isinstance(head, dict) or list(head) != ["format", "version", "case"]:
@@ -446,7 +455,7 @@ def canonical_parts(text: str) -> tuple[dict[str, Any], dict[str, list[str]]] | 
 
 def element_value(line: str) -> Any:
     """The one JSON value of an element's line from :func:`canonical_parts` (ValueError or
-    RecursionError if it is not exactly one, or holds NaN or Infinity or a key named twice)."""
+    RecursionError if it is not exactly one, or holds NaN or Infinity)."""
     return _ELEMENT.decode(line)
 
 

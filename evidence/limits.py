@@ -144,6 +144,7 @@ def read_import_file(path: Path) -> bytes:
 
 # Every byte but the four that matter to JsonCounts once escaped quotes are gone.
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"{[:')
+_SLICE = 1 << 16  # JsonCounts splits this much text at a time at most (the parts of 1 MiB: ~5 MB)
 
 
 class JsonCounts:
@@ -164,8 +165,12 @@ class JsonCounts:
         self._in_string = False  # the last piece ended inside a string
         self._escaped = False  # ... and with a backslash that escapes the next byte
 
-    def add(self, piece: bytes) -> None:
-        """Count one more piece of the text."""
+    def add(self, text: bytes) -> None:
+        """Count one more piece of the text (a slice at a time, so what is split stays small)."""
+        for at in range(0, len(text), _SLICE):
+            self._add(text[at:at + _SLICE])
+
+    def _add(self, piece: bytes) -> None:
         if self._escaped and piece:
             piece, self._escaped = piece[1:], False
         if b"\\" in piece:  # (rare: only strings hold a backslash)
@@ -190,28 +195,64 @@ class JsonCounts:
             raise over(name, "JSON keys (colons)", MAX_JSON_KEYS)
 
 
-def check_json_size(data: bytes, name: str) -> None:
-    """Refuse, before parsing, a JSON file whose objects and lists alone would cost too much memory."""
+def check_json_size(data: bytes, name: str) -> JsonCounts:
+    """Refuse, before parsing, a JSON file whose objects and lists alone would cost too much
+    memory; its counts otherwise."""
     if len(data) > MAX_IMPORT_BYTES:
         raise too_big(name, MAX_IMPORT_BYTES)
     counts = JsonCounts()
-    for at in range(0, len(data), PIECE):  # a piece at a time: the split never holds the whole file
-        counts.add(data[at:at + PIECE])
+    counts.add(data)
     counts.check(name)
+    return counts
 
 
-class DuplicateKey(ValueError):
-    """A JSON object names a key twice (raised by :func:`unique_keys` as the text is parsed)."""
+def keys_in(value: Any) -> int:
+    """The keys of every object in a parsed JSON value: as many as the text's structural
+    colons (:class:`JsonCounts`) unless an object names a key twice (``json`` keeps the last)."""
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            count += len(node)
+            node = node.values()
+        elif node.__class__ is not list:
+            continue
+        stack += [child for child in node if child.__class__ is dict or child.__class__ is list]
+    return count
 
 
-def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``json``'s ``object_pairs_hook`` for a file from elsewhere: the object as a dict, or
-    DuplicateKey if it names a key twice. ``json`` alone keeps the last value, so one who
-    reads the file (a review in git) would see one value and weigh would take another."""
-    doc = dict(pairs)
-    if len(doc) < len(pairs):
-        raise DuplicateKey
-    return doc
+_CELLS = ("ratings", "notes")
+_LAYERS = ("ratings_by", "notes_by")
+
+
+def item_keys(items: list[Any]) -> int:
+    """:func:`keys_in` of parsed evidence items, counting only where a valid item has objects
+    (itself, its cells, its layers): four times faster, and never more than keys_in."""
+    count = 0
+    for item in items:
+        if item.__class__ is not dict:
+            continue
+        count += len(item)
+        for key in _CELLS:
+            cells = item.get(key)
+            if cells.__class__ is dict:
+                count += len(cells)
+        for key in _LAYERS:
+            layers = item.get(key)
+            if layers.__class__ is dict:
+                count += len(layers) + sum(len(cells) for cells in layers.values() if cells.__class__ is dict)
+    return count
+
+
+def case_keys(doc: dict[str, Any]) -> int:
+    """:func:`keys_in` of a parsed case file, its items counted by :func:`item_keys`: exact for
+    a file the models accept, never more otherwise."""
+    items = doc.get("evidence")
+    if items.__class__ is not list:
+        return keys_in(doc)
+    head = sum(keys_in(value) for key, value in doc.items() if key != "evidence")
+    return len(doc) + head + item_keys(items)
 
 
 def date_problem(value: Any) -> str | None:

@@ -24,6 +24,7 @@ from evidence.errors import ImportFailed
 from evidence.limits import MAX_JSON_CONTAINERS, MAX_JSON_KEYS, JsonCounts
 from evidence.seed import default_case
 from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.conftest import weigh, weigh_batch
 from tests.test_import_limits import seed_only
 
@@ -260,3 +261,37 @@ def test_merge_and_sync_refuse_a_key_named_twice_and_write_nothing(
         assert store.case_ids() == [default_case().id]
     finally:
         store.close()
+
+
+def _team_case() -> Case:
+    return Case(id="team", title="Team [1]: {x}", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two: [2]")],
+                evidence=[Evidence(id=f"E{i}", title=f"item {i}: {{x}}",
+                                   ratings_by={"ana": {"H1": "C", "H2": "II"}, "ben": {"H1": "N"}},
+                                   notes_by={"ben": {"H2": 'why: "[3]"'}}) for i in range(1, 30)],
+                indicators=[Indicator(id="M1", title="Talks", ratings={"H1": "C"})])
+
+
+@pytest.mark.parametrize("case", [default_case(), _team_case()], ids=["one analyst", "team"])
+def test_a_case_file_without_a_key_twice_is_read_item_by_item(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys read (cells and analysts' layers too) are the colons counted, so a sound file is
+    never read whole for want of a key; with one key twice it is, and refused naming it."""
+    data = case_file.dump_case_file(case).encode()
+    counts = JsonCounts()
+    counts.add(data)
+    assert limits.case_keys(json.loads(data)) == limits.keys_in(json.loads(data)) == counts.keys
+    monkeypatch.setattr(case_stream, "BATCH", 7)
+    with monkeypatch.context() as patch:
+        patch.setattr(case_file, "load_json", None)  # the whole-file reader is not used
+        for piece in (1, 3, 4096):
+            patch.setattr(limits, "PIECE", piece)
+            assert case_file.parse_case_file(data, "x.json") == case
+    twice = data.replace(b'"H1": "C"', b'"H1": "C", "H1": "I"', 1)
+    evidence = b'"evidence": ['
+    assert twice.index(b'"H1": "I"') > twice.index(evidence)  # in an item the stream reads
+    for piece in (1, 3, 4096):
+        monkeypatch.setattr(limits, "PIECE", piece)
+        with pytest.raises(ImportFailed, match=r"^x\.json: duplicate key 'H1' in evidence E\d+ ratings"):
+            case_file.parse_case_file(twice, "x.json")

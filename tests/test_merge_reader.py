@@ -13,7 +13,6 @@ import pytest
 from evidence.case_file import dump_case_file
 from evidence.case_merge import merge_files
 from evidence.errors import ImportFailed
-from evidence.limits import unique_keys
 from evidence.merge_reader import MergeReader
 from hypotheses.models import Case, Evidence, Hypothesis
 
@@ -107,7 +106,14 @@ def test_the_layout_is_read_as_the_whole_text_parses(tmp_path: Path, edit: Calla
 
 def _parsed(text: str) -> object:
     """The whole text parsed as a case file's reader parses it: a key named twice is refused."""
-    return json.loads(text, object_pairs_hook=unique_keys)
+    return json.loads(text, object_pairs_hook=_unique)
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    doc = dict(pairs)
+    if len(doc) < len(pairs):
+        raise ValueError("a key named twice")
+    return doc
 
 
 def test_an_empty_base_is_a_base_with_nothing_but_an_empty_object_is_refused(tmp_path: Path) -> None:
