@@ -93,8 +93,9 @@ class _Reader:
         indicators = self.head.get("indicators")
         if self.ratings + rating_cells([], indicators if isinstance(indicators, list) else []) > MAX_RATINGS:
             raise NotStreamed
-        case = self.case_of({**self.head, "evidence": []}, self.evidence)
-        if self.colons is not None and self.keys + keys_in({**self.head, "evidence": []}) != self.colons():
+        doc = self.head if "evidence" in self.head else {**self.head, "evidence": []}  # (not a list: refused)
+        case = self.case_of(doc, self.evidence)
+        if self.colons is not None and self.keys + keys_in(doc) != self.colons():
             raise NotStreamed  # a key named twice: the whole-file reader names it
         return case
 
