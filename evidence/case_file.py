@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence.errors import ImportFailed
 from evidence.limits import (
-    MAX_JSON_CONTAINERS,
-    MAX_JSON_KEYS,
     ImportFile,
+    JsonCounts,
     case_file_problem,
+    case_keys,
     check_json_size,
 )
 from evidence.parse_errors import not_json
@@ -35,7 +35,7 @@ from hypotheses.models import (
     OneLine,
     Text,
 )
-from hypotheses.validation import describe
+from hypotheses.validation import describe, located
 from hypotheses.vocabulary import CASE_LISTS
 
 FORMAT = "weigh-case"
@@ -103,32 +103,33 @@ def parse_case_source(source: ImportFile, name: str = "case file", case_id: str 
     """
     from evidence import case_stream  # here: weigh merge reads files its own way, without it
 
+    counts = JsonCounts()
     try:
         return case_stream.stream_case_file(
-            _text_pieces(source),
+            _text_pieces(source, counts),
             lambda doc: validated(doc, name, case_id).evidence,
             lambda doc, items: case_of(validated(doc, name, case_id), doc, name, items),
+            lambda: counts.keys,
         )
     except case_stream.NotStreamed:
         pass
     data = source.read()
-    check_json_size(data, name)
+    counts = check_json_size(data, name)
     text = decode_text(data, name)
     del data
     doc = load_json(text, name)
+    refuse_keys_twice(doc, text, counts.keys, name)
     return case_of(validated(doc, name, case_id), doc, name)
 
 
-def _text_pieces(source: ImportFile) -> Iterator[str]:
+def _text_pieces(source: ImportFile, counts: JsonCounts) -> Iterator[str]:
     """The file's text a piece at a time, each counted against the pre-parse bounds first."""
     from evidence import case_stream
 
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    containers = keys = 0
     for piece in source.pieces():
-        containers += piece.count(b"{") + piece.count(b"[")
-        keys += piece.count(b":")
-        if containers > MAX_JSON_CONTAINERS or keys > MAX_JSON_KEYS:
+        counts.add(piece)
+        if counts.over():
             raise case_stream.NotStreamed  # the whole-file read names the limit
         yield decoder.decode(piece)
     yield decoder.decode(b"", final=True)
@@ -147,6 +148,73 @@ def load_json(text: str, name: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ImportFailed(f"{name}: expected a JSON object with format 'weigh-case'")
     return doc
+
+
+def refuse_keys_twice(doc: dict[str, Any], text: str, colons: int, name: str) -> None:
+    """Refuse the file ``doc`` was parsed from if an object in it names a key twice, naming
+    the key and where ("duplicate key 'H1' in evidence E3 ratings").
+
+    ``json`` keeps the last of two values, so one who reads the file (a review in git)
+    would see one value and weigh would take another. Each key is written with one colon
+    outside strings (``colons``, counted before parsing): fewer keys parsed means a key
+    named twice, and only then is the text parsed again to find it (a hook on every
+    object would cost every import, and its pairs the memory of an object at the limits).
+    """
+    if case_keys(doc) == colons:
+        return
+    where = _duplicate(text)
+    if where is not None:  # (None: an object the count skips, which the models refuse)
+        raise ImportFailed(f"{name}: {where}")
+
+
+class _Twice(dict[str, Any]):
+    """An object that names ``key`` twice, as :func:`_duplicate` parses it (first values kept)."""
+
+    key = ""
+
+
+def _keep_first(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in doc and not isinstance(doc, _Twice):
+            doc = _Twice(doc)
+            doc.key = key
+        doc.setdefault(key, value)
+    return doc
+
+
+def _duplicate(text: str) -> str | None:
+    """Where the text names a key twice, in words: the first such object in the file (None if
+    none does)."""
+    try:
+        doc = json.loads(text, parse_constant=_not_json, object_pairs_hook=_keep_first)
+        found = _first_twice(doc, ())
+    except (ValueError, RecursionError):
+        return None
+    if found is None:
+        return None
+    loc, key = found
+    label, rest = located(doc, loc)
+    where = " ".join(part for part in (label, ".".join(map(str, rest))) if part)
+    return f"duplicate key {key[:40]!r} in {where or 'the top-level object'}: keep one"
+
+
+def _first_twice(value: Any, loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], str] | None:
+    """The place and key of the first object, in the file's order, that names a key twice."""
+    if isinstance(value, _Twice):
+        return loc, value.key
+    children: Iterable[tuple[str | int, Any]]
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    for step, child in children:
+        found = _first_twice(child, (*loc, step))
+        if found is not None:
+            return found
+    return None
 
 
 def validated(doc: dict[str, Any], name: str, case_id: str | None) -> CaseFile:

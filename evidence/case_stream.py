@@ -9,10 +9,10 @@ validated by the very code the whole-file reader uses (given by
 ``evidence.case_file``) and then dropped, so only the models stay, beside
 the piece of text being read (never the whole file).
 
-Anything else (another order, a duplicate key, any problem at all) raises
+Anything else (another order, a key named twice, any problem at all) raises
 :class:`NotStreamed`, and the caller reads the file whole, which words the
-error exactly as it always has; the pre-parse bounds
-(:func:`evidence.limits.check_json_size`) cap what that costs.
+error exactly as it always has (a key named twice is refused there, naming it);
+the pre-parse bounds (:func:`evidence.limits.check_json_size`) cap what that costs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 from evidence.case_lines import share_equal_values
 from evidence.errors import ImportFailed
-from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, rating_cells
+from evidence.limits import MAX_EVIDENCE, MAX_RATINGS, item_keys, keys_in, rating_cells
 from hypotheses.models import Case, Evidence
 
 BATCH = 1000
@@ -40,13 +40,16 @@ ItemsOf = Callable[[dict[str, Any]], list[Evidence]]  # a document's items, chec
 CaseOf = Callable[[dict[str, Any], list[Evidence]], Case]  # the case of a document and its items
 
 
-def stream_case_file(pieces: str | Iterable[str], items_of: ItemsOf, case_of: CaseOf) -> Case:
+def stream_case_file(pieces: str | Iterable[str], items_of: ItemsOf, case_of: CaseOf,
+                     colons: Callable[[], int] | None = None) -> Case:
     """The case in the text given as ``pieces``, read a batch of items at a time;
     NotStreamed if it cannot be.
 
     ``items_of`` and ``case_of`` are the whole-file reader's checks and validation.
+    ``colons``: the text's colons outside strings, once all of it was given: fewer keys
+    read means an object names a key twice, which the whole-file reader refuses.
     """
-    reader = _Reader(iter([pieces] if isinstance(pieces, str) else pieces), items_of, case_of)
+    reader = _Reader(iter([pieces] if isinstance(pieces, str) else pieces), items_of, case_of, colons)
     try:
         return reader.read()
     except (ImportFailed, ValueError, RecursionError, IndexError) as exc:
@@ -54,8 +57,10 @@ def stream_case_file(pieces: str | Iterable[str], items_of: ItemsOf, case_of: Ca
 
 
 class _Reader:
-    def __init__(self, pieces: Iterator[str], items_of: ItemsOf, case_of: CaseOf) -> None:
+    def __init__(self, pieces: Iterator[str], items_of: ItemsOf, case_of: CaseOf,
+                 colons: Callable[[], int] | None) -> None:
         self.pieces = pieces
+        self.colons = colons
         self.text = ""  # the text read and not yet consumed, from ``pos``
         self.pos = 0
         self.items_of = items_of
@@ -64,6 +69,7 @@ class _Reader:
         self.head: dict[str, Any] = {}
         self.evidence: list[Evidence] = []
         self.ratings = 0
+        self.keys = 0  # the keys of the items read (the rest are the head's)
         self.pool: dict[Any, Any] = {}  # equal values the items share (see share_equal_values)
 
     def read(self) -> Case:
@@ -87,7 +93,11 @@ class _Reader:
         indicators = self.head.get("indicators")
         if self.ratings + rating_cells([], indicators if isinstance(indicators, list) else []) > MAX_RATINGS:
             raise NotStreamed
-        return self.case_of({**self.head, "evidence": []}, self.evidence)
+        doc = self.head if "evidence" in self.head else {**self.head, "evidence": []}  # (not a list: refused)
+        case = self.case_of(doc, self.evidence)
+        if self.colons is not None and self.keys + keys_in(doc) != self.colons():
+            raise NotStreamed  # a key named twice: the whole-file reader names it
+        return case
 
     def items(self) -> None:
         """The evidence array, validated a batch at a time as it is read."""
@@ -115,6 +125,7 @@ class _Reader:
     def counted(self, batch: list[Any]) -> list[Any]:
         """Keep the whole file's counts within the limits (each batch is checked alone)."""
         self.ratings += rating_cells(batch, [])
+        self.keys += item_keys(batch)
         if len(self.evidence) + len(batch) > MAX_EVIDENCE or self.ratings > MAX_RATINGS:
             raise NotStreamed  # the whole-file reader names the limit
         return batch

@@ -23,6 +23,7 @@ from evidence.case_file import (
     element_value,
     file_model,
     load_json,
+    refuse_keys_twice,
     validated,
 )
 from evidence.limits import check_json_size, read_import_file
@@ -52,16 +53,25 @@ class MergeReader:
         name = f"{role} {path}"
         if role == "BASE" and not data.strip():
             return None
-        check_json_size(data, name)
+        colons = check_json_size(data, name).keys
         text = decode_text(data, name)
+        doc = self._parts(text)
+        if doc is None:
+            doc = load_json(text, name)
+        refuse_keys_twice(doc, text, colons, name)
+        return doc
+
+    def _parts(self, text: str) -> dict[str, Any] | None:
+        """The document of a text in the canonical layout, each line parsed once (None: parse
+        the whole text, which words any problem)."""
         parts = canonical_parts(text)
-        if parts is not None:
-            head, lines = parts
-            try:
-                return {**head, **{key: [self._value(line) for line in lines[key]] for key in CASE_LISTS}}
-            except (ValueError, RecursionError):  # the whole text is parsed below, which words it
-                pass
-        return load_json(text, name)
+        if parts is None:
+            return None
+        head, lines = parts
+        try:
+            return {**head, **{key: [self._value(line) for line in lines[key]] for key in CASE_LISTS}}
+        except (ValueError, RecursionError):
+            return None
 
     def _value(self, line: str) -> Any:
         value = self._values.get(line, _UNSEEN)

@@ -154,7 +154,7 @@ def reason(err: ErrorDetails, field: str = "", hints: Mapping[str, str] | None =
     return e.msg.removeprefix("Value error, ")
 
 
-def _where(doc: Any, loc: Sequence[int | str]) -> tuple[str, Sequence[int | str]]:
+def located(doc: Any, loc: Sequence[int | str]) -> tuple[str, Sequence[int | str]]:
     """('cases', '1', 'evidence', 2, 'ratings') → ("case 'x': evidence E3", ('ratings',)).
 
     Items are named by their id when the document at hand has one, else by position;
@@ -185,7 +185,7 @@ def describe(exc: ValidationError, doc: Any = None, limit: int = 3) -> str:
     errors = exc.errors(include_url=False)
     parts: list[str] = []
     for err in errors[:limit]:
-        label, rest = _where(doc, err["loc"])
+        label, rest = located(doc, err["loc"])
         field = ".".join(str(p) for p in rest)
         why = reason(err, next((p for p in rest if isinstance(p, str)), ""))
         where = ": ".join(p for p in (label, field) if p)

@@ -313,3 +313,18 @@ def test_a_csv_is_held_to_the_hypotheses_a_case_file_may_hold(
     refused(cli_env, matrix(501), f"weigh: error: {tmp_path / 'wide501.csv'}: more than 500 hypothesis "
             "columns, the limit for one import; nothing was imported", "--case", "wide")
     assert weigh_here("import", str(matrix(500)), "--case", "wide").returncode == 0
+
+
+def test_evidence_that_is_not_a_list_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """A case file in weigh's key order whose evidence is a number, null or an object was read
+    item by item as a case with no evidence (the whole-file reader refuses it)."""
+    paths = []
+    for n, value in enumerate(("5", "null", '{"E1": {"id": "E1", "title": "x"}}')):
+        doc = json.dumps({**case_doc(), "evidence": None}).replace('"evidence": null', f'"evidence": {value}')
+        paths.append(tmp_path / f"evidence-{n}.json")
+        paths[-1].write_text(doc, encoding="utf-8")
+    ran = weigh_batch(cli_env, *(["import", str(path)] for path in paths))
+    for path, done in zip(paths, ran, strict=True):
+        assert done.returncode == 2, (path.name, done.stdout)
+        assert done.stderr == f"weigh: error: {path}: evidence: must be a list\n"
+    seed_only(Path(cli_env["WEIGH_DB"]))

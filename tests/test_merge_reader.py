@@ -1,5 +1,6 @@
 """`weigh merge`'s reading: each distinct item validated once, yet every file refused as an import
-refuses it (the shortcuts attacked), and the canonical layout read as the whole text parses."""
+refuses it (the shortcuts attacked), and the canonical layout read as the whole text parses
+(a key named twice refused, whichever part of the text holds it)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,25 @@ def _read(tmp_path: Path, text: str) -> object:
 ])
 def test_the_layout_is_read_as_the_whole_text_parses(tmp_path: Path, edit: Callable[[str], str]) -> None:
     text = edit(GOOD)
-    assert _read(tmp_path, text) == json.loads(text)
+    try:
+        whole = _parsed(text)
+    except ValueError:
+        with pytest.raises(ImportFailed, match="duplicate key 'format' in the top-level object"):
+            _read(tmp_path, text)
+    else:
+        assert _read(tmp_path, text) == whole
+
+
+def _parsed(text: str) -> object:
+    """The whole text parsed as a case file's reader parses it: a key named twice is refused."""
+    return json.loads(text, object_pairs_hook=_unique)
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    doc = dict(pairs)
+    if len(doc) < len(pairs):
+        raise ValueError("a key named twice")
+    return doc
 
 
 def test_an_empty_base_is_a_base_with_nothing_but_an_empty_object_is_refused(tmp_path: Path) -> None:
@@ -126,7 +145,7 @@ def test_a_line_dropped_or_doubled_anywhere_reads_as_the_whole_text_or_is_refuse
     for i in range(len(lines)):
         for text in ("".join(lines[:i] + lines[i + 1:]), "".join(lines[:i + 1] + lines[i:])):
             try:
-                whole = json.loads(text)
+                whole = _parsed(text)
             except ValueError:
                 with pytest.raises(ImportFailed):
                     _read(tmp_path, text)
