@@ -39,7 +39,21 @@ def lock_path_for(db: Path) -> Path:
     return DbFiles(db).lock
 
 
-class WriterLock:
+class _Flock:
+    """An ``flock`` held on an open descriptor (``-1``: none), released once."""
+
+    _fd = -1
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = -1
+
+
+class WriterLock(_Flock):
     """A held writer lock; :meth:`release` (or process death) lets go of it."""
 
     def __init__(self, db: Path) -> None:
@@ -94,14 +108,6 @@ class WriterLock:
         """None while the lock file's name still points at the file we locked, else why not."""
         return replaced_problem(self.path, self._ident, "its lock file")[0]
 
-    def release(self) -> None:
-        if self._fd >= 0:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._fd)
-                self._fd = -1
-
     @property
     def held(self) -> bool:
         return self._fd >= 0
@@ -130,7 +136,7 @@ def owner_pid(db: Path) -> int | None:
         os.close(fd)
 
 
-class FolderLock:
+class FolderLock(_Flock):
     """An exclusive ``flock`` on a folder: held by ``weigh sync`` from reading a shared case
     file to replacing it, so two syncs of one file (two databases, one clone) take turns.
 
@@ -176,14 +182,6 @@ class FolderLock:
                 os.close(fd)
                 raise
             os.close(fd)  # the name is another folder's now: lock that one
-
-    def release(self) -> None:
-        if self._fd >= 0:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._fd)
-                self._fd = -1
 
     def __enter__(self) -> FolderLock:
         return self
