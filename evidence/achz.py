@@ -166,8 +166,9 @@ def _decompress(data: bytes, name: str) -> bytes:
                 pending = engine.unconsumed_tail
                 if not chunk and not pending:
                     break  # the stream wants more input than the file has
-        except zlib.error as exc:
-            raise ImportFailed(f"{name}: corrupt gzip data ({exc})") from None
+        except zlib.error:  # zlib's own words name its internals ("invalid block type")
+            raise ImportFailed(f"{name}: the gzip data is damaged (not what a .achz file holds, "
+                               "or changed since it was written)") from None
         if not engine.eof:
             raise ImportFailed(f"{name}: the gzip data is truncated (file cut short?)")
         rest = engine.unused_data

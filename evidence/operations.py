@@ -26,7 +26,7 @@ from evidence.errors import Conflict, NotFound, WeighError
 from hypotheses.merge import shown
 from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator, team_problems
 from hypotheses.validation import describe
-from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating
+from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
 
 RECORD_SCHEMA = 2
 CLIP = 40
@@ -440,9 +440,10 @@ class CasePut(Record):
     def describe(self) -> str:
         what = f"case {self.case} written whole (created, imported or replaced)"
         if self.evidence is not None:
-            what += f": {self.hypotheses or 0} hypotheses, {self.evidence} evidence"
+            what += f": {counted(self.hypotheses or 0, 'hypothesis')}, {self.evidence} evidence"
         if self.old is not None:
-            what += (f"; it replaced {len(self.old.hypotheses)} hypotheses, {len(self.old.evidence)} "
+            old = self.old
+            what += (f"; it replaced {counted(len(old.hypotheses), 'hypothesis')}, {len(old.evidence)} "
                      "evidence, kept in this record")
         return what
 

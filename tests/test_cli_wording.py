@@ -67,3 +67,16 @@ def test_a_one_row_one_column_csv_import_counts_in_the_singular(cli_env: dict[st
         "them in weigh).",
         "Imported case one: 1 hypothesis, 1 evidence.",
     ]
+
+
+def test_cases_delete_and_the_change_log_count_one_hypothesis_in_the_singular(
+        cli_env: dict[str, str], tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(two_items({}, None), encoding="utf-8")
+    imported, listed, logged, deleted = weigh_batch(
+        cli_env, ["import", str(case)], ["cases"], ["export", "--case", "c", "--history"],
+        ["delete", "c", "--yes"])
+    assert "c\tC\t1 hypothesis\t1 evidence\t" in listed.stdout
+    assert "case c written whole (created, imported or replaced): 1 hypothesis, 1 evidence" in logged.stdout
+    assert deleted.stdout == "Deleted case c (C): 1 hypothesis, 1 evidence.\n"
+    assert imported.returncode == listed.returncode == logged.returncode == deleted.returncode == 0

@@ -191,7 +191,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
     store = open_store(_db_path(args), readonly=True)
     try:
         for s in store.summaries():
-            counts = f"{s.hypotheses} hypotheses\t{s.evidence} evidence\tupdated {s.updated}"
+            counts = f"{counted(s.hypotheses, 'hypothesis')}\t{s.evidence} evidence\tupdated {s.updated}"
             print(f"{s.id}\t{visible(s.title)}\t{counts}")  # tab-separated: the fields are shown safely
     finally:
         store.close()
@@ -288,7 +288,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     finally:
         store.close()
     say(
-        f"Deleted case {case.id} ({visible(case.title)}): {len(case.hypotheses)} hypotheses, "
+        f"Deleted case {case.id} ({visible(case.title)}): {counted(len(case.hypotheses), 'hypothesis')}, "
         f"{len(case.evidence)} evidence."
     )
     return 0
