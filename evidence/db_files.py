@@ -204,6 +204,7 @@ class Writing:
 
 EXPORT = Writing("an export never overwrites", "weigh writes exports only to regular files",
                  "give the file it points to, or -o - for standard output")
+EXPORT_IN_APP = Writing(EXPORT.own_files, EXPORT.only_regular, "give the file it points to")
 SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular file",
                     "give the file it points to")
 

@@ -147,6 +147,14 @@ async def test_a_path_through_a_file_or_ending_in_a_slash_is_refused_for_what_it
         assert shown(app, "#error-path") == (
             f"{tmp_path}/x.md/: ends in '/', so it names a folder, not a file; give a file name"
         )
+        link = tmp_path / "link.md"
+        link.symlink_to(old)
+        await type_path_again(pilot, str(link))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == (  # the app's own advice: no '-o -' in a dialog
+            f"{link}: is a symbolic link; weigh neither writes through nor replaces links "
+            "(give the file it points to)")
         assert isinstance(app.screen, ExportDialog)
         await type_path_again(pilot, str(old))
         await pilot.press("ctrl+s")

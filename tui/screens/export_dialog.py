@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from evidence.db_files import DbFiles, export_target_problem
+from evidence.db_files import EXPORT_IN_APP, DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
 from tui.export_place import export_place
@@ -100,7 +100,7 @@ class ExportDialog(FileDialog[Path]):
         if typed is None:
             return
         path = Path(typed)
-        problem = export_place().problem(path) or export_target_problem(typed, self.db)
+        problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
         if problem is not None:
             self.show_error(problem)
             return
