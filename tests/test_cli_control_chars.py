@@ -46,7 +46,7 @@ def test_cases_and_import_show_escapes_visibly(
     listing = weigh(cli_env, "cases")
     assert listing.returncode == 0
     assert not raw(listing.stdout)
-    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\t1 hypotheses" in listing.stdout.decode()
+    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\t1 hypothesis" in listing.stdout.decode()
 
 
 def test_error_messages_show_escapes_visibly(weigh_here: WeighRun, tmp_path: Path) -> None:
