@@ -27,7 +27,7 @@ from evidence.store import Store
 from hypotheses import gc_policy
 from hypotheses.scoring_models import DEFAULT_MODEL
 from tests.conftest import ROOT
-from tests.tui.conftest import flat_text, notices, opened
+from tests.tui.conftest import flat_text, notices, opened, until
 from tui import opening
 from tui.app import WeighApp
 from tui.edit_session import EditSession
@@ -179,6 +179,8 @@ async def test_an_edit_key_typed_while_a_read_only_case_opens_says_why_it_did_no
             assert app.screen is shell  # no form that could not be saved
             assert "Read-only: this weigh itself" in notices(app)
             assert "changes made here could not be saved" in notices(app)
+            # the footer draws its keys once the held keys have run, a refresh or two later
+            await until(pilot, lambda: "Add" in footer_keys(app), "the footer's keys")
             assert footer_keys(app)["Add"] is False and footer_keys(app)["Model"] is True
             assert isinstance(shell, MainScreen)
             assert shell.session.view.state.model != DEFAULT_MODEL  # m acted

@@ -55,6 +55,8 @@ async def test_the_keys_that_edit_are_dimmed_and_each_says_why_once(
         assert isinstance(main, MainScreen)
         assert "READ-ONLY" in flat_text(app)
         before_model = main.session.view.state.model
+        # the footer draws its keys once the keys typed while the case opened have run
+        await until(pilot, lambda: bool(app.screen.query("FooterKey")), "the footer's keys")
         assert footer_key(app, "a") == ("Add", True)  # dimmed: it does not act here
         assert footer_key(app, "u") == ("Undo", True)
         assert footer_key(app, "c")[1]  # the rating keys too
