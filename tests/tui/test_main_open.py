@@ -9,7 +9,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, Hypothesis
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids, until
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.widgets.matrix import EvidenceMatrix
@@ -184,3 +184,14 @@ async def test_an_empty_case_guides_the_first_steps(tmp_path, make_app):
         await pilot.pause()
         assert "Step 2 of 3: add the evidence. Press a" in flat_text(app)
         await pilot.press("ctrl+q")
+
+
+async def test_a_read_only_window_gives_no_first_steps_it_could_not_take(tmp_path, make_app):
+    path = tmp_path / "w.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="empty", title="Empty"))
+        app = make_app(path)  # another weigh (this test) is editing it: read-only
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "READ-ONLY" in flat_text(app), "the banner")
+            assert "Empty" in flat_text(app) and "Step 1 of 3" not in flat_text(app)
+            await pilot.press("ctrl+q")

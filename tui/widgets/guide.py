@@ -23,7 +23,8 @@ class Guide(Static):
         view = shown.session.view if shown is not None else None
         if view is None or view.case is None:
             return
-        guide = view.first_steps()
+        # a read-only window cannot take the steps: its banner says why, and no key here edits
+        guide = None if shown is None or shown.session.store.readonly else view.first_steps()
         self.display = guide is not None
         if guide is not None:
             self.update(guide)
