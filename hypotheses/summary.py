@@ -476,7 +476,7 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
                                  _runners_up_warnings(analysis, sm.name, top[0])):
             warnings += more
             brief += more_brief
-    if len(inside) >= 2 and short != not_separated_text(inside):
+    if len(inside) >= 2 and not short.startswith(not_separated_text(inside)):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
         brief.insert(0, not_separated_text(inside))
     if uncounted:

@@ -56,6 +56,7 @@ def test_priors_that_pull_a_hypothesis_into_the_band_say_the_evidence_separates(
     assert v.band == ("H1", "H2")
     assert v.headline.endswith("with equal priors the evidence alone puts H1 first.")
     assert v.brief == "Not separated: H1, H2 within one medium item; the evidence alone puts H1 first"
+    assert not [w for w in v.brief_warnings if w.startswith("Not separated")]  # said once, above
 
 
 def test_priors_that_change_nothing_are_not_mentioned() -> None:
