@@ -12,6 +12,7 @@ redo them (``Store.revert``). The store itself
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Any, TypeVar
 
 from evidence.errors import Conflict
@@ -62,6 +63,8 @@ class CaseEdits:
 
     _lock: threading.RLock
     _cases: dict[str, CaseState]
+    # (case id, created) → the sync base of a case this store deleted: its restore puts it back
+    _deleted_bases: dict[tuple[str, datetime], SyncBase | None]
 
     @property
     def analyst(self) -> str:
@@ -116,16 +119,20 @@ class CaseEdits:
     def delete_case(self, case_id: str) -> Case:
         """Remove a case; the returned case puts it back with :meth:`restore_case`."""
         with self._lock:
-            case = self._state(case_id).case()
+            st = self._state(case_id)
+            case = st.case()
             self._commit(CaseDelete, case_id)
+            self._deleted_bases[(case.id, case.info.created)] = st.synced
             return case
 
     def restore_case(self, case: Case) -> None:
-        """Put back a deleted case (refused if a case with its id exists again)."""
+        """Put back a deleted case (refused if a case with its id exists again), with the
+        sync base it had when this store deleted it."""
         with self._lock:
             if case.id in self._cases:
                 raise Conflict(f"case {case.id!r} already exists")
-            self._commit(CaseRestore, case.id, doc=case)
+            base = self._deleted_bases.pop((case.id, case.info.created), None)
+            self._commit(CaseRestore, case.id, doc=case, synced=base)
 
     def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> HypAdd:
         with self._lock:

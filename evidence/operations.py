@@ -457,14 +457,24 @@ class CasePut(Record):
 
 
 class CaseRestore(CasePut):
-    """A deleted case put back (undo of a delete)."""
+    """A deleted case put back (undo of a delete), with the file it was last synced with:
+    without that base, its next ``weigh sync`` would be a first one, its stale values
+    taken for conflicts."""
 
     op: Literal["case.restore"] = "case.restore"  # type: ignore[assignment]  # a kind of its own
+    synced: SyncBase | None = Field(default=None, exclude_if=_no)
 
     def apply(self, cases: dict[str, CaseState]) -> None:
         if self.case in cases:
             raise Conflict(f"case {self.case!r} already exists")
         super().apply(cases)
+        cases[self.case].synced = self.synced
+
+    def for_history(self) -> Record:
+        """The trail keeps the case's summary and the base's file, not the base's text."""
+        lean = super().for_history()
+        base = self.synced.model_copy(update={"text": None}) if self.synced else None
+        return lean.model_copy(update={"synced": base})
 
     def describe(self) -> str:
         return f"restored deleted case {self.case}"

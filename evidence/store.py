@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, Self, TypeVar
 
@@ -114,6 +115,7 @@ class Store(CaseEdits):
         self._file_lock: WriterLock | None = None
         self._journal: JournalWriter | None = None
         self._cases: dict[str, CaseState] = {}
+        self._deleted_bases: dict[tuple[str, datetime], SyncBase | None] = {}
         # The audit trail: the file's history table, unparsed until someone reads
         # it (a long trail must not slow opening), then the records since, as JSON
         # documents; typed records are made from both only when asked for.

@@ -12,7 +12,7 @@ from evidence.case_file import dump_case_file, parse_case_file
 from evidence.db_files import DbFiles
 from evidence.errors import ImportFailed
 from evidence.history import replay
-from evidence.operations import CaseSync
+from evidence.operations import CaseRestore, CaseSync
 from evidence.store import Store
 from evidence.sync import FIRST_BOTH, FIRST_CASE, FIRST_FILE, SyncResult, read_sync_file, sync_case
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -159,3 +159,25 @@ def test_bad_inputs_are_refused_with_database_and_file_untouched(synced: tuple[S
     assert len(store.history()) == trail
     assert read_sync_file(folder / "new.json", DbFiles.at(store.path)).doc is None
     store.close()
+
+
+def test_a_deleted_case_put_back_keeps_its_sync_base(synced: tuple[Store, Path]) -> None:
+    """Delete a synced case, undo it (the case switcher's u), and sync: a three-way merge
+    against the base it had, not a first sync whose stale values would count as conflicts;
+    the base survives a reopen (the restore is journalled with it), and the trail keeps the
+    restore without the base's text."""
+    store, path = synced
+    base = store.sync_base("team")
+    assert base is not None
+    store.restore_case(store.delete_case("team"))
+    assert store.sync_base("team") == base
+    store.close()
+    with Store.open(store.path, analyst="ana") as again:
+        assert again.sync_base("team") == base
+        edit_file(path, E2={"title": "theirs"})
+        result = sync(again, path)
+        assert result.first is None and result.conflicts == ()
+        assert again.case("team").item("E2").title == "theirs"
+        [restored] = [r for r in again.history("team") if r.op == "case.restore"]
+        assert isinstance(restored, CaseRestore) and restored.synced is not None
+        assert restored.synced.file == base.file and restored.synced.text is None
