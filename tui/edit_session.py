@@ -72,8 +72,11 @@ class EditSession:
         self.undone: list[Step] = []  # redo pops from here
         # Each case keeps its own undo and redo while weigh runs, so a switch to another
         # case and back loses neither; keyed by the case's id and creation time (a case
-        # deleted and made again starts afresh).
+        # deleted and made again starts afresh), with the case as it was when left: changed
+        # meanwhile from elsewhere (a sync or an import in the case switcher), its stacks
+        # are dropped, since stepping back over an edit would undo that change unseen.
         self._stacks: dict[tuple[str, object], tuple[list[Step], list[Step]]] = {}
+        self._left: dict[tuple[str, object], Case] = {}
         self.only_example = False  # the database holds the bundled case alone (set on open)
 
     @property
@@ -93,6 +96,7 @@ class EditSession:
         kept for its next time."""
         if leaving is not None:
             self.keep_view(leaving)
+        self._leave()
         self._restore_view(case_id)
         self.case_id = case_id
         self.only_example = self.store.case_ids() == [DEFAULT_CASE_ID]  # no case of one's own yet
@@ -104,8 +108,22 @@ class EditSession:
         if case is None:
             self.done, self.undone = [], []
         else:
-            self.done, self.undone = self._stacks.setdefault((case.id, case.info.created), ([], []))
+            key = (case.id, case.info.created)
+            left = self._left.pop(key, None)
+            if left is not None and (left.info.updated != case.info.updated or left != case):
+                self._stacks.pop(key, None)
+            self.done, self.undone = self._stacks.setdefault(key, ([], []))
         self.view.show(case)
+
+    def _leave(self) -> None:
+        """Note the open case as it is now, to know at its next open if it changed meanwhile."""
+        if self.case_id is None:
+            return
+        try:
+            case = self.store.case(self.case_id)
+        except WeighError:  # deleted meanwhile: its stacks go with it
+            return
+        self._left[(case.id, case.info.created)] = case
 
     def adopt(self, records: list[Record]) -> None:
         """Edits of the open case made elsewhere (a sync in the case switcher): undoable here."""

@@ -134,3 +134,22 @@ def test_a_whole_case_written_cannot_be_stepped_back_over() -> None:
     put = CasePut(ts="2024-01-01T00:00:00Z", case="c", doc=make_case())
     with pytest.raises(CannotUndo, match=r"case\.put"):
         put.inverse()
+
+
+def test_a_case_changed_elsewhere_meanwhile_starts_its_undo_afresh(session: EditSession) -> None:
+    """Edit c, open another case, and have c changed from elsewhere (a sync or an import in
+    the case switcher): stepping back over the edit would silently undo that change, so c's
+    stacks are dropped; unchanged, they are kept (the case switch test)."""
+    store = session.store
+    store.put_case(Case(id="d", title="D"))
+    old = _ev(session, "E1")
+    session.update_evidence(old, old.model_copy(update={"title": "ours"}), ("E1", None))
+    session.open("d")
+    store.update_evidence("c", _ev(session, "E1").model_copy(update={"title": "a colleague's"}))
+    session.open("c")
+    assert session.undo().message == "Nothing to undo"
+    assert _ev(session, "E1").title == "a colleague's"
+    session.rate("E2", "H1", "C")  # and a new edit undoes as ever
+    session.open("d")
+    session.open("c")
+    assert session.undo().message is not None and _ev(session, "E2").ratings.get("H1") is None
