@@ -10,7 +10,7 @@ from hypotheses.replay import standing_text
 from hypotheses.report_sections import Report, build_report, separation_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
-from hypotheses.vocabulary import RATING_NAMES
+from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
     from hypotheses.summary import Citation, Findings, Watch
@@ -56,7 +56,7 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    out += [f"- {first.as_of.isoformat()} ({first.used} item{'' if first.used == 1 else 's'}): "
+    out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): "
             f"{m.label} {md(standing_text(first.band[m.name]))}" for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
             f"{md(standing_text(c.before))} → {md(standing_text(c.after))}"

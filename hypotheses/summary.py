@@ -25,7 +25,7 @@ from hypotheses.scoring import (
     log_priors,
     weight,
 )
-from hypotheses.scoring_models import MODELS, ScoringModel, scoring_model
+from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
     band,
@@ -38,6 +38,7 @@ from hypotheses.separation import (
     watchlist,
 )
 from hypotheses.team import TEAM, TeamFacts, is_team, lens_case, team_facts
+from hypotheses.vocabulary import counted, in_number
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
@@ -361,10 +362,11 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
         warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
                         f"ratings; nothing has been weighed for or against {them}.")
         brief.append(f"{ids} never rated")
+    sm = scoring_model(model)
     for i in contenders(analysis, model):
-        if i != leader and cov[i].rated and not _rated_apart(analysis, lead, hids[i]):
-            warnings.append(f"No item rates {lead} and {hids[i]} differently: the lead comes from "
-                            "items only one of them was rated on.")
+        if i != leader and cov[i].rated and not _scored_apart(analysis, sm, lead, hids[i]):
+            warnings.append(f"No item rates {lead} and {hids[i]} differently under {sm.label}: the "
+                            "lead comes from items only one of them was rated on.")
             brief.append(f"no item rates {lead} and {hids[i]} differently")
     return warnings, brief
 
@@ -387,20 +389,22 @@ def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]
                 seen[code] = hid
         if len(seen) >= 2:
             a, b = sorted(seen.values(), key=inside.index)[:2]
+            counting = [m.label for m in SCORING_MODELS if len({m.values.get(c, 0) for c in same}) > 1]
             return (f"Items such as {evidence[i].id} rate {a} and {b} differently only by how consistent "
                     f"they are (CC, C or N), which {sm.label} does not count (it counts ratings "
-                    "against): Bayes does.")
+                    f"against)" + (f": {', '.join(counting)} does." if counting else "."))
     return ""
 
 
-def _rated_apart(analysis: Analysis, a: str, b: str) -> bool:
-    """Whether some taking-part item rates ``a`` and ``b`` differently (both rated, neither
-    NA): the separation's test, stopping at the first such item."""
-    evidence = analysis.case.evidence
+def _scored_apart(analysis: Analysis, sm: ScoringModel, a: str, b: str) -> bool:
+    """Whether some taking-part item rated for both ``a`` and ``b`` (neither NA) scores them
+    differently under ``sm`` (C and CC alike under the inconsistency models), stopping at
+    the first such item."""
+    evidence, values = analysis.case.evidence, sm.values
     for i in analysis.used:
         ratings = evidence[i].ratings
         ca, cb = ratings.get(a), ratings.get(b)
-        if ca != cb and ca in NUMERIC and cb in NUMERIC:
+        if ca != cb and ca in NUMERIC and cb in NUMERIC and values.get(ca, 0) != values.get(cb, 0):
             return True
     return False
 
@@ -423,12 +427,11 @@ def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[lis
     tested = analysis.coverage[leader].tested
     facts = _facts_bearing(analysis, hid) if tested >= BARELY_TESTED else set()
     if tested >= BARELY_TESTED and len(facts) < BARELY_TESTED:
-        n = len(facts)
         groups = sorted(f for f in facts if f[:1] != "\0")
-        warnings.append(f"{hid} rests on {n} fact{'' if n == 1 else 's'}: the {tested} items "
-                        f"that bear on it include same-fact group{'' if len(groups) == 1 else 's'} "
-                        f"{', '.join(groups)}, each counted as one fact.")
-        brief.append(f"{hid} rests on {n} fact{'' if n == 1 else 's'} ({tested} items)")
+        warnings.append(f"{hid} rests on {counted(len(facts), 'fact')}: the {tested} items that bear "
+                        f"on it include same-fact {in_number(len(groups), 'group')} {', '.join(groups)}, "
+                        "each counted as one fact.")
+        brief.append(f"{hid} rests on {counted(len(facts), 'fact')} ({tested} items)")
     return warnings, brief
 
 

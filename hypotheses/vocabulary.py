@@ -34,4 +34,9 @@ _PLURALS = {"hypothesis": "hypotheses", "evidence": "evidence"}
 
 def counted(n: int, word: str) -> str:
     """``n`` and the word in the number it takes: '1 hypothesis', '2 hypotheses', '1 row'."""
-    return f"{n} {word if n == 1 else _PLURALS.get(word, word + 's')}"
+    return f"{n} {in_number(n, word)}"
+
+
+def in_number(n: int, word: str) -> str:
+    """The word in the number ``n`` takes, without it: 'group' for one, 'groups' for more."""
+    return word if n == 1 else _PLURALS.get(word, word + "s")

@@ -92,8 +92,8 @@ def test_a_lead_from_items_only_one_of_the_pair_was_rated_on_says_so() -> None:
                           Evidence(id="E2", title="b", ratings={"H2": "N"})])
     v = verdict(analyse(case), "weighted")
     assert v.headline.startswith("Under weighted inconsistency (PARC), H2 leads by 1.00")
-    assert ("No item rates H2 and H1 differently: the lead comes from items only one of them "
-            "was rated on.") in v.warnings
+    assert ("No item rates H2 and H1 differently under weighted inconsistency (PARC): the lead "
+            "comes from items only one of them was rated on.") in v.warnings
     assert "no item rates H2 and H1 differently" in v.brief_warnings
 
 
@@ -119,7 +119,8 @@ def test_a_band_that_only_consistent_ratings_tell_apart_says_the_model_does_not_
         v = verdict(analyse(case), model)
         assert v.band == ("H1", "H3")
         assert (f"Items such as E1 rate H1 and H3 differently only by how consistent they are "
-                f"(CC, C or N), which {label} does not count (it counts ratings against): Bayes does."
+                f"(CC, C or N), which {label} does not count (it counts ratings against): "
+                "Bayes (log-linear) does."
                 ) in v.warnings
     assert not [w for w in _bayes(case).warnings if "how consistent" in w]
     assert _bayes(case).band == ("H1",)
@@ -156,3 +157,16 @@ def test_a_lead_on_one_same_fact_group_says_it_rests_on_one_fact() -> None:
     ungrouped = case.model_copy(update={"evidence": [ev.model_copy(update={"group": None})
                                                      for ev in case.evidence]})
     assert not [w for w in verdict(analyse(ungrouped), "weighted").warnings if "fact" in w]
+
+
+def test_c_against_cc_tells_nothing_apart_under_a_model_that_scores_them_alike() -> None:
+    """Inconsistency: E1 rates H1 C and H2 CC (both 0), E2 rates only H2, I: H1 leads by one
+    item, all of it E2's, which only H2 was rated on; under Bayes E1 tells them apart."""
+    case = Case(id="cc", title="C and CC",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id="E1", title="a", ratings={"H1": "C", "H2": "CC"}),
+                          Evidence(id="E2", title="b", ratings={"H2": "I"})])
+    v = verdict(analyse(case), "inconsistency")
+    assert v.band == ("H1",)
+    assert ("No item rates H1 and H2 differently under inconsistency (Heuer): the lead comes from "
+            "items only one of them was rated on.") in v.warnings
