@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidence import formats
-from evidence.db_files import DbFiles, export_target_problem
+from evidence.db_files import EXPORT, EXPORT_IN_APP, DbFiles, Writing, export_target_problem
 from evidence.errors import WeighError
 from evidence.fsio import atomic_write
 from hypotheses.report import ReportOptions
@@ -37,7 +37,8 @@ def export_bytes(
     return formats.export_bytes(case, fmt, opts)
 
 
-def write_file(path: str | os.PathLike[str], data: bytes, db: DbFiles | None = None) -> Path:
+def write_file(path: str | os.PathLike[str], data: bytes, db: DbFiles | None = None,
+               writing: Writing = EXPORT) -> Path:
     """Write an export to ``path``, only ever as a new or replaced regular file.
 
     Refused first (:func:`export_target_problem`): the database's own files under
@@ -47,7 +48,7 @@ def write_file(path: str | os.PathLike[str], data: bytes, db: DbFiles | None = N
     or device swapped in after the check is replaced, never written into.
     """
     typed = os.path.expanduser(path)  # a final '/' kept: it names a folder
-    problem = export_target_problem(typed, db)
+    problem = export_target_problem(typed, db, writing)  # in the words of who writes it
     path = Path(typed)
     if problem is not None:
         raise WeighError(problem)
@@ -75,4 +76,4 @@ def write_export(
 ) -> Path:
     """Export from the workbench: never onto ``db``'s files, only to a regular file."""
     data = export_bytes(case, fmt, model=model, as_of=as_of, history=history, lens=lens)
-    return write_file(path, data, db)
+    return write_file(path, data, db, EXPORT_IN_APP)

@@ -187,7 +187,7 @@ def _write(path: Path, text: str, store: Store) -> bool:
     data = text.encode("utf-8")
     if os.path.lexists(path) and read_import_file(path) == data:  # never blocks on a FIFO
         return False
-    write_file(path, data, store.files)
+    write_file(path, data, store.files, SYNC_FILE)
     return True
 
 

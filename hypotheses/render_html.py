@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hypotheses.replay import standing_text
-from hypotheses.report_sections import Report, build_report, separation_text, undated_note
+from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 

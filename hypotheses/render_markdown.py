@@ -6,8 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from hypotheses.replay import standing_text
-from hypotheses.report_sections import Report, build_report, separation_text, undated_note
+from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
 from hypotheses.vocabulary import RATING_NAMES, counted

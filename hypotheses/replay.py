@@ -267,17 +267,9 @@ class StopLeaders:
     as_of: date
     used: int  # items taking part at that date
     undated: int  # of which undated (they count at every date)
-    leaders: dict[str, tuple[str, ...]]  # model → rank-1 hypothesis ids, case order
     # model → the ids within one medium item of the best (the verdict's band), case order:
     # the leader alone when it stands apart, else every hypothesis not separated from it
     band: dict[str, tuple[str, ...]]
-
-
-def standing_text(ids: tuple[str, ...]) -> str:
-    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band."""
-    if not ids:
-        return "none"
-    return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"
 
 
 def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders]:
@@ -293,7 +285,6 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
             as_of=day,
             used=undated + bisect_right(dated, day),
             undated=undated,
-            leaders={m: per_model[m][i].leaders for m in MODELS},
             band={m: tuple(hids[j] for j in band_of(per_model[m][i].scores.scores, m)) for m in MODELS},
         )
         for i, day in enumerate(known_dates(case))
@@ -302,7 +293,7 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
 
 
 @dataclass(frozen=True)
-class LeaderChange:
+class VerdictChange:
     """A date at which what a model's verdict names (its band) differs from the date before."""
 
     as_of: date
@@ -311,11 +302,11 @@ class LeaderChange:
     after: tuple[str, ...]
 
 
-def leader_changes(points: list[StopLeaders]) -> list[LeaderChange]:
+def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
     """Where what the timeline's verdicts name changes, per model, in date order."""
-    out: list[LeaderChange] = []
+    out: list[VerdictChange] = []
     for prev, point in pairwise(points):
         for model in MODELS:
             if prev.band[model] != point.band[model]:
-                out.append(LeaderChange(point.as_of, model, prev.band[model], point.band[model]))
+                out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model]))
     return out

@@ -13,7 +13,7 @@ from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from hypotheses.replay import LeaderChange, StopLeaders, leader_changes, leaders_over_time
+from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import Columns, Separation, contenders
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
@@ -103,7 +103,7 @@ class Report:
     notes: list[tuple[str, Cell]]  # (evidence id, cell) for every rating note, case order
     per_hypothesis: list[HypothesisFindings]
     timeline: list[StopLeaders]
-    changes: list[LeaderChange]
+    changes: list[VerdictChange]
     linchpins: list[tuple[Evidence, tuple[str, ...]]]
     excluded: list[Evidence]
     history: list[str] | None
@@ -222,7 +222,7 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
         notes=[(row.evidence.id, c) for row in matrix for c in row.cells if c.note and c.code],
         per_hypothesis=_per_hypothesis(f),
         timeline=points if len(points) >= 2 else [],
-        changes=leader_changes(points) if len(points) >= 2 else [],
+        changes=verdict_changes(points) if len(points) >= 2 else [],
         linchpins=[(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]],
         excluded=[ev for ev in case.evidence if ev.excluded],
         history=history,
@@ -242,3 +242,10 @@ def undated_note(undated: int) -> str:
         return "no undated items"
     plural = undated != 1
     return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
+
+
+def standing_text(ids: tuple[str, ...]) -> str:
+    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band."""
+    if not ids:
+        return "none"
+    return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"

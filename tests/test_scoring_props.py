@@ -147,7 +147,8 @@ def test_ranks_are_consistent_with_scores(case: Case) -> None:
 @given(cases())
 def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
     from hypotheses.replay import leaders_over_time
-    from hypotheses.scoring import known_dates, leader_ids
+    from hypotheses.scoring import known_dates
+    from hypotheses.separation import band
 
     points = leaders_over_time(case)
     assert [p.as_of for p in points] == known_dates(case)
@@ -155,4 +156,5 @@ def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
         a = analyse(case, point.as_of)
         assert point.used == len(a.used)
         assert point.undated == a.undated_used
-        assert point.leaders == {m: tuple(leader_ids(a, m)) for m in MODELS}
+        ids = a.hypothesis_ids
+        assert point.band == {m: tuple(ids[i] for i in band(a, m)) for m in MODELS}
