@@ -23,7 +23,7 @@ from evidence.limits import (
     case_keys,
     check_json_size,
 )
-from evidence.parse_errors import not_json
+from evidence.parse_errors import TOO_MANY_DIGITS, not_json
 from hypotheses.models import (
     AnalystId,
     Case,
@@ -279,7 +279,7 @@ def _number_problem(exc: ValueError) -> str:
     text = str(exc)
     if "is not a JSON number" in text:
         return text
-    return "a number has more digits than a case file can hold (over 4,300)"
+    return TOO_MANY_DIGITS
 
 
 def _label(ev: Any, i: int) -> str:

@@ -194,4 +194,6 @@ async def test_a_read_only_window_gives_no_first_steps_it_could_not_take(tmp_pat
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: "READ-ONLY" in flat_text(app), "the banner")
             assert "Empty" in flat_text(app) and "Step 1 of 3" not in flat_text(app)
+            guide = app.screen.query_one("#guide")
+            assert guide.display is False  # the case drawn, the guide asked and hidden
             await pilot.press("ctrl+q")

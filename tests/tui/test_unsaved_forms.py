@@ -61,7 +61,10 @@ async def test_escape_on_a_changed_form_asks_and_n_keeps_the_text(
 async def test_a_change_typed_back_to_what_it_was_closes_at_once(db_path: Path, make_app) -> None:
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("D", "end", *"xy", "backspace", "backspace", "escape")
+        await pilot.press("D")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CaseDetailsForm"
+        await pilot.press("end", *"xy", "backspace", "backspace", "escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
 
