@@ -106,6 +106,9 @@ class AchzImport:
 # --------------------------------------------------------------------------- helpers
 
 
+# The XML declaration's encoding, spaced as XML allows ('encoding = "x"').
+_DECLARED = re.compile(r"^\ufeff?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+
 def _shorten(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -198,9 +201,9 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
     utf16 = codec.get(head[:2])
     if utf16:
         _check_utf16(xml, utf16, name)
-        declared = re.match(r"^\ufeff?<\?xml[^>]*encoding=[\"']([^\"']*)", head.decode(utf16, "replace"))
+        declared = _DECLARED.match(head.decode(utf16, "replace"))
     else:
-        declared = re.match(r"^\ufeff?<\?xml[^>]*encoding=[\"']([^\"']*)", head.decode("utf-8", "replace"))
+        declared = _DECLARED.match(head.decode("utf-8", "replace"))
     encoding = declared.group(1).upper().replace("_", "-") if declared else None
     utf8_named = encoding in ("UTF-8", "UTF8")
     if encoding is None or (encoding in _UTF16_NAMES and utf16) or (utf8_named and not utf16):
@@ -236,8 +239,9 @@ def _parse_xml(xml: bytes, name: str) -> ET.Element:
         raise ImportFailed(f"{name}: the XML refers to outside resources ({exc})") from None
     except ET.ParseError as exc:
         raise ImportFailed(f"{name}: {not_xml(exc)}") from None
-    except LookupError as exc:  # pyexpat asks Python for a codec the declaration names
-        raise ImportFailed(f"{name}: the XML declares an encoding weigh cannot read ({exc})") from None
+    except (LookupError, ValueError):  # pyexpat asks Python for the codec the declaration names
+        raise ImportFailed(f"{name}: the XML declares an encoding weigh cannot read;"
+                           " weigh reads UTF-16 (as PARC writes) or UTF-8") from None
 
 
 def _text(el: ET.Element | None) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.errors import NotAFile, StoreError
+from evidence.location import home_expanded
 
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
@@ -74,7 +75,7 @@ class DbFiles:
         """The files of the database named ``path``: absolute, a symlinked database
         followed to its target (compaction's rename replaces the real file, and its
         journal and lock live beside it)."""
-        target = Path(path).expanduser().absolute()
+        target = home_expanded(path).absolute()
         if target.is_symlink():
             target = target.resolve()
         return cls(target)
@@ -94,7 +95,7 @@ class DbFiles:
     def owner_of(self, target: Path) -> Path | None:
         """Which of these files ``target`` is (by name or by file identity: a hard link,
         a symlink), or None. A missing file is compared by its absolute path."""
-        absolute = _canonical(Path(target).expanduser().absolute())
+        absolute = _canonical(home_expanded(target).absolute())
         try:
             st = os.stat(absolute)
             ident: tuple[int, int] | None = (st.st_dev, st.st_ino)

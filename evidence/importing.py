@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from evidence.errors import Conflict
 from evidence.formats import FileFormat, Incoming, detect_format
 from evidence.limits import ImportFile
+from evidence.location import home_expanded
 from hypotheses.models import Case
 from hypotheses.team import renamed_lenses
 
@@ -146,7 +147,7 @@ def import_file(
     store: Store, path: Path, *, case_id: str | None = None, replace: bool = False, data: bytes | None = None
 ) -> ImportResult:
     """Import ``path`` into an open store (the workbench's import dialog), read in pieces."""
-    path = Path(path).expanduser()
+    path = home_expanded(path)
     with ImportFile.open(path) if data is None else ImportFile.of_bytes(data, str(path)) as source:
         parsed = parse_import(path, source, case_id, store_existing(store))
     return store_import(store, parsed, replace=replace)

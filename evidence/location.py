@@ -12,6 +12,12 @@ from evidence.errors import WeighError
 ENV_VAR = "WEIGH_DB"
 
 
+def home_expanded(path: str | os.PathLike[str]) -> Path:
+    """``~`` and ``~user`` expanded as a shell does: an unknown user's ``~name`` is kept as
+    typed (``Path.expanduser`` raised, and the command ended in a traceback)."""
+    return Path(os.path.expanduser(os.fspath(path)))
+
+
 def empty_path(label: str) -> WeighError:
     """The one refusal of an empty path (``--db ''``, ``-o ''``): never taken as a default."""
     return WeighError(f"{label}: the path is empty")
@@ -27,7 +33,7 @@ def default_db_path() -> Path:
     if env == "":
         raise empty_path(ENV_VAR)
     if env:
-        return Path(env).expanduser()
+        return home_expanded(env)
     return user_data_path("weigh", appauthor=False) / "weigh.json"
 
 
@@ -37,4 +43,4 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
         return default_db_path()
     if not os.fspath(explicit):
         raise empty_path("--db")
-    return Path(explicit).expanduser()
+    return home_expanded(explicit)

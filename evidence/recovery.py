@@ -17,6 +17,7 @@ from pathlib import Path
 from evidence.db_files import DbFiles, kind_of
 from evidence.errors import StoreError
 from evidence.fsio import fsync_dir
+from evidence.location import home_expanded
 from evidence.lock import WriterLock
 
 
@@ -26,7 +27,7 @@ def set_aside(path: Path) -> Path:
     Holds the writer lock while moving (a database another weigh has open is
     refused with DatabaseLocked), never replaces an existing file, never deletes.
     """
-    files = DbFiles(Path(path).expanduser().absolute())
+    files = DbFiles(home_expanded(path).absolute())
     path, journal = files.db, files.journal
     if not os.path.lexists(path) and not os.path.lexists(journal):
         raise StoreError(f"{path}: no database or journal there to set aside")

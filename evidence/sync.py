@@ -31,6 +31,7 @@ from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
+from evidence.location import home_expanded
 from evidence.lock import FolderLock
 from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
 from hypotheses.merge import ABSENT, Conflict
@@ -67,7 +68,7 @@ class SyncResult:
 def sync_path(path: Path) -> Path:
     """The file's path with its folder's resolved (``..``, links), so one file is one base
     however it is named; the file itself is not resolved (a link there is refused)."""
-    path = Path(path).expanduser()
+    path = home_expanded(path)
     return Path(os.path.realpath(path.parent)) / path.name
 
 

@@ -307,3 +307,13 @@ def test_fuzzed_bytes(data: st.DataObject) -> None:
         read_achz(pack(bytes(xml)), "fuzz.achz")
     except ImportFailed as exc:
         assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("declared", ['encoding = "shift_jis"', "encoding= 'euc-jp'", 'encoding ="big5"',
+                                      'encoding  =  "latin-1"', 'encoding="utf-32"'])
+def test_any_other_declared_encoding_however_spaced_is_refused_in_words(declared: str) -> None:
+    """XML allows spaces around '=': 'encoding = "shift_jis"' slipped past the check and
+    pyexpat's 'multi-byte encodings are not supported' became a traceback."""
+    xml = f'<?xml version="1.0" {declared}?><PARC-ACH/>'.encode()
+    refused(pack(xml), r"the XML declares the encoding '[A-Z0-9-]+'; weigh reads UTF-16 \(as PARC "
+            r"writes\) or UTF-8")

@@ -80,3 +80,15 @@ def test_cases_delete_and_the_change_log_count_one_hypothesis_in_the_singular(
     assert "case c written whole (created, imported or replaced): 1 hypothesis, 1 evidence" in logged.stdout
     assert deleted.stdout == "Deleted case c (C): 1 hypothesis, 1 evidence.\n"
     assert imported.returncode == listed.returncode == logged.returncode == deleted.returncode == 0
+
+
+def test_a_path_of_an_unknown_users_home_is_a_path_not_a_traceback(cli_env: dict[str, str],
+                                                                   tmp_path: Path) -> None:
+    """'~nosuchuser/x' is kept as typed, as a shell keeps it (Path.expanduser raised)."""
+    unknown = "~no-such-weigh-user-7/x.json"
+    ran = weigh_batch(cli_env, ["--db", unknown, "cases"], ["import", unknown],
+                      ["export", "-o", unknown], ["merge", unknown, unknown, unknown])
+    for done in ran:
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("weigh: error: ") and done.stderr.count("\n") == 1
+        assert "Traceback" not in done.stderr

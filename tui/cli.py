@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
 from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_note
+from evidence.location import home_expanded
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
 from hypotheses.vocabulary import counted
@@ -209,7 +210,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from evidence.limits import ImportFile
     from evidence.seed import open_store
 
-    path = Path(args.file).expanduser()
+    path = home_expanded(args.file)
     with ImportFile.open(path) as source:  # read in pieces, parsed before the lock is taken
         parsed = parse_import(path, source, args.case, _peek_existing(_db_path(args)))
         store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
@@ -474,7 +475,7 @@ def _exports_folder(args: argparse.Namespace) -> Path | None:
     given = getattr(args, "exports", None)
     if given is None:
         return None
-    folder = Path(os.path.realpath(Path(given).expanduser()))
+    folder = Path(os.path.realpath(home_expanded(given)))
     if not folder.is_dir():
         raise UsageError(f"--exports: {given} is not a folder")
     return folder

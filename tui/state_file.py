@@ -16,6 +16,7 @@ from pathlib import Path
 from platformdirs import user_documents_path, user_state_path
 
 from evidence.fsio import atomic_write, make_private_dirs
+from evidence.location import home_expanded
 
 MAX_BYTES = 1 << 20  # a few lines per database; a larger file is not ours
 
@@ -25,7 +26,7 @@ def default_state_file() -> Path:
 
 
 def _key(db_path: Path) -> str:
-    return str(Path(db_path).expanduser().absolute())
+    return str(home_expanded(db_path).absolute())
 
 
 def _read(state_file: Path) -> dict[str, object]:
