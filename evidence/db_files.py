@@ -254,8 +254,19 @@ _SIGNATURE_SPAN = 1 << 16  # looked for in a file's first and last 64 KiB
 
 
 def _database_problem(target: Path) -> str | None:
-    """Another weigh database there (or its journal or lock: being made, or open)."""
-    return f"{target} is a weigh database: choose another file" if _a_database(target) else None
+    """Another weigh database there (or its journal or lock: being made, or open), or the
+    journal or lock of one: an export over a journal lost its acknowledged edits unseen
+    (the next open took the export for a torn tail)."""
+    if _a_database(target):
+        return f"{target} is a weigh database: choose another file"
+    for suffix, what, other in ((JOURNAL_SUFFIX, "journal", LOCK_SUFFIX),
+                                (LOCK_SUFFIX, "lock file", JOURNAL_SUFFIX)):
+        if target.name.endswith(suffix) and len(target.name) > len(suffix):
+            db = target.with_name(target.name[: -len(suffix)])
+            # the database itself there, or its other companion: not a file merely so named
+            if os.path.lexists(db) or os.path.lexists(db.with_name(db.name + other)):
+                return f"{target} is the {what} of the weigh database {db.name}: choose another file"
+    return None
 
 
 def _a_database(path: Path) -> bool:

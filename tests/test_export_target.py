@@ -276,3 +276,32 @@ def test_sync_refuses_a_link_or_a_fifo_in_words_that_fit_sync(cli_env: dict[str,
         f"weigh: error: {fifo}: is a FIFO (named pipe); the sync file must be a regular file\n",
     ]
     assert [done.returncode for done in ran] == [2, 2] and link.is_symlink()
+
+
+def test_an_export_onto_another_databases_journal_or_lock_is_refused(cli_env: dict[str, str],
+                                                                     tmp_path: Path) -> None:
+    """Red team: `-o other.json.journal` replaced the journal of another database, whose next
+    open took the export for a torn tail and dropped its acknowledged edits unseen. A file
+    merely named so (no database, no other companion beside it) is written."""
+    from evidence.seed import DEFAULT_CASE_ID, open_store
+    from evidence.store import Store
+
+    other = tmp_path / "other.json"
+    store = open_store(other)
+    store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
+    journal = other.with_name("other.json.journal")
+    lock = other.with_name("other.json.lock")
+    kept = journal.read_bytes()  # the store stays open: the edit is in its journal only
+    plain = tmp_path / "notes.journal"
+    ran = weigh_batch(cli_env, ["export", "-o", str(journal)], ["export", "-o", str(lock)],
+                      ["export", "-o", str(plain)], ["export", "-o", str(plain)])
+    store.close()
+    assert [done.returncode for done in ran] == [2, 2, 0, 0]
+    assert ran[0].stderr.startswith(f"weigh: error: {journal} is the journal of the weigh database "
+                                    "other.json: choose another file")
+    assert ran[1].stderr.startswith(f"weigh: error: {lock} is the lock file of the weigh database "
+                                    "other.json: choose another file")
+    assert plain.read_bytes().startswith(b"# ")
+    with Store.open(other, readonly=True) as again:
+        assert again.evidence(DEFAULT_CASE_ID, "E1").ratings["H1"] == "CC"
+    assert b'"CC"' in kept

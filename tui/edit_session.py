@@ -116,12 +116,11 @@ class EditSession:
         self.view.show(case)
 
     def _leave(self) -> None:
-        """Note the open case as it is now, to know at its next open if it changed meanwhile."""
-        if self.case_id is None:
-            return
-        try:
-            case = self.store.case(self.case_id)
-        except WeighError:  # deleted meanwhile: its stacks go with it
+        """Note the open case as this session last showed it (after its own last step), to
+        know at its next open if anything else changed it meanwhile: a sync or an import
+        made in the case switcher, even into the open case itself."""
+        case = self.view.case
+        if self.case_id is None or case is None:
             return
         self._left[(case.id, case.info.created)] = case
 

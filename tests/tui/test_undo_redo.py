@@ -153,3 +153,16 @@ def test_a_case_changed_elsewhere_meanwhile_starts_its_undo_afresh(session: Edit
     session.open("d")
     session.open("c")
     assert session.undo().message is not None and _ev(session, "E2").ratings.get("H1") is None
+
+
+def test_an_import_replacing_the_open_case_starts_its_undo_afresh(session: EditSession) -> None:
+    """The import dialog replaces the open case and shows it again: an older step would now be
+    applied to the imported data (found by a tester: 'Undid rating E1 × H1: unrated → C' set
+    the imported cell to unrated)."""
+    session.rate("E2", "H1", "C")
+    imported = make_case().model_copy(update={"title": "Imported"})
+    session.store.put_case(imported, replace=True)
+    session.open("c")  # as the workbench does after the import
+    assert session.undo().message == "Nothing to undo"
+    assert session.case is not None and session.case.title == "Imported"
+    assert _ev(session, "E2").ratings.get("H1") is None  # as imported
