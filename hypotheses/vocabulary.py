@@ -29,7 +29,7 @@ RATING_NAMES: dict[str, str] = {
 #: A case's lists of elements, in the order a case file writes them.
 CASE_LISTS: tuple[str, ...] = ("hypotheses", "evidence", "indicators")
 
-_PLURALS = {"hypothesis": "hypotheses", "evidence": "evidence"}
+_PLURALS = {"hypothesis": "hypotheses", "evidence": "evidence", "more hypothesis": "more hypotheses"}
 
 
 def counted(n: int, word: str) -> str:

@@ -128,3 +128,25 @@ async def test_whole_conclusion_and_the_hypothesis_view(band_db: Path, make_app)
         assert "(score 0.00) · top score, not" in text  # not "leads": the band holds two
         assert "H2 0.5 medium items behind · 2 items tell them apart" in text
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_a_ranking_longer_than_its_panel_says_what_it_leaves_out_and_follows_the_cursor(
+        tmp_path: Path, make_app) -> None:
+    """Fourteen hypotheses: the panel (at most 13 lines inside) showed nine and cut the rest,
+    and the cursor moved out of sight; now it says how many are left out, and ↓ brings each
+    into view."""
+    path = tmp_path / "many.json"
+    hyps = [Hypothesis(id=f"H{i}", title=f"hypothesis {i}") for i in range(1, 15)]
+    with Store.open(path) as store:
+        store.put_case(Case(id="many", title="Many", hypotheses=hyps,
+                            evidence=[Evidence(id="E1", title="item", ratings={"H14": "I"})]))
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panel = screen_text(app).split("As of")[0]  # the ranking: above the as-of line
+        assert "… 5 more hypotheses (↑/↓ here)" in panel and "H14 " not in panel
+        await pilot.press("tab", *["down"] * 13)  # tab: to the ranking
+        await pilot.pause()
+        panel = screen_text(app).split("As of")[0]
+        assert "H14 " in panel and " H1 " not in panel and "more hypotheses" in panel
+        await pilot.press("ctrl+q")

@@ -19,6 +19,7 @@ from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
+from hypotheses.vocabulary import counted
 from tui.case_editor import editor
 from tui.read_only import read_only_reason
 
@@ -275,6 +276,7 @@ class RankingPanel(Widget, can_focus=True):
         if not a.case.hypotheses:
             out.append(Text("No hypotheses yet: press A to add one", style="italic"))
             return out
+        heading = len(out)
         fractions = bar_fractions(a, model)
         ranks = a.models[model].ranks
         v = verdict(a, model)
@@ -297,11 +299,33 @@ class RankingPanel(Widget, can_focus=True):
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        out += self.verdict_lines(v)
+        tail = self.verdict_lines(v)
         caveat = scoring_model(model).short_caveat
         if caveat:
-            out.append(Text(caveat, style="italic"))
-        return out
+            tail.append(Text(caveat, style="italic"))
+        return self._fit(out[:heading], out[heading:], tail)
+
+    def _fit(self, head: list[Text], rows: list[Text], tail: list[Text]) -> list[Text]:
+        """What fits the panel's height (its max-height less its border): the header, the
+        rows around the cursor, the verdict lines, and one line saying what is left out and
+        where to read it; never a row or a warning cut off unsaid."""
+        most = self.styles.max_height
+        room = most.cells - self.styles.gutter.height if most is not None and most.cells else None
+        if room is None or len(head) + len(rows) + len(tail) <= room:
+            return [*head, *rows, *tail]
+        free = room - len(head) - 1  # the note takes a line
+        # the rows first, then the verdict: its headline and first warning at least
+        window = min(len(rows), max(1, free - min(2, len(tail))))
+        kept_tail = tail[: max(0, free - window)]
+        start = min(max(0, self.cursor - window // 2), max(0, len(rows) - window))
+        hidden_rows, hidden_tail = len(rows) - window, len(tail) - len(kept_tail)
+        said = []
+        if hidden_rows:
+            said.append(f"{counted(hidden_rows, 'more hypothesis')} (↑/↓ here)")
+        if hidden_tail:
+            said.append(f"{counted(hidden_tail, 'more line')} of the verdict (enter: the hypothesis view)")
+        note = Text("… " + "; ".join(said), style="italic #6e7781", no_wrap=True, overflow="ellipsis")
+        return [*head, *rows[start:start + window], note, *kept_tail]
 
     @staticmethod
     def verdict_lines(v: Verdict) -> list[Text]:
