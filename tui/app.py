@@ -254,7 +254,7 @@ class WeighApp(App[int]):
             if discard:
                 self.quit_now()
 
-        self.quit_question = ConfirmScreen(DISCARD_AND_QUIT)
+        self.quit_question = ConfirmScreen(DISCARD_AND_QUIT, default=False)
         self.push_screen(self.quit_question, answered)
 
     def quit_now(self) -> None:

@@ -123,3 +123,19 @@ async def test_ctrl_q_with_an_unchanged_form_quits_at_once(db_path: Path, make_a
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert not app.is_running and app.return_code == 0
+
+
+async def test_enter_on_the_discard_question_keeps_the_text(db_path: Path, make_app) -> None:
+    """Found by a tester: escape then enter (an easy slip where enter saves) discarded the
+    text, as enter and the focused button meant yes. Here both mean no."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"zz", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "EvidenceForm" and "zz" in flat_text(app)

@@ -1,4 +1,5 @@
-"""Ask before something destructive: y/enter confirms, n/escape cancels."""
+"""Ask before something destructive: y confirms, n/escape cancels, enter gives the default
+(yes, unless what is at stake is text the user typed: then no)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
-        Binding("enter", "answer(True)", "Yes", show=False),
+        Binding("enter", "answer_default", "Default", show=False),
         Binding("n", "answer(False)", "No"),
         Binding("escape", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, default: bool = True) -> None:
         super().__init__()
         self.message = message
+        self.default = default  # what enter (and the focused button) answers
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="form-dialog"):
@@ -36,10 +38,13 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("No (n)", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#yes" if self.default else "#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_answer_default(self) -> None:
+        self.dismiss(self.default)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -56,4 +56,4 @@ def close_asking(screen: ModalScreen[Any], changed: bool) -> None:
         if discard:
             screen.dismiss(None)
 
-    screen.app.push_screen(ConfirmScreen(DISCARD), answered)
+    screen.app.push_screen(ConfirmScreen(DISCARD, default=False), answered)
