@@ -54,6 +54,7 @@ async def test_the_keys_that_edit_are_dimmed_and_each_says_why_once(
         main = app.screen
         assert isinstance(main, MainScreen)
         assert "READ-ONLY" in flat_text(app)
+        assert "your own case" not in flat_text(app)  # no hint to start what cannot be made here
         before_model = main.session.view.state.model
         # the footer draws its keys once the keys typed while the case opened have run
         await until(pilot, lambda: bool(app.screen.query("FooterKey")), "the footer's keys")

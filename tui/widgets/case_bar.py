@@ -79,7 +79,7 @@ class CaseBar(Widget):
                                     state.score_shown)
         self.show(case.title, case.id, state.sort.name, state.filter_query, self.db_path,
                   filtered, who=view.me if view.team else None, lens=view.lens_words(),
-                  hint=shown.session.only_example)
+                  hint=shown.session.only_example and not shown.session.store.readonly)
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
              filtered: Text | None = None, *, who: str | None = None,
