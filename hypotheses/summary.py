@@ -287,10 +287,16 @@ def _headline(
     if unrated:
         ids = ", ".join(unrated)
         it = "it has" if len(unrated) == 1 else "they have"
-        return (
-            f"No verdict under {sm.label}: the top score goes to {ids}, "
-            f"which no rated item bears on — {it} not won, {it} not been weighed.",
-            f"No verdict: top score {ids} rests on no rated item",
+        if len(unrated) == len(leaders):
+            return (
+                f"No verdict under {sm.label}: the top score goes to {ids}, "
+                f"which no rated item bears on — {it} not won, {it} not been weighed.",
+                f"No verdict: top score {ids} rests on no rated item",
+            )
+        return (  # a rated leader shares the top with one nobody rated: no winner either
+            f"No verdict under {sm.label}: the top score goes to {names}, and {ids} "
+            f"no rated item bears on — {it} not won, {it} not been weighed.",
+            f"No verdict: top score {names}; {ids} rest{'s' if len(unrated) == 1 else ''} on no rated item",
         )
     if margin is None and len(leaders) == 1:
         only = f"{names} is the only hypothesis: there is nothing to weigh it against."

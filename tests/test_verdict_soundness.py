@@ -170,3 +170,12 @@ def test_c_against_cc_tells_nothing_apart_under_a_model_that_scores_them_alike()
     assert v.band == ("H1",)
     assert ("No item rates H1 and H2 differently under inconsistency (Heuer): the lead comes from "
             "items only one of them was rated on.") in v.warnings
+
+
+def test_no_verdict_names_every_leader_when_one_nobody_rated_shares_the_top() -> None:
+    """Weighted: E1 rates H1 C and H2 I; H3 is never rated: H1 and H3 share the top (0), and
+    the headline named H3 alone, as if it were top by itself (found by a tester)."""
+    v = verdict(analyse(_three({"H1": "C", "H2": "I"})), "weighted")
+    assert v.headline == ("No verdict under weighted inconsistency (PARC): the top score goes to H1, "
+                          "H3, and H3 no rated item bears on — it has not won, it has not been weighed.")
+    assert v.brief == "No verdict: top score H1, H3; H3 rests on no rated item"
