@@ -293,10 +293,12 @@ def _headline(
                 f"which no rated item bears on — {it} not won, {it} not been weighed.",
                 f"No verdict: top score {ids} rests on no rated item",
             )
+        rated = ", ".join(h.id for h, c in zip(leaders, covs, strict=True) if c.rated)
+        rests = "rests" if len(unrated) == 1 else "rest"
         return (  # a rated leader shares the top with one nobody rated: no winner either
-            f"No verdict under {sm.label}: the top score goes to {names}, and {ids} "
-            f"no rated item bears on — {it} not won, {it} not been weighed.",
-            f"No verdict: top score {names}; {ids} rest{'s' if len(unrated) == 1 else ''} on no rated item",
+            f"No verdict under {sm.label}: the top score goes to {ids}, which no rated item "
+            f"bears on, tied with {rated} — {it} not won, {it} not been weighed.",
+            f"No verdict: top score {ids} {rests} on no rated item, tied with {rated}",
         )
     if margin is None and len(leaders) == 1:
         only = f"{names} is the only hypothesis: there is nothing to weigh it against."

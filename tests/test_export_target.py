@@ -215,12 +215,13 @@ def test_a_fifo_swapped_in_after_the_check_is_replaced_never_opened(
 
     target = tmp_path / "report.md"
     os.mkfifo(target)
-    monkeypatch.setattr(export, "export_target_problem", lambda path, db: None)
+    monkeypatch.setattr(export, "export_target_problem", lambda *checked: None)
     writer = threading.Thread(target=export.write_file, args=(target, b"report"), daemon=True)
     writer.start()
     writer.join(TIMEOUT)
     if writer.is_alive():  # a regression opened the FIFO to write into it: let it go
         os.close(os.open(target, os.O_RDONLY | os.O_NONBLOCK))
+    assert stat.S_ISREG(os.lstat(target).st_mode), "still the FIFO: the write failed"  # never block
     assert target.read_bytes() == b"report"
 
 

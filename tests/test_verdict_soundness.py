@@ -176,6 +176,7 @@ def test_no_verdict_names_every_leader_when_one_nobody_rated_shares_the_top() ->
     """Weighted: E1 rates H1 C and H2 I; H3 is never rated: H1 and H3 share the top (0), and
     the headline named H3 alone, as if it were top by itself (found by a tester)."""
     v = verdict(analyse(_three({"H1": "C", "H2": "I"})), "weighted")
-    assert v.headline == ("No verdict under weighted inconsistency (PARC): the top score goes to H1, "
-                          "H3, and H3 no rated item bears on — it has not won, it has not been weighed.")
-    assert v.brief == "No verdict: top score H1, H3; H3 rests on no rated item"
+    assert v.headline == ("No verdict under weighted inconsistency (PARC): the top score goes to H3, "
+                          "which no rated item bears on, tied with H1 — it has not won, it has not "
+                          "been weighed.")
+    assert v.brief == "No verdict: top score H3 rests on no rated item, tied with H1"
