@@ -24,7 +24,6 @@ from evidence.location import home_expanded
 
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFCHR: "a character device",
@@ -157,7 +156,7 @@ def open_regular(path: Path, flags: int, what: str, mode: int = 0o600) -> tuple[
     FileNotFoundError and FileExistsError propagate; other OS errors too.
     """
     try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | _CLOEXEC, mode)
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, mode)
     except (FileNotFoundError, FileExistsError):
         raise
     except OSError:

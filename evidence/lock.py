@@ -31,8 +31,6 @@ from pathlib import Path
 from evidence.db_files import DbFiles, open_regular, replaced_problem
 from evidence.errors import DatabaseLocked, NotAFile, StoreError, SyncBusy
 
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
 
 def lock_path_for(db: Path) -> Path:
     """Where the lock of a database lives (:class:`DbFiles` names it)."""
@@ -158,7 +156,7 @@ class FolderLock(_Flock):
         announced = False
         while True:
             try:
-                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             except OSError as exc:
                 raise StoreError(f"{folder}: cannot open the folder to lock it for the sync: "
                                  f"{exc.strerror or exc}") from None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from evidence.seed import DEFAULT_CASE_ID
@@ -35,6 +36,17 @@ def held(db_path: Path) -> Iterator[Store]:
 def said(app: App[object]) -> list[str]:
     """Every toast the app raised, oldest first."""
     return list(RAISED.get(app, []))
+
+
+async def each_says_why(pilot: Pilot[object], app: App[object], keys: tuple[str, ...]) -> None:
+    """Each key, pressed on the screen on show, opens nothing and says why, once."""
+    screen = app.screen
+    for key in keys:
+        count = len(said(app))
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is screen, f"{key} opened {app.screen}"
+        assert len(said(app)) == count + 1 and said(app)[-1].startswith(WHY)
 
 
 def footer_key(app: App[object], key: str) -> tuple[str, bool]:
@@ -99,22 +111,12 @@ async def test_the_case_switcher_and_the_indicators_panel_refuse_their_edits_too
         switcher = app.screen
         assert isinstance(switcher, CaseSwitcher)
         assert switcher.query_one("#new", Button).disabled
-        for key in ("n", "i", "s", "delete", "u"):
-            count = len(said(app))
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.screen is switcher, f"{key} opened {app.screen}"
-            assert len(said(app)) == count + 1 and said(app)[-1].startswith(WHY)
+        await each_says_why(pilot, app, ("n", "i", "s", "delete", "u"))
         await pilot.press("escape", "M")
         await pilot.pause()
         panel = app.screen
         assert isinstance(panel, IndicatorsScreen)
-        for key in ("a", "e", "o", "l", "delete", "enter", "u"):
-            count = len(said(app))
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.screen is panel, f"{key} opened {app.screen}"
-            assert len(said(app)) == count + 1 and said(app)[-1].startswith(WHY)
+        await each_says_why(pilot, app, ("a", "e", "o", "l", "delete", "enter", "u"))
         await pilot.press("escape", "ctrl+q")
 
 

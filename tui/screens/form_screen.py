@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from tui.screens.unsaved import close_asking, field_values
+from tui.screens.unsaved import RemembersFields, close_asking
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-class FormScreen(ModalScreen[T | None], Generic[T]):
+class FormScreen(RemembersFields, ModalScreen[T | None], Generic[T]):
     """A modal form: ``ctrl+s`` saves once valid, ``escape`` cancels and returns None (asking
     first when a field was changed: ``tui/screens/unsaved.py``).
 
@@ -44,8 +44,6 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
-
-    opened_with: list[object] | None = None  # the fields as the form opened
 
     def fields(self) -> dict[str, FieldSpec]:
         """Field key (as the model names it) → where it is shown; override in subclasses."""
@@ -64,11 +62,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def on_mount(self) -> None:
         first = self.query_one(".field-row .field-body > *")
         first.focus()
-        self.opened_with = field_values(self)  # escape asks once a field differs from it
-
-    def has_changes(self) -> bool:
-        """Whether a field differs from what it held when the form opened."""
-        return field_values(self) != self.opened_with
+        self.remember_fields()  # escape asks once a field differs from them
 
     def action_cancel(self) -> None:
         """Close the form, asking first if a field was changed (nothing typed is lost unasked)."""

@@ -16,11 +16,11 @@ from textual.widgets import Input, Static
 
 from hypotheses.models import MAX_TEXT
 from hypotheses.visible import visible
-from tui.screens.unsaved import close_asking, field_values
+from tui.screens.unsaved import RemembersFields, close_asking
 from tui.widgets.one_line_input import OneLineInput
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(RemembersFields, ModalScreen[str | None]):
     """Returns the new note ('' removes it), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,7 +34,6 @@ class NoteDialog(ModalScreen[str | None]):
         self.hypothesis = hypothesis
         self.rating = rating
         self.note = note
-        self.opened_with: list[object] | None = None  # the note as the dialog opened
 
     def compose(self) -> ComposeResult:
         heading = Text(f"Note on {self.eid} × {self.hid}", style="bold")
@@ -50,11 +49,7 @@ class NoteDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
-        self.opened_with = field_values(self)
-
-    def has_changes(self) -> bool:
-        """Whether the note differs from the one the dialog opened with."""
-        return field_values(self) != self.opened_with
+        self.remember_fields()
 
     @on(Input.Submitted, "#note")
     def _submitted(self) -> None:

@@ -7,7 +7,7 @@ remember their fields as they open (:func:`field_values`) and answer :class:`Hol
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.widgets import Checkbox, Input, Select, TextArea
 
@@ -16,7 +16,7 @@ from tui.widgets.choice_line import ChoiceLine
 if TYPE_CHECKING:
     from textual.screen import ModalScreen, Screen
 
-__all__ = ["DISCARD", "DISCARD_AND_QUIT", "HoldsTyping", "close_asking", "field_values"]
+__all__ = ["DISCARD", "DISCARD_AND_QUIT", "HoldsTyping", "RemembersFields", "close_asking", "field_values"]
 
 DISCARD = "Discard your changes?"
 DISCARD_AND_QUIT = "Discard your changes and quit weigh?"
@@ -30,6 +30,20 @@ class HoldsTyping(Protocol):
     def has_changes(self) -> bool:
         """Whether a field differs from what it held when the screen opened."""
         ...
+
+
+class RemembersFields:
+    """A screen that remembers its fields as it opens (:meth:`remember_fields`, from its
+    ``on_mount``) and so answers :class:`HoldsTyping`."""
+
+    opened_with: list[object] | None = None  # the fields as the screen opened
+
+    def remember_fields(self) -> None:
+        self.opened_with = field_values(cast("Screen[Any]", self))
+
+    def has_changes(self) -> bool:
+        """Whether a field differs from what it held when the screen opened."""
+        return field_values(cast("Screen[Any]", self)) != self.opened_with
 
 
 def field_values(screen: Screen[Any]) -> list[object]:
