@@ -446,3 +446,26 @@ async def test_each_case_keeps_its_undo_across_a_switch(db: Path, make_app) -> N
         await until(pilot, lambda: first in {ev.id for ev in main.session.case.evidence}, "the item back")
         assert f"Undid deleted evidence {first}" in notices(app)
         await pilot.press("ctrl+q")
+
+
+async def test_deleting_the_last_case_clears_every_panel(db_path: Path, make_app) -> None:
+    """The open case, the only one, deleted in the switcher: no panel goes on showing its
+    hypotheses, its verdict, its as-of line or its first steps (found by a tester: the
+    ranking still listed a deleted case's H1 and the guide offered A, which did nothing)."""
+    with Store.open(db_path) as store:
+        store.put_case(Case(id="solo", title="Solo", hypotheses=[Hypothesis(id="H1", title="Lonely idea")]))
+        store.delete_case("istanbul-2022")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert "Lonely idea" in flat_text(app)
+        await pilot.press("ctrl+o", "delete", "y")
+        await pilot.pause()
+        await pilot.press("escape")
+        await until(pilot, lambda: "no case open" in flat_text(app), "the top line says no case")
+        text = flat_text(app)
+        assert "No case open" in text and "No evidence selected" in text
+        for stale in ("Lonely idea", "H1", "No verdict", "Step 1 of 3", "As of all dates",
+                      "No evidence yet"):
+            assert stale not in text, stale
+        await pilot.press("u")  # the main screen's u: nothing of its own to undo, says so
+        await pilot.press("ctrl+q")

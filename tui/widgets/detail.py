@@ -186,7 +186,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         """The focused item's facts; nothing new (a sort, a model without linchpin
         change) draws nothing, so the pane is not laid out again."""
         view = self.shown.session.view if self.shown is not None else None
-        if view is None or view.case is None or view.analysis is None:
+        if view is not None and view.case is None:  # no case open (the last one deleted)
+            self._drawn = None
+            self.show(Text("No evidence selected", style="italic"))
+            return
+        if view is None or view.analysis is None:
             return
         eid, hid = self.cell
         if eid is None:

@@ -21,7 +21,10 @@ class Guide(Static):
 
     def watch_shown(self, shown: Shown | None) -> None:
         view = shown.session.view if shown is not None else None
-        if view is None or view.case is None:
+        if view is None:
+            return
+        if view.case is None:  # no case open (the last one deleted): no steps for it
+            self.display = False
             return
         # a read-only window cannot take the steps: its banner says why, and no key here edits
         guide = None if shown is None or shown.session.store.readonly else view.first_steps()

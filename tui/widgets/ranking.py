@@ -133,8 +133,15 @@ class RankingPanel(Widget, can_focus=True):
 
     def watch_shown(self, shown: Shown | None) -> None:
         view = shown.session.view if shown is not None else None
-        if view is None or view.analysis is None:
-            return  # no case: the panel keeps what it showed
+        if view is None:
+            return  # still opening: the panel keeps what it showed
+        if view.case is None:  # no case open (the last one deleted): nothing of one is left on show
+            if self.analysis is not None:
+                self.analysis = None
+                self.refresh(layout=True)
+            return
+        if view.analysis is None:
+            return
         self.show(view.analysis, view.state.model, filter_label(view),
                   len(view.scored.evidence) if view.scored else 0)
 

@@ -100,7 +100,11 @@ class Timeline(Widget):
         self._wanted = None  # whatever a worker brings now is stale
         if view is None or view.analysis is None:
             self.loading = False
-            return  # no case: the line keeps what it showed
+            if view is not None and view.case is None and self._shown is not None:
+                # no case open (the last one deleted): no line of a case that is gone
+                self._shown, self._text = None, Text("")
+                self.refresh()
+            return
         state = view.state
         line = (state.stops, state.stop, view.leaders(), state.model, view.analysis.undated_used)
         ask = view.series_ask()
