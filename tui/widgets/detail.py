@@ -190,7 +190,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             self._drawn = None
             self.show(Text("No evidence selected", style="italic"))
             return
-        if view is None or view.analysis is None:
+        if view is None or view.case is None or view.analysis is None:
             return
         eid, hid = self.cell
         if eid is None:
