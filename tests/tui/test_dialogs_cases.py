@@ -469,3 +469,31 @@ async def test_deleting_the_last_case_clears_every_panel(db_path: Path, make_app
             assert stale not in text, stale
         await pilot.press("u")  # the main screen's u: nothing of its own to undo, says so
         await pilot.press("ctrl+q")
+
+
+async def test_a_case_deleted_in_the_list_comes_back_with_u_after_the_list_closed(
+        db: Path, make_app) -> None:
+    """Escape after a delete (a reflex) does not make it final: u in the list, opened again,
+    still brings the case back (found by a tester: the list forgot it, and the case was
+    gone for good although the notice had said u brings it back)."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+o", "down", "delete", "y")
+        await pilot.pause()
+        assert "Deleted case nord-stream" in notices(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "nord-stream" not in flat_text(app)
+        await pilot.press("u")
+        await until(pilot, lambda: "nord-stream" in flat_text(app), "the case listed again")
+        assert "Restored case nord-stream" in notices(app)
+        await pilot.press("u")  # nothing more to undo: says so
+        await pilot.pause()
+        assert "Nothing to undo here" in notices(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    with reopened(db) as after:
+        assert after.case("nord-stream").question == "Who did it?"

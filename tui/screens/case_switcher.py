@@ -3,7 +3,9 @@ shared case file, or delete one.
 
 The list starts on the open case and marks it; a delete asks first, and ``u``
 in the list undoes the last delete (the store keeps nothing else to undo it) or
-sync (its one recorded change). A sync's outcome and conflicts stay on show.
+sync (its one recorded change). The deleted cases are kept by the workbench
+(``deleted``), so ``u`` in the list opened again still brings one back: an escape
+right after a delete must not make it final. A sync's outcome and conflicts stay on show.
 """
 
 from __future__ import annotations
@@ -63,10 +65,14 @@ class CaseSwitcher(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, store: Store, current: str | None = None) -> None:
+    def __init__(self, store: Store, current: str | None = None,
+                 deleted: list[Case] | None = None) -> None:
+        """``deleted``: the cases deleted in this list before, newest last (the workbench's
+        own list, which this one adds to and takes back from)."""
         super().__init__()
         self.store = store
         self.current = current
+        self.deleted = deleted if deleted is not None else []
         self.undoable: list[Case | Record] = []  # newest last: a deleted case, or a sync's record
         self.reopen = False  # a sync (or its undo) changed the open case: show it anew
 
@@ -131,7 +137,7 @@ class CaseSwitcher(ModalScreen[str | None]):
         hyps = "hypothesis" if summary.hypotheses == 1 else "hypotheses"
         self.app.push_screen(
             ConfirmScreen(f"Delete case {case_id} “{summary.title}” with {summary.hypotheses} "
-                          f"{hyps} and {summary.evidence} evidence? (u in this list undoes)"),
+                          f"{hyps} and {summary.evidence} evidence? (u in the case list undoes)"),
             lambda yes: self._delete(case_id) if yes else None,
         )
 
@@ -171,28 +177,36 @@ class CaseSwitcher(ModalScreen[str | None]):
     def _delete(self, case_id: str) -> None:
         index = self.query_one("#case-list", OptionList).highlighted or 0
         try:
-            self.undoable.append(self.store.delete_case(case_id))
+            gone = self.store.delete_case(case_id)
         except WeighError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self.undoable.append(gone)
+        self.deleted.append(gone)
         ids = self.store.case_ids()
         self._reload(ids[min(index, len(ids) - 1)] if ids else None)
-        self.notify(f"Deleted case {case_id}: u brings it back", markup=False, timeout=4)
+        self.notify(f"Deleted case {case_id}: u in the case list brings it back",
+                    markup=False, timeout=4)
 
     def action_undo(self) -> None:
-        if not self.undoable:
+        """Undo this list's last delete or sync, else a delete made when it was open before."""
+        here = bool(self.undoable)
+        if not here and not self.deleted:
             self.notify("Nothing to undo here", timeout=2)
             return
-        last = self.undoable.pop()
+        last = self.undoable[-1] if here else self.deleted[-1]
         try:
             if isinstance(last, Case):
                 self.store.restore_case(last)  # recorded as a restore: the history says so
             else:
                 self.store.revert(last)
         except WeighError as exc:
-            self.undoable.append(last)
             self.notify(str(exc), severity="error", markup=False)
             return
+        if here:
+            self.undoable.pop()
+        if isinstance(last, Case):
+            self.deleted.remove(last)
         case_id = last.id if isinstance(last, Case) else last.case
         self.reopen = self.reopen or (not isinstance(last, Case) and case_id == self.current)
         self._reload(case_id)

@@ -132,6 +132,8 @@ class MainScreen(Screen[None]):
         self._session: EditSession | None = None
         self.set_reactive(MainScreen.db_path, db_path)
         self.export_folder: Path | None = None
+        # deleted in the case list, newest last: u in the list brings them back while weigh runs
+        self.deleted_cases: list[Case] = []
         self.held = HeldKeys()  # typed before the case showed: replayed once it does
         self.matrix = EvidenceMatrix(id="matrix")
         self.ranking = RankingPanel(id="ranking")
@@ -430,7 +432,7 @@ class MainScreen(Screen[None]):
     def action_switch_case(self) -> None:
         from tui.screens.case_switcher import CaseSwitcher  # on first use: off the start-up path
 
-        switcher = CaseSwitcher(self.store, self.case_id)
+        switcher = CaseSwitcher(self.store, self.case_id, self.deleted_cases)
         self.app.push_screen(switcher, lambda chosen: self._case_chosen(chosen, switcher.syncs_of))
 
     def _case_chosen(self, case_id: str | None,
