@@ -9,7 +9,8 @@ from textual.widgets import Input
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
-from tests.tui.conftest import flat_text
+from hypotheses.models import MAX_TEXT
+from tests.tui.conftest import flat_text, notices
 from tests.tui.host import paste
 from tui.screens.note_dialog import NoteDialog
 from tui.widgets.one_line_input import one_line
@@ -50,3 +51,21 @@ async def test_a_title_pasted_into_a_form_keeps_every_line_at_the_cursor(db_path
         title = app.screen.query_one("#title", Input)
         assert title.value == "Seen: Convoy at the border crossing, 40 trucks (photo)"
         assert "Seen: Convoy at the border crossing, 40 trucks (photo)" in flat_text(app)
+
+
+async def test_a_paste_longer_than_a_note_holds_says_why_nothing_came(db_path: Path, make_app) -> None:
+    """A note holds MAX_TEXT characters: a longer paste is refused in words (found by a
+    tester: it vanished without one, the field left as it was)."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("w", *"kept")
+        await pilot.pause()
+        await paste(pilot, "x" * (MAX_TEXT + 1))
+        note = app.screen.query_one("#note", Input)
+        assert note.value == "kept"
+        assert (f"Not pasted: with it this field would hold {MAX_TEXT + 5:,} characters, more "
+                f"than the {MAX_TEXT:,} it can") in notices(app)
+        await paste(pilot, " and pasted")  # a paste that fits goes in as before
+        assert note.value == "kept and pasted"
+        await pilot.press("escape", "y")
+        await pilot.press("ctrl+q")

@@ -3,7 +3,8 @@
 Textual's Input keeps only the first line of a paste and drops the rest without a word,
 so a note pasted from an email or a title copied over two lines lost most of itself.
 Here the lines are joined with single spaces (the field holds one line), each line's
-own spaces at its ends folded into the one that joins it, blank lines dropped.
+own spaces at its ends folded into the one that joins it, blank lines dropped. A paste
+that would pass the field's ``max_length`` is refused in words (Textual's drops it unsaid).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class OneLineInput(Input):
         if not text:
             return
         selection = self.selection
+        kept = len(self.value) - abs(selection.end - selection.start)
+        if self.max_length and kept + len(text) > self.max_length:
+            # Textual's Input refuses it whole without a word: say why nothing came
+            self.notify(f"Not pasted: with it this field would hold {kept + len(text):,} "
+                        f"characters, more than the {self.max_length:,} it can",
+                        severity="warning", markup=False)
+            return
         if selection.is_empty:
             self.insert_text_at_cursor(text)
         else:
