@@ -143,3 +143,30 @@ async def test_opening_a_case_with_an_overdue_indicator_says_so(tmp_path, make_a
         await pilot.pause()
         assert "1 indicator overdue (M4): M shows them" in notices(app)
         await pilot.press("ctrl+q")
+
+
+async def test_an_observation_whose_item_was_deleted_can_be_filed_again(tmp_path, make_app):
+    """o on an indicator observed as an item since deleted files it again, as the store
+    allows (found by a tester: the panel refused with 'M1 is already observed as None')."""
+    path = tmp_path / "k.json"
+    small_case(path, [Indicator(id="M1", title="Talks resume", ratings={"H1": "I", "H2": "C"})])
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main: MainScreen = app.screen
+        await pilot.press("M", "o")
+        await pilot.pause()
+        assert main.matrix.current() == ("E2", "H1")
+        await pilot.press("delete", "y")  # the item goes; the indicator stays observed
+        await pilot.pause()
+        assert [e.id for e in stored(path).evidence] == ["E1"]
+        await pilot.press("M", "o")
+        await pilot.pause()
+        assert "None" not in notices(app)
+        assert app.screen_stack[-1] is main and main.matrix.current() == ("E3", "H1")
+        case = stored(path)
+        assert case.item("E3").ratings == {"H1": "I", "H2": "C"}
+        assert (case.indicator("M1").status, case.indicator("M1").evidence_id) == ("observed", "E3")
+        await pilot.press("M", "o")  # filed now: o says as what
+        await pilot.pause()
+        assert "M1 is already observed as E3" in notices(app)
+        await pilot.press("escape", "ctrl+q")

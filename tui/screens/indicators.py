@@ -150,7 +150,8 @@ class IndicatorsScreen(ModalScreen[None]):
             self.reload(new.id)
 
     def _observe(self, ind: Indicator) -> None:
-        if ind.status == "observed":
+        """File it as evidence; again if the item it was filed as has been deleted."""
+        if ind.status == "observed" and ind.evidence_id is not None:
             self.notify(f"{ind.id} is already observed as {ind.evidence_id}", severity="warning",
                         markup=False)
             return
