@@ -85,3 +85,30 @@ async def test_an_empty_title_is_refused_then_a_new_title_and_question_are_saved
         await pilot.press("ctrl+q")
     info = stored_info(db_path)
     assert (info.title, info.question) == ("Istanbul [i]2022[/i]", "What ended the talks?")
+
+
+async def test_a_bottom_line_without_spaces_shows_beside_its_label(db_path, make_app):
+    """A first line with no space in reach (Chinese, a long link) starts beside "Bottom
+    line:" (found by a tester: it went under the label, so one line showed only
+    "Bottom line:…", and two lines wasted the first)."""
+    without_conclusion(db_path)
+    chinese = "谈判失败的原因是互不信任" * 20
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("D")
+        await pilot.pause()
+        app.screen.query_one("#conclusion").focus()
+        await paste(pilot, chinese + "\n\nThe long version.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        line = screen_text(app).splitlines()[1]
+        assert line.startswith(" Bottom line: 谈判失败的原因是互不信任谈判")
+        assert line.rstrip().endswith("… · B: whole conclusion")
+        await pilot.press("ctrl+q")
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 48)) as pilot:  # tall: two lines, both used
+        first, second = screen_text(app).splitlines()[1:3]
+        assert first.startswith(" Bottom line: 谈判失败的原因是互不信任")
+        assert second.lstrip()[:4] in (chinese * 2)  # the same run, folded on
+        assert second.rstrip().endswith("… · B: whole conclusion")
+        await pilot.press("ctrl+q")

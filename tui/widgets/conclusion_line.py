@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, chop_cells
 from rich.console import Console
 from rich.text import Text
 from textual.reactive import var
@@ -44,7 +45,7 @@ def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) 
     room = (width * lines + 2) * 4
     line, more = first_line(conclusion)
     cut = len(line) > room and bool(line[room:].strip())
-    body = visible(" ".join(line[:room].split()))
+    body = _first_word_beside_label(visible(" ".join(line[:room].split())), width - len(LABEL))
     hint = MORE if width >= len(MORE) + 20 else ""
     out = Text(no_wrap=False)
     out.append(LABEL, style="bold")
@@ -69,6 +70,17 @@ def conclusion_lines(conclusion: str, width: int, lines: int, console: Console) 
     last.append("…")
     last.append(hint, style="dim italic")
     return _joined(kept)
+
+
+def _first_word_beside_label(body: str, room: int) -> str:
+    """``body`` with its first word broken after ``room`` cells if it cannot sit beside the
+    label whole (Chinese, a long link): Rich's wrap would move it under the label, and a
+    one-line bottom line then showed "Bottom line:…" and nothing of it."""
+    word = body.split(" ", 1)[0]
+    if room <= 0 or cell_len(word) <= room:
+        return body
+    head = chop_cells(word, room)[0]
+    return f"{head} {body[len(head):]}"  # the space falls at the line's end, where wrap drops it
 
 
 def _joined(lines: list[Text]) -> Text:
