@@ -502,8 +502,10 @@ class Store(CaseEdits):
         if why is None:
             try:
                 current = identity(self.path)
+            except FileNotFoundError:
+                current, why = None, "the file was deleted or moved away"
             except OSError as exc:
-                current, why = None, f"it cannot be checked ({_os_reason(exc)})"
+                current, why = None, f"it cannot be checked: {_os_reason(exc)}"
             if current is not None and current != self._db_ident:
                 why = (f"the file now has {current.nlink} names (a hard link)"
                        if current.nlink > 1 else "the file was changed by another program")

@@ -223,3 +223,32 @@ def test_a_journal_replaced_under_a_writer_keeps_its_edits_somewhere_named(db: P
     assert f"your acknowledged edits are saved in {rescued}" in message
     copy = Store.open(rescued, readonly=True).case(CASE_ID).item("X0").ratings
     assert (copy["H1"], copy["H2"], copy["H3"]) == ("C", "I", "N")
+
+
+async def test_a_running_workbench_says_its_database_file_was_deleted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database file deleted under a running workbench: the refusal says so in plain
+    words, and names where the edits so far are kept (found by a tester: it said "it cannot
+    be checked (No such file or directory)", the system's words, in a second pair of brackets)."""
+    from tests.tui.conftest import notices, opened
+    from tui.app import WeighApp
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    db = tmp_path / "weigh.json"
+    with Store.open(db) as store:
+        store.put_case(base_case())
+    app = WeighApp(db, state_file=tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await opened(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        db.unlink()
+        await pilot.press("i")
+        await pilot.pause()
+        said = notices(app)
+        assert "edit NOT saved" in said and "the file was deleted or moved away" in said
+        assert "No such file" not in said
+        rescued = list(tmp_path.glob("weigh.json.rescued-*"))
+        assert len(rescued) == 1 and str(rescued[0]) in said
+    with Store.open(rescued[0], readonly=True) as kept:
+        assert kept.case(CASE_ID) is not None
