@@ -568,7 +568,7 @@ class HypDelete(Record):
         return HypRestore(**self._fields(HypDelete))
 
     def describe(self) -> str:
-        return f"deleted hypothesis {self.id} with {self._count()} ratings"
+        return f"deleted hypothesis {self.id} with {counted(self._count(), 'rating')}"
 
     def _count(self) -> int:
         return len(self.ratings) + sum(map(len, self.layers.get("ratings_by", {}).values()))
@@ -589,7 +589,7 @@ class HypRestore(HypDelete):
         return HypDelete(**self._fields(HypDelete))
 
     def describe(self) -> str:
-        return f"restored hypothesis {self.id} with {self._count()} ratings"
+        return f"restored hypothesis {self.id} with {counted(self._count(), 'rating')}"
 
 
 class EvAdd(Record):

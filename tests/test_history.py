@@ -312,3 +312,14 @@ def test_an_indicators_status_change_says_old_and_new(tmp_path):
         text = record.describe()
     assert "status watching → lapsed" in text
     assert "expected_by 1993-07-01 → 1993-08-01" in text
+
+
+def test_a_column_with_one_rating_is_counted_in_the_singular(tmp_path: Path) -> None:
+    """'with 1 rating', not 'with 1 ratings' (found by a tester in the ranking history)."""
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(base_case())
+        store.add_hypothesis("c", Hypothesis(id="H3", title="Three"))
+        store.set_rating("c", "E1", "H3", "C")
+        store.revert(store.delete_hypothesis("c", "H3"))
+        said = [r.describe() for r in store.history("c")[-2:]]
+    assert said == ["deleted hypothesis H3 with 1 rating", "restored hypothesis H3 with 1 rating"]
