@@ -150,3 +150,20 @@ async def test_a_ranking_longer_than_its_panel_says_what_it_leaves_out_and_follo
         panel = screen_text(app).split("As of")[0]
         assert "H14 " in panel and " H1 " not in panel and "more hypotheses" in panel
         await pilot.press("ctrl+q")
+
+
+async def test_one_item_and_one_pair_are_counted_in_the_singular(tmp_path: Path, make_app) -> None:
+    """'1 item taking part', '1 of 1 pair' (found by a tester: '1 items', '1 of 1 pairs')."""
+    case = band_case().model_copy(update={
+        "hypotheses": band_case().hypotheses[:2],
+        "evidence": [Evidence(id="E1", title="one", ratings={"H1": "C"})]})
+    path = tmp_path / "one.json"
+    with Store.open(path) as store:
+        store.put_case(case)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        text = flat_text(app)
+        assert "· 1 item taking part" in text and "1 of 1 pair: no item tells them apart" in text
+        await pilot.press("escape", "ctrl+q")

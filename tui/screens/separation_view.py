@@ -23,6 +23,7 @@ from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, all_separations, separating_items, watching_between
 from hypotheses.summary import verdict
 from hypotheses.visible import visible
+from hypotheses.vocabulary import counted
 from tui.widgets.matrix import RATING_STYLES
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ class SeparationView(ModalScreen[None]):
         v = verdict(a, self.model)
         head = Text()
         head.append("What the evidence tells apart", style="bold")
-        head.append(f" · {scoring_model(self.model).label} · {len(a.used)} items taking part", style="dim")
+        head.append(f" · {scoring_model(self.model).label} · {counted(len(a.used), 'item')} taking part",
+                    style="dim")
         if a.as_of is not None:
             head.append(f" · as of {a.as_of.isoformat()}", style="italic")
         untold = sum(1 for s in self.pairs if not s.items)
@@ -97,7 +99,8 @@ class SeparationView(ModalScreen[None]):
         head.append(v.brief, style="bold #c05600" if not v.separated else "bold")
         if untold:
             head.append("\n")
-            head.append(f"{untold} of {len(self.pairs)} pairs: no item tells them apart", style=UNTOLD)
+            head.append(f"{untold} of {counted(len(self.pairs), 'pair')}: no item tells them apart",
+                        style=UNTOLD)
         with Vertical(id="separation-view", classes="form-dialog -wide"):
             yield Static(head, id="separation-head")
             table: DataTable[Text] = DataTable(id="separation-table", cursor_type="row", zebra_stripes=True)
