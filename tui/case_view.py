@@ -255,6 +255,12 @@ class CaseView:
         """The case on show is a team case (lenses, votes, disagreement)."""
         return self.case is not None and is_team(self.case)
 
+    def colleague_shown(self) -> str | None:
+        """The analyst whose votes the lens shows, when it is not you (nor the team's): your
+        rating keys write votes this lens does not show."""
+        lens = self.state.lens
+        return lens if self.team and lens not in (None, TEAM, self.me) else None
+
     def lens_words(self) -> str | None:
         """'team' or 'ben' for the top line ('team without 3 cells you have not rated' while
         votes are hidden from you); None for a one-analyst case."""

@@ -184,7 +184,11 @@ class EditSession:
         self._did(record, (eid, hid))
         before = self.view.analysis
         self._reread(eid)
-        return Change("item", (eid, hid), before)
+        other = self.view.colleague_shown()
+        said = None if other is None else (
+            f"Your vote on {eid} × {hid}{f': {code}' if code else ' cleared'}, which {other}'s "
+            "lens does not show (l switches the lens)")
+        return Change("item", (eid, hid), before, message=said)
 
     def set_note(self, eid: str, hid: str, text: str) -> Change:
         """Write, change or (empty text) remove the note on one cell."""

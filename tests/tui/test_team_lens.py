@@ -272,3 +272,35 @@ def test_the_disagreement_sort_leaves_out_the_cells_hidden_from_you() -> None:
     assert [ev.id for ev in view.rows()] == ["E1", "E2"]
     view.toggle_reveal()
     assert [ev.id for ev in view.rows()] == ["E2", "E1"]
+
+
+async def test_rating_under_a_colleagues_lens_says_where_the_vote_went(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rating key pressed while the lens shows another analyst's votes writes yours, which
+    that lens does not show: the screen says so (found by a tester: the cell stayed as it
+    was, without a word, as if the key had done nothing)."""
+    make_team(db_path)
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen: MainScreen = app.screen
+        eid, hid = screen.matrix.current()
+        await pilot.press("l")
+        assert "lens: ana" in top_line(app)
+        shown = screen.matrix.get_cell(eid, f"h:{hid}").plain.strip()
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == shown  # ana's, as before
+        assert (f"Your vote on {eid} × {hid}: I, which ana's lens does not show "
+                "(l switches the lens)") in notices(app)
+        await pilot.press("l", "c")  # your own lens shows your vote: no word needed
+        await pilot.pause()
+        assert "lens: ben" in top_line(app)
+        assert screen.matrix.get_cell(eid, f"h:{hid}").plain.strip() == "C"
+        assert notices(app).count("Your vote") == 1
+        await pilot.press("l", "l", "backspace")  # the team's lens, then ana's again
+        await pilot.pause()
+        assert "lens: ana" in top_line(app)
+        assert (f"Your vote on {eid} × {hid} cleared, which ana's lens does not show "
+                "(l switches the lens)") in notices(app)
+        await pilot.press("ctrl+q")
