@@ -43,7 +43,7 @@ from tinydb.storages import Storage
 
 from evidence.case_lines import SyncedDoc, case_pieces, read_cases, share_equal_values
 from evidence.db_files import FileIdentity, identity, open_regular
-from evidence.errors import CorruptDatabase, StoreError
+from evidence.errors import CorruptDatabase, NotWeighs, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
 from evidence.operations import RECORD_SCHEMA, upgrade_record
 from evidence.parse_errors import TOO_MANY_DIGITS, not_json
@@ -234,7 +234,7 @@ class WeighStorage(Storage):
             if schema == SCHEMA:
                 return db
             if schema > SCHEMA:
-                raise CorruptDatabase(f"{self.path}: {newer(schema)}; file left untouched")
+                raise NotWeighs(f"{self.path}: {newer(schema)}; file left untouched")
         return self._migrate(data, error)
 
     def _schema_of(self, db: DbFile) -> int:
@@ -253,7 +253,8 @@ class WeighStorage(Storage):
         schema = raw_schema(doc)
         if schema is None or schema >= SCHEMA:
             assert error is not None
-            raise CorruptDatabase(f"{self.path}: {diagnose(data, error)}; file left untouched")
+            kind = NotWeighs if not_ours(doc) else CorruptDatabase
+            raise kind(f"{self.path}: {diagnose(data, error)}; file left untouched")
         missing = [n for n in range(schema, SCHEMA) if n not in MIGRATIONS]
         if missing:
             raise CorruptDatabase(
@@ -468,6 +469,21 @@ def diagnose(data: bytes, exc: ValidationError) -> str:
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
         return newer(schema)
     return f"damaged: {describe(exc, doc)}"
+
+
+def not_ours(doc: Any) -> bool:
+    """A parsed file (None: it did not parse) that is whole but not this weigh's: another
+    program's JSON, or a newer weigh's database (:func:`diagnose` says which)."""
+    if doc is None:
+        return False
+    if not isinstance(doc, dict) or META not in doc:
+        return True
+    meta = doc[META]
+    first = next(iter(meta.values()), None) if isinstance(meta, dict) else None
+    if not isinstance(first, dict) or first.get("format") != "weigh":
+        return True
+    schema = first.get("schema")
+    return isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA
 
 
 def newer(schema: int) -> str:

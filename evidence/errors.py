@@ -15,6 +15,11 @@ class CorruptDatabase(StoreError):
     """The file exists but is not a readable weigh database; it is left untouched."""
 
 
+class NotWeighs(CorruptDatabase):
+    """A whole file that is not this weigh's to repair: another program's JSON, or a
+    database a newer weigh wrote. Never offered to be set aside as damaged."""
+
+
 class NotAFile(StoreError):
     """Something other than a regular file (a folder, FIFO, device) where weigh keeps
     one of its files: not damage weigh may set aside, but a path to fix by hand."""

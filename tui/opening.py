@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.errors import CorruptDatabase, DatabaseLocked, StoreError, WeighError
+from evidence.errors import CorruptDatabase, DatabaseLocked, NotWeighs, StoreError, WeighError
 from evidence.lock import holder
 from tui.state_file import export_folder, last_case
 
@@ -38,7 +38,8 @@ def open_workbench(db_path: Path, state_file: Path) -> Opened:
     try:
         store = open_for_editing(db_path)
     except StoreError as exc:
-        return Opened(None, error=str(exc), damaged=isinstance(exc, CorruptDatabase))
+        damaged = isinstance(exc, CorruptDatabase) and not isinstance(exc, NotWeighs)
+        return Opened(None, error=str(exc), damaged=damaged)
     except WeighError as exc:  # e.g. the bundled case failed to load
         return Opened(None, error=str(exc))
     wanted = last_case(state_file, db_path)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, Hypothesis
@@ -197,3 +199,37 @@ async def test_a_read_only_window_gives_no_first_steps_it_could_not_take(tmp_pat
             guide = app.screen.query_one("#guide")
             assert guide.display is False  # the case drawn, the guide asked and hidden
             await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("what", ["foreign", "newer"])
+async def test_a_file_that_is_not_damaged_is_never_offered_to_be_set_aside(
+        what: str, tmp_path: Path, db_path: Path, make_app) -> None:
+    """Another program's JSON, or a database a newer weigh wrote, is whole: S would rename it
+    and start an empty database under its name (found by a tester: both were called "the
+    damaged file" and offered to be set aside, an easy key to press for anyone running an
+    older weigh on their database)."""
+    import json
+
+    from evidence.database import SCHEMA
+
+    if what == "foreign":
+        path = tmp_path / "notes.json"
+        path.write_text('{"_default": {"1": {"name": "my notes"}}}')
+    else:
+        path = db_path
+        doc = json.loads(path.read_text())
+        next(iter(doc["_meta"].values()))["schema"] = SCHEMA + 1
+        path.write_text(json.dumps(doc))
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, OpenErrorScreen)
+        text = flat_text(app)
+        assert ("not a weigh database" if what == "foreign" else "written by a newer weigh") in text
+        assert "set the damaged file aside" not in text and "Set aside" not in text
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenErrorScreen)
+        await pilot.press("q")
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.broken-*"))
