@@ -304,3 +304,28 @@ async def test_rating_under_a_colleagues_lens_says_where_the_vote_went(
         assert (f"Your vote on {eid} × {hid} cleared, which ana's lens does not show "
                 "(l switches the lens)") in notices(app)
         await pilot.press("ctrl+q")
+
+
+async def test_the_export_dialog_writes_the_lens_on_show_and_says_so(
+        db_path: Path, tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A summary exported while a colleague's lens is on show is that lens's, as the model
+    and the as-of date are the screen's (found by a tester: it was the team's, and the
+    dialog did not say, so the file ranked otherwise than the screen it was written from)."""
+    from tests.tui.host import paste
+
+    make_team(db_path)
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    out = tmp_path / "ana.md"
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l")
+        assert "lens: ana" in top_line(app)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: "Summaries use" in flat_text(app), "the export dialog")
+        assert "Summaries use model weighted, all dates, ana's votes." in flat_text(app)
+        await pilot.press("tab", "ctrl+u")
+        await paste(pilot, str(out))
+        await pilot.press("ctrl+s")
+        await until(pilot, out.exists, "the file written")
+        await pilot.press("ctrl+q")
+    assert "(lens ana)" in out.read_text()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from evidence.db_files import EXPORT_IN_APP, DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
+from hypotheses.team import TEAM, is_team, lens_words
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
@@ -45,7 +46,9 @@ class ExportDialog(FileDialog[Path]):
     JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None,
-                 folder: Path | None = None, db: Path | None = None) -> None:
+                 folder: Path | None = None, db: Path | None = None, lens: str | None = None) -> None:
+        """``lens``: a team case's lens on show (None: the team's), written and said as the
+        model and the as-of date are."""
         super().__init__()
         # where the last export went is offered again, unless exports go only to one folder
         self.folder = export_place().folder or folder
@@ -53,6 +56,7 @@ class ExportDialog(FileDialog[Path]):
         self.case = case
         self.model = model
         self.as_of = as_of
+        self.lens = lens or TEAM
         self.fmt = "md"
 
     def compose(self) -> ComposeResult:
@@ -60,7 +64,7 @@ class ExportDialog(FileDialog[Path]):
             yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
-            )
+            ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "")
             yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")
@@ -114,10 +118,10 @@ class ExportDialog(FileDialog[Path]):
         self._start(path)
 
     def _start(self, path: Path) -> None:
-        case, fmt, model, as_of, db = self.case, self.fmt, self.model, self.as_of, self.db
+        case, fmt, model, as_of, db, lens = self.case, self.fmt, self.model, self.as_of, self.db, self.lens
 
         def job() -> Path:
-            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db))
+            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db, lens=lens))
             lost = file_format(fmt).loss_report(case)  # as the CLI prints them
             if lost:
                 self.app.call_from_thread(

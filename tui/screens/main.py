@@ -419,7 +419,8 @@ class MainScreen(Screen[None]):
         assert self.case is not None
         state = self.session.view.state
         self.app.push_screen(
-            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path),
+            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
+                         lens=state.lens),
             self._exported,
         )
 
