@@ -16,7 +16,7 @@ from textual.widgets import Input, Select
 from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import flat_text, screen_text, until
 from tests.tui.host import Host, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
@@ -351,3 +351,23 @@ async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
     assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
     assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
     assert "\n  indicators (PARC has none): M1, M2, " in app.notes[0][0]
+
+
+async def test_the_export_dialog_says_it_writes_the_whole_case_while_f_scores_the_shown(
+        db_path: Path, make_app) -> None:
+    """With f on, the ranking scores only the filtered items, but an export is of the whole
+    case: the dialog says so (found by a tester: it said only the model and the dates, and
+    the file ranked otherwise than the screen it was written from)."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"gomel", "enter", "f")
+        await pilot.pause()
+        assert "scoring only these 1" in flat_text(app)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: "Summaries use" in flat_text(app), "the export dialog")
+        assert ("Summaries use model weighted, all dates; the whole case, not only the 1 item "
+                "the filter shows.") in flat_text(app)
+        await pilot.press("escape", "f", "ctrl+e")  # the whole case scored: nothing to add
+        await until(pilot, lambda: "Summaries use" in flat_text(app), "the export dialog")
+        assert "Summaries use model weighted, all dates." in flat_text(app)
+        await pilot.press("escape", "ctrl+q")

@@ -21,6 +21,7 @@ from evidence.db_files import EXPORT_IN_APP, DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
 from hypotheses.team import TEAM, is_team, lens_words
+from hypotheses.vocabulary import counted
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
@@ -46,10 +47,13 @@ class ExportDialog(FileDialog[Path]):
     JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None,
-                 folder: Path | None = None, db: Path | None = None, lens: str | None = None) -> None:
+                 folder: Path | None = None, db: Path | None = None, lens: str | None = None,
+                 scoring_shown: int | None = None) -> None:
         """``lens``: a team case's lens on show (None: the team's), written and said as the
-        model and the as-of date are."""
+        model and the as-of date are. ``scoring_shown``: how many items the screen scores
+        alone (f, a filter's): an export is of the whole case, which the dialog says."""
         super().__init__()
+        self.scoring_shown = scoring_shown
         # where the last export went is offered again, unless exports go only to one folder
         self.folder = export_place().folder or folder
         self.db = DbFiles.at(db) if db is not None else None  # its files are never a target
@@ -65,6 +69,9 @@ class ExportDialog(FileDialog[Path]):
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
             ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "")
+            if self.scoring_shown is not None:
+                scope += (f"; the whole case, not only the {counted(self.scoring_shown, 'item')} "
+                          "the filter shows")
             yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")

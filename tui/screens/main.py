@@ -420,7 +420,8 @@ class MainScreen(Screen[None]):
         state = self.session.view.state
         self.app.push_screen(
             ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
-                         lens=state.lens),
+                         lens=state.lens, scoring_shown=len(self.session.view.shown)
+                         if state.filter_query and state.score_shown else None),
             self._exported,
         )
 
