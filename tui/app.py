@@ -114,7 +114,7 @@ class WeighApp(App[int]):
                                              damaged=opened.damaged))
             if held:
                 self.notify(f"{held} key{'s' if held != 1 else ''} typed while the database "
-                            "opened were not used", severity="warning")
+                            f"opened {'was' if held == 1 else 'were'} not used", severity="warning")
             self._started()
         else:
             self.store = opened.session.store

@@ -46,7 +46,7 @@ class HeldKeys:
             if left():
                 dropped = len(held) + 1
                 screen.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while the case "
-                              "opened were not used", severity="warning")
+                              f"opened {'was' if dropped == 1 else 'were'} not used", severity="warning")
                 break
             bound = screen.active_bindings.get(key)
             if bound is not None and bound.enabled:

@@ -147,7 +147,7 @@ async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
         release.set()
         await opened(pilot)
         assert isinstance(app.screen, HelpScreen)  # ? opened the help, last of the keys acted on
-        assert "1 key typed while the case opened were not used" in notices(app)
+        assert "1 key typed while the case opened was not used" in notices(app)
         assert shell.matrix.item(first[0].id).ratings.get("H1") == code1
         assert shell.matrix.item(first[1].id).ratings.get("H1") == code2
         await pilot.press("escape")
