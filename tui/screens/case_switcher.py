@@ -83,14 +83,16 @@ class CaseSwitcher(ModalScreen[str | None]):
             yield OptionList(*self._options(summaries), id="case-list")
             yield Static("No cases yet." if not summaries else "", id="no-cases",
                          classes="dialog-keys")
+            read_only = read_only_reason(self.store) is not None
             yield Static(
-                f"{OPEN_MARK.strip()} open now · enter open · n new empty case · i import a file"
-                " · s sync with a shared file · del delete (asks) · u undoes · esc cancel",
-                classes="dialog-keys",
+                f"{OPEN_MARK.strip()} open now · enter open · "
+                + ("esc cancel · read-only: no case can be made, imported, synced or deleted"
+                   if read_only else "n new empty case · i import a file · s sync with a shared "
+                   "file · del delete (asks) · u undoes · esc cancel"),
+                id="switcher-keys", classes="dialog-keys",
             )
             yield SyncReport(id="sync-result-box")
             with Horizontal(classes="form-buttons"):
-                read_only = read_only_reason(self.store) is not None
                 yield Button("New (n)", id="new", disabled=read_only)
                 yield Button("Import (i)", id="import", disabled=read_only)
                 yield Button("Cancel (esc)", id="cancel")
