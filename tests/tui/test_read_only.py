@@ -121,6 +121,9 @@ async def test_the_case_switcher_and_the_indicators_panel_refuse_their_edits_too
         await pilot.pause()
         panel = app.screen
         assert isinstance(panel, IndicatorsScreen)
+        keys = str(panel.query_one("#indicator-keys").render())  # only what works, as above
+        assert "read-only: no indicator can be added, edited, observed or deleted" in keys
+        assert "a add" not in keys and "u undo" not in keys
         await each_says_why(pilot, app, ("a", "e", "o", "l", "delete", "enter", "u"))
         await pilot.press("escape", "ctrl+q")
 

@@ -76,8 +76,11 @@ class IndicatorsScreen(ModalScreen[None]):
             yield indicators
             yield Static(id="indicators-summary")
             yield Static(Text(
+                "↑/↓ move · ? keys · esc close · read-only: no indicator can be added, edited, "
+                "observed or deleted" if indicators.read_only else
                 "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "
-                "u undo · ? keys · esc close", style="italic"), classes="dialog-keys")
+                "u undo · ? keys · esc close", style="italic"), id="indicator-keys",
+                classes="dialog-keys")
 
     def key_sections(self) -> list[KeySection]:
         """Help and the command palette, while the panel is open."""
