@@ -21,9 +21,10 @@ from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
 from tui.case_editor import editor
-from tui.read_only import read_only_reason
+from tui.read_only import GuardsEdits
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from hypotheses.models import Hypothesis
     from tui.case_view import CaseView, Focus
     from tui.shown import Shown
@@ -32,8 +33,6 @@ BAR_FULL = "█"
 BAR_EMPTY = "░"
 BAND_MARK = "≈"
 HYPOTHESIS_ACTIONS = frozenset({"open_hypothesis", "edit_hypothesis", "delete_hypothesis"})
-#: The keys that edit: dimmed in a read-only workbench (``tui.read_only``).
-EDITS = frozenset({"edit_hypothesis", "delete_hypothesis"})
 
 
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
@@ -89,10 +88,11 @@ def filter_label(view: CaseView) -> str | None:
     return f"{state.filter_query}, only the {len(view.shown)} shown (f: all)"
 
 
-class RankingPanel(Widget, can_focus=True):
+class RankingPanel(GuardsEdits, Widget, can_focus=True):
     """Hypotheses best first, with bars, the disagreement mark and the evidence count;
     bound to ``MainScreen.shown``."""
 
+    EDITS: ClassVar[frozenset[str]] = frozenset({"edit_hypothesis", "delete_hypothesis"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
@@ -178,11 +178,8 @@ class RankingPanel(Widget, can_focus=True):
             return None
         return True
 
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        if action not in EDITS or self.shown is None:
-            return None
-        return read_only_reason(self.shown.session.store)
+    def edited_store(self) -> Store | None:
+        return None if self.shown is None else self.shown.session.store
 
     def selected(self) -> Hypothesis | None:
         """This panel's choice when it has focus, else the matrix's column (the palette)."""
