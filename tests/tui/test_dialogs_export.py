@@ -219,7 +219,7 @@ async def test_overwrite_asks_first(case: Case, tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_path(pilot, str(target))
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # the path is checked in a thread
         assert isinstance(app.screen, ConfirmScreen)
         assert f"{target} exists. Overwrite it?" in shown(app, "#confirm-message")
         await pilot.press("n")
@@ -227,11 +227,44 @@ async def test_overwrite_asks_first(case: Case, tmp_path: Path) -> None:
         assert isinstance(app.screen, ExportDialog)
         assert target.read_text() == "keep me"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
     assert app.results == [target]
     assert target.read_bytes() == export_bytes(case, "md")
+
+
+async def test_escape_while_the_path_is_checked_cancels_and_asks_nothing(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path is checked in a thread (it may read the file there, on a slow disk): escape
+    meanwhile closes the dialog, and the check's answer, when it comes, neither asks
+    "Overwrite?" nor writes."""
+    import threading
+
+    from tui.screens import export_dialog
+
+    target = tmp_path / "old.md"
+    target.write_text("keep me")
+    checking, release = threading.Event(), threading.Event()
+
+    def slow_check(*args: Any) -> None:
+        checking.set()
+        release.wait(10)
+
+    monkeypatch.setattr(export_dialog, "export_target_problem", slow_check)
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(target))
+        await pilot.press("ctrl+s")
+        assert checking.wait(10)
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, (ConfirmScreen, ExportDialog))
+    assert app.results == [None]
+    assert target.read_text() == "keep me"
 
 
 async def test_escape_cancels(case: Case) -> None:

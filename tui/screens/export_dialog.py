@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,6 +54,7 @@ class ExportDialog(FileDialog[Path]):
         self.model = model
         self.as_of = as_of
         self.fmt = "md"
+        self._checking = False  # the path is being checked (a second ctrl+s waits for it)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
@@ -95,17 +96,33 @@ class ExportDialog(FileDialog[Path]):
         self.fmt = new
 
     def action_submit(self) -> None:
-        """Check the path, ask before overwriting, then write in a thread."""
+        """Check the path (in a thread: it may read the file there), ask before
+        overwriting, then write in a thread."""
         typed = self.typed_target("give a file name to write to")
-        if typed is None:
+        if typed is None or self._checking:
             return
+        self._checking = True
+        self._check(typed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
+    def _check(self, typed: str) -> None:
         path = Path(typed)
-        problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
+        try:
+            problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
+            exists = problem is None and path.exists()
+        except OSError as exc:  # the folder went away meanwhile, say: the write would fail too
+            problem, exists = f"{path}: cannot be checked ({exc.strerror or exc})", False
+        self.app.call_from_thread(self._checked, path, problem, exists)
+
+    def _checked(self, path: Path, problem: str | None, exists: bool) -> None:
+        self._checking = False
+        if self.app.screen is not self:  # cancelled while the check ran
+            return
         if problem is not None:
             self.show_error(problem)
             return
         self.show_error("")  # this path is fine: a refusal of the one typed before goes
-        if path.exists():
+        if exists:
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Overwrite it?"),
                 lambda yes: self._start(path) if yes else None,
