@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tinydb import TinyDB
@@ -335,7 +336,8 @@ def test_an_indicator_observed_while_a_worker_types_waits_and_skips_every_id_eve
 
 def test_a_record_that_is_not_an_object_is_refused_in_words() -> None:
     """A hand-edited trail can hold a list or a number where a record goes."""
-    for raw in ([], 5, "rate"):
+    raws: list[Any] = [[], 5, "rate"]
+    for raw in raws:
         with pytest.raises(ValueError) as refused:
-            operations.parse_record(raw)  # type: ignore[arg-type]
+            operations.parse_record(raw)
         assert operations.record_problem(refused.value) == "not an object with named fields"
