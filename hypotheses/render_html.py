@@ -220,13 +220,15 @@ def _timeline_cell(
     colours: dict[str, str],
 ) -> None:
     cell_w, cell_h = size
-    leaders = point.band[model] or ("",)
+    unweighed = point.unweighed.get(model, ())
+    # a top score no item had rated is no verdict: grey, unnamed, like no leader at all
+    leaders = ("",) if unweighed else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): " + \
-        standing_text(point.band[model])
+        standing_text(point.band[model], unweighed)
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
-    if len(leaders) == 1 and cell_w >= 26:
+    if len(leaders) == 1 and leaders[0] and cell_w >= 26:
         chart.text(x + cell_w / 2, y + cell_h / 2 + 4, _short(leaders[0], 5), size="11", fill="#fff",
                    anchor="middle", weight="600")
 

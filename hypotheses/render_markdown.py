@@ -56,9 +56,11 @@ def _timeline(r: Report) -> list[str]:
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
     out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): "
-            f"{m.label} {md(standing_text(first.band[m.name]))}" for m in SCORING_MODELS]
+            f"{m.label} {md(standing_text(first.band[m.name], first.unweighed[m.name]))}"
+            for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before))} → {md(standing_text(c.after))}"
+            f"{md(standing_text(c.before, c.before_unweighed))} → "
+            f"{md(standing_text(c.after, c.after_unweighed))}"
             for c in r.changes]
     return out
 

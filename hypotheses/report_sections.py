@@ -244,8 +244,14 @@ def undated_note(undated: int) -> str:
     return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
 
 
-def standing_text(ids: tuple[str, ...]) -> str:
-    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band."""
+def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = ()) -> str:
+    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band; a top
+    score no item had rated (``unweighed``) is no verdict, as the verdict says: 'no verdict:
+    top score H2 rests on no rated item' (and '; not separated: H1, H2' when others are near)."""
+    if unweighed:
+        rests = "rests" if len(unweighed) == 1 else "rest"
+        text = f"no verdict: top score {', '.join(unweighed)} {rests} on no rated item"
+        return text + (f"; not separated: {', '.join(ids)}" if set(ids) - set(unweighed) else "")
     if not ids:
         return "none"
     return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"

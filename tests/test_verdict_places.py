@@ -1,0 +1,60 @@
+"""Every place that says who leads says no more than the verdict: the reports' leader over
+time, their leaders by model, the models' agreement, the hypothesis view and the team lens
+(hand-computed cases)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.render_html import render_html
+from hypotheses.render_markdown import render_markdown
+from hypotheses.replay import leaders_over_time, verdict_changes
+from hypotheses.summary import findings
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
+
+TODAY = date(2026, 12, 7)
+
+
+def _case(*items: tuple[str, dict[str, Rating], date | None], hyps: tuple[str, ...] = ("H1", "H2")) -> Case:
+    return Case(id="t", title="Timeline",
+                hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in hyps],
+                evidence=[Evidence(id=eid, title=f"item {eid}", ratings=r, event_date=d)
+                          for eid, r, d in items])
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + 3)
+    return text[start:end if end > 0 else None]
+
+
+def unrated_first() -> Case:
+    """E1 (1 Jan) rates only H1, I; E2 and E3 (1 Feb, 1 Mar) rate H1 C and H2 II.
+    1 Jan: weighted H1 −1, H2 0 — H2 tops the band alone, but no item taking part rates it
+    (Bayes: H1 −ln 2 against H2 0, exactly one item, so H2 alone too).
+    1 Feb: H1 −1, H2 −2 (Bayes H1 0, H2 −2 ln 2): H1 alone, rated. 1 Mar: H1 −1, H2 −4."""
+    return _case(("E1", {"H1": "I"}, date(2022, 1, 1)),
+                 ("E2", {"H1": "C", "H2": "II"}, date(2022, 2, 1)),
+                 ("E3", {"H1": "C", "H2": "II"}, date(2022, 3, 1)))
+
+
+def test_the_leader_over_time_never_crowns_a_hypothesis_nobody_had_rated() -> None:
+    points = leaders_over_time(unrated_first())
+    assert [p.band["weighted"] for p in points] == [("H2",), ("H1",), ("H1",)]
+    assert [p.unweighed["weighted"] for p in points] == [("H2",), (), ()]
+    changes = verdict_changes(points)
+    assert [(c.as_of, c.model, c.before, c.after, c.before_unweighed) for c in changes
+            if c.model == "weighted"] == [(date(2022, 2, 1), "weighted", ("H2",), ("H1",), ("H2",))]
+    text = _section(render_markdown(findings(unrated_first(), today=TODAY)), "## Leader over time")
+    assert "led by H2" not in text
+    assert ("- 2022-01-01 (1 item): weighted inconsistency (PARC) no verdict: top score H2 rests on "
+            "no rated item") in text
+    assert ("- 2022-02-01: weighted inconsistency (PARC) no verdict: top score H2 rests on no rated "
+            "item → led by H1") in text
+    html = render_html(findings(unrated_first(), today=TODAY))
+    assert "led by H2" not in html
+    assert "no verdict: top score H2 rests on no rated item → <b>led by H1</b>" in html
