@@ -138,7 +138,7 @@ def _ranking(r: Report) -> list[str]:
         v = mv.verdict
         names = ", ".join(md(h) for h in leader_ids(f.analysis, mv.model.name)) or "none"
         if mv.kind == "unrated":  # a top score on no rated item is not a lead
-            names = f"no verdict (top score {names}, on no rated item)"
+            names = f"no verdict ({md(mv.unweighed)})"
         elif mv.kind == "band":
             names = f"not separated: {', '.join(md(h) for h in mv.ids)}"
         out.append(f"- {mv.model.label}: {names}" + ("" if mv.chosen else f" — {md(v.headline)}"))

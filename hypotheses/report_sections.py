@@ -37,6 +37,19 @@ class ModelVerdict:
     def label(self) -> str:
         return {"lead": "Leads", "band": "Not separated", "unrated": "Top score", "none": "Leads"}[self.kind]
 
+    @property
+    def unweighed(self) -> str:
+        """A top score on no rated item, in words: 'top score H1, H2, on no rated item', or
+        'top score H1, H3; H3 on no rated item' when a rated leader shares it ('' else)."""
+        if self.kind != "unrated":
+            return ""
+        names = ", ".join(self.ids)
+        v = self.verdict
+        unrated = [h.id for h, c in zip(v.leaders, v.coverage, strict=True) if not c.rated]
+        if len(unrated) == len(self.ids):
+            return f"top score {names}, on no rated item"
+        return f"top score {names}; {', '.join(unrated)} on no rated item"
+
 
 @dataclass(frozen=True)
 class RankRow:

@@ -58,3 +58,20 @@ def test_the_leader_over_time_never_crowns_a_hypothesis_nobody_had_rated() -> No
     html = render_html(findings(unrated_first(), today=TODAY))
     assert "led by H2" not in html
     assert "no verdict: top score H2 rests on no rated item → <b>led by H1</b>" in html
+
+
+def tied_with_unrated() -> Case:
+    """E1 rates H1 C, H2 I; H3 was added after and never rated: weighted H1 0, H2 −1, H3 0,
+    so H1 (rated) and H3 (no rating) share the top."""
+    return _case(("E1", {"H1": "C", "H2": "I"}, None), hyps=("H1", "H2", "H3"))
+
+
+def test_leaders_by_model_say_which_top_score_rests_on_no_rated_item() -> None:
+    """The list said 'top score H1, H3, on no rated item', as if H1 had no rating either."""
+    f = findings(tied_with_unrated(), today=TODAY)
+    text = _section(render_markdown(f), "## Ranking")
+    assert "- weighted inconsistency (PARC): no verdict (top score H1, H3; H3 on no rated item)" in text
+    assert "H1, H3, on no rated item" not in text
+    html = render_html(f)
+    assert "no verdict: top score H1, H3; H3 on no rated item" in html
+    assert "the top score rests on no rated item" not in html
