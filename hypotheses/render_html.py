@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
+from hypotheses.report_sections import (
+    Report,
+    agreement_text,
+    build_report,
+    separation_text,
+    standing_text,
+    undated_note,
+)
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 
@@ -276,5 +283,6 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
+        "agreement": agreement_text,
     }
     return _environment().get_template("report.html.j2").render(context)

@@ -6,7 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
+from hypotheses.report_sections import (
+    Report,
+    agreement_text,
+    build_report,
+    separation_text,
+    standing_text,
+    undated_note,
+)
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
 from hypotheses.vocabulary import RATING_NAMES, counted
@@ -146,7 +153,7 @@ def _ranking(r: Report) -> list[str]:
             out += [f"  - **Warning:** {md(w)}" for w in v.warnings]
     out += [
         "",
-        "The models agree on the leader."
+        agreement_text(r)
         if f.summary.models_agree
         else "**The models disagree on the leader**: read the evidence below before concluding.",
         "",

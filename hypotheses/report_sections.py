@@ -242,6 +242,26 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
     )
 
 
+def agreement_text(r: Report) -> str:
+    """Whether the models agree, in words that claim no leader a model does not name:
+    'The models agree on the leader.' only when each names it; else 'The models agree on
+    the top score (H1), but only … names it the leader' or '… but none of them names a
+    leader'; or 'The models disagree on the leader' (their top sets differ)."""
+    if not r.findings.analysis.agree:
+        return "The models disagree on the leader"
+    naming = [mv.model.label for mv in r.models if mv.kind == "lead"]
+    if len(naming) == len(r.models):
+        return "The models agree on the leader."
+    top = ", ".join(h.id for h in r.opening.verdict.leaders)
+    if not naming:
+        return (f"The models agree on the top score ({top}), but none of them names a leader: "
+                "see each model's verdict.")
+    names = " and ".join(naming)
+    verb = "names" if len(naming) == 1 else "name"
+    return (f"The models agree on the top score ({top}), but only {names} {verb} it the leader: "
+            "see each model's verdict.")
+
+
 def separation_text(s: Separation) -> str:
     """'H1 / H2: 3 items tell them apart (2 favour H1, 1 H2)' or that none does."""
     if not s.items:

@@ -5,6 +5,7 @@ time, their leaders by model, the models' agreement, the hypothesis view and the
 from __future__ import annotations
 
 from datetime import date
+from html import unescape
 from typing import TYPE_CHECKING
 
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -75,3 +76,36 @@ def test_leaders_by_model_say_which_top_score_rests_on_no_rated_item() -> None:
     html = render_html(f)
     assert "no verdict: top score H1, H3; H3 on no rated item" in html
     assert "the top score rests on no rated item" not in html
+
+
+def test_models_that_name_no_leader_are_not_said_to_agree_on_one() -> None:
+    """E1 rates H1, H2, H3 all C: every model scores them level (weighted 0, Bayes ln 2 each),
+    so none names a leader, and the reports said 'The models agree on the leader.'"""
+    f = findings(_case(("E1", {"H1": "C", "H2": "C", "H3": "C"}, None), hyps=("H1", "H2", "H3")),
+                 today=TODAY)
+    sentence = ("The models agree on the top score (H1, H2, H3), but none of them names a leader: "
+                "see each model's verdict.")
+    assert sentence in render_markdown(f) and sentence in unescape(render_html(f))
+    assert "agree on the leader" not in render_markdown(f) + render_html(f)
+
+
+def test_models_that_share_a_top_some_cannot_separate_say_which_name_it() -> None:
+    """E1 rates H1 C, H2 N: weighted and inconsistency score both 0 (not separated); Bayes puts
+    H1 ln 2 ahead, exactly one item, so H1 leads there alone. The top sets differ (H1, H2 vs
+    H1): the models disagree. With E2 rating H1 N, H2 I as well: weighted H1 0, H2 −1 (one
+    item: apart), Bayes H1 ln 2, H2 −ln 2 — every model names H1."""
+    one = findings(_case(("E1", {"H1": "C", "H2": "N"}, None)), today=TODAY)
+    assert "**The models disagree on the leader**" in render_markdown(one)
+    both = findings(_case(("E1", {"H1": "C", "H2": "N"}, None), ("E2", {"H1": "N", "H2": "I"}, None)),
+                    today=TODAY)
+    assert "The models agree on the leader." in render_markdown(both)
+    # one item of low credibility and relevance (weight ½) rates H1 N, H2 I: inconsistency
+    # H2 −1 (one item: apart); weighted H2 −½ and Bayes H2 −½ ln 2 (inside the band) — every
+    # model has H1 alone on top, only inconsistency separates it
+    low = Evidence(id="E1", title="item", credibility="low", relevance="low",
+                   ratings={"H1": "N", "H2": "I"})
+    banded = findings(Case(id="t", title="t", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
+                           evidence=[low]), today=TODAY)
+    sentence = ("The models agree on the top score (H1), but only inconsistency (Heuer) names it "
+                "the leader: see each model's verdict.")
+    assert sentence in render_markdown(banded) and sentence in unescape(render_html(banded))
