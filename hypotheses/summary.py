@@ -273,8 +273,10 @@ def not_separated_text(ids: tuple[str, ...]) -> str:
     return f"Not separated: {', '.join(ids)} within one medium item"
 
 
-def _items(n: float) -> str:
-    return f"{n:.1f} item{'' if round(n, 1) == 1 else 's'} of medium weight"
+def items_text(n: float, short: bool = False) -> str:
+    """'1.0 item of medium weight', '2.5 items of medium weight' ('… medium items' short)."""
+    plural = "" if round(n, 1) == 1 else "s"
+    return f"{n:.1f} medium item{plural}" if short else f"{n:.1f} item{plural} of medium weight"
 
 
 def _headline(
@@ -314,8 +316,8 @@ def _headline(
     (h,), (c,) = leaders, covs
     return (
         f"Under {sm.label}, {h.id} leads by {sm.format_margin(margin)} "
-        f"({_items(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
-        f"{h.id} leads by {sm.format_margin(margin)} ({sm.items(margin):.1f} medium items); "
+        f"({items_text(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
+        f"{h.id} leads by {sm.format_margin(margin)} ({items_text(sm.items(margin), short=True)}); "
         f"{c.rated}/{total} rated, +{c.for_} −{c.against}",
     )
 

@@ -109,3 +109,35 @@ def test_models_that_share_a_top_some_cannot_separate_say_which_name_it() -> Non
     sentence = ("The models agree on the top score (H1), but only inconsistency (Heuer) names it "
                 "the leader: see each model's verdict.")
     assert sentence in render_markdown(banded) and sentence in unescape(render_html(banded))
+
+
+def test_the_hypothesis_view_never_says_a_top_score_on_no_rated_item_leads() -> None:
+    """E1 rates H1 I; H2 was never rated: weighted H1 −1, H2 0, so H2 tops alone on nothing.
+    The view's standing said 'leads' above a verdict saying 'No verdict'; H1's said 'Behind
+    H2 by 1.00 (1.0 items …)', naming H2 as if it had been weighed."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line, verdict_lines
+
+    a = analyse(_case(("E1", {"H1": "I"}, None)))
+    top = standing_line(a, "weighted", 1).plain
+    assert "leads" not in top
+    assert top.endswith("· top score on no rated item: no verdict")
+    assert verdict_lines(a, "weighted", 1).plain.startswith("No verdict under weighted")
+    assert verdict_lines(a, "weighted", 0).plain == (
+        "Behind H2 by 1.00 (1.0 item of medium weight rated I), a top score no rated item bears on")
+    rated = analyse(_case(("E1", {"H1": "I", "H2": "N"}, None)))
+    assert standing_line(rated, "weighted", 1).plain.endswith("· leads")
+    assert (verdict_lines(rated, "weighted", 0).plain
+            == "Behind H2 by 1.00 (1.0 item of medium weight rated I)")
+
+
+def test_one_medium_item_is_one_item_in_the_short_verdict_too() -> None:
+    """E1 rates H1 C, H2 I: weighted H1 0, H2 −1, a margin of one medium item; the short
+    form on the ranking panel read '(1.0 medium items)'."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    v = verdict(analyse(_case(("E1", {"H1": "C", "H2": "I"}, None))), "weighted")
+    assert v.brief == "H1 leads by 1.00 (1.0 medium item); 1/1 rated, +1 −0"
+    assert v.headline.startswith(
+        "Under weighted inconsistency (PARC), H1 leads by 1.00 (1.0 item of medium weight)")

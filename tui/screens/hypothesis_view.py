@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import BARELY_TESTED, band
-from hypotheses.summary import coverage_text, verdict
+from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
 from tui.widgets.matrix import RATING_STYLES
@@ -64,9 +64,11 @@ def verdict_lines(analysis: Analysis, model: str, index: int) -> Text:
         return out
     best = max(scores.scores)
     gap = best - scores.scores[index]
-    leaders = ", ".join(analysis.case.hypotheses[i].id for i in sorted(scores.top))
-    out.append(f"Behind {leaders} by {sm.format_margin(gap)} "
-               f"({sm.items(gap):.1f} items of medium weight rated I)")
+    top = sorted(scores.top)
+    leaders = ", ".join(analysis.case.hypotheses[i].id for i in top)
+    out.append(f"Behind {leaders} by {sm.format_margin(gap)} ({items_text(sm.items(gap))} rated I)")
+    if any(not analysis.coverage[i].rated for i in top):  # a top score, not a leader
+        out.append(", a top score no rated item bears on", style="#c05600")
     return out
 
 
@@ -85,6 +87,8 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
         others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
         what = "top score" if index in scores.top else "within one medium item of the top"
         out.append(f" · {what}, not separated from {others}", style="bold #c05600")
+    elif index in scores.top and not analysis.coverage[index].rated:  # the verdict: no verdict
+        out.append(" · top score on no rated item: no verdict", style="bold #c05600")
     elif index in scores.top:
         out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
     return out
@@ -99,7 +103,7 @@ def rival_heading(r: Rival, model: str) -> Text:
     out.append(f" {r.hypothesis_id:<5}", style="bold")
     items = sm.items(abs(r.gap))
     where = "level" if items < 0.05 else "behind" if r.gap > 0 else "ahead"  # the rival, against it
-    out.append(f" {items:.1f} medium items {where}" if where != "level" else " level", style="dim")
+    out.append(f" {items_text(items, short=True)} {where}" if where != "level" else " level", style="dim")
     if not s.items:
         out.append(" · no item tells them apart", style="bold #c05600")
     else:
