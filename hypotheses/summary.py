@@ -257,6 +257,30 @@ class Verdict:
         return len(self.band) < 2
 
 
+def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
+    """The top of ``model``'s ranking named as the verdict names it, in a few words (the
+    workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
+    'top score H1, H2 (not separated)' for a band; 'top score H2 (on no rated item)' or
+    'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; ''
+    with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the ranking's
+    mark for not separated), 'unrated top H2'. O(H): it runs on every key."""
+    sm = scoring_model(model)
+    top = sorted(analysis.models[sm.name].top)
+    if not top:
+        return ""
+    hids = analysis.hypothesis_ids
+    ids = ", ".join(hids[i] for i in top)
+    unrated = [hids[i] for i in top if not analysis.coverage[i].rated]
+    if unrated:
+        if short:
+            return f"unrated top {ids}"
+        which = "" if len(unrated) == len(top) else f"{', '.join(unrated)} "
+        return f"top score {ids} ({which}on no rated item)"
+    if len(band(analysis, sm.name)) >= 2:
+        return f"≈ {ids}" if short else f"top score {ids} (not separated)"
+    return f"leader {ids}"
+
+
 def coverage_text(cov: Coverage, total: int) -> str:
     """'12/27 rated, 8 for, 1 against' ('rated' counts all but NA and unrated)."""
     return f"{cov.rated}/{total} rated, {cov.for_} for, {cov.against} against"

@@ -141,3 +141,36 @@ def test_one_medium_item_is_one_item_in_the_short_verdict_too() -> None:
     assert v.brief == "H1 leads by 1.00 (1.0 medium item); 1/1 rated, +1 −0"
     assert v.headline.startswith(
         "Under weighted inconsistency (PARC), H1 leads by 1.00 (1.0 item of medium weight)")
+
+
+def test_the_as_of_line_names_a_leader_only_where_the_verdict_does() -> None:
+    """The workbench's as-of line said 'leader H1: …' whatever the verdict: over a band
+    (the default case: 'Not separated: H1, H2, H5, H6' on the panel above it) and over a
+    top score no item rates."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import leader_words
+
+    lead = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))  # weighted 0, −1: one item
+    assert leader_words(lead, "weighted") == "leader H1"
+    near = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None), ("E2", {"H1": "C", "H2": "C"}, None),
+                         hyps=("H1", "H2")))
+    assert leader_words(near, "bayes") == "leader H1"  # 2 ln 2 ahead
+    level = analyse(_case(("E1", {"H1": "C", "H2": "N"}, None)))  # weighted 0, 0
+    assert leader_words(level, "weighted") == "top score H1, H2 (not separated)"
+    assert leader_words(level, "bayes") == "leader H1"  # ln 2 ahead: exactly one item, apart
+    unrated = analyse(_case(("E1", {"H1": "I"}, None)))  # H2 0 on nothing, H1 −1
+    assert leader_words(unrated, "weighted") == "top score H2 (on no rated item)"
+    tied = analyse(tied_with_unrated())
+    assert leader_words(tied, "weighted") == "top score H1, H3 (H3 on no rated item)"
+    assert leader_words(analyse(_case()), "weighted") == "top score H1, H2 (on no rated item)"
+
+
+def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_narrow() -> None:
+    from tui.widgets.timeline import Timeline
+
+    line = Timeline()
+    words = ("top score H1, H2 (not separated)", "≈ H1, H2")
+    line._shown = ([date(2022, 1, 1), None], 1, [0.0, -1.0], words, "weighted", 0)
+    assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
+    # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60
+    assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: -1.00   [ ] step dates"
