@@ -16,6 +16,7 @@ from hypotheses.report_sections import (
 )
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
+from hypotheses.team import agree_text, with_note
 from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
@@ -256,9 +257,9 @@ def _team(t: TeamSection | None) -> list[str]:
            f"{md(t.seen_as)} (lens {md(f.lens)}).", "",
            f"Each analyst's leader under {scoring_model(t.model).label}:", ""]
     by = f.leaders_by_analyst
-    out += [f"- {md(a)}: {', '.join(md(h) for h in ids) or 'none'}" for a, ids in by.items()]
-    out.append(f"- the team (consensus): {', '.join(md(h) for h in f.team_leaders) or 'none'}")
-    out += ["", "The analysts agree on the leader." if f.analysts_agree
+    out += [f"- {md(a)}: {md(with_note(ids, f.notes_by_analyst.get(a, '')))}" for a, ids in by.items()]
+    out.append(f"- the team (consensus): {md(with_note(f.team_leaders, f.team_note))}")
+    out += ["", md(agree_text(f.team_leaders, f.team_note)) if f.analysts_agree
             else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
             else f"**The analysts disagree on the leader**: {md(t.leaders_line)}."]
     out += ["", "### Cells of largest disagreement", ""]

@@ -43,6 +43,20 @@ def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
     return tuple(i for i, s in enumerate(scores) if best - s < width)
 
 
+def top_note(analysis: Analysis, model: str) -> str:
+    """Why the top of ``model``'s ranking is no leader, as the verdict says it: '' for a
+    lone leader the evidence separates (or no hypotheses); 'on no rated item' when no
+    rated item bears on any top hypothesis, 'H3 on no rated item' when on some; 'not
+    separated' for a band of two or more. O(H): the as-of line asks on every key."""
+    sm = scoring_model(model)
+    top = sorted(analysis.models[sm.name].top)
+    hids = analysis.hypothesis_ids
+    unrated = [hids[i] for i in top if not analysis.coverage[i].rated]
+    if unrated:
+        return "on no rated item" if len(unrated) == len(top) else f"{', '.join(unrated)} on no rated item"
+    return "not separated" if len(band(analysis, sm.name)) >= 2 else ""
+
+
 @dataclass(frozen=True)
 class Separation:
     """How many taking-part items tell ``a`` from ``b``, and which way they point."""

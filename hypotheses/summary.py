@@ -22,6 +22,7 @@ from hypotheses.scoring import (
     Analysis,
     Coverage,
     analyse,
+    leader_ids,
     log_priors,
     weight,
 )
@@ -33,6 +34,7 @@ from hypotheses.separation import (
     contenders,
     leader_separations,
     separating_indicators,
+    top_note,
     watch_brief,
     watch_sentence,
     watchlist,
@@ -264,21 +266,16 @@ def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
     'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; ''
     with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the ranking's
     mark for not separated), 'unrated top H2'. O(H): it runs on every key."""
-    sm = scoring_model(model)
-    top = sorted(analysis.models[sm.name].top)
+    top = leader_ids(analysis, model)
     if not top:
         return ""
-    hids = analysis.hypothesis_ids
-    ids = ", ".join(hids[i] for i in top)
-    unrated = [hids[i] for i in top if not analysis.coverage[i].rated]
-    if unrated:
-        if short:
-            return f"unrated top {ids}"
-        which = "" if len(unrated) == len(top) else f"{', '.join(unrated)} "
-        return f"top score {ids} ({which}on no rated item)"
-    if len(band(analysis, sm.name)) >= 2:
-        return f"≈ {ids}" if short else f"top score {ids} (not separated)"
-    return f"leader {ids}"
+    ids = ", ".join(top)
+    note = top_note(analysis, model)
+    if not note:
+        return f"leader {ids}"
+    if short:
+        return f"≈ {ids}" if note == "not separated" else f"unrated top {ids}"
+    return f"top score {ids} ({note})"
 
 
 def coverage_text(cov: Coverage, total: int) -> str:

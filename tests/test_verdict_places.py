@@ -13,6 +13,7 @@ from hypotheses.render_html import render_html
 from hypotheses.render_markdown import render_markdown
 from hypotheses.replay import leaders_over_time, verdict_changes
 from hypotheses.summary import findings
+from hypotheses.team import TEAM, lens_case, team_section
 
 if TYPE_CHECKING:
     from hypotheses.vocabulary import Rating
@@ -174,3 +175,43 @@ def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_
     assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
     # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60
     assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: -1.00   [ ] step dates"
+
+
+def _pair(*items: dict[str, dict[str, Rating]]) -> Case:
+    return Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id=f"E{n}", title="e", ratings_by=r) for n, r in enumerate(items, 1)])
+
+
+def test_analysts_agreeing_on_a_top_score_nobody_rated_are_not_said_to_agree_on_a_leader() -> None:
+    """Both analysts rate only H1, I, on E1 (consensus I): every lens scores H1 −1 and H2 0 on
+    no rating — the same top, no leader. The reports and the analysts' view said 'The
+    analysts agree on the leader' (H2)."""
+    from hypotheses.scoring import analyse
+    from hypotheses.team import TEAM, lens_case
+    from tui.screens.analysts_view import leaders_text
+
+    case = _pair({"ana": {"H1": "I"}, "ben": {"H1": "I"}})
+    text = _section(render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                                    team=team_section(case, TEAM, "weighted")), "## Team")
+    assert "agree on the leader" not in text
+    assert ("- ana: H2 (on no rated item)\n- ben: H2 (on no rated item)\n"
+            "- the team (consensus): H2 (on no rated item)") in text
+    sentence = "The analysts agree on the top score (H2), but it names no leader (on no rated item)."
+    assert sentence in text
+    html = unescape(render_html(findings(lens_case(case, TEAM), today=TODAY),
+                                team=team_section(case, TEAM, "weighted")))
+    assert sentence in html and "agree on the leader" not in html
+    view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
+    assert view.startswith("analysts agree on the top score: H2, but it names no leader (on no rated item)")
+    assert "  team                              H2 (on no rated item)" in view
+
+
+def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:
+    """E1: ana rates H1 C, H2 I; ben H1 I, H2 C. Each alone leads by one item (ana H1, ben H2);
+    the consensus of (C, I) is N for both, so the team scores H1 0 and H2 0: not separated."""
+    case = _pair({"ana": {"H1": "C", "H2": "I"}, "ben": {"H1": "I", "H2": "C"}})
+    text = _section(render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                                    team=team_section(case, TEAM, "weighted")), "## Team")
+    assert "- ana: H1\n- ben: H2\n- the team (consensus): H1, H2 (not separated)" in text
+    assert "**The analysts disagree on the leader**: ana H1 · ben H2." in text
