@@ -36,6 +36,18 @@ STRENGTH_NOTE = "strength = |rating| × weight ÷ same-fact group size"
 KEYS = "enter: go to the item · esc: close"
 
 
+def filtered_note(filtered: str | None) -> Text:
+    """' · filtered view: #tag, only the 5 shown (f: all)' when the verdict is the filter's
+    items' alone (the ranking panel's words), else nothing: a lead on some items must not
+    read as the case's."""
+    out = Text()
+    if filtered:
+        out.append(" · ")
+        out.append("filtered view: ", style="bold reverse")
+        out.append(visible(filtered), style="reverse")
+    return out
+
+
 def coverage_line(b: Brief) -> Text:
     """'12/27 rated, 4 for, 3 against · 15 not rated: incomplete' (the reports' words)."""
     out = Text()
@@ -143,9 +155,11 @@ class HypothesisView(ModalScreen[str | None]):
         Binding("escape,q", "dismiss(None)", "Close", tooltip="Close the hypothesis view"),
     ]
 
-    def __init__(self, analysis: Analysis, hypothesis_id: str, model: str, today: date) -> None:
+    def __init__(self, analysis: Analysis, hypothesis_id: str, model: str, today: date,
+                 filtered: str | None = None) -> None:
         super().__init__()
         self.analysis = analysis
+        self.filtered = filtered  # scored on the filter's items only: said, as the ranking does
         self.model = model
         self.today = today
         self.hypothesis: Hypothesis = analysis.case.hypothesis(hypothesis_id)
@@ -165,6 +179,7 @@ class HypothesisView(ModalScreen[str | None]):
         head.append_text(standing_line(self.analysis, self.model, self.index))
         if self.analysis.as_of is not None:
             head.append(f" · as of {self.analysis.as_of.isoformat()}", style="italic")
+        head.append_text(filtered_note(self.filtered))
         head.append("\n")
         head.append_text(coverage_line(b))
         head.append("\n")
@@ -172,6 +187,7 @@ class HypothesisView(ModalScreen[str | None]):
         if hyp.description:
             head.append("\n")
             head.append(visible(hyp.description, lines=True), style="italic")
+        self.head = head
         with Vertical(id="hyp-view", classes="form-dialog -wide"):
             yield Static(head, id="hyp-head")
             yield OptionList(*self._options(), id="hyp-lines")

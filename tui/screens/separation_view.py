@@ -23,6 +23,7 @@ from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, all_separations, separating_items, watching_between
 from hypotheses.summary import verdict
 from hypotheses.visible import visible
+from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
 
 if TYPE_CHECKING:
@@ -78,9 +79,10 @@ class SeparationView(ModalScreen[None]):
         Binding("escape,q,T", "dismiss(None)", "Close", tooltip="Close the separation table"),
     ]
 
-    def __init__(self, analysis: Analysis, model: str) -> None:
+    def __init__(self, analysis: Analysis, model: str, filtered: str | None = None) -> None:
         super().__init__()
         self.analysis = analysis
+        self.filtered = filtered  # scored on the filter's items only
         self.model = scoring_model(model).name
         self.pairs = all_separations(analysis)
 
@@ -92,12 +94,14 @@ class SeparationView(ModalScreen[None]):
         head.append(f" · {scoring_model(self.model).label} · {len(a.used)} items taking part", style="dim")
         if a.as_of is not None:
             head.append(f" · as of {a.as_of.isoformat()}", style="italic")
+        head.append_text(filtered_note(self.filtered))
         untold = sum(1 for s in self.pairs if not s.items)
         head.append("\n")
         head.append(v.brief, style="bold #c05600" if not v.separated else "bold")
         if untold:
             head.append("\n")
             head.append(f"{untold} of {len(self.pairs)} pairs: no item tells them apart", style=UNTOLD)
+        self.head = head
         with Vertical(id="separation-view", classes="form-dialog -wide"):
             yield Static(head, id="separation-head")
             table: DataTable[Text] = DataTable(id="separation-table", cursor_type="row", zebra_stripes=True)

@@ -211,7 +211,7 @@ class RankingPanel(Widget, can_focus=True):
             self.post_message(self.ShowItem(eid, hid))
 
         self.app.push_screen(HypothesisView(view.analysis, hid, view.state.model,
-                                            view.state.judged_on()), chosen)
+                                            view.state.judged_on(), filter_label(view)), chosen)
 
     def action_edit_hypothesis(self) -> None:
         hyp = self.selected()
