@@ -12,6 +12,7 @@ from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.render_html import render_html
 from hypotheses.render_markdown import render_markdown
 from hypotheses.replay import leaders_over_time, verdict_changes
+from hypotheses.separation import top_note
 from hypotheses.summary import findings
 from hypotheses.team import TEAM, lens_case, team_section
 
@@ -215,3 +216,22 @@ def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:
                                     team=team_section(case, TEAM, "weighted")), "## Team")
     assert "- ana: H1\n- ben: H2\n- the team (consensus): H1, H2 (not separated)" in text
     assert "**The analysts disagree on the leader**: ana H1 · ben H2." in text
+
+
+def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each_names_one() -> None:
+    from evidence.history import RankingStep
+    from hypotheses.scoring import analyse
+    from tui.screens.ranking_history import step_scores
+
+    def step(case: Case) -> RankingStep:
+        a = analyse(case)
+        hids = a.hypothesis_ids
+        return RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
+                           {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
+                           a.agree, notes={m: top_note(a, m) for m in a.models})
+
+    level = step(_case(("E1", {"H1": "C", "H2": "C"}, None)))  # 0, 0 and ln 2, ln 2 everywhere
+    assert step_scores(level, 0, "weighted").plain.endswith(
+        "The three models agree on the top score (H1, H2), but none of them names a leader.")
+    apart = step(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    assert step_scores(apart, 0, "weighted").plain.endswith("The three models agree on the leader.")
