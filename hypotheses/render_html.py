@@ -156,7 +156,8 @@ class Chart:
 
 def bar_chart(r: Report, model: str) -> Chart:
     """One model's ranking as horizontal bars, best first; the leaders green, the rest of
-    the chosen model's band light green.
+    the chosen model's band light green; a top score no rated item bears on grey and ◇ (no
+    verdict names it).
 
     Bayes: posterior bars from 0 to the right. The inconsistency models score 0 at
     best and lower as evidence weighs against, so bars grow to the left from a zero
@@ -178,20 +179,23 @@ def bar_chart(r: Report, model: str) -> Chart:
     chart = Chart(str(width), str(height), f"{sm.label} ranking", sm.label)
     zero_x = label_w if share else label_w + plot
     chart.line(zero_x, 0, zero_x, height)
+    unweighed = {i for i in ms.top if not a.coverage[i].rated}  # a top score, no leader
     for row, i in enumerate(ms.order):
         v, hyp, y = values[i], hyps[i], 4 + row * bar_h
         length = max(plot * abs(v) / span, MIN_BAR)
-        colour = LEAD if i in ms.top else BAND if banded and hyp.id in inside else OTHER
+        lead = i in ms.top and i not in unweighed
+        colour = LEAD if lead else BAND if banded and hyp.id in inside and i not in unweighed else OTHER
         x = label_w if share else label_w + plot - length
         shown = sm.format_score(v)
-        mark = " ◆" if i in ms.top else ""
+        mark = " ◆" if lead else " ◇" if i in unweighed else ""
         chart.text(0, y + 16, f"{hyp.id}{mark} · {_short(hyp.title, 10)}", tip=f"{hyp.id}: {hyp.title}",
                    weight="700" if i in ms.top else "")
         chart.rect(x, y + 4, length, bar_h - 8, colour, f"{hyp.id}: {hyp.title} — {shown}", rx="2")
         chart.text(label_w + length + 4 if share else label_w + plot + 4, y + 16, shown)
     what = "posterior probability; the longest bar leads" if share else (
         "evidence against, from 0; the shortest bar leads")
-    chart.note = f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
+    chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
+                  + ("; ◇ top score on no rated item: no leader" if unweighed else ""))
     return chart
 
 

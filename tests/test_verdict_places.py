@@ -235,3 +235,13 @@ def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each
         "The three models agree on the top score (H1, H2), but none of them names a leader.")
     apart = step(_case(("E1", {"H1": "C", "H2": "I"}, None)))
     assert step_scores(apart, 0, "weighted").plain.endswith("The three models agree on the leader.")
+
+
+def test_the_html_ranking_chart_marks_no_leader_on_a_top_score_nobody_rated() -> None:
+    """Weighted: H1 (rated C) and H3 (never rated) share the top: H3's bar was green and ◆,
+    'leader in green', beside a verdict of no verdict."""
+    html = render_html(findings(tied_with_unrated(), today=TODAY))
+    chart = html[html.index("weighted inconsistency (PARC) ranking"):]
+    chart = chart[:chart.index("</svg>")]
+    assert "H3 ◆" not in chart and "H1 ◆" in chart
+    assert "H3 ◇" in chart and "◇ top score on no rated item: no leader" in html
