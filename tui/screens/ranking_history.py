@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
+SHORT_TOPS = 140  # below this width: '≈ H1, H2' for 'H1, H2 (not separated)'
 
 
 def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
@@ -159,6 +160,8 @@ class RankingHistoryScreen(Screen[None]):
                     f"({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
             head.append(" ≠: the models disagree on the leader.")
+        if self.app.size.width < SHORT_TOPS:
+            head.append(" ≈: not separated; unrated: a top score on no rated item.")
         if rep.note:
             head.append(f"\nNote: {rep.note}.", style="italic")
         if self.leader_only:
@@ -181,7 +184,8 @@ class RankingHistoryScreen(Screen[None]):
             if narrow and len(when) == 19:  # 2026-11-30 05:19:03 → 11-30 05:19
                 when = when[5:16]
             disagree = "" if s.agree else (" ≠" if narrow else "  (models disagree)")
-            rows.append((s, f"{skipped + k:,}", when, leaders_cell(s, self.model, narrow) + disagree))
+            short = self.app.size.width < SHORT_TOPS
+            rows.append((s, f"{skipped + k:,}", when, leaders_cell(s, self.model, short) + disagree))
         # the ranking and leaders are the facts that matter: the change text gets what is left
         fixed = sum(max((len(str(r[i])) for r in rows), default=1) + 2 for i in (1, 2, 3))
         ranking = max((len(r[0].ranking) for r in rows), default=0) + 2
