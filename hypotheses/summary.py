@@ -482,9 +482,10 @@ def _facts_bearing(analysis: Analysis, hid: str) -> set[str]:
     return facts
 
 
-def verdict(analysis: Analysis, model: str) -> Verdict:
+def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
-    and what would tell the contenders apart."""
+    and what would tell the contenders apart (``today``: the day an indicator to watch is
+    judged overdue on; None: none is)."""
     sm = scoring_model(model)
     case = analysis.case
     total = len(analysis.used)
@@ -515,7 +516,7 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
         brief.insert(0, not_separated_text(inside))
     if uncounted:
         warnings.append(uncounted)
-    watching = watchlist(analysis, sm.name)
+    watching = watchlist(analysis, sm.name, today)
     watch = watch_sentence(watching)
     if watch:
         warnings.append(f"What would separate them: {watch}.")
@@ -600,5 +601,5 @@ def findings(
             if target is not None and hid in target:
                 target[hid].append(Watch(ind, code, ind.overdue(today)))
     assumptions = [(ev, analysis.linchpins[i]) for i, ev in enumerate(evidence) if ev.kind == "assumption"]
-    verdicts: dict[str, Verdict] = {m: verdict(analysis, m) for m in MODELS}
+    verdicts: dict[str, Verdict] = {m: verdict(analysis, m, today) for m in MODELS}
     return Findings(analysis, summary, verdicts, support, against, strengthen, weaken, assumptions, today)

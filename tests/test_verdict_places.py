@@ -245,3 +245,27 @@ def test_the_html_ranking_chart_marks_no_leader_on_a_top_score_nobody_rated() ->
     chart = chart[:chart.index("</svg>")]
     assert "H3 ◆" not in chart and "H1 ◆" in chart
     assert "H3 ◇" in chart and "◇ top score on no rated item: no leader" in html
+
+
+def test_what_would_separate_the_contenders_says_which_indicator_is_overdue() -> None:
+    """E1 rates H1 and H2 C (not separated); M1 (expected by 1 May 2022) and M2 (no date)
+    would tell them apart. On 1 June 2022 M1 is overdue: the verdict said 'watch M1, M2' as
+    if M1 could still come in time, hiding that what it waits for has not happened."""
+    from hypotheses.models import Indicator
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    case = _case(("E1", {"H1": "C", "H2": "C"}, None)).model_copy(update={"indicators": [
+        Indicator(id="M1", title="a", expected_by=date(2022, 5, 1), ratings={"H1": "CC", "H2": "I"}),
+        Indicator(id="M2", title="b", ratings={"H1": "I", "H2": "C"})]})
+    a = analyse(case)
+    v = verdict(a, "weighted", today=date(2022, 6, 1))
+    assert v.watch == "to tell H1 from H2, watch M1 (overdue: expected by 2022-05-01), M2"
+    assert v.brief_watch == "to tell H1 from H2, watch M1 (overdue), M2"
+    from tui.widgets.ranking import RankingPanel
+
+    assert RankingPanel.verdict_lines(v)[-1].plain == "→ to tell H1 from H2, watch M1 (overdue), M2"
+    assert verdict(a, "weighted", today=date(2022, 5, 1)).watch == "to tell H1 from H2, watch M1, M2"
+    assert verdict(a, "weighted").watch == "to tell H1 from H2, watch M1, M2"
+    text = render_markdown(findings(case, today=date(2022, 6, 1)))
+    assert "watch M1 (overdue: expected by 2022-05-01), M2" in text

@@ -28,7 +28,7 @@ def separation(session: EditSession) -> Screen[Any] | str | None:
     from tui.screens.separation_view import SeparationView
     from tui.widgets.ranking import filter_label
 
-    return SeparationView(view.analysis, view.state.model, filter_label(view))
+    return SeparationView(view.analysis, view.state.model, filter_label(view), view.state.judged_on())
 
 
 def conclusion(session: EditSession) -> Screen[Any] | str | None:

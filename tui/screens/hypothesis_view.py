@@ -62,13 +62,14 @@ def coverage_line(b: Brief) -> Text:
     return out
 
 
-def verdict_lines(analysis: Analysis, model: str, index: int) -> Text:
-    """Why it leads and how firmly (the reports' verdict), or how far behind it is."""
+def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None = None) -> Text:
+    """Why it leads and how firmly (the reports' verdict), or how far behind it is
+    (``today``: the day an indicator to watch is judged overdue on)."""
     sm = scoring_model(model)
     scores = analysis.models[sm.name]
     out = Text()
     if index in scores.top:
-        v = verdict(analysis, model)
+        v = verdict(analysis, model, today)
         out.append(v.headline, style="bold #c05600" if v.unrated_leader else "")
         for warning in v.warnings:
             out.append("\n⚠ ", style="bold #c05600")
@@ -183,7 +184,7 @@ class HypothesisView(ModalScreen[str | None]):
         head.append("\n")
         head.append_text(coverage_line(b))
         head.append("\n")
-        head.append_text(verdict_lines(self.analysis, self.model, self.index))
+        head.append_text(verdict_lines(self.analysis, self.model, self.index, self.today))
         if hyp.description:
             head.append("\n")
             head.append(visible(hyp.description, lines=True), style="italic")

@@ -27,6 +27,8 @@ from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from hypotheses.scoring import Analysis
 
 UNTOLD = "bold #c05600"
@@ -79,16 +81,18 @@ class SeparationView(ModalScreen[None]):
         Binding("escape,q,T", "dismiss(None)", "Close", tooltip="Close the separation table"),
     ]
 
-    def __init__(self, analysis: Analysis, model: str, filtered: str | None = None) -> None:
+    def __init__(self, analysis: Analysis, model: str, filtered: str | None = None,
+                 today: date | None = None) -> None:
         super().__init__()
         self.analysis = analysis
+        self.today = today  # the day an indicator to watch is judged overdue on
         self.filtered = filtered  # scored on the filter's items only
         self.model = scoring_model(model).name
         self.pairs = all_separations(analysis)
 
     def compose(self) -> ComposeResult:
         a = self.analysis
-        v = verdict(a, self.model)
+        v = verdict(a, self.model, self.today)
         head = Text()
         head.append("What the evidence tells apart", style="bold")
         head.append(f" · {scoring_model(self.model).label} · {len(a.used)} items taking part", style="dim")

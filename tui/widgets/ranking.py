@@ -279,7 +279,9 @@ class RankingPanel(Widget, can_focus=True):
         heading = len(out)
         fractions = bar_fractions(a, model)
         ranks = a.models[model].ranks
-        v = verdict(a, model)
+        # overdue judged as the view does: on the as-of date when one is set, else today
+        today = self.shown.session.view.state.judged_on() if self.shown is not None else None
+        v = verdict(a, model, today)
         inside = set(v.band) if not v.separated else set()
         for pos, i in enumerate(a.models[model].order):
             hyp = a.case.hypotheses[i]
