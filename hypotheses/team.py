@@ -456,12 +456,15 @@ def analysts_concur(by_analyst: Mapping[str, Sequence[str]]) -> bool:
     return len({frozenset(ids) for ids in by_analyst.values()}) <= 1
 
 
-def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> str:
-    """The analysts agree with each other, not with their consensus: the consensus's lead
-    comes from how the votes combine (rounding), which no analyst's own ratings show."""
+def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str],
+                         team_note: str = "") -> str:
+    """The analysts agree with each other, not with their consensus: the consensus's top
+    comes from how the votes combine (rounding), which no analyst's own ratings show;
+    ``team_note`` (:func:`~hypotheses.separation.top_note`) says when that top is no lead."""
     theirs = next(iter(by_analyst.values()), [])
+    what = f" ({team_note}): that comes" if team_note else ": that lead comes"
     return (f"Each analyst alone puts {' = '.join(theirs) or 'none'} first, but the team's consensus "
-            f"puts {' = '.join(team_leaders) or 'none'} first: that lead comes from how their votes "
+            f"puts {' = '.join(team_leaders) or 'none'} first{what} from how their votes "
             "combine, not from any one analyst's ratings")
 
 
@@ -491,7 +494,7 @@ class TeamFacts:
         """When the analysts agree with each other and not with the consensus: why, else ''."""
         if self.analysts_agree or not analysts_concur(self.leaders_by_analyst):
             return ""
-        return consensus_apart_text(self.leaders_by_analyst, self.team_leaders)
+        return consensus_apart_text(self.leaders_by_analyst, self.team_leaders, self.team_note)
 
 
 def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,

@@ -269,3 +269,21 @@ def test_what_would_separate_the_contenders_says_which_indicator_is_overdue() ->
     assert verdict(a, "weighted").watch == "to tell H1 from H2, watch M1, M2"
     text = render_markdown(findings(case, today=date(2022, 6, 1)))
     assert "watch M1 (overdue: expected by 2022-05-01), M2" in text
+
+
+def test_a_consensus_that_cancels_what_each_analyst_sees_is_no_lead() -> None:
+    """E1: both rate H1 N; ana H2 I, ben H2 CC. E2: ana H2 CC, ben H2 I. Each alone: H1 0,
+    H2 −1, H1 one item ahead. The consensus of (I, CC) is C (S = 1, k = 2: k ≤ 2S < 3k) on
+    both items, so the team scores H1 0, H2 0: a tie. The reports said 'the team's consensus
+    puts H1 = H2 first: that lead comes from how their votes combine'."""
+    from hypotheses.scoring import analyse
+    from tui.screens.analysts_view import leaders_text
+
+    case = _pair({"ana": {"H1": "N", "H2": "I"}, "ben": {"H1": "N", "H2": "CC"}},
+                 {"ana": {"H2": "CC"}, "ben": {"H2": "I"}})
+    sentence = ("Each analyst alone puts H1 first, but the team's consensus puts H1 = H2 first (not "
+                "separated): that comes from how their votes combine, not from any one analyst's ratings")
+    text = render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                           team=team_section(case, TEAM, "weighted"))
+    assert f"**{sentence}.**" in text
+    assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)

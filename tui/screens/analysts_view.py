@@ -38,7 +38,7 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
                    f"analysts agree on the top score: {top}, but it names no leader ({team_note})\n",
                    style="bold")
     elif analysts_concur(by):
-        out.append(consensus_apart_text(by, team_leaders) + "\n", style="bold #b3261e")
+        out.append(consensus_apart_text(by, team_leaders, team_note) + "\n", style="bold #b3261e")
     else:
         out.append(f"analysts disagree on the leader: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
