@@ -287,3 +287,14 @@ def test_a_consensus_that_cancels_what_each_analyst_sees_is_no_lead() -> None:
                            team=team_section(case, TEAM, "weighted"))
     assert f"**{sentence}.**" in text
     assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)
+
+
+def test_the_ranking_panel_does_not_crown_a_top_score_nobody_rated() -> None:
+    """A rank-1 row got the leader's green bar and a bold rank whether or not any item rated
+    it; a top score on no rated item is drawn as no leader (the verdict line says why)."""
+    from tui.widgets.ranking import LEADER_BAR, UNWEIGHED_BAR, row_styles
+
+    assert row_styles(1, rated=True, inside=False) == ("bold", LEADER_BAR)
+    assert row_styles(1, rated=False, inside=False) == ("", UNWEIGHED_BAR)
+    assert row_styles(1, rated=False, inside=True) == ("", UNWEIGHED_BAR)
+    assert row_styles(2, rated=True, inside=True)[1] != LEADER_BAR
