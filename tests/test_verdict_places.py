@@ -298,3 +298,13 @@ def test_the_ranking_panel_does_not_crown_a_top_score_nobody_rated() -> None:
     assert row_styles(1, rated=False, inside=False) == ("", UNWEIGHED_BAR)
     assert row_styles(1, rated=False, inside=True) == ("", UNWEIGHED_BAR)
     assert row_styles(2, rated=True, inside=True)[1] != LEADER_BAR
+
+
+def test_a_report_as_of_a_date_before_every_dated_item_says_why_it_has_no_timeline() -> None:
+    """As of 1 Dec 2021, before E1–E3 (Jan–Mar 2022): nothing is known, so no verdict, and
+    the HTML said 'Fewer than two event dates' of a case with three."""
+    f = findings(unrated_first(), as_of=date(2021, 12, 1), today=TODAY)
+    assert f.verdicts["weighted"].headline.startswith("No verdict under weighted")
+    html = unescape(render_html(f))
+    assert "Fewer than two event dates known by 2021-12-01: no timeline to draw." in html
+    assert "Evidence used: 0 of 3 (known by 2021-12-01" in render_markdown(f)

@@ -101,7 +101,7 @@ class SeparationView(ModalScreen[None]):
         head.append_text(filtered_note(self.filtered))
         untold = sum(1 for s in self.pairs if not s.items)
         head.append("\n")
-        head.append(v.brief, style="bold #c05600" if not v.separated else "bold")
+        head.append(v.brief, style="bold #c05600" if v.unrated_leader or not v.separated else "bold")
         if untold:
             head.append("\n")
             head.append(f"{untold} of {len(self.pairs)} pairs: no item tells them apart", style=UNTOLD)
