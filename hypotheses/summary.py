@@ -357,7 +357,7 @@ def _leader_warnings(
         if c.incomplete:
             warnings.append(
                 f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "
-                "an unrated item counts as no evidence against it, so its lead may be an artefact."
+                "an unrated item counts as no evidence against it, so its top score may be an artefact."
             )
             brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
     return warnings, brief

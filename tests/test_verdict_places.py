@@ -308,3 +308,14 @@ def test_a_report_as_of_a_date_before_every_dated_item_says_why_it_has_no_timeli
     html = unescape(render_html(f))
     assert "Fewer than two event dates known by 2021-12-01: no timeline to draw." in html
     assert "Evidence used: 0 of 3 (known by 2021-12-01" in render_markdown(f)
+
+
+def test_an_incomplete_top_in_a_tie_is_not_said_to_have_a_lead() -> None:
+    """H1 (rated C) and H3 (never rated) tie at the top under weighted: the warning on H3
+    spoke of 'its lead', which the verdict says it has not."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    v = verdict(analyse(tied_with_unrated()), "weighted")
+    assert ("H3 is incomplete: 0/1 rated (1 not rated) — an unrated item counts as no evidence "
+            "against it, so its top score may be an artefact.") in v.warnings
