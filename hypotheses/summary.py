@@ -574,10 +574,12 @@ def findings(
     top: int = 3,
     today: date | None = None,
 ) -> Findings:
-    """Score the case and pick out what a reader needs to see."""
+    """Score the case and pick out what a reader needs to see (``today``: the day overdue is
+    judged on; by default the as-of date, else the current date)."""
     analysis = analyse(case, as_of)
     summary = summarise(analysis, model)
-    today = today or date.today()
+    # overdue is judged as the workbench judges it: on the as-of date when there is one
+    today = today or as_of or date.today()
     support: dict[str, list[Citation]] = {}
     against: dict[str, list[Citation]] = {}
     evidence = case.evidence

@@ -319,3 +319,17 @@ def test_an_incomplete_top_in_a_tie_is_not_said_to_have_a_lead() -> None:
     v = verdict(analyse(tied_with_unrated()), "weighted")
     assert ("H3 is incomplete: 0/1 rated (1 not rated) — an unrated item counts as no evidence "
             "against it, so its top score may be an artefact.") in v.warnings
+
+
+def test_a_report_as_of_a_date_judges_overdue_on_that_date_as_the_workbench_does() -> None:
+    """M1 is expected by 1 May 2022. As of 1 March 2022 the workbench shows it watching, not
+    overdue (it judges on the as-of date), but the report as of that date judged on today
+    (7 Dec 2026) and called it overdue — in the indicators and in what to watch."""
+    from hypotheses.models import Indicator
+
+    case = unrated_first().model_copy(update={"indicators": [
+        Indicator(id="M1", title="a", expected_by=date(2022, 5, 1), ratings={"H1": "CC", "H2": "I"})]})
+    text = render_markdown(findings(case, as_of=date(2022, 3, 1)))
+    assert "overdue" not in text
+    assert "overdue" in render_markdown(findings(case))  # all dates: judged on today
+    assert "overdue" in render_markdown(findings(case, as_of=date(2022, 6, 1)))
