@@ -333,3 +333,20 @@ def test_a_report_as_of_a_date_judges_overdue_on_that_date_as_the_workbench_does
     assert "overdue" not in text
     assert "overdue" in render_markdown(findings(case))  # all dates: judged on today
     assert "overdue" in render_markdown(findings(case, as_of=date(2022, 6, 1)))
+
+
+def test_the_view_of_a_hypothesis_behind_on_its_prior_says_how_much_the_priors_give() -> None:
+    """Priors 1000 : 1, five items N for both (test_verdict_soundness): H2 is behind by
+    ln 1000 = 6.91 in log score, every bit of it the prior's; its view said '(10.0 items of
+    medium weight rated I)', as if evidence had gone against it."""
+    from hypotheses.scoring import analyse
+    from tests.test_verdict_soundness import _case as priors_case
+    from tui.screens.hypothesis_view import verdict_lines
+
+    a = analyse(priors_case((1000, 1), *[("N", "N")] * 5))
+    assert verdict_lines(a, "bayes", 1).plain == (
+        "Behind H1 by 6.91 in log score (10.0 items of medium weight rated I); "
+        "the priors give 6.91 of it, the evidence 0.00")
+    even = analyse(priors_case((1, 1), ("C", "I")))
+    assert "priors" not in verdict_lines(even, "bayes", 1).plain
+    assert "priors" not in verdict_lines(a, "weighted", 1).plain  # level there anyway

@@ -21,6 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
+from hypotheses.scoring import log_priors
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import BARELY_TESTED, band
 from hypotheses.summary import coverage_text, items_text, verdict
@@ -82,6 +83,13 @@ def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None
     out.append(f"Behind {leaders} by {sm.format_margin(gap)} ({items_text(sm.items(gap))} rated I)")
     if any(not analysis.coverage[i].rated for i in top):  # a top score, not a leader
         out.append(", a top score no rated item bears on", style="#c05600")
+    hyps = analysis.case.hypotheses
+    if sm.uses_priors and len({h.prior for h in hyps}) > 1:  # a prior typed in is no evidence
+        lp = log_priors(hyps)
+        prior = lp[top[0]] - lp[index]
+        rest = gap - prior
+        way = f"{rest:.2f}" if rest > -0.005 else f"{-rest:.2f} the other way"
+        out.append(f"; the priors give {prior:.2f} of it, the evidence {way}", style="#c05600")
     return out
 
 
