@@ -350,3 +350,15 @@ def test_the_view_of_a_hypothesis_behind_on_its_prior_says_how_much_the_priors_g
     even = analyse(priors_case((1, 1), ("C", "I")))
     assert "priors" not in verdict_lines(even, "bayes", 1).plain
     assert "priors" not in verdict_lines(a, "weighted", 1).plain  # level there anyway
+
+
+def test_the_separation_table_counts_one_item_in_the_singular() -> None:
+    """E1 rates H1 C, H2 I: weighted 0 and −1, one medium item apart ('1.0 items')."""
+    from hypotheses.scoring import analyse
+    from hypotheses.separation import all_separations
+    from tui.screens.separation_view import pair_cells
+
+    a = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    (pair,) = all_separations(a)
+    assert pair_cells(a, "weighted", pair)[1].plain == "1.0 item"
+    assert pair_cells(a, "bayes", pair)[1].plain == "2.0 items"

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, all_separations, separating_items, watching_between
-from hypotheses.summary import verdict
+from hypotheses.summary import items_text, verdict
 from hypotheses.visible import visible
 from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
@@ -45,7 +45,7 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
     style = UNTOLD if not s.items else ""
     return (
         Text(f"{s.a} / {s.b}", style="bold"),
-        Text(f"{sm.items(gap):.1f} items", justify="right"),
+        Text(items_text(sm.items(gap), short=True).replace(" medium", ""), justify="right"),
         Text("none" if not s.items else str(s.items), style=style, justify="right"),
         Text(str(s.favour_a), justify="right"),
         Text(str(s.favour_b), justify="right"),
