@@ -180,6 +180,10 @@ async def test_the_hypothesis_and_separation_views_say_when_only_the_filtered_it
         await pilot.pause()
         assert isinstance(app.screen, SeparationView)
         assert note in app.screen.head.plain
+        await pilot.press("escape", "ctrl+e")  # an export is of every item: the dialog says so
+        await pilot.pause()
+        said = "Summaries use model weighted, all dates, every item (not only the filter's)."
+        assert said in flat_text(app)
         await pilot.press("escape", "f")  # the whole case again: nothing said
         await pilot.pause()
         screen.ranking.focus()
