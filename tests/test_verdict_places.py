@@ -362,3 +362,15 @@ def test_the_separation_table_counts_one_item_in_the_singular() -> None:
     (pair,) = all_separations(a)
     assert pair_cells(a, "weighted", pair)[1].plain == "1.0 item"
     assert pair_cells(a, "bayes", pair)[1].plain == "2.0 items"
+
+
+def test_the_view_of_an_unrated_top_tied_with_a_rated_one_says_it_rests_on_nothing() -> None:
+    """H1 (rated C) and H3 (never rated) tie under weighted: H3's standing read 'top score,
+    not separated from H1', as if its place had been weighed like H1's."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line
+
+    a = analyse(tied_with_unrated())
+    assert standing_line(a, "weighted", 2).plain.endswith(
+        "· top score on no rated item: no verdict; not separated from H1")
+    assert standing_line(a, "weighted", 0).plain.endswith("· top score, not separated from H3")

@@ -104,12 +104,13 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     kind = "posterior" if sm.shows_posterior else "score"
     out.append(f" ({kind} {sm.format_score(analysis.shown(model)[index])})")
     inside = band(analysis, model)
-    if index in inside and len(inside) > 1:
-        others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
+    others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
+    if index in scores.top and not analysis.coverage[index].rated:  # the verdict: no verdict
+        near = f"; not separated from {others}" if index in inside and others else ""
+        out.append(f" · top score on no rated item: no verdict{near}", style="bold #c05600")
+    elif index in inside and len(inside) > 1:
         what = "top score" if index in scores.top else "within one medium item of the top"
         out.append(f" · {what}, not separated from {others}", style="bold #c05600")
-    elif index in scores.top and not analysis.coverage[index].rated:  # the verdict: no verdict
-        out.append(" · top score on no rated item: no verdict", style="bold #c05600")
     elif index in scores.top:
         out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
     return out
