@@ -121,6 +121,8 @@ def _verdict(r: Report) -> list[str]:
     v = r.opening.verdict
     out = ["", "## Verdict", "", md(v.headline)]
     out += [f"- **Warning:** {md(w)}" for w in v.warnings]
+    if r.what_if:
+        out.append(f"- **Left out:** {md(r.what_if)}")
     if r.separations:
         out += ["", "What tells the contenders apart (items rated for both, differently):", ""]
         out += [f"- {md(separation_text(s))}" for s in r.separations]

@@ -14,12 +14,16 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
+from hypotheses.scoring import analyse, leader_ids
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, contenders
+from hypotheses.separation import Columns, Separation, contenders, top_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
+from hypotheses.team import with_note
+from hypotheses.vocabulary import counted
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+    from hypotheses.scoring import Analysis
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class Report:
     linchpins: list[tuple[Evidence, tuple[str, ...]]]
     excluded: list[Evidence]
     history: list[str] | None
+    what_if: str = ""  # what the left-out items would change about the verdict, or ""
 
     @property
     def case(self) -> Case:
@@ -239,7 +244,29 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
         linchpins=[(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]],
         excluded=[ev for ev in case.evidence if ev.excluded],
         history=history,
+        what_if=what_if_text(a, sm),
     )
+
+
+def what_if_text(a: Analysis, sm: ScoringModel) -> str:
+    """When items are left out (what-if) and putting them back would change what the chosen
+    model's verdict names: 'With the 2 items left out (what-if: E2, E3) back in, the top
+    under … would be H2 instead of H1.' ('' otherwise). One more analysis, reports only."""
+    case = a.case
+    out = [ev for ev in case.evidence if ev.excluded]
+    if not out:
+        return ""
+    back = analyse(case.model_copy(update={"evidence": [ev.model_copy(update={"excluded": False})
+                                                        if ev.excluded else ev for ev in case.evidence]}),
+                   a.as_of)
+    now = (leader_ids(a, sm.name), top_note(a, sm.name))
+    then = (leader_ids(back, sm.name), top_note(back, sm.name))
+    if now == then:
+        return ""
+    ids = [ev.id for ev in out]
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (f"With the {counted(len(ids), 'item')} left out (what-if: {shown}) back in, the top under "
+            f"{sm.label} would be {with_note(*then)} instead of {with_note(*now)}.")
 
 
 def agreement_text(r: Report) -> str:

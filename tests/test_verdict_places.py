@@ -374,3 +374,25 @@ def test_the_view_of_an_unrated_top_tied_with_a_rated_one_says_it_rests_on_nothi
     assert standing_line(a, "weighted", 2).plain.endswith(
         "· top score on no rated item: no verdict; not separated from H1")
     assert standing_line(a, "weighted", 0).plain.endswith("· top score, not separated from H3")
+
+
+def test_a_verdict_that_the_left_out_items_would_overturn_says_so_in_the_report() -> None:
+    """E1 rates H1 C, H2 I; E2 (H1 II, H2 N) and E3 (H1 II) are left out (what-if). Weighted:
+    H1 0, H2 −1, H1 leads by one item; with E2 and E3 back, H1 −4 and H2 −1: H2 leads by
+    three. The report's verdict named H1, and the left-out items came last, unweighed."""
+    case = _case(("E1", {"H1": "C", "H2": "I"}, None), ("E2", {"H1": "II", "H2": "N"}, None),
+                 ("E3", {"H1": "II"}, None))
+    case = case.model_copy(update={"evidence": [case.evidence[0], *(ev.model_copy(update={"excluded": True})
+                                                                    for ev in case.evidence[1:])]})
+    f = findings(case, today=TODAY)
+    sentence = ("With the 2 items left out (what-if: E2, E3) back in, the top under weighted "
+                "inconsistency (PARC) would be H2 instead of H1.")
+    assert sentence in _section(render_markdown(f), "## Verdict")
+    assert sentence in unescape(render_html(f))
+    kept = findings(case.model_copy(update={"evidence": [*case.evidence[:2]]}), today=TODAY)
+    # E2 alone back: H1 −2, H2 −1: H2 one item ahead — still a change
+    assert "would be H2 instead of H1" in render_markdown(kept)
+    same = case.model_copy(update={"evidence": [case.evidence[0],
+                                                Evidence(id="E9", title="x", excluded=True,
+                                                         ratings={"H1": "C", "H2": "I"})]})
+    assert "left out (what-if" not in render_markdown(findings(same, today=TODAY))
