@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from evidence.db_files import EXPORT_IN_APP, DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
+from hypotheses.team import TEAM, is_team, lens_words
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
@@ -45,8 +46,14 @@ class ExportDialog(FileDialog[Path]):
     JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None,
-                 folder: Path | None = None, db: Path | None = None) -> None:
+                 folder: Path | None = None, db: Path | None = None, lens: str = TEAM,
+                 filtered: str | None = None) -> None:
         super().__init__()
+        # whose matrix the summaries score (the lens on show), and whether the screen scores
+        # only a filter's items (an export is of the whole case): said, so a report's verdict
+        # is never mistaken for the screen's when they differ
+        self.lens = lens
+        self.filtered = filtered
         # where the last export went is offered again, unless exports go only to one folder
         self.folder = export_place().folder or folder
         self.db = DbFiles.at(db) if db is not None else None  # its files are never a target
@@ -61,6 +68,8 @@ class ExportDialog(FileDialog[Path]):
             yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
+            ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "") + (
+                ", every item (not only the filter's)" if self.filtered else ""
             )
             yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
             with Horizontal(classes="field-row"):
@@ -134,7 +143,7 @@ class ExportDialog(FileDialog[Path]):
         case, fmt, model, as_of, db = self.case, self.fmt, self.model, self.as_of, self.db
 
         def job() -> Path:
-            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db))
+            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db, lens=self.lens))
             lost = file_format(fmt).loss_report(case)  # as the CLI prints them
             if lost:
                 self.app.call_from_thread(

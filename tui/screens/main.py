@@ -411,12 +411,15 @@ class MainScreen(GuardsEdits, Screen[None]):
     # ------------------------------------------------------ export & cases
 
     def action_export(self) -> None:
+        from hypotheses.team import TEAM
         from tui.screens.export_dialog import ExportDialog  # on first use: off the start-up path
+        from tui.widgets.ranking import filter_label
 
         assert self.case is not None
         state = self.session.view.state
         self.app.push_screen(
-            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path),
+            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
+                         state.lens or TEAM, filter_label(self.session.view)),
             self._exported,
         )
 

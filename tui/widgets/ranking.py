@@ -54,6 +54,20 @@ def bar_fractions(analysis: Analysis, model: str) -> list[float]:
     return [0.08 + 0.92 * (s - lo) / (hi - lo) for s in scores]
 
 
+LEADER_BAR, BAND_BAR, OTHER_BAR, UNWEIGHED_BAR = "#1a7f37", "#8fd19e", "#5a7fa8", "#9a6a3a"
+
+
+def row_styles(rank: int, rated: bool, inside: bool) -> tuple[str, str]:
+    """(rank style, bar colour) of a ranking row: the leader's bold rank and green bar only
+    for a rank-1 hypothesis some item rates; a top score on no rated item is no leader (the
+    verdict says 'No verdict'), drawn apart in brown."""
+    if not rated and rank == 1:
+        return "", UNWEIGHED_BAR
+    if rank == 1:
+        return "bold", LEADER_BAR
+    return "", BAND_BAR if inside else OTHER_BAR
+
+
 def score_label(analysis: Analysis, model: str, index: int) -> str:
     return scoring_model(model).format_score(analysis.shown(model)[index], 5)
 
@@ -208,7 +222,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             self.post_message(self.ShowItem(eid, hid))
 
         self.app.push_screen(HypothesisView(view.analysis, hid, view.state.model,
-                                            view.state.judged_on()), chosen)
+                                            view.state.judged_on(), filter_label(view)), chosen)
 
     def action_edit_hypothesis(self) -> None:
         hyp = self.selected()
@@ -276,17 +290,19 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         heading = len(out)
         fractions = bar_fractions(a, model)
         ranks = a.models[model].ranks
-        v = verdict(a, model)
+        # overdue judged as the view does: on the as-of date when one is set, else today
+        today = self.shown.session.view.state.judged_on() if self.shown is not None else None
+        v = verdict(a, model, today)
         inside = set(v.band) if not v.separated else set()
         for pos, i in enumerate(a.models[model].order):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{ranks[i]:>2}", style="bold" if ranks[i] == 1 else "")
+            rank_style, bar_style = row_styles(ranks[i], a.coverage[i].rated > 0, hyp.id in inside)
+            line.append(f"{ranks[i]:>2}", style=rank_style)
             # ≈: within one medium item of the best, so not separated from it
             line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
             line.append(f"{hyp.id:<4}", style="bold")
-            bar_style = "#1a7f37" if ranks[i] == 1 else "#8fd19e" if hyp.id in inside else "#5a7fa8"
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
             line.append(f" {score_label(a, model, i)}")
