@@ -83,8 +83,7 @@ class _Reader:
                 self.items()
             else:
                 self.head[key] = self.value()
-            if self.peek() == ",":
-                self.pos += 1
+            self.separator("}")
         self.pos += 1
         while self.fill(len(self.text) - self.pos + 1):
             pass
@@ -111,8 +110,7 @@ class _Reader:
             if len(batch) == BATCH:
                 self.validate(head, batch)
                 batch = []
-            if self.peek() == ",":
-                self.pos += 1
+            self.separator("]")
         self.pos += 1
         self.validate(head, batch)
 
@@ -150,6 +148,15 @@ class _Reader:
                 return self.text[self.pos]
             if not self.fill(1):
                 raise NotStreamed  # the text ended inside the object
+
+    def separator(self, closer: str) -> None:
+        """After a value: a comma and another value, or ``closer`` (left to read). A missing
+        or a trailing comma is no JSON: the whole-file reader says where."""
+        if self.peek() == closer:
+            return
+        self.expect(",")
+        if self.peek() == closer:
+            raise NotStreamed
 
     def expect(self, char: str) -> None:
         if self.peek() != char:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from evidence import formats
 from evidence.db_files import EXPORT, EXPORT_IN_APP, DbFiles, Writing, export_target_problem
 from evidence.errors import WeighError
-from evidence.fsio import atomic_write
+from evidence.fsio import FolderNotSynced, atomic_write
 from hypotheses.report import ReportOptions
 from hypotheses.scoring_models import DEFAULT_MODEL
 from hypotheses.slug import TEAM
@@ -58,6 +58,9 @@ def write_file(path: str | os.PathLike[str], data: bytes, db: DbFiles | None = N
         except FileNotFoundError:
             mode = EXPORT_MODE
         atomic_write(path, data, mode=mode)
+    except FolderNotSynced as exc:
+        raise WeighError(f"{path}: written, but its folder cannot be synced ({exc.strerror or exc}), "
+                         "so the file may be lost if the machine crashes now") from None
     except OSError as exc:
         raise WeighError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path

@@ -16,6 +16,11 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 
 
+class FolderNotSynced(OSError):
+    """The new file is in place, but its folder could not be synced (one the writer may
+    write to but not read, say): the new name may not survive a crash."""
+
+
 def write_all(fd: int, data: bytes) -> None:
     """os.write until every byte is out; a write that makes no progress is an I/O error."""
     view = memoryview(data)
@@ -49,7 +54,8 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], mode: int = 0o600) -
     The temp file is made by ``tempfile.mkstemp`` (O_CREAT|O_EXCL|O_NOFOLLOW, a
     fresh name) in the target's folder, so the rename never crosses a file
     system and never writes through a planted symlink. On any error the temp
-    file is removed and the OSError propagates; the target is untouched.
+    file is removed and the OSError propagates; the target is untouched, unless
+    the error is :class:`FolderNotSynced`: then it holds ``data``.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
@@ -66,7 +72,10 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], mode: int = 0o600) -
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    try:
+        fsync_dir(path.parent)
+    except OSError as exc:
+        raise FolderNotSynced(exc.errno, exc.strerror) from exc
 
 
 def remove_stale_temps(path: Path) -> None:

@@ -28,6 +28,7 @@ from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
+from hypotheses.separation import top_note
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Hypothesis
@@ -147,6 +148,9 @@ class RankingStep:
     leaders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model → rank-1 ids
     agree: bool = True
     leader_changed: bool = False  # for the chosen model, against the step before
+    # model → why that top is no leader (separation.top_note: 'not separated', 'on no rated
+    # item'), '' when the verdict names it
+    notes: dict[str, str] = field(default_factory=dict)
 
     def shown(self, model: str) -> tuple[float, ...]:
         """The values people read for ``model`` (as :meth:`Analysis.shown`)."""
@@ -202,6 +206,7 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             posterior=a.posterior,
             leaders={m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in MODELS},
             agree=a.agree,
+            notes={m: top_note(a, m) for m in MODELS},
         ))
     steps.reverse()
     for k in range(1, len(steps)):

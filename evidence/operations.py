@@ -1129,6 +1129,8 @@ def parse_record(raw: dict[str, Any]) -> Operation:
     only their validators (the first frame's item history reads one or two kinds);
     a record that does not fit goes through the union, whose error names the kind.
     """
+    if not isinstance(raw, dict):
+        raise ValueError("not an object with named fields")
     rec = upgrade_record(raw)
     op = rec.get("op")
     kind = _KIND_OF.get(op) if isinstance(op, str) else None

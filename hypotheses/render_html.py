@@ -19,8 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
+from hypotheses.report_sections import (
+    Report,
+    agreement_text,
+    build_report,
+    separation_text,
+    standing_text,
+    undated_note,
+)
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
+from hypotheses.team import agree_text, with_note
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 
 if TYPE_CHECKING:
@@ -148,7 +156,8 @@ class Chart:
 
 def bar_chart(r: Report, model: str) -> Chart:
     """One model's ranking as horizontal bars, best first; the leaders green, the rest of
-    the chosen model's band light green.
+    the chosen model's band light green; a top score no rated item bears on grey and ◇ (no
+    verdict names it).
 
     Bayes: posterior bars from 0 to the right. The inconsistency models score 0 at
     best and lower as evidence weighs against, so bars grow to the left from a zero
@@ -170,20 +179,23 @@ def bar_chart(r: Report, model: str) -> Chart:
     chart = Chart(str(width), str(height), f"{sm.label} ranking", sm.label)
     zero_x = label_w if share else label_w + plot
     chart.line(zero_x, 0, zero_x, height)
+    unweighed = {i for i in ms.top if not a.coverage[i].rated}  # a top score, no leader
     for row, i in enumerate(ms.order):
         v, hyp, y = values[i], hyps[i], 4 + row * bar_h
         length = max(plot * abs(v) / span, MIN_BAR)
-        colour = LEAD if i in ms.top else BAND if banded and hyp.id in inside else OTHER
+        lead = i in ms.top and i not in unweighed
+        colour = LEAD if lead else BAND if banded and hyp.id in inside and i not in unweighed else OTHER
         x = label_w if share else label_w + plot - length
         shown = sm.format_score(v)
-        mark = " ◆" if i in ms.top else ""
+        mark = " ◆" if lead else " ◇" if i in unweighed else ""
         chart.text(0, y + 16, f"{hyp.id}{mark} · {_short(hyp.title, 10)}", tip=f"{hyp.id}: {hyp.title}",
                    weight="700" if i in ms.top else "")
         chart.rect(x, y + 4, length, bar_h - 8, colour, f"{hyp.id}: {hyp.title} — {shown}", rx="2")
         chart.text(label_w + length + 4 if share else label_w + plot + 4, y + 16, shown)
     what = "posterior probability; the longest bar leads" if share else (
         "evidence against, from 0; the shortest bar leads")
-    chart.note = f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
+    chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
+                  + ("; ◇ top score on no rated item: no leader" if unweighed else ""))
     return chart
 
 
@@ -220,13 +232,15 @@ def _timeline_cell(
     colours: dict[str, str],
 ) -> None:
     cell_w, cell_h = size
-    leaders = point.band[model] or ("",)
+    unweighed = point.unweighed.get(model, ())
+    # a top score no item had rated is no verdict: grey, unnamed, like no leader at all
+    leaders = ("",) if unweighed else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): " + \
-        standing_text(point.band[model])
+        standing_text(point.band[model], unweighed)
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
-    if len(leaders) == 1 and cell_w >= 26:
+    if len(leaders) == 1 and leaders[0] and cell_w >= 26:
         chart.text(x + cell_w / 2, y + cell_h / 2 + 4, _short(leaders[0], 5), size="11", fill="#fff",
                    anchor="middle", weight="600")
 
@@ -274,5 +288,6 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
+        "agreement": agreement_text, "with_note": with_note, "agree_text": agree_text,
     }
     return _environment().get_template("report.html.j2").render(context)

@@ -6,9 +6,17 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from hypotheses.report_sections import Report, build_report, separation_text, standing_text, undated_note
+from hypotheses.report_sections import (
+    Report,
+    agreement_text,
+    build_report,
+    separation_text,
+    standing_text,
+    undated_note,
+)
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
+from hypotheses.team import agree_text, with_note
 from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
@@ -56,9 +64,11 @@ def _timeline(r: Report) -> list[str]:
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
     out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): "
-            f"{m.label} {md(standing_text(first.band[m.name]))}" for m in SCORING_MODELS]
+            f"{m.label} {md(standing_text(first.band[m.name], first.unweighed[m.name]))}"
+            for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before))} → {md(standing_text(c.after))}"
+            f"{md(standing_text(c.before, c.before_unweighed))} → "
+            f"{md(standing_text(c.after, c.after_unweighed))}"
             for c in r.changes]
     return out
 
@@ -111,6 +121,8 @@ def _verdict(r: Report) -> list[str]:
     v = r.opening.verdict
     out = ["", "## Verdict", "", md(v.headline)]
     out += [f"- **Warning:** {md(w)}" for w in v.warnings]
+    if r.what_if:
+        out.append(f"- **Left out:** {md(r.what_if)}")
     if r.separations:
         out += ["", "What tells the contenders apart (items rated for both, differently):", ""]
         out += [f"- {md(separation_text(s))}" for s in r.separations]
@@ -136,7 +148,7 @@ def _ranking(r: Report) -> list[str]:
         v = mv.verdict
         names = ", ".join(md(h) for h in leader_ids(f.analysis, mv.model.name)) or "none"
         if mv.kind == "unrated":  # a top score on no rated item is not a lead
-            names = f"no verdict (top score {names}, on no rated item)"
+            names = f"no verdict ({md(mv.unweighed)})"
         elif mv.kind == "band":
             names = f"not separated: {', '.join(md(h) for h in mv.ids)}"
         out.append(f"- {mv.model.label}: {names}" + ("" if mv.chosen else f" — {md(v.headline)}"))
@@ -144,7 +156,7 @@ def _ranking(r: Report) -> list[str]:
             out += [f"  - **Warning:** {md(w)}" for w in v.warnings]
     out += [
         "",
-        "The models agree on the leader."
+        agreement_text(r)
         if f.summary.models_agree
         else "**The models disagree on the leader**: read the evidence below before concluding.",
         "",
@@ -247,9 +259,9 @@ def _team(t: TeamSection | None) -> list[str]:
            f"{md(t.seen_as)} (lens {md(f.lens)}).", "",
            f"Each analyst's leader under {scoring_model(t.model).label}:", ""]
     by = f.leaders_by_analyst
-    out += [f"- {md(a)}: {', '.join(md(h) for h in ids) or 'none'}" for a, ids in by.items()]
-    out.append(f"- the team (consensus): {', '.join(md(h) for h in f.team_leaders) or 'none'}")
-    out += ["", "The analysts agree on the leader." if f.analysts_agree
+    out += [f"- {md(a)}: {md(with_note(ids, f.notes_by_analyst.get(a, '')))}" for a, ids in by.items()]
+    out.append(f"- the team (consensus): {md(with_note(f.team_leaders, f.team_note))}")
+    out += ["", md(agree_text(f.team_leaders, f.team_note)) if f.analysts_agree
             else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
             else f"**The analysts disagree on the leader**: {md(t.leaders_line)}."]
     out += ["", "### Cells of largest disagreement", ""]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, pairwise
 from operator import is_not
@@ -270,22 +270,47 @@ class StopLeaders:
     # model → the ids within one medium item of the best (the verdict's band), case order:
     # the leader alone when it stands apart, else every hypothesis not separated from it
     band: dict[str, tuple[str, ...]]
+    # model → the leaders no item taking part then rates (other than NA), case order: a top
+    # score on no rated item, which the verdict calls no verdict, never a lead
+    unweighed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def first_rated(case: Case) -> dict[str, date | None]:
+    """Hypothesis id → the first known date at which an item taking part rates it (other
+    than NA): ``date.min`` when an undated item does (rated at every date), absent when
+    none does. One pass over the rated cells."""
+    first: dict[str, date] = {}
+    for ev in case.evidence:
+        if ev.excluded:
+            continue
+        day = known_date(ev) or date.min
+        for hid, code in ev.ratings.items():
+            if code != "NA" and (hid not in first or day < first[hid]):
+                first[hid] = day
+    return first  # type: ignore[return-value]
 
 
 def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders]:
     """The leaders and band of every model at every known date up to ``until``, oldest
-    first (a report as of a date shows nothing learnt after it)."""
+    first (a report as of a date shows nothing learnt after it), and the leaders no item
+    known then had rated."""
     per_model = {m: leader_timeline(case, m) for m in MODELS}
     taking = [ev for ev in case.evidence if not ev.excluded]
     dated = sorted(d for ev in taking if (d := known_date(ev)) is not None)
     undated = len(taking) - len(dated)
     hids = [h.id for h in case.hypotheses]
+    rated_from = first_rated(case)
+
+    def unweighed(point: TimelinePoint, day: date) -> tuple[str, ...]:
+        return tuple(h for h in point.leaders if (since := rated_from.get(h)) is None or since > day)
+
     return [
         StopLeaders(
             as_of=day,
             used=undated + bisect_right(dated, day),
             undated=undated,
             band={m: tuple(hids[j] for j in band_of(per_model[m][i].scores.scores, m)) for m in MODELS},
+            unweighed={m: unweighed(per_model[m][i], day) for m in MODELS},
         )
         for i, day in enumerate(known_dates(case))
         if until is None or day <= until
@@ -294,12 +319,15 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
 
 @dataclass(frozen=True)
 class VerdictChange:
-    """A date at which what a model's verdict names (its band) differs from the date before."""
+    """A date at which what a model's verdict names (its band, or no verdict on a top score
+    no item rated) differs from the date before."""
 
     as_of: date
     model: str
     before: tuple[str, ...]
     after: tuple[str, ...]
+    before_unweighed: tuple[str, ...] = ()  # the leaders no item had rated (no verdict)
+    after_unweighed: tuple[str, ...] = ()
 
 
 def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
@@ -307,6 +335,7 @@ def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
     out: list[VerdictChange] = []
     for prev, point in pairwise(points):
         for model in MODELS:
-            if prev.band[model] != point.band[model]:
-                out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model]))
+            was, now = prev.unweighed.get(model, ()), point.unweighed.get(model, ())
+            if prev.band[model] != point.band[model] or was != now:
+                out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model], was, now))
     return out

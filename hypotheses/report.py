@@ -27,7 +27,7 @@ class ReportOptions:
     model: str = DEFAULT_MODEL
     as_of: date | None = None
     history: list[str] | None = None
-    today: date | None = field(default=None)  # for "overdue"; None: the current date
+    today: date | None = field(default=None)  # for "overdue"; None: the as-of date, else today
     lens: str = TEAM  # a team case: the team's consensus, or one analyst's votes
 
 

@@ -14,12 +14,16 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
+from hypotheses.scoring import analyse, leader_ids
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, contenders
+from hypotheses.separation import Columns, Separation, contenders, top_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
+from hypotheses.team import with_note
+from hypotheses.vocabulary import counted
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+    from hypotheses.scoring import Analysis
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,19 @@ class ModelVerdict:
     @property
     def label(self) -> str:
         return {"lead": "Leads", "band": "Not separated", "unrated": "Top score", "none": "Leads"}[self.kind]
+
+    @property
+    def unweighed(self) -> str:
+        """A top score on no rated item, in words: 'top score H1, H2, on no rated item', or
+        'top score H1, H3; H3 on no rated item' when a rated leader shares it ('' else)."""
+        if self.kind != "unrated":
+            return ""
+        names = ", ".join(self.ids)
+        v = self.verdict
+        unrated = [h.id for h, c in zip(v.leaders, v.coverage, strict=True) if not c.rated]
+        if len(unrated) == len(self.ids):
+            return f"top score {names}, on no rated item"
+        return f"top score {names}; {', '.join(unrated)} on no rated item"
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,7 @@ class Report:
     linchpins: list[tuple[Evidence, tuple[str, ...]]]
     excluded: list[Evidence]
     history: list[str] | None
+    what_if: str = ""  # what the left-out items would change about the verdict, or ""
 
     @property
     def case(self) -> Case:
@@ -226,7 +244,49 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
         linchpins=[(ev, a.linchpins[i]) for i, ev in enumerate(case.evidence) if a.linchpins[i]],
         excluded=[ev for ev in case.evidence if ev.excluded],
         history=history,
+        what_if=what_if_text(a, sm),
     )
+
+
+def what_if_text(a: Analysis, sm: ScoringModel) -> str:
+    """When items are left out (what-if) and putting them back would change what the chosen
+    model's verdict names: 'With the 2 items left out (what-if: E2, E3) back in, the top
+    under … would be H2 instead of H1.' ('' otherwise). One more analysis, reports only."""
+    case = a.case
+    out = [ev for ev in case.evidence if ev.excluded]
+    if not out:
+        return ""
+    back = analyse(case.model_copy(update={"evidence": [ev.model_copy(update={"excluded": False})
+                                                        if ev.excluded else ev for ev in case.evidence]}),
+                   a.as_of)
+    now = (leader_ids(a, sm.name), top_note(a, sm.name))
+    then = (leader_ids(back, sm.name), top_note(back, sm.name))
+    if now == then:
+        return ""
+    ids = [ev.id for ev in out]
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (f"With the {counted(len(ids), 'item')} left out (what-if: {shown}) back in, the top under "
+            f"{sm.label} would be {with_note(*then)} instead of {with_note(*now)}.")
+
+
+def agreement_text(r: Report) -> str:
+    """Whether the models agree, in words that claim no leader a model does not name:
+    'The models agree on the leader.' only when each names it; else 'The models agree on
+    the top score (H1), but only … names it the leader' or '… but none of them names a
+    leader'; or 'The models disagree on the leader' (their top sets differ)."""
+    if not r.findings.analysis.agree:
+        return "The models disagree on the leader"
+    naming = [mv.model.label for mv in r.models if mv.kind == "lead"]
+    if len(naming) == len(r.models):
+        return "The models agree on the leader."
+    top = ", ".join(h.id for h in r.opening.verdict.leaders)
+    if not naming:
+        return (f"The models agree on the top score ({top}), but none of them names a leader: "
+                "see each model's verdict.")
+    names = " and ".join(naming)
+    verb = "names" if len(naming) == 1 else "name"
+    return (f"The models agree on the top score ({top}), but only {names} {verb} it the leader: "
+            "see each model's verdict.")
 
 
 def separation_text(s: Separation) -> str:
@@ -244,8 +304,14 @@ def undated_note(undated: int) -> str:
     return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
 
 
-def standing_text(ids: tuple[str, ...]) -> str:
-    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band."""
+def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = ()) -> str:
+    """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band; a top
+    score no item had rated (``unweighed``) is no verdict, as the verdict says: 'no verdict:
+    top score H2 rests on no rated item' (and '; not separated: H1, H2' when others are near)."""
+    if unweighed:
+        rests = "rests" if len(unweighed) == 1 else "rest"
+        text = f"no verdict: top score {', '.join(unweighed)} {rests} on no rated item"
+        return text + (f"; not separated: {', '.join(ids)}" if set(ids) - set(unweighed) else "")
     if not ids:
         return "none"
     return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"

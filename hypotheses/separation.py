@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,20 @@ def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
     best = max(scores)
     width = scoring_model(model).medium_item - TIE
     return tuple(i for i, s in enumerate(scores) if best - s < width)
+
+
+def top_note(analysis: Analysis, model: str) -> str:
+    """Why the top of ``model``'s ranking is no leader, as the verdict says it: '' for a
+    lone leader the evidence separates (or no hypotheses); 'on no rated item' when no
+    rated item bears on any top hypothesis, 'H3 on no rated item' when on some; 'not
+    separated' for a band of two or more. O(H): the as-of line asks on every key."""
+    sm = scoring_model(model)
+    top = sorted(analysis.models[sm.name].top)
+    hids = analysis.hypothesis_ids
+    unrated = [hids[i] for i in top if not analysis.coverage[i].rated]
+    if unrated:
+        return "on no rated item" if len(unrated) == len(top) else f"{', '.join(unrated)} on no rated item"
+    return "not separated" if len(band(analysis, sm.name)) >= 2 else ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,18 @@ class Watchlist:
 
     contenders: tuple[str, ...]
     pairs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (a, b, indicator ids), case order
+    # of those, the overdue ones (past their expected date on ``today``): id → expected by
+    overdue: dict[str, date] = field(default_factory=dict)
+
+    def named(self, ids: Sequence[str], short: bool = False) -> str:
+        """'M1 (overdue: expected by 2022-05-01), M2' ('M1 (overdue), M2' short): what the
+        watch is waiting for has not come when it was expected, which is worth knowing."""
+        def one(i: str) -> str:
+            due = self.overdue.get(i)
+            if due is None:
+                return i
+            return f"{i} (overdue)" if short else f"{i} (overdue: expected by {due.isoformat()})"
+        return ", ".join(map(one, ids))
 
     @property
     def untold(self) -> list[tuple[str, str]]:
@@ -167,14 +194,19 @@ class Watchlist:
         return [(a, b) for a, b, ids in self.pairs if not ids]
 
 
-def watchlist(analysis: Analysis, model: str) -> Watchlist:
+def watchlist(analysis: Analysis, model: str, today: date | None = None) -> Watchlist:
+    """The contenders' pairs and what would tell each apart; ``today``: the day overdue is
+    judged on (None: none is)."""
     hids = analysis.hypothesis_ids
     ids = tuple(hids[i] for i in contenders(analysis, model))
     indicators = analysis.case.indicators
     pairs = tuple(
         (a, b, tuple(ind.id for ind in watching_between(indicators, a, b))) for a, b in combinations(ids, 2)
     )
-    return Watchlist(ids, pairs)
+    named = {i for _, _, found in pairs for i in found}
+    overdue = {} if today is None else {ind.id: ind.expected_by for ind in indicators
+                                        if ind.id in named and ind.overdue(today) and ind.expected_by}
+    return Watchlist(ids, pairs, overdue)
 
 
 def watch_brief(w: Watchlist) -> str:
@@ -185,8 +217,8 @@ def watch_brief(w: Watchlist) -> str:
     if not told:
         return f"nothing watched tells {', '.join(w.contenders)} apart: add an indicator"
     (a, b, ids), *more = told
-    return f"to tell {a} from {b}, watch {', '.join(ids)}" + "".join(
-        f"; {x} from {y}, {', '.join(m)}" for x, y, m in more
+    return f"to tell {a} from {b}, watch {w.named(ids, short=True)}" + "".join(
+        f"; {x} from {y}, {w.named(m, short=True)}" for x, y, m in more
     )
 
 
@@ -202,7 +234,7 @@ def watch_sentence(w: Watchlist) -> str:
             f"no watching indicator would tell {names} apart; add one — "
             "an observation one of them predicts and another does not"
         )
-    parts = [f"to tell {a} from {b}, watch {', '.join(ids)}" for a, b, ids in told]
+    parts = [f"to tell {a} from {b}, watch {w.named(ids)}" for a, b, ids in told]
     text = "; ".join(parts)
     untold = w.untold
     if untold:

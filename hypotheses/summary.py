@@ -22,6 +22,7 @@ from hypotheses.scoring import (
     Analysis,
     Coverage,
     analyse,
+    leader_ids,
     log_priors,
     weight,
 )
@@ -33,6 +34,7 @@ from hypotheses.separation import (
     contenders,
     leader_separations,
     separating_indicators,
+    top_note,
     watch_brief,
     watch_sentence,
     watchlist,
@@ -257,6 +259,25 @@ class Verdict:
         return len(self.band) < 2
 
 
+def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
+    """The top of ``model``'s ranking named as the verdict names it, in a few words (the
+    workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
+    'top score H1, H2 (not separated)' for a band; 'top score H2 (on no rated item)' or
+    'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; ''
+    with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the ranking's
+    mark for not separated), 'unrated top H2'. O(H): it runs on every key."""
+    top = leader_ids(analysis, model)
+    if not top:
+        return ""
+    ids = ", ".join(top)
+    note = top_note(analysis, model)
+    if not note:
+        return f"leader {ids}"
+    if short:
+        return f"≈ {ids}" if note == "not separated" else f"unrated top {ids}"
+    return f"top score {ids} ({note})"
+
+
 def coverage_text(cov: Coverage, total: int) -> str:
     """'12/27 rated, 8 for, 1 against' ('rated' counts all but NA and unrated)."""
     return f"{cov.rated}/{total} rated, {cov.for_} for, {cov.against} against"
@@ -273,8 +294,10 @@ def not_separated_text(ids: tuple[str, ...]) -> str:
     return f"Not separated: {', '.join(ids)} within one medium item"
 
 
-def _items(n: float) -> str:
-    return f"{n:.1f} item{'' if round(n, 1) == 1 else 's'} of medium weight"
+def items_text(n: float, short: bool = False) -> str:
+    """'1.0 item of medium weight', '2.5 items of medium weight' ('… medium items' short)."""
+    plural = "" if round(n, 1) == 1 else "s"
+    return f"{n:.1f} medium item{plural}" if short else f"{n:.1f} item{plural} of medium weight"
 
 
 def _headline(
@@ -314,8 +337,8 @@ def _headline(
     (h,), (c,) = leaders, covs
     return (
         f"Under {sm.label}, {h.id} leads by {sm.format_margin(margin)} "
-        f"({_items(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
-        f"{h.id} leads by {sm.format_margin(margin)} ({sm.items(margin):.1f} medium items); "
+        f"({items_text(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
+        f"{h.id} leads by {sm.format_margin(margin)} ({items_text(sm.items(margin), short=True)}); "
         f"{c.rated}/{total} rated, +{c.for_} −{c.against}",
     )
 
@@ -334,7 +357,7 @@ def _leader_warnings(
         if c.incomplete:
             warnings.append(
                 f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "
-                "an unrated item counts as no evidence against it, so its lead may be an artefact."
+                "an unrated item counts as no evidence against it, so its top score may be an artefact."
             )
             brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
     return warnings, brief
@@ -459,9 +482,10 @@ def _facts_bearing(analysis: Analysis, hid: str) -> set[str]:
     return facts
 
 
-def verdict(analysis: Analysis, model: str) -> Verdict:
+def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdict:
     """The leader(s) of ``model`` or the band it cannot separate, how firmly, the warnings,
-    and what would tell the contenders apart."""
+    and what would tell the contenders apart (``today``: the day an indicator to watch is
+    judged overdue on; None: none is)."""
     sm = scoring_model(model)
     case = analysis.case
     total = len(analysis.used)
@@ -492,7 +516,7 @@ def verdict(analysis: Analysis, model: str) -> Verdict:
         brief.insert(0, not_separated_text(inside))
     if uncounted:
         warnings.append(uncounted)
-    watching = watchlist(analysis, sm.name)
+    watching = watchlist(analysis, sm.name, today)
     watch = watch_sentence(watching)
     if watch:
         warnings.append(f"What would separate them: {watch}.")
@@ -550,10 +574,12 @@ def findings(
     top: int = 3,
     today: date | None = None,
 ) -> Findings:
-    """Score the case and pick out what a reader needs to see."""
+    """Score the case and pick out what a reader needs to see (``today``: the day overdue is
+    judged on; by default the as-of date, else the current date)."""
     analysis = analyse(case, as_of)
     summary = summarise(analysis, model)
-    today = today or date.today()
+    # overdue is judged as the workbench judges it: on the as-of date when there is one
+    today = today or as_of or date.today()
     support: dict[str, list[Citation]] = {}
     against: dict[str, list[Citation]] = {}
     evidence = case.evidence
@@ -577,5 +603,5 @@ def findings(
             if target is not None and hid in target:
                 target[hid].append(Watch(ind, code, ind.overdue(today)))
     assumptions = [(ev, analysis.linchpins[i]) for i, ev in enumerate(evidence) if ev.kind == "assumption"]
-    verdicts: dict[str, Verdict] = {m: verdict(analysis, m) for m in MODELS}
+    verdicts: dict[str, Verdict] = {m: verdict(analysis, m, today) for m in MODELS}
     return Findings(analysis, summary, verdicts, support, against, strengthen, weaken, assumptions, today)

@@ -11,6 +11,7 @@ so after one vote ``Scorer`` sees one changed item and patches one row.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from operator import is_not
 from typing import TYPE_CHECKING
 
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
+from hypotheses.separation import top_note
 from hypotheses.slug import TEAM
 from hypotheses.vocabulary import CASE_LISTS
 
@@ -413,11 +415,34 @@ def leaders_by_analyst(
     case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
 ) -> dict[str, list[str]]:
     """Analyst → leader ids (case order) under ``model`` in that analyst's lens."""
-    def leaders(lens: str) -> list[str]:
-        found = scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of)
-        return leader_ids(found, model)
+    return {a: ids for a, (ids, _) in tops_by_analyst(case, model, as_of, scorer).items()}
 
-    return {a: leaders(analyst_lens(a)) for a in case.analysts}
+
+def tops_by_analyst(
+    case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
+) -> dict[str, tuple[list[str], str]]:
+    """Analyst → (leader ids in case order, :func:`~hypotheses.separation.top_note`: why
+    that top is no leader, '' when the analyst's verdict names it) under ``model``."""
+    def top(lens: str) -> tuple[list[str], str]:
+        found = scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of)
+        return leader_ids(found, model), top_note(found, model)
+
+    return {a: top(analyst_lens(a)) for a in case.analysts}
+
+
+def with_note(ids: Sequence[str], note: str, joiner: str = ", ") -> str:
+    """'H1', 'H1, H2 (not separated)', 'H2 (on no rated item)' or 'none': a top set with why
+    it is no leader."""
+    return (joiner.join(ids) or "none") + (f" ({note})" if note else "")
+
+
+def agree_text(team_leaders: Sequence[str], team_note: str) -> str:
+    """'The analysts agree on the leader.' only when the team's verdict names one; else
+    that they agree on a top score that is no leader, and why."""
+    if not team_note:
+        return "The analysts agree on the leader."
+    return (f"The analysts agree on the top score ({' = '.join(team_leaders) or 'none'}), "
+            f"but it names no leader ({team_note}).")
 
 
 def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> bool:
@@ -431,12 +456,15 @@ def analysts_concur(by_analyst: Mapping[str, Sequence[str]]) -> bool:
     return len({frozenset(ids) for ids in by_analyst.values()}) <= 1
 
 
-def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> str:
-    """The analysts agree with each other, not with their consensus: the consensus's lead
-    comes from how the votes combine (rounding), which no analyst's own ratings show."""
+def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str],
+                         team_note: str = "") -> str:
+    """The analysts agree with each other, not with their consensus: the consensus's top
+    comes from how the votes combine (rounding), which no analyst's own ratings show;
+    ``team_note`` (:func:`~hypotheses.separation.top_note`) says when that top is no lead."""
     theirs = next(iter(by_analyst.values()), [])
+    what = f" ({team_note}): that comes" if team_note else ": that lead comes"
     return (f"Each analyst alone puts {' = '.join(theirs) or 'none'} first, but the team's consensus "
-            f"puts {' = '.join(team_leaders) or 'none'} first: that lead comes from how their votes "
+            f"puts {' = '.join(team_leaders) or 'none'} first{what} from how their votes "
             "combine, not from any one analyst's ratings")
 
 
@@ -453,6 +481,9 @@ class TeamFacts:
     leaders_by_analyst: dict[str, list[str]]  # under the chosen model, case order
     team_leaders: list[str]  # the team lens's, under the chosen model
     disagreement: tuple[Disagreement, ...]  # per item, case order
+    # why each top is no leader (separation.top_note; '' when the verdict names it): words only
+    notes_by_analyst: dict[str, str] = dataclasses.field(default_factory=dict)
+    team_note: str = ""
 
     @property
     def analysts_agree(self) -> bool:
@@ -463,7 +494,7 @@ class TeamFacts:
         """When the analysts agree with each other and not with the consensus: why, else ''."""
         if self.analysts_agree or not analysts_concur(self.leaders_by_analyst):
             return ""
-        return consensus_apart_text(self.leaders_by_analyst, self.team_leaders)
+        return consensus_apart_text(self.leaders_by_analyst, self.team_leaders, self.team_note)
 
 
 def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,
@@ -472,12 +503,15 @@ def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,
     check_lens(case, lens)
     hids = [h.id for h in case.hypotheses]
     team = team_analysis or analyse(lens_case(case, TEAM), as_of)
+    tops = tops_by_analyst(case, model, as_of)
     return TeamFacts(
         lens=lens,
         analysts=tuple(case.analysts),
-        leaders_by_analyst=leaders_by_analyst(case, model, as_of),
+        leaders_by_analyst={a: ids for a, (ids, _) in tops.items()},
         team_leaders=leader_ids(team, model),
         disagreement=tuple(item_disagreement(ev, hids) for ev in case.evidence),
+        notes_by_analyst={a: note for a, (_, note) in tops.items()},
+        team_note=top_note(team, model),
     )
 
 

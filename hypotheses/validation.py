@@ -131,7 +131,18 @@ def _own_words(e: _Error) -> str:
     return str(e.ctx.get("error") or e.msg).removeprefix("Value error, ")
 
 
+def _unknown_kind(e: _Error) -> str:
+    field, tag = e.ctx.get("discriminator"), _shown(e.ctx.get("tag"))
+    return f"field {field} is {tag}, not a kind this version of weigh knows"
+
+
+def _kind_missing(e: _Error) -> str:
+    return f"field {e.ctx.get('discriminator')}, which names the kind, is missing"
+
+
 _WORDS: dict[str, Callable[[_Error], str]] = {
+    "union_tag_invalid": _unknown_kind,
+    "union_tag_not_found": _kind_missing,
     "string_too_long": _too_long,
     "string_pattern_mismatch": _pattern_mismatch,
     "too_long": _too_many,

@@ -295,3 +295,39 @@ def test_a_case_file_without_a_key_twice_is_read_item_by_item(
         monkeypatch.setattr(limits, "PIECE", piece)
         with pytest.raises(ImportFailed, match=r"^x\.json: duplicate key 'H1' in evidence E\d+ ratings"):
             case_file.parse_case_file(twice, "x.json")
+
+
+def _structural_commas(text: str) -> list[int]:
+    """Where the commas between values are (outside strings)."""
+    out, in_string, escaped = [], False, False
+    for i, char in enumerate(text):
+        if in_string:
+            escaped = not escaped and char == "\\"
+            in_string = escaped or char != '"'
+        elif char == '"':
+            in_string = True
+        elif char == ",":
+            out.append(i)
+    return out
+
+
+@given(st.data())
+def test_a_missing_or_trailing_comma_is_refused_as_json_refuses_it(data: st.DataObject) -> None:
+    """Import read a case file laid out as weigh writes it without the commas between its
+    items or its keys (a file merge, sync and every JSON parser refuse), and took trailing
+    ones: now it refuses both, saying where, as for any text that is no JSON."""
+    small = Case(id="c", title="t", hypotheses=[Hypothesis(id="H1", title="h")],
+                 evidence=[Evidence(id=f"E{i}", title=f"e{i}", ratings={"H1": "C"}) for i in range(3)])
+    text = case_file.dump_case_file(small)
+    at = data.draw(st.sampled_from(_structural_commas(text)))
+    closer = data.draw(st.sampled_from("]}"))
+    broken = [text[:at] + text[at + 1:],  # one comma dropped
+              text[:at] + ",," + text[at + 1:]]  # one doubled
+    if closer in text[at:]:
+        end = text.index(closer, at)
+        broken.append(text[:end] + "," + text[end:])  # a trailing comma before the closer
+    for bad in broken:
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(bad)
+        with pytest.raises(ImportFailed, match=r"^x\.json: not valid JSON: "):
+            case_file.parse_case_file(bad.encode(), "x.json")

@@ -306,3 +306,24 @@ def test_an_export_onto_another_databases_journal_or_lock_is_refused(cli_env: di
     with Store.open(other, readonly=True) as again:
         assert again.evidence(DEFAULT_CASE_ID, "E1").ratings["H1"] == "CC"
     assert b'"CC"' in kept
+
+
+def test_a_folder_that_cannot_be_synced_is_told_as_written_but_not_crash_safe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder one may write to but not read (mode -wx) cannot be opened to sync the new
+    name: the export is in place, and was reported as 'cannot write'. (Root ignores the
+    mode bits, so the folder's refusal is injected.)"""
+    from evidence import export, fsio
+    from evidence.errors import WeighError
+
+    def unreadable(path: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fsio, "fsync_dir", unreadable)
+    target = tmp_path / "out.md"
+    with pytest.raises(WeighError) as told:
+        export.write_file(target, b"the summary")
+    assert str(told.value) == (f"{target}: written, but its folder cannot be synced (Permission denied),"
+                               " so the file may be lost if the machine crashes now")
+    assert target.read_bytes() == b"the summary"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]  # no temp file left

@@ -276,6 +276,10 @@ def test_ranking_history_marks_the_changes_of_leader(tmp_path: Path) -> None:
     assert steps[0].change.startswith("case c written whole")
     assert steps[1].change == "rating E2 × H1: unrated → II (by tester)"
     assert steps[-1].leaders["inconsistency"] == ("H1", "H2")
+    # why a top is no leader, as the verdict says: from step 3 no item rates H2 at all (its
+    # top score rests on nothing), and at the end it ties with H1, rated C on E1
+    assert [s.notes["inconsistency"] for s in steps] == ["", "", "", "on no rated item",
+                                                          "H2 on no rated item"]
     with pytest.raises(ValueError, match="model"):
         ranking_history(base_case(), [], "nope")
 

@@ -158,3 +158,5 @@ def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
         assert point.undated == a.undated_used
         ids = a.hypothesis_ids
         assert point.band == {m: tuple(ids[i] for i in band(a, m)) for m in MODELS}
+        assert point.unweighed == {m: tuple(ids[i] for i in sorted(a.models[m].top)
+                                            if not a.coverage[i].rated) for m in MODELS}

@@ -141,7 +141,7 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
     assert "H9 leads" not in md
     assert "- weighted inconsistency (PARC): no verdict (top score H9, on no rated item)" in md
     html = export_bytes(case, "html").decode()
-    assert "no verdict: the top score rests on no rated item" in html
+    assert "no verdict: top score H9, on no rated item" in html
     assert "Leads under weighted" not in html
 
 

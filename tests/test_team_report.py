@@ -19,7 +19,8 @@ def test_markdown_team_section() -> None:
     team = text[text.index("## Team"):text.index("## Matrix")]
     assert ("Analysts: ana, ben, chi. This report's matrix and scores are the team's consensus "
             "of ana, ben, chi") in team
-    assert "- ana: H2\n- ben: H2, H3\n- chi: H1\n- the team (consensus): H2, H3" in team
+    assert ("- ana: H2\n- ben: H2, H3 (not separated)\n- chi: H1\n"
+            "- the team (consensus): H2, H3 (not separated)") in team
     assert "**The analysts disagree on the leader**: ana H2 · ben H2 = H3 · chi H1." in team
     cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
     assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
@@ -78,7 +79,8 @@ def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combine
     sentence = ("Each analyst alone puts H1 = H2 first, but the team's consensus puts H1 first: that "
                 "lead comes from how their votes combine, not from any one analyst's ratings")
     text = export_bytes(rounding_pair(), "md").decode()
-    assert "- ana: H1, H2\n- ben: H1, H2\n- the team (consensus): H1" in text
+    assert ("- ana: H1, H2 (not separated)\n- ben: H1, H2 (not separated)\n"
+            "- the team (consensus): H1") in text
     assert f"**{sentence}.**" in text and "disagree on the leader" not in text
     html = export_bytes(rounding_pair(), "html").decode()
     escaped = sentence.replace("'", "&#39;")

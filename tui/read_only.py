@@ -3,8 +3,9 @@
 A second weigh on a database another weigh is editing opens it read-only
 (``opening.open_for_editing``: ``Store.readonly``, with the reason in words the
 banner shows). Every edit would be refused by the store, so none is offered: each
-widget or screen that owns an editing key names its editing actions and answers
-:class:`RefusesEdits`, and its ``check_action`` dims them (the footer shows them
+widget or screen that owns an editing key mixes in :class:`GuardsEdits`, names its
+editing actions (``EDITS``) and the store they write to, and its ``check_action``
+dims them (the footer shows them
 off); a key pressed on one is answered with the reason (:func:`say_why_refused`,
 from the screen's ``on_key``), as is a command palette entry or a key typed while
 the case opened. Nothing is opened that could not be saved.
@@ -12,7 +13,7 @@ the case opened. Nothing is opened that could not be saved.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
     from evidence.store import Store
 
-__all__ = ["RefusesEdits", "read_only_reason", "refusal", "say_why_refused", "say_why_refused_key"]
+__all__ = ["GuardsEdits", "RefusesEdits", "read_only_reason", "refusal", "say_why_refused",
+           "say_why_refused_key"]
 
 
 @runtime_checkable
@@ -31,6 +33,26 @@ class RefusesEdits(Protocol):
     def why_refused(self, action: str) -> str | None:
         """Why ``action`` (its name, without arguments) cannot act here, or None."""
         ...
+
+
+class GuardsEdits:
+    """What a widget or screen that owns editing keys mixes in: its :data:`EDITS` are
+    refused while :meth:`edited_store` is read-only, and its footer dims them."""
+
+    #: The actions (names without arguments) that write to the database.
+    EDITS: ClassVar[frozenset[str]] = frozenset()
+
+    def edited_store(self) -> Store | None:
+        """The store the edits would write to; None while there is none yet."""
+        raise NotImplementedError
+
+    def why_refused(self, action: str) -> str | None:
+        """Why ``action`` cannot act here: it edits, and the database is read-only."""
+        return read_only_reason(self.edited_store()) if action in self.EDITS else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An edit refused is dimmed in the footer (and a press on it says why)."""
+        return None if self.why_refused(action) is not None else True
 
 
 def read_only_reason(store: Store | None) -> str | None:

@@ -26,8 +26,9 @@ def separation(session: EditSession) -> Screen[Any] | str | None:
     if view.analysis is None:
         return None
     from tui.screens.separation_view import SeparationView
+    from tui.widgets.ranking import filter_label
 
-    return SeparationView(view.analysis, view.state.model)
+    return SeparationView(view.analysis, view.state.model, filter_label(view), view.state.judged_on())
 
 
 def conclusion(session: EditSession) -> Screen[Any] | str | None:

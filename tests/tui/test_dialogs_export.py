@@ -16,7 +16,7 @@ from textual.widgets import Input, Select
 from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
-from tests.tui.conftest import flat_text, screen_text, until
+from tests.tui.conftest import screen_text
 from tests.tui.host import Host, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
@@ -219,7 +219,7 @@ async def test_overwrite_asks_first(case: Case, tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_path(pilot, str(target))
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # the path is checked in a thread
         assert isinstance(app.screen, ConfirmScreen)
         assert f"{target} exists. Overwrite it?" in shown(app, "#confirm-message")
         await pilot.press("n")
@@ -227,11 +227,44 @@ async def test_overwrite_asks_first(case: Case, tmp_path: Path) -> None:
         assert isinstance(app.screen, ExportDialog)
         assert target.read_text() == "keep me"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
     assert app.results == [target]
     assert target.read_bytes() == export_bytes(case, "md")
+
+
+async def test_escape_while_the_path_is_checked_cancels_and_asks_nothing(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path is checked in a thread (it may read the file there, on a slow disk): escape
+    meanwhile closes the dialog, and the check's answer, when it comes, neither asks
+    "Overwrite?" nor writes."""
+    import threading
+
+    from tui.screens import export_dialog
+
+    target = tmp_path / "old.md"
+    target.write_text("keep me")
+    checking, release = threading.Event(), threading.Event()
+
+    def slow_check(*args: Any) -> None:
+        checking.set()
+        release.wait(10)
+
+    monkeypatch.setattr(export_dialog, "export_target_problem", slow_check)
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, str(target))
+        await pilot.press("ctrl+s")
+        assert checking.wait(10)
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, (ConfirmScreen, ExportDialog))
+    assert app.results == [None]
+    assert target.read_text() == "keep me"
 
 
 async def test_escape_cancels(case: Case) -> None:
@@ -351,23 +384,3 @@ async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
     assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
     assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
     assert "\n  indicators (PARC has none): M1, M2, " in app.notes[0][0]
-
-
-async def test_the_export_dialog_says_it_writes_the_whole_case_while_f_scores_the_shown(
-        db_path: Path, make_app) -> None:
-    """With f on, the ranking scores only the filtered items, but an export is of the whole
-    case: the dialog says so (found by a tester: it said only the model and the dates, and
-    the file ranked otherwise than the screen it was written from)."""
-    app = make_app(db_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("slash", *"gomel", "enter", "f")
-        await pilot.pause()
-        assert "scoring only these 1" in flat_text(app)
-        await pilot.press("ctrl+e")
-        await until(pilot, lambda: "Summaries use" in flat_text(app), "the export dialog")
-        assert ("Summaries use model weighted, all dates; the whole case, not only the 1 item "
-                "the filter shows.") in flat_text(app)
-        await pilot.press("escape", "f", "ctrl+e")  # the whole case scored: nothing to add
-        await until(pilot, lambda: "Summaries use" in flat_text(app), "the export dialog")
-        assert "Summaries use model weighted, all dates." in flat_text(app)
-        await pilot.press("escape", "ctrl+q")

@@ -15,6 +15,7 @@ from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.replay import Replay
 from hypotheses.scoring_models import MODELS, scoring_model
+from hypotheses.summary import leader_words
 from tests.tui.conftest import screen_text, until
 from tui.case_view import CaseView, SeriesAsk
 from tui.screens.main import MainScreen
@@ -71,7 +72,9 @@ def fresh_leader(view: CaseView) -> str:
     state = view.state
     assert view.scored is not None
     series = Replay(state.model).series(view.scored, leader, state.stops)
-    return f"leader {leader}: {scoring_model(state.model).format_score(series[state.stop])}"
+    assert view.analysis is not None
+    words = leader_words(view.analysis, state.model)  # 'leader H1' only where the verdict says so
+    return f"{words}: {scoring_model(state.model).format_score(series[state.stop])}"
 
 
 async def test_a_large_case_shows_at_once_and_its_line_follows_from_a_worker(

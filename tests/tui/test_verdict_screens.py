@@ -167,3 +167,44 @@ async def test_one_item_and_one_pair_are_counted_in_the_singular(tmp_path: Path,
         text = flat_text(app)
         assert "· 1 item taking part" in text and "1 of 1 pair: no item tells them apart" in text
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_the_hypothesis_and_separation_views_say_when_only_the_filtered_items_are_scored(
+        db_path, make_app):
+    """With a filter scoring only the shown items (f), the ranking says 'filtered view'; the
+    hypothesis view and the separation table gave the same verdict as if it were the case's."""
+    from evidence.seed import DEFAULT_CASE_ID
+    from tui.screens.hypothesis_view import HypothesisView
+    from tui.screens.separation_view import SeparationView
+
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        case = screen.store.case(DEFAULT_CASE_ID)
+        tag = case.evidence[0].tags[0]
+        shown = sum(1 for e in case.evidence if tag in e.tags)
+        note = f"filtered view: #{tag}, only the {shown} shown (f: all)"
+        await pilot.press("slash", *f"#{tag}", "enter", "f")
+        await pilot.pause()
+        assert note in flat_text(app)  # the ranking's words
+        screen.ranking.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView)
+        assert note in app.screen.head.plain
+        await pilot.press("escape", "T")
+        await pilot.pause()
+        assert isinstance(app.screen, SeparationView)
+        assert note in app.screen.head.plain
+        await pilot.press("escape", "ctrl+e")  # an export is of every item: the dialog says so
+        await pilot.pause()
+        said = "Summaries use model weighted, all dates, every item (not only the filter's)."
+        assert said in flat_text(app)
+        await pilot.press("escape", "f")  # the whole case again: nothing said
+        await pilot.pause()
+        screen.ranking.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView) and "filtered view" not in app.screen.head.plain
+        await pilot.press("escape", "ctrl+q")

@@ -16,7 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.scoring import Analysis, leader_ids
-from hypotheses.team import analysts_agree, analysts_concur, consensus_apart_text, leaders_by_analyst
+from hypotheses.separation import top_note
+from hypotheses.team import analysts_agree, analysts_concur, consensus_apart_text, tops_by_analyst, with_note
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -24,23 +25,27 @@ if TYPE_CHECKING:
 
 def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     """'analysts disagree on the leader: ana H3 · ben H3 · chi H1', then one line per lens
-    (pure: tested without a screen). ``team``: the team lens's analysis."""
-    by = leaders_by_analyst(case, model, team.as_of)
-    team_leaders = leader_ids(team, model)
+    (pure: tested without a screen). ``team``: the team lens's analysis. A top the lens's
+    verdict does not name a leader says why ('H1, H2 (not separated)')."""
+    tops = tops_by_analyst(case, model, team.as_of)
+    by = {a: ids for a, (ids, _) in tops.items()}
+    team_leaders, team_note = leader_ids(team, model), top_note(team, model)
     joined = " · ".join(f"{a} {' = '.join(ids) or 'none'}" for a, ids in by.items())
     out = Text()
     if analysts_agree(by, team_leaders):
-        out.append(f"analysts agree on the leader: {' = '.join(team_leaders) or 'none'}\n",
+        top = " = ".join(team_leaders) or "none"
+        out.append(f"analysts agree on the leader: {top}\n" if not team_note else
+                   f"analysts agree on the top score: {top}, but it names no leader ({team_note})\n",
                    style="bold")
     elif analysts_concur(by):
-        out.append(consensus_apart_text(by, team_leaders) + "\n", style="bold #b3261e")
+        out.append(consensus_apart_text(by, team_leaders, team_note) + "\n", style="bold #b3261e")
     else:
         out.append(f"analysts disagree on the leader: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
-    out.append(f"  {'team':<34}{' = '.join(team_leaders) or 'none'}\n", style="bold")
-    for who, ids in by.items():
+    out.append(f"  {'team':<34}{with_note(team_leaders, team_note, ' = ')}\n", style="bold")
+    for who, (ids, note) in tops.items():
         same = "" if set(ids) == set(team_leaders) else "   ≠ team"
-        out.append(f"  {who:<34}{' = '.join(ids) or 'none'}{same}\n")
+        out.append(f"  {who:<34}{with_note(ids, note, ' = ')}{same}\n")
     return out
 
 

@@ -25,7 +25,7 @@ from evidence.errors import WeighError
 from evidence.operations import Record
 from hypotheses.models import Case
 from hypotheses.visible import visible
-from tui.read_only import read_only_reason, say_why_refused_key
+from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from evidence.sync import SyncResult
 
 OPEN_MARK = "▶ "
-#: What writes to the database: dimmed in a read-only workbench (``tui.read_only``).
-EDITS = frozenset({"new_case", "import_case", "sync_case", "delete_case", "undo"})
 
 
 def case_line(summary: CaseSummary, current: bool = False) -> Text:
@@ -53,9 +51,12 @@ def case_line(summary: CaseSummary, current: bool = False) -> Text:
     return line
 
 
-class CaseSwitcher(ModalScreen[str | None]):
+class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
     """Returns the id of the case to open (picked, created or imported), or None."""
 
+    #: What writes to the database.
+    EDITS: ClassVar[frozenset[str]] = frozenset(
+        {"new_case", "import_case", "sync_case", "delete_case", "undo"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_case", "New case"),
         Binding("i", "import_case", "Import file"),
@@ -118,13 +119,8 @@ class CaseSwitcher(ModalScreen[str | None]):
             options.highlighted = ids.index(self.current)
         options.focus()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """What writes to the database is dimmed while it is read-only (a press says why)."""
-        return None if self.why_refused(action) is not None else True
-
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it writes, and the database is read-only."""
-        return read_only_reason(self.store) if action in EDITS else None
+    def edited_store(self) -> Store:
+        return self.store
 
     def on_key(self, event: Key) -> None:
         """A key on what the read-only database refuses says why."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,7 +21,6 @@ from evidence.db_files import EXPORT_IN_APP, DbFiles, export_target_problem
 from evidence.export import write_export
 from evidence.formats import EXPORT_FORMATS, file_format
 from hypotheses.team import TEAM, is_team, lens_words
-from hypotheses.vocabulary import counted
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
@@ -47,31 +46,31 @@ class ExportDialog(FileDialog[Path]):
     JOB = "export"
 
     def __init__(self, case: Case, model: str, as_of: date | None,
-                 folder: Path | None = None, db: Path | None = None, lens: str | None = None,
-                 scoring_shown: int | None = None) -> None:
-        """``lens``: a team case's lens on show (None: the team's), written and said as the
-        model and the as-of date are. ``scoring_shown``: how many items the screen scores
-        alone (f, a filter's): an export is of the whole case, which the dialog says."""
+                 folder: Path | None = None, db: Path | None = None, lens: str = TEAM,
+                 filtered: str | None = None) -> None:
         super().__init__()
-        self.scoring_shown = scoring_shown
+        # whose matrix the summaries score (the lens on show), and whether the screen scores
+        # only a filter's items (an export is of the whole case): said, so a report's verdict
+        # is never mistaken for the screen's when they differ
+        self.lens = lens
+        self.filtered = filtered
         # where the last export went is offered again, unless exports go only to one folder
         self.folder = export_place().folder or folder
         self.db = DbFiles.at(db) if db is not None else None  # its files are never a target
         self.case = case
         self.model = model
         self.as_of = as_of
-        self.lens = lens or TEAM
         self.fmt = "md"
+        self._checking = False  # the path is being checked (a second ctrl+s waits for it)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
             yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
-            ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "")
-            if self.scoring_shown is not None:
-                scope += (f"; the whole case, not only the {counted(self.scoring_shown, 'item')} "
-                          "the filter shows")
+            ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "") + (
+                ", every item (not only the filter's)" if self.filtered else ""
+            )
             yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")
@@ -106,17 +105,33 @@ class ExportDialog(FileDialog[Path]):
         self.fmt = new
 
     def action_submit(self) -> None:
-        """Check the path, ask before overwriting, then write in a thread."""
+        """Check the path (in a thread: it may read the file there), ask before
+        overwriting, then write in a thread."""
         typed = self.typed_target("give a file name to write to")
-        if typed is None:
+        if typed is None or self._checking:
             return
+        self._checking = True
+        self._check(typed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
+    def _check(self, typed: str) -> None:
         path = Path(typed)
-        problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
+        try:
+            problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
+            exists = problem is None and path.exists()
+        except OSError as exc:  # the folder went away meanwhile, say: the write would fail too
+            problem, exists = f"{path}: cannot be checked ({exc.strerror or exc})", False
+        self.app.call_from_thread(self._checked, path, problem, exists)
+
+    def _checked(self, path: Path, problem: str | None, exists: bool) -> None:
+        self._checking = False
+        if self.app.screen is not self:  # cancelled while the check ran
+            return
         if problem is not None:
             self.show_error(problem)
             return
         self.show_error("")  # this path is fine: a refusal of the one typed before goes
-        if path.exists():
+        if exists:
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Overwrite it?"),
                 lambda yes: self._start(path) if yes else None,
@@ -125,10 +140,10 @@ class ExportDialog(FileDialog[Path]):
         self._start(path)
 
     def _start(self, path: Path) -> None:
-        case, fmt, model, as_of, db, lens = self.case, self.fmt, self.model, self.as_of, self.db, self.lens
+        case, fmt, model, as_of, db = self.case, self.fmt, self.model, self.as_of, self.db
 
         def job() -> Path:
-            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db, lens=lens))
+            written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db, lens=self.lens))
             lost = file_format(fmt).loss_report(case)  # as the CLI prints them
             if lost:
                 self.app.call_from_thread(

@@ -21,9 +21,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
+from hypotheses.scoring import log_priors
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import BARELY_TESTED, band
-from hypotheses.summary import coverage_text, verdict
+from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
 from tui.widgets.matrix import RATING_STYLES
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
 
 STRENGTH_NOTE = "strength = |rating| × weight ÷ same-fact group size"
 KEYS = "enter: go to the item · esc: close"
+
+
+def filtered_note(filtered: str | None) -> Text:
+    """' · filtered view: #tag, only the 5 shown (f: all)' when the verdict is the filter's
+    items' alone (the ranking panel's words), else nothing: a lead on some items must not
+    read as the case's."""
+    out = Text()
+    if filtered:
+        out.append(" · ")
+        out.append("filtered view: ", style="bold reverse")
+        out.append(visible(filtered), style="reverse")
+    return out
 
 
 def coverage_line(b: Brief) -> Text:
@@ -50,13 +63,14 @@ def coverage_line(b: Brief) -> Text:
     return out
 
 
-def verdict_lines(analysis: Analysis, model: str, index: int) -> Text:
-    """Why it leads and how firmly (the reports' verdict), or how far behind it is."""
+def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None = None) -> Text:
+    """Why it leads and how firmly (the reports' verdict), or how far behind it is
+    (``today``: the day an indicator to watch is judged overdue on)."""
     sm = scoring_model(model)
     scores = analysis.models[sm.name]
     out = Text()
     if index in scores.top:
-        v = verdict(analysis, model)
+        v = verdict(analysis, model, today)
         out.append(v.headline, style="bold #c05600" if v.unrated_leader else "")
         for warning in v.warnings:
             out.append("\n⚠ ", style="bold #c05600")
@@ -64,9 +78,18 @@ def verdict_lines(analysis: Analysis, model: str, index: int) -> Text:
         return out
     best = max(scores.scores)
     gap = best - scores.scores[index]
-    leaders = ", ".join(analysis.case.hypotheses[i].id for i in sorted(scores.top))
-    out.append(f"Behind {leaders} by {sm.format_margin(gap)} "
-               f"({sm.items(gap):.1f} items of medium weight rated I)")
+    top = sorted(scores.top)
+    leaders = ", ".join(analysis.case.hypotheses[i].id for i in top)
+    out.append(f"Behind {leaders} by {sm.format_margin(gap)} ({items_text(sm.items(gap))} rated I)")
+    if any(not analysis.coverage[i].rated for i in top):  # a top score, not a leader
+        out.append(", a top score no rated item bears on", style="#c05600")
+    hyps = analysis.case.hypotheses
+    if sm.uses_priors and len({h.prior for h in hyps}) > 1:  # a prior typed in is no evidence
+        lp = log_priors(hyps)
+        prior = lp[top[0]] - lp[index]
+        rest = gap - prior
+        way = f"{rest:.2f}" if rest > -0.005 else f"{-rest:.2f} the other way"
+        out.append(f"; the priors give {prior:.2f} of it, the evidence {way}", style="#c05600")
     return out
 
 
@@ -81,8 +104,11 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     kind = "posterior" if sm.shows_posterior else "score"
     out.append(f" ({kind} {sm.format_score(analysis.shown(model)[index])})")
     inside = band(analysis, model)
-    if index in inside and len(inside) > 1:
-        others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
+    others = ", ".join(analysis.hypothesis_ids[i] for i in inside if i != index)
+    if index in scores.top and not analysis.coverage[index].rated:  # the verdict: no verdict
+        near = f"; not separated from {others}" if index in inside and others else ""
+        out.append(f" · top score on no rated item: no verdict{near}", style="bold #c05600")
+    elif index in inside and len(inside) > 1:
         what = "top score" if index in scores.top else "within one medium item of the top"
         out.append(f" · {what}, not separated from {others}", style="bold #c05600")
     elif index in scores.top:
@@ -99,7 +125,7 @@ def rival_heading(r: Rival, model: str) -> Text:
     out.append(f" {r.hypothesis_id:<5}", style="bold")
     items = sm.items(abs(r.gap))
     where = "level" if items < 0.05 else "behind" if r.gap > 0 else "ahead"  # the rival, against it
-    out.append(f" {items:.1f} medium items {where}" if where != "level" else " level", style="dim")
+    out.append(f" {items_text(items, short=True)} {where}" if where != "level" else " level", style="dim")
     if not s.items:
         out.append(" · no item tells them apart", style="bold #c05600")
     else:
@@ -139,9 +165,11 @@ class HypothesisView(ModalScreen[str | None]):
         Binding("escape,q", "dismiss(None)", "Close", tooltip="Close the hypothesis view"),
     ]
 
-    def __init__(self, analysis: Analysis, hypothesis_id: str, model: str, today: date) -> None:
+    def __init__(self, analysis: Analysis, hypothesis_id: str, model: str, today: date,
+                 filtered: str | None = None) -> None:
         super().__init__()
         self.analysis = analysis
+        self.filtered = filtered  # scored on the filter's items only: said, as the ranking does
         self.model = model
         self.today = today
         self.hypothesis: Hypothesis = analysis.case.hypothesis(hypothesis_id)
@@ -161,13 +189,15 @@ class HypothesisView(ModalScreen[str | None]):
         head.append_text(standing_line(self.analysis, self.model, self.index))
         if self.analysis.as_of is not None:
             head.append(f" · as of {self.analysis.as_of.isoformat()}", style="italic")
+        head.append_text(filtered_note(self.filtered))
         head.append("\n")
         head.append_text(coverage_line(b))
         head.append("\n")
-        head.append_text(verdict_lines(self.analysis, self.model, self.index))
+        head.append_text(verdict_lines(self.analysis, self.model, self.index, self.today))
         if hyp.description:
             head.append("\n")
             head.append(visible(hyp.description, lines=True), style="italic")
+        self.head = head
         with Vertical(id="hyp-view", classes="form-dialog -wide"):
             yield Static(head, id="hyp-head")
             yield OptionList(*self._options(), id="hyp-lines")

@@ -23,23 +23,25 @@ from textual.widgets import Static
 
 from tui.case_view import Change
 from tui.keys import KeySection
-from tui.read_only import read_only_reason, say_why_refused_key
+from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
 from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from hypotheses.models import Indicator
     from tui.edit_session import EditSession
 
 RunEdit = Callable[[Callable[[], Change]], bool]
-EDITS = frozenset({"undo", "redo"})  # the panel's own keys that edit (the list's all do)
 
 
-class IndicatorsScreen(ModalScreen[None]):
+class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
     """The panel over the workbench; ``escape`` returns to it."""
 
+    #: The panel's own keys that edit (the list's all do).
+    EDITS: ClassVar[frozenset[str]] = frozenset({"undo", "redo"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", tooltip="Close the indicators panel"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (here or in the workbench)"),
@@ -53,13 +55,8 @@ class IndicatorsScreen(ModalScreen[None]):
         self.run_edit = run_edit
         self.today = today
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Undo and redo are dimmed while the database is read-only (a press says why)."""
-        return None if self.why_refused(action) is not None else True
-
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        return read_only_reason(self.session.store) if action in EDITS else None
+    def edited_store(self) -> Store:
+        return self.session.store
 
     def on_key(self, event: Key) -> None:
         """A key on an edit the read-only database refuses says why."""
@@ -72,12 +69,12 @@ class IndicatorsScreen(ModalScreen[None]):
                               style="bold"), id="indicators-title", classes="form-heading")
             yield Static(id="indicators-header")
             indicators = IndicatorList(id="indicator-list")
-            indicators.read_only = read_only_reason(self.session.store)
+            indicators.store = self.session.store
             yield indicators
             yield Static(id="indicators-summary")
             yield Static(Text(
                 "↑/↓ move · ? keys · esc close · read-only: no indicator can be added, edited, "
-                "observed or deleted" if indicators.read_only else
+                "observed or deleted" if read_only_reason(self.session.store) else
                 "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "
                 "u undo · ? keys · esc close", style="italic"), id="indicator-keys",
                 classes="dialog-keys")

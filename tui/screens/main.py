@@ -30,7 +30,7 @@ from hypotheses.gc_policy import collect_after_frame, settle
 from tui.case_view import Change, Focus, NoCase
 from tui.held_keys import HeldKeys
 from tui.keys import KeySection
-from tui.read_only import read_only_reason, say_why_refused_key
+from tui.read_only import GuardsEdits, say_why_refused_key
 from tui.shown import Shown
 from tui.widgets.case_bar import CaseBar
 from tui.widgets.conclusion_line import ConclusionLine
@@ -55,7 +55,6 @@ NARROW = 120  # below this width the detail pane hides (d shows it)
 AS_OF = Binding.Group("As of")
 LOADING = "#ranking, #timeline, #detail"  # what shows the case beside the matrix: loading until open
 #: Actions that edit the case: dimmed in a read-only workbench, and a key on one says why.
-EDITS = frozenset({"form", "undo", "redo", "make_team"})
 #: Actions on the open case: dimmed in the footer while none is open (check_action).
 NEEDS_CASE = frozenset({
     "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
@@ -63,9 +62,10 @@ NEEDS_CASE = frozenset({
 })
 
 
-class MainScreen(Screen[None]):
+class MainScreen(GuardsEdits, Screen[None]):
     """Ranking panel, matrix, detail pane and timeline for one case."""
 
+    EDITS: ClassVar[frozenset[str]] = frozenset({"form", "undo", "redo", "make_team"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "cycle_model", "Model", tooltip="Cycle the scoring model"),
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort: date, diagnosticity, weight"),
@@ -299,9 +299,8 @@ class MainScreen(Screen[None]):
             return None
         return True
 
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        return read_only_reason(self.store if self.loaded else None) if action in EDITS else None
+    def edited_store(self) -> Store | None:
+        return self.store if self.loaded else None
 
     def ask(self, dialog: Screen[Any], edit: Callable[[Any], Change], *, refocus: bool = True) -> None:
         """Open a form or question; its answer (None or False: cancelled) is made an edit."""
@@ -414,14 +413,15 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------ export & cases
 
     def action_export(self) -> None:
+        from hypotheses.team import TEAM
         from tui.screens.export_dialog import ExportDialog  # on first use: off the start-up path
+        from tui.widgets.ranking import filter_label
 
         assert self.case is not None
         state = self.session.view.state
         self.app.push_screen(
             ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
-                         lens=state.lens, scoring_shown=len(self.session.view.shown)
-                         if state.filter_query and state.score_shown else None),
+                         state.lens or TEAM, filter_label(self.session.view)),
             self._exported,
         )
 

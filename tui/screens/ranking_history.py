@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from evidence.errors import WeighError
 from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
+from hypotheses.team import with_note
 from hypotheses.visible import visible
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
+SHORT_TOPS = 140  # below this width: '≈ H1, H2' for 'H1, H2 (not separated)'
 
 
 def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
@@ -60,9 +62,33 @@ def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> 
         out.append("\n")
     if not step.hypotheses:
         out.append("no hypotheses yet\n", style="italic")
-    out.append("The three models agree on the leader." if step.agree
-               else "The models disagree on the leader.", style="" if step.agree else "bold")
+    out.append(agreement(step), style="" if step.agree else "bold")
     return out
+
+
+def agreement(step: RankingStep) -> str:
+    """Whether the models agree, claiming no leader a model's verdict does not name (the
+    reports' words)."""
+    if not step.agree:
+        return "The models disagree on the leader."
+    unnamed = [m for m in MODELS if step.notes.get(m)]
+    if not unnamed:
+        return "The three models agree on the leader."
+    top = ", ".join(next(iter(step.leaders.values()), ()))
+    if len(unnamed) == len(MODELS):
+        return f"The three models agree on the top score ({top}), but none of them names a leader."
+    naming = " and ".join(scoring_model(m).label for m in MODELS if m not in unnamed)
+    verb = "names" if len(MODELS) - len(unnamed) == 1 else "name"
+    return f"The three models agree on the top score ({top}), but only {naming} {verb} it the leader."
+
+
+def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
+    """The step's top under ``model`` as the verdict names it: 'H1', 'H1, H2 (not separated)',
+    'H2 (on no rated item)'; short where the screen is narrow ('≈ H1, H2', 'unrated H2')."""
+    ids, note = step.leaders[model], step.notes.get(model, "")
+    if narrow and note:
+        return ("≈ " if note == "not separated" else "unrated ") + ", ".join(ids)
+    return with_note(ids, note)
 
 
 class RankingHistoryScreen(Screen[None]):
@@ -134,6 +160,8 @@ class RankingHistoryScreen(Screen[None]):
                     f"({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
             head.append(" ≠: the models disagree on the leader.")
+        if self.app.size.width < SHORT_TOPS:
+            head.append(" ≈: not separated; unrated: a top score on no rated item.")
         if rep.note:
             head.append(f"\nNote: {rep.note}.", style="italic")
         if self.leader_only:
@@ -156,7 +184,8 @@ class RankingHistoryScreen(Screen[None]):
             if narrow and len(when) == 19:  # 2026-11-30 05:19:03 → 11-30 05:19
                 when = when[5:16]
             disagree = "" if s.agree else (" ≠" if narrow else "  (models disagree)")
-            rows.append((s, f"{skipped + k:,}", when, ", ".join(s.leaders[self.model]) + disagree))
+            short = self.app.size.width < SHORT_TOPS
+            rows.append((s, f"{skipped + k:,}", when, leaders_cell(s, self.model, short) + disagree))
         # the ranking and leaders are the facts that matter: the change text gets what is left
         fixed = sum(max((len(str(r[i])) for r in rows), default=1) + 2 for i in (1, 2, 3))
         ranking = max((len(r[0].ranking) for r in rows), default=0) + 2

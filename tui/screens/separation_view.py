@@ -21,12 +21,15 @@ from textual.widgets import DataTable, Static
 
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import Separation, all_separations, separating_items, watching_between
-from hypotheses.summary import verdict
+from hypotheses.summary import items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
+from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from hypotheses.scoring import Analysis
 
 UNTOLD = "bold #c05600"
@@ -43,7 +46,7 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
     style = UNTOLD if not s.items else ""
     return (
         Text(f"{s.a} / {s.b}", style="bold"),
-        Text(f"{sm.items(gap):.1f} items", justify="right"),
+        Text(items_text(sm.items(gap), short=True).replace(" medium", ""), justify="right"),
         Text("none" if not s.items else str(s.items), style=style, justify="right"),
         Text(str(s.favour_a), justify="right"),
         Text(str(s.favour_b), justify="right"),
@@ -79,28 +82,33 @@ class SeparationView(ModalScreen[None]):
         Binding("escape,q,T", "dismiss(None)", "Close", tooltip="Close the separation table"),
     ]
 
-    def __init__(self, analysis: Analysis, model: str) -> None:
+    def __init__(self, analysis: Analysis, model: str, filtered: str | None = None,
+                 today: date | None = None) -> None:
         super().__init__()
         self.analysis = analysis
+        self.today = today  # the day an indicator to watch is judged overdue on
+        self.filtered = filtered  # scored on the filter's items only
         self.model = scoring_model(model).name
         self.pairs = all_separations(analysis)
 
     def compose(self) -> ComposeResult:
         a = self.analysis
-        v = verdict(a, self.model)
+        v = verdict(a, self.model, self.today)
         head = Text()
         head.append("What the evidence tells apart", style="bold")
         head.append(f" · {scoring_model(self.model).label} · {counted(len(a.used), 'item')} taking part",
                     style="dim")
         if a.as_of is not None:
             head.append(f" · as of {a.as_of.isoformat()}", style="italic")
+        head.append_text(filtered_note(self.filtered))
         untold = sum(1 for s in self.pairs if not s.items)
         head.append("\n")
-        head.append(v.brief, style="bold #c05600" if not v.separated else "bold")
+        head.append(v.brief, style="bold #c05600" if v.unrated_leader or not v.separated else "bold")
         if untold:
             head.append("\n")
             head.append(f"{untold} of {counted(len(self.pairs), 'pair')}: no item tells them apart",
                         style=UNTOLD)
+        self.head = head
         with Vertical(id="separation-view", classes="form-dialog -wide"):
             yield Static(head, id="separation-head")
             table: DataTable[Text] = DataTable(id="separation-table", cursor_type="row", zebra_stripes=True)

@@ -14,10 +14,11 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from hypotheses.visible import visible
-from tui.read_only import say_why_refused
+from tui.read_only import GuardsEdits, say_why_refused
 from tui.widgets.matrix import RATING_STYLES, RATING_WIDTH, UNRATED
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from hypotheses.models import Hypothesis, Indicator
 
 OVERDUE = "overdue"
@@ -60,7 +61,7 @@ def header_line(hyps: list[Hypothesis]) -> Text:
     return out
 
 
-class IndicatorList(OptionList):
+class IndicatorList(GuardsEdits, OptionList):
     """Indicators in case order; ``a`` add, ``e``/enter edit, ``o`` observed, ``l`` lapsed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,16 +82,12 @@ class IndicatorList(OptionList):
             self.what = what
             self.mid = mid
 
-    #: Why its keys cannot edit (the database is read-only), set by the screen that holds it.
-    read_only: str | None = None
+    EDITS: ClassVar[frozenset[str]] = frozenset({"request"})  # every key here edits
+    #: The store its edits go to, set by the screen that holds it.
+    store: Store | None = None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Every key here edits: dimmed while the database is read-only (a press says why)."""
-        return None if self.why_refused(action) is not None else True
-
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        return self.read_only if action == "request" else None
+    def edited_store(self) -> Store | None:
+        return self.store
 
     def show(self, indicators: list[Indicator], hyps: list[Hypothesis], today: date,
              select: str | None = None) -> None:

@@ -23,10 +23,11 @@ from hypotheses.visible import visible
 from tui.case_editor import editor
 from tui.case_view import CaseView, Focus, NoCase, RowFacts
 from tui.keys import rating_bindings
-from tui.read_only import read_only_reason
+from tui.read_only import GuardsEdits
 from tui.widgets.cell_grid import CellGrid, GridColumn
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from hypotheses.models import Evidence, Hypothesis
     from hypotheses.scoring import Analysis
     from hypotheses.vocabulary import Rating
@@ -63,8 +64,6 @@ DETAIL_WIDTH = 56  # the detail pane beside it (app.tcss), when shown on a wide 
 RATE = Binding.Group("Rate", compact=True)
 #: Actions on the focused item: dimmed while the matrix shows none (no case, an empty case or filter).
 ITEM_ACTIONS = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
-#: The keys that edit (all those on an item): dimmed in a read-only workbench (``tui.read_only``).
-EDITS = ITEM_ACTIONS
 
 
 def title_width(width: int, hypotheses: int, *, narrow: bool, detail_flipped: bool) -> int:
@@ -139,10 +138,11 @@ def row_cells(ev: Evidence, hyps: list[Hypothesis], facts: RowFacts,
     ]
 
 
-class EvidenceMatrix(CellGrid):
+class EvidenceMatrix(GuardsEdits, CellGrid):
     """Evidence rows × hypothesis columns, with a diagnosticity column; bound to
     ``MainScreen.shown``, whose change says how much to redraw."""
 
+    EDITS: ClassVar[frozenset[str]] = ITEM_ACTIONS  # every key on an item edits
     BINDINGS: ClassVar[list[BindingType]] = [
         *rating_bindings("rate", group=RATE),
         Binding("backspace", "rate(None)", "Clear", tooltip="Clear the rating",
@@ -270,11 +270,8 @@ class EvidenceMatrix(CellGrid):
             return None
         return True
 
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        if action not in EDITS or self.shown is None:
-            return None
-        return read_only_reason(self.shown.session.store)
+    def edited_store(self) -> Store | None:
+        return None if self.shown is None else self.shown.session.store
 
     def _session(self) -> EditSession:
         if self.shown is None:

@@ -21,9 +21,10 @@ from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
 from tui.case_editor import editor
-from tui.read_only import read_only_reason
+from tui.read_only import GuardsEdits
 
 if TYPE_CHECKING:
+    from evidence.store import Store
     from hypotheses.models import Hypothesis
     from tui.case_view import CaseView, Focus
     from tui.shown import Shown
@@ -32,8 +33,6 @@ BAR_FULL = "█"
 BAR_EMPTY = "░"
 BAND_MARK = "≈"
 HYPOTHESIS_ACTIONS = frozenset({"open_hypothesis", "edit_hypothesis", "delete_hypothesis"})
-#: The keys that edit: dimmed in a read-only workbench (``tui.read_only``).
-EDITS = frozenset({"edit_hypothesis", "delete_hypothesis"})
 
 
 def bar_fractions(analysis: Analysis, model: str) -> list[float]:
@@ -53,6 +52,20 @@ def bar_fractions(analysis: Analysis, model: str) -> list[float]:
     if hi - lo <= 1e-9:
         return [1.0 for _ in scores]
     return [0.08 + 0.92 * (s - lo) / (hi - lo) for s in scores]
+
+
+LEADER_BAR, BAND_BAR, OTHER_BAR, UNWEIGHED_BAR = "#1a7f37", "#8fd19e", "#5a7fa8", "#9a6a3a"
+
+
+def row_styles(rank: int, rated: bool, inside: bool) -> tuple[str, str]:
+    """(rank style, bar colour) of a ranking row: the leader's bold rank and green bar only
+    for a rank-1 hypothesis some item rates; a top score on no rated item is no leader (the
+    verdict says 'No verdict'), drawn apart in brown."""
+    if not rated and rank == 1:
+        return "", UNWEIGHED_BAR
+    if rank == 1:
+        return "bold", LEADER_BAR
+    return "", BAND_BAR if inside else OTHER_BAR
 
 
 def score_label(analysis: Analysis, model: str, index: int) -> str:
@@ -89,10 +102,11 @@ def filter_label(view: CaseView) -> str | None:
     return f"{state.filter_query}, only the {len(view.shown)} shown (f: all)"
 
 
-class RankingPanel(Widget, can_focus=True):
+class RankingPanel(GuardsEdits, Widget, can_focus=True):
     """Hypotheses best first, with bars, the disagreement mark and the evidence count;
     bound to ``MainScreen.shown``."""
 
+    EDITS: ClassVar[frozenset[str]] = frozenset({"edit_hypothesis", "delete_hypothesis"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
@@ -185,11 +199,8 @@ class RankingPanel(Widget, can_focus=True):
             return None
         return True
 
-    def why_refused(self, action: str) -> str | None:
-        """Why ``action`` cannot act here: it edits, and the database is read-only."""
-        if action not in EDITS or self.shown is None:
-            return None
-        return read_only_reason(self.shown.session.store)
+    def edited_store(self) -> Store | None:
+        return None if self.shown is None else self.shown.session.store
 
     def selected(self) -> Hypothesis | None:
         """This panel's choice when it has focus, else the matrix's column (the palette)."""
@@ -218,7 +229,7 @@ class RankingPanel(Widget, can_focus=True):
             self.post_message(self.ShowItem(eid, hid))
 
         self.app.push_screen(HypothesisView(view.analysis, hid, view.state.model,
-                                            view.state.judged_on()), chosen)
+                                            view.state.judged_on(), filter_label(view)), chosen)
 
     def action_edit_hypothesis(self) -> None:
         hyp = self.selected()
@@ -286,17 +297,19 @@ class RankingPanel(Widget, can_focus=True):
         heading = len(out)
         fractions = bar_fractions(a, model)
         ranks = a.models[model].ranks
-        v = verdict(a, model)
+        # overdue judged as the view does: on the as-of date when one is set, else today
+        today = self.shown.session.view.state.judged_on() if self.shown is not None else None
+        v = verdict(a, model, today)
         inside = set(v.band) if not v.separated else set()
         for pos, i in enumerate(a.models[model].order):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{ranks[i]:>2}", style="bold" if ranks[i] == 1 else "")
+            rank_style, bar_style = row_styles(ranks[i], a.coverage[i].rated > 0, hyp.id in inside)
+            line.append(f"{ranks[i]:>2}", style=rank_style)
             # ≈: within one medium item of the best, so not separated from it
             line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
             line.append(f"{hyp.id:<4}", style="bold")
-            bar_style = "#1a7f37" if ranks[i] == 1 else "#8fd19e" if hyp.id in inside else "#5a7fa8"
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
             line.append(f" {score_label(a, model, i)}")

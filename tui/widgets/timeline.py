@@ -18,6 +18,7 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from hypotheses.scoring_models import MODELS, scoring_model
+from hypotheses.summary import leader_words
 
 if TYPE_CHECKING:
     from tui.case_view import CaseView, SeriesAsk
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 MIN_WINDOW = 8  # stops shown around the current one when the line cannot hold them all
+STEP_HINT = "   [ ] step dates"
+Words = tuple[str, str]  # the top as the verdict names it: (words, short words)
 
 
 def sparkline(values: list[float], current: int, width: int | None = None) -> Text:
@@ -90,9 +93,9 @@ class Timeline(Widget):
         super().__init__(id=id)
         self._text = Text("")
         self._width = 0  # the width the line was made for
-        self._shown: tuple[list[date | None], int, list[float], list[str], str, int] | None = None
+        self._shown: tuple[list[date | None], int, list[float], Words, str, int] | None = None
         self._wanted: SeriesAsk | None = None  # the line being worked out for the view on show
-        self._line: tuple[list[date | None], int, list[str], str, int] | None = None  # and the rest
+        self._line: tuple[list[date | None], int, Words, str, int] | None = None  # and the rest
         self._warm_up_due = False  # a case was opened: the other models' lines after its own
 
     def watch_shown(self, shown: Shown | None) -> None:
@@ -106,7 +109,9 @@ class Timeline(Widget):
                 self.refresh()
             return
         state = view.state
-        line = (state.stops, state.stop, view.leaders(), state.model, view.analysis.undated_used)
+        a = view.analysis
+        words = (leader_words(a, state.model), leader_words(a, state.model, short=True))
+        line = (state.stops, state.stop, words, state.model, view.analysis.undated_used)
         ask = view.series_ask()
         series = [] if ask is None else view.series_now(ask, self.WORKER_CELLS)
         if series is None:
@@ -167,7 +172,7 @@ class Timeline(Widget):
         for ask in asks:
             view.series_of(ask)
 
-    def _draw(self, line: tuple[list[date | None], int, list[str], str, int], series: list[float]) -> None:
+    def _draw(self, line: tuple[list[date | None], int, Words, str, int], series: list[float]) -> None:
         stops, stop, leaders, model, undated = line
         self.show(stops, stop, series, leaders, model, undated=undated)
 
@@ -176,7 +181,7 @@ class Timeline(Widget):
         stops: list[date | None],
         current: int,
         values: list[float],
-        leaders: list[str],
+        leaders: Words,
         model: str,
         undated: int = 0,
     ) -> None:
@@ -199,13 +204,14 @@ class Timeline(Widget):
         text.append(f"  [{current + 1}/{len(stops)}]  ")
         if undated:
             text.append(f"{undated} undated count at every date  ", style="dim")
-        tail = Text()
-        if leaders and values:
-            value = values[current]
-            shown = scoring_model(model).format_score(value)
-            who = "leader" if len(leaders) == 1 else "leaders"  # a tie names every leader
-            tail.append(f"  {who} {', '.join(leaders)}: {shown}")
-        tail.append("   [ ] step dates", style="dim")
+        # the top as the verdict names it ('leader H1' only when the evidence separates it),
+        # in its short words when the long ones would be cut
+        tail = self._tail(leaders[0], values, current, model)
+        if width:
+            room = width - text.cell_len
+            spark = len(values) if len(values) <= room else MIN_WINDOW  # as drawn below, at least
+            if spark + tail.cell_len - len(STEP_HINT) > room:
+                tail = self._tail(leaders[1], values, current, model)
         window = None
         if width and len(values) > width - text.cell_len:
             # the whole line would go to a second line no one sees (hundreds of dates):
@@ -214,6 +220,14 @@ class Timeline(Widget):
         text.append_text(sparkline(values, current, window))
         text.append_text(tail)
         return text
+
+    @staticmethod
+    def _tail(words: str, values: list[float], current: int, model: str) -> Text:
+        tail = Text()
+        if words and values:
+            tail.append(f"  {words}: {scoring_model(model).format_score(values[current])}")
+        tail.append(STEP_HINT, style="dim")
+        return tail
 
     def render(self) -> Text:
         """The line as last shown, made again for the width it is drawn at if that differs

@@ -1,0 +1,398 @@
+"""Every place that says who leads says no more than the verdict: the reports' leader over
+time, their leaders by model, the models' agreement, the hypothesis view and the team lens
+(hand-computed cases)."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import unescape
+from typing import TYPE_CHECKING
+
+from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.render_html import render_html
+from hypotheses.render_markdown import render_markdown
+from hypotheses.replay import leaders_over_time, verdict_changes
+from hypotheses.separation import top_note
+from hypotheses.summary import findings
+from hypotheses.team import TEAM, lens_case, team_section
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
+
+TODAY = date(2026, 12, 7)
+
+
+def _case(*items: tuple[str, dict[str, Rating], date | None], hyps: tuple[str, ...] = ("H1", "H2")) -> Case:
+    return Case(id="t", title="Timeline",
+                hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in hyps],
+                evidence=[Evidence(id=eid, title=f"item {eid}", ratings=r, event_date=d)
+                          for eid, r, d in items])
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + 3)
+    return text[start:end if end > 0 else None]
+
+
+def unrated_first() -> Case:
+    """E1 (1 Jan) rates only H1, I; E2 and E3 (1 Feb, 1 Mar) rate H1 C and H2 II.
+    1 Jan: weighted H1 −1, H2 0 — H2 tops the band alone, but no item taking part rates it
+    (Bayes: H1 −ln 2 against H2 0, exactly one item, so H2 alone too).
+    1 Feb: H1 −1, H2 −2 (Bayes H1 0, H2 −2 ln 2): H1 alone, rated. 1 Mar: H1 −1, H2 −4."""
+    return _case(("E1", {"H1": "I"}, date(2022, 1, 1)),
+                 ("E2", {"H1": "C", "H2": "II"}, date(2022, 2, 1)),
+                 ("E3", {"H1": "C", "H2": "II"}, date(2022, 3, 1)))
+
+
+def test_the_leader_over_time_never_crowns_a_hypothesis_nobody_had_rated() -> None:
+    points = leaders_over_time(unrated_first())
+    assert [p.band["weighted"] for p in points] == [("H2",), ("H1",), ("H1",)]
+    assert [p.unweighed["weighted"] for p in points] == [("H2",), (), ()]
+    changes = verdict_changes(points)
+    assert [(c.as_of, c.model, c.before, c.after, c.before_unweighed) for c in changes
+            if c.model == "weighted"] == [(date(2022, 2, 1), "weighted", ("H2",), ("H1",), ("H2",))]
+    text = _section(render_markdown(findings(unrated_first(), today=TODAY)), "## Leader over time")
+    assert "led by H2" not in text
+    assert ("- 2022-01-01 (1 item): weighted inconsistency (PARC) no verdict: top score H2 rests on "
+            "no rated item") in text
+    assert ("- 2022-02-01: weighted inconsistency (PARC) no verdict: top score H2 rests on no rated "
+            "item → led by H1") in text
+    html = render_html(findings(unrated_first(), today=TODAY))
+    assert "led by H2" not in html
+    assert "no verdict: top score H2 rests on no rated item → <b>led by H1</b>" in html
+
+
+def tied_with_unrated() -> Case:
+    """E1 rates H1 C, H2 I; H3 was added after and never rated: weighted H1 0, H2 −1, H3 0,
+    so H1 (rated) and H3 (no rating) share the top."""
+    return _case(("E1", {"H1": "C", "H2": "I"}, None), hyps=("H1", "H2", "H3"))
+
+
+def test_leaders_by_model_say_which_top_score_rests_on_no_rated_item() -> None:
+    """The list said 'top score H1, H3, on no rated item', as if H1 had no rating either."""
+    f = findings(tied_with_unrated(), today=TODAY)
+    text = _section(render_markdown(f), "## Ranking")
+    assert "- weighted inconsistency (PARC): no verdict (top score H1, H3; H3 on no rated item)" in text
+    assert "H1, H3, on no rated item" not in text
+    html = render_html(f)
+    assert "no verdict: top score H1, H3; H3 on no rated item" in html
+    assert "the top score rests on no rated item" not in html
+
+
+def test_models_that_name_no_leader_are_not_said_to_agree_on_one() -> None:
+    """E1 rates H1, H2, H3 all C: every model scores them level (weighted 0, Bayes ln 2 each),
+    so none names a leader, and the reports said 'The models agree on the leader.'"""
+    f = findings(_case(("E1", {"H1": "C", "H2": "C", "H3": "C"}, None), hyps=("H1", "H2", "H3")),
+                 today=TODAY)
+    sentence = ("The models agree on the top score (H1, H2, H3), but none of them names a leader: "
+                "see each model's verdict.")
+    assert sentence in render_markdown(f) and sentence in unescape(render_html(f))
+    assert "agree on the leader" not in render_markdown(f) + render_html(f)
+
+
+def test_models_that_share_a_top_some_cannot_separate_say_which_name_it() -> None:
+    """E1 rates H1 C, H2 N: weighted and inconsistency score both 0 (not separated); Bayes puts
+    H1 ln 2 ahead, exactly one item, so H1 leads there alone. The top sets differ (H1, H2 vs
+    H1): the models disagree. With E2 rating H1 N, H2 I as well: weighted H1 0, H2 −1 (one
+    item: apart), Bayes H1 ln 2, H2 −ln 2 — every model names H1."""
+    one = findings(_case(("E1", {"H1": "C", "H2": "N"}, None)), today=TODAY)
+    assert "**The models disagree on the leader**" in render_markdown(one)
+    both = findings(_case(("E1", {"H1": "C", "H2": "N"}, None), ("E2", {"H1": "N", "H2": "I"}, None)),
+                    today=TODAY)
+    assert "The models agree on the leader." in render_markdown(both)
+    # one item of low credibility and relevance (weight ½) rates H1 N, H2 I: inconsistency
+    # H2 −1 (one item: apart); weighted H2 −½ and Bayes H2 −½ ln 2 (inside the band) — every
+    # model has H1 alone on top, only inconsistency separates it
+    low = Evidence(id="E1", title="item", credibility="low", relevance="low",
+                   ratings={"H1": "N", "H2": "I"})
+    banded = findings(Case(id="t", title="t", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
+                           evidence=[low]), today=TODAY)
+    sentence = ("The models agree on the top score (H1), but only inconsistency (Heuer) names it "
+                "the leader: see each model's verdict.")
+    assert sentence in render_markdown(banded) and sentence in unescape(render_html(banded))
+
+
+def test_the_hypothesis_view_never_says_a_top_score_on_no_rated_item_leads() -> None:
+    """E1 rates H1 I; H2 was never rated: weighted H1 −1, H2 0, so H2 tops alone on nothing.
+    The view's standing said 'leads' above a verdict saying 'No verdict'; H1's said 'Behind
+    H2 by 1.00 (1.0 items …)', naming H2 as if it had been weighed."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line, verdict_lines
+
+    a = analyse(_case(("E1", {"H1": "I"}, None)))
+    top = standing_line(a, "weighted", 1).plain
+    assert "leads" not in top
+    assert top.endswith("· top score on no rated item: no verdict")
+    assert verdict_lines(a, "weighted", 1).plain.startswith("No verdict under weighted")
+    assert verdict_lines(a, "weighted", 0).plain == (
+        "Behind H2 by 1.00 (1.0 item of medium weight rated I), a top score no rated item bears on")
+    rated = analyse(_case(("E1", {"H1": "I", "H2": "N"}, None)))
+    assert standing_line(rated, "weighted", 1).plain.endswith("· leads")
+    assert (verdict_lines(rated, "weighted", 0).plain
+            == "Behind H2 by 1.00 (1.0 item of medium weight rated I)")
+
+
+def test_one_medium_item_is_one_item_in_the_short_verdict_too() -> None:
+    """E1 rates H1 C, H2 I: weighted H1 0, H2 −1, a margin of one medium item; the short
+    form on the ranking panel read '(1.0 medium items)'."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    v = verdict(analyse(_case(("E1", {"H1": "C", "H2": "I"}, None))), "weighted")
+    assert v.brief == "H1 leads by 1.00 (1.0 medium item); 1/1 rated, +1 −0"
+    assert v.headline.startswith(
+        "Under weighted inconsistency (PARC), H1 leads by 1.00 (1.0 item of medium weight)")
+
+
+def test_the_as_of_line_names_a_leader_only_where_the_verdict_does() -> None:
+    """The workbench's as-of line said 'leader H1: …' whatever the verdict: over a band
+    (the default case: 'Not separated: H1, H2, H5, H6' on the panel above it) and over a
+    top score no item rates."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import leader_words
+
+    lead = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))  # weighted 0, −1: one item
+    assert leader_words(lead, "weighted") == "leader H1"
+    near = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None), ("E2", {"H1": "C", "H2": "C"}, None),
+                         hyps=("H1", "H2")))
+    assert leader_words(near, "bayes") == "leader H1"  # 2 ln 2 ahead
+    level = analyse(_case(("E1", {"H1": "C", "H2": "N"}, None)))  # weighted 0, 0
+    assert leader_words(level, "weighted") == "top score H1, H2 (not separated)"
+    assert leader_words(level, "bayes") == "leader H1"  # ln 2 ahead: exactly one item, apart
+    unrated = analyse(_case(("E1", {"H1": "I"}, None)))  # H2 0 on nothing, H1 −1
+    assert leader_words(unrated, "weighted") == "top score H2 (on no rated item)"
+    tied = analyse(tied_with_unrated())
+    assert leader_words(tied, "weighted") == "top score H1, H3 (H3 on no rated item)"
+    assert leader_words(analyse(_case()), "weighted") == "top score H1, H2 (on no rated item)"
+
+
+def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_narrow() -> None:
+    from tui.widgets.timeline import Timeline
+
+    line = Timeline()
+    words = ("top score H1, H2 (not separated)", "≈ H1, H2")
+    line._shown = ([date(2022, 1, 1), None], 1, [0.0, -1.0], words, "weighted", 0)
+    assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
+    # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60
+    assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: -1.00   [ ] step dates"
+
+
+def _pair(*items: dict[str, dict[str, Rating]]) -> Case:
+    return Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id=f"E{n}", title="e", ratings_by=r) for n, r in enumerate(items, 1)])
+
+
+def test_analysts_agreeing_on_a_top_score_nobody_rated_are_not_said_to_agree_on_a_leader() -> None:
+    """Both analysts rate only H1, I, on E1 (consensus I): every lens scores H1 −1 and H2 0 on
+    no rating — the same top, no leader. The reports and the analysts' view said 'The
+    analysts agree on the leader' (H2)."""
+    from hypotheses.scoring import analyse
+    from hypotheses.team import TEAM, lens_case
+    from tui.screens.analysts_view import leaders_text
+
+    case = _pair({"ana": {"H1": "I"}, "ben": {"H1": "I"}})
+    text = _section(render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                                    team=team_section(case, TEAM, "weighted")), "## Team")
+    assert "agree on the leader" not in text
+    assert ("- ana: H2 (on no rated item)\n- ben: H2 (on no rated item)\n"
+            "- the team (consensus): H2 (on no rated item)") in text
+    sentence = "The analysts agree on the top score (H2), but it names no leader (on no rated item)."
+    assert sentence in text
+    html = unescape(render_html(findings(lens_case(case, TEAM), today=TODAY),
+                                team=team_section(case, TEAM, "weighted")))
+    assert sentence in html and "agree on the leader" not in html
+    view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
+    assert view.startswith("analysts agree on the top score: H2, but it names no leader (on no rated item)")
+    assert "  team                              H2 (on no rated item)" in view
+
+
+def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:
+    """E1: ana rates H1 C, H2 I; ben H1 I, H2 C. Each alone leads by one item (ana H1, ben H2);
+    the consensus of (C, I) is N for both, so the team scores H1 0 and H2 0: not separated."""
+    case = _pair({"ana": {"H1": "C", "H2": "I"}, "ben": {"H1": "I", "H2": "C"}})
+    text = _section(render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                                    team=team_section(case, TEAM, "weighted")), "## Team")
+    assert "- ana: H1\n- ben: H2\n- the team (consensus): H1, H2 (not separated)" in text
+    assert "**The analysts disagree on the leader**: ana H1 · ben H2." in text
+
+
+def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each_names_one() -> None:
+    from evidence.history import RankingStep
+    from hypotheses.scoring import analyse
+    from tui.screens.ranking_history import step_scores
+
+    def step(case: Case) -> RankingStep:
+        a = analyse(case)
+        hids = a.hypothesis_ids
+        return RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
+                           {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
+                           a.agree, notes={m: top_note(a, m) for m in a.models})
+
+    level = step(_case(("E1", {"H1": "C", "H2": "C"}, None)))  # 0, 0 and ln 2, ln 2 everywhere
+    assert step_scores(level, 0, "weighted").plain.endswith(
+        "The three models agree on the top score (H1, H2), but none of them names a leader.")
+    apart = step(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    assert step_scores(apart, 0, "weighted").plain.endswith("The three models agree on the leader.")
+
+
+def test_the_html_ranking_chart_marks_no_leader_on_a_top_score_nobody_rated() -> None:
+    """Weighted: H1 (rated C) and H3 (never rated) share the top: H3's bar was green and ◆,
+    'leader in green', beside a verdict of no verdict."""
+    html = render_html(findings(tied_with_unrated(), today=TODAY))
+    chart = html[html.index("weighted inconsistency (PARC) ranking"):]
+    chart = chart[:chart.index("</svg>")]
+    assert "H3 ◆" not in chart and "H1 ◆" in chart
+    assert "H3 ◇" in chart and "◇ top score on no rated item: no leader" in html
+
+
+def test_what_would_separate_the_contenders_says_which_indicator_is_overdue() -> None:
+    """E1 rates H1 and H2 C (not separated); M1 (expected by 1 May 2022) and M2 (no date)
+    would tell them apart. On 1 June 2022 M1 is overdue: the verdict said 'watch M1, M2' as
+    if M1 could still come in time, hiding that what it waits for has not happened."""
+    from hypotheses.models import Indicator
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    case = _case(("E1", {"H1": "C", "H2": "C"}, None)).model_copy(update={"indicators": [
+        Indicator(id="M1", title="a", expected_by=date(2022, 5, 1), ratings={"H1": "CC", "H2": "I"}),
+        Indicator(id="M2", title="b", ratings={"H1": "I", "H2": "C"})]})
+    a = analyse(case)
+    v = verdict(a, "weighted", today=date(2022, 6, 1))
+    assert v.watch == "to tell H1 from H2, watch M1 (overdue: expected by 2022-05-01), M2"
+    assert v.brief_watch == "to tell H1 from H2, watch M1 (overdue), M2"
+    from tui.widgets.ranking import RankingPanel
+
+    assert RankingPanel.verdict_lines(v)[-1].plain == "→ to tell H1 from H2, watch M1 (overdue), M2"
+    assert verdict(a, "weighted", today=date(2022, 5, 1)).watch == "to tell H1 from H2, watch M1, M2"
+    assert verdict(a, "weighted").watch == "to tell H1 from H2, watch M1, M2"
+    text = render_markdown(findings(case, today=date(2022, 6, 1)))
+    assert "watch M1 (overdue: expected by 2022-05-01), M2" in text
+
+
+def test_a_consensus_that_cancels_what_each_analyst_sees_is_no_lead() -> None:
+    """E1: both rate H1 N; ana H2 I, ben H2 CC. E2: ana H2 CC, ben H2 I. Each alone: H1 0,
+    H2 −1, H1 one item ahead. The consensus of (I, CC) is C (S = 1, k = 2: k ≤ 2S < 3k) on
+    both items, so the team scores H1 0, H2 0: a tie. The reports said 'the team's consensus
+    puts H1 = H2 first: that lead comes from how their votes combine'."""
+    from hypotheses.scoring import analyse
+    from tui.screens.analysts_view import leaders_text
+
+    case = _pair({"ana": {"H1": "N", "H2": "I"}, "ben": {"H1": "N", "H2": "CC"}},
+                 {"ana": {"H2": "CC"}, "ben": {"H2": "I"}})
+    sentence = ("Each analyst alone puts H1 first, but the team's consensus puts H1 = H2 first (not "
+                "separated): that comes from how their votes combine, not from any one analyst's ratings")
+    text = render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                           team=team_section(case, TEAM, "weighted"))
+    assert f"**{sentence}.**" in text
+    assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)
+
+
+def test_the_ranking_panel_does_not_crown_a_top_score_nobody_rated() -> None:
+    """A rank-1 row got the leader's green bar and a bold rank whether or not any item rated
+    it; a top score on no rated item is drawn as no leader (the verdict line says why)."""
+    from tui.widgets.ranking import LEADER_BAR, UNWEIGHED_BAR, row_styles
+
+    assert row_styles(1, rated=True, inside=False) == ("bold", LEADER_BAR)
+    assert row_styles(1, rated=False, inside=False) == ("", UNWEIGHED_BAR)
+    assert row_styles(1, rated=False, inside=True) == ("", UNWEIGHED_BAR)
+    assert row_styles(2, rated=True, inside=True)[1] != LEADER_BAR
+
+
+def test_a_report_as_of_a_date_before_every_dated_item_says_why_it_has_no_timeline() -> None:
+    """As of 1 Dec 2021, before E1–E3 (Jan–Mar 2022): nothing is known, so no verdict, and
+    the HTML said 'Fewer than two event dates' of a case with three."""
+    f = findings(unrated_first(), as_of=date(2021, 12, 1), today=TODAY)
+    assert f.verdicts["weighted"].headline.startswith("No verdict under weighted")
+    html = unescape(render_html(f))
+    assert "Fewer than two event dates known by 2021-12-01: no timeline to draw." in html
+    assert "Evidence used: 0 of 3 (known by 2021-12-01" in render_markdown(f)
+
+
+def test_an_incomplete_top_in_a_tie_is_not_said_to_have_a_lead() -> None:
+    """H1 (rated C) and H3 (never rated) tie at the top under weighted: the warning on H3
+    spoke of 'its lead', which the verdict says it has not."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    v = verdict(analyse(tied_with_unrated()), "weighted")
+    assert ("H3 is incomplete: 0/1 rated (1 not rated) — an unrated item counts as no evidence "
+            "against it, so its top score may be an artefact.") in v.warnings
+
+
+def test_a_report_as_of_a_date_judges_overdue_on_that_date_as_the_workbench_does() -> None:
+    """M1 is expected by 1 May 2022. As of 1 March 2022 the workbench shows it watching, not
+    overdue (it judges on the as-of date), but the report as of that date judged on today
+    (7 Dec 2026) and called it overdue — in the indicators and in what to watch."""
+    from hypotheses.models import Indicator
+
+    case = unrated_first().model_copy(update={"indicators": [
+        Indicator(id="M1", title="a", expected_by=date(2022, 5, 1), ratings={"H1": "CC", "H2": "I"})]})
+    text = render_markdown(findings(case, as_of=date(2022, 3, 1)))
+    assert "overdue" not in text
+    assert "overdue" in render_markdown(findings(case))  # all dates: judged on today
+    assert "overdue" in render_markdown(findings(case, as_of=date(2022, 6, 1)))
+
+
+def test_the_view_of_a_hypothesis_behind_on_its_prior_says_how_much_the_priors_give() -> None:
+    """Priors 1000 : 1, five items N for both (test_verdict_soundness): H2 is behind by
+    ln 1000 = 6.91 in log score, every bit of it the prior's; its view said '(10.0 items of
+    medium weight rated I)', as if evidence had gone against it."""
+    from hypotheses.scoring import analyse
+    from tests.test_verdict_soundness import _case as priors_case
+    from tui.screens.hypothesis_view import verdict_lines
+
+    a = analyse(priors_case((1000, 1), *[("N", "N")] * 5))
+    assert verdict_lines(a, "bayes", 1).plain == (
+        "Behind H1 by 6.91 in log score (10.0 items of medium weight rated I); "
+        "the priors give 6.91 of it, the evidence 0.00")
+    even = analyse(priors_case((1, 1), ("C", "I")))
+    assert "priors" not in verdict_lines(even, "bayes", 1).plain
+    assert "priors" not in verdict_lines(a, "weighted", 1).plain  # level there anyway
+
+
+def test_the_separation_table_counts_one_item_in_the_singular() -> None:
+    """E1 rates H1 C, H2 I: weighted 0 and −1, one medium item apart ('1.0 items')."""
+    from hypotheses.scoring import analyse
+    from hypotheses.separation import all_separations
+    from tui.screens.separation_view import pair_cells
+
+    a = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    (pair,) = all_separations(a)
+    assert pair_cells(a, "weighted", pair)[1].plain == "1.0 item"
+    assert pair_cells(a, "bayes", pair)[1].plain == "2.0 items"
+
+
+def test_the_view_of_an_unrated_top_tied_with_a_rated_one_says_it_rests_on_nothing() -> None:
+    """H1 (rated C) and H3 (never rated) tie under weighted: H3's standing read 'top score,
+    not separated from H1', as if its place had been weighed like H1's."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line
+
+    a = analyse(tied_with_unrated())
+    assert standing_line(a, "weighted", 2).plain.endswith(
+        "· top score on no rated item: no verdict; not separated from H1")
+    assert standing_line(a, "weighted", 0).plain.endswith("· top score, not separated from H3")
+
+
+def test_a_verdict_that_the_left_out_items_would_overturn_says_so_in_the_report() -> None:
+    """E1 rates H1 C, H2 I; E2 (H1 II, H2 N) and E3 (H1 II) are left out (what-if). Weighted:
+    H1 0, H2 −1, H1 leads by one item; with E2 and E3 back, H1 −4 and H2 −1: H2 leads by
+    three. The report's verdict named H1, and the left-out items came last, unweighed."""
+    case = _case(("E1", {"H1": "C", "H2": "I"}, None), ("E2", {"H1": "II", "H2": "N"}, None),
+                 ("E3", {"H1": "II"}, None))
+    case = case.model_copy(update={"evidence": [case.evidence[0], *(ev.model_copy(update={"excluded": True})
+                                                                    for ev in case.evidence[1:])]})
+    f = findings(case, today=TODAY)
+    sentence = ("With the 2 items left out (what-if: E2, E3) back in, the top under weighted "
+                "inconsistency (PARC) would be H2 instead of H1.")
+    assert sentence in _section(render_markdown(f), "## Verdict")
+    assert sentence in unescape(render_html(f))
+    kept = findings(case.model_copy(update={"evidence": [*case.evidence[:2]]}), today=TODAY)
+    # E2 alone back: H1 −2, H2 −1: H2 one item ahead — still a change
+    assert "would be H2 instead of H1" in render_markdown(kept)
+    same = case.model_copy(update={"evidence": [case.evidence[0],
+                                                Evidence(id="E9", title="x", excluded=True,
+                                                         ratings={"H1": "C", "H2": "I"})]})
+    assert "left out (what-if" not in render_markdown(findings(same, today=TODAY))
