@@ -53,3 +53,37 @@ async def test_sorting_by_weight_shows_the_weights_at_80x24(db_path, make_app):
         weights = [float(re.findall(r"\d\.\d\d", line)[-2]) for line in lines]  # Wt, Diag
         assert len(weights) > 3 and weights == sorted(weights, reverse=True)
         assert max(weights) > min(weights)  # the default case mixes weights
+
+
+async def test_long_ids_from_an_imported_case_are_shown_whole(tmp_path, make_app):
+    """Ids up to 32 characters (a case file from elsewhere) are shown whole: the matrix cut
+    every hypothesis column to 'scen' and every item to 'evide', so no column or row could be
+    told from another, and the ranking and the indicators ran ids into what follows them
+    ('scenario-gamma██████', 'indicator-long-onewatching') (found by a tester)."""
+    from evidence.store import Store
+    from hypotheses.models import Case, Indicator
+
+    hids = ["scenario-alpha", "scenario-beta", "scenario-gamma"]
+    path = tmp_path / "ids.json"
+    with Store.open(path) as store:
+        store.put_case(Case(
+            id="ids", title="Long ids", hypotheses=[Hypothesis(id=h, title=h[9:]) for h in hids],
+            evidence=[Evidence(id="evidence-item-number-one", title="first",
+                               ratings={"scenario-alpha": "C", "scenario-beta": "I"})],
+            indicators=[Indicator(id="indicator-long-one", title="watch",
+                                  ratings={"scenario-gamma": "CC"})]))
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if line.startswith(" ID "))
+        assert re.search(r"scenario-alpha +scenario-beta +scenario-gamma", header), header
+        row = matrix_lines(app)["evidence-item-number-one"]
+        assert re.search(r"first +C +I +· ", row), row
+        assert re.search(r"scenario-gamma [█░]", text)  # the ranking: the id, a space, its bar
+        assert re.search(r"scenario-beta  [█░]", text)  # the bars in line
+        await pilot.press("M")
+        await until(pilot, lambda: "indicator-long-one watching" in screen_text(app), "the panel")
+        panel = screen_text(app)
+        assert re.search(r"scenario-alpha +scenario-beta +scenario-gamma", panel)
+        assert re.search(r"indicator-long-one watching +— +· +· +CC +watch", panel), panel
+        await pilot.press("escape", "ctrl+q")

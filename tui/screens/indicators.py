@@ -27,7 +27,7 @@ from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
-from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, status_word
+from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, id_width, status_word
 
 if TYPE_CHECKING:
     from evidence.store import Store
@@ -98,7 +98,7 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
             self.dismiss(None)
             return
         hyps = case.hypotheses
-        self.query_one("#indicators-header", Static).update(header_line(hyps))
+        self.query_one("#indicators-header", Static).update(header_line(hyps, id_width(case.indicators)))
         self.query_one(IndicatorList).show(case.indicators, hyps, self.today, select)
         words = [status_word(ind, self.today) for ind in case.indicators]
         summary = Text(style="italic")

@@ -15,13 +15,14 @@ from textual.widgets.option_list import Option
 
 from hypotheses.visible import visible
 from tui.read_only import GuardsEdits, say_why_refused
-from tui.widgets.matrix import RATING_STYLES, RATING_WIDTH, UNRATED
+from tui.widgets.matrix import RATING_STYLES, UNRATED, column_width
 
 if TYPE_CHECKING:
     from evidence.store import Store
     from hypotheses.models import Hypothesis, Indicator
 
 OVERDUE = "overdue"
+ID_WIDTH = 5  # the id column, at least ("M12"); wider for longer ids, each shown whole
 STATUS_STYLES = {"watching": "", "observed": "bold #1a7f37", "lapsed": "dim", OVERDUE: "bold #c05600"}
 
 
@@ -30,19 +31,27 @@ def status_word(ind: Indicator, today: date) -> str:
     return OVERDUE if ind.overdue(today) else ind.status
 
 
-def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date) -> Text:
-    """One row of the list (user text as Text, control characters made visible)."""
+def id_width(indicators: list[Indicator]) -> int:
+    """The id column: each id whole and a space after it (a case file from elsewhere may
+    use ids of up to 32 characters, which ran into the status)."""
+    return max([ID_WIDTH, *(len(ind.id) + 1 for ind in indicators)])
+
+
+def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date, ids: int = ID_WIDTH) -> Text:
+    """One row of the list (user text as Text, control characters made visible); ``ids``:
+    the id column's width (:func:`id_width`)."""
     word = status_word(ind, today)
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(f" {ind.id:<5}", style="bold")
+    out.append(f" {ind.id:<{ids}}", style="bold")
     out.append(f"{word:<9}", style=STATUS_STYLES[word])
     out.append(f"{ind.expected_by.isoformat() if ind.expected_by else '—':<11}")
     for hyp in hyps:
         code = ind.ratings.get(hyp.id)
+        width = column_width(hyp.id)
         if code is None:
-            out.append(UNRATED.center(RATING_WIDTH), style="dim")
+            out.append(UNRATED.center(width), style="dim")
         else:
-            out.append(code.center(RATING_WIDTH), style=RATING_STYLES[code])
+            out.append(code.center(width), style=RATING_STYLES[code])
         out.append(" ")
     out.append(" ")
     out.append(visible(ind.title))
@@ -51,11 +60,12 @@ def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date) -> Text:
     return out
 
 
-def header_line(hyps: list[Hypothesis]) -> Text:
+def header_line(hyps: list[Hypothesis], ids: int = ID_WIDTH) -> Text:
+    """The column heads over :func:`indicator_line`'s rows (each hypothesis id whole)."""
     out = Text(no_wrap=True, overflow="ellipsis", style="bold")
-    out.append(f"  {'ID':<5}{'status':<9}{'expected':<11}")
+    out.append(f"  {'ID':<{ids}}{'status':<9}{'expected':<11}")
     for hyp in hyps:
-        out.append(visible(hyp.id)[:RATING_WIDTH].center(RATING_WIDTH))
+        out.append(visible(hyp.id).center(column_width(hyp.id)))
         out.append(" ")
     out.append(" indicator")
     return out
@@ -94,10 +104,12 @@ class IndicatorList(GuardsEdits, OptionList):
         """Redraw; keep the cursor on ``select`` (or where it was)."""
         keep = select or self.selected_id()
         self.clear_options()
-        self.add_options([Option(indicator_line(ind, hyps, today), id=ind.id) for ind in indicators])
+        ids = id_width(indicators)
+        self.add_options([Option(indicator_line(ind, hyps, today, ids), id=ind.id)
+                          for ind in indicators])
         if indicators:
-            ids = [ind.id for ind in indicators]
-            self.highlighted = ids.index(keep) if keep in ids else 0
+            shown = [ind.id for ind in indicators]
+            self.highlighted = shown.index(keep) if keep in shown else 0
 
     def selected_id(self) -> str | None:
         if self.highlighted is None or self.option_count == 0:

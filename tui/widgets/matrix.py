@@ -58,6 +58,7 @@ DIAG_COLUMN = "diag"
 SORT_COLUMN = "sorted-by"  # the sort's value (weight), while that sort is on
 VALUE_WIDTH = 4  # "1.41"
 RATING_WIDTH = 4
+ID_WIDTH = 5  # the item id column, at least ("E123")
 MARK_WIDTH = 3  # linchpin or flat, excluded or later, group
 MIN_TITLE = 14
 DETAIL_WIDTH = 56  # the detail pane beside it (app.tcss), when shown on a wide screen
@@ -66,15 +67,28 @@ RATE = Binding.Group("Rate", compact=True)
 ITEM_ACTIONS = frozenset({"rate", "toggle_excluded", "note", "edit_evidence", "delete_evidence"})
 
 
-def title_width(width: int, hypotheses: int, *, narrow: bool, detail_flipped: bool) -> int:
+def title_width(width: int, hypotheses: list[int], *, narrow: bool, detail_flipped: bool,
+                id_width: int = ID_WIDTH) -> int:
     """The title column's width on a terminal ``width`` wide, beside the detail pane unless
-    it is hidden (``narrow``: hidden unless flipped; wide: shown unless flipped)."""
+    it is hidden (``narrow``: hidden unless flipped; wide: shown unless flipped), beside the
+    hypothesis columns ``hypotheses`` wide and an id column ``id_width`` wide."""
     if narrow and detail_flipped:
         width -= width // 2
     elif not narrow and not detail_flipped:
         width -= DETAIL_WIDTH
-    fixed = 5 + MARK_WIDTH + 5 + RATING_WIDTH * hypotheses + 2 * (4 + hypotheses) + 2
+    fixed = id_width + MARK_WIDTH + 5 + sum(hypotheses) + 2 * (4 + len(hypotheses)) + 2
     return max(MIN_TITLE, width - fixed)
+
+
+def column_width(hid: str) -> int:
+    """A hypothesis column holds its id whole: a case file from elsewhere may use ids of up
+    to 32 characters, and cut to the column ('scen', 'scen') no column could be told apart."""
+    return max(RATING_WIDTH, len(hid))
+
+
+def id_width(evidence: list[Evidence]) -> int:
+    """The item id column: each id whole (see :func:`column_width`)."""
+    return max([ID_WIDTH, *(len(ev.id) for ev in evidence)])
 
 
 def mark_text(facts: RowFacts, grouped: bool = False) -> Text:
@@ -194,13 +208,15 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         same = self._facts_for == (view.analysis, view.state.model)
         self._view = view
         self.rebuild(view.case.hypotheses, view.rows(), title_width, focus, self._row_facts,
-                     rows_unchanged=same, sort=view.state.sort)
+                     rows_unchanged=same, sort=view.state.sort, ids=id_width(view.case.evidence))
 
     def _title_width(self) -> int:
         screen = self.screen
-        return title_width(self.app.size.width, len(self.hypotheses_shown()),
+        case = self.shown.session.case if self.shown is not None else None
+        return title_width(self.app.size.width, [column_width(h.id) for h in self.hypotheses_shown()],
                            narrow=screen.has_class("narrow"),
-                           detail_flipped=screen.has_class("detail-flipped"))
+                           detail_flipped=screen.has_class("detail-flipped"),
+                           id_width=id_width(case.evidence) if case is not None else ID_WIDTH)
 
     def hypotheses_shown(self) -> list[Hypothesis]:
         case = self.shown.session.case if self.shown is not None else None
@@ -367,6 +383,7 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         *,
         rows_unchanged: bool = False,
         sort: Sort = DEFAULT_SORT,
+        ids: int = ID_WIDTH,
     ) -> None:
         """Show these rows (open, sort, filter, add, delete); keeps the cursor on ``focus``.
 
@@ -384,10 +401,10 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         if facts is not None:
             self._facts = facts
         columns = [
-            GridColumn("id", Text("ID"), 5),
+            GridColumn("id", Text("ID"), ids),
             GridColumn("mark", Text(""), MARK_WIDTH),
             GridColumn("title", Text("Evidence"), title_width),
-            *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), RATING_WIDTH) for h in hyps),
+            *(GridColumn(f"h:{h.id}", Text(h.id, justify="center"), column_width(h.id)) for h in hyps),
             *([GridColumn(SORT_COLUMN, Text(sort.column, justify="right"), VALUE_WIDTH)]
               if sort.value is not None else []),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),

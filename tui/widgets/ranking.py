@@ -301,6 +301,9 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         today = self.shown.session.view.state.judged_on() if self.shown is not None else None
         v = verdict(a, model, today)
         inside = set(v.band) if not v.separated else set()
+        # each id whole with a space before its bar, the bars in line (a case file from
+        # elsewhere may use ids of up to 32 characters)
+        id_width = max([4, *(len(h.id) + 1 for h in a.case.hypotheses)])
         for pos, i in enumerate(a.models[model].order):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
@@ -309,7 +312,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             line.append(f"{ranks[i]:>2}", style=rank_style)
             # ≈: within one medium item of the best, so not separated from it
             line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
-            line.append(f"{hyp.id:<4}", style="bold")
+            line.append(f"{hyp.id:<{id_width}}", style="bold")
             line.append(BAR_FULL * filled, style=bar_style)
             line.append(BAR_EMPTY * (self.bar_width - filled), style="#9a9a9a")
             line.append(f" {score_label(a, model, i)}")
