@@ -158,7 +158,7 @@ def _ranking(r: Report) -> list[str]:
         "",
         agreement_text(r)
         if f.summary.models_agree
-        else "**The models disagree on the leader**: read the evidence below before concluding.",
+        else "**The models disagree on the top score**: read the evidence below before concluding.",
         "",
     ]
     out += [f"> {m.caveat}" for m in SCORING_MODELS if m.caveat]
@@ -263,7 +263,7 @@ def _team(t: TeamSection | None) -> list[str]:
     out.append(f"- the team (consensus): {md(with_note(f.team_leaders, f.team_note))}")
     out += ["", md(agree_text(f.team_leaders, f.team_note)) if f.analysts_agree
             else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
-            else f"**The analysts disagree on the leader**: {md(t.leaders_line)}."]
+            else f"**The analysts disagree on the top score**: {md(t.leaders_line)}."]
     out += ["", "### Cells of largest disagreement", ""]
     if not t.cells:
         out.append("The analysts agree on every cell they rated.")

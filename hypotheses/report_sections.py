@@ -273,9 +273,9 @@ def agreement_text(r: Report) -> str:
     """Whether the models agree, in words that claim no leader a model does not name:
     'The models agree on the leader.' only when each names it; else 'The models agree on
     the top score (H1), but only … names it the leader' or '… but none of them names a
-    leader'; or 'The models disagree on the leader' (their top sets differ)."""
+    leader'; or 'The models disagree on the top score' (their top sets differ)."""
     if not r.findings.analysis.agree:
-        return "The models disagree on the leader"
+        return "The models disagree on the top score"
     naming = [mv.model.label for mv in r.models if mv.kind == "lead"]
     if len(naming) == len(r.models):
         return "The models agree on the leader."

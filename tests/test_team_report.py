@@ -21,7 +21,7 @@ def test_markdown_team_section() -> None:
             "of ana, ben, chi") in team
     assert ("- ana: H2\n- ben: H2, H3 (not separated)\n- chi: H1\n"
             "- the team (consensus): H2, H3 (not separated)") in team
-    assert "**The analysts disagree on the leader**: ana H2 · ben H2 = H3 · chi H1." in team
+    assert "**The analysts disagree on the top score**: ana H2 · ben H2 = H3 · chi H1." in team
     cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
     assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
     assert cells[1] == r"  - chi: the source \<b\>lied\</b\> \[x\](y)"  # inert
@@ -40,7 +40,7 @@ def test_html_team_section_is_escaped() -> None:
     html = export_bytes(noted_trio(), "html", lens="ana").decode()
     team = html[html.index('<section id="team">'):html.index("</section>", html.index('<section id="team">'))]
     assert "ana&#39;s votes (lens ana)" in team
-    assert ('<p class="disagree">The analysts disagree on the leader: ana H2 · ben H2 = H3 · chi H1.</p>'
+    assert ('<p class="disagree">The analysts disagree on the top score: ana H2 · ben H2 = H3 · chi H1.</p>'
             in team)
     assert "the source &lt;b&gt;lied&lt;/b&gt;" in team and "<b>lied" not in team
 
@@ -81,7 +81,7 @@ def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combine
     text = export_bytes(rounding_pair(), "md").decode()
     assert ("- ana: H1, H2 (not separated)\n- ben: H1, H2 (not separated)\n"
             "- the team (consensus): H1") in text
-    assert f"**{sentence}.**" in text and "disagree on the leader" not in text
+    assert f"**{sentence}.**" in text and "disagree on the top score" not in text
     html = export_bytes(rounding_pair(), "html").decode()
     escaped = sentence.replace("'", "&#39;")
     assert f'<p class="disagree">{escaped}.</p>' in html

@@ -24,7 +24,7 @@ TEAM_KEYS = {"lens", "analysts", "leaders_by_analyst", "analysts_agree"}
 
 
 def trio() -> Case:
-    """Three analysts who disagree on the leader (worked out by hand in the test below)."""
+    """Three analysts who disagree on the top score (worked out by hand in the test below)."""
     return Case(
         id="trio", title="Three analysts", analysts=["ana", "ben", "chi"],
         hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two"),

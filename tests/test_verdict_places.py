@@ -97,7 +97,7 @@ def test_models_that_share_a_top_some_cannot_separate_say_which_name_it() -> Non
     H1): the models disagree. With E2 rating H1 N, H2 I as well: weighted H1 0, H2 −1 (one
     item: apart), Bayes H1 ln 2, H2 −ln 2 — every model names H1."""
     one = findings(_case(("E1", {"H1": "C", "H2": "N"}, None)), today=TODAY)
-    assert "**The models disagree on the leader**" in render_markdown(one)
+    assert "**The models disagree on the top score**" in render_markdown(one)
     both = findings(_case(("E1", {"H1": "C", "H2": "N"}, None), ("E2", {"H1": "N", "H2": "I"}, None)),
                     today=TODAY)
     assert "The models agree on the leader." in render_markdown(both)
@@ -215,7 +215,7 @@ def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:
     text = _section(render_markdown(findings(lens_case(case, TEAM), today=TODAY),
                                     team=team_section(case, TEAM, "weighted")), "## Team")
     assert "- ana: H1\n- ben: H2\n- the team (consensus): H1, H2 (not separated)" in text
-    assert "**The analysts disagree on the leader**: ana H1 · ben H2." in text
+    assert "**The analysts disagree on the top score**: ana H1 · ben H2." in text
 
 
 def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each_names_one() -> None:

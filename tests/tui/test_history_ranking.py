@@ -110,7 +110,7 @@ async def test_ranking_history_at_80x24_keeps_ranking_and_leaders_in_view(db_pat
         assert a.ranking in row  # the ranking column, whole
         mark = "" if a.agree else " ≠"  # the models disagree (follows the bundled case's ratings)
         assert row.endswith(", ".join(a.leaders["weighted"]) + mark)  # leaders, whole
-        assert "≠: the models disagree on the leader." in flat_text(app)
+        assert "≠: the models disagree on the top score." in flat_text(app)
         assert "After change 2: rating" in flat_text(app)  # the clipped change, in full below
 
 

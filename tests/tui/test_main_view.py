@@ -365,7 +365,7 @@ async def test_switching_between_agreeing_and_disagreeing_cases_shows_every_hypo
             await pilot.press("enter")
             await pilot.pause()
             assert screen.case_id == target
-            assert ("≠ leaders differ" in flat_text(app)) == (target == "split")
+            assert ("≠ tops differ" in flat_text(app)) == (target == "split")
             lines = [ln for ln in screen_text(app).splitlines()
                      if "Hypothesis number" in ln and ("█" in ln or "░" in ln)]
             assert len(lines) == 3, (target, lines)

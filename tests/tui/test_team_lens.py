@@ -228,7 +228,7 @@ def test_leaders_text_names_each_analysts_leader() -> None:
             k: v for k, v in (("ana", ana), ("ben", ben)) if v}}))
     team_case = case.model_copy(update={"analysts": ["ana", "ben"], "evidence": items})
     text = leaders_text(team_case, analyse(lens_case(team_case, TEAM)), "weighted").plain
-    assert text.startswith("analysts disagree on the leader: ana ")
+    assert text.startswith("analysts disagree on the top score: ana ")
     assert "ben H1" in text and "≠ team" in text
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def leaders_text(case: Case, team: Analysis, model: str) -> Text:
-    """'analysts disagree on the leader: ana H3 · ben H3 · chi H1', then one line per lens
+    """'analysts disagree on the top score: ana H3 · ben H3 · chi H1', then one line per lens
     (pure: tested without a screen). ``team``: the team lens's analysis. A top the lens's
     verdict does not name a leader says why ('H1, H2 (not separated)')."""
     tops = tops_by_analyst(case, model, team.as_of)
@@ -40,7 +40,7 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     elif analysts_concur(by):
         out.append(consensus_apart_text(by, team_leaders, team_note) + "\n", style="bold #b3261e")
     else:
-        out.append(f"analysts disagree on the leader: {joined}\n", style="bold #b3261e")
+        out.append(f"analysts disagree on the top score: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
     out.append(f"  {'team':<34}{with_note(team_leaders, team_note, ' = ')}\n", style="bold")
     for who, (ids, note) in tops.items():

@@ -70,7 +70,7 @@ def agreement(step: RankingStep) -> str:
     """Whether the models agree, claiming no leader a model's verdict does not name (the
     reports' words)."""
     if not step.agree:
-        return "The models disagree on the leader."
+        return "The models disagree on the top score."
     unnamed = [m for m in MODELS if step.notes.get(m)]
     if not unnamed:
         return "The three models agree on the leader."
@@ -159,7 +159,7 @@ class RankingHistoryScreen(Screen[None]):
                     f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
                     f"({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
-            head.append(" ≠: the models disagree on the leader.")
+            head.append(" ≠: the models disagree on the top score.")
         if self.app.size.width < SHORT_TOPS:
             head.append(" ≈: not separated; unrated: a top score on no rated item.")
         if rep.note:
