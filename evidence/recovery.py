@@ -9,6 +9,7 @@ be sent in or repaired by hand, and the next open creates a new database.
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import stat
 from datetime import UTC, datetime
@@ -19,6 +20,17 @@ from evidence.errors import StoreError
 from evidence.fsio import fsync_dir
 from evidence.location import home_expanded
 from evidence.lock import WriterLock
+
+
+def rescued_copies(path: Path) -> list[Path]:
+    """The files a refused write rescued the edits to, beside the database (the store's
+    ``<name>.rescued-<UTC timestamp>``), oldest first: named again whenever the database
+    cannot be opened, so no fresh start hides them."""
+    db = DbFiles(home_expanded(path).absolute()).db
+    try:
+        return sorted(Path(p) for p in glob.glob(f"{glob.escape(str(db))}.rescued-*"))
+    except OSError:
+        return []
 
 
 def set_aside(path: Path) -> Path:

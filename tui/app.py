@@ -111,7 +111,7 @@ class WeighApp(App[int]):
             # over the shell, which a retry goes back to (Textual cannot switch away from
             # the first screen)
             self.push_screen(OpenErrorScreen(opened.error or "", self.db_path,
-                                             damaged=opened.damaged))
+                                             damaged=opened.damaged, rescued=opened.rescued))
             if held:
                 self.notify(f"{held} key{'s' if held != 1 else ''} typed while the database "
                             f"opened {'was' if held == 1 else 'were'} not used", severity="warning")

@@ -28,6 +28,7 @@ class Opened:
     export_folder: Path | None = None
     error: str | None = None
     damaged: bool = False  # the file is damaged (the error screen offers to set it aside)
+    rescued: tuple[Path, ...] = ()  # edits rescued beside the database earlier (the error screen names them)
 
 
 def open_workbench(db_path: Path, state_file: Path) -> Opened:
@@ -38,8 +39,10 @@ def open_workbench(db_path: Path, state_file: Path) -> Opened:
     try:
         store = open_for_editing(db_path)
     except StoreError as exc:
+        from evidence.recovery import rescued_copies
+
         damaged = isinstance(exc, CorruptDatabase) and not isinstance(exc, NotWeighs)
-        return Opened(None, error=str(exc), damaged=damaged)
+        return Opened(None, error=str(exc), damaged=damaged, rescued=tuple(rescued_copies(db_path)))
     except WeighError as exc:  # e.g. the bundled case failed to load
         return Opened(None, error=str(exc))
     wanted = last_case(state_file, db_path)

@@ -233,3 +233,34 @@ async def test_a_file_that_is_not_damaged_is_never_offered_to_be_set_aside(
         await pilot.press("q")
     assert path.read_bytes() == before
     assert not list(path.parent.glob("*.broken-*"))
+
+
+async def test_the_open_error_names_the_edits_rescued_beside_the_database(tmp_path, make_app):
+    """The database deleted under a running workbench: its edits were rescued to a file
+    beside it, named once in a notice. Reopened, as that notice said, weigh cannot open the
+    journal alone, and its screen now names the rescued file too (found by a tester: it did
+    not, and S started a fresh database with the work out of sight)."""
+    from tests.tui.conftest import notices
+
+    path = tmp_path / "weigh.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="mine", title="Mine", hypotheses=[Hypothesis(id="H1", title="One")]))
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("A", *"Two", "ctrl+s")
+        await pilot.pause()
+        path.unlink()
+        await pilot.press("A", *"Three", "ctrl+s")
+        await until(pilot, lambda: "edit NOT saved" in notices(app), "the refusal")
+        await pilot.press("escape", "y", "ctrl+q")
+    rescued = list(tmp_path.glob("weigh.json.rescued-*"))
+    assert len(rescued) == 1
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, OpenErrorScreen)
+        text = str(app.screen.query_one("#open-error-text").render())  # the paths unwrapped
+        assert "database file is missing but its journal exists" in text
+        assert f"Edits rescued earlier: {rescued[0]} (open it with weigh --db {rescued[0]})" in text
+        await pilot.press("q")
+    with Store.open(rescued[0], readonly=True) as kept:
+        assert [h.title for h in kept.case("mine").hypotheses] == ["One", "Two"]

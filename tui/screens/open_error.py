@@ -39,17 +39,26 @@ class OpenErrorScreen(Screen[None]):
             super().__init__()
             self.screen = screen
 
-    def __init__(self, message: str, db_path: Path, *, damaged: bool) -> None:
+    def __init__(self, message: str, db_path: Path, *, damaged: bool,
+                 rescued: tuple[Path, ...] = ()) -> None:
+        """``rescued``: files beside the database holding edits a refused write saved."""
         super().__init__(id="open-error")
         self.message = message
         self.db_path = db_path
         self.damaged = damaged
+        self.rescued = rescued
 
     def compose(self) -> ComposeResult:
         body = Text()
         body.append("weigh cannot open this database\n\n", style="bold")
         body.append(visible(self.message))
         body.append("\n\n")
+        for copy in self.rescued[-3:]:  # the work a fresh start must not put out of sight
+            shown = visible(str(copy))
+            body.append("Edits rescued earlier: ", style="bold")
+            body.append(f"{shown} (open it with weigh --db {shown})\n\n")
+        if len(self.rescued) > 3:
+            body.append(f"…and {len(self.rescued) - 3} older rescued copies beside it.\n\n")
         body.append("The file was left untouched. ", style="bold")
         if self.damaged:
             body.append("Press ")
