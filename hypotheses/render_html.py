@@ -28,6 +28,7 @@ from hypotheses.report_sections import (
     undated_note,
 )
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
+from hypotheses.separation import untold_note
 from hypotheses.team import agree_text, with_note
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 
@@ -179,7 +180,9 @@ def bar_chart(r: Report, model: str) -> Chart:
     chart = Chart(str(width), str(height), f"{sm.label} ranking", sm.label)
     zero_x = label_w if share else label_w + plot
     chart.line(zero_x, 0, zero_x, height)
-    unweighed = {i for i in ms.top if not a.coverage[i].rated}  # a top score, no leader
+    verdict = r.findings.verdicts[sm.name]
+    # a top score, no leader: on no rated item, or a lead only cells left unrated make
+    unweighed = {i for i in ms.top if not a.coverage[i].rated or verdict.untold}
     for row, i in enumerate(ms.order):
         v, hyp, y = values[i], hyps[i], 4 + row * bar_h
         length = max(plot * abs(v) / span, MIN_BAR)
@@ -195,7 +198,8 @@ def bar_chart(r: Report, model: str) -> Chart:
     what = "posterior probability; the longest bar leads" if share else (
         "evidence against, from 0; the shortest bar leads")
     chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
-                  + ("; ◇ top score on no rated item: no leader" if unweighed else ""))
+                  + ("; ◇ top score on no rated item: no leader" if unweighed and not verdict.untold else "")
+                  + (f"; ◇ top score, but {untold_note(verdict.untold)}: no leader" if verdict.untold else ""))
     return chart
 
 
@@ -232,12 +236,13 @@ def _timeline_cell(
     colours: dict[str, str],
 ) -> None:
     cell_w, cell_h = size
-    unweighed = point.unweighed.get(model, ())
-    # a top score no item had rated is no verdict: grey, unnamed, like no leader at all
-    leaders = ("",) if unweighed else point.band[model] or ("",)
+    unweighed, untold = point.unweighed.get(model, ()), point.untold.get(model, ())
+    # a top score no item had rated, or no item told from the next, is no verdict: grey,
+    # unnamed, like no leader at all
+    leaders = ("",) if unweighed or untold else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): " + \
-        standing_text(point.band[model], unweighed)
+        standing_text(point.band[model], unweighed, untold)
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
     if len(leaders) == 1 and leaders[0] and cell_w >= 26:

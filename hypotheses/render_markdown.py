@@ -63,12 +63,12 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): "
-            f"{m.label} {md(standing_text(first.band[m.name], first.unweighed[m.name]))}"
+    out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): {m.label} "
+            f"{md(standing_text(first.band[m.name], first.unweighed[m.name], first.untold[m.name]))}"
             for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before, c.before_unweighed))} → "
-            f"{md(standing_text(c.after, c.after_unweighed))}"
+            f"{md(standing_text(c.before, c.before_unweighed, c.before_untold))} → "
+            f"{md(standing_text(c.after, c.after_unweighed, c.after_untold))}"
             for c in r.changes]
     return out
 

@@ -32,7 +32,7 @@ from hypotheses.scoring import (
     posteriors,
 )
 from hypotheses.scoring_models import MODELS, scoring_model
-from hypotheses.separation import band_of
+from hypotheses.separation import band_of, untold_of
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence
@@ -273,6 +273,9 @@ class StopLeaders:
     # model → the leaders no item taking part then rates (other than NA), case order: a top
     # score on no rated item, which the verdict calls no verdict, never a lead
     unweighed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # model → the runners-up no item known then tells from a lone leader (its lead comes
+    # only from cells left unrated: no verdict either; separation.untold)
+    untold: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def first_rated(case: Case) -> dict[str, date | None]:
@@ -300,21 +303,27 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
     undated = len(taking) - len(dated)
     hids = [h.id for h in case.hypotheses]
     rated_from = first_rated(case)
+    # the items taking part, undated first, then by date: those known at a date lead the list
+    known_first = sorted((i for i, ev in enumerate(case.evidence) if not ev.excluded),
+                         key=lambda i: known_date(case.evidence[i]) or date.min)
 
     def unweighed(point: TimelinePoint, day: date) -> tuple[str, ...]:
         return tuple(h for h in point.leaders if (since := rated_from.get(h)) is None or since > day)
 
-    return [
-        StopLeaders(
-            as_of=day,
-            used=undated + bisect_right(dated, day),
-            undated=undated,
-            band={m: tuple(hids[j] for j in band_of(per_model[m][i].scores.scores, m)) for m in MODELS},
-            unweighed={m: unweighed(per_model[m][i], day) for m in MODELS},
-        )
-        for i, day in enumerate(known_dates(case))
-        if until is None or day <= until
-    ]
+    def stop(i: int, day: date) -> StopLeaders:
+        used = undated + bisect_right(dated, day)
+        points = {m: per_model[m][i] for m in MODELS}
+        bands: dict[str, tuple[str, ...]] = {
+            m: tuple(hids[j] for j in band_of(p.scores.scores, m)) for m, p in points.items()}
+        unrated: dict[str, tuple[str, ...]] = {m: unweighed(p, day) for m, p in points.items()}
+        untold: dict[str, tuple[str, ...]] = {
+            m: () if unrated[m] or len(bands[m]) >= 2 else
+            untold_of(case.evidence, known_first[:used], scoring_model(m), hids, p.scores.ranks,
+                      sorted(p.scores.top))
+            for m, p in points.items()}
+        return StopLeaders(day, used, undated, bands, unrated, untold)
+
+    return [stop(i, day) for i, day in enumerate(known_dates(case)) if until is None or day <= until]
 
 
 @dataclass(frozen=True)
@@ -328,6 +337,8 @@ class VerdictChange:
     after: tuple[str, ...]
     before_unweighed: tuple[str, ...] = ()  # the leaders no item had rated (no verdict)
     after_unweighed: tuple[str, ...] = ()
+    before_untold: tuple[str, ...] = ()  # the runners-up no item told from the leader (no verdict)
+    after_untold: tuple[str, ...] = ()
 
 
 def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
@@ -336,6 +347,8 @@ def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
     for prev, point in pairwise(points):
         for model in MODELS:
             was, now = prev.unweighed.get(model, ()), point.unweighed.get(model, ())
-            if prev.band[model] != point.band[model] or was != now:
-                out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model], was, now))
+            told, tells = prev.untold.get(model, ()), point.untold.get(model, ())
+            if prev.band[model] != point.band[model] or was != now or told != tells:
+                out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model], was, now,
+                                         told, tells))
     return out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
 from hypotheses.scoring import analyse, leader_ids
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, contenders, top_note
+from hypotheses.separation import Columns, Separation, contenders, top_note, untold_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
 from hypotheses.team import with_note
 from hypotheses.vocabulary import counted
@@ -44,11 +44,14 @@ class ModelVerdict:
     @property
     def unweighed(self) -> str:
         """A top score on no rated item, in words: 'top score H1, H2, on no rated item', or
-        'top score H1, H3; H3 on no rated item' when a rated leader shares it ('' else)."""
+        'top score H1, H3; H3 on no rated item' when a rated leader shares it; 'top score H3;
+        no item tells it from H1' for a lead only cells left unrated make ('' else)."""
         if self.kind != "unrated":
             return ""
         names = ", ".join(self.ids)
         v = self.verdict
+        if v.untold:
+            return f"top score {names}; {untold_note(v.untold)}"
         unrated = [h.id for h, c in zip(v.leaders, v.coverage, strict=True) if not c.rated]
         if len(unrated) == len(self.ids):
             return f"top score {names}, on no rated item"
@@ -144,7 +147,7 @@ def model_verdict(f: Findings, sm: ScoringModel, chosen: bool) -> ModelVerdict:
     ids = tuple(h.id for h in v.leaders)
     if not ids:
         return ModelVerdict(sm, "none", (), "", v, chosen)
-    if v.unrated_leader:
+    if v.unweighed:
         return ModelVerdict(sm, "unrated", ids, "", v, chosen)
     if not v.separated:
         return ModelVerdict(sm, "band", v.band, "", v, chosen)
@@ -304,14 +307,18 @@ def undated_note(undated: int) -> str:
     return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
 
 
-def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = ()) -> str:
+def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = (), untold: tuple[str, ...] = ()) -> str:
     """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band; a top
     score no item had rated (``unweighed``) is no verdict, as the verdict says: 'no verdict:
-    top score H2 rests on no rated item' (and '; not separated: H1, H2' when others are near)."""
+    top score H2 rests on no rated item' (and '; not separated: H1, H2' when others are near);
+    so is a lone leader no item tells from the runners-up ``untold``: 'no verdict: top score
+    H3, but no item tells it from H1'."""
     if unweighed:
         rests = "rests" if len(unweighed) == 1 else "rest"
         text = f"no verdict: top score {', '.join(unweighed)} {rests} on no rated item"
         return text + (f"; not separated: {', '.join(ids)}" if set(ids) - set(unweighed) else "")
     if not ids:
         return "none"
+    if untold and len(ids) == 1:
+        return f"no verdict: top score {ids[0]}, but {untold_note(untold)}"
     return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"

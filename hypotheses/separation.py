@@ -8,14 +8,14 @@ facts every screen and report builds its verdict from. Pure: no I/O.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.scoring import NUMERIC, TIE, Analysis
-from hypotheses.scoring_models import scoring_model
+from hypotheses.scoring_models import ScoringModel, scoring_model
 
 if TYPE_CHECKING:
     from hypotheses.models import Evidence, Indicator
@@ -48,14 +48,66 @@ def top_note(analysis: Analysis, model: str) -> str:
     """Why the top of ``model``'s ranking is no leader, as the verdict says it: '' for a
     lone leader the evidence separates (or no hypotheses); 'on no rated item' when no
     rated item bears on any top hypothesis, 'H3 on no rated item' when on some; 'not
-    separated' for a band of two or more. O(H): the as-of line asks on every key."""
+    separated' for a band of two or more; 'no item tells it from H2' for a lone leader
+    whose lead comes only from cells left unrated (:func:`untold`). The as-of line asks on
+    every key: O(H), but for a lone leader a scan that stops at the first item telling
+    it from each runner-up."""
     sm = scoring_model(model)
     top = sorted(analysis.models[sm.name].top)
     hids = analysis.hypothesis_ids
     unrated = [hids[i] for i in top if not analysis.coverage[i].rated]
     if unrated:
         return "on no rated item" if len(unrated) == len(top) else f"{', '.join(unrated)} on no rated item"
-    return "not separated" if len(band(analysis, sm.name)) >= 2 else ""
+    if len(band(analysis, sm.name)) >= 2:
+        return "not separated"
+    return untold_note(untold(analysis, sm.name))
+
+
+def untold_note(ids: Sequence[str]) -> str:
+    """'no item tells it from H1, H2' ('' for none): a lone top's note when its lead over
+    them comes only from cells left unrated."""
+    return f"no item tells it from {', '.join(ids)}" if ids else ""
+
+
+def scored_apart(evidence: Sequence[Evidence], used: Iterable[int], sm: ScoringModel, a: str, b: str) -> bool:
+    """Whether some item ``evidence[i]`` (``i`` in ``used``) rated for both ``a`` and ``b``
+    (neither NA) scores them differently under ``sm`` (C and CC alike under the
+    inconsistency models), stopping at the first such item."""
+    values = sm.values
+    for i in used:
+        ratings = evidence[i].ratings
+        ca, cb = ratings.get(a), ratings.get(b)
+        if ca != cb and ca in NUMERIC and cb in NUMERIC and values.get(ca, 0) != values.get(cb, 0):
+            return True
+    return False
+
+
+def untold_of(evidence: Sequence[Evidence], used: Sequence[int], sm: ScoringModel, hids: Sequence[str],
+              ranks: Sequence[int], top: Sequence[int]) -> tuple[str, ...]:
+    """The runners-up (the best rank below a lone leader) no item ``evidence[i]`` (``i`` in
+    ``used``) rated for both tells from the leader: its lead over them comes only from cells left unrated, so
+    the verdict names no leader. () unless ``top`` is one hypothesis."""
+    if len(top) != 1:
+        return ()
+    (leader,) = top
+    below = [r for r in ranks if r > 1]
+    if not below:
+        return ()
+    nxt = min(below)
+    lead = hids[leader]
+    return tuple(hids[i] for i, r in enumerate(ranks)
+                 if r == nxt and not scored_apart(evidence, used, sm, lead, hids[i]))
+
+
+def untold(analysis: Analysis, model: str) -> tuple[str, ...]:
+    """:func:`untold_of` over the items taking part, for a lone rated leader the band
+    does not join to others (else ())."""
+    sm = scoring_model(model)
+    ms = analysis.models[sm.name]
+    top = sorted(ms.top)
+    if len(top) != 1 or not analysis.coverage[top[0]].rated or len(band(analysis, sm.name)) >= 2:
+        return ()
+    return untold_of(analysis.case.evidence, analysis.used, sm, analysis.hypothesis_ids, ms.ranks, top)
 
 
 @dataclass(frozen=True)

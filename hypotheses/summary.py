@@ -18,7 +18,6 @@ from hypotheses import gc_policy
 from hypotheses.scoring import (
     AGAINST_CODES,
     FOR_CODES,
-    NUMERIC,
     Analysis,
     Coverage,
     analyse,
@@ -31,10 +30,11 @@ from hypotheses.separation import (
     BARELY_TESTED,
     band,
     band_of,
-    contenders,
     leader_separations,
     separating_indicators,
     top_note,
+    untold,
+    untold_note,
     watch_brief,
     watch_sentence,
     watchlist,
@@ -247,11 +247,19 @@ class Verdict:
     band: tuple[str, ...] = ()  # ids within one medium item of the best, case order
     watch: str = ""  # what would separate the contenders (lower case), or ""
     brief_watch: str = ""  # the same in one screen line
+    #: the runners-up no item rated for both tells from the lone leader (separation.untold)
+    untold: tuple[str, ...] = ()
 
     @property
     def unrated_leader(self) -> bool:
         """A leader with no rating at all: never to be shown as a winner."""
         return any(c.rated == 0 for c in self.coverage)
+
+    @property
+    def unweighed(self) -> bool:
+        """The top names no leader for want of ratings: a leader nobody rated, or one whose
+        lead over a runner-up comes only from cells left unrated."""
+        return self.unrated_leader or bool(self.untold)
 
     @property
     def separated(self) -> bool:
@@ -263,9 +271,11 @@ def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
     """The top of ``model``'s ranking named as the verdict names it, in a few words (the
     workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
     'top score H1, H2 (not separated)' for a band; 'top score H2 (on no rated item)' or
-    'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; ''
-    with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the ranking's
-    mark for not separated), 'unrated top H2'. O(H): it runs on every key."""
+    'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; 'top
+    score H3 (no item tells it from H1)' for a lead that comes only from cells left
+    unrated; '' with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the
+    ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. It runs on
+    every key (see :func:`~hypotheses.separation.top_note`)."""
     top = leader_ids(analysis, model)
     if not top:
         return ""
@@ -274,7 +284,8 @@ def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
     if not note:
         return f"leader {ids}"
     if short:
-        return f"≈ {ids}" if note == "not separated" else f"unrated top {ids}"
+        return (f"≈ {ids}" if note == "not separated" else f"unrated top {ids}" if "no rated item" in note
+                else f"unweighed top {ids}")
     return f"top score {ids} ({note})"
 
 
@@ -302,7 +313,7 @@ def items_text(n: float, short: bool = False) -> str:
 
 def _headline(
     sm: ScoringModel, leaders: tuple[Hypothesis, ...], covs: tuple[Coverage, ...],
-    inside: tuple[str, ...], margin: float | None, total: int,
+    inside: tuple[str, ...], margin: float | None, total: int, untold_ids: tuple[str, ...] = (),
 ) -> tuple[str, str]:
     """(headline, brief): never more than the evidence separates."""
     names = ", ".join(h.id for h in leaders)
@@ -335,6 +346,13 @@ def _headline(
         )
     assert margin is not None
     (h,), (c,) = leaders, covs
+    if untold_ids:  # its lead over them is cells left unrated, not evidence weighed
+        ids = ", ".join(untold_ids)
+        return (
+            f"No verdict under {sm.label}: {h.id} has the top score, by {sm.format_margin(margin)} "
+            f"({items_text(sm.items(margin))}), but no item rated for both tells it from {ids}.",
+            f"No verdict: {h.id} tops, but {untold_note(untold_ids)}",
+        )
     return (
         f"Under {sm.label}, {h.id} leads by {sm.format_margin(margin)} "
         f"({items_text(sm.items(margin))}): {h.id} rests on {coverage_text(c, total)}.",
@@ -393,12 +411,6 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
         warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
                         f"ratings; nothing has been weighed for or against {them}.")
         brief.append(f"{ids} never rated")
-    sm = scoring_model(model)
-    for i in contenders(analysis, model):
-        if i != leader and cov[i].rated and not _scored_apart(analysis, sm, lead, hids[i]):
-            warnings.append(f"No item rates {lead} and {hids[i]} differently under {sm.label}: the "
-                            "lead comes from items only one of them was rated on.")
-            brief.append(f"no item rates {lead} and {hids[i]} differently")
     return warnings, brief
 
 
@@ -425,19 +437,6 @@ def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]
                     f"they are (CC, C or N), which {sm.label} does not count (it counts ratings "
                     f"against)" + (f": {', '.join(counting)} does." if counting else "."))
     return ""
-
-
-def _scored_apart(analysis: Analysis, sm: ScoringModel, a: str, b: str) -> bool:
-    """Whether some taking-part item rated for both ``a`` and ``b`` (neither NA) scores them
-    differently under ``sm`` (C and CC alike under the inconsistency models), stopping at
-    the first such item."""
-    evidence, values = analysis.case.evidence, sm.values
-    for i in analysis.used:
-        ratings = evidence[i].ratings
-        ca, cb = ratings.get(a), ratings.get(b)
-        if ca != cb and ca in NUMERIC and cb in NUMERIC and values.get(ca, 0) != values.get(cb, 0):
-            return True
-    return False
 
 
 def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
@@ -498,12 +497,13 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
     hids = analysis.hypothesis_ids
     inside = tuple(hids[i] for i in band(analysis, sm.name))
     uncounted = _uncounted_for(analysis, sm, inside)
-    headline, short = _headline(sm, leaders, covs, inside, margin, total)
+    untold_ids = untold(analysis, sm.name)
+    headline, short = _headline(sm, leaders, covs, inside, margin, total, untold_ids)
     warnings, brief = _leader_warnings(leaders, covs, total)
     alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""
     if alone:  # a prior typed in must not read as proof
         headline += f" The priors decide this: with equal priors the evidence alone {alone}."
-        short = (not_separated_text(inside) if len(inside) >= 2 else
+        short = short if untold_ids else (not_separated_text(inside) if len(inside) >= 2 else
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
         short += f"; the evidence alone {alone}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
@@ -522,7 +522,7 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
         warnings.append(f"What would separate them: {watch}.")
     return Verdict(
         sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch,
-        watch_brief(watching),
+        watch_brief(watching), untold_ids,
     )
 
 

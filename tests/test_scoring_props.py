@@ -148,7 +148,8 @@ def test_ranks_are_consistent_with_scores(case: Case) -> None:
 def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
     from hypotheses.replay import leaders_over_time
     from hypotheses.scoring import known_dates
-    from hypotheses.separation import band
+    from hypotheses.separation import band, untold
+    from hypotheses.summary import verdict
 
     points = leaders_over_time(case)
     assert [p.as_of for p in points] == known_dates(case)
@@ -160,3 +161,6 @@ def test_summary_timeline_equals_an_analysis_per_date(case: Case) -> None:
         assert point.band == {m: tuple(ids[i] for i in band(a, m)) for m in MODELS}
         assert point.unweighed == {m: tuple(ids[i] for i in sorted(a.models[m].top)
                                             if not a.coverage[i].rated) for m in MODELS}
+        # a lone leader no item known then tells from the runner-up: as the verdict then says
+        assert point.untold == {m: untold(a, m) for m in MODELS}
+        assert point.untold == {m: verdict(a, m).untold for m in MODELS}

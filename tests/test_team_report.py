@@ -19,8 +19,9 @@ def test_markdown_team_section() -> None:
     team = text[text.index("## Team"):text.index("## Matrix")]
     assert ("Analysts: ana, ben, chi. This report's matrix and scores are the team's consensus "
             "of ana, ben, chi") in team
-    assert ("- ana: H2\n- ben: H2, H3 (not separated)\n- chi: H1\n"
-            "- the team (consensus): H2, H3 (not separated)") in team
+    # ana's H2 and chi's H1 lead only where H3 is rated and they are not: no verdict either
+    assert ("- ana: H2 (no item tells it from H3)\n- ben: H2, H3 (not separated)\n"
+            "- chi: H1 (no item tells it from H3)\n- the team (consensus): H2, H3 (not separated)") in team
     assert "**The analysts disagree on the top score**: ana H2 · ben H2 = H3 · chi H1." in team
     cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
     assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
@@ -63,7 +64,8 @@ def test_agreeing_analysts_and_one_analyst_cases() -> None:
 def rounding_pair() -> Case:
     """ana: H1 II on E1, H2 I on E2 and E3 (−2 / −2); ben: H1 C, H2 N twice (0 / 0): each
     alone ties H1 and H2. The consensus rounds (II, C) to I and each (I, N) to I: H1 −1,
-    H2 −2, so the team's H1 leads by one item no analyst's ratings show."""
+    H2 −2, so the team's H1 is ahead by one item no analyst's ratings show (and no item
+    rates both: no verdict either)."""
     return Case(id="pair", title="Pair", analysts=["ana", "ben"],
                 hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
                 evidence=[Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "II"}, "ben": {"H1": "C"}}),
@@ -76,11 +78,12 @@ def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combine
     from hypotheses.team import TEAM, lens_case
     from tui.screens.analysts_view import leaders_text
 
-    sentence = ("Each analyst alone puts H1 = H2 first, but the team's consensus puts H1 first: that "
-                "lead comes from how their votes combine, not from any one analyst's ratings")
+    sentence = ("Each analyst alone puts H1 = H2 first, but the team's consensus puts H1 first (no item "
+                "tells it from H2): that comes from how their votes combine, not from any one analyst's "
+                "ratings")
     text = export_bytes(rounding_pair(), "md").decode()
     assert ("- ana: H1, H2 (not separated)\n- ben: H1, H2 (not separated)\n"
-            "- the team (consensus): H1") in text
+            "- the team (consensus): H1 (no item tells it from H2)") in text
     assert f"**{sentence}.**" in text and "disagree on the top score" not in text
     html = export_bytes(rounding_pair(), "html").decode()
     escaped = sentence.replace("'", "&#39;")

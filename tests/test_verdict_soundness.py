@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
-from hypotheses.summary import Verdict, verdict
+from hypotheses.separation import top_note
+from hypotheses.summary import Verdict, leader_words, verdict
 
 if TYPE_CHECKING:
     from hypotheses.vocabulary import Rating
@@ -33,10 +34,12 @@ def test_a_lead_made_by_the_priors_alone_says_so() -> None:
     margin of ln 1000 = 6.91, every bit of it the prior's."""
     v = _bayes(_case((1000, 1), *[("N", "N")] * 5))
     assert math.isclose(v.margin or 0, math.log(1000))
-    assert v.headline.startswith("Under Bayes (log-linear), H1 leads by 6.91 in log score")
-    assert v.headline.endswith(
-        "The priors decide this: with equal priors the evidence alone leaves H1, H2 not separated.")
-    assert v.brief == ("H1 leads by 6.91 in log score on its prior; "
+    # no item tells them apart: no verdict, and the priors are named as what puts H1 ahead
+    assert v.headline == (
+        "No verdict under Bayes (log-linear): H1 has the top score, by 6.91 in log score (10.0 items "
+        "of medium weight), but no item rated for both tells it from H2. The priors decide this: "
+        "with equal priors the evidence alone leaves H1, H2 not separated.")
+    assert v.brief == ("No verdict: H1 tops, but no item tells it from H2; "
                        "the evidence alone leaves H1, H2 not separated")
 
 
@@ -91,10 +94,14 @@ def test_a_lead_from_items_only_one_of_the_pair_was_rated_on_says_so() -> None:
                 evidence=[Evidence(id="E1", title="a", ratings={"H1": "I"}),
                           Evidence(id="E2", title="b", ratings={"H2": "N"})])
     v = verdict(analyse(case), "weighted")
-    assert v.headline.startswith("Under weighted inconsistency (PARC), H2 leads by 1.00")
-    assert ("No item rates H2 and H1 differently under weighted inconsistency (PARC): the lead "
-            "comes from items only one of them was rated on.") in v.warnings
-    assert "no item rates H2 and H1 differently" in v.brief_warnings
+    # no verdict: a lead only cells left unrated make is no lead (it read 'H2 leads by 1.00')
+    assert v.headline == ("No verdict under weighted inconsistency (PARC): H2 has the top score, by 1.00 "
+                          "(1.0 item of medium weight), but no item rated for both tells it from H1.")
+    assert v.brief == "No verdict: H2 tops, but no item tells it from H1"
+    assert v.untold == ("H1",) and v.unweighed
+    assert top_note(analyse(case), "weighted") == "no item tells it from H1"
+    assert leader_words(analyse(case), "weighted") == "top score H2 (no item tells it from H1)"
+    assert leader_words(analyse(case), "weighted", short=True) == "unweighed top H2"
 
 
 def test_a_lead_on_shared_items_carries_neither_warning() -> None:
@@ -168,8 +175,9 @@ def test_c_against_cc_tells_nothing_apart_under_a_model_that_scores_them_alike()
                           Evidence(id="E2", title="b", ratings={"H2": "I"})])
     v = verdict(analyse(case), "inconsistency")
     assert v.band == ("H1",)
-    assert ("No item rates H1 and H2 differently under inconsistency (Heuer): the lead comes from "
-            "items only one of them was rated on.") in v.warnings
+    assert v.headline.startswith("No verdict under inconsistency (Heuer): H1 has the top score")
+    assert v.headline.endswith("but no item rated for both tells it from H2.")
+    assert verdict(analyse(case), "bayes").untold == ()  # Bayes tells C from CC
 
 
 def test_no_verdict_names_every_leader_when_one_nobody_rated_shares_the_top() -> None:

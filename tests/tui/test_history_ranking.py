@@ -54,7 +54,9 @@ async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_pa
         assert [r[4] for r in rows] == ["H2 > H1", "H1 > H2", "H1 > H2", "H1 > H2", "H1 = H2", "H2 > H1"]
         assert [r[0] for r in rows] == [" ", "◆", " ", " ", "◆", "◆"]
         # a top no item rates is no leader, as the verdict says (it read 'H2', 'H1', 'H1, H2')
-        assert [r[5] for r in rows] == ["H2 (on no rated item)", "H1", "H1", "H1 (on no rated item)",
+        # nor a lead no item rated for both makes: E1 rates only H1, E2 only H2
+        assert [r[5] for r in rows] == ["H2 (on no rated item)", "H1 (no item tells it from H2)",
+                                        "H1 (no item tells it from H2)", "H1 (on no rated item)",
                                         "H1, H2 (on no rated item)", "H2 (on no rated item)"]
         assert rows[1][3] == "rating E2 × H2: unrated → II (by tester)"
         assert rows[2][3] == "edited evidence E2: source — → Cook (by tester)"

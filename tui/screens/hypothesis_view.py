@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.scoring import log_priors
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import BARELY_TESTED, band
+from hypotheses.separation import BARELY_TESTED, band, untold, untold_note
 from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
@@ -71,7 +71,7 @@ def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None
     out = Text()
     if index in scores.top:
         v = verdict(analysis, model, today)
-        out.append(v.headline, style="bold #c05600" if v.unrated_leader else "")
+        out.append(v.headline, style="bold #c05600" if v.unweighed else "")
         for warning in v.warnings:
             out.append("\n⚠ ", style="bold #c05600")
             out.append(warning, style="#c05600")
@@ -108,6 +108,8 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     if index in scores.top and not analysis.coverage[index].rated:  # the verdict: no verdict
         near = f"; not separated from {others}" if index in inside and others else ""
         out.append(f" · top score on no rated item: no verdict{near}", style="bold #c05600")
+    elif index in scores.top and (untold_ids := untold(analysis, model)):
+        out.append(f" · top score, but {untold_note(untold_ids)}: no verdict", style="bold #c05600")
     elif index in inside and len(inside) > 1:
         what = "top score" if index in scores.top else "within one medium item of the top"
         out.append(f" · {what}, not separated from {others}", style="bold #c05600")

@@ -87,7 +87,8 @@ def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
     'H2 (on no rated item)'; short where the screen is narrow ('≈ H1, H2', 'unrated H2')."""
     ids, note = step.leaders[model], step.notes.get(model, "")
     if narrow and note:
-        return ("≈ " if note == "not separated" else "unrated ") + ", ".join(ids)
+        word = "≈ " if note == "not separated" else "unrated " if "no rated item" in note else "unweighed "
+        return word + ", ".join(ids)
     return with_note(ids, note)
 
 
@@ -161,7 +162,8 @@ class RankingHistoryScreen(Screen[None]):
         if self.app.size.width < NARROW:
             head.append(" ≠: the models disagree on the top score.")
         if self.app.size.width < SHORT_TOPS:
-            head.append(" ≈: not separated; unrated: a top score on no rated item.")
+            head.append(" ≈: not separated; unrated: a top score on no rated item; unweighed: one no "
+                        "item tells from the next.")
         if rep.note:
             head.append(f"\nNote: {rep.note}.", style="italic")
         if self.leader_only:

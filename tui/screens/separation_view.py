@@ -103,7 +103,7 @@ class SeparationView(ModalScreen[None]):
         head.append_text(filtered_note(self.filtered))
         untold = sum(1 for s in self.pairs if not s.items)
         head.append("\n")
-        head.append(v.brief, style="bold #c05600" if v.unrated_leader or not v.separated else "bold")
+        head.append(v.brief, style="bold #c05600" if v.unweighed or not v.separated else "bold")
         if untold:
             head.append("\n")
             head.append(f"{untold} of {counted(len(self.pairs), 'pair')}: no item tells them apart",

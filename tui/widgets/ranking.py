@@ -59,8 +59,9 @@ LEADER_BAR, BAND_BAR, OTHER_BAR, UNWEIGHED_BAR = "#1a7f37", "#8fd19e", "#5a7fa8"
 
 def row_styles(rank: int, rated: bool, inside: bool) -> tuple[str, str]:
     """(rank style, bar colour) of a ranking row: the leader's bold rank and green bar only
-    for a rank-1 hypothesis some item rates; a top score on no rated item is no leader (the
-    verdict says 'No verdict'), drawn apart in brown."""
+    for a rank-1 hypothesis the evidence weighs (``rated``); a top score on no rated item,
+    or one no item tells from the runner-up, is no leader (the verdict says 'No verdict'),
+    drawn apart in brown."""
     if not rated and rank == 1:
         return "", UNWEIGHED_BAR
     if rank == 1:
@@ -308,7 +309,8 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
             line = Text(no_wrap=True, overflow="ellipsis")
-            rank_style, bar_style = row_styles(ranks[i], a.coverage[i].rated > 0, hyp.id in inside)
+            weighed = a.coverage[i].rated > 0 and not v.untold  # (only a lone leader has untold)
+            rank_style, bar_style = row_styles(ranks[i], weighed, hyp.id in inside)
             line.append(f"{ranks[i]:>2}", style=rank_style)
             # ≈: within one medium item of the best, so not separated from it
             line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
@@ -356,7 +358,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         a warning when that is thin; what would tell the contenders apart."""
         if not v.leaders:
             return []
-        alarm = v.unrated_leader or not v.separated
+        alarm = v.unweighed or not v.separated
         out = [Text(v.brief, style="bold #c05600" if alarm else "bold", no_wrap=True, overflow="ellipsis")]
         # nothing rated on any leader: "no verdict" says it all, and a warning per leader
         # (untested, incomplete, not separated) would push the rows to rate off an 80×24 screen
