@@ -76,7 +76,11 @@ class DbFiles:
         journal and lock live beside it)."""
         target = home_expanded(path).absolute()
         if target.is_symlink():
-            target = target.resolve()
+            try:
+                target = target.resolve(strict=False)
+            except (RuntimeError, OSError) as err:  # a loop: RuntimeError before 3.13
+                raise NotAFile(f"{target}: is a symbolic link loop, not a weigh database; "
+                               "give a file with --db") from err
         return cls(target)
 
     @property

@@ -161,6 +161,27 @@ def test_a_fifo_as_the_database_gets_no_lock_beside_it(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["weigh.json"]
 
 
+@pytest.mark.parametrize("command", [["cases"], ["export"], ["import", "in.json"], ["delete", "x", "--yes"]])
+def test_a_symlink_loop_as_the_database_is_one_line(
+    tmp_path: Path, command: list[str], weigh_here: WeighRun
+) -> None:
+    """Tester: ``--db`` a symlink loop (a → b → a) ended every command in a traceback
+    (pathlib's RuntimeError 'Symlink loop from …')."""
+    from evidence.case_file import dump_case_file
+
+    folder = tmp_path / "loop"
+    folder.mkdir()
+    (folder / "a.json").symlink_to("b.json")
+    (folder / "b.json").symlink_to("a.json")
+    (folder / "in.json").write_text(dump_case_file(base_case()))
+    args = [str(folder / arg) if arg == "in.json" else arg for arg in command]
+    done = weigh_here("--db", str(folder / "a.json"), *args)
+    err = str(done.stderr)
+    assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"{folder / 'a.json'}: is a symbolic link loop" in err, err
+    assert sorted(p.name for p in folder.iterdir()) == ["a.json", "b.json", "in.json"]
+
+
 def test_missing_database_read_only(tmp_path: Path) -> None:
     from evidence.errors import StoreError
 
