@@ -126,6 +126,23 @@ def _no_date(e: _Error) -> str:
     return form
 
 
+#: A number's bounds (``Field(ge=0)`` …): the context key and how the bound reads.
+_BOUNDS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", "must be {} or more"),
+    "greater_than": ("gt", "must be more than {}"),
+    "less_than_equal": ("le", "must be {} or less"),
+    "less_than": ("lt", "must be less than {}"),
+}
+
+
+def _out_of_bounds(e: _Error) -> str:
+    key, words = _BOUNDS[e.kind]
+    bound = e.ctx.get(key)
+    if isinstance(bound, float) and bound.is_integer():
+        bound = int(bound)  # 'more than 0', not '0.0'
+    return f"{words.format(bound)} (got {_shown(e.value)})"
+
+
 def _own_words(e: _Error) -> str:
     """Raised by the models' own checks, already in words."""
     return str(e.ctx.get("error") or e.msg).removeprefix("Value error, ")
@@ -137,6 +154,8 @@ _WORDS: dict[str, Callable[[_Error], str]] = {
     "too_long": _too_many,
     "literal_error": _not_one_of,
     "value_error": _own_words,
+    "finite_number": lambda e: f"not a finite number: {_shown(e.value)}",
+    **dict.fromkeys(_BOUNDS, _out_of_bounds),
 }
 
 
