@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from hypotheses.models import Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
-from hypotheses.slug import ANALYST_WORDS
+from hypotheses.slug import ANALYST_WORDS, CASE_ID_WORDS
 
 _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
 
@@ -35,7 +35,7 @@ def _pattern(annotated: object) -> str:
 #: the words follow the type wherever it is used (an item id, a case id, a tag, a group).
 PATTERN_WORDS: dict[str, str] = {
     _pattern(ItemId): "use letters, digits, '.', '_' or '-' (at most 32, starting with a letter or digit)",
-    _pattern(CaseId): "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)",
+    _pattern(CaseId): CASE_ID_WORDS,
     _pattern(AnalystId): ANALYST_WORDS,
     _pattern(Tag): "use lower-case letters, digits and '-' (at most 40 characters)",
     _pattern(Admiralty): "use a reliability letter A–F and a credibility digit 1–6, e.g. B2",

@@ -232,6 +232,28 @@ def test_bad_import_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun
     assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
 
 
+def test_a_bad_case_id_to_import_under_is_the_option_s_fault_not_the_file_s(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """Tester: ``weigh import m.csv --case 'A B'`` said 'm.csv: id: use lower-case …' (the CSV
+    has an id column, and the file's ids were fine) and a case file 'case.json: case.id: …'."""
+    from tests.achz_files import achz
+
+    weigh(weigh_here, "cases")
+    db = Path(cli_env["WEIGH_DB"])
+    before = db.read_bytes()
+    files = {"case.json": dump_case_file(hostile_case()).encode(), "m.achz": achz(),
+             "m.csv": b"id,title,H1: A\r\nE1,x,C\r\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        for bad in ("A B", "", "-x"):
+            line = fail(weigh_here, "import", str(tmp_path / name), f"--case={bad}")
+            assert line == (f"weigh: error: argument --case: {bad!r} is not a case id: use lower-case "
+                            "letters, digits and '-' (at most 64, starting with a letter or digit) "
+                            "(see 'weigh import --help')"), line
+    assert db.read_bytes() == before
+
+
 def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")

@@ -67,6 +67,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _case_id(text: str) -> str:
+    """A case id to import under, checked before the file is read (a bad one is the option's
+    fault: the file's own words about its ids would point at the file)."""
+    from hypotheses.slug import CASE_ID_WORDS, is_case_id
+
+    if not is_case_id(text):
+        raise argparse.ArgumentTypeError(f"{text[:64]!r} is not a case id: {CASE_ID_WORDS}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     db = _Parser(add_help=False)
     db.add_argument(
@@ -101,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"import a case file ({', '.join(f.label for f in IMPORT_FORMATS)})",
     )
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--case", metavar="ID", help="import under this case id")
+    imp.add_argument("--case", metavar="ID", type=_case_id, help="import under this case id")
     imp.add_argument("--replace", action="store_true", help="replace an existing case with the same id")
     imp.add_argument(
         "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
