@@ -138,13 +138,16 @@ class DbFiles:
             st = self.db.stat()
         except OSError:
             return None
-        if stat.S_ISREG(st.st_mode) and (
-            not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-            or not os.access(self.db, os.W_OK)
-        ):
+        if stat.S_ISREG(st.st_mode) and read_only(self.db, st):
             return (f"{self.db}: the database file is read-only; open it read-only "
                     "or make it writable (chmod u+w)")
         return None
+
+
+def read_only(path: Path, st: os.stat_result) -> bool:
+    """Whether the file at ``path`` is read-only: no write bit for anyone (which even root,
+    whom ``os.access`` lets write anything, is told), or none for us."""
+    return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
 def _canonical(path: Path) -> Path:
@@ -219,10 +222,11 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
 
     Never one of the database's own files, under any name, nor another weigh database
     (its signature, or a journal or lock beside it: one the workbench may have open);
-    only ever a new or regular file: never through a symlink, into a directory, FIFO
-    (nobody may be reading: the export would hang), device or socket (``-o -`` is
-    standard output). A path typed with a final '/' names a folder (pass it as typed:
-    ``Path`` drops the '/'); a new file needs its folder to be there, and a folder.
+    only ever a new or writable regular file: never through a symlink, into a directory,
+    FIFO (nobody may be reading: the export would hang), device or socket (``-o -`` is
+    standard output), nor over a read-only file (``>`` would refuse it; a rename would not).
+    A path typed with a final '/' names a folder (pass it as typed: ``Path`` drops the
+    '/'); a new file needs its folder to be there, and a folder.
     """
     typed = os.fspath(target)
     if os.path.basename(typed) in ("", "."):
@@ -239,6 +243,8 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
     except OSError:
         return _folder_problem(target) or _database_problem(target)
     kind = stat.S_IFMT(st.st_mode)
+    if kind == stat.S_IFREG and read_only(target, st):  # replaced by a rename, it would go
+        return f"{target}: is read-only; weigh does not replace it (make it writable, or choose another name)"
     if kind == stat.S_IFREG:
         return _database_problem(target)
     if kind == stat.S_IFLNK:

@@ -306,3 +306,25 @@ def test_an_export_onto_another_databases_journal_or_lock_is_refused(cli_env: di
     with Store.open(other, readonly=True) as again:
         assert again.evidence(DEFAULT_CASE_ID, "E1").ratings["H1"] == "CC"
     assert b'"CC"' in kept
+
+
+def test_a_read_only_target_is_refused_and_left_alone(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """Tester: ``weigh export -o report.md`` replaced a report its owner had made read-only
+    (``chmod a-w``): the rename needs only the folder writable, so the export went through
+    where ``> report.md`` is refused. The sync file is refused the same way."""
+    report = tmp_path / "report.md"
+    report.write_bytes(b"signed off")
+    os.chmod(report, 0o444)
+    shared = tmp_path / "shared.json"
+    assert weigh_here("export", "--format", "case", "-o", str(shared)).returncode == 0
+    os.chmod(shared, 0o444)
+    before = shared.read_bytes()
+    for args, target in ((["export", "-o", str(report)], report), (["sync", str(shared)], shared)):
+        done = weigh_here(*args)
+        err = str(done.stderr)
+        assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert f"{target}: is read-only; weigh does not replace it (make it writable, " in err, err
+    assert report.read_bytes() == b"signed off" and shared.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
