@@ -154,6 +154,19 @@ def test_bad_inputs_are_refused_and_ours_is_untouched(
     assert paths["ours"].read_bytes() == before  # theirs changed nothing: canonical bytes again
 
 
+def test_a_read_only_ours_is_refused_and_untouched(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: ``weigh merge BASE OURS THEIRS`` by hand replaced an OURS made read-only (a
+    rename needs only the folder writable), as ``weigh export -o`` did."""
+    good = dump_case_file(start_case()).encode()
+    for name, data in {"base": good, "ours": good, "theirs": good.replace(b"item 1", b"item one")}.items():
+        (tmp_path / name).write_bytes(data)
+    os.chmod(tmp_path / "ours", 0o444)
+    done = weigh_here("merge", *(str(tmp_path / name) for name in ("base", "ours", "theirs")))
+    assert done.returncode == 2 and str(done.stderr).count("\n") == 1, done.stderr
+    assert f"OURS {tmp_path / 'ours'}: is read-only; weigh does not replace it" in str(done.stderr)
+    assert (tmp_path / "ours").read_bytes() == good
+
+
 def test_a_case_made_a_team_case_takes_a_shared_rating_changed_on_another_clone(
         env: dict[str, str], tmp_path: Path) -> None:
     git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
