@@ -229,8 +229,10 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
     '/'); a new file needs its folder to be there, and a folder.
     """
     typed = os.fspath(target)
-    if os.path.basename(typed) in ("", "."):
+    if os.path.basename(typed) == "":
         return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    if os.path.basename(typed) == ".":
+        return f"{typed}: names a folder, not a file; give a file name"
     target = Path(typed)
     if db is not None:
         own = db.owner_of(target)

@@ -77,6 +77,10 @@ def test_a_file_on_the_path_or_a_final_slash_is_refused_for_what_it_is(
     assert done.returncode == 2
     assert f"{tmp_path}/x.md/: ends in '/', so it names a folder, not a file" in str(done.stderr)
     assert not (tmp_path / "x.md").exists() and script.read_text() == "#!/bin/sh\n"
+    for dot in (".", f"{tmp_path}/."):  # tester: "-o ." said it ends in '/'
+        done = weigh_here("export", "-o", dot)
+        assert done.returncode == 2
+        assert f"{dot}: names a folder, not a file; give a file name" in str(done.stderr), done.stderr
 
 
 def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> None:
