@@ -444,12 +444,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from tui.serve import GuardedServer, listen, workbench_command
 
+    if not args.host.strip("[] "):  # a script's empty variable must not open every address
+        raise WeighError("--host: the address is empty; give 0.0.0.0 (or '*') to listen on every "
+                         "address, or leave --host out for 127.0.0.1")
     db = _db_path(args).absolute()
     command = workbench_command(sys.executable, db, _exports_folder(args))
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno and not isinstance(exc, socket.gaierror) else exc
+        reason = (exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror
+                  else os.strerror(exc.errno) if exc.errno else exc)
         raise WeighError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
     server = GuardedServer(command, sock=sock, host=args.host, title="weigh")
     if server.token is not None:
