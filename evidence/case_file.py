@@ -68,11 +68,22 @@ class CaseFile(BaseModel):
     indicators: list[Indicator] = Field(default_factory=list)
 
 
+#: Byte-order marks of the encodings a file saved as "Unicode" may be in (UTF-32's first:
+#: UTF-32-LE's mark begins with UTF-16-LE's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
 def decode_text(data: bytes, name: str) -> str:
-    """Strict UTF-8 (a BOM is allowed): a wrong encoding is reported, not guessed."""
+    """Strict UTF-8 (a BOM is allowed): a wrong encoding is reported, not guessed (a UTF-16
+    or UTF-32 byte-order mark, as Excel's 'Unicode Text' writes, is named)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        wide = next((words for bom, words in _WIDE_BOMS if data.startswith(bom)), None)
+        if wide is not None:
+            raise ImportFailed(f"{name}: not UTF-8 text but {wide} (it starts with a {wide} "
+                               "byte-order mark): save the file as UTF-8") from None
         raise ImportFailed(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
