@@ -91,6 +91,30 @@ def test_import_wait_goes_ahead_when_the_workbench_closes(cli_env: dict[str, str
     assert sorted(Store.open(db, readonly=True).case_ids()) == sorted([DEFAULT_CASE_ID, "full"])
 
 
+def test_delete_takes_the_wait_its_refusal_offers(cli_env: dict[str, str]) -> None:
+    """Tester: while the workbench held the database, 'weigh delete ID --yes' said 'add --wait
+    to 'weigh delete'', and 'weigh delete ID --yes --wait' was 'unrecognized arguments'."""
+    db = Path(cli_env["WEIGH_DB"])
+    holder = open_store(db)
+    waiter = None
+    try:
+        refused = fail(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+        assert "or add --wait to 'weigh delete' to go ahead as soon as it closes" in refused
+        command = [sys.executable, "-m", "tui.cli", "delete", DEFAULT_CASE_ID, "--yes", "--wait"]
+        waiter = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  cwd=ROOT, env=cli_env)
+        assert waiter.stderr is not None
+        notice = waiter.stderr.readline()
+        assert notice.startswith(f"weigh: waiting for another weigh (PID {os.getpid()}) to close"), notice
+    finally:
+        holder.close()
+    assert waiter is not None
+    out, err = waiter.communicate(timeout=30)
+    assert waiter.returncode == 0, err
+    assert out.startswith(f"Deleted case {DEFAULT_CASE_ID} ")
+    assert Store.open(db, readonly=True).case_ids() == []
+
+
 def test_cli_reads_go_through_tinydb_with_weighs_storage(
     weigh_here: WeighRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     dele = sub.add_parser("delete", parents=[db], help="delete a case from the database (needs --yes)")
     dele.add_argument("case_id", metavar="ID")
     dele.add_argument("--yes", action="store_true", help="really delete it")
+    dele.add_argument(
+        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
+    )
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
     exp.add_argument("--case", metavar="ID", help=LAST_CASE_HELP)
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
@@ -290,7 +293,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             f"deleting case {args.case_id!r} cannot be undone from the command line; "
             f"run 'weigh delete {args.case_id} --yes' to delete it"
         )
-    store = _open_for_writing(args, lambda path: Store.open(path, create=False))
+    store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
     try:
         if not store.has_case(args.case_id):
             known = ", ".join(store.case_ids()) or "none"
