@@ -79,6 +79,22 @@ def test_cases_lists_the_seeded_case(weigh_here: WeighRun) -> None:
     assert out.startswith("istanbul-2022\t") and "6 hypotheses" in out
 
 
+def test_output_in_an_ascii_locale_is_escaped_not_a_traceback(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Tester: with an output encoding that cannot hold a title's characters (an ASCII or
+    Latin-1 locale, PYTHONIOENCODING=ascii), 'weigh cases' and 'weigh import' ended in a
+    UnicodeEncodeError traceback, exit 1. Standard error already escapes them; so does the
+    output now."""
+    src = tmp_path / "cafe.json"
+    src.write_text(dump_case_file(hostile_case().model_copy(update={"title": "Café – Kyiv 🧭"})))
+    env = {**cli_env, "PYTHONIOENCODING": "ascii"}
+    done = weigh(env, "import", str(src))
+    assert done.stdout.startswith("Imported case hostile: ") and done.stderr == ""
+    listed = weigh(env, "cases").stdout
+    assert "hostile\tCaf\\xe9 \\u2013 Kyiv \\U0001f9ed\t2 hypotheses" in listed, listed
+
+
 def test_db_flag_overrides_env(cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     other = tmp_path / "sub" / "other.json"
     assert "no such database" in fail(weigh_here, "cases", "--db", str(other))  # reads create nothing

@@ -10,6 +10,7 @@ Textual (tests/test_layering.py checks it).
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -548,6 +549,8 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if isinstance(sys.stdout, io.TextIOWrapper):  # an ASCII or Latin-1 locale: 'Caf\xe9', as
+        sys.stdout.reconfigure(errors="backslashreplace")  # stderr shows it, not a traceback
     try:
         args = build_parser().parse_args(argv)
         _check_paths(args)
