@@ -254,7 +254,7 @@ def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
         raise ImportFailed(
             f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
         )
-    if doc["version"] < VERSION:
+    if 1 <= doc["version"] < VERSION:  # below 1 is no version: the model words it
         _check_older(doc, name, doc["version"])
     _check_team_items(doc, name)
     if case_id is not None and isinstance(doc.get("case"), dict):
