@@ -93,6 +93,9 @@ def _not_a_case_file(doc: dict[str, object]) -> str:
     if "format" not in doc:
         if {"ranking", "models_agree"} <= doc.keys():
             return f"this is a summary (weigh export --format json), not a case file: {fix}"
+        if {"_meta", "cases"} <= doc.keys():
+            return ("this is a weigh database, not a case file: open it with 'weigh --db FILE', "
+                    "or export a case of it with 'weigh --db FILE export --case ID --format case'")
         return f"not a weigh case file (it has no \"format\": \"weigh-case\" field): {fix}"
     return (f"not a weigh case file: its \"format\" is {str(doc['format'])[:40]!r}, "
             f"a case file's is 'weigh-case'")

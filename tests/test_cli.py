@@ -270,6 +270,16 @@ def test_a_bad_case_id_to_import_under_is_the_option_s_fault_not_the_file_s(
     assert db.read_bytes() == before
 
 
+def test_importing_a_database_says_what_it_is(cli_env: dict[str, str], weigh_here: WeighRun) -> None:
+    """Tester: 'weigh import weigh.json' (a database, not a case file) read 'not a weigh case
+    file (it has no "format": "weigh-case" field)', as if it were some other JSON."""
+    weigh(weigh_here, "cases")
+    line = fail(weigh_here, "import", cli_env["WEIGH_DB"])
+    assert line == (f"weigh: error: {cli_env['WEIGH_DB']}: this is a weigh database, not a case file: "
+                    "open it with 'weigh --db FILE', or export a case of it with "
+                    "'weigh --db FILE export --case ID --format case'")
+
+
 def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")
