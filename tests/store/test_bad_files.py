@@ -251,6 +251,7 @@ def craft_trail(db: Path, raw: bytes) -> None:
     meta = data[end:]
     meta = re.sub(rb'"history_bytes":\d+', b'"history_bytes":%d' % len(raw), meta)
     meta = re.sub(rb'"history_crc":\d+', b'"history_crc":%d' % zlib.crc32(raw), meta)
+    meta = re.sub(rb'"history_count":\d+', b'"history_count":1', meta)  # as the raw's one key "1"
     db.write_bytes(data[:start] + raw + meta)
 
 
@@ -281,6 +282,35 @@ def test_a_crafted_trail_is_one_line_never_a_traceback(
     err = str(done.stderr)
     assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert "history" in err and digest(db) == before
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 10**20])
+def test_a_damaged_record_count_is_not_trusted(tmp_path: Path, count: int, weigh_here: WeighRun) -> None:
+    """Tester: _meta's history_count lies outside the trail's checksum. Damaged to 0, the
+    audit trail read as empty ('No recorded changes') and the next edit appended to its bytes
+    without a comma, damaging the trail for good; to 10**20, every command ended in an
+    OverflowError traceback. A count that does not fit the trail sends the open the slow way,
+    which counts the records (and the next write stores the right count)."""
+    import re
+
+    db = tmp_path / "trail" / "weigh.json"
+    db.parent.mkdir()
+    with Store.open(db) as store:
+        store.put_case(base_case())
+        store.set_rating(CASE_ID, "X0", "H2", "CC")
+        store.set_rating(CASE_ID, "X1", "H3", "I")
+    data = db.read_bytes()
+    assert b'"history_count":3' in data
+    db.write_bytes(re.sub(rb'"history_count":\d+', b'"history_count":%d' % count, data))
+    done = weigh_here("--db", str(db), "export", "--history")
+    assert done.returncode == 0, done.stderr
+    assert str(done.stdout).count("rating X") == 2, done.stdout
+    with Store.open(db) as store:
+        assert len(store.history(CASE_ID)) == 3
+        store.set_rating(CASE_ID, "X0", "H3", "N")
+    assert b'"history_count":4' in db.read_bytes()
+    with Store.open(db, readonly=True) as store:
+        assert len(store.history(CASE_ID)) == 4
 
 
 def test_a_document_put_in_the_history_table_by_plain_tinydb_is_refused_at_open(tmp_path: Path) -> None:
