@@ -216,6 +216,16 @@ SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular 
                     "give the file it points to")
 
 
+def typed_folder_problem(typed: str) -> str | None:
+    """Why a path as typed names a folder, not a file (a final '/', or '.'), or None: checked
+    on the text, since a ``Path`` drops the '/' and would name the file beside it."""
+    if os.path.basename(typed) == "":
+        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    if os.path.basename(typed) == ".":
+        return f"{typed}: names a folder, not a file; give a file name"
+    return None
+
+
 def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
                           writing: Writing = EXPORT) -> str | None:
     """Why an export (or what ``writing`` says) must not be written to ``target``, or None.
@@ -229,10 +239,9 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
     '/'); a new file needs its folder to be there, and a folder.
     """
     typed = os.fspath(target)
-    if os.path.basename(typed) == "":
-        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
-    if os.path.basename(typed) == ".":
-        return f"{typed}: names a folder, not a file; give a file name"
+    folder = typed_folder_problem(typed)
+    if folder is not None:
+        return folder
     target = Path(typed)
     if db is not None:
         own = db.owner_of(target)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import doc_of, merge_docs
-from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
+from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem, typed_folder_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
@@ -81,12 +81,16 @@ class SyncFile:
     data: bytes | None = None
 
 
-def read_sync_file(path: Path, db: DbFiles, known: SyncFile | None = None) -> SyncFile:
+def read_sync_file(typed: str | os.PathLike[str], db: DbFiles, known: SyncFile | None = None) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
     files) is refused before it is read. Done before the writer lock is taken, and again by
     :func:`sync_case` under the folder's lock (``known``: the file as read first, whose
-    document is reused when the bytes are the same)."""
-    path = sync_path(path)
+    document is reused when the bytes are the same). ``typed``: as the user typed it (a final
+    '/' names a folder)."""
+    folder = typed_folder_problem(os.fspath(typed))
+    if folder is not None:
+        raise ImportFailed(folder)
+    path = sync_path(Path(typed))
     problem = export_target_problem(path, db, SYNC_FILE)
     if problem is not None:
         raise ImportFailed(problem)

@@ -406,7 +406,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from evidence.seed import open_store
     from evidence.sync import read_sync_file, sync_case
 
-    file = read_sync_file(Path(args.file), DbFiles.at(_db_path(args)))
+    if args.file == "-":  # elsewhere standard input or output: never a file named '-'
+        raise UsageError("FILE: '-' names no file here: weigh sync reads and rewrites a case "
+                         "file; give its path")
+    file = read_sync_file(args.file, DbFiles.at(_db_path(args)))
     store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
 
     def waiting() -> None:
