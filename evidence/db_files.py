@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.errors import NotAFile, StoreError
-from evidence.location import home_expanded
+from evidence.location import home_expanded, typed_folder_problem
 
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
@@ -214,16 +214,6 @@ EXPORT = Writing("an export never overwrites", "weigh writes exports only to reg
 EXPORT_IN_APP = Writing(EXPORT.own_files, EXPORT.only_regular, "give the file it points to")
 SYNC_FILE = Writing("weigh sync never writes", "the sync file must be a regular file",
                     "give the file it points to")
-
-
-def typed_folder_problem(typed: str) -> str | None:
-    """Why a path as typed names a folder, not a file (a final '/', or '.'), or None: checked
-    on the text, since a ``Path`` drops the '/' and would name the file beside it."""
-    if os.path.basename(typed) == "":
-        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
-    if os.path.basename(typed) == ".":
-        return f"{typed}: names a folder, not a file; give a file name"
-    return None
 
 
 def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,

@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import doc_of, merge_docs
-from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem, typed_folder_problem
+from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
-from evidence.location import home_expanded
+from evidence.location import home_expanded, typed_folder_problem
 from evidence.lock import FolderLock
 from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
 from hypotheses.merge import ABSENT, Conflict

@@ -35,6 +35,26 @@ def test_read_only_commands_never_create_a_database(
     assert not any(p.name.startswith("x.json") for p in tmp_path.iterdir())
 
 
+def test_a_database_or_ours_typed_as_a_folder_is_refused(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tester: '--db new.json/' made the database new.json, and 'weigh merge B o.json/ T'
+    rewrote o.json: a final '/' names a folder (an export and a sync refuse it so)."""
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    case = folder / "case.json"
+    case.write_text(dump_case_file(full_case()))
+    slash = "ends in '/', so it names a folder, not a file; give a file name"
+    for command in (["import", str(case)], ["cases"]):
+        line = fail(weigh_here, "--db", f"{folder}/new.json/", *command)
+        assert line == f"weigh: error: --db: {folder}/new.json/: {slash}"
+    monkeypatch.setenv("WEIGH_DB", f"{folder}/env.json/")
+    assert "weigh: error: WEIGH_DB: " in fail(weigh_here, "import", str(case))
+    line = fail(weigh_here, "merge", str(case), f"{case}/", str(case))
+    assert line == f"weigh: error: OURS {case}/: {slash}"
+    assert sorted(p.name for p in folder.iterdir()) == ["case.json"]
+
+
 def test_delete_needs_yes_and_says_what_it_deleted(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:

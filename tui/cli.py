@@ -386,7 +386,11 @@ def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
 def cmd_merge(args: argparse.Namespace) -> int:
     """Exit 1 with each conflict on stderr (OURS's value kept, as git expects of a driver)."""
     from evidence.case_merge import merge_files
+    from evidence.location import typed_folder_problem
 
+    folder = typed_folder_problem(args.ours)  # written: a final '/' must not name the file beside
+    if folder is not None:
+        raise WeighError(f"OURS {folder}")
     merged = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
     for conflict in merged.conflicts:
         say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
