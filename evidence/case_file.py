@@ -84,7 +84,10 @@ def decode_text(data: bytes, name: str) -> str:
         if wide is not None:
             raise ImportFailed(f"{name}: not UTF-8 text but {wide} (it starts with a {wide} "
                                "byte-order mark): save the file as UTF-8") from None
-        raise ImportFailed(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)  # in bytes: the text is not readable
+        raise ImportFailed(f"{name}: not UTF-8 text (a bad byte at line {line}, column {column}): "
+                           "save the file as UTF-8") from None
 
 
 def _not_a_case_file(doc: dict[str, object]) -> str:
