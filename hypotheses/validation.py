@@ -162,6 +162,10 @@ _WORDS: dict[str, Callable[[_Error], str]] = {
 def reason(err: ErrorDetails, field: str = "", hints: Mapping[str, str] | None = None) -> str:
     """One pydantic error → what is wrong, in words; ``hints`` can say what ``field`` wants instead."""
     e = _Error(err["type"], dict(err.get("ctx") or {}), err.get("input"), field, hints or {}, err["msg"])
+    if e.kind in ("float_type", "float_parsing") and type(e.value) is int:  # beyond a float
+        return f"too large a number: {_shown(e.value)}"
+    if e.kind == "string_unicode" and isinstance(e.value, str):  # a lone surrogate (\ud800)
+        return f"not valid Unicode text: {_shown(e.value)}"
     if e.kind in _FIXED_WORDS:
         return _FIXED_WORDS[e.kind]
     if e.kind in _VALUE_WORDS:

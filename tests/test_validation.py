@@ -63,6 +63,10 @@ def errors_of(model: type[BaseModel], doc: dict[str, Any]) -> ValidationError:
         (Hypothesis, {"id": "H1", "title": "t", "prior": "abc"}, "prior", "not a number: 'abc'"),
         (Hypothesis, {"id": "H1", "title": "t", "prior": "0"}, "prior",
          "prior must be a finite number greater than 0"),
+        # tester: these read 'not a number: 1000…' and 'must be text'
+        (Hypothesis, {"id": "H1", "title": "t", "prior": 10**400}, "prior",
+         "too large a number: 1" + "0" * 47),
+        (Evidence, {"id": "E1", "title": "a\ud800b"}, "title", "not valid Unicode text: 'a\\ud800b'"),
     ],
 )
 def test_each_kind_of_error_reads_as_words(
