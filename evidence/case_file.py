@@ -257,8 +257,10 @@ def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
     if problem is not None:
         raise ImportFailed(f"{name}: {problem}")
     if doc["version"] > VERSION:
+        told = str(doc["version"])  # a 4,000-digit version is not printed whole
         raise ImportFailed(
-            f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
+            f"{name}: version {told if len(told) <= 12 else told[:12] + '…'} is newer than this "
+            f"weigh reads ({VERSION})"
         )
     if 1 <= doc["version"] < VERSION:  # below 1 is no version: the model words it
         _check_older(doc, name, doc["version"])
