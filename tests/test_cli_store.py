@@ -55,6 +55,19 @@ def test_a_database_or_ours_typed_as_a_folder_is_refused(
     assert sorted(p.name for p in folder.iterdir()) == ["case.json"]
 
 
+def test_an_unknown_case_names_at_most_twenty_others(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: in a database of many cases, 'weigh export --case typo' (and delete) named every
+    case id in its one error line."""
+    db = tmp_path / "many" / "weigh.json"
+    db.parent.mkdir()
+    with Store.open(db) as store:
+        for i in range(30):
+            store.put_case(full_case().model_copy(update={"id": f"case-{i:02d}"}))
+    for command in (["export", "--case", "typo"], ["delete", "typo", "--yes"], ["export"]):
+        line = fail(weigh_here, "--db", str(db), *command)
+        assert "case-19 and 10 more: see 'weigh cases'" in line and "case-20" not in line, line
+
+
 def test_delete_needs_yes_and_says_what_it_deleted(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:

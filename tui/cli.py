@@ -185,8 +185,7 @@ def _pick_case(store: Store, wanted: str | None, db_path: Path) -> str:
     ids = store.case_ids()
     if wanted is not None:
         if wanted not in ids:
-            known = ", ".join(ids) or "none"
-            raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {known})")
+            raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {_listed(ids)})")
         return wanted
     last = last_case(default_state_file(), db_path)
     if last in ids:
@@ -197,7 +196,18 @@ def _pick_case(store: Store, wanted: str | None, db_path: Path) -> str:
         return DEFAULT_CASE_ID
     if not ids:
         raise WeighError(f"{store.path} holds no cases; import one with 'weigh import FILE'")
-    raise WeighError(f"several cases in {store.path}; name one with --case ({', '.join(ids)})")
+    raise WeighError(f"several cases in {store.path}; name one with --case ({_listed(ids)})")
+
+
+#: The case ids an error line names (``weigh cases`` lists them all).
+LISTED_CASES = 20
+
+
+def _listed(ids: list[str]) -> str:
+    """Case ids for an error line: a database of 10,000 cases made a line of 10,000 ids."""
+    if len(ids) <= LISTED_CASES:
+        return ", ".join(ids) or "none"
+    return f"{', '.join(ids[:LISTED_CASES])} and {len(ids) - LISTED_CASES:,} more: see 'weigh cases'"
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -297,7 +307,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
     try:
         if not store.has_case(args.case_id):
-            known = ", ".join(store.case_ids()) or "none"
+            known = _listed(store.case_ids())
             raise WeighError(f"no case {args.case_id!r} in {db} (cases: {known})")
         case = store.delete_case(args.case_id)
     finally:
