@@ -181,10 +181,19 @@ def _base_doc(base: SyncBase | None, file: str) -> dict[str, Any]:
     if base is None or base.file != file or base.text is None:
         return {}
     try:
-        doc: dict[str, Any] = json.loads(base.text)
-    except ValueError:
+        doc = json.loads(base.text)
+    except (ValueError, RecursionError):
         return {}  # cannot happen to text weigh wrote; a two-way merge loses nothing
-    return doc
+    return doc if _a_case_document(doc) else {}  # damaged the same way: no base
+
+
+def _a_case_document(doc: Any) -> bool:
+    """Whether a base has the shape a merge walks: a case object and lists of elements with ids."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("case"), dict):
+        return False
+    lists = [doc.get(name, []) for name in CASE_LISTS]
+    return all(isinstance(items, list) and all(isinstance(e, dict) and isinstance(e.get("id"), str)
+                                               for e in items) for items in lists)
 
 
 def _write(path: Path, text: str, store: Store) -> bool:
