@@ -280,6 +280,19 @@ def test_importing_a_database_says_what_it_is(cli_env: dict[str, str], weigh_her
                     "'weigh --db FILE export --case ID --format case'")
 
 
+def test_an_option_the_format_would_ignore_is_refused(weigh_here: WeighRun) -> None:
+    """Tester: 'weigh export --format csv --as-of 2022-03-01' wrote every item, whatever its
+    date, and '--format json --history' no change log, both silently."""
+    for fmt in ("csv", "case", "achz"):
+        line = fail(weigh_here, "export", "--format", fmt, "--as-of", "2022-03-01", "-o", "x")
+        assert line == (f"weigh: error: --as-of: --format {fmt} holds every item, whatever its date; "
+                        "--as-of is for md, json, html (see 'weigh export --help')"), line
+    line = fail(weigh_here, "export", "--format", "json", "--history")
+    assert line == ("weigh: error: --history: --format json holds no change log; --history is for "
+                    "md, html (see 'weigh export --help')")
+    assert weigh(weigh_here, "export", "--format", "json", "--as-of", "2022-03-01").returncode == 0
+
+
 def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")

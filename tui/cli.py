@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--case", metavar="ID", help=LAST_CASE_HELP)
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
-    exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
+    exp.add_argument("--as-of", type=_as_of, metavar="DATE",
+                     help="leave out evidence dated after DATE (md, json, html)")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
     exp.add_argument(
         "--lens", metavar="team|ANALYST", default="team",
@@ -343,6 +344,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = file_format(args.format)
     if fmt.binary and not args.output:
         raise UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
+    _check_follows(fmt, args)
     store = open_store(_db_path(args), readonly=True)
     try:
         case_id = _pick_case(store, args.case, _db_path(args))
@@ -370,6 +372,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def _check_follows(fmt: FileFormat, args: argparse.Namespace) -> None:
+    """--as-of and --history refused where the format would ignore them: a CSV 'as of' a date
+    held every item, silently."""
+    from evidence.formats import following
+
+    for option, flag, given, ignored in (
+        ("as_of", "--as-of", args.as_of is not None, "holds every item, whatever its date"),
+        ("history", "--history", args.history, "holds no change log"),
+    ):
+        if given and option not in fmt.follows:
+            raise UsageError(f"{flag}: --format {fmt.name} {ignored}; {flag} is for "
+                             f"{', '.join(following(option))}")
 
 
 def _history(store: Store, case_id: str) -> list[str]:
