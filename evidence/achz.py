@@ -21,7 +21,7 @@ import gzip
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -93,6 +93,20 @@ _EPOCH = date(1970, 1, 1)
 _MS_PER_DAY = 86_400_000
 # Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+#: The unknown element names (or elements with attributes) an import report lists one by one:
+#: a hostile file's 50,000 names made a 50,000-line report.
+REPORT_NAMES = 20
+
+
+def _not_mapped(counts: Mapping[str, int], label: str, plural: str) -> list[str]:
+    """The report's lines for what was not mapped, by name (how often), the rest counted."""
+    lines = [f"{label} {path}{f' ({count}×)' if count > 1 else ''}: not mapped"
+             for path, count in sorted(counts.items())[:REPORT_NAMES]]
+    if len(counts) > REPORT_NAMES:
+        lines.append(f"and {len(counts) - REPORT_NAMES:,} more {plural}: not mapped")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -384,12 +398,8 @@ class _Reader:
             self.report.append(
                 f"COLOR-SCHEME {_shorten(_text(colours).strip())!r}: PARC display setting, not mapped"
             )
-        for path, count in sorted(self.unknown.items()):
-            times = f" ({count}×)" if count > 1 else ""
-            self.report.append(f"unknown element {path}{times}: not mapped")
-        for path, count in sorted(self.attributes.items()):
-            times = f" ({count}×)" if count > 1 else ""
-            self.report.append(f"attributes on {path}{times}: not mapped")
+        self.report += _not_mapped(self.unknown, "unknown element", "unknown elements")
+        self.report += _not_mapped(self.attributes, "attributes on", "elements with attributes")
 
         cid = case_id if case_id is not None else (slug(title) or slug(self.base_name) or "parc-import")
         doc: dict[str, Any] = {

@@ -68,12 +68,26 @@ class CaseFile(BaseModel):
     indicators: list[Indicator] = Field(default_factory=list)
 
 
+#: Byte-order marks of the encodings a file saved as "Unicode" may be in (UTF-32's first:
+#: UTF-32-LE's mark begins with UTF-16-LE's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
 def decode_text(data: bytes, name: str) -> str:
-    """Strict UTF-8 (a BOM is allowed): a wrong encoding is reported, not guessed."""
+    """Strict UTF-8 (a BOM is allowed): a wrong encoding is reported, not guessed (a UTF-16
+    or UTF-32 byte-order mark, as Excel's 'Unicode Text' writes, is named)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        wide = next((words for bom, words in _WIDE_BOMS if data.startswith(bom)), None)
+        if wide is not None:
+            raise ImportFailed(f"{name}: not UTF-8 text but {wide} (it starts with a {wide} "
+                               "byte-order mark): save the file as UTF-8") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)  # in bytes: the text is not readable
+        raise ImportFailed(f"{name}: not UTF-8 text (a bad byte at line {line}, column {column}): "
+                           "save the file as UTF-8") from None
 
 
 def _not_a_case_file(doc: dict[str, object]) -> str:
@@ -82,6 +96,9 @@ def _not_a_case_file(doc: dict[str, object]) -> str:
     if "format" not in doc:
         if {"ranking", "models_agree"} <= doc.keys():
             return f"this is a summary (weigh export --format json), not a case file: {fix}"
+        if {"_meta", "cases"} <= doc.keys():
+            return ("this is a weigh database, not a case file: open it with 'weigh --db FILE', "
+                    "or export a case of it with 'weigh --db FILE export --case ID --format case'")
         return f"not a weigh case file (it has no \"format\": \"weigh-case\" field): {fix}"
     return (f"not a weigh case file: its \"format\" is {str(doc['format'])[:40]!r}, "
             f"a case file's is 'weigh-case'")
@@ -240,10 +257,12 @@ def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
     if problem is not None:
         raise ImportFailed(f"{name}: {problem}")
     if doc["version"] > VERSION:
+        told = str(doc["version"])  # a 4,000-digit version is not printed whole
         raise ImportFailed(
-            f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
+            f"{name}: version {told if len(told) <= 12 else told[:12] + '…'} is newer than this "
+            f"weigh reads ({VERSION})"
         )
-    if doc["version"] < VERSION:
+    if 1 <= doc["version"] < VERSION:  # below 1 is no version: the model words it
         _check_older(doc, name, doc["version"])
     _check_team_items(doc, name)
     if case_id is not None and isinstance(doc.get("case"), dict):

@@ -9,12 +9,14 @@ when both sides added the file: that is a base with nothing in it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file, validated
+from evidence.db_files import read_only
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
 from evidence.merge_reader import MERGES_ONLY, MergeReader
@@ -62,6 +64,9 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
     """Merge THEIRS into OURS against BASE, writing OURS only when every input is sound."""
     if os.path.islink(ours):
         raise ImportFailed(f"OURS {ours}: is a symbolic link; {MERGES_ONLY}")
+    with contextlib.suppress(OSError):  # a missing OURS is the reader's to word
+        if read_only(ours, os.stat(ours)):  # a rename would replace it where > is refused
+            raise ImportFailed(f"OURS {ours}: is read-only; weigh does not replace it (make it writable)")
     reader = MergeReader()
     docs = []
     for path, role in ((base, "BASE"), (ours, "OURS"), (theirs, "THEIRS")):

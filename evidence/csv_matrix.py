@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,16 @@ class _Rows:
     fresh: Iterator[str]
     problems: _Problems
     first_line: dict[str, int] = field(default_factory=dict)
+    by_title: dict[str, str] = field(default_factory=dict)  # an id-less row's item, by title
+
+
+def _titled(existing: Case | None, given: set[str]) -> dict[str, str]:
+    """The existing items a row without an id may be, by title: those whose title is theirs
+    alone and whose id no row gives (a row's position says nothing once a sheet is sorted)."""
+    if existing is None:
+        return {}
+    counts = Counter(e.title for e in existing.evidence)
+    return {e.title: e.id for e in existing.evidence if counts[e.title] == 1 and e.id not in given}
 
 
 def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None) -> Case:
@@ -260,12 +271,15 @@ def read_csv_matrix(data: bytes, name: str, case_id: str, existing: Case | None)
         for _line, cells in rows[1:]
         if "id" in fields and fields["id"] < len(cells)
     ]
+    old_items = {e.id: e for e in existing.evidence} if existing else {}
     ctx = _Rows(
         fields=fields, hyp_cols=hyp_cols, blank=blank, width=len(header),
         hids={h.id for h in hypotheses},
         columns={hid: header_text for _i, hid, _t, header_text in hyp_cols},
-        old_items={e.id: e for e in existing.evidence} if existing else {},
-        fresh=_free_ids("E", {g for g in given if g}), problems=problems,
+        old_items=old_items,
+        # a new row never takes an existing item's id (nor its notes and fields)
+        fresh=_free_ids("E", {g for g in given if g} | set(old_items)), problems=problems,
+        by_title=_titled(existing, set(given)),
     )
     evidence = [ev for line, cells in rows[1:] if (ev := _read_row(line, cells, ctx)) is not None]
     problems.raise_if_any()
@@ -310,7 +324,7 @@ def _row_doc(line: int, cells: list[str], ctx: _Rows) -> dict[str, Any] | None:
         ctx.problems.add(line, f, why)
     if bad_dates:
         return None
-    eid = doc.get("id") or next(ctx.fresh)
+    eid = doc.get("id") or ctx.by_title.pop(str(doc.get("title") or "").strip(), None) or next(ctx.fresh)
     doc["id"] = eid
     if eid in ctx.first_line:
         ctx.problems.add(line, "id", f"evidence id {eid!r} is also used on line {ctx.first_line[eid]}")

@@ -189,7 +189,7 @@ class WeighStorage(Storage):
         trail = read_at(length, start)
         view = memoryview(trail)
         open_crc = zlib.crc32(view[:-1])  # all but the closing brace: extended from here
-        if len(trail) != length or zlib.crc32(view[-1:], open_crc) != crc:
+        if len(trail) != length or zlib.crc32(view[-1:], open_crc) != crc or not _count_fits(trail, count):
             return None
         del view
         head = read_cases(lines(read_at, start - len(_HISTORY_KEY)))
@@ -402,6 +402,17 @@ def _pread(fd: int, length: int, offset: int) -> bytes:
         parts.append(chunk)
         length, offset = length - len(chunk), offset + len(chunk)
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _count_fits(trail: bytes, count: int) -> bool:
+    """Whether _meta's record count (outside the trail's checksum) fits the trail's bytes:
+    records are keyed "1" … "count" in order, so none at all is ``{}`` and the last key is the
+    count. A count that does not fit (damage) sends the open the slow way, which counts them;
+    trusted, 0 hid the trail and the next write appended to it without a comma."""
+    if count == 0 or count > len(trail):
+        return count == 0 and trail == b"{}"
+    last = trail.rfind(b'{"1":' if count == 1 else b',"%d":' % count)
+    return last >= 0 and trail.find(b',"%d":' % (count + 1), last) < 0
 
 
 def lines(read_at: ReadAt, end: int) -> Iterator[tuple[bytes, bool]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.errors import NotAFile, StoreError
-from evidence.location import home_expanded
+from evidence.location import home_expanded, typed_folder_problem
 
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
@@ -76,7 +76,11 @@ class DbFiles:
         journal and lock live beside it)."""
         target = home_expanded(path).absolute()
         if target.is_symlink():
-            target = target.resolve()
+            try:
+                target = target.resolve(strict=False)
+            except (RuntimeError, OSError) as err:  # a loop: RuntimeError before 3.13
+                raise NotAFile(f"{target}: is a symbolic link loop, not a weigh database; "
+                               "give a file with --db") from err
         return cls(target)
 
     @property
@@ -134,13 +138,16 @@ class DbFiles:
             st = self.db.stat()
         except OSError:
             return None
-        if stat.S_ISREG(st.st_mode) and (
-            not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-            or not os.access(self.db, os.W_OK)
-        ):
+        if stat.S_ISREG(st.st_mode) and read_only(self.db, st):
             return (f"{self.db}: the database file is read-only; open it read-only "
                     "or make it writable (chmod u+w)")
         return None
+
+
+def read_only(path: Path, st: os.stat_result) -> bool:
+    """Whether the file at ``path`` is read-only: no write bit for anyone (which even root,
+    whom ``os.access`` lets write anything, is told), or none for us."""
+    return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
 def _canonical(path: Path) -> Path:
@@ -215,14 +222,16 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
 
     Never one of the database's own files, under any name, nor another weigh database
     (its signature, or a journal or lock beside it: one the workbench may have open);
-    only ever a new or regular file: never through a symlink, into a directory, FIFO
-    (nobody may be reading: the export would hang), device or socket (``-o -`` is
-    standard output). A path typed with a final '/' names a folder (pass it as typed:
-    ``Path`` drops the '/'); a new file needs its folder to be there, and a folder.
+    only ever a new or writable regular file: never through a symlink, into a directory,
+    FIFO (nobody may be reading: the export would hang), device or socket (``-o -`` is
+    standard output), nor over a read-only file (``>`` would refuse it; a rename would not).
+    A path typed with a final '/' names a folder (pass it as typed: ``Path`` drops the
+    '/'); a new file needs its folder to be there, and a folder.
     """
     typed = os.fspath(target)
-    if os.path.basename(typed) in ("", "."):
-        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    folder = typed_folder_problem(typed)
+    if folder is not None:
+        return folder
     target = Path(typed)
     if db is not None:
         own = db.owner_of(target)
@@ -235,6 +244,8 @@ def export_target_problem(target: str | os.PathLike[str], db: DbFiles | None,
     except OSError:
         return _folder_problem(target) or _database_problem(target)
     kind = stat.S_IFMT(st.st_mode)
+    if kind == stat.S_IFREG and read_only(target, st):  # replaced by a rename, it would go
+        return f"{target}: is read-only; weigh does not replace it (make it writable, or choose another name)"
     if kind == stat.S_IFREG:
         return _database_problem(target)
     if kind == stat.S_IFLNK:

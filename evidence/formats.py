@@ -58,6 +58,8 @@ class FileFormat:
     lens_matrix: bool = False  # holds one matrix: a team case's as the export's lens shows it
     #: what another program reading the file would mangle though the file holds it, and whose
     portability: tuple[str, Losses] | None = None
+    #: the export options it follows ("as_of", "history"); any other format holds the whole case
+    follows: tuple[str, ...] = ()
 
     def loss_report(self, case: Case) -> list[str]:
         """What ``case`` loses in this format, and what another reader would mangle: a heading
@@ -165,13 +167,14 @@ def _read_achz(src: Incoming) -> tuple[Case, list[str]]:
 
 
 FILE_FORMATS: tuple[FileFormat, ...] = (
-    FileFormat("md", "Markdown summary", "md", write=_text(_md)),
-    FileFormat("json", "JSON summary", "json", write=_json),
+    FileFormat("md", "Markdown summary", "md", write=_text(_md), follows=("as_of", "history")),
+    FileFormat("json", "JSON summary", "json", write=_json, follows=("as_of",)),
     FileFormat(
         "csv", "CSV matrix", "csv", write=_text(_csv, "utf-8-sig"), read=_read_csv,
         suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True,
     ),
-    FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html)),
+    FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html),
+               follows=("as_of", "history")),
     FileFormat("case", "weigh case file", "weigh.json", write=_text(_case), read=_read_case,
                suffixes=(".json",)),
     FileFormat(
@@ -194,6 +197,11 @@ def file_format(name: str) -> FileFormat:
         return _BY_NAME[name]
     except KeyError:
         raise ValueError(f"format: {name!r} is not one of {', '.join(FORMAT_NAMES)}") from None
+
+
+def following(option: str) -> list[str]:
+    """The export formats that follow an export option ("as_of": md, json, html)."""
+    return [f.name for f in EXPORT_FORMATS if option in f.follows]
 
 
 def readable() -> str:

@@ -18,6 +18,16 @@ def home_expanded(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.expanduser(os.fspath(path)))
 
 
+def typed_folder_problem(typed: str) -> str | None:
+    """Why a path as typed names a folder, not a file (a final '/', or '.'), or None: checked
+    on the text, since a ``Path`` drops the '/' and would name the file beside it."""
+    if os.path.basename(typed) == "":
+        return f"{typed}: ends in '/', so it names a folder, not a file; give a file name"
+    if os.path.basename(typed) == ".":
+        return f"{typed}: names a folder, not a file; give a file name"
+    return None
+
+
 def empty_path(label: str) -> WeighError:
     """The one refusal of an empty path (``--db ''``, ``-o ''``): never taken as a default."""
     return WeighError(f"{label}: the path is empty")
@@ -33,7 +43,7 @@ def default_db_path() -> Path:
     if env == "":
         raise empty_path(ENV_VAR)
     if env:
-        return home_expanded(env)
+        return _a_file(env, ENV_VAR)
     return user_data_path("weigh", appauthor=False) / "weigh.json"
 
 
@@ -43,4 +53,13 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None) -> Path:
         return default_db_path()
     if not os.fspath(explicit):
         raise empty_path("--db")
-    return home_expanded(explicit)
+    return _a_file(explicit, "--db")
+
+
+def _a_file(typed: str | os.PathLike[str], label: str) -> Path:
+    """The database path as typed, refused when it names a folder ('weigh.json/': a ``Path``
+    would drop the '/' and make the file)."""
+    folder = typed_folder_problem(os.fspath(typed))
+    if folder is not None:
+        raise WeighError(f"{label}: {folder}")
+    return home_expanded(typed)

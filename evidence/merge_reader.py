@@ -53,6 +53,8 @@ class MergeReader:
         name = f"{role} {path}"
         if role == "BASE" and not data.strip():
             return None
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+            _refuse_other_formats(path, data, name)
         colons = check_json_size(data, name).keys
         text = decode_text(data, name)
         doc = self._parts(text)
@@ -90,3 +92,18 @@ class MergeReader:
         for item, model in zip(new, parsed.evidence, strict=True):
             self._models[id(item)] = (item, model)
         return case_of(parsed, doc, name, [self._models[id(item)][1] for item in items])
+
+
+def _refuse_other_formats(path: Path, data: bytes, name: str) -> None:
+    """A file weigh imports in another format (a CSV matrix, a PARC .achz) named for what it
+    is, not refused as broken JSON ('not UTF-8 text (bad byte at offset 1)')."""
+    from evidence.errors import ImportFailed
+    from evidence.formats import DEFAULT_IMPORT, detect_format
+
+    try:
+        fmt = detect_format(path, data[:64 * 1024])
+    except ImportFailed:
+        return  # not a format weigh reads at all: the JSON parse words it
+    if fmt.name != DEFAULT_IMPORT:
+        raise ImportFailed(f"{name}: this is a {fmt.label}, not a case file: merging and syncing "
+                           "take weigh case files (weigh export --format case writes one)")

@@ -31,7 +31,7 @@ from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
-from evidence.location import home_expanded
+from evidence.location import home_expanded, typed_folder_problem
 from evidence.lock import FolderLock
 from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
 from hypotheses.merge import ABSENT, Conflict
@@ -81,12 +81,16 @@ class SyncFile:
     data: bytes | None = None
 
 
-def read_sync_file(path: Path, db: DbFiles, known: SyncFile | None = None) -> SyncFile:
+def read_sync_file(typed: str | os.PathLike[str], db: DbFiles, known: SyncFile | None = None) -> SyncFile:
     """Read and validate the file; anything but a regular file (or one of the database's own
     files) is refused before it is read. Done before the writer lock is taken, and again by
     :func:`sync_case` under the folder's lock (``known``: the file as read first, whose
-    document is reused when the bytes are the same)."""
-    path = sync_path(path)
+    document is reused when the bytes are the same). ``typed``: as the user typed it (a final
+    '/' names a folder)."""
+    folder = typed_folder_problem(os.fspath(typed))
+    if folder is not None:
+        raise ImportFailed(folder)
+    path = sync_path(Path(typed))
     problem = export_target_problem(path, db, SYNC_FILE)
     if problem is not None:
         raise ImportFailed(problem)
@@ -177,10 +181,19 @@ def _base_doc(base: SyncBase | None, file: str) -> dict[str, Any]:
     if base is None or base.file != file or base.text is None:
         return {}
     try:
-        doc: dict[str, Any] = json.loads(base.text)
-    except ValueError:
+        doc = json.loads(base.text)
+    except (ValueError, RecursionError):
         return {}  # cannot happen to text weigh wrote; a two-way merge loses nothing
-    return doc
+    return doc if _a_case_document(doc) else {}  # damaged the same way: no base
+
+
+def _a_case_document(doc: Any) -> bool:
+    """Whether a base has the shape a merge walks: a case object and lists of elements with ids."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("case"), dict):
+        return False
+    lists = [doc.get(name, []) for name in CASE_LISTS]
+    return all(isinstance(items, list) and all(isinstance(e, dict) and isinstance(e.get("id"), str)
+                                               for e in items) for items in lists)
 
 
 def _write(path: Path, text: str, store: Store) -> bool:

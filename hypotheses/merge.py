@@ -48,16 +48,26 @@ class Merged:
     conflicts: tuple[Conflict, ...]
 
 
+#: The longest value a conflict line shows whole: two 100,000-character notes made one line of
+#: 200,000 characters on a terminal (a git pull's); the file and the change log keep them whole.
+SHOWN_LONGEST = 200
+
+
 def shown(value: Any) -> str:
     """One side's value of a conflict as a user reads it: JSON on one line (``"CC"``,
     ``null``, ``false``, ``["a", "b"]``), a whole hypothesis, item or indicator (changed on
-    this side, deleted on the other) by its title, and ``deleted``."""
+    this side, deleted on the other) by its title, and ``deleted``; a long one cut, with its
+    length."""
     if value is ABSENT:
         return "deleted"
     if isinstance(value, Mapping):
         title = value.get("title")
         return f"changed (title {shown(title)})" if isinstance(title, str) else "changed"
-    return json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= SHOWN_LONGEST:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} characters of JSON"
+    return f"{text[:SHOWN_LONGEST]}… ({size})"
 
 
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],

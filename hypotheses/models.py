@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from hypotheses.slug import ANALYST_PATTERN, ANALYST_WORDS, is_analyst_id
+from hypotheses.slug import ANALYST_PATTERN, ANALYST_WORDS, CASE_ID_PATTERN, is_analyst_id
 from hypotheses.vocabulary import IndicatorStatus, Kind, Level, Rating
 
 # Limits keep one hostile file from exhausting memory or the screen.
@@ -30,9 +30,7 @@ MAX_TAGS = 50
 ItemId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 ]
-CaseId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,63}$")
-]
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
 OneLine = Annotated[
     str,
     StringConstraints(

@@ -16,6 +16,17 @@ TEAM = "team"  # the lens that shows a team case's consensus (not an analyst's v
 RESERVED_ANALYSTS = frozenset({TEAM})
 
 
+# A case id (the models' CaseId), here for the same reason: the CLI checks --case.
+CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,63}$"
+CASE_ID_WORDS = "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
+_CASE_ID = re.compile(CASE_ID_PATTERN)
+
+
+def is_case_id(text: str) -> bool:
+    """Whether ``text`` is a case id as it stands."""
+    return _CASE_ID.fullmatch(text) is not None
+
+
 def is_analyst_id(text: str) -> bool:
     """Whether ``text`` is an analyst id as it stands."""
     return _ANALYST.fullmatch(text) is not None

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from hypotheses.models import Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
-from hypotheses.slug import ANALYST_WORDS
+from hypotheses.slug import ANALYST_WORDS, CASE_ID_WORDS
 
 _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
 
@@ -35,7 +35,7 @@ def _pattern(annotated: object) -> str:
 #: the words follow the type wherever it is used (an item id, a case id, a tag, a group).
 PATTERN_WORDS: dict[str, str] = {
     _pattern(ItemId): "use letters, digits, '.', '_' or '-' (at most 32, starting with a letter or digit)",
-    _pattern(CaseId): "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)",
+    _pattern(CaseId): CASE_ID_WORDS,
     _pattern(AnalystId): ANALYST_WORDS,
     _pattern(Tag): "use lower-case letters, digits and '-' (at most 40 characters)",
     _pattern(Admiralty): "use a reliability letter A–F and a credibility digit 1–6, e.g. B2",
@@ -126,6 +126,23 @@ def _no_date(e: _Error) -> str:
     return form
 
 
+#: A number's bounds (``Field(ge=0)`` …): the context key and how the bound reads.
+_BOUNDS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", "must be {} or more"),
+    "greater_than": ("gt", "must be more than {}"),
+    "less_than_equal": ("le", "must be {} or less"),
+    "less_than": ("lt", "must be less than {}"),
+}
+
+
+def _out_of_bounds(e: _Error) -> str:
+    key, words = _BOUNDS[e.kind]
+    bound = e.ctx.get(key)
+    if isinstance(bound, float) and bound.is_integer():
+        bound = int(bound)  # 'more than 0', not '0.0'
+    return f"{words.format(bound)} (got {_shown(e.value)})"
+
+
 def _own_words(e: _Error) -> str:
     """Raised by the models' own checks, already in words."""
     return str(e.ctx.get("error") or e.msg).removeprefix("Value error, ")
@@ -148,12 +165,18 @@ _WORDS: dict[str, Callable[[_Error], str]] = {
     "too_long": _too_many,
     "literal_error": _not_one_of,
     "value_error": _own_words,
+    "finite_number": lambda e: f"not a finite number: {_shown(e.value)}",
+    **dict.fromkeys(_BOUNDS, _out_of_bounds),
 }
 
 
 def reason(err: ErrorDetails, field: str = "", hints: Mapping[str, str] | None = None) -> str:
     """One pydantic error → what is wrong, in words; ``hints`` can say what ``field`` wants instead."""
     e = _Error(err["type"], dict(err.get("ctx") or {}), err.get("input"), field, hints or {}, err["msg"])
+    if e.kind in ("float_type", "float_parsing") and type(e.value) is int:  # beyond a float
+        return f"too large a number: {_shown(e.value)}"
+    if e.kind == "string_unicode" and isinstance(e.value, str):  # a lone surrogate (\ud800)
+        return f"not valid Unicode text: {_shown(e.value)}"
     if e.kind in _FIXED_WORDS:
         return _FIXED_WORDS[e.kind]
     if e.kind in _VALUE_WORDS:

@@ -317,3 +317,16 @@ def test_any_other_declared_encoding_however_spaced_is_refused_in_words(declared
     xml = f'<?xml version="1.0" {declared}?><PARC-ACH/>'.encode()
     refused(pack(xml), r"the XML declares the encoding '[A-Z0-9-]+'; weigh reads UTF-16 \(as PARC "
             r"writes\) or UTF-8")
+
+
+def test_the_report_of_unknown_elements_and_attributes_stays_short() -> None:
+    """Tester: a .achz with 50,000 differently named unknown elements printed a 50,000-line
+    import report (1.7 MB on the terminal, and in the import dialog)."""
+    extra = "".join(f"<U{i}/>" for i in range(5_000)) + "<U0/>"
+    matrix = ("<MATRIX>" + "".join(f'<HYPOTHESIS k{i}="v">{"<NAME>h</NAME>"}</HYPOTHESIS>' for i in range(2))
+              + "</MATRIX>")
+    report = read_achz(achz(extra_top=extra, matrix=matrix, evidence=[]), "many.achz", None).report
+    unknown = [line for line in report if line.startswith("unknown element")]
+    assert len(unknown) == 20 and unknown[0] == "unknown element U0 (2×): not mapped"
+    assert report[report.index(unknown[-1]) + 1] == "and 4,980 more unknown elements: not mapped"
+    assert len(report) < 40 and any(line.startswith("attributes on ") for line in report), report

@@ -120,6 +120,26 @@ def test_version_1_file_with_version_2_keys_is_refused(mutate, expected: str) ->
     assert str(err.value) == f"bad.json: {expected} (it came in version 2)"
 
 
+@pytest.mark.parametrize("version", [0, -1])
+def test_a_version_that_never_was_is_named_not_its_keys(version: int) -> None:
+    """Tester: a file of "version": 0 holding indicators read 'indicators: unknown field in a
+    version 0 file (it came in version 2)', as if there were a version 0."""
+    doc = _v1_doc()
+    doc.update(version=version, indicators=[])
+    with pytest.raises(ImportFailed) as err:
+        parse_case_file(json.dumps(doc).encode(), "bad.json")
+    assert str(err.value) == f"bad.json: version: {version} is not one of 1, 2 or 3"
+
+
+def test_a_huge_version_is_not_printed_whole() -> None:
+    """Tester: "version": 10**400 printed all 401 digits in its one-line refusal."""
+    doc = _v1_doc()
+    doc["version"] = 10**400
+    with pytest.raises(ImportFailed) as err:
+        parse_case_file(json.dumps(doc).encode(), "new.json")
+    assert str(err.value) == "new.json: version 100000000000… is newer than this weigh reads (3)"
+
+
 def test_case_id_override() -> None:
     assert parse_case_file(dump_case_file(full_case()).encode(), case_id="other").id == "other"
 

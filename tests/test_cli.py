@@ -79,6 +79,22 @@ def test_cases_lists_the_seeded_case(weigh_here: WeighRun) -> None:
     assert out.startswith("istanbul-2022\t") and "6 hypotheses" in out
 
 
+def test_output_in_an_ascii_locale_is_escaped_not_a_traceback(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Tester: with an output encoding that cannot hold a title's characters (an ASCII or
+    Latin-1 locale, PYTHONIOENCODING=ascii), 'weigh cases' and 'weigh import' ended in a
+    UnicodeEncodeError traceback, exit 1. Standard error already escapes them; so does the
+    output now."""
+    src = tmp_path / "cafe.json"
+    src.write_text(dump_case_file(hostile_case().model_copy(update={"title": "Café – Kyiv 🧭"})))
+    env = {**cli_env, "PYTHONIOENCODING": "ascii"}
+    done = weigh(env, "import", str(src))
+    assert done.stdout.startswith("Imported case hostile: ") and done.stderr == ""
+    listed = weigh(env, "cases").stdout
+    assert "hostile\tCaf\\xe9 \\u2013 Kyiv \\U0001f9ed\t2 hypotheses" in listed, listed
+
+
 def test_db_flag_overrides_env(cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
     other = tmp_path / "sub" / "other.json"
     assert "no such database" in fail(weigh_here, "cases", "--db", str(other))  # reads create nothing
@@ -230,6 +246,51 @@ def test_bad_import_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun
     assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(weigh_here, "import", str(bad))
     assert db.read_bytes() == before
     assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
+
+
+def test_a_bad_case_id_to_import_under_is_the_option_s_fault_not_the_file_s(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """Tester: ``weigh import m.csv --case 'A B'`` said 'm.csv: id: use lower-case …' (the CSV
+    has an id column, and the file's ids were fine) and a case file 'case.json: case.id: …'."""
+    from tests.achz_files import achz
+
+    weigh(weigh_here, "cases")
+    db = Path(cli_env["WEIGH_DB"])
+    before = db.read_bytes()
+    files = {"case.json": dump_case_file(hostile_case()).encode(), "m.achz": achz(),
+             "m.csv": b"id,title,H1: A\r\nE1,x,C\r\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        for bad in ("A B", "", "-x"):
+            line = fail(weigh_here, "import", str(tmp_path / name), f"--case={bad}")
+            assert line == (f"weigh: error: argument --case: {bad!r} is not a case id: use lower-case "
+                            "letters, digits and '-' (at most 64, starting with a letter or digit) "
+                            "(see 'weigh import --help')"), line
+    assert db.read_bytes() == before
+
+
+def test_importing_a_database_says_what_it_is(cli_env: dict[str, str], weigh_here: WeighRun) -> None:
+    """Tester: 'weigh import weigh.json' (a database, not a case file) read 'not a weigh case
+    file (it has no "format": "weigh-case" field)', as if it were some other JSON."""
+    weigh(weigh_here, "cases")
+    line = fail(weigh_here, "import", cli_env["WEIGH_DB"])
+    assert line == (f"weigh: error: {cli_env['WEIGH_DB']}: this is a weigh database, not a case file: "
+                    "open it with 'weigh --db FILE', or export a case of it with "
+                    "'weigh --db FILE export --case ID --format case'")
+
+
+def test_an_option_the_format_would_ignore_is_refused(weigh_here: WeighRun) -> None:
+    """Tester: 'weigh export --format csv --as-of 2022-03-01' wrote every item, whatever its
+    date, and '--format json --history' no change log, both silently."""
+    for fmt in ("csv", "case", "achz"):
+        line = fail(weigh_here, "export", "--format", fmt, "--as-of", "2022-03-01", "-o", "x")
+        assert line == (f"weigh: error: --as-of: --format {fmt} holds every item, whatever its date; "
+                        "--as-of is for md, json, html (see 'weigh export --help')"), line
+    line = fail(weigh_here, "export", "--format", "json", "--history")
+    assert line == ("weigh: error: --history: --format json holds no change log; --history is for "
+                    "md, html (see 'weigh export --help')")
+    assert weigh(weigh_here, "export", "--format", "json", "--as-of", "2022-03-01").returncode == 0
 
 
 def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:

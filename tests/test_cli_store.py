@@ -35,6 +35,39 @@ def test_read_only_commands_never_create_a_database(
     assert not any(p.name.startswith("x.json") for p in tmp_path.iterdir())
 
 
+def test_a_database_or_ours_typed_as_a_folder_is_refused(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tester: '--db new.json/' made the database new.json, and 'weigh merge B o.json/ T'
+    rewrote o.json: a final '/' names a folder (an export and a sync refuse it so)."""
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    case = folder / "case.json"
+    case.write_text(dump_case_file(full_case()))
+    slash = "ends in '/', so it names a folder, not a file; give a file name"
+    for command in (["import", str(case)], ["cases"]):
+        line = fail(weigh_here, "--db", f"{folder}/new.json/", *command)
+        assert line == f"weigh: error: --db: {folder}/new.json/: {slash}"
+    monkeypatch.setenv("WEIGH_DB", f"{folder}/env.json/")
+    assert "weigh: error: WEIGH_DB: " in fail(weigh_here, "import", str(case))
+    line = fail(weigh_here, "merge", str(case), f"{case}/", str(case))
+    assert line == f"weigh: error: OURS {case}/: {slash}"
+    assert sorted(p.name for p in folder.iterdir()) == ["case.json"]
+
+
+def test_an_unknown_case_names_at_most_twenty_others(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: in a database of many cases, 'weigh export --case typo' (and delete) named every
+    case id in its one error line."""
+    db = tmp_path / "many" / "weigh.json"
+    db.parent.mkdir()
+    with Store.open(db) as store:
+        for i in range(30):
+            store.put_case(full_case().model_copy(update={"id": f"case-{i:02d}"}))
+    for command in (["export", "--case", "typo"], ["delete", "typo", "--yes"], ["export"]):
+        line = fail(weigh_here, "--db", str(db), *command)
+        assert "case-19 and 10 more: see 'weigh cases'" in line and "case-20" not in line, line
+
+
 def test_delete_needs_yes_and_says_what_it_deleted(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
@@ -89,6 +122,30 @@ def test_import_wait_goes_ahead_when_the_workbench_closes(cli_env: dict[str, str
     assert waiter.returncode == 0, err
     assert "Imported case full" in out
     assert sorted(Store.open(db, readonly=True).case_ids()) == sorted([DEFAULT_CASE_ID, "full"])
+
+
+def test_delete_takes_the_wait_its_refusal_offers(cli_env: dict[str, str]) -> None:
+    """Tester: while the workbench held the database, 'weigh delete ID --yes' said 'add --wait
+    to 'weigh delete'', and 'weigh delete ID --yes --wait' was 'unrecognized arguments'."""
+    db = Path(cli_env["WEIGH_DB"])
+    holder = open_store(db)
+    waiter = None
+    try:
+        refused = fail(cli_env, "delete", DEFAULT_CASE_ID, "--yes")
+        assert "or add --wait to 'weigh delete' to go ahead as soon as it closes" in refused
+        command = [sys.executable, "-m", "tui.cli", "delete", DEFAULT_CASE_ID, "--yes", "--wait"]
+        waiter = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  cwd=ROOT, env=cli_env)
+        assert waiter.stderr is not None
+        notice = waiter.stderr.readline()
+        assert notice.startswith(f"weigh: waiting for another weigh (PID {os.getpid()}) to close"), notice
+    finally:
+        holder.close()
+    assert waiter is not None
+    out, err = waiter.communicate(timeout=30)
+    assert waiter.returncode == 0, err
+    assert out.startswith(f"Deleted case {DEFAULT_CASE_ID} ")
+    assert Store.open(db, readonly=True).case_ids() == []
 
 
 def test_cli_reads_go_through_tinydb_with_weighs_storage(

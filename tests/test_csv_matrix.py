@@ -183,6 +183,25 @@ def test_rows_without_ids_are_numbered_after_the_given_ones() -> None:
     assert [e.id for e in case.evidence] == ["E2", "E1", "E3"]
 
 
+def test_rows_without_ids_keep_their_own_items_by_title_never_anothers() -> None:
+    """Tester: a CSV without its id column (sorted in a spreadsheet) updating a case gave row n
+    the id En, so each row took over the notes, details and sources of whichever item had been
+    n-th ('kept 76 of 76 cell notes', on the wrong items); a new row took a deleted item's."""
+    base = Case(
+        id="c", title="C", hypotheses=[Hypothesis(id="H1", title="A")],
+        evidence=[Evidence(id="E1", title="one", details="about one", notes={"H1": "why one"}),
+                  Evidence(id="E2", title="two", details="about two", notes={"H1": "why two"}),
+                  Evidence(id="E3", title="twin"), Evidence(id="E4", title="twin"),
+                  Evidence(id="E5", title="gone", notes={"H1": "why gone"})],
+    )
+    data = b"title,H1: A\r\ntwo,C\r\none,I\r\ntwin,N\r\nnew,C\r\n"
+    case = read_csv_matrix(data, "c.csv", "c", base)
+    got = [(e.id, e.title, e.details, e.notes) for e in case.evidence]
+    assert got == [("E2", "two", "about two", {"H1": "why two"}),
+                   ("E1", "one", "about one", {"H1": "why one"}),
+                   ("E6", "twin", "", {}), ("E7", "new", "", {})]
+
+
 # ------------------------------------------------------------------ errors
 
 

@@ -77,6 +77,10 @@ def test_a_file_on_the_path_or_a_final_slash_is_refused_for_what_it_is(
     assert done.returncode == 2
     assert f"{tmp_path}/x.md/: ends in '/', so it names a folder, not a file" in str(done.stderr)
     assert not (tmp_path / "x.md").exists() and script.read_text() == "#!/bin/sh\n"
+    for dot in (".", f"{tmp_path}/."):  # tester: "-o ." said it ends in '/'
+        done = weigh_here("export", "-o", dot)
+        assert done.returncode == 2
+        assert f"{dot}: names a folder, not a file; give a file name" in str(done.stderr), done.stderr
 
 
 def test_dash_is_standard_output(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -327,3 +331,25 @@ def test_a_folder_that_cannot_be_synced_is_told_as_written_but_not_crash_safe(
                                " so the file may be lost if the machine crashes now")
     assert target.read_bytes() == b"the summary"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]  # no temp file left
+
+
+def test_a_read_only_target_is_refused_and_left_alone(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """Tester: ``weigh export -o report.md`` replaced a report its owner had made read-only
+    (``chmod a-w``): the rename needs only the folder writable, so the export went through
+    where ``> report.md`` is refused. The sync file is refused the same way."""
+    report = tmp_path / "report.md"
+    report.write_bytes(b"signed off")
+    os.chmod(report, 0o444)
+    shared = tmp_path / "shared.json"
+    assert weigh_here("export", "--format", "case", "-o", str(shared)).returncode == 0
+    os.chmod(shared, 0o444)
+    before = shared.read_bytes()
+    for args, target in ((["export", "-o", str(report)], report), (["sync", str(shared)], shared)):
+        done = weigh_here(*args)
+        err = str(done.stderr)
+        assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert f"{target}: is read-only; weigh does not replace it (make it writable, " in err, err
+    assert report.read_bytes() == b"signed off" and shared.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -132,6 +132,31 @@ def test_a_directory_is_refused(weigh_here: WeighRun, tmp_path: Path) -> None:
     refused(weigh_here, tmp_path, f"{tmp_path}: is a directory; weigh imports only regular files")
 
 
+@pytest.mark.parametrize(("encoding", "words"), [
+    ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+@pytest.mark.parametrize("name", ["matrix.csv", "case.json"])
+def test_a_utf16_or_utf32_file_is_named_so(weigh_here: WeighRun, tmp_path: Path, name: str,
+                                            encoding: str, words: str) -> None:
+    """Tester: a CSV saved as Excel's 'Unicode Text' (UTF-16 with a byte-order mark) read
+    'not UTF-8 text (bad byte at offset 0)', which does not say what it is or what to do."""
+    path = tmp_path / name
+    text = "title,H1: A\r\nx,C\r\n" if name.endswith(".csv") else '{"format": "weigh-case"}'
+    path.write_bytes(("\ufeff" + text).encode(encoding))
+    refused(weigh_here, path, f"{path}: not UTF-8 text but {words} (it starts with a {words} "
+            "byte-order mark): save the file as UTF-8", "--case", "wide")
+
+
+def test_a_windows_1252_csv_names_the_line_and_column_of_its_first_bad_byte(
+    weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    """Tester: a CSV saved by Excel as 'CSV (Comma delimited)' (Windows-1252) read 'not UTF-8
+    text (bad byte at offset 31)': a byte count no spreadsheet user can find, and no way out."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("title,H1: A\r\nfine,C\r\nd\u00e9j\u00e0 vu,I\r\n".encode("cp1252"))
+    refused(weigh_here, path, f"{path}: not UTF-8 text (a bad byte at line 3, column 2): save the file "
+            "as UTF-8", "--case", "excel")
+
+
 def test_a_million_column_csv_is_refused_at_the_column_limit(weigh_here: WeighRun, tmp_path: Path) -> None:
     path = tmp_path / "cols.csv"
     path.write_bytes(b"title" + b",H" * 1_000_000 + b"\r\nx\r\n")

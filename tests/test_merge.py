@@ -196,3 +196,21 @@ def test_a_case_made_a_team_case_on_both_sides_keeps_both_layers() -> None:
     case, merged = merge_cases(base, ana, ben)
     assert merged.conflicts == () and case.analysts == ["ana", "ben"]
     assert case.evidence[0].ratings_by == {"ana": {"H1": "N"}, "ben": {"H1": "C"}}
+
+
+def test_a_conflict_line_cuts_a_long_value_and_says_how_long() -> None:
+    """Tester: two analysts' 100,000-character descriptions made a 200,000-character conflict
+    line on the terminal (a git pull's); the merged file keeps the values whole."""
+    base, ours, theirs = doc(E1=item()), doc(E1=item()), doc(E1=item())
+    ours["case"]["description"], theirs["case"]["description"] = "a" * 100_000, "b" * 100_000
+    ours["evidence"][0]["tags"], theirs["evidence"][0]["tags"] = ["x"], [f"t{i}" * 9 for i in range(40)]
+    merged = merge_case_docs(base, ours, theirs)
+    texts = [c.text() for c in merged.conflicts]
+    assert len(texts) == 2 and all(len(t) < 700 for t in texts), texts
+    assert texts[0].startswith('case description: ours "aaaa')
+    assert "… (100,000 characters), theirs" in texts[0]
+    assert texts[0].endswith("… (100,000 characters) (ours kept)")
+    assert texts[1].startswith('evidence E1 tags: ours ["x"], theirs ["t0')
+    assert texts[1].endswith("characters of JSON) (ours kept)")
+    assert merged.doc["case"]["description"] == "a" * 100_000
+

@@ -13,6 +13,7 @@ import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
+from tests.achz_files import achz
 from tests.conftest import CLI_TIMEOUT, ROOT, WeighRun, weigh_batch
 
 FILE = "case.json"
@@ -133,7 +134,8 @@ def test_bad_inputs_are_refused_and_ours_is_untouched(
     summary = b'{"ranking": [], "models_agree": true}'
     paths = {}
     for name, data in {"base": good, "ours": good.replace(b"item 1", b"item one"), "theirs": good,
-                       "other": other, "damaged": good[:-40], "summary": summary}.items():
+                       "other": other, "damaged": good[:-40], "summary": summary,
+                       "matrix.csv": b"\xef\xbb\xbfid,title\r\nE1,x\r\n", "parc.achz": achz()}.items():
         paths[name] = tmp_path / name
         paths[name].write_bytes(data)
     os.mkfifo(tmp_path / "fifo")
@@ -141,17 +143,35 @@ def test_bad_inputs_are_refused_and_ours_is_untouched(
     before = paths["ours"].read_bytes()
     refusals = (("base", "other", "not the same case: OURS is 'team', the other 'other'"),
                 ("base", "damaged", "THEIRS"), ("damaged", "theirs", "BASE"),
-                ("base", "summary", "this is a summary"), ("fifo", "theirs", "is a FIFO"))
+                ("base", "summary", "this is a summary"), ("fifo", "theirs", "is a FIFO"),
+                # tester: these read 'not valid JSON …' and 'not UTF-8 text (bad byte at offset 1)'
+                ("matrix.csv", "theirs", "BASE {matrix.csv}: this is a CSV matrix, not a case file"),
+                ("base", "parc.achz", "THEIRS {parc.achz}: this is a PARC ACH 2.0 file (.achz), not a case"))
     # One child runs them all, in order (its timeout fails a hang on the FIFO).
     refused = weigh_batch(env, *(["merge", str(paths[base]), str(paths["ours"]), str(paths[theirs])]
                                  for base, theirs, _ in refusals))
     for (_, _, words), done in zip(refusals, refused, strict=True):
         assert done.returncode == 2, done.stderr
-        assert done.stderr.count("\n") == 1 and words in done.stderr
+        words = words.replace("{matrix.csv}", str(paths["matrix.csv"])).replace(
+            "{parc.achz}", str(paths["parc.achz"]))
+        assert done.stderr.count("\n") == 1 and words in done.stderr, done.stderr
     assert paths["ours"].read_bytes() == before
     done = weigh_here("merge", str(paths["base"]), str(paths["ours"]), str(paths["theirs"]))
     assert done.returncode == 0 and done.stderr == ""
     assert paths["ours"].read_bytes() == before  # theirs changed nothing: canonical bytes again
+
+
+def test_a_read_only_ours_is_refused_and_untouched(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: ``weigh merge BASE OURS THEIRS`` by hand replaced an OURS made read-only (a
+    rename needs only the folder writable), as ``weigh export -o`` did."""
+    good = dump_case_file(start_case()).encode()
+    for name, data in {"base": good, "ours": good, "theirs": good.replace(b"item 1", b"item one")}.items():
+        (tmp_path / name).write_bytes(data)
+    os.chmod(tmp_path / "ours", 0o444)
+    done = weigh_here("merge", *(str(tmp_path / name) for name in ("base", "ours", "theirs")))
+    assert done.returncode == 2 and str(done.stderr).count("\n") == 1, done.stderr
+    assert f"OURS {tmp_path / 'ours'}: is read-only; weigh does not replace it" in str(done.stderr)
+    assert (tmp_path / "ours").read_bytes() == good
 
 
 def test_a_case_made_a_team_case_takes_a_shared_rating_changed_on_another_clone(

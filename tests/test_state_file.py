@@ -39,3 +39,24 @@ def test_an_oversized_or_damaged_state_file_is_ignored_then_replaced(tmp_path: P
     assert last_case(state, db) is None
     remember_case(state, db, "mine")
     assert last_case(state, db) == "mine"
+
+
+def test_a_state_file_of_the_wrong_shape_or_with_impossible_folders_is_ignored(tmp_path: Path) -> None:
+    """Tester: ``"views": {"<db>": []}`` crashed the workbench at start (AttributeError
+    'list' object has no attribute 'get'), and a remembered folder name longer than the
+    system allows raised OSError (File name too long) from the export dialog's offer."""
+    import json
+
+    from tui.state_file import SavedView, export_folder, remember_view, saved_view
+
+    state, db = tmp_path / "state.json", tmp_path / "weigh.json"
+    entries: list[object] = [[], "x", 7, None]
+    for entry in entries:
+        state.write_text(json.dumps({"views": {str(db): entry}}))
+        assert saved_view(state, db, "c") is None
+    remember_view(state, db, "c", SavedView("bayes", "date"))
+    assert saved_view(state, db, "c") == SavedView("bayes", "date")
+    for folder in ("a" * 5_000, "/" + "a/" * 3_000, "a\0b"):
+        state.write_text(json.dumps({"export_folder": folder, "import_folder": folder}))
+        assert last_export_folder(state) is None
+        assert export_folder(state) != Path(folder)

@@ -181,3 +181,23 @@ def test_a_deleted_case_put_back_keeps_its_sync_base(synced: tuple[Store, Path])
         [restored] = [r for r in again.history("team") if r.op == "case.restore"]
         assert isinstance(restored, CaseRestore) and restored.synced is not None
         assert restored.synced.file == base.file and restored.synced.text is None
+
+
+@pytest.mark.parametrize("text", ["5", "[]", "[" * 100_000 + "]" * 100_000, '{"case": 5}',
+                                  '{"format": "weigh-case", "case": {"id": "team"}, "evidence": [1]}'])
+def test_a_damaged_sync_base_is_no_base_never_a_traceback(synced: tuple[Store, Path], text: str) -> None:
+    """Tester: a database whose sync base text was deeply nested JSON ended 'weigh sync' in a
+    RecursionError traceback; JSON that is no case document would have failed further on.
+    Like a base that is not JSON at all, it is taken as none: a two-way merge loses nothing."""
+    import json
+
+    store, path = synced
+    db = store.path
+    store.close()
+    doc = json.loads(db.read_bytes())
+    (key,) = doc["synced"]
+    doc["synced"][key]["text"] = text
+    db.write_text(json.dumps(doc))
+    with Store.open(db, analyst="ana") as again:
+        result = sync(again, path, "team")
+    assert result.first == FIRST_BOTH and result.conflicts == ()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evidence.case_file import dump_case_file
 from evidence.store import Store
 from tests.conftest import WeighRun, weigh_text
@@ -96,3 +98,18 @@ def test_refusals_are_one_line_exit_2_and_touch_nothing(env: dict[str, str], tmp
         done = weigh_text(env, "--db", str(db), "sync", str(shared))
         assert done.returncode == 2 and "close it first, or add --wait to 'weigh sync'" in done.stderr
     assert shared.read_text() == text
+
+
+def test_a_sync_file_typed_as_a_folder_or_as_dash_is_refused(
+    weigh_here: WeighRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tester: 'weigh sync x.json/' wrote x.json (the final '/' names a folder: an export is
+    refused so), and 'weigh sync -' wrote a file named '-' where '-' means standard output."""
+    monkeypatch.chdir(tmp_path)
+    for typed, words in ((f"{tmp_path}/x.json/", "ends in '/', so it names a folder, not a file"),
+                         (f"{tmp_path}/.", "names a folder, not a file"),
+                         ("-", "FILE: '-' names no file here")):
+        done = weigh_here("sync", typed)
+        assert done.returncode == 2 and str(done.stderr).count("\n") == 1, done.stderr
+        assert words in str(done.stderr), done.stderr
+    assert not (tmp_path / "x.json").exists() and not (tmp_path / "-").exists()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis
 from hypotheses.validation import PATTERN_WORDS, describe, field_errors
@@ -63,12 +63,40 @@ def errors_of(model: type[BaseModel], doc: dict[str, Any]) -> ValidationError:
         (Hypothesis, {"id": "H1", "title": "t", "prior": "abc"}, "prior", "not a number: 'abc'"),
         (Hypothesis, {"id": "H1", "title": "t", "prior": "0"}, "prior",
          "prior must be a finite number greater than 0"),
+        # tester: these read 'not a number: 1000…' and 'must be text'
+        (Hypothesis, {"id": "H1", "title": "t", "prior": 10**400}, "prior",
+         "too large a number: 1" + "0" * 47),
+        (Evidence, {"id": "E1", "title": "a\ud800b"}, "title", "not valid Unicode text: 'a\\ud800b'"),
     ],
 )
 def test_each_kind_of_error_reads_as_words(
     model: type[BaseModel], doc: dict[str, Any], field: str, message: str
 ) -> None:
     assert field_errors(errors_of(model, doc))[field] == message
+
+
+class _Bounded(BaseModel):
+    at_least: int = Field(default=0, ge=0)
+    above: float = Field(default=1, gt=0, allow_inf_nan=False)
+    at_most: int = Field(default=0, le=9)
+    below: int = Field(default=0, lt=10)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("at_least", -4, "must be 0 or more (got -4)"),
+        ("above", 0, "must be more than 0 (got 0)"),
+        ("above", float("inf"), "not a finite number: inf"),
+        ("at_most", 12, "must be 9 or less (got 12)"),
+        ("below", 10, "must be less than 10 (got 10)"),
+    ],
+)
+def test_a_number_out_of_its_bounds_reads_as_words(field: str, value: float, message: str) -> None:
+    """Tester: a damaged database's ``"seq": -1`` or ``1e400`` read 'damaged: _meta.1.seq:
+    Input should be greater than or equal to 0' (pydantic's own words)."""
+    exc = errors_of(_Bounded, {field: value})
+    assert field_errors(exc)[field] == message
 
 
 def test_a_form_can_place_notes_per_hypothesis_and_override_a_hint() -> None:

@@ -10,6 +10,7 @@ Textual (tests/test_layering.py checks it).
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -67,6 +68,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _case_id(text: str) -> str:
+    """A case id to import under, checked before the file is read (a bad one is the option's
+    fault: the file's own words about its ids would point at the file)."""
+    from hypotheses.slug import CASE_ID_WORDS, is_case_id
+
+    if not is_case_id(text):
+        raise argparse.ArgumentTypeError(f"{text[:64]!r} is not a case id: {CASE_ID_WORDS}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     db = _Parser(add_help=False)
     db.add_argument(
@@ -101,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"import a case file ({', '.join(f.label for f in IMPORT_FORMATS)})",
     )
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--case", metavar="ID", help="import under this case id")
+    imp.add_argument("--case", metavar="ID", type=_case_id, help="import under this case id")
     imp.add_argument("--replace", action="store_true", help="replace an existing case with the same id")
     imp.add_argument(
         "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
@@ -109,11 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     dele = sub.add_parser("delete", parents=[db], help="delete a case from the database (needs --yes)")
     dele.add_argument("case_id", metavar="ID")
     dele.add_argument("--yes", action="store_true", help="really delete it")
+    dele.add_argument(
+        "--wait", action="store_true", help="if the workbench has the database open, wait until it closes"
+    )
     exp = sub.add_parser("export", parents=[db], help="write a summary or the case itself")
     exp.add_argument("--case", metavar="ID", help=LAST_CASE_HELP)
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
-    exp.add_argument("--as-of", type=_as_of, metavar="DATE", help="leave out evidence dated after DATE")
+    exp.add_argument("--as-of", type=_as_of, metavar="DATE",
+                     help="leave out evidence dated after DATE (md, json, html)")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
     exp.add_argument(
         "--lens", metavar="team|ANALYST", default="team",
@@ -171,8 +186,7 @@ def _pick_case(store: Store, wanted: str | None, db_path: Path) -> str:
     ids = store.case_ids()
     if wanted is not None:
         if wanted not in ids:
-            known = ", ".join(ids) or "none"
-            raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {known})")
+            raise WeighError(f"--case: no case {wanted!r} in {store.path} (cases: {_listed(ids)})")
         return wanted
     last = last_case(default_state_file(), db_path)
     if last in ids:
@@ -183,7 +197,18 @@ def _pick_case(store: Store, wanted: str | None, db_path: Path) -> str:
         return DEFAULT_CASE_ID
     if not ids:
         raise WeighError(f"{store.path} holds no cases; import one with 'weigh import FILE'")
-    raise WeighError(f"several cases in {store.path}; name one with --case ({', '.join(ids)})")
+    raise WeighError(f"several cases in {store.path}; name one with --case ({_listed(ids)})")
+
+
+#: The case ids an error line names (``weigh cases`` lists them all).
+LISTED_CASES = 20
+
+
+def _listed(ids: list[str]) -> str:
+    """Case ids for an error line: a database of 10,000 cases made a line of 10,000 ids."""
+    if len(ids) <= LISTED_CASES:
+        return ", ".join(ids) or "none"
+    return f"{', '.join(ids[:LISTED_CASES])} and {len(ids) - LISTED_CASES:,} more: see 'weigh cases'"
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -280,10 +305,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
             f"deleting case {args.case_id!r} cannot be undone from the command line; "
             f"run 'weigh delete {args.case_id} --yes' to delete it"
         )
-    store = _open_for_writing(args, lambda path: Store.open(path, create=False))
+    store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
     try:
         if not store.has_case(args.case_id):
-            known = ", ".join(store.case_ids()) or "none"
+            known = _listed(store.case_ids())
             raise WeighError(f"no case {args.case_id!r} in {db} (cases: {known})")
         case = store.delete_case(args.case_id)
     finally:
@@ -319,6 +344,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = file_format(args.format)
     if fmt.binary and not args.output:
         raise UsageError(f"--format {fmt.name} writes a binary file: give -o FILE")
+    _check_follows(fmt, args)
     store = open_store(_db_path(args), readonly=True)
     try:
         case_id = _pick_case(store, args.case, _db_path(args))
@@ -348,6 +374,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_follows(fmt: FileFormat, args: argparse.Namespace) -> None:
+    """--as-of and --history refused where the format would ignore them: a CSV 'as of' a date
+    held every item, silently."""
+    from evidence.formats import following
+
+    for option, flag, given, ignored in (
+        ("as_of", "--as-of", args.as_of is not None, "holds every item, whatever its date"),
+        ("history", "--history", args.history, "holds no change log"),
+    ):
+        if given and option not in fmt.follows:
+            raise UsageError(f"{flag}: --format {fmt.name} {ignored}; {flag} is for "
+                             f"{', '.join(following(option))}")
+
+
 def _history(store: Store, case_id: str) -> list[str]:
     """The case's change log, for --history (its module loads only then)."""
     from evidence.history import describe_change
@@ -372,7 +412,11 @@ def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
 def cmd_merge(args: argparse.Namespace) -> int:
     """Exit 1 with each conflict on stderr (OURS's value kept, as git expects of a driver)."""
     from evidence.case_merge import merge_files
+    from evidence.location import typed_folder_problem
 
+    folder = typed_folder_problem(args.ours)  # written: a final '/' must not name the file beside
+    if folder is not None:
+        raise WeighError(f"OURS {folder}")
     merged = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
     for conflict in merged.conflicts:
         say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
@@ -392,7 +436,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from evidence.seed import open_store
     from evidence.sync import read_sync_file, sync_case
 
-    file = read_sync_file(Path(args.file), DbFiles.at(_db_path(args)))
+    if args.file == "-":  # elsewhere standard input or output: never a file named '-'
+        raise UsageError("FILE: '-' names no file here: weigh sync reads and rewrites a case "
+                         "file; give its path")
+    file = read_sync_file(args.file, DbFiles.at(_db_path(args)))
     store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
 
     def waiting() -> None:
@@ -434,12 +481,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from tui.serve import GuardedServer, listen, workbench_command
 
+    if not args.host.strip("[] "):  # a script's empty variable must not open every address
+        raise WeighError("--host: the address is empty; give 0.0.0.0 (or '*') to listen on every "
+                         "address, or leave --host out for 127.0.0.1")
     db = _db_path(args).absolute()
     command = workbench_command(sys.executable, db, _exports_folder(args))
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno and not isinstance(exc, socket.gaierror) else exc
+        reason = (exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror
+                  else os.strerror(exc.errno) if exc.errno else exc)
         raise WeighError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
     server = GuardedServer(command, sock=sock, host=args.host, title="weigh")
     if server.token is not None:
@@ -531,6 +582,8 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if isinstance(sys.stdout, io.TextIOWrapper):  # an ASCII or Latin-1 locale: 'Caf\xe9', as
+        sys.stdout.reconfigure(errors="backslashreplace")  # stderr shows it, not a traceback
     try:
         args = build_parser().parse_args(argv)
         _check_paths(args)

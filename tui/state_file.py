@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from platformdirs import user_documents_path, user_state_path
 
@@ -85,7 +86,8 @@ class SavedView:
 def saved_view(state_file: Path, db_path: Path, case_id: str) -> SavedView | None:
     """How ``case_id`` on this database was last left, if recorded and well formed."""
     views = _read(state_file).get("views")
-    entry = views.get(_key(db_path), {}).get(case_id) if isinstance(views, dict) else None
+    cases = views.get(_key(db_path)) if isinstance(views, dict) else None
+    entry = cases.get(case_id) if isinstance(cases, dict) else None
     if not isinstance(entry, dict):
         return None
     model, sort, item, hyp = (entry.get(k) for k in ("model", "sort", "item", "hypothesis"))
@@ -117,9 +119,18 @@ def remember_view(state_file: Path, db_path: Path, case_id: str, view: SavedView
 def last_export_folder(state_file: Path) -> Path | None:
     """The folder the last export went to, if it still is a folder."""
     value = _read(state_file).get("export_folder")
-    if isinstance(value, str) and Path(value).is_dir():
-        return Path(value)
-    return None
+    return Path(value) if _a_folder(value) else None
+
+
+def _a_folder(value: object) -> TypeGuard[str]:
+    """Whether a remembered value names a folder that is there (a name too long for the
+    system, which ``Path.is_dir`` raises on, is none)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return Path(value).is_dir()
+    except OSError:
+        return False
 
 
 def export_folder(state_file: Path) -> Path:
@@ -130,7 +141,7 @@ def export_folder(state_file: Path) -> Path:
     data = _read(state_file)
     for key in ("export_folder", "import_folder"):
         value = data.get(key)
-        if isinstance(value, str) and Path(value).is_dir():
+        if _a_folder(value):
             return Path(value)
     try:
         documents = user_documents_path()

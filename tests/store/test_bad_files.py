@@ -84,7 +84,8 @@ BAD: dict[str, tuple[Any, str]] = {
     "much-newer-schema-other-shape": (lambda d: (_set(["_meta", "1", "schema"], 7)(d),
                                                  _set(["cases"], [])(d)), "newer weigh (schema 7"),
     "schema-not-a-number": (_set(["_meta", "1", "schema"], "one"), "schema"),
-    "negative-seq": (_set(["_meta", "1", "seq"], -4), "seq"),
+    "negative-seq": (_set(["_meta", "1", "seq"], -4), "_meta.1.seq: must be 0 or more (got -4)"),
+    "infinite-seq": (_set(["_meta", "1", "seq"], float("inf")), "_meta.1.seq: not a finite number: inf"),
     "unknown-rating-code": (lambda d: _case(d)["evidence"][0]["ratings"].update(H1="XX"),
                             "case 'crash': evidence X0: ratings.H1"),
     "duplicate-case-ids": (_dup_case, "case id 'crash' appears twice"),
@@ -161,6 +162,27 @@ def test_a_fifo_as_the_database_gets_no_lock_beside_it(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["weigh.json"]
 
 
+@pytest.mark.parametrize("command", [["cases"], ["export"], ["import", "in.json"], ["delete", "x", "--yes"]])
+def test_a_symlink_loop_as_the_database_is_one_line(
+    tmp_path: Path, command: list[str], weigh_here: WeighRun
+) -> None:
+    """Tester: ``--db`` a symlink loop (a → b → a) ended every command in a traceback
+    (pathlib's RuntimeError 'Symlink loop from …')."""
+    from evidence.case_file import dump_case_file
+
+    folder = tmp_path / "loop"
+    folder.mkdir()
+    (folder / "a.json").symlink_to("b.json")
+    (folder / "b.json").symlink_to("a.json")
+    (folder / "in.json").write_text(dump_case_file(base_case()))
+    args = [str(folder / arg) if arg == "in.json" else arg for arg in command]
+    done = weigh_here("--db", str(folder / "a.json"), *args)
+    err = str(done.stderr)
+    assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"{folder / 'a.json'}: is a symbolic link loop" in err, err
+    assert sorted(p.name for p in folder.iterdir()) == ["a.json", "b.json", "in.json"]
+
+
 def test_missing_database_read_only(tmp_path: Path) -> None:
     from evidence.errors import StoreError
 
@@ -229,6 +251,7 @@ def craft_trail(db: Path, raw: bytes) -> None:
     meta = data[end:]
     meta = re.sub(rb'"history_bytes":\d+', b'"history_bytes":%d' % len(raw), meta)
     meta = re.sub(rb'"history_crc":\d+', b'"history_crc":%d' % zlib.crc32(raw), meta)
+    meta = re.sub(rb'"history_count":\d+', b'"history_count":1', meta)  # as the raw's one key "1"
     db.write_bytes(data[:start] + raw + meta)
 
 
@@ -259,6 +282,35 @@ def test_a_crafted_trail_is_one_line_never_a_traceback(
     err = str(done.stderr)
     assert done.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert "history" in err and digest(db) == before
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 10**20])
+def test_a_damaged_record_count_is_not_trusted(tmp_path: Path, count: int, weigh_here: WeighRun) -> None:
+    """Tester: _meta's history_count lies outside the trail's checksum. Damaged to 0, the
+    audit trail read as empty ('No recorded changes') and the next edit appended to its bytes
+    without a comma, damaging the trail for good; to 10**20, every command ended in an
+    OverflowError traceback. A count that does not fit the trail sends the open the slow way,
+    which counts the records (and the next write stores the right count)."""
+    import re
+
+    db = tmp_path / "trail" / "weigh.json"
+    db.parent.mkdir()
+    with Store.open(db) as store:
+        store.put_case(base_case())
+        store.set_rating(CASE_ID, "X0", "H2", "CC")
+        store.set_rating(CASE_ID, "X1", "H3", "I")
+    data = db.read_bytes()
+    assert b'"history_count":3' in data
+    db.write_bytes(re.sub(rb'"history_count":\d+', b'"history_count":%d' % count, data))
+    done = weigh_here("--db", str(db), "export", "--history")
+    assert done.returncode == 0, done.stderr
+    assert str(done.stdout).count("rating X") == 2, done.stdout
+    with Store.open(db) as store:
+        assert len(store.history(CASE_ID)) == 3
+        store.set_rating(CASE_ID, "X0", "H3", "N")
+    assert b'"history_count":4' in db.read_bytes()
+    with Store.open(db, readonly=True) as store:
+        assert len(store.history(CASE_ID)) == 4
 
 
 def test_a_document_put_in_the_history_table_by_plain_tinydb_is_refused_at_open(tmp_path: Path) -> None:

@@ -288,6 +288,25 @@ async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> No
     assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
 
 
+async def test_a_bad_id_to_import_under_is_the_fields_fault_not_the_files(
+    store: Store, tmp_path: Path
+) -> None:
+    """Tester: 'Kerch Copy' typed in 'As case id' was reported as the file's fault
+    ('…/nord-stream.json: case.id: use lower-case …'), though the file's id was fine."""
+    taken = case_file(tmp_path, "nord-stream")
+    app = Host(lambda: ImportDialog(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await paste(pilot, str(taken))
+        await pilot.press("tab", *"Kerch Copy", "ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+        assert shown(app, "#error-import-path") == (
+            "As case id: 'Kerch Copy' is not a case id: use lower-case letters, digits and '-' "
+            "(at most 64, starting with a letter or digit)")
+        assert isinstance(app.screen, ImportDialog)
+    assert app.results == []
+
+
 async def test_an_import_onto_a_case_that_exists_points_to_the_dialogs_own_controls(
     store: Store, tmp_path: Path
 ) -> None:

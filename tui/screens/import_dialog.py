@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from evidence.errors import Conflict
 from evidence.importing import CaseExists, import_file
+from hypotheses.slug import CASE_ID_WORDS, is_case_id
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
 from tui.widgets.one_line_input import OneLineInput
@@ -86,6 +87,9 @@ class ImportDialog(FileDialog[str]):
             return
         store = self.store
         case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
+        if case_id is not None and not is_case_id(case_id):  # the field's fault, not the file's
+            self.show_error(f"{AS_CASE_ID}: {case_id[:64]!r} is not a case id: {CASE_ID_WORDS}")
+            return
         replace = self.query_one("#import-replace", Checkbox).value
         def job() -> str:
             try:

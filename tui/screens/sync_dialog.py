@@ -64,7 +64,7 @@ class SyncDialog(FileDialog[SyncResult]):
         self.query_one("#sync-path", Input).focus()
 
     def action_submit(self) -> None:
-        path = self.typed_path("give the path of the shared case file")
+        path = self.typed_target("give the path of the shared case file")  # a final '/' kept
         if path is None:
             return
         store, case_id = self.store, self.case_id
