@@ -7,7 +7,10 @@ changed on one side → that side; on both to the same value → it; to
 different values → a conflict that keeps OURS; added on one side → added;
 deleted on one side and unchanged on the other → deleted; deleted on one and
 changed on the other → a conflict that keeps the changed. Cells are keyed by
-analyst, so two analysts' votes never meet.
+analyst, so two analysts' votes never meet. Rating a hypothesis changes it: one
+deleted on one side and rated on the other is kept, a conflict. Two elements added
+under one id (each database numbers its own) that differ beyond their cells are two:
+THEIRS's gets the next free id, a conflict, so no vote lands on the other's item.
 
 A side that made a one-analyst case a team case moved its shared cells into
 its first analyst's layer; the one-analyst documents are read the same way
@@ -22,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hypotheses.slug import next_id
 from hypotheses.vocabulary import CASE_LISTS
 
 ABSENT: Final = object()  # a field, cell or element a version does not have
@@ -63,15 +67,111 @@ def shown(value: Any) -> str:
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
                     theirs: Mapping[str, Any]) -> Merged:
     """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place)."""
-    base, ours, theirs = in_layers(base, ours, theirs)
     conflicts: list[Conflict] = []
+    if base:  # no base (both sides added the file, a first sync): every difference a conflict
+        theirs = _apart(base, ours, theirs, conflicts)
+    base, ours, theirs = in_layers(base, ours, theirs)
     doc: dict[str, Any] = {"format": ours.get("format"),
                            "version": max(ours.get("version", 1), theirs.get("version", 1))}
     doc["case"] = _merge_case(base.get("case", {}), ours.get("case", {}), theirs.get("case", {}),
                               conflicts)
     for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
+    _keep_rated(doc, ours, theirs, conflicts)
     return Merged(doc, tuple(conflicts))
+
+
+# What a new element's id starts with, per list (as the workbench gives them).
+_PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
+_LABEL = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}
+_CELLS = ("ratings", "notes", "ratings_by", "notes_by")
+
+
+def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+           conflicts: list[Conflict]) -> Mapping[str, Any]:
+    """THEIRS with each element both sides added under one id as different elements (ids are
+    numbered per database, so two analysts' new items meet) given a fresh id: merged as one,
+    the votes on one would land on the other. Each is listed as a conflict."""
+    renamed: dict[str, dict[str, str]] = {}
+    for key in CASE_LISTS:
+        b, o, t = _by_id(_list(base, key)), _by_id(_list(ours, key)), _by_id(_list(theirs, key))
+        taken = [*b, *o, *t]
+        for ident, element in t.items():
+            if ident in b or ident not in o or _content(o[ident]) == _content(element):
+                continue
+            new = next_id(_PREFIX[key], taken)
+            taken.append(new)
+            renamed.setdefault(key, {})[ident] = new
+            conflicts.append(Conflict(
+                f"{_LABEL[key]} {ident} (added on both sides as different ones: theirs is now {new})",
+                o[ident].get("title", ABSENT), element.get("title", ABSENT)))
+    return _renamed(theirs, renamed) if renamed else theirs
+
+
+def _content(element: Mapping[str, Any]) -> dict[str, Any]:
+    """An element without its cells (whose votes may differ on one item)."""
+    return {k: v for k, v in element.items() if k not in _CELLS}
+
+
+def _renamed(doc: Mapping[str, Any], renamed: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``doc`` with ids renamed (list → old id → new), and every reference to them."""
+    hyp, ev, ind = (renamed.get(key, {}) for key in CASE_LISTS)
+
+    def keyed(cells: Any, depth: int) -> Any:
+        if not isinstance(cells, Mapping):
+            return cells
+        if depth > 1:
+            return {a: keyed(layer, depth - 1) for a, layer in cells.items()}
+        return {hyp.get(h, h): v for h, v in cells.items()}
+
+    def element(key: str, e: Any, ids: dict[str, str]) -> Any:
+        if not isinstance(e, Mapping):
+            return e
+        out = {k: keyed(v, _CELL_MAPS[k]) if k in _CELL_MAPS else v for k, v in e.items()}
+        if e.get("id") in ids:
+            out["id"] = ids[e["id"]]
+        if key == "indicators" and out.get("evidence_id") in ev:
+            out["evidence_id"] = ev[out["evidence_id"]]
+        return out
+
+    return {**doc, **{key: [element(key, e, ids) for e in _list(doc, key)]
+                      for key, ids in zip(CASE_LISTS, (hyp, ev, ind), strict=True)}}
+
+
+def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                conflicts: list[Conflict]) -> None:
+    """A hypothesis one side deleted while the other rated it (a vote, a note, an indicator's
+    rating) is kept, from the side that has it, as a conflict: a change beats a deletion."""
+    rated: dict[str, list[str]] = {}
+    for key in ("evidence", "indicators"):
+        for e in _list(doc, key):
+            for field, depth in _CELL_MAPS.items():
+                for hid in _cell_ids(e.get(field), depth):
+                    where = f"{_LABEL[key]} {e['id']}"
+                    if where not in rated.setdefault(hid, []):
+                        rated[hid].append(where)
+    have = {h["id"] for h in doc["hypotheses"]}
+    o, t = _by_id(_list(ours, "hypotheses")), _by_id(_list(theirs, "hypotheses"))
+    for hid, places in rated.items():
+        kept = o.get(hid, t.get(hid))
+        if hid in have or kept is None:
+            continue
+        side = _list(ours if hid in o else theirs, "hypotheses")
+        before = [h.get("id") for h in side[:side.index(kept)]]
+        at = max((i + 1 for i, h in enumerate(doc["hypotheses"]) if h["id"] in before), default=0)
+        doc["hypotheses"].insert(at, kept)
+        conflicts.append(Conflict(
+            f"hypothesis {hid} (deleted on one side, rated on the other: {', '.join(places)})",
+            o.get(hid, ABSENT), t.get(hid, ABSENT)))
+
+
+def _cell_ids(cells: Any, depth: int) -> set[str]:
+    """The hypothesis ids a map of cells (or of analysts' maps) names."""
+    if not isinstance(cells, Mapping):
+        return set()
+    if depth > 1:
+        return set().union(*(_cell_ids(layer, depth - 1) for layer in cells.values()))
+    return set(cells)
 
 
 def in_layers(base: Mapping[str, Any], ours: Mapping[str, Any],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence import case_stream
 from evidence.case_file import (
@@ -17,7 +17,10 @@ from evidence.case_file import (
 )
 from evidence.case_merge import merge_cases
 from hypotheses.merge import ABSENT, merge_case_docs
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
 
 
 def doc(**items: dict[str, Any]) -> dict[str, Any]:
@@ -196,3 +199,60 @@ def test_a_case_made_a_team_case_on_both_sides_keeps_both_layers() -> None:
     case, merged = merge_cases(base, ana, ben)
     assert merged.conflicts == () and case.analysts == ["ana", "ben"]
     assert case.evidence[0].ratings_by == {"ana": {"H1": "N"}, "ben": {"H1": "C"}}
+
+
+def _rated(*hids: str, **votes: dict[str, Rating]) -> Case:
+    """A team case of ana and ben with hypotheses ``hids`` and item E1 holding ``votes``."""
+    return Case(id="c", title="T", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in hids],
+                evidence=[Evidence(id="E1", title="e", ratings_by={a: v for a, v in votes.items() if v})])
+
+
+def test_a_hypothesis_deleted_on_one_side_and_rated_on_the_other_is_kept_as_a_conflict() -> None:
+    base = _rated("H1", "H2", "H3", ana={"H3": "I"})
+    deleted = _rated("H1", "H2", ana={})  # ana deleted H3 (and her vote on it)
+    rated = _rated("H1", "H2", "H3", ana={"H3": "I"}, ben={"H1": "I", "H3": "C"})
+    for ours, theirs in ((deleted, rated), (rated, deleted)):
+        case, merged = merge_cases(base, ours, theirs)  # was: 'unknown hypothesis id', nothing merged
+        assert [h.id for h in case.hypotheses] == ["H1", "H2", "H3"]
+        assert case.evidence[0].ratings_by == {"ben": {"H1": "I", "H3": "C"}}
+        [conflict] = merged.conflicts
+        assert conflict.where == "hypothesis H3 (deleted on one side, rated on the other: evidence E1)"
+        kept = "ours deleted, theirs" if ours is deleted else "ours"
+        assert f'{kept} changed (title "title H3")' in conflict.text()
+
+
+def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
+    base = _rated("H1", "H2", ana={"H1": "C"})
+    ana = base.model_copy(update={
+        "evidence": [*base.evidence, Evidence(id="E2", title="tanks", ratings_by={"ana": {"H1": "CC"}})],
+        "hypotheses": [*base.hypotheses, Hypothesis(id="H3", title="sabotage")]})
+    ben = base.model_copy(update={
+        "evidence": [base.evidence[0].model_copy(update={"ratings_by": {"ana": {"H1": "C"},
+                                                                        "ben": {"H3": "II"}}}),
+                     Evidence(id="E2", title="memo", ratings_by={"ben": {"H1": "II", "H3": "C"}})],
+        "hypotheses": [*base.hypotheses, Hypothesis(id="H3", title="weather")],
+        "indicators": [Indicator(id="M1", title="seen", status="observed", evidence_id="E2",
+                                 ratings={"H3": "C"})]})
+    case, merged = merge_cases(base, ana, ben)  # was: ben's votes on his memo landed on ana's tanks
+    assert [(h.id, h.title) for h in case.hypotheses] == [
+        ("H1", "title H1"), ("H2", "title H2"), ("H3", "sabotage"), ("H4", "weather")]
+    assert [(e.id, e.title, e.ratings_by) for e in case.evidence] == [
+        ("E1", "e", {"ana": {"H1": "C"}, "ben": {"H4": "II"}}),
+        ("E2", "tanks", {"ana": {"H1": "CC"}}),
+        ("E3", "memo", {"ben": {"H1": "II", "H4": "C"}})]
+    assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E3", {"H4": "C"})]
+    assert [c.text() for c in merged.conflicts] == [
+        'hypothesis H3 (added on both sides as different ones: theirs is now H4): '
+        'ours "sabotage", theirs "weather" (ours kept)',
+        'evidence E2 (added on both sides as different ones: theirs is now E3): '
+        'ours "tanks", theirs "memo" (ours kept)']
+    # the same item added on both sides (its votes aside) is one item; with no base (a first
+    # sync, or both sides added the file) every difference stays a conflict on one item
+    same = ana.model_copy(update={"evidence": [*base.evidence, Evidence(
+        id="E2", title="tanks", ratings_by={"ben": {"H1": "I"}})]})
+    case, merged = merge_cases(base, ana, same)
+    assert case.item("E2").ratings_by == {"ana": {"H1": "CC"}, "ben": {"H1": "I"}}
+    assert merged.conflicts == ()
+    case, merged = merge_cases(None, ana, ben)
+    assert [e.id for e in case.evidence] == ["E1", "E2"] and len(merged.conflicts) > 1

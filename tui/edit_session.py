@@ -12,7 +12,6 @@ opening another case and coming back loses neither. Nothing here touches a widge
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from evidence.errors import WeighError
 from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.scoring_models import MODELS
+from hypotheses.slug import next_id
 from hypotheses.sorts import SORT_NAMES, sort_named
 from hypotheses.team import cell_cleared
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
@@ -34,19 +34,6 @@ if TYPE_CHECKING:
     from hypotheses.vocabulary import Rating
 
 UNDO_DEPTH = 100
-
-
-def next_id(prefix: str, taken: list[str]) -> str:
-    """The next free ``<prefix><n>`` after the highest number in use."""
-    highest = 0
-    for item_id in taken:
-        m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", item_id)
-        if m:
-            highest = max(highest, int(m.group(1)))
-    n = highest + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
 
 
 @dataclass(frozen=True)
