@@ -272,3 +272,29 @@ def test_the_disagreement_sort_leaves_out_the_cells_hidden_from_you() -> None:
     assert [ev.id for ev in view.rows()] == ["E1", "E2"]
     view.toggle_reveal()
     assert [ev.id for ev in view.rows()] == ["E2", "E1"]
+
+
+async def test_the_items_history_hides_the_votes_hidden_from_you(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_team(db_path)
+    with Store.open(db_path, analyst="ana") as store:
+        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "II")
+        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        pane = detail_text(screen)
+        assert "History" in pane
+        # was: 'rating E1 × H1: II → CC (by ana)' under 'hidden until you rate it'
+        assert "→ CC" not in pane and "→ II" not in pane
+        assert pane.count("rating E1 × H1 (by ana): hidden until you rate it") == 2
+        await pilot.press("v")  # asked: shown
+        assert "rating E1 × H1: II → CC (by ana)" in detail_text(screen)
+        await pilot.press("v")
+        assert "→ CC" not in detail_text(screen)
+        await pilot.press("n")  # rated: every vote on the cell is yours to see
+        pane = detail_text(screen)
+        assert "rating E1 × H1: II → CC (by ana)" in pane and "unrated → N (by ben)" in pane
+        await pilot.press("ctrl+q")
