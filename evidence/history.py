@@ -28,6 +28,7 @@ from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
+from hypotheses.team import TEAM, LensView, is_team, lens_layer, lens_names
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Hypothesis
@@ -176,19 +177,27 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
 
 
 def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL, *,
-                    limit: int | None = None,
-                    stop: Callable[[], bool] | None = None) -> RankingHistory | None:
+                    limit: int | None = None, stop: Callable[[], bool] | None = None,
+                    lens: str = TEAM, hidden_from: str | None = None) -> RankingHistory | None:
     """The ranking after each recorded change (the newest ``limit`` only, if given), oldest
     first, for the post-mortem; None if ``stop()`` said to give up. Consecutive states differ by a change or
-    two, so each is scored by patching the last (:class:`Scorer`), not from scratch."""
+    two, so each is scored by patching the last (:class:`Scorer`), not from scratch. A team
+    case's states are scored through ``lens`` (the cells ``hidden_from`` has not rated left
+    out of the team's, as the workbench does; an analyst not yet joined rated nothing)."""
     model = scoring_model(model).name
     rewind = Rewind(case, records, limit)
     scorer = Scorer()
+    lensed = LensView()
     steps: list[RankingStep] = []
     for state in rewind:
         if stop is not None and stop():
             return None
-        a = scorer.analyse(state.case)
+        past = state.case
+        if is_team(past):
+            if lens not in lens_names(past):
+                past = past.model_copy(update={"analysts": [*past.analysts, lens_layer(lens)]})
+            past = lensed(past, lens, hidden_from)
+        a = scorer.analyse(past)
         hids = a.hypothesis_ids
         chosen = a.models[model]
         rec = state.record

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widgets import DataTable
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.team import hidden_cells
 from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
+from tests.tui.host import workers_done
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -298,3 +301,38 @@ async def test_the_items_history_hides_the_votes_hidden_from_you(
         pane = detail_text(screen)
         assert "rating E1 × H1: II → CC (by ana)" in pane and "unrated → N (by ben)" in pane
         await pilot.press("ctrl+q")
+
+
+async def test_how_the_ranking_moved_scores_the_lens_and_hides_what_it_hides(
+        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.json"
+    with Store.open(path, analyst="ana") as store:
+        store.put_case(Case(id="c", title="Who", analysts=["ana"],
+                            hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                            evidence=[Evidence(id="E1", title="a"), Evidence(id="E2", title="b")]))
+        store.set_rating("c", "E1", "H2", "II")  # ana: H1 leads
+    with Store.open(path, analyst="ben") as store:
+        store.set_rating("c", "E2", "H1", "I")  # ben: with ana's vote hidden from him, H2 leads
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await workers_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#rh-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        # was: every state 'H1 = H2' (the shared ratings a team case does not use), and
+        # ana's vote in words though the matrix hides it from ben
+        assert [r[4] for r in rows] == ["H1 = H2", "H1 = H2", "H2 > H1"]
+        assert rows[1][3].startswith("rating E1 × H2 (by ana): hidden until you rate it")
+        assert rows[2][3] == "rating E2 × H1: unrated → I (by ben)"
+        assert "II" not in flat_text(app)
+        await pilot.press("escape", "v", "h")  # asked to see every vote: shown and scored
+        await workers_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#rh-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        assert [r[4] for r in rows] == ["H1 = H2", "H1 > H2", "H1 > H2"]
+        assert rows[1][3] == "rating E1 × H2: unrated → II (by ana)"
+        await pilot.press("escape", "ctrl+q")

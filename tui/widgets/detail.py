@@ -15,16 +15,14 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from evidence.errors import NotFound, WeighError
 from hypotheses.scoring import weight
-from hypotheses.team import TEAM, votes
+from hypotheses.team import TEAM
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
-from tui.widgets.item_history import history_block
+from tui.widgets.item_history import hidden_votes, history_block
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.static_update import update_static
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from evidence.operations import Operation
     from evidence.store import Store
     from hypotheses.models import Evidence, Hypothesis
@@ -223,7 +221,7 @@ class DetailPane(VerticalScroll, can_focus=False):
             view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
             column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
             ratings=not view.team or view.state.lens != TEAM),
-            history_block(history, eid, hidden_votes(view, ev) if view.team else None))
+            history_block(history, eid, hidden_votes(view, [ev]) if view.team else None))
 
     def _history(self, store: Store, case_id: str, eid: str) -> list[Operation] | str | int:
         """The item's changes; a damaged trail's reason; or, while a long trail is read in a
@@ -255,17 +253,6 @@ class DetailPane(VerticalScroll, can_focus=False):
         if event.worker is self._reading and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             self._drawn = None
             self.redraw()
-
-
-def hidden_votes(view: CaseView, ev: Evidence) -> Callable[[Operation], bool]:
-    """Whether a record of the item's history is another's vote on a cell whose votes are
-    hidden from you (anchoring): the history must not show what the matrix hides."""
-    from evidence.operations import Rate  # team cases only
-
-    def hidden(rec: Operation) -> bool:
-        return (isinstance(rec, Rate) and rec.analyst != view.me
-                and view.hides(votes(ev, rec.hyp)))
-    return hidden
 
 
 def team_votes(view: CaseView, ev: Evidence, hid: str | None) -> Text | None:

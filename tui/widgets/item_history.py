@@ -7,7 +7,7 @@ as ``Text``, never markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +16,8 @@ from hypotheses.visible import visible
 
 if TYPE_CHECKING:
     from evidence.operations import Operation
+    from hypotheses.models import Evidence
+    from tui.case_view import CaseView
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
@@ -43,7 +45,7 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     for rec in reversed(mine[-limit:]):
         out.append(when(rec).removesuffix(" UTC")[:16], style="dim")
         out.append("  ")
-        out.append(visible(_masked(rec) if hidden is not None and hidden(rec) else change_text(rec)))
+        out.append(visible(masked(rec) if hidden is not None and hidden(rec) else change_text(rec)))
         out.append("\n")
     older = len(mine) - limit
     if older > 0:
@@ -52,7 +54,21 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     return out
 
 
-def _masked(rec: Operation) -> str:
+def hidden_votes(view: CaseView, items: Iterable[Evidence] | None) -> Callable[[Operation], bool]:
+    """Whether a record is another's vote on a cell of ``items`` (as stored) whose votes are
+    hidden from you (anchoring): a history must not show what the matrix hides."""
+    from evidence.operations import Rate
+    from hypotheses.team import votes
+
+    stored = {ev.id: ev for ev in items or ()}
+
+    def hidden(rec: Operation) -> bool:
+        return (isinstance(rec, Rate) and rec.analyst != view.me and rec.id in stored
+                and view.hides(votes(stored[rec.id], rec.hyp)))
+    return hidden
+
+
+def masked(rec: Operation) -> str:
     """A vote's record without its values: who rated which cell."""
     from evidence.operations import Rate
 
