@@ -70,6 +70,10 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     conflicts: list[Conflict] = []
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
         theirs = _apart(base, ours, theirs, conflicts)
+    owner = _made_solo(base, ours, theirs)
+    if owner is not None:
+        sides = tuple(_analysts(d) or ABSENT for d in (ours, theirs))
+        ours, theirs = (_as_team(d, owner) for d in (ours, theirs))
     base, ours, theirs = in_layers(base, ours, theirs)
     doc: dict[str, Any] = {"format": ours.get("format"),
                            "version": max(ours.get("version", 1), theirs.get("version", 1))}
@@ -78,7 +82,45 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
+    if owner is not None:
+        _solo_again(doc, owner, sides, conflicts)
     return Merged(doc, tuple(conflicts))
+
+
+def _made_solo(base: Mapping[str, Any], ours: Mapping[str, Any],
+               theirs: Mapping[str, Any]) -> str | None:
+    """The analyst of a one-analyst team case (BASE) one side made a one-analyst case again
+    (``make_solo``, or make-team undone) while the other is still a team case; else None."""
+    owners = _analysts(base)
+    if len(owners) != 1 or bool(_analysts(ours)) == bool(_analysts(theirs)):
+        return None
+    return owners[0]
+
+
+def _as_team(doc: Mapping[str, Any], owner: str) -> Mapping[str, Any]:
+    """A one-analyst ``doc`` as the team case of ``owner`` it was (its cells their layer)."""
+    if _analysts(doc):
+        return doc
+    case = doc.get("case")
+    return {**_lifted(doc, [owner], None), "case": {**(case if isinstance(case, Mapping) else {}),
+                                                    "analysts": [owner]}}
+
+
+def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
+                conflicts: list[Conflict]) -> None:
+    """The merge of a side made a one-analyst case again: one again, its analyst's layer the
+    shared cells, unless others rated meanwhile (then it stays a team case: a conflict;
+    ``sides``: each side's analysts, ABSENT on the one made a one-analyst case)."""
+    if doc["case"].get("analysts") != [owner]:
+        conflicts.append(Conflict("case analysts (made a one-analyst case on one side while others "
+                                  "rated on the other: it stays a team case)", *sides))
+        return
+    del doc["case"]["analysts"]
+    for item in doc["evidence"]:
+        for key in ("ratings", "notes"):
+            layer = _map(item.pop(f"{key}_by", None)).get(owner)
+            if layer:
+                item[key] = layer
 
 
 # What a new element's id starts with, per list (as the workbench gives them).

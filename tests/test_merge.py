@@ -256,3 +256,29 @@ def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
     assert merged.conflicts == ()
     case, merged = merge_cases(None, ana, ben)
     assert [e.id for e in case.evidence] == ["E1", "E2"] and len(merged.conflicts) > 1
+
+
+def test_a_team_case_made_one_analysts_again_on_one_side_merges_with_the_others_votes() -> None:
+    base = _made_team(_solo({"H1": "C"}), "ana")
+    solo = _solo({"H1": "N"}, note="mine")  # ana undid make-team and changed her cell
+    joined = _made_team(_solo({"H1": "C"}), "ana", ben={"H2": "I"})  # ben joined meanwhile
+    for ours, theirs in ((solo, joined), (joined, solo)):
+        case, merged = merge_cases(base, ours, theirs)  # was: exit 2, a shared rating in a team case
+        assert case.analysts == ["ana", "ben"]
+        assert [(e.ratings_by, e.notes_by, e.ratings) for e in case.evidence] == [
+            ({"ana": {"H1": "N"}, "ben": {"H2": "I"}}, {"ana": {"H2": "mine"}}, {}),
+            ({"ana": {"H2": "N"}}, {}, {})]
+        [conflict] = merged.conflicts
+        assert conflict.where == ("case analysts (made a one-analyst case on one side while others "
+                                  "rated on the other: it stays a team case)")
+    # nobody else rated: the case is one analyst's again, her edits and the other side's merged
+    edited = _made_team(_solo({"H1": "II"}), "ana")
+    for ours, theirs in ((solo, edited), (edited, solo)):
+        case, merged = merge_cases(base, ours, theirs)
+        assert case.analysts == [] and case.evidence[0].ratings_by == {}
+        assert case.evidence[0].ratings == {"H1": "N" if ours is solo else "II"}
+        assert [c.where for c in merged.conflicts] == ["evidence E1 ratings_by ana H1"]
+    case, merged = merge_cases(base, solo, base)
+    assert (case.analysts, case.evidence[0].ratings, merged.conflicts) == ([], {"H1": "N"}, ())
+    [conflict] = merge_cases(base, solo, joined)[1].conflicts
+    assert conflict.text().endswith(': ours deleted, theirs ["ana", "ben"] (theirs kept)')
