@@ -82,6 +82,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
+    _keep_voters(doc, ours, theirs, conflicts)
     if owner is not None:
         _solo_again(doc, owner, sides, conflicts)
     return Merged(doc, tuple(conflicts))
@@ -205,6 +206,21 @@ def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[st
         conflicts.append(Conflict(
             f"hypothesis {hid} (deleted on one side, rated on the other: {', '.join(places)})",
             o.get(hid, ABSENT), t.get(hid, ABSENT)))
+
+
+def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                 conflicts: list[Conflict]) -> None:
+    """An analyst one side dropped (their first vote undone) whose cells the other side changed
+    stays, a conflict: a change beats a deletion."""
+    listed = doc["case"].get("analysts")
+    if not isinstance(listed, list):
+        return
+    voters = {a for e in doc["evidence"] for key in ("ratings_by", "notes_by") for a in _map(e.get(key))}
+    for analyst in dict.fromkeys([*_analysts(ours), *_analysts(theirs)]):
+        if analyst in voters and analyst not in listed:
+            listed.append(analyst)
+            conflicts.append(Conflict(f"case analysts ({analyst} left on one side and rated on the "
+                                      "other: kept)", _analysts(ours), _analysts(theirs)))
 
 
 def _cell_ids(cells: Any, depth: int) -> set[str]:

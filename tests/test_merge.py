@@ -282,3 +282,17 @@ def test_a_team_case_made_one_analysts_again_on_one_side_merges_with_the_others_
     assert (case.analysts, case.evidence[0].ratings, merged.conflicts) == ([], {"H1": "N"}, ())
     [conflict] = merge_cases(base, solo, joined)[1].conflicts
     assert conflict.text().endswith(': ours deleted, theirs ["ana", "ben"] (theirs kept)')
+
+
+def test_an_analyst_who_left_on_one_side_and_rated_on_the_other_stays() -> None:
+    base = _rated("H1", "H2", ana={"H1": "C"}, ben={"H1": "I"})
+    left = _rated("H1", "H2", ana={"H1": "C"}).model_copy(update={"analysts": ["ana"]})  # undone
+    rated = _rated("H1", "H2", ana={"H1": "C"}, ben={"H1": "I", "H2": "C"})  # ben, elsewhere
+    for ours, theirs in ((left, rated), (rated, left)):
+        case, merged = merge_cases(base, ours, theirs)  # was: exit 2, 'ben' not one of the analysts
+        assert case.analysts == ["ana", "ben"]
+        assert case.evidence[0].ratings_by == {"ana": {"H1": "C"}, "ben": {"H2": "C"}}
+        assert [c.where for c in merged.conflicts] == [
+            "case analysts (ben left on one side and rated on the other: kept)"]
+    case, merged = merge_cases(base, left, base)  # left, and nothing rated elsewhere: gone
+    assert case.analysts == ["ana"] and merged.conflicts == ()
