@@ -3,12 +3,14 @@ at once and meet through sync, commit, pull (the merge driver) and push."""
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
-from evidence.case_file import dump_case_file
+from evidence.case_file import dump_case_file, parse_case_file
 from evidence.store import Store
 from tests.conftest import WeighRun, weigh_text
-from tests.test_merge_git import FILE, env, git, start_case, three_clones
+from tests.test_merge_git import FILE, commit_push, edit, env, git, start_case, three_clones
 
 __all__ = ["env"]  # the fixture, shared with the driver's tests
 
@@ -96,3 +98,26 @@ def test_refusals_are_one_line_exit_2_and_touch_nothing(env: dict[str, str], tmp
         done = weigh_text(env, "--db", str(db), "sync", str(shared))
         assert done.returncode == 2 and "close it first, or add --wait to 'weigh sync'" in done.stderr
     assert shared.read_text() == text
+
+
+def test_a_file_git_merged_without_the_driver_says_how_to_merge_it_again(
+        env: dict[str, str], tmp_path: Path) -> None:
+    a, b, _ = three_clones(env, tmp_path)
+    git(env, b, "config", "--unset", "merge.weigh.driver")  # a hurried clone: not set up
+    edit(a, {}, {"E1": {"H1": "C"}}, "ana")
+    commit_push(env, a, "ana rates")
+    edit(b, {}, {"E1": {"H1": "II"}}, "ben")
+    git(env, b, "commit", "-qam", "ben rates")
+    assert git(env, b, "pull", "-q", ok=False).returncode != 0  # git's own line merge: markers
+    assert "<<<<<<< " in (b / FILE).read_text()
+    done = weigh_text(env, "--db", str(tmp_path / "b.db"), "--analyst", "ben", "sync", str(b / FILE))
+    # was: 'not valid JSON: unexpected character at line 10, column 1 (expected a value)'
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.endswith(
+        "not valid JSON: line 8 is a git conflict marker ('<<<<<<<'): git merged the file line by "
+        "line, without weigh's merge driver; set it up in this clone (git config merge.weigh.driver "
+        "\"weigh merge %O %A %B\") and run 'git checkout -m' on the file to merge it again\n"), done.stderr
+    git(env, b, "config", "merge.weigh.driver", f"{shlex.quote(sys.executable)} -m tui.cli merge %O %A %B")
+    git(env, b, "checkout", "-m", FILE)  # as it says: the driver merges both votes
+    merged = parse_case_file((b / FILE).read_bytes())
+    assert merged.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "II"}}
