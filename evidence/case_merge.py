@@ -38,24 +38,27 @@ def doc_of(data: bytes, path: Path, role: str) -> dict[str, Any]:
 
 def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, Merged]:
     """Three cases merged: the merged case (validated) and the merge with its conflicts."""
-    return merge_docs(*(case_file_dict(c) if c is not None else {} for c in (base, ours, theirs)))
+    return merge_docs(case_file_dict(base) if base is not None else {}, case_file_dict(ours),
+                      case_file_dict(theirs))
 
 
-def merge_docs(base: dict[str, Any], ours: dict[str, Any],
-               theirs: dict[str, Any]) -> tuple[Case, Merged]:
-    """Three validated case-file documents merged: the merged case (validated) and the merge."""
-    merged = _merged(base, ours, theirs)
+def merge_docs(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+               me: str | None = None) -> tuple[Case, Merged]:
+    """Three validated case-file documents merged: the merged case (validated) and the merge
+    (``me``: whose a one-analyst OURS is, see ``merge_case_docs``)."""
+    merged = _merged(base, ours, theirs, me)
     doc: dict[str, Any] = {**merged.doc, "version": VERSION}
     return case_of(validated(doc, MERGED, None), doc, MERGED), merged
 
 
-def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> Merged:
+def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+            me: str | None = None) -> Merged:
     """The merge of three documents of one case (different case ids are refused)."""
     ids = [doc["case"]["id"] for doc in (ours, theirs, base) if doc]
     if len(set(ids)) > 1:
         other = next(i for i in ids if i != ids[0])
         raise ImportFailed(f"not the same case: OURS is {ids[0]!r}, the other {other!r}")
-    return merge_case_docs(base, ours, theirs)
+    return merge_case_docs(base, ours, theirs, me)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
@@ -69,7 +72,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
         if doc is not None:
             reader.case(doc, f"{role} {path}")
         docs.append(doc or {})
-    merged = _merged(*docs)
+    merged = _merged(docs[0], docs[1], docs[2])
     case = reader.case({**merged.doc, "version": VERSION}, MERGED)
     mode = stat.S_IMODE(os.stat(ours).st_mode)
     atomic_write(ours, dump_case_file(case, merged.doc["evidence"]).encode("utf-8"), mode=mode)

@@ -65,9 +65,15 @@ def shown(value: Any) -> str:
 
 
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
-                    theirs: Mapping[str, Any]) -> Merged:
-    """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place)."""
+                    theirs: Mapping[str, Any], me: str | None = None) -> Merged:
+    """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place).
+
+    ``me``: the analyst whose one-analyst OURS is (a sync's database). With no BASE to show
+    whose they were, its cells are then that analyst's layer against a team case THEIRS.
+    """
     conflicts: list[Conflict] = []
+    if not base and me is not None and not _analysts(ours) and _analysts(theirs):
+        ours = _as_team(ours, me)
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
         theirs = _apart(base, ours, theirs, conflicts)
     owner = _made_solo(base, ours, theirs)
