@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file, validated
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
+from evidence.limits import read_import_file
 from evidence.merge_reader import MERGES_ONLY, MergeReader
 from hypotheses.merge import Merged, merge_case_docs
 
@@ -59,6 +61,34 @@ def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
         other = next(i for i in ids if i != ids[0])
         raise ImportFailed(f"not the same case: OURS is {ids[0]!r}, the other {other!r}")
     return merge_case_docs(base, ours, theirs, me)
+
+
+#: What every case file holds: one of the three without it may be another's JSON file.
+_FORMAT = b'"weigh-case"'
+LINE_LABELS = ("ours", "base", "theirs")
+
+
+def line_merged(base: Path, ours: Path, theirs: Path) -> int | None:
+    """Another JSON file an attribute such as ``*.json merge=weigh`` sent weigh (none of the
+    three names the case-file format): merged line by line as git would have
+    (``git merge-file``, its markers in OURS); how many conflicts it left. None: a case
+    file (or one that cannot be read here), merged by :func:`merge_files` or refused there."""
+    for path in (base, ours, theirs):
+        try:
+            if _FORMAT in read_import_file(path, only=MERGES_ONLY):
+                return None
+        except ImportFailed:
+            return None
+    labels = [arg for label in LINE_LABELS for arg in ("-L", label)]
+    try:
+        done = subprocess.run(["git", "merge-file", *labels, str(ours), str(base), str(theirs)],
+                              capture_output=True, check=False, timeout=600)
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is None or not 0 <= done.returncode < 128:
+        raise ImportFailed(f"OURS {ours}: not a weigh case file, and git could not merge it line "
+                           "by line ('git merge-file'); OURS left as it was")
+    return done.returncode
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:

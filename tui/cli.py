@@ -371,9 +371,17 @@ def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Exit 1 with each conflict on stderr (OURS's value kept, as git expects of a driver)."""
-    from evidence.case_merge import merge_files
+    from evidence.case_merge import line_merged, merge_files
 
-    merged = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
+    files = Path(args.base), Path(args.ours), Path(args.theirs)
+    left = line_merged(*files)
+    if left is not None:
+        if left:
+            say(f"weigh: not a weigh case file: merged line by line as git would; {left} "
+                f"conflict{'s' if left > 1 else ''} marked in it (<<<<<<< ours … >>>>>>> theirs): "
+                f"fix {'them' if left > 1 else 'it'}, then commit", file=sys.stderr)
+        return 1 if left else 0
+    merged = merge_files(*files)
     for conflict in merged.conflicts:
         say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
     if merged.conflicts:
