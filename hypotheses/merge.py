@@ -191,19 +191,17 @@ def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[st
                 conflicts: list[Conflict]) -> None:
     """A hypothesis one side deleted while the other rated it (a vote, a note, an indicator's
     rating) is kept, from the side that has it, as a conflict: a change beats a deletion."""
-    rated: dict[str, list[str]] = {}
+    have = {h["id"] for h in doc["hypotheses"]}
+    rated: dict[str, dict[str, None]] = {}  # a missing hypothesis → where it is rated
     for key in ("evidence", "indicators"):
         for e in _list(doc, key):
             for field, depth in _CELL_MAPS.items():
-                for hid in _cell_ids(e.get(field), depth):
-                    where = f"{_LABEL[key]} {e['id']}"
-                    if where not in rated.setdefault(hid, []):
-                        rated[hid].append(where)
-    have = {h["id"] for h in doc["hypotheses"]}
+                for hid in _cell_ids(e.get(field), depth) - have:
+                    rated.setdefault(hid, {})[f"{_LABEL[key]} {e['id']}"] = None
     o, t = _by_id(_list(ours, "hypotheses")), _by_id(_list(theirs, "hypotheses"))
     for hid, places in rated.items():
         kept = o.get(hid, t.get(hid))
-        if hid in have or kept is None:
+        if kept is None:
             continue
         side = _list(ours if hid in o else theirs, "hypotheses")
         before = [h.get("id") for h in side[:side.index(kept)]]
