@@ -21,7 +21,7 @@ lands in that layer, or is a listed conflict, never a shared cell in a team case
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -144,17 +144,26 @@ def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str
     renamed: dict[str, dict[str, str]] = {}
     for key in CASE_LISTS:
         b, o, t = _by_id(_list(base, key)), _by_id(_list(ours, key)), _by_id(_list(theirs, key))
-        taken = [*b, *o, *t]
+        fresh: Iterator[str] | None = None
         for ident, element in t.items():
             if ident in b or ident not in o or _content(o[ident]) == _content(element):
                 continue
-            new = next_id(_PREFIX[key], taken)
-            taken.append(new)
+            if fresh is None:  # after the highest number in use: each one taken once
+                fresh = _numbered(_PREFIX[key], next_id(_PREFIX[key], [*b, *o, *t]))
+            new = next(fresh)
             renamed.setdefault(key, {})[ident] = new
             conflicts.append(Conflict(
                 f"{_LABEL[key]} {ident} (added on both sides as different ones: theirs is now {new})",
                 o[ident].get("title", ABSENT), element.get("title", ABSENT)))
     return _renamed(theirs, renamed) if renamed else theirs
+
+
+def _numbered(prefix: str, first: str) -> Iterator[str]:
+    """``first`` (``<prefix><n>``), then each next number."""
+    n = int(first.removeprefix(prefix))
+    while True:
+        yield f"{prefix}{n}"
+        n += 1
 
 
 def _content(element: Mapping[str, Any]) -> dict[str, Any]:
