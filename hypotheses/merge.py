@@ -217,7 +217,7 @@ def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[st
         at = max((i + 1 for i, h in enumerate(doc["hypotheses"]) if h["id"] in before), default=0)
         doc["hypotheses"].insert(at, kept)
         conflicts.append(Conflict(
-            f"hypothesis {hid} (deleted on one side, rated on the other: {', '.join(places)})",
+            f"hypothesis {hid} (deleted on one side, rated on the other: {_some(list(places))})",
             o.get(hid, ABSENT), t.get(hid, ABSENT)))
 
 
@@ -234,6 +234,12 @@ def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[s
             listed.append(analyst)
             conflicts.append(Conflict(f"case analysts ({analyst} left on one side and rated on the "
                                       "other: kept)", _analysts(ours), _analysts(theirs)))
+
+
+def _some(places: list[str], shown: int = 3) -> str:
+    """The first few places, and how many more."""
+    more = len(places) - shown
+    return ", ".join(places[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _cell_ids(cells: Any, depth: int) -> set[str]:

@@ -220,6 +220,10 @@ def test_a_hypothesis_deleted_on_one_side_and_rated_on_the_other_is_kept_as_a_co
         assert conflict.where == "hypothesis H3 (deleted on one side, rated on the other: evidence E1)"
         kept = "ours deleted, theirs" if ours is deleted else "ours"
         assert f'{kept} changed (title "title H3")' in conflict.text()
+    many = rated.model_copy(update={"evidence": [
+        Evidence(id=f"E{i}", title="e", ratings_by={"ben": {"H3": "C"}}) for i in range(1, 6)]})
+    [conflict] = merge_cases(base, deleted, many)[1].conflicts
+    assert conflict.where.endswith("rated on the other: evidence E1, evidence E2, evidence E3 and 2 more)")
 
 
 def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
