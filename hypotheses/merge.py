@@ -72,8 +72,9 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     whose they were, its cells are then that analyst's layer against a team case THEIRS.
     """
     conflicts: list[Conflict] = []
-    if not base and me is not None and not _analysts(ours) and _analysts(theirs):
-        ours = _as_team(ours, me)
+    joins = me if not base and not _analysts(ours) and _analysts(theirs) else None
+    if joins is not None:
+        ours = _as_team(ours, joins)
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
         theirs = _apart(base, ours, theirs, conflicts)
     owner = _made_solo(base, ours, theirs)
@@ -89,6 +90,8 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
     _keep_voters(doc, ours, theirs, conflicts)
+    if joins is not None:  # the team was there first: ``me`` joins it
+        doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
     if owner is not None:
         _solo_again(doc, owner, sides, conflicts)
     return Merged(doc, tuple(conflicts))

@@ -196,7 +196,7 @@ def test_a_first_sync_of_ones_own_one_analyst_case_with_a_team_file_keeps_the_ra
         case = store.case("team")
     # was: ben's ratings became ana's votes, his II over her C (a conflict) and he no analyst
     assert result.first == FIRST_BOTH and result.conflicts == ()
-    assert case.analysts == ["ben", "ana"]
+    assert case.analysts == ["ana", "ben"]  # ben joins ana's team
     assert [e.ratings_by for e in case.evidence] == [
         {"ben": {"H1": "II", "H2": "C"}, "ana": {"H1": "C"}}, {"ana": {"H1": "C"}}, {"ana": {"H1": "C"}}]
     assert parse_case_file(path.read_bytes()).evidence == case.evidence
