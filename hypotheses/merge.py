@@ -89,6 +89,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
+    _keep_columns(doc, ours, theirs)
     _keep_voters(doc, ours, theirs, conflicts)
     if joins is not None:  # the team was there first: ``me`` joins it
         doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
@@ -126,11 +127,15 @@ def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
                                   "rated on the other: it stays a team case)", *sides))
         return
     del doc["case"]["analysts"]
-    for item in doc["evidence"]:
+    items = []
+    for item in doc["evidence"]:  # copies: an item may be a dict the reader shares
+        out = {k: v for k, v in item.items() if k not in ("ratings_by", "notes_by")}
         for key in ("ratings", "notes"):
-            layer = _map(item.pop(f"{key}_by", None)).get(owner)
+            layer = _map(item.get(f"{key}_by")).get(owner)
             if layer:
-                item[key] = layer
+                out[key] = dict(layer)
+        items.append(out)
+    doc["evidence"] = items
 
 
 # What a new element's id starts with, per list (as the workbench gives them).
@@ -222,6 +227,44 @@ def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[st
         conflicts.append(Conflict(
             f"hypothesis {hid} (deleted on one side, rated on the other: {_some(list(places))})",
             o.get(hid, ABSENT), t.get(hid, ABSENT)))
+
+
+def _keep_columns(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> None:
+    """A hypothesis in the merge that one side does not have keeps its column as the other side
+    has it: one deleted on a side took its cells with it, and kept (changed or rated on the
+    other) it must not come back empty."""
+    sides = [(side, {h["id"] for h in _list(other, "hypotheses") if isinstance(h, Mapping)})
+             for side, other in ((theirs, ours), (ours, theirs))]
+    for side, other_has in sides:
+        hids = [h["id"] for h in doc["hypotheses"] if h["id"] not in other_has]
+        if not hids:
+            continue
+        for key in ("evidence", "indicators"):
+            keeping = _by_id(_list(side, key))
+            items = _list(doc, key)
+            for i, e in enumerate(items):
+                k = keeping.get(e["id"])
+                if k is not None:
+                    items[i] = _with_cells(e, k, hids)
+
+
+def _with_cells(item: Mapping[str, Any], source: Mapping[str, Any], hids: list[str]) -> dict[str, Any]:
+    """A copy of ``item`` (never changed: it may be a dict the reader shares between the
+    versions) given ``source``'s cells of the ``hids`` columns, in each map and layer."""
+    out = dict(item)
+    for field, depth in _CELL_MAPS.items():
+        maps = list(_map(source.get(field)).items()) if depth > 1 else [(None, source.get(field))]
+        for who, cells in maps:
+            column = {h: v for h, v in _map(cells).items() if h in hids}
+            if not column:
+                continue
+            if who is None:
+                out[field] = {**_map(out.get(field)), **column}
+            else:
+                layers = dict(_map(out.get(field)))
+                layers[who] = {**_map(layers.get(who)), **column}
+                out[field] = layers
+    return out
 
 
 def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],

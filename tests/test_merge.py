@@ -215,7 +215,7 @@ def test_a_hypothesis_deleted_on_one_side_and_rated_on_the_other_is_kept_as_a_co
     for ours, theirs in ((deleted, rated), (rated, deleted)):
         case, merged = merge_cases(base, ours, theirs)  # was: 'unknown hypothesis id', nothing merged
         assert [h.id for h in case.hypotheses] == ["H1", "H2", "H3"]
-        assert case.evidence[0].ratings_by == {"ben": {"H1": "I", "H3": "C"}}
+        assert case.evidence[0].ratings_by == {"ana": {"H3": "I"}, "ben": {"H1": "I", "H3": "C"}}
         [conflict] = merged.conflicts
         assert conflict.where == "hypothesis H3 (deleted on one side, rated on the other: evidence E1)"
         kept = "ours deleted, theirs" if ours is deleted else "ours"
@@ -300,3 +300,34 @@ def test_an_analyst_who_left_on_one_side_and_rated_on_the_other_stays() -> None:
             "case analysts (ben left on one side and rated on the other: kept)"]
     case, merged = merge_cases(base, left, base)  # left, and nothing rated elsewhere: gone
     assert case.analysts == ["ana"] and merged.conflicts == ()
+
+
+def test_a_hypothesis_kept_against_its_deletion_keeps_its_column() -> None:
+    votes = {"ana": {"H1": "C", "H3": "I"}, "ben": {"H3": "CC"}}
+    base = _rated("H1", "H3", **votes)
+    deleted = _rated("H1", ana={"H1": "C"})  # ana deleted H3 and with it every vote on it
+    retitled = base.model_copy(update={"hypotheses": [base.hypotheses[0], Hypothesis(id="H3", title="new")]})
+    for ours, theirs in ((deleted, retitled), (retitled, deleted)):
+        case, merged = merge_cases(base, ours, theirs)
+        assert [(h.id, h.title) for h in case.hypotheses] == [("H1", "title H1"), ("H3", "new")]
+        # was: H3 back with no vote on it, ana's and ben's silently gone
+        assert case.evidence[0].ratings_by == votes
+        assert [c.where for c in merged.conflicts] == ["hypothesis H3"]
+
+
+def test_what_the_merge_adds_back_leaves_the_inputs_and_their_shared_items_alone() -> None:
+    """The reader gives one dict to a line the versions share: the merge must not change it."""
+    for base, ours, theirs in (
+        (_rated("H1", "H3", ana={"H3": "I"}), _rated("H1", ana={}),
+         _rated("H1", "H3", ana={"H3": "I"}, ben={"H3": "C"})),  # a column kept
+        (_made_team(_solo({"H1": "C"}), "ana"), _solo({"H1": "C"}),
+         _made_team(_solo({"H1": "C"}, note="theirs"), "ana")),  # one analyst's again
+    ):
+        docs = [case_file_dict(c) for c in (base, ours, theirs)]
+        shared = docs[0]["evidence"][1] if len(docs[0]["evidence"]) > 1 else docs[0]["evidence"][0]
+        for doc in docs[1:]:  # the line ours and theirs share with base: one dict
+            doc["evidence"] = [shared if e["id"] == shared["id"] and e == shared else e
+                               for e in doc["evidence"]]
+        before = copy.deepcopy(docs)
+        merge_case_docs(*docs)
+        assert docs == before
