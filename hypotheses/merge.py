@@ -8,7 +8,9 @@ different values → a conflict that keeps OURS; added on one side → added;
 deleted on one side and unchanged on the other → deleted; deleted on one and
 changed on the other → a conflict that keeps the changed. Cells are keyed by
 analyst, so two analysts' votes never meet. Rating a hypothesis changes it: one
-deleted on one side and rated on the other is kept, a conflict. Two elements added
+deleted on one side and rated on the other is kept, a conflict; a hypothesis kept
+against its deletion keeps its column as the other side has it, and an analyst who
+left on one side and rated on the other stays. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
 THEIRS's gets the next free id, a conflict, so no vote lands on the other's item.
 
