@@ -121,3 +121,26 @@ def test_a_file_git_merged_without_the_driver_says_how_to_merge_it_again(
     git(env, b, "checkout", "-m", FILE)  # as it says: the driver merges both votes
     merged = parse_case_file((b / FILE).read_bytes())
     assert merged.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "II"}}
+
+
+def test_a_hypothesis_deleted_in_the_database_and_rated_in_the_file_comes_back_with_its_votes(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    where = tmp_path / "ana"
+    where.mkdir()
+    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    sync(weigh_here, where, "ana")
+    with open_db(where, "ana") as db:
+        db.set_rating("team", "E1", "H2", "I")
+    sync(weigh_here, where, "ana")
+    edit(where, {}, {"E2": {"H2": "CC"}}, "ben")  # ben's file, pulled
+    with open_db(where, "ana") as db:
+        db.delete_hypothesis("team", "H2")
+    said = sync(weigh_here, where, "ana", 1)  # was: exit 2, 'unknown hypothesis id', nothing synced
+    assert ("weigh: conflict: hypothesis H2 (deleted on one side, rated on the other: evidence E2): "
+            'ours deleted, theirs changed (title "Two") (theirs kept)') in said
+    assert ("weigh: 1 conflict, listed above with the value kept in both the database and the file "
+            "(the other is in the change log); change what you disagree with and sync again") in said
+    with open_db(where, "ana") as db:
+        case = db.case("team")
+    assert [h.id for h in case.hypotheses] == ["H1", "H2"]
+    assert [e.ratings_by for e in case.evidence[:2]] == [{"ana": {"H2": "I"}}, {"ben": {"H2": "CC"}}]

@@ -430,9 +430,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     if result.conflicts:
         count = len(result.conflicts)
-        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above: the database's "
-            f"value is kept in both (the file's is in the change log); change what you disagree "
-            f"with and sync again", file=sys.stderr)
+        # the kept value is the database's, or the change where the other side deleted
+        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, {'each ' if count > 1 else ''}"
+            "listed above with the value kept in both the database and the file (the other is in "
+            "the change log); change what you disagree with and sync again", file=sys.stderr)
         return 1
     return 0
 
