@@ -280,8 +280,9 @@ def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[s
     for analyst in dict.fromkeys([*_analysts(ours), *_analysts(theirs)]):
         if analyst in voters and analyst not in listed:
             listed.append(analyst)
-            conflicts.append(Conflict(f"case analysts ({analyst} left on one side and rated on the "
-                                      "other: kept)", _analysts(ours), _analysts(theirs)))
+            conflicts.append(Conflict(
+                f"case analysts {analyst} (left on one side, rated on the other)",
+                *(analyst if analyst in _analysts(side) else ABSENT for side in (ours, theirs))))
 
 
 def _some(places: list[str], shown: int = 3) -> str:

@@ -296,8 +296,10 @@ def test_an_analyst_who_left_on_one_side_and_rated_on_the_other_stays() -> None:
         case, merged = merge_cases(base, ours, theirs)  # was: exit 2, 'ben' not one of the analysts
         assert case.analysts == ["ana", "ben"]
         assert case.evidence[0].ratings_by == {"ana": {"H1": "C"}, "ben": {"H2": "C"}}
-        assert [c.where for c in merged.conflicts] == [
-            "case analysts (ben left on one side and rated on the other: kept)"]
+        assert [c.text() for c in merged.conflicts] == [
+            "case analysts ben (left on one side, rated on the other): "
+            + ('ours deleted, theirs "ben" (theirs kept)' if ours is left else
+               'ours "ben", theirs deleted (ours kept)')]
     case, merged = merge_cases(base, left, base)  # left, and nothing rated elsewhere: gone
     assert case.analysts == ["ana"] and merged.conflicts == ()
 
