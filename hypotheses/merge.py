@@ -331,10 +331,12 @@ def _cells(item: Mapping[str, Any]) -> dict[str, Any]:
 def _lifted(doc: Mapping[str, Any], owners: list[str],
             base_cells: dict[str, dict[str, Any]] | None) -> Mapping[str, Any]:
     """A one-analyst ``doc`` (``base_cells`` None) with its shared cells as each owner's layer;
-    a team ``doc`` with BASE's cells as the layer of each owner it does not list."""
+    a team ``doc`` with BASE's cells as the layer of each owner it does not list (those of
+    the hypotheses it still has: one it deleted took its cells with it)."""
     missing = [a for a in owners if a not in _analysts(doc)]
     if base_cells is not None and not missing:
         return doc
+    hids = {h.get("id") for h in _list(doc, "hypotheses") if isinstance(h, Mapping)}
     items = []
     for item in _list(doc, "evidence"):
         if isinstance(item, Mapping):
@@ -343,7 +345,9 @@ def _lifted(doc: Mapping[str, Any], owners: list[str],
                 item = _with_layers({k: v for k, v in item.items() if k not in ("ratings", "notes")},
                                     _cells(item), owners)
             elif isinstance(ident, str) and ident in base_cells:
-                item = _with_layers(dict(item), base_cells[ident], missing)
+                kept = {key: column for key, cells in base_cells[ident].items()
+                        if (column := {h: v for h, v in cells.items() if h in hids})}
+                item = _with_layers(dict(item), kept, missing)
         items.append(item)
     return {**doc, "evidence": items}
 

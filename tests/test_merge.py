@@ -333,3 +333,19 @@ def test_what_the_merge_adds_back_leaves_the_inputs_and_their_shared_items_alone
         before = copy.deepcopy(docs)
         merge_case_docs(*docs)
         assert docs == before
+
+
+def test_both_sides_made_a_team_case_and_deleted_a_hypothesis_its_votes_stay_deleted() -> None:
+    base = _solo({"H1": "C", "H2": "I"})
+    ana = _made_team(_solo({"H2": "N"}), "ana")  # ana deleted H2 with its cells, changed E1
+    ana = ana.model_copy(update={"hypotheses": ana.hypotheses[:1], "evidence": [
+        ev.model_copy(update={"ratings_by": {"ana": {"H1": "C"}}, "title": "changed"}) if ev.id == "E1"
+        else ev.model_copy(update={"ratings_by": {}}) for ev in ana.evidence]})
+    ben = _made_team(base, "ben")
+    ben = ben.model_copy(update={"hypotheses": ben.hypotheses[:1], "evidence": [ben.evidence[1].model_copy(
+        update={"ratings_by": {}})]})  # ben deleted H2 too, and E1
+    for ours, theirs in ((ana, ben), (ben, ana)):
+        case, merged = merge_cases(base, ours, theirs)  # was: 'ratings_by.ben: unknown hypothesis id'
+        assert [h.id for h in case.hypotheses] == ["H1"]
+        assert case.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "C"}}
+        assert [c.where for c in merged.conflicts] == ["evidence E1"]
