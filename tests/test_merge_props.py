@@ -1,5 +1,6 @@
-"""The merge of two analysts' random edits of one team case: always a valid case (never the
-'unknown hypothesis id' or 'not one of the case's analysts' of a dangling cell), and every
+"""The merge of two analysts' random edits of one case (a team's, or made one or undone):
+always a valid case (never the 'unknown hypothesis id' or 'not one of the case's analysts'
+of a dangling cell), and every
 vote one side changed and the other left is in it (under a new id if its item or
 hypothesis was renumbered, which a conflict says)."""
 
@@ -136,3 +137,61 @@ def test_random_edits_merge_to_a_valid_case_keeping_every_one_sided_vote(block: 
                         (eid, who, hid))
                     if one_sided and not renumbered(merge.conflicts, eid, hid):
                         assert now.get((eid, who, hid)) == code, (seed, eid, who, hid)
+
+
+def solo_start(rng: random.Random) -> Case:
+    hyps = [Hypothesis(id=f"H{i}", title=f"h{i}") for i in range(1, 4)]
+    items = [Evidence(id=f"E{i}", title=f"e{i}", ratings={h.id: rng.choice(RATINGS) for h in hyps
+                                                          if rng.random() < 0.5}) for i in range(1, 5)]
+    return Case(id="c", title="T", hypotheses=hyps, evidence=items,
+                indicators=[Indicator(id="M1", title="m", ratings={"H1": "C"})])
+
+
+def made_team(case: Case, who: str) -> Case:
+    """``weigh make-team`` as ``who``: the shared cells become their layer."""
+    items = [e.model_copy(update={"ratings": {}, "notes": {},
+                                  "ratings_by": {who: e.ratings} if e.ratings else {},
+                                  "notes_by": {who: e.notes} if e.notes else {}}) for e in case.evidence]
+    return case.model_copy(update={"analysts": [who], "evidence": items})
+
+
+def made_solo(case: Case) -> Case:
+    """A team case of one analyst made one analyst's again (make-team undone)."""
+    (who,) = case.analysts
+    items = [e.model_copy(update={"ratings": e.ratings_by.get(who, {}), "notes": e.notes_by.get(who, {}),
+                                  "ratings_by": {}, "notes_by": {}}) for e in case.evidence]
+    return case.model_copy(update={"analysts": [], "evidence": items})
+
+
+def solo_edited(case: Case, rng: random.Random) -> Case:
+    """A one-analyst case's edits: a shared rating, maybe its last hypothesis deleted."""
+    hid = rng.choice(case.hypotheses).id
+    case = _item(case, rng, ratings=lambda e: {**e.ratings, hid: rng.choice(RATINGS)})
+    if rng.random() < 0.3:
+        gone = case.hypotheses[-1].id
+        items = [e.model_copy(update={"ratings": {h: v for h, v in e.ratings.items() if h != gone},
+                                      "notes": {h: v for h, v in e.notes.items() if h != gone}})
+                 for e in case.evidence]
+        marks = [m.model_copy(update={"ratings": {h: v for h, v in m.ratings.items() if h != gone}})
+                 for m in case.indicators]
+        case = case.model_copy(update={"hypotheses": case.hypotheses[:-1], "evidence": items,
+                                       "indicators": marks})
+    return Case.model_validate(case.model_dump())
+
+
+@pytest.mark.parametrize("kind", ["one made it a team's", "both made it a team's", "one made it solo"])
+def test_random_edits_across_team_and_solo_merge_to_a_valid_case(kind: str) -> None:
+    for seed in range(SEEDS // 2):
+        rng = random.Random(seed)
+        base = solo_start(rng)
+        if kind == "one made it a team's":
+            ours = edited(made_team(base, "ana"), rng.choice(["ana", "ben"]), rng)
+            theirs = solo_edited(base, rng)
+        elif kind == "both made it a team's":
+            ours = edited(made_team(base, "ana"), "ana", rng)
+            theirs = edited(made_team(base, "ben"), "ben", rng)
+        else:
+            base = made_team(base, "ana")
+            ours, theirs = edited(base, rng.choice(["ana", "ben"]), rng), solo_edited(made_solo(base), rng)
+        for one, other in ((ours, theirs), (theirs, ours)):
+            merge_cases(base, one, other)  # raises on a dangling cell or analyst
