@@ -241,7 +241,8 @@ def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
         raise ImportFailed(f"{name}: {problem}")
     if doc["version"] > VERSION:
         raise ImportFailed(
-            f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION})"
+            f"{name}: version {doc['version']} is newer than this weigh reads ({VERSION}): a newer "
+            "weigh wrote it; update weigh to read it"
         )
     if doc["version"] < VERSION:
         _check_older(doc, name, doc["version"])

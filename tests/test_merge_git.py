@@ -210,3 +210,15 @@ def test_another_json_file_the_attribute_sends_is_merged_line_by_line_as_git_wou
             "(<<<<<<< ours … >>>>>>> theirs): fix it, then commit") in pulled.stderr
     text = (b / "settings.json").read_text()
     assert '<<<<<<< ours\n"a": 12,\n=======\n"a": 11,\n>>>>>>> theirs\n' in text
+
+
+def test_a_file_from_a_newer_weigh_is_refused_saying_to_update(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    text = dump_case_file(start_case())
+    for name in ("base", "ours"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "theirs").write_text(text.replace('"version": 3', '"version": 4', 1), encoding="utf-8")
+    done = weigh_here("merge", *(str(tmp_path / n) for n in ("base", "ours", "theirs")))
+    assert done.returncode == 2 and (tmp_path / "ours").read_text() == text
+    assert done.stderr.endswith(": version 4 is newer than this weigh reads (3): a newer weigh wrote "
+                                "it; update weigh to read it\n"), done.stderr
