@@ -12,7 +12,7 @@ deleted on one side and rated on the other is kept, a conflict; a hypothesis kep
 against its deletion keeps its column as the other side has it, and an analyst who
 left on one side and rated on the other stays. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
-THEIRS's gets the next free id, a conflict, so no vote lands on the other's item.
+OURS's (not yet shared) gets the next free id, a conflict, so no vote lands on the other's item.
 
 A side that made a one-analyst case a team case moved its shared cells into
 its first analyst's layer; the one-analyst documents are read the same way
@@ -78,7 +78,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     if joins is not None:
         ours = _as_team(ours, joins)
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
-        theirs = _apart(base, ours, theirs, conflicts)
+        ours = _apart(base, ours, theirs, conflicts)
     owner = _made_solo(base, ours, theirs)
     if owner is not None:
         sides = tuple(_analysts(d) or ABSENT for d in (ours, theirs))
@@ -148,24 +148,26 @@ _CELLS = ("ratings", "notes", "ratings_by", "notes_by")
 
 def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
            conflicts: list[Conflict]) -> Mapping[str, Any]:
-    """THEIRS with each element both sides added under one id as different elements (ids are
+    """OURS with each element both sides added under one id as different elements (ids are
     numbered per database, so two analysts' new items meet) given a fresh id: merged as one,
-    the votes on one would land on the other. Each is listed as a conflict."""
+    the votes on one would land on the other. OURS's, not yet shared (the database's in a
+    sync, the local branch's in git), so the id others may have already keeps its element.
+    Each is listed as a conflict."""
     renamed: dict[str, dict[str, str]] = {}
     for key in CASE_LISTS:
         b, o, t = _by_id(_list(base, key)), _by_id(_list(ours, key)), _by_id(_list(theirs, key))
         fresh: Iterator[str] | None = None
-        for ident, element in t.items():
-            if ident in b or ident not in o or _content(o[ident]) == _content(element):
+        for ident, element in o.items():
+            if ident in b or ident not in t or _content(t[ident]) == _content(element):
                 continue
             if fresh is None:  # after the highest number in use: each one taken once
                 fresh = _numbered(_PREFIX[key], next_id(_PREFIX[key], [*b, *o, *t]))
             new = next(fresh)
             renamed.setdefault(key, {})[ident] = new
             conflicts.append(Conflict(
-                f"{_LABEL[key]} {ident} (added on both sides as different ones: theirs is now {new})",
-                o[ident].get("title", ABSENT), element.get("title", ABSENT)))
-    return _renamed(theirs, renamed) if renamed else theirs
+                f"{_LABEL[key]} {ident} (added on both sides as different ones: ours is now {new})",
+                element.get("title", ABSENT), t[ident].get("title", ABSENT)))
+    return _renamed(ours, renamed) if renamed else ours
 
 
 def _numbered(prefix: str, first: str) -> Iterator[str]:

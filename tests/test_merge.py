@@ -240,16 +240,16 @@ def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
                                  ratings={"H3": "C"})]})
     case, merged = merge_cases(base, ana, ben)  # was: ben's votes on his memo landed on ana's tanks
     assert [(h.id, h.title) for h in case.hypotheses] == [
-        ("H1", "title H1"), ("H2", "title H2"), ("H3", "sabotage"), ("H4", "weather")]
+        ("H1", "title H1"), ("H2", "title H2"), ("H4", "sabotage"), ("H3", "weather")]
     assert [(e.id, e.title, e.ratings_by) for e in case.evidence] == [
-        ("E1", "e", {"ana": {"H1": "C"}, "ben": {"H4": "II"}}),
-        ("E2", "tanks", {"ana": {"H1": "CC"}}),
-        ("E3", "memo", {"ben": {"H1": "II", "H4": "C"}})]
-    assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E3", {"H4": "C"})]
+        ("E1", "e", {"ana": {"H1": "C"}, "ben": {"H3": "II"}}),
+        ("E3", "tanks", {"ana": {"H1": "CC"}}),
+        ("E2", "memo", {"ben": {"H1": "II", "H3": "C"}})]
+    assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E2", {"H3": "C"})]
     assert [c.text() for c in merged.conflicts] == [
-        'hypothesis H3 (added on both sides as different ones: theirs is now H4): '
+        'hypothesis H3 (added on both sides as different ones: ours is now H4): '
         'ours "sabotage", theirs "weather" (ours kept)',
-        'evidence E2 (added on both sides as different ones: theirs is now E3): '
+        'evidence E2 (added on both sides as different ones: ours is now E3): '
         'ours "tanks", theirs "memo" (ours kept)']
     # the same item added on both sides (its votes aside) is one item; with no base (a first
     # sync, or both sides added the file) every difference stays a conflict on one item
