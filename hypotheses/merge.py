@@ -143,7 +143,6 @@ def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
 # What a new element's id starts with, per list (as the workbench gives them).
 _PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
 _LABEL = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}
-_CELLS = ("ratings", "notes", "ratings_by", "notes_by")
 
 
 def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
@@ -180,7 +179,7 @@ def _numbered(prefix: str, first: str) -> Iterator[str]:
 
 def _content(element: Mapping[str, Any]) -> dict[str, Any]:
     """An element without its cells (whose votes may differ on one item)."""
-    return {k: v for k, v in element.items() if k not in _CELLS}
+    return {k: v for k, v in element.items() if k not in _CELL_MAPS}
 
 
 def _renamed(doc: Mapping[str, Any], renamed: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -403,7 +402,7 @@ def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],
                 conflicts: list[Conflict]) -> list[Any]:
     """Elements by id: OURS's order, then what THEIRS added in its order."""
     b, o, t = _by_id(base), _by_id(ours), _by_id(theirs)
-    label = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}[key]
+    label = _LABEL[key]
     out: list[Any] = []
     for ident in list(o) + [i for i in t if i not in o]:
         where = f"{label} {ident}"
