@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hypotheses.slug import next_id
+from hypotheses.slug import ID_PREFIX, next_id
 from hypotheses.vocabulary import CASE_LISTS
 
 ABSENT: Final = object()  # a field, cell or element a version does not have
@@ -140,8 +140,6 @@ def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
     doc["evidence"] = items
 
 
-# What a new element's id starts with, per list (as the workbench gives them).
-_PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
 _LABEL = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}
 
 
@@ -160,7 +158,7 @@ def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str
             if ident in b or ident not in t or _content(t[ident]) == _content(element):
                 continue
             if fresh is None:  # after the highest number in use: each one taken once
-                fresh = _numbered(_PREFIX[key], next_id(_PREFIX[key], [*b, *o, *t]))
+                fresh = _numbered(ID_PREFIX[key], next_id(ID_PREFIX[key], [*b, *o, *t]))
             new = next(fresh)
             renamed.setdefault(key, {})[ident] = new
             conflicts.append(Conflict(

@@ -32,6 +32,10 @@ def slug(text: str, limit: int = 64) -> str:
     return _NOT_ID.sub("-", folded).strip("-")[:limit].rstrip("-")
 
 
+#: What a new element's id starts with, per list of a case (``<prefix><n>``).
+ID_PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
+
+
 def next_id(prefix: str, taken: list[str]) -> str:
     """The next free ``<prefix><n>`` after the highest number in use."""
     highest = 0
