@@ -176,6 +176,17 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
+def _before_team(case: Case, owner: str | None, lens: str, hidden_from: str | None) -> Case:
+    """A one-analyst state of a case ``owner`` later made a team case, as the lens sees it: its
+    ratings became ``owner``'s votes, so under another analyst's lens, or to one the team
+    lens hides them from, the state had none."""
+    viewer = hidden_from if lens == TEAM else lens_layer(lens)
+    if owner is None or viewer is None or viewer == owner:
+        return case
+    return case.model_copy(update={"evidence": [e.model_copy(update={"ratings": {}, "notes": {}})
+                                                for e in case.evidence]})
+
+
 def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL, *,
                     limit: int | None = None, stop: Callable[[], bool] | None = None,
                     lens: str = TEAM, hidden_from: str | None = None) -> RankingHistory | None:
@@ -189,6 +200,7 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
     scorer = Scorer()
     lensed = LensView()
     steps: list[RankingStep] = []
+    owner: str | None = None  # who made the case a team case after the states still to come
     for state in rewind:
         if stop is not None and stop():
             return None
@@ -197,6 +209,8 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             if lens not in lens_names(past):
                 past = past.model_copy(update={"analysts": [*past.analysts, lens_layer(lens)]})
             past = lensed(past, lens, hidden_from)
+        else:
+            past = _before_team(past, owner, lens, hidden_from)
         a = scorer.analyse(past)
         hids = a.hypothesis_ids
         chosen = a.models[model]
@@ -212,6 +226,8 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             leaders={m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in MODELS},
             agree=a.agree,
         ))
+        if rec is not None and rec.op == "case.team":
+            owner = rec.analyst
     steps.reverse()
     for k in range(1, len(steps)):
         if steps[k].leaders[model] != steps[k - 1].leaders[model]:

@@ -336,3 +336,26 @@ async def test_how_the_ranking_moved_scores_the_lens_and_hides_what_it_hides(
         assert [r[4] for r in rows] == ["H1 = H2", "H1 > H2", "H1 > H2"]
         assert rows[1][3] == "rating E1 × H2: unrated → II (by ana)"
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_how_the_ranking_moved_before_the_team_hides_its_makers_ratings(
+        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.json"
+    with Store.open(path, analyst="ana") as store:
+        store.put_case(Case(id="c", title="Who",
+                            hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                            evidence=[Evidence(id="E1", title="a")]))
+        store.set_rating("c", "E1", "H2", "II")  # ana, alone: H1 leads
+        store.make_team("c")  # her ratings are her votes now
+    for who, seen in (("ben", ["H1 = H2"] * 3), ("ana", ["H1 = H2", "H1 > H2", "H1 > H2"])):
+        monkeypatch.setenv("WEIGH_ANALYST", who)
+        app = make_app(path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("h")
+            await workers_done(app)
+            await pilot.pause()
+            table = app.screen.query_one("#rh-table", DataTable)
+            # was, to ben: 'H1 > H2' after ana's rating, though her vote is hidden from him
+            assert [str(table.get_row_at(r)[4]) for r in range(table.row_count)] == seen, who
+            await pilot.press("escape", "ctrl+q")

@@ -95,7 +95,7 @@ class RankingHistoryScreen(Screen[None]):
         self.case_id = case_id
         self.model = model if model in MODELS else DEFAULT_MODEL
         self.lens = TEAM if view is None or view.state.lens is None else view.state.lens
-        self.hidden_from = None if view is None or view.state.reveal else view.me
+        self.hidden_from = None if view is None or not view.team or view.state.reveal else view.me
         self.hidden = (hidden_votes(view, view.case.evidence if view.case is not None else None)
                        if view is not None and view.team else None)
         self.leader_only = False
