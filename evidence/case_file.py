@@ -260,7 +260,7 @@ def checked(doc: dict[str, Any], name: str, case_id: str | None) -> None:
         told = str(doc["version"])  # a 4,000-digit version is not printed whole
         raise ImportFailed(
             f"{name}: version {told if len(told) <= 12 else told[:12] + '…'} is newer than this "
-            f"weigh reads ({VERSION})"
+            f"weigh reads ({VERSION}): a newer weigh wrote it; update weigh to read it"
         )
     if 1 <= doc["version"] < VERSION:  # below 1 is no version: the model words it
         _check_older(doc, name, doc["version"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from evidence.case_file import VERSION, case_file_dict, case_of, dump_case_file,
 from evidence.db_files import read_only
 from evidence.errors import ImportFailed
 from evidence.fsio import atomic_write
+from evidence.limits import read_import_file
 from evidence.merge_reader import MERGES_ONLY, MergeReader
 from hypotheses.merge import Merged, merge_case_docs
 
@@ -40,24 +42,55 @@ def doc_of(data: bytes, path: Path, role: str) -> dict[str, Any]:
 
 def merge_cases(base: Case | None, ours: Case, theirs: Case) -> tuple[Case, Merged]:
     """Three cases merged: the merged case (validated) and the merge with its conflicts."""
-    return merge_docs(*(case_file_dict(c) if c is not None else {} for c in (base, ours, theirs)))
+    return merge_docs(case_file_dict(base) if base is not None else {}, case_file_dict(ours),
+                      case_file_dict(theirs))
 
 
-def merge_docs(base: dict[str, Any], ours: dict[str, Any],
-               theirs: dict[str, Any]) -> tuple[Case, Merged]:
-    """Three validated case-file documents merged: the merged case (validated) and the merge."""
-    merged = _merged(base, ours, theirs)
+def merge_docs(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+               me: str | None = None) -> tuple[Case, Merged]:
+    """Three validated case-file documents merged: the merged case (validated) and the merge
+    (``me``: whose a one-analyst OURS is, see ``merge_case_docs``)."""
+    merged = _merged(base, ours, theirs, me)
     doc: dict[str, Any] = {**merged.doc, "version": VERSION}
     return case_of(validated(doc, MERGED, None), doc, MERGED), merged
 
 
-def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> Merged:
+def _merged(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+            me: str | None = None) -> Merged:
     """The merge of three documents of one case (different case ids are refused)."""
     ids = [doc["case"]["id"] for doc in (ours, theirs, base) if doc]
     if len(set(ids)) > 1:
         other = next(i for i in ids if i != ids[0])
         raise ImportFailed(f"not the same case: OURS is {ids[0]!r}, the other {other!r}")
-    return merge_case_docs(base, ours, theirs)
+    return merge_case_docs(base, ours, theirs, me)
+
+
+#: What every case file holds: one of the three without it may be another's JSON file.
+_FORMAT = b'"weigh-case"'
+LINE_LABELS = ("ours", "base", "theirs")
+
+
+def line_merged(base: Path, ours: Path, theirs: Path) -> int | None:
+    """Another JSON file an attribute such as ``*.json merge=weigh`` sent weigh (none of the
+    three names the case-file format): merged line by line as git would have
+    (``git merge-file``, its markers in OURS); how many conflicts it left. None: a case
+    file (or one that cannot be read here), merged by :func:`merge_files` or refused there."""
+    for path in (base, ours, theirs):
+        try:
+            if _FORMAT in read_import_file(path, only=MERGES_ONLY):
+                return None
+        except ImportFailed:
+            return None
+    labels = [arg for label in LINE_LABELS for arg in ("-L", label)]
+    try:
+        done = subprocess.run(["git", "merge-file", *labels, str(ours), str(base), str(theirs)],
+                              capture_output=True, check=False, timeout=600)
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is None or not 0 <= done.returncode < 128:
+        raise ImportFailed(f"OURS {ours}: not a weigh case file, and git could not merge it line "
+                           "by line ('git merge-file'); OURS left as it was")
+    return done.returncode
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
@@ -74,7 +107,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> Merged:
         if doc is not None:
             reader.case(doc, f"{role} {path}")
         docs.append(doc or {})
-    merged = _merged(*docs)
+    merged = _merged(docs[0], docs[1], docs[2])
     case = reader.case({**merged.doc, "version": VERSION}, MERGED)
     mode = stat.S_IMODE(os.stat(ours).st_mode)
     atomic_write(ours, dump_case_file(case, merged.doc["evidence"]).encode("utf-8"), mode=mode)

@@ -29,6 +29,7 @@ from evidence.operations import CannotUndo, CaseState, Operation, Record, fields
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
 from hypotheses.separation import top_note
+from hypotheses.team import TEAM, LensView, is_team, lens_layer, lens_names
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Hypothesis
@@ -179,20 +180,42 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
+def _before_team(case: Case, owner: str | None, lens: str, hidden_from: str | None) -> Case:
+    """A one-analyst state of a case ``owner`` later made a team case, as the lens sees it: its
+    ratings became ``owner``'s votes, so under another analyst's lens, or to one the team
+    lens hides them from, the state had none."""
+    viewer = hidden_from if lens == TEAM else lens_layer(lens)
+    if owner is None or viewer is None or viewer == owner:
+        return case
+    return case.model_copy(update={"evidence": [e.model_copy(update={"ratings": {}, "notes": {}})
+                                                for e in case.evidence]})
+
+
 def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL, *,
-                    limit: int | None = None,
-                    stop: Callable[[], bool] | None = None) -> RankingHistory | None:
+                    limit: int | None = None, stop: Callable[[], bool] | None = None,
+                    lens: str = TEAM, hidden_from: str | None = None) -> RankingHistory | None:
     """The ranking after each recorded change (the newest ``limit`` only, if given), oldest
     first, for the post-mortem; None if ``stop()`` said to give up. Consecutive states differ by a change or
-    two, so each is scored by patching the last (:class:`Scorer`), not from scratch."""
+    two, so each is scored by patching the last (:class:`Scorer`), not from scratch. A team
+    case's states are scored through ``lens`` (the cells ``hidden_from`` has not rated left
+    out of the team's, as the workbench does; an analyst not yet joined rated nothing)."""
     model = scoring_model(model).name
     rewind = Rewind(case, records, limit)
     scorer = Scorer()
+    lensed = LensView()
     steps: list[RankingStep] = []
+    owner: str | None = None  # who made the case a team case after the states still to come
     for state in rewind:
         if stop is not None and stop():
             return None
-        a = scorer.analyse(state.case)
+        past = state.case
+        if is_team(past):
+            if lens not in lens_names(past):
+                past = past.model_copy(update={"analysts": [*past.analysts, lens_layer(lens)]})
+            past = lensed(past, lens, hidden_from)
+        else:
+            past = _before_team(past, owner, lens, hidden_from)
+        a = scorer.analyse(past)
         hids = a.hypothesis_ids
         chosen = a.models[model]
         rec = state.record
@@ -208,6 +231,8 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             agree=a.agree,
             notes={m: top_note(a, m) for m in MODELS},
         ))
+        if rec is not None and rec.op == "case.team":
+            owner = rec.analyst
     steps.reverse()
     for k in range(1, len(steps)):
         if steps[k].leaders[model] != steps[k - 1].leaders[model]:

@@ -30,11 +30,22 @@ def not_json(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON: {_json_words(exc)}"
 
 
+#: The lines git writes into a file it merged line by line and could not.
+_GIT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+
+
 def _json_words(exc: json.JSONDecodeError) -> str:
     at = f"line {exc.lineno}, column {exc.colno}"
     text, msg = exc.doc, exc.msg
     if not text.strip():
         return "the file is empty"
+    line = text[exc.pos - exc.colno + 1:].partition("\n")[0]
+    marker = next((m for m in _GIT_MARKERS if line.startswith(m)), None)
+    if exc.colno == 1 and marker is not None:  # a case file merged by git without weigh's driver
+        return (f"line {exc.lineno} is a git conflict marker ({marker!r}): git merged the file line "
+                "by line, without weigh's merge driver; set it up in this clone (git config "
+                'merge.weigh.driver "weigh merge %O %A %B") and run \'git checkout -m\' on the file '
+                "to merge it again")
     if msg.startswith("Unterminated string"):  # strict JSON: only the end of the text stops one
         return f"it ends in the middle of a text value ({at})"
     if msg in _JSON_EXPECTED:

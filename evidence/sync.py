@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from evidence.analyst import NoAnalyst
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import doc_of, merge_docs
 from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
@@ -132,7 +133,7 @@ def _sync_locked(store: Store, file: SyncFile, case_id: str | None) -> SyncResul
     if ours is None and doc is None:
         raise ImportFailed(f"no case {case_id!r} in {store.path} and no file {path}")
     base = store.sync_base(case_id)
-    merged, conflicts, first = _merge(ours, doc, base, str(path))
+    merged, conflicts, first = _merge(ours, doc, base, str(path), _me(store))
     text = dump_case_file(merged)
     wrote = _write(path, text, store)  # the file first (see the module's doc)
     record = store.record_sync(case_id, ours, _sides(ours, merged, str(path), text, base),
@@ -140,8 +141,16 @@ def _sync_locked(store: Store, file: SyncFile, case_id: str | None) -> SyncResul
     return SyncResult(case_id, path, conflicts, record, wrote, first)
 
 
+def _me(store: Store) -> str | None:
+    """Whose the database's one-analyst ratings are (None: no login name says)."""
+    try:
+        return store.analyst
+    except NoAnalyst:
+        return None
+
+
 def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | None,
-           file: str) -> tuple[Case, tuple[Conflict, ...], str | None]:
+           file: str, me: str | None) -> tuple[Case, tuple[Conflict, ...], str | None]:
     if theirs is None:
         assert ours is not None
         return ours, (), FIRST_FILE
@@ -149,7 +158,7 @@ def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | No
         case, merged = merge_docs({}, theirs, theirs)
         return case, merged.conflicts, FIRST_CASE
     base_doc = _base_doc(base, file)
-    case, merged = merge_docs(base_doc, case_file_dict(ours), theirs)
+    case, merged = merge_docs(base_doc, case_file_dict(ours), theirs, me)
     return _file_order(case, theirs), merged.conflicts, FIRST_BOTH if not base_doc else None
 
 

@@ -7,7 +7,12 @@ changed on one side → that side; on both to the same value → it; to
 different values → a conflict that keeps OURS; added on one side → added;
 deleted on one side and unchanged on the other → deleted; deleted on one and
 changed on the other → a conflict that keeps the changed. Cells are keyed by
-analyst, so two analysts' votes never meet.
+analyst, so two analysts' votes never meet. Rating a hypothesis changes it: one
+deleted on one side and rated on the other is kept, a conflict; a hypothesis kept
+against its deletion keeps its column as the other side has it, and an analyst who
+left on one side and rated on the other stays. Two elements added
+under one id (each database numbers its own) that differ beyond their cells are two:
+OURS's (not yet shared) gets the next free id, a conflict, so no vote lands on the other's item.
 
 A side that made a one-analyst case a team case moved its shared cells into
 its first analyst's layer; the one-analyst documents are read the same way
@@ -18,10 +23,11 @@ lands in that layer, or is a listed conflict, never a shared cell in a team case
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hypotheses.slug import ID_PREFIX, next_id
 from hypotheses.vocabulary import CASE_LISTS
 
 ABSENT: Final = object()  # a field, cell or element a version does not have
@@ -71,17 +77,236 @@ def shown(value: Any) -> str:
 
 
 def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
-                    theirs: Mapping[str, Any]) -> Merged:
-    """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place)."""
-    base, ours, theirs = in_layers(base, ours, theirs)
+                    theirs: Mapping[str, Any], me: str | None = None) -> Merged:
+    """OURS and THEIRS merged against BASE (documents of one case; nothing is changed in place).
+
+    ``me``: the analyst whose one-analyst OURS is (a sync's database). With no BASE to show
+    whose they were, its cells are then that analyst's layer against a team case THEIRS.
+    """
     conflicts: list[Conflict] = []
+    joins = me if not base and not _analysts(ours) and _analysts(theirs) else None
+    if joins is not None:
+        ours = _as_team(ours, joins)
+    if base:  # no base (both sides added the file, a first sync): every difference a conflict
+        ours = _apart(base, ours, theirs, conflicts)
+    owner = _made_solo(base, ours, theirs)
+    if owner is not None:
+        sides = tuple(_analysts(d) or ABSENT for d in (ours, theirs))
+        ours, theirs = (_as_team(d, owner) for d in (ours, theirs))
+    base, ours, theirs = in_layers(base, ours, theirs)
     doc: dict[str, Any] = {"format": ours.get("format"),
                            "version": max(ours.get("version", 1), theirs.get("version", 1))}
     doc["case"] = _merge_case(base.get("case", {}), ours.get("case", {}), theirs.get("case", {}),
                               conflicts)
     for key in CASE_LISTS:
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
+    _keep_rated(doc, ours, theirs, conflicts)
+    _keep_columns(doc, ours, theirs)
+    _keep_voters(doc, ours, theirs, conflicts)
+    if joins is not None:  # the team was there first: ``me`` joins it
+        doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
+    if owner is not None:
+        _solo_again(doc, owner, sides, conflicts)
     return Merged(doc, tuple(conflicts))
+
+
+def _made_solo(base: Mapping[str, Any], ours: Mapping[str, Any],
+               theirs: Mapping[str, Any]) -> str | None:
+    """The analyst of a one-analyst team case (BASE) one side made a one-analyst case again
+    (``make_solo``, or make-team undone) while the other is still a team case; else None."""
+    owners = _analysts(base)
+    if len(owners) != 1 or bool(_analysts(ours)) == bool(_analysts(theirs)):
+        return None
+    return owners[0]
+
+
+def _as_team(doc: Mapping[str, Any], owner: str) -> Mapping[str, Any]:
+    """A one-analyst ``doc`` as the team case of ``owner`` it was (its cells their layer)."""
+    if _analysts(doc):
+        return doc
+    case = doc.get("case")
+    return {**_lifted(doc, [owner], None), "case": {**(case if isinstance(case, Mapping) else {}),
+                                                    "analysts": [owner]}}
+
+
+def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
+                conflicts: list[Conflict]) -> None:
+    """The merge of a side made a one-analyst case again: one again, its analyst's layer the
+    shared cells, unless others rated meanwhile (then it stays a team case: a conflict;
+    ``sides``: each side's analysts, ABSENT on the one made a one-analyst case)."""
+    if doc["case"].get("analysts") != [owner]:
+        conflicts.append(Conflict("case analysts (made a one-analyst case on one side while others "
+                                  "rated on the other: it stays a team case)", *sides))
+        return
+    del doc["case"]["analysts"]
+    items = []
+    for item in doc["evidence"]:  # copies: an item may be a dict the reader shares
+        out = {k: v for k, v in item.items() if k not in ("ratings_by", "notes_by")}
+        for key in ("ratings", "notes"):
+            layer = _map(item.get(f"{key}_by")).get(owner)
+            if layer:
+                out[key] = dict(layer)
+        items.append(out)
+    doc["evidence"] = items
+
+
+_LABEL = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}
+
+
+def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+           conflicts: list[Conflict]) -> Mapping[str, Any]:
+    """OURS with each element both sides added under one id as different elements (ids are
+    numbered per database, so two analysts' new items meet) given a fresh id: merged as one,
+    the votes on one would land on the other. OURS's, not yet shared (the database's in a
+    sync, the local branch's in git), so the id others may have already keeps its element.
+    Each is listed as a conflict."""
+    renamed: dict[str, dict[str, str]] = {}
+    for key in CASE_LISTS:
+        b, o, t = _by_id(_list(base, key)), _by_id(_list(ours, key)), _by_id(_list(theirs, key))
+        fresh: Iterator[str] | None = None
+        for ident, element in o.items():
+            if ident in b or ident not in t or _content(t[ident]) == _content(element):
+                continue
+            if fresh is None:  # after the highest number in use: each one taken once
+                fresh = _numbered(ID_PREFIX[key], next_id(ID_PREFIX[key], [*b, *o, *t]))
+            new = next(fresh)
+            renamed.setdefault(key, {})[ident] = new
+            conflicts.append(Conflict(
+                f"{_LABEL[key]} {ident} (added on both sides as different ones: ours is now {new})",
+                element.get("title", ABSENT), t[ident].get("title", ABSENT)))
+    return _renamed(ours, renamed) if renamed else ours
+
+
+def _numbered(prefix: str, first: str) -> Iterator[str]:
+    """``first`` (``<prefix><n>``), then each next number."""
+    n = int(first.removeprefix(prefix))
+    while True:
+        yield f"{prefix}{n}"
+        n += 1
+
+
+def _content(element: Mapping[str, Any]) -> dict[str, Any]:
+    """An element without its cells (whose votes may differ on one item)."""
+    return {k: v for k, v in element.items() if k not in _CELL_MAPS}
+
+
+def _renamed(doc: Mapping[str, Any], renamed: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``doc`` with ids renamed (list → old id → new), and every reference to them."""
+    hyp, ev, ind = (renamed.get(key, {}) for key in CASE_LISTS)
+
+    def keyed(cells: Any, depth: int) -> Any:
+        if not isinstance(cells, Mapping):
+            return cells
+        if depth > 1:
+            return {a: keyed(layer, depth - 1) for a, layer in cells.items()}
+        return {hyp.get(h, h): v for h, v in cells.items()}
+
+    def element(key: str, e: Any, ids: dict[str, str]) -> Any:
+        if not isinstance(e, Mapping):
+            return e
+        out = {k: keyed(v, _CELL_MAPS[k]) if k in _CELL_MAPS else v for k, v in e.items()}
+        if e.get("id") in ids:
+            out["id"] = ids[e["id"]]
+        if key == "indicators" and out.get("evidence_id") in ev:
+            out["evidence_id"] = ev[out["evidence_id"]]
+        return out
+
+    return {**doc, **{key: [element(key, e, ids) for e in _list(doc, key)]
+                      for key, ids in zip(CASE_LISTS, (hyp, ev, ind), strict=True)}}
+
+
+def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                conflicts: list[Conflict]) -> None:
+    """A hypothesis one side deleted while the other rated it (a vote, a note, an indicator's
+    rating) is kept, from the side that has it, as a conflict: a change beats a deletion."""
+    have = {h["id"] for h in doc["hypotheses"]}
+    rated: dict[str, dict[str, None]] = {}  # a missing hypothesis → where it is rated
+    for key in ("evidence", "indicators"):
+        for e in _list(doc, key):
+            for field, depth in _CELL_MAPS.items():
+                for hid in _cell_ids(e.get(field), depth) - have:
+                    rated.setdefault(hid, {})[f"{_LABEL[key]} {e['id']}"] = None
+    o, t = _by_id(_list(ours, "hypotheses")), _by_id(_list(theirs, "hypotheses"))
+    for hid, places in rated.items():
+        kept = o.get(hid, t.get(hid))
+        if kept is None:
+            continue
+        side = _list(ours if hid in o else theirs, "hypotheses")
+        before = [h.get("id") for h in side[:side.index(kept)]]
+        at = max((i + 1 for i, h in enumerate(doc["hypotheses"]) if h["id"] in before), default=0)
+        doc["hypotheses"].insert(at, kept)
+        conflicts.append(Conflict(
+            f"hypothesis {hid} (deleted on one side, rated on the other: {_some(list(places))})",
+            o.get(hid, ABSENT), t.get(hid, ABSENT)))
+
+
+def _keep_columns(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> None:
+    """A hypothesis in the merge that one side does not have keeps its column as the other side
+    has it: one deleted on a side took its cells with it, and kept (changed or rated on the
+    other) it must not come back empty."""
+    sides = [(side, {h["id"] for h in _list(other, "hypotheses") if isinstance(h, Mapping)})
+             for side, other in ((theirs, ours), (ours, theirs))]
+    for side, other_has in sides:
+        hids = [h["id"] for h in doc["hypotheses"] if h["id"] not in other_has]
+        if not hids:
+            continue
+        for key in ("evidence", "indicators"):
+            keeping = _by_id(_list(side, key))
+            items = _list(doc, key)
+            for i, e in enumerate(items):
+                k = keeping.get(e["id"])
+                if k is not None:
+                    items[i] = _with_cells(e, k, hids)
+
+
+def _with_cells(item: Mapping[str, Any], source: Mapping[str, Any], hids: list[str]) -> dict[str, Any]:
+    """A copy of ``item`` (never changed: it may be a dict the reader shares between the
+    versions) given ``source``'s cells of the ``hids`` columns, in each map and layer."""
+    out = dict(item)
+    for field, depth in _CELL_MAPS.items():
+        maps = list(_map(source.get(field)).items()) if depth > 1 else [(None, source.get(field))]
+        for who, cells in maps:
+            column = {h: v for h, v in _map(cells).items() if h in hids}
+            if not column:
+                continue
+            if who is None:
+                out[field] = {**_map(out.get(field)), **column}
+            else:
+                layers = dict(_map(out.get(field)))
+                layers[who] = {**_map(layers.get(who)), **column}
+                out[field] = layers
+    return out
+
+
+def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                 conflicts: list[Conflict]) -> None:
+    """An analyst one side dropped (their first vote undone) whose cells the other side changed
+    stays, a conflict: a change beats a deletion."""
+    listed = doc["case"].get("analysts")
+    if not isinstance(listed, list):
+        return
+    voters = {a for e in doc["evidence"] for key in ("ratings_by", "notes_by") for a in _map(e.get(key))}
+    for analyst in dict.fromkeys([*_analysts(ours), *_analysts(theirs)]):
+        if analyst in voters and analyst not in listed:
+            listed.append(analyst)
+            conflicts.append(Conflict(
+                f"case analysts {analyst} (left on one side, rated on the other)",
+                *(analyst if analyst in _analysts(side) else ABSENT for side in (ours, theirs))))
+
+
+def _some(places: list[str], shown: int = 3) -> str:
+    """The first few places, and how many more."""
+    more = len(places) - shown
+    return ", ".join(places[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def _cell_ids(cells: Any, depth: int) -> set[str]:
+    """The hypothesis ids a map of cells (or of analysts' maps) names."""
+    if not isinstance(cells, Mapping):
+        return set()
+    if depth > 1:
+        return set().union(*(_cell_ids(layer, depth - 1) for layer in cells.values()))
+    return set(cells)
 
 
 def in_layers(base: Mapping[str, Any], ours: Mapping[str, Any],
@@ -115,10 +340,12 @@ def _cells(item: Mapping[str, Any]) -> dict[str, Any]:
 def _lifted(doc: Mapping[str, Any], owners: list[str],
             base_cells: dict[str, dict[str, Any]] | None) -> Mapping[str, Any]:
     """A one-analyst ``doc`` (``base_cells`` None) with its shared cells as each owner's layer;
-    a team ``doc`` with BASE's cells as the layer of each owner it does not list."""
+    a team ``doc`` with BASE's cells as the layer of each owner it does not list (those of
+    the hypotheses it still has: one it deleted took its cells with it)."""
     missing = [a for a in owners if a not in _analysts(doc)]
     if base_cells is not None and not missing:
         return doc
+    hids = {h.get("id") for h in _list(doc, "hypotheses") if isinstance(h, Mapping)}
     items = []
     for item in _list(doc, "evidence"):
         if isinstance(item, Mapping):
@@ -127,7 +354,9 @@ def _lifted(doc: Mapping[str, Any], owners: list[str],
                 item = _with_layers({k: v for k, v in item.items() if k not in ("ratings", "notes")},
                                     _cells(item), owners)
             elif isinstance(ident, str) and ident in base_cells:
-                item = _with_layers(dict(item), base_cells[ident], missing)
+                kept = {key: column for key, cells in base_cells[ident].items()
+                        if (column := {h: v for h, v in cells.items() if h in hids})}
+                item = _with_layers(dict(item), kept, missing)
         items.append(item)
     return {**doc, "evidence": items}
 
@@ -181,7 +410,7 @@ def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],
                 conflicts: list[Conflict]) -> list[Any]:
     """Elements by id: OURS's order, then what THEIRS added in its order."""
     b, o, t = _by_id(base), _by_id(ours), _by_id(theirs)
-    label = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}[key]
+    label = _LABEL[key]
     out: list[Any] = []
     for ident in list(o) + [i for i in t if i not in o]:
         where = f"{label} {ident}"

@@ -41,3 +41,20 @@ def slug(text: str, limit: int = 64) -> str:
     """
     folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode("ascii")
     return _NOT_ID.sub("-", folded).strip("-")[:limit].rstrip("-")
+
+
+#: What a new element's id starts with, per list of a case (``<prefix><n>``).
+ID_PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
+
+
+def next_id(prefix: str, taken: list[str]) -> str:
+    """The next free ``<prefix><n>`` after the highest number in use."""
+    highest = 0
+    for item_id in taken:
+        m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", item_id)
+        if m:
+            highest = max(highest, int(m.group(1)))
+    n = highest + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"

@@ -137,7 +137,9 @@ def test_a_huge_version_is_not_printed_whole() -> None:
     doc["version"] = 10**400
     with pytest.raises(ImportFailed) as err:
         parse_case_file(json.dumps(doc).encode(), "new.json")
-    assert str(err.value) == "new.json: version 100000000000… is newer than this weigh reads (3)"
+    assert str(err.value) == (
+        "new.json: version 100000000000… is newer than this weigh reads (3): a newer weigh wrote it; "
+        "update weigh to read it")
 
 
 def test_case_id_override() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence import case_stream
 from evidence.case_file import (
@@ -17,7 +17,10 @@ from evidence.case_file import (
 )
 from evidence.case_merge import merge_cases
 from hypotheses.merge import ABSENT, merge_case_docs
-from hypotheses.models import Case, Evidence, Hypothesis
+from hypotheses.models import Case, Evidence, Hypothesis, Indicator
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
 
 
 def doc(**items: dict[str, Any]) -> dict[str, Any]:
@@ -214,3 +217,152 @@ def test_a_conflict_line_cuts_a_long_value_and_says_how_long() -> None:
     assert texts[1].endswith("characters of JSON) (ours kept)")
     assert merged.doc["case"]["description"] == "a" * 100_000
 
+
+def _rated(*hids: str, **votes: dict[str, Rating]) -> Case:
+    """A team case of ana and ben with hypotheses ``hids`` and item E1 holding ``votes``."""
+    return Case(id="c", title="T", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in hids],
+                evidence=[Evidence(id="E1", title="e", ratings_by={a: v for a, v in votes.items() if v})])
+
+
+def test_a_hypothesis_deleted_on_one_side_and_rated_on_the_other_is_kept_as_a_conflict() -> None:
+    base = _rated("H1", "H2", "H3", ana={"H3": "I"})
+    deleted = _rated("H1", "H2", ana={})  # ana deleted H3 (and her vote on it)
+    rated = _rated("H1", "H2", "H3", ana={"H3": "I"}, ben={"H1": "I", "H3": "C"})
+    for ours, theirs in ((deleted, rated), (rated, deleted)):
+        case, merged = merge_cases(base, ours, theirs)  # was: 'unknown hypothesis id', nothing merged
+        assert [h.id for h in case.hypotheses] == ["H1", "H2", "H3"]
+        assert case.evidence[0].ratings_by == {"ana": {"H3": "I"}, "ben": {"H1": "I", "H3": "C"}}
+        [conflict] = merged.conflicts
+        assert conflict.where == "hypothesis H3 (deleted on one side, rated on the other: evidence E1)"
+        kept = "ours deleted, theirs" if ours is deleted else "ours"
+        assert f'{kept} changed (title "title H3")' in conflict.text()
+    many = rated.model_copy(update={"evidence": [
+        Evidence(id=f"E{i}", title="e", ratings_by={"ben": {"H3": "C"}}) for i in range(1, 6)]})
+    [conflict] = merge_cases(base, deleted, many)[1].conflicts
+    assert conflict.where.endswith("rated on the other: evidence E1, evidence E2, evidence E3 and 2 more)")
+
+
+def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
+    base = _rated("H1", "H2", ana={"H1": "C"})
+    ana = base.model_copy(update={
+        "evidence": [*base.evidence, Evidence(id="E2", title="tanks", ratings_by={"ana": {"H1": "CC"}})],
+        "hypotheses": [*base.hypotheses, Hypothesis(id="H3", title="sabotage")]})
+    ben = base.model_copy(update={
+        "evidence": [base.evidence[0].model_copy(update={"ratings_by": {"ana": {"H1": "C"},
+                                                                        "ben": {"H3": "II"}}}),
+                     Evidence(id="E2", title="memo", ratings_by={"ben": {"H1": "II", "H3": "C"}})],
+        "hypotheses": [*base.hypotheses, Hypothesis(id="H3", title="weather")],
+        "indicators": [Indicator(id="M1", title="seen", status="observed", evidence_id="E2",
+                                 ratings={"H3": "C"})]})
+    case, merged = merge_cases(base, ana, ben)  # was: ben's votes on his memo landed on ana's tanks
+    assert [(h.id, h.title) for h in case.hypotheses] == [
+        ("H1", "title H1"), ("H2", "title H2"), ("H4", "sabotage"), ("H3", "weather")]
+    assert [(e.id, e.title, e.ratings_by) for e in case.evidence] == [
+        ("E1", "e", {"ana": {"H1": "C"}, "ben": {"H3": "II"}}),
+        ("E3", "tanks", {"ana": {"H1": "CC"}}),
+        ("E2", "memo", {"ben": {"H1": "II", "H3": "C"}})]
+    assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E2", {"H3": "C"})]
+    assert [c.text() for c in merged.conflicts] == [
+        'hypothesis H3 (added on both sides as different ones: ours is now H4): '
+        'ours "sabotage", theirs "weather" (ours kept)',
+        'evidence E2 (added on both sides as different ones: ours is now E3): '
+        'ours "tanks", theirs "memo" (ours kept)']
+    # the same item added on both sides (its votes aside) is one item; with no base (a first
+    # sync, or both sides added the file) every difference stays a conflict on one item
+    same = ana.model_copy(update={"evidence": [*base.evidence, Evidence(
+        id="E2", title="tanks", ratings_by={"ben": {"H1": "I"}})]})
+    case, merged = merge_cases(base, ana, same)
+    assert case.item("E2").ratings_by == {"ana": {"H1": "CC"}, "ben": {"H1": "I"}}
+    assert merged.conflicts == ()
+    case, merged = merge_cases(None, ana, ben)
+    assert [e.id for e in case.evidence] == ["E1", "E2"] and len(merged.conflicts) > 1
+
+
+def test_a_team_case_made_one_analysts_again_on_one_side_merges_with_the_others_votes() -> None:
+    base = _made_team(_solo({"H1": "C"}), "ana")
+    solo = _solo({"H1": "N"}, note="mine")  # ana undid make-team and changed her cell
+    joined = _made_team(_solo({"H1": "C"}), "ana", ben={"H2": "I"})  # ben joined meanwhile
+    for ours, theirs in ((solo, joined), (joined, solo)):
+        case, merged = merge_cases(base, ours, theirs)  # was: exit 2, a shared rating in a team case
+        assert case.analysts == ["ana", "ben"]
+        assert [(e.ratings_by, e.notes_by, e.ratings) for e in case.evidence] == [
+            ({"ana": {"H1": "N"}, "ben": {"H2": "I"}}, {"ana": {"H2": "mine"}}, {}),
+            ({"ana": {"H2": "N"}}, {}, {})]
+        [conflict] = merged.conflicts
+        assert conflict.where == ("case analysts (made a one-analyst case on one side while others "
+                                  "rated on the other: it stays a team case)")
+    # nobody else rated: the case is one analyst's again, her edits and the other side's merged
+    edited = _made_team(_solo({"H1": "II"}), "ana")
+    for ours, theirs in ((solo, edited), (edited, solo)):
+        case, merged = merge_cases(base, ours, theirs)
+        assert case.analysts == [] and case.evidence[0].ratings_by == {}
+        assert case.evidence[0].ratings == {"H1": "N" if ours is solo else "II"}
+        assert [c.where for c in merged.conflicts] == ["evidence E1 ratings_by ana H1"]
+    case, merged = merge_cases(base, solo, base)
+    assert (case.analysts, case.evidence[0].ratings, merged.conflicts) == ([], {"H1": "N"}, ())
+    [conflict] = merge_cases(base, solo, joined)[1].conflicts
+    assert conflict.text().endswith(': ours deleted, theirs ["ana", "ben"] (theirs kept)')
+
+
+def test_an_analyst_who_left_on_one_side_and_rated_on_the_other_stays() -> None:
+    base = _rated("H1", "H2", ana={"H1": "C"}, ben={"H1": "I"})
+    left = _rated("H1", "H2", ana={"H1": "C"}).model_copy(update={"analysts": ["ana"]})  # undone
+    rated = _rated("H1", "H2", ana={"H1": "C"}, ben={"H1": "I", "H2": "C"})  # ben, elsewhere
+    for ours, theirs in ((left, rated), (rated, left)):
+        case, merged = merge_cases(base, ours, theirs)  # was: exit 2, 'ben' not one of the analysts
+        assert case.analysts == ["ana", "ben"]
+        assert case.evidence[0].ratings_by == {"ana": {"H1": "C"}, "ben": {"H2": "C"}}
+        assert [c.text() for c in merged.conflicts] == [
+            "case analysts ben (left on one side, rated on the other): "
+            + ('ours deleted, theirs "ben" (theirs kept)' if ours is left else
+               'ours "ben", theirs deleted (ours kept)')]
+    case, merged = merge_cases(base, left, base)  # left, and nothing rated elsewhere: gone
+    assert case.analysts == ["ana"] and merged.conflicts == ()
+
+
+def test_a_hypothesis_kept_against_its_deletion_keeps_its_column() -> None:
+    votes = {"ana": {"H1": "C", "H3": "I"}, "ben": {"H3": "CC"}}
+    base = _rated("H1", "H3", **votes)
+    deleted = _rated("H1", ana={"H1": "C"})  # ana deleted H3 and with it every vote on it
+    retitled = base.model_copy(update={"hypotheses": [base.hypotheses[0], Hypothesis(id="H3", title="new")]})
+    for ours, theirs in ((deleted, retitled), (retitled, deleted)):
+        case, merged = merge_cases(base, ours, theirs)
+        assert [(h.id, h.title) for h in case.hypotheses] == [("H1", "title H1"), ("H3", "new")]
+        # was: H3 back with no vote on it, ana's and ben's silently gone
+        assert case.evidence[0].ratings_by == votes
+        assert [c.where for c in merged.conflicts] == ["hypothesis H3"]
+
+
+def test_what_the_merge_adds_back_leaves_the_inputs_and_their_shared_items_alone() -> None:
+    """The reader gives one dict to a line the versions share: the merge must not change it."""
+    for base, ours, theirs in (
+        (_rated("H1", "H3", ana={"H3": "I"}), _rated("H1", ana={}),
+         _rated("H1", "H3", ana={"H3": "I"}, ben={"H3": "C"})),  # a column kept
+        (_made_team(_solo({"H1": "C"}), "ana"), _solo({"H1": "C"}),
+         _made_team(_solo({"H1": "C"}, note="theirs"), "ana")),  # one analyst's again
+    ):
+        docs = [case_file_dict(c) for c in (base, ours, theirs)]
+        shared = docs[0]["evidence"][1] if len(docs[0]["evidence"]) > 1 else docs[0]["evidence"][0]
+        for doc in docs[1:]:  # the line ours and theirs share with base: one dict
+            doc["evidence"] = [shared if e["id"] == shared["id"] and e == shared else e
+                               for e in doc["evidence"]]
+        before = copy.deepcopy(docs)
+        merge_case_docs(*docs)
+        assert docs == before
+
+
+def test_both_sides_made_a_team_case_and_deleted_a_hypothesis_its_votes_stay_deleted() -> None:
+    base = _solo({"H1": "C", "H2": "I"})
+    ana = _made_team(_solo({"H2": "N"}), "ana")  # ana deleted H2 with its cells, changed E1
+    ana = ana.model_copy(update={"hypotheses": ana.hypotheses[:1], "evidence": [
+        ev.model_copy(update={"ratings_by": {"ana": {"H1": "C"}}, "title": "changed"}) if ev.id == "E1"
+        else ev.model_copy(update={"ratings_by": {}}) for ev in ana.evidence]})
+    ben = _made_team(base, "ben")
+    ben = ben.model_copy(update={"hypotheses": ben.hypotheses[:1], "evidence": [ben.evidence[1].model_copy(
+        update={"ratings_by": {}})]})  # ben deleted H2 too, and E1
+    for ours, theirs in ((ana, ben), (ben, ana)):
+        case, merged = merge_cases(base, ours, theirs)  # was: 'ratings_by.ben: unknown hypothesis id'
+        assert [h.id for h in case.hypotheses] == ["H1"]
+        assert case.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "C"}}
+        assert [c.where for c in merged.conflicts] == ["evidence E1"]

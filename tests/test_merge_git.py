@@ -202,3 +202,43 @@ def test_a_case_made_a_team_case_takes_a_shared_rating_changed_on_another_clone(
     final = parse_case_file((b / FILE).read_bytes())
     assert final.analysts == ["ana"]
     assert [e.ratings_by for e in final.evidence] == [{"ana": {"H1": "II", "H2": "N"}}, {"ana": {"H1": "I"}}]
+
+
+def test_another_json_file_the_attribute_sends_is_merged_line_by_line_as_git_would(
+        env: dict[str, str], tmp_path: Path) -> None:
+    a, b, _ = three_clones(env, tmp_path)  # '*.json merge=weigh', as the README says
+    (a / "settings.json").write_text('{\n"a": 1,\n"b": 2,\n"c": 3\n}\n')
+    git(env, a, "add", "settings.json")
+    commit_push(env, a, "settings")
+    git(env, b, "pull", "-q")
+    (a / "settings.json").write_text('{\n"a": 10,\n"b": 2,\n"c": 3\n}\n')
+    commit_push(env, a, "a is 10")
+    (b / "settings.json").write_text('{\n"a": 1,\n"b": 2,\n"c": 30\n}\n')
+    git(env, b, "commit", "-qam", "c is 30")
+    pulled = git(env, b, "pull", "-q", ok=False)  # was: refused ('not a weigh case file'), a 10 lost
+    assert pulled.returncode == 0, pulled.stderr
+    assert (b / "settings.json").read_text() == '{\n"a": 10,\n"b": 2,\n"c": 30\n}\n'
+    git(env, b, "push", "-q")
+    git(env, a, "pull", "-q")
+    (a / "settings.json").write_text('{\n"a": 11,\n"b": 2,\n"c": 30\n}\n')
+    commit_push(env, a, "a is 11")
+    (b / "settings.json").write_text('{\n"a": 12,\n"b": 2,\n"c": 30\n}\n')
+    git(env, b, "commit", "-qam", "a is 12")
+    pulled = git(env, b, "pull", "-q", ok=False)  # a real conflict: git's markers, as without weigh
+    assert pulled.returncode != 0
+    assert ("weigh: not a weigh case file: merged line by line as git would; 1 conflict marked in it "
+            "(<<<<<<< ours … >>>>>>> theirs): fix it, then commit") in pulled.stderr
+    text = (b / "settings.json").read_text()
+    assert '<<<<<<< ours\n"a": 12,\n=======\n"a": 11,\n>>>>>>> theirs\n' in text
+
+
+def test_a_file_from_a_newer_weigh_is_refused_saying_to_update(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    text = dump_case_file(start_case())
+    for name in ("base", "ours"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "theirs").write_text(text.replace('"version": 3', '"version": 4', 1), encoding="utf-8")
+    done = weigh_here("merge", *(str(tmp_path / n) for n in ("base", "ours", "theirs")))
+    assert done.returncode == 2 and (tmp_path / "ours").read_text() == text
+    assert done.stderr.endswith(": version 4 is newer than this weigh reads (3): a newer weigh wrote "
+                                "it; update weigh to read it\n"), done.stderr

@@ -201,3 +201,22 @@ def test_a_damaged_sync_base_is_no_base_never_a_traceback(synced: tuple[Store, P
     with Store.open(db, analyst="ana") as again:
         result = sync(again, path, "team")
     assert result.first == FIRST_BOTH and result.conflicts == ()
+
+
+def test_a_first_sync_of_ones_own_one_analyst_case_with_a_team_file_keeps_the_ratings_ones_own(
+        tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(dump_case_file(team_case()), encoding="utf-8")  # ana's team file
+    mine = team_case().model_copy(update={"analysts": [], "evidence": [
+        Evidence(id="E1", title="item 1", ratings={"H1": "II", "H2": "C"}),
+        Evidence(id="E2", title="item 2"), Evidence(id="E3", title="item 3")]})
+    with Store.open(tmp_path / "b.json", analyst="ben") as store:
+        store.put_case(mine)  # ben imported the case before it was a team's, and rated it
+        result = sync(store, path)
+        case = store.case("team")
+    # was: ben's ratings became ana's votes, his II over her C (a conflict) and he no analyst
+    assert result.first == FIRST_BOTH and result.conflicts == ()
+    assert case.analysts == ["ana", "ben"]  # ben joins ana's team
+    assert [e.ratings_by for e in case.evidence] == [
+        {"ben": {"H1": "II", "H2": "C"}, "ana": {"H1": "C"}}, {"ana": {"H1": "C"}}, {"ana": {"H1": "C"}}]
+    assert parse_case_file(path.read_bytes()).evidence == case.evidence

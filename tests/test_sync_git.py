@@ -3,14 +3,16 @@ at once and meet through sync, commit, pull (the merge driver) and push."""
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
 
-from evidence.case_file import dump_case_file
+from evidence.case_file import dump_case_file, parse_case_file
 from evidence.store import Store
 from tests.conftest import WeighRun, weigh_text
-from tests.test_merge_git import FILE, env, git, start_case, three_clones
+from tests.test_merge_git import FILE, commit_push, edit, env, git, start_case, three_clones
 
 __all__ = ["env"]  # the fixture, shared with the driver's tests
 
@@ -113,3 +115,49 @@ def test_a_sync_file_typed_as_a_folder_or_as_dash_is_refused(
         assert done.returncode == 2 and str(done.stderr).count("\n") == 1, done.stderr
         assert words in str(done.stderr), done.stderr
     assert not (tmp_path / "x.json").exists() and not (tmp_path / "-").exists()
+
+
+def test_a_file_git_merged_without_the_driver_says_how_to_merge_it_again(
+        env: dict[str, str], tmp_path: Path) -> None:
+    a, b, _ = three_clones(env, tmp_path)
+    git(env, b, "config", "--unset", "merge.weigh.driver")  # a hurried clone: not set up
+    edit(a, {}, {"E1": {"H1": "C"}}, "ana")
+    commit_push(env, a, "ana rates")
+    edit(b, {}, {"E1": {"H1": "II"}}, "ben")
+    git(env, b, "commit", "-qam", "ben rates")
+    assert git(env, b, "pull", "-q", ok=False).returncode != 0  # git's own line merge: markers
+    assert "<<<<<<< " in (b / FILE).read_text()
+    done = weigh_text(env, "--db", str(tmp_path / "b.db"), "--analyst", "ben", "sync", str(b / FILE))
+    # was: 'not valid JSON: unexpected character at line 10, column 1 (expected a value)'
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.endswith(
+        "not valid JSON: line 8 is a git conflict marker ('<<<<<<<'): git merged the file line by "
+        "line, without weigh's merge driver; set it up in this clone (git config merge.weigh.driver "
+        "\"weigh merge %O %A %B\") and run 'git checkout -m' on the file to merge it again\n"), done.stderr
+    git(env, b, "config", "merge.weigh.driver", f"{shlex.quote(sys.executable)} -m tui.cli merge %O %A %B")
+    git(env, b, "checkout", "-m", FILE)  # as it says: the driver merges both votes
+    merged = parse_case_file((b / FILE).read_bytes())
+    assert merged.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "II"}}
+
+
+def test_a_hypothesis_deleted_in_the_database_and_rated_in_the_file_comes_back_with_its_votes(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    where = tmp_path / "ana"
+    where.mkdir()
+    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    sync(weigh_here, where, "ana")
+    with open_db(where, "ana") as db:
+        db.set_rating("team", "E1", "H2", "I")
+    sync(weigh_here, where, "ana")
+    edit(where, {}, {"E2": {"H2": "CC"}}, "ben")  # ben's file, pulled
+    with open_db(where, "ana") as db:
+        db.delete_hypothesis("team", "H2")
+    said = sync(weigh_here, where, "ana", 1)  # was: exit 2, 'unknown hypothesis id', nothing synced
+    assert ("weigh: conflict: hypothesis H2 (deleted on one side, rated on the other: evidence E2): "
+            'ours deleted, theirs changed (title "Two") (theirs kept)') in said
+    assert ("weigh: 1 conflict, listed above with the value kept in both the database and the file "
+            "(the other is in the change log); change what you disagree with and sync again") in said
+    with open_db(where, "ana") as db:
+        case = db.case("team")
+    assert [h.id for h in case.hypotheses] == ["H1", "H2"]
+    assert [e.ratings_by for e in case.evidence[:2]] == [{"ana": {"H2": "I"}}, {"ben": {"H2": "CC"}}]

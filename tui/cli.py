@@ -411,13 +411,21 @@ def _lens(case: Case, lens: str, fmt: FileFormat) -> str:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Exit 1 with each conflict on stderr (OURS's value kept, as git expects of a driver)."""
-    from evidence.case_merge import merge_files
+    from evidence.case_merge import line_merged, merge_files
     from evidence.location import typed_folder_problem
 
     folder = typed_folder_problem(args.ours)  # written: a final '/' must not name the file beside
     if folder is not None:
         raise WeighError(f"OURS {folder}")
-    merged = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
+    files = Path(args.base), Path(args.ours), Path(args.theirs)
+    left = line_merged(*files)
+    if left is not None:
+        if left:
+            say(f"weigh: not a weigh case file: merged line by line as git would; {left} "
+                f"conflict{'s' if left > 1 else ''} marked in it (<<<<<<< ours … >>>>>>> theirs): "
+                f"fix {'them' if left > 1 else 'it'}, then commit", file=sys.stderr)
+        return 1 if left else 0
+    merged = merge_files(*files)
     for conflict in merged.conflicts:
         say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
     if merged.conflicts:
@@ -469,9 +477,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     if result.conflicts:
         count = len(result.conflicts)
-        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above: the database's "
-            f"value is kept in both (the file's is in the change log); change what you disagree "
-            f"with and sync again", file=sys.stderr)
+        # the kept value is the database's, or the change where the other side deleted
+        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, {'each ' if count > 1 else ''}"
+            "listed above with the value kept in both the database and the file (the other is in "
+            "the change log); change what you disagree with and sync again", file=sys.stderr)
         return 1
     return 0
 

@@ -12,7 +12,6 @@ opening another case and coming back loses neither. Nothing here touches a widge
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from evidence.errors import WeighError
 from evidence.seed import DEFAULT_CASE_ID
 from hypotheses.models import Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.scoring_models import MODELS
+from hypotheses.slug import ID_PREFIX, next_id
 from hypotheses.sorts import SORT_NAMES, sort_named
 from hypotheses.team import cell_cleared
 from tui.case_view import NOTHING, CaseView, Change, Focus, NoCase
@@ -34,19 +34,6 @@ if TYPE_CHECKING:
     from hypotheses.vocabulary import Rating
 
 UNDO_DEPTH = 100
-
-
-def next_id(prefix: str, taken: list[str]) -> str:
-    """The next free ``<prefix><n>`` after the highest number in use."""
-    highest = 0
-    for item_id in taken:
-        m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", item_id)
-        if m:
-            highest = max(highest, int(m.group(1)))
-    n = highest + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
 
 
 @dataclass(frozen=True)
@@ -348,15 +335,15 @@ class EditSession:
 
     def next_evidence_id(self) -> str:
         assert self.case is not None
-        return next_id("E", self._ids_taken([ev.id for ev in self.case.evidence]))
+        return next_id(ID_PREFIX["evidence"], self._ids_taken([ev.id for ev in self.case.evidence]))
 
     def next_indicator_id(self) -> str:
         assert self.case is not None
-        return next_id("M", self._ids_taken([ind.id for ind in self.case.indicators]))
+        return next_id(ID_PREFIX["indicators"], self._ids_taken([ind.id for ind in self.case.indicators]))
 
     def next_hypothesis_id(self) -> str:
         assert self.case is not None
-        return next_id("H", self._ids_taken([h.id for h in self.case.hypotheses]))
+        return next_id(ID_PREFIX["hypotheses"], self._ids_taken([h.id for h in self.case.hypotheses]))
 
 
 __all__ = ["Change", "EditSession", "NoCase", "Step", "next_id"]

@@ -45,7 +45,7 @@ def ranking_history(session: EditSession) -> Screen[Any] | str | None:
         return None
     from tui.screens.ranking_history import RankingHistoryScreen
 
-    return RankingHistoryScreen(session.store, session.case_id, session.view.state.model)
+    return RankingHistoryScreen(session.store, session.case_id, session.view.state.model, session.view)
 
 
 def analysts(session: EditSession) -> Screen[Any] | str | None:

@@ -15,6 +15,7 @@ from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, notices, screen_text, until
 from tests.tui.host import Host, shown, workers_done
+from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
@@ -516,3 +517,40 @@ async def test_a_case_deleted_in_the_list_comes_back_with_u_after_the_list_close
         await pilot.press("ctrl+q")
     with reopened(db) as after:
         assert after.case("nord-stream").question == "Who did it?"
+
+
+@pytest.mark.parametrize("exports", [False, True])
+async def test_a_served_workbench_syncs_only_with_a_file_in_its_exports_folder(
+        db: Path, tmp_path: Path, make_app, exports: bool) -> None:
+    """`weigh serve` starts workbenches with --no-exports or --exports DIR: the files are the
+    server's, and a sync writes its file as an export does."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    restrict_exports(ExportPlace(folder=folder) if exports else ExportPlace(off=True))
+    outside = tmp_path / "anywhere.json"
+    try:
+        app = make_app(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+o", "s")
+            await pilot.pause()
+            await paste(pilot, str(outside))
+            await pilot.press("ctrl+s")
+            await workers_done(app)
+            await pilot.pause()
+            # was: 'the file did not exist: written from the database's case'
+            said = shown(app, "#error-sync-path")
+            assert said == (f"this workbench writes exports only into {folder}: give a name there"
+                            if exports else "this served workbench writes no files on the server; "
+                            "start 'weigh serve --exports DIR' to allow exports into DIR")
+            if exports:
+                await pilot.press("end", "ctrl+u")
+                await paste(pilot, str(folder / "case.json"))
+                await pilot.press("ctrl+s")
+                await workers_done(app)
+                await pilot.pause()
+                assert "Synced case" in shown(app, "#sync-result")
+            await pilot.press("escape", "escape", "ctrl+q")
+    finally:
+        restrict_exports(ExportPlace())
+    assert not outside.exists() and (folder / "case.json").exists() == exports

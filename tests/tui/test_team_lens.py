@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widgets import DataTable
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
+from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.team import hidden_cells
 from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
+from tests.tui.host import workers_done
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -333,3 +336,87 @@ async def test_an_export_from_an_analysts_lens_reports_that_lens(
         await until(pilot, target.exists, "the report")
         assert "are ana's votes (lens ana)" in target.read_text()
         await pilot.press("ctrl+q")
+
+
+async def test_the_items_history_hides_the_votes_hidden_from_you(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_team(db_path)
+    with Store.open(db_path, analyst="ana") as store:
+        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "II")
+        store.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        pane = detail_text(screen)
+        assert "History" in pane
+        # was: 'rating E1 × H1: II → CC (by ana)' under 'hidden until you rate it'
+        assert "→ CC" not in pane and "→ II" not in pane
+        assert pane.count("rating E1 × H1 (by ana): hidden until you rate it") == 2
+        await pilot.press("v")  # asked: shown
+        assert "rating E1 × H1: II → CC (by ana)" in detail_text(screen)
+        await pilot.press("v")
+        assert "→ CC" not in detail_text(screen)
+        await pilot.press("n")  # rated: every vote on the cell is yours to see
+        pane = detail_text(screen)
+        assert "rating E1 × H1: II → CC (by ana)" in pane and "unrated → N (by ben)" in pane
+        await pilot.press("ctrl+q")
+
+
+async def test_how_the_ranking_moved_scores_the_lens_and_hides_what_it_hides(
+        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.json"
+    with Store.open(path, analyst="ana") as store:
+        store.put_case(Case(id="c", title="Who", analysts=["ana"],
+                            hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                            evidence=[Evidence(id="E1", title="a"), Evidence(id="E2", title="b")]))
+        store.set_rating("c", "E1", "H2", "II")  # ana: H1 leads
+    with Store.open(path, analyst="ben") as store:
+        store.set_rating("c", "E2", "H1", "I")  # ben: with ana's vote hidden from him, H2 leads
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await workers_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#rh-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        # was: every state 'H1 = H2' (the shared ratings a team case does not use), and
+        # ana's vote in words though the matrix hides it from ben
+        assert [r[4] for r in rows] == ["H1 = H2", "H1 = H2", "H2 > H1"]
+        assert rows[1][3].startswith("rating E1 × H2 (by ana): hidden until you rate it")
+        assert rows[2][3] == "rating E2 × H1: unrated → I (by ben)"
+        assert "II" not in flat_text(app)
+        await pilot.press("escape", "v", "h")  # asked to see every vote: shown and scored
+        await workers_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#rh-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        assert [r[4] for r in rows] == ["H1 = H2", "H1 > H2", "H1 > H2"]
+        assert rows[1][3] == "rating E1 × H2: unrated → II (by ana)"
+        await pilot.press("escape", "ctrl+q")
+
+
+async def test_how_the_ranking_moved_before_the_team_hides_its_makers_ratings(
+        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.json"
+    with Store.open(path, analyst="ana") as store:
+        store.put_case(Case(id="c", title="Who",
+                            hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                            evidence=[Evidence(id="E1", title="a")]))
+        store.set_rating("c", "E1", "H2", "II")  # ana, alone: H1 leads
+        store.make_team("c")  # her ratings are her votes now
+    for who, seen in (("ben", ["H1 = H2"] * 3), ("ana", ["H1 = H2", "H1 > H2", "H1 > H2"])):
+        monkeypatch.setenv("WEIGH_ANALYST", who)
+        app = make_app(path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("h")
+            await workers_done(app)
+            await pilot.pause()
+            table = app.screen.query_one("#rh-table", DataTable)
+            # was, to ben: 'H1 > H2' after ana's rating, though her vote is hidden from him
+            assert [str(table.get_row_at(r)[4]) for r in range(table.row_count)] == seen, who
+            await pilot.press("escape", "ctrl+q")

@@ -159,8 +159,8 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         self._reload(result.case_id)
         lines = [result.first, result.summary()]
         if result.conflicts:
-            lines.append(f"{len(result.conflicts)} conflict(s), below: yours kept in both, the "
-                         "file's values in the change log; u undoes the sync")
+            lines.append(f"{len(result.conflicts)} conflict(s), below, each with the value kept in "
+                         "both (the other in the change log); u undoes the sync")
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
         self.query_one(SyncReport).show([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else

@@ -14,6 +14,7 @@ scores at the highlighted step.
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -28,11 +29,13 @@ from textual.worker import get_current_worker
 from evidence.errors import WeighError
 from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
-from hypotheses.team import with_note
+from hypotheses.team import TEAM, with_note
 from hypotheses.visible import visible
+from tui.widgets.item_history import hidden_votes, masked
 
 if TYPE_CHECKING:
     from evidence.store import Store
+    from tui.case_view import CaseView
 
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
@@ -109,11 +112,18 @@ class RankingHistoryScreen(Screen[None]):
                 tooltip="Show only the changes after which the leader differs, or every change"),
     ]
 
-    def __init__(self, store: Store, case_id: str, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, store: Store, case_id: str, model: str = DEFAULT_MODEL,
+                 view: CaseView | None = None) -> None:
+        """``view``: a team case's workbench view, whose lens scores the past states and
+        whose hidden votes stay hidden (anchoring)."""
         super().__init__(id="ranking-history")
         self.store = store
         self.case_id = case_id
         self.model = model if model in MODELS else DEFAULT_MODEL
+        self.lens = TEAM if view is None or view.state.lens is None else view.state.lens
+        self.hidden_from = None if view is None or not view.team or view.state.reveal else view.me
+        self.hidden = (hidden_votes(view, view.case.evidence if view.case is not None else None)
+                       if view is not None and view.team else None)
         self.leader_only = False
         self.steps: list[RankingStep] = []
         self.replayed: RankingHistory | None = None
@@ -146,7 +156,13 @@ class RankingHistoryScreen(Screen[None]):
             self.app.call_from_thread(self.dismiss)
             return
         moved = ranking_history(case, records, self.model, limit=RANKING_STEPS,
-                                stop=lambda: worker.is_cancelled)
+                                stop=lambda: worker.is_cancelled, lens=self.lens,
+                                hidden_from=self.hidden_from)
+        if moved is not None and self.hidden is not None:
+            hidden = self.hidden
+            moved = dc_replace(moved, steps=[
+                dc_replace(s, change=masked(s.record)) if s.record is not None and hidden(s.record)
+                else s for s in moved.steps])
         if moved is not None:
             self.app.call_from_thread(self._show, moved, case.title)
 

@@ -1,11 +1,14 @@
 """Sync a case with a shared case file (``weigh sync`` from the case switcher).
 
 The file is read, merged and written in a thread; a refusal (a bad file, another
-case's file, a link or FIFO) is shown in the dialog, which stays open.
+case's file, a link or FIFO) is shown in the dialog, which stays open. A served
+workbench syncs only where its export dialog may write (``export_place``): the
+sync writes the file, and the files are the server's.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -14,7 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
+from evidence.errors import ImportFailed
 from evidence.sync import SyncResult, read_sync_file, sync_case
+from tui.export_place import export_place
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row
 from tui.widgets.one_line_input import OneLineInput
@@ -68,5 +73,11 @@ class SyncDialog(FileDialog[SyncResult]):
         if path is None:
             return
         store, case_id = self.store, self.case_id
-        self.start(f"Syncing with {path} …",
-                   lambda: sync_case(store, read_sync_file(path, store.files), case_id))
+
+        def sync() -> SyncResult:
+            problem = export_place().problem(Path(path))  # a served workbench: the server's files
+            if problem is not None:
+                raise ImportFailed(problem)
+            return sync_case(store, read_sync_file(path, store.files), case_id)
+
+        self.start(f"Syncing with {path} …", sync)

@@ -18,7 +18,7 @@ from hypotheses.scoring import weight
 from hypotheses.team import TEAM
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
-from tui.widgets.item_history import history_block
+from tui.widgets.item_history import hidden_votes, history_block
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.static_update import update_static
 
@@ -224,7 +224,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.show(describe_evidence(
             view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
             column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
-            ratings=not view.team or view.state.lens != TEAM), history_block(history, eid))
+            ratings=not view.team or view.state.lens != TEAM),
+            history_block(history, eid, hidden_votes(view, [ev]) if view.team else None))
 
     def _history(self, store: Store, case_id: str, eid: str) -> list[Operation] | str | int:
         """The item's changes; a damaged trail's reason; or, while a long trail is read in a

@@ -7,7 +7,7 @@ as ``Text``, never markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,12 +16,20 @@ from hypotheses.visible import visible
 
 if TYPE_CHECKING:
     from evidence.operations import Operation
+    from hypotheses.models import Evidence
+    from tui.case_view import CaseView
 
 SHOWN = 30  # the newest changes listed; older ones are counted
 
 
-def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN) -> Text:
-    """The 'History' block for item ``eid`` (pure, so it is tested without a screen)."""
+HIDDEN = "hidden until you rate it (v shows)"
+
+
+def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN,
+                      hidden: Callable[[Operation], bool] | None = None) -> Text:
+    """The 'History' block for item ``eid`` (pure, so it is tested without a screen); a
+    record ``hidden`` says is another's vote on a cell whose votes are hidden from you
+    (anchoring) is listed without its values."""
     # Here, not at import: its wording works on the journal's records, and the workbench's
     # shell draws before the store (in a worker) loads them.
     from evidence.history import change_text, evidence_history, when
@@ -37,7 +45,7 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     for rec in reversed(mine[-limit:]):
         out.append(when(rec).removesuffix(" UTC")[:16], style="dim")
         out.append("  ")
-        out.append(visible(change_text(rec)))
+        out.append(visible(masked(rec) if hidden is not None and hidden(rec) else change_text(rec)))
         out.append("\n")
     older = len(mine) - limit
     if older > 0:
@@ -46,7 +54,31 @@ def item_history_text(records: Sequence[Operation], eid: str, limit: int = SHOWN
     return out
 
 
-def history_block(records: Sequence[Operation] | str | int, eid: str | None) -> Text:
+def hidden_votes(view: CaseView, items: Iterable[Evidence] | None) -> Callable[[Operation], bool]:
+    """Whether a record is another's vote on a cell of ``items`` (as stored) whose votes are
+    hidden from you (anchoring): a history must not show what the matrix hides."""
+    from evidence.operations import Rate
+    from hypotheses.team import votes
+
+    stored = {ev.id: ev for ev in items or ()}
+
+    def hidden(rec: Operation) -> bool:
+        return (isinstance(rec, Rate) and rec.analyst != view.me and rec.id in stored
+                and view.hides(votes(stored[rec.id], rec.hyp)))
+    return hidden
+
+
+def masked(rec: Operation) -> str:
+    """A vote's record without its values: who rated which cell."""
+    from evidence.operations import Rate
+
+    who = f" (by {rec.analyst})" if rec.analyst else ""
+    cell = f" {rec.id} × {rec.hyp}" if isinstance(rec, Rate) else ""
+    return f"rating{cell}{who}: {HIDDEN}"
+
+
+def history_block(records: Sequence[Operation] | str | int, eid: str | None,
+                  hidden: Callable[[Operation], bool] | None = None) -> Text:
     """The detail pane's 'History' block for item ``eid`` (None: nothing selected, so
     nothing); a string is why the trail cannot be read, a number how many of its records
     are still being read."""
@@ -59,4 +91,4 @@ def history_block(records: Sequence[Operation] | str | int, eid: str | None) -> 
         text.append("\n")
         text.append(visible(records), style="red")
         return text
-    return item_history_text(records, eid) if eid is not None else Text()
+    return item_history_text(records, eid, hidden=hidden) if eid is not None else Text()
