@@ -103,12 +103,10 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
 
 
-async def test_reading_the_bundled_case_models_sort_as_of_detail_filter_small_terminal(
-        db_path, make_app):
-    """m, s and [ ], the detail pane, the filter line, then a small terminal, in one session:
-    each part but the last ends where it began (the first model, the date sort, all dates,
-    no filter), so the next starts from the screen a fresh session shows, the cursor aside
-    (each part that moves it puts it where it needs it first). The last part rates a cell."""
+async def test_reading_the_bundled_case_models_sort_as_of(db_path, make_app):
+    """m, s and [ ] in one session: each part ends where it began (the first model, the date
+    sort, all dates), so the next starts from the screen a fresh session shows, the cursor
+    aside (each part that moves it puts it where it needs it first)."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -116,8 +114,25 @@ async def test_reading_the_bundled_case_models_sort_as_of_detail_filter_small_te
         await sort_cycles_and_most_diagnostic_item_comes_first(pilot)
         assert "sort: date" in flat_text(app)
         await as_of_steps_back_to_15_march_and_forward_to_all(pilot)
+        await pilot.press("ctrl+q")
+
+
+async def test_reading_the_bundled_case_detail_and_filter(db_path, make_app):
+    """The detail pane, then the filter line. (Sessions of their own, not one with the parts
+    above and below: as one, the suite's slowest test ran last.)"""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
         await detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot)
         await filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot)
+        await pilot.press("ctrl+q")
+
+
+async def test_reading_the_bundled_case_on_a_small_terminal(db_path, make_app):
+    """A small terminal stays usable and resizes; the part rates a cell."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
         await small_terminal_stays_usable_and_resizes(pilot)
         await pilot.press("ctrl+q")
 
