@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import compress, pairwise
 from operator import is_not
 from typing import TYPE_CHECKING
@@ -32,7 +33,7 @@ from hypotheses.scoring import (
     posteriors,
 )
 from hypotheses.scoring_models import MODELS, scoring_model
-from hypotheses.separation import band_of, untold_of
+from hypotheses.separation import band_of, first_apart, untold_of
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence
@@ -303,9 +304,18 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
     undated = len(taking) - len(dated)
     hids = [h.id for h in case.hypotheses]
     rated_from = first_rated(case)
-    # the items taking part, undated first, then by date: those known at a date lead the list
+    # the items taking part, undated first, then by date: the first that tells a pair apart
+    # is the earliest, and the date it is known from holds for every later stop
     known_first = sorted((i for i, ev in enumerate(case.evidence) if not ev.excluded),
                          key=lambda i: known_date(case.evidence[i]) or date.min)
+    apart_from: dict[tuple[str, str, str], date] = {}  # (model, a, b) → from when told apart
+
+    def told_apart(model: str, a: str, b: str, day: date) -> bool:
+        key = (model, a, b)
+        if key not in apart_from:
+            i = first_apart(case.evidence, known_first, scoring_model(model), a, b)
+            apart_from[key] = date.max if i is None else known_date(case.evidence[i]) or date.min
+        return apart_from[key] <= day
 
     def unweighed(point: TimelinePoint, day: date) -> tuple[str, ...]:
         return tuple(h for h in point.leaders if (since := rated_from.get(h)) is None or since > day)
@@ -318,8 +328,7 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
         unrated: dict[str, tuple[str, ...]] = {m: unweighed(p, day) for m, p in points.items()}
         untold: dict[str, tuple[str, ...]] = {
             m: () if unrated[m] or len(bands[m]) >= 2 else
-            untold_of(case.evidence, known_first[:used], scoring_model(m), hids, p.scores.ranks,
-                      sorted(p.scores.top))
+            untold_of(hids, p.scores.ranks, sorted(p.scores.top), partial(told_apart, m, day=day))
             for m, p in points.items()}
         return StopLeaders(day, used, undated, bands, unrated, untold)
 

@@ -8,7 +8,7 @@ facts every screen and report builds its verdict from. Pure: no I/O.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -69,45 +69,50 @@ def untold_note(ids: Sequence[str]) -> str:
     return f"no item tells it from {', '.join(ids)}" if ids else ""
 
 
-def scored_apart(evidence: Sequence[Evidence], used: Iterable[int], sm: ScoringModel, a: str, b: str) -> bool:
-    """Whether some item ``evidence[i]`` (``i`` in ``used``) rated for both ``a`` and ``b``
-    (neither NA) scores them differently under ``sm`` (C and CC alike under the
-    inconsistency models), stopping at the first such item."""
+def first_apart(evidence: Sequence[Evidence], used: Iterable[int], sm: ScoringModel, a: str,
+                b: str) -> int | None:
+    """The first item ``evidence[i]`` (``i`` in ``used``, in that order) rated for both ``a``
+    and ``b`` (neither NA) that scores them differently under ``sm`` (C and CC alike under
+    the inconsistency models), or None: it stops there."""
     values = sm.values
     for i in used:
         ratings = evidence[i].ratings
         ca, cb = ratings.get(a), ratings.get(b)
         if ca != cb and ca in NUMERIC and cb in NUMERIC and values.get(ca, 0) != values.get(cb, 0):
-            return True
-    return False
+            return i
+    return None
 
 
-def untold_of(evidence: Sequence[Evidence], used: Sequence[int], sm: ScoringModel, hids: Sequence[str],
-              ranks: Sequence[int], top: Sequence[int]) -> tuple[str, ...]:
-    """The runners-up (the best rank below a lone leader) no item ``evidence[i]`` (``i`` in
-    ``used``) rated for both tells from the leader: its lead over them comes only from cells left unrated, so
-    the verdict names no leader. () unless ``top`` is one hypothesis."""
-    if len(top) != 1:
+def next_rank(ranks: Sequence[int]) -> int | None:
+    """The best rank below the leaders (rank 1), or None when every hypothesis leads."""
+    return min((r for r in ranks if r > 1), default=None)
+
+
+def untold_of(hids: Sequence[str], ranks: Sequence[int], top: Sequence[int],
+              apart: Callable[[str, str], bool]) -> tuple[str, ...]:
+    """The runners-up (the best rank below a lone leader) that ``apart(leader, runner_up)``
+    says no item rated for both tells from the leader: its lead over them comes only from
+    cells left unrated (or a prior), so the verdict names no leader. () unless ``top`` is
+    one hypothesis."""
+    nxt = next_rank(ranks)
+    if len(top) != 1 or nxt is None:
         return ()
-    (leader,) = top
-    below = [r for r in ranks if r > 1]
-    if not below:
-        return ()
-    nxt = min(below)
-    lead = hids[leader]
-    return tuple(hids[i] for i, r in enumerate(ranks)
-                 if r == nxt and not scored_apart(evidence, used, sm, lead, hids[i]))
+    lead = hids[top[0]]
+    return tuple(hids[i] for i, r in enumerate(ranks) if r == nxt and not apart(lead, hids[i]))
 
 
 def untold(analysis: Analysis, model: str) -> tuple[str, ...]:
-    """:func:`untold_of` over the items taking part, for a lone rated leader the band
-    does not join to others (else ())."""
+    """:func:`untold_of` over the items taking part, for a lone rated leader the band does
+    not join to others (else ()): a scan per runner-up that stops at the first item telling
+    it from the leader (the whole case only when none does)."""
     sm = scoring_model(model)
     ms = analysis.models[sm.name]
     top = sorted(ms.top)
     if len(top) != 1 or not analysis.coverage[top[0]].rated or len(band(analysis, sm.name)) >= 2:
         return ()
-    return untold_of(analysis.case.evidence, analysis.used, sm, analysis.hypothesis_ids, ms.ranks, top)
+    evidence, used = analysis.case.evidence, analysis.used
+    return untold_of(analysis.hypothesis_ids, ms.ranks, top,
+                     lambda a, b: first_apart(evidence, used, sm, a, b) is not None)
 
 
 @dataclass(frozen=True)
@@ -194,8 +199,7 @@ def contenders(analysis: Analysis, model: str) -> tuple[int, ...]:
     if len(inside) >= 2:
         return inside
     ms = analysis.models[scoring_model(model).name]
-    below = [r for r in ms.ranks if r > 1]
-    nxt = min(below) if below else None
+    nxt = next_rank(ms.ranks)
     return tuple(i for i, r in enumerate(ms.ranks) if r == 1 or r == nxt)
 
 

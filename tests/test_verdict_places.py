@@ -396,3 +396,17 @@ def test_a_verdict_that_the_left_out_items_would_overturn_says_so_in_the_report(
                                                 Evidence(id="E9", title="x", excluded=True,
                                                          ratings={"H1": "C", "H2": "I"})]})
     assert "left out (what-if" not in render_markdown(findings(same, today=TODAY))
+
+
+def test_the_timeline_says_no_verdict_while_no_item_tells_the_leader_from_the_next() -> None:
+    """1 Jan: E0 rates H1 C, E1 rates H2 I; no item rates both, so H1's lead over H2 is
+    cells left unrated: no verdict. 1 Feb: E2 rates H1 C and H2 II: led by H1. Both reports
+    say so (the HTML said 'led by H1 → led by H1', found by a reviewer)."""
+    case = _case(("E0", {"H1": "C"}, date(2020, 1, 1)), ("E1", {"H2": "I"}, date(2020, 1, 1)),
+                 ("E2", {"H1": "C", "H2": "II"}, date(2020, 2, 1)))
+    points = leaders_over_time(case)
+    assert [p.untold["weighted"] for p in points] == [("H2",), ()]
+    change = "no verdict: top score H1, but no item tells it from H2 → "
+    f = findings(case, "weighted", today=TODAY)
+    assert change + "led by H1" in render_markdown(f).replace("*", "")
+    assert change + "<b>led by H1</b>" in unescape(render_html(f))
