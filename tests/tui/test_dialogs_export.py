@@ -384,3 +384,19 @@ async def test_an_achz_export_lists_what_the_file_cannot_hold_as_the_cli_does(
     assert app.notes == [("\n".join(file_format("achz").loss_report(case)), "warning")]
     assert app.notes[0][0].startswith("Not kept in the .achz file (PARC has no place for it):\n")
     assert "\n  indicators (PARC has none): M1, M2, " in app.notes[0][0]
+
+
+async def test_a_path_with_a_nul_character_is_refused_and_the_dialog_still_answers(
+        case: Case, tmp_path: Path) -> None:
+    """A pasted NUL raised ValueError in the path's check: the dialog then ignored every
+    ctrl+s without a word (found by a reviewer)."""
+    app = Host(lambda: ExportDialog(case, "weighted", None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_path(pilot, f"{tmp_path}/a\x00b.md")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#error-path") == "the path holds a NUL character, which no file name can"
+        await type_path_again(pilot, str(tmp_path / "x.md"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [tmp_path / "x.md"]

@@ -116,11 +116,16 @@ class ExportDialog(FileDialog[Path]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def _check(self, typed: str) -> None:
         path = Path(typed)
+        problem: str | None
         try:
             problem = export_place().problem(path) or export_target_problem(typed, self.db, EXPORT_IN_APP)
             exists = problem is None and path.exists()
         except OSError as exc:  # the folder went away meanwhile, say: the write would fail too
             problem, exists = f"{path}: cannot be checked ({exc.strerror or exc})", False
+        except ValueError:  # a pasted NUL: no file name holds one
+            problem, exists = "the path holds a NUL character, which no file name can", False
+        except Exception as exc:  # a bug must not leave the dialog waiting for ever
+            problem, exists = f"the path could not be checked: {type(exc).__name__}: {exc}", False
         self.app.call_from_thread(self._checked, path, problem, exists)
 
     def _checked(self, path: Path, problem: str | None, exists: bool) -> None:
