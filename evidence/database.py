@@ -406,13 +406,17 @@ def _pread(fd: int, length: int, offset: int) -> bytes:
 
 def _count_fits(trail: bytes, count: int) -> bool:
     """Whether _meta's record count (outside the trail's checksum) fits the trail's bytes:
-    records are keyed "1" … "count" in order, so none at all is ``{}`` and the last key is the
-    count. A count that does not fit (damage) sends the open the slow way, which counts them;
+    records are keyed "1" … "count" in order, so none at all is ``{}``, the first key opens
+    the trail and each later one follows the record before it (``},"N":``), which a key
+    inside a record with a text value (an item's id in a deletion's ratings, say) never
+    does. A count that does not fit (damage) sends the open the slow way, which counts them;
     trusted, 0 hid the trail and the next write appended to it without a comma."""
     if count == 0 or count > len(trail):
         return count == 0 and trail == b"{}"
-    last = trail.rfind(b'{"1":' if count == 1 else b',"%d":' % count)
-    return last >= 0 and trail.find(b',"%d":' % (count + 1), last) < 0
+    if count == 1:
+        return trail.startswith(b'{"1":') and trail.find(b'},"2":') < 0
+    last = trail.rfind(b'},"%d":' % count)
+    return last >= 0 and trail.find(b'},"%d":' % (count + 1), last) < 0
 
 
 def lines(read_at: ReadAt, end: int) -> Iterator[tuple[bytes, bool]]:

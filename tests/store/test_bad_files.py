@@ -313,6 +313,19 @@ def test_a_damaged_record_count_is_not_trusted(tmp_path: Path, count: int, weigh
         assert len(store.history(CASE_ID)) == 4
 
 
+def test_a_record_count_is_checked_against_the_top_level_keys_only() -> None:
+    """A deletion's ratings keyed by item ids "8", "9" (a CSV's ids): the key search matched
+    them, refusing the true count 3 (every open the slow way) and accepting a damaged 9
+    (found by a reviewer)."""
+    from evidence.database import _count_fits
+
+    trail = (b'{"1":{"v":2,"op":"case.put"},"2":{"v":2,"op":"rate","r":{"8":"C","9":"I"}},'
+             b'"3":{"v":2,"op":"hyp.delete","r":{"1":"C","4":"I","9":"I"}}}')
+    assert [n for n in range(12) if _count_fits(trail, n)] == [3]
+    assert _count_fits(b"{}", 0) and not _count_fits(b"{}", 1)
+    assert _count_fits(b'{"1":{"v":2,"r":{"1":"C","2":"I"}}}', 1)
+
+
 def test_a_document_put_in_the_history_table_by_plain_tinydb_is_refused_at_open(tmp_path: Path) -> None:
     """Red team: the README says TinyDB(path) reads the file safely; inserting one document
     into its history table with it crashed the workbench at start."""
