@@ -181,8 +181,9 @@ def bar_chart(r: Report, model: str) -> Chart:
     zero_x = label_w if share else label_w + plot
     chart.line(zero_x, 0, zero_x, height)
     verdict = r.findings.verdicts[sm.name]
-    # a top score, no leader: on no rated item, or a lead only cells left unrated make
-    unweighed = {i for i in ms.top if not a.coverage[i].rated or verdict.untold}
+    # a top score, no leader, when the verdict names none for want of ratings: a top on no
+    # rated item (and any rated one tied with it), or a lead only cells left unrated make
+    unweighed = set(ms.top) if verdict.unweighed else set()
     for row, i in enumerate(ms.order):
         v, hyp, y = values[i], hyps[i], 4 + row * bar_h
         length = max(plot * abs(v) / span, MIN_BAR)
@@ -198,8 +199,8 @@ def bar_chart(r: Report, model: str) -> Chart:
     what = "posterior probability; the longest bar leads" if share else (
         "evidence against, from 0; the shortest bar leads")
     chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
-                  + ("; ◇ top score on no rated item: no leader" if unweighed and not verdict.untold else "")
-                  + (f"; ◇ top score, but {untold_note(verdict.untold)}: no leader" if verdict.untold else ""))
+                  + (f"; ◇ top score, but {untold_note(verdict.untold)}: no leader" if verdict.untold
+                     else "; ◇ top score on no rated item (or tied with one): no leader" if unweighed else ""))
     return chart
 
 

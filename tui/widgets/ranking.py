@@ -309,8 +309,8 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             hyp = a.case.hypotheses[i]
             filled = round(fractions[i] * self.bar_width)
             line = Text(no_wrap=True, overflow="ellipsis")
-            weighed = a.coverage[i].rated > 0 and not v.untold  # (only a lone leader has untold)
-            rank_style, bar_style = row_styles(ranks[i], weighed, hyp.id in inside)
+            # no rank-1 row is the leader's when the verdict names none for want of ratings
+            rank_style, bar_style = row_styles(ranks[i], not v.unweighed, hyp.id in inside)
             line.append(f"{ranks[i]:>2}", style=rank_style)
             # ≈: within one medium item of the best, so not separated from it
             line.append(BAND_MARK if hyp.id in inside else " ", style="bold #1a7f37")
