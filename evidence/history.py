@@ -234,7 +234,8 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
         if rec is not None and rec.op == "case.team":
             owner = rec.analyst
     steps.reverse()
-    for k in range(1, len(steps)):
-        if steps[k].leaders[model] != steps[k - 1].leaders[model]:
+    for k in range(1, len(steps)):  # what the verdict names: the top, and why it is no leader
+        now, was = steps[k], steps[k - 1]
+        if (now.leaders[model], now.notes[model]) != (was.leaders[model], was.notes[model]):
             steps[k] = replace(steps[k], leader_changed=True)
     return RankingHistory(steps, rewind.complete, rewind.note, rewind.skipped)

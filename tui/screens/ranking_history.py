@@ -173,8 +173,8 @@ class RankingHistoryScreen(Screen[None]):
         head.append("How the ranking moved: ", style="bold")
         head.append(visible(title))
         head.append(f"\nRanking by {scoring_model(self.model).label} after each of {len(steps) - 1} recorded "
-                    f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader "
-                    f"({sum(s.leader_changed for s in steps)} in all).")
+                    f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader, "
+                    f"or of why there is none ({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
             head.append(" ≠: the models disagree on the top score.")
         if self.app.size.width < SHORT_TOPS:
