@@ -261,7 +261,7 @@ def _team(t: TeamSection | None) -> list[str]:
     by = f.leaders_by_analyst
     out += [f"- {md(a)}: {md(with_note(ids, f.notes_by_analyst.get(a, '')))}" for a, ids in by.items()]
     out.append(f"- the team (consensus): {md(with_note(f.team_leaders, f.team_note))}")
-    out += ["", md(agree_text(f.team_leaders, f.team_note)) if f.analysts_agree
+    out += ["", md(agree_text(f.team_leaders, f.team_note, f.notes_by_analyst)) if f.analysts_agree
             else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
             else f"**The analysts disagree on the top score**: {md(t.leaders_line)}."]
     out += ["", "### Cells of largest disagreement", ""]

@@ -436,13 +436,19 @@ def with_note(ids: Sequence[str], note: str, joiner: str = ", ") -> str:
     return (joiner.join(ids) or "none") + (f" ({note})" if note else "")
 
 
-def agree_text(team_leaders: Sequence[str], team_note: str) -> str:
-    """'The analysts agree on the leader.' only when the team's verdict names one; else
+def agree_text(team_leaders: Sequence[str], team_note: str,
+               analyst_notes: Mapping[str, str] | None = None) -> str:
+    """'The analysts agree on the leader.' only when the team's verdict and each analyst's
+    name one (``analyst_notes``: analyst → why their top is no leader, '' when it is); else
     that they agree on a top score that is no leader, and why."""
-    if not team_note:
-        return "The analysts agree on the leader."
-    return (f"The analysts agree on the top score ({' = '.join(team_leaders) or 'none'}), "
-            f"but it names no leader ({team_note}).")
+    top = " = ".join(team_leaders) or "none"
+    if team_note:
+        return f"The analysts agree on the top score ({top}), but it names no leader ({team_note})."
+    unnamed = [f"{a} ({note})" for a, note in (analyst_notes or {}).items() if note]
+    if unnamed:
+        return (f"The analysts agree on the top score ({top}), but not every analyst's verdict "
+                f"names it the leader: {', '.join(unnamed)}.")
+    return "The analysts agree on the leader."
 
 
 def analysts_agree(by_analyst: Mapping[str, Sequence[str]], team_leaders: Sequence[str]) -> bool:

@@ -204,7 +204,7 @@ def test_analysts_agreeing_on_a_top_score_nobody_rated_are_not_said_to_agree_on_
                                 team=team_section(case, TEAM, "weighted")))
     assert sentence in html and "agree on the leader" not in html
     view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
-    assert view.startswith("analysts agree on the top score: H2, but it names no leader (on no rated item)")
+    assert view.startswith(sentence)
     assert "  team                              H2 (on no rated item)" in view
 
 
@@ -412,3 +412,25 @@ def test_the_timeline_says_no_verdict_while_no_item_tells_the_leader_from_the_ne
     f = findings(case, "weighted", today=TODAY)
     assert change + "led by H1" in render_markdown(f).replace("*", "")
     assert change + "<b>led by H1</b>" in unescape(render_html(f))
+
+
+def test_analysts_agreeing_on_a_top_that_one_analysts_verdict_does_not_name_say_so() -> None:
+    """E1: ana H1 C, ben H1 C and H2 I; E2: ana H2 I. Each lens and the team put H1 first,
+    but no item ana rated tells her H1 from H2: 'the analysts agree on the leader' was said
+    over 'ana  H1 (no item tells it from H2)' (found by a reviewer)."""
+    from hypotheses.scoring import analyse
+    from hypotheses.team import TEAM, lens_case
+    from tui.screens.analysts_view import leaders_text
+
+    case = Case(id="t", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id="E1", title="a", ratings_by={"ana": {"H1": "C"},
+                                                                   "ben": {"H1": "C", "H2": "I"}}),
+                          Evidence(id="E2", title="b", ratings_by={"ana": {"H2": "I"}})])
+    sentence = ("The analysts agree on the top score (H1), but not every analyst's verdict names it "
+                "the leader: ana (no item tells it from H2).")
+    text = render_markdown(findings(lens_case(case, TEAM), today=TODAY),
+                           team=team_section(case, TEAM, "weighted"))
+    assert sentence in text and "analysts agree on the leader" not in text
+    view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
+    assert view.startswith(sentence)

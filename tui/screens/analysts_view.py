@@ -17,7 +17,14 @@ from textual.widgets import Static
 
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.separation import top_note
-from hypotheses.team import analysts_agree, analysts_concur, consensus_apart_text, tops_by_analyst, with_note
+from hypotheses.team import (
+    agree_text,
+    analysts_agree,
+    analysts_concur,
+    consensus_apart_text,
+    tops_by_analyst,
+    with_note,
+)
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -32,10 +39,8 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     team_leaders, team_note = leader_ids(team, model), top_note(team, model)
     joined = " · ".join(f"{a} {' = '.join(ids) or 'none'}" for a, ids in by.items())
     out = Text()
-    if analysts_agree(by, team_leaders):
-        top = " = ".join(team_leaders) or "none"
-        out.append(f"analysts agree on the leader: {top}\n" if not team_note else
-                   f"analysts agree on the top score: {top}, but it names no leader ({team_note})\n",
+    if analysts_agree(by, team_leaders):  # the reports' words: one rule for who is named
+        out.append(agree_text(team_leaders, team_note, {a: note for a, (_, note) in tops.items()}) + "\n",
                    style="bold")
     elif analysts_concur(by):
         out.append(consensus_apart_text(by, team_leaders, team_note) + "\n", style="bold #b3261e")
