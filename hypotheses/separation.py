@@ -63,6 +63,25 @@ def top_note(analysis: Analysis, model: str) -> str:
     return untold_note(untold(analysis, sm.name))
 
 
+UNRATED = " on no rated item"  # the end of top_note's words for a top nobody rated
+
+
+def short_top(ids: Sequence[str], note: str) -> str:
+    """A top set and why it is no leader (:func:`top_note`) in the few words of a narrow
+    line: 'H1', '≈ H1, H2' (not separated: the ranking's mark), 'unrated top H2', 'top
+    H1, H3 (H3 unrated)', 'unweighed top H3' (no item tells it from the next)."""
+    names = ", ".join(ids)
+    if not note:
+        return names
+    if note == "not separated":
+        return f"≈ {names}"
+    if note == UNRATED.strip():
+        return f"unrated top {names}"
+    if note.endswith(UNRATED):
+        return f"top {names} ({note.removesuffix(UNRATED)} unrated)"
+    return f"unweighed top {names}"
+
+
 def untold_note(ids: Sequence[str]) -> str:
     """'no item tells it from H1, H2' ('' for none): a lone top's note when its lead over
     them comes only from cells left unrated."""

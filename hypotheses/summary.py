@@ -32,6 +32,7 @@ from hypotheses.separation import (
     band_of,
     leader_separations,
     separating_indicators,
+    short_top,
     top_note,
     untold,
     untold_note,
@@ -284,8 +285,7 @@ def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
     if not note:
         return f"leader {ids}"
     if short:
-        return (f"≈ {ids}" if note == "not separated" else f"unrated top {ids}" if "no rated item" in note
-                else f"unweighed top {ids}")
+        return short_top(top, note)
     return f"top score {ids} ({note})"
 
 

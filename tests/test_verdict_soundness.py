@@ -188,3 +188,16 @@ def test_no_verdict_names_every_leader_when_one_nobody_rated_shares_the_top() ->
                           "which no rated item bears on, tied with H1 — it has not won, it has not "
                           "been weighed.")
     assert v.brief == "No verdict: top score H3 rests on no rated item, tied with H1"
+
+
+def test_the_short_words_name_only_the_unrated_of_a_tied_top() -> None:
+    """E1 rates H1 C and H2 I; H3 never rated: H1 and H3 share the top. The narrow line said
+    'unrated top H1, H3', though H1 is rated (found by a reviewer)."""
+    from hypotheses.separation import short_top
+
+    a = analyse(_three({"H1": "C", "H2": "I"}))
+    assert top_note(a, "weighted") == "H3 on no rated item"
+    assert leader_words(a, "weighted", short=True) == "top H1, H3 (H3 unrated)"
+    assert short_top(("H2",), "on no rated item") == "unrated top H2"
+    assert short_top(("H1", "H2"), "not separated") == "≈ H1, H2"
+    assert short_top(("H1",), "") == "H1"

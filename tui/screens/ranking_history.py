@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from evidence.errors import WeighError
 from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
+from hypotheses.separation import short_top
 from hypotheses.team import TEAM, with_note
 from hypotheses.visible import visible
 from tui.widgets.item_history import hidden_votes, masked
@@ -87,11 +88,10 @@ def agreement(step: RankingStep) -> str:
 
 def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
     """The step's top under ``model`` as the verdict names it: 'H1', 'H1, H2 (not separated)',
-    'H2 (on no rated item)'; short where the screen is narrow ('≈ H1, H2', 'unrated H2')."""
+    'H2 (on no rated item)'; short where the screen is narrow (``separation.short_top``)."""
     ids, note = step.leaders[model], step.notes.get(model, "")
     if narrow and note:
-        word = "≈ " if note == "not separated" else "unrated " if "no rated item" in note else "unweighed "
-        return word + ", ".join(ids)
+        return short_top(ids, note)
     return with_note(ids, note)
 
 
