@@ -268,7 +268,7 @@ class Verdict:
         return len(self.band) < 2
 
 
-def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
+def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None) -> str:
     """The top of ``model``'s ranking named as the verdict names it, in a few words (the
     workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
     'top score H1, H2 (not separated)' for a band; 'top score H2 (on no rated item)' or
@@ -276,12 +276,12 @@ def leader_words(analysis: Analysis, model: str, short: bool = False) -> str:
     score H3 (no item tells it from H1)' for a lead that comes only from cells left
     unrated; '' with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the
     ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. It runs on
-    every key (see :func:`~hypotheses.separation.top_note`)."""
+    every key (see :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand)."""
     top = leader_ids(analysis, model)
     if not top:
         return ""
     ids = ", ".join(top)
-    note = top_note(analysis, model)
+    note = top_note(analysis, model) if note is None else note
     if not note:
         return f"leader {ids}"
     if short:
@@ -507,8 +507,9 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
         short += f"; the evidence alone {alone}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
-        for more, more_brief in (_firmness_warnings(analysis, sm.name, top[0]),
-                                 _runners_up_warnings(analysis, sm.name, top[0])):
+        # how firm a lead is says nothing where there is none (untold: no verdict)
+        firmness = ([], []) if untold_ids else _firmness_warnings(analysis, sm.name, top[0])
+        for more, more_brief in (firmness, _runners_up_warnings(analysis, sm.name, top[0])):
             warnings += more
             brief += more_brief
     if len(inside) >= 2 and not short.startswith(not_separated_text(inside)):

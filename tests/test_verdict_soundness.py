@@ -102,6 +102,8 @@ def test_a_lead_from_items_only_one_of_the_pair_was_rated_on_says_so() -> None:
     assert top_note(analyse(case), "weighted") == "no item tells it from H1"
     assert leader_words(analyse(case), "weighted") == "top score H2 (no item tells it from H1)"
     assert leader_words(analyse(case), "weighted", short=True) == "unweighed top H2"
+    # no lead, so nothing about how firm it is (E1 is a linchpin: 'the lead hangs on E1')
+    assert analyse(case).linchpins[0] and not [w for w in v.warnings if "lead hangs" in w]
 
 
 def test_a_lead_on_shared_items_carries_neither_warning() -> None:

@@ -18,6 +18,7 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from hypotheses.scoring_models import MODELS, scoring_model
+from hypotheses.separation import top_note
 from hypotheses.summary import leader_words
 
 if TYPE_CHECKING:
@@ -110,7 +111,8 @@ class Timeline(Widget):
             return
         state = view.state
         a = view.analysis
-        words = (leader_words(a, state.model), leader_words(a, state.model, short=True))
+        note = top_note(a, state.model)  # once: for a lone leader it may scan the items
+        words = (leader_words(a, state.model, note=note), leader_words(a, state.model, short=True, note=note))
         line = (state.stops, state.stop, words, state.model, view.analysis.undated_used)
         ask = view.series_ask()
         series = [] if ask is None else view.series_now(ask, self.WORKER_CELLS)
