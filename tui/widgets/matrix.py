@@ -185,6 +185,9 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         self._sort: Sort = DEFAULT_SORT  # the rows' order; its value (weight) has a column
         self._facts_drawn: dict[str, tuple[Evidence, RowFacts]] = {}  # facts of the rows drawn
         self._facts_for: tuple[Analysis | None, str] = (None, "")  # what _facts_drawn is true for
+        # the id column's width and the items it is for (a case's list changes on each edit
+        # of its items; a filter key or a resize redraws rows without one)
+        self._ids: tuple[list[Evidence] | None, int] = (None, ID_WIDTH)
 
     # ---------------------------------------------------------- the case view
 
@@ -208,7 +211,7 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         same = self._facts_for == (view.analysis, view.state.model)
         self._view = view
         self.rebuild(view.case.hypotheses, view.rows(), title_width, focus, self._row_facts,
-                     rows_unchanged=same, sort=view.state.sort, ids=id_width(view.case.evidence))
+                     rows_unchanged=same, sort=view.state.sort, ids=self._id_width(view.case.evidence))
 
     def _title_width(self) -> int:
         screen = self.screen
@@ -216,7 +219,12 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         return title_width(self.app.size.width, [column_width(h.id) for h in self.hypotheses_shown()],
                            narrow=screen.has_class("narrow"),
                            detail_flipped=screen.has_class("detail-flipped"),
-                           id_width=id_width(case.evidence) if case is not None else ID_WIDTH)
+                           id_width=self._id_width(case.evidence) if case is not None else ID_WIDTH)
+
+    def _id_width(self, evidence: list[Evidence]) -> int:
+        if self._ids[0] is not evidence:
+            self._ids = (evidence, id_width(evidence))
+        return self._ids[1]
 
     def hypotheses_shown(self) -> list[Hypothesis]:
         case = self.shown.session.case if self.shown is not None else None
