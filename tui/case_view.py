@@ -411,12 +411,6 @@ class CaseView:
         out.update(compress(n, map(ne, now.linchpins, before.linchpins)))
         return sorted(out)
 
-    def leaders(self) -> list[str]:
-        """Every hypothesis sharing rank 1 under the model on show."""
-        if self.analysis is None or not self.analysis.case.hypotheses:
-            return []
-        return leader_ids(self.analysis, self.state.model)
-
     def leader_series(self, model: str | None = None) -> list[float]:
         """The (first) leader's score at every as-of stop under ``model`` (default: the
         one on show), for the timeline."""

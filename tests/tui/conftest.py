@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from rich.cells import cell_len
@@ -16,7 +16,11 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from evidence.seed import default_case, open_store
+from hypotheses.scoring import leader_ids
 from tests.tui.host import RAISED
+
+if TYPE_CHECKING:
+    from tui.case_view import CaseView
 
 # Rich's SVG: a space in a run of text, each run, and the clip path naming a run's row.
 _SVG_SPACE = "&#160;"
@@ -225,3 +229,9 @@ def matrix_lines(app: App[object]) -> dict[str, str]:
         if head.startswith(" ") and first in ids:
             out[first] = head
     return out
+
+
+def shown_leaders(view: CaseView) -> list[str]:
+    """Every hypothesis sharing rank 1 under the model the view shows."""
+    assert view.analysis is not None
+    return leader_ids(view.analysis, view.state.model)

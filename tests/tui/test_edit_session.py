@@ -13,6 +13,7 @@ from evidence.errors import NotFound
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse, known_dates
+from tests.tui.conftest import shown_leaders
 from tui.case_view import NoCase
 from tui.edit_session import EditSession
 
@@ -168,7 +169,8 @@ def test_as_of_steps_and_leaders_name_every_tie(session: EditSession) -> None:
     # at the first date only E1 and the undated E4 count: H1 leads alone
     a = analyse(session.store.case("demo"), session.view.state.as_of)
     ranks = a.models["weighted"].ranks
-    assert session.view.leaders() == [h.id for h, r in zip(a.case.hypotheses, ranks, strict=True) if r == 1]
+    assert shown_leaders(session.view) == [h.id for h, r in zip(a.case.hypotheses, ranks, strict=True)
+                                           if r == 1]
 
 
 def test_a_tie_names_every_leader(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_a_tie_names_every_leader(tmp_path: Path) -> None:
         store.put_case(case)
         s = EditSession(store)
         s.open("demo")
-        assert s.view.leaders() == ["H1", "H2", "H3"]  # three tie on nothing
+        assert shown_leaders(s.view) == ["H1", "H2", "H3"]  # three tie on nothing
 
 
 def test_deleting_the_only_item_of_a_date_then_undo_brings_the_date_back(
@@ -284,7 +286,7 @@ def test_the_sparkline_series_follows_model_date_and_edits(session: EditSession)
     from hypotheses.scoring_models import MODELS
 
     def fresh_series() -> list[float]:
-        leaders = session.view.leaders()
+        leaders = shown_leaders(session.view)
         assert session.view.scored is not None
         state = session.view.state
         return Replay(state.model).series(session.view.scored, leaders[0], state.stops)

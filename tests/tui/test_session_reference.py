@@ -19,6 +19,7 @@ from tests.summary_reference import (
 )
 from tests.test_replay_reference import as_summary
 from tests.test_summary_reference import CASES
+from tests.tui.conftest import shown_leaders
 from tui.edit_session import EditSession
 
 
@@ -48,7 +49,7 @@ def check_every_stop(s: EditSession) -> None:
             assert facts.active == takes_part(ev, as_of), (ev.id, as_of)
             assert facts.later == (as_of is not None and known is not None and known > as_of), (ev.id, as_of)
         ref = reference_summary(case, s.view.state.model, None)
-        leader = s.view.leaders()[0]
+        leader = shown_leaders(s.view)[0]
         series = s.view.leader_series()
         assert len(series) == len(s.view.state.stops)
         for stop, value in zip(s.view.state.stops, series, strict=True):

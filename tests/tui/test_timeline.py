@@ -16,7 +16,7 @@ from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.replay import Replay
 from hypotheses.scoring_models import MODELS, scoring_model
 from hypotheses.summary import leader_words
-from tests.tui.conftest import screen_text, until
+from tests.tui.conftest import screen_text, shown_leaders, until
 from tui.case_view import CaseView, SeriesAsk
 from tui.screens.main import MainScreen
 from tui.widgets.timeline import Timeline, sparkline
@@ -68,7 +68,7 @@ def as_of_line(app: App[object]) -> str:
 
 def fresh_leader(view: CaseView) -> str:
     """The leader's words a replay from scratch gives for the view on show."""
-    leader = view.leaders()[0]
+    leader = shown_leaders(view)[0]
     state = view.state
     assert view.scored is not None
     series = Replay(state.model).series(view.scored, leader, state.stops)
