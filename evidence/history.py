@@ -32,7 +32,7 @@ from hypotheses.separation import top_note
 from hypotheses.team import TEAM, LensView, is_team, lens_layer, lens_names
 
 if TYPE_CHECKING:
-    from hypotheses.models import Case, Hypothesis
+    from hypotheses.models import Case, Evidence, Hypothesis
 
 __all__ = ["fields_changed"]
 
@@ -180,15 +180,28 @@ def ranking_line(case: Case, order: Sequence[int], ranks: Sequence[int]) -> str:
     return out or "no hypotheses"
 
 
-def _before_team(case: Case, owner: str | None, lens: str, hidden_from: str | None) -> Case:
+class _BeforeTeam:
     """A one-analyst state of a case ``owner`` later made a team case, as the lens sees it: its
     ratings became ``owner``'s votes, so under another analyst's lens, or to one the team
-    lens hides them from, the state had none."""
-    viewer = hidden_from if lens == TEAM else lens_layer(lens)
-    if owner is None or viewer is None or viewer == owner:
-        return case
-    return case.model_copy(update={"evidence": [e.model_copy(update={"ratings": {}, "notes": {}})
-                                                for e in case.evidence]})
+    lens hides them from, the state had none. Each item is blanked once: consecutive states
+    share their unchanged items, and so do the blanked ones, which keeps the scorer's
+    one-row patching (a copy per item per state cost 6× the history's time)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Evidence, Evidence]] = {}  # id(item) → (item, blanked)
+
+    def __call__(self, case: Case, owner: str | None, lens: str, hidden_from: str | None) -> Case:
+        viewer = hidden_from if lens == TEAM else lens_layer(lens)
+        if owner is None or viewer is None or viewer == owner:
+            return case
+        return case.model_copy(update={"evidence": [self._blank(e) for e in case.evidence]})
+
+    def _blank(self, item: Evidence) -> Evidence:
+        made = self._made.get(id(item))
+        if made is None or made[0] is not item:
+            made = (item, item.model_copy(update={"ratings": {}, "notes": {}}))
+            self._made[id(item)] = made
+        return made[1]
 
 
 def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAULT_MODEL, *,
@@ -203,6 +216,7 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
     rewind = Rewind(case, records, limit)
     scorer = Scorer()
     lensed = LensView()
+    before_team = _BeforeTeam()
     steps: list[RankingStep] = []
     owner: str | None = None  # who made the case a team case after the states still to come
     for state in rewind:
@@ -214,7 +228,7 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
                 past = past.model_copy(update={"analysts": [*past.analysts, lens_layer(lens)]})
             past = lensed(past, lens, hidden_from)
         else:
-            past = _before_team(past, owner, lens, hidden_from)
+            past = before_team(past, owner, lens, hidden_from)
         a = scorer.analyse(past)
         hids = a.hypothesis_ids
         chosen = a.models[model]
