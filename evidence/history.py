@@ -185,7 +185,7 @@ class _BeforeTeam:
     ratings became ``owner``'s votes, so under another analyst's lens, or to one the team
     lens hides them from, the state had none. Each item is blanked once: consecutive states
     share their unchanged items, and so do the blanked ones, which keeps the scorer's
-    one-row patching (a copy per item per state cost 6× the history's time)."""
+    one-row patching, which a fresh copy of every item at every state defeated."""
 
     def __init__(self) -> None:
         self._made: dict[int, tuple[Evidence, Evidence]] = {}  # id(item) → (item, blanked)
