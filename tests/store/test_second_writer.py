@@ -26,6 +26,7 @@ from .edits import CASE_ID, base_case
 
 if TYPE_CHECKING:
     from tests.conftest import WeighRun
+    from tui.app import WeighApp
 
 
 @pytest.fixture
@@ -158,16 +159,22 @@ def test_existing_journal_and_lock_are_tightened_to_0600(db: Path) -> None:
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 
-async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.tui.conftest import notices, opened
+def workbench_on_a_new_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, WeighApp]:
+    """A database holding the base case, and the workbench (not yet run) on it."""
     from tui.app import WeighApp
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     db = tmp_path / "weigh.json"
     with Store.open(db) as store:
         store.put_case(base_case())
-    app = WeighApp(db, state_file=tmp_path / "state.json")
+    return db, WeighApp(db, state_file=tmp_path / "state.json")
+
+
+async def test_a_running_workbench_refuses_a_rating_after_the_lock_is_stolen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tui.conftest import notices, opened
+
+    db, app = workbench_on_a_new_database(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await opened(pilot)
         eid, hid = app.screen.matrix.current()  # type: ignore[attr-defined]
@@ -231,13 +238,8 @@ async def test_a_running_workbench_says_its_database_file_was_deleted(
     words, and names where the edits so far are kept (found by a tester: it said "it cannot
     be checked (No such file or directory)", the system's words, in a second pair of brackets)."""
     from tests.tui.conftest import notices, opened
-    from tui.app import WeighApp
 
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-    db = tmp_path / "weigh.json"
-    with Store.open(db) as store:
-        store.put_case(base_case())
-    app = WeighApp(db, state_file=tmp_path / "state.json")
+    db, app = workbench_on_a_new_database(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await opened(pilot)
         await pilot.press("c")
