@@ -21,6 +21,7 @@ from evidence.errors import Conflict
 from evidence.formats import FileFormat, Incoming, detect_format
 from evidence.limits import ImportFile
 from evidence.location import home_expanded
+from evidence.operations import CasePut
 from hypotheses.models import Case
 from hypotheses.team import renamed_lenses
 
@@ -37,6 +38,7 @@ class ImportResult(BaseModel):
     replaced: bool
     report: list[str]
     unchanged: bool = False  # the database already held this very case
+    record: CasePut | None = None  # the edit that wrote it (a replacement's undoes it)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ def store_import(store: Store, parsed: ParsedImport, *, replace: bool = False) -
         return result.model_copy(update={"unchanged": True, "replaced": False})
     if before is not None and not replace:
         raise CaseExists(case.id, _changes(before, case))
-    store.put_case(case, replace=before is not None)
-    return result
+    record = store.put_case(case, replace=before is not None)
+    return result.model_copy(update={"record": record})
 
 
 class CaseExists(Conflict):

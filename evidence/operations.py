@@ -437,6 +437,14 @@ class CasePut(Record):
         if before is not None:  # replaced (an import, a CSV updating it in place): the database's
             st.synced = before.synced  # change; the file as last synced, the next sync's base, is as it was
 
+    def inverse(self) -> Record:
+        """A replacement steps back to the case it replaced (and forward again); a case
+        written where there was none has nothing to step back to here (deleting a case is
+        the case list's own, undoable there)."""
+        if self.doc is None or self.old is None:
+            return super().inverse()
+        return self.model_copy(update={"doc": self.old, "old": self.doc})
+
     def describe(self) -> str:
         what = f"case {self.case} written whole (created, imported or replaced)"
         if self.evidence is not None:

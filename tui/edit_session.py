@@ -112,7 +112,8 @@ class EditSession:
         self._left[(case.id, case.info.created)] = case
 
     def adopt(self, records: list[Record]) -> None:
-        """Edits of the open case made elsewhere (a sync in the case switcher): undoable here."""
+        """Edits of the open case made elsewhere (a sync or a replacing import in the case
+        switcher): undoable here."""
         for record in records:
             self._did(record, (None, None))
 

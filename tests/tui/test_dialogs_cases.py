@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList
 
 from evidence.case_file import dump_case_file
+from evidence.importing import ImportResult
 from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -285,7 +286,7 @@ async def test_import_with_replace(store: Store, db: Path, tmp_path: Path) -> No
         await pilot.press("ctrl+s")
         await workers_done(app)
         await pilot.pause()
-    assert app.results == ["nord-stream"]
+    assert [r.case_id for r in app.results if isinstance(r, ImportResult)] == ["nord-stream"]
     assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
 
 
@@ -331,7 +332,7 @@ async def test_an_import_onto_a_case_that_exists_points_to_the_dialogs_own_contr
         await pilot.press("tab", "tab", "space", "ctrl+s")  # what it says: tick the option
         await workers_done(app)
         await pilot.pause()
-    assert app.results == ["nord-stream"]
+    assert [r.case_id for r in app.results if isinstance(r, ImportResult)] == ["nord-stream"]
     assert store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
 
 
@@ -554,3 +555,41 @@ async def test_a_served_workbench_syncs_only_with_a_file_in_its_exports_folder(
     finally:
         restrict_exports(ExportPlace())
     assert not outside.exists() and (folder / "case.json").exists() == exports
+
+
+async def test_u_in_the_workbench_undoes_an_import_that_replaced_the_open_case(
+        db: Path, tmp_path: Path, make_app) -> None:
+    """Tester: ticking Replace in the import dialog threw the open case away with no way back
+    but the audit trail. u now steps back to it, and shift+u imports it again."""
+    with Store.open(db) as store:
+        before = store.case("nord-stream")
+    taken = case_file(tmp_path, "nord-stream")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app.screen
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, CaseSwitcher), "the case list")
+        await pilot.press("i")
+        await pilot.pause()
+        await paste(pilot, str(taken))
+        await pilot.press("tab", "tab", "space", "ctrl+s")  # Replace ticked
+        await workers_done(app)
+        await until(pilot, lambda: app.screen is main and main.case_id == "nord-stream", "the import shown")
+        assert main.session.case is not None and main.session.case.title == "Kerch bridge [red]strike[/]"
+        assert "Case nord-stream was replaced by the imported file: u brings the old one back" in notices(app)
+        await pilot.press("u")
+        await pilot.pause()
+        back = main.store.case("nord-stream")
+        assert (back.title, back.question, back.hypotheses, back.evidence) == (
+            before.title, before.question, before.hypotheses, before.evidence)
+        assert "Undid case nord-stream written whole" in notices(app)
+        assert ODD_TITLE.split("[")[0].strip() in flat_text(app)
+        await pilot.press("U")  # redo: the imported case again
+        await pilot.pause()
+        assert main.store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
+        assert "Redid case nord-stream written whole" in notices(app)
+        await pilot.press("ctrl+q")
+    with reopened(db) as after:
+        case = after.case("nord-stream")
+        assert (case.title, [h.id for h in case.hypotheses]) == ("Kerch bridge [red]strike[/]", ["H1", "H2"])
+        assert before.title == ODD_TITLE

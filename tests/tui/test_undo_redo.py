@@ -130,10 +130,22 @@ def test_an_undo_the_store_refuses_stays_on_the_stack(session: EditSession) -> N
     assert len(session.done) == 1 and not session.undone
 
 
-def test_a_whole_case_written_cannot_be_stepped_back_over() -> None:
+def test_a_whole_case_written_where_there_was_none_cannot_be_stepped_back_over() -> None:
     put = CasePut(ts="2024-01-01T00:00:00Z", case="c", doc=make_case())
     with pytest.raises(CannotUndo, match=r"case\.put"):
         put.inverse()
+
+
+def test_a_replacement_steps_back_to_the_case_it_replaced_and_forward_again(session: EditSession) -> None:
+    store = session.store
+    old = store.case("c")
+    changed = [old.evidence[0].model_copy(update={"title": "changed"}), *old.evidence[1:]]
+    new = old.model_copy(update={"title": "Imported", "evidence": changed})
+    put = store.put_case(new, replace=True)
+    back = store.revert(put)
+    assert (store.case("c").title, store.case("c").evidence) == (old.title, old.evidence)
+    store.revert(back)  # redo
+    assert (store.case("c").title, store.case("c").evidence) == ("Imported", changed)
 
 
 def test_a_case_changed_elsewhere_meanwhile_starts_its_undo_afresh(session: EditSession) -> None:

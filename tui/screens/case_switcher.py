@@ -33,6 +33,7 @@ from tui.screens.sync_dialog import SyncDialog
 from tui.widgets.sync_report import SyncReport
 
 if TYPE_CHECKING:
+    from evidence.importing import ImportResult
     from evidence.store import CaseSummary, Store
     from evidence.sync import SyncResult
 
@@ -74,7 +75,7 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         self.store = store
         self.current = current
         self.deleted = deleted if deleted is not None else []
-        self.undoable: list[Case | Record] = []  # newest last: a deleted case, or a sync's record
+        self.undoable: list[Case | Record] = []  # newest last: a deleted case, a sync, an import's
         self.reopen = False  # a sync (or its undo) changed the open case: show it anew
 
     def compose(self) -> ComposeResult:
@@ -167,9 +168,9 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
                     f"Synced with {len(result.conflicts)} conflict(s): listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
 
-    def syncs_of(self, case_id: str) -> list[Record]:
-        """The syncs of a case made here and not undone, oldest first (the workbench takes them
-        onto its undo stack)."""
+    def edits_of(self, case_id: str) -> list[Record]:
+        """The syncs and replacing imports of a case made here and not undone, oldest first
+        (the workbench takes them onto its undo stack)."""
         return [r for r in self.undoable if isinstance(r, Record) and r.case == case_id]
 
     def _delete(self, case_id: str) -> None:
@@ -236,6 +237,9 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         if case is not None:
             self.dismiss(case.id)
 
-    def _opened(self, case_id: str | None) -> None:
-        if case_id is not None:
-            self.dismiss(case_id)
+    def _opened(self, imported: ImportResult | None) -> None:
+        if imported is None:
+            return
+        if imported.record is not None and imported.record.old is not None:
+            self.undoable.append(imported.record)  # a replacement: u in the workbench undoes it
+        self.dismiss(imported.case_id)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from evidence.errors import Conflict
-from evidence.importing import CaseExists, import_file
+from evidence.importing import CaseExists, ImportResult, import_file
 from hypotheses.slug import CASE_ID_WORDS, is_case_id
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
@@ -29,8 +29,9 @@ AS_CASE_ID = "As case id"  # the field and the option as the dialog names them, 
 REPLACE = "Replace a case with the same id"
 
 
-class ImportDialog(FileDialog[str]):
-    """Returns the id of the imported case, or None when cancelled."""
+class ImportDialog(FileDialog[ImportResult]):
+    """Returns what was imported (the case's id, and the edit a replacement can undo), or
+    None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Import"),
@@ -91,9 +92,9 @@ class ImportDialog(FileDialog[str]):
             self.show_error(f"{AS_CASE_ID}: {case_id[:64]!r} is not a case id: {CASE_ID_WORDS}")
             return
         replace = self.query_one("#import-replace", Checkbox).value
-        def job() -> str:
+        def job() -> ImportResult:
             try:
-                imported = import_file(store, path, case_id=case_id, replace=replace).case_id
+                imported = import_file(store, path, case_id=case_id, replace=replace)
             except CaseExists as exc:  # told in this dialog's words, not the command line's
                 raise Conflict(exc.told(replace=f"tick '{REPLACE}'",
                                         new_id=f"type a new id in '{AS_CASE_ID}'")) from None

@@ -435,10 +435,10 @@ class MainScreen(GuardsEdits, Screen[None]):
         from tui.screens.case_switcher import CaseSwitcher  # on first use: off the start-up path
 
         switcher = CaseSwitcher(self.store, self.case_id, self.deleted_cases)
-        self.app.push_screen(switcher, lambda chosen: self._case_chosen(chosen, switcher.syncs_of))
+        self.app.push_screen(switcher, lambda chosen: self._case_chosen(chosen, switcher.edits_of))
 
     def _case_chosen(self, case_id: str | None,
-                     syncs_of: Callable[[str], list[Record]] | None = None) -> None:
+                     edits_of: Callable[[str], list[Record]] | None = None) -> None:
         if case_id is None:
             if self.case_id is not None and not self.store.has_case(self.case_id):
                 # the open case was deleted in the switcher: show another one
@@ -449,5 +449,11 @@ class MainScreen(GuardsEdits, Screen[None]):
             self.notify(f"No case {case_id!r}", severity="error", markup=False)
             return
         self.open_case(case_id)
-        if syncs_of is not None:
-            self.session.adopt(syncs_of(case_id))  # u undoes a sync made in the switcher
+        if edits_of is not None:
+            edits = edits_of(case_id)
+            self.session.adopt(edits)  # u undoes a sync or replacing import made there
+            from evidence.operations import CasePut  # loaded with the store by now
+
+            if any(isinstance(edit, CasePut) for edit in edits):
+                self.notify(f"Case {case_id} was replaced by the imported file: u brings the old one "
+                            "back", timeout=6, markup=False)
