@@ -45,7 +45,7 @@ from evidence.parse_errors import not_xml
 from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
-from hypotheses.vocabulary import KINDS, Kind, Level, Rating, counted
+from hypotheses.vocabulary import KINDS, Kind, Level, Rating, counted, first_few
 
 _CHUNK = 256 * 1024
 _UTF16_NAMES = ("UTF-16", "UTF16", "UTF-16LE", "UTF-16BE")
@@ -126,11 +126,6 @@ _DECLARED = re.compile(r"^\ufeff?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 def _shorten(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _ids(ids: list[str], limit: int = 6) -> str:
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _split_title(text: str) -> tuple[str, str]:
@@ -324,7 +319,7 @@ class _Seen:
         return out + [text.format(n=self.counts[k]) for k, text in _MAPPED if self.counts[k]]
 
     def lists(self) -> list[str]:
-        return [text.format(ids=_ids(self.noted[k])) for k, text in _LISTED if self.noted.get(k)]
+        return [text.format(ids=first_few(self.noted[k], 6)) for k, text in _LISTED if self.noted.get(k)]
 
 
 class _Reader:
@@ -462,10 +457,11 @@ class _Reader:
         else:
             self.report.append("MATRIX has no HYPOTHESIS/NAME: the case has no hypotheses")
         if untitled:
-            self.report.append(f"hypotheses without a NAME, given placeholder titles: {_ids(untitled)}")
+            self.report.append("hypotheses without a NAME, given placeholder titles: "
+                               f"{first_few(untitled, 6)}")
         if long_names:
             self.report.append(
-                f"hypothesis NAMEs longer than a title line, rest in description: {_ids(long_names)}"
+                f"hypothesis NAMEs longer than a title line, rest in description: {first_few(long_names, 6)}"
             )
         return out
 
@@ -759,13 +755,13 @@ def open_source_ach_notes(case: Case) -> list[str]:
     notes = []
     unrated = [f"{e.id}/{h.id}" for e in case.evidence for h in case.hypotheses if h.id not in e.ratings]
     if unrated:
-        notes.append(f"unrated cells get the rating of the cell before them: {_ids(unrated)}")
+        notes.append(f"unrated cells get the rating of the cell before them: {first_few(unrated, 6)}")
     titled: list[Hypothesis | Evidence] = [*case.hypotheses, *case.evidence]
     long = ["case title"] if len(case.title.encode("utf-8")) > OSACH_TITLE_BYTES else []
     long += [x.id for x in titled if len(x.title.encode("utf-8")) > OSACH_TITLE_BYTES]
     if long:
         notes.append(f"titles over {OSACH_TITLE_BYTES} UTF-8 bytes are cut there, even mid-character:"
-                     f" {_ids(long)}")
+                     f" {first_few(long, 6)}")
     return notes
 
 
@@ -779,7 +775,7 @@ def achz_losses(case: Case) -> list[str]:
 
     def note(ids: list[str], what: str) -> None:
         if ids:
-            lost.append(f"{what}: {_ids(ids)}")
+            lost.append(f"{what}: {first_few(ids, 6)}")
 
     if case.question not in ("", case.title):
         lost.append("case question: PARC has only the project title")

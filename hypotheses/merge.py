@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from hypotheses.slug import ID_PREFIX, next_id
-from hypotheses.vocabulary import CASE_LISTS
+from hypotheses.vocabulary import CASE_LISTS, first_few
 
 ABSENT: Final = object()  # a field, cell or element a version does not have
 # An item's maps merged key by key (a cell each), one or two levels deep.
@@ -236,7 +236,7 @@ def _keep_rated(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[st
         at = max((i + 1 for i, h in enumerate(doc["hypotheses"]) if h["id"] in before), default=0)
         doc["hypotheses"].insert(at, kept)
         conflicts.append(Conflict(
-            f"hypothesis {hid} (deleted on one side, rated on the other: {_some(list(places))})",
+            f"hypothesis {hid} (deleted on one side, rated on the other: {first_few(list(places), 3)})",
             o.get(hid, ABSENT), t.get(hid, ABSENT)))
 
 
@@ -292,12 +292,6 @@ def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[s
             conflicts.append(Conflict(
                 f"case analysts {analyst} (left on one side, rated on the other)",
                 *(analyst if analyst in _analysts(side) else ABSENT for side in (ours, theirs))))
-
-
-def _some(places: list[str], shown: int = 3) -> str:
-    """The first few places, and how many more."""
-    more = len(places) - shown
-    return ", ".join(places[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _cell_ids(cells: Any, depth: int) -> set[str]:

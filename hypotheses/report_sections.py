@@ -19,7 +19,7 @@ from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_mode
 from hypotheses.separation import Columns, Separation, contenders, top_note, untold_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
 from hypotheses.team import with_note
-from hypotheses.vocabulary import counted
+from hypotheses.vocabulary import counted, first_few
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
@@ -267,9 +267,8 @@ def what_if_text(a: Analysis, sm: ScoringModel) -> str:
     if now == then:
         return ""
     ids = [ev.id for ev in out]
-    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-    return (f"With the {counted(len(ids), 'item')} left out (what-if: {shown}) back in, the top under "
-            f"{sm.label} would be {with_note(*then)} instead of {with_note(*now)}.")
+    return (f"With the {counted(len(ids), 'item')} left out (what-if: {first_few(ids, 5)}) back in, the "
+            f"top under {sm.label} would be {with_note(*then)} instead of {with_note(*now)}.")
 
 
 def agreement_text(r: Report) -> str:

@@ -41,7 +41,7 @@ from hypotheses.separation import (
     watchlist,
 )
 from hypotheses.team import TEAM, TeamFacts, is_team, lens_case, team_facts
-from hypotheses.vocabulary import counted, in_number
+from hypotheses.vocabulary import counted, first_few, in_number
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
@@ -449,7 +449,7 @@ def _firmness_warnings(analysis: Analysis, model: str, leader: int) -> tuple[lis
     lins = analysis.linchpins  # mostly empty: compress skips those in C
     pins = [case.evidence[i].id for i in compress(range(len(lins)), lins) if model in lins[i]]
     if pins:
-        shown = ", ".join(pins[:3]) + (f" and {len(pins) - 3} more" if len(pins) > 3 else "")
+        shown = first_few(pins, 3)
         one = len(pins) == 1
         warnings.append(f"The lead hangs on {shown}: without {'it' if one else 'any one of them'}, "
                         "the leader changes (a linchpin; check it first).")

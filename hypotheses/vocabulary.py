@@ -7,6 +7,7 @@ shell, the scoring, the command line) loads without the models that validate the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 Rating = Literal["CC", "C", "N", "I", "II", "NA"]
@@ -35,6 +36,13 @@ _PLURALS = {"hypothesis": "hypotheses", "evidence": "evidence", "more hypothesis
 def counted(n: int, word: str) -> str:
     """``n`` and the word in the number it takes: '1 hypothesis', '2 hypotheses', '1 row'."""
     return f"{n} {in_number(n, word)}"
+
+
+def first_few(names: Sequence[str], shown: int) -> str:
+    """The first ``shown`` names and how many more: 'E1, E2, E3 and 1,204 more' (a line
+    that names them all can run to thousands)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def in_number(n: int, word: str) -> str:

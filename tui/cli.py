@@ -24,7 +24,7 @@ from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_n
 from evidence.location import home_expanded
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
-from hypotheses.vocabulary import counted
+from hypotheses.vocabulary import counted, first_few
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
@@ -208,7 +208,7 @@ def _listed(ids: list[str]) -> str:
     """Case ids for an error line: a database of 10,000 cases made a line of 10,000 ids."""
     if len(ids) <= LISTED_CASES:
         return ", ".join(ids) or "none"
-    return f"{', '.join(ids[:LISTED_CASES])} and {len(ids) - LISTED_CASES:,} more: see 'weigh cases'"
+    return f"{first_few(ids, LISTED_CASES)}: see 'weigh cases'"
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
