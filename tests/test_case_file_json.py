@@ -217,9 +217,10 @@ def test_a_rating_named_twice_deep_in_a_large_file_is_refused(
 ) -> None:
     """The tester's file: one item's `"H1": "CC", "H1": "C"` among 2,500 (read item by item, in
     batches of a thousand, before the fix took the last value)."""
-    case = default_case().model_copy(update={"id": "large", "evidence": [
-        *default_case().evidence,
-        *(default_case().evidence[0].model_copy(update={"id": f"X{i}", "ratings": {"H1": "CC"}})
+    bundled = default_case()
+    case = bundled.model_copy(update={"id": "large", "evidence": [
+        *bundled.evidence,
+        *(bundled.evidence[0].model_copy(update={"id": f"X{i}", "ratings": {"H1": "CC"}})
           for i in range(2_500)),
     ]})
     lines = case_file.dump_case_file(case).split("\n")
