@@ -446,14 +446,16 @@ class CasePut(Record):
         return self.model_copy(update={"doc": self.old, "old": self.doc})
 
     def describe(self) -> str:
-        what = f"case {self.case} written whole (created, imported or replaced)"
-        if self.evidence is not None:
-            what += f": {counted(self.hypotheses or 0, 'hypothesis')}, {self.evidence} evidence"
-        if self.old is not None:
-            old = self.old
-            what += (f"; it replaced {counted(len(old.hypotheses), 'hypothesis')}, {len(old.evidence)} "
-                     "evidence, kept in this record")
-        return what
+        doc = self.doc
+        hypotheses, evidence = ((len(doc.hypotheses), len(doc.evidence)) if doc is not None
+                                else (self.hypotheses or 0, self.evidence))
+        sized = f": {counted(hypotheses, 'hypothesis')}, {evidence} evidence" if evidence is not None else ""
+        if self.old is None:
+            return f"case {self.case} written whole (created, imported or replaced){sized}"
+        old = self.old
+        return (f"case {self.case} replaced whole{sized}, in place of "
+                f"{counted(len(old.hypotheses), 'hypothesis')}, {len(old.evidence)} evidence "
+                "(kept in this record)")
 
     def for_history(self) -> Record:
         if self.doc is None:

@@ -582,12 +582,13 @@ async def test_u_in_the_workbench_undoes_an_import_that_replaced_the_open_case(
         back = main.store.case("nord-stream")
         assert (back.title, back.question, back.hypotheses, back.evidence) == (
             before.title, before.question, before.hypotheses, before.evidence)
-        assert "Undid case nord-stream written whole" in notices(app)
+        assert ("Undid case nord-stream replaced whole: 2 hypotheses, 1 evidence, in place of 0 hypotheses, "
+                "0 evidence (kept in this record)") in notices(app)
         assert ODD_TITLE.split("[")[0].strip() in flat_text(app)
         await pilot.press("U")  # redo: the imported case again
         await pilot.pause()
         assert main.store.case("nord-stream").title == "Kerch bridge [red]strike[/]"
-        assert "Redid case nord-stream written whole" in notices(app)
+        assert "Redid case nord-stream replaced whole: 2 hypotheses, 1 evidence" in notices(app)
         await pilot.press("ctrl+q")
     with reopened(db) as after:
         case = after.case("nord-stream")
