@@ -95,3 +95,33 @@ def test_hostile_note_in_html_stays_text() -> None:
     assert not [t for t, _, _ in page.elements if t in {"img", "script"}]
     assert BREAKOUT in page.all_text("matrix")
     assert "&lt;img src=x onerror=alert(2)&gt;" in html and BREAKOUT not in html
+
+
+def untold_by_consistency_case() -> Case:
+    """Weighted: H3 0 (rated on E4 only, C), H1 −2, H2 −4: H3 tops alone, and no item scores
+    H3 and H1 differently under weighted (E4 rates them C and N, both 0): no verdict. E4 still
+    tells them apart in the report's separation (C against N), and Bayes counts it."""
+    return Case(
+        id="untold",
+        title="Untold",
+        hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in ("H1", "H2", "H3")],
+        evidence=[
+            Evidence(id="E1", title="first", ratings={"H1": "I", "H2": "I"}),
+            Evidence(id="E2", title="second", ratings={"H1": "I", "H2": "II"}),
+            Evidence(id="E3", title="third", ratings={"H1": "C", "H2": "I"}),
+            Evidence(id="E4", title="fourth", ratings={"H1": "N", "H2": "N", "H3": "C"}),
+        ],
+    )
+
+
+def test_no_verdict_for_want_of_a_telling_item_explains_the_item_the_separation_counts() -> None:
+    """The headline says no item tells H3 from H1 under weighted; the separation below says
+    one does (E4, C against N): the warnings say why both are true, as for a band."""
+    v = verdict_md(export_bytes(untold_by_consistency_case(), "md").decode("utf-8"))
+    assert "no item rated for both tells it from H1" in v
+    assert "- H1 / H3: 1 item tells them apart (0 favour H1, 1 H3)" in v
+    assert ("**Warning:** Items such as E4 rate H3 and H1 differently only by how consistent they are "
+            "(CC, C or N), which weighted inconsistency (PARC) does not count") in v
+    bayes = verdict_md(export_bytes(untold_by_consistency_case(), "md", model="bayes").decode("utf-8"))
+    assert "Under Bayes (log-linear), H3 leads" in bayes
+    assert "Items such as" not in bayes  # Bayes counts C against N: H3 leads
