@@ -196,12 +196,24 @@ def bar_chart(r: Report, model: str) -> Chart:
                    weight="700" if i in ms.top else "")
         chart.rect(x, y + 4, length, bar_h - 8, colour, f"{hyp.id}: {hyp.title} — {shown}", rx="2")
         chart.text(label_w + length + 4 if share else label_w + plot + 4, y + 16, shown)
-    what = "posterior probability; the longest bar leads" if share else (
-        "evidence against, from 0; the shortest bar leads")
-    chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
-                  + (f"; ◇ top score, but {untold_note(verdict.untold)}: no leader" if verdict.untold
-                     else "; ◇ top score on no rated item (or tied with one): no leader" if unweighed else ""))
+    chart.note = _bar_note(share, banded, bool(set(ms.top) - unweighed), verdict.untold, bool(unweighed))
     return chart
+
+
+def _bar_note(share: bool, banded: bool, marked: bool, untold: tuple[str, ...], unweighed: bool) -> str:
+    """A bar chart's legend, naming a leader only where the verdict does: a lone ◆ is the
+    leader; ◆ in a band is a top score the evidence does not separate from the light green."""
+    what = "posterior probability; the longest bar" if share else "evidence against, from 0; the shortest bar"
+    if not marked:  # no ◆: the top is ◇, no leader
+        note = f"{what} scores best"
+    elif banded:
+        note = (f"{what} scores best; ◆ top score in green (light green: within one medium item of it): "
+                "not separated, no leader")
+    else:
+        note = f"{what} leads; ◆ leader in green"
+    if untold:
+        return note + f"; ◇ top score, but {untold_note(untold)}: no leader"
+    return note + ("; ◇ top score on no rated item (or tied with one): no leader" if unweighed else "")
 
 
 def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) -> Chart:

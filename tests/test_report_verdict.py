@@ -125,3 +125,15 @@ def test_no_verdict_for_want_of_a_telling_item_explains_the_item_the_separation_
     bayes = verdict_md(export_bytes(untold_by_consistency_case(), "md", model="bayes").decode("utf-8"))
     assert "Under Bayes (log-linear), H3 leads" in bayes
     assert "Items such as" not in bayes  # Bayes counts C against N: H3 leads
+
+
+def test_html_chart_legend_names_no_leader_where_the_verdict_names_none() -> None:
+    """Weighted: H1 and H2 are not separated: the chart's legend said '◆ leader in green' and
+    'the shortest bar leads' beside a verdict naming no winner. Bayes separates H1: there
+    the legend names it the leader."""
+    page = parse(export_bytes(band_case(), "html").decode("utf-8"))
+    text = page.all_text("ranking")
+    assert text.count("◆ leader in green") == 1 and text.count("bar leads") == 1  # Bayes: H1 alone
+    assert "the longest bar leads; ◆ leader in green" in text
+    assert text.count("the shortest bar scores best; ◆ top score in green (light green: within one medium "
+                      "item of it): not separated, no leader") == 2  # inconsistency, weighted
