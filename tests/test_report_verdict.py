@@ -137,3 +137,14 @@ def test_html_chart_legend_names_no_leader_where_the_verdict_names_none() -> Non
     assert "the longest bar leads; ◆ leader in green" in text
     assert text.count("the shortest bar scores best; ◆ top score in green (light green: within one medium "
                       "item of it): not separated, no leader") == 2  # inconsistency, weighted
+
+
+def test_html_says_the_chosen_models_verdict_and_warnings_once() -> None:
+    """The chosen model's box under the verdict repeated its headline and every warning (the
+    Markdown's leaders by model does not): each warning is said once."""
+    html = export_bytes(band_case(), "html").decode("utf-8")
+    page = parse(html)
+    text = page.all_text()
+    assert text.count("Under weighted inconsistency (PARC), the evidence does not separate H1, H2") == 1
+    assert text.count("H1 is barely tested: 1 of 3 items bear on it") == 3  # once per model
+    assert "See the verdict above." in page.all_text()
