@@ -10,6 +10,7 @@ from hypotheses.report_sections import (
     Report,
     agreement_text,
     build_report,
+    no_timeline_text,
     separation_text,
     standing_text,
     undated_note,
@@ -57,7 +58,7 @@ def _timeline(r: Report) -> list[str]:
     """When each model's leader changed as evidence became known, by known date."""
     points = r.timeline
     if not points:
-        return []
+        return ["", "## Leader over time", "", no_timeline_text(r.findings.analysis.as_of)]
     out = ["", "## Leader over time", "",
            f"Using only the evidence known by each date (the later of its event and reported dates; "
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
