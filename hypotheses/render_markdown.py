@@ -284,10 +284,24 @@ def _team(t: TeamSection | None) -> list[str]:
     return out
 
 
+def _sources(r: Report) -> list[str]:
+    """Every item in full (the matrix cuts titles to fit): its dates, source, grade and link."""
+    out = ["", "## Sources", ""]
+    for ev in r.case.evidence:
+        known = (("event", ev.event_date), ("reported", ev.reported_date))
+        dates = [f"{what} {day.isoformat()}" for what, day in known if day]
+        source = md(ev.source) or "_no source given_"
+        out.append(f"- **{md(ev.id)}** {md(ev.title)} — {source}"
+                   + (f" \\[{md(ev.admiralty)}\\]" if ev.admiralty else "")
+                   + (f"; {', '.join(dates)}" if dates else "; undated")
+                   + (f" — {md(ev.url)}" if ev.url else ""))
+    return out
+
+
 def render_markdown(f: Findings, history: list[str] | None = None, team: TeamSection | None = None) -> str:
     r = build_report(f, history)
     out = _head(r) + _verdict(r) + _ranking(r) + _team(team) + _matrix(r) + _hypotheses(r)
-    out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r)
+    out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r) + _sources(r)
     if r.excluded:
         out += ["", "## Left out (what-if)", ""]
         out += [f"- {md(ev.id)}: {md(ev.title)}" for ev in r.excluded]

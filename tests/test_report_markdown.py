@@ -36,3 +36,24 @@ def test_a_case_with_fewer_than_two_dates_says_why_it_has_no_timeline() -> None:
     assert "## Leader over time\n\nFewer than two event dates known by 2024-01-15: no timeline to draw." \
         in out
     assert "## Leader over time\n\nUsing only" in render_md(case, ReportOptions())
+
+
+def test_every_item_is_in_the_markdown_in_full_with_its_dates_and_source() -> None:
+    """The matrix cuts a title to 48 characters, and only the few most diagnostic items were
+    cited in full: an item's full title, its dates, source and link were lost (the HTML has them)."""
+    from datetime import date
+
+    from hypotheses.models import Evidence
+
+    long = "A title far longer than the matrix column can hold, with its end: THE END"
+    case = Case(id="s", title="S", hypotheses=[Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title=long, source="Reuters [wire]", admiralty="B2",
+                                   url="https://example.org/a_b", event_date=date(2024, 1, 2),
+                                   reported_date=date(2024, 1, 3), ratings={"H1": "N"}),
+                          Evidence(id="E2", title="undated", ratings={"H1": "N"})])
+    out = render_md(case, ReportOptions())
+    sources = out[out.index("## Sources"):]
+    assert ("- **E1** A title far longer than the matrix column can hold, with its end: THE END — "
+            "Reuters \\[wire\\] \\[B2\\]; event 2024-01-02, reported 2024-01-03 — "
+            "https://example.org/a\\_b") in sources
+    assert "- **E2** undated — _no source given_; undated" in sources
