@@ -31,6 +31,7 @@ from hypotheses.report_sections import (
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
 from hypotheses.team import agree_text, with_note
+from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 
 if TYPE_CHECKING:
@@ -276,12 +277,19 @@ def _date_labels(chart: Chart, points: list[StopLeaders], label_w: float, cell_w
                    transform=f"rotate(-40 {_n(x)} {_n(axis_y + 12)})")
 
 
+def _shown(value: object) -> object:
+    """Every value the template prints, control characters shown (a terminal escape, a
+    direction override that would make the text after it read backwards), then escaped."""
+    return visible(value, lines=True) if isinstance(value, str) else value
+
+
 @cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("hypotheses", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
+        finalize=_shown,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -18,6 +18,7 @@ from hypotheses.report_sections import (
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
 from hypotheses.team import agree_text, with_note
+from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
@@ -26,13 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 _LEADING = re.compile(r"^(\s*)([-=+]|\d+\.)")
 
 
 def md(text: str) -> str:
-    """User text made inert: no markup, links, HTML, headings or table breaks."""
-    flat = " ".join(text.split())
+    """User text made inert: no markup, links, HTML or entities, headings or table breaks, and
+    no control characters (a terminal escape, a direction override) — each is shown instead."""
+    flat = visible(" ".join(text.split()))
     escaped = _SPECIAL.sub(r"\\\1", flat)
     return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
