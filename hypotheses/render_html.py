@@ -23,6 +23,7 @@ from hypotheses.report_sections import (
     Report,
     agreement_text,
     build_report,
+    no_timeline_text,
     separation_text,
     standing_text,
     undated_note,
@@ -30,6 +31,7 @@ from hypotheses.report_sections import (
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
 from hypotheses.team import agree_text, with_note
+from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, RATINGS
 
 if TYPE_CHECKING:
@@ -196,12 +198,24 @@ def bar_chart(r: Report, model: str) -> Chart:
                    weight="700" if i in ms.top else "")
         chart.rect(x, y + 4, length, bar_h - 8, colour, f"{hyp.id}: {hyp.title} — {shown}", rx="2")
         chart.text(label_w + length + 4 if share else label_w + plot + 4, y + 16, shown)
-    what = "posterior probability; the longest bar leads" if share else (
-        "evidence against, from 0; the shortest bar leads")
-    chart.note = (f"{what}; ◆ leader in green" + ("; not separated from it in light green" if banded else "")
-                  + (f"; ◇ top score, but {untold_note(verdict.untold)}: no leader" if verdict.untold
-                     else "; ◇ top score on no rated item (or tied with one): no leader" if unweighed else ""))
+    chart.note = _bar_note(share, banded, bool(set(ms.top) - unweighed), verdict.untold, bool(unweighed))
     return chart
+
+
+def _bar_note(share: bool, banded: bool, marked: bool, untold: tuple[str, ...], unweighed: bool) -> str:
+    """A bar chart's legend, naming a leader only where the verdict does: a lone ◆ is the
+    leader; ◆ in a band is a top score the evidence does not separate from the light green."""
+    what = "posterior probability; the longest bar" if share else "evidence against, from 0; the shortest bar"
+    if not marked:  # no ◆: the top is ◇, no leader
+        note = f"{what} scores best"
+    elif banded:
+        note = (f"{what} scores best; ◆ top score in green (light green: within one medium item of it): "
+                "not separated, no leader")
+    else:
+        note = f"{what} leads; ◆ leader in green"
+    if untold:
+        return note + f"; ◇ top score, but {untold_note(untold)}: no leader"
+    return note + ("; ◇ top score on no rated item (or tied with one): no leader" if unweighed else "")
 
 
 def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) -> Chart:
@@ -263,12 +277,19 @@ def _date_labels(chart: Chart, points: list[StopLeaders], label_w: float, cell_w
                    transform=f"rotate(-40 {_n(x)} {_n(axis_y + 12)})")
 
 
+def _shown(value: object) -> object:
+    """Every value the template prints, control characters shown (a terminal escape, a
+    direction override that would make the text after it read backwards), then escaped."""
+    return visible(value, lines=True) if isinstance(value, str) else value
+
+
 @cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("hypotheses", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
+        finalize=_shown,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -291,6 +312,7 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "banded": len(r.opening.verdict.band) > 1,
         "charts": [bar_chart(r, m.name) for m in SCORING_MODELS],
         "timeline": timeline_chart(r, _as_of_index(r), colours) if r.timeline else None,
+        "no_timeline": no_timeline_text(f.analysis.as_of),
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,

@@ -10,6 +10,7 @@ from hypotheses.report_sections import (
     Report,
     agreement_text,
     build_report,
+    no_timeline_text,
     separation_text,
     standing_text,
     undated_note,
@@ -17,6 +18,7 @@ from hypotheses.report_sections import (
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
 from hypotheses.team import agree_text, with_note
+from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
@@ -25,13 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = ["BAYES_CAVEAT", "md", "render_markdown"]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 _LEADING = re.compile(r"^(\s*)([-=+]|\d+\.)")
 
 
 def md(text: str) -> str:
-    """User text made inert: no markup, links, HTML, headings or table breaks."""
-    flat = " ".join(text.split())
+    """User text made inert: no markup, links, HTML or entities, headings or table breaks, and
+    no control characters (a terminal escape, a direction override) — each is shown instead."""
+    flat = visible(" ".join(text.split()))
     escaped = _SPECIAL.sub(r"\\\1", flat)
     return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
@@ -57,7 +60,7 @@ def _timeline(r: Report) -> list[str]:
     """When each model's leader changed as evidence became known, by known date."""
     points = r.timeline
     if not points:
-        return []
+        return ["", "## Leader over time", "", no_timeline_text(r.findings.analysis.as_of)]
     out = ["", "## Leader over time", "",
            f"Using only the evidence known by each date (the later of its event and reported dates; "
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
@@ -283,10 +286,24 @@ def _team(t: TeamSection | None) -> list[str]:
     return out
 
 
+def _sources(r: Report) -> list[str]:
+    """Every item in full (the matrix cuts titles to fit): its dates, source, grade and link."""
+    out = ["", "## Sources", ""]
+    for ev in r.case.evidence:
+        known = (("event", ev.event_date), ("reported", ev.reported_date))
+        dates = [f"{what} {day.isoformat()}" for what, day in known if day]
+        source = md(ev.source) or "_no source given_"
+        out.append(f"- **{md(ev.id)}** {md(ev.title)} — {source}"
+                   + (f" \\[{md(ev.admiralty)}\\]" if ev.admiralty else "")
+                   + (f"; {', '.join(dates)}" if dates else "; undated")
+                   + (f" — {md(ev.url)}" if ev.url else ""))
+    return out
+
+
 def render_markdown(f: Findings, history: list[str] | None = None, team: TeamSection | None = None) -> str:
     r = build_report(f, history)
     out = _head(r) + _verdict(r) + _ranking(r) + _team(team) + _matrix(r) + _hypotheses(r)
-    out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r)
+    out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r) + _sources(r)
     if r.excluded:
         out += ["", "## Left out (what-if)", ""]
         out += [f"- {md(ev.id)}: {md(ev.title)}" for ev in r.excluded]

@@ -299,6 +299,12 @@ def separation_text(s: Separation) -> str:
     return f"{s.a} / {s.b}: {s.items} {plural} them apart ({s.favour_a} favour {s.a}, {s.favour_b} {s.b})"
 
 
+def no_timeline_text(as_of: date | None) -> str:
+    """Why a report draws no leader over time."""
+    known = f" known by {as_of.isoformat()}" if as_of else ""
+    return f"Fewer than two event dates{known}: no timeline to draw."
+
+
 def undated_note(undated: int) -> str:
     if not undated:
         return "no undated items"

@@ -414,11 +414,14 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
     return warnings, brief
 
 
-def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
+def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...], lead: str = "") -> str:
     """A model that scores C, CC and N alike (inconsistency, weighted) cannot separate what
     only those ratings tell apart: when some item does so in the band, say so (the reports
     and the hypothesis view do; the ranking says the models disagree when Bayes then
-    separates them). One pass over the items, stopping at the first."""
+    separates them). With ``lead`` (a lone leader, first in ``inside``, then the runners-up no
+    item tells from it under ``sm``), only pairs with the leader count: the reports'
+    separation of such a pair counts these items, which the headline says tell nothing under
+    ``sm``. One pass over the items, stopping at the first."""
     same = {code for code in ("CC", "C", "N") if not sm.values.get(code, 0)}
     if len(inside) < 2 or len(same) < 3:
         return ""
@@ -430,6 +433,8 @@ def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]
             code = ratings.get(hid)
             if code in same and code not in seen:
                 seen[code] = hid
+        if lead and ratings.get(lead) not in same:  # a pair without the leader: not asked
+            continue
         if len(seen) >= 2:
             a, b = sorted(seen.values(), key=inside.index)[:2]
             counting = [m.label for m in SCORING_MODELS if len({m.values.get(c, 0) for c in same}) > 1]
@@ -496,8 +501,9 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
     margin = analysis.margin(sm.name)
     hids = analysis.hypothesis_ids
     inside = tuple(hids[i] for i in band(analysis, sm.name))
-    uncounted = _uncounted_for(analysis, sm, inside)
     untold_ids = untold(analysis, sm.name)
+    uncounted = (_uncounted_for(analysis, sm, (hids[top[0]], *untold_ids), lead=hids[top[0]]) if untold_ids
+                 else _uncounted_for(analysis, sm, inside))
     headline, short = _headline(sm, leaders, covs, inside, margin, total, untold_ids)
     warnings, brief = _leader_warnings(leaders, covs, total)
     alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""

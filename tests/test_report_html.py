@@ -312,3 +312,25 @@ def test_a_long_timeline_stays_readable() -> None:
     items = [a for a in page.tags("li", "timeline")]
     assert len(items) == 40 + 1 + 2  # 40 changes, the '… and N later' line, and the two-entry legend
     assert "later changes (the chart shows them all)" in page.all_text("timeline")
+
+
+def control_case() -> Case:
+    """A title with a terminal escape and a right-to-left override (its text, and a report line
+    after it, would read backwards), and one with an HTML entity written out."""
+    return Case(
+        id="ctl", title="Controls",
+        hypotheses=[Hypothesis(id="H1", title="paint \x1b[31mred\x1b[0m"),
+                    Hypothesis(id="H2", title="x\u202eevil")],
+        evidence=[Evidence(id="E1", title="AT&amp;T said", ratings={"H1": "C", "H2": "I"})],
+    )
+
+
+def test_control_characters_are_shown_never_obeyed_in_html_and_markdown() -> None:
+    html = render_text(control_case(), "html")
+    md = render_text(control_case(), "md")
+    for text in (html, md):
+        assert "\x1b" not in text and "\u202e" not in text
+    assert "paint ␛[31mred␛[0m" in parse(html).all_text()
+    assert "x\\u202eevil" in parse(html).all_text()
+    assert "paint ␛\\[31mred␛\\[0m" in md and "x\\\\u202eevil" in md
+    assert "AT\\&amp;T said" in md  # a Markdown reader shows '&amp;', not '&'

@@ -18,3 +18,42 @@ def test_description_paragraphs_stay_paragraphs_and_markup_stays_text() -> None:
     assert out[at + 1] == "" and out[at + 2] == "\\# not a heading"
     assert out[at + 4].startswith("The source: \\[link\\]")
     assert "First." in out and "Second \\*not bold\\*." in out
+
+
+def test_a_case_with_fewer_than_two_dates_says_why_it_has_no_timeline() -> None:
+    """The HTML said 'Fewer than two event dates …: no timeline to draw'; the Markdown left the
+    section out without a word, as if the report had lost it."""
+    from datetime import date
+
+    from hypotheses.models import Evidence
+
+    def item(eid: str, day: date) -> Evidence:
+        return Evidence(id=eid, title=eid, ratings={"H1": "C", "H2": "I"}, event_date=day)
+
+    case = Case(id="t", title="T", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
+                evidence=[item("E1", date(2024, 1, 1)), item("E2", date(2024, 2, 1))])
+    out = render_md(case, ReportOptions(as_of=date(2024, 1, 15)))
+    assert "## Leader over time\n\nFewer than two event dates known by 2024-01-15: no timeline to draw." \
+        in out
+    assert "## Leader over time\n\nUsing only" in render_md(case, ReportOptions())
+
+
+def test_every_item_is_in_the_markdown_in_full_with_its_dates_and_source() -> None:
+    """The matrix cuts a title to 48 characters, and only the few most diagnostic items were
+    cited in full: an item's full title, its dates, source and link were lost (the HTML has them)."""
+    from datetime import date
+
+    from hypotheses.models import Evidence
+
+    long = "A title far longer than the matrix column can hold, with its end: THE END"
+    case = Case(id="s", title="S", hypotheses=[Hypothesis(id="H1", title="One")],
+                evidence=[Evidence(id="E1", title=long, source="Reuters [wire]", admiralty="B2",
+                                   url="https://example.org/a_b", event_date=date(2024, 1, 2),
+                                   reported_date=date(2024, 1, 3), ratings={"H1": "N"}),
+                          Evidence(id="E2", title="undated", ratings={"H1": "N"})])
+    out = render_md(case, ReportOptions())
+    sources = out[out.index("## Sources"):]
+    assert ("- **E1** A title far longer than the matrix column can hold, with its end: THE END — "
+            "Reuters \\[wire\\] \\[B2\\]; event 2024-01-02, reported 2024-01-03 — "
+            "https://example.org/a\\_b") in sources
+    assert "- **E2** undated — _no source given_; undated" in sources

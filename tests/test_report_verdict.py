@@ -95,3 +95,56 @@ def test_hostile_note_in_html_stays_text() -> None:
     assert not [t for t, _, _ in page.elements if t in {"img", "script"}]
     assert BREAKOUT in page.all_text("matrix")
     assert "&lt;img src=x onerror=alert(2)&gt;" in html and BREAKOUT not in html
+
+
+def untold_by_consistency_case() -> Case:
+    """Weighted: H3 0 (rated on E4 only, C), H1 −2, H2 −4: H3 tops alone, and no item scores
+    H3 and H1 differently under weighted (E4 rates them C and N, both 0): no verdict. E4 still
+    tells them apart in the report's separation (C against N), and Bayes counts it."""
+    return Case(
+        id="untold",
+        title="Untold",
+        hypotheses=[Hypothesis(id=h, title=f"title {h}") for h in ("H1", "H2", "H3")],
+        evidence=[
+            Evidence(id="E1", title="first", ratings={"H1": "I", "H2": "I"}),
+            Evidence(id="E2", title="second", ratings={"H1": "I", "H2": "II"}),
+            Evidence(id="E3", title="third", ratings={"H1": "C", "H2": "I"}),
+            Evidence(id="E4", title="fourth", ratings={"H1": "N", "H2": "N", "H3": "C"}),
+        ],
+    )
+
+
+def test_no_verdict_for_want_of_a_telling_item_explains_the_item_the_separation_counts() -> None:
+    """The headline says no item tells H3 from H1 under weighted; the separation below says
+    one does (E4, C against N): the warnings say why both are true, as for a band."""
+    v = verdict_md(export_bytes(untold_by_consistency_case(), "md").decode("utf-8"))
+    assert "no item rated for both tells it from H1" in v
+    assert "- H1 / H3: 1 item tells them apart (0 favour H1, 1 H3)" in v
+    assert ("**Warning:** Items such as E4 rate H3 and H1 differently only by how consistent they are "
+            "(CC, C or N), which weighted inconsistency (PARC) does not count") in v
+    bayes = verdict_md(export_bytes(untold_by_consistency_case(), "md", model="bayes").decode("utf-8"))
+    assert "Under Bayes (log-linear), H3 leads" in bayes
+    assert "Items such as" not in bayes  # Bayes counts C against N: H3 leads
+
+
+def test_html_chart_legend_names_no_leader_where_the_verdict_names_none() -> None:
+    """Weighted: H1 and H2 are not separated: the chart's legend said '◆ leader in green' and
+    'the shortest bar leads' beside a verdict naming no winner. Bayes separates H1: there
+    the legend names it the leader."""
+    page = parse(export_bytes(band_case(), "html").decode("utf-8"))
+    text = page.all_text("ranking")
+    assert text.count("◆ leader in green") == 1 and text.count("bar leads") == 1  # Bayes: H1 alone
+    assert "the longest bar leads; ◆ leader in green" in text
+    assert text.count("the shortest bar scores best; ◆ top score in green (light green: within one medium "
+                      "item of it): not separated, no leader") == 2  # inconsistency, weighted
+
+
+def test_html_says_the_chosen_models_verdict_and_warnings_once() -> None:
+    """The chosen model's box under the verdict repeated its headline and every warning (the
+    Markdown's leaders by model does not): each warning is said once."""
+    html = export_bytes(band_case(), "html").decode("utf-8")
+    page = parse(html)
+    text = page.all_text()
+    assert text.count("Under weighted inconsistency (PARC), the evidence does not separate H1, H2") == 1
+    assert text.count("H1 is barely tested: 1 of 3 items bear on it") == 3  # once per model
+    assert "See the verdict above." in page.all_text()
