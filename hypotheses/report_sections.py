@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
-from hypotheses.scoring import analyse, leader_ids
+from hypotheses.scoring import analyse, leader_ids, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import Columns, Separation, contenders, top_note, untold_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
@@ -256,7 +256,9 @@ def what_if_text(a: Analysis, sm: ScoringModel) -> str:
     model's verdict names: 'With the 2 items left out (what-if: E2, E3) back in, the top
     under … would be H2 instead of H1.' ('' otherwise). One more analysis, reports only."""
     case = a.case
-    out = [ev for ev in case.evidence if ev.excluded]
+    # only those that would count by the report's as-of date
+    out = [ev for ev in case.evidence if ev.excluded and takes_part(ev.model_copy(update={"excluded": False}),
+                                                                    a.as_of)]
     if not out:
         return ""
     back = analyse(case.model_copy(update={"evidence": [ev.model_copy(update={"excluded": False})

@@ -434,3 +434,16 @@ def test_analysts_agreeing_on_a_top_that_one_analysts_verdict_does_not_name_say_
     assert sentence in text and "analysts agree on the leader" not in text
     view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
     assert view.startswith(sentence)
+
+
+def test_the_what_if_names_only_left_out_items_known_by_the_reports_date() -> None:
+    """A reviewer: a report as of 1 March listed E2 among the items that would change the
+    verdict back in, though E2 is dated June and would not count then. Weighted as of 1 March:
+    E1 gives H1 0, H2 −1; back in, E3 (undated: H1 II, H2 N) makes it H1 −2, H2 −1."""
+    case = _case(("E1", {"H1": "C", "H2": "I"}, date(2022, 1, 1)), ("E2", {"H1": "II"}, date(2022, 6, 1)),
+                 ("E3", {"H1": "II", "H2": "N"}, None))
+    case = case.model_copy(update={"evidence": [case.evidence[0], *(ev.model_copy(update={"excluded": True})
+                                                                    for ev in case.evidence[1:])]})
+    text = render_markdown(findings(case, as_of=date(2022, 3, 1), today=TODAY))
+    assert ("With the 1 item left out (what-if: E3) back in, the top under weighted inconsistency (PARC) "
+            "would be H2 instead of H1.") in text
