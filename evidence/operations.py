@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal, cast, get_args
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -49,6 +49,14 @@ class SyncBase(BaseModel):
 
 class CannotUndo(Exception):
     """A record that cannot be stepped back over (or does not fit the case)."""
+
+
+V = TypeVar("V")
+
+
+def column_order(cells: dict[str, V], order: dict[str, int]) -> dict[str, V]:
+    """A row's cells (hypothesis id → value) in the order of the case's columns."""
+    return dict(sorted(cells.items(), key=lambda cell: order.get(cell[0], len(order))))
 
 
 class CaseState:
@@ -141,22 +149,26 @@ class CaseState:
         for mid in indicator_ratings or {}:
             self.ind_pos(mid)
         self.hypotheses.insert(pos, hyp)
+        # each cell where the column is, not last: a report lists a row's cells as it finds them
+        order = {h.id: k for k, h in enumerate(self.hypotheses)}
         for key, cells in (("ratings", ratings), ("notes", notes)):
             for eid, value in cells.items():
                 i = self.ev_pos(eid)
                 ev = self.evidence[i]
-                self.evidence[i] = ev.model_copy(update={key: {**getattr(ev, key), hyp.id: value}})
+                self.evidence[i] = ev.model_copy(
+                    update={key: column_order({**getattr(ev, key), hyp.id: value}, order)})
         for mid, code in (indicator_ratings or {}).items():
             i = self.ind_pos(mid)
             ind = self.indicators[i]
-            self.indicators[i] = ind.model_copy(update={"ratings": {**ind.ratings, hyp.id: code}})
+            self.indicators[i] = ind.model_copy(
+                update={"ratings": column_order({**ind.ratings, hyp.id: code}, order)})
         for key, items in (layers or {}).items():
             for eid, by in items.items():
                 i = self.ev_pos(eid)
                 ev = self.evidence[i]
                 merged = dict(getattr(ev, key))
                 for analyst, value in by.items():
-                    merged[analyst] = {**merged.get(analyst, {}), hyp.id: value}
+                    merged[analyst] = column_order({**merged.get(analyst, {}), hyp.id: value}, order)
                 self.evidence[i] = ev.model_copy(update={key: merged})
 
     def drop_column(self, hid: str) -> None:

@@ -93,7 +93,8 @@ def _indicators(r: Report) -> list[str]:
         when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
         flag = " — **overdue**" if ind.overdue(r.today) else ""
         seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
-        ratings = ", ".join(f"{md(h)} {code}" for h, code in ind.ratings.items()) or "no ratings"
+        ratings = ", ".join(f"{md(h.id)} {ind.ratings[h.id]}" for h in r.case.hypotheses
+                            if h.id in ind.ratings) or "no ratings"
         out.append(f"- **{md(ind.id)}** {md(ind.title)} — {ind.status}{seen}{when}{flag}; {ratings}")
     return out
 

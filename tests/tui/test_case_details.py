@@ -112,3 +112,16 @@ async def test_a_bottom_line_without_spaces_shows_beside_its_label(db_path, make
         assert second.lstrip()[:4] in (chinese * 2)  # the same run, folded on
         assert second.rstrip().endswith("… · B: whole conclusion")
         await pilot.press("ctrl+q")
+
+
+async def test_the_form_says_the_first_line_is_the_bottom_line(db_path, make_app):
+    """Only the conclusion's first line shows under the case bar: the form said all of it did."""
+    from tests.tui.conftest import flat_text
+
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        assert "its first line, the bottom line, shows under the case bar" in flat_text(app)
+        await pilot.press("escape", "ctrl+q")

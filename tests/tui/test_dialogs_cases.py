@@ -576,7 +576,8 @@ async def test_u_in_the_workbench_undoes_an_import_that_replaced_the_open_case(
         await workers_done(app)
         await until(pilot, lambda: app.screen is main and main.case_id == "nord-stream", "the import shown")
         assert main.session.case is not None and main.session.case.title == "Kerch bridge [red]strike[/]"
-        assert "Case nord-stream was replaced by the imported file: u brings the old one back" in notices(app)
+        assert ("Replaced case nord-stream from nord-stream.weigh.json: 2 hypotheses, 1 evidence; u in the "
+                "workbench brings the old one back.") in notices(app)
         await pilot.press("u")
         await pilot.pause()
         back = main.store.case("nord-stream")

@@ -28,3 +28,23 @@ async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
     assert case.item("E1").ratings == {"H1": "CC", "H2": "I"}
     assert case.item("E2").ratings == {"H1": "N", "H2": "II"}
     assert case.item("E1").credibility == "high"
+
+
+async def test_what_a_parc_file_could_not_bring_is_said_on_screen(make_app, tmp_path: Path) -> None:
+    """The mapping report the command line prints is not lost in the workbench: a toast."""
+    from evidence.importing import parse_import, store_existing
+    from tests.tui.conftest import notices
+
+    db = tmp_path / "w.json"
+    open_store(db).close()
+    parc = tmp_path / "vase.achz"
+    parc.write_bytes(achz())
+    with Store.open(db, readonly=True) as store:
+        report = parse_import(parc, parc.read_bytes(), "vase", store_existing(store)).report
+    assert report  # the file has something PARC holds that weigh maps or drops
+    app = make_app(db)
+    screen, _ = await import_from_workbench(app, parc, "vase")
+    assert screen == "MainScreen"
+    told = notices(app)
+    assert all(line in told for line in report)
+    assert "Imported case vase from vase.achz: 2 hypotheses, 2 evidence." in told

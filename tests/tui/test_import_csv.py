@@ -36,3 +36,39 @@ async def test_a_bad_csv_is_refused_in_the_dialog(tmp_path: Path, make_app) -> N
     with Store.open(db, readonly=True) as after:
         assert after.case_ids() == [DEFAULT_CASE_ID]
     assert db.read_bytes() == before
+
+
+async def test_the_workbench_says_what_an_import_did(tmp_path: Path, make_app) -> None:
+    """The case opens and a toast says what was written, as the command line would."""
+    from tests.tui.conftest import notices
+
+    db = tmp_path / "w.json"
+    open_store(db).close()
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text("id;title;H1: Only one\r\nE1;From the sheet;CC\r\n", encoding="utf-8")
+    app = make_app(db)
+    screen, _ = await import_from_workbench(app, matrix, "sheet")
+    assert screen == "MainScreen"
+    assert "Imported case sheet from matrix.csv: 1 hypothesis, 1 evidence." in notices(app)
+
+
+async def test_importing_a_case_the_database_holds_as_is_says_nothing_was_imported(
+        tmp_path: Path, make_app) -> None:
+    """The bundled case exported as a case file and imported again under its own id: the
+    dialog closes on it, and says that it imported nothing rather than nothing at all."""
+    from evidence.export import write_export
+    from tests.tui.conftest import notices
+
+    db = tmp_path / "w.json"
+    open_store(db).close()
+    with Store.open(db, readonly=True) as store:
+        case = store.case(DEFAULT_CASE_ID)
+    same = tmp_path / "same.weigh.json"
+    write_export(case, "case", same)
+    app = make_app(db)
+    screen, _ = await import_from_workbench(app, same, "")
+    assert screen == "MainScreen"
+    told = notices(app)
+    assert (f"Case {DEFAULT_CASE_ID} is already in the database as same.weigh.json has it; "
+            "nothing imported.") in told
+    assert "Imported case" not in told

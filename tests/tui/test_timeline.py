@@ -3,6 +3,7 @@ one and the leader stay in view (the whole sparkline used to wrap out of sight).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -131,3 +132,37 @@ async def test_a_large_case_shows_at_once_and_its_line_follows_from_a_worker(
     finally:
         for gate in gates.values():
             gate.set()
+
+
+def three_not_separated(path: Path) -> None:
+    """Three hypotheses the evidence cannot tell apart, a fourth against it; a dozen dates
+    and one undated item, so the line has a sparkline and an undated note to give room."""
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis {k}") for k in (1, 2, 3, 4)]
+    start = date(2023, 10, 1)
+    evidence = [
+        Evidence(id=f"E{k}", title=f"item {k}", event_date=start + timedelta(days=k) if k else None,
+                 ratings={"H1": "C", "H2": "C", "H3": "C", "H4": "I"})
+        for k in range(12)
+    ]
+    with Store.open(path) as store:
+        store.put_case(Case(id="band", title="A band of three", hypotheses=hyps, evidence=evidence))
+
+
+async def test_a_narrow_as_of_line_names_the_whole_top_or_gives_way_elsewhere(tmp_path, make_app):
+    """At 120 columns the top went from the line, at 80 it was cut to '≈ H1,' (as if H1
+    led): now the hint, the long words and note, then the sparkline give way first."""
+    db = tmp_path / "band.json"
+    three_not_separated(db)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("band")
+        await pilot.pause()
+        for size in ((160, 48), (120, 40), (100, 30), (80, 24), (60, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            line = as_of_line(app).split("│")[0].rstrip()
+            whole_top = r"(top score H1, H2, H3 \(not separated\)|≈ H1, H2, H3): 0\.00"
+            assert re.search(whole_top, line), (size, line)
+            assert "1 undated" in line, (size, line)
+        await pilot.press("ctrl+q")

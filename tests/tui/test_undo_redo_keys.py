@@ -4,11 +4,13 @@ too, and the history replay are checked below the screen, in test_undo_redo.py).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import flat_text, notices, screen_text
+from tui.widgets.ranking import RankingPanel
 
 #: Keys that make one edit of each kind on the main screen, from a rating cell.
 EDITS: dict[str, list[str]] = {
@@ -72,3 +74,38 @@ async def test_redo_is_in_the_help_and_a_new_edit_ends_it(db_path, make_app) -> 
         await pilot.pause()
         assert "Nothing to redo" in notices(app)
         await pilot.press("ctrl+q")
+
+
+async def test_a_hypothesis_deleted_and_undone_is_back_in_its_place_in_every_report(
+        db_path, make_app, tmp_path: Path) -> None:
+    """Its cells came back last in each row: the Markdown report then listed an indicator's
+    ratings as 'H2 N, H3 C, …, H1 CC'. Now each row reads in the order of the columns."""
+    from tests.tui.test_dialogs_export import settle, type_path
+
+    report = tmp_path / "after-undo.md"
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")  # the ranking, on its first row
+        deleted = app.screen.query_one(RankingPanel).selected_id()
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert f"Deleted {deleted}" in notices(app)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await type_path(pilot, str(report))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+    columns = [f"H{k}" for k in range(1, 7)]
+    section = report.read_text(encoding="utf-8").split("## Indicators", 1)[1].split("\n## ", 1)[0]
+    listed = [line for line in section.splitlines() if line.startswith("- **M")]
+    assert listed
+    for line in listed:
+        named = [h for h in re.findall(r"\b(H\d+) (?:CC|C|N|II|I|NA)\b", line.rsplit(";", 1)[1])]
+        assert named == [h for h in columns if h in named] and deleted in named, line
+    with Store.open(db_path, readonly=True) as store:
+        case = store.case(DEFAULT_CASE_ID)
+    assert all(list(ind.ratings) == [h for h in columns if h in ind.ratings] for ind in case.indicators)

@@ -54,8 +54,8 @@ class CaseDetailsForm(FormScreen[CaseInfo]):
                     field="conclusion",
                 )
             yield Static(
-                "The conclusion is your own judgement: it shows under the case bar "
-                "and first in every report.",
+                "Your own judgement: its first line, the bottom line, shows under the "
+                "case bar; all of it leads every report.",
                 id="form-status",
                 classes="form-status",
             )

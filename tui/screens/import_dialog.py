@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from evidence.errors import Conflict
 from evidence.importing import CaseExists, ImportResult, import_file
 from hypotheses.slug import CASE_ID_WORDS, is_case_id
+from hypotheses.vocabulary import counted
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import blank_to_none, field_row
 from tui.widgets.one_line_input import OneLineInput
@@ -94,11 +95,29 @@ class ImportDialog(FileDialog[ImportResult]):
         replace = self.query_one("#import-replace", Checkbox).value
         def job() -> ImportResult:
             try:
-                imported = import_file(store, path, case_id=case_id, replace=replace)
+                result = import_file(store, path, case_id=case_id, replace=replace)
             except CaseExists as exc:  # told in this dialog's words, not the command line's
                 raise Conflict(exc.told(replace=f"tick '{REPLACE}'",
                                         new_id=f"type a new id in '{AS_CASE_ID}'")) from None
             self.app.post_message(self.Imported(path))
-            return imported
+            # what the command line says, as a toast: the case opens, and the words stay
+            self.app.call_from_thread(self.app.notify, import_told(path, result), title="Import",
+                                      severity="warning" if result.report else "information",
+                                      markup=False, timeout=30 if result.report else 8)
+            return result
 
         self.start(f"Importing {path} …", job)
+
+
+def import_told(path: Path, result: ImportResult) -> str:
+    """What an import did, in the command line's words: what the reader mapped and what it
+    could not (a PARC file's report), then the case written, or that the database already
+    held it as the file has it."""
+    if result.unchanged:
+        done = f"Case {result.case_id} is already in the database as {path.name} has it; nothing imported."
+    else:
+        how = "Replaced" if result.replaced else "Imported"
+        done = (f"{how} case {result.case_id} from {path.name}: "
+                f"{counted(result.hypotheses, 'hypothesis')}, {result.evidence} evidence"
+                + ("; u in the workbench brings the old one back." if result.replaced else "."))
+    return "\n".join([*result.report, done])

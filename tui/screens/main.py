@@ -450,10 +450,4 @@ class MainScreen(GuardsEdits, Screen[None]):
             return
         self.open_case(case_id)
         if edits_of is not None:
-            edits = edits_of(case_id)
-            self.session.adopt(edits)  # u undoes a sync or replacing import made there
-            from evidence.operations import CasePut  # loaded with the store by now
-
-            if any(isinstance(edit, CasePut) for edit in edits):
-                self.notify(f"Case {case_id} was replaced by the imported file: u brings the old one "
-                            "back", timeout=6, markup=False)
+            self.session.adopt(edits_of(case_id))  # u undoes a sync or replacing import made there

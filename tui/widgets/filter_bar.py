@@ -28,6 +28,9 @@ class FilterBar(OneLineInput):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close filter", tooltip="Close the filter line, keep the filter"),
+        # Input's own key, bound here again so that the help says how a filter is cleared
+        Binding("ctrl+u", "delete_left_all", "Clear filter",
+                tooltip="Empty the line: every item shows again (Enter closes it)"),
     ]
 
     shown: var[Shown | None] = var(None, init=False)

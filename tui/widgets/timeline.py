@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -195,40 +196,50 @@ class Timeline(Widget):
 
     def _line_text(self, width: int) -> Text:
         """The line for the width it is drawn at (0: not placed yet, as under the loading
-        indicator); the ``_width`` it was made for is kept with it."""
+        indicator); the ``_width`` it was made for is kept with it.
+
+        The top's words are never cut (a list cut after 'H1,' would name a leader the
+        verdict does not): when the line is narrow the step hint goes first, then the long
+        words and the long undated note give way to short ones, then the sparkline narrows
+        to a window of the stops around this one and, last, goes."""
         assert self._shown is not None
         stops, current, values, leaders, model, undated = self._shown
         self._width = width
         as_of = stops[current] if stops else None
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("As of ", style="bold")
-        text.append(as_of.isoformat() if as_of else "all dates", style="bold")
-        text.append(f"  [{current + 1}/{len(stops)}]  ")
-        if undated:
-            text.append(f"{undated} undated count at every date  ", style="dim")
-        # the top as the verdict names it ('leader H1' only when the evidence separates it),
-        # in its short words when the long ones would be cut
-        tail = self._tail(leaders[0], values, current, model)
-        if width:
-            room = width - text.cell_len
-            spark = len(values) if len(values) <= room else MIN_WINDOW  # as drawn below, at least
-            if spark + tail.cell_len - len(STEP_HINT) > room:
-                tail = self._tail(leaders[1], values, current, model)
-        window = None
-        if width and len(values) > width - text.cell_len:
-            # the whole line would go to a second line no one sees (hundreds of dates):
-            # the stops around the current one, and the leader after them
-            window = max(MIN_WINDOW, width - text.cell_len - tail.cell_len)
-        text.append_text(sparkline(values, current, window))
-        text.append_text(tail)
-        return text
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append("As of ", style="bold")
+        head.append(as_of.isoformat() if as_of else "all dates", style="bold")
+        head.append(f"  [{current + 1}/{len(stops)}]  ")
+        notes = (f"{undated} undated count at every date  ", f"{undated} undated  ") if undated else ("", "")
+        long_words, short_words = leaders
+        ways = ((long_words, notes[0], True), (long_words, notes[0], False), (short_words, notes[0], True),
+                (short_words, notes[0], False), (long_words, notes[1], False), (short_words, notes[1], False))
+        for windowed in (False, True):  # the whole sparkline if any way holds it, else a window
+            for words, note, hint in ways:
+                tail = self._tail(words, values, current, model, hint=hint)
+                room = width - head.cell_len - cell_len(note) - tail.cell_len
+                if not width or len(values) <= room:
+                    return self._joined(head, note, sparkline(values, current), tail)
+                if windowed and room >= MIN_WINDOW:  # hundreds of dates: the stops around this one
+                    return self._joined(head, note, sparkline(values, current, room), tail)
+        tail = self._tail(short_words, values, current, model, hint=False)
+        return self._joined(head, notes[1], Text(), tail)  # no room for a sparkline at all
 
     @staticmethod
-    def _tail(words: str, values: list[float], current: int, model: str) -> Text:
+    def _joined(head: Text, note: str, spark: Text, tail: Text) -> Text:
+        out = head.copy()
+        out.append(note if spark else note.rstrip(), style="dim")
+        out.append_text(spark)
+        out.append_text(tail)
+        return out
+
+    @staticmethod
+    def _tail(words: str, values: list[float], current: int, model: str, *, hint: bool = True) -> Text:
         tail = Text()
         if words and values:
             tail.append(f"  {words}: {scoring_model(model).format_score(values[current])}")
-        tail.append(STEP_HINT, style="dim")
+        if hint:
+            tail.append(STEP_HINT, style="dim")
         return tail
 
     def render(self) -> Text:
