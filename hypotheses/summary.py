@@ -295,9 +295,10 @@ def coverage_text(cov: Coverage, total: int) -> str:
 
 
 def barely_tested_text(hid: str, cov: Coverage, total: int) -> str:
-    """'H1 is barely tested: 2 of 49 items bear on it, +1 −1'."""
-    bear = "item bears" if total == 1 else "items bear"
-    return f"{hid} is barely tested: {cov.tested} of {total} {bear} on it, +{cov.for_} −{cov.against}"
+    """'H1 is barely tested: 2 of 49 items bear on it, +1 −1' ('1 of 49 items bears')."""
+    items = "item" if total == 1 else "items"
+    bear = "bears" if cov.tested == 1 or total == 1 else "bear"
+    return f"{hid} is barely tested: {cov.tested} of {total} {items} {bear} on it, +{cov.for_} −{cov.against}"
 
 
 def not_separated_text(ids: tuple[str, ...]) -> str:
@@ -364,19 +365,26 @@ def _headline(
 def _leader_warnings(
     leaders: tuple[Hypothesis, ...], covs: tuple[Coverage, ...], total: int
 ) -> tuple[list[str], list[str]]:
-    """Barely tested and incomplete leaders: (warnings, their short forms)."""
+    """Barely tested and incomplete leaders, one warning each: (warnings, their short forms).
+    A leader no item was rated on has none: the headline already says no rated item bears
+    on it (an early case flooded the verdict with two warnings per hypothesis)."""
     warnings: list[str] = []
     brief: list[str] = []
     for h, c in zip(leaders, covs, strict=True):
-        if c.tested < BARELY_TESTED:
-            text = barely_tested_text(h.id, c, total)
-            warnings.append(text + ": its place rests on almost nothing; add evidence that bears on it.")
-            brief.append(text)
-        if c.incomplete:
-            warnings.append(
-                f"{h.id} is incomplete: {c.rated}/{total} rated ({c.unrated} not rated) — "
-                "an unrated item counts as no evidence against it, so its top score may be an artefact."
-            )
+        if not c.rated:
+            continue
+        barely = barely_tested_text(h.id, c, total) if c.tested < BARELY_TESTED else ""
+        rated = f"{c.rated}/{total} rated ({c.unrated} not rated)"
+        if barely and c.incomplete:
+            warnings.append(f"{barely}, and incomplete: {rated} — its place rests on almost nothing, and "
+                            "an unrated item counts as no evidence against it; rate it on every item.")
+            brief.append(f"{barely}; incomplete: {c.rated}/{total} rated")
+        elif barely:
+            warnings.append(barely + ": its place rests on almost nothing; add evidence that bears on it.")
+            brief.append(barely)
+        elif c.incomplete:
+            warnings.append(f"{h.id} is incomplete: {rated} — an unrated item counts as no evidence "
+                            "against it, so its top score may be an artefact.")
             brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
     return warnings, brief
 

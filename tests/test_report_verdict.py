@@ -39,7 +39,7 @@ def test_markdown_leads_with_the_band_and_names_no_winner() -> None:
     v = verdict_md(md)
     assert md.index("## Verdict") < md.index("## Ranking") < md.index("## Matrix")
     assert "the evidence does not separate H1, H2" in v and "leads" not in v.split("\n")[2]
-    assert "**Warning:** H1 is barely tested: 1 of 3 items bear on it, +1 −0" in v
+    assert "**Warning:** H1 is barely tested: 1 of 3 items bears on it, +1 −0" in v
     assert "What would separate them: to tell H1 from H2, watch M1." in v
     assert "- H1 / H2: 2 items tell them apart (2 favour H1, 0 H2)" in v  # E1 C/N, E2 N/I
     assert "| 1 ≈ | H1: title H1 |" in md and "| 2 ≈ | H2: title H2 |" in md and "| 3 | H3" in md
@@ -63,7 +63,7 @@ def test_html_leads_with_the_verdict_and_shows_notes_and_groups() -> None:
     assert sections[:3] == ["conclusion", "verdict", "ranking"]
     verdict = page.all_text("verdict")
     assert "does not separate H1, H2" in verdict
-    assert "H1 is barely tested: 1 of 3 items bear on it, +1 −0" in verdict
+    assert "H1 is barely tested: 1 of 3 items bears on it, +1 −0" in verdict
     assert "to tell H1 from H2, watch M1" in verdict
     matrix = page.all_text("matrix")
     assert f"why C {HOSTILE}" in matrix  # visible text, not only a tooltip, and literal
@@ -146,5 +146,5 @@ def test_html_says_the_chosen_models_verdict_and_warnings_once() -> None:
     page = parse(html)
     text = page.all_text()
     assert text.count("Under weighted inconsistency (PARC), the evidence does not separate H1, H2") == 1
-    assert text.count("H1 is barely tested: 1 of 3 items bear on it") == 3  # once per model
+    assert text.count("H1 is barely tested: 1 of 3 items bears on it") == 3  # once per model
     assert "See the verdict above." in page.all_text()

@@ -312,15 +312,33 @@ def test_a_report_as_of_a_date_before_every_dated_item_says_why_it_has_no_timeli
     assert "Evidence used: 0 of 3 (known by 2021-12-01" in render_markdown(f)
 
 
-def test_an_incomplete_top_in_a_tie_is_not_said_to_have_a_lead() -> None:
+def test_an_unrated_top_in_a_tie_is_said_once_to_have_no_lead() -> None:
     """H1 (rated C) and H3 (never rated) tie at the top under weighted: the warning on H3
-    spoke of 'its lead', which the verdict says it has not."""
+    spoke of 'its lead', which the verdict says it has not; and the headline already says no
+    rated item bears on H3, so no warning says it again (an early case listed two per
+    hypothesis)."""
     from hypotheses.scoring import analyse
     from hypotheses.summary import verdict
 
     v = verdict(analyse(tied_with_unrated()), "weighted")
-    assert ("H3 is incomplete: 0/1 rated (1 not rated) — an unrated item counts as no evidence "
-            "against it, so its top score may be an artefact.") in v.warnings
+    assert "the top score goes to H3, which no rated item bears on, tied with H1" in v.headline
+    assert not [w for w in v.warnings if w.startswith("H3 ")]
+
+
+def test_a_top_barely_tested_and_incomplete_gets_one_warning_saying_both() -> None:
+    """H1 rated C on E1 only, H2 rated N on E1 only, E2 rated for H1 alone (N): H1 and H2 tie
+    at 0 under weighted; H2 is rated on 1 of 2 items and tested by none."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    case = _case(("E1", {"H1": "C", "H2": "N"}, None), ("E2", {"H1": "N"}, None))
+    v = verdict(analyse(case), "weighted")
+    assert [w for w in v.warnings if w.startswith(("H1 ", "H2 "))] == [
+        "H1 is barely tested: 1 of 2 items bears on it, +1 −0: its place rests on almost nothing; add "
+        "evidence that bears on it.",
+        "H2 is barely tested: 0 of 2 items bear on it, +0 −0, and incomplete: 1/2 rated (1 not rated) — its "
+        "place rests on almost nothing, and an unrated item counts as no evidence against it; rate it on "
+        "every item."]
 
 
 def test_a_report_as_of_a_date_judges_overdue_on_that_date_as_the_workbench_does() -> None:

@@ -48,7 +48,7 @@ def assert_the_ranking_reads_the_verdict(app: object) -> None:
     assert any(ln.startswith("  3 H3 ") for ln in lines)
     text = screen_text(app)
     assert " Not separated: H1, H2 within one medium item" in text
-    assert " ⚠ H1 is barely tested: 1 of 3 items bear on it, +1 −0" in text
+    assert " ⚠ H1 is barely tested: 1 of 3 items bears on it, +1 −0" in text
     assert " → to tell H1 from H2, watch M1" in text
     assert f" Bottom line: {BOTTOM} · B: whole conclusion" in text
 
