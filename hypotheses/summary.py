@@ -271,7 +271,8 @@ class Verdict:
 def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None) -> str:
     """The top of ``model``'s ranking named as the verdict names it, in a few words (the
     workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
-    'top score H1, H2 (not separated)' for a band; 'top score H2 (on no rated item)' or
+    'top score H1, H2 (not separated)' for a tie, 'top score H1 (not separated from H2)' for
+    a band wider than the top ('≈ H1, H2' short); 'top score H2 (on no rated item)' or
     'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; 'top
     score H3 (no item tells it from H1)' for a lead that comes only from cells left
     unrated; '' with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the
@@ -284,6 +285,13 @@ def leader_words(analysis: Analysis, model: str, short: bool = False, note: str 
     note = top_note(analysis, model) if note is None else note
     if not note:
         return f"leader {ids}"
+    if note == "not separated":  # the band may hold more than the top: named too
+        hids = analysis.hypothesis_ids
+        inside = [hids[i] for i in band(analysis, scoring_model(model).name)]
+        others = [h for h in inside if h not in top]
+        if short:
+            return short_top(inside, note)
+        return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''})"
     if short:
         return short_top(top, note)
     return f"top score {ids} ({note})"

@@ -165,6 +165,12 @@ def test_the_as_of_line_names_a_leader_only_where_the_verdict_does() -> None:
     tied = analyse(tied_with_unrated())
     assert leader_words(tied, "weighted") == "top score H1, H3 (H3 on no rated item)"
     assert leader_words(analyse(_case()), "weighted") == "top score H1, H2 (on no rated item)"
+    # Bayes: E1 of weight ½ puts H1 ½ ln 2 ahead of H2 — a band wider than the top, named whole
+    wide = analyse(Case(id="w", title="w", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2", "H3")],
+                        evidence=[Evidence(id="E1", title="a", credibility="low", relevance="low",
+                                           ratings={"H1": "C", "H2": "N", "H3": "II"})]))
+    assert leader_words(wide, "bayes") == "top score H1 (not separated from H2)"
+    assert leader_words(wide, "bayes", short=True) == "≈ H1, H2"
 
 
 def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_narrow() -> None:
