@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hypotheses.scoring import weight
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from hypotheses.models import Evidence
 
-_EVENT_DATE = attrgetter("event_date")
 
 #: An order: the shown items, the value each item is sorted by (its diagnosticity, or its
 #: disagreement's key; by its index in the scored case), and where each shown item sits
@@ -30,7 +30,7 @@ class Sort:
     """One sort order of the matrix."""
 
     name: str
-    description: str  # "by event date, undated last"
+    description: str  # "most diagnostic first"
     uses_diagnosticity: bool  # its order changes when the scores do
     order: Order
     uses_disagreement: bool = False  # sorts by the analysts' disagreement: team cases only
@@ -40,11 +40,16 @@ class Sort:
     column: str = ""
 
 
+def _when(ev: Evidence) -> date | None:
+    """When it happened, else when it was reported (an item known only by its report)."""
+    return ev.event_date or ev.reported_date
+
+
 def _by_date(items: list[Evidence], _diag: Sequence[float],
              _pos: Mapping[str, int] | None) -> list[Evidence]:
-    dated = [ev for ev in items if ev.event_date is not None]
-    dated.sort(key=_EVENT_DATE)
-    return dated + [ev for ev in items if ev.event_date is None]
+    dated = [(when, ev) for ev in items if (when := _when(ev)) is not None]
+    dated.sort(key=lambda pair: pair[0])
+    return [ev for _, ev in dated] + [ev for ev in items if _when(ev) is None]
 
 
 def _by_value(items: list[Evidence], diag: Sequence[Any],
@@ -63,7 +68,7 @@ def _by_weight(items: list[Evidence], _diag: Sequence[float],
 
 
 SORTS: tuple[Sort, ...] = (
-    Sort("date", "by event date, undated last", False, _by_date),
+    Sort("date", "by event date (else reported date), undated last", False, _by_date),
     Sort("diagnosticity", "most diagnostic first", True, _by_value),
     Sort("weight", "heaviest (credibility × relevance) first", False, _by_weight,
          value=weight, column="Wt"),
