@@ -208,3 +208,24 @@ async def test_the_hypothesis_and_separation_views_say_when_only_the_filtered_it
         await pilot.pause()
         assert isinstance(app.screen, HypothesisView) and "filtered view" not in app.screen.head.plain
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_verdict_lines_left_out_are_said_below_those_shown(tmp_path: Path, make_app) -> None:
+    """Six tied hypotheses, five barely tested and incomplete: every row fits, the verdict's
+    lines do not. The note saying how many are left out stood between the rows and the
+    verdict lines, above what it told of; it now comes last."""
+    path = tmp_path / "tied.json"
+    hyps = [Hypothesis(id=f"H{i}", title=f"hypothesis {i}") for i in range(1, 7)]
+    with Store.open(path) as store:
+        store.put_case(Case(id="tied", title="Tied", hypotheses=hyps, evidence=[
+            Evidence(id="E1", title="one", ratings={h.id: "N" for h in hyps}),
+            Evidence(id="E2", title="two", ratings={"H1": "N"})]))
+    app = make_app(path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panel = [line.split("│")[0].strip() for line in screen_text(app).split("As of")[0].splitlines()]
+        panel = [line for line in panel if line.strip("─╭╮╰╯ ")]
+        assert panel[-1].startswith("… ")
+        assert "more lines of the verdict (enter: the hypothesis view)" in panel[-1]
+        assert "6≈H6" not in panel and any(line.startswith("1≈H6") for line in panel)
+        await pilot.press("ctrl+q")

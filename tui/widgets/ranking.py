@@ -350,6 +350,8 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         if hidden_tail:
             said.append(f"{counted(hidden_tail, 'more line')} of the verdict (enter: the hypothesis view)")
         note = Text("… " + "; ".join(said), style="italic #6e7781", no_wrap=True, overflow="ellipsis")
+        if not hidden_rows:  # where what it tells of is missing: below the verdict lines shown
+            return [*head, *rows[start:start + window], *kept_tail, note]
         return [*head, *rows[start:start + window], note, *kept_tail]
 
     @staticmethod
