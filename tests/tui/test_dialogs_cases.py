@@ -359,6 +359,8 @@ async def test_deleting_the_open_case_shows_another_one(db: Path, make_app) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is main and main.case_id == "nord-stream"
+        assert ("Case istanbul-2022 was deleted: showing nord-stream (u in the case list brings it back)"
+                in notices(app))  # a tester: another case opened with no word why
         await pilot.press("ctrl+q")
 
 

@@ -441,9 +441,11 @@ class MainScreen(GuardsEdits, Screen[None]):
                      edits_of: Callable[[str], list[Record]] | None = None) -> None:
         if case_id is None:
             if self.case_id is not None and not self.store.has_case(self.case_id):
-                # the open case was deleted in the switcher: show another one
-                ids = self.store.case_ids()
+                # the open case was deleted in the switcher: show another one, and say so
+                gone, ids = self.case_id, self.store.case_ids()
                 self.open_case(ids[0] if ids else None)
+                self.notify(f"Case {gone} was deleted: " + (f"showing {ids[0]}" if ids else "no case is left")
+                            + " (u in the case list brings it back)", timeout=6, markup=False)
             return
         if not self.store.has_case(case_id):
             self.notify(f"No case {case_id!r}", severity="error", markup=False)
