@@ -32,7 +32,7 @@ from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
 from hypotheses.team import agree_text, with_note
 from hypotheses.visible import visible
-from hypotheses.vocabulary import RATING_NAMES, RATINGS
+from hypotheses.vocabulary import RATING_NAMES, RATINGS, counted
 
 if TYPE_CHECKING:
     from hypotheses.replay import StopLeaders
@@ -256,7 +256,7 @@ def _timeline_cell(
     # unnamed, like no leader at all
     leaders = ("",) if unweighed or untold else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
-    tip = f"as of {point.as_of.isoformat()} ({point.used} items, {point.undated} undated): " + \
+    tip = f"as of {point.as_of.isoformat()} ({counted(point.used, 'item')}, {point.undated} undated): " + \
         standing_text(point.band[model], unweighed, untold)
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from tui.keys import ShowsKeys
 from tui.read_only import say_why_refused
 
-NAVIGATION = {"cursor(-1)", "cursor(1)"}
+NAVIGATION = {"cursor(-1)", "cursor(1)", "cursor_to(0)", "cursor_to(-1)"}
 
 # The words people type for each action, beyond its help text ("history" finds
 # the ranking history). Keyed by the action's name without "screen." or arguments, or

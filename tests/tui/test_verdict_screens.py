@@ -3,6 +3,7 @@ separation table, the bottom line and the whole conclusion — read as a user se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -144,11 +145,19 @@ async def test_a_ranking_longer_than_its_panel_says_what_it_leaves_out_and_follo
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         panel = screen_text(app).split("As of")[0]  # the ranking: above the as-of line
-        assert "… 5 more hypotheses (↑/↓ here)" in panel and "H14 " not in panel
+        row = re.compile(r"^ +\d+[≈ ](H\d+) ", re.MULTILINE)  # ' 1≈H1  ███…', '14 H14 ███…'
+        assert "… 5 more hypotheses (↑/↓ here)" in panel and "H14" not in row.findall(panel)
         await pilot.press("tab", *["down"] * 13)  # tab: to the ranking
         await pilot.pause()
         panel = screen_text(app).split("As of")[0]
-        assert "H14 " in panel and " H1 " not in panel and "more hypotheses" in panel
+        shown = row.findall(panel)
+        assert "H14" in shown and "H1" not in shown and "more hypotheses" in panel
+        await pilot.press("home")  # a tester reached for Home and End: they go to the ends
+        await pilot.pause()
+        assert app.screen.ranking.cursor == 0 and "H1" in row.findall(screen_text(app).split("As of")[0])
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.screen.ranking.cursor == 13 and "H14" in row.findall(screen_text(app).split("As of")[0])
         await pilot.press("ctrl+q")
 
 

@@ -111,6 +111,8 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, tooltip="Select the hypothesis above"),
         Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Select the hypothesis below"),
+        Binding("home", "cursor_to(0)", "First", show=False, tooltip="Select the first hypothesis"),
+        Binding("end", "cursor_to(-1)", "Last", show=False, tooltip="Select the last hypothesis"),
         Binding(
             "enter",
             "open_hypothesis",
@@ -257,6 +259,11 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         if self.analysis and self.analysis.case.hypotheses:
             self.cursor = max(0, min(self.cursor + step, len(self.analysis.case.hypotheses) - 1))
 
+    def action_cursor_to(self, row: int) -> None:
+        """To the first row (0) or the last (-1)."""
+        if self.analysis and self.analysis.case.hypotheses:
+            self.cursor = range(len(self.analysis.case.hypotheses))[row]
+
     def watch_cursor(self) -> None:
         self.refresh()
 
@@ -283,7 +290,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         model = self.model
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(scoring_model(model).label, style="bold")
-        head.append(f"   {len(a.used)} of {self.total} items used", style="")
+        head.append(f"   {len(a.used)} of {counted(self.total, 'item')} used", style="")
         if a.as_of is not None:
             head.append(f"   as of {a.as_of.isoformat()}", style="bold")
         if self.filtered:
