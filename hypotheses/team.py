@@ -411,13 +411,6 @@ class LensScorer:
 # ------------------------------------------------------------------ leaders
 
 
-def leaders_by_analyst(
-    case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
-) -> dict[str, list[str]]:
-    """Analyst → leader ids (case order) under ``model`` in that analyst's lens."""
-    return {a: ids for a, (ids, _) in tops_by_analyst(case, model, as_of, scorer).items()}
-
-
 def tops_by_analyst(
     case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
 ) -> dict[str, tuple[list[str], str]]:
