@@ -14,11 +14,10 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
-from hypotheses.scoring import analyse, leader_ids, takes_part
+from hypotheses.scoring import analyse, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, contenders, top_note, untold_note
-from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
-from hypotheses.team import with_note
+from hypotheses.separation import Columns, Separation, contenders, untold_note
+from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text, leader_words
 from hypotheses.vocabulary import counted, first_few
 
 if TYPE_CHECKING:
@@ -264,13 +263,13 @@ def what_if_text(a: Analysis, sm: ScoringModel) -> str:
     back = analyse(case.model_copy(update={"evidence": [ev.model_copy(update={"excluded": False})
                                                         if ev.excluded else ev for ev in case.evidence]}),
                    a.as_of)
-    now = (leader_ids(a, sm.name), top_note(a, sm.name))
-    then = (leader_ids(back, sm.name), top_note(back, sm.name))
+    # as the as-of line says it: a band names all it holds, so the two sides never read alike
+    now, then = leader_words(a, sm.name), leader_words(back, sm.name)
     if now == then:
         return ""
     ids = [ev.id for ev in out]
-    return (f"With the {counted(len(ids), 'item')} left out (what-if: {first_few(ids, 5)}) back in, the "
-            f"top under {sm.label} would be {with_note(*then)} instead of {with_note(*now)}.")
+    return (f"With the {counted(len(ids), 'item')} left out (what-if: {first_few(ids, 5)}) back in, "
+            f"{sm.label} would give {then} instead of {now}.")
 
 
 def agreement_text(r: Report) -> str:

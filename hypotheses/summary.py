@@ -382,7 +382,8 @@ def _leader_warnings(
         if not c.rated:
             continue
         barely = barely_tested_text(h.id, c, total) if c.tested < BARELY_TESTED else ""
-        rated = f"{c.rated}/{total} rated ({c.unrated} not rated)"
+        na = total - c.rated - c.unrated
+        rated = f"{c.rated}/{total} rated ({c.unrated} not rated{f', {na} NA' if na else ''})"
         if barely and c.incomplete:
             warnings.append(f"{barely}, and incomplete: {rated} — its place rests on almost nothing, and "
                             "an unrated item counts as no evidence against it; rate it on every item.")

@@ -122,7 +122,7 @@ def test_summary_entries_and_verdict_words(case: Case) -> None:
     assert v.headline.startswith("Under weighted inconsistency (PARC), the evidence does not separate H1, H3")
     assert v.brief == "Not separated: H1, H3 within one medium item" and "leads" not in v.headline
     assert any(w.startswith("H3 is barely tested: 0 of 3 items bear on it, +0 −0, and incomplete: 1/3 rated "
-                            "(1 not rated)") for w in v.warnings)
+                            "(1 not rated, 1 NA)") for w in v.warnings)
     assert "H3 is barely tested: 0 of 3 items bear on it, +0 −0; incomplete: 1/3 rated" in v.brief_warnings
     bayes = verdict(analyse(case), "bayes")
     # H1 ln 2 ahead of H3: exactly one medium item, so outside the band

@@ -104,7 +104,7 @@ def test_markdown_puts_the_conclusion_first_and_explains_the_verdict(imported: W
     assert "Under weighted inconsistency (PARC), the evidence does not separate H1, H3" in out
     assert "H3 leads" not in out.split("## Ranking")[0]
     assert ("**Warning:** H3 is barely tested: 0 of 3 items bear on it, +0 −0, and incomplete: 1/3 rated "
-            "(1 not rated)") in out
+            "(1 not rated, 1 NA)") in out
     assert "| 1/3 rated, 0 for, 0 against (incomplete) |" in out
     assert "1 undated item counts at every date" in out
     assert "mutually exclusive and exhaustive" in out
@@ -121,7 +121,7 @@ def test_html_shows_conclusion_indicators_and_warnings() -> None:
     assert html.index('id="conclusion"') < html.index('id="ranking"')
     assert "H1 on balance; E3 is only a claim." in html
     assert ("H3 is barely tested: 0 of 3 items bear on it, +0 −0, and incomplete: 1/3 rated (1 not "
-            "rated)") in html
+            "rated, 1 NA)") in html
     assert 'class="warning"' in html
     assert 'id="indicators"' in html and "Talks resume in Istanbul" in html
     assert "What would strengthen it" in html and "What would weaken it" in html

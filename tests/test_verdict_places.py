@@ -411,13 +411,13 @@ def test_a_verdict_that_the_left_out_items_would_overturn_says_so_in_the_report(
     case = case.model_copy(update={"evidence": [case.evidence[0], *(ev.model_copy(update={"excluded": True})
                                                                     for ev in case.evidence[1:])]})
     f = findings(case, today=TODAY)
-    sentence = ("With the 2 items left out (what-if: E2, E3) back in, the top under weighted "
-                "inconsistency (PARC) would be H2 instead of H1.")
+    sentence = ("With the 2 items left out (what-if: E2, E3) back in, weighted inconsistency (PARC) would "
+                "give leader H2 instead of leader H1.")
     assert sentence in _section(render_markdown(f), "## Verdict")
     assert sentence in unescape(render_html(f))
     kept = findings(case.model_copy(update={"evidence": [*case.evidence[:2]]}), today=TODAY)
     # E2 alone back: H1 −2, H2 −1: H2 one item ahead — still a change
-    assert "would be H2 instead of H1" in render_markdown(kept)
+    assert "would give leader H2 instead of leader H1" in render_markdown(kept)
     same = case.model_copy(update={"evidence": [case.evidence[0],
                                                 Evidence(id="E9", title="x", excluded=True,
                                                          ratings={"H1": "C", "H2": "I"})]})
@@ -469,5 +469,33 @@ def test_the_what_if_names_only_left_out_items_known_by_the_reports_date() -> No
     case = case.model_copy(update={"evidence": [case.evidence[0], *(ev.model_copy(update={"excluded": True})
                                                                     for ev in case.evidence[1:])]})
     text = render_markdown(findings(case, as_of=date(2022, 3, 1), today=TODAY))
-    assert ("With the 1 item left out (what-if: E3) back in, the top under weighted inconsistency (PARC) "
-            "would be H2 instead of H1.") in text
+    assert ("With the 1 item left out (what-if: E3) back in, weighted inconsistency (PARC) would give "
+            "leader H2 instead of leader H1.") in text
+
+
+def test_the_what_if_never_names_the_same_words_on_both_sides() -> None:
+    """The blind checker: 'would be H3 instead of H3 (not separated)' — the band changed, the
+    top did not, and the two sides read alike but for a note. Weighted: E1 (H1 C, H2 C, H3 I)
+    gives H1, H2 0 and H3 −1: H1, H2 tie. Left out, E2 (H2 I, medium) would make H2 −1: H1
+    leads by one item, H2 and H3 behind."""
+    case = _case(("E1", {"H1": "C", "H2": "C", "H3": "I"}, None),
+                 ("E2", {"H1": "N", "H2": "I", "H3": "N"}, None), hyps=("H1", "H2", "H3"))
+    case = case.model_copy(update={"evidence": [case.evidence[0],
+                                                case.evidence[1].model_copy(update={"excluded": True})]})
+    text = render_markdown(findings(case, today=TODAY))
+    assert ("back in, weighted inconsistency (PARC) would give leader H1 instead of top score H1, H2 "
+            "(not separated).") in text
+
+
+def test_an_incomplete_warning_counts_the_na_items_too() -> None:
+    """The blind checker: 'H2 is incomplete: 2/9 rated (4 not rated)' left 3 NA items out, and
+    the numbers did not add up. H1 and H2 tie at 0 under weighted; H2 is rated N on E1, C on
+    E2, NA on E3 and not at all on E4."""
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import verdict
+
+    case = _case(("E1", {"H1": "N", "H2": "N"}, None), ("E2", {"H1": "C", "H2": "C"}, None),
+                 ("E3", {"H1": "C", "H2": "NA"}, None), ("E4", {"H1": "C"}, None))
+    v = verdict(analyse(case), "weighted")
+    assert any("H2 is barely tested: 1 of 4 items bears on it, +1 −0, and incomplete: 2/4 rated "
+               "(1 not rated, 1 NA)" in w for w in v.warnings), v.warnings
