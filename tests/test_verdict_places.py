@@ -182,6 +182,10 @@ def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_
     assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
     # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60
     assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: -1.00   [ ] step dates"
+    # a tester: a case with no dated item said '[1/1]' and offered [ ] to step through nothing
+    line._shown = ([None], 0, [0.0], ("leader H1", "leader H1"), "weighted", 2)
+    assert line._line_text(120).plain == (
+        "As of all dates  (no dated items)  2 undated count at every date  ▁  leader H1: 0.00")
 
 
 def _pair(*items: dict[str, dict[str, Rating]]) -> Case:

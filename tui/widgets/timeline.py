@@ -209,14 +209,15 @@ class Timeline(Widget):
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append("As of ", style="bold")
         head.append(as_of.isoformat() if as_of else "all dates", style="bold")
-        head.append(f"  [{current + 1}/{len(stops)}]  ")
+        dated = len(stops) > 1  # else [ and ] have nowhere to go
+        head.append(f"  [{current + 1}/{len(stops)}]  " if dated else "  (no dated items)  ")
         notes = (f"{undated} undated count at every date  ", f"{undated} undated  ") if undated else ("", "")
         long_words, short_words = leaders
         ways = ((long_words, notes[0], True), (long_words, notes[0], False), (short_words, notes[0], True),
                 (short_words, notes[0], False), (long_words, notes[1], False), (short_words, notes[1], False))
         for windowed in (False, True):  # the whole sparkline if any way holds it, else a window
             for words, note, hint in ways:
-                tail = self._tail(words, values, current, model, hint=hint)
+                tail = self._tail(words, values, current, model, hint=hint and dated)
                 room = width - head.cell_len - cell_len(note) - tail.cell_len
                 if not width or len(values) <= room:
                     return self._joined(head, note, sparkline(values, current), tail)
