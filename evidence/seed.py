@@ -23,8 +23,11 @@ def default_case() -> Case:
     return parse_case_file(data, "default case")
 
 
-def open_store(path: Path, *, readonly: bool = False) -> Store:
-    """Open a database; for writing, a missing one is created and seeded with the default case.
+def open_store(path: Path, *, readonly: bool = False, seed: bool = True) -> Store:
+    """Open a database; for writing, a missing one is created and, with ``seed`` (the
+    workbench), seeded with the default case. ``weigh import`` and ``weigh sync`` create it
+    empty: the case they bring is the one asked for, and a bundled one of the same id
+    would only stand in its way.
 
     Reading never creates anything: a missing database (or folder) is an error.
     """
@@ -33,7 +36,7 @@ def open_store(path: Path, *, readonly: bool = False) -> Store:
     store = Store.open(path, readonly=readonly)
     # A database that never held a case (new, or a crash came before seeding)
     # gets the default case; one whose cases were deleted keeps its history.
-    if not store.readonly and not store.case_ids() and not store.has_history():
+    if seed and not store.readonly and not store.case_ids() and not store.has_history():
         try:
             store.put_case(default_case())
         except BaseException:

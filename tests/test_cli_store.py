@@ -207,3 +207,26 @@ def test_an_empty_file_argument_is_refused_never_taken_as_a_default(cli_env: dic
         assert done.returncode == 2 and not done.stdout, done
         assert done.stderr.startswith(f"weigh: error: {label}: the path is empty"), done
     assert runs[-1].returncode == 0 and runs[-1].stdout.startswith("# ")
+
+
+def test_import_and_sync_into_a_new_database_bring_only_their_case(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A colleague's copy of the bundled case, imported as the first command on a new
+    database: weigh seeded the bundled case first and then refused the colleague's as a case
+    that already exists. Import and sync now create the database with their case alone;
+    the workbench seeds only a database it creates itself."""
+    theirs = default_case().model_copy(update={"title": "Istanbul, as ana left it"})
+    shared = tmp_path / "istanbul.json"
+    shared.write_text(dump_case_file(theirs), encoding="utf-8")
+    new = tmp_path / "new" / "weigh.json"
+    said = weigh(cli_env, "--db", str(new), "import", str(shared)).stdout
+    assert f"Imported case {DEFAULT_CASE_ID}" in said
+    with Store.open(new, readonly=True) as store:
+        assert store.case_ids() == [DEFAULT_CASE_ID]
+        assert store.case(DEFAULT_CASE_ID).title == "Istanbul, as ana left it"
+    synced = tmp_path / "synced.json"
+    weigh(cli_env, "--db", str(synced), "sync", str(shared))
+    with Store.open(synced, readonly=True) as store:
+        assert store.case_ids() == [DEFAULT_CASE_ID]
+        assert store.case(DEFAULT_CASE_ID).title == "Istanbul, as ana left it"

@@ -238,7 +238,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = home_expanded(args.file)
     with ImportFile.open(path) as source:  # read in pieces, parsed before the lock is taken
         parsed = parse_import(path, source, args.case, _peek_existing(_db_path(args)))
-        store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
+        store = _open_for_writing(args, lambda db: open_store(db, seed=False), wait=args.wait)
         try:
             if not parsed.still_fits(store):  # the case it updates changed meanwhile: read it again
                 parsed = parse_import(path, source, args.case, store_existing(store))
@@ -448,7 +448,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise UsageError("FILE: '-' names no file here: weigh sync reads and rewrites a case "
                          "file; give its path")
     file = read_sync_file(args.file, DbFiles.at(_db_path(args)))
-    store = _open_for_writing(args, lambda db: open_store(db), wait=args.wait)
+    store = _open_for_writing(args, lambda db: open_store(db, seed=False), wait=args.wait)
 
     def waiting() -> None:
         say(f"weigh: waiting for another weigh to finish syncing in {file.path.parent} "
