@@ -38,7 +38,7 @@ from evidence.parse_errors import not_csv
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.render_csv import FIELDS
 from hypotheses.validation import describe, reason
-from hypotheses.vocabulary import RATINGS, counted
+from hypotheses.vocabulary import RATINGS, counted, first_few
 
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 8
@@ -403,11 +403,6 @@ def _build_case(
         raise ImportFailed(f"{name}: {describe(exc)}; nothing was imported") from None
 
 
-def _ids(items: list[Any]) -> str:
-    shown = ", ".join(i.id for i in items[:10])
-    return shown + (f" and {len(items) - 10} more" if len(items) > 10 else "")
-
-
 def update_report(existing: Case | None, case: Case) -> list[str]:
     """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
     if existing is None:
@@ -436,5 +431,5 @@ def update_report(existing: Case | None, case: Case) -> list[str]:
         ("Removed evidence", [e for e in existing.evidence if e.id not in new_e]),
     ):
         if items:
-            out.append(f"{label}: {_ids(items)}.")
+            out.append(f"{label}: {first_few([i.id for i in items], 10)}.")
     return out

@@ -301,9 +301,11 @@ def separation_text(s: Separation) -> str:
 
 
 def no_timeline_text(as_of: date | None) -> str:
-    """Why a report draws no leader over time."""
-    known = f" known by {as_of.isoformat()}" if as_of else ""
-    return f"Fewer than two event dates{known}: no timeline to draw."
+    """Why a report draws no leader over time: its stops are the dates items became known
+    (not their event dates: two events reported on one day make one stop)."""
+    by = f" up to {as_of.isoformat()}" if as_of else ""
+    return (f"Fewer than two known dates{by} (an item is known from the later of its event and "
+            "reported dates): no timeline to draw.")
 
 
 def undated_note(undated: int) -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.csv_matrix import read_csv_matrix, sniff_delimiter
+from evidence.csv_matrix import read_csv_matrix, sniff_delimiter, update_report
 from evidence.errors import ImportFailed
 from evidence.export import export_bytes
 from evidence.seed import default_case
@@ -278,3 +278,12 @@ def test_update_report_says_what_was_kept_added_and_removed() -> None:
                          "Added evidence: E77.", f"Removed evidence: {base.evidence[0].id}."]
     new = f"New case {base.id}: 5 hypotheses, {len(case.evidence)} evidence"
     assert update_report(None, case)[0].startswith(new)
+
+
+def test_an_update_removing_thousands_of_items_counts_them_as_every_list_does() -> None:
+    """The list of ids is cut after ten, 'and 1,990 more' as the other lists of ids say it
+    (vocabulary.first_few), not a copy of its own without the thousands separator."""
+    items = [Evidence(id=f"E{k}", title=f"item {k}") for k in range(2000)]
+    many = Case(id="many", title="Many", evidence=items)
+    lines = update_report(many, many.model_copy(update={"evidence": []}))
+    assert lines[1:] == ["Removed evidence: E0, E1, E2, E3, E4, E5, E6, E7, E8, E9 and 1,990 more."]

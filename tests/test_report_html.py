@@ -250,7 +250,7 @@ def test_single_date_has_no_timeline() -> None:
         evidence=[Evidence(id="E1", title="a", event_date="2022-03-01")],
     )
     page = parse(render_text(case, "html"))
-    assert "Fewer than two event dates" in page.all_text("timeline")
+    assert "Fewer than two known dates" in page.all_text("timeline")
     assert page.tags("svg", "timeline") == []
 
 

@@ -33,8 +33,8 @@ def test_a_case_with_fewer_than_two_dates_says_why_it_has_no_timeline() -> None:
     case = Case(id="t", title="T", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
                 evidence=[item("E1", date(2024, 1, 1)), item("E2", date(2024, 2, 1))])
     out = render_md(case, ReportOptions(as_of=date(2024, 1, 15)))
-    assert "## Leader over time\n\nFewer than two event dates known by 2024-01-15: no timeline to draw." \
-        in out
+    assert ("## Leader over time\n\nFewer than two known dates up to 2024-01-15 (an item is known from "
+            "the later of its event and reported dates): no timeline to draw.") in out
     assert "## Leader over time\n\nUsing only" in render_md(case, ReportOptions())
 
 
@@ -57,3 +57,22 @@ def test_every_item_is_in_the_markdown_in_full_with_its_dates_and_source() -> No
             "Reuters \\[wire\\] \\[B2\\]; event 2024-01-02, reported 2024-01-03 — "
             "https://example.org/a\\_b") in sources
     assert "- **E2** undated — _no source given_; undated" in sources
+
+
+def test_no_timeline_says_known_dates_not_event_dates() -> None:
+    """Two event dates, one report date after both: the items are known on one date, so no
+    timeline; the reports said 'Fewer than two event dates' of a case with two."""
+    from datetime import date
+
+    from hypotheses.models import Evidence
+
+    def item(eid: str, day: date) -> Evidence:
+        return Evidence(id=eid, title=eid, ratings={"H1": "C", "H2": "I"}, event_date=day,
+                        reported_date=date(2024, 3, 1))
+
+    case = Case(id="t", title="T", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
+                evidence=[item("E1", date(2024, 1, 1)), item("E2", date(2024, 2, 1))])
+    out = render_md(case, ReportOptions())
+    assert "event dates" not in out.split("## Leader over time", 1)[1].split("\n## ", 1)[0]
+    assert ("Fewer than two known dates (an item is known from the later of its event and reported "
+            "dates): no timeline to draw.") in out

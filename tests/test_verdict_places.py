@@ -318,7 +318,7 @@ def test_a_report_as_of_a_date_before_every_dated_item_says_why_it_has_no_timeli
     f = findings(unrated_first(), as_of=date(2021, 12, 1), today=TODAY)
     assert f.verdicts["weighted"].headline.startswith("No verdict under weighted")
     html = unescape(render_html(f))
-    assert "Fewer than two event dates known by 2021-12-01: no timeline to draw." in html
+    assert "Fewer than two known dates up to 2021-12-01 (an item is known" in html
     assert "Evidence used: 0 of 3 (known by 2021-12-01" in render_markdown(f)
 
 

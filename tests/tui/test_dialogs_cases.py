@@ -597,3 +597,32 @@ async def test_u_in_the_workbench_undoes_an_import_that_replaced_the_open_case(
         case = after.case("nord-stream")
         assert (case.title, [h.id for h in case.hypotheses]) == ("Kerch bridge [red]strike[/]", ["H1", "H2"])
         assert before.title == ODD_TITLE
+
+
+async def test_deleting_the_open_case_after_syncing_it_shows_another_one(
+        db: Path, tmp_path: Path, make_app) -> None:
+    """A sync of the open case makes the list reopen it on escape; deleted after the sync,
+    it was asked for anyway: 'No case' in red, and the workbench kept showing the case gone."""
+    from evidence.sync import read_sync_file, sync_case
+
+    shared = tmp_path / "shared.json"
+    with Store.open(db) as store:
+        sync_case(store, read_sync_file(shared, store.files), "istanbul-2022")  # the base
+        theirs = store.case("istanbul-2022").model_copy(update={"title": "Istanbul"})
+    shared.write_text(dump_case_file(theirs), encoding="utf-8")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        await pilot.press("ctrl+o", "s", "ctrl+s")  # the open case synced: reopened on escape
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("delete", "y")  # then deleted
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main and main.case_id == "nord-stream"
+        assert "No case 'istanbul-2022'" not in notices(app)
+        assert ("Case istanbul-2022 was deleted: showing nord-stream (u in the case list brings it back)"
+                in notices(app))
+        await pilot.press("ctrl+q")

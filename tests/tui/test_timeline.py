@@ -166,3 +166,24 @@ async def test_a_narrow_as_of_line_names_the_whole_top_or_gives_way_elsewhere(tm
             assert re.search(whole_top, line), (size, line)
             assert "1 undated" in line, (size, line)
         await pilot.press("ctrl+q")
+
+
+async def test_a_wide_band_at_80_columns_is_named_whole_the_undated_count_giving_way(tmp_path, make_app):
+    """The as-of line names the whole band ('≈ H1, …, H10'); at 80 columns with an undated
+    item that no longer fitted even in its shortest words, and the line was cut inside the
+    band ('≈ H1, H2, …, H…'), the score gone: the undated count gives way first."""
+    db = tmp_path / "wide.json"
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis {k}") for k in range(1, 11)]
+    start = date(2023, 10, 1)
+    evidence = [Evidence(id=f"E{k}", title=f"item {k}", event_date=start + timedelta(days=k) if k else None,
+                         ratings={h.id: "C" for h in hyps}) for k in range(12)]
+    with Store.open(db) as store:
+        store.put_case(Case(id="wide", title="A band of ten", hypotheses=hyps, evidence=evidence))
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("wide")
+        await pilot.pause()
+        line = as_of_line(app).rstrip()
+        assert line.endswith("[12/12]  ≈ H1, H2, H3, H4, H5, H6, H7, H8, H9, H10: 0.00"), line
+        await pilot.press("ctrl+q")

@@ -439,6 +439,8 @@ class MainScreen(GuardsEdits, Screen[None]):
 
     def _case_chosen(self, case_id: str | None,
                      edits_of: Callable[[str], list[Record]] | None = None) -> None:
+        if case_id is not None and case_id == self.case_id and not self.store.has_case(case_id):
+            case_id = None  # the list reopens a case it synced; deleted there after, it is gone
         if case_id is None:
             if self.case_id is not None and not self.store.has_case(self.case_id):
                 # the open case was deleted in the switcher: show another one, and say so

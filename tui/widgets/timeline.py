@@ -201,7 +201,8 @@ class Timeline(Widget):
         The top's words are never cut (a list cut after 'H1,' would name a leader the
         verdict does not): when the line is narrow the step hint goes first, then the long
         words and the long undated note give way to short ones, then the sparkline narrows
-        to a window of the stops around this one and, last, goes."""
+        to a window of the stops around this one and, last, goes; a band too wide even then
+        takes the undated count's place."""
         assert self._shown is not None
         stops, current, values, leaders, model, undated = self._shown
         self._width = width
@@ -224,11 +225,15 @@ class Timeline(Widget):
                 if windowed and room >= MIN_WINDOW:  # hundreds of dates: the stops around this one
                     return self._joined(head, note, sparkline(values, current, room), tail)
         tail = self._tail(short_words, values, current, model, hint=False)
-        return self._joined(head, notes[1], Text(), tail)  # no room for a sparkline at all
+        # no room for a sparkline at all; a wide band's names before the undated count
+        note = notes[1] if head.cell_len + cell_len(notes[1].rstrip()) + tail.cell_len <= width else ""
+        return self._joined(head, note, Text(), tail)
 
     @staticmethod
     def _joined(head: Text, note: str, spark: Text, tail: Text) -> Text:
         out = head.copy()
+        if not spark and not note:
+            out.rstrip()  # the tail brings its own two spaces
         out.append(note if spark else note.rstrip(), style="dim")
         out.append_text(spark)
         out.append_text(tail)
