@@ -81,7 +81,7 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     led = leader_words(whole, "weighted", short=True)
     inside = [whole.hypothesis_ids[i] for i in band(whole, "weighted")]  # the band, not only the top
     assert led == f"≈ {', '.join(inside)}" and set(top) <= set(inside)
-    assert f"{led}: {whole.scores_of('weighted')[top[0]]:.2f}" in flat_text(app)
+    assert f"{led}: top {whole.scores_of('weighted')[top[0]]:.2f}" in flat_text(app)  # the top's score
     steps = len(dates) - dates.index(date(2022, 3, 15))
     await pilot.press(*["left_square_bracket"] * steps)
     text = flat_text(app)
@@ -92,7 +92,7 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     tied = leader_ids(a, "weighted")
     assert len(tied) > 1  # a tie names every leader, and the band all it holds
     inside = [a.hypothesis_ids[i] for i in band(a, "weighted")]
-    assert f"≈ {', '.join(inside)}: {a.scores_of('weighted')[tied[0]]:.2f}" in text
+    assert f"≈ {', '.join(inside)}: top {a.scores_of('weighted')[tied[0]]:.2f}" in text
     assert screen.session.view.analysis.models["weighted"].scores == a.models["weighted"].scores
     later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
     assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain

@@ -243,7 +243,9 @@ class Timeline(Widget):
     def _tail(words: str, values: list[float], current: int, model: str, *, hint: bool = True) -> Text:
         tail = Text()
         if words and values:
-            tail.append(f"  {words}: {scoring_model(model).format_score(values[current])}")
+            score = scoring_model(model).format_score(values[current])
+            # '≈ H1, H2, H5, H6: -0.71' read as if all four scored it: the score is the top's
+            tail.append(f"  {words}: {'top ' if words.startswith('≈') else ''}{score}")
         if hint:
             tail.append(STEP_HINT, style="dim")
         return tail
