@@ -180,8 +180,8 @@ def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_
     words = ("top score H1, H2 (not separated)", "≈ H1, H2")
     line._shown = ([date(2022, 1, 1), None], 1, [0.0, -1.0], words, "weighted", 0)
     assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
-    # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60
-    assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: top -1.00"  # no room for the hint
+    # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60; no room for the hint
+    assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: top -1.00"
     # a tester: a case with no dated item said '[1/1]' and offered [ ] to step through nothing
     line._shown = ([None], 0, [0.0], ("leader H1", "leader H1"), "weighted", 2)
     assert line._line_text(120).plain == (
