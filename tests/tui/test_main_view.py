@@ -250,7 +250,7 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
         text += flat_text(app)
         for words in ("Rate consistent (C)", "Rate very inconsistent (II)", "Clear the rating",
                       "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
-                      "one event date back", "Add evidence", "Add a hypothesis", "Undo", "Redo",
+                      "one known date back", "Add evidence", "Add a hypothesis", "Undo", "Redo",
                       "Export", "Open another case", "Quit", "Delete the selected hypothesis",
                       "linchpin", "Open the hypothesis view", "Edit the case's title"):
             assert words in text, words

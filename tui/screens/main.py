@@ -82,9 +82,9 @@ class MainScreen(GuardsEdits, Screen[None]):
         Binding("f", "toggle_score_shown", "Score shown", show=False,
                 tooltip="Score only the filtered items, or the whole case again"),
         Binding("left_square_bracket", "step_date(-1)", "Earlier", key_display="[",
-                tooltip="As-of date: one event date back", group=AS_OF),
+                tooltip="As-of date: one known date back", group=AS_OF),
         Binding("right_square_bracket", "step_date(1)", "Later", key_display="]",
-                tooltip="As-of date: one event date forward (then all dates)", group=AS_OF),
+                tooltip="As-of date: one known date forward (then all dates)", group=AS_OF),
         Binding("a", "form('add_evidence')", "Add", tooltip="Add evidence"),
         Binding("A", "form('add_hypothesis')", "Add hyp.", show=False, tooltip="Add a hypothesis"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (delete, rating, exclusion, edit)"),
@@ -345,7 +345,8 @@ class MainScreen(GuardsEdits, Screen[None]):
         self.run_edit(lambda: self.session.view.cycle_sort(focus))
 
     def action_step_date(self, step: int) -> None:
-        """Replay the case as it stood at the previous/next distinct event date."""
+        """Replay the case as it stood at the previous/next distinct known date (an item is
+        known from the later of its event and reported dates)."""
         self.run_edit(lambda: self.session.view.step_date(step))
 
     def action_toggle_score_shown(self) -> None:
