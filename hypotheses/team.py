@@ -170,7 +170,13 @@ class Disagreement:
 
     @property
     def text(self) -> str:
-        """'extreme (1.41, split on NA)': the label, the value, and a split if there is one."""
+        """'extreme (1.41, split on NA)': the label, the value, and a split if there is one.
+
+        A split with no numeric spread reads 'split on NA', never 'agree': one analyst
+        saying an item bears on a hypothesis and another saying it does not is no agreement.
+        """
+        if self.split_na and self.spread == 0:
+            return "split on NA"
         return f"{self.label} ({self.value:.2f}{', split on NA' if self.split_na else ''})"
 
     @property

@@ -26,7 +26,7 @@ def test_markdown_team_section() -> None:
     cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
     assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
     assert cells[1] == r"  - chi: the source \<b\>lied\</b\> \[x\](y)"  # inert
-    assert "- **E1** first · H3 — agree (0.00, split on NA); consensus N: ana N, ben NA, chi N" in cells
+    assert "- **E1** first · H3 — split on NA; consensus N: ana N, ben NA, chi N" in cells
     items = team[team.index("### Items"):].splitlines()
     assert items[2] == "- **E1** first — extreme (1.41, split on NA)"
     assert items[3:6] == ["  - ana: H1 I, H2 C, H3 N", "  - ben: H1 I, H2 C, H3 NA",
