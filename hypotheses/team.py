@@ -575,6 +575,14 @@ class TeamSection:
     model: str
     cells: list[CellVotes]
     items: list[ItemVotes]
+    #: (item id, hypothesis id) → the votes, for each cell the analysts rated differently,
+    #: under the team lens only: a consensus cited for or against shows what it averages
+    split: dict[tuple[str, str], dict[str, Rating]] = dataclasses.field(default_factory=dict)
+
+    def split_votes(self, eid: str, hid: str) -> str:
+        """'ana CC, ben I': the votes behind a split cell of the team's matrix ('' if none)."""
+        cell = self.split.get((eid, hid))
+        return ", ".join(f"{a} {code}" for a, code in cell.items()) if cell else ""
 
     @property
     def leaders_line(self) -> str:
@@ -595,4 +603,10 @@ def team_section(case: Case, lens: str, model: str, as_of: date | None = None,
                   {a: dict(ev.notes_by[a]) for a in order if ev.notes_by.get(a)})
         for ev, d in widest_items(case, facts, limit)
     ]
-    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items)
+    split: dict[tuple[str, str], dict[str, Rating]] = {}
+    if lens == TEAM:
+        for ev in case.evidence:
+            for h in case.hypotheses:
+                if len(set((cell := votes(ev, h.id, order)).values())) > 1:
+                    split[ev.id, h.id] = cell
+    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items, split)

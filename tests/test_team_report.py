@@ -90,3 +90,20 @@ def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combine
     assert f'<p class="disagree">{escaped}.</p>' in html
     case = rounding_pair()
     assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)
+
+
+def test_evidence_cited_for_the_team_from_split_votes_shows_the_votes() -> None:
+    # ana CC, ben I: the consensus C lists E1 "for" H1 though ben reads it against
+    case = Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "CC", "H2": "I"},
+                                                                   "ben": {"H1": "I", "H2": "I"}})])
+    text = export_bytes(case, "md").decode()
+    part = text[text.index("## Evidence for and against"):]
+    assert "- **E1** (C, consistent; votes split: ana CC, ben I; diagnosticity" in part
+    assert "- **E1** (I, inconsistent; diagnosticity" in part  # H2: both I, nothing to add
+    html = export_bytes(case, "html").decode()
+    part = html[html.index('<section id="for-against">'):]
+    assert "votes split: ana CC, ben I" in part
+    # one analyst's lens cites that analyst's own rating: no split to show
+    assert "votes split" not in export_bytes(case, "md", lens="ana").decode()
