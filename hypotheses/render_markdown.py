@@ -50,7 +50,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _cite(c: Citation, split: str = "") -> str:
     ev = c.evidence
-    votes = f"; votes split: {md(split)}" if split else ""
+    votes = f"; {md(split)}" if split else ""
     return (
         f"- **{md(ev.id)}** ({c.rating}, {RATING_NAMES[c.rating]}{votes}; diagnosticity "
         f"{c.diagnosticity:.2f}): {md(ev.title)} — _{md(ev.source) or 'no source'}_"

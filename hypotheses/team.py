@@ -575,14 +575,19 @@ class TeamSection:
     model: str
     cells: list[CellVotes]
     items: list[ItemVotes]
-    #: (item id, hypothesis id) → the votes, for each cell the analysts rated differently,
-    #: under the team lens only: a consensus cited for or against shows what it averages
+    #: (item id, hypothesis id) → the votes, for each cell the analysts rated differently or
+    #: only one rated, under the team lens only: a consensus cited shows what it rests on
     split: dict[tuple[str, str], dict[str, Rating]] = dataclasses.field(default_factory=dict)
 
     def split_votes(self, eid: str, hid: str) -> str:
-        """'ana CC, ben I': the votes behind a split cell of the team's matrix ('' if none)."""
+        """'votes split: ana CC, ben I', "ben's vote alone": the votes behind a cell of the
+        team's matrix that is no agreement ('' if the analysts who rated it agree)."""
         cell = self.split.get((eid, hid))
-        return ", ".join(f"{a} {code}" for a, code in cell.items()) if cell else ""
+        if not cell:
+            return ""
+        if len(cell) == 1:
+            return f"{next(iter(cell))}'s vote alone"
+        return "votes split: " + ", ".join(f"{a} {code}" for a, code in cell.items())
 
     @property
     def leaders_line(self) -> str:
@@ -607,6 +612,7 @@ def team_section(case: Case, lens: str, model: str, as_of: date | None = None,
     if lens == TEAM:
         for ev in case.evidence:
             for h in case.hypotheses:
-                if len(set((cell := votes(ev, h.id, order)).values())) > 1:
+                cell = votes(ev, h.id, order)
+                if len(set(cell.values())) > 1 or (len(cell) == 1 and len(order) > 1):
                     split[ev.id, h.id] = cell
     return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items, split)

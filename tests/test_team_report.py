@@ -107,3 +107,15 @@ def test_evidence_cited_for_the_team_from_split_votes_shows_the_votes() -> None:
     assert "votes split: ana CC, ben I" in part
     # one analyst's lens cites that analyst's own rating: no split to show
     assert "votes split" not in export_bytes(case, "md", lens="ana").decode()
+
+
+def test_evidence_cited_for_the_team_from_one_analysts_vote_says_so() -> None:
+    case = Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ben": {"H1": "C", "H2": "I"}}),
+                          Evidence(id="E2", title="f", ratings_by={"ana": {"H1": "C"}, "ben": {"H1": "C"}})])
+    text = export_bytes(case, "md").decode()
+    part = text[text.index("## Evidence for and against"):]
+    assert "- **E1** (C, consistent; ben's vote alone; diagnosticity" in part
+    assert "- **E2** (C, consistent; diagnosticity" in part
+    assert "ben&#39;s vote alone" in export_bytes(case, "html").decode()
