@@ -22,6 +22,7 @@ lands in that layer, or is a listed conflict, never a shared cell in a team case
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,9 +43,11 @@ class Conflict:
     where: str
     ours: Any
     theirs: Any
+    #: two elements under one id: each kept, ours under a fresh id
+    both_kept: bool = dataclasses.field(default=False, kw_only=True)
 
     def text(self) -> str:
-        kept = "theirs" if self.ours is ABSENT else "ours"
+        kept = "both" if self.both_kept else "theirs" if self.ours is ABSENT else "ours"
         return f"{self.where}: ours {shown(self.ours)}, theirs {shown(self.theirs)} ({kept} kept)"
 
 
@@ -173,7 +176,7 @@ def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str
             renamed.setdefault(key, {})[ident] = new
             conflicts.append(Conflict(
                 f"{_LABEL[key]} {ident} (added on both sides as different ones: ours is now {new})",
-                element.get("title", ABSENT), t[ident].get("title", ABSENT)))
+                element.get("title", ABSENT), t[ident].get("title", ABSENT), both_kept=True))
     return _renamed(ours, renamed) if renamed else ours
 
 

@@ -48,10 +48,11 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
-def _cite(c: Citation) -> str:
+def _cite(c: Citation, split: str = "") -> str:
     ev = c.evidence
+    votes = f"; {md(split)}" if split else ""
     return (
-        f"- **{md(ev.id)}** ({c.rating}, {RATING_NAMES[c.rating]}; diagnosticity "
+        f"- **{md(ev.id)}** ({c.rating}, {RATING_NAMES[c.rating]}{votes}; diagnosticity "
         f"{c.diagnosticity:.2f}): {md(ev.title)} — _{md(ev.source) or 'no source'}_"
     )
 
@@ -198,7 +199,7 @@ def _matrix(r: Report) -> list[str]:
     return out
 
 
-def _hypotheses(r: Report) -> list[str]:
+def _hypotheses(r: Report, team: TeamSection | None = None) -> list[str]:
     out = ["", "## Evidence for and against each hypothesis", "",
            "Most diagnostic items first (diagnosticity: spread of an item's ratings across hypotheses)."]
     for h in r.per_hypothesis:
@@ -207,9 +208,11 @@ def _hypotheses(r: Report) -> list[str]:
         if hyp.description:
             out += paragraphs(hyp.description)
         out.append("For:" if h.support else "For: nothing consistent with it.")
-        out += [_cite(c) for c in h.support]
+        def split(c: Citation, hid: str = hyp.id) -> str:
+            return team.split_votes(c.evidence.id, hid) if team else ""
+        out += [_cite(c, split(c)) for c in h.support]
         out.append("Against:" if h.against else "Against: nothing inconsistent with it.")
-        out += [_cite(c) for c in h.against]
+        out += [_cite(c, split(c)) for c in h.against]
         out.append(f"Coverage: {h.coverage}" + (f"; {h.unrated} not rated." if h.unrated else "."))
         if h.strengthen or h.weaken:
             none = " no indicator registered."
@@ -303,7 +306,7 @@ def _sources(r: Report) -> list[str]:
 
 def render_markdown(f: Findings, history: list[str] | None = None, team: TeamSection | None = None) -> str:
     r = build_report(f, history)
-    out = _head(r) + _verdict(r) + _ranking(r) + _team(team) + _matrix(r) + _hypotheses(r)
+    out = _head(r) + _verdict(r) + _ranking(r) + _team(team) + _matrix(r) + _hypotheses(r, team)
     out += _indicators(r) + _timeline(r) + _linchpins_and_assumptions(r) + _sources(r)
     if r.excluded:
         out += ["", "## Left out (what-if)", ""]

@@ -170,7 +170,13 @@ class Disagreement:
 
     @property
     def text(self) -> str:
-        """'extreme (1.41, split on NA)': the label, the value, and a split if there is one."""
+        """'extreme (1.41, split on NA)': the label, the value, and a split if there is one.
+
+        A split with no numeric spread reads 'split on NA', never 'agree': one analyst
+        saying an item bears on a hypothesis and another saying it does not is no agreement.
+        """
+        if self.split_na and self.spread == 0:
+            return "split on NA"
         return f"{self.label} ({self.value:.2f}{', split on NA' if self.split_na else ''})"
 
     @property
@@ -569,6 +575,19 @@ class TeamSection:
     model: str
     cells: list[CellVotes]
     items: list[ItemVotes]
+    #: (item id, hypothesis id) → the votes, for each cell the analysts rated differently or
+    #: only one rated, under the team lens only: a consensus cited shows what it rests on
+    split: dict[tuple[str, str], dict[str, Rating]] = dataclasses.field(default_factory=dict)
+
+    def split_votes(self, eid: str, hid: str) -> str:
+        """'votes split: ana CC, ben I', "ben's vote alone": the votes behind a cell of the
+        team's matrix that is no agreement ('' if the analysts who rated it agree)."""
+        cell = self.split.get((eid, hid))
+        if not cell:
+            return ""
+        if len(cell) == 1:
+            return f"{next(iter(cell))}'s vote alone"
+        return "votes split: " + ", ".join(f"{a} {code}" for a, code in cell.items())
 
     @property
     def leaders_line(self) -> str:
@@ -589,4 +608,11 @@ def team_section(case: Case, lens: str, model: str, as_of: date | None = None,
                   {a: dict(ev.notes_by[a]) for a in order if ev.notes_by.get(a)})
         for ev, d in widest_items(case, facts, limit)
     ]
-    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items)
+    split: dict[tuple[str, str], dict[str, Rating]] = {}
+    if lens == TEAM:
+        for ev in case.evidence:
+            for h in case.hypotheses:
+                cell = votes(ev, h.id, order)
+                if len(set(cell.values())) > 1 or (len(cell) == 1 and len(order) > 1):
+                    split[ev.id, h.id] = cell
+    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items, split)

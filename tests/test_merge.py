@@ -265,9 +265,9 @@ def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
     assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E2", {"H3": "C"})]
     assert [c.text() for c in merged.conflicts] == [
         'hypothesis H3 (added on both sides as different ones: ours is now H4): '
-        'ours "sabotage", theirs "weather" (ours kept)',
+        'ours "sabotage", theirs "weather" (both kept)',  # was '(ours kept)': theirs seemed lost
         'evidence E2 (added on both sides as different ones: ours is now E3): '
-        'ours "tanks", theirs "memo" (ours kept)']
+        'ours "tanks", theirs "memo" (both kept)']
     # the same item added on both sides (its votes aside) is one item; with no base (a first
     # sync, or both sides added the file) every difference stays a conflict on one item
     same = ana.model_copy(update={"evidence": [*base.evidence, Evidence(

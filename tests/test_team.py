@@ -123,6 +123,19 @@ def test_disagreement_values_and_labels(codes: list[str], value: float, label: s
     assert (d.label, d.split_na) == (label, split)
 
 
+@pytest.mark.parametrize(
+    ("codes", "text"),
+    [
+        (["C", "C"], "agree (0.00)"),
+        (["C", "NA"], "split on NA"),  # one says it bears, one says it does not: no agreement
+        (["N", "N", "NA"], "split on NA"),
+        (["CC", "N", "NA"], "large (1.00, split on NA)"),
+    ],
+)
+def test_a_split_on_na_never_reads_as_agreement(codes: list[str], text: str) -> None:
+    assert disagreement(codes).text == text
+
+
 def test_labels_sit_exactly_on_the_thresholds() -> None:
     # spreads whose root is exactly the threshold read as the lower label
     assert disagreement(["C", "N"]).value == 0.5

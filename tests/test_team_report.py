@@ -26,7 +26,7 @@ def test_markdown_team_section() -> None:
     cells = team[team.index("### Cells"):team.index("### Items")].splitlines()[2:]
     assert cells[0] == "- **E1** first · H2 — extreme (1.41); consensus N: ana C, ben C, chi II"
     assert cells[1] == r"  - chi: the source \<b\>lied\</b\> \[x\](y)"  # inert
-    assert "- **E1** first · H3 — agree (0.00, split on NA); consensus N: ana N, ben NA, chi N" in cells
+    assert "- **E1** first · H3 — split on NA; consensus N: ana N, ben NA, chi N" in cells
     items = team[team.index("### Items"):].splitlines()
     assert items[2] == "- **E1** first — extreme (1.41, split on NA)"
     assert items[3:6] == ["  - ana: H1 I, H2 C, H3 N", "  - ben: H1 I, H2 C, H3 NA",
@@ -90,3 +90,32 @@ def test_a_consensus_lead_no_analyst_sees_is_said_to_come_from_the_votes_combine
     assert f'<p class="disagree">{escaped}.</p>' in html
     case = rounding_pair()
     assert leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain.startswith(sentence)
+
+
+def test_evidence_cited_for_the_team_from_split_votes_shows_the_votes() -> None:
+    # ana CC, ben I: the consensus C lists E1 "for" H1 though ben reads it against
+    case = Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ana": {"H1": "CC", "H2": "I"},
+                                                                   "ben": {"H1": "I", "H2": "I"}})])
+    text = export_bytes(case, "md").decode()
+    part = text[text.index("## Evidence for and against"):]
+    assert "- **E1** (C, consistent; votes split: ana CC, ben I; diagnosticity" in part
+    assert "- **E1** (I, inconsistent; diagnosticity" in part  # H2: both I, nothing to add
+    html = export_bytes(case, "html").decode()
+    part = html[html.index('<section id="for-against">'):]
+    assert "votes split: ana CC, ben I" in part
+    # one analyst's lens cites that analyst's own rating: no split to show
+    assert "votes split" not in export_bytes(case, "md", lens="ana").decode()
+
+
+def test_evidence_cited_for_the_team_from_one_analysts_vote_says_so() -> None:
+    case = Case(id="pair", title="Pair", analysts=["ana", "ben"],
+                hypotheses=[Hypothesis(id="H1", title="One"), Hypothesis(id="H2", title="Two")],
+                evidence=[Evidence(id="E1", title="e", ratings_by={"ben": {"H1": "C", "H2": "I"}}),
+                          Evidence(id="E2", title="f", ratings_by={"ana": {"H1": "C"}, "ben": {"H1": "C"}})])
+    text = export_bytes(case, "md").decode()
+    part = text[text.index("## Evidence for and against"):]
+    assert "- **E1** (C, consistent; ben's vote alone; diagnosticity" in part
+    assert "- **E2** (C, consistent; diagnosticity" in part
+    assert "ben&#39;s vote alone" in export_bytes(case, "html").decode()

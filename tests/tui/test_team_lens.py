@@ -420,3 +420,15 @@ async def test_how_the_ranking_moved_before_the_team_hides_its_makers_ratings(
             # was, to ben: 'H1 > H2' after ana's rating, though her vote is hidden from him
             assert [str(table.get_row_at(r)[4]) for r in range(table.row_count)] == seen, who
             await pilot.press("escape", "ctrl+q")
+
+
+def test_a_cell_with_one_vote_does_not_read_as_agreement() -> None:
+    from tui.widgets.team_votes import describe_votes
+
+    hyps = [Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")]
+    ev = Evidence(id="E1", title="memo", ratings_by={"ben": {"H1": "C", "H2": "C"}, "ana": {"H2": "C"}})
+    lines = describe_votes(ev, hyps, ["ana", "ben"], "ana", lambda cell: False, "H1").plain.splitlines()
+    h1 = next(line for line in lines if "H1" in line)
+    h2 = next(line for line in lines if "H2" in line)
+    assert "agree" not in h1 and h1.endswith("team C   one vote so far")  # was 'agree (0.00)': ben alone
+    assert h2.endswith("team C   agree (0.00)")  # two votes that agree

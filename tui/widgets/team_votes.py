@@ -50,7 +50,9 @@ def describe_votes(ev: Evidence, hyps: list[Hypothesis], analysts: list[str], me
         if team is not None:
             out.append(" team ")
             out.append(f"{team:<2}", style=RATING_STYLES[team])
-        out.append(f"  {disagreement(cell.values()).text}\n")
+        # one analyst alone agrees with no one: 'agree (0.00)' claimed a consensus of one
+        spread = "one vote so far" if len(cell) == 1 else disagreement(cell.values()).text
+        out.append(f"  {spread}\n")
         out.append("       ")
         out.append(" · ".join(f"{who} {code}" for who, code in cell.items()))
         out.append("\n")
