@@ -575,19 +575,22 @@ class TeamSection:
     model: str
     cells: list[CellVotes]
     items: list[ItemVotes]
-    #: (item id, hypothesis id) → the votes, for each cell the analysts rated differently or
-    #: only one rated, under the team lens only: a consensus cited shows what it rests on
-    split: dict[tuple[str, str], dict[str, Rating]] = dataclasses.field(default_factory=dict)
+    #: the items by id, under the team lens only (else empty): a consensus the reports cite
+    #: shows the votes it rests on (:meth:`split_votes`, asked of the few cells cited)
+    voted: Mapping[str, Evidence] = dataclasses.field(default_factory=dict)
 
     def split_votes(self, eid: str, hid: str) -> str:
         """'votes split: ana CC, ben I', "ben's vote alone": the votes behind a cell of the
         team's matrix that is no agreement ('' if the analysts who rated it agree)."""
-        cell = self.split.get((eid, hid))
-        if not cell:
+        ev = self.voted.get(eid)
+        if ev is None:
             return ""
-        if len(cell) == 1:
+        cell = votes(ev, hid, self.facts.analysts)
+        if len(cell) == 1 and len(self.facts.analysts) > 1:
             return f"{next(iter(cell))}'s vote alone"
-        return "votes split: " + ", ".join(f"{a} {code}" for a, code in cell.items())
+        if len(set(cell.values())) > 1:
+            return "votes split: " + ", ".join(f"{a} {code}" for a, code in cell.items())
+        return ""
 
     @property
     def leaders_line(self) -> str:
@@ -608,11 +611,5 @@ def team_section(case: Case, lens: str, model: str, as_of: date | None = None,
                   {a: dict(ev.notes_by[a]) for a in order if ev.notes_by.get(a)})
         for ev, d in widest_items(case, facts, limit)
     ]
-    split: dict[tuple[str, str], dict[str, Rating]] = {}
-    if lens == TEAM:
-        for ev in case.evidence:
-            for h in case.hypotheses:
-                cell = votes(ev, h.id, order)
-                if len(set(cell.values())) > 1 or (len(cell) == 1 and len(order) > 1):
-                    split[ev.id, h.id] = cell
-    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items, split)
+    voted = {ev.id: ev for ev in case.evidence} if lens == TEAM else {}
+    return TeamSection(facts, lens_words(case, lens), model, widest_cells(case, limit), items, voted)
