@@ -122,8 +122,9 @@ def first_steps(hypotheses: int, evidence: int, rated: int) -> str | None:
     if rated == 0:
         return ("Step 3 of 3: rate across each row. For the focused item, ask how well it "
                 "fits each hypothesis: c consistent, i inconsistent, n neutral (C and I: very). "
-                "→ moves to the next hypothesis. The item that fits one hypothesis and not "
-                "the others is the one that tells them apart.")
+                "A key rates the focused cell and stays on it: press → for the next "
+                "hypothesis. The item that fits one hypothesis and not the others is the one "
+                "that tells them apart.")
     return None
 
 

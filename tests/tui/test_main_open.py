@@ -185,6 +185,11 @@ async def test_an_empty_case_guides_the_first_steps(tmp_path, make_app):
         await pilot.press("A", *"An accident", "ctrl+s")
         await pilot.pause()
         assert "Step 2 of 3: add the evidence. Press a" in flat_text(app)
+        await pilot.press("a", *"Anchor drag marks on the seabed", "ctrl+s")
+        await until(pilot, lambda: "Step 3 of 3" in flat_text(app), "step 3")
+        # two testers read '→ moves to the next hypothesis' as a rating moving on by itself
+        said = "A key rates the focused cell and stays on it: press → for the next hypothesis"
+        assert said in flat_text(app)
         await pilot.press("ctrl+q")
 
 
