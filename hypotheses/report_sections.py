@@ -255,14 +255,13 @@ def what_if_text(a: Analysis, sm: ScoringModel) -> str:
     model's verdict names: 'With the 2 items left out (what-if: E2, E3) back in, the top
     under … would be H2 instead of H1.' ('' otherwise). One more analysis, reports only."""
     case = a.case
+    restored = [ev.model_copy(update={"excluded": False}) if ev.excluded else ev for ev in case.evidence]
     # only those that would count by the report's as-of date
-    out = [ev for ev in case.evidence if ev.excluded and takes_part(ev.model_copy(update={"excluded": False}),
-                                                                    a.as_of)]
+    out = [ev for ev, was in zip(restored, case.evidence, strict=True)
+           if was.excluded and takes_part(ev, a.as_of)]
     if not out:
         return ""
-    back = analyse(case.model_copy(update={"evidence": [ev.model_copy(update={"excluded": False})
-                                                        if ev.excluded else ev for ev in case.evidence]}),
-                   a.as_of)
+    back = analyse(case.model_copy(update={"evidence": restored}), a.as_of)
     # as the as-of line says it: a band names all it holds, so the two sides never read alike
     now, then = leader_words(a, sm.name), leader_words(back, sm.name)
     if now == then:

@@ -47,9 +47,9 @@ def _when(ev: Evidence) -> date | None:
 
 def _by_date(items: list[Evidence], _diag: Sequence[float],
              _pos: Mapping[str, int] | None) -> list[Evidence]:
-    dated = [(when, ev) for ev in items if (when := _when(ev)) is not None]
-    dated.sort(key=lambda pair: pair[0])
-    return [ev for _, ev in dated] + [ev for ev in items if _when(ev) is None]
+    keyed = [(_when(ev), ev) for ev in items]
+    dated = sorted(((when, ev) for when, ev in keyed if when is not None), key=lambda pair: pair[0])
+    return [ev for _, ev in dated] + [ev for when, ev in keyed if when is None]
 
 
 def _by_value(items: list[Evidence], diag: Sequence[Any],
