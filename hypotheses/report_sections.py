@@ -21,6 +21,8 @@ from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text
 from hypotheses.vocabulary import counted, first_few
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from hypotheses.models import Case, Evidence, Hypothesis, Indicator
     from hypotheses.scoring import Analysis
 
@@ -271,24 +273,31 @@ def what_if_text(a: Analysis, sm: ScoringModel) -> str:
             f"{sm.label} would give {then} instead of {now}.")
 
 
-def agreement_text(r: Report) -> str:
+def agreement_words(agree: bool, top: str, naming: Sequence[str], models: int) -> str:
     """Whether the models agree, in words that claim no leader a model does not name:
-    'The models agree on the leader.' only when each names it; else 'The models agree on
-    the top score (H1), but only … names it the leader' or '… but none of them names a
-    leader'; or 'The models disagree on the top score' (their top sets differ)."""
-    if not r.findings.analysis.agree:
+    'The models agree on the leader' only when each of the ``models`` names it (``naming``:
+    the labels of those that do); else 'The models agree on the top score (H1), but only …
+    names it the leader' or '… but none of them names a leader'; or 'The models disagree on
+    the top score' (their top sets differ). The reports and the ranking history say it alike."""
+    if not agree:
         return "The models disagree on the top score"
-    naming = [mv.model.label for mv in r.models if mv.kind == "lead"]
-    if len(naming) == len(r.models):
-        return "The models agree on the leader."
-    top = ", ".join(h.id for h in r.opening.verdict.leaders)
+    if len(naming) == models:
+        return "The models agree on the leader"
     if not naming:
-        return (f"The models agree on the top score ({top}), but none of them names a leader: "
-                "see each model's verdict.")
-    names = " and ".join(naming)
+        return f"The models agree on the top score ({top}), but none of them names a leader"
     verb = "names" if len(naming) == 1 else "name"
-    return (f"The models agree on the top score ({top}), but only {names} {verb} it the leader: "
-            "see each model's verdict.")
+    return f"The models agree on the top score ({top}), but only {' and '.join(naming)} {verb} it the leader"
+
+
+def agreement_text(r: Report) -> str:
+    """:func:`agreement_words` for a report, pointing to each model's verdict when a model
+    names no leader."""
+    naming = [mv.model.label for mv in r.models if mv.kind == "lead"]
+    top = ", ".join(h.id for h in r.opening.verdict.leaders)
+    words = agreement_words(r.findings.analysis.agree, top, naming, len(r.models))
+    if not r.findings.analysis.agree:
+        return words
+    return words + ("." if len(naming) == len(r.models) else ": see each model's verdict.")
 
 
 def separation_text(s: Separation) -> str:

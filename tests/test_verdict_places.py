@@ -242,9 +242,9 @@ def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each
 
     level = step(_case(("E1", {"H1": "C", "H2": "C"}, None)))  # 0, 0 and ln 2, ln 2 everywhere
     assert step_scores(level, 0, "weighted").plain.endswith(
-        "The three models agree on the top score (H1, H2), but none of them names a leader.")
+        "The models agree on the top score (H1, H2), but none of them names a leader.")
     apart = step(_case(("E1", {"H1": "C", "H2": "I"}, None)))
-    assert step_scores(apart, 0, "weighted").plain.endswith("The three models agree on the leader.")
+    assert step_scores(apart, 0, "weighted").plain.endswith("The models agree on the leader.")
 
 
 def test_the_html_ranking_chart_marks_no_leader_on_a_top_score_nobody_rated() -> None:

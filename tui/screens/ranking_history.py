@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from evidence.errors import WeighError
 from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
+from hypotheses.report_sections import agreement_words
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
 from hypotheses.separation import short_top
 from hypotheses.team import TEAM, with_note
@@ -73,17 +74,9 @@ def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> 
 def agreement(step: RankingStep) -> str:
     """Whether the models agree, claiming no leader a model's verdict does not name (the
     reports' words)."""
-    if not step.agree:
-        return "The models disagree on the top score."
-    unnamed = [m for m in MODELS if step.notes.get(m)]
-    if not unnamed:
-        return "The three models agree on the leader."
+    naming = [scoring_model(m).label for m in MODELS if not step.notes.get(m)]
     top = ", ".join(next(iter(step.leaders.values()), ()))
-    if len(unnamed) == len(MODELS):
-        return f"The three models agree on the top score ({top}), but none of them names a leader."
-    naming = " and ".join(scoring_model(m).label for m in MODELS if m not in unnamed)
-    verb = "names" if len(MODELS) - len(unnamed) == 1 else "name"
-    return f"The three models agree on the top score ({top}), but only {naming} {verb} it the leader."
+    return agreement_words(step.agree, top, naming, len(MODELS)) + "."
 
 
 def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
