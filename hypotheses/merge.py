@@ -397,10 +397,37 @@ def _merge_case(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mappin
 
 
 def _merge_ids(base: list[str], ours: list[str], theirs: list[str]) -> list[str]:
-    """Analysts who joined on either side stay (theirs after ours); one who left on a side
-    the other did not touch is gone."""
+    """Analysts who joined on either side stay; one who left on a side the other did not
+    touch is gone. In the order they joined as far as the files tell (``joined_order``), so
+    whichever side merges the other's file, the lenses come in one order."""
     gone = {a for a in base if a not in ours or a not in theirs}
-    return [a for a in ours if a not in gone] + [a for a in theirs if a not in ours and a not in gone]
+    return joined_order(*([a for a in ids if a not in gone] for ids in (base, ours, theirs)))
+
+
+def joined_order(*lists: list[str]) -> list[str]:
+    """Every id of ``lists`` once, each list's order kept: BASE's analysts, then those who
+    joined since. A case file records no time of joining, only each side's list, so nothing
+    orders analysts who joined on different sides since BASE: they come by name (each side's
+    still in its own order), never by which side is OURS, which would list them differently
+    as ana merged ben's file or ben ana's. Where the lists order two ids both ways (never in
+    weigh's own files), by name too."""
+    at = [{a: i for i, a in enumerate(ids)} for ids in lists]
+    nexts = [0] * len(lists)
+    out: list[str] = []
+    placed: set[str] = set()
+    while True:
+        heads = []
+        for k, ids in enumerate(lists):
+            while nexts[k] < len(ids) and ids[nexts[k]] in placed:
+                nexts[k] += 1
+            if nexts[k] < len(ids):
+                heads.append(ids[nexts[k]])
+        if not heads:
+            return out
+        free = [a for a in heads if all(at[k].get(a, nexts[k]) == nexts[k] for k in range(len(lists)))]
+        pick = min(free or heads)  # free: no list has it behind another id still to come
+        out.append(pick)
+        placed.add(pick)
 
 
 def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],

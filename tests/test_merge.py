@@ -16,7 +16,7 @@ from evidence.case_file import (
     validated,
 )
 from evidence.case_merge import merge_cases
-from hypotheses.merge import ABSENT, merge_case_docs
+from hypotheses.merge import ABSENT, joined_order, merge_case_docs
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 if TYPE_CHECKING:
@@ -99,9 +99,22 @@ def test_case_fields_merge_each_on_its_own_and_analysts_join_from_both_sides() -
     theirs["case"] |= {"question": "Q?", "analysts": ["ana", "ben"], "updated": "2026-01-03T00:00:00Z"}
     merged = merge_case_docs(base, ours, theirs)
     assert merged.doc["case"]["title"] == "Ours" and merged.doc["case"]["question"] == "Q?"
-    assert merged.doc["case"]["analysts"] == ["ana", "cem", "ben"]
+    assert merged.doc["case"]["analysts"] == ["ana", "ben", "cem"]  # was ours's first: "ana, cem, ben"
     assert merged.doc["case"]["updated"] == "2026-01-03T00:00:00Z"
     assert merged.conflicts == ()
+    assert merge_case_docs(base, theirs, ours).doc["case"]["analysts"] == ["ana", "ben", "cem"]
+
+
+def test_analysts_come_in_one_order_whichever_side_merges() -> None:
+    """BASE's first, then those who joined since: each side's in its own order, the two sides'
+    by name (no join time is recorded), never by which side is OURS."""
+    for base, one, other, merged in (
+            ([], ["zed", "amy"], ["bob"], ["bob", "zed", "amy"]),  # each side's own order kept
+            (["zed"], ["zed", "amy"], ["zed", "bob"], ["zed", "amy", "bob"]),
+            (["ana", "ben"], ["ana", "ben", "dan"], ["ana", "cem", "ben"], ["ana", "cem", "ben", "dan"]),
+            ([], ["ana", "ben"], ["ben", "ana"], ["ana", "ben"]),  # ordered both ways: by name
+            (["ana"], ["ana", "ben"], ["ana", "ben"], ["ana", "ben"])):
+        assert joined_order(base, one, other) == joined_order(base, other, one) == merged
 
 
 def test_inputs_are_not_changed_in_place() -> None:

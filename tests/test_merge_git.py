@@ -106,7 +106,7 @@ def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_p
     git(env, b, "pull", "-q")
     final = parse_case_file((a / FILE).read_bytes())
     assert (b / FILE).read_bytes() == (a / FILE).read_bytes() == (c / FILE).read_bytes()
-    assert final.analysts == ["ana", "cem", "ben"]  # cem merged ben's file in: theirs after ours
+    assert final.analysts == ["ana", "ben", "cem"]  # joined on two sides: by name, whoever merged
     e1, e2, e3, e4 = final.evidence
     assert e1.ratings_by == {"ana": {"H1": "C", "H2": "I"}, "ben": {"H1": "II"}, "cem": {"H1": "NA"}}
     assert (e2.title, e3.details) == ("item 2, ana's words", "ben's details")
@@ -242,3 +242,33 @@ def test_a_file_from_a_newer_weigh_is_refused_saying_to_update(
     assert done.returncode == 2 and (tmp_path / "ours").read_text() == text
     assert done.stderr.endswith(": version 4 is newer than this weigh reads (3): a newer weigh wrote "
                                 "it; update weigh to read it\n"), done.stderr
+
+
+@pytest.mark.parametrize("first", ["ana", "ben"])
+def test_analysts_who_joined_on_each_side_are_listed_alike_whoever_merges(
+        env: dict[str, str], tmp_path: Path, first: str) -> None:
+    """Ana and ben each make a shared one-analyst case a team case and vote; whoever pushes
+    first, the other's pull merges, and both end with one list of analysts (it was OURS's
+    first: ben's pull gave 'ben, ana', and ana, pulling that, cycled her lenses ben first)."""
+    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
+    a = clone(env, tmp_path, "ana")
+    (a / FILE).write_text(dump_case_file(start_case().model_copy(update={"analysts": []})),
+                          encoding="utf-8")
+    (a / ".gitattributes").write_text("*.json merge=weigh\n")
+    git(env, a, "add", ".")
+    git(env, a, "commit", "-qm", "start")
+    git(env, a, "push", "-q", "-u", "origin", "main")
+    b = clone(env, tmp_path, "ben")
+    clones = {"ana": a, "ben": b}
+    for who, where in clones.items():
+        edit(where, {}, {"E1": {"H1": "C" if who == "ana" else "I"}}, who)
+        git(env, where, "commit", "-qam", f"{who} votes")
+    second = "ben" if first == "ana" else "ana"
+    git(env, clones[first], "push", "-q")
+    git(env, clones[second], "pull", "-q", "--no-edit")  # the driver merges
+    git(env, clones[second], "push", "-q")
+    git(env, clones[first], "pull", "-q")
+    for where in clones.values():
+        case = parse_case_file((where / FILE).read_bytes())
+        assert case.analysts == ["ana", "ben"], first
+        assert case.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "I"}}
