@@ -11,9 +11,12 @@ from the old base and loses nothing (the other order could take the file's
 stale copy for a change).
 
 A first sync (no base for this file): no file → the file is written from the
-case; no such case → the file's case is brought in; both → merged two ways,
-against an empty base, so every difference is a conflict (the database's value
-kept) and nothing is deleted.
+case; no such case → the file's case is brought in; both holding the same case
+(an import of the file, then its first sync) → nothing to merge, the file's case
+kept as it is; both, different → merged two ways, against an empty base, so
+every difference is a conflict (the database's value kept) and nothing is
+deleted. Without a base weigh cannot tell a colleague's change from a stale copy,
+so only the same case on both sides is taken as one.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ FIRST_FILE = "the file did not exist: written from the database's case"
 FIRST_CASE = "first sync: the case was not in the database; brought in from the file"
 FIRST_BOTH = ("first sync of this case with this file (no base): merged two ways, so every "
               "difference is a conflict (the database's value kept) and nothing is deleted")
+FIRST_SAME = ("first sync of this case with this file: both hold the same case, which the next "
+              "sync merges against")
 
 
 @dataclass(frozen=True)
@@ -157,9 +162,21 @@ def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | No
     if ours is None:
         case, merged = merge_docs({}, theirs, theirs)
         return case, merged.conflicts, FIRST_CASE
-    base_doc = _base_doc(base, file)
-    case, merged = merge_docs(base_doc, case_file_dict(ours), theirs, me)
+    base_doc, ours_doc = _base_doc(base, file), case_file_dict(ours)
+    if not base_doc and _same_case(ours_doc, theirs):
+        case, merged = merge_docs({}, theirs, theirs)  # the file's, its time of change too: untouched
+        return case, merged.conflicts, FIRST_SAME
+    case, merged = merge_docs(base_doc, ours_doc, theirs, me)
     return _file_order(case, theirs), merged.conflicts, FIRST_BOTH if not base_doc else None
+
+
+def _same_case(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether the database's case and the file are one case, the time of the last change aside
+    (an import stamps its own): what a first sync can take as its base without guessing. Equal
+    as the merge compares them, so any difference at all is merged two ways, as before."""
+    def bare(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "case": {k: v for k, v in doc["case"].items() if k != "updated"}}
+    return bare(ours) == bare(theirs)
 
 
 def _file_order(case: Case, theirs: dict[str, Any]) -> Case:

@@ -161,3 +161,37 @@ def test_a_hypothesis_deleted_in_the_database_and_rated_in_the_file_comes_back_w
         case = db.case("team")
     assert [h.id for h in case.hypotheses] == ["H1", "H2"]
     assert [e.ratings_by for e in case.evidence[:2]] == [{"ana": {"H2": "I"}}, {"ben": {"H2": "CC"}}]
+
+
+def test_a_colleague_who_imports_the_shared_file_and_syncs_it_is_not_told_there_is_no_base(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ben joins with 'weigh import FILE', then 'weigh sync FILE' (what people do first). The
+    database and the file hold the same case, so nothing can conflict: no 'no base' warning (it
+    was given), the file is left as it was (it was rewritten with the import's time), and from
+    then on syncs merge three ways. Had ben changed the case before the first sync, weigh could
+    not know which side changed what: that first sync still says it merges two ways."""
+    a, b, _ = three_clones(env, tmp_path)
+    db, shared = str(tmp_path / "ben.db"), str(b / FILE)
+    before = (b / FILE).read_bytes()
+    done = weigh_text(env, "--db", db, "--analyst", "ben", "import", shared)
+    assert done.returncode == 0, done.stderr
+    said = sync(env, b, "ben")
+    assert "no base" not in said and "two ways" not in said
+    assert ("weigh: first sync of this case with this file: both hold the same case, which the "
+            "next sync merges against") in said
+    assert (b / FILE).read_bytes() == before and git(env, b, "status", "--porcelain").stdout == ""
+    edit(a, {"E2": {"title": "ana's"}}, {}, "ana")  # ana's change, pushed and pulled
+    commit_push(env, a, "ana retitles E2")
+    git(env, b, "pull", "-q")
+    with open_db(b, "ben") as store:
+        store.set_rating("team", "E1", "H1", "II")
+    said = sync(weigh_here, b, "ben")  # three ways: ana's title comes in, no conflict
+    assert "first sync" not in said and "conflict" not in said
+    with open_db(b, "ben") as store:
+        assert store.case("team").item("E2").title == "ana's"
+    # the same, but ben rates before his first sync: two ways, as it says
+    c = tmp_path / "cem"
+    done = weigh_text(env, "--db", str(tmp_path / "cem.db"), "--analyst", "cem", "import", str(c / FILE))
+    with open_db(c, "cem") as store:
+        store.set_rating("team", "E1", "H1", "N")
+    assert "first sync of this case with this file (no base): merged two ways" in sync(weigh_here, c, "cem")
