@@ -244,6 +244,53 @@ def test_a_file_from_a_newer_weigh_is_refused_saying_to_update(
                                 "it; update weigh to read it\n"), done.stderr
 
 
+def add_item(clone: Path, eid: str, title: str, analyst: str) -> None:
+    """An analyst's weigh adds an item, under the next id of their own database, and votes on it."""
+    case = parse_case_file((clone / FILE).read_bytes())
+    new = Evidence(id=eid, title=title, ratings_by={analyst: {"H1": "C"}})
+    analysts = case.analysts + ([analyst] if analyst not in case.analysts else [])
+    (clone / FILE).write_text(dump_case_file(case.model_copy(update={
+        "evidence": [*case.evidence, new], "analysts": analysts})), encoding="utf-8")
+
+
+def test_items_added_under_one_id_on_both_sides_are_a_note_and_the_pull_goes_through(
+        env: dict[str, str], tmp_path: Path) -> None:
+    """Two analysts' sessions: each added an item, and each database called it E5. The merge
+    keeps both (ours under a new id) and has nothing to choose, so git must not mark the file
+    conflicted (it did: exit 1, '… (both kept)' listed as a conflict)."""
+    a, b, _ = three_clones(env, tmp_path)
+    add_item(a, "E5", "tanks", "ana")
+    commit_push(env, a, "ana adds tanks")
+    add_item(b, "E5", "memo", "ben")
+    git(env, b, "commit", "-qam", "ben adds memo")
+    pulled = git(env, b, "pull", "-q", "--no-edit", ok=False)
+    said = pulled.stdout + pulled.stderr
+    assert pulled.returncode == 0, said
+    assert ('weigh: note: evidence E5 added on both sides as different items: ours is now E6 '
+            '("memo"), theirs stays E5 ("tanks")') in said
+    assert "conflict" not in said.lower()
+    assert git(env, b, "status", "--porcelain").stdout == ""  # merged and committed
+    merged = parse_case_file((b / FILE).read_bytes())
+    assert [(e.id, e.title, e.ratings_by) for e in merged.evidence[4:]] == [
+        ("E6", "memo", {"ben": {"H1": "C"}}), ("E5", "tanks", {"ana": {"H1": "C"}})]
+    git(env, b, "push", "-q")
+    git(env, a, "pull", "-q")
+    # again, and a real conflict besides: that one still stops the pull, with both listed
+    add_item(a, "E7", "radio", "ana")
+    edit(a, {"E2": {"title": "ana's"}}, {}, "ana")
+    commit_push(env, a, "ana adds radio")
+    add_item(b, "E7", "map", "ben")
+    edit(b, {"E2": {"title": "ben's"}}, {}, "ben")
+    git(env, b, "commit", "-qam", "ben adds map")
+    pulled = git(env, b, "pull", "-q", "--no-edit", ok=False)
+    said = pulled.stdout + pulled.stderr
+    assert pulled.returncode != 0 and "CONFLICT" in said
+    assert ('weigh: note: evidence E7 added on both sides as different items: ours is now E8 '
+            '("map"), theirs stays E7 ("radio")') in said
+    assert "weigh: conflict: evidence E2 title: ours \"ben's\", theirs \"ana's\" (ours kept)" in said
+    assert "weigh: 1 conflict, each listed above" in said  # the note is not counted
+
+
 @pytest.mark.parametrize("first", ["ana", "ben"])
 def test_analysts_who_joined_on_each_side_are_listed_alike_whoever_merges(
         env: dict[str, str], tmp_path: Path, first: str) -> None:
