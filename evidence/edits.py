@@ -41,6 +41,7 @@ from evidence.operations import (
     Record,
     SyncBase,
     SyncConflict,
+    SyncRenumbered,
     SyncSide,
     check_columns,
     check_indicator,
@@ -96,7 +97,8 @@ class CaseEdits:
             return st.synced if st is not None else None
 
     def record_sync(self, case_id: str, was: Case | None, sides: tuple[SyncSide, SyncSide], file: str,
-                    conflicts: list[SyncConflict]) -> CaseSync | None:
+                    conflicts: list[SyncConflict],
+                    renumbered: list[SyncRenumbered] | None = None) -> CaseSync | None:
         """Commit a sync's change (``sides``: old, new) made from ``was``, the case as it stood;
         refused if the case changed meanwhile; None when it changes nothing."""
         old, new = sides
@@ -106,7 +108,8 @@ class CaseEdits:
                 raise Conflict(f"case {case_id!r} changed while it was being synced; sync again")
             if old == new:
                 return None
-            return self._commit(CaseSync, case_id, file=file, old=old, new=new, conflicts=conflicts)
+            return self._commit(CaseSync, case_id, file=file, old=old, new=new, conflicts=conflicts,
+                                renumbered=renumbered or [])
 
     def update_case_info(self, info: CaseInfo) -> CaseEdit | None:
         """Change a case's details; only the fields that differ are recorded."""

@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, get_args
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from evidence.errors import Conflict, NotFound, WeighError
-from hypotheses.merge import shown
+from hypotheses.merge import renumbered_text, shown
 from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator, team_problems
 from hypotheses.validation import describe
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
@@ -813,6 +813,21 @@ class SyncConflict(BaseModel):
                 f"{_side(self.theirs, self.deleted == 'theirs')} ({kept} kept)")
 
 
+class SyncRenumbered(BaseModel):
+    """An element both sides of a sync added under one id: both kept, the database's under
+    ``new`` (each side's title as it was). The change log says so; it is no conflict."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    key: Literal["hypotheses", "evidence", "indicators"]
+    old: str
+    new: str
+    ours: str | None = None
+    theirs: str | None = None
+
+    def text(self) -> str:
+        return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs)
+
+
 def _side(value: Any, deleted: bool) -> str:
     return "deleted" if deleted else shown(value)
 
@@ -824,13 +839,16 @@ def _details(info: CaseInfo) -> CaseInfo:
 
 class CaseSync(Record):
     """``weigh sync``: the database's case merged with a case file, in one step. ``new`` and
-    ``old`` hold what differs; ``conflicts`` keep the file's values where the database's won."""
+    ``old`` hold what differs; ``conflicts`` keep the file's values where the database's won;
+    ``renumbered``, the database's elements moved to a new id because the file had added
+    another under theirs."""
 
     op: Literal["case.sync"] = "case.sync"
     file: str
     new: SyncSide
     old: SyncSide
     conflicts: list[SyncConflict] = Field(default_factory=list)
+    renumbered: list[SyncRenumbered] = Field(default_factory=list, exclude_if=_no)
 
     stamps: ClassVar[bool] = False  # the merged details carry their own "updated"
 
@@ -907,6 +925,8 @@ class CaseSync(Record):
         elif self.new.absent:
             what += " undone (the case it brought in taken out)"
         what += f": {self.counts()}"
+        if self.renumbered:
+            what += "; " + "; ".join(r.text() for r in self.renumbered)
         if self.conflicts:
             n = len(self.conflicts)
             what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "

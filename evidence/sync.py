@@ -11,9 +11,12 @@ from the old base and loses nothing (the other order could take the file's
 stale copy for a change).
 
 A first sync (no base for this file): no file → the file is written from the
-case; no such case → the file's case is brought in; both → merged two ways,
-against an empty base, so every difference is a conflict (the database's value
-kept) and nothing is deleted.
+case; no such case → the file's case is brought in; both holding the same case
+(an import of the file, then its first sync) → nothing to merge, the file's case
+kept as it is; both, different → merged two ways, against an empty base, so
+every difference is a conflict (the database's value kept) and nothing is
+deleted. Without a base weigh cannot tell a colleague's change from a stale copy,
+so only the same case on both sides is taken as one.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,8 +37,8 @@ from evidence.export import write_file
 from evidence.limits import read_import_file
 from evidence.location import home_expanded, typed_folder_problem
 from evidence.lock import FolderLock
-from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncSide
-from hypotheses.merge import ABSENT, Conflict
+from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncRenumbered, SyncSide
+from hypotheses.merge import ABSENT, Conflict, Merged, Renumbered
 from hypotheses.vocabulary import CASE_LISTS
 
 if TYPE_CHECKING:
@@ -46,6 +49,8 @@ FIRST_FILE = "the file did not exist: written from the database's case"
 FIRST_CASE = "first sync: the case was not in the database; brought in from the file"
 FIRST_BOTH = ("first sync of this case with this file (no base): merged two ways, so every "
               "difference is a conflict (the database's value kept) and nothing is deleted")
+FIRST_SAME = ("first sync of this case with this file: both hold the same case, which the next "
+              "sync merges against")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class SyncResult:
     record: CaseSync | None  # None: the database already held the merged case and base
     wrote_file: bool
     first: str | None  # how a first sync went (None: merged against the last synced base)
+    #: the database's elements moved to a new id, the file having added others under theirs
+    renumbered: tuple[Renumbered, ...] = ()
 
     def summary(self) -> str:
         """One line for the user: what changed where."""
@@ -133,12 +140,14 @@ def _sync_locked(store: Store, file: SyncFile, case_id: str | None) -> SyncResul
     if ours is None and doc is None:
         raise ImportFailed(f"no case {case_id!r} in {store.path} and no file {path}")
     base = store.sync_base(case_id)
-    merged, conflicts, first = _merge(ours, doc, base, str(path), _me(store))
+    merged, merge, first = _merge(ours, doc, base, str(path), _me(store))
+    conflicts, renumbered = (merge.conflicts, merge.renumbered) if merge is not None else ((), ())
     text = dump_case_file(merged)
     wrote = _write(path, text, store)  # the file first (see the module's doc)
     record = store.record_sync(case_id, ours, _sides(ours, merged, str(path), text, base),
-                               str(path), [_conflict(c) for c in conflicts])
-    return SyncResult(case_id, path, conflicts, record, wrote, first)
+                               str(path), [_conflict(c) for c in conflicts],
+                               [SyncRenumbered(**asdict(r)) for r in renumbered])
+    return SyncResult(case_id, path, conflicts, record, wrote, first, renumbered)
 
 
 def _me(store: Store) -> str | None:
@@ -150,16 +159,30 @@ def _me(store: Store) -> str | None:
 
 
 def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | None,
-           file: str, me: str | None) -> tuple[Case, tuple[Conflict, ...], str | None]:
+           file: str, me: str | None) -> tuple[Case, Merged | None, str | None]:
+    """The merged case, the merge whole (its renumberings are said and recorded as well as its
+    conflicts; None for a new file, where nothing was merged) and how a first sync went."""
     if theirs is None:
         assert ours is not None
-        return ours, (), FIRST_FILE
+        return ours, None, FIRST_FILE
     if ours is None:
         case, merged = merge_docs({}, theirs, theirs)
-        return case, merged.conflicts, FIRST_CASE
-    base_doc = _base_doc(base, file)
-    case, merged = merge_docs(base_doc, case_file_dict(ours), theirs, me)
-    return _file_order(case, theirs), merged.conflicts, FIRST_BOTH if not base_doc else None
+        return case, merged, FIRST_CASE
+    base_doc, ours_doc = _base_doc(base, file), case_file_dict(ours)
+    if not base_doc and _same_case(ours_doc, theirs):
+        case, merged = merge_docs({}, theirs, theirs)  # the file's, its time of change too: untouched
+        return case, merged, FIRST_SAME
+    case, merged = merge_docs(base_doc, ours_doc, theirs, me)
+    return _file_order(case, theirs), merged, FIRST_BOTH if not base_doc else None
+
+
+def _same_case(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether the database's case and the file are one case, the time of the last change aside
+    (an import stamps its own): what a first sync can take as its base without guessing. Equal
+    as the merge compares them, so any difference at all is merged two ways, as before."""
+    def bare(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "case": {k: v for k, v in doc["case"].items() if k != "updated"}}
+    return bare(ours) == bare(theirs)
 
 
 def _file_order(case: Case, theirs: dict[str, Any]) -> Case:

@@ -12,7 +12,8 @@ deleted on one side and rated on the other is kept, a conflict; a hypothesis kep
 against its deletion keeps its column as the other side has it, and an analyst who
 left on one side and rated on the other stays. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
-OURS's (not yet shared) gets the next free id, a conflict, so no vote lands on the other's item.
+OURS's (not yet shared) gets the next free id, so no vote lands on the other's item. That
+is a note (``Renumbered``), not a conflict: both were added, and there is nothing to choose.
 
 A side that made a one-analyst case a team case moved its shared cells into
 its first analyst's layer; the one-analyst documents are read the same way
@@ -22,7 +23,6 @@ lands in that layer, or is a listed conflict, never a shared cell in a team case
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -43,18 +43,47 @@ class Conflict:
     where: str
     ours: Any
     theirs: Any
-    #: two elements under one id: each kept, ours under a fresh id
-    both_kept: bool = dataclasses.field(default=False, kw_only=True)
 
     def text(self) -> str:
-        kept = "both" if self.both_kept else "theirs" if self.ours is ABSENT else "ours"
+        kept = "theirs" if self.ours is ABSENT else "ours"
         return f"{self.where}: ours {shown(self.ours)}, theirs {shown(self.theirs)} ({kept} kept)"
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """Both sides added an element under one id (each database numbers its own): both are
+    kept, OURS's under ``new``. Said, but no conflict: nothing was changed two ways, so there
+    is nothing to choose, and a merge with only these succeeds (git must not stop on it)."""
+
+    key: str  # the list: "hypotheses", "evidence" or "indicators"
+    old: str
+    new: str
+    ours: Any  # each side's title (shown as the user knows the element)
+    theirs: Any
+
+    def text(self) -> str:
+        return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs)
+
+
+def renumbered_text(key: str, old: str, new: str, ours: Any, theirs: Any) -> str:
+    """A renumbering in words, laid out as a conflict line is, each side's title cut as a
+    conflict's values are: 'evidence E5 added on both sides as different items: ours is now
+    E9 ("tanks"), theirs stays E5 ("memo")'. One wording for weigh merge, weigh sync, the
+    case switcher and the change log."""
+    return (f"{_LABEL.get(key, key)} {old} added on both sides as different {_MANY.get(key, 'ones')}: "
+            f"ours is now {new}{_titled(ours)}, theirs stays {old}{_titled(theirs)}")
+
+
+def _titled(title: Any) -> str:
+    return f" ({shown(title)})" if isinstance(title, str) else ""
 
 
 @dataclass(frozen=True)
 class Merged:
     doc: dict[str, Any]
     conflicts: tuple[Conflict, ...]
+    #: elements added under one id on both sides: both kept, OURS's renumbered (not conflicts)
+    renumbered: tuple[Renumbered, ...] = ()
 
 
 #: The longest value a conflict line shows whole: two 100,000-character notes made one line of
@@ -87,11 +116,12 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     whose they were, its cells are then that analyst's layer against a team case THEIRS.
     """
     conflicts: list[Conflict] = []
+    renumbered: list[Renumbered] = []
     joins = me if not base and not _analysts(ours) and _analysts(theirs) else None
     if joins is not None:
         ours = _as_team(ours, joins)
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
-        ours = _apart(base, ours, theirs, conflicts)
+        ours = _apart(base, ours, theirs, renumbered)
     owner = _made_solo(base, ours, theirs)
     if owner is not None:
         sides = tuple(_analysts(d) or ABSENT for d in (ours, theirs))
@@ -110,7 +140,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
         doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
     if owner is not None:
         _solo_again(doc, owner, sides, conflicts)
-    return Merged(doc, tuple(conflicts))
+    return Merged(doc, tuple(conflicts), tuple(renumbered))
 
 
 def _made_solo(base: Mapping[str, Any], ours: Mapping[str, Any],
@@ -154,15 +184,16 @@ def _solo_again(doc: dict[str, Any], owner: str, sides: tuple[Any, ...],
 
 
 _LABEL = {"hypotheses": "hypothesis", "evidence": "evidence", "indicators": "indicator"}
+_MANY = {"hypotheses": "hypotheses", "evidence": "items", "indicators": "indicators"}
 
 
 def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
-           conflicts: list[Conflict]) -> Mapping[str, Any]:
+           renumbered: list[Renumbered]) -> Mapping[str, Any]:
     """OURS with each element both sides added under one id as different elements (ids are
     numbered per database, so two analysts' new items meet) given a fresh id: merged as one,
     the votes on one would land on the other. OURS's, not yet shared (the database's in a
     sync, the local branch's in git), so the id others may have already keeps its element.
-    Each is listed as a conflict."""
+    Each is listed in ``renumbered``."""
     renamed: dict[str, dict[str, str]] = {}
     for key in CASE_LISTS:
         b, o, t = _by_id(_list(base, key)), _by_id(_list(ours, key)), _by_id(_list(theirs, key))
@@ -174,9 +205,7 @@ def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str
                 fresh = _numbered(ID_PREFIX[key], next_id(ID_PREFIX[key], [*b, *o, *t]))
             new = next(fresh)
             renamed.setdefault(key, {})[ident] = new
-            conflicts.append(Conflict(
-                f"{_LABEL[key]} {ident} (added on both sides as different ones: ours is now {new})",
-                element.get("title", ABSENT), t[ident].get("title", ABSENT), both_kept=True))
+            renumbered.append(Renumbered(key, ident, new, element.get("title"), t[ident].get("title")))
     return _renamed(ours, renamed) if renamed else ours
 
 
@@ -397,10 +426,37 @@ def _merge_case(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mappin
 
 
 def _merge_ids(base: list[str], ours: list[str], theirs: list[str]) -> list[str]:
-    """Analysts who joined on either side stay (theirs after ours); one who left on a side
-    the other did not touch is gone."""
+    """Analysts who joined on either side stay; one who left on a side the other did not
+    touch is gone. In the order they joined as far as the files tell (``joined_order``), so
+    whichever side merges the other's file, the lenses come in one order."""
     gone = {a for a in base if a not in ours or a not in theirs}
-    return [a for a in ours if a not in gone] + [a for a in theirs if a not in ours and a not in gone]
+    return joined_order(*([a for a in ids if a not in gone] for ids in (base, ours, theirs)))
+
+
+def joined_order(*lists: list[str]) -> list[str]:
+    """Every id of ``lists`` once, each list's order kept: BASE's analysts, then those who
+    joined since. A case file records no time of joining, only each side's list, so nothing
+    orders analysts who joined on different sides since BASE: they come by name (each side's
+    still in its own order), never by which side is OURS, which would list them differently
+    as ana merged ben's file or ben ana's. Where the lists order two ids both ways (never in
+    weigh's own files), by name too."""
+    at = [{a: i for i, a in enumerate(ids)} for ids in lists]
+    nexts = [0] * len(lists)
+    out: list[str] = []
+    placed: set[str] = set()
+    while True:
+        heads = []
+        for k, ids in enumerate(lists):
+            while nexts[k] < len(ids) and ids[nexts[k]] in placed:
+                nexts[k] += 1
+            if nexts[k] < len(ids):
+                heads.append(ids[nexts[k]])
+        if not heads:
+            return out
+        free = [a for a in heads if all(at[k].get(a, nexts[k]) == nexts[k] for k in range(len(lists)))]
+        pick = min(free or heads)  # free: no list has it behind another id still to come
+        out.append(pick)
+        placed.add(pick)
 
 
 def _merge_list(key: str, base: list[Any], ours: list[Any], theirs: list[Any],

@@ -16,7 +16,7 @@ from evidence.case_file import (
     validated,
 )
 from evidence.case_merge import merge_cases
-from hypotheses.merge import ABSENT, merge_case_docs
+from hypotheses.merge import ABSENT, SHOWN_LONGEST, joined_order, merge_case_docs
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 if TYPE_CHECKING:
@@ -99,9 +99,22 @@ def test_case_fields_merge_each_on_its_own_and_analysts_join_from_both_sides() -
     theirs["case"] |= {"question": "Q?", "analysts": ["ana", "ben"], "updated": "2026-01-03T00:00:00Z"}
     merged = merge_case_docs(base, ours, theirs)
     assert merged.doc["case"]["title"] == "Ours" and merged.doc["case"]["question"] == "Q?"
-    assert merged.doc["case"]["analysts"] == ["ana", "cem", "ben"]
+    assert merged.doc["case"]["analysts"] == ["ana", "ben", "cem"]  # was ours's first: "ana, cem, ben"
     assert merged.doc["case"]["updated"] == "2026-01-03T00:00:00Z"
     assert merged.conflicts == ()
+    assert merge_case_docs(base, theirs, ours).doc["case"]["analysts"] == ["ana", "ben", "cem"]
+
+
+def test_analysts_come_in_one_order_whichever_side_merges() -> None:
+    """BASE's first, then those who joined since: each side's in its own order, the two sides'
+    by name (no join time is recorded), never by which side is OURS."""
+    for base, one, other, merged in (
+            ([], ["zed", "amy"], ["bob"], ["bob", "zed", "amy"]),  # each side's own order kept
+            (["zed"], ["zed", "amy"], ["zed", "bob"], ["zed", "amy", "bob"]),
+            (["ana", "ben"], ["ana", "ben", "dan"], ["ana", "cem", "ben"], ["ana", "cem", "ben", "dan"]),
+            ([], ["ana", "ben"], ["ben", "ana"], ["ana", "ben"]),  # ordered both ways: by name
+            (["ana"], ["ana", "ben"], ["ana", "ben"], ["ana", "ben"])):
+        assert joined_order(base, one, other) == joined_order(base, other, one) == merged
 
 
 def test_inputs_are_not_changed_in_place() -> None:
@@ -263,11 +276,12 @@ def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
         ("E3", "tanks", {"ana": {"H1": "CC"}}),
         ("E2", "memo", {"ben": {"H1": "II", "H3": "C"}})]
     assert [(m.evidence_id, m.ratings) for m in case.indicators] == [("E2", {"H3": "C"})]
-    assert [c.text() for c in merged.conflicts] == [
-        'hypothesis H3 (added on both sides as different ones: ours is now H4): '
-        'ours "sabotage", theirs "weather" (both kept)',  # was '(ours kept)': theirs seemed lost
-        'evidence E2 (added on both sides as different ones: ours is now E3): '
-        'ours "tanks", theirs "memo" (both kept)']
+    assert merged.conflicts == ()  # both added, both kept: nothing to choose
+    assert [r.text() for r in merged.renumbered] == [
+        'hypothesis H3 added on both sides as different hypotheses: ours is now H4 ("sabotage"), '
+        'theirs stays H3 ("weather")',
+        'evidence E2 added on both sides as different items: ours is now E3 ("tanks"), '
+        'theirs stays E2 ("memo")']
     # the same item added on both sides (its votes aside) is one item; with no base (a first
     # sync, or both sides added the file) every difference stays a conflict on one item
     same = ana.model_copy(update={"evidence": [*base.evidence, Evidence(
@@ -277,6 +291,15 @@ def test_an_item_added_on_both_sides_as_different_items_keeps_both() -> None:
     assert merged.conflicts == ()
     case, merged = merge_cases(None, ana, ben)
     assert [e.id for e in case.evidence] == ["E1", "E2"] and len(merged.conflicts) > 1
+
+
+def test_a_renumbering_cuts_a_long_title_as_a_conflict_line_does() -> None:
+    base = doc(E1=item())
+    long = "x" * 5_000
+    ours, theirs = doc(E1=item(), E2={"title": long}), doc(E1=item(), E2={"title": "memo"})
+    [note] = merge_case_docs(base, ours, theirs).renumbered
+    assert note.text() == (f'evidence E2 added on both sides as different items: ours is now E3 '
+                           f'("{"x" * (SHOWN_LONGEST - 1)}… (5,000 characters)), theirs stays E2 ("memo")')
 
 
 def test_a_team_case_made_one_analysts_again_on_one_side_merges_with_the_others_votes() -> None:

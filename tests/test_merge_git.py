@@ -106,7 +106,7 @@ def test_three_analysts_work_concurrently_through_git(env: dict[str, str], tmp_p
     git(env, b, "pull", "-q")
     final = parse_case_file((a / FILE).read_bytes())
     assert (b / FILE).read_bytes() == (a / FILE).read_bytes() == (c / FILE).read_bytes()
-    assert final.analysts == ["ana", "cem", "ben"]  # cem merged ben's file in: theirs after ours
+    assert final.analysts == ["ana", "ben", "cem"]  # joined on two sides: by name, whoever merged
     e1, e2, e3, e4 = final.evidence
     assert e1.ratings_by == {"ana": {"H1": "C", "H2": "I"}, "ben": {"H1": "II"}, "cem": {"H1": "NA"}}
     assert (e2.title, e3.details) == ("item 2, ana's words", "ben's details")
@@ -242,3 +242,80 @@ def test_a_file_from_a_newer_weigh_is_refused_saying_to_update(
     assert done.returncode == 2 and (tmp_path / "ours").read_text() == text
     assert done.stderr.endswith(": version 4 is newer than this weigh reads (3): a newer weigh wrote "
                                 "it; update weigh to read it\n"), done.stderr
+
+
+def add_item(clone: Path, eid: str, title: str, analyst: str) -> None:
+    """An analyst's weigh adds an item, under the next id of their own database, and votes on it."""
+    case = parse_case_file((clone / FILE).read_bytes())
+    new = Evidence(id=eid, title=title, ratings_by={analyst: {"H1": "C"}})
+    analysts = case.analysts + ([analyst] if analyst not in case.analysts else [])
+    (clone / FILE).write_text(dump_case_file(case.model_copy(update={
+        "evidence": [*case.evidence, new], "analysts": analysts})), encoding="utf-8")
+
+
+def test_items_added_under_one_id_on_both_sides_are_a_note_and_the_pull_goes_through(
+        env: dict[str, str], tmp_path: Path) -> None:
+    """Two analysts' sessions: each added an item, and each database called it E5. The merge
+    keeps both (ours under a new id) and has nothing to choose, so git must not mark the file
+    conflicted (it did: exit 1, '… (both kept)' listed as a conflict)."""
+    a, b, _ = three_clones(env, tmp_path)
+    add_item(a, "E5", "tanks", "ana")
+    commit_push(env, a, "ana adds tanks")
+    add_item(b, "E5", "memo", "ben")
+    git(env, b, "commit", "-qam", "ben adds memo")
+    pulled = git(env, b, "pull", "-q", "--no-edit", ok=False)
+    said = pulled.stdout + pulled.stderr
+    assert pulled.returncode == 0, said
+    assert ('weigh: note: evidence E5 added on both sides as different items: ours is now E6 '
+            '("memo"), theirs stays E5 ("tanks")') in said
+    assert "conflict" not in said.lower()
+    assert git(env, b, "status", "--porcelain").stdout == ""  # merged and committed
+    merged = parse_case_file((b / FILE).read_bytes())
+    assert [(e.id, e.title, e.ratings_by) for e in merged.evidence[4:]] == [
+        ("E6", "memo", {"ben": {"H1": "C"}}), ("E5", "tanks", {"ana": {"H1": "C"}})]
+    git(env, b, "push", "-q")
+    git(env, a, "pull", "-q")
+    # again, and a real conflict besides: that one still stops the pull, with both listed
+    add_item(a, "E7", "radio", "ana")
+    edit(a, {"E2": {"title": "ana's"}}, {}, "ana")
+    commit_push(env, a, "ana adds radio")
+    add_item(b, "E7", "map", "ben")
+    edit(b, {"E2": {"title": "ben's"}}, {}, "ben")
+    git(env, b, "commit", "-qam", "ben adds map")
+    pulled = git(env, b, "pull", "-q", "--no-edit", ok=False)
+    said = pulled.stdout + pulled.stderr
+    assert pulled.returncode != 0 and "CONFLICT" in said
+    assert ('weigh: note: evidence E7 added on both sides as different items: ours is now E8 '
+            '("map"), theirs stays E7 ("radio")') in said
+    assert "weigh: conflict: evidence E2 title: ours \"ben's\", theirs \"ana's\" (ours kept)" in said
+    assert "weigh: 1 conflict, each listed above" in said  # the note is not counted
+
+
+@pytest.mark.parametrize("first", ["ana", "ben"])
+def test_analysts_who_joined_on_each_side_are_listed_alike_whoever_merges(
+        env: dict[str, str], tmp_path: Path, first: str) -> None:
+    """Ana and ben each make a shared one-analyst case a team case and vote; whoever pushes
+    first, the other's pull merges, and both end with one list of analysts (it was OURS's
+    first: ben's pull gave 'ben, ana', and ana, pulling that, cycled her lenses ben first)."""
+    git(env, tmp_path, "init", "-q", "--bare", "-b", "main", "origin.git")
+    a = clone(env, tmp_path, "ana")
+    (a / FILE).write_text(dump_case_file(start_case().model_copy(update={"analysts": []})),
+                          encoding="utf-8")
+    (a / ".gitattributes").write_text("*.json merge=weigh\n")
+    git(env, a, "add", ".")
+    git(env, a, "commit", "-qm", "start")
+    git(env, a, "push", "-q", "-u", "origin", "main")
+    b = clone(env, tmp_path, "ben")
+    clones = {"ana": a, "ben": b}
+    for who, where in clones.items():
+        edit(where, {}, {"E1": {"H1": "C" if who == "ana" else "I"}}, who)
+        git(env, where, "commit", "-qam", f"{who} votes")
+    second = "ben" if first == "ana" else "ana"
+    git(env, clones[first], "push", "-q")
+    git(env, clones[second], "pull", "-q", "--no-edit")  # the driver merges
+    git(env, clones[second], "push", "-q")
+    git(env, clones[first], "pull", "-q")
+    for where in clones.values():
+        case = parse_case_file((where / FILE).read_bytes())
+        assert case.analysts == ["ana", "ben"], first
+        assert case.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "I"}}

@@ -14,7 +14,15 @@ from evidence.errors import ImportFailed
 from evidence.history import replay
 from evidence.operations import CaseRestore, CaseSync
 from evidence.store import Store
-from evidence.sync import FIRST_BOTH, FIRST_CASE, FIRST_FILE, SyncResult, read_sync_file, sync_case
+from evidence.sync import (
+    FIRST_BOTH,
+    FIRST_CASE,
+    FIRST_FILE,
+    FIRST_SAME,
+    SyncResult,
+    read_sync_file,
+    sync_case,
+)
 from hypotheses.models import Case, Evidence, Hypothesis
 
 
@@ -200,7 +208,7 @@ def test_a_damaged_sync_base_is_no_base_never_a_traceback(synced: tuple[Store, P
     db.write_text(json.dumps(doc))
     with Store.open(db, analyst="ana") as again:
         result = sync(again, path, "team")
-    assert result.first == FIRST_BOTH and result.conflicts == ()
+    assert result.first == FIRST_SAME and result.conflicts == ()  # one case: none needed
 
 
 def test_a_first_sync_of_ones_own_one_analyst_case_with_a_team_file_keeps_the_ratings_ones_own(

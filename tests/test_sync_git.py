@@ -11,8 +11,9 @@ import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from evidence.store import Store
+from hypotheses.models import Evidence
 from tests.conftest import WeighRun, weigh_text
-from tests.test_merge_git import FILE, commit_push, edit, env, git, start_case, three_clones
+from tests.test_merge_git import FILE, add_item, commit_push, edit, env, git, start_case, three_clones
 
 __all__ = ["env"]  # the fixture, shared with the driver's tests
 
@@ -161,3 +162,62 @@ def test_a_hypothesis_deleted_in_the_database_and_rated_in_the_file_comes_back_w
         case = db.case("team")
     assert [h.id for h in case.hypotheses] == ["H1", "H2"]
     assert [e.ratings_by for e in case.evidence[:2]] == [{"ana": {"H2": "I"}}, {"ben": {"H2": "CC"}}]
+
+
+def test_an_item_added_under_one_id_in_the_database_and_the_file_is_a_note_in_words_and_log(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana added an item in her database and ben one in the file, both E5: both are kept (the
+    database's under a new id) and there is nothing to resolve, so the sync says so and exits 0
+    (it exited 1 listing it as a conflict), and the change log says how it was renumbered."""
+    where = tmp_path / "ana"
+    where.mkdir()
+    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    sync(weigh_here, where, "ana")
+    with open_db(where, "ana") as db:
+        db.add_evidence("team", Evidence(id="E5", title="tanks"))
+    add_item(where, "E5", "memo", "ben")  # ben's file, pulled
+    said = sync(env, where, "ana")
+    assert ('weigh: note: evidence E5 added on both sides as different items: ours is now E6 '
+            '("tanks"), theirs stays E5 ("memo")') in said
+    assert "conflict" not in said
+    with open_db(where, "ana") as db:
+        case = db.case("team")
+        logged = db.history("team")[-1].describe()
+    assert [(e.id, e.title) for e in case.evidence[4:]] == [("E6", "tanks"), ("E5", "memo")]
+    assert (where / FILE).read_text() == dump_case_file(case)
+    assert ('evidence E5 added on both sides as different items: ours is now E6 ("tanks"), '
+            'theirs stays E5 ("memo")') in logged and "conflict" not in logged
+
+
+def test_a_colleague_who_imports_the_shared_file_and_syncs_it_is_not_told_there_is_no_base(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ben joins with 'weigh import FILE', then 'weigh sync FILE' (what people do first). The
+    database and the file hold the same case, so nothing can conflict: no 'no base' warning (it
+    was given), the file is left as it was (it was rewritten with the import's time), and from
+    then on syncs merge three ways. Had ben changed the case before the first sync, weigh could
+    not know which side changed what: that first sync still says it merges two ways."""
+    a, b, _ = three_clones(env, tmp_path)
+    db, shared = str(tmp_path / "ben.db"), str(b / FILE)
+    before = (b / FILE).read_bytes()
+    done = weigh_text(env, "--db", db, "--analyst", "ben", "import", shared)
+    assert done.returncode == 0, done.stderr
+    said = sync(env, b, "ben")
+    assert "no base" not in said and "two ways" not in said
+    assert ("weigh: first sync of this case with this file: both hold the same case, which the "
+            "next sync merges against") in said
+    assert (b / FILE).read_bytes() == before and git(env, b, "status", "--porcelain").stdout == ""
+    edit(a, {"E2": {"title": "ana's"}}, {}, "ana")  # ana's change, pushed and pulled
+    commit_push(env, a, "ana retitles E2")
+    git(env, b, "pull", "-q")
+    with open_db(b, "ben") as store:
+        store.set_rating("team", "E1", "H1", "II")
+    said = sync(weigh_here, b, "ben")  # three ways: ana's title comes in, no conflict
+    assert "first sync" not in said and "conflict" not in said
+    with open_db(b, "ben") as store:
+        assert store.case("team").item("E2").title == "ana's"
+    # the same, but ben rates before his first sync: two ways, as it says
+    c = tmp_path / "cem"
+    done = weigh_text(env, "--db", str(tmp_path / "cem.db"), "--analyst", "cem", "import", str(c / FILE))
+    with open_db(c, "cem") as store:
+        store.set_rating("team", "E1", "H1", "N")
+    assert "first sync of this case with this file (no base): merged two ways" in sync(weigh_here, c, "cem")

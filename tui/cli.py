@@ -29,6 +29,7 @@ from hypotheses.vocabulary import counted, first_few
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
     from evidence.store import Store
+    from hypotheses.merge import Conflict, Renumbered
     from hypotheses.models import Case
 
 EXIT_ERROR = 2
@@ -426,14 +427,23 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 f"fix {'them' if left > 1 else 'it'}, then commit", file=sys.stderr)
         return 1 if left else 0
     merged = merge_files(*files)
-    for conflict in merged.conflicts:
-        say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
+    _say_merged(merged.renumbered, merged.conflicts)
     if merged.conflicts:
         count = len(merged.conflicts)  # OURS is git's temporary name: not said
         say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above with the value "
             "kept in the file; fix what you disagree with there, then commit", file=sys.stderr)
         return 1
     return 0
+
+
+def _say_merged(renumbered: Sequence[Renumbered], conflicts: Sequence[Conflict]) -> None:
+    """A merge's notes and conflicts on stderr, a line each. A renumbering is a note: both
+    elements were added and both kept, nothing to choose, so it never makes the exit status 1
+    (git would mark the file conflicted for the user to resolve)."""
+    for note in renumbered:
+        say(f"weigh: note: {note.text()}", file=sys.stderr)
+    for conflict in conflicts:
+        say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -471,8 +481,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.first:
         say(f"weigh: {result.first}")
     say(result.summary())
-    for conflict in result.conflicts:
-        say(f"weigh: conflict: {conflict.text()}", file=sys.stderr)
+    _say_merged(result.renumbered, result.conflicts)
     if unfolded:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     if result.conflicts:

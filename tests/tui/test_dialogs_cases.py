@@ -407,6 +407,34 @@ async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(
         await pilot.press("ctrl+q")
 
 
+async def test_a_sync_that_renumbers_an_item_says_so_in_the_cli_words_and_no_conflict(
+        db: Path, tmp_path: Path, make_app) -> None:
+    """Both sides added an item under one id: the switcher's result says how the database's
+    was renumbered, in weigh sync's words, and calls it no conflict (no warning either)."""
+    from evidence.sync import read_sync_file, sync_case
+
+    shared = tmp_path / "shared.json"
+    with Store.open(db) as store:
+        sync_case(store, read_sync_file(shared, store.files), "istanbul-2022")  # the base
+        ours = store.case("istanbul-2022")
+        new_id = f"E{len(ours.evidence) + 1}"
+        store.add_evidence("istanbul-2022", Evidence(id=new_id, title="tanks"))
+    theirs = ours.model_copy(update={"evidence": [*ours.evidence, Evidence(id=new_id, title="memo")]})
+    shared.write_text(dump_case_file(theirs), encoding="utf-8")
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o", "s", "ctrl+s")
+        await workers_done(app)
+        await pilot.pause()
+        said = shown(app, "#sync-result")
+        renumbered = f"E{len(ours.evidence) + 2}"
+        assert (f'note: evidence {new_id} added on both sides as different items: ours is now '
+                f'{renumbered} ("tanks"), theirs stays {new_id} ("memo")') in said, said
+        assert "conflict" not in said and "conflict" not in notices(app)
+        await pilot.press("escape", "ctrl+q")
+
+
 async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make_app) -> None:
     """More conflicts than the result's seven lines: tab reaches the result, and the keys
     scroll to the last conflict."""

@@ -162,6 +162,7 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         if result.conflicts:
             lines.append(f"{len(result.conflicts)} conflict(s), below, each with the value kept in "
                          "both (the other in the change log); u undoes the sync")
+        lines += [f"note: {r.text()}" for r in result.renumbered]  # both kept: no conflict
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
         self.query_one(SyncReport).show([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else
