@@ -146,8 +146,13 @@ async def test_set_aside_only_on_explicit_key_then_starts_fresh(tmp_path, make_a
         assert store.case_ids() == [DEFAULT_CASE_ID]
 
 
-async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kept(db_path, make_app):
+async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kept(db_path, make_app,
+                                                                               monkeypatch):
     import gc
+
+    from hypotheses.gc_policy import settle
+
+    monkeypatch.setattr("tui.screens.main.settle", settle)  # the real pass (see the conftest)
     import weakref
 
     class Node:
