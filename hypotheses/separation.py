@@ -14,11 +14,11 @@ from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from hypotheses.scoring import NUMERIC, TIE, Analysis
+from hypotheses.scoring import NUMERIC, TIE, Analysis, log_priors
 from hypotheses.scoring_models import ScoringModel, scoring_model
 
 if TYPE_CHECKING:
-    from hypotheses.models import Evidence, Indicator
+    from hypotheses.models import Evidence, Hypothesis, Indicator
 
 # A leader tested by fewer items than this (for + against) is called barely tested.
 BARELY_TESTED = 3
@@ -42,6 +42,34 @@ def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
     best = max(scores)
     width = scoring_model(model).medium_item - TIE
     return tuple(i for i, s in enumerate(scores) if best - s < width)
+
+
+def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], model: str,
+                   priors: Sequence[float] | None = None) -> tuple[str, ...]:
+    """The band the evidence alone gives (the scores less the log priors; ids, case order)
+    when unequal priors make ``model``'s band differ from it, else (). A prior typed in must
+    not read as proof: the verdict, the as-of line and the leader over time all ask this one
+    question, so none names a leader the priors alone make without saying so. ``priors``:
+    the hypotheses' log priors, if at hand (the timeline asks at every date). O(H)."""
+    sm = scoring_model(model)
+    if not sm.uses_priors or len({h.prior for h in hypotheses}) < 2:
+        return ()
+    shift = log_priors(hypotheses) if priors is None else priors
+    alone = band_of([s - p for s, p in zip(scores, shift, strict=True)], sm.name)
+    if alone == band_of(scores, sm.name):
+        return ()
+    return tuple(hypotheses[i].id for i in alone)
+
+
+def alone_words(ids: Sequence[str]) -> str:
+    """What the evidence alone names (:func:`evidence_alone`): 'the evidence alone puts H2
+    first' or 'the evidence alone leaves H1, H2 not separated'."""
+    if len(ids) >= 2:
+        return f"the evidence alone leaves {', '.join(ids)} not separated"
+    return f"the evidence alone puts {ids[0]} first"
+
+
+ON_PRIOR = "on its prior"  # a lone leader's lead the priors alone make
 
 
 def top_note(analysis: Analysis, model: str) -> str:

@@ -22,14 +22,15 @@ from hypotheses.scoring import (
     Coverage,
     analyse,
     leader_ids,
-    log_priors,
     weight,
 )
 from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
+    ON_PRIOR,
+    alone_words,
     band,
-    band_of,
+    evidence_alone,
     leader_separations,
     separating_indicators,
     short_top,
@@ -276,25 +277,30 @@ def leader_words(analysis: Analysis, model: str, short: bool = False, note: str 
     'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; 'top
     score H3 (no item tells it from H1)' for a lead that comes only from cells left
     unrated; '' with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the
-    ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. It runs on
-    every key (see :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand)."""
+    ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. Where unequal
+    priors make the lead, as the verdict says: 'leader H1 on its prior (the evidence alone
+    puts H2 first)' ('leader H1 on its prior' short), or a band's '(not separated; the
+    evidence alone puts H1 first)'. It runs on every key (see
+    :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand)."""
     top = leader_ids(analysis, model)
     if not top:
         return ""
     ids = ", ".join(top)
     note = top_note(analysis, model) if note is None else note
+    if note not in ("", "not separated"):
+        return short_top(top, note) if short else f"top score {ids} ({note})"
+    name = scoring_model(model).name
+    hids = analysis.hypothesis_ids
+    inside = [hids[i] for i in band(analysis, name)] if note else []  # may hold more than the top
+    if short and note:
+        return short_top(inside, note)
+    alone = evidence_alone(analysis.case.hypotheses, analysis.models[name].scores, name)
     if not note:
-        return f"leader {ids}"
-    if note == "not separated":  # the band may hold more than the top: named too
-        hids = analysis.hypothesis_ids
-        inside = [hids[i] for i in band(analysis, scoring_model(model).name)]
-        others = [h for h in inside if h not in top]
-        if short:
-            return short_top(inside, note)
-        return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''})"
-    if short:
-        return short_top(top, note)
-    return f"top score {ids} ({note})"
+        lead = f"leader {ids} {ON_PRIOR}" if alone else f"leader {ids}"
+        return f"{lead} ({alone_words(alone)})" if alone and not short else lead
+    others = [h for h in inside if h not in top]
+    why = f"; {alone_words(alone)}" if alone else ""
+    return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''}{why})"
 
 
 def coverage_text(cov: Coverage, total: int) -> str:
@@ -396,20 +402,6 @@ def _leader_warnings(
                             "against it, so its top score may be an artefact.")
             brief.append(f"{h.id} incomplete: {c.rated}/{total} rated, {c.unrated} not rated")
     return warnings, brief
-
-
-def _priors_decide(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
-    """When unequal priors change what the verdict names: what the evidence alone names
-    ('leaves H1, H2 not separated', 'puts H2 first'), else ''."""
-    hyps = analysis.case.hypotheses
-    if not sm.uses_priors or len({h.prior for h in hyps}) < 2:
-        return ""
-    scores = analysis.models[sm.name].scores
-    alone = tuple(hyps[i].id for i in band_of([s - p for s, p in zip(scores, log_priors(hyps), strict=True)],
-                                              sm.name))
-    if alone == inside:
-        return ""
-    return f"leaves {', '.join(alone)} not separated" if len(alone) >= 2 else f"puts {alone[0]} first"
 
 
 def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
@@ -523,12 +515,14 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
                  else _uncounted_for(analysis, sm, inside))
     headline, short = _headline(sm, leaders, covs, inside, margin, total, untold_ids)
     warnings, brief = _leader_warnings(leaders, covs, total)
-    alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""
-    if alone:  # a prior typed in must not read as proof
-        headline += f" The priors decide this: with equal priors the evidence alone {alone}."
+    by_evidence = () if any(c.rated == 0 for c in covs) else \
+        evidence_alone(case.hypotheses, analysis.models[sm.name].scores, sm.name)
+    if by_evidence:  # a prior typed in must not read as proof
+        alone = alone_words(by_evidence)
+        headline += f" The priors decide this: with equal priors {alone}."
         short = short if untold_ids else (not_separated_text(inside) if len(inside) >= 2 else
-                 f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
-        short += f"; the evidence alone {alone}"
+                 f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} {ON_PRIOR}")
+        short += f"; {alone}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
         # how firm a lead is says nothing where there is none (untold: no verdict)
         firmness = ([], []) if untold_ids else _firmness_warnings(analysis, sm.name, top[0])
