@@ -32,6 +32,7 @@ from hypotheses.separation import (
     band,
     evidence_alone,
     leader_separations,
+    line_names,
     separating_indicators,
     short_top,
     top_note,
@@ -269,7 +270,8 @@ class Verdict:
         return len(self.band) < 2
 
 
-def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None) -> str:
+def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None,
+                 few: bool = False) -> str:
     """The top of ``model``'s ranking named as the verdict names it, in a few words (the
     workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
     'top score H1, H2 (not separated)' for a tie, 'top score H1 (not separated from H2)' for
@@ -281,19 +283,21 @@ def leader_words(analysis: Analysis, model: str, short: bool = False, note: str 
     priors make the lead, as the verdict says: 'leader H1 on its prior (the evidence alone
     puts H2 first)' ('leader H1 on its prior' short), or a band's '(not separated; the
     evidence alone puts H1 first)'. It runs on every key (see
-    :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand)."""
+    :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand). ``few``: the
+    short words with a long list by its first few, '≈ H1, H2, H3, H4, H5 and 10 more'."""
     top = leader_ids(analysis, model)
     if not top:
         return ""
     ids = ", ".join(top)
     note = top_note(analysis, model) if note is None else note
+    short = short or few
     if note not in ("", "not separated"):
-        return short_top(top, note) if short else f"top score {ids} ({note})"
+        return short_top(top, note, few) if short else f"top score {ids} ({note})"
     name = scoring_model(model).name
     hids = analysis.hypothesis_ids
     inside = [hids[i] for i in band(analysis, name)] if note else []  # may hold more than the top
     if short and note:
-        return short_top(inside, note)
+        return short_top(inside, note, few)
     alone = evidence_alone(analysis.case.hypotheses, analysis.models[name].scores, name)
     if not note:
         lead = f"leader {ids} {ON_PRIOR}" if alone else f"leader {ids}"
@@ -315,9 +319,10 @@ def barely_tested_text(hid: str, cov: Coverage, total: int) -> str:
     return f"{hid} is barely tested: {cov.tested} of {total} {items} {bear} on it, +{cov.for_} −{cov.against}"
 
 
-def not_separated_text(ids: tuple[str, ...]) -> str:
-    """'Not separated: H1, H2, H5 within one medium item'."""
-    return f"Not separated: {', '.join(ids)} within one medium item"
+def not_separated_text(ids: tuple[str, ...], short: bool = False) -> str:
+    """'Not separated: H1, H2, H5 within one medium item' (``short``: a long band by its
+    first few, :func:`~hypotheses.separation.line_names`)."""
+    return f"Not separated: {line_names(ids) if short else ', '.join(ids)} within one medium item"
 
 
 def items_text(n: float, short: bool = False) -> str:
@@ -340,14 +345,15 @@ def _headline(
             return (
                 f"No verdict under {sm.label}: the top score goes to {ids}, "
                 f"which no rated item bears on — {it} not won, {it} not been weighed.",
-                f"No verdict: top score {ids} rests on no rated item",
+                f"No verdict: top score {line_names(unrated)} rests on no rated item",
             )
-        rated = ", ".join(h.id for h, c in zip(leaders, covs, strict=True) if c.rated)
+        rated = [h.id for h, c in zip(leaders, covs, strict=True) if c.rated]
         rests = "rests" if len(unrated) == 1 else "rest"
         return (  # a rated leader shares the top with one nobody rated: no winner either
             f"No verdict under {sm.label}: the top score goes to {ids}, which no rated item "
-            f"bears on, tied with {rated} — {it} not won, {it} not been weighed.",
-            f"No verdict: top score {ids} {rests} on no rated item, tied with {rated}",
+            f"bears on, tied with {', '.join(rated)} — {it} not won, {it} not been weighed.",
+            f"No verdict: top score {line_names(unrated)} {rests} on no rated item, tied with "
+            f"{line_names(rated)}",
         )
     if margin is None and len(leaders) == 1:
         only = f"{names} is the only hypothesis: there is nothing to weigh it against."
@@ -357,7 +363,7 @@ def _headline(
             f"Under {sm.label}, the evidence does not separate {', '.join(inside)}: "
             "each is within one item of medium weight of the best score, "
             "so the evidence names no single winner.",
-            not_separated_text(inside),
+            not_separated_text(inside, short=True),
         )
     assert margin is not None
     (h,), (c,) = leaders, covs
@@ -419,7 +425,7 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
         has, ranks, them = ("has", "it ranks", "it") if one else ("have", "they rank", "them")
         warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
                         f"ratings; nothing has been weighed for or against {them}.")
-        brief.append(f"{ids} never rated")
+        brief.append(f"{line_names(never)} never rated")
     return warnings, brief
 
 
@@ -518,20 +524,19 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
     by_evidence = () if any(c.rated == 0 for c in covs) else \
         evidence_alone(case.hypotheses, analysis.models[sm.name].scores, sm.name)
     if by_evidence:  # a prior typed in must not read as proof
-        alone = alone_words(by_evidence)
-        headline += f" The priors decide this: with equal priors {alone}."
-        short = short if untold_ids else (not_separated_text(inside) if len(inside) >= 2 else
+        headline += f" The priors decide this: with equal priors {alone_words(by_evidence)}."
+        short = short if untold_ids else (not_separated_text(inside, short=True) if len(inside) >= 2 else
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} {ON_PRIOR}")
-        short += f"; {alone}"
+        short += f"; {alone_words(by_evidence, short=True)}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
         # how firm a lead is says nothing where there is none (untold: no verdict)
         firmness = ([], []) if untold_ids else _firmness_warnings(analysis, sm.name, top[0])
         for more, more_brief in (firmness, _runners_up_warnings(analysis, sm.name, top[0])):
             warnings += more
             brief += more_brief
-    if len(inside) >= 2 and not short.startswith(not_separated_text(inside)):
+    if len(inside) >= 2 and not short.startswith(not_separated_text(inside, short=True)):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
-        brief.insert(0, not_separated_text(inside))
+        brief.insert(0, not_separated_text(inside, short=True))
     if uncounted:
         warnings.append(uncounted)
     watching = watchlist(analysis, sm.name, today)

@@ -177,13 +177,13 @@ def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_
     from tui.widgets.timeline import Timeline
 
     line = Timeline()
-    words = ("top score H1, H2 (not separated)", "≈ H1, H2")
+    words = ("top score H1, H2 (not separated)", "≈ H1, H2", "≈ H1, H2")
     line._shown = ([date(2022, 1, 1), None], 1, [0.0, -1.0], words, "weighted", 0)
     assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
     # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60; no room for the hint
     assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: top -1.00"
     # a tester: a case with no dated item said '[1/1]' and offered [ ] to step through nothing
-    line._shown = ([None], 0, [0.0], ("leader H1", "leader H1"), "weighted", 2)
+    line._shown = ([None], 0, [0.0], ("leader H1", "leader H1", "leader H1"), "weighted", 2)
     assert line._line_text(120).plain == (
         "As of all dates  (no dated items)  2 undated count at every date  ▁  leader H1: 0.00")
 
@@ -550,3 +550,24 @@ def test_the_as_of_line_says_when_only_the_priors_make_the_lead() -> None:
     assert leader_words(band, "bayes") == ("top score H2 (not separated from H1; the evidence alone puts "
                                            "H1 first)")
     assert leader_words(band, "bayes", short=True) == "≈ H1, H2"
+
+
+def test_the_one_line_verdict_names_a_long_list_by_its_first_few() -> None:
+    """The workbench's one-line verdict was cut inside a band of fifteen at 80 columns; it
+    now names the first few and how many more, and the long verdict still names them all."""
+    from hypotheses.scoring import analyse
+    from hypotheses.separation import line_names
+    from hypotheses.summary import verdict
+
+    ids = [f"H{k}" for k in range(1, 16)]
+    assert line_names(ids) == "H1, H2, H3, H4, H5 and 10 more"
+    assert line_names(ids[:6]) == "H1, H2, H3, H4, H5, H6"  # 'and 1 more' would take as much room
+    assert line_names(ids[:7]) == "H1, H2, H3, H4, H5 and 2 more"
+    few, whole = "H1, H2, H3, H4, H5 and 10 more", ", ".join(ids)
+    level = verdict(analyse(_case(("E1", dict.fromkeys(ids, "C"), None), hyps=tuple(ids))), "weighted")
+    assert level.brief == f"Not separated: {few} within one medium item"
+    assert level.brief_watch == f"nothing watched tells {few} apart: add an indicator"
+    assert f"does not separate {whole}:" in level.headline
+    fresh = verdict(analyse(_case(("E1", {}, None), hyps=tuple(ids))), "weighted")
+    assert fresh.brief == f"No verdict: top score {few} rests on no rated item"
+    assert f"the top score goes to {whole}," in fresh.headline
