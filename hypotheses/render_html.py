@@ -257,7 +257,7 @@ def _timeline_cell(
     leaders = ("",) if unweighed or untold else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({counted(point.used, 'item')}, {point.undated} undated): " + \
-        standing_text(point.band[model], unweighed, untold)
+        standing_text(point.band[model], unweighed, untold, point.alone.get(model, ()))
     for j, hid in enumerate(leaders):
         chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
     if len(leaders) == 1 and leaders[0] and cell_w >= 26:

@@ -67,12 +67,13 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): {m.label} "
-            f"{md(standing_text(first.band[m.name], first.unweighed[m.name], first.untold[m.name]))}"
+    at_first = {m.name: standing_text(first.band[m.name], first.unweighed[m.name], first.untold[m.name],
+                                      first.alone.get(m.name, ())) for m in SCORING_MODELS}
+    out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): {m.label} {md(at_first[m.name])}"
             for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before, c.before_unweighed, c.before_untold))} → "
-            f"{md(standing_text(c.after, c.after_unweighed, c.after_untold))}"
+            f"{md(standing_text(c.before, c.before_unweighed, c.before_untold, c.before_alone))} → "
+            f"{md(standing_text(c.after, c.after_unweighed, c.after_untold, c.after_alone))}"
             for c in r.changes]
     return out
 

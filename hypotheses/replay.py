@@ -33,7 +33,7 @@ from hypotheses.scoring import (
     posteriors,
 )
 from hypotheses.scoring_models import MODELS, scoring_model
-from hypotheses.separation import band_of, first_apart, untold_of
+from hypotheses.separation import band_of, evidence_alone, first_apart, untold_of
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence
@@ -277,6 +277,9 @@ class StopLeaders:
     # model → the runners-up no item known then tells from a lone leader (its lead comes
     # only from cells left unrated: no verdict either; separation.untold)
     untold: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # model → what the evidence alone then names when unequal priors change the band
+    # (separation.evidence_alone): the lead or band is the priors' doing, as the verdict says
+    alone: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def first_rated(case: Case) -> dict[str, date | None]:
@@ -303,6 +306,7 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
     dated = sorted(d for ev in taking if (d := known_date(ev)) is not None)
     undated = len(taking) - len(dated)
     hids = [h.id for h in case.hypotheses]
+    priors = log_priors(case.hypotheses)
     rated_from = first_rated(case)
     # the items taking part, undated first, then by date: the first that tells a pair apart
     # is the earliest, and the date it is known from holds for every later stop
@@ -330,7 +334,10 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
             m: () if unrated[m] or len(bands[m]) >= 2 else
             untold_of(hids, p.scores.ranks, sorted(p.scores.top), partial(told_apart, m, day=day))
             for m, p in points.items()}
-        return StopLeaders(day, used, undated, bands, unrated, untold)
+        alone: dict[str, tuple[str, ...]] = {  # where the verdict names no lead, nothing to qualify
+            m: () if unrated[m] or untold[m] else evidence_alone(case.hypotheses, p.scores.scores, m, priors)
+            for m, p in points.items()}
+        return StopLeaders(day, used, undated, bands, unrated, untold, alone)
 
     return [stop(i, day) for i, day in enumerate(known_dates(case)) if until is None or day <= until]
 
@@ -348,6 +355,8 @@ class VerdictChange:
     after_unweighed: tuple[str, ...] = ()
     before_untold: tuple[str, ...] = ()  # the runners-up no item told from the leader (no verdict)
     after_untold: tuple[str, ...] = ()
+    before_alone: tuple[str, ...] = ()  # what the evidence alone named, where the priors decided
+    after_alone: tuple[str, ...] = ()
 
 
 def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
@@ -357,7 +366,8 @@ def verdict_changes(points: list[StopLeaders]) -> list[VerdictChange]:
         for model in MODELS:
             was, now = prev.unweighed.get(model, ()), point.unweighed.get(model, ())
             told, tells = prev.untold.get(model, ()), point.untold.get(model, ())
-            if prev.band[model] != point.band[model] or was != now or told != tells:
+            by, alone = prev.alone.get(model, ()), point.alone.get(model, ())
+            if prev.band[model] != point.band[model] or (was, told, by) != (now, tells, alone):
                 out.append(VerdictChange(point.as_of, model, prev.band[model], point.band[model], was, now,
-                                         told, tells))
+                                         told, tells, by, alone))
     return out

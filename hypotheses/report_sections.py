@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
 from hypotheses.scoring import analyse, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, contenders, untold_note
+from hypotheses.separation import ON_PRIOR, Columns, Separation, alone_words, contenders, untold_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text, leader_words
 from hypotheses.vocabulary import counted, first_few
 
@@ -323,12 +323,15 @@ def undated_note(undated: int) -> str:
     return f"{undated} undated item{'s' if plural else ''} count{'' if plural else 's'} at every date"
 
 
-def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = (), untold: tuple[str, ...] = ()) -> str:
+def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = (), untold: tuple[str, ...] = (),
+                  alone: tuple[str, ...] = ()) -> str:
     """'led by H2', 'not separated: H1, H2' or 'none': a timeline's words for a band; a top
     score no item had rated (``unweighed``) is no verdict, as the verdict says: 'no verdict:
     top score H2 rests on no rated item' (and '; not separated: H1, H2' when others are near);
     so is a lone leader no item tells from the runners-up ``untold``: 'no verdict: top score
-    H3, but no item tells it from H1'."""
+    H3, but no item tells it from H1'. Where unequal priors make the band (``alone``: what
+    the evidence alone names, :func:`~hypotheses.separation.evidence_alone`), it says so as
+    the verdict does: 'led by H1 on its prior (the evidence alone puts H2 first)'."""
     if unweighed:
         rests = "rests" if len(unweighed) == 1 else "rest"
         text = f"no verdict: top score {', '.join(unweighed)} {rests} on no rated item"
@@ -337,4 +340,6 @@ def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = (), untold:
         return "none"
     if untold and len(ids) == 1:
         return f"no verdict: top score {ids[0]}, but {untold_note(untold)}"
-    return f"led by {ids[0]}" if len(ids) == 1 else f"not separated: {', '.join(ids)}"
+    text = (f"led by {ids[0]}{' ' + ON_PRIOR if alone else ''}" if len(ids) == 1
+            else f"not separated: {', '.join(ids)}")
+    return f"{text} ({alone_words(alone)})" if alone else text

@@ -14,14 +14,27 @@ from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from hypotheses.scoring import NUMERIC, TIE, Analysis
+from hypotheses.scoring import NUMERIC, TIE, Analysis, log_priors
 from hypotheses.scoring_models import ScoringModel, scoring_model
+from hypotheses.vocabulary import first_few
 
 if TYPE_CHECKING:
-    from hypotheses.models import Evidence, Indicator
+    from hypotheses.models import Evidence, Hypothesis, Indicator
 
 # A leader tested by fewer items than this (for + against) is called barely tested.
 BARELY_TESTED = 3
+
+#: The most hypotheses a one-line form (the workbench's verdict lines; the as-of line when
+#: the whole list does not fit) names: six ids and the words around them fit 80 columns,
+#: and the ranking above marks each one of a band with ≈.
+LINE_NAMES = 6
+
+
+def line_names(ids: Sequence[str]) -> str:
+    """'H1, H2, H3' whole, up to :data:`LINE_NAMES`; past it the first few and how many more,
+    'H1, H2, H3, H4, H5 and 10 more': a line cut inside a list named only the hypotheses
+    before the cut, and lost the words after it (that they are not separated)."""
+    return first_few(ids, len(ids) if len(ids) <= LINE_NAMES else LINE_NAMES - 1)
 
 
 def band(analysis: Analysis, model: str) -> tuple[int, ...]:
@@ -42,6 +55,35 @@ def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
     best = max(scores)
     width = scoring_model(model).medium_item - TIE
     return tuple(i for i, s in enumerate(scores) if best - s < width)
+
+
+def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], model: str,
+                   priors: Sequence[float] | None = None) -> tuple[str, ...]:
+    """The band the evidence alone gives (the scores less the log priors; ids, case order)
+    when unequal priors make ``model``'s band differ from it, else (). A prior typed in must
+    not read as proof: the verdict, the as-of line and the leader over time all ask this one
+    question, so none names a leader the priors alone make without saying so. ``priors``:
+    the hypotheses' log priors, if at hand (the timeline asks at every date). O(H)."""
+    sm = scoring_model(model)
+    if not sm.uses_priors or len({h.prior for h in hypotheses}) < 2:
+        return ()
+    shift = log_priors(hypotheses) if priors is None else priors
+    alone = band_of([s - p for s, p in zip(scores, shift, strict=True)], sm.name)
+    if alone == band_of(scores, sm.name):
+        return ()
+    return tuple(hypotheses[i].id for i in alone)
+
+
+def alone_words(ids: Sequence[str], short: bool = False) -> str:
+    """What the evidence alone names (:func:`evidence_alone`): 'the evidence alone puts H2
+    first' or 'the evidence alone leaves H1, H2 not separated' (``short``: a long list by
+    its first few, :func:`line_names`)."""
+    if len(ids) >= 2:
+        return f"the evidence alone leaves {line_names(ids) if short else ', '.join(ids)} not separated"
+    return f"the evidence alone puts {ids[0]} first"
+
+
+ON_PRIOR = "on its prior"  # a lone leader's lead the priors alone make
 
 
 def top_note(analysis: Analysis, model: str) -> str:
@@ -66,11 +108,12 @@ def top_note(analysis: Analysis, model: str) -> str:
 UNRATED = " on no rated item"  # the end of top_note's words for a top nobody rated
 
 
-def short_top(ids: Sequence[str], note: str) -> str:
+def short_top(ids: Sequence[str], note: str, few: bool = False) -> str:
     """A top set and why it is no leader (:func:`top_note`) in the few words of a narrow
     line: 'H1', '≈ H1, H2' (not separated: the ranking's mark), 'unrated top H2', 'top
-    H1, H3 (H3 unrated)', 'unweighed top H3' (no item tells it from the next)."""
-    names = ", ".join(ids)
+    H1, H3 (H3 unrated)', 'unweighed top H3' (no item tells it from the next). ``few``: a
+    long list by its first few (:func:`line_names`), for a line too narrow for it whole."""
+    names = line_names(ids) if few else ", ".join(ids)
     if not note:
         return names
     if note == "not separated":
@@ -290,7 +333,7 @@ def watch_brief(w: Watchlist) -> str:
         return ""
     told = [(a, b, ids) for a, b, ids in w.pairs if ids]
     if not told:
-        return f"nothing watched tells {', '.join(w.contenders)} apart: add an indicator"
+        return f"nothing watched tells {line_names(w.contenders)} apart: add an indicator"
     (a, b, ids), *more = told
     return f"to tell {a} from {b}, watch {w.named(ids, short=True)}" + "".join(
         f"; {x} from {y}, {w.named(m, short=True)}" for x, y, m in more

@@ -22,15 +22,17 @@ from hypotheses.scoring import (
     Coverage,
     analyse,
     leader_ids,
-    log_priors,
     weight,
 )
 from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
+    ON_PRIOR,
+    alone_words,
     band,
-    band_of,
+    evidence_alone,
     leader_separations,
+    line_names,
     separating_indicators,
     short_top,
     top_note,
@@ -268,7 +270,8 @@ class Verdict:
         return len(self.band) < 2
 
 
-def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None) -> str:
+def leader_words(analysis: Analysis, model: str, short: bool = False, note: str | None = None,
+                 few: bool = False) -> str:
     """The top of ``model``'s ranking named as the verdict names it, in a few words (the
     workbench's as-of line): 'leader H1' only for a lone leader the evidence separates;
     'top score H1, H2 (not separated)' for a tie, 'top score H1 (not separated from H2)' for
@@ -276,25 +279,32 @@ def leader_words(analysis: Analysis, model: str, short: bool = False, note: str 
     'top score H1, H3 (H3 on no rated item)' for a top score no rated item bears on; 'top
     score H3 (no item tells it from H1)' for a lead that comes only from cells left
     unrated; '' with no hypotheses. ``short`` (a narrow line): 'leader H1', '≈ H1, H2' (the
-    ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. It runs on
-    every key (see :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand)."""
+    ranking's mark for not separated), 'unrated top H2', 'unweighed top H3'. Where unequal
+    priors make the lead, as the verdict says: 'leader H1 on its prior (the evidence alone
+    puts H2 first)' ('leader H1 on its prior' short), or a band's '(not separated; the
+    evidence alone puts H1 first)'. It runs on every key (see
+    :func:`~hypotheses.separation.top_note`; ``note``: its words, if at hand). ``few``: the
+    short words with a long list by its first few, '≈ H1, H2, H3, H4, H5 and 10 more'."""
     top = leader_ids(analysis, model)
     if not top:
         return ""
     ids = ", ".join(top)
     note = top_note(analysis, model) if note is None else note
+    short = short or few
+    if note not in ("", "not separated"):
+        return short_top(top, note, few) if short else f"top score {ids} ({note})"
+    name = scoring_model(model).name
+    hids = analysis.hypothesis_ids
+    inside = [hids[i] for i in band(analysis, name)] if note else []  # may hold more than the top
+    if short and note:
+        return short_top(inside, note, few)
+    alone = evidence_alone(analysis.case.hypotheses, analysis.models[name].scores, name)
     if not note:
-        return f"leader {ids}"
-    if note == "not separated":  # the band may hold more than the top: named too
-        hids = analysis.hypothesis_ids
-        inside = [hids[i] for i in band(analysis, scoring_model(model).name)]
-        others = [h for h in inside if h not in top]
-        if short:
-            return short_top(inside, note)
-        return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''})"
-    if short:
-        return short_top(top, note)
-    return f"top score {ids} ({note})"
+        lead = f"leader {ids} {ON_PRIOR}" if alone else f"leader {ids}"
+        return f"{lead} ({alone_words(alone)})" if alone and not short else lead
+    others = [h for h in inside if h not in top]
+    why = f"; {alone_words(alone)}" if alone else ""
+    return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''}{why})"
 
 
 def coverage_text(cov: Coverage, total: int) -> str:
@@ -309,9 +319,10 @@ def barely_tested_text(hid: str, cov: Coverage, total: int) -> str:
     return f"{hid} is barely tested: {cov.tested} of {total} {items} {bear} on it, +{cov.for_} −{cov.against}"
 
 
-def not_separated_text(ids: tuple[str, ...]) -> str:
-    """'Not separated: H1, H2, H5 within one medium item'."""
-    return f"Not separated: {', '.join(ids)} within one medium item"
+def not_separated_text(ids: tuple[str, ...], short: bool = False) -> str:
+    """'Not separated: H1, H2, H5 within one medium item' (``short``: a long band by its
+    first few, :func:`~hypotheses.separation.line_names`)."""
+    return f"Not separated: {line_names(ids) if short else ', '.join(ids)} within one medium item"
 
 
 def items_text(n: float, short: bool = False) -> str:
@@ -334,14 +345,15 @@ def _headline(
             return (
                 f"No verdict under {sm.label}: the top score goes to {ids}, "
                 f"which no rated item bears on — {it} not won, {it} not been weighed.",
-                f"No verdict: top score {ids} rests on no rated item",
+                f"No verdict: top score {line_names(unrated)} rests on no rated item",
             )
-        rated = ", ".join(h.id for h, c in zip(leaders, covs, strict=True) if c.rated)
+        rated = [h.id for h, c in zip(leaders, covs, strict=True) if c.rated]
         rests = "rests" if len(unrated) == 1 else "rest"
         return (  # a rated leader shares the top with one nobody rated: no winner either
             f"No verdict under {sm.label}: the top score goes to {ids}, which no rated item "
-            f"bears on, tied with {rated} — {it} not won, {it} not been weighed.",
-            f"No verdict: top score {ids} {rests} on no rated item, tied with {rated}",
+            f"bears on, tied with {', '.join(rated)} — {it} not won, {it} not been weighed.",
+            f"No verdict: top score {line_names(unrated)} {rests} on no rated item, tied with "
+            f"{line_names(rated)}",
         )
     if margin is None and len(leaders) == 1:
         only = f"{names} is the only hypothesis: there is nothing to weigh it against."
@@ -351,7 +363,7 @@ def _headline(
             f"Under {sm.label}, the evidence does not separate {', '.join(inside)}: "
             "each is within one item of medium weight of the best score, "
             "so the evidence names no single winner.",
-            not_separated_text(inside),
+            not_separated_text(inside, short=True),
         )
     assert margin is not None
     (h,), (c,) = leaders, covs
@@ -398,20 +410,6 @@ def _leader_warnings(
     return warnings, brief
 
 
-def _priors_decide(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...]) -> str:
-    """When unequal priors change what the verdict names: what the evidence alone names
-    ('leaves H1, H2 not separated', 'puts H2 first'), else ''."""
-    hyps = analysis.case.hypotheses
-    if not sm.uses_priors or len({h.prior for h in hyps}) < 2:
-        return ""
-    scores = analysis.models[sm.name].scores
-    alone = tuple(hyps[i].id for i in band_of([s - p for s, p in zip(scores, log_priors(hyps), strict=True)],
-                                              sm.name))
-    if alone == inside:
-        return ""
-    return f"leaves {', '.join(alone)} not separated" if len(alone) >= 2 else f"puts {alone[0]} first"
-
-
 def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[list[str], list[str]]:
     """What a lone leader's lead does not show: hypotheses never rated (so nothing was
     weighed against them), and runners-up no item rates differently from the leader (the
@@ -427,7 +425,7 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
         has, ranks, them = ("has", "it ranks", "it") if one else ("have", "they rank", "them")
         warnings.append(f"{ids} {has} no rating at all: {ranks} below {lead} only for want of "
                         f"ratings; nothing has been weighed for or against {them}.")
-        brief.append(f"{ids} never rated")
+        brief.append(f"{line_names(never)} never rated")
     return warnings, brief
 
 
@@ -523,21 +521,22 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
                  else _uncounted_for(analysis, sm, inside))
     headline, short = _headline(sm, leaders, covs, inside, margin, total, untold_ids)
     warnings, brief = _leader_warnings(leaders, covs, total)
-    alone = _priors_decide(analysis, sm, inside) if not any(c.rated == 0 for c in covs) else ""
-    if alone:  # a prior typed in must not read as proof
-        headline += f" The priors decide this: with equal priors the evidence alone {alone}."
-        short = short if untold_ids else (not_separated_text(inside) if len(inside) >= 2 else
-                 f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} on its prior")
-        short += f"; the evidence alone {alone}"
+    by_evidence = () if any(c.rated == 0 for c in covs) else \
+        evidence_alone(case.hypotheses, analysis.models[sm.name].scores, sm.name)
+    if by_evidence:  # a prior typed in must not read as proof
+        headline += f" The priors decide this: with equal priors {alone_words(by_evidence)}."
+        short = short if untold_ids else (not_separated_text(inside, short=True) if len(inside) >= 2 else
+                 f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} {ON_PRIOR}")
+        short += f"; {alone_words(by_evidence, short=True)}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
         # how firm a lead is says nothing where there is none (untold: no verdict)
         firmness = ([], []) if untold_ids else _firmness_warnings(analysis, sm.name, top[0])
         for more, more_brief in (firmness, _runners_up_warnings(analysis, sm.name, top[0])):
             warnings += more
             brief += more_brief
-    if len(inside) >= 2 and not short.startswith(not_separated_text(inside)):
+    if len(inside) >= 2 and not short.startswith(not_separated_text(inside, short=True)):
         warnings.insert(0, not_separated_text(inside) + ": the evidence does not tell them apart.")
-        brief.insert(0, not_separated_text(inside))
+        brief.insert(0, not_separated_text(inside, short=True))
     if uncounted:
         warnings.append(uncounted)
     watching = watchlist(analysis, sm.name, today)

@@ -177,13 +177,13 @@ def test_the_timeline_widget_says_the_words_it_is_given_short_where_the_line_is_
     from tui.widgets.timeline import Timeline
 
     line = Timeline()
-    words = ("top score H1, H2 (not separated)", "≈ H1, H2")
+    words = ("top score H1, H2 (not separated)", "≈ H1, H2", "≈ H1, H2")
     line._shown = ([date(2022, 1, 1), None], 1, [0.0, -1.0], words, "weighted", 0)
     assert "█▁  top score H1, H2 (not separated): -1.00   [ ] step dates" in line._line_text(200).plain
     # 'As of all dates  [2/2]  ' 24, the line 2, the long words 41: 67 > 60; no room for the hint
     assert line._line_text(60).plain == "As of all dates  [2/2]  █▁  ≈ H1, H2: top -1.00"
     # a tester: a case with no dated item said '[1/1]' and offered [ ] to step through nothing
-    line._shown = ([None], 0, [0.0], ("leader H1", "leader H1"), "weighted", 2)
+    line._shown = ([None], 0, [0.0], ("leader H1", "leader H1", "leader H1"), "weighted", 2)
     assert line._line_text(120).plain == (
         "As of all dates  (no dated items)  2 undated count at every date  ▁  leader H1: 0.00")
 
@@ -503,3 +503,71 @@ def test_an_incomplete_warning_counts_the_na_items_too() -> None:
     v = verdict(analyse(case), "weighted")
     assert any("H2 is barely tested: 1 of 4 items bears on it, +1 −0, and incomplete: 2/4 rated "
                "(1 not rated, 1 NA)" in w for w in v.warnings), v.warnings
+
+
+def priors_overturn_later() -> Case:
+    """Priors H1 1000 : H2 1. E1 (1 Jan) rates H1 C, H2 I: the evidence too puts H1 first.
+    E2 and E3 (1 Feb) rate H1 I, H2 C: on the evidence alone H2 is then 2 ln 2 ahead (two
+    medium items), but the prior (ln 1000 = 6.91) keeps H1 on top, by 5.52."""
+    case = _case(("E1", {"H1": "C", "H2": "I"}, date(2022, 1, 1)),
+                 ("E2", {"H1": "I", "H2": "C"}, date(2022, 2, 1)),
+                 ("E3", {"H1": "I", "H2": "C"}, date(2022, 2, 1)))
+    h1, h2 = case.hypotheses
+    return case.model_copy(update={"hypotheses": [h1.model_copy(update={"prior": 1000.0}), h2]})
+
+
+def test_the_leader_over_time_says_when_only_the_priors_make_the_lead() -> None:
+    """The verdict said 'The priors decide this: with equal priors the evidence alone puts
+    H2 first', while the leader over time said plainly 'led by H1'."""
+    f = findings(priors_overturn_later(), "bayes", today=TODAY)
+    assert f.verdicts["bayes"].headline.endswith("with equal priors the evidence alone puts H2 first.")
+    points = leaders_over_time(f.case)
+    assert [p.band["bayes"] for p in points] == [("H1",), ("H1",)]
+    assert [p.alone.get("bayes", ()) for p in points] == [(), ("H2",)]
+    assert [p.alone.get("weighted", ()) for p in points] == [(), ()]  # no priors there
+    text = _section(render_markdown(f), "## Leader over time")
+    assert "- 2022-01-01 (1 item): Bayes (log-linear) led by H1\n" in text
+    assert ("- 2022-02-01: Bayes (log-linear) led by H1 → led by H1 on its prior (the evidence alone "
+            "puts H2 first)") in text
+    html = unescape(render_html(f))
+    assert "led by H1 → <b>led by H1 on its prior (the evidence alone puts H2 first)</b>" in html
+    assert "(3 items, 0 undated): led by H1 on its prior (the evidence alone puts H2 first)" in html
+
+
+def test_the_as_of_line_says_when_only_the_priors_make_the_lead() -> None:
+    from hypotheses.scoring import analyse
+    from hypotheses.summary import leader_words
+
+    case = priors_overturn_later()
+    assert leader_words(analyse(case, date(2022, 1, 1)), "bayes") == "leader H1"
+    after = analyse(case)
+    assert leader_words(after, "bayes") == "leader H1 on its prior (the evidence alone puts H2 first)"
+    assert leader_words(after, "bayes", short=True) == "leader H1 on its prior"
+    assert leader_words(after, "weighted") == "leader H2"  # no priors in it
+    # priors that pull H2 into the band: no leader named, and what the evidence alone says
+    band = analyse(_case(("E1", {"H1": "C", "H2": "N"}, None)).model_copy(update={"hypotheses": [
+        Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two", prior=3.0)]}))
+    assert leader_words(band, "bayes") == ("top score H2 (not separated from H1; the evidence alone puts "
+                                           "H1 first)")
+    assert leader_words(band, "bayes", short=True) == "≈ H1, H2"
+
+
+def test_the_one_line_verdict_names_a_long_list_by_its_first_few() -> None:
+    """The workbench's one-line verdict was cut inside a band of fifteen at 80 columns; it
+    now names the first few and how many more, and the long verdict still names them all."""
+    from hypotheses.scoring import analyse
+    from hypotheses.separation import line_names
+    from hypotheses.summary import verdict
+
+    ids = [f"H{k}" for k in range(1, 16)]
+    assert line_names(ids) == "H1, H2, H3, H4, H5 and 10 more"
+    assert line_names(ids[:6]) == "H1, H2, H3, H4, H5, H6"  # 'and 1 more' would take as much room
+    assert line_names(ids[:7]) == "H1, H2, H3, H4, H5 and 2 more"
+    few, whole = "H1, H2, H3, H4, H5 and 10 more", ", ".join(ids)
+    level = verdict(analyse(_case(("E1", dict.fromkeys(ids, "C"), None), hyps=tuple(ids))), "weighted")
+    assert level.brief == f"Not separated: {few} within one medium item"
+    assert level.brief_watch == f"nothing watched tells {few} apart: add an indicator"
+    assert f"does not separate {whole}:" in level.headline
+    fresh = verdict(analyse(_case(("E1", {}, None), hyps=tuple(ids))), "weighted")
+    assert fresh.brief == f"No verdict: top score {few} rests on no rated item"
+    assert f"the top score goes to {whole}," in fresh.headline

@@ -226,7 +226,7 @@ async def detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot: Pilot[Any
     assert ev.source in pane
     assert f"diagnosticity: {a.diagnosticity[noted]:.3f}" in pane
     _hid, note = next(iter(ev.notes.items()))
-    assert note[:40] in pane
+    assert " ".join(note.split())[:40] in " ".join(pane.split())  # wrapped under its rating
     lin = min((i for i, x in enumerate(a.linchpins) if "weighted" in x),
               key=lambda i: rows.index(case.evidence[i].id))
     await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
@@ -406,3 +406,43 @@ async def test_a_lead_no_item_tests_is_called_barely_tested_in_the_ranking(tmp_p
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         assert "H2 is barely tested: 0 of 1 item bears on it, +0 −0" in flat_text(app)
+
+
+NOTE = ("The memo was drafted before the talks began, so it cannot show what the delegation "
+        "knew in Istanbul; it weighs against H1 only if the draft reached Kyiv in time.\n"
+        "Second thought: the date on the copy we have is the date it was filed, not written.")
+
+
+def pane_lines(app: Any) -> list[str]:
+    """The detail pane's rows as the screen shows them: the text right of its border."""
+    rows = screen_text(app).splitlines()
+    border = next(row for row in rows if "Ratings" in row).rindex("│")
+    return [row[border + 1:].rstrip() for row in rows if len(row) > border and row[border] == "│"]
+
+
+async def test_a_long_note_wraps_under_its_first_line_in_the_detail_pane(tmp_path, make_app):
+    """A note wrapped to the pane's left edge, under the rating codes, so its second line
+    read as a new entry of the list: every line of it, wrapped or its own, now starts
+    under its first line's text, at 160 columns and at 80 (the pane shown with d)."""
+    db = tmp_path / "note.json"
+    with Store.open(db) as store:
+        store.put_case(Case(id="n", title="Notes", hypotheses=[Hypothesis(id="H1", title="one"),
+                                                               Hypothesis(id="H2", title="two")],
+                            evidence=[Evidence(id="E1", title="the memo", ratings={"H1": "I", "H2": "C"},
+                                               notes={"H1": NOTE})]))
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.screen.open_case("n")
+        await pilot.pause()
+        for size, keys in (((160, 48), ()), ((80, 40), ("d",))):  # 80 wide, tall enough for all of it
+            await pilot.resize_terminal(*size)
+            await pilot.press(*keys)
+            await pilot.pause()
+            lines = pane_lines(app)
+            first = next(i for i, line in enumerate(lines) if "The memo was drafted" in line)
+            end = next(i for i, line in enumerate(lines) if line.lstrip().startswith("H2"))
+            indent = lines[first].index("The memo")
+            note = lines[first + 1:end]
+            assert len(note) >= 2 and any(line.lstrip().startswith("Second thought") for line in note), lines
+            assert all(len(line) - len(line.lstrip()) == indent for line in note), (size, lines[first:end])
+        await pilot.press("ctrl+q")

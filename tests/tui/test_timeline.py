@@ -187,3 +187,31 @@ async def test_a_wide_band_at_80_columns_is_named_whole_the_undated_count_giving
         line = as_of_line(app).rstrip()
         assert line.endswith("[12/12]  ≈ H1, H2, H3, H4, H5, H6, H7, H8, H9, H10: top 0.00"), line
         await pilot.press("ctrl+q")
+
+
+async def test_the_as_of_line_says_a_lead_is_the_priors_where_only_they_make_it(tmp_path, make_app):
+    """Priors H1 1000 : H2 1 and, by 1 Feb, evidence that puts H2 first: the ranking's verdict
+    said 'on its prior; the evidence alone puts H2 first', the as-of line plainly 'leader H1'.
+    On 1 Jan the evidence too put H1 first: no caveat there."""
+    from tests.test_verdict_places import priors_overturn_later
+
+    db = tmp_path / "priors.json"
+    with Store.open(db) as store:
+        store.put_case(priors_overturn_later())
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("t")
+        await pilot.pause()
+        while "Bayes" not in screen_text(app).splitlines()[1]:
+            await pilot.press("m")
+        for size in ((160, 48), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert "on its prior; the evidence alone puts H2 first" in screen_text(app)  # the verdict
+            assert re.search(r"leader H1 on its prior( \(the evidence alone puts H2 first\))?: 99\.6%",
+                             as_of_line(app)), (size, as_of_line(app))
+        await pilot.press("left_square_bracket", "left_square_bracket")  # 1 Jan
+        await pilot.pause()
+        assert "As of 2022-01-01" in as_of_line(app) and "leader H1: " in as_of_line(app), as_of_line(app)
+        await pilot.press("ctrl+q")

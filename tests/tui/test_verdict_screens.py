@@ -238,3 +238,40 @@ async def test_verdict_lines_left_out_are_said_below_those_shown(tmp_path: Path,
         assert "more lines of the verdict (enter: the hypothesis view)" in panel[-1]
         assert "6≈H6" not in panel and any(line.startswith("1≈H6") for line in panel)
         await pilot.press("ctrl+q")
+
+
+def fifteen_level(path: Path) -> None:
+    """Fifteen hypotheses every item rates C: one band of fifteen, a dozen dates and an
+    undated item (the as-of line then has a sparkline and an undated note to give way)."""
+    from datetime import date, timedelta
+
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis {k}") for k in range(1, 16)]
+    evidence = [Evidence(id=f"E{k}", title=f"item {k}", ratings={h.id: "C" for h in hyps},
+                         event_date=date(2023, 10, 1) + timedelta(days=k) if k else None) for k in range(12)]
+    with Store.open(path) as store:
+        store.put_case(Case(id="fifteen", title="Fifteen level", hypotheses=hyps, evidence=evidence))
+
+
+async def test_a_band_of_fifteen_at_80_columns_is_shortened_never_cut(tmp_path: Path, make_app) -> None:
+    """At 80 columns the verdict line, the watch line and the as-of line were cut inside the
+    band ('… H13, H14, H…', 'watch… H12, H1…', '≈ H1, …, H12,'), as if it ended there, and
+    'within one medium item' and the score were gone: the band now names its first few and
+    how many more, the words that say it is not separated kept whole. At 160 columns the
+    as-of line has room for all fifteen."""
+    db = tmp_path / "fifteen.json"
+    fifteen_level(db)
+    few = "H1, H2, H3, H4, H5 and 10 more"
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.open_case("fifteen")
+        await pilot.pause()
+        for size in ((80, 24), (160, 48)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            rows = [row.split("│")[0].rstrip() for row in screen_text(app).splitlines()]
+            assert f" Not separated: {few} within one medium item" in rows, rows
+            assert f" → nothing watched tells {few} apart: add an indicator" in rows, rows
+            as_of = next(row for row in rows if "As of" in row)
+            whole = ", ".join(f"H{k}" for k in range(1, 16))
+            assert as_of.endswith(f"≈ {few if size[0] == 80 else whole}: top 0.00"), as_of
+        await pilot.press("ctrl+q")

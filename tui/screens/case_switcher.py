@@ -30,7 +30,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 from tui.screens.sync_dialog import SyncDialog
-from tui.widgets.sync_report import SyncReport
+from tui.widgets.report_box import ReportBox
 
 if TYPE_CHECKING:
     from evidence.importing import ImportResult
@@ -93,7 +93,7 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
                    "file · del delete (asks) · u undoes · esc cancel"),
                 id="switcher-keys", classes="dialog-keys",
             )
-            yield SyncReport(id="sync-result-box")
+            yield ReportBox("sync-result", id="sync-result-box")
             with Horizontal(classes="form-buttons"):
                 yield Button("New (n)", id="new", disabled=read_only)
                 yield Button("Import (i)", id="import", disabled=read_only)
@@ -164,7 +164,7 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
                          "both (the other in the change log); u undoes the sync")
         lines += [f"note: {r.text()}" for r in result.renumbered]  # both kept: no conflict
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
-        self.query_one(SyncReport).show([line for line in lines if line])
+        self.query_one(ReportBox).show([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else
                     f"Synced with {len(result.conflicts)} conflict(s): listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
@@ -210,7 +210,7 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         case_id = last.id if isinstance(last, Case) else last.case
         self.reopen = self.reopen or (not isinstance(last, Case) and case_id == self.current)
         self._reload(case_id)
-        self.query_one(SyncReport).show([])
+        self.query_one(ReportBox).show([])
         said = f"Restored case {case_id}" if isinstance(last, Case) else (
             f"Undid the sync of {case_id} (the file keeps it: the next sync brings it back)")
         self.notify(said, markup=False, timeout=3)

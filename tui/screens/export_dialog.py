@@ -26,6 +26,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import field_row, literal
 from tui.widgets.one_line_input import OneLineInput
+from tui.widgets.report_box import ReportBox
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -62,6 +63,10 @@ class ExportDialog(FileDialog[Path]):
         self.as_of = as_of
         self.fmt = "md"
         self._checking = False  # the path is being checked (a second ctrl+s waits for it)
+        self._losses: dict[str, list[str]] = {}  # format → what it cannot hold of the case
+        #: the format just written when it cannot hold all of the case, else "": the
+        #: workbench's toast then says so in a line, and where the list is (this dialog)
+        self.leaves_out = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
@@ -86,6 +91,9 @@ class ExportDialog(FileDialog[Path]):
                 OneLineInput(str(default_path(self.case, self.fmt, self.folder)), id="path"),
                 field="path",
             )
+            # what the chosen format cannot hold, as the CLI prints it: read before writing,
+            # where the choice is made (in a toast it covered the next dialog's buttons)
+            yield ReportBox("export-losses", id="export-losses-box")
             yield Static("", id="form-status", classes="form-status")
             with Horizontal(classes="form-buttons"):
                 yield Button("Write (ctrl+s)", id="write", variant="primary")
@@ -93,6 +101,7 @@ class ExportDialog(FileDialog[Path]):
 
     def on_mount(self) -> None:
         self.query_one("#format", Select).focus()
+        self._find_losses(self.fmt)
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -103,6 +112,34 @@ class ExportDialog(FileDialog[Path]):
         if path_input.value.endswith(old_suffix):
             path_input.value = path_input.value[: -len(old_suffix)] + "." + file_format(new).extension
         self.fmt = new
+        self._find_losses(new)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="losses")
+    def _find_losses(self, fmt: str) -> None:
+        """In a thread (it reads every item of the case): what ``fmt`` cannot hold."""
+        lost = self._losses.get(fmt)
+        if lost is None:
+            lost = self._losses[fmt] = file_format(fmt).loss_report(self.case)
+        self.app.call_from_thread(self._show_losses, fmt, lost)
+
+    def _show_losses(self, fmt: str, lost: list[str]) -> None:
+        if fmt == self.fmt and self.is_attached:  # not another format meanwhile
+            self.query_one(ReportBox).show(lost)
+            self.call_after_refresh(self._fit_losses)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_losses)
+
+    def _fit_losses(self) -> None:
+        """The list gives up rows until the buttons are on screen (down to its frame and one
+        line; it scrolls), and takes them back, up to seven lines, when there is room."""
+        box = self.query_one(ReportBox)
+        if not box.display or not box.has_class("-shown"):
+            return
+        dialog, buttons = self.query_one("#export-dialog"), self.query_one(".form-buttons")
+        over = buttons.region.bottom - dialog.content_region.bottom
+        if over > 0 or box.outer_size.height < 9:
+            box.styles.max_height = max(3, min(9, box.outer_size.height - over))
 
     def action_submit(self) -> None:
         """Check the path (in a thread: it may read the file there), ask before
@@ -149,12 +186,10 @@ class ExportDialog(FileDialog[Path]):
 
         def job() -> Path:
             written = Path(write_export(case, fmt, path, model=model, as_of=as_of, db=db, lens=self.lens))
-            lost = file_format(fmt).loss_report(case)  # as the CLI prints them
-            if lost:
-                self.app.call_from_thread(
-                    self.app.notify, "\n".join(lost), title="Export", severity="warning", markup=False,
-                    timeout=30,
-                )
+            lost = self._losses.get(fmt)
+            if lost is None:
+                lost = self._losses[fmt] = file_format(fmt).loss_report(case)
+            self.leaves_out = fmt if lost else ""
             return written
 
         self.start(f"Writing {path} …", job)

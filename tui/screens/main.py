@@ -420,17 +420,20 @@ class MainScreen(GuardsEdits, Screen[None]):
 
         assert self.case is not None
         state = self.session.view.state
-        self.app.push_screen(
-            ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
-                         state.lens or TEAM, filter_label(self.session.view)),
-            self._exported,
-        )
+        dialog = ExportDialog(self.case, state.model, state.as_of, self.export_folder, self.store.path,
+                              state.lens or TEAM, filter_label(self.session.view))
+        self.app.push_screen(dialog, lambda path: self._exported(path, dialog.leaves_out))
 
-    def _exported(self, path: Path | None) -> None:
+    def _exported(self, path: Path | None, leaves_out: str = "") -> None:
+        """What was written and where, in a line or two: what a format cannot hold is listed
+        in the export dialog, which the toast points to (listed here, it stayed for thirty
+        seconds over the next dialog's buttons)."""
         if path is not None:
             self.export_folder = path.parent
             self.post_message(self.ExportWritten(path))
-            self.notify(f"Wrote {path}", title="Export", markup=False, timeout=8)
+            more = f"\nNot kept: see ctrl+e, format {leaves_out}" if leaves_out else ""
+            self.notify(f"Wrote {path}{more}", title="Export", severity="warning" if more else "information",
+                        markup=False, timeout=8)
 
     def action_switch_case(self) -> None:
         from tui.screens.case_switcher import CaseSwitcher  # on first use: off the start-up path

@@ -20,9 +20,12 @@ from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
 from tui.widgets.item_history import hidden_votes, history_block
 from tui.widgets.matrix import RATING_STYLES
+from tui.widgets.note_text import NOTE_INDENT, indented
 from tui.widgets.static_update import update_static
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from evidence.operations import Operation
     from evidence.store import Store
     from hypotheses.models import Evidence, Hypothesis
@@ -47,12 +50,14 @@ def describe_evidence(
     group_members: list[str] | None = None,
     team: Text | None = None,
     ratings: bool = True,
+    wrap: tuple[Console, int] | None = None,
 ) -> Text:
     """The detail pane's text for one item (pure: tested without a screen).
 
     ``group_members``: the ids of every item in its same-fact group, itself included.
     ``team``: a team case's votes; ``ratings``: list the item's ratings (not under the team
-    lens, whose votes ``team`` lists as far as they may be seen).
+    lens, whose votes ``team`` lists as far as they may be seen); ``wrap``: a console and
+    the width the pane draws at, so each rating's note wraps under itself (:func:`indented`).
     """
     out = Text()
     out.append(ev.id, style="bold reverse")
@@ -96,7 +101,7 @@ def describe_evidence(
     )
     _field(out, "admiralty", ev.admiralty or "—")
     if ratings:
-        _ratings(out, ev, hyps, column)
+        _ratings(out, ev, hyps, column, wrap)
     if team is not None:
         out.append_text(team)
     if column is not None:
@@ -114,7 +119,8 @@ def describe_evidence(
     return out
 
 
-def _ratings(out: Text, ev: Evidence, hyps: list[Hypothesis], column: str | None) -> None:
+def _ratings(out: Text, ev: Evidence, hyps: list[Hypothesis], column: str | None,
+             wrap: tuple[Console, int] | None) -> None:
     out.append("\nRatings\n", style="bold underline")
     for hyp in hyps:
         code = ev.ratings.get(hyp.id)
@@ -130,8 +136,7 @@ def _ratings(out: Text, ev: Evidence, hyps: list[Hypothesis], column: str | None
         out.append("\n")
         note = ev.notes.get(hyp.id)
         if note:
-            out.append("       ")
-            out.append(visible(note, lines=True), style="italic")
+            out.append_text(indented(Text(visible(note, lines=True), style="italic"), NOTE_INDENT, wrap))
             out.append("\n")
 
 
@@ -162,8 +167,16 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def on_resize(self) -> None:
         """The text is at least as tall as the pane shows: moving between items whose text
-        fits leaves its height, so the screen is not laid out again."""
+        fits leaves its height, so the screen is not laid out again. Notes wrap at the new
+        width."""
         self.query_one("#detail-text", Static).styles.min_height = self.scrollable_content_region.height
+        self.redraw()
+
+    def _wrap(self) -> tuple[Console, int] | None:
+        """The console and the width the notes wrap at: the text's, less the scrollbar's
+        columns even while none shows, so a note that makes the text scroll still fits."""
+        width = self.content_region.width - self.styles.scrollbar_size_vertical
+        return (self.app.console, width) if width > 0 else None
 
     def show(self, text: Text, history: Text | None = None) -> None:
         """The item's facts and, under them, its history: one Static, whose height alone
@@ -215,16 +228,17 @@ class DetailPane(VerticalScroll, can_focus=False):
         linchpin = view.analysis.linchpins[i] if i is not None else ()
         history = self._history(store, case.id, eid)
         members = view.group_members(ev.group) if ev.group is not None else None
+        wrap = self._wrap()
         key = (ev, case.hypotheses, diag, linchpin, hid, later,
                history if isinstance(history, int) else (len(history), type(history)), members,
-               view.state.lens, view.state.reveal)
+               view.state.lens, view.state.reveal, wrap and wrap[1])
         if key == self._drawn:
             return
         self._drawn = key
         self.show(describe_evidence(
             view.seen_item(eid) or ev, case.hypotheses, diagnosticity=diag, linchpin=linchpin,
-            column=hid, later=later, group_members=members, team=team_votes(view, ev, hid),
-            ratings=not view.team or view.state.lens != TEAM),
+            column=hid, later=later, group_members=members, team=team_votes(view, ev, hid, wrap),
+            ratings=not view.team or view.state.lens != TEAM, wrap=wrap),
             history_block(history, eid, hidden_votes(view, [ev]) if view.team else None))
 
     def _history(self, store: Store, case_id: str, eid: str) -> list[Operation] | str | int:
@@ -259,10 +273,11 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.redraw()
 
 
-def team_votes(view: CaseView, ev: Evidence, hid: str | None) -> Text | None:
+def team_votes(view: CaseView, ev: Evidence, hid: str | None,
+               wrap: tuple[Console, int] | None = None) -> Text | None:
     """A team case's votes on the item, everyone's (what may be seen of them)."""
     if not view.team or view.case is None:
         return None
     from tui.widgets.team_votes import describe_votes  # team cases only
 
-    return describe_votes(ev, view.case.hypotheses, view.case.analysts, view.me, view.hides, hid)
+    return describe_votes(ev, view.case.hypotheses, view.case.analysts, view.me, view.hides, hid, wrap)

@@ -13,8 +13,11 @@ from hypotheses.scoring import NUMERIC
 from hypotheses.team import cell_notes, consensus, disagreement, votes
 from hypotheses.visible import visible
 from tui.widgets.matrix import RATING_STYLES
+from tui.widgets.note_text import NOTE_INDENT, indented
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from hypotheses.models import Evidence, Hypothesis
 
 
@@ -31,8 +34,10 @@ def versus(mine: str | None, team: str | None) -> str:
 
 
 def describe_votes(ev: Evidence, hyps: list[Hypothesis], analysts: list[str], me: str | None,
-                   hides: Callable[[Mapping[str, str]], bool], column: str | None) -> Text:
-    """Everyone's vote and note per hypothesis (pure: tested without a screen)."""
+                   hides: Callable[[Mapping[str, str]], bool], column: str | None,
+                   wrap: tuple[Console, int] | None = None) -> Text:
+    """Everyone's vote and note per hypothesis (pure: tested without a screen); ``wrap``: as
+    the pane's (:func:`~tui.widgets.note_text.indented`), so a note wraps under its author."""
     out = Text()
     out.append("\nVotes (team)\n", style="bold underline")
     for hyp in hyps:
@@ -59,7 +64,7 @@ def describe_votes(ev: Evidence, hyps: list[Hypothesis], analysts: list[str], me
         if me is not None:
             out.append(f"       {versus(cell.get(me), team)}\n", style="italic")
         for who, note in cell_notes(ev, hyp.id, analysts).items():
-            out.append(f"       {who}: ", style="bold")
-            out.append(visible(note, lines=True), style="italic")
+            signed = Text.assemble((f"{who}: ", "bold"), (visible(note, lines=True), "italic"))
+            out.append_text(indented(signed, NOTE_INDENT, wrap))
             out.append("\n")
     return out

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 BLOCKS = "▁▂▃▄▅▆▇█"
 MIN_WINDOW = 8  # stops shown around the current one when the line cannot hold them all
 STEP_HINT = "   [ ] step dates"
-Words = tuple[str, str]  # the top as the verdict names it: (words, short words)
+Words = tuple[str, str, str]  # the top as the verdict names it: (words, short words, short with few names)
 
 
 def sparkline(values: list[float], current: int, width: int | None = None) -> Text:
@@ -113,7 +113,8 @@ class Timeline(Widget):
         state = view.state
         a = view.analysis
         note = top_note(a, state.model)  # once: for a lone leader it may scan the items
-        words = (leader_words(a, state.model, note=note), leader_words(a, state.model, short=True, note=note))
+        words = (leader_words(a, state.model, note=note), leader_words(a, state.model, short=True, note=note),
+                 leader_words(a, state.model, note=note, few=True))
         line = (state.stops, state.stop, words, state.model, view.analysis.undated_used)
         ask = view.series_ask()
         series = [] if ask is None else view.series_now(ask, self.WORKER_CELLS)
@@ -202,9 +203,11 @@ class Timeline(Widget):
         verdict does not): when the line is narrow the step hint goes first, then the long
         words and the long undated note give way to short ones, then the sparkline narrows
         to a window of the stops around this one and, last, goes; a band too wide even then
-        takes the undated count's place."""
+        takes the undated count's place, and one too wide for the line alone is named by its
+        first few and how many more ('≈ H1, H2, H3, H4, H5 and 10 more'), the rest of the
+        line coming back if that leaves room for it."""
         assert self._shown is not None
-        stops, current, values, leaders, model, undated = self._shown
+        stops, current, _, leaders, _, undated = self._shown
         self._width = width
         as_of = stops[current] if stops else None
         head = Text(no_wrap=True, overflow="ellipsis")
@@ -213,12 +216,25 @@ class Timeline(Widget):
         dated = len(stops) > 1  # else [ and ] have nowhere to go
         head.append(f"  [{current + 1}/{len(stops)}]  " if dated else "  (no dated items)  ")
         notes = (f"{undated} undated count at every date  ", f"{undated} undated  ") if undated else ("", "")
-        long_words, short_words = leaders
+        long_words, short_words, few_words = leaders
+        line = self._fitted(head, notes, (long_words, short_words), width, dated)
+        if width and line.cell_len > width and few_words != short_words:
+            line = self._fitted(head, notes, (few_words, few_words), width, dated)
+        return line
+
+    def _fitted(self, head: Text, notes: tuple[str, str], words: tuple[str, str], width: int,
+                dated: bool) -> Text:
+        """The line with the first of the ways (long or short words, notes, hint, the whole
+        sparkline or a window of it) that fits ``width``; else the short words alone, which
+        may not."""
+        assert self._shown is not None
+        _, current, values, _, model, _ = self._shown
+        long_words, short_words = words
         ways = ((long_words, notes[0], True), (long_words, notes[0], False), (short_words, notes[0], True),
                 (short_words, notes[0], False), (long_words, notes[1], False), (short_words, notes[1], False))
         for windowed in (False, True):  # the whole sparkline if any way holds it, else a window
-            for words, note, hint in ways:
-                tail = self._tail(words, values, current, model, hint=hint and dated)
+            for text, note, hint in ways:
+                tail = self._tail(text, values, current, model, hint=hint and dated)
                 room = width - head.cell_len - cell_len(note) - tail.cell_len
                 if not width or len(values) <= room:
                     return self._joined(head, note, sparkline(values, current), tail)
