@@ -205,14 +205,18 @@ _GC_THRESHOLD = gc.get_threshold()
 
 
 @pytest.fixture(autouse=True)
-def _gc_unfrozen() -> Iterator[None]:
-    """Give the garbage collector back after each test, as a new process would have it.
+def _gc_frozen_between_tests() -> Iterator[None]:
+    """Freeze what each test leaves, and give the collector back its thresholds.
 
-    The workbench freezes the collector when it opens a case (process-wide state, right
-    for the one case an app holds). Left frozen, the next test's app would find
-    everything the test run ever held frozen, and pay a full collection of it on
-    opening its case (seconds per test); the app's own freeze is unchanged.
+    A test worker keeps what every earlier test left (modules, caches, apps' cycles not
+    yet collected): a million objects and more, which each of the collector's full
+    passes walked again, about a second each, 18 s of the suite's CPU. Frozen, a full
+    pass walks only what the running test made. What a test leaves as cyclic garbage
+    stays frozen (a worker peaks at about 0.6 GB). The workbench freezes too (see
+    ``hypotheses.gc_policy``); its collection of everything frozen on opening a second
+    case is skipped in the TUI tests (tests/tui/conftest.py), and the workbench leaves
+    full passes to itself, so the default thresholds come back here.
     """
     yield
-    gc.unfreeze()
-    gc.set_threshold(*_GC_THRESHOLD)  # the workbench leaves full passes to itself
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLD)
