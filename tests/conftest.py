@@ -201,6 +201,20 @@ def weigh_here(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
     return run
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the real user's weigh: its default database, its memory of
+    the last case and export folder, its documents folder (the XDG folders), nor takes a
+    database from the environment the suite ran in (the analyst is "tester", above). A
+    test that needs them sets its own (the workbench's tests give each its own state)."""
+    user = tmp_path_factory.mktemp("user")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_DOCUMENTS_DIR"):
+            mp.setenv(name, str(user / name.lower()))
+        mp.delenv("WEIGH_DB", raising=False)
+        yield
+
+
 _GC_THRESHOLD = gc.get_threshold()
 
 
