@@ -52,6 +52,13 @@ async def paste(pilot: Pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def sync_in_the_case_list(pilot: Pilot) -> None:
+    """Sync the highlighted case from the case list (ctrl+o, s, ctrl+s) and wait for it."""
+    await pilot.press("ctrl+o", "s", "ctrl+s")
+    await workers_done(pilot.app)
+    await pilot.pause()
+
+
 async def test_lists_cases_and_opens_the_highlighted_one(store: Store) -> None:
     app = Host(lambda: CaseSwitcher(store))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -424,9 +431,7 @@ async def test_a_sync_that_renumbers_an_item_says_so_in_the_cli_words_and_no_con
     app = make_app(db)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+o", "s", "ctrl+s")
-        await workers_done(app)
-        await pilot.pause()
+        await sync_in_the_case_list(pilot)
         said = shown(app, "#sync-result")
         renumbered = f"E{len(ours.evidence) + 2}"
         assert (f'note: evidence {new_id} added on both sides as different items: ours is now '
@@ -454,9 +459,7 @@ async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+o", "s", "ctrl+s")
-        await workers_done(app)
-        await pilot.pause()
+        await sync_in_the_case_list(pilot)
         assert "10 conflict(s), below" in shown(app, "#sync-result")
         await pilot.pause()  # the frame after the result's layout says it scrolls
         assert "more: tab here, ↑↓ scroll" in screen_text(app)
@@ -642,9 +645,7 @@ async def test_deleting_the_open_case_after_syncing_it_shows_another_one(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         main = app.screen
-        await pilot.press("ctrl+o", "s", "ctrl+s")  # the open case synced: reopened on escape
-        await workers_done(app)
-        await pilot.pause()
+        await sync_in_the_case_list(pilot)  # the open case synced: reopened on escape
         await pilot.press("delete", "y")  # then deleted
         await pilot.pause()
         await pilot.press("escape")
