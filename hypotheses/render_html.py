@@ -30,7 +30,7 @@ from hypotheses.report_sections import (
 )
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
-from hypotheses.team import agree_text, with_note
+from hypotheses.team import agree_text
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, RATINGS, counted
 
@@ -316,6 +316,6 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
-        "agreement": agreement_text, "with_note": with_note, "agree_text": agree_text,
+        "agreement": agreement_text, "agree_text": agree_text,
     }
     return _environment().get_template("report.html.j2").render(context)
