@@ -242,6 +242,18 @@ def test_leader_timeline_by_as_of_date() -> None:
     assert "2022-03-20" not in section
 
 
+def test_the_timeline_cells_labels_are_drawn_over_them() -> None:
+    """A cell wide enough names its leader ('H1' in white); the labels came before the cells
+    in the SVG, so each cell painted over its own label and no reader saw one. A label lets
+    the pointer through to its cell's tooltip, which holds the words."""
+    page = parse(render_text(timeline_case(), "html"))
+    svg = [(tag, a) for tag, a, section in page.elements if section == "timeline" and tag in ("rect", "text")]
+    labels = [k for k, (tag, a) in enumerate(svg) if tag == "text" and a.get("fill") == "#fff"]
+    cells = [k for k, (tag, _) in enumerate(svg) if tag == "rect"]
+    assert labels and cells and min(labels) > max(cells), svg
+    assert all(svg[k][1].get("pointer-events") == "none" for k in labels)
+
+
 def test_single_date_has_no_timeline() -> None:
     case = Case(
         id="s",
