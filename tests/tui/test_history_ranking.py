@@ -270,3 +270,23 @@ async def test_the_ranking_history_says_when_only_the_priors_make_the_lead(tmp_p
         assert rows[-1].endswith("H1 > H2  H1 on its prior ≠"), rows[-1]
         assert "leader H1 on its prior (the evidence alone puts H2 first)" in flat_text(app)  # the pane
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_another_model_in_the_ranking_history_keeps_its_leader_column_whole(tmp_path, make_app):
+    """A table column kept the widest cell it ever held: after m, the change column stayed as
+    wide as the last model's short leader words had let it be, and Bayes's 'H1 on its prior'
+    went off the screen's edge ('H1 on its pri')."""
+    app = make_app(priors_db(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("t")
+        await pilot.pause()
+        await pilot.press("h")
+        await workers_done(app)
+        await pilot.pause()
+        while "Ranking by Bayes" not in flat_text(app):
+            await pilot.press("m")
+            await workers_done(app)
+            await pilot.pause()
+        assert history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"), history_rows(app)
+        await pilot.press("escape", "ctrl+q")

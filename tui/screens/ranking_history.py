@@ -43,6 +43,7 @@ MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
 SHORT_TOPS = 140  # below this width: '≈ H1, H2' for 'H1, H2 (not separated)'
+COLUMNS = (" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
 
 
 def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
@@ -137,7 +138,7 @@ class RankingHistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
+        table.add_columns(*COLUMNS)
         table.focus()
         self.load()
 
@@ -187,7 +188,10 @@ class RankingHistoryScreen(Screen[None]):
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        # the columns anew: a column keeps the widest cell it ever held, so after another
+        # model's longer leader words the change column stayed wide and pushed them off screen
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS)
         self.shown = [
             k for k, s in enumerate(self.steps) if not self.leader_only or k == 0 or s.leader_changed
         ]
