@@ -215,7 +215,7 @@ def test_analysts_agreeing_on_a_top_score_nobody_rated_are_not_said_to_agree_on_
     assert sentence in html and "agree on the leader" not in html
     view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
     assert view.startswith(sentence)
-    assert "  team                              H2 (on no rated item)" in view
+    assert "  team  H2 (on no rated item)" in view
 
 
 def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:

@@ -446,7 +446,7 @@ async def test_the_analysts_leaders_say_when_only_the_priors_make_a_lead(
         store.put_case(team_on_priors())
     monkeypatch.setenv("WEIGH_ANALYST", "ana")
     app = make_app(db)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # each on its own line, whole
         await pilot.pause()
         app.screen.open_case("t")
         await pilot.pause()

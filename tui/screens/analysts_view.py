@@ -48,10 +48,13 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     else:
         out.append(f"analysts disagree on the top score: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
-    out.append(f"  {'team':<34}{with_note(ours.ids, ours.note, ' = ', ours.alone)}\n", style="bold")
+    # the names as wide as the longest (an id may have 32 characters): at 80 columns the
+    # words after them, 'H1 on its prior (the evidence alone puts H2 first)', fit whole
+    wide = max(len(who) for who in ("team", *tops)) + 2
+    out.append(f"  {'team':<{wide}}{with_note(ours.ids, ours.note, ' = ', ours.alone)}\n", style="bold")
     for who, t in tops.items():
         same = "" if set(t.ids) == set(ours.ids) else "   ≠ team"
-        out.append(f"  {who:<34}{with_note(t.ids, t.note, ' = ', t.alone)}{same}\n")
+        out.append(f"  {who:<{wide}}{with_note(t.ids, t.note, ' = ', t.alone)}{same}\n")
     return out
 
 
