@@ -28,7 +28,7 @@ from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
-from hypotheses.separation import top_note
+from hypotheses.separation import priors_make, top_note
 from hypotheses.team import TEAM, LensView, is_team, lens_layer, lens_names
 
 if TYPE_CHECKING:
@@ -152,6 +152,14 @@ class RankingStep:
     # model → why that top is no leader (separation.top_note: 'not separated', 'on no rated
     # item'), '' when the verdict names it
     notes: dict[str, str] = field(default_factory=dict)
+    # model → what the evidence alone names where unequal priors make the top (separation.
+    # priors_make: 'H1 on its prior'), else (): worked out from the scores at hand, O(H)
+    alone: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def said(self, model: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+        """What the verdict under ``model`` names at this step: the top, why it is no
+        leader, and what the evidence alone names (a change in any is a change of leader)."""
+        return self.leaders[model], self.notes.get(model, ""), self.alone.get(model, ())
 
     def shown(self, model: str) -> tuple[float, ...]:
         """The values people read for ``model`` (as :meth:`Analysis.shown`)."""
@@ -233,6 +241,7 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
         hids = a.hypothesis_ids
         chosen = a.models[model]
         rec = state.record
+        notes: dict[str, str] = {m: top_note(a, m) for m in MODELS}
         steps.append(RankingStep(
             record=rec,
             when=when(rec) if rec else "",
@@ -243,13 +252,13 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             posterior=a.posterior,
             leaders={m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in MODELS},
             agree=a.agree,
-            notes={m: top_note(a, m) for m in MODELS},
+            notes=notes,
+            alone={m: alone for m in MODELS if (alone := priors_make(a, m, notes[m]))},
         ))
         if rec is not None and rec.op == "case.team":
             owner = rec.analyst
     steps.reverse()
-    for k in range(1, len(steps)):  # what the verdict names: the top, and why it is no leader
-        now, was = steps[k], steps[k - 1]
-        if (now.leaders[model], now.notes[model]) != (was.leaders[model], was.notes[model]):
+    for k in range(1, len(steps)):  # what the verdict names: the top, why it is no leader, priors
+        if steps[k].said(model) != steps[k - 1].said(model):
             steps[k] = replace(steps[k], leader_changed=True)
     return RankingHistory(steps, rewind.complete, rewind.note, rewind.skipped)

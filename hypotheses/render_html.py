@@ -30,7 +30,7 @@ from hypotheses.report_sections import (
 )
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
-from hypotheses.team import agree_text, with_note
+from hypotheses.team import agree_text
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, RATINGS, counted
 
@@ -49,6 +49,7 @@ PALETTE = ("#0969da", "#bf3989", "#9a6700", "#8250df", "#1b7c83", "#bc4c00", "#4
 MAX_CHANGES = 40  # leader changes listed under the timeline chart
 LEAD, BAND, OTHER = "#1a7f37", "#8fd19e", "#8c959f"
 MIN_BAR = 4.0  # a bar of score 0 still shows, so a leader at 0 is marked
+PRIOR_OPACITY = ".3"  # the timeline's cells whose lead only unequal priors make: pale
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
@@ -149,7 +150,8 @@ class Chart:
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, tip: str, **extra: str) -> None:
         self.rects.append({"x": _n(x), "y": _n(y), "w": _n(w), "h": _n(h), "fill": fill, "tip": tip,
-                           "rx": extra.get("rx", ""), "stroke": extra.get("stroke", "")})
+                           "rx": extra.get("rx", ""), "stroke": extra.get("stroke", ""),
+                           "opacity": extra.get("opacity", "")})
 
     def line(self, x1: float, y1: float, x2: float, y2: float, **extra: str) -> None:
         self.lines.append({"x1": _n(x1), "y1": _n(y1), "x2": _n(x2), "y2": _n(y2),
@@ -222,7 +224,8 @@ def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) 
     """A lane per model, a column per as-of date, each cell coloured by its leader.
 
     Hypotheses the evidence does not separate then (the band) share the cell in
-    stripes, so a lead too small to count is visible, not hidden.
+    stripes, so a lead too small to count is visible, not hidden; a lead or band only
+    unequal priors make is pale, so the picture claims no more than its words.
     """
     points = r.timeline
     n = len(points)
@@ -252,17 +255,21 @@ def _timeline_cell(
 ) -> None:
     cell_w, cell_h = size
     unweighed, untold = point.unweighed.get(model, ()), point.untold.get(model, ())
+    alone = point.alone.get(model, ())
     # a top score no item had rated, or no item told from the next, is no verdict: grey,
     # unnamed, like no leader at all
     leaders = ("",) if unweighed or untold else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({counted(point.used, 'item')}, {point.undated} undated): " + \
-        standing_text(point.band[model], unweighed, untold, point.alone.get(model, ()))
+        standing_text(point.band[model], unweighed, untold, alone)
+    # a lead (or band) only unequal priors make is pale, as the legend says: in full colour
+    # the picture would claim a lead the words qualify ('on its prior')
+    pale = PRIOR_OPACITY if alone else ""
     for j, hid in enumerate(leaders):
-        chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip)
+        chart.rect(x + 1, y + j * stripe, cell_w - 2, stripe, colours.get(hid, OTHER), tip, opacity=pale)
     if len(leaders) == 1 and leaders[0] and cell_w >= 26:
-        chart.text(x + cell_w / 2, y + cell_h / 2 + 4, _short(leaders[0], 5), size="11", fill="#fff",
-                   anchor="middle", weight="600")
+        chart.text(x + cell_w / 2, y + cell_h / 2 + 4, _short(leaders[0], 5), size="11",
+                   fill=colours.get(leaders[0], OTHER) if alone else "#fff", anchor="middle", weight="600")
 
 
 def _date_labels(chart: Chart, points: list[StopLeaders], label_w: float, cell_w: float, axis_y: float) -> None:
@@ -314,8 +321,10 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "timeline": timeline_chart(r, _as_of_index(r), colours) if r.timeline else None,
         "no_timeline": no_timeline_text(f.analysis.as_of),
         "undated": undated_note(r.timeline[0].undated).capitalize() if r.timeline else "",
+        "prior_opacity": PRIOR_OPACITY,
+        "priors_lead": any(p.alone.get(m.name) for p in r.timeline for m in SCORING_MODELS),
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
-        "agreement": agreement_text, "with_note": with_note, "agree_text": agree_text,
+        "agreement": agreement_text, "agree_text": agree_text,
     }
     return _environment().get_template("report.html.j2").render(context)

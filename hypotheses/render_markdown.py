@@ -17,7 +17,7 @@ from hypotheses.report_sections import (
 )
 from hypotheses.scoring import leader_ids
 from hypotheses.scoring_models import BAYES_CAVEAT, SCORING_MODELS, scoring_model
-from hypotheses.team import agree_text, with_note
+from hypotheses.team import agree_text
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, counted
 
@@ -266,9 +266,8 @@ def _team(t: TeamSection | None) -> list[str]:
            f"Analysts: {', '.join(md(a) for a in f.analysts)}. This report's matrix and scores are "
            f"{md(t.seen_as)} (lens {md(f.lens)}).", "",
            f"Each analyst's leader under {scoring_model(t.model).label}:", ""]
-    by = f.leaders_by_analyst
-    out += [f"- {md(a)}: {md(with_note(ids, f.notes_by_analyst.get(a, '')))}" for a, ids in by.items()]
-    out.append(f"- the team (consensus): {md(with_note(f.team_leaders, f.team_note))}")
+    out += [f"- {md(a)}: {md(f.named(a))}" for a in f.leaders_by_analyst]
+    out.append(f"- the team (consensus): {md(f.named())}")
     out += ["", md(agree_text(f.team_leaders, f.team_note, f.notes_by_analyst)) if f.analysts_agree
             else f"**{md(f.consensus_apart)}.**" if f.consensus_apart
             else f"**The analysts disagree on the top score**: {md(t.leaders_line)}."]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
 from hypotheses.scoring import analyse, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import ON_PRIOR, Columns, Separation, alone_words, contenders, untold_note
+from hypotheses.separation import Columns, Separation, alone_words, contenders, prior_led, untold_note
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text, leader_words
 from hypotheses.vocabulary import counted, first_few
 
@@ -340,6 +340,7 @@ def standing_text(ids: tuple[str, ...], unweighed: tuple[str, ...] = (), untold:
         return "none"
     if untold and len(ids) == 1:
         return f"no verdict: top score {ids[0]}, but {untold_note(untold)}"
-    text = (f"led by {ids[0]}{' ' + ON_PRIOR if alone else ''}" if len(ids) == 1
-            else f"not separated: {', '.join(ids)}")
+    if len(ids) == 1:
+        return f"led by {prior_led(ids[0], alone)}"
+    text = f"not separated: {', '.join(ids)}"
     return f"{text} ({alone_words(alone)})" if alone else text

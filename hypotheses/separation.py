@@ -84,6 +84,29 @@ def alone_words(ids: Sequence[str], short: bool = False) -> str:
 
 
 ON_PRIOR = "on its prior"  # a lone leader's lead the priors alone make
+NOT_SEPARATED = "not separated"  # top_note's words for a band of two or more
+
+
+def prior_led(names: str, alone: Sequence[str], short: bool = False) -> str:
+    """A lone leader only unequal priors make, named as the verdict names it: 'H1 on its
+    prior (the evidence alone puts H2 first)', 'H1 on its prior' ``short`` (a narrow line or
+    column); ``names`` alone when ``alone`` is empty. One wording for every place that
+    names a leader (the as-of line, the leader over time, the ranking history, the team's
+    leaders), each putting its own word before it ('leader', 'led by')."""
+    if not alone:
+        return names
+    return f"{names} {ON_PRIOR}" if short else f"{names} {ON_PRIOR} ({alone_words(alone)})"
+
+
+def priors_make(analysis: Analysis, model: str, note: str) -> tuple[str, ...]:
+    """:func:`evidence_alone` of ``analysis`` where the verdict names a lead or a band
+    (``note``, :func:`top_note`'s words for it: '' or 'not separated'), else (): a top the
+    verdict already names no leader for want of ratings has no lead for priors to make.
+    The places that name a top ask this, so they qualify the same tops. O(H)."""
+    if note not in ("", NOT_SEPARATED):
+        return ()
+    name = scoring_model(model).name
+    return evidence_alone(analysis.case.hypotheses, analysis.models[name].scores, name)
 
 
 def top_note(analysis: Analysis, model: str) -> str:
@@ -101,22 +124,24 @@ def top_note(analysis: Analysis, model: str) -> str:
     if unrated:
         return "on no rated item" if len(unrated) == len(top) else f"{', '.join(unrated)} on no rated item"
     if len(band(analysis, sm.name)) >= 2:
-        return "not separated"
+        return NOT_SEPARATED
     return untold_note(untold(analysis, sm.name))
 
 
 UNRATED = " on no rated item"  # the end of top_note's words for a top nobody rated
 
 
-def short_top(ids: Sequence[str], note: str, few: bool = False) -> str:
+def short_top(ids: Sequence[str], note: str, few: bool = False, alone: Sequence[str] = ()) -> str:
     """A top set and why it is no leader (:func:`top_note`) in the few words of a narrow
     line: 'H1', '≈ H1, H2' (not separated: the ranking's mark), 'unrated top H2', 'top
-    H1, H3 (H3 unrated)', 'unweighed top H3' (no item tells it from the next). ``few``: a
-    long list by its first few (:func:`line_names`), for a line too narrow for it whole."""
+    H1, H3 (H3 unrated)', 'unweighed top H3' (no item tells it from the next); 'H1 on its
+    prior' where only unequal priors make the lead (``alone``, :func:`priors_make`; a band
+    they make is '≈' all the same: it names no leader). ``few``: a long list by its first
+    few (:func:`line_names`), for a line too narrow for it whole."""
     names = line_names(ids) if few else ", ".join(ids)
     if not note:
-        return names
-    if note == "not separated":
+        return prior_led(names, alone, short=True)
+    if note == NOT_SEPARATED:
         return f"≈ {names}"
     if note == UNRATED.strip():
         return f"unrated top {names}"

@@ -27,12 +27,15 @@ from hypotheses.scoring import (
 from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
+    NOT_SEPARATED,
     ON_PRIOR,
     alone_words,
     band,
     evidence_alone,
     leader_separations,
     line_names,
+    prior_led,
+    priors_make,
     separating_indicators,
     short_top,
     top_note,
@@ -291,17 +294,16 @@ def leader_words(analysis: Analysis, model: str, short: bool = False, note: str 
     ids = ", ".join(top)
     note = top_note(analysis, model) if note is None else note
     short = short or few
-    if note not in ("", "not separated"):
+    if note not in ("", NOT_SEPARATED):
         return short_top(top, note, few) if short else f"top score {ids} ({note})"
     name = scoring_model(model).name
     hids = analysis.hypothesis_ids
     inside = [hids[i] for i in band(analysis, name)] if note else []  # may hold more than the top
     if short and note:
         return short_top(inside, note, few)
-    alone = evidence_alone(analysis.case.hypotheses, analysis.models[name].scores, name)
+    alone = priors_make(analysis, name, note)
     if not note:
-        lead = f"leader {ids} {ON_PRIOR}" if alone else f"leader {ids}"
-        return f"{lead} ({alone_words(alone)})" if alone and not short else lead
+        return f"leader {prior_led(ids, alone, short)}"
     others = [h for h in inside if h not in top]
     why = f"; {alone_words(alone)}" if alone else ""
     return f"top score {ids} (not separated{' from ' + ', '.join(others) if others else ''}{why})"

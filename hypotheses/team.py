@@ -20,10 +20,10 @@ from datetime import date
 from fractions import Fraction
 from itertools import compress
 from operator import is_not
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hypotheses.scoring import NUMERIC, Analysis, Scorer, analyse, leader_ids
-from hypotheses.separation import top_note
+from hypotheses.separation import alone_words, prior_led, priors_make, top_note
 from hypotheses.slug import TEAM
 from hypotheses.vocabulary import CASE_LISTS
 
@@ -417,22 +417,41 @@ class LensScorer:
 # ------------------------------------------------------------------ leaders
 
 
+class Top(NamedTuple):
+    """A lens's top under a model, as its verdict names it."""
+
+    ids: list[str]  # the leader ids, case order
+    note: str  # why it is no leader (separation.top_note), '' when the verdict names it
+    alone: tuple[str, ...] = ()  # what the evidence alone names where priors make it (priors_make)
+
+
+def top_of(analysis: Analysis, model: str) -> Top:
+    """The top of one lens's ``analysis`` under ``model``, with its note and what the
+    evidence alone names: one lens's leader is named with the same caveats as the verdict's."""
+    note = top_note(analysis, model)
+    return Top(leader_ids(analysis, model), note, priors_make(analysis, model, note))
+
+
 def tops_by_analyst(
     case: Case, model: str, as_of: date | None = None, scorer: LensScorer | None = None
-) -> dict[str, tuple[list[str], str]]:
-    """Analyst → (leader ids in case order, :func:`~hypotheses.separation.top_note`: why
-    that top is no leader, '' when the analyst's verdict names it) under ``model``."""
-    def top(lens: str) -> tuple[list[str], str]:
-        found = scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of)
-        return leader_ids(found, model), top_note(found, model)
+) -> dict[str, Top]:
+    """Analyst → their lens's :class:`Top` under ``model``."""
+    def top(lens: str) -> Top:
+        return top_of(scorer.analyse(case, lens, as_of) if scorer else analyse(lens_case(case, lens), as_of),
+                      model)
 
     return {a: top(analyst_lens(a)) for a in case.analysts}
 
 
-def with_note(ids: Sequence[str], note: str, joiner: str = ", ") -> str:
+def with_note(ids: Sequence[str], note: str, joiner: str = ", ", alone: Sequence[str] = ()) -> str:
     """'H1', 'H1, H2 (not separated)', 'H2 (on no rated item)' or 'none': a top set with why
-    it is no leader."""
-    return (joiner.join(ids) or "none") + (f" ({note})" if note else "")
+    it is no leader. Where unequal priors make it (``alone``: what the evidence alone names,
+    :func:`~hypotheses.separation.priors_make`), as the verdict says: 'H1 on its prior (the
+    evidence alone puts H2 first)', 'H1, H2 (not separated; the evidence alone puts H1 first)'."""
+    names = joiner.join(ids) or "none"
+    if not note:
+        return prior_led(names, alone)
+    return f"{names} ({note}{'; ' + alone_words(alone) if alone else ''})"
 
 
 def agree_text(team_leaders: Sequence[str], team_note: str,
@@ -489,10 +508,20 @@ class TeamFacts:
     # why each top is no leader (separation.top_note; '' when the verdict names it): words only
     notes_by_analyst: dict[str, str] = dataclasses.field(default_factory=dict)
     team_note: str = ""
+    # what the evidence alone names where unequal priors make a top (priors_make): words only
+    alone_by_analyst: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    team_alone: tuple[str, ...] = ()
 
     @property
     def analysts_agree(self) -> bool:
         return analysts_agree(self.leaders_by_analyst, self.team_leaders)
+
+    def named(self, analyst: str | None = None) -> str:
+        """An analyst's top (None: the team's) as that lens's verdict names it (:func:`with_note`)."""
+        if analyst is None:
+            return with_note(self.team_leaders, self.team_note, alone=self.team_alone)
+        return with_note(self.leaders_by_analyst[analyst], self.notes_by_analyst.get(analyst, ""),
+                         alone=self.alone_by_analyst.get(analyst, ()))
 
     @property
     def consensus_apart(self) -> str:
@@ -507,16 +536,18 @@ def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,
     """The team facts of ``case`` (``team_analysis``: the team lens's analysis, if at hand)."""
     check_lens(case, lens)
     hids = [h.id for h in case.hypotheses]
-    team = team_analysis or analyse(lens_case(case, TEAM), as_of)
+    team = top_of(team_analysis or analyse(lens_case(case, TEAM), as_of), model)
     tops = tops_by_analyst(case, model, as_of)
     return TeamFacts(
         lens=lens,
         analysts=tuple(case.analysts),
-        leaders_by_analyst={a: ids for a, (ids, _) in tops.items()},
-        team_leaders=leader_ids(team, model),
+        leaders_by_analyst={a: t.ids for a, t in tops.items()},
+        team_leaders=team.ids,
         disagreement=tuple(item_disagreement(ev, hids) for ev in case.evidence),
-        notes_by_analyst={a: note for a, (_, note) in tops.items()},
-        team_note=top_note(team, model),
+        notes_by_analyst={a: t.note for a, t in tops.items()},
+        team_note=team.note,
+        alone_by_analyst={a: t.alone for a, t in tops.items()},
+        team_alone=team.alone,
     )
 
 

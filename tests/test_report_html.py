@@ -242,6 +242,50 @@ def test_leader_timeline_by_as_of_date() -> None:
     assert "2022-03-20" not in section
 
 
+def test_the_timeline_cells_labels_are_drawn_over_them() -> None:
+    """A cell wide enough names its leader ('H1' in white); the labels came before the cells
+    in the SVG, so each cell painted over its own label and no reader saw one. A label lets
+    the pointer through to its cell's tooltip, which holds the words."""
+    page = parse(render_text(timeline_case(), "html"))
+    svg = [(tag, a) for tag, a, section in page.elements if section == "timeline" and tag in ("rect", "text")]
+    labels = [k for k, (tag, a) in enumerate(svg) if tag == "text" and a.get("fill") == "#fff"]
+    cells = [k for k, (tag, _) in enumerate(svg) if tag == "rect"]
+    assert labels and cells and min(labels) > max(cells), svg
+    assert all(svg[k][1].get("pointer-events") == "none" for k in labels)
+
+
+def test_a_lead_only_the_priors_make_is_pale_on_the_timeline() -> None:
+    """Priors 1000 : 1 keep H1 on top under Bayes from 1 February, when the evidence alone puts
+    H2 first: the chart coloured that date H1's, as it colours a lead the evidence makes, and
+    only its tooltip said 'on its prior'. It is pale now, its label in H1's colour, and the
+    legend says what pale means; a lead the evidence makes keeps its full colour."""
+    import re
+
+    from hypotheses.render_html import OTHER, PALETTE, PRIOR_OPACITY
+    from tests.test_verdict_places import priors_overturn_later
+
+    html = render_text(priors_overturn_later(), "html", model="bayes")
+    timeline = html.split('<section id="timeline">', 1)[1].split("</section>", 1)[0]
+    rects = re.findall(r"<rect ([^>]*)><title>([^<]*)</title></rect>", timeline)
+    cells = {tip: attrs for attrs, tip in rects}
+    pale = [tip for tip, attrs in cells.items() if f'fill-opacity="{PRIOR_OPACITY}"' in attrs]
+    assert pale == ["as of 2022-02-01 (3 items, 0 undated): led by H1 on its prior (the evidence alone "
+                    "puts H2 first)"], cells
+    assert f'fill="{PALETTE[0]}"' in cells[pale[0]]  # H1's colour, pale
+    page = parse(html)
+    labels = [(a["x"], float(a["y"]), a["fill"]) for a in page.tags("text", "timeline")
+              if a.get("text-anchor") == "middle"]
+    bayes_y = max(y for _, y, _ in labels)
+    assert sorted(fill for _, y, fill in labels if y == bayes_y) == sorted(["#fff", PALETTE[0]])
+    legend = [a for a in page.tags("li", "timeline") if a.get("class") == "prior-led"]
+    assert len(legend) == 1 and "pale: the priors, not the evidence alone, make this lead or band" in \
+        page.all_text("timeline")
+    assert f"background:{OTHER};opacity:{PRIOR_OPACITY}" in timeline
+    # equal priors: nothing pale, no such legend
+    plain = render_text(timeline_case(), "html")
+    assert "fill-opacity" not in plain and "prior-led" not in plain
+
+
 def test_single_date_has_no_timeline() -> None:
     case = Case(
         id="s",

@@ -38,7 +38,7 @@ from hypotheses.vocabulary import RATINGS
 
 def _leaders(case: Case, model: str, scorer: LensScorer | None = None) -> dict[str, list[str]]:
     """Analyst → leader ids, as the summary's ``leaders_by_analyst`` lists them."""
-    return {a: ids for a, (ids, _) in tops_by_analyst(case, model, scorer=scorer).items()}
+    return {a: top.ids for a, top in tops_by_analyst(case, model, scorer=scorer).items()}
 
 
 def reference_consensus(codes: list[str]) -> str | None:

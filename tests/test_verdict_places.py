@@ -215,7 +215,7 @@ def test_analysts_agreeing_on_a_top_score_nobody_rated_are_not_said_to_agree_on_
     assert sentence in html and "agree on the leader" not in html
     view = leaders_text(case, analyse(lens_case(case, TEAM)), "weighted").plain
     assert view.startswith(sentence)
-    assert "  team                              H2 (on no rated item)" in view
+    assert "  team  H2 (on no rated item)" in view
 
 
 def test_votes_that_cancel_leave_the_team_not_separated_and_say_so() -> None:
@@ -550,6 +550,38 @@ def test_the_as_of_line_says_when_only_the_priors_make_the_lead() -> None:
     assert leader_words(band, "bayes") == ("top score H2 (not separated from H1; the evidence alone puts "
                                            "H1 first)")
     assert leader_words(band, "bayes", short=True) == "≈ H1, H2"
+
+
+def team_on_priors() -> Case:
+    """:func:`priors_overturn_later` as a team case: ana rated E1 alone (H1 C, H2 I), so her
+    evidence too puts H1 first; ben rated all three items as that case does, so on his
+    evidence alone H2 is first and only the prior (1000 : 1) keeps H1 on top. The consensus
+    is ben's votes (ana's on E1 are the same)."""
+    case = priors_overturn_later()
+    items = [ev.model_copy(update={"ratings": {}, "ratings_by": {
+        **({"ana": dict(ev.ratings)} if ev.id == "E1" else {}), "ben": dict(ev.ratings)}})
+        for ev in case.evidence]
+    return case.model_copy(update={"analysts": ["ana", "ben"], "evidence": items})
+
+
+def test_the_team_reports_say_when_only_the_priors_make_an_analysts_lead() -> None:
+    """The verdict under the team lens says 'on its prior; the evidence alone puts H2 first';
+    the reports' team section named 'ben: H1' and 'the team (consensus): H1' plainly."""
+    case = team_on_priors()
+    f = findings(lens_case(case, TEAM), "bayes", today=TODAY)
+    assert f.verdicts["bayes"].headline.endswith("with equal priors the evidence alone puts H2 first.")
+    lines = ("- ana: H1\n- ben: H1 on its prior (the evidence alone puts H2 first)\n"
+             "- the team (consensus): H1 on its prior (the evidence alone puts H2 first)")
+    section = team_section(case, TEAM, "bayes")
+    assert lines in _section(render_markdown(f, team=section), "## Team")
+    html = unescape(render_html(f, team=section))
+    assert "<li><b>ben</b>: H1 on its prior (the evidence alone puts H2 first)</li>" in html
+    assert "<li><b>ana</b>: H1</li>" in html
+    # a band the priors make is named as not separated, with what the evidence alone says
+    from hypotheses.team import with_note
+    assert with_note(["H1", "H2"], "not separated", alone=["H1"]) == \
+        "H1, H2 (not separated; the evidence alone puts H1 first)"
+    assert section.facts.named("ana") == "H1" and section.facts.alone_by_analyst["ana"] == ()
 
 
 def test_the_one_line_verdict_names_a_long_list_by_its_first_few() -> None:

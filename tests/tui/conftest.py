@@ -204,7 +204,8 @@ def palette_lists(app: App[object], words: str) -> bool:
 
 
 async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tuple[str, str]:
-    """ctrl+o, i, the file's path pasted, the case id typed, enter, as a user imports a file.
+    """ctrl+o, i, the file's path pasted, the case id typed, enter, as a user imports a file
+    (and enter again to open it, where the dialog shows what the reader reported).
 
     The name of the screen then on top, and what it says: the dialog's error line when
     the import was refused and the dialog stayed, else the whole screen's text.
@@ -221,6 +222,10 @@ async def import_from_workbench(app: App[int], path: Path, case_id: str) -> tupl
         await pilot.press("tab", *case_id, "enter")
         await workers_done(app)
         await pilot.pause()
+        if getattr(app.screen, "imported", None) is not None:  # its report read: open the case
+            await pilot.press("enter")
+            await workers_done(app)
+            await pilot.pause()
         name = type(app.screen).__name__
         return name, shown(app, "#error-import-path") if name == "ImportDialog" else flat_text(app)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.widgets import DataTable
@@ -207,3 +208,85 @@ async def test_a_long_trail_shows_its_newest_changes_and_counts_the_rest(tmp_pat
         assert "rating E1 × H1: unrated → II" in text  # the newest change, last
         assert "After change 5: rating E1 × H1: unrated → II" in text  # numbered in the whole trail
         assert [str(rows.get_row_at(r)[1]) for r in range(rows.row_count)] == ["2", "3", "4", "5"]
+
+
+def priors_db(tmp_path: Path) -> Path:
+    """Priors H1 1000 : H2 1 (tests/test_verdict_places.py's priors_overturn_later), E2 and E3
+    rated a cell at a time: on the evidence alone H1 first, then H1 ahead by one medium item
+    (outside the band), then H1 and H2 level, then H2 first twice; the prior keeps H1 on top."""
+    from tests.test_verdict_places import priors_overturn_later
+
+    case = priors_overturn_later()
+    later = {"E2", "E3"}
+    path = tmp_path / "priors.json"
+    with Store.open(path) as store:
+        store.put_case(case.model_copy(update={"evidence": [
+            e.model_copy(update={"ratings": {}}) if e.id in later else e for e in case.evidence]}))
+        for eid in sorted(later):
+            for hid in ("H1", "H2"):
+                store.set_rating("t", eid, hid, case.item(eid).ratings[hid])
+    return path
+
+
+def history_rows(app) -> list[str]:
+    """The table's rows as the screen shows them, oldest first ('◆  2  2026-… H1 > H2  H1')."""
+    return [ln.strip() for ln in screen_text(app).splitlines() if re.match(r"\s*◆?\s+\d+\s", ln)]
+
+
+async def bayes_history(app, pilot) -> list[str]:
+    """The case in Bayes, then h: the history's rows as the screen shows them."""
+    await pilot.pause()
+    app.screen.open_case("t")
+    await pilot.pause()
+    while "Bayes" not in screen_text(app).splitlines()[1]:
+        await pilot.press("m")
+    await pilot.press("h")
+    await workers_done(app)
+    await pilot.pause()
+    assert "Ranking by Bayes (log-linear) after each of 4 recorded changes" in flat_text(app)
+    return history_rows(app)
+
+
+async def test_the_ranking_history_says_when_only_the_priors_make_the_lead(tmp_path, make_app):
+    """Under Bayes the verdict says 'H1 leads … on its prior; the evidence alone puts H2 first',
+    but the history named 'H1' at every step and marked no change: the caveat came and went
+    unseen. Now the leader column says so (in short where the screen is narrow, the pane
+    below in full), and a change of it is a change of what the verdict names (◆)."""
+    db = priors_db(tmp_path)
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        rows = await bayes_history(app, pilot)
+        assert len(rows) == 5, screen_text(app)
+        leaders = [r.split("H1 > H2", 1)[1].split("  (models")[0].strip() for r in rows]
+        assert leaders == ["H1", "H1", "H1 on its prior (the evidence alone leaves H1, H2 not separated)",
+                           "H1 on its prior (the evidence alone puts H2 first)",
+                           "H1 on its prior (the evidence alone puts H2 first)"], rows
+        assert [r.startswith("◆") for r in rows] == [False, False, True, True, False], rows
+        assert "(2 in all)" in flat_text(app)
+        await pilot.press("escape", "ctrl+q")
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        rows = await bayes_history(app, pilot)
+        assert rows[-1].endswith("H1 > H2  H1 on its prior ≠"), rows[-1]
+        assert "leader H1 on its prior (the evidence alone puts H2 first)" in flat_text(app)  # the pane
+        await pilot.press("escape", "ctrl+q")
+
+
+async def test_another_model_in_the_ranking_history_keeps_its_leader_column_whole(tmp_path, make_app):
+    """A table column kept the widest cell it ever held: after m, the change column stayed as
+    wide as the last model's short leader words had let it be, and Bayes's 'H1 on its prior'
+    went off the screen's edge ('H1 on its pri')."""
+    app = make_app(priors_db(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("t")
+        await pilot.pause()
+        await pilot.press("h")
+        await workers_done(app)
+        await pilot.pause()
+        while "Ranking by Bayes" not in flat_text(app):
+            await pilot.press("m")
+            await workers_done(app)
+            await pilot.pause()
+        assert history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"), history_rows(app)
+        await pilot.press("escape", "ctrl+q")

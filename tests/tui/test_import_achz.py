@@ -30,10 +30,17 @@ async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
     assert case.item("E1").credibility == "high"
 
 
-async def test_what_a_parc_file_could_not_bring_is_said_on_screen(make_app, tmp_path: Path) -> None:
-    """The mapping report the command line prints is not lost in the workbench: a toast."""
+async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toast_is_short(
+        make_app, tmp_path: Path) -> None:
+    """The mapping report the command line prints came as one toast, thirty seconds over the
+    next dialog and then gone. It now stays in the import dialog, where the import was asked
+    for, until the analyst has read it and opens the case (enter, or esc: the import is
+    made); the toast is the one line of what was done."""
     from evidence.importing import parse_import, store_existing
-    from tests.tui.conftest import notices
+    from tests.tui.conftest import flat_text, notices, screen_text
+    from tests.tui.host import paste, shown, workers_done
+    from tui.screens.import_dialog import ImportDialog
+    from tui.screens.main import MainScreen
 
     db = tmp_path / "w.json"
     open_store(db).close()
@@ -41,10 +48,60 @@ async def test_what_a_parc_file_could_not_bring_is_said_on_screen(make_app, tmp_
     parc.write_bytes(achz())
     with Store.open(db, readonly=True) as store:
         report = parse_import(parc, parc.read_bytes(), "vase", store_existing(store)).report
-    assert report  # the file has something PARC holds that weigh maps or drops
+    assert len(report) > 5  # the file has things PARC holds that weigh maps or drops
+    done = "Imported case vase from vase.achz: 2 hypotheses, 2 evidence."
     app = make_app(db)
-    screen, _ = await import_from_workbench(app, parc, "vase")
-    assert screen == "MainScreen"
-    told = notices(app)
-    assert all(line in told for line in report)
-    assert "Imported case vase from vase.achz: 2 hypotheses, 2 evidence." in told
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o", "i")
+        await pilot.pause()
+        await paste(pilot, str(parc))
+        await pilot.press("tab", *"vase", "enter")
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDialog)  # read at leisure: no timeout
+        assert shown(app, "#import-report") == "\n".join(report)  # the CLI's very lines
+        text = flat_text(app)
+        assert done in text and "Read 2 hypotheses" in text and "Open the case (enter)" in text
+        assert "Cancel" not in text and "As case id" not in text  # nothing to cancel or fill in
+        assert notices(app) == ""  # no toast over the dialog
+        box = app.screen.query_one("#import-report-box")
+        await pilot.press("tab")  # the report scrolls by keys
+        assert app.focused is box and box.border_subtitle, box.border_subtitle
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y > 0 and report[-1] in screen_text(app)
+        await pilot.press("enter")  # opens the case
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and "Paw prints on the shelf" in screen_text(app)
+        assert notices(app) == done  # one line
+        await pilot.press("ctrl+q")
+
+
+async def test_esc_after_an_import_with_a_report_opens_the_case_it_made(make_app, tmp_path: Path) -> None:
+    """The import is made once the report shows: esc cannot undo it, so it opens the case too
+    (a replacement is undone with u in the workbench, which needs the result)."""
+    from tests.tui.conftest import notices, screen_text
+    from tests.tui.host import paste, workers_done
+    from tui.screens.main import MainScreen
+
+    db = tmp_path / "w.json"
+    open_store(db).close()
+    parc = tmp_path / "vase.achz"
+    parc.write_bytes(achz())
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o", "i")
+        await pilot.pause()
+        await paste(pilot, str(parc))
+        await pilot.press("tab", *"vase", "enter")
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("escape")
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and "Paw prints on the shelf" in screen_text(app)
+        assert notices(app) == "Imported case vase from vase.achz: 2 hypotheses, 2 evidence."
+        await pilot.press("ctrl+q")

@@ -432,3 +432,31 @@ def test_a_cell_with_one_vote_does_not_read_as_agreement() -> None:
     h2 = next(line for line in lines if "H2" in line)
     assert "agree" not in h1 and h1.endswith("team C   one vote so far")  # was 'agree (0.00)': ben alone
     assert h2.endswith("team C   agree (0.00)")  # two votes that agree
+
+
+async def test_the_analysts_leaders_say_when_only_the_priors_make_a_lead(
+        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under Bayes, priors 1000 : 1 keep H1 on top of ben's lens and the team's, though their
+    evidence alone puts H2 first; ana's evidence puts H1 first too. L named 'H1' for all three,
+    as if each lead were the evidence's."""
+    from tests.test_verdict_places import team_on_priors
+
+    db = tmp_path / "priors.json"
+    with Store.open(db, analyst="ana") as store:
+        store.put_case(team_on_priors())
+    monkeypatch.setenv("WEIGH_ANALYST", "ana")
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:  # each on its own line, whole
+        await pilot.pause()
+        app.screen.open_case("t")
+        await pilot.pause()
+        while "Bayes" not in screen_text(app).splitlines()[1]:
+            await pilot.press("m")
+        await pilot.press("L")
+        await until(pilot, lambda: "Leaders under bayes" in screen_text(app), "the analysts' leaders")
+        # the dialog's rows, between its frame's sides, over the workbench
+        lines = screen_text(app).split("Leaders under bayes", 1)[1].splitlines()[1:4]
+        said = {w[0]: " ".join(w[1:]) for w in (ln.split("│")[1].split() for ln in lines)}
+        assert said == {"team": "H1 on its prior (the evidence alone puts H2 first)", "ana": "H1",
+                        "ben": "H1 on its prior (the evidence alone puts H2 first)"}, said
+        await pilot.press("escape", "ctrl+q")

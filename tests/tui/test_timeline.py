@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.app import App
@@ -21,6 +22,9 @@ from tests.tui.conftest import screen_text, shown_leaders, until
 from tui.case_view import CaseView, SeriesAsk
 from tui.screens.main import MainScreen
 from tui.widgets.timeline import Timeline, sparkline
+
+if TYPE_CHECKING:
+    from hypotheses.vocabulary import Rating
 
 
 def test_a_long_series_shows_a_window_around_the_current_stop() -> None:
@@ -214,4 +218,51 @@ async def test_the_as_of_line_says_a_lead_is_the_priors_where_only_they_make_it(
         await pilot.press("left_square_bracket", "left_square_bracket")  # 1 Jan
         await pilot.pause()
         assert "As of 2022-01-01" in as_of_line(app) and "leader H1: " in as_of_line(app), as_of_line(app)
+        await pilot.press("ctrl+q")
+
+
+def timeline_row(app: App[object]) -> str:
+    """The as-of line as the screen shows it, left of the detail pane (found by where the
+    line is laid out: it may have given up its 'As of')."""
+    row = app.screen.query_one(Timeline).region.y
+    return screen_text(app).splitlines()[row].split("│")[0].strip()
+
+
+async def test_beside_the_detail_pane_at_80_columns_the_leader_and_score_stay(tmp_path, make_app):
+    """At 80 columns with the detail pane shown (d) the as-of line has 38 columns, and its head
+    ('As of 2022-01-03  [3/4]  ', 26 of them) never gave way: the line was cut after 'leader
+    H2:', its score gone. Now the stop count gives way, then 'As of', then the date."""
+    from tests.test_verdict_places import priors_overturn_later
+
+    hyps = [Hypothesis(id=f"H{k}", title=f"Hypothesis {k}") for k in (1, 2, 3)]
+    rated: list[tuple[date | None, dict[str, Rating]]] = [
+        (None, {"H1": "I"}), (date(2022, 1, 1), {"H1": "I", "H2": "C", "H3": "I"}),
+        (date(2022, 1, 2), {"H2": "N", "H3": "I"}), (date(2022, 1, 3), {"H1": "I", "H2": "I", "H3": "I"})]
+    db = tmp_path / "narrow.json"
+    with Store.open(db) as store:
+        store.put_case(Case(id="n", title="Narrow", hypotheses=hyps, evidence=[
+            Evidence(id=f"E{k}", title=f"item {k}", event_date=day, ratings=r)
+            for k, (day, r) in enumerate(rated)]))
+        store.put_case(priors_overturn_later())
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("n")
+        await pilot.pause()
+        await pilot.press("d", "left_square_bracket")  # the detail pane; as of 3 January
+        await pilot.pause()
+        assert app.screen.query_one("#detail").display and "E0" in screen_text(app)
+        assert timeline_row(app) == "As of 2022-01-03  leader H2: -1.00", screen_text(app)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert timeline_row(app) == "As of all dates  leader H2: -1.00"
+        # the longest short words there are: under Bayes with the priors' caveat
+        app.screen.open_case("t")
+        await pilot.pause()
+        while "Bayes" not in "".join(screen_text(app).splitlines()[:3]):
+            await pilot.press("m")
+        assert timeline_row(app) == "leader H1 on its prior: 99.6%", screen_text(app)  # the date gave way
+        await pilot.press("left_square_bracket", "left_square_bracket")  # 1 January: the evidence's lead
+        await pilot.pause()
+        assert re.fullmatch(r"As of 2022-01-01  leader H1: \d+\.\d%", timeline_row(app)), timeline_row(app)
         await pilot.press("ctrl+q")

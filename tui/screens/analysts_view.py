@@ -15,42 +15,46 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hypotheses.scoring import Analysis, leader_ids
-from hypotheses.separation import top_note
 from hypotheses.team import (
     agree_text,
     analysts_agree,
     analysts_concur,
     consensus_apart_text,
+    top_of,
     tops_by_analyst,
     with_note,
 )
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
+    from hypotheses.scoring import Analysis
 
 
 def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     """'analysts disagree on the top score: ana H3 · ben H3 · chi H1', then one line per lens
     (pure: tested without a screen). ``team``: the team lens's analysis. A top the lens's
-    verdict does not name a leader says why ('H1, H2 (not separated)')."""
+    verdict does not name a leader says why ('H1, H2 (not separated)'), and one only unequal
+    priors make says so ('H1 on its prior (the evidence alone puts H2 first)')."""
     tops = tops_by_analyst(case, model, team.as_of)
-    by = {a: ids for a, (ids, _) in tops.items()}
-    team_leaders, team_note = leader_ids(team, model), top_note(team, model)
+    by = {a: t.ids for a, t in tops.items()}
+    ours = top_of(team, model)
     joined = " · ".join(f"{a} {' = '.join(ids) or 'none'}" for a, ids in by.items())
     out = Text()
-    if analysts_agree(by, team_leaders):  # the reports' words: one rule for who is named
-        out.append(agree_text(team_leaders, team_note, {a: note for a, (_, note) in tops.items()}) + "\n",
+    if analysts_agree(by, ours.ids):  # the reports' words: one rule for who is named
+        out.append(agree_text(ours.ids, ours.note, {a: t.note for a, t in tops.items()}) + "\n",
                    style="bold")
     elif analysts_concur(by):
-        out.append(consensus_apart_text(by, team_leaders, team_note) + "\n", style="bold #b3261e")
+        out.append(consensus_apart_text(by, ours.ids, ours.note) + "\n", style="bold #b3261e")
     else:
         out.append(f"analysts disagree on the top score: {joined}\n", style="bold #b3261e")
     out.append(f"\nLeaders under {model}\n", style="bold underline")
-    out.append(f"  {'team':<34}{with_note(team_leaders, team_note, ' = ')}\n", style="bold")
-    for who, (ids, note) in tops.items():
-        same = "" if set(ids) == set(team_leaders) else "   ≠ team"
-        out.append(f"  {who:<34}{with_note(ids, note, ' = ')}{same}\n")
+    # the names as wide as the longest (an id may have 32 characters): at 80 columns the
+    # words after them, 'H1 on its prior (the evidence alone puts H2 first)', fit whole
+    wide = max(len(who) for who in ("team", *tops)) + 2
+    out.append(f"  {'team':<{wide}}{with_note(ours.ids, ours.note, ' = ', ours.alone)}\n", style="bold")
+    for who, t in tops.items():
+        same = "" if set(t.ids) == set(ours.ids) else "   ≠ team"
+        out.append(f"  {who:<{wide}}{with_note(t.ids, t.note, ' = ', t.alone)}{same}\n")
     return out
 
 

@@ -2,7 +2,8 @@
 
 While the job runs the dialog is busy (a second ctrl+s or escape does nothing);
 a refusal or a bug is shown under the path field and the dialog stays open,
-so the path can be fixed; success closes the dialog with the job's result.
+so the path can be fixed; success closes the dialog with the job's result (or, for an
+import with a report, shows the report first: ``finished``).
 """
 
 from __future__ import annotations
@@ -90,7 +91,12 @@ class FileDialog(ModalScreen[T | None], Generic[T]):
         except Exception as exc:  # a bug must not leave the dialog stuck and busy
             self.app.call_from_thread(self._failed, f"{self.JOB} failed: {type(exc).__name__}: {exc}")
             return
-        self.app.call_from_thread(self.dismiss, result)
+        self.app.call_from_thread(self.finished, result)
+
+    def finished(self, result: T) -> None:
+        """The job is done: close with its result. A dialog whose job has something to say
+        at length overrides this to say it first, where it can be read at leisure."""
+        self.dismiss(result)
 
     def _failed(self, message: str) -> None:
         self._busy = False

@@ -43,6 +43,7 @@ MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
 SHORT_TOPS = 140  # below this width: '≈ H1, H2' for 'H1, H2 (not separated)'
+COLUMNS = (" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
 
 
 def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> Text:
@@ -67,6 +68,9 @@ def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> 
         out.append("\n")
     if not step.hypotheses:
         out.append("no hypotheses yet\n", style="italic")
+    ids, note, alone = step.said(model)
+    if alone:  # in full: a narrow table says only 'on its prior'
+        out.append(f"{'top score' if note else 'leader'} {with_note(ids, note, alone=alone)}\n", style="bold")
     out.append(agreement(step), style="" if step.agree else "bold")
     return out
 
@@ -81,11 +85,13 @@ def agreement(step: RankingStep) -> str:
 
 def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
     """The step's top under ``model`` as the verdict names it: 'H1', 'H1, H2 (not separated)',
-    'H2 (on no rated item)'; short where the screen is narrow (``separation.short_top``)."""
-    ids, note = step.leaders[model], step.notes.get(model, "")
-    if narrow and note:
-        return short_top(ids, note)
-    return with_note(ids, note)
+    'H2 (on no rated item)', 'H1 on its prior (the evidence alone puts H2 first)' where only
+    unequal priors make the lead; short where the screen is narrow (``separation.short_top``:
+    'H1 on its prior', the pane below saying the rest)."""
+    ids, note, alone = step.said(model)
+    if narrow and (note or alone):
+        return short_top(ids, note, alone=alone)
+    return with_note(ids, note, alone=alone)
 
 
 class RankingHistoryScreen(Screen[None]):
@@ -132,7 +138,7 @@ class RankingHistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
+        table.add_columns(*COLUMNS)
         table.focus()
         self.load()
 
@@ -182,7 +188,10 @@ class RankingHistoryScreen(Screen[None]):
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        # the columns anew: a column keeps the widest cell it ever held, so after another
+        # model's longer leader words the change column stayed wide and pushed them off screen
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS)
         self.shown = [
             k for k, s in enumerate(self.steps) if not self.leader_only or k == 0 or s.leader_changed
         ]

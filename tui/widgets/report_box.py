@@ -28,8 +28,14 @@ class ReportBox(VerticalScroll):
         self.query_one(f"#{self.text_id}", Static).update(Text("\n".join(visible(line) for line in lines)))
         self.set_class(bool(lines), "-shown")
         self.scroll_home(animate=False)
+        # shown at its full height at once, the box gets no Resize for its text: ask once laid out
+        self.call_after_refresh(self._say_more)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Laid out anew (shown, or its text changed): say whether the rest scrolls."""
-        more = event.virtual_size.height > event.size.height
+        """Laid out anew (its height, or its text, changed): say whether the rest scrolls."""
+        self._say_more(event.virtual_size.height > event.size.height)
+
+    def _say_more(self, more: bool | None = None) -> None:
+        if more is None:
+            more = self.max_scroll_y > 0
         self.border_subtitle = "more: tab here, ↑↓ scroll" if more else ""

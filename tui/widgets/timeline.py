@@ -199,28 +199,46 @@ class Timeline(Widget):
         """The line for the width it is drawn at (0: not placed yet, as under the loading
         indicator); the ``_width`` it was made for is kept with it.
 
-        The top's words are never cut (a list cut after 'H1,' would name a leader the
-        verdict does not): when the line is narrow the step hint goes first, then the long
-        words and the long undated note give way to short ones, then the sparkline narrows
-        to a window of the stops around this one and, last, goes; a band too wide even then
+        The top's words and its score are never cut (a list cut after 'H1,' would name a
+        leader the verdict does not; 'leader H2:' without its score says nothing of how
+        firm): when the line is narrow the step hint goes first, then the long words and
+        the long undated note give way to short ones, then the sparkline narrows to a
+        window of the stops around this one and, last, goes; a band too wide even then
         takes the undated count's place, and one too wide for the line alone is named by its
         first few and how many more ('≈ H1, H2, H3, H4, H5 and 10 more'), the rest of the
-        line coming back if that leaves room for it."""
+        line coming back if that leaves room for it. Then the head gives way, the stop count
+        first ('[9/13]'), then 'As of' (the date one space from the words) and, last of all,
+        the date: beside the detail pane at 80 columns the line has 38 columns and the whole
+        head took 26 of them, so the score went ('leader H2:')."""
         assert self._shown is not None
-        stops, current, _, leaders, _, undated = self._shown
+        stops, current, values, leaders, model, undated = self._shown
         self._width = width
         as_of = stops[current] if stops else None
-        head = Text(no_wrap=True, overflow="ellipsis")
-        head.append("As of ", style="bold")
-        head.append(as_of.isoformat() if as_of else "all dates", style="bold")
+        day = as_of.isoformat() if as_of else "all dates"
         dated = len(stops) > 1  # else [ and ] have nowhere to go
-        head.append(f"  [{current + 1}/{len(stops)}]  " if dated else "  (no dated items)  ")
+        count = f"  [{current + 1}/{len(stops)}]  " if dated else "  (no dated items)  "
+        head = self._head(day, after=count)
         notes = (f"{undated} undated count at every date  ", f"{undated} undated  ") if undated else ("", "")
         long_words, short_words, few_words = leaders
         line = self._fitted(head, notes, (long_words, short_words), width, dated)
         if width and line.cell_len > width and few_words != short_words:
             line = self._fitted(head, notes, (few_words, few_words), width, dated)
+        # the head gives way, in this order; the number: how many of the tail's two spaces go
+        for head, closer in ((self._head(day), 0), (self._head(day, ""), 1), (Text(), 2)):
+            if not width or line.cell_len <= width:
+                break
+            tail = self._tail(few_words, values, current, model, hint=False)
+            line = self._joined(head, "", Text(), tail[closer:])
         return line
+
+    @staticmethod
+    def _head(day: str, as_of: str = "As of ", after: str = "") -> Text:
+        """The line's head: where the replay stands (bold), and the stop count after it."""
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(as_of, style="bold")
+        head.append(day, style="bold")
+        head.append(after)
+        return head
 
     def _fitted(self, head: Text, notes: tuple[str, str], words: tuple[str, str], width: int,
                 dated: bool) -> Text:
