@@ -65,11 +65,16 @@ class Renumbered:
         return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs)
 
 
-def renumbered_text(key: str, old: str, new: str, ours: Any, theirs: Any) -> str:
+def renumbered_text(key: str, old: str, new: str, ours: Any, theirs: Any, undone: bool = False) -> str:
     """A renumbering in words, laid out as a conflict line is, each side's title cut as a
     conflict's values are: 'evidence E5 added on both sides as different items: ours is now
     E9 ("tanks"), theirs stays E5 ("memo")'. One wording for weigh merge, weigh sync, the
-    case switcher and the change log."""
+    case switcher and the change log. ``undone``: the change log's line for the sync's undo,
+    which puts ours back under its id ('evidence E9 back to E5 ("tanks"), theirs E5
+    ("memo") taken out'): the sync's words there said ours still was E9."""
+    if undone:
+        return (f"{_LABEL.get(key, key)} {new} back to {old}{_titled(ours)}, "
+                f"theirs {old}{_titled(theirs)} taken out")
     return (f"{_LABEL.get(key, key)} {old} added on both sides as different {_MANY.get(key, 'ones')}: "
             f"ours is now {new}{_titled(ours)}, theirs stays {old}{_titled(theirs)}")
 
