@@ -824,8 +824,8 @@ class SyncRenumbered(BaseModel):
     ours: str | None = None
     theirs: str | None = None
 
-    def text(self) -> str:
-        return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs)
+    def text(self, undone: bool = False) -> str:
+        return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs, undone)
 
 
 def _side(value: Any, deleted: bool) -> str:
@@ -925,8 +925,9 @@ class CaseSync(Record):
         elif self.new.absent:
             what += " undone (the case it brought in taken out)"
         what += f": {self.counts()}"
-        if self.renumbered:
-            what += "; " + "; ".join(r.text() for r in self.renumbered)
+        if self.renumbered:  # an undo (the sides swapped) lacks the new ids again
+            what += "; " + "; ".join(r.text(undone=r.new not in self.new.order.get(r.key, ()))
+                                     for r in self.renumbered)
         if self.conflicts:
             n = len(self.conflicts)
             what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "

@@ -14,6 +14,8 @@ left on one side and rated on the other stays. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
 OURS's (not yet shared) gets the next free id, so no vote lands on the other's item. That
 is a note (``Renumbered``), not a conflict: both were added, and there is nothing to choose.
+A renumbering THEIRS already holds (git's driver moved this side's element, which a sync's
+database still numbers as before) is followed (``_moved``), so no vote lands there either.
 
 A side that made a one-analyst case a team case moved its shared cells into
 its first analyst's layer; the one-analyst documents are read the same way
@@ -65,11 +67,16 @@ class Renumbered:
         return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs)
 
 
-def renumbered_text(key: str, old: str, new: str, ours: Any, theirs: Any) -> str:
+def renumbered_text(key: str, old: str, new: str, ours: Any, theirs: Any, undone: bool = False) -> str:
     """A renumbering in words, laid out as a conflict line is, each side's title cut as a
     conflict's values are: 'evidence E5 added on both sides as different items: ours is now
     E9 ("tanks"), theirs stays E5 ("memo")'. One wording for weigh merge, weigh sync, the
-    case switcher and the change log."""
+    case switcher and the change log. ``undone``: the change log's line for the sync's undo,
+    which puts ours back under its id ('evidence E9 back to E5 ("tanks"), theirs E5
+    ("memo") taken out'): the sync's words there said ours still was E9."""
+    if undone:
+        return (f"{_LABEL.get(key, key)} {new} back to {old}{_titled(ours)}, "
+                f"theirs {old}{_titled(theirs)} taken out")
     return (f"{_LABEL.get(key, key)} {old} added on both sides as different {_MANY.get(key, 'ones')}: "
             f"ours is now {new}{_titled(ours)}, theirs stays {old}{_titled(theirs)}")
 
@@ -121,6 +128,9 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     if joins is not None:
         ours = _as_team(ours, joins)
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
+        moved = _moved(base, theirs)
+        if moved:
+            base, ours = _renamed(base, moved), _renamed(ours, moved)
         ours = _apart(base, ours, theirs, renumbered)
     owner = _made_solo(base, ours, theirs)
     if owner is not None:
@@ -207,6 +217,26 @@ def _apart(base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str
             renamed.setdefault(key, {})[ident] = new
             renumbered.append(Renumbered(key, ident, new, element.get("title"), t[ident].get("title")))
     return _renamed(ours, renamed) if renamed else ours
+
+
+def _moved(base: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The elements THEIRS renumbered (list → old id → new): what git's merge driver did to
+    OURS's (:func:`_apart`) when this side's element met another under its id. Under its old
+    id THEIRS holds another element now, under a new one BASE's element as it was. A sync's
+    database still has the old id: merged by id, its votes since would land on the other's."""
+    moved: dict[str, dict[str, str]] = {}
+    for key in CASE_LISTS:
+        b, t = _by_id(_list(base, key)), _by_id(_list(theirs, key))
+        added = {i: _content(e) | {"id": None} for i, e in t.items() if i not in b}
+        for ident, element in b.items():
+            was = _content(element) | {"id": None}
+            if ident not in t or _content(t[ident]) | {"id": None} == was:
+                continue
+            new = next((i for i, e in added.items() if e == was), None)
+            if new is not None:
+                moved.setdefault(key, {})[ident] = new
+                del added[new]
+    return moved
 
 
 def _numbered(prefix: str, first: str) -> Iterator[str]:

@@ -228,3 +228,47 @@ def test_a_first_sync_of_ones_own_one_analyst_case_with_a_team_file_keeps_the_ra
     assert [e.ratings_by for e in case.evidence] == [
         {"ben": {"H1": "II", "H2": "C"}, "ana": {"H1": "C"}}, {"ana": {"H1": "C"}}, {"ana": {"H1": "C"}}]
     assert parse_case_file(path.read_bytes()).evidence == case.evidence
+
+
+def test_the_undo_of_a_sync_that_renumbered_does_not_say_ours_is_now_renumbered(
+        synced: tuple[Store, Path]) -> None:
+    """Its undo puts ana's item back under its own id: its change log line said, as the sync's,
+    'ours is now E5' (false once undone); it says the renumbering is undone. Its redo says
+    again what the sync said."""
+    store, path = synced
+    store.add_evidence("team", Evidence(id="E4", title="tanks"))
+    case = parse_case_file(path.read_bytes())
+    path.write_text(dump_case_file(case.model_copy(
+        update={"evidence": [*case.evidence, Evidence(id="E4", title="memo")]})), encoding="utf-8")
+    result = sync(store, path)
+    said = ('evidence E4 added on both sides as different items: ours is now E5 ("tanks"), '
+            'theirs stays E4 ("memo")')
+    assert result.record is not None and said in result.record.describe()
+    undo = store.revert(result.record)
+    assert [e.id for e in store.case("team").evidence] == ["E1", "E2", "E3", "E4"]
+    assert "ours is now" not in undo.describe()
+    assert 'evidence E5 back to E4 ("tanks"), theirs E4 ("memo") taken out' in undo.describe()
+    assert said in store.revert(undo).describe()
+
+
+def test_a_vote_on_an_item_the_file_renumbered_stays_on_that_item(synced: tuple[Store, Path]) -> None:
+    """Ana synced her new E4 ("tanks") into the file; ben had added his own E4 ("memo"), and
+    git's merge driver, pulling his, moved hers to E5 in the file. Her database still calls
+    hers E4: a vote she gave it before her next sync landed on ben's memo (his E4, her E4 in
+    the base), silently. The sync follows the file's renumbering: her vote stays on tanks."""
+    store, path = synced
+    store.add_evidence("team", Evidence(id="E4", title="tanks"))
+    sync(store, path)
+    pushed = parse_case_file(path.read_bytes())
+    hers = pushed.item("E4")
+    pulled = pushed.model_copy(update={"analysts": ["ana", "ben"], "evidence": [
+        *pushed.evidence[:3], Evidence(id="E4", title="memo", ratings_by={"ben": {"H1": "CC"}}),
+        hers.model_copy(update={"id": "E5"})]})  # what the driver wrote, ben's E4 kept
+    path.write_text(dump_case_file(pulled), encoding="utf-8")
+    store.set_rating("team", "E4", "H2", "II")  # on tanks, as her database numbers it
+    result = sync(store, path)
+    assert result.conflicts == ()
+    case = store.case("team")
+    assert [(e.id, e.title, e.ratings_by) for e in case.evidence[3:]] == [
+        ("E4", "memo", {"ben": {"H1": "CC"}}), ("E5", "tanks", {"ana": {"H2": "II"}})]
+    assert path.read_text() == dump_case_file(case)

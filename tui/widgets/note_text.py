@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 NOTE_INDENT = 7  # a note starts under its rating's code: '▸ H1   I   inconsistent'
+#: the fewest columns a note is wrapped into: a wide character (CJK, an emoji) takes two,
+#: and wrapped into one it was dropped; narrower, the pane wraps the lines as they are
+WIDEST = 2
 
 
 def indented(text: Text, indent: int, wrap: tuple[Console, int] | None = None) -> Text:
@@ -22,7 +25,7 @@ def indented(text: Text, indent: int, wrap: tuple[Console, int] | None = None) -
     read as the next rating. ``wrap``: a console and the width the text is drawn at (the
     pane wraps nothing then); without it (not laid out yet) only the text's own lines are."""
     room = wrap[1] - indent if wrap is not None else 0
-    lines = (text.wrap(wrap[0], room) if wrap is not None and room > 0
+    lines = (text.wrap(wrap[0], room) if wrap is not None and room >= WIDEST
              else text.split("\n", allow_blank=True))
     pad = " " * indent
     out = Text()
