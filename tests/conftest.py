@@ -210,6 +210,7 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     user = tmp_path_factory.mktemp("user")
     with pytest.MonkeyPatch.context() as mp:
         for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_DOCUMENTS_DIR"):
+            (user / name.lower()).mkdir()  # a documents folder that is missing falls back to home
             mp.setenv(name, str(user / name.lower()))
         mp.delenv("WEIGH_DB", raising=False)
         yield
