@@ -290,3 +290,24 @@ async def test_another_model_in_the_ranking_history_keeps_its_leader_column_whol
             await pilot.pause()
         assert history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"), history_rows(app)
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_the_ranking_history_lays_out_again_when_the_terminal_is_resized(tmp_path, make_app):
+    """Its short or long words were chosen once: widened from 100 to 160 columns the leader
+    column still said 'H1 on its prior ≠', narrowed back the long words ran off the edge.
+    The cursor stays on the change it was on."""
+    app = make_app(priors_db(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        rows = await bayes_history(app, pilot)
+        assert rows[-1].endswith("H1 > H2  H1 on its prior ≠"), rows[-1]
+        await pilot.press("up")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        rows = history_rows(app)
+        assert rows[-1].endswith("H1 on its prior (the evidence alone puts H2 first)  (models disagree)"), \
+            rows
+        assert app.screen.query_one("#rh-table").cursor_row == len(rows) - 2
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"), history_rows(app)
+        await pilot.press("escape", "ctrl+q")

@@ -128,6 +128,7 @@ class RankingHistoryScreen(Screen[None]):
         self.replayed: RankingHistory | None = None
         self.shown: list[int] = []  # step index of each table row
         self.title_shown = ""
+        self.filled_width = 0  # the terminal's width when the table was last laid out
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -186,12 +187,27 @@ class RankingHistoryScreen(Screen[None]):
         self.query_one("#rh-head", Static).update(head)
         self._fill()
 
+    def on_resize(self) -> None:
+        """The words fit the width (short leaders below 140 columns, short times and marks
+        below 120): at another width the table is laid out again, once the resize is done,
+        the cursor kept on its row."""
+        if self.replayed is not None and self.app.size.width != self.filled_width:
+            self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self.replayed is None or self.app.size.width == self.filled_width:
+            return
+        row = self.query_one(DataTable).cursor_row
+        self._show(self.replayed, self.title_shown)
+        self.query_one(DataTable).move_cursor(row=row)
+
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         # the columns anew: a column keeps the widest cell it ever held, so after another
         # model's longer leader words the change column stayed wide and pushed them off screen
         table.clear(columns=True)
         table.add_columns(*COLUMNS)
+        self.filled_width = self.app.size.width
         self.shown = [
             k for k, s in enumerate(self.steps) if not self.leader_only or k == 0 or s.leader_changed
         ]
