@@ -603,3 +603,16 @@ def test_the_one_line_verdict_names_a_long_list_by_its_first_few() -> None:
     fresh = verdict(analyse(_case(("E1", {}, None), hyps=tuple(ids))), "weighted")
     assert fresh.brief == f"No verdict: top score {few} rests on no rated item"
     assert f"the top score goes to {whole}," in fresh.headline
+
+
+def test_the_hypothesis_view_standing_says_a_lead_only_the_priors_make_is_on_its_prior() -> None:
+    """The view's standing said a flat 'leads' above a verdict saying 'The priors decide
+    this' (found using the workbench: enter on a leader whose prior of 6 to 1 made the lead)."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line
+
+    a = analyse(priors_overturn_later())
+    assert standing_line(a, "bayes", 0).plain.endswith("· leads on its prior")  # the verdict says the rest
+    assert standing_line(a, "weighted", 1).plain.endswith("· leads")  # no priors in it
+    early = analyse(priors_overturn_later(), date(2022, 1, 1))
+    assert standing_line(early, "bayes", 0).plain.endswith("· leads")  # the evidence too
