@@ -616,3 +616,25 @@ def test_the_hypothesis_view_standing_says_a_lead_only_the_priors_make_is_on_its
     assert standing_line(a, "weighted", 1).plain.endswith("· leads")  # no priors in it
     early = analyse(priors_overturn_later(), date(2022, 1, 1))
     assert standing_line(early, "bayes", 0).plain.endswith("· leads")  # the evidence too
+
+
+def test_a_ranking_history_step_names_the_band_its_top_is_not_separated_from() -> None:
+    """A low-credibility item rates H2 I: weighted H1 0, H2 −0.71, so H1 tops alone inside a
+    band of two. The ranking history said '≈ H1' and 'H1 (not separated)' where the as-of
+    line and the reports say '≈ H1, H2' and 'not separated: H1, H2' (found using the
+    workbench: 'h' read as if H1 stood alone)."""
+    from evidence.history import RankingStep
+    from hypotheses.scoring import analyse
+    from tui.screens.ranking_history import leaders_cell
+
+    case = _case(("E1", {"H1": "N", "H2": "I"}, None))
+    case = case.model_copy(update={"evidence": [case.evidence[0].model_copy(update={"credibility": "low"})]})
+    a = analyse(case)
+    hids = a.hypothesis_ids
+    step = RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
+                       {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
+                       a.agree, notes={m: top_note(a, m) for m in a.models})
+    assert step.said("weighted")[:2] == (("H1",), "not separated")
+    assert leaders_cell(step, "weighted", narrow=True) == "≈ H1, H2"
+    assert leaders_cell(step, "weighted") == "H1 (not separated from H2)"
+    assert leaders_cell(step, "inconsistency") == "H1"  # −1 there: a whole item apart
