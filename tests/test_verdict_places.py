@@ -638,3 +638,16 @@ def test_a_ranking_history_step_names_the_band_its_top_is_not_separated_from() -
     assert leaders_cell(step, "weighted", narrow=True) == "≈ H1, H2"
     assert leaders_cell(step, "weighted") == "H1 (not separated from H2)"
     assert leaders_cell(step, "inconsistency") == "H1"  # −1 there: a whole item apart
+
+
+def test_the_separation_table_says_its_gaps_hold_the_priors_share() -> None:
+    """'Apart by 2.7 items' for H1 / H2 under Bayes, below 'the evidence alone leaves H1, H2
+    not separated': 2.6 of it was a prior of 6 to 1 (found using the workbench: T)."""
+    from hypotheses.scoring import analyse
+    from tui.screens.separation_view import keys_note
+
+    a = analyse(priors_overturn_later())
+    assert keys_note(a, "bayes").endswith("apart by: score gap in medium items, the priors' share included")
+    assert keys_note(a, "weighted").endswith("apart by: score gap in medium items")
+    even = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    assert keys_note(even, "bayes").endswith("apart by: score gap in medium items")
