@@ -86,7 +86,8 @@ def test_an_observed_indicator_says_which_item_it_was_filed_as_without_saying_ob
     from hypotheses.render_html import render_html
     from hypotheses.summary import findings
 
-    case = Case(id="t", title="T", hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+    case = Case(id="t", title="T",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
                 evidence=[Evidence(id="E1", title="seen", ratings={"H1": "C", "H2": "I"})],
                 indicators=[Indicator(id="M1", title="watch", ratings={"H1": "C", "H2": "I"},
                                       status="observed", evidence_id="E1")])
