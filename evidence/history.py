@@ -28,7 +28,7 @@ from evidence.errors import WeighError
 from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
-from hypotheses.separation import priors_make, top_note
+from hypotheses.separation import NOT_SEPARATED, band_of, priors_make, top_note
 from hypotheses.team import TEAM, LensView, is_team, lens_layer, lens_names
 
 if TYPE_CHECKING:
@@ -161,6 +161,17 @@ class RankingStep:
         leader, and what the evidence alone names (a change in any is a change of leader)."""
         return self.leaders[model], self.notes.get(model, ""), self.alone.get(model, ())
 
+    def named(self, model: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+        """:meth:`said`, and the band a top not separated from others shares: the reports'
+        leader over time counts a change in it as a change of verdict, and so does ◆."""
+        ids, note, alone = self.said(model)
+        return ids, note, alone, self.band(model) if note == NOT_SEPARATED else ()
+
+    def band(self, model: str) -> tuple[str, ...]:
+        """The hypotheses within one medium item of the best score under ``model`` (case
+        order): a top that is not separated is not separated from these."""
+        return tuple(self.hypotheses[i].id for i in band_of(self.scores[model].scores, model))
+
     def shown(self, model: str) -> tuple[float, ...]:
         """The values people read for ``model`` (as :meth:`Analysis.shown`)."""
         return self.posterior if scoring_model(model).shows_posterior else self.scores[model].scores
@@ -259,6 +270,6 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
             owner = rec.analyst
     steps.reverse()
     for k in range(1, len(steps)):  # what the verdict names: the top, why it is no leader, priors
-        if steps[k].said(model) != steps[k - 1].said(model):
+        if steps[k].named(model) != steps[k - 1].named(model):
             steps[k] = replace(steps[k], leader_changed=True)
     return RankingHistory(steps, rewind.complete, rewind.note, rewind.skipped)

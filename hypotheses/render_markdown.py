@@ -82,7 +82,7 @@ def _watch(w: Watch) -> str:
     ind = w.indicator
     when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
     flag = " — **overdue**" if w.overdue else ""
-    seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
+    seen = f" (filed as {md(ind.evidence_id)})" if ind.evidence_id else ""
     return f"- **{md(ind.id)}** ({w.rating}) {md(ind.title)} — {ind.status}{seen}{when}{flag}"
 
 
@@ -94,7 +94,7 @@ def _indicators(r: Report) -> list[str]:
     for ind in r.indicators:
         when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
         flag = " — **overdue**" if ind.overdue(r.today) else ""
-        seen = f" (observed as {md(ind.evidence_id)})" if ind.evidence_id else ""
+        seen = f" (filed as {md(ind.evidence_id)})" if ind.evidence_id else ""
         ratings = ", ".join(f"{md(h.id)} {ind.ratings[h.id]}" for h in r.case.hypotheses
                             if h.id in ind.ratings) or "no ratings"
         out.append(f"- **{md(ind.id)}** {md(ind.title)} — {ind.status}{seen}{when}{flag}; {ratings}")

@@ -328,3 +328,24 @@ def test_a_column_with_one_rating_is_counted_in_the_singular(tmp_path: Path) -> 
         store.revert(store.delete_hypothesis("c", "H3"))
         said = [r.describe() for r in store.history("c")[-2:]]
     assert said == ["deleted hypothesis H3 with 1 rating", "restored hypothesis H3 with 1 rating"]
+
+
+def test_ranking_history_marks_a_change_of_the_band_a_top_is_not_separated_from(tmp_path: Path) -> None:
+    """Three hypotheses; E1 (low credibility) rates H2 I and H3 I: weighted H1 0, H2 and H3
+    −0.71, all three not separated. Then E2 rates H3 I: H3 falls out of the band, H1 still
+    tops inside it. The reports' leader over time says 'not separated: H1, H2, H3 → not
+    separated: H1, H2'; the ranking history marked no change (its top, H1, stayed)."""
+    case = Case(id="c", title="Case", question="Which?",
+                hypotheses=[Hypothesis(id=f"H{i}", title=f"h{i}") for i in (1, 2, 3)],
+                evidence=[Evidence(id="E1", title="first", credibility="low",
+                                   ratings={"H1": "N", "H2": "I", "H3": "I"}),
+                          Evidence(id="E2", title="second", ratings={"H1": "N", "H2": "N"})])
+    with Store.open(tmp_path / "w.json") as store:
+        store.put_case(case)
+        store.set_rating("c", "E2", "H3", "I")
+        moved = ranking_history(store.case("c"), store.history("c"), "weighted")
+    assert moved is not None
+    steps = moved.steps
+    assert [s.said("weighted")[:2] for s in steps] == [(("H1",), "not separated")] * 2
+    assert [s.band("weighted") for s in steps] == [("H1", "H2", "H3"), ("H1", "H2")]
+    assert [s.leader_changed for s in steps] == [False, True]

@@ -76,3 +76,24 @@ def test_no_timeline_says_known_dates_not_event_dates() -> None:
     assert "event dates" not in out.split("## Leader over time", 1)[1].split("\n## ", 1)[0]
     assert ("Fewer than two known dates (an item is known from the later of its event and reported "
             "dates): no timeline to draw.") in out
+
+
+def test_an_observed_indicator_says_which_item_it_was_filed_as_without_saying_observed_twice() -> None:
+    """Both reports said 'observed (observed as E13)' (found reading an export)."""
+    from html import unescape
+
+    from hypotheses.models import Evidence, Indicator
+    from hypotheses.render_html import render_html
+    from hypotheses.summary import findings
+
+    case = Case(id="t", title="T",
+                hypotheses=[Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two")],
+                evidence=[Evidence(id="E1", title="seen", ratings={"H1": "C", "H2": "I"})],
+                indicators=[Indicator(id="M1", title="watch", ratings={"H1": "C", "H2": "I"},
+                                      status="observed", evidence_id="E1")])
+    text = render_md(case, ReportOptions())
+    assert "observed as" not in text
+    assert "- **M1** watch — observed (filed as E1); H1 C, H2 I" in text
+    html = unescape(render_html(findings(case)))
+    assert "observed as" not in html
+    assert "(observed · filed as E1)" in html

@@ -603,3 +603,51 @@ def test_the_one_line_verdict_names_a_long_list_by_its_first_few() -> None:
     fresh = verdict(analyse(_case(("E1", {}, None), hyps=tuple(ids))), "weighted")
     assert fresh.brief == f"No verdict: top score {few} rests on no rated item"
     assert f"the top score goes to {whole}," in fresh.headline
+
+
+def test_the_hypothesis_view_standing_says_a_lead_only_the_priors_make_is_on_its_prior() -> None:
+    """The view's standing said a flat 'leads' above a verdict saying 'The priors decide
+    this' (found using the workbench: enter on a leader whose prior of 6 to 1 made the lead)."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line
+
+    a = analyse(priors_overturn_later())
+    assert standing_line(a, "bayes", 0).plain.endswith("· leads on its prior")  # the verdict says the rest
+    assert standing_line(a, "weighted", 1).plain.endswith("· leads")  # no priors in it
+    early = analyse(priors_overturn_later(), date(2022, 1, 1))
+    assert standing_line(early, "bayes", 0).plain.endswith("· leads")  # the evidence too
+
+
+def test_a_ranking_history_step_names_the_band_its_top_is_not_separated_from() -> None:
+    """A low-credibility item rates H2 I: weighted H1 0, H2 −0.71, so H1 tops alone inside a
+    band of two. The ranking history said '≈ H1' and 'H1 (not separated)' where the as-of
+    line and the reports say '≈ H1, H2' and 'not separated: H1, H2' (found using the
+    workbench: 'h' read as if H1 stood alone)."""
+    from evidence.history import RankingStep
+    from hypotheses.scoring import analyse
+    from tui.screens.ranking_history import leaders_cell
+
+    case = _case(("E1", {"H1": "N", "H2": "I"}, None))
+    case = case.model_copy(update={"evidence": [case.evidence[0].model_copy(update={"credibility": "low"})]})
+    a = analyse(case)
+    hids = a.hypothesis_ids
+    step = RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
+                       {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
+                       a.agree, notes={m: top_note(a, m) for m in a.models})
+    assert step.said("weighted")[:2] == (("H1",), "not separated")
+    assert leaders_cell(step, "weighted", narrow=True) == "≈ H1, H2"
+    assert leaders_cell(step, "weighted") == "H1 (not separated from H2)"
+    assert leaders_cell(step, "inconsistency") == "H1"  # −1 there: a whole item apart
+
+
+def test_the_separation_table_says_its_gaps_hold_the_priors_share() -> None:
+    """'Apart by 2.7 items' for H1 / H2 under Bayes, below 'the evidence alone leaves H1, H2
+    not separated': 2.6 of it was a prior of 6 to 1 (found using the workbench: T)."""
+    from hypotheses.scoring import analyse
+    from tui.screens.separation_view import keys_note
+
+    a = analyse(priors_overturn_later())
+    assert keys_note(a, "bayes").endswith("apart by: score gap in medium items, the priors' share included")
+    assert keys_note(a, "weighted").endswith("apart by: score gap in medium items")
+    even = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))
+    assert keys_note(even, "bayes").endswith("apart by: score gap in medium items")

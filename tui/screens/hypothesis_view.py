@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.scoring import log_priors
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import BARELY_TESTED, band, untold, untold_note
+from hypotheses.separation import BARELY_TESTED, ON_PRIOR, band, priors_make, untold, untold_note
 from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
@@ -114,7 +114,9 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
         what = "top score" if index in scores.top else "within one medium item of the top"
         out.append(f" · {what}, not separated from {others}", style="bold #c05600")
     elif index in scores.top:
-        out.append(" · leads" if len(scores.top) == 1 else " · shares the lead", style="bold")
+        words = " · leads" if len(scores.top) == 1 else " · shares the lead"
+        # a lead a typed-in prior makes is no finding: said here as on the as-of line
+        out.append(f"{words} {ON_PRIOR}" if priors_make(analysis, model, "") else words, style="bold")
     return out
 
 

@@ -30,7 +30,7 @@ from evidence.errors import WeighError
 from evidence.history import RANKING_STEPS, RankingHistory, RankingStep, ranking_history
 from hypotheses.report_sections import agreement_words
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, next_model, scoring_model
-from hypotheses.separation import short_top
+from hypotheses.separation import NOT_SEPARATED, short_top
 from hypotheses.team import TEAM, with_note
 from hypotheses.visible import visible
 from tui.widgets.item_history import hidden_votes, masked
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MARK = "◆"
 CHANGE_WIDTH = 56  # longer change lines are clipped so the ranking stays in view
+MIN_CHANGE = 8  # at 80 columns a wide band's names come first; the pane below says the change in full
 NARROW = 120  # below this width: short times, "≠" for "models disagree"
 SHORT_TOPS = 140  # below this width: '≈ H1, H2' for 'H1, H2 (not separated)'
 COLUMNS = (" ", "#", "when (UTC)", "change", "ranking", "leader(s)")
@@ -70,7 +71,8 @@ def step_scores(step: RankingStep, index: int, model: str, change: str = "") -> 
         out.append("no hypotheses yet\n", style="italic")
     ids, note, alone = step.said(model)
     if alone:  # in full: a narrow table says only 'on its prior'
-        out.append(f"{'top score' if note else 'leader'} {with_note(ids, note, alone=alone)}\n", style="bold")
+        words = with_note(ids, from_band(step, model, ids, note), alone=alone)
+        out.append(f"{'top score' if note else 'leader'} {words}\n", style="bold")
     out.append(agreement(step), style="" if step.agree else "bold")
     return out
 
@@ -90,8 +92,17 @@ def leaders_cell(step: RankingStep, model: str, narrow: bool = False) -> str:
     'H1 on its prior', the pane below saying the rest)."""
     ids, note, alone = step.said(model)
     if narrow and (note or alone):
-        return short_top(ids, note, alone=alone)
-    return with_note(ids, note, alone=alone)
+        return short_top(step.band(model) if note == NOT_SEPARATED else ids, note, alone=alone)
+    return with_note(ids, from_band(step, model, ids, note), alone=alone)
+
+
+def from_band(step: RankingStep, model: str, ids: tuple[str, ...], note: str) -> str:
+    """'not separated from H2' where the band holds more than the top: the as-of line and
+    the reports name the whole band, and 'H1 (not separated)' read as if H1 stood alone."""
+    if note != NOT_SEPARATED:
+        return note
+    others = [h for h in step.band(model) if h not in ids]
+    return f"{note} from {', '.join(others)}" if others else note
 
 
 class RankingHistoryScreen(Screen[None]):
@@ -225,7 +236,7 @@ class RankingHistoryScreen(Screen[None]):
         # the ranking and leaders are the facts that matter: the change text gets what is left
         fixed = sum(max((len(str(r[i])) for r in rows), default=1) + 2 for i in (1, 2, 3))
         ranking = max((len(r[0].ranking) for r in rows), default=0) + 2
-        width = max(16, min(CHANGE_WIDTH, self.app.size.width - fixed - ranking - 3 - 2))
+        width = max(MIN_CHANGE, min(CHANGE_WIDTH, self.app.size.width - fixed - ranking - 3 - 2))
         for s, key, when, leaders in rows:
             style = "bold" if s.leader_changed else ""
             table.add_row(

@@ -75,6 +75,16 @@ def pair_detail(analysis: Analysis, s: Separation) -> Text:
     return out
 
 
+def keys_note(analysis: Analysis, model: str) -> str:
+    """The keys, and what 'Apart by' measures: under Bayes with unequal priors the gap holds
+    the priors' share, and a pair 2.7 items apart read as told apart by the evidence under a
+    verdict saying the evidence alone does not separate them."""
+    sm = scoring_model(model)
+    priors = sm.uses_priors and len({h.prior for h in analysis.case.hypotheses}) > 1
+    return ("↑/↓ pick a pair · esc: close · apart by: score gap in medium items"
+            + (", the priors' share included" if priors else ""))
+
+
 class SeparationView(ModalScreen[None]):
     """Every pair of hypotheses and what tells them apart."""
 
@@ -114,8 +124,7 @@ class SeparationView(ModalScreen[None]):
             table: DataTable[Text] = DataTable(id="separation-table", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static(id="separation-detail")
-            yield Static(Text("↑/↓ pick a pair · esc: close · apart by: score gap in medium items",
-                              style="italic"), classes="dialog-keys")
+            yield Static(Text(keys_note(a, self.model), style="italic"), classes="dialog-keys")
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#separation-table", DataTable)
