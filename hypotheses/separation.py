@@ -57,6 +57,13 @@ def band_of(scores: Sequence[float], model: str) -> tuple[int, ...]:
     return tuple(i for i, s in enumerate(scores) if best - s < width)
 
 
+def priors_weigh(hypotheses: Sequence[Hypothesis], model: str) -> bool:
+    """Whether ``model``'s scores hold a share the priors make: it uses them, and they are
+    not all equal. Where they do, a gap or a lead may be the priors' rather than the
+    evidence's, and each place that shows one says so."""
+    return scoring_model(model).uses_priors and len({h.prior for h in hypotheses}) > 1
+
+
 def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], model: str,
                    priors: Sequence[float] | None = None) -> tuple[str, ...]:
     """The band the evidence alone gives (the scores less the log priors; ids, case order)
@@ -64,9 +71,9 @@ def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], mo
     not read as proof: the verdict, the as-of line and the leader over time all ask this one
     question, so none names a leader the priors alone make without saying so. ``priors``:
     the hypotheses' log priors, if at hand (the timeline asks at every date). O(H)."""
-    sm = scoring_model(model)
-    if not sm.uses_priors or len({h.prior for h in hypotheses}) < 2:
+    if not priors_weigh(hypotheses, model):
         return ()
+    sm = scoring_model(model)
     shift = log_priors(hypotheses) if priors is None else priors
     alone = band_of([s - p for s, p in zip(scores, shift, strict=True)], sm.name)
     if alone == band_of(scores, sm.name):

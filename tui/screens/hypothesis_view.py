@@ -23,7 +23,15 @@ from textual.widgets.option_list import Option
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
 from hypotheses.scoring import log_priors
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import BARELY_TESTED, ON_PRIOR, band, priors_make, untold, untold_note
+from hypotheses.separation import (
+    BARELY_TESTED,
+    ON_PRIOR,
+    band,
+    priors_make,
+    priors_weigh,
+    untold,
+    untold_note,
+)
 from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
@@ -84,7 +92,7 @@ def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None
     if any(not analysis.coverage[i].rated for i in top):  # a top score, not a leader
         out.append(", a top score no rated item bears on", style="#c05600")
     hyps = analysis.case.hypotheses
-    if sm.uses_priors and len({h.prior for h in hyps}) > 1:  # a prior typed in is no evidence
+    if priors_weigh(hyps, model):  # a prior typed in is no evidence
         lp = log_priors(hyps)
         prior = lp[top[0]] - lp[index]
         rest = gap - prior

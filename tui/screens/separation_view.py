@@ -20,7 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import Separation, all_separations, separating_items, watching_between
+from hypotheses.separation import (
+    Separation,
+    all_separations,
+    priors_weigh,
+    separating_items,
+    watching_between,
+)
 from hypotheses.summary import items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
@@ -79,10 +85,8 @@ def keys_note(analysis: Analysis, model: str) -> str:
     """The keys, and what 'Apart by' measures: under Bayes with unequal priors the gap holds
     the priors' share, and a pair 2.7 items apart read as told apart by the evidence under a
     verdict saying the evidence alone does not separate them."""
-    sm = scoring_model(model)
-    priors = sm.uses_priors and len({h.prior for h in analysis.case.hypotheses}) > 1
     return ("↑/↓ pick a pair · esc: close · apart by: score gap in medium items"
-            + (", the priors' share included" if priors else ""))
+            + (", the priors' share included" if priors_weigh(analysis.case.hypotheses, model) else ""))
 
 
 class SeparationView(ModalScreen[None]):
