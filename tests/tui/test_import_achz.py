@@ -8,17 +8,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from evidence.seed import open_store
 from evidence.store import Store
 from tests.achz_files import achz
 from tests.tui.conftest import import_from_workbench
+from tests.tui.host import paste, workers_done
 
 
-async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
+def vase(tmp_path: Path) -> tuple[Path, Path]:
+    """A new database and a PARC file to import into it."""
     db = tmp_path / "w.json"
     open_store(db).close()
     parc = tmp_path / "vase.achz"
     parc.write_bytes(achz())
+    return db, parc
+
+
+async def import_vase(pilot: Pilot, parc: Path) -> None:
+    """ctrl+o, i: the file's path pasted, 'vase' typed as its case id, and the import made."""
+    await pilot.pause()
+    await pilot.press("ctrl+o", "i")
+    await pilot.pause()
+    await paste(pilot, str(parc))
+    await pilot.press("tab", *"vase", "enter")
+    await workers_done(pilot.app)
+    await pilot.pause()
+
+
+async def test_an_achz_file_opens_as_a_case(make_app, tmp_path: Path) -> None:
+    db, parc = vase(tmp_path)
     screen, shown = await import_from_workbench(make_app(db), parc, "vase")
     assert screen == "MainScreen"
     assert "Paw prints on the shelf" in shown and "The dog was outside" in shown
@@ -38,27 +58,18 @@ async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toas
     made); the toast is the one line of what was done."""
     from evidence.importing import parse_import, store_existing
     from tests.tui.conftest import flat_text, notices, screen_text
-    from tests.tui.host import paste, shown, workers_done
+    from tests.tui.host import shown
     from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
 
-    db = tmp_path / "w.json"
-    open_store(db).close()
-    parc = tmp_path / "vase.achz"
-    parc.write_bytes(achz())
+    db, parc = vase(tmp_path)
     with Store.open(db, readonly=True) as store:
         report = parse_import(parc, parc.read_bytes(), "vase", store_existing(store)).report
     assert len(report) > 5  # the file has things PARC holds that weigh maps or drops
     done = "Imported case vase from vase.achz: 2 hypotheses, 2 evidence."
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o", "i")
-        await pilot.pause()
-        await paste(pilot, str(parc))
-        await pilot.press("tab", *"vase", "enter")
-        await workers_done(app)
-        await pilot.pause()
+        await import_vase(pilot, parc)
         assert isinstance(app.screen, ImportDialog)  # read at leisure: no timeout
         assert shown(app, "#import-report") == "\n".join(report)  # the CLI's very lines
         text = flat_text(app)
@@ -83,22 +94,12 @@ async def test_esc_after_an_import_with_a_report_opens_the_case_it_made(make_app
     """The import is made once the report shows: esc cannot undo it, so it opens the case too
     (a replacement is undone with u in the workbench, which needs the result)."""
     from tests.tui.conftest import notices, screen_text
-    from tests.tui.host import paste, workers_done
     from tui.screens.main import MainScreen
 
-    db = tmp_path / "w.json"
-    open_store(db).close()
-    parc = tmp_path / "vase.achz"
-    parc.write_bytes(achz())
+    db, parc = vase(tmp_path)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+o", "i")
-        await pilot.pause()
-        await paste(pilot, str(parc))
-        await pilot.press("tab", *"vase", "enter")
-        await workers_done(app)
-        await pilot.pause()
+        await import_vase(pilot, parc)
         await pilot.press("escape")
         await workers_done(app)
         await pilot.pause()
