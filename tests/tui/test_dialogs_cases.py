@@ -461,8 +461,8 @@ async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make
         await pilot.pause()
         await sync_in_the_case_list(pilot)
         assert "10 conflict(s), below" in shown(app, "#sync-result")
-        await pilot.pause()  # the frame after the result's layout says it scrolls
-        assert "more: tab here, ↑↓ scroll" in screen_text(app)
+        await until(pilot, lambda: "more: tab here, ↑↓ scroll" in screen_text(app),
+                    "the result's frame saying it scrolls, once it is laid out")
         assert f'theirs "theirs {last}"' not in screen_text(app)  # below the seven lines shown
         box = app.screen.query_one("#sync-result-box")
         while app.focused is not box:

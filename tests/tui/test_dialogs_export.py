@@ -16,7 +16,7 @@ from textual.widgets import Input, Select
 from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import screen_text, until
 from tests.tui.host import Host, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
@@ -401,7 +401,8 @@ async def test_an_achz_export_says_what_it_leaves_out_in_the_dialog_and_its_toas
         assert "Write (ctrl+s)" in text and "Cancel (esc)" in text  # the list leaves room for them
         box = app.screen.query_one("#export-losses-box")
         await pilot.press("tab", "tab")  # format → path → the list, which scrolls by keys
-        assert app.focused is box and box.border_subtitle
+        assert app.focused is box
+        await until(pilot, lambda: bool(box.border_subtitle), "the list's frame saying it scrolls")
         assert shown(app, "#export-losses") == "\n".join(lost)  # every line, as the CLI prints them
         await pilot.press("end")
         await pilot.pause()

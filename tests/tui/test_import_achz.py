@@ -57,7 +57,7 @@ async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toas
     for, until the analyst has read it and opens the case (enter, or esc: the import is
     made); the toast is the one line of what was done."""
     from evidence.importing import parse_import, store_existing
-    from tests.tui.conftest import flat_text, notices, screen_text
+    from tests.tui.conftest import flat_text, notices, screen_text, until
     from tests.tui.host import shown
     from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
@@ -78,7 +78,8 @@ async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toas
         assert notices(app) == ""  # no toast over the dialog
         box = app.screen.query_one("#import-report-box")
         await pilot.press("tab")  # the report scrolls by keys
-        assert app.focused is box and box.border_subtitle, box.border_subtitle
+        assert app.focused is box
+        await until(pilot, lambda: bool(box.border_subtitle), "the box's frame saying it scrolls")
         await pilot.press("end")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y > 0 and report[-1] in screen_text(app)
