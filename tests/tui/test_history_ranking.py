@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import flat_text, screen_text
+from tests.tui.conftest import flat_text, screen_text, until
 from tests.tui.host import workers_done
 from tui.screens.ranking_history import RankingHistoryScreen
 from tui.widgets.item_history import history_block, item_history_text
@@ -301,13 +301,11 @@ async def test_the_ranking_history_lays_out_again_when_the_terminal_is_resized(t
         rows = await bayes_history(app, pilot)
         assert rows[-1].endswith("H1 > H2  H1 on its prior ≠"), rows[-1]
         await pilot.press("up")
-        await pilot.resize_terminal(160, 48)
-        await pilot.pause()
-        rows = history_rows(app)
-        assert rows[-1].endswith("H1 on its prior (the evidence alone puts H2 first)  (models disagree)"), \
-            rows
-        assert app.screen.query_one("#rh-table").cursor_row == len(rows) - 2
+        wide = "H1 on its prior (the evidence alone puts H2 first)  (models disagree)"
+        await pilot.resize_terminal(160, 48)  # laid out again once the resize is done
+        await until(pilot, lambda: history_rows(app)[-1].endswith(wide), "the long words at 160 columns")
+        assert app.screen.query_one("#rh-table").cursor_row == len(history_rows(app)) - 2
         await pilot.resize_terminal(100, 30)
-        await pilot.pause()
-        assert history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"), history_rows(app)
+        await until(pilot, lambda: history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"),
+                    "the short words at 100 columns")
         await pilot.press("escape", "ctrl+q")
