@@ -4,7 +4,6 @@ export's format cannot hold), kept in the dialog rather than a toast that would 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -31,11 +30,11 @@ class ReportBox(VerticalScroll):
         # shown at its full height at once, the box gets no Resize for its text: ask once laid out
         self.call_after_refresh(self._say_more)
 
-    def on_resize(self, event: events.Resize) -> None:
-        """Laid out anew (its height, or its text, changed): say whether the rest scrolls."""
-        self._say_more(event.virtual_size.height > event.size.height)
+    def on_resize(self) -> None:
+        """Laid out anew (its height, or its text, changed): say whether the rest scrolls, by
+        the box as it is now. The event's own sizes may be an earlier layout's: read after
+        the refresh above, they took the word away again (seen under load)."""
+        self._say_more()
 
-    def _say_more(self, more: bool | None = None) -> None:
-        if more is None:
-            more = self.max_scroll_y > 0
-        self.border_subtitle = "more: tab here, ↑↓ scroll" if more else ""
+    def _say_more(self) -> None:
+        self.border_subtitle = "more: tab here, ↑↓ scroll" if self.max_scroll_y > 0 else ""
