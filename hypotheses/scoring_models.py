@@ -31,6 +31,7 @@ class ScoringModel:
     name: ModelName
     label: str  # "weighted inconsistency (PARC)"
     short: str  # "weighted": where room is tight
+    abbr: str  # "wtd.": where it is tighter still (three models on one 80-column line)
     values: Mapping[str, float]  # rating code → s (or ln L); codes absent score 0
     weighted: bool  # term = (w / n) · s, else s / n
     uses_priors: bool  # scores start at ln(prior / Σ priors)
@@ -76,6 +77,7 @@ SCORING_MODELS: tuple[ScoringModel, ...] = (
         name="inconsistency",
         label="inconsistency (Heuer)",
         short="inconsistency",
+        abbr="incons.",
         values={k: float(v) for k, v in INCONSISTENCY.items()},
         weighted=False,
         uses_priors=False,
@@ -89,6 +91,7 @@ SCORING_MODELS: tuple[ScoringModel, ...] = (
         name="weighted",
         label="weighted inconsistency (PARC)",
         short="weighted",
+        abbr="wtd.",
         values={k: float(v) for k, v in INCONSISTENCY.items()},
         weighted=True,
         uses_priors=False,
@@ -102,6 +105,7 @@ SCORING_MODELS: tuple[ScoringModel, ...] = (
         name="bayes",
         label="Bayes (log-linear)",
         short="Bayes",
+        abbr="Bayes",
         values=LOG_LIKELIHOOD,
         weighted=True,
         uses_priors=True,

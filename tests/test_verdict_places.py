@@ -651,3 +651,21 @@ def test_the_separation_table_says_its_gaps_hold_the_priors_share() -> None:
     assert keys_note(a, "weighted").endswith("apart by: score gap in medium items")
     even = analyse(_case(("E1", {"H1": "C", "H2": "I"}, None)))
     assert keys_note(even, "bayes").endswith("apart by: score gap in medium items")
+
+
+def test_the_narrow_disagreement_line_and_the_views_name_each_model_as_people_read_it() -> None:
+    """At 80 columns the line of who tops each model cut the names to five letters: 'weigh.'
+    read as the app's own name. The hypothesis view and the analysts' leaders said 'under
+    bayes' (the registry's key, as did the line at full width), where every other place says
+    'Bayes'."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import standing_line
+    from tui.widgets.ranking import disagreement_line
+
+    a = analyse(_case(("E1", {"H1": "C", "H2": "N"}, None)))  # Bayes tops H1 alone, the others H1, H2
+    assert not a.agree
+    wide = disagreement_line(a, 0).plain
+    assert wide == "≠ models disagree on the top score: inconsistency H1,H2 · weighted H1,H2 · Bayes H1"
+    narrow = disagreement_line(a, 60).plain
+    assert narrow == "≠ tops differ: incons. H1,H2 · wtd. H1,H2 · Bayes H1", narrow
+    assert standing_line(a, "bayes", 0).plain.startswith("Standing: rank 1 of 2 under Bayes (posterior")

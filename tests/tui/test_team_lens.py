@@ -453,9 +453,9 @@ async def test_the_analysts_leaders_say_when_only_the_priors_make_a_lead(
         while "Bayes" not in screen_text(app).splitlines()[1]:
             await pilot.press("m")
         await pilot.press("L")
-        await until(pilot, lambda: "Leaders under bayes" in screen_text(app), "the analysts' leaders")
+        await until(pilot, lambda: "Leaders under Bayes" in screen_text(app), "the analysts' leaders")
         # the dialog's rows, between its frame's sides, over the workbench
-        lines = screen_text(app).split("Leaders under bayes", 1)[1].splitlines()[1:4]
+        lines = screen_text(app).split("Leaders under Bayes", 1)[1].splitlines()[1:4]
         said = {w[0]: " ".join(w[1:]) for w in (ln.split("│")[1].split() for ln in lines)}
         assert said == {"team": "H1 on its prior (the evidence alone puts H2 first)", "ana": "H1",
                         "ben": "H1 on its prior (the evidence alone puts H2 first)"}, said

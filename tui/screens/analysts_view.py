@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from hypotheses.scoring_models import scoring_model
 from hypotheses.team import (
     agree_text,
     analysts_agree,
@@ -47,7 +48,7 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
         out.append(consensus_apart_text(by, ours.ids, ours.note) + "\n", style="bold #b3261e")
     else:
         out.append(f"analysts disagree on the top score: {joined}\n", style="bold #b3261e")
-    out.append(f"\nLeaders under {model}\n", style="bold underline")
+    out.append(f"\nLeaders under {scoring_model(model).short}\n", style="bold underline")
     # the names as wide as the longest (an id may have 32 characters): at 80 columns the
     # words after them, 'H1 on its prior (the evidence alone puts H2 first)', fit whole
     wide = max(len(who) for who in ("team", *tops)) + 2

@@ -108,7 +108,7 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     out = Text()
     out.append("Standing: ", style="bold")
     sm = scoring_model(model)
-    out.append(f"rank {scores.ranks[index]} of {n} under {model}")
+    out.append(f"rank {scores.ranks[index]} of {n} under {sm.short}")
     kind = "posterior" if sm.shows_posterior else "score"
     out.append(f" ({kind} {sm.format_score(analysis.shown(model)[index])})")
     inside = band(analysis, model)

@@ -83,12 +83,12 @@ def coverage_label(analysis: Analysis, index: int) -> str:
 def disagreement_line(a: Analysis, width: int) -> Text:
     """'≠ models disagree on the top score: …', in short words when the full line would be
     cut (80 columns): every model and every leader stays in view."""
-    leaders = [(m, ",".join(leader_ids(a, m))) for m in a.models]
+    leaders = [(scoring_model(m), ",".join(leader_ids(a, m))) for m in a.models]
     head = "≠ models disagree on the top score: "
-    names = " · ".join(f"{m} {ids}" for m, ids in leaders)
+    names = " · ".join(f"{sm.short} {ids}" for sm, ids in leaders)
     if width and len(head) + len(names) > width:
         head = "≠ tops differ: "
-        names = " · ".join(f"{m[:5] + '.' if len(m) > 6 else m} {ids}" for m, ids in leaders)
+        names = " · ".join(f"{sm.abbr} {ids}" for sm, ids in leaders)
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(head, style="bold #c05600")
     line.append(names, style="#c05600")
