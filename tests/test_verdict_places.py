@@ -618,6 +618,17 @@ def test_the_hypothesis_view_standing_says_a_lead_only_the_priors_make_is_on_its
     assert standing_line(early, "bayes", 0).plain.endswith("· leads")  # the evidence too
 
 
+def test_the_hypothesis_views_rivals_say_their_gaps_hold_the_priors_share() -> None:
+    """'Closest rivals: H2 2.7 medium items behind' read as evidence under Bayes with a prior
+    of 1000 to 1, below a verdict saying the evidence alone puts H2 first."""
+    from hypotheses.scoring import analyse
+    from tui.screens.hypothesis_view import rivals_heading
+
+    a = analyse(priors_overturn_later())
+    assert rivals_heading(a, "bayes") == "Closest rivals under Bayes (each gap holds the priors' share)"
+    assert rivals_heading(a, "weighted") == "Closest rivals under weighted"
+
+
 def test_a_ranking_history_step_names_the_band_its_top_is_not_separated_from() -> None:
     """A low-credibility item rates H2 I: weighted H1 0, H2 −0.71, so H1 tops alone inside a
     band of two. The ranking history said '≈ H1' and 'H1 (not separated)' where the as-of

@@ -128,6 +128,15 @@ def standing_line(analysis: Analysis, model: str, index: int) -> Text:
     return out
 
 
+def rivals_heading(analysis: Analysis, model: str) -> str:
+    """'Closest rivals under Bayes', saying where unequal priors make part of each gap: the
+    gaps below read as evidence ('2.7 medium items behind') under a verdict that may say the
+    evidence alone does not separate them."""
+    words = f"Closest rivals under {scoring_model(model).short}"
+    return words + (" (each gap holds the priors' share)" if priors_weigh(analysis.case.hypotheses, model)
+                    else "")
+
+
 def rival_heading(r: Rival, model: str) -> Text:
     """'H2 0.7 medium items behind · 7 items tell them apart (3 favour H1, 4 H2)' (where the
     rival stands against this hypothesis)."""
@@ -257,7 +266,7 @@ class HypothesisView(ModalScreen[str | None]):
         (its code first, the rival's second)."""
         if not self.rivals:
             return []
-        heading(f"Closest rivals under {scoring_model(self.model).short}", "rivals")
+        heading(rivals_heading(self.analysis, self.model), "rivals")
         out: list[Option] = []
         for r in self.rivals:
             out.append(Option(rival_heading(r, self.model), id=f"rival-{r.hypothesis_id}", disabled=True))
