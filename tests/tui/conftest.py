@@ -181,6 +181,19 @@ def notices(app: App[object]) -> str:
     return " | ".join(RAISED.get(app, []))
 
 
+async def open_under_bayes(pilot: Pilot[object], case_id: str) -> None:
+    """The case opened in the workbench, and ``m`` pressed until it is scored by Bayes (the
+    model the priors enter), as the ranking's heading says."""
+    await pilot.pause()
+    pilot.app.screen.open_case(case_id)  # type: ignore[attr-defined]
+    await pilot.pause()
+    for _ in range(3):
+        if "Bayes (log-linear)" in "".join(screen_text(pilot.app).splitlines()[:4]):
+            return
+        await pilot.press("m")
+    raise AssertionError("m never reached Bayes")
+
+
 async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
     """Pause until ``condition()`` holds. What a key starts can finish after Textual's pilot
     thinks the app idle (it compares the process's CPU time with the wall clock, and a

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
-from tests.tui.conftest import flat_text, screen_text, until
+from tests.tui.conftest import flat_text, open_under_bayes, screen_text, until
 from tests.tui.host import workers_done
 from tui.screens.ranking_history import RankingHistoryScreen
 from tui.widgets.item_history import history_block, item_history_text
@@ -235,11 +235,7 @@ def history_rows(app) -> list[str]:
 
 async def bayes_history(app, pilot) -> list[str]:
     """The case in Bayes, then h: the history's rows as the screen shows them."""
-    await pilot.pause()
-    app.screen.open_case("t")
-    await pilot.pause()
-    while "Bayes" not in screen_text(app).splitlines()[1]:
-        await pilot.press("m")
+    await open_under_bayes(pilot, "t")
     await pilot.press("h")
     await workers_done(app)
     await pilot.pause()

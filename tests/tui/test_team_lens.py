@@ -12,7 +12,7 @@ from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.team import hidden_cells
-from tests.tui.conftest import flat_text, notices, palette_lists, screen_text, until
+from tests.tui.conftest import flat_text, notices, open_under_bayes, palette_lists, screen_text, until
 from tests.tui.host import workers_done
 
 if TYPE_CHECKING:
@@ -447,11 +447,7 @@ async def test_the_analysts_leaders_say_when_only_the_priors_make_a_lead(
     monkeypatch.setenv("WEIGH_ANALYST", "ana")
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:  # each on its own line, whole
-        await pilot.pause()
-        app.screen.open_case("t")
-        await pilot.pause()
-        while "Bayes" not in screen_text(app).splitlines()[1]:
-            await pilot.press("m")
+        await open_under_bayes(pilot, "t")
         await pilot.press("L")
         await until(pilot, lambda: "Leaders under Bayes" in screen_text(app), "the analysts' leaders")
         # the dialog's rows, between its frame's sides, over the workbench

@@ -18,7 +18,7 @@ from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.replay import Replay
 from hypotheses.scoring_models import MODELS, scoring_model
 from hypotheses.summary import leader_words
-from tests.tui.conftest import screen_text, shown_leaders, until
+from tests.tui.conftest import open_under_bayes, screen_text, shown_leaders, until
 from tui.case_view import CaseView, SeriesAsk
 from tui.screens.main import MainScreen
 from tui.widgets.timeline import Timeline, sparkline
@@ -204,11 +204,7 @@ async def test_the_as_of_line_says_a_lead_is_the_priors_where_only_they_make_it(
         store.put_case(priors_overturn_later())
     app = make_app(db)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        app.screen.open_case("t")
-        await pilot.pause()
-        while "Bayes" not in screen_text(app).splitlines()[1]:
-            await pilot.press("m")
+        await open_under_bayes(pilot, "t")
         for size in ((160, 48), (80, 24)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
@@ -257,10 +253,7 @@ async def test_beside_the_detail_pane_at_80_columns_the_leader_and_score_stay(tm
         await pilot.pause()
         assert timeline_row(app) == "As of all dates  leader H2: -1.00"
         # the longest short words there are: under Bayes with the priors' caveat
-        app.screen.open_case("t")
-        await pilot.pause()
-        while "Bayes" not in "".join(screen_text(app).splitlines()[:3]):
-            await pilot.press("m")
+        await open_under_bayes(pilot, "t")
         assert timeline_row(app) == "leader H1 on its prior: 99.6%", screen_text(app)  # the date gave way
         await pilot.press("left_square_bracket", "left_square_bracket")  # 1 January: the evidence's lead
         await pilot.pause()

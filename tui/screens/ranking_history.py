@@ -202,8 +202,7 @@ class RankingHistoryScreen(Screen[None]):
         """The words fit the width (short leaders below 140 columns, short times and marks
         below 120): at another width the table is laid out again, once the resize is done,
         the cursor kept on its row."""
-        if self.replayed is not None and self.app.size.width != self.filled_width:
-            self.call_after_refresh(self._refill)
+        self.call_after_refresh(self._refill)
 
     def _refill(self) -> None:
         if self.replayed is None or self.app.size.width == self.filled_width:
