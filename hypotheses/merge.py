@@ -145,7 +145,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
     _keep_columns(doc, ours, theirs)
-    _keep_voters(doc, ours, theirs, conflicts)
+    _keep_voters(doc, base, ours, theirs, conflicts)
     if joins is not None:  # the team was there first: ``me`` joins it
         doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
     if owner is not None:
@@ -340,20 +340,25 @@ def _with_cells(item: Mapping[str, Any], source: Mapping[str, Any], hids: list[s
     return out
 
 
-def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                 conflicts: list[Conflict]) -> None:
+def _keep_voters(doc: dict[str, Any], base: Mapping[str, Any], ours: Mapping[str, Any],
+                 theirs: Mapping[str, Any], conflicts: list[Conflict]) -> None:
     """An analyst one side dropped (their first vote undone) whose cells the other side changed
-    stays, a conflict: a change beats a deletion."""
+    stays, a conflict: a change beats a deletion. They keep their place (``joined_order``, as
+    if they had not left), not the end of the list."""
     listed = doc["case"].get("analysts")
     if not isinstance(listed, list):
         return
     voters = {a for e in doc["evidence"] for key in ("ratings_by", "notes_by") for a in _map(e.get(key))}
+    kept = set(listed)
     for analyst in dict.fromkeys([*_analysts(ours), *_analysts(theirs)]):
-        if analyst in voters and analyst not in listed:
-            listed.append(analyst)
+        if analyst in voters and analyst not in kept:
+            kept.add(analyst)
             conflicts.append(Conflict(
                 f"case analysts {analyst} (left on one side, rated on the other)",
                 *(analyst if analyst in _analysts(side) else ABSENT for side in (ours, theirs))))
+    if len(kept) > len(listed):
+        doc["case"]["analysts"] = joined_order(*([a for a in _analysts(d) if a in kept]
+                                                 for d in (base, ours, theirs)))
 
 
 def _cell_ids(cells: Any, depth: int) -> set[str]:
