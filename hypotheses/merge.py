@@ -223,10 +223,14 @@ def _moved(base: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, dict
     """The elements THEIRS renumbered (list → old id → new): what git's merge driver did to
     OURS's (:func:`_apart`) when this side's element met another under its id. Under its old
     id THEIRS holds another element now, under a new one BASE's element as it was. A sync's
-    database still has the old id: merged by id, its votes since would land on the other's."""
+    database still has the old id: merged by id, its votes since would land on the other's.
+    An indicator moved with the item it was observed as points at the item's new id there: it
+    is compared with BASE's pointing there too (the lists come in CASE_LISTS's order, the
+    evidence before the indicators)."""
     moved: dict[str, dict[str, str]] = {}
     for key in CASE_LISTS:
-        b, t = _by_id(_list(base, key)), _by_id(_list(theirs, key))
+        followed = _renamed(base, {"evidence": moved["evidence"]}) if "evidence" in moved else base
+        b, t = _by_id(_list(followed, key)), _by_id(_list(theirs, key))
         added = {i: _content(e) | {"id": None} for i, e in t.items() if i not in b}
         for ident, element in b.items():
             was = _content(element) | {"id": None}
