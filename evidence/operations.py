@@ -902,15 +902,19 @@ class CaseSync(Record):
         return self._swapped()
 
     def counts(self) -> str:
-        """What it changed in the database, counted in words."""
+        """What it changed in the database, counted in words. An element renumbered (both sides
+        added one under its id) is one renumbered, not a change: the other side's, now under its
+        old id, is the one added (or, undone, removed)."""
         parts = []
         for name in CASE_LISTS:
             before = set(self.old.order.get(name, ()))
             after = set(self.new.order.get(name, ()))
             added, removed = after - before, before - after
-            changed = sum(1 for e in getattr(self.new, name) if e.id not in added)
+            moved = {r.old for r in self.renumbered if r.key == name}
+            changed = sum(1 for e in getattr(self.new, name) if e.id not in added and e.id not in moved)
             said = ", ".join(f"{n} {how}" for how, n in
-                             (("added", len(added)), ("removed", len(removed)), ("changed", changed)) if n)
+                             (("added", len(added)), ("removed", len(removed)), ("changed", changed),
+                              ("renumbered", len(moved))) if n)
             if said:
                 parts.append(f"{name} {said}")
         if (self.new.info is not None and self.old.info is not None

@@ -255,3 +255,29 @@ def test_an_indicator_git_renumbered_with_the_item_it_was_observed_as_takes_ones
     assert sorted((e.id, e.title) for e in case.evidence[4:]) == [
         ("E5", "ben's watch"), ("E6", "ana's watch")]
     assert (a / FILE).read_text() == dump_case_file(case)
+
+
+def test_a_renumbered_item_is_counted_as_added_not_as_changed(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana's E5 ("tanks") and the file's E5 ("memo"): the database gains one item (memo) and
+    ana's moves to E6. The summary said 'evidence 1 added, 1 changed', though no item of hers
+    changed; the note beside it says how. It counts the renumbering as one, and its undo (the
+    change log) counts the memo taken out and tanks back under E5 the same way."""
+    where = tmp_path / "ana"
+    where.mkdir()
+    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    sync(weigh_here, where, "ana")
+    with open_db(where, "ana") as db:
+        db.add_evidence("team", Evidence(id="E5", title="tanks"))
+    add_item(where, "E5", "memo", "ben")  # ben's file, pulled
+    said = sync(env, where, "ana")
+    assert 'weigh: note: evidence E5 added on both sides as different items: ours is now E6' in said
+    assert "database: evidence 1 added, 1 renumbered; case details changed; " in said, said
+    assert "1 changed" not in said  # the details: ben joined the case
+    with open_db(where, "ana") as db:
+        logged = db.history("team")[-1]
+        assert ("evidence 1 added, 1 renumbered; case details changed; evidence E5 added on both "
+                "sides") in logged.describe()
+        undone = db.revert(logged).describe()
+    assert "evidence 1 removed, 1 renumbered; case details changed; evidence E6 back to E5" in undone
+    assert "1 changed" not in undone
