@@ -28,7 +28,9 @@ from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, I
 from hypotheses.validation import describe
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
 
-RECORD_SCHEMA = 2
+# 3: a sync's record may hold ``renumbered``, which a weigh of schema 2 cannot read: the
+# number tells it a newer weigh wrote it.
+RECORD_SCHEMA = 3
 CLIP = 40
 # Fields short enough to show as "old → new" in a change line.
 SHORT_FIELDS = frozenset((
@@ -1144,7 +1146,8 @@ def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
     """A record as an older weigh wrote it, in today's shape (pure: returns a new dict).
 
     Schema 1 (no ``v``) kept an edited item or hypothesis whole, twice
-    (``doc`` and ``old``); schema 2 keeps only the fields that changed.
+    (``doc`` and ``old``); schema 2 keeps only the fields that changed. Schema 3
+    only adds optional fields to ``case.sync``: a schema 2 record reads as it is.
     """
     version = raw.get("v", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version > RECORD_SCHEMA:
