@@ -281,9 +281,10 @@ def test_a_schema_1_database_and_journal_are_upgraded_for_real(tmp_path: Path) -
 
 def test_a_schema_2_database_with_a_sync_that_renumbered_reads_and_is_upgraded(
         cli_env: dict[str, str], tmp_path: Path) -> None:
-    """Schema 3: a sync's record may say what it renumbered (``renumbered``). Schema 2 had no
-    such field, so a weigh of schema 2 refused such a trail with a reason about one field; now
-    it says a newer weigh wrote the file. A schema 2 database, as
+    """Schema 3: a sync's record may say what it renumbered (``renumbered``) and that it undoes
+    a sync (``undoes``). A weigh of schema 2 refused such a trail with 'history record 3 cannot
+    be read (case.sync.renumbered: unknown field)'; now it says a newer weigh wrote the file
+    (schema 3). A schema 2 database, as
     the last weigh wrote it (its sync record held ``renumbered`` already), still reads and,
     written, is kept as ``.schema-2.bak`` and upgraded: every record says schema 3."""
     from evidence.case_file import dump_case_file, parse_case_file
