@@ -10,7 +10,7 @@ changed on the other → a conflict that keeps the changed. Cells are keyed by
 analyst, so two analysts' votes never meet. Rating a hypothesis changes it: one
 deleted on one side and rated on the other is kept, a conflict; a hypothesis kept
 against its deletion keeps its column as the other side has it, and an analyst who
-left on one side and rated on the other stays. Two elements added
+left on one side and rated on the other stays, in their place. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
 OURS's (not yet shared) gets the next free id, so no vote lands on the other's item. That
 is a note (``Renumbered``), not a conflict: both were added, and there is nothing to choose.
