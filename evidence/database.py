@@ -62,8 +62,10 @@ META, CASES, HISTORY, SYNCED = "_meta", "cases", "history", "synced"
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def _history_records_v2(doc: dict[str, Any]) -> dict[str, Any]:
-    """Schema 2: an edit record keeps only the changed fields (not the item twice)."""
+def _history_records(doc: dict[str, Any]) -> dict[str, Any]:
+    """Every trail record in today's shape (``upgrade_record``). Schema 2: an edit record
+    keeps only the changed fields (not the item twice); schema 3: a sync's record may say what
+    it renumbered, a schema 2 record is one as it is (its number aside)."""
     history = doc.get(HISTORY)
     if isinstance(history, dict):
         doc[HISTORY] = {
@@ -72,7 +74,7 @@ def _history_records_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS: dict[int, Migration] = {1: _history_records_v2}
+MIGRATIONS: dict[int, Migration] = {1: _history_records, 2: _history_records}
 
 
 class Meta(BaseModel):

@@ -28,7 +28,9 @@ from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, I
 from hypotheses.validation import describe
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
 
-RECORD_SCHEMA = 2
+# 3: a sync's record may hold ``renumbered`` and, undoing a sync, ``undoes``, which a weigh
+# of schema 2 cannot read: the number tells it a newer weigh wrote them.
+RECORD_SCHEMA = 3
 CLIP = 40
 # Fields short enough to show as "old → new" in a change line.
 SHORT_FIELDS = frozenset((
@@ -412,6 +414,10 @@ class Record(BaseModel):
     def describe(self) -> str:
         """What this record changed, in words, without its time."""
         raise NotImplementedError
+
+    def undone(self) -> str:
+        """What undoing it takes back, in words after 'Undid ': as a rule what it did."""
+        return self.describe()
 
     def touched(self) -> tuple[str, ...]:
         """The evidence items whose fields, ratings or notes it changed."""
@@ -849,6 +855,8 @@ class CaseSync(Record):
     old: SyncSide
     conflicts: list[SyncConflict] = Field(default_factory=list)
     renumbered: list[SyncRenumbered] = Field(default_factory=list, exclude_if=_no)
+    #: the undo of a sync (its inverse): said as such, its conflicts (kept for its redo) not
+    undoes: bool = Field(default=False, exclude_if=_no)
 
     stamps: ClassVar[bool] = False  # the merged details carry their own "updated"
 
@@ -899,18 +907,22 @@ class CaseSync(Record):
         st.synced = side.synced
 
     def inverse(self) -> Record:
-        return self._swapped()
+        return self._swapped().model_copy(update={"undoes": not self.undoes})
 
     def counts(self) -> str:
-        """What it changed in the database, counted in words."""
+        """What it changed in the database, counted in words. An element renumbered (both sides
+        added one under its id) is one renumbered, not a change: the other side's, now under its
+        old id, is the one added (or, undone, removed)."""
         parts = []
         for name in CASE_LISTS:
             before = set(self.old.order.get(name, ()))
             after = set(self.new.order.get(name, ()))
             added, removed = after - before, before - after
-            changed = sum(1 for e in getattr(self.new, name) if e.id not in added)
+            moved = {r.old for r in self.renumbered if r.key == name}
+            changed = sum(1 for e in getattr(self.new, name) if e.id not in added and e.id not in moved)
             said = ", ".join(f"{n} {how}" for how, n in
-                             (("added", len(added)), ("removed", len(removed)), ("changed", changed)) if n)
+                             (("added", len(added)), ("removed", len(removed)), ("changed", changed),
+                              ("renumbered", len(moved))) if n)
             if said:
                 parts.append(f"{name} {said}")
         if (self.new.info is not None and self.old.info is not None
@@ -919,20 +931,37 @@ class CaseSync(Record):
         return "; ".join(parts) or "nothing in the database"
 
     def describe(self) -> str:
+        if self.undoes:
+            return f"undid {self._undoing()}"
         what = f"synced case {self.case} with {self.file}"
         if self.old.absent:
             what += " (brought in from the file)"
-        elif self.new.absent:
+        elif self.new.absent:  # an undo an older weigh recorded (no ``undoes``)
             what += " undone (the case it brought in taken out)"
-        what += f": {self.counts()}"
-        if self.renumbered:  # an undo (the sides swapped) lacks the new ids again
-            what += "; " + "; ".join(r.text(undone=r.new not in self.new.order.get(r.key, ()))
-                                     for r in self.renumbered)
+        what += f": {self.counts()}{self._renumbering()}"
         if self.conflicts:
             n = len(self.conflicts)
             what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "
                      + "; ".join(c.text() for c in self.conflicts))
         return what
+
+    def undone(self) -> str:
+        if self.undoes:  # undoing the undo makes the sync again
+            return f"the undo of the sync of case {self.case} with {self.file}"
+        return cast(CaseSync, self.inverse())._undoing()
+
+    def _undoing(self) -> str:
+        """This undo of a sync in words: what it put back, and that the file keeps the sync
+        (not the sync's conflicts: the undo chose nothing; its record keeps them for a redo)."""
+        gone = " (the case it brought in taken out)" if self.new.absent else ""
+        return (f"the sync of case {self.case} with {self.file}{gone}: {self.counts()}"
+                f"{self._renumbering()}; the file keeps it: the next sync brings it back")
+
+    def _renumbering(self) -> str:
+        """Each renumbering, as the sync made it or as its undo put it back."""
+        # an undo (the sides swapped) lacks the new ids again
+        return "".join("; " + r.text(undone=r.new not in self.new.order.get(r.key, ()))
+                       for r in self.renumbered)
 
     def touched(self) -> tuple[str, ...]:
         moved = set(self.new.order.get("evidence", ())) ^ set(self.old.order.get("evidence", ()))
@@ -1140,7 +1169,8 @@ def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
     """A record as an older weigh wrote it, in today's shape (pure: returns a new dict).
 
     Schema 1 (no ``v``) kept an edited item or hypothesis whole, twice
-    (``doc`` and ``old``); schema 2 keeps only the fields that changed.
+    (``doc`` and ``old``); schema 2 keeps only the fields that changed. Schema 3
+    only adds optional fields to ``case.sync``: a schema 2 record reads as it is.
     """
     version = raw.get("v", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version > RECORD_SCHEMA:

@@ -10,7 +10,7 @@ changed on the other → a conflict that keeps the changed. Cells are keyed by
 analyst, so two analysts' votes never meet. Rating a hypothesis changes it: one
 deleted on one side and rated on the other is kept, a conflict; a hypothesis kept
 against its deletion keeps its column as the other side has it, and an analyst who
-left on one side and rated on the other stays. Two elements added
+left on one side and rated on the other stays, in their place. Two elements added
 under one id (each database numbers its own) that differ beyond their cells are two:
 OURS's (not yet shared) gets the next free id, so no vote lands on the other's item. That
 is a note (``Renumbered``), not a conflict: both were added, and there is nothing to choose.
@@ -145,7 +145,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
         doc[key] = _merge_list(key, _list(base, key), _list(ours, key), _list(theirs, key), conflicts)
     _keep_rated(doc, ours, theirs, conflicts)
     _keep_columns(doc, ours, theirs)
-    _keep_voters(doc, ours, theirs, conflicts)
+    _keep_voters(doc, base, ours, theirs, conflicts)
     if joins is not None:  # the team was there first: ``me`` joins it
         doc["case"]["analysts"] = [*(a for a in doc["case"]["analysts"] if a != joins), joins]
     if owner is not None:
@@ -223,10 +223,14 @@ def _moved(base: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, dict
     """The elements THEIRS renumbered (list → old id → new): what git's merge driver did to
     OURS's (:func:`_apart`) when this side's element met another under its id. Under its old
     id THEIRS holds another element now, under a new one BASE's element as it was. A sync's
-    database still has the old id: merged by id, its votes since would land on the other's."""
+    database still has the old id: merged by id, its votes since would land on the other's.
+    An indicator moved with the item it was observed as points at the item's new id there: it
+    is compared with BASE's pointing there too (the lists come in CASE_LISTS's order, the
+    evidence before the indicators)."""
     moved: dict[str, dict[str, str]] = {}
     for key in CASE_LISTS:
-        b, t = _by_id(_list(base, key)), _by_id(_list(theirs, key))
+        followed = _renamed(base, {"evidence": moved["evidence"]}) if "evidence" in moved else base
+        b, t = _by_id(_list(followed, key)), _by_id(_list(theirs, key))
         added = {i: _content(e) | {"id": None} for i, e in t.items() if i not in b}
         for ident, element in b.items():
             was = _content(element) | {"id": None}
@@ -340,20 +344,25 @@ def _with_cells(item: Mapping[str, Any], source: Mapping[str, Any], hids: list[s
     return out
 
 
-def _keep_voters(doc: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                 conflicts: list[Conflict]) -> None:
+def _keep_voters(doc: dict[str, Any], base: Mapping[str, Any], ours: Mapping[str, Any],
+                 theirs: Mapping[str, Any], conflicts: list[Conflict]) -> None:
     """An analyst one side dropped (their first vote undone) whose cells the other side changed
-    stays, a conflict: a change beats a deletion."""
+    stays, a conflict: a change beats a deletion. They keep their place (``joined_order``, as
+    if they had not left), not the end of the list."""
     listed = doc["case"].get("analysts")
     if not isinstance(listed, list):
         return
     voters = {a for e in doc["evidence"] for key in ("ratings_by", "notes_by") for a in _map(e.get(key))}
+    kept = set(listed)
     for analyst in dict.fromkeys([*_analysts(ours), *_analysts(theirs)]):
-        if analyst in voters and analyst not in listed:
-            listed.append(analyst)
+        if analyst in voters and analyst not in kept:
+            kept.add(analyst)
             conflicts.append(Conflict(
                 f"case analysts {analyst} (left on one side, rated on the other)",
                 *(analyst if analyst in _analysts(side) else ABSENT for side in (ours, theirs))))
+    if len(kept) > len(listed):
+        doc["case"]["analysts"] = joined_order(*([a for a in _analysts(d) if a in kept]
+                                                 for d in (base, ours, theirs)))
 
 
 def _cell_ids(cells: Any, depth: int) -> set[str]:

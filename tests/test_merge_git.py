@@ -14,7 +14,7 @@ import pytest
 from evidence.case_file import dump_case_file, parse_case_file
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.achz_files import achz
-from tests.conftest import CLI_TIMEOUT, ROOT, WeighRun, weigh_batch
+from tests.conftest import CLI_TIMEOUT, ROOT, WeighRun, weigh_batch, weigh_text
 
 FILE = "case.json"
 
@@ -319,3 +319,29 @@ def test_analysts_who_joined_on_each_side_are_listed_alike_whoever_merges(
         case = parse_case_file((where / FILE).read_bytes())
         assert case.analysts == ["ana", "ben"], first
         assert case.item("E1").ratings_by == {"ana": {"H1": "C"}, "ben": {"H1": "I"}}
+
+
+def test_an_analyst_who_left_on_one_side_and_voted_on_the_other_keeps_their_place(
+        env: dict[str, str], tmp_path: Path) -> None:
+    """Ben left on one side (his first vote undone there) and voted on the other: he stays, a
+    conflict, in BASE's order, where the case file and every lens had him (he went to the end:
+    'ana, cem, ben'), whichever side is OURS."""
+    base = start_case().model_copy(update={"analysts": ["ana", "ben", "cem"], "evidence": [
+        Evidence(id="E1", title="item 1", ratings_by={"ana": {"H1": "C"}, "ben": {"H1": "I"},
+                                                      "cem": {"H1": "N"}}),
+        *start_case().evidence[1:]]})
+    left = base.model_copy(update={"analysts": ["ana", "cem"], "evidence": [
+        Evidence(id="E1", title="item 1", ratings_by={"ana": {"H1": "C"}, "cem": {"H1": "N"}}),
+        *base.evidence[1:]]})
+    voted = base.model_copy(update={"evidence": [
+        base.evidence[0], Evidence(id="E2", title="item 2", ratings_by={"ben": {"H2": "CC"}}),
+        *base.evidence[2:]]})
+    for ours, theirs in ((left, voted), (voted, left)):
+        for name, case in (("base", base), ("ours", ours), ("theirs", theirs)):
+            (tmp_path / name).write_text(dump_case_file(case), encoding="utf-8")
+        done = weigh_text(env, "merge", *(str(tmp_path / n) for n in ("base", "ours", "theirs")))
+        assert done.returncode == 1, done.stderr
+        assert "weigh: conflict: case analysts ben (left on one side, rated on the other)" in done.stderr
+        merged = parse_case_file((tmp_path / "ours").read_bytes())
+        assert merged.analysts == ["ana", "ben", "cem"], ours is left
+        assert merged.item("E2").ratings_by == {"ben": {"H2": "CC"}}

@@ -11,7 +11,7 @@ import pytest
 
 from evidence.case_file import dump_case_file, parse_case_file
 from evidence.store import Store
-from hypotheses.models import Evidence
+from hypotheses.models import Evidence, Indicator
 from tests.conftest import WeighRun, weigh_text
 from tests.test_merge_git import FILE, add_item, commit_push, edit, env, git, start_case, three_clones
 
@@ -221,3 +221,63 @@ def test_a_colleague_who_imports_the_shared_file_and_syncs_it_is_not_told_there_
     with open_db(c, "cem") as store:
         store.set_rating("team", "E1", "H1", "N")
     assert "first sync of this case with this file (no base): merged two ways" in sync(weigh_here, c, "cem")
+
+
+def test_an_indicator_git_renumbered_with_the_item_it_was_observed_as_takes_ones_edit(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana and ben each registered an indicator M1 and observed it (each database's E5). Ana's
+    pull merged ben's first, so git's driver moved hers to M2, observed as E6. Her database still
+    calls them M1 and E5: the sync follows the item's move (E5 → E6), and must follow the
+    indicator's too, though what it points at moved with it. It did not: her edit to her M1
+    landed on ben's M1, silently, and her M2 kept the old details."""
+    a, b, _ = three_clones(env, tmp_path)
+    for where, who in ((a, "ana"), (b, "ben")):
+        sync(weigh_here, where, who)
+        with open_db(where, who) as db:
+            db.add_indicator("team", Indicator(id="M1", title=f"{who}'s watch", ratings={"H1": "C"}))
+            db.observe_indicator("team", "M1")
+        sync(weigh_here, where, who)
+        git(env, where, "commit", "-qam", f"{who} observes M1")
+    git(env, b, "push", "-q")
+    pulled = git(env, a, "pull", "-q", "--no-edit", ok=False)
+    assert pulled.returncode == 0, pulled.stderr
+    assert 'indicator M1 added on both sides as different indicators: ours is now M2' in pulled.stderr
+    with open_db(a, "ana") as db:
+        mine = db.case("team").indicators[0]
+        assert (mine.id, mine.title, mine.evidence_id) == ("M1", "ana's watch", "E5")
+        db.update_indicator("team", mine.model_copy(update={"details": "seen on the news"}))
+    said = sync(env, a, "ana")
+    assert "conflict" not in said, said
+    with open_db(a, "ana") as db:
+        case = db.case("team")
+    assert sorted((m.id, m.title, m.details, m.evidence_id) for m in case.indicators) == [
+        ("M1", "ben's watch", "", "E5"), ("M2", "ana's watch", "seen on the news", "E6")]
+    assert sorted((e.id, e.title) for e in case.evidence[4:]) == [
+        ("E5", "ben's watch"), ("E6", "ana's watch")]
+    assert (a / FILE).read_text() == dump_case_file(case)
+
+
+def test_a_renumbered_item_is_counted_as_added_not_as_changed(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana's E5 ("tanks") and the file's E5 ("memo"): the database gains one item (memo) and
+    ana's moves to E6. The summary said 'evidence 1 added, 1 changed', though no item of hers
+    changed; the note beside it says how. It counts the renumbering as one, and its undo (the
+    change log) counts the memo taken out and tanks back under E5 the same way."""
+    where = tmp_path / "ana"
+    where.mkdir()
+    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
+    sync(weigh_here, where, "ana")
+    with open_db(where, "ana") as db:
+        db.add_evidence("team", Evidence(id="E5", title="tanks"))
+    add_item(where, "E5", "memo", "ben")  # ben's file, pulled
+    said = sync(env, where, "ana")
+    assert 'weigh: note: evidence E5 added on both sides as different items: ours is now E6' in said
+    assert "database: evidence 1 added, 1 renumbered; case details changed; " in said, said
+    assert "1 changed" not in said  # the details: ben joined the case
+    with open_db(where, "ana") as db:
+        logged = db.history("team")[-1]
+        assert ("evidence 1 added, 1 renumbered; case details changed; evidence E5 added on both "
+                "sides") in logged.describe()
+        undone = db.revert(logged).describe()
+    assert "evidence 1 removed, 1 renumbered; case details changed; evidence E6 back to E5" in undone
+    assert "1 changed" not in undone

@@ -226,7 +226,7 @@ class EditSession:
         record = self.store.revert(step.record)  # on an error the step stays where it was
         source.pop()
         target.append(Step(record, step.focus))
-        what = step.record.describe() if verb == "Undid" else record.describe()
+        what = step.record.undone() if verb == "Undid" else record.describe()
         self._reread(dates=True)  # the step may bring back (or take away) a date
         return Change("rows", step.focus, message=f"{verb} {what}")
 

@@ -277,3 +277,56 @@ def test_a_schema_1_database_and_journal_are_upgraded_for_real(tmp_path: Path) -
     assert "doc" not in edit  # the item is no longer kept twice
     with TinyDB(db) as plain:  # still an ordinary TinyDB file
         assert len(plain.table("history")) == 5
+
+
+def test_a_schema_2_database_with_a_sync_that_renumbered_reads_and_is_upgraded(
+        cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Schema 3: a sync's record may say what it renumbered (``renumbered``) and that it undoes
+    a sync (``undoes``). A weigh of schema 2 refused such a trail with 'history record 3 cannot
+    be read (case.sync.renumbered: unknown field)'; now it says a newer weigh wrote the file
+    (schema 3). A schema 2 database, as
+    the last weigh wrote it (its sync record held ``renumbered`` already), still reads and,
+    written, is kept as ``.schema-2.bak`` and upgraded: every record says schema 3."""
+    from evidence.case_file import dump_case_file, parse_case_file
+    from evidence.sync import read_sync_file, sync_case
+    from hypotheses.models import Evidence
+    from tests.conftest import weigh_text
+    from tests.test_merge_git import start_case
+
+    db, shared = tmp_path / "old.json", tmp_path / "case.json"
+    shared.write_text(dump_case_file(start_case()), encoding="utf-8")
+    with Store.open(db, analyst="ana") as store:
+        sync_case(store, read_sync_file(shared, store.files))
+        store.add_evidence("team", Evidence(id="E5", title="tanks"))
+        theirs = parse_case_file(shared.read_bytes())
+        shared.write_text(dump_case_file(theirs.model_copy(update={"evidence": [
+            *theirs.evidence, Evidence(id="E5", title="memo")]})), encoding="utf-8")
+        sync_case(store, read_sync_file(shared, store.files))
+    doc = json.loads(db.read_bytes())
+    (meta,) = doc["_meta"].values()
+    meta["schema"] = 2  # as weigh wrote it before schema 3: the same records, each "v": 2
+    for key in ("history_bytes", "history_crc", "history_count"):
+        meta.pop(key, None)
+    for record in doc["history"].values():
+        record["v"] = 2
+    assert "renumbered" in doc["history"][str(len(doc["history"]))]
+    db.write_text(json.dumps(doc), encoding="utf-8")
+    original = db.read_bytes()
+    env = {**cli_env, "WEIGH_ANALYST": "ana"}
+    done = weigh_text(env, "--db", str(db), "export", "--case", "team", "--history")
+    assert done.returncode == 0, done.stderr
+    assert 'evidence E5 added on both sides as different items: ours is now E6 ("tanks")' in done.stdout
+    assert db.read_bytes() == original  # only read: untouched, no copy
+    assert not list(tmp_path.glob("*.bak*"))
+    theirs = parse_case_file(shared.read_bytes())
+    shared.write_text(dump_case_file(theirs.model_copy(update={"title": "retitled"})), encoding="utf-8")
+    done = weigh_text(env, "--db", str(db), "sync", str(shared))
+    assert done.returncode == 0, done.stderr
+    assert db.with_name("old.json.schema-2.bak").read_bytes() == original
+    raw = json.loads(db.read_bytes())
+    assert raw_schema(db) == database_module.SCHEMA == 3
+    assert [r["v"] for r in raw["history"].values()] == [3] * len(raw["history"])
+    with Store.open(db, readonly=True) as again:
+        trail = again.history("team")
+    assert [r.op for r in trail][-2:] == ["case.sync", "case.sync"] and trail[-1].v == 3
+    assert 'ours is now E6 ("tanks")' in trail[-2].describe()

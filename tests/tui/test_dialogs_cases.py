@@ -414,6 +414,46 @@ async def test_sync_from_the_switcher_shows_conflicts_and_u_undoes_it(
         await pilot.press("ctrl+q")
 
 
+async def test_u_in_the_workbench_after_a_sync_says_what_the_undo_does_not_the_conflicts(
+        db: Path, tmp_path: Path, make_app) -> None:
+    """A sync from the case switcher with a conflict, then u in the workbench: its message was
+    the sync's own line ('Undid synced case …: 1 conflict, the file's values kept in this
+    record: …'), and the change log's line for the undo listed the conflicts again. Both say
+    what the undo did: the sync taken back, the file keeping it."""
+    from evidence.sync import read_sync_file, sync_case
+
+    shared = tmp_path / "shared.json"
+    with Store.open(db) as store:
+        sync_case(store, read_sync_file(shared, store.files), "istanbul-2022")  # the base
+        info = store.case("istanbul-2022").info
+        store.update_case_info(info.model_copy(update={"description": "ours"}))
+        before = store.case("istanbul-2022")
+    shared.write_text(dump_case_file(before.model_copy(update={"title": "Istanbul",
+                                                                "description": "theirs"})), encoding="utf-8")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        await sync_in_the_case_list(pilot)
+        assert "1 conflict(s), below" in shown(app, "#sync-result")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main
+        await pilot.press("u")
+        await until(pilot, lambda: "Undid" in notices(app), "the undo's message")
+        said = notices(app).split(" | ")[-1]
+        assert said == (f"Undid the sync of case istanbul-2022 with {shared}: case details changed; "
+                        "the file keeps it: the next sync brings it back"), said
+        assert main.store.case("istanbul-2022") == before
+        logged = main.store.history("istanbul-2022")[-1].describe()
+        assert logged == (f"undid the sync of case istanbul-2022 with {shared}: case details changed; "
+                          "the file keeps it: the next sync brings it back"), logged
+        await pilot.press("U")  # redo: the sync again, its conflict with it
+        await until(pilot, lambda: "Redid" in notices(app), "the redo's message")
+        assert "1 conflict, the file's values kept in this record" in notices(app).split(" | ")[-1]
+        await pilot.press("ctrl+q")
+
+
 async def test_a_sync_that_renumbers_an_item_says_so_in_the_cli_words_and_no_conflict(
         db: Path, tmp_path: Path, make_app) -> None:
     """Both sides added an item under one id: the switcher's result says how the database's
