@@ -9,10 +9,13 @@ words for an error it does not know. The callers name the file.
 
 from __future__ import annotations
 
-import csv
 import json
-from xml.etree.ElementTree import ParseError
-from xml.parsers import expat
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CSV and XML parsers load with their importers, not with the database
+    import csv
+    from xml.etree.ElementTree import ParseError
 
 #: The one wording of a JSON integer past Python's 4,300-digit limit.
 TOO_MANY_DIGITS = "a number in it has more than 4,300 digits"
@@ -82,34 +85,40 @@ def not_csv(exc: csv.Error) -> str:
     return f"not readable as CSV: {words}"
 
 
-_XML_WORDS = {
-    expat.errors.XML_ERROR_SYNTAX: "a syntax error",
-    expat.errors.XML_ERROR_NO_ELEMENTS: "it ends before the XML is complete",
-    expat.errors.XML_ERROR_INVALID_TOKEN: "a character or markup not allowed here",
-    expat.errors.XML_ERROR_UNCLOSED_TOKEN: "it ends in the middle of a tag",
-    expat.errors.XML_ERROR_PARTIAL_CHAR: "it ends in the middle of a character",
-    expat.errors.XML_ERROR_TAG_MISMATCH: "a closing tag that does not match the element it closes",
-    expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE: "an attribute given twice",
-    expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "more content after the end of the document",
-    expat.errors.XML_ERROR_UNDEFINED_ENTITY: "an entity (&name;) that is not defined",
-    expat.errors.XML_ERROR_BAD_CHAR_REF: "a character reference (&#…;) to a character XML does not allow",
-    expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION: "a CDATA section that is never closed",
-    expat.errors.XML_ERROR_MISPLACED_XML_PI: "an XML declaration that is not at the very start",
-    expat.errors.XML_ERROR_UNBOUND_PREFIX: "a namespace prefix that is not declared",
-    expat.errors.XML_ERROR_INCORRECT_ENCODING: "bytes that do not match the declared encoding",
-}
-_XML_AT_END = {expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
-               expat.errors.XML_ERROR_PARTIAL_CHAR}
+@cache
+def _xml_words() -> tuple[dict[int, str], dict[str, str], set[str]]:
+    """expat's message of each error code, its words for each message, and the messages
+    that mean the text ended too soon."""
+    from xml.parsers.expat import errors as e
+
+    words = {
+        e.XML_ERROR_SYNTAX: "a syntax error",
+        e.XML_ERROR_NO_ELEMENTS: "it ends before the XML is complete",
+        e.XML_ERROR_INVALID_TOKEN: "a character or markup not allowed here",
+        e.XML_ERROR_UNCLOSED_TOKEN: "it ends in the middle of a tag",
+        e.XML_ERROR_PARTIAL_CHAR: "it ends in the middle of a character",
+        e.XML_ERROR_TAG_MISMATCH: "a closing tag that does not match the element it closes",
+        e.XML_ERROR_DUPLICATE_ATTRIBUTE: "an attribute given twice",
+        e.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "more content after the end of the document",
+        e.XML_ERROR_UNDEFINED_ENTITY: "an entity (&name;) that is not defined",
+        e.XML_ERROR_BAD_CHAR_REF: "a character reference (&#…;) to a character XML does not allow",
+        e.XML_ERROR_UNCLOSED_CDATA_SECTION: "a CDATA section that is never closed",
+        e.XML_ERROR_MISPLACED_XML_PI: "an XML declaration that is not at the very start",
+        e.XML_ERROR_UNBOUND_PREFIX: "a namespace prefix that is not declared",
+        e.XML_ERROR_INCORRECT_ENCODING: "bytes that do not match the declared encoding",
+    }
+    return e.messages, words, {e.XML_ERROR_NO_ELEMENTS, e.XML_ERROR_UNCLOSED_TOKEN, e.XML_ERROR_PARTIAL_CHAR}
 
 
 def not_xml(exc: ParseError) -> str:
     """Why a text is not XML: 'not readable XML: an attribute given twice at line 3, column 9'."""
-    message = expat.errors.messages.get(exc.code, "")
-    words = _XML_WORDS.get(message, "it is damaged")
+    messages, known, at_end = _xml_words()
+    message = messages.get(exc.code, "")
+    words = known.get(message, "it is damaged")
     try:
         line, column = exc.position
     except (AttributeError, TypeError, ValueError):
         return f"not readable XML: {words}"
     at = f"line {line}, column {column + 1}"  # expat counts columns from 0
-    where = f"({at})" if message in _XML_AT_END else f"at {at}"
+    where = f"({at})" if message in at_end else f"at {at}"
     return f"not readable XML: {words} {where}"

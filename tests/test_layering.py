@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import pkgutil
 import re
 import subprocess
@@ -264,3 +265,30 @@ def test_the_workbench_shell_draws_before_the_models_load() -> None:
     assert "textual" in top_levels(loaded)
     assert not top_levels(loaded) & {"pydantic", "pydantic_core", "tinydb"}
     assert not loaded & {"hypotheses.models", "evidence.store", "evidence.operations"}
+
+
+def test_opening_the_database_loads_no_file_format_parser(tmp_path: Path) -> None:
+    """The workbench's worker opens the database and scores its case without the XML parser
+    (the .achz importer loads it) or the screen that says why a database did not open."""
+    db, state = tmp_path / "weigh.json", tmp_path / "state.json"
+    loaded = loaded_after("from pathlib import Path\nfrom tui.opening import open_workbench\n"
+                          f"assert open_workbench(Path({str(db)!r}), Path({str(state)!r})).session\n")
+    assert {"evidence.store", "hypotheses.models", "evidence.parse_errors"} <= loaded
+    assert not loaded & {"xml.etree.ElementTree", "xml.parsers.expat", "tui.screens.open_error"}
+
+
+def test_the_command_turns_pydantics_plugin_scan_off_unless_told_otherwise(tmp_path: Path) -> None:
+    """weigh uses no pydantic plugin: its command sets pydantic's switch, so the first model
+    built does not read every installed package's metadata; a value the user set stands."""
+    db = str(tmp_path / "weigh.json")
+    run = ("import os\nfrom pathlib import Path\nfrom evidence.seed import open_store\n"
+           f"open_store(Path({db!r})).close()\nfrom tui.cli import main\n"
+           f"assert main(['cases', '--db', {db!r}]) == 0\n"
+           "print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'), file=sys.stderr)\n")
+    for given, kept in ((None, "__all__"), ("logfire", "logfire")):
+        env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        if given is not None:
+            env["PYDANTIC_DISABLE_PLUGINS"] = given
+        out = subprocess.run([sys.executable, "-c", f"import sys\n{run}"], capture_output=True,
+                             text=True, check=True, cwd=ROOT, env=env)
+        assert out.stderr.splitlines()[-1] == kept

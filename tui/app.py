@@ -33,6 +33,8 @@ from tui.state_file import (
 )
 
 if TYPE_CHECKING:  # imported when the first screen is made (see get_default_screen)
+    from textual.widget import Widget
+
     from evidence.store import Store
     from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
@@ -85,6 +87,12 @@ class WeighApp(App[int]):
         self._gc_paused = gc_policy.pause()
         return MainScreen(self.db_path)
 
+    def get_loading_widget(self) -> Widget:
+        """The panels' loading indicator, still while a quick open ends (``StillLoading``)."""
+        from tui.widgets.still_loading import StillLoading
+
+        return StillLoading()
+
     def on_ready(self) -> None:
         """The shell's first frame is on screen: open the database in a worker now, not after
         the screen's next quiet refresh (Textual's start-up resizes and the loading
@@ -103,10 +111,11 @@ class WeighApp(App[int]):
 
     def on_weigh_app_database_opened(self, message: DatabaseOpened) -> None:
         from tui.screens.main import MainScreen
-        from tui.screens.open_error import OpenErrorScreen
 
         opened, shell = message.opened, self.screen
         if opened.session is None:
+            from tui.screens.open_error import OpenErrorScreen
+
             held = shell.held.drop() if isinstance(shell, MainScreen) else 0
             # over the shell, which a retry goes back to (Textual cannot switch away from
             # the first screen)

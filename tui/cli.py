@@ -600,6 +600,9 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # weigh uses no pydantic plugin: without this, building the first model reads every
+    # installed package's metadata looking for one (pydantic's documented switch)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if isinstance(sys.stdout, io.TextIOWrapper):  # an ASCII or Latin-1 locale: 'Caf\xe9', as
         sys.stdout.reconfigure(errors="backslashreplace")  # stderr shows it, not a traceback
     try:

@@ -14,12 +14,13 @@ import gc
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from textual.app import App
+from textual.widget import Widget
 
 import tui.app
 from evidence.seed import DEFAULT_CASE_ID
@@ -34,6 +35,8 @@ from tui.edit_session import EditSession
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
+from tui.widgets import still_loading
+from tui.widgets.still_loading import StillLoading
 
 if TYPE_CHECKING:
     from tui.opening import Opened
@@ -158,6 +161,45 @@ async def test_keys_typed_while_the_case_opens_reach_the_workbench_in_order(
     with Store.open(db_path, readonly=True) as store:  # on disk, in that order
         assert store.evidence(DEFAULT_CASE_ID, first[0].id).ratings.get("H1") == code1
         assert store.evidence(DEFAULT_CASE_ID, first[1].id).ratings.get("H1") == code2
+
+
+async def test_the_loading_panels_keep_still_until_the_wait_outlasts_a_moment(
+    db_path: Path, state_file: Path, release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panels' dots animate only once the open takes longer than ``STILL_FOR``: each
+    indicator sets a timer for it (held here, so the test never waits on the clock) that
+    starts the animation."""
+    made: list[Widget] = []
+    timers: list[tuple[float, Callable[[], object]]] = []
+
+    def loading_widget(app: WeighApp) -> Widget:
+        made.append(make(app))
+        return made[-1]
+
+    def set_timer(widget: StillLoading, delay: float, callback: Callable[[], object],
+                  **_: object) -> None:
+        timers.append((delay, callback))
+
+    make = WeighApp.get_loading_widget
+    monkeypatch.setattr(WeighApp, "get_loading_widget", loading_widget)
+    monkeypatch.setattr(StillLoading, "set_timer", set_timer)
+    app = WeighApp(db_path, state_file=state_file)
+    async with App.run_test(app, size=(160, 48)) as pilot:
+        await pilot.pause()
+        shell = app.screen
+        assert isinstance(shell, MainScreen)
+        assert [type(w) for w in made] == [StillLoading] * 3  # ranking, timeline, detail
+        assert flat_text(app).count("●") >= 3 * 5  # the dots, drawn
+        assert [w.auto_refresh for w in made] == [None] * 3  # and still
+        assert [delay for delay, _ in timers] == [still_loading.STILL_FOR] * 3
+        for _, moved in timers:  # the wait outlasts the moment
+            moved()
+        assert [w.auto_refresh for w in made] == [1 / 16] * 3  # Textual's own rate
+        release.set()
+        await opened(pilot)
+        assert "●" not in flat_text(app)  # gone with the wait
+        assert shell.matrix.row_count > 0
+        await pilot.press("ctrl+q")
 
 
 async def test_an_edit_key_typed_while_a_read_only_case_opens_says_why_it_did_nothing(
