@@ -275,3 +275,40 @@ async def test_a_band_of_fifteen_at_80_columns_is_shortened_never_cut(tmp_path: 
             whole = ", ".join(f"H{k}" for k in range(1, 16))
             assert as_of.endswith(f"≈ {few if size[0] == 80 else whole}: top 0.00"), as_of
         await pilot.press("ctrl+q")
+
+
+def prior_six() -> Case:
+    """H1 prior 6, H2–H4 prior 1. E1 rates H1 CC and H2 C, E2 the other way round: on the
+    evidence alone H1 and H2 are level, and under Bayes the prior alone puts H1 ahead by
+    ln 6 = 1.79 (2.6 medium items)."""
+    hyps = [Hypothesis(id="H1", title="Insider leaked the plan", prior=6.0),
+            *(Hypothesis(id=h, title=f"title {h}") for h in ("H2", "H3", "H4"))]
+    return Case(id="p", title="Priors", hypotheses=hyps, evidence=[
+        Evidence(id="E1", title="email", ratings={"H1": "CC", "H2": "C", "H3": "I", "H4": "I"}),
+        Evidence(id="E2", title="logs", ratings={"H1": "C", "H2": "CC", "H3": "I", "H4": "N"}),
+        Evidence(id="E3", title="witness", ratings={"H1": "N", "H2": "N", "H3": "I", "H4": "I"})])
+
+
+async def test_a_lead_the_priors_make_is_said_in_fewer_words_at_80_columns(tmp_path: Path, make_app) -> None:
+    """Under Bayes with H1's prior 6 the verdict line was cut at 80 columns after 'the
+    evidence alone leaves H1, H2 …', its point (that they are not separated) gone. It now
+    takes the longest wording that fits: each says what leads and how firmly, whole."""
+    from tests.tui.conftest import open_under_bayes
+
+    db = tmp_path / "priors.json"
+    with Store.open(db) as store:
+        store.put_case(prior_six())
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_under_bayes(pilot, "p")
+        wanted = {  # at 160 columns the detail pane shows, and the ranking has 110 of them
+            160: "H1 leads by 1.79 in log score on its prior; the evidence alone leaves H1, H2 not separated",
+            80: "H1 leads on its prior; evidence alone: H1, H2 not separated",
+            50: "H1 leads on its prior, not on the evidence",
+        }
+        for width, line in wanted.items():
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            rows = [row.split("│")[0].rstrip() for row in screen_text(app).splitlines()]
+            assert f" {line}" in rows, (width, rows)
+        await pilot.press("ctrl+q")
