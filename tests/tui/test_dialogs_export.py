@@ -419,6 +419,33 @@ async def test_an_achz_export_says_what_it_leaves_out_in_the_dialog_and_its_toas
     assert "  indicators (PARC has none): M1, M2, M3, M4, M5, M6 and 4 more" in lost
 
 
+async def test_a_long_line_of_what_an_achz_export_leaves_out_wraps_under_its_own_text(
+    db_path: Path, make_app
+) -> None:
+    """At 80 columns 'hypothesis descriptions (PARC keeps names only): H1, H2, H3,' went on
+    at the box's left edge, 'H4, H5, H6' reading as a line of its own, further left than the
+    lines around it; the rest of a line now hangs four cells right of its own text (two would
+    put a heading's rest where its items start)."""
+    from tests.tui.conftest import box_rows, unwrapped
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lost = file_format("achz").loss_report(app.screen.case)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await choose(pilot, "achz")
+        await workers_done(app)
+        await until(pilot, lambda: "Not kept" in screen_text(app), "the list of what .achz leaves out")
+        rows = [row for row in box_rows(app, "#export-losses-box") if row]
+        assert "  hypothesis descriptions (PARC keeps names only): H1, H2, H3," in rows, rows
+        assert "      H4, H5, H6" in rows, rows
+        assert not any(row.startswith(("H", "E")) for row in rows), rows  # nothing at the left edge
+        lines = unwrapped(rows, "    ")[:-1]  # the last may go on below the box's fold
+        assert len(lines) >= 3 and lines == lost[:len(lines)], rows
+        await pilot.press("escape")
+
+
 async def test_a_path_with_a_nul_character_is_refused_and_the_dialog_still_answers(
         case: Case, tmp_path: Path) -> None:
     """A pasted NUL raised ValueError in the path's check: the dialog then ignored every
