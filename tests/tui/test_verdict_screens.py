@@ -10,7 +10,7 @@ import pytest
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.tui.conftest import flat_text, screen_text
+from tests.tui.conftest import box_rows, flat_text, screen_text, until
 from tui.screens.conclusion_view import ConclusionView
 from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.separation_view import SeparationView
@@ -72,7 +72,7 @@ async def test_separation_table_from_the_key_and_the_palette(band_db: Path, make
         assert isinstance(app.screen, SeparationView)
         text = flat_text(app)
         assert "H1 / H2 0.5 items 2 2 0 M1" in text  # E1 C/N and E2 N/I favour H1
-        assert "H2 / H3 2.0 items 1 1 0 no watching indicator" in text  # E1 N/II only
+        assert "H2 / H3 2.0 items 1 1 0 none watched" in text  # E1 N/II only
         assert "2 items tell H1 from H2 (2 favour H1, 0 H2)" in text  # the first pair's items
         await pilot.press("down", "down")
         await pilot.pause()
@@ -312,3 +312,34 @@ async def test_a_lead_the_priors_make_is_said_in_fewer_words_at_80_columns(tmp_p
             rows = [row.split("│")[0].rstrip() for row in screen_text(app).splitlines()]
             assert f" {line}" in rows, (width, rows)
         await pilot.press("ctrl+q")
+
+
+async def test_at_80_columns_the_separation_table_wraps_what_would_tell_a_pair_apart(db_path: Path,
+                                                                                     make_app) -> None:
+    """At 80×24 the table ran past the dialog: its last heading read 'Would tell them ap' and
+    its lists of indicators were cut ('M1, M3, M5, M7, M1'). The last column now takes what
+    the others leave, under a heading that fits, each list wrapped whole within it."""
+    from hypotheses.separation import all_separations, watching_between
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, SeparationView)
+        table = app.screen.query_one("#separation-table")
+        await until(pilot, lambda: app.screen.watch_width is not None, "the table fitted to its width")
+        await pilot.pause()
+        rows = box_rows(app, "#separation-table")
+        assert rows[0].split() == ["Pair", "Apart", "by", "Items", "Favour", "A", "Favour", "B", "Would",
+                                   "tell", "apart"], rows[0]
+        assert table.max_scroll_x == 0  # nothing beyond the table's right edge
+        case = app.screen.analysis.case
+        first = all_separations(app.screen.analysis)[:3]
+        shown = " ".join(row.strip() for row in rows[1:])
+        for s in first:  # each list whole, as many lines as it takes
+            ids = ", ".join(ind.id for ind in watching_between(case.indicators, s.a, s.b))
+            assert ids and f"{s.a} / {s.b}" in shown
+            assert re.search(r"\s+".join(re.escape(part) for part in ids.split()), shown), (ids, rows)
+        assert any(row.startswith(" " * 40) for row in rows[1:]), rows  # a list went on below its row
+        await pilot.press("escape", "ctrl+q")
