@@ -90,6 +90,12 @@ def alone_words(ids: Sequence[str], short: bool = False) -> str:
     return f"the evidence alone puts {ids[0]} first"
 
 
+def alone_terse(ids: Sequence[str]) -> str:
+    """:func:`alone_words` for a narrow line: 'evidence alone: H1, H2 not separated',
+    'evidence alone: H2 first' (a long list by its first few)."""
+    return f"evidence alone: {line_names(ids)} {'not separated' if len(ids) >= 2 else 'first'}"
+
+
 ON_PRIOR = "on its prior"  # a lone leader's lead the priors alone make
 NOT_SEPARATED = "not separated"  # top_note's words for a band of two or more
 

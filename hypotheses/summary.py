@@ -8,7 +8,7 @@ and against, indicators, assumptions).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import compress, islice
@@ -29,6 +29,7 @@ from hypotheses.separation import (
     BARELY_TESTED,
     NOT_SEPARATED,
     ON_PRIOR,
+    alone_terse,
     alone_words,
     band,
     evidence_alone,
@@ -255,6 +256,14 @@ class Verdict:
     brief_watch: str = ""  # the same in one screen line
     #: the runners-up no item rated for both tells from the lone leader (separation.untold)
     untold: tuple[str, ...] = ()
+    #: shorter wordings of ``brief``, longest first, each a whole thought (a narrow line)
+    briefs: tuple[str, ...] = ()
+
+    def brief_within(self, fits: Callable[[str], bool]) -> str:
+        """The longest wording of the brief headline that ``fits`` (a line's width), else
+        the shortest: a narrow line gives up words, never half a thought."""
+        forms = (self.brief, *self.briefs)
+        return next((form for form in forms if fits(form)), forms[-1])
 
     @property
     def unrated_leader(self) -> bool:
@@ -382,6 +391,29 @@ def _headline(
         f"{h.id} leads by {sm.format_margin(margin)} ({items_text(sm.items(margin), short=True)}); "
         f"{c.rated}/{total} rated, +{c.for_} −{c.against}",
     )
+
+
+def _shorter(short: str, lead: str, inside: tuple[str, ...], untold_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """A lone leader's brief without its counts ('H1 leads by 1.00 (1.0 medium item)'):
+    the rating counts show in the ranking's rows."""
+    head, sep, _ = short.partition("; ")
+    return (head,) if sep and len(inside) < 2 and not untold_ids and head.startswith(f"{lead} leads") else ()
+
+
+def _shorter_on_priors(lead_words: str, lead: str, inside: tuple[str, ...], untold_ids: tuple[str, ...],
+                       alone: tuple[str, ...]) -> tuple[str, ...]:
+    """The brief where the priors make the top (``lead_words``, then what the evidence alone
+    says), in fewer words for a narrow line, longest first: each still says what tops and
+    how firmly ('H1 leads on its prior; evidence alone: H1, H2 not separated', 'H1 leads on
+    its prior, not on the evidence')."""
+    terse = alone_terse(alone)
+    if untold_ids:  # 'No verdict: H1 tops, but no item tells it from H2' is firm enough alone
+        return f"{lead_words}; {terse}", lead_words
+    if len(inside) >= 2:
+        names = line_names(inside)
+        return f"{lead_words}; {terse}", f"Not separated: {names}; {terse}", f"Not separated: {names}"
+    return (f"{lead_words}; {terse}", f"{lead} leads {ON_PRIOR}; {terse}",
+            f"{lead} leads {ON_PRIOR}, not on the evidence")
 
 
 def _leader_warnings(
@@ -525,10 +557,12 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
     warnings, brief = _leader_warnings(leaders, covs, total)
     by_evidence = () if any(c.rated == 0 for c in covs) else \
         evidence_alone(case.hypotheses, analysis.models[sm.name].scores, sm.name)
+    briefs = _shorter(short, leaders[0].id, inside, untold_ids) if len(top) == 1 and covs[0].rated else ()
     if by_evidence:  # a prior typed in must not read as proof
         headline += f" The priors decide this: with equal priors {alone_words(by_evidence)}."
         short = short if untold_ids else (not_separated_text(inside, short=True) if len(inside) >= 2 else
                  f"{leaders[0].id} leads by {sm.format_margin(margin or 0.0)} {ON_PRIOR}")
+        briefs = _shorter_on_priors(short, leaders[0].id, inside, untold_ids, by_evidence)
         short += f"; {alone_words(by_evidence, short=True)}"
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
         # how firm a lead is says nothing where there is none (untold: no verdict)
@@ -547,7 +581,7 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
         warnings.append(f"What would separate them: {watch}.")
     return Verdict(
         sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch,
-        watch_brief(watching), untold_ids,
+        watch_brief(watching), untold_ids, briefs,
     )
 
 

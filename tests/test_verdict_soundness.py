@@ -4,6 +4,7 @@ not the ratings, decide it (hand-computed cases)."""
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 from hypotheses.models import Case, Evidence, Hypothesis
@@ -60,6 +61,33 @@ def test_priors_that_pull_a_hypothesis_into_the_band_say_the_evidence_separates(
     assert v.headline.endswith("with equal priors the evidence alone puts H1 first.")
     assert v.brief == "Not separated: H1, H2 within one medium item; the evidence alone puts H1 first"
     assert not [w for w in v.brief_warnings if w.startswith("Not separated")]  # said once, above
+
+
+def test_a_narrow_line_takes_fewer_words_each_a_whole_thought() -> None:
+    """The workbench's verdict line takes the longest wording of the brief that fits
+    (``brief_within``); each shorter one still names the top and says how firmly."""
+    untold = _bayes(_case((1000, 1), *[("N", "N")] * 5))
+    assert untold.briefs == ("No verdict: H1 tops, but no item tells it from H2; evidence alone: H1, H2 "
+                             "not separated", "No verdict: H1 tops, but no item tells it from H2")
+    overturned = _bayes(_case((1000, 1), ("I", "C")))
+    assert overturned.briefs == ("H1 leads by 5.52 in log score on its prior; evidence alone: H2 first",
+                                 "H1 leads on its prior; evidence alone: H2 first",
+                                 "H1 leads on its prior, not on the evidence")
+    pulled = _bayes(_case((1, 3), ("C", "N")))
+    assert pulled.briefs == ("Not separated: H1, H2 within one medium item; evidence alone: H1 first",
+                             "Not separated: H1, H2; evidence alone: H1 first", "Not separated: H1, H2")
+    plain = _bayes(_case((1, 1), *[("C", "I")] * 3))
+    assert plain.brief.endswith("; 3/3 rated, +3 −0") and plain.briefs == (plain.brief.split(";")[0],)
+    for v in (untold, overturned, pulled, plain):
+        forms = (v.brief, *v.briefs)
+        assert [len(f) for f in forms] == sorted((len(f) for f in forms), reverse=True)
+        for width in range(10, 120):
+            fitting = v.brief_within(partial(_within, width))
+            assert len(fitting) <= width or fitting == forms[-1]
+
+
+def _within(width: int, words: str) -> bool:
+    return len(words) <= width
 
 
 def test_priors_that_change_nothing_are_not_mentioned() -> None:

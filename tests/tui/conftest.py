@@ -169,6 +169,27 @@ def screen_text(app: App[object]) -> str:
     return "\n".join("".join(row) + " " * (width - end) for row, end in zip(rows, ends, strict=True))
 
 
+def box_rows(app: App[object], selector: str) -> list[str]:
+    """The rows a widget's content shows on screen (inside its frame and scrollbar), right-trimmed."""
+    region = app.screen.query_one(selector).scrollable_content_region
+    rows = screen_text(app).splitlines()[region.y:region.bottom]
+    return [row[region.x:region.right].rstrip() for row in rows]
+
+
+def unwrapped(rows: list[str], hang: str) -> list[str]:
+    """Report rows put back into their lines: a row that starts ``hang`` further in than the
+    row before it continues that row's line (a hanging indent)."""
+    lines: list[str] = []
+    for row in rows:
+        lead = len(row) - len(row.lstrip(" "))
+        before = lines[-1] if lines else ""
+        if lines and lead == len(before) - len(before.lstrip(" ")) + len(hang):
+            lines[-1] += " " + row.strip()
+        else:
+            lines.append(row)
+    return lines
+
+
 def flat_text(app: App[object]) -> str:
     """Screen text with borders dropped and whitespace collapsed, so a message
     wrapped over several lines still reads as one sentence."""

@@ -42,7 +42,9 @@ def shown(app: App, selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     if not widget.display or widget.region.height == 0:
         return ""
-    return str(widget.render())
+    content = widget.content
+    # a Rich renderable (a report box's lines, wrapped as drawn) gives its lines by str()
+    return str(content) if hasattr(content, "__rich_console__") else str(widget.render())
 
 
 async def paste(pilot: Pilot[object], text: str) -> None:

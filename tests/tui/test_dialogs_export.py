@@ -419,6 +419,83 @@ async def test_an_achz_export_says_what_it_leaves_out_in_the_dialog_and_its_toas
     assert "  indicators (PARC has none): M1, M2, M3, M4, M5, M6 and 4 more" in lost
 
 
+async def test_a_long_line_of_what_an_achz_export_leaves_out_wraps_under_its_own_text(
+    db_path: Path, make_app
+) -> None:
+    """At 80 columns 'hypothesis descriptions (PARC keeps names only): H1, H2, H3,' went on
+    at the box's left edge, 'H4, H5, H6' reading as a line of its own, further left than the
+    lines around it; the rest of a line now hangs four cells right of its own text (two would
+    put a heading's rest where its items start)."""
+    from tests.tui.conftest import box_rows, unwrapped
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lost = file_format("achz").loss_report(app.screen.case)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await choose(pilot, "achz")
+        await workers_done(app)
+        await until(pilot, lambda: "Not kept" in screen_text(app), "the list of what .achz leaves out")
+        rows = [row for row in box_rows(app, "#export-losses-box") if row]
+        assert "  hypothesis descriptions (PARC keeps names only): H1, H2, H3," in rows, rows
+        assert "      H4, H5, H6" in rows, rows
+        assert not any(row.startswith(("H", "E")) for row in rows), rows  # nothing at the left edge
+        lines = unwrapped(rows, "    ")[:-1]  # the last may go on below the box's fold
+        assert len(lines) >= 3 and lines == lost[:len(lines)], rows
+        await pilot.press("escape")
+
+
+def buttons_shown(app: object) -> bool:
+    """Both buttons whole on screen (their labels, and the dialog's frame below them)."""
+    rows = screen_text(app).splitlines()
+    at = [n for n, row in enumerate(rows) if "Write (ctrl+s)" in row and "Cancel (esc)" in row]
+    return bool(at) and at[0] + 2 < len(rows) and "╰" in rows[at[0] + 2]
+
+
+async def test_on_a_short_terminal_the_export_dialog_scrolls_its_fields_and_keeps_its_buttons(
+    db_path: Path, make_app, tmp_path: Path
+) -> None:
+    """Below 17 rows the dialog was cut off at the bottom of the screen, its buttons first.
+    Now its fields (and what a format leaves out) scroll between the heading and the buttons,
+    down to 80×12: each field shows when tab reaches it, and the list grows back when the
+    terminal does."""
+    target = tmp_path / "short.achz"
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert buttons_shown(app), screen_text(app)
+        assert "Format" in screen_text(app)
+        await choose(pilot, "achz")
+        await workers_done(app)
+        await until(pilot, lambda: app.screen.query_one("#export-losses-box").has_class("-shown"), "the list")
+        await pilot.pause()
+        assert buttons_shown(app) and "achz  PARC ACH 2.0" in screen_text(app), screen_text(app)
+        await pilot.press("tab")  # the path: scrolled into view
+        await pilot.pause()
+        assert "Path" in screen_text(app) and buttons_shown(app), screen_text(app)
+        await pilot.press("tab")  # the list of what .achz leaves out
+        await pilot.pause()
+        assert "Not kept in the .achz file" in screen_text(app) and buttons_shown(app), screen_text(app)
+        box = app.screen.query_one("#export-losses-box")
+        assert box.outer_size.height == 3  # the list gave up rows first: its frame and a line
+        for height in (16, 14, 24):
+            await pilot.resize_terminal(80, height)
+            await pilot.pause()
+            await pilot.pause()
+            assert buttons_shown(app), (height, screen_text(app))
+        await until(pilot, lambda: box.outer_size.height == 9, "the list taking its rows back")
+        await pilot.press("shift+tab")
+        await type_path_again(pilot, str(target))
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        await pilot.click("#write")  # a click where the button shows writes, as ctrl+s does
+        await settle(pilot)
+        assert target.exists()
+
+
 async def test_a_path_with_a_nul_character_is_refused_and_the_dialog_still_answers(
         case: Case, tmp_path: Path) -> None:
     """A pasted NUL raised ValueError in the path's check: the dialog then ignored every

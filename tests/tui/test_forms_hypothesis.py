@@ -87,3 +87,41 @@ async def test_save_right_after_a_burst_of_typing_sees_every_key() -> None:
         await pilot.pause()
         await pilot.pause()
     assert app.results == [Hypothesis(id="H7", title="Quick")]
+
+
+async def test_the_prior_field_says_what_a_prior_is_when_adding_and_editing(db_path, make_app) -> None:
+    """The form asked for a prior with no word of what one is (a placeholder 'relative weight'
+    at most, gone once the field holds 1.0). A hint under the field says it, on the new
+    hypothesis form (A) and on the edit form (the ranking's e); at 80×14 the fields scroll
+    between the heading and the buttons, which stay on screen."""
+    from tests.tui.conftest import box_rows, flat_text, screen_text
+
+    def in_form() -> str:  # the dialog's rows, as one line of words
+        return " ".join(" ".join(box_rows(app, "#form-dialog")).split())
+
+    hint = ("How likely you think it is before the evidence, relative to the others (1 = equal); "
+            "only the Bayes model uses it.")
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisForm) and "New hypothesis" in flat_text(app)
+        assert hint in in_form() and "Save (ctrl+s)" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab", "e")  # the ranking, its selected hypothesis
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisForm) and "Edit hypothesis" in flat_text(app)
+        assert hint in in_form()
+        await pilot.resize_terminal(80, 14)
+        await pilot.pause()
+        assert "Save (ctrl+s)" in screen_text(app) and "Cancel (esc)" in screen_text(app)
+        await pilot.press("tab", "tab")  # description, then the prior: scrolled into view
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#prior", Input)
+        assert "Prior" in screen_text(app) and "How likely you think it is" in screen_text(app)
+        assert "Save (ctrl+s)" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")

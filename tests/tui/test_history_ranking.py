@@ -305,3 +305,51 @@ async def test_the_ranking_history_lays_out_again_when_the_terminal_is_resized(t
         await until(pilot, lambda: history_rows(app)[-1].endswith("H1 > H2  H1 on its prior ≠"),
                     "the short words at 100 columns")
         await pilot.press("escape", "ctrl+q")
+
+
+def many_changes_db(tmp_path: Path, changes: int = 120) -> Path:
+    """Four hypotheses, eight items and ``changes`` ratings set one by one (a fixed random
+    order): a history longer than any screen, whose leader words vary in width."""
+    import random
+
+    rnd = random.Random(1)
+    path = tmp_path / "many.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="m", title="Many changes",
+                            hypotheses=[Hypothesis(id=f"H{i}", title=f"Hypothesis {i}, a longer title")
+                                        for i in range(1, 5)],
+                            evidence=[Evidence(id=f"E{k}", title=f"item {k}") for k in range(1, 9)]))
+        for _ in range(changes):
+            store.set_rating("m", f"E{rnd.randint(1, 8)}", f"H{rnd.randint(1, 4)}",
+                             rnd.choice(["C", "CC", "I", "II", "N"]))
+    return path
+
+
+async def test_the_newest_change_opens_in_view_however_tall_the_terminal(tmp_path, make_app):
+    """h scrolled the table to the newest change as soon as its rows were in, and the layout
+    then changed under it: the heading and the pane below took their heights, and at 80
+    columns the leaders' width brought a horizontal scrollbar that took the bottom row. At
+    some heights from 24 to 30 the newest change opened just out of view (or further). The
+    table is now kept at its bottom, anchored there until the cursor moves up."""
+    app = make_app(many_changes_db(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("m")
+        await pilot.pause()
+        for width, height in [(80, h) for h in range(24, 31)] + [(100, 24), (100, 26)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            await pilot.press("h")
+            await workers_done(app)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, RankingHistoryScreen)
+            newest = f"{screen.shown[-1]:,}"
+            assert any(re.match(rf"◆?\s*{newest}\s", row) for row in history_rows(app)), (
+                width, height, screen_text(app))
+            await pilot.press("up", "up")  # a move up still scrolls as it did
+            await pilot.pause()
+            assert screen.query_one("#rh-table", DataTable).cursor_row == len(screen.shown) - 3
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+q")

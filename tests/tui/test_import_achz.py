@@ -57,7 +57,7 @@ async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toas
     for, until the analyst has read it and opens the case (enter, or esc: the import is
     made); the toast is the one line of what was done."""
     from evidence.importing import parse_import, store_existing
-    from tests.tui.conftest import flat_text, notices, screen_text, until
+    from tests.tui.conftest import box_rows, flat_text, notices, screen_text, until, unwrapped
     from tests.tui.host import shown
     from tui.screens.import_dialog import ImportDialog
     from tui.screens.main import MainScreen
@@ -72,6 +72,11 @@ async def test_what_a_parc_file_could_not_bring_stays_in_the_dialog_and_the_toas
         await import_vase(pilot, parc)
         assert isinstance(app.screen, ImportDialog)  # read at leisure: no timeout
         assert shown(app, "#import-report") == "\n".join(report)  # the CLI's very lines
+        # a line too long for the box goes on four cells in, not at its left edge as a line
+        rows = [row for row in box_rows(app, "#import-report-box") if row]
+        assert any(row.startswith("    ") for row in rows), rows
+        lines = unwrapped(rows, "    ")[:-1]  # the last may go on below the box's fold
+        assert len(lines) >= 3 and lines == report[:len(lines)], rows
         text = flat_text(app)
         assert done in text and "Read 2 hypotheses" in text and "Open the case (enter)" in text
         assert "Cancel" not in text and "As case id" not in text  # nothing to cancel or fill in

@@ -4,6 +4,8 @@ list shows at once."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from evidence.store import Store
@@ -109,4 +111,28 @@ async def test_click_puts_the_cursor_on_the_cell_and_left_right_move_between_rat
         assert matrix.cursor_keys()[1] == "title"
         await pilot.press("right")
         assert matrix.current() == (eid, "H1")
+        await pilot.press("ctrl+q")
+
+
+async def test_on_a_short_terminal_the_matrix_out_of_sight_leaves_the_app_idle(db_path, make_app):
+    """At 17 rows or fewer the ranking fills the screen and the matrix has no row in sight,
+    so it is never drawn; its wait for a drawn frame to scroll the cursor into view ran
+    again every frame, and the workbench kept a core busy for as long as the terminal
+    stayed that short (each pilot pause took its full second). Now it waits for its next
+    draw: the app idles, and once the terminal grows the cursor's row is in view."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 14)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        await pilot.press("ctrl+end")  # the matrix has the focus, out of sight
+        await pilot.pause()
+        last = shown_ids(screen)[-1]
+        assert screen.matrix.current()[0] == last and f" {last} " not in screen_text(app)
+        start = time.process_time()
+        await asyncio.sleep(1)  # the app runs in this event loop: its work is this process's
+        assert time.process_time() - start < 0.3, "the workbench stayed busy at 80×14"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        row_line(app, last)  # the cursor's row, scrolled into view
         await pilot.press("ctrl+q")

@@ -10,7 +10,7 @@ import pytest
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.tui.conftest import flat_text, screen_text
+from tests.tui.conftest import box_rows, flat_text, screen_text, until
 from tui.screens.conclusion_view import ConclusionView
 from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.separation_view import SeparationView
@@ -72,7 +72,7 @@ async def test_separation_table_from_the_key_and_the_palette(band_db: Path, make
         assert isinstance(app.screen, SeparationView)
         text = flat_text(app)
         assert "H1 / H2 0.5 items 2 2 0 M1" in text  # E1 C/N and E2 N/I favour H1
-        assert "H2 / H3 2.0 items 1 1 0 no watching indicator" in text  # E1 N/II only
+        assert "H2 / H3 2.0 items 1 1 0 none watched" in text  # E1 N/II only
         assert "2 items tell H1 from H2 (2 favour H1, 0 H2)" in text  # the first pair's items
         await pilot.press("down", "down")
         await pilot.pause()
@@ -275,3 +275,71 @@ async def test_a_band_of_fifteen_at_80_columns_is_shortened_never_cut(tmp_path: 
             whole = ", ".join(f"H{k}" for k in range(1, 16))
             assert as_of.endswith(f"≈ {few if size[0] == 80 else whole}: top 0.00"), as_of
         await pilot.press("ctrl+q")
+
+
+def prior_six() -> Case:
+    """H1 prior 6, H2–H4 prior 1. E1 rates H1 CC and H2 C, E2 the other way round: on the
+    evidence alone H1 and H2 are level, and under Bayes the prior alone puts H1 ahead by
+    ln 6 = 1.79 (2.6 medium items)."""
+    hyps = [Hypothesis(id="H1", title="Insider leaked the plan", prior=6.0),
+            *(Hypothesis(id=h, title=f"title {h}") for h in ("H2", "H3", "H4"))]
+    return Case(id="p", title="Priors", hypotheses=hyps, evidence=[
+        Evidence(id="E1", title="email", ratings={"H1": "CC", "H2": "C", "H3": "I", "H4": "I"}),
+        Evidence(id="E2", title="logs", ratings={"H1": "C", "H2": "CC", "H3": "I", "H4": "N"}),
+        Evidence(id="E3", title="witness", ratings={"H1": "N", "H2": "N", "H3": "I", "H4": "I"})])
+
+
+async def test_a_lead_the_priors_make_is_said_in_fewer_words_at_80_columns(tmp_path: Path, make_app) -> None:
+    """Under Bayes with H1's prior 6 the verdict line was cut at 80 columns after 'the
+    evidence alone leaves H1, H2 …', its point (that they are not separated) gone. It now
+    takes the longest wording that fits: each says what leads and how firmly, whole."""
+    from tests.tui.conftest import open_under_bayes
+
+    db = tmp_path / "priors.json"
+    with Store.open(db) as store:
+        store.put_case(prior_six())
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_under_bayes(pilot, "p")
+        wanted = {  # at 160 columns the detail pane shows, and the ranking has 110 of them
+            160: "H1 leads by 1.79 in log score on its prior; the evidence alone leaves H1, H2 not separated",
+            80: "H1 leads on its prior; evidence alone: H1, H2 not separated",
+            50: "H1 leads on its prior, not on the evidence",
+        }
+        for width, line in wanted.items():
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            rows = [row.split("│")[0].rstrip() for row in screen_text(app).splitlines()]
+            assert f" {line}" in rows, (width, rows)
+        await pilot.press("ctrl+q")
+
+
+async def test_at_80_columns_the_separation_table_wraps_what_would_tell_a_pair_apart(db_path: Path,
+                                                                                     make_app) -> None:
+    """At 80×24 the table ran past the dialog: its last heading read 'Would tell them ap' and
+    its lists of indicators were cut ('M1, M3, M5, M7, M1'). The last column now takes what
+    the others leave, under a heading that fits, each list wrapped whole within it."""
+    from hypotheses.separation import all_separations, watching_between
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, SeparationView)
+        table = app.screen.query_one("#separation-table")
+        await until(pilot, lambda: app.screen.watch_width is not None, "the table fitted to its width")
+        await pilot.pause()
+        rows = box_rows(app, "#separation-table")
+        assert rows[0].split() == ["Pair", "Apart", "by", "Items", "Favour", "A", "Favour", "B", "Would",
+                                   "tell", "apart"], rows[0]
+        assert table.max_scroll_x == 0  # nothing beyond the table's right edge
+        case = app.screen.analysis.case
+        first = all_separations(app.screen.analysis)[:3]
+        shown = " ".join(row.strip() for row in rows[1:])
+        for s in first:  # each list whole, as many lines as it takes
+            ids = ", ".join(ind.id for ind in watching_between(case.indicators, s.a, s.b))
+            assert ids and f"{s.a} / {s.b}" in shown
+            assert re.search(r"\s+".join(re.escape(part) for part in ids.split()), shown), (ids, rows)
+        assert any(row.startswith(" " * 40) for row in rows[1:]), rows  # a list went on below its row
+        await pilot.press("escape", "ctrl+q")

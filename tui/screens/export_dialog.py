@@ -24,7 +24,7 @@ from hypotheses.team import TEAM, is_team, lens_words
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import field_row, literal
+from tui.screens.form_support import FormFields, field_row, literal
 from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.report_box import ReportBox
 
@@ -70,34 +70,36 @@ class ExportDialog(FileDialog[Path]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
-            yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
+            yield Static(literal(f"Export {self.case.id}"), classes="form-heading -docked")
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
             ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "") + (
                 ", every item (not only the filter's)" if self.filtered else ""
             )
-            yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
-            with Horizontal(classes="field-row"):
-                yield Label("Format", classes="field-label")
-                yield Select(
-                    [(f"{fmt.name:5} {fmt.label}", fmt.name) for fmt in EXPORT_FORMATS],
-                    value=self.fmt,
-                    allow_blank=False,
-                    id="format",
-                    classes="field-body",
+            with FormFields(id="form-fields"):  # scrolls on a short terminal; the buttons stay
+                yield Static(Text(f"Summaries use {scope}."), classes="dialog-keys")
+                with Horizontal(classes="field-row"):
+                    yield Label("Format", classes="field-label")
+                    yield Select(
+                        [(f"{fmt.name:5} {fmt.label}", fmt.name) for fmt in EXPORT_FORMATS],
+                        value=self.fmt,
+                        allow_blank=False,
+                        id="format",
+                        classes="field-body",
+                    )
+                yield field_row(
+                    "Path",
+                    OneLineInput(str(default_path(self.case, self.fmt, self.folder)), id="path"),
+                    field="path",
                 )
-            yield field_row(
-                "Path",
-                OneLineInput(str(default_path(self.case, self.fmt, self.folder)), id="path"),
-                field="path",
-            )
-            # what the chosen format cannot hold, as the CLI prints it: read before writing,
-            # where the choice is made (in a toast it covered the next dialog's buttons)
-            yield ReportBox("export-losses", id="export-losses-box")
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Write (ctrl+s)", id="write", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                # what the chosen format cannot hold, as the CLI prints it: read before writing,
+                # where the choice is made (in a toast it covered the next dialog's buttons)
+                yield ReportBox("export-losses", id="export-losses-box")
+            with Vertical(classes="form-foot"):  # docked: the fields give up rows, never the buttons
+                yield Static("", id="form-status", classes="form-status")
+                with Horizontal(classes="form-buttons"):
+                    yield Button("Write (ctrl+s)", id="write", variant="primary")
+                    yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#format", Select).focus()
@@ -131,15 +133,19 @@ class ExportDialog(FileDialog[Path]):
         self.call_after_refresh(self._fit_losses)
 
     def _fit_losses(self) -> None:
-        """The list gives up rows until the buttons are on screen (down to its frame and one
-        line; it scrolls), and takes them back, up to seven lines, when there is room."""
+        """The list gives up rows until the fields above it show whole (down to its frame and
+        one line; it scrolls), and takes them back, up to seven lines, when the screen has
+        room. Shorter still, the fields and the list scroll together under the heading, the
+        buttons always on screen."""
         box = self.query_one(ReportBox)
         if not box.display or not box.has_class("-shown"):
             return
-        dialog, buttons = self.query_one("#export-dialog"), self.query_one(".form-buttons")
-        over = buttons.region.bottom - dialog.content_region.bottom
-        if over > 0 or box.outer_size.height < 9:
-            box.styles.max_height = max(3, min(9, box.outer_size.height - over))
+        body, dialog = self.query_one("#form-fields", FormFields), self.query_one("#export-dialog")
+        spare = self.size.height - dialog.outer_size.height  # the screen's rows the dialog leaves
+        change = -body.max_scroll_y if body.max_scroll_y > 0 else spare
+        height = max(3, min(9, box.outer_size.height + change))
+        if height != box.outer_size.height:
+            box.styles.max_height = height
 
     def action_submit(self) -> None:
         """Check the path (in a thread: it may read the file there), ask before

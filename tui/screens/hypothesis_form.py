@@ -15,6 +15,10 @@ from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, literal
 from tui.widgets.one_line_input import OneLineInput
 
+#: what a prior is, under its field: a number typed there must not read as evidence
+PRIOR_HINT = ("How likely you think it is before the evidence, relative to the others (1 = equal); "
+              "only the Bayes model uses it.")
+
 
 class HypothesisForm(FormScreen[Hypothesis]):
     """Returns the new or edited Hypothesis (same id when editing), or None on escape."""
@@ -35,7 +39,7 @@ class HypothesisForm(FormScreen[Hypothesis]):
         old = self.existing
         heading = f"Edit hypothesis {self.item_id}" if old else f"New hypothesis {self.item_id}"
         with Vertical(id="form-dialog", classes="form-dialog"):
-            yield Static(literal(heading), id="form-title", classes="form-heading")
+            yield Static(literal(heading), id="form-title", classes="form-heading -docked")
             with FormFields(id="form-fields"):
                 yield field_row(
                     "Title",
@@ -54,12 +58,14 @@ class HypothesisForm(FormScreen[Hypothesis]):
                         id="prior",
                         placeholder="a number > 0 (relative weight)",
                     ),
+                    Static(PRIOR_HINT, id="prior-hint", classes="field-hint -shown"),
                     field="prior",
                 )
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            with Vertical(classes="form-foot"):  # docked: the fields scroll on a short terminal
+                yield Static("", id="form-status", classes="form-status")
+                with Horizontal(classes="form-buttons"):
+                    yield Button("Save (ctrl+s)", id="save", variant="primary")
+                    yield Button("Cancel (esc)", id="cancel")
 
     def build(self) -> Hypothesis:
         return hypothesis_from_form(

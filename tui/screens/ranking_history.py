@@ -250,6 +250,12 @@ class RankingHistoryScreen(Screen[None]):
             )
         if self.shown:
             table.move_cursor(row=len(self.shown) - 1)
+            # the newest change at the bottom, and kept there through the layouts to come: the
+            # heading and the pane below take their new heights, and a horizontal scrollbar
+            # may come with the columns' widths, after the scroll to the cursor; each had the
+            # newest change open a row (or several) out of view. Anchored after the scroll
+            # the cursor's move asked for (a scroll releases an anchor); a move up releases it.
+            table.call_after_refresh(table.anchor)
         self._show_scores()
 
     def _show_scores(self) -> None:

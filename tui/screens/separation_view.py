@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -39,7 +40,11 @@ if TYPE_CHECKING:
     from hypotheses.scoring import Analysis
 
 UNTOLD = "bold #c05600"
-COLUMNS = ("Pair", "Apart by", "Items", "Favour A", "Favour B", "Would tell them apart")
+COLUMNS = ("Pair", "Apart by", "Items", "Favour A", "Favour B", "Would tell apart")
+NONE_WATCHED = "none watched"
+#: the fewest cells the last column (the indicators that would tell a pair apart) is given;
+#: it takes what the other columns leave, and its list wraps there, a row as tall as it needs
+WATCH_NARROWEST = 12
 
 
 def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...]:
@@ -56,7 +61,7 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
         Text("none" if not s.items else str(s.items), style=style, justify="right"),
         Text(str(s.favour_a), justify="right"),
         Text(str(s.favour_b), justify="right"),
-        Text(", ".join(watch) or "no watching indicator", style="" if watch else "dim"),
+        Text(", ".join(watch) or NONE_WATCHED, style="" if watch else "dim"),
     )
 
 
@@ -104,6 +109,8 @@ class SeparationView(ModalScreen[None]):
         self.filtered = filtered  # scored on the filter's items only
         self.model = scoring_model(model).name
         self.pairs = all_separations(analysis)
+        self.cells = [pair_cells(analysis, self.model, s) for s in self.pairs]
+        self.watch_width: int | None = None  # the last column's, once fitted to the table
 
     def compose(self) -> ComposeResult:
         a = self.analysis
@@ -132,13 +139,43 @@ class SeparationView(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table: DataTable[Text] = self.query_one("#separation-table", DataTable)
-        table.add_columns(*COLUMNS)
-        for s in self.pairs:
-            table.add_row(*pair_cells(self.analysis, self.model, s), key=f"{s.a}/{s.b}")
+        self._fill(table)
         if not self.pairs:
             self.query_one("#separation-detail", Static).update(
                 Text("Fewer than two hypotheses: no pair to tell apart.", style="italic"))
         table.focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The last column takes the table's width the others leave (at 80 columns its heading
+        and its lists were cut off at the table's edge), its lists wrapped there."""
+        table: DataTable[Text] = self.query_one("#separation-table", DataTable)
+        if not table.size.width or not self.is_attached:
+            return
+        pad = 2 * table.cell_padding
+        others = sum(pad + max(cell_len(label), *(cell_len(row[n].plain) for row in self.cells))
+                     for n, label in enumerate(COLUMNS[:-1]))
+        room = table.size.width - table.styles.scrollbar_size_vertical - others - pad
+        width = max(WATCH_NARROWEST, room)
+        if width != self.watch_width:
+            self.watch_width = width
+            self._fill(table)
+
+    def _fill(self, table: DataTable[Text]) -> None:
+        """The columns and a row per pair; the last column at ``watch_width`` once fitted, each
+        row then as tall as its list of indicators wraps to. The cursor stays on its pair."""
+        row = table.cursor_row
+        table.clear(columns=True)
+        for n, label in enumerate(COLUMNS):
+            table.add_column(label, width=self.watch_width if n == len(COLUMNS) - 1 else None)
+        fitted = self.watch_width is not None
+        for s, cells in zip(self.pairs, self.cells, strict=True):
+            table.add_row(*cells, key=f"{s.a}/{s.b}", height=None if fitted else 1)
+        if self.pairs:
+            table.move_cursor(row=min(row, len(self.pairs) - 1))
 
     @on(DataTable.RowHighlighted, "#separation-table")
     def _show_pair(self, event: DataTable.RowHighlighted) -> None:

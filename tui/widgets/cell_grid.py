@@ -163,6 +163,10 @@ class CellGrid(ScrollView, can_focus=True):
         self._styles: tuple[Style, ...] | None = None
         self._style_cache: dict[tuple[object, ...], tuple[Style, Style]] = {}
         self._unsettled = True
+        # the cursor is to be scrolled into view when the grid is next drawn: it had no size
+        # yet, or its new rows were not laid out (polled each frame instead, a grid below a
+        # short terminal's fold, never drawn, kept the app busy for good)
+        self._scroll_owed = False
         self._drawn_width = 0  # the width the rows in _drawn were drawn for
 
     # ------------------------------------------------------------- content
@@ -283,10 +287,10 @@ class CellGrid(ScrollView, can_focus=True):
         if not self.row_keys or not self.grid_columns:
             return
         if not self.size.width or not self.size.height:
-            self.call_after_refresh(self.scroll_to_cursor)  # not laid out yet: no viewport
+            self._scroll_owed = True  # not laid out yet: no viewport
             return
         if self._unsettled:  # scrolled now, in this frame; the new rows' layout may move the viewport
-            self.call_after_refresh(self.scroll_to_cursor)
+            self._scroll_owed = True
         x = sum(c.render_width for c in self.grid_columns[: self.cursor_column])
         width = self.grid_columns[self.cursor_column].render_width
         fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])
@@ -345,6 +349,9 @@ class CellGrid(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._unsettled = False
+        if self._scroll_owed:  # laid out now: the cursor into view once this frame is out
+            self._scroll_owed = False
+            self.call_after_refresh(self.scroll_to_cursor)
         styles = self._current_styles()
         if styles != self._styles:  # focus, theme or CSS changed: every line looks new
             self._styles = styles

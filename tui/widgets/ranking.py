@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -331,7 +332,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        tail = self.verdict_lines(v)
+        tail = self.verdict_lines(v, self.size.width - self.styles.gutter.width)
         caveat = scoring_model(model).short_caveat
         if caveat:
             tail.append(Text(caveat, style="italic"))
@@ -362,13 +363,15 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         return [*head, *rows[start:start + window], note, *kept_tail]
 
     @staticmethod
-    def verdict_lines(v: Verdict) -> list[Text]:
-        """Why the leader leads and how firmly, or the band the evidence does not separate;
-        a warning when that is thin; what would tell the contenders apart."""
+    def verdict_lines(v: Verdict, width: int = 0) -> list[Text]:
+        """Why the leader leads and how firmly, or the band the evidence does not separate
+        (in the fewer words a line ``width`` cells wide takes; 0: no limit); a warning when
+        that is thin; what would tell the contenders apart."""
         if not v.leaders:
             return []
         alarm = v.unweighed or not v.separated
-        out = [Text(v.brief, style="bold #c05600" if alarm else "bold", no_wrap=True, overflow="ellipsis")]
+        brief = v.brief_within(lambda words: width <= 0 or cell_len(words) <= width)
+        out = [Text(brief, style="bold #c05600" if alarm else "bold", no_wrap=True, overflow="ellipsis")]
         # nothing rated on any leader: "no verdict" says it all, and a warning per leader
         # (untested, incomplete, not separated) would push the rows to rate off an 80×24 screen
         if not all(c.rated == 0 for c in v.coverage):
