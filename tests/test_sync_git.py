@@ -164,11 +164,9 @@ def test_a_hypothesis_deleted_in_the_database_and_rated_in_the_file_comes_back_w
     assert [e.ratings_by for e in case.evidence[:2]] == [{"ana": {"H2": "I"}}, {"ben": {"H2": "CC"}}]
 
 
-def test_an_item_added_under_one_id_in_the_database_and_the_file_is_a_note_in_words_and_log(
-        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
-    """Ana added an item in her database and ben one in the file, both E5: both are kept (the
-    database's under a new id) and there is nothing to resolve, so the sync says so and exits 0
-    (it exited 1 listing it as a conflict), and the change log says how it was renumbered."""
+def both_added_e5(env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> tuple[Path, str]:
+    """Ana's database adds E5 "tanks" after a first sync; ben's file, pulled, adds E5 "memo";
+    ana syncs: her folder and what the sync said."""
     where = tmp_path / "ana"
     where.mkdir()
     (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
@@ -177,6 +175,15 @@ def test_an_item_added_under_one_id_in_the_database_and_the_file_is_a_note_in_wo
         db.add_evidence("team", Evidence(id="E5", title="tanks"))
     add_item(where, "E5", "memo", "ben")  # ben's file, pulled
     said = sync(env, where, "ana")
+    return where, said
+
+
+def test_an_item_added_under_one_id_in_the_database_and_the_file_is_a_note_in_words_and_log(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana added an item in her database and ben one in the file, both E5: both are kept (the
+    database's under a new id) and there is nothing to resolve, so the sync says so and exits 0
+    (it exited 1 listing it as a conflict), and the change log says how it was renumbered."""
+    where, said = both_added_e5(env, weigh_here, tmp_path)
     assert ('weigh: note: evidence E5 added on both sides as different items: ours is now E6 '
             '("tanks"), theirs stays E5 ("memo")') in said
     assert "conflict" not in said
@@ -263,14 +270,7 @@ def test_a_renumbered_item_is_counted_as_added_not_as_changed(
     ana's moves to E6. The summary said 'evidence 1 added, 1 changed', though no item of hers
     changed; the note beside it says how. It counts the renumbering as one, and its undo (the
     change log) counts the memo taken out and tanks back under E5 the same way."""
-    where = tmp_path / "ana"
-    where.mkdir()
-    (where / FILE).write_text(dump_case_file(start_case()), encoding="utf-8")
-    sync(weigh_here, where, "ana")
-    with open_db(where, "ana") as db:
-        db.add_evidence("team", Evidence(id="E5", title="tanks"))
-    add_item(where, "E5", "memo", "ben")  # ben's file, pulled
-    said = sync(env, where, "ana")
+    where, said = both_added_e5(env, weigh_here, tmp_path)
     assert 'weigh: note: evidence E5 added on both sides as different items: ours is now E6' in said
     assert "database: evidence 1 added, 1 renumbered; case details changed; " in said, said
     assert "1 changed" not in said  # the details: ben joined the case
