@@ -26,6 +26,7 @@ from evidence.errors import Conflict, NotFound, WeighError
 from hypotheses.merge import renumbered_text, shown
 from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator, team_problems
 from hypotheses.validation import describe
+from hypotheses.visible import visible
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
 
 # 3: a sync's record may hold ``renumbered`` and, undoing a sync, ``undoes``, which a weigh
@@ -1173,18 +1174,31 @@ def upgrade_record(raw: dict[str, Any]) -> dict[str, Any]:
     only adds optional fields to ``case.sync``: a schema 2 record reads as it is.
     """
     version = raw.get("v", 1)
-    if not isinstance(version, int) or isinstance(version, bool) or version > RECORD_SCHEMA:
-        raise ValueError(f"record schema {version!r} is newer than this weigh reads ({RECORD_SCHEMA})")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"record schema {visible(repr(version)[:CLIP])} is not one weigh wrote")
+    if version > RECORD_SCHEMA:
+        raise ValueError(f"record schema {version} is newer than this weigh reads ({RECORD_SCHEMA})")
     if version >= RECORD_SCHEMA:
         return raw
     rec = dict(raw)
-    if rec.get("op") in ("ev.update", "hyp.update") and "doc" in rec:
-        new, old = rec.pop("doc"), rec.pop("old", None) or {}
-        rec["new"], rec["old"] = diff(old, new)
-    elif rec.get("op") == "case.info":
-        rec["new"], rec["old"] = diff(rec.get("old") or {}, rec.get("new") or {})
+    if version == 1:  # a schema 2 record has its edit's fields in their shape already
+        _upgrade_edit(rec)
     rec["v"] = RECORD_SCHEMA
     return rec
+
+
+def _upgrade_edit(rec: dict[str, Any]) -> None:
+    """A schema 1 edit record's whole item (or details) before and after as the changed fields.
+    A field that is no object is left as it is, for the record's check to refuse in words."""
+    if rec.get("op") in ("ev.update", "hyp.update") and "doc" in rec:
+        new, old = rec.get("doc"), rec.get("old") or {}
+        if isinstance(new, dict) and isinstance(old, dict):
+            del rec["doc"]
+            rec["new"], rec["old"] = diff(old, new)
+    elif rec.get("op") == "case.info":
+        new, old = rec.get("new") or {}, rec.get("old") or {}
+        if isinstance(new, dict) and isinstance(old, dict):
+            rec["new"], rec["old"] = diff(old, new)
 
 
 def build_validators() -> None:

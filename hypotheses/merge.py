@@ -130,6 +130,7 @@ def merge_case_docs(base: Mapping[str, Any], ours: Mapping[str, Any],
     if base:  # no base (both sides added the file, a first sync): every difference a conflict
         moved = _moved(base, theirs)
         if moved:
+            renumbered += _followed(moved, ours, theirs)
             base, ours = _renamed(base, moved), _renamed(ours, moved)
         ours = _apart(base, ours, theirs, renumbered)
     owner = _made_solo(base, ours, theirs)
@@ -224,6 +225,7 @@ def _moved(base: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, dict
     OURS's (:func:`_apart`) when this side's element met another under its id. Under its old
     id THEIRS holds another element now, under a new one BASE's element as it was. A sync's
     database still has the old id: merged by id, its votes since would land on the other's.
+    Each is said as a renumbering (:func:`_followed`): the database learns of it here.
     An indicator moved with the item it was observed as points at the item's new id there: it
     is compared with BASE's pointing there too (the lists come in CASE_LISTS's order, the
     evidence before the indicators)."""
@@ -241,6 +243,18 @@ def _moved(base: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, dict
                 moved.setdefault(key, {})[ident] = new
                 del added[new]
     return moved
+
+
+def _followed(moved: dict[str, dict[str, str]], ours: Mapping[str, Any],
+              theirs: Mapping[str, Any]) -> list[Renumbered]:
+    """Each of OURS's elements THEIRS renumbered (:func:`_moved`), said as :func:`_apart`'s
+    are: OURS learns of it here (a sync's database), where it still had the old id."""
+    out = []
+    for key, ids in moved.items():
+        o, t = _by_id(_list(ours, key)), _by_id(_list(theirs, key))
+        out += [Renumbered(key, old, new, o[old].get("title"), t[old].get("title"))
+                for old, new in ids.items() if old in o]
+    return out
 
 
 def _numbered(prefix: str, first: str) -> Iterator[str]:

@@ -281,3 +281,34 @@ def test_a_renumbered_item_is_counted_as_added_not_as_changed(
         undone = db.revert(logged).describe()
     assert "evidence 1 removed, 1 renumbered; case details changed; evidence E6 back to E5" in undone
     assert "1 changed" not in undone
+
+
+def test_an_item_git_renumbered_is_said_and_counted_as_renumbered_by_the_sync(
+        env: dict[str, str], weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Ana and ben each added E5 and synced; ana's pull merged ben's first, so git's driver moved
+    hers to E6. Her sync follows the move (her E5 becomes E6, ben's takes E5), and said
+    'evidence 1 added, 1 changed' with no word of the move: her item read as edited into ben's.
+    It says and counts the renumbering as a sync that renumbers does, in the log and its undo."""
+    a, b, _ = three_clones(env, tmp_path)
+    for where, who in ((a, "ana"), (b, "ben")):
+        sync(weigh_here, where, who)
+        with open_db(where, who) as db:
+            db.add_evidence("team", Evidence(id="E5", title=f"{who}'s item"))
+        sync(weigh_here, where, who)
+        git(env, where, "commit", "-qam", f"{who} adds E5")
+    git(env, b, "push", "-q")
+    pulled = git(env, a, "pull", "-q", "--no-edit", ok=False)
+    assert pulled.returncode == 0 and "ours is now E6" in pulled.stderr, pulled.stderr
+    said = sync(weigh_here, a, "ana")
+    assert ('weigh: note: evidence E5 added on both sides as different items: ours is now E6 '
+            '("ana\'s item"), theirs stays E5 ("ben\'s item")') in said, said
+    assert "database: evidence 1 added, 1 renumbered; " in said, said
+    with open_db(a, "ana") as db:
+        assert sorted((e.id, e.title) for e in db.case("team").evidence[4:]) == [
+            ("E5", "ben's item"), ("E6", "ana's item")]
+        logged = db.history("team")[-1]
+        assert "evidence 1 added, 1 renumbered" in logged.describe()
+        assert "ours is now E6" in logged.describe()
+        undone = db.revert(logged).describe()
+        assert [(e.id, e.title) for e in db.case("team").evidence[4:]] == [("E5", "ana's item")]
+    assert "evidence 1 removed, 1 renumbered" in undone and "evidence E6 back to E5" in undone, undone

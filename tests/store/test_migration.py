@@ -330,3 +330,60 @@ def test_a_schema_2_database_with_a_sync_that_renumbered_reads_and_is_upgraded(
         trail = again.history("team")
     assert [r.op for r in trail][-2:] == ["case.sync", "case.sync"] and trail[-1].v == 3
     assert 'ours is now E6 ("tanks")' in trail[-2].describe()
+
+
+def schema_2_file(db: Path, *odd: dict[str, Any]) -> bytes:
+    """A database as a weigh of schema 2 wrote it (every record ``"v": 2``), with ``odd``
+    records after its own: the file's bytes."""
+    with Store.open(db) as store:
+        store.put_case(base_case())
+        store.set_rating(CASE_ID, "X0", "H2", "N")
+    doc = json.loads(db.read_bytes())
+    (meta,) = doc["_meta"].values()
+    meta["schema"] = 2
+    for key in ("history_bytes", "history_crc", "history_count"):
+        meta.pop(key, None)
+    for record in doc["history"].values():
+        record["v"] = 2
+    for record in odd:
+        n = len(doc["history"]) + 1
+        doc["history"][str(n)] = {"v": 2, "seq": n, "ts": "2026-01-01T00:00:00+00:00", "case": CASE_ID,
+                                  **record}
+    db.write_text(json.dumps(doc), encoding="utf-8")
+    return db.read_bytes()
+
+
+@pytest.mark.parametrize(("odd", "reason"), [
+    ({"op": "case.info", "new": {"title": "t"}, "old": "a word"}, "case.info.old"),
+    ({"op": "case.info", "new": "a word", "old": {}}, "case.info.new"),
+    ({"op": "ev.update", "id": "X0", "new": {}, "old": {}, "doc": "a word"}, "ev.update.doc"),
+    ({"op": "case.info", "new": {}, "old": {}, "v": "2"}, "record schema '2' is not one weigh wrote"),
+])
+def test_a_schema_2_record_of_the_wrong_shape_is_refused_in_words(
+        cli_env: dict[str, str], tmp_path: Path, odd: dict[str, Any], reason: str) -> None:
+    """A schema 2 record is already in schema 2's shape: it is not put through the upgrade of a
+    schema 1 record (which, given a field that is not an object, failed with Python's
+    "'str' object has no attribute 'get'"); a record that does not fit is refused in words, the
+    file untouched and not copied."""
+    from tests.conftest import weigh_text
+
+    db = tmp_path / "old.json"
+    original = schema_2_file(db, odd)
+    for args in (("cases",), ("delete", CASE_ID, "--yes")):
+        done = weigh_text(cli_env, "--db", str(db), *args)
+        assert done.returncode == 2
+        assert "object has no attribute" not in done.stderr and "newer" not in done.stderr, done.stderr
+        assert reason in done.stderr and done.stderr.endswith("file left untouched\n"), done.stderr
+        assert db.read_bytes() == original
+    assert not list(tmp_path.glob("*.bak*"))
+
+
+def test_a_schema_2_database_reads_as_it_was(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Its records are not changed by the upgrade: the trail says what it said."""
+    from tests.conftest import weigh_text
+
+    db = tmp_path / "old.json"
+    schema_2_file(db, {"op": "case.info", "new": {"description": "Now"}, "old": {"description": ""}})
+    done = weigh_text(cli_env, "--db", str(db), "export", "--case", CASE_ID, "--history")
+    assert done.returncode == 0, done.stderr
+    assert "edited case details: description" in done.stdout

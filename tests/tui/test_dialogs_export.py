@@ -510,3 +510,21 @@ async def test_a_path_with_a_nul_character_is_refused_and_the_dialog_still_answe
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert app.results == [tmp_path / "x.md"]
+
+
+async def test_the_focused_field_stays_in_view_when_the_terminal_shrinks(db_path: Path, make_app) -> None:
+    """The path focused at 80×24, then the terminal at 80×10: the fields stayed scrolled to the
+    top, the path field (where the keys went) out of sight under 'Summaries use …'."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#path", Input)
+        await pilot.resize_terminal(80, 10)
+        await pilot.pause()
+        await pilot.pause()
+        assert "Path" in screen_text(app) and buttons_shown(app), screen_text(app)
+        await pilot.press("escape")

@@ -125,3 +125,28 @@ async def test_the_prior_field_says_what_a_prior_is_when_adding_and_editing(db_p
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")
+
+
+async def test_the_field_being_typed_in_stays_in_view_when_the_terminal_shrinks(db_path, make_app) -> None:
+    """At 80×24 the prior is focused; the terminal shrinks to 80×12, then 80×10: the fields
+    scroll between the heading and the buttons, and they stayed scrolled to the top, the prior
+    (where the keys still went) out of sight. The focused field is kept in view."""
+    from tests.tui.conftest import screen_text
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#prior", Input)
+        for height in (12, 10):
+            await pilot.resize_terminal(80, height)
+            await pilot.pause()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Prior" in text and "1.0" in text and "Save (ctrl+s)" in text, (height, text)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")

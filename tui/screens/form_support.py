@@ -21,7 +21,17 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPLIT_TAGS = re.compile(r"[,\s]+")
 
 class FormFields(VerticalScroll, can_focus=False):
-    """The scrolling list of fields; not a tab stop, as a focused field scrolls into view."""
+    """The scrolling list of fields; not a tab stop, as a focused field scrolls into view.
+    Shrunk (a shorter terminal), it keeps the focused field in view: its scroll stayed where
+    it was, and the field the keys went to could be out of sight."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is not None and self in focused.ancestors:
+            self.scroll_to_widget(focused, animate=False)
 
 
 def field_row(label: str, *widgets: Widget, field: str) -> Horizontal:
