@@ -33,15 +33,15 @@ def hanging(line: Text, console: Console, width: int) -> list[Text]:
     plain = line.plain
     lead = len(plain) - len(plain.lstrip(" "))
     body = line[lead:]
-    if width - lead < NARROWEST or body.cell_len <= width - lead:
-        return list(line.wrap(console, max(1, width))) if width > 0 else [line]
+    if width - lead - HANG < NARROWEST or body.cell_len <= width - lead:  # fits, or no room to hang
+        # a wide character takes two cells: never fewer (0: not laid out yet, as it is)
+        return list(line.wrap(console, max(2, width))) if width > 0 else [line]
     first = body.wrap(console, width - lead)[0]
     rest = body[len(first.plain):]
     rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")):]
     first.rstrip()
     pad = " " * (lead + HANG)
-    room = max(NARROWEST, width - lead - HANG)
-    return [Text(" " * lead) + first, *(Text(pad) + row for row in rest.wrap(console, room))]
+    return [Text(" " * lead) + first, *(Text(pad) + row for row in rest.wrap(console, width - lead - HANG))]
 
 
 class Hanging:
