@@ -28,5 +28,6 @@ def test_a_report_line_keeps_every_character_within_the_box(width: int, line: st
 
 def test_a_long_line_goes_on_under_its_own_text() -> None:
     rows = hanging(Text("  E12 loses: its notes on H1, H2, H3 and H4"), Console(width=200), 24)
-    assert [r.plain.rstrip() for r in rows] == ["  E12 loses: its notes", "      on H1, H2, H3 and", "      H4"]
+    assert [r.plain.rstrip() for r in rows] == [
+        "  E12 loses: its notes", "      on H1, H2, H3 and", "      H4"]
     assert all(r.plain.startswith(" " * (2 + HANG)) for r in rows[1:])
