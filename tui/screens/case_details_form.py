@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from hypotheses.models import CaseInfo
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, field_row, literal
+from tui.screens.form_support import FormFields, field_row, form_foot, literal
 from tui.widgets.one_line_input import OneLineInput
 
 _FIELDS = ("title", "question", "description", "conclusion")
@@ -53,15 +53,10 @@ class CaseDetailsForm(FormScreen[CaseInfo]):
                     TextArea(info.conclusion, id="conclusion", soft_wrap=True),
                     field="conclusion",
                 )
-            yield Static(
-                "Your own judgement: its first line, the bottom line, shows under the "
-                "case bar; all of it leads every report.",
-                id="form-status",
-                classes="form-status",
-            )
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Save (ctrl+s)", id="save", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"),
+                            status="Your own judgement: its first line, the bottom line, shows under "
+                                   "the case bar; all of it leads every report.")
 
     def build(self) -> CaseInfo:
         doc = self.info.model_dump(mode="json")

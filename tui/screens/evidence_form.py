@@ -25,6 +25,7 @@ from tui.screens.form_support import (
     check_date,
     check_url,
     field_row,
+    form_foot,
     literal,
     parse_tags,
 )
@@ -99,10 +100,8 @@ class EvidenceForm(FormScreen[Evidence]):
                     )
                 for i, hyp in enumerate(self.hypotheses):
                     yield self._rating_row(i, hyp, old)
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Save (ctrl+s)", id="save", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def _compose_item_fields(self, old: Evidence | None) -> ComposeResult:
         def text_input(key: str, value: str, placeholder: str = "") -> Input:

@@ -24,7 +24,7 @@ from hypotheses.team import TEAM, is_team, lens_words
 from tui.export_place import export_place
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import FormFields, field_row, literal
+from tui.screens.form_support import FormFields, field_row, form_foot, literal
 from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.report_box import ReportBox
 
@@ -70,7 +70,7 @@ class ExportDialog(FileDialog[Path]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="form-dialog"):
-            yield Static(literal(f"Export {self.case.id}"), classes="form-heading -docked")
+            yield Static(literal(f"Export {self.case.id}"), classes="form-heading")
             scope = f"model {self.model}" + (
                 f", as of {self.as_of.isoformat()}" if self.as_of else ", all dates"
             ) + (f", {lens_words(self.case, self.lens)}" if is_team(self.case) else "") + (
@@ -95,11 +95,8 @@ class ExportDialog(FileDialog[Path]):
                 # what the chosen format cannot hold, as the CLI prints it: read before writing,
                 # where the choice is made (in a toast it covered the next dialog's buttons)
                 yield ReportBox("export-losses", id="export-losses-box")
-            with Vertical(classes="form-foot"):  # docked: the fields give up rows, never the buttons
-                yield Static("", id="form-status", classes="form-status")
-                with Horizontal(classes="form-buttons"):
-                    yield Button("Write (ctrl+s)", id="write", variant="primary")
-                    yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Write (ctrl+s)", id="write", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#format", Select).focus()

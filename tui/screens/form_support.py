@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Button, Label, Static
 
 from hypotheses.visible import visible
 
@@ -32,6 +32,17 @@ class FormFields(VerticalScroll, can_focus=False):
         focused = self.screen.focused if self.is_attached else None
         if focused is not None and self in focused.ancestors:
             self.scroll_to_widget(focused, animate=False)
+
+
+def form_foot(*buttons: Button, status: str = "") -> Vertical:
+    """A form's status line and buttons, docked at its foot under its fields (``FormFields``):
+    on a short terminal the fields scroll between the heading and the foot, and the buttons
+    stay on screen."""
+    return Vertical(
+        Static(status, id="form-status", classes="form-status"),
+        Horizontal(*buttons, classes="form-buttons"),
+        classes="form-foot",
+    )
 
 
 def field_row(label: str, *widgets: Widget, field: str) -> Horizontal:

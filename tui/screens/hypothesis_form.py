@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from hypotheses.models import Hypothesis
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, field_row, literal
+from tui.screens.form_support import FormFields, field_row, form_foot, literal
 from tui.widgets.one_line_input import OneLineInput
 
 #: what a prior is, under its field: a number typed there must not read as evidence
@@ -39,7 +39,7 @@ class HypothesisForm(FormScreen[Hypothesis]):
         old = self.existing
         heading = f"Edit hypothesis {self.item_id}" if old else f"New hypothesis {self.item_id}"
         with Vertical(id="form-dialog", classes="form-dialog"):
-            yield Static(literal(heading), id="form-title", classes="form-heading -docked")
+            yield Static(literal(heading), id="form-title", classes="form-heading")
             with FormFields(id="form-fields"):
                 yield field_row(
                     "Title",
@@ -61,11 +61,8 @@ class HypothesisForm(FormScreen[Hypothesis]):
                     Static(PRIOR_HINT, id="prior-hint", classes="field-hint -shown"),
                     field="prior",
                 )
-            with Vertical(classes="form-foot"):  # docked: the fields scroll on a short terminal
-                yield Static("", id="form-status", classes="form-status")
-                with Horizontal(classes="form-buttons"):
-                    yield Button("Save (ctrl+s)", id="save", variant="primary")
-                    yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Save (ctrl+s)", id="save", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def build(self) -> Hypothesis:
         return hypothesis_from_form(

@@ -25,7 +25,7 @@ from evidence.importing import CaseExists, ImportResult, import_file
 from hypotheses.slug import CASE_ID_WORDS, is_case_id
 from hypotheses.vocabulary import counted
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import blank_to_none, field_row
+from tui.screens.form_support import FormFields, blank_to_none, field_row, form_foot
 from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.report_box import ReportBox
 
@@ -65,30 +65,30 @@ class ImportDialog(FileDialog[ImportResult]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="form-dialog"):
             yield Static("Import a case file", classes="form-heading")
-            yield Static(
-                "weigh case JSON, a CSV matrix, or a PARC ACH 2.0 .achz file.",
-                id="import-hint", classes="dialog-keys",
-            )
-            yield field_row(
-                "File",
-                OneLineInput(id="import-path", placeholder="path to the file"),
-                field="import-path",
-            )
-            with Horizontal(classes="field-row"):
-                yield Label(AS_CASE_ID, classes="field-label")
-                yield OneLineInput(
-                    id="import-case-id",
-                    placeholder="optional: import under another id",
-                    classes="field-body",
+            with FormFields(id="form-fields"):
+                yield Static(
+                    "weigh case JSON, a CSV matrix, or a PARC ACH 2.0 .achz file.",
+                    id="import-hint", classes="dialog-keys",
                 )
-            with Horizontal(classes="field-row"):
-                yield Label("", classes="field-label")
-                yield Checkbox(REPLACE, id="import-replace")
-            yield Static("", id="form-status", classes="form-status")
-            yield ReportBox("import-report", id="import-report-box")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Import (ctrl+s)", id="import", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield field_row(
+                    "File",
+                    OneLineInput(id="import-path", placeholder="path to the file"),
+                    field="import-path",
+                )
+                with Horizontal(classes="field-row"):
+                    yield Label(AS_CASE_ID, classes="field-label")
+                    yield OneLineInput(
+                        id="import-case-id",
+                        placeholder="optional: import under another id",
+                        classes="field-body",
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("", classes="field-label")
+                    yield Checkbox(REPLACE, id="import-replace")
+                # what the import brought and what it could not, kept on show until it is opened
+                yield ReportBox("import-report", id="import-report-box")
+            yield form_foot(Button("Import (ctrl+s)", id="import", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from hypotheses.models import Hypothesis, Indicator
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, blank_to_none, check_date, field_row, literal
+from tui.screens.form_support import FormFields, blank_to_none, check_date, field_row, form_foot, literal
 from tui.widgets.choice_line import ChoiceLine
 from tui.widgets.one_line_input import OneLineInput
 from tui.widgets.rating_picker import RatingPicker
@@ -102,10 +102,8 @@ class IndicatorForm(FormScreen[Indicator]):
                 rows = [self._rating_row(i, hyp) for i, hyp in enumerate(self.hypotheses)]
                 yield Vertical(*rows, Static("", id="error-ratings", classes="field-error",
                                              markup=False), id="indicator-ratings")
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Save (ctrl+s)", id="save", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def _rating_row(self, i: int, hyp: Hypothesis) -> Horizontal:
         code = self.existing.ratings.get(hyp.id) if self.existing else None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from evidence.errors import Conflict, WeighError
@@ -18,7 +18,7 @@ from hypotheses.models import Case
 from hypotheses.slug import slug
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
-from tui.screens.form_support import FormFields, field_row, literal
+from tui.screens.form_support import FormFields, field_row, form_foot, literal
 from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
@@ -56,10 +56,8 @@ class NewCaseForm(FormScreen[Case]):
                 yield field_row(
                     "Question", TextArea(id="case-question"), field="case-question"
                 )
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Create (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            yield form_foot(Button("Create (ctrl+s)", id="save", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     @on(Input.Changed, "#case-title")
     def _suggest_id(self, event: Input.Changed) -> None:

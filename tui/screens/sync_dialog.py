@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Static
 
 from evidence.errors import ImportFailed
 from evidence.sync import SyncResult, read_sync_file, sync_case
 from tui.export_place import export_place
 from tui.screens.file_dialog import FileDialog
-from tui.screens.form_support import field_row
+from tui.screens.form_support import FormFields, field_row, form_foot
 from tui.widgets.one_line_input import OneLineInput
 
 if TYPE_CHECKING:
@@ -49,21 +49,20 @@ class SyncDialog(FileDialog[SyncResult]):
         with Vertical(id="sync-dialog", classes="form-dialog"):
             yield Static(Text(f"Sync case {self.case_id} with a shared case file"),
                          classes="form-heading")
-            yield Static(
-                "Both ways: the file's changes come in, yours go out (a new file is written). "
-                "Where both changed one thing, yours is kept and both are listed.",
-                classes="dialog-keys",
-            )
-            yield field_row(
-                "File",
-                OneLineInput(base.file if base else "", id="sync-path",
-                             placeholder="path to the case file in your git folder"),
-                field="sync-path",
-            )
-            yield Static("", id="form-status", classes="form-status")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Sync (ctrl+s)", id="sync", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            with FormFields(id="form-fields"):
+                yield Static(
+                    "Both ways: the file's changes come in, yours go out (a new file is written). "
+                    "Where both changed one thing, yours is kept and both are listed.",
+                    classes="dialog-keys",
+                )
+                yield field_row(
+                    "File",
+                    OneLineInput(base.file if base else "", id="sync-path",
+                                 placeholder="path to the case file in your git folder"),
+                    field="sync-path",
+                )
+            yield form_foot(Button("Sync (ctrl+s)", id="sync", variant="primary"),
+                            Button("Cancel (esc)", id="cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#sync-path", Input).focus()
