@@ -22,6 +22,7 @@ from hypotheses.scoring import (
     Coverage,
     analyse,
     leader_ids,
+    log_priors,
     weight,
 )
 from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
@@ -37,6 +38,7 @@ from hypotheses.separation import (
     line_names,
     prior_led,
     priors_make,
+    priors_weigh,
     separating_indicators,
     short_top,
     top_note,
@@ -463,6 +465,29 @@ def _runners_up_warnings(analysis: Analysis, model: str, leader: int) -> tuple[l
     return warnings, brief
 
 
+def _prior_share_warnings(analysis: Analysis, sm: ScoringModel, leader: int,
+                          margin: float | None) -> tuple[list[str], list[str]]:
+    """A lone leader's margin holds the priors' share where they are unequal (Bayes): the
+    margin read as '8.0 medium items' would be taken for evidence. Where the priors add to
+    the lead, say how much of it the evidence alone makes (the scores less the log priors,
+    against the best of the rest by the evidence alone); a lead the priors make outright is
+    the headline's ('The priors decide this'). (warnings, short forms)"""
+    hyps = analysis.case.hypotheses
+    if margin is None or not priors_weigh(hyps, sm.name):
+        return [], []
+    alone = [s - p for s, p in zip(analysis.models[sm.name].scores, log_priors(hyps), strict=True)]
+    rest = alone[leader] - max(s for i, s in enumerate(alone) if i != leader)
+    if rest >= margin - 0.005:  # the priors take nothing from it, or add to it
+        return [], []
+    prior = margin - rest
+    return (
+        [f"Unequal priors make part of this lead: the evidence alone puts {analysis.hypothesis_ids[leader]} "
+         f"ahead by {sm.format_margin(rest)} ({items_text(sm.items(rest))}), the priors the other "
+         f"{prior:.2f}."],
+        [f"the priors make {sm.items(prior):.1f} of those items: the evidence alone, {sm.items(rest):.1f}"],
+    )
+
+
 def _uncounted_for(analysis: Analysis, sm: ScoringModel, inside: tuple[str, ...], lead: str = "") -> str:
     """A model that scores C, CC and N alike (inconsistency, weighted) cannot separate what
     only those ratings tell apart: when some item does so in the band, say so (the reports
@@ -567,7 +592,8 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
     if len(inside) < 2 and len(top) == 1 and covs[0].rated:
         # how firm a lead is says nothing where there is none (untold: no verdict)
         firmness = ([], []) if untold_ids else _firmness_warnings(analysis, sm.name, top[0])
-        for more, more_brief in (firmness, _runners_up_warnings(analysis, sm.name, top[0])):
+        share = ([], []) if untold_ids or by_evidence else _prior_share_warnings(analysis, sm, top[0], margin)
+        for more, more_brief in (firmness, _runners_up_warnings(analysis, sm.name, top[0]), share):
             warnings += more
             brief += more_brief
     if len(inside) >= 2 and not short.startswith(not_separated_text(inside, short=True)):

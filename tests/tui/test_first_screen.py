@@ -39,3 +39,21 @@ async def test_first_screen_says_how_to_start_your_own_case_at_80x24(tmp_path: P
         await until(pilot, lambda: "(who-cut-the-cable)" in screen_text(app).splitlines()[0],
                     "the new case on the top line")
         assert "your own case" not in screen_text(app)
+
+
+async def test_a_case_id_made_from_a_long_title_leaves_the_title_readable_at_80x24(
+        tmp_path: Path, make_app) -> None:
+    """The new case's id is made from its title: a long title made a 58-letter id that was
+    never cut, and at 80 columns the top line named the case 'W…'. Now the id gives way to
+    the title's first 20 cells."""
+    app = make_app(tmp_path / "new.json")
+    title = "Why the Harlow plant's spring 2024 supply of resin ran dry"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.press("n")
+        await pilot.press(*title, "ctrl+s")
+        await until(pilot, lambda: "(why-the-harlow" in screen_text(app).splitlines()[0],
+                    "the new case on the top line")
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" weigh  ? keys  Why the Harlow plan…  (why-the-harlow-plant-s-spring")
+        assert len(top.rstrip()) <= 80

@@ -456,3 +456,37 @@ async def test_the_analysts_leaders_say_when_only_the_priors_make_a_lead(
         assert said == {"team": "H1 on its prior (the evidence alone puts H2 first)", "ana": "H1",
                         "ben": "H1 on its prior (the evidence alone puts H2 first)"}, said
         await pilot.press("escape", "ctrl+q")
+
+
+def question(app: object) -> str:
+    """The confirm dialog's question as drawn (the screen's text interleaves it with the
+    workbench behind), its lines joined."""
+    from textual.widgets import Static
+
+    shown = app.screen.query_one("#confirm-message", Static)  # type: ignore[attr-defined]
+    return " ".join(" ".join(ln.text for ln in shown.render_lines(shown.region.reset_offset)).split())
+
+
+async def test_making_a_team_case_says_how_to_be_named_other_than_the_login_name(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctrl+t under a login name (no --analyst, no WEIGH_ANALYST) gave every rating to
+    'root' with no word on how to be someone else; the question now says where the name
+    comes from and how to choose another. Named with --analyst, it says only the name."""
+    monkeypatch.delenv("WEIGH_ANALYST", raising=False)
+    monkeypatch.setenv("LOGNAME", "kim")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: "a team case?" in flat_text(app), "the question")
+        text = question(app)
+        assert ("Its ratings and notes become kim's (your login name: start weigh --analyst ID to be "
+                "named otherwise)") in text
+        await pilot.press("n", "ctrl+q")
+    monkeypatch.setenv("WEIGH_ANALYST", "ana")
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: "a team case?" in flat_text(app), "the question")
+        text = question(app)
+        assert "Its ratings and notes become ana's; each analyst" in text and "login name" not in text
+        await pilot.press("n", "ctrl+q")

@@ -11,6 +11,7 @@ when first opened, which keeps them off the start-up path.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +25,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from evidence.analyst import ENV as ANALYST_ENV
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
@@ -335,9 +337,13 @@ class MainScreen(GuardsEdits, Screen[None]):
         from tui.screens.confirm import ConfirmScreen
 
         who = self.session.view.me or "you"
+        if self.session.view.me and not os.environ.get(ANALYST_ENV):  # not chosen: say how to
+            who += "'s (your login name: start weigh --analyst ID to be named otherwise)"
+        else:
+            who += "'s"
         focus = self.matrix.current()
         self.ask(ConfirmScreen(f"Make {self.case.id} a team case? Its ratings and notes become "
-                                f"{who}'s; each analyst then adds their own. (u undoes)"),
+                                f"{who}; each analyst then adds their own. (u undoes)"),
                   lambda _: self.session.make_team(focus))
 
     def action_cycle_sort(self) -> None:

@@ -41,6 +41,9 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
 OWN_CASE_HINT = " your own case: ctrl+o, then n "
 HINT_STYLE = "bold #000000 on #f0c674"
 MIN_TITLE = 20  # the title gives way to the sort order down to this, then the order goes
+#: A long case id (one made from a long title) gives way to the title's first MIN_TITLE cells
+#: down to this many cells ('  (' and 20 of the id, '…'); a shorter id is never cut.
+ID_KEEP = 24
 
 
 class CaseBar(Widget):
@@ -127,10 +130,16 @@ class CaseBar(Widget):
 def fit_line(head: Text, title: Text, ident: Text, order: Text, tail: Text, width: int) -> Text:
     """Head, title, id, sort order and tail on ``width`` cells. The tail (filter, path)
     is cut first; then the title gives way to the sort while it keeps
-    :data:`MIN_TITLE` cells, then the sort goes; the id is never cut (unless the head
-    alone fills the line)."""
+    :data:`MIN_TITLE` cells, then the sort goes; then a long id gives way to the title's
+    first :data:`MIN_TITLE` cells down to :data:`ID_KEEP` (a case made from a long title has
+    a long id: at 80 columns it left the title one letter); a shorter id is never cut
+    (unless the head alone fills the line)."""
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append_text(head)
+    want = min(MIN_TITLE, title.cell_len)
+    if ident.cell_len > ID_KEEP and width - head.cell_len - ident.cell_len < want:
+        ident = ident.copy()
+        ident.truncate(max(ID_KEEP, width - head.cell_len - want), overflow="ellipsis")
     room = width - head.cell_len - ident.cell_len
     rest = [order, tail]
     if title.cell_len + order.cell_len > room:
