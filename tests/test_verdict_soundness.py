@@ -90,11 +90,18 @@ def _within(width: int, words: str) -> bool:
     return len(words) <= width
 
 
-def test_priors_that_change_nothing_are_not_mentioned() -> None:
-    """Priors 3 : 1 on three items H1 C, H2 I: the evidence alone puts H1 first by 6 ln 2."""
-    for case in (_case((3, 1), *[("C", "I")] * 3), _case((1, 1), ("I", "C"))):
-        v = _bayes(case)
+def test_priors_that_change_no_leader_are_not_said_to_decide_it() -> None:
+    """Priors 3 : 1 on three items H1 C, H2 I: the evidence alone puts H1 first by 6 ln 2.
+    The headline does not say the priors decide it; the priors' share of the margin (ln 3
+    of 6 ln 2 + ln 3) is a warning of its own. Equal priors: no word of them at all."""
+    unequal, equal = _bayes(_case((3, 1), *[("C", "I")] * 3)), _bayes(_case((1, 1), ("I", "C")))
+    for v in (unequal, equal):
         assert "priors" not in v.headline and "prior" not in v.brief
+    assert ("Unequal priors make part of this lead: the evidence alone puts H1 ahead by 4.16 in log "
+            "score (6.0 items of medium weight), the priors the other 1.10.") in unequal.warnings
+    # 6 ln 2 is six medium items; ln 3 is log2(3) = 1.58 of them
+    assert "the priors make 1.6 of those items: the evidence alone, 6.0" in unequal.brief_warnings
+    assert not any("prior" in w for w in equal.warnings)
     assert "priors" not in verdict(analyse(_case((1000, 1), ("N", "N"))), "weighted").headline
 
 
