@@ -262,12 +262,14 @@ class CaseView:
         lens = self.state.lens
         return lens if self.team and lens not in (None, TEAM, self.me) else None
 
-    def lens_words(self) -> str | None:
+    def lens_words(self, short: bool = False) -> str | None:
         """'team' or 'ben' for the top line ('team without 3 cells you have not rated' while
-        votes are hidden from you); None for a one-analyst case."""
+        votes are hidden from you; ``short``: 'team, 3 hidden'); None for a one-analyst case."""
         if not self.team:
             return None
         hidden = self.hidden_cells
+        if hidden and short:
+            return f"{TEAM}, {hidden} hidden (v)"
         if hidden:
             return f"{TEAM} without {hidden} cell{'s' if hidden != 1 else ''} you have not rated (v)"
         return self.state.lens

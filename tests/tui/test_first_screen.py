@@ -15,13 +15,13 @@ def test_at_80_columns_the_title_gives_way_to_the_id() -> None:
     head, order, tail = (Text(" weigh  ? keys " + OWN_CASE_HINT), Text("   sort: date"),
                          Text("   /a/long/path.json"))
     title = Text("Why the spring-2022 Istanbul peace talks collapsed")
-    line = fit_line(head, title, Text("  (istanbul-2022)"), order, tail, 80).plain
+    line = fit_line((head,), title, Text("  (istanbul-2022)"), order, tail, 80).plain
     assert line.startswith(" weigh  ? keys " + OWN_CASE_HINT + "Why the spring")
     assert line.endswith("…  (istanbul-2022)")  # the sort gave way before the title's last 20
     assert len(line) <= 80
-    line = fit_line(head, title, Text("  (istanbul-2022)"), order, tail, 110).plain
+    line = fit_line((head,), title, Text("  (istanbul-2022)"), order, tail, 110).plain
     assert line.endswith("…  (istanbul-2022)   sort: date")  # the title gave way to the sort
-    wide = fit_line(head, Text("A short title"), Text("  (x)"), order, tail, 160).plain
+    wide = fit_line((head,), Text("A short title"), Text("  (x)"), order, tail, 160).plain
     assert wide.endswith("A short title  (x)   sort: date   /a/long/path.json")
 
 

@@ -490,3 +490,29 @@ async def test_making_a_team_case_says_how_to_be_named_other_than_the_login_name
         text = question(app)
         assert "Its ratings and notes become ana's; each analyst" in text and "login name" not in text
         await pilot.press("n", "ctrl+q")
+
+
+async def test_the_top_line_names_the_case_beside_a_long_lens_at_every_width(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ben opens ana's team case with 294 of her cells hidden from him: at 80 to 120 columns
+    'lens: team without 294 cells you have not rated (v)' took the line, and no case was
+    named. Now the lens says it in short, then without its keys, before the title gives way:
+    the case's id and its title's first words always show."""
+    make_team(db_path)
+    with Store.open(db_path) as store:  # a case of one's own: no hint for a new user
+        store.put_case(Case(id="mine", title="Mine"))
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert "lens: team without 294 cells you have not rated (v)" in top_line(app)
+        for width, lens in ((120, " you: ben  lens: team without 294 cells you have not rated (v) (l)"),
+                            (100, " ? keys  you: ben  lens: team, 294 hidden (v) (l)"),
+                            (80, " weigh  you: ben  lens: team, 294 hidden (v)  ")):
+            await pilot.resize_terminal(width, 30)
+            await until(pilot, lambda: len(top_line(app).rstrip()) <= width,  # noqa: B023 (awaited here)
+                        "the line redrawn")
+            top = top_line(app)
+            assert lens in top, (width, top)
+            assert "Why the spring-" in top and "  (istanbul-2022)" in top, (width, top)
+        await pilot.press("ctrl+q")

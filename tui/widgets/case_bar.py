@@ -14,6 +14,8 @@ from hypotheses.sorts import DEFAULT_SORT
 from hypotheses.visible import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tui.shown import Shown
 
 
@@ -60,7 +62,8 @@ class CaseBar(Widget):
         """Until a case shows, the line says the database is opening."""
         super().__init__(id=id)
         self.set_reactive(CaseBar.db_path, db_path)
-        self._parts: tuple[Text, Text, Text, Text, Text] = (Text(" weigh "), Text(), Text(), Text(), Text())
+        self._parts: tuple[tuple[Text, ...], Text, Text, Text, Text] = ((Text(" weigh "),), Text(), Text(),
+                                                                       Text(), Text())
         self._drawn: tuple[int, Text] | None = None
         self.show("opening…", "", DEFAULT_SORT.name, "", db_path)
 
@@ -80,32 +83,22 @@ class CaseBar(Widget):
         if state.filter_query:
             filtered = filter_words(state.filter_query, len(view.shown), len(case.evidence),
                                     state.score_shown)
+        full, short = view.lens_words(), view.lens_words(short=True)
         self.show(case.title, case.id, state.sort.name, state.filter_query, self.db_path,
-                  filtered, who=view.me if view.team else None, lens=view.lens_words(),
+                  filtered, who=view.me if view.team else None,
+                  lens=(full, short) if full is not None and short is not None else None,
                   hint=shown.session.only_example and not shown.session.store.readonly)
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
              filtered: Text | None = None, *, who: str | None = None,
-             lens: str | None = None, hint: bool = False) -> None:
-        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens;
-        ``hint``: say how to start your own case."""
-        head = Text(no_wrap=True)
-        head.append(" weigh ", style="bold reverse")
-        head.append(" ? keys ", style="bold")
-        if hint:
-            head.append(OWN_CASE_HINT, style=HINT_STYLE)
-            head.append(" ")
-        if who is not None:
-            head.append(f" you: {who} ", style="bold")
-        if lens is not None:
-            head.append(" lens: ", style="")
-            head.append(lens, style="bold reverse" if lens != who else "bold")
-            head.append(" (l) ", style="dim")
-        if filtered is not None:
-            head.append_text(filtered)
-            head.append("  │ ", style="dim")
-        else:
-            head.append(" ")
+             lens: tuple[str, str] | None = None, hint: bool = False) -> None:
+        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens, in
+        full and in short; ``hint``: say how to start your own case. On a narrow line the lens
+        is said in short, then without its key, before the title gives way (:func:`fit_line`)."""
+        heads = [self._head(filtered, who, lens[0] if lens else None, hint)]
+        if lens is not None:  # a team case: its lens in short, then without the keys' hints
+            heads += [self._head(filtered, who, lens[1], hint),
+                      self._head(filtered, who, lens[1], hint, bare=True)]
         name = Text(visible(title), style="bold")
         ident = Text(f"  ({case_id})" if case_id else "")  # none while the database opens
         order = Text(f"   sort: {sort}")
@@ -114,11 +107,36 @@ class CaseBar(Widget):
             tail.append("   filter: ", style="bold")
             tail.append(visible(query))
         tail.append(f"   {visible(str(db))}", style="dim")
-        parts = (head, name, ident, order, tail)
+        parts = (tuple(heads), name, ident, order, tail)
         if parts != self._parts:  # most keys leave the line as it was: no redraw
             self._parts = parts
             self._drawn = None
             self.refresh()
+
+    @staticmethod
+    def _head(filtered: Text | None, who: str | None, lens: str | None, hint: bool,
+              bare: bool = False) -> Text:
+        """The line's fixed start: the app, the keys, the hint, the analyst, the lens, the
+        filter (``bare``: without the keys that open the help and switch the lens)."""
+        head = Text(no_wrap=True)
+        head.append(" weigh ", style="bold reverse")
+        if not bare:
+            head.append(" ? keys ", style="bold")
+        if hint:
+            head.append(OWN_CASE_HINT, style=HINT_STYLE)
+            head.append(" ")
+        if who is not None:
+            head.append(f" you: {who} ", style="bold")
+        if lens is not None:
+            head.append(" lens: ", style="")
+            head.append(lens, style="bold reverse" if lens != who else "bold")
+            head.append(" " if bare else " (l) ", style="dim")
+        if filtered is not None:
+            head.append_text(filtered)
+            head.append("  │ ", style="dim")
+        else:
+            head.append(" ")
+        return head
 
     def render(self) -> Text:
         width = self.size.width or 1000
@@ -127,16 +145,19 @@ class CaseBar(Widget):
         return self._drawn[1]
 
 
-def fit_line(head: Text, title: Text, ident: Text, order: Text, tail: Text, width: int) -> Text:
-    """Head, title, id, sort order and tail on ``width`` cells. The tail (filter, path)
-    is cut first; then the title gives way to the sort while it keeps
+def fit_line(heads: Sequence[Text], title: Text, ident: Text, order: Text, tail: Text,
+             width: int) -> Text:
+    """Head, title, id, sort order and tail on ``width`` cells. The head is the first of
+    ``heads`` (the longest first) that leaves the title :data:`MIN_TITLE` cells beside the id,
+    else the last. The tail (filter, path) is cut first; then the title gives way to the sort while it keeps
     :data:`MIN_TITLE` cells, then the sort goes; then a long id gives way to the title's
     first :data:`MIN_TITLE` cells down to :data:`ID_KEEP` (a case made from a long title has
     a long id: at 80 columns it left the title one letter); a shorter id is never cut
     (unless the head alone fills the line)."""
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append_text(head)
     want = min(MIN_TITLE, title.cell_len)
+    head = next((h for h in heads if width - h.cell_len - ident.cell_len >= want), heads[-1])
+    line.append_text(head)
     if ident.cell_len > ID_KEEP and width - head.cell_len - ident.cell_len < want:
         ident = ident.copy()
         ident.truncate(max(ID_KEEP, width - head.cell_len - want), overflow="ellipsis")
