@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 UNDO_DEPTH = 100
 
 
+#: Said when u finds nothing to undo: its steps are this run's last changes to the case.
+NOTHING_TO_UNDO = (f"Nothing to undo: u steps back over this run's last {UNDO_DEPTH} changes to the case; "
+                   "earlier ones are in the detail pane's History (each item's) and in h")
+
+
 @dataclass(frozen=True)
 class Step:
     """A committed edit on the undo or redo stack, and where the cursor goes when it is stepped over."""
@@ -212,7 +217,7 @@ class EditSession:
 
     def undo(self) -> Change:
         """Step back over the newest edit: its inverse is committed like any edit."""
-        return self._step_over(self.done, self.undone, "Nothing to undo", "Undid")
+        return self._step_over(self.done, self.undone, NOTHING_TO_UNDO, "Undid")
 
     def redo(self) -> Change:
         """Make the newest undone edit again."""

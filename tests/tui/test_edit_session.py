@@ -72,7 +72,7 @@ def test_rate_is_durable_rescored_and_undone(session: EditSession) -> None:
     assert undo.redraw == "rows" and undo.focus == ("E1", "H2")
     assert session.store.evidence("demo", "E1").ratings["H2"] == "I"
     assert scores(session) == fresh(session)
-    assert session.undo().message == "Nothing to undo"
+    assert session.undo().message.startswith("Nothing to undo: u steps back over this run")
 
 
 def test_clearing_a_rating_removes_its_note_and_undo_brings_both_back(

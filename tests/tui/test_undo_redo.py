@@ -119,7 +119,7 @@ def test_a_new_edit_clears_redo_and_undo_walks_back_in_order(session: EditSessio
     session.undo()
     session.undo()
     assert content(session.store.case("c")) == states[0]
-    assert session.undo().message == "Nothing to undo"
+    assert session.undo().message.startswith("Nothing to undo: u steps back over this run")
 
 
 def test_an_undo_the_store_refuses_stays_on_the_stack(session: EditSession) -> None:
@@ -159,7 +159,7 @@ def test_a_case_changed_elsewhere_meanwhile_starts_its_undo_afresh(session: Edit
     session.open("d")
     store.update_evidence("c", _ev(session, "E1").model_copy(update={"title": "a colleague's"}))
     session.open("c")
-    assert session.undo().message == "Nothing to undo"
+    assert session.undo().message.startswith("Nothing to undo: u steps back over this run")
     assert _ev(session, "E1").title == "a colleague's"
     session.rate("E2", "H1", "C")  # and a new edit undoes as ever
     session.open("d")
@@ -175,6 +175,6 @@ def test_an_import_replacing_the_open_case_starts_its_undo_afresh(session: EditS
     imported = make_case().model_copy(update={"title": "Imported"})
     session.store.put_case(imported, replace=True)
     session.open("c")  # as the workbench does after the import
-    assert session.undo().message == "Nothing to undo"
+    assert session.undo().message.startswith("Nothing to undo: u steps back over this run")
     assert session.case is not None and session.case.title == "Imported"
     assert _ev(session, "E2").ratings.get("H1") is None  # as imported

@@ -437,7 +437,9 @@ class MainScreen(GuardsEdits, Screen[None]):
         if path is not None:
             self.export_folder = path.parent
             self.post_message(self.ExportWritten(path))
-            more = f"\nNot kept: see ctrl+e, format {leaves_out}" if leaves_out else ""
+            # what the format left out is listed in the dialog (ctrl+e, that format), not here
+            more = (f"\nThe {leaves_out} format could not hold all of this case: ctrl+e with {leaves_out} "
+                    "chosen lists what it left out") if leaves_out else ""
             self.notify(f"Wrote {path}{more}", title="Export", severity="warning" if more else "information",
                         markup=False, timeout=8)
 
