@@ -343,3 +343,43 @@ async def test_at_80_columns_the_separation_table_wraps_what_would_tell_a_pair_a
             assert re.search(r"\s+".join(re.escape(part) for part in ids.split()), shown), (ids, rows)
         assert any(row.startswith(" " * 40) for row in rows[1:]), rows  # a list went on below its row
         await pilot.press("escape", "ctrl+q")
+
+
+def test_the_models_disagreement_names_each_top_as_firmly_as_the_verdict() -> None:
+    """'≠ models disagree … Bayes H1' named a top that only the priors made, or that no rated
+    item bears on, as plainly as one the evidence separates."""
+    from hypotheses.scoring import analyse
+    from tests.test_verdict_places import priors_overturn_later
+    from tui.widgets.ranking import disagreement_line, model_top
+
+    prior_made = analyse(priors_overturn_later())  # H1 1000 : 1; the evidence alone puts H2 first
+    assert not prior_made.agree
+    assert (model_top(prior_made, "bayes"), model_top(prior_made, "weighted")) == ("H1 on its prior", "H2")
+    line = disagreement_line(prior_made, 200).plain
+    assert line.endswith(": inconsistency, weighted H2 · Bayes H1 on its prior"), line
+
+    hyps = [Hypothesis(id=f"H{i}", title=f"h{i}") for i in (1, 2, 3)]
+    partly = analyse(Case(id="p", title="Partly rated", hypotheses=hyps,
+                          evidence=[Evidence(id="E1", title="e", ratings={"H1": "N", "H2": "I"})]))
+    assert model_top(partly, "weighted") == "H1,H3 (1 unrated)"  # both score 0; H3 never rated
+    nothing = analyse(Case(id="n", title="Nothing rated", hypotheses=hyps, evidence=[]))
+    assert model_top(nothing, "weighted") == "H1,H2,H3 unrated"
+
+
+async def test_no_disagreement_is_shown_before_anything_is_rated(tmp_path: Path, make_app) -> None:
+    """A new case, H1's prior 6, no evidence: Bayes tops H1 on its prior alone and the other
+    models tie; the ranking said the models disagree, naming 'Bayes H1'. With nothing rated
+    there is no top to differ on: the verdict's 'No verdict' says it."""
+    db = tmp_path / "new.json"
+    with Store.open(db) as store:
+        store.put_case(Case(id="p", title="Priors only", hypotheses=[
+            Hypothesis(id="H1", title="one", prior=6.0), Hypothesis(id="H2", title="two")]))
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        from tests.tui.conftest import open_under_bayes
+
+        await open_under_bayes(pilot, "p")
+        text = screen_text(app)
+        assert "No verdict" in text
+        assert "≠" not in text and "models disagree" not in text
+        await pilot.press("ctrl+q")

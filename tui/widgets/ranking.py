@@ -17,7 +17,8 @@ from textual.reactive import reactive, var
 from textual.widget import Widget
 
 from hypotheses.scoring import Analysis, leader_ids
-from hypotheses.scoring_models import DEFAULT_MODEL, scoring_model
+from hypotheses.scoring_models import DEFAULT_MODEL, ScoringModel, scoring_model
+from hypotheses.separation import NOT_SEPARATED, ON_PRIOR, UNRATED, priors_make, top_note
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
@@ -81,15 +82,34 @@ def coverage_label(analysis: Analysis, index: int) -> str:
     return f"{rated} +{cov.for_} −{cov.against}"
 
 
+def model_top(a: Analysis, model: str) -> str:
+    """A model's top for the disagreement line, as firmly as the verdict names it
+    (:func:`top_note`): 'H1,H5'; 'H1 on its prior' where only unequal priors make it; 'H1
+    unrated', 'H1,H3 (1 unrated)' where no rated item bears on it or on some of it; 'H3
+    unweighed' where no item tells it from the next."""
+    ids = ",".join(leader_ids(a, model))
+    note = top_note(a, model)
+    if note == UNRATED.strip():
+        return f"{ids} unrated"
+    if note.endswith(UNRATED):  # 'H3, H4 on no rated item': how many, the line stays short
+        return f"{ids} ({len(note.removesuffix(UNRATED).split(', '))} unrated)"
+    if note and note != NOT_SEPARATED:
+        return f"{ids} unweighed"
+    return f"{ids} {ON_PRIOR}" if priors_make(a, model, note) else ids
+
+
 def disagreement_line(a: Analysis, width: int) -> Text:
     """'≠ models disagree on the top score: …', in short words when the full line would be
-    cut (80 columns): every model and every leader stays in view."""
-    leaders = [(scoring_model(m), ",".join(leader_ids(a, m))) for m in a.models]
+    cut (80 columns): every model and every leader stays in view, each said as firmly as
+    the verdict would (:func:`model_top`), models with the same top named together."""
+    tops: dict[str, list[ScoringModel]] = {}  # models that share a top are named together
+    for m in a.models:
+        tops.setdefault(model_top(a, m), []).append(scoring_model(m))
     head = "≠ models disagree on the top score: "
-    names = " · ".join(f"{sm.short} {ids}" for sm, ids in leaders)
+    names = " · ".join(f"{', '.join(sm.short for sm in sms)} {top}" for top, sms in tops.items())
     if width and len(head) + len(names) > width:
         head = "≠ tops differ: "
-        names = " · ".join(f"{sm.abbr} {ids}" for sm, ids in leaders)
+        names = " · ".join(f"{', '.join(sm.abbr for sm in sms)} {top}" for top, sms in tops.items())
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(head, style="bold #c05600")
     line.append(names, style="#c05600")
@@ -298,7 +318,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             head.append("   filtered view: ", style="bold reverse")
             head.append(visible(self.filtered), style="reverse")
         out = [head]
-        if not a.agree:
+        if not a.agree and any(c.rated for c in a.coverage):  # nothing rated: no top to differ on
             out.append(disagreement_line(a, self.size.width - 2))
         if not a.case.hypotheses:
             out.append(Text("No hypotheses yet: press A to add one", style="italic"))
