@@ -69,7 +69,8 @@ class SyncResult:
         db = self.record.counts() if self.record is not None else "nothing"
         if self.record is not None and db == "nothing in the database":
             db = "nothing (the sync base only)"
-        file = f"{self.file} rewritten" if self.wrote_file else f"{self.file} unchanged"
+        made = "written" if self.first == FIRST_FILE else "rewritten"  # a first file was made, not redone
+        file = f"{self.file} {made}" if self.wrote_file else f"{self.file} unchanged"
         return f"Synced case {self.case_id}: database: {db}; {file}."
 
 

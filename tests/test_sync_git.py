@@ -312,3 +312,16 @@ def test_an_item_git_renumbered_is_said_and_counted_as_renumbered_by_the_sync(
         undone = db.revert(logged).describe()
         assert [(e.id, e.title) for e in db.case("team").evidence[4:]] == [("E5", "ana's item")]
     assert "evidence 1 removed, 1 renumbered" in undone and "evidence E6 back to E5" in undone, undone
+
+
+def test_a_first_sync_says_it_wrote_the_file_it_made(env: dict[str, str], tmp_path: Path) -> None:
+    """No shared file yet: the sync writes it from the database's case. It said 'the file
+    did not exist: written …' and then '… rewritten', as if a file had been there."""
+    where = tmp_path / "ana"
+    where.mkdir()
+    with open_db(where, "ana") as db:
+        db.put_case(start_case())
+    said = sync(env, where, "ana")
+    assert "the file did not exist: written from the database's case" in said
+    assert f"{where / FILE} written." in said and "rewritten" not in said, said
+    assert f"{where / FILE} unchanged." in sync(env, where, "ana")  # the second: nothing to do
