@@ -320,8 +320,9 @@ class EditSession:
         record = self.store.observe_indicator(case_id, mid, draft)
         ev = record.evidence
         self._did(record, (ev.id, None))
-        message = (f"{mid} observed: {ev.id} added with its pre-registered ratings "
-                   "(edit it like any item; u undoes)")
+        # dated today: in a case looked back on, when it happened is the analyst's to give
+        message = (f"{mid} observed: {ev.id} added with its pre-registered ratings, reported "
+                   f"{today.isoformat()} (e sets when it happened; u undoes)")
         if self.view.clear_filter_for(ev):
             message += "; filter cleared to show it"
         self._reread(dates=True)

@@ -50,6 +50,8 @@ def test_observe_adds_the_item_with_its_ratings_selects_it_and_undo_takes_both_b
     assert case.indicator("M1").status == "observed" and case.indicator("M1").evidence_id == "E8"
     assert change.redraw == "rows" and change.focus == ("E8", "H1")
     assert session.view.state.filter_query == "" and "filter cleared" in (change.message or "")
+    assert (f"M1 observed: E8 added with its pre-registered ratings, reported {TODAY.isoformat()} "
+            "(e sets when it happened; u undoes)") in (change.message or "")
     assert session.view.analysis is not None and len(session.view.analysis.case.evidence) == 3
     session.undo()
     case = session.store.case("c")
