@@ -15,7 +15,7 @@ from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, notices, screen_text, until
-from tests.tui.host import Host, shown, workers_done
+from tests.tui.host import Host, paste, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -42,14 +42,6 @@ def store(db: Path) -> Iterator[Store]:
 
 def reopened(db: Path) -> Store:
     return Store.open(db, readonly=True)
-
-
-async def paste(pilot: Pilot, text: str) -> None:
-    """Put text into the focused input as a paste would."""
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.insert_text_at_cursor(text)
-    await pilot.pause()
 
 
 async def sync_in_the_case_list(pilot: Pilot) -> None:
