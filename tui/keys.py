@@ -39,7 +39,16 @@ RATING_KEYS: tuple[tuple[str, Rating], ...] = (
 )
 
 
+#: Keys that name a code with no double to tell apart: shift+n and shift+x rate as n and x do
+#: (typed as the code reads, they did nothing). Kept out of the footer; the help lists them.
+RATING_ALIASES: tuple[tuple[str, Rating], ...] = (("N", "N"), ("X", "NA"))
+
+
 def rating_bindings(action: str, **options: Any) -> list[BindingType]:
-    """A binding per rating, running ``action('<code>')`` (``options``: Binding's own)."""
-    return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
-                    **options) for key, code in RATING_KEYS]
+    """A binding per rating, running ``action('<code>')`` (``options``: Binding's own), and
+    the hidden aliases (:data:`RATING_ALIASES`)."""
+    shown = [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
+                     **options) for key, code in RATING_KEYS]
+    hidden = {**options, "show": False}
+    return [*shown, *(Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
+                              **hidden) for key, code in RATING_ALIASES)]

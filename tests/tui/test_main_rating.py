@@ -28,7 +28,7 @@ async def test_rating_keys_set_each_code_durably(db_path, make_app):
         screen: MainScreen = app.screen
         eid, hid = screen.matrix.current()
         for key, code in (("c", "C"), ("C", "CC"), ("n", "N"), ("i", "I"), ("I", "II"),
-                          ("x", "NA")):
+                          ("x", "NA"), ("c", "C"), ("N", "N"), ("X", "NA")):  # N, X: as they read
             await pilot.press(key)
             # on disk before the next key: a read-only reader sees it now
             assert stored(db_path, eid).ratings[hid] == code
