@@ -383,3 +383,31 @@ async def test_no_disagreement_is_shown_before_anything_is_rated(tmp_path: Path,
         assert "No verdict" in text
         assert "≠" not in text and "models disagree" not in text
         await pilot.press("ctrl+q")
+
+
+async def test_the_items_that_tell_a_pair_apart_say_which_rating_is_whose_and_wrap_under_their_title(
+        db_path: Path, make_app) -> None:
+    """T's item list gave two ratings a line with no word of which hypothesis each is for,
+    and a long title went on at the box's left edge, under the ratings, as if a line of its
+    own. A heading names the columns; a title's rest goes on under its start."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await until(pilot, lambda: "items tell H1 from H2" in screen_text(app), "the first pair's items")
+        rows = screen_text(app).splitlines()
+        heading = next(n for n, row in enumerate(rows) if "items tell H1 from H2" in row)
+        assert re.search(r"│  H1   H2   item\s+│", rows[heading + 1]), rows[heading + 1]
+        first = next(n for n, row in enumerate(rows) if "E27   As Russian forces" in row)
+        title_at = rows[first].index("As Russian")
+        rest = rows[first + 1]
+        border = rows[first].index("│")  # the dialog's left edge
+        assert rest[border] == "│" and not rest[border + 1:title_at].strip() and rest[title_at] != " ", rows
+        await pilot.press("escape", "ctrl+q")
+
+
+def test_long_hypothesis_ids_head_the_item_ratings_as_a_and_b() -> None:
+    from tui.screens.separation_view import _columns
+
+    assert _columns("H1", "H10") == " H1   H10  item"
+    assert _columns("russia-wins", "H2") == " A    B    item   (A: russia-wins, B: H2)"

@@ -33,6 +33,7 @@ from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
 from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
+from tui.widgets.report_box import Hanging
 
 if TYPE_CHECKING:
     from datetime import date
@@ -65,25 +66,39 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
     )
 
 
-def pair_detail(analysis: Analysis, s: Separation) -> Text:
-    """The items that tell the pair apart, one a line, or that none does."""
-    out = Text(no_wrap=True, overflow="ellipsis")
+#: Where an item's title starts in its line (' CC   II   E12   '): its wrapped rest goes there.
+TITLE_AT = 17
+
+
+def _columns(a: str, b: str) -> str:
+    """The heading over the items' two ratings: the ids above them where they fit, else A and B."""
+    if max(len(a), len(b)) <= 4:
+        return f" {a:<4} {b:<4} item"
+    return f" A    B    item   (A: {a}, B: {b})"
+
+
+def pair_detail(analysis: Analysis, s: Separation) -> Hanging:
+    """The items that tell the pair apart, one a line under a heading naming each rating's
+    hypothesis, each title's rest wrapped under its start; or that none does."""
+    first = Text()
     items = separating_items(analysis, s.a, s.b)
     if not items:
-        out.append(f"No item taking part tells {s.a} from {s.b}", style=UNTOLD)
-        out.append(": every item rates them alike, or leaves one unrated or NA.")
-        return out
+        first.append(f"No item taking part tells {s.a} from {s.b}", style=UNTOLD)
+        first.append(": every item rates them alike, or leaves one unrated or NA.")
+        return Hanging([first])
     told = f"{len(items)} item tells" if len(items) == 1 else f"{len(items)} items tell"
-    out.append(f"{told} {s.a} from {s.b}", style="bold")
-    out.append(f" ({s.favour_a} favour {s.a}, {s.favour_b} {s.b}):")
+    first.append(f"{told} {s.a} from {s.b}", style="bold")
+    first.append(f" ({s.favour_a} favour {s.a}, {s.favour_b} {s.b}):")
+    lines = [first, Text(_columns(s.a, s.b), style="dim")]  # which rating is which hypothesis's
     for ev, ca, cb in items:
-        out.append("\n")
-        out.append(f" {ca:<2} ", style=RATING_STYLES[ca])
-        out.append(" ")
-        out.append(f" {cb:<2} ", style=RATING_STYLES[cb])
-        out.append(f"  {ev.id:<5} ", style="bold")
-        out.append(visible(ev.title))
-    return out
+        line = Text()
+        line.append(f" {ca:<2} ", style=RATING_STYLES[ca])
+        line.append(" ")
+        line.append(f" {cb:<2} ", style=RATING_STYLES[cb])
+        line.append(f"  {ev.id:<5} ", style="bold")
+        line.append(visible(ev.title))
+        lines.append(line)
+    return Hanging(lines, hang=TITLE_AT - 1)
 
 
 def keys_note(analysis: Analysis, model: str) -> str:

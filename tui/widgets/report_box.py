@@ -27,29 +27,30 @@ HANG = 4  # a wrapped line's rest starts this many cells right of its own text (
 NARROWEST = 4  # the fewest cells a line's rest is wrapped into (a wide character takes two)
 
 
-def hanging(line: Text, console: Console, width: int) -> list[Text]:
+def hanging(line: Text, console: Console, width: int, hang: int = HANG) -> list[Text]:
     """``line`` wrapped to ``width`` cells: its first row as it is (leading spaces kept), the
-    rest each starting :data:`HANG` cells right of where its text starts."""
+    rest each starting ``hang`` cells right of where its text starts."""
     plain = line.plain
     lead = len(plain) - len(plain.lstrip(" "))
     body = line[lead:]
-    if width - lead - HANG < NARROWEST or body.cell_len <= width - lead:  # fits, or no room to hang
+    if width - lead - hang < NARROWEST or body.cell_len <= width - lead:  # fits, or no room to hang
         # a wide character takes two cells: never fewer (0: not laid out yet, as it is)
         return list(line.wrap(console, max(2, width))) if width > 0 else [line]
     first = body.wrap(console, width - lead)[0]
     rest = body[len(first.plain):]
     rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")):]
     first.rstrip()
-    pad = " " * (lead + HANG)
-    return [Text(" " * lead) + first, *(Text(pad) + row for row in rest.wrap(console, width - lead - HANG))]
+    pad = " " * (lead + hang)
+    return [Text(" " * lead) + first, *(Text(pad) + row for row in rest.wrap(console, width - lead - hang))]
 
 
 class Hanging:
-    """Rich renderable: report lines, each wrapped with a hanging indent to the width it is
-    drawn at (the box's, less its scrollbar when it scrolls)."""
+    """Rich renderable: report lines, each wrapped with a hanging indent (``hang`` cells right
+    of its text) to the width it is drawn at (the box's, less its scrollbar when it scrolls)."""
 
-    def __init__(self, lines: list[Text]) -> None:
+    def __init__(self, lines: list[Text], hang: int = HANG) -> None:
         self.lines = lines
+        self.hang = hang
 
     def __str__(self) -> str:
         """The lines as given, unwrapped."""
@@ -58,7 +59,7 @@ class Hanging:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
         width = options.max_width
         for line in self.lines:
-            for row in hanging(line, console, width):
+            for row in hanging(line, console, width, self.hang):
                 row.rstrip()
                 yield from row.render(console)
                 yield Segment.line()
