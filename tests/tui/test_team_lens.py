@@ -516,3 +516,31 @@ async def test_the_top_line_names_the_case_beside_a_long_lens_at_every_width(
             assert lens in top, (width, top)
             assert "Why the spring-" in top and "  (istanbul-2022)" in top, (width, top)
         await pilot.press("ctrl+q")
+
+
+async def test_the_top_line_says_what_is_scored_under_a_filter_at_every_width(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ben filters ana's team case (#talks). At 80 to 120 columns the filter's words took
+    the line and were cut without a mark mid-phrase ('0 of 49 shown ·', 'scoring the'), so
+    the line no longer said whether the ranking scores the whole case or only the items
+    shown, nor named the case. Now the filter is said in short before either is lost."""
+    make_team(db_path)
+    with Store.open(db_path) as store:  # a case of one's own: no hint for a new user
+        store.put_case(Case(id="mine", title="Mine"))
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("slash", *"#talks", "enter")
+        for key, scored in (("", ("scoring the whole case", "scoring all")),
+                            ("f", ("scoring only these 0", "scoring shown"))):
+            if key:
+                await pilot.press(key)
+            for width in (160, 120, 100, 80):
+                await pilot.resize_terminal(width, 30)
+                await until(pilot, lambda: len(top_line(app).rstrip()) <= width,  # noqa: B023 (awaited here)
+                            "the line redrawn")
+                top = top_line(app).rstrip()
+                assert "you: ben" in top and "filter" in top and any(s in top for s in scored), (width, top)
+                assert "(istanbul-2022)" in top or top.endswith("…"), (width, top)  # no cut unmarked
+            await pilot.resize_terminal(160, 40)
+        await pilot.press("ctrl+q")

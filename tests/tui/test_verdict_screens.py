@@ -10,7 +10,7 @@ import pytest
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.tui.conftest import box_rows, flat_text, screen_text, until
+from tests.tui.conftest import box_rows, flat_text, open_under_bayes, screen_text, until
 from tui.screens.conclusion_view import ConclusionView
 from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.separation_view import SeparationView
@@ -411,3 +411,49 @@ def test_long_hypothesis_ids_head_the_item_ratings_as_a_and_b() -> None:
 
     assert _columns("H1", "H10") == " H1   H10  item"
     assert _columns("russia-wins", "H2") == " A    B    item   (A: russia-wins, B: H2)"
+
+
+def disagreement_row(app: object) -> str:
+    """The ranking's '≠' line as the screen shows it."""
+    rows = [ln.split("│")[0].strip() for ln in screen_text(app).splitlines() if "≠" in ln]  # not the pane
+    assert rows, screen_text(app)
+    return rows[0]
+
+
+async def test_the_models_disagreement_names_a_band_as_the_verdict_does(tmp_path: Path, make_app) -> None:
+    """H2's prior 1.5, every item rating H1 and H2 alike: Bayes puts H2 a third of an item
+    ahead, and its verdict says the evidence does not separate H1, H2. The '≠' line read
+    '… · Bayes H2', naming H2 Bayes' top as plainly as a lead the evidence makes."""
+    db = tmp_path / "band.json"
+    with Store.open(db) as store:
+        store.put_case(Case(id="b", title="Prior inside the band", hypotheses=[
+            Hypothesis(id="H1", title="one"), Hypothesis(id="H2", title="two", prior=1.5),
+            Hypothesis(id="H3", title="three")],
+            evidence=[Evidence(id="E1", title="e", ratings={"H1": "N", "H2": "N", "H3": "II"})]))
+    app = make_app(db)
+    for size in ((160, 48), (80, 24)):
+        async with app.run_test(size=size) as pilot:
+            await open_under_bayes(pilot, "b")
+            assert "Not separated: H1, H2 within one medium item" in flat_text(app)
+            row = disagreement_row(app)
+            bayes = row[row.index("Bayes"):]
+            assert bayes in ("Bayes H2, not separated from H1", "Bayes H2 (≈H1)"), (size, row)
+            await pilot.press("ctrl+q")
+        app = make_app(db)
+
+
+async def test_the_models_disagreement_keeps_every_model_in_view_with_15_hypotheses(
+        tmp_path: Path, make_app) -> None:
+    """Fifteen hypotheses the evidence leaves tied, H3's prior 3: the short line named all
+    fifteen for the inconsistency models and was cut at 80 columns before Bayes' top."""
+    db = tmp_path / "many.json"
+    hyps = [Hypothesis(id=f"H{i}", title=f"h{i}", prior=3.0 if i == 3 else 1.0) for i in range(1, 16)]
+    with Store.open(db) as store:
+        store.put_case(Case(id="m", title="Many", hypotheses=hyps, evidence=[
+            Evidence(id="E1", title="e", ratings={h.id: "N" for h in hyps})]))
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_under_bayes(pilot, "m")
+        row = disagreement_row(app)
+        assert "…" not in row and "Bayes H3 unweighed" in row, row
+        await pilot.press("ctrl+q")

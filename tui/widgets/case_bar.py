@@ -19,15 +19,25 @@ if TYPE_CHECKING:
     from tui.shown import Shown
 
 
-def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
-    """E.g. 'filter #belarus · 3 of 40 shown · scoring the whole case (f: only shown)'.
+def filter_words(query: str, shown: int, total: int, score_shown: bool, short: bool = False) -> Text:
+    """E.g. 'filter #belarus · 3 of 40 shown · scoring the whole case (f: only shown)';
+    ``short``: 'filter #belarus · scoring all' or '… · scoring shown' (a long query by its
+    first :data:`QUERY_KEEP` cells), for a line with a team's lens on it too: what the
+    ranking scores is said before anything else on the line is lost.
 
     No count of what is scored: excluded items are not, and the ranking counts what is used.
     """
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" filter ", style="bold reverse")
     text.append(" ")
-    text.append(visible(query))
+    said = Text(visible(query))
+    if short:
+        said.truncate(QUERY_KEEP, overflow="ellipsis")
+    text.append_text(said)
+    if short:
+        text.append(" · scoring ")
+        text.append("shown" if score_shown else "all", style="bold" if score_shown else "")
+        return text
     text.append(f" · {shown} of {total} shown · ")
     if score_shown:
         text.append(f"scoring only these {shown}", style="bold")
@@ -36,6 +46,9 @@ def filter_words(query: str, shown: int, total: int, score_shown: bool) -> Text:
         text.append("scoring the whole case")
         text.append(" (f: only shown)", style="dim")
     return text
+
+
+QUERY_KEEP = 16  # a filter's query said in short keeps this many cells
 
 
 #: Said on the top line while the database holds only the bundled example: a new user's
@@ -81,8 +94,8 @@ class CaseBar(Widget):
             return
         filtered = None
         if state.filter_query:
-            filtered = filter_words(state.filter_query, len(view.shown), len(case.evidence),
-                                    state.score_shown)
+            said = (state.filter_query, len(view.shown), len(case.evidence), state.score_shown)
+            filtered = (filter_words(*said), filter_words(*said, short=True))
         full, short = view.lens_words(), view.lens_words(short=True)
         self.show(case.title, case.id, state.sort.name, state.filter_query, self.db_path,
                   filtered, who=view.me if view.team else None,
@@ -90,20 +103,25 @@ class CaseBar(Widget):
                   hint=shown.session.only_example and not shown.session.store.readonly)
 
     def show(self, title: str, case_id: str, sort: str, query: str, db: Path,
-             filtered: Text | None = None, *, who: str | None = None,
+             filtered: tuple[Text, Text] | None = None, *, who: str | None = None,
              lens: tuple[str, str] | None = None, hint: bool = False) -> None:
-        """``who``: the analyst the rating keys write for; ``lens``: a team case's lens, in
-        full and in short; ``hint``: say how to start your own case. On a narrow line the lens
-        is said in short, then without its key, before the title gives way (:func:`fit_line`)."""
-        heads = [self._head(filtered, who, lens[0] if lens else None, hint)]
+        """``filtered``: the filter's words, in full and in short; ``who``: the analyst the
+        rating keys write for; ``lens``: a team case's lens, in full and in short; ``hint``:
+        say how to start your own case. On a narrow line the lens is said in short, then
+        without its key, then the filter in short, before the title gives way (:func:`fit_line`)."""
+        full_filter, short_filter = filtered if filtered is not None else (None, None)
+        heads = [self._head(full_filter, who, lens[0] if lens else None, hint)]
         if lens is not None:  # a team case: its lens in short, then without the keys' hints
-            heads += [self._head(filtered, who, lens[1], hint),
-                      self._head(filtered, who, lens[1], hint, bare=True)]
+            heads += [self._head(full_filter, who, lens[1], hint),
+                      self._head(full_filter, who, lens[1], hint, bare=True)]
+        if short_filter is not None:  # what is scored stays said: the filter loses its key first
+            team = lens is not None
+            heads.append(self._head(short_filter, who, lens[1] if lens else None, hint, bare=team))
         name = Text(visible(title), style="bold")
         ident = Text(f"  ({case_id})" if case_id else "")  # none while the database opens
         order = Text(f"   sort: {sort}")
         tail = Text()
-        if query and filtered is None:
+        if query and filtered is None:  # the line opening (no case yet)
             tail.append("   filter: ", style="bold")
             tail.append(visible(query))
         tail.append(f"   {visible(str(db))}", style="dim")
@@ -168,9 +186,9 @@ def fit_line(heads: Sequence[Text], title: Text, ident: Text, order: Text, tail:
         title = title.copy()
         title.truncate(max(1, room - sum(t.cell_len for t in rest)), overflow="ellipsis")
     line.append_text(title)
-    line.append_text(ident)
-    for part in rest:
-        line.append_text(part)
-    if tail in rest:
-        line.truncate(width, overflow="ellipsis")
+    if width - line.cell_len >= min(ident.cell_len, 5):  # else no room for '  (i…': the title's '…' ends it
+        line.append_text(ident)
+        for part in rest:
+            line.append_text(part)
+    line.truncate(width, overflow="ellipsis")  # a head too long for the line ends in '…', never cut unmarked
     return line

@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, ScoringModel, scoring_model
-from hypotheses.separation import NOT_SEPARATED, ON_PRIOR, UNRATED, priors_make, top_note
+from hypotheses.separation import LINE_NAMES, NOT_SEPARATED, ON_PRIOR, UNRATED, band, priors_make, top_note
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
@@ -82,34 +82,53 @@ def coverage_label(analysis: Analysis, index: int) -> str:
     return f"{rated} +{cov.for_} −{cov.against}"
 
 
-def model_top(a: Analysis, model: str) -> str:
+def _listed(ids: list[str], few: bool) -> str:
+    """'H1,H2,H3'; ``few``: past :data:`LINE_NAMES`, the first few and how many more
+    ('H1,H2,H3,H4,H5 and 10 more': fifteen ids cut the 80-column line before the last model)."""
+    if few and len(ids) > LINE_NAMES:
+        return f"{','.join(ids[:LINE_NAMES - 1])} and {len(ids) - LINE_NAMES + 1} more"
+    return ",".join(ids)
+
+
+def model_top(a: Analysis, model: str, few: bool = False) -> str:
     """A model's top for the disagreement line, as firmly as the verdict names it
-    (:func:`top_note`): 'H1,H5'; 'H1 on its prior' where only unequal priors make it; 'H1
-    unrated', 'H1,H3 (1 unrated)' where no rated item bears on it or on some of it; 'H3
-    unweighed' where no item tells it from the next."""
-    ids = ",".join(leader_ids(a, model))
+    (:func:`top_note`): 'H1,H5'; 'H2, not separated from H1' (``few``: 'H2 (≈H1)') where the
+    band holds more than the top (the verdict names no leader: a prior or a fraction of an
+    item put H2 first);
+    'H1 on its prior' where only unequal priors make it; 'H1 unrated', 'H1,H3 (1 unrated)'
+    where no rated item bears on it or on some of it; 'H3 unweighed' where no item tells it
+    from the next. ``few``: a long list by its first few (:func:`_listed`), for 80 columns."""
+    top = leader_ids(a, model)
+    ids = _listed(top, few)
     note = top_note(a, model)
     if note == UNRATED.strip():
         return f"{ids} unrated"
     if note.endswith(UNRATED):  # 'H3, H4 on no rated item': how many, the line stays short
         return f"{ids} ({len(note.removesuffix(UNRATED).split(', '))} unrated)"
-    if note and note != NOT_SEPARATED:
+    if note == NOT_SEPARATED:  # a band the priors make is one all the same: it names no leader
+        hids = a.hypothesis_ids
+        rest = [hids[i] for i in band(a, model) if hids[i] not in top]
+        if rest:  # in few words, the ranking's band mark: 'H5,H6 (≈H1)'
+            return f"{ids} (≈{_listed(rest, few)})" if few else f"{ids}, not separated from {','.join(rest)}"
+        return ids
+    if note:
         return f"{ids} unweighed"
     return f"{ids} {ON_PRIOR}" if priors_make(a, model, note) else ids
 
 
 def disagreement_line(a: Analysis, width: int) -> Text:
     """'≠ models disagree on the top score: …', in short words when the full line would be
-    cut (80 columns): every model and every leader stays in view, each said as firmly as
-    the verdict would (:func:`model_top`), models with the same top named together."""
-    tops: dict[str, list[ScoringModel]] = {}  # models that share a top are named together
+    cut (80 columns): every model and every leader stays in view (a long list by its first
+    few), each said as firmly as the verdict would (:func:`model_top`), models with the
+    same top named together."""
+    tops: dict[str, tuple[str, list[ScoringModel]]] = {}  # models that share a top are named together
     for m in a.models:
-        tops.setdefault(model_top(a, m), []).append(scoring_model(m))
+        tops.setdefault(model_top(a, m), (model_top(a, m, few=True), []))[1].append(scoring_model(m))
     head = "≠ models disagree on the top score: "
-    names = " · ".join(f"{', '.join(sm.short for sm in sms)} {top}" for top, sms in tops.items())
+    names = " · ".join(f"{', '.join(sm.short for sm in sms)} {top}" for top, (_, sms) in tops.items())
     if width and len(head) + len(names) > width:
         head = "≠ tops differ: "
-        names = " · ".join(f"{', '.join(sm.abbr for sm in sms)} {top}" for top, sms in tops.items())
+        names = " · ".join(f"{', '.join(sm.abbr for sm in sms)} {brief}" for brief, sms in tops.values())
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(head, style="bold #c05600")
     line.append(names, style="#c05600")
