@@ -30,11 +30,11 @@ BARELY_TESTED = 3
 LINE_NAMES = 6
 
 
-def line_names(ids: Sequence[str]) -> str:
+def line_names(ids: Sequence[str], sep: str = ", ") -> str:
     """'H1, H2, H3' whole, up to :data:`LINE_NAMES`; past it the first few and how many more,
     'H1, H2, H3, H4, H5 and 10 more': a line cut inside a list named only the hypotheses
     before the cut, and lost the words after it (that they are not separated)."""
-    return first_few(ids, len(ids) if len(ids) <= LINE_NAMES else LINE_NAMES - 1)
+    return first_few(ids, len(ids) if len(ids) <= LINE_NAMES else LINE_NAMES - 1, sep)
 
 
 def band(analysis: Analysis, model: str) -> tuple[int, ...]:

@@ -38,11 +38,11 @@ def counted(n: int, word: str) -> str:
     return f"{n} {in_number(n, word)}"
 
 
-def first_few(names: Sequence[str], shown: int) -> str:
+def first_few(names: Sequence[str], shown: int, sep: str = ", ") -> str:
     """The first ``shown`` names and how many more: 'E1, E2, E3 and 1,204 more' (a line
     that names them all can run to thousands)."""
     more = len(names) - shown
-    return ", ".join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
+    return sep.join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def in_number(n: int, word: str) -> str:

@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from hypotheses.scoring import Analysis, leader_ids
 from hypotheses.scoring_models import DEFAULT_MODEL, ScoringModel, scoring_model
-from hypotheses.separation import LINE_NAMES, NOT_SEPARATED, ON_PRIOR, UNRATED, band, priors_make, top_note
+from hypotheses.separation import NOT_SEPARATED, ON_PRIOR, UNRATED, band, line_names, priors_make, top_note
 from hypotheses.summary import Verdict, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
@@ -83,11 +83,9 @@ def coverage_label(analysis: Analysis, index: int) -> str:
 
 
 def _listed(ids: list[str], few: bool) -> str:
-    """'H1,H2,H3'; ``few``: past :data:`LINE_NAMES`, the first few and how many more
-    ('H1,H2,H3,H4,H5 and 10 more': fifteen ids cut the 80-column line before the last model)."""
-    if few and len(ids) > LINE_NAMES:
-        return f"{','.join(ids[:LINE_NAMES - 1])} and {len(ids) - LINE_NAMES + 1} more"
-    return ",".join(ids)
+    """'H1,H2,H3'; ``few``: a long list by its first few (:func:`line_names`), 'H1,H2,H3,H4,H5
+    and 10 more': fifteen ids cut the 80-column line before the last model."""
+    return line_names(ids, sep=",") if few else ",".join(ids)
 
 
 def model_top(a: Analysis, model: str, few: bool = False) -> str:
