@@ -43,7 +43,7 @@ from evidence.limits import (
 )
 from evidence.parse_errors import not_xml
 from hypotheses.models import MAX_TAGS, MAX_TITLE, Case, Evidence, Hypothesis
-from hypotheses.slug import slug
+from hypotheses.slug import case_id_from, slug
 from hypotheses.validation import field_errors
 from hypotheses.vocabulary import KINDS, Kind, Level, Rating, counted, first_few
 
@@ -396,7 +396,8 @@ class _Reader:
         self.report += _not_mapped(self.unknown, "unknown element", "unknown elements")
         self.report += _not_mapped(self.attributes, "attributes on", "elements with attributes")
 
-        cid = case_id if case_id is not None else (slug(title) or slug(self.base_name) or "parc-import")
+        cid = case_id if case_id is not None else (case_id_from(title) or case_id_from(self.base_name)
+                                                   or "parc-import")
         doc: dict[str, Any] = {
             "id": cid,
             "title": title,

@@ -142,9 +142,9 @@ def _read_case(src: Incoming) -> tuple[Case, list[str]]:
 
 def _read_csv(src: Incoming) -> tuple[Case, list[str]]:
     from evidence.csv_matrix import read_csv_matrix, update_report
-    from hypotheses.slug import slug
+    from hypotheses.slug import case_id_from
 
-    cid = src.case_id or slug(src.path.stem) or "case"
+    cid = src.case_id or case_id_from(src.path.stem) or "case"
     existing = src.existing(cid)
     if existing is not None and existing.analysts:
         from evidence.errors import ImportFailed

@@ -43,6 +43,22 @@ def slug(text: str, limit: int = 64) -> str:
     return _NOT_ID.sub("-", folded).strip("-")[:limit].rstrip("-")
 
 
+#: How long a case id made from a title or a file's name runs (whole words): the id is typed
+#: with --case and shown beside the title on the top line; a 64-letter one took the line.
+CASE_ID_FROM = 32
+
+
+def case_id_from(text: str) -> str:
+    """The case id a title (or a file's name) gives: its :func:`slug` cut after the last whole
+    word within :data:`CASE_ID_FROM` letters ('why-the-harlow-plant-s-spring'), or at it where
+    the first word alone is longer; '' when nothing is left."""
+    made = slug(text)
+    if len(made) <= CASE_ID_FROM:
+        return made
+    end = made.rfind("-", 0, CASE_ID_FROM + 1)
+    return made[:end] if end > 0 else made[:CASE_ID_FROM].rstrip("-")
+
+
 #: What a new element's id starts with, per list of a case (``<prefix><n>``).
 ID_PREFIX = {"hypotheses": "H", "evidence": "E", "indicators": "M"}
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evidence.store import Store
-from hypotheses.slug import slug
+from hypotheses.slug import CASE_ID_FROM, case_id_from, slug
 from tests.achz_files import achz
 
 if TYPE_CHECKING:
@@ -47,6 +47,22 @@ def test_a_slug_is_an_id_or_nothing_and_stays_put(text: str, limit: int) -> None
     out = slug(text, limit)
     assert out == "" or (CASE_ID.match(out) and len(out) <= limit and not out.endswith("-"))
     assert slug(out, limit) == out
+
+
+def test_a_case_id_from_a_long_title_keeps_its_whole_first_words() -> None:
+    """A new case's id was its title's whole slug, up to 64 letters: typed with --case and
+    shown beside the title, it took the top line. Now whole words, up to 32."""
+    title = "Why the Harlow plant's spring 2024 supply of resin ran dry"
+    assert case_id_from(title) == "why-the-harlow-plant-s-spring"
+    assert case_id_from("Café crème") == "cafe-creme"
+    assert case_id_from("x" * 40 + " tail") == "x" * CASE_ID_FROM  # one word longer than the cut
+
+
+@given(st.text(max_size=200))
+def test_a_case_id_from_text_is_an_id_or_nothing_and_stays_put(text: str) -> None:
+    out = case_id_from(text)
+    assert out == "" or (CASE_ID.match(out) and len(out) <= CASE_ID_FROM and not out.endswith("-"))
+    assert case_id_from(out) == out and slug(text).startswith(out)
 
 
 def test_csv_and_achz_give_one_title_one_case_id(

@@ -45,8 +45,9 @@ async def test_first_screen_says_how_to_start_your_own_case_at_80x24(tmp_path: P
 async def test_a_case_id_made_from_a_long_title_leaves_the_title_readable_at_80x24(
         tmp_path: Path, make_app) -> None:
     """The new case's id is made from its title: a long title made a 58-letter id that was
-    never cut, and at 80 columns the top line named the case 'W…'. Now the id gives way to
-    the title's first 20 cells."""
+    never cut, and at 80 columns the top line named the case 'W…'. The id made is now the
+    title's first whole words (at most 32 letters), and a longer one, typed, gives way to
+    the title's first 20 cells (test_at_80_columns_a_long_id_gives_way_to_the_title)."""
     app = make_app(tmp_path / "new.json")
     title = "Why the Harlow plant's spring 2024 supply of resin ran dry"
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,5 +58,15 @@ async def test_a_case_id_made_from_a_long_title_leaves_the_title_readable_at_80x
         await until(pilot, lambda: "(why-the-harlow" in screen_text(app).splitlines()[0],
                     "the new case on the top line")
         top = screen_text(app).splitlines()[0]
-        assert top.startswith(" weigh  ? keys  Why the Harlow plan…  (why-the-harlow-plant-s-spring")
+        made = "  (why-the-harlow-plant-s-spring)"  # whole words, 29 letters
+        assert top.startswith(" weigh  ? keys  Why the Harlow plant's spring …" + made), top
         assert len(top.rstrip()) <= 80
+
+
+def test_at_80_columns_a_long_id_gives_way_to_the_title() -> None:
+    head, order, tail = Text(" weigh  ? keys  "), Text("   sort: date"), Text("   /a/path.json")
+    title = Text("Why the Harlow plant's spring 2024 supply of resin ran dry")
+    ident = Text("  (why-the-harlow-plant-s-spring-2024-supply-of-resin-ran-dry)")
+    line = fit_line((head,), title, ident, order, tail, 80).plain
+    assert line.startswith(" weigh  ? keys  Why the Harlow plan…  (why-the-harlow-plant-s-spring"), line
+    assert len(line) <= 80

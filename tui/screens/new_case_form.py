@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from evidence.errors import Conflict, WeighError
 from hypotheses.models import Case
-from hypotheses.slug import slug
+from hypotheses.slug import case_id_from
 from hypotheses.validation import field_errors
 from tui.screens.form_screen import FieldSpec, FormInvalid, FormScreen
 from tui.screens.form_support import FormFields, field_row, form_foot, literal
@@ -62,14 +62,14 @@ class NewCaseForm(FormScreen[Case]):
     @on(Input.Changed, "#case-title")
     def _suggest_id(self, event: Input.Changed) -> None:
         """Show the id a blank Id field will get, as the title is typed."""
-        made = slug(event.value)
+        made = case_id_from(event.value)
         self.query_one("#case-id", Input).placeholder = f"{made} (from the title)" if made else _ID_HINT
 
     def build(self) -> Case:
         title = self.query_one("#case-title", Input).value
         typed_id = self.query_one("#case-id", Input).value.strip()
         doc = {
-            "id": typed_id or slug(title),
+            "id": typed_id or case_id_from(title),
             "title": title,
             "question": self.query_one("#case-question", TextArea).text.strip(),
         }
