@@ -25,11 +25,10 @@ class Weighed:
     evidence: Evidence
     code: str
     group_size: int  # taking-part items sharing its same-fact group (1: none)
-
-    @property
-    def strength(self) -> float:
-        """|rating| × weight / group size: what the item moves the weighted score by."""
-        return abs(NUMERIC[self.code]) * weight(self.evidence) / self.group_size
+    #: what the item moves the model's score by, in items of medium weight: |term| ÷ the
+    #: model's medium item. 0 where the model does not count the rating (C under the
+    #: inconsistency models, which count only what is against).
+    strength: float
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,9 @@ class Brief:
     indicators: list[Indicator]  # those that would say something about it, case order
 
 
-def brief(analysis: Analysis, hypothesis_id: str) -> Brief:
-    """The items taking part in ``analysis`` that bear on one hypothesis, strongest first."""
+def brief(analysis: Analysis, hypothesis_id: str, model: str) -> Brief:
+    """The items taking part in ``analysis`` that bear on one hypothesis, strongest first
+    under ``model`` (each one's strength is what it moves that model's score by)."""
     case: Case = analysis.case
     ids = analysis.hypothesis_ids
     if hypothesis_id not in ids:
@@ -53,14 +53,19 @@ def brief(analysis: Analysis, hypothesis_id: str) -> Brief:
     index = ids.index(hypothesis_id)
     items = [case.evidence[i] for i in analysis.used]
     sizes = group_sizes(items)
+    sm = scoring_model(model)
+
+    def weighed(ev: Evidence, code: str, n: int) -> Weighed:
+        return Weighed(ev, code, n, abs(sm.term(weight(ev), n, code)) / sm.medium_item)
+
     against: list[tuple[int, Weighed]] = []
     for_: list[tuple[int, Weighed]] = []
     for pos, ev in enumerate(items):
         code = ev.ratings.get(hypothesis_id)
         if code in AGAINST_CODES:
-            against.append((pos, Weighed(ev, code, sizes[pos])))
+            against.append((pos, weighed(ev, code, sizes[pos])))
         elif code in FOR_CODES:
-            for_.append((pos, Weighed(ev, code, sizes[pos])))
+            for_.append((pos, weighed(ev, code, sizes[pos])))
     return Brief(
         hypothesis_id=hypothesis_id,
         coverage=analysis.coverage[index],

@@ -43,7 +43,7 @@ async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_pa
         view = app.screen
         assert isinstance(view, HypothesisView)
         text = flat_text(app)
-        b = brief(a, last.id)
+        b = brief(a, last.id, "weighted")
         assert last.title in text
         assert f"rank {a.models['weighted'].ranks[order[-1]]} of {len(order)} under weighted" in text
         c = b.coverage
@@ -51,7 +51,8 @@ async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_pa
         leader = case.hypotheses[order[0]].id
         assert f"Behind {leader}" in text and "items of medium weight rated I" in text
         assert f"Against it ({len(b.against)}, strongest first)" in text
-        assert f"For it ({len(b.for_)}, strongest first)" in text
+        assert f"For it ({len(b.for_)}; weighted counts only what is against)" in text  # C moves nothing
+        assert all(w.strength == 0 for w in b.for_)
         # strongest against is listed first: its title appears before the next one's
         assert len(b.against) >= 2
         first, second = b.against[0].evidence, b.against[1].evidence

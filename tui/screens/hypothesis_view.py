@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from hypotheses.models import Hypothesis
     from hypotheses.scoring import Analysis
 
-STRENGTH_NOTE = "strength = |rating| × weight ÷ same-fact group size"
+STRENGTH_NOTE = "strength: what an item moves this model's score by, in medium items"
 KEYS = "enter: go to the item · esc: close"
 
 
@@ -195,7 +195,7 @@ class HypothesisView(ModalScreen[str | None]):
         self.today = today
         self.hypothesis: Hypothesis = analysis.case.hypothesis(hypothesis_id)
         self.index = analysis.hypothesis_ids.index(hypothesis_id)
-        self.brief = brief(analysis, hypothesis_id)
+        self.brief = brief(analysis, hypothesis_id, model)
         self.rivals = rivals(analysis, model, hypothesis_id)
         self.targets: dict[str, str] = {}  # option id → the evidence id enter goes to
 
@@ -239,7 +239,11 @@ class HypothesisView(ModalScreen[str | None]):
         if not b.against:
             out.append(Option(Text("  nothing taking part is rated I or II", style="dim"),
                               id="none-against", disabled=True))
-        heading(f"For it ({len(b.for_)}, strongest first)", "for")
+        # the inconsistency models count only what is against: an item for it moves nothing there
+        sm = scoring_model(self.model)
+        counts_for = any(sm.values.get(code, 0) for code in ("C", "CC"))
+        heading(f"For it ({len(b.for_)}, strongest first)" if counts_for or not b.for_ else
+                f"For it ({len(b.for_)}; {sm.short} counts only what is against)", "for")
         out += [Option(evidence_prompt(w), id=f"ev-{w.evidence.id}") for w in b.for_]
         if not b.for_:
             out.append(Option(Text("  nothing taking part is rated C or CC", style="dim"),
