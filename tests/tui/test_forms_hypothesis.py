@@ -150,3 +150,25 @@ async def test_the_field_being_typed_in_stays_in_view_when_the_terminal_shrinks(
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")
+
+
+async def test_on_a_short_terminal_a_refused_field_shows_its_reason(db_path, make_app) -> None:
+    """At 80×10 the form scrolled to the refused field but not to the line under it saying
+    why: the status line named the field, the reason stayed below the fold. The field's row,
+    reason included, is brought into view."""
+    from tests.tui.conftest import screen_text, until
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*"ok", "tab", "tab", "end", "ctrl+u", *"abc", "ctrl+s")
+        await until(pilot, lambda: "Not saved" in screen_text(app), "the refusal")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "not a number: 'abc'" in text and "abc" in text, text
+        assert app.focused is app.screen.query_one("#prior", Input)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.press("ctrl+q")

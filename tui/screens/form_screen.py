@@ -92,6 +92,7 @@ class FormScreen(RemembersFields, ModalScreen[T | None], Generic[T]):
             line.remove_class("-shown")
         unplaced: list[str] = []
         first: Widget | None = None
+        reason: Static | None = None  # the first refused field's error line
         order = {key: n for n, key in enumerate(fields)}  # the fields as the form shows them
         errors = dict(sorted(errors.items(), key=lambda kv: order.get(kv[0], len(order))))
         for key, message in errors.items():
@@ -102,7 +103,7 @@ class FormScreen(RemembersFields, ModalScreen[T | None], Generic[T]):
             error_line.update(Text(message))
             error_line.add_class("-shown")
             if first is None:
-                first = self.query_one(f"#{fields[key].focus_id}")
+                first, reason = self.query_one(f"#{fields[key].focus_id}"), error_line
         names = [fields[k].label for k in errors if k in fields]
         summary = f"Not saved: fix {len(errors)} field{'s' if len(errors) != 1 else ''}"
         if names:
@@ -115,4 +116,6 @@ class FormScreen(RemembersFields, ModalScreen[T | None], Generic[T]):
         if first is not None:
             first.focus()
             first.scroll_visible()
+        if reason is not None:  # once drawn, the reason under it too (a short terminal hid it)
+            self.call_after_refresh(reason.scroll_visible, animate=False)
 
