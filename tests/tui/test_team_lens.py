@@ -489,16 +489,21 @@ async def test_making_a_team_case_says_how_to_be_named_other_than_the_login_name
             await pilot.press("n", "ctrl+q")
 
 
+def ben_with_a_case_of_his_own(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ana's team case, a case of one's own beside it (no hint for a new user), weigh as ben."""
+    make_team(db_path)
+    with Store.open(db_path) as store:  # a case of one's own: no hint for a new user
+        store.put_case(Case(id="mine", title="Mine"))
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+
+
 async def test_the_top_line_names_the_case_beside_a_long_lens_at_every_width(
         db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ben opens ana's team case with 294 of her cells hidden from him: at 80 to 120 columns
     'lens: team without 294 cells you have not rated (v)' took the line, and no case was
     named. Now the lens says it in short, then without its keys, before the title gives way:
     the case's id and its title's first words always show."""
-    make_team(db_path)
-    with Store.open(db_path) as store:  # a case of one's own: no hint for a new user
-        store.put_case(Case(id="mine", title="Mine"))
-    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    ben_with_a_case_of_his_own(db_path, monkeypatch)
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -521,10 +526,7 @@ async def test_the_top_line_says_what_is_scored_under_a_filter_at_every_width(
     the line and were cut without a mark mid-phrase ('0 of 49 shown ·', 'scoring the'), so
     the line no longer said whether the ranking scores the whole case or only the items
     shown, nor named the case. Now the filter is said in short before either is lost."""
-    make_team(db_path)
-    with Store.open(db_path) as store:  # a case of one's own: no hint for a new user
-        store.put_case(Case(id="mine", title="Mine"))
-    monkeypatch.setenv("WEIGH_ANALYST", "ben")
+    ben_with_a_case_of_his_own(db_path, monkeypatch)
     app = make_app(db_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("slash", *"#talks", "enter")
