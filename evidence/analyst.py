@@ -39,6 +39,12 @@ def login_name() -> str:
         return ""
 
 
+def named_by_user() -> bool:
+    """Whether --analyst or WEIGH_ANALYST names the analyst in this process (else the login
+    name does, which the user may not know is what their ratings are filed under)."""
+    return bool(os.environ.get(ENV))
+
+
 def current_analyst(explicit: str | None = None) -> str:
     """The analyst weigh acts as (see the module docstring); a WeighError when the id given
     is not one, or no login name makes one."""

@@ -64,6 +64,14 @@ def priors_weigh(hypotheses: Sequence[Hypothesis], model: str) -> bool:
     return scoring_model(model).uses_priors and len({h.prior for h in hypotheses}) > 1
 
 
+def scores_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float],
+                 priors: Sequence[float] | None = None) -> list[float]:
+    """The scores less the log priors: what the evidence alone gives each hypothesis
+    (``priors``: the log priors, if at hand)."""
+    shift = log_priors(hypotheses) if priors is None else priors
+    return [s - p for s, p in zip(scores, shift, strict=True)]
+
+
 def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], model: str,
                    priors: Sequence[float] | None = None) -> tuple[str, ...]:
     """The band the evidence alone gives (the scores less the log priors; ids, case order)
@@ -74,8 +82,7 @@ def evidence_alone(hypotheses: Sequence[Hypothesis], scores: Sequence[float], mo
     if not priors_weigh(hypotheses, model):
         return ()
     sm = scoring_model(model)
-    shift = log_priors(hypotheses) if priors is None else priors
-    alone = band_of([s - p for s, p in zip(scores, shift, strict=True)], sm.name)
+    alone = band_of(scores_alone(hypotheses, scores, priors), sm.name)
     if alone == band_of(scores, sm.name):
         return ()
     return tuple(hypotheses[i].id for i in alone)

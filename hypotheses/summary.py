@@ -22,7 +22,6 @@ from hypotheses.scoring import (
     Coverage,
     analyse,
     leader_ids,
-    log_priors,
     weight,
 )
 from hypotheses.scoring_models import MODELS, SCORING_MODELS, ScoringModel, scoring_model
@@ -39,6 +38,7 @@ from hypotheses.separation import (
     prior_led,
     priors_make,
     priors_weigh,
+    scores_alone,
     separating_indicators,
     short_top,
     top_note,
@@ -475,9 +475,9 @@ def _prior_share_warnings(analysis: Analysis, sm: ScoringModel, leader: int,
     hyps = analysis.case.hypotheses
     if margin is None or not priors_weigh(hyps, sm.name):
         return [], []
-    alone = [s - p for s, p in zip(analysis.models[sm.name].scores, log_priors(hyps), strict=True)]
+    alone = scores_alone(hyps, analysis.models[sm.name].scores)
     rest = alone[leader] - max(s for i, s in enumerate(alone) if i != leader)
-    if rest >= margin - 0.005:  # the priors take nothing from it, or add to it
+    if rest >= margin - 0.005:  # the priors add nothing to it (or take some away)
         return [], []
     prior = margin - rest
     return (

@@ -47,8 +47,6 @@ RATING_ALIASES: tuple[tuple[str, Rating], ...] = (("N", "N"), ("X", "NA"))
 def rating_bindings(action: str, **options: Any) -> list[BindingType]:
     """A binding per rating, running ``action('<code>')`` (``options``: Binding's own), and
     the hidden aliases (:data:`RATING_ALIASES`)."""
-    shown = [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
-                     **options) for key, code in RATING_KEYS]
     hidden = {**options, "show": False}
-    return [*shown, *(Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})",
-                              **hidden) for key, code in RATING_ALIASES)]
+    return [Binding(key, f"{action}('{code}')", code, tooltip=f"Rate {RATING_NAMES[code]} ({code})", **opts)
+            for keys, opts in ((RATING_KEYS, options), (RATING_ALIASES, hidden)) for key, code in keys]

@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hypotheses.explain import Brief, Rival, Weighed, brief, rivals
-from hypotheses.scoring import log_priors
+from hypotheses.scoring import FOR_CODES, log_priors
 from hypotheses.scoring_models import scoring_model
 from hypotheses.separation import (
     BARELY_TESTED,
@@ -241,7 +241,7 @@ class HypothesisView(ModalScreen[str | None]):
                               id="none-against", disabled=True))
         # the inconsistency models count only what is against: an item for it moves nothing there
         sm = scoring_model(self.model)
-        counts_for = any(sm.values.get(code, 0) for code in ("C", "CC"))
+        counts_for = any(sm.values.get(code, 0) for code in FOR_CODES)
         heading(f"For it ({len(b.for_)}, strongest first)" if counts_for or not b.for_ else
                 f"For it ({len(b.for_)}; {sm.short} counts only what is against)", "for")
         out += [Option(evidence_prompt(w), id=f"ev-{w.evidence.id}") for w in b.for_]

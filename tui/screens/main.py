@@ -11,7 +11,6 @@ when first opened, which keeps them off the start-up path.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,7 +24,6 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from evidence.analyst import ENV as ANALYST_ENV
 from evidence.errors import WeighError
 from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
@@ -334,10 +332,11 @@ class MainScreen(GuardsEdits, Screen[None]):
             self.notify(f"{self.case.id} is already a team case "
                         f"(analysts: {', '.join(self.case.analysts)})", markup=False)
             return
+        from evidence.analyst import named_by_user
         from tui.screens.confirm import ConfirmScreen
 
         who = self.session.view.me or "you"
-        if self.session.view.me and not os.environ.get(ANALYST_ENV):  # not chosen: say how to
+        if self.session.view.me and not named_by_user():  # not chosen: say how to
             who += "'s (your login name: start weigh --analyst ID to be named otherwise)"
         else:
             who += "'s"

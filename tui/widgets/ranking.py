@@ -82,46 +82,49 @@ def coverage_label(analysis: Analysis, index: int) -> str:
     return f"{rated} +{cov.for_} −{cov.against}"
 
 
-def _listed(ids: list[str], few: bool) -> str:
-    """'H1,H2,H3'; ``few``: a long list by its first few (:func:`line_names`), 'H1,H2,H3,H4,H5
-    and 10 more': fifteen ids cut the 80-column line before the last model."""
-    return line_names(ids, sep=",") if few else ",".join(ids)
-
-
 def model_top(a: Analysis, model: str, few: bool = False) -> str:
+    """:func:`model_tops`' full words, or its few (``few``)."""
+    return model_tops(a, model)[few]
+
+
+def model_tops(a: Analysis, model: str) -> tuple[str, str]:
     """A model's top for the disagreement line, as firmly as the verdict names it
     (:func:`top_note`): 'H1,H5'; 'H2, not separated from H1' (``few``: 'H2 (≈H1)') where the
     band holds more than the top (the verdict names no leader: a prior or a fraction of an
     item put H2 first);
     'H1 on its prior' where only unequal priors make it; 'H1 unrated', 'H1,H3 (1 unrated)'
     where no rated item bears on it or on some of it; 'H3 unweighed' where no item tells it
-    from the next. ``few``: a long list by its first few (:func:`_listed`), for 80 columns."""
+    from the next. Both: in full, and in few words for 80 columns (a long list by its first
+    few, :func:`line_names`: fifteen ids cut the line before the last model)."""
     top = leader_ids(a, model)
-    ids = _listed(top, few)
+    ids, few = ",".join(top), line_names(top, sep=",")
     note = top_note(a, model)
     if note == UNRATED.strip():
-        return f"{ids} unrated"
+        return f"{ids} unrated", f"{few} unrated"
     if note.endswith(UNRATED):  # 'H3, H4 on no rated item': how many, the line stays short
-        return f"{ids} ({len(note.removesuffix(UNRATED).split(', '))} unrated)"
+        unrated = f"({len(note.removesuffix(UNRATED).split(', '))} unrated)"
+        return f"{ids} {unrated}", f"{few} {unrated}"
     if note == NOT_SEPARATED:  # a band the priors make is one all the same: it names no leader
         hids = a.hypothesis_ids
         rest = [hids[i] for i in band(a, model) if hids[i] not in top]
         if rest:  # in few words, the ranking's band mark: 'H5,H6 (≈H1)'
-            return f"{ids} (≈{_listed(rest, few)})" if few else f"{ids}, not separated from {','.join(rest)}"
-        return ids
+            return f"{ids}, not separated from {','.join(rest)}", f"{few} (≈{line_names(rest, sep=',')})"
+        return ids, few
     if note:
-        return f"{ids} unweighed"
-    return f"{ids} {ON_PRIOR}" if priors_make(a, model, note) else ids
+        return f"{ids} unweighed", f"{few} unweighed"
+    on_prior = f" {ON_PRIOR}" if priors_make(a, model, note) else ""
+    return ids + on_prior, few + on_prior
 
 
 def disagreement_line(a: Analysis, width: int) -> Text:
     """'≠ models disagree on the top score: …', in short words when the full line would be
     cut (80 columns): every model and every leader stays in view (a long list by its first
-    few), each said as firmly as the verdict would (:func:`model_top`), models with the
+    few), each said as firmly as the verdict would (:func:`model_tops`), models with the
     same top named together."""
     tops: dict[str, tuple[str, list[ScoringModel]]] = {}  # models that share a top are named together
     for m in a.models:
-        tops.setdefault(model_top(a, m), (model_top(a, m, few=True), []))[1].append(scoring_model(m))
+        full, few = model_tops(a, m)
+        tops.setdefault(full, (few, []))[1].append(scoring_model(m))
     head = "≠ models disagree on the top score: "
     names = " · ".join(f"{', '.join(sm.short for sm in sms)} {top}" for top, (_, sms) in tops.items())
     if width and len(head) + len(names) > width:
