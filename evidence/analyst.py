@@ -11,7 +11,7 @@ import getpass
 import os
 
 from evidence.errors import WeighError
-from hypotheses.slug import ANALYST_WORDS, RESERVED_ANALYSTS, is_analyst_id, slug
+from hypotheses.slug import ANALYST_WORDS, RESERVED_ANALYSTS, is_analyst_id, not_an_id, slug
 
 ENV = "WEIGH_ANALYST"
 
@@ -28,7 +28,7 @@ def checked_analyst(text: str, where: str) -> str:
                          "choose another analyst id")
     if is_analyst_id(text):
         return text
-    raise WeighError(f"{where}: {text[:40]!r} is not an analyst id: {ANALYST_WORDS}")
+    raise WeighError(f"{where}: {not_an_id(text, 'an analyst id', ANALYST_WORDS, _LIMIT)}")
 
 
 def login_name() -> str:

@@ -132,15 +132,15 @@ class DbFiles:
         """Why edits to this database could not be saved (a read-only folder or file), or None."""
         parent = self.db.parent
         if not os.access(parent, os.W_OK | os.X_OK):
-            return (f"{self.db}: the folder {parent} is not writable, so edits could not be "
-                    "saved; open the database read-only or make the folder writable")
+            return (f"{self.db}: the folder {parent} is not writable (or its disk is read-only), "
+                    "so edits could not be saved; make it writable")
         try:
             st = self.db.stat()
         except OSError:
             return None
         if stat.S_ISREG(st.st_mode) and read_only(self.db, st):
-            return (f"{self.db}: the database file is read-only; open it read-only "
-                    "or make it writable (chmod u+w)")
+            return (f"{self.db}: the database file is read-only, so edits could not be saved; "
+                    "make it writable (chmod u+w)")
         return None
 
 

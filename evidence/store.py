@@ -51,6 +51,7 @@ from evidence.db_files import DbFiles, FileIdentity, identity
 from evidence.edits import CaseEdits
 from evidence.errors import (
     CorruptDatabase,
+    DatabaseLocked,
     NotAFile,
     NotFound,
     ReadOnlyStore,
@@ -177,7 +178,13 @@ class Store(CaseEdits):
         if kind is not None:
             raise NotAFile(kind)  # a folder or FIFO: no lock beside it, nothing to set aside
         if not self.readonly:
-            self._file_lock = WriterLock.acquire(self.path)
+            try:
+                self._file_lock = WriterLock.acquire(self.path)
+            except DatabaseLocked:
+                raise
+            except StoreError:
+                self._check_writable()  # a read-only folder or disk is said so, not as an errno
+                raise
             self._check_writable()
             remove_stale_temps(self.path)
         if not self.path.exists():
@@ -257,10 +264,10 @@ class Store(CaseEdits):
         """A database with two names (a hard link) could get two writers, one per name."""
         links = self._db_ident.nlink if self._db_ident else 1
         if links > 1:
-            raise StoreError(
+            raise ReadOnlyStore(
                 f"{self.path}: the database file has {links} names (hard links), so another "
-                "weigh could write it under another name unseen; open it read-only, or remove "
-                "the extra link (copy the file instead)"
+                "weigh could write it under another name unseen; remove the extra link (copy "
+                "the file instead)"
             )
 
     def _check_writable(self) -> None:

@@ -17,8 +17,10 @@ RESERVED_ANALYSTS = frozenset({TEAM})
 
 
 # A case id (the models' CaseId), here for the same reason: the CLI checks --case.
-CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,63}$"
-CASE_ID_WORDS = "use lower-case letters, digits and '-' (at most 64, starting with a letter or digit)"
+CASE_ID_LIMIT = 64
+CASE_ID_PATTERN = rf"^[a-z0-9][a-z0-9\-]{{0,{CASE_ID_LIMIT - 1}}}$"
+CASE_ID_WORDS = (f"use lower-case letters, digits and '-' (at most {CASE_ID_LIMIT}, starting with a "
+                 "letter or digit)")
 _CASE_ID = re.compile(CASE_ID_PATTERN)
 
 
@@ -30,6 +32,14 @@ def is_case_id(text: str) -> bool:
 def is_analyst_id(text: str) -> bool:
     """Whether ``text`` is an analyst id as it stands."""
     return _ANALYST.fullmatch(text) is not None
+
+
+def not_an_id(text: str, what: str, words: str, limit: int) -> str:
+    """Why ``text`` is not ``what`` ('a case id'), quoting it as typed; one longer than
+    ``limit`` is cut with '…' and its length said, so the quote never reads as a valid id."""
+    if len(text) <= limit:
+        return f"{text!r} is not {what}: {words}"
+    return f"{text[:limit]!r}… ({len(text):,} characters) is not {what}: {words}"
 
 
 def slug(text: str, limit: int = 64) -> str:

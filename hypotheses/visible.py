@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI to some terminals), and the
-# invisible direction marks and overrides that can make text read differently from what it is.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI to some terminals), the invisible
+# direction marks and overrides that can make text read differently from what it is, and the
+# characters that take no cell and join nothing (zero-width space, word joiner and invisible
+# operators, byte-order mark, line and paragraph separators, the tag characters that spell
+# text no one sees): two titles that differ only by one look the same. Zero-width (non-)joiners
+# are left alone: scripts such as Persian and emoji sequences need them.
+_INVISIBLE = ("\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+              "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_CONTROL_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -25,7 +31,7 @@ def _picture(match: re.Match[str]) -> str:
         return "\u2421"  # ␡
     if code <= 0x9F:
         return f"\\x{code:02x}"
-    return f"\\u{code:04x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def visible(text: str, *, lines: bool = False) -> str:
@@ -52,6 +58,7 @@ def for_terminal(data: bytes) -> bytes:
     """An export bound for a terminal, control characters shown (lines kept).
 
     Raises ValueError (UnicodeDecodeError) for bytes that are not UTF-8 text:
-    a binary file is never written to a terminal.
+    a binary file is never written to a terminal. A leading byte-order mark (the CSV's, for
+    spreadsheets) says how the file is encoded, not what it holds: it is left off, not shown.
     """
-    return visible(data.decode("utf-8"), lines=True).encode("utf-8")
+    return visible(data.decode("utf-8-sig"), lines=True).encode("utf-8")

@@ -268,6 +268,9 @@ def test_a_bad_case_id_to_import_under_is_the_option_s_fault_not_the_file_s(
                             "letters, digits and '-' (at most 64, starting with a letter or digit) "
                             "(see 'weigh import --help')"), line
     assert db.read_bytes() == before
+    # one too long was quoted cut to 64 letters, which read as a valid id: the cut is marked
+    line = fail(weigh_here, "import", str(tmp_path / "case.json"), "--case", "a" * 100)
+    assert f"--case: '{'a' * 64}'… (100 characters) is not a case id: use lower-case" in line, line
 
 
 def test_importing_a_database_says_what_it_is(cli_env: dict[str, str], weigh_here: WeighRun) -> None:

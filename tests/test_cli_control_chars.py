@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import WeighRun, weigh
 
 TIMEOUT = 60
-RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # CR and LF may end lines
+# CR and LF may end lines; a zero-width space, byte-order mark or tag character hides in a line
+RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\U000e0000-\U000e007f]")
 
 
 def raw(data: bytes) -> bool:
@@ -26,10 +27,11 @@ def hostile_file(tmp_path: Path) -> Path:
     doc = {
         "format": "weigh-case",
         "version": 1,
-        "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m"},
+        "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m\u200b"},
         "hypotheses": [{"id": "H1", "title": "Red \x1b[31mhyp"}],
         "evidence": [
-            {"id": "E1", "title": "Title \x1b[31mred", "details": "a\x1b[2Jb", "ratings": {"H1": "C"}}
+            {"id": "E1", "title": "Title \x1b[31mred\U000e0041", "details": "a\x1b[2Jb",
+             "ratings": {"H1": "C"}}
         ],
     }
     path = tmp_path / "evil.json"
@@ -46,7 +48,7 @@ def test_cases_and_import_show_escapes_visibly(
     listing = weigh(cli_env, "cases")
     assert listing.returncode == 0
     assert not raw(listing.stdout)
-    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\t1 hypothesis" in listing.stdout.decode()
+    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\\u200b\t1 hypothesis" in listing.stdout.decode()
 
 
 def test_error_messages_show_escapes_visibly(weigh_here: WeighRun, tmp_path: Path) -> None:
@@ -58,19 +60,12 @@ def test_error_messages_show_escapes_visibly(weigh_here: WeighRun, tmp_path: Pat
     assert done.returncode == 2 and not raw(str(done.stderr).encode())
 
 
-def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
-    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
-) -> None:
-    assert weigh_here("import", str(hostile_file(tmp_path))).returncode == 0
-    piped = weigh_here("export", "--case", "evil", "--format", "csv")
-    assert "Title \x1b[31mred" in str(piped.stdout)  # a file or pipe gets the data exactly (round trips)
+def on_a_terminal(cli_env: dict[str, str], *args: str) -> bytes:
+    """What ``weigh ARGS`` writes to standard output when it is a terminal."""
     main, child = pty.openpty()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "export", "--case", "evil", "--format", "md"],
-            env=cli_env,
-            stdout=child,
-            stderr=subprocess.PIPE,
+            [sys.executable, "-m", "tui.cli", *args], env=cli_env, stdout=child, stderr=subprocess.PIPE
         )
         os.close(child)
         out = b""
@@ -85,8 +80,22 @@ def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
         assert proc.wait(timeout=TIMEOUT) == 0
     finally:
         os.close(main)
+    return out
+
+
+def test_an_export_to_a_terminal_shows_escapes_a_pipe_gets_the_bytes(
+    cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
+) -> None:
+    assert weigh_here("import", str(hostile_file(tmp_path))).returncode == 0
+    piped = weigh_here("export", "--case", "evil", "--format", "csv")
+    assert "Title \x1b[31mred" in str(piped.stdout)  # a file or pipe gets the data exactly (round trips)
+    out = on_a_terminal(cli_env, "export", "--case", "evil", "--format", "md")
     # each control shown by a stand-in, whose backslash the Markdown escapes (it reads '\x9b31m')
     assert "# Evil ␛" in out.decode("utf-8") and "␇case \\\\x9b31m" in out.decode("utf-8")
+    assert not raw(out)
+    # The CSV's byte-order mark (for spreadsheets) is left off on a terminal, not shown as text.
+    out = on_a_terminal(cli_env, "export", "--case", "evil", "--format", "csv")
+    assert out.startswith(b"id,title,") and "Title ␛[31mred\\U000e0041" in out.decode("utf-8")
     assert not raw(out)
 
 

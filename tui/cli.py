@@ -72,10 +72,10 @@ def _port(text: str) -> int:
 def _case_id(text: str) -> str:
     """A case id to import under, checked before the file is read (a bad one is the option's
     fault: the file's own words about its ids would point at the file)."""
-    from hypotheses.slug import CASE_ID_WORDS, is_case_id
+    from hypotheses.slug import CASE_ID_LIMIT, CASE_ID_WORDS, is_case_id, not_an_id
 
     if not is_case_id(text):
-        raise argparse.ArgumentTypeError(f"{text[:64]!r} is not a case id: {CASE_ID_WORDS}")
+        raise argparse.ArgumentTypeError(not_an_id(text, "a case id", CASE_ID_WORDS, CASE_ID_LIMIT))
     return text
 
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.errors import CorruptDatabase, DatabaseLocked, NotWeighs, StoreError, WeighError
+from evidence.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    NotWeighs,
+    ReadOnlyStore,
+    StoreError,
+    WeighError,
+)
 from evidence.lock import holder
 from tui.state_file import export_folder, last_case
 
@@ -60,7 +67,8 @@ def open_workbench(db_path: Path, state_file: Path) -> Opened:
 
 def open_for_editing(db_path: Path) -> Store:
     """For editing; if another weigh is editing it (a second window or browser tab of
-    ``weigh serve``), read-only, with the reason the workbench shows on top."""
+    ``weigh serve``) or edits could not be saved (a read-only file, folder or disk),
+    read-only, with the reason the workbench shows on top."""
     from evidence.seed import open_store
     from evidence.store import Store
 
@@ -68,9 +76,14 @@ def open_for_editing(db_path: Path) -> Store:
         return open_store(db_path)
     except DatabaseLocked:
         store = Store.open(db_path, readonly=True)
-    store.readonly_reason = (
-        f"{holder(store.path)} is editing this database, so changes made here could not be "
-        "saved; you see it as it was when this window opened. Close the other weigh and "
-        "start weigh again to edit."
-    )
+        store.readonly_reason = (
+            f"{holder(store.path)} is editing this database, so changes made here could not be "
+            "saved; you see it as it was when this window opened. Close the other weigh and "
+            "start weigh again to edit."
+        )
+    except ReadOnlyStore as cannot_save:  # a read-only file, folder or disk; a hard link
+        if not db_path.exists():
+            raise  # nothing to read either: no database there yet
+        store = Store.open(db_path, readonly=True)  # a damaged file says so
+        store.readonly_reason = f"{cannot_save} and start weigh again to edit."
     return store

@@ -9,15 +9,16 @@ from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import screen_text, until
 from tui.screens.main import MainScreen
 
-ESC, BEL = "\x1b", "\x07"
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ESC, BEL, ZWSP = "\x1b", "\x07", "\u200b"  # a zero-width space makes two titles look alike
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b]")
 
 
 def hostile_case() -> Case:
     return Case(
         id="evil",
         title=f"Evil {ESC}]2;pwned{BEL}case",
-        hypotheses=[Hypothesis(id="H1", title=f"Red {ESC}[31mhyp"), Hypothesis(id="H2", title="Plain")],
+        hypotheses=[Hypothesis(id="H1", title=f"Red {ESC}[31mhyp"),
+                    Hypothesis(id="H2", title=f"Pla{ZWSP}in")],
         evidence=[
             Evidence(
                 id="E1",
@@ -56,6 +57,7 @@ async def test_escapes_are_visible_everywhere_and_never_raw(tmp_path, make_app):
             "src␛c",
             "note ␛[5m",
             "details ␛[2J here",
+            "Pla\\u200bin",
         ):
             assert shown in text, shown
         # The columns after a hostile title line up with those after a plain one.

@@ -139,3 +139,24 @@ async def test_the_command_palette_says_why_rather_than_opening_a_form(
         await until(pilot, lambda: WHY in notices(app), "the reason")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("ctrl+q")
+
+
+async def test_a_database_that_cannot_be_saved_opens_read_only_saying_why(db_path: Path, make_app) -> None:
+    """A read-only database file (or folder, or disk) stopped the workbench at 'cannot open this
+    database', whose words said to open it read-only, which nothing offered: it opens read-only."""
+    before = db_path.read_bytes()
+    db_path.chmod(0o444)  # mode bits: what weigh checks, so this holds under root too
+    try:
+        app = make_app(db_path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            assert isinstance(app.screen, MainScreen)
+            text = flat_text(app)
+            assert "READ-ONLY" in text and "the database file is read-only" in text
+            await pilot.press("c")
+            await pilot.pause()
+            assert said(app)[-1].startswith("Read-only: ")
+            assert said(app)[-1].endswith("make it writable (chmod u+w) and start weigh again to edit.")
+            await pilot.press("ctrl+q")
+    finally:
+        db_path.chmod(0o600)
+    assert db_path.read_bytes() == before

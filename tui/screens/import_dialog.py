@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from evidence.errors import Conflict
 from evidence.importing import CaseExists, ImportResult, import_file
-from hypotheses.slug import CASE_ID_WORDS, is_case_id
+from hypotheses.slug import CASE_ID_LIMIT, CASE_ID_WORDS, is_case_id, not_an_id
 from hypotheses.vocabulary import counted
 from tui.screens.file_dialog import FileDialog
 from tui.screens.form_support import FormFields, blank_to_none, field_row, form_foot
@@ -103,7 +103,7 @@ class ImportDialog(FileDialog[ImportResult]):
         store = self.store
         case_id = blank_to_none(self.query_one("#import-case-id", Input).value)
         if case_id is not None and not is_case_id(case_id):  # the field's fault, not the file's
-            self.show_error(f"{AS_CASE_ID}: {case_id[:64]!r} is not a case id: {CASE_ID_WORDS}")
+            self.show_error(f"{AS_CASE_ID}: {not_an_id(case_id, 'a case id', CASE_ID_WORDS, CASE_ID_LIMIT)}")
             return
         replace = self.query_one("#import-replace", Checkbox).value
         def job() -> ImportResult:
