@@ -89,8 +89,8 @@ def _too_long(e: _Error) -> str:
 
 def _pattern_mismatch(e: _Error) -> str:
     hint = e.hints.get(e.field) or PATTERN_WORDS.get(str(e.ctx.get("pattern")), "not in the expected form")
-    if e.field == "tags" and isinstance(e.value, str):
-        return f"bad tag {_shown(e.value)}: {hint}"
+    if e.field in ("tags", "group") and isinstance(e.value, str):  # which of the file's values
+        return f"bad {'tag' if e.field == 'tags' else 'group'} {_shown(e.value)}: {hint}"
     return hint
 
 

@@ -248,6 +248,11 @@ def test_bad_import_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun
     doc["evidence"][1]["ratings"]["H7"] = "C"
     bad.write_text(json.dumps(doc))
     assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(weigh_here, "import", str(bad))
+    del doc["evidence"][1]["ratings"]["H7"]
+    doc["evidence"][1]["group"] = "Same Fact"  # the value named, as a bad tag's is
+    bad.write_text(json.dumps(doc))
+    assert ("evidence E2: group: bad group 'Same Fact': use lower-case letters, digits and '-'"
+            in fail(weigh_here, "import", str(bad)))
     assert db.read_bytes() == before
     assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
 
