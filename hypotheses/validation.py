@@ -10,8 +10,6 @@ hypotheses/README.md shows how the parts fit.
 
 from __future__ import annotations
 
-import calendar
-import re
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from hypotheses.models import Admiralty, AnalystId, CaseId, ItemId, OneLine, ShortText, Tag
 from hypotheses.slug import ANALYST_WORDS, CASE_ID_WORDS
+from hypotheses.vocabulary import why_no_day
 
 _KINDS = {"evidence": "evidence", "hypotheses": "hypothesis", "indicators": "indicator"}
 
@@ -90,8 +89,8 @@ def _too_long(e: _Error) -> str:
 
 def _pattern_mismatch(e: _Error) -> str:
     hint = e.hints.get(e.field) or PATTERN_WORDS.get(str(e.ctx.get("pattern")), "not in the expected form")
-    if e.field == "tags" and isinstance(e.value, str):
-        return f"bad tag {_shown(e.value)}: {hint}"
+    if e.field in ("tags", "group") and isinstance(e.value, str):  # which of the file's values
+        return f"bad {'tag' if e.field == 'tags' else 'group'} {_shown(e.value)}: {hint}"
     return hint
 
 
@@ -104,26 +103,10 @@ def _not_one_of(e: _Error) -> str:
     return f"{_shown(e.value)} is not one of {e.ctx.get('expected')}"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 def _no_date(e: _Error) -> str:
     """Why a value is no date, worked out from the value (the parser's words are its own)."""
     form = "use YYYY-MM-DDTHH:MM:SS" if e.kind.startswith("datetime") else "use YYYY-MM-DD"
-    found = _ISO_DAY.match(e.value) if isinstance(e.value, str) else None
-    if found is None:
-        return form
-    year, month, day = map(int, found.groups())
-    if year == 0:
-        return "there is no year 0"
-    if not 1 <= month <= 12:
-        return f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        return f"{_MONTHS[month - 1]} {year} has {days} days"
-    return form
+    return why_no_day(e.value, form) if isinstance(e.value, str) else form
 
 
 #: A number's bounds (``Field(ge=0)`` …): the context key and how the bound reads.

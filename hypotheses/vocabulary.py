@@ -7,6 +7,8 @@ shell, the scoring, the command line) loads without the models that validate the
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -48,3 +50,26 @@ def first_few(names: Sequence[str], shown: int, sep: str = ", ") -> str:
 def in_number(n: int, word: str) -> str:
     """The word in the number ``n`` takes, without it: 'group' for one, 'groups' for more."""
     return word if n == 1 else _PLURALS.get(word, word + "s")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def why_no_day(text: str, form: str = "use YYYY-MM-DD") -> str:
+    """Why ``text`` is no date: the day, month or year it names that does not exist ('June
+    2025 has 30 days'), else ``form`` (how to write one). Here, free of pydantic, so the
+    command line's --as-of and the forms say the same."""
+    found = _ISO_DAY.match(text)
+    if found is None:
+        return form
+    year, month, day = map(int, found.groups())
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return form

@@ -200,7 +200,11 @@ def test_as_of_and_model_options(weigh_here: WeighRun, tmp_path: Path) -> None:
     ("args", "expected"),
     [
         (("export", "--case", "nope"), "--case: no case 'nope'"),
-        (("export", "--as-of", "2022-02-30"), "--as-of: '2022-02-30' is not a date"),
+        # written YYYY-MM-DD as asked: the reason is the day, not the form
+        (("export", "--as-of", "2022-02-30"),
+         "--as-of: '2022-02-30' is not a date (February 2022 has 28 days)"),
+        (("export", "--as-of", "2022-13-01"), "--as-of: '2022-13-01' is not a date (there is no month 13)"),
+        (("export", "--as-of", "yesterday"), "--as-of: 'yesterday' is not a date (use YYYY-MM-DD)"),
         (("export", "--format", "pdf"), "argument --format: invalid choice: 'pdf'"),
         (("export", "--model", "vibes"), "argument --model: invalid choice"),
         (("export", "--format", "achz"), "--format achz writes a binary file"),
@@ -244,6 +248,11 @@ def test_bad_import_writes_nothing(cli_env: dict[str, str], weigh_here: WeighRun
     doc["evidence"][1]["ratings"]["H7"] = "C"
     bad.write_text(json.dumps(doc))
     assert "evidence E2: ratings: unknown hypothesis id 'H7'" in fail(weigh_here, "import", str(bad))
+    del doc["evidence"][1]["ratings"]["H7"]
+    doc["evidence"][1]["group"] = "Same Fact"  # the value named, as a bad tag's is
+    bad.write_text(json.dumps(doc))
+    assert ("evidence E2: group: bad group 'Same Fact': use lower-case letters, digits and '-'"
+            in fail(weigh_here, "import", str(bad)))
     assert db.read_bytes() == before
     assert not Path(str(db) + ".journal").exists() or Path(str(db) + ".journal").stat().st_size == 0
 

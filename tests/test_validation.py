@@ -37,7 +37,7 @@ def errors_of(model: type[BaseModel], doc: dict[str, Any]) -> ValidationError:
         (Evidence, {"id": "E1", "title": "t", "tags": ["ok", "Not OK"]}, "tags",
          "bad tag 'Not OK': use lower-case letters, digits and '-' (at most 40 characters)"),
         (Evidence, {"id": "E1", "title": "t", "group": "Same Fact"}, "group",
-         "use lower-case letters, digits and '-' (at most 40 characters)"),
+         "bad group 'Same Fact': use lower-case letters, digits and '-' (at most 40 characters)"),
         (Evidence, {"id": "E1", "title": "t", "tags": [f"t{i}" for i in range(51)]}, "tags",
          "too many tags: at most 50"),
         (Evidence, {"id": "E1", "title": "t", "tags": ["a", "a"]}, "tags", "tags must not repeat"),

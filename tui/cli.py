@@ -24,7 +24,7 @@ from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_n
 from evidence.location import home_expanded
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
-from hypotheses.vocabulary import counted, first_few
+from hypotheses.vocabulary import counted, first_few, why_no_day
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
@@ -56,7 +56,8 @@ def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        # '2025-06-31' is written as asked: say which day does not exist, not how to write one
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date ({why_no_day(text)})") from None
 
 
 def _port(text: str) -> int:

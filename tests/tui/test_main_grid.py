@@ -67,7 +67,7 @@ async def test_paging_to_the_end_and_back_keeps_header_and_cursor_in_view(tmp_pa
         assert store.evidence("big", eid).ratings["H1"] == "C"
 
 
-async def test_id_column_stays_when_scrolled_right_at_80x24(tmp_path, make_app):
+async def test_id_and_title_stay_when_scrolled_right_at_80x24(tmp_path, make_app):
     app = make_app(big_db(tmp_path, hypotheses=12))  # wider than 80 columns
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -78,7 +78,11 @@ async def test_id_column_stays_when_scrolled_right_at_80x24(tmp_path, make_app):
         assert screen.matrix.current() == (eid, "H12")
         assert screen.matrix.scroll_offset.x > 0  # the table is wider than the screen
         assert " H12" in screen_text(app)
-        row_line(app, eid)  # the fixed ID column still names the row
+        # the ID column still names the row, and the title reads from its start: scrolled in
+        # part it read as other words ('nce', 'ber 17…' for 'Evidence', 'Item number 17')
+        assert f" {eid} " in row_line(app, eid)
+        assert f"Item number {eid[1:]}" in row_line(app, eid)
+        assert " ID          Evidence " in screen_text(app)
         await pilot.press("home")
         await pilot.pause()
         assert screen.matrix.current() == (eid, "H1")

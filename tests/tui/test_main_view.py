@@ -260,7 +260,11 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
                       "Toggle excluded", "Cycle the scoring model", "Filter by words, #tag or =group",
                       "one known date back", "Add evidence", "Add a hypothesis", "Undo", "Redo",
                       "Export", "Open another case", "Quit", "Delete the selected hypothesis",
-                      "linchpin", "Open the hypothesis view", "Edit the case's title"):
+                      "linchpin", "Open the hypothesis view", "Edit the case's title",
+                      # the ranking's marks and words, which a new user meets first
+                      "Marks in the ranking", "the evidence does not separate it from the leader",
+                      "what one item of medium credibility and relevance moves a score by",
+                      "items rated for it (C, CC) and against it (I, II)"):
             assert words in text, words
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -22,6 +22,7 @@ from tui.widgets.matrix import (
     MARK_LINCHPIN,
     NOTE_MARK,
 )
+from tui.widgets.ranking import BAND_MARK
 
 if TYPE_CHECKING:
     from tui.keys import KeySection
@@ -56,6 +57,17 @@ class HelpScreen(ModalScreen[None]):
         for section in self.sections:
             parts.append(Text(section.title, style="bold underline"))
             parts.append(_table(binding_rows(section.bindings, self.app)))
+        parts.append(Text("Marks in the ranking", style="bold underline"))
+        parts.append(_table([
+            (f"2{BAND_MARK}H3", "rank, then hypothesis; ≈: within one medium item of the best score, so "
+                               "the evidence does not separate it from the leader"),
+            ("medium item", "what one item of medium credibility and relevance moves a score by"),
+            ("+3 −1", "items rated for it (C, CC) and against it (I, II)"),
+            ("5/7 rated", "items taking part that are not yet rated for it: no winner is named"),
+            ("≠", "the three scoring models do not put the same hypotheses on top (m cycles them)"),
+            ("⚠", "how little the lead rests on: few items, one item (a linchpin) or one fact"),
+            ("→", "the watching indicators (M) that would tell the contenders apart"),
+        ]))
         parts.append(Text("Marks in the matrix", style="bold underline"))
         parts.append(_table([
             (MARK_LINCHPIN, "linchpin under the model on show: removing it alone changes the leader"),

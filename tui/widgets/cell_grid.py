@@ -152,6 +152,8 @@ class CellGrid(ScrollView, can_focus=True):
     def __init__(self, *, fixed_columns: int = 0, id: str | None = None) -> None:
         super().__init__(id=id)
         self.fixed_columns = fixed_columns
+        #: how many of the fixed columns are shaded as such (the rest stay put, drawn as the others)
+        self.shaded_columns = fixed_columns
         self.grid_columns: list[GridColumn] = []
         self.row_keys: list[str] = []
         self._row_index: dict[str, int] = {}
@@ -215,6 +217,14 @@ class CellGrid(ScrollView, can_focus=True):
             self._unsettled = True  # the new virtual size is not laid out until the next render
             self.virtual_size = size
         self.refresh()
+
+    def set_fixed(self, fixed_columns: int) -> None:
+        """Keep the first ``fixed_columns`` in view when scrolled (lines drawn with another
+        count are drawn again)."""
+        if fixed_columns != self.fixed_columns:
+            self.fixed_columns = fixed_columns
+            self._drawn.clear()
+            self.refresh()
 
     def refresh_row(self, row_key: str) -> None:
         """Redraw one row, if it is in the grid (and only its line, if in view)."""
@@ -404,14 +414,14 @@ class CellGrid(ScrollView, can_focus=True):
             pre = header if row_key is None else base
             post = None
             if on_cursor:
-                component = cursor + (fixed_cursor if col < self.fixed_columns else Style())
+                component = cursor + (fixed_cursor if col < self.shaded_columns else Style())
                 # the cursor's colour wins over the cell's; the cell keeps its background
                 post = Style.from_color(component.color)
                 pre = pre + component
             cell = self._cell_segments(text, column.width, pre, post)
             segments.extend(cell)
             if col < self.fixed_columns:
-                fixed_pre = header if row_key is None else fixed_style
+                fixed_pre = header if row_key is None else fixed_style if col < self.shaded_columns else base
                 if on_cursor:
                     fixed_pre = fixed_pre + component
                 fixed_segments.extend(self._cell_segments(text, column.width, fixed_pre, post))

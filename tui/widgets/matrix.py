@@ -175,7 +175,8 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
     shown: var[Shown | None] = var(None, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, fixed_columns=2)
+        super().__init__(id=id, fixed_columns=len(FIXED_COLUMNS))
+        self.shaded_columns = 2  # the id and the marks; the title stays put unshaded
         self.hypotheses: list[Hypothesis] = []
         self.title_width = 40
         self._rows: list[Evidence] = []  # the items shown, in row order (the grid indexes them)
@@ -417,6 +418,11 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
               if sort.value is not None else []),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
+        # a title scrolled in part reads as other words ('shows a …' for 'CCTV shows a …'): it
+        # stays put with the id while the ratings scroll, unless that leaves no room for a rating
+        frozen = sum(c.render_width for c in columns[:len(FIXED_COLUMNS)])
+        room = self.scrollable_content_region.width or self.app.size.width
+        self.set_fixed(len(FIXED_COLUMNS) if frozen + columns[len(FIXED_COLUMNS)].render_width <= room else 2)
         self.set_grid(columns, list(map(attrgetter("id"), rows)), rows_unchanged=rows_unchanged)
         self.focus_cell(*focus)
 
