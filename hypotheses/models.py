@@ -70,7 +70,7 @@ class Hypothesis(_Model):
     @classmethod
     def _prior_positive(cls, value: float) -> float:
         if not math.isfinite(value) or value <= 0:
-            raise ValueError("prior must be a finite number greater than 0")
+            raise ValueError("must be a finite number greater than 0")
         return value
 
 

@@ -74,9 +74,12 @@ def test_delete_needs_yes_and_says_what_it_deleted(
     db = tmp_path / "other.json"
     cli_env = {**cli_env, "WEIGH_DB": str(db)}
     other = ("--db", str(db))  # the refusals through main in this process; the delete itself as a process
-    assert "no such database" in fail(weigh_here, *other, "delete", DEFAULT_CASE_ID, "--yes")
+    for yes in (("--yes",), ()):  # without --yes too: no warning about a case that is not there
+        assert "no such database" in fail(weigh_here, *other, "delete", DEFAULT_CASE_ID, *yes)
     assert not db.exists() and not db.with_name("other.json.lock").exists()  # nothing created
     open_store(db).close()
+    assert fail(weigh_here, *other, "delete", "nope") == (
+        f"weigh: error: no case 'nope' in {db} (cases: {DEFAULT_CASE_ID})")
     line = fail(weigh_here, *other, "delete", DEFAULT_CASE_ID)
     assert line == (f"weigh: error: deleting case '{DEFAULT_CASE_ID}' cannot be undone from the "
                     f"command line; run 'weigh delete {DEFAULT_CASE_ID} --yes' to delete it")

@@ -62,7 +62,7 @@ def errors_of(model: type[BaseModel], doc: dict[str, Any]) -> ValidationError:
         (Evidence, {"id": "E1", "title": 7}, "title", "must be text"),
         (Hypothesis, {"id": "H1", "title": "t", "prior": "abc"}, "prior", "not a number: 'abc'"),
         (Hypothesis, {"id": "H1", "title": "t", "prior": "0"}, "prior",
-         "prior must be a finite number greater than 0"),
+         "must be a finite number greater than 0"),
         # tester: these read 'not a number: 1000…' and 'must be text'
         (Hypothesis, {"id": "H1", "title": "t", "prior": 10**400}, "prior",
          "too large a number: 1" + "0" * 47),

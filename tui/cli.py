@@ -298,20 +298,25 @@ def _open_for_writing(
             time.sleep(0.25)
 
 
+def _must_have(store: Store, case_id: str, db: Path) -> None:
+    if not store.has_case(case_id):
+        raise WeighError(f"no case {case_id!r} in {db} (cases: {_listed(store.case_ids())})")
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     from evidence.store import Store
 
     db = _db_path(args)
-    if not args.yes:
+    if not args.yes:  # a case that is not there is said first: --yes would not help
+        with Store.open(db, readonly=True) as peek:
+            _must_have(peek, args.case_id, db)
         raise UsageError(
             f"deleting case {args.case_id!r} cannot be undone from the command line; "
             f"run 'weigh delete {args.case_id} --yes' to delete it"
         )
     store = _open_for_writing(args, lambda path: Store.open(path, create=False), wait=args.wait)
     try:
-        if not store.has_case(args.case_id):
-            known = _listed(store.case_ids())
-            raise WeighError(f"no case {args.case_id!r} in {db} (cases: {known})")
+        _must_have(store, args.case_id, db)
         case = store.delete_case(args.case_id)
     finally:
         store.close()

@@ -95,11 +95,11 @@ def test_several_errors_come_in_screen_order_with_notes_per_hypothesis() -> None
     [
         ("", "1", "title", "required: must not be empty"),
         ("   ", "1", "title", "required: must not be empty"),
-        ("ok", "0", "prior", "prior must be a finite number greater than 0"),
-        ("ok", "-2", "prior", "prior must be a finite number greater than 0"),
+        ("ok", "0", "prior", "must be a finite number greater than 0"),
+        ("ok", "-2", "prior", "must be a finite number greater than 0"),
         ("ok", "abc", "prior", "not a number: 'abc'"),
-        ("ok", "inf", "prior", "prior must be a finite number greater than 0"),
-        ("ok", "nan", "prior", "prior must be a finite number greater than 0"),
+        ("ok", "inf", "prior", "must be a finite number greater than 0"),
+        ("ok", "nan", "prior", "must be a finite number greater than 0"),
     ],
 )
 def test_each_bad_hypothesis_value_is_named_for_its_field(

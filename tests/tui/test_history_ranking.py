@@ -353,3 +353,21 @@ async def test_the_newest_change_opens_in_view_however_tall_the_terminal(tmp_pat
             await pilot.press("escape")
             await pilot.pause()
         await pilot.press("ctrl+q")
+
+
+async def test_ranking_history_of_a_case_no_change_was_made_to_says_so(tmp_path, make_app):
+    """Analyst: a case just put in read 'after each of 0 recorded changes' over its row #0."""
+    path = tmp_path / "w.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="c", title="Who did it", hypotheses=[Hypothesis(id="H1", title="The butler")]))
+    app = make_app(path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await open_history(app, pilot)
+        text = flat_text(app)
+        assert "as the case came in (no change recorded since)" in text and "each of 0" not in text
+    with Store.open(path) as store:
+        store.update_hypothesis("c", Hypothesis(id="H1", title="The cook"))
+    app = make_app(path)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await open_history(app, pilot)
+        assert "as the case came in and after its one recorded change;" in flat_text(app)

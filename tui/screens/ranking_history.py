@@ -183,9 +183,13 @@ class RankingHistoryScreen(Screen[None]):
         head = Text()
         head.append("How the ranking moved: ", style="bold")
         head.append(visible(title))
-        head.append(f"\nRanking by {scoring_model(self.model).label} after each of {len(steps) - 1} recorded "
-                    f"change{'s' if len(steps) != 2 else ''}, oldest first; {MARK} marks a change of leader, "
-                    f"or of why there is none ({sum(s.leader_changed for s in steps)} in all).")
+        changes = len(steps) - 1
+        head.append(f"\nRanking by {scoring_model(self.model).label} "
+                    + ("as the case came in (no change recorded since)" if not changes
+                       else "as the case came in and after its one recorded change" if changes == 1
+                       else f"after each of {changes} recorded changes, oldest first")
+                    + f"; {MARK} marks a change of leader, or of why there is none "
+                    f"({sum(s.leader_changed for s in steps)} in all).")
         if self.app.size.width < NARROW:
             head.append(" ≠: the models disagree on the top score.")
         if self.app.size.width < SHORT_TOPS:
