@@ -32,6 +32,8 @@ from tui import serve  # noqa: E402
 from tui.serve import MAX_HEIGHT, MAX_WIDTH, Workbench, relay, workbench_command  # noqa: E402
 
 WAIT_SECONDS = 30
+#: serve.STOP_SECONDS in the servers whose tests kill a hung workbench (see start()).
+STOP_SECONDS_HERE = 0.5
 
 
 def free_port() -> int:
@@ -43,9 +45,11 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """One server for the tests that leave it as they found it (each starts in a second or
-    two), on a port given with --port (the other servers take port 0)."""
+    two), on a port given with --port (the other servers take port 0). A workbench that
+    will not quit is killed after STOP_SECONDS_HERE, not the real five: no test of this
+    server waits for a workbench to quit of its own accord."""
     tmp = tmp_path_factory.mktemp("serve")
-    yield from start(served_env(tmp), tmp, port=free_port())
+    yield from start(served_env(tmp), tmp, port=free_port(), stop_seconds=STOP_SECONDS_HERE)
 
 
 def test_serve_answers_with_the_textual_serve_page(loopback: Served) -> None:
@@ -275,7 +279,7 @@ def test_a_planted_module_never_runs_and_no_workbench_outlives_the_server(
         return workbenches
 
     workbenches: set[int] = set()
-    for served in start(cli_env, tmp_path, cwd=folder):
+    for served in start(cli_env, tmp_path, cwd=folder, stop_seconds=STOP_SECONDS_HERE):
         assert isinstance(asyncio.run(ws_status(f"ws://127.0.0.1:{served.port}/ws")), bytes)
         workbenches = asyncio.run(open_and_hang(served))
     assert not marker.exists()

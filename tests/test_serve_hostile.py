@@ -29,15 +29,26 @@ class Served:
         self.banner: list[str] = []
 
 
+#: `weigh serve` with a shorter wait for a workbench to quit before it is killed
+#: (``serve.STOP_SECONDS``), for the tests of that kill: a hung workbench never quits, so
+#: how long the server waits changes nothing they check, only how long they take.
+_SERVE_STOPPING_SOON = (
+    "import sys; from tui import serve; serve.STOP_SECONDS = float(sys.argv.pop(1)); "
+    "from tui.cli import main; sys.exit(main())"
+)
+
+
 def start(cli_env: dict[str, str], tmp_path: Path, *extra: str, cwd: Path | None = None,
-          log: Path | None = None, port: int = 0) -> Iterator[Served]:
+          log: Path | None = None, port: int = 0, stop_seconds: float | None = None) -> Iterator[Served]:
     """`weigh serve` on ``port`` (0: one the system picks, which its printed URL names),
-    stopped afterwards."""
+    stopped afterwards; ``stop_seconds``: its STOP_SECONDS, in place of the real one."""
     db = tmp_path / "w.json"
+    # -P: as the installed `weigh` script, which never imports from the current folder
+    weigh = [sys.executable, "-P", "-m", "tui.cli"] if stop_seconds is None else [
+        sys.executable, "-P", "-c", _SERVE_STOPPING_SOON, str(stop_seconds)]
     with open(log or os.devnull, "wb") as out:
         proc = subprocess.Popen(
-            # -P: as the installed `weigh` script, which never imports from the current folder
-            [sys.executable, "-P", "-m", "tui.cli", "serve", "--port", str(port), "--db", str(db), *extra],
+            [*weigh, "serve", "--port", str(port), "--db", str(db), *extra],
             env=cli_env, cwd=cwd, stdout=out, stderr=subprocess.PIPE,
         )
     served = Served(proc, 0, db)

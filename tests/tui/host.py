@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
@@ -55,6 +57,32 @@ async def paste(pilot: Pilot[object], text: str) -> None:
     """
     pilot.app.post_message(events.Paste(text))
     await pilot.pause()
+
+
+def key_event(key: str) -> events.Key:
+    """The key event Pilot's ``press`` sends for a key's name or a character ("down", "?")."""
+    if len(key) == 1 and not key.isalnum():
+        try:
+            name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:  # a control character
+            name = {"\t": "tab"}.get(key, key)
+        return events.Key(KEY_NAME_REPLACEMENTS.get(name, name), key)
+    return events.Key(key, key_to_character(key))
+
+
+async def press_at_once(pilot: Pilot[object], *keys: str) -> None:
+    """Press ``keys`` as a terminal delivers a key held down or typed fast: every one posted
+    to the app before it handles the first, the last pressed as Pilot does, which returns
+    once the screen has handled it and so every key before it.
+
+    For runs of keys that only get somewhere (twenty downs to an item, a phrase typed into
+    a field): Pilot waits for the app to go idle after each key, two sleeps and a frame
+    drawn per key. That keys typed at once reach the app in order is tested in
+    test_fast_typing.py.
+    """
+    for key in keys[:-1]:
+        pilot.app.post_message(key_event(key))
+    await pilot.press(*keys[-1:])
 
 
 async def workers_done(app: App) -> None:

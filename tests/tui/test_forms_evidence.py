@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from hypotheses.models import Evidence, Hypothesis
-from tests.tui.host import Host, shown
+from tests.tui.host import Host, press_at_once, shown
 from tui.screens.evidence_form import EvidenceForm
 from tui.widgets.choice_line import ChoiceLine
 from tui.widgets.rating_picker import RatingPicker
@@ -34,9 +34,11 @@ async def goto(pilot: Pilot, widget_id: str) -> None:
 
 
 async def fill(pilot: Pilot, widget_id: str, text: str) -> None:
-    """Go to a text field, clear it and type."""
+    """Go to a text field, clear it and type (a run of keys at once: the form's keys are
+    tab and ctrl+u; each character waited for adds nothing)."""
     await goto(pilot, widget_id)
-    await pilot.press("end", "ctrl+u", *text)
+    await pilot.press("end", "ctrl+u")
+    await press_at_once(pilot, *text)
 
 
 async def choose(pilot: Pilot, widget_id: str, steps: int) -> None:
@@ -52,7 +54,7 @@ async def test_new_evidence_every_field_by_keyboard() -> None:
         titles = [str(w.render()) for w in app.screen.query(".hypothesis-title").results(Static)]
         assert titles == [h.title for h in HYPS]
         assert app.focused is app.screen.query_one("#title", Input)
-        await pilot.press(*"[link=x]Poison[/link]?")
+        await press_at_once(pilot, *"[link=x]Poison[/link]?")
         await pilot.press("tab", *"WSJ.", "enter", *"No.")
         await fill(pilot, "source", "WSJ")
         await fill(pilot, "url", "http://a.io")

@@ -4,6 +4,8 @@ get a clear screen and are left untouched; the last case is reopened."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from evidence.seed import DEFAULT_CASE_ID, open_store
 from evidence.store import Store
 from hypotheses.models import Case, Hypothesis
+from tests.conftest import CLI_TIMEOUT, ROOT
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids, until
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
@@ -146,35 +149,17 @@ async def test_set_aside_only_on_explicit_key_then_starts_fresh(tmp_path, make_a
         assert store.case_ids() == [DEFAULT_CASE_ID]
 
 
-async def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kept(db_path, make_app,
-                                                                               monkeypatch):
-    import gc
-
-    from hypotheses.gc_policy import settle
-
-    monkeypatch.setattr("tui.screens.main.settle", settle)  # the real pass (see the conftest)
-    import weakref
-
-    class Node:
-        me: object = None
-
+def test_open_case_freezes_its_models_and_frees_what_an_earlier_freeze_kept(db_path, state_file):
+    """The real collection (see the conftest), in a Python of its own: in this worker it
+    would free everything the earlier tests left, seconds of CPU (see freeze_child)."""
     with Store.open(db_path) as store:
         store.put_case(Case(id="other", title="Other case", hypotheses=[Hypothesis(id="H1", title="One")]))
-    cycle = Node()
-    cycle.me = cycle  # only the cyclic GC can free this
-    alive = weakref.ref(cycle)
-    app = make_app(db_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert gc.get_freeze_count() > 0  # the open case is out of the GC's way
-        del cycle  # garbage now, but frozen with the first case
-        gc.collect()
-        assert alive() is not None
-        app.screen._case_chosen("other")
-        await pilot.pause()
-        assert alive() is None  # the next open collected it before freezing again
-        assert "Other case" in flat_text(app)
-        await pilot.press("ctrl+q")
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.tui.freeze_child", str(db_path), str(state_file)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, capture_output=True, text=True,
+        timeout=CLI_TIMEOUT, check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
 
 
 async def test_an_empty_case_guides_the_first_steps(tmp_path, make_app):

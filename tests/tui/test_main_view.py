@@ -15,6 +15,7 @@ from hypotheses.scoring import analyse, known_dates, leader_ids
 from hypotheses.separation import band
 from hypotheses.summary import leader_words
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, palette_lists, screen_text, shown_ids, until
+from tests.tui.host import press_at_once
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
@@ -88,7 +89,7 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     assert led == f"≈ {', '.join(inside)}" and set(top) <= set(inside)
     assert f"{led}: top {whole.scores_of('weighted')[top[0]]:.2f}" in flat_text(app)  # the top's score
     steps = len(dates) - dates.index(date(2022, 3, 15))
-    await pilot.press(*["left_square_bracket"] * steps)
+    await press_at_once(pilot, *["left_square_bracket"] * steps)
     text = flat_text(app)
     assert "As of 2022-03-15" in text
     assert "as of 2022-03-15" in text
@@ -101,12 +102,12 @@ async def as_of_steps_back_to_15_march_and_forward_to_all(pilot: Pilot[Any]) -> 
     assert screen.session.view.analysis.models["weighted"].scores == a.models["weighted"].scores
     later = [e for e in case.evidence if e.event_date and e.event_date > date(2022, 3, 15)]
     assert "›" in screen.matrix.get_cell(later[0].id, "mark").plain
-    await pilot.press(*["left_square_bracket"] * (len(dates) - steps))
+    await press_at_once(pilot, *["left_square_bracket"] * (len(dates) - steps))
     assert f"As of {dates[0].isoformat()}" in flat_text(app)
     assert "No earlier date" not in notices(app)
     await pilot.press("left_square_bracket")
     assert "No earlier date" in notices(app)
-    await pilot.press(*["right_square_bracket"] * len(dates))
+    await press_at_once(pilot, *["right_square_bracket"] * len(dates))
     assert "As of all dates" in flat_text(app)
     assert f"{DEFAULT_ITEMS} of {DEFAULT_ITEMS} items used" in flat_text(app)
 
@@ -197,7 +198,8 @@ async def filter_narrows_the_rows_as_you_type_and_scores_the_whole_case(pilot: P
     await until(pilot, lambda: "filtered view" not in flat_text(app), "the whole case scored")
     assert screen.session.view.analysis.models["weighted"].scores == whole
     # free text, case-insensitive, any words
-    await pilot.press("slash", "ctrl+u", *"ISTANBUL draft", "enter")
+    await pilot.press("slash", "ctrl+u")
+    await press_at_once(pilot, *"ISTANBUL draft", "enter")
     want = [e for e in case.evidence
             if all(w in (e.id + " " + e.title + " " + e.details + " " + e.source + " "
                          + e.kind).lower() for w in ("istanbul", "draft"))]
@@ -226,7 +228,7 @@ async def detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot: Pilot[Any
     noted = min((i for i, e in enumerate(case.evidence) if e.notes),
                 key=lambda i: rows.index(case.evidence[i].id))
     ev = case.evidence[noted]
-    await pilot.press(*["down"] * rows.index(ev.id))
+    await press_at_once(pilot, *["down"] * rows.index(ev.id))
     assert screen.matrix.current()[0] == ev.id
     await until(pilot, lambda: ev.title in str(screen.query_one("#detail-text").render()), "the pane")
     pane = str(screen.query_one("#detail-text").render())
@@ -237,7 +239,8 @@ async def detail_pane_shows_fields_notes_diagnosticity_linchpin(pilot: Pilot[Any
     assert " ".join(note.split())[:40] in " ".join(pane.split())  # wrapped under its rating
     lin = min((i for i, x in enumerate(a.linchpins) if "weighted" in x),
               key=lambda i: rows.index(case.evidence[i].id))
-    await pilot.press("ctrl+home", *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
+    await pilot.press("ctrl+home")
+    await press_at_once(pilot, *["down"] * rows.index(case.evidence[lin].id))  # first row, then down
     await until(pilot, lambda: "◆ linchpin under" in str(screen.query_one("#detail-text").render()),
                 "the linchpin in the pane")
     pane = str(screen.query_one("#detail-text").render())
