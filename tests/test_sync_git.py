@@ -325,3 +325,17 @@ def test_a_first_sync_says_it_wrote_the_file_it_made(env: dict[str, str], tmp_pa
     assert "the file did not exist: written from the database's case" in said
     assert f"{where / FILE} written." in said and "rewritten" not in said, said
     assert f"{where / FILE} unchanged." in sync(env, where, "ana")  # the second: nothing to do
+
+
+def test_the_change_log_of_a_join_by_sync_says_the_case_came_in(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: ben joined by 'weigh sync case.json' (told 'hypotheses 2 added; evidence 4
+    added'), and his change log said 'synced case team with …case.json (brought in from the
+    file): nothing in the database' (the log keeps no copy of the case it brought in)."""
+    clone = tmp_path / "ben"
+    clone.mkdir()
+    shared = clone / FILE
+    shared.write_text(dump_case_file(start_case()), encoding="utf-8")
+    assert "database: hypotheses 2 added; evidence 4 added" in sync(weigh_here, clone, "ben")
+    logged = weigh_here("--db", str(tmp_path / "ben.db"), "export", "--case", "team", "--history")
+    line = next(x for x in str(logged.stdout).splitlines() if "synced case team" in x).replace("\\", "")
+    assert line.endswith(f"synced case team with {shared} (brought in from the file) (by ben)"), line
