@@ -339,3 +339,31 @@ def test_the_change_log_of_a_join_by_sync_says_the_case_came_in(weigh_here: Weig
     logged = weigh_here("--db", str(tmp_path / "ben.db"), "export", "--case", "team", "--history")
     line = next(x for x in str(logged.stdout).splitlines() if "synced case team" in x).replace("\\", "")
     assert line.endswith(f"synced case team with {shared} (brought in from the file) (by ben)"), line
+
+
+def test_joining_after_a_first_workbench_takes_the_teams_bundled_case(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: eve opened weigh once (it seeded the bundled case), then joined a team working
+    on that case with 'weigh sync case.json': a merge without a base, so the file's changes
+    were 'conflicts' with the seeded values kept (E2's title put back, an observation undone)
+    and every seeded rating became eve's vote, though she had rated nothing."""
+    from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
+    from evidence.sync import FIRST_BUNDLED
+
+    clone = tmp_path / "eve"
+    clone.mkdir()
+    with Store.open(tmp_path / "ana.db", analyst="ana") as ana:  # the team's case, made from it
+        ana.put_case(default_case())
+        ana.make_team(DEFAULT_CASE_ID)
+        ana.update_evidence(DEFAULT_CASE_ID, ana.evidence(DEFAULT_CASE_ID, "E2").model_copy(
+            update={"title": "ana's words"}))
+        ana.observe_indicator(DEFAULT_CASE_ID, "M1")
+        team = ana.case(DEFAULT_CASE_ID)
+    text = dump_case_file(team)
+    (clone / FILE).write_text(text, encoding="utf-8")
+    open_store(tmp_path / "eve.db").close()  # eve's first workbench
+    said = sync(weigh_here, clone, "eve")  # exit 0: no conflict
+    assert FIRST_BUNDLED in said and "conflict" not in said
+    assert (clone / FILE).read_text(encoding="utf-8") == text
+    with open_db(clone, "eve") as db:
+        assert dump_case_file(db.case(DEFAULT_CASE_ID)) == text  # the team's case, eve in no layer
