@@ -939,7 +939,9 @@ class CaseSync(Record):
             what += " (brought in from the file)"
         elif self.new.absent:  # an undo an older weigh recorded (no ``undoes``)
             what += " undone (the case it brought in taken out)"
-        what += f": {self.counts()}{self._renumbering()}"
+        if not (self.old.absent and not self.new.order):  # the trail keeps no elements of a
+            what += f": {self.counts()}"  # case brought in: its count read 'nothing in the database'
+        what += self._renumbering()
         if self.conflicts:
             n = len(self.conflicts)
             what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "

@@ -13,7 +13,11 @@ stale copy for a change).
 A first sync (no base for this file): no file → the file is written from the
 case; no such case → the file's case is brought in; both holding the same case
 (an import of the file, then its first sync) → nothing to merge, the file's case
-kept as it is; both, different → merged two ways, against an empty base, so
+kept as it is; the database holding the bundled case exactly as weigh ships it
+(a first workbench seeds it, under the id of a team's case made from it) → the file's
+case taken as it is: merged, its stale values were kept as conflicts over the team's
+changes and its ratings became the joining analyst's votes, though they were never
+theirs; both, different → merged two ways, against an empty base, so
 every difference is a conflict (the database's value kept) and nothing is
 deleted. Without a base weigh cannot tell a colleague's change from a stale copy,
 so only the same case on both sides is taken as one.
@@ -51,6 +55,8 @@ FIRST_BOTH = ("first sync of this case with this file (no base): merged two ways
               "difference is a conflict (the database's value kept) and nothing is deleted")
 FIRST_SAME = ("first sync of this case with this file: both hold the same case, which the next "
               "sync merges against")
+FIRST_BUNDLED = ("first sync of this case with this file: the database held the case as weigh ships "
+                 "it, never edited, so the file's case replaces it; nothing merged")
 
 
 @dataclass(frozen=True)
@@ -170,20 +176,29 @@ def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | No
         case, merged = merge_docs({}, theirs, theirs)
         return case, merged, FIRST_CASE
     base_doc, ours_doc = _base_doc(base, file), case_file_dict(ours)
-    if not base_doc and _same_case(ours_doc, theirs):
+    if not base_doc and (_same_case(ours_doc, theirs) or _bundled(ours_doc)):
         case, merged = merge_docs({}, theirs, theirs)  # the file's, its time of change too: untouched
-        return case, merged, FIRST_SAME
+        return case, merged, FIRST_SAME if _same_case(ours_doc, theirs) else FIRST_BUNDLED
     case, merged = merge_docs(base_doc, ours_doc, theirs, me)
     return _file_order(case, theirs), merged, FIRST_BOTH if not base_doc else None
 
 
-def _same_case(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+def _same_case(ours: dict[str, Any], theirs: dict[str, Any], stamps: tuple[str, ...] = ("updated",)) -> bool:
     """Whether the database's case and the file are one case, the time of the last change aside
     (an import stamps its own): what a first sync can take as its base without guessing. Equal
     as the merge compares them, so any difference at all is merged two ways, as before."""
     def bare(doc: dict[str, Any]) -> dict[str, Any]:
-        return {**doc, "case": {k: v for k, v in doc["case"].items() if k != "updated"}}
+        return {**doc, "case": {k: v for k, v in doc["case"].items() if k not in stamps}}
     return bare(ours) == bare(theirs)
+
+
+def _bundled(ours: dict[str, Any]) -> bool:
+    """Whether the database's case is the bundled one as weigh ships it: what a first workbench
+    seeds, nothing of its analyst's in it (a team that made its case from it shares its id)."""
+    from evidence.seed import DEFAULT_CASE_ID, default_case  # the bundled file: read only here
+
+    return ours["case"]["id"] == DEFAULT_CASE_ID and _same_case(  # stamped when it was read
+        ours, case_file_dict(default_case()), ("created", "updated"))
 
 
 def _file_order(case: Case, theirs: dict[str, Any]) -> Case:

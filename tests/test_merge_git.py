@@ -288,7 +288,7 @@ def test_items_added_under_one_id_on_both_sides_are_a_note_and_the_pull_goes_thr
     assert ('weigh: note: evidence E7 added on both sides as different items: ours is now E8 '
             '("map"), theirs stays E7 ("radio")') in said
     assert "weigh: conflict: evidence E2 title: ours \"ben's\", theirs \"ana's\" (ours kept)" in said
-    assert "weigh: 1 conflict, each listed above" in said  # the note is not counted
+    assert "weigh: 1 conflict, listed above with the value kept" in said  # the note is not counted
 
 
 @pytest.mark.parametrize("first", ["ana", "ben"])

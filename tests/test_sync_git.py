@@ -325,3 +325,45 @@ def test_a_first_sync_says_it_wrote_the_file_it_made(env: dict[str, str], tmp_pa
     assert "the file did not exist: written from the database's case" in said
     assert f"{where / FILE} written." in said and "rewritten" not in said, said
     assert f"{where / FILE} unchanged." in sync(env, where, "ana")  # the second: nothing to do
+
+
+def test_the_change_log_of_a_join_by_sync_says_the_case_came_in(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: ben joined by 'weigh sync case.json' (told 'hypotheses 2 added; evidence 4
+    added'), and his change log said 'synced case team with …case.json (brought in from the
+    file): nothing in the database' (the log keeps no copy of the case it brought in)."""
+    clone = tmp_path / "ben"
+    clone.mkdir()
+    shared = clone / FILE
+    shared.write_text(dump_case_file(start_case()), encoding="utf-8")
+    assert "database: hypotheses 2 added; evidence 4 added" in sync(weigh_here, clone, "ben")
+    logged = weigh_here("--db", str(tmp_path / "ben.db"), "export", "--case", "team", "--history")
+    line = next(x for x in str(logged.stdout).splitlines() if "synced case team" in x).replace("\\", "")
+    assert line.endswith(f"synced case team with {shared} (brought in from the file) (by ben)"), line
+
+
+def test_joining_after_a_first_workbench_takes_the_teams_bundled_case(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Tester: eve opened weigh once (it seeded the bundled case), then joined a team working
+    on that case with 'weigh sync case.json': a merge without a base, so the file's changes
+    were 'conflicts' with the seeded values kept (E2's title put back, an observation undone)
+    and every seeded rating became eve's vote, though she had rated nothing."""
+    from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
+    from evidence.sync import FIRST_BUNDLED
+
+    clone = tmp_path / "eve"
+    clone.mkdir()
+    with Store.open(tmp_path / "ana.db", analyst="ana") as ana:  # the team's case, made from it
+        ana.put_case(default_case())
+        ana.make_team(DEFAULT_CASE_ID)
+        ana.update_evidence(DEFAULT_CASE_ID, ana.evidence(DEFAULT_CASE_ID, "E2").model_copy(
+            update={"title": "ana's words"}))
+        ana.observe_indicator(DEFAULT_CASE_ID, "M1")
+        team = ana.case(DEFAULT_CASE_ID)
+    text = dump_case_file(team)
+    (clone / FILE).write_text(text, encoding="utf-8")
+    open_store(tmp_path / "eve.db").close()  # eve's first workbench
+    said = sync(weigh_here, clone, "eve")  # exit 0: no conflict
+    assert FIRST_BUNDLED in said and "conflict" not in said
+    assert (clone / FILE).read_text(encoding="utf-8") == text
+    with open_db(clone, "eve") as db:
+        assert dump_case_file(db.case(DEFAULT_CASE_ID)) == text  # the team's case, eve in no layer

@@ -436,8 +436,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     _say_merged(merged.renumbered, merged.conflicts)
     if merged.conflicts:
         count = len(merged.conflicts)  # OURS is git's temporary name: not said
-        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, each listed above with the value "
-            "kept in the file; fix what you disagree with there, then commit", file=sys.stderr)
+        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, {'each ' if count > 1 else ''}listed "
+            "above with the value kept in the file; fix what you disagree with there, then commit",
+            file=sys.stderr)
         return 1
     return 0
 

@@ -34,7 +34,13 @@ def add_evidence(session: EditSession, focus: Focus) -> Asked:
 
     case = session.view.require()
     return Asked(EvidenceForm(case.hypotheses, None, session.next_evidence_id(),
-                              groups=session.view.groups()), session.add_evidence)
+                              groups=session.view.groups(), analyst=team_analyst(session)),
+                 session.add_evidence)
+
+
+def team_analyst(session: EditSession) -> str | None:
+    """Who rates a team case here (the evidence form then leaves rating to the matrix)."""
+    return (session.view.me or "") if session.view.team else None
 
 
 def add_hypothesis(session: EditSession, focus: Focus) -> Asked:
@@ -61,4 +67,4 @@ FORMS: dict[str, Callable[[EditSession, Focus], Asked]] = {
     "case_details": case_details,
 }
 
-__all__ = ["FORMS", "Asked"]
+__all__ = ["FORMS", "Asked", "team_analyst"]

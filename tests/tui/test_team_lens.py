@@ -543,3 +543,36 @@ async def test_the_top_line_says_what_is_scored_under_a_filter_at_every_width(
                 assert "(istanbul-2022)" in top or top.endswith("…"), (width, top)  # no cut unmarked
             await pilot.resize_terminal(160, 40)
         await pilot.press("ctrl+q")
+
+
+async def test_the_evidence_form_of_a_team_case_edits_the_item_and_leaves_votes_to_the_matrix(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tester: in a team case the form's rating rows showed 'unrated' for every vote, and a
+    rating picked there made the save fail ('ratings: a team case keeps every rating in an
+    analyst's layer (ratings_by)') after the form had closed, the new title lost with it."""
+    from textual.widgets import Input, Static
+
+    from tui.widgets.rating_picker import RatingPicker
+
+    make_team(db_path)
+    monkeypatch.setenv("WEIGH_ANALYST", "ben")  # not yet one of the analysts
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        eid = app.screen.matrix.current()[0]
+        for key, title in (("e", "retitled by ben"), ("a", "added by ben")):
+            await pilot.press(key)
+            await until(pilot, lambda: bool(app.screen.query("#title")), "the evidence form")
+            assert not app.screen.query(RatingPicker)
+            said = " ".join(str(w.render()) for w in app.screen.query(".form-section").results(Static))
+            assert "each analyst rates in the matrix" in said and "yours are ben's" in said
+            field = app.screen.query_one("#title", Input)
+            field.value = title
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not app.screen.query("#title"), "the form closed")
+        assert "layer" not in notices(app)
+        await pilot.press("ctrl+q")
+    with Store.open(db_path, readonly=True) as store:
+        case = store.case(DEFAULT_CASE_ID)
+    assert case.item(eid).title == "retitled by ben" and case.evidence[-1].title == "added by ben"
+    assert case.item(eid).ratings_by["ana"] and case.analysts == ["ana"]

@@ -25,6 +25,7 @@ from evidence.errors import WeighError
 from evidence.operations import Record
 from hypotheses.models import Case
 from hypotheses.visible import visible
+from hypotheses.vocabulary import counted
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
@@ -159,14 +160,16 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
             self.reopen = self.reopen or result.case_id == self.current
         self._reload(result.case_id)
         lines = [result.first, result.summary()]
+        conflicts = counted(len(result.conflicts), "conflict")
         if result.conflicts:
-            lines.append(f"{len(result.conflicts)} conflict(s), below, each with the value kept in "
-                         "both (the other in the change log); u undoes the sync")
+            each = "each " if len(result.conflicts) > 1 else ""
+            lines.append(f"{conflicts}, below, {each}with the value kept in both (the other in the "
+                         "change log); u undoes the sync")
         lines += [f"note: {r.text()}" for r in result.renumbered]  # both kept: no conflict
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
         self.query_one(ReportBox).show([line for line in lines if line])
         self.notify(result.summary() if not result.conflicts else
-                    f"Synced with {len(result.conflicts)} conflict(s): listed here",
+                    f"Synced with {conflicts}: listed here",
                     severity="warning" if result.conflicts else "information", markup=False)
 
     def edits_of(self, case_id: str) -> list[Record]:

@@ -1,4 +1,8 @@
-"""Add or edit a piece of evidence, rating it against every hypothesis on the way."""
+"""Add or edit a piece of evidence, rating it against every hypothesis on the way.
+
+In a team case the form edits the item only: each analyst's votes and notes are cells of
+their own, rated in the matrix (the form's shared rating rows would show none of them and
+were refused on save, the item's other changes lost with them)."""
 
 from __future__ import annotations
 
@@ -65,9 +69,12 @@ class EvidenceForm(FormScreen[Evidence]):
         existing: Evidence | None = None,
         new_id: str = "E1",
         groups: list[str] | None = None,
+        analyst: str | None = None,
     ) -> None:
+        """``analyst``: a team case's current analyst (the form then has no rating rows)."""
         super().__init__()
-        self.hypotheses = list(hypotheses)
+        self.analyst = analyst
+        self.hypotheses = [] if analyst is not None else list(hypotheses)
         self.groups = sorted(set(groups or []))  # the case's same-fact groups, offered
         self.existing = existing
         self.item_id = existing.id if existing else new_id
@@ -93,6 +100,10 @@ class EvidenceForm(FormScreen[Evidence]):
             )
             with FormFields(id="form-fields"):
                 yield from self._compose_item_fields(old)
+                if self.analyst is not None:
+                    yield Static(literal(
+                        f"Ratings  (a team case: each analyst rates in the matrix, c C n i I x, and "
+                        f"w writes a note; yours are {self.analyst}'s)"), classes="form-section")
                 if self.hypotheses:
                     yield Static(
                         "Ratings  (rating and why, per hypothesis; c C n i I x rate as in the "

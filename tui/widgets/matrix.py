@@ -343,12 +343,13 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
                          lambda text: session.set_note(eid, hid, text))
 
     def action_edit_evidence(self) -> None:
+        from tui.edit_forms import team_analyst
         from tui.screens.evidence_form import EvidenceForm  # on first use: off the start-up path
 
         session, focus = self._session(), self.current()
         ev = session.store.evidence(session.require(), str(focus[0]))
         editor(self).ask(EvidenceForm(session.view.require().hypotheses, ev, ev.id,
-                                      groups=session.view.groups()),
+                                      groups=session.view.groups(), analyst=team_analyst(session)),
                          lambda new: session.update_evidence(ev, new, focus), refocus=False)
 
     def action_delete_evidence(self) -> None:
