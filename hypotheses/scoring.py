@@ -214,12 +214,16 @@ def posteriors(log_scores: Sequence[float]) -> tuple[float, ...]:
     return tuple(e / total for e in exps)
 
 
+_LEAST_NORMAL = 2.0**-1022  # sys.float_info.min: below it a float keeps fewer digits
+
+
 def log_priors(hyps: Sequence[Hypothesis]) -> list[float]:
     """``ln(prior / Σ priors)`` per hypothesis.
 
-    Exactly that expression whenever it can be evaluated; priors so large their
-    sum overflows (or so far apart a ratio underflows) are first scaled by the
-    largest, so any prior the model accepts gives a finite score.
+    Exactly that expression whenever the ratio is a normal float; priors so large
+    their sum overflows, or so far apart a ratio is subnormal (a ratio of 2⁻¹⁰⁷⁴/1.1
+    rounds back to 2⁻¹⁰⁷⁴, an error of ln 1.1 in the log) or zero, are first scaled
+    by the largest, so any prior the model accepts gives the right finite score.
     """
     if not hyps:
         return []
@@ -228,7 +232,7 @@ def log_priors(hyps: Sequence[Hypothesis]) -> list[float]:
         total = math.fsum(priors)
     except OverflowError:  # the sum is beyond the largest float
         total = math.inf
-    if math.isfinite(total) and all(p / total > 0.0 for p in priors):
+    if math.isfinite(total) and all(p / total >= _LEAST_NORMAL for p in priors):
         return [math.log(p / total) for p in priors]
     peak = max(priors)
     scaled_total = math.fsum(p / peak for p in priors)

@@ -172,6 +172,33 @@ def test_huge_priors_never_crash_a_report(weigh_here: WeighRun, tmp_path: Path, 
         assert doc["ranking"][0]["posterior"] == pytest.approx(0.8, rel=1e-9)
 
 
+def test_a_prior_whose_share_is_subnormal_scores_its_exact_log(weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Priors 0.1, 1 and 2⁻¹⁰⁷⁴ (5e-324, the least float): Σ = 1.1 (the last is lost in
+    the sum). By hand, log_score = ln(prior / 1.1): H2 ln(1/1.1) = −0.0953101798,
+    H1 ln(0.1/1.1) = ln 0.1 − ln 1.1 = −2.3978952728, H3 −1074·ln 2 − ln 1.1 =
+    −744.4400719214 − 0.0953101798 = −744.5353821012. The float 2⁻¹⁰⁷⁴ / 1.1 rounds back
+    to 2⁻¹⁰⁷⁴, so taking the log of the ratio gave −744.4400719214, ln 1.1 too high."""
+    case = Case(
+        id="tiny",
+        title="A tiny prior",
+        hypotheses=[
+            Hypothesis(id="H1", title="a", prior=0.1),
+            Hypothesis(id="H2", title="b", prior=1.0),
+            Hypothesis(id="H3", title="c", prior=5e-324),
+        ],
+    )
+    path = tmp_path / "tiny.weigh.json"
+    path.write_text(dump_case_file(case), encoding="utf-8")
+    weigh(weigh_here, "import", str(path))
+    out = weigh(weigh_here, "export", "--case", "tiny", "--format", "json", "--model", "bayes").stdout
+    doc = json.loads(out)
+    logs = {r["id"]: r["log_score"] for r in doc["ranking"]}
+    assert logs["H2"] == pytest.approx(-0.0953101798043249, rel=1e-12)
+    assert logs["H1"] == pytest.approx(-2.3978952727983707, rel=1e-12)
+    assert logs["H3"] == pytest.approx(-1074 * LN2 - math.log(1.1), rel=1e-12)
+    assert logs["H3"] == pytest.approx(-744.5353821011855, rel=1e-12)
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 5])
 def test_json_summary_written_in_pieces_is_the_whole_document_indented(
     n: int, monkeypatch: pytest.MonkeyPatch
