@@ -15,10 +15,12 @@ import re
 # direction marks and overrides that can make text read differently from what it is, and the
 # characters that take no cell and join nothing (zero-width space, word joiner and invisible
 # operators, byte-order mark, line and paragraph separators, the tag characters that spell
-# text no one sees): two titles that differ only by one look the same. Zero-width (non-)joiners
+# text no one sees; the deprecated shaping controls, shorthand and musical format controls,
+# as invisible): two titles that differ only by one look the same. Zero-width (non-)joiners
 # are left alone: scripts such as Persian and emoji sequences need them.
 _INVISIBLE = ("\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
-              "\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
+              "\u2066-\u206f\ufeff\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+              "\U000e0000-\U000e007f")
 _CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _CONTROL_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 

@@ -69,6 +69,8 @@ def why_no_day(text: str, form: str = "use YYYY-MM-DD") -> str:
         return "there is no year 0"
     if not 1 <= month <= 12:
         return f"there is no month {month}"
+    if not day:  # not 'June 2025 has 30 days', which says nothing of a day 0
+        return "there is no day 0"
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         return f"{_MONTHS[month - 1]} {year} has {days} days"

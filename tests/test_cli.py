@@ -204,6 +204,7 @@ def test_as_of_and_model_options(weigh_here: WeighRun, tmp_path: Path) -> None:
         (("export", "--as-of", "2022-02-30"),
          "--as-of: '2022-02-30' is not a date (February 2022 has 28 days)"),
         (("export", "--as-of", "2022-13-01"), "--as-of: '2022-13-01' is not a date (there is no month 13)"),
+        (("export", "--as-of", "2022-06-00"), "--as-of: '2022-06-00' is not a date (there is no day 0)"),
         (("export", "--as-of", "yesterday"), "--as-of: 'yesterday' is not a date (use YYYY-MM-DD)"),
         (("export", "--format", "pdf"), "argument --format: invalid choice: 'pdf'"),
         (("export", "--model", "vibes"), "argument --model: invalid choice"),

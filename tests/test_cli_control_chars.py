@@ -15,8 +15,9 @@ import pytest
 from tests.conftest import WeighRun, weigh
 
 TIMEOUT = 60
-# CR and LF may end lines; a zero-width space, byte-order mark or tag character hides in a line
-RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\U000e0000-\U000e007f]")
+# CR and LF may end lines; a zero-width space, byte-order mark, tag character or deprecated
+# shaping control (reviewer: \u206b was sent raw) hides in a line
+RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u206a-\u206f\ufeff\U000e0000-\U000e007f]")
 
 
 def raw(data: bytes) -> bool:
@@ -27,7 +28,7 @@ def hostile_file(tmp_path: Path) -> Path:
     doc = {
         "format": "weigh-case",
         "version": 1,
-        "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m\u200b"},
+        "case": {"id": "evil", "title": "Evil \x1b]2;pwned\x07case \x9b31m\u200b\u206b"},
         "hypotheses": [{"id": "H1", "title": "Red \x1b[31mhyp"}],
         "evidence": [
             {"id": "E1", "title": "Title \x1b[31mred\U000e0041", "details": "a\x1b[2Jb",
@@ -48,7 +49,7 @@ def test_cases_and_import_show_escapes_visibly(
     listing = weigh(cli_env, "cases")
     assert listing.returncode == 0
     assert not raw(listing.stdout)
-    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\\u200b\t1 hypothesis" in listing.stdout.decode()
+    assert "evil\tEvil ␛]2;pwned␇case \\x9b31m\\u200b\\u206b\t1 hypothesis" in listing.stdout.decode()
 
 
 def test_error_messages_show_escapes_visibly(weigh_here: WeighRun, tmp_path: Path) -> None:

@@ -90,6 +90,28 @@ async def test_id_and_title_stay_when_scrolled_right_at_80x24(tmp_path, make_app
         await pilot.press("ctrl+q")
 
 
+async def test_a_matrix_too_narrow_for_the_title_to_stay_still_shows_the_ratings(db_path, make_app):
+    """Reviewer: at 60 columns, 'd' (the detail pane) left the matrix 30 wide, and the title,
+    kept in place, filled it: no rating column showed and the cursor moved out of sight."""
+    app = make_app(db_path)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+
+        def header() -> str:
+            return next(ln for ln in screen_text(app).splitlines() if ln.startswith(" ID "))
+
+        assert "Evidence" in header() and " H1 " in header()
+        await pilot.press("d", "end")  # the pane beside the matrix, then the last rating cell
+        await pilot.pause()
+        assert screen.matrix.current()[1] == "H6"
+        assert " H6 " in header().split("│")[0], header()  # the matrix's part of the line
+        await pilot.press("d", "home")  # the pane hidden: room for the title again
+        await pilot.pause()
+        assert "Evidence" in header() and " H1 " in header(), header()
+        await pilot.press("ctrl+q")
+
+
 async def test_click_puts_the_cursor_on_the_cell_and_left_right_move_between_rating_cells(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:

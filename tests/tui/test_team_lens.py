@@ -576,3 +576,22 @@ async def test_the_evidence_form_of_a_team_case_edits_the_item_and_leaves_votes_
         case = store.case(DEFAULT_CASE_ID)
     assert case.item(eid).title == "retitled by ben" and case.evidence[-1].title == "added by ben"
     assert case.item(eid).ratings_by["ana"] and case.analysts == ["ana"]
+
+
+async def test_the_evidence_form_of_a_team_case_without_an_analyst_says_how_to_rate(
+        db_path: Path, make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reviewer: with no analyst id (no --analyst, WEIGH_ANALYST or login name) the form read
+    'each analyst rates in the matrix …; yours are 's'."""
+    from textual.widgets import Static
+
+    make_team(db_path)
+    monkeypatch.delenv("WEIGH_ANALYST", raising=False)
+    monkeypatch.setattr("evidence.analyst.login_name", lambda: "")
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await until(pilot, lambda: bool(app.screen.query("#title")), "the evidence form")
+        said = " ".join(str(w.render()) for w in app.screen.query(".form-section").results(Static))
+        assert "w writes a note; start weigh with --analyst ID to rate)" in said and "'s)" not in said
+        await pilot.press("escape", "ctrl+q")

@@ -101,9 +101,11 @@ class EvidenceForm(FormScreen[Evidence]):
             with FormFields(id="form-fields"):
                 yield from self._compose_item_fields(old)
                 if self.analyst is not None:
+                    yours = (f"yours are {self.analyst}'s" if self.analyst  # '': no login name says
+                             else "start weigh with --analyst ID to rate")
                     yield Static(literal(
                         f"Ratings  (a team case: each analyst rates in the matrix, c C n i I x, and "
-                        f"w writes a note; yours are {self.analyst}'s)"), classes="form-section")
+                        f"w writes a note; {yours})"), classes="form-section")
                 if self.hypotheses:
                     yield Static(
                         "Ratings  (rating and why, per hypothesis; c C n i I x rate as in the "

@@ -63,7 +63,8 @@ class HelpScreen(ModalScreen[None]):
                                "the evidence does not separate it from the leader"),
             ("medium item", "what one item of medium credibility and relevance moves a score by"),
             ("+3 −1", "items rated for it (C, CC) and against it (I, II)"),
-            ("5/7 rated", "items taking part that are not yet rated for it: no winner is named"),
+            ("5/7 rated", "rated on 5 of the 7 items taking part: an unrated item counts as no evidence "
+                          "against it, so its score may flatter it"),
             ("≠", "the three scoring models do not put the same hypotheses on top (m cycles them)"),
             ("⚠", "how little the lead rests on: few items, one item (a linchpin) or one fact"),
             ("→", "the watching indicators (M) that would tell the contenders apart"),

@@ -237,6 +237,8 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         view = self.shown.session.view if self.shown is not None else None
         if view is not None and view.case is not None and self._title_width() != self.title_width:
             self.show_view(view, self._title_width(), self.current())
+        elif self._keep_title(self.grid_columns):  # the title at its least: too wide to stay put?
+            self.scroll_to_cursor()
 
     def _row_facts(self, ev: Evidence) -> RowFacts:
         """An item's facts under the analysis and model on show, worked out when its row
@@ -419,13 +421,20 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
               if sort.value is not None else []),
             GridColumn(DIAG_COLUMN, Text("Diag", justify="right"), 5),
         ]
-        # a title scrolled in part reads as other words ('shows a …' for 'CCTV shows a …'): it
-        # stays put with the id while the ratings scroll, unless that leaves no room for a rating
-        frozen = sum(c.render_width for c in columns[:len(FIXED_COLUMNS)])
-        room = self.scrollable_content_region.width or self.app.size.width
-        self.set_fixed(len(FIXED_COLUMNS) if frozen + columns[len(FIXED_COLUMNS)].render_width <= room else 2)
+        self._keep_title(columns)
         self.set_grid(columns, list(map(attrgetter("id"), rows)), rows_unchanged=rows_unchanged)
         self.focus_cell(*focus)
+
+    def _keep_title(self, columns: list[GridColumn]) -> bool:
+        """A title scrolled in part reads as other words ('shows a …' for 'CCTV shows a …'):
+        it stays put with the id while the ratings scroll, unless that leaves no room for a
+        rating in the matrix's width now. Whether that changed what stays put."""
+        keep = len(FIXED_COLUMNS)
+        if len(columns) <= keep:
+            return False
+        before, frozen = self.fixed_columns, sum(c.render_width for c in columns[:keep + 1])
+        self.set_fixed(keep if frozen <= (self.scrollable_content_region.width or self.app.size.width) else 2)
+        return self.fixed_columns != before
 
     def clear(self) -> None:
         """No case: no rows, no columns."""
