@@ -13,11 +13,12 @@ stale copy for a change).
 A first sync (no base for this file): no file → the file is written from the
 case; no such case → the file's case is brought in; both holding the same case
 (an import of the file, then its first sync) → nothing to merge, the file's case
-kept as it is; the database holding the bundled case exactly as weigh ships it
-(a first workbench seeds it, under the id of a team's case made from it) → the file's
-case taken as it is: merged, its stale values were kept as conflicts over the team's
-changes and its ratings became the joining analyst's votes, though they were never
-theirs; both, different → merged two ways, against an empty base, so
+kept as it is; the bundled case (a first workbench seeds it, under the id a team's
+case made from it shares) → merged three ways against the case as weigh ships it, so
+the seeded values are nobody's change: untouched, the file's case is taken as it is,
+and what the database's analyst changed since is theirs (merged two ways, the seeded
+values were conflicts kept over the team's changes, and the seeded ratings the
+joining analyst's votes); both, different → merged two ways, against an empty base, so
 every difference is a conflict (the database's value kept) and nothing is
 deleted. Without a base weigh cannot tell a colleague's change from a stale copy,
 so only the same case on both sides is taken as one.
@@ -55,8 +56,8 @@ FIRST_BOTH = ("first sync of this case with this file (no base): merged two ways
               "difference is a conflict (the database's value kept) and nothing is deleted")
 FIRST_SAME = ("first sync of this case with this file: both hold the same case, which the next "
               "sync merges against")
-FIRST_BUNDLED = ("first sync of this case with this file: the database held the case as weigh ships "
-                 "it, never edited, so the file's case replaces it; nothing merged")
+FIRST_BUNDLED = ("first sync of this case with this file: merged against the case as weigh ships it "
+                 "(the database's was seeded from it), so only what each side changed since counts")
 
 
 @dataclass(frozen=True)
@@ -176,11 +177,15 @@ def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | No
         case, merged = merge_docs({}, theirs, theirs)
         return case, merged, FIRST_CASE
     base_doc, ours_doc = _base_doc(base, file), case_file_dict(ours)
-    if not base_doc and (_same_case(ours_doc, theirs) or _bundled(ours_doc)):
+    if not base_doc and _same_case(ours_doc, theirs):
         case, merged = merge_docs({}, theirs, theirs)  # the file's, its time of change too: untouched
-        return case, merged, FIRST_SAME if _same_case(ours_doc, theirs) else FIRST_BUNDLED
-    case, merged = merge_docs(base_doc, ours_doc, theirs, me)
-    return _file_order(case, theirs), merged, FIRST_BOTH if not base_doc else None
+        return case, merged, FIRST_SAME
+    shipped = {} if base_doc else _shipped(ours_doc)
+    if shipped:
+        ours_doc = _joining(ours_doc, shipped, theirs, me)
+    case, merged = merge_docs(base_doc or shipped, ours_doc, theirs, me)
+    first = None if base_doc else FIRST_BUNDLED if shipped else FIRST_BOTH
+    return _file_order(case, theirs), merged, first
 
 
 def _same_case(ours: dict[str, Any], theirs: dict[str, Any], stamps: tuple[str, ...] = ("updated",)) -> bool:
@@ -192,13 +197,45 @@ def _same_case(ours: dict[str, Any], theirs: dict[str, Any], stamps: tuple[str, 
     return bare(ours) == bare(theirs)
 
 
-def _bundled(ours: dict[str, Any]) -> bool:
-    """Whether the database's case is the bundled one as weigh ships it: what a first workbench
-    seeds, nothing of its analyst's in it (a team that made its case from it shares its id)."""
+def _shipped(ours: dict[str, Any]) -> dict[str, Any]:
+    """The bundled case as weigh ships it, when the database's case is that case (its id): the
+    base of a first sync with a team's file made from it ({} for any other case). What a first
+    workbench seeded is then nobody's change, and what its analyst did since is theirs."""
     from evidence.seed import DEFAULT_CASE_ID, default_case  # the bundled file: read only here
 
-    return ours["case"]["id"] == DEFAULT_CASE_ID and _same_case(  # stamped when it was read
-        ours, case_file_dict(default_case()), ("created", "updated"))
+    if ours["case"]["id"] != DEFAULT_CASE_ID:
+        return {}
+    shipped = case_file_dict(default_case())
+    # stamped when it was read: the database's own times are no change of its analyst's
+    shipped["case"] = {**shipped["case"], **{k: ours["case"][k] for k in ("created", "updated")}}
+    return shipped
+
+
+def _joining(ours: dict[str, Any], shipped: dict[str, Any], theirs: dict[str, Any],
+             me: str | None) -> dict[str, Any]:
+    """A one-analyst case seeded from the bundled one, joining a team's file made from it: the
+    seeded cells stay the layer of the analyst who made the team (as the file has them), and
+    the cells ``me`` set since are ``me``'s votes (a seeded cell ``me`` cleared stays theirs).
+    Read as it was, every change of ``me``'s would land in that analyst's layer."""
+    owners = theirs.get("case", {}).get("analysts") or []
+    if ours["case"].get("analysts") or not owners or me is None or me == owners[0]:
+        return ours  # a team case already, a one-analyst file, or the team's maker
+    owner, seeded = owners[0], {e["id"]: e for e in shipped["evidence"]}
+    hids = {h["id"] for h in ours["hypotheses"]}
+    items, voted = [], False
+    for item in ours["evidence"]:
+        base = seeded.get(item["id"], {})
+        joined = {k: v for k, v in item.items() if k not in ("ratings", "notes")}
+        for key in ("ratings", "notes"):
+            first = {h: v for h, v in (base.get(key) or {}).items() if h in hids}
+            layers = {owner: first} if first else {}
+            if changed := {h: v for h, v in (item.get(key) or {}).items() if first.get(h) != v}:
+                layers[me], voted = changed, True
+            if layers:
+                joined[f"{key}_by"] = layers
+        items.append(joined)
+    return {**ours, "version": max(ours.get("version", 1), 3),
+            "case": {**ours["case"], "analysts": [owner, me] if voted else [owner]}, "evidence": items}
 
 
 def _file_order(case: Case, theirs: dict[str, Any]) -> Case:

@@ -341,25 +341,31 @@ def test_the_change_log_of_a_join_by_sync_says_the_case_came_in(weigh_here: Weig
     assert line.endswith(f"synced case team with {shared} (brought in from the file) (by ben)"), line
 
 
+def the_teams_bundled_case(tmp_path: Path) -> str:
+    """Ana's team case made from the bundled one: E2 retitled, M1 observed; the file's text."""
+    from evidence.seed import DEFAULT_CASE_ID, default_case
+
+    with Store.open(tmp_path / "ana.db", analyst="ana") as ana:
+        ana.put_case(default_case())
+        ana.make_team(DEFAULT_CASE_ID)
+        ana.update_evidence(DEFAULT_CASE_ID, ana.evidence(DEFAULT_CASE_ID, "E2").model_copy(
+            update={"title": "ana's words"}))
+        ana.observe_indicator(DEFAULT_CASE_ID, "M1")
+        return dump_case_file(ana.case(DEFAULT_CASE_ID))
+
+
 def test_joining_after_a_first_workbench_takes_the_teams_bundled_case(
         weigh_here: WeighRun, tmp_path: Path) -> None:
     """Tester: eve opened weigh once (it seeded the bundled case), then joined a team working
     on that case with 'weigh sync case.json': a merge without a base, so the file's changes
     were 'conflicts' with the seeded values kept (E2's title put back, an observation undone)
     and every seeded rating became eve's vote, though she had rated nothing."""
-    from evidence.seed import DEFAULT_CASE_ID, default_case, open_store
+    from evidence.seed import DEFAULT_CASE_ID, open_store
     from evidence.sync import FIRST_BUNDLED
 
     clone = tmp_path / "eve"
     clone.mkdir()
-    with Store.open(tmp_path / "ana.db", analyst="ana") as ana:  # the team's case, made from it
-        ana.put_case(default_case())
-        ana.make_team(DEFAULT_CASE_ID)
-        ana.update_evidence(DEFAULT_CASE_ID, ana.evidence(DEFAULT_CASE_ID, "E2").model_copy(
-            update={"title": "ana's words"}))
-        ana.observe_indicator(DEFAULT_CASE_ID, "M1")
-        team = ana.case(DEFAULT_CASE_ID)
-    text = dump_case_file(team)
+    text = the_teams_bundled_case(tmp_path)
     (clone / FILE).write_text(text, encoding="utf-8")
     open_store(tmp_path / "eve.db").close()  # eve's first workbench
     said = sync(weigh_here, clone, "eve")  # exit 0: no conflict
@@ -367,3 +373,29 @@ def test_joining_after_a_first_workbench_takes_the_teams_bundled_case(
     assert (clone / FILE).read_text(encoding="utf-8") == text
     with open_db(clone, "eve") as db:
         assert dump_case_file(db.case(DEFAULT_CASE_ID)) == text  # the team's case, eve in no layer
+
+
+def test_joining_after_working_the_bundled_case_keeps_both_sides_changes(
+        weigh_here: WeighRun, tmp_path: Path) -> None:
+    """Reviewer: eve had excluded an item and rated a cell of the seeded case before joining,
+    so the first sync merged two ways: ana's title and observation were conflicts with the
+    seeded values kept, and every seeded rating became eve's vote. Merged against the case as
+    shipped, each side's change is kept, eve's cell is her vote and ana's votes stay hers."""
+    from evidence.seed import DEFAULT_CASE_ID, open_store
+
+    clone = tmp_path / "eve"
+    clone.mkdir()
+    (clone / FILE).write_text(the_teams_bundled_case(tmp_path), encoding="utf-8")
+    open_store(tmp_path / "eve.db").close()  # eve's first workbench, then her own work
+    with open_db(clone, "eve") as eve:
+        eve.set_excluded(DEFAULT_CASE_ID, "E5", True)
+        eve.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
+    said = sync(weigh_here, clone, "eve")  # exit 0: no conflict
+    assert "merged against the case as weigh ships it" in said and "conflict" not in said
+    shared = parse_case_file((clone / FILE).read_bytes())
+    assert shared.analysts == ["ana", "eve"]
+    assert shared.item("E2").title == "ana's words" and shared.indicator("M1").status == "observed"
+    assert shared.item("E5").excluded
+    assert shared.item("E1").ratings_by == {"ana": {h: "N" for h in ("H1", "H2", "H3", "H4", "H5", "H6")},
+                                            "eve": {"H1": "CC"}}
+    assert "eve" not in shared.item("E3").ratings_by  # no seeded rating became hers
