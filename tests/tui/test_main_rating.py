@@ -11,6 +11,7 @@ from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
 from hypotheses.vocabulary import RATINGS
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, matrix_lines, notices, shown_ids, until
+from tests.tui.host import press_at_once
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -187,7 +188,8 @@ async def test_w_writes_and_edits_the_focused_cells_note(db_path, make_app):
         screen: MainScreen = app.screen
         await pilot.press("right")
         eid, hid = screen.matrix.current()
-        await pilot.press("w", *"Not [bold]H2[/]", "enter")
+        await pilot.press("w")
+        await press_at_once(pilot, *"Not [bold]H2[/]", "enter")
         await pilot.pause()
         assert stored(db_path, eid).notes[hid] == "Not [bold]H2[/]"
         assert "Not [bold]H2[/]" in flat_text(app)  # the detail pane, literally
