@@ -1,10 +1,10 @@
 """`weigh import` attacked with small files that cost a lot, non-files, and loose JSON types.
 
 Each attack on what a file is, or on how big it is, runs the CLI in a child process with a
-timeout (all of them in one), so a regression that hangs (a FIFO) or runs on (a device, a
-million rows) fails the test instead of the suite; the small files whose values are wrong (a
-loose JSON type, a 5,000-digit number, one overlong cell) go through the same ``main`` in this
-process.
+timeout (a few in each child, so that they spread over the test workers), so a regression
+that hangs (a FIFO) or runs on (a device, a million rows) fails the test instead of the
+suite; the small files whose values are wrong (a loose JSON type, a 5,000-digit number, one
+overlong cell) go through the same ``main`` in this process.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -66,53 +67,75 @@ def write_json(path: Path, doc: object) -> Path:
     return path
 
 
-def test_what_is_not_a_file_or_costs_a_lot_is_refused_in_one_line(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    """Each import is refused in one line and the database keeps only its seed. They run one
-    after another in one child process, whose timeout fails a regression that hangs (the FIFO)
-    or runs on (a million rows); none is parsed in the test's own process."""
-    attacks: list[tuple[Path, tuple[str, ...], str]] = []  # (file, arguments after it, refusal)
+#: A file that is not one, or costs a lot to read: (the file, arguments after it, the refusal).
+Attack = tuple[Path, tuple[str, ...], str]
+
+
+def a_fifo(tmp_path: Path) -> Attack:
     fifo = tmp_path / "case.json"  # nobody writes it: opening it to read would wait for ever
     os.mkfifo(fifo)
-    attacks.append((fifo, (), f"{fifo}: is a FIFO (named pipe); weigh imports only regular files"))
+    return fifo, (), f"{fifo}: is a FIFO (named pipe); weigh imports only regular files"
 
+
+def a_million_rows(tmp_path: Path) -> Attack:
     rows = tmp_path / "rows.csv"
     rows.write_bytes(b"title\r\n" + b"x\r\n" * 1_000_000)  # 3 MB
-    attacks.append((rows, ("--case", "rows"), "more than 200,000 evidence rows, the limit for one import"))
+    return rows, ("--case", "rows"), "more than 200,000 evidence rows, the limit for one import"
 
+
+def too_many_items(tmp_path: Path) -> Attack:
     doc = case_doc()
     doc["evidence"] = [{"id": f"E{i}", "title": "x"} for i in range(200_001)]
-    attacks.append((write_json(tmp_path / "many.json", doc), (),
-                    "evidence: more than 200,000 items, the limit"))
+    return write_json(tmp_path / "many.json", doc), (), "evidence: more than 200,000 items, the limit"
 
+
+def a_million_objects(tmp_path: Path) -> Attack:
     objects = tmp_path / "objects.json"  # refused before parsing
     objects.write_bytes(b'{"format": "weigh-case", "version": 1, "x": [' + b"{}," * 1_000_000 + b"{}]}")
-    attacks.append((objects, (), "more than 1,000,000 JSON objects and lists, the limit for one import"))
+    return objects, (), "more than 1,000,000 JSON objects and lists, the limit for one import"
 
-    items = "<EVIDENCE/>" * 2_300_000  # an XML element bomb: 50 MB of UTF-16, ~100 KB compressed
+
+def an_xml_element_bomb(tmp_path: Path) -> Attack:
+    items = "<EVIDENCE/>" * 2_300_000  # 50 MB of UTF-16, ~100 KB compressed
     bomb = tmp_path / "bomb.achz"
     xml = project_xml().replace("</MATRIX>", items + "</MATRIX>")
     bomb.write_bytes(gzip.compress(xml.encode("utf-16"), 9))
     assert bomb.stat().st_size < 1024 * 1024
-    attacks.append((bomb, (), "more than 2,200,000 XML elements, the limit for one import"))
+    return bomb, (), "more than 2,200,000 XML elements, the limit for one import"
 
+
+def too_many_ratings(tmp_path: Path) -> Attack:
     # Red team: a 121 MiB CSV of 63.5M ratings took 4.5 GB. Scaled: 500 columns × 4,001 rows,
     # refused as it streams.
     wide = tmp_path / "wide.csv"
     header = "title," + ",".join(f"H{i}: h{i}" for i in range(500))
     wide.write_text(header + "\r\n" + ("x" + ",C" * 500 + "\r\n") * 4_001)
-    attacks.append((wide, ("--case", "wide"),
-                    "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings"))
+    return wide, ("--case", "wide"), "500 hypotheses × 4,001 evidence items is more than 2,000,000 ratings"
 
+
+def five_million_keys(tmp_path: Path) -> Attack:
     # Red team: 110 MiB with 9,000,000 unknown keys took ~10 GB and 97 s before its error.
     # Scaled: 5,000,001 one-letter keys in 30 MB, refused before parsing.
     keys = tmp_path / "keys.json"
     keys.write_bytes(b'{"format": "weigh-case", "version": 1, "x": {' + b'"k":0,' * 5_000_000 + b'"k":0}}')
-    attacks.append((keys, (), "more than 5,000,000 JSON keys (colons), the limit for one import"))
+    return keys, (), "more than 5,000,000 JSON keys (colons), the limit for one import"
 
-    ran = weigh_batch(cli_env, *(["import", str(path), *extra] for path, extra, _ in attacks))
-    for (path, _, expected), done in zip(attacks, ran, strict=True):
+
+@pytest.mark.parametrize("attacks", [
+    # in three children of about a CPU-second or two each, which the workers run side by side
+    (too_many_items,),  # 200,001 items read one by one up to the limit
+    (five_million_keys,),
+    (a_fifo, a_million_rows, a_million_objects, an_xml_element_bomb, too_many_ratings),
+], ids=lambda attacks: "-".join(attack.__name__ for attack in attacks))
+def test_what_is_not_a_file_or_costs_a_lot_is_refused_in_one_line(
+    cli_env: dict[str, str], tmp_path: Path, attacks: tuple[Callable[[Path], Attack], ...]
+) -> None:
+    """Each import is refused in one line and the database keeps only its seed. They run one
+    after another in a child process, whose timeout fails a regression that hangs (the FIFO)
+    or runs on (a million rows); none is parsed in the test's own process."""
+    made = [attack(tmp_path) for attack in attacks]
+    ran = weigh_batch(cli_env, *(["import", str(path), *extra] for path, extra, _ in made))
+    for (path, _, expected), done in zip(made, ran, strict=True):
         assert done.returncode == 2, (path.name, done.stdout, done.stderr)
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, (path.name, done.stderr)
         assert expected in done.stderr, (path.name, done.stderr)

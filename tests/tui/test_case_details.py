@@ -8,7 +8,7 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import flat_text, screen_text
-from tests.tui.host import paste
+from tests.tui.host import paste, press_at_once
 from tui.screens.case_details_form import CaseDetailsForm
 from tui.screens.main import MainScreen
 
@@ -76,7 +76,7 @@ async def test_an_empty_title_is_refused_then_a_new_title_and_question_are_saved
         assert "Not saved: fix 1 field (title)" in text
         assert stored_info(db_path) == before  # nothing saved
         form.query_one("#title").focus()
-        await pilot.press(*"Istanbul [i]2022[/i]")
+        await press_at_once(pilot, *"Istanbul [i]2022[/i]")
         form.query_one("#question").text = "What ended the talks?"
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -15,7 +15,7 @@ from evidence.seed import open_store
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from tests.tui.conftest import flat_text, notices, screen_text, until
-from tests.tui.host import Host, paste, shown, workers_done
+from tests.tui.host import Host, paste, press_at_once, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.import_dialog import ImportDialog
@@ -118,7 +118,11 @@ async def test_new_case_created_in_the_store_and_opened(store: Store, db: Path) 
         await pilot.press("n")
         assert isinstance(app.screen, NewCaseForm)
         assert app.focused is app.screen.query_one("#case-title", Input)
-        await pilot.press(*"Why Minsk II failed", "tab", *"minsk-ii", "tab", *"Why?")
+        await press_at_once(pilot, *"Why Minsk II failed")
+        await pilot.press("tab")
+        await press_at_once(pilot, *"minsk-ii")
+        await pilot.press("tab")
+        await press_at_once(pilot, *"Why?")
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == ["minsk-ii"]
@@ -132,7 +136,8 @@ async def test_new_case_created_in_the_store_and_opened(store: Store, db: Path) 
 async def test_a_new_cases_id_is_made_from_its_title_unless_typed(store: Store, db: Path) -> None:
     app = Host(lambda: CaseSwitcher(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", *"Café crème: Minsk II")
+        await pilot.press("n")
+        await press_at_once(pilot, *"Café crème: Minsk II")
         assert app.screen.query_one("#case-id", Input).placeholder == (
             "cafe-creme-minsk-ii (from the title)"
         )
@@ -190,7 +195,9 @@ async def test_new_case_bad_values_named_and_nothing_written(store: Store, db: P
         assert shown(app, "#error-case-title") == "required: must not be empty"
         assert shown(app, "#form-status") == "Not saved: fix 2 fields (title, id)"
         assert app.focused is app.screen.query_one("#case-title", Input)  # the first to fix
-        await pilot.press(*"Again", "tab", "end", "ctrl+u", *"istanbul-2022", "ctrl+s")
+        await press_at_once(pilot, *"Again")
+        await pilot.press("tab", "end", "ctrl+u")
+        await press_at_once(pilot, *"istanbul-2022", "ctrl+s")
         await pilot.pause()
         assert shown(app, "#error-case-id") == (
             "a case 'istanbul-2022' already exists: choose another id"

@@ -17,7 +17,7 @@ from evidence.export import export_bytes
 from evidence.formats import EXPORT_FORMATS, file_format
 from evidence.seed import default_case
 from tests.tui.conftest import screen_text, until
-from tests.tui.host import Host, shown, workers_done
+from tests.tui.host import Host, press_at_once, shown, workers_done
 from tui.export_place import ExportPlace, restrict_exports
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
@@ -53,7 +53,7 @@ async def test_every_format_written_to_the_chosen_path(case: Case, tmp_path: Pat
                 app.push_screen(ExportDialog(case, "bayes", as_of), app.results.append)
                 await pilot.pause()
             assert app.focused is app.screen.query_one("#format", Select)
-            await pilot.press("enter", *["down"] * i, "enter")
+            await choose(pilot, fmt)
             assert app.screen.query_one("#format", Select).value == fmt
             target = tmp_path / f"out-{fmt}.x"
             await type_path(pilot, str(target))
@@ -371,8 +371,10 @@ class Noted(Host):
 
 
 async def choose(pilot: Pilot, fmt: str) -> None:
-    """Pick ``fmt`` in the format list (the dialog opens on it)."""
-    await pilot.press("enter", *["down"] * [f.name for f in EXPORT_FORMATS].index(fmt), "enter")
+    """Pick ``fmt`` in the format list (the dialog opens on it): enter opens the list, the
+    downs to it and enter at once."""
+    await pilot.press("enter")
+    await press_at_once(pilot, *["down"] * [f.name for f in EXPORT_FORMATS].index(fmt), "enter")
 
 
 async def test_an_achz_export_says_what_it_leaves_out_in_the_dialog_and_its_toast_is_short(

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.text import Text
 
 from tests.tui.conftest import screen_text, until
-from tests.tui.host import paste
+from tests.tui.host import paste, press_at_once
 from tui.widgets.case_bar import OWN_CASE_HINT, fit_line
 
 
@@ -36,7 +36,7 @@ async def test_first_screen_says_how_to_start_your_own_case_at_80x24(tmp_path: P
         assert "(istanbul-2022)" in top
         await pilot.press("ctrl+o")
         await pilot.press("n")
-        await pilot.press(*"Who cut the cable", "ctrl+s")
+        await press_at_once(pilot, *"Who cut the cable", "ctrl+s")
         await until(pilot, lambda: "(who-cut-the-cable)" in screen_text(app).splitlines()[0],
                     "the new case on the top line")
         assert "your own case" not in screen_text(app)

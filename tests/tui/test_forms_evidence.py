@@ -178,7 +178,8 @@ async def test_bad_values_are_named_beside_their_fields_then_fixed() -> None:
             if w.id != "error-event_date"
         ]
         assert not any(others)
-        await pilot.press("end", "ctrl+u", *"2022-02-28", "ctrl+s")
+        await pilot.press("end", "ctrl+u")
+        await press_at_once(pilot, *"2022-02-28", "ctrl+s")
         await pilot.pause()
     (saved,) = app.results
     assert isinstance(saved, Evidence)

@@ -6,7 +6,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from hypotheses.models import Hypothesis
-from tests.tui.host import Host, shown
+from tests.tui.host import Host, press_at_once, shown
 from tui.screens.hypothesis_form import HypothesisForm
 
 
@@ -14,10 +14,11 @@ async def test_new_hypothesis_typed_and_saved() -> None:
     app = Host(lambda: HypothesisForm(new_id="H4"))
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.focused is app.screen.query_one("#title", Input)
-        await pilot.press(*"Kyiv [bold]stalled[/]")
-        await pilot.press("tab", *"Moscow never meant it.")
-        await pilot.press("tab", "end", "ctrl+u", *"2.5")
-        await pilot.press("ctrl+s")
+        await press_at_once(pilot, *"Kyiv [bold]stalled[/]")  # each field's text typed fast
+        await pilot.press("tab")
+        await press_at_once(pilot, *"Moscow never meant it.")
+        await pilot.press("tab", "end", "ctrl+u")
+        await press_at_once(pilot, *"2.5", "ctrl+s")
         await pilot.pause()
     assert app.results == [
         Hypothesis(
@@ -44,7 +45,8 @@ async def test_edit_keeps_id_and_shows_old_values() -> None:
 async def test_escape_cancels_with_none() -> None:
     app = Host(lambda: HypothesisForm())
     async with app.run_test() as pilot:
-        await pilot.press(*"half typed", "escape", "y")  # y: discard what was typed
+        await press_at_once(pilot, *"half typed")
+        await pilot.press("escape", "y")  # y: discard what was typed
         await pilot.pause()
     assert app.results == [None]
 

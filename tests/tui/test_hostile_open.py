@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from evidence.seed import open_store
-from tests.tui.conftest import flat_text
+from tests.tui.conftest import flat_text, until
 from tests.tui.host import shown
 from tui.screens.open_error import OpenErrorScreen
 
@@ -43,10 +43,8 @@ async def test_a_crafted_audit_trail_is_said_in_the_detail_pane_not_a_crash(tmp_
     damaged = path.read_bytes()
     app = make_app(path)
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(200):  # the detail pane is drawn once the case is up
-            await pilot.pause(0.01)
-            if "History" in shown(app, "#detail-text"):
-                break
+        # the detail pane is drawn once the case is up
+        await until(pilot, lambda: "History" in shown(app, "#detail-text"), "the detail pane")
         assert app.is_running
         assert "the history table is damaged" in shown(app, "#detail-text")
         await pilot.press("ctrl+q")

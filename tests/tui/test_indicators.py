@@ -12,6 +12,7 @@ from textual.widgets import Input
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from tests.tui.conftest import flat_text, notices
+from tests.tui.host import paste
 from tui.screens.indicator_form import IndicatorForm
 from tui.screens.indicators import IndicatorsScreen
 from tui.screens.main import MainScreen
@@ -49,9 +50,9 @@ async def test_register_then_observe_in_one_key_then_undo(tmp_path, make_app):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, IndicatorForm)
-        await pilot.press(*"Signing [bold]ceremony[/] held")
+        await paste(pilot, "Signing [bold]ceremony[/] held")
         form.query_one("#expected_by").focus()
-        await pilot.press(*"2022-04-3O")  # a letter O: not a date
+        await paste(pilot, "2022-04-3O")  # a letter O: not a date
         await pilot.press("ctrl+s")
         await pilot.pause()
         text = flat_text(app)

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, notices, shown_ids, until
+from tests.tui.host import paste, press_at_once
 from tui.edit_session import next_id
 from tui.screens.main import MainScreen
 
@@ -40,15 +41,14 @@ async def test_add_evidence_with_two_tags_then_rate_it_against_every_hypothesis(
         await pilot.pause()
         form = app.screen
         assert form is not main
-        await pilot.press(*"New [bold] item [/]")
+        await paste(pilot, "New [bold] item [/]")
         form.query_one("#tags").focus()
-        await pilot.press(*"alpha, beta")
+        await paste(pilot, "alpha, beta")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is main
         assert main.matrix.current() == (f"E{DEFAULT_ITEMS + 1}", "H1")  # selected on its first rating cell
-        for key in ("c", "right", "C", "right", "n", "right", "i", "right", "I", "right", "x"):
-            await pilot.press(key)
+        await press_at_once(pilot, "c", "right", "C", "right", "n", "right", "i", "right", "I", "right", "x")
         assert "New [bold] item [/]" in flat_text(app)
         await pilot.press("ctrl+q")
     ev = stored_case(db_path).item(f"E{DEFAULT_ITEMS + 1}")
@@ -95,7 +95,9 @@ async def delete_evidence_asks_then_undo_restores_it_in_place_and_e_edits_it(pil
     old = main.store.evidence(DEFAULT_CASE_ID, eid)
     await pilot.press("e")
     await pilot.pause()
-    await pilot.press("ctrl+u", *"Renamed item", "ctrl+s")
+    await pilot.press("ctrl+u")
+    await paste(pilot, "Renamed item")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     assert app.screen is main
     assert main.store.evidence(DEFAULT_CASE_ID, eid).title == "Renamed item"
@@ -113,7 +115,8 @@ async def test_add_delete_and_undo_a_hypothesis(db_path, make_app):
         main: MainScreen = app.screen
         await pilot.press("A")
         await pilot.pause()
-        await pilot.press(*"Seventh explanation", "ctrl+s")
+        await paste(pilot, "Seventh explanation")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is main
         assert main.matrix.current()[1] == "H7"
@@ -158,7 +161,7 @@ async def test_case_switcher_opens_another_case_and_it_is_reopened(db_path, make
         assert app.screen is not main
         app.screen.query_one("#case-list").focus()
         ids = [o.id for o in app.screen.query_one("#case-list", OptionList).options]
-        await pilot.press("home", *["down"] * ids.index("second"), "enter")
+        await press_at_once(pilot, "home", *["down"] * ids.index("second"), "enter")
         await pilot.pause()
         assert app.screen is main
         assert main.case_id == "second"
@@ -183,9 +186,9 @@ async def a_deleted_items_id_is_not_given_to_the_next_item(pilot):
     rows = shown_ids(main)
     at = rows.index(last)  # from whichever end is nearer
     if at < len(rows) // 2:
-        await pilot.press("ctrl+home", *["down"] * at)
+        await press_at_once(pilot, "ctrl+home", *["down"] * at)
     else:
-        await pilot.press("ctrl+end", *["up"] * (len(rows) - 1 - at))
+        await press_at_once(pilot, "ctrl+end", *["up"] * (len(rows) - 1 - at))
     assert main.matrix.current()[0] == last
     await pilot.press("delete")
     await pilot.pause()
@@ -193,7 +196,8 @@ async def a_deleted_items_id_is_not_given_to_the_next_item(pilot):
     await pilot.pause()
     await pilot.press("a")
     await pilot.pause()
-    await pilot.press(*"Fresh item", "ctrl+s")
+    await paste(pilot, "Fresh item")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     assert app.screen is main
     assert main.matrix.current()[0] == f"E{DEFAULT_ITEMS + 1}"

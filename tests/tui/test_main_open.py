@@ -15,6 +15,7 @@ from evidence.store import Store
 from hypotheses.models import Case, Hypothesis
 from tests.conftest import CLI_TIMEOUT, ROOT
 from tests.tui.conftest import DEFAULT_ITEMS, flat_text, shown_ids, until
+from tests.tui.host import paste
 from tui.screens.main import MainScreen
 from tui.screens.open_error import OpenErrorScreen
 from tui.widgets.matrix import EvidenceMatrix
@@ -170,12 +171,15 @@ async def test_an_empty_case_guides_the_first_steps(tmp_path, make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Step 1 of 3: list the hypotheses. Press A" in flat_text(app)
-        await pilot.press("A", *"Sabotage by a state", "ctrl+s")
-        await pilot.pause()
-        await pilot.press("A", *"An accident", "ctrl+s")
-        await pilot.pause()
+        for title in ("Sabotage by a state", "An accident"):
+            await pilot.press("A")
+            await paste(pilot, title)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
         assert "Step 2 of 3: add the evidence. Press a" in flat_text(app)
-        await pilot.press("a", *"Anchor drag marks on the seabed", "ctrl+s")
+        await pilot.press("a")
+        await paste(pilot, "Anchor drag marks on the seabed")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: "Step 3 of 3" in flat_text(app), "step 3")
         # two testers read '→ moves to the next hypothesis' as a rating moving on by itself
         said = "A key rates the focused cell and stays on it: press → for the next hypothesis"

@@ -10,7 +10,8 @@ from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.scoring import analyse
 from hypotheses.vocabulary import RATINGS
-from tests.tui.conftest import DEFAULT_ITEMS, flat_text, matrix_lines, notices, shown_ids
+from tests.tui.conftest import DEFAULT_ITEMS, flat_text, matrix_lines, notices, shown_ids, until
+from tests.tui.host import press_at_once
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -40,9 +41,8 @@ async def test_rating_keys_set_each_code_durably(db_path, make_app):
         # outside a hypothesis column a rating key warns and changes nothing
         before = stored(db_path, eid)
         await pilot.press("t", "c")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: "Move to a hypothesis column" in notices(app), "the warning")
         assert screen.matrix.current() == (eid, None)
-        assert "Move to a hypothesis column" in notices(app)
         assert stored(db_path, eid) == before
         await pilot.press("ctrl+q")
     assert stored(db_path, eid).ratings["H2"] == "I"
@@ -83,8 +83,7 @@ async def test_rating_updates_ranking_and_diagnosticity_at_once_and_u_undoes_in_
         await pilot.press("u")
         assert stored(db_path, eid) == original
         await pilot.press("u")
-        await pilot.pause(0.2)
-        assert "Nothing to undo" in notices(app)
+        await until(pilot, lambda: "Nothing to undo" in notices(app), "the word that nothing is left")
         await pilot.press("ctrl+q")
 
 
@@ -189,7 +188,8 @@ async def test_w_writes_and_edits_the_focused_cells_note(db_path, make_app):
         screen: MainScreen = app.screen
         await pilot.press("right")
         eid, hid = screen.matrix.current()
-        await pilot.press("w", *"Not [bold]H2[/]", "enter")
+        await pilot.press("w")
+        await press_at_once(pilot, *"Not [bold]H2[/]", "enter")
         await pilot.pause()
         assert stored(db_path, eid).notes[hid] == "Not [bold]H2[/]"
         assert "Not [bold]H2[/]" in flat_text(app)  # the detail pane, literally

@@ -283,17 +283,20 @@ async def test_command_palette_runs_actions_by_name(db_path, make_app):
         await pilot.pause()
         screen: MainScreen = app.screen
         eid, hid = screen.matrix.current()
-        await pilot.press("ctrl+p", *"cycle")  # a word or two finds an action
+        await pilot.press("ctrl+p")
+        await press_at_once(pilot, *"cycle")  # a word or two finds an action
         await until(pilot, lambda: palette_lists(app, "cycle the scoring"), "the palette's hit")
         await pilot.press("enter")
         await until(pilot, lambda: "Bayes (log-linear)" in flat_text(app), "the model cycled")
-        await pilot.press("ctrl+p", *"very inc")
+        await pilot.press("ctrl+p")
+        await press_at_once(pilot, *"very inc")
         await until(pilot, lambda: palette_lists(app, "very inconsistent"), "the palette's hit")
         await pilot.press("enter")
         await until(pilot, lambda: screen.store.evidence(DEFAULT_CASE_ID, eid).ratings.get(hid) == "II",
                     "the rating")
         # the words people search for: "history" finds the ranking history
-        await pilot.press("ctrl+p", *"history")
+        await pilot.press("ctrl+p")
+        await press_at_once(pilot, *"history")
         await until(pilot, lambda: palette_lists(app, "how the ranking moved"), "the palette's hit")
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "RankingHistoryScreen", "the history")

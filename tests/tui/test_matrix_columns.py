@@ -8,6 +8,7 @@ import re
 from hypotheses.models import Evidence, Hypothesis
 from hypotheses.sorts import sort_named
 from tests.tui.conftest import matrix_lines, screen_text, until
+from tests.tui.host import press_at_once
 from tui.case_view import RowFacts
 from tui.widgets.matrix import row_cells
 
@@ -38,7 +39,8 @@ async def test_a_note_written_with_w_marks_its_cell_at_80x24(db_path, make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         eid, _ = app.screen.matrix.current()
         assert "N*" not in matrix_lines(app)[eid]
-        await pilot.press("w", *"expected either way", "enter")
+        await pilot.press("w")
+        await press_at_once(pilot, *"expected either way", "enter")
         await until(pilot, lambda: "N*" in matrix_lines(app).get(eid, ""), "the note mark")
         assert matrix_lines(app)[eid].split()[-7:-5] == ["N*", "N"]  # on H1 only
 

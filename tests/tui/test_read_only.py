@@ -16,7 +16,7 @@ from textual.widgets import Button
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import flat_text, notices, palette_lists, until
-from tests.tui.host import RAISED
+from tests.tui.host import RAISED, press_at_once
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.indicators import IndicatorsScreen
 from tui.screens.main import MainScreen
@@ -133,7 +133,8 @@ async def test_the_command_palette_says_why_rather_than_opening_a_form(
 ) -> None:
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("ctrl+p", *"add evidence")
+        await pilot.press("ctrl+p")
+        await press_at_once(pilot, *"add evidence")
         await until(pilot, lambda: palette_lists(app, "add evidence"), "the palette's hit")
         await pilot.press("enter")
         await until(pilot, lambda: WHY in notices(app), "the reason")

@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 import tui
 from hypotheses.models import Hypothesis
+from tests.tui.host import press_at_once
 from tui.screens.evidence_form import EvidenceForm
 
 FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
@@ -39,8 +40,10 @@ async def _still_cursor(pilot: Pilot) -> None:
 def test_evidence_form_with_validation_errors(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _still_cursor(pilot)
-        await pilot.press("tab", "tab", "tab", "tab", *"2022-02-30")  # title left empty
-        await pilot.press("tab", "tab", *"Bucha, Atrocity")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await press_at_once(pilot, *"2022-02-30")  # title left empty
+        await pilot.press("tab", "tab")
+        await press_at_once(pilot, *"Bucha, Atrocity")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
@@ -50,6 +53,6 @@ def test_evidence_form_with_validation_errors(snap_compare) -> None:
 def test_evidence_form_at_80x24(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _still_cursor(pilot)
-        await pilot.press(*"Medinsky: [i]big step[/i]")
+        await press_at_once(pilot, *"Medinsky: [i]big step[/i]")
 
     assert snap_compare(EvidenceFormHost(), run_before=run_before, terminal_size=(80, 24))

@@ -24,7 +24,7 @@ from textual.widgets import Input, TextArea
 
 import tui
 from evidence.seed import DEFAULT_CASE_ID, open_store
-from tests.tui.host import workers_done
+from tests.tui.host import press_at_once, workers_done
 from tui.screens.case_switcher import CaseSwitcher
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
@@ -73,7 +73,9 @@ async def still(pilot: Pilot[object]) -> None:
 def test_hypothesis_form_with_an_error(snap_compare) -> None:
     async def run_before(pilot: Pilot[object]) -> None:
         await still(pilot)
-        await pilot.press(*"Kyiv [b]stalled[/b]", "tab", "tab", "end", "ctrl+u", *"abc", "ctrl+s")
+        await press_at_once(pilot, *"Kyiv [b]stalled[/b]")
+        await pilot.press("tab", "tab", "end", "ctrl+u")
+        await press_at_once(pilot, *"abc", "ctrl+s")
         await still(pilot)
 
     app = ScreenHost(lambda: HypothesisForm(new_id="H7"))

@@ -13,7 +13,7 @@ from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis
 from hypotheses.team import hidden_cells
 from tests.tui.conftest import flat_text, notices, open_under_bayes, palette_lists, screen_text, until
-from tests.tui.host import workers_done
+from tests.tui.host import press_at_once, workers_done
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -190,11 +190,10 @@ async def test_make_team_from_the_palette_asks_and_undoes(
         # a one-analyst case has no lens
         assert "lens:" not in top_line(app) and "you:" not in top_line(app)
         await pilot.press("l")
-        await pilot.pause(0.1)
-        assert "one-analyst case" in notices(app)
+        await until(pilot, lambda: "one-analyst case" in notices(app), "why there is no lens")
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"make team")
+        await press_at_once(pilot, *"make team")
         await until(pilot, lambda: palette_lists(app, "Make this case a team case"), "the command")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")

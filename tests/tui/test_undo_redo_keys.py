@@ -10,9 +10,11 @@ from pathlib import Path
 from evidence.seed import DEFAULT_CASE_ID
 from evidence.store import Store
 from tests.tui.conftest import flat_text, notices, screen_text
+from tests.tui.host import press_at_once
 from tui.widgets.ranking import RankingPanel
 
-#: Keys that make one edit of each kind on the main screen, from a rating cell.
+#: Keys that make one edit of each kind on the main screen, from a rating cell: the first
+#: pressed alone (it may open a form), the rest, if any, at once (typed fast).
 EDITS: dict[str, list[str]] = {
     "rate": ["I"],
     "clear a rating": ["backspace"],
@@ -41,7 +43,9 @@ async def test_u_undoes_and_shift_u_redoes_each_kind_of_edit(db_path, make_app) 
         for done, (kind, keys) in enumerate(EDITS.items(), 1):
             before = screen_text(app)
             assert before == start, kind
-            await pilot.press(*keys)
+            await pilot.press(keys[0])
+            if keys[1:]:
+                await press_at_once(pilot, *keys[1:])
             await pilot.pause()
             edited = screen_text(app)
             assert edited != before, kind

@@ -10,7 +10,8 @@ import pytest
 
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
-from tests.tui.conftest import box_rows, flat_text, open_under_bayes, screen_text, until
+from tests.tui.conftest import box_rows, flat_text, open_under_bayes, palette_lists, screen_text, until
+from tests.tui.host import press_at_once
 from tui.screens.conclusion_view import ConclusionView
 from tui.screens.hypothesis_view import HypothesisView
 from tui.screens.separation_view import SeparationView
@@ -80,11 +81,11 @@ async def test_separation_table_from_the_key_and_the_palette(band_db: Path, make
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SeparationView)
-        await pilot.press("ctrl+p", *"tell apart")
-        await pilot.pause(0.5)
+        await pilot.press("ctrl+p")
+        await press_at_once(pilot, *"tell apart")
+        await until(pilot, lambda: palette_lists(app, "the evidence tells apart"), "the hit")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, SeparationView)
+        await until(pilot, lambda: isinstance(app.screen, SeparationView), "the table")
         await pilot.press("escape", "ctrl+q")
 
 
