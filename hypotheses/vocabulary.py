@@ -40,6 +40,12 @@ def counted(n: int, word: str) -> str:
     return f"{n} {in_number(n, word)}"
 
 
+def listed(n: int, word: str, where: str) -> str:
+    """The count of a list shown with it: '1 conflict, listed above', '3 conflicts, each listed
+    below' (a message's one way to say it, wherever the list is)."""
+    return f"{counted(n, word)}, {'each ' if n > 1 else ''}listed {where}"
+
+
 def first_few(names: Sequence[str], shown: int, sep: str = ", ") -> str:
     """The first ``shown`` names and how many more: 'E1, E2, E3 and 1,204 more' (a line
     that names them all can run to thousands)."""

@@ -24,7 +24,7 @@ from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_n
 from evidence.location import home_expanded
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
-from hypotheses.vocabulary import counted, first_few, why_no_day
+from hypotheses.vocabulary import counted, first_few, listed, why_no_day
 
 if TYPE_CHECKING:  # the store pulls in pydantic: imported only by the commands that need it
     from evidence.formats import FileFormat
@@ -435,10 +435,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     merged = merge_files(*files)
     _say_merged(merged.renumbered, merged.conflicts)
     if merged.conflicts:
-        count = len(merged.conflicts)  # OURS is git's temporary name: not said
-        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, {'each ' if count > 1 else ''}listed "
-            "above with the value kept in the file; fix what you disagree with there, then commit",
-            file=sys.stderr)
+        # OURS is git's temporary name: not said
+        say(f"weigh: {listed(len(merged.conflicts), 'conflict', 'above')} with the value kept in the "
+            "file; fix what you disagree with there, then commit", file=sys.stderr)
         return 1
     return 0
 
@@ -492,11 +491,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if unfolded:
         say(f"weigh: warning: {unfolded}", file=sys.stderr)
     if result.conflicts:
-        count = len(result.conflicts)
         # the kept value is the database's, or the change where the other side deleted
-        say(f"weigh: {count} conflict{'s' if count > 1 else ''}, {'each ' if count > 1 else ''}"
-            "listed above with the value kept in both the database and the file (the other is in "
-            "the change log); change what you disagree with and sync again", file=sys.stderr)
+        say(f"weigh: {listed(len(result.conflicts), 'conflict', 'above')} with the value kept in both "
+            "the database and the file (the other is in the change log); change what you disagree "
+            "with and sync again", file=sys.stderr)
         return 1
     return 0
 

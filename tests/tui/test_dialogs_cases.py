@@ -434,7 +434,7 @@ async def test_u_in_the_workbench_after_a_sync_says_what_the_undo_does_not_the_c
         await pilot.pause()
         main = app.screen
         await sync_in_the_case_list(pilot)
-        assert "1 conflict, below, with the value kept in both" in shown(app, "#sync-result")
+        assert "1 conflict, listed below with the value kept in both" in shown(app, "#sync-result")
         assert "Synced with 1 conflict: listed here" in notices(app)  # not "1 conflict(s)"
         await pilot.press("escape")
         await pilot.pause()
@@ -500,7 +500,7 @@ async def test_a_long_sync_result_scrolls_by_keys(db: Path, tmp_path: Path, make
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await sync_in_the_case_list(pilot)
-        assert "10 conflicts, below, each with the value" in shown(app, "#sync-result")
+        assert "10 conflicts, each listed below with the value" in shown(app, "#sync-result")
         await until(pilot, lambda: "more: tab here, ↑↓ scroll" in screen_text(app),
                     "the result's frame saying it scrolls, once it is laid out")
         assert f'theirs "theirs {last}"' not in screen_text(app)  # below the seven lines shown

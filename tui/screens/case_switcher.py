@@ -25,7 +25,7 @@ from evidence.errors import WeighError
 from evidence.operations import Record
 from hypotheses.models import Case
 from hypotheses.visible import visible
-from hypotheses.vocabulary import counted
+from hypotheses.vocabulary import counted, listed
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.import_dialog import ImportDialog
@@ -162,9 +162,8 @@ class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
         lines = [result.first, result.summary()]
         conflicts = counted(len(result.conflicts), "conflict")
         if result.conflicts:
-            each = "each " if len(result.conflicts) > 1 else ""
-            lines.append(f"{conflicts}, below, {each}with the value kept in both (the other in the "
-                         "change log); u undoes the sync")
+            lines.append(f"{listed(len(result.conflicts), 'conflict', 'below')} with the value kept in "
+                         "both (the other in the change log); u undoes the sync")
         lines += [f"note: {r.text()}" for r in result.renumbered]  # both kept: no conflict
         lines += [f"conflict: {c.text()}" for c in result.conflicts]
         self.query_one(ReportBox).show([line for line in lines if line])
