@@ -943,9 +943,9 @@ class CaseSync(Record):
             what += f": {self.counts()}"  # case brought in: its count read 'nothing in the database'
         what += self._renumbering()
         if self.conflicts:
-            n = len(self.conflicts)
-            what += (f"; {n} conflict{'s' if n > 1 else ''}, the file's values kept in this record: "
-                     + "; ".join(c.text() for c in self.conflicts))
+            n = len(self.conflicts)  # each names the side kept; the other's value is kept here
+            what += (f"; {n} conflict{'s' if n > 1 else ''}, both values of {'each' if n > 1 else 'it'} "
+                     "kept in this record: " + "; ".join(c.text() for c in self.conflicts))
         return what
 
     def undone(self) -> str:

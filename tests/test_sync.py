@@ -82,7 +82,7 @@ def test_both_sides_edits_merge_in_one_recorded_change_that_undo_takes_back(
     assert path.read_text() == dump_case_file(now)  # the file is the database's case
     record = store.history("team")[-1]
     assert isinstance(record, CaseSync) and record.conflicts[0].theirs == "CC"
-    assert "the file's values kept in this record" in record.describe()
+    assert "both values of it kept in this record" in record.describe()
     assert set(record.touched()) == {"E1", "E3"}
     store.revert(result.record)  # undo: one change, the database as before (the file stays)
     assert content(store.case("team")) == content(mid)

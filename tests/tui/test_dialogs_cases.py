@@ -450,7 +450,7 @@ async def test_u_in_the_workbench_after_a_sync_says_what_the_undo_does_not_the_c
                           "the file keeps it: the next sync brings it back"), logged
         await pilot.press("U")  # redo: the sync again, its conflict with it
         await until(pilot, lambda: "Redid" in notices(app), "the redo's message")
-        assert "1 conflict, the file's values kept in this record" in notices(app).split(" | ")[-1]
+        assert "1 conflict, both values of it kept in this record" in notices(app).split(" | ")[-1]
         await pilot.press("ctrl+q")
 
 
