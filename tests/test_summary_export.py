@@ -146,6 +146,14 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
     assert "Leads under weighted" not in html
 
 
+def imported_and_exported(weigh_here: WeighRun, tmp_path: Path, case: Case, fmt: str) -> str:
+    """``case`` imported from its file by the CLI, then exported in ``fmt`` under Bayes."""
+    path = tmp_path / f"{case.id}.weigh.json"
+    path.write_text(dump_case_file(case), encoding="utf-8")
+    weigh(weigh_here, "import", str(path))
+    return str(weigh(weigh_here, "export", "--case", case.id, "--format", fmt, "--model", "bayes").stdout)
+
+
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
 def test_huge_priors_never_crash_a_report(weigh_here: WeighRun, tmp_path: Path, fmt: str) -> None:
     case = Case(
@@ -161,10 +169,7 @@ def test_huge_priors_never_crash_a_report(weigh_here: WeighRun, tmp_path: Path, 
             Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"}),
         ],
     )
-    path = tmp_path / "huge.weigh.json"
-    path.write_text(dump_case_file(case), encoding="utf-8")
-    weigh(weigh_here, "import", str(path))
-    out = weigh(weigh_here, "export", "--case", "huge", "--format", fmt, "--model", "bayes").stdout
+    out = imported_and_exported(weigh_here, tmp_path, case, fmt)
     if fmt == "json":
         doc = json.loads(out)
         assert [r["id"] for r in doc["ranking"]] == ["H1", "H2", "H3"]
@@ -187,11 +192,7 @@ def test_a_prior_whose_share_is_subnormal_scores_its_exact_log(weigh_here: Weigh
             Hypothesis(id="H3", title="c", prior=5e-324),
         ],
     )
-    path = tmp_path / "tiny.weigh.json"
-    path.write_text(dump_case_file(case), encoding="utf-8")
-    weigh(weigh_here, "import", str(path))
-    out = weigh(weigh_here, "export", "--case", "tiny", "--format", "json", "--model", "bayes").stdout
-    doc = json.loads(out)
+    doc = json.loads(imported_and_exported(weigh_here, tmp_path, case, "json"))
     logs = {r["id"]: r["log_score"] for r in doc["ranking"]}
     assert logs["H2"] == pytest.approx(-0.0953101798043249, rel=1e-12)
     assert logs["H1"] == pytest.approx(-2.3978952727983707, rel=1e-12)
