@@ -23,11 +23,13 @@ from hypotheses.report_sections import (
     Report,
     agreement_text,
     build_report,
+    dates_text,
     no_timeline_text,
     separation_text,
     standing_text,
     undated_note,
 )
+from hypotheses.scoring import known_date
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
 from hypotheses.team import agree_text
@@ -325,6 +327,7 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "priors_lead": any(p.alone.get(m.name) for p in r.timeline for m in SCORING_MODELS),
         "short": _short, "web": _web, "separation": separation_text,
         "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
-        "agreement": agreement_text, "agree_text": agree_text,
+        "agreement": agreement_text, "agree_text": agree_text, "dates": dates_text,
+        "known": lambda ev: (d.isoformat() if (d := known_date(ev)) else "undated"),
     }
     return _environment().get_template("report.html.j2").render(context)
