@@ -14,7 +14,6 @@ from hypotheses.report_sections import (
     dates_text,
     no_timeline_text,
     separation_text,
-    standing_text,
     undated_note,
 )
 from hypotheses.scoring import leader_ids
@@ -70,13 +69,13 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    at_first = {m.name: standing_text(first.band[m.name], first.unweighed[m.name], first.untold[m.name],
-                                      first.alone.get(m.name, ())) for m in SCORING_MODELS}
+    at_first = {m.name: r.standing(first.band[m.name], first.unweighed[m.name], first.untold[m.name],
+                                   first.alone.get(m.name, ()), first.as_of) for m in SCORING_MODELS}
     out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): {m.label} {md(at_first[m.name])}"
             for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before, c.before_unweighed, c.before_untold, c.before_alone))} → "
-            f"{md(standing_text(c.after, c.after_unweighed, c.after_untold, c.after_alone))}"
+            f"{md(r.standing(c.before, c.before_unweighed, c.before_untold, c.before_alone, r.before(c)))} → "
+            f"{md(r.standing(c.after, c.after_unweighed, c.after_untold, c.after_alone, c.as_of))}"
             for c in r.changes]
     if not r.changes:
         out += ["", "No model's verdict changed after the first date."]

@@ -7,6 +7,7 @@ rating's note says; each only decides how it looks.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,9 +15,17 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
-from hypotheses.scoring import analyse, known_date, takes_part
+from hypotheses.scoring import AGAINST_CODES, FOR_CODES, analyse, known_date, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, alone_words, contenders, prior_led, untold_note
+from hypotheses.separation import (
+    BARELY_TESTED,
+    Columns,
+    Separation,
+    alone_words,
+    contenders,
+    prior_led,
+    untold_note,
+)
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text, leader_words
 from hypotheses.vocabulary import counted, first_few
 
@@ -152,6 +161,9 @@ class Report:
     history: list[str] | None
     what_if: str = ""  # what the left-out items would change about the verdict, or ""
     seen: dict[str, Seen] = field(default_factory=dict)  # indicator id → as the report's date tells it
+    # hypothesis id → the known dates (date.min: undated) of the items taking part at some date
+    # that rate it for or against, sorted: how many bear on a timeline's lone leader then
+    bearing: dict[str, list[date]] = field(default_factory=dict)
 
     @property
     def case(self) -> Case:
@@ -164,6 +176,25 @@ class Report:
     @property
     def today(self) -> date:
         return self.findings.today
+
+    def standing(self, ids: tuple[str, ...], unweighed: tuple[str, ...], untold: tuple[str, ...],
+                 alone: tuple[str, ...], day: date) -> str:
+        """:func:`standing_text` at a timeline's ``day``, saying how firmly a lone leader leads
+        when, as the verdict would warn, fewer than three items then bear on it: 'led by H5
+        (barely tested: 0 items bear on it)'."""
+        text = standing_text(ids, unweighed, untold, alone)
+        if len(ids) != 1 or not text.startswith("led by"):
+            return text
+        tested = bisect_right(self.bearing.get(ids[0], []), day)
+        if tested >= BARELY_TESTED:
+            return text
+        barely = f"barely tested: {counted(tested, 'item')} {'bears' if tested == 1 else 'bear'} on it"
+        return f"{text[:-1]}; {ids[0]} {barely})" if text.endswith(")") else f"{text} ({barely})"
+
+    def before(self, change: VerdictChange) -> date:
+        """The timeline's stop before ``change``: the day its 'before' held."""
+        days = [p.as_of for p in self.timeline]
+        return days[max(0, bisect_left(days, change.as_of) - 1)]
 
 
 def model_verdict(f: Findings, sm: ScoringModel, chosen: bool) -> ModelVerdict:
@@ -274,7 +305,22 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
         history=history,
         what_if=what_if_text(a, sm),
         seen={ind.id: seen_as_of(ind, case, a.as_of, f.today) for ind in case.indicators},
+        bearing=_bearing(case) if len(points) >= 2 else {},
     )
+
+
+def _bearing(case: Case) -> dict[str, list[date]]:
+    out: dict[str, list[date]] = {h.id: [] for h in case.hypotheses}
+    bears = FOR_CODES | AGAINST_CODES
+    for ev in case.evidence:
+        if not ev.excluded:
+            day = known_date(ev) or date.min
+            for hid, code in ev.ratings.items():
+                if code in bears and hid in out:
+                    out[hid].append(day)
+    for days in out.values():
+        days.sort()
+    return out
 
 
 def cited_heading(word: str, shown: int, total: int) -> str:

@@ -59,7 +59,7 @@ def test_markdown_lists_say_when_they_show_only_the_most_diagnostic() -> None:
 
 def test_markdown_timeline_says_when_no_verdict_changed() -> None:
     out = render_md(_case(), ReportOptions())
-    assert ("- 2024-01-01 (1 item): Bayes (log-linear) led by H1\n\n"
+    assert ("- 2024-01-01 (1 item): Bayes (log-linear) led by H1 (barely tested: 1 item bears on it)\n\n"
             "No model's verdict changed after the first date.\n") in out
 
 
@@ -77,3 +77,24 @@ def test_html_as_of_marks_known_later_and_gives_known_dates() -> None:
     whole = render_html_report(_case(), ReportOptions())
     assert "known later" not in whole
     assert "(observed · filed as E5 · expected by 2024-03-01)</span></li>" in whole
+
+
+def test_timeline_says_how_firmly_a_lone_leader_led_then() -> None:
+    """'led by H5' stood in the default case's timeline from 17 March 2022 while no item then
+    bore on H5 (the verdict at those dates warns it is barely tested)."""
+    case = Case(
+        id="t", title="T",
+        hypotheses=[Hypothesis(id="H1", title="H1", prior=4.0), Hypothesis(id="H2", title="H2")],
+        evidence=[Evidence(id=f"E{i}", title=f"e{i}", ratings=r, event_date=date(2024, 1, i))
+                  for i, r in enumerate([{"H1": "N", "H2": "C"}, {"H1": "I", "H2": "N"},
+                                         {"H1": "N", "H2": "C"}, {"H1": "C", "H2": "N"}], 1)],
+    )
+    out = render_md(case, ReportOptions(model="bayes"))
+    assert ("- 2024-01-02: inconsistency (Heuer) not separated: H1, H2 → "
+            "led by H2 (barely tested: 1 item bears on it)\n") in out
+    assert ("- 2024-01-01 (1 item): Bayes (log-linear) led by H1 on its prior "
+            "(the evidence alone puts H2 first; H1 barely tested: 0 items bear on it)\n") in out
+    html = render_html_report(case, ReportOptions(model="bayes"))
+    assert ("<li>2024-01-04 — Bayes (log-linear): led by H2 (barely tested: 2 items bear on it) → "
+            "<b>not separated: H1, H2 (the evidence alone puts H2 first)</b></li>") in html
+    assert "(1 item, 0 undated): led by H1 on its prior (the evidence alone puts H2 first; H1 barely" in html
