@@ -403,6 +403,30 @@ def _build_case(
         raise ImportFailed(f"{name}: {describe(exc)}; nothing was imported") from None
 
 
+def csv_losses(case: Case) -> list[str]:
+    """What an export to CSV cannot carry, one line per kind (the matrix holds each item's
+    fields and ratings, and each hypothesis's id and title); [] when nothing is lost."""
+    lost: list[str] = []
+
+    def note(ids: list[str], what: str) -> None:
+        if ids:
+            lost.append(f"{what}: {first_few(ids, 6)}")
+
+    info = [name for name, text in (("title", case.title), ("question", case.question),
+                                    ("description", case.description), ("conclusion", case.conclusion))
+            if text.strip()]
+    if info:
+        lost.append(f"case {', '.join(info)} (a new case is titled after the file's name)"
+                    if "title" in info else f"case {', '.join(info)}")
+    note([h.id for h in case.hypotheses if h.description], "hypothesis descriptions")
+    note([h.id for h in case.hypotheses if h.prior != 1.0], "hypothesis priors (equal on a new import)")
+    note([e.id for e in case.evidence if e.notes], "per-rating notes")
+    note([m.id for m in case.indicators], "indicators")
+    if lost:
+        lost.append("importing it over this case (--case ID --replace) keeps what is listed here")
+    return lost
+
+
 def update_report(existing: Case | None, case: Case) -> list[str]:
     """What importing ``case`` over ``existing`` adds, removes and keeps, in a user's words."""
     if existing is None:

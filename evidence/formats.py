@@ -122,6 +122,12 @@ def _write_achz(case: Case, opts: ReportOptions) -> bytes:
     return write_achz(lens_case(case, opts.lens))
 
 
+def _csv_losses(case: Case) -> list[str]:
+    from evidence.csv_matrix import csv_losses
+
+    return csv_losses(case)
+
+
 def _achz_losses(case: Case) -> list[str]:
     from evidence.achz import achz_losses
 
@@ -171,7 +177,7 @@ FILE_FORMATS: tuple[FileFormat, ...] = (
     FileFormat("json", "JSON summary", "json", write=_json, follows=("as_of",)),
     FileFormat(
         "csv", "CSV matrix", "csv", write=_text(_csv, "utf-8-sig"), read=_read_csv,
-        suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True,
+        suffixes=(".csv", ".tsv", ".txt"), updates_in_place=True, lens_matrix=True, losses=_csv_losses,
     ),
     FileFormat("html", "HTML report (self-contained)", "html", write=_text(_html),
                follows=("as_of", "history")),

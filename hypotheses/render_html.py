@@ -23,11 +23,12 @@ from hypotheses.report_sections import (
     Report,
     agreement_text,
     build_report,
+    dates_text,
     no_timeline_text,
     separation_text,
-    standing_text,
     undated_note,
 )
+from hypotheses.scoring import known_date
 from hypotheses.scoring_models import SCORING_MODELS, scoring_model
 from hypotheses.separation import untold_note
 from hypotheses.team import agree_text
@@ -240,7 +241,7 @@ def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) 
         y = top + lane * (cell_h + gap)
         chart.text(0, y + cell_h / 2 + 4, sm.short, tip=sm.label)
         for k, point in enumerate(points):
-            _timeline_cell(chart, point, sm.name, label_w + k * cell_w, y, (cell_w, cell_h), colours)
+            _timeline_cell(chart, r, point, sm.name, label_w + k * cell_w, y, (cell_w, cell_h), colours)
     chart.line(label_w, axis_y, width, axis_y)
     _date_labels(chart, points, label_w, cell_w, axis_y)
     if as_of_index is not None:
@@ -250,7 +251,7 @@ def timeline_chart(r: Report, as_of_index: int | None, colours: dict[str, str]) 
 
 
 def _timeline_cell(
-    chart: Chart, point: StopLeaders, model: str, x: float, y: float, size: tuple[float, float],
+    chart: Chart, r: Report, point: StopLeaders, model: str, x: float, y: float, size: tuple[float, float],
     colours: dict[str, str],
 ) -> None:
     cell_w, cell_h = size
@@ -261,7 +262,7 @@ def _timeline_cell(
     leaders = ("",) if unweighed or untold else point.band[model] or ("",)
     stripe = cell_h / len(leaders)
     tip = f"as of {point.as_of.isoformat()} ({counted(point.used, 'item')}, {point.undated} undated): " + \
-        standing_text(point.band[model], unweighed, untold, alone)
+        r.standing(point.band[model], unweighed, untold, alone, point.as_of)
     # a lead (or band) only unequal priors make is pale, as the legend says: in full colour
     # the picture would claim a lead the words qualify ('on its prior')
     pale = PRIOR_OPACITY if alone else ""
@@ -324,7 +325,8 @@ def render_html(f: Findings, history: list[str] | None = None, team: TeamSection
         "prior_opacity": PRIOR_OPACITY,
         "priors_lead": any(p.alone.get(m.name) for p in r.timeline for m in SCORING_MODELS),
         "short": _short, "web": _web, "separation": separation_text,
-        "label_of": lambda m: scoring_model(m).label, "team": team, "standing": standing_text,
-        "agreement": agreement_text, "agree_text": agree_text,
+        "label_of": lambda m: scoring_model(m).label, "team": team,
+        "agreement": agreement_text, "agree_text": agree_text, "dates": dates_text,
+        "known": lambda ev: (d.isoformat() if (d := known_date(ev)) else "undated"),
     }
     return _environment().get_template("report.html.j2").render(context)

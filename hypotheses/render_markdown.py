@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from hypotheses.report_sections import (
     Report,
+    Seen,
     agreement_text,
     build_report,
+    dates_text,
     no_timeline_text,
     separation_text,
-    standing_text,
     undated_note,
 )
 from hypotheses.scoring import leader_ids
@@ -22,6 +23,7 @@ from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES, counted
 
 if TYPE_CHECKING:
+    from hypotheses.models import Indicator
     from hypotheses.summary import Citation, Findings, Watch
     from hypotheses.team import TeamSection
 
@@ -67,23 +69,29 @@ def _timeline(r: Report) -> list[str]:
            f"{points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}, {len(points)} dates; "
            f"{undated_note(points[0].undated)}):", ""]
     first = points[0]
-    at_first = {m.name: standing_text(first.band[m.name], first.unweighed[m.name], first.untold[m.name],
-                                      first.alone.get(m.name, ())) for m in SCORING_MODELS}
+    at_first = {m.name: r.standing(first.band[m.name], first.unweighed[m.name], first.untold[m.name],
+                                   first.alone.get(m.name, ()), first.as_of) for m in SCORING_MODELS}
     out += [f"- {first.as_of.isoformat()} ({counted(first.used, 'item')}): {m.label} {md(at_first[m.name])}"
             for m in SCORING_MODELS]
     out += [f"- {c.as_of.isoformat()}: {scoring_model(c.model).label} "
-            f"{md(standing_text(c.before, c.before_unweighed, c.before_untold, c.before_alone))} → "
-            f"{md(standing_text(c.after, c.after_unweighed, c.after_untold, c.after_alone))}"
+            f"{md(r.standing(c.before, c.before_unweighed, c.before_untold, c.before_alone, r.before(c)))} → "
+            f"{md(r.standing(c.after, c.after_unweighed, c.after_untold, c.after_alone, c.as_of))}"
             for c in r.changes]
+    if not r.changes:
+        out += ["", "No model's verdict changed after the first date."]
     return out
 
 
-def _watch(w: Watch) -> str:
-    ind = w.indicator
+def _status(ind: Indicator, seen: Seen) -> str:
+    """'watching, expected by 2027-06-30 — **overdue**', 'observed (filed as E5)', …"""
+    filed = f" ({md(seen.filed)})" if seen.filed else ""
     when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
-    flag = " — **overdue**" if w.overdue else ""
-    seen = f" (filed as {md(ind.evidence_id)})" if ind.evidence_id else ""
-    return f"- **{md(ind.id)}** ({w.rating}) {md(ind.title)} — {ind.status}{seen}{when}{flag}"
+    return f"{seen.status}{filed}{when}" + (" — **overdue**" if seen.overdue else "")
+
+
+def _watch(w: Watch, seen: Seen) -> str:
+    ind = w.indicator
+    return f"- **{md(ind.id)}** ({w.rating}) {md(ind.title)} — {_status(ind, seen)}"
 
 
 def _indicators(r: Report) -> list[str]:
@@ -92,12 +100,9 @@ def _indicators(r: Report) -> list[str]:
         return []
     out = ["", "## Indicators", "", "Registered before they are seen; they take no part in scoring.", ""]
     for ind in r.indicators:
-        when = f", expected by {ind.expected_by.isoformat()}" if ind.expected_by else ""
-        flag = " — **overdue**" if ind.overdue(r.today) else ""
-        seen = f" (filed as {md(ind.evidence_id)})" if ind.evidence_id else ""
         ratings = ", ".join(f"{md(h.id)} {ind.ratings[h.id]}" for h in r.case.hypotheses
                             if h.id in ind.ratings) or "no ratings"
-        out.append(f"- **{md(ind.id)}** {md(ind.title)} — {ind.status}{seen}{when}{flag}; {ratings}")
+        out.append(f"- **{md(ind.id)}** {md(ind.title)} — {_status(ind, r.seen[ind.id])}; {ratings}")
     return out
 
 
@@ -177,15 +182,17 @@ def _short(text: str, limit: int) -> str:
 
 def _matrix(r: Report) -> list[str]:
     """The matrix, compact: codes (* a note below), the same-fact group, diagnosticity."""
-    hids = r.findings.analysis.hypothesis_ids
+    hids, as_of = r.findings.analysis.hypothesis_ids, r.findings.analysis.as_of
     out = ["", "## Matrix", "",
            "Codes: CC very consistent, C consistent, N neutral, I inconsistent, II very inconsistent, "
-           "NA not applicable, · not rated; * the rating has a note (below).", "",
+           "NA not applicable, · not rated; * the rating has a note (below)."
+           + (f" Items marked (known later) were known only after {as_of.isoformat()}: listed, "
+              "but they take no part." if as_of else ""), "",
            "| Item | Same fact | " + " | ".join(md(h) for h in hids) + " | Diag. |",
            "|---|---|" + ":-:|" * len(hids) + "---:|"]
     for row in r.matrix:
         ev = row.evidence
-        left = " (left out)" if ev.excluded else ""
+        left = " (left out)" if ev.excluded else " (known later)" if row.later else ""
         cells = [(c.code or "·") + ("\\*" if c.note and c.code else "") for c in row.cells]
         out.append(f"| **{md(ev.id)}** {md(_short(ev.title, 48))}{left} | {md(row.fact or '')} | "
                    + " | ".join(cells) + f" | {row.diagnosticity:.2f} |")
@@ -208,19 +215,19 @@ def _hypotheses(r: Report, team: TeamSection | None = None) -> list[str]:
         out += ["", f"### {md(hyp.id)}: {md(hyp.title)}", ""]
         if hyp.description:
             out += paragraphs(hyp.description)
-        out.append("For:" if h.support else "For: nothing consistent with it.")
+        out.append(f"{h.for_heading}:" if h.support else "For: nothing consistent with it.")
         def split(c: Citation, hid: str = hyp.id) -> str:
             return team.split_votes(c.evidence.id, hid) if team else ""
         out += [_cite(c, split(c)) for c in h.support]
-        out.append("Against:" if h.against else "Against: nothing inconsistent with it.")
+        out.append(f"{h.against_heading}:" if h.against else "Against: nothing inconsistent with it.")
         out += [_cite(c, split(c)) for c in h.against]
         out.append(f"Coverage: {h.coverage}" + (f"; {h.unrated} not rated." if h.unrated else "."))
         if h.strengthen or h.weaken:
             none = " no indicator registered."
             out.append("What would strengthen it:" + ("" if h.strengthen else none))
-            out += [_watch(w) for w in h.strengthen]
+            out += [_watch(w, r.seen[w.indicator.id]) for w in h.strengthen]
             out.append("What would weaken it:" + ("" if h.weaken else none))
-            out += [_watch(w) for w in h.weaken]
+            out += [_watch(w, r.seen[w.indicator.id]) for w in h.weaken]
     return out
 
 
@@ -294,12 +301,10 @@ def _sources(r: Report) -> list[str]:
     """Every item in full (the matrix cuts titles to fit): its dates, source, grade and link."""
     out = ["", "## Sources", ""]
     for ev in r.case.evidence:
-        known = (("event", ev.event_date), ("reported", ev.reported_date))
-        dates = [f"{what} {day.isoformat()}" for what, day in known if day]
         source = md(ev.source) or "_no source given_"
         out.append(f"- **{md(ev.id)}** {md(ev.title)} — {source}"
                    + (f" \\[{md(ev.admiralty)}\\]" if ev.admiralty else "")
-                   + (f"; {', '.join(dates)}" if dates else "; undated")
+                   + f"; {dates_text(ev)}"
                    + (f" — {md(ev.url)}" if ev.url else ""))
     return out
 

@@ -7,16 +7,25 @@ rating's note says; each only decides how it looks.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
-from hypotheses.scoring import analyse, takes_part
+from hypotheses.scoring import AGAINST_CODES, FOR_CODES, analyse, known_date, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
-from hypotheses.separation import Columns, Separation, alone_words, contenders, prior_led, untold_note
+from hypotheses.separation import (
+    BARELY_TESTED,
+    Columns,
+    Separation,
+    alone_words,
+    contenders,
+    prior_led,
+    untold_note,
+)
 from hypotheses.summary import Citation, Findings, Verdict, Watch, coverage_text, leader_words
 from hypotheses.vocabulary import counted, first_few
 
@@ -86,6 +95,7 @@ class MatrixRow:
     diagnosticity: float
     linchpins: tuple[str, ...]
     fact: str | None  # its same-fact group, when the group holds two or more items
+    later: bool = False  # known only after the report's as-of date: listed, but takes no part
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,27 @@ class HypothesisFindings:
     unrated: int
     strengthen: list[Watch]
     weaken: list[Watch]
+    for_total: int = 0  # every item for it (``support`` holds the most diagnostic few)
+    against_total: int = 0
+
+    @property
+    def for_heading(self) -> str:
+        return cited_heading("For", len(self.support), self.for_total)
+
+    @property
+    def against_heading(self) -> str:
+        return cited_heading("Against", len(self.against), self.against_total)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An indicator as a report can tell it on its date: one observed through an item known
+    only after the report's as-of date was still being watched then, and may have been
+    overdue then."""
+
+    status: str  # 'watching', 'observed', 'lapsed', or 'still watched on 2024-02-05'
+    filed: str  # 'filed as E5', 'observed later: filed as E5, known from 2024-03-05', or ''
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -129,6 +160,10 @@ class Report:
     excluded: list[Evidence]
     history: list[str] | None
     what_if: str = ""  # what the left-out items would change about the verdict, or ""
+    seen: dict[str, Seen] = field(default_factory=dict)  # indicator id → as the report's date tells it
+    # hypothesis id → the known dates (date.min: undated) of the items taking part at some date
+    # that rate it for or against, sorted: how many bear on a timeline's lone leader then
+    bearing: dict[str, list[date]] = field(default_factory=dict)
 
     @property
     def case(self) -> Case:
@@ -141,6 +176,25 @@ class Report:
     @property
     def today(self) -> date:
         return self.findings.today
+
+    def standing(self, ids: tuple[str, ...], unweighed: tuple[str, ...], untold: tuple[str, ...],
+                 alone: tuple[str, ...], day: date) -> str:
+        """:func:`standing_text` at a timeline's ``day``, saying how firmly a lone leader leads
+        when, as the verdict would warn, fewer than three items then bear on it: 'led by H5
+        (barely tested: 0 items bear on it)'."""
+        text = standing_text(ids, unweighed, untold, alone)
+        if len(ids) != 1 or not text.startswith("led by"):
+            return text
+        tested = bisect_right(self.bearing.get(ids[0], []), day)
+        if tested >= BARELY_TESTED:
+            return text
+        barely = f"barely tested: {counted(tested, 'item')} {'bears' if tested == 1 else 'bear'} on it"
+        return f"{text[:-1]}; {ids[0]} {barely})" if text.endswith(")") else f"{text} ({barely})"
+
+    def before(self, change: VerdictChange) -> date:
+        """The timeline's stop before ``change``: the day its 'before' held."""
+        days = [p.as_of for p in self.timeline]
+        return days[max(0, bisect_left(days, change.as_of) - 1)]
 
 
 def model_verdict(f: Findings, sm: ScoringModel, chosen: bool) -> ModelVerdict:
@@ -202,6 +256,7 @@ def _matrix(f: Findings, fact_of: dict[str, str]) -> list[MatrixRow]:
             diagnosticity=a.diagnosticity[i],
             linchpins=a.linchpins[i],
             fact=fact_of.get(ev.id),
+            later=not ev.excluded and not takes_part(ev, a.as_of),
         )
         for i, ev in enumerate(f.case.evidence)
     ]
@@ -215,7 +270,7 @@ def _per_hypothesis(f: Findings) -> list[HypothesisFindings]:
         out.append(
             HypothesisFindings(
                 hyp, f.support[hyp.id], f.against[hyp.id], coverage_text(cov, len(a.used)),
-                cov.unrated, f.strengthen[hyp.id], f.weaken[hyp.id],
+                cov.unrated, f.strengthen[hyp.id], f.weaken[hyp.id], cov.for_, cov.against,
             )
         )
     return out
@@ -249,7 +304,50 @@ def build_report(f: Findings, history: list[str] | None = None) -> Report:
         excluded=[ev for ev in case.evidence if ev.excluded],
         history=history,
         what_if=what_if_text(a, sm),
+        seen={ind.id: seen_as_of(ind, case, a.as_of, f.today) for ind in case.indicators},
+        bearing=_bearing(case) if len(points) >= 2 else {},
     )
+
+
+def _bearing(case: Case) -> dict[str, list[date]]:
+    out: dict[str, list[date]] = {h.id: [] for h in case.hypotheses}
+    bears = FOR_CODES | AGAINST_CODES
+    for ev in case.evidence:
+        if not ev.excluded:
+            day = known_date(ev) or date.min
+            for hid, code in ev.ratings.items():
+                if code in bears and hid in out:
+                    out[hid].append(day)
+    for days in out.values():
+        days.sort()
+    return out
+
+
+def cited_heading(word: str, shown: int, total: int) -> str:
+    """'For', or 'Against (the 3 most diagnostic of 7)' when the list shows only some."""
+    return word if shown >= total else f"{word} (the {shown} most diagnostic of {total})"
+
+
+def dates_text(ev: Evidence) -> str:
+    """'event 2024-01-03, reported 2024-02-10', or 'undated'."""
+    known = (("event", ev.event_date), ("reported", ev.reported_date))
+    return ", ".join(f"{what} {day.isoformat()}" for what, day in known if day) or "undated"
+
+
+def seen_as_of(ind: Indicator, case: Case, as_of: date | None, today: date) -> Seen:
+    """:class:`Seen` for ``ind``: a report as of a date shows nothing learnt after it, so an
+    indicator observed through an item known only later reads as watched then."""
+    filed = f"filed as {ind.evidence_id}" if ind.evidence_id else ""
+    if ind.status == "observed" and as_of is not None and ind.evidence_id:
+        try:
+            known = known_date(case.item(ind.evidence_id))
+        except KeyError:
+            known = None
+        if known is not None and known > as_of:
+            due = ind.expected_by is not None and ind.expected_by < today
+            return Seen(f"still watched on {as_of.isoformat()}",
+                        f"observed later: {filed}, known from {known.isoformat()}", due)
+    return Seen(ind.status, filed, ind.overdue(today))
 
 
 def what_if_text(a: Analysis, sm: ScoringModel) -> str:

@@ -15,7 +15,18 @@ def test_export_import_export_is_byte_identical(
     cli_env: dict[str, str], weigh_here: WeighRun, tmp_path: Path
 ) -> None:
     first, second = tmp_path / "one.csv", tmp_path / "two.csv"
-    assert weigh(cli_env, "export", "--format", "csv", "-o", str(first)).returncode == 0
+    out = weigh(cli_env, "export", "--format", "csv", "-o", str(first))
+    assert out.returncode == 0
+    # what the matrix cannot hold is said, as the .achz export says it (it was said by nothing)
+    said = out.stderr.decode().splitlines()
+    assert said[:6] == [
+        "Not kept in the .csv file (CSV matrix has no place for it):",
+        "  case title, question, description, conclusion (a new case is titled after the file's name)",
+        "  hypothesis descriptions: H1, H2, H3, H4, H5, H6",
+        "  per-rating notes: E2, E3, E4, E5, E6, E7 and 41 more",
+        "  indicators: M1, M2, M3, M4, M5, M6 and 4 more",
+        "  importing it over this case (--case ID --replace) keeps what is listed here",
+    ]
     done = weigh(cli_env, "import", str(first), "--case", "istanbul-2022")
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith(  # unchanged: nothing to replace, no --replace needed

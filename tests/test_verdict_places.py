@@ -57,10 +57,10 @@ def test_the_leader_over_time_never_crowns_a_hypothesis_nobody_had_rated() -> No
     assert ("- 2022-01-01 (1 item): weighted inconsistency (PARC) no verdict: top score H2 rests on "
             "no rated item") in text
     assert ("- 2022-02-01: weighted inconsistency (PARC) no verdict: top score H2 rests on no rated "
-            "item → led by H1") in text
+            "item → led by H1 (barely tested: 2 items bear on it)") in text
     html = render_html(findings(unrated_first(), today=TODAY))
     assert "led by H2" not in html
-    assert "no verdict: top score H2 rests on no rated item → <b>led by H1</b>" in html
+    assert "no verdict: top score H2 rests on no rated item → <b>led by H1 (barely tested: 2 items" in html
 
 
 def tied_with_unrated() -> Case:
@@ -438,8 +438,8 @@ def test_the_timeline_says_no_verdict_while_no_item_tells_the_leader_from_the_ne
     assert [p.untold["weighted"] for p in points] == [("H2",), ()]
     change = "no verdict: top score H1, but no item tells it from H2 → "
     f = findings(case, "weighted", today=TODAY)
-    assert change + "led by H1" in render_markdown(f).replace("*", "")
-    assert change + "<b>led by H1</b>" in unescape(render_html(f))
+    assert change + "led by H1 (barely tested: 2 items bear on it)" in render_markdown(f).replace("*", "")
+    assert change + "<b>led by H1 (barely tested: 2 items bear on it)</b>" in unescape(render_html(f))
 
 
 def test_analysts_agreeing_on_a_top_that_one_analysts_verdict_does_not_name_say_so() -> None:
@@ -526,11 +526,12 @@ def test_the_leader_over_time_says_when_only_the_priors_make_the_lead() -> None:
     assert [p.alone.get("bayes", ()) for p in points] == [(), ("H2",)]
     assert [p.alone.get("weighted", ()) for p in points] == [(), ()]  # no priors there
     text = _section(render_markdown(f), "## Leader over time")
-    assert "- 2022-01-01 (1 item): Bayes (log-linear) led by H1\n" in text
-    assert ("- 2022-02-01: Bayes (log-linear) led by H1 → led by H1 on its prior (the evidence alone "
-            "puts H2 first)") in text
+    barely = " (barely tested: 1 item bears on it)"
+    assert f"- 2022-01-01 (1 item): Bayes (log-linear) led by H1{barely}\n" in text
+    assert (f"- 2022-02-01: Bayes (log-linear) led by H1{barely} → led by H1 on its prior "
+            "(the evidence alone puts H2 first)") in text
     html = unescape(render_html(f))
-    assert "led by H1 → <b>led by H1 on its prior (the evidence alone puts H2 first)</b>" in html
+    assert f"led by H1{barely} → <b>led by H1 on its prior (the evidence alone puts H2 first)</b>" in html
     assert "(3 items, 0 undated): led by H1 on its prior (the evidence alone puts H2 first)" in html
 
 
