@@ -252,7 +252,8 @@ def _matrix(f: Findings, fact_of: dict[str, str]) -> list[MatrixRow]:
     return [
         MatrixRow(
             evidence=ev,
-            cells=tuple(Cell(h, ev.ratings.get(h), ev.notes.get(h, "")) for h in hids),
+            cells=tuple(Cell(h, code := ev.ratings.get(h), own_note(code, ev.notes.get(h, "")))
+                        for h in hids),
             diagnosticity=a.diagnosticity[i],
             linchpins=a.linchpins[i],
             fact=fact_of.get(ev.id),
@@ -321,6 +322,13 @@ def _bearing(case: Case) -> dict[str, list[date]]:
     for days in out.values():
         days.sort()
     return out
+
+
+def own_note(code: str | None, note: str) -> str:
+    """A rating's note as a report shows it beside its code: without the code it opens with
+    when that is the rating's own ('N: expected whatever ended the talks' under N), so the code
+    is not said twice; a note opening with another code (left from an earlier rating) keeps it."""
+    return note.removeprefix(f"{code}: ") if code else note
 
 
 def cited_heading(word: str, shown: int, total: int) -> str:

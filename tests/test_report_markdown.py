@@ -97,3 +97,17 @@ def test_an_observed_indicator_says_which_item_it_was_filed_as_without_saying_ob
     html = unescape(render_html(findings(case)))
     assert "observed as" not in html
     assert "(observed · filed as E1)" in html
+
+
+def test_a_note_opening_with_its_own_code_says_the_code_once() -> None:
+    """Reader: the bundled case's notes open with the rating they explain, and the report's
+    note line read 'E7 · H6 N: N: an opening demand …'. A note left from another rating
+    keeps its code, so the stale note shows."""
+    from hypotheses.models import Evidence
+
+    case = Case(id="n", title="Notes", hypotheses=[Hypothesis(id=h, title=h) for h in ("H1", "H2")],
+                evidence=[Evidence(id="E1", title="x", ratings={"H1": "C", "H2": "I"},
+                                   notes={"H1": "C: likelier if it is true", "H2": "II: an old note"})])
+    out = render_md(case, ReportOptions()).splitlines()
+    assert "- **E1** · H1 C: likelier if it is true" in out
+    assert "- **E1** · H2 I: II: an old note" in out
