@@ -84,6 +84,7 @@ td.cell{text-align:center;font-weight:700;min-width:2.4rem;white-space:nowrap}
 .chart p{margin:.2rem 0 0;font-size:.8rem;color:#6e7781;max-width:322px}
 .caveat{border-left:4px solid #bf8700;background:#fff8c5;padding:.5rem 1rem;margin:1rem 0}
 .warning{border-left:4px solid #c62828;background:#ffebe9;padding:.4rem 1rem;margin:.4rem 0}
+.next{border-left:4px solid #0969da;background:#ddf4ff;padding:.4rem 1rem;margin:.4rem 0}
 .conclusion{border:2px solid #1f2328;border-radius:.5rem;padding:.6rem 1rem;margin:1rem 0;white-space:pre-wrap}
 .overdue{color:#c62828;font-weight:700}
 .disagree{color:#c62828;font-weight:600}

@@ -132,6 +132,7 @@ def _verdict(r: Report) -> list[str]:
     v = r.opening.verdict
     out = ["", "## Verdict", "", md(v.headline)]
     out += [f"- **Warning:** {md(w)}" for w in v.warnings]
+    out += [f"- **Next:** {md(v.watch_line)}"] if v.watch_line else []
     if r.what_if:
         out.append(f"- **Left out:** {md(r.what_if)}")
     if r.separations:
@@ -165,6 +166,7 @@ def _ranking(r: Report) -> list[str]:
         out.append(f"- {mv.model.label}: {names}" + ("" if mv.chosen else f" — {md(v.headline)}"))
         if not mv.chosen:
             out += [f"  - **Warning:** {md(w)}" for w in v.warnings]
+            out += [f"  - **Next:** {md(v.watch_line)}"] if v.watch_line else []
     out += [
         "",
         agreement_text(r)

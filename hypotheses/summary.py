@@ -268,6 +268,12 @@ class Verdict:
         return next((form for form in forms if fits(form)), forms[-1])
 
     @property
+    def watch_line(self) -> str:
+        """What would separate the contenders, as the next step the verdict names (not a
+        warning: a firm lead names its runners-up too): '' with fewer than two contenders."""
+        return f"What would separate them: {self.watch}." if self.watch else ""
+
+    @property
     def unrated_leader(self) -> bool:
         """A leader with no rating at all: never to be shown as a winner."""
         return any(c.rated == 0 for c in self.coverage)
@@ -603,8 +609,6 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
         warnings.append(uncounted)
     watching = watchlist(analysis, sm.name, today)
     watch = watch_sentence(watching)
-    if watch:
-        warnings.append(f"What would separate them: {watch}.")
     return Verdict(
         sm, leaders, covs, margin, total, headline, tuple(warnings), short, tuple(brief), inside, watch,
         watch_brief(watching), untold_ids, briefs,

@@ -40,7 +40,7 @@ def test_markdown_leads_with_the_band_and_names_no_winner() -> None:
     assert md.index("## Verdict") < md.index("## Ranking") < md.index("## Matrix")
     assert "the evidence does not separate H1, H2" in v and "leads" not in v.split("\n")[2]
     assert "**Warning:** H1 is barely tested: 1 of 3 items bears on it, +1 −0" in v
-    assert "What would separate them: to tell H1 from H2, watch M1." in v
+    assert "- **Next:** What would separate them: to tell H1 from H2, watch M1." in v
     assert "- H1 / H2: 2 items tell them apart (2 favour H1, 0 H2)" in v  # E1 C/N, E2 N/I
     assert "| 1 ≈ | H1: title H1 |" in md and "| 2 ≈ | H2: title H2 |" in md and "| 3 | H3" in md
 

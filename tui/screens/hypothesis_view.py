@@ -83,6 +83,8 @@ def verdict_lines(analysis: Analysis, model: str, index: int, today: date | None
         for warning in v.warnings:
             out.append("\n⚠ ", style="bold #c05600")
             out.append(warning, style="#c05600")
+        if v.watch_line:
+            out.append(f"\n→ {v.watch_line}")
         return out
     best = max(scores.scores)
     gap = best - scores.scores[index]
