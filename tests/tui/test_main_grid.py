@@ -140,14 +140,34 @@ async def test_click_puts_the_cursor_on_the_cell_and_left_right_move_between_rat
         await pilot.press("ctrl+q")
 
 
+async def test_at_80x16_the_ranking_gives_up_lines_and_the_matrix_keeps_rows(db_path, make_app):
+    """At 80×16 (a laptop's split screen) the ranking's 12 lines filled the body and the
+    matrix, which has the focus, had no line on screen. Now a short terminal keeps the
+    ranking to the rows around its cursor (saying what it left out) and the matrix shows
+    its header and rows; at 24 rows the ranking has every hypothesis again."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        first = shown_ids(screen)[0]
+        text = screen_text(app)
+        assert "4 more hypotheses (↑/↓ here)" in text and " ID " in text, text
+        assert row_line(app, first) and app.focused is screen.matrix
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "more hypotheses" not in text and all(f"H{i} " in text for i in range(1, 7)), text
+        await pilot.press("ctrl+q")
+
+
 async def test_on_a_short_terminal_the_matrix_out_of_sight_leaves_the_app_idle(db_path, make_app):
-    """At 17 rows or fewer the ranking fills the screen and the matrix has no row in sight,
+    """At 10 rows the ranking fills the screen and the matrix has no row in sight,
     so it is never drawn; its wait for a drawn frame to scroll the cursor into view ran
     again every frame, and the workbench kept a core busy for as long as the terminal
     stayed that short (each pilot pause took its full second). Now it waits for its next
     draw: the app idles, and once the terminal grows the cursor's row is in view."""
     app = make_app(db_path)
-    async with app.run_test(size=(80, 14)) as pilot:
+    async with app.run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
         await pilot.press("ctrl+end")  # the matrix has the focus, out of sight
@@ -156,7 +176,7 @@ async def test_on_a_short_terminal_the_matrix_out_of_sight_leaves_the_app_idle(d
         assert screen.matrix.current()[0] == last and f" {last} " not in screen_text(app)
         start = time.process_time()
         await asyncio.sleep(1)  # the app runs in this event loop: its work is this process's
-        assert time.process_time() - start < 0.3, "the workbench stayed busy at 80×14"
+        assert time.process_time() - start < 0.3, "the workbench stayed busy at 80×10"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()
