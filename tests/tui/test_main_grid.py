@@ -5,6 +5,7 @@ list shows at once."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -83,11 +84,26 @@ async def test_id_and_title_stay_when_scrolled_right_at_80x24(tmp_path, make_app
         assert f" {eid} " in row_line(app, eid)
         assert f"Item number {eid[1:]}" in row_line(app, eid)
         assert " ID          Evidence " in screen_text(app)
+        # the columns the cursor never visits come into view with the last rating: no key
+        # scrolled to Diag
+        diag = f"{screen.session.view.facts(screen.session.view.rows()[0]).diagnosticity:.2f}"
+        assert re.search(r" H12 +Diag$", header(app)) and row_line(app, eid).rstrip().endswith(diag)
+        await pilot.resize_terminal(160, 48)  # the detail pane shows: the matrix 104 wide
+        await pilot.pause()
+        # the cursor's column stays in view (it was scrolled back to H1, H12 out of sight),
+        # and the column the scroll cuts at the left is blank, not '1' under a cut 'H1'
+        assert re.search(r"Evidence {6,}H2 .* H12 +Diag$", header(app)), header(app)
+        assert screen.matrix.current() == (eid, "H12")
         await pilot.press("home")
         await pilot.pause()
         assert screen.matrix.current() == (eid, "H1")
         assert screen.matrix.scroll_offset.x == 0
         await pilot.press("ctrl+q")
+
+
+def header(app) -> str:
+    """The matrix's header line (left of the detail pane)."""
+    return next(ln for ln in screen_text(app).splitlines() if ln.startswith(" ID ")).split("│")[0].rstrip()
 
 
 async def test_a_matrix_too_narrow_for_the_title_to_stay_still_shows_the_ratings(db_path, make_app):
