@@ -371,3 +371,19 @@ async def test_ranking_history_of_a_case_no_change_was_made_to_says_so(tmp_path,
     async with app.run_test(size=(150, 40)) as pilot:
         await open_history(app, pilot)
         assert "as the case came in and after its one recorded change;" in flat_text(app)
+
+
+async def test_at_80x16_the_ranking_history_keeps_three_changes_in_view(tmp_path, make_app):
+    """At 80×16 the heading and the ranking after the chosen change took every line and the
+    list of changes showed none (only its scrollbar): nothing said what the keys moved over."""
+    app = make_app(many_changes_db(tmp_path, changes=6))
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.pause()
+        app.screen.open_case("m")
+        await pilot.pause()
+        await pilot.press("h")
+        await workers_done(app)
+        await pilot.pause()
+        rows = [row for row in history_rows(app) if re.match(r"◆?\s*\d+\s", row)]
+        assert len(rows) == 3 and re.match(r"◆?\s*6\s", rows[-1]), screen_text(app)
+        await pilot.press("escape", "ctrl+q")

@@ -5,6 +5,7 @@ list shows at once."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -83,11 +84,26 @@ async def test_id_and_title_stay_when_scrolled_right_at_80x24(tmp_path, make_app
         assert f" {eid} " in row_line(app, eid)
         assert f"Item number {eid[1:]}" in row_line(app, eid)
         assert " ID          Evidence " in screen_text(app)
+        # the columns the cursor never visits come into view with the last rating: no key
+        # scrolled to Diag
+        diag = f"{screen.session.view.facts(screen.session.view.rows()[0]).diagnosticity:.2f}"
+        assert re.search(r" H12 +Diag$", header(app)) and row_line(app, eid).rstrip().endswith(diag)
+        await pilot.resize_terminal(160, 48)  # the detail pane shows: the matrix 104 wide
+        await pilot.pause()
+        # the cursor's column stays in view (it was scrolled back to H1, H12 out of sight),
+        # and the column the scroll cuts at the left is blank, not '1' under a cut 'H1'
+        assert re.search(r"Evidence {6,}H2 .* H12 +Diag$", header(app)), header(app)
+        assert screen.matrix.current() == (eid, "H12")
         await pilot.press("home")
         await pilot.pause()
         assert screen.matrix.current() == (eid, "H1")
         assert screen.matrix.scroll_offset.x == 0
         await pilot.press("ctrl+q")
+
+
+def header(app) -> str:
+    """The matrix's header line (left of the detail pane)."""
+    return next(ln for ln in screen_text(app).splitlines() if ln.startswith(" ID ")).split("│")[0].rstrip()
 
 
 async def test_a_matrix_too_narrow_for_the_title_to_stay_still_shows_the_ratings(db_path, make_app):
@@ -140,14 +156,34 @@ async def test_click_puts_the_cursor_on_the_cell_and_left_right_move_between_rat
         await pilot.press("ctrl+q")
 
 
+async def test_at_80x16_the_ranking_gives_up_lines_and_the_matrix_keeps_rows(db_path, make_app):
+    """At 80×16 (a laptop's split screen) the ranking's 12 lines filled the body and the
+    matrix, which has the focus, had no line on screen. Now a short terminal keeps the
+    ranking to the rows around its cursor (saying what it left out) and the matrix shows
+    its header and rows; at 24 rows the ranking has every hypothesis again."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.pause()
+        screen: MainScreen = app.screen
+        first = shown_ids(screen)[0]
+        text = screen_text(app)
+        assert "4 more hypotheses (↑/↓ here)" in text and " ID " in text, text
+        assert row_line(app, first) and app.focused is screen.matrix
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "more hypotheses" not in text and all(f"H{i} " in text for i in range(1, 7)), text
+        await pilot.press("ctrl+q")
+
+
 async def test_on_a_short_terminal_the_matrix_out_of_sight_leaves_the_app_idle(db_path, make_app):
-    """At 17 rows or fewer the ranking fills the screen and the matrix has no row in sight,
+    """At 10 rows the ranking fills the screen and the matrix has no row in sight,
     so it is never drawn; its wait for a drawn frame to scroll the cursor into view ran
     again every frame, and the workbench kept a core busy for as long as the terminal
     stayed that short (each pilot pause took its full second). Now it waits for its next
     draw: the app idles, and once the terminal grows the cursor's row is in view."""
     app = make_app(db_path)
-    async with app.run_test(size=(80, 14)) as pilot:
+    async with app.run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         screen: MainScreen = app.screen
         await pilot.press("ctrl+end")  # the matrix has the focus, out of sight
@@ -156,7 +192,7 @@ async def test_on_a_short_terminal_the_matrix_out_of_sight_leaves_the_app_idle(d
         assert screen.matrix.current()[0] == last and f" {last} " not in screen_text(app)
         start = time.process_time()
         await asyncio.sleep(1)  # the app runs in this event loop: its work is this process's
-        assert time.process_time() - start < 0.3, "the workbench stayed busy at 80×14"
+        assert time.process_time() - start < 0.3, "the workbench stayed busy at 80×10"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["MainScreen"]
 
 NARROW = 120  # below this width the detail pane hides (d shows it)
+SHORT = 24  # below this height the ranking gives up lines so the matrix keeps rows in sight
 AS_OF = Binding.Group("As of")
 LOADING = "#ranking, #timeline, #detail"  # what shows the case beside the matrix: loading until open
 #: Actions that edit the case: dimmed in a read-only workbench, and a key on one says why.
@@ -106,6 +107,7 @@ class MainScreen(GuardsEdits, Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (NARROW, "wide")]  # noqa: RUF012 (Textual's type)
+    VERTICAL_BREAKPOINTS = [(0, "short"), (SHORT, "tall")]  # noqa: RUF012 (Textual's type)
     store: Store  # the database, once open
     shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
     db_path: var[Path] = var(Path(), init=False)  # the database's path, on the top line

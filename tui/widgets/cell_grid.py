@@ -14,6 +14,7 @@ fixed columns, a highlighted cell.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, cast
@@ -170,6 +171,7 @@ class CellGrid(ScrollView, can_focus=True):
         # short terminal's fold, never drawn, kept the app busy for good)
         self._scroll_owed = False
         self._drawn_width = 0  # the width the rows in _drawn were drawn for
+        self._edges: list[int] = [0]
 
     # ------------------------------------------------------------- content
 
@@ -207,6 +209,9 @@ class CellGrid(ScrollView, can_focus=True):
         self.row_keys = row_keys  # the grid's own from now on (the caller made it for this)
         self._row_index = dict(zip(self.row_keys, range(len(self.row_keys)), strict=True))
         self._column_index = {c.key: i for i, c in enumerate(self.grid_columns)}
+        self._edges = [0]  # where each column starts (and the last ends) in a whole row
+        for column in self.grid_columns:
+            self._edges.append(self._edges[-1] + column.render_width)
         if not ((rows_unchanged or self._tokens) and same_columns):
             self._drawn.clear()
         self.cursor_row = min(self.cursor_row, max(0, len(self.row_keys) - 1))
@@ -302,12 +307,18 @@ class CellGrid(ScrollView, can_focus=True):
         if self._unsettled:  # scrolled now, in this frame; the new rows' layout may move the viewport
             self._scroll_owed = True
         x = sum(c.render_width for c in self.grid_columns[: self.cursor_column])
-        width = self.grid_columns[self.cursor_column].render_width
+        shown = self.grid_columns[self.cursor_column:self.cursor_column + self.cursor_span()]
+        width = sum(c.render_width for c in shown)
         fixed = sum(c.render_width for c in self.grid_columns[: self.fixed_columns])
         if self.cursor_column < self.fixed_columns:
             fixed = 0  # a fixed column is always in view: scroll back to the start
         region = Region(x, self.cursor_row + 1, width, 1)
         self.scroll_to_region(region, spacing=Spacing(1, 0, 0, fixed), animate=False, force=True)
+
+    def cursor_span(self) -> int:
+        """How many columns from the cursor's are scrolled into view with it: its own
+        (a subclass may bring in the columns beside it the cursor never visits)."""
+        return 1
 
     def action_cursor(self, rows: int, columns: int) -> None:
         self.move_cursor(self.cursor_row + rows, self.cursor_column + columns)
@@ -434,6 +445,22 @@ class CellGrid(ScrollView, can_focus=True):
         segments.append(Segment(" " * max(0, self.size.width - table), fill_style))
         return Strip(fixed_segments), Strip(segments)
 
+    def _whole_columns(self, start: int, end: int) -> tuple[int, int]:
+        """The part of ``start``–``end`` (in a whole row) to draw: a column the scroll cuts
+        at either edge is left blank ('I' for the cut 'II', 'H1' for 'H10', '3' for 'H3'),
+        unless no scroll could show it whole (a title wider than the view)."""
+        edges, room = self._edges, end - start
+        last = edges[-1]
+        left = edges[bisect_left(edges, start)] if start < last else start
+        if left != start and left - edges[bisect_left(edges, start) - 1] > room:
+            left = start
+        right = end
+        if end < last:
+            right = max(left, edges[bisect_right(edges, end) - 1])
+            if right != end and edges[bisect_right(edges, end)] - right > room:
+                right = end
+        return left, right
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self._styles[0] if self._styles else self.rich_style
@@ -459,7 +486,10 @@ class CellGrid(ScrollView, can_focus=True):
         assert isinstance(fixed, Strip) and isinstance(whole, Strip)
         fixed_width = fixed.cell_length
         start = x + fixed_width
-        line = Strip.join([fixed, whole.crop(start, start + width - fixed_width)])
+        left, right = self._whole_columns(start, start + width - fixed_width)
+        blank = base if key is not None else self._styles[1] if self._styles else base
+        line = Strip.join([fixed, Strip.blank(left - start, blank), whole.crop(left, right),
+                           Strip.blank(start + width - fixed_width - right, blank)])
         line = line.adjust_cell_length(width, base).simplify()
         drawn[4] = (x, width, line)
         return line

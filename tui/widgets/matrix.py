@@ -237,7 +237,8 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         view = self.shown.session.view if self.shown is not None else None
         if view is not None and view.case is not None and self._title_width() != self.title_width:
             self.show_view(view, self._title_width(), self.current())
-        elif self._keep_title(self.grid_columns):  # the title at its least: too wide to stay put?
+        else:  # the title at its least: too wide to stay put? The cursor's cell stays in view
+            self._keep_title(self.grid_columns)
             self.scroll_to_cursor()
 
     def _row_facts(self, ev: Evidence) -> RowFacts:
@@ -474,6 +475,13 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
             target = max(ratings.start, min(col + columns, ratings.stop - 1))
         self.move_cursor(self.cursor_row + rows, target)
         self._home_scroll()
+
+    def cursor_span(self) -> int:
+        """On the last rating cell, the columns after it (the sort's value, Diag) come
+        into view with it: the cursor never visits them, so no key scrolled to them."""
+        if self.cursor_column == self._rating_columns().stop - 1:
+            return len(self.grid_columns) - self.cursor_column
+        return 1
 
     def _home_scroll(self) -> None:
         """On the first rating cell the title is worth seeing: scroll back to the start."""

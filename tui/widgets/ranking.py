@@ -316,7 +316,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         per state: the layout asks for them as well as the render)."""
         self.bar_width = 10 if self.size.width < 100 else 20  # follows the width it is drawn at
         key = (self.model, self.filtered, self.total, self.size.width, self.bar_width,
-               self.has_focus, self.cursor)
+               self.has_focus, self.cursor, self.styles.max_height)
         last = self._lines
         if last is not None and last[0] is self.analysis and last[1] == key:
             return last[2]
