@@ -66,3 +66,18 @@ async def test_enter_on_a_ranked_hypothesis_explains_it_and_escape_returns(db_pa
         await pilot.pause()
         assert type(app.screen).__name__ == "HypothesisForm"
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_at_80x24_the_views_head_scrolls_to_its_last_line(db_path, make_app):
+    """Small screens: at 80×24 the head stopped mid-sentence ('… its place'), its last
+    warnings and the hypothesis's description gone without a word; it scrolls now (tab)."""
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # the ranking's leader, H1
+        await pilot.pause()
+        assert isinstance(app.screen, HypothesisView)
+        assert "No act, official, message" not in flat_text(app)  # H1's description, below the fold
+        await pilot.press("tab", "end")
+        await pilot.pause()
+        assert "No act, official, message" in flat_text(app)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -222,7 +222,10 @@ class HypothesisView(ModalScreen[str | None]):
             head.append(visible(hyp.description, lines=True), style="italic")
         self.head = head
         with Vertical(id="hyp-view", classes="form-dialog -wide"):
-            yield Static(head, id="hyp-head")
+            # scrolls (tab to it) where a short terminal cannot show it whole: cut, it lost
+            # its last warnings and the description mid-sentence, without a word
+            with VerticalScroll(id="hyp-head"):
+                yield Static(head)
             yield OptionList(*self._options(), id="hyp-lines")
             yield Static(
                 Text(f"{KEYS} · {STRENGTH_NOTE}", style="italic"),
