@@ -387,3 +387,20 @@ async def test_at_80x16_the_ranking_history_keeps_three_changes_in_view(tmp_path
         rows = [row for row in history_rows(app) if re.match(r"◆?\s*\d+\s", row)]
         assert len(rows) == 3 and re.match(r"◆?\s*6\s", rows[-1]), screen_text(app)
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_a_ranking_longer_than_its_pane_scrolls_to_its_last_hypothesis(tmp_path, make_app):
+    """Small screens: with 14 hypotheses at 80×24 the ranking after a change stopped at H10,
+    the rest cut without a word; it scrolls now (tab to it)."""
+    path = tmp_path / "w.json"
+    with Store.open(path) as store:
+        store.put_case(Case(id="c", title="Many", evidence=[Evidence(id="E1", title="x")],
+                            hypotheses=[Hypothesis(id=f"H{i}", title=f"Idea {i}") for i in range(1, 15)]))
+        store.set_rating("c", "E1", "H14", "I")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(app, pilot)
+        assert "Idea 14" not in flat_text(app)  # last, under the fold
+        await pilot.press("tab", "end")
+        await pilot.pause()
+        assert "Idea 14" in flat_text(app)

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
@@ -145,7 +145,10 @@ class RankingHistoryScreen(Screen[None]):
         with Vertical():
             yield Static(Text("Reading the history…", style="italic"), id="rh-head")
             yield DataTable(id="rh-table", cursor_type="row", zebra_stripes=True)
-            yield Static(id="rh-scores")
+            # scrolls (tab to it) where a case's hypotheses outnumber its lines: cut, the
+            # ranking after the change lost its last hypotheses without a word
+            with VerticalScroll(id="rh-scores"):
+                yield Static(id="rh-scores-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -268,7 +271,7 @@ class RankingHistoryScreen(Screen[None]):
             return
         row = min(table.cursor_row, len(self.shown) - 1)
         k = self.shown[row]
-        self.query_one("#rh-scores", Static).update(
+        self.query_one("#rh-scores-text", Static).update(
             step_scores(self.steps[k], self.replayed.skipped + k, self.model,
                         self.steps[k].change if k else ""))
 
