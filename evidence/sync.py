@@ -216,20 +216,24 @@ def _joining(ours: dict[str, Any], shipped: dict[str, Any], theirs: dict[str, An
     """A one-analyst case seeded from the bundled one, joining a team's file made from it: the
     seeded cells stay the layer of the analyst who made the team (as the file has them), and
     the cells ``me`` set since are ``me``'s votes (a seeded cell ``me`` cleared stays theirs).
-    Read as it was, every change of ``me``'s would land in that analyst's layer."""
-    owners = theirs.get("case", {}).get("analysts") or []
-    if ours["case"].get("analysts") or not owners or me is None or me == owners[0]:
-        return ours  # a team case already, a one-analyst file, or the team's maker
+    Read as it was, every change of ``me``'s would land in that analyst's layer. A copy its
+    analyst alone made a team case holds the seeded cells in their layer: read the same way,
+    else each seeded rating would be their vote."""
+    owners, mine = theirs.get("case", {}).get("analysts") or [], ours["case"].get("analysts") or []
+    me = mine[0] if len(mine) == 1 else me
+    if len(mine) > 1 or not owners or me is None or me == owners[0]:
+        return ours  # a team case of others too, a one-analyst file, or the team's maker
     owner, seeded = owners[0], {e["id"]: e for e in shipped["evidence"]}
     hids = {h["id"] for h in ours["hypotheses"]}
     items, voted = [], False
     for item in ours["evidence"]:
         base = seeded.get(item["id"], {})
-        joined = {k: v for k, v in item.items() if k not in ("ratings", "notes")}
+        joined = {k: v for k, v in item.items() if k not in ("ratings", "notes", "ratings_by", "notes_by")}
         for key in ("ratings", "notes"):
             first = {h: v for h, v in (base.get(key) or {}).items() if h in hids}
             layers = {owner: first} if first else {}
-            if changed := {h: v for h, v in (item.get(key) or {}).items() if first.get(h) != v}:
+            cells = item.get(key) or (item.get(f"{key}_by") or {}).get(me) or {}
+            if changed := {h: v for h, v in cells.items() if first.get(h) != v}:
                 layers[me], voted = changed, True
             if layers:
                 joined[f"{key}_by"] = layers

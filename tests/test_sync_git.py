@@ -375,12 +375,15 @@ def test_joining_after_a_first_workbench_takes_the_teams_bundled_case(
         assert dump_case_file(db.case(DEFAULT_CASE_ID)) == text  # the team's case, eve in no layer
 
 
+@pytest.mark.parametrize("own_team", [False, True])
 def test_joining_after_working_the_bundled_case_keeps_both_sides_changes(
-        weigh_here: WeighRun, tmp_path: Path) -> None:
+        weigh_here: WeighRun, tmp_path: Path, own_team: bool) -> None:
     """Reviewer: eve had excluded an item and rated a cell of the seeded case before joining,
     so the first sync merged two ways: ana's title and observation were conflicts with the
     seeded values kept, and every seeded rating became eve's vote. Merged against the case as
-    shipped, each side's change is kept, eve's cell is her vote and ana's votes stay hers."""
+    shipped, each side's change is kept, eve's cell is her vote and ana's votes stay hers.
+    Reviewer 2: eve had made her copy a team case first (the seeded ratings her layer), and
+    every seeded rating of the 47 items still became her vote."""
     from evidence.seed import DEFAULT_CASE_ID, open_store
 
     clone = tmp_path / "eve"
@@ -388,6 +391,8 @@ def test_joining_after_working_the_bundled_case_keeps_both_sides_changes(
     (clone / FILE).write_text(the_teams_bundled_case(tmp_path), encoding="utf-8")
     open_store(tmp_path / "eve.db").close()  # eve's first workbench, then her own work
     with open_db(clone, "eve") as eve:
+        if own_team:
+            eve.make_team(DEFAULT_CASE_ID)
         eve.set_excluded(DEFAULT_CASE_ID, "E5", True)
         eve.set_rating(DEFAULT_CASE_ID, "E1", "H1", "CC")
     said = sync(weigh_here, clone, "eve")  # exit 0: no conflict

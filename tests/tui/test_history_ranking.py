@@ -42,6 +42,16 @@ async def open_history(app, pilot) -> RankingHistoryScreen:
     return screen
 
 
+async def press_history(app, pilot, case_id: str) -> None:
+    """Case ``case_id`` opened on the main screen, then its ranking history by its key (h)."""
+    await pilot.pause()
+    app.screen.open_case(case_id)
+    await pilot.pause()
+    await pilot.press("h")
+    await workers_done(app)
+    await pilot.pause()
+
+
 async def test_ranking_history_lists_each_change_and_marks_leader_changes(tmp_path, make_app):
     app = make_app(small_db(tmp_path))
     async with app.run_test(size=(150, 40)) as pilot:
@@ -274,12 +284,7 @@ async def test_another_model_in_the_ranking_history_keeps_its_leader_column_whol
     went off the screen's edge ('H1 on its pri')."""
     app = make_app(priors_db(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        app.screen.open_case("t")
-        await pilot.pause()
-        await pilot.press("h")
-        await workers_done(app)
-        await pilot.pause()
+        await press_history(app, pilot, "t")
         while "Ranking by Bayes" not in flat_text(app):
             await pilot.press("m")
             await workers_done(app)
@@ -378,12 +383,7 @@ async def test_at_80x16_the_ranking_history_keeps_three_changes_in_view(tmp_path
     list of changes showed none (only its scrollbar): nothing said what the keys moved over."""
     app = make_app(many_changes_db(tmp_path, changes=6))
     async with app.run_test(size=(80, 16)) as pilot:
-        await pilot.pause()
-        app.screen.open_case("m")
-        await pilot.pause()
-        await pilot.press("h")
-        await workers_done(app)
-        await pilot.pause()
+        await press_history(app, pilot, "m")
         rows = [row for row in history_rows(app) if re.match(r"◆?\s*\d+\s", row)]
         assert len(rows) == 3 and re.match(r"◆?\s*6\s", rows[-1]), screen_text(app)
         await pilot.press("escape", "ctrl+q")
