@@ -306,6 +306,24 @@ def test_an_option_the_format_would_ignore_is_refused(weigh_here: WeighRun) -> N
     assert weigh(weigh_here, "export", "--format", "json", "--as-of", "2022-03-01").returncode == 0
 
 
+def test_help_says_what_as_of_and_serve_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """Docs review: --as-of's help said 'leave out evidence dated after DATE', where a report
+    lists the items known later (marked) and only leaves them out of the scores, and an
+    event before the date reported after it counts as later; 'weigh serve --port' said
+    nothing of its default or of 0."""
+    from tui.cli import main
+
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        return " ".join(capsys.readouterr().out.split())
+
+    assert "--as-of DATE score as of DATE: items known only after it take no part (md, json, html)" \
+        in help_of("export")
+    assert "--port PORT port to listen on (default 8000; 0 picks a free one)" in help_of("serve")
+
+
 def test_import_existing_case_needs_replace(weigh_here: WeighRun, tmp_path: Path) -> None:
     src = tmp_path / "hostile.json"
     src.write_text(dump_case_file(hostile_case()), encoding="utf-8")

@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=[f.name for f in EXPORT_FORMATS], default="md")
     exp.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="model that orders the ranking")
     exp.add_argument("--as-of", type=_as_of, metavar="DATE",
-                     help="leave out evidence dated after DATE (md, json, html)")
+                     help="score as of DATE: items known only after it take no part (md, json, html)")
     exp.add_argument("--history", action="store_true", help="add the change log (md, html)")
     exp.add_argument(
         "--lens", metavar="team|ANALYST", default="team",
@@ -165,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="if the workbench has the database open, or another weigh is syncing in the file's "
              "folder, wait until it is done",
     )
-    srv = sub.add_parser("serve", parents=[db], help="serve the workbench to a browser on 127.0.0.1")
-    srv.add_argument("--port", type=_port, default=8000)
+    srv = sub.add_parser("serve", parents=[db],
+                         help="serve the workbench to a browser (on 127.0.0.1 unless --host)")
+    srv.add_argument("--port", type=_port, default=8000,
+                     help="port to listen on (default 8000; 0 picks a free one)")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--exports", metavar="DIR", default=argparse.SUPPRESS,
                      help="let the served workbenches write exports inside DIR (default: no exports)")

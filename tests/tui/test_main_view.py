@@ -270,7 +270,11 @@ async def test_help_lists_every_key_and_closes(db_path, make_app):
                       "items rated for it (C, CC) and against it (I, II)",
                       # reviewer: it read 'items … not yet rated for it: no winner is named', of
                       # a count of the rated ones, for a leader still named
-                      "rated on 5 of the 7 items taking part: an unrated item counts as no evidence"):
+                      "rated on 5 of the 7 items taking part: an unrated item counts as no evidence",
+                      # docs review: '›' said 'happened after the as-of date', of an item known
+                      # (reported) after it; '⚠' named neither unrated items nor the priors
+                      "known only after the as-of date (the later of its event and reported dates)",
+                      "few items, unrated items, the priors, one item (a linchpin) or one fact"):
             assert words in text, words
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -66,7 +66,8 @@ class HelpScreen(ModalScreen[None]):
             ("5/7 rated", "rated on 5 of the 7 items taking part: an unrated item counts as no evidence "
                           "against it, so its score may flatter it"),
             ("≠", "the three scoring models do not put the same hypotheses on top (m cycles them)"),
-            ("⚠", "how little the lead rests on: few items, one item (a linchpin) or one fact"),
+            ("⚠", "how little the lead rests on: few items, unrated items, the priors, one item (a "
+                  "linchpin) or one fact"),
             ("→", "the watching indicators (M) that would tell the contenders apart"),
         ]))
         parts.append(Text("Marks in the matrix", style="bold underline"))
@@ -74,7 +75,8 @@ class HelpScreen(ModalScreen[None]):
             (MARK_LINCHPIN, "linchpin under the model on show: removing it alone changes the leader"),
             (MARK_FLAT, "non-diagnostic: rated alike against every hypothesis"),
             (MARK_EXCLUDED, "excluded from scoring (what-if; space toggles)"),
-            (MARK_LATER, "happened after the as-of date: not counted yet"),
+            (MARK_LATER, "known only after the as-of date (the later of its event and reported dates): "
+                        "not counted yet"),
             (MARK_GROUP, "in a same-fact group: the group counts once (/ =name filters it)"),
             (f"C{NOTE_MARK}", "after a rating: the cell has a note (w reads and edits it)"),
             ("Diag", "diagnosticity: spread of the item's ratings (higher tells more)"),
