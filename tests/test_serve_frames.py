@@ -216,24 +216,32 @@ def test_a_workbench_whose_output_ended_is_still_waited_for_or_killed(
     assert asyncio.run(start_and_shut()) == (0 if exits else -signal.SIGKILL)
 
 
-def children(pid: int) -> set[int]:
+def children(pid: int) -> dict[int, str | None]:
+    """The processes ``pid`` started, each with its start time (see :func:`started`)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
+    return {child: started(child) for child in found}
 
 
-def alive(pid: int) -> bool:
+def started(pid: int) -> str | None:
+    """When process ``pid`` started (its stat's field 22), None once it is gone or a zombie:
+    with the pid it names one process, never a later one the busy suite gave that pid."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except FileNotFoundError:
-        return False
-    return state != "Z"
+        return None
+    return None if fields[0] == "Z" else fields[19]
+
+
+def alive(processes: dict[int, str | None]) -> bool:
+    """Whether any of ``processes`` (from :func:`children`) still runs."""
+    return any(start is not None and started(pid) == start for pid, start in processes.items())
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc for the workbench's pid")
 def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopback: Served) -> None:
-    async def hang_then_close() -> set[int]:
+    async def hang_then_close() -> dict[int, str | None]:
         url = f"ws://127.0.0.1:{loopback.port}/ws"
         async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
             await ws.send_json(["resize", {"width": 100, "height": 30}])
@@ -249,7 +257,7 @@ def test_a_workbench_that_will_not_quit_is_killed_when_its_socket_closes(loopbac
 
     workbenches = asyncio.run(hang_then_close())
     deadline = time.monotonic() + WAIT_SECONDS
-    while any(alive(pid) for pid in workbenches):
+    while alive(workbenches):
         assert time.monotonic() < deadline, "the workbench outlived its socket"
         time.sleep(0.2)
     assert asyncio.run(get(loopback.base + "/"))[0] == 200  # the server goes on
@@ -264,7 +272,7 @@ def test_a_planted_module_never_runs_and_no_workbench_outlives_the_server(
     marker = tmp_path / "planted-ran"
     (folder / "tui" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
 
-    async def open_and_hang(served: Served) -> set[int]:
+    async def open_and_hang(served: Served) -> dict[int, str | None]:
         """A workbench too busy to quit, its socket still open, when the server is stopped."""
         session = aiohttp.ClientSession()
         ws = await session.ws_connect(f"ws://127.0.0.1:{served.port}/ws")
@@ -278,12 +286,12 @@ def test_a_planted_module_never_runs_and_no_workbench_outlives_the_server(
         await session.close()
         return workbenches
 
-    workbenches: set[int] = set()
+    workbenches: dict[int, str | None] = {}
     for served in start(cli_env, tmp_path, cwd=folder, stop_seconds=STOP_SECONDS_HERE):
         assert isinstance(asyncio.run(ws_status(f"ws://127.0.0.1:{served.port}/ws")), bytes)
         workbenches = asyncio.run(open_and_hang(served))
     assert not marker.exists()
-    assert workbenches and not any(alive(pid) for pid in workbenches)
+    assert workbenches and not alive(workbenches)
 
 
 def test_an_address_it_cannot_listen_on_fails_before_anything_is_printed(
