@@ -441,8 +441,11 @@ def update_report(existing: Case | None, case: Case) -> list[str]:
     new_e = {e.id for e in case.evidence}
     notes_before = sum(len(e.notes) for e in existing.evidence)
     notes_kept = sum(len(e.notes) for e in case.evidence)
+    what = ("title, question, description and conclusion" if case.conclusion
+            else "title, question and description")
+    indicators = f", its {counted(len(case.indicators), 'indicator')}" if case.indicators else ""
     out = [
-        f"Updated case {case.id} in place: kept its title, question and description, "
+        f"Updated case {case.id} in place: kept its {what}{indicators}, "
         f"{len(old_h & new_h)} hypothesis descriptions and priors, {notes_kept} of {notes_before} cell notes."
     ]
     for label, items in (
