@@ -78,6 +78,7 @@ async def test_at_80x24_the_views_head_scrolls_to_its_last_line(db_path, make_ap
         await pilot.pause()
         assert isinstance(app.screen, HypothesisView)
         assert "No act, official, message" not in flat_text(app)  # H1's description, below the fold
+        assert "tab: the text above (it scrolls)" in flat_text(app)  # said only where it does
         await pilot.press("tab", "end")
         await pilot.pause()
         assert "No act, official, message" in flat_text(app)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 STRENGTH_NOTE = "strength: what an item moves this model's score by, in medium items"
 KEYS = "enter: go to the item · esc: close"
+SCROLL_KEYS = "enter: to the item · tab: the text above (it scrolls) · esc: close"
 
 
 def filtered_note(filtered: str | None) -> Text:
@@ -284,6 +285,15 @@ class HypothesisView(ModalScreen[str | None]):
                 self.targets[oid] = ev.id
                 out.append(Option(rival_item(ev.id, ev.title, mine, theirs), id=oid))
         return out
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_keys)
+
+    def _say_keys(self) -> None:
+        """Name tab only where the text above has more than it shows (a short terminal)."""
+        scrolls = self.query_one("#hyp-head", VerticalScroll).max_scroll_y > 0
+        self.query_one("#hyp-keys", Static).update(
+            Text(f"{SCROLL_KEYS if scrolls else KEYS} · {STRENGTH_NOTE}", style="italic"))
 
     def on_mount(self) -> None:
         lines = self.query_one(OptionList)
