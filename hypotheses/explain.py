@@ -10,18 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hypotheses.scoring import (
-    AGAINST_CODES,
-    FOR_CODES,
-    NUMERIC,
-    Analysis,
-    Coverage,
-    group_sizes,
-    known_date,
-    weight,
-)
+from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import Separation, separating_items
+from hypotheses.separation import Separation, separating_items, watched
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Indicator
@@ -81,7 +72,7 @@ def brief(analysis: Analysis, hypothesis_id: str, model: str) -> Brief:
         used=len(items),
         against=_strongest_first(against),
         for_=_strongest_first(for_),
-        indicators=[ind for ind in case.indicators if hypothesis_id in ind.ratings],
+        indicators=[ind for ind in watched(analysis) if hypothesis_id in ind.ratings],
     )
 
 
@@ -92,18 +83,6 @@ def _strongest_first(items: list[tuple[int, Weighed]]) -> list[Weighed]:
 def overdue_indicators(case: Case, today: date) -> list[Indicator]:
     """Watching indicators past their expected date, case order."""
     return [ind for ind in case.indicators if ind.overdue(today)]
-
-
-def observed_later(ind: Indicator, case: Case, as_of: date | None) -> date | None:
-    """The known date of the item ``ind`` was observed as, when that is after ``as_of``
-    (None otherwise): as of that date it was still being watched."""
-    if ind.status != "observed" or as_of is None or ind.evidence_id is None:
-        return None
-    try:
-        known = known_date(case.item(ind.evidence_id))
-    except KeyError:
-        return None
-    return known if known is not None and known > as_of else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from hypotheses.explain import observed_later
 from hypotheses.replay import StopLeaders, VerdictChange, leaders_over_time, verdict_changes
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, analyse, known_date, takes_part
 from hypotheses.scoring_models import SCORING_MODELS, ScoringModel, scoring_model
@@ -24,6 +23,7 @@ from hypotheses.separation import (
     Separation,
     alone_words,
     contenders,
+    observed_later,
     prior_led,
     untold_note,
 )

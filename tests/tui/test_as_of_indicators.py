@@ -52,6 +52,8 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
         await pilot.press("left_square_bracket")
         await until(pilot, lambda: main.session.view.state.as_of != seen_on, "an earlier date")
         earlier = main.session.view.state.as_of
+        # the verdict names it among what to watch, as it did before it was observed
+        assert "to tell H1 from H5, watch M1, M3" in flat_text(app)
         await pilot.press("M")
         await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
         rows = screen_text(app)

@@ -21,7 +21,7 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hypotheses.explain import observed_later
+from hypotheses.separation import observed_later
 from tui.case_view import Change
 from tui.keys import KeySection
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
