@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evidence.seed import DEFAULT_CASE_ID
-from tests.tui.conftest import flat_text, screen_text, until
+from tests.tui.conftest import box_rows, flat_text, screen_text, until
 from tui.screens.indicators import IndicatorsScreen
 
 if TYPE_CHECKING:
@@ -35,8 +35,9 @@ async def test_observed_with_an_as_of_date_is_reported_on_it(db_path, make_app):
 async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_says_so(
         db_path, make_app):
     """Stepped back before the item it was observed as was known, the panel said 'observed
-    → E50' (the report said 'still watched'); once that item was deleted it said 'observed'
-    and nothing else, though o files it again."""
+    → E50' (the report said 'still watched') and the verdict left it out; deleting that item
+    did not say the indicator was observed as it, and after it the panel said 'observed' and
+    nothing else, though o files it again."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -64,7 +65,12 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
                 f"known from {seen_on}") in said
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is main, "the workbench")
-        await pilot.press("delete", "y")
+        await pilot.press("delete")
+        await until(pilot, lambda: "Delete evidence" in flat_text(app), "the question")
+        asked = " ".join(row.strip() for row in box_rows(app, "#confirm-message"))
+        assert asked.endswith("”? Indicator M1 was observed as it: it stays observed, and o in "
+                              "the indicators panel (M) files it again. (u undoes)")
+        await pilot.press("y")
         await until(pilot, lambda: main.store.case(DEFAULT_CASE_ID).indicator("M1").evidence_id
                     is None, "the item deleted")
         await pilot.press("M")
