@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
 from hypotheses.scoring_models import scoring_model
-from hypotheses.separation import Separation, separating_items
+from hypotheses.separation import Separation, separating_items, watched
 
 if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Indicator
@@ -72,7 +72,7 @@ def brief(analysis: Analysis, hypothesis_id: str, model: str) -> Brief:
         used=len(items),
         against=_strongest_first(against),
         for_=_strongest_first(for_),
-        indicators=[ind for ind in case.indicators if hypothesis_id in ind.ratings],
+        indicators=[ind for ind in watched(analysis) if hypothesis_id in ind.ratings],
     )
 
 

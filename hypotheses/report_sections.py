@@ -23,6 +23,7 @@ from hypotheses.separation import (
     Separation,
     alone_words,
     contenders,
+    observed_later,
     prior_led,
     untold_note,
 )
@@ -346,15 +347,11 @@ def seen_as_of(ind: Indicator, case: Case, as_of: date | None, today: date) -> S
     """:class:`Seen` for ``ind``: a report as of a date shows nothing learnt after it, so an
     indicator observed through an item known only later reads as watched then."""
     filed = f"filed as {ind.evidence_id}" if ind.evidence_id else ""
-    if ind.status == "observed" and as_of is not None and ind.evidence_id:
-        try:
-            known = known_date(case.item(ind.evidence_id))
-        except KeyError:
-            known = None
-        if known is not None and known > as_of:
-            due = ind.expected_by is not None and ind.expected_by < today
-            return Seen(f"still watched on {as_of.isoformat()}",
-                        f"observed later: {filed}, known from {known.isoformat()}", due)
+    known = observed_later(ind, case, as_of)
+    if known is not None and as_of is not None:
+        due = ind.expected_by is not None and ind.expected_by < today
+        return Seen(f"still watched on {as_of.isoformat()}",
+                    f"observed later: {filed}, known from {known.isoformat()}", due)
     return Seen(ind.status, filed, ind.overdue(today))
 
 

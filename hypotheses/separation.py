@@ -14,12 +14,12 @@ from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from hypotheses.scoring import NUMERIC, TIE, Analysis, log_priors
+from hypotheses.scoring import NUMERIC, TIE, Analysis, known_date, log_priors
 from hypotheses.scoring_models import ScoringModel, scoring_model
 from hypotheses.vocabulary import first_few
 
 if TYPE_CHECKING:
-    from hypotheses.models import Evidence, Hypothesis, Indicator
+    from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 
 # A leader tested by fewer items than this (for + against) is called barely tested.
 BARELY_TESTED = 3
@@ -315,6 +315,26 @@ def _tells_apart(ind: Indicator, a: str, b: str) -> bool:
     return ca in NUMERIC and cb in NUMERIC and ca != cb
 
 
+def observed_later(ind: Indicator, case: Case, as_of: date | None) -> date | None:
+    """The known date of the item ``ind`` was observed as, when that is after ``as_of``
+    (None otherwise): as of that date it was still being watched."""
+    if ind.status != "observed" or as_of is None or ind.evidence_id is None:
+        return None
+    try:
+        known = known_date(case.item(ind.evidence_id))
+    except KeyError:
+        return None
+    return known if known is not None and known > as_of else None
+
+
+def watched(analysis: Analysis) -> list[Indicator]:
+    """The indicators watched on the analysis's date, case order: one observed as an item
+    known only after its as-of date reads as watching, as it was then."""
+    return [ind.model_copy(update={"status": "watching"})
+            if observed_later(ind, analysis.case, analysis.as_of) else ind
+            for ind in analysis.case.indicators]
+
+
 def watching_between(indicators: Sequence[Indicator], a: str, b: str) -> list[Indicator]:
     """The watching indicators that rate ``a`` and ``b`` differently (both rated, neither NA)."""
     return [ind for ind in indicators if ind.status == "watching" and _tells_apart(ind, a, b)]
@@ -327,7 +347,7 @@ def separating_indicators(analysis: Analysis, model: str) -> list[Indicator]:
     pairs = list(combinations(ids, 2))
     return [
         ind
-        for ind in analysis.case.indicators
+        for ind in watched(analysis)
         if ind.status == "watching" and any(_tells_apart(ind, a, b) for a, b in pairs)
     ]
 
@@ -362,7 +382,7 @@ def watchlist(analysis: Analysis, model: str, today: date | None = None) -> Watc
     judged on (None: none is)."""
     hids = analysis.hypothesis_ids
     ids = tuple(hids[i] for i in contenders(analysis, model))
-    indicators = analysis.case.indicators
+    indicators = watched(analysis)
     pairs = tuple(
         (a, b, tuple(ind.id for ind in watching_between(indicators, a, b))) for a, b in combinations(ids, 2)
     )

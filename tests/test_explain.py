@@ -104,3 +104,14 @@ def test_indicators_that_rate_it_and_overdue_ones() -> None:
 def test_unknown_hypothesis_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         brief(analyse(case(ev("E1", "C"))), "H9", "weighted")
+
+
+def test_an_indicator_observed_as_an_item_known_later_was_watched_then() -> None:
+    """The hypothesis view as of a date read it 'observed', though its item came later."""
+    m1 = Indicator(id="M1", title="a", ratings={"H1": "C"}, status="observed", evidence_id="E2")
+    c = case(ev("E1", "I", event_date="2022-03-01"), ev("E2", "C", reported_date="2022-04-01"),
+             indicators=[m1])
+    before = brief(analyse(c, date(2022, 3, 15)), "H1", "weighted").indicators
+    assert [(i.id, i.status) for i in before] == [("M1", "watching")]
+    after = brief(analyse(c, date(2022, 4, 1)), "H1", "weighted").indicators
+    assert [(i.id, i.status) for i in after] == [("M1", "observed")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evidence.seed import DEFAULT_CASE_ID
-from tests.tui.conftest import until
+from tests.tui.conftest import box_rows, flat_text, screen_text, until
 from tui.screens.indicators import IndicatorsScreen
 
 if TYPE_CHECKING:
@@ -30,3 +30,50 @@ async def test_observed_with_an_as_of_date_is_reported_on_it(db_path, make_app):
         await pilot.pause()
         added = [ev for ev in main.store.case(DEFAULT_CASE_ID).evidence if ev.id not in before]
         assert len(added) == 1 and added[0].reported_date == as_of
+
+
+async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_says_so(
+        db_path, make_app):
+    """Stepped back before the item it was observed as was known, the panel said 'observed
+    → E50' (the report said 'still watched') and the verdict left it out; deleting that item
+    did not say the indicator was observed as it, and after it the panel said 'observed' and
+    nothing else, though o files it again."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main: MainScreen = app.screen
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: main.session.view.state.as_of is not None, "the as-of date")
+        seen_on = main.session.view.state.as_of
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen is main, "the workbench")
+        eid = main.store.case(DEFAULT_CASE_ID).indicator("M1").evidence_id
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: main.session.view.state.as_of != seen_on, "an earlier date")
+        earlier = main.session.view.state.as_of
+        # the verdict names it among what to watch, as it did before it was observed
+        assert "to tell H1 from H5, watch M1, M3" in flat_text(app)
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
+        rows = screen_text(app)
+        assert " M1   watching " in rows and " M1   observed " not in rows
+        said = flat_text(app)
+        assert "10 watching" in said
+        assert (f"M1 was still watched on {earlier}: observed later, as {eid}, "
+                f"known from {seen_on}") in said
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is main, "the workbench")
+        await pilot.press("delete")
+        await until(pilot, lambda: "Delete evidence" in flat_text(app), "the question")
+        asked = " ".join(row.strip() for row in box_rows(app, "#confirm-message"))
+        assert asked.endswith("”? Indicator M1 was observed as it: it stays observed, and o in "
+                              "the indicators panel (M) files it again. (u undoes)")
+        await pilot.press("y")
+        await until(pilot, lambda: main.store.case(DEFAULT_CASE_ID).indicator("M1").evidence_id
+                    is None, "the item deleted")
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
+        assert " M1   observed " in screen_text(app)
+        assert "M1 is observed, but its item was deleted: o files it again" in flat_text(app)

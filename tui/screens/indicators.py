@@ -21,6 +21,7 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from hypotheses.separation import observed_later
 from tui.case_view import Change
 from tui.keys import KeySection
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
@@ -49,11 +50,13 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show the panel's keys"),
     ]
 
-    def __init__(self, session: EditSession, run_edit: RunEdit, today: date) -> None:
+    def __init__(self, session: EditSession, run_edit: RunEdit, today: date,
+                 as_of: date | None = None) -> None:
         super().__init__()
         self.session = session
         self.run_edit = run_edit
         self.today = today
+        self.as_of = as_of  # an indicator observed as an item known after it reads as watched
 
     def edited_store(self) -> Store:
         return self.session.store
@@ -99,8 +102,10 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
             return
         hyps = case.hypotheses
         self.query_one("#indicators-header", Static).update(header_line(hyps, id_width(case.indicators)))
-        self.query_one(IndicatorList).show(case.indicators, hyps, self.today, select)
-        words = [status_word(ind, self.today) for ind in case.indicators]
+        later = {ind.id: day for ind in case.indicators
+                 if (day := observed_later(ind, case, self.as_of)) is not None}
+        self.query_one(IndicatorList).show(case.indicators, hyps, self.today, select, later)
+        words = [status_word(ind, self.today, later.get(ind.id)) for ind in case.indicators]
         summary = Text(style="italic")
         if not words:
             summary.append("No indicators yet: a registers one (what would you expect to see "
@@ -110,6 +115,13 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
             summary.append(" · ".join(f"{n} {w}" for w, n in counts.items() if n))
             if counts[OVERDUE]:
                 summary.append("  (overdue: still watching, past its expected date)")
+            for mid, day in later.items():
+                summary.append(f"\n{mid} was still watched on {self.as_of}: observed later, as "
+                               f"{case.indicator(mid).evidence_id}, known from {day.isoformat()}")
+            for ind in case.indicators:
+                if ind.status == "observed" and ind.evidence_id is None:
+                    summary.append(f"\n{ind.id} is observed, but its item was deleted: "
+                                   "o files it again, with its pre-registered ratings")
         self.query_one("#indicators-summary", Static).update(summary)
 
     # ---------------------------------------------------------- requests

@@ -414,8 +414,9 @@ class MainScreen(GuardsEdits, Screen[None]):
     def action_indicators(self) -> None:
         from tui.screens.indicators import IndicatorsScreen  # on first use
 
-        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit,
-                                              self.session.view.state.judged_on()),
+        state = self.session.view.state
+        self.app.push_screen(IndicatorsScreen(self.session, self.run_edit, state.judged_on(),
+                                              state.as_of),
                              lambda _: self.set_focus(self.matrix))
 
     # ------------------------------------------------------ export & cases

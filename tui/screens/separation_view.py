@@ -26,6 +26,7 @@ from hypotheses.separation import (
     all_separations,
     priors_weigh,
     separating_items,
+    watched,
     watching_between,
 )
 from hypotheses.summary import items_text, verdict
@@ -54,7 +55,7 @@ def pair_cells(analysis: Analysis, model: str, s: Separation) -> tuple[Text, ...
     ids = analysis.hypothesis_ids
     scores = analysis.models[sm.name].scores
     gap = abs(scores[ids.index(s.a)] - scores[ids.index(s.b)])
-    watch = [ind.id for ind in watching_between(analysis.case.indicators, s.a, s.b)]
+    watch = [ind.id for ind in watching_between(watched(analysis), s.a, s.b)]
     style = UNTOLD if not s.items else ""
     return (
         Text(f"{s.a} / {s.b}", style="bold"),

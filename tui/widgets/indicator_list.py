@@ -4,6 +4,7 @@ message; the screen that holds it makes them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,8 +27,11 @@ ID_WIDTH = 5  # the id column, at least ("M12"); wider for longer ids, each show
 STATUS_STYLES = {"watching": "", "observed": "bold #1a7f37", "lapsed": "dim", OVERDUE: "bold #c05600"}
 
 
-def status_word(ind: Indicator, today: date) -> str:
-    """'overdue' for a watching indicator past its date, else its status."""
+def status_word(ind: Indicator, today: date, later: date | None = None) -> str:
+    """'overdue' for a watching indicator past its date, else its status; ``later``: the
+    known date of the item it was observed as, after the as-of date (it was watched then)."""
+    if later is not None:
+        return OVERDUE if ind.expected_by is not None and ind.expected_by < today else "watching"
     return OVERDUE if ind.overdue(today) else ind.status
 
 
@@ -37,10 +41,11 @@ def id_width(indicators: list[Indicator]) -> int:
     return max([ID_WIDTH, *(len(ind.id) + 1 for ind in indicators)])
 
 
-def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date, ids: int = ID_WIDTH) -> Text:
+def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date, ids: int = ID_WIDTH,
+                   later: date | None = None) -> Text:
     """One row of the list (user text as Text, control characters made visible); ``ids``:
-    the id column's width (:func:`id_width`)."""
-    word = status_word(ind, today)
+    the id column's width (:func:`id_width`); ``later`` as for :func:`status_word`."""
+    word = status_word(ind, today, later)
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append(f" {ind.id:<{ids}}", style="bold")
     out.append(f"{word:<9}", style=STATUS_STYLES[word])
@@ -55,8 +60,12 @@ def indicator_line(ind: Indicator, hyps: list[Hypothesis], today: date, ids: int
         out.append(" ")
     out.append(" ")
     out.append(visible(ind.title))
-    if ind.status == "observed" and ind.evidence_id:
-        out.append(f"  → {ind.evidence_id}", style="dim")
+    if later is not None:
+        out.append(f"  → observed later: {ind.evidence_id}, known from {later.isoformat()}",
+                   style="dim")
+    elif ind.status == "observed":
+        out.append(f"  → {ind.evidence_id}" if ind.evidence_id else
+                   "  → its item was deleted: o files it again", style="dim")
     return out
 
 
@@ -100,12 +109,14 @@ class IndicatorList(GuardsEdits, OptionList):
         return self.store
 
     def show(self, indicators: list[Indicator], hyps: list[Hypothesis], today: date,
-             select: str | None = None) -> None:
-        """Redraw; keep the cursor on ``select`` (or where it was)."""
+             select: str | None = None, later: Mapping[str, date] | None = None) -> None:
+        """Redraw; keep the cursor on ``select`` (or where it was); ``later``: indicator id →
+        the known date of the item it was observed as, when after the as-of date."""
+        later = later or {}
         keep = select or self.selected_id()
         self.clear_options()
         ids = id_width(indicators)
-        self.add_options([Option(indicator_line(ind, hyps, today, ids), id=ind.id)
+        self.add_options([Option(indicator_line(ind, hyps, today, ids, later.get(ind.id)), id=ind.id)
                           for ind in indicators])
         if indicators:
             shown = [ind.id for ind in indicators]

@@ -361,7 +361,11 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         session, (eid, hid) = self._session(), self.current()
         ev = session.store.evidence(session.require(), str(eid))
         row = self.cursor_coordinate.row
-        editor(self).ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”? (u undoes)"),
+        case = session.case
+        seen = [m.id for m in case.indicators if m.evidence_id == ev.id] if case else []
+        also = (f" Indicator {', '.join(seen)} was observed as it: it stays observed, and o in "
+                "the indicators panel (M) files it again." if seen else "")
+        editor(self).ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”?{also} (u undoes)"),
                          lambda _: session.delete_evidence(ev.id, hid, row), refocus=False)
 
     # ------------------------------------------------------------- building
