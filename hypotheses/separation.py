@@ -341,13 +341,16 @@ def watching_between(indicators: Sequence[Indicator], a: str, b: str) -> list[In
 
 
 def separating_indicators(analysis: Analysis, model: str) -> list[Indicator]:
-    """Watching indicators that rate two contenders differently, in case order."""
+    """Watching indicators that rate two contenders differently, in case order: the summary
+    export's ``separating_indicators``, by each one's ``status`` as the file has it (the
+    documented field, as of any date). The verdict's words (:func:`watchlist`) tell an
+    as-of date's story: one observed later was still watched then."""
     hids = analysis.hypothesis_ids
     ids = [hids[i] for i in contenders(analysis, model)]
     pairs = list(combinations(ids, 2))
     return [
         ind
-        for ind in watched(analysis)
+        for ind in analysis.case.indicators
         if ind.status == "watching" and any(_tells_apart(ind, a, b) for a, b in pairs)
     ]
 

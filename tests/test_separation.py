@@ -294,3 +294,21 @@ def test_the_brief_watch_line() -> None:
     assert watch_brief(w) == "to tell H1 from H2, watch M1; H1 from H3, M2, M5; H2 from H3, M5"
     alone = analyse(Case(id="one", title="one", hypotheses=hyps("H1")))
     assert watch_brief(watchlist(alone, "weighted")) == "" and verdict(alone, "weighted").watch == ""
+
+
+def test_the_summary_keeps_an_indicators_status_as_of_any_date() -> None:
+    """The JSON's separating_indicators are the indicators whose status is watching (the
+    documented field); as of a date before M1 was observed, only the verdict's words count
+    it as watched then."""
+    from datetime import date
+
+    from hypotheses.summary import verdict
+
+    case = indicator_case()
+    item = Evidence(id="E9", title="seen", event_date=date(2024, 5, 1), ratings={"H1": "N", "H2": "N"})
+    m1 = case.indicators[0].model_copy(update={"status": "observed", "evidence_id": "E9"})
+    case = case.model_copy(update={"evidence": [*case.evidence, item],
+                                   "indicators": [m1, *case.indicators[1:]]})
+    a = analyse(case, as_of=date(2024, 1, 1))
+    assert "M1" not in [ind.id for ind in separating_indicators(a, "weighted")]
+    assert "watch M1" in verdict(a, "weighted").watch_line
