@@ -146,6 +146,12 @@ def test_an_unrated_leader_is_not_called_a_winner() -> None:
     assert "Leads under weighted" not in html
 
 
+def priors_case(case_id: str, priors: tuple[float, ...], evidence: list[Evidence] | None = None) -> Case:
+    """A case of hypotheses H1, H2, … with these priors."""
+    return Case(id=case_id, title=f"Priors {case_id}", evidence=evidence or [],
+                hypotheses=[Hypothesis(id=f"H{i}", title=f"h{i}", prior=p) for i, p in enumerate(priors, 1)])
+
+
 def imported_and_exported(weigh_here: WeighRun, tmp_path: Path, case: Case, fmt: str) -> str:
     """``case`` imported from its file by the CLI, then exported in ``fmt`` under Bayes."""
     path = tmp_path / f"{case.id}.weigh.json"
@@ -156,19 +162,10 @@ def imported_and_exported(weigh_here: WeighRun, tmp_path: Path, case: Case, fmt:
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
 def test_huge_priors_never_crash_a_report(weigh_here: WeighRun, tmp_path: Path, fmt: str) -> None:
-    case = Case(
-        id="huge",
-        title="Huge priors",
-        hypotheses=[
-            Hypothesis(id="H1", title="a", prior=1.7e308),
-            Hypothesis(id="H2", title="b", prior=1.7e308),
-            Hypothesis(id="H3", title="c", prior=5e-324),
-        ],
-        evidence=[
-            Evidence(id="E1", title="x", event_date=date(2022, 1, 1), ratings={"H1": "C", "H2": "I"}),
-            Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"}),
-        ],
-    )
+    case = priors_case("huge", (1.7e308, 1.7e308, 5e-324), evidence=[
+        Evidence(id="E1", title="x", event_date=date(2022, 1, 1), ratings={"H1": "C", "H2": "I"}),
+        Evidence(id="E2", title="y", event_date=date(2022, 2, 1), ratings={"H3": "CC"}),
+    ])
     out = imported_and_exported(weigh_here, tmp_path, case, fmt)
     if fmt == "json":
         doc = json.loads(out)
@@ -183,15 +180,7 @@ def test_a_prior_whose_share_is_subnormal_scores_its_exact_log(weigh_here: Weigh
     H1 ln(0.1/1.1) = ln 0.1 − ln 1.1 = −2.3978952728, H3 −1074·ln 2 − ln 1.1 =
     −744.4400719214 − 0.0953101798 = −744.5353821012. The float 2⁻¹⁰⁷⁴ / 1.1 rounds back
     to 2⁻¹⁰⁷⁴, so taking the log of the ratio gave −744.4400719214, ln 1.1 too high."""
-    case = Case(
-        id="tiny",
-        title="A tiny prior",
-        hypotheses=[
-            Hypothesis(id="H1", title="a", prior=0.1),
-            Hypothesis(id="H2", title="b", prior=1.0),
-            Hypothesis(id="H3", title="c", prior=5e-324),
-        ],
-    )
+    case = priors_case("tiny", (0.1, 1.0, 5e-324))
     doc = json.loads(imported_and_exported(weigh_here, tmp_path, case, "json"))
     logs = {r["id"]: r["log_score"] for r in doc["ranking"]}
     assert logs["H2"] == pytest.approx(-0.0953101798043249, rel=1e-12)

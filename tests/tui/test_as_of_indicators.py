@@ -13,18 +13,23 @@ if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 
+async def as_of_then_indicators(pilot, app) -> MainScreen:
+    """The workbench stepped to its latest date (``[``), then its indicators panel (``M``)."""
+    await pilot.pause()
+    main: MainScreen = app.screen
+    await pilot.press("left_square_bracket")
+    await until(pilot, lambda: main.session.view.state.as_of is not None, "the as-of date")
+    await pilot.press("M")
+    await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
+    return main
+
+
 async def test_observed_with_an_as_of_date_is_reported_on_it(db_path, make_app):
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        main: MainScreen = app.screen
-        await pilot.press("left_square_bracket")
-        await until(pilot, lambda: main.session.view.state.as_of is not None, "the as-of date")
+        main = await as_of_then_indicators(pilot, app)
         as_of = main.session.view.state.as_of
-        case = main.store.case(DEFAULT_CASE_ID)
-        before = {ev.id for ev in case.evidence}
-        await pilot.press("M")
-        await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
+        before = {ev.id for ev in main.store.case(DEFAULT_CASE_ID).evidence}
         assert app.screen.today == as_of
         await pilot.press("o")
         await pilot.pause()
@@ -40,13 +45,8 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
     nothing else, though o files it again."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        main: MainScreen = app.screen
-        await pilot.press("left_square_bracket")
-        await until(pilot, lambda: main.session.view.state.as_of is not None, "the as-of date")
+        main = await as_of_then_indicators(pilot, app)
         seen_on = main.session.view.state.as_of
-        await pilot.press("M")
-        await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
         await pilot.press("o")
         await until(pilot, lambda: app.screen is main, "the workbench")
         eid = main.store.case(DEFAULT_CASE_ID).indicator("M1").evidence_id
