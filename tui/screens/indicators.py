@@ -79,7 +79,7 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
                 "↑/↓ move · ? keys · esc close · read-only: no indicator can be added, edited, "
                 "observed or deleted" if read_only_reason(self.session.store) else
                 "a add · e/enter edit · o observed → evidence · l lapsed · del delete · "
-                "u undo · ? keys · esc close", style="italic"), id="indicator-keys",
+                "u/U undo/redo · ? keys · esc close", style="italic"), id="indicator-keys",
                 classes="dialog-keys")
 
     def key_sections(self) -> list[KeySection]:
