@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evidence.seed import DEFAULT_CASE_ID
-from tests.tui.conftest import box_rows, flat_text, screen_text, until
+from tests.tui.conftest import box_rows, flat_text, notices, screen_text, until
 from tui.screens.indicators import IndicatorsScreen
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
     """Stepped back before the item it was observed as was known, the panel said 'observed
     → E50' (the report said 'still watched') and the verdict left it out; deleting that item
     did not say the indicator was observed as it, and after it the panel said 'observed' and
-    nothing else, though o files it again."""
+    nothing else, though o files it again. o and l on the row reading 'watching' said only
+    that it is observed."""
     app = make_app(db_path)
     async with app.run_test(size=(160, 48)) as pilot:
         main = await as_of_then_indicators(pilot, app)
@@ -63,6 +64,11 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
         assert "10 watching" in said
         assert (f"M1 was still watched on {earlier}: observed later, as {eid}, "
                 f"known from {seen_on}") in said
+        # o and l refuse it as observed, and say why a row reading 'watching' is
+        await pilot.press("o", "l")
+        assert (f"M1 is already observed as {eid} (known from {seen_on}, after {earlier})"
+                in notices(app))
+        assert f"M1 is observed (known from {seen_on}, after {earlier}): u undoes" in notices(app)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is main, "the workbench")
         await pilot.press("delete")
@@ -77,3 +83,22 @@ async def test_an_indicator_observed_later_reads_as_watched_and_a_deleted_item_s
         await until(pilot, lambda: isinstance(app.screen, IndicatorsScreen), "the indicators")
         assert " M1   observed " in screen_text(app)
         assert "M1 is observed, but its item was deleted: o files it again" in flat_text(app)
+
+
+async def test_deleting_an_item_two_indicators_were_observed_as_names_both(db_path, make_app):
+    """A case file may file two indicators as one item: the question said 'Indicator M1, M2
+    was observed as it: it stays observed'."""
+    app = make_app(db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await as_of_then_indicators(pilot, app)
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen is main, "the workbench")
+        case = main.store.case(DEFAULT_CASE_ID)
+        m2 = case.indicator("M2")
+        main.session.update_indicator(m2, m2.model_copy(update={
+            "status": "observed", "evidence_id": case.indicator("M1").evidence_id}))
+        await pilot.press("delete")
+        await until(pilot, lambda: "Delete evidence" in flat_text(app), "the question")
+        asked = " ".join(row.strip() for row in box_rows(app, "#confirm-message"))
+        assert asked.endswith("”? Indicators M1, M2 were observed as it: they stay observed, and o "
+                              "in the indicators panel (M) files each again. (u undoes)")

@@ -164,21 +164,27 @@ class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
     def _observe(self, ind: Indicator) -> None:
         """File it as evidence; again if the item it was filed as has been deleted."""
         if ind.status == "observed" and ind.evidence_id is not None:
-            self.notify(f"{ind.id} is already observed as {ind.evidence_id}", severity="warning",
-                        markup=False)
+            self.notify(f"{ind.id} is already observed as {ind.evidence_id}{self._later(ind)}",
+                        severity="warning", markup=False)
             return
         if self.run_edit(lambda: self.session.observe_indicator(ind.id, self.today)):
             self.dismiss(None)  # the workbench shows the new item, selected
 
     def _lapse(self, ind: Indicator) -> None:
         if ind.status == "observed":
-            self.notify(f"{ind.id} is observed: u undoes that first", severity="warning",
-                        markup=False)
+            self.notify(f"{ind.id} is observed{self._later(ind)}: u undoes that first",
+                        severity="warning", markup=False)
             return
         status = "watching" if ind.status == "lapsed" else "lapsed"
         new = ind.model_copy(update={"status": status})
         if self.run_edit(lambda: self.session.update_indicator(ind, new)):
             self.reload(ind.id)
+
+    def _later(self, ind: Indicator) -> str:
+        """Why a row that reads 'watching' as of the date is refused as observed: its item
+        is known only after that date."""
+        day = observed_later(ind, self.session.case, self.as_of) if self.session.case else None
+        return "" if day is None else f" (known from {day.isoformat()}, after {self.as_of})"
 
     def _delete(self, mid: str) -> None:
         if self.run_edit(lambda: self.session.delete_indicator(mid)):

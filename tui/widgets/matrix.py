@@ -363,8 +363,13 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         row = self.cursor_coordinate.row
         case = session.case
         seen = [m.id for m in case.indicators if m.evidence_id == ev.id] if case else []
-        also = (f" Indicator {', '.join(seen)} was observed as it: it stays observed, and o in "
-                "the indicators panel (M) files it again." if seen else "")
+        also = ""
+        if len(seen) > 1:  # a case file may file two as one item
+            also = (f" Indicators {', '.join(seen)} were observed as it: they stay observed, and o "
+                    "in the indicators panel (M) files each again.")
+        elif seen:
+            also = (f" Indicator {seen[0]} was observed as it: it stays observed, and o in the "
+                    "indicators panel (M) files it again.")
         editor(self).ask(ConfirmScreen(f"Delete evidence {ev.id} “{ev.title}”?{also} (u undoes)"),
                          lambda _: session.delete_evidence(ev.id, hid, row), refocus=False)
 
