@@ -446,7 +446,8 @@ def update_report(existing: Case | None, case: Case) -> list[str]:
     indicators = f", its {counted(len(case.indicators), 'indicator')}" if case.indicators else ""
     out = [
         f"Updated case {case.id} in place: kept its {what}{indicators}, "
-        f"{len(old_h & new_h)} hypothesis descriptions and priors, {notes_kept} of {notes_before} cell notes."
+        f"the descriptions and priors of {counted(len(old_h & new_h), 'hypothesis')}, "
+        f"{notes_kept} of {notes_before} cell notes."
     ]
     for label, items in (
         ("Added hypotheses", [h for h in case.hypotheses if h.id not in old_h]),

@@ -179,7 +179,7 @@ def test_update_keeps_what_csv_cannot_hold_and_drops_what_was_removed() -> None:
     # and the import says so (it named the title, question and description only)
     assert update_report(base, case)[0].startswith(
         "Updated case c in place: kept its title, question, description and conclusion, its 1 indicator, "
-        "1 hypothesis descriptions and priors, 1 of 3 cell notes.")
+        "the descriptions and priors of 1 hypothesis, 1 of 3 cell notes.")
 
 
 def test_rows_without_ids_are_numbered_after_the_given_ones() -> None:
@@ -277,7 +277,7 @@ def test_update_report_says_what_was_kept_added_and_removed() -> None:
     kept_notes = sum(len(e.notes) for e in case.evidence)
     assert lines[0] == (f"Updated case {base.id} in place: kept its title, question, description and "
                         f"conclusion, its {len(base.indicators)} indicators, "
-                        f"{len(base.hypotheses) - 1} hypothesis descriptions and priors, "
+                        f"the descriptions and priors of {len(base.hypotheses) - 1} hypotheses, "
                         f"{kept_notes} of {sum(len(e.notes) for e in base.evidence)} cell notes.")
     assert lines[1:] == [f"Removed hypotheses (with their ratings and notes): {dropped}.",
                          "Added evidence: E77.", f"Removed evidence: {base.evidence[0].id}."]
