@@ -188,12 +188,12 @@ def _merge(ours: Case | None, theirs: dict[str, Any] | None, base: SyncBase | No
     return _file_order(case, theirs), merged, first
 
 
-def _same_case(ours: dict[str, Any], theirs: dict[str, Any], stamps: tuple[str, ...] = ("updated",)) -> bool:
+def _same_case(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
     """Whether the database's case and the file are one case, the time of the last change aside
     (an import stamps its own): what a first sync can take as its base without guessing. Equal
     as the merge compares them, so any difference at all is merged two ways, as before."""
     def bare(doc: dict[str, Any]) -> dict[str, Any]:
-        return {**doc, "case": {k: v for k, v in doc["case"].items() if k not in stamps}}
+        return {**doc, "case": {k: v for k, v in doc["case"].items() if k != "updated"}}
     return bare(ours) == bare(theirs)
 
 

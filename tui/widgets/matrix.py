@@ -54,6 +54,7 @@ MARK_LATER = "›"
 MARK_GROUP = "≡"
 NOTE_MARK = "*"  # after a rating: the cell has a note (w reads it)
 FIXED_COLUMNS = ("id", "mark", "title")
+SHADED = 2  # of those, the id and the marks: shaded as fixed, and fixed even where the title scrolls
 DIAG_COLUMN = "diag"
 SORT_COLUMN = "sorted-by"  # the sort's value (weight), while that sort is on
 VALUE_WIDTH = 4  # "1.41"
@@ -176,7 +177,7 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, fixed_columns=len(FIXED_COLUMNS))
-        self.shaded_columns = 2  # the id and the marks; the title stays put unshaded
+        self.shaded_columns = SHADED  # the title stays put unshaded
         self.hypotheses: list[Hypothesis] = []
         self.title_width = 40
         self._rows: list[Evidence] = []  # the items shown, in row order (the grid indexes them)
@@ -435,16 +436,16 @@ class EvidenceMatrix(GuardsEdits, CellGrid):
         self.set_grid(columns, list(map(attrgetter("id"), rows)), rows_unchanged=rows_unchanged)
         self.focus_cell(*focus)
 
-    def _keep_title(self, columns: list[GridColumn]) -> bool:
+    def _keep_title(self, columns: list[GridColumn]) -> None:
         """A title scrolled in part reads as other words ('shows a …' for 'CCTV shows a …'):
         it stays put with the id while the ratings scroll, unless that leaves no room for a
-        rating in the matrix's width now. Whether that changed what stays put."""
+        rating in the matrix's width now."""
         keep = len(FIXED_COLUMNS)
         if len(columns) <= keep:
-            return False
-        before, frozen = self.fixed_columns, sum(c.render_width for c in columns[:keep + 1])
-        self.set_fixed(keep if frozen <= (self.scrollable_content_region.width or self.app.size.width) else 2)
-        return self.fixed_columns != before
+            return
+        frozen = sum(c.render_width for c in columns[:keep + 1])
+        self.set_fixed(keep if frozen <= (self.scrollable_content_region.width or self.app.size.width)
+                       else SHADED)
 
     def clear(self) -> None:
         """No case: no rows, no columns."""
