@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from evidence.errors import NotAFile, StoreError
 from evidence.location import home_expanded, typed_folder_problem
@@ -39,8 +39,7 @@ def kind_of(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-@dataclass(frozen=True)
-class FileIdentity:
+class FileIdentity(NamedTuple):
     """Which file, and which version of it: a change means someone else wrote it."""
 
     dev: int
@@ -63,8 +62,7 @@ def symlink_refused(path: Path, what: str) -> StoreError:
     return StoreError(f"{path}: the {what} is a symbolic link; weigh does not follow it (remove the link)")
 
 
-@dataclass(frozen=True)
-class DbFiles:
+class DbFiles(NamedTuple):
     """The database file and the journal and lock beside it."""
 
     db: Path
@@ -200,8 +198,7 @@ def replaced_problem(
     return None, st
 
 
-@dataclass(frozen=True)
-class Writing:
+class Writing(NamedTuple):
     """What a file is written as, in the words its refusals use."""
 
     own_files: str  # who never writes weigh's own files: "an export never overwrites"

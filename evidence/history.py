@@ -19,8 +19,7 @@ the old case whole in its record, ``old``, so it can still be recovered).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import ValidationError
 
@@ -67,16 +66,14 @@ RANKING_STEPS = 1_000
 _REPLAY_ERRORS = (CannotUndo, WeighError, KeyError, IndexError, TypeError, ValueError, ValidationError)
 
 
-@dataclass(frozen=True)
-class PastState:
+class PastState(NamedTuple):
     """The case just after ``record`` (None: the earliest state the trail reaches)."""
 
     record: Operation | None
     case: Case
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(NamedTuple):
     """The case after each recorded change, oldest first."""
 
     states: list[PastState]
@@ -135,26 +132,25 @@ def replay(case: Case, records: Sequence[Operation]) -> Replay:
 # ------------------------------------------------------- how the ranking moved
 
 
-@dataclass(frozen=True)
-class RankingStep:
+class RankingStep(NamedTuple):
     """The verdict after one change, and the scores behind it (no copy of the case)."""
 
     record: Operation | None
     when: str
     change: str
     ranking: str  # e.g. 'H2 > H1 = H3 > H4' for the chosen model
-    hypotheses: tuple[Hypothesis, ...] = ()  # the case's hypotheses then
-    scores: dict[str, ModelScores] = field(default_factory=dict)  # every model's verdict
-    posterior: tuple[float, ...] = ()
-    leaders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model → rank-1 ids
-    agree: bool = True
-    leader_changed: bool = False  # for the chosen model, against the step before
+    hypotheses: tuple[Hypothesis, ...]  # the case's hypotheses then
+    scores: dict[str, ModelScores]  # every model's verdict
+    posterior: tuple[float, ...]
+    leaders: dict[str, tuple[str, ...]]  # model → rank-1 ids
+    agree: bool
     # model → why that top is no leader (separation.top_note: 'not separated', 'on no rated
     # item'), '' when the verdict names it
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str]
     # model → what the evidence alone names where unequal priors make the top (separation.
     # priors_make: 'H1 on its prior'), else (): worked out from the scores at hand, O(H)
-    alone: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    alone: dict[str, tuple[str, ...]]
+    leader_changed: bool = False  # for the chosen model, against the step before
 
     def said(self, model: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
         """What the verdict under ``model`` names at this step: the top, why it is no
@@ -177,8 +173,7 @@ class RankingStep:
         return self.posterior if scoring_model(model).shows_posterior else self.scores[model].scores
 
 
-@dataclass(frozen=True)
-class RankingHistory:
+class RankingHistory(NamedTuple):
     """How the ranking moved, oldest first, and where the replay stopped and why."""
 
     steps: list[RankingStep]
@@ -271,5 +266,5 @@ def ranking_history(case: Case, records: Sequence[Operation], model: str = DEFAU
     steps.reverse()
     for k in range(1, len(steps)):  # what the verdict names: the top, why it is no leader, priors
         if steps[k].named(model) != steps[k - 1].named(model):
-            steps[k] = replace(steps[k], leader_changed=True)
+            steps[k] = steps[k]._replace(leader_changed=True)
     return RankingHistory(steps, rewind.complete, rewind.note, rewind.skipped)

@@ -11,9 +11,8 @@ import json
 import os
 import stat
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from evidence.db_files import open_regular, replaced_problem
 from evidence.errors import CorruptDatabase, StoreError
@@ -52,11 +51,12 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) and isinstance(record.get("seq"), int) else None
 
 
-@dataclass
-class JournalContents:
-    records: list[dict[str, Any]] = field(default_factory=list)
-    good_bytes: int = 0  # length of the valid prefix
-    torn_bytes: int = 0  # bytes after it: a torn last record, dropped
+class JournalContents(NamedTuple):
+    """What a journal holds: its whole records, and where the valid part ends."""
+
+    records: list[dict[str, Any]]
+    good_bytes: int  # length of the valid prefix
+    torn_bytes: int  # bytes after it: a torn last record, dropped
 
 
 def read_journal(path: Path) -> JournalContents:
@@ -64,7 +64,7 @@ def read_journal(path: Path) -> JournalContents:
     try:
         fd, st = open_regular(path, os.O_RDONLY, "journal")
     except FileNotFoundError:
-        return JournalContents()
+        return JournalContents([], 0, 0)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
     try:
@@ -81,7 +81,7 @@ def read_journal(path: Path) -> JournalContents:
         raise StoreError(f"{path}: cannot read the journal: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    out = JournalContents()
+    records: list[dict[str, Any]] = []
     pos = 0
     while pos < len(data):
         end = data.find(b"\n", pos)
@@ -91,15 +91,13 @@ def read_journal(path: Path) -> JournalContents:
         if record is None:
             if _any_record_after(data, end + 1):
                 raise CorruptDatabase(
-                    f"{path}: journal damaged at byte {pos} (record {len(out.records) + 1}) "
+                    f"{path}: journal damaged at byte {pos} (record {len(records) + 1}) "
                     "with acknowledged records after it; both files were left untouched"
                 )
             break
-        out.records.append(record)
+        records.append(record)
         pos = end + 1
-    out.good_bytes = pos
-    out.torn_bytes = len(data) - pos
-    return out
+    return JournalContents(records, pos, len(data) - pos)
 
 
 def _any_record_after(data: bytes, pos: int) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -154,7 +154,7 @@ def _sync_locked(store: Store, file: SyncFile, case_id: str | None) -> SyncResul
     wrote = _write(path, text, store)  # the file first (see the module's doc)
     record = store.record_sync(case_id, ours, _sides(ours, merged, str(path), text, base),
                                str(path), [_conflict(c) for c in conflicts],
-                               [SyncRenumbered(**asdict(r)) for r in renumbered])
+                               [SyncRenumbered(**r._asdict()) for r in renumbered])
     return SyncResult(case_id, path, conflicts, record, wrote, first, renumbered)
 
 

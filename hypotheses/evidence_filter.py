@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from hypotheses.models import Evidence
@@ -14,8 +13,7 @@ def haystack_of(ev: Evidence) -> str:
     return f"{ev.id} {ev.title} {ev.details} {ev.source} {ev.kind}".lower()
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A filter, parsed once (not per item): every word must occur (any case) in the
     item's id, title, details, source or kind; every ``#tag`` must be one of its tags
     (a lone ``#``, a tag still being typed, asks nothing); every ``=group`` must be

@@ -6,9 +6,8 @@ order it shows is tested without a terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
 from hypotheses.scoring_models import scoring_model
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
     from hypotheses.models import Case, Evidence, Indicator
 
 
-@dataclass(frozen=True)
-class Weighed:
+class Weighed(NamedTuple):
     """One taking-part item rated for or against a hypothesis, and how hard it counts."""
 
     evidence: Evidence
@@ -31,8 +29,7 @@ class Weighed:
     strength: float
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
     """What the hypothesis view shows beside the title and description."""
 
     hypothesis_id: str
@@ -85,8 +82,7 @@ def overdue_indicators(case: Case, today: date) -> list[Indicator]:
     return [ind for ind in case.indicators if ind.overdue(today)]
 
 
-@dataclass(frozen=True)
-class Rival:
+class Rival(NamedTuple):
     """Another hypothesis close in score, and the items that tell the two apart."""
 
     hypothesis_id: str

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from hypotheses.slug import ID_PREFIX, next_id
 from hypotheses.vocabulary import CASE_LISTS, first_few
@@ -38,8 +37,7 @@ ABSENT: Final = object()  # a field, cell or element a version does not have
 _CELL_MAPS = {"ratings": 1, "notes": 1, "ratings_by": 2, "notes_by": 2}
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """Where the two sides changed one thing differently, and both values (ABSENT: deleted)."""
 
     where: str
@@ -51,8 +49,7 @@ class Conflict:
         return f"{self.where}: ours {shown(self.ours)}, theirs {shown(self.theirs)} ({kept} kept)"
 
 
-@dataclass(frozen=True)
-class Renumbered:
+class Renumbered(NamedTuple):
     """Both sides added an element under one id (each database numbers its own): both are
     kept, OURS's under ``new``. Said, but no conflict: nothing was changed two ways, so there
     is nothing to choose, and a merge with only these succeeds (git must not stop on it)."""
@@ -85,8 +82,7 @@ def _titled(title: Any) -> str:
     return f" ({shown(title)})" if isinstance(title, str) else ""
 
 
-@dataclass(frozen=True)
-class Merged:
+class Merged(NamedTuple):
     doc: dict[str, Any]
     conflicts: tuple[Conflict, ...]
     #: elements added under one id on both sides: both kept, OURS's renumbered (not conflicts)

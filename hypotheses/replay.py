@@ -14,12 +14,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import compress, pairwise
 from operator import is_not
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hypotheses.scoring import (
     _EXACT,
@@ -235,8 +234,7 @@ class Replay:
 LeaderSeries = Replay
 
 
-@dataclass(frozen=True)
-class TimelinePoint:
+class TimelinePoint(NamedTuple):
     """One stop of the as-of timeline: what ``analyse(case, as_of)`` says for one model."""
 
     as_of: date
@@ -260,8 +258,7 @@ def leader_timeline(case: Case, model: str) -> list[TimelinePoint]:
     return out
 
 
-@dataclass(frozen=True)
-class StopLeaders:
+class StopLeaders(NamedTuple):
     """Who leads each model with the evidence known up to ``as_of``, and what the verdict
     names then: the one leader, or the hypotheses it cannot separate."""
 
@@ -273,13 +270,13 @@ class StopLeaders:
     band: dict[str, tuple[str, ...]]
     # model → the leaders no item taking part then rates (other than NA), case order: a top
     # score on no rated item, which the verdict calls no verdict, never a lead
-    unweighed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unweighed: dict[str, tuple[str, ...]]
     # model → the runners-up no item known then tells from a lone leader (its lead comes
     # only from cells left unrated: no verdict either; separation.untold)
-    untold: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    untold: dict[str, tuple[str, ...]]
     # model → what the evidence alone then names when unequal priors change the band
     # (separation.evidence_alone): the lead or band is the priors' doing, as the verdict says
-    alone: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    alone: dict[str, tuple[str, ...]]
 
 
 def first_rated(case: Case) -> dict[str, date | None]:
@@ -342,8 +339,7 @@ def leaders_over_time(case: Case, until: date | None = None) -> list[StopLeaders
     return [stop(i, day) for i, day in enumerate(known_dates(case)) if until is None or day <= until]
 
 
-@dataclass(frozen=True)
-class VerdictChange:
+class VerdictChange(NamedTuple):
     """A date at which what a model's verdict names (its band, or no verdict on a top score
     no item rated) differs from the date before."""
 

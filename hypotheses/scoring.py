@@ -24,11 +24,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import compress, repeat
 from operator import add, and_, attrgetter, is_, is_not, le, sub
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hypotheses.scoring_models import (
     INCONSISTENCY,
@@ -130,8 +129,7 @@ def margin_of(scores: Sequence[float], top: frozenset[int]) -> float | None:
     return max(scores) - max(rest)
 
 
-@dataclass(frozen=True)
-class ModelScores:
+class ModelScores(NamedTuple):
     """One model's verdict; lists follow the case's hypothesis order."""
 
     model: str
@@ -154,8 +152,7 @@ def _model_scores(model: str, totals: Sequence[float]) -> ModelScores:
     return ModelScores(model, tuple(totals), tuple(ranks(totals)), top_set(totals))
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(NamedTuple):
     """On how much a hypothesis's score rests, over the items taking part (plain counts)."""
 
     rated: int  # rated other than NA
@@ -174,8 +171,7 @@ class Coverage:
         return self.for_ + self.against
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """Everything the summary and the TUI show about a case at one date."""
 
     case: Case

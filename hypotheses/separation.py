@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hypotheses.scoring import NUMERIC, TIE, Analysis, known_date, log_priors
 from hypotheses.scoring_models import ScoringModel, scoring_model
@@ -222,8 +221,7 @@ def untold(analysis: Analysis, model: str) -> tuple[str, ...]:
                      lambda a, b: first_apart(evidence, used, sm, a, b) is not None)
 
 
-@dataclass(frozen=True)
-class Separation:
+class Separation(NamedTuple):
     """How many taking-part items tell ``a`` from ``b``, and which way they point."""
 
     a: str
@@ -355,14 +353,13 @@ def separating_indicators(analysis: Analysis, model: str) -> list[Indicator]:
     ]
 
 
-@dataclass(frozen=True)
-class Watchlist:
+class Watchlist(NamedTuple):
     """For each pair of contenders, the watching indicators that would tell them apart."""
 
     contenders: tuple[str, ...]
     pairs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (a, b, indicator ids), case order
     # of those, the overdue ones (past their expected date on ``today``): id → expected by
-    overdue: dict[str, date] = field(default_factory=dict)
+    overdue: dict[str, date]
 
     def named(self, ids: Sequence[str], short: bool = False) -> str:
         """'M1 (overdue: expected by 2022-05-01), M2' ('M1 (overdue), M2' short): what the

@@ -8,8 +8,7 @@ one entry here plus its tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from hypotheses.scoring import weight
 
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
 Order: TypeAlias = "Callable[[list[Evidence], Sequence[Any], Mapping[str, int] | None], list[Evidence]]"
 
 
-@dataclass(frozen=True)
-class Sort:
+class Sort(NamedTuple):
     """One sort order of the matrix."""
 
     name: str

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 from itertools import compress, islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hypotheses import gc_policy
 from hypotheses.scoring import (
@@ -57,8 +56,7 @@ if TYPE_CHECKING:
 ROWS_PER_PIECE = 1000  # evidence rows serialised at a time by Summary.to_json
 
 
-@dataclass(frozen=True)
-class RankingRow:
+class RankingRow(NamedTuple):
     id: str
     title: str
     rank: int
@@ -77,8 +75,7 @@ class RankingRow:
         return self.for_ + self.against
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """The JSON summary's facts; ``json_pieces`` writes them with full floats."""
 
     analysis: Analysis
@@ -231,15 +228,14 @@ def _summary(case: Case, model: str, as_of: date | None, lens: str) -> Summary:
     summary = summarise(analysis, model)
     if is_team(case):
         team = team_facts(case, lens, summary.model, as_of, analysis if lens == TEAM else None)
-        summary = replace(summary, team=team)
+        summary = summary._replace(team=team)
     return summary
 
 
 # ------------------------------------------------------------------ in words
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Why the leader leads under one model and how firmly, in words people can check;
     or, when the evidence does not separate the best hypotheses, which ones and what
     would tell them apart."""
@@ -618,8 +614,7 @@ def verdict(analysis: Analysis, model: str, today: date | None = None) -> Verdic
 # ------------------------------------------------------------------ findings
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """One evidence item as cited for or against a hypothesis."""
 
     evidence: Evidence
@@ -627,8 +622,7 @@ class Citation:
     diagnosticity: float
 
 
-@dataclass(frozen=True)
-class Watch:
+class Watch(NamedTuple):
     """An indicator as listed under a hypothesis: what seeing it would do to it."""
 
     indicator: Indicator
@@ -636,8 +630,7 @@ class Watch:
     overdue: bool
 
 
-@dataclass(frozen=True)
-class Findings:
+class Findings(NamedTuple):
     analysis: Analysis
     summary: Summary
     verdicts: dict[str, Verdict]  # model → verdict

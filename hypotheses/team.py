@@ -11,11 +11,9 @@ so after one vote ``Scorer`` sees one changed item and patches one row.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from itertools import compress
@@ -141,8 +139,7 @@ def cell_cleared(ev: Evidence, hid: str, analyst: str | None = None) -> Evidence
 # -------------------------------------------------------------- disagreement
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(NamedTuple):
     """How far a cell's (or an item's) votes spread.
 
     ``value`` is the population standard deviation of the non-``NA`` numeric
@@ -495,8 +492,7 @@ def consensus_apart_text(by_analyst: Mapping[str, Sequence[str]], team_leaders: 
 # ---------------------------------------------------------------- summaries
 
 
-@dataclass(frozen=True)
-class TeamFacts:
+class TeamFacts(NamedTuple):
     """What a summary of a team case adds (the JSON's ``lens``, ``analysts``,
     ``leaders_by_analyst``, ``analysts_agree``, and per item ``disagreement``/``split_na``)."""
 
@@ -506,11 +502,11 @@ class TeamFacts:
     team_leaders: list[str]  # the team lens's, under the chosen model
     disagreement: tuple[Disagreement, ...]  # per item, case order
     # why each top is no leader (separation.top_note; '' when the verdict names it): words only
-    notes_by_analyst: dict[str, str] = dataclasses.field(default_factory=dict)
-    team_note: str = ""
+    notes_by_analyst: dict[str, str]
+    team_note: str
     # what the evidence alone names where unequal priors make a top (priors_make): words only
-    alone_by_analyst: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-    team_alone: tuple[str, ...] = ()
+    alone_by_analyst: dict[str, tuple[str, ...]]
+    team_alone: tuple[str, ...]
 
     @property
     def analysts_agree(self) -> bool:
@@ -551,8 +547,7 @@ def team_facts(case: Case, lens: str, model: str, as_of: date | None = None,
     )
 
 
-@dataclass(frozen=True)
-class CellVotes:
+class CellVotes(NamedTuple):
     """One cell as the team section shows it: everyone's vote and note, the consensus."""
 
     evidence: Evidence
@@ -586,8 +581,7 @@ def widest_items(case: Case, facts: TeamFacts, limit: int = 10) -> list[tuple[Ev
     return [(case.evidence[i], facts.disagreement[i]) for i in widest]
 
 
-@dataclass(frozen=True)
-class ItemVotes:
+class ItemVotes(NamedTuple):
     """One item as the team section shows it: every analyst's row of votes and notes."""
 
     evidence: Evidence
@@ -596,8 +590,7 @@ class ItemVotes:
     notes: dict[str, dict[str, str]]
 
 
-@dataclass(frozen=True)
-class TeamSection:
+class TeamSection(NamedTuple):
     """The reports' team section: who the analysts are, whom each puts first, and the
     cells and items they disagree on most, with everyone's vote and note."""
 
@@ -608,7 +601,7 @@ class TeamSection:
     items: list[ItemVotes]
     #: the items by id, under the team lens only (else empty): a consensus the reports cite
     #: shows the votes it rests on (:meth:`split_votes`, asked of the few cells cited)
-    voted: Mapping[str, Evidence] = dataclasses.field(default_factory=dict)
+    voted: Mapping[str, Evidence]
 
     def split_votes(self, eid: str, hid: str) -> str:
         """'votes split: ana CC, ben I', "ben's vote alone": the votes behind a cell of the

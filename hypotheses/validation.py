@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -70,8 +69,7 @@ _VALUE_WORDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class _Error:
+class _Error(NamedTuple):
     """One pydantic error, as the words for it need it."""
 
     kind: str

@@ -3,7 +3,6 @@ separating indicators and the verdict's words — each rule on a case worked by 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date
 
@@ -39,7 +38,7 @@ def item(eid: str, ratings: dict[str, str], **kw: object) -> Evidence:
 def with_scores(analysis: Analysis, model: str, scores: tuple[float, ...]) -> Analysis:
     """``analysis`` with ``model``'s scores replaced (ranks and leaders recomputed)."""
     ms = ModelScores(model, scores, tuple(ranks(scores)), top_set(scores))
-    return dataclasses.replace(analysis, models={**analysis.models, model: ms})
+    return analysis._replace(models={**analysis.models, model: ms})
 
 
 # ---------------------------------------------------------------- tested

@@ -238,7 +238,7 @@ def test_a_ranking_history_step_says_the_models_agree_on_a_leader_only_when_each
         hids = a.hypothesis_ids
         return RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
                            {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
-                           a.agree, notes={m: top_note(a, m) for m in a.models})
+                           a.agree, notes={m: top_note(a, m) for m in a.models}, alone={})
 
     level = step(_case(("E1", {"H1": "C", "H2": "C"}, None)))  # 0, 0 and ln 2, ln 2 everywhere
     assert step_scores(level, 0, "weighted").plain.endswith(
@@ -645,7 +645,7 @@ def test_a_ranking_history_step_names_the_band_its_top_is_not_separated_from() -
     hids = a.hypothesis_ids
     step = RankingStep(None, "", "", "", tuple(case.hypotheses), dict(a.models), a.posterior,
                        {m: tuple(hids[i] for i in sorted(a.models[m].top)) for m in a.models},
-                       a.agree, notes={m: top_note(a, m) for m in a.models})
+                       a.agree, notes={m: top_note(a, m) for m in a.models}, alone={})
     assert step.said("weighted")[:2] == (("H1",), "not separated")
     assert leaders_cell(step, "weighted", narrow=True) == "≈ H1, H2"
     assert leaders_cell(step, "weighted") == "H1 (not separated from H2)"

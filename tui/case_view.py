@@ -12,13 +12,12 @@ unless ``score_shown`` is on (an explicit toggle the screen shows).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from itertools import compress
 from operator import is_not, ne
 from threading import Lock
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from hypotheses.evidence_filter import Query, haystack_of, matches
 from hypotheses.replay import LeaderSeries
@@ -44,11 +43,10 @@ if TYPE_CHECKING:
 Focus = tuple[str | None, str | None]  # (item id, hypothesis id) the cursor goes to
 
 
-@dataclass(frozen=True, eq=False)
-class SeriesAsk:
+class SeriesAsk(NamedTuple):
     """What one leader line is worked out from: the model, the scored case (a snapshot),
     the as-of stops and the leader. A new one each time the view is drawn, so a line
-    worked out for an older one is known to be stale by identity."""
+    worked out for an older one is known to be stale by identity (``is``, never ``==``)."""
 
     model: str
     scored: Case
@@ -60,8 +58,7 @@ class NoCase(Exception):
     """An edit or view change was asked for while no case is open."""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What an operation changed, so the screen redraws only that.
 
     ``redraw``: ``"item"`` one item's cells and facts changed (order kept; compare
@@ -80,8 +77,7 @@ class Change:
 NOTHING = Change("none")
 
 
-@dataclass(frozen=True)
-class RowFacts:
+class RowFacts(NamedTuple):
     """What the analysis says about one row; the matrix draws it."""
 
     active: bool  # takes part in scoring (not excluded, not after the as-of date)

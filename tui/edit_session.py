@@ -12,9 +12,8 @@ opening another case and coming back loses neither. Nothing here touches a widge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from evidence.errors import WeighError
 from evidence.seed import DEFAULT_CASE_ID
@@ -41,8 +40,7 @@ NOTHING_TO_UNDO = (f"Nothing to undo: u steps back over this run's last {UNDO_DE
                    "earlier ones are in the detail pane's History (each item's) and in h")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """A committed edit on the undo or redo stack, and where the cursor goes when it is stepped over."""
 
     record: Record

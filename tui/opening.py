@@ -7,9 +7,8 @@ here touches a widget, so it runs off the event loop and is tested without one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from evidence.errors import (
     CorruptDatabase,
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from tui.edit_session import EditSession
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     """What start-up found: a session on the case to show, or why the database would not open."""
 
     session: EditSession | None

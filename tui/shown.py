@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["Shown"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Shown:
     """The open case and its view (``session``), and the change that was just made.
 
     A new one for every change and never equal to the last, so every bound panel
-    looks again; ``change`` tells the matrix how much of itself to redraw.
+    looks again; ``change`` tells the matrix how much of itself to redraw. (So not a
+    NamedTuple, whose equal fields would make it equal; nothing prints it: no ``__repr__``.)
     """
 
     session: EditSession

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 from platformdirs import user_documents_path, user_state_path
 
@@ -72,8 +71,7 @@ def remember_case(state_file: Path, db_path: Path, case_id: str) -> None:
     _write(state_file, data)
 
 
-@dataclass(frozen=True)
-class SavedView:
+class SavedView(NamedTuple):
     """How a case was last looked at: names as the registries spell them, and the focused
     cell's item and hypothesis ids (the reader checks them against what exists now)."""
 

@@ -12,10 +12,14 @@ from hypotheses.scoring_models import DEFAULT_MODEL, ModelName, next_model
 from hypotheses.sorts import DEFAULT_SORT, Sort, next_sort
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ViewState:
     """The choices a user makes about what to see. Model and sort stay when another
-    case opens; filter and as-of date start afresh."""
+    case opens; filter and as-of date start afresh.
+
+    A dataclass, not a NamedTuple: the view changes it in place. Nothing compares or
+    prints one, so it has neither ``__eq__`` nor ``__repr__`` (each is one more method
+    for ``dataclass`` to compile at start-up)."""
 
     model: ModelName = DEFAULT_MODEL
     sort: Sort = DEFAULT_SORT

@@ -21,7 +21,7 @@ def test_a_cell_with_a_note_is_marked_even_beside_a_team_mark() -> None:
     ev = Evidence(id="E1", title="t", ratings={"H1": "II", "H2": "C"}, notes={"H1": "why"})
     cells = [c.plain.strip() for c in row_cells(ev, HYPS, FACTS)]
     assert cells[3:5] == ["II*", "C"]
-    team = RowFacts(**{**FACTS.__dict__, "marks": ("‼/", "~")})
+    team = FACTS._replace(marks=("‼/", "~"))
     cells = [c.plain.strip() for c in row_cells(ev, HYPS, team)]
     assert cells[3:5] == ["II‼*", "C~"]  # four cells wide: the note mark stays
 

@@ -14,7 +14,6 @@ scores at the highlighted step.
 
 from __future__ import annotations
 
-from dataclasses import replace as dc_replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -174,8 +173,8 @@ class RankingHistoryScreen(Screen[None]):
                                 hidden_from=self.hidden_from)
         if moved is not None and self.hidden is not None:
             hidden = self.hidden
-            moved = dc_replace(moved, steps=[
-                dc_replace(s, change=masked(s.record)) if s.record is not None and hidden(s.record)
+            moved = moved._replace(steps=[
+                s._replace(change=masked(s.record)) if s.record is not None and hidden(s.record)
                 else s for s in moved.steps])
         if moved is not None:
             self.app.call_from_thread(self._show, moved, case.title)

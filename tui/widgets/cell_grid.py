@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import ClassVar, NamedTuple, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -36,8 +35,7 @@ CELL_PADDING = 1
 ROW_CACHE = 128  # drawn rows kept: a few screens (each holds Strips the collector walks)
 
 
-@dataclass(frozen=True)
-class GridColumn:
+class GridColumn(NamedTuple):
     """One column: its key (for lookups), header label and content width."""
 
     key: str
