@@ -45,8 +45,8 @@ from evidence.case_lines import SyncedDoc, case_pieces, read_cases, share_equal_
 from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, NotWeighs, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
-from evidence.operations import RECORD_SCHEMA, upgrade_record
 from evidence.parse_errors import TOO_MANY_DIGITS, not_json
+from evidence.record_schema import RECORD_SCHEMA, upgrade_record
 from evidence.trail import History, Trail
 from hypotheses.models import Case
 from hypotheses.validation import describe

@@ -15,6 +15,7 @@ import threading
 from datetime import datetime
 from typing import Any, TypeVar
 
+from evidence.case_state import CaseState, SyncBase, check_columns, check_indicator, column_layers
 from evidence.errors import Conflict
 from evidence.operations import (
     CaseDelete,
@@ -22,7 +23,6 @@ from evidence.operations import (
     CasePut,
     CaseRestore,
     CaseSolo,
-    CaseState,
     CaseSync,
     CaseTeam,
     EvAdd,
@@ -39,15 +39,11 @@ from evidence.operations import (
     Note,
     Rate,
     Record,
-    SyncBase,
     SyncConflict,
     SyncRenumbered,
     SyncSide,
-    check_columns,
-    check_indicator,
-    column_layers,
-    diff,
 )
+from evidence.record_schema import diff
 from hypotheses.models import MAX_TEXT, Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.vocabulary import RATINGS, Rating
 

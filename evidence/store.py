@@ -36,6 +36,7 @@ from typing import Any, NoReturn, Self, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from evidence.analyst import NoAnalyst, current_analyst
+from evidence.case_state import CaseState, SyncBase
 from evidence.database import (
     CASES,
     HISTORY,
@@ -61,14 +62,7 @@ from evidence.errors import (
 from evidence.fsio import remove_stale_temps
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock
-from evidence.operations import (
-    CaseState,
-    Operation,
-    Record,
-    SyncBase,
-    parse_record,
-    record_problem,
-)
+from evidence.operations import Operation, Record, parse_record, record_problem
 from evidence.record_pieces import record_json
 from evidence.trail import Trail
 from hypotheses import gc_policy
