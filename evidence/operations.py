@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from evidence.case_state import CaseState, SyncBase, check_columns, check_indicator, state_of
 from evidence.errors import Conflict, WeighError
 from evidence.record_schema import RECORD_SCHEMA, upgrade_record
-from hypotheses.merge import renumbered_text, shown
 from hypotheses.models import AnalystId, Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.validation import describe
 from hypotheses.vocabulary import CASE_LISTS, IndicatorStatus, Rating, counted
@@ -565,10 +564,14 @@ class SyncRenumbered(BaseModel):
     theirs: str | None = None
 
     def text(self, undone: bool = False) -> str:
+        from hypotheses.merge import renumbered_text  # a sync's words: loaded by syncs alone
+
         return renumbered_text(self.key, self.old, self.new, self.ours, self.theirs, undone)
 
 
 def _side(value: Any, deleted: bool) -> str:
+    from hypotheses.merge import shown  # a sync's words: loaded by syncs alone
+
     return "deleted" if deleted else shown(value)
 
 
