@@ -83,8 +83,7 @@ async def opened(pilot: Pilot[Any]) -> None:
         await pilot.pause()
     else:
         raise AssertionError("the database never opened")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause()  # the pane's worker has finished: its history is drawn
 
 
 @pytest.fixture(autouse=True)
