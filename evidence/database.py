@@ -45,11 +45,10 @@ from evidence.case_lines import SyncedDoc, case_pieces, read_cases, share_equal_
 from evidence.db_files import FileIdentity, identity, open_regular
 from evidence.errors import CorruptDatabase, NotWeighs, StoreError
 from evidence.fsio import atomic_write, fsync_dir, write_all
-from evidence.operations import RECORD_SCHEMA, upgrade_record
 from evidence.parse_errors import TOO_MANY_DIGITS, not_json
+from evidence.record_schema import RECORD_SCHEMA, upgrade_record
 from evidence.trail import History, Trail
 from hypotheses.models import Case
-from hypotheses.validation import describe
 
 SCHEMA = RECORD_SCHEMA
 MAX_DB_BYTES = 2 * 1024**3
@@ -109,6 +108,13 @@ _HISTORY_KEY, _META_KEY = b',"history":', b',"_meta":'
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def _problem(exc: ValidationError, doc: Any) -> str:
+    """Why a file does not validate, in words (the wording is loaded only for a bad file)."""
+    from hypotheses.validation import describe
+
+    return describe(exc, doc)
 
 
 class WeighStorage(Storage):
@@ -271,7 +277,7 @@ class WeighStorage(Storage):
             db = DbFile.model_validate_json(json.dumps(doc))
         except ValidationError as exc:
             raise CorruptDatabase(
-                f"{self.path}: cannot upgrade from schema {schema}: {describe(exc, doc)}; file left untouched"
+                f"{self.path}: cannot upgrade from schema {schema}: {_problem(exc, doc)}; file left untouched"
             ) from None
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
             raise CorruptDatabase(
@@ -485,7 +491,7 @@ def diagnose(data: bytes, exc: ValidationError) -> str:
     schema = first.get("schema")
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
         return newer(schema)
-    return f"damaged: {describe(exc, doc)}"
+    return f"damaged: {_problem(exc, doc)}"
 
 
 def not_ours(doc: Any) -> bool:

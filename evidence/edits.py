@@ -13,47 +13,58 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from evidence.case_state import CaseState, SyncBase, check_columns, check_indicator, column_layers
 from evidence.errors import Conflict
-from evidence.operations import (
-    CaseDelete,
-    CaseEdit,
-    CasePut,
-    CaseRestore,
-    CaseSolo,
-    CaseState,
-    CaseSync,
-    CaseTeam,
-    EvAdd,
-    EvDelete,
-    EvUpdate,
-    Exclude,
-    HypAdd,
-    HypDelete,
-    HypUpdate,
-    IndAdd,
-    IndDelete,
-    IndObserve,
-    IndUpdate,
-    Note,
-    Rate,
-    Record,
-    SyncBase,
-    SyncConflict,
-    SyncRenumbered,
-    SyncSide,
-    check_columns,
-    check_indicator,
-    column_layers,
-    diff,
-)
+from evidence.record_schema import diff
 from hypotheses.models import MAX_TEXT, Case, CaseInfo, Evidence, Hypothesis, Indicator
 from hypotheses.vocabulary import RATINGS, Rating
 
 # What a case-details edit may change (id and timestamps are the store's).
 CASE_DETAILS = ("title", "question", "description", "conclusion")
-R = TypeVar("R", bound=Record)
+R = TypeVar("R", bound="Record")
+
+
+class _Records:
+    """``evidence.operations``, imported at the first edit: opening a database and showing its
+    case commits no record, and the record classes take a while to build (the workbench
+    loads them once its first frame is out, ``tui.app``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from evidence import operations
+
+        return getattr(operations, name)
+
+
+if TYPE_CHECKING:
+    from evidence import operations as records
+    from evidence.operations import (
+        CaseEdit,
+        CasePut,
+        CaseSolo,
+        CaseSync,
+        CaseTeam,
+        EvAdd,
+        EvDelete,
+        EvUpdate,
+        Exclude,
+        HypAdd,
+        HypDelete,
+        HypUpdate,
+        IndAdd,
+        IndDelete,
+        IndObserve,
+        IndUpdate,
+        Note,
+        Rate,
+        Record,
+        SyncConflict,
+        SyncRenumbered,
+        SyncSide,
+    )
+else:
+    records = _Records()
 
 
 class CaseEdits:
@@ -88,7 +99,8 @@ class CaseEdits:
             if before is not None and not replace:
                 raise Conflict(f"case {case.id!r} already exists (use --replace to overwrite it)")
             # The replaced case goes into the audit trail whole: a replacement can be undone by hand.
-            return self._commit(CasePut, case.id, doc=case, old=before.case() if before is not None else None)
+            old = before.case() if before is not None else None
+            return self._commit(records.CasePut, case.id, doc=case, old=old)
 
     def sync_base(self, case_id: str) -> SyncBase | None:
         """The case as last synced with a file (``weigh sync``), if ever."""
@@ -108,7 +120,7 @@ class CaseEdits:
                 raise Conflict(f"case {case_id!r} changed while it was being synced; sync again")
             if old == new:
                 return None
-            return self._commit(CaseSync, case_id, file=file, old=old, new=new, conflicts=conflicts,
+            return self._commit(records.CaseSync, case_id, file=file, old=old, new=new, conflicts=conflicts,
                                 renumbered=renumbered or [])
 
     def update_case_info(self, info: CaseInfo) -> CaseEdit | None:
@@ -117,14 +129,14 @@ class CaseEdits:
             old = self._state(info.id).info.model_dump(mode="json", include=set(CASE_DETAILS))
             new = info.model_dump(mode="json", include=set(CASE_DETAILS))
             changes, before = diff(old, new)
-            return self._commit(CaseEdit, info.id, new=changes, old=before) if changes else None
+            return self._commit(records.CaseEdit, info.id, new=changes, old=before) if changes else None
 
     def delete_case(self, case_id: str) -> Case:
         """Remove a case; the returned case puts it back with :meth:`restore_case`."""
         with self._lock:
             st = self._state(case_id)
             case = st.case()
-            self._commit(CaseDelete, case_id)
+            self._commit(records.CaseDelete, case_id)
             self._deleted_bases[(case.id, case.info.created)] = st.synced
             return case
 
@@ -135,7 +147,7 @@ class CaseEdits:
             if case.id in self._cases:
                 raise Conflict(f"case {case.id!r} already exists")
             base = self._deleted_bases.pop((case.id, case.info.created), None)
-            self._commit(CaseRestore, case.id, doc=case, synced=base)
+            self._commit(records.CaseRestore, case.id, doc=case, synced=base)
 
     def add_hypothesis(self, case_id: str, hyp: Hypothesis, position: int | None = None) -> HypAdd:
         with self._lock:
@@ -143,14 +155,16 @@ class CaseEdits:
             if any(h.id == hyp.id for h in st.hypotheses):
                 raise Conflict(f"hypothesis {hyp.id!r} already exists in case {case_id!r}")
             pos = len(st.hypotheses) if position is None else max(0, min(position, len(st.hypotheses)))
-            return self._commit(HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
+            return self._commit(records.HypAdd, case_id, id=hyp.id, pos=pos, doc=hyp)
 
     def update_hypothesis(self, case_id: str, hyp: Hypothesis) -> HypUpdate | None:
         with self._lock:
             st = self._state(case_id)
             old = st.hypotheses[st.hyp_pos(hyp.id)]
             changes, before = diff(old.model_dump(mode="json"), hyp.model_dump(mode="json"))
-            return self._commit(HypUpdate, case_id, id=hyp.id, new=changes, old=before) if changes else None
+            if not changes:
+                return None
+            return self._commit(records.HypUpdate, case_id, id=hyp.id, new=changes, old=before)
 
     def delete_hypothesis(self, case_id: str, hid: str) -> HypDelete:
         """Remove a column with its ratings and notes (the record keeps them, to put it back)."""
@@ -158,7 +172,7 @@ class CaseEdits:
             st = self._state(case_id)
             pos = st.hyp_pos(hid)
             return self._commit(
-                HypDelete, case_id, id=hid, pos=pos, doc=st.hypotheses[pos],
+                records.HypDelete, case_id, id=hid, pos=pos, doc=st.hypotheses[pos],
                 ratings={e.id: e.ratings[hid] for e in st.evidence if hid in e.ratings},
                 notes={e.id: e.notes[hid] for e in st.evidence if hid in e.notes},
                 indicator_ratings={m.id: m.ratings[hid] for m in st.indicators if hid in m.ratings},
@@ -172,7 +186,7 @@ class CaseEdits:
                 raise Conflict(f"evidence {ev.id!r} already exists in case {case_id!r}")
             check_columns(st, ev)
             pos = len(st.evidence) if position is None else max(0, min(position, len(st.evidence)))
-            return self._commit(EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
+            return self._commit(records.EvAdd, case_id, id=ev.id, pos=pos, doc=ev)
 
     def update_evidence(self, case_id: str, ev: Evidence) -> EvUpdate | None:
         """Replace an item; the record keeps only the fields that changed."""
@@ -181,7 +195,9 @@ class CaseEdits:
             old = st.item(ev.id)
             check_columns(st, ev)
             changes, before = diff(old.model_dump(mode="json"), ev.model_dump(mode="json"))
-            return self._commit(EvUpdate, case_id, id=ev.id, new=changes, old=before) if changes else None
+            if not changes:
+                return None
+            return self._commit(records.EvUpdate, case_id, id=ev.id, new=changes, old=before)
 
     def delete_evidence(self, case_id: str, eid: str) -> EvDelete:
         """Remove an item (the record keeps it, its place and the indicators observed as it)."""
@@ -189,7 +205,8 @@ class CaseEdits:
             st = self._state(case_id)
             pos = st.ev_pos(eid)
             linked = [m.id for m in st.indicators if m.evidence_id == eid]
-            return self._commit(EvDelete, case_id, id=eid, pos=pos, old=st.evidence[pos], unlinked=linked)
+            return self._commit(records.EvDelete, case_id, id=eid, pos=pos, old=st.evidence[pos],
+                                unlinked=linked)
 
     def set_rating(self, case_id: str, eid: str, hid: str, code: Rating | None) -> Rate | None:
         """Set one cell (None clears it): one small journal record. In a team case the
@@ -203,7 +220,8 @@ class CaseEdits:
             old = self._cell(st, ev, "ratings", hid)
             if old == code:
                 return None
-            return self._commit(Rate, case_id, id=eid, hyp=hid, new=code, old=old, joins=self._joins(st))
+            return self._commit(records.Rate, case_id, id=eid, hyp=hid, new=code, old=old,
+                                joins=self._joins(st))
 
     def set_note(self, case_id: str, eid: str, hid: str, text: str | None) -> Note | None:
         """Write one cell's note ('' or None removes it); in a team case, the current analyst's."""
@@ -216,7 +234,7 @@ class CaseEdits:
             old = self._cell(st, ev, "notes", hid) or None
             if old == (text or None):
                 return None
-            return self._commit(Note, case_id, id=eid, hyp=hid, new=text or None, old=old,
+            return self._commit(records.Note, case_id, id=eid, hyp=hid, new=text or None, old=old,
                                 joins=self._joins(st))
 
     def _cell(self, st: CaseState, ev: Evidence, field: str, hid: str) -> str | None:
@@ -239,7 +257,7 @@ class CaseEdits:
             if st.info.analysts:
                 raise Conflict(f"case {case_id!r} is already a team case "
                                f"(analysts: {', '.join(st.info.analysts)})")
-            return self._commit(CaseTeam, case_id, analyst=self.analyst)
+            return self._commit(records.CaseTeam, case_id, analyst=self.analyst)
 
     def make_solo(self, case_id: str) -> CaseSolo:
         """Undo :meth:`make_team` while the current analyst is still the case's only one."""
@@ -249,14 +267,14 @@ class CaseEdits:
                 listed = ", ".join(st.info.analysts) or "none"
                 raise Conflict(f"case {case_id!r} can go back to one analyst only while "
                                f"{self.analyst} is its only analyst (analysts: {listed})")
-            return self._commit(CaseSolo, case_id)
+            return self._commit(records.CaseSolo, case_id)
 
     def set_excluded(self, case_id: str, eid: str, excluded: bool) -> Exclude | None:
         with self._lock:
             ev = self._state(case_id).item(eid)
             if ev.excluded == excluded:
                 return None
-            return self._commit(Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
+            return self._commit(records.Exclude, case_id, id=eid, new=excluded, old=ev.excluded)
 
     # ------------------------------------------------------------ indicators
 
@@ -269,7 +287,7 @@ class CaseEdits:
             check_indicator(st, ind)
             n = len(st.indicators)
             pos = n if position is None else max(0, min(position, n))
-            return self._commit(IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
+            return self._commit(records.IndAdd, case_id, id=ind.id, pos=pos, doc=ind)
 
     def update_indicator(self, case_id: str, ind: Indicator) -> IndUpdate | None:
         """Replace an indicator; the record keeps only the fields that changed."""
@@ -278,14 +296,16 @@ class CaseEdits:
             old = st.indicators[st.ind_pos(ind.id)]
             check_indicator(st, ind)
             changes, before = diff(old.model_dump(mode="json"), ind.model_dump(mode="json"))
-            return self._commit(IndUpdate, case_id, id=ind.id, new=changes, old=before) if changes else None
+            if not changes:
+                return None
+            return self._commit(records.IndUpdate, case_id, id=ind.id, new=changes, old=before)
 
     def delete_indicator(self, case_id: str, mid: str) -> IndDelete:
         """Remove an indicator (the record keeps it and its place)."""
         with self._lock:
             st = self._state(case_id)
             pos = st.ind_pos(mid)
-            return self._commit(IndDelete, case_id, id=mid, pos=pos, old=st.indicators[pos])
+            return self._commit(records.IndDelete, case_id, id=mid, pos=pos, old=st.indicators[pos])
 
     def observe_indicator(self, case_id: str, mid: str, evidence: Evidence | None = None) -> IndObserve:
         """Mark an indicator observed and add the evidence item that records it, in one record.
@@ -318,5 +338,5 @@ class CaseEdits:
                 raise Conflict(f"evidence {item.id!r} already exists in case {case_id!r}")
             if not joins:
                 check_columns(st, item)
-            return self._commit(IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
+            return self._commit(records.IndObserve, case_id, id=mid, pos=len(st.evidence), evidence=item,
                                 old_status=ind.status, old_evidence_id=ind.evidence_id, joins=joins)

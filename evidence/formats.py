@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidence.errors import ImportFailed
-from hypotheses.report import ReportOptions
 from hypotheses.vocabulary import counted
 
-if TYPE_CHECKING:  # pydantic is imported only when a format is read or written
+if TYPE_CHECKING:  # pydantic and the reports are imported only when a format is read or written
     from evidence.limits import ImportFile
     from hypotheses.models import Case
+    from hypotheses.report import ReportOptions
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Incoming:
         return self.file.read()
 
 
-Writer = Callable[["Case", ReportOptions], bytes]
+Writer = Callable[["Case", "ReportOptions"], bytes]
 Reader = Callable[[Incoming], "tuple[Case, list[str]]"]
 Losses = Callable[["Case"], list[str]]
 
@@ -248,6 +248,8 @@ def detect_format(path: Path, data: bytes) -> FileFormat:
 
 def export_bytes(case: Case, name: str, opts: ReportOptions | None = None) -> bytes:
     """``case`` written in the format called ``name``."""
+    from hypotheses.report import ReportOptions
+
     fmt = file_format(name)
     if fmt.write is None:
         raise ValueError(f"format: {name!r} can be imported but not exported")

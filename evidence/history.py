@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import ValidationError
 
+from evidence.case_state import CaseState
 from evidence.errors import WeighError
-from evidence.operations import CannotUndo, CaseState, Operation, Record, fields_changed, record_problem
+from evidence.operations import CannotUndo, Operation, Record, fields_changed, record_problem
 from hypotheses.scoring import ModelScores, Scorer
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS, scoring_model
 from hypotheses.separation import NOT_SEPARATED, band_of, priors_make, top_note

@@ -31,11 +31,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from evidence.analyst import NoAnalyst, current_analyst
+from evidence.case_state import CaseState, SyncBase
 from evidence.database import (
     CASES,
     HISTORY,
@@ -61,14 +62,6 @@ from evidence.errors import (
 from evidence.fsio import remove_stale_temps
 from evidence.journal import JournalWriter, read_journal
 from evidence.lock import WriterLock
-from evidence.operations import (
-    CaseState,
-    Operation,
-    Record,
-    SyncBase,
-    parse_record,
-    record_problem,
-)
 from evidence.record_pieces import record_json
 from evidence.trail import Trail
 from hypotheses import gc_policy
@@ -78,7 +71,10 @@ from hypotheses.models import (
     utcnow,
 )
 
-R = TypeVar("R", bound=Record)
+if TYPE_CHECKING:  # the records' classes load with the first record typed (see _replay)
+    from evidence.operations import Operation, Record
+
+R = TypeVar("R", bound="Record")
 COMPACT_RECORDS = 20_000
 COMPACT_BYTES = 32 * 1024 * 1024
 READ_ATTEMPTS = 50
@@ -560,6 +556,13 @@ class Store(CaseEdits):
                 f"(open it with weigh --db {target})")
 
     def _replay(self, records: list[dict[str, Any]]) -> None:
+        """Apply the journal's records newer than the file (edits a crash or a kill left
+        unfolded). An empty journal, the rule, types no record: opening a database to show a
+        case does not wait for the records' classes."""
+        if not records:
+            return
+        from evidence.operations import parse_record, record_problem
+
         expected = self._seq + 1
         for raw in records:
             seq = raw["seq"]

@@ -36,13 +36,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from evidence.analyst import NoAnalyst
 from evidence.case_file import case_file_dict, dump_case_file
 from evidence.case_merge import doc_of, merge_docs
+from evidence.case_state import SyncBase
 from evidence.db_files import SYNC_FILE, DbFiles, export_target_problem
 from evidence.errors import ImportFailed
 from evidence.export import write_file
 from evidence.limits import read_import_file
 from evidence.location import home_expanded, typed_folder_problem
 from evidence.lock import FolderLock
-from evidence.operations import CaseSync, SyncBase, SyncConflict, SyncRenumbered, SyncSide
+from evidence.operations import CaseSync, SyncConflict, SyncRenumbered, SyncSide
 from hypotheses.merge import ABSENT, Conflict, Merged, Renumbered
 from hypotheses.vocabulary import CASE_LISTS
 

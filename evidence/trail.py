@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
 from evidence.errors import CorruptDatabase
-from evidence.operations import Operation, parse_record, record_problem
 from evidence.parse_errors import TOO_MANY_DIGITS, not_json
+
+if TYPE_CHECKING:  # the records' classes load when the trail is first typed (Pending.typed)
+    from evidence.operations import Operation
 
 _TABLES: TypeAdapter[dict[str, dict[str, Any]]] = TypeAdapter(dict[str, dict[str, Any]])
 _DOC: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
@@ -132,6 +134,8 @@ class Pending(NamedTuple):
     def typed(self, where: str, stop: Callable[[], bool] | None = None) -> list[Operation] | None:
         """The records from ``start`` on, typed; None if ``stop()`` said to give up first.
         A record that does not fit raises :class:`CorruptDatabase` naming ``where``."""
+        from evidence.operations import parse_record, record_problem
+
         try:
             docs = [*self.folded.values(), *self.since] if self.folded else list(self.since)
         except CorruptDatabase as exc:

@@ -6,7 +6,6 @@ order it shows is tested without a terminal.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from hypotheses.scoring import AGAINST_CODES, FOR_CODES, NUMERIC, Analysis, Coverage, group_sizes, weight
@@ -75,11 +74,6 @@ def brief(analysis: Analysis, hypothesis_id: str, model: str) -> Brief:
 
 def _strongest_first(items: list[tuple[int, Weighed]]) -> list[Weighed]:
     return [w for _, w in sorted(items, key=lambda p: (-p[1].strength, p[0]))]
-
-
-def overdue_indicators(case: Case, today: date) -> list[Indicator]:
-    """Watching indicators past their expected date, case order."""
-    return [ind for ind in case.indicators if ind.overdue(today)]
 
 
 class Rival(NamedTuple):

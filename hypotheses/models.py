@@ -178,6 +178,10 @@ class Case(CaseInfo):
                 return ev
         raise KeyError(eid)
 
+    def overdue_indicators(self, today: date) -> list[Indicator]:
+        """Watching indicators past their expected date, case order."""
+        return [ind for ind in self.indicators if ind.overdue(today)]
+
     def indicator(self, mid: str) -> Indicator:
         for ind in self.indicators:
             if ind.id == mid:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hypotheses.explain import brief, overdue_indicators
+from hypotheses.explain import brief
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 from hypotheses.scoring import analyse
 
@@ -97,8 +97,8 @@ def test_indicators_that_rate_it_and_overdue_ones() -> None:
     m3 = Indicator(id="M3", title="c", ratings={"H1": "II"})
     c = case(ev("E1", "C"), indicators=[m1, m2, m3])
     assert [i.id for i in brief(analyse(c), "H1", "weighted").indicators] == ["M1", "M3"]
-    assert [i.id for i in overdue_indicators(c, date(2022, 5, 2))] == ["M1"]
-    assert overdue_indicators(c, date(2022, 5, 1)) == []  # on the day is not late
+    assert [i.id for i in c.overdue_indicators(date(2022, 5, 2))] == ["M1"]
+    assert c.overdue_indicators(date(2022, 5, 1)) == []  # on the day is not late
 
 
 def test_unknown_hypothesis_is_a_key_error() -> None:

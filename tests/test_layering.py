@@ -268,6 +268,85 @@ def test_the_workbench_shell_draws_before_the_models_load() -> None:
     assert not loaded & {"hypotheses.models", "evidence.store", "evidence.operations"}
 
 
+#: What bare `weigh` loads only once the case is on screen: the edit records and their words,
+#: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports.
+AFTER_THE_CASE_FRAME = frozenset({
+    "evidence.operations", "evidence.history", "hypotheses.merge", "hypotheses.validation",
+    "hypotheses.explain", "hypotheses.report",
+})
+
+# Bare `weigh` on a headless terminal. sys.modules is taken by the first callback the app
+# or a widget scheduled for after a refresh once the database opened: it runs when the case
+# is drawn, before any of the work that waits for that frame (a worker that callback starts
+# could otherwise import meanwhile). Then a rating key, once that work is done.
+FIRST_FRAME_CHILD = """
+import json, sys
+from textual.message_pump import MessagePump
+from tui.app import WeighApp
+from tui.cli import main
+
+drawn, opened = [], []
+schedule, on_opened, run = (MessagePump.call_after_refresh, WeighApp.on_weigh_app_database_opened,
+                            WeighApp.run)
+
+def after_refresh(self, callback, *args, **kwargs):
+    if not opened:
+        return schedule(self, callback, *args, **kwargs)
+    def first_after_the_frame():
+        if not drawn:
+            drawn.append(sorted(sys.modules))
+        return callback(*args, **kwargs)
+    return schedule(self, first_after_the_frame)
+
+def database_opened(self, message):
+    opened.append(True)
+    on_opened(self, message)
+
+async def rate(pilot):
+    app = pilot.app
+    for _ in range(500):
+        if drawn and app.screen.loaded:
+            break
+        await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    records = sys.modules.get("evidence.operations")  # before any key: the first edit does not wait
+    ready = records is not None and records.Rate.__pydantic_complete__
+    case_id, (eid, hid) = app.screen.case_id, app.screen.matrix.current()
+    was = app.store.case(case_id).item(eid).ratings.get(hid)
+    await pilot.press("i" if was == "C" else "c")
+    now = app.store.case(case_id).item(eid).ratings.get(hid)
+    print(json.dumps({"drawn": drawn[0], "ready": ready, "rated": [was, now]}))
+    await pilot.press("ctrl+q")
+
+MessagePump.call_after_refresh = after_refresh
+WeighApp.on_weigh_app_database_opened = database_opened
+WeighApp.run = lambda self: run(self, headless=True, size=(160, 48), auto_pilot=rate)
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+
+def test_the_case_frame_loads_no_edit_record_and_the_first_edit_finds_them_loaded(tmp_path: Path) -> None:
+    """Bare `weigh` draws the case without the edit records' classes, the trail's words or the
+    merge: the store types no record to open a database whose journal is empty, and the detail
+    pane reads the trail once the case shows. Then the app loads the records before any key
+    (``WeighApp._ready_first_edit``), and a rating is saved."""
+    from evidence.seed import open_store
+
+    db = tmp_path / "weigh.json"
+    open_store(db).close()
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
+    out = subprocess.run([sys.executable, "-c", FIRST_FRAME_CHILD, str(db)], capture_output=True,
+                         text=True, check=True, cwd=ROOT, env=env, timeout=60)
+    seen = json.loads(out.stdout.splitlines()[-1])
+    drawn = set(seen["drawn"])
+    assert {"tui.cli", "evidence.store", "hypotheses.models", "tui.screens.main", "tui.edit_session"} <= drawn
+    assert drawn & AFTER_THE_CASE_FRAME == set()
+    assert seen["ready"]
+    was, now = seen["rated"]
+    assert now == ("I" if was == "C" else "C")
+
+
 def test_opening_the_database_loads_no_file_format_parser(tmp_path: Path) -> None:
     """The workbench's worker opens the database and scores its case without the XML parser
     (the .achz importer loads it) or the screen that says why a database did not open."""

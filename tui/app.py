@@ -195,12 +195,18 @@ class WeighApp(App[int]):
         return [*super().get_line_filters(), self._drop_controls]
 
     def on_main_screen_case_opened(self, message: MainScreen.CaseOpened) -> None:
-        """The workbench opened a case: reopen it next time. Once it is drawn, build what
-        the first frame did not need and the first edit would otherwise wait for."""
+        """The workbench opened a case: reopen it next time, and once it is drawn, get the
+        first edit ready."""
+        self.remember_case(message.case_id)
+        self.call_after_refresh(self._ready_first_edit)
+
+    def _ready_first_edit(self) -> None:
+        """Load the edit records' classes and build their validators, which the first frame
+        did not need (opening a database types no record) and the first edit would otherwise
+        wait for."""
         from evidence.operations import build_validators
 
-        self.remember_case(message.case_id)
-        self.call_after_refresh(build_validators)
+        build_validators()
 
     def on_main_screen_export_written(self, message: MainScreen.ExportWritten) -> None:
         remember_export_folder(self.state_file, message.path.parent)

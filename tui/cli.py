@@ -536,10 +536,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
     # process: the cyclic collector sits that out and they are frozen out of its way
     # (the app does the same for its own start-up).
     from hypotheses import gc_policy
-    from tui.export_place import ExportPlace, restrict_exports
 
     folder = _exports_folder(args)
     if folder is not None or getattr(args, "no_exports", False):
+        from tui.export_place import ExportPlace, restrict_exports
+
         restrict_exports(ExportPlace(folder=folder, off=folder is None))
     with gc_policy.paused_then_frozen():
         from tui.app import run_app

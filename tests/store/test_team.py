@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from evidence.analyst import current_analyst
+from evidence.case_state import CaseState
 from evidence.errors import Conflict, CorruptDatabase, WeighError
 from evidence.history import change_text, replay
 from evidence.journal import encode
-from evidence.operations import CaseState, Rate, parse_record
+from evidence.operations import Rate, parse_record
 from evidence.store import Store
 from hypotheses.models import Case, Evidence, Hypothesis, Indicator
 

@@ -161,7 +161,7 @@ def test_a_worker_types_the_trail_without_holding_the_store(tmp_path: Path,
             assert seen == ["X0"], "the store was held while the trail was typed"
         return real(raw)
 
-    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(operations, "parse_record", parse)
     store.read_trail()
     assert seen == ["X0"] and store.untyped_records() == 0
     assert [r.model_dump(mode="json") for r in store.history()] == _trail_of(db)
@@ -180,7 +180,7 @@ def test_a_read_on_the_spot_meanwhile_wins_and_nothing_is_typed_twice(
             asked[0] = len(store.item_history(CASE_ID, "E0"))
         return real(raw)
 
-    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(operations, "parse_record", parse)
     store.read_trail()
     records = store.history()
     assert [r.model_dump(mode="json") for r in records] == _trail_of(db)
@@ -209,7 +209,7 @@ def test_a_record_that_does_not_fit_leaves_the_reader_quiet_and_the_pane_says_so
             raise ValueError("not a record")
         return real(raw)
 
-    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(operations, "parse_record", parse)
     store.read_trail()
     assert store.untyped_records() == total
     with pytest.raises(CorruptDatabase, match=r"history record 5 cannot be read \(not a record\)"):
@@ -235,7 +235,7 @@ def test_every_read_of_a_long_trail_types_it_without_holding_the_store(
             assert seen == ["X0"], "the store was held while the trail was typed"
         return real(raw)
 
-    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(operations, "parse_record", parse)
     assert [r.model_dump(mode="json") for r in store.history()] == _trail_of(db)
     assert seen == ["X0"] and store.untyped_records() == 0
 
@@ -256,7 +256,7 @@ def _gated_reader(store: Store, monkeypatch: pytest.MonkeyPatch, stop: threading
             assert go.wait(10)
         return real(raw)
 
-    monkeypatch.setattr(trail_module, "parse_record", parse)
+    monkeypatch.setattr(operations, "parse_record", parse)
     monkeypatch.setattr(trail_module, "_STOP_EVERY", 1)
     worker = threading.Thread(target=lambda: store.read_trail(stop=None if stop is None else stop.is_set),
                               name="worker", daemon=True)

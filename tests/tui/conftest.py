@@ -67,18 +67,23 @@ def no_toasts(_notices_kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def opened(pilot: Pilot[Any]) -> None:
     """Wait until the workbench shows its case, or why the database did not open: start-up
-    opens it in a worker thread, then fills the workbench from the message it posts."""
+    opens it in a worker thread, then fills the workbench from the message it posts; then
+    until the detail pane's history shows (the trail is read in a worker after that frame)."""
     from tui.screens.main import MainScreen
+    from tui.widgets.detail import DetailPane
 
     app = pilot.app
     await app.workers.wait_for_complete()
     for _ in range(1000):
-        if not (isinstance(app.screen, MainScreen) and app.screen.opening):
+        screen = app.screen
+        if not isinstance(screen, MainScreen):
+            break
+        if not screen.opening and not screen.query_one(DetailPane).reading:
             break
         await pilot.pause()
     else:
         raise AssertionError("the database never opened")
-    await pilot.pause()
+    await pilot.pause()  # the pane's worker has finished: its history is drawn
 
 
 @pytest.fixture(autouse=True)

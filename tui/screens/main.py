@@ -25,7 +25,6 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from evidence.errors import WeighError
-from hypotheses.explain import overdue_indicators
 from hypotheses.gc_policy import collect_after_frame, settle
 from tui.case_view import Change, Focus, NoCase
 from tui.held_keys import HeldKeys
@@ -234,7 +233,7 @@ class MainScreen(GuardsEdits, Screen[None]):
         self.query_one(Timeline).warm_up()
         self.post_message(self.CaseOpened(case_id))
         # indicators past their expected date deserve a look when the case opens
-        late = overdue_indicators(self.session.view.require(), self.session.view.state.judged_on())
+        late = self.session.view.require().overdue_indicators(self.session.view.state.judged_on())
         if late:
             ids = ", ".join(ind.id for ind in late[:6]) + (", …" if len(late) > 6 else "")
             self.notify(f"{len(late)} indicator{'s' if len(late) != 1 else ''} overdue ({ids}): "

@@ -150,12 +150,6 @@ class DetailPane(VerticalScroll, can_focus=False):
     shown: var[Shown | None] = var(None, init=False)
     cell: var[Focus] = var((None, None), init=False)
 
-    #: A trail with more records still to type than this (more than a frame's worth of
-    #: typing) is read in a worker, the history block saying so meanwhile: a case edited
-    #: for years opens, and its cursor moves, without waiting for every change ever
-    #: recorded to be read.
-    READ_INLINE = 2_000
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._drawn: object = None  # the facts the pane shows now
@@ -242,20 +236,29 @@ class DetailPane(VerticalScroll, can_focus=False):
             history_block(history, eid, hidden_votes(view, [ev]) if view.team else None))
 
     def _history(self, store: Store, case_id: str, eid: str) -> list[Operation] | str | int:
-        """The item's changes; a damaged trail's reason; or, while a long trail is read in a
-        worker, how many records it has left to read."""
+        """The item's changes; a damaged trail's reason; or, while the trail is read in a
+        worker, how many records it has left to read.
+
+        A store's trail is read in a worker once its case is on screen, the history block
+        saying so meanwhile: the first frame waits neither for the records' classes nor for
+        the typing, and a case edited for years opens, and its cursor moves, without waiting
+        for every change ever recorded. Records added since are typed as they come."""
         untyped = store.untyped_records()
-        if untyped > self.READ_INLINE:
-            if self._read_of is not store:  # once per store: then it is read here, if at all
-                self._read_of, self._reading = store, None
-                # after this frame: the worker would slow the drawing of the case
-                self.call_after_refresh(self._start_reading, store)
-            if self._reading is None or not self._reading.is_finished:
-                return untyped
+        if untyped and self._read_of is not store:  # once per store: then it is read here, if at all
+            self._read_of, self._reading = store, None
+            # after this frame: the worker would slow the drawing of the case
+            self.call_after_refresh(self._start_reading, store)
+        if untyped and self.reading:
+            return untyped
         try:
             return store.item_history(case_id, eid)
         except WeighError as exc:
             return str(exc)  # a damaged audit trail is said where the item's history goes
+
+    @property
+    def reading(self) -> bool:
+        """The history block waits for the trail, read in a worker (see :meth:`_history`)."""
+        return self._read_of is not None and (self._reading is None or not self._reading.is_finished)
 
     def _start_reading(self, store: Store) -> None:
         if self._read_of is store:

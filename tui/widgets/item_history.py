@@ -84,7 +84,8 @@ def history_block(records: Sequence[Operation] | str | int, eid: str | None,
     are still being read."""
     if isinstance(records, int):
         text = Text("History", style="bold underline")
-        text.append(f"  reading the {records:,} recorded changes…\n", style="dim italic")
+        what = "the recorded change" if records == 1 else f"the {records:,} recorded changes"
+        text.append(f"  reading {what}…\n", style="dim italic")
         return text
     if isinstance(records, str):
         text = Text("History", style="bold underline")
