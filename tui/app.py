@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # imported when the first screen is made (see get_default_scr
 class WeighApp(App[int]):
     """An ACH workbench on one database; the store stays open while it runs."""
 
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "forms.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss"]  # forms.tcss comes with the first dialog
     TITLE = "weigh"
     COMMANDS: ClassVar = App.COMMANDS | {WeighCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -6,7 +6,6 @@ import contextlib
 import unicodedata
 import weakref
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -16,19 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
-import tui
-
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
-
 # Every toast each app under test raised, oldest first (conftest's _notices_kept fills it;
 # here, not in conftest, which pytest imports under a name of its own).
 RAISED: weakref.WeakKeyDictionary[App[object], list[str]] = weakref.WeakKeyDictionary()
 
 
 class Host(App[None]):
-    """Pushes one screen on mount and records what it dismisses with."""
-
-    CSS_PATH = FORMS_TCSS
+    """Pushes one screen on mount and records what it dismisses with (a dialog brings its own
+    styles: ``tui.screens.dialog``)."""
 
     def __init__(self, make: Callable[[], Screen]) -> None:
         super().__init__()

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 
 from hypotheses.vocabulary import KINDS
 from tests.tui.conftest import screen_text
-from tests.tui.host import FORMS_TCSS
+from tui.screens.dialog import FORMS_TCSS
 from tui.widgets.choice_line import ChoiceLine
 from tui.widgets.rating_picker import RatingPicker
 

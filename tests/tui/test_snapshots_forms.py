@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-import tui
 from hypotheses.models import Hypothesis
 from tests.tui.host import press_at_once
+from tui.screens.dialog import FORMS_TCSS
 from tui.screens.evidence_form import EvidenceForm
-
-FORMS_TCSS = Path(tui.__file__).parent / "forms.tcss"
 
 HYPS = [
     Hypothesis(id="H1", title="Russia negotiated in bad faith"),

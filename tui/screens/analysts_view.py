@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.scoring_models import scoring_model
@@ -25,6 +24,7 @@ from hypotheses.team import (
     tops_by_analyst,
     with_note,
 )
+from tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from hypotheses.models import Case
@@ -59,7 +59,7 @@ def leaders_text(case: Case, team: Analysis, model: str) -> Text:
     return out
 
 
-class AnalystsView(ModalScreen[None]):
+class AnalystsView(Dialog[None]):
     """Whose lens puts which hypothesis first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

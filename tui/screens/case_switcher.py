@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +27,7 @@ from hypotheses.visible import visible
 from hypotheses.vocabulary import counted, listed
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import Dialog
 from tui.screens.import_dialog import ImportDialog
 from tui.screens.new_case_form import NewCaseForm
 from tui.screens.sync_dialog import SyncDialog
@@ -53,7 +53,7 @@ def case_line(summary: CaseSummary, current: bool = False) -> Text:
     return line
 
 
-class CaseSwitcher(GuardsEdits, ModalScreen[str | None]):
+class CaseSwitcher(GuardsEdits, Dialog[str | None]):
     """Returns the id of the case to open (picked, created or imported), or None."""
 
     #: What writes to the database.

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.visible import visible
+from tui.screens.dialog import Dialog
 
 
-class ConclusionView(ModalScreen[None]):
+class ConclusionView(Dialog[None]):
     """The conclusion, whole, scrollable."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -15,15 +15,15 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on, work
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from evidence.errors import WeighError
+from tui.screens.dialog import Dialog
 
 T = TypeVar("T")
 
 
-class FileDialog(ModalScreen[T | None], Generic[T]):
+class FileDialog(Dialog[T | None], Generic[T]):
     """Subclasses compose a path Input (``PATH_ID``) with an error line (``ERROR_ID``),
     a ``#form-status`` line and buttons, and implement ``action_submit``."""
 

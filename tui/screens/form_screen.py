@@ -6,10 +6,10 @@ from typing import ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.screens.dialog import Dialog
 from tui.screens.unsaved import RemembersFields, close_asking
 
 T = TypeVar("T")
@@ -31,7 +31,7 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-class FormScreen(RemembersFields, ModalScreen[T | None], Generic[T]):
+class FormScreen(RemembersFields, Dialog[T | None], Generic[T]):
     """A modal form: ``ctrl+s`` saves once valid, ``escape`` cancels and returns None (asking
     first when a field was changed: ``tui/screens/unsaved.py``).
 

@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -35,6 +34,7 @@ from hypotheses.separation import (
 from hypotheses.summary import coverage_text, items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import RATING_NAMES
+from tui.screens.dialog import Dialog
 from tui.widgets.matrix import RATING_STYLES
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def evidence_prompt(w: Weighed) -> Text:
     return out
 
 
-class HypothesisView(ModalScreen[str | None]):
+class HypothesisView(Dialog[str | None]):
     """Dismisses with an evidence id to select in the matrix, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

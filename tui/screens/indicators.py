@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from hypotheses.separation import observed_later
@@ -26,6 +25,7 @@ from tui.case_view import Change
 from tui.keys import KeySection
 from tui.read_only import GuardsEdits, read_only_reason, say_why_refused_key
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialog import Dialog
 from tui.screens.help import HelpScreen
 from tui.screens.indicator_form import IndicatorForm
 from tui.widgets.indicator_list import OVERDUE, IndicatorList, header_line, id_width, status_word
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 RunEdit = Callable[[Callable[[], Change]], bool]
 
 
-class IndicatorsScreen(GuardsEdits, ModalScreen[None]):
+class IndicatorsScreen(GuardsEdits, Dialog[None]):
     """The panel over the workbench; ``escape`` returns to it."""
 
     #: The panel's own keys that edit (the list's all do).

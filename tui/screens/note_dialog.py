@@ -11,16 +11,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from hypotheses.models import MAX_TEXT
 from hypotheses.visible import visible
+from tui.screens.dialog import Dialog
 from tui.screens.unsaved import RemembersFields, close_asking
 from tui.widgets.one_line_input import OneLineInput
 
 
-class NoteDialog(RemembersFields, ModalScreen[str | None]):
+class NoteDialog(RemembersFields, Dialog[str | None]):
     """Returns the new note ('' removes it), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from hypotheses.scoring_models import scoring_model
@@ -32,6 +31,7 @@ from hypotheses.separation import (
 from hypotheses.summary import items_text, verdict
 from hypotheses.visible import visible
 from hypotheses.vocabulary import counted
+from tui.screens.dialog import Dialog
 from tui.screens.hypothesis_view import filtered_note
 from tui.widgets.matrix import RATING_STYLES
 from tui.widgets.report_box import Hanging
@@ -110,7 +110,7 @@ def keys_note(analysis: Analysis, model: str) -> str:
             + (", the priors' share included" if priors_weigh(analysis.case.hypotheses, model) else ""))
 
 
-class SeparationView(ModalScreen[None]):
+class SeparationView(Dialog[None]):
     """Every pair of hypotheses and what tells them apart."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
