@@ -51,8 +51,8 @@ class DbHead(BaseModel):
     """The file without its trail and ``_meta`` (validated on the fast path)."""
 
     model_config = ConfigDict(extra="forbid")
-    cases: dict[str, Case] = Field(default_factory=dict)
-    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
+    cases: dict[str, Case] = Field(default={})
+    synced: dict[str, SyncedDoc] = Field(default={})
 
 
 class _CaseHead(CaseInfo):
@@ -62,15 +62,15 @@ class _CaseHead(CaseInfo):
     holds the region's number, put there by :func:`read_cases`.
     """
 
-    hypotheses: list[Hypothesis] = Field(default_factory=list)
-    evidence: Annotated[list[int], Field(max_length=1)] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(default_factory=list)
+    hypotheses: list[Hypothesis] = Field(default=[])
+    evidence: Annotated[list[int], Field(max_length=1)] = Field(default=[])
+    indicators: list[Indicator] = Field(default=[])
 
 
 class _Heads(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cases: dict[str, _CaseHead] = Field(default_factory=dict)
-    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
+    cases: dict[str, _CaseHead] = Field(default={})
+    synced: dict[str, SyncedDoc] = Field(default={})
 
 
 def share_equal_values(items: list[Evidence], pool: dict[Any, Any]) -> None:
