@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,7 @@ DEFAULT_CASE_ID = "istanbul-2022"
 
 
 def default_case() -> Case:
-    # imported here: only a new database needs the case-file parser and the package's data
-    # (start-up time)
-    from importlib import resources
-
+    # imported here: only a new database needs the case-file parser (start-up time)
     from evidence.case_file import parse_case_file
 
     data = resources.files("evidence").joinpath("default_case.json").read_bytes()

@@ -270,10 +270,10 @@ def test_the_workbench_shell_draws_before_the_models_load() -> None:
 
 #: What bare `weigh` loads only once the case is on screen: the edit records and their words,
 #: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports;
-#: and, on a database that exists, the bundled case's reader.
+#: and, on a database that exists, the bundled case's parser.
 AFTER_THE_CASE_FRAME = frozenset({
     "evidence.operations", "evidence.history", "hypotheses.merge", "hypotheses.validation",
-    "hypotheses.explain", "hypotheses.report", "evidence.case_file", "importlib.resources",
+    "hypotheses.explain", "hypotheses.report", "evidence.case_file",
 })
 
 # Bare `weigh` on a headless terminal. sys.modules is taken by the first callback the app
