@@ -34,6 +34,7 @@ from tui.widgets.cell_line import line_segments
 
 CELL_PADDING = 1
 ROW_CACHE = 128  # drawn rows kept: a few screens (each holds Strips the collector walks)
+CELL_CACHE = 2048  # drawn cells kept (a few screens' worth), by what they show
 PAD = " " * CELL_PADDING
 BLANK = Text()
 
@@ -148,6 +149,7 @@ class CellGrid(ScrollView, can_focus=True):
         # (pre, a piece's own style, post) → the piece's style in its cell
         self._style_cache: dict[tuple[Style, Style | None, Style | None], Style] = {}
         self._background: Color | None = None
+        self._cells_drawn: dict[tuple[object, ...], tuple[Segment, ...]] = {}  # by what they show
         self._fills: tuple[Style, Style] | None = None  # the fill's style after a row, the header
         self._unsettled = True
         # the cursor is to be scrolled into view when the grid is next drawn: it had no size
@@ -364,6 +366,7 @@ class CellGrid(ScrollView, can_focus=True):
             self._styles, self._background, self._fills = styles, background, None
             self._drawn.clear()
             self._style_cache.clear()
+            self._cells_drawn.clear()
         if len(self._drawn) > ROW_CACHE:
             self._forget_unseen()
         return super().render_lines(crop)
@@ -384,7 +387,18 @@ class CellGrid(ScrollView, can_focus=True):
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in seen}
 
     def _cell_segments(self, text: Text, width: int, pre: Style, post: Style | None) -> tuple[Segment, ...]:
-        """One padded cell, styled as DataTable styles it (pre, the text, then post)."""
+        """One padded cell, styled as DataTable styles it (pre, the text, then post); a cell
+        drawn before (the same rating in the same column) is not drawn again."""
+        key = (text.plain, text.style, text.justify, text.overflow, text.no_wrap, text.tab_size,
+               width, pre, post, *text.spans)
+        cell = self._cells_drawn.get(key)
+        if cell is None:
+            if len(self._cells_drawn) >= CELL_CACHE:
+                self._cells_drawn.clear()
+            cell = self._cells_drawn[key] = self._draw_cell(text, width, pre, post)
+        return cell
+
+    def _draw_cell(self, text: Text, width: int, pre: Style, post: Style | None) -> tuple[Segment, ...]:
         console = self.app.console
         inner = line_segments(text, width, console)
         if inner is None:  # a text only Rich can lay out
