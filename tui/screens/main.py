@@ -62,6 +62,19 @@ NEEDS_CASE = frozenset({
 })
 
 
+class PanelRow(Horizontal):
+    """A row of panels that cover it whole: it draws nothing of its own (Textual drew its
+    blank lines, every one hidden under a panel, on each full frame)."""
+
+    BLANK = True
+
+
+class PanelColumn(Vertical):
+    """A column of panels that cover it whole (see :class:`PanelRow`)."""
+
+    BLANK = True
+
+
 class MainScreen(GuardsEdits, Screen[None]):
     """Ranking panel, matrix, detail pane and timeline for one case."""
 
@@ -164,8 +177,8 @@ class MainScreen(GuardsEdits, Screen[None]):
         shown = MainScreen.shown
         yield CaseBar(self.db_path, id="case-bar").data_bind(shown, MainScreen.db_path)
         yield ConclusionLine(id="conclusion-line").data_bind(shown)
-        with Horizontal(id="body"):
-            with Vertical(id="left"):
+        with PanelRow(id="body"):
+            with PanelColumn(id="left"):
                 yield self.ranking.data_bind(shown, MainScreen.cell)
                 yield Timeline(id="timeline").data_bind(shown)
                 yield Guide(id="guide").data_bind(shown)

@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import ClassVar, NamedTuple, cast
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -31,8 +30,13 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.cell_line import line_segments
+
 CELL_PADDING = 1
 ROW_CACHE = 128  # drawn rows kept: a few screens (each holds Strips the collector walks)
+CELL_CACHE = 2048  # drawn cells kept (a few screens' worth), by what they show
+PAD = " " * CELL_PADDING
+BLANK = Text()
 
 
 class GridColumn(NamedTuple):
@@ -47,33 +51,13 @@ class GridColumn(NamedTuple):
         return self.width + 2 * CELL_PADDING
 
 
-def _fit(text: Text, width: int) -> str | None:
-    """The cell's characters, justified and cut to ``width`` exactly as Rich would
-    render ``text`` on one line; None when only Rich itself can say (spans, tabs)."""
-    plain = text.plain
-    if text.spans or "\t" in plain or "\n" in plain:
-        return None
-    overflow = text.overflow or "fold"
-    justify = text.justify or "default"
-
-    def cut(s: str) -> str:
-        if cell_len(s) > width:
-            return set_cell_size(s, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(s, width)
-        return s
-
-    if justify == "left":
-        plain = cut(plain)
-        plain += " " * (width - cell_len(plain))
-    elif justify == "center":
-        plain = cut(plain.rstrip())
-        plain = " " * ((width - cell_len(plain)) // 2) + plain
-        plain += " " * (width - cell_len(plain))
-    elif justify == "right":
-        plain = cut(plain.rstrip())
-        plain = " " * (width - cell_len(plain)) + plain
-    elif justify != "default":
-        return None  # "full" never occurs on one line; let Rich decide
-    return cut(plain)
+def _fill(row_style: Style, background: Color) -> Style:
+    """The rest of a line after the last column: the row's colours, its background faded
+    into the widget's (as DataTable fills it)."""
+    if row_style.bgcolor is None:
+        return Style.from_color(row_style.color, row_style.bgcolor)
+    faded = Color.from_rich_color(row_style.bgcolor).blend(background, 0.25)
+    return Style.from_color(row_style.color, faded.rich_color)
 
 
 class CellGrid(ScrollView, can_focus=True):
@@ -159,10 +143,14 @@ class CellGrid(ScrollView, can_focus=True):
         self._column_index: dict[str, int] = {}
         self.cursor_row = 0
         self.cursor_column = 0
-        # row key → [cursor stamp, row token, fixed part, whole row, (x, width, line) shown]
+        # row key → [cursor stamp, row token, fixed part, each column's cell, (x, width, line) shown]
         self._drawn: dict[str | None, list[object]] = {}
         self._styles: tuple[Style, ...] | None = None
-        self._style_cache: dict[tuple[object, ...], tuple[Style, Style]] = {}
+        # (pre, a piece's own style, post) → the piece's style in its cell
+        self._style_cache: dict[tuple[Style, Style | None, Style | None], Style] = {}
+        self._background: Color | None = None
+        self._cells_drawn: dict[tuple[object, ...], tuple[Segment, ...]] = {}  # by what they show
+        self._fills: tuple[Style, Style] | None = None  # the fill's style after a row, the header
         self._unsettled = True
         # the cursor is to be scrolled into view when the grid is next drawn: it had no size
         # yet, or its new rows were not laid out (polled each frame instead, a grid below a
@@ -372,13 +360,24 @@ class CellGrid(ScrollView, can_focus=True):
             self._scroll_owed = False
             self.call_after_refresh(self.scroll_to_cursor)
         styles = self._current_styles()
-        if styles != self._styles:  # focus, theme or CSS changed: every line looks new
-            self._styles = styles
+        background = self.background_colors[1]
+        if styles != self._styles or background != self._background:
+            # focus, theme or CSS changed: every line looks new
+            self._styles, self._background, self._fills = styles, background, None
             self._drawn.clear()
             self._style_cache.clear()
+            self._cells_drawn.clear()
         if len(self._drawn) > ROW_CACHE:
             self._forget_unseen()
         return super().render_lines(crop)
+
+    def _fill_styles(self) -> tuple[Style, Style]:
+        """The fill's style after a row's last column, and after the header's."""
+        if self._fills is None:
+            base, header = (self._styles or self._current_styles())[:2]
+            background = self.background_colors[1]
+            self._fills = (_fill(base, background), _fill(header, background))
+        return self._fills
 
     def _forget_unseen(self) -> None:
         """Keep the drawn rows in view (and the header): dropping them all made the
@@ -387,61 +386,70 @@ class CellGrid(ScrollView, can_focus=True):
         seen = {None, *self.row_keys[top:top + self.size.height]}
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in seen}
 
-    def _cell_segments(self, text: Text, width: int, pre: Style, post: Style | None) -> list[Segment]:
-        """One padded cell, styled as DataTable styles it (pre, the text, then post)."""
-        fitted = _fit(text, width)
-        if fitted is None:
-            console = self.app.console
+    def _cell_segments(self, text: Text, width: int, pre: Style, post: Style | None) -> tuple[Segment, ...]:
+        """One padded cell, styled as DataTable styles it (pre, the text, then post); a cell
+        drawn before (the same rating in the same column) is not drawn again."""
+        key = (text.plain, text.style, text.justify, text.overflow, text.no_wrap, text.tab_size,
+               width, pre, post, *text.spans)
+        cell = self._cells_drawn.get(key)
+        if cell is None:
+            if len(self._cells_drawn) >= CELL_CACHE:
+                self._cells_drawn.clear()
+            cell = self._cells_drawn[key] = self._draw_cell(text, width, pre, post)
+        return cell
+
+    def _draw_cell(self, text: Text, width: int, pre: Style, post: Style | None) -> tuple[Segment, ...]:
+        console = self.app.console
+        inner = line_segments(text, width, console)
+        if inner is None:  # a text only Rich can lay out
             options = console.options.update(width=width, max_width=width, height=1, no_wrap=True)
             inner = console.render_lines(text, options, pad=True)[0]
-            pad = Segment(" " * CELL_PADDING)
-            return list(Segment.apply_style([pad, *inner, pad], pre, post))
-        key = (pre, text.style, post)
-        styles = self._style_cache.get(key)
-        if styles is None:
-            own = self.app.console.get_style(text.style) if text.style else None
-            outer = pre + post if post else pre
-            inner_style = pre + own if own else pre
-            styles = self._style_cache[key] = (outer, inner_style + post if post else inner_style)
-        outer, inner_style = styles
-        segments = [Segment(" " * CELL_PADDING, outer)]
-        if fitted:
-            segments.append(Segment(fitted, inner_style))
-        segments.append(Segment(" " * (width - cell_len(fitted) + CELL_PADDING), outer))
-        return segments
+        cache = self._style_cache
+        pad = Segment(PAD, cache.get((pre, None, post)) or self._styled(pre, None, post))
+        segments = [pad]
+        for piece, style, _ in inner:
+            styled = cache.get((pre, style, post)) or self._styled(pre, style, post)
+            segments.append(Segment(piece, styled))
+        segments.append(pad)
+        return tuple(segments)
 
-    def _draw_row(self, row_key: str | None, index: int) -> tuple[Strip, Strip]:
-        """The fixed part and the whole row (every column, then the fill), unscrolled."""
+    def _styled(self, pre: Style, style: Style | None, post: Style | None) -> Style:
+        """``style`` between ``pre`` and ``post``, as ``Segment.apply_style`` adds them."""
+        styled = pre + style if pre else style
+        if post:
+            styled = styled + post if styled else post
+        assert styled is not None  # (pre is a widget's style: never None)
+        self._style_cache[(pre, style, post)] = styled
+        return styled
+
+    def _draw_row(self, row_key: str | None, index: int) -> tuple[list[Segment], list[Sequence[Segment]]]:
+        """The fixed columns' cells, joined, and each scrolling column's cell (the fixed
+        ones are drawn only once: scrolled or not, the fixed part shows them)."""
         base, header, fixed_style, cursor, fixed_cursor = self._styles or self._current_styles()
         texts = [c.label for c in self.grid_columns] if row_key is None else self.cells(row_key)
         cursor_col = self.cursor_column if index == self.cursor_row and row_key is not None else -1
+        row_style = header if row_key is None else base
         fixed_segments: list[Segment] = []
-        segments: list[Segment] = []
-        # cells() gives one text per column; a short row would leave the rest blank, never fail
-        for col, (column, text) in enumerate(zip(self.grid_columns, texts, strict=False)):
-            on_cursor = col == cursor_col and self.show_cursor
-            pre = header if row_key is None else base
+        cells: list[Sequence[Segment]] = []
+        for col, column in enumerate(self.grid_columns):
+            # cells() gives one text per column; a short row leaves the rest blank, never fails
+            text = texts[col] if col < len(texts) else BLANK
+            pre = row_style
+            if col < self.fixed_columns and row_key is not None and col < self.shaded_columns:
+                pre = fixed_style
             post = None
-            if on_cursor:
+            if col == cursor_col and self.show_cursor:
                 component = cursor + (fixed_cursor if col < self.shaded_columns else Style())
                 # the cursor's colour wins over the cell's; the cell keeps its background
                 post = Style.from_color(component.color)
                 pre = pre + component
             cell = self._cell_segments(text, column.width, pre, post)
-            segments.extend(cell)
             if col < self.fixed_columns:
-                fixed_pre = header if row_key is None else fixed_style if col < self.shaded_columns else base
-                if on_cursor:
-                    fixed_pre = fixed_pre + component
-                fixed_segments.extend(self._cell_segments(text, column.width, fixed_pre, post))
-        row_style = header if row_key is None else base
-        fill_style = Style.from_color(row_style.color, row_style.bgcolor)
-        if row_style.bgcolor is not None:  # as DataTable fills the rest of the line
-            faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], 0.25)
-            fill_style = Style.from_color(row_style.color, faded.rich_color)
-        table = sum(c.render_width for c in self.grid_columns[self.fixed_columns:])
-        segments.append(Segment(" " * max(0, self.size.width - table), fill_style))
-        return Strip(fixed_segments), Strip(segments)
+                fixed_segments += cell
+                cells.append(())
+            else:
+                cells.append(cell)
+        return fixed_segments, cells
 
     def _whole_columns(self, start: int, end: int) -> tuple[int, int]:
         """The part of ``start``–``end`` (in a whole row) to draw: a column the scroll cuts
@@ -480,14 +488,44 @@ class CellGrid(ScrollView, can_focus=True):
         shown = drawn[4]
         if isinstance(shown, tuple) and shown[0] == x and shown[1] == width:
             return cast(Strip, shown[2])  # the same line as last time: cropping costs more than the lookup
-        fixed, whole = drawn[2], drawn[3]
-        assert isinstance(fixed, Strip) and isinstance(whole, Strip)
-        fixed_width = fixed.cell_length
-        start = x + fixed_width
-        left, right = self._whole_columns(start, start + width - fixed_width)
-        blank = base if key is not None else self._styles[1] if self._styles else base
-        line = Strip.join([fixed, Strip.blank(left - start, blank), whole.crop(left, right),
-                           Strip.blank(start + width - fixed_width - right, blank)])
-        line = line.adjust_cell_length(width, base).simplify()
+        line = self._line(cast(list[Segment], drawn[2]), cast(list[Sequence[Segment]], drawn[3]),
+                          key is None, x, width)
         drawn[4] = (x, width, line)
         return line
+
+    def _line(self, fixed: list[Segment], cells: list[Sequence[Segment]], header: bool,
+              x: int, width: int) -> Strip:
+        """The line on screen: the fixed columns, then the whole columns scrolled into
+        view (a column cut by the scroll left blank, see :meth:`_whole_columns`), then
+        the fill (as DataTable fills the rest of the line)."""
+        base = self._styles[0] if self._styles else self.rich_style
+        edges = self._edges
+        fixed_width = edges[min(self.fixed_columns, len(edges) - 1)]
+        start = x + fixed_width
+        left, right = self._whole_columns(start, start + width - fixed_width)
+        blank = base if not header else self._styles[1] if self._styles else base
+        segments = list(fixed)
+        if left > start:
+            segments.append(Segment(" " * (left - start), blank))
+        col = bisect_right(edges, left) - 1  # the column ``left`` is in
+        while col < len(cells) and edges[col] < right:
+            first, last = edges[col], edges[col + 1]
+            if left <= first and last <= right:
+                segments += cells[col]
+            else:  # a column wider than the view, cut at its edge
+                segments += Strip(cells[col], last - first).crop(max(left, first) - first,
+                                                                 min(right, last) - first)
+            col += 1
+        table = edges[-1]  # the fill runs from there to the view's width (unscrolled)
+        fill_end = table + max(0, self.size.width - (table - fixed_width))
+        if min(right, fill_end) > max(left, table):
+            fill = self._fill_styles()[header]
+            segments.append(Segment(" " * (min(right, fill_end) - max(left, table)), fill))
+        shown = fixed_width + max(left - start, 0) + max(0, min(right, fill_end) - left)
+        tail = start + width - fixed_width - right
+        if tail > 0:
+            segments.append(Segment(" " * tail, blank))
+            shown += tail
+        if shown != width:  # (only a view narrower than the fixed columns)
+            return Strip(segments).adjust_cell_length(width, base).simplify()
+        return Strip(Segment.simplify(segments), width)

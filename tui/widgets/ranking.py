@@ -216,8 +216,9 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         n = len(analysis.case.hypotheses)
         if n and self.cursor >= n:
             self.cursor = n - 1
-        # a new height only when the number of lines changes: no re-layout of the screen
-        self.refresh(layout=len(self.lines()) != self.size.height)
+        # a new height only when the number of lines changes: no re-layout of the screen; not
+        # laid out yet (under its loading indicator), the layout works the lines out at its width
+        self.refresh(layout=not self.size.width or len(self.lines()) != self.size.height)
 
     def selected_id(self) -> str | None:
         """The hypothesis under this panel's cursor (in ranked order)."""
@@ -309,22 +310,24 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
         self.refresh()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines())
+        return len(self.lines(width))
 
-    def lines(self) -> list[Text]:
+    def lines(self, width: int | None = None) -> list[Text]:
         """The panel as text lines: header, one per hypothesis, caveat (worked out once
-        per state: the layout asks for them as well as the render)."""
-        self.bar_width = 10 if self.size.width < 100 else 20  # follows the width it is drawn at
-        key = (self.model, self.filtered, self.total, self.size.width, self.bar_width,
+        per state: the layout asks for them as well as the render), ``width`` wide (the
+        layout's, which the panel has only once laid out; by default its own)."""
+        width = self.size.width if width is None else width
+        self.bar_width = 10 if width < 100 else 20  # follows the width it is drawn at
+        key = (self.model, self.filtered, self.total, width, self.bar_width,
                self.has_focus, self.cursor, self.styles.max_height)
         last = self._lines
         if last is not None and last[0] is self.analysis and last[1] == key:
             return last[2]
-        lines = self._make_lines()
+        lines = self._make_lines(width)
         self._lines = (self.analysis, key, lines)
         return lines
 
-    def _make_lines(self) -> list[Text]:
+    def _make_lines(self, width: int) -> list[Text]:
         a = self.analysis
         if a is None:
             return [Text("No case open")]
@@ -339,7 +342,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             head.append(visible(self.filtered), style="reverse")
         out = [head]
         if not a.agree and any(c.rated for c in a.coverage):  # nothing rated: no top to differ on
-            out.append(disagreement_line(a, self.size.width - 2))
+            out.append(disagreement_line(a, width - 2))
         if not a.case.hypotheses:
             out.append(Text("No hypotheses yet: press A to add one", style="italic"))
             return out
@@ -372,7 +375,7 @@ class RankingPanel(GuardsEdits, Widget, can_focus=True):
             if self.has_focus and pos == self.cursor:
                 line.stylize("reverse")
             out.append(line)
-        tail = self.verdict_lines(v, self.size.width - self.styles.gutter.width)
+        tail = self.verdict_lines(v, width - self.styles.gutter.width)
         caveat = scoring_model(model).short_caveat
         if caveat:
             tail.append(Text(caveat, style="italic"))
