@@ -229,9 +229,11 @@ def test_non_interactive_commands_do_not_import_textual(tmp_path: Path) -> None:
 
 def test_the_command_module_loads_neither_pydantic_nor_textual() -> None:
     """`weigh --help` and a usage error stay light, and bare `weigh` imports pydantic and the
-    models only under the app's collector pause (``cmd_tui``), not before it."""
+    models only under the app's collector pause (``cmd_tui``), not before it; the file formats
+    load with the commands' parsers (``build_parser``), which bare `weigh` does without."""
     loaded = loaded_after("import tui.cli")
-    assert {"tui.cli", "evidence.formats"} <= loaded
+    assert {"tui.cli", "hypotheses.scoring_models"} <= loaded
+    assert "evidence.formats" not in loaded
     assert not top_levels(loaded) & {"pydantic", "pydantic_core", "textual", "rich", "tinydb"}
     assert "hypotheses.models" not in loaded
 
@@ -269,11 +271,12 @@ def test_the_workbench_shell_draws_before_the_models_load() -> None:
 
 
 #: What bare `weigh` loads only once the case is on screen: the edit records and their words,
-#: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports;
-#: and, on a database that exists, the bundled case's parser.
+#: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports,
+#: the file formats (only the commands' parsers and the dialogs list them); and, on a database
+#: that exists, the bundled case's parser.
 AFTER_THE_CASE_FRAME = frozenset({
     "evidence.operations", "evidence.history", "hypotheses.merge", "hypotheses.validation",
-    "hypotheses.explain", "hypotheses.report", "evidence.case_file",
+    "hypotheses.explain", "hypotheses.report", "evidence.case_file", "evidence.formats",
 })
 
 # Bare `weigh` on a headless terminal. sys.modules is taken by the first callback the app
