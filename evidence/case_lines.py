@@ -48,9 +48,10 @@ class SyncedDoc(BaseModel):
 
 
 class DbHead(BaseModel):
-    """The file without its trail and ``_meta`` (validated on the fast path)."""
+    """The file without its trail and ``_meta`` (validated on the fast path), when it holds
+    no evidence region (built when first used: opening a case with evidence never does)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     cases: dict[str, Case] = Field(default={})
     synced: dict[str, SyncedDoc] = Field(default={})
 

@@ -21,7 +21,7 @@ class SyncBase(BaseModel):
     """The case as last synced with a file (``weigh sync``): the file's canonical text then,
     the base of the next sync's three-way merge. ``text`` is None in the audit trail."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built by a sync or a record
     file: str
     text: str | None = None
 

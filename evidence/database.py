@@ -91,9 +91,10 @@ _TRAIL_FIELDS = ("history_bytes", "history_crc", "history_count")
 
 
 class DbFile(BaseModel):
-    """The whole database file, validated in one pass (parsed in Rust: fast opens)."""
+    """The whole database file, validated in one pass (parsed in Rust: fast opens). Built
+    when first used: weigh's own layout opens without it (``read_cases``)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
     meta: dict[str, Meta] = Field(alias="_meta")
     cases: dict[str, Case] = Field(default_factory=dict)
     synced: dict[str, SyncedDoc] = Field(default_factory=dict)

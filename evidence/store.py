@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Self, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from evidence.analyst import NoAnalyst, current_analyst
 from evidence.case_state import CaseState, SyncBase
@@ -80,8 +80,9 @@ COMPACT_BYTES = 32 * 1024 * 1024
 READ_ATTEMPTS = 50
 
 
-class CaseSummary(BaseModel):
-    """A line of `weigh cases` and the case switcher."""
+class CaseSummary(NamedTuple):
+    """A line of `weigh cases` and the case switcher (a NamedTuple: no validator to build
+    before the workbench's first frame, which lists no case)."""
 
     id: str
     title: str

@@ -361,3 +361,24 @@ def test_locked_database_names_the_holder(cli_env: dict[str, str], tmp_path: Pat
         assert "istanbul-2022" in weigh(cli_env, "cases").stdout
     finally:
         store.close()
+
+
+def test_bare_weigh_parses_as_the_whole_parser_would(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bare `weigh` is parsed without the commands' parsers (its first frame waits for it):
+    its options give what the whole parser gives, and a command, --help or a mistake is the
+    whole parser's, with its words ('weigh --help' lists the commands)."""
+    from tui.cli import UsageError, build_parser, parse_arguments
+
+    for argv in ([], ["--db", "x.json"], ["--db=x.json", "--analyst", "ann"], ["--exports", "out"],
+                 ["--no-exports", "--d", "x"], ["--db", "cases"], ["cases", "--db", "x"],
+                 ["export", "--format", "csv"]):
+        assert parse_arguments(argv) == build_parser().parse_args(argv), argv
+    for argv in (["--exports", "a", "--no-exports"], ["--db"], ["nonsense"], ["--bogus"]):
+        with pytest.raises(UsageError) as bare:
+            parse_arguments(argv)
+        with pytest.raises(UsageError) as whole:
+            build_parser().parse_args(argv)
+        assert str(bare.value) == str(whole.value), argv
+    with pytest.raises(SystemExit):
+        parse_arguments(["--help"])
+    assert "COMMAND" in capsys.readouterr().out

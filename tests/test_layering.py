@@ -229,9 +229,11 @@ def test_non_interactive_commands_do_not_import_textual(tmp_path: Path) -> None:
 
 def test_the_command_module_loads_neither_pydantic_nor_textual() -> None:
     """`weigh --help` and a usage error stay light, and bare `weigh` imports pydantic and the
-    models only under the app's collector pause (``cmd_tui``), not before it."""
+    models only under the app's collector pause (``cmd_tui``), not before it; the file formats
+    load with the commands' parsers (``build_parser``), which bare `weigh` does without."""
     loaded = loaded_after("import tui.cli")
-    assert {"tui.cli", "evidence.formats"} <= loaded
+    assert {"tui.cli", "hypotheses.scoring_models"} <= loaded
+    assert "evidence.formats" not in loaded
     assert not top_levels(loaded) & {"pydantic", "pydantic_core", "textual", "rich", "tinydb"}
     assert "hypotheses.models" not in loaded
 
@@ -269,11 +271,12 @@ def test_the_workbench_shell_draws_before_the_models_load() -> None:
 
 
 #: What bare `weigh` loads only once the case is on screen: the edit records and their words,
-#: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports;
-#: and, on a database that exists, the bundled case's parser.
+#: the trail's replay, merging, a bad file's words, the hypothesis view's analysis, the reports,
+#: the file formats (only the commands' parsers and the dialogs list them); and, on a database
+#: that exists, the bundled case's parser.
 AFTER_THE_CASE_FRAME = frozenset({
     "evidence.operations", "evidence.history", "hypotheses.merge", "hypotheses.validation",
-    "hypotheses.explain", "hypotheses.report", "evidence.case_file",
+    "hypotheses.explain", "hypotheses.report", "evidence.case_file", "evidence.formats",
 })
 
 # Bare `weigh` on a headless terminal. sys.modules is taken by the first callback the app
@@ -286,7 +289,10 @@ from textual.message_pump import MessagePump
 from tui.app import WeighApp
 from tui.cli import main
 
-drawn, opened = [], []
+drawn, opened, built = [], [], []
+# models opening a database in weigh's own layout never validates with: built when first used
+UNUSED = (("evidence.database", "DbFile"), ("evidence.case_lines", "DbHead"),
+          ("evidence.case_state", "SyncBase"))
 schedule, on_opened, run = (MessagePump.call_after_refresh, WeighApp.on_weigh_app_database_opened,
                             WeighApp.run)
 
@@ -296,6 +302,8 @@ def after_refresh(self, callback, *args, **kwargs):
     def first_after_the_frame():
         if not drawn:
             drawn.append(sorted(sys.modules))
+            built.extend(f"{module}.{name}" for module, name in UNUSED
+                         if getattr(sys.modules[module], name).__pydantic_complete__)
         return callback(*args, **kwargs)
     return schedule(self, first_after_the_frame)
 
@@ -317,7 +325,7 @@ async def rate(pilot):
     was = app.store.case(case_id).item(eid).ratings.get(hid)
     await pilot.press("i" if was == "C" else "c")
     now = app.store.case(case_id).item(eid).ratings.get(hid)
-    print(json.dumps({"drawn": drawn[0], "ready": ready, "rated": [was, now]}))
+    print(json.dumps({"drawn": drawn[0], "built": built, "ready": ready, "rated": [was, now]}))
     await pilot.press("ctrl+q")
 
 MessagePump.call_after_refresh = after_refresh
@@ -330,7 +338,9 @@ sys.exit(main(["--db", sys.argv[1]]))
 def test_the_case_frame_loads_no_edit_record_and_the_first_edit_finds_them_loaded(tmp_path: Path) -> None:
     """Bare `weigh` draws the case without the edit records' classes, the trail's words or the
     merge: the store types no record to open a database whose journal is empty, and the detail
-    pane reads the trail once the case shows. Then the app loads the records before any key
+    pane reads the trail once the case shows; nor does it build the validators of the models
+    a database in weigh's own layout does not need (the whole-file one, the one for a file
+    without evidence, a sync's base). Then the app loads the records before any key
     (``WeighApp._ready_first_edit``), and a rating is saved."""
     from evidence.seed import open_store
 
@@ -343,6 +353,7 @@ def test_the_case_frame_loads_no_edit_record_and_the_first_edit_finds_them_loade
     drawn = set(seen["drawn"])
     assert {"tui.cli", "evidence.store", "hypotheses.models", "tui.screens.main", "tui.edit_session"} <= drawn
     assert drawn & AFTER_THE_CASE_FRAME == set()
+    assert seen["built"] == []
     assert seen["ready"]
     was, now = seen["rated"]
     assert now == ("I" if was == "C" else "C")

@@ -85,13 +85,15 @@ class WeighApp(App[int]):
         from tui.screens.main import MainScreen
 
         self._gc_paused = gc_policy.pause()
-        return MainScreen(self.db_path)
+        return MainScreen(self.db_path, self.size)
 
     def get_loading_widget(self) -> Widget:
-        """The panels' loading indicator, still while a quick open ends (``StillLoading``)."""
+        """The panels' loading indicator, still while a quick open ends (``StillLoading``).
+        It comes with the class Textual gives a loading indicator, which adding after it is
+        made would restyle it once more."""
         from tui.widgets.still_loading import StillLoading
 
-        return StillLoading()
+        return StillLoading(classes="-textual-loading-indicator")
 
     def on_ready(self) -> None:
         """The shell's first frame is on screen: open the database in a worker now, not after

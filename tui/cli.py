@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from evidence.errors import WeighError
-from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS, file_format, lens_note
 from evidence.location import home_expanded
 from hypotheses.scoring_models import DEFAULT_MODEL, MODELS
 from hypotheses.visible import for_terminal, visible
@@ -80,7 +79,8 @@ def _case_id(text: str) -> str:
     return text
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _db_options() -> _Parser:
+    """--db and --analyst, which the workbench and every command take."""
     db = _Parser(add_help=False)
     db.add_argument(
         "--db",
@@ -94,12 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="act as this analyst of a team case (default: $WEIGH_ANALYST, else your login name)",
     )
+    return db
+
+
+def _workbench_parser(db: argparse.ArgumentParser, *, add_help: bool = True) -> argparse.ArgumentParser:
+    """`weigh` and its own options, without the commands."""
     parser = _Parser(
         prog="weigh",
         description=(
             "Analysis of Competing Hypotheses in the terminal. Without a command, opens the workbench."
         ),
         parents=[db],
+        add_help=add_help,
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--exports", metavar="DIR", default=argparse.SUPPRESS,
@@ -107,6 +113,27 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--no-exports", action="store_true", default=argparse.SUPPRESS,
                        help="the export dialog writes no files ('weigh serve' starts its workbenches"
                             " so, unless given --exports)")
+    return parser
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. Bare `weigh` (no command, no --help) is parsed without the commands'
+    parsers, which take a while to build and list the file formats: the workbench's first
+    frame waits for this. Anything else, errors included, goes to the whole parser."""
+    bare = _workbench_parser(_db_options(), add_help=False)
+    bare.set_defaults(command=None)
+    try:
+        return bare.parse_args(argv)
+    except UsageError:
+        return build_parser().parse_args(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """`weigh` with every command."""
+    from evidence.formats import EXPORT_FORMATS, IMPORT_FORMATS  # bare `weigh` does without
+
+    db = _db_options()
+    parser = _workbench_parser(db)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("cases", parents=[db], help="list the cases in the database")
     imp = sub.add_parser(
@@ -347,6 +374,7 @@ def cmd_make_team(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from evidence.db_files import DbFiles
     from evidence.export import export_bytes, write_file
+    from evidence.formats import file_format, lens_note
     from evidence.seed import open_store
     from hypotheses.team import lens_case
 
@@ -614,7 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):  # an ASCII or Latin-1 locale: 'Caf\xe9', as
         sys.stdout.reconfigure(errors="backslashreplace")  # stderr shows it, not a traceback
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_arguments(argv)
         _check_paths(args)
         _act_as(args)
         return COMMANDS.get(args.command, cmd_tui)(args)

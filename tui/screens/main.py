@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
+from textual.events import Key, ScreenResume
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -43,6 +43,8 @@ from tui.widgets.readonly_banner import ReadOnlyBanner
 from tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
+    from textual.geometry import Size
+
     from evidence.operations import Record
     from evidence.store import Store
     from hypotheses.models import Case
@@ -60,6 +62,12 @@ NEEDS_CASE = frozenset({
     "cycle_model", "cycle_sort", "step_date", "toggle_score_shown", "filter", "undo", "redo",
     "form", "open_view", "indicators", "export", "cycle_lens", "toggle_reveal", "make_team",
 })
+
+
+def breakpoint_classes(size: Size) -> str:
+    """The classes :attr:`MainScreen.HORIZONTAL_BREAKPOINTS` and ``VERTICAL_BREAKPOINTS`` give
+    a screen of this size."""
+    return f"{'narrow' if size.width < NARROW else 'wide'} {'short' if size.height < SHORT else 'tall'}"
 
 
 class PanelRow(Horizontal):
@@ -120,6 +128,7 @@ class MainScreen(GuardsEdits, Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (NARROW, "wide")]  # noqa: RUF012 (Textual's type)
     VERTICAL_BREAKPOINTS = [(0, "short"), (SHORT, "tall")]  # noqa: RUF012 (Textual's type)
+    AUTO_FOCUS = "#matrix"  # focused as the shell is composed (the first focusable is the ranking)
     store: Store  # the database, once open
     shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
     db_path: var[Path] = var(Path(), init=False)  # the database's path, on the top line
@@ -139,10 +148,13 @@ class MainScreen(GuardsEdits, Screen[None]):
             super().__init__()
             self.path = path
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, size: Size) -> None:
         """The shell, its panels loading, until :meth:`show_session` gives it the case;
-        keys typed meanwhile are held and replayed then, in order."""
-        super().__init__(id="main")
+        keys typed meanwhile are held and replayed then, in order. ``size`` is the terminal's:
+        the screen starts with the classes its breakpoints give that size, which Textual would
+        otherwise add on the first resize and restyle every widget of the shell again for."""
+        super().__init__(id="main", classes=breakpoint_classes(size))
+        self._resumed = False  # Textual's first ScreenResume, right after compose, not seen yet
         self._session: EditSession | None = None
         self.set_reactive(MainScreen.db_path, db_path)
         self.export_folder: Path | None = None
@@ -191,8 +203,15 @@ class MainScreen(GuardsEdits, Screen[None]):
     def on_mount(self) -> None:
         for panel in self.query(LOADING):
             panel.loading = True
-        self.set_focus(self.matrix)  # empty, and its keys held, until the case shows
+        self.set_focus(self.matrix)  # (AUTO_FOCUS did) empty, and its keys held, until the case shows
         self.watch(self.matrix, "highlighted", self._cell_moved, init=False)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Textual restyles the whole screen as it resumes; the first resume comes right after
+        compose and mount styled every widget, so that restyle would change nothing."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False  # read by Screen's own handler, which runs after this
 
     def show_session(self, session: EditSession, export_folder: Path | None) -> None:
         """The database is open and the case scored (in a worker): show it, then the keys
