@@ -88,12 +88,10 @@ class WeighApp(App[int]):
         return MainScreen(self.db_path, self.size)
 
     def get_loading_widget(self) -> Widget:
-        """The panels' loading indicator, still while a quick open ends (``StillLoading``).
-        It comes with the class Textual gives a loading indicator, which adding after it is
-        made would restyle it once more."""
+        """The panels' loading indicator, still while a quick open ends (``StillLoading``)."""
         from tui.widgets.still_loading import StillLoading
 
-        return StillLoading(classes="-textual-loading-indicator")
+        return StillLoading()
 
     def on_ready(self) -> None:
         """The shell's first frame is on screen: open the database in a worker now, not after
