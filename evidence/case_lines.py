@@ -52,8 +52,8 @@ class DbHead(BaseModel):
     no evidence region (built when first used: opening a case with evidence never does)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
-    cases: dict[str, Case] = Field(default={})
-    synced: dict[str, SyncedDoc] = Field(default={})
+    cases: dict[str, Case] = Field(default_factory=dict)
+    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
 
 
 class _CaseHead(CaseInfo):
@@ -63,15 +63,15 @@ class _CaseHead(CaseInfo):
     holds the region's number, put there by :func:`read_cases`.
     """
 
-    hypotheses: list[Hypothesis] = Field(default=[])
-    evidence: Annotated[list[int], Field(max_length=1)] = Field(default=[])
-    indicators: list[Indicator] = Field(default=[])
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: Annotated[list[int], Field(max_length=1)] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
 
 
 class _Heads(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cases: dict[str, _CaseHead] = Field(default={})
-    synced: dict[str, SyncedDoc] = Field(default={})
+    cases: dict[str, _CaseHead] = Field(default_factory=dict)
+    synced: dict[str, SyncedDoc] = Field(default_factory=dict)
 
 
 def share_equal_values(items: list[Evidence], pool: dict[Any, Any]) -> None:

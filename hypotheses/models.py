@@ -22,10 +22,6 @@ from pydantic import (
 from hypotheses.slug import ANALYST_PATTERN, ANALYST_WORDS, CASE_ID_PATTERN, is_analyst_id
 from hypotheses.vocabulary import IndicatorStatus, Kind, Level, Rating
 
-# An empty list or dict default is given as one (Field(default=[])): pydantic gives each
-# instance its own copy, as default_factory=list would, without inspecting a factory
-# (reading list's and dict's signatures starts Python's tokenizer, a cost at start-up).
-
 # Limits keep one hostile file from exhausting memory or the screen.
 MAX_TITLE = 500
 MAX_TEXT = 100_000
@@ -86,7 +82,7 @@ class Evidence(_Model):
     url: ShortText | None = None
     event_date: IsoDate | None = None
     reported_date: IsoDate | None = None
-    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = Field(default=[])
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = Field(default_factory=list)
     # Same-fact group: items resting on one fact share it, so the fact counts once.
     group: Tag | None = None
     credibility: Level = "medium"
@@ -94,12 +90,12 @@ class Evidence(_Model):
     admiralty: Admiralty | None = None
     kind: Kind = "report"
     excluded: bool = False
-    ratings: dict[str, Rating] = Field(default={})
-    notes: dict[str, Text] = Field(default={})
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    notes: dict[str, Text] = Field(default_factory=dict)
     # A team case's cells (instead of ratings and notes): analyst → hypothesis id → code / text.
     # Left out of every dump while empty, so a one-analyst case is written as before.
-    ratings_by: dict[str, dict[str, Rating]] = Field(default={}, exclude_if=_empty)
-    notes_by: dict[str, dict[str, Text]] = Field(default={}, exclude_if=_empty)
+    ratings_by: dict[str, dict[str, Rating]] = Field(default_factory=dict, exclude_if=_empty)
+    notes_by: dict[str, dict[str, Text]] = Field(default_factory=dict, exclude_if=_empty)
 
     @field_validator("ratings_by", "notes_by")
     @classmethod
@@ -128,7 +124,7 @@ class Indicator(_Model):
     title: OneLine
     details: Text = ""
     expected_by: IsoDate | None = None
-    ratings: dict[str, Rating] = Field(default={})
+    ratings: dict[str, Rating] = Field(default_factory=dict)
     status: IndicatorStatus = "watching"
     evidence_id: ItemId | None = None
 
@@ -147,15 +143,15 @@ class CaseInfo(_Model):
     # The analyst's own written judgement, shown first in every report.
     conclusion: Text = ""
     # A team case's analysts, in the order they joined; none: a one-analyst case.
-    analysts: list[AnalystId] = Field(default=[], exclude_if=_empty)
+    analysts: list[AnalystId] = Field(default_factory=list, exclude_if=_empty)
     created: IsoDateTime = Field(default_factory=utcnow)
     updated: IsoDateTime = Field(default_factory=utcnow)
 
 
 class Case(CaseInfo):
-    hypotheses: list[Hypothesis] = Field(default=[])
-    evidence: list[Evidence] = Field(default=[])
-    indicators: list[Indicator] = Field(default=[])
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:

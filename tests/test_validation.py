@@ -160,17 +160,3 @@ def test_no_error_ever_shows_a_library_message_or_a_pattern(doc: dict[str, Any])
     except ValidationError as exc:
         texts = [describe(exc, doc, limit=100), *field_errors(exc).values()]
         assert not [t for t in texts if any(w in t for w in LIBRARY_WORDS)], texts
-
-
-def test_each_item_and_case_gets_its_own_empty_lists_and_dicts() -> None:
-    """The models give empty defaults as values (Field(default=[])): pydantic copies them per
-    instance, so filling one item's tags or ratings never fills another's."""
-    one, two = Evidence(id="E1", title="one"), Evidence(id="E2", title="two")
-    one.tags.append("x")
-    one.ratings["H1"] = "C"
-    one.ratings_by.setdefault("ana", {})["H1"] = "I"
-    assert (two.tags, two.ratings, two.ratings_by) == ([], {}, {})
-    first, second = Case(id="a", title="A"), Case(id="b", title="B")
-    first.evidence.append(one)
-    first.analysts.append("ana")
-    assert (second.evidence, second.analysts, second.hypotheses, second.indicators) == ([], [], [], [])
