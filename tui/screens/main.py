@@ -64,10 +64,9 @@ NEEDS_CASE = frozenset({
 })
 
 
-def breakpoint_classes(size: Size) -> str:
-    """The classes :attr:`MainScreen.HORIZONTAL_BREAKPOINTS` and ``VERTICAL_BREAKPOINTS`` give
-    a screen of this size."""
-    return f"{'narrow' if size.width < NARROW else 'wide'} {'short' if size.height < SHORT else 'tall'}"
+def _breakpoint(breakpoints: list[tuple[int, str]], extent: int) -> str:
+    """The class a Textual breakpoint list gives this width or height (the last it reaches)."""
+    return [name for threshold, name in breakpoints if extent >= threshold][-1]
 
 
 class PanelRow(Horizontal):
@@ -128,7 +127,7 @@ class MainScreen(GuardsEdits, Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (NARROW, "wide")]  # noqa: RUF012 (Textual's type)
     VERTICAL_BREAKPOINTS = [(0, "short"), (SHORT, "tall")]  # noqa: RUF012 (Textual's type)
-    AUTO_FOCUS = "#matrix"  # focused as the shell is composed (the first focusable is the ranking)
+    AUTO_FOCUS = "#matrix"  # as the shell shows: empty, its keys held until the case shows
     store: Store  # the database, once open
     shown: var[Shown | None] = var(None, init=False)  # what the panels are bound to
     db_path: var[Path] = var(Path(), init=False)  # the database's path, on the top line
@@ -153,7 +152,8 @@ class MainScreen(GuardsEdits, Screen[None]):
         keys typed meanwhile are held and replayed then, in order. ``size`` is the terminal's:
         the screen starts with the classes its breakpoints give that size, which Textual would
         otherwise add on the first resize and restyle every widget of the shell again for."""
-        super().__init__(id="main", classes=breakpoint_classes(size))
+        super().__init__(id="main", classes=f"{_breakpoint(self.HORIZONTAL_BREAKPOINTS, size.width)} "
+                                               f"{_breakpoint(self.VERTICAL_BREAKPOINTS, size.height)}")
         self._resumed = False  # Textual's first ScreenResume, right after compose, not seen yet
         self._session: EditSession | None = None
         self.set_reactive(MainScreen.db_path, db_path)
@@ -203,7 +203,6 @@ class MainScreen(GuardsEdits, Screen[None]):
     def on_mount(self) -> None:
         for panel in self.query(LOADING):
             panel.loading = True
-        self.set_focus(self.matrix)  # (AUTO_FOCUS did) empty, and its keys held, until the case shows
         self.watch(self.matrix, "highlighted", self._cell_moved, init=False)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
